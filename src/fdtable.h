@@ -1,0 +1,64 @@
+/* fdtable.h - file descriptor tables of traced processes.
+ *
+ * A table maps fd numbers to open file objects.  Tables are shared by tasks
+ * created with CLONE_FILES (reference counted) and copied on fork; objects
+ * are shared by every fd that dup'd or inherited them, so bytes moved
+ * through any of those fds reach the same file or connection.
+ */
+#ifndef COMPENDIUM_FDTABLE_H
+#define COMPENDIUM_FDTABLE_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct fileagg;
+struct conn;
+
+/* An open file description as far as we know it. */
+struct fobj {
+	int refs;              /* fds (in any table) that refer to it */
+	uint8_t kind;          /* enum fd_kind */
+	uint8_t mode;          /* FM_READ | FM_WRITE from the open flags */
+	char *path;            /* canonical path, or link text ("pipe:[..]") */
+	char *local, *remote;  /* socket addresses as text, or NULL */
+	struct fileagg *agg;   /* regular files: per-path totals (model owned) */
+	struct conn *conn;     /* inet sockets: current connection (model owned) */
+	uint64_t rd, wr;       /* bytes through this description */
+};
+
+enum { FM_READ = 1, FM_WRITE = 2 };
+
+struct fdtable {
+	int refs;              /* tasks using this table */
+	int cap;
+	struct fobj **fd;
+};
+
+/* New empty table with one reference. */
+struct fdtable *fdtable_new(void);
+/* Private copy of t (fork without CLONE_FILES); objects are shared. */
+struct fdtable *fdtable_copy(const struct fdtable *t);
+/* One more task uses t (CLONE_FILES). */
+struct fdtable *fdtable_ref(struct fdtable *t);
+/* A task stops using t; frees it with the last reference. */
+void fdtable_unref(struct fdtable *t);
+/* Object behind fd, or NULL. */
+struct fobj *fdtable_get(const struct fdtable *t, int fd);
+/* New object of kind at fd (closing what was there); path is copied. */
+struct fobj *fdtable_open(struct fdtable *t, int fd, int kind, const char *path, int oflags);
+/* Make fd refer to o (closing what was there). */
+void fdtable_install(struct fdtable *t, int fd, struct fobj *o);
+/* Close fd; returns false when it was not open. */
+bool fdtable_close(struct fdtable *t, int fd);
+/* Close every fd in [first, last]. */
+void fdtable_close_range(struct fdtable *t, unsigned first, unsigned last);
+/* newfd refers to what oldfd does (dup2 semantics); false if oldfd unknown. */
+bool fdtable_dup(struct fdtable *t, int oldfd, int newfd);
+/* Keep only the fds listed (sorted or not); close the rest. */
+void fdtable_keep(struct fdtable *t, const int32_t *fds, int n);
+/* Path of the object at fd, or NULL. */
+const char *fdtable_path(const struct fdtable *t, int fd);
+/* Number of open fds. */
+int fdtable_count(const struct fdtable *t);
+/* Access mode bits (FM_*) of open(2) flags. */
+int fdtable_mode(int oflags);
+#endif

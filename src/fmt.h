@@ -1,0 +1,29 @@
+/*
+ * fmt.h - small human-readable formatting helpers for the line printer:
+ * byte counts, mmap protections, durations, signal and errno names.
+ *
+ * These must never return NULL, never allocate, and never write more than
+ * the documented buffer size.  Names for unknown values come from a
+ * thread-local buffer that the next call on the same thread overwrites.
+ */
+#ifndef COMPENDIUM_FMT_H
+#define COMPENDIUM_FMT_H
+
+#include <stdint.h>
+
+/* "517 B", "1.5 KB", "8.5 MB" ... (1024-based, one decimal); returns buf. */
+const char *fmt_bytes(uint64_t n, char buf[static 24]);
+
+/* "rwx"-style text for PROT_READ/WRITE/EXEC bits ("---" for none); returns buf. */
+const char *fmt_prot(int prot, char buf[static 4]);
+
+/* "950ns", "4.5us", "120us", "1.2ms", "3.40s", "2m05s", "3h07m"; returns buf. */
+const char *fmt_duration(uint64_t ns, char buf[static 24]);
+
+/* "SIGKILL", "SIGRTMIN", "SIGRT_3" ...; "SIG<n>" for unknown; never NULL. */
+const char *fmt_signame(int sig);
+
+/* "ENOENT", "ERESTARTSYS" ... for err or -err; "E<n>" if unknown; never NULL. */
+const char *fmt_errno_name(int err);
+
+#endif /* COMPENDIUM_FMT_H */

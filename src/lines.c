@@ -1,0 +1,404 @@
+/* lines.c - the --batch sink: plain lines, then the FINAL block.
+ *
+ * One line per event a person cares about, in the format people know from
+ * compendium ("[+0.015s] connect tcp4 → 93.184.216.34:443"); consecutive
+ * reads or writes of one task on one fd fold into a single line.  The
+ * default noise filter (system paths, the dynamic linker, localhost) lives
+ * here, because it is about what to show, not about what happened.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "fmt.h"
+#include "lines.h"
+#include "strbuf.h"
+#include "sysent.h"
+#include "util.h"
+
+struct group {
+	bool active;
+	enum ev_type type;
+	int pid, tid, fd;
+	uint64_t ts, bytes, first;
+	uint64_t count;
+	bool same_size;
+	char target[512];
+};
+
+struct lines {
+	FILE *out;
+	unsigned flags;
+	bool multi;              /* more than one process seen: print [pid] */
+	struct group g;
+	struct strbuf sb;
+};
+
+struct lines *lines_new(FILE *out, unsigned flags)
+{
+	struct lines *l = xcalloc(1, sizeof(*l));
+
+	l->out = out;
+	l->flags = flags;
+	strbuf_init(&l->sb, 256);
+	return l;
+}
+
+void lines_free(struct lines *l)
+{
+	if (!l)
+		return;
+	strbuf_release(&l->sb);
+	free(l);
+}
+
+bool lines_noise_path(const char *p)
+{
+	const char *base;
+
+	if (!p || !*p)
+		return false;
+	if (!strncmp(p, "/proc/", 6) || !strncmp(p, "/sys/", 5) || !strncmp(p, "/dev/", 5) ||
+	    !strcmp(p, "/proc") || !strcmp(p, "/sys") || !strcmp(p, "/dev"))
+		return true;
+	if (strstr(p, "/ld.so"))
+		return true;
+	base = strrchr(p, '/');
+	base = base ? base + 1 : p;
+	if (!strncmp(base, "ld-linux", 8))
+		return true;
+	size_t n = strlen(base);
+	return (n > 3 && !strcmp(base + n - 3, ".so")) || strstr(base, ".so.") != NULL;
+}
+
+bool lines_noise_addr(const char *a)
+{
+	if (!a)
+		return false;
+	return !strncmp(a, "127.", 4) || !strncmp(a, "[::1]", 5) || !strncmp(a, "[::ffff:127.", 12);
+}
+
+/* Does the default filter hide things done with this object? */
+static bool noise_obj(const struct fobj *o)
+{
+	if (!o)
+		return false;
+	if (o->kind == FDK_ANON)
+		return true;
+	if (o->remote)
+		return lines_noise_addr(o->remote);
+	return lines_noise_path(o->path);
+}
+
+/* Short text naming what an fd refers to. */
+static const char *target(const struct fobj *o, char *buf, size_t cap, bool in)
+{
+	if (!o)
+		return "?";
+	if (o->remote && *o->remote) {
+		snprintf(buf, cap, "%s %s", in ? "←" : "→", o->remote);
+		return buf;
+	}
+	if (o->path && *o->path)
+		return o->path;
+	return model_kind_name(o->kind);
+}
+
+/* Start a line: "[+0.015s] " and "[pid] " when several processes exist. */
+static void line_start(struct lines *l, uint64_t ts, int pid)
+{
+	strbuf_reset(&l->sb);
+	strbuf_addf(&l->sb, "[+%.3fs] ", (double)ts / 1e9);
+	if (l->multi)
+		strbuf_addf(&l->sb, "[%d] ", pid);
+}
+
+/* Finish and write the line in l->sb. */
+static void line_end(struct lines *l)
+{
+	strbuf_addch(&l->sb, '\n');
+	fwrite(l->sb.buf, 1, l->sb.len, l->out);
+}
+
+void lines_flush(struct lines *l)
+{
+	struct group *g = &l->g;
+	char b1[24];
+
+	if (!g->active)
+		return;
+	g->active = false;
+	line_start(l, g->ts, g->pid);
+	if (g->count == 1)
+		strbuf_addf(&l->sb, "%s %s %s", model_event_name(g->type), fmt_bytes(g->bytes, b1), g->target);
+	else if (g->same_size)
+		strbuf_addf(&l->sb, "%s %s ×%" PRIu64 " %s", model_event_name(g->type),
+			    fmt_bytes(g->first, b1), g->count, g->target);
+	else
+		strbuf_addf(&l->sb, "%s %s in %" PRIu64 " calls %s", model_event_name(g->type),
+			    fmt_bytes(g->bytes, b1), g->count, g->target);
+	line_end(l);
+	fflush(l->out);
+}
+
+/* Fold a read/write/send/recv into the pending group. */
+static void io_event(struct lines *l, const struct event *ev)
+{
+	struct group *g = &l->g;
+	char tb[300];
+	const char *tgt = target(ev->obj, tb, sizeof(tb), ev->type == EV_READ || ev->type == EV_RECV);
+
+	if (g->active && g->type == ev->type && g->tid == ev->tid && g->fd == ev->fd &&
+	    strcmp(g->target, tgt) == 0) {
+		g->count++;
+		g->bytes += ev->bytes;
+		g->same_size = g->same_size && ev->bytes == g->first;
+		return;
+	}
+	lines_flush(l);
+	*g = (struct group){ .active = true, .type = ev->type, .pid = ev->pid, .tid = ev->tid,
+			     .fd = ev->fd, .ts = ev->ts, .bytes = ev->bytes, .first = ev->bytes,
+			     .count = 1, .same_size = true };
+	snprintf(g->target, sizeof(g->target), "%s", tgt);
+}
+
+/* Text of a wait status: "exit 0" or "killed by SIGKILL". */
+static void status_text(struct strbuf *sb, int status)
+{
+	if (status < 0)
+		strbuf_addstr(sb, "unknown");
+	else if (WIFSIGNALED(status))
+		strbuf_addf(sb, "killed by %s%s", fmt_signame(WTERMSIG(status)),
+			    WCOREDUMP(status) ? " (core dumped)" : "");
+	else
+		strbuf_addf(sb, "%d", WEXITSTATUS(status));
+}
+
+/* Should this event be shown at all? */
+static bool shown(const struct lines *l, const struct event *ev)
+{
+	bool all = l->flags & LINES_ALL, verbose = l->flags & LINES_VERBOSE;
+	bool err = ev->ret < 0 && ev->ret >= -4095;
+
+	switch (ev->type) {
+	case EV_SYSCALL:
+	case EV_CLOSE:
+		return verbose && (all || !noise_obj(ev->obj));
+	case EV_OPEN:
+		if (err && !verbose)
+			return false;
+		return all || !lines_noise_path(ev->path);
+	case EV_CONNECT:
+		return all || !lines_noise_addr(ev->conn ? ev->conn->remote : ev->addr_text);
+	case EV_ACCEPT:
+		return all || !lines_noise_addr(ev->conn ? ev->conn->remote : NULL);
+	case EV_EXIT:
+		return !ev->thread || verbose;
+	case EV_MMAP:
+		return all || !ev->obj || !noise_obj(ev->obj);
+	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
+		return all || !noise_obj(ev->obj) || !noise_obj(ev->obj2);
+	default:
+		return all || !noise_obj(ev->obj);
+	}
+}
+
+/* Body of a line for events that are not grouped. */
+static void event_text(struct lines *l, const struct event *ev)
+{
+	struct strbuf *sb = &l->sb;
+	char b1[24], b2[300], b3[300];
+	const char *err = ev->ret < 0 && ev->ret >= -4095 ? fmt_errno_name((int)-ev->ret) : NULL;
+
+	switch (ev->type) {
+	case EV_EXEC: {
+		const char *base = strrchr(ev->path, '/');
+		strbuf_addf(sb, "─── %s exec ───", base ? base + 1 : ev->path);
+		for (char **a = ev->proc ? ev->proc->argv : NULL; a && *a; a++)
+			strbuf_addf(sb, " %s", *a);
+		break;
+	}
+	case EV_FORK:
+		strbuf_addf(sb, "%s → pid %d", ev->status == 0 ? "fork" : ev->status == 1 ? "vfork" : "clone",
+			    ev->child);
+		break;
+	case EV_THREAD:
+		strbuf_addf(sb, "thread ↳ tid %d", ev->child);
+		break;
+	case EV_EXIT:
+		strbuf_addstr(sb, ev->thread ? "thread exit " : "exit ");
+		status_text(sb, ev->status);
+		break;
+	case EV_OPEN: {
+		int mode = ev->obj ? ev->obj->mode : 0;
+		strbuf_addf(sb, "open %s", ev->path ? ev->path : "?");
+		if (err)
+			strbuf_addf(sb, " failed: %s", err);
+		else if (ev->obj && ev->obj->kind == FDK_DIR)
+			strbuf_addstr(sb, " (dir)");
+		else
+			strbuf_addstr(sb, mode == 3 ? " (read/write)" : mode == 2 ? " (write)" : " (read)");
+		break;
+	}
+	case EV_CLOSE:
+		strbuf_addf(sb, "close %s", target(ev->obj, b2, sizeof(b2), false));
+		break;
+	case EV_CONNECT:
+	case EV_ACCEPT:
+		strbuf_addf(sb, "%s %s %s %s", model_event_name(ev->type),
+			    ev->obj ? model_kind_name(ev->obj->kind) : "?",
+			    ev->type == EV_ACCEPT ? "←" : "→",
+			    ev->conn ? ev->conn->remote : ev->addr_text ? ev->addr_text :
+			    ev->obj && ev->obj->remote ? ev->obj->remote : "?");
+		if (err && ev->ret != -115)
+			strbuf_addf(sb, " failed: %s", err);
+		break;
+	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
+		strbuf_addf(sb, "%s %s %s → %s", model_event_name(ev->type), fmt_bytes(ev->bytes, b1),
+			    target(ev->obj, b2, sizeof(b2), true), target(ev->obj2, b3, sizeof(b3), false));
+		break;
+	case EV_MMAP:
+		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s %s", ev->addr, ev->addr + ev->bytes,
+			    fmt_prot(ev->prot, b2), fmt_bytes(ev->bytes, b1),
+			    ev->obj ? ev->obj->path : "anon");
+		break;
+	case EV_MUNMAP:
+	case EV_MREMAP:
+		strbuf_addf(sb, "%s %" PRIx64 "-%" PRIx64 " %s", model_event_name(ev->type), ev->addr,
+			    ev->addr + ev->bytes, fmt_bytes(ev->bytes, b1));
+		break;
+	case EV_BRK:
+		strbuf_addf(sb, "brk heap %s", fmt_bytes(ev->bytes, b1));
+		break;
+	case EV_SIGNAL:
+		strbuf_addf(sb, "signal %s", fmt_signame(ev->status));
+		break;
+	case EV_SYSCALL: {
+		const char *name = sysent_name(ev->flags == ARCH_I386, ev->nr);
+		strbuf_addf(sb, "syscall %s%s", ev->flags == ARCH_I386 ? "i386:" : "", name ? name : "?");
+		if (!name)
+			strbuf_addf(sb, "#%d", ev->nr);
+		if (err)
+			strbuf_addf(sb, " = -1 %s", err);
+		else
+			strbuf_addf(sb, " = %" PRId64, ev->ret);
+		if (ev->path)
+			strbuf_addf(sb, " (%s)", ev->path);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+void lines_event(void *ctx, const struct event *ev)
+{
+	struct lines *l = ctx;
+
+	if (ev->type == EV_FORK)
+		l->multi = true;
+	if (!shown(l, ev))
+		return;
+	if (ev->type == EV_READ || ev->type == EV_WRITE || ev->type == EV_SEND || ev->type == EV_RECV) {
+		io_event(l, ev);
+		return;
+	}
+	lines_flush(l);
+	line_start(l, ev->ts, ev->pid);
+	event_text(l, ev);
+	line_end(l);
+	fflush(l->out);
+}
+
+/* FINAL block: memory section. */
+static void final_memory(struct strbuf *sb, const struct model *m)
+{
+	char a[24], b[24], c[24];
+	uint64_t heap = model_heap_bytes(m), mm = model_mmap_bytes(m);
+
+	strbuf_addf(sb, "Memory:\n  Heap:  %s\n  Mmap:  %s (%" PRIu64 " regions)\n  Total: %s\n",
+		    fmt_bytes(heap, a), fmt_bytes(mm, b), model_mmap_regions(m), fmt_bytes(heap + mm, c));
+}
+
+/* FINAL block: I/O section. */
+static void final_io(struct strbuf *sb, const struct model *m)
+{
+	const struct io_totals *io = model_io(m);
+	char a[24], b[24], c[24], d[24], e[24], f[24];
+
+	strbuf_addf(sb, "I/O:\n  Files read:    %s\n  Files written: %s\n  Net sent:      %s\n"
+		    "  Net received:  %s\n  IPC read:      %s\n  IPC written:   %s\n",
+		    fmt_bytes(io->file_rd, a), fmt_bytes(io->file_wr, b), fmt_bytes(io->net_sent, c),
+		    fmt_bytes(io->net_recv, d), fmt_bytes(io->ipc_rd, e), fmt_bytes(io->ipc_wr, f));
+}
+
+/* FINAL block: connections (localhost hidden unless --all). */
+static void final_conns(struct lines *l, struct strbuf *sb, const struct model *m)
+{
+	size_t n, hidden = 0;
+	struct conn *const *c = model_conns(m, &n);
+	char a[24], b[24];
+
+	strbuf_addstr(sb, "Network connections:\n");
+	for (size_t i = 0; i < n; i++) {
+		if (!(l->flags & LINES_ALL) && lines_noise_addr(c[i]->remote)) {
+			hidden++;
+			continue;
+		}
+		strbuf_addf(sb, "  %s %s %s (sent %s, received %s)\n", model_kind_name(c[i]->kind),
+			    c[i]->accepted ? "←" : "→", c[i]->remote, fmt_bytes(c[i]->sent, a),
+			    fmt_bytes(c[i]->received, b));
+	}
+	if (n == 0)
+		strbuf_addstr(sb, "  none\n");
+	if (hidden)
+		strbuf_addf(sb, "  (%zu to localhost not shown; --all shows them)\n", hidden);
+}
+
+/* FINAL block: processes, tracer cost, notes, exit. */
+static void final_tail(struct strbuf *sb, const struct model *m)
+{
+	size_t n;
+	struct proc *const *p = model_procs(m, &n);
+	uint64_t threads = 0, stops, stopped;
+	char a[24];
+
+	for (size_t i = 0; i < n; i++)
+		threads += (uint64_t)p[i]->threads - 1;
+	strbuf_addf(sb, "Processes: %zu (%" PRIu64 " more threads)\n", n, threads);
+	model_tracer_cost(m, &stops, &stopped);
+	strbuf_addf(sb, "Tracer: %" PRIu64 " stops, tracee stopped %s\n", stops, fmt_duration(stopped, a));
+	for (const char *const *note = model_notes(m); note && *note; note++)
+		strbuf_addf(sb, "Note: %s\n", *note);
+	strbuf_addstr(sb, "Exit: ");
+	if (model_end_reason(m) == END_DETACHED && model_root_status(m) < 0)
+		strbuf_addstr(sb, "detached (still running)");
+	else
+		status_text(sb, model_root_status(m));
+	strbuf_addch(sb, '\n');
+}
+
+void lines_final(struct lines *l, const struct model *m)
+{
+	static const char rule[] = "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━\n";
+	struct strbuf *sb = &l->sb;
+
+	lines_flush(l);
+	strbuf_reset(sb);
+	strbuf_addstr(sb, rule);
+	strbuf_addstr(sb, "FINAL:");
+	for (char *const *a = model_command(m); a && *a; a++)
+		strbuf_addf(sb, " %s", *a);
+	strbuf_addf(sb, " (%.2fs)\n", (double)model_duration(m) / 1e9);
+	strbuf_addstr(sb, rule);
+	final_memory(sb, m);
+	final_io(sb, m);
+	final_conns(l, sb, m);
+	final_tail(sb, m);
+	strbuf_addstr(sb, rule);
+	fwrite(sb->buf, 1, sb->len, l->out);
+	fflush(l->out);
+}

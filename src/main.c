@@ -1,0 +1,361 @@
+/* main.c - compendium-tui: options, start the tracer, feed the model, report.
+ *
+ * main wires capture to the model and the model to a sink; it is the only
+ * place that turns an error into a sentence for the person and an exit code.
+ * It never calls ptrace (the tracer thread does) and never decodes records.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "evq.h"
+#include "fmt.h"
+#include "jsonl.h"
+#include "lines.h"
+#include "model.h"
+#include "procfs.h"
+#include "record.h"
+#include "tracer.h"
+#include "util.h"
+
+#define QUEUE_BYTES (4u << 20)
+
+struct opts {
+	pid_t pid;
+	const char *output;
+	bool json, all, verbose, no_seccomp;
+	char **argv;            /* command to run */
+};
+
+static const char usage_text[] =
+	"Usage: compendium-tui [options] -- command [args...]\n"
+	"       compendium-tui [options] -p PID\n"
+	"\n"
+	"Show what a program and all its children do: files, network, memory,\n"
+	"processes, I/O.\n"
+	"\n"
+	"Options:\n"
+	"  -p, --pid PID       attach to every thread of a running process;\n"
+	"                      Ctrl-C detaches and leaves it running\n"
+	"  -o, --output FILE   write lines (or JSON) to FILE instead of stderr\n"
+	"      --batch         plain lines as things happen, then a FINAL summary\n"
+	"      --json          JSON Lines: one object per event, then a summary\n"
+	"  -v, --verbose       also show every raw system call, failed opens, closes\n"
+	"      --all           turn off the noise filter (/proc, /sys, /dev, shared\n"
+	"                      libraries, localhost connections)\n"
+	"      --no-seccomp    stop on every system call instead of only the ones\n"
+	"                      that matter (slower; for programs that use seccomp)\n"
+	"  -h, --help          show this help\n"
+	"  -V, --version       show the version\n";
+
+/* Print a one-sentence error and exit with code. */
+static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("compendium-tui: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+/* Parse a pid argument or die. */
+static pid_t parse_pid(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+		die(1, "--pid: '%s' is not a process id (a positive number, see ps)", s);
+	return (pid_t)v;
+}
+
+/* Parse the command line into o; exits on bad usage. */
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP };
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "batch", no_argument, NULL, O_BATCH },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "all", no_argument, NULL, O_ALL },
+		{ "no-seccomp", no_argument, NULL, O_NOSECCOMP },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:o:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->pid = parse_pid(optarg); break;
+		case 'o': o->output = optarg; break;
+		case O_BATCH: break;
+		case O_JSON: o->json = true; break;
+		case 'v': o->verbose = true; break;
+		case O_ALL: o->all = true; break;
+		case O_NOSECCOMP: o->no_seccomp = true; break;
+		case 'h': fputs(usage_text, stdout); exit(0);
+		case 'V': puts(PACKAGE_STRING); exit(0);
+		case ':':
+			die(2, "option '%s' needs a value; see --help", argv[optind - 1]);
+		default:
+			die(2, "unknown option '%s'; see --help", argv[optind - 1]);
+		}
+	}
+	o->argv = argv + optind;
+	if (o->pid && o->argv[0])
+		die(2, "give either a command or --pid, not both; see --help");
+	if (!o->pid && !o->argv[0])
+		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
+}
+
+/* Find cmd like a shell does; dies with 127/126 like a shell would. */
+static char *resolve_command(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	struct stat st;
+	char buf[PATH_MAX];
+	bool denied = false;
+
+	if (strchr(cmd, '/')) {
+		if (stat(cmd, &st) < 0)
+			die(127, "%s: %s", cmd, strerror(errno));
+		if (S_ISDIR(st.st_mode))
+			die(126, "%s: is a directory, not a program", cmd);
+		if (access(cmd, X_OK) < 0)
+			die(126, "%s: %s", cmd, strerror(errno));
+		return xstrdup(cmd);
+	}
+	if (!*cmd)
+		die(127, "'': command not found");
+	for (const char *p = path ? path : "/usr/local/bin:/usr/bin:/bin"; p; ) {
+		const char *colon = strchr(p, ':');
+		int len = colon ? (int)(colon - p) : (int)strlen(p);
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", len, len ? p : ".", cmd);
+		p = colon ? colon + 1 : NULL;
+		if (stat(buf, &st) < 0 || S_ISDIR(st.st_mode))
+			continue;
+		if (access(buf, X_OK) == 0)
+			return xstrdup(buf);
+		denied = true;
+	}
+	if (denied)
+		die(126, "%s: permission denied (found, but not executable)", cmd);
+	die(127, "%s: command not found", cmd);
+}
+
+/* Refuse pids we cannot or must not attach to, with the reason. */
+static void check_pid(pid_t pid)
+{
+	long tracer = 0;
+
+	if (pid == getpid())
+		die(1, "cannot trace itself (pid %d is compendium-tui)", (int)pid);
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		die(1, "no process with pid %d (has it exited? check with ps)", (int)pid);
+	if (procfs_is_kthread(pid) == 1)
+		die(1, "pid %d is a kernel thread, which cannot be traced", (int)pid);
+	if (procfs_status_field(pid, "TracerPid", &tracer) == 0 && tracer != 0)
+		die(1, "pid %d is already being traced by pid %ld (a debugger or strace?); "
+		    "detach that first", (int)pid, tracer);
+}
+
+/* Attach failure as a sentence. */
+static void __attribute__((noreturn)) attach_failed(pid_t pid, int err)
+{
+	if (err == -EPERM)
+		die(1, "cannot attach to pid %d: permission denied (run as root or as its owner; "
+		    "see /proc/sys/kernel/yama/ptrace_scope)", (int)pid);
+	if (err == -ESRCH)
+		die(1, "cannot attach to pid %d: it exited", (int)pid);
+	die(1, "cannot attach to pid %d: %s", (int)pid, strerror(-err));
+}
+
+struct run {
+	struct opts o;
+	struct evq *q;
+	struct tracer *tracer;
+	struct model *model;
+	struct lines *lines;
+	struct jsonl *json;
+	FILE *out;
+	int sig_fd;
+	int interrupts;
+};
+
+/* Feed every queued record to the model. */
+static void drain(struct run *r)
+{
+	const void *rec;
+	size_t len;
+
+	while ((rec = evq_peek(r->q, &len))) {
+		if (rec_validate(rec, len) == 0)
+			model_ingest(r->model, rec);
+		evq_pop(r->q);
+	}
+}
+
+/* Ctrl-C and termination requests. */
+static void on_signal(struct run *r, const struct signalfd_siginfo *si)
+{
+	bool from_tty = si->ssi_code == SI_KERNEL;
+
+	if (r->o.pid) {
+		tracer_command(r->tracer, TRACER_DETACH);
+		return;
+	}
+	if (si->ssi_signo == SIGINT && ++r->interrupts == 1) {
+		/* A terminal already sent it to the whole foreground group. */
+		const struct proc *root = model_root(r->model);
+		if (!from_tty && root)
+			kill(root->pid, SIGINT);
+		return;
+	}
+	tracer_command(r->tracer, TRACER_KILL);
+}
+
+/* Consume records until the tracer closes its queue. */
+static void consume(struct run *r)
+{
+	struct signalfd_siginfo si;
+
+	for (;;) {
+		drain(r);
+		while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
+			on_signal(r, &si);
+		if (evq_closed(r->q))
+			break;
+		if (evq_prepare_wait(r->q)) {
+			struct pollfd p[2] = { { evq_fd(r->q), POLLIN, 0 }, { r->sig_fd, POLLIN, 0 } };
+			poll(p, 2, -1);
+			evq_finish_wait(r->q);
+		}
+	}
+	drain(r);
+}
+
+/* Open the output destination. */
+static FILE *open_output(const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return stderr;
+	f = fopen(path, "w");
+	if (!f)
+		die(1, "cannot write output file %s: %s", path, strerror(errno));
+	return f;
+}
+
+/* Start tracing; dies with the right message and code on failure. */
+static void start(struct run *r, const sigset_t *orig_mask)
+{
+	struct tracer_opts to = { 0 };
+	char *exe = NULL;
+	int err;
+
+	if (r->o.pid) {
+		check_pid(r->o.pid);
+		to.attach_pid = r->o.pid;
+	} else {
+		exe = resolve_command(r->o.argv[0]);
+		to.exe = exe;
+		to.argv = r->o.argv;
+	}
+	to.trace_all = r->o.no_seccomp || r->o.verbose;
+	to.verbose = r->o.verbose;
+	to.child_mask = *orig_mask;
+	r->tracer = tracer_new(&to, r->q);
+	err = tracer_start(r->tracer);
+	if (err && r->o.pid)
+		attach_failed(r->o.pid, err);
+	if (err) {
+		tracer_join(r->tracer);
+		die(-err == ENOENT ? 127 : 126, "%s: %s", r->o.argv[0], strerror(-err));
+	}
+	free(exe);
+}
+
+/* Exit code for the traced command's status, saying so when it was killed. */
+static int exit_code(const struct run *r)
+{
+	int st = model_root_status(r->model);
+
+	if (st < 0)
+		return 0;
+	if (WIFSIGNALED(st)) {
+		fprintf(stderr, "compendium-tui: %s killed by %s\n",
+			r->o.argv[0] ? r->o.argv[0] : "process", fmt_signame(WTERMSIG(st)));
+		return 128 + WTERMSIG(st);
+	}
+	return WEXITSTATUS(st);
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { 0 };
+	sigset_t block, orig;
+	int code;
+
+	parse_args(argc, argv, &r.o);
+	r.out = open_output(r.o.output);
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &block, &orig);
+	sigdelset(&block, SIGCHLD);
+	r.sig_fd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
+	r.q = evq_new(QUEUE_BYTES);
+	r.model = model_new();
+	model_set_verbose(r.model, r.o.verbose);
+	if (r.o.json) {
+		r.json = jsonl_new(r.out);
+		model_set_observer(r.model, jsonl_event, r.json);
+	} else {
+		r.lines = lines_new(r.out, (r.o.all ? LINES_ALL : 0) | (r.o.verbose ? LINES_VERBOSE : 0));
+		model_set_observer(r.model, lines_event, r.lines);
+	}
+	start(&r, &orig);
+	consume(&r);
+	tracer_join(r.tracer);
+	if (r.json)
+		jsonl_summary(r.json, r.model);
+	else
+		lines_final(r.lines, r.model);
+	code = exit_code(&r);
+	if (r.out != stderr && fclose(r.out) != 0)
+		die(1, "cannot write output file %s: %s", r.o.output, strerror(errno));
+	jsonl_free(r.json);
+	lines_free(r.lines);
+	model_free(r.model);
+	tracer_free(r.tracer);
+	evq_free(r.q);
+	close(r.sig_fd);
+	return code;
+}

@@ -1,0 +1,963 @@
+/* model.c - what the records mean.
+ *
+ * Turns records into processes, fd tables, per-file and per-connection
+ * totals, and a stream of events for the sinks.  Pure: no system calls, no
+ * printing, no clocks; everything it knows came in a record, so the same
+ * records always give the same conclusions (live or replayed).
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "hmap.h"
+#include "model.h"
+#include "sockaddr.h"
+#include "util.h"
+
+struct task {
+	int tid;
+	struct proc *p;
+	struct fdtable *fdt;
+};
+
+/* A growable array of pointers. */
+struct ptrvec {
+	void **v;
+	size_t n, cap;
+};
+
+struct model {
+	model_observer_fn *fn;
+	void *ctx;
+	bool verbose;
+	struct imap tasks;        /* tid -> struct task */
+	struct imap procs_by_pid; /* pid -> newest struct proc with that pid */
+	struct ptrvec procs, files, conns, notes;
+	struct smap file_by_path; /* path -> struct fileagg */
+	struct io_totals io;
+	uint64_t mmap_bytes, mmap_regions, events;
+	uint64_t start_ts, last_ts, stops, stopped_ns;
+	char **command;
+	int root_pid, root_status;
+	struct proc *root;
+	bool started, attached, ended, io_uring_noted;
+	enum end_reason reason;
+};
+
+/* Append p to a vector. */
+static void vec_push(struct ptrvec *v, void *p)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 16;
+		v->v = xreallocarray(v->v, v->cap + 1, sizeof(*v->v));
+	}
+	v->v[v->n++] = p;
+	v->v[v->n] = NULL;
+}
+
+/* Split a NUL-separated blob into a NULL-terminated vector of copies. */
+static char **split_argv(const char *blob, size_t len)
+{
+	size_t n = 0, i, k = 0;
+	char **v;
+
+	for (i = 0; i < len; i++)
+		n += blob[i] == '\0';
+	if (len && blob[len - 1] != '\0')
+		n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < len && k < n; k++) {
+		size_t l = strnlen(blob + i, len - i);
+		v[k] = xstrndup(blob + i, l);
+		i += l + 1;
+	}
+	return v;
+}
+
+/* Free a NULL-terminated vector of strings. */
+static void free_argv(char **v)
+{
+	for (char **a = v; a && *a; a++)
+		free(*a);
+	free(v);
+}
+
+/* Copy a NULL-terminated vector of strings. */
+static char **dup_argv(char *const *v)
+{
+	size_t n = 0;
+	char **c;
+
+	while (v && v[n])
+		n++;
+	c = xcalloc(n + 1, sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	return c;
+}
+
+/* ns since the start of tracing. */
+static uint64_t rel(const struct model *m, uint64_t ts)
+{
+	return ts > m->start_ts ? ts - m->start_ts : 0;
+}
+
+/* Send an event to the observer. */
+static void emit(struct model *m, struct event *ev)
+{
+	m->events++;
+	if (m->fn)
+		m->fn(m->ctx, ev);
+}
+
+/* A fresh event of type for the task behind a record. */
+static struct event ev_init(const struct model *m, const struct rec_hdr *h,
+			    const struct task *t, enum ev_type type)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = rel(m, h->ts);
+	ev.tid = h->tid;
+	ev.pid = t && t->p ? t->p->pid : h->tgid;
+	ev.proc = t ? t->p : NULL;
+	ev.type = type;
+	ev.nr = -1;
+	ev.fd = ev.fd2 = -1;
+	return ev;
+}
+
+/* A new process entry. */
+static struct proc *proc_new(struct model *m, int pid, int ppid, uint64_t ts)
+{
+	struct proc *p = xcalloc(1, sizeof(*p));
+
+	p->pid = pid;
+	p->ppid = ppid;
+	p->start_ts = rel(m, ts);
+	p->threads = 1;
+	p->live = 1;
+	p->exe = xstrdup("");
+	p->argv = xcalloc(1, sizeof(*p->argv));
+	vec_push(&m->procs, p);
+	imap_put(&m->procs_by_pid, (uint64_t)pid, p);
+	return p;
+}
+
+/* A new task entry (replacing a stale one with the same tid). */
+static struct task *task_new(struct model *m, int tid, struct proc *p, struct fdtable *fdt)
+{
+	struct task *t = imap_get(&m->tasks, (uint64_t)tid);
+
+	if (t) {
+		fdtable_unref(t->fdt);
+		free(t);
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->tid = tid;
+	t->p = p;
+	t->fdt = fdt;
+	imap_put(&m->tasks, (uint64_t)tid, t);
+	return t;
+}
+
+/* The task of a record, created on the fly when we never saw it begin. */
+static struct task *task_of(struct model *m, int tid, int tgid, uint64_t ts)
+{
+	struct task *t = imap_get(&m->tasks, (uint64_t)tid);
+	struct proc *p;
+
+	if (t)
+		return t;
+	p = imap_get(&m->procs_by_pid, (uint64_t)tgid);
+	if (!p || p->exited)
+		p = proc_new(m, tgid, 0, ts);
+	else if (tid != tgid)
+		p->threads++, p->live++;
+	return task_new(m, tid, p, fdtable_new());
+}
+
+/* Per-path totals for a regular file object, created on first need. */
+static struct fileagg *file_agg(struct model *m, struct fobj *o)
+{
+	struct fileagg *a;
+
+	if (o->agg)
+		return o->agg;
+	a = smap_get(&m->file_by_path, o->path);
+	if (!a) {
+		a = xcalloc(1, sizeof(*a));
+		a->path = smap_put(&m->file_by_path, o->path, a);
+		vec_push(&m->files, a);
+	}
+	o->agg = a;
+	return a;
+}
+
+/* Is this kind an inet socket? */
+static bool is_inet(int kind)
+{
+	return kind >= FDK_TCP4 && kind <= FDK_UDP6;
+}
+
+/* Count n bytes moving in (dir FM_READ) or out (FM_WRITE) through o. */
+static void account(struct model *m, struct fobj *o, int dir, uint64_t n)
+{
+	bool in = dir == FM_READ;
+
+	if (!o)
+		return;
+	if (in)
+		o->rd += n;
+	else
+		o->wr += n;
+	if (o->kind == FDK_FILE) {
+		struct fileagg *a = file_agg(m, o);
+		a->mode |= (uint8_t)dir;
+		*(in ? &a->rd : &a->wr) += n;
+		*(in ? &m->io.file_rd : &m->io.file_wr) += n;
+	} else if (is_inet(o->kind)) {
+		if (o->conn)
+			*(in ? &o->conn->received : &o->conn->sent) += n;
+		*(in ? &m->io.net_recv : &m->io.net_sent) += n;
+	} else if (o->kind == FDK_PIPE || o->kind == FDK_UNIX) {
+		*(in ? &m->io.ipc_rd : &m->io.ipc_wr) += n;
+	}
+}
+
+/* Text form of a sockaddr blob (NULL when empty). */
+static char *addr_text(const void *sa, size_t len)
+{
+	char buf[256];
+
+	if (!len || sockaddr_format(sa, len, buf, sizeof(buf)) < 0)
+		return NULL;
+	return xstrdup(buf);
+}
+
+/* ---- record handlers ---- */
+
+/* REC_START. */
+static void on_start(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_start *s = rec_payload(h);
+	struct proc *p;
+
+	m->started = true;
+	m->start_ts = h->ts;
+	m->root_pid = s->pid;
+	m->attached = s->mode == START_ATTACH;
+	free_argv(m->command);
+	m->command = split_argv((const char *)(s + 1), s->argv_len);
+	p = proc_new(m, s->pid, m->attached ? 0 : s->tracer_pid, h->ts);
+	m->root = p;
+	task_new(m, s->pid, p, fdtable_new());
+}
+
+/* REC_NEWTASK: fork, vfork or clone. */
+static void on_newtask(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_newtask *r = rec_payload(h);
+	struct task *parent = task_of(m, h->tid, h->tgid, h->ts), *child;
+	struct fdtable *fdt = (r->flags & CLONE_FILES) ? fdtable_ref(parent->fdt)
+						       : fdtable_copy(parent->fdt);
+	struct event ev = ev_init(m, h, parent, EV_FORK);
+	struct proc *p = parent->p;
+
+	if (r->flags & CLONE_THREAD) {
+		p->threads++;
+		p->live++;
+		ev.type = EV_THREAD;
+	} else {
+		struct proc *pp = p;
+		int ppid = (r->flags & CLONE_PARENT) ? pp->ppid : pp->pid;
+
+		p = proc_new(m, r->child, ppid, h->ts);
+		free(p->exe);
+		p->exe = xstrdup(pp->exe);
+		free_argv(p->argv);
+		p->argv = dup_argv(pp->argv);
+		p->brk_start = pp->brk_start;
+		p->brk_max = pp->brk_max;
+	}
+	child = task_new(m, r->child, p, fdt);
+	ev.child = r->child;
+	ev.flags = r->flags;
+	ev.status = (int)r->kind;
+	ev.proc = child->p;
+	emit(m, &ev);
+}
+
+/* REC_EXEC: a new program image (or, flagged, the image found at attach). */
+static void on_exec(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_exec *r = rec_payload(h);
+	const char *exe = (const char *)(r + 1);
+	struct task *t;
+	struct event ev;
+
+	if (r->old_tid != h->tid) {
+		/* A non-leader exec'd and took over the leader's tid. */
+		struct task *old = imap_del(&m->tasks, (uint64_t)r->old_tid);
+		if (old) {
+			struct task *leader = imap_del(&m->tasks, (uint64_t)h->tid);
+			if (leader) {
+				fdtable_unref(leader->fdt);
+				free(leader);
+			}
+			old->tid = h->tid;
+			imap_put(&m->tasks, (uint64_t)h->tid, old);
+		}
+	}
+	t = task_of(m, h->tid, h->tgid, h->ts);
+	free(t->p->exe);
+	t->p->exe = xstrndup(exe, r->exe_len);
+	free_argv(t->p->argv);
+	t->p->argv = split_argv(exe + r->exe_len, r->argv_len);
+	if (!(h->flags & 1)) {
+		t->p->execs++;
+		t->p->brk_start = t->p->brk_max = 0;
+		if (t->fdt->refs > 1) {
+			struct fdtable *c = fdtable_copy(t->fdt);
+			fdtable_unref(t->fdt);
+			t->fdt = c;
+		}
+	}
+	ev = ev_init(m, h, t, EV_EXEC);
+	ev.path = t->p->exe;
+	emit(m, &ev);
+}
+
+/* REC_FDSET: exactly these fds are open now. */
+static void on_fdset(struct model *m, const struct rec_hdr *h)
+{
+	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+	const int32_t *fds = rec_payload(h);
+	int n = (int)((h->len - sizeof(*h)) / sizeof(int32_t));
+
+	fdtable_keep(t->fdt, fds, n);
+	for (int i = 0; i < n; i++)
+		if (!fdtable_get(t->fdt, fds[i]))
+			fdtable_open(t->fdt, fds[i], FDK_UNKNOWN, "", 0);
+}
+
+/* REC_FD: what an fd refers to. */
+static void on_fd(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_fd *r = rec_payload(h);
+	const char *path = (const char *)(r + 1);
+	const char *laddr = path + r->path_len, *raddr = laddr + r->laddr_len;
+	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+	struct fobj *o = fdtable_get(t->fdt, r->fd);
+	char *p = xstrndup(path, r->path_len);
+
+	if (r->why == FDW_NEW || !o || (r->why == FDW_INHERITED && o->kind != r->kind)) {
+		o = fdtable_open(t->fdt, r->fd, r->kind, p, (int)r->flags);
+	} else if (r->kind) {
+		o->kind = r->kind;
+	}
+	free(p);
+	if (!o)
+		return;
+	if (r->laddr_len) {
+		free(o->local);
+		o->local = addr_text(laddr, r->laddr_len);
+	}
+	if (r->raddr_len) {
+		free(o->remote);
+		o->remote = addr_text(raddr, r->raddr_len);
+	}
+}
+
+/* REC_EXIT: a task ended. */
+static void on_exit_rec(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_exit *r = rec_payload(h);
+	struct task *t = imap_del(&m->tasks, (uint64_t)h->tid);
+	struct event ev;
+
+	if (!t)
+		return;
+	ev = ev_init(m, h, t, EV_EXIT);
+	ev.status = r->status;
+	ev.thread = !r->leader;
+	if (t->p->live > 0)
+		t->p->live--;
+	if (r->leader) {
+		t->p->exited = true;
+		t->p->status = r->status;
+		t->p->end_ts = rel(m, h->ts);
+		if (t->p == m->root)
+			m->root_status = r->status;
+	}
+	emit(m, &ev);
+	fdtable_unref(t->fdt);
+	free(t);
+}
+
+/* REC_SIGNAL. */
+static void on_signal(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_signal *r = rec_payload(h);
+	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+	struct event ev = ev_init(m, h, t, EV_SIGNAL);
+
+	ev.status = r->sig;
+	emit(m, &ev);
+}
+
+/* REC_NOTE. */
+static void on_note(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_note *r = rec_payload(h);
+
+	vec_push(&m->notes, xstrndup((const char *)(r + 1), r->text_len));
+}
+
+/* REC_END. */
+static void on_end(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_end *r = rec_payload(h);
+
+	m->ended = true;
+	m->reason = (enum end_reason)r->reason;
+	m->stops = r->stops;
+	m->stopped_ns = r->stopped_ns;
+}
+
+/* ---- syscalls ---- */
+
+/* Is a raw syscall result an error? */
+static bool failed(int64_t ret)
+{
+	return ret < 0 && ret >= -4095;
+}
+
+/* A data transfer on fd: account it and emit a read/write/send/recv event. */
+static void sys_io(struct model *m, const struct rec_hdr *h, struct task *t,
+		   const struct rec_syscall *s, int fd, int dir, uint64_t n)
+{
+	struct fobj *o = fdtable_get(t->fdt, fd);
+	bool sock = o && (is_inet(o->kind) || o->kind == FDK_UNIX || o->kind == FDK_SOCK);
+	struct event ev = ev_init(m, h, t, dir == FM_READ ? (sock ? EV_RECV : EV_READ)
+					              : (sock ? EV_SEND : EV_WRITE));
+
+	account(m, o, dir, n);
+	ev.nr = s->nr;
+	ev.fd = fd;
+	ev.ret = s->ret;
+	ev.bytes = n;
+	ev.obj = o;
+	ev.conn = o ? o->conn : NULL;
+	emit(m, &ev);
+}
+
+/* sendfile, copy_file_range, splice, tee: bytes move from in to out. */
+static void sys_transfer(struct model *m, const struct rec_hdr *h, struct task *t,
+			 const struct rec_syscall *s, enum ev_type type, int in, int out)
+{
+	struct fobj *oi = fdtable_get(t->fdt, in), *oo = fdtable_get(t->fdt, out);
+	struct event ev = ev_init(m, h, t, type);
+	uint64_t n = (uint64_t)s->ret;
+
+	account(m, oi, FM_READ, n);
+	account(m, oo, FM_WRITE, n);
+	ev.nr = s->nr;
+	ev.fd = in;
+	ev.fd2 = out;
+	ev.ret = s->ret;
+	ev.bytes = n;
+	ev.obj = oi;
+	ev.obj2 = oo;
+	emit(m, &ev);
+}
+
+/* open, openat, openat2, creat, open_by_handle_at. */
+static void sys_open(struct model *m, const struct rec_hdr *h, struct task *t,
+		     const struct rec_syscall *s, uint64_t flags, const char *failpath)
+{
+	struct event ev = ev_init(m, h, t, EV_OPEN);
+	struct fobj *o = NULL;
+
+	ev.nr = s->nr;
+	ev.ret = s->ret;
+	ev.flags = flags;
+	if (!failed(s->ret)) {
+		o = fdtable_get(t->fdt, (int)s->ret);
+		if (!o)
+			o = fdtable_open(t->fdt, (int)s->ret, FDK_UNKNOWN, "", 0);
+		if (!o)
+			return;
+		o->mode = (uint8_t)fdtable_mode((int)flags);
+		if (flags & O_PATH)
+			o->mode = 0;
+		if (o->kind == FDK_FILE) {
+			struct fileagg *a = file_agg(m, o);
+			a->mode |= o->mode;
+			a->opens++;
+		}
+		ev.fd = (int)s->ret;
+		ev.obj = o;
+		ev.path = o->path;
+	} else {
+		ev.path = failpath;
+	}
+	emit(m, &ev);
+}
+
+/* connect and accept: a connection begins on an inet socket. */
+static void sys_conn(struct model *m, const struct rec_hdr *h, struct task *t,
+		     const struct rec_syscall *s, int fd, bool accepted, const char *arg)
+{
+	struct event ev = ev_init(m, h, t, accepted ? EV_ACCEPT : EV_CONNECT);
+	struct fobj *o = fdtable_get(t->fdt, fd);
+	bool ok = !failed(s->ret) || s->ret == -115;   /* EINPROGRESS */
+
+	ev.nr = s->nr;
+	ev.fd = fd;
+	ev.ret = s->ret;
+	ev.obj = o;
+	ev.addr_text = arg;
+	if (ok && o && is_inet(o->kind)) {
+		const char *remote = arg ? arg : o->remote;
+		struct conn *c;
+
+		if (!accepted && arg && strcmp(arg, "unspec") == 0) {
+			o->conn = NULL;   /* a datagram socket dissolving its association */
+			emit(m, &ev);
+			return;
+		}
+		c = xcalloc(1, sizeof(*c));
+		c->kind = o->kind;
+		c->accepted = accepted;
+		c->local = xstrdup(o->local ? o->local : "");
+		c->remote = xstrdup(accepted && o->remote ? o->remote : remote ? remote : "");
+		c->ts = ev.ts;
+		c->pid = ev.pid;
+		o->conn = c;
+		vec_push(&m->conns, c);
+		ev.conn = c;
+	}
+	emit(m, &ev);
+}
+
+/* mmap, munmap, mremap, brk. */
+static void sys_mem(struct model *m, const struct rec_hdr *h, struct task *t,
+		    const struct rec_syscall *s)
+{
+	struct event ev = ev_init(m, h, t, EV_MMAP);
+	const uint64_t *a = s->args;
+	struct proc *p = t->p;
+
+	ev.nr = s->nr;
+	ev.ret = s->ret;
+	if (failed(s->ret))
+		return;
+	switch (s->nr) {
+	case SYS_mmap:
+		ev.addr = (uint64_t)s->ret;
+		ev.bytes = a[1];
+		ev.prot = (int)a[2];
+		ev.flags = a[3];
+		if (!(a[3] & MAP_ANONYMOUS)) {
+			ev.fd = (int)a[4];
+			ev.obj = fdtable_get(t->fdt, ev.fd);
+		}
+		m->mmap_bytes += a[1];
+		m->mmap_regions++;
+		break;
+	case SYS_munmap:
+		ev.type = EV_MUNMAP;
+		ev.addr = a[0];
+		ev.bytes = a[1];
+		break;
+	case SYS_mremap:
+		ev.type = EV_MREMAP;
+		ev.addr = (uint64_t)s->ret;
+		ev.bytes = a[2];
+		if (a[2] > a[1])
+			m->mmap_bytes += a[2] - a[1];
+		break;
+	default:   /* brk */
+		if (!p->brk_start)
+			p->brk_start = p->brk_max = (uint64_t)s->ret;
+		if ((uint64_t)s->ret > p->brk_max)
+			p->brk_max = (uint64_t)s->ret;
+		if (!a[0])
+			return;   /* a query, not a change */
+		ev.type = EV_BRK;
+		ev.addr = (uint64_t)s->ret;
+		ev.bytes = (uint64_t)s->ret - p->brk_start;
+		break;
+	}
+	emit(m, &ev);
+}
+
+/* close, close_range, dup family, fcntl dups. */
+static void sys_fdops(struct model *m, const struct rec_hdr *h, struct task *t,
+		      const struct rec_syscall *s)
+{
+	const uint64_t *a = s->args;
+
+	if (failed(s->ret))
+		return;
+	switch (s->nr) {
+	case SYS_close: {
+		struct event ev = ev_init(m, h, t, EV_CLOSE);
+		ev.nr = s->nr;
+		ev.fd = (int)a[0];
+		ev.obj = fdtable_get(t->fdt, ev.fd);
+		if (ev.obj)
+			emit(m, &ev);
+		fdtable_close(t->fdt, (int)a[0]);
+		break;
+	}
+	case SYS_close_range:
+		if (a[2] & CLOSE_RANGE_CLOEXEC)
+			break;   /* only marked; the fd set after exec tells the rest */
+		if ((a[2] & CLOSE_RANGE_UNSHARE) && t->fdt->refs > 1) {
+			struct fdtable *c = fdtable_copy(t->fdt);
+			fdtable_unref(t->fdt);
+			t->fdt = c;
+		}
+		fdtable_close_range(t->fdt, (unsigned)a[0], (unsigned)a[1]);
+		break;
+	case SYS_dup:
+	case SYS_dup2:
+	case SYS_dup3:
+		fdtable_dup(t->fdt, (int)a[0], (int)s->ret);
+		break;
+	case SYS_fcntl:
+		if (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC)
+			fdtable_dup(t->fdt, (int)a[0], (int)s->ret);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Note once that io_uring I/O is invisible to us. */
+static void note_io_uring(struct model *m)
+{
+	if (m->io_uring_noted)
+		return;
+	m->io_uring_noted = true;
+	vec_push(&m->notes, xstrdup("io_uring in use: I/O submitted through io_uring is not "
+				    "seen, so byte totals leave it out"));
+}
+
+/* Data transfer syscalls; returns false when nr is not one. */
+static bool sys_data(struct model *m, const struct rec_hdr *h, struct task *t,
+		     const struct rec_syscall *s)
+{
+	const uint64_t *a = s->args;
+	uint64_t n = (uint64_t)s->ret;
+
+	switch (s->nr) {
+	case SYS_read: case SYS_pread64: case SYS_readv: case SYS_preadv:
+	case SYS_preadv2: case SYS_recvfrom: case SYS_recvmsg:
+		sys_io(m, h, t, s, (int)a[0], FM_READ, n);
+		return true;
+	case SYS_write: case SYS_pwrite64: case SYS_writev: case SYS_pwritev:
+	case SYS_pwritev2: case SYS_sendto: case SYS_sendmsg:
+		sys_io(m, h, t, s, (int)a[0], FM_WRITE, n);
+		return true;
+	case SYS_recvmmsg:
+		sys_io(m, h, t, s, (int)a[0], FM_READ, s->aux);
+		return true;
+	case SYS_sendmmsg:
+		sys_io(m, h, t, s, (int)a[0], FM_WRITE, s->aux);
+		return true;
+	case SYS_sendfile:
+		sys_transfer(m, h, t, s, EV_SENDFILE, (int)a[1], (int)a[0]);
+		return true;
+	case SYS_copy_file_range:
+		sys_transfer(m, h, t, s, EV_COPY_FILE_RANGE, (int)a[0], (int)a[2]);
+		return true;
+	case SYS_splice:
+		sys_transfer(m, h, t, s, EV_SPLICE, (int)a[0], (int)a[2]);
+		return true;
+	case SYS_tee:
+		sys_transfer(m, h, t, s, EV_TEE, (int)a[0], (int)a[1]);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Flags an open-family call was made with. */
+static uint64_t open_flags(const struct rec_syscall *s)
+{
+	switch (s->nr) {
+	case SYS_open: return s->args[1];
+	case SYS_creat: return O_CREAT | O_WRONLY | O_TRUNC;
+	case SYS_openat2: return s->aux;
+	default: return s->args[2];   /* openat, open_by_handle_at */
+	}
+}
+
+/* REC_SYSCALL. */
+static void on_syscall(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_syscall *s = rec_payload(h);
+	const char *blob = (const char *)(s + 1);
+	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+	char *addr = addr_text(blob, s->addr_len);
+	char *path = s->path_len ? xstrndup(blob + s->addr_len, s->path_len) : NULL;
+
+	if (m->verbose) {
+		struct event ev = ev_init(m, h, t, EV_SYSCALL);
+		ev.nr = s->nr;
+		ev.ret = s->ret;
+		ev.flags = s->arch;
+		ev.addr_text = addr;
+		ev.path = path;
+		ev.dur = s->entry_ts && h->ts > s->entry_ts ? h->ts - s->entry_ts : 0;
+		emit(m, &ev);
+	}
+	if (s->arch != ARCH_X86_64 || (failed(s->ret) && s->ret != -115 &&
+	    s->nr != SYS_connect && s->nr != SYS_open && s->nr != SYS_openat &&
+	    s->nr != SYS_openat2 && s->nr != SYS_creat))
+		goto out;
+	if (sys_data(m, h, t, s))
+		goto out;
+	switch (s->nr) {
+	case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
+	case SYS_open_by_handle_at:
+		sys_open(m, h, t, s, open_flags(s), path);
+		break;
+	case SYS_connect:
+		sys_conn(m, h, t, s, (int)s->args[0], false, addr);
+		break;
+	case SYS_accept: case SYS_accept4:
+		sys_conn(m, h, t, s, (int)s->ret, true, NULL);
+		break;
+	case SYS_mmap: case SYS_munmap: case SYS_mremap: case SYS_brk:
+		sys_mem(m, h, t, s);
+		break;
+	case SYS_io_uring_setup:
+		note_io_uring(m);
+		break;
+	default:
+		sys_fdops(m, h, t, s);
+		break;
+	}
+out:
+	free(addr);
+	free(path);
+}
+
+void model_ingest(struct model *m, const struct rec_hdr *h)
+{
+	if (!m->started && h->type != REC_START)
+		return;
+	if (h->ts > m->last_ts)
+		m->last_ts = h->ts;
+	switch (h->type) {
+	case REC_START: on_start(m, h); break;
+	case REC_SYSCALL: on_syscall(m, h); break;
+	case REC_FD: on_fd(m, h); break;
+	case REC_NEWTASK: on_newtask(m, h); break;
+	case REC_EXEC: on_exec(m, h); break;
+	case REC_FDSET: on_fdset(m, h); break;
+	case REC_EXIT: on_exit_rec(m, h); break;
+	case REC_SIGNAL: on_signal(m, h); break;
+	case REC_END: on_end(m, h); break;
+	case REC_NOTE: on_note(m, h); break;
+	default: break;
+	}
+}
+
+struct model *model_new(void)
+{
+	struct model *m = xcalloc(1, sizeof(*m));
+
+	m->root_status = -1;
+	return m;
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->tasks.cap; i++) {
+		struct task *t = m->tasks.vals[i];
+		if (t) {
+			fdtable_unref(t->fdt);
+			free(t);
+		}
+	}
+	for (size_t i = 0; i < m->procs.n; i++) {
+		struct proc *p = m->procs.v[i];
+		free(p->exe);
+		free_argv(p->argv);
+		free(p);
+	}
+	for (size_t i = 0; i < m->conns.n; i++) {
+		struct conn *c = m->conns.v[i];
+		free(c->local);
+		free(c->remote);
+		free(c);
+	}
+	for (size_t i = 0; i < m->files.n; i++)
+		free(m->files.v[i]);
+	for (size_t i = 0; i < m->notes.n; i++)
+		free(m->notes.v[i]);
+	free(m->procs.v);
+	free(m->conns.v);
+	free(m->files.v);
+	free(m->notes.v);
+	imap_release(&m->tasks);
+	imap_release(&m->procs_by_pid);
+	smap_release(&m->file_by_path);
+	free_argv(m->command);
+	free(m);
+}
+
+void model_set_observer(struct model *m, model_observer_fn *fn, void *ctx)
+{
+	m->fn = fn;
+	m->ctx = ctx;
+}
+
+void model_set_verbose(struct model *m, bool on)
+{
+	m->verbose = on;
+}
+
+struct proc *const *model_procs(const struct model *m, size_t *n)
+{
+	*n = m->procs.n;
+	return (struct proc *const *)m->procs.v;
+}
+
+struct fileagg *const *model_files(const struct model *m, size_t *n)
+{
+	*n = m->files.n;
+	return (struct fileagg *const *)m->files.v;
+}
+
+struct conn *const *model_conns(const struct model *m, size_t *n)
+{
+	*n = m->conns.n;
+	return (struct conn *const *)m->conns.v;
+}
+
+const struct io_totals *model_io(const struct model *m)
+{
+	return &m->io;
+}
+
+uint64_t model_heap_bytes(const struct model *m)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < m->procs.n; i++) {
+		const struct proc *p = m->procs.v[i];
+		sum += p->brk_max - p->brk_start;
+	}
+	return sum;
+}
+
+uint64_t model_mmap_bytes(const struct model *m)
+{
+	return m->mmap_bytes;
+}
+
+uint64_t model_mmap_regions(const struct model *m)
+{
+	return m->mmap_regions;
+}
+
+uint64_t model_events(const struct model *m)
+{
+	return m->events;
+}
+
+const struct proc *model_root(const struct model *m)
+{
+	return m->root;
+}
+
+int model_root_status(const struct model *m)
+{
+	return m->root_status;
+}
+
+char *const *model_command(const struct model *m)
+{
+	return m->command;
+}
+
+uint64_t model_duration(const struct model *m)
+{
+	return rel(m, m->last_ts);
+}
+
+void model_tracer_cost(const struct model *m, uint64_t *stops, uint64_t *stopped_ns)
+{
+	*stops = m->stops;
+	*stopped_ns = m->stopped_ns;
+}
+
+bool model_attached(const struct model *m)
+{
+	return m->attached;
+}
+
+bool model_ended(const struct model *m)
+{
+	return m->ended;
+}
+
+enum end_reason model_end_reason(const struct model *m)
+{
+	return m->reason;
+}
+
+size_t model_live_tasks(const struct model *m)
+{
+	return m->tasks.n;
+}
+
+const char *const *model_notes(const struct model *m)
+{
+	return (const char *const *)m->notes.v;
+}
+
+const char *model_event_name(enum ev_type type)
+{
+	static const char *const names[EV_TYPE_MAX] = {
+		[EV_EXEC] = "exec", [EV_FORK] = "fork", [EV_THREAD] = "thread",
+		[EV_EXIT] = "exit", [EV_OPEN] = "open", [EV_CLOSE] = "close",
+		[EV_CONNECT] = "connect", [EV_ACCEPT] = "accept", [EV_READ] = "read",
+		[EV_WRITE] = "write", [EV_SEND] = "send", [EV_RECV] = "recv",
+		[EV_SENDFILE] = "sendfile", [EV_COPY_FILE_RANGE] = "copy_file_range",
+		[EV_SPLICE] = "splice", [EV_TEE] = "tee", [EV_MMAP] = "mmap",
+		[EV_MUNMAP] = "munmap", [EV_MREMAP] = "mremap", [EV_BRK] = "brk",
+		[EV_SIGNAL] = "signal", [EV_SYSCALL] = "syscall",
+	};
+
+	return (unsigned)type < EV_TYPE_MAX ? names[type] : "unknown";
+}
+
+const char *model_kind_name(int kind)
+{
+	static const char *const names[FDK_MAX] = {
+		[FDK_UNKNOWN] = "unknown", [FDK_FILE] = "file", [FDK_DIR] = "dir",
+		[FDK_CHR] = "chr", [FDK_BLK] = "blk", [FDK_PIPE] = "pipe",
+		[FDK_UNIX] = "unix", [FDK_TCP4] = "tcp4", [FDK_TCP6] = "tcp6",
+		[FDK_UDP4] = "udp4", [FDK_UDP6] = "udp6", [FDK_SOCK] = "socket",
+		[FDK_ANON] = "anon",
+	};
+
+	return kind >= 0 && kind < FDK_MAX ? names[kind] : "unknown";
+}

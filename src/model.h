@@ -1,0 +1,128 @@
+/* model.h - what the records mean: processes, fds, files, connections, totals.
+ *
+ * The model runs on the consumer thread and is pure: it never makes a system
+ * call, never prints and never reads a clock.  Feed it records; it keeps the
+ * state and calls an observer with one event for every thing a person would
+ * want to see.  Sinks (line printer, JSON, UI) read events and the summary.
+ */
+#ifndef COMPENDIUM_MODEL_H
+#define COMPENDIUM_MODEL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fdtable.h"
+#include "record.h"
+
+enum ev_type {
+	EV_EXEC, EV_FORK, EV_THREAD, EV_EXIT,
+	EV_OPEN, EV_CLOSE, EV_CONNECT, EV_ACCEPT,
+	EV_READ, EV_WRITE, EV_SEND, EV_RECV,
+	EV_SENDFILE, EV_COPY_FILE_RANGE, EV_SPLICE, EV_TEE,
+	EV_MMAP, EV_MUNMAP, EV_MREMAP, EV_BRK,
+	EV_SIGNAL, EV_SYSCALL,
+	EV_TYPE_MAX
+};
+
+/* Per-path totals of a regular file. */
+struct fileagg {
+	const char *path;      /* owned by the model */
+	uint8_t mode;          /* FM_READ | FM_WRITE: how it was opened or used */
+	uint64_t rd, wr;
+	uint32_t opens;
+};
+
+/* A network connection (one connect or accept on an inet socket). */
+struct conn {
+	uint8_t kind;          /* FDK_TCP4 .. FDK_UDP6 */
+	bool accepted;
+	char *local, *remote;
+	uint64_t sent, received;
+	uint64_t ts;           /* ns since start */
+	int pid;
+};
+
+/* A traced process (thread group). */
+struct proc {
+	int pid, ppid;
+	char *exe;
+	char **argv;           /* NULL-terminated */
+	int threads;           /* tasks ever in the group, leader included */
+	int live;              /* tasks alive now */
+	bool exited;
+	int status;            /* wait status when exited */
+	uint64_t start_ts, end_ts;
+	uint64_t brk_start, brk_max;
+	uint64_t execs;
+};
+
+/* One thing that happened; pointers are valid only during the callback. */
+struct event {
+	uint64_t ts;           /* ns since start */
+	int pid, tid;
+	enum ev_type type;
+	int nr;                /* syscall number, or -1 */
+	int fd, fd2;
+	int64_t ret;           /* syscall result; -errno on failure */
+	uint64_t bytes;        /* I/O bytes, mapping length, heap growth */
+	uint64_t addr;
+	uint64_t flags;        /* open flags, mmap flags, clone flags */
+	int prot;
+	int child;             /* fork/thread: the new pid or tid */
+	int status;            /* exit: wait status; signal: number */
+	bool thread;           /* exit: a thread, not the process, ended */
+	const struct fobj *obj, *obj2;   /* what fd and fd2 refer to */
+	const struct proc *proc;
+	const struct conn *conn;
+	const char *path;      /* open: the path (failed ones too); exec: exe */
+	const char *addr_text; /* connect/sendto: the address argument */
+	uint64_t dur;          /* syscall duration in ns, when measured */
+};
+
+struct io_totals {
+	uint64_t file_rd, file_wr, net_sent, net_recv, ipc_rd, ipc_wr;
+};
+
+struct model;
+
+typedef void model_observer_fn(void *ctx, const struct event *ev);
+
+struct model *model_new(void);
+void model_free(struct model *m);
+/* Call fn for every event from now on (one observer). */
+void model_set_observer(struct model *m, model_observer_fn *fn, void *ctx);
+/* Send every raw syscall as an EV_SYSCALL event too. */
+void model_set_verbose(struct model *m, bool on);
+/* Take one record (already validated with rec_validate). */
+void model_ingest(struct model *m, const struct rec_hdr *h);
+
+/* Summary accessors: arrays owned by the model, in order of appearance. */
+struct proc *const *model_procs(const struct model *m, size_t *n);
+struct fileagg *const *model_files(const struct model *m, size_t *n);
+struct conn *const *model_conns(const struct model *m, size_t *n);
+const struct io_totals *model_io(const struct model *m);
+uint64_t model_heap_bytes(const struct model *m);
+uint64_t model_mmap_bytes(const struct model *m);
+uint64_t model_mmap_regions(const struct model *m);
+uint64_t model_events(const struct model *m);
+/* Root process (NULL before REC_START), its wait status (-1 unknown). */
+const struct proc *model_root(const struct model *m);
+int model_root_status(const struct model *m);
+/* argv the trace was started with, NULL-terminated. */
+char *const *model_command(const struct model *m);
+/* ns from start to the last record. */
+uint64_t model_duration(const struct model *m);
+/* Tracer cost reported by REC_END: stops and time tracees were stopped. */
+void model_tracer_cost(const struct model *m, uint64_t *stops, uint64_t *stopped_ns);
+bool model_attached(const struct model *m);
+bool model_ended(const struct model *m);
+enum end_reason model_end_reason(const struct model *m);
+/* Tasks alive now. */
+size_t model_live_tasks(const struct model *m);
+/* "open", "connect"... */
+const char *model_event_name(enum ev_type type);
+/* "file", "pipe", "tcp4"... for an enum fd_kind. */
+const char *model_kind_name(int kind);
+/* Notes the user should see (io_uring use...), NULL-terminated. */
+const char *const *model_notes(const struct model *m);
+#endif

@@ -1,0 +1,226 @@
+/* procfs.c - small readers of /proc.
+ *
+ * The tracer calls these while a tracee is stopped, so they use fixed
+ * buffers and raw open/read; they never allocate and never print.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+/* Read a small /proc file into buf (NUL-terminated); returns length. */
+static ssize_t read_small(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < cap - 1) {
+		n = read(fd, buf + total, cap - 1 - (size_t)total);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+/* readlink with NUL termination and a negative errno. */
+static ssize_t link_read(const char *path, char *buf, size_t cap)
+{
+	ssize_t n = readlink(path, buf, cap - 1);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+ssize_t procfs_fd_link(pid_t tid, int fd, char *buf, size_t cap)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, fd);
+	return link_read(path, buf, cap);
+}
+
+int procfs_fd_flags(pid_t tid, int fd, uint32_t *flags)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	p = strstr(buf, "flags:");
+	if (!p)
+		return -EINVAL;
+	*flags = (uint32_t)strtoul(p + 6, NULL, 8);
+	return 0;
+}
+
+/* List numeric entries of a /proc directory; returns count. */
+static int list_numeric(const char *path, int *out, int cap)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		char *end;
+		long v = strtol(e->d_name, &end, 10);
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || *end)
+			continue;
+		if (n < cap)
+			out[n] = (int)v;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* qsort comparator for ints. */
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int procfs_list_fds(pid_t tid, int *fds, int cap)
+{
+	char path[64];
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)tid);
+	n = list_numeric(path, fds, cap);
+	if (n > 0)
+		qsort(fds, (size_t)(n < cap ? n : cap), sizeof(int), cmp_int);
+	return n;
+}
+
+int procfs_list_tasks(pid_t pid, pid_t *tids, int cap)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	return list_numeric(path, tids, cap);
+}
+
+ssize_t procfs_cmdline(pid_t pid, char *buf, size_t cap)
+{
+	char path[64];
+	int fd;
+	ssize_t n, total = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < cap) {
+		n = read(fd, buf + total, cap - (size_t)total);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	return total;
+}
+
+ssize_t procfs_exe(pid_t pid, char *buf, size_t cap)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	return link_read(path, buf, cap);
+}
+
+ssize_t procfs_cwd(pid_t pid, char *buf, size_t cap)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
+	return link_read(path, buf, cap);
+}
+
+int procfs_syscall(pid_t tid, long *nr, uint64_t args[6])
+{
+	char path[64], buf[512], *p, *end;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	if (strncmp(buf, "running", 7) == 0) {
+		*nr = -1;
+		return 0;
+	}
+	*nr = strtol(buf, &end, 10);
+	if (end == buf)
+		return -EINVAL;
+	p = end;
+	for (int i = 0; i < 6; i++) {
+		args[i] = strtoull(p, &end, 16);
+		p = end;
+	}
+	return 0;
+}
+
+int procfs_status_field(pid_t pid, const char *name, long *value)
+{
+	char path[64], buf[4096], *p;
+	size_t len = strlen(name);
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, name, len) == 0 && p[len] == ':') {
+			*value = strtol(p + len + 1, NULL, 10);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int procfs_is_kthread(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long flags = 0;
+	ssize_t n;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EINVAL;
+	/* flags is the 9th field; after ")" come fields 3.. */
+	for (field = 2; p && field < 9; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		flags = strtoul(p + 1, NULL, 10);
+	return (flags & 0x00200000) ? 1 : 0;   /* PF_KTHREAD */
+}

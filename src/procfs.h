@@ -1,0 +1,29 @@
+/* procfs.h - small readers of /proc for the tracer and the attach checks.
+ * Each returns 0 or a negative errno; none allocates on the hot path. */
+#ifndef COMPENDIUM_PROCFS_H
+#define COMPENDIUM_PROCFS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Read /proc/TID/fd/FD's link into buf (NUL-terminated); returns length. */
+ssize_t procfs_fd_link(pid_t tid, int fd, char *buf, size_t cap);
+/* Open file status flags of TID's FD from /proc/TID/fdinfo/FD. */
+int procfs_fd_flags(pid_t tid, int fd, uint32_t *flags);
+/* List the open fds of TID (ascending) into fds; returns count (may exceed cap). */
+int procfs_list_fds(pid_t tid, int *fds, int cap);
+/* List the threads of process PID into tids; returns count (may exceed cap). */
+int procfs_list_tasks(pid_t pid, pid_t *tids, int cap);
+/* Read up to cap bytes of /proc/PID/cmdline; returns bytes read. */
+ssize_t procfs_cmdline(pid_t pid, char *buf, size_t cap);
+/* readlink /proc/PID/exe; returns length. */
+ssize_t procfs_exe(pid_t pid, char *buf, size_t cap);
+/* Read /proc/PID/cwd link; returns length. */
+ssize_t procfs_cwd(pid_t pid, char *buf, size_t cap);
+/* Parse /proc/TID/syscall: nr (or -1 when running) and the six arguments. */
+int procfs_syscall(pid_t tid, long *nr, uint64_t args[6]);
+/* A numeric "Name:\tvalue" field of /proc/PID/status (Tgid, PPid, TracerPid). */
+int procfs_status_field(pid_t pid, const char *name, long *value);
+/* 1 when PID is a kernel thread, 0 when not. */
+int procfs_is_kthread(pid_t pid);
+#endif

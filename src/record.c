@@ -1,0 +1,118 @@
+/* record.c - building and validating records.
+ *
+ * Validation is the only defence the model has against a corrupt recording,
+ * so it checks every length a record announces before anyone reads a blob.
+ * It never trusts a length field and never allocates.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "record.h"
+
+/* Fixed payload size of each record type. */
+static size_t fixed_size(unsigned type)
+{
+	switch (type) {
+	case REC_START: return sizeof(struct rec_start);
+	case REC_SYSCALL: return sizeof(struct rec_syscall);
+	case REC_FD: return sizeof(struct rec_fd);
+	case REC_NEWTASK: return sizeof(struct rec_newtask);
+	case REC_EXEC: return sizeof(struct rec_exec);
+	case REC_FDSET: return 0;
+	case REC_EXIT: return sizeof(struct rec_exit);
+	case REC_SIGNAL: return sizeof(struct rec_signal);
+	case REC_END: return sizeof(struct rec_end);
+	case REC_NOTE: return sizeof(struct rec_note);
+	default: return (size_t)-1;
+	}
+}
+
+/* Bytes of blobs the fixed payload announces. */
+static size_t blob_size(unsigned type, const void *p)
+{
+	switch (type) {
+	case REC_START: {
+		const struct rec_start *s = p;
+		return s->argv_len;
+	}
+	case REC_SYSCALL: {
+		const struct rec_syscall *s = p;
+		return (size_t)s->addr_len + s->path_len;
+	}
+	case REC_FD: {
+		const struct rec_fd *f = p;
+		return (size_t)f->path_len + f->laddr_len + f->raddr_len;
+	}
+	case REC_EXEC: {
+		const struct rec_exec *e = p;
+		return (size_t)e->exe_len + e->argv_len;
+	}
+	case REC_NOTE: {
+		const struct rec_note *n = p;
+		return n->text_len;
+	}
+	default:
+		return 0;
+	}
+}
+
+int rec_validate(const void *buf, size_t n)
+{
+	struct rec_hdr h;
+	size_t fixed, room;
+	unsigned char payload[sizeof(struct rec_syscall) + sizeof(struct rec_fd)];
+
+	if (n < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, buf, sizeof(h));
+	if (h.len < sizeof(h) || h.len > n || h.len > REC_MAX || h.len % REC_ALIGN)
+		return -EINVAL;
+	fixed = fixed_size(h.type);
+	room = h.len - sizeof(h);
+	if (fixed == (size_t)-1 || fixed > room)
+		return -EINVAL;
+	memcpy(payload, (const char *)buf + sizeof(h), fixed);
+	if (blob_size(h.type, payload) > room - fixed)
+		return -EINVAL;
+	if (h.type == REC_FDSET && room % sizeof(int32_t))
+		return -EINVAL;
+	return 0;
+}
+
+void *rec_begin(struct recbuf *b, enum rec_type type, uint64_t ts, int tid, int tgid,
+		size_t fixed)
+{
+	struct rec_hdr *h = (struct rec_hdr *)b->buf;
+
+	memset(b->buf, 0, sizeof(*h) + rec_align(fixed));
+	h->ts = ts;
+	h->type = (uint16_t)type;
+	h->tid = tid;
+	h->tgid = tgid;
+	b->len = sizeof(*h) + fixed;
+	return h + 1;
+}
+
+size_t rec_blob(struct recbuf *b, const void *p, size_t n)
+{
+	size_t room = REC_MAX - b->len;
+
+	if (n > room)
+		n = room;
+	memcpy((char *)b->buf + b->len, p, n);
+	b->len += n;
+	return n;
+}
+
+size_t rec_finish(struct recbuf *b)
+{
+	struct rec_hdr *h = (struct rec_hdr *)b->buf;
+	size_t total = rec_align(b->len);
+
+	memset((char *)b->buf + b->len, 0, total - b->len);
+	h->len = (uint32_t)total;
+	b->len = total;
+	return total;
+}

@@ -1,0 +1,173 @@
+/* record.h - the records producers send to the model.
+ *
+ * Records are the single contract between capture and meaning: plain data,
+ * no pointers, variable length, 8-byte aligned.  Every producer writes this
+ * format and a recording is just these records on disk, so nothing here may
+ * depend on the address space that wrote it.  Records never carry text that
+ * was formatted for a person: only what the kernel or the tracee said.
+ */
+#ifndef COMPENDIUM_RECORD_H
+#define COMPENDIUM_RECORD_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define REC_ALIGN 8
+#define REC_MAX 65536            /* no record is larger than this */
+
+enum rec_type {
+	REC_START = 1,   /* tracing began: struct rec_start + argv blob */
+	REC_SYSCALL,     /* a finished system call: struct rec_syscall + blobs */
+	REC_FD,          /* what an fd refers to: struct rec_fd + blobs */
+	REC_NEWTASK,     /* fork, vfork or clone: struct rec_newtask */
+	REC_EXEC,        /* successful execve: struct rec_exec + blobs */
+	REC_FDSET,       /* fds open after an exec or at attach: int32_t[] */
+	REC_EXIT,        /* a task ended: struct rec_exit */
+	REC_SIGNAL,      /* a signal was delivered: struct rec_signal */
+	REC_END,         /* tracing ended: struct rec_end */
+	REC_NOTE,        /* something the model should tell the user: struct rec_note + text */
+	REC_TYPE_MAX
+};
+
+/* Every record starts with this header; len covers header and payload. */
+struct rec_hdr {
+	uint64_t ts;     /* CLOCK_MONOTONIC, ns */
+	uint32_t len;    /* total length, multiple of REC_ALIGN */
+	uint16_t type;   /* enum rec_type */
+	uint16_t flags;
+	int32_t tid;
+	int32_t tgid;
+};
+
+enum rec_start_mode { START_SPAWN = 0, START_ATTACH = 1 };
+
+struct rec_start {
+	int32_t pid;          /* root process */
+	int32_t tracer_pid;
+	uint32_t mode;        /* enum rec_start_mode */
+	uint32_t argv_len;    /* NUL-separated argv bytes that follow */
+	uint64_t realtime_ns; /* wall clock at start */
+};
+
+enum rec_arch { ARCH_X86_64 = 0, ARCH_I386 = 1, ARCH_X32 = 2 };
+
+struct rec_syscall {
+	int32_t nr;
+	uint8_t arch;         /* enum rec_arch */
+	uint8_t pad[3];
+	int64_t ret;          /* -errno on failure */
+	uint64_t args[6];
+	uint64_t entry_ts;    /* 0 when the entry was not seen */
+	uint64_t aux;         /* sendmmsg/recvmmsg: bytes moved; clone3: flags */
+	uint16_t addr_len;    /* sockaddr bytes that follow (sendto/recvfrom/bind) */
+	uint16_t path_len;    /* path bytes that follow the address (no NUL) */
+	uint32_t pad2;
+};
+
+enum fd_kind {
+	FDK_UNKNOWN = 0,
+	FDK_FILE,        /* regular file */
+	FDK_DIR,
+	FDK_CHR,         /* character device */
+	FDK_BLK,
+	FDK_PIPE,        /* pipe or FIFO */
+	FDK_UNIX,
+	FDK_TCP4,
+	FDK_TCP6,
+	FDK_UDP4,
+	FDK_UDP6,
+	FDK_SOCK,        /* another socket family (netlink, packet, raw...) */
+	FDK_ANON,        /* anon inode: eventfd, epoll, timerfd, signalfd... */
+	FDK_MAX
+};
+
+enum rec_fd_why {
+	FDW_NEW = 0,     /* a syscall created it */
+	FDW_UPDATE,      /* existing fd, more is known now (connect, bind) */
+	FDW_INHERITED,   /* found open at start, attach, or without an open */
+};
+
+struct rec_fd {
+	int32_t fd;
+	uint8_t kind;         /* enum fd_kind */
+	uint8_t why;          /* enum rec_fd_why */
+	uint16_t path_len;    /* readlink of /proc/TID/fd/FD, bytes follow */
+	uint32_t flags;       /* file status flags; O_CLOEXEC when close-on-exec */
+	uint16_t laddr_len;   /* local sockaddr bytes follow the path */
+	uint16_t raddr_len;   /* remote sockaddr bytes follow the local one */
+	uint64_t ino;
+};
+
+enum newtask_kind { NT_FORK = 0, NT_VFORK, NT_CLONE };
+
+struct rec_newtask {
+	int32_t child;        /* new tid */
+	uint32_t kind;        /* enum newtask_kind */
+	uint64_t flags;       /* clone flags (SIGCHLD for fork, CLONE_VM|CLONE_VFORK for vfork) */
+};
+
+struct rec_exec {
+	int32_t old_tid;      /* tid that called execve (differs from tgid for a non-leader) */
+	uint16_t exe_len;     /* bytes of /proc/PID/exe that follow */
+	uint16_t truncated;   /* argv was cut to fit */
+	uint32_t argv_len;    /* NUL-separated argv bytes after exe */
+	uint32_t pad;
+};
+
+struct rec_exit {
+	int32_t status;       /* wait status */
+	uint32_t leader;      /* 1 when the whole process ended with it */
+};
+
+struct rec_signal {
+	int32_t sig;
+	int32_t code;
+};
+
+enum end_reason { END_EXITED = 0, END_KILLED, END_DETACHED, END_ERROR };
+
+struct rec_end {
+	uint32_t reason;      /* enum end_reason */
+	uint32_t pad;
+	uint64_t stops;       /* ptrace stops handled */
+	uint64_t stopped_ns;  /* time tracees spent stopped for us */
+};
+
+enum note_kind { NOTE_IO_URING = 1, NOTE_WARN };
+
+struct rec_note {
+	uint32_t kind;
+	uint32_t text_len;
+};
+
+/* Round a payload length up to the record alignment. */
+static inline size_t rec_align(size_t n)
+{
+	return (n + REC_ALIGN - 1) & ~(size_t)(REC_ALIGN - 1);
+}
+
+/* Payload of a record (the bytes right after the header). */
+static inline const void *rec_payload(const struct rec_hdr *h)
+{
+	return h + 1;
+}
+
+/* Check that a record of raw bytes is well formed: header fits, length is
+ * aligned and within n, type known, and the fixed payload plus every blob it
+ * announces lies inside the record.  Returns 0 or -EINVAL. */
+int rec_validate(const void *buf, size_t n);
+
+/* A record being built in place; blobs are appended after the payload. */
+struct recbuf {
+	size_t len;
+	uint64_t buf[REC_MAX / 8];
+};
+
+/* Start a record: zeroed header and fixed payload; returns the payload. */
+void *rec_begin(struct recbuf *b, enum rec_type type, uint64_t ts, int tid, int tgid,
+		size_t fixed);
+/* Append up to n bytes of blob; returns how many fit (records stay <= REC_MAX). */
+size_t rec_blob(struct recbuf *b, const void *p, size_t n);
+/* Pad and seal the record; returns its total length. */
+size_t rec_finish(struct recbuf *b);
+
+#endif

@@ -1,0 +1,1204 @@
+/* tracer.c - the ptrace producer thread.
+ *
+ * One thread owns every tracee: it forks the command (or attaches to a
+ * process), waits for stops, copies out of the stopped task what dies with
+ * the stop (return values, paths, addresses, what a new fd refers to) into
+ * records, and resumes the task at once.  It never formats text, never looks
+ * at the model, and never allocates per stop.  For a spawned command a
+ * seccomp filter makes only the system calls the model needs stop at all.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "evq.h"
+#include "procfs.h"
+#include "record.h"
+#include "tracer.h"
+#include "util.h"
+
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
+
+extern char **environ;
+
+enum {
+	T_KNOWN = 1 << 0,    /* origin known: root, attached, or parent's event seen */
+	T_STARTED = 1 << 1,  /* its first stop was seen */
+	T_HELD = 1 << 2,     /* parked at its first stop until its origin is known */
+	T_INSYS = 1 << 3,    /* between a syscall's entry and exit */
+	T_PREEXEC = 1 << 4,  /* the spawned root before its execve */
+	T_DETACH = 1 << 5,   /* interrupted; detach at its next stop */
+};
+
+struct task {
+	pid_t tid;           /* 0: free slot */
+	pid_t tgid;
+	uint32_t st;
+	int32_t nr;
+	uint8_t arch;
+	uint64_t args[6];
+	uint64_t entry_ts;
+	uint64_t aux;
+};
+
+struct tracer {
+	struct tracer_opts o;
+	struct evq *q;
+	pthread_t thread;
+	sem_t started;
+	int start_err;
+	atomic_int cmd;          /* enum tracer_cmd bits not yet handled */
+	int cmd_fd;              /* eventfd: a command is pending */
+	int sig_fd;              /* signalfd for SIGCHLD */
+	pid_t root;
+	int root_status;
+	int err_fd;              /* spawn: the child's exec errno arrives here */
+	bool killing, detaching;
+	struct task *tasks;      /* open-addressed by tid */
+	size_t cap, ntasks;
+	uint64_t stops, stopped_ns, since_flush;
+	unsigned char want[512]; /* syscall numbers the model needs (bitmap) */
+	struct recbuf rb;
+	char path[PATH_MAX + 64];
+	char blob[32768];
+};
+
+/* ---- task table ---- */
+
+/* Slot of tid (hash probe start). */
+static size_t task_slot(const struct tracer *t, pid_t tid)
+{
+	return ((size_t)tid * 2654435761u) & (t->cap - 1);
+}
+
+/* The task with this tid, or NULL. */
+static struct task *task_find(struct tracer *t, pid_t tid)
+{
+	for (size_t i = task_slot(t, tid);; i = (i + 1) & (t->cap - 1)) {
+		if (t->tasks[i].tid == tid)
+			return &t->tasks[i];
+		if (t->tasks[i].tid == 0)
+			return NULL;
+	}
+}
+
+/* Insert without growing; tid must be absent. */
+static struct task *task_insert(struct tracer *t, pid_t tid)
+{
+	size_t i = task_slot(t, tid);
+
+	while (t->tasks[i].tid)
+		i = (i + 1) & (t->cap - 1);
+	memset(&t->tasks[i], 0, sizeof(t->tasks[i]));
+	t->tasks[i].tid = tid;
+	t->tasks[i].nr = -1;
+	t->ntasks++;
+	return &t->tasks[i];
+}
+
+/* Double the table. */
+static void task_grow(struct tracer *t)
+{
+	struct task *old = t->tasks;
+	size_t oldcap = t->cap;
+
+	t->cap = oldcap ? oldcap * 2 : 64;
+	t->tasks = xcalloc(t->cap, sizeof(*t->tasks));
+	t->ntasks = 0;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].tid)
+			*task_insert(t, old[i].tid) = old[i];
+	free(old);
+}
+
+/* Find or add the task for tid. */
+static struct task *task_get(struct tracer *t, pid_t tid)
+{
+	struct task *tk = t->cap ? task_find(t, tid) : NULL;
+
+	if (tk)
+		return tk;
+	if ((t->ntasks + 1) * 2 > t->cap)
+		task_grow(t);
+	tk = task_insert(t, tid);
+	tk->tgid = tid;
+	return tk;
+}
+
+/* Remove a task, shifting back the probe chain behind it. */
+static void task_del(struct tracer *t, struct task *tk)
+{
+	size_t i = (size_t)(tk - t->tasks), j = i;
+
+	t->tasks[i].tid = 0;
+	t->ntasks--;
+	for (;;) {
+		j = (j + 1) & (t->cap - 1);
+		if (!t->tasks[j].tid)
+			return;
+		size_t k = task_slot(t, t->tasks[j].tid);
+		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+			t->tasks[i] = t->tasks[j];
+			t->tasks[j].tid = 0;
+			i = j;
+		}
+	}
+}
+
+/* ---- records ---- */
+
+/* Push the record in t->rb; batch the consumer's wake-ups. */
+static void emit(struct tracer *t)
+{
+	rec_finish(&t->rb);
+	evq_put(t->q, t->rb.buf, t->rb.len);
+	if (++t->since_flush >= 256) {
+		evq_flush(t->q);
+		t->since_flush = 0;
+	}
+}
+
+/* Copy len bytes of tracee memory at addr; returns bytes copied or -errno. */
+static ssize_t peek(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n;
+
+	if (!addr || !len)
+		return 0;
+	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n >= 0)
+		return n;
+	/* Fallback for tracees that cannot be read that way (undumpable). */
+	n = 0;
+	errno = 0;
+	while ((size_t)n < len) {
+		long w = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)(addr + (uint64_t)n), NULL);
+		size_t c = len - (size_t)n < sizeof(w) ? len - (size_t)n : sizeof(w);
+
+		if (errno)
+			return n ? n : -errno;
+		memcpy((char *)buf + n, &w, c);
+		n += (ssize_t)c;
+	}
+	return n;
+}
+
+/* Read a NUL-terminated string of the tracee; returns its length. */
+static size_t peek_str(pid_t tid, uint64_t addr, char *buf, size_t cap)
+{
+	size_t got = 0;
+
+	while (got + 1 < cap) {
+		/* Read up to the next page boundary so we never fault across. */
+		size_t chunk = 4096 - ((addr + got) & 4095);
+		ssize_t n;
+		char *nul;
+
+		if (chunk > cap - 1 - got)
+			chunk = cap - 1 - got;
+		n = peek(tid, addr + got, buf + got, chunk);
+		if (n <= 0)
+			break;
+		nul = memchr(buf + got, '\0', (size_t)n);
+		if (nul)
+			return (size_t)(nul - buf);
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+/* Kind of a socket from its domain and type. */
+static uint8_t sock_kind(int domain, int type)
+{
+	type &= 0xf;
+	if (domain == AF_UNIX)
+		return FDK_UNIX;
+	if (domain == AF_INET && type == SOCK_STREAM)
+		return FDK_TCP4;
+	if (domain == AF_INET6 && type == SOCK_STREAM)
+		return FDK_TCP6;
+	if (domain == AF_INET && type == SOCK_DGRAM)
+		return FDK_UDP4;
+	if (domain == AF_INET6 && type == SOCK_DGRAM)
+		return FDK_UDP6;
+	return FDK_SOCK;
+}
+
+/* Duplicate fd of process tgid into our own table (pidfd_getfd). */
+static int grab_fd(pid_t tgid, int fd)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	int dup;
+
+	if (pfd < 0)
+		return -errno;
+	dup = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	if (dup < 0)
+		dup = -errno;
+	close(pfd);
+	return dup;
+}
+
+struct sockinfo {
+	uint8_t kind;
+	socklen_t llen, rlen;
+	struct sockaddr_storage local, remote;
+};
+
+/* Learn a tracee socket's kind and addresses through a duplicate of it. */
+static void sock_describe(pid_t tgid, int fd, struct sockinfo *si)
+{
+	int dup = grab_fd(tgid, fd), domain = 0, type = 0;
+	socklen_t l = sizeof(int);
+
+	si->llen = si->rlen = 0;
+	if (dup < 0)
+		return;
+	if (getsockopt(dup, SOL_SOCKET, SO_DOMAIN, &domain, &l) == 0) {
+		l = sizeof(int);
+		getsockopt(dup, SOL_SOCKET, SO_TYPE, &type, &l);
+		si->kind = sock_kind(domain, type);
+	}
+	si->llen = sizeof(si->local);
+	if (getsockname(dup, (struct sockaddr *)&si->local, &si->llen) < 0)
+		si->llen = 0;
+	si->rlen = sizeof(si->remote);
+	if (getpeername(dup, (struct sockaddr *)&si->remote, &si->rlen) < 0)
+		si->rlen = 0;
+	close(dup);
+}
+
+/* Kind of a non-socket fd from its link text and stat. */
+static uint8_t link_kind(pid_t tid, int fd, const char *link, uint64_t *ino)
+{
+	char p[64];
+	struct stat st;
+
+	if (strncmp(link, "pipe:", 5) == 0)
+		return FDK_PIPE;
+	if (strncmp(link, "anon_inode:", 11) == 0)
+		return FDK_ANON;
+	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, fd);
+	if (stat(p, &st) < 0)
+		return FDK_UNKNOWN;
+	*ino = st.st_ino;
+	if (S_ISREG(st.st_mode))
+		return FDK_FILE;
+	if (S_ISDIR(st.st_mode))
+		return FDK_DIR;
+	if (S_ISCHR(st.st_mode))
+		return FDK_CHR;
+	if (S_ISBLK(st.st_mode))
+		return FDK_BLK;
+	if (S_ISFIFO(st.st_mode))
+		return FDK_PIPE;
+	return FDK_UNKNOWN;
+}
+
+/* Emit a REC_FD describing fd of task tk.  kind_hint (socket()) may be 0. */
+static void describe_fd(struct tracer *t, struct task *tk, uint64_t ts, int fd,
+			enum rec_fd_why why, uint8_t kind_hint)
+{
+	struct rec_fd *r;
+	struct sockinfo si = { 0 };
+	ssize_t plen = procfs_fd_link(tk->tid, fd, t->path, sizeof(t->path));
+	uint64_t ino = 0;
+	uint8_t kind = kind_hint;
+	uint32_t flags = 0;
+
+	if (plen < 0)
+		plen = 0;
+	if (plen > 4096)
+		plen = 4096;
+	if (!kind && strncmp(t->path, "socket:", 7) == 0) {
+		sock_describe(tk->tgid, fd, &si);
+		kind = si.kind ? si.kind : FDK_SOCK;
+	} else if (why == FDW_UPDATE || (kind >= FDK_UNIX && kind <= FDK_SOCK && why != FDW_NEW)) {
+		sock_describe(tk->tgid, fd, &si);
+	} else if (!kind) {
+		kind = link_kind(tk->tid, fd, t->path, &ino);
+	}
+	if (why == FDW_INHERITED)
+		procfs_fd_flags(tk->tid, fd, &flags);
+	r = rec_begin(&t->rb, REC_FD, ts, tk->tid, tk->tgid, sizeof(*r));
+	r->fd = fd;
+	r->kind = kind;
+	r->why = (uint8_t)why;
+	r->flags = flags;
+	r->ino = ino;
+	r->path_len = (uint16_t)plen;
+	r->laddr_len = (uint16_t)si.llen;
+	r->raddr_len = (uint16_t)si.rlen;
+	rec_blob(&t->rb, t->path, (size_t)plen);
+	rec_blob(&t->rb, &si.local, si.llen);
+	rec_blob(&t->rb, &si.remote, si.rlen);
+	emit(t);
+}
+
+/* Describe every fd a task has (at start, attach, or after exec). */
+static void describe_all_fds(struct tracer *t, struct task *tk, uint64_t ts, bool describe)
+{
+	int fds[1024];
+	int n = procfs_list_fds(tk->tid, fds, 1024);
+
+	if (n < 0)
+		n = 0;
+	if (n > 1024)
+		n = 1024;
+	if (describe)
+		for (int i = 0; i < n; i++)
+			describe_fd(t, tk, ts, fds[i], FDW_INHERITED, 0);
+	rec_begin(&t->rb, REC_FDSET, ts, tk->tid, tk->tgid, 0);
+	rec_blob(&t->rb, fds, (size_t)n * sizeof(int));
+	emit(t);
+}
+
+/* ---- which syscalls matter ---- */
+
+static const int wanted_syscalls[] = {
+	SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev,
+	SYS_preadv, SYS_pwritev, SYS_preadv2, SYS_pwritev2,
+	SYS_open, SYS_openat, SYS_openat2, SYS_creat, SYS_open_by_handle_at,
+	SYS_close, SYS_close_range, SYS_dup, SYS_dup2, SYS_dup3, SYS_fcntl,
+	SYS_socket, SYS_socketpair, SYS_connect, SYS_bind, SYS_accept, SYS_accept4,
+	SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg, SYS_sendmmsg, SYS_recvmmsg,
+	SYS_sendfile, SYS_copy_file_range, SYS_splice, SYS_tee,
+	SYS_pipe, SYS_pipe2, SYS_eventfd, SYS_eventfd2, SYS_signalfd, SYS_signalfd4,
+	SYS_timerfd_create, SYS_epoll_create, SYS_epoll_create1, SYS_inotify_init,
+	SYS_inotify_init1, SYS_fanotify_init, SYS_memfd_create, SYS_userfaultfd,
+	SYS_pidfd_open, SYS_pidfd_getfd, SYS_perf_event_open, SYS_io_uring_setup,
+	SYS_memfd_secret,
+	SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk,
+	SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_execve, SYS_execveat,
+};
+
+/* Is nr one the model needs? */
+static bool wanted(const struct tracer *t, long nr)
+{
+	return nr >= 0 && nr < 4096 && (t->want[nr / 8] & (1u << (nr % 8)));
+}
+
+/* Does a successful nr return a new fd? */
+static bool returns_fd(long nr)
+{
+	switch (nr) {
+	case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
+	case SYS_open_by_handle_at: case SYS_eventfd: case SYS_eventfd2:
+	case SYS_signalfd: case SYS_signalfd4: case SYS_timerfd_create:
+	case SYS_epoll_create: case SYS_epoll_create1: case SYS_inotify_init:
+	case SYS_inotify_init1: case SYS_fanotify_init: case SYS_memfd_create:
+	case SYS_userfaultfd: case SYS_pidfd_open: case SYS_pidfd_getfd:
+	case SYS_perf_event_open: case SYS_io_uring_setup: case SYS_memfd_secret:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Build the seccomp program: trace wanted syscalls, allow the rest. */
+static struct sock_filter *build_filter(unsigned short *len)
+{
+	size_t n = sizeof(wanted_syscalls) / sizeof(wanted_syscalls[0]);
+	struct sock_filter *f = xcalloc(n + 8, sizeof(*f));
+	size_t i = 0, k;
+
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, (unsigned char)(n + 1), 0);
+	for (k = 0; k < n; k++, i++)
+		f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)wanted_syscalls[k],
+						    (unsigned char)(n - k), 0);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	*len = (unsigned short)i;
+	return f;
+}
+
+/* ---- resuming ---- */
+
+/* Restart a stopped task, delivering sig. */
+static void resume(struct tracer *t, struct task *tk, int sig)
+{
+	int op = (t->o.trace_all || (tk->st & T_INSYS)) && !t->killing ? PTRACE_SYSCALL : PTRACE_CONT;
+
+	if (tk->st & T_DETACH) {
+		ptrace(PTRACE_DETACH, tk->tid, 0, sig);
+		task_del(t, tk);
+		return;
+	}
+	ptrace(op, tk->tid, 0, sig);
+}
+
+/* ---- syscall stops ---- */
+
+/* Save a syscall's entry; read what the exit will need. */
+static void on_entry(struct tracer *t, struct task *tk, const struct __ptrace_syscall_info *si,
+		     uint64_t nr, const uint64_t *args, uint64_t ts)
+{
+	tk->st |= T_INSYS;
+	tk->nr = (int32_t)nr;
+	tk->arch = si->arch == AUDIT_ARCH_I386 ? ARCH_I386 :
+		   (nr & __X32_SYSCALL_BIT) ? ARCH_X32 : ARCH_X86_64;
+	memcpy(tk->args, args, sizeof(tk->args));
+	tk->entry_ts = ts;
+	tk->aux = 0;
+	if (nr == SYS_clone3 && tk->arch == ARCH_X86_64)
+		peek(tk->tid, args[0], &tk->aux, sizeof(tk->aux));
+}
+
+/* Read the fd pair a pipe/socketpair call filled in and describe both. */
+static void describe_pair(struct tracer *t, struct task *tk, uint64_t ts, uint64_t addr, uint8_t kind)
+{
+	int fds[2];
+
+	if (peek(tk->tid, addr, fds, sizeof(fds)) != sizeof(fds))
+		return;
+	describe_fd(t, tk, ts, fds[0], FDW_NEW, kind);
+	describe_fd(t, tk, ts, fds[1], FDW_NEW, kind);
+}
+
+/* Describe the fds passed in with SCM_RIGHTS by a recvmsg. */
+static void describe_scm_rights(struct tracer *t, struct task *tk, uint64_t ts, uint64_t msgaddr)
+{
+	struct msghdr mh;
+	struct msghdr fake;
+	struct cmsghdr *c;
+
+	if (peek(tk->tid, msgaddr, &mh, sizeof(mh)) != sizeof(mh) || !mh.msg_control)
+		return;
+	if (mh.msg_controllen > sizeof(t->blob))
+		mh.msg_controllen = sizeof(t->blob);
+	if (peek(tk->tid, (uint64_t)(uintptr_t)mh.msg_control, t->blob, mh.msg_controllen) !=
+	    (ssize_t)mh.msg_controllen)
+		return;
+	memset(&fake, 0, sizeof(fake));
+	fake.msg_control = t->blob;
+	fake.msg_controllen = mh.msg_controllen;
+	for (c = CMSG_FIRSTHDR(&fake); c; c = CMSG_NXTHDR(&fake, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < nfd; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			describe_fd(t, tk, ts, fd, FDW_NEW, 0);
+		}
+	}
+}
+
+/* Bytes moved by a sendmmsg/recvmmsg that handled n messages. */
+static uint64_t mmsg_bytes(pid_t tid, uint64_t addr, long n)
+{
+	struct mmsghdr m[64];
+	uint64_t total = 0;
+
+	while (n > 0) {
+		long c = n > 64 ? 64 : n;
+		if (peek(tid, addr, m, (size_t)c * sizeof(m[0])) != (ssize_t)((size_t)c * sizeof(m[0])))
+			break;
+		for (long i = 0; i < c; i++)
+			total += m[i].msg_len;
+		n -= c;
+		addr += (uint64_t)c * sizeof(m[0]);
+	}
+	return total;
+}
+
+/* Absolute form of a path argument that failed to open (cwd or dirfd based). */
+static size_t failed_path(struct tracer *t, struct task *tk, int dirfd, uint64_t addr)
+{
+	size_t n = peek_str(tk->tid, addr, t->blob, 4096), base = 0;
+
+	if (n && t->blob[0] != '/') {
+		ssize_t b = dirfd == AT_FDCWD ? procfs_cwd(tk->tid, t->path, 4096)
+					     : procfs_fd_link(tk->tid, dirfd, t->path, 4096);
+		if (b > 0 && (size_t)b + 1 + n < sizeof(t->blob)) {
+			memmove(t->blob + b + 1, t->blob, n + 1);
+			memcpy(t->blob, t->path, (size_t)b);
+			t->blob[b] = '/';
+			base = (size_t)b + 1;
+		}
+	}
+	return n + base;
+}
+
+/* Socket address argument of a connect/bind/sendto, into t->path. */
+static size_t addr_arg(struct tracer *t, struct task *tk, uint64_t addr, uint64_t len)
+{
+	ssize_t n;
+
+	if (len > 128)
+		len = 128;
+	n = peek(tk->tid, addr, t->path, (size_t)len);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* Records a finished syscall needs besides itself (new fds, addresses). */
+static void exit_extras(struct tracer *t, struct task *tk, int64_t ret, uint64_t ts)
+{
+	long nr = tk->nr;
+	const uint64_t *a = tk->args;
+
+	if (ret >= 0 && returns_fd(nr)) {
+		describe_fd(t, tk, ts, (int)ret, FDW_NEW, 0);
+	} else if (ret >= 0 && nr == SYS_socket) {
+		describe_fd(t, tk, ts, (int)ret, FDW_NEW, sock_kind((int)a[0], (int)a[1]));
+	} else if (ret >= 0 && (nr == SYS_accept || nr == SYS_accept4)) {
+		describe_fd(t, tk, ts, (int)ret, FDW_UPDATE, 0);
+	} else if (ret == 0 && (nr == SYS_pipe || nr == SYS_pipe2)) {
+		describe_pair(t, tk, ts, a[0], FDK_PIPE);
+	} else if (ret == 0 && nr == SYS_socketpair) {
+		describe_pair(t, tk, ts, a[3], sock_kind((int)a[0], (int)a[1]));
+	} else if ((ret == 0 || ret == -EINPROGRESS) && (nr == SYS_connect || nr == SYS_bind)) {
+		describe_fd(t, tk, ts, (int)a[0], FDW_UPDATE, 0);
+	} else if (ret > 0 && nr == SYS_recvmsg) {
+		describe_scm_rights(t, tk, ts, a[1]);
+	} else if (ret > 0 && (nr == SYS_sendmmsg || nr == SYS_recvmmsg)) {
+		tk->aux = mmsg_bytes(tk->tid, a[1], ret);
+	}
+}
+
+/* Emit the record of a finished syscall. */
+static void on_exit_stop(struct tracer *t, struct task *tk, int64_t ret, uint64_t ts)
+{
+	struct rec_syscall *r;
+	size_t alen = 0, plen = 0;
+	long nr = tk->nr;
+
+	tk->st &= ~T_INSYS;
+	if (tk->nr < 0 || (tk->st & T_PREEXEC))
+		return;
+	if (ret <= -512 && ret >= -516)
+		return;   /* interrupted; the kernel restarts it and we see it again */
+	if (!t->o.verbose && (tk->arch != ARCH_X86_64 || !wanted(t, nr))) {
+		if (tk->arch == ARCH_X86_64)
+			return;
+	}
+	if (tk->arch == ARCH_X86_64) {
+		exit_extras(t, tk, ret, ts);
+		if (nr == SYS_connect || nr == SYS_bind || (nr == SYS_sendto && tk->args[4]))
+			alen = addr_arg(t, tk, nr == SYS_sendto ? tk->args[4] : tk->args[1],
+					nr == SYS_sendto ? tk->args[5] : tk->args[2]);
+		if (ret < 0 && (nr == SYS_openat || nr == SYS_openat2 || nr == SYS_open ||
+				nr == SYS_creat || nr == SYS_execve || nr == SYS_execveat)) {
+			bool at = nr == SYS_openat || nr == SYS_openat2 || nr == SYS_execveat;
+			plen = failed_path(t, tk, at ? (int)tk->args[0] : AT_FDCWD,
+					   at ? tk->args[1] : tk->args[0]);
+		}
+	}
+	r = rec_begin(&t->rb, REC_SYSCALL, ts, tk->tid, tk->tgid, sizeof(*r));
+	r->nr = tk->nr;
+	r->arch = tk->arch;
+	r->ret = ret;
+	memcpy(r->args, tk->args, sizeof(r->args));
+	r->entry_ts = tk->entry_ts;
+	r->aux = tk->aux;
+	r->addr_len = (uint16_t)alen;
+	r->path_len = (uint16_t)plen;
+	rec_blob(&t->rb, t->path, alen);
+	rec_blob(&t->rb, t->blob, plen);
+	emit(t);
+}
+
+/* A syscall-entry, syscall-exit or seccomp stop. */
+static void on_syscall_stop(struct tracer *t, struct task *tk, uint64_t ts)
+{
+	struct __ptrace_syscall_info si;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tk->tid, sizeof(si), &si) <= 0)
+		return;
+	switch (si.op) {
+	case PTRACE_SYSCALL_INFO_ENTRY:
+		on_entry(t, tk, &si, si.entry.nr, si.entry.args, ts);
+		break;
+	case PTRACE_SYSCALL_INFO_SECCOMP:
+		on_entry(t, tk, &si, si.seccomp.nr, si.seccomp.args, ts);
+		break;
+	case PTRACE_SYSCALL_INFO_EXIT:
+		if (tk->st & T_INSYS)
+			on_exit_stop(t, tk, si.exit.rval, ts);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- ptrace events ---- */
+
+/* A task's first stop: hold it until we know where it came from. */
+static void on_first_stop(struct tracer *t, struct task *tk)
+{
+	tk->st |= T_STARTED;
+	if (!(tk->st & T_KNOWN)) {
+		tk->st |= T_HELD;
+		return;
+	}
+	resume(t, tk, 0);
+}
+
+/* PTRACE_EVENT_FORK/VFORK/CLONE in the parent. */
+static void on_newtask(struct tracer *t, struct task *parent, int event, uint64_t ts)
+{
+	unsigned long msg = 0;
+	struct rec_newtask *r;
+	struct task *child;
+	uint64_t flags;
+	pid_t ptgid = parent->tgid, ptid = parent->tid;
+
+	ptrace(PTRACE_GETEVENTMSG, ptid, 0, &msg);
+	if (event == PTRACE_EVENT_FORK)
+		flags = SIGCHLD;
+	else if (event == PTRACE_EVENT_VFORK)
+		flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+	else
+		flags = parent->nr == SYS_clone3 ? parent->aux : parent->args[0];
+	child = task_get(t, (pid_t)msg);   /* may move parent */
+	child->tgid = (flags & CLONE_THREAD) ? ptgid : (pid_t)msg;
+	r = rec_begin(&t->rb, REC_NEWTASK, ts, ptid, ptgid, sizeof(*r));
+	r->child = (int32_t)msg;
+	r->kind = event == PTRACE_EVENT_FORK ? NT_FORK : event == PTRACE_EVENT_VFORK ? NT_VFORK : NT_CLONE;
+	r->flags = flags;
+	emit(t);
+	child->st |= T_KNOWN;
+	if (child->st & T_HELD) {
+		child->st &= ~T_HELD;
+		resume(t, child, 0);
+	}
+}
+
+/* PTRACE_EVENT_EXEC: the process now runs a new program. */
+static void on_exec(struct tracer *t, struct task *tk, uint64_t ts)
+{
+	unsigned long old = 0;
+	struct rec_exec *r;
+	ssize_t elen, alen;
+	bool first = tk->st & T_PREEXEC;
+
+	ptrace(PTRACE_GETEVENTMSG, tk->tid, 0, &old);
+	if ((pid_t)old != tk->tid) {
+		/* A non-leader exec'd: it took over the leader's pid, and its
+		 * syscall state (the execve it is in) moves with it. */
+		pid_t pid = tk->tid;
+		struct task *o = task_find(t, (pid_t)old);
+
+		if (o) {
+			struct task saved = *o;
+
+			task_del(t, o);
+			tk = task_find(t, pid);
+			saved.tid = pid;
+			*tk = saved;
+		}
+	}
+	tk->st &= ~T_PREEXEC;
+	elen = procfs_exe(tk->tid, t->path, 4096);
+	alen = procfs_cmdline(tk->tid, t->blob, sizeof(t->blob));
+	r = rec_begin(&t->rb, REC_EXEC, ts, tk->tid, tk->tgid, sizeof(*r));
+	r->old_tid = (int32_t)old;
+	r->exe_len = (uint16_t)(elen > 0 ? elen : 0);
+	r->argv_len = (uint32_t)(alen > 0 ? alen : 0);
+	r->truncated = alen == (ssize_t)sizeof(t->blob);
+	rec_blob(&t->rb, t->path, r->exe_len);
+	rec_blob(&t->rb, t->blob, r->argv_len);
+	emit(t);
+	describe_all_fds(t, tk, ts, first);
+	if (first && tk->tid == t->root) {
+		t->start_err = 0;
+		sem_post(&t->started);
+	}
+}
+
+/* A task is gone: report it. */
+static void on_death(struct tracer *t, pid_t tid, int status, uint64_t ts)
+{
+	struct task *tk = task_find(t, tid);
+	struct rec_exit *r;
+
+	if (!tk)
+		return;
+	if (tid == t->root) {
+		t->root_status = status;
+		if (tk->st & T_PREEXEC) {
+			int e = 0;
+			if (read(t->err_fd, &e, sizeof(e)) != sizeof(e))
+				e = ECHILD;
+			t->start_err = -e;
+			sem_post(&t->started);
+		}
+	}
+	if (!(tk->st & T_PREEXEC)) {
+		r = rec_begin(&t->rb, REC_EXIT, ts, tid, tk->tgid, sizeof(*r));
+		r->status = status;
+		r->leader = tid == tk->tgid;
+		emit(t);
+	}
+	task_del(t, tk);
+}
+
+/* Deliver or note a signal the tracee is about to receive. */
+static void on_signal(struct tracer *t, struct task *tk, int sig, uint64_t ts)
+{
+	siginfo_t info;
+	struct rec_signal *r;
+
+	if (tk->st & T_PREEXEC) {
+		resume(t, tk, sig);
+		return;
+	}
+	memset(&info, 0, sizeof(info));
+	ptrace(PTRACE_GETSIGINFO, tk->tid, 0, &info);
+	r = rec_begin(&t->rb, REC_SIGNAL, ts, tk->tid, tk->tgid, sizeof(*r));
+	r->sig = sig;
+	r->code = info.si_code;
+	emit(t);
+	resume(t, tk, sig);
+}
+
+/* Dispatch one wait status. */
+static void on_stop(struct tracer *t, pid_t tid, int status, uint64_t ts)
+{
+	struct task *tk = task_get(t, tid);
+	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(t, tk, ts);
+		resume(t, tk, 0);
+		return;
+	}
+	switch (event) {
+	case 0:
+		if (!(tk->st & T_STARTED))
+			tk->st |= T_STARTED;
+		on_signal(t, tk, sig, ts);
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		on_syscall_stop(t, tk, ts);
+		break;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_newtask(t, tk, event, ts);
+		tk = task_find(t, tid);   /* the table may have grown */
+		break;
+	case PTRACE_EVENT_EXEC:
+		on_exec(t, tk, ts);
+		tk = task_find(t, tid);
+		break;
+	case PTRACE_EVENT_STOP:
+		if (!(tk->st & T_STARTED)) {
+			on_first_stop(t, tk);
+			return;
+		}
+		if ((sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) &&
+		    !(tk->st & T_DETACH) && !t->killing) {
+			ptrace(PTRACE_LISTEN, tid, 0, 0);   /* group-stop: stay stopped */
+			return;
+		}
+		break;
+	default:
+		break;   /* PTRACE_EVENT_EXIT, PTRACE_EVENT_VFORK_DONE */
+	}
+	if (tk)
+		resume(t, tk, 0);
+}
+
+/* ---- commands ---- */
+
+/* Detach the tasks parked at their first stop: they will not stop again. */
+static void detach_held(struct tracer *t)
+{
+	for (size_t i = 0; i < t->cap;) {
+		struct task *tk = &t->tasks[i];
+
+		if (tk->tid && (tk->st & T_HELD)) {
+			ptrace(PTRACE_DETACH, tk->tid, 0, 0);
+			task_del(t, tk);   /* may shift another task into slot i */
+			continue;
+		}
+		i++;
+	}
+}
+
+/* Act on commands sent by other threads. */
+static void run_commands(struct tracer *t)
+{
+	int c = atomic_exchange(&t->cmd, 0);
+	uint64_t v;
+
+	if (!c)
+		return;
+	if (read(t->cmd_fd, &v, sizeof(v)) < 0) {
+		/* nothing pending: fine */
+	}
+	if ((c & TRACER_KILL) && !t->killing) {
+		t->killing = true;
+		for (size_t i = 0; i < t->cap; i++) {
+			struct task *tk = &t->tasks[i];
+			if (!tk->tid)
+				continue;
+			kill(tk->tgid, SIGKILL);
+			if (tk->st & T_HELD)
+				ptrace(PTRACE_CONT, tk->tid, 0, 0);
+		}
+	}
+	if ((c & TRACER_DETACH) && !t->detaching) {
+		t->detaching = true;
+		for (size_t i = 0; i < t->cap; i++) {
+			struct task *tk = &t->tasks[i];
+			if (!tk->tid)
+				continue;
+			tk->st |= T_DETACH;
+			ptrace(PTRACE_INTERRUPT, tk->tid, 0, 0);
+		}
+		detach_held(t);
+	}
+}
+
+/* Next wait status: spin briefly, then sleep on SIGCHLD or a command. */
+static pid_t wait_next(struct tracer *t, int *status)
+{
+	for (;;) {
+		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
+		uint64_t until;
+		struct pollfd p[2];
+		struct signalfd_siginfo ssi;
+
+		if (pid != 0)
+			return pid;
+		run_commands(t);
+		until = t->o.spin_us ? util_now_ns() + t->o.spin_us * 1000ull : 0;
+		while (until && util_now_ns() < until) {
+			pid = waitpid(-1, status, __WALL | WNOHANG);
+			if (pid != 0)
+				return pid;
+		}
+		evq_flush(t->q);
+		t->since_flush = 0;
+		while (read(t->sig_fd, &ssi, sizeof(ssi)) > 0)
+			;
+		pid = waitpid(-1, status, __WALL | WNOHANG);
+		if (pid != 0)
+			return pid;
+		p[0] = (struct pollfd){ .fd = t->sig_fd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = t->cmd_fd, .events = POLLIN };
+		poll(p, 2, -1);
+	}
+}
+
+/* The tracer loop: runs until no task is left. */
+static void trace_loop(struct tracer *t)
+{
+	int status;
+
+	while (t->ntasks > 0) {
+		pid_t pid = wait_next(t, &status);
+		uint64_t ts = util_now_ns();
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		t->stops++;
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			on_death(t, pid, status, ts);
+		else if (WIFSTOPPED(status))
+			on_stop(t, pid, status, ts);
+		t->stopped_ns += util_now_ns() - ts;
+	}
+}
+
+/* ---- start ---- */
+
+/* Emit REC_START. */
+static void emit_start(struct tracer *t, pid_t pid, uint32_t mode, const char *argv, size_t alen)
+{
+	struct rec_start *s = rec_begin(&t->rb, REC_START, util_now_ns(), pid, pid, sizeof(*s));
+	struct timespec rt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	s->pid = pid;
+	s->tracer_pid = getpid();
+	s->mode = mode;
+	s->realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	if (alen > 32768)
+		alen = 32768;
+	s->argv_len = (uint32_t)alen;
+	rec_blob(&t->rb, argv, alen);
+	emit(t);
+}
+
+/* In the forked child: wait for the tracer, install the filter, exec. */
+static void __attribute__((noreturn))
+child_exec(struct tracer *t, int sync_r, int err_w, const sigset_t *mask,
+	   struct sock_filter *f, unsigned short flen)
+{
+	char c;
+	int e;
+	struct sock_fprog prog = { .len = flen, .filter = f };
+
+	pthread_sigmask(SIG_SETMASK, mask, NULL);
+	while (read(sync_r, &c, 1) < 0 && errno == EINTR)
+		;
+	if (f && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		  syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)) {
+		e = errno;
+		goto fail;
+	}
+	execve(t->o.exe, t->o.argv, environ);
+	e = errno;
+fail:
+	if (write(err_w, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+/* Fork the command under our control. */
+static int spawn(struct tracer *t, const sigset_t *mask)
+{
+	int sync[2], err[2];
+	unsigned short flen = 0;
+	struct sock_filter *f = t->o.trace_all ? NULL : build_filter(&flen);
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
+		    (f ? PTRACE_O_TRACESECCOMP : 0);
+	pid_t pid;
+	struct task *tk;
+	size_t alen = 0;
+
+	if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		child_exec(t, sync[0], err[1], mask, f, flen);
+	free(f);
+	close(sync[0]);
+	close(err[1]);
+	t->err_fd = err[0];
+	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0 || ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0) {
+		int e = -errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(sync[1]);
+		return e;
+	}
+	t->root = pid;
+	tk = task_get(t, pid);
+	tk->st = T_KNOWN | T_PREEXEC;
+	for (char *const *a = t->o.argv; *a; a++) {
+		size_t l = strlen(*a) + 1;
+		if (alen + l > sizeof(t->blob))
+			break;
+		memcpy(t->blob + alen, *a, l);
+		alen += l;
+	}
+	emit_start(t, pid, START_SPAWN, t->blob, alen);
+	if (write(sync[1], "x", 1) < 0)
+		return -errno;
+	close(sync[1]);
+	return 0;
+}
+
+/* Seize one thread of the attached process. */
+static int seize_one(struct tracer *t, pid_t pid, pid_t tid)
+{
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
+	struct task *tk;
+	long nr;
+	uint64_t args[6];
+
+	/* What it is blocked in now, so its first exit stop is named right. */
+	if (procfs_syscall(tid, &nr, args) < 0)
+		nr = -1;
+	if (ptrace(PTRACE_SEIZE, tid, 0, opts) < 0)
+		return -errno;
+	ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+	tk = task_get(t, tid);
+	tk->tgid = pid;
+	tk->st = T_KNOWN;
+	if (nr >= 0) {
+		tk->st |= T_INSYS;
+		tk->nr = (int32_t)nr;
+		memcpy(tk->args, args, sizeof(args));
+	}
+	return 0;
+}
+
+/* Attach every thread of a running process, rescanning until stable. */
+static int attach(struct tracer *t)
+{
+	pid_t pid = t->o.attach_pid, tids[4096];
+	bool added = true;
+	ssize_t alen;
+	struct task *leader;
+	int err;
+
+	err = seize_one(t, pid, pid);
+	if (err)
+		return err;
+	t->root = pid;
+	while (added) {
+		int n = procfs_list_tasks(pid, tids, 4096);
+		added = false;
+		for (int i = 0; i < n && i < 4096; i++) {
+			if (task_find(t, tids[i]))
+				continue;
+			if (seize_one(t, pid, tids[i]) == 0)
+				added = true;
+		}
+	}
+	alen = procfs_cmdline(pid, t->blob, sizeof(t->blob));
+	emit_start(t, pid, START_ATTACH, t->blob, alen > 0 ? (size_t)alen : 0);
+	leader = task_find(t, pid);
+	/* Describe the image and the threads as if we had seen them begin. */
+	{
+		struct rec_exec *r;
+		ssize_t elen = procfs_exe(pid, t->path, 4096);
+		r = rec_begin(&t->rb, REC_EXEC, util_now_ns(), pid, pid, sizeof(*r));
+		((struct rec_hdr *)t->rb.buf)->flags = 1;
+		r->old_tid = pid;
+		r->exe_len = (uint16_t)(elen > 0 ? elen : 0);
+		r->argv_len = (uint32_t)(alen > 0 ? alen : 0);
+		rec_blob(&t->rb, t->path, r->exe_len);
+		rec_blob(&t->rb, t->blob, r->argv_len);
+		emit(t);
+	}
+	for (size_t i = 0; i < t->cap; i++) {
+		struct rec_newtask *r;
+		if (!t->tasks[i].tid || t->tasks[i].tid == pid)
+			continue;
+		r = rec_begin(&t->rb, REC_NEWTASK, util_now_ns(), pid, pid, sizeof(*r));
+		((struct rec_hdr *)t->rb.buf)->flags = 1;
+		r->child = t->tasks[i].tid;
+		r->kind = NT_CLONE;
+		r->flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+		emit(t);
+	}
+	describe_all_fds(t, leader, util_now_ns(), true);
+	return 0;
+}
+
+/* The thread: start, trace, finish. */
+static void *tracer_main(void *arg)
+{
+	struct tracer *t = arg;
+	sigset_t chld, old;
+	struct rec_end *e;
+	int err;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &chld, &old);
+	t->sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	err = t->o.attach_pid > 0 ? attach(t) : spawn(t, &t->o.child_mask);
+	if (err || t->o.attach_pid > 0) {
+		t->start_err = err;
+		sem_post(&t->started);
+	}
+	if (!err)
+		trace_loop(t);
+	e = rec_begin(&t->rb, REC_END, util_now_ns(), 0, 0, sizeof(*e));
+	e->reason = err ? END_ERROR : t->detaching ? END_DETACHED : t->killing ? END_KILLED : END_EXITED;
+	e->stops = t->stops;
+	e->stopped_ns = t->stopped_ns;
+	emit(t);
+	evq_close(t->q);
+	return NULL;
+}
+
+struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q)
+{
+	struct tracer *t = xcalloc(1, sizeof(*t));
+	size_t n = sizeof(wanted_syscalls) / sizeof(wanted_syscalls[0]);
+
+	t->o = *o;
+	if (o->attach_pid > 0)
+		t->o.trace_all = true;   /* no filter can be put into a running process */
+	t->q = q;
+	t->root_status = -1;
+	t->err_fd = -1;
+	t->cmd_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	sem_init(&t->started, 0, 0);
+	for (size_t i = 0; i < n; i++)
+		t->want[wanted_syscalls[i] / 8] |= (unsigned char)(1u << (wanted_syscalls[i] % 8));
+	return t;
+}
+
+int tracer_start(struct tracer *t)
+{
+	int err = pthread_create(&t->thread, NULL, tracer_main, t);
+
+	if (err)
+		return -err;
+	while (sem_wait(&t->started) < 0 && errno == EINTR)
+		;
+	return t->start_err;
+}
+
+void tracer_command(struct tracer *t, enum tracer_cmd cmd)
+{
+	uint64_t one = 1;
+
+	atomic_fetch_or(&t->cmd, (int)cmd);
+	if (write(t->cmd_fd, &one, sizeof(one)) < 0) {
+		/* counter full: a wake-up is pending anyway */
+	}
+}
+
+void tracer_join(struct tracer *t)
+{
+	pthread_join(t->thread, NULL);
+}
+
+int tracer_root_status(const struct tracer *t)
+{
+	return t->root_status;
+}
+
+void tracer_free(struct tracer *t)
+{
+	if (!t)
+		return;
+	if (t->sig_fd >= 0)
+		close(t->sig_fd);
+	if (t->err_fd >= 0)
+		close(t->err_fd);
+	close(t->cmd_fd);
+	sem_destroy(&t->started);
+	free(t->tasks);
+	free(t);
+}

@@ -1,0 +1,44 @@
+/* tracer.h - the ptrace producer thread.
+ *
+ * The tracer thread is the only code that calls ptrace or waits for tracees.
+ * It turns stops into records on its queue and resumes the tracee at once.
+ * Other threads talk to it only through tracer_command().
+ */
+#ifndef COMPENDIUM_TRACER_H
+#define COMPENDIUM_TRACER_H
+#include <stdbool.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct evq;
+struct tracer;
+
+struct tracer_opts {
+	const char *exe;         /* resolved program to spawn (spawn mode) */
+	char *const *argv;       /* its argv */
+	pid_t attach_pid;        /* attach mode when > 0 */
+	bool trace_all;          /* stop on every syscall (no seccomp filter) */
+	bool verbose;            /* send records for every syscall */
+	unsigned spin_us;        /* spin on waitpid this long before blocking */
+	sigset_t child_mask;     /* signal mask the command starts with */
+};
+
+enum tracer_cmd {
+	TRACER_KILL = 1,         /* SIGKILL the whole traced tree */
+	TRACER_DETACH = 2,       /* detach from every task, leave them running */
+};
+
+/* Create a tracer that will write records to q (q is not owned). */
+struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q);
+/* Start the thread and wait until the command has exec'd or every thread is
+ * attached.  Returns 0, or a negative errno: for spawn, the execve error. */
+int tracer_start(struct tracer *t);
+/* Ask the tracer thread to do something; safe from any thread or handler. */
+void tracer_command(struct tracer *t, enum tracer_cmd cmd);
+/* Wait for the tracer thread to finish (after it closed its queue). */
+void tracer_join(struct tracer *t);
+/* Wait status of the root process (valid after join; -1 if unknown). */
+int tracer_root_status(const struct tracer *t);
+void tracer_free(struct tracer *t);
+#endif
