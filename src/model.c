@@ -944,6 +944,7 @@ const char *model_event_name(enum ev_type type)
 		[EV_SPLICE] = "splice", [EV_TEE] = "tee", [EV_MMAP] = "mmap",
 		[EV_MUNMAP] = "munmap", [EV_MREMAP] = "mremap", [EV_BRK] = "brk",
 		[EV_SIGNAL] = "signal", [EV_SYSCALL] = "syscall",
+		[EV_SCHED] = "sched_delay", [EV_BLOCK] = "block_io", [EV_FAULT] = "fault",
 	};
 
 	return (unsigned)type < EV_TYPE_MAX ? names[type] : "unknown";

@@ -25,6 +25,11 @@ static size_t fixed_size(unsigned type)
 	case REC_SIGNAL: return sizeof(struct rec_signal);
 	case REC_END: return sizeof(struct rec_end);
 	case REC_NOTE: return sizeof(struct rec_note);
+	case REC_SCHED: return sizeof(struct rec_sched);
+	case REC_BLOCK: return sizeof(struct rec_block);
+	case REC_FAULT: return sizeof(struct rec_fault);
+	case REC_LOST: return sizeof(struct rec_lost);
+	case REC_HIST: return sizeof(struct rec_hist);
 	default: return (size_t)-1;
 	}
 }
@@ -53,6 +58,10 @@ static size_t blob_size(unsigned type, const void *p)
 		const struct rec_note *n = p;
 		return n->text_len;
 	}
+	case REC_HIST: {
+		const struct rec_hist *hs = p;
+		return hs->nslots > 64 ? (size_t)-1 / 2 : (size_t)hs->nslots * sizeof(uint64_t);
+	}
 	default:
 		return 0;
 	}
@@ -62,7 +71,7 @@ int rec_validate(const void *buf, size_t n)
 {
 	struct rec_hdr h;
 	size_t fixed, room;
-	unsigned char payload[sizeof(struct rec_syscall) + sizeof(struct rec_fd)];
+	unsigned char payload[sizeof(struct rec_syscall) + sizeof(struct rec_fd)] = { 0 };
 
 	if (n < sizeof(h))
 		return -EINVAL;

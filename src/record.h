@@ -25,6 +25,11 @@ enum rec_type {
 	REC_SIGNAL,      /* a signal was delivered: struct rec_signal */
 	REC_END,         /* tracing ended: struct rec_end */
 	REC_NOTE,        /* something the model should tell the user: struct rec_note + text */
+	REC_SCHED,       /* a task waited to run (eBPF): struct rec_sched */
+	REC_BLOCK,       /* a block I/O request completed (eBPF): struct rec_block */
+	REC_FAULT,       /* a sampled minor page fault (perf): struct rec_fault */
+	REC_LOST,        /* a producer lost records: struct rec_lost */
+	REC_HIST,        /* a kernel-side log2 histogram: struct rec_hist + uint64_t[n] */
 	REC_TYPE_MAX
 };
 
@@ -137,6 +142,46 @@ enum note_kind { NOTE_IO_URING = 1, NOTE_WARN };
 struct rec_note {
 	uint32_t kind;
 	uint32_t text_len;
+};
+
+/* ts is when the task got the CPU; tid/tgid the task that waited. */
+struct rec_sched {
+	uint64_t delay_ns;    /* runnable (woken or preempted) to running */
+	int32_t cpu;
+	uint32_t reason;      /* 0 woken, 1 woken new, 2 preempted */
+};
+
+/* ts is completion; tid/tgid the issuing task. */
+struct rec_block {
+	uint64_t lat_ns;      /* issue to completion */
+	uint64_t bytes;
+	uint64_t sector;
+	uint32_t dev;         /* MKDEV-style major << 20 | minor */
+	uint32_t write;       /* 1 for writes, 0 for reads */
+};
+
+/* ts is the sample time (CLOCK_MONOTONIC); tid/tgid the faulting task. */
+struct rec_fault {
+	uint64_t addr;        /* faulting data address */
+	uint64_t ip;
+};
+
+enum lost_source { LOST_BPF = 1, LOST_PERF = 2 };
+
+struct rec_lost {
+	uint32_t source;      /* enum lost_source */
+	uint32_t pad;
+	uint64_t count;       /* records lost since the last REC_LOST of this source */
+};
+
+enum hist_kind { HIST_SCHED = 1, HIST_BLOCK = 2 };
+
+/* Slot i counts values v (in microseconds) with 2^(i-1) <= v < 2^i (slot 0: v < 1). */
+struct rec_hist {
+	uint32_t kind;        /* enum hist_kind */
+	int32_t pid;          /* process the histogram belongs to */
+	uint32_t nslots;      /* uint64_t counts that follow */
+	uint32_t pad;
 };
 
 /* Round a payload length up to the record alignment. */

@@ -24,15 +24,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "evq.h"
@@ -45,6 +45,8 @@
 #define __X32_SYSCALL_BIT 0x40000000
 #endif
 
+#define FLUSH_NS 10000000   /* records wait at most this long for the consumer */
+
 extern char **environ;
 
 enum {
@@ -54,6 +56,7 @@ enum {
 	T_INSYS = 1 << 3,    /* between a syscall's entry and exit */
 	T_PREEXEC = 1 << 4,  /* the spawned root before its execve */
 	T_DETACH = 1 << 5,   /* interrupted; detach at its next stop */
+	T_PARKED = 1 << 6,   /* held stopped by TRACER_STOP; sig waits in parked_sig */
 };
 
 struct task {
@@ -65,6 +68,7 @@ struct task {
 	uint64_t args[6];
 	uint64_t entry_ts;
 	uint64_t aux;
+	int parked_sig;
 };
 
 struct tracer {
@@ -74,12 +78,14 @@ struct tracer {
 	sem_t started;
 	int start_err;
 	atomic_int cmd;          /* enum tracer_cmd bits not yet handled */
-	int cmd_fd;              /* eventfd: a command is pending */
-	int sig_fd;              /* signalfd for SIGCHLD */
+	timer_t timer;           /* SIGUSR2 to this thread: time to flush the queue */
+	bool timer_armed;
+	uint64_t spin_ns;        /* current adaptive spin budget */
+	uint64_t spin_misses;
 	pid_t root;
 	int root_status;
 	int err_fd;              /* spawn: the child's exec errno arrives here */
-	bool killing, detaching;
+	bool killing, detaching, frozen;
 	struct task *tasks;      /* open-addressed by tid */
 	size_t cap, ntasks;
 	uint64_t stops, stopped_ns, since_flush;
@@ -455,6 +461,11 @@ static void resume(struct tracer *t, struct task *tk, int sig)
 	if (tk->st & T_DETACH) {
 		ptrace(PTRACE_DETACH, tk->tid, 0, sig);
 		task_del(t, tk);
+		return;
+	}
+	if (t->frozen && !t->killing) {
+		tk->st |= T_PARKED;
+		tk->parked_sig = sig;
 		return;
 	}
 	ptrace(op, tk->tid, 0, sig);
@@ -846,6 +857,11 @@ static void detach_held(struct tracer *t)
 			task_del(t, tk);   /* may shift another task into slot i */
 			continue;
 		}
+		if (tk->tid && (tk->st & T_PARKED)) {
+			ptrace(PTRACE_DETACH, tk->tid, 0, tk->parked_sig);
+			task_del(t, tk);   /* may shift another task into slot i */
+			continue;
+		}
 		i++;
 	}
 }
@@ -854,13 +870,9 @@ static void detach_held(struct tracer *t)
 static void run_commands(struct tracer *t)
 {
 	int c = atomic_exchange(&t->cmd, 0);
-	uint64_t v;
 
 	if (!c)
 		return;
-	if (read(t->cmd_fd, &v, sizeof(v)) < 0) {
-		/* nothing pending: fine */
-	}
 	if ((c & TRACER_KILL) && !t->killing) {
 		t->killing = true;
 		for (size_t i = 0; i < t->cap; i++) {
@@ -870,6 +882,23 @@ static void run_commands(struct tracer *t)
 			kill(tk->tgid, SIGKILL);
 			if (tk->st & T_HELD)
 				ptrace(PTRACE_CONT, tk->tid, 0, 0);
+		}
+	}
+	if ((c & TRACER_STOP) && !t->frozen) {
+		t->frozen = true;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->tasks[i].tid && !(t->tasks[i].st & (T_HELD | T_PARKED)))
+				ptrace(PTRACE_INTERRUPT, t->tasks[i].tid, 0, 0);
+	}
+	if ((c & (TRACER_CONT | TRACER_KILL | TRACER_DETACH)) && t->frozen) {
+		t->frozen = false;
+		/* Parked tasks detach where they stand (detach_held) or run on. */
+		for (size_t i = 0; i < t->cap && !(c & TRACER_DETACH); i++) {
+			struct task *tk = &t->tasks[i];
+			if (tk->tid && (tk->st & T_PARKED)) {
+				tk->st &= ~T_PARKED;
+				resume(t, tk, tk->parked_sig);
+			}
 		}
 	}
 	if ((c & TRACER_DETACH) && !t->detaching) {
@@ -885,34 +914,73 @@ static void run_commands(struct tracer *t)
 	}
 }
 
-/* Next wait status: spin briefly, then sleep on SIGCHLD or a command. */
+static volatile sig_atomic_t timer_fired;
+
+/* Signal handler: only interrupts waitpid (and notes a flush timer). */
+static void on_wake_signal(int sig)
+{
+	if (sig == SIGUSR2)
+		timer_fired = 1;
+}
+
+/* Ask for a flush of the queue in FLUSH_NS unless one is already due. */
+static void arm_flush_timer(struct tracer *t)
+{
+	struct itimerspec its = { .it_value = { 0, FLUSH_NS } };
+
+	if (t->timer_armed || !t->since_flush)
+		return;
+	if (timer_settime(t->timer, 0, &its, NULL) == 0)
+		t->timer_armed = true;
+}
+
+/* Spin on WNOHANG for up to the adaptive budget; 0 when nothing came. */
+static pid_t spin_wait(struct tracer *t, int *status)
+{
+	uint64_t until;
+	pid_t pid;
+
+	if (!t->spin_ns)
+		return 0;
+	until = util_now_ns() + t->spin_ns;
+	do {
+		pid = waitpid(-1, status, __WALL | WNOHANG);
+		if (pid != 0) {
+			/* It pays: allow longer spins again. */
+			if (t->spin_ns < t->o.spin_us * 1000ull)
+				t->spin_ns *= 2;
+			return pid;
+		}
+	} while (util_now_ns() < until);
+	/* Wasted: spin less until spinning pays again. */
+	t->spin_ns /= 2;
+	if (t->spin_ns < 2000)
+		t->spin_ns = ++t->spin_misses % 64 == 0 ? 2000 : 0;
+	return 0;
+}
+
+/* Next wait status: spin briefly, then block in waitpid; signals to this
+ * thread interrupt the wait for commands and for batched queue flushes. */
 static pid_t wait_next(struct tracer *t, int *status)
 {
 	for (;;) {
-		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
-		uint64_t until;
-		struct pollfd p[2];
-		struct signalfd_siginfo ssi;
+		pid_t pid;
 
+		if (atomic_load_explicit(&t->cmd, memory_order_relaxed))
+			run_commands(t);
+		pid = spin_wait(t, status);
 		if (pid != 0)
 			return pid;
-		run_commands(t);
-		until = t->o.spin_us ? util_now_ns() + t->o.spin_us * 1000ull : 0;
-		while (until && util_now_ns() < until) {
-			pid = waitpid(-1, status, __WALL | WNOHANG);
-			if (pid != 0)
-				return pid;
+		arm_flush_timer(t);
+		pid = waitpid(-1, status, __WALL);
+		if (timer_fired) {
+			timer_fired = 0;
+			t->timer_armed = false;
+			evq_flush(t->q);
+			t->since_flush = 0;
 		}
-		evq_flush(t->q);
-		t->since_flush = 0;
-		while (read(t->sig_fd, &ssi, sizeof(ssi)) > 0)
-			;
-		pid = waitpid(-1, status, __WALL | WNOHANG);
-		if (pid != 0)
+		if (pid >= 0 || errno != EINTR)
 			return pid;
-		p[0] = (struct pollfd){ .fd = t->sig_fd, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = t->cmd_fd, .events = POLLIN };
-		poll(p, 2, -1);
 	}
 }
 
@@ -969,6 +1037,14 @@ child_exec(struct tracer *t, int sync_r, int err_w, const sigset_t *mask,
 	struct sock_fprog prog = { .len = flen, .filter = f };
 
 	pthread_sigmask(SIG_SETMASK, mask, NULL);
+	if (t->o.stdio_fd >= 0) {
+		setsid();
+		ioctl(t->o.stdio_fd, TIOCSCTTY, 0);
+		for (int fd = 0; fd < 3; fd++)
+			dup2(t->o.stdio_fd, fd);
+		if (t->o.stdio_fd > 2)
+			close(t->o.stdio_fd);
+	}
 	while (read(sync_r, &c, 1) < 0 && errno == EINTR)
 		;
 	if (f && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
@@ -1116,14 +1192,22 @@ static int attach(struct tracer *t)
 static void *tracer_main(void *arg)
 {
 	struct tracer *t = arg;
-	sigset_t chld, old;
+	struct sigaction sa = { .sa_handler = on_wake_signal };   /* no SA_RESTART */
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGUSR2 };
+	sigset_t wake;
 	struct rec_end *e;
 	int err;
 
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &chld, &old);
-	t->sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &t->timer) < 0)
+		t->timer = 0;
+	sigemptyset(&wake);
+	sigaddset(&wake, SIGUSR1);
+	sigaddset(&wake, SIGUSR2);
+	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	t->spin_ns = t->o.spin_us * 1000ull;
 	err = t->o.attach_pid > 0 ? attach(t) : spawn(t, &t->o.child_mask);
 	if (err || t->o.attach_pid > 0) {
 		t->start_err = err;
@@ -1151,7 +1235,6 @@ struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q)
 	t->q = q;
 	t->root_status = -1;
 	t->err_fd = -1;
-	t->cmd_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	sem_init(&t->started, 0, 0);
 	for (size_t i = 0; i < n; i++)
 		t->want[wanted_syscalls[i] / 8] |= (unsigned char)(1u << (wanted_syscalls[i] % 8));
@@ -1171,12 +1254,16 @@ int tracer_start(struct tracer *t)
 
 void tracer_command(struct tracer *t, enum tracer_cmd cmd)
 {
-	uint64_t one = 1;
-
 	atomic_fetch_or(&t->cmd, (int)cmd);
-	if (write(t->cmd_fd, &one, sizeof(one)) < 0) {
-		/* counter full: a wake-up is pending anyway */
-	}
+	pthread_kill(t->thread, SIGUSR1);
+}
+
+bool tracer_command_pending(struct tracer *t)
+{
+	if (!atomic_load(&t->cmd))
+		return false;
+	pthread_kill(t->thread, SIGUSR1);   /* in case it raced past the last one */
+	return true;
 }
 
 void tracer_join(struct tracer *t)
@@ -1193,11 +1280,10 @@ void tracer_free(struct tracer *t)
 {
 	if (!t)
 		return;
-	if (t->sig_fd >= 0)
-		close(t->sig_fd);
 	if (t->err_fd >= 0)
 		close(t->err_fd);
-	close(t->cmd_fd);
+	if (t->timer)
+		timer_delete(t->timer);
 	sem_destroy(&t->started);
 	free(t->tasks);
 	free(t);

@@ -2,7 +2,8 @@
  *
  * The tracer thread is the only code that calls ptrace or waits for tracees.
  * It turns stops into records on its queue and resumes the tracee at once.
- * Other threads talk to it only through tracer_command().
+ * Other threads talk to it only through tracer_command().  The process must
+ * block SIGCHLD, SIGUSR1 and SIGUSR2 in every other thread.
  */
 #ifndef COMPENDIUM_TRACER_H
 #define COMPENDIUM_TRACER_H
@@ -22,11 +23,15 @@ struct tracer_opts {
 	bool verbose;            /* send records for every syscall */
 	unsigned spin_us;        /* spin on waitpid this long before blocking */
 	sigset_t child_mask;     /* signal mask the command starts with */
+	int stdio_fd;            /* >= 0: the command gets this terminal (a pty
+				    slave) as stdin/out/err and controlling tty */
 };
 
 enum tracer_cmd {
 	TRACER_KILL = 1,         /* SIGKILL the whole traced tree */
 	TRACER_DETACH = 2,       /* detach from every task, leave them running */
+	TRACER_STOP = 4,         /* hold every traced task stopped */
+	TRACER_CONT = 8,         /* let them run again */
 };
 
 /* Create a tracer that will write records to q (q is not owned). */
@@ -36,6 +41,8 @@ struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q);
 int tracer_start(struct tracer *t);
 /* Ask the tracer thread to do something; safe from any thread or handler. */
 void tracer_command(struct tracer *t, enum tracer_cmd cmd);
+/* True while a command is not yet taken; nudges the tracer again. */
+bool tracer_command_pending(struct tracer *t);
 /* Wait for the tracer thread to finish (after it closed its queue). */
 void tracer_join(struct tracer *t);
 /* Wait status of the root process (valid after join; -1 if unknown). */

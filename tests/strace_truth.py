@@ -28,6 +28,30 @@ Why these flags (all verified against strace 6.1):
   -e trace=  only the syscalls we account for (the output of a full trace
              is much larger and full of structures we do not need).
 
+Pitfalls found with strace 6.1 (all handled below):
+  * -yy caches a socket's description per inode the first time it prints
+    it.  A socket first printed while only bound (bind() then connect();
+    connect()'s fd is printed on entry) shows "TCP:[127.0.0.1:4000]" for
+    the rest of its life, never "...->peer".  Connections are tracked by
+    the decoration texts seen for their socket, not by parsing addresses
+    from each line (see TruthBuilder._find_conn).
+  * connect()'s own decoration is printed before the connection exists
+    ("TCP:[12345]", an inode); the local address comes from a later line
+    on the same fd, or from the cached bound address.
+  * A child's lines (even its execve) can precede the parent's
+    "<... clone resumed> = PID" line; a pre-pass collects clone results.
+  * Threads: clone3 with CLONE_THREAD (glibc pthread_create); ppid of a
+    process forked by a non-leader thread is the thread group id.
+  * Regular file vs directory/FIFO is not visible in <...>: decided by
+    stat() of the path after the run (trace hints for vanished paths).
+    /proc files are S_IFREG and therefore count as files (cp reads
+    /proc/filesystems).
+  * execve paths may be relative: resolved against the process's cwd, which
+    is tracked through chdir/fchdir and every AT_FDCWD</cwd> decoration.
+  * sendmmsg/recvmmsg return a message count; bytes are the msg_len fields.
+  * "<... read resumed> <unfinished ...>) = ?" (died inside the call),
+    "= ? ERESTARTSYS" and "--- SIGxxx ---" lines carry no bytes.
+
 Usage:
   python3 tests/strace_truth.py [-o OUT.json] [--trace FILE] -- cmd args...
   python3 tests/strace_truth.py --parse TRACEFILE --cwd DIR [-- cmd args...]
@@ -96,7 +120,9 @@ def strace_usable() -> tuple[bool, str]:
         return False, f"cannot run {exe}: {exc}"
     if proc.returncode != 0:
         msg = proc.stderr.decode(errors="replace").strip()
-        return False, f"strace cannot trace here (ptrace not permitted?): {msg}"
+        if "not permitted" in msg or "ptrace" in msg.lower():
+            return False, f"strace cannot trace here (ptrace not permitted): {msg}"
+        raise RuntimeError(f"{exe} fails on {true}: {msg or 'exit %d' % proc.returncode}")
     return True, ""
 
 
@@ -1031,6 +1057,74 @@ def run_truth(command: list[str], cwd: str | None = None, env: dict | None = Non
                 pass
 
 
+def _hex(text: str) -> str:
+    return "".join(f"\\x{b:02x}" for b in text.encode())
+
+
+def self_test() -> list[str]:
+    """Parse a synthetic trace with the awkward bits of strace output
+    (split lines, signals between them, cached socket text, -xx paths,
+    a syscall interrupted by death).  Needs neither strace nor ptrace.
+    Returns the list of problems (empty when everything is right)."""
+    h = _hex
+    trace = f"""\
+100 execve("{h('/bin/sh')}", ["{h('sh')}", "{h('-c')}"], 0x7ffc /* 3 vars */) = 0
+100 openat(AT_FDCWD<{h('/tmp')}>, "{h('a')}", O_RDWR|O_CREAT, 0644) = 3<{h('/nonexistent/a>b "c"')}>
+100 openat(AT_FDCWD<{h('/tmp')}>, "{h('d')}", O_RDONLY|O_DIRECTORY) = 8<{h('/nonexistent/dir')}>
+100 read(8<{h('/nonexistent/dir')}>, "", 10) = 0
+100 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>
+101 write(3<{h('/nonexistent/a>b "c"')}>, "{h('AB')}", 2 <unfinished ...>
+100 <... clone resumed>, child_tidptr=0x7f00) = 101
+100 --- SIGCHLD {{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=101, si_status=0}} ---
+101 <... write resumed>) = 2
+101 read(0<{h('/dev/null')}<char 1:3>>, "{h('xyz')}", 10) = 3
+101 chdir("{h('/usr')}") = 0
+101 execve("{h('./bin/true')}", ["{h('true')}", "{h('x y')}"], 0x7ffc /* 3 vars */) = 0
+101 +++ exited with 3 +++
+100 clone3({{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, exit_signal=0, stack=0x7f, stack_size=0x7fff80}} => {{parent_tid=[102]}}, 88) = 102
+102 connect(4<UDP:[127.0.0.1:5000]>, {{sa_family=AF_INET, sin_port=htons(6000), sin_addr=inet_addr("{h('127.0.0.1')}")}}, 16) = 0
+102 sendmmsg(4<UDP:[127.0.0.1:5000]>, [{{msg_hdr={{msg_name=NULL, msg_iov=[{{iov_base="{h('abc')}", iov_len=3}}]}}, msg_len=3}}, {{msg_hdr={{msg_name=NULL}}, msg_len=4}}], 2, 0) = 2
+102 connect(9<TCPv6:[55]>, {{sa_family=AF_INET6, sin6_port=htons(80), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "{h('0:0::1')}", &sin6_addr), sin6_scope_id=0}}, 28) = -1 EINPROGRESS (Operation now in progress)
+102 sendto(9<TCPv6:[[::1]:4444->[::1]:80]>, "{h('0123456789')}", 10, 0, NULL, 0) = 10
+102 write(5<{h('pipe:[12]')}>, "{h('A')}", 1) = 1
+102 splice(5<{h('pipe:[12]')}>, NULL, 6<UNIX-STREAM:[1->2]>, NULL, 5, 0) = 5
+102 +++ exited with 0 +++
+100 accept4(7<TCP:[127.0.0.1:80]>, NULL, NULL, SOCK_CLOEXEC) = 10<TCP:[127.0.0.1:80->127.0.0.1:9]>
+100 recvfrom(10<TCP:[127.0.0.1:80->127.0.0.1:9]>, "{h('hello')}", 100, 0, NULL, NULL) = 5
+100 read(10<TCP:[127.0.0.1:80->127.0.0.1:9]>,  <unfinished ...>
+100 <... read resumed> <unfinished ...>) = ?
+100 +++ killed by SIGKILL +++
+"""
+    summary, warnings = summarize_trace(trace, "/", ["sh", "-c"], spawner_pid=99)
+    want_procs = [
+        {"pid": 100, "ppid": 99, "exe": os.path.realpath("/bin/sh"), "argv": ["sh", "-c"],
+         "threads": 2, "exit": {"code": 137, "signal": "SIGKILL"}},
+        {"pid": 101, "ppid": 100, "exe": os.path.realpath("/usr/bin/true"),
+         "argv": ["true", "x y"], "threads": 1, "exit": {"code": 3, "signal": None}},
+    ]
+    want_files = [{"path": '/nonexistent/a>b "c"', "opened_for": "rw", "read_bytes": 0,
+                   "written_bytes": 2}]
+    want_conns = [
+        {"proto": "udp4", "local": "127.0.0.1:5000", "remote": "127.0.0.1:6000",
+         "role": "connect", "sent_bytes": 7, "received_bytes": 0},
+        {"proto": "tcp6", "local": "[::1]:4444", "remote": "[::1]:80",
+         "role": "connect", "sent_bytes": 10, "received_bytes": 0},
+        {"proto": "tcp4", "local": "127.0.0.1:80", "remote": "127.0.0.1:9",
+         "role": "accept", "sent_bytes": 0, "received_bytes": 5},
+    ]
+    want_io = {"file_read_bytes": 0, "file_written_bytes": 2, "net_sent_bytes": 17,
+               "net_received_bytes": 5, "ipc_read_bytes": 5, "ipc_written_bytes": 6}
+    problems = []
+    for key, want in (("processes", want_procs), ("files", want_files),
+                      ("connections", want_conns), ("io", want_io),
+                      ("exit", {"code": 137, "signal": "SIGKILL"})):
+        if summary[key] != want:
+            problems.append(f"{key}: got {summary[key]!r}, expected {want!r}")
+    if warnings:
+        problems.append(f"unexpected warnings: {warnings}")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", help="write the JSON summary here (default stdout)")
@@ -1040,9 +1134,17 @@ def main(argv: list[str] | None = None) -> int:
                          "the flags printed by --print-flags")
     ap.add_argument("--cwd", help="with --parse: the command's initial working directory")
     ap.add_argument("--print-flags", action="store_true", help="print the strace flags used")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check the parser on a built-in synthetic trace (no strace needed)")
     ap.add_argument("command", nargs="*")
     args = ap.parse_args(argv)
 
+    if args.self_test:
+        problems = self_test()
+        for p in problems:
+            print(f"self-test: {p}")
+        print("self-test: " + ("FAILED" if problems else "OK"))
+        return 1 if problems else 0
     if args.print_flags:
         print(" ".join(["strace", *STRACE_FLAGS, "-o", "TRACEFILE", "--", "cmd..."]))
         return 0
@@ -1058,7 +1160,7 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             print(f"strace_truth: {why}", file=sys.stderr)
             return 77
-        run = run_truth(args.command, trace_path=args.trace)
+        run = run_truth(args.command, stdin=None, trace_path=args.trace)
         summary, warnings = run.summary, run.warnings
         rc = 0
     for w in warnings:

@@ -1,0 +1,69 @@
+/* store.h - the compact event store every view reads.
+ *
+ * The model's observer appends each event here as a fixed-size struct
+ * (no pointers: strings are interned ids), so a million events cost tens of
+ * megabytes and any view can reach event i in O(1).  Pure code: no system
+ * calls, no printing.
+ */
+#ifndef COMPENDIUM_STORE_H
+#define COMPENDIUM_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* What a person would call the kind of thing an event is about. */
+enum ev_cat {
+	CAT_FILE,        /* open, close, and I/O on files, dirs, devices */
+	CAT_NET,         /* connect, accept, send, recv on sockets */
+	CAT_MEM,         /* mmap, munmap, mremap, brk, page faults */
+	CAT_IO,          /* pipes, sendfile/splice/copy_file_range/tee */
+	CAT_PROC,        /* exec, fork, thread, exit, signal */
+	CAT_LAT,         /* scheduler and block I/O latency */
+	CAT_OTHER,       /* raw syscalls (-v) */
+	CAT_MAX
+};
+
+/* One stored event: 48 bytes. */
+struct sevent {
+	uint64_t ts;        /* ns since start */
+	int32_t pid, tid;
+	uint8_t type;       /* enum ev_type */
+	uint8_t cat;        /* enum ev_cat */
+	uint8_t kind;       /* enum fd_kind of the fd's object (FDK_UNKNOWN if none) */
+	uint8_t flags;      /* SEV_* */
+	int32_t fd;         /* fd, or child pid/tid for fork/thread, or signal */
+	int64_t val;        /* bytes moved or mapped; exit: wait status; failed: -errno */
+	uint64_t addr;      /* mmap/munmap/brk address; open: flags; mmap: prot<<32|flags */
+	uint32_t str;       /* interned: path, peer address, or exe */
+	uint32_t str2;      /* interned: second object (transfer target) or argv line */
+};
+
+enum {
+	SEV_FAILED = 1 << 0,   /* the call failed; val is -errno */
+	SEV_THREAD = 1 << 1,   /* exit of a thread, not a process */
+	SEV_NOISE = 1 << 2,    /* the default noise filter hides it */
+};
+
+struct store;
+
+struct store *store_new(void);
+void store_free(struct store *s);
+/* Append an event (observer-compatible: ctx is the store). */
+void store_add(void *ctx, const struct event *ev);
+/* Number of events stored. */
+size_t store_count(const struct store *s);
+/* Event i (0 <= i < count); the pointer stays valid until store_free. */
+const struct sevent *store_get(const struct store *s, size_t i);
+/* Interned string by id (id 0 is ""). */
+const char *store_str(const struct store *s, uint32_t id);
+/* Intern a string; returns its id. */
+uint32_t store_intern(struct store *s, const char *str);
+/* Number of interned strings and their total bytes (for memory reports). */
+size_t store_strings(const struct store *s, size_t *bytes);
+/* Category of an event type for an fd kind. */
+enum ev_cat store_category(enum ev_type type, int kind);
+/* "file", "net", "mem", "io", "proc", "lat", "other". */
+const char *store_cat_name(enum ev_cat cat);
+#endif
