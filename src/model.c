@@ -285,8 +285,6 @@ static void on_newtask(struct model *m, const struct rec_hdr *h)
 		p->exe = xstrdup(pp->exe);
 		free_argv(p->argv);
 		p->argv = dup_argv(pp->argv);
-		p->brk_start = pp->brk_start;
-		p->brk_max = pp->brk_max;
 	}
 	child = task_new(m, r->child, p, fdt);
 	ev.child = r->child;
@@ -310,6 +308,8 @@ static void on_exec(struct model *m, const struct rec_hdr *h)
 		if (old) {
 			struct task *leader = imap_del(&m->tasks, (uint64_t)h->tid);
 			if (leader) {
+				if (leader->p->live > 0)
+					leader->p->live--;
 				fdtable_unref(leader->fdt);
 				free(leader);
 			}
@@ -345,7 +345,7 @@ static void on_fdset(struct model *m, const struct rec_hdr *h)
 
 	fdtable_keep(t->fdt, fds, n);
 	for (int i = 0; i < n; i++)
-		if (!fdtable_get(t->fdt, fds[i]))
+		if (fds[i] >= 0 && !fdtable_get(t->fdt, fds[i]))
 			fdtable_open(t->fdt, fds[i], FDK_UNKNOWN, "", 0);
 }
 
@@ -723,7 +723,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 		ev.dur = s->entry_ts && h->ts > s->entry_ts ? h->ts - s->entry_ts : 0;
 		emit(m, &ev);
 	}
-	if (s->arch != ARCH_X86_64 || (failed(s->ret) && s->ret != -115 &&
+	if (s->arch != ARCH_X86_64 || (failed(s->ret) &&
 	    s->nr != SYS_connect && s->nr != SYS_open && s->nr != SYS_openat &&
 	    s->nr != SYS_openat2 && s->nr != SYS_creat))
 		goto out;

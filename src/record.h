@@ -20,7 +20,7 @@ enum rec_type {
 	REC_FD,          /* what an fd refers to: struct rec_fd + blobs */
 	REC_NEWTASK,     /* fork, vfork or clone: struct rec_newtask */
 	REC_EXEC,        /* successful execve: struct rec_exec + blobs */
-	REC_FDSET,       /* fds open after an exec or at attach: int32_t[] */
+	REC_FDSET,       /* fds open after an exec or at attach: int32_t[], -1 pads */
 	REC_EXIT,        /* a task ended: struct rec_exit */
 	REC_SIGNAL,      /* a signal was delivered: struct rec_signal */
 	REC_END,         /* tracing ended: struct rec_end */

@@ -373,13 +373,15 @@ static void describe_fd(struct tracer *t, struct task *tk, uint64_t ts, int fd,
 /* Describe every fd a task has (at start, attach, or after exec). */
 static void describe_all_fds(struct tracer *t, struct task *tk, uint64_t ts, bool describe)
 {
-	int fds[1024];
+	int fds[1025];
 	int n = procfs_list_fds(tk->tid, fds, 1024);
 
 	if (n < 0)
 		n = 0;
 	if (n > 1024)
 		n = 1024;
+	if (n % 2)
+		fds[n++] = -1;   /* pad to the record alignment with a non-fd */
 	if (describe)
 		for (int i = 0; i < n; i++)
 			describe_fd(t, tk, ts, fds[i], FDW_INHERITED, 0);

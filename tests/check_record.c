@@ -6,7 +6,8 @@
  * record type built the normal way is accepted, and a record is rejected
  * when the buffer is shorter than a header, its length is not aligned, runs
  * past the buffer or past REC_MAX, its type is unknown, its fixed payload
- * does not fit, or any blob length it announces reaches past its end.  A
+ * does not fit, any blob length it announces reaches past its end, or a
+ * histogram claims more than 64 slots.  A
  * property test then mutates valid records 200,000 times: rec_validate must
  * never read outside the buffer it is given (every candidate is copied to an
  * exact-size heap block, so ASan sees any overread) and every record it
@@ -44,6 +45,11 @@ static size_t fixed_of(unsigned type)
 	case REC_SIGNAL: return sizeof(struct rec_signal);
 	case REC_END: return sizeof(struct rec_end);
 	case REC_NOTE: return sizeof(struct rec_note);
+	case REC_SCHED: return sizeof(struct rec_sched);
+	case REC_BLOCK: return sizeof(struct rec_block);
+	case REC_FAULT: return sizeof(struct rec_fault);
+	case REC_LOST: return sizeof(struct rec_lost);
+	case REC_HIST: return sizeof(struct rec_hist);
 	default: return 0;
 	}
 }
@@ -124,6 +130,40 @@ static size_t build(struct recbuf *b, unsigned type, unsigned k)
 		n->kind = NOTE_WARN;
 		n->text_len = (uint32_t)a;
 		rec_blob(b, filler, a);
+		break;
+	}
+	case REC_SCHED: {
+		struct rec_sched *s = p;
+		s->delay_ns = 1000 + k;
+		s->cpu = (int32_t)(k % 4);
+		break;
+	}
+	case REC_BLOCK: {
+		struct rec_block *bl = p;
+		bl->lat_ns = 5000;
+		bl->bytes = 4096;
+		bl->write = k & 1;
+		break;
+	}
+	case REC_FAULT: {
+		struct rec_fault *f = p;
+		f->addr = 0x7f0000001000;
+		f->ip = 0x401000;
+		break;
+	}
+	case REC_LOST: {
+		struct rec_lost *l = p;
+		l->source = LOST_BPF;
+		l->count = k;
+		break;
+	}
+	case REC_HIST: {
+		static const uint64_t slots[64];
+		struct rec_hist *hs = p;
+		hs->kind = HIST_SCHED;
+		hs->pid = 100;
+		hs->nslots = (uint32_t)(k % 65);
+		rec_blob(b, slots, hs->nslots * sizeof(uint64_t));
 		break;
 	}
 	default:
@@ -359,7 +399,7 @@ END_TEST
  * returns a pointer to its fixed payload. */
 static void *with_room(struct recbuf *b, unsigned type, size_t room)
 {
-	static const char zeros[64];
+	static const char zeros[64 * sizeof(uint64_t)];
 	void *p = rec_begin(b, (enum rec_type)type, 0, 1, 1, fixed_of(type));
 
 	rec_blob(b, zeros, room);
@@ -472,6 +512,28 @@ START_TEST(rejects_note_text_past_the_end)
 }
 END_TEST
 
+START_TEST(rejects_hist_slots_past_the_end_or_over_64)
+{
+	static struct recbuf b;
+	struct rec_hist *hs = with_room(&b, REC_HIST, 64 * sizeof(uint64_t));
+	size_t len = b.len;
+
+	hs->nslots = 64;
+	ck_assert_int_eq(validate_exact(b.buf, len), 0);
+	hs->nslots = 65;   /* more slots than a log2 histogram of u64 has */
+	ck_assert_int_eq(validate_exact(b.buf, len), -EINVAL);
+	hs->nslots = UINT32_MAX;
+	ck_assert_int_eq(validate_exact(b.buf, len), -EINVAL);
+
+	hs = with_room(&b, REC_HIST, 3 * sizeof(uint64_t));
+	len = b.len;
+	hs->nslots = 3;
+	ck_assert_int_eq(validate_exact(b.buf, len), 0);
+	hs->nslots = 4;
+	ck_assert_int_eq(validate_exact(b.buf, len), -EINVAL);
+}
+END_TEST
+
 START_TEST(fdset_of_any_count_validates)
 {
 	static struct recbuf b;
@@ -531,6 +593,11 @@ static size_t announced(unsigned type, const unsigned char *p)
 		memcpy(&n, p, sizeof(n));
 		return n.text_len;
 	}
+	case REC_HIST: {
+		struct rec_hist hs;
+		memcpy(&hs, p, sizeof(hs));
+		return (size_t)hs.nslots * sizeof(uint64_t);
+	}
 	default:
 		return 0;
 	}
@@ -557,6 +624,7 @@ static size_t lenfields(unsigned type, struct lenfield *out)
 		break;
 	case REC_EXEC: LF(struct rec_exec, exe_len); LF(struct rec_exec, argv_len); break;
 	case REC_NOTE: LF(struct rec_note, text_len); break;
+	case REC_HIST: LF(struct rec_hist, nslots); break;
 	default: break;
 	}
 #undef LF
@@ -573,7 +641,7 @@ static void store(unsigned char *p, size_t width, uint64_t v)
 START_TEST(random_mutations_never_pass_with_blobs_outside)
 {
 	static struct recbuf b;
-	static unsigned char work[512];
+	static unsigned char work[1024];
 	const unsigned iterations = 200000;
 	unsigned accepted = 0, rejected = 0;
 
@@ -653,6 +721,11 @@ START_TEST(random_mutations_never_pass_with_blobs_outside)
 			ck_assert_msg(HDR + fixed + announced(h.type, p + HDR) <= h.len,
 				      "iteration %u: type %u len %u announces %zu blob bytes",
 				      it, h.type, h.len, announced(h.type, p + HDR));
+			if (h.type == REC_HIST) {
+				struct rec_hist hs;
+				memcpy(&hs, p + HDR, sizeof(hs));
+				ck_assert_uint_le(hs.nslots, 64);
+			}
 			/* read every announced blob byte: ASan would see one outside */
 			for (size_t i = HDR + fixed; i < HDR + fixed + announced(h.type, p + HDR); i++)
 				sum += p[i];
@@ -691,6 +764,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, rejects_exec_blobs_past_the_end);
 	tcase_add_test(tc, rejects_start_argv_past_the_end);
 	tcase_add_test(tc, rejects_note_text_past_the_end);
+	tcase_add_test(tc, rejects_hist_slots_past_the_end_or_over_64);
 	tcase_add_test(tc, fdset_of_any_count_validates);
 	suite_add_tcase(s, tc);
 	tcase_add_test(prop, random_mutations_never_pass_with_blobs_outside);

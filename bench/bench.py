@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Tracer overhead benchmark: untraced vs strace -f vs compendium-tui.
+
+    python3 bench/bench.py [--pairs N] [--only NAME,...] [--compendium PATH]
+
+Each workload runs untraced (A), under `strace -f -o /dev/null` (B) and under
+`compendium-tui --batch -o /dev/null` (C), interleaved A/B/C for N rounds
+(default 5), and the table shows the median wall time of each and the
+median of the per-round ratios, so a noisy machine moves A, B and C alike.
+It also checks that compendium-tui's --json summary of each workload is the
+same with and without its seccomp filter (files, bytes, connections,
+processes, exit), which is what the filter must never change.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def make_c_project(root):
+    """A small C project with 24 translation units and a Makefile."""
+    os.makedirs(root, exist_ok=True)
+    objs = []
+    for i in range(24):
+        with open(os.path.join(root, f"u{i}.c"), "w") as f:
+            f.write("#include <stdio.h>\n#include <string.h>\n#include <stdlib.h>\n")
+            f.write(f"int u{i}(int x) {{ char b[64]; snprintf(b, sizeof b, \"%d\", x);"
+                    f" return (int)strlen(b) + {i}; }}\n")
+        objs.append(f"u{i}.o")
+    with open(os.path.join(root, "main.c"), "w") as f:
+        f.write("int main(void) { return 0; }\n")
+    with open(os.path.join(root, "Makefile"), "w") as f:
+        f.write(f"prog: main.o {' '.join(objs)}\n\t$(CC) -o $@ $^\n")
+        f.write("%.o: %.c\n\t$(CC) -O1 -c -o $@ $<\n")
+        f.write("clean:\n\trm -f *.o prog\n")
+
+
+def make_git_repo(root):
+    """A git repository with 150 commits touching a few files each."""
+    os.makedirs(root, exist_ok=True)
+    env = dict(os.environ, GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@b",
+               GIT_COMMITTER_NAME="b", GIT_COMMITTER_EMAIL="b@b")
+    subprocess.run(["git", "init", "-q", root], check=True, env=env)
+    for i in range(150):
+        for k in range(3):
+            with open(os.path.join(root, f"f{(i + k) % 20}.txt"), "a") as f:
+                f.write(f"line {i} {k}\n" * 5)
+        subprocess.run(["git", "-C", root, "add", "-A"], check=True, env=env)
+        subprocess.run(["git", "-C", root, "commit", "-qm", f"c{i}"], check=True, env=env)
+
+
+def workloads(tmp):
+    """(name, argv, cwd, reset-callable-or-None)"""
+    proj = os.path.join(tmp, "cproj")
+    repo = os.path.join(tmp, "repo")
+    make_c_project(proj)
+    make_git_repo(repo)
+    clean = lambda: subprocess.run(["make", "-s", "-C", proj, "clean"], check=True)
+    return [
+        ("dd", ["dd", "if=/dev/zero", "of=/dev/null", "bs=512", "count=100000"], tmp, None),
+        ("tar", ["tar", "cf", os.path.join(tmp, "inc.tar"), "/usr/include"], tmp, None),
+        ("python", ["python3", "-c", "import json, http.server"], tmp, None),
+        ("git", ["git", "log", "-100", "--stat"], repo, None),
+        ("make", ["make", "-s", "-j2", "prog"], proj, clean),
+    ]
+
+
+def timed(argv, cwd, reset):
+    if reset:
+        reset()
+    t0 = time.perf_counter()
+    r = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dt = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit(f"bench: {' '.join(argv)} failed with {r.returncode}")
+    return dt
+
+
+def comparable(summary):
+    """The parts of a summary the seccomp filter must not change."""
+    procs = sorted((p["exe"], tuple(p["argv"]), p["threads"], json.dumps(p["exit"]))
+                   for p in summary["processes"])
+    files = sorted((f["path"], f["opened_for"], f["read_bytes"], f["written_bytes"])
+                   for f in summary["files"] if not f["path"].startswith("/tmp/cc"))
+    conns = sorted((c["proto"], c["role"], c["sent_bytes"], c["received_bytes"])
+                   for c in summary["connections"])
+    return {"exit": summary["exit"], "io": summary["io"], "procs": procs,
+            "files": files, "conns": conns}
+
+
+def json_summary(comp, extra, argv, cwd, reset):
+    if reset:
+        reset()
+    with tempfile.NamedTemporaryFile(suffix=".jsonl") as out:
+        subprocess.run([comp, "--json", "-o", out.name] + extra + ["--"] + argv, cwd=cwd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        last = open(out.name).read().splitlines()[-1]
+    return json.loads(last)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--compendium", default=os.path.join(os.getcwd(), "compendium-tui"))
+    ap.add_argument("--extra", default="", help="extra compendium-tui options")
+    a = ap.parse_args()
+    if not shutil.which("strace"):
+        sys.exit("bench: strace is needed (apt-get install strace)")
+    comp = os.path.abspath(a.compendium)
+    extra = a.extra.split()
+    tmp = tempfile.mkdtemp(prefix="compendium-bench-")
+    try:
+        rows = []
+        for name, argv, cwd, reset in workloads(tmp):
+            if a.only and name not in a.only.split(","):
+                continue
+            ta, tb, tc = [], [], []
+            for _ in range(a.pairs):
+                ta.append(timed(argv, cwd, reset))
+                tb.append(timed(["strace", "-f", "-o", "/dev/null"] + argv, cwd, reset))
+                tc.append(timed([comp, "--batch", "-o", "/dev/null"] + extra + ["--"] + argv,
+                                cwd, reset))
+            same = comparable(json_summary(comp, extra, argv, cwd, reset)) == \
+                comparable(json_summary(comp, extra + ["--no-seccomp"], argv, cwd, reset))
+            rows.append((name, statistics.median(ta), statistics.median(tb),
+                         statistics.median(tc),
+                         statistics.median(c / b for b, c in zip(tb, tc)),
+                         statistics.median(c / u for u, c in zip(ta, tc)),
+                         statistics.median(b / u for u, b in zip(ta, tb)), same))
+        print(f"{'workload':10} {'untraced':>9} {'strace -f':>10} {'compendium':>11} "
+              f"{'C/strace':>9} {'C/untraced':>11} {'strace/untr':>12} {'same JSON':>10}")
+        for name, a_, b_, c_, cb, ca, ba, same in rows:
+            print(f"{name:10} {a_:8.3f}s {b_:9.3f}s {c_:10.3f}s {cb:9.2f} {ca:11.2f} "
+                  f"{ba:12.2f} {'yes' if same else 'NO':>10}")
+        print(f"(median of {a.pairs} interleaved rounds; ratios are medians of per-round ratios)")
+        return 0 if all(r[-1] for r in rows) else 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
