@@ -715,7 +715,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 
 	if (m->verbose) {
 		struct event ev = ev_init(m, h, t, EV_SYSCALL);
-		ev.nr = s->nr;
+		ev.nr = s->orig_nr;
 		ev.ret = s->ret;
 		ev.flags = s->arch;
 		ev.addr_text = addr;
@@ -723,7 +723,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 		ev.dur = s->entry_ts && h->ts > s->entry_ts ? h->ts - s->entry_ts : 0;
 		emit(m, &ev);
 	}
-	if (s->arch != ARCH_X86_64 || (failed(s->ret) &&
+	if (s->nr < 0 || (failed(s->ret) &&
 	    s->nr != SYS_connect && s->nr != SYS_open && s->nr != SYS_openat &&
 	    s->nr != SYS_openat2 && s->nr != SYS_creat))
 		goto out;

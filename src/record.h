@@ -56,7 +56,7 @@ struct rec_start {
 enum rec_arch { ARCH_X86_64 = 0, ARCH_I386 = 1, ARCH_X32 = 2 };
 
 struct rec_syscall {
-	int32_t nr;
+	int32_t nr;           /* x86_64 number (i386 calls translated; -1 if none) */
 	uint8_t arch;         /* enum rec_arch */
 	uint8_t pad[3];
 	int64_t ret;          /* -errno on failure */
@@ -65,7 +65,7 @@ struct rec_syscall {
 	uint64_t aux;         /* sendmmsg/recvmmsg: bytes moved; clone3: flags */
 	uint16_t addr_len;    /* sockaddr bytes that follow (sendto/recvfrom/bind) */
 	uint16_t path_len;    /* path bytes that follow the address (no NUL) */
-	uint32_t pad2;
+	int32_t orig_nr;      /* the number as the tracee made the call */
 };
 
 enum fd_kind {

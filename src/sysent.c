@@ -845,3 +845,24 @@ long sysent_lookup(const char *name)
 			return (long)i;
 	return -1;
 }
+
+/* The x86_64 number of the call an i386 (int 0x80) syscall nr makes, for
+ * the calls whose meaning and argument order the two share; -1 otherwise
+ * (socketcall, ipc, the old mmap that takes a struct). */
+long sysent_native(unsigned arch_is_i386, long nr)
+{
+	static const char *const renames[][2] = {
+		{ "mmap2", "mmap" }, { "sendfile64", "sendfile" }, { "fcntl64", "fcntl" },
+	};
+	const char *name;
+
+	if (!arch_is_i386)
+		return nr;
+	name = sysent_name(1, nr);
+	if (!name || strcmp(name, "mmap") == 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_LEN(renames); i++)
+		if (strcmp(name, renames[i][0]) == 0)
+			name = renames[i][1];
+	return sysent_lookup(name);
+}

@@ -13,5 +13,7 @@ const char *sysent_name(unsigned arch_is_i386, long nr);
 
 /* x86_64 number of the syscall called name, or -1. */
 long sysent_lookup(const char *name);
+/* x86_64 equivalent of an i386 syscall number, or -1 (nr itself for x86_64). */
+long sysent_native(unsigned arch_is_i386, long nr);
 
 #endif /* COMPENDIUM_SYSENT_H */

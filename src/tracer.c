@@ -38,6 +38,7 @@
 #include "evq.h"
 #include "procfs.h"
 #include "record.h"
+#include "sysent.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -63,7 +64,8 @@ struct task {
 	pid_t tid;           /* 0: free slot */
 	pid_t tgid;
 	uint32_t st;
-	int32_t nr;
+	int32_t nr;          /* x86_64 number (translated for i386 calls) */
+	int32_t orig_nr;
 	uint8_t arch;
 	uint64_t args[6];
 	uint64_t entry_ts;
@@ -480,14 +482,16 @@ static void on_entry(struct tracer *t, struct task *tk, const struct __ptrace_sy
 		     uint64_t nr, const uint64_t *args, uint64_t ts)
 {
 	tk->st |= T_INSYS;
-	tk->nr = (int32_t)nr;
 	tk->arch = si->arch == AUDIT_ARCH_I386 ? ARCH_I386 :
 		   (nr & __X32_SYSCALL_BIT) ? ARCH_X32 : ARCH_X86_64;
+	tk->orig_nr = (int32_t)nr;
+	tk->nr = tk->arch == ARCH_X32 ? -1 : (int32_t)sysent_native(tk->arch == ARCH_I386, (long)nr);
 	memcpy(tk->args, args, sizeof(tk->args));
 	tk->entry_ts = ts;
 	tk->aux = 0;
-	if (nr == SYS_clone3 && tk->arch == ARCH_X86_64)
-		peek(tk->tid, args[0], &tk->aux, sizeof(tk->aux));
+	/* clone3's flags and openat2's open flags live in a struct. */
+	if (tk->nr == SYS_clone3 || tk->nr == SYS_openat2)
+		peek(tk->tid, tk->nr == SYS_clone3 ? args[0] : args[2], &tk->aux, sizeof(tk->aux));
 }
 
 /* Read the fd pair a pipe/socketpair call filled in and describe both. */
@@ -595,6 +599,8 @@ static void exit_extras(struct tracer *t, struct task *tk, int64_t ret, uint64_t
 		describe_pair(t, tk, ts, a[3], sock_kind((int)a[0], (int)a[1]));
 	} else if ((ret == 0 || ret == -EINPROGRESS) && (nr == SYS_connect || nr == SYS_bind)) {
 		describe_fd(t, tk, ts, (int)a[0], FDW_UPDATE, 0);
+	} else if (tk->arch != ARCH_X86_64) {
+		return;   /* the structs below have another layout in 32-bit calls */
 	} else if (ret > 0 && nr == SYS_recvmsg) {
 		describe_scm_rights(t, tk, ts, a[1]);
 	} else if (ret > 0 && (nr == SYS_sendmmsg || nr == SYS_recvmmsg)) {
@@ -610,15 +616,13 @@ static void on_exit_stop(struct tracer *t, struct task *tk, int64_t ret, uint64_
 	long nr = tk->nr;
 
 	tk->st &= ~T_INSYS;
-	if (tk->nr < 0 || (tk->st & T_PREEXEC))
+	if ((tk->nr < 0 && !t->o.verbose) || (tk->st & T_PREEXEC))
 		return;
 	if (ret <= -512 && ret >= -516)
 		return;   /* interrupted; the kernel restarts it and we see it again */
-	if (!t->o.verbose && (tk->arch != ARCH_X86_64 || !wanted(t, nr))) {
-		if (tk->arch == ARCH_X86_64)
-			return;
-	}
-	if (tk->arch == ARCH_X86_64) {
+	if (!t->o.verbose && !wanted(t, nr))
+		return;
+	if (nr >= 0) {
 		exit_extras(t, tk, ret, ts);
 		if (nr == SYS_connect || nr == SYS_bind || (nr == SYS_sendto && tk->args[4]))
 			alen = addr_arg(t, tk, nr == SYS_sendto ? tk->args[4] : tk->args[1],
@@ -632,6 +636,7 @@ static void on_exit_stop(struct tracer *t, struct task *tk, int64_t ret, uint64_
 	}
 	r = rec_begin(&t->rb, REC_SYSCALL, ts, tk->tid, tk->tgid, sizeof(*r));
 	r->nr = tk->nr;
+	r->orig_nr = tk->orig_nr;
 	r->arch = tk->arch;
 	r->ret = ret;
 	memcpy(r->args, tk->args, sizeof(r->args));
