@@ -17,6 +17,7 @@
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -31,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -477,6 +479,26 @@ static void resume(struct tracer *t, struct task *tk, int sig)
 
 /* ---- syscall stops ---- */
 
+/* Under the seccomp filter a CLONE_UNTRACED child would get ENOSYS from
+ * every trapped call, since no tracer answers for it: clear the flag, so
+ * the child is traced like any other (as it is under strace -f). */
+static void keep_traced(struct task *tk, const uint64_t *args)
+{
+	struct user_regs_struct regs;
+	uint64_t flags = 0;
+
+	if (tk->nr == SYS_clone) {
+		if (!(args[0] & CLONE_UNTRACED) || ptrace(PTRACE_GETREGS, tk->tid, 0, &regs) < 0)
+			return;
+		regs.rdi &= ~(unsigned long long)CLONE_UNTRACED;
+		ptrace(PTRACE_SETREGS, tk->tid, 0, &regs);
+		return;
+	}
+	if (peek(tk->tid, args[0], &flags, sizeof(flags)) == sizeof(flags) && (flags & CLONE_UNTRACED))
+		ptrace(PTRACE_POKEDATA, tk->tid, (void *)(uintptr_t)args[0],
+		       (void *)(uintptr_t)(flags & ~(uint64_t)CLONE_UNTRACED));
+}
+
 /* Save a syscall's entry; read what the exit will need. */
 static void on_entry(struct tracer *t, struct task *tk, const struct __ptrace_syscall_info *si,
 		     uint64_t nr, const uint64_t *args, uint64_t ts)
@@ -489,6 +511,8 @@ static void on_entry(struct tracer *t, struct task *tk, const struct __ptrace_sy
 	memcpy(tk->args, args, sizeof(tk->args));
 	tk->entry_ts = ts;
 	tk->aux = 0;
+	if ((tk->nr == SYS_clone || tk->nr == SYS_clone3) && !t->o.trace_all)
+		keep_traced(tk, args);
 	/* clone3's flags and openat2's open flags live in a struct. */
 	if (tk->nr == SYS_clone3 || tk->nr == SYS_openat2)
 		peek(tk->tid, tk->nr == SYS_clone3 ? args[0] : args[2], &tk->aux, sizeof(tk->aux));

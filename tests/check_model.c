@@ -196,6 +196,7 @@ static void sys_full(int tid, int nr, int64_t ret, const uint64_t *args,
 	struct rec_syscall *s = begin(REC_SYSCALL, tid, sizeof(*s));
 
 	s->nr = nr;
+	s->orig_nr = nr;
 	s->arch = ARCH_X86_64;
 	s->ret = ret;
 	memcpy(s->args, args, sizeof(s->args));
@@ -1429,14 +1430,26 @@ START_TEST(non_native_syscalls_are_not_interpreted)
 
 	start(100);
 	open_file(100, 3, "/f", O_RDONLY);
+	/* An i386 call with no x86_64 equivalent (the tracer sends nr -1):
+	 * its number 3 must not be read as x86_64 close. */
 	s = begin(REC_SYSCALL, 100, sizeof(*s));
-	s->nr = 3;   /* read on i386 is 3, which is close on x86_64 */
+	s->nr = -1;
+	s->orig_nr = 3;
 	s->arch = ARCH_I386;
 	s->ret = 10;
 	s->args[0] = 3;
 	feed();
 	rd(100, 3, 1);
 	ck_assert_uint_eq(file("/f")->rd, 1);   /* not closed, nothing read */
+	/* i386 read (3), translated by the tracer to x86_64 read (0), counts. */
+	s = begin(REC_SYSCALL, 100, sizeof(*s));
+	s->nr = SYS_read;
+	s->orig_nr = 3;
+	s->arch = ARCH_I386;
+	s->ret = 10;
+	s->args[0] = 3;
+	feed();
+	ck_assert_uint_eq(file("/f")->rd, 11);
 }
 END_TEST
 

@@ -1,0 +1,570 @@
+/* latency.bpf.c - scheduler and block I/O latency of the traced processes.
+ *
+ * Kernel half of --ebpf (the loader is src/bpf.c).  It keeps the set of
+ * traced tasks itself (fork adds, exit removes), measures how long each
+ * traced thread waits on a run queue (woken, new, or preempted while
+ * runnable, until it is switched in) and how long each block request a
+ * traced process issued takes, sends the slow ones and every block request
+ * to a ring buffer, and keeps a log2 histogram of all of them per process,
+ * sent when the process ends.  Every map entry is deleted when its task,
+ * process or request ends, so the maps never fill with stale state.  It only
+ * uses tracepoints: each handler exists as tp_btf (preferred) and raw_tp
+ * (fallback), sharing one body that reads kernel memory with CO-RE reads
+ * only.  It must never drop silently: a full ring buffer or map is counted.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "latency.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* Set by the loader before load, from the kernel's BTF. */
+const volatile __u64 sched_threshold_ns = 10000;
+const volatile bool switch_has_prev_state = false;   /* 5.18+ */
+const volatile bool exit_has_group_dead = false;     /* 6.16+ */
+const volatile bool rq_tp_has_queue = false;         /* before 5.11 */
+
+static const struct lat_proc_hist zero_hist;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LAT_MAX_TASKS);
+	__type(key, __u32);
+	__type(value, struct lat_task);
+} tasks SEC(".maps");
+
+struct stamp {
+	__u64 ts;
+	__u32 reason;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LAT_MAX_TASKS);
+	__type(key, __u32);
+	__type(value, struct stamp);
+} stamps SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, LAT_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct lat_proc_hist);
+} hists SEC(".maps");
+
+/* A block request: owner 0 marks one an untraced task inserted. */
+struct req {
+	__u64 ts;                /* issue; 0 while inserted or requeued */
+	__u64 done;              /* bytes completed so far */
+	__u64 sector;
+	__u32 tid, tgid;
+	__u32 dev, write;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LAT_MAX_REQS);
+	__type(key, __u64);
+	__type(value, struct req);
+} reqs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, LAT_RINGBUF_BYTES);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LAT_DROP_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Count one lost measurement. */
+static __always_inline void drop(__u32 why)
+{
+	__u64 *n = bpf_map_lookup_elem(&drops, &why);
+
+	if (n)
+		(*n)++;
+}
+
+/* Update a map, counting a full map as a drop. */
+static __always_inline void put(void *map, const void *key, const void *val, __u64 flags)
+{
+	long err = bpf_map_update_elem(map, key, val, flags);
+
+	if (err && err != -17 /* EEXIST */)
+		drop(LAT_DROP_MAPFULL);
+}
+
+/* The tasks entry of a traced (not merely followed) tid, or NULL. */
+static __always_inline struct lat_task *traced(__u32 tid)
+{
+	struct lat_task *t;
+
+	if (!tid)
+		return 0;
+	t = bpf_map_lookup_elem(&tasks, &tid);
+	return t && (t->flags & LAT_TASK_TRACED) ? t : 0;
+}
+
+/* Histogram slot of a latency: the bit length of its microseconds. */
+static __always_inline __u32 slot_of(__u64 ns)
+{
+	__u64 us = ns / 1000;
+	__u32 s = 0;
+
+	if (us >> 16) { us >>= 16; s += 16; }
+	if (us >> 8) { us >>= 8; s += 8; }
+	if (us >> 4) { us >>= 4; s += 4; }
+	if (us >> 2) { us >>= 2; s += 2; }
+	if (us >> 1) { us >>= 1; s += 1; }
+	s += (__u32)us;
+	return s < LAT_SLOTS ? s : LAT_SLOTS - 1;
+}
+
+/* Count a latency in its process's histogram (if the process still has one). */
+static __always_inline void hist_add(__u32 tgid, bool block, __u64 ns)
+{
+	struct lat_proc_hist *h = bpf_map_lookup_elem(&hists, &tgid);
+	__u32 s = slot_of(ns);
+
+	if (!h)
+		return;
+	if (block)
+		__sync_fetch_and_add(&h->block[s & (LAT_SLOTS - 1)], 1);
+	else
+		__sync_fetch_and_add(&h->sched[s & (LAT_SLOTS - 1)], 1);
+}
+
+/* Send one non-empty histogram of a process. */
+static __always_inline void hist_send(__u32 tgid, __u32 kind, const __u64 *slots)
+{
+	struct lat_hist *e;
+	__u64 any = 0;
+
+	for (int i = 0; i < LAT_SLOTS; i++)
+		any |= slots[i];
+	if (!any)
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		drop(LAT_DROP_RINGBUF);
+		return;
+	}
+	e->kind = LAT_HIST;
+	e->hist = kind;
+	e->pid = (__s32)tgid;
+	e->pad = 0;
+	e->ts = bpf_ktime_get_ns();
+	__builtin_memcpy(e->slots, slots, sizeof(e->slots));
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* A process ended: send its histograms and forget it. */
+static __always_inline void hist_flush(__u32 tgid)
+{
+	struct lat_proc_hist *h = bpf_map_lookup_elem(&hists, &tgid);
+
+	if (!h)
+		return;
+	hist_send(tgid, LAT_HIST_SCHED, h->sched);
+	hist_send(tgid, LAT_HIST_BLOCK, h->block);
+	bpf_map_delete_elem(&hists, &tgid);
+}
+
+/* Send a sched or block event. */
+static __always_inline void event_send(__u32 kind, __u32 tid, __u32 tgid, __u32 aux, __u64 ts,
+				       __u64 lat, __u64 bytes, __u64 sector, __u32 reason)
+{
+	struct lat_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		drop(LAT_DROP_RINGBUF);
+		return;
+	}
+	e->kind = kind;
+	e->tid = (__s32)tid;
+	e->tgid = (__s32)tgid;
+	e->aux = aux;
+	e->ts = ts;
+	e->lat_ns = lat;
+	e->bytes = bytes;
+	e->sector = sector;
+	e->reason = reason;
+	e->pad = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* ---- tasks: follow fork, exec and exit ---- */
+
+/* A new task: traced if its parent is (or if a followed task started a process). */
+static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptid = (__u32)BPF_CORE_READ(parent, pid);
+	struct lat_task *p = bpf_map_lookup_elem(&tasks, &ptid);
+	struct lat_task c;
+	__u32 ctid, ctgid;
+
+	if (!p)
+		return 0;
+	ctid = (__u32)BPF_CORE_READ(child, pid);
+	ctgid = (__u32)BPF_CORE_READ(child, tgid);
+	c.tgid = ctgid;
+	c.flags = LAT_TASK_TRACED;
+	if ((p->flags & LAT_TASK_FOLLOW) && ctgid == p->tgid)
+		c.flags = LAT_TASK_FOLLOW;   /* another thread of the follower */
+	put(&tasks, &ctid, &c, BPF_ANY);
+	if (c.flags == LAT_TASK_TRACED && ctid == ctgid)
+		put(&hists, &ctgid, &zero_hist, BPF_NOEXIST);
+	return 0;
+}
+
+/* A non-leader exec'd and took the leader's tid: move its entries. */
+static __always_inline int on_exec(struct task_struct *p, __u32 old_tid)
+{
+	__u32 tid = (__u32)BPF_CORE_READ(p, pid);
+	struct lat_task *t, copy;
+
+	if (tid == old_tid)
+		return 0;
+	t = bpf_map_lookup_elem(&tasks, &old_tid);
+	if (!t)
+		return 0;
+	copy = *t;
+	bpf_map_delete_elem(&tasks, &old_tid);
+	bpf_map_delete_elem(&stamps, &old_tid);
+	put(&tasks, &tid, &copy, BPF_ANY);
+	return 0;
+}
+
+/* A task exits: forget it; the last one of a process flushes its histograms. */
+static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *p)
+{
+	__u32 tid = (__u32)BPF_CORE_READ(p, pid);
+	struct lat_task *t = bpf_map_lookup_elem(&tasks, &tid);
+	__u32 tgid, flags;
+	bool dead;
+
+	if (!t)
+		return 0;
+	tgid = t->tgid;
+	flags = t->flags;
+	bpf_map_delete_elem(&tasks, &tid);
+	bpf_map_delete_elem(&stamps, &tid);
+	if (!(flags & LAT_TASK_TRACED))
+		return 0;
+	if (exit_has_group_dead)
+		dead = (bool)ctx[1];
+	else
+		dead = BPF_CORE_READ(p, signal, live.counter) == 0;
+	if (dead)
+		hist_flush(tgid);
+	return 0;
+}
+
+/* ---- scheduler latency ---- */
+
+/* Task state at a switch: the tracepoint's argument since 5.18, else the task's. */
+static __always_inline __u64 prev_state(unsigned long long *ctx, struct task_struct *prev)
+{
+	struct task_struct___o *old = (void *)prev;
+
+	if (switch_has_prev_state)
+		return ctx[3];
+	if (bpf_core_field_exists(prev->__state))
+		return BPF_CORE_READ(prev, __state);
+	return (__u64)BPF_CORE_READ(old, state);
+}
+
+/* A traced task became runnable; an earlier stamp (preempted, still queued) wins. */
+static __always_inline int on_wakeup(struct task_struct *p, __u32 reason)
+{
+	__u32 tid = (__u32)BPF_CORE_READ(p, pid);
+	struct stamp s = { .ts = bpf_ktime_get_ns(), .reason = reason };
+
+	if (traced(tid))
+		put(&stamps, &tid, &s, BPF_NOEXIST);
+	return 0;
+}
+
+/* Context switch: stamp a preempted prev, measure next's wait. */
+static __always_inline int on_switch(unsigned long long *ctx, bool preempt,
+				     struct task_struct *prev, struct task_struct *next)
+{
+	__u32 ptid = (__u32)BPF_CORE_READ(prev, pid);
+	__u32 ntid = (__u32)BPF_CORE_READ(next, pid);
+	__u64 now = bpf_ktime_get_ns(), delay;
+	struct stamp *s, st = { .ts = now, .reason = LAT_PREEMPTED };
+	struct lat_task *t;
+	__u32 reason;
+
+	if (traced(ptid)) {
+		if (preempt || prev_state(ctx, prev) == 0 /* TASK_RUNNING */)
+			put(&stamps, &ptid, &st, BPF_ANY);
+		else
+			bpf_map_delete_elem(&stamps, &ptid);
+	}
+	if (!ntid)
+		return 0;
+	s = bpf_map_lookup_elem(&stamps, &ntid);
+	if (!s)
+		return 0;
+	delay = now - s->ts;
+	reason = s->reason;
+	bpf_map_delete_elem(&stamps, &ntid);
+	t = traced(ntid);
+	if (!t)
+		return 0;
+	hist_add(t->tgid, false, delay);
+	if (delay >= sched_threshold_ns)
+		event_send(LAT_SCHED, ntid, t->tgid, bpf_get_smp_processor_id(), now, delay, 0, 0,
+			   reason);
+	return 0;
+}
+
+/* ---- block I/O latency ---- */
+
+/* Only reads and writes move data we attribute (REQ_OP_READ 0, REQ_OP_WRITE 1). */
+static __always_inline bool rq_is_rw(struct request *rq)
+{
+	return (BPF_CORE_READ(rq, cmd_flags) & 0xff) <= 1;
+}
+
+/* The request a block tracepoint is about (older kernels pass the queue first). */
+static __always_inline struct request *rq_arg(unsigned long long *ctx)
+{
+	return (struct request *)(rq_tp_has_queue ? ctx[1] : ctx[0]);
+}
+
+/* MKDEV-style number of the request's disk. */
+static __always_inline __u32 rq_dev(struct request *rq)
+{
+	struct request___old *old = (void *)rq;
+	struct gendisk *d;
+
+	if (bpf_core_field_exists(rq->q->disk))
+		d = BPF_CORE_READ(rq, q, disk);
+	else
+		d = BPF_CORE_READ(old, rq_disk);
+	if (!d)
+		return 0;
+	return ((__u32)BPF_CORE_READ(d, major) << 20) | (__u32)BPF_CORE_READ(d, first_minor);
+}
+
+/* Inserted into a queue, in the submitter's context: remember who it is. */
+static __always_inline int on_insert(struct request *rq)
+{
+	__u64 key = (__u64)rq;
+	__u64 id = bpf_get_current_pid_tgid();
+	struct lat_task *t = traced((__u32)id);
+	struct req r = { 0 };
+
+	if (!rq_is_rw(rq))
+		return 0;
+	if (t) {
+		r.tid = (__u32)id;
+		r.tgid = t->tgid;
+	}
+	/* An untraced insert is marked too, so whoever dispatches it is not blamed. */
+	put(&reqs, &key, &r, BPF_ANY);
+	return 0;
+}
+
+/* Requeued: it will be issued again; keep its owner. */
+static __always_inline int on_requeue(struct request *rq)
+{
+	__u64 key = (__u64)rq;
+	struct req *r = bpf_map_lookup_elem(&reqs, &key);
+
+	if (r)
+		r->ts = 0;
+	return 0;
+}
+
+/* Issued to the device: start the clock. */
+static __always_inline int on_issue(struct request *rq)
+{
+	__u64 key = (__u64)rq, id;
+	struct req *r = bpf_map_lookup_elem(&reqs, &key), n = { 0 };
+	struct lat_task *t;
+
+	if (r && !r->tid) {
+		bpf_map_delete_elem(&reqs, &key);
+		return 0;
+	}
+	if (r && !r->ts) {
+		r->ts = bpf_ktime_get_ns();
+		r->sector = BPF_CORE_READ(rq, __sector);
+		r->dev = rq_dev(rq);
+		r->write = BPF_CORE_READ(rq, cmd_flags) & 1;
+		return 0;
+	}
+	/* Issued directly (never inserted), in the submitter's context. */
+	id = bpf_get_current_pid_tgid();
+	t = traced((__u32)id);
+	if (!t || !rq_is_rw(rq)) {
+		if (r)
+			bpf_map_delete_elem(&reqs, &key);   /* stale */
+		return 0;
+	}
+	n.ts = bpf_ktime_get_ns();
+	n.tid = (__u32)id;
+	n.tgid = t->tgid;
+	n.sector = BPF_CORE_READ(rq, __sector);
+	n.dev = rq_dev(rq);
+	n.write = BPF_CORE_READ(rq, cmd_flags) & 1;
+	put(&reqs, &key, &n, BPF_ANY);
+	return 0;
+}
+
+/* Completed, perhaps only partly: report once all of it is done. */
+static __always_inline int on_complete(struct request *rq, unsigned int nr_bytes)
+{
+	__u64 key = (__u64)rq, now, lat;
+	struct req *r = bpf_map_lookup_elem(&reqs, &key);
+
+	if (!r)
+		return 0;
+	if (!r->ts) {
+		bpf_map_delete_elem(&reqs, &key);   /* ended without being issued */
+		return 0;
+	}
+	r->done += nr_bytes;
+	if (nr_bytes < BPF_CORE_READ(rq, __data_len))
+		return 0;
+	now = bpf_ktime_get_ns();
+	lat = now - r->ts;
+	hist_add(r->tgid, true, lat);
+	event_send(LAT_BLOCK, r->tid, r->tgid, r->dev, now, lat, r->done, r->sector, r->write);
+	bpf_map_delete_elem(&reqs, &key);
+	return 0;
+}
+
+/* ---- the programs: each tracepoint as tp_btf and as raw_tp ---- */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(fork_btf, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(exec_btf, struct task_struct *p, pid_t old_pid)
+{
+	return on_exec(p, (__u32)old_pid);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(exec_raw, struct task_struct *p, pid_t old_pid)
+{
+	return on_exec(p, (__u32)old_pid);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(exit_btf, struct task_struct *p)
+{
+	return on_exit(ctx, p);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(exit_raw, struct task_struct *p)
+{
+	return on_exit(ctx, p);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(wakeup_btf, struct task_struct *p)
+{
+	return on_wakeup(p, LAT_WOKEN);
+}
+
+SEC("raw_tp/sched_wakeup")
+int BPF_PROG(wakeup_raw, struct task_struct *p)
+{
+	return on_wakeup(p, LAT_WOKEN);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(wakeup_new_btf, struct task_struct *p)
+{
+	return on_wakeup(p, LAT_WOKEN_NEW);
+}
+
+SEC("raw_tp/sched_wakeup_new")
+int BPF_PROG(wakeup_new_raw, struct task_struct *p)
+{
+	return on_wakeup(p, LAT_WOKEN_NEW);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return on_switch(ctx, preempt, prev, next);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return on_switch(ctx, preempt, prev, next);
+}
+
+SEC("tp_btf/block_rq_insert")
+int BPF_PROG(insert_btf)
+{
+	return on_insert(rq_arg(ctx));
+}
+
+SEC("raw_tp/block_rq_insert")
+int BPF_PROG(insert_raw)
+{
+	return on_insert(rq_arg(ctx));
+}
+
+SEC("tp_btf/block_rq_requeue")
+int BPF_PROG(requeue_btf)
+{
+	return on_requeue(rq_arg(ctx));
+}
+
+SEC("raw_tp/block_rq_requeue")
+int BPF_PROG(requeue_raw)
+{
+	return on_requeue(rq_arg(ctx));
+}
+
+SEC("tp_btf/block_rq_issue")
+int BPF_PROG(issue_btf)
+{
+	return on_issue(rq_arg(ctx));
+}
+
+SEC("raw_tp/block_rq_issue")
+int BPF_PROG(issue_raw)
+{
+	return on_issue(rq_arg(ctx));
+}
+
+SEC("tp_btf/block_rq_complete")
+int BPF_PROG(complete_btf, struct request *rq, blk_status_t error, unsigned int nr_bytes)
+{
+	return on_complete(rq, nr_bytes);
+}
+
+SEC("raw_tp/block_rq_complete")
+int BPF_PROG(complete_raw, struct request *rq, blk_status_t error, unsigned int nr_bytes)
+{
+	return on_complete(rq, nr_bytes);
+}

@@ -1,0 +1,137 @@
+/* vmlinux.h - the few kernel types the BPF programs in bpf/ touch.
+ *
+ * A hand-trimmed stand-in for `bpftool btf dump file /sys/kernel/btf/vmlinux
+ * format c`.  Every struct is marked preserve_access_index, so clang records
+ * each field access as a CO-RE relocation that libbpf resolves by name
+ * against the running kernel's BTF at load time: only names matter here, not
+ * offsets or sizes, and a field missing from a kernel is detected with
+ * bpf_core_field_exists().  Types named x___y are "flavours" of x (older
+ * layouts); libbpf ignores the ___y suffix when matching.  Enum values that
+ * are ABI (map types, update flags) must stay exactly as the kernel has them.
+ * Never add a field the programs do not read.
+ */
+#ifndef COMPENDIUM_VMLINUX_H
+#define COMPENDIUM_VMLINUX_H
+
+typedef signed char __s8;
+typedef unsigned char __u8;
+typedef short __s16;
+typedef unsigned short __u16;
+typedef int __s32;
+typedef unsigned int __u32;
+typedef long long __s64;
+typedef unsigned long long __u64;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s32 s32;
+typedef __s64 s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef _Bool bool;
+enum { false = 0, true = 1 };
+typedef int pid_t;
+typedef unsigned short umode_t;
+typedef u64 sector_t;
+typedef u32 dev_t;
+typedef u32 blk_opf_t;
+typedef u8 blk_status_t;
+
+/* ABI values from include/uapi/linux/bpf.h. */
+enum bpf_map_type {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_HASH = 5,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+
+enum {
+	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+	BPF_EXIST = 2,
+};
+
+enum {
+	BPF_F_NO_PREALLOC = 1,
+};
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+struct signal_struct {
+	atomic_t live;            /* threads not yet past do_exit's accounting */
+};
+
+struct task_struct {
+	unsigned int __state;     /* 5.14+; older kernels: task_struct___o */
+	pid_t pid;
+	pid_t tgid;
+	struct signal_struct *signal;
+	struct files_struct *files;
+};
+
+/* task_struct before 5.14 named its state "state" and made it a long. */
+struct task_struct___o {
+	long state;
+};
+
+struct linux_binprm;
+
+struct gendisk {
+	int major;
+	int first_minor;
+};
+
+struct request_queue {
+	struct gendisk *disk;     /* 5.15+ */
+};
+
+struct request {
+	struct request_queue *q;
+	blk_opf_t cmd_flags;
+	unsigned int __data_len;
+	sector_t __sector;
+};
+
+/* struct request before 5.15 pointed at its disk directly. */
+struct request___old {
+	struct gendisk *rq_disk;
+};
+
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+};
+
+struct super_block {
+	unsigned long s_magic;
+};
+
+struct inode {
+	umode_t i_mode;
+	struct super_block *i_sb;
+};
+
+struct file {
+	struct inode *f_inode;
+};
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+};
+
+struct files_struct {
+	struct fdtable *fdt;
+};
+
+#pragma clang attribute pop
+
+#endif /* COMPENDIUM_VMLINUX_H */

@@ -1,0 +1,507 @@
+/* report.c - the --report sink: one self-contained offline HTML file.
+ *
+ * The page is ui/report.html with ui/report.css and ui/report.js inlined
+ * (embedded at build time, see report_ui.h) and the trace as one JSON data
+ * block: a few column arrays of small integers (time deltas, lane, event
+ * "combo", and a stream of only the non-zero fields) and a table of
+ * interned strings, which keeps a million events near 20 bytes each.  The
+ * Content-Security-Policy is default-src 'none' plus the SHA-256 of the
+ * exact inline script and style, computed here.  This file must never put a
+ * traced byte into the page except through json_str(JSON_HTML_SAFE) or the
+ * HTML-safe rewrite of the summary, and never leave events out silently.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "jsonl.h"
+#include "lanes.h"
+#include "report.h"
+#include "report_ui.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "util.h"
+
+#define FLUSH_AT (1u << 16)
+#define TIME_UNIT_NS 1000       /* event times and durations are written in us */
+
+/* Which fields of a stored event the "x" stream carries (non-zero ones). */
+enum {
+	X_FD = 1 << 0, X_VAL = 1 << 1, X_ADDR = 1 << 2,
+	X_STR = 1 << 3, X_STR2 = 1 << 4, X_DUR = 1 << 5,
+};
+
+struct rw {
+	FILE *f;
+	struct strbuf sb;
+	const struct model *m;
+	const struct store *s;
+	struct lanes lanes;
+	uint32_t *order;          /* kept events, in time order */
+	size_t n, total;
+	uint64_t left_out[CAT_MAX];
+	struct imap str_ids;      /* store string id -> report id + 1 */
+	uint32_t *strs;           /* report id -> store string id */
+	size_t nstrs;
+	struct imap combo_ids;    /* combo key -> combo index + 1 */
+	uint64_t *combos;         /* combo index -> key */
+	size_t ncombos;
+};
+
+/* Write out the buffer once it is big (or always, with force). */
+static void flush(struct rw *w, bool force)
+{
+	if (w->sb.len < FLUSH_AT && !force)
+		return;
+	fwrite(w->sb.buf, 1, w->sb.len, w->f);
+	strbuf_reset(&w->sb);
+}
+
+/* Append a signed decimal number followed by sep (0: nothing). */
+static void put_num(struct strbuf *sb, int64_t v, char sep)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	if (sep)
+		*--p = sep;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* Is this event part of the process tree (never thinned out)? */
+static bool structural(const struct sevent *e)
+{
+	return e->type == EV_EXEC || e->type == EV_FORK || e->type == EV_THREAD ||
+	       e->type == EV_EXIT;
+}
+
+/* Keep want of the n candidates (those matching pick), spread evenly. */
+static size_t thin(struct rw *w, uint32_t *keep, bool pick, size_t n, size_t want)
+{
+	size_t seen = 0, kept = 0;
+
+	for (size_t i = 0; i < w->total; i++) {
+		const struct sevent *e = store_get(w->s, w->order[i]);
+
+		if (structural(e) != pick)
+			continue;
+		/* Bresenham: keep candidate j when floor((j+1)*want/n) steps up. */
+		if ((seen + 1) * want / n > seen * want / n) {
+			keep[i] = 1;
+			kept++;
+		} else {
+			w->left_out[e->cat < CAT_MAX ? e->cat : CAT_OTHER]++;
+		}
+		seen++;
+	}
+	return kept;
+}
+
+/* Choose the events to keep (at most max, 0 = all), in time order. */
+static void select_events(struct rw *w, size_t max)
+{
+	size_t nstruct = 0, k = 0;
+	uint32_t *keep;
+
+	w->total = store_count(w->s);
+	w->order = lanes_time_order(w->s);
+	w->n = w->total;
+	if (!max || w->total <= max)
+		return;
+	for (size_t i = 0; i < w->total; i++)
+		nstruct += structural(store_get(w->s, w->order[i]));
+	keep = xcalloc(w->total, sizeof(*keep));
+	if (nstruct > 0)
+		thin(w, keep, true, nstruct, nstruct < max ? nstruct : max);
+	if (w->total > nstruct)
+		thin(w, keep, false, w->total - nstruct, nstruct < max ? max - nstruct : 0);
+	for (size_t i = 0; i < w->total; i++)
+		if (keep[i])
+			w->order[k++] = w->order[i];
+	w->n = k;
+	free(keep);
+}
+
+/* Rewrite sb from offset `from` so it can sit inside an HTML script block. */
+static void html_safe_tail(struct strbuf *sb, size_t from)
+{
+	size_t n = sb->len - from;
+	char *copy = xmemdup(sb->buf + from, n);
+
+	strbuf_setlen(sb, from);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)copy[i];
+
+		if (c == '<' || c == '>' || c == '&') {
+			strbuf_addf(sb, "\\u%04x", c);
+		} else if (c == 0xe2 && i + 2 < n && (unsigned char)copy[i + 1] == 0x80 &&
+			   ((unsigned char)copy[i + 2] == 0xa8 || (unsigned char)copy[i + 2] == 0xa9)) {
+			strbuf_addstr(sb, (unsigned char)copy[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+			i += 2;
+		} else {
+			strbuf_addch(sb, c);
+		}
+	}
+	free(copy);
+}
+
+/* "key":["a","b",...] of n names given by fn. */
+static void name_list(struct strbuf *sb, const char *key, int n, const char *(*fn)(int))
+{
+	strbuf_addf(sb, "\"%s\":[", key);
+	for (int i = 0; i < n; i++) {
+		const char *s = fn(i);
+
+		if (i)
+			strbuf_addch(sb, ',');
+		json_str(sb, s, strlen(s), JSON_HTML_SAFE);
+	}
+	strbuf_addstr(sb, "],");
+}
+
+/* Name-list adapters. */
+static const char *cat_name(int i) { return store_cat_name((enum ev_cat)i); }
+static const char *type_name(int i) { return model_event_name((enum ev_type)i); }
+static const char *kind_name(int i) { return model_kind_name(i); }
+
+/* Compare two u64 for qsort. */
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* "lat":{n,p50,p90,p99,max} in ns over every stored latency, or null. */
+static void latency_json(struct strbuf *sb, const struct store *s)
+{
+	size_t n = store_count(s), k = 0;
+	uint64_t *v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
+
+	for (size_t i = 0; i < n; i++)
+		if (store_get(s, i)->cat == CAT_LAT)
+			v[k++] = lanes_latency(store_get(s, i));
+	if (!k) {
+		strbuf_addstr(sb, "\"lat\":null,");
+	} else {
+		qsort(v, k, sizeof(*v), u64_cmp);
+		strbuf_addf(sb, "\"lat\":{\"n\":%zu,\"p50\":%" PRIu64 ",\"p90\":%" PRIu64
+			    ",\"p99\":%" PRIu64 ",\"max\":%" PRIu64 "},", k, v[k / 2],
+			    v[k * 9 / 10], v[k * 99 / 100], v[k - 1]);
+	}
+	free(v);
+}
+
+/* Page faults stored, or null when there were none (sampling was off). */
+static void faults_json(struct strbuf *sb, const struct store *s)
+{
+	size_t n = store_count(s), k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += store_get(s, i)->type == EV_FAULT;
+	if (k)
+		strbuf_addf(sb, "\"faults\":%zu,", k);
+	else
+		strbuf_addstr(sb, "\"faults\":null,");
+}
+
+/* Fields about the trace as a whole and what was left out. */
+static void meta_json(struct rw *w)
+{
+	struct strbuf *sb = &w->sb;
+	size_t from;
+
+	strbuf_addf(sb, "{\"v\":1,\"tool\":\"%s\",\"tu\":%d,\"duration\":%" PRIu64
+		    ",\"total\":%zu,\"kept\":%zu,\"attached\":%s,\"left_out\":[",
+		    PACKAGE_STRING, TIME_UNIT_NS, model_duration(w->m), w->total, w->n,
+		    model_attached(w->m) ? "true" : "false");
+	for (int c = 0; c < CAT_MAX; c++)
+		put_num(sb, (int64_t)w->left_out[c], c + 1 < CAT_MAX ? ',' : 0);
+	strbuf_addstr(sb, "],");
+	name_list(sb, "cats", CAT_MAX, cat_name);
+	name_list(sb, "types", EV_TYPE_MAX, type_name);
+	name_list(sb, "kinds", FDK_MAX, kind_name);
+	latency_json(sb, w->s);
+	faults_json(sb, w->s);
+	strbuf_addstr(sb, "\"summary\":");
+	from = sb->len;
+	jsonl_summary_to(sb, w->m);
+	html_safe_tail(sb, from);
+	strbuf_addch(sb, ',');
+}
+
+/* "lanes":{"pid":[...],"tid":[...]} in display order. */
+static void lanes_json(struct rw *w)
+{
+	struct strbuf *sb = &w->sb;
+
+	strbuf_addstr(sb, "\"lanes\":{\"pid\":[");
+	for (size_t i = 0; i < w->lanes.n; i++)
+		put_num(sb, w->lanes.v[i].pid, i + 1 < w->lanes.n ? ',' : 0);
+	strbuf_addstr(sb, "],\"tid\":[");
+	for (size_t i = 0; i < w->lanes.n; i++)
+		put_num(sb, w->lanes.v[i].tid, i + 1 < w->lanes.n ? ',' : 0);
+	strbuf_addstr(sb, "]},");
+}
+
+/* Duration of an event in ns, when one is known (latencies for now). */
+static uint64_t event_dur(const struct sevent *e)
+{
+	return lanes_latency(e);
+}
+
+/* Which fields of e are non-zero (X_* bits). */
+static unsigned field_mask(const struct sevent *e)
+{
+	return (e->fd ? X_FD : 0) | (e->val ? X_VAL : 0) | (e->addr ? X_ADDR : 0) |
+	       (e->str ? X_STR : 0) | (e->str2 ? X_STR2 : 0) | (event_dur(e) ? X_DUR : 0);
+}
+
+/* Index of e's combo: type, category, kind, flags and field mask, one byte
+ * each from the bottom of the key (combos_json reads them back so). */
+static uint32_t combo_of(struct rw *w, const struct sevent *e)
+{
+	uint64_t key = (uint64_t)e->type | (uint64_t)e->cat << 8 | (uint64_t)e->kind << 16 |
+		       (uint64_t)e->flags << 24 | (uint64_t)field_mask(e) << 32;
+	void *v = imap_get(&w->combo_ids, key + 1);
+
+	if (v)
+		return (uint32_t)((uintptr_t)v - 1);
+	w->combos = xreallocarray(w->combos, w->ncombos + 1, sizeof(*w->combos));
+	w->combos[w->ncombos] = key;
+	imap_put(&w->combo_ids, key + 1, (void *)(uintptr_t)(w->ncombos + 1));
+	return (uint32_t)w->ncombos++;
+}
+
+/* Report id of a store string id (assigned on first use). */
+static uint32_t str_of(struct rw *w, uint32_t id)
+{
+	void *v = imap_get(&w->str_ids, (uint64_t)id + 1);
+
+	if (v)
+		return (uint32_t)((uintptr_t)v - 1);
+	w->strs = xreallocarray(w->strs, w->nstrs + 1, sizeof(*w->strs));
+	w->strs[w->nstrs] = id;
+	imap_put(&w->str_ids, (uint64_t)id + 1, (void *)(uintptr_t)(w->nstrs + 1));
+	return (uint32_t)w->nstrs++;
+}
+
+/* Time in units, rounded. */
+static int64_t units(uint64_t ns)
+{
+	return (int64_t)((ns + TIME_UNIT_NS / 2) / TIME_UNIT_NS);
+}
+
+/* Open a column: ,"key":[ */
+static void col_open(struct rw *w, const char *key)
+{
+	strbuf_addf(&w->sb, "\"%s\":[", key);
+}
+
+/* "t": time deltas in units. */
+static void col_time(struct rw *w)
+{
+	int64_t prev = 0;
+
+	col_open(w, "t");
+	for (size_t i = 0; i < w->n; i++) {
+		int64_t t = units(store_get(w->s, w->order[i])->ts);
+
+		put_num(&w->sb, t - prev, i + 1 < w->n ? ',' : 0);
+		prev = t;
+		flush(w, false);
+	}
+	strbuf_addstr(&w->sb, "],");
+}
+
+/* "l": lane index of each event. */
+static void col_lane(struct rw *w)
+{
+	col_open(w, "l");
+	for (size_t i = 0; i < w->n; i++) {
+		long l = lanes_find(&w->lanes, store_get(w->s, w->order[i])->tid);
+
+		put_num(&w->sb, l, i + 1 < w->n ? ',' : 0);
+		flush(w, false);
+	}
+	strbuf_addstr(&w->sb, "],");
+}
+
+/* "c": combo index of each event. */
+static void col_combo(struct rw *w)
+{
+	col_open(w, "c");
+	for (size_t i = 0; i < w->n; i++) {
+		put_num(&w->sb, combo_of(w, store_get(w->s, w->order[i])), i + 1 < w->n ? ',' : 0);
+		flush(w, false);
+	}
+	strbuf_addstr(&w->sb, "],");
+}
+
+/* One event's non-zero fields, in X_* bit order. */
+static void x_fields(struct rw *w, const struct sevent *e, bool *first)
+{
+	int64_t v[6] = {
+		e->fd, e->val, (int64_t)e->addr,
+		e->str ? str_of(w, e->str) : 0, e->str2 ? str_of(w, e->str2) : 0,
+		units(event_dur(e)),
+	};
+	unsigned mask = field_mask(e);
+
+	if (event_dur(e) && !v[5])
+		v[5] = 1;          /* a measured duration never rounds to none */
+	for (int b = 0; b < 6; b++) {
+		if (!(mask & (1u << b)))
+			continue;
+		if (!*first)
+			strbuf_addch(&w->sb, ',');
+		*first = false;
+		put_num(&w->sb, v[b], 0);
+	}
+}
+
+/* "x": the stream of non-zero fields. */
+static void col_fields(struct rw *w)
+{
+	bool first = true;
+
+	col_open(w, "x");
+	for (size_t i = 0; i < w->n; i++) {
+		x_fields(w, store_get(w->s, w->order[i]), &first);
+		flush(w, false);
+	}
+	strbuf_addstr(&w->sb, "],");
+}
+
+/* "combo":{"type":[],"cat":[],"kind":[],"flags":[],"mask":[]} */
+static void combos_json(struct rw *w)
+{
+	static const char *const keys[] = { "type", "cat", "kind", "flags", "mask" };
+	struct strbuf *sb = &w->sb;
+
+	strbuf_addstr(sb, "\"combo\":{");
+	for (int k = 0; k < 5; k++) {
+		strbuf_addf(sb, "%s\"%s\":[", k ? "," : "", keys[k]);
+		for (size_t i = 0; i < w->ncombos; i++)
+			put_num(sb, (int64_t)((w->combos[i] >> (8 * k)) & 0xff),
+				i + 1 < w->ncombos ? ',' : 0);
+		strbuf_addch(sb, ']');
+	}
+	strbuf_addstr(sb, "},");
+}
+
+/* "strs":[...] in report id order, HTML-safe. */
+static void strs_json(struct rw *w)
+{
+	struct strbuf *sb = &w->sb;
+
+	strbuf_addstr(sb, "\"strs\":[\"\"");
+	for (size_t i = 0; i < w->nstrs; i++) {
+		const char *s = store_str(w->s, w->strs[i]);
+
+		strbuf_addch(sb, ',');
+		json_str(sb, s, strlen(s), JSON_HTML_SAFE);
+		flush(w, false);
+	}
+	strbuf_addstr(sb, "]}");
+}
+
+/* The whole JSON data block. */
+static void data_json(struct rw *w)
+{
+	str_of(w, 0);     /* id 0 is "" and stays report id 0 */
+	meta_json(w);
+	lanes_json(w);
+	col_time(w);
+	col_lane(w);
+	col_combo(w);
+	col_fields(w);
+	combos_json(w);
+	strs_json(w);
+	flush(w, true);
+}
+
+/* Write the template from *pos up to marker, then step past the marker. */
+static void template_to(struct rw *w, const char **pos, const char *marker)
+{
+	const char *at = strstr(*pos, marker);
+
+	if (!at)
+		at = *pos + strlen(*pos);
+	strbuf_add(&w->sb, *pos, (size_t)(at - *pos));
+	*pos = *at ? at + strlen(marker) : at;
+}
+
+/* The policy: nothing but the inline script and style, by their hashes. */
+static void csp(struct strbuf *sb)
+{
+	char js[SHA256_B64_LEN + 1], css[SHA256_B64_LEN + 1];
+
+	sha256_base64(report_ui_js, report_ui_js_len, js);
+	sha256_base64(report_ui_css, report_ui_css_len, css);
+	strbuf_addf(sb, "default-src 'none'; script-src 'sha256-%s'; style-src 'sha256-%s'; "
+		    "img-src data:; base-uri 'none'; form-action 'none'", js, css);
+}
+
+/* The page: template with the policy, style, data and script filled in. */
+static void page(struct rw *w)
+{
+	const char *pos = report_ui_html;
+
+	template_to(w, &pos, "@CSP@");
+	csp(&w->sb);
+	template_to(w, &pos, "@CSS@");
+	strbuf_add(&w->sb, report_ui_css, report_ui_css_len);
+	template_to(w, &pos, "@DATA@");
+	flush(w, true);
+	data_json(w);
+	template_to(w, &pos, "@JS@");
+	strbuf_add(&w->sb, report_ui_js, report_ui_js_len);
+	strbuf_addstr(&w->sb, pos);
+	flush(w, true);
+}
+
+int report_emit(const struct model *m, const struct store *s, FILE *f, size_t max_events)
+{
+	struct rw w = { .f = f, .m = m, .s = s };
+
+	strbuf_init(&w.sb, FLUSH_AT + 4096);
+	lanes_build(&w.lanes, m, s);
+	select_events(&w, max_events);
+	page(&w);
+	lanes_release(&w.lanes);
+	imap_release(&w.str_ids);
+	imap_release(&w.combo_ids);
+	free(w.strs);
+	free(w.combos);
+	free(w.order);
+	strbuf_release(&w.sb);
+	return ferror(f) ? -EIO : 0;
+}
+
+int report_write(const struct model *m, const struct store *s, const char *path,
+		 size_t max_events)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = report_emit(m, s, f, max_events);
+	if (fflush(f) != 0 && !err)
+		err = -errno;
+	if (fclose(f) != 0 && !err)
+		err = -errno;
+	return err;
+}

@@ -1,0 +1,338 @@
+/* tracejson.c - the --trace-json sink (Chrome/Perfetto Trace Event Format).
+ *
+ * Every process is a trace process and every thread a trace thread, named
+ * by M events and kept in the report's lane order.  Each thread gets one X
+ * slice for its lifetime so that fork/clone flow arrows (s on the parent,
+ * f on the child) have slices to bind to; syscalls with a measured
+ * duration become X slices inside it, clipped so slices on a thread never
+ * overlap; everything else is a thread instant.  Heap and mmap sizes are
+ * C counters per process; scheduler and block latencies are async b/e
+ * pairs ending at the event's time.  Times are microseconds since the
+ * start.  This file must never emit a string except through json_str.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "json.h"
+#include "lanes.h"
+#include "strbuf.h"
+#include "tracejson.h"
+#include "util.h"
+
+#define FLUSH_AT (1u << 16)
+
+struct tw {
+	FILE *f;
+	struct strbuf sb;
+	const struct model *m;
+	const struct store *s;
+	struct lanes lanes;
+	int64_t *mmap;            /* per lane (leaders used): mapped bytes */
+	uint64_t *span_end;       /* per lane: end of the last X slice */
+	uint64_t next_id;
+	bool first;
+};
+
+/* Write out the buffer once it is big (or always, with force). */
+static void flush(struct tw *w, bool force)
+{
+	if (w->sb.len < FLUSH_AT && !force)
+		return;
+	fwrite(w->sb.buf, 1, w->sb.len, w->f);
+	strbuf_reset(&w->sb);
+}
+
+/* ns as microseconds with three decimals. */
+static void put_us(struct strbuf *sb, uint64_t ns)
+{
+	strbuf_addf(sb, "%" PRIu64 ".%03u", ns / 1000, (unsigned)(ns % 1000));
+}
+
+/* Start an event object: {"ph":"X","pid":P,"tid":T,"ts":US */
+static void ev_open(struct tw *w, char ph, int pid, int tid, uint64_t ts)
+{
+	strbuf_addstr(&w->sb, w->first ? "\n{\"ph\":\"" : ",\n{\"ph\":\"");
+	w->first = false;
+	strbuf_addf(&w->sb, "%c\",\"pid\":%d,\"tid\":%d,\"ts\":", ph, pid, tid);
+	put_us(&w->sb, ts);
+}
+
+/* ,"name":"..." */
+static void put_name(struct strbuf *sb, const char *key, const char *s)
+{
+	strbuf_addf(sb, ",\"%s\":", key);
+	json_str(sb, s ? s : "", s ? strlen(s) : 0, 0);
+}
+
+/* Last path component of p. */
+static const char *base_name(const char *p)
+{
+	const char *slash = p ? strrchr(p, '/') : NULL;
+
+	return slash ? slash + 1 : p ? p : "";
+}
+
+/* Name of a lane's process: "ls" or "pid 1234" when unknown. */
+static const char *proc_name(const struct lane *ln, char *buf, size_t cap)
+{
+	if (ln->proc && ln->proc->exe && *ln->proc->exe)
+		return base_name(ln->proc->exe);
+	snprintf(buf, cap, "pid %d", ln->pid);
+	return buf;
+}
+
+/* M events naming and ordering one lane's process and thread. */
+static void meta_lane(struct tw *w, const struct lane *ln, size_t idx)
+{
+	char buf[32], name[300];
+
+	if (!ln->thread) {
+		snprintf(name, sizeof(name), "%s (%d)", proc_name(ln, buf, sizeof(buf)), ln->pid);
+		ev_open(w, 'M', ln->pid, ln->pid, 0);
+		strbuf_addstr(&w->sb, ",\"name\":\"process_name\",\"args\":{");
+		put_name(&w->sb, "name", name);
+		strbuf_addf(&w->sb, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"ts\":0,"
+			    "\"name\":\"process_sort_index\",\"args\":{\"sort_index\":%zu}}",
+			    ln->pid, ln->pid, idx);
+	}
+	if (ln->thread)
+		snprintf(name, sizeof(name), "thread %d", ln->tid);
+	else
+		snprintf(name, sizeof(name), "%s", proc_name(ln, buf, sizeof(buf)));
+	ev_open(w, 'M', ln->pid, ln->tid, 0);
+	strbuf_addstr(&w->sb, ",\"name\":\"thread_name\",\"args\":{");
+	put_name(&w->sb, "name", name);
+	strbuf_addf(&w->sb, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"ts\":0,"
+		    "\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%zu}}",
+		    ln->pid, ln->tid, idx);
+}
+
+/* The store keeps no syscall duration yet (see store.h); when it does,
+ * return it here and timed syscalls become X slices. */
+static uint64_t syscall_dur(const struct sevent *e)
+{
+	(void)e;
+	return 0;
+}
+
+/* X slice for a lane's whole life, from its first event to its last. */
+static void lifetime(struct tw *w, const struct lane *ln)
+{
+	char buf[32];
+	uint64_t end = ln->last > ln->first ? ln->last : ln->first + 1;
+
+	ev_open(w, 'X', ln->pid, ln->tid, ln->first);
+	strbuf_addstr(&w->sb, ",\"dur\":");
+	put_us(&w->sb, end - ln->first);
+	strbuf_addstr(&w->sb, ",\"cat\":\"proc\"");
+	if (ln->thread) {
+		strbuf_addf(&w->sb, ",\"name\":\"thread %d\"", ln->tid);
+	} else {
+		put_name(&w->sb, "name", proc_name(ln, buf, sizeof(buf)));
+		strbuf_addstr(&w->sb, ",\"args\":{\"exe\":");
+		json_cstr(&w->sb, ln->proc ? ln->proc->exe : NULL);
+		strbuf_addch(&w->sb, '}');
+	}
+	strbuf_addch(&w->sb, '}');
+}
+
+/* Name of the val field of an event for args. */
+static const char *val_key(const struct sevent *e)
+{
+	if (e->flags & SEV_FAILED)
+		return "errno";
+	switch (e->type) {
+	case EV_EXIT: return "status";
+	case EV_BRK: return "heap";
+	case EV_MMAP: case EV_MUNMAP: case EV_MREMAP: return "len";
+	case EV_SCHED: case EV_BLOCK: return "latency_ns";
+	default: return "bytes";
+	}
+}
+
+/* "args":{...} with an event's non-zero fields. */
+static void event_args(struct tw *w, const struct sevent *e)
+{
+	struct strbuf *sb = &w->sb;
+	const char *fd_key = e->type == EV_FORK || e->type == EV_THREAD ? "child" :
+			     e->type == EV_SIGNAL ? "signal" : "fd";
+
+	strbuf_addf(sb, ",\"args\":{\"%s\":%d", fd_key, e->fd);
+	if (e->flags & SEV_FAILED)
+		put_name(sb, "error", fmt_errno_name((int)-e->val));
+	else if (e->val)
+		strbuf_addf(sb, ",\"%s\":%" PRId64, val_key(e), e->val);
+	if (e->addr)
+		strbuf_addf(sb, ",\"addr\":\"0x%" PRIx64 "\"", e->addr);
+	if (e->kind)
+		put_name(sb, "kind", model_kind_name(e->kind));
+	if (e->str)
+		put_name(sb, "target", store_str(w->s, e->str));
+	if (e->str2)
+		put_name(sb, "target2", store_str(w->s, e->str2));
+	strbuf_addch(sb, '}');
+}
+
+/* Common tail of an event: name, category and args. */
+static void event_tail(struct tw *w, const struct sevent *e)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s%s", model_event_name(e->type),
+		 e->flags & SEV_FAILED ? " (failed)" : "");
+	put_name(&w->sb, "name", name);
+	put_name(&w->sb, "cat", store_cat_name(e->cat));
+	event_args(w, e);
+	strbuf_addch(&w->sb, '}');
+}
+
+/* A timed syscall as an X slice, clipped to not overlap the previous one. */
+static void span(struct tw *w, const struct sevent *e, long lane, uint64_t dur)
+{
+	uint64_t start = e->ts > dur ? e->ts - dur : 0;
+
+	if (start < w->span_end[lane])
+		start = w->span_end[lane];
+	if (start > e->ts)
+		start = e->ts;
+	w->span_end[lane] = e->ts;
+	ev_open(w, 'X', e->pid, e->tid, start);
+	strbuf_addstr(&w->sb, ",\"dur\":");
+	put_us(&w->sb, e->ts - start);
+	event_tail(w, e);
+}
+
+/* A latency as an async b/e pair ending at the event. */
+static void latency(struct tw *w, const struct sevent *e, uint64_t lat)
+{
+	uint64_t id = ++w->next_id;
+	uint64_t start = e->ts > lat ? e->ts - lat : 0;
+	const char *name = model_event_name(e->type);
+
+	ev_open(w, 'b', e->pid, e->tid, start);
+	strbuf_addf(&w->sb, ",\"id\":%" PRIu64, id);
+	event_tail(w, e);
+	ev_open(w, 'e', e->pid, e->tid, e->ts);
+	strbuf_addf(&w->sb, ",\"id\":%" PRIu64, id);
+	put_name(&w->sb, "cat", store_cat_name(e->cat));
+	put_name(&w->sb, "name", name);
+	strbuf_addch(&w->sb, '}');
+}
+
+/* A flow arrow from the forking thread to the new task's lifetime. */
+static void flow(struct tw *w, const struct sevent *e)
+{
+	uint64_t id = ++w->next_id;
+	int child_pid = e->type == EV_FORK ? e->fd : e->pid;
+	const char *name = e->type == EV_FORK ? "fork" : "clone";
+
+	ev_open(w, 's', e->pid, e->tid, e->ts);
+	strbuf_addf(&w->sb, ",\"id\":%" PRIu64 ",\"cat\":\"proc\",\"name\":\"%s\"}", id, name);
+	ev_open(w, 'f', child_pid, e->fd, e->ts);
+	strbuf_addf(&w->sb, ",\"id\":%" PRIu64 ",\"bp\":\"e\",\"cat\":\"proc\",\"name\":\"%s\"}",
+		    id, name);
+}
+
+/* C counter of a process: {"name":"heap","args":{"bytes":N}}. */
+static void counter(struct tw *w, const struct sevent *e, const char *name, int64_t v)
+{
+	ev_open(w, 'C', e->pid, e->pid, e->ts);
+	strbuf_addf(&w->sb, ",\"name\":\"%s\",\"args\":{\"bytes\":%" PRId64 "}}", name,
+		    v < 0 ? 0 : v);
+}
+
+/* Heap and mmap counters an event changes. */
+static void counters(struct tw *w, const struct sevent *e)
+{
+	long p = lanes_find(&w->lanes, e->pid);
+
+	if (e->flags & SEV_FAILED)
+		return;
+	if (e->type == EV_BRK)
+		counter(w, e, "heap", e->val);
+	if (p < 0 || (e->type != EV_MMAP && e->type != EV_MUNMAP))
+		return;
+	w->mmap[p] += e->type == EV_MMAP ? e->val : -e->val;
+	counter(w, e, "mmap", w->mmap[p]);
+}
+
+/* Everything one stored event becomes. */
+static void event(struct tw *w, const struct sevent *e)
+{
+	long lane = lanes_find(&w->lanes, e->tid);
+	uint64_t dur = syscall_dur(e), lat = lanes_latency(e);
+
+	if (lane >= 0 && dur)
+		span(w, e, lane, dur);
+	else if (lat)
+		latency(w, e, lat);
+	else {
+		ev_open(w, 'i', e->pid, e->tid, e->ts);
+		strbuf_addstr(&w->sb, ",\"s\":\"t\"");
+		event_tail(w, e);
+	}
+	if ((e->type == EV_FORK || e->type == EV_THREAD) && e->fd > 0)
+		flow(w, e);
+	counters(w, e);
+	flush(w, false);
+}
+
+/* The whole document. */
+static void document(struct tw *w)
+{
+	size_t n = store_count(w->s);
+	uint32_t *order = lanes_time_order(w->s);
+
+	strbuf_addstr(&w->sb, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":");
+	json_str(&w->sb, PACKAGE_STRING, strlen(PACKAGE_STRING), 0);
+	strbuf_addstr(&w->sb, "},\"traceEvents\":[");
+	w->first = true;
+	for (size_t i = 0; i < w->lanes.n; i++) {
+		meta_lane(w, &w->lanes.v[i], i);
+		lifetime(w, &w->lanes.v[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		event(w, store_get(w->s, order[i]));
+	strbuf_addstr(&w->sb, "\n]}\n");
+	flush(w, true);
+	free(order);
+}
+
+int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
+{
+	struct tw w = { .f = f, .m = m, .s = s };
+
+	strbuf_init(&w.sb, FLUSH_AT + 4096);
+	lanes_build(&w.lanes, m, s);
+	w.mmap = xcalloc(w.lanes.n + 1, sizeof(*w.mmap));
+	w.span_end = xcalloc(w.lanes.n + 1, sizeof(*w.span_end));
+	for (size_t i = 0; i < w.lanes.n; i++)
+		w.span_end[i] = w.lanes.v[i].first;   /* slices stay inside the lifetime */
+	document(&w);
+	free(w.mmap);
+	free(w.span_end);
+	lanes_release(&w.lanes);
+	strbuf_release(&w.sb);
+	return ferror(f) ? -EIO : 0;
+}
+
+int tracejson_write(const struct model *m, const struct store *s, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = tracejson_emit(m, s, f);
+	if (fflush(f) != 0 && !err)
+		err = -errno;
+	if (fclose(f) != 0 && !err)
+		err = -errno;
+	return err;
+}

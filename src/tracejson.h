@@ -1,0 +1,19 @@
+/* tracejson.h - the --trace-json sink: Chrome/Perfetto Trace Event Format.
+ *
+ * One JSON object {"traceEvents":[...]} that ui.perfetto.dev and
+ * chrome://tracing open: process and thread names (M), thread lifetimes and
+ * timed syscalls (X), events (i), heap and mmap counters (C), fork and clone
+ * flows (s/f) and latencies as async spans (b/e); times in microseconds.
+ */
+#ifndef COMPENDIUM_TRACEJSON_H
+#define COMPENDIUM_TRACEJSON_H
+#include <stdio.h>
+
+#include "model.h"
+#include "store.h"
+
+/* Write every stored event of s to path; returns 0 or -errno. */
+int tracejson_write(const struct model *m, const struct store *s, const char *path);
+/* The same, to an open stream (not closed); returns 0 or -EIO. */
+int tracejson_emit(const struct model *m, const struct store *s, FILE *f);
+#endif

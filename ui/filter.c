@@ -1,0 +1,215 @@
+/* filter.c - which stored events a view shows, and text search over them.
+ *
+ * The per-string cache makes a text test cost a table lookup after the
+ * first time a string is seen, so a filter change over a million events is
+ * a linear scan of small integers.  This file must never print, never make
+ * a system call and never keep pointers into the store beyond a call.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "util.h"
+
+#define ALL_CATS ((1u << CAT_MAX) - 1)
+#define ALL_TYPES ((1u << EV_TYPE_MAX) - 1)
+
+/* Case-insensitive search for needle (length n) in hay; offset or -1. */
+static long find_ci(const char *hay, const char *needle, size_t n)
+{
+	if (!n)
+		return 0;
+	for (const char *h = hay; *h; h++) {
+		size_t i = 0;
+
+		while (i < n && h[i] && tolower((unsigned char)h[i]) == tolower((unsigned char)needle[i]))
+			i++;
+		if (i == n)
+			return h - hay;
+	}
+	return -1;
+}
+
+/* The text as a positive number, or -1. */
+static long as_number(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtol(s, &end, 10);
+	return *end || v <= 0 ? -1 : v;
+}
+
+void textmatch_set(struct textmatch *t, const char *text)
+{
+	snprintf(t->text, sizeof(t->text), "%s", text ? text : "");
+	t->len = strlen(t->text);
+	t->num = as_number(t->text);
+	if (t->cache)
+		memset(t->cache, 0, t->cache_n);
+	t->type_hits = t->cat_hits = 0;
+	for (int i = 0; i < EV_TYPE_MAX; i++)
+		if (find_ci(model_event_name((enum ev_type)i), t->text, t->len) >= 0)
+			t->type_hits |= 1u << i;
+	for (int i = 0; i < CAT_MAX; i++)
+		if (find_ci(store_cat_name((enum ev_cat)i), t->text, t->len) >= 0)
+			t->cat_hits |= 1u << i;
+}
+
+void textmatch_release(struct textmatch *t)
+{
+	free(t->cache);
+	t->cache = NULL;
+	t->cache_n = 0;
+}
+
+long textmatch_find(const struct textmatch *t, const char *hay)
+{
+	return find_ci(hay, t->text, t->len);
+}
+
+/* Does interned string id contain the text? (cached) */
+static bool str_hit(struct textmatch *t, const struct store *s, uint32_t id)
+{
+	if (!id)
+		return false;
+	if (id >= t->cache_n) {
+		size_t n = t->cache_n ? t->cache_n : 1024;
+
+		while (n <= id)
+			n *= 2;
+		t->cache = xrealloc(t->cache, n);
+		memset(t->cache + t->cache_n, 0, n - t->cache_n);
+		t->cache_n = n;
+	}
+	if (!t->cache[id])
+		t->cache[id] = find_ci(store_str(s, id), t->text, t->len) >= 0 ? 1 : 2;
+	return t->cache[id] == 1;
+}
+
+bool textmatch_event(struct textmatch *t, const struct store *s, const struct sevent *e)
+{
+	if (!t->len)
+		return true;
+	if (t->num > 0 && (t->num == e->pid || t->num == e->tid))
+		return true;
+	if ((t->type_hits >> e->type & 1) || (t->cat_hits >> e->cat & 1))
+		return true;
+	return str_hit(t, s, e->str) || str_hit(t, s, e->str2);
+}
+
+void filter_init(struct filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	textmatch_set(&f->text, "");
+	f->hide_noise = true;
+	f->cats = ALL_CATS;
+	f->types = ALL_TYPES;
+}
+
+void filter_release(struct filter *f)
+{
+	textmatch_release(&f->text);
+	free(f->pids);
+	f->pids = NULL;
+	f->npids = f->pids_cap = 0;
+}
+
+void filter_clear(struct filter *f)
+{
+	textmatch_set(&f->text, "");
+	f->hide_noise = true;
+	f->cats = ALL_CATS;
+	f->types = ALL_TYPES;
+	f->pid_only = false;
+	f->npids = 0;
+}
+
+/* Index of pid in the list, or -1. */
+static long pid_pos(const struct filter *f, int pid)
+{
+	for (size_t i = 0; i < f->npids; i++)
+		if (f->pids[i] == pid)
+			return (long)i;
+	return -1;
+}
+
+bool filter_pid_shown(const struct filter *f, int pid)
+{
+	if (!f->npids && !f->pid_only)
+		return true;
+	return (pid_pos(f, pid) >= 0) == f->pid_only;
+}
+
+void filter_toggle_pid(struct filter *f, int pid)
+{
+	long at = pid_pos(f, pid);
+
+	if (at >= 0) {
+		f->pids[at] = f->pids[--f->npids];
+		return;
+	}
+	if (f->npids == f->pids_cap) {
+		f->pids_cap = f->pids_cap ? f->pids_cap * 2 : 8;
+		f->pids = xreallocarray(f->pids, f->pids_cap, sizeof(*f->pids));
+	}
+	f->pids[f->npids++] = pid;
+}
+
+void filter_only_pid(struct filter *f, int pid)
+{
+	f->pid_only = true;
+	f->npids = 0;
+	filter_toggle_pid(f, pid);
+}
+
+bool filter_match(struct filter *f, const struct store *s, const struct sevent *e)
+{
+	if (f->hide_noise && (e->flags & SEV_NOISE))
+		return false;
+	if (!(f->cats >> e->cat & 1) || !(f->types >> e->type & 1))
+		return false;
+	if ((f->npids || f->pid_only) && !filter_pid_shown(f, e->pid))
+		return false;
+	return textmatch_event(&f->text, s, e);
+}
+
+bool filter_narrowed(const struct filter *f)
+{
+	return f->text.len || f->cats != ALL_CATS || f->types != ALL_TYPES ||
+	       f->npids || f->pid_only;
+}
+
+/* Number of set bits. */
+static int bits(uint32_t x)
+{
+	return __builtin_popcount(x);
+}
+
+void filter_describe(const struct filter *f, char *buf, size_t cap)
+{
+	size_t len = 0;
+	int n;
+
+	buf[0] = '\0';
+#define ADD(...) do { n = snprintf(buf + len, cap - len, __VA_ARGS__); \
+		if (n < 0 || (size_t)n >= cap - len) return; len += (size_t)n; } while (0)
+	if (f->text.len)
+		ADD("text \"%s\"  ", f->text.text);
+	if (f->cats != ALL_CATS)
+		ADD("%d/%d categories  ", bits(f->cats), CAT_MAX);
+	if (f->types != ALL_TYPES)
+		ADD("%d/%d types  ", bits(f->types), EV_TYPE_MAX);
+	if (f->pid_only)
+		ADD("%zu process%s only  ", f->npids, f->npids == 1 ? "" : "es");
+	else if (f->npids)
+		ADD("%zu process%s hidden  ", f->npids, f->npids == 1 ? "" : "es");
+	ADD("%s", f->hide_noise ? "noise hidden" : "noise shown");
+#undef ADD
+}

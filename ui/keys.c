@@ -1,0 +1,193 @@
+/* keys.c - the key table: what every key does, where, and how it is named.
+ *
+ * One table drives dispatch, the footer and the help screen.  Entries with
+ * key 0 are section headings of the help screen.  Consecutive entries with
+ * the same action form one help line.  This file must never draw, never
+ * include curses and never change program state: it only answers questions.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "keys.h"
+
+#define P KCTX_PANES
+#define LL (KCTX_LANES | KCTX_LIST)
+#define OV (KCTX_DETAIL | KCTX_HELP)
+
+static const struct keydef table[] = {
+	{ 0, NULL, ACT_NONE, 0, NULL, "Everywhere" },
+	{ KEYC_F(1), "F1", ACT_HELP, P | KCTX_DETAIL, "Help", "show this help (generated from the key table)" },
+	{ '?', "?", ACT_HELP, P, NULL, NULL },
+	{ 'q', "q", ACT_QUIT, P, "Quit", "quit; asks before killing (or detaching from) a running program" },
+	{ KEYC_F(10), "F10", ACT_QUIT, P, NULL, NULL },
+	{ KEYC_F(4), "F4", ACT_FILTER, P, "Filter", "filter: text, categories, event types, processes" },
+	{ '\\', "\\", ACT_FILTER, P, NULL, NULL },
+	{ 'a', "a", ACT_NOISE, P, "Noise", "toggle the noise filter (/proc, /sys, /dev, libraries, localhost)" },
+	{ ' ', "Space", ACT_FREEZE, P, "Freeze", "freeze the view while tracing goes on; again to follow" },
+	{ KEYC_F(5), "F5", ACT_STOPCONT, P, "Stop/Cont", "stop the traced program itself, or let it continue" },
+	{ 'p', "p", ACT_STOPCONT, P, NULL, NULL },
+	{ '\t', "Tab", ACT_NEXT_PANE, P, "Pane", "next pane (swimlane, events, output)" },
+	{ KEYC_BTAB, "S-Tab", ACT_PREV_PANE, P, NULL, "previous pane" },
+	{ KEYC_CTRL('c'), "C-c", ACT_INTERRUPT, P, NULL,
+	  "first: Ctrl-C to the program; second: kill it (with --pid: detach)" },
+	{ KEYC_CTRL(']'), "C-]", ACT_INPUT, P, NULL, "type into the program; C-] again to come back" },
+	{ KEYC_CTRL('l'), "C-l", ACT_REDRAW, P | OV | KCTX_PICKER, NULL, "redraw the screen" },
+	{ KEYC_UP, "Up", ACT_UP, P | OV, NULL, "move up" },
+	{ 'k', "k", ACT_UP, P | OV, NULL, NULL },
+	{ KEYC_DOWN, "Down", ACT_DOWN, P | OV, NULL, "move down" },
+	{ 'j', "j", ACT_DOWN, P | OV, NULL, NULL },
+	{ KEYC_PGUP, "PgUp", ACT_PGUP, P | OV | KCTX_PICKER, NULL, "page up" },
+	{ KEYC_PGDN, "PgDn", ACT_PGDN, P | OV | KCTX_PICKER, NULL, "page down" },
+	{ KEYC_HOME, "Home", ACT_HOME, P | OV | KCTX_PICKER, NULL, "first" },
+	{ 'g', "g", ACT_HOME, P | OV, NULL, NULL },
+	{ KEYC_END, "End", ACT_END, P | OV | KCTX_PICKER, NULL, "last (and follow new events again)" },
+	{ 'G', "G", ACT_END, P | OV, NULL, NULL },
+	{ 0, NULL, ACT_NONE, 0, NULL, "Swimlane and events" },
+	{ KEYC_ENTER, "Enter", ACT_DETAIL, LL, "Details", "details of the selected event" },
+	{ '/', "/", ACT_SEARCH, LL, "Search", "search; matches are highlighted" },
+	{ 'n', "n", ACT_SEARCH_NEXT, LL, NULL, "next match" },
+	{ 'N', "N", ACT_SEARCH_PREV, LL, NULL, "previous match" },
+	{ '+', "+", ACT_ZOOM_IN, LL, "Zoom", "zoom the time axis in" },
+	{ '=', "=", ACT_ZOOM_IN, LL, NULL, NULL },
+	{ '-', "-", ACT_ZOOM_OUT, LL, NULL, "zoom the time axis out" },
+	{ '0', "0", ACT_ZOOM_FIT, LL, NULL, "fit the whole run on the time axis" },
+	{ KEYC_LEFT, "Left", ACT_PAN_LEFT, LL, NULL, "pan the time axis back" },
+	{ 'h', "h", ACT_PAN_LEFT, LL, NULL, NULL },
+	{ KEYC_RIGHT, "Right", ACT_PAN_RIGHT, LL, NULL, "pan the time axis forward" },
+	{ 'l', "l", ACT_PAN_RIGHT, LL, NULL, NULL },
+	{ 0, NULL, ACT_NONE, 0, NULL, "Output pane" },
+	{ 'i', "i", ACT_INPUT, KCTX_OUTPUT, "Type", "type into the program; C-] comes back" },
+	{ 0, NULL, ACT_NONE, 0, NULL, "Details and help" },
+	{ KEYC_ESC, "Esc", ACT_BACK, OV | KCTX_PICKER, "Back", "close" },
+	{ 'q', "q", ACT_BACK, OV, NULL, NULL },
+	{ KEYC_ENTER, "Enter", ACT_BACK, OV, NULL, NULL },
+	{ KEYC_F(1), "F1", ACT_BACK, KCTX_HELP, NULL, NULL },
+	{ 0, NULL, ACT_NONE, 0, NULL, "Filter menu" },
+	{ KEYC_UP, "Up", ACT_UP, KCTX_PICKER, NULL, "move up" },
+	{ 'k', "k", ACT_UP, KCTX_PICKER, NULL, NULL },
+	{ KEYC_DOWN, "Down", ACT_DOWN, KCTX_PICKER, NULL, "move down" },
+	{ 'j', "j", ACT_DOWN, KCTX_PICKER, NULL, NULL },
+	{ ' ', "Space", ACT_TOGGLE, KCTX_PICKER, "Toggle", "show or hide the item" },
+	{ 'o', "o", ACT_ONLY, KCTX_PICKER, "Only", "show only this item of its group" },
+	{ 'x', "x", ACT_CLEAR, KCTX_PICKER, "Clear", "clear every filter (noise filter back on)" },
+	{ 't', "t", ACT_EDIT_TEXT, KCTX_PICKER, "Text", "edit the text filter" },
+	{ '/', "/", ACT_EDIT_TEXT, KCTX_PICKER, NULL, NULL },
+	{ 'c', "c", ACT_GO_CATS, KCTX_PICKER, NULL, "jump to categories" },
+	{ 'y', "y", ACT_GO_TYPES, KCTX_PICKER, NULL, "jump to event types" },
+	{ 'p', "p", ACT_GO_PROCS, KCTX_PICKER, NULL, "jump to processes" },
+	{ KEYC_ENTER, "Enter", ACT_BACK, KCTX_PICKER, "Done", "close the menu" },
+	{ 'q', "q", ACT_BACK, KCTX_PICKER, NULL, NULL },
+	{ KEYC_F(4), "F4", ACT_BACK, KCTX_PICKER, NULL, NULL },
+};
+
+const struct keydef *keys_table(size_t *n)
+{
+	*n = sizeof(table) / sizeof(table[0]);
+	return table;
+}
+
+enum action keys_action(int key, unsigned ctx)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].key && table[i].key == key && (table[i].ctx & ctx))
+			return table[i].act;
+	return ACT_NONE;
+}
+
+/* Append "name label" to buf if it fits; returns false when full. */
+static bool foot_add(char *buf, size_t cap, size_t *len, const char *name, const char *label)
+{
+	int n = snprintf(buf + *len, cap - *len, "%s%s %s", *len ? "  " : "", name, label);
+
+	if (n < 0 || (size_t)n >= cap - *len) {
+		buf[*len] = '\0';
+		return false;
+	}
+	*len += (size_t)n;
+	return true;
+}
+
+void keys_footer(unsigned ctx, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	if (!cap)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		const struct keydef *k = &table[i];
+
+		if (k->key && k->foot && (k->ctx & ctx) && !foot_add(buf, cap, &len, k->name, k->foot))
+			return;
+	}
+}
+
+/* Write the help line of the action group starting at table[i]. */
+static void group_line(size_t i, char *buf, size_t cap)
+{
+	char names[48] = "";
+	size_t len = 0;
+
+	for (size_t j = i; j < sizeof(table) / sizeof(table[0]) && table[j].key &&
+	     table[j].act == table[i].act && (j == i || !table[j].help); j++) {
+		int n = snprintf(names + len, sizeof(names) - len, "%s%s", j > i ? " " : "",
+				 table[j].name);
+		if (n < 0 || (size_t)n >= sizeof(names) - len)
+			break;
+		len += (size_t)n;
+	}
+	snprintf(buf, cap, "  %-14s %s", names, table[i].help);
+}
+
+const char *keys_help_line(size_t want, char *buf, size_t cap)
+{
+	size_t line = 0;
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		const struct keydef *k = &table[i];
+
+		if (!k->help)
+			continue;
+		/* A blank line before every heading but the first. */
+		if (!k->key && i > 0 && line++ == want) {
+			snprintf(buf, cap, "%s", "");
+			return buf;
+		}
+		if (line++ != want)
+			continue;
+		if (!k->key)
+			snprintf(buf, cap, "%s", k->help);
+		else
+			group_line(i, buf, cap);
+		return buf;
+	}
+	return NULL;
+}
+
+size_t keys_utf8(int cp, char *out)
+{
+	unsigned c = (unsigned)cp;
+
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (c >> 18 & 0x7));
+	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}

@@ -1,0 +1,94 @@
+/* view.c - the filtered index every pane reads.
+ *
+ * The list and the swimlane both read the indices built here, so they always
+ * show the same set of events.  This file must never draw, never make a
+ * system call, and never materialise text for events it does not show.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "view.h"
+
+void view_init(struct view *v, const struct store *s)
+{
+	memset(v, 0, sizeof(*v));
+	v->store = s;
+	filter_init(&v->filter);
+	lanes_init(&v->lanes);
+}
+
+void view_release(struct view *v)
+{
+	filter_release(&v->filter);
+	u32vec_release(&v->shown);
+	lanes_release(&v->lanes);
+}
+
+/* Add event i to the shown lists if the filter shows it. */
+static bool consider(struct view *v, size_t i, struct lane *ln)
+{
+	const struct sevent *e = store_get(v->store, i);
+
+	if (!filter_match(&v->filter, v->store, e))
+		return false;
+	u32vec_push(&v->shown, (uint32_t)i);
+	u32vec_push(&ln->shown, (uint32_t)i);
+	return true;
+}
+
+size_t view_update(struct view *v)
+{
+	size_t n = store_count(v->store), added = 0;
+
+	for (; v->scanned < n; v->scanned++) {
+		const struct sevent *e = store_get(v->store, v->scanned);
+		struct lane *ln = lanes_track(&v->lanes, v->store, e);
+
+		added += consider(v, v->scanned, ln);
+	}
+	return added;
+}
+
+/* The lane an already tracked event belongs to (its lane at that time). */
+static struct lane *lane_at(struct lanes *l, const struct sevent *e)
+{
+	struct lane *ln = lanes_find(l, e->tid);
+
+	if (ln && ln->start <= e->ts)
+		return ln;
+	/* The tid was reused: an older lane of it holds this event. */
+	for (size_t k = l->n; k-- > 0;)
+		if (l->v[k]->tid == e->tid && l->v[k]->start <= e->ts)
+			return l->v[k];
+	return ln ? ln : l->v[0];
+}
+
+void view_refilter(struct view *v)
+{
+	v->shown.n = 0;
+	lanes_clear_shown(&v->lanes);
+	for (size_t i = 0; i < v->scanned; i++) {
+		const struct sevent *e = store_get(v->store, i);
+
+		if (filter_match(&v->filter, v->store, e)) {
+			u32vec_push(&v->shown, (uint32_t)i);
+			u32vec_push(&lane_at(&v->lanes, e)->shown, (uint32_t)i);
+		}
+	}
+}
+
+size_t view_count(const struct view *v)
+{
+	return v->shown.n;
+}
+
+size_t view_at(const struct view *v, size_t i)
+{
+	return v->shown.v[i];
+}
+
+size_t view_lower_bound(const struct view *v, size_t idx)
+{
+	return u32vec_lower_bound(&v->shown, idx);
+}

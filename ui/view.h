@@ -1,0 +1,38 @@
+/* view.h - the filtered index every pane reads.
+ *
+ * The view owns the filter, the ascending list of store indices it shows
+ * and the lanes.  view_update looks only at events that arrived since the
+ * last call, so the cost of new events does not grow with the store;
+ * view_refilter rebuilds everything after a filter change.  Pure code.
+ */
+#ifndef COMPENDIUM_UI_VIEW_H
+#define COMPENDIUM_UI_VIEW_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "lanes.h"
+#include "store.h"
+#include "u32vec.h"
+
+struct view {
+	const struct store *store;   /* not owned */
+	struct filter filter;
+	struct u32vec shown;         /* store indices the filter shows, ascending */
+	size_t scanned;              /* store events looked at so far */
+	struct lanes lanes;
+};
+
+void view_init(struct view *v, const struct store *s);
+void view_release(struct view *v);
+/* Take in events added to the store since the last call; returns how many are shown. */
+size_t view_update(struct view *v);
+/* Apply the (changed) filter to everything recorded. */
+void view_refilter(struct view *v);
+/* Number of shown events. */
+size_t view_count(const struct view *v);
+/* Store index of shown event i. */
+size_t view_at(const struct view *v, size_t i);
+/* Position of the first shown event with store index >= idx. */
+size_t view_lower_bound(const struct view *v, size_t idx);
+#endif
