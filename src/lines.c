@@ -66,6 +66,10 @@ bool lines_noise_path(const char *p)
 		return true;
 	if (strstr(p, "/ld.so"))
 		return true;
+	/* Locale and character-set data every C program loads. */
+	if (!strncmp(p, "/usr/lib/locale/", 16) || !strncmp(p, "/usr/share/locale/", 18) ||
+	    !strcmp(p, "/etc/locale.alias") || strstr(p, "/gconv/"))
+		return true;
 	base = strrchr(p, '/');
 	base = base ? base + 1 : p;
 	if (!strncmp(base, "ld-linux", 8))
@@ -206,6 +210,12 @@ static bool shown(const struct lines *l, const struct event *ev)
 	}
 }
 
+/* A mapping length rounded up to whole pages, as the kernel maps it. */
+static uint64_t page_up(uint64_t n)
+{
+	return (n + 4095) & ~(uint64_t)4095;
+}
+
 /* Body of a line for events that are not grouped. */
 static void event_text(struct lines *l, const struct event *ev)
 {
@@ -261,14 +271,14 @@ static void event_text(struct lines *l, const struct event *ev)
 			    target(ev->obj, b2, sizeof(b2), true), target(ev->obj2, b3, sizeof(b3), false));
 		break;
 	case EV_MMAP:
-		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s %s", ev->addr, ev->addr + ev->bytes,
+		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s %s", ev->addr, ev->addr + page_up(ev->bytes),
 			    fmt_prot(ev->prot, b2), fmt_bytes(ev->bytes, b1),
 			    ev->obj ? ev->obj->path : "anon");
 		break;
 	case EV_MUNMAP:
 	case EV_MREMAP:
 		strbuf_addf(sb, "%s %" PRIx64 "-%" PRIx64 " %s", model_event_name(ev->type), ev->addr,
-			    ev->addr + ev->bytes, fmt_bytes(ev->bytes, b1));
+			    ev->addr + page_up(ev->bytes), fmt_bytes(ev->bytes, b1));
 		break;
 	case EV_BRK:
 		strbuf_addf(sb, "brk heap %s", fmt_bytes(ev->bytes, b1));

@@ -1,0 +1,56 @@
+/* bpf.h - the eBPF producer (--ebpf): scheduler and block I/O latency.
+ *
+ * Loads bpf/latency.bpf.c, keeps its map of traced tasks, and runs a reader
+ * thread that turns ring-buffer samples into REC_SCHED, REC_BLOCK, REC_HIST
+ * and REC_LOST records on its own queue (one producer, as every queue).
+ * Nothing here prints: failures come back as a negative errno plus one
+ * sentence for the person.  libbpf's own messages go to opts.log or nowhere.
+ *
+ * Lifecycle: open (before the tracer starts, so follow_self sees the fork)
+ * -> add_pid (attach mode) -> start -> ... -> stop -> drain the queue until
+ * evq_closed -> free.
+ */
+#ifndef COMPENDIUM_BPF_H
+#define COMPENDIUM_BPF_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct evq;
+struct bpf_trace;                   /* opaque */
+
+struct bpf_trace_opts {
+	unsigned sched_threshold_us;   /* send waits at least this long (0: all) */
+	bool follow_self;              /* trace every process this process forks from now on */
+	bool force_raw_tp;             /* use raw_tp even where tp_btf works (tests) */
+	const char *btf_path;          /* kernel BTF; NULL: /sys/kernel/btf/vmlinux */
+	FILE *log;                     /* libbpf's messages (verifier log...); NULL drops them */
+};
+
+struct bpf_trace_stats {
+	uint64_t lost;                 /* measurements lost so far (ring buffer or map full) */
+	uint64_t records;              /* records sent to the queue */
+	size_t traced_tasks;           /* tasks in the kernel's traced set now */
+	bool raw_tp;                   /* the raw_tp fallback is in use */
+};
+
+/* Check privilege and BTF, load and attach.  0, or -errno with a one-sentence
+ * reason in why (what is missing and what to do).  q (not owned) gets the
+ * records once started. */
+int bpf_trace_open(struct bpf_trace **out, const struct bpf_trace_opts *o, struct evq *q,
+		   char *why, size_t whylen);
+/* Trace process pid: every thread it has now and everything it starts. */
+int bpf_trace_add_pid(struct bpf_trace *bt, pid_t pid);
+/* Start the reader thread (it starts with every signal blocked). */
+int bpf_trace_start(struct bpf_trace *bt);
+/* Ask for the end: the reader sends what is left, the histograms of live
+ * processes and the drop count, then closes the queue.  Returns at once;
+ * keep draining the queue until evq_closed. */
+void bpf_trace_stop(struct bpf_trace *bt);
+/* Counters; safe from any thread. */
+void bpf_trace_stats(struct bpf_trace *bt, struct bpf_trace_stats *st);
+/* Join the reader, detach and unload everything. */
+void bpf_trace_free(struct bpf_trace *bt);
+#endif

@@ -1,0 +1,42 @@
+/* counters.h - the live numbers: memory, I/O with rates, connections, tasks.
+ *
+ * Rates come from samples taken on the UI's timer (pure arithmetic, testable);
+ * the resident set size of the traced tree is read from /proc/PID/statm of
+ * the live processes here, on the UI thread, never in the model.
+ */
+#ifndef COMPENDIUM_UI_COUNTERS_H
+#define COMPENDIUM_UI_COUNTERS_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define RATE_SLOTS 9
+
+/* Recent (time, value) samples of a growing total. */
+struct rate {
+	uint64_t t[RATE_SLOTS], v[RATE_SLOTS];
+	size_t n, head;
+};
+
+struct counters {
+	struct rate file_rd, file_wr, net_tx, net_rx;
+	uint64_t rss;            /* bytes, live processes of the traced tree */
+	size_t rss_procs;        /* how many statm files were read */
+};
+
+#define COUNTER_CELL 64
+
+/* Add a sample (value is a running total). */
+void rate_push(struct rate *r, uint64_t now_ns, uint64_t value);
+/* Per-second rate over the samples kept (0 with fewer than two). */
+uint64_t rate_per_sec(const struct rate *r);
+
+/* Take a rate sample of the model's I/O totals. */
+void counters_sample(struct counters *c, const struct model *m, uint64_t now_ns);
+/* Read the RSS of every live traced process (system calls; UI thread only). */
+void counters_read_rss(struct counters *c, const struct model *m);
+/* The counter cells to show, in order; returns how many were written. */
+size_t counters_cells(const struct counters *c, const struct model *m,
+		      char cells[][COUNTER_CELL], size_t max);
+#endif
