@@ -29,6 +29,7 @@
 #include "model.h"
 #include "procfs.h"
 #include "record.h"
+#include "recording.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -37,6 +38,8 @@
 struct opts {
 	pid_t pid;
 	const char *output;
+	const char *record;     /* --record FILE */
+	const char *replay;     /* --replay FILE */
 	bool json, all, verbose, no_seccomp;
 	unsigned spin_us;
 	char **argv;            /* command to run */
@@ -53,6 +56,8 @@ static const char usage_text[] =
 	"  -p, --pid PID       attach to every thread of a running process;\n"
 	"                      Ctrl-C detaches and leaves it running\n"
 	"  -o, --output FILE   write lines (or JSON) to FILE instead of stderr\n"
+	"      --record FILE   also save everything captured to FILE, to replay later\n"
+	"      --replay FILE   show a recording made with --record as if it were live\n"
 	"      --batch         plain lines as things happen, then a FINAL summary\n"
 	"      --json          JSON Lines: one object per event, then a summary\n"
 	"  -v, --verbose       also show every raw system call, failed opens, closes\n"
@@ -107,7 +112,7 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 /* Parse the command line into o; exits on bad usage. */
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN };
+	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
@@ -117,6 +122,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "all", no_argument, NULL, O_ALL },
 		{ "no-seccomp", no_argument, NULL, O_NOSECCOMP },
 		{ "spin-us", required_argument, NULL, O_SPIN },
+		{ "record", required_argument, NULL, O_RECORD },
+		{ "replay", required_argument, NULL, O_REPLAY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -135,6 +142,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case O_ALL: o->all = true; break;
 		case O_NOSECCOMP: o->no_seccomp = true; break;
 		case O_SPIN: o->spin_us = parse_uint("--spin-us", optarg, 100000); break;
+		case O_RECORD: o->record = optarg; break;
+		case O_REPLAY: o->replay = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': puts(PACKAGE_STRING); exit(0);
 		case ':':
@@ -144,9 +153,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		}
 	}
 	o->argv = argv + optind;
+	if (o->replay && (o->pid || o->argv[0] || o->record))
+		die(2, "--replay reads a recording; it takes no command, --pid or --record");
 	if (o->pid && o->argv[0])
 		die(2, "give either a command or --pid, not both; see --help");
-	if (!o->pid && !o->argv[0])
+	if (!o->pid && !o->argv[0] && !o->replay)
 		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
 }
 
@@ -221,6 +232,7 @@ struct run {
 	struct lines *lines;
 	struct jsonl *json;
 	FILE *out;
+	struct recording *rec;   /* --record */
 	int sig_fd;
 	int interrupts;
 };
@@ -232,10 +244,36 @@ static void drain(struct run *r)
 	size_t len;
 
 	while ((rec = evq_peek(r->q, &len))) {
-		if (rec_validate(rec, len) == 0)
+		if (rec_validate(rec, len) == 0) {
 			model_ingest(r->model, rec);
+			if (r->rec && recording_append(r->rec, rec, len) < 0)
+				die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
+		}
 		evq_pop(r->q);
 	}
+	if (r->rec && recording_flush(r->rec) < 0)
+		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
+}
+
+/* Feed a recording to the model, as if it were arriving live. */
+static void replay(struct run *r)
+{
+	char why[512];
+	struct recording *rec = recording_open(r->o.replay, why, sizeof(why));
+	const void *p;
+	size_t len;
+	int got;
+
+	if (!rec)
+		die(1, "%s", why);
+	while ((got = recording_next(rec, &p, &len, why, sizeof(why))) > 0)
+		model_ingest(r->model, p);
+	if (got < 0)
+		die(1, "%s: %s", r->o.replay, why);
+	if (recording_torn(rec))
+		fprintf(stderr, "compendium-tui: %s ends in a record cut short (%zu bytes), "
+			"left out\n", r->o.replay, recording_torn(rec));
+	recording_close(rec);
 }
 
 /* Ctrl-C and termination requests. */
@@ -328,8 +366,9 @@ static int exit_code(const struct run *r)
 	if (st < 0)
 		return 0;
 	if (WIFSIGNALED(st)) {
+		char *const *cmd = model_command(r->model);
 		fprintf(stderr, "compendium-tui: %s killed by %s\n",
-			r->o.argv[0] ? r->o.argv[0] : "process", fmt_signame(WTERMSIG(st)));
+			cmd && cmd[0] ? cmd[0] : "process", fmt_signame(WTERMSIG(st)));
 		return 128 + WTERMSIG(st);
 	}
 	return WEXITSTATUS(st);
@@ -361,9 +400,17 @@ int main(int argc, char **argv)
 		r.lines = lines_new(r.out, (r.o.all ? LINES_ALL : 0) | (r.o.verbose ? LINES_VERBOSE : 0));
 		model_set_observer(r.model, lines_event, r.lines);
 	}
-	start(&r, &orig);
-	consume(&r);
-	tracer_join(r.tracer);
+	if (r.o.replay) {
+		replay(&r);
+	} else {
+		if (r.o.record && !(r.rec = recording_create(r.o.record, r.o.argv)))
+			die(1, "cannot write recording %s: %s", r.o.record, strerror(errno));
+		start(&r, &orig);
+		consume(&r);
+		tracer_join(r.tracer);
+		if (r.rec && recording_close(r.rec) < 0)
+			die(1, "cannot write recording %s: %s", r.o.record, strerror(errno));
+	}
 	if (r.json)
 		jsonl_summary(r.json, r.model);
 	else

@@ -120,7 +120,7 @@ size_t counters_cells(const struct counters *c, const struct model *m,
 		return 0;
 	model_conns(m, &nconn);
 	snprintf(cells[n++], COUNTER_CELL, "heap %s", fmt_bytes(model_heap_bytes(m), a));
-	snprintf(cells[n++], COUNTER_CELL, "mmap %s in %llu", fmt_bytes(model_mmap_bytes(m), b),
+	snprintf(cells[n++], COUNTER_CELL, "mmap %s (%llu regions)", fmt_bytes(model_mmap_bytes(m), b),
 		 (unsigned long long)model_mmap_regions(m));
 	snprintf(cells[n++], COUNTER_CELL, "RSS %s", fmt_bytes(c->rss, a));
 	io_cell(cells[n++], "file read", io->file_rd, &c->file_rd);
@@ -132,4 +132,38 @@ size_t counters_cells(const struct counters *c, const struct model *m,
 	n += 2;
 	snprintf(cells[n++], COUNTER_CELL, "latency & faults: off (--ebpf / --faults to turn on)");
 	return n;
+}
+
+/* Display width of UTF-8 text (code points; cells hold no wide characters). */
+static int text_width(const char *s)
+{
+	int w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+size_t counters_flow(char cells[][COUNTER_CELL], size_t n, int width, size_t *starts,
+		     size_t max_lines)
+{
+	size_t lines = 0;
+	int used = 0;
+
+	if (!max_lines)
+		return 0;
+	starts[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = text_width(cells[i]);
+
+		if (used && used + 2 + w > width) {
+			if (lines + 1 == max_lines)
+				break;
+			starts[++lines] = i;
+			used = 0;
+		}
+		used += (used ? 2 : 0) + w;
+		starts[lines + 1] = i + 1;
+	}
+	return n ? lines + 1 : 0;
 }

@@ -39,4 +39,9 @@ void counters_read_rss(struct counters *c, const struct model *m);
 /* The counter cells to show, in order; returns how many were written. */
 size_t counters_cells(const struct counters *c, const struct model *m,
 		      char cells[][COUNTER_CELL], size_t max);
+/* Flow n cells into lines of at most width columns (two spaces between
+ * cells); line k gets the cells [starts[k], starts[k + 1]); starts has room
+ * for max_lines + 1 entries.  Returns the number of lines. */
+size_t counters_flow(char cells[][COUNTER_CELL], size_t n, int width, size_t *starts,
+		     size_t max_lines);
 #endif

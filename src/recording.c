@@ -1,0 +1,154 @@
+/* recording.c - records on disk.
+ *
+ * Header: 8 bytes magic, u32 version, u32 header length, u64 wall-clock
+ * start (ns), 64 bytes host name, then the command (NUL-separated) padded
+ * to 8 bytes.  Everything after the header is records.  The writer never
+ * rewrites what it wrote, so a killed run leaves a readable file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "record.h"
+#include "recording.h"
+#include "util.h"
+
+struct file_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t header_len;
+	uint64_t start_ns;
+	char host[64];
+};
+
+struct recording {
+	FILE *f;
+	size_t torn;
+	uint64_t offset;
+	uint64_t buf[REC_MAX / 8];
+};
+
+struct recording *recording_create(const char *path, char *const *argv)
+{
+	struct recording *r;
+	struct file_header h = { .version = RECORDING_VERSION };
+	struct timespec ts;
+	size_t cmdlen = 0;
+	FILE *f = fopen(path, "wbx");
+	static const char zeros[8];
+
+	if (!f && errno == EEXIST)
+		f = fopen(path, "wb");
+	if (!f)
+		return NULL;
+	memcpy(h.magic, RECORDING_MAGIC, 8);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	h.start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	gethostname(h.host, sizeof(h.host) - 1);
+	for (char *const *a = argv; a && *a; a++)
+		cmdlen += strlen(*a) + 1;
+	h.header_len = (uint32_t)(sizeof(h) + rec_align(cmdlen));
+	fwrite(&h, sizeof(h), 1, f);
+	for (char *const *a = argv; a && *a; a++)
+		fwrite(*a, strlen(*a) + 1, 1, f);
+	fwrite(zeros, rec_align(cmdlen) - cmdlen, 1, f);
+	r = xcalloc(1, sizeof(*r));
+	r->f = f;
+	return r;
+}
+
+int recording_append(struct recording *r, const void *rec, size_t len)
+{
+	return fwrite(rec, 1, len, r->f) == len ? 0 : -EIO;
+}
+
+int recording_flush(struct recording *r)
+{
+	return fflush(r->f) == 0 ? 0 : -errno;
+}
+
+struct recording *recording_open(const char *path, char *why, size_t whylen)
+{
+	struct file_header h;
+	struct recording *r;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		snprintf(why, whylen, "cannot open recording %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fread(&h, sizeof(h), 1, f) != 1 || memcmp(h.magic, RECORDING_MAGIC, 8) != 0) {
+		snprintf(why, whylen, "%s is not a compendium-tui recording (made with --record)", path);
+		goto fail;
+	}
+	if (h.version != RECORDING_VERSION) {
+		snprintf(why, whylen, "%s is a recording of format version %u, which this "
+			 "compendium-tui cannot read; use a newer compendium-tui", path, h.version);
+		goto fail;
+	}
+	if (h.header_len < sizeof(h) || h.header_len > 1 << 20 || fseek(f, h.header_len, SEEK_SET) != 0) {
+		snprintf(why, whylen, "%s has a damaged header", path);
+		goto fail;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->f = f;
+	r->offset = h.header_len;
+	return r;
+fail:
+	fclose(f);
+	return NULL;
+}
+
+int recording_next(struct recording *r, const void **rec, size_t *len, char *why, size_t whylen)
+{
+	struct rec_hdr *h = (struct rec_hdr *)r->buf;
+	size_t got = fread(h, 1, sizeof(*h), r->f), rest;
+
+	if (got == 0)
+		return 0;
+	if (got < sizeof(*h)) {
+		r->torn = got;
+		return 0;
+	}
+	if (h->len < sizeof(*h) || h->len > REC_MAX || h->len % REC_ALIGN) {
+		snprintf(why, whylen, "the recording is damaged at byte %llu (a record of impossible length)",
+			 (unsigned long long)r->offset);
+		return -1;
+	}
+	rest = h->len - sizeof(*h);
+	got = fread(h + 1, 1, rest, r->f);
+	if (got < rest) {
+		r->torn = sizeof(*h) + got;
+		return 0;
+	}
+	if (rec_validate(h, h->len) != 0) {
+		snprintf(why, whylen, "the recording is damaged at byte %llu (an invalid record)",
+			 (unsigned long long)r->offset);
+		return -1;
+	}
+	r->offset += h->len;
+	*rec = h;
+	*len = h->len;
+	return 1;
+}
+
+size_t recording_torn(const struct recording *r)
+{
+	return r->torn;
+}
+
+int recording_close(struct recording *r)
+{
+	int err = 0;
+
+	if (!r)
+		return 0;
+	if (fclose(r->f) != 0)
+		err = -errno;
+	free(r);
+	return err;
+}

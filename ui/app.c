@@ -1,0 +1,204 @@
+/* app.c - the UI state and the questions the panes ask of it.
+ *
+ * Selection is kept as a position in the filtered index but re-anchored to
+ * the event's store index across re-filtering, so a filter change never
+ * jumps to an unrelated event.  This file must never draw, never block and
+ * never talk to the tracer (actions.c does).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "app.h"
+#include "fmt.h"
+#include "util.h"
+
+#define OUTPUT_LINES 10000
+
+void app_init(struct app *a, struct model *m, struct store *s)
+{
+	char *const *cmd;
+
+	memset(a, 0, sizeof(*a));
+	a->model = m;
+	a->store = s;
+	a->pty = -1;
+	view_init(&a->view, s);
+	cmd = model_command(m);
+	lanes_set_root_name(&a->view.lanes, cmd && cmd[0] ? cmd[0] : "");
+	list_init(&a->list);
+	a->swim.fit = true;
+	outbuf_init(&a->out, OUTPUT_LINES);
+	textmatch_set(&a->search, "");
+	a->focus = PANE_LIST;
+}
+
+void app_release(struct app *a)
+{
+	view_release(&a->view);
+	outbuf_release(&a->out);
+	textmatch_release(&a->search);
+	free(a->vis);
+	a->vis = NULL;
+}
+
+unsigned app_ingest(struct app *a)
+{
+	size_t before = a->view.scanned;
+	char *const *cmd;
+
+	if (before == 0 && !a->view.lanes.root_name[0] && (cmd = model_command(a->model)) && cmd[0])
+		lanes_set_root_name(&a->view.lanes, cmd[0]);
+	view_update(&a->view);
+	if (a->view.scanned == before)
+		return 0;
+	list_fix(&a->list, app_rows(a), (size_t)(a->lay.list_h > 0 ? a->lay.list_h : 1));
+	return APP_CH_DRAW;
+}
+
+size_t app_rows(const struct app *a)
+{
+	if (a->frozen)
+		return view_lower_bound(&a->view, a->freeze_limit);
+	return view_count(&a->view);
+}
+
+long app_selected(const struct app *a)
+{
+	size_t n = app_rows(a);
+
+	if (!n)
+		return -1;
+	return (long)view_at(&a->view, a->list.sel < n ? a->list.sel : n - 1);
+}
+
+void app_select_store(struct app *a, size_t idx)
+{
+	size_t n = app_rows(a), i = view_lower_bound(&a->view, idx);
+
+	if (!n)
+		return;
+	list_select(&a->list, i < n ? i : n - 1, n, (size_t)(a->lay.list_h > 0 ? a->lay.list_h : 1));
+}
+
+void app_refilter(struct app *a)
+{
+	long sel = app_selected(a);
+	bool follow = a->list.follow;
+
+	view_refilter(&a->view);
+	app_visible_lanes(a);
+	if (follow || sel < 0) {
+		a->list.follow = true;
+		list_fix(&a->list, app_rows(a), (size_t)(a->lay.list_h > 0 ? a->lay.list_h : 1));
+	} else {
+		app_select_store(a, (size_t)sel);
+	}
+}
+
+void app_visible_lanes(struct app *a)
+{
+	size_t n;
+	const size_t *order = lanes_order(&a->view.lanes, &n);
+
+	if (a->vis_cap < n) {
+		a->vis_cap = n * 2;
+		a->vis = xreallocarray(a->vis, a->vis_cap, sizeof(*a->vis));
+	}
+	a->lanes_visible = 0;
+	for (size_t i = 0; i < n; i++)
+		if (filter_pid_shown(&a->view.filter, a->view.lanes.v[order[i]]->pid))
+			a->vis[a->lanes_visible++] = order[i];
+}
+
+void app_layout(struct app *a, int rows, int cols)
+{
+	char cells[16][COUNTER_CELL];
+	size_t starts[4], n = counters_cells(&a->ctr, a->model, cells, 16);
+	size_t lines = counters_flow(cells, n, cols, starts, 3);
+
+	app_visible_lanes(a);
+	layout_compute(&a->lay, rows, cols, (int)lines, a->lanes_visible, a->focus);
+	list_fix(&a->list, app_rows(a), (size_t)a->lay.list_h);
+}
+
+uint64_t app_time_end(const struct app *a)
+{
+	size_t n = a->frozen ? a->freeze_limit : store_count(a->store);
+	uint64_t last = n ? store_get(a->store, n - 1)->ts : 0;
+	uint64_t wall = (a->ended ? a->end_ns : a->now_ns) - a->start_ns;
+
+	if (a->frozen || a->ended)
+		return last > 0 ? last : wall;
+	return wall > last ? wall : last;
+}
+
+void app_window(const struct app *a, uint64_t *t0, uint64_t *span)
+{
+	uint64_t end = app_time_end(a);
+
+	if (a->swim.fit || !a->swim.span) {
+		*t0 = 0;
+		*span = end > 1000000 ? end + end / 50 : 1000000;
+		return;
+	}
+	*t0 = a->swim.t0;
+	*span = a->swim.span;
+	/* Following the tail keeps the newest events in view. */
+	if (a->list.follow && !a->frozen && end > *t0 + *span)
+		*t0 = end - *span + *span / 10;
+}
+
+long app_selected_lane(const struct app *a)
+{
+	long idx = app_selected(a);
+	const struct sevent *e;
+
+	if (idx < 0)
+		return -1;
+	e = store_get(a->store, (size_t)idx);
+	for (size_t i = 0; i < a->lanes_visible; i++) {
+		const struct lane *ln = a->view.lanes.v[a->vis[i]];
+
+		if (ln->tid == e->tid && ln->start <= e->ts && (!ln->ended || ln->end >= e->ts))
+			return (long)i;
+	}
+	return -1;
+}
+
+long app_search_step(struct app *a, int dir)
+{
+	size_t n = app_rows(a), start = a->list.sel;
+
+	if (!n || !a->search.len)
+		return -1;
+	for (size_t k = 1; k <= n; k++) {
+		size_t i = dir > 0 ? (start + k) % n : (start + n - k % n) % n;
+		const struct sevent *e = store_get(a->store, view_at(&a->view, i));
+
+		if (textmatch_event(&a->search, a->store, e))
+			return (long)i;
+	}
+	return -1;
+}
+
+void app_state_text(const struct app *a, char *buf, size_t cap)
+{
+	int st = model_root_status(a->model);
+
+	if (!a->ended) {
+		snprintf(buf, cap, "%s", a->tracee_stopped ? "TRACEE STOPPED" : "running");
+		return;
+	}
+	if (model_end_reason(a->model) == END_DETACHED && st < 0)
+		snprintf(buf, cap, "detached");
+	else if (st < 0)
+		snprintf(buf, cap, "ended");
+	else if (WIFSIGNALED(st))
+		snprintf(buf, cap, "killed by %s", fmt_signame(WTERMSIG(st)));
+	else
+		snprintf(buf, cap, "exited with status %d", WEXITSTATUS(st));
+}

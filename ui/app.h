@@ -1,0 +1,122 @@
+/* app.h - the state of the interactive UI, shared by its parts.
+ *
+ * tui.c runs the loop, actions.c turns keys and clicks into changes of this
+ * state (returning APP_CH_* flags, never drawing), screen.c draws it.  The
+ * state refers to the model, store, tracer and queue but owns none of them.
+ */
+#ifndef COMPENDIUM_UI_APP_H
+#define COMPENDIUM_UI_APP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "counters.h"
+#include "layout.h"
+#include "lineedit.h"
+#include "list.h"
+#include "model.h"
+#include "outbuf.h"
+#include "store.h"
+#include "view.h"
+
+struct tracer;
+
+/* What a handler changed; the loop redraws (and re-filters) accordingly. */
+enum {
+	APP_CH_DRAW = 1 << 0,     /* something visible changed */
+	APP_CH_FILTER = 1 << 1,   /* the filter changed: re-filter everything */
+	APP_CH_CLEAR = 1 << 2,    /* repaint the whole terminal */
+	APP_CH_QUIT = 1 << 3,     /* leave the loop (once tracing has ended) */
+	APP_CH_LAYOUT = 1 << 4,   /* pane sizes changed: tell the pty */
+};
+
+enum overlay { OV_NONE, OV_HELP, OV_DETAIL, OV_PICKER };
+enum prompt { PR_NONE, PR_SEARCH, PR_FILTER };
+enum confirm { CF_NONE, CF_KILL, CF_DETACH };
+enum mouse_kind { MOUSE_CLICK, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
+
+/* The swimlane's time window and lane scrolling. */
+struct swim {
+	bool fit;                /* show the whole run */
+	uint64_t t0, span;       /* window when not fitting, ns */
+	size_t top;              /* first visible lane (in visible order) */
+	size_t cursor;           /* lane cursor (in visible order) */
+};
+
+struct app {
+	/* wiring, not owned */
+	struct model *model;
+	struct store *store;
+	struct tracer *tracer;
+	bool attached;
+	int pty;                 /* pty master, -1 without one */
+
+	struct view view;
+	struct listpos list;
+	struct swim swim;
+	struct counters ctr;
+	struct outbuf out;
+	size_t out_back;         /* output lines scrolled back from the end */
+	struct textmatch search;
+	struct lineedit edit;
+
+	enum pane focus;
+	enum overlay overlay;
+	enum prompt prompt;
+	enum confirm confirm;
+	bool input_mode;         /* keys go to the program */
+	size_t help_top, detail_top, detail_idx;
+	size_t pick_sel, pick_top;
+
+	bool frozen;
+	size_t freeze_limit;     /* store events visible while frozen */
+	bool tracee_stopped;     /* TRACER_STOP sent */
+	bool ended;              /* the tracer closed its queue */
+	bool quitting;           /* leave as soon as tracing has ended */
+	int interrupts;          /* Ctrl-C presses */
+	uint64_t start_ns, end_ns, now_ns;   /* monotonic */
+	char msg[200];           /* one-line notice in the footer */
+
+	bool utf8, color, mouse;
+	struct layout lay;
+	size_t lanes_visible;    /* lanes that pass the process filter */
+	size_t *vis;             /* their creation indices, in display order */
+	size_t vis_cap;
+};
+
+/* Set up the state (view over store, everything following the tail). */
+void app_init(struct app *a, struct model *m, struct store *s);
+void app_release(struct app *a);
+/* Take in newly stored events; returns APP_CH_DRAW when anything arrived. */
+unsigned app_ingest(struct app *a);
+/* Re-apply the filter to everything, keeping the selected event if shown. */
+void app_refilter(struct app *a);
+/* Events the list shows now (fewer than the view holds while frozen). */
+size_t app_rows(const struct app *a);
+/* Store index of the selected event, or -1. */
+long app_selected(const struct app *a);
+/* Select the shown event with store index idx (or the next one after it). */
+void app_select_store(struct app *a, size_t idx);
+/* Lay out for rows x cols (also refreshes the visible-lanes list). */
+void app_layout(struct app *a, int rows, int cols);
+/* The end of the time axis: last event or elapsed time, ns. */
+uint64_t app_time_end(const struct app *a);
+/* The swimlane window [*t0, *t0 + *span). */
+void app_window(const struct app *a, uint64_t *t0, uint64_t *span);
+/* Refresh a->vis: lanes passing the process filter, in display order. */
+void app_visible_lanes(struct app *a);
+/* Position in a->vis of the lane of the selected event, or -1. */
+long app_selected_lane(const struct app *a);
+/* Next (dir 1) or previous (-1) shown event matching the search; -1 if none. */
+long app_search_step(struct app *a, int dir);
+/* "running", "tracee stopped", "exited 0", "killed by SIGKILL", "detached". */
+void app_state_text(const struct app *a, char *buf, size_t cap);
+
+/* Key and mouse handlers (actions.c): return APP_CH_* flags, never draw. */
+unsigned app_key(struct app *a, int key);
+unsigned app_mouse(struct app *a, int x, int y, enum mouse_kind kind);
+/* Ctrl-C / SIGINT: to the program first, then kill (or detach with --pid). */
+unsigned app_interrupt(struct app *a);
+/* A termination request (SIGTERM, SIGHUP): kill or detach, then quit. */
+unsigned app_terminate(struct app *a);
+#endif
