@@ -20,11 +20,12 @@
 
 #include "json.h"
 #include "jsonl.h"
-#include "lanes.h"
+#include "timeline.h"
 #include "report.h"
 #include "report_ui.h"
 #include "sha256.h"
 #include "strbuf.h"
+#include "sysent.h"
 #include "util.h"
 
 #define FLUSH_AT (1u << 16)
@@ -41,7 +42,7 @@ struct rw {
 	struct strbuf sb;
 	const struct model *m;
 	const struct store *s;
-	struct lanes lanes;
+	struct timeline lanes;
 	uint32_t *order;          /* kept events, in time order */
 	size_t n, total;
 	uint64_t left_out[CAT_MAX];
@@ -115,7 +116,7 @@ static void select_events(struct rw *w, size_t max)
 	uint32_t *keep;
 
 	w->total = store_count(w->s);
-	w->order = lanes_time_order(w->s);
+	w->order = timeline_order(w->s);
 	w->n = w->total;
 	if (!max || w->total <= max)
 		return;
@@ -191,7 +192,7 @@ static void latency_json(struct strbuf *sb, const struct store *s)
 
 	for (size_t i = 0; i < n; i++)
 		if (store_get(s, i)->cat == CAT_LAT)
-			v[k++] = lanes_latency(store_get(s, i));
+			v[k++] = timeline_latency(store_get(s, i));
 	if (!k) {
 		strbuf_addstr(sb, "\"lat\":null,");
 	} else {
@@ -258,7 +259,7 @@ static void lanes_json(struct rw *w)
 /* Duration of an event in ns, when one is known (latencies for now). */
 static uint64_t event_dur(const struct sevent *e)
 {
-	return lanes_latency(e);
+	return timeline_latency(e);
 }
 
 /* Which fields of e are non-zero (X_* bits). */
@@ -330,7 +331,7 @@ static void col_lane(struct rw *w)
 {
 	col_open(w, "l");
 	for (size_t i = 0; i < w->n; i++) {
-		long l = lanes_find(&w->lanes, store_get(w->s, w->order[i])->tid);
+		long l = timeline_find(&w->lanes, store_get(w->s, w->order[i])->tid);
 
 		put_num(&w->sb, l, i + 1 < w->n ? ',' : 0);
 		flush(w, false);
@@ -417,6 +418,30 @@ static void strs_json(struct rw *w)
 	strbuf_addstr(sb, "]}");
 }
 
+/* "sys":{"nr":"name"} for the raw syscalls kept ("i" prefix: i386). */
+static void sysnames_json(struct rw *w)
+{
+	bool seen[2][1024] = { { false } };
+	bool first = true;
+
+	strbuf_addstr(&w->sb, "\"sys\":{");
+	for (size_t i = 0; i < w->n; i++) {
+		const struct sevent *e = store_get(w->s, w->order[i]);
+		unsigned i386 = e->addr == ARCH_I386;
+		const char *name;
+
+		if (e->type != EV_SYSCALL || e->fd < 0 || e->fd >= 1024 || seen[i386][e->fd])
+			continue;
+		seen[i386][e->fd] = true;
+		name = sysent_name(i386, e->fd);
+		if (!name)
+			continue;
+		strbuf_addf(&w->sb, "%s\"%s%d\":\"%s\"", first ? "" : ",", i386 ? "i" : "", e->fd, name);
+		first = false;
+	}
+	strbuf_addstr(&w->sb, "},");
+}
+
 /* The whole JSON data block. */
 static void data_json(struct rw *w)
 {
@@ -428,6 +453,7 @@ static void data_json(struct rw *w)
 	col_combo(w);
 	col_fields(w);
 	combos_json(w);
+	sysnames_json(w);
 	strs_json(w);
 	flush(w, true);
 }
@@ -477,10 +503,10 @@ int report_emit(const struct model *m, const struct store *s, FILE *f, size_t ma
 	struct rw w = { .f = f, .m = m, .s = s };
 
 	strbuf_init(&w.sb, FLUSH_AT + 4096);
-	lanes_build(&w.lanes, m, s);
+	timeline_build(&w.lanes, m, s);
 	select_events(&w, max_events);
 	page(&w);
-	lanes_release(&w.lanes);
+	timeline_release(&w.lanes);
 	imap_release(&w.str_ids);
 	imap_release(&w.combo_ids);
 	free(w.strs);

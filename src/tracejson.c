@@ -20,8 +20,9 @@
 
 #include "fmt.h"
 #include "json.h"
-#include "lanes.h"
+#include "timeline.h"
 #include "strbuf.h"
+#include "sysent.h"
 #include "tracejson.h"
 #include "util.h"
 
@@ -32,7 +33,7 @@ struct tw {
 	struct strbuf sb;
 	const struct model *m;
 	const struct store *s;
-	struct lanes lanes;
+	struct timeline lanes;
 	int64_t *mmap;            /* per lane (leaders used): mapped bytes */
 	uint64_t *span_end;       /* per lane: end of the last X slice */
 	uint64_t next_id;
@@ -79,7 +80,7 @@ static const char *base_name(const char *p)
 }
 
 /* Name of a lane's process: "ls" or "pid 1234" when unknown. */
-static const char *proc_name(const struct lane *ln, char *buf, size_t cap)
+static const char *proc_name(const struct timeline_lane *ln, char *buf, size_t cap)
 {
 	if (ln->proc && ln->proc->exe && *ln->proc->exe)
 		return base_name(ln->proc->exe);
@@ -88,7 +89,7 @@ static const char *proc_name(const struct lane *ln, char *buf, size_t cap)
 }
 
 /* M events naming and ordering one lane's process and thread. */
-static void meta_lane(struct tw *w, const struct lane *ln, size_t idx)
+static void meta_lane(struct tw *w, const struct timeline_lane *ln, size_t idx)
 {
 	char buf[32], name[300];
 
@@ -122,7 +123,7 @@ static uint64_t syscall_dur(const struct sevent *e)
 }
 
 /* X slice for a lane's whole life, from its first event to its last. */
-static void lifetime(struct tw *w, const struct lane *ln)
+static void lifetime(struct tw *w, const struct timeline_lane *ln)
 {
 	char buf[32];
 	uint64_t end = ln->last > ln->first ? ln->last : ln->first + 1;
@@ -145,14 +146,26 @@ static void lifetime(struct tw *w, const struct lane *ln)
 /* Name of the val field of an event for args. */
 static const char *val_key(const struct sevent *e)
 {
-	if (e->flags & SEV_FAILED)
-		return "errno";
 	switch (e->type) {
 	case EV_EXIT: return "status";
+	case EV_FORK: case EV_THREAD: return "newtask_kind";
 	case EV_BRK: return "heap";
 	case EV_MMAP: case EV_MUNMAP: case EV_MREMAP: return "len";
 	case EV_SCHED: case EV_BLOCK: return "latency_ns";
+	case EV_SYSCALL: return "ret";
 	default: return "bytes";
+	}
+}
+
+/* Name of the fd field of an event for args. */
+static const char *fd_key(const struct sevent *e)
+{
+	switch (e->type) {
+	case EV_FORK: case EV_THREAD: return "child";
+	case EV_SIGNAL: return "signal";
+	case EV_SYSCALL: return "nr";
+	case EV_MMAP: return "prot_flags";   /* prot << 24 | flags */
+	default: return "fd";
 	}
 }
 
@@ -160,10 +173,8 @@ static const char *val_key(const struct sevent *e)
 static void event_args(struct tw *w, const struct sevent *e)
 {
 	struct strbuf *sb = &w->sb;
-	const char *fd_key = e->type == EV_FORK || e->type == EV_THREAD ? "child" :
-			     e->type == EV_SIGNAL ? "signal" : "fd";
 
-	strbuf_addf(sb, ",\"args\":{\"%s\":%d", fd_key, e->fd);
+	strbuf_addf(sb, ",\"args\":{\"%s\":%d", fd_key(e), e->fd);
 	if (e->flags & SEV_FAILED)
 		put_name(sb, "error", fmt_errno_name((int)-e->val));
 	else if (e->val)
@@ -179,12 +190,22 @@ static void event_args(struct tw *w, const struct sevent *e)
 	strbuf_addch(sb, '}');
 }
 
+/* Name of an event: its type, or the syscall's own name for raw ones. */
+static const char *event_name(const struct sevent *e)
+{
+	const char *n = NULL;
+
+	if (e->type == EV_SYSCALL)
+		n = sysent_name(e->addr == ARCH_I386, e->fd);
+	return n ? n : model_event_name(e->type);
+}
+
 /* Common tail of an event: name, category and args. */
 static void event_tail(struct tw *w, const struct sevent *e)
 {
 	char name[64];
 
-	snprintf(name, sizeof(name), "%s%s", model_event_name(e->type),
+	snprintf(name, sizeof(name), "%s%s", event_name(e),
 		 e->flags & SEV_FAILED ? " (failed)" : "");
 	put_name(&w->sb, "name", name);
 	put_name(&w->sb, "cat", store_cat_name(e->cat));
@@ -213,7 +234,7 @@ static void latency(struct tw *w, const struct sevent *e, uint64_t lat)
 {
 	uint64_t id = ++w->next_id;
 	uint64_t start = e->ts > lat ? e->ts - lat : 0;
-	const char *name = model_event_name(e->type);
+	const char *name = event_name(e);
 
 	ev_open(w, 'b', e->pid, e->tid, start);
 	strbuf_addf(&w->sb, ",\"id\":%" PRIu64, id);
@@ -250,7 +271,7 @@ static void counter(struct tw *w, const struct sevent *e, const char *name, int6
 /* Heap and mmap counters an event changes. */
 static void counters(struct tw *w, const struct sevent *e)
 {
-	long p = lanes_find(&w->lanes, e->pid);
+	long p = timeline_find(&w->lanes, e->pid);
 
 	if (e->flags & SEV_FAILED)
 		return;
@@ -265,8 +286,8 @@ static void counters(struct tw *w, const struct sevent *e)
 /* Everything one stored event becomes. */
 static void event(struct tw *w, const struct sevent *e)
 {
-	long lane = lanes_find(&w->lanes, e->tid);
-	uint64_t dur = syscall_dur(e), lat = lanes_latency(e);
+	long lane = timeline_find(&w->lanes, e->tid);
+	uint64_t dur = syscall_dur(e), lat = timeline_latency(e);
 
 	if (lane >= 0 && dur)
 		span(w, e, lane, dur);
@@ -287,7 +308,7 @@ static void event(struct tw *w, const struct sevent *e)
 static void document(struct tw *w)
 {
 	size_t n = store_count(w->s);
-	uint32_t *order = lanes_time_order(w->s);
+	uint32_t *order = timeline_order(w->s);
 
 	strbuf_addstr(&w->sb, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":");
 	json_str(&w->sb, PACKAGE_STRING, strlen(PACKAGE_STRING), 0);
@@ -309,7 +330,7 @@ int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
 	struct tw w = { .f = f, .m = m, .s = s };
 
 	strbuf_init(&w.sb, FLUSH_AT + 4096);
-	lanes_build(&w.lanes, m, s);
+	timeline_build(&w.lanes, m, s);
 	w.mmap = xcalloc(w.lanes.n + 1, sizeof(*w.mmap));
 	w.span_end = xcalloc(w.lanes.n + 1, sizeof(*w.span_end));
 	for (size_t i = 0; i < w.lanes.n; i++)
@@ -317,7 +338,7 @@ int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
 	document(&w);
 	free(w.mmap);
 	free(w.span_end);
-	lanes_release(&w.lanes);
+	timeline_release(&w.lanes);
 	strbuf_release(&w.sb);
 	return ferror(f) ? -EIO : 0;
 }

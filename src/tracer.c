@@ -408,7 +408,8 @@ static const int wanted_syscalls[] = {
 	SYS_timerfd_create, SYS_epoll_create, SYS_epoll_create1, SYS_inotify_init,
 	SYS_inotify_init1, SYS_fanotify_init, SYS_memfd_create, SYS_userfaultfd,
 	SYS_pidfd_open, SYS_pidfd_getfd, SYS_perf_event_open, SYS_io_uring_setup,
-	SYS_memfd_secret,
+	SYS_memfd_secret, SYS_mq_open, SYS_fsopen, SYS_fsmount, SYS_fspick, SYS_open_tree,
+	SYS_landlock_create_ruleset,
 	SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk,
 	SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_execve, SYS_execveat,
 };
@@ -430,31 +431,73 @@ static bool returns_fd(long nr)
 	case SYS_inotify_init1: case SYS_fanotify_init: case SYS_memfd_create:
 	case SYS_userfaultfd: case SYS_pidfd_open: case SYS_pidfd_getfd:
 	case SYS_perf_event_open: case SYS_io_uring_setup: case SYS_memfd_secret:
+	case SYS_mq_open: case SYS_fsopen: case SYS_fsmount: case SYS_fspick:
+	case SYS_open_tree: case SYS_landlock_create_ruleset:
 		return true;
 	default:
 		return false;
 	}
 }
 
-/* Build the seccomp program: trace wanted syscalls, allow the rest. */
+/* Syscalls the filter lets run without a stop although the model reads
+ * them when they do stop (--no-seccomp, -v): close is implied by the next
+ * fd-creating call that reuses the number, and fcntl matters only for its
+ * F_DUPFD commands, which the filter checks by argument. */
+static bool stop_free(long nr)
+{
+	return nr == SYS_close || nr == SYS_fcntl;
+}
+
+/* Append a BPF instruction to f. */
+static void bpf_add(struct sock_filter *f, size_t *i, struct sock_filter insn)
+{
+	f[(*i)++] = insn;
+}
+
+/* Build the seccomp program: trace the calls the model needs, allow the rest. */
 static struct sock_filter *build_filter(unsigned short *len)
 {
 	size_t n = sizeof(wanted_syscalls) / sizeof(wanted_syscalls[0]);
-	struct sock_filter *f = xcalloc(n + 8, sizeof(*f));
-	size_t i = 0, k;
+	struct sock_filter *f = xcalloc(n + 16, sizeof(*f));
+	size_t i = 0, k, listed = 0, allow, trace;
 
-	f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
-	f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, (unsigned char)(n + 1), 0);
-	for (k = 0; k < n; k++, i++)
-		f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)wanted_syscalls[k],
-						    (unsigned char)(n - k), 0);
-	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	for (k = 0; k < n; k++)
+		listed += !stop_free(wanted_syscalls[k]);
+	/* Layout: 5 head, listed JEQs, 4 for fcntl, then ALLOW and TRACE. */
+	allow = 5 + listed + 4;
+	trace = allow + 1;
+	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
+	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT,
+						   (unsigned char)(trace - i - 1), 0));
+	for (k = 0; k < n; k++) {
+		if (stop_free(wanted_syscalls[k]))
+			continue;
+		bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			(unsigned)wanted_syscalls[k], (unsigned char)(trace - i - 1), 0));
+	}
+	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_fcntl, 0,
+						   (unsigned char)(allow - i - 1)));
+	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						   offsetof(struct seccomp_data, args[1])));
+	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_DUPFD,
+						   (unsigned char)(trace - i - 1), 0));
+	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_DUPFD_CLOEXEC,
+						   (unsigned char)(trace - i - 1), 0));
+	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
 	*len = (unsigned short)i;
 	return f;
+}
+
+/* Calls whose result the model takes from ptrace events instead (the new
+ * task, the new image), so their exit needs no stop of its own. */
+static bool exit_unneeded(long nr)
+{
+	return nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork || nr == SYS_vfork ||
+	       nr == SYS_execve || nr == SYS_execveat;
 }
 
 /* ---- resuming ---- */
@@ -508,6 +551,8 @@ static void on_entry(struct tracer *t, struct task *tk, const struct __ptrace_sy
 		   (nr & __X32_SYSCALL_BIT) ? ARCH_X32 : ARCH_X86_64;
 	tk->orig_nr = (int32_t)nr;
 	tk->nr = tk->arch == ARCH_X32 ? -1 : (int32_t)sysent_native(tk->arch == ARCH_I386, (long)nr);
+	if (!t->o.trace_all && exit_unneeded(tk->nr))
+		tk->st &= ~T_INSYS;   /* resume without asking for the exit stop */
 	memcpy(tk->args, args, sizeof(tk->args));
 	tk->entry_ts = ts;
 	tk->aux = 0;
@@ -616,7 +661,7 @@ static void exit_extras(struct tracer *t, struct task *tk, int64_t ret, uint64_t
 	} else if (ret >= 0 && nr == SYS_socket) {
 		describe_fd(t, tk, ts, (int)ret, FDW_NEW, sock_kind((int)a[0], (int)a[1]));
 	} else if (ret >= 0 && (nr == SYS_accept || nr == SYS_accept4)) {
-		describe_fd(t, tk, ts, (int)ret, FDW_UPDATE, 0);
+		describe_fd(t, tk, ts, (int)ret, FDW_NEW, 0);
 	} else if (ret == 0 && (nr == SYS_pipe || nr == SYS_pipe2)) {
 		describe_pair(t, tk, ts, a[0], FDK_PIPE);
 	} else if (ret == 0 && nr == SYS_socketpair) {
@@ -719,12 +764,15 @@ static void on_newtask(struct tracer *t, struct task *parent, int event, uint64_
 	pid_t ptgid = parent->tgid, ptid = parent->tid;
 
 	ptrace(PTRACE_GETEVENTMSG, ptid, 0, &msg);
-	if (event == PTRACE_EVENT_FORK)
-		flags = SIGCHLD;
+	if (parent->nr == SYS_clone || parent->nr == SYS_clone3)
+		flags = parent->nr == SYS_clone3 ? parent->aux : parent->args[0];
 	else if (event == PTRACE_EVENT_VFORK)
 		flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
 	else
-		flags = parent->nr == SYS_clone3 ? parent->aux : parent->args[0];
+		flags = SIGCHLD;
+	child = task_find(t, (pid_t)msg);
+	if (child && (child->st & T_KNOWN))
+		return;   /* already released as an orphan (release_orphans) */
 	child = task_get(t, (pid_t)msg);   /* may move parent */
 	child->tgid = (flags & CLONE_THREAD) ? ptgid : (pid_t)msg;
 	r = rec_begin(&t->rb, REC_NEWTASK, ts, ptid, ptgid, sizeof(*r));
@@ -781,11 +829,41 @@ static void on_exec(struct tracer *t, struct task *tk, uint64_t ts)
 	}
 }
 
+/* Held tasks whose parent died before reporting them (SIGKILL between
+ * clone and its event) would wait forever: take their origin from /proc. */
+static void release_orphans(struct tracer *t, pid_t dead_tgid, uint64_t ts)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		struct task *tk = &t->tasks[i];
+		struct rec_newtask *r;
+		long tgid, ppid;
+		pid_t parent;
+
+		if (!tk->tid || !(tk->st & T_HELD) ||
+		    procfs_status_field(tk->tid, "Tgid", &tgid) < 0 ||
+		    procfs_status_field(tk->tid, "PPid", &ppid) < 0)
+			continue;
+		parent = tgid != tk->tid ? (pid_t)tgid : (pid_t)ppid;
+		if (parent != dead_tgid)
+			continue;
+		r = rec_begin(&t->rb, REC_NEWTASK, ts, parent, parent, sizeof(*r));
+		r->child = tk->tid;
+		r->kind = NT_CLONE;
+		r->flags = tgid != tk->tid ? CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
+					   : SIGCHLD;
+		emit(t);
+		tk->tgid = (pid_t)tgid;
+		tk->st = (tk->st & ~T_HELD) | T_KNOWN;
+		resume(t, tk, 0);
+	}
+}
+
 /* A task is gone: report it. */
 static void on_death(struct tracer *t, pid_t tid, int status, uint64_t ts)
 {
 	struct task *tk = task_find(t, tid);
 	struct rec_exit *r;
+	pid_t tgid;
 
 	if (!tk)
 		return;
@@ -805,7 +883,9 @@ static void on_death(struct tracer *t, pid_t tid, int status, uint64_t ts)
 		r->leader = tid == tk->tgid;
 		emit(t);
 	}
+	tgid = tk->tgid;
 	task_del(t, tk);
+	release_orphans(t, tgid, ts);
 }
 
 /* Deliver or note a signal the tracee is about to receive. */

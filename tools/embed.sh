@@ -7,7 +7,7 @@
 # bytes and `const size_t report_ui_NAME_len`.  The files must be printable
 # ASCII plus tabs (write \u escapes in JS, \ escapes in CSS), so the C text
 # is exactly the file; it refuses anything else, and refuses "</script" and
-# "</style" in a file, which would end the inline block that embeds it.
+# "</style" in a .js or .css file, which would end the block that inlines it.
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -19,7 +19,11 @@ echo '#include "report_ui.h"'
 for arg in "$@"; do
 	name=${arg%%=*}
 	file=${arg#*=}
-	if grep -qi -e '</script' -e '</style' "$file"; then
+	case $file in
+	*.js|*.css) inline=yes ;;
+	*) inline=no ;;
+	esac
+	if [ "$inline" = yes ] && grep -qi -e '</script' -e '</style' "$file"; then
 		echo "embed.sh: $file contains a closing script or style tag" >&2
 		exit 1
 	fi

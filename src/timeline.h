@@ -1,8 +1,8 @@
-/* lanes.h - what the timeline writers (HTML report, trace export) share:
+/* timeline.h - what the timeline writers (HTML report, trace export) share:
  * one lane per process and per thread, in display order, and the stored
  * events in time order.  Pure code over the model and the store. */
-#ifndef COMPENDIUM_LANES_H
-#define COMPENDIUM_LANES_H
+#ifndef COMPENDIUM_TIMELINE_H
+#define COMPENDIUM_TIMELINE_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,7 +11,7 @@
 #include "model.h"
 #include "store.h"
 
-struct lane {
+struct timeline_lane {
 	int pid, tid;
 	bool thread;              /* tid != pid: nested under its process */
 	const struct proc *proc;  /* NULL when the model never listed the pid */
@@ -19,19 +19,19 @@ struct lane {
 	size_t events;
 };
 
-struct lanes {
-	struct lane *v;           /* processes in order of appearance, each followed by its threads */
+struct timeline {
+	struct timeline_lane *v;  /* processes in appearance order, each followed by its threads */
 	size_t n;
 	struct imap by_tid;       /* tid -> index + 1 */
 };
 
-/* Find every process and thread of m and s; release with lanes_release. */
-void lanes_build(struct lanes *l, const struct model *m, const struct store *s);
-void lanes_release(struct lanes *l);
+/* Find every process and thread of m and s; release with timeline_release. */
+void timeline_build(struct timeline *l, const struct model *m, const struct store *s);
+void timeline_release(struct timeline *l);
 /* Index of tid's lane, or -1. */
-long lanes_find(const struct lanes *l, int tid);
+long timeline_find(const struct timeline *l, int tid);
 /* Indices of all stored events sorted by time (stable); caller frees. */
-uint32_t *lanes_time_order(const struct store *s);
+uint32_t *timeline_order(const struct store *s);
 /* Latency in ns of a CAT_LAT event (the store keeps it in val), else 0. */
-uint64_t lanes_latency(const struct sevent *e);
+uint64_t timeline_latency(const struct sevent *e);
 #endif

@@ -1,4 +1,4 @@
-/* bpf.c - load bpf/latency.bpf.c and turn its samples into records.
+/* ebpf.c - load bpf/latency.bpf.c and turn its samples into records.
  *
  * The only file that includes the generated skeleton.  Open checks privilege
  * and BTF first, so the person gets a reason rather than a libbpf errno;
@@ -28,7 +28,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "bpf.h"
+#include "ebpf.h"
 #include "evq.h"
 #include "procfs.h"
 #include "record.h"
@@ -46,7 +46,7 @@
 #define POLL_MS 100            /* how often the drop counters are looked at */
 #define MAX_TIDS 65536
 
-struct bpf_trace {
+struct ebpf {
 	struct latency_bpf *skel;
 	struct ring_buffer *rb;
 	struct evq *q;
@@ -156,28 +156,28 @@ static void choose_programs(struct bpf_object *obj, bool raw, bool block)
 }
 
 /* Open, set rodata, load and attach one flavour of the programs. */
-static int load(struct bpf_trace *bt, const struct bpf_trace_opts *o, const struct tp_shape *s,
+static int load(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shape *s,
 		const char *btf_path, bool raw)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path ? btf_path : NULL);
 	int err;
 
-	bt->skel = latency_bpf__open_opts(&oo);
-	if (!bt->skel)
+	eb->skel = latency_bpf__open_opts(&oo);
+	if (!eb->skel)
 		return -errno;
-	bt->skel->rodata->sched_threshold_ns = (__u64)o->sched_threshold_us * 1000;
-	bt->skel->rodata->switch_has_prev_state = s->prev_state;
-	bt->skel->rodata->exit_has_group_dead = s->group_dead;
-	bt->skel->rodata->rq_tp_has_queue = s->rq_queue;
-	choose_programs(bt->skel->obj, raw, s->block);
-	err = latency_bpf__load(bt->skel);
+	eb->skel->rodata->sched_threshold_ns = (__u64)o->sched_threshold_us * 1000;
+	eb->skel->rodata->switch_has_prev_state = s->prev_state;
+	eb->skel->rodata->exit_has_group_dead = s->group_dead;
+	eb->skel->rodata->rq_tp_has_queue = s->rq_queue;
+	choose_programs(eb->skel->obj, raw, s->block);
+	err = latency_bpf__load(eb->skel);
 	if (!err)
-		err = latency_bpf__attach(bt->skel);
+		err = latency_bpf__attach(eb->skel);
 	if (err) {
-		latency_bpf__destroy(bt->skel);
-		bt->skel = NULL;
+		latency_bpf__destroy(eb->skel);
+		eb->skel = NULL;
 	}
-	bt->raw_tp = raw;
+	eb->raw_tp = raw;
 	return err;
 }
 
@@ -214,18 +214,18 @@ static void explain(int err, char *why, size_t whylen)
 }
 
 /* Put a task in the kernel's set (flags: enum lat_task_flag). */
-static int add_task(struct bpf_trace *bt, pid_t tid, pid_t tgid, uint32_t flags)
+static int add_task(struct ebpf *eb, pid_t tid, pid_t tgid, uint32_t flags)
 {
 	struct lat_task t = { .tgid = (__u32)tgid, .flags = flags };
 	__u32 key = (__u32)tid;
 
-	if (bpf_map__update_elem(bt->skel->maps.tasks, &key, sizeof(key), &t, sizeof(t), BPF_ANY) < 0)
+	if (bpf_map__update_elem(eb->skel->maps.tasks, &key, sizeof(key), &t, sizeof(t), BPF_ANY) < 0)
 		return -errno;
 	return 0;
 }
 
 /* Add every thread of pid with flags, rescanning until no new one appears. */
-static int add_threads(struct bpf_trace *bt, pid_t pid, uint32_t flags)
+static int add_threads(struct ebpf *eb, pid_t pid, uint32_t flags)
 {
 	pid_t *tids = xcalloc(MAX_TIDS, sizeof(*tids));
 	int n, prev = -1, err = 0;
@@ -239,7 +239,7 @@ static int add_threads(struct bpf_trace *bt, pid_t pid, uint32_t flags)
 		if (n > MAX_TIDS)
 			n = MAX_TIDS;
 		for (int i = 0; i < n && !err; i++)
-			err = add_task(bt, tids[i], pid, flags);
+			err = add_task(eb, tids[i], pid, flags);
 		if (err || n == prev)
 			break;
 		prev = n;
@@ -248,26 +248,26 @@ static int add_threads(struct bpf_trace *bt, pid_t pid, uint32_t flags)
 	return err;
 }
 
-int bpf_trace_add_pid(struct bpf_trace *bt, pid_t pid)
+int ebpf_add_pid(struct ebpf *eb, pid_t pid)
 {
 	static const struct lat_proc_hist zero;
 	__u32 key = (__u32)pid;
-	int err = add_threads(bt, pid, LAT_TASK_TRACED);
+	int err = add_threads(eb, pid, LAT_TASK_TRACED);
 
 	if (err)
 		return err;
-	if (bpf_map__update_elem(bt->skel->maps.hists, &key, sizeof(key), &zero, sizeof(zero),
+	if (bpf_map__update_elem(eb->skel->maps.hists, &key, sizeof(key), &zero, sizeof(zero),
 				 BPF_NOEXIST) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
 }
 
-int bpf_trace_open(struct bpf_trace **out, const struct bpf_trace_opts *o, struct evq *q,
+int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 		   char *why, size_t whylen)
 {
 	const char *path = o->btf_path ? o->btf_path : BTF_DEFAULT;
 	struct tp_shape shape = { 0 };
-	struct bpf_trace *bt;
+	struct ebpf *eb;
 	int err;
 
 	*out = NULL;
@@ -279,50 +279,50 @@ int bpf_trace_open(struct bpf_trace **out, const struct bpf_trace_opts *o, struc
 		return err;
 	libbpf_log = o->log;
 	libbpf_set_print(print_cb);
-	bt = xcalloc(1, sizeof(*bt));
-	bt->q = q;
-	bt->stop_fd = -1;
-	err = load(bt, o, &shape, path, o->force_raw_tp);
+	eb = xcalloc(1, sizeof(*eb));
+	eb->q = q;
+	eb->stop_fd = -1;
+	err = load(eb, o, &shape, path, o->force_raw_tp);
 	if (err && err != -EPERM && !o->force_raw_tp)
-		err = load(bt, o, &shape, path, true);
+		err = load(eb, o, &shape, path, true);
 	if (err) {
 		explain(err, why, whylen);
 		goto fail;
 	}
-	bt->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (bt->stop_fd < 0) {
+	eb->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (eb->stop_fd < 0) {
 		err = -errno;
 		snprintf(why, whylen, "cannot create an eventfd (%s)", strerror(errno));
 		goto fail;
 	}
-	if (o->follow_self && (err = add_threads(bt, getpid(), LAT_TASK_FOLLOW)) < 0) {
+	if (o->follow_self && (err = add_threads(eb, getpid(), LAT_TASK_FOLLOW)) < 0) {
 		snprintf(why, whylen, "cannot fill the BPF task map (%s)", strerror(-err));
 		goto fail;
 	}
-	*out = bt;
+	*out = eb;
 	return 0;
 fail:
-	bpf_trace_free(bt);
+	ebpf_free(eb);
 	return err;
 }
 
 /* ---- the reader thread ---- */
 
-/* Send the record in bt->rec; false once the consumer has shut the queue. */
-static bool send_rec(struct bpf_trace *bt)
+/* Send the record in eb->rec; false once the consumer has shut the queue. */
+static bool send_rec(struct ebpf *eb)
 {
-	size_t len = rec_finish(&bt->rec);
+	size_t len = rec_finish(&eb->rec);
 
-	if (bt->closed || !evq_put(bt->q, bt->rec.buf, len)) {
-		bt->closed = true;
+	if (eb->closed || !evq_put(eb->q, eb->rec.buf, len)) {
+		eb->closed = true;
 		return false;
 	}
-	atomic_fetch_add(&bt->records, 1);
+	atomic_fetch_add(&eb->records, 1);
 	return true;
 }
 
 /* REC_HIST for one process's histogram (nothing when empty). */
-static void send_hist(struct bpf_trace *bt, uint64_t ts, int pid, uint32_t kind,
+static void send_hist(struct ebpf *eb, uint64_t ts, int pid, uint32_t kind,
 		      const __u64 *slots)
 {
 	struct rec_hist *h;
@@ -332,53 +332,53 @@ static void send_hist(struct bpf_trace *bt, uint64_t ts, int pid, uint32_t kind,
 		any |= slots[i];
 	if (!any)
 		return;
-	h = rec_begin(&bt->rec, REC_HIST, ts, pid, pid, sizeof(*h));
+	h = rec_begin(&eb->rec, REC_HIST, ts, pid, pid, sizeof(*h));
 	h->kind = kind == LAT_HIST_SCHED ? HIST_SCHED : HIST_BLOCK;
 	h->pid = pid;
 	h->nslots = LAT_SLOTS;
-	rec_blob(&bt->rec, slots, LAT_SLOTS * sizeof(uint64_t));
-	send_rec(bt);
+	rec_blob(&eb->rec, slots, LAT_SLOTS * sizeof(uint64_t));
+	send_rec(eb);
 }
 
 /* REC_SCHED or REC_BLOCK from a sample. */
-static void send_event(struct bpf_trace *bt, const struct lat_event *e)
+static void send_event(struct ebpf *eb, const struct lat_event *e)
 {
 	if (e->kind == LAT_SCHED) {
-		struct rec_sched *s = rec_begin(&bt->rec, REC_SCHED, e->ts, e->tid, e->tgid, sizeof(*s));
+		struct rec_sched *s = rec_begin(&eb->rec, REC_SCHED, e->ts, e->tid, e->tgid, sizeof(*s));
 		s->delay_ns = e->lat_ns;
 		s->cpu = (int32_t)e->aux;
 		s->reason = e->reason;
 	} else {
-		struct rec_block *b = rec_begin(&bt->rec, REC_BLOCK, e->ts, e->tid, e->tgid, sizeof(*b));
+		struct rec_block *b = rec_begin(&eb->rec, REC_BLOCK, e->ts, e->tid, e->tgid, sizeof(*b));
 		b->lat_ns = e->lat_ns;
 		b->bytes = e->bytes;
 		b->sector = e->sector;
 		b->dev = e->aux;
 		b->write = e->reason;
 	}
-	send_rec(bt);
+	send_rec(eb);
 }
 
 /* Ring-buffer callback: one sample. */
 static int on_sample(void *ctx, void *data, size_t size)
 {
-	struct bpf_trace *bt = ctx;
+	struct ebpf *eb = ctx;
 	__u32 kind;
 
 	if (size < sizeof(kind))
 		return 0;
 	memcpy(&kind, data, sizeof(kind));
 	if ((kind == LAT_SCHED || kind == LAT_BLOCK) && size >= sizeof(struct lat_event)) {
-		send_event(bt, data);
+		send_event(eb, data);
 	} else if (kind == LAT_HIST && size >= sizeof(struct lat_hist)) {
 		const struct lat_hist *h = data;
-		send_hist(bt, h->ts, h->pid, h->hist, h->slots);
+		send_hist(eb, h->ts, h->pid, h->hist, h->slots);
 	}
-	return bt->closed ? -ECANCELED : 0;
+	return eb->closed ? -ECANCELED : 0;
 }
 
 /* Sum of the per-CPU drop counters. */
-static uint64_t read_drops(struct bpf_trace *bt)
+static uint64_t read_drops(struct ebpf *eb)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *v, sum = 0;
@@ -387,7 +387,7 @@ static uint64_t read_drops(struct bpf_trace *bt)
 		return 0;
 	v = xcalloc((size_t)ncpu, sizeof(*v));
 	for (__u32 k = 0; k < LAT_DROP_MAX; k++) {
-		if (bpf_map__lookup_elem(bt->skel->maps.drops, &k, sizeof(k), v,
+		if (bpf_map__lookup_elem(eb->skel->maps.drops, &k, sizeof(k), v,
 					 (size_t)ncpu * sizeof(*v), 0) < 0)
 			continue;
 		for (int c = 0; c < ncpu; c++)
@@ -398,25 +398,25 @@ static uint64_t read_drops(struct bpf_trace *bt)
 }
 
 /* REC_LOST for drops not yet reported. */
-static void send_lost(struct bpf_trace *bt)
+static void send_lost(struct ebpf *eb)
 {
-	uint64_t total = read_drops(bt);
+	uint64_t total = read_drops(eb);
 	struct rec_lost *l;
 
-	atomic_store(&bt->lost, total);
-	if (total <= bt->lost_sent)
+	atomic_store(&eb->lost, total);
+	if (total <= eb->lost_sent)
 		return;
-	l = rec_begin(&bt->rec, REC_LOST, util_now_ns(), 0, 0, sizeof(*l));
+	l = rec_begin(&eb->rec, REC_LOST, util_now_ns(), 0, 0, sizeof(*l));
 	l->source = LOST_BPF;
-	l->count = total - bt->lost_sent;
-	if (send_rec(bt))
-		bt->lost_sent = total;
+	l->count = total - eb->lost_sent;
+	if (send_rec(eb))
+		eb->lost_sent = total;
 }
 
 /* At the end: histograms of the traced processes still alive. */
-static void send_live_hists(struct bpf_trace *bt)
+static void send_live_hists(struct ebpf *eb)
 {
-	const struct bpf_map *m = bt->skel->maps.hists;
+	const struct bpf_map *m = eb->skel->maps.hists;
 	struct lat_proc_hist h;
 	__u32 key, next;
 	void *prev = NULL;
@@ -427,16 +427,16 @@ static void send_live_hists(struct bpf_trace *bt)
 		prev = &key;
 		if (bpf_map__lookup_elem(m, &key, sizeof(key), &h, sizeof(h), 0) < 0)
 			continue;
-		send_hist(bt, now, (int)key, LAT_HIST_SCHED, h.sched);
-		send_hist(bt, now, (int)key, LAT_HIST_BLOCK, h.block);
+		send_hist(eb, now, (int)key, LAT_HIST_SCHED, h.sched);
+		send_hist(eb, now, (int)key, LAT_HIST_BLOCK, h.block);
 	}
 }
 
 /* Wait for samples or the stop request; true when stop was asked. */
-static bool wait_samples(struct bpf_trace *bt)
+static bool wait_samples(struct ebpf *eb)
 {
-	struct pollfd p[2] = { { ring_buffer__epoll_fd(bt->rb), POLLIN, 0 },
-			       { bt->stop_fd, POLLIN, 0 } };
+	struct pollfd p[2] = { { ring_buffer__epoll_fd(eb->rb), POLLIN, 0 },
+			       { eb->stop_fd, POLLIN, 0 } };
 
 	poll(p, 2, POLL_MS);
 	return p[1].revents & POLLIN;
@@ -445,65 +445,65 @@ static bool wait_samples(struct bpf_trace *bt)
 /* The thread: samples to records until asked to stop, then the final ones. */
 static void *reader_main(void *arg)
 {
-	struct bpf_trace *bt = arg;
+	struct ebpf *eb = arg;
 	bool stop = false;
 
-	while (!stop && !bt->closed) {
-		stop = wait_samples(bt);
-		ring_buffer__consume(bt->rb);
-		send_lost(bt);
-		evq_flush(bt->q);
+	while (!stop && !eb->closed) {
+		stop = wait_samples(eb);
+		ring_buffer__consume(eb->rb);
+		send_lost(eb);
+		evq_flush(eb->q);
 	}
-	ring_buffer__consume(bt->rb);
-	send_live_hists(bt);
-	send_lost(bt);
-	evq_close(bt->q);
+	ring_buffer__consume(eb->rb);
+	send_live_hists(eb);
+	send_lost(eb);
+	evq_close(eb->q);
 	return NULL;
 }
 
-int bpf_trace_start(struct bpf_trace *bt)
+int ebpf_start(struct ebpf *eb)
 {
 	sigset_t all, old;
 	int err;
 
-	bt->rb = ring_buffer__new(bpf_map__fd(bt->skel->maps.events), on_sample, bt, NULL);
-	if (!bt->rb)
+	eb->rb = ring_buffer__new(bpf_map__fd(eb->skel->maps.events), on_sample, eb, NULL);
+	if (!eb->rb)
 		return -errno;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&bt->thread, NULL, reader_main, bt);
+	err = pthread_create(&eb->thread, NULL, reader_main, eb);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return -err;
-	bt->started = true;
+	eb->started = true;
 	return 0;
 }
 
-void bpf_trace_stop(struct bpf_trace *bt)
+void ebpf_stop(struct ebpf *eb)
 {
 	uint64_t one = 1;
 
-	if (!bt)
+	if (!eb)
 		return;
-	if (!bt->started) {
-		evq_close(bt->q);
+	if (!eb->started) {
+		evq_close(eb->q);
 		return;
 	}
-	if (write(bt->stop_fd, &one, sizeof(one)) < 0)
+	if (write(eb->stop_fd, &one, sizeof(one)) < 0)
 		return;   /* only fails if the counter is already huge: stop was asked */
 }
 
-void bpf_trace_stats(struct bpf_trace *bt, struct bpf_trace_stats *st)
+void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st)
 {
-	const struct bpf_map *m = bt->skel->maps.tasks;
+	const struct bpf_map *m = eb->skel->maps.tasks;
 	struct lat_task t;
 	__u32 key, next;
 	void *prev = NULL;
 
 	memset(st, 0, sizeof(*st));
-	st->lost = atomic_load(&bt->lost);
-	st->records = atomic_load(&bt->records);
-	st->raw_tp = bt->raw_tp;
+	st->lost = atomic_load(&eb->lost);
+	st->records = atomic_load(&eb->records);
+	st->raw_tp = eb->raw_tp;
 	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
 		key = next;
 		prev = &key;
@@ -513,15 +513,15 @@ void bpf_trace_stats(struct bpf_trace *bt, struct bpf_trace_stats *st)
 	}
 }
 
-void bpf_trace_free(struct bpf_trace *bt)
+void ebpf_free(struct ebpf *eb)
 {
-	if (!bt)
+	if (!eb)
 		return;
-	if (bt->started)
-		pthread_join(bt->thread, NULL);
-	ring_buffer__free(bt->rb);
-	latency_bpf__destroy(bt->skel);
-	if (bt->stop_fd >= 0)
-		close(bt->stop_fd);
-	free(bt);
+	if (eb->started)
+		pthread_join(eb->thread, NULL);
+	ring_buffer__free(eb->rb);
+	latency_bpf__destroy(eb->skel);
+	if (eb->stop_fd >= 0)
+		close(eb->stop_fd);
+	free(eb);
 }

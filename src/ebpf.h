@@ -1,4 +1,4 @@
-/* bpf.h - the eBPF producer (--ebpf): scheduler and block I/O latency.
+/* ebpf.h - the eBPF producer (--ebpf): scheduler and block I/O latency.
  *
  * Loads bpf/latency.bpf.c, keeps its map of traced tasks, and runs a reader
  * thread that turns ring-buffer samples into REC_SCHED, REC_BLOCK, REC_HIST
@@ -10,8 +10,8 @@
  * -> add_pid (attach mode) -> start -> ... -> stop -> drain the queue until
  * evq_closed -> free.
  */
-#ifndef COMPENDIUM_BPF_H
-#define COMPENDIUM_BPF_H
+#ifndef COMPENDIUM_EBPF_H
+#define COMPENDIUM_EBPF_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,9 +19,9 @@
 #include <sys/types.h>
 
 struct evq;
-struct bpf_trace;                   /* opaque */
+struct ebpf;                   /* opaque */
 
-struct bpf_trace_opts {
+struct ebpf_opts {
 	unsigned sched_threshold_us;   /* send waits at least this long (0: all) */
 	bool follow_self;              /* trace every process this process forks from now on */
 	bool force_raw_tp;             /* use raw_tp even where tp_btf works (tests) */
@@ -29,7 +29,7 @@ struct bpf_trace_opts {
 	FILE *log;                     /* libbpf's messages (verifier log...); NULL drops them */
 };
 
-struct bpf_trace_stats {
+struct ebpf_stats {
 	uint64_t lost;                 /* measurements lost so far (ring buffer or map full) */
 	uint64_t records;              /* records sent to the queue */
 	size_t traced_tasks;           /* tasks in the kernel's traced set now */
@@ -39,18 +39,18 @@ struct bpf_trace_stats {
 /* Check privilege and BTF, load and attach.  0, or -errno with a one-sentence
  * reason in why (what is missing and what to do).  q (not owned) gets the
  * records once started. */
-int bpf_trace_open(struct bpf_trace **out, const struct bpf_trace_opts *o, struct evq *q,
+int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 		   char *why, size_t whylen);
 /* Trace process pid: every thread it has now and everything it starts. */
-int bpf_trace_add_pid(struct bpf_trace *bt, pid_t pid);
+int ebpf_add_pid(struct ebpf *eb, pid_t pid);
 /* Start the reader thread (it starts with every signal blocked). */
-int bpf_trace_start(struct bpf_trace *bt);
+int ebpf_start(struct ebpf *eb);
 /* Ask for the end: the reader sends what is left, the histograms of live
  * processes and the drop count, then closes the queue.  Returns at once;
  * keep draining the queue until evq_closed. */
-void bpf_trace_stop(struct bpf_trace *bt);
+void ebpf_stop(struct ebpf *eb);
 /* Counters; safe from any thread. */
-void bpf_trace_stats(struct bpf_trace *bt, struct bpf_trace_stats *st);
+void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st);
 /* Join the reader, detach and unload everything. */
-void bpf_trace_free(struct bpf_trace *bt);
+void ebpf_free(struct ebpf *eb);
 #endif

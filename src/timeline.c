@@ -1,4 +1,4 @@
-/* lanes.c - lanes and time order for the HTML report and the trace export.
+/* timeline.c - lanes and time order for the HTML report and the trace export.
  *
  * A lane is one process or thread.  Processes come in the order the model
  * met them, each followed by its threads in the order they first appear,
@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lanes.h"
+#include "timeline.h"
 #include "util.h"
 
 /* Add a lane for tid (if new) and account for an event at ts. */
-static void lane_touch(struct lanes *l, int pid, int tid, uint64_t ts, bool counts)
+static void lane_touch(struct timeline *l, int pid, int tid, uint64_t ts, bool counts)
 {
-	long i = lanes_find(l, tid);
-	struct lane *ln;
+	long i = timeline_find(l, tid);
+	struct timeline_lane *ln;
 
 	if (i < 0) {
 		l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
@@ -41,7 +41,7 @@ static void lane_touch(struct lanes *l, int pid, int tid, uint64_t ts, bool coun
 }
 
 /* Lanes for the processes the model knows, leaders first. */
-static void add_procs(struct lanes *l, const struct model *m)
+static void add_procs(struct timeline *l, const struct model *m)
 {
 	size_t n;
 	struct proc *const *p = model_procs(m, &n);
@@ -51,7 +51,7 @@ static void add_procs(struct lanes *l, const struct model *m)
 }
 
 /* Lanes for every task that has an event or was created by one. */
-static void add_tasks(struct lanes *l, const struct store *s)
+static void add_tasks(struct timeline *l, const struct store *s)
 {
 	size_t n = store_count(s);
 
@@ -71,7 +71,7 @@ static void add_tasks(struct lanes *l, const struct store *s)
 static const struct imap *sort_rank;
 
 /* Rank of a lane's process: its position in the model, else after all. */
-static size_t proc_rank(const struct lane *a)
+static size_t proc_rank(const struct timeline_lane *a)
 {
 	void *v = imap_get(sort_rank, (uint64_t)(uint32_t)a->pid);
 
@@ -81,7 +81,7 @@ static size_t proc_rank(const struct lane *a)
 /* Order lanes by process rank, pid, leader first, then appearance. */
 static int lane_cmp(const void *pa, const void *pb)
 {
-	const struct lane *a = pa, *b = pb;
+	const struct timeline_lane *a = pa, *b = pb;
 	size_t ra = proc_rank(a), rb = proc_rank(b);
 
 	if (ra != rb)
@@ -96,7 +96,7 @@ static int lane_cmp(const void *pa, const void *pb)
 }
 
 /* Sort the lanes for display and rebuild the tid index and proc links. */
-static void sort_and_index(struct lanes *l, const struct model *m)
+static void sort_and_index(struct timeline *l, const struct model *m)
 {
 	struct imap rank = { 0 };
 	size_t n;
@@ -120,7 +120,7 @@ static void sort_and_index(struct lanes *l, const struct model *m)
 	sort_rank = NULL;
 }
 
-void lanes_build(struct lanes *l, const struct model *m, const struct store *s)
+void timeline_build(struct timeline *l, const struct model *m, const struct store *s)
 {
 	memset(l, 0, sizeof(*l));
 	add_procs(l, m);
@@ -128,14 +128,14 @@ void lanes_build(struct lanes *l, const struct model *m, const struct store *s)
 	sort_and_index(l, m);
 }
 
-void lanes_release(struct lanes *l)
+void timeline_release(struct timeline *l)
 {
 	free(l->v);
 	imap_release(&l->by_tid);
 	memset(l, 0, sizeof(*l));
 }
 
-long lanes_find(const struct lanes *l, int tid)
+long timeline_find(const struct timeline *l, int tid)
 {
 	void *v = imap_get(&l->by_tid, (uint64_t)(uint32_t)tid);
 
@@ -155,7 +155,7 @@ static int order_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-uint32_t *lanes_time_order(const struct store *s)
+uint32_t *timeline_order(const struct store *s)
 {
 	size_t n = store_count(s);
 	uint32_t *v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
@@ -174,7 +174,7 @@ uint32_t *lanes_time_order(const struct store *s)
 	return v;
 }
 
-uint64_t lanes_latency(const struct sevent *e)
+uint64_t timeline_latency(const struct sevent *e)
 {
 	return e->cat == CAT_LAT && e->val > 0 ? (uint64_t)e->val : 0;
 }
