@@ -14,6 +14,7 @@ processes, exit), which is what the filter must never change.
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -86,7 +87,7 @@ def timed(argv, cwd, reset):
 def comparable(summary):
     """The parts of a summary the seccomp filter must not change."""
     def tmpname(a):   # compiler temporaries are named at random
-        return "/tmp/cc*" if a.startswith("/tmp/cc") else a
+        return re.sub(r"/tmp/cc[A-Za-z0-9]{6}", "/tmp/cc*", a)
     procs = sorted((p["exe"], tuple(map(tmpname, p["argv"])), p["threads"],
                     json.dumps(p["exit"])) for p in summary["processes"])
     files = sorted((f["path"], f["opened_for"], f["read_bytes"], f["written_bytes"])

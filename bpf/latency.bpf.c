@@ -137,10 +137,12 @@ static __always_inline void hist_add(__u32 tgid, bool block, __u64 ns)
 
 	if (!h)
 		return;
+	barrier_var(s);   /* keep the mask: the verifier needs to see the bound */
+	s &= LAT_SLOTS - 1;
 	if (block)
-		__sync_fetch_and_add(&h->block[s & (LAT_SLOTS - 1)], 1);
+		__sync_fetch_and_add(&h->block[s], 1);
 	else
-		__sync_fetch_and_add(&h->sched[s & (LAT_SLOTS - 1)], 1);
+		__sync_fetch_and_add(&h->sched[s], 1);
 }
 
 /* Send one non-empty histogram of a process. */

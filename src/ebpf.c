@@ -198,7 +198,7 @@ static bool lockdown_confidential(void)
 /* One sentence for a load or attach failure. */
 static void explain(int err, char *why, size_t whylen)
 {
-	if (err == -EPERM || err == -EACCES)
+	if (err == -EPERM)
 		snprintf(why, whylen, "the kernel refused the BPF tracing programs (%s): %s",
 			 strerror(-err), lockdown_confidential()
 			 ? "kernel lockdown is in confidentiality mode, which forbids reading kernel memory; "
@@ -208,6 +208,9 @@ static void explain(int err, char *why, size_t whylen)
 	else if (err == -ESRCH)
 		snprintf(why, whylen, "the kernel's BTF does not describe what the BPF programs need "
 			 "(use a kernel built with CONFIG_DEBUG_INFO_BTF=y)");
+	else if (err == -EACCES)
+		snprintf(why, whylen, "the kernel's BPF verifier rejected the programs (%s); "
+			 "please report it with the output of uname -r", strerror(-err));
 	else
 		snprintf(why, whylen, "loading the BPF programs failed (%s); --ebpf needs Linux 5.8 "
 			 "or later with BPF ring buffers and tracepoints", strerror(-err));

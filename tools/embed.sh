@@ -29,20 +29,13 @@ for arg in "$@"; do
 	fi
 	echo
 	echo "const char report_ui_$name[] ="
-	awk -v file="$file" '
-		/[^\t -~]/ {
-			printf "embed.sh: %s:%d: byte outside printable ASCII\n", file, NR > "/dev/stderr"
-			bad = 1
-			exit 1
-		}
-		{
-			gsub(/\\/, "\\\\")
-			gsub(/"/, "\\\"")
-			gsub(/\?/, "\\?")
-			printf "\t\"%s\\n\"\n", $0
-		}
-		END { if (bad) exit 1; if (NR == 0) print "\t\"\"" }
-	' "$file"
+	bad=$(grep -n "$(printf '[^\t -~]')" "$file" | head -1 | cut -d: -f1)
+	if [ -n "$bad" ]; then
+		echo "embed.sh: $file:$bad: byte outside printable ASCII" >&2
+		exit 1
+	fi
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' \
+	    -e 's/^/	"/' -e 's/$/\\n"/' "$file"
 	echo "	;"
 	echo "const size_t report_ui_${name}_len = sizeof(report_ui_$name) - 1;"
 done

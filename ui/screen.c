@@ -1,0 +1,664 @@
+/* screen.c - the curses layer: terminal setup, input, and drawing the state.
+ *
+ * Every frame is drawn from scratch into curses' virtual screen, which then
+ * sends only the differences.  Only visible rows are formatted, and lane
+ * cells come from binary searches, so a frame costs the same with a
+ * million events as with a hundred.  It must never change what the user
+ * selected, never block, and never write to the terminal behind curses'
+ * back except in screen_restore_raw.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "evtext.h"
+#include "fmt.h"
+#include "keys.h"
+#include "picker.h"
+#include "screen.h"
+
+enum {
+	PAIR_CAT = 1,            /* + enum ev_cat */
+	PAIR_HEADER = PAIR_CAT + CAT_MAX, PAIR_BANNER, PAIR_STOPPED, PAIR_FAILED,
+	PAIR_MATCH, PAIR_TITLE, PAIR_FOOTER,
+};
+
+struct glyphs {
+	const char *hline, *thread, *end, *base, *tbase, *dot, *arrow, *vline;
+};
+
+static const struct glyphs utf8_glyphs = { "─", "↳", "┤", "─", "┄", "·", "→", "│" };
+static const struct glyphs ascii_glyphs = { "-", "`", "|", "-", ".", "-", "->", "|" };
+
+static SCREEN *scr;
+static struct termios saved_tio;
+static bool saved_ok;
+static const struct glyphs *gl = &ascii_glyphs;
+static bool has_color;
+static struct strbuf sb = STRBUF_INIT;
+
+static const char cat_letter[CAT_MAX] = { 'f', 'n', 'm', 'i', 'p', 'l', 'o' };
+
+/* Pick colours for categories and bars. */
+static void init_colors(void)
+{
+	static const short fg[CAT_MAX] = { COLOR_BLUE, COLOR_MAGENTA, COLOR_YELLOW, COLOR_CYAN,
+					   COLOR_GREEN, COLOR_RED, -1 };
+
+	start_color();
+	use_default_colors();
+	for (int c = 0; c < CAT_MAX; c++)
+		init_pair((short)(PAIR_CAT + c), fg[c], -1);
+	init_pair(PAIR_HEADER, COLOR_WHITE, COLOR_BLUE);
+	init_pair(PAIR_BANNER, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(PAIR_STOPPED, COLOR_WHITE, COLOR_RED);
+	init_pair(PAIR_FAILED, COLOR_RED, -1);
+	init_pair(PAIR_MATCH, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(PAIR_TITLE, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_FOOTER, COLOR_BLACK, COLOR_WHITE);
+}
+
+/* An attribute: the colour pair when colours are on, else the fallback. */
+static attr_t color_or(int pair, attr_t fallback)
+{
+	return has_color ? COLOR_PAIR(pair) : fallback;
+}
+
+int screen_open(struct app *a, bool no_color, bool no_mouse)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	saved_ok = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
+	setlocale(LC_ALL, "");
+	a->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	gl = a->utf8 ? &utf8_glyphs : &ascii_glyphs;
+	/* newterm, unlike initscr, reports an unusable terminal instead of exiting. */
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr)
+		return -ENOTTY;
+	set_term(scr);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	has_color = !no_color && !(nc && *nc) && has_colors();
+	if (has_color)
+		init_colors();
+	a->color = has_color;
+	a->mouse = !no_mouse && mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL) != 0;
+	mouseinterval(0);
+	return 0;
+}
+
+void screen_close(void)
+{
+	if (!scr)
+		return;
+	mousemask(0, NULL);
+	endwin();
+	delscreen(scr);
+	scr = NULL;
+	strbuf_release(&sb);
+}
+
+void screen_restore_raw(void)
+{
+	static const char seq[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+
+	if (saved_ok)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+	if (write(STDOUT_FILENO, seq, sizeof(seq) - 1) < 0)
+		return;
+}
+
+void screen_size(int *rows, int *cols)
+{
+	*rows = LINES;
+	*cols = COLS;
+}
+
+void screen_resized(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+void screen_invalidate(void)
+{
+	clearok(curscr, TRUE);
+}
+
+/* Our key code for a curses key code. */
+static int map_key(wint_t k)
+{
+	static const struct { int curses, ours; } map[] = {
+		{ KEY_UP, KEYC_UP }, { KEY_DOWN, KEYC_DOWN }, { KEY_LEFT, KEYC_LEFT },
+		{ KEY_RIGHT, KEYC_RIGHT }, { KEY_PPAGE, KEYC_PGUP }, { KEY_NPAGE, KEYC_PGDN },
+		{ KEY_HOME, KEYC_HOME }, { KEY_END, KEYC_END }, { KEY_FIND, KEYC_HOME },
+		{ KEY_SELECT, KEYC_END }, { KEY_BTAB, KEYC_BTAB }, { KEY_BACKSPACE, KEYC_BACKSPACE },
+		{ KEY_DC, KEYC_DELETE }, { KEY_RESIZE, KEYC_RESIZE }, { KEY_ENTER, KEYC_ENTER },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if ((wint_t)map[i].curses == k)
+			return map[i].ours;
+	if (k >= (wint_t)KEY_F(0) && k <= (wint_t)KEY_F(24))
+		return KEYC_F((int)(k - KEY_F(0)));
+	return 0;
+}
+
+/* Translate a mouse event. */
+static enum screen_input read_mouse(int *mx, int *my, enum mouse_kind *mk)
+{
+	MEVENT me;
+
+	if (getmouse(&me) != OK)
+		return IN_NONE;
+	*mx = me.x;
+	*my = me.y;
+	if (me.bstate & BUTTON4_PRESSED)
+		*mk = MOUSE_WHEEL_UP;
+	else if (me.bstate & BUTTON5_PRESSED)
+		*mk = MOUSE_WHEEL_DOWN;
+	else if (me.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		*mk = MOUSE_CLICK;
+	else
+		return IN_NONE;
+	return IN_MOUSE;
+}
+
+enum screen_input screen_read(int *key, int *mx, int *my, enum mouse_kind *mk)
+{
+	wint_t wc;
+	int r = wget_wch(stdscr, &wc);
+
+	if (r == ERR)
+		return IN_NONE;
+	if (r == KEY_CODE_YES) {
+		if (wc == KEY_MOUSE)
+			return read_mouse(mx, my, mk);
+		*key = map_key(wc);
+		return *key ? IN_KEY : IN_NONE;
+	}
+	*key = wc == '\r' ? KEYC_ENTER : wc == 127 ? KEYC_BACKSPACE : (int)wc;
+	return IN_KEY;
+}
+
+/* ---- drawing helpers ---- */
+
+/* Columns text would take, up to max, and its byte length in *bytes. */
+static int text_cols(const char *s, int max, size_t *bytes)
+{
+	mbstate_t st;
+	const char *p = s;
+	int cols = 0;
+
+	memset(&st, 0, sizeof(st));
+	while (*p) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memset(&st, 0, sizeof(st));
+			n = 1;
+			w = 1;
+		} else {
+			w = wcwidth(wc);
+			w = w < 0 ? 1 : w;
+		}
+		if (cols + w > max)
+			break;
+		cols += w;
+		p += n;
+	}
+	*bytes = (size_t)(p - s);
+	return cols;
+}
+
+/* Write text at (y, x) in at most max columns; returns columns used. */
+static int put(int y, int x, int max, const char *s, attr_t attr)
+{
+	size_t bytes;
+	int cols;
+
+	if (max <= 0)
+		return 0;
+	cols = text_cols(s, max, &bytes);
+	attrset(attr);
+	mvaddnstr(y, x, s, (int)bytes);
+	attrset(A_NORMAL);
+	return cols;
+}
+
+/* Fill a row from x to the right edge with spaces in attr. */
+static void fill(int y, int x, attr_t attr)
+{
+	attrset(attr);
+	mvhline(y, x, ' ', COLS - x);
+	attrset(A_NORMAL);
+}
+
+/* A title bar across the screen: text, in the title style (bold when focused). */
+static void title_bar(int y, const char *text, bool focused)
+{
+	attr_t at = color_or(PAIR_TITLE, A_REVERSE) | (focused ? A_BOLD : 0);
+
+	fill(y, 0, at);
+	put(y, 0, COLS, text, at);
+}
+
+/* ---- header and counters ---- */
+
+/* Elapsed time text. */
+static const char *elapsed(const struct app *a, char buf[static 24])
+{
+	uint64_t ns = (a->ended ? a->end_ns : a->now_ns) - a->start_ns;
+
+	return fmt_duration(ns - ns % 100000000, buf);
+}
+
+/* Row 0: command, state, elapsed, events, drops, tracer cost. */
+static void draw_header(struct app *a)
+{
+	char state[64], right[160], t[24], d[24];
+	uint64_t stops, stopped;
+	attr_t hd = color_or(PAIR_HEADER, A_REVERSE);
+	int rw, x = 0;
+
+	app_state_text(a, state, sizeof(state));
+	model_tracer_cost(a->model, &stops, &stopped);
+	snprintf(right, sizeof(right), " %s  events %zu  drops 0  tracer %llu stops %s ",
+		 elapsed(a, t), store_count(a->store), (unsigned long long)stops,
+		 fmt_duration(stopped, d));
+	rw = (int)strlen(right);
+	fill(0, 0, hd);
+	strbuf_reset(&sb);
+	for (char *const *c = model_command(a->model); c && *c; c++)
+		strbuf_addf(&sb, " %s", *c);
+	x += put(0, 0, COLS - rw - (int)strlen(state) - 4, sb.buf, hd | A_BOLD);
+	x += put(0, x, 2, "  ", hd);
+	x += put(0, x, COLS - x, state, (a->tracee_stopped && !a->ended) ?
+		 color_or(PAIR_STOPPED, A_REVERSE) | A_BOLD | A_BLINK : hd | A_BOLD);
+	if (COLS - x > rw)
+		put(0, COLS - rw, rw, right, hd);
+}
+
+/* The counter lines under the header. */
+static void draw_counters(struct app *a)
+{
+	char cells[16][COUNTER_CELL];
+	size_t starts[4], n = counters_cells(&a->ctr, a->model, cells, 16);
+	size_t lines = counters_flow(cells, n, COLS, starts, (size_t)a->lay.counters_h);
+
+	for (size_t l = 0; l < lines; l++) {
+		int x = 0;
+
+		for (size_t i = starts[l]; i < starts[l + 1]; i++) {
+			x += put(a->lay.counters_y + (int)l, x, COLS - x, i > starts[l] ? "  " : "", 0);
+			x += put(a->lay.counters_y + (int)l, x, COLS - x, cells[i],
+				 i == n - 1 ? A_DIM : A_NORMAL);
+		}
+	}
+}
+
+/* ---- swimlane ---- */
+
+/* Keep the wanted lane row (selection or cursor) inside the lane pane. */
+static void lanes_scroll(struct app *a)
+{
+	long want = a->focus == PANE_LANES ? (long)a->swim.cursor : app_selected_lane(a);
+	size_t h = (size_t)a->lay.lanes_h;
+
+	if (a->swim.cursor >= a->lanes_visible)
+		a->swim.cursor = a->lanes_visible ? a->lanes_visible - 1 : 0;
+	if (want >= 0 && (size_t)want < a->swim.top)
+		a->swim.top = (size_t)want;
+	if (want >= 0 && (size_t)want >= a->swim.top + h)
+		a->swim.top = (size_t)want - h + 1;
+	if (a->swim.top + h > a->lanes_visible)
+		a->swim.top = a->lanes_visible > h ? a->lanes_visible - h : 0;
+}
+
+/* The swimlane title: lane count, time axis ends and the legend. */
+static void draw_lanes_title(struct app *a, uint64_t t0, uint64_t span)
+{
+	char buf[256], l[24], r[24];
+	size_t procs, threads;
+
+	lanes_counts(&a->view.lanes, &procs, &threads);
+	snprintf(buf, sizeof(buf), " Swimlane: %zu proc, %zu thr", procs, threads);
+	title_bar(a->lay.lanes_title, buf, a->focus == PANE_LANES);
+	evtext_time(t0, l);
+	evtext_time(t0 + span, r);
+	put(a->lay.lanes_title, a->lay.axis_x, a->lay.axis_w, l, color_or(PAIR_TITLE, A_REVERSE));
+	snprintf(buf, sizeof(buf), "f file n net m mem i io p proc%s", a->swim.fit ? "" : "  (zoomed)");
+	if (a->lay.axis_w > (int)(strlen(l) + strlen(r) + strlen(buf) + 4))
+		put(a->lay.lanes_title, a->lay.axis_x + (a->lay.axis_w - (int)strlen(buf)) / 2,
+		    (int)strlen(buf), buf, color_or(PAIR_TITLE, A_REVERSE));
+	put(a->lay.lanes_title, a->lay.axis_x + a->lay.axis_w - (int)strlen(r), (int)strlen(r), r,
+	    color_or(PAIR_TITLE, A_REVERSE));
+}
+
+/* The label column of a lane. */
+static void lane_label(struct app *a, int y, const struct lane *ln, bool selected, bool cursor)
+{
+	char buf[64];
+	attr_t at = (ln->ended ? A_DIM : A_BOLD) | (selected ? A_REVERSE : 0);
+
+	if (ln->thread)
+		snprintf(buf, sizeof(buf), "%s %s%d", cursor ? ">" : " ", gl->thread, ln->tid);
+	else
+		snprintf(buf, sizeof(buf), "%s%d %s", cursor ? ">" : "", ln->pid, ln->name);
+	fill(y, 0, 0);
+	attrset(at);
+	mvhline(y, 0, ' ', a->lay.label_w);
+	put(y, 0, a->lay.label_w, buf, at);
+}
+
+/* One cell of a lane. */
+static void lane_cell(struct app *a, int y, int x, const struct lane *ln, uint64_t c0,
+		      uint64_t c1, long sel)
+{
+	size_t limit = a->frozen ? a->freeze_limit : SIZE_MAX;
+	int cat;
+	size_t n;
+	char mark[2] = { 0, 0 };
+
+	if (c1 <= ln->start || (ln->ended && c0 > ln->end))
+		return;
+	n = lanes_cell(ln, a->store, limit, c0, c1, &cat);
+	if (n) {
+		const struct sevent *e = sel >= 0 ? store_get(a->store, (size_t)sel) : NULL;
+		attr_t at = color_or(PAIR_CAT + cat, 0) | A_BOLD;
+
+		if (e && e->tid == ln->tid && e->ts >= c0 && e->ts < c1 && e->ts >= ln->start)
+			at |= A_REVERSE;
+		mark[0] = cat_letter[cat];
+		put(y, x, 1, mark, at);
+	} else if (ln->ended && ln->end >= c0 && ln->end < c1) {
+		put(y, x, 1, gl->end, A_DIM);
+	} else {
+		put(y, x, 1, ln->thread ? gl->tbase : gl->base, A_DIM);
+	}
+}
+
+/* The lanes. */
+static void draw_lanes(struct app *a)
+{
+	uint64_t t0, span;
+	long sel = app_selected(a), sel_lane = app_selected_lane(a);
+	int w = a->lay.axis_w;
+
+	app_window(a, &t0, &span);
+	lanes_scroll(a);
+	draw_lanes_title(a, t0, span);
+	for (int r = 0; r < a->lay.lanes_h; r++) {
+		size_t vi = a->swim.top + (size_t)r;
+		const struct lane *ln;
+
+		if (vi >= a->lanes_visible)
+			break;
+		ln = a->view.lanes.v[a->vis[vi]];
+		lane_label(a, a->lay.lanes_y + r, ln, (long)vi == sel_lane,
+			   a->focus == PANE_LANES && vi == a->swim.cursor);
+		for (int c = 0; c < w; c++)
+			lane_cell(a, a->lay.lanes_y + r, a->lay.axis_x + c, ln,
+				  t0 + (uint64_t)c * span / (uint64_t)w,
+				  t0 + (uint64_t)(c + 1) * span / (uint64_t)w, sel);
+	}
+}
+
+/* ---- event list ---- */
+
+/* The list title: counts, filter, banners. */
+static void draw_list_title(struct app *a)
+{
+	char f[160], buf[400];
+	size_t total = store_count(a->store), shown = view_count(&a->view);
+	int x;
+
+	filter_describe(&a->view.filter, f, sizeof(f));
+	snprintf(buf, sizeof(buf), " Events: %zu of %zu shown  %s %s%s%s%s", shown, total, gl->dot, f,
+		 a->search.len ? "  search: \"" : "", a->search.text, a->search.len ? "\"" : "");
+	title_bar(a->lay.list_title, buf, a->focus == PANE_LIST);
+	if (!a->frozen)
+		return;
+	snprintf(buf, sizeof(buf), " FROZEN %s +%zu new ", gl->dot, shown - app_rows(a));
+	x = COLS - (int)strlen(buf) + (a->utf8 ? 1 : 0);
+	put(a->lay.list_title, x > 0 ? x : 0, COLS, buf, color_or(PAIR_BANNER, A_REVERSE) | A_BOLD);
+}
+
+/* Draw text with the search match highlighted; returns columns used. */
+static int put_match(struct app *a, int y, int x, int max, const char *s, attr_t at)
+{
+	long off = a->search.len ? textmatch_find(&a->search, s) : -1;
+	char *tmp;
+	int used;
+
+	if (off < 0)
+		return put(y, x, max, s, at);
+	tmp = strndup(s, (size_t)off);
+	used = put(y, x, max, tmp ? tmp : "", at);
+	free(tmp);
+	tmp = strndup(s + off, a->search.len);
+	used += put(y, x + used, max - used, tmp ? tmp : "", color_or(PAIR_MATCH, A_REVERSE) | A_BOLD);
+	free(tmp);
+	return used + put(y, x + used, max - used, s + off + (long)a->search.len, at);
+}
+
+/* One row of the list. */
+static void list_row(struct app *a, int y, size_t i, bool multi)
+{
+	size_t idx = view_at(&a->view, i);
+	const struct sevent *e = store_get(a->store, idx);
+	bool selected = i == a->list.sel;
+	attr_t base = selected ? A_REVERSE : 0, cat = color_or(PAIR_CAT + e->cat, 0);
+	char t[24], p[32];
+	int x = 0;
+
+	if (selected)
+		fill(y, 0, base);
+	x += put(y, x, COLS - x, evtext_time(e->ts, t), base | A_DIM);
+	if (multi) {
+		if (e->tid != e->pid)
+			snprintf(p, sizeof(p), " %s%d", gl->thread, e->tid);
+		else
+			snprintf(p, sizeof(p), " %d", e->pid);
+		x += put(y, x, 8, p, base);
+		x = x < 18 ? 18 : x;
+	}
+	x += put(y, x, COLS - x, " ", base);
+	x += put(y, x, 5, store_cat_name((enum ev_cat)e->cat), base | cat);
+	x = x < (multi ? 24 : 16) ? (multi ? 24 : 16) : x;
+	strbuf_reset(&sb);
+	evtext_row(&sb, a->store, e, a->utf8);
+	put_match(a, y, x, COLS - x, sb.buf, base | ((e->flags & SEV_FAILED) ?
+		  color_or(PAIR_FAILED, A_UNDERLINE) : cat));
+}
+
+/* The event list. */
+static void draw_list(struct app *a)
+{
+	size_t n = app_rows(a), procs, threads;
+
+	lanes_counts(&a->view.lanes, &procs, &threads);
+	draw_list_title(a);
+	list_fix(&a->list, n, (size_t)a->lay.list_h);
+	for (int r = 0; r < a->lay.list_h && a->list.top + (size_t)r < n; r++)
+		list_row(a, a->lay.list_y + r, a->list.top + (size_t)r, procs > 1 || threads > 0);
+	if (!n)
+		put(a->lay.list_y, 2, COLS - 2, store_count(a->store) ?
+		    "No event passes the filter (F4 to change it, a toggles the noise filter)" :
+		    "Waiting for events...", A_DIM);
+}
+
+/* ---- output pane ---- */
+
+static void draw_output(struct app *a)
+{
+	char buf[200];
+	size_t n = outbuf_count(&a->out), h = (size_t)a->lay.out_h;
+	size_t end = n > a->out_back ? n - a->out_back : 0, first = end > h ? end - h : 0;
+
+	snprintf(buf, sizeof(buf), " Output: %zu lines%s%s", n,
+		 a->out_back ? " (scrolled back; End follows)" : "",
+		 a->pty < 0 ? " (no terminal: attached with --pid)" : "");
+	title_bar(a->lay.out_title, buf, a->focus == PANE_OUTPUT);
+	if (a->input_mode) {
+		const char *im = " TYPING INTO THE PROGRAM (C-] returns) ";
+		put(a->lay.out_title, COLS - (int)strlen(im), (int)strlen(im), im,
+		    color_or(PAIR_BANNER, A_REVERSE) | A_BOLD);
+	}
+	for (size_t i = first; i < end; i++)
+		put(a->lay.out_y + (int)(i - first), 0, COLS, outbuf_line(&a->out, i), 0);
+}
+
+/* ---- footer and overlays ---- */
+
+static void draw_footer(struct app *a)
+{
+	char buf[512];
+	unsigned ctx = a->overlay == OV_HELP ? KCTX_HELP : a->overlay == OV_DETAIL ? KCTX_DETAIL :
+		       a->overlay == OV_PICKER ? KCTX_PICKER :
+		       a->focus == PANE_LANES ? KCTX_LANES : a->focus == PANE_LIST ? KCTX_LIST : KCTX_OUTPUT;
+	attr_t at = color_or(PAIR_FOOTER, A_REVERSE);
+	int y = a->lay.footer_y;
+
+	fill(y, 0, at);
+	if (a->confirm) {
+		snprintf(buf, sizeof(buf), " %s [y/N] ", a->confirm == CF_DETACH ?
+			 "Detach from the process (it keeps running) and quit?" :
+			 "The program is still running. Kill it and quit?");
+		put(y, 0, COLS, buf, color_or(PAIR_STOPPED, A_REVERSE) | A_BOLD);
+		return;
+	}
+	if (a->prompt) {
+		int x = put(y, 0, COLS, a->prompt == PR_SEARCH ? " Search: " : " Filter text: ", at | A_BOLD);
+		size_t before;
+		char pre[LINEEDIT_MAX];
+
+		put(y, x, COLS - x, a->edit.buf, at);
+		memcpy(pre, a->edit.buf, a->edit.cur);
+		pre[a->edit.cur] = '\0';
+		move(y, x + text_cols(pre, COLS, &before));
+		return;
+	}
+	if (a->msg[0]) {
+		put(y, 0, COLS, a->msg, at | A_BOLD);
+		return;
+	}
+	keys_footer(ctx, buf + 1, sizeof(buf) - 1);
+	buf[0] = ' ';
+	put(y, 0, COLS, buf, at);
+}
+
+/* A box over rows [y0, y1) with a title; returns nothing. */
+static void box_at(int y0, int y1, const char *title)
+{
+	attr_t at = A_NORMAL;
+
+	for (int y = y0; y < y1; y++)
+		fill(y, 0, at);
+	title_bar(y0, title, true);
+}
+
+/* Lines of text (separated by '\n') from line top into rows [y0, y1). */
+static void text_lines(const char *text, size_t top, int y0, int y1)
+{
+	size_t line = 0;
+
+	for (const char *p = text; *p && y0 < y1; line++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (line >= top) {
+			char *l = strndup(p, len);
+			put(y0++, 1, COLS - 2, l ? l : "", 0);
+			free(l);
+		}
+		p += len + (nl != NULL);
+	}
+}
+
+static void draw_help(struct app *a)
+{
+	char buf[256];
+	int y = 1;
+
+	box_at(0, a->lay.footer_y, " Help: keys (Esc closes, arrows scroll)   Mouse: click selects, wheel scrolls");
+	for (size_t i = a->help_top; y < a->lay.footer_y && keys_help_line(i, buf, sizeof(buf)); i++, y++)
+		put(y, 1, COLS - 2, buf, buf[0] != ' ' ? A_BOLD : 0);
+}
+
+static void draw_detail(struct app *a)
+{
+	int y0 = a->lay.list_title;
+
+	box_at(y0, a->lay.footer_y, " Event details (Esc closes)");
+	strbuf_reset(&sb);
+	evtext_detail(&sb, a->store, a->model, a->detail_idx, a->utf8);
+	text_lines(sb.buf, a->detail_top, y0 + 1, a->lay.footer_y);
+}
+
+static void draw_picker(struct app *a)
+{
+	static struct pick_item items[4096];
+	size_t n = picker_items(&a->view.lanes, items, 4096), h;
+	int y0 = a->lay.lanes_title, rows = a->lay.footer_y - y0 - 1;
+	char buf[256];
+
+	n = n > 4096 ? 4096 : n;
+	box_at(y0, a->lay.footer_y, " Filter: Space toggles, o only this, x clears all, t text, Enter closes");
+	h = rows > 0 ? (size_t)rows : 1;
+	if (a->pick_sel < a->pick_top)
+		a->pick_top = a->pick_sel;
+	if (a->pick_sel >= a->pick_top + h)
+		a->pick_top = a->pick_sel - h + 1;
+	for (size_t i = a->pick_top; i < n && i < a->pick_top + h; i++) {
+		int y = y0 + 1 + (int)(i - a->pick_top);
+		attr_t at = items[i].kind == PK_HEAD ? A_BOLD | A_UNDERLINE : 0;
+
+		picker_label(&items[i], &a->view.filter, &a->view.lanes, a->utf8, buf, sizeof(buf));
+		if (i == a->pick_sel)
+			fill(y, 0, A_REVERSE);
+		put(y, 1, COLS - 2, buf, at | (i == a->pick_sel ? A_REVERSE : 0));
+	}
+}
+
+void screen_draw(struct app *a)
+{
+	erase();
+	curs_set(0);
+	draw_header(a);
+	draw_counters(a);
+	draw_lanes(a);
+	draw_list(a);
+	draw_output(a);
+	if (a->overlay == OV_HELP)
+		draw_help(a);
+	else if (a->overlay == OV_DETAIL)
+		draw_detail(a);
+	else if (a->overlay == OV_PICKER)
+		draw_picker(a);
+	draw_footer(a);
+	if (a->prompt)
+		curs_set(1);
+	refresh();
+}

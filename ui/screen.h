@@ -1,0 +1,33 @@
+/* screen.h - the curses layer: terminal setup, input, and drawing the state.
+ *
+ * One of only two files that include curses (with tui.c).  screen_draw
+ * renders a whole frame from struct app; it changes nothing but scroll
+ * offsets that keep the selection on screen.  screen_restore_raw undoes
+ * what curses did to the terminal using only async-signal-safe calls, for
+ * fatal signals and out-of-memory.
+ */
+#ifndef COMPENDIUM_UI_SCREEN_H
+#define COMPENDIUM_UI_SCREEN_H
+#include <stdbool.h>
+
+#include "app.h"
+
+enum screen_input { IN_NONE, IN_KEY, IN_MOUSE };
+
+/* Start curses (sets a->utf8, a->color, a->mouse); 0 or a negative errno. */
+int screen_open(struct app *a, bool no_color, bool no_mouse);
+/* Give the terminal back (normal exit). */
+void screen_close(void);
+/* Async-signal-safe terminal restore (fatal paths). */
+void screen_restore_raw(void);
+/* Current terminal size. */
+void screen_size(int *rows, int *cols);
+/* The terminal was resized: learn the new size. */
+void screen_resized(void);
+/* Repaint everything on the next frame (Ctrl-L). */
+void screen_invalidate(void);
+/* Read one input without waiting. */
+enum screen_input screen_read(int *key, int *mx, int *my, enum mouse_kind *mk);
+/* Draw a frame. */
+void screen_draw(struct app *a);
+#endif
