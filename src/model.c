@@ -497,8 +497,6 @@ static void sys_open(struct model *m, const struct rec_hdr *h, struct task *t,
 		if (!o)
 			return;
 		o->mode = (uint8_t)fdtable_mode((int)flags);
-		if (flags & O_PATH)
-			o->mode = 0;
 		if (o->kind == FDK_FILE) {
 			struct fileagg *a = file_agg(m, o);
 			a->mode |= o->mode;
