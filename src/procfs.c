@@ -15,16 +15,16 @@
 
 #include "procfs.h"
 
-/* Read a small /proc file into buf (NUL-terminated); returns length. */
-static ssize_t read_small(const char *path, char *buf, size_t cap)
+/* Read up to cap bytes of a /proc file into buf; returns length. */
+static ssize_t read_file(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n, total = 0;
 
 	if (fd < 0)
 		return -errno;
-	while ((size_t)total < cap - 1) {
-		n = read(fd, buf + total, cap - 1 - (size_t)total);
+	while ((size_t)total < cap) {
+		n = read(fd, buf + total, cap - (size_t)total);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -32,8 +32,16 @@ static ssize_t read_small(const char *path, char *buf, size_t cap)
 		total += n;
 	}
 	close(fd);
-	buf[total] = '\0';
 	return total;
+}
+
+/* Read a small /proc file into buf (NUL-terminated); returns length. */
+static ssize_t read_small(const char *path, char *buf, size_t cap)
+{
+	ssize_t n = read_file(path, buf, cap - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
 }
 
 /* readlink with NUL termination and a negative errno. */
@@ -125,23 +133,9 @@ int procfs_list_tasks(pid_t pid, pid_t *tids, int cap)
 ssize_t procfs_cmdline(pid_t pid, char *buf, size_t cap)
 {
 	char path[64];
-	int fd;
-	ssize_t n, total = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while ((size_t)total < cap) {
-		n = read(fd, buf + total, cap - (size_t)total);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		total += n;
-	}
-	close(fd);
-	return total;
+	return read_file(path, buf, cap);
 }
 
 ssize_t procfs_exe(pid_t pid, char *buf, size_t cap)
