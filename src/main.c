@@ -30,7 +30,9 @@
 #include "procfs.h"
 #include "record.h"
 #include "recording.h"
+#include "store.h"
 #include "tracer.h"
+#include "tui.h"
 #include "util.h"
 
 #define QUEUE_BYTES (4u << 20)
@@ -41,6 +43,7 @@ struct opts {
 	const char *record;     /* --record FILE */
 	const char *replay;     /* --replay FILE */
 	bool json, all, verbose, no_seccomp;
+	bool batch, no_color, no_mouse;
 	unsigned spin_us;
 	char **argv;            /* command to run */
 };
@@ -60,6 +63,8 @@ static const char usage_text[] =
 	"      --replay FILE   show a recording made with --record as if it were live\n"
 	"      --batch         plain lines as things happen, then a FINAL summary\n"
 	"      --json          JSON Lines: one object per event, then a summary\n"
+	"      --no-color      no colours in the terminal UI (NO_COLOR=1 does the same)\n"
+	"      --no-mouse      leave the mouse to the terminal in the UI\n"
 	"  -v, --verbose       also show every raw system call, failed opens, closes\n"
 	"      --all           turn off the noise filter (/proc, /sys, /dev, shared\n"
 	"                      libraries, localhost connections)\n"
@@ -112,7 +117,8 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 /* Parse the command line into o; exits on bad usage. */
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY };
+	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
+	       O_NOCOLOR, O_NOMOUSE };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
@@ -124,6 +130,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "spin-us", required_argument, NULL, O_SPIN },
 		{ "record", required_argument, NULL, O_RECORD },
 		{ "replay", required_argument, NULL, O_REPLAY },
+		{ "no-color", no_argument, NULL, O_NOCOLOR },
+		{ "no-mouse", no_argument, NULL, O_NOMOUSE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -136,7 +144,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'p': o->pid = parse_pid(optarg); break;
 		case 'o': o->output = optarg; break;
-		case O_BATCH: break;
+		case O_BATCH: o->batch = true; break;
+		case O_NOCOLOR: o->no_color = true; break;
+		case O_NOMOUSE: o->no_mouse = true; break;
 		case O_JSON: o->json = true; break;
 		case 'v': o->verbose = true; break;
 		case O_ALL: o->all = true; break;
@@ -233,6 +243,9 @@ struct run {
 	struct jsonl *json;
 	FILE *out;
 	struct recording *rec;   /* --record */
+	struct store *store;     /* the UI's event store */
+	bool tui;                /* interactive UI instead of lines */
+	int pty_master;          /* the program's terminal in the UI, or -1 */
 	int sig_fd;
 	int interrupts;
 };
@@ -315,6 +328,35 @@ static void consume(struct run *r)
 	drain(r);
 }
 
+/* --record in the UI: every record, then a flush after each batch. */
+static void tap_record(void *ctx, const void *rec, size_t len)
+{
+	struct run *r = ctx;
+
+	if (!r->rec)
+		return;
+	if ((rec ? recording_append(r->rec, rec, len) : recording_flush(r->rec)) < 0)
+		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
+}
+
+/* The interactive UI; when the terminal cannot be used, lines instead. */
+static void run_tui(struct run *r)
+{
+	struct tui_args ta = {
+		.q = r->q, .tracer = r->tracer, .model = r->model, .store = r->store,
+		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
+		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
+		.tap = tap_record, .tap_ctx = r,
+	};
+
+	if (tui_run(&ta) == 0)
+		return;
+	r->tui = false;
+	r->lines = lines_new(r->out, (r->o.all ? LINES_ALL : 0) | (r->o.verbose ? LINES_VERBOSE : 0));
+	model_set_observer(r->model, lines_event, r->lines);
+	consume(r);
+}
+
 /* Open the output destination. */
 static FILE *open_output(const char *path)
 {
@@ -333,7 +375,7 @@ static void start(struct run *r, const sigset_t *orig_mask)
 {
 	struct tracer_opts to = { .stdio_fd = -1 };
 	char *exe = NULL;
-	int err;
+	int err, slave = -1;
 
 	if (r->o.pid) {
 		check_pid(r->o.pid);
@@ -347,8 +389,13 @@ static void start(struct run *r, const sigset_t *orig_mask)
 	to.verbose = r->o.verbose;
 	to.child_mask = *orig_mask;
 	to.spin_us = r->o.spin_us;
+	/* In the UI the program gets a pty of its own: it cannot scribble on the screen. */
+	if (r->tui && !r->o.pid && tui_open_pty(&r->pty_master, &slave) == 0)
+		to.stdio_fd = slave;
 	r->tracer = tracer_new(&to, r->q);
 	err = tracer_start(r->tracer);
+	if (slave >= 0)
+		close(slave);
 	if (err && r->o.pid)
 		attach_failed(r->o.pid, err);
 	if (err) {
@@ -376,7 +423,7 @@ static int exit_code(const struct run *r)
 
 int main(int argc, char **argv)
 {
-	struct run r = { 0 };
+	struct run r = { .pty_master = -1 };
 	sigset_t block, orig;
 	int code;
 
@@ -393,7 +440,11 @@ int main(int argc, char **argv)
 	r.q = evq_new(QUEUE_BYTES);
 	r.model = model_new();
 	model_set_verbose(r.model, r.o.verbose);
-	if (r.o.json) {
+	r.tui = !r.o.batch && !r.o.json && !r.o.output && !r.o.replay &&
+		isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (r.tui) {
+		r.store = store_new();
+	} else if (r.o.json) {
 		r.json = jsonl_new(r.out);
 		model_set_observer(r.model, jsonl_event, r.json);
 	} else {
@@ -406,18 +457,24 @@ int main(int argc, char **argv)
 		if (r.o.record && !(r.rec = recording_create(r.o.record, r.o.argv)))
 			die(1, "cannot write recording %s: %s", r.o.record, strerror(errno));
 		start(&r, &orig);
-		consume(&r);
+		if (r.tui)
+			run_tui(&r);
+		else
+			consume(&r);
 		tracer_join(r.tracer);
 		if (r.rec && recording_close(r.rec) < 0)
 			die(1, "cannot write recording %s: %s", r.o.record, strerror(errno));
 	}
 	if (r.json)
 		jsonl_summary(r.json, r.model);
-	else
+	else if (!r.tui)
 		lines_final(r.lines, r.model);
 	code = exit_code(&r);
 	if (r.out != stderr && fclose(r.out) != 0)
 		die(1, "cannot write output file %s: %s", r.o.output, strerror(errno));
+	if (r.pty_master >= 0)
+		close(r.pty_master);
+	store_free(r.store);
 	jsonl_free(r.json);
 	lines_free(r.lines);
 	model_free(r.model);

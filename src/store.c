@@ -107,6 +107,7 @@ static uint32_t str_append(struct store *s, const char *str, size_t n, uint32_t 
 	return (uint32_t)s->nstrs++;
 }
 
+/* Intern a string. */
 uint32_t store_intern(struct store *s, const char *str)
 {
 	size_t n, i;
@@ -127,6 +128,7 @@ uint32_t store_intern(struct store *s, const char *str)
 	return id;
 }
 
+/* An empty store (string id 0 is ""). */
 struct store *store_new(void)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
@@ -137,6 +139,7 @@ struct store *store_new(void)
 	return s;
 }
 
+/* Free the store, its events and its strings. */
 void store_free(struct store *s)
 {
 	if (!s)
@@ -157,21 +160,25 @@ void store_free(struct store *s)
 	free(s);
 }
 
+/* Number of events stored. */
 size_t store_count(const struct store *s)
 {
 	return s->count;
 }
 
+/* Event i (0 <= i < count); the pointer stays valid until store_free. */
 const struct sevent *store_get(const struct store *s, size_t i)
 {
 	return &s->chunks[i >> CHUNK_SHIFT][i & (CHUNK_EVENTS - 1)];
 }
 
+/* Interned string by id (id 0 is ""). */
 const char *store_str(const struct store *s, uint32_t id)
 {
 	return id < s->nstrs ? s->strs[id] : "";
 }
 
+/* Number of interned strings and their total bytes (for memory reports). */
 size_t store_strings(const struct store *s, size_t *bytes)
 {
 	if (bytes)
@@ -195,6 +202,7 @@ static struct sevent *slot_new(struct store *s)
 	return memset(&s->chunks[c][(s->count - 1) & (CHUNK_EVENTS - 1)], 0, sizeof(struct sevent));
 }
 
+/* Category of an event type for an fd kind. */
 enum ev_cat store_category(enum ev_type type, int kind)
 {
 	switch (type) {
@@ -220,6 +228,7 @@ enum ev_cat store_category(enum ev_type type, int kind)
 	return CAT_FILE;
 }
 
+/* "file", "net", "mem", "io", "proc", "lat", "other". */
 const char *store_cat_name(enum ev_cat cat)
 {
 	static const char *const names[CAT_MAX] = {
@@ -353,6 +362,7 @@ static bool ev_failed(const struct event *ev)
 	return ev->ret < 0 && ev->ret >= -4095 && ev->ret != -115;
 }
 
+/* Append an event (observer-compatible: ctx is the store). */
 void store_add(void *ctx, const struct event *ev)
 {
 	struct store *s = ctx;

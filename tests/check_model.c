@@ -620,7 +620,7 @@ START_TEST(inherited_record_of_another_kind_replaces_the_object)
 }
 END_TEST
 
-START_TEST(open_path_flag_gives_no_access_mode)
+START_TEST(open_path_flag_counts_as_opened_for_reading)
 {
 	const struct fileagg *f;
 
@@ -628,7 +628,7 @@ START_TEST(open_path_flag_gives_no_access_mode)
 	open_file(100, 3, "/dir/file", O_PATH);
 	f = file("/dir/file");
 	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(f->mode, 0);
+	ck_assert_uint_eq(f->mode, FM_READ);   /* O_PATH has access mode O_RDONLY */
 	ck_assert_uint_eq(f->opens, 1);
 }
 END_TEST
@@ -1648,7 +1648,7 @@ static Suite *model_suite(void)
 	tcase_add_test(files, unknown_fd_read_is_not_attributed);
 	tcase_add_test(files, inherited_file_written_appears_with_mode_w);
 	tcase_add_test(files, inherited_record_of_another_kind_replaces_the_object);
-	tcase_add_test(files, open_path_flag_gives_no_access_mode);
+	tcase_add_test(files, open_path_flag_counts_as_opened_for_reading);
 
 	tcase_add_test(tasks, fd_inherited_across_fork_counts_for_child_and_child_close_is_private);
 	tcase_add_test(tasks, clone_files_child_shares_opens_and_closes_with_parent);

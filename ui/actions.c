@@ -37,7 +37,7 @@ static void command(struct app *a, enum tracer_cmd c)
 }
 
 /* Rows the list shows at once. */
-static size_t list_page(const struct app *a)
+static size_t page_rows(const struct app *a)
 {
 	return (size_t)(a->lay.list_h > 0 ? a->lay.list_h : 1);
 }
@@ -115,7 +115,10 @@ static unsigned move(struct app *a, long delta)
 		step(&a->out_back, -delta, outbuf_count(&a->out));
 		return APP_CH_DRAW;
 	default:
-		list_move(&a->list, delta, n, list_page(a));
+		if (delta == 1 || delta == -1)
+			list_move(&a->list, delta, n, page_rows(a));
+		else
+			list_page(&a->list, delta, n, page_rows(a));
 		swim_show_selected(a);
 		return APP_CH_DRAW;
 	}
@@ -133,10 +136,15 @@ static long page(const struct app *a)
 	return a->lay.list_h;
 }
 
+/* Up / k. */
 static unsigned act_up(struct app *a) { return move(a, -1); }
+/* Down / j. */
 static unsigned act_down(struct app *a) { return move(a, 1); }
+/* PgUp. */
 static unsigned act_pgup(struct app *a) { return move(a, -page(a)); }
+/* PgDn. */
 static unsigned act_pgdn(struct app *a) { return move(a, page(a)); }
+/* Home / g. */
 static unsigned act_home(struct app *a) { return move(a, LONG_MIN / 2); }
 
 /* End: the last row; in the list and output pane, follow again. */
@@ -164,6 +172,7 @@ static unsigned act_quit(struct app *a)
 	return APP_CH_DRAW;
 }
 
+/* F1 / ?: the help screen. */
 static unsigned act_help(struct app *a)
 {
 	a->overlay = OV_HELP;
@@ -171,14 +180,17 @@ static unsigned act_help(struct app *a)
 	return APP_CH_DRAW;
 }
 
+/* Esc: close what is open. */
 static unsigned act_back(struct app *a)
 {
 	a->overlay = OV_NONE;
 	return APP_CH_DRAW;
 }
 
+/* Ctrl-L: repaint the whole terminal. */
 static unsigned act_redraw(struct app *a)
 {
+	a->msg[0] = '\0';
 	return APP_CH_CLEAR | APP_CH_DRAW;
 }
 
@@ -190,6 +202,7 @@ static unsigned open_prompt(struct app *a, enum prompt k, const char *text)
 	return APP_CH_DRAW;
 }
 
+/* /: open the search prompt. */
 static unsigned act_search(struct app *a)
 {
 	return open_prompt(a, PR_SEARCH, a->search.text);
@@ -207,21 +220,25 @@ static unsigned search_jump(struct app *a, int dir)
 		snprintf(a->msg, sizeof(a->msg), "No event matches \"%s\"", a->search.text);
 		return APP_CH_DRAW;
 	}
-	list_select(&a->list, (size_t)i, app_rows(a), list_page(a));
+	list_select(&a->list, (size_t)i, app_rows(a), page_rows(a));
 	a->list.follow = false;
 	swim_show_selected(a);
 	return APP_CH_DRAW;
 }
 
+/* n: next match. */
 static unsigned act_search_next(struct app *a) { return search_jump(a, 1); }
+/* N: previous match. */
 static unsigned act_search_prev(struct app *a) { return search_jump(a, -1); }
 
+/* F4 / \: open the filter menu. */
 static unsigned act_filter(struct app *a)
 {
 	a->overlay = OV_PICKER;
 	return APP_CH_DRAW;
 }
 
+/* a: turn the noise filter off or on. */
 static unsigned act_noise(struct app *a)
 {
 	a->view.filter.hide_noise = !a->view.filter.hide_noise;
@@ -236,7 +253,7 @@ static unsigned act_freeze(struct app *a)
 	a->frozen = !a->frozen;
 	if (a->frozen)
 		a->freeze_limit = a->view.scanned;
-	list_fix(&a->list, app_rows(a), list_page(a));
+	list_fix(&a->list, app_rows(a), page_rows(a));
 	return APP_CH_DRAW;
 }
 
@@ -265,7 +282,9 @@ static unsigned focus_step(struct app *a, int dir)
 	return APP_CH_DRAW | APP_CH_LAYOUT;
 }
 
+/* Tab. */
 static unsigned act_next_pane(struct app *a) { return focus_step(a, 1); }
+/* Shift-Tab. */
 static unsigned act_prev_pane(struct app *a) { return focus_step(a, -1); }
 
 /* Zoom the time axis by a factor of two around the selection. */
@@ -289,9 +308,12 @@ static unsigned zoom(struct app *a, bool in)
 	return APP_CH_DRAW;
 }
 
+/* + / =. */
 static unsigned act_zoom_in(struct app *a) { return zoom(a, true); }
+/* -. */
 static unsigned act_zoom_out(struct app *a) { return zoom(a, false); }
 
+/* 0: fit the whole run on the time axis. */
 static unsigned act_zoom_fit(struct app *a)
 {
 	a->swim.fit = true;
@@ -315,9 +337,12 @@ static unsigned pan(struct app *a, int dir)
 	return APP_CH_DRAW;
 }
 
+/* Left / h. */
 static unsigned act_pan_left(struct app *a) { return pan(a, -1); }
+/* Right / l. */
 static unsigned act_pan_right(struct app *a) { return pan(a, 1); }
 
+/* Enter: details of the selected event. */
 static unsigned act_detail(struct app *a)
 {
 	long idx = app_selected(a);
@@ -330,6 +355,7 @@ static unsigned act_detail(struct app *a)
 	return APP_CH_DRAW;
 }
 
+/* Ctrl-C in the UI. */
 static unsigned act_interrupt(struct app *a)
 {
 	return app_interrupt(a);
@@ -376,9 +402,12 @@ static unsigned pick_apply(struct app *a, bool only)
 	return 0;
 }
 
+/* Space in the filter menu. */
 static unsigned act_toggle(struct app *a) { return pick_apply(a, false); }
+/* o in the filter menu. */
 static unsigned act_only(struct app *a) { return pick_apply(a, true); }
 
+/* x in the filter menu: clear every filter. */
 static unsigned act_clear(struct app *a)
 {
 	filter_clear(&a->view.filter);
@@ -386,6 +415,7 @@ static unsigned act_clear(struct app *a)
 	return APP_CH_FILTER | APP_CH_DRAW;
 }
 
+/* t in the filter menu: edit the text filter. */
 static unsigned act_edit_text(struct app *a)
 {
 	return open_prompt(a, PR_FILTER, a->view.filter.text.text);
@@ -403,8 +433,11 @@ static unsigned pick_go(struct app *a, enum pick_kind kind)
 	return APP_CH_DRAW;
 }
 
+/* c in the filter menu. */
 static unsigned act_go_cats(struct app *a) { return pick_go(a, PK_CAT); }
+/* y in the filter menu. */
 static unsigned act_go_types(struct app *a) { return pick_go(a, PK_TYPE); }
+/* p in the filter menu. */
 static unsigned act_go_procs(struct app *a) { return pick_go(a, PK_PROC); }
 
 static unsigned (*const handlers[ACT_MAX])(struct app *a) = {
@@ -509,6 +542,7 @@ static unsigned key_ctx(const struct app *a)
 	}
 }
 
+/* Key and mouse handlers (actions.c): return APP_CH_* flags, never draw. */
 unsigned app_key(struct app *a, int key)
 {
 	enum action act;
@@ -563,16 +597,17 @@ static unsigned mouse_list(struct app *a, int y, enum mouse_kind kind)
 	size_t n = app_rows(a);
 
 	if (kind != MOUSE_CLICK) {
-		list_scroll(&a->list, kind == MOUSE_WHEEL_UP ? -3 : 3, n, list_page(a));
+		list_scroll(&a->list, kind == MOUSE_WHEEL_UP ? -3 : 3, n, page_rows(a));
 		return APP_CH_DRAW;
 	}
 	if (y >= a->lay.list_y && a->list.top + (size_t)(y - a->lay.list_y) < n) {
-		list_select(&a->list, a->list.top + (size_t)(y - a->lay.list_y), n, list_page(a));
+		list_select(&a->list, a->list.top + (size_t)(y - a->lay.list_y), n, page_rows(a));
 		swim_show_selected(a);
 	}
 	return APP_CH_DRAW;
 }
 
+/* A click or wheel turn at (x, y). */
 unsigned app_mouse(struct app *a, int x, int y, enum mouse_kind kind)
 {
 	enum pane p = layout_pane_at(&a->lay, y);
@@ -598,6 +633,7 @@ unsigned app_mouse(struct app *a, int x, int y, enum mouse_kind kind)
 	return ch | APP_CH_DRAW;
 }
 
+/* Ctrl-C / SIGINT: to the program first, then kill (or detach with --pid). */
 unsigned app_interrupt(struct app *a)
 {
 	const struct proc *root = model_root(a->model);
@@ -623,6 +659,7 @@ unsigned app_interrupt(struct app *a)
 	return APP_CH_DRAW;
 }
 
+/* A termination request (SIGTERM, SIGHUP): kill or detach, then quit. */
 unsigned app_terminate(struct app *a)
 {
 	if (!a->ended) {

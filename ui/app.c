@@ -18,6 +18,7 @@
 
 #define OUTPUT_LINES 10000
 
+/* Set up the state (view over store, everything following the tail). */
 void app_init(struct app *a, struct model *m, struct store *s)
 {
 	char *const *cmd;
@@ -36,6 +37,7 @@ void app_init(struct app *a, struct model *m, struct store *s)
 	a->focus = PANE_LIST;
 }
 
+/* Free what the state owns. */
 void app_release(struct app *a)
 {
 	view_release(&a->view);
@@ -45,6 +47,7 @@ void app_release(struct app *a)
 	a->vis = NULL;
 }
 
+/* Take in newly stored events. */
 unsigned app_ingest(struct app *a)
 {
 	size_t before = a->view.scanned;
@@ -59,6 +62,7 @@ unsigned app_ingest(struct app *a)
 	return APP_CH_DRAW;
 }
 
+/* Events the list shows now (fewer than the view holds while frozen). */
 size_t app_rows(const struct app *a)
 {
 	if (a->frozen)
@@ -66,6 +70,7 @@ size_t app_rows(const struct app *a)
 	return view_count(&a->view);
 }
 
+/* Store index of the selected event, or -1. */
 long app_selected(const struct app *a)
 {
 	size_t n = app_rows(a);
@@ -75,6 +80,7 @@ long app_selected(const struct app *a)
 	return (long)view_at(&a->view, a->list.sel < n ? a->list.sel : n - 1);
 }
 
+/* Select the shown event with store index idx (or the next one after it). */
 void app_select_store(struct app *a, size_t idx)
 {
 	size_t n = app_rows(a), i = view_lower_bound(&a->view, idx);
@@ -84,6 +90,7 @@ void app_select_store(struct app *a, size_t idx)
 	list_select(&a->list, i < n ? i : n - 1, n, (size_t)(a->lay.list_h > 0 ? a->lay.list_h : 1));
 }
 
+/* Re-apply the filter to everything, keeping the selected event if shown. */
 void app_refilter(struct app *a)
 {
 	long sel = app_selected(a);
@@ -99,6 +106,7 @@ void app_refilter(struct app *a)
 	}
 }
 
+/* Refresh a->vis: lanes passing the process filter, in display order. */
 void app_visible_lanes(struct app *a)
 {
 	size_t n;
@@ -114,17 +122,20 @@ void app_visible_lanes(struct app *a)
 			a->vis[a->lanes_visible++] = order[i];
 }
 
+/* Lay out for rows x cols (also refreshes the visible-lanes list). */
 void app_layout(struct app *a, int rows, int cols)
 {
-	char cells[16][COUNTER_CELL];
-	size_t starts[4], n = counters_cells(&a->ctr, a->model, cells, 16);
-	size_t lines = counters_flow(cells, n, cols, starts, 3);
+	char cells[COUNTER_CELLS][COUNTER_CELL];
+	size_t starts[COUNTER_CELLS + 1];
+	size_t n = counters_cells(&a->ctr, a->model, cols >= 100, cells, COUNTER_CELLS);
+	size_t lines = counters_flow(cells, n, cols, starts, COUNTER_CELLS);
 
 	app_visible_lanes(a);
 	layout_compute(&a->lay, rows, cols, (int)lines, a->lanes_visible, a->focus);
 	list_fix(&a->list, app_rows(a), (size_t)a->lay.list_h);
 }
 
+/* The end of the time axis: last event or elapsed time, ns. */
 uint64_t app_time_end(const struct app *a)
 {
 	size_t n = a->frozen ? a->freeze_limit : store_count(a->store);
@@ -136,6 +147,7 @@ uint64_t app_time_end(const struct app *a)
 	return wall > last ? wall : last;
 }
 
+/* The swimlane window [*t0, *t0 + *span). */
 void app_window(const struct app *a, uint64_t *t0, uint64_t *span)
 {
 	uint64_t end = app_time_end(a);
@@ -152,6 +164,7 @@ void app_window(const struct app *a, uint64_t *t0, uint64_t *span)
 		*t0 = end - *span + *span / 10;
 }
 
+/* Position in a->vis of the lane of the selected event, or -1. */
 long app_selected_lane(const struct app *a)
 {
 	long idx = app_selected(a);
@@ -169,6 +182,7 @@ long app_selected_lane(const struct app *a)
 	return -1;
 }
 
+/* Next (dir 1) or previous (-1) shown event matching the search. */
 long app_search_step(struct app *a, int dir)
 {
 	size_t n = app_rows(a), start = a->list.sel;
@@ -185,6 +199,7 @@ long app_search_step(struct app *a, int dir)
 	return -1;
 }
 
+/* "running", "tracee stopped", "exited 0", "killed by SIGKILL", "detached". */
 void app_state_text(const struct app *a, char *buf, size_t cap)
 {
 	int st = model_root_status(a->model);

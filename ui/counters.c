@@ -15,6 +15,7 @@
 #include "counters.h"
 #include "fmt.h"
 
+/* Add a sample (value is a running total). */
 void rate_push(struct rate *r, uint64_t now_ns, uint64_t value)
 {
 	r->t[r->head] = now_ns;
@@ -24,6 +25,7 @@ void rate_push(struct rate *r, uint64_t now_ns, uint64_t value)
 		r->n++;
 }
 
+/* Per-second rate over the samples kept (0 with fewer than two). */
 uint64_t rate_per_sec(const struct rate *r)
 {
 	size_t last = (r->head + RATE_SLOTS - 1) % RATE_SLOTS;
@@ -38,6 +40,7 @@ uint64_t rate_per_sec(const struct rate *r)
 	return (uint64_t)((double)(r->v[last] - r->v[first]) * 1e9 / (double)dt);
 }
 
+/* Take a rate sample of the model's I/O totals. */
 void counters_sample(struct counters *c, const struct model *m, uint64_t now_ns)
 {
 	const struct io_totals *io = model_io(m);
@@ -70,68 +73,75 @@ static uint64_t statm_rss(int pid)
 	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
+/* Read the RSS of every live traced process (system calls. */
 void counters_read_rss(struct counters *c, const struct model *m)
 {
-	size_t n;
+	size_t n, procs = 0;
 	struct proc *const *p = model_procs(m, &n);
+	uint64_t rss = 0, r;
 
-	c->rss = 0;
-	c->rss_procs = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (p[i]->exited)
+		if (p[i]->exited || !(r = statm_rss(p[i]->pid)))
 			continue;
-		c->rss += statm_rss(p[i]->pid);
-		c->rss_procs++;
+		rss += r;
+		procs++;
 	}
+	/* When everything has ended, keep showing the last size seen. */
+	c->rss_last = !procs && c->rss;
+	if (procs)
+		c->rss = rss;
+	c->rss_procs = procs;
 }
 
-/* "label total (rate/s)". */
-static void io_cell(char *cell, const char *label, uint64_t total, const struct rate *r)
+/* "total (rate/s)", or just the total once tracing has ended. */
+static const char *io_text(const struct counters *c, char buf[static 48], uint64_t total,
+			   const struct rate *r)
 {
 	char a[24], b[24];
 
-	snprintf(cell, COUNTER_CELL, "%s %s (%s/s)", label, fmt_bytes(total, a),
-		 fmt_bytes(rate_per_sec(r), b));
+	if (c->ended)
+		snprintf(buf, 48, "%s", fmt_bytes(total, a));
+	else
+		snprintf(buf, 48, "%s (%s/s)", fmt_bytes(total, a), fmt_bytes(rate_per_sec(r), b));
+	return buf;
 }
 
-/* Process and thread counts. */
-static void task_cells(const struct model *m, char *procs, char *threads)
+/* The tasks group: processes, live ones, threads. */
+static void tasks_cell(const struct model *m, bool wide, char *cell)
 {
 	size_t n, live = 0;
 	struct proc *const *p = model_procs(m, &n);
-	uint64_t th = 0;
+	unsigned long long th = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		live += !p[i]->exited;
-		th += (uint64_t)(p[i]->threads > 1 ? p[i]->threads - 1 : 0);
+		th += (unsigned long long)(p[i]->threads > 1 ? p[i]->threads - 1 : 0);
 	}
-	snprintf(procs, COUNTER_CELL, "procs %zu (%zu live)", n, live);
-	snprintf(threads, COUNTER_CELL, "threads %llu", (unsigned long long)th);
+	snprintf(cell, COUNTER_CELL, "Tasks: procs %zu (%zu live)  threads %llu  %s", n, live, th,
+		 wide ? "Latency, faults: off (--ebpf / --faults to turn on)" :
+		 "latency, faults: off (--ebpf/--faults)");
 }
 
-size_t counters_cells(const struct counters *c, const struct model *m,
+size_t counters_cells(const struct counters *c, const struct model *m, bool wide,
 		      char cells[][COUNTER_CELL], size_t max)
 {
 	const struct io_totals *io = model_io(m);
-	char a[24], b[24];
-	size_t n = 0, nconn;
+	char a[24], b[24], r1[48], r2[48];
+	size_t nconn;
 
-	if (max < 11)
+	if (max < COUNTER_CELLS)
 		return 0;
 	model_conns(m, &nconn);
-	snprintf(cells[n++], COUNTER_CELL, "heap %s", fmt_bytes(model_heap_bytes(m), a));
-	snprintf(cells[n++], COUNTER_CELL, "mmap %s (%llu regions)", fmt_bytes(model_mmap_bytes(m), b),
-		 (unsigned long long)model_mmap_regions(m));
-	snprintf(cells[n++], COUNTER_CELL, "RSS %s", fmt_bytes(c->rss, a));
-	io_cell(cells[n++], "file read", io->file_rd, &c->file_rd);
-	io_cell(cells[n++], "written", io->file_wr, &c->file_wr);
-	io_cell(cells[n++], "net sent", io->net_sent, &c->net_tx);
-	io_cell(cells[n++], "received", io->net_recv, &c->net_rx);
-	snprintf(cells[n++], COUNTER_CELL, "conns %zu", nconn);
-	task_cells(m, cells[n], cells[n + 1]);
-	n += 2;
-	snprintf(cells[n++], COUNTER_CELL, "latency & faults: off (--ebpf / --faults to turn on)");
-	return n;
+	snprintf(cells[0], COUNTER_CELL, "Memory: heap %s  mmap %s (%llu regions)  RSS %s%s",
+		 fmt_bytes(model_heap_bytes(m), a), fmt_bytes(model_mmap_bytes(m), b),
+		 (unsigned long long)model_mmap_regions(m), fmt_bytes(c->rss, r1),
+		 c->rss_last ? " (last seen)" : "");
+	snprintf(cells[1], COUNTER_CELL, "Files: read %s  written %s",
+		 io_text(c, r1, io->file_rd, &c->file_rd), io_text(c, r2, io->file_wr, &c->file_wr));
+	snprintf(cells[2], COUNTER_CELL, "Net: sent %s  recv %s  conns %zu",
+		 io_text(c, r1, io->net_sent, &c->net_tx), io_text(c, r2, io->net_recv, &c->net_rx), nconn);
+	tasks_cell(m, wide, cells[3]);
+	return COUNTER_CELLS;
 }
 
 /* Display width of UTF-8 text (code points; cells hold no wide characters). */
@@ -156,13 +166,13 @@ size_t counters_flow(char cells[][COUNTER_CELL], size_t n, int width, size_t *st
 	for (size_t i = 0; i < n; i++) {
 		int w = text_width(cells[i]);
 
-		if (used && used + 2 + w > width) {
+		if (used && used + 3 + w > width) {
 			if (lines + 1 == max_lines)
 				break;
 			starts[++lines] = i;
 			used = 0;
 		}
-		used += (used ? 2 : 0) + w;
+		used += (used ? 3 : 0) + w;
 		starts[lines + 1] = i + 1;
 	}
 	return n ? lines + 1 : 0;

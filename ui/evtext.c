@@ -25,6 +25,7 @@ static const char *arrow(bool utf8, int which)
 	return utf8 ? u[which] : a[which];
 }
 
+/* "+1.234s" style time of ts (ns since start) into buf. */
 const char *evtext_time(uint64_t ts, char buf[static 24])
 {
 	uint64_t ms = ts / 1000000;
@@ -36,6 +37,7 @@ const char *evtext_time(uint64_t ts, char buf[static 24])
 	return buf;
 }
 
+/* Text of a wait status: "exit 0", "killed by SIGKILL". */
 void evtext_status(struct strbuf *sb, int status)
 {
 	if (status < 0)
@@ -124,11 +126,15 @@ static void proc_text(struct strbuf *sb, const struct store *s, const struct sev
 	static const char *const how[] = { "fork", "vfork", "clone" };
 
 	switch (e->type) {
-	case EV_EXEC:
-		strbuf_addf(sb, "exec %s", store_str(s, e->str));
-		if (e->str2)
-			strbuf_addf(sb, "  [%s]", store_str(s, e->str2));
+	case EV_EXEC: {
+		const char *exe = store_str(s, e->str), *argv = store_str(s, e->str2);
+		size_t n = strlen(exe);
+
+		strbuf_addf(sb, "exec %s", *argv ? argv : exe);
+		if (*argv && !(strncmp(argv, exe, n) == 0 && (argv[n] == ' ' || !argv[n])))
+			strbuf_addf(sb, "  (%s)", exe);
 		break;
+	}
 	case EV_FORK:
 		strbuf_addf(sb, "%s %s pid %d", how[e->val >= 0 && e->val <= 2 ? e->val : 2],
 			    arrow(utf8, 0), e->fd);
@@ -171,6 +177,7 @@ static void lat_text(struct strbuf *sb, const struct sevent *e)
 		    fmt_duration((uint64_t)e->val, d));
 }
 
+/* One-line description of a stored event. */
 void evtext_row(struct strbuf *sb, const struct store *s, const struct sevent *e, bool utf8)
 {
 	switch (e->type) {
@@ -209,6 +216,7 @@ void evtext_row(struct strbuf *sb, const struct store *s, const struct sevent *e
 	}
 }
 
+/* The model's process pid as it was at time ts (NULL if unknown). */
 const struct proc *evtext_proc(const struct model *m, int pid, uint64_t ts)
 {
 	size_t n;
@@ -268,10 +276,25 @@ static void detail_object(struct strbuf *sb, const struct store *s, const struct
 		}
 }
 
+/* What the address field of an event holds, or NULL when nothing. */
+static const char *addr_label(const struct sevent *e)
+{
+	switch (e->type) {
+	case EV_OPEN: return "Flags:    0x";
+	case EV_FORK: case EV_THREAD: return "Clone:    0x";
+	case EV_MMAP: case EV_MUNMAP: case EV_MREMAP: case EV_BRK: case EV_FAULT:
+		return "Address:  0x";
+	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
+		return "Out fd:   ";
+	default: return NULL;
+	}
+}
+
 /* The raw fields every event has. */
 static void detail_fields(struct strbuf *sb, const struct store *s, const struct sevent *e)
 {
 	char t[24];
+	const char *al = addr_label(e);
 
 	strbuf_addf(sb, "Time:     %s\nProcess:  %d\nThread:   %d%s\nType:     %s (%s)\n",
 		    evtext_time(e->ts, t), e->pid, e->tid, e->tid != e->pid ? " (not the main thread)" : "",
@@ -285,9 +308,16 @@ static void detail_fields(struct strbuf *sb, const struct store *s, const struct
 	if (e->str2)
 		strbuf_addf(sb, "%s %s\n", e->type == EV_EXEC ? "Argv:    " : e->cat == CAT_NET ?
 			    "Local:   " : "Target:  ", store_str(s, e->str2));
-	strbuf_addf(sb, "Value:    %" PRId64 "\nAddress:  0x%" PRIx64 "\n", e->val, e->addr);
 	if (e->flags & SEV_FAILED)
 		strbuf_addf(sb, "Error:    %s\n", fmt_errno_name((int)-e->val));
+	else if (e->type != EV_EXEC && e->type != EV_SIGNAL)
+		strbuf_addf(sb, "Value:    %" PRId64 "%s\n", e->val,
+			    e->type == EV_EXIT ? " (wait status)" : e->type == EV_FORK ? " (0 fork, 1 vfork, 2 clone)" :
+			    e->type == EV_OPEN ? "" : " (bytes)");
+	if (al && e->cat == CAT_IO)
+		strbuf_addf(sb, "%s%d\n", al, (int)(int64_t)e->addr);
+	else if (al)
+		strbuf_addf(sb, "%s%" PRIx64 "\n", al, e->addr);
 	if (e->flags & SEV_NOISE)
 		strbuf_addstr(sb, "Noise:    yes (hidden by the default noise filter)\n");
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "filter.h"
+#include "strbuf.h"
 #include "util.h"
 
 #define ALL_CATS ((1u << CAT_MAX) - 1)
@@ -46,6 +47,7 @@ static long as_number(const char *s)
 	return *end || v <= 0 ? -1 : v;
 }
 
+/* Set the text ("" matches everything). */
 void textmatch_set(struct textmatch *t, const char *text)
 {
 	snprintf(t->text, sizeof(t->text), "%s", text ? text : "");
@@ -62,6 +64,7 @@ void textmatch_set(struct textmatch *t, const char *text)
 			t->cat_hits |= 1u << i;
 }
 
+/* Free the per-string cache. */
 void textmatch_release(struct textmatch *t)
 {
 	free(t->cache);
@@ -69,6 +72,7 @@ void textmatch_release(struct textmatch *t)
 	t->cache_n = 0;
 }
 
+/* Case-insensitive find of t's text in hay. */
 long textmatch_find(const struct textmatch *t, const char *hay)
 {
 	return find_ci(hay, t->text, t->len);
@@ -93,6 +97,7 @@ static bool str_hit(struct textmatch *t, const struct store *s, uint32_t id)
 	return t->cache[id] == 1;
 }
 
+/* Does the event match the text? */
 bool textmatch_event(struct textmatch *t, const struct store *s, const struct sevent *e)
 {
 	if (!t->len)
@@ -104,6 +109,7 @@ bool textmatch_event(struct textmatch *t, const struct store *s, const struct se
 	return str_hit(t, s, e->str) || str_hit(t, s, e->str2);
 }
 
+/* Everything shown except noise. */
 void filter_init(struct filter *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -113,6 +119,7 @@ void filter_init(struct filter *f)
 	f->types = ALL_TYPES;
 }
 
+/* Free what the filter owns. */
 void filter_release(struct filter *f)
 {
 	textmatch_release(&f->text);
@@ -121,6 +128,7 @@ void filter_release(struct filter *f)
 	f->npids = f->pids_cap = 0;
 }
 
+/* Back to filter_init's state. */
 void filter_clear(struct filter *f)
 {
 	textmatch_set(&f->text, "");
@@ -140,6 +148,7 @@ static long pid_pos(const struct filter *f, int pid)
 	return -1;
 }
 
+/* Is process pid shown? */
 bool filter_pid_shown(const struct filter *f, int pid)
 {
 	if (!f->npids && !f->pid_only)
@@ -147,6 +156,7 @@ bool filter_pid_shown(const struct filter *f, int pid)
 	return (pid_pos(f, pid) >= 0) == f->pid_only;
 }
 
+/* Show or hide one process. */
 void filter_toggle_pid(struct filter *f, int pid)
 {
 	long at = pid_pos(f, pid);
@@ -162,6 +172,7 @@ void filter_toggle_pid(struct filter *f, int pid)
 	f->pids[f->npids++] = pid;
 }
 
+/* Show only process pid. */
 void filter_only_pid(struct filter *f, int pid)
 {
 	f->pid_only = true;
@@ -169,6 +180,7 @@ void filter_only_pid(struct filter *f, int pid)
 	filter_toggle_pid(f, pid);
 }
 
+/* Does the filter show this event? */
 bool filter_match(struct filter *f, const struct store *s, const struct sevent *e)
 {
 	if (f->hide_noise && (e->flags & SEV_NOISE))
@@ -180,6 +192,7 @@ bool filter_match(struct filter *f, const struct store *s, const struct sevent *
 	return textmatch_event(&f->text, s, e);
 }
 
+/* Anything hidden besides the default noise? */
 bool filter_narrowed(const struct filter *f)
 {
 	return f->text.len || f->cats != ALL_CATS || f->types != ALL_TYPES ||
@@ -192,24 +205,22 @@ static int bits(uint32_t x)
 	return __builtin_popcount(x);
 }
 
+/* One-line description ("text \"x\", 2/7 categories, noise hidden"). */
 void filter_describe(const struct filter *f, char *buf, size_t cap)
 {
-	size_t len = 0;
-	int n;
+	struct strbuf sb = STRBUF_INIT;
 
-	buf[0] = '\0';
-#define ADD(...) do { n = snprintf(buf + len, cap - len, __VA_ARGS__); \
-		if (n < 0 || (size_t)n >= cap - len) return; len += (size_t)n; } while (0)
 	if (f->text.len)
-		ADD("text \"%s\"  ", f->text.text);
+		strbuf_addf(&sb, "text \"%s\"  ", f->text.text);
 	if (f->cats != ALL_CATS)
-		ADD("%d/%d categories  ", bits(f->cats), CAT_MAX);
+		strbuf_addf(&sb, "%d/%d categories  ", bits(f->cats), CAT_MAX);
 	if (f->types != ALL_TYPES)
-		ADD("%d/%d types  ", bits(f->types), EV_TYPE_MAX);
+		strbuf_addf(&sb, "%d/%d types  ", bits(f->types), EV_TYPE_MAX);
 	if (f->pid_only)
-		ADD("%zu process%s only  ", f->npids, f->npids == 1 ? "" : "es");
+		strbuf_addf(&sb, "%zu process%s only  ", f->npids, f->npids == 1 ? "" : "es");
 	else if (f->npids)
-		ADD("%zu process%s hidden  ", f->npids, f->npids == 1 ? "" : "es");
-	ADD("%s", f->hide_noise ? "noise hidden" : "noise shown");
-#undef ADD
+		strbuf_addf(&sb, "%zu process%s hidden  ", f->npids, f->npids == 1 ? "" : "es");
+	strbuf_addstr(&sb, f->hide_noise ? "noise hidden" : "noise shown");
+	snprintf(buf, cap, "%s", sb.buf);
+	strbuf_release(&sb);
 }

@@ -20,18 +20,18 @@ static const struct keydef table[] = {
 	{ 0, NULL, ACT_NONE, 0, NULL, "Everywhere" },
 	{ KEYC_F(1), "F1", ACT_HELP, P | KCTX_DETAIL, "Help", "show this help (generated from the key table)" },
 	{ '?', "?", ACT_HELP, P, NULL, NULL },
-	{ 'q', "q", ACT_QUIT, P, "Quit", "quit; asks before killing (or detaching from) a running program" },
+	{ 'q', "q", ACT_QUIT, P, "Quit", "quit (asks first while the program still runs)" },
 	{ KEYC_F(10), "F10", ACT_QUIT, P, NULL, NULL },
 	{ KEYC_F(4), "F4", ACT_FILTER, P, "Filter", "filter: text, categories, event types, processes" },
 	{ '\\', "\\", ACT_FILTER, P, NULL, NULL },
-	{ 'a', "a", ACT_NOISE, P, "Noise", "toggle the noise filter (/proc, /sys, /dev, libraries, localhost)" },
+	{ 'a', "a", ACT_NOISE, P, "Noise", "noise filter on/off (/proc /sys /dev, libraries, localhost)" },
 	{ ' ', "Space", ACT_FREEZE, P, "Freeze", "freeze the view while tracing goes on; again to follow" },
 	{ KEYC_F(5), "F5", ACT_STOPCONT, P, "Stop/Cont", "stop the traced program itself, or let it continue" },
 	{ 'p', "p", ACT_STOPCONT, P, NULL, NULL },
 	{ '\t', "Tab", ACT_NEXT_PANE, P, "Pane", "next pane (swimlane, events, output)" },
 	{ KEYC_BTAB, "S-Tab", ACT_PREV_PANE, P, NULL, "previous pane" },
 	{ KEYC_CTRL('c'), "C-c", ACT_INTERRUPT, P, NULL,
-	  "first: Ctrl-C to the program; second: kill it (with --pid: detach)" },
+	  "Ctrl-C to the program; twice: kill it (--pid: detach)" },
 	{ KEYC_CTRL(']'), "C-]", ACT_INPUT, P, NULL, "type into the program; C-] again to come back" },
 	{ KEYC_CTRL('l'), "C-l", ACT_REDRAW, P | OV | KCTX_PICKER, NULL, "redraw the screen" },
 	{ KEYC_UP, "Up", ACT_UP, P | OV, NULL, "move up" },
@@ -82,12 +82,14 @@ static const struct keydef table[] = {
 	{ KEYC_F(4), "F4", ACT_BACK, KCTX_PICKER, NULL, NULL },
 };
 
+/* The key table, in help-screen order. */
 const struct keydef *keys_table(size_t *n)
 {
 	*n = sizeof(table) / sizeof(table[0]);
 	return table;
 }
 
+/* What key does in ctx (one enum key_ctx bit) */
 enum action keys_action(int key, unsigned ctx)
 {
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -109,6 +111,7 @@ static bool foot_add(char *buf, size_t cap, size_t *len, const char *name, const
 	return true;
 }
 
+/* Footer text for ctx ("F1 Help / Search ..."), cut to fit cap bytes. */
 void keys_footer(unsigned ctx, char *buf, size_t cap)
 {
 	size_t len = 0;
@@ -141,6 +144,7 @@ static void group_line(size_t i, char *buf, size_t cap)
 	snprintf(buf, cap, "  %-14s %s", names, table[i].help);
 }
 
+/* Help-screen line i (0-based) or NULL past the end. */
 const char *keys_help_line(size_t want, char *buf, size_t cap)
 {
 	size_t line = 0;
@@ -166,6 +170,7 @@ const char *keys_help_line(size_t want, char *buf, size_t cap)
 	return NULL;
 }
 
+/* Encode code point cp as UTF-8 into out; returns the bytes written. */
 size_t keys_utf8(int cp, char *out)
 {
 	unsigned c = (unsigned)cp;

@@ -17,11 +17,13 @@
 
 #define CELL_SAMPLES 16
 
+/* No lanes yet. */
 void lanes_init(struct lanes *l)
 {
 	memset(l, 0, sizeof(*l));
 }
 
+/* Free every lane. */
 void lanes_release(struct lanes *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -42,6 +44,7 @@ static void set_name(char *dst, size_t cap, const char *path)
 	snprintf(dst, cap, "%s", base ? base + 1 : path);
 }
 
+/* Name the first process before any exec is seen (the command's argv[0]). */
 void lanes_set_root_name(struct lanes *l, const char *name)
 {
 	set_name(l->root_name, sizeof(l->root_name), name ? name : "");
@@ -70,6 +73,7 @@ static struct lane *lane_new(struct lanes *l, int pid, int tid, uint64_t ts)
 	return ln;
 }
 
+/* The live lane of tid (NULL if none). */
 struct lane *lanes_find(struct lanes *l, int tid)
 {
 	if (l->last && l->last->tid == tid)
@@ -135,6 +139,7 @@ static void track_new(struct lanes *l, const struct sevent *e, const struct lane
 	snprintf(ln->name, sizeof(ln->name), "%s", l->v[parent->proc]->name);
 }
 
+/* Update lanes for a stored event. */
 struct lane *lanes_track(struct lanes *l, const struct store *s, const struct sevent *e)
 {
 	struct lane *ln = task_lane(l, e->pid, e->tid, e->ts), *p = l->v[ln->proc];
@@ -161,6 +166,7 @@ struct lane *lanes_track(struct lanes *l, const struct store *s, const struct se
 	return ln;
 }
 
+/* Forget every lane's shown indices (before re-filtering). */
 void lanes_clear_shown(struct lanes *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -180,6 +186,7 @@ static int order_cmp(const void *a, const void *b, void *ctx)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Display order. */
 const size_t *lanes_order(struct lanes *l, size_t *n)
 {
 	if (l->order_dirty) {
@@ -192,6 +199,7 @@ const size_t *lanes_order(struct lanes *l, size_t *n)
 	return l->order;
 }
 
+/* Number of process lanes and of thread lanes. */
 void lanes_counts(const struct lanes *l, size_t *procs, size_t *threads)
 {
 	*procs = *threads = 0;
@@ -233,6 +241,7 @@ size_t lanes_cell(const struct lane *ln, const struct store *s, size_t limit,
 	return n;
 }
 
+/* Store index of ln's shown event (below limit) nearest to ts. */
 long lanes_nearest(const struct lane *ln, const struct store *s, size_t limit, uint64_t ts)
 {
 	size_t end = u32vec_lower_bound(&ln->shown, limit);

@@ -47,7 +47,7 @@ void layout_compute(struct layout *l, int rows, int cols, int counter_lines, siz
 	l->rows = rows;
 	l->cols = cols;
 	l->counters_y = 1;
-	l->counters_h = clamp(counter_lines, 0, rows >= 20 ? 3 : 1);
+	l->counters_h = clamp(counter_lines, 0, rows >= 24 ? 4 : rows >= 20 ? 2 : 1);
 	avail = rows - 1 - l->counters_h - 3 - 1;
 	split(l, avail < 3 ? 3 : avail, nlanes, focus);
 	l->lanes_title = l->counters_y + l->counters_h;
@@ -62,6 +62,7 @@ void layout_compute(struct layout *l, int rows, int cols, int counter_lines, siz
 	l->axis_w = cols - l->axis_x - 1 > 1 ? cols - l->axis_x - 1 : 1;
 }
 
+/* The pane at screen row y, or PANE_MAX for none. */
 enum pane layout_pane_at(const struct layout *l, int y)
 {
 	if (y >= l->lanes_title && y < l->list_title)

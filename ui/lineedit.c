@@ -11,6 +11,7 @@
 #include "keys.h"
 #include "lineedit.h"
 
+/* Start editing text (may be NULL). */
 void lineedit_start(struct lineedit *e, const char *text)
 {
 	snprintf(e->buf, sizeof(e->buf), "%s", text ? text : "");
@@ -69,6 +70,7 @@ static void cut_word(struct lineedit *e)
 	cut(e, a, e->cur);
 }
 
+/* Handle one key. */
 enum lineedit_result lineedit_key(struct lineedit *e, int key)
 {
 	switch (key) {

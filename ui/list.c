@@ -8,12 +8,14 @@
 
 #include "list.h"
 
+/* Start empty, following the tail. */
 void list_init(struct listpos *l)
 {
 	l->sel = l->top = 0;
 	l->follow = true;
 }
 
+/* Bring sel and top in range for n rows shown rows at a time. */
 void list_fix(struct listpos *l, size_t n, size_t rows)
 {
 	if (!rows)
@@ -32,6 +34,7 @@ void list_fix(struct listpos *l, size_t n, size_t rows)
 		l->top = n > rows ? n - rows : 0;
 }
 
+/* Select row i (clamped) */
 void list_select(struct listpos *l, size_t i, size_t n, size_t rows)
 {
 	l->follow = n > 0 && i >= n - 1;
@@ -39,6 +42,7 @@ void list_select(struct listpos *l, size_t i, size_t n, size_t rows)
 	list_fix(l, n, rows);
 }
 
+/* Move the selection by delta rows (clamped). */
 void list_move(struct listpos *l, long delta, size_t n, size_t rows)
 {
 	size_t i = l->sel;
@@ -52,6 +56,7 @@ void list_move(struct listpos *l, long delta, size_t n, size_t rows)
 	list_select(l, i, n, rows);
 }
 
+/* Scroll the window by delta rows without moving past the ends. */
 void list_scroll(struct listpos *l, long delta, size_t n, size_t rows)
 {
 	size_t max = n > rows ? n - rows : 0;
@@ -66,4 +71,18 @@ void list_scroll(struct listpos *l, long delta, size_t n, size_t rows)
 		l->sel = l->top + rows - 1;
 	l->follow = n > 0 && l->sel >= n - 1;
 	list_fix(l, n, rows);
+}
+
+/* Page by delta rows: the window and the selection move together. */
+void list_page(struct listpos *l, long delta, size_t n, size_t rows)
+{
+	size_t max = n > rows ? n - rows : 0;
+
+	if (n == 0)
+		return;
+	if (delta < 0)
+		l->top = (size_t)-delta > l->top ? 0 : l->top - (size_t)-delta;
+	else
+		l->top = l->top + (size_t)delta > max ? max : l->top + (size_t)delta;
+	list_move(l, delta, n, rows);
 }

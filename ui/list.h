@@ -21,6 +21,8 @@ void list_init(struct listpos *l);
 void list_fix(struct listpos *l, size_t n, size_t rows);
 /* Move the selection by delta rows (clamped). */
 void list_move(struct listpos *l, long delta, size_t n, size_t rows);
+/* Page by delta rows: the window and the selection move together. */
+void list_page(struct listpos *l, long delta, size_t n, size_t rows);
 /* Select row i (clamped); follows again when i is the last row. */
 void list_select(struct listpos *l, size_t i, size_t n, size_t rows);
 /* Scroll the window by delta rows without moving past the ends; keeps sel visible. */

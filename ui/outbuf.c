@@ -17,6 +17,7 @@
 
 enum { ESC_NONE, ESC_START, ESC_CSI, ESC_STRING, ESC_STRING_END };
 
+/* Keep at most max finished lines. */
 void outbuf_init(struct outbuf *o, size_t max)
 {
 	memset(o, 0, sizeof(*o));
@@ -25,6 +26,7 @@ void outbuf_init(struct outbuf *o, size_t max)
 	strbuf_init(&o->cur, 128);
 }
 
+/* Free every kept line. */
 void outbuf_release(struct outbuf *o)
 {
 	for (size_t i = 0; i < o->n; i++)
@@ -116,6 +118,7 @@ static void control_byte(struct outbuf *o, unsigned char c)
 	}
 }
 
+/* Take n bytes of terminal output. */
 void outbuf_add(struct outbuf *o, const char *buf, size_t n)
 {
 	o->bytes += n;
@@ -131,11 +134,13 @@ void outbuf_add(struct outbuf *o, const char *buf, size_t n)
 	}
 }
 
+/* Lines available, counting an unfinished last line. */
 size_t outbuf_count(const struct outbuf *o)
 {
 	return o->n + (o->cur.len > 0);
 }
 
+/* Line i (0 = oldest kept). */
 const char *outbuf_line(const struct outbuf *o, size_t i)
 {
 	if (i < o->n)

@@ -20,6 +20,7 @@ static void put(struct pick_item *items, size_t max, size_t *n, enum pick_kind k
 	++*n;
 }
 
+/* Fill items (up to max) */
 size_t picker_items(struct lanes *l, struct pick_item *items, size_t max)
 {
 	size_t n = 0, nl;
@@ -80,6 +81,7 @@ void picker_label(const struct pick_item *it, const struct filter *f, struct lan
 	}
 }
 
+/* Space on an item. */
 bool picker_toggle(const struct pick_item *it, struct filter *f)
 {
 	switch (it->kind) {
@@ -91,6 +93,7 @@ bool picker_toggle(const struct pick_item *it, struct filter *f)
 	}
 }
 
+/* "Only this one" on an item. */
 bool picker_only(const struct pick_item *it, struct filter *f)
 {
 	switch (it->kind) {
@@ -101,6 +104,7 @@ bool picker_only(const struct pick_item *it, struct filter *f)
 	}
 }
 
+/* Index of the first item of kind at or after from, or -1. */
 long picker_find(const struct pick_item *items, size_t n, enum pick_kind kind)
 {
 	for (size_t i = 0; i < n; i++)

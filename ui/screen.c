@@ -74,16 +74,23 @@ static attr_t color_or(int pair, attr_t fallback)
 	return has_color ? COLOR_PAIR(pair) : fallback;
 }
 
+/* Start curses on our terminal (sets a->utf8, a->color, a->mouse) */
 int screen_open(struct app *a, bool no_color, bool no_mouse)
+{
+	return screen_open_on(a, NULL, stdout, stdin, no_color, no_mouse);
+}
+
+int screen_open_on(struct app *a, const char *term, FILE *out, FILE *in, bool no_color,
+		   bool no_mouse)
 {
 	const char *nc = getenv("NO_COLOR");
 
-	saved_ok = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
+	saved_ok = tcgetattr(fileno(in), &saved_tio) == 0;
 	setlocale(LC_ALL, "");
 	a->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	gl = a->utf8 ? &utf8_glyphs : &ascii_glyphs;
 	/* newterm, unlike initscr, reports an unusable terminal instead of exiting. */
-	scr = newterm(NULL, stdout, stdin);
+	scr = newterm(term, out, in);
 	if (!scr)
 		return -ENOTTY;
 	set_term(scr);
@@ -103,6 +110,7 @@ int screen_open(struct app *a, bool no_color, bool no_mouse)
 	return 0;
 }
 
+/* Give the terminal back (normal exit). */
 void screen_close(void)
 {
 	if (!scr)
@@ -114,6 +122,7 @@ void screen_close(void)
 	strbuf_release(&sb);
 }
 
+/* Async-signal-safe terminal restore (fatal paths). */
 void screen_restore_raw(void)
 {
 	static const char seq[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
@@ -124,12 +133,20 @@ void screen_restore_raw(void)
 		return;
 }
 
+/* Current terminal size. */
 void screen_size(int *rows, int *cols)
 {
 	*rows = LINES;
 	*cols = COLS;
 }
 
+/* Pretend the terminal is rows x cols (benchmarks). */
+void screen_set_size(int rows, int cols)
+{
+	resizeterm(rows, cols);
+}
+
+/* The terminal was resized: learn the new size. */
 void screen_resized(void)
 {
 	struct winsize ws;
@@ -139,6 +156,7 @@ void screen_resized(void)
 	clearok(curscr, TRUE);
 }
 
+/* Repaint everything on the next frame (Ctrl-L). */
 void screen_invalidate(void)
 {
 	clearok(curscr, TRUE);
@@ -183,6 +201,7 @@ static enum screen_input read_mouse(int *mx, int *my, enum mouse_kind *mk)
 	return IN_MOUSE;
 }
 
+/* Read one input without waiting. */
 enum screen_input screen_read(int *key, int *mx, int *my, enum mouse_kind *mk)
 {
 	wint_t wc;
@@ -274,46 +293,70 @@ static const char *elapsed(const struct app *a, char buf[static 24])
 	return fmt_duration(ns - ns % 100000000, buf);
 }
 
+/* The command line, program name without its directory. */
+static void command_text(const struct app *a)
+{
+	char *const *c = model_command(a->model);
+	const char *base;
+
+	strbuf_reset(&sb);
+	if (!c || !c[0])
+		return;
+	base = strrchr(c[0], '/');
+	strbuf_addf(&sb, " %s", base && base[1] ? base + 1 : c[0]);
+	for (c++; *c; c++)
+		strbuf_addf(&sb, " %s", *c);
+}
+
 /* Row 0: command, state, elapsed, events, drops, tracer cost. */
 static void draw_header(struct app *a)
 {
-	char state[64], right[160], t[24], d[24];
+	char state[64], right[160], t[24], d[64];
 	uint64_t stops, stopped;
 	attr_t hd = color_or(PAIR_HEADER, A_REVERSE);
-	int rw, x = 0;
+	int rw, sw, x;
 
 	app_state_text(a, state, sizeof(state));
 	model_tracer_cost(a->model, &stops, &stopped);
-	snprintf(right, sizeof(right), " %s  events %zu  drops 0  tracer %llu stops %s ",
-		 elapsed(a, t), store_count(a->store), (unsigned long long)stops,
-		 fmt_duration(stopped, d));
+	/* The tracer reports its cost when tracing ends. */
+	if (stops || model_ended(a->model))
+		snprintf(d, sizeof(d), "%llu stops %s", (unsigned long long)stops,
+			 fmt_duration(stopped, t));
+	else
+		snprintf(d, sizeof(d), "at exit");
+	snprintf(right, sizeof(right), "  %s  %s %zu  drops 0  tracer %s ", elapsed(a, t),
+		 COLS < 100 ? "ev" : "events", store_count(a->store), d);
 	rw = (int)strlen(right);
+	sw = (int)strlen(state) + 2;
 	fill(0, 0, hd);
-	strbuf_reset(&sb);
-	for (char *const *c = model_command(a->model); c && *c; c++)
-		strbuf_addf(&sb, " %s", *c);
-	x += put(0, 0, COLS - rw - (int)strlen(state) - 4, sb.buf, hd | A_BOLD);
+	command_text(a);
+	x = put(0, 0, COLS - rw - sw > 8 ? COLS - rw - sw : 8, sb.buf, hd | A_BOLD);
 	x += put(0, x, 2, "  ", hd);
 	x += put(0, x, COLS - x, state, (a->tracee_stopped && !a->ended) ?
 		 color_or(PAIR_STOPPED, A_REVERSE) | A_BOLD | A_BLINK : hd | A_BOLD);
-	if (COLS - x > rw)
+	if (COLS - x >= rw)
 		put(0, COLS - rw, rw, right, hd);
 }
 
-/* The counter lines under the header. */
+/* The counter lines under the header; group labels in bold. */
 static void draw_counters(struct app *a)
 {
-	char cells[16][COUNTER_CELL];
-	size_t starts[4], n = counters_cells(&a->ctr, a->model, cells, 16);
+	char cells[COUNTER_CELLS][COUNTER_CELL];
+	size_t starts[5], n = counters_cells(&a->ctr, a->model, COLS >= 100, cells, COUNTER_CELLS);
 	size_t lines = counters_flow(cells, n, COLS, starts, (size_t)a->lay.counters_h);
 
 	for (size_t l = 0; l < lines; l++) {
-		int x = 0;
+		int x = 0, y = a->lay.counters_y + (int)l;
 
 		for (size_t i = starts[l]; i < starts[l + 1]; i++) {
-			x += put(a->lay.counters_y + (int)l, x, COLS - x, i > starts[l] ? "  " : "", 0);
-			x += put(a->lay.counters_y + (int)l, x, COLS - x, cells[i],
-				 i == n - 1 ? A_DIM : A_NORMAL);
+			const char *colon = strchr(cells[i], ':');
+			size_t head = colon ? (size_t)(colon - cells[i]) + 1 : 0;
+			char label[24];
+
+			snprintf(label, sizeof(label), "%.*s", (int)head, cells[i]);
+			x += put(y, x, COLS - x, i > starts[l] ? " | " : "", A_DIM);
+			x += put(y, x, COLS - x, label, A_BOLD);
+			x += put(y, x, COLS - x, cells[i] + head, A_NORMAL);
 		}
 	}
 }
@@ -343,7 +386,7 @@ static void draw_lanes_title(struct app *a, uint64_t t0, uint64_t span)
 	size_t procs, threads;
 
 	lanes_counts(&a->view.lanes, &procs, &threads);
-	snprintf(buf, sizeof(buf), " Swimlane: %zu proc, %zu thr", procs, threads);
+	snprintf(buf, sizeof(buf), " Swimlane %zu+%zu", procs, threads);
 	title_bar(a->lay.lanes_title, buf, a->focus == PANE_LANES);
 	evtext_time(t0, l);
 	evtext_time(t0 + span, r);
@@ -482,11 +525,11 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 		else
 			snprintf(p, sizeof(p), " %d", e->pid);
 		x += put(y, x, 8, p, base);
-		x = x < 18 ? 18 : x;
+		x = x < 15 ? 15 : x;
 	}
 	x += put(y, x, COLS - x, " ", base);
 	x += put(y, x, 5, store_cat_name((enum ev_cat)e->cat), base | cat);
-	x = x < (multi ? 24 : 16) ? (multi ? 24 : 16) : x;
+	x = x < (multi ? 21 : 14) ? (multi ? 21 : 14) : x;
 	strbuf_reset(&sb);
 	evtext_row(&sb, a->store, e, a->utf8);
 	put_match(a, y, x, COLS - x, sb.buf, base | ((e->flags & SEV_FAILED) ?
@@ -511,6 +554,7 @@ static void draw_list(struct app *a)
 
 /* ---- output pane ---- */
 
+/* The output pane: the newest lines, or older ones when scrolled back. */
 static void draw_output(struct app *a)
 {
 	char buf[200];
@@ -532,6 +576,7 @@ static void draw_output(struct app *a)
 
 /* ---- footer and overlays ---- */
 
+/* The footer: a confirmation, the prompt, a notice, or the keys of the pane. */
 static void draw_footer(struct app *a)
 {
 	char buf[512];
@@ -564,7 +609,7 @@ static void draw_footer(struct app *a)
 		put(y, 0, COLS, a->msg, at | A_BOLD);
 		return;
 	}
-	keys_footer(ctx, buf + 1, sizeof(buf) - 1);
+	keys_footer(ctx, buf + 1, (size_t)COLS < sizeof(buf) ? (size_t)COLS : sizeof(buf) - 1);
 	buf[0] = ' ';
 	put(y, 0, COLS, buf, at);
 }
@@ -597,6 +642,7 @@ static void text_lines(const char *text, size_t top, int y0, int y1)
 	}
 }
 
+/* The help overlay, generated from the key table. */
 static void draw_help(struct app *a)
 {
 	char buf[256];
@@ -607,6 +653,7 @@ static void draw_help(struct app *a)
 		put(y, 1, COLS - 2, buf, buf[0] != ' ' ? A_BOLD : 0);
 }
 
+/* The details overlay of one event. */
 static void draw_detail(struct app *a)
 {
 	int y0 = a->lay.list_title;
@@ -617,6 +664,7 @@ static void draw_detail(struct app *a)
 	text_lines(sb.buf, a->detail_top, y0 + 1, a->lay.footer_y);
 }
 
+/* The filter menu overlay. */
 static void draw_picker(struct app *a)
 {
 	static struct pick_item items[4096];
@@ -642,6 +690,7 @@ static void draw_picker(struct app *a)
 	}
 }
 
+/* Draw a whole frame from the state. */
 void screen_draw(struct app *a)
 {
 	erase();

@@ -9,19 +9,26 @@
 #ifndef COMPENDIUM_UI_SCREEN_H
 #define COMPENDIUM_UI_SCREEN_H
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "app.h"
 
 enum screen_input { IN_NONE, IN_KEY, IN_MOUSE };
 
-/* Start curses (sets a->utf8, a->color, a->mouse); 0 or a negative errno. */
+/* Start curses on our terminal (sets a->utf8, a->color, a->mouse); 0 or a
+ * negative errno. */
 int screen_open(struct app *a, bool no_color, bool no_mouse);
+/* The same on any terminal type and streams (benchmarks draw to /dev/null). */
+int screen_open_on(struct app *a, const char *term, FILE *out, FILE *in, bool no_color,
+		   bool no_mouse);
 /* Give the terminal back (normal exit). */
 void screen_close(void);
 /* Async-signal-safe terminal restore (fatal paths). */
 void screen_restore_raw(void);
 /* Current terminal size. */
 void screen_size(int *rows, int *cols);
+/* Pretend the terminal is rows x cols (benchmarks). */
+void screen_set_size(int rows, int cols);
 /* The terminal was resized: learn the new size. */
 void screen_resized(void);
 /* Repaint everything on the next frame (Ctrl-L). */

@@ -21,7 +21,7 @@ struct u32vec {
 static inline void u32vec_push(struct u32vec *a, uint32_t x)
 {
 	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 64;
+		a->cap = a->cap ? a->cap + a->cap / 2 : 64;   /* 1.5x: at most 6 B per index */
 		a->v = xreallocarray(a->v, a->cap, sizeof(*a->v));
 	}
 	a->v[a->n++] = x;

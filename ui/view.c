@@ -10,6 +10,7 @@
 
 #include "view.h"
 
+/* A view over s showing what the default filter shows. */
 void view_init(struct view *v, const struct store *s)
 {
 	memset(v, 0, sizeof(*v));
@@ -18,6 +19,7 @@ void view_init(struct view *v, const struct store *s)
 	lanes_init(&v->lanes);
 }
 
+/* Free the view (not the store). */
 void view_release(struct view *v)
 {
 	filter_release(&v->filter);
@@ -37,6 +39,7 @@ static bool consider(struct view *v, size_t i, struct lane *ln)
 	return true;
 }
 
+/* Take in events added to the store since the last call. */
 size_t view_update(struct view *v)
 {
 	size_t n = store_count(v->store), added = 0;
@@ -64,6 +67,7 @@ static struct lane *lane_at(struct lanes *l, const struct sevent *e)
 	return ln ? ln : l->v[0];
 }
 
+/* Apply the (changed) filter to everything recorded. */
 void view_refilter(struct view *v)
 {
 	v->shown.n = 0;
@@ -78,16 +82,19 @@ void view_refilter(struct view *v)
 	}
 }
 
+/* Number of shown events. */
 size_t view_count(const struct view *v)
 {
 	return v->shown.n;
 }
 
+/* Store index of shown event i. */
 size_t view_at(const struct view *v, size_t i)
 {
 	return v->shown.v[i];
 }
 
+/* Position of the first shown event with store index >= idx. */
 size_t view_lower_bound(const struct view *v, size_t idx)
 {
 	return u32vec_lower_bound(&v->shown, idx);

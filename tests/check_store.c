@@ -1,0 +1,351 @@
+/*
+ * check_store.c - Check suite for src/store.c.
+ *
+ * Covers string interning (ids are stable, "" is id 0, the table grows
+ * without losing anything, returned text never moves), how each kind of
+ * model event is stored (fields, category, failure and noise bits, the
+ * argv line of an exec, mmap protections), the noise rules shared with the
+ * --batch printer, and that event pointers stay valid while the store grows
+ * across chunks.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "store.h"
+
+/* A file object for events to refer to. */
+static struct fobj file_obj(int kind, char *path)
+{
+	struct fobj o;
+
+	memset(&o, 0, sizeof(o));
+	o.kind = (uint8_t)kind;
+	o.path = path;
+	return o;
+}
+
+/* An event of type for pid/tid at ts with no fds. */
+static struct event ev_of(enum ev_type type, int pid, int tid, uint64_t ts)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.pid = pid;
+	ev.tid = tid;
+	ev.ts = ts;
+	ev.fd = ev.fd2 = -1;
+	ev.nr = -1;
+	return ev;
+}
+
+START_TEST(intern_gives_stable_ids_and_empty_is_zero)
+{
+	struct store *s = store_new();
+	uint32_t a = store_intern(s, "/etc/hosts"), b = store_intern(s, "/etc/passwd");
+	const char *pa = store_str(s, a);
+
+	ck_assert_uint_eq(store_intern(s, ""), 0);
+	ck_assert_uint_eq(store_intern(s, NULL), 0);
+	ck_assert_str_eq(store_str(s, 0), "");
+	ck_assert_uint_ne(a, 0);
+	ck_assert_uint_ne(a, b);
+	ck_assert_uint_eq(store_intern(s, "/etc/hosts"), a);
+	ck_assert_str_eq(pa, "/etc/hosts");
+	ck_assert_str_eq(store_str(s, 999999), "");
+	store_free(s);
+}
+END_TEST
+
+START_TEST(intern_survives_growth_and_text_never_moves)
+{
+	struct store *s = store_new();
+	const char *first;
+	uint32_t id0 = store_intern(s, "string-0");
+	size_t bytes, n;
+	char buf[32];
+
+	first = store_str(s, id0);
+	for (int i = 1; i < 20000; i++) {
+		snprintf(buf, sizeof(buf), "string-%d", i);
+		ck_assert_uint_eq(store_intern(s, buf), (uint32_t)i + id0);
+	}
+	for (int i = 0; i < 20000; i += 997) {
+		snprintf(buf, sizeof(buf), "string-%d", i);
+		ck_assert_uint_eq(store_intern(s, buf), (uint32_t)i + id0);
+		ck_assert_str_eq(store_str(s, (uint32_t)i + id0), buf);
+	}
+	ck_assert_ptr_eq(store_str(s, id0), first);
+	n = store_strings(s, &bytes);
+	ck_assert_uint_eq(n, 20001);
+	ck_assert_uint_gt(bytes, 20000 * 8);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(open_is_stored_with_path_flags_and_kind)
+{
+	struct store *s = store_new();
+	char path[] = "/home/u/notes.txt";
+	struct fobj o = file_obj(FDK_FILE, path);
+	struct event ev = ev_of(EV_OPEN, 10, 10, 1500);
+	const struct sevent *e;
+
+	ev.fd = 3;
+	ev.ret = 3;
+	ev.obj = &o;
+	ev.path = path;
+	ev.flags = O_WRONLY | O_CREAT;
+	store_add(s, &ev);
+	ck_assert_uint_eq(store_count(s), 1);
+	e = store_get(s, 0);
+	ck_assert_uint_eq(e->ts, 1500);
+	ck_assert_int_eq(e->pid, 10);
+	ck_assert_int_eq(e->type, EV_OPEN);
+	ck_assert_int_eq(e->cat, CAT_FILE);
+	ck_assert_int_eq(e->kind, FDK_FILE);
+	ck_assert_int_eq(e->fd, 3);
+	ck_assert_uint_eq(e->addr, O_WRONLY | O_CREAT);
+	ck_assert_str_eq(store_str(s, e->str), "/home/u/notes.txt");
+	ck_assert_int_eq(e->flags, 0);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(failed_open_keeps_errno_and_noise_follows_lines_rules)
+{
+	struct store *s = store_new();
+	struct event ev = ev_of(EV_OPEN, 10, 10, 1);
+
+	ev.ret = -ENOENT;
+	ev.path = "/nope";
+	store_add(s, &ev);
+	ev.path = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+	ev.ret = 3;
+	store_add(s, &ev);
+	ev.path = "/proc/self/status";
+	store_add(s, &ev);
+	ck_assert_int_eq(store_get(s, 0)->flags, SEV_FAILED);
+	ck_assert_int_eq(store_get(s, 0)->val, -ENOENT);
+	ck_assert_int_eq(store_get(s, 1)->flags, SEV_NOISE);
+	ck_assert_int_eq(store_get(s, 2)->flags, SEV_NOISE);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(socket_io_is_net_with_the_peer_and_localhost_is_noise)
+{
+	struct store *s = store_new();
+	struct fobj o = file_obj(FDK_TCP4, (char *)"socket:[1]");
+	struct event ev = ev_of(EV_SEND, 10, 11, 5);
+	const struct sevent *e;
+
+	o.remote = (char *)"93.184.216.34:443";
+	ev.fd = 5;
+	ev.bytes = 517;
+	ev.obj = &o;
+	store_add(s, &ev);
+	o.remote = (char *)"127.0.0.1:8080";
+	store_add(s, &ev);
+	e = store_get(s, 0);
+	ck_assert_int_eq(e->cat, CAT_NET);
+	ck_assert_int_eq(e->tid, 11);
+	ck_assert_int_eq(e->val, 517);
+	ck_assert_str_eq(store_str(s, e->str), "93.184.216.34:443");
+	ck_assert_int_eq(e->flags & SEV_NOISE, 0);
+	ck_assert_int_eq(store_get(s, 1)->flags & SEV_NOISE, SEV_NOISE);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(connect_in_progress_is_not_a_failure)
+{
+	struct store *s = store_new();
+	struct event ev = ev_of(EV_CONNECT, 10, 10, 5);
+
+	ev.ret = -EINPROGRESS;
+	ev.addr_text = "10.1.2.3:80";
+	store_add(s, &ev);
+	ev.ret = -ECONNREFUSED;
+	store_add(s, &ev);
+	ck_assert_int_eq(store_get(s, 0)->flags & SEV_FAILED, 0);
+	ck_assert_str_eq(store_str(s, store_get(s, 0)->str), "10.1.2.3:80");
+	ck_assert_int_eq(store_get(s, 1)->flags & SEV_FAILED, SEV_FAILED);
+	ck_assert_int_eq(store_get(s, 1)->val, -ECONNREFUSED);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(exec_keeps_exe_and_argv_line)
+{
+	struct store *s = store_new();
+	char *argv[] = { (char *)"ls", (char *)"-l", (char *)"/tmp", NULL };
+	struct proc p;
+	struct event ev = ev_of(EV_EXEC, 10, 10, 5);
+	const struct sevent *e;
+
+	memset(&p, 0, sizeof(p));
+	p.argv = argv;
+	ev.proc = &p;
+	ev.path = "/usr/bin/ls";
+	store_add(s, &ev);
+	e = store_get(s, 0);
+	ck_assert_int_eq(e->cat, CAT_PROC);
+	ck_assert_str_eq(store_str(s, e->str), "/usr/bin/ls");
+	ck_assert_str_eq(store_str(s, e->str2), "ls -l /tmp");
+	store_free(s);
+}
+END_TEST
+
+START_TEST(fork_thread_exit_and_signal_fields)
+{
+	struct store *s = store_new();
+	struct event ev = ev_of(EV_FORK, 10, 10, 5);
+
+	ev.child = 12;
+	ev.status = NT_VFORK;
+	ev.flags = 0x4111;
+	store_add(s, &ev);
+	ev = ev_of(EV_EXIT, 10, 13, 6);
+	ev.thread = true;
+	ev.status = 3 << 8;
+	store_add(s, &ev);
+	ev = ev_of(EV_SIGNAL, 10, 10, 7);
+	ev.status = 2;
+	store_add(s, &ev);
+	ck_assert_int_eq(store_get(s, 0)->fd, 12);
+	ck_assert_int_eq(store_get(s, 0)->val, NT_VFORK);
+	ck_assert_uint_eq(store_get(s, 0)->addr, 0x4111);
+	ck_assert_int_eq(store_get(s, 1)->flags, SEV_THREAD);
+	ck_assert_int_eq(store_get(s, 1)->val, 3 << 8);
+	ck_assert_int_eq(store_get(s, 2)->fd, 2);
+	ck_assert_int_eq(store_get(s, 2)->cat, CAT_PROC);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(mmap_packs_protection_and_flags_with_the_file)
+{
+	struct store *s = store_new();
+	struct fobj o = file_obj(FDK_FILE, (char *)"/data/big.bin");
+	struct event ev = ev_of(EV_MMAP, 10, 10, 5);
+	const struct sevent *e;
+
+	ev.addr = 0x7f0000001000;
+	ev.bytes = 8192;
+	ev.prot = PROT_READ | PROT_WRITE;
+	ev.flags = MAP_SHARED;
+	ev.obj = &o;
+	store_add(s, &ev);
+	e = store_get(s, 0);
+	ck_assert_int_eq(e->cat, CAT_MEM);
+	ck_assert_uint_eq(e->addr, 0x7f0000001000);
+	ck_assert_int_eq(e->val, 8192);
+	ck_assert_int_eq((uint32_t)e->fd >> 24, PROT_READ | PROT_WRITE);
+	ck_assert_int_eq(e->fd & 0xffffff, MAP_SHARED);
+	ck_assert_str_eq(store_str(s, e->str), "/data/big.bin");
+	store_free(s);
+}
+END_TEST
+
+START_TEST(transfer_names_both_ends)
+{
+	struct store *s = store_new();
+	struct fobj in = file_obj(FDK_FILE, (char *)"/src.bin"), out = file_obj(FDK_PIPE, (char *)"pipe:[9]");
+	struct event ev = ev_of(EV_SPLICE, 10, 10, 5);
+	const struct sevent *e;
+
+	ev.fd = 3;
+	ev.fd2 = 7;
+	ev.bytes = 65536;
+	ev.obj = &in;
+	ev.obj2 = &out;
+	store_add(s, &ev);
+	e = store_get(s, 0);
+	ck_assert_int_eq(e->cat, CAT_IO);
+	ck_assert_str_eq(store_str(s, e->str), "/src.bin");
+	ck_assert_str_eq(store_str(s, e->str2), "pipe:[9]");
+	ck_assert_int_eq((int)e->addr, 7);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(events_stay_put_across_chunks)
+{
+	struct store *s = store_new();
+	struct event ev = ev_of(EV_READ, 10, 10, 0);
+	const struct sevent *first;
+
+	for (int i = 0; i < 10000; i++) {
+		ev.ts = (uint64_t)i;
+		ev.bytes = (uint64_t)i * 2;
+		store_add(s, &ev);
+		if (i == 0)
+			first = store_get(s, 0);
+	}
+	ck_assert_uint_eq(store_count(s), 10000);
+	ck_assert_ptr_eq(store_get(s, 0), first);
+	for (size_t i = 0; i < 10000; i += 123) {
+		ck_assert_uint_eq(store_get(s, i)->ts, i);
+		ck_assert_int_eq(store_get(s, i)->val, (int64_t)i * 2);
+	}
+	ck_assert_uint_eq(store_get(s, 9999)->ts, 9999);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(categories_by_type_and_kind)
+{
+	ck_assert_int_eq(store_category(EV_READ, FDK_FILE), CAT_FILE);
+	ck_assert_int_eq(store_category(EV_READ, FDK_PIPE), CAT_IO);
+	ck_assert_int_eq(store_category(EV_WRITE, FDK_UNIX), CAT_NET);
+	ck_assert_int_eq(store_category(EV_CLOSE, FDK_TCP6), CAT_NET);
+	ck_assert_int_eq(store_category(EV_OPEN, FDK_UNKNOWN), CAT_FILE);
+	ck_assert_int_eq(store_category(EV_SENDFILE, FDK_FILE), CAT_IO);
+	ck_assert_int_eq(store_category(EV_BRK, FDK_UNKNOWN), CAT_MEM);
+	ck_assert_int_eq(store_category(EV_SCHED, FDK_UNKNOWN), CAT_LAT);
+	ck_assert_int_eq(store_category(EV_SYSCALL, FDK_FILE), CAT_OTHER);
+	ck_assert_int_eq(store_category(EV_EXIT, FDK_UNKNOWN), CAT_PROC);
+	ck_assert_str_eq(store_cat_name(CAT_NET), "net");
+	ck_assert_str_eq(store_cat_name(CAT_MAX), "other");
+}
+END_TEST
+
+static Suite *store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, intern_gives_stable_ids_and_empty_is_zero);
+	tcase_add_test(tc, intern_survives_growth_and_text_never_moves);
+	tcase_add_test(tc, open_is_stored_with_path_flags_and_kind);
+	tcase_add_test(tc, failed_open_keeps_errno_and_noise_follows_lines_rules);
+	tcase_add_test(tc, socket_io_is_net_with_the_peer_and_localhost_is_noise);
+	tcase_add_test(tc, connect_in_progress_is_not_a_failure);
+	tcase_add_test(tc, exec_keeps_exe_and_argv_line);
+	tcase_add_test(tc, fork_thread_exit_and_signal_fields);
+	tcase_add_test(tc, mmap_packs_protection_and_flags_with_the_file);
+	tcase_add_test(tc, transfer_names_both_ends);
+	tcase_add_test(tc, events_stay_put_across_chunks);
+	tcase_add_test(tc, categories_by_type_and_kind);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

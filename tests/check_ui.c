@@ -1,0 +1,763 @@
+/*
+ * check_ui.c - Check suite for the UI's view models (the ui/ modules that need no curses).
+ *
+ * Covers the key table (dispatch per pane and overlay, help and footer
+ * generated from it), filters and text matching, lanes (processes, nested
+ * threads, ends, tid reuse, cells and nearest events), the filtered index
+ * (incremental equals rebuilt), list scrolling and follow-tail, the output
+ * scrollback (escape sequences, carriage returns, ring), the line editor,
+ * rates and counter flow, the layout at 80x24, event wording, and key
+ * handlers on the app state (freeze, quit confirmation, search, filter
+ * menu, stop/continue) with no tracer and no terminal.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "counters.h"
+#include "evtext.h"
+#include "keys.h"
+#include "layout.h"
+#include "lineedit.h"
+#include "list.h"
+#include "outbuf.h"
+#include "picker.h"
+#include "view.h"
+
+/* ---- helpers: events straight into a store ---- */
+
+static struct event ev_of(enum ev_type type, int pid, int tid, uint64_t ts)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.pid = pid;
+	ev.tid = tid;
+	ev.ts = ts;
+	ev.fd = ev.fd2 = -1;
+	return ev;
+}
+
+/* An open of path by pid/tid at ts. */
+static void add_open(struct store *s, int pid, int tid, uint64_t ts, const char *path)
+{
+	struct event ev = ev_of(EV_OPEN, pid, tid, ts);
+
+	ev.path = path;
+	ev.ret = 3;
+	ev.fd = 3;
+	store_add(s, &ev);
+}
+
+/* A fork (or thread, when thread) of child by pid at ts. */
+static void add_new(struct store *s, int pid, int child, uint64_t ts, bool thread)
+{
+	struct event ev = ev_of(thread ? EV_THREAD : EV_FORK, pid, pid, ts);
+
+	ev.child = child;
+	store_add(s, &ev);
+}
+
+/* An exit of tid (of the whole process unless thread). */
+static void add_exit(struct store *s, int pid, int tid, uint64_t ts, bool thread)
+{
+	struct event ev = ev_of(EV_EXIT, pid, tid, ts);
+
+	ev.thread = thread;
+	store_add(s, &ev);
+}
+
+/* A small run: 100 forks 101 and starts thread 102; opens; exits. */
+static struct store *sample(void)
+{
+	struct store *s = store_new();
+
+	add_open(s, 100, 100, 1000, "/etc/hosts");
+	add_new(s, 100, 102, 2000, true);
+	add_new(s, 100, 101, 3000, false);
+	add_open(s, 101, 101, 4000, "/tmp/child.txt");
+	add_open(s, 100, 102, 5000, "/usr/lib/libc.so.6");
+	add_open(s, 100, 102, 6000, "/tmp/thread.txt");
+	add_exit(s, 101, 101, 7000, false);
+	add_exit(s, 100, 102, 8000, true);
+	add_exit(s, 100, 100, 9000, false);
+	return s;
+}
+
+/* ---- keys ---- */
+
+START_TEST(keys_dispatch_depends_on_where_the_keyboard_is)
+{
+	ck_assert_int_eq(keys_action(KEYC_F(1), KCTX_LIST), ACT_HELP);
+	ck_assert_int_eq(keys_action('?', KCTX_OUTPUT), ACT_HELP);
+	ck_assert_int_eq(keys_action('q', KCTX_LIST), ACT_QUIT);
+	ck_assert_int_eq(keys_action('q', KCTX_HELP), ACT_BACK);
+	ck_assert_int_eq(keys_action('q', KCTX_PICKER), ACT_BACK);
+	ck_assert_int_eq(keys_action('p', KCTX_LANES), ACT_STOPCONT);
+	ck_assert_int_eq(keys_action('p', KCTX_PICKER), ACT_GO_PROCS);
+	ck_assert_int_eq(keys_action(' ', KCTX_LIST), ACT_FREEZE);
+	ck_assert_int_eq(keys_action(' ', KCTX_PICKER), ACT_TOGGLE);
+	ck_assert_int_eq(keys_action('i', KCTX_OUTPUT), ACT_INPUT);
+	ck_assert_int_eq(keys_action('i', KCTX_LIST), ACT_NONE);
+	ck_assert_int_eq(keys_action(KEYC_ENTER, KCTX_LIST), ACT_DETAIL);
+	ck_assert_int_eq(keys_action(KEYC_ESC, KCTX_DETAIL), ACT_BACK);
+	ck_assert_int_eq(keys_action('\\', KCTX_LIST), ACT_FILTER);
+	ck_assert_int_eq(keys_action('+', KCTX_LANES), ACT_ZOOM_IN);
+	ck_assert_int_eq(keys_action('Z', KCTX_LIST), ACT_NONE);
+}
+END_TEST
+
+START_TEST(no_single_letter_destroys_anything)
+{
+	size_t n;
+	const struct keydef *t = keys_table(&n);
+
+	/* Quitting asks first; killing is only reachable through Ctrl-C. */
+	for (size_t i = 0; i < n; i++)
+		if (t[i].key >= 'a' && t[i].key <= 'z')
+			ck_assert_int_ne(t[i].act, ACT_INTERRUPT);
+	ck_assert_int_eq(keys_action(KEYC_CTRL('c'), KCTX_LIST), ACT_INTERRUPT);
+}
+END_TEST
+
+START_TEST(help_and_footer_come_from_the_table)
+{
+	char buf[256], foot[80];
+	bool f5 = false, heading = false;
+
+	for (size_t i = 0; keys_help_line(i, buf, sizeof(buf)); i++) {
+		f5 |= strstr(buf, "F5 p") != NULL;
+		heading |= strcmp(buf, "Filter menu") == 0;
+	}
+	ck_assert(f5);
+	ck_assert(heading);
+	ck_assert_str_eq(keys_help_line(0, buf, sizeof(buf)), "Everywhere");
+	keys_footer(KCTX_LIST, foot, sizeof(foot));
+	ck_assert_ptr_nonnull(strstr(foot, "F1 Help"));
+	ck_assert_ptr_nonnull(strstr(foot, "q Quit"));
+	ck_assert_uint_lt(strlen(foot), sizeof(foot));
+	keys_footer(KCTX_LIST, foot, 12);
+	ck_assert_str_eq(foot, "F1 Help");
+	ck_assert_ptr_null(strstr(foot, "Quit"));   /* whole entries only */
+}
+END_TEST
+
+START_TEST(utf8_encoding)
+{
+	char b[4];
+
+	ck_assert_uint_eq(keys_utf8('a', b), 1);
+	ck_assert_uint_eq(keys_utf8(0xe9, b), 2);
+	ck_assert_int_eq((unsigned char)b[0], 0xc3);
+	ck_assert_uint_eq(keys_utf8(0x2192, b), 3);
+	ck_assert(memcmp(b, "→", 3) == 0);
+	ck_assert_uint_eq(keys_utf8(0x1f600, b), 4);
+}
+END_TEST
+
+/* ---- filter ---- */
+
+START_TEST(filter_defaults_hide_noise_only)
+{
+	struct store *s = sample();
+	struct filter f;
+
+	filter_init(&f);
+	ck_assert(filter_match(&f, s, store_get(s, 0)));
+	ck_assert(!filter_match(&f, s, store_get(s, 4)));     /* libc.so.6 */
+	f.hide_noise = false;
+	ck_assert(filter_match(&f, s, store_get(s, 4)));
+	ck_assert(!filter_narrowed(&f));
+	f.cats = 1u << CAT_PROC;
+	ck_assert(filter_narrowed(&f));
+	ck_assert(!filter_match(&f, s, store_get(s, 0)));
+	ck_assert(filter_match(&f, s, store_get(s, 1)));
+	filter_clear(&f);
+	f.types = 1u << EV_EXIT;
+	ck_assert(filter_match(&f, s, store_get(s, 6)));
+	ck_assert(!filter_match(&f, s, store_get(s, 2)));
+	filter_release(&f);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(text_matches_strings_types_and_pids)
+{
+	struct store *s = sample();
+	struct filter f;
+
+	filter_init(&f);
+	textmatch_set(&f.text, "CHILD");
+	ck_assert(filter_match(&f, s, store_get(s, 3)));
+	ck_assert(!filter_match(&f, s, store_get(s, 0)));
+	textmatch_set(&f.text, "exit");
+	ck_assert(filter_match(&f, s, store_get(s, 6)));
+	ck_assert(!filter_match(&f, s, store_get(s, 3)));
+	textmatch_set(&f.text, "101");
+	ck_assert(filter_match(&f, s, store_get(s, 3)));
+	ck_assert(!filter_match(&f, s, store_get(s, 0)));
+	ck_assert_int_eq(textmatch_find(&f.text, "pid 101 here"), 4);
+	ck_assert_int_eq(textmatch_find(&f.text, "nothing"), -1);
+	filter_release(&f);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(process_filter_hides_or_keeps_only)
+{
+	struct store *s = sample();
+	struct filter f;
+	char d[128];
+
+	filter_init(&f);
+	filter_toggle_pid(&f, 101);
+	ck_assert(!filter_pid_shown(&f, 101));
+	ck_assert(filter_pid_shown(&f, 100));
+	ck_assert(!filter_match(&f, s, store_get(s, 3)));
+	filter_describe(&f, d, sizeof(d));
+	ck_assert_ptr_nonnull(strstr(d, "1 process hidden"));
+	filter_only_pid(&f, 101);
+	ck_assert(filter_pid_shown(&f, 101));
+	ck_assert(!filter_pid_shown(&f, 100));
+	filter_toggle_pid(&f, 100);
+	ck_assert(filter_pid_shown(&f, 100));
+	filter_describe(&f, d, sizeof(d));
+	ck_assert_ptr_nonnull(strstr(d, "2 processes only"));
+	filter_clear(&f);
+	ck_assert(filter_pid_shown(&f, 555));
+	filter_release(&f);
+	store_free(s);
+}
+END_TEST
+
+/* ---- lanes and the view ---- */
+
+START_TEST(lanes_nest_threads_and_end_with_exits)
+{
+	struct store *s = sample();
+	struct view v;
+	size_t n, procs, threads;
+	const size_t *order;
+
+	view_init(&v, s);
+	lanes_set_root_name(&v.lanes, "/usr/bin/demo");
+	view_update(&v);
+	order = lanes_order(&v.lanes, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(v.lanes.v[order[0]]->tid, 100);
+	ck_assert_int_eq(v.lanes.v[order[1]]->tid, 102);
+	ck_assert(v.lanes.v[order[1]]->thread);
+	ck_assert_int_eq(v.lanes.v[order[2]]->tid, 101);
+	ck_assert_str_eq(v.lanes.v[order[0]]->name, "demo");
+	ck_assert_str_eq(v.lanes.v[order[2]]->name, "demo");
+	for (size_t i = 0; i < n; i++)
+		ck_assert(v.lanes.v[i]->ended);
+	ck_assert_uint_eq(v.lanes.v[order[2]]->end, 7000);
+	lanes_counts(&v.lanes, &procs, &threads);
+	ck_assert_uint_eq(procs, 2);
+	ck_assert_uint_eq(threads, 1);
+	view_release(&v);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(a_reused_tid_gets_a_new_lane)
+{
+	struct store *s = store_new();
+	struct view v;
+
+	add_new(s, 100, 200, 10, false);
+	add_exit(s, 200, 200, 20, false);
+	add_open(s, 200, 200, 30, "/tmp/again");
+	view_init(&v, s);
+	view_update(&v);
+	ck_assert_uint_eq(v.lanes.n, 3);
+	ck_assert(v.lanes.v[1]->ended);
+	ck_assert(!v.lanes.v[2]->ended);
+	ck_assert_uint_eq(v.lanes.v[2]->start, 30);
+	ck_assert_uint_eq(v.lanes.v[2]->shown.n, 1);
+	view_refilter(&v);
+	ck_assert_uint_eq(v.lanes.v[2]->shown.n, 1);
+	ck_assert_uint_eq(v.lanes.v[1]->shown.n, 1);   /* its exit */
+	view_release(&v);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(incremental_view_equals_a_rebuild)
+{
+	struct store *s = store_new();
+	struct view v;
+	size_t inc[64], n;
+
+	view_init(&v, s);
+	for (int i = 0; i < 60; i++) {
+		add_open(s, 100, i % 3 ? 100 : 101, (uint64_t)i * 10, i % 4 ? "/tmp/a" : "/proc/x");
+		if (i % 7 == 0)
+			view_update(&v);
+	}
+	view_update(&v);
+	n = view_count(&v);
+	ck_assert_uint_eq(n, 45);
+	for (size_t i = 0; i < n; i++)
+		inc[i] = view_at(&v, i);
+	view_refilter(&v);
+	ck_assert_uint_eq(view_count(&v), n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(view_at(&v, i), inc[i]);
+	ck_assert_uint_eq(view_lower_bound(&v, 4), 3);
+	ck_assert_uint_eq(view_lower_bound(&v, 1000), n);
+	view_release(&v);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(lane_cells_count_and_pick_a_category)
+{
+	struct store *s = sample();
+	struct view v;
+	const struct lane *main_lane;
+	int cat;
+
+	view_init(&v, s);
+	v.filter.hide_noise = false;
+	view_update(&v);
+	main_lane = v.lanes.v[0];
+	ck_assert_uint_eq(lanes_cell(main_lane, s, SIZE_MAX, 0, 2500, &cat), 2);
+	ck_assert(cat == CAT_FILE || cat == CAT_PROC);
+	ck_assert_uint_eq(lanes_cell(main_lane, s, SIZE_MAX, 2500, 3500, &cat), 1);
+	ck_assert_int_eq(cat, CAT_PROC);
+	ck_assert_uint_eq(lanes_cell(main_lane, s, SIZE_MAX, 3500, 8500, &cat), 0);
+	ck_assert_int_eq(cat, -1);
+	ck_assert_uint_eq(lanes_cell(main_lane, s, 1, 0, 10000, &cat), 1);   /* frozen at 1 */
+	ck_assert_int_eq(lanes_nearest(main_lane, s, SIZE_MAX, 2900), 2);
+	ck_assert_int_eq(lanes_nearest(main_lane, s, SIZE_MAX, 100000), 8);
+	view_release(&v);
+	store_free(s);
+}
+END_TEST
+
+/* ---- list ---- */
+
+START_TEST(list_follows_the_tail_until_moved)
+{
+	struct listpos l;
+
+	list_init(&l);
+	list_fix(&l, 100, 10);
+	ck_assert_uint_eq(l.sel, 99);
+	ck_assert_uint_eq(l.top, 90);
+	list_move(&l, -5, 100, 10);
+	ck_assert(!l.follow);
+	ck_assert_uint_eq(l.sel, 94);
+	list_fix(&l, 200, 10);
+	ck_assert_uint_eq(l.sel, 94);
+	list_move(&l, 1000, 200, 10);
+	ck_assert(l.follow);
+	ck_assert_uint_eq(l.sel, 199);
+	list_select(&l, 0, 200, 10);
+	ck_assert_uint_eq(l.top, 0);
+	list_page(&l, 10, 200, 10);
+	ck_assert_uint_eq(l.top, 10);
+	ck_assert_uint_eq(l.sel, 10);
+	list_scroll(&l, -100, 200, 10);
+	ck_assert_uint_eq(l.top, 0);
+	ck_assert_uint_le(l.sel, 9);
+	list_fix(&l, 0, 10);
+	ck_assert_uint_eq(l.sel, 0);
+}
+END_TEST
+
+/* ---- output pane ---- */
+
+START_TEST(output_strips_escapes_and_handles_returns)
+{
+	struct outbuf o;
+	static const char in[] = "\033[1;31mred\033[0m text\r\nprogress 10%\rprogress 99%\n"
+				 "tab\tx\nbs\bX\n\033]0;title\007after\n";
+
+	outbuf_init(&o, 100);
+	outbuf_add(&o, in, sizeof(in) - 1);
+	ck_assert_uint_eq(outbuf_count(&o), 5);
+	ck_assert_str_eq(outbuf_line(&o, 0), "red text");
+	ck_assert_str_eq(outbuf_line(&o, 1), "progress 99%");
+	ck_assert_str_eq(outbuf_line(&o, 2), "tab     x");
+	ck_assert_str_eq(outbuf_line(&o, 3), "bX");
+	ck_assert_str_eq(outbuf_line(&o, 4), "after");
+	outbuf_add(&o, "partial", 7);
+	ck_assert_uint_eq(outbuf_count(&o), 6);
+	ck_assert_str_eq(outbuf_line(&o, 5), "partial");
+	ck_assert_uint_eq(o.bytes, sizeof(in) - 1 + 7);
+	outbuf_release(&o);
+}
+END_TEST
+
+START_TEST(output_keeps_the_newest_lines)
+{
+	struct outbuf o;
+	char line[32];
+
+	outbuf_init(&o, 10);
+	for (int i = 0; i < 25; i++) {
+		int n = snprintf(line, sizeof(line), "line %d\n", i);
+		outbuf_add(&o, line, (size_t)n);
+	}
+	ck_assert_uint_eq(outbuf_count(&o), 10);
+	ck_assert_str_eq(outbuf_line(&o, 0), "line 15");
+	ck_assert_str_eq(outbuf_line(&o, 9), "line 24");
+	outbuf_release(&o);
+}
+END_TEST
+
+/* ---- line editor ---- */
+
+START_TEST(line_editor_edits_utf8_text)
+{
+	struct lineedit e;
+
+	lineedit_start(&e, "abc");
+	ck_assert_int_eq(lineedit_key(&e, 0xe9), LE_EDITING);
+	ck_assert_str_eq(e.buf, "abcé");
+	lineedit_key(&e, KEYC_BACKSPACE);
+	ck_assert_str_eq(e.buf, "abc");
+	lineedit_key(&e, KEYC_HOME);
+	lineedit_key(&e, 'x');
+	ck_assert_str_eq(e.buf, "xabc");
+	lineedit_key(&e, KEYC_END);
+	lineedit_key(&e, ' ');
+	lineedit_key(&e, 'w');
+	lineedit_key(&e, KEYC_CTRL('w'));
+	ck_assert_str_eq(e.buf, "xabc ");
+	lineedit_key(&e, KEYC_CTRL('u'));
+	ck_assert_str_eq(e.buf, "");
+	lineedit_key(&e, 3);   /* Ctrl-C cancels */
+	ck_assert_int_eq(lineedit_key(&e, KEYC_ESC), LE_CANCEL);
+	ck_assert_int_eq(lineedit_key(&e, KEYC_ENTER), LE_ACCEPT);
+}
+END_TEST
+
+/* ---- counters and layout ---- */
+
+START_TEST(rates_and_counter_flow)
+{
+	struct rate r;
+	char cells[3][COUNTER_CELL] = { "aaaa", "bbbb", "cccc" };
+	size_t starts[4];
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_uint_eq(rate_per_sec(&r), 0);
+	rate_push(&r, 1000000000ull, 100);
+	ck_assert_uint_eq(rate_per_sec(&r), 0);
+	rate_push(&r, 1500000000ull, 600);
+	ck_assert_uint_eq(rate_per_sec(&r), 1000);
+	for (int i = 0; i < 20; i++)
+		rate_push(&r, 2000000000ull + (uint64_t)i * 250000000ull, 1000 + (uint64_t)i * 500);
+	ck_assert_uint_eq(rate_per_sec(&r), 2000);
+	ck_assert_uint_eq(counters_flow(cells, 3, 11, starts, 3), 2);
+	ck_assert_uint_eq(starts[1], 2);
+	ck_assert_uint_eq(starts[2], 3);
+	ck_assert_uint_eq(counters_flow(cells, 3, 4, starts, 2), 2);
+	ck_assert_uint_eq(starts[2], 2);
+}
+END_TEST
+
+START_TEST(layout_fits_80x24_and_maps_rows_back)
+{
+	struct layout l;
+
+	layout_compute(&l, 24, 80, 4, 3, PANE_LIST);
+	ck_assert_int_eq(l.counters_h, 4);
+	ck_assert_int_ge(l.lanes_h, 1);
+	ck_assert_int_ge(l.list_h, 6);
+	ck_assert_int_ge(l.out_h, 2);
+	ck_assert_int_eq(l.out_y + l.out_h, l.footer_y);
+	ck_assert_int_eq(l.footer_y, 23);
+	ck_assert_int_eq(layout_pane_at(&l, l.list_y), PANE_LIST);
+	ck_assert_int_eq(layout_pane_at(&l, l.lanes_y), PANE_LANES);
+	ck_assert_int_eq(layout_pane_at(&l, l.out_y), PANE_OUTPUT);
+	ck_assert_int_eq(layout_pane_at(&l, 0), PANE_MAX);
+	layout_compute(&l, 40, 120, 2, 50, PANE_OUTPUT);
+	ck_assert_int_eq(l.out_y + l.out_h, l.footer_y);
+	ck_assert_int_gt(l.out_h, 5);
+	ck_assert_int_ge(l.list_h, 3);
+}
+END_TEST
+
+/* ---- wording ---- */
+
+START_TEST(rows_read_like_the_line_output)
+{
+	struct store *s = store_new();
+	struct strbuf sb = STRBUF_INIT;
+	struct event ev = ev_of(EV_OPEN, 1, 1, 0);
+	char t[24];
+
+	ev.path = "/etc/hosts";
+	ev.ret = -ENOENT;
+	store_add(s, &ev);
+	ev = ev_of(EV_CONNECT, 1, 1, 0);
+	ev.addr_text = "10.0.0.1:80";
+	store_add(s, &ev);
+	add_exit(s, 1, 1, 0, false);
+	evtext_row(&sb, s, store_get(s, 0), true);
+	ck_assert_str_eq(sb.buf, "open /etc/hosts failed: ENOENT");
+	strbuf_reset(&sb);
+	evtext_row(&sb, s, store_get(s, 1), false);
+	ck_assert_str_eq(sb.buf, "connect unknown -> 10.0.0.1:80");
+	strbuf_reset(&sb);
+	evtext_row(&sb, s, store_get(s, 2), true);
+	ck_assert_str_eq(sb.buf, "exit 0");
+	ck_assert_str_eq(evtext_time(1234567890, t), "+1.234s");
+	strbuf_reset(&sb);
+	evtext_detail(&sb, s, NULL, 0, true);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Error:    ENOENT"));
+	strbuf_release(&sb);
+	store_free(s);
+}
+END_TEST
+
+/* ---- key handlers on the app state ---- */
+
+struct fixture {
+	struct model *m;
+	struct store *s;
+	struct app a;
+};
+
+/* An app over the sample store, laid out at 80x24, with no tracer. */
+static void fixture_open(struct fixture *f)
+{
+	f->m = model_new();
+	f->s = sample();
+	app_init(&f->a, f->m, f->s);
+	app_ingest(&f->a);
+	app_layout(&f->a, 24, 80);
+}
+
+static void fixture_close(struct fixture *f)
+{
+	app_release(&f->a);
+	store_free(f->s);
+	model_free(f->m);
+}
+
+START_TEST(freeze_holds_the_list_while_events_arrive)
+{
+	struct fixture f;
+
+	fixture_open(&f);
+	ck_assert_uint_eq(app_rows(&f.a), 8);
+	app_key(&f.a, ' ');
+	ck_assert(f.a.frozen);
+	add_open(f.s, 100, 100, 10000, "/tmp/late");
+	add_open(f.s, 100, 100, 10001, "/tmp/later");
+	app_ingest(&f.a);
+	ck_assert_uint_eq(view_count(&f.a.view), 10);
+	ck_assert_uint_eq(app_rows(&f.a), 8);
+	app_key(&f.a, ' ');
+	ck_assert(!f.a.frozen);
+	ck_assert_uint_eq(app_rows(&f.a), 10);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(quit_asks_while_running_and_not_after)
+{
+	struct fixture f;
+	unsigned ch;
+
+	fixture_open(&f);
+	ch = app_key(&f.a, 'q');
+	ck_assert_int_eq(ch & APP_CH_QUIT, 0);
+	ck_assert_int_eq(f.a.confirm, CF_KILL);
+	app_key(&f.a, 'n');
+	ck_assert_int_eq(f.a.confirm, CF_NONE);
+	ck_assert(!f.a.quitting);
+	f.a.attached = true;
+	app_key(&f.a, KEYC_F(10));
+	ck_assert_int_eq(f.a.confirm, CF_DETACH);
+	ch = app_key(&f.a, 'y');
+	ck_assert(f.a.quitting);
+	ck_assert_int_ne(ch & APP_CH_QUIT, 0);
+	f.a.ended = true;
+	ck_assert_int_ne(app_key(&f.a, 'q') & APP_CH_QUIT, 0);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(search_jumps_between_matches)
+{
+	struct fixture f;
+	const char *q = "child\n";
+
+	fixture_open(&f);
+	app_key(&f.a, KEYC_HOME);
+	ck_assert_uint_eq(f.a.list.sel, 0);
+	app_key(&f.a, '/');
+	ck_assert_int_eq(f.a.prompt, PR_SEARCH);
+	for (const char *p = q; *p; p++)
+		app_key(&f.a, *p);
+	ck_assert_int_eq(f.a.prompt, PR_NONE);
+	ck_assert_int_eq(app_selected(&f.a), 3);
+	app_key(&f.a, 'n');
+	ck_assert_int_eq(app_selected(&f.a), 3);   /* the only match: wraps to itself */
+	app_key(&f.a, 'N');
+	ck_assert_int_eq(app_selected(&f.a), 3);
+	ck_assert(!f.a.list.follow);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(filter_menu_toggles_and_clears)
+{
+	struct fixture f;
+	unsigned ch;
+
+	fixture_open(&f);
+	app_key(&f.a, KEYC_F(4));
+	ck_assert_int_eq(f.a.overlay, OV_PICKER);
+	app_key(&f.a, 'p');                        /* first process */
+	ch = app_key(&f.a, 'o');
+	ck_assert_int_ne(ch & APP_CH_FILTER, 0);
+	app_refilter(&f.a);
+	ck_assert(f.a.view.filter.pid_only);
+	ck_assert_uint_eq(view_count(&f.a.view), 6);   /* pid 100, noise hidden */
+	ck_assert_uint_eq(f.a.lanes_visible, 2);
+	app_key(&f.a, 'c');
+	app_key(&f.a, ' ');                        /* hide "file" */
+	app_refilter(&f.a);
+	ck_assert_uint_eq(view_count(&f.a.view), 4);
+	app_key(&f.a, 'x');
+	app_refilter(&f.a);
+	ck_assert_uint_eq(view_count(&f.a.view), 8);
+	app_key(&f.a, KEYC_ENTER);
+	ck_assert_int_eq(f.a.overlay, OV_NONE);
+	app_key(&f.a, 'a');
+	app_refilter(&f.a);
+	ck_assert_uint_eq(view_count(&f.a.view), 9);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(stop_continue_and_details)
+{
+	struct fixture f;
+
+	fixture_open(&f);
+	app_key(&f.a, 'p');
+	ck_assert(f.a.tracee_stopped);
+	app_key(&f.a, KEYC_F(5));
+	ck_assert(!f.a.tracee_stopped);
+	app_key(&f.a, KEYC_ENTER);
+	ck_assert_int_eq(f.a.overlay, OV_DETAIL);
+	ck_assert_uint_eq(f.a.detail_idx, 8);
+	app_key(&f.a, KEYC_ESC);
+	ck_assert_int_eq(f.a.overlay, OV_NONE);
+	app_key(&f.a, '\t');
+	ck_assert_int_eq(f.a.focus, PANE_OUTPUT);
+	app_key(&f.a, KEYC_BTAB);
+	app_key(&f.a, KEYC_BTAB);
+	ck_assert_int_eq(f.a.focus, PANE_LANES);
+	app_key(&f.a, KEYC_UP);
+	ck_assert_int_eq(app_selected_lane(&f.a), (long)f.a.swim.cursor);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(zoom_and_pan_change_the_window)
+{
+	struct fixture f;
+	uint64_t t0, span, t1, span1;
+
+	fixture_open(&f);
+	f.a.ended = true;
+	f.a.end_ns = f.a.start_ns;
+	app_window(&f.a, &t0, &span);
+	ck_assert_uint_eq(t0, 0);
+	ck_assert_uint_ge(span, 9000);
+	app_key(&f.a, '+');
+	app_window(&f.a, &t1, &span1);
+	ck_assert_uint_eq(span1, span / 2);
+	app_key(&f.a, KEYC_LEFT);
+	app_key(&f.a, '-');
+	app_key(&f.a, '-');
+	ck_assert(f.a.swim.fit);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(mouse_selects_rows_lanes_and_scrolls)
+{
+	struct fixture f;
+	long before;
+
+	fixture_open(&f);
+	app_mouse(&f.a, 5, f.a.lay.list_y + 2, MOUSE_CLICK);
+	ck_assert_uint_eq(f.a.list.sel, f.a.list.top + 2);
+	ck_assert(!f.a.list.follow);
+	before = app_selected(&f.a);
+	app_mouse(&f.a, 5, f.a.lay.list_y, MOUSE_WHEEL_UP);
+	ck_assert_int_le(app_selected(&f.a), before);
+	app_mouse(&f.a, f.a.lay.axis_x, f.a.lay.lanes_y, MOUSE_CLICK);
+	ck_assert_int_eq(f.a.focus, PANE_LANES);
+	ck_assert_int_eq(store_get(f.s, (size_t)app_selected(&f.a))->tid,
+			 f.a.view.lanes.v[f.a.vis[f.a.swim.top]]->tid);
+	app_mouse(&f.a, 1, f.a.lay.out_y, MOUSE_CLICK);
+	ck_assert_int_eq(f.a.focus, PANE_OUTPUT);
+	fixture_close(&f);
+}
+END_TEST
+
+static Suite *ui_suite(void)
+{
+	Suite *s = suite_create("ui");
+	TCase *tc = tcase_create("models");
+	TCase *ta = tcase_create("actions");
+
+	tcase_add_test(tc, keys_dispatch_depends_on_where_the_keyboard_is);
+	tcase_add_test(tc, no_single_letter_destroys_anything);
+	tcase_add_test(tc, help_and_footer_come_from_the_table);
+	tcase_add_test(tc, utf8_encoding);
+	tcase_add_test(tc, filter_defaults_hide_noise_only);
+	tcase_add_test(tc, text_matches_strings_types_and_pids);
+	tcase_add_test(tc, process_filter_hides_or_keeps_only);
+	tcase_add_test(tc, lanes_nest_threads_and_end_with_exits);
+	tcase_add_test(tc, a_reused_tid_gets_a_new_lane);
+	tcase_add_test(tc, incremental_view_equals_a_rebuild);
+	tcase_add_test(tc, lane_cells_count_and_pick_a_category);
+	tcase_add_test(tc, list_follows_the_tail_until_moved);
+	tcase_add_test(tc, output_strips_escapes_and_handles_returns);
+	tcase_add_test(tc, output_keeps_the_newest_lines);
+	tcase_add_test(tc, line_editor_edits_utf8_text);
+	tcase_add_test(tc, rates_and_counter_flow);
+	tcase_add_test(tc, layout_fits_80x24_and_maps_rows_back);
+	tcase_add_test(tc, rows_read_like_the_line_output);
+	tcase_add_test(ta, freeze_holds_the_list_while_events_arrive);
+	tcase_add_test(ta, quit_asks_while_running_and_not_after);
+	tcase_add_test(ta, search_jumps_between_matches);
+	tcase_add_test(ta, filter_menu_toggles_and_clears);
+	tcase_add_test(ta, stop_continue_and_details);
+	tcase_add_test(ta, zoom_and_pan_change_the_window);
+	tcase_add_test(ta, mouse_selects_rows_lanes_and_scrolls);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, ta);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(ui_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

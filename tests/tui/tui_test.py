@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the terminal UI: drive the real binary in tmux.
+
+Each case starts a shell in a detached tmux session of a given size, runs
+compendium-tui on the tui_demo tracee inside it, types keys with send-keys
+and reads the screen with capture-pane.  Exit status: 0 all passed, 1 a
+failure, 77 skipped (tmux missing, or a binary without the UI).
+
+Environment: COMPENDIUM (the binary), TRACEE_DIR (where tui_demo is),
+TUI_SHOTS (optional: a directory to save screenshots in).
+Usage: tui_test.py [CASE...]   (default: every case; --list names them)
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+COMPENDIUM = os.environ.get("COMPENDIUM", "compendium-tui")
+TRACEE_DIR = os.environ.get("TRACEE_DIR", "tests/tracees")
+DEMO = os.path.join(TRACEE_DIR, "tui_demo")
+SHOTS = os.environ.get("TUI_SHOTS")
+
+
+class Fail(Exception):
+    pass
+
+
+class Pane:
+    """A tmux session with one pane running a shell."""
+
+    def __init__(self, name, cols, rows):
+        self.name = "ctui-%d-%s" % (os.getpid(), name)
+        self.sock = ["-L", self.name]
+        self.rows = rows
+        env = "env -i PATH=/usr/bin:/bin HOME=/tmp TERM=screen-256color LANG=C.UTF-8 PS1='$ '"
+        for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if os.environ.get(var):
+                env += " %s='%s'" % (var, os.environ[var])
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows),
+                  env + " sh")
+        self.tmux("set-option", "-t", self.name, "status", "off")
+
+    def tmux(self, *args):
+        r = subprocess.run(["tmux"] + self.sock + list(args), capture_output=True, text=True)
+        if r.returncode != 0 and args[0] not in ("kill-session", "kill-server"):
+            raise Fail("tmux %s: %s" % (args[0], r.stderr.strip()))
+        return r.stdout
+
+    def keys(self, *keys, literal=False):
+        self.tmux("send-keys", "-t", self.name, *((["-l"] if literal else []) + list(keys)))
+        time.sleep(0.25)
+
+    def type(self, text):
+        self.keys(text, literal=True)
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def lines(self):
+        return self.screen().split("\n")
+
+    def wait(self, pattern, timeout=10.0, absent=False):
+        """Wait until pattern (a regex) is on screen (or gone); returns the screen."""
+        end = time.time() + timeout
+        while True:
+            s = self.screen()
+            if bool(re.search(pattern, s, re.M)) != absent:
+                return s
+            if time.time() > end:
+                raise Fail("timed out waiting for %s%r; screen:\n%s" %
+                           ("absence of " if absent else "", pattern, s))
+            time.sleep(0.1)
+
+    def shot(self, label):
+        if SHOTS:
+            with open(os.path.join(SHOTS, "%s.txt" % label), "w") as f:
+                f.write(self.screen())
+
+    def resize(self, cols, rows):
+        self.tmux("resize-window", "-t", self.name, "-x", str(cols), "-y", str(rows))
+        self.rows = rows
+        time.sleep(0.4)
+
+    def close(self):
+        self.tmux("kill-server")
+
+
+def check(cond, what, screen=""):
+    if not cond:
+        raise Fail(what + ("\nscreen:\n" + screen if screen else ""))
+
+
+def region(screen, title):
+    """Lines of the pane whose title bar starts with title, up to the next bar."""
+    lines = screen.split("\n")
+    for i, l in enumerate(lines):
+        if l.startswith(" " + title):
+            out = []
+            for m in lines[i + 1:]:
+                if re.match(r" (Swimlane|Events|Output)", m) or m.startswith(" F1 "):
+                    break
+                out.append(m)
+            return out
+    raise Fail("no %r pane on screen:\n%s" % (title, screen))
+
+
+def kb(n):
+    """Bytes as fmt_bytes writes them."""
+    return "%d B" % n if n < 1024 else "%.1f KB" % (n / 1024.0)
+
+
+def last_tick(screen):
+    ticks = re.findall(r"^q?tick (\d+)\s*$", screen, re.M)   # q: our typed echo
+    return int(ticks[-1]) if ticks else 0
+
+
+def start(p, tmp, ticks, extra=""):
+    p.type("cd %s && %s %s -- %s %s %d; echo EXIT=$?" % (tmp, COMPENDIUM, extra, DEMO, tmp, ticks))
+    p.keys("Enter")
+    return p.wait(r"^tick [3-9]", 15)
+
+
+def assert_sane_terminal(p):
+    """After quitting: a shell prompt, and the tty in canonical mode with echo."""
+    p.wait(r"EXIT=\d+", 15)
+    p.keys("clear", "Enter")
+    p.type('echo "STTY: $(stty -a | tr \' \' \'\\n\' | grep -x -e icanon -e -icanon -e echo -e -echo | '
+           'tr \'\\n\' \' \')"')
+    p.keys("Enter")
+    s = p.wait(r"STTY: (-?icanon|-?echo) (-?icanon|-?echo)", 10)
+    modes = re.search(r"STTY: (-?icanon|-?echo) (-?icanon|-?echo)", s).groups()
+    check(sorted(modes) == ["echo", "icanon"], "terminal not restored: %s" % (modes,), s)
+    check("tick 1" not in s, "the program's output leaked onto the terminal", s)
+
+
+def case_main(cols=80, rows=24):
+    """Lanes, rows, counters, search, filters, freeze, stop/continue, resize, quit."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("main%d" % cols, cols, rows)
+    try:
+        s = start(p, tmp, 400)
+        size = "%dx%d" % (cols, rows)
+        p.shot("start-" + size)
+        check(" running" in s.split("\n")[0], "header shows running", s)
+        lanes = region(s, "Swimlane")
+        procs = [l for l in lanes if re.match(r"\s*\d+ tui_demo", l)]
+        threads = [l for l in lanes if re.match(r"\s*(↳|`)\d+", l)]
+        check(len(procs) == 2, "two process lanes", s)
+        check(len(threads) == 1, "one thread lane marked as a thread", s)
+        check(re.search(r"procs 2 \(2 live\)", s) and "threads 1" in s, "task counters", s)
+        check(re.search(r"Net: sent 100 B", s) and re.search(r"recv 100 B", s), "net counters", s)
+        check("off (--ebpf" in s, "latency counters say how to turn them on", s)
+        rows_ = region(s, "Events")
+        out = region(s, "Output")
+        check(any(re.search(r"^tick \d+", l) for l in out), "program output in output pane", s)
+        check(not any("tick " in l for l in s.split("\n")[:s.split("\n").index(
+            [l for l in s.split("\n") if l.startswith(" Output")][0])]),
+            "program output only in the output pane", s)
+        # Scroll to the top of the list: the first writes and the fork are there.
+        p.keys("Home")
+        s = p.screen()
+        rows_ = "\n".join(region(s, "Events"))
+        p.keys("PgDn")
+        rows_ += "\n".join(region(p.screen(), "Events"))
+        check(re.search(r"file\s+write 1000 B %s/demo.txt" % re.escape(tmp), rows_), "write rows", s)
+        p.keys("End")
+        # Search.
+        p.keys("/")
+        p.type("child.txt")
+        p.keys("Enter")
+        s = p.wait(r'search: "child.txt"')
+        p.keys("Enter")
+        s = p.wait(r"Event details")
+        check(re.search(r"Object:\s+%s/child.txt" % re.escape(tmp), s), "search found child.txt", s)
+        check(re.search(r"Argv:\s+\S*tui_demo %s 400" % re.escape(tmp), s), "details show argv", s)
+        p.shot("detail-" + size)
+        p.keys("Escape")
+        p.keys("n")
+        s = p.wait(r"Events:")
+        # Filter by category: only "proc".
+        p.keys("F4")
+        p.wait(r"Filter: Space toggles")
+        p.keys("c")
+        for _ in range(4):
+            p.keys("Down")
+        p.keys("o")
+        p.keys("Enter")
+        s = p.wait(r"1/7 categories")
+        p.shot("filter-proc-" + size)
+        rows_ = [l for l in region(s, "Events") if l.strip()]
+        check(rows_ and all(re.match(r"\+\S+\s+\S+\s+proc ", l) for l in rows_),
+              "category filter shows only proc rows", s)
+        p.keys("F4")
+        p.keys("x")
+        p.keys("Enter")
+        s = p.wait(r"1/7 categories", absent=True)
+        # Filter by process: only the child (the second process).
+        p.keys("F4")
+        p.keys("p")
+        p.keys("Down")
+        p.keys("o")
+        s = p.screen()
+        child = re.findall(r"\[(?:✓|x)\] (\d+) tui_demo", s)
+        check(len(child) == 1, "one process checked after 'only'", s)
+        p.keys("Enter")
+        s = p.wait(r"1 process only")
+        rows_ = [l for l in region(s, "Events") if l.strip()]
+        check(rows_ and all(re.match(r"\+\S+\s+%s\s" % child[0], l) for l in rows_),
+              "process filter shows only the child's rows", s)
+        lanes = [l for l in region(s, "Swimlane") if l.strip()]
+        check(len(lanes) == 1 and child[0] in lanes[0], "process filter applies to lanes", s)
+        p.keys("F4")
+        p.keys("x")
+        p.keys("Enter")
+        p.wait(r"process only", absent=True)
+        # Freeze and unfreeze.
+        p.keys("Space")
+        s = p.wait(r"FROZEN")
+        time.sleep(1.0)
+        s = p.wait(r"FROZEN . \+[1-9]\d* new")
+        p.shot("frozen-" + size)
+        p.keys("Space")
+        p.wait(r"FROZEN", absent=True)
+        # Stop and continue the tracee itself.
+        p.keys("p")
+        s = p.wait(r"TRACEE STOPPED")
+        time.sleep(0.5)
+        t1 = last_tick(p.screen())
+        time.sleep(1.5)
+        s = p.screen()
+        t2 = last_tick(s)
+        check(t1 == t2 and t1 > 0, "ticks halt while stopped (%d -> %d)" % (t1, t2), s)
+        p.shot("stopped-" + size)
+        p.keys("F5")
+        p.wait(r"TRACEE STOPPED", absent=True)
+        time.sleep(1.2)
+        t3 = last_tick(p.screen())
+        check(t3 > t2, "ticks resume after continue (%d -> %d)" % (t2, t3))
+        # Quit while running asks first; n keeps it running.
+        p.keys("q")
+        s = p.wait(r"Kill it and quit\? \[y/N\]")
+        p.keys("n")
+        s = p.wait(r"Cancelled")
+        check(" running" in s.split("\n")[0], "still running after 'n'", s)
+        # Resize.
+        p.resize(cols + 20, rows + 6)
+        s = p.wait(r"Events:")
+        lines = s.rstrip("\n").split("\n")
+        check(len(lines) == rows + 6 and "Events:" in s and lines[0].startswith(" tui_demo"), "redrawn at the new size", s)
+        p.resize(cols, rows)
+        # Type into the program through the output pane: "q" ends its ticks.
+        p.keys("Tab")
+        p.keys("i")
+        p.wait(r"TYPING INTO THE PROGRAM")
+        p.type("q")
+        p.keys("Enter")
+        p.keys("C-]")
+        p.wait(r"TYPING INTO THE PROGRAM", absent=True)
+        # The end: the UI stays until q; totals are exact.
+        s = p.wait(r"exited with status 0", 20)
+        time.sleep(0.5)
+        s = p.screen()
+        p.shot("exited-" + size)
+        ticks = last_tick(s)
+        check(re.search(r"^demo done", s, re.M), "program output after the end", s)
+        check(re.search(r"written %s" % re.escape(kb(3700 + 10 * ticks)), s),
+              "file written 3700 + 10 x %d bytes" % ticks, s)
+        check(re.search(r"procs 2 \(0 live\)", s), "no live processes after exit", s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_big():
+    """The same at 120x40."""
+    case_main(120, 40)
+
+
+def case_interrupt():
+    """Ctrl-C goes to the program (it dies of SIGINT); the UI stays until q."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("intr", 80, 24)
+    try:
+        start(p, tmp, 100)
+        p.keys("C-c")
+        s = p.wait(r"killed by SIGINT", 10)
+        p.keys("q")
+        s = p.wait(r"EXIT=130", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_kill():
+    """q while running, then y: the program is killed and the UI exits."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("kill", 80, 24)
+    try:
+        start(p, tmp, 100, "--no-color --no-mouse")
+        p.keys("q")
+        p.wait(r"Kill it and quit")
+        p.keys("y")
+        p.wait(r"EXIT=137", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_help():
+    """F1 shows the key table; Esc closes it; the footer lists keys."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("help", 80, 24)
+    try:
+        s = start(p, tmp, 30)
+        check(re.search(r"F1 Help .*q Quit", s.split("\n")[-2] + s.split("\n")[-1]) or
+              "F1 Help" in s, "footer shows keys", s)
+        p.keys("F1")
+        s = p.wait(r"Help: keys")
+        check(re.search(r"F5 p\s+stop the traced program", s), "help lists F5 and p", s)
+        p.shot("help-80x24")
+        p.keys("Escape")
+        p.wait(r"Help: keys", absent=True)
+        p.keys("a")
+        s = p.wait(r"noise shown")
+        p.keys("q")
+        p.keys("y")
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+CASES = {"main": case_main, "big": case_big, "interrupt": case_interrupt,
+         "kill": case_kill, "help": case_help}
+
+
+def main():
+    args = sys.argv[1:]
+    if args == ["--list"]:
+        print("\n".join(CASES))
+        return 0
+    if not shutil.which("tmux"):
+        print("SKIP: tmux not found (apt-get install tmux)")
+        return 77
+    if not os.path.exists(DEMO):
+        print("SKIP: tracee %s not built" % DEMO)
+        return 77
+    helptext = subprocess.run([COMPENDIUM, "--help"], capture_output=True, text=True).stdout
+    if "--no-mouse" not in helptext:
+        print("SKIP: %s has no terminal UI yet (no --no-mouse in --help)" % COMPENDIUM)
+        return 77
+    failed = 0
+    for name in args or list(CASES):
+        t0 = time.time()
+        try:
+            CASES[name]()
+            print("PASS: %s (%.1fs)" % (name, time.time() - t0))
+        except Fail as e:
+            failed += 1
+            print("FAIL: %s: %s" % (name, e))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+/* tui.h - the interactive terminal UI: one entry point for main.
+ *
+ * How main uses it (spawn mode):
+ *   1. tui_open_pty(&master, &slave) before tracer_start, and pass the slave
+ *      as tracer_opts.stdio_fd so the program's stdin/stdout/stderr and
+ *      controlling terminal are the pty, never our screen;
+ *   2. tracer_start(), then close(slave) (the child has its own copy, and
+ *      the master then sees end-of-file when the program and its children
+ *      are gone);
+ *   3. tui_run() with the queue, tracer, model, a store, the master and the
+ *      signalfd main already reads SIGINT/SIGTERM/SIGHUP from;
+ *   4. tracer_join(), close(master), store_free(); print nothing else.
+ * Should main exit() while the UI runs (a die() from the tap), an atexit
+ * handler gives the terminal back first.
+ * With --pid there is no pty (pty_master = -1).
+ */
+#ifndef COMPENDIUM_UI_TUI_H
+#define COMPENDIUM_UI_TUI_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct evq;
+struct tracer;
+struct model;
+struct store;
+
+struct tui_args {
+	struct evq *q;           /* records from the tracer (consumer side is ours) */
+	struct tracer *tracer;   /* for stop/continue/kill/detach */
+	struct model *model;     /* the UI becomes its observer */
+	struct store *store;     /* every event is appended here */
+	bool attached;           /* --pid: quitting and Ctrl-C detach */
+	int pty_master;          /* the program's terminal, or -1 */
+	int sig_fd;              /* signalfd of SIGINT/SIGTERM/SIGHUP, or -1 */
+	bool no_color, no_mouse;
+	bool show_noise;         /* --all: start with the noise filter off */
+	/* Optional: called with every valid record before the model sees it,
+	 * and with (NULL, 0) after each batch (--record writes and flushes here). */
+	void (*tap)(void *ctx, const void *rec, size_t len);
+	void *tap_ctx;
+};
+
+/* Open a pseudo-terminal pair (both close-on-exec), sized like our terminal.
+ * Returns 0 or a negative errno. */
+int tui_open_pty(int *master, int *slave);
+/* Run the UI until the user quits and the tracer has closed the queue.
+ * Returns 0, or -ENOTTY (before consuming anything) when the terminal
+ * cannot be used, so main can fall back to line output. */
+int tui_run(const struct tui_args *args);
+#endif
