@@ -143,18 +143,27 @@ bool fdtable_dup(struct fdtable *t, int oldfd, int newfd)
 	return true;
 }
 
+/* qsort comparator for fd numbers. */
+static int cmp_fd(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 void fdtable_keep(struct fdtable *t, const int32_t *fds, int n)
 {
-	for (int i = 0; i < t->cap; i++) {
-		bool keep = false;
+	int32_t *sorted = xmemdup(fds, (size_t)(n > 0 ? n : 0) * sizeof(*fds));
 
-		if (!t->fd[i])
-			continue;
-		for (int k = 0; k < n && !keep; k++)
-			keep = fds[k] == i;
-		if (!keep)
+	if (n > 0)
+		qsort(sorted, (size_t)n, sizeof(*sorted), cmp_fd);
+	for (int i = 0; i < t->cap; i++) {
+		int32_t fd = i;
+
+		if (t->fd[i] && (n <= 0 || !bsearch(&fd, sorted, (size_t)n, sizeof(fd), cmp_fd)))
 			fdtable_close(t, i);
 	}
+	free(sorted);
 }
 
 const char *fdtable_path(const struct fdtable *t, int fd)
