@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -30,7 +31,9 @@
 #include "procfs.h"
 #include "record.h"
 #include "recording.h"
+#include "report.h"
 #include "store.h"
+#include "tracejson.h"
 #include "tracer.h"
 #include "tui.h"
 #include "util.h"
@@ -42,6 +45,9 @@ struct opts {
 	const char *output;
 	const char *record;     /* --record FILE */
 	const char *replay;     /* --replay FILE */
+	const char *report;     /* --report FILE */
+	const char *trace_json; /* --trace-json FILE */
+	unsigned max_report;    /* --max-report-events N (0: all) */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse;
 	unsigned spin_us;
@@ -63,6 +69,12 @@ static const char usage_text[] =
 	"      --replay FILE   show a recording made with --record as if it were live\n"
 	"      --batch         plain lines as things happen, then a FINAL summary\n"
 	"      --json          JSON Lines: one object per event, then a summary\n"
+	"      --report FILE   at the end, write a self-contained HTML report to FILE\n"
+	"      --trace-json FILE  at the end, write the trace for ui.perfetto.dev or\n"
+	"                      chrome://tracing (Trace Event Format) to FILE\n"
+	"      --max-report-events N  keep at most N events in the report (default\n"
+	"                      2000000, 0 for all); the rest are thinned evenly over\n"
+	"                      the trace and the report says what was left out\n"
 	"      --no-color      no colours in the terminal UI (NO_COLOR=1 does the same)\n"
 	"      --no-mouse      leave the mouse to the terminal in the UI\n"
 	"  -v, --verbose       also show every raw system call, failed opens, closes\n"
@@ -118,7 +130,7 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
-	       O_NOCOLOR, O_NOMOUSE };
+	       O_NOCOLOR, O_NOMOUSE, O_REPORT, O_TRACE_JSON, O_MAX_REPORT };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
@@ -130,6 +142,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "spin-us", required_argument, NULL, O_SPIN },
 		{ "record", required_argument, NULL, O_RECORD },
 		{ "replay", required_argument, NULL, O_REPLAY },
+		{ "report", required_argument, NULL, O_REPORT },
+		{ "trace-json", required_argument, NULL, O_TRACE_JSON },
+		{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
 		{ "no-color", no_argument, NULL, O_NOCOLOR },
 		{ "no-mouse", no_argument, NULL, O_NOMOUSE },
 		{ "help", no_argument, NULL, 'h' },
@@ -139,6 +154,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->spin_us = 50;
+	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+p:o:vhV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -154,6 +170,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case O_SPIN: o->spin_us = parse_uint("--spin-us", optarg, 100000); break;
 		case O_RECORD: o->record = optarg; break;
 		case O_REPLAY: o->replay = optarg; break;
+		case O_REPORT: o->report = optarg; break;
+		case O_TRACE_JSON: o->trace_json = optarg; break;
+		case O_MAX_REPORT:
+			o->max_report = parse_uint("--max-report-events", optarg, UINT_MAX);
+			break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': puts(PACKAGE_STRING); exit(0);
 		case ':':
@@ -243,7 +264,9 @@ struct run {
 	struct jsonl *json;
 	FILE *out;
 	struct recording *rec;   /* --record */
-	struct store *store;     /* the UI's event store */
+	struct store *store;     /* every event: for the UI, --report, --trace-json */
+	model_observer_fn *sink; /* the line or JSON printer, when not the UI */
+	void *sink_ctx;
 	bool tui;                /* interactive UI instead of lines */
 	int pty_master;          /* the program's terminal in the UI, or -1 */
 	int sig_fd;
@@ -339,6 +362,24 @@ static void tap_record(void *ctx, const void *rec, size_t len)
 		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
 }
 
+/* Observer: the printer gets the event, and the store too when kept. */
+static void observe(void *ctx, const struct event *ev)
+{
+	struct run *r = ctx;
+
+	r->sink(r->sink_ctx, ev);
+	if (r->store)
+		store_add(r->store, ev);
+}
+
+/* Print events with fn (lines or JSON), keeping them in the store too. */
+static void set_sink(struct run *r, model_observer_fn *fn, void *ctx)
+{
+	r->sink = fn;
+	r->sink_ctx = ctx;
+	model_set_observer(r->model, observe, r);
+}
+
 /* The interactive UI; when the terminal cannot be used, lines instead. */
 static void run_tui(struct run *r)
 {
@@ -353,7 +394,7 @@ static void run_tui(struct run *r)
 		return;
 	r->tui = false;
 	r->lines = lines_new(r->out, (r->o.all ? LINES_ALL : 0) | (r->o.verbose ? LINES_VERBOSE : 0));
-	model_set_observer(r->model, lines_event, r->lines);
+	set_sink(r, lines_event, r->lines);
 	consume(r);
 }
 
@@ -421,6 +462,35 @@ static int exit_code(const struct run *r)
 	return WEXITSTATUS(st);
 }
 
+/* Refuse an output file we could not write, before tracing for long. */
+static void check_writable(const char *opt, const char *path)
+{
+	int fd = path ? open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666) : -1;
+
+	if (path && fd < 0)
+		die(1, "%s: cannot write %s: %s", opt, path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Write --report and --trace-json; returns 0, or 1 after saying what failed. */
+static int write_exports(struct run *r)
+{
+	int err, code = 0;
+
+	if (r->o.report && (err = report_write(r->model, r->store, r->o.report, r->o.max_report))) {
+		fprintf(stderr, "compendium-tui: cannot write report %s: %s\n", r->o.report,
+			strerror(-err));
+		code = 1;
+	}
+	if (r->o.trace_json && (err = tracejson_write(r->model, r->store, r->o.trace_json))) {
+		fprintf(stderr, "compendium-tui: cannot write trace %s: %s\n", r->o.trace_json,
+			strerror(-err));
+		code = 1;
+	}
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	struct run r = { .pty_master = -1 };
@@ -442,14 +512,18 @@ int main(int argc, char **argv)
 	model_set_verbose(r.model, r.o.verbose);
 	r.tui = !r.o.batch && !r.o.json && !r.o.output && !r.o.replay &&
 		isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	if (r.tui) {
+	check_writable("--report", r.o.report);
+	check_writable("--trace-json", r.o.trace_json);
+	if (r.tui || r.o.report || r.o.trace_json)
 		r.store = store_new();
+	if (r.tui) {
+		/* the UI appends every event to r.store itself */
 	} else if (r.o.json) {
 		r.json = jsonl_new(r.out);
-		model_set_observer(r.model, jsonl_event, r.json);
+		set_sink(&r, jsonl_event, r.json);
 	} else {
 		r.lines = lines_new(r.out, (r.o.all ? LINES_ALL : 0) | (r.o.verbose ? LINES_VERBOSE : 0));
-		model_set_observer(r.model, lines_event, r.lines);
+		set_sink(&r, lines_event, r.lines);
 	}
 	if (r.o.replay) {
 		replay(&r);
@@ -470,6 +544,8 @@ int main(int argc, char **argv)
 	else if (!r.tui)
 		lines_final(r.lines, r.model);
 	code = exit_code(&r);
+	if (write_exports(&r) && !code)
+		code = 1;
 	if (r.out != stderr && fclose(r.out) != 0)
 		die(1, "cannot write output file %s: %s", r.o.output, strerror(errno));
 	if (r.pty_master >= 0)

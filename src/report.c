@@ -7,8 +7,8 @@
  * interned strings, which keeps a million events near 20 bytes each.  The
  * Content-Security-Policy is default-src 'none' plus the SHA-256 of the
  * exact inline script and style, computed here.  This file must never put a
- * traced byte into the page except through json_str(JSON_HTML_SAFE) or the
- * HTML-safe rewrite of the summary, and never leave events out silently.
+ * traced byte into the page except through json_str(JSON_HTML_SAFE), and
+ * never leave events out without saying so in the data.
  */
 #include "config.h"
 
@@ -17,19 +17,22 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
+#include "fmt.h"
 #include "json.h"
-#include "jsonl.h"
-#include "timeline.h"
 #include "report.h"
 #include "report_ui.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "sysent.h"
+#include "timeline.h"
 #include "util.h"
 
 #define FLUSH_AT (1u << 16)
 #define TIME_UNIT_NS 1000       /* event times and durations are written in us */
+#define LIST_MAX 100            /* files and connections listed in the summary */
+#define ARGV_MAX 32             /* arguments listed per process */
 
 /* Which fields of a stored event the "x" stream carries (non-zero ones). */
 enum {
@@ -40,6 +43,7 @@ enum {
 struct rw {
 	FILE *f;
 	struct strbuf sb;
+	int err;                  /* first write error, as -errno */
 	const struct model *m;
 	const struct store *s;
 	struct timeline lanes;
@@ -59,7 +63,8 @@ static void flush(struct rw *w, bool force)
 {
 	if (w->sb.len < FLUSH_AT && !force)
 		return;
-	fwrite(w->sb.buf, 1, w->sb.len, w->f);
+	if (fwrite(w->sb.buf, 1, w->sb.len, w->f) != w->sb.len && !w->err)
+		w->err = errno ? -errno : -EIO;
 	strbuf_reset(&w->sb);
 }
 
@@ -87,10 +92,11 @@ static bool structural(const struct sevent *e)
 	       e->type == EV_EXIT;
 }
 
-/* Keep want of the n candidates (those matching pick), spread evenly. */
-static size_t thin(struct rw *w, uint32_t *keep, bool pick, size_t n, size_t want)
+/* Keep want of the n candidates (those whose structural() is pick), spread
+ * evenly over time, and count the rest as left out. */
+static void thin(struct rw *w, bool *keep, bool pick, size_t n, size_t want)
 {
-	size_t seen = 0, kept = 0;
+	size_t seen = 0;
 
 	for (size_t i = 0; i < w->total; i++) {
 		const struct sevent *e = store_get(w->s, w->order[i]);
@@ -98,22 +104,19 @@ static size_t thin(struct rw *w, uint32_t *keep, bool pick, size_t n, size_t wan
 		if (structural(e) != pick)
 			continue;
 		/* Bresenham: keep candidate j when floor((j+1)*want/n) steps up. */
-		if ((seen + 1) * want / n > seen * want / n) {
-			keep[i] = 1;
-			kept++;
-		} else {
+		if ((seen + 1) * want / n > seen * want / n)
+			keep[i] = true;
+		else
 			w->left_out[e->cat < CAT_MAX ? e->cat : CAT_OTHER]++;
-		}
 		seen++;
 	}
-	return kept;
 }
 
 /* Choose the events to keep (at most max, 0 = all), in time order. */
 static void select_events(struct rw *w, size_t max)
 {
 	size_t nstruct = 0, k = 0;
-	uint32_t *keep;
+	bool *keep;
 
 	w->total = store_count(w->s);
 	w->order = timeline_order(w->s);
@@ -134,27 +137,172 @@ static void select_events(struct rw *w, size_t max)
 	free(keep);
 }
 
-/* Rewrite sb from offset `from` so it can sit inside an HTML script block. */
-static void html_safe_tail(struct strbuf *sb, size_t from)
+/* "text" through the HTML-safe JSON escaper, or null. */
+static void safe_str(struct strbuf *sb, const char *s)
 {
-	size_t n = sb->len - from;
-	char *copy = xmemdup(sb->buf + from, n);
+	if (s)
+		json_str(sb, s, strlen(s), JSON_HTML_SAFE);
+	else
+		strbuf_addstr(sb, "null");
+}
 
-	strbuf_setlen(sb, from);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)copy[i];
+/* ,"key":"text" (HTML-safe). */
+static void kv_safe(struct strbuf *sb, const char *key, const char *s)
+{
+	strbuf_addf(sb, ",\"%s\":", key);
+	safe_str(sb, s);
+}
 
-		if (c == '<' || c == '>' || c == '&') {
-			strbuf_addf(sb, "\\u%04x", c);
-		} else if (c == 0xe2 && i + 2 < n && (unsigned char)copy[i + 1] == 0x80 &&
-			   ((unsigned char)copy[i + 2] == 0xa8 || (unsigned char)copy[i + 2] == 0xa9)) {
-			strbuf_addstr(sb, (unsigned char)copy[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
-			i += 2;
-		} else {
-			strbuf_addch(sb, c);
-		}
+/* {"code":N,"signal":"SIGX"|null} for a wait status (-1: not ended). */
+static void exit_json(struct strbuf *sb, int status)
+{
+	if (status < 0)
+		strbuf_addstr(sb, "{\"code\":null,\"signal\":null}");
+	else if (WIFSIGNALED(status))
+		strbuf_addf(sb, "{\"code\":%d,\"signal\":\"%s\"}", 128 + WTERMSIG(status),
+			    fmt_signame(WTERMSIG(status)));
+	else
+		strbuf_addf(sb, "{\"code\":%d,\"signal\":null}", WEXITSTATUS(status));
+}
+
+/* ["a","b",...] of a NULL-terminated vector, cut after ARGV_MAX entries. */
+static void argv_json(struct strbuf *sb, char *const *v)
+{
+	size_t i = 0;
+
+	strbuf_addch(sb, '[');
+	for (; v && v[i] && i < ARGV_MAX; i++) {
+		if (i)
+			strbuf_addch(sb, ',');
+		safe_str(sb, v[i]);
 	}
-	free(copy);
+	if (v && v[i]) {
+		size_t more = 0;
+
+		while (v[i + more])
+			more++;
+		strbuf_addf(sb, ",\"... %zu more\"", more);
+	}
+	strbuf_addch(sb, ']');
+}
+
+/* "processes":[...]: every process, since lanes are labelled from it. */
+static void procs_json(struct strbuf *sb, const struct model *m)
+{
+	size_t n;
+	struct proc *const *p = model_procs(m, &n);
+
+	strbuf_addstr(sb, ",\"processes\":[");
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addf(sb, "%s{\"pid\":%d,\"ppid\":%d", i ? "," : "", p[i]->pid, p[i]->ppid);
+		kv_safe(sb, "exe", p[i]->exe);
+		strbuf_addstr(sb, ",\"argv\":");
+		argv_json(sb, p[i]->argv);
+		strbuf_addf(sb, ",\"threads\":%d,\"exit\":", p[i]->threads);
+		exit_json(sb, p[i]->exited ? p[i]->status : -1);
+		strbuf_addch(sb, '}');
+	}
+	strbuf_addch(sb, ']');
+}
+
+/* A copy of the n pointers at v, sorted with cmp; caller frees. */
+static void *sorted_copy(const void *v, size_t n, int (*cmp)(const void *, const void *))
+{
+	void **c = xreallocarray(NULL, n ? n : 1, sizeof(*c));
+
+	if (n) {
+		memcpy(c, v, n * sizeof(*c));
+		qsort(c, n, sizeof(*c), cmp);
+	}
+	return c;
+}
+
+/* Order files by bytes moved, most first. */
+static int file_cmp(const void *a, const void *b)
+{
+	const struct fileagg *x = *(struct fileagg *const *)a, *y = *(struct fileagg *const *)b;
+	uint64_t bx = x->rd + x->wr, by = y->rd + y->wr;
+
+	return bx > by ? -1 : bx < by;
+}
+
+/* "files":[top LIST_MAX by bytes],"files_total":N */
+static void files_json(struct strbuf *sb, const struct model *m)
+{
+	size_t n;
+	struct fileagg *const *f = model_files(m, &n);
+	struct fileagg **v = sorted_copy(f, n, file_cmp);
+
+	strbuf_addstr(sb, ",\"files\":[");
+	for (size_t i = 0; i < n && i < LIST_MAX; i++) {
+		strbuf_addstr(sb, i ? ",{\"path\":" : "{\"path\":");
+		safe_str(sb, v[i]->path);
+		strbuf_addf(sb, ",\"opened_for\":\"%s%s\",\"read_bytes\":%" PRIu64
+			    ",\"written_bytes\":%" PRIu64 "}", v[i]->mode & FM_READ ? "r" : "",
+			    v[i]->mode & FM_WRITE ? "w" : "", v[i]->rd, v[i]->wr);
+	}
+	strbuf_addf(sb, "],\"files_total\":%zu", n);
+	free(v);
+}
+
+/* Order connections by bytes moved, most first. */
+static int conn_cmp(const void *a, const void *b)
+{
+	const struct conn *x = *(struct conn *const *)a, *y = *(struct conn *const *)b;
+	uint64_t bx = x->sent + x->received, by = y->sent + y->received;
+
+	return bx > by ? -1 : bx < by;
+}
+
+/* "connections":[top LIST_MAX by bytes],"connections_total":N */
+static void conns_json(struct strbuf *sb, const struct model *m)
+{
+	size_t n;
+	struct conn *const *c = model_conns(m, &n);
+	struct conn **v = sorted_copy(c, n, conn_cmp);
+
+	strbuf_addstr(sb, ",\"connections\":[");
+	for (size_t i = 0; i < n && i < LIST_MAX; i++) {
+		strbuf_addf(sb, "%s{\"proto\":\"%s\"", i ? "," : "", model_kind_name(v[i]->kind));
+		kv_safe(sb, "local", v[i]->local);
+		kv_safe(sb, "remote", v[i]->remote);
+		strbuf_addf(sb, ",\"role\":\"%s\",\"sent_bytes\":%" PRIu64 ",\"received_bytes\":%"
+			    PRIu64 ",\"pid\":%d}", v[i]->accepted ? "accept" : "connect",
+			    v[i]->sent, v[i]->received, v[i]->pid);
+	}
+	strbuf_addf(sb, "],\"connections_total\":%zu", n);
+	free(v);
+}
+
+/* The summary the cards read: the --json summary's field names, with the
+ * file and connection lists cut to their busiest LIST_MAX entries. */
+static void summary_json(struct strbuf *sb, const struct model *m)
+{
+	const struct io_totals *io = model_io(m);
+	const char *const *notes = model_notes(m);
+	uint64_t stops, stopped;
+
+	strbuf_addstr(sb, "\"summary\":{\"command\":");
+	argv_json(sb, model_command(m));
+	strbuf_addstr(sb, ",\"exit\":");
+	exit_json(sb, model_root_status(m));
+	strbuf_addf(sb, ",\"duration_s\":%.6f", (double)model_duration(m) / 1e9);
+	procs_json(sb, m);
+	files_json(sb, m);
+	conns_json(sb, m);
+	strbuf_addf(sb, ",\"io\":{\"file_read_bytes\":%" PRIu64 ",\"file_written_bytes\":%" PRIu64
+		    ",\"net_sent_bytes\":%" PRIu64 ",\"net_received_bytes\":%" PRIu64
+		    ",\"ipc_read_bytes\":%" PRIu64 ",\"ipc_written_bytes\":%" PRIu64 "}",
+		    io->file_rd, io->file_wr, io->net_sent, io->net_recv, io->ipc_rd, io->ipc_wr);
+	strbuf_addf(sb, ",\"memory\":{\"heap_bytes\":%" PRIu64 ",\"mmap_bytes\":%" PRIu64
+		    ",\"mmap_regions\":%" PRIu64 "}",
+		    model_heap_bytes(m), model_mmap_bytes(m), model_mmap_regions(m));
+	model_tracer_cost(m, &stops, &stopped);
+	strbuf_addf(sb, ",\"tracer\":{\"stops\":%" PRIu64 ",\"stopped_s\":%.6f}",
+		    stops, (double)stopped / 1e9);
+	strbuf_addstr(sb, ",\"notes\":");
+	argv_json(sb, (char *const *)notes);
+	strbuf_addf(sb, ",\"events\":%" PRIu64 ",\"dropped\":0},", model_events(m));
 }
 
 /* "key":["a","b",...] of n names given by fn. */
@@ -171,10 +319,23 @@ static void name_list(struct strbuf *sb, const char *key, int n, const char *(*f
 	strbuf_addstr(sb, "],");
 }
 
-/* Name-list adapters. */
-static const char *cat_name(int i) { return store_cat_name((enum ev_cat)i); }
-static const char *type_name(int i) { return model_event_name((enum ev_type)i); }
-static const char *kind_name(int i) { return model_kind_name(i); }
+/* Name of category i. */
+static const char *cat_name(int i)
+{
+	return store_cat_name((enum ev_cat)i);
+}
+
+/* Name of event type i. */
+static const char *type_name(int i)
+{
+	return model_event_name((enum ev_type)i);
+}
+
+/* Name of fd kind i. */
+static const char *kind_name(int i)
+{
+	return model_kind_name(i);
+}
 
 /* Compare two u64 for qsort. */
 static int u64_cmp(const void *a, const void *b)
@@ -221,7 +382,6 @@ static void faults_json(struct strbuf *sb, const struct store *s)
 static void meta_json(struct rw *w)
 {
 	struct strbuf *sb = &w->sb;
-	size_t from;
 
 	strbuf_addf(sb, "{\"v\":1,\"tool\":\"%s\",\"tu\":%d,\"duration\":%" PRIu64
 		    ",\"total\":%zu,\"kept\":%zu,\"attached\":%s,\"left_out\":[",
@@ -235,11 +395,7 @@ static void meta_json(struct rw *w)
 	name_list(sb, "kinds", FDK_MAX, kind_name);
 	latency_json(sb, w->s);
 	faults_json(sb, w->s);
-	strbuf_addstr(sb, "\"summary\":");
-	from = sb->len;
-	jsonl_summary_to(sb, w->m);
-	html_safe_tail(sb, from);
-	strbuf_addch(sb, ',');
+	summary_json(sb, w->m);
 }
 
 /* "lanes":{"pid":[...],"tid":[...]} in display order. */
@@ -402,16 +558,17 @@ static void combos_json(struct rw *w)
 	strbuf_addstr(sb, "},");
 }
 
-/* "strs":[...] in report id order, HTML-safe. */
+/* "strs":[...] in report id order (id 0 is ""), HTML-safe. */
 static void strs_json(struct rw *w)
 {
 	struct strbuf *sb = &w->sb;
 
-	strbuf_addstr(sb, "\"strs\":[\"\"");
+	strbuf_addstr(sb, "\"strs\":[");
 	for (size_t i = 0; i < w->nstrs; i++) {
 		const char *s = store_str(w->s, w->strs[i]);
 
-		strbuf_addch(sb, ',');
+		if (i)
+			strbuf_addch(sb, ',');
 		json_str(sb, s, strlen(s), JSON_HTML_SAFE);
 		flush(w, false);
 	}
@@ -477,7 +634,7 @@ static void csp(struct strbuf *sb)
 	sha256_base64(report_ui_js, report_ui_js_len, js);
 	sha256_base64(report_ui_css, report_ui_css_len, css);
 	strbuf_addf(sb, "default-src 'none'; script-src 'sha256-%s'; style-src 'sha256-%s'; "
-		    "img-src data:; base-uri 'none'; form-action 'none'", js, css);
+		    "base-uri 'none'; form-action 'none'", js, css);
 }
 
 /* The page: template with the policy, style, data and script filled in. */
@@ -498,6 +655,7 @@ static void page(struct rw *w)
 	flush(w, true);
 }
 
+/* Write the report to an open stream. */
 int report_emit(const struct model *m, const struct store *s, FILE *f, size_t max_events)
 {
 	struct rw w = { .f = f, .m = m, .s = s };
@@ -513,9 +671,12 @@ int report_emit(const struct model *m, const struct store *s, FILE *f, size_t ma
 	free(w.combos);
 	free(w.order);
 	strbuf_release(&w.sb);
-	return ferror(f) ? -EIO : 0;
+	if (!w.err && ferror(f))
+		w.err = -EIO;
+	return w.err;
 }
 
+/* Write the report to path (created or truncated). */
 int report_write(const struct model *m, const struct store *s, const char *path,
 		 size_t max_events)
 {

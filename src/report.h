@@ -23,6 +23,7 @@
  * -errno. */
 int report_write(const struct model *m, const struct store *s, const char *path,
 		 size_t max_events);
-/* The same, to an open stream (not closed); returns 0 or -EIO. */
+/* The same, to an open stream (not closed); returns 0 or -errno of the
+ * first failed write. */
 int report_emit(const struct model *m, const struct store *s, FILE *f, size_t max_events);
 #endif

@@ -68,6 +68,7 @@ static void compress(uint32_t h[8], const unsigned char *block)
 		h[i] += v[i];
 }
 
+/* Start a new message. */
 void sha256_init(struct sha256 *c)
 {
 	static const uint32_t iv[8] = {
@@ -80,6 +81,7 @@ void sha256_init(struct sha256 *c)
 	c->fill = 0;
 }
 
+/* Hash n more bytes of the message. */
 void sha256_update(struct sha256 *c, const void *data, size_t n)
 {
 	const unsigned char *p = data;
@@ -101,6 +103,7 @@ void sha256_update(struct sha256 *c, const void *data, size_t n)
 	}
 }
 
+/* Pad, finish and write the digest. */
 void sha256_final(struct sha256 *c, unsigned char out[SHA256_BYTES])
 {
 	uint64_t bits = c->bytes * 8;
@@ -139,6 +142,7 @@ static void base64(const unsigned char *in, size_t n, char *out)
 	*out = '\0';
 }
 
+/* Digest of data[0..n) as padded base64 text. */
 char *sha256_base64(const void *data, size_t n, char out[SHA256_B64_LEN + 1])
 {
 	struct sha256 c;

@@ -120,6 +120,7 @@ static void sort_and_index(struct timeline *l, const struct model *m)
 	sort_rank = NULL;
 }
 
+/* Find every process and thread of m and s, in display order. */
 void timeline_build(struct timeline *l, const struct model *m, const struct store *s)
 {
 	memset(l, 0, sizeof(*l));
@@ -128,6 +129,7 @@ void timeline_build(struct timeline *l, const struct model *m, const struct stor
 	sort_and_index(l, m);
 }
 
+/* Free the lanes. */
 void timeline_release(struct timeline *l)
 {
 	free(l->v);
@@ -135,6 +137,7 @@ void timeline_release(struct timeline *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Index of tid's lane, or -1. */
 long timeline_find(const struct timeline *l, int tid)
 {
 	void *v = imap_get(&l->by_tid, (uint64_t)(uint32_t)tid);
@@ -155,6 +158,7 @@ static int order_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+/* Indices of all stored events sorted by time (stable); caller frees. */
 uint32_t *timeline_order(const struct store *s)
 {
 	size_t n = store_count(s);
@@ -174,6 +178,7 @@ uint32_t *timeline_order(const struct store *s)
 	return v;
 }
 
+/* Latency in ns of a CAT_LAT event, else 0. */
 uint64_t timeline_latency(const struct sevent *e)
 {
 	return e->cat == CAT_LAT && e->val > 0 ? (uint64_t)e->val : 0;

@@ -31,6 +31,7 @@
 struct tw {
 	FILE *f;
 	struct strbuf sb;
+	int err;                  /* first write error, as -errno */
 	const struct model *m;
 	const struct store *s;
 	struct timeline lanes;
@@ -45,7 +46,8 @@ static void flush(struct tw *w, bool force)
 {
 	if (w->sb.len < FLUSH_AT && !force)
 		return;
-	fwrite(w->sb.buf, 1, w->sb.len, w->f);
+	if (fwrite(w->sb.buf, 1, w->sb.len, w->f) != w->sb.len && !w->err)
+		w->err = errno ? -errno : -EIO;
 	strbuf_reset(&w->sb);
 }
 
@@ -96,8 +98,8 @@ static void meta_lane(struct tw *w, const struct timeline_lane *ln, size_t idx)
 	if (!ln->thread) {
 		snprintf(name, sizeof(name), "%s (%d)", proc_name(ln, buf, sizeof(buf)), ln->pid);
 		ev_open(w, 'M', ln->pid, ln->pid, 0);
-		strbuf_addstr(&w->sb, ",\"name\":\"process_name\",\"args\":{");
-		put_name(&w->sb, "name", name);
+		strbuf_addstr(&w->sb, ",\"name\":\"process_name\",\"args\":{\"name\":");
+		json_cstr(&w->sb, name);
 		strbuf_addf(&w->sb, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"ts\":0,"
 			    "\"name\":\"process_sort_index\",\"args\":{\"sort_index\":%zu}}",
 			    ln->pid, ln->pid, idx);
@@ -107,8 +109,8 @@ static void meta_lane(struct tw *w, const struct timeline_lane *ln, size_t idx)
 	else
 		snprintf(name, sizeof(name), "%s", proc_name(ln, buf, sizeof(buf)));
 	ev_open(w, 'M', ln->pid, ln->tid, 0);
-	strbuf_addstr(&w->sb, ",\"name\":\"thread_name\",\"args\":{");
-	put_name(&w->sb, "name", name);
+	strbuf_addstr(&w->sb, ",\"name\":\"thread_name\",\"args\":{\"name\":");
+	json_cstr(&w->sb, name);
 	strbuf_addf(&w->sb, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"ts\":0,"
 		    "\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%zu}}",
 		    ln->pid, ln->tid, idx);
@@ -325,6 +327,7 @@ static void document(struct tw *w)
 	free(order);
 }
 
+/* Write the trace export to an open stream. */
 int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
 {
 	struct tw w = { .f = f, .m = m, .s = s };
@@ -340,9 +343,12 @@ int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
 	free(w.span_end);
 	timeline_release(&w.lanes);
 	strbuf_release(&w.sb);
-	return ferror(f) ? -EIO : 0;
+	if (!w.err && ferror(f))
+		w.err = -EIO;
+	return w.err;
 }
 
+/* Write the trace export to path (created or truncated). */
 int tracejson_write(const struct model *m, const struct store *s, const char *path)
 {
 	FILE *f = fopen(path, "w");

@@ -14,6 +14,7 @@
 
 /* Write every stored event of s to path; returns 0 or -errno. */
 int tracejson_write(const struct model *m, const struct store *s, const char *path);
-/* The same, to an open stream (not closed); returns 0 or -EIO. */
+/* The same, to an open stream (not closed); returns 0 or -errno of the
+ * first failed write. */
 int tracejson_emit(const struct model *m, const struct store *s, FILE *f);
 #endif

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include "hmap.h"
 #include "json.h"
 #include "model.h"
 #include "record.h"
@@ -41,7 +42,7 @@
 
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
 		      CLONE_SYSVSEM)
-#define MAX_TID 4096
+#define MAX_TID 1024     /* synthetic tids stay below this */
 
 static struct model *m;
 static struct store *st;
@@ -283,6 +284,8 @@ static void synth_round(int pid, int tid, unsigned k, size_t n)
 		failed_open(tid, k);
 		if (pid == 100)
 			pipe_write(tid, 5);
+		if (k % 5 == 0)
+			file_round(tid, 12, "/proc/self/stat", k);   /* noise */
 		break;
 	default:
 		if (k % 16 == 7 && store_count(st) + 2 < n)
@@ -343,22 +346,28 @@ static int replay(const char *path)
 /* ---- the manifest ---- */
 
 struct task_info {
-	int pid;
+	int pid, tid;
 	unsigned cats;         /* bit per category with a non-noise event */
 	size_t events, shown;  /* all events, non-noise events */
 };
 
-static struct task_info tasks_seen[MAX_TID];
+static struct imap tasks_seen;   /* tid -> struct task_info */
+static struct task_info **task_list;
+static size_t ntasks;
 
 /* Note task tid of pid (a lane) and optionally an event of it. */
 static void note_task(int pid, int tid, const struct sevent *e)
 {
-	struct task_info *t;
+	struct task_info *t = imap_get(&tasks_seen, (uint64_t)(uint32_t)tid);
 
-	if (tid <= 0 || tid >= MAX_TID)
-		return;
-	t = &tasks_seen[tid];
-	t->pid = pid;
+	if (!t) {
+		t = xcalloc(1, sizeof(*t));
+		t->pid = pid;
+		t->tid = tid;
+		imap_put(&tasks_seen, (uint64_t)(uint32_t)tid, t);
+		task_list = xreallocarray(task_list, ntasks + 1, sizeof(*task_list));
+		task_list[ntasks++] = t;
+	}
 	if (!e)
 		return;
 	t->events++;
@@ -409,16 +418,20 @@ static void per_pid(struct strbuf *sb)
 	bool first = true;
 
 	strbuf_addstr(sb, ",\"by_pid\":{");
-	for (int pid = 1; pid < MAX_TID; pid++) {
+	for (size_t i = 0; i < ntasks; i++) {
 		size_t lanes = 0, shown = 0;
+		int pid = task_list[i]->pid;
+		bool done = false;
 
-		for (int t = 1; t < MAX_TID; t++)
-			if (tasks_seen[t].pid == pid) {
-				lanes++;
-				shown += tasks_seen[t].shown;
-			}
-		if (!lanes)
+		for (size_t j = 0; j < i && !done; j++)
+			done = task_list[j]->pid == pid;
+		if (done)
 			continue;
+		for (size_t j = 0; j < ntasks; j++)
+			if (task_list[j]->pid == pid) {
+				lanes++;
+				shown += task_list[j]->shown;
+			}
 		strbuf_addf(sb, "%s\"%d\":{\"lanes\":%zu,\"shown\":%zu}", first ? "" : ",", pid,
 			    lanes, shown);
 		first = false;
@@ -438,8 +451,8 @@ static void per_cat(struct strbuf *sb, size_t n)
 
 			shown += e->cat == c && !(e->flags & SEV_NOISE);
 		}
-		for (int t = 1; t < MAX_TID; t++)
-			lanes += (tasks_seen[t].cats >> c) & 1;
+		for (size_t t = 0; t < ntasks; t++)
+			lanes += (task_list[t]->cats >> c) & 1;
 		strbuf_addf(sb, "%s\"%s\":{\"shown\":%zu,\"lanes\":%zu}", c ? "," : "",
 			    store_cat_name((enum ev_cat)c), shown, lanes);
 	}
@@ -453,8 +466,7 @@ static void manifest(size_t max)
 	size_t n = store_count(st), lanes = 0, noise = 0, last = last_shown(n);
 
 	count_tasks(n);
-	for (int t = 1; t < MAX_TID; t++)
-		lanes += tasks_seen[t].pid != 0;
+	lanes = ntasks;
 	for (size_t i = 0; i < n; i++)
 		noise += (store_get(st, i)->flags & SEV_NOISE) != 0;
 	strbuf_addf(&sb, "{\"events\":%zu,\"kept\":%zu,\"noise\":%zu,\"lanes\":%zu", n,
@@ -490,6 +502,10 @@ static int write_outputs(const char *html, const char *trace, size_t max)
 		return 1;
 	}
 	manifest(max);
+	for (size_t i = 0; i < ntasks; i++)
+		free(task_list[i]);
+	free(task_list);
+	imap_release(&tasks_seen);
 	return 0;
 }
 
@@ -501,6 +517,7 @@ static int usage(void)
 	return 2;
 }
 
+/* Build the trace the arguments ask for and write its outputs. */
 int main(int argc, char **argv)
 {
 	size_t max = REPORT_MAX_EVENTS_DEFAULT;

@@ -3,8 +3,8 @@
  * Reads the JSON data block (column arrays written by src/report.c), decodes
  * it into typed arrays once, and draws everything from those: the timeline on
  * canvases, the table as a fixed pool of rows over a scaled scroll range.
- * Traced text only ever reaches the page through textContent, option text or
- * canvas fillText, after vis() has made control and bidi characters visible.
+ * Traced text only ever reaches the page as textContent, option text or a
+ * title property, after vis() has made control and bidi characters visible.
  * It must never fetch anything, never use innerHTML, and never evaluate data.
  */
 (function () {
@@ -16,7 +16,9 @@
 	var COUNTER_H = 26;
 	var CAT_HUES = { file: 212, net: 140, mem: 28, io: 280, proc: 352, lat: 180, other: 40 };
 	var F_FD = 1, F_VAL = 2, F_ADDR = 4, F_STR = 8, F_STR2 = 16, F_DUR = 32;
-	var SEV_FAILED = 1, SEV_THREAD = 2;
+	var SEV_FAILED = 1, SEV_THREAD = 2, SEV_NOISE = 4;
+	var CODE_NONE = 0, CODE_IO = 1, CODE_BRK = 2, CODE_MMAP = 3, CODE_MUNMAP = 4,
+		CODE_FORK = 5, CODE_THREAD = 6, CODE_EXEC = 7;
 	var ERRNO = ['', 'EPERM', 'ENOENT', 'ESRCH', 'EINTR', 'EIO', 'ENXIO', 'E2BIG', 'ENOEXEC',
 		'EBADF', 'ECHILD', 'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'ENOTBLK', 'EBUSY', 'EEXIST',
 		'EXDEV', 'ENODEV', 'ENOTDIR', 'EISDIR', 'EINVAL', 'ENFILE', 'EMFILE', 'ENOTTY', 'ETXTBSY',
@@ -32,12 +34,13 @@
 
 	var D, N, T, L, C, FD, VAL, ADDR, S1, S2, DUR;
 	var combo = {};          /* per combo: type, cat, kind, flags, mask, colour */
-	var lanes = {};          /* pid, tid, thread, first, last, proc */
+	var lanes = {};          /* n, and per lane: pid, tid, first and last time */
 	var procs = new Map();   /* pid -> summary process */
+	var laneOfTid = new Map();   /* tid -> lane */
 	var maxDur = 0;
 	var st = {
-		cats: null, type: -1, pid: null, search: '',
-		rows: null, laneOn: null, vis: [], laneRow: null,
+		cats: null, type: -1, pid: null, search: '', noise: false,
+		rows: null, shown: null, vis: [], laneRow: null, links: [],
 		t0: 0, t1: 1, hoverX: -1, selEvent: -1, range: null,
 		counters: null, density: null,
 	};
@@ -64,7 +67,9 @@
 	function vis(s) {
 		return String(s).replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g,
 			function (ch) {
-				return '\\u{' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + '}';
+				var named = { '\n': '\\n', '\t': '\\t', '\r': '\\r' }[ch];
+
+				return named || '\\u{' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + '}';
 			});
 	}
 
@@ -182,15 +187,17 @@
 		decodeCombos();
 		decodeColumns();
 		D.t = D.l = D.c = D.x = null;
+		comboPriority();
 		decodeLanes();
 	}
 
-	/* Per-combo attributes and colours. */
+	/* Per-combo attributes, colours and what drawing needs to know. */
 	function decodeCombos() {
 		var k = D.combo, n = k.type.length;
 		var perCat = {};
 
-		combo = { type: k.type, cat: k.cat, kind: k.kind, flags: k.flags, mask: k.mask, colour: [] };
+		combo = { type: k.type, cat: k.cat, kind: k.kind, flags: k.flags, mask: k.mask,
+			colour: [], rgba: new Uint32Array(n), code: new Uint8Array(n) };
 		for (var i = 0; i < n; i++) {
 			var cat = D.cats[k.cat[i]] || 'other';
 			var types = perCat[cat] || (perCat[cat] = []);
@@ -201,23 +208,64 @@
 		Object.keys(perCat).forEach(function (cat) {
 			perCat[cat].sort(function (a, b) { return a - b; });
 		});
-		for (var j = 0; j < n; j++)
-			combo.colour.push(typeColour(D.cats[k.cat[j]] || 'other',
-				perCat[D.cats[k.cat[j]] || 'other'].indexOf(k.type[j])));
+		for (var j = 0; j < n; j++) {
+			var name = D.cats[k.cat[j]] || 'other', hsl = typeHsl(name, perCat[name].indexOf(k.type[j]));
+
+			combo.colour.push('hsl(' + hsl[0] + ',' + hsl[1] + '%,' + hsl[2] + '%)');
+			combo.rgba[j] = packRgb(hslToRgb(hsl[0], hsl[1] / 100, hsl[2] / 100));
+			combo.code[j] = k.flags[j] & SEV_FAILED ? CODE_NONE : codeOf(D.types[k.type[j]]);
+		}
 	}
 
-	/* Colour of the k-th type of a category: the category's hue, shaded. */
-	function typeColour(cat, k) {
+	/* Rarer kinds of events win a crowded pixel: priority is minus the count. */
+	function comboPriority() {
+		var count = new Float64Array(combo.type.length);
+
+		for (var i = 0; i < N; i++)
+			count[C[i]]++;
+		combo.prio = count.map(function (n) { return -n; });
+	}
+
+	/* What a type means to the counters and links (CODE_*). */
+	function codeOf(ty) {
+		var c = { brk: CODE_BRK, mmap: CODE_MMAP, munmap: CODE_MUNMAP, fork: CODE_FORK,
+			thread: CODE_THREAD, exec: CODE_EXEC }[ty];
+
+		if (c)
+			return c;
+		return ['read', 'write', 'send', 'recv', 'sendfile', 'copy_file_range', 'splice',
+			'tee'].indexOf(ty) >= 0 ? CODE_IO : CODE_NONE;
+	}
+
+	/* [hue, saturation %, lightness %] of the k-th type of a category. */
+	function typeHsl(cat, k) {
 		var hue = CAT_HUES[cat] !== undefined ? CAT_HUES[cat] : 40;
-		var sat = cat === 'other' ? 8 : 62;
-		var light = [42, 58, 32, 68, 50, 26, 74][k % 7];
 
-		return 'hsl(' + hue + ',' + sat + '%,' + light + '%)';
+		return [hue, cat === 'other' ? 8 : 62, [42, 58, 32, 68, 50, 26, 74][k % 7]];
 	}
 
-	/* Colour of a category as a whole. */
+	/* CSS colour of a category as a whole. */
 	function catColour(cat) {
-		return typeColour(cat, 0);
+		var h = typeHsl(cat, 0);
+
+		return 'hsl(' + h[0] + ',' + h[1] + '%,' + h[2] + '%)';
+	}
+
+	/* [r, g, b] (0..255) of an HSL colour. */
+	function hslToRgb(h, s, l) {
+		var a = s * Math.min(l, 1 - l);
+
+		function f(n) {
+			var k = (n + h / 30) % 12;
+
+			return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+		}
+		return [f(0), f(8), f(4)];
+	}
+
+	/* An opaque pixel for a little-endian RGBA ImageData buffer. */
+	function packRgb(c) {
+		return ((255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0]) >>> 0;
 	}
 
 	/* Times, lanes, combos and the stream of non-zero fields. */
@@ -266,9 +314,14 @@
 			n: n, pid: D.lanes.pid, tid: D.lanes.tid,
 			first: new Float64Array(n).fill(Infinity), last: new Float64Array(n).fill(-Infinity),
 		};
+		for (var t = 0; t < n; t++)
+			laneOfTid.set(lanes.tid[t], t);
+		st.links = [];
 		for (var i = 0; i < N; i++) {
-			var ln = L[i], start = T[i] - DUR[i];
+			var ln = L[i], start = T[i] - DUR[i], code = combo.code[C[i]];
 
+			if (code === CODE_FORK || code === CODE_THREAD || code === CODE_EXEC)
+				st.links.push(i);
 			if (start < lanes.first[ln])
 				lanes.first[ln] = start;
 			if (T[i] > lanes.last[ln])
@@ -283,7 +336,7 @@
 		var s = D.summary, cmd = (s.command || []).map(vis).join(' ');
 
 		$('title').textContent = cmd || 'compendium-tui report';
-		document.title = (cmd ? baseName(s.command[0]) + ' - ' : '') + 'compendium-tui report';
+		document.title = (cmd ? vis(baseName(s.command[0])) + ' - ' : '') + 'compendium-tui report';
 		$('subtitle').textContent = (D.attached ? 'attached; ' : '') + 'traced for ' +
 			dur(D.duration) + ', ' + num(D.total) + ' events, ' +
 			num((s.processes || []).length) + ' processes; written by ' + D.tool;
@@ -342,7 +395,7 @@
 	/* Exit text of the summary's exit object. */
 	function exitText(e) {
 		if (!e || e.code === null || e.code === undefined)
-			return 'running';
+			return 'no exit seen';
 		return e.signal ? 'killed by ' + vis(e.signal) : 'exit ' + e.code;
 	}
 
@@ -358,7 +411,7 @@
 		card('File I/O', bytes((io.file_read_bytes || 0) + (io.file_written_bytes || 0)),
 			[['read', bytes(io.file_read_bytes)], ['written', bytes(io.file_written_bytes)],
 			 ['pipes/ipc', bytes(io.ipc_read_bytes) + ' in, ' + bytes(io.ipc_written_bytes) + ' out']]);
-		card('Connections', num(conns.length), [['sent', bytes(io.net_sent_bytes)],
+		card('Connections', num(s.connections_total || conns.length), [['sent', bytes(io.net_sent_bytes)],
 			['received', bytes(io.net_received_bytes)]],
 			conns.slice(0, 5).map(function (c) {
 				return vis(c.proto) + ' ' + (c.role === 'accept' ? '\u2190 ' : '\u2192 ') + vis(c.remote || '?');
@@ -372,7 +425,7 @@
 		files.sort(function (a, b) {
 			return (b.read_bytes + b.written_bytes) - (a.read_bytes + a.written_bytes);
 		});
-		card('Files', num(files.length), [], files.slice(0, 6).map(function (f) {
+		card('Files', num(s.files_total || files.length), [], files.slice(0, 6).map(function (f) {
 			return bytes(f.read_bytes + f.written_bytes) + ' ' + vis(f.path);
 		}));
 		if ((s.notes || []).length)
@@ -417,6 +470,7 @@
 		$('f-proc').addEventListener('change', onFilterChange);
 		$('f-search').addEventListener('input', debounce(onFilterChange, 150));
 		$('f-reset').addEventListener('click', resetFilters);
+		$('f-noise').addEventListener('change', onFilterChange);
 	}
 
 	/* A category toggle chip with its colour swatch. */
@@ -474,6 +528,7 @@
 		$('f-type').value = '';
 		$('f-proc').value = '';
 		$('f-search').value = '';
+		$('f-noise').checked = false;
 		onFilterChange();
 	}
 
@@ -482,6 +537,7 @@
 		st.type = $('f-type').value === '' ? -1 : Number($('f-type').value);
 		st.pid = $('f-proc').value === '' ? null : Number($('f-proc').value);
 		st.search = $('f-search').value.trim().toLowerCase();
+		st.noise = $('f-noise').checked;
 		applyFilters();
 		renderAll();
 		if (st.range)
@@ -502,12 +558,20 @@
 			if (text.indexOf(q) >= 0)
 				hitCombo[c] = 1;
 		}
-		return { str: hitStr, combo: hitCombo, num: asNum };
+		var hitSys = {};
+
+		Object.keys(D.sys || {}).forEach(function (k) {
+			if (D.sys[k].indexOf(q) >= 0)
+				hitSys[k] = 1;
+		});
+		return { str: hitStr, combo: hitCombo, num: asNum, sys: hitSys };
 	}
 
 	/* Does event i match the search sets? */
 	function searchHit(s, i) {
 		if (s.str[S1[i]] || s.str[S2[i]] || s.combo[C[i]])
+			return true;
+		if (D.types[combo.type[C[i]]] === 'syscall' && s.sys[(ADDR[i] === 1 ? 'i' : '') + FD[i]])
 			return true;
 		return s.num >= 0 && (lanes.pid[L[i]] === s.num || lanes.tid[L[i]] === s.num || FD[i] === s.num);
 	}
@@ -516,11 +580,16 @@
 	function applyFilters() {
 		var rows = new Int32Array(N), n = 0, catOn = st.cats, type = st.type, pid = st.pid;
 		var s = st.search ? searchSets(st.search) : null;
-		var has = new Uint8Array(lanes.n);
+		var has = new Uint8Array(lanes.n), noise = 0, hideNoise = !st.noise;
+		var shown = st.shown && st.shown.length === N ? st.shown.fill(0) : new Uint8Array(N);
 
 		for (var i = 0; i < N; i++) {
 			var c = C[i];
 
+			if (hideNoise && (combo.flags[c] & SEV_NOISE)) {
+				noise++;
+				continue;
+			}
 			if (!catOn[combo.cat[c]] || (type >= 0 && combo.type[c] !== type))
 				continue;
 			if (pid !== null && lanes.pid[L[i]] !== pid)
@@ -529,13 +598,17 @@
 				continue;
 			rows[n++] = i;
 			has[L[i]] = 1;
+			shown[i] = 1;
 		}
 		st.rows = rows.subarray(0, n);
+		st.shown = shown;
 		visibleLanes(has);
 		st.counters = null;
 		st.density = null;
-		$('f-count').textContent = num(n) + ' of ' + num(N) + ' events, ' + num(st.vis.length) + ' lanes';
+		$('f-count').textContent = num(n) + ' of ' + num(N) + ' events, ' + num(st.vis.length) +
+			' lanes' + (noise ? ' (' + num(noise) + ' noise events hidden)' : '');
 		$('tscroll').dataset.rows = String(n);
+		$('tscroll').dataset.search = st.search;
 	}
 
 	/* Lanes shown: the selected process's, and with another filter on, only
@@ -576,6 +649,8 @@
 				d.title = vis((p.argv || []).join(' ') || p.exe || '');
 		}
 		d.dataset.lane = String(i);
+		d.dataset.pid = String(lanes.pid[i]);
+		d.dataset.tid = String(lanes.tid[i]);
 		return d;
 	}
 
@@ -583,13 +658,9 @@
 
 	/* Size a canvas's backing store to its CSS box; returns its 2D context. */
 	function fit(cv, cssH) {
-		var dpr = window.devicePixelRatio || 1, w = cv.clientWidth;
-		var ctx;
+		var dpr = window.devicePixelRatio || 1, w = cv.clientWidth, h = cssH, ctx;
 
-		if (cssH !== undefined)
-			cv.style.height = cssH + 'px';
-		var h = cssH !== undefined ? cssH : cv.clientHeight;
-
+		cv.style.height = cssH + 'px';
 		if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) {
 			cv.width = Math.round(w * dpr);
 			cv.height = Math.round(h * dpr);
@@ -666,117 +737,161 @@
 		document.documentElement.dataset.renderMs = (performance.now() - t).toFixed(1);
 	}
 
-	/* Lanes: lifetimes, events (spans and ticks), links, selection. */
+	/* Lanes: backgrounds and events as pixels, then links and marks on top. */
 	function renderLanes() {
 		var box = $('lanes-scroll'), cv = $('lanes');
 		var h = Math.min(st.vis.length * LANE_H, box.clientHeight || 400) || LANE_H;
 		var ctx = fit(cv, h), w = cv.clientWidth, top = box.scrollTop;
-		var first = Math.floor(top / LANE_H), last = Math.min(st.vis.length, Math.ceil((top + h) / LANE_H));
+		var px = pixels(ctx, cv);
 
-		cv.style.top = '0px';
-		drawLaneBacks(ctx, w, top, first, last);
-		drawEvents(ctx, w, h, top);
+		paintLaneBacks(px, w, h, top);
+		paintEvents(px, w, h, top);
+		ctx.putImageData(px.img, 0, 0);
 		drawLinks(ctx, w, top);
 		drawRange(ctx, w, h);
 		drawSelected(ctx, w, top);
 	}
 
-	/* Stripes and thread lifetimes of the lanes on screen. */
-	function drawLaneBacks(ctx, w, top, first, last) {
+	/* A pixel buffer the size of the canvas (reused while the size holds). */
+	function pixels(ctx, cv) {
+		var p = st.pix;
+
+		if (!p || p.W !== cv.width || p.H !== cv.height) {
+			var img = ctx.createImageData(cv.width, cv.height);
+
+			p = st.pix = { img: img, buf: new Uint32Array(img.data.buffer), W: cv.width, H: cv.height,
+				dpr: cv.width / Math.max(1, cv.clientWidth) };
+		}
+		return p;
+	}
+
+	/* Fill device-pixel rect [x0, x1) x [y0, y1) of the buffer with colour c. */
+	function paintRect(p, x0, y0, x1, y1, c) {
+		x0 = Math.max(0, x0 | 0);
+		x1 = Math.min(p.W, x1 | 0);
+		y0 = Math.max(0, y0 | 0);
+		y1 = Math.min(p.H, y1 | 0);
+		for (var y = y0; y < y1; y++)
+			p.buf.fill(c, y * p.W + x0, y * p.W + x1);
+	}
+
+	/* Stripes, thread shading and lifetime bars of the lanes on screen. */
+	function paintLaneBacks(p, w, h, top) {
+		var d = p.dpr, first = Math.floor(top / LANE_H);
+		var last = Math.min(st.vis.length, Math.ceil((top + h) / LANE_H));
+
+		p.buf.fill(0xffffffff);
 		for (var r = first; r < last; r++) {
-			var ln = st.vis[r], y = r * LANE_H - top;
-			var thread = lanes.tid[ln] !== lanes.pid[ln];
+			var ln = st.vis[r], y = (r * LANE_H - top) * d, thread = lanes.tid[ln] !== lanes.pid[ln];
 
-			ctx.fillStyle = thread ? '#f0f2f6' : (r & 1 ? '#fbfbfb' : '#ffffff');
-			ctx.fillRect(0, y, w, LANE_H);
+			paintRect(p, 0, y, p.W, y + LANE_H * d, thread ? 0xfff6f2f0 : (r & 1 ? 0xfffbfbfb : 0xffffffff));
 			if (lanes.first[ln] <= lanes.last[ln]) {
-				var x0 = Math.max(0, xOf(lanes.first[ln], w)), x1 = Math.min(w, xOf(lanes.last[ln], w));
+				var x0 = xOf(lanes.first[ln], w) * d, x1 = xOf(lanes.last[ln], w) * d;
 
-				ctx.fillStyle = thread ? '#dde3ee' : '#e9ecef';
-				if (x1 >= x0)
-					ctx.fillRect(x0, y + LANE_H / 2 - 1, Math.max(1, x1 - x0), 2);
+				paintRect(p, x0, y + (LANE_H / 2 - 1) * d, Math.max(x1, x0 + 1), y + (LANE_H / 2 + 1) * d,
+					thread ? 0xffeee3dd : 0xffefece9);
 			}
-			ctx.fillStyle = '#eeeeee';
-			ctx.fillRect(0, y + LANE_H - 1, w, 1);
+			paintRect(p, 0, y + (LANE_H - 1) * d, p.W, y + LANE_H * d, 0xffeeeeee);
 		}
 	}
 
-	/* Events in view, one rect per (row, pixel, colour), batched per colour. */
-	function drawEvents(ctx, w, h, top) {
-		var rows = st.rows, k = w / (st.t1 - st.t0), t0 = st.t0;
+	/* Events in view: spans as bars, instants as ticks.  Each pixel of a lane
+	 * shows one tick, of the rarest kind of event that falls there, so a
+	 * million events cost a million cheap steps and rare ones stay visible. */
+	function paintEvents(p, w, h, top) {
+		var rows = st.rows, d = p.dpr, k = w / (st.t1 - st.t0) * d, t0 = st.t0;
 		var a = lowerBound(rows, st.t0), b = lowerBound(rows, st.t1 + maxDur + 1);
-		var nOn = Math.ceil(h / LANE_H) + 1, firstRow = Math.floor(top / LANE_H);
-		var seen = new Int32Array(nOn * (Math.ceil(w) + 2)), wi = Math.ceil(w) + 2;
-		var paths = [], laneRow = st.laneRow, colourOf = combo.colour;
+		var firstRow = Math.floor(top / LANE_H), nOn = Math.ceil(h / LANE_H) + 1, W = p.W;
+		var cell = st.cell && st.cell.length === nOn * W ? st.cell.fill(0) : (st.cell = new Int32Array(nOn * W));
+		var laneRow = st.laneRow, rgba = combo.rgba, prio = combo.prio, lh = LANE_H * d;
 
 		for (var j = a; j < b; j++) {
-			var i = rows[j], r = laneRow[L[i]] - firstRow;
-			var c = C[i], x = (T[i] - t0) * k, px;
+			var i = rows[j], row = laneRow[L[i]], r = row - firstRow;
 
 			if (r < 0 || r >= nOn)
 				continue;
-			if (DUR[i] > 0) {
-				var x0 = (T[i] - DUR[i] - t0) * k;
+			var c = C[i], x = (T[i] - t0) * k;
 
-				if (x0 > w || x < 0)
-					continue;
-				path(paths, c).rect(Math.max(x0, -1), r * LANE_H + firstRow * LANE_H - top + 5,
-					Math.max(1, Math.min(x, w + 1) - Math.max(x0, -1)), LANE_H - 10);
+			if (DUR[i] > 0) {
+				var x0 = (T[i] - DUR[i] - t0) * k, y = (row * LANE_H - top) * d;
+
+				if (x0 < W && x >= 0)
+					paintRect(p, x0, y + 5 * d, Math.max(x, x0 + 1), y + lh - 5 * d, rgba[c]);
 				continue;
 			}
-			if (x < -2 || x > w + 2)
+			if (x < 0 || x >= W)
 				continue;
-			px = r * wi + ((x + 1) | 0);
-			if (seen[px] === c + 1)
-				continue;
-			seen[px] = c + 1;
-			path(paths, c).rect(x - 1, r * LANE_H + firstRow * LANE_H - top + 3, 2, LANE_H - 7);
+			var key = r * W + (x | 0), cur = cell[key];
+
+			if (cur === 0 || prio[cur - 1] < prio[c])
+				cell[key] = c + 1;
 		}
-		paths.forEach(function (p, c) {
-			ctx.fillStyle = colourOf[c];
-			ctx.fill(p);
-		});
+		paintTicks(p, cell, nOn, firstRow, top);
 	}
 
-	/* The Path2D collecting rects of colour c. */
-	function path(paths, c) {
-		return paths[c] || (paths[c] = new Path2D());
+	/* Paint the chosen tick of every pixel cell. */
+	function paintTicks(p, cell, nOn, firstRow, top) {
+		var d = p.dpr, W = p.W, buf = p.buf, rgba = combo.rgba, half = Math.max(1, Math.round(d));
+
+		for (var r = 0; r < nOn; r++) {
+			var y0 = Math.max(0, Math.round(((firstRow + r) * LANE_H - top + 3) * d));
+			var y1 = Math.min(p.H, Math.round(((firstRow + r + 1) * LANE_H - top - 4) * d));
+
+			for (var x = 0; x < W; x++) {
+				var v = cell[r * W + x];
+
+				if (v === 0)
+					continue;
+				var col = rgba[v - 1], xa = Math.max(0, x - half), xb = Math.min(W, x + half);
+
+				for (var y = y0; y < y1; y++)
+					for (var xx = xa, o = y * W; xx < xb; xx++)
+						buf[o + xx] = col;
+			}
+		}
 	}
 
 	/* Fork and thread links from the parent's lane to the child's; exec marks. */
 	function drawLinks(ctx, w, top) {
-		var rows = st.rows, a = lowerBound(rows, st.t0), b = lowerBound(rows, st.t1);
-		var drawn = 0;
+		var list = st.links, a = lowerBoundIds(list, st.t0), drawn = 0;
 
 		ctx.strokeStyle = 'rgba(120, 20, 40, 0.75)';
 		ctx.fillStyle = 'rgba(120, 20, 40, 0.9)';
 		ctx.lineWidth = 1;
-		for (var j = a; j < b && drawn < 4000; j++) {
-			var i = rows[j], ty = D.types[combo.type[C[i]]];
-			var from = st.laneRow[L[i]], x = xOf(T[i], w);
+		for (var j = a; j < list.length && T[list[j]] <= st.t1 && drawn < 4000; j++) {
+			var i = list[j], code = combo.code[C[i]], from = st.laneRow[L[i]], x = xOf(T[i], w);
 
-			if (from < 0)
+			if (from < 0 || !st.shown[i])
 				continue;
-			if (ty === 'exec') {
+			if (code === CODE_EXEC)
 				diamond(ctx, x, from * LANE_H - top + LANE_H / 2);
-				drawn++;
-			} else if ((ty === 'fork' || ty === 'thread') && FD[i] > 0) {
-				drawn += link(ctx, x, from, FD[i], top);
-			}
+			else if (FD[i] > 0)
+				link(ctx, x, from, FD[i], top);
+			drawn++;
 		}
 	}
 
-	/* A link from row `from` down to the lane of task `child`. */
-	function link(ctx, x, from, child, top) {
-		var to = -1;
+	/* First index in a time-sorted list of event ids at or after time t. */
+	function lowerBoundIds(list, t) {
+		var lo = 0, hi = list.length;
 
-		for (var r = 0; r < st.vis.length; r++)
-			if (lanes.tid[st.vis[r]] === child) {
-				to = r;
-				break;
-			}
+		while (lo < hi) {
+			var mid = (lo + hi) >>> 1;
+
+			if (T[list[mid]] < t)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo;
+	}
+
+	/* A link from row `from` to the lane of task `child`, with an arrowhead. */
+	function link(ctx, x, from, child, top) {
+		var lane = laneOfTid.get(child), to = lane === undefined ? -1 : st.laneRow[lane];
+
 		if (to < 0)
-			return 0;
+			return;
 		var y0 = from * LANE_H - top + LANE_H / 2, y1 = to * LANE_H - top + LANE_H / 2;
 		var dir = y1 > y0 ? 1 : -1;
 
@@ -789,7 +904,6 @@
 		ctx.lineTo(x + 3, y1 - dir * 5);
 		ctx.lineTo(x, y1);
 		ctx.fill();
-		return 1;
 	}
 
 	/* The exec mark. */
@@ -844,9 +958,16 @@
 			var x = xOf(t, w);
 
 			ctx.fillRect(x, 16, 1, 8);
-			ctx.fillText(stamp(t).replace(/0+s$/, 's').replace(/\.s$/, 's'), x + 3, 13);
+			ctx.fillText(tickText(t, step), x + 3, 13);
 		}
 		drawRange(ctx, w, 24);
+	}
+
+	/* A ruler label with as many decimals as the tick step needs. */
+	function tickText(t, step) {
+		var digits = Math.max(0, Math.min(9, Math.ceil(-Math.log10(step / 1e9))));
+
+		return (t < 0 ? '-' : '+') + (Math.abs(t) / 1e9).toFixed(digits) + 's';
 	}
 
 	/* 1, 2 or 5 times a power of ten, at least x. */
@@ -860,34 +981,36 @@
 
 	/* Heap, mmap and I/O series over the filtered events (cached per filter). */
 	function counterSeries() {
-		var rows = st.rows, n = rows.length, heapOf = new Map();
+		var rows = st.rows, n = rows.length, code = combo.code, heapOf = new Map();
 		var heapT = [], heapV = [], mapT = [], mapV = [], io = new Float64Array(n + 1);
 		var heap = 0, mapped = 0;
 
 		for (var j = 0; j < n; j++) {
-			var i = rows[j], ty = D.types[combo.type[C[i]]], failed = combo.flags[C[i]] & SEV_FAILED;
+			var i = rows[j], k = code[C[i]];
 
-			io[j + 1] = io[j] + (!failed && isIO(ty) ? VAL[i] : 0);
-			if (failed)
-				continue;
-			if (ty === 'brk') {
+			io[j + 1] = io[j] + (k === CODE_IO ? VAL[i] : 0);
+			if (k === CODE_BRK) {
 				heap += VAL[i] - (heapOf.get(lanes.pid[L[i]]) || 0);
 				heapOf.set(lanes.pid[L[i]], VAL[i]);
 				heapT.push(T[i]);
 				heapV.push(heap);
-			} else if (ty === 'mmap' || ty === 'munmap') {
-				mapped = Math.max(0, mapped + (ty === 'mmap' ? VAL[i] : -VAL[i]));
+			} else if (k === CODE_MMAP || k === CODE_MUNMAP) {
+				mapped = Math.max(0, mapped + (k === CODE_MMAP ? VAL[i] : -VAL[i]));
 				mapT.push(T[i]);
 				mapV.push(mapped);
 			}
 		}
-		return { heapT: heapT, heapV: heapV, mapT: mapT, mapV: mapV, io: io };
+		return { heap: series(heapT, heapV), map: series(mapT, mapV), io: io };
 	}
 
-	/* Event types that move bytes. */
-	function isIO(ty) {
-		return ty === 'read' || ty === 'write' || ty === 'send' || ty === 'recv' ||
-			ty === 'sendfile' || ty === 'copy_file_range' || ty === 'splice' || ty === 'tee';
+	/* A step series as typed arrays with its maximum. */
+	function series(ts, vs) {
+		var max = 0;
+
+		for (var i = 0; i < vs.length; i++)
+			if (vs[i] > max)
+				max = vs[i];
+		return { t: Float64Array.from(ts), v: Float64Array.from(vs), max: max };
 	}
 
 	/* Three counter tracks: heap, mapped bytes, I/O rate. */
@@ -900,50 +1023,69 @@
 			['heap', 'mmap', 'I/O rate'].forEach(function (t) {
 				labels.appendChild(el('div', null, t));
 			});
-		stepTrack(ctx, w, 2, s.heapT, s.heapV, 'hsl(28,70%,45%)', 'heap');
-		stepTrack(ctx, w, 2 + COUNTER_H, s.mapT, s.mapV, 'hsl(28,60%,62%)', 'mmap');
+		stepTrack(ctx, w, 2, s.heap, 'hsl(28,70%,45%)');
+		stepTrack(ctx, w, 2 + COUNTER_H, s.map, 'hsl(28,60%,62%)');
 		rateTrack(ctx, w, 2 + 2 * COUNTER_H, s.io, 'hsl(212,60%,45%)');
 	}
 
-	/* A step function (times ts, values vs) as a filled track. */
-	function stepTrack(ctx, w, y, ts, vs, colour, name) {
-		var max = 0, hgt = COUNTER_H - 4, prevX = 0, prevV = 0;
-		var a = 0;
+	/* First index of sorted array a with a[i] >= t. */
+	function bound(a, t) {
+		var lo = 0, hi = a.length;
 
-		for (var i = 0; i < vs.length; i++)
-			if (vs[i] > max)
-				max = vs[i];
-		ctx.fillStyle = '#f3f3f3';
-		ctx.fillRect(0, y, w, hgt);
-		if (!max)
-			return;
-		while (a < ts.length && ts[a] < st.t0)
-			prevV = vs[a++];
-		ctx.fillStyle = colour;
-		for (; a < ts.length && ts[a] <= st.t1; a++) {
-			var x = xOf(ts[a], w);
+		while (lo < hi) {
+			var mid = (lo + hi) >>> 1;
 
-			ctx.fillRect(prevX, y + hgt * (1 - prevV / max), Math.max(1, x - prevX), hgt * prevV / max);
-			prevX = x;
-			prevV = vs[a];
+			if (a[mid] < t)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
-		ctx.fillRect(prevX, y + hgt * (1 - prevV / max), Math.max(1, w - prevX), hgt * prevV / max);
-		ctx.fillStyle = '#676b70';
-		ctx.font = '10px ui-monospace, monospace';
-		ctx.fillText('max ' + bytes(max), w - 90, y + 10);
+		return lo;
 	}
 
-	/* Bytes per second of I/O in each pixel column. */
+	/* A step function as a filled track: per pixel column, its highest value. */
+	function stepTrack(ctx, w, y, s, colour) {
+		var hgt = COUNTER_H - 4, cols = Math.max(1, Math.floor(w)), dt = (st.t1 - st.t0) / cols;
+		var a = bound(s.t, st.t0), val = a > 0 ? s.v[a - 1] : 0;
+
+		ctx.fillStyle = '#f3f3f3';
+		ctx.fillRect(0, y, w, hgt);
+		if (!s.max)
+			return;
+		ctx.fillStyle = colour;
+		for (var c = 0; c < cols; c++) {
+			var end = st.t0 + (c + 1) * dt, top = val;
+
+			for (; a < s.t.length && s.t[a] < end; a++) {
+				val = s.v[a];
+				top = Math.max(top, val);
+			}
+			if (top > 0)
+				ctx.fillRect(c, y + hgt * (1 - top / s.max), 1, hgt * top / s.max);
+		}
+		trackLabel(ctx, w, y, 'max ' + bytes(s.max));
+	}
+
+	/* The scale label at the right end of a track. */
+	function trackLabel(ctx, w, y, text) {
+		ctx.fillStyle = '#676b70';
+		ctx.font = '10px ui-monospace, monospace';
+		ctx.fillText(text, w - ctx.measureText(text).width - 6, y + 10);
+	}
+
+	/* Bytes per second of I/O in each 2-pixel column. */
 	function rateTrack(ctx, w, y, io, colour) {
 		var rows = st.rows, hgt = COUNTER_H - 4, cols = Math.max(1, Math.floor(w / 2));
 		var dt = (st.t1 - st.t0) / cols, vals = new Float64Array(cols), max = 0;
+		var a = lowerBound(rows, st.t0);
 
 		for (var c = 0; c < cols; c++) {
-			var a = lowerBound(rows, st.t0 + c * dt), b = lowerBound(rows, st.t0 + (c + 1) * dt);
+			var b = lowerBound(rows, st.t0 + (c + 1) * dt);
 
 			vals[c] = (io[b] - io[a]) / (dt / 1e9);
 			if (vals[c] > max)
 				max = vals[c];
+			a = b;
 		}
 		ctx.fillStyle = '#f3f3f3';
 		ctx.fillRect(0, y, w, hgt);
@@ -953,16 +1095,13 @@
 		for (var k = 0; k < cols; k++)
 			if (vals[k] > 0)
 				ctx.fillRect(k * 2, y + hgt * (1 - vals[k] / max), 2, Math.max(1, hgt * vals[k] / max));
-		ctx.fillStyle = '#676b70';
-		ctx.font = '10px ui-monospace, monospace';
-		ctx.fillText('max ' + bytes(max) + '/s', w - 110, y + 10);
+		trackLabel(ctx, w, y, 'max ' + bytes(max) + '/s');
 	}
 
 	/* Density of the filtered events over the whole trace, and the view box. */
 	function renderOverview() {
 		var cv = $('overview'), ctx = fit(cv, 36), w = cv.clientWidth, f = fullRange();
-		var bins = Math.max(1, Math.floor(w)), d = st.density;
-		var max = 0;
+		var bins = Math.max(1, Math.floor(w)), d = st.density, max = 0;
 
 		if (!d || d.length !== bins) {
 			d = st.density = new Float64Array(bins);
@@ -1194,7 +1333,7 @@
 			t.pids.add(lanes.pid[L[i]]);
 			if (combo.flags[c] & SEV_FAILED)
 				t.failed++;
-			else if (isIO(ty) || ty === 'mmap')
+			else if (combo.code[c] === CODE_IO || combo.code[c] === CODE_MMAP)
 				t.by[ty] = (t.by[ty] || 0) + VAL[i];
 		}
 		return t;
@@ -1262,25 +1401,36 @@
 
 		switch (ty) {
 		case 'exec': return s1 + (s2 ? '  [' + s2 + ']' : '');
-		case 'fork': return 'new process ' + fd;
+		case 'fork': return 'new process ' + fd + (v === 1 ? ' (vfork)' : '');
 		case 'thread': return 'new thread ' + fd;
 		case 'exit': return (combo.flags[C[i]] & SEV_THREAD ? 'thread ' : '') + waitText(v);
 		case 'open': return s1 + (failed ? '' : ' = fd ' + fd) + ' ' + openFlags(ADDR[i]);
 		case 'close': return 'fd ' + fd + ' ' + (s1 || kind);
 		case 'connect': case 'accept':
-			return kind + ' fd ' + fd + (ty === 'accept' ? ' \u2190 ' : ' \u2192 ') + s1;
-		case 'mmap': return bytes(v) + ' ' + protText(Math.floor(ADDR[i] / 4294967296)) + ' ' + (s1 || 'anonymous');
+			return kind + ' fd ' + fd + (ty === 'accept' ? ' \u2190 ' : ' \u2192 ') + s1 +
+				(s2 ? ' (local ' + s2 + ')' : '');
+		case 'mmap': return bytes(v) + ' ' + protText((fd >>> 24) & 0xff) + ' at ' + hex(ADDR[i]) +
+				' ' + (s1 || 'anonymous');
 		case 'munmap': case 'mremap': return bytes(v) + ' at ' + hex(ADDR[i]);
 		case 'brk': return 'heap ' + bytes(v) + ' (end ' + hex(ADDR[i]) + ')';
 		case 'signal': return signame(fd);
 		case 'sched_delay': return 'waited ' + dur(DUR[i]) + ' to run';
 		case 'block_io': return 'block I/O ' + dur(DUR[i]) + (s1 ? ' ' + s1 : '');
 		case 'fault': return 'page fault at ' + hex(ADDR[i]) + (s1 ? ' in ' + s1 : '');
-		case 'syscall': return (s1 ? s1 + ' ' : '') + (fd ? 'fd ' + fd + ' ' : '') + (v && !failed ? '= ' + v : '');
+		case 'syscall': return (s1 ? s1 + ' ' : '') + (failed ? '' : '= ' + v);
+		case 'sendfile': case 'copy_file_range': case 'splice': case 'tee':
+			return bytes(v) + ' fd ' + fd + ' ' + (s1 || '?') + ' \u2192 fd ' + ADDR[i] + ' ' + (s2 || '?');
 		}
-		if (s2)
-			return bytes(v) + ' ' + (s1 || '?') + ' \u2192 ' + s2;
 		return bytes(v) + ' fd ' + fd + ' ' + (s1 || kind);
+	}
+
+	/* Name shown in the type column: the syscall's own name for raw ones. */
+	function typeName(i) {
+		var t = D.types[combo.type[C[i]]];
+
+		if (t !== 'syscall')
+			return t;
+		return (D.sys && D.sys[(ADDR[i] === 1 ? 'i' : '') + FD[i]]) || 'syscall ' + FD[i];
 	}
 
 	/* ---- table ---- */
@@ -1365,7 +1515,7 @@
 
 		cells[0].textContent = stamp(T[i]);
 		cells[1].textContent = pid === tid ? String(pid) : pid + '/' + tid;
-		cells[2].textContent = D.types[combo.type[c]];
+		cells[2].textContent = typeName(i);
 		cells[2].style.setProperty('--sw', combo.colour[c]);
 		cells[3].textContent = details(i);
 		cells[3].title = cells[3].textContent;
@@ -1401,7 +1551,7 @@
 
 		$('detail').textContent = stamp(T[i]) + '  pid ' + pid + (pid !== tid ? ' tid ' + tid : '') +
 			(p ? ' (' + vis(baseName(p.exe)) + ')' : '') + '  ' + D.cats[combo.cat[c]] + '/' +
-			D.types[combo.type[c]] + '  ' + details(i) + (DUR[i] ? '  duration ' + dur(DUR[i]) : '');
+			typeName(i) + '  ' + details(i) + (DUR[i] ? '  duration ' + dur(DUR[i]) : '');
 	}
 
 	/* Select event i: mark it in the table and on the timeline. */
@@ -1441,17 +1591,31 @@
 
 	/* ---- start ---- */
 
-	/* Decode, draw, and mark the page ready (with the time it took). */
+	/* Decode, draw, and mark the page ready (with the time each step took). */
 	function main() {
+		var times = {}, t = performance.now();
+
+		function lap(name) {
+			var now = performance.now();
+
+			times[name] = Math.round(now - t);
+			t = now;
+		}
+		times.start = Math.round(t);
 		decode();
+		lap('decode');
 		renderHeader();
 		renderCards();
 		buildFilters();
+		lap('cards');
 		applyFilters();
+		lap('filter');
 		bindTimeline();
 		bindTable();
 		resetView();
 		renderTable(true);
+		lap('draw');
+		document.documentElement.dataset.timings = JSON.stringify(times);
 		document.documentElement.dataset.openMs = performance.now().toFixed(0);
 		document.documentElement.dataset.ready = '1';
 	}

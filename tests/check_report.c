@@ -1,0 +1,460 @@
+/*
+ * check_report.c - Check suite for the report writers and their helpers:
+ * src/sha256.c, src/timeline.c, src/report.c and src/tracejson.c.
+ *
+ * Covers SHA-256 against the FIPS 180-4 examples (whole and in pieces) and
+ * its base64 text; lanes in display order and the stable time order; the
+ * HTML report's safety properties (the CSP hashes are those of the inline
+ * script and style, the data block holds no < > & or line separators and
+ * exactly two script blocks exist, whatever the traced names were); the
+ * even thinning under --max-report-events that keeps every process event
+ * and counts what it left out; errors from report_write; and the shape of
+ * the trace export.  The browser-level behaviour is tests/report/.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "record.h"
+#include "report.h"
+#include "sha256.h"
+#include "store.h"
+#include "timeline.h"
+#include "tracejson.h"
+
+/* ---- SHA-256 ---- */
+
+/* Hex text of a digest. */
+static void hex(const unsigned char d[SHA256_BYTES], char out[65])
+{
+	for (int i = 0; i < SHA256_BYTES; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Digest of s in one piece, as hex. */
+static void digest_hex(const void *s, size_t n, char out[65])
+{
+	struct sha256 c;
+	unsigned char d[SHA256_BYTES];
+
+	sha256_init(&c);
+	sha256_update(&c, s, n);
+	sha256_final(&c, d);
+	hex(d, out);
+}
+
+START_TEST(test_sha256_vectors)
+{
+	static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	char h[65];
+
+	digest_hex("", 0, h);
+	ck_assert_str_eq(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	digest_hex("abc", 3, h);
+	ck_assert_str_eq(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	digest_hex(two_blocks, strlen(two_blocks), h);
+	ck_assert_str_eq(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+END_TEST
+
+START_TEST(test_sha256_million_a_in_pieces)
+{
+	static char a[1000];
+	struct sha256 c;
+	unsigned char d[SHA256_BYTES];
+	char h[65];
+	size_t done = 0, step = 1;
+
+	memset(a, 'a', sizeof(a));
+	sha256_init(&c);
+	while (done < 1000000) {       /* uneven pieces cross every block edge */
+		size_t n = step % sizeof(a);
+
+		if (n > 1000000 - done)
+			n = 1000000 - done;
+		sha256_update(&c, a, n);
+		done += n;
+		step = step * 7 + 3;
+	}
+	sha256_final(&c, d);
+	hex(d, h);
+	ck_assert_str_eq(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
+START_TEST(test_sha256_padding_edges)
+{
+	char buf[130], h1[65], h2[65];
+
+	memset(buf, 'x', sizeof(buf));
+	for (size_t n = 50; n < sizeof(buf); n++) {     /* 55, 56, 63, 64, 119, 120... */
+		struct sha256 c;
+		unsigned char d[SHA256_BYTES];
+
+		digest_hex(buf, n, h1);
+		sha256_init(&c);
+		for (size_t i = 0; i < n; i++)
+			sha256_update(&c, buf + i, 1);
+		sha256_final(&c, d);
+		hex(d, h2);
+		ck_assert_str_eq(h1, h2);
+	}
+}
+END_TEST
+
+START_TEST(test_sha256_base64)
+{
+	char b[SHA256_B64_LEN + 1];
+
+	ck_assert_str_eq(sha256_base64("abc", 3, b), "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+	ck_assert_str_eq(sha256_base64("", 0, b), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+	ck_assert_uint_eq(strlen(b), SHA256_B64_LEN);
+}
+END_TEST
+
+/* ---- a model and store to write ---- */
+
+static struct model *m;
+static struct store *st;
+static struct recbuf rb;
+
+/* Feed one record built in rb. */
+static void feed(void)
+{
+	size_t len = rec_finish(&rb);
+
+	ck_assert_int_eq(rec_validate(rb.buf, len), 0);
+	model_ingest(m, (const struct rec_hdr *)rb.buf);
+}
+
+/* A model that started pid 10 running a program with a hostile name. */
+static void setup(void)
+{
+	static const char argv[] = "evil\0</script><img src=x onerror=alert(1)>\0";
+	static const char exe[] = "/tmp/</script>\xe2\x80\xa8\xff";
+	struct rec_start *s;
+	struct rec_exec *e;
+
+	m = model_new();
+	st = store_new();
+	s = rec_begin(&rb, REC_START, 1000, 10, 10, sizeof(*s));
+	s->pid = 10;
+	s->argv_len = (uint32_t)rec_blob(&rb, argv, sizeof(argv) - 1);
+	feed();
+	e = rec_begin(&rb, REC_EXEC, 2000, 10, 10, sizeof(*e));
+	e->old_tid = 10;
+	e->exe_len = (uint16_t)rec_blob(&rb, exe, sizeof(exe) - 1);
+	e->argv_len = (uint32_t)rec_blob(&rb, argv, sizeof(argv) - 1);
+	feed();
+}
+
+/* Free the fixture. */
+static void teardown(void)
+{
+	model_free(m);
+	store_free(st);
+}
+
+/* Store an event of type at ts for pid/tid with path (may be NULL). */
+static void add(enum ev_type type, uint64_t ts, int pid, int tid, int fd, uint64_t bytes,
+		const char *path)
+{
+	struct fobj o = { .kind = FDK_FILE, .path = (char *)path };
+	struct event ev = { .ts = ts, .pid = pid, .tid = tid, .type = type, .nr = -1, .fd = fd,
+			    .child = fd, .bytes = bytes, .path = path, .obj = path ? &o : NULL };
+
+	store_add(st, &ev);
+}
+
+/* The report of m and st as a NUL-terminated string. */
+static char *report(size_t max)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(report_emit(m, st, f, max), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+/* Text between the first `from` at or after p and the next `to`, copied. */
+static char *between(const char *p, const char *from, const char *to)
+{
+	const char *a = strstr(p, from), *b;
+
+	ck_assert_ptr_nonnull(a);
+	a += strlen(from);
+	b = strstr(a, to);
+	ck_assert_ptr_nonnull(b);
+	return strndup(a, (size_t)(b - a));
+}
+
+/* Number of times needle occurs in hay. */
+static int occurrences(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* ---- timeline ---- */
+
+START_TEST(test_lanes_order)
+{
+	struct timeline t;
+
+	add(EV_THREAD, 3000, 10, 10, 12, 0, NULL);
+	add(EV_FORK, 4000, 10, 10, 11, 0, NULL);
+	add(EV_OPEN, 5000, 10, 12, 3, 0, "/a");
+	add(EV_OPEN, 6000, 11, 11, 3, 0, "/b");
+	add(EV_OPEN, 7000, 10, 13, 3, 0, "/c");      /* a thread never seen starting */
+	timeline_build(&t, m, st);
+	ck_assert_uint_eq(t.n, 4);
+	ck_assert_int_eq(t.v[0].tid, 10);             /* the root, from the model */
+	ck_assert(!t.v[0].thread);
+	ck_assert_int_eq(t.v[1].tid, 12);             /* its threads, in order of appearance */
+	ck_assert(t.v[1].thread);
+	ck_assert_int_eq(t.v[2].tid, 13);
+	ck_assert_int_eq(t.v[3].tid, 11);             /* the forked child, a lane of its own */
+	ck_assert(!t.v[3].thread);
+	ck_assert_int_eq(timeline_find(&t, 13), 2);
+	ck_assert_int_eq(timeline_find(&t, 99), -1);
+	ck_assert_ptr_nonnull(t.v[0].proc);
+	timeline_release(&t);
+}
+END_TEST
+
+START_TEST(test_time_order_stable)
+{
+	uint32_t *o;
+
+	add(EV_OPEN, 5000, 10, 10, 3, 0, "/a");
+	add(EV_OPEN, 3000, 10, 10, 4, 0, "/b");   /* a producer's late arrival */
+	add(EV_OPEN, 5000, 10, 10, 5, 0, "/c");
+	add(EV_OPEN, 4000, 10, 10, 6, 0, "/d");
+	o = timeline_order(st);
+	ck_assert_uint_eq(o[0], 1);
+	ck_assert_uint_eq(o[1], 3);
+	ck_assert_uint_eq(o[2], 0);                 /* equal times keep their order */
+	ck_assert_uint_eq(o[3], 2);
+	free(o);
+}
+END_TEST
+
+/* ---- the HTML report ---- */
+
+/* Hostile names in several events. */
+static void hostile_events(void)
+{
+	add(EV_OPEN, 3000, 10, 10, 3, 0, "/tmp/</script><script>alert(1)</script>");
+	add(EV_READ, 4000, 10, 10, 3, 10, "/tmp/<img src=x onerror=alert(2)>&amp;");
+	add(EV_OPEN, 5000, 10, 10, 4, 0, "/tmp/\xe2\x80\xa8line\xe2\x80\xa9para\x1b[31m\xe2\x80\xae");
+	add(EV_OPEN, 6000, 10, 10, 5, 0, "/tmp/<!--<script>");
+}
+
+START_TEST(test_report_csp_hashes_match)
+{
+	char *html, *csp, *js, *css, want[SHA256_B64_LEN + 1], *script_src, *style_src;
+
+	hostile_events();
+	html = report(0);
+	ck_assert(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+	csp = between(html, "http-equiv=\"Content-Security-Policy\" content=\"", "\"");
+	ck_assert(strncmp(csp, "default-src 'none'; ", 20) == 0);
+	js = between(strstr(html, "id=\"report-data\""), "</script>\n<script>", "</script>");
+	css = between(html, "<style>", "</style>");
+	script_src = between(csp, "script-src 'sha256-", "'");
+	style_src = between(csp, "style-src 'sha256-", "'");
+	ck_assert_str_eq(script_src, sha256_base64(js, strlen(js), want));
+	ck_assert_str_eq(style_src, sha256_base64(css, strlen(css), want));
+	free(script_src);
+	free(style_src);
+	free(js);
+	free(css);
+	free(csp);
+	free(html);
+}
+END_TEST
+
+START_TEST(test_report_data_block_inert)
+{
+	char *html, *data;
+
+	hostile_events();
+	html = report(0);
+	ck_assert_int_eq(occurrences(html, "</script>"), 2);
+	ck_assert_int_eq(occurrences(html, "<script"), 2);
+	ck_assert_int_eq(occurrences(html, "<img"), 0);
+	ck_assert_int_eq(occurrences(html, "<!--"), 0);
+	data = between(html, "<script type=\"application/json\" id=\"report-data\">", "</script>");
+	ck_assert_ptr_null(strpbrk(data, "<>&"));
+	ck_assert_ptr_null(strstr(data, "\xe2\x80\xa8"));
+	ck_assert_ptr_null(strstr(data, "\xe2\x80\xa9"));
+	ck_assert_ptr_null(strstr(data, "\xe2\x80\xae"));
+	for (const char *p = data; *p; p++)
+		ck_assert_int_ge((unsigned char)*p, 0x20);
+	ck_assert_ptr_nonnull(strstr(data, "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)"));
+	ck_assert_ptr_nonnull(strstr(data, "\\\\x1b[31m"));          /* ESC as visible text */
+	ck_assert_ptr_nonnull(strstr(data, "\\\\u{202E}"));          /* bidi as visible text */
+	ck_assert_ptr_nonnull(strstr(data, "\\\\xff"));              /* invalid UTF-8 too */
+	free(data);
+	free(html);
+}
+END_TEST
+
+/* The value of "key":N in text, or -1. */
+static long num_field(const char *text, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(text, pat);
+	return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}
+
+/* Sum of the "left_out":[...] array. */
+static long left_out_sum(const char *text)
+{
+	const char *p = strstr(text, "\"left_out\":[");
+	long sum = 0;
+	char *end;
+
+	ck_assert_ptr_nonnull(p);
+	p += strlen("\"left_out\":[");
+	while (*p != ']') {
+		sum += strtol(p, &end, 10);
+		p = *end == ',' ? end + 1 : end;
+	}
+	return sum;
+}
+
+START_TEST(test_report_thins_evenly_and_says_so)
+{
+	char *html, path[64];
+	int kept_exec = 0;
+
+	for (int i = 0; i < 1000; i++) {
+		if (i % 100 == 0) {
+			snprintf(path, sizeof(path), "/bin/keep-me-%d", i / 100);
+			add(EV_EXEC, 3000 + (uint64_t)i * 1000, 10, 10, 0, 0, path);
+		} else {
+			snprintf(path, sizeof(path), "/data/f%d", i);
+			add(EV_READ, 3000 + (uint64_t)i * 1000, 10, 10, 3, 100, path);
+		}
+	}
+	html = report(100);
+	ck_assert_int_eq(num_field(html, "total"), 1000);
+	ck_assert_int_eq(num_field(html, "kept"), 100);
+	ck_assert_int_eq(left_out_sum(html), 900);
+	for (int i = 0; i < 10; i++) {
+		snprintf(path, sizeof(path), "\"/bin/keep-me-%d\"", i);
+		kept_exec += strstr(html, path) != NULL;
+	}
+	ck_assert_int_eq(kept_exec, 10);
+	/* 90 of 990 reads kept, spread: the first and the last thirds both have some. */
+	ck_assert_ptr_nonnull(strstr(html, "\"/data/f1"));
+	ck_assert_ptr_nonnull(strstr(html, "\"/data/f9"));
+	free(html);
+	html = report(0);
+	ck_assert_int_eq(num_field(html, "kept"), 1000);
+	ck_assert_int_eq(left_out_sum(html), 0);
+	free(html);
+}
+END_TEST
+
+START_TEST(test_report_write_errors)
+{
+	ck_assert_int_eq(report_write(m, st, "/nonexistent-dir/x/report.html", 0), -ENOENT);
+	ck_assert_int_eq(tracejson_write(m, st, "/nonexistent-dir/x/trace.json"), -ENOENT);
+	ck_assert_int_eq(report_write(m, st, "/dev/full", 0), -ENOSPC);
+}
+END_TEST
+
+START_TEST(test_report_empty_store)
+{
+	char *html = report(REPORT_MAX_EVENTS_DEFAULT);
+
+	ck_assert_int_eq(num_field(html, "total"), 0);
+	ck_assert_ptr_nonnull(strstr(html, "\"t\":[]"));
+	ck_assert_ptr_nonnull(strstr(html, "</html>"));
+	free(html);
+}
+END_TEST
+
+/* ---- the trace export ---- */
+
+START_TEST(test_tracejson_shape)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct event lat = { .ts = 9000, .pid = 10, .tid = 10, .type = EV_SCHED, .nr = -1, .dur = 4000 };
+
+	add(EV_THREAD, 3000, 10, 10, 12, 0, NULL);
+	add(EV_OPEN, 4000, 10, 12, 3, 0, "/tmp/\"quoted\"\n");
+	add(EV_BRK, 5000, 10, 10, 0, 8192, NULL);
+	store_add(st, &lat);
+	ck_assert_int_eq(tracejson_emit(m, st, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert(strncmp(buf, "{\"displayTimeUnit\":\"ms\"", 23) == 0);
+	ck_assert(len > 4 && strcmp(buf + len - 3, "]}\n") == 0);
+	ck_assert_int_eq(occurrences(buf, "\"name\":\"process_name\""), 1);
+	ck_assert_int_eq(occurrences(buf, "\"name\":\"thread_name\""), 2);
+	ck_assert_int_eq(occurrences(buf, "{\"ph\":\"i\""), 3);      /* thread, open, brk */
+	ck_assert_int_eq(occurrences(buf, "{\"ph\":\"C\""), 1);      /* heap */
+	ck_assert_int_eq(occurrences(buf, "{\"ph\":\"s\""), 1);
+	ck_assert_int_eq(occurrences(buf, "{\"ph\":\"f\""), 1);
+	ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"b\",\"pid\":10,\"tid\":10,\"ts\":5.000,"));
+	ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"e\",\"pid\":10,\"tid\":10,\"ts\":9.000,"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"target\":\"/tmp/\\\"quoted\\\"\\n\""));
+	free(buf);
+}
+END_TEST
+
+/* Build the report suite. */
+static Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("sha256");
+
+	tcase_add_test(tc, test_sha256_vectors);
+	tcase_add_test(tc, test_sha256_million_a_in_pieces);
+	tcase_add_test(tc, test_sha256_padding_edges);
+	tcase_add_test(tc, test_sha256_base64);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("writers");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_lanes_order);
+	tcase_add_test(tc, test_time_order_stable);
+	tcase_add_test(tc, test_report_csp_hashes_match);
+	tcase_add_test(tc, test_report_data_block_inert);
+	tcase_add_test(tc, test_report_thins_evenly_and_says_so);
+	tcase_add_test(tc, test_report_write_errors);
+	tcase_add_test(tc, test_report_empty_store);
+	tcase_add_test(tc, test_tracejson_shape);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* Run the suite; exit status is non-zero on any failure. */
+int main(void)
+{
+	SRunner *sr = srunner_create(report_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

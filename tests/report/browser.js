@@ -1,0 +1,373 @@
+/*
+ * browser.js - open compendium-tui HTML reports in headless Chromium and
+ * check what a person would see and do.
+ *
+ *   node tests/report/browser.js DIR
+ *
+ * DIR holds reports made by tests/report_gen, each NAME.html with the
+ * NAME.manifest it printed (what the report must show, counted from the
+ * store): small (synthetic, hostile names), thin (cut by --max), big
+ * (a million events) and, when tracing worked, real.  Every page must load
+ * from file:// with no console error, no failed script and no request but
+ * its own; lanes and rows must match the manifest, under filters too; zoom
+ * must keep the time under the pointer; the last of a million rows must be
+ * reachable; hostile names must show as text and run nothing.
+ * Prints one line per check and "N passed, N failed"; exits 1 on a failure.
+ */
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const modules = path.resolve(process.env.PLAYWRIGHT_MODULES || path.join(__dirname, 'node_modules'));
+const { chromium } = require(path.join(modules, 'playwright-core'));
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const dir = process.argv[2];
+let passed = 0, failed = 0;
+
+/* Record one check. */
+function check(name, ok, detail) {
+	if (ok) {
+		passed++;
+		console.log('PASS: ' + name);
+	} else {
+		failed++;
+		console.log('FAIL: ' + name + (detail !== undefined ? ' (' + detail + ')' : ''));
+	}
+}
+
+/* Open a report; returns the page and the lists of problems it showed. */
+async function open(ctx, name) {
+	const page = await ctx.newPage();
+	const url = 'file://' + path.resolve(dir, name + '.html');
+	const problems = { console: [], requests: [] };
+
+	page.on('console', (m) => {
+		if (m.type() === 'error' || m.type() === 'warning')
+			problems.console.push(m.type() + ': ' + m.text());
+	});
+	page.on('pageerror', (e) => problems.console.push('pageerror: ' + e.message));
+	page.on('request', (r) => {
+		if (r.url() !== url)
+			problems.requests.push(r.url());
+	});
+	page.on('dialog', (d) => {
+		problems.console.push('dialog: ' + d.message());
+		d.dismiss();
+	});
+	const t0 = Date.now();
+	await page.goto(url);
+	await page.waitForSelector('html[data-ready]', { timeout: 120000 });
+	problems.openMs = Date.now() - t0;
+	return { page, problems };
+}
+
+/* Number in a data attribute of an element. */
+async function dataNum(page, sel, key) {
+	return Number(await page.$eval(sel, (e, k) => e.dataset[k], key));
+}
+
+/* Visible lanes and filtered rows as the page reports them. */
+async function counts(page) {
+	return {
+		lanes: await dataNum(page, '#lanes', 'lanes'),
+		labels: await page.$$eval('.lane-label', (l) => l.length),
+		rows: await dataNum(page, '#tscroll', 'rows'),
+	};
+}
+
+/* Shown events per the manifest: everything but noise. */
+function shown(m) {
+	return m.events - m.noise;
+}
+
+/* Checks every report must pass. */
+async function basics(name, page, problems, m) {
+	const c = await counts(page);
+	const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (e) => e.content);
+
+	check(name + ': no console errors', problems.console.length === 0, problems.console.join(' | '));
+	check(name + ': no network requests', problems.requests.length === 0, problems.requests.join(' '));
+	check(name + ': CSP default-src none with script and style hashes',
+		/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]{43}='; style-src 'sha256-[A-Za-z0-9+/]{43}='/.test(csp), csp);
+	check(name + ': lanes match the trace', c.lanes === m.lanes && c.labels === m.lanes,
+		c.lanes + '/' + c.labels + ' vs ' + m.lanes);
+	if (m.kept === m.events) {
+		check(name + ': rows match the trace', c.rows === shown(m), c.rows + ' vs ' + shown(m));
+	} else {
+		await page.check('#f-noise');
+		const all = (await counts(page)).rows;
+
+		await page.uncheck('#f-noise');
+		check(name + ': rows match the events kept', all === m.kept && c.rows <= all, all + ' vs ' + m.kept);
+	}
+	check(name + ': one script block of code, one of data',
+		await page.$$eval('script', (s) => s.map((x) => x.type || 'js').join(',')) === 'application/json,js');
+}
+
+/* Turn category chips on or off to leave exactly `only` on (null: all). */
+async function onlyCategory(page, only) {
+	const chips = await page.$$('.chip');
+
+	for (const chip of chips) {
+		const cat = await chip.getAttribute('data-cat');
+		const on = (await chip.getAttribute('aria-pressed')) === 'true';
+
+		if (on !== (only === null || cat === only))
+			await chip.click();
+	}
+}
+
+/* Category and process filters change rows and lanes exactly. */
+async function filters(name, page, m) {
+	for (const cat of ['net', 'file', 'proc']) {
+		await onlyCategory(page, cat);
+		const c = await counts(page);
+
+		check(name + ': category ' + cat + ' rows', c.rows === m.by_cat[cat].shown, c.rows + ' vs ' + m.by_cat[cat].shown);
+		check(name + ': category ' + cat + ' lanes', c.lanes === m.by_cat[cat].lanes, c.lanes + ' vs ' + m.by_cat[cat].lanes);
+	}
+	await onlyCategory(page, null);
+	for (const pid of Object.keys(m.by_pid).slice(0, 3)) {
+		await page.selectOption('#f-proc', pid);
+		const c = await counts(page);
+
+		check(name + ': process ' + pid + ' rows', c.rows === m.by_pid[pid].shown, c.rows + ' vs ' + m.by_pid[pid].shown);
+		check(name + ': process ' + pid + ' lanes', c.lanes === m.by_pid[pid].lanes, c.lanes + ' vs ' + m.by_pid[pid].lanes);
+	}
+	await page.selectOption('#f-proc', '');
+	await page.check('#f-noise');
+	check(name + ': show noise shows every event', (await counts(page)).rows === m.kept, (await counts(page)).rows);
+	await page.click('#f-reset');
+	check(name + ': reset restores every row', (await counts(page)).rows === shown(m));
+}
+
+/* Time under CSS x of the lanes canvas, from the view the page reports. */
+async function timeAt(page, x) {
+	return page.$eval('#lanes', (cv, px) =>
+		Number(cv.dataset.t0) + px / cv.clientWidth * (Number(cv.dataset.t1) - Number(cv.dataset.t0)), x);
+}
+
+/* Width of the shown time range. */
+async function span(page) {
+	return page.$eval('#lanes', (cv) => Number(cv.dataset.t1) - Number(cv.dataset.t0));
+}
+
+/* Zoom with Ctrl+wheel and the keys keeps the time under the pointer. */
+async function zoom(name, page) {
+	const box = await page.locator('#lanes').boundingBox();
+	const x = Math.round(box.width * 0.37);
+
+	await page.mouse.move(box.x + x, box.y + 8);
+	for (const how of ['ctrl+wheel in', 'key +', 'ctrl+wheel out', 'key -']) {
+		const before = await timeAt(page, x), s0 = await span(page);
+
+		if (how.startsWith('ctrl')) {
+			await page.keyboard.down('Control');
+			await page.mouse.wheel(0, how.endsWith('in') ? -240 : 120);
+			await page.keyboard.up('Control');
+		} else {
+			await page.keyboard.press(how === 'key +' ? '+' : '-');
+		}
+		await page.waitForFunction((old) => {
+			const cv = document.getElementById('lanes');
+			return Number(cv.dataset.t1) - Number(cv.dataset.t0) !== old;
+		}, s0, { timeout: 5000 }).catch(() => {});
+		const after = await timeAt(page, x), s1 = await span(page);
+
+		check(name + ': ' + how + ' changes the range', s1 !== s0, s0 + ' -> ' + s1);
+		check(name + ': ' + how + ' keeps the pointer time', Math.abs(after - before) <= s1 * 1e-6 + 1e-3,
+			before + ' -> ' + after);
+	}
+	await page.keyboard.press('0');
+}
+
+/* Rows shown in the table: [{index, time, type, det}]. */
+async function tableRows(page) {
+	return page.$$eval('#tbody .trow', (rows) => rows.filter((r) => !r.hidden).map((r) => ({
+		index: Number(r.dataset.index), time: r.children[0].textContent, pid: r.children[1].textContent,
+		type: r.children[2].textContent, det: r.children[3].textContent,
+		elements: r.children[3].children.length,
+	})));
+}
+
+/* Row click finds the event on the timeline; a timeline click finds it back. */
+async function findBothWays(name, page) {
+	for (let k = 0; k < 8; k++)
+		await page.keyboard.press('+');
+	const rows = await tableRows(page);
+	const target = rows[Math.min(5, rows.length - 1)];
+	const t = Number(target.time.replace(/[+s]/g, '')) * 1e9;
+
+	await page.click('#tbody .trow[data-index="' + target.index + '"]');
+	let t0 = await dataNum(page, '#lanes', 't0'), t1 = await dataNum(page, '#lanes', 't1');
+
+	check(name + ': row click selects its event', (await dataNum(page, '#table', 'selected')) === target.index);
+	check(name + ': row click brings its time into the timeline', t >= t0 && t <= t1, t + ' in ' + t0 + '..' + t1);
+	await page.click('#tbody .trow[data-index="' + rows[0].index + '"]');
+	t0 = await dataNum(page, '#lanes', 't0');
+	t1 = await dataNum(page, '#lanes', 't1');
+	const tid = target.pid.split('/').pop();
+	const lb = await page.locator('.lane-label[data-tid="' + tid + '"]').boundingBox();
+	const cv = await page.locator('#lanes').boundingBox();
+
+	await page.mouse.click(cv.x + (t - t0) / (t1 - t0) * cv.width, lb.y + lb.height / 2);
+	const back = await dataNum(page, '#table', 'selected');
+	const selRow = await page.$eval('#tbody .trow.sel', (r) => Number(r.dataset.index)).catch(() => -1);
+
+	check(name + ': timeline click selects the event drawn there', back === target.index, back + ' vs ' + target.index);
+	check(name + ': timeline click shows that event in the table', selRow === back, selRow + ' vs ' + back);
+	await page.keyboard.press('0');
+}
+
+/* Shift+drag selects a range and shows its totals. */
+async function rangeSelect(name, page, m) {
+	const box = await page.locator('#lanes').boundingBox();
+
+	await page.keyboard.down('Shift');
+	await page.mouse.move(box.x + box.width * 0.2, box.y + 5);
+	await page.mouse.down();
+	await page.mouse.move(box.x + box.width * 0.5, box.y + 5, { steps: 5 });
+	await page.mouse.up();
+	await page.keyboard.up('Shift');
+	const hidden = await page.$eval('#selection', (e) => e.hidden);
+	const n = await dataNum(page, '#selection', 'events').catch(() => -1);
+
+	check(name + ': shift+drag shows range totals', !hidden && n > 0 && n < shown(m), n);
+	await page.click('#sel-clear');
+}
+
+/* Escape text as the page shows it: bidi and separator characters visible. */
+function shownAs(s) {
+	return s.replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+		(c) => '\\u{' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + '}');
+}
+
+/* Hostile names appear as text and run nothing. */
+async function hostile(name, page, m) {
+	const searches = ['pwned', 'onerror', 'utf8', 'esc', 'evil', 'sep'];
+
+	for (let k = 0; k < m.hostile.length; k++) {
+		await page.fill('#f-search', searches[k]);
+		await page.waitForFunction((q) => document.getElementById('tscroll').dataset.search === q,
+			searches[k], { timeout: 20000 });
+		const rows = await tableRows(page);
+		const want = shownAs(m.hostile[k]);
+		const hit = rows.find((r) => r.det.includes(want));
+
+		check(name + ': hostile name ' + k + ' shown as text', hit !== undefined && hit.elements === 0,
+			JSON.stringify(want) + ' in ' + JSON.stringify(rows.slice(0, 2).map((r) => r.det)));
+	}
+	await page.click('#f-reset');
+	const ran = await page.evaluate(() => [window.__pwned, document.querySelectorAll('img,iframe,object,embed,b').length,
+		document.getElementById('title').textContent]);
+
+	check(name + ': no hostile script ran', ran[0] === undefined, ran[0]);
+	check(name + ': no hostile element exists', ran[1] === 0, ran[1]);
+	check(name + ': title shows the command as text', ran[2] === 'synth --flag </script>', ran[2]);
+	const label = await page.$$eval('.lane-label', (l) => l.map((e) => e.title + ' ' + e.textContent).join('\n'));
+
+	check(name + ': hostile exe shown as text in its lane', label.includes('<img src=x onerror=alert(1)>'), label);
+}
+
+/* The last row of the report is reachable by scrolling and by End. */
+async function lastRow(name, page, m) {
+	const want = '+' + (Math.round(m.last_ts / 1000) / 1e6).toFixed(6) + 's';
+	const height = await page.$eval('#tscroll', (e) => e.scrollHeight);
+
+	check(name + ': scroll height under the browser cap', height < 33554428, height);
+	await page.$eval('#tscroll', (e) => { e.scrollTop = e.scrollHeight; });
+	await page.waitForFunction((w) => {
+		const shown = Array.from(document.querySelectorAll('#tbody .trow')).filter((r) => !r.hidden);
+		return shown.length && shown[shown.length - 1].children[0].textContent === w;
+	}, want, { timeout: 10000 }).catch(() => {});
+	let rows = await tableRows(page);
+	const last = rows[rows.length - 1];
+
+	check(name + ': scrolling to the end shows the last row', last.time === want && last.type === m.last_type,
+		JSON.stringify(last) + ' vs ' + want);
+	await page.$eval('#tscroll', (e) => { e.scrollTop = 0; });
+	await page.focus('#tscroll');
+	await page.keyboard.press('End');
+	rows = await tableRows(page);
+	const sel = await dataNum(page, '#table', 'selected');
+
+	check(name + ': End selects the last row', sel === rows[rows.length - 1].index &&
+		rows[rows.length - 1].time === want, sel);
+	await page.keyboard.press('ArrowUp');
+	const up = await dataNum(page, '#table', 'selected');
+
+	check(name + ': ArrowUp from the last row selects the one before', up === rows[rows.length - 2].index, up);
+	await page.keyboard.press('Home');
+	await page.keyboard.press('ArrowDown');
+	rows = await tableRows(page);
+	check(name + ': Home then ArrowDown selects the second row', (await dataNum(page, '#table', 'selected')) === rows[1].index);
+}
+
+/* A thinned report says what it left out. */
+async function thinned(name, page, m) {
+	const notice = await page.$eval('#notice', (e) => (e.hidden ? '' : e.textContent));
+
+	check(name + ': notice says what was left out', notice.includes(m.kept.toLocaleString('en-US')) &&
+		notice.includes(m.events.toLocaleString('en-US')) && notice.includes('left out'), notice);
+}
+
+/* File size per event stays small. */
+function size(name, m) {
+	const bytes = fs.statSync(path.join(dir, name + '.html')).size;
+	const per = bytes / Math.max(1, m.kept);
+
+	check(name + ': ' + per.toFixed(1) + ' bytes per event (<= 30)', m.kept < 50000 || per <= 30, bytes);
+}
+
+/* Run the checks for one report. */
+async function one(ctx, name, extra) {
+	const mf = path.join(dir, name + '.manifest');
+
+	if (!fs.existsSync(mf)) {
+		console.log('SKIP: ' + name + ' (no report made)');
+		return;
+	}
+	const m = JSON.parse(fs.readFileSync(mf, 'utf8'));
+	const { page, problems } = await open(ctx, name);
+
+	console.log('# ' + name + ': ' + m.kept + ' events opened in ' + problems.openMs + ' ms');
+	await basics(name, page, problems, m);
+	size(name, m);
+	for (const fn of extra)
+		await fn(name, page, m);
+	check(name + ': still no console errors', problems.console.length === 0, problems.console.join(' | '));
+	await page.close();
+}
+
+/* Launch Chromium with a fresh profile and run every report's checks. */
+async function main() {
+	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'compendium-chromium-'));
+	const ctx = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		viewport: { width: 1280, height: 900 },
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+
+	try {
+		await one(ctx, 'small', [filters, zoom, findBothWays, rangeSelect, hostile, lastRow]);
+		await one(ctx, 'thin', [thinned, lastRow]);
+		await one(ctx, 'real', [filters, zoom, lastRow]);
+		await one(ctx, 'big', [zoom, lastRow]);
+	} finally {
+		await ctx.close();
+		fs.rmSync(profile, { recursive: true, force: true });
+	}
+	console.log(passed + ' passed, ' + failed + ' failed');
+	process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+	console.log('FAIL: harness error: ' + (e && e.stack ? e.stack : e));
+	console.log(passed + ' passed, ' + (failed + 1) + ' failed');
+	process.exit(1);
+});

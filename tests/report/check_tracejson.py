@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Check a --trace-json file against the Trace Event Format rules.
+
+    python3 tests/report/check_tracejson.py TRACE.json MANIFEST
+
+MANIFEST is what tests/report_gen printed for the same trace.  Checked:
+the file is one JSON object with a traceEvents list; every event has a
+known phase, a name, integer pid and tid and a numeric ts in microseconds
+(the last event's time matches the manifest); metadata names every process
+and thread; X slices have a duration and are well nested on each thread;
+async b/e and flow s/f events pair up by id and never end before they
+start, and flow ends bind inside a slice; counters carry numbers; every
+stored event appears exactly once (as an instant, a slice or an async
+begin) and there is one lifetime slice per lane.  Prints one line per
+check and "N passed, N failed"; exits 1 on any failure.
+"""
+
+import collections
+import json
+import sys
+
+PHASES = {"M", "X", "i", "C", "s", "f", "b", "e"}
+META = {"process_name", "thread_name", "process_sort_index", "thread_sort_index"}
+EPS = 0.0015   # timestamps carry three decimals of a microsecond
+
+passed = 0
+failed = 0
+
+
+def check(name, ok, detail=""):
+    """Record one check."""
+    global passed, failed
+    if ok:
+        passed += 1
+        print("PASS: " + name)
+    else:
+        failed += 1
+        print("FAIL: " + name + (" (" + str(detail)[:300] + ")" if detail != "" else ""))
+
+
+def shape(events):
+    """Fields every event needs, by phase."""
+    bad = []
+    for ev in events:
+        ph = ev.get("ph")
+        if ph not in PHASES or not isinstance(ev.get("name"), str):
+            bad.append(ev)
+        elif not isinstance(ev.get("pid"), int) or not isinstance(ev.get("tid"), int):
+            bad.append(ev)
+        elif not isinstance(ev.get("ts"), (int, float)) or ev["ts"] < 0:
+            bad.append(ev)
+        elif ph == "X" and (not isinstance(ev.get("dur"), (int, float)) or ev["dur"] < 0):
+            bad.append(ev)
+        elif ph == "i" and ev.get("s") not in ("t", "p", "g"):
+            bad.append(ev)
+        elif ph in "sfbe" and "id" not in ev:
+            bad.append(ev)
+        elif ph == "C" and not all(isinstance(v, (int, float)) for v in ev.get("args", {}).values()):
+            bad.append(ev)
+        elif ph == "M" and ev["name"] not in META:
+            bad.append(ev)
+    check("every event has a phase, name, pid, tid, ts and its phase's fields", not bad, bad[:3])
+
+
+def metadata(events):
+    """Every process and thread used is named."""
+    procs = {e["pid"] for e in events if e["ph"] == "M" and e["name"] == "process_name"
+             and isinstance(e.get("args", {}).get("name"), str)}
+    threads = {(e["pid"], e["tid"]) for e in events if e["ph"] == "M" and e["name"] == "thread_name"
+               and isinstance(e.get("args", {}).get("name"), str)}
+    used = {(e["pid"], e["tid"]) for e in events if e["ph"] not in ("M", "C")}
+    check("every pid has a process_name", {p for p, _ in used} <= procs, {p for p, _ in used} - procs)
+    check("every thread has a thread_name", used <= threads, used - threads)
+    return threads
+
+
+def nesting(events):
+    """X slices on each thread nest: none overlaps another partially."""
+    by_thread = collections.defaultdict(list)
+    for e in events:
+        if e["ph"] == "X":
+            by_thread[(e["pid"], e["tid"])].append((e["ts"], -e["dur"], e))
+    bad = []
+    for key, slices in by_thread.items():
+        stack = []
+        for ts, ndur, e in sorted(slices, key=lambda s: (s[0], s[1])):
+            end = ts - ndur
+            while stack and stack[-1] <= ts + EPS:
+                stack.pop()
+            if stack and end > stack[-1] + EPS:
+                bad.append((key, e))
+            stack.append(end)
+    check("X slices are well nested on every thread", not bad, bad[:3])
+    return by_thread
+
+
+def inside(by_thread, pid, tid, ts):
+    """Is ts inside some X slice of the thread?"""
+    return any(s[0] - EPS <= ts <= s[0] - s[1] + EPS for s in by_thread.get((pid, tid), []))
+
+
+def pairs(events, by_thread):
+    """Async b/e and flow s/f events pair up and go forward in time."""
+    opened = {}
+    bad = []
+    for e in sorted(events, key=lambda e: e["ts"]):
+        if e["ph"] == "b":
+            opened[(e.get("cat"), e["name"], e["id"])] = e
+        elif e["ph"] == "e":
+            b = opened.pop((e.get("cat"), e["name"], e["id"]), None)
+            if b is None or b["ts"] > e["ts"] + EPS:
+                bad.append(e)
+    check("async b/e events pair up by cat, name and id", not bad and not opened,
+          (bad[:2], list(opened)[:2]))
+    starts = {e["id"]: e for e in events if e["ph"] == "s"}
+    ends = [e for e in events if e["ph"] == "f"]
+    bad = [f for f in ends if f["id"] not in starts or starts[f["id"]]["ts"] > f["ts"] + EPS
+           or f.get("bp") != "e"]
+    check("flow s/f events pair up and go forward", not bad and len(ends) == len(starts), bad[:2])
+    unbound = [e for e in events if e["ph"] in "sf" and not inside(by_thread, e["pid"], e["tid"], e["ts"])]
+    check("flow events bind inside a slice of their thread", not unbound, unbound[:2])
+    return len(ends)
+
+
+def counts(events, threads, manifest):
+    """One trace event per stored event, one lifetime per lane."""
+    ph = collections.Counter(e["ph"] for e in events)
+    lifetimes = sum(1 for e in events if e["ph"] == "X" and e.get("cat") == "proc")
+    stored = ph["i"] + ph["b"] + ph["X"] - lifetimes
+    check("one instant, slice or async begin per stored event", stored == manifest["events"],
+          "%d vs %d" % (stored, manifest["events"]))
+    check("one lifetime slice and one named thread per lane",
+          lifetimes == manifest["lanes"] and len(threads) == manifest["lanes"],
+          "%d/%d vs %d" % (lifetimes, len(threads), manifest["lanes"]))
+    last = max((e["ts"] for e in events if e["ph"] in "iXb"), default=0)
+    check("ts is in microseconds (last event at the manifest's time)",
+          abs(last - manifest["last_ts"] / 1000.0) < 1.0, "%s vs %s" % (last, manifest["last_ts"] / 1000.0))
+    check("heap and mmap counters present", {e["name"] for e in events if e["ph"] == "C"} >= {"heap", "mmap"}
+          or manifest.get("by_cat", {}).get("mem", {}).get("shown", 0) == 0)
+
+
+def main():
+    """Run every check on one trace file."""
+    if len(sys.argv) != 3:
+        print("usage: check_tracejson.py TRACE.json MANIFEST")
+        return 2
+    with open(sys.argv[2], encoding="utf-8") as f:
+        manifest = json.load(f)
+    try:
+        with open(sys.argv[1], encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        check("the file is valid JSON", False, e)
+        print("%d passed, %d failed" % (passed, failed))
+        return 1
+    events = doc.get("traceEvents") if isinstance(doc, dict) else None
+    check("one object with a traceEvents list", isinstance(events, list))
+    if not isinstance(events, list):
+        events = []
+    shape(events)
+    events = [e for e in events if isinstance(e, dict) and e.get("ph") in PHASES]
+    threads = metadata(events)
+    by_thread = nesting(events)
+    flows = pairs(events, by_thread)
+    check("fork and clone flows present", flows > 0 or manifest["lanes"] <= 1, flows)
+    counts(events, threads, manifest)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
