@@ -156,7 +156,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->spin_us = 50;
 	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:o:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pid = parse_pid(optarg); break;
 		case 'o': o->output = optarg; break;
@@ -180,6 +180,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case ':':
 			die(2, "option '%s' needs a value; see --help", argv[optind - 1]);
 		default:
+			if (optopt && optopt < 256)
+				die(2, "unknown option '-%c'; see --help", optopt);
 			die(2, "unknown option '%s'; see --help", argv[optind - 1]);
 		}
 	}
@@ -237,6 +239,9 @@ static void check_pid(pid_t pid)
 		die(1, "cannot trace itself (pid %d is compendium-tui)", (int)pid);
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		die(1, "no process with pid %d (has it exited? check with ps)", (int)pid);
+	if (procfs_state(pid) == 'Z')
+		die(1, "pid %d has exited (it is a zombie waiting for its parent); nothing to trace",
+		    (int)pid);
 	if (procfs_is_kthread(pid) == 1)
 		die(1, "pid %d is a kernel thread, which cannot be traced", (int)pid);
 	if (procfs_status_field(pid, "TracerPid", &tracer) == 0 && tracer != 0)
@@ -405,7 +410,7 @@ static FILE *open_output(const char *path)
 
 	if (!path)
 		return stderr;
-	f = fopen(path, "w");
+	f = fopen(path, "we");
 	if (!f)
 		die(1, "cannot write output file %s: %s", path, strerror(errno));
 	return f;

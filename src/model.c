@@ -262,22 +262,40 @@ static void on_start(struct model *m, const struct rec_hdr *h)
 	task_new(m, s->pid, p, fdtable_new());
 }
 
+/* The process a new task comes from: the reporting task's, or for an
+ * orphan (its creator died before reporting it) the creator's process as
+ * last known, without bringing a task back for it. */
+static struct proc *newtask_parent(struct model *m, const struct rec_hdr *h, struct task **t)
+{
+	struct proc *p;
+
+	*t = NULL;
+	if (!(h->flags & NEWTASK_ORPHAN)) {
+		*t = task_of(m, h->tid, h->tgid, h->ts);
+		return (*t)->p;
+	}
+	*t = imap_get(&m->tasks, (uint64_t)h->tid);
+	if (*t)
+		return (*t)->p;
+	p = imap_get(&m->procs_by_pid, (uint64_t)h->tgid);
+	return p ? p : proc_new(m, h->tgid, 0, h->ts);
+}
+
 /* REC_NEWTASK: fork, vfork or clone. */
 static void on_newtask(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_newtask *r = rec_payload(h);
-	struct task *parent = task_of(m, h->tid, h->tgid, h->ts), *child;
-	struct fdtable *fdt = (r->flags & CLONE_FILES) ? fdtable_ref(parent->fdt)
-						       : fdtable_copy(parent->fdt);
+	struct task *parent, *child;
+	struct proc *pp = newtask_parent(m, h, &parent), *p = pp;
+	struct fdtable *fdt = !parent ? fdtable_new() :
+			      (r->flags & CLONE_FILES) ? fdtable_ref(parent->fdt) : fdtable_copy(parent->fdt);
 	struct event ev = ev_init(m, h, parent, EV_FORK);
-	struct proc *p = parent->p;
 
 	if (r->flags & CLONE_THREAD) {
 		p->threads++;
 		p->live++;
 		ev.type = EV_THREAD;
 	} else {
-		struct proc *pp = p;
 		int ppid = (r->flags & CLONE_PARENT) ? pp->ppid : pp->pid;
 
 		p = proc_new(m, r->child, ppid, h->ts);
@@ -287,6 +305,7 @@ static void on_newtask(struct model *m, const struct rec_hdr *h)
 		p->argv = dup_argv(pp->argv);
 	}
 	child = task_new(m, r->child, p, fdt);
+	ev.pid = pp->pid;
 	ev.child = r->child;
 	ev.flags = r->flags;
 	ev.status = (int)r->kind;
@@ -359,7 +378,8 @@ static void on_fd(struct model *m, const struct rec_hdr *h)
 	struct fobj *o = fdtable_get(t->fdt, r->fd);
 	char *p = xstrndup(path, r->path_len);
 
-	if (r->why == FDW_NEW || !o || (r->why == FDW_INHERITED && o->kind != r->kind)) {
+	if (r->why == FDW_NEW || !o ||
+	    (r->why == FDW_INHERITED && (o->kind != r->kind || strcmp(o->path, p) != 0))) {
 		o = fdtable_open(t->fdt, r->fd, r->kind, p, (int)r->flags);
 	} else if (r->kind) {
 		o->kind = r->kind;

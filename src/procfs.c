@@ -218,3 +218,14 @@ int procfs_is_kthread(pid_t pid)
 		flags = strtoul(p + 1, NULL, 10);
 	return (flags & 0x00200000) ? 1 : 0;   /* PF_KTHREAD */
 }
+
+int procfs_state(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}

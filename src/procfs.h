@@ -24,6 +24,8 @@ ssize_t procfs_cwd(pid_t pid, char *buf, size_t cap);
 int procfs_syscall(pid_t tid, long *nr, uint64_t args[6]);
 /* A numeric "Name:\tvalue" field of /proc/PID/status (Tgid, PPid, TracerPid). */
 int procfs_status_field(pid_t pid, const char *name, long *value);
+/* State letter of PID from /proc/PID/stat ('R', 'S', 'Z'...), 0 if unknown. */
+int procfs_state(pid_t pid);
 /* 1 when PID is a kernel thread, 0 when not. */
 int procfs_is_kthread(pid_t pid);
 #endif

@@ -104,6 +104,10 @@ struct rec_fd {
 
 enum newtask_kind { NT_FORK = 0, NT_VFORK, NT_CLONE };
 
+/* rec_hdr.flags of a REC_NEWTASK: the attach scan found the task (1), or
+ * its parent died before reporting it and tid/tgid name that parent (2). */
+enum { NEWTASK_ATTACHED = 1, NEWTASK_ORPHAN = 2 };
+
 struct rec_newtask {
 	int32_t child;        /* new tid */
 	uint32_t kind;        /* enum newtask_kind */

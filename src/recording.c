@@ -38,11 +38,11 @@ struct recording *recording_create(const char *path, char *const *argv)
 	struct file_header h = { .version = RECORDING_VERSION };
 	struct timespec ts;
 	size_t cmdlen = 0;
-	FILE *f = fopen(path, "wbx");
+	FILE *f = fopen(path, "wbxe");
 	static const char zeros[8];
 
 	if (!f && errno == EEXIST)
-		f = fopen(path, "wb");
+		f = fopen(path, "wbe");
 	if (!f)
 		return NULL;
 	memcpy(h.magic, RECORDING_MAGIC, 8);
@@ -75,7 +75,7 @@ struct recording *recording_open(const char *path, char *why, size_t whylen)
 {
 	struct file_header h;
 	struct recording *r;
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rbe");
 
 	if (!f) {
 		snprintf(why, whylen, "cannot open recording %s: %s", path, strerror(errno));

@@ -60,6 +60,7 @@ enum {
 	T_PREEXEC = 1 << 4,  /* the spawned root before its execve */
 	T_DETACH = 1 << 5,   /* interrupted; detach at its next stop */
 	T_PARKED = 1 << 6,   /* held stopped by TRACER_STOP; sig waits in parked_sig */
+	T_FORKING = 1 << 7,  /* entered fork/vfork/clone; its event is still due */
 };
 
 struct task {
@@ -90,6 +91,8 @@ struct tracer {
 	int root_status;
 	int err_fd;              /* spawn: the child's exec errno arrives here */
 	bool killing, detaching, frozen;
+	pid_t dead_forker;       /* tgid of the last task that died while forking */
+	struct sigaction usr_was[2];   /* SIGUSR1/2 as the command must get them */
 	struct task *tasks;      /* open-addressed by tid */
 	size_t cap, ntasks;
 	uint64_t stops, stopped_ns, since_flush;
@@ -408,7 +411,7 @@ static const int wanted_syscalls[] = {
 	SYS_timerfd_create, SYS_epoll_create, SYS_epoll_create1, SYS_inotify_init,
 	SYS_inotify_init1, SYS_fanotify_init, SYS_memfd_create, SYS_userfaultfd,
 	SYS_pidfd_open, SYS_pidfd_getfd, SYS_perf_event_open, SYS_io_uring_setup,
-	SYS_memfd_secret, SYS_mq_open, SYS_fsopen, SYS_fsmount, SYS_fspick, SYS_open_tree,
+	SYS_memfd_secret, SYS_io_uring_enter, SYS_mq_open, SYS_fsopen, SYS_fsmount, SYS_fspick, SYS_open_tree,
 	SYS_landlock_create_ruleset,
 	SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk,
 	SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_execve, SYS_execveat,
@@ -546,11 +549,19 @@ static void keep_traced(struct task *tk, const uint64_t *args)
 static void on_entry(struct tracer *t, struct task *tk, const struct __ptrace_syscall_info *si,
 		     uint64_t nr, const uint64_t *args, uint64_t ts)
 {
+	/* A call interrupted at attach comes back as restart_syscall: keep
+	 * the name read from /proc/TID/syscall. */
+	if (nr == SYS_restart_syscall && si->arch == AUDIT_ARCH_X86_64 && (tk->st & T_INSYS) &&
+	    tk->nr >= 0)
+		return;
 	tk->st |= T_INSYS;
+	tk->st &= ~T_FORKING;
 	tk->arch = si->arch == AUDIT_ARCH_I386 ? ARCH_I386 :
 		   (nr & __X32_SYSCALL_BIT) ? ARCH_X32 : ARCH_X86_64;
 	tk->orig_nr = (int32_t)nr;
 	tk->nr = tk->arch == ARCH_X32 ? -1 : (int32_t)sysent_native(tk->arch == ARCH_I386, (long)nr);
+	if (tk->nr == SYS_clone || tk->nr == SYS_clone3 || tk->nr == SYS_fork || tk->nr == SYS_vfork)
+		tk->st |= T_FORKING;
 	if (!t->o.trace_all && exit_unneeded(tk->nr))
 		tk->st &= ~T_INSYS;   /* resume without asking for the exit stop */
 	memcpy(tk->args, args, sizeof(tk->args));
@@ -668,6 +679,9 @@ static void exit_extras(struct tracer *t, struct task *tk, int64_t ret, uint64_t
 		describe_pair(t, tk, ts, a[3], sock_kind((int)a[0], (int)a[1]));
 	} else if ((ret == 0 || ret == -EINPROGRESS) && (nr == SYS_connect || nr == SYS_bind)) {
 		describe_fd(t, tk, ts, (int)a[0], FDW_UPDATE, 0);
+	} else if (ret > 0 && nr == SYS_io_uring_enter) {
+		/* Operations in the ring may have opened or closed fds. */
+		describe_all_fds(t, tk, ts, true);
 	} else if (tk->arch != ARCH_X86_64) {
 		return;   /* the structs below have another layout in 32-bit calls */
 	} else if (ret > 0 && nr == SYS_recvmsg) {
@@ -743,12 +757,23 @@ static void on_syscall_stop(struct tracer *t, struct task *tk, uint64_t ts)
 
 /* ---- ptrace events ---- */
 
+static void release_orphans(struct tracer *t, uint64_t ts);
+
 /* A task's first stop: hold it until we know where it came from. */
-static void on_first_stop(struct tracer *t, struct task *tk)
+static void on_first_stop(struct tracer *t, struct task *tk, uint64_t ts)
 {
 	tk->st |= T_STARTED;
+	if (t->killing || t->detaching) {
+		/* Born while we let go of everything: it goes the same way. */
+		if (t->killing)
+			kill(tk->tid, SIGKILL);
+		tk->st |= t->detaching ? T_DETACH : 0;
+		resume(t, tk, 0);
+		return;
+	}
 	if (!(tk->st & T_KNOWN)) {
 		tk->st |= T_HELD;
+		release_orphans(t, ts);
 		return;
 	}
 	resume(t, tk, 0);
@@ -763,6 +788,7 @@ static void on_newtask(struct tracer *t, struct task *parent, int event, uint64_
 	uint64_t flags;
 	pid_t ptgid = parent->tgid, ptid = parent->tid;
 
+	parent->st &= ~T_FORKING;
 	ptrace(PTRACE_GETEVENTMSG, ptid, 0, &msg);
 	if (parent->nr == SYS_clone || parent->nr == SYS_clone3)
 		flags = parent->nr == SYS_clone3 ? parent->aux : parent->args[0];
@@ -771,8 +797,8 @@ static void on_newtask(struct tracer *t, struct task *parent, int event, uint64_
 	else
 		flags = SIGCHLD;
 	child = task_find(t, (pid_t)msg);
-	if (child && (child->st & T_KNOWN))
-		return;   /* already released as an orphan (release_orphans) */
+	if ((child && (child->st & T_KNOWN)) || (!child && (t->detaching || t->killing)))
+		return;   /* released as an orphan, or its first stop will let it go */
 	child = task_get(t, (pid_t)msg);   /* may move parent */
 	child->tgid = (flags & CLONE_THREAD) ? ptgid : (pid_t)msg;
 	r = rec_begin(&t->rb, REC_NEWTASK, ts, ptid, ptgid, sizeof(*r));
@@ -829,32 +855,55 @@ static void on_exec(struct tracer *t, struct task *tk, uint64_t ts)
 	}
 }
 
-/* Held tasks whose parent died before reporting them (SIGKILL between
- * clone and its event) would wait forever: take their origin from /proc. */
-static void release_orphans(struct tracer *t, pid_t dead_tgid, uint64_t ts)
+/* Could a task still report the held task tk as its new child?  Only one
+ * that entered fork/clone and has not had its event yet: for a thread, one
+ * of its group; for a process, one of its parent's group. */
+static bool origin_pending(const struct tracer *t, pid_t tgid, pid_t ppid, bool thread)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct task *o = &t->tasks[i];
+
+		if (o->tid && (o->st & T_FORKING) && o->tgid == (thread ? tgid : ppid))
+			return true;
+	}
+	return false;
+}
+
+/* Report a held task whose creator can no longer report it (it died
+ * between clone and its event, e.g. by SIGKILL): its origin comes from
+ * /proc, and the record says the parent is gone. */
+static void release_orphan(struct tracer *t, struct task *tk, pid_t tgid, pid_t ppid, uint64_t ts)
+{
+	bool thread = tgid != tk->tid;
+	pid_t parent = thread ? tgid : ppid;
+	struct rec_newtask *r;
+
+	if (!thread && !task_find(t, ppid) && t->dead_forker)
+		parent = t->dead_forker;   /* reparented already: name the one that died forking */
+	r = rec_begin(&t->rb, REC_NEWTASK, ts, parent, parent, sizeof(*r));
+	((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ORPHAN;
+	r->child = tk->tid;
+	r->kind = NT_CLONE;
+	r->flags = thread ? CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD : SIGCHLD;
+	emit(t);
+	tk->tgid = tgid;
+	tk->st = (tk->st & ~T_HELD) | T_KNOWN;
+	resume(t, tk, 0);
+}
+
+/* Release every held task that no live task can report any more. */
+static void release_orphans(struct tracer *t, uint64_t ts)
 {
 	for (size_t i = 0; i < t->cap; i++) {
 		struct task *tk = &t->tasks[i];
-		struct rec_newtask *r;
 		long tgid, ppid;
-		pid_t parent;
 
 		if (!tk->tid || !(tk->st & T_HELD) ||
 		    procfs_status_field(tk->tid, "Tgid", &tgid) < 0 ||
 		    procfs_status_field(tk->tid, "PPid", &ppid) < 0)
 			continue;
-		parent = tgid != tk->tid ? (pid_t)tgid : (pid_t)ppid;
-		if (parent != dead_tgid)
-			continue;
-		r = rec_begin(&t->rb, REC_NEWTASK, ts, parent, parent, sizeof(*r));
-		r->child = tk->tid;
-		r->kind = NT_CLONE;
-		r->flags = tgid != tk->tid ? CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
-					   : SIGCHLD;
-		emit(t);
-		tk->tgid = (pid_t)tgid;
-		tk->st = (tk->st & ~T_HELD) | T_KNOWN;
-		resume(t, tk, 0);
+		if (!origin_pending(t, (pid_t)tgid, (pid_t)ppid, tgid != tk->tid))
+			release_orphan(t, tk, (pid_t)tgid, (pid_t)ppid, ts);
 	}
 }
 
@@ -863,7 +912,6 @@ static void on_death(struct tracer *t, pid_t tid, int status, uint64_t ts)
 {
 	struct task *tk = task_find(t, tid);
 	struct rec_exit *r;
-	pid_t tgid;
 
 	if (!tk)
 		return;
@@ -883,9 +931,10 @@ static void on_death(struct tracer *t, pid_t tid, int status, uint64_t ts)
 		r->leader = tid == tk->tgid;
 		emit(t);
 	}
-	tgid = tk->tgid;
+	if (tk->st & T_FORKING)
+		t->dead_forker = tk->tgid;
 	task_del(t, tk);
-	release_orphans(t, tgid, ts);
+	release_orphans(t, ts);
 }
 
 /* Deliver or note a signal the tracee is about to receive. */
@@ -939,7 +988,7 @@ static void on_stop(struct tracer *t, pid_t tid, int status, uint64_t ts)
 		break;
 	case PTRACE_EVENT_STOP:
 		if (!(tk->st & T_STARTED)) {
-			on_first_stop(t, tk);
+			on_first_stop(t, tk, ts);
 			return;
 		}
 		if ((sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) &&
@@ -1147,6 +1196,8 @@ child_exec(struct tracer *t, int sync_r, int err_w, const sigset_t *mask,
 	int e;
 	struct sock_fprog prog = { .len = flen, .filter = f };
 
+	sigaction(SIGUSR1, &t->usr_was[0], NULL);   /* ignored stays ignored */
+	sigaction(SIGUSR2, &t->usr_was[1], NULL);
 	pthread_sigmask(SIG_SETMASK, mask, NULL);
 	if (t->o.stdio_fd >= 0) {
 		setsid();
@@ -1239,7 +1290,7 @@ static int seize_one(struct tracer *t, pid_t pid, pid_t tid)
 	tk->st = T_KNOWN;
 	if (nr >= 0) {
 		tk->st |= T_INSYS;
-		tk->nr = (int32_t)nr;
+		tk->nr = tk->orig_nr = (int32_t)nr;
 		memcpy(tk->args, args, sizeof(args));
 	}
 	return 0;
@@ -1289,7 +1340,7 @@ static int attach(struct tracer *t)
 		if (!t->tasks[i].tid || t->tasks[i].tid == pid)
 			continue;
 		r = rec_begin(&t->rb, REC_NEWTASK, util_now_ns(), pid, pid, sizeof(*r));
-		((struct rec_hdr *)t->rb.buf)->flags = 1;
+		((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ATTACHED;
 		r->child = t->tasks[i].tid;
 		r->kind = NT_CLONE;
 		r->flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
@@ -1309,8 +1360,8 @@ static void *tracer_main(void *arg)
 	struct rec_end *e;
 	int err;
 
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGUSR1, &sa, &t->usr_was[0]);
+	sigaction(SIGUSR2, &sa, &t->usr_was[1]);
 	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
 	if (timer_create(CLOCK_MONOTONIC, &sev, &t->timer) < 0)
 		t->timer = 0;

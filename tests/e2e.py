@@ -28,6 +28,8 @@ differ between the strace run and the compendium-tui run):
                 exe); exe, argv, threads, exit compared; a process under the
                 wrong parent shows up as "only in" on both sides
   files         keyed by path: opened_for, read_bytes, written_bytes
+                (/proc/<pid>/... of traced processes compared as /proc/PID/...,
+                added up, since pids differ between runs)
   connections   multiset keyed by proto, role, local/remote *host* and
                 whether the remote endpoint is itself a traced socket
                 (remote == some listed connection's local); then bytes.
@@ -39,6 +41,13 @@ differ between the strace run and the compendium-tui run):
                 as its last object.  memory/events/duration_s are ignored.
 Killed-by-signal: the untraced run's "killed by SIGx" is accepted as equal to
 compendium-tui exiting with 128+x.
+
+A case may also set, in its Invocation: preexec (run in the child before the
+exec in all three runs: inherited signal state), compendium_args (extra
+options such as -v), skip_status (the untraced run exiting with it means
+"cannot run here": SKIP); and, in @case, check_got (checks of compendium-tui's
+own summary and events that strace cannot provide, such as notes; skipped for
+the mock).
 
 Harness self-test: COMPENDIUM="python3 tests/mock_compendium.py" must pass
 every case.
@@ -58,6 +67,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -104,6 +114,13 @@ class Invocation:
     stdin_file: str | None = None        # work-relative, opened by the driver
     stdout_file: str | None = None       # work-relative, opened by the driver
     compare_files: list[str] = field(default_factory=list)  # must match untraced run
+    # run in the child before exec in all three runs (the state the command
+    # inherits: signal dispositions, mask...)
+    preexec: Callable[[], None] | None = None
+    # the untraced run exiting with this status means "cannot run here": SKIP
+    skip_status: int | None = None
+    # extra compendium-tui options (before --json -o OUT --)
+    compendium_args: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -112,14 +129,17 @@ class Case:
     description: str
     build: Callable[[Ctx], Invocation]
     expect: Callable[[dict, Ctx, "RunResult"], list[str]]
+    # extra checks of compendium-tui's own summary and events (things
+    # strace cannot tell, such as notes); returns problems
+    check_got: Callable[[dict, Ctx, "RunResult", list[dict]], list[str]] | None = None
 
 
 CASES: dict[str, Case] = {}
 
 
-def case(name: str, description: str, build):
+def case(name: str, description: str, build, check_got=None):
     def deco(expect):
-        CASES[name] = Case(name, description, build, expect)
+        CASES[name] = Case(name, description, build, expect, check_got)
         return expect
     return deco
 
@@ -418,6 +438,239 @@ def _(s, ctx, res):
             + want_file(s, ctx.w("out.txt"), "w", 0, 5000) + want_exit(s, 0))
 
 
+# -- issue 3: races, exec from threads, vfork, signals, job control, odd fds --
+
+def _threadstorm(ctx):
+    return Invocation([ctx.tracee("threadstorm"), ctx.w("storm"), "200"],
+                      setup=lambda c: os.mkdir(c.w("storm")))
+
+
+@case("threadstorm", "200 threads (CLONE_FILES) started from 8 threads at once each open "
+      "a file and write; the main thread writes through their fds (new threads' "
+      "first stops race their creator's clone event)", _threadstorm)
+def _(s, ctx, res):
+    probs = want_nprocs(s, 1) + want_exit(s, 0)
+    root = root_proc(s)
+    if root and root["threads"] != 209:
+        probs.append(f"root threads {root['threads']}, expected 209")
+    for i in range(200):
+        probs += want_file(s, ctx.w(f"storm/t{i:03d}"), "w", 0, i % 50 + 1 + 7)
+    return probs
+
+
+FORKSTORM_N = 300
+
+
+def _forkstorm(ctx):
+    return Invocation([ctx.tracee("forkstorm"), ctx.w("storm.out"), str(FORKSTORM_N)])
+
+
+@case("forkstorm", f"{FORKSTORM_N} short-lived children forked from 8 threads at once, "
+      "every tenth with a grandchild; each appends to an inherited fd", _forkstorm)
+def _(s, ctx, res):
+    n, g = FORKSTORM_N, (FORKSTORM_N + 9) // 10
+    written = sum(i % 13 + 1 for i in range(n)) + 5 * g
+    probs = want_nprocs(s, 1 + n + g) + want_exit(s, 0)
+    probs += want_file(s, ctx.w("storm.out"), "w", 0, written)
+    codes = collections.Counter((p.get("exit") or {}).get("code") for p in s["processes"])
+    want = collections.Counter(i % 7 for i in range(n))
+    want[100] += g
+    want[0] += 1
+    if codes != want:
+        probs.append(f"exit codes {sorted(codes.items())}, expected {sorted(want.items())}")
+    return probs
+
+
+def _threadexec(ctx):
+    return Invocation([ctx.tracee("threadexec"), ctx.w("te.out")])
+
+
+@case("threadexec", "execve from a non-leader thread while the leader blocks in read() "
+      "and a third thread sleeps; the new image keeps the pid and an fd", _threadexec)
+def _(s, ctx, res):
+    probs = want_nprocs(s, 1) + want_exit(s, 5) + want_file(s, ctx.w("te.out"), "w", 0, 40)
+    root = root_proc(s)
+    if root:
+        exe = os.path.realpath(ctx.tracee("threadexec"))
+        if root["exe"] != exe or root["argv"][:2] != [ctx.tracee("threadexec"), "--after"]:
+            probs.append(f"root exe/argv {root['exe']} {root['argv']}, expected {exe} "
+                         "with --after")
+        if root["threads"] != 3:
+            probs.append(f"root threads {root['threads']}, expected 3")
+    return probs
+
+
+def _threadexec_v(ctx):
+    return Invocation([ctx.tracee("threadexec"), ctx.w("te.out")], compendium_args=["-v"])
+
+
+def _threadexec_events(s, ctx, res, events):
+    """With -v every syscall is an event: after the exec from the thread, the
+    leader's pid must continue with that thread's execve (whose state moved
+    with it), never with the old leader's read, which did not return."""
+    probs = []
+    execs = [i for i, e in enumerate(events) if e.get("type") == "exec"]
+    if len(execs) != 2:
+        return [f"{len(execs)} exec events, expected 2"]
+    after = events[execs[1]]
+    nxt = next((e for e in events[execs[1] + 1:] if e.get("type") == "syscall"
+                and e.get("tid") == after.get("tid")), None)
+    if not nxt or nxt.get("name") != "execve" or nxt.get("ret") != 0:
+        probs.append(f"first syscall after the exec from a thread: {nxt}, expected execve = 0")
+    reads = [e for e in events if e.get("type") == "syscall" and e.get("name") == "read"
+             and e.get("tid") == after.get("tid") and e.get("ret") == 0]
+    if reads:
+        probs.append(f"the leader's read() that never returned shows as returning: {reads[0]}")
+    exits = [e for e in events if e.get("type") == "exit" and not e.get("thread")]
+    if len(exits) != 1 or exits[0].get("pid") != after.get("pid"):
+        probs.append(f"process exit events {exits}, expected one for pid {after.get('pid')}")
+    return probs
+
+
+@case("threadexec_v", "threadexec with -v: the exec'ing thread's syscall state moves "
+      "to the leader's pid", _threadexec_v, check_got=_threadexec_events)
+def _(s, ctx, res):
+    return want_nprocs(s, 1) + want_exit(s, 5) + want_file(s, ctx.w("te.out"), "w", 0, 40)
+
+
+def _spawnfds(ctx):
+    return Invocation([ctx.tracee("spawnfds"), ctx.w("A"), ctx.w("B")],
+                      compare_files=["A", "B"])
+
+
+@case("spawnfds", "vfork and posix_spawn children close/dup2 over the parent's fd "
+      "numbers; the parent's later writes still go to its own file", _spawnfds)
+def _(s, ctx, res):
+    probs = (want_file(s, ctx.w("A"), "w", 0, 32) + want_file(s, ctx.w("B"), "w", 0, 56)
+             + want_nprocs(s, 3) + want_exit(s, 0))
+    kids = sorted(p["argv"][1:3] for p in s["processes"] if p is not root_proc(s))
+    if kids != [["--child", "11"], ["--child", "17"]]:
+        probs.append(f"children argv {kids}")
+    return probs
+
+
+def _signals(ctx):
+    return Invocation([ctx.tracee("signals")])
+
+
+@case("signals", "handled, queued real-time, blocked, ignored signals; EINTR vs "
+      "SA_RESTART; a child killed by SIGTERM; dies by SIGUSR1", _signals)
+def _(s, ctx, res):
+    probs = want_exit(s, 138, "SIGUSR1") + want_nprocs(s, 3)
+    exits = sorted(json.dumps(p["exit"]) for p in s["processes"])
+    want = sorted(json.dumps(e) for e in ({"code": 138, "signal": "SIGUSR1"},
+                                          {"code": 0, "signal": None},
+                                          {"code": 143, "signal": "SIGTERM"}))
+    if exits != want:
+        probs.append(f"exits {exits}, expected {want}")
+    if b"SIGRTMIN+2 after unblocking delivered 5 time(s), values summing to 15" not in res.stdout:
+        probs.append("untraced run did not see 5 queued signals")
+    return probs
+
+
+def _groupstop(ctx):
+    return Invocation([ctx.tracee("groupstop")])
+
+
+@case("groupstop", "parent stops a child with SIGSTOP and SIGTSTP (waitpid WUNTRACED, "
+      "/proc state, really not running), continues it (WCONTINUED)", _groupstop)
+def _(s, ctx, res):
+    probs = want_nprocs(s, 2) + want_exit(s, 0)
+    out = res.stdout or b""
+    for bad in (b"NOT", b"(it ran!)"):
+        if bad in out:
+            probs.append(f"untraced run itself says {bad!r}")
+    return probs
+
+
+def _startstate(ctx):
+    return Invocation([ctx.tracee("startstate")])
+
+
+@case("startstate", "the state a command starts with: no extra fds (the -o file!), "
+      "empty signal mask, nothing ignored", _startstate)
+def _(s, ctx, res):
+    probs = want_exit(s, 0) + want_nprocs(s, 1)
+    if b"open fds above 2: 0" not in (res.stdout or b""):
+        probs.append("untraced run has extra fds")
+    return probs
+
+
+def _ignore_and_block():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+    signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGQUIT, signal.SIGUSR2})
+
+
+def _startstate_inherit(ctx):
+    return Invocation([ctx.tracee("startstate")], preexec=_ignore_and_block)
+
+
+@case("startstate_inherit", "started with SIGINT, SIGUSR1, SIGUSR2 ignored and "
+      "SIGQUIT, SIGUSR2 blocked: the command inherits exactly that", _startstate_inherit)
+def _(s, ctx, res):
+    probs = want_exit(s, 0) + want_nprocs(s, 1)
+    out = res.stdout or b""
+    if b"ignored: INT USR1 USR2\n" not in out or b"blocked: QUIT USR2" not in out:
+        probs.append(f"untraced run did not inherit the set-up state: {out!r}")
+    return probs
+
+
+def _int80(ctx):
+    return Invocation([ctx.tracee("int80"), ctx.w("i386.out")], skip_status=77)
+
+
+@case("int80", "i386 write/dup/getpid/lseek/read through int $0x80 from a 64-bit "
+      "process (i386 getpid 20 is x86_64 writev)", _int80)
+def _(s, ctx, res):
+    return (want_file(s, ctx.w("i386.out"), "rw", 150, 150) + want_exit(s, 0)
+            + want_io(s, ipc_written_bytes=stdout_len(res)))
+
+
+def _uring(ctx):
+    return Invocation([ctx.tracee("uring"), ctx.w("ring.bin")], skip_status=77)
+
+
+def _uring_notes(s, ctx, res, events):
+    notes = s.get("notes") or []
+    if not any("io_uring" in n for n in notes):
+        return [f"notes {notes!r} do not say that io_uring I/O is not seen"]
+    return []
+
+
+@case("uring", "a read through io_uring (raw io_uring_setup/enter, mmap'd rings): "
+      "not seen, so not counted, and the notes say so", _uring, check_got=_uring_notes)
+def _(s, ctx, res):
+    return want_file(s, ctx.w("ring.bin"), "rw", 0, 3000) + want_exit(s, 0)
+
+
+def _uring_openat(ctx):
+    return Invocation([ctx.tracee("uring"), ctx.w("ring.bin"), "openat"], skip_status=77)
+
+
+@case("uring_openat", "read(2) from an fd that IORING_OP_OPENAT created (no open "
+      "syscall): the bytes still belong to the file", _uring_openat,
+      check_got=_uring_notes)
+def _(s, ctx, res):
+    return want_file(s, ctx.w("ring.bin"), "rw", 1000, 3000) + want_exit(s, 0)
+
+
+def _scmfd(ctx):
+    return Invocation([ctx.tracee("scmfd"), ctx.w("f1"), ctx.w("f2"), ctx.w("f3")])
+
+
+@case("scmfd", "fds received with SCM_RIGHTS and taken with pidfd_getfd; reads "
+      "through them belong to the right files", _scmfd)
+def _(s, ctx, res):
+    probs = want_nprocs(s, 2) + want_exit(s, 0)
+    if b"pidfd_getfd failed" in (res.stdout or b""):
+        return probs + ["pidfd_getfd not permitted here (untraced run)"]
+    for name, n in (("f1", 100), ("f2", 200), ("f3", 300)):
+        probs += want_file(s, ctx.w(name), "rw", n, 1000)
+    return probs
+
+
 # --------------------------------------------------------------------------
 # running
 
@@ -465,7 +718,8 @@ def run_mode(mode: str, ctx: Ctx, inv: Invocation, scratch: str,
             trace = os.path.join(scratch, "strace.txt")
             run = strace_truth.run_truth(inv.argv, cwd=ctx.work, env=env, stdin=stdin,
                                          stdout=stdout, stderr=subprocess.PIPE,
-                                         trace_path=trace, timeout=timeout_s())
+                                         trace_path=trace, timeout=timeout_s(),
+                                         preexec_fn=inv.preexec)
             res = RunResult(run.returncode, run.stdout, run.stderr or b"", {},
                             run.summary, run.warnings)
         else:
@@ -474,9 +728,10 @@ def run_mode(mode: str, ctx: Ctx, inv: Invocation, scratch: str,
                 out = os.path.join(scratch, "compendium.jsonl")
                 if os.path.exists(out):
                     os.unlink(out)
-                argv = [*compendium, "--json", "-o", out, "--", *argv]
+                argv = [*compendium, *inv.compendium_args, "--json", "-o", out, "--", *argv]
             proc = subprocess.Popen(argv, cwd=ctx.work, env=env, stdin=stdin, stdout=stdout,
-                                    stderr=subprocess.PIPE, start_new_session=True)
+                                    stderr=subprocess.PIPE, start_new_session=True,
+                                    preexec_fn=inv.preexec)
             try:
                 sout, serr = proc.communicate(timeout=timeout_s())
             except subprocess.TimeoutExpired:
@@ -492,14 +747,14 @@ def run_mode(mode: str, ctx: Ctx, inv: Invocation, scratch: str,
     return res
 
 
-def load_jsonl(path: str) -> tuple[dict | None, list[str]]:
-    """Return (summary, problems) for compendium-tui's JSON Lines output."""
+def load_jsonl(path: str) -> tuple[dict | None, list[str], list[dict]]:
+    """Return (summary, problems, all objects) for compendium-tui's JSON Lines output."""
     problems = []
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
-        return None, [f"cannot read {path}: {exc}"]
+        return None, [f"cannot read {path}: {exc}"], []
     objs = []
     for no, line in enumerate(raw.split(b"\n"), 1):
         if not line.strip():
@@ -517,10 +772,10 @@ def load_jsonl(path: str) -> tuple[dict | None, list[str]]:
     if len(summaries) != 1:
         problems.append(f"{len(summaries)} summary objects (expected exactly one)")
     if not summaries:
-        return None, problems
+        return None, problems, objs
     if summaries[-1] != len(objs) - 1:
         problems.append("summary is not the last object")
-    return objs[summaries[-1]], problems
+    return objs[summaries[-1]], problems, objs
 
 
 # --------------------------------------------------------------------------
@@ -624,13 +879,37 @@ def compare_processes(truth: dict, got: dict, diffs: list[str]) -> None:
     walk(tt.roots[0], groot, "root")
 
 
+_PROC_PID = re.compile(r"^/proc/\d+(/task/\d+)?/")
+
+
+def _merge_proc_pids(files: list[dict]) -> list[dict]:
+    """/proc/<pid>/x of a traced process names a different pid in every run:
+    compare such files as /proc/PID/x, adding up their numbers."""
+    out: dict[str, dict] = {}
+    rest = []
+    for f in files:
+        path = f.get("path")
+        norm = _PROC_PID.sub("/proc/PID/", path) if isinstance(path, str) else path
+        if norm == path:
+            rest.append(f)
+            continue
+        m = out.setdefault(norm, {"path": norm, "opened_for": "", "read_bytes": 0,
+                                  "written_bytes": 0})
+        mode = set(m["opened_for"]) | set(f.get("opened_for") or "")
+        m["opened_for"] = "rw" if mode >= {"r", "w"} else "".join(sorted(mode))
+        m["read_bytes"] += f.get("read_bytes") or 0
+        m["written_bytes"] += f.get("written_bytes") or 0
+    return rest + list(out.values())
+
+
 def compare_files(truth: dict, got: dict, diffs: list[str]) -> None:
-    tf = {f["path"]: f for f in truth.get("files") or []}
+    tf = {f["path"]: f for f in _merge_proc_pids(truth.get("files") or [])}
     gf = {}
     for f in got.get("files") or []:
         if f.get("path") in gf:
             diffs.append(f"files: compendium-tui lists {f.get('path')!r} twice")
         gf[f.get("path")] = f
+    gf = {f["path"]: f for f in _merge_proc_pids(list(gf.values()))}
     for path in sorted(set(tf) | set(gf), key=str):
         if path not in gf:
             t = tf[path]
@@ -809,6 +1088,10 @@ def run_case(name: str, truth_only: bool, verbose: bool) -> int:
         print(f"command: {shlex.join(inv.argv)}  (cwd {ctx.work})")
 
         ref = run_mode("plain", ctx, inv, scratch)
+        if inv.skip_status is not None and ref.returncode == inv.skip_status:
+            print(f"SKIP: untraced run exited {ref.returncode}: "
+                  f"{(ref.stdout or b'').decode(errors='replace').strip()}")
+            return EXIT_SKIP
         truth_run = run_mode("strace", ctx, inv, scratch)
         truth = truth_run.summary
         for w in truth_run.warnings:
@@ -835,13 +1118,17 @@ def run_case(name: str, truth_only: bool, verbose: bool) -> int:
             return EXIT_ERROR
 
         got_run = run_mode("compendium", ctx, inv, scratch, comp)
-        summary, jproblems = load_jsonl(os.path.join(scratch, "compendium.jsonl"))
+        summary, jproblems, events = load_jsonl(os.path.join(scratch, "compendium.jsonl"))
         diffs = [f"json output: {p}" for p in jproblems]
         if summary is not None:
             if verbose:
                 print("--- compendium-tui summary ---")
                 print(json.dumps(summary, indent=1, ensure_ascii=False))
             diffs += compare_summaries(truth, summary, inv.argv)
+            if c.check_got and any("mock_compendium" in w for w in comp):
+                print("note: compendium-tui's own checks skipped for the mock")
+            elif c.check_got:
+                diffs += c.check_got(summary, ctx, ref, events)
         tdiffs, notes = compare_transparency(ref, got_run)
         diffs += [f"transparency: {d}" for d in tdiffs]
         for n in notes:

@@ -422,6 +422,8 @@ class TraceParseResult:
     def __init__(self) -> None:
         self.records: list[Syscall | ExitNote] = []
         self.warnings: list[str] = []
+        # old tid of a thread that exec'd -> the leader pid it took over
+        self.superseded: dict[int, int] = {}
         self.first_tid: int | None = None
 
 
@@ -443,6 +445,19 @@ def parse_trace_lines(lines) -> TraceParseResult:
         if body.startswith("+++ "):
             em = re.match(r"\+\+\+ exited with (\d+) \+\+\+", body)
             km = re.match(r"\+\+\+ killed by (SIG[A-Z0-9+-]+)", body)
+            sm = re.match(r"\+\+\+ superseded by execve in pid (\d+) \+\+\+", body)
+            if sm:
+                # A non-leader thread (pid N) exec'd and took over this
+                # leader's pid: its execve, printed "<unfinished ...>" under
+                # N, resumes under the leader's pid, and N never reports an
+                # exit.  Neither does the leader: this line is not a death.
+                old = int(sm.group(1))
+                if old in pending:
+                    pending[tid] = pending.pop(old)
+                else:
+                    pending.pop(tid, None)
+                res.superseded[old] = tid
+                continue
             if em:
                 res.records.append(ExitNote(seq, tid, int(em.group(1)), None))
             elif km:
@@ -1019,11 +1034,12 @@ class TruthRun:
 
 def run_truth(command: list[str], cwd: str | None = None, env: dict | None = None,
               stdin=subprocess.DEVNULL, stdout=None, stderr=None,
-              trace_path: str | None = None, timeout: float | None = None) -> TruthRun:
+              trace_path: str | None = None, timeout: float | None = None,
+              preexec_fn=None) -> TruthRun:
     """Run command under strace and compute the summary.
 
-    stdin/stdout/stderr are passed to subprocess (use subprocess.PIPE to
-    capture).  The trace is written to trace_path (a temporary file that
+    stdin/stdout/stderr and preexec_fn are passed to subprocess (use
+    subprocess.PIPE to capture).  The trace is written to trace_path (a temporary file that
     is removed afterwards when not given)."""
     exe = strace_binary()
     if not exe:
@@ -1037,7 +1053,8 @@ def run_truth(command: list[str], cwd: str | None = None, env: dict | None = Non
         argv = [exe, *STRACE_FLAGS, "-o", trace_path, "--", *command]
         start = time.monotonic()
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=stdin, stdout=stdout,
-                                stderr=stderr, start_new_session=True)
+                                stderr=stderr, start_new_session=True,
+                                preexec_fn=preexec_fn)
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -1122,6 +1139,35 @@ def self_test() -> list[str]:
             problems.append(f"{key}: got {summary[key]!r}, expected {want!r}")
     if warnings:
         problems.append(f"unexpected warnings: {warnings}")
+    return problems + _self_test_superseded()
+
+
+def _self_test_superseded() -> list[str]:
+    """execve from a non-leader thread, as strace 6.1 prints it."""
+    h = _hex
+    trace = f"""\
+300 execve("{h('/bin/true')}", ["{h('a')}"], 0x7ffc /* 3 vars */) = 0
+300 clone3({{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, exit_signal=0}} => {{parent_tid=[301]}}, 88) = 301
+300 clone3({{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, exit_signal=0}} => {{parent_tid=[302]}}, 88) = 302
+300 read(3<{h('pipe:[7]')}>,  <unfinished ...>
+302 execve("{h('/bin/true')}", ["{h('b')}", "{h('--after')}"], 0x7ffc /* 3 vars */ <unfinished ...>
+300 <... read resumed> <unfinished ...>) = ?
+301 +++ exited with 0 +++
+300 +++ superseded by execve in pid 302 +++
+300 <... execve resumed>)             = 0
+300 write(1<{h('pipe:[9]')}>, "{h('ok')}", 2) = 2
+300 +++ exited with 5 +++
+"""
+    summary, warnings = summarize_trace(trace, "/", ["a"], spawner_pid=299)
+    want = [{"pid": 300, "ppid": 299, "exe": os.path.realpath("/bin/true"),
+             "argv": ["b", "--after"], "threads": 3, "exit": {"code": 5, "signal": None}}]
+    problems = []
+    if summary["processes"] != want:
+        problems.append(f"superseded: processes {summary['processes']!r}, expected {want!r}")
+    if summary["io"]["ipc_written_bytes"] != 2:
+        problems.append(f"superseded: io {summary['io']!r}")
+    if warnings:
+        problems.append(f"superseded: unexpected warnings: {warnings}")
     return problems
 
 

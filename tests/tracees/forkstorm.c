@@ -1,9 +1,11 @@
 /* forkstorm FILE [N]
  *
- * Forks N (default 300) short-lived children in waves of 25 that run at the
- * same time.  Child i appends i % 13 + 1 bytes to FILE through the fd the
- * parent opened before forking (O_APPEND), and every tenth child first forks
- * a grandchild that does the same with 5 bytes.  Child i exits with status
+ * Forks N (default 300) short-lived children from 8 threads at once, each
+ * thread in waves of up to 10 children that run at the same time, so that
+ * forks happen in parallel and the tracer is busy when they do.  Child i
+ * appends i % 13 + 1 bytes to FILE through the fd the parent opened before
+ * forking (O_APPEND), and every tenth child first forks a grandchild that
+ * does the same with 5 bytes.  Child i exits with status
  * i % 7; a grandchild exits 100.  The root reaps everything and prints the
  * totals.
  *
@@ -16,13 +18,18 @@
 #define _GNU_SOURCE
 #endif
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <sys/wait.h>
 
 #include "tracee.h"
 
-#define WAVE 25
+#define WAVE 10
+#define FORKERS 8
 
-static void child(int fd, int i)
+static int n = 300, fd;
+
+static void child(int i)
 {
     unsigned char buf[16];
 
@@ -45,10 +52,42 @@ static void child(int fd, int i)
     _exit(i % 7);
 }
 
+/* Thread: fork children first, first + FORKERS, ... in waves; reap them. */
+static void *forker(void *arg)
+{
+    int first = (int)(intptr_t)arg, mine[WAVE];
+    pid_t pids[WAVE];
+    long sum = 0;
+
+    for (int i = first; i < n;) {
+        int k = 0;
+
+        for (; k < WAVE && i < n; k++, i += FORKERS) {
+            mine[k] = i;
+            pids[k] = fork();
+            if (pids[k] < 0)
+                die("fork");
+            if (pids[k] == 0)
+                child(i);
+        }
+        for (int j = 0; j < k; j++) {
+            int st;
+
+            if (waitpid(pids[j], &st, 0) != pids[j])
+                die("waitpid");
+            if (!WIFEXITED(st) || WEXITSTATUS(st) != mine[j] % 7) {
+                errno = 0;
+                die("child %d: status 0x%x", mine[j], (unsigned)st);
+            }
+            sum += WEXITSTATUS(st);
+        }
+    }
+    return (void *)(intptr_t)sum;
+}
+
 int main(int argc, char **argv)
 {
-    pid_t pids[WAVE];
-    int n = 300, fd, reaped = 0;
+    pthread_t th[FORKERS];
     long sum = 0;
 
     if (argc < 2 || argc > 3)
@@ -63,30 +102,25 @@ int main(int argc, char **argv)
     if (fd < 0)
         die("open %s", argv[1]);
     fflush(stdout);
-    for (int base = 0; base < n; base += WAVE) {
-        int k = n - base < WAVE ? n - base : WAVE;
+    for (int t = 0; t < FORKERS; t++) {
+        int rc = pthread_create(&th[t], NULL, forker, (void *)(intptr_t)t);
 
-        for (int j = 0; j < k; j++) {
-            pids[j] = fork();
-            if (pids[j] < 0)
-                die("fork");
-            if (pids[j] == 0)
-                child(fd, base + j);
-        }
-        for (int j = 0; j < k; j++) {
-            int st;
-
-            if (waitpid(pids[j], &st, 0) != pids[j])
-                die("waitpid");
-            if (!WIFEXITED(st) || WEXITSTATUS(st) != (base + j) % 7) {
-                errno = 0;
-                die("child %d: status 0x%x", base + j, (unsigned)st);
-            }
-            sum += WEXITSTATUS(st);
-            reaped++;
+        if (rc != 0) {
+            errno = rc;
+            die("pthread_create");
         }
     }
+    for (int t = 0; t < FORKERS; t++) {
+        void *ret;
+        int rc = pthread_join(th[t], &ret);
+
+        if (rc != 0) {
+            errno = rc;
+            die("pthread_join");
+        }
+        sum += (long)(intptr_t)ret;
+    }
     close(fd);
-    printf("forkstorm: reaped %d children, exit codes sum %ld\n", reaped, sum);
+    printf("forkstorm: reaped %d children, exit codes sum %ld\n", n, sum);
     return 0;
 }

@@ -2,8 +2,9 @@
  *
  * Starts N (default 200) worker threads as fast as it can, all alive at
  * once: 8 spawner threads each create every 8th worker, so that clones
- * happen in parallel and the tracer is busy when they do.  Worker i opens DIR/t<i> (O_WRONLY|O_CREAT|O_TRUNC) and writes i % 50 + 1
- * bytes to it, keeps the fd open and waits on a barrier.  When every thread
+ * happen in parallel and the tracer is busy when they do.  Worker i opens
+ * DIR/t<i> (O_WRONLY|O_CREAT|O_TRUNC) and writes i % 50 + 1 bytes to it,
+ * keeps the fd open and waits on a barrier.  When every thread
  * has written, the main thread - which never opened those files - writes 7
  * more bytes through each thread's fd (the fd table is shared: CLONE_FILES),
  * closes it and joins the thread (spawners are joined first).

@@ -1,0 +1,143 @@
+"""Shared helpers of the hostile-condition tests (tests/hostile/*.py).
+
+Each test is a script that exits 0 (pass), 1 (fail), 77 (skip, with the
+reason printed) or 99 (the test itself could not run).  The environment is
+the one the e2e suite uses: COMPENDIUM (the binary, default
+./compendium-tui) and TRACEE_DIR (default tests/tracees).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+
+PASS, FAIL, SKIP, ERROR = 0, 1, 77, 99
+
+
+def compendium() -> list[str]:
+    comp = shlex.split(os.environ.get("COMPENDIUM") or "./compendium-tui")
+    for i, word in enumerate(comp):
+        if os.sep in word and os.path.exists(word):
+            comp[i] = os.path.realpath(word)
+            break
+    if not comp or not (os.access(comp[0], os.X_OK)):
+        print(f"ERROR: compendium-tui not found at {comp[:1]} (set COMPENDIUM)")
+        sys.exit(ERROR)
+    return comp
+
+
+def tracee(name: str) -> str:
+    path = os.path.join(os.path.realpath(os.environ.get("TRACEE_DIR") or "tests/tracees"), name)
+    if not os.access(path, os.X_OK):
+        print(f"ERROR: tracee {path} not built (set TRACEE_DIR?)")
+        sys.exit(ERROR)
+    return path
+
+
+def require_ptrace() -> None:
+    """Skip when this machine does not let us trace our own children."""
+    true = "/bin/true"
+    try:
+        r = subprocess.run([*compendium(), "-o", os.devnull, "--", true],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=30)
+    except subprocess.TimeoutExpired:
+        print("ERROR: compendium-tui -- /bin/true did not finish in 30 s")
+        sys.exit(ERROR)
+    if r.returncode != 0:
+        msg = r.stderr.decode(errors="replace").strip()
+        print(f"SKIP: compendium-tui cannot trace here: {msg}")
+        sys.exit(SKIP)
+
+
+def proc_field(pid: int, name: str) -> str | None:
+    """A "Name:\tvalue" field of /proc/PID/status, None when gone."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith(name + ":"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        return None
+    return None
+
+
+def proc_state(pid: int, tid: int | None = None) -> str | None:
+    """One-letter state of a task ('S', 't', 'Z'...), None when gone."""
+    path = f"/proc/{pid}/task/{tid}/stat" if tid else f"/proc/{pid}/stat"
+    try:
+        with open(path) as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2]
+
+
+def alive(pid: int) -> bool:
+    """Does any task of process pid still run (a zombie leader may have live threads)?"""
+    try:
+        tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return False
+    return any(proc_state(pid, t) not in (None, "Z", "X") for t in tids)
+
+
+def _cmdline(pid: int) -> bytes:
+    """argv of a process; a zombie leader has none, so ask its threads."""
+    paths = [f"/proc/{pid}/cmdline"]
+    try:
+        paths += [f"/proc/{pid}/task/{t}/cmdline" for t in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        pass
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                cmd = fh.read()
+        except OSError:
+            continue
+        if cmd:
+            return cmd
+    return b""
+
+
+def pids_with_token(token: str) -> list[int]:
+    """Live processes (some task not a zombie) whose argv contains token."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        cmd = _cmdline(int(name))
+        if token.encode() in cmd.split(b"\0") and alive(int(name)):
+            found.append(int(name))
+    return found
+
+
+def wait_until(pred, timeout: float, step: float = 0.02) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(step)
+    return pred()
+
+
+def kill_quietly(pids, sig=signal.SIGKILL) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except OSError:
+            pass
+
+
+def finish(problems: list[str], what: str) -> int:
+    if problems:
+        print(f"FAIL: {what}")
+        for p in problems:
+            print(f"  - {p}")
+        return FAIL
+    print(f"PASS: {what}")
+    return PASS

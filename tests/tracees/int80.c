@@ -1,0 +1,98 @@
+/* int80 FILE
+ *
+ * System calls of the i386 table made from a 64-bit process with int $0x80
+ * (buffers in MAP_32BIT memory, since only the low 32 bits of each
+ * argument reach the kernel):
+ *   - open FILE with the 64-bit open; i386 write (nr 4) of 100 bytes to it
+ *   - i386 dup (nr 41, which is x86_64 socket) of that fd, and i386 write
+ *     of 50 bytes through the duplicate
+ *   - i386 getpid (nr 20, which is x86_64 writev) with the file's fd in
+ *     ebx: must not count as a write of pid bytes to FILE
+ *   - i386 lseek (nr 19) to 0 and i386 read (nr 3) of 150 bytes back
+ *   - i386 write of one line to stdout
+ * A forked child first checks that int $0x80 works at all (exit 77 when
+ * the kernel has no IA32 emulation).
+ * Expected: FILE opened_for "rw", written 150, read 150; 2 processes;
+ * exit 0. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "tracee.h"
+
+enum { I386_READ = 3, I386_WRITE = 4, I386_LSEEK = 19, I386_GETPID = 20, I386_DUP = 41 };
+
+static long int80(long nr, long a, long b, long c)
+{
+    long ret;
+
+    __asm__ volatile("int $0x80"
+                     : "=a"(ret)
+                     : "a"(nr), "b"(a), "c"(b), "d"(c)
+                     : "memory", "r8", "r9", "r10", "r11");
+    return ret;
+}
+
+int main(int argc, char **argv)
+{
+    static const char line[] = "int80: i386 write to stdout\n";
+    char *buf;
+    long fd, fd2, pid, n;
+    int st;
+
+    if (argc != 2)
+        die("usage: int80 FILE");
+    /* Kernels without IA32 emulation kill int $0x80 users: probe in a child. */
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0)
+        _exit(int80(I386_GETPID, 0, 0, 0) == getpid() ? 0 : 1);
+    if (pid < 0 || waitpid((pid_t)pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+        printf("int80: int $0x80 does not work here (no IA32 emulation?); skipping\n");
+        return 77;
+    }
+    buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    if (buf == MAP_FAILED)
+        die("mmap MAP_32BIT");
+    fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        die("open %s", argv[1]);
+    fill_pattern((unsigned char *)buf, 100, 1);
+    n = int80(I386_WRITE, fd, (long)(uintptr_t)buf, 100);
+    if (n != 100) {
+        errno = n < 0 ? (int)-n : 0;
+        die("i386 write returned %ld", n);
+    }
+    fd2 = int80(I386_DUP, fd, 0, 0);
+    if (fd2 < 0) {
+        errno = (int)-fd2;
+        die("i386 dup");
+    }
+    n = int80(I386_WRITE, fd2, (long)(uintptr_t)buf, 50);
+    if (n != 50) {
+        errno = n < 0 ? (int)-n : 0;
+        die("i386 write through dup returned %ld", n);
+    }
+    pid = int80(I386_GETPID, fd, (long)(uintptr_t)buf, 1);
+    if (pid != getpid()) {
+        errno = 0;
+        die("i386 getpid returned %ld", pid);
+    }
+    if (int80(I386_LSEEK, fd, 0, SEEK_SET) != 0)
+        die("i386 lseek");
+    n = int80(I386_READ, fd, (long)(uintptr_t)buf, 150);
+    if (n != 150) {
+        errno = n < 0 ? (int)-n : 0;
+        die("i386 read returned %ld", n);
+    }
+    memcpy(buf, line, sizeof line - 1);
+    n = int80(I386_WRITE, STDOUT_FILENO, (long)(uintptr_t)buf, (long)(sizeof line - 1));
+    if (n != (long)(sizeof line - 1))
+        die("i386 write to stdout");
+    printf("int80: wrote 150 bytes, read them back, i386 getpid matched getpid\n");
+    return 0;
+}
