@@ -1,6 +1,6 @@
 /* latency.bpf.c - scheduler and block I/O latency of the traced processes.
  *
- * Kernel half of --ebpf (the loader is src/bpf.c).  It keeps the set of
+ * Kernel half of --ebpf (the loader is src/ebpf.c).  It keeps the set of
  * traced tasks itself (fork adds, exit removes), measures how long each
  * traced thread waits on a run queue (woken, new, or preempted while
  * runnable, until it is switched in) and how long each block request a
@@ -10,7 +10,9 @@
  * process or request ends, so the maps never fill with stale state.  It only
  * uses tracepoints: each handler exists as tp_btf (preferred) and raw_tp
  * (fallback), sharing one body that reads kernel memory with CO-RE reads
- * only.  It must never drop silently: a full ring buffer or map is counted.
+ * only.  It must never drop silently: a full ring buffer or map is counted,
+ * and so is a switch-in the kernel did not report and that the task's own
+ * run_delay cannot make up for.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -36,8 +38,9 @@ struct {
 	__type(value, struct lat_task);
 } tasks SEC(".maps");
 
-struct stamp {
+struct lat_stamp {
 	__u64 ts;
+	__u64 run_delay;         /* the kernel's sched_info.run_delay then, or 0 */
 	__u32 reason;
 	__u32 pad;
 };
@@ -46,7 +49,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, LAT_MAX_TASKS);
 	__type(key, __u32);
-	__type(value, struct stamp);
+	__type(value, struct lat_stamp);
 } stamps SEC(".maps");
 
 struct {
@@ -58,7 +61,7 @@ struct {
 } hists SEC(".maps");
 
 /* A block request: owner 0 marks one an untraced task inserted. */
-struct req {
+struct lat_req {
 	__u64 ts;                /* issue; 0 while inserted or requeued */
 	__u64 done;              /* bytes completed so far */
 	__u64 sector;
@@ -70,7 +73,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, LAT_MAX_REQS);
 	__type(key, __u64);
-	__type(value, struct req);
+	__type(value, struct lat_req);
 } reqs SEC(".maps");
 
 struct {
@@ -204,6 +207,35 @@ static __always_inline void event_send(__u32 kind, __u32 tid, __u32 tgid, __u32 
 	bpf_ringbuf_submit(e, 0);
 }
 
+/* The kernel's own run-queue time of t so far (0 without CONFIG_SCHED_INFO). */
+static __always_inline __u64 run_delay(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->sched_info))
+		return BPF_CORE_READ(t, sched_info.run_delay);
+	return 0;
+}
+
+/* A stamp is left on a task that is running: some kernels switch to a task
+ * on a few paths without the sched_switch tracepoint.  The kernel's own
+ * run_delay still grew by that wait, so report it from there; only without
+ * it is the wait lost (and counted). */
+static __always_inline void unseen_switch_in(struct task_struct *t, __u32 tid,
+					     const struct lat_stamp *s)
+{
+	struct lat_task *task = traced(tid);
+	__u64 rd = run_delay(t), delay;
+
+	if (!task || !bpf_core_field_exists(t->sched_info) || rd < s->run_delay) {
+		drop(LAT_DROP_UNSEEN);
+		return;
+	}
+	delay = rd - s->run_delay;
+	hist_add(task->tgid, false, delay);
+	if (delay >= sched_threshold_ns)
+		event_send(LAT_SCHED, tid, task->tgid, bpf_get_smp_processor_id(), s->ts + delay,
+			   delay, 0, 0, s->reason);
+}
+
 /* ---- tasks: follow fork, exec and exit ---- */
 
 /* A new task: traced if its parent is (or if a followed task started a process). */
@@ -251,11 +283,14 @@ static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *
 {
 	__u32 tid = (__u32)BPF_CORE_READ(p, pid);
 	struct lat_task *t = bpf_map_lookup_elem(&tasks, &tid);
+	struct lat_stamp *s = bpf_map_lookup_elem(&stamps, &tid);
 	__u32 tgid, flags;
 	bool dead;
 
 	if (!t)
 		return 0;
+	if (s)   /* it is running, so its switch-in went unseen */
+		unseen_switch_in(p, tid, s);
 	tgid = t->tgid;
 	flags = t->flags;
 	bpf_map_delete_elem(&tasks, &tid);
@@ -285,29 +320,40 @@ static __always_inline __u64 prev_state(unsigned long long *ctx, struct task_str
 	return (__u64)BPF_CORE_READ(old, state);
 }
 
-/* A traced task became runnable; an earlier stamp (preempted, still queued) wins. */
+/* A traced task became runnable; an earlier stamp (preempted, still queued)
+ * wins, and a task woken while still on its CPU is not waiting at all. */
 static __always_inline int on_wakeup(struct task_struct *p, __u32 reason)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(p, pid);
-	struct stamp s = { .ts = bpf_ktime_get_ns(), .reason = reason };
+	struct lat_stamp s = { .reason = reason };
 
-	if (traced(tid))
-		put(&stamps, &tid, &s, BPF_NOEXIST);
+	if (!traced(tid) || BPF_CORE_READ(p, on_cpu))
+		return 0;
+	s.ts = bpf_ktime_get_ns();
+	s.run_delay = run_delay(p);
+	put(&stamps, &tid, &s, BPF_NOEXIST);
 	return 0;
 }
 
-/* Context switch: stamp a preempted prev, measure next's wait. */
+/* Context switch: stamp a preempted prev, measure next's wait.  Most switches
+ * on the machine involve no traced task: they cost two lookups, no clock. */
 static __always_inline int on_switch(unsigned long long *ctx, bool preempt,
 				     struct task_struct *prev, struct task_struct *next)
 {
 	__u32 ptid = (__u32)BPF_CORE_READ(prev, pid);
 	__u32 ntid = (__u32)BPF_CORE_READ(next, pid);
-	__u64 now = bpf_ktime_get_ns(), delay;
-	struct stamp *s, st = { .ts = now, .reason = LAT_PREEMPTED };
+	__u64 now = 0, delay;
+	struct lat_stamp *s, st = { .reason = LAT_PREEMPTED };
 	struct lat_task *t;
 	__u32 reason;
 
 	if (traced(ptid)) {
+		now = st.ts = bpf_ktime_get_ns();
+		st.run_delay = run_delay(prev);
+		/* A running task has no stamp, unless its switch-in went unreported. */
+		s = bpf_map_lookup_elem(&stamps, &ptid);
+		if (s)
+			unseen_switch_in(prev, ptid, s);
 		if (preempt || prev_state(ctx, prev) == 0 /* TASK_RUNNING */)
 			put(&stamps, &ptid, &st, BPF_ANY);
 		else
@@ -318,6 +364,8 @@ static __always_inline int on_switch(unsigned long long *ctx, bool preempt,
 	s = bpf_map_lookup_elem(&stamps, &ntid);
 	if (!s)
 		return 0;
+	if (!now)
+		now = bpf_ktime_get_ns();
 	delay = now - s->ts;
 	reason = s->reason;
 	bpf_map_delete_elem(&stamps, &ntid);
@@ -366,7 +414,7 @@ static __always_inline int on_insert(struct request *rq)
 	__u64 key = (__u64)rq;
 	__u64 id = bpf_get_current_pid_tgid();
 	struct lat_task *t = traced((__u32)id);
-	struct req r = { 0 };
+	struct lat_req r = { 0 };
 
 	if (!rq_is_rw(rq))
 		return 0;
@@ -383,7 +431,7 @@ static __always_inline int on_insert(struct request *rq)
 static __always_inline int on_requeue(struct request *rq)
 {
 	__u64 key = (__u64)rq;
-	struct req *r = bpf_map_lookup_elem(&reqs, &key);
+	struct lat_req *r = bpf_map_lookup_elem(&reqs, &key);
 
 	if (r)
 		r->ts = 0;
@@ -394,7 +442,7 @@ static __always_inline int on_requeue(struct request *rq)
 static __always_inline int on_issue(struct request *rq)
 {
 	__u64 key = (__u64)rq, id;
-	struct req *r = bpf_map_lookup_elem(&reqs, &key), n = { 0 };
+	struct lat_req *r = bpf_map_lookup_elem(&reqs, &key), n = { 0 };
 	struct lat_task *t;
 
 	if (r && !r->tid) {
@@ -430,7 +478,7 @@ static __always_inline int on_issue(struct request *rq)
 static __always_inline int on_complete(struct request *rq, unsigned int nr_bytes)
 {
 	__u64 key = (__u64)rq, now, lat;
-	struct req *r = bpf_map_lookup_elem(&reqs, &key);
+	struct lat_req *r = bpf_map_lookup_elem(&reqs, &key);
 
 	if (!r)
 		return 0;

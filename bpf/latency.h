@@ -16,6 +16,7 @@
 #define LAT_MAX_TASKS 16384      /* traced (and followed) tasks at once */
 #define LAT_MAX_PROCS 8192       /* traced processes with a histogram at once */
 #define LAT_MAX_REQS 8192        /* block requests in flight at once */
+#define LAT_MAX_FDS 16384        /* (process, fd, file) I/O counters at once */
 #define LAT_RINGBUF_BYTES (1u << 20)
 
 /* What a ring-buffer sample is; every sample starts with a __u32 kind. */
@@ -23,6 +24,7 @@ enum lat_kind {
 	LAT_SCHED = 1,           /* struct lat_event: a task waited to run */
 	LAT_BLOCK = 2,           /* struct lat_event: a block request completed */
 	LAT_HIST = 3,            /* struct lat_hist: a process's histogram */
+	LAT_IO = 4,              /* struct lat_io: read/write bytes of one fd (ioacct.bpf.c) */
 };
 
 /* Why a task was waiting to run (as rec_sched.reason). */
@@ -31,8 +33,14 @@ enum lat_reason { LAT_WOKEN = 0, LAT_WOKEN_NEW = 1, LAT_PREEMPTED = 2 };
 /* Which histogram (as rec_hist.kind). */
 enum lat_hist_kind { LAT_HIST_SCHED = 1, LAT_HIST_BLOCK = 2 };
 
-/* Per-CPU drop counters (index into the drops map). */
-enum lat_drop { LAT_DROP_RINGBUF = 0, LAT_DROP_MAPFULL = 1, LAT_DROP_MAX = 2 };
+/* Per-CPU counters of measurements lost (index into the drops map). */
+enum lat_drop {
+	LAT_DROP_RINGBUF = 0,    /* the ring buffer was full */
+	LAT_DROP_MAPFULL = 1,    /* a map was full */
+	LAT_DROP_UNSEEN = 2,     /* a task ran but sched_switch never said so, and
+				    the kernel kept no run_delay to recover the wait */
+	LAT_DROP_MAX = 3
+};
 
 /* tasks map value flags. */
 enum lat_task_flag {
@@ -74,6 +82,41 @@ struct lat_hist {
 	__u32 pad;
 	__u64 ts;
 	__u64 slots[LAT_SLOTS];
+};
+
+/* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
+enum lat_fd_kind {
+	LAT_FDK_UNKNOWN = 0, LAT_FDK_FILE, LAT_FDK_DIR, LAT_FDK_CHR, LAT_FDK_BLK,
+	LAT_FDK_PIPE, LAT_FDK_UNIX, LAT_FDK_TCP4, LAT_FDK_TCP6, LAT_FDK_UDP4,
+	LAT_FDK_UDP6, LAT_FDK_SOCK, LAT_FDK_ANON,
+};
+
+/* Key of the fdio map: one open file of one process. */
+struct lat_fd_key {
+	__u32 tgid;
+	__s32 fd;
+	__u64 ino;               /* the file's inode: tells a reused fd number apart */
+};
+
+/* Value of the fdio map. */
+struct lat_fd_io {
+	__u64 rd, wr;            /* bytes read (received) and written (sent) */
+	__u32 rd_calls, wr_calls;
+	__u32 kind;              /* enum lat_fd_kind, from the kernel's file object */
+	__u32 pad;
+};
+
+/* LAT_IO: the counters of one (process, fd, file), sent when the fd is
+ * closed or the process ends, and at the end for what is still open. */
+struct lat_io {
+	__u32 kind;              /* LAT_IO */
+	__s32 pid;
+	__s32 fd;
+	__u32 fd_kind;           /* enum lat_fd_kind */
+	__u64 ts;
+	__u64 ino;
+	__u64 rd, wr;
+	__u32 rd_calls, wr_calls;
 };
 
 #endif /* COMPENDIUM_LATENCY_H */

@@ -69,8 +69,19 @@ struct signal_struct {
 	atomic_t live;            /* threads not yet past do_exit's accounting */
 };
 
+struct thread_info {
+	u32 status;               /* TS_COMPAT (0x2): an i386 system call */
+};
+
+struct sched_info {
+	unsigned long long run_delay;   /* CONFIG_SCHED_INFO: run-queue time so far */
+};
+
 struct task_struct {
+	struct thread_info thread_info;
+	struct sched_info sched_info;
 	unsigned int __state;     /* 5.14+; older kernels: task_struct___o */
+	int on_cpu;
 	pid_t pid;
 	pid_t tgid;
 	struct signal_struct *signal;
@@ -81,8 +92,6 @@ struct task_struct {
 struct task_struct___o {
 	long state;
 };
-
-struct linux_binprm;
 
 struct gendisk {
 	int major;
@@ -117,10 +126,25 @@ struct super_block {
 struct inode {
 	umode_t i_mode;
 	struct super_block *i_sb;
+	unsigned long i_ino;
 };
 
 struct file {
 	struct inode *f_inode;
+	void *private_data;       /* a socket file: its struct socket */
+};
+
+struct sock_common {
+	unsigned short skc_family;
+};
+
+struct sock {
+	struct sock_common __sk_common;
+};
+
+struct socket {
+	short type;
+	struct sock *sk;
 };
 
 struct fdtable {

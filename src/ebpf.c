@@ -1,6 +1,7 @@
-/* ebpf.c - load bpf/latency.bpf.c and turn its samples into records.
+/* ebpf.c - load bpf/latency.bpf.c (and bpf/ioacct.bpf.c) and turn their
+ * samples into records.
  *
- * The only file that includes the generated skeleton.  Open checks privilege
+ * The only file that includes the generated skeletons.  Open checks privilege
  * and BTF first, so the person gets a reason rather than a libbpf errno;
  * then open -> set rodata (threshold, tracepoint shapes read from the
  * kernel's BTF, never from uname) -> load -> attach, with tp_btf programs
@@ -40,7 +41,13 @@
 #pragma GCC diagnostic ignored "-Wcast-qual"
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 #include "latency.skel.h"
+#include "ioacct.skel.h"
 #pragma GCC diagnostic pop
+
+_Static_assert((int)LAT_FDK_FILE == (int)FDK_FILE && (int)LAT_FDK_PIPE == (int)FDK_PIPE &&
+	       (int)LAT_FDK_UNIX == (int)FDK_UNIX && (int)LAT_FDK_TCP4 == (int)FDK_TCP4 &&
+	       (int)LAT_FDK_UDP6 == (int)FDK_UDP6 && (int)LAT_FDK_ANON == (int)FDK_ANON,
+	       "bpf/latency.h fd kinds must be record.h's");
 
 #define BTF_DEFAULT "/sys/kernel/btf/vmlinux"
 #define POLL_MS 100            /* how often the drop counters are looked at */
@@ -48,12 +55,14 @@
 
 struct ebpf {
 	struct latency_bpf *skel;
+	struct ioacct_bpf *io_skel;   /* NULL unless opts.io */
+	struct ebpf_io io;            /* reader only, until the queue is closed */
 	struct ring_buffer *rb;
 	struct evq *q;
 	pthread_t thread;
 	bool started, raw_tp, closed;
 	int stop_fd;
-	_Atomic uint64_t lost, records;
+	_Atomic uint64_t records;
 	uint64_t lost_sent;           /* reader only */
 	struct recbuf rec;            /* reader only */
 };
@@ -181,6 +190,31 @@ static int load(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shap
 	return err;
 }
 
+/* Open, share latency's maps, load and attach ioacct.bpf.c (same flavour). */
+static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shape *s,
+		   const char *btf_path)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path ? btf_path : NULL);
+	struct ioacct_bpf *io = ioacct_bpf__open_opts(&oo);
+	int err;
+
+	if (!io)
+		return -errno;
+	eb->io_skel = io;
+	io->rodata->exit_has_group_dead = s->group_dead;
+	choose_programs(io->obj, eb->raw_tp, true);
+	err = bpf_map__reuse_fd(io->maps.tasks, bpf_map__fd(eb->skel->maps.tasks));
+	if (!err)
+		err = bpf_map__reuse_fd(io->maps.events, bpf_map__fd(eb->skel->maps.events));
+	if (!err)
+		err = bpf_map__reuse_fd(io->maps.drops, bpf_map__fd(eb->skel->maps.drops));
+	if (!err)
+		err = ioacct_bpf__load(io);
+	if (!err)
+		err = ioacct_bpf__attach(io);
+	return err;
+}
+
 /* Is kernel lockdown in confidentiality mode (when securityfs tells)? */
 static bool lockdown_confidential(void)
 {
@@ -266,7 +300,7 @@ int ebpf_add_pid(struct ebpf *eb, pid_t pid)
 }
 
 int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
-		   char *why, size_t whylen)
+	      char *why, size_t whylen)
 {
 	const char *path = o->btf_path ? o->btf_path : BTF_DEFAULT;
 	struct tp_shape shape = { 0 };
@@ -288,6 +322,11 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	err = load(eb, o, &shape, path, o->force_raw_tp);
 	if (err && err != -EPERM && !o->force_raw_tp)
 		err = load(eb, o, &shape, path, true);
+	if (!err && o->io && (err = load_io(eb, o, &shape, path)) < 0) {
+		snprintf(why, whylen, "the in-kernel I/O counters failed to load (%s); --ebpf needs "
+			 "Linux 5.13 or later for them", strerror(-err));
+		goto fail;
+	}
 	if (err) {
 		explain(err, why, whylen);
 		goto fail;
@@ -362,6 +401,50 @@ static void send_event(struct ebpf *eb, const struct lat_event *e)
 	send_rec(eb);
 }
 
+/* Add one (process, fd, file) counter to the totals, by class as the model counts. */
+static void io_add(struct ebpf_io *io, uint32_t kind, uint64_t rd, uint64_t wr, uint64_t calls)
+{
+	io->calls += calls;
+	io->fds++;
+	switch (kind) {
+	case FDK_FILE:
+		io->file_rd += rd;
+		io->file_wr += wr;
+		break;
+	case FDK_TCP4: case FDK_TCP6: case FDK_UDP4: case FDK_UDP6:
+		io->net_recv += rd;
+		io->net_sent += wr;
+		break;
+	case FDK_PIPE: case FDK_UNIX:
+		io->ipc_rd += rd;
+		io->ipc_wr += wr;
+		break;
+	default:
+		io->other_rd += rd;
+		io->other_wr += wr;
+		break;
+	}
+}
+
+/* At the end: the counters of fds still open. */
+static void flush_open_fds(struct ebpf *eb)
+{
+	const struct bpf_map *m;
+	struct lat_fd_key key, next;
+	struct lat_fd_io v;
+	void *prev = NULL;
+
+	if (!eb->io_skel)
+		return;
+	m = eb->io_skel->maps.fdio;
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(m, &key, sizeof(key), &v, sizeof(v), 0) == 0)
+			io_add(&eb->io, v.kind, v.rd, v.wr, (uint64_t)v.rd_calls + v.wr_calls);
+	}
+}
+
 /* Ring-buffer callback: one sample. */
 static int on_sample(void *ctx, void *data, size_t size)
 {
@@ -376,16 +459,20 @@ static int on_sample(void *ctx, void *data, size_t size)
 	} else if (kind == LAT_HIST && size >= sizeof(struct lat_hist)) {
 		const struct lat_hist *h = data;
 		send_hist(eb, h->ts, h->pid, h->hist, h->slots);
+	} else if (kind == LAT_IO && size >= sizeof(struct lat_io)) {
+		const struct lat_io *e = data;
+		io_add(&eb->io, e->fd_kind, e->rd, e->wr, (uint64_t)e->rd_calls + e->wr_calls);
 	}
 	return eb->closed ? -ECANCELED : 0;
 }
 
-/* Sum of the per-CPU drop counters. */
-static uint64_t read_drops(struct ebpf *eb)
+/* Per-reason sums of the per-CPU drop counters; returns the total. */
+static uint64_t read_drops(struct ebpf *eb, uint64_t sums[LAT_DROP_MAX])
 {
 	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *v, sum = 0;
+	uint64_t *v, total = 0;
 
+	memset(sums, 0, LAT_DROP_MAX * sizeof(*sums));
 	if (ncpu <= 0)
 		return 0;
 	v = xcalloc((size_t)ncpu, sizeof(*v));
@@ -394,19 +481,20 @@ static uint64_t read_drops(struct ebpf *eb)
 					 (size_t)ncpu * sizeof(*v), 0) < 0)
 			continue;
 		for (int c = 0; c < ncpu; c++)
-			sum += v[c];
+			sums[k] += v[c];
+		total += sums[k];
 	}
 	free(v);
-	return sum;
+	return total;
 }
 
 /* REC_LOST for drops not yet reported. */
 static void send_lost(struct ebpf *eb)
 {
-	uint64_t total = read_drops(eb);
+	uint64_t sums[LAT_DROP_MAX];
+	uint64_t total = read_drops(eb, sums);
 	struct rec_lost *l;
 
-	atomic_store(&eb->lost, total);
 	if (total <= eb->lost_sent)
 		return;
 	l = rec_begin(&eb->rec, REC_LOST, util_now_ns(), 0, 0, sizeof(*l));
@@ -459,6 +547,7 @@ static void *reader_main(void *arg)
 	}
 	ring_buffer__consume(eb->rb);
 	send_live_hists(eb);
+	flush_open_fds(eb);
 	send_lost(eb);
 	evq_close(eb->q);
 	return NULL;
@@ -496,33 +585,79 @@ void ebpf_stop(struct ebpf *eb)
 		return;   /* only fails if the counter is already huge: stop was asked */
 }
 
-void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st)
+/* Entries of a map with a 4-byte key (those of the tasks map: only traced ones). */
+static size_t count_entries(const struct bpf_map *m, bool traced_only)
 {
-	const struct bpf_map *m = eb->skel->maps.tasks;
 	struct lat_task t;
 	__u32 key, next;
 	void *prev = NULL;
+	size_t n = 0;
 
-	memset(st, 0, sizeof(*st));
-	st->lost = atomic_load(&eb->lost);
-	st->records = atomic_load(&eb->records);
-	st->raw_tp = eb->raw_tp;
 	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
 		key = next;
 		prev = &key;
-		if (bpf_map__lookup_elem(m, &key, sizeof(key), &t, sizeof(t), 0) == 0 &&
-		    (t.flags & LAT_TASK_TRACED))
-			st->traced_tasks++;
+		if (!traced_only)
+			n++;
+		else if (bpf_map__lookup_elem(m, &key, sizeof(key), &t, sizeof(t), 0) == 0 &&
+			 (t.flags & LAT_TASK_TRACED))
+			n++;
 	}
+	return n;
+}
+
+/* Entries of the fdio map. */
+static size_t count_fd_entries(const struct bpf_map *m)
+{
+	struct lat_fd_key key, next;
+	void *prev = NULL;
+	size_t n = 0;
+
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
+void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st)
+{
+	uint64_t sums[LAT_DROP_MAX];
+
+	memset(st, 0, sizeof(*st));
+	st->lost = read_drops(eb, sums);
+	st->lost_ringbuf = sums[LAT_DROP_RINGBUF];
+	st->lost_mapfull = sums[LAT_DROP_MAPFULL];
+	st->lost_unseen = sums[LAT_DROP_UNSEEN];
+	st->records = atomic_load(&eb->records);
+	st->raw_tp = eb->raw_tp;
+	st->traced_tasks = count_entries(eb->skel->maps.tasks, true);
+	st->hist_procs = count_entries(eb->skel->maps.hists, false);
+	st->waiting_tasks = count_entries(eb->skel->maps.stamps, false);
+	if (eb->io_skel)
+		st->io_fds = count_fd_entries(eb->io_skel->maps.fdio);
+}
+
+void ebpf_read_io(struct ebpf *eb, struct ebpf_io *io)
+{
+	*io = eb->io;
 }
 
 void ebpf_free(struct ebpf *eb)
 {
+	uint64_t one = 1;
+
 	if (!eb)
 		return;
-	if (eb->started)
+	if (eb->started) {
+		/* If nobody drained the queue to its end, stop waiting for space. */
+		if (write(eb->stop_fd, &one, sizeof(one)) < 0)
+			one = 0;   /* the counter is full: a stop is pending anyway */
+		evq_shutdown(eb->q);
 		pthread_join(eb->thread, NULL);
+	}
 	ring_buffer__free(eb->rb);
+	ioacct_bpf__destroy(eb->io_skel);
 	latency_bpf__destroy(eb->skel);
 	if (eb->stop_fd >= 0)
 		close(eb->stop_fd);

@@ -3,6 +3,9 @@
  * Loads bpf/latency.bpf.c, keeps its map of traced tasks, and runs a reader
  * thread that turns ring-buffer samples into REC_SCHED, REC_BLOCK, REC_HIST
  * and REC_LOST records on its own queue (one producer, as every queue).
+ * With opts.io it also loads bpf/ioacct.bpf.c, which counts read/write bytes
+ * per (process, fd) in the kernel; their totals are read with ebpf_read_io
+ * (there is no record for them yet).
  * Nothing here prints: failures come back as a negative errno plus one
  * sentence for the person.  libbpf's own messages go to opts.log or nowhere.
  *
@@ -25,22 +28,38 @@ struct ebpf_opts {
 	unsigned sched_threshold_us;   /* send waits at least this long (0: all) */
 	bool follow_self;              /* trace every process this process forks from now on */
 	bool force_raw_tp;             /* use raw_tp even where tp_btf works (tests) */
+	bool io;                       /* also count read/write bytes in the kernel */
 	const char *btf_path;          /* kernel BTF; NULL: /sys/kernel/btf/vmlinux */
 	FILE *log;                     /* libbpf's messages (verifier log...); NULL drops them */
 };
 
 struct ebpf_stats {
-	uint64_t lost;                 /* measurements lost so far (ring buffer or map full) */
+	uint64_t lost;                 /* measurements lost so far, the sum of: */
+	uint64_t lost_ringbuf;         /*   the ring buffer was full */
+	uint64_t lost_mapfull;         /*   a kernel map was full */
+	uint64_t lost_unseen;          /*   the kernel ran a task without reporting the switch
+					    (and kept no run_delay to recover the wait from) */
 	uint64_t records;              /* records sent to the queue */
 	size_t traced_tasks;           /* tasks in the kernel's traced set now */
+	size_t hist_procs;             /* processes with a kernel histogram now */
+	size_t waiting_tasks;          /* run-queue stamps not yet matched by a switch-in */
+	size_t io_fds;                 /* (process, fd, file) I/O counters in the kernel now */
 	bool raw_tp;                   /* the raw_tp fallback is in use */
+};
+
+/* Bytes the read/write family moved, by what the fd was (as struct io_totals,
+ * plus what the model does not count: devices, eventfds, other sockets). */
+struct ebpf_io {
+	uint64_t file_rd, file_wr, net_sent, net_recv, ipc_rd, ipc_wr, other_rd, other_wr;
+	uint64_t calls;                /* successful calls counted */
+	uint64_t fds;                  /* (process, fd, file) counters sent */
 };
 
 /* Check privilege and BTF, load and attach.  0, or -errno with a one-sentence
  * reason in why (what is missing and what to do).  q (not owned) gets the
  * records once started. */
 int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
-		   char *why, size_t whylen);
+	      char *why, size_t whylen);
 /* Trace process pid: every thread it has now and everything it starts. */
 int ebpf_add_pid(struct ebpf *eb, pid_t pid);
 /* Start the reader thread (it starts with every signal blocked). */
@@ -49,8 +68,11 @@ int ebpf_start(struct ebpf *eb);
  * processes and the drop count, then closes the queue.  Returns at once;
  * keep draining the queue until evq_closed. */
 void ebpf_stop(struct ebpf *eb);
+/* In-kernel I/O totals (opts.io); complete once the queue is closed. */
+void ebpf_read_io(struct ebpf *eb, struct ebpf_io *io);
 /* Counters; safe from any thread. */
 void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st);
-/* Join the reader, detach and unload everything. */
+/* Join the reader, detach and unload everything.  Call it from the queue's
+ * consumer thread; records not drained by then are discarded. */
 void ebpf_free(struct ebpf *eb);
 #endif

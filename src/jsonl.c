@@ -202,6 +202,17 @@ static void event_fields(struct strbuf *sb, const struct event *ev)
 	case EV_SIGNAL:
 		kv_str(sb, "signal", fmt_signame(ev->status));
 		break;
+	case EV_SCHED:
+		strbuf_addf(sb, ",\"delay_us\":%.3f,\"cpu\":%d", (double)ev->dur / 1e3, ev->cpu);
+		kv_str(sb, "reason", ev->status == 2 ? "preempted" : ev->status == 1 ? "new" : "woken");
+		break;
+	case EV_BLOCK:
+		strbuf_addf(sb, ",\"latency_us\":%.3f", (double)ev->dur / 1e3);
+		kv_u64(sb, "bytes", ev->bytes);
+		kv_str(sb, "op", ev->flags ? "write" : "read");
+		strbuf_addf(sb, ",\"dev\":\"%u:%u\"", ev->dev >> 20, ev->dev & 0xfffff);
+		kv_u64(sb, "sector", ev->addr);
+		break;
 	case EV_SYSCALL:
 		kv_str(sb, "name", sysent_name(ev->flags == ARCH_I386, ev->nr));
 		strbuf_addf(sb, ",\"nr\":%d,\"ret\":%" PRId64, ev->nr, ev->ret);
@@ -228,6 +239,43 @@ void jsonl_event(void *ctx, const struct event *ev)
 	fwrite(sb->buf, 1, sb->len, j->out);
 }
 
+/* {"count":N,"p50_us":..,"p99_us":..,"max_us":..,"hist":[...]} or null. */
+static void lat_json(struct strbuf *sb, const struct lat_stats *s, bool block)
+{
+	unsigned n = LAT_HIST_SLOTS;
+
+	if (!s) {
+		strbuf_addstr(sb, "null");
+		return;
+	}
+	strbuf_addf(sb, "{\"count\":%" PRIu64 ",\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f",
+		    s->count, model_lat_quantile_us(s, 0.5), model_lat_quantile_us(s, 0.99),
+		    model_lat_max_us(s));
+	if (block)
+		kv_u64(sb, "bytes", s->bytes);
+	while (n > 0 && !s->hist[n - 1])
+		n--;
+	strbuf_addstr(sb, ",\"hist\":[");
+	for (unsigned i = 0; i < n; i++)
+		strbuf_addf(sb, "%s%" PRIu64, i ? "," : "", s->hist[i]);
+	strbuf_addstr(sb, "]}");
+}
+
+/* ,"latency":{"sched":...,"block":...} for pid (0: all); per process only when measured. */
+static void latency_json(struct strbuf *sb, const struct model *m, int pid)
+{
+	const struct lat_stats *sched = model_latency(m, pid, HIST_SCHED);
+	const struct lat_stats *block = model_latency(m, pid, HIST_BLOCK);
+
+	if (pid && !sched && !block)
+		return;
+	strbuf_addstr(sb, ",\"latency\":{\"sched\":");
+	lat_json(sb, sched, false);
+	strbuf_addstr(sb, ",\"block\":");
+	lat_json(sb, block, true);
+	strbuf_addch(sb, '}');
+}
+
 /* "processes":[...] */
 static void procs_json(struct strbuf *sb, const struct model *m)
 {
@@ -242,6 +290,7 @@ static void procs_json(struct strbuf *sb, const struct model *m)
 		str_array(sb, p[i]->argv);
 		strbuf_addf(sb, ",\"threads\":%d,\"exit\":", p[i]->threads);
 		exit_obj(sb, p[i]->exited ? p[i]->status : -1);
+		latency_json(sb, m, p[i]->pid);
 		strbuf_addch(sb, '}');
 	}
 	strbuf_addch(sb, ']');
@@ -310,7 +359,9 @@ void jsonl_summary_to(struct strbuf *sb, const struct model *m)
 		    stops, (double)stopped / 1e9);
 	strbuf_addstr(sb, ",\"notes\":");
 	str_array(sb, (char *const *)model_notes(m));
-	strbuf_addf(sb, ",\"events\":%" PRIu64 ",\"dropped\":0}", model_events(m));
+	latency_json(sb, m, 0);
+	strbuf_addf(sb, ",\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}", model_events(m),
+		    model_dropped(m));
 }
 
 void jsonl_summary(struct jsonl *j, const struct model *m)

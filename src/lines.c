@@ -29,11 +29,21 @@ struct group {
 	char target[512];
 };
 
+/* Consecutive latency events folded into one line (eBPF). */
+struct latgroup {
+	bool active;
+	enum ev_type type;       /* EV_SCHED (one task) or EV_BLOCK (one process, op, size) */
+	int pid, tid;
+	bool write;
+	uint64_t ts, count, sum_ns, max_ns, size;
+};
+
 struct lines {
 	FILE *out;
 	unsigned flags;
 	bool multi;              /* more than one process seen: print [pid] */
 	struct group g;
+	struct latgroup lg;
 	struct strbuf sb;
 };
 
@@ -127,7 +137,54 @@ static void line_end(struct lines *l)
 	fwrite(l->sb.buf, 1, l->sb.len, l->out);
 }
 
-void lines_flush(struct lines *l)
+/* Print the pending latency line, if any. */
+static void lat_flush(struct lines *l)
+{
+	struct latgroup *g = &l->lg;
+	char a[24], b[24], c[24];
+
+	if (!g->active)
+		return;
+	g->active = false;
+	line_start(l, g->ts, g->pid);
+	if (g->type == EV_SCHED && g->count == 1)
+		strbuf_addf(&l->sb, "sched delay %s", fmt_duration(g->sum_ns, a));
+	else if (g->type == EV_SCHED)
+		strbuf_addf(&l->sb, "sched delay %s avg, %s max ×%" PRIu64,
+			    fmt_duration(g->sum_ns / g->count, a), fmt_duration(g->max_ns, b), g->count);
+	else if (g->count == 1)
+		strbuf_addf(&l->sb, "block I/O %s %s (%s)", g->write ? "write" : "read",
+			    fmt_duration(g->sum_ns, a), fmt_bytes(g->size, c));
+	else
+		strbuf_addf(&l->sb, "block I/O %s %s avg, %s max (%s ×%" PRIu64 ")",
+			    g->write ? "write" : "read", fmt_duration(g->sum_ns / g->count, a),
+			    fmt_duration(g->max_ns, b), fmt_bytes(g->size, c), g->count);
+	line_end(l);
+	fflush(l->out);
+}
+
+/* Fold a sched delay (same task) or block request (same process, op, size). */
+static void lat_event(struct lines *l, const struct event *ev)
+{
+	struct latgroup *g = &l->lg;
+	bool write = ev->flags != 0;
+
+	if (g->active && g->type == ev->type && g->pid == ev->pid &&
+	    (ev->type == EV_SCHED ? g->tid == ev->tid : g->write == write && g->size == ev->bytes)) {
+		g->count++;
+		g->sum_ns += ev->dur;
+		if (ev->dur > g->max_ns)
+			g->max_ns = ev->dur;
+		return;
+	}
+	lat_flush(l);
+	*g = (struct latgroup){ .active = true, .type = ev->type, .pid = ev->pid, .tid = ev->tid,
+				.write = write, .ts = ev->ts, .count = 1, .sum_ns = ev->dur,
+				.max_ns = ev->dur, .size = ev->bytes };
+}
+
+/* Print the pending read/write line, if any. */
+static void io_flush(struct lines *l)
 {
 	struct group *g = &l->g;
 	char b1[24];
@@ -148,6 +205,12 @@ void lines_flush(struct lines *l)
 	fflush(l->out);
 }
 
+void lines_flush(struct lines *l)
+{
+	io_flush(l);
+	lat_flush(l);
+}
+
 /* Fold a read/write/send/recv into the pending group. */
 static void io_event(struct lines *l, const struct event *ev)
 {
@@ -162,7 +225,7 @@ static void io_event(struct lines *l, const struct event *ev)
 		g->same_size = g->same_size && ev->bytes == g->first;
 		return;
 	}
-	lines_flush(l);
+	io_flush(l);
 	*g = (struct group){ .active = true, .type = ev->type, .pid = ev->pid, .tid = ev->tid,
 			     .fd = ev->fd, .ts = ev->ts, .bytes = ev->bytes, .first = ev->bytes,
 			     .count = 1, .same_size = true };
@@ -316,6 +379,10 @@ void lines_event(void *ctx, const struct event *ev)
 		io_event(l, ev);
 		return;
 	}
+	if (ev->type == EV_SCHED || ev->type == EV_BLOCK) {
+		lat_event(l, ev);   /* never breaks a read/write group, nor is broken by one */
+		return;
+	}
 	lines_flush(l);
 	line_start(l, ev->ts, ev->pid);
 	event_text(l, ev);
@@ -368,6 +435,38 @@ static void final_conns(struct lines *l, struct strbuf *sb, const struct model *
 		strbuf_addf(sb, "  (%zu to localhost not shown; --all shows them)\n", hidden);
 }
 
+/* "N waits, p50 .., p99 .., max .." for one kind of latency. */
+static void final_lat_line(struct strbuf *sb, const char *label, const char *unit,
+			   const struct lat_stats *s)
+{
+	char a[24], b[24], c[24], d[24];
+
+	strbuf_addf(sb, "  %s %" PRIu64 " %s", label, s->count, unit);
+	if (s->bytes)
+		strbuf_addf(sb, ", %s", fmt_bytes(s->bytes, d));
+	strbuf_addf(sb, ", p50 %s, p99 %s, max %s\n",
+		    fmt_duration((uint64_t)(model_lat_quantile_us(s, 0.5) * 1e3), a),
+		    fmt_duration((uint64_t)(model_lat_quantile_us(s, 0.99) * 1e3), b),
+		    fmt_duration((uint64_t)(model_lat_max_us(s) * 1e3), c));
+}
+
+/* FINAL block: latency (eBPF) and records lost, when there are any. */
+static void final_latency(struct strbuf *sb, const struct model *m)
+{
+	const struct lat_stats *sched = model_latency(m, 0, HIST_SCHED);
+	const struct lat_stats *block = model_latency(m, 0, HIST_BLOCK);
+
+	if (sched || block)
+		strbuf_addstr(sb, "Latency:\n");
+	if (sched)
+		final_lat_line(sb, "Sched delay:", "waits", sched);
+	if (block)
+		final_lat_line(sb, "Block I/O:  ", "requests", block);
+	if (model_dropped(m))
+		strbuf_addf(sb, "Dropped: %" PRIu64 " (records or measurements a producer lost; "
+			    "the figures above leave them out)\n", model_dropped(m));
+}
+
 /* FINAL block: processes, tracer cost, notes, exit. */
 static void final_tail(struct strbuf *sb, const struct model *m)
 {
@@ -407,6 +506,7 @@ void lines_final(struct lines *l, const struct model *m)
 	final_memory(sb, m);
 	final_io(sb, m);
 	final_conns(l, sb, m);
+	final_latency(sb, m);
 	final_tail(sb, m);
 	strbuf_addstr(sb, rule);
 	fwrite(sb->buf, 1, sb->len, l->out);

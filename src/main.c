@@ -23,6 +23,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifdef HAVE_EBPF
+#include "ebpf.h"
+#endif
 #include "evq.h"
 #include "fmt.h"
 #include "jsonl.h"
@@ -39,6 +42,7 @@
 #include "util.h"
 
 #define QUEUE_BYTES (4u << 20)
+#define EBPF_QUEUE_BYTES (4u << 20)
 
 struct opts {
 	pid_t pid;
@@ -49,8 +53,9 @@ struct opts {
 	const char *trace_json; /* --trace-json FILE */
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	bool json, all, verbose, no_seccomp;
-	bool batch, no_color, no_mouse;
+	bool batch, no_color, no_mouse, ebpf;
 	unsigned spin_us;
+	unsigned sched_threshold_us;   /* --sched-threshold-us */
 	char **argv;            /* command to run */
 };
 
@@ -84,6 +89,11 @@ static const char usage_text[] =
 	"                      that matter (slower; for programs that use seccomp)\n"
 	"      --spin-us N     poll for the next stop up to N microseconds before\n"
 	"                      sleeping (default 50, adaptive; 0 turns it off)\n"
+	"      --ebpf          also measure scheduler delay and block I/O latency in\n"
+	"                      the kernel (root, or CAP_BPF and CAP_PERFMON)\n"
+	"      --sched-threshold-us N\n"
+	"                      with --ebpf, show waits for a CPU of at least N\n"
+	"                      microseconds as events (default 10; 0 shows all)\n"
 	"  -h, --help          show this help\n"
 	"  -V, --version       show the version\n";
 
@@ -130,7 +140,7 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
-	       O_NOCOLOR, O_NOMOUSE, O_REPORT, O_TRACE_JSON, O_MAX_REPORT };
+	       O_NOCOLOR, O_NOMOUSE, O_EBPF, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
@@ -147,6 +157,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
 		{ "no-color", no_argument, NULL, O_NOCOLOR },
 		{ "no-mouse", no_argument, NULL, O_NOMOUSE },
+		{ "ebpf", no_argument, NULL, O_EBPF },
+		{ "sched-threshold-us", required_argument, NULL, O_SCHED_THRESHOLD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -154,6 +166,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->spin_us = 50;
+	o->sched_threshold_us = 10;
 	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1) {
@@ -170,6 +183,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case O_SPIN: o->spin_us = parse_uint("--spin-us", optarg, 100000); break;
 		case O_RECORD: o->record = optarg; break;
 		case O_REPLAY: o->replay = optarg; break;
+		case O_EBPF: o->ebpf = true; break;
+		case O_SCHED_THRESHOLD:
+			o->sched_threshold_us = parse_uint("--sched-threshold-us", optarg, 60000000);
+			break;
 		case O_REPORT: o->report = optarg; break;
 		case O_TRACE_JSON: o->trace_json = optarg; break;
 		case O_MAX_REPORT:
@@ -263,6 +280,9 @@ static void __attribute__((noreturn)) attach_failed(pid_t pid, int err)
 struct run {
 	struct opts o;
 	struct evq *q;
+	struct evq *bq;          /* the eBPF reader's records (--ebpf), or NULL */
+	struct ebpf *ebpf;
+	bool ebpf_stopping;      /* the reader was told the tracees are gone */
 	struct tracer *tracer;
 	struct model *model;
 	struct lines *lines;
@@ -278,22 +298,65 @@ struct run {
 	int interrupts;
 };
 
-/* Feed every queued record to the model. */
-static void drain(struct run *r)
+/* Feed every record queued on q to the model (and the recording). */
+static void drain_queue(struct run *r, struct evq *q)
 {
 	const void *rec;
 	size_t len;
 
-	while ((rec = evq_peek(r->q, &len))) {
+	while ((rec = evq_peek(q, &len))) {
 		if (rec_validate(rec, len) == 0) {
 			model_ingest(r->model, rec);
 			if (r->rec && recording_append(r->rec, rec, len) < 0)
 				die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
 		}
-		evq_pop(r->q);
+		evq_pop(q);
 	}
+}
+
+/* Feed every queued record to the model, the tracer's first. */
+static void drain(struct run *r)
+{
+	drain_queue(r, r->q);
+	if (r->bq)
+		drain_queue(r, r->bq);
 	if (r->rec && recording_flush(r->rec) < 0)
 		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
+}
+
+/* The tracer closed its queue, so the tracees are gone: let the eBPF reader
+ * send its last records (histograms, drops) and close its own queue. */
+static void tracer_done(void *ctx)
+{
+	struct run *r = ctx;
+
+	if (!r->bq || r->ebpf_stopping)
+		return;
+	r->ebpf_stopping = true;
+#ifdef HAVE_EBPF
+	ebpf_stop(r->ebpf);
+#endif
+}
+
+/* Sleep until a queue that is still open, or a signal, needs us. */
+static void wait_any(struct run *r)
+{
+	struct evq *qs[2] = { r->q, r->bq };
+	bool prepared[2] = { false, false }, sleep = true;
+	struct pollfd p[3] = { { r->sig_fd, POLLIN, 0 } };
+	int n = 1;
+
+	for (int i = 0; i < 2 && sleep; i++) {
+		if (!qs[i] || evq_closed(qs[i]))
+			continue;
+		prepared[i] = sleep = evq_prepare_wait(qs[i]);
+		p[n++] = (struct pollfd){ evq_fd(qs[i]), POLLIN, 0 };
+	}
+	if (sleep)
+		poll(p, (nfds_t)n, tracer_command_pending(r->tracer) ? 100 : -1);
+	for (int i = 0; i < 2; i++)
+		if (prepared[i])
+			evq_finish_wait(qs[i]);
 }
 
 /* Feed a recording to the model, as if it were arriving live. */
@@ -336,7 +399,7 @@ static void on_signal(struct run *r, const struct signalfd_siginfo *si)
 	tracer_command(r->tracer, TRACER_KILL);
 }
 
-/* Consume records until the tracer closes its queue. */
+/* Consume records until the tracer, then the eBPF reader, close their queues. */
 static void consume(struct run *r)
 {
 	struct signalfd_siginfo si;
@@ -346,12 +409,10 @@ static void consume(struct run *r)
 		while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
 			on_signal(r, &si);
 		if (evq_closed(r->q))
+			tracer_done(r);
+		if (evq_closed(r->q) && (!r->bq || evq_closed(r->bq)))
 			break;
-		if (evq_prepare_wait(r->q)) {
-			struct pollfd p[2] = { { evq_fd(r->q), POLLIN, 0 }, { r->sig_fd, POLLIN, 0 } };
-			poll(p, 2, tracer_command_pending(r->tracer) ? 100 : -1);
-			evq_finish_wait(r->q);
-		}
+		wait_any(r);
 	}
 	drain(r);
 }
@@ -393,6 +454,7 @@ static void run_tui(struct run *r)
 		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
 		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
 		.tap = tap_record, .tap_ctx = r,
+		.bq = r->bq, .tracer_done = tracer_done, .tracer_done_ctx = r,
 	};
 
 	if (tui_run(&ta) == 0)
@@ -414,6 +476,52 @@ static FILE *open_output(const char *path)
 	if (!f)
 		die(1, "cannot write output file %s: %s", path, strerror(errno));
 	return f;
+}
+
+/* --ebpf: load the programs before the tracer forks (so the command is
+ * followed from its first instruction); on failure say why and go on. */
+static void open_ebpf(struct run *r)
+{
+#ifdef HAVE_EBPF
+	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us,
+				.follow_self = r->o.pid == 0 };
+	char why[512];
+	int err;
+
+	r->bq = evq_new(EBPF_QUEUE_BYTES);
+	err = ebpf_open(&r->ebpf, &eo, r->bq, why, sizeof(why));
+	if (!err && (err = ebpf_start(r->ebpf)) < 0)
+		snprintf(why, sizeof(why), "cannot start the BPF reader thread (%s)", strerror(-err));
+	if (!err)
+		return;
+	ebpf_free(r->ebpf);
+	r->ebpf = NULL;
+	evq_free(r->bq);
+	r->bq = NULL;
+	fprintf(stderr, "compendium-tui: --ebpf is off: %s; tracing goes on without latency.\n", why);
+#else
+	(void)r;
+	fputs("compendium-tui: --ebpf is off: this build has no eBPF support (rebuild with clang, "
+	      "bpftool, libbpf-dev and libelf-dev installed); tracing goes on without latency.\n",
+	      stderr);
+#endif
+}
+
+/* --pid with --ebpf: put the attached process in the kernel's traced set. */
+static void ebpf_follow_pid(struct run *r)
+{
+#ifdef HAVE_EBPF
+	int err;
+
+	if (!r->ebpf || !r->o.pid)
+		return;
+	err = ebpf_add_pid(r->ebpf, r->o.pid);
+	if (err)
+		fprintf(stderr, "compendium-tui: --ebpf cannot follow pid %d (%s); latency will be "
+			"missing for it.\n", (int)r->o.pid, strerror(-err));
+#else
+	(void)r;
+#endif
 }
 
 /* Start tracing; dies with the right message and code on failure. */
@@ -438,6 +546,8 @@ static void start(struct run *r, const sigset_t *orig_mask)
 	/* In the UI the program gets a pty of its own: it cannot scribble on the screen. */
 	if (r->tui && !r->o.pid && tui_open_pty(&r->pty_master, &slave) == 0)
 		to.stdio_fd = slave;
+	if (r->o.ebpf)
+		open_ebpf(r);
 	r->tracer = tracer_new(&to, r->q);
 	err = tracer_start(r->tracer);
 	if (slave >= 0)
@@ -448,6 +558,7 @@ static void start(struct run *r, const sigset_t *orig_mask)
 		tracer_join(r->tracer);
 		die(-err == ENOENT ? 127 : 126, "%s: %s", r->o.argv[0], strerror(-err));
 	}
+	ebpf_follow_pid(r);
 	free(exe);
 }
 
@@ -560,6 +671,10 @@ int main(int argc, char **argv)
 	lines_free(r.lines);
 	model_free(r.model);
 	tracer_free(r.tracer);
+#ifdef HAVE_EBPF
+	ebpf_free(r.ebpf);
+#endif
+	evq_free(r.bq);
 	evq_free(r.q);
 	close(r.sig_fd);
 	return code;

@@ -28,6 +28,12 @@ struct task {
 	struct fdtable *fdt;
 };
 
+/* Latency of one process (kept apart from struct proc: eBPF records may
+ * arrive before the tracer's record that creates the process). */
+struct proc_lat {
+	struct lat_stats sched, block;
+};
+
 /* A growable array of pointers. */
 struct ptrvec {
 	void **v;
@@ -43,6 +49,9 @@ struct model {
 	struct ptrvec procs, files, conns, notes;
 	struct smap file_by_path; /* path -> struct fileagg */
 	struct io_totals io;
+	struct imap lat_by_pid;   /* pid -> struct proc_lat */
+	struct lat_stats lat_sched, lat_block;
+	uint64_t dropped;
 	uint64_t mmap_bytes, mmap_regions, events;
 	uint64_t start_ts, last_ts, stops, stopped_ns;
 	char **command;
@@ -453,6 +462,103 @@ static void on_end(struct model *m, const struct rec_hdr *h)
 	m->stopped_ns = r->stopped_ns;
 }
 
+/* ---- latency (eBPF) ---- */
+
+/* Per-process latency of pid, created on first need. */
+static struct proc_lat *proc_lat(struct model *m, int pid)
+{
+	struct proc_lat *pl = imap_get(&m->lat_by_pid, (uint64_t)pid);
+
+	if (!pl) {
+		pl = xcalloc(1, sizeof(*pl));
+		imap_put(&m->lat_by_pid, (uint64_t)pid, pl);
+	}
+	return pl;
+}
+
+/* Count one measured latency event. */
+static void lat_event(struct lat_stats *s, uint64_t ns, uint64_t bytes)
+{
+	s->events++;
+	s->event_ns += ns;
+	s->bytes += bytes;
+	if (ns > s->max_ns)
+		s->max_ns = ns;
+	s->count = s->hist_total > s->events ? s->hist_total : s->events;
+}
+
+/* The process a latency record belongs to, never creating one. */
+static const struct proc *lat_proc(const struct model *m, const struct rec_hdr *h)
+{
+	const struct task *t = imap_get(&m->tasks, (uint64_t)h->tid);
+
+	return t ? t->p : imap_get(&m->procs_by_pid, (uint64_t)h->tgid);
+}
+
+/* REC_SCHED: a task waited for a CPU. */
+static void on_sched(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_sched *r = rec_payload(h);
+	struct event ev = ev_init(m, h, NULL, EV_SCHED);
+
+	lat_event(&proc_lat(m, h->tgid)->sched, r->delay_ns, 0);
+	lat_event(&m->lat_sched, r->delay_ns, 0);
+	ev.proc = lat_proc(m, h);
+	ev.dur = r->delay_ns;
+	ev.cpu = r->cpu;
+	ev.status = (int)r->reason;
+	emit(m, &ev);
+}
+
+/* REC_BLOCK: a block request the process issued completed. */
+static void on_block(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_block *r = rec_payload(h);
+	struct event ev = ev_init(m, h, NULL, EV_BLOCK);
+
+	lat_event(&proc_lat(m, h->tgid)->block, r->lat_ns, r->bytes);
+	lat_event(&m->lat_block, r->lat_ns, r->bytes);
+	ev.proc = lat_proc(m, h);
+	ev.dur = r->lat_ns;
+	ev.bytes = r->bytes;
+	ev.addr = r->sector;
+	ev.dev = r->dev;
+	ev.flags = r->write;
+	emit(m, &ev);
+}
+
+/* Add histogram counts to s. */
+static void lat_hist_add(struct lat_stats *s, const uint64_t *slots, uint32_t n)
+{
+	for (uint32_t i = 0; i < n && i < LAT_HIST_SLOTS; i++) {
+		s->hist[i] += slots[i];
+		s->hist_total += slots[i];
+	}
+	s->count = s->hist_total > s->events ? s->hist_total : s->events;
+}
+
+/* REC_HIST: a process's kernel-side histogram (counts add up). */
+static void on_hist(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_hist *r = rec_payload(h);
+	const uint64_t *slots = (const uint64_t *)(r + 1);
+	struct proc_lat *pl;
+
+	if (r->kind != HIST_SCHED && r->kind != HIST_BLOCK)
+		return;
+	pl = proc_lat(m, r->pid);
+	lat_hist_add(r->kind == HIST_SCHED ? &pl->sched : &pl->block, slots, r->nslots);
+	lat_hist_add(r->kind == HIST_SCHED ? &m->lat_sched : &m->lat_block, slots, r->nslots);
+}
+
+/* REC_LOST. */
+static void on_lost(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_lost *r = rec_payload(h);
+
+	m->dropped += r->count;
+}
+
 /* ---- syscalls ---- */
 
 /* Is a raw syscall result an error? */
@@ -790,6 +896,10 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 	case REC_SIGNAL: on_signal(m, h); break;
 	case REC_END: on_end(m, h); break;
 	case REC_NOTE: on_note(m, h); break;
+	case REC_SCHED: on_sched(m, h); break;
+	case REC_BLOCK: on_block(m, h); break;
+	case REC_HIST: on_hist(m, h); break;
+	case REC_LOST: on_lost(m, h); break;
 	default: break;
 	}
 }
@@ -835,6 +945,9 @@ void model_free(struct model *m)
 	free(m->notes.v);
 	imap_release(&m->tasks);
 	imap_release(&m->procs_by_pid);
+	for (size_t i = 0; i < m->lat_by_pid.cap; i++)
+		free(m->lat_by_pid.vals[i]);
+	imap_release(&m->lat_by_pid);
 	smap_release(&m->file_by_path);
 	free_argv(m->command);
 	free(m);
@@ -944,6 +1057,68 @@ enum end_reason model_end_reason(const struct model *m)
 size_t model_live_tasks(const struct model *m)
 {
 	return m->tasks.n;
+}
+
+const struct lat_stats *model_latency(const struct model *m, int pid, enum hist_kind kind)
+{
+	const struct lat_stats *s;
+	const struct proc_lat *pl;
+
+	if (pid == 0) {
+		s = kind == HIST_SCHED ? &m->lat_sched : &m->lat_block;
+		return s->count ? s : NULL;
+	}
+	pl = imap_get(&m->lat_by_pid, (uint64_t)pid);
+	if (!pl)
+		return NULL;
+	s = kind == HIST_SCHED ? &pl->sched : &pl->block;
+	return s->count ? s : NULL;
+}
+
+/* Bounds in microseconds of histogram slot i. */
+static void slot_bounds(unsigned i, double *lo, double *hi)
+{
+	*lo = i ? (double)(UINT64_C(1) << (i - 1)) : 0.0;
+	*hi = (double)(UINT64_C(1) << i);
+}
+
+double model_lat_quantile_us(const struct lat_stats *s, double q)
+{
+	double target, cum = 0, lo, hi, v;
+
+	if (!s->hist_total)   /* no histogram: the events are all there is */
+		return s->events ? (double)s->event_ns / (double)s->events / 1e3 : 0.0;
+	target = q * (double)s->hist_total;
+	for (unsigned i = 0; i < LAT_HIST_SLOTS; i++) {
+		if (!s->hist[i] || cum + (double)s->hist[i] < target) {
+			cum += (double)s->hist[i];
+			continue;
+		}
+		slot_bounds(i, &lo, &hi);
+		v = lo + (hi - lo) * (target - cum) / (double)s->hist[i];
+		return s->max_ns && v > (double)s->max_ns / 1e3 ? (double)s->max_ns / 1e3 : v;
+	}
+	return model_lat_max_us(s);
+}
+
+double model_lat_max_us(const struct lat_stats *s)
+{
+	double lo, hi;
+
+	if (s->max_ns)
+		return (double)s->max_ns / 1e3;
+	for (unsigned i = LAT_HIST_SLOTS; i-- > 0;) {
+		if (s->hist[i]) {
+			slot_bounds(i, &lo, &hi);
+			return hi;
+		}
+	}
+	return 0.0;
+}
+
+uint64_t model_dropped(const struct model *m)
+{
+	return m->dropped;
 }
 
 const char *const *model_notes(const struct model *m)

@@ -77,7 +77,23 @@ struct event {
 	const struct conn *conn;
 	const char *path;      /* open: the path (failed ones too); exec: exe */
 	const char *addr_text; /* connect/sendto: the address argument */
-	uint64_t dur;          /* syscall duration in ns, when measured */
+	uint64_t dur;          /* syscall duration in ns, when measured; sched: the
+				  wait; block: issue to completion */
+	uint32_t dev;          /* block: device, major << 20 | minor */
+	int cpu;               /* sched: the CPU the task got */
+};
+
+#define LAT_HIST_SLOTS 32
+
+/* Latency of one kind (scheduler delay or block I/O) for a process or in total. */
+struct lat_stats {
+	uint64_t count;        /* measured: histogram total, or events if no histogram came */
+	uint64_t events;       /* REC_SCHED / REC_BLOCK records (sched: above the threshold) */
+	uint64_t event_ns;     /* sum of the events' latencies */
+	uint64_t max_ns;       /* largest event (0: none; see model_lat_max_us) */
+	uint64_t bytes;        /* block: bytes of the events */
+	uint64_t hist_total;   /* sum of hist[] */
+	uint64_t hist[LAT_HIST_SLOTS];   /* log2 us slots as struct rec_hist (additive) */
 };
 
 struct io_totals {
@@ -124,6 +140,14 @@ size_t model_live_tasks(const struct model *m);
 const char *model_event_name(enum ev_type type);
 /* "file", "pipe", "tcp4"... for an enum fd_kind. */
 const char *model_kind_name(int kind);
+/* Latency of pid (0: all processes) for HIST_SCHED or HIST_BLOCK; NULL when none was seen. */
+const struct lat_stats *model_latency(const struct model *m, int pid, enum hist_kind kind);
+/* Quantile q (0..1) in microseconds, interpolated in the log2 histogram. */
+double model_lat_quantile_us(const struct lat_stats *s, double q);
+/* Largest latency in microseconds: the largest event, else the histogram's top slot. */
+double model_lat_max_us(const struct lat_stats *s);
+/* Records producers reported lost (REC_LOST), all sources. */
+uint64_t model_dropped(const struct model *m);
 /* Notes the user should see (io_uring use...), NULL-terminated. */
 const char *const *model_notes(const struct model *m);
 #endif

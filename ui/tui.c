@@ -34,7 +34,7 @@
 #define DRAIN_BATCH 4096
 #define DRAIN_NS (15 * 1000000ull)
 
-enum { FD_TTY, FD_SIG, FD_WINCH, FD_PTY, FD_QUEUE, FD_MAX };
+enum { FD_TTY, FD_SIG, FD_WINCH, FD_PTY, FD_QUEUE, FD_BQUEUE, FD_MAX };
 
 struct loop {
 	struct app a;
@@ -43,6 +43,7 @@ struct loop {
 	uint64_t last_draw, next_tick;
 	unsigned ticks;
 	bool more;               /* records left after a bounded drain */
+	bool tracer_done;        /* args->tracer_done was called */
 	bool pty_open;
 	int rows, cols;
 };
@@ -160,36 +161,49 @@ static void pty_resize(struct loop *l)
 	ioctl(l->args->pty_master, TIOCSWINSZ, &ws);
 }
 
-/* Feed queued records to the model, for a bounded time. */
-static void drain(struct loop *l)
+/* Feed records queued on q to the model until the time is up; adds to *n. */
+static void drain_queue(struct loop *l, struct evq *q, uint64_t until, size_t *n)
 {
-	struct evq *q = l->args->q;
-	uint64_t until = util_now_ns() + DRAIN_NS;
 	const void *rec;
-	size_t len, n = 0;
+	size_t len;
 
-	l->more = false;
-	while ((rec = evq_peek(q, &len))) {
+	while (!l->more && (rec = evq_peek(q, &len))) {
 		if (rec_validate(rec, len) == 0) {
 			if (l->args->tap)
 				l->args->tap(l->args->tap_ctx, rec, len);
 			model_ingest(l->a.model, rec);
 		}
 		evq_pop(q);
-		if (++n % DRAIN_BATCH == 0 && util_now_ns() > until) {
+		if (++*n % DRAIN_BATCH == 0 && util_now_ns() > until)
 			l->more = true;
-			break;
-		}
 	}
+}
+
+/* Feed queued records to the model, for a bounded time, the tracer's first. */
+static void drain(struct loop *l)
+{
+	uint64_t until = util_now_ns() + DRAIN_NS;
+	size_t n = 0;
+
+	l->more = false;
+	drain_queue(l, l->args->q, until, &n);
+	if (l->args->bq)
+		drain_queue(l, l->args->bq, until, &n);
 	if (n && l->args->tap)
 		l->args->tap(l->args->tap_ctx, NULL, 0);
 	l->pending |= app_ingest(&l->a);
 }
 
-/* Notice the end of tracing. */
+/* Notice the end of tracing: the tracer's queue, then any other, closed. */
 static void check_end(struct loop *l)
 {
 	if (l->a.ended || l->more || !evq_closed(l->args->q))
+		return;
+	if (l->args->tracer_done && !l->tracer_done) {
+		l->tracer_done = true;
+		l->args->tracer_done(l->args->tracer_done_ctx);
+	}
+	if (l->args->bq && !evq_closed(l->args->bq))
 		return;
 	l->a.ended = true;
 	l->a.ctr.ended = true;
@@ -313,18 +327,27 @@ static void wait_and_handle(struct loop *l, uint64_t now)
 		[FD_WINCH] = { winch_pipe[0], POLLIN, 0 },
 		[FD_PTY] = { l->pty_open ? l->args->pty_master : -1, POLLIN, 0 },
 		[FD_QUEUE] = { -1, POLLIN, 0 },
+		[FD_BQUEUE] = { -1, POLLIN, 0 },
 	};
 	int timeout = poll_timeout(l, now);
-	bool armed = !l->a.ended && !l->more && evq_prepare_wait(l->args->q);
+	struct evq *q = evq_closed(l->args->q) ? NULL : l->args->q;
+	struct evq *bq = l->args->bq && !evq_closed(l->args->bq) ? l->args->bq : NULL;
+	bool live = !l->a.ended && !l->more;
+	bool armed = live && q && evq_prepare_wait(q);
+	bool barmed = live && bq && (!q || armed) && evq_prepare_wait(bq);
 
-	if (armed)
-		p[FD_QUEUE].fd = evq_fd(l->args->q);
-	else if (!l->a.ended)
+	if (live && (q || bq) && (!q || armed) && (!bq || barmed)) {
+		p[FD_QUEUE].fd = q ? evq_fd(q) : -1;
+		p[FD_BQUEUE].fd = bq ? evq_fd(bq) : -1;
+	} else if (!l->a.ended) {
 		timeout = 0;
+	}
 	if (poll(p, FD_MAX, timeout) < 0 && errno != EINTR)
 		p[FD_TTY].revents = 0;
 	if (armed)
-		evq_finish_wait(l->args->q);
+		evq_finish_wait(q);
+	if (barmed)
+		evq_finish_wait(bq);
 	if (p[FD_TTY].revents)
 		read_input(l);
 	if (p[FD_SIG].revents)

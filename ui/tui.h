@@ -38,6 +38,12 @@ struct tui_args {
 	 * and with (NULL, 0) after each batch (--record writes and flushes here). */
 	void (*tap)(void *ctx, const void *rec, size_t len);
 	void *tap_ctx;
+	/* Optional: a second producer's queue (the eBPF reader), drained after q;
+	 * tracing has ended once both are closed.  tracer_done is called once
+	 * when q is closed, so that producer can send its last records. */
+	struct evq *bq;
+	void (*tracer_done)(void *ctx);
+	void *tracer_done_ctx;
 };
 
 /* Open a pseudo-terminal pair (both close-on-exec), sized like our terminal.

@@ -1,0 +1,447 @@
+#!/usr/bin/env python3
+"""Accuracy tests of compendium-tui --ebpf against figures known elsewhere.
+
+    python3 tests/ebpf.py CASE     run one case (exit 0 pass, 1 fail,
+                                   77 skipped with the reason, 99 harness error)
+    python3 tests/ebpf.py --list   list the cases
+
+Cases (all need root and a kernel where --ebpf loads; CI runs as root):
+  contention  a SCHED_FIFO hog and a probe share CPU 1; the probe is woken
+              from CPU 0 N times and times each wait itself: compendium-tui
+              reports exactly N waits of the probe's tid, each within 1 ms
+  schedstat   spinners and sleepers pinned to one CPU: per thread, the
+              sched_delay events (threshold 0) add up to the kernel's
+              /proc/PID/task/TID/schedstat run_delay within 3%
+  directio    O_DIRECT reads and writes of known sizes on a loop device:
+              block_io counts and bytes exact, per op and size, while an
+              untraced process does I/O on the same device
+  storm       forks, threads, a non-leader exec: every task has a measured
+              wait and every process a histogram in the summary
+  fallback    as an unprivileged user: one sentence saying why --ebpf is off,
+              and the trace itself still complete, exit status kept
+  e2e         some end-to-end cases of tests/e2e.py again with --ebpf: the
+              ptrace figures do not change
+  io          phase 2, in-kernel read/write counters (tests/ebpf_io, no
+              ptrace at all): for each program, the six I/O totals by class
+              equal those of compendium-tui's ptrace mode exactly, and the
+              kernel keeps no counter afterwards
+
+A wait the kernel never reported (some kernels run a task without the
+sched_switch tracepoint on a few paths) is counted in "dropped"; where a
+case expects an exact count, it accepts a shortfall only when "dropped"
+accounts for it, and says so.
+
+Environment: COMPENDIUM (default ./compendium-tui), TRACEE_DIR (default
+tests/tracees), EBPF_IO (default ./tests/ebpf_io), E2E_KEEP=1 keeps the
+scratch directory.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.dont_write_bytecode = True
+EXIT_OK, EXIT_FAIL, EXIT_SKIP, EXIT_ERROR = 0, 1, 77, 99
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Skip(Exception):
+    """The case cannot run here; the message says why."""
+
+
+class HarnessError(Exception):
+    """Something is wrong with the test setup, not with compendium-tui."""
+
+
+def compendium() -> list[str]:
+    return shlex.split(os.environ.get("COMPENDIUM") or "./compendium-tui")
+
+
+def tracee(name: str) -> str:
+    path = os.path.join(os.environ.get("TRACEE_DIR") or os.path.join(HERE, "tracees"), name)
+    if not os.access(path, os.X_OK):
+        raise HarnessError(f"tracee {path} not built (set TRACEE_DIR?)")
+    return path
+
+
+def need_root() -> None:
+    if os.geteuid() != 0:
+        raise Skip("needs root (BPF tracing programs, SCHED_FIFO, loop devices)")
+
+
+def need_ebpf(work: str) -> None:
+    """Skip, with compendium-tui's own sentence, when --ebpf cannot load here."""
+    need_root()
+    out = os.path.join(work, "probe.jsonl")
+    res = subprocess.run(compendium() + ["--ebpf", "--json", "-o", out, "--", "true"],
+                         capture_output=True, text=True, timeout=60)
+    if "--ebpf is off" in res.stderr:
+        raise Skip(res.stderr.strip().splitlines()[-1])
+    if res.returncode != 0:
+        raise HarnessError(f"compendium-tui --ebpf -- true failed: {res.stderr.strip()}")
+
+
+def trace(work: str, args: list[str], argv: list[str], **kw) -> tuple[list[dict], dict, str]:
+    """Run compendium-tui --json with args on argv; returns (events, summary, stdout)."""
+    out = os.path.join(work, "trace.jsonl")
+    res = subprocess.run(compendium() + args + ["--json", "-o", out, "--"] + argv,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         timeout=kw.get("timeout", 120), cwd=work)
+    if res.returncode != 0:
+        raise HarnessError(f"traced command failed ({res.returncode}): {res.stderr.strip()}")
+    if "--ebpf is off" in res.stderr:
+        raise HarnessError(f"--ebpf turned itself off: {res.stderr.strip()}")
+    lines = [json.loads(line) for line in open(out, encoding="utf-8")]
+    if not lines or lines[-1].get("type") != "summary":
+        raise HarnessError("no summary as the last JSON object")
+    return lines[:-1], lines[-1], res.stdout
+
+
+def check_exact_count(what: str, got: int, want: int, dropped: int, probs: list[str]) -> None:
+    """got must be want; fewer is tolerated only when dropped covers the gap."""
+    if got == want:
+        return
+    if got < want and want - got <= dropped:
+        print(f"note: {what}: {got} of {want}; the {want - got} missing are counted "
+              f"in dropped ({dropped})")
+        return
+    probs.append(f"{what}: {got}, expected {want} (dropped {dropped})")
+
+
+# --------------------------------------------------------------------------
+
+def _mark_time(events: list[dict], path: str) -> float:
+    marks = [e["t"] for e in events if e["type"] == "open" and e.get("path") == path]
+    if len(marks) != 1:
+        raise HarnessError(f"expected one open of {path}, saw {len(marks)}")
+    return marks[0]
+
+
+def _match_rounds(own_us: list[float], spread_us: list[float], got: list[dict],
+                  limit_us: float, probs: list[str]) -> float:
+    """Pair the probe's own waits with reported ones, in order; returns the worst gap.
+
+    A round the probe itself timed clearly over the threshold must have its
+    event, within 1 ms plus the round's stamp spread; one clearly under must
+    not; near the threshold either is right."""
+    worst, j = 0.0, 0
+    for i, d in enumerate(own_us):
+        near = abs(d - limit_us) < 250
+        gap = abs(got[j]["delay_us"] - d) if j < len(got) else 1e18
+        if (d >= limit_us or near) and gap <= 1000 + spread_us[i]:
+            worst = max(worst, gap - spread_us[i])
+            j += 1
+        elif d >= limit_us and not near:
+            probs.append(f"round {i}: the probe waited {d:.0f} us; compendium-tui reported "
+                         f"{got[j]['delay_us']:.0f} us" if j < len(got) else
+                         f"round {i}: the probe waited {d:.0f} us; compendium-tui has no more")
+            return worst
+    if j < len(got):
+        probs.append(f"{len(got) - j} reported waits match no round, first "
+                     f"{got[j]['delay_us']:.0f} us at t={got[j]['t']}")
+    return worst
+
+
+def case_contention(work: str) -> list[str]:
+    """N waits of the probe, each within 1 ms of its own measurement."""
+    need_ebpf(work)
+    if (os.cpu_count() or 1) < 2:
+        raise Skip("needs two CPUs")
+    rounds, limit_us = 40, 1000
+    events, summary, stdout = trace(work, ["--ebpf", "--sched-threshold-us", str(limit_us)],
+                                    [tracee("ebpf_contention"), str(rounds)])
+    own = json.loads(stdout)
+    t0, t1 = _mark_time(events, own["start_mark"]), _mark_time(events, own["end_mark"])
+    # Only main wakes the probe during the rounds.  If another busy task on
+    # its CPU preempts it before it reads its clock, the probe's figure holds
+    # that wait too, which compendium-tui reports apart ("preempted"): add it.
+    waits = [e for e in events if e["type"] == "sched_delay" and e["tid"] == own["probe_tid"]
+             and t0 < e["t"] < t1]
+    mine = []
+    for e in waits:
+        if e["reason"] == "woken":
+            mine.append(dict(e))
+        elif mine and e["reason"] == "preempted":
+            mine[-1]["delay_us"] += e["delay_us"]
+    own_us = [d / 1e3 for d in own["delays_ns"]]
+    probs: list[str] = []
+    contended = sum(1 for d in own_us if d >= limit_us)
+    check_exact_count("wake-up waits of the probe over 1 ms", len(mine), contended,
+                      summary.get("dropped", 0), probs)
+    spread_us = [s / 1e3 for s in own["spread_ns"]]
+    worst = _match_rounds(own_us, spread_us, mine, limit_us,
+                          [] if len(mine) < contended else probs)
+    if probs:
+        print(f"probe's own waits (us): {[round(d) for d in own_us]}")
+        print(f"compendium-tui's (t, us): {[(e['t'], round(e['delay_us'])) for e in mine]}")
+    else:
+        print(f"{len(mine)} waits reported for {contended} of {rounds} rounds contended (2-5 ms); "
+              f"worst difference {worst:.1f} us beyond the stamps' spread "
+              f"(largest spread {max(spread_us):.1f} us)")
+    return probs
+
+
+def _sched_sums(events: list[dict], until: float) -> dict[int, float]:
+    sums: dict[int, float] = {}
+    for e in events:
+        if e["type"] == "sched_delay" and e["t"] <= until:
+            sums[e["tid"]] = sums.get(e["tid"], 0.0) + e["delay_us"] * 1e3
+    return sums
+
+
+def _schedstat_run(work: str, nice: int) -> tuple[list[tuple[str, int, int, float]], int]:
+    events, summary, stdout = trace(work, ["--ebpf", "--sched-threshold-us", "0"],
+                                    [tracee("ebpf_schedstat"), "3", "2", "400", str(nice)])
+    own = json.loads(stdout)
+    marks = [e["t"] for e in events if e["type"] == "open" and e.get("path") == own["mark"]]
+    if len(marks) != 1:
+        raise HarnessError(f"expected one open of {own['mark']}, saw {len(marks)}")
+    sums = _sched_sums(events, marks[0])
+    rows = []
+    for t in own["threads"]:
+        got, want = sums.get(t["tid"], 0.0), t["run_delay_ns"]
+        rows.append((t["kind"], want, int(got), 100.0 * (got - want) / want if want else 0.0))
+    return rows, summary.get("dropped", 0)
+
+
+def case_schedstat(work: str) -> list[str]:
+    """Per thread, sum of waits vs run_delay within 3%."""
+    need_ebpf(work)
+    if not os.path.exists("/proc/self/schedstat"):
+        raise Skip("the kernel has no schedstat (CONFIG_SCHED_INFO)")
+    rows, dropped = _schedstat_run(work, 19)
+    probs = []
+    for kind, want, got, pct in rows:
+        print(f"{kind:5}  run_delay {want / 1e6:8.2f} ms  compendium-tui {got / 1e6:8.2f} ms  "
+              f"{pct:+.2f}%")
+        if abs(pct) > 3.0:
+            probs.append(f"{kind} thread: {got / 1e6:.2f} ms vs run_delay {want / 1e6:.2f} ms "
+                         f"({pct:+.2f}%, dropped {dropped})")
+    # For the record only: sleepers at nice 0 preempt at once, and the kernel's
+    # run_delay does not re-read its clock on wake-up preemption.
+    rows0, _ = _schedstat_run(work, 0)
+    print("for information, sleepers at nice 0: " +
+          ", ".join(f"{k} {p:+.1f}%" for k, _, _, p in rows0))
+    return probs
+
+
+def _loop_setup(work: str) -> tuple[str, str]:
+    if not shutil.which("losetup"):
+        raise Skip("losetup not found (util-linux)")
+    backing = os.path.join(work, "loop.img")
+    with open(backing, "wb") as fh:
+        fh.truncate(160 << 20)
+    res = subprocess.run(["losetup", "-f", "--show", backing], capture_output=True, text=True)
+    if res.returncode != 0:
+        raise Skip(f"cannot set up a loop device: {res.stderr.strip()}")
+    dev = res.stdout.strip()
+    st = os.stat(dev)
+    return dev, f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
+
+
+def case_directio(work: str) -> list[str]:
+    """Exact block request counts and bytes on a loop device."""
+    need_ebpf(work)
+    dev, devno = _loop_setup(work)
+    plan = {("read", 4096): 64, ("write", 65536): 32, ("read", 131072): 16, ("write", 512): 8}
+    spec = "r4096x64,w65536x32,r131072x16,w512x8"
+    noise = subprocess.Popen([tracee("ebpf_directio"), dev, "100", "--forever", "4096"],
+                             stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(0.1)
+        events, summary, stdout = trace(work, ["--ebpf"], [tracee("ebpf_directio"), dev, "0", spec])
+    finally:
+        noise.send_signal(signal.SIGKILL)
+        noise.wait()
+        subprocess.run(["losetup", "-d", dev], check=False)
+    own = json.loads(stdout)
+    on_dev = [e for e in events if e["type"] == "block_io" and e["dev"] == devno]
+    probs = []
+    strangers = {e["pid"] for e in on_dev} - {own["pid"]}
+    if strangers:
+        probs.append(f"block I/O on {dev} attributed to untraced pids {sorted(strangers)}")
+    got: dict[tuple[str, int], int] = {}
+    for e in on_dev:
+        got[(e["op"], e["bytes"])] = got.get((e["op"], e["bytes"]), 0) + 1
+    if got != plan:
+        probs.append(f"requests on {dev} by (op, bytes): {got}, expected {plan}")
+    rbytes = sum(e["bytes"] for e in on_dev if e["op"] == "read")
+    wbytes = sum(e["bytes"] for e in on_dev if e["op"] == "write")
+    if (rbytes, wbytes) != (own["read_bytes"], own["written_bytes"]):
+        probs.append(f"bytes read/written {rbytes}/{wbytes}, the program did "
+                     f"{own['read_bytes']}/{own['written_bytes']}")
+    block = (summary.get("latency") or {}).get("block") or {}
+    if block.get("count", 0) < sum(plan.values()):
+        probs.append(f"summary latency.block.count {block.get('count')} < {sum(plan.values())}")
+    if not probs:
+        print(f"{len(on_dev)} requests on {dev} ({devno}), {rbytes} B read, {wbytes} B written, "
+              f"none from the untraced neighbour; p50 {block.get('p50_us')} us")
+    return probs
+
+
+def case_storm(work: str) -> list[str]:
+    """Every task of a fork/thread storm followed."""
+    need_ebpf(work)
+    events, summary, stdout = trace(work, ["--ebpf", "--sched-threshold-us", "0"],
+                                    [tracee("ebpf_storm"), "8", "8"])
+    tasks = {(int(t), int(p)) for _, t, p in (line.split() for line in stdout.splitlines())}
+    waited = {e["tid"] for e in events if e["type"] == "sched_delay"}
+    with_hist = {p["pid"] for p in summary["processes"]
+                 if ((p.get("latency") or {}).get("sched") or {}).get("count")}
+    probs = []
+    missing = sorted(t for t, _ in tasks if t not in waited)
+    if missing:
+        probs.append(f"{len(missing)} tasks with no measured wait: {missing[:10]}")
+    nohist = sorted({p for _, p in tasks} - with_hist)
+    if nohist:
+        probs.append(f"processes without a scheduler histogram: {nohist[:10]}")
+    if len(summary["processes"]) != len({p for _, p in tasks}):
+        probs.append(f"{len(summary['processes'])} processes in the summary, the storm had "
+                     f"{len({p for _, p in tasks})}")
+    if not probs:
+        print(f"{len(tasks)} tasks in {len(with_hist)} processes all followed "
+              f"(dropped {summary.get('dropped')})")
+    return probs
+
+
+def case_fallback(work: str) -> list[str]:
+    """Unprivileged: one sentence, and everything else still works."""
+    need_root()   # to become someone else
+    if not shutil.which("setpriv"):
+        raise Skip("setpriv not found (util-linux)")
+    os.chmod(work, 0o777)
+    out = os.path.join(work, "trace.jsonl")
+    argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+            "--"] + compendium() + ["--ebpf", "--json", "-o", out, "--", "sh", "-c",
+                                    "ls / >/dev/null; echo hi; exit 3"]
+    res = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=work)
+    probs = []
+    said = [line for line in res.stderr.splitlines() if "--ebpf" in line]
+    if len(said) != 1 or "CAP_BPF" not in said[0]:
+        probs.append(f"expected one sentence naming CAP_BPF, stderr was: {res.stderr!r}")
+    if res.returncode != 3 or res.stdout != "hi\n":
+        probs.append(f"exit {res.returncode}, stdout {res.stdout!r}: the command was disturbed")
+    summary = json.loads(open(out, encoding="utf-8").read().splitlines()[-1])
+    if summary.get("exit", {}).get("code") != 3 or len(summary.get("processes", [])) < 2:
+        probs.append(f"the ptrace trace is incomplete: {summary.get('exit')}, "
+                     f"{len(summary.get('processes', []))} processes")
+    if not probs:
+        print(f"unprivileged: {said[0]}")
+    return probs
+
+
+def case_e2e(work: str) -> list[str]:
+    """tests/e2e.py cases again with --ebpf."""
+    need_ebpf(work)
+    env = dict(os.environ, COMPENDIUM=shlex.join(compendium() + ["--ebpf"]))
+    probs = []
+    for name in ("readfile", "forkthread", "pipes", "netpair"):
+        res = subprocess.run([sys.executable, os.path.join(HERE, "e2e.py"), name], env=env,
+                             capture_output=True, text=True, timeout=600)
+        if res.returncode == EXIT_SKIP:
+            print(f"{name}: skipped ({res.stdout.strip().splitlines()[-1:]})")
+        elif res.returncode != 0:
+            probs.append(f"e2e {name} with --ebpf: exit {res.returncode}\n{res.stdout}{res.stderr}")
+        else:
+            print(f"{name}: same figures with --ebpf")
+    return probs
+
+
+def _io_programs(work: str) -> list[list[str]]:
+    data = os.path.join(work, "data.txt")
+    with open(data, "wb") as fh:
+        fh.write(bytes((i * 7 + 3) % 251 for i in range(50000)))
+    return [
+        [tracee("readfile"), os.path.join(work, "r.bin")],
+        [tracee("dupwrite"), os.path.join(work, "d.bin")],
+        [tracee("mmapper"), os.path.join(work, "m.bin")],
+        [tracee("forkthread"), os.path.join(work, "f.bin")],
+        [tracee("pipes")],
+        [tracee("netpair")],
+        [tracee("netmsg")],
+        ["sh", "-c", f"head -c 30000 {data} | tr a-z A-Z | wc -c"],
+        ["python3", "-c", "import os; print(len(os.urandom(4096)))"],
+    ]
+
+
+def case_io(work: str) -> list[str]:
+    """In-kernel read/write totals equal ptrace mode's, program by program."""
+    need_ebpf(work)
+    io_bin = os.path.abspath(os.environ.get("EBPF_IO") or "./tests/ebpf_io")
+    if not os.access(io_bin, os.X_OK):
+        raise Skip(f"{io_bin} not built (a build without eBPF?)")
+    probs = []
+    for argv in _io_programs(work):
+        name = os.path.basename(argv[0]) if argv[0] != "sh" else "sh pipeline"
+        out = os.path.join(work, "t.jsonl")
+        subprocess.run(compendium() + ["--json", "-o", out, "--"] + argv, check=True,
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=120, cwd=work)
+        ptrace_io = json.loads(open(out, encoding="utf-8").read().splitlines()[-1])["io"]
+        res = subprocess.run([io_bin, "--"] + argv, stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, timeout=120, cwd=work)
+        if res.returncode == EXIT_SKIP:
+            raise Skip(res.stdout.strip())
+        if res.returncode != 0:
+            raise HarnessError(f"{io_bin} {argv}: {res.stderr.strip()}")
+        k = json.loads(res.stdout)
+        if k["io"] != ptrace_io:
+            probs.append(f"{name}: kernel {k['io']} != ptrace {ptrace_io}")
+        if k["left_in_kernel"]:
+            probs.append(f"{name}: {k['left_in_kernel']} counters left in the kernel")
+        print(f"{name:12} equal: {ptrace_io}  ({k['calls']} calls, {k['counters']} counters, "
+              f"other {k['other_read_bytes']}/{k['other_written_bytes']} B)")
+    return probs
+
+
+CASES = {
+    "contention": case_contention,
+    "schedstat": case_schedstat,
+    "directio": case_directio,
+    "storm": case_storm,
+    "fallback": case_fallback,
+    "e2e": case_e2e,
+    "io": case_io,
+}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or (argv[0] not in CASES and argv[0] != "--list"):
+        print(__doc__)
+        return EXIT_ERROR
+    if argv[0] == "--list":
+        for name, fn in CASES.items():
+            print(f"{name:11} {fn.__doc__}")
+        return EXIT_OK
+    work = tempfile.mkdtemp(prefix=f"ebpf-{argv[0]}-")
+    # One case at a time on the machine: they pin threads and time waits.
+    lock = open(os.path.join(tempfile.gettempdir(), "compendium-ebpf-tests.lock"), "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        probs = CASES[argv[0]](work)
+    except Skip as e:
+        print(f"SKIP: {e}")
+        return EXIT_SKIP
+    except (HarnessError, subprocess.TimeoutExpired, OSError, ValueError, KeyError) as e:
+        print(f"ERROR: {e}")
+        return EXIT_ERROR
+    finally:
+        if os.environ.get("E2E_KEEP") == "1":
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    for p in probs:
+        print(f"FAIL: {p}")
+    return EXIT_FAIL if probs else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
