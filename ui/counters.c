@@ -106,20 +106,51 @@ static const char *io_text(const struct counters *c, char buf[static 48], uint64
 	return buf;
 }
 
-/* The tasks group: processes, live ones, threads. */
+/* "sched 653 p50 4.7us p99 48us max 4.1ms" for one kind of latency. */
+static void lat_text(char *buf, size_t cap, const char *label, const struct lat_stats *s)
+{
+	char a[24], b[24], c[24];
+
+	snprintf(buf, cap, "%s %llu p50 %s p99 %s max %s", label, (unsigned long long)s->count,
+		 fmt_duration((uint64_t)(model_lat_quantile_us(s, 0.5) * 1e3), a),
+		 fmt_duration((uint64_t)(model_lat_quantile_us(s, 0.99) * 1e3), b),
+		 fmt_duration((uint64_t)(model_lat_max_us(s) * 1e3), c));
+}
+
+/* Latency when --ebpf measures it, or how to turn it on. */
+static void latency_text(const struct model *m, bool wide, char *buf, size_t cap)
+{
+	const struct lat_stats *sched = model_latency(m, 0, HIST_SCHED);
+	const struct lat_stats *block = model_latency(m, 0, HIST_BLOCK);
+	char a[96] = "", b[96] = "";
+
+	if (!sched && !block) {
+		snprintf(buf, cap, "%s", wide ? "Latency, faults: off (--ebpf / --faults to turn on)" :
+			 "latency, faults: off (--ebpf/--faults)");
+		return;
+	}
+	if (sched)
+		lat_text(a, sizeof(a), "sched", sched);
+	if (block)
+		lat_text(b, sizeof(b), "block", block);
+	snprintf(buf, cap, "Latency: %s%s%s  faults: off (--faults)", a, *a && *b ? "  " : "", b);
+}
+
+/* The tasks group: processes, live ones, threads, and latency. */
 static void tasks_cell(const struct model *m, bool wide, char *cell)
 {
 	size_t n, live = 0;
 	struct proc *const *p = model_procs(m, &n);
 	unsigned long long th = 0;
+	char lat[COUNTER_CELL];
 
 	for (size_t i = 0; i < n; i++) {
 		live += !p[i]->exited;
 		th += (unsigned long long)(p[i]->threads > 1 ? p[i]->threads - 1 : 0);
 	}
-	snprintf(cell, COUNTER_CELL, "Tasks: procs %zu (%zu live)  threads %llu  %s", n, live, th,
-		 wide ? "Latency, faults: off (--ebpf / --faults to turn on)" :
-		 "latency, faults: off (--ebpf/--faults)");
+	latency_text(m, wide, lat, sizeof(lat));
+	snprintf(cell, COUNTER_CELL, "Tasks: procs %zu (%zu live)  threads %llu  %.*s", n, live, th,
+		 COUNTER_CELL / 2, lat);
 }
 
 size_t counters_cells(const struct counters *c, const struct model *m, bool wide,
