@@ -54,8 +54,7 @@ static void kv_u64(struct strbuf *sb, const char *key, uint64_t v)
 	strbuf_addf(sb, ",\"%s\":%" PRIu64, key, v);
 }
 
-/* {"code":N,"signal":"SIGX"|null} for a wait status. */
-static void exit_obj(struct strbuf *sb, int status)
+void jsonl_exit(struct strbuf *sb, int status)
 {
 	if (status < 0) {
 		strbuf_addstr(sb, "{\"code\":null,\"signal\":null}");
@@ -148,7 +147,7 @@ static void event_fields(struct strbuf *sb, const struct event *ev)
 		break;
 	case EV_EXIT:
 		strbuf_addstr(sb, ",\"exit\":");
-		exit_obj(sb, ev->status);
+		jsonl_exit(sb, ev->status);
 		strbuf_addf(sb, ",\"thread\":%s", ev->thread ? "true" : "false");
 		break;
 	case EV_OPEN:
@@ -289,7 +288,7 @@ static void procs_json(struct strbuf *sb, const struct model *m)
 		strbuf_addstr(sb, ",\"argv\":");
 		str_array(sb, p[i]->argv);
 		strbuf_addf(sb, ",\"threads\":%d,\"exit\":", p[i]->threads);
-		exit_obj(sb, p[i]->exited ? p[i]->status : -1);
+		jsonl_exit(sb, p[i]->exited ? p[i]->status : -1);
 		latency_json(sb, m, p[i]->pid);
 		strbuf_addch(sb, '}');
 	}
@@ -334,19 +333,11 @@ static void conns_json(struct strbuf *sb, const struct model *m)
 	strbuf_addch(sb, ']');
 }
 
-void jsonl_summary_to(struct strbuf *sb, const struct model *m)
+void jsonl_totals_to(struct strbuf *sb, const struct model *m)
 {
 	const struct io_totals *io = model_io(m);
 	uint64_t stops, stopped;
 
-	strbuf_addstr(sb, "{\"type\":\"summary\",\"command\":");
-	str_array(sb, model_command(m));
-	strbuf_addstr(sb, ",\"exit\":");
-	exit_obj(sb, model_root_status(m));
-	strbuf_addf(sb, ",\"duration_s\":%.6f", (double)model_duration(m) / 1e9);
-	procs_json(sb, m);
-	files_json(sb, m);
-	conns_json(sb, m);
 	strbuf_addf(sb, ",\"io\":{\"file_read_bytes\":%" PRIu64 ",\"file_written_bytes\":%" PRIu64
 		    ",\"net_sent_bytes\":%" PRIu64 ",\"net_received_bytes\":%" PRIu64
 		    ",\"ipc_read_bytes\":%" PRIu64 ",\"ipc_written_bytes\":%" PRIu64 "}",
@@ -357,11 +348,25 @@ void jsonl_summary_to(struct strbuf *sb, const struct model *m)
 	model_tracer_cost(m, &stops, &stopped);
 	strbuf_addf(sb, ",\"tracer\":{\"stops\":%" PRIu64 ",\"stopped_s\":%.6f}",
 		    stops, (double)stopped / 1e9);
+	latency_json(sb, m, 0);
+	strbuf_addf(sb, ",\"events\":%" PRIu64 ",\"dropped\":%" PRIu64, model_events(m),
+		    model_dropped(m));
+}
+
+void jsonl_summary_to(struct strbuf *sb, const struct model *m)
+{
+	strbuf_addstr(sb, "{\"type\":\"summary\",\"command\":");
+	str_array(sb, model_command(m));
+	strbuf_addstr(sb, ",\"exit\":");
+	jsonl_exit(sb, model_root_status(m));
+	strbuf_addf(sb, ",\"duration_s\":%.6f", (double)model_duration(m) / 1e9);
+	procs_json(sb, m);
+	files_json(sb, m);
+	conns_json(sb, m);
 	strbuf_addstr(sb, ",\"notes\":");
 	str_array(sb, (char *const *)model_notes(m));
-	latency_json(sb, m, 0);
-	strbuf_addf(sb, ",\"events\":%" PRIu64 ",\"dropped\":%" PRIu64 "}", model_events(m),
-		    model_dropped(m));
+	jsonl_totals_to(sb, m);
+	strbuf_addch(sb, '}');
 }
 
 void jsonl_summary(struct jsonl *j, const struct model *m)

@@ -16,6 +16,11 @@ void jsonl_free(struct jsonl *j);
 void jsonl_event(void *ctx, const struct event *ev);
 /* Write the summary object for the finished model. */
 void jsonl_summary(struct jsonl *j, const struct model *m);
-/* Append the summary object (no newline) to sb; used by other writers too. */
+/* {"code":N,"signal":"SIGX"|null} for a wait status (-1: not ended). */
+void jsonl_exit(struct strbuf *sb, int status);
+/* The summary's totals: ,"io":..,"memory":..,"tracer":..,"latency":..,
+ * "events":N,"dropped":N (the report embeds them too). */
+void jsonl_totals_to(struct strbuf *sb, const struct model *m);
+/* Append the summary object (no newline) to sb. */
 void jsonl_summary_to(struct strbuf *sb, const struct model *m);
 #endif

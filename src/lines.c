@@ -95,8 +95,7 @@ bool lines_noise_addr(const char *a)
 	return !strncmp(a, "127.", 4) || !strncmp(a, "[::1]", 5) || !strncmp(a, "[::ffff:127.", 12);
 }
 
-/* Does the default filter hide things done with this object? */
-static bool noise_obj(const struct fobj *o)
+bool lines_noise_obj(const struct fobj *o)
 {
 	if (!o)
 		return false;
@@ -253,7 +252,7 @@ static bool shown(const struct lines *l, const struct event *ev)
 	switch (ev->type) {
 	case EV_SYSCALL:
 	case EV_CLOSE:
-		return verbose && (all || !noise_obj(ev->obj));
+		return verbose && (all || !lines_noise_obj(ev->obj));
 	case EV_OPEN:
 		if (err && !verbose)
 			return false;
@@ -265,11 +264,11 @@ static bool shown(const struct lines *l, const struct event *ev)
 	case EV_EXIT:
 		return !ev->thread || verbose;
 	case EV_MMAP:
-		return all || !ev->obj || !noise_obj(ev->obj);
+		return all || !ev->obj || !lines_noise_obj(ev->obj);
 	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		return all || !noise_obj(ev->obj) || !noise_obj(ev->obj2);
+		return all || !lines_noise_obj(ev->obj) || !lines_noise_obj(ev->obj2);
 	default:
-		return all || !noise_obj(ev->obj);
+		return all || !lines_noise_obj(ev->obj);
 	}
 }
 

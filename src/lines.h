@@ -25,4 +25,6 @@ void lines_flush(struct lines *l);
 /* Would the default noise filter hide this path / this address? */
 bool lines_noise_path(const char *path);
 bool lines_noise_addr(const char *addr);
+/* Would it hide things done with the object behind an fd? */
+bool lines_noise_obj(const struct fobj *o);
 #endif

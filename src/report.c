@@ -21,6 +21,7 @@
 
 #include "fmt.h"
 #include "json.h"
+#include "jsonl.h"
 #include "report.h"
 #include "report_ui.h"
 #include "sha256.h"
@@ -153,18 +154,6 @@ static void kv_safe(struct strbuf *sb, const char *key, const char *s)
 	safe_str(sb, s);
 }
 
-/* {"code":N,"signal":"SIGX"|null} for a wait status (-1: not ended). */
-static void exit_json(struct strbuf *sb, int status)
-{
-	if (status < 0)
-		strbuf_addstr(sb, "{\"code\":null,\"signal\":null}");
-	else if (WIFSIGNALED(status))
-		strbuf_addf(sb, "{\"code\":%d,\"signal\":\"%s\"}", 128 + WTERMSIG(status),
-			    fmt_signame(WTERMSIG(status)));
-	else
-		strbuf_addf(sb, "{\"code\":%d,\"signal\":null}", WEXITSTATUS(status));
-}
-
 /* ["a","b",...] of a NULL-terminated vector, cut after ARGV_MAX entries. */
 static void argv_json(struct strbuf *sb, char *const *v)
 {
@@ -199,7 +188,7 @@ static void procs_json(struct strbuf *sb, const struct model *m)
 		strbuf_addstr(sb, ",\"argv\":");
 		argv_json(sb, p[i]->argv);
 		strbuf_addf(sb, ",\"threads\":%d,\"exit\":", p[i]->threads);
-		exit_json(sb, p[i]->exited ? p[i]->status : -1);
+		jsonl_exit(sb, p[i]->exited ? p[i]->status : -1);
 		strbuf_addch(sb, '}');
 	}
 	strbuf_addch(sb, ']');
@@ -278,31 +267,20 @@ static void conns_json(struct strbuf *sb, const struct model *m)
  * file and connection lists cut to their busiest LIST_MAX entries. */
 static void summary_json(struct strbuf *sb, const struct model *m)
 {
-	const struct io_totals *io = model_io(m);
 	const char *const *notes = model_notes(m);
-	uint64_t stops, stopped;
 
 	strbuf_addstr(sb, "\"summary\":{\"command\":");
 	argv_json(sb, model_command(m));
 	strbuf_addstr(sb, ",\"exit\":");
-	exit_json(sb, model_root_status(m));
+	jsonl_exit(sb, model_root_status(m));
 	strbuf_addf(sb, ",\"duration_s\":%.6f", (double)model_duration(m) / 1e9);
 	procs_json(sb, m);
 	files_json(sb, m);
 	conns_json(sb, m);
-	strbuf_addf(sb, ",\"io\":{\"file_read_bytes\":%" PRIu64 ",\"file_written_bytes\":%" PRIu64
-		    ",\"net_sent_bytes\":%" PRIu64 ",\"net_received_bytes\":%" PRIu64
-		    ",\"ipc_read_bytes\":%" PRIu64 ",\"ipc_written_bytes\":%" PRIu64 "}",
-		    io->file_rd, io->file_wr, io->net_sent, io->net_recv, io->ipc_rd, io->ipc_wr);
-	strbuf_addf(sb, ",\"memory\":{\"heap_bytes\":%" PRIu64 ",\"mmap_bytes\":%" PRIu64
-		    ",\"mmap_regions\":%" PRIu64 "}",
-		    model_heap_bytes(m), model_mmap_bytes(m), model_mmap_regions(m));
-	model_tracer_cost(m, &stops, &stopped);
-	strbuf_addf(sb, ",\"tracer\":{\"stops\":%" PRIu64 ",\"stopped_s\":%.6f}",
-		    stops, (double)stopped / 1e9);
 	strbuf_addstr(sb, ",\"notes\":");
 	argv_json(sb, (char *const *)notes);
-	strbuf_addf(sb, ",\"events\":%" PRIu64 ",\"dropped\":0},", model_events(m));
+	jsonl_totals_to(sb, m);
+	strbuf_addstr(sb, "},");
 }
 
 /* "key":["a","b",...] of n names given by fn. */

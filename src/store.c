@@ -239,17 +239,6 @@ const char *store_cat_name(enum ev_cat cat)
 	return (unsigned)cat < CAT_MAX ? names[cat] : "other";
 }
 
-/* Would the default filter hide things done with this object? (as lines.c) */
-static bool noise_obj(const struct fobj *o)
-{
-	if (!o)
-		return false;
-	if (o->kind == FDK_ANON)
-		return true;
-	if (o->remote)
-		return lines_noise_addr(o->remote);
-	return lines_noise_path(o->path);
-}
 
 /* The peer of a connect/accept, as lines.c chooses it. */
 static const char *conn_peer(const struct event *ev)
@@ -272,11 +261,11 @@ static bool is_noise(const struct event *ev)
 	case EV_CONNECT: case EV_ACCEPT:
 		return lines_noise_addr(conn_peer(ev));
 	case EV_MMAP:
-		return ev->obj && noise_obj(ev->obj);
+		return ev->obj && lines_noise_obj(ev->obj);
 	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		return noise_obj(ev->obj) && noise_obj(ev->obj2);
+		return lines_noise_obj(ev->obj) && lines_noise_obj(ev->obj2);
 	default:
-		return noise_obj(ev->obj);
+		return lines_noise_obj(ev->obj);
 	}
 }
 
