@@ -313,3 +313,15 @@ const char *fmt_errno_name(int err)
 
 	return name ? name : unknown_name("E", e);
 }
+
+const char *fmt_duration_us(double us, char buf[static 24])
+{
+	double ns = us * 1e3;
+
+	/* Clamp: a histogram or a hostile recording can hold any value. */
+	if (!(ns > 0))
+		ns = 0;
+	if (ns >= 18446744073709549568.0)
+		ns = 18446744073709549568.0;
+	return fmt_duration((uint64_t)ns, buf);
+}

@@ -20,6 +20,8 @@ const char *fmt_prot(int prot, char buf[static 4]);
 /* "950ns", "4.5us", "120us", "1.2ms", "3.40s", "2m05s", "3h07m"; returns buf. */
 const char *fmt_duration(uint64_t ns, char buf[static 24]);
 
+/* fmt_duration of a time in microseconds given as a double (clamped). */
+const char *fmt_duration_us(double us, char buf[static 24]);
 /* "SIGKILL", "SIGRTMIN", "SIGRT_3" ...; "SIG<n>" for unknown; never NULL. */
 const char *fmt_signame(int sig);
 

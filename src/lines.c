@@ -65,6 +65,20 @@ void lines_free(struct lines *l)
 	free(l);
 }
 
+/* Append text a tracee made (paths, argv), showing control bytes (C0, DEL,
+ * UTF-8 encoded C1) as \xNN so that no file name can drive the terminal. */
+static void add_safe(struct strbuf *sb, const char *s)
+{
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+		if (*u < 0x20 || *u == 0x7f)
+			strbuf_addf(sb, "\\x%02x", *u);
+		else if (*u == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			strbuf_addf(sb, "\\xc2\\x%02x", *++u);
+		else
+			strbuf_addch(sb, *u);
+	}
+}
+
 bool lines_noise_path(const char *p)
 {
 	const char *base;
@@ -115,8 +129,13 @@ static const char *target(const struct fobj *o, char *buf, size_t cap, bool in)
 		snprintf(buf, cap, "%s %s", in ? "←" : "→", o->remote);
 		return buf;
 	}
-	if (o->path && *o->path)
-		return o->path;
+	if (o->path && *o->path) {
+		struct strbuf sb = STRBUF_INIT;
+		add_safe(&sb, o->path);
+		snprintf(buf, cap, "%s", sb.buf);
+		strbuf_release(&sb);
+		return buf;
+	}
 	return model_kind_name(o->kind);
 }
 
@@ -288,9 +307,13 @@ static void event_text(struct lines *l, const struct event *ev)
 	switch (ev->type) {
 	case EV_EXEC: {
 		const char *base = strrchr(ev->path, '/');
-		strbuf_addf(sb, "─── %s exec ───", base ? base + 1 : ev->path);
-		for (char **a = ev->proc ? ev->proc->argv : NULL; a && *a; a++)
-			strbuf_addf(sb, " %s", *a);
+		strbuf_addstr(sb, "─── ");
+		add_safe(sb, base ? base + 1 : ev->path);
+		strbuf_addstr(sb, " exec ───");
+		for (char **a = ev->proc ? ev->proc->argv : NULL; a && *a; a++) {
+			strbuf_addch(sb, ' ');
+			add_safe(sb, *a);
+		}
 		break;
 	}
 	case EV_FORK:
@@ -306,7 +329,8 @@ static void event_text(struct lines *l, const struct event *ev)
 		break;
 	case EV_OPEN: {
 		int mode = ev->obj ? ev->obj->mode : 0;
-		strbuf_addf(sb, "open %s", ev->path ? ev->path : "?");
+		strbuf_addstr(sb, "open ");
+		add_safe(sb, ev->path ? ev->path : "?");
 		if (err)
 			strbuf_addf(sb, " failed: %s", err);
 		else if (ev->obj && ev->obj->kind == FDK_DIR)
@@ -333,9 +357,9 @@ static void event_text(struct lines *l, const struct event *ev)
 			    target(ev->obj, b2, sizeof(b2), true), target(ev->obj2, b3, sizeof(b3), false));
 		break;
 	case EV_MMAP:
-		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s %s", ev->addr, ev->addr + page_up(ev->bytes),
-			    fmt_prot(ev->prot, b2), fmt_bytes(ev->bytes, b1),
-			    ev->obj ? ev->obj->path : "anon");
+		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s ", ev->addr, ev->addr + page_up(ev->bytes),
+			    fmt_prot(ev->prot, b2), fmt_bytes(ev->bytes, b1));
+		add_safe(sb, ev->obj ? ev->obj->path : "anon");
 		break;
 	case EV_MUNMAP:
 	case EV_MREMAP:
@@ -357,8 +381,11 @@ static void event_text(struct lines *l, const struct event *ev)
 			strbuf_addf(sb, " = -1 %s", err);
 		else
 			strbuf_addf(sb, " = %" PRId64, ev->ret);
-		if (ev->path)
-			strbuf_addf(sb, " (%s)", ev->path);
+		if (ev->path) {
+			strbuf_addstr(sb, " (");
+			add_safe(sb, ev->path);
+			strbuf_addch(sb, ')');
+		}
 		break;
 	}
 	default:
@@ -444,9 +471,9 @@ static void final_lat_line(struct strbuf *sb, const char *label, const char *uni
 	if (s->bytes)
 		strbuf_addf(sb, ", %s", fmt_bytes(s->bytes, d));
 	strbuf_addf(sb, ", p50 %s, p99 %s, max %s\n",
-		    fmt_duration((uint64_t)(model_lat_quantile_us(s, 0.5) * 1e3), a),
-		    fmt_duration((uint64_t)(model_lat_quantile_us(s, 0.99) * 1e3), b),
-		    fmt_duration((uint64_t)(model_lat_max_us(s) * 1e3), c));
+		    fmt_duration_us(model_lat_quantile_us(s, 0.5), a),
+		    fmt_duration_us(model_lat_quantile_us(s, 0.99), b),
+		    fmt_duration_us(model_lat_max_us(s), c));
 }
 
 /* FINAL block: latency (eBPF) and records lost, when there are any. */
@@ -479,8 +506,11 @@ static void final_tail(struct strbuf *sb, const struct model *m)
 	strbuf_addf(sb, "Processes: %zu (%" PRIu64 " more threads)\n", n, threads);
 	model_tracer_cost(m, &stops, &stopped);
 	strbuf_addf(sb, "Tracer: %" PRIu64 " stops, tracee stopped %s\n", stops, fmt_duration(stopped, a));
-	for (const char *const *note = model_notes(m); note && *note; note++)
-		strbuf_addf(sb, "Note: %s\n", *note);
+	for (const char *const *note = model_notes(m); note && *note; note++) {
+		strbuf_addstr(sb, "Note: ");
+		add_safe(sb, *note);
+		strbuf_addch(sb, '\n');
+	}
 	strbuf_addstr(sb, "Exit: ");
 	if (model_end_reason(m) == END_DETACHED && model_root_status(m) < 0)
 		strbuf_addstr(sb, "detached (still running)");
@@ -498,8 +528,10 @@ void lines_final(struct lines *l, const struct model *m)
 	strbuf_reset(sb);
 	strbuf_addstr(sb, rule);
 	strbuf_addstr(sb, "FINAL:");
-	for (char *const *a = model_command(m); a && *a; a++)
-		strbuf_addf(sb, " %s", *a);
+	for (char *const *a = model_command(m); a && *a; a++) {
+		strbuf_addch(sb, ' ');
+		add_safe(sb, *a);
+	}
 	strbuf_addf(sb, " (%.2fs)\n", (double)model_duration(m) / 1e9);
 	strbuf_addstr(sb, rule);
 	final_memory(sb, m);

@@ -603,6 +603,12 @@ static void describe_scm_rights(struct tracer *t, struct task *tk, uint64_t ts, 
 	fake.msg_control = t->blob;
 	fake.msg_controllen = mh.msg_controllen;
 	for (c = CMSG_FIRSTHDR(&fake); c; c = CMSG_NXTHDR(&fake, c)) {
+		size_t room = fake.msg_controllen - (size_t)((char *)c - t->blob);
+
+		/* Another tracee thread can rewrite the buffer after the kernel
+		 * filled it: trust no length that leaves the bytes we copied. */
+		if (c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > room)
+			break;
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
 		size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -735,7 +741,7 @@ static void on_exit_stop(struct tracer *t, struct task *tk, int64_t ret, uint64_
 /* A syscall-entry, syscall-exit or seccomp stop. */
 static void on_syscall_stop(struct tracer *t, struct task *tk, uint64_t ts)
 {
-	struct __ptrace_syscall_info si;
+	struct __ptrace_syscall_info si = { 0 };   /* valgrind cannot see the kernel fill it */
 
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, tk->tid, sizeof(si), &si) <= 0)
 		return;
@@ -1210,7 +1216,7 @@ child_exec(struct tracer *t, int sync_r, int err_w, const sigset_t *mask,
 	while (read(sync_r, &c, 1) < 0 && errno == EINTR)
 		;
 	if (f && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-		  syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)) {
+		  prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)) {
 		e = errno;
 		goto fail;
 	}

@@ -112,9 +112,9 @@ static void lat_text(char *buf, size_t cap, const char *label, const struct lat_
 	char a[24], b[24], c[24];
 
 	snprintf(buf, cap, "%s %llu p50 %s p99 %s max %s", label, (unsigned long long)s->count,
-		 fmt_duration((uint64_t)(model_lat_quantile_us(s, 0.5) * 1e3), a),
-		 fmt_duration((uint64_t)(model_lat_quantile_us(s, 0.99) * 1e3), b),
-		 fmt_duration((uint64_t)(model_lat_max_us(s) * 1e3), c));
+		 fmt_duration_us(model_lat_quantile_us(s, 0.5), a),
+		 fmt_duration_us(model_lat_quantile_us(s, 0.99), b),
+		 fmt_duration_us(model_lat_max_us(s), c));
 }
 
 /* Latency when --ebpf measures it, or how to turn it on. */
