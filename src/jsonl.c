@@ -201,6 +201,15 @@ static void event_fields(struct strbuf *sb, const struct event *ev)
 	case EV_SIGNAL:
 		kv_str(sb, "signal", fmt_signame(ev->status));
 		break;
+	case EV_FAULT:
+		strbuf_addf(sb, ",\"addr\":\"0x%" PRIx64 "\",\"ip\":\"0x%" PRIx64 "\"", ev->addr, ev->ip);
+		kv_str(sb, "region", ev->path);
+		kv_str(sb, "region_kind", regions_kind_name(ev->region ? ev->region->kind : RK_UNKNOWN));
+		if (ev->region)
+			strbuf_addf(sb, ",\"region_start\":\"0x%" PRIx64 "\"", ev->region->start);
+		else
+			strbuf_addstr(sb, ",\"region_start\":null");
+		break;
 	case EV_SCHED:
 		strbuf_addf(sb, ",\"delay_us\":%.3f,\"cpu\":%d", (double)ev->dur / 1e3, ev->cpu);
 		kv_str(sb, "reason", ev->status == 2 ? "preempted" : ev->status == 1 ? "new" : "woken");
@@ -333,6 +342,25 @@ static void conns_json(struct strbuf *sb, const struct model *m)
 	strbuf_addch(sb, ']');
 }
 
+/* "faults":{"total":N,"lost":N,"by_region":[...]} */
+static void faults_json(struct strbuf *sb, const struct model *m)
+{
+	size_t n;
+	struct faultagg *const *a = model_faults(m, &n);
+
+	strbuf_addf(sb, ",\"faults\":{\"total\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"by_region\":[",
+		    model_faults_total(m), model_faults_lost(m));
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addstr(sb, i ? ",{\"region\":" : "{\"region\":");
+		json_cstr(sb, a[i]->region);
+		kv_str(sb, "kind", regions_kind_name(a[i]->kind));
+		strbuf_addf(sb, ",\"pid\":%d", a[i]->pid);
+		kv_u64(sb, "count", a[i]->count);
+		strbuf_addch(sb, '}');
+	}
+	strbuf_addstr(sb, "]}");
+}
+
 void jsonl_totals_to(struct strbuf *sb, const struct model *m)
 {
 	const struct io_totals *io = model_io(m);
@@ -349,6 +377,7 @@ void jsonl_totals_to(struct strbuf *sb, const struct model *m)
 	strbuf_addf(sb, ",\"tracer\":{\"stops\":%" PRIu64 ",\"stopped_s\":%.6f}",
 		    stops, (double)stopped / 1e9);
 	latency_json(sb, m, 0);
+	faults_json(sb, m);
 	strbuf_addf(sb, ",\"events\":%" PRIu64 ",\"dropped\":%" PRIu64, model_events(m),
 		    model_dropped(m));
 }

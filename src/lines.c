@@ -26,6 +26,7 @@ struct group {
 	uint64_t ts, bytes, first;
 	uint64_t count;
 	bool same_size;
+	uint64_t anchor;         /* faults: the region's end that does not move */
 	char target[512];
 };
 
@@ -211,7 +212,12 @@ static void io_flush(struct lines *l)
 		return;
 	g->active = false;
 	line_start(l, g->ts, g->pid);
-	if (g->count == 1)
+	if (g->type == EV_FAULT && g->count == 1)
+		strbuf_addf(&l->sb, "fault %s in %s", fmt_bytes(g->first, b1), g->target);
+	else if (g->type == EV_FAULT)
+		strbuf_addf(&l->sb, "faults %" PRIu64 " × %s in %s", g->count, fmt_bytes(g->first, b1),
+			    g->target);
+	else if (g->count == 1)
 		strbuf_addf(&l->sb, "%s %s %s", model_event_name(g->type), fmt_bytes(g->bytes, b1), g->target);
 	else if (g->same_size)
 		strbuf_addf(&l->sb, "%s %s ×%" PRIu64 " %s", model_event_name(g->type),
@@ -250,6 +256,38 @@ static void io_event(struct lines *l, const struct event *ev)
 	snprintf(g->target, sizeof(g->target), "%s", tgt);
 }
 
+/* Is the pending group about the region (name and fixed end) ev fell in? */
+static bool same_region(const struct group *g, const struct event *ev, uint64_t anchor)
+{
+	size_t n = strlen(ev->path);
+
+	return g->anchor == anchor && strncmp(g->target, ev->path, n) == 0 &&
+	       (g->target[n] == ' ' || g->target[n] == '\0');
+}
+
+/* Fold a page fault into the pending group of its process and region. */
+static void fault_event(struct lines *l, const struct event *ev)
+{
+	struct group *g = &l->g;
+	const struct region *r = ev->region;
+	/* a stack grows down, a heap up: key on the end that stays put */
+	uint64_t anchor = r ? ((r->flags & REGION_GROWSDOWN) ? r->end : r->start) : 0;
+
+	if (g->active && g->type == EV_FAULT && g->pid == ev->pid && same_region(g, ev, anchor)) {
+		g->count++;
+		g->bytes += ev->bytes;
+		return;
+	}
+	lines_flush(l);
+	*g = (struct group){ .active = true, .type = EV_FAULT, .pid = ev->pid, .tid = ev->tid,
+			     .fd = -1, .ts = ev->ts, .bytes = ev->bytes, .first = ev->bytes,
+			     .count = 1, .anchor = anchor };
+	if (r)
+		snprintf(g->target, sizeof(g->target), "%s 0x%" PRIx64, ev->path, r->start);
+	else
+		snprintf(g->target, sizeof(g->target), "%s", ev->path);
+}
+
 /* Text of a wait status: "exit 0" or "killed by SIGKILL". */
 static void status_text(struct strbuf *sb, int status)
 {
@@ -282,6 +320,8 @@ static bool shown(const struct lines *l, const struct event *ev)
 		return all || !lines_noise_addr(ev->conn ? ev->conn->remote : NULL);
 	case EV_EXIT:
 		return !ev->thread || verbose;
+	case EV_FAULT:
+		return all || !lines_noise_path(ev->path);
 	case EV_MMAP:
 		return all || !ev->obj || !lines_noise_obj(ev->obj);
 	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
@@ -401,6 +441,10 @@ void lines_event(void *ctx, const struct event *ev)
 		l->multi = true;
 	if (!shown(l, ev))
 		return;
+	if (ev->type == EV_FAULT) {
+		fault_event(l, ev);
+		return;
+	}
 	if (ev->type == EV_READ || ev->type == EV_WRITE || ev->type == EV_SEND || ev->type == EV_RECV) {
 		io_event(l, ev);
 		return;
@@ -424,6 +468,44 @@ static void final_memory(struct strbuf *sb, const struct model *m)
 
 	strbuf_addf(sb, "Memory:\n  Heap:  %s\n  Mmap:  %s (%" PRIu64 " regions)\n  Total: %s\n",
 		    fmt_bytes(heap, a), fmt_bytes(mm, b), model_mmap_regions(m), fmt_bytes(heap + mm, c));
+}
+
+/* The index of the largest count in a not yet shown, or n when none is left. */
+static size_t next_biggest(struct faultagg *const *a, size_t n, const bool *shown_already)
+{
+	size_t best = n;
+
+	for (size_t i = 0; i < n; i++)
+		if (!shown_already[i] && (best == n || a[i]->count > a[best]->count))
+			best = i;
+	return best;
+}
+
+/* FINAL block: page faults, the busiest regions first (only with --faults). */
+static void final_faults(struct lines *l, struct strbuf *sb, const struct model *m)
+{
+	size_t n, i, k;
+	struct faultagg *const *a = model_faults(m, &n);
+	uint64_t total = model_faults_total(m);
+	bool *done;
+	char b1[24];
+
+	if (!total && !model_faults_lost(m))
+		return;
+	strbuf_addf(sb, "Page faults: %" PRIu64 " (%s), %" PRIu64 " lost\n", total,
+		    fmt_bytes(total * REGION_PAGE, b1), model_faults_lost(m));
+	done = xcalloc(n + 1, sizeof(*done));
+	for (k = 0; k < 8 && (i = next_biggest(a, n, done)) < n; k++) {
+		done[i] = true;
+		strbuf_addf(sb, "  %8" PRIu64 "  %-9s %s", a[i]->count,
+			    fmt_bytes(a[i]->count * REGION_PAGE, b1), a[i]->region);
+		if (l->multi)
+			strbuf_addf(sb, " [%d]", a[i]->pid);
+		strbuf_addch(sb, '\n');
+	}
+	if (n > k)
+		strbuf_addf(sb, "  (%zu more regions)\n", n - k);
+	free(done);
 }
 
 /* FINAL block: I/O section. */
@@ -535,6 +617,7 @@ void lines_final(struct lines *l, const struct model *m)
 	strbuf_addf(sb, " (%.2fs)\n", (double)model_duration(m) / 1e9);
 	strbuf_addstr(sb, rule);
 	final_memory(sb, m);
+	final_faults(l, sb, m);
 	final_io(sb, m);
 	final_conns(l, sb, m);
 	final_latency(sb, m);

@@ -27,11 +27,13 @@
 #include "ebpf.h"
 #endif
 #include "evq.h"
+#include "faults.h"
 #include "fmt.h"
 #include "jsonl.h"
 #include "lines.h"
 #include "model.h"
 #include "procfs.h"
+#include "qmerge.h"
 #include "record.h"
 #include "recording.h"
 #include "report.h"
@@ -43,6 +45,7 @@
 
 #define QUEUE_BYTES (4u << 20)
 #define EBPF_QUEUE_BYTES (4u << 20)
+#define FAULT_QUEUE_BYTES (4u << 20)
 
 struct opts {
 	pid_t pid;
@@ -53,7 +56,7 @@ struct opts {
 	const char *trace_json; /* --trace-json FILE */
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	bool json, all, verbose, no_seccomp;
-	bool batch, no_color, no_mouse, ebpf;
+	bool batch, no_color, no_mouse, ebpf, faults;
 	unsigned spin_us;
 	unsigned sched_threshold_us;   /* --sched-threshold-us */
 	char **argv;            /* command to run */
@@ -89,6 +92,8 @@ static const char usage_text[] =
 	"                      that matter (slower; for programs that use seccomp)\n"
 	"      --spin-us N     poll for the next stop up to N microseconds before\n"
 	"                      sleeping (default 50, adaptive; 0 turns it off)\n"
+	"      --faults        sample page faults (perf events) and show where memory\n"
+	"                      grows: heap, stack, anonymous and file mappings\n"
 	"      --ebpf          also measure scheduler delay and block I/O latency in\n"
 	"                      the kernel (root, or CAP_BPF and CAP_PERFMON)\n"
 	"      --sched-threshold-us N\n"
@@ -140,7 +145,7 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
-	       O_NOCOLOR, O_NOMOUSE, O_EBPF, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT };
+	       O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
@@ -158,6 +163,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "no-color", no_argument, NULL, O_NOCOLOR },
 		{ "no-mouse", no_argument, NULL, O_NOMOUSE },
 		{ "ebpf", no_argument, NULL, O_EBPF },
+		{ "faults", no_argument, NULL, O_FAULTS },
 		{ "sched-threshold-us", required_argument, NULL, O_SCHED_THRESHOLD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -184,6 +190,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case O_RECORD: o->record = optarg; break;
 		case O_REPLAY: o->replay = optarg; break;
 		case O_EBPF: o->ebpf = true; break;
+		case O_FAULTS: o->faults = true; break;
 		case O_SCHED_THRESHOLD:
 			o->sched_threshold_us = parse_uint("--sched-threshold-us", optarg, 60000000);
 			break;
@@ -280,6 +287,9 @@ static void __attribute__((noreturn)) attach_failed(pid_t pid, int err)
 struct run {
 	struct opts o;
 	struct evq *q;
+	struct evq *fq;          /* the fault sampler's records (--faults), or NULL */
+	struct faults *faults;
+	struct qmerge mq;        /* q and fq as one stream in time order */
 	struct evq *bq;          /* the eBPF reader's records (--ebpf), or NULL */
 	struct ebpf *ebpf;
 	bool ebpf_stopping;      /* the reader was told the tracees are gone */
@@ -298,6 +308,16 @@ struct run {
 	int interrupts;
 };
 
+/* Give one record to the model (and the recording). */
+static void take(struct run *r, const void *rec, size_t len)
+{
+	if (rec_validate(rec, len) != 0)
+		return;
+	model_ingest(r->model, rec);
+	if (r->rec && recording_append(r->rec, rec, len) < 0)
+		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
+}
+
 /* Feed every record queued on q to the model (and the recording). */
 static void drain_queue(struct run *r, struct evq *q)
 {
@@ -305,19 +325,28 @@ static void drain_queue(struct run *r, struct evq *q)
 	size_t len;
 
 	while ((rec = evq_peek(q, &len))) {
-		if (rec_validate(rec, len) == 0) {
-			model_ingest(r->model, rec);
-			if (r->rec && recording_append(r->rec, rec, len) < 0)
-				die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
-		}
+		take(r, rec, len);
 		evq_pop(q);
+	}
+}
+
+/* Feed the tracer's and the fault sampler's records, in time order. */
+static void drain_merged(struct run *r)
+{
+	const void *rec;
+	size_t len;
+
+	qmerge_begin(&r->mq);
+	while ((rec = qmerge_peek(&r->mq, &len))) {
+		take(r, rec, len);
+		qmerge_pop(&r->mq);
 	}
 }
 
 /* Feed every queued record to the model, the tracer's first. */
 static void drain(struct run *r)
 {
-	drain_queue(r, r->q);
+	drain_merged(r);
 	if (r->bq)
 		drain_queue(r, r->bq);
 	if (r->rec && recording_flush(r->rec) < 0)
@@ -338,25 +367,29 @@ static void tracer_done(void *ctx)
 #endif
 }
 
-/* Sleep until a queue that is still open, or a signal, needs us. */
+/* Sleep until a queue that is still open, or a signal, needs us (only a
+ * few ms when records wait for the other queue of the merge). */
 static void wait_any(struct run *r)
 {
-	struct evq *qs[2] = { r->q, r->bq };
-	bool prepared[2] = { false, false }, sleep = true;
-	struct pollfd p[3] = { { r->sig_fd, POLLIN, 0 } };
-	int n = 1;
+	struct pollfd p[4] = { { r->sig_fd, POLLIN, 0 } };
+	int fds[2], n = 1, timeout = qmerge_prepare_wait(&r->mq, fds);
+	bool prepared = false;
 
-	for (int i = 0; i < 2 && sleep; i++) {
-		if (!qs[i] || evq_closed(qs[i]))
-			continue;
-		prepared[i] = sleep = evq_prepare_wait(qs[i]);
-		p[n++] = (struct pollfd){ evq_fd(qs[i]), POLLIN, 0 };
-	}
-	if (sleep)
-		poll(p, (nfds_t)n, tracer_command_pending(r->tracer) ? 100 : -1);
 	for (int i = 0; i < 2; i++)
-		if (prepared[i])
-			evq_finish_wait(qs[i]);
+		if (fds[i] >= 0)
+			p[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
+	if (timeout != 0 && r->bq && !evq_closed(r->bq)) {
+		prepared = evq_prepare_wait(r->bq);
+		timeout = prepared ? timeout : 0;
+		p[n++] = (struct pollfd){ evq_fd(r->bq), POLLIN, 0 };
+	}
+	if (tracer_command_pending(r->tracer) && (timeout < 0 || timeout > 100))
+		timeout = 100;
+	if (timeout != 0)
+		poll(p, (nfds_t)n, timeout);
+	qmerge_finish_wait(&r->mq);
+	if (prepared)
+		evq_finish_wait(r->bq);
 }
 
 /* Feed a recording to the model, as if it were arriving live. */
@@ -410,7 +443,7 @@ static void consume(struct run *r)
 			on_signal(r, &si);
 		if (evq_closed(r->q))
 			tracer_done(r);
-		if (evq_closed(r->q) && (!r->bq || evq_closed(r->bq)))
+		if (qmerge_closed(&r->mq) && (!r->bq || evq_closed(r->bq)))
 			break;
 		wait_any(r);
 	}
@@ -450,7 +483,7 @@ static void set_sink(struct run *r, model_observer_fn *fn, void *ctx)
 static void run_tui(struct run *r)
 {
 	struct tui_args ta = {
-		.q = r->q, .tracer = r->tracer, .model = r->model, .store = r->store,
+		.mq = &r->mq, .tracer = r->tracer, .model = r->model, .store = r->store,
 		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
 		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
 		.tap = tap_record, .tap_ctx = r,
@@ -524,6 +557,22 @@ static void ebpf_follow_pid(struct run *r)
 #endif
 }
 
+/* --faults: the sampler, opened by the tracer's spawn hook before the exec
+ * (so the program is sampled from its first instruction), or here per
+ * thread with --pid.  Failing is one sentence, and tracing goes on. */
+static void start_faults(struct run *r)
+{
+	char why[320];
+	int err;
+
+	if (r->o.pid)
+		faults_open_attach(r->faults, r->o.pid);
+	err = faults_start(r->faults);
+	if (err)
+		fprintf(stderr, "compendium-tui: --faults is off: %s.\n",
+			faults_strerror(err, why, sizeof(why)));
+}
+
 /* Start tracing; dies with the right message and code on failure. */
 static void start(struct run *r, const sigset_t *orig_mask)
 {
@@ -548,6 +597,17 @@ static void start(struct run *r, const sigset_t *orig_mask)
 		to.stdio_fd = slave;
 	if (r->o.ebpf)
 		open_ebpf(r);
+	if (r->o.faults) {
+		r->fq = evq_new(FAULT_QUEUE_BYTES);
+		if (!r->fq)
+			die(1, "cannot make the page-fault queue: %s", strerror(errno));
+		r->faults = faults_new(r->fq);
+		r->mq.fq = r->fq;
+		r->mq.faults = r->faults;
+		to.maps = true;
+		to.spawned = faults_spawned;
+		to.spawned_ctx = r->faults;
+	}
 	r->tracer = tracer_new(&to, r->q);
 	err = tracer_start(r->tracer);
 	if (slave >= 0)
@@ -559,6 +619,8 @@ static void start(struct run *r, const sigset_t *orig_mask)
 		die(-err == ENOENT ? 127 : 126, "%s: %s", r->o.argv[0], strerror(-err));
 	}
 	ebpf_follow_pid(r);
+	if (r->faults)
+		start_faults(r);
 	free(exe);
 }
 
@@ -624,6 +686,7 @@ int main(int argc, char **argv)
 	sigdelset(&block, SIGCHLD);
 	r.sig_fd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
 	r.q = evq_new(QUEUE_BYTES);
+	r.mq.tq = r.q;
 	r.model = model_new();
 	model_set_verbose(r.model, r.o.verbose);
 	r.tui = !r.o.batch && !r.o.json && !r.o.output && !r.o.replay &&
@@ -671,6 +734,8 @@ int main(int argc, char **argv)
 	lines_free(r.lines);
 	model_free(r.model);
 	tracer_free(r.tracer);
+	faults_free(r.faults);
+	evq_free(r.fq);
 #ifdef HAVE_EBPF
 	ebpf_free(r.ebpf);
 #endif

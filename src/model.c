@@ -11,6 +11,7 @@
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,8 +20,13 @@
 
 #include "hmap.h"
 #include "model.h"
+#include "regions.h"
 #include "sockaddr.h"
 #include "util.h"
+
+#define REAP_NS (5ull * 1000000000ull)   /* keep an exited process's regions this long */
+#define PARKED_MAX 4096                   /* faults waiting for their process or region */
+#define PARK_NS 50000000ull               /* and waiting at most this long (trace time) */
 
 struct task {
 	int tid;
@@ -48,6 +54,13 @@ struct model {
 	struct imap procs_by_pid; /* pid -> newest struct proc with that pid */
 	struct ptrvec procs, files, conns, notes;
 	struct smap file_by_path; /* path -> struct fileagg */
+	struct ptrvec faults;     /* struct faultagg, in order of appearance */
+	struct smap fault_by_key; /* "pid region" -> struct faultagg */
+	struct ptrvec parked;     /* copies of REC_FAULT not attributable yet */
+	struct ptrvec reap;       /* exited processes whose regions are still kept */
+	size_t reap_head;
+	bool regions_on;          /* REC_MAPS seen: --faults is on, keep regions */
+	uint64_t faults_total, faults_lost, end_ts;
 	struct io_totals io;
 	struct imap lat_by_pid;   /* pid -> struct proc_lat */
 	struct lat_stats lat_sched, lat_block;
@@ -156,6 +169,7 @@ static struct proc *proc_new(struct model *m, int pid, int ppid, uint64_t ts)
 	p->live = 1;
 	p->exe = xstrdup("");
 	p->argv = xcalloc(1, sizeof(*p->argv));
+	p->mem = m->regions_on ? regions_new() : NULL;
 	vec_push(&m->procs, p);
 	imap_put(&m->procs_by_pid, (uint64_t)pid, p);
 	return p;
@@ -252,6 +266,182 @@ static char *addr_text(const void *sa, size_t len)
 	return xstrdup(buf);
 }
 
+/* ---- page faults ---- */
+
+/* Fault totals of process pid in region r (NULL: unknown), made on first need. */
+static struct faultagg *fault_agg(struct model *m, int pid, const struct region *r)
+{
+	const char *name = r ? r->name : "[unknown]";
+	struct faultagg *a;
+	char key[4400];
+
+	snprintf(key, sizeof(key), "%d %s", pid, name);
+	a = smap_get(&m->fault_by_key, key);
+	if (!a) {
+		a = xcalloc(1, sizeof(*a));
+		a->pid = pid;
+		a->region = xstrdup(name);
+		a->kind = r ? r->kind : RK_UNKNOWN;
+		smap_put(&m->fault_by_key, key, a);
+		vec_push(&m->faults, a);
+	}
+	return a;
+}
+
+/* The region a fault of process p (NULL: not known) fell in, or NULL. */
+static struct region *fault_region(struct proc *p, const struct rec_hdr *h)
+{
+	const struct rec_fault *r = rec_payload(h);
+
+	return p && p->mem ? regions_lookup(p->mem, r->addr, h->ts) : NULL;
+}
+
+/* Count and emit one REC_FAULT of process p (NULL: never known) in rg. */
+static void attribute_fault(struct model *m, struct proc *p, struct region *rg,
+			    const struct rec_hdr *h)
+{
+	const struct rec_fault *r = rec_payload(h);
+	struct faultagg *a = rg && rg->user ? rg->user : fault_agg(m, p ? p->pid : h->tgid, rg);
+	struct event ev = ev_init(m, h, NULL, EV_FAULT);
+
+	if (rg)
+		rg->user = a;
+	a->count++;
+	m->faults_total++;
+	if (p)
+		p->faults++;
+	ev.proc = p;
+	ev.addr = r->addr;
+	ev.ip = r->ip;
+	ev.bytes = REGION_PAGE;
+	ev.region = rg;
+	ev.path = a->region;
+	emit(m, &ev);
+}
+
+/* Attribute parked faults for good: those of pid (0: any) parked at a time
+ * before older_than (UINT64_MAX: all of them). */
+static void unpark(struct model *m, int pid, uint64_t older_than)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < m->parked.n; i++) {
+		struct rec_hdr *h = m->parked.v[i];
+		struct proc *p;
+
+		if ((pid && h->tgid != pid) || h->ts >= older_than) {
+			m->parked.v[keep++] = h;
+			continue;
+		}
+		p = imap_get(&m->procs_by_pid, (uint64_t)h->tgid);
+		attribute_fault(m, p, fault_region(p, h), h);
+		free(h);
+	}
+	m->parked.n = keep;
+	if (m->parked.v)
+		m->parked.v[keep] = NULL;
+}
+
+/* Give up waiting for what parked faults sampled long before ts needed. */
+static void unpark_old(struct model *m, uint64_t ts)
+{
+	const struct rec_hdr *h = m->parked.n ? m->parked.v[0] : NULL;
+
+	if (h && h->ts + PARK_NS < ts)
+		unpark(m, 0, ts - PARK_NS);
+}
+
+/* REC_FAULT.  A fault can come before what explains it: a child's first
+ * faults before its fork record, the kernel's own writes while it loads a
+ * program before the exec record and its maps; those wait a little. */
+static void on_fault(struct model *m, const struct rec_hdr *h)
+{
+	struct proc *p = imap_get(&m->procs_by_pid, (uint64_t)h->tgid);
+	struct region *rg;
+
+	if (m->ended && h->ts > m->end_ts)
+		return;   /* after we detached */
+	rg = fault_region(p, h);
+	if (!rg && !m->ended && m->parked.n < PARKED_MAX) {
+		vec_push(&m->parked, xmemdup(h, h->len));
+		return;
+	}
+	attribute_fault(m, p, rg, h);
+}
+
+/* REC_MAPS: regions a process had before we saw a system call make them.
+ * The tracer sends them only for --faults: from the first one on, every
+ * process keeps its regions (they cost memory per process). */
+static void on_maps(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_maps *r = rec_payload(h);
+	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+
+	m->regions_on = true;
+	if (!t->p->mem)
+		t->p->mem = regions_new();
+	regions_load_maps(t->p->mem, (const char *)(r + 1), r->text_len, h->ts);
+	unpark(m, t->p->pid, UINT64_MAX);
+}
+
+/* Free the regions of processes that exited long enough ago. */
+static void reap_regions(struct model *m, uint64_t ts)
+{
+	while (m->reap_head < m->reap.n) {
+		struct proc *p = m->reap.v[m->reap_head];
+
+		if (p->end_ts + REAP_NS >= rel(m, ts))
+			break;
+		regions_free(p->mem);
+		p->mem = NULL;
+		m->reap_head++;
+	}
+	if (m->reap_head == m->reap.n)
+		m->reap.n = m->reap_head = 0;
+}
+
+/* A successful mmap becomes a region named for what backs it. */
+static void map_region(struct regions *rs, struct task *t, const struct rec_syscall *s, uint64_t ts)
+{
+	uint64_t addr = (uint64_t)s->ret, len = s->args[1], flags = s->args[3];
+	const struct fobj *o;
+
+	if (flags & MAP_GROWSDOWN) {
+		regions_map(rs, addr, len, RK_STACK, REGION_GROWSDOWN, "[stack]", ts);
+	} else if (flags & MAP_STACK) {
+		regions_map(rs, addr, len, RK_STACK, 0, "[stack]", ts);
+	} else if (flags & MAP_ANONYMOUS) {
+		regions_map(rs, addr, len, RK_ANON, 0, "[anon]", ts);
+	} else {
+		o = fdtable_get(t->fdt, (int)s->args[4]);
+		regions_map(rs, addr, len, RK_FILE, 0, o && o->path && *o->path ? o->path : "[file]", ts);
+	}
+}
+
+/* Keep the process's regions in step with mmap, munmap, mremap and brk. */
+static void track_regions(const struct rec_hdr *h, struct task *t, const struct rec_syscall *s)
+{
+	struct regions *rs = t->p->mem;
+	const uint64_t *a = s->args;
+
+	if (!rs)
+		return;
+	switch (s->nr) {
+	case SYS_mmap:
+		map_region(rs, t, s, h->ts);
+		break;
+	case SYS_munmap:
+		regions_unmap(rs, a[0], a[1], h->ts);
+		break;
+	case SYS_mremap:
+		regions_remap(rs, a[0], a[1], (uint64_t)s->ret, a[2], a[3] & MREMAP_DONTUNMAP, h->ts);
+		break;
+	default:   /* brk, queries included: the first one places the heap */
+		regions_brk(rs, (uint64_t)s->ret, h->ts);
+		break;
+	}
+}
+
 /* ---- record handlers ---- */
 
 /* REC_START. */
@@ -312,6 +502,10 @@ static void on_newtask(struct model *m, const struct rec_hdr *h)
 		p->exe = xstrdup(pp->exe);
 		free_argv(p->argv);
 		p->argv = dup_argv(pp->argv);
+		if (pp->mem) {
+			regions_free(p->mem);
+			p->mem = regions_copy(pp->mem);
+		}
 	}
 	child = task_new(m, r->child, p, fdt);
 	ev.pid = pp->pid;
@@ -320,6 +514,8 @@ static void on_newtask(struct model *m, const struct rec_hdr *h)
 	ev.status = (int)r->kind;
 	ev.proc = child->p;
 	emit(m, &ev);
+	if (!(r->flags & CLONE_THREAD))
+		unpark(m, r->child, UINT64_MAX);
 }
 
 /* REC_EXEC: a new program image (or, flagged, the image found at attach). */
@@ -353,6 +549,8 @@ static void on_exec(struct model *m, const struct rec_hdr *h)
 	if (!(h->flags & 1)) {
 		t->p->execs++;
 		t->p->brk_start = t->p->brk_max = 0;
+		if (t->p->mem)
+			regions_exec(t->p->mem, h->ts);
 		if (t->fdt->refs > 1) {
 			struct fdtable *c = fdtable_copy(t->fdt);
 			fdtable_unref(t->fdt);
@@ -426,7 +624,10 @@ static void on_exit_rec(struct model *m, const struct rec_hdr *h)
 		t->p->end_ts = rel(m, h->ts);
 		if (t->p == m->root)
 			m->root_status = r->status;
+		if (t->p->mem)
+			vec_push(&m->reap, t->p);
 	}
+	reap_regions(m, h->ts);
 	emit(m, &ev);
 	fdtable_unref(t->fdt);
 	free(t);
@@ -460,6 +661,8 @@ static void on_end(struct model *m, const struct rec_hdr *h)
 	m->reason = (enum end_reason)r->reason;
 	m->stops = r->stops;
 	m->stopped_ns = r->stopped_ns;
+	m->end_ts = h->ts;
+	unpark(m, 0, UINT64_MAX);
 }
 
 /* ---- latency (eBPF) ---- */
@@ -557,6 +760,8 @@ static void on_lost(struct model *m, const struct rec_hdr *h)
 	const struct rec_lost *r = rec_payload(h);
 
 	m->dropped += r->count;
+	if (r->source == LOST_PERF)
+		m->faults_lost += r->count;
 }
 
 /* ---- syscalls ---- */
@@ -685,6 +890,7 @@ static void sys_mem(struct model *m, const struct rec_hdr *h, struct task *t,
 	ev.ret = s->ret;
 	if (failed(s->ret))
 		return;
+	track_regions(h, t, s);
 	switch (s->nr) {
 	case SYS_mmap:
 		ev.addr = (uint64_t)s->ret;
@@ -885,6 +1091,8 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 		return;
 	if (h->ts > m->last_ts)
 		m->last_ts = h->ts;
+	if (m->parked.n)
+		unpark_old(m, h->ts);
 	switch (h->type) {
 	case REC_START: on_start(m, h); break;
 	case REC_SYSCALL: on_syscall(m, h); break;
@@ -896,6 +1104,8 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 	case REC_SIGNAL: on_signal(m, h); break;
 	case REC_END: on_end(m, h); break;
 	case REC_NOTE: on_note(m, h); break;
+	case REC_FAULT: on_fault(m, h); break;
+	case REC_MAPS: on_maps(m, h); break;
 	case REC_SCHED: on_sched(m, h); break;
 	case REC_BLOCK: on_block(m, h); break;
 	case REC_HIST: on_hist(m, h); break;
@@ -927,8 +1137,20 @@ void model_free(struct model *m)
 		struct proc *p = m->procs.v[i];
 		free(p->exe);
 		free_argv(p->argv);
+		regions_free(p->mem);
 		free(p);
 	}
+	for (size_t i = 0; i < m->faults.n; i++) {
+		struct faultagg *a = m->faults.v[i];
+		free((char *)a->region);
+		free(a);
+	}
+	for (size_t i = 0; i < m->parked.n; i++)
+		free(m->parked.v[i]);
+	free(m->faults.v);
+	free(m->parked.v);
+	free(m->reap.v);
+	smap_release(&m->fault_by_key);
 	for (size_t i = 0; i < m->conns.n; i++) {
 		struct conn *c = m->conns.v[i];
 		free(c->local);
@@ -1124,6 +1346,27 @@ uint64_t model_dropped(const struct model *m)
 const char *const *model_notes(const struct model *m)
 {
 	return (const char *const *)m->notes.v;
+}
+
+struct faultagg *const *model_faults(const struct model *m, size_t *n)
+{
+	*n = m->faults.n;
+	return (struct faultagg *const *)m->faults.v;
+}
+
+uint64_t model_faults_total(const struct model *m)
+{
+	return m->faults_total;
+}
+
+uint64_t model_faults_lost(const struct model *m)
+{
+	return m->faults_lost;
+}
+
+bool model_faults_on(const struct model *m)
+{
+	return m->regions_on;
 }
 
 const char *model_event_name(enum ev_type type)

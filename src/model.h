@@ -13,6 +13,7 @@
 
 #include "fdtable.h"
 #include "record.h"
+#include "regions.h"
 
 enum ev_type {
 	EV_EXEC, EV_FORK, EV_THREAD, EV_EXIT,
@@ -55,6 +56,19 @@ struct proc {
 	uint64_t start_ts, end_ts;
 	uint64_t brk_start, brk_max;
 	uint64_t execs;
+	uint64_t faults;       /* sampled page faults */
+	struct regions *mem;   /* its address space, to attribute faults: NULL
+				  without --faults (before a REC_MAPS) and once
+				  it has been gone for a few seconds */
+};
+
+/* Sampled page faults of one process in regions of one name. */
+struct faultagg {
+	int pid;
+	const char *region;    /* "[heap]", "[stack]", "[anon]", a path, or
+				  "[unknown]"; owned by the model */
+	uint8_t kind;          /* enum region_kind */
+	uint64_t count;
 };
 
 /* One thing that happened; pointers are valid only during the callback. */
@@ -81,6 +95,9 @@ struct event {
 				  wait; block: issue to completion */
 	uint32_t dev;          /* block: device, major << 20 | minor */
 	int cpu;               /* sched: the CPU the task got */
+	uint64_t ip;           /* fault: the instruction (addr: the data address,
+				  path: the region's name, bytes: a page) */
+	const struct region *region;   /* fault: where it fell (NULL: unknown) */
 };
 
 #define LAT_HIST_SLOTS 32
@@ -150,4 +167,11 @@ double model_lat_max_us(const struct lat_stats *s);
 uint64_t model_dropped(const struct model *m);
 /* Notes the user should see (io_uring use...), NULL-terminated. */
 const char *const *model_notes(const struct model *m);
+/* Sampled page faults per process and region name, in order of appearance. */
+struct faultagg *const *model_faults(const struct model *m, size_t *n);
+/* All sampled page faults, and samples the kernel reported lost. */
+uint64_t model_faults_total(const struct model *m);
+uint64_t model_faults_lost(const struct model *m);
+/* Are page faults sampled (--faults: the tracer sent address-space maps)? */
+bool model_faults_on(const struct model *m);
 #endif

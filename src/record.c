@@ -30,6 +30,7 @@ static size_t fixed_size(unsigned type)
 	case REC_FAULT: return sizeof(struct rec_fault);
 	case REC_LOST: return sizeof(struct rec_lost);
 	case REC_HIST: return sizeof(struct rec_hist);
+	case REC_MAPS: return sizeof(struct rec_maps);
 	default: return (size_t)-1;
 	}
 }
@@ -57,6 +58,10 @@ static size_t blob_size(unsigned type, const void *p)
 	case REC_NOTE: {
 		const struct rec_note *n = p;
 		return n->text_len;
+	}
+	case REC_MAPS: {
+		const struct rec_maps *mp = p;
+		return mp->text_len;
 	}
 	case REC_HIST: {
 		const struct rec_hist *hs = p;

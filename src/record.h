@@ -30,6 +30,7 @@ enum rec_type {
 	REC_FAULT,       /* a sampled minor page fault (perf): struct rec_fault */
 	REC_LOST,        /* a producer lost records: struct rec_lost */
 	REC_HIST,        /* a kernel-side log2 histogram: struct rec_hist + uint64_t[n] */
+	REC_MAPS,        /* address space at exec or attach: struct rec_maps + /proc/PID/maps text */
 	REC_TYPE_MAX
 };
 
@@ -176,6 +177,13 @@ struct rec_lost {
 	uint32_t source;      /* enum lost_source */
 	uint32_t pad;
 	uint64_t count;       /* records lost since the last REC_LOST of this source */
+};
+
+/* Whole lines of /proc/PID/maps as the kernel wrote them; a long file comes
+ * as several records in a row, each mapping its own lines. */
+struct rec_maps {
+	uint32_t text_len;    /* bytes of text that follow */
+	uint32_t pad;
 };
 
 enum hist_kind { HIST_SCHED = 1, HIST_BLOCK = 2 };

@@ -819,6 +819,48 @@ static void on_newtask(struct tracer *t, struct task *parent, int event, uint64_
 	}
 }
 
+/* Send the whole lines among the first have bytes of t->blob (all of them
+ * when last) as one REC_MAPS; returns the bytes left at the start of blob. */
+static size_t maps_chunk(struct tracer *t, const struct task *tk, uint64_t ts, size_t have,
+			 bool last)
+{
+	const char *nl = last ? t->blob + have : memrchr(t->blob, '\n', have);
+	size_t n = nl ? (size_t)(nl - t->blob) + !last : have == sizeof(t->blob) ? have : 0;
+	struct rec_maps *r;
+
+	if (!n)
+		return have;
+	r = rec_begin(&t->rb, REC_MAPS, ts, tk->tid, tk->tgid, sizeof(*r));
+	r->text_len = (uint32_t)rec_blob(&t->rb, t->blob, n);
+	emit(t);
+	memmove(t->blob, t->blob + n, have - n);
+	return have - n;
+}
+
+/* Send /proc/PID/maps of a stopped task: the regions no system call made. */
+static void emit_maps(struct tracer *t, const struct task *tk, uint64_t ts)
+{
+	char path[64];
+	size_t have = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tk->tgid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(fd, t->blob + have, sizeof(t->blob) - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have = maps_chunk(t, tk, ts, have + (size_t)n, false);
+	}
+	maps_chunk(t, tk, ts, have, true);
+	close(fd);
+}
+
 /* PTRACE_EVENT_EXEC: the process now runs a new program. */
 static void on_exec(struct tracer *t, struct task *tk, uint64_t ts)
 {
@@ -854,6 +896,8 @@ static void on_exec(struct tracer *t, struct task *tk, uint64_t ts)
 	rec_blob(&t->rb, t->path, r->exe_len);
 	rec_blob(&t->rb, t->blob, r->argv_len);
 	emit(t);
+	if (t->o.maps)
+		emit_maps(t, tk, ts);
 	describe_all_fds(t, tk, ts, first);
 	if (first && tk->tid == t->root) {
 		t->start_err = 0;
@@ -1260,6 +1304,8 @@ static int spawn(struct tracer *t, const sigset_t *mask)
 		return e;
 	}
 	t->root = pid;
+	if (t->o.spawned)
+		t->o.spawned(t->o.spawned_ctx, pid);   /* before it can exec */
 	tk = task_get(t, pid);
 	tk->st = T_KNOWN | T_PREEXEC;
 	for (char *const *a = t->o.argv; *a; a++) {
@@ -1341,6 +1387,8 @@ static int attach(struct tracer *t)
 		rec_blob(&t->rb, t->blob, r->argv_len);
 		emit(t);
 	}
+	if (t->o.maps)
+		emit_maps(t, leader, util_now_ns());
 	for (size_t i = 0; i < t->cap; i++) {
 		struct rec_newtask *r;
 		if (!t->tasks[i].tid || t->tasks[i].tid == pid)

@@ -25,6 +25,11 @@ struct tracer_opts {
 	sigset_t child_mask;     /* signal mask the command starts with */
 	int stdio_fd;            /* >= 0: the command gets this terminal (a pty
 				    slave) as stdin/out/err and controlling tty */
+	bool maps;               /* send REC_MAPS after every exec and at attach */
+	/* Spawn mode: called on the tracer thread with the command's pid once it
+	 * is seized and before it can exec (e.g. faults_spawned). */
+	void (*spawned)(void *ctx, pid_t pid);
+	void *spawned_ctx;
 };
 
 enum tracer_cmd {

@@ -1189,6 +1189,254 @@ START_TEST(sendmmsg_and_recvmmsg_count_aux_bytes_not_messages)
 }
 END_TEST
 
+/* ---- page faults ---- */
+
+#define PG 4096ull
+
+/* REC_FAULT of tid at addr with timestamp ts (0: the next one). */
+static void fault_rec_at(int tid, uint64_t addr, uint64_t ts)
+{
+	struct rec_fault *r = ts ? rec_begin(&rb, REC_FAULT, ts, tid, tgid_of(tid), sizeof(*r))
+				 : begin(REC_FAULT, tid, sizeof(*r));
+
+	r->addr = addr;
+	r->ip = 0x401000;
+	feed();
+}
+
+/* REC_FAULT of tid at addr, now. */
+static void fault_rec(int tid, uint64_t addr)
+{
+	fault_rec_at(tid, addr, 0);
+}
+
+/* REC_MAPS of tid with /proc/PID/maps text. */
+static void maps_rec(int tid, const char *text)
+{
+	struct rec_maps *r = begin(REC_MAPS, tid, sizeof(*r));
+
+	r->text_len = (uint32_t)rec_blob(&rb, text, strlen(text));
+	feed();
+}
+
+/* REC_START, then the (empty) maps the tracer sends with --faults. */
+static void start_sampled(int pid)
+{
+	start(pid);
+	maps_rec(pid, "");
+}
+
+/* REC_LOST from source. */
+static void lost_rec(uint32_t source, uint64_t count)
+{
+	struct rec_lost *r = begin(REC_LOST, 100, sizeof(*r));
+
+	r->source = source;
+	r->count = count;
+	feed();
+}
+
+/* REC_END. */
+static void end_rec(void)
+{
+	struct rec_end *e = begin(REC_END, 100, sizeof(*e));
+
+	e->reason = END_EXITED;
+	feed();
+}
+
+/* The fault totals of pid in region, or 0. */
+static uint64_t faults_in(int pid, const char *region)
+{
+	size_t n;
+	struct faultagg *const *a = model_faults(m, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (a[i]->pid == pid && strcmp(a[i]->region, region) == 0)
+			return a[i]->count;
+	return 0;
+}
+
+START_TEST(faults_are_attributed_to_heap_anon_and_file_regions)
+{
+	const struct seen *e;
+
+	start_sampled(100);
+	sys(100, SYS_brk, 0x555000, 0);
+	sys(100, SYS_brk, 0x555000 + 8 * PG, 0x555000 + 8 * PG);
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 4 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	open_file(100, 3, "/data/f", O_RDONLY);
+	sys(100, SYS_mmap, 0x7f1000000000, 0, 2 * PG, PROT_READ, MAP_PRIVATE, 3, 0);
+	fault_rec(100, 0x555000 + 100);
+	fault_rec(100, 0x555000 + 7 * PG);
+	fault_rec(100, 0x7f0000000000 + PG);
+	fault_rec(100, 0x7f1000000000 + 5);
+	fault_rec(100, 0x9000);   /* in no region: waits for what might explain it */
+	ck_assert_uint_eq(ev_count(EV_FAULT), 4);
+	end_rec();
+	ck_assert_uint_eq(ev_count(EV_FAULT), 5);
+	e = ev_nth(EV_FAULT, 0);
+	ck_assert_str_eq(e->path, "[heap]");
+	ck_assert_uint_eq(e->addr, 0x555000 + 100);
+	ck_assert_uint_eq(e->bytes, 4096);
+	ck_assert_int_eq(e->pid, 100);
+	ck_assert_str_eq(ev_nth(EV_FAULT, 2)->path, "[anon]");
+	ck_assert_str_eq(ev_nth(EV_FAULT, 3)->path, "/data/f");
+	ck_assert_str_eq(ev_nth(EV_FAULT, 4)->path, "[unknown]");
+	ck_assert_uint_eq(faults_in(100, "[heap]"), 2);
+	ck_assert_uint_eq(faults_in(100, "/data/f"), 1);
+	ck_assert_uint_eq(model_faults_total(m), 5);
+	ck_assert_uint_eq(proc(100)->faults, 5);
+}
+END_TEST
+
+START_TEST(a_fault_sampled_before_munmap_finds_the_unmapped_region)
+{
+	uint64_t mapped, unmapped;
+
+	start_sampled(100);
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 4 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	mapped = now;
+	sys(100, SYS_munmap, 0, 0x7f0000000000, 4 * PG);
+	unmapped = now;
+	fault_rec_at(100, 0x7f0000000000 + PG, mapped + 10);   /* arrives late */
+	ck_assert_str_eq(ev_one(EV_FAULT)->path, "[anon]");
+	fault_rec_at(100, 0x7f0000000000 + PG, unmapped + 10);
+	end_rec();
+	ck_assert_str_eq(ev_nth(EV_FAULT, 1)->path, "[unknown]");
+}
+END_TEST
+
+START_TEST(a_child_fault_before_its_fork_record_goes_to_the_child)
+{
+	const struct seen *e;
+
+	start_sampled(100);
+	sys(100, SYS_brk, 0x555000, 0);
+	sys(100, SYS_brk, 0x555000 + 8 * PG, 0x555000 + 8 * PG);
+	fault_rec(200, 0x555000 + PG);   /* the child wrote before we saw the fork */
+	ck_assert_uint_eq(ev_count(EV_FAULT), 0);
+	newtask(100, 200, SIGCHLD);
+	e = ev_one(EV_FAULT);
+	ck_assert_int_eq(e->pid, 200);
+	ck_assert_str_eq(e->path, "[heap]");
+	ck_assert_uint_eq(faults_in(200, "[heap]"), 1);
+	ck_assert_uint_eq(faults_in(100, "[heap]"), 0);
+	/* the child's own mappings are its own */
+	sys(200, SYS_mmap, 0x7f2000000000, 0, PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	fault_rec(200, 0x7f2000000000);
+	fault_rec(100, 0x7f2000000000);
+	end_rec();
+	ck_assert_str_eq(ev_nth(EV_FAULT, 1)->path, "[anon]");
+	ck_assert_int_eq(ev_nth(EV_FAULT, 2)->pid, 100);
+	ck_assert_str_eq(ev_nth(EV_FAULT, 2)->path, "[unknown]");
+}
+END_TEST
+
+START_TEST(exec_maps_snapshot_names_the_image_and_a_growing_stack)
+{
+	static const char *const argv[] = { "/bin/prog", NULL };
+	uint64_t before_exec;
+
+	start_sampled(100);
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 4 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	before_exec = now;
+	exec_prog(100, "/bin/prog", argv);
+	maps_rec(100, "55d000000000-55d000002000 r--p 00000000 fe:01 12 /bin/prog\n"
+		      "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 [stack]\n");
+	fault_rec(100, 0x55d000001000);
+	fault_rec(100, 0x7ffd00020000);
+	fault_rec(100, 0x7ffd00000000 - 10 * PG);   /* the stack grew */
+	fault_rec_at(100, 0x7f0000000000, before_exec + 10);
+	fault_rec(100, 0x7f0000000000);             /* gone with the old image */
+	end_rec();
+	ck_assert_str_eq(ev_nth(EV_FAULT, 0)->path, "/bin/prog");
+	ck_assert_str_eq(ev_nth(EV_FAULT, 1)->path, "[stack]");
+	ck_assert_str_eq(ev_nth(EV_FAULT, 2)->path, "[stack]");
+	ck_assert_str_eq(ev_nth(EV_FAULT, 3)->path, "[anon]");
+	ck_assert_str_eq(ev_nth(EV_FAULT, 4)->path, "[unknown]");
+	ck_assert_uint_eq(faults_in(100, "[stack]"), 2);
+}
+END_TEST
+
+START_TEST(kernel_writes_while_loading_a_program_wait_for_its_maps)
+{
+	static const char *const argv[] = { "/bin/prog", NULL };
+
+	start_sampled(100);
+	fault_rec(100, 0x55d000001010);   /* clearing .bss, before the exec stop */
+	fault_rec(100, 0x7ffd00020ff0);   /* writing argv to the new stack */
+	exec_prog(100, "/bin/prog", argv);
+	ck_assert_uint_eq(ev_count(EV_FAULT), 0);
+	maps_rec(100, "55d000000000-55d000002000 rw-p 00000000 fe:01 12 /bin/prog\n"
+		      "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 [stack]\n");
+	ck_assert_str_eq(ev_nth(EV_FAULT, 0)->path, "/bin/prog");
+	ck_assert_str_eq(ev_nth(EV_FAULT, 1)->path, "[stack]");
+}
+END_TEST
+
+START_TEST(an_unexplained_fault_waits_only_a_little)
+{
+	start_sampled(100);
+	fault_rec(100, 0x9000);
+	signal_rec(100, SIGUSR1);
+	ck_assert_uint_eq(ev_count(EV_FAULT), 0);
+	now += 60000000;   /* 60 ms later nothing explained it */
+	signal_rec(100, SIGUSR1);
+	ck_assert_str_eq(ev_one(EV_FAULT)->path, "[unknown]");
+	ck_assert_uint_eq(faults_in(100, "[unknown]"), 1);
+}
+END_TEST
+
+START_TEST(without_maps_no_regions_are_kept)
+{
+	start(100);
+	sys(100, SYS_brk, 0x555000, 0);
+	sys(100, SYS_brk, 0x555000 + 8 * PG, 0x555000 + 8 * PG);
+	newtask(100, 200, SIGCHLD);
+	ck_assert_ptr_null(proc(100)->mem);
+	ck_assert_ptr_null(proc(200)->mem);
+	fault_rec(100, 0x555000);
+	end_rec();
+	ck_assert_str_eq(ev_one(EV_FAULT)->path, "[unknown]");
+}
+END_TEST
+
+START_TEST(perf_losses_are_counted)
+{
+	start(100);
+	lost_rec(LOST_PERF, 7);
+	lost_rec(LOST_BPF, 3);
+	lost_rec(LOST_PERF, 1);
+	ck_assert_uint_eq(model_faults_lost(m), 8);
+	ck_assert_uint_eq(model_faults_total(m), 0);
+}
+END_TEST
+
+START_TEST(faults_of_a_never_seen_process_count_at_the_end_and_after_it_none)
+{
+	const struct seen *e;
+	uint64_t end;
+
+	start(100);
+	fault_rec(999, 0x1000);
+	ck_assert_uint_eq(ev_count(EV_FAULT), 0);
+	end_rec();
+	end = now;
+	e = ev_one(EV_FAULT);
+	ck_assert_int_eq(e->pid, 999);
+	ck_assert_str_eq(e->path, "[unknown]");
+	ck_assert_uint_eq(faults_in(999, "[unknown]"), 1);
+	fault_rec_at(100, 0x1000, end + 1000);   /* after a detach */
+	ck_assert_uint_eq(ev_count(EV_FAULT), 1);
+	ck_assert_uint_eq(model_faults_total(m), 1);
+}
+END_TEST
+
 /* ---- memory ---- */
 
 START_TEST(brk_growth_after_a_query_is_heap)
@@ -1678,6 +1926,15 @@ static Suite *model_suite(void)
 	tcase_add_test(mem, brk_growth_after_a_query_is_heap);
 	tcase_add_test(mem, brk_growth_is_not_counted_twice_after_fork);
 	tcase_add_test(mem, mmap_counts_bytes_and_regions);
+	tcase_add_test(mem, faults_are_attributed_to_heap_anon_and_file_regions);
+	tcase_add_test(mem, a_fault_sampled_before_munmap_finds_the_unmapped_region);
+	tcase_add_test(mem, a_child_fault_before_its_fork_record_goes_to_the_child);
+	tcase_add_test(mem, exec_maps_snapshot_names_the_image_and_a_growing_stack);
+	tcase_add_test(mem, kernel_writes_while_loading_a_program_wait_for_its_maps);
+	tcase_add_test(mem, an_unexplained_fault_waits_only_a_little);
+	tcase_add_test(mem, without_maps_no_regions_are_kept);
+	tcase_add_test(mem, perf_losses_are_counted);
+	tcase_add_test(mem, faults_of_a_never_seen_process_count_at_the_end_and_after_it_none);
 
 	tcase_add_test(procs, exit_statuses_are_kept_per_process_and_for_the_root);
 	tcase_add_test(procs, start_and_end_records_describe_the_trace);

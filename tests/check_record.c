@@ -50,6 +50,7 @@ static size_t fixed_of(unsigned type)
 	case REC_FAULT: return sizeof(struct rec_fault);
 	case REC_LOST: return sizeof(struct rec_lost);
 	case REC_HIST: return sizeof(struct rec_hist);
+	case REC_MAPS: return sizeof(struct rec_maps);
 	default: return 0;
 	}
 }
@@ -130,6 +131,12 @@ static size_t build(struct recbuf *b, unsigned type, unsigned k)
 		n->kind = NOTE_WARN;
 		n->text_len = (uint32_t)a;
 		rec_blob(b, filler, a);
+		break;
+	}
+	case REC_MAPS: {
+		struct rec_maps *mp = p;
+		mp->text_len = (uint32_t)c;
+		rec_blob(b, filler, c);
 		break;
 	}
 	case REC_SCHED: {
@@ -593,6 +600,11 @@ static size_t announced(unsigned type, const unsigned char *p)
 		memcpy(&n, p, sizeof(n));
 		return n.text_len;
 	}
+	case REC_MAPS: {
+		struct rec_maps mp;
+		memcpy(&mp, p, sizeof(mp));
+		return mp.text_len;
+	}
 	case REC_HIST: {
 		struct rec_hist hs;
 		memcpy(&hs, p, sizeof(hs));
@@ -625,6 +637,7 @@ static size_t lenfields(unsigned type, struct lenfield *out)
 	case REC_EXEC: LF(struct rec_exec, exe_len); LF(struct rec_exec, argv_len); break;
 	case REC_NOTE: LF(struct rec_note, text_len); break;
 	case REC_HIST: LF(struct rec_hist, nslots); break;
+	case REC_MAPS: LF(struct rec_maps, text_len); break;
 	default: break;
 	}
 #undef LF

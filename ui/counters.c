@@ -117,23 +117,43 @@ static void lat_text(char *buf, size_t cap, const char *label, const struct lat_
 		 fmt_duration_us(model_lat_max_us(s), c));
 }
 
-/* Latency when --ebpf measures it, or how to turn it on. */
+/* "faults 5598 (21.9 MB)" when --faults samples them, else how to turn it on. */
+static void faults_text(const struct model *m, char *buf, size_t cap)
+{
+	uint64_t n = model_faults_total(m), lost = model_faults_lost(m);
+	char a[24];
+
+	if (!model_faults_on(m)) {
+		snprintf(buf, cap, "faults: off (--faults)");
+		return;
+	}
+	snprintf(buf, cap, "faults %llu (%s)", (unsigned long long)n, fmt_bytes(n * REGION_PAGE, a));
+	if (lost)
+		snprintf(buf + strlen(buf), cap - strlen(buf), " lost %llu", (unsigned long long)lost);
+}
+
+/* Latency when --ebpf measures it and faults with --faults, or how to turn them on. */
 static void latency_text(const struct model *m, bool wide, char *buf, size_t cap)
 {
 	const struct lat_stats *sched = model_latency(m, 0, HIST_SCHED);
 	const struct lat_stats *block = model_latency(m, 0, HIST_BLOCK);
-	char a[96] = "", b[96] = "";
+	char a[96] = "", b[96] = "", f[64];
 
-	if (!sched && !block) {
+	faults_text(m, f, sizeof(f));
+	if (!sched && !block && !model_faults_on(m)) {
 		snprintf(buf, cap, "%s", wide ? "Latency, faults: off (--ebpf / --faults to turn on)" :
 			 "latency, faults: off (--ebpf/--faults)");
+		return;
+	}
+	if (!sched && !block) {
+		snprintf(buf, cap, "Latency: off (--ebpf)  %s", f);
 		return;
 	}
 	if (sched)
 		lat_text(a, sizeof(a), "sched", sched);
 	if (block)
 		lat_text(b, sizeof(b), "block", block);
-	snprintf(buf, cap, "Latency: %s%s%s  faults: off (--faults)", a, *a && *b ? "  " : "", b);
+	snprintf(buf, cap, "Latency: %s%s%s  %s", a, *a && *b ? "  " : "", b, f);
 }
 
 /* The tasks group: processes, live ones, threads, and latency. */

@@ -23,6 +23,7 @@
 #include "app.h"
 #include "evq.h"
 #include "keys.h"
+#include "qmerge.h"
 #include "record.h"
 #include "screen.h"
 #include "tracer.h"
@@ -34,7 +35,7 @@
 #define DRAIN_BATCH 4096
 #define DRAIN_NS (15 * 1000000ull)
 
-enum { FD_TTY, FD_SIG, FD_WINCH, FD_PTY, FD_QUEUE, FD_BQUEUE, FD_MAX };
+enum { FD_TTY, FD_SIG, FD_WINCH, FD_PTY, FD_QUEUE, FD_FQUEUE, FD_BQUEUE, FD_MAX };
 
 struct loop {
 	struct app a;
@@ -179,6 +180,27 @@ static void drain_queue(struct loop *l, struct evq *q, uint64_t until, size_t *n
 	}
 }
 
+/* Feed the tracer's and the fault sampler's records to the model in time
+ * order, until the time is up; adds to *n. */
+static void drain_merged(struct loop *l, uint64_t until, size_t *n)
+{
+	struct qmerge *mq = l->args->mq;
+	const void *rec;
+	size_t len;
+
+	qmerge_begin(mq);
+	while (!l->more && (rec = qmerge_peek(mq, &len))) {
+		if (rec_validate(rec, len) == 0) {
+			if (l->args->tap)
+				l->args->tap(l->args->tap_ctx, rec, len);
+			model_ingest(l->a.model, rec);
+		}
+		qmerge_pop(mq);
+		if (++*n % DRAIN_BATCH == 0 && util_now_ns() > until)
+			l->more = true;
+	}
+}
+
 /* Feed queued records to the model, for a bounded time, the tracer's first. */
 static void drain(struct loop *l)
 {
@@ -186,7 +208,7 @@ static void drain(struct loop *l)
 	size_t n = 0;
 
 	l->more = false;
-	drain_queue(l, l->args->q, until, &n);
+	drain_merged(l, until, &n);
 	if (l->args->bq)
 		drain_queue(l, l->args->bq, until, &n);
 	if (n && l->args->tap)
@@ -197,13 +219,13 @@ static void drain(struct loop *l)
 /* Notice the end of tracing: the tracer's queue, then any other, closed. */
 static void check_end(struct loop *l)
 {
-	if (l->a.ended || l->more || !evq_closed(l->args->q))
+	if (l->a.ended || l->more || !evq_closed(l->args->mq->tq))
 		return;
 	if (l->args->tracer_done && !l->tracer_done) {
 		l->tracer_done = true;
 		l->args->tracer_done(l->args->tracer_done_ctx);
 	}
-	if (l->args->bq && !evq_closed(l->args->bq))
+	if (!qmerge_closed(l->args->mq) || (l->args->bq && !evq_closed(l->args->bq)))
 		return;
 	l->a.ended = true;
 	l->a.ctr.ended = true;
@@ -327,25 +349,32 @@ static void wait_and_handle(struct loop *l, uint64_t now)
 		[FD_WINCH] = { winch_pipe[0], POLLIN, 0 },
 		[FD_PTY] = { l->pty_open ? l->args->pty_master : -1, POLLIN, 0 },
 		[FD_QUEUE] = { -1, POLLIN, 0 },
+		[FD_FQUEUE] = { -1, POLLIN, 0 },
 		[FD_BQUEUE] = { -1, POLLIN, 0 },
 	};
-	int timeout = poll_timeout(l, now);
-	struct evq *q = evq_closed(l->args->q) ? NULL : l->args->q;
+	int timeout = poll_timeout(l, now), fds[2] = { -1, -1 }, qt = 0;
 	struct evq *bq = l->args->bq && !evq_closed(l->args->bq) ? l->args->bq : NULL;
 	bool live = !l->a.ended && !l->more;
-	bool armed = live && q && evq_prepare_wait(q);
-	bool barmed = live && bq && (!q || armed) && evq_prepare_wait(bq);
+	bool merged = live && !qmerge_closed(l->args->mq);
+	bool barmed = false;
 
-	if (live && (q || bq) && (!q || armed) && (!bq || barmed)) {
-		p[FD_QUEUE].fd = q ? evq_fd(q) : -1;
-		p[FD_BQUEUE].fd = bq ? evq_fd(bq) : -1;
+	if (merged)
+		qt = qmerge_prepare_wait(l->args->mq, fds);
+	if (live && qt != 0 && bq)
+		barmed = evq_prepare_wait(bq);
+	if (live && (merged || bq) && qt != 0 && (!bq || barmed)) {
+		p[FD_QUEUE].fd = fds[0];
+		p[FD_FQUEUE].fd = fds[1];
+		p[FD_BQUEUE].fd = barmed ? evq_fd(bq) : -1;
+		if (qt > 0 && (timeout < 0 || qt < timeout))
+			timeout = qt;   /* records wait for the other queue of the merge */
 	} else if (!l->a.ended) {
 		timeout = 0;
 	}
 	if (poll(p, FD_MAX, timeout) < 0 && errno != EINTR)
 		p[FD_TTY].revents = 0;
-	if (armed)
-		evq_finish_wait(q);
+	if (merged)
+		qmerge_finish_wait(l->args->mq);
 	if (barmed)
 		evq_finish_wait(bq);
 	if (p[FD_TTY].revents)

@@ -20,12 +20,14 @@
 #include <stddef.h>
 
 struct evq;
+struct qmerge;
 struct tracer;
 struct model;
 struct store;
 
 struct tui_args {
-	struct evq *q;           /* records from the tracer (consumer side is ours) */
+	struct qmerge *mq;       /* records from the tracer and, with --faults, the
+				    fault sampler, in time order (consumer side is ours) */
 	struct tracer *tracer;   /* for stop/continue/kill/detach */
 	struct model *model;     /* the UI becomes its observer */
 	struct store *store;     /* every event is appended here */
