@@ -1,19 +1,30 @@
 /* ioacct.bpf.c - read/write bytes per (process, fd) counted in the kernel.
  *
- * Optional second object of --ebpf: at the exit of read, write, pread64,
- * pwrite64, readv, writev, preadv(2), pwritev(2), sendto, recvfrom,
- * sendmsg, recvmsg, sendmmsg and recvmmsg by a traced task (the tasks map
- * is latency.bpf.c's, shared by the loader), it adds the bytes moved to a
- * counter keyed by (process, fd, inode), and tells what the fd is from the
- * kernel's own file object: the inode's type bits, its superblock's magic
+ * Second object of --ebpf: with it the tracer's seccomp filter lets the
+ * read/write family run without a ptrace stop, so these counts replace the
+ * ones ptrace would have made.  At the exit of read, write, pread64,
+ * pwrite64, readv, writev, preadv(2) and pwritev(2), and of sendto and
+ * recvfrom called without an address, by a traced task (the tasks map is
+ * latency.bpf.c's, shared by the loader), it adds the bytes moved to a
+ * counter keyed by (process, fd); when the counter is made it notes what
+ * the fd is from the kernel's own file object: the inode's type bits, its superblock's magic
  * (pipes, sockets and anonymous inodes such as eventfd, which have no type
  * bits) and, for sockets, the family and type.  The rules are the tracer's
  * (src/tracer.c describe_fd), so the totals by class equal those of ptrace
- * mode.  A counter is sent (LAT_IO) and deleted when its fd is closed and
- * when its process ends, so the map holds only open fds.  Like the tracer
- * it counts only successful x86_64 calls, never i386 ones.  Every traced
- * system call pays for one lookup; every other one on the machine for the
- * tracepoint itself (about 90 ns), which is why this object is optional.
+ * mode.  The *msg calls and sendto/recvfrom with an address stay with
+ * ptrace, which reads their addresses; this program leaves them alone.
+ * mmap, munmap, mremap and brk run without stops as well: everything about
+ * them is in registers, so the whole call is sent (LAT_SYSCALL).
+ *
+ * What it sends (LAT_IO, on its own ring buffer, which the tracer thread
+ * drains before it handles each stop) is the change since the last send:
+ * at most every LAT_IO_PERIOD_NS while an fd is busy, and always before
+ * anything that ends the fd: close, dup2/dup3 onto it, close_range, execve
+ * (close-on-exec), and the end of the process.  Counters are deleted when
+ * their fd ends, so the map holds only open fds.  Like the tracer it counts
+ * only successful x86_64 calls, never i386 ones.  Every traced system call
+ * pays for one lookup; every other one on the machine for the tracepoint
+ * itself (about 90 ns).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -35,10 +46,11 @@ struct {
 	__type(value, struct lat_task);
 } tasks SEC(".maps");
 
+/* LAT_IO samples: drained by the tracer thread, not latency's reader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, LAT_RINGBUF_BYTES);
-} events SEC(".maps");
+} ioevents SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -65,15 +77,14 @@ struct {
 /* x86_64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
 enum {
 	NR_read = 0, NR_write = 1, NR_close = 3, NR_pread64 = 17, NR_pwrite64 = 18,
-	NR_readv = 19, NR_writev = 20, NR_sendto = 44, NR_recvfrom = 45, NR_sendmsg = 46,
-	NR_recvmsg = 47, NR_preadv = 295, NR_pwritev = 296, NR_recvmmsg = 299,
-	NR_sendmmsg = 307, NR_preadv2 = 327, NR_pwritev2 = 328,
+	NR_mmap = 9, NR_munmap = 11, NR_brk = 12, NR_mremap = 25,
+	NR_readv = 19, NR_writev = 20, NR_dup2 = 33, NR_sendto = 44, NR_recvfrom = 45,
+	NR_execve = 59, NR_dup3 = 292, NR_preadv = 295, NR_pwritev = 296,
+	NR_execveat = 322, NR_preadv2 = 327, NR_pwritev2 = 328, NR_close_range = 436,
 };
 
 #define TS_COMPAT 0x0002
-#define MMSG_MAX 1024            /* UIO_MAXIOV: the kernel's own limit */
-#define MMSGHDR_SIZE 64          /* struct mmsghdr on x86_64 */
-#define MMSG_LEN_OFF 56          /* its msg_len */
+#define CLOSE_RANGE_CLOEXEC 4    /* close_range only marks, closes nothing */
 
 /* Count one lost measurement. */
 static __always_inline void drop(__u32 why)
@@ -84,16 +95,32 @@ static __always_inline void drop(__u32 why)
 		(*n)++;
 }
 
-/* 1 for the reads, 2 for the writes we count, 0 for anything else. */
-static __always_inline int io_dir(long nr)
+/* A register of the system call: tp_btf programs load it directly, raw_tp
+ * ones need a probe read (btf is a constant in every inlined copy). */
+#define REG(regs, f, btf) ((btf) ? (regs)->f : BPF_CORE_READ(regs, f))
+
+/* Is the current task in an i386 system call (int 0x80: another table)? */
+static __always_inline bool in_compat(const bool btf)
+{
+	if (btf)
+		return bpf_get_current_task_btf()->thread_info.status & TS_COMPAT;
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(),
+			     thread_info.status) & TS_COMPAT;
+}
+
+/* 1 for the reads, 2 for the writes we count, 0 for anything else; the
+ * same set src/tracer.c's seccomp filter lets run without a stop. */
+static __always_inline int io_dir(long nr, struct pt_regs *regs, const bool btf)
 {
 	switch (nr) {
 	case NR_read: case NR_pread64: case NR_readv: case NR_preadv: case NR_preadv2:
-	case NR_recvfrom: case NR_recvmsg: case NR_recvmmsg:
 		return 1;
 	case NR_write: case NR_pwrite64: case NR_writev: case NR_pwritev: case NR_pwritev2:
-	case NR_sendto: case NR_sendmsg: case NR_sendmmsg:
 		return 2;
+	case NR_recvfrom:
+		return REG(regs, r8, btf) ? 0 : 1;   /* src_addr: ptrace reads it */
+	case NR_sendto:
+		return REG(regs, r8, btf) ? 0 : 2;   /* dest_addr: likewise */
 	default:
 		return 0;
 	}
@@ -164,117 +191,191 @@ static __always_inline __u32 file_kind(struct file *f, __u64 *ino)
 	}
 }
 
-/* Bytes sendmmsg/recvmmsg moved: msg_len of the first n entries of vec. */
-static __always_inline __u64 mmsg_bytes(const void *vec, long n)
+/* Send what counter v gathered since its last send (LAT_IO) and take it
+ * out of v; false when the ring buffer is full (v keeps it then). */
+static __always_inline bool io_send(const struct lat_fd_key *k, struct lat_fd_io *v)
 {
-	__u64 sum = 0;
+	struct lat_io *e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
 
-	for (int i = 0; i < MMSG_MAX && i < n; i++) {
-		__u32 len = 0;
-		bpf_probe_read_user(&len, sizeof(len),
-				    (const char *)vec + (long)i * MMSGHDR_SIZE + MMSG_LEN_OFF);
-		sum += len;
-	}
-	return sum;
-}
-
-/* Send one counter (LAT_IO). */
-static __always_inline void io_send(const struct lat_fd_key *k, const struct lat_fd_io *v)
-{
-	struct lat_io *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-
-	if (!e) {
-		drop(LAT_DROP_RINGBUF);
-		return;
-	}
+	if (!e)
+		return false;
 	e->kind = LAT_IO;
 	e->pid = (__s32)k->tgid;
 	e->fd = k->fd;
 	e->fd_kind = v->kind;
 	e->ts = bpf_ktime_get_ns();
-	e->ino = k->ino;
-	e->rd = v->rd;
-	e->wr = v->wr;
-	e->rd_calls = v->rd_calls;
-	e->wr_calls = v->wr_calls;
-	bpf_ringbuf_submit(e, 0);
+	e->ino = v->ino;
+	/* Each part is taken atomically: another thread's call lands in this
+	 * send or in the next, never in neither. */
+	e->rd = __sync_lock_test_and_set(&v->rd, 0);
+	e->wr = __sync_lock_test_and_set(&v->wr, 0);
+	e->rd_calls = __sync_lock_test_and_set(&v->rd_calls, 0);
+	e->wr_calls = __sync_lock_test_and_set(&v->wr_calls, 0);
+	if (!(e->rd_calls | e->wr_calls)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return true;
+	}
+	/* Nobody sleeps on this ring: the tracer looks at it on every stop and
+	 * every flush tick, so a wake-up would only cost. */
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return true;
 }
 
-/* A system call returned: count the bytes of a traced task's read or write. */
-static __always_inline int on_sys_exit(struct pt_regs *regs, long ret)
+/* The fd ends: send the rest of its counter and forget it. */
+static __always_inline void io_final(const struct lat_fd_key *k, struct lat_fd_io *v)
 {
-	long nr = BPF_CORE_READ(regs, orig_ax);
-	int dir = io_dir(nr);
-	struct lat_fd_key k = { 0 };
-	struct lat_fd_io *v, n = { 0 };
-	struct task_struct *t;
-	struct file *f;
-	__u64 bytes;
+	if (!io_send(k, v))
+		drop(LAT_DROP_RINGBUF);
+	bpf_map_delete_elem(&fdio, k);
+}
 
-	if (!dir || ret < 0 || !traced_now(&k.tgid))
+/* A new counter for fd k of the current task, if it is traced; NULL if not. */
+static __always_inline struct lat_fd_io *io_counter_new(struct lat_fd_key *k, __u64 now)
+{
+	struct lat_fd_io n = { .last_ns = now };
+	struct file *f;
+	__u32 tgid, one = 1;
+
+	if (!traced_now(&tgid) || tgid != k->tgid)
 		return 0;
-	t = (struct task_struct *)bpf_get_current_task();
-	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
-		return 0;   /* an i386 call through int 0x80: another table */
-	k.fd = (int)BPF_CORE_READ(regs, di);
-	f = fd_file(k.fd);
+	f = fd_file(k->fd);
 	if (!f)
 		return 0;
-	n.kind = file_kind(f, &k.ino);
-	bytes = (__u64)ret;
-	if (nr == NR_recvmmsg || nr == NR_sendmmsg)
-		bytes = mmsg_bytes((const void *)BPF_CORE_READ(regs, si), ret);
-	v = bpf_map_lookup_elem(&fdio, &k);
-	if (!v) {
-		__u32 one = 1;
-		if (bpf_map_update_elem(&fdio_procs, &k.tgid, &one, BPF_ANY) ||
-		    (bpf_map_update_elem(&fdio, &k, &n, BPF_NOEXIST) &&
-		     !bpf_map_lookup_elem(&fdio, &k))) {
-			drop(LAT_DROP_MAPFULL);
-			return 0;
-		}
-		v = bpf_map_lookup_elem(&fdio, &k);
-		if (!v)
-			return 0;
+	n.kind = file_kind(f, &n.ino);
+	if (bpf_map_update_elem(&fdio_procs, &k->tgid, &one, BPF_ANY) ||
+	    (bpf_map_update_elem(&fdio, k, &n, BPF_NOEXIST) && !bpf_map_lookup_elem(&fdio, k))) {
+		drop(LAT_DROP_MAPFULL);
+		return 0;
 	}
+	return bpf_map_lookup_elem(&fdio, k);
+}
+
+/* A traced task's mmap, munmap, mremap or brk returned: send it whole. */
+static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+{
+	struct lat_syscall *e;
+	__u32 tgid;
+
+	if (!traced_now(&tgid) || in_compat(btf))
+		return;
+	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (!e) {
+		drop(LAT_DROP_RINGBUF);
+		return;
+	}
+	e->kind = LAT_SYSCALL;
+	e->tid = (__s32)bpf_get_current_pid_tgid();
+	e->tgid = (__s32)tgid;
+	e->nr = (__s32)nr;
+	e->ts = bpf_ktime_get_ns();
+	e->ret = ret;
+	e->args[0] = REG(regs, di, btf);
+	e->args[1] = REG(regs, si, btf);
+	e->args[2] = REG(regs, dx, btf);
+	e->args[3] = REG(regs, r10, btf);
+	e->args[4] = REG(regs, r8, btf);
+	e->args[5] = REG(regs, r9, btf);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+/* A system call returned: count the bytes of a traced task's read or write.
+ * This runs after every system call on the machine, so the common paths are
+ * short: anything else leaves at the first test, and a traced fd that is
+ * already counting costs one lookup (having a counter means traced). */
+static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool btf)
+{
+	long nr = REG(regs, orig_ax, btf);
+	int dir = ret < 0 ? 0 : io_dir(nr, regs, btf);
+	struct lat_fd_key k;
+	struct lat_fd_io *v;
+	__u64 now, last;
+
+	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
+		mem_call(regs, nr, ret, btf);
+		return 0;
+	}
+	if (!dir || in_compat(btf))
+		return 0;
+	k.tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+	k.fd = (int)REG(regs, di, btf);
+	now = bpf_ktime_get_ns();
+	v = bpf_map_lookup_elem(&fdio, &k);
+	if (!v && !(v = io_counter_new(&k, now)))
+		return 0;
 	if (dir == 1) {
-		__sync_fetch_and_add(&v->rd, bytes);
+		__sync_fetch_and_add(&v->rd, (__u64)ret);
 		__sync_fetch_and_add(&v->rd_calls, 1);
 	} else {
-		__sync_fetch_and_add(&v->wr, bytes);
+		__sync_fetch_and_add(&v->wr, (__u64)ret);
 		__sync_fetch_and_add(&v->wr_calls, 1);
 	}
+	/* A busy fd reports as it goes (one thread wins each period). */
+	last = v->last_ns;
+	if (now - last >= LAT_IO_PERIOD_NS &&
+	    __sync_val_compare_and_swap(&v->last_ns, last, now) == last)
+		io_send(&k, v);
 	return 0;
 }
 
-/* A traced task is about to close an fd: send and forget its counter. */
-static __always_inline int on_sys_enter(struct pt_regs *regs, long nr)
-{
-	struct lat_fd_key k = { 0 };
-	struct lat_fd_io *v;
-	struct file *f;
+/* Which counters of one process a flush takes: fds lo..hi. */
+struct flush_range {
+	__u32 tgid;
+	__u32 lo, hi;
+};
 
-	if (nr != NR_close || !traced_now(&k.tgid))
-		return 0;
-	k.fd = (int)BPF_CORE_READ(regs, di);
-	f = fd_file(k.fd);
-	if (!f)
-		return 0;
-	file_kind(f, &k.ino);
-	v = bpf_map_lookup_elem(&fdio, &k);
-	if (!v)
-		return 0;
-	io_send(&k, v);
-	bpf_map_delete_elem(&fdio, &k);
+/* bpf_for_each_map_elem callback: send and forget the counters in range. */
+static long flush_one(void *map, const struct lat_fd_key *k, struct lat_fd_io *v,
+		      struct flush_range *r)
+{
+	if (k->tgid == r->tgid && (__u32)k->fd >= r->lo && (__u32)k->fd <= r->hi)
+		io_final(k, v);
 	return 0;
 }
 
-/* bpf_for_each_map_elem callback: send and forget the counters of one process. */
-static long flush_one(void *map, const struct lat_fd_key *k, struct lat_fd_io *v, __u32 *tgid)
+/* Send and forget the counters of tgid's fds lo..hi. */
+static __always_inline void flush_fds(__u32 tgid, __u32 lo, __u32 hi)
 {
-	if (k->tgid == *tgid) {
-		io_send(k, v);
-		bpf_map_delete_elem(map, k);
+	struct flush_range r = { tgid, lo, hi };
+
+	bpf_for_each_map_elem(&fdio, flush_one, &r, 0);
+}
+
+/* fd of the current process ends: send and forget its counter. */
+static __always_inline void flush_fd(__u32 tgid, int fd)
+{
+	struct lat_fd_key k = { .tgid = tgid, .fd = fd };
+	struct lat_fd_io *v = bpf_map_lookup_elem(&fdio, &k);
+
+	if (v)
+		io_final(&k, v);
+}
+
+/* A traced task is about to end an fd (or all close-on-exec ones). */
+static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const bool btf)
+{
+	__u32 tgid;
+
+	if (nr != NR_close && nr != NR_dup2 && nr != NR_dup3 && nr != NR_close_range &&
+	    nr != NR_execve && nr != NR_execveat)
+		return 0;
+	tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+	if (!bpf_map_lookup_elem(&fdio_procs, &tgid))
+		return 0;   /* no counters: nothing to send */
+	switch (nr) {
+	case NR_close:
+		flush_fd(tgid, (int)REG(regs, di, btf));
+		break;
+	case NR_dup2: case NR_dup3:
+		if (REG(regs, di, btf) != REG(regs, si, btf))
+			flush_fd(tgid, (int)REG(regs, si, btf));
+		break;
+	case NR_close_range:
+		if (!(REG(regs, dx, btf) & CLOSE_RANGE_CLOEXEC))
+			flush_fds(tgid, (__u32)REG(regs, di, btf), (__u32)REG(regs, si, btf));
+		break;
+	default:   /* execve, execveat: close-on-exec fds end if it works */
+		flush_fds(tgid, 0, ~0u);
+		break;
 	}
 	return 0;
 }
@@ -293,7 +394,7 @@ static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *
 	else
 		dead = BPF_CORE_READ(p, signal, live.counter) == 0;
 	if (dead) {
-		bpf_for_each_map_elem(&fdio, flush_one, &tgid, 0);
+		flush_fds(tgid, 0, ~0u);
 		bpf_map_delete_elem(&fdio_procs, &tgid);
 	}
 	return 0;
@@ -302,25 +403,25 @@ static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return on_sys_exit(regs, ret);
+	return on_sys_exit(regs, ret, true);
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
 {
-	return on_sys_exit(regs, ret);
+	return on_sys_exit(regs, ret, false);
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
 {
-	return on_sys_enter(regs, nr);
+	return on_sys_enter(regs, nr, true);
 }
 
 SEC("raw_tp/sys_enter")
 int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long nr)
 {
-	return on_sys_enter(regs, nr);
+	return on_sys_enter(regs, nr, false);
 }
 
 SEC("tp_btf/sched_process_exit")

@@ -18,6 +18,7 @@
 #define LAT_MAX_REQS 8192        /* block requests in flight at once */
 #define LAT_MAX_FDS 16384        /* (process, fd, file) I/O counters at once */
 #define LAT_RINGBUF_BYTES (1u << 20)
+#define LAT_IO_PERIOD_NS 100000000ull   /* a busy fd's counter is sent this often */
 
 /* What a ring-buffer sample is; every sample starts with a __u32 kind. */
 enum lat_kind {
@@ -25,6 +26,7 @@ enum lat_kind {
 	LAT_BLOCK = 2,           /* struct lat_event: a block request completed */
 	LAT_HIST = 3,            /* struct lat_hist: a process's histogram */
 	LAT_IO = 4,              /* struct lat_io: read/write bytes of one fd (ioacct.bpf.c) */
+	LAT_SYSCALL = 5,         /* struct lat_syscall: an mmap-family call (ioacct.bpf.c) */
 };
 
 /* Why a task was waiting to run (as rec_sched.reason). */
@@ -91,23 +93,26 @@ enum lat_fd_kind {
 	LAT_FDK_UDP6, LAT_FDK_SOCK, LAT_FDK_ANON,
 };
 
-/* Key of the fdio map: one open file of one process. */
+/* Key of the fdio map: one open fd of one process.  The fd number cannot
+ * name another file before the counter goes: every way to end an fd
+ * (close, dup2/dup3 onto it, close_range, exec, exit) sends and deletes it. */
 struct lat_fd_key {
 	__u32 tgid;
 	__s32 fd;
-	__u64 ino;               /* the file's inode: tells a reused fd number apart */
 };
 
-/* Value of the fdio map. */
+/* Value of the fdio map: what was counted since the last LAT_IO. */
 struct lat_fd_io {
 	__u64 rd, wr;            /* bytes read (received) and written (sent) */
 	__u32 rd_calls, wr_calls;
 	__u32 kind;              /* enum lat_fd_kind, from the kernel's file object */
 	__u32 pad;
+	__u64 ino;               /* the file's inode */
+	__u64 last_ns;           /* when the last LAT_IO of it was sent (or it began) */
 };
 
-/* LAT_IO: the counters of one (process, fd, file), sent when the fd is
- * closed or the process ends, and at the end for what is still open. */
+/* LAT_IO: what one (process, fd, file) moved since its last LAT_IO; sent
+ * while it is busy, and when the fd or the process ends. */
 struct lat_io {
 	__u32 kind;              /* LAT_IO */
 	__s32 pid;
@@ -117,6 +122,18 @@ struct lat_io {
 	__u64 ino;
 	__u64 rd, wr;
 	__u32 rd_calls, wr_calls;
+};
+
+/* LAT_SYSCALL: mmap, munmap, mremap or brk of a traced task, which then
+ * runs without a ptrace stop (everything the model needs is in registers). */
+struct lat_syscall {
+	__u32 kind;              /* LAT_SYSCALL */
+	__s32 tid;
+	__s32 tgid;
+	__s32 nr;
+	__u64 ts;                /* at the return */
+	__s64 ret;
+	__u64 args[6];
 };
 
 #endif /* COMPENDIUM_LATENCY_H */

@@ -59,6 +59,10 @@ enum {
 	BPF_F_NO_PREALLOC = 1,
 };
 
+enum {
+	BPF_RB_NO_WAKEUP = 1,
+};
+
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
 typedef struct {

@@ -350,6 +350,7 @@ static void seed_latency(void)
 	struct rec_fault *fa;
 	struct rec_lost *lo;
 	struct rec_hist *hi;
+	struct rec_io *io;
 
 	sc->delay_ns = 12345, sc->cpu = 1;
 	seal();
@@ -365,6 +366,12 @@ static void seed_latency(void)
 	hi = begin(REC_HIST, PID, PID, sizeof(*hi));
 	hi->kind = HIST_SCHED, hi->pid = PID, hi->nslots = 4;
 	rec_blob(&rb, (const uint64_t[]){ 1, 2, 3, 4 }, 4 * sizeof(uint64_t));
+	seal();
+	io = begin(REC_IO, PID, PID, sizeof(*io));
+	io->fd = 1, io->kind = FDK_PIPE, io->rd = 10, io->rd_calls = 2, io->wr = 5, io->wr_calls = 1;
+	seal();
+	io = begin(REC_IO, PID, PID, sizeof(*io));   /* an fd never described */
+	io->fd = 77, io->kind = FDK_FILE, io->wr = 1, io->wr_calls = 1;
 	seal();
 	flush_stream("latency");
 }

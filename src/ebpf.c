@@ -55,8 +55,12 @@ _Static_assert((int)LAT_FDK_FILE == (int)FDK_FILE && (int)LAT_FDK_PIPE == (int)F
 
 struct ebpf {
 	struct latency_bpf *skel;
-	struct ioacct_bpf *io_skel;   /* NULL unless opts.io */
-	struct ebpf_io io;            /* reader only, until the queue is closed */
+	struct ioacct_bpf *io_skel;   /* NULL unless opts.io loaded */
+	struct ring_buffer *io_rb;    /* its LAT_IO samples (the tracer thread drains it) */
+	int io_err;                   /* opts.io failed to load: -errno */
+	rec_put_fn *io_put;           /* during ebpf_io_drain: where records go */
+	void *io_ctx;
+	struct recbuf io_rec;         /* the record being handed over (drain only) */
 	struct ring_buffer *rb;
 	struct evq *q;
 	pthread_t thread;
@@ -190,6 +194,51 @@ static int load(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shap
 	return err;
 }
 
+/* REC_IO from a LAT_IO sample. */
+static void io_record(struct recbuf *rb, const struct lat_io *e)
+{
+	struct rec_io *r = rec_begin(rb, REC_IO, e->ts, e->pid, e->pid, sizeof(*r));
+
+	r->fd = e->fd;
+	r->kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
+	r->ino = e->ino;
+	r->rd = e->rd;
+	r->wr = e->wr;
+	r->rd_calls = e->rd_calls;
+	r->wr_calls = e->wr_calls;
+}
+
+/* REC_SYSCALL from a LAT_SYSCALL sample (no entry seen: entry_ts 0). */
+static void syscall_record(struct recbuf *rb, const struct lat_syscall *e)
+{
+	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*r));
+
+	r->nr = r->orig_nr = e->nr;
+	r->arch = ARCH_X86_64;
+	r->ret = e->ret;
+	memcpy(r->args, e->args, sizeof(r->args));
+}
+
+/* Ring-buffer callback of the I/O ring: one sample, as a record, to the drain's sink. */
+static int on_io_sample(void *ctx, void *data, size_t size)
+{
+	struct ebpf *eb = ctx;
+	__u32 kind;
+
+	if (size < sizeof(kind) || !eb->io_put)
+		return 0;
+	memcpy(&kind, data, sizeof(kind));
+	if (kind == LAT_IO && size >= sizeof(struct lat_io))
+		io_record(&eb->io_rec, data);
+	else if (kind == LAT_SYSCALL && size >= sizeof(struct lat_syscall))
+		syscall_record(&eb->io_rec, data);
+	else
+		return 0;
+	rec_finish(&eb->io_rec);
+	eb->io_put(eb->io_ctx, (const struct rec_hdr *)eb->io_rec.buf);
+	return 0;
+}
+
 /* Open, share latency's maps, load and attach ioacct.bpf.c (same flavour). */
 static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shape *s,
 		   const char *btf_path)
@@ -205,13 +254,20 @@ static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_s
 	choose_programs(io->obj, eb->raw_tp, true);
 	err = bpf_map__reuse_fd(io->maps.tasks, bpf_map__fd(eb->skel->maps.tasks));
 	if (!err)
-		err = bpf_map__reuse_fd(io->maps.events, bpf_map__fd(eb->skel->maps.events));
-	if (!err)
 		err = bpf_map__reuse_fd(io->maps.drops, bpf_map__fd(eb->skel->maps.drops));
 	if (!err)
 		err = ioacct_bpf__load(io);
 	if (!err)
 		err = ioacct_bpf__attach(io);
+	if (!err) {
+		eb->io_rb = ring_buffer__new(bpf_map__fd(io->maps.ioevents), on_io_sample, eb, NULL);
+		if (!eb->io_rb)
+			err = -errno;
+	}
+	if (err) {
+		ioacct_bpf__destroy(io);
+		eb->io_skel = NULL;
+	}
 	return err;
 }
 
@@ -322,11 +378,8 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	err = load(eb, o, &shape, path, o->force_raw_tp);
 	if (err && err != -EPERM && !o->force_raw_tp)
 		err = load(eb, o, &shape, path, true);
-	if (!err && o->io && (err = load_io(eb, o, &shape, path)) < 0) {
-		snprintf(why, whylen, "the in-kernel I/O counters failed to load (%s); --ebpf needs "
-			 "Linux 5.13 or later for them", strerror(-err));
-		goto fail;
-	}
+	if (!err && o->io)
+		eb->io_err = load_io(eb, o, &shape, path);   /* latency works without it */
 	if (err) {
 		explain(err, why, whylen);
 		goto fail;
@@ -401,50 +454,6 @@ static void send_event(struct ebpf *eb, const struct lat_event *e)
 	send_rec(eb);
 }
 
-/* Add one (process, fd, file) counter to the totals, by class as the model counts. */
-static void io_add(struct ebpf_io *io, uint32_t kind, uint64_t rd, uint64_t wr, uint64_t calls)
-{
-	io->calls += calls;
-	io->fds++;
-	switch (kind) {
-	case FDK_FILE:
-		io->file_rd += rd;
-		io->file_wr += wr;
-		break;
-	case FDK_TCP4: case FDK_TCP6: case FDK_UDP4: case FDK_UDP6:
-		io->net_recv += rd;
-		io->net_sent += wr;
-		break;
-	case FDK_PIPE: case FDK_UNIX:
-		io->ipc_rd += rd;
-		io->ipc_wr += wr;
-		break;
-	default:
-		io->other_rd += rd;
-		io->other_wr += wr;
-		break;
-	}
-}
-
-/* At the end: the counters of fds still open. */
-static void flush_open_fds(struct ebpf *eb)
-{
-	const struct bpf_map *m;
-	struct lat_fd_key key, next;
-	struct lat_fd_io v;
-	void *prev = NULL;
-
-	if (!eb->io_skel)
-		return;
-	m = eb->io_skel->maps.fdio;
-	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map__lookup_elem(m, &key, sizeof(key), &v, sizeof(v), 0) == 0)
-			io_add(&eb->io, v.kind, v.rd, v.wr, (uint64_t)v.rd_calls + v.wr_calls);
-	}
-}
-
 /* Ring-buffer callback: one sample. */
 static int on_sample(void *ctx, void *data, size_t size)
 {
@@ -459,9 +468,6 @@ static int on_sample(void *ctx, void *data, size_t size)
 	} else if (kind == LAT_HIST && size >= sizeof(struct lat_hist)) {
 		const struct lat_hist *h = data;
 		send_hist(eb, h->ts, h->pid, h->hist, h->slots);
-	} else if (kind == LAT_IO && size >= sizeof(struct lat_io)) {
-		const struct lat_io *e = data;
-		io_add(&eb->io, e->fd_kind, e->rd, e->wr, (uint64_t)e->rd_calls + e->wr_calls);
 	}
 	return eb->closed ? -ECANCELED : 0;
 }
@@ -547,7 +553,6 @@ static void *reader_main(void *arg)
 	}
 	ring_buffer__consume(eb->rb);
 	send_live_hists(eb);
-	flush_open_fds(eb);
 	send_lost(eb);
 	evq_close(eb->q);
 	return NULL;
@@ -638,9 +643,21 @@ void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st)
 		st->io_fds = count_fd_entries(eb->io_skel->maps.fdio);
 }
 
-void ebpf_read_io(struct ebpf *eb, struct ebpf_io *io)
+int ebpf_io_error(const struct ebpf *eb)
 {
-	*io = eb->io;
+	return eb->io_skel ? 0 : eb->io_err ? eb->io_err : -ENOENT;
+}
+
+void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx)
+{
+	struct ebpf *eb = ctx;
+
+	if (!eb->io_rb)
+		return;
+	eb->io_put = put;
+	eb->io_ctx = put_ctx;
+	ring_buffer__consume(eb->io_rb);
+	eb->io_put = NULL;
 }
 
 void ebpf_free(struct ebpf *eb)
@@ -657,6 +674,7 @@ void ebpf_free(struct ebpf *eb)
 		pthread_join(eb->thread, NULL);
 	}
 	ring_buffer__free(eb->rb);
+	ring_buffer__free(eb->io_rb);
 	ioacct_bpf__destroy(eb->io_skel);
 	latency_bpf__destroy(eb->skel);
 	if (eb->stop_fd >= 0)

@@ -4,8 +4,9 @@
  * thread that turns ring-buffer samples into REC_SCHED, REC_BLOCK, REC_HIST
  * and REC_LOST records on its own queue (one producer, as every queue).
  * With opts.io it also loads bpf/ioacct.bpf.c, which counts read/write bytes
- * per (process, fd) in the kernel; their totals are read with ebpf_read_io
- * (there is no record for them yet).
+ * per (process, fd) in the kernel and sends mmap-family calls whole; the
+ * tracer thread drains both with ebpf_io_drain (tracer_opts.io_drain), so
+ * they reach its queue before the record of whatever ended their fd.
  * Nothing here prints: failures come back as a negative errno plus one
  * sentence for the person.  libbpf's own messages go to opts.log or nowhere.
  *
@@ -20,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+
+#include "record.h"
 
 struct evq;
 struct ebpf;                   /* opaque */
@@ -47,14 +50,6 @@ struct ebpf_stats {
 	bool raw_tp;                   /* the raw_tp fallback is in use */
 };
 
-/* Bytes the read/write family moved, by what the fd was (as struct io_totals,
- * plus what the model does not count: devices, eventfds, other sockets). */
-struct ebpf_io {
-	uint64_t file_rd, file_wr, net_sent, net_recv, ipc_rd, ipc_wr, other_rd, other_wr;
-	uint64_t calls;                /* successful calls counted */
-	uint64_t fds;                  /* (process, fd, file) counters sent */
-};
-
 /* Check privilege and BTF, load and attach.  0, or -errno with a one-sentence
  * reason in why (what is missing and what to do).  q (not owned) gets the
  * records once started. */
@@ -68,8 +63,12 @@ int ebpf_start(struct ebpf *eb);
  * processes and the drop count, then closes the queue.  Returns at once;
  * keep draining the queue until evq_closed. */
 void ebpf_stop(struct ebpf *eb);
-/* In-kernel I/O totals (opts.io); complete once the queue is closed. */
-void ebpf_read_io(struct ebpf *eb, struct ebpf_io *io);
+/* 0 when the in-kernel I/O counters (opts.io) are loaded, else -errno. */
+int ebpf_io_error(const struct ebpf *eb);
+/* Pass every record waiting in the kernel's I/O ring to put (ctx: the
+ * struct ebpf): REC_IO counts and REC_SYSCALL mmap-family calls.  One
+ * thread only: the tracer's (tracer_opts.io_drain). */
+void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx);
 /* Counters; safe from any thread. */
 void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st);
 /* Join the reader, detach and unload everything.  Call it from the queue's

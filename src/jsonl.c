@@ -173,7 +173,10 @@ static void event_fields(struct strbuf *sb, const struct event *ev)
 	case EV_READ: case EV_WRITE: case EV_SEND: case EV_RECV:
 		strbuf_addf(sb, ",\"fd\":%d", ev->fd);
 		kv_u64(sb, "bytes", ev->bytes);
-		kv_str(sb, "syscall", sysent_name(0, ev->nr));
+		if (ev->calls)   /* counted in the kernel (--ebpf): no single syscall */
+			kv_u64(sb, "calls", ev->calls);
+		else
+			kv_str(sb, "syscall", sysent_name(0, ev->nr));
 		obj_fields(sb, "", ev->obj);
 		break;
 	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:

@@ -242,17 +242,19 @@ static void io_event(struct lines *l, const struct event *ev)
 	char tb[300];
 	const char *tgt = target(ev->obj, tb, sizeof(tb), ev->type == EV_READ || ev->type == EV_RECV);
 
+	uint64_t calls = ev->calls ? ev->calls : 1;   /* the kernel's counts sum up calls */
+
 	if (g->active && g->type == ev->type && g->tid == ev->tid && g->fd == ev->fd &&
 	    strcmp(g->target, tgt) == 0) {
-		g->count++;
+		g->count += calls;
 		g->bytes += ev->bytes;
-		g->same_size = g->same_size && ev->bytes == g->first;
+		g->same_size = g->same_size && calls == 1 && ev->bytes == g->first;
 		return;
 	}
 	io_flush(l);
 	*g = (struct group){ .active = true, .type = ev->type, .pid = ev->pid, .tid = ev->tid,
 			     .fd = ev->fd, .ts = ev->ts, .bytes = ev->bytes, .first = ev->bytes,
-			     .count = 1, .same_size = true };
+			     .count = calls, .same_size = calls == 1 };
 	snprintf(g->target, sizeof(g->target), "%s", tgt);
 }
 

@@ -512,12 +512,14 @@ static FILE *open_output(const char *path)
 }
 
 /* --ebpf: load the programs before the tracer forks (so the command is
- * followed from its first instruction); on failure say why and go on. */
-static void open_ebpf(struct run *r)
+ * followed from its first instruction); on failure say why and go on.
+ * The kernel counts the read/write family when the seccomp filter can let
+ * it run free: a spawned command, without --no-seccomp or -v. */
+static void open_ebpf(struct run *r, struct tracer_opts *to)
 {
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us,
-				.follow_self = r->o.pid == 0 };
+				.follow_self = r->o.pid == 0, .io = !to->attach_pid && !to->trace_all };
 	char why[512];
 	int err;
 
@@ -525,15 +527,28 @@ static void open_ebpf(struct run *r)
 	err = ebpf_open(&r->ebpf, &eo, r->bq, why, sizeof(why));
 	if (!err && (err = ebpf_start(r->ebpf)) < 0)
 		snprintf(why, sizeof(why), "cannot start the BPF reader thread (%s)", strerror(-err));
-	if (!err)
+	if (err) {
+		ebpf_free(r->ebpf);
+		r->ebpf = NULL;
+		evq_free(r->bq);
+		r->bq = NULL;
+		fprintf(stderr, "compendium-tui: --ebpf is off: %s; tracing goes on without latency.\n", why);
 		return;
-	ebpf_free(r->ebpf);
-	r->ebpf = NULL;
-	evq_free(r->bq);
-	r->bq = NULL;
-	fprintf(stderr, "compendium-tui: --ebpf is off: %s; tracing goes on without latency.\n", why);
+	}
+	if (!eo.io)
+		return;
+	err = ebpf_io_error(r->ebpf);
+	if (err)
+		fprintf(stderr, "compendium-tui: --ebpf cannot count reads and writes in the kernel "
+			"(%s: it needs Linux 5.13 or later); they are traced with ptrace.\n",
+			strerror(-err));
+	else {
+		to->io_drain = ebpf_io_drain;
+		to->io_ctx = r->ebpf;
+	}
 #else
 	(void)r;
+	(void)to;
 	fputs("compendium-tui: --ebpf is off: this build has no eBPF support (rebuild with clang, "
 	      "bpftool, libbpf-dev and libelf-dev installed); tracing goes on without latency.\n",
 	      stderr);
@@ -596,7 +611,7 @@ static void start(struct run *r, const sigset_t *orig_mask)
 	if (r->tui && !r->o.pid && tui_open_pty(&r->pty_master, &slave) == 0)
 		to.stdio_fd = slave;
 	if (r->o.ebpf)
-		open_ebpf(r);
+		open_ebpf(r, &to);
 	if (r->o.faults) {
 		r->fq = evq_new(FAULT_QUEUE_BYTES);
 		if (!r->fq)

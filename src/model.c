@@ -791,6 +791,60 @@ static void sys_io(struct model *m, const struct rec_hdr *h, struct task *t,
 	emit(m, &ev);
 }
 
+/* Totals by class for bytes on an fd the model cannot name (REC_IO). */
+static void account_kind(struct model *m, int kind, int dir, uint64_t n)
+{
+	struct fobj o = { .kind = (uint8_t)kind };
+
+	if (kind != FDK_FILE)   /* a file needs a path for its per-file totals */
+		account(m, &o, dir, n);
+	else
+		*(dir == FM_READ ? &m->io.file_rd : &m->io.file_wr) += n;
+}
+
+/* One direction of a REC_IO: account it and emit one event for its calls. */
+static void io_counted(struct model *m, const struct rec_hdr *h, struct task *t,
+		       const struct rec_io *r, struct fobj *o, int dir)
+{
+	uint64_t n = dir == FM_READ ? r->rd : r->wr;
+	uint32_t calls = dir == FM_READ ? r->rd_calls : r->wr_calls;
+	int kind = o ? o->kind : r->kind;
+	bool sock = is_inet(kind) || kind == FDK_UNIX || kind == FDK_SOCK;
+	struct event ev;
+
+	if (!calls)
+		return;
+	if (o)
+		account(m, o, dir, n);
+	else
+		account_kind(m, r->kind, dir, n);
+	ev = ev_init(m, h, t, dir == FM_READ ? (sock ? EV_RECV : EV_READ) : (sock ? EV_SEND : EV_WRITE));
+	ev.nr = -1;
+	ev.fd = r->fd;
+	ev.ret = (int64_t)n;
+	ev.bytes = n;
+	ev.calls = calls;
+	ev.obj = o;
+	ev.conn = o ? o->conn : NULL;
+	emit(m, &ev);
+}
+
+/* REC_IO: what the kernel counted on one fd of a process (--ebpf).  It
+ * comes before anything that ended the fd, so the fd still names the
+ * object; if the kinds disagree the model lost track of the fd, and only
+ * the totals by the kernel's class take the bytes. */
+static void on_io(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_io *r = rec_payload(h);
+	struct task *t = imap_get(&m->tasks, (uint64_t)h->tgid);
+	struct fobj *o = t ? fdtable_get(t->fdt, r->fd) : NULL;
+
+	if (o && o->kind != r->kind)
+		o = NULL;
+	io_counted(m, h, t, r, o, FM_READ);
+	io_counted(m, h, t, r, o, FM_WRITE);
+}
+
 /* sendfile, copy_file_range, splice, tee: bytes move from in to out. */
 static void sys_transfer(struct model *m, const struct rec_hdr *h, struct task *t,
 			 const struct rec_syscall *s, enum ev_type type, int in, int out)
@@ -1106,6 +1160,7 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 	case REC_NOTE: on_note(m, h); break;
 	case REC_FAULT: on_fault(m, h); break;
 	case REC_MAPS: on_maps(m, h); break;
+	case REC_IO: on_io(m, h); break;
 	case REC_SCHED: on_sched(m, h); break;
 	case REC_BLOCK: on_block(m, h); break;
 	case REC_HIST: on_hist(m, h); break;

@@ -80,6 +80,8 @@ struct event {
 	int fd, fd2;
 	int64_t ret;           /* syscall result; -errno on failure */
 	uint64_t bytes;        /* I/O bytes, mapping length, heap growth */
+	uint32_t calls;        /* read/write/send/recv: calls it sums up (0: one;
+				  more when the kernel counted them, --ebpf) */
 	uint64_t addr;
 	uint64_t flags;        /* open flags, mmap flags, clone flags */
 	int prot;

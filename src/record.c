@@ -31,6 +31,7 @@ static size_t fixed_size(unsigned type)
 	case REC_LOST: return sizeof(struct rec_lost);
 	case REC_HIST: return sizeof(struct rec_hist);
 	case REC_MAPS: return sizeof(struct rec_maps);
+	case REC_IO: return sizeof(struct rec_io);
 	default: return (size_t)-1;
 	}
 }

@@ -31,6 +31,7 @@ enum rec_type {
 	REC_LOST,        /* a producer lost records: struct rec_lost */
 	REC_HIST,        /* a kernel-side log2 histogram: struct rec_hist + uint64_t[n] */
 	REC_MAPS,        /* address space at exec or attach: struct rec_maps + /proc/PID/maps text */
+	REC_IO,          /* bytes the kernel counted on one fd (eBPF): struct rec_io */
 	REC_TYPE_MAX
 };
 
@@ -185,6 +186,26 @@ struct rec_maps {
 	uint32_t text_len;    /* bytes of text that follow */
 	uint32_t pad;
 };
+
+/* tid and tgid are the process.  The read/write family (without the *msg
+ * calls, and sendto/recvfrom only without an address) runs without ptrace
+ * stops under --ebpf; the kernel counts its successful calls per (process,
+ * fd) and these are the counts since the last REC_IO of that fd.  Every
+ * REC_IO of an fd comes before the record of whatever closed or replaced it.
+ * (mmap, munmap, mremap and brk run without stops then too: the kernel
+ * sends their arguments and result, and they arrive as REC_SYSCALL records
+ * with entry_ts 0.) */
+struct rec_io {
+	int32_t fd;
+	uint8_t kind;         /* enum fd_kind, from the kernel's own file object */
+	uint8_t pad[3];
+	uint64_t ino;
+	uint64_t rd, wr;      /* bytes read (received) and written (sent) */
+	uint32_t rd_calls, wr_calls;
+};
+
+/* Where a producer hands finished records to another one (tracer_opts.io_drain). */
+typedef void rec_put_fn(void *ctx, const struct rec_hdr *h);
 
 enum hist_kind { HIST_SCHED = 1, HIST_BLOCK = 2 };
 

@@ -85,7 +85,7 @@ struct recording *recording_open(const char *path, char *why, size_t whylen)
 		snprintf(why, whylen, "%s is not a compendium-tui recording (made with --record)", path);
 		goto fail;
 	}
-	if (h.version != RECORDING_VERSION) {
+	if (h.version < RECORDING_OLDEST || h.version > RECORDING_VERSION) {
 		snprintf(why, whylen, "%s is a recording of format version %u, which this "
 			 "compendium-tui cannot read; use a newer compendium-tui", path, h.version);
 		goto fail;

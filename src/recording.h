@@ -12,7 +12,9 @@
 #include <stdio.h>
 
 #define RECORDING_MAGIC "CMPNDREC"
-#define RECORDING_VERSION 1
+/* Version 2 added REC_IO; version 1 files are a subset and stay readable. */
+#define RECORDING_VERSION 2
+#define RECORDING_OLDEST 1
 
 struct recording;
 

@@ -96,6 +96,8 @@ struct tracer {
 	struct task *tasks;      /* open-addressed by tid */
 	size_t cap, ntasks;
 	uint64_t stops, stopped_ns, since_flush;
+	bool io;                 /* the kernel captures the read/write and mmap families */
+	uint64_t last_ts;        /* time of the newest record queued */
 	unsigned char want[512]; /* syscall numbers the model needs (bitmap) */
 	struct recbuf rb;
 	char path[PATH_MAX + 64];
@@ -189,6 +191,10 @@ static void task_del(struct tracer *t, struct task *tk)
 /* Push the record in t->rb; batch the consumer's wake-ups. */
 static void emit(struct tracer *t)
 {
+	uint64_t ts = ((struct rec_hdr *)t->rb.buf)->ts;
+
+	if (ts > t->last_ts)
+		t->last_ts = ts;
 	rec_finish(&t->rb);
 	evq_put(t->q, t->rb.buf, t->rb.len);
 	if (++t->since_flush >= 256) {
@@ -451,44 +457,82 @@ static bool stop_free(long nr)
 	return nr == SYS_close || nr == SYS_fcntl;
 }
 
+/* Calls the kernel captures instead under --ebpf (bpf/ioacct.bpf.c's set):
+ * they never stop; sendto and recvfrom only when called without an
+ * address (the filter looks at args[4]), since the address is read here. */
+static bool io_free(long nr)
+{
+	switch (nr) {
+	case SYS_read: case SYS_write: case SYS_pread64: case SYS_pwrite64:
+	case SYS_readv: case SYS_writev: case SYS_preadv: case SYS_pwritev:
+	case SYS_preadv2: case SYS_pwritev2: case SYS_sendto: case SYS_recvfrom:
+	case SYS_mmap: case SYS_munmap: case SYS_mremap: case SYS_brk:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Append a BPF instruction to f. */
 static void bpf_add(struct sock_filter *f, size_t *i, struct sock_filter insn)
 {
 	f[(*i)++] = insn;
 }
 
-/* Build the seccomp program: trace the calls the model needs, allow the rest. */
-static struct sock_filter *build_filter(unsigned short *len)
+/* Jump instruction to targets yes and no from position i. */
+static struct sock_filter jump_to(size_t i, unsigned k, size_t yes, size_t no)
+{
+	return (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k,
+					    (unsigned char)(yes - i - 1), (unsigned char)(no - i - 1));
+}
+
+/* Load the 32-bit word at offset off of struct seccomp_data. */
+static struct sock_filter load_word(size_t off)
+{
+	return (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (unsigned)off);
+}
+
+/* Build the seccomp program: trace the calls the model needs, allow the rest.
+ * With io, the read/write and mmap families are the kernel's to capture:
+ * they are allowed, sendto and recvfrom only when their address is NULL. */
+static struct sock_filter *build_filter(bool io, unsigned short *len)
 {
 	size_t n = sizeof(wanted_syscalls) / sizeof(wanted_syscalls[0]);
-	struct sock_filter *f = xcalloc(n + 16, sizeof(*f));
-	size_t i = 0, k, listed = 0, allow, trace;
+	struct sock_filter *f = xcalloc(n + 24, sizeof(*f));
+	size_t i = 0, k, listed = 0, fcntl_at, addr_at, allow, trace;
+	size_t addr4 = offsetof(struct seccomp_data, args[4]);
 
 	for (k = 0; k < n; k++)
-		listed += !stop_free(wanted_syscalls[k]);
-	/* Layout: 5 head, listed JEQs, 4 for fcntl, then ALLOW and TRACE. */
-	allow = 5 + listed + 4;
+		listed += !stop_free(wanted_syscalls[k]) && !(io && io_free(wanted_syscalls[k]));
+	/* Layout: 5 head, listed JEQs, 4 for fcntl, 6 for the addresses (io),
+	 * then ALLOW and TRACE. */
+	fcntl_at = 5 + listed;
+	addr_at = fcntl_at + 4;
+	allow = addr_at + (io ? 6 : 0);
 	trace = allow + 1;
-	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+	bpf_add(f, &i, load_word(offsetof(struct seccomp_data, arch)));
 	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
 	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
-	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+	bpf_add(f, &i, load_word(offsetof(struct seccomp_data, nr)));
 	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT,
 						   (unsigned char)(trace - i - 1), 0));
-	for (k = 0; k < n; k++) {
-		if (stop_free(wanted_syscalls[k]))
-			continue;
-		bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-			(unsigned)wanted_syscalls[k], (unsigned char)(trace - i - 1), 0));
+	for (k = 0; k < n; k++)
+		if (!stop_free(wanted_syscalls[k]) && !(io && io_free(wanted_syscalls[k])))
+			bpf_add(f, &i, jump_to(i, (unsigned)wanted_syscalls[k], trace, i + 1));
+	/* fcntl: only its dup commands make an fd. */
+	bpf_add(f, &i, jump_to(i, SYS_fcntl, i + 1, addr_at));
+	bpf_add(f, &i, load_word(offsetof(struct seccomp_data, args[1])));
+	bpf_add(f, &i, jump_to(i, F_DUPFD, trace, i + 1));
+	bpf_add(f, &i, jump_to(i, F_DUPFD_CLOEXEC, trace, allow));
+	if (io) {
+		/* sendto/recvfrom: stop when args[4] (the address) is not NULL. */
+		bpf_add(f, &i, jump_to(i, SYS_sendto, i + 2, i + 1));
+		bpf_add(f, &i, jump_to(i, SYS_recvfrom, i + 1, allow));
+		bpf_add(f, &i, load_word(addr4));
+		bpf_add(f, &i, jump_to(i, 0, i + 1, trace));
+		bpf_add(f, &i, load_word(addr4 + 4));
+		bpf_add(f, &i, jump_to(i, 0, allow, trace));
 	}
-	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_fcntl, 0,
-						   (unsigned char)(allow - i - 1)));
-	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-						   offsetof(struct seccomp_data, args[1])));
-	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_DUPFD,
-						   (unsigned char)(trace - i - 1), 0));
-	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_DUPFD_CLOEXEC,
-						   (unsigned char)(trace - i - 1), 0));
 	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	bpf_add(f, &i, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
 	*len = (unsigned short)i;
@@ -1126,6 +1170,30 @@ static void run_commands(struct tracer *t)
 
 static volatile sig_atomic_t timer_fired;
 
+/* rec_put_fn: a record from the kernel joins the queue (not those of the
+ * spawned command before its exec: that is still our own code).  Its time
+ * is kept, but never before a record already queued. */
+static void put_kernel_rec(void *ctx, const struct rec_hdr *h)
+{
+	struct tracer *t = ctx;
+	struct task *tk = task_find(t, h->tid);
+
+	if ((tk && (tk->st & T_PREEXEC)) || h->len > sizeof(t->rb.buf))
+		return;
+	memcpy(t->rb.buf, h, h->len);
+	t->rb.len = h->len;
+	if (h->ts < t->last_ts)
+		((struct rec_hdr *)t->rb.buf)->ts = t->last_ts;
+	emit(t);
+}
+
+/* Queue what the kernel captured (--ebpf). */
+static void drain_io(struct tracer *t)
+{
+	if (t->io)
+		t->o.io_drain(t->o.io_ctx, put_kernel_rec, t);
+}
+
 /* Signal handler: only interrupts waitpid (and notes a flush timer). */
 static void on_wake_signal(int sig)
 {
@@ -1133,12 +1201,13 @@ static void on_wake_signal(int sig)
 		timer_fired = 1;
 }
 
-/* Ask for a flush of the queue in FLUSH_NS unless one is already due. */
+/* Ask for a flush of the queue in FLUSH_NS unless one is already due (and
+ * for a look at the kernel's I/O counts as often, when it has them). */
 static void arm_flush_timer(struct tracer *t)
 {
 	struct itimerspec its = { .it_value = { 0, FLUSH_NS } };
 
-	if (t->timer_armed || !t->since_flush)
+	if (t->timer_armed || (!t->since_flush && !t->io))
 		return;
 	if (timer_settime(t->timer, 0, &its, NULL) == 0)
 		t->timer_armed = true;
@@ -1186,6 +1255,7 @@ static pid_t wait_next(struct tracer *t, int *status)
 		if (timer_fired) {
 			timer_fired = 0;
 			t->timer_armed = false;
+			drain_io(t);
 			evq_flush(t->q);
 			t->since_flush = 0;
 		}
@@ -1209,6 +1279,7 @@ static void trace_loop(struct tracer *t)
 			break;
 		}
 		t->stops++;
+		drain_io(t);
 		if (WIFEXITED(status) || WIFSIGNALED(status))
 			on_death(t, pid, status, ts);
 		else if (WIFSTOPPED(status))
@@ -1277,7 +1348,7 @@ static int spawn(struct tracer *t, const sigset_t *mask)
 {
 	int sync[2], err[2];
 	unsigned short flen = 0;
-	struct sock_filter *f = t->o.trace_all ? NULL : build_filter(&flen);
+	struct sock_filter *f = t->o.trace_all ? NULL : build_filter(t->io, &flen);
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		    (f ? PTRACE_O_TRACESECCOMP : 0);
@@ -1431,6 +1502,7 @@ static void *tracer_main(void *arg)
 	}
 	if (!err)
 		trace_loop(t);
+	drain_io(t);
 	e = rec_begin(&t->rb, REC_END, util_now_ns(), 0, 0, sizeof(*e));
 	e->reason = err ? END_ERROR : t->detaching ? END_DETACHED : t->killing ? END_KILLED : END_EXITED;
 	e->stops = t->stops;
@@ -1448,6 +1520,7 @@ struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q)
 	t->o = *o;
 	if (o->attach_pid > 0)
 		t->o.trace_all = true;   /* no filter can be put into a running process */
+	t->io = t->o.io_drain && !t->o.trace_all;
 	t->q = q;
 	t->root_status = -1;
 	t->err_fd = -1;

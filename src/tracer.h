@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "record.h"
+
 struct evq;
 struct tracer;
 
@@ -26,6 +28,14 @@ struct tracer_opts {
 	int stdio_fd;            /* >= 0: the command gets this terminal (a pty
 				    slave) as stdin/out/err and controlling tty */
 	bool maps;               /* send REC_MAPS after every exec and at attach */
+	/* In-kernel capture (--ebpf): when set (spawn mode, with the filter),
+	 * the read/write family and the mmap family (as bpf/ioacct.bpf.c sees
+	 * them) run without stops.  io_drain(io_ctx, put, ...) is called on the
+	 * tracer thread before each stop is handled and on every flush tick,
+	 * and gives put every record waiting (REC_IO, REC_SYSCALL), so each
+	 * lands before the record of whatever closed or replaced its fd. */
+	void (*io_drain)(void *ctx, rec_put_fn *put, void *put_ctx);
+	void *io_ctx;
 	/* Spawn mode: called on the tracer thread with the command's pid once it
 	 * is seized and before it can exec (e.g. faults_spawned). */
 	void (*spawned)(void *ctx, pid_t pid);

@@ -338,6 +338,7 @@ struct seen {
 	bool thread, has_obj, has_obj2;
 	int64_t ret;
 	uint64_t bytes, addr, flags, dur;
+	uint32_t calls;
 	const struct conn *conn;
 	char path[128], addr_text[128], obj_path[128];
 };
@@ -368,6 +369,7 @@ static void observe(void *ctx, const struct event *ev)
 	s->addr = ev->addr;
 	s->flags = ev->flags;
 	s->dur = ev->dur;
+	s->calls = ev->calls;
 	s->conn = ev->conn;
 	s->has_obj = ev->obj != NULL;
 	s->has_obj2 = ev->obj2 != NULL;
@@ -458,6 +460,83 @@ START_TEST(open_then_read_counts_file_bytes)
 	ck_assert(e->has_obj);
 	ck_assert_str_eq(e->obj_path, "/etc/hosts");
 	ck_assert_uint_eq(model_events(m), nev);
+}
+END_TEST
+
+/* REC_IO: what the kernel counted on fd of process pid (--ebpf). */
+static void io_rec(int pid, int fd, int kind, uint64_t rd_bytes, uint32_t rd_calls,
+		   uint64_t wr_bytes, uint32_t wr_calls)
+{
+	struct rec_io *r = begin(REC_IO, pid, sizeof(*r));
+
+	r->fd = fd;
+	r->kind = (uint8_t)kind;
+	r->rd = rd_bytes;
+	r->rd_calls = rd_calls;
+	r->wr = wr_bytes;
+	r->wr_calls = wr_calls;
+	feed();
+}
+
+START_TEST(kernel_counts_go_to_the_fd_s_file_with_their_calls)
+{
+	const struct seen *e;
+
+	start(100);
+	open_file(100, 3, "/data", O_RDWR);
+	io_rec(100, 3, FDK_FILE, 100, 2, 50, 1);
+	io_rec(100, 3, FDK_FILE, 0, 0, 25, 3);
+	ck_assert_uint_eq(file("/data")->rd, 100);
+	ck_assert_uint_eq(file("/data")->wr, 75);
+	ck_assert_uint_eq(file("/data")->mode, FM_READ | FM_WRITE);
+	ck_assert_uint_eq(model_io(m)->file_rd, 100);
+	ck_assert_uint_eq(model_io(m)->file_wr, 75);
+	e = ev_one(EV_READ);
+	ck_assert_uint_eq(e->bytes, 100);
+	ck_assert_uint_eq(e->calls, 2);
+	ck_assert_int_eq(e->fd, 3);
+	ck_assert_str_eq(e->obj_path, "/data");
+	ck_assert_uint_eq(ev_count(EV_WRITE), 2);   /* no event for a direction without calls */
+	ck_assert_uint_eq(ev_nth(EV_WRITE, 1)->calls, 3);
+}
+END_TEST
+
+START_TEST(kernel_counts_on_a_socket_are_sends_and_receives_of_its_connection)
+{
+	struct addr local = in4("10.0.0.1", 40000), remote = in4("10.0.0.2", 443);
+	const struct conn *c;
+
+	start(100);
+	tcp4_socket(100, 5, "socket:[77]");
+	fd_rec(100, 5, FDK_TCP4, FDW_UPDATE, "socket:[77]", &local, &remote, 0);
+	sys_addr(100, SYS_connect, 0, &remote, 5, 0x3000, sizeof(struct sockaddr_in));
+	io_rec(100, 5, FDK_TCP4, 4000, 4, 300, 1);
+	c = conn(0, 1);
+	ck_assert_uint_eq(c->sent, 300);
+	ck_assert_uint_eq(c->received, 4000);
+	ck_assert_uint_eq(ev_one(EV_RECV)->calls, 4);
+	ck_assert_uint_eq(ev_one(EV_SEND)->bytes, 300);
+	ck_assert_uint_eq(model_io(m)->net_recv, 4000);
+}
+END_TEST
+
+START_TEST(kernel_counts_the_model_cannot_name_reach_only_the_totals)
+{
+	start(100);
+	open_file(100, 3, "/data", O_RDONLY);
+	io_rec(100, 9, FDK_PIPE, 7, 1, 0, 0);      /* an fd never described */
+	io_rec(100, 3, FDK_PIPE, 11, 1, 0, 0);     /* fd 3 is a file here: lost track */
+	io_rec(100, 10, FDK_FILE, 5, 1, 0, 0);     /* a file without a known path */
+	io_rec(4242, 3, FDK_UNIX, 0, 0, 13, 1);    /* a process never seen */
+	ck_assert_uint_eq(model_io(m)->ipc_rd, 18);
+	ck_assert_uint_eq(model_io(m)->ipc_wr, 13);
+	ck_assert_uint_eq(model_io(m)->file_rd, 5);
+	ck_assert_uint_eq(file("/data")->rd, 0);
+	ck_assert_uint_eq(nfiles(), 1);
+	ck_assert_uint_eq(nprocs(), 1);
+	ck_assert_uint_eq(model_live_tasks(m), 1);
+	ck_assert_int_eq(ev_nth(EV_READ, 0)->has_obj, false);
+	ck_assert_int_eq(ev_nth(EV_SEND, 0)->pid, 4242);
 }
 END_TEST
 
@@ -1897,6 +1976,9 @@ static Suite *model_suite(void)
 	tcase_add_test(files, inherited_file_written_appears_with_mode_w);
 	tcase_add_test(files, inherited_record_of_another_kind_replaces_the_object);
 	tcase_add_test(files, open_path_flag_counts_as_opened_for_reading);
+	tcase_add_test(files, kernel_counts_go_to_the_fd_s_file_with_their_calls);
+	tcase_add_test(net, kernel_counts_on_a_socket_are_sends_and_receives_of_its_connection);
+	tcase_add_test(files, kernel_counts_the_model_cannot_name_reach_only_the_totals);
 
 	tcase_add_test(tasks, fd_inherited_across_fork_counts_for_child_and_child_close_is_private);
 	tcase_add_test(tasks, clone_files_child_shares_opens_and_closes_with_parent);

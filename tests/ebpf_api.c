@@ -8,8 +8,10 @@
  * raw_tp fallback, a fork/thread storm (with a non-leader exec) is
  * followed in the kernel: every task it announces gets a "woken new"
  * REC_SCHED (threshold 0), every process sends its histogram when it ends,
- * and afterwards the kernel's task, histogram and stamp maps hold nothing
- * of it.  It reads the records itself; it must never need a model.
+ * the in-kernel I/O counters (drained as the tracer does) add up to the
+ * bytes the storm wrote, and afterwards the kernel's task, histogram,
+ * stamp and I/O maps hold nothing of it.  It reads the records itself; it
+ * must never need a model.
  */
 #include "config.h"
 
@@ -34,6 +36,7 @@ struct seen {
 	bool any_tid[MAX_IDS];       /* any REC_SCHED */
 	bool hist_pid[MAX_IDS];      /* a REC_HIST of kind HIST_SCHED */
 	uint64_t sched, lost;
+	uint64_t io_written, io_records;   /* REC_IO from the I/O ring */
 };
 
 static int failures;
@@ -128,10 +131,23 @@ static void check_tasks(FILE *out, const struct seen *s, uint64_t unseen)
 		       no_new);
 }
 
+/* rec_put_fn: a record drained from the I/O ring. */
+static void put_io(void *ctx, const struct rec_hdr *h)
+{
+	struct seen *s = ctx;
+
+	if (h->type == REC_IO) {
+		const struct rec_io *r = rec_payload(h);
+		s->io_written += r->wr;
+		s->io_records++;
+	}
+}
+
 /* Run the storm under the eBPF producer alone and check what the kernel saw. */
 static void storm_case(const char *storm, bool raw)
 {
-	struct ebpf_opts o = { .sched_threshold_us = 0, .follow_self = true, .force_raw_tp = raw };
+	struct ebpf_opts o = { .sched_threshold_us = 0, .follow_self = true, .force_raw_tp = raw,
+			       .io = true };
 	struct seen *s = calloc(1, sizeof(*s));
 	struct evq *q = evq_new(1u << 22);
 	struct ebpf_stats st;
@@ -148,11 +164,15 @@ static void storm_case(const char *storm, bool raw)
 	}
 	if (ebpf_start(eb))
 		fail("ebpf_start", NULL);
+	if (ebpf_io_error(eb))
+		fail("the in-kernel I/O counters did not load", strerror(-ebpf_io_error(eb)));
 	pid = spawn_storm(storm, out);
 	while (waitpid(pid, &status, WNOHANG) == 0) {
 		evq_wait(q, 20);
 		drain(q, s);
+		ebpf_io_drain(eb, put_io, s);
 	}
+	ebpf_io_drain(eb, put_io, s);
 	ebpf_stop(eb);
 	while (!evq_closed(q)) {
 		evq_wait(q, 100);
@@ -163,15 +183,20 @@ static void storm_case(const char *storm, bool raw)
 	ebpf_read_stats(eb, &st);
 	if (st.raw_tp != raw)
 		fail(raw ? "raw_tp was asked for but not used" : "tp_btf was not used", NULL);
-	if (st.traced_tasks || st.hist_procs || st.waiting_tasks)
+	if (st.traced_tasks || st.hist_procs || st.waiting_tasks || st.io_fds)
 		fail("kernel maps not empty after the storm", NULL);
+	fflush(out);
+	if (s->io_written != (uint64_t)ftell(out))
+		fail("the kernel's write counts differ from what the storm wrote", NULL);
 	if (s->lost != st.lost)
 		fail("REC_LOST does not add up to the kernel's drop counters", NULL);
 	if (st.lost_ringbuf || st.lost_mapfull)
 		fail("records were lost (ring buffer or map full)", NULL);
 	check_tasks(out, s, st.lost_unseen);
-	printf("%s: %" PRIu64 " sched records, maps left: %zu tasks, %zu histograms, %zu stamps\n",
-	       raw ? "raw_tp" : "tp_btf", s->sched, st.traced_tasks, st.hist_procs, st.waiting_tasks);
+	printf("%s: %" PRIu64 " sched records, %" PRIu64 " I/O records (%" PRIu64 " bytes written), "
+	       "maps left: %zu tasks, %zu histograms, %zu stamps, %zu I/O counters\n",
+	       raw ? "raw_tp" : "tp_btf", s->sched, s->io_records, s->io_written, st.traced_tasks,
+	       st.hist_procs, st.waiting_tasks, st.io_fds);
 	ebpf_free(eb);
 	evq_free(q);
 	fclose(out);
