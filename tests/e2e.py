@@ -597,6 +597,11 @@ def _(s, ctx, res):
 
 
 def _ignore_and_block():
+    # Exactly this state, whatever the harness itself was started with (a
+    # background job of a non-interactive shell ignores SIGINT and SIGQUIT).
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    for sig in (signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGUSR1, signal.SIG_IGN)
     signal.signal(signal.SIGUSR2, signal.SIG_IGN)

@@ -386,7 +386,23 @@ def _io_programs(work: str) -> list[list[str]]:
         [tracee("netmsg")],
         ["sh", "-c", f"head -c 30000 {data} | tr a-z A-Z | wc -c"],
         ["python3", "-c", "import os; print(len(os.urandom(4096)))"],
+        ["python3", "-c", KINDS],
     ]
+
+
+# memfd, eventfd, /dev/null, and UDP with and without addresses (sendto with
+# one stops for ptrace; recv without one is the kernel's to count)
+KINDS = """
+import os, socket
+m = os.memfd_create("x"); os.write(m, b"a" * 5000); os.lseek(m, 0, 0); os.read(m, 3000)
+e = os.eventfd(0); os.eventfd_write(e, 5); os.eventfd_read(e)
+n = os.open("/dev/null", os.O_WRONLY); os.write(n, b"z" * 777)
+u1 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u1.bind(("127.0.0.1", 0))
+u2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u2.bind(("127.0.0.1", 0))
+u2.sendto(b"q" * 99, u1.getsockname()); print(len(u1.recv(200)))
+u1.sendto(b"r" * 55, u2.getsockname()); print(len(u2.recvfrom(200)[0]))
+u2.connect(u1.getsockname()); u2.send(b"s" * 33); print(len(u1.recv(200)))
+"""
 
 
 def _summary(argv: list[str], work: str, ebpf: bool) -> dict:
