@@ -2,10 +2,11 @@
  *
  * Every process is a trace process and every thread a trace thread, named
  * by M events and kept in the report's lane order.  Each thread gets one X
- * slice for its lifetime so that fork/clone flow arrows (s on the parent,
- * f on the child) have slices to bind to; syscalls with a measured
- * duration become X slices inside it, clipped so slices on a thread never
- * overlap; everything else is a thread instant.  Heap and mmap sizes are
+ * slice for its lifetime (from the start of its first call) so that
+ * fork/clone flow arrows (s on the parent, f on the child) have slices to
+ * bind to; events of a system call whose entry was seen become X slices
+ * inside it, from entry to exit, kept well nested (see span); everything
+ * else is a thread instant.  Heap and mmap sizes are
  * C counters per process; scheduler and block latencies are async b/e
  * pairs ending at the event's time.  Times are microseconds since the
  * start.  This file must never emit a string except through json_str.
@@ -27,6 +28,16 @@
 #include "util.h"
 
 #define FLUSH_AT (1u << 16)
+#define SPAN_DEPTH 32            /* slices remembered per thread for nesting */
+
+/* The outermost X slices of one thread so far: disjoint, in time order.
+ * Older ones are forgotten in halves; floor is where the last forgotten
+ * one ended, and no new slice may start before it. */
+struct spans {
+	uint64_t start[SPAN_DEPTH], end[SPAN_DEPTH];
+	size_t n;
+	uint64_t floor;
+};
 
 struct tw {
 	FILE *f;
@@ -36,7 +47,8 @@ struct tw {
 	const struct store *s;
 	struct timeline lanes;
 	int64_t *mmap;            /* per lane (leaders used): mapped bytes */
-	uint64_t *span_end;       /* per lane: end of the last X slice */
+	uint64_t *life_start;     /* per lane: start of its lifetime slice */
+	struct spans *spans;      /* per lane: slices for nesting */
 	uint64_t next_id;
 	bool first;
 };
@@ -116,23 +128,16 @@ static void meta_lane(struct tw *w, const struct timeline_lane *ln, size_t idx)
 		    ln->pid, ln->tid, idx);
 }
 
-/* The store keeps no syscall duration yet (see store.h); when it does,
- * return it here and timed syscalls become X slices. */
-static uint64_t syscall_dur(const struct sevent *e)
-{
-	(void)e;
-	return 0;
-}
-
-/* X slice for a lane's whole life, from its first event to its last. */
-static void lifetime(struct tw *w, const struct timeline_lane *ln)
+/* X slice for a lane's whole life, from its first call's start to its last event. */
+static void lifetime(struct tw *w, const struct timeline_lane *ln, size_t idx)
 {
 	char buf[32];
-	uint64_t end = ln->last > ln->first ? ln->last : ln->first + 1;
+	uint64_t first = w->life_start[idx];
+	uint64_t end = ln->last > first ? ln->last : first + 1;
 
-	ev_open(w, 'X', ln->pid, ln->tid, ln->first);
+	ev_open(w, 'X', ln->pid, ln->tid, first);
 	strbuf_addstr(&w->sb, ",\"dur\":");
-	put_us(&w->sb, end - ln->first);
+	put_us(&w->sb, end - first);
 	strbuf_addstr(&w->sb, ",\"cat\":\"proc\"");
 	if (ln->thread) {
 		strbuf_addf(&w->sb, ",\"name\":\"thread %d\"", ln->tid);
@@ -215,16 +220,39 @@ static void event_tail(struct tw *w, const struct sevent *e)
 	strbuf_addch(&w->sb, '}');
 }
 
-/* A timed syscall as an X slice, clipped to not overlap the previous one. */
+/* Start of a slice [start, end) made to nest with the earlier slices of
+ * its thread, which all end at or before end (events come in time order):
+ * those starting at or after start fall inside it; one still open at start
+ * moves start to its end, so slices never overlap partially.  One thread's
+ * calls do not overlap, but the several events of one call do (exactly),
+ * and equal clock readings or an entry time left from a call whose exit
+ * was never seen could. */
+static uint64_t nest(struct spans *sp, uint64_t start, uint64_t end)
+{
+	while (sp->n && sp->start[sp->n - 1] >= start)
+		sp->n--;
+	if (sp->n && sp->end[sp->n - 1] > start)
+		start = sp->end[sp->n - 1];
+	if (start < sp->floor)
+		start = sp->floor;
+	if (start > end)
+		start = end;
+	if (sp->n == SPAN_DEPTH) {
+		sp->floor = sp->end[SPAN_DEPTH / 2 - 1];
+		sp->n = SPAN_DEPTH / 2;
+		memmove(sp->start, sp->start + sp->n, sp->n * sizeof(*sp->start));
+		memmove(sp->end, sp->end + sp->n, sp->n * sizeof(*sp->end));
+	}
+	sp->start[sp->n] = start;
+	sp->end[sp->n++] = end;
+	return start;
+}
+
+/* A timed system call as an X slice ending at the event. */
 static void span(struct tw *w, const struct sevent *e, long lane, uint64_t dur)
 {
-	uint64_t start = e->ts > dur ? e->ts - dur : 0;
+	uint64_t start = nest(&w->spans[lane], e->ts > dur ? e->ts - dur : 0, e->ts);
 
-	if (start < w->span_end[lane])
-		start = w->span_end[lane];
-	if (start > e->ts)
-		start = e->ts;
-	w->span_end[lane] = e->ts;
 	ev_open(w, 'X', e->pid, e->tid, start);
 	strbuf_addstr(&w->sb, ",\"dur\":");
 	put_us(&w->sb, e->ts - start);
@@ -285,11 +313,12 @@ static void counters(struct tw *w, const struct sevent *e)
 	counter(w, e, "mmap", w->mmap[p]);
 }
 
-/* Everything one stored event becomes. */
-static void event(struct tw *w, const struct sevent *e)
+/* Everything stored event idx becomes. */
+static void event(struct tw *w, uint32_t idx)
 {
+	const struct sevent *e = store_get(w->s, idx);
 	long lane = timeline_find(&w->lanes, e->tid);
-	uint64_t dur = syscall_dur(e), lat = timeline_latency(e);
+	uint64_t lat = timeline_latency(e), dur = lat ? 0 : store_dur(w->s, idx);
 
 	if (lane >= 0 && dur)
 		span(w, e, lane, dur);
@@ -306,6 +335,26 @@ static void event(struct tw *w, const struct sevent *e)
 	flush(w, false);
 }
 
+/* Where each lane's lifetime slice starts: its first event, or earlier
+ * when a call that ended later began before it, so every slice fits. */
+static void life_starts(struct tw *w)
+{
+	size_t n = store_count(w->s);
+
+	w->life_start = xcalloc(w->lanes.n + 1, sizeof(*w->life_start));
+	for (size_t i = 0; i < w->lanes.n; i++)
+		w->life_start[i] = w->lanes.v[i].first;
+	for (size_t i = 0; i < n; i++) {
+		const struct sevent *e = store_get(w->s, i);
+		uint64_t dur = timeline_latency(e) ? 0 : store_dur(w->s, i);
+		long lane = dur ? timeline_find(&w->lanes, e->tid) : -1;
+		uint64_t start = e->ts > dur ? e->ts - dur : 0;
+
+		if (lane >= 0 && start < w->life_start[lane])
+			w->life_start[lane] = start;
+	}
+}
+
 /* The whole document. */
 static void document(struct tw *w)
 {
@@ -318,10 +367,10 @@ static void document(struct tw *w)
 	w->first = true;
 	for (size_t i = 0; i < w->lanes.n; i++) {
 		meta_lane(w, &w->lanes.v[i], i);
-		lifetime(w, &w->lanes.v[i]);
+		lifetime(w, &w->lanes.v[i], i);
 	}
 	for (size_t i = 0; i < n; i++)
-		event(w, store_get(w->s, order[i]));
+		event(w, order[i]);
 	strbuf_addstr(&w->sb, "\n]}\n");
 	flush(w, true);
 	free(order);
@@ -335,12 +384,12 @@ int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
 	strbuf_init(&w.sb, FLUSH_AT + 4096);
 	timeline_build(&w.lanes, m, s);
 	w.mmap = xcalloc(w.lanes.n + 1, sizeof(*w.mmap));
-	w.span_end = xcalloc(w.lanes.n + 1, sizeof(*w.span_end));
-	for (size_t i = 0; i < w.lanes.n; i++)
-		w.span_end[i] = w.lanes.v[i].first;   /* slices stay inside the lifetime */
+	w.spans = xcalloc(w.lanes.n + 1, sizeof(*w.spans));
+	life_starts(&w);
 	document(&w);
 	free(w.mmap);
-	free(w.span_end);
+	free(w.spans);
+	free(w.life_start);
 	timeline_release(&w.lanes);
 	strbuf_release(&w.sb);
 	if (!w.err && ferror(f))

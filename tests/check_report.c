@@ -8,8 +8,11 @@
  * script and style, the data block holds no < > & or line separators and
  * exactly two script blocks exist, whatever the traced names were); the
  * even thinning under --max-report-events that keeps every process event
- * and counts what it left out; errors from report_write; and the shape of
- * the trace export.  The browser-level behaviour is tests/report/.
+ * and counts what it left out; durations in the data block (microseconds,
+ * never rounded to none); errors from report_write; and the trace export:
+ * its shape, system calls as X slices from entry to exit that nest on each
+ * thread whatever the durations, and lifetimes that hold them.  The
+ * browser-level behaviour is tests/report/.
  */
 #include "config.h"
 
@@ -168,6 +171,17 @@ static void add(enum ev_type type, uint64_t ts, int pid, int tid, int fd, uint64
 	struct fobj o = { .kind = FDK_FILE, .path = (char *)path };
 	struct event ev = { .ts = ts, .pid = pid, .tid = tid, .type = type, .nr = -1, .fd = fd,
 			    .child = fd, .bytes = bytes, .path = path, .obj = path ? &o : NULL };
+
+	store_add(st, &ev);
+}
+
+/* The same with a duration of dur ns (the event's ts is the call's end). */
+static void add_dur(enum ev_type type, uint64_t ts, int tid, int fd, uint64_t bytes,
+		    const char *path, uint64_t dur)
+{
+	struct fobj o = { .kind = FDK_FILE, .path = (char *)path };
+	struct event ev = { .ts = ts, .pid = 10, .tid = tid, .type = type, .nr = -1, .fd = fd,
+			    .bytes = bytes, .path = path, .obj = path ? &o : NULL, .dur = dur };
 
 	store_add(st, &ev);
 }
@@ -339,6 +353,108 @@ static long left_out_sum(const char *text)
 	return sum;
 }
 
+/* The report's string table rebuilt (each string's shared prefix from the
+ * one before it put back; escapes left as written); NULL-terminated. */
+static char **report_strings(const char *html)
+{
+	const char *sp = strstr(html, "\"sp\":["), *p = strstr(html, "\"strs\":[");
+	char **v = calloc(1, sizeof(*v));
+	size_t n = 0;
+	char *end;
+
+	ck_assert_ptr_nonnull(sp);
+	ck_assert_ptr_nonnull(p);
+	sp += strlen("\"sp\":[");
+	p += strlen("\"strs\":[");
+	while (*p == '"') {
+		const char *q = ++p;
+		long k = strtol(sp, &end, 10);
+		char *str;
+
+		sp = *end == ',' ? end + 1 : end;
+		while (*q != '"')
+			q += *q == '\\' ? 2 : 1;
+		str = malloc((size_t)k + (size_t)(q - p) + 1);
+		memcpy(str, n ? v[n - 1] : "", (size_t)k);
+		memcpy(str + k, p, (size_t)(q - p));
+		str[k + (q - p)] = '\0';
+		v = realloc(v, (n + 2) * sizeof(*v));
+		v[n++] = str;
+		v[n] = NULL;
+		p = q[1] == ',' ? q + 2 : q + 1;
+	}
+	return v;
+}
+
+/* How many strings of the report's string table start with prefix. */
+static int count_strings(const char *html, const char *prefix)
+{
+	char **v = report_strings(html);
+	int n = 0;
+
+	for (size_t i = 0; v[i]; i++) {
+		n += strncmp(v[i], prefix, strlen(prefix)) == 0;
+		free(v[i]);
+	}
+	free(v);
+	return n;
+}
+
+/* Does the report's string table hold a string starting with prefix? */
+static bool has_string(const char *html, const char *prefix)
+{
+	return count_strings(html, prefix) > 0;
+}
+
+START_TEST(test_report_shares_directories_in_strings)
+{
+	char *html, *strs, *sp;
+
+	add(EV_OPEN, 3000, 10, 10, 3, 0, "/usr/share/doc/a/README");
+	add(EV_OPEN, 4000, 10, 10, 3, 0, "/usr/share/doc/a/NEWS");
+	add(EV_OPEN, 5000, 10, 10, 3, 0, "/usr/share/doc/b/<x>");
+	add(EV_OPEN, 6000, 10, 10, 3, 0, "/usr/sh\xc3\xa9/doc");   /* not ASCII: not shared */
+	add(EV_OPEN, 7000, 10, 10, 3, 0, "/usr/sh\xc3\xa9/x");
+	html = report(0);
+	sp = between(html, "\"sp\":[", "]");
+	strs = between(html, "\"strs\":[", "]");
+	ck_assert_str_eq(sp, "0,0,17,15,5,5");   /* id 0 is "" */
+	ck_assert_str_eq(strs, "\"\",\"/usr/share/doc/a/README\",\"NEWS\",\"b/\\u003cx\\u003e\","
+			 "\"sh\xc3\xa9/doc\",\"sh\xc3\xa9/x\"");
+	ck_assert(has_string(html, "/usr/share/doc/a/NEWS"));
+	ck_assert(has_string(html, "/usr/share/doc/b/\\u003cx\\u003e"));
+	ck_assert(has_string(html, "/usr/sh\xc3\xa9/x"));
+	free(sp);
+	free(strs);
+	free(html);
+}
+END_TEST
+
+START_TEST(test_report_memory_addresses_are_deltas)
+{
+	char *html, *x;
+	struct event ev = { .ts = 3000, .pid = 10, .tid = 10, .type = EV_MMAP, .nr = -1, .fd = -1,
+			    .addr = 0x7f0000001000ull, .bytes = 4096 };
+
+	store_add(st, &ev);
+	ev.ts = 4000;
+	ev.type = EV_MUNMAP;
+	store_add(st, &ev);                     /* the same address: 0 */
+	ev.ts = 5000;
+	ev.type = EV_MMAP;
+	ev.addr = 0x7f0000000000ull;
+	store_add(st, &ev);                     /* 4096 lower */
+	add(EV_OPEN, 6000, 10, 10, 3, 0, "/x"); /* open flags (none here) */
+	html = report(0);
+	x = between(html, "\"x\":[", "]");
+	/* mmap: len, address; munmap: fd -1, len, no move; mmap: len, 4096
+	 * lower; open: fd 3, string 1 (its flags are 0) */
+	ck_assert_str_eq(x, "4096,139637976731648,-1,4096,0,4096,-4096,3,1");
+	free(x);
+	free(html);
+}
+END_TEST
+
 START_TEST(test_report_thins_evenly_and_says_so)
 {
 	char *html, path[64];
@@ -358,17 +474,35 @@ START_TEST(test_report_thins_evenly_and_says_so)
 	ck_assert_int_eq(num_field(html, "kept"), 100);
 	ck_assert_int_eq(left_out_sum(html), 900);
 	for (int i = 0; i < 10; i++) {
-		snprintf(path, sizeof(path), "\"/bin/keep-me-%d\"", i);
-		kept_exec += strstr(html, path) != NULL;
+		snprintf(path, sizeof(path), "/bin/keep-me-%d", i);
+		kept_exec += has_string(html, path);
 	}
 	ck_assert_int_eq(kept_exec, 10);
 	/* 90 of 990 reads kept, spread: the first and the last thirds both have some. */
-	ck_assert_ptr_nonnull(strstr(html, "\"/data/f1"));
-	ck_assert_ptr_nonnull(strstr(html, "\"/data/f9"));
+	ck_assert(has_string(html, "/data/f1"));
+	ck_assert(has_string(html, "/data/f9"));
+	ck_assert_int_eq(count_strings(html, "/data/f"), 90);
 	free(html);
 	html = report(0);
 	ck_assert_int_eq(num_field(html, "kept"), 1000);
 	ck_assert_int_eq(left_out_sum(html), 0);
+	free(html);
+}
+END_TEST
+
+START_TEST(test_report_carries_durations)
+{
+	char *html, *x;
+
+	add_dur(EV_READ, 3000000, 10, 3, 10, "/data/slow", 2500000);   /* 2.5 ms */
+	add_dur(EV_READ, 3500000, 10, 3, 10, "/data/slow", 400);       /* under a us */
+	add_dur(EV_READ, 4000000, 10, 3, 10, "/data/slow", 0);         /* not measured */
+	html = report(0);
+	x = between(html, "\"x\":[", "]");
+	/* fd, bytes, path id, then the duration in us where there is one */
+	ck_assert_str_eq(x, "3,10,1,2500,3,10,1,1,3,10,1");
+	ck_assert_int_eq(num_field(html, "tu"), 1000);
+	free(x);
 	free(html);
 }
 END_TEST
@@ -422,6 +556,89 @@ START_TEST(test_tracejson_shape)
 }
 END_TEST
 
+/* The trace export of m and st as a NUL-terminated string. */
+static char *trace(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(tracejson_emit(m, st, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+START_TEST(test_tracejson_calls_are_nested_slices)
+{
+	struct event sys = { .ts = 10000, .pid = 10, .tid = 12, .type = EV_SYSCALL, .nr = -1,
+			     .fd = 0, .dur = 4000 };
+	char *buf;
+
+	add(EV_OPEN, 5500, 10, 12, 3, 0, "/first");                  /* an instant */
+	add_dur(EV_READ, 10000, 12, 3, 64, "/a", 4000);              /* 6..10 us */
+	store_add(st, &sys);                                         /* same call, raw */
+	add_dur(EV_READ, 12000, 12, 3, 64, "/a", 5000);              /* 7..12: overlaps */
+	add_dur(EV_WRITE, 20000, 12, 3, 64, "/a", 15000);            /* 5..20: holds all */
+	add_dur(EV_READ, 30000, 12, 3, 64, "/a", 2000);              /* 28..30 */
+	buf = trace();
+	ck_assert_int_eq(occurrences(buf, "{\"ph\":\"X\""), 7);   /* 5 calls, 2 lifetimes */
+	ck_assert_int_eq(occurrences(buf, "{\"ph\":\"i\""), 1);
+	/* the thread's lifetime starts where its earliest call began, before
+	 * its first event */
+	ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"X\",\"pid\":10,\"tid\":12,\"ts\":5.000,"
+				     "\"dur\":25.000,\"cat\":\"proc\""));
+	ck_assert_int_eq(occurrences(buf, "\"ts\":6.000,\"dur\":4.000,\"name\":\"read\""), 1);
+	ck_assert_int_eq(occurrences(buf, "\"ts\":6.000,\"dur\":4.000,\"name\":\"syscall\""), 1);
+	/* a partial overlap starts when the earlier slice ends */
+	ck_assert_ptr_nonnull(strstr(buf, "\"ts\":10.000,\"dur\":2.000,\"name\":\"read\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"ts\":5.000,\"dur\":15.000,\"name\":\"write\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"ts\":28.000,\"dur\":2.000,\"name\":\"read\""));
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_tracejson_deep_history_still_nests)
+{
+	char *buf;
+	const char *p;
+	uint64_t last_end = 0;
+
+	double ws, wd;
+
+	/* 200 back-to-back calls, then one that holds the last 10 and cuts into
+	 * the one before them; then one reaching back past every slice the
+	 * writer still remembers: it must not cut a forgotten one either. */
+	for (int i = 0; i < 200; i++)
+		add_dur(EV_READ, 100000 + (uint64_t)i * 1000 + 1000, 10, 3, 1, "/a", 1000);
+	add_dur(EV_WRITE, 301000, 10, 3, 1, "/a", 10500);
+	add_dur(EV_SEND, 302000, 10, 3, 1, "/a", 201500);
+	buf = trace();
+	/* the write starts at 291.000 (the end of the call it would cut), not 290.500 */
+	ck_assert_ptr_nonnull(strstr(buf, "\"ts\":291.000,\"dur\":10.000,\"name\":\"write\""));
+	p = strstr(buf, "\"name\":\"send\"");
+	ck_assert_ptr_nonnull(p);
+	while (strncmp(p, "\"ts\":", 5))
+		p--;
+	ck_assert_int_eq(sscanf(p, "\"ts\":%lf,\"dur\":%lf", &ws, &wd), 2);
+	ck_assert_double_eq_tol(ws + wd, 302.0, 1e-9);
+	for (p = buf; (p = strstr(p, "\"name\":\"read\"")); p++) {
+		const char *ts = p;
+		double t, d;
+
+		while (strncmp(ts, "\"ts\":", 5))
+			ts--;
+		ck_assert_int_eq(sscanf(ts, "\"ts\":%lf,\"dur\":%lf", &t, &d), 2);
+		ck_assert_double_eq_tol(d, 1.0, 1e-9);          /* none was cut */
+		ck_assert(t + d <= ws + 1e-9 || t >= ws - 1e-9);   /* outside or inside the send */
+		ck_assert_uint_ge((uint64_t)(t * 1000 + 0.5), last_end);
+		last_end = (uint64_t)((t + d) * 1000 + 0.5);
+	}
+	ck_assert_uint_eq(last_end, 300000);
+	free(buf);
+}
+END_TEST
+
 /* Build the report suite. */
 static Suite *report_suite(void)
 {
@@ -443,6 +660,11 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_report_write_errors);
 	tcase_add_test(tc, test_report_empty_store);
 	tcase_add_test(tc, test_tracejson_shape);
+	tcase_add_test(tc, test_report_carries_durations);
+	tcase_add_test(tc, test_report_shares_directories_in_strings);
+	tcase_add_test(tc, test_report_memory_addresses_are_deltas);
+	tcase_add_test(tc, test_tracejson_calls_are_nested_slices);
+	tcase_add_test(tc, test_tracejson_deep_history_still_nests);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,14 +5,17 @@
  *       builds a model and store from N synthetic events (records fed to the
  *       real model: several processes and threads, files, pipes, sockets,
  *       memory, latencies and hostile names) and writes the report
- *   report_gen replay REC OUT.html [OUT.trace.json]
- *       the same from a recording made with compendium-tui --record
+ *   report_gen replay REC [--max M] [-v] OUT.html [OUT.trace.json]
+ *       the same from a recording made with compendium-tui --record (-v:
+ *       every raw system call as an event too, as compendium-tui -v shows)
  *
  * Either way it prints one JSON object on stdout with what the report must
  * show, counted here straight from the store (not with the report code):
  * events, kept events, lanes, lanes and events per process and category,
- * noise counts, and the last event.  It must never depend on the report's
- * own helpers for those numbers, so a bug there cannot hide itself.
+ * events per type, noise counts, the last event, the timed calls (spans)
+ * and latencies, and the longest timed call (in synth: a read that blocks
+ * through all the work).  It must never depend on the report's own helpers
+ * for those numbers, so a bug there cannot hide itself.
  */
 #include "config.h"
 
@@ -49,6 +52,7 @@ static struct store *st;
 static struct recbuf rb;
 static uint64_t now = 1000000000ull;
 static int tgid[MAX_TID];
+static uint64_t slow_entry;     /* when thread 106 entered its one long read */
 
 /* Hostile names the report must show as text and never run. */
 static const char *const hostile[] = {
@@ -244,7 +248,24 @@ static void latency_events(int pid, int tid, unsigned k)
 	store_add(st, &ev);
 }
 
-/* Processes 100 (root), 101, 102 (hostile exe); threads 103, 104, 105. */
+/* Thread tid's one read of a file, blocked since slow_entry (1 event). */
+static void slow_read(int tid, int fd)
+{
+	struct rec_syscall *s;
+
+	fd_rec(tid, fd, FDK_FILE, "/data/slow-read.txt", NULL, 0);
+	s = begin(REC_SYSCALL, tid, sizeof(*s), 1000);
+	s->nr = s->orig_nr = SYS_read;
+	s->arch = ARCH_X86_64;
+	s->ret = 512;
+	s->args[0] = (uint64_t)fd;
+	s->args[2] = 4096;
+	s->entry_ts = slow_entry;
+	feed();
+}
+
+/* Processes 100 (root), 101, 102 (hostile exe); threads 103, 104, 105, and
+ * 106, which blocks in one read from its start to the end of the work. */
 static void synth_tree(void)
 {
 	static const char *const root_argv[] = { "synth", "--flag", "</script>", NULL };
@@ -262,6 +283,8 @@ static void synth_tree(void)
 	newtask(100, 103, 1);
 	newtask(101, 104, 1);
 	newtask(101, 105, 1);
+	newtask(100, 106, 1);
+	slow_entry = now + 20000;
 }
 
 /* One round of work for task tid of process pid. */
@@ -311,6 +334,8 @@ static void synth(size_t n)
 		synth_round(t[0], t[1], k / 6 * 7 + k % 6, n);
 		k++;
 	}
+	slow_read(106, 30);
+	exit_task(106, 0, 0);
 	exit_task(103, 0, 0);
 	exit_task(104, 0, 0);
 	exit_task(105, 0, 0);
@@ -459,6 +484,58 @@ static void per_cat(struct strbuf *sb, size_t n)
 	strbuf_addch(sb, '}');
 }
 
+/* "by_type":{"read":N, ...}: events per type, noise left out. */
+static void per_type(struct strbuf *sb, size_t n)
+{
+	size_t shown[EV_TYPE_MAX] = { 0 };
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sevent *e = store_get(st, i);
+
+		if (!(e->flags & SEV_NOISE) && e->type < EV_TYPE_MAX)
+			shown[e->type]++;
+	}
+	strbuf_addstr(sb, ",\"by_type\":{");
+	for (int t = 0; t < EV_TYPE_MAX; t++) {
+		if (!shown[t])
+			continue;
+		strbuf_addf(sb, "%s\"%s\":%zu", first ? "" : ",", model_event_name((enum ev_type)t), shown[t]);
+		first = false;
+	}
+	strbuf_addch(sb, '}');
+}
+
+/* ,"spans":N,"latencies":N,"longest":{...}: timed calls (X slices in the
+ * trace export), latencies (async there), and the longest call. */
+static void durations(struct strbuf *sb, size_t n)
+{
+	size_t spans = 0, lats = 0, best = n;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sevent *e = store_get(st, i);
+
+		if (e->cat == CAT_LAT) {
+			lats++;
+			continue;
+		}
+		if (!store_dur(st, i))
+			continue;
+		spans++;
+		if (best == n || store_dur(st, i) > store_dur(st, best))
+			best = i;
+	}
+	strbuf_addf(sb, ",\"spans\":%zu,\"latencies\":%zu", spans, lats);
+	if (best == n)
+		return;
+	strbuf_addf(sb, ",\"longest\":{\"tid\":%d,\"end\":%llu,\"dur\":%llu,\"type\":\"%s\",\"path\":",
+		    store_get(st, best)->tid, (unsigned long long)store_get(st, best)->ts,
+		    (unsigned long long)store_dur(st, best),
+		    model_event_name((enum ev_type)store_get(st, best)->type));
+	json_cstr(sb, store_str(st, store_get(st, best)->str));
+	strbuf_addch(sb, '}');
+}
+
 /* Print what the report must show. */
 static void manifest(size_t max)
 {
@@ -477,6 +554,8 @@ static void manifest(size_t max)
 			    model_event_name((enum ev_type)store_get(st, last)->type));
 	per_pid(&sb);
 	per_cat(&sb, n);
+	per_type(&sb, n);
+	durations(&sb, n);
 	strbuf_addstr(&sb, ",\"hostile\":[");
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		if (i)
@@ -513,7 +592,7 @@ static int write_outputs(const char *html, const char *trace, size_t max)
 static int usage(void)
 {
 	fputs("usage: report_gen synth N [--max M] OUT.html [OUT.json]\n"
-	      "       report_gen replay REC [--max M] OUT.html [OUT.json]\n", stderr);
+	      "       report_gen replay REC [--max M] [-v] OUT.html [OUT.json]\n", stderr);
 	return 2;
 }
 
@@ -522,15 +601,24 @@ int main(int argc, char **argv)
 {
 	size_t max = REPORT_MAX_EVENTS_DEFAULT;
 	int code, a = 3;
+	bool verbose = false;
 
 	if (argc < 4)
 		return usage();
-	if (!strcmp(argv[a], "--max") && a + 2 < argc) {
-		max = strtoul(argv[a + 1], NULL, 10);
-		a += 2;
+	for (;;) {
+		if (!strcmp(argv[a], "--max") && a + 2 < argc) {
+			max = strtoul(argv[a + 1], NULL, 10);
+			a += 2;
+		} else if (!strcmp(argv[a], "-v") && a + 1 < argc) {
+			verbose = true;
+			a++;
+		} else {
+			break;
+		}
 	}
 	m = model_new();
 	st = store_new();
+	model_set_verbose(m, verbose);
 	model_set_observer(m, store_add, st);
 	if (!strcmp(argv[1], "synth"))
 		synth(strtoul(argv[2], NULL, 10));

@@ -9,9 +9,13 @@
  * store): small (synthetic, hostile names), thin (cut by --max), big
  * (a million events) and, when tracing worked, real.  Every page must load
  * from file:// with no console error, no failed script and no request but
- * its own; lanes and rows must match the manifest, under filters too; zoom
+ * its own; lanes and rows must match the manifest, under category, type
+ * and process filters too; zoom
  * must keep the time under the pointer; the last of a million rows must be
- * reachable; hostile names must show as text and run nothing.
+ * reachable; hostile names must show as text and run nothing; the longest
+ * timed call (synthetic: a thread's read blocked through all the work) must
+ * be a bar from its entry to its exit, pickable and described with its
+ * duration.
  * Prints one line per check and "N passed, N failed"; exits 1 on a failure.
  */
 'use strict';
@@ -138,6 +142,13 @@ async function filters(name, page, m) {
 		check(name + ': process ' + pid + ' lanes', c.lanes === m.by_pid[pid].lanes, c.lanes + ' vs ' + m.by_pid[pid].lanes);
 	}
 	await page.selectOption('#f-proc', '');
+	for (const type of Object.keys(m.by_type).filter((t) => ['connect', 'munmap', 'exit'].includes(t))) {
+		await page.selectOption('#f-type', { label: type });
+		const c = await counts(page);
+
+		check(name + ': type ' + type + ' rows', c.rows === m.by_type[type], c.rows + ' vs ' + m.by_type[type]);
+	}
+	await page.selectOption('#f-type', '');
 	await page.check('#f-noise');
 	check(name + ': show noise shows every event', (await counts(page)).rows === m.kept, (await counts(page)).rows);
 	await page.click('#f-reset');
@@ -236,7 +247,98 @@ async function rangeSelect(name, page, m) {
 	const n = await dataNum(page, '#selection', 'events').catch(() => -1);
 
 	check(name + ': shift+drag shows range totals', !hidden && n > 0 && n < shown(m), n);
+	const calls = await page.$eval('#sel-body', (e) => e.textContent);
+
+	check(name + ': range totals count the timed calls and their time', /timed calls [1-9][0-9,]*, [0-9.]+(ns|us|ms|s) in them/.test(calls), calls);
 	await page.click('#sel-clear');
+}
+
+/* A duration as the page writes it: "950ns", "4.5us", "1.20ms", "250.0ms", "3.400s". */
+function durText(ns) {
+	const a = Math.abs(ns);
+
+	if (a < 1e3)
+		return Math.round(ns) + 'ns';
+	if (a < 1e6)
+		return (ns / 1e3).toFixed(a < 1e4 ? 1 : 0) + 'us';
+	if (a < 1e9)
+		return (ns / 1e6).toFixed(a < 1e7 ? 2 : 1) + 'ms';
+	return (ns / 1e9).toFixed(a < 1e10 ? 3 : 2) + 's';
+}
+
+/* [r, g, b] of the lanes canvas at CSS point (x, y). */
+async function pixelAt(page, x, y) {
+	return page.$eval('#lanes', (cv, p) => {
+		const d = cv.width / cv.clientWidth, copy = document.createElement('canvas');
+		const ctx = copy.getContext('2d', { willReadFrequently: true });
+
+		copy.width = copy.height = 1;   /* read a copy: the page's canvas stays GPU-side */
+		ctx.drawImage(cv, Math.floor(p[0] * d), Math.floor(p[1] * d), 1, 1, 0, 0, 1, 1);
+		return Array.from(ctx.getImageData(0, 0, 1, 1).data.slice(0, 3));
+	}, [x, y]);
+}
+
+/* CSS x of time t (ns) on the lanes canvas as it is drawn now. */
+async function xAt(page, t) {
+	return page.$eval('#lanes', (cv, tt) =>
+		(tt - Number(cv.dataset.t0)) / (Number(cv.dataset.t1) - Number(cv.dataset.t0)) * cv.clientWidth, t);
+}
+
+/* The longest timed call is a bar from entry to exit, found by a click
+ * anywhere on it, and its duration is in the table, details and tooltip. */
+async function spans(name, page, m) {
+	check(name + ': the trace has timed calls', m.spans > 0 && m.longest !== undefined, m.spans);
+	if (!m.longest)
+		return;
+	const L = m.longest, end = Math.round(L.end / 1000) * 1000, start = end - Math.round(L.dur / 1000) * 1000;
+	const want = durText(Math.round(L.dur / 1000) * 1000);
+
+	await page.fill('#f-search', 'slow-read');
+	await page.waitForFunction(() => document.getElementById('tscroll').dataset.search === 'slow-read',
+		null, { timeout: 20000 });
+	const row = (await tableRows(page)).find((r) => r.det.includes(L.path));
+
+	check(name + ': a timed call shows its duration in the table', row && row.det.endsWith('[' + want + ']'),
+		JSON.stringify(row));
+	await page.click('#tbody .trow[data-index="' + row.index + '"]');
+	const detail = await page.$eval('#detail', (e) => e.textContent);
+
+	check(name + ': its details say when it started and how long it took',
+		detail.includes('started +' + (start / 1e9).toFixed(6) + 's, duration ' + want), detail);
+	await page.click('#f-reset');
+	await page.click('#sel-clear').catch(() => {});
+	await page.keyboard.press('0');
+	const cv = await page.locator('#lanes').boundingBox();
+	const lb = await page.locator('.lane-label[data-tid="' + L.tid + '"]').boundingBox();
+	const y = lb.y - cv.y + 7, x0 = await xAt(page, start), x1 = await xAt(page, end);
+	const inside = [];
+
+	for (const f of [0.25, 0.5, 0.75])
+		inside.push((await pixelAt(page, x0 + f * (x1 - x0), y)).join(','));
+	const before = (await pixelAt(page, x0 - 8, y)).join(',');
+
+	check(name + ': the call is drawn as one bar from its start to its end (' + Math.round(x1 - x0) + ' px)',
+		x1 - x0 > 50 && inside[0] === inside[1] && inside[1] === inside[2] && inside[0] !== before &&
+		before === '240,242,246', inside.join(' | ') + ' before: ' + before);
+	check(name + ': the page counts the bars it drew', (await dataNum(page, '#lanes', 'spans')) >= 1);
+	await page.mouse.move(cv.x + (x0 + x1) / 2, lb.y + lb.height / 2);
+	await page.waitForFunction(() => document.getElementById('lanes').title !== '', null, { timeout: 5000 }).catch(() => {});
+	const tip = await page.$eval('#lanes', (e) => e.title);
+
+	check(name + ': hovering the bar shows the call and its duration', tip.includes(L.path) &&
+		tip.includes('duration ' + want), tip);
+	await page.click('#tbody .trow:not([hidden])');
+	await page.mouse.click(cv.x + x0 + (x1 - x0) * 0.3, lb.y + lb.height / 2);
+	check(name + ': a click in the middle of the bar selects the call',
+		(await dataNum(page, '#table', 'selected')) === row.index, await dataNum(page, '#table', 'selected'));
+	for (let k = 0; k < 10; k++)
+		await page.keyboard.press('+');
+	const mid = await pixelAt(page, (x0 + x1) / 2, y);
+	const t0 = await dataNum(page, '#lanes', 't0'), t1 = await dataNum(page, '#lanes', 't1');
+
+	check(name + ': zoomed in with both ends out of view, the bar is still drawn',
+		t0 > start && t1 < end && mid.join(',') === inside[1], mid + ' in ' + t0 + '..' + t1);
+	await page.keyboard.press('0');
 }
 
 /* Escape text as the page shows it: bidi and separator characters visible. */
@@ -354,7 +456,7 @@ async function main() {
 	});
 
 	try {
-		await one(ctx, 'small', [filters, zoom, findBothWays, rangeSelect, hostile, lastRow]);
+		await one(ctx, 'small', [filters, zoom, findBothWays, rangeSelect, spans, hostile, lastRow]);
 		await one(ctx, 'thin', [thinned, lastRow]);
 		await one(ctx, 'real', [filters, zoom, lastRow]);
 		await one(ctx, 'big', [zoom, lastRow]);

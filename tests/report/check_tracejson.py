@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check a --trace-json file against the Trace Event Format rules.
 
-    python3 tests/report/check_tracejson.py TRACE.json MANIFEST
+    python3 tests/report/check_tracejson.py TRACE.json MANIFEST [--min-span NAME:US]
 
 MANIFEST is what tests/report_gen printed for the same trace.  Checked:
 the file is one JSON object with a traceEvents list; every event has a
@@ -11,7 +11,11 @@ and thread; X slices have a duration and are well nested on each thread;
 async b/e and flow s/f events pair up by id and never end before they
 start, and flow ends bind inside a slice; counters carry numbers; every
 stored event appears exactly once (as an instant, a slice or an async
-begin) and there is one lifetime slice per lane.  Prints one line per
+begin) and there is one lifetime slice per lane; every timed call is an X
+slice and every latency an async pair, and the longest call's slice ends at
+its event with its whole duration.  --min-span NAME:US also asks for an X
+slice called NAME (or any of NAME|NAME...) at least US microseconds long
+(a call known to block that long).  Prints one line per
 check and "N passed, N failed"; exits 1 on any failure.
 """
 
@@ -139,11 +143,40 @@ def counts(events, threads, manifest):
           or manifest.get("by_cat", {}).get("mem", {}).get("shown", 0) == 0)
 
 
+def spans(events, manifest, min_span):
+    """Timed calls are X slices, latencies async pairs, durations whole."""
+    calls = [e for e in events if e["ph"] == "X" and e.get("cat") != "proc"]
+    if "spans" in manifest:
+        check("one X slice per timed call", len(calls) == manifest["spans"],
+              "%d vs %d" % (len(calls), manifest["spans"]))
+        begins = sum(1 for e in events if e["ph"] == "b")
+        check("latencies stay async b/e pairs", begins == manifest["latencies"],
+              "%d vs %d" % (begins, manifest["latencies"]))
+    longest = manifest.get("longest")
+    if longest:
+        end, dur = longest["end"] / 1000.0, longest["dur"] / 1000.0
+        hit = [e for e in calls if e["tid"] == longest["tid"] and abs(e["ts"] + e["dur"] - end) < EPS
+               and e["dur"] >= dur - EPS]
+        check("the longest call is a slice from its entry to its exit (%.3f us)" % dur, hit != [],
+              [e for e in calls if e["tid"] == longest["tid"]][:2])
+    if min_span:
+        name, us = min_span.split(":")
+        best = max((e["dur"] for e in calls if e["name"] in name.split("|")), default=-1)
+        check("%s is a slice of at least %s us" % (name, us), best >= float(us), best)
+
+
 def main():
     """Run every check on one trace file."""
-    if len(sys.argv) != 3:
-        print("usage: check_tracejson.py TRACE.json MANIFEST")
+    args = sys.argv[1:]
+    min_span = None
+    if "--min-span" in args:
+        k = args.index("--min-span")
+        min_span = args[k + 1] if k + 1 < len(args) else ""
+        del args[k:k + 2]
+    if len(args) != 2 or (min_span is not None and ":" not in min_span):
+        print("usage: check_tracejson.py TRACE.json MANIFEST [--min-span NAME:US]")
         return 2
+    sys.argv[1:] = args
     with open(sys.argv[2], encoding="utf-8") as f:
         manifest = json.load(f)
     try:
@@ -164,6 +197,7 @@ def main():
     flows = pairs(events, by_thread)
     check("fork and clone flows present", flows > 0 or manifest["lanes"] <= 1, flows)
     counts(events, threads, manifest)
+    spans(events, manifest, min_span)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -4,10 +4,13 @@
  * synthetic records (reads and writes on files and a socket, opens,
  * closes, mmaps, from a process, a thread and a child), and measures:
  *   - model + store ingest rate (records per second, one core),
- *   - bytes of memory per stored event (store + filtered index + lanes),
+ *   - bytes of memory per stored event (store with durations + filtered
+ *     index + lanes),
  *   - the time of a filter change over everything,
  *   - the time to render one frame (curses into /dev/null) at 80x24 and
- *     120x40, following the tail, in the middle, and zoomed in.
+ *     120x40, following the tail, in the middle, and zoomed in;
+ *   - the analysis views (processes, syscalls, files, connections,
+ *     latency): first frame, steady frames, frames that rebuild the table.
  * Usage: bench_ui [N]   (default 1000000)
  */
 #include "config.h"
@@ -58,6 +61,7 @@ static void sys(struct gen *g, int tid, int nr, int64_t ret, uint64_t a0, const 
 
 	s->nr = nr;
 	s->ret = ret;
+	s->entry_ts = g->ts - 400;   /* every call timed, as with a real trace */
 	s->args[0] = a0;
 	s->args[1] = 4096;
 	s->args[2] = nr == SYS_openat ? O_RDONLY : 0;
@@ -201,6 +205,30 @@ static double frames_ms(struct app *a, int rows, int cols, int n, long step)
 	return since(t0) * 1e3 / n;
 }
 
+/* Frames of one analysis view: the first (totals taken in and table built),
+ * steady ones (nothing changed), and ones that rebuild the table each time
+ * (what a live trace costs when something changes every frame). */
+static void view_frames(struct app *a, enum mode_id id, const char *name)
+{
+	uint64_t t0 = util_now_ns();
+	double first, steady, rebuild;
+
+	a->mode = id;
+	app_layout(a, 40, 120);
+	screen_draw(a);
+	first = since(t0) * 1e3;
+	steady = frames_ms(a, 40, 120, 200, 0);
+	t0 = util_now_ns();
+	for (int i = 0; i < 50; i++) {
+		a->tabs[id].built = false;
+		app_layout(a, 40, 120);
+		screen_draw(a);
+	}
+	rebuild = since(t0) * 1e3 / 50;
+	printf("view %-12s 120x40: first %.1f ms, then %.2f ms a frame, %.2f ms with a rebuild "
+	       "(%zu rows)\n", name, first, steady, rebuild, a->tabs[id].n);
+}
+
 /* Frame times in the situations that matter. */
 static void bench_frames(struct app *a)
 {
@@ -221,6 +249,16 @@ static void bench_frames(struct app *a)
 	a->search.len = 0;
 	textmatch_set(&a->search, "module42");
 	printf("frame 120x40, search highlighting: %.2f ms\n", frames_ms(a, 40, 120, 200, 1));
+	view_frames(a, MODE_PROCS, "processes");
+	view_frames(a, MODE_SYSCALLS, "syscalls");
+	view_frames(a, MODE_FILES, "files");
+	view_frames(a, MODE_CONNS, "connections");
+	view_frames(a, MODE_LATENCY, "latency");
+	filter_only_pid(&a->view.filter, 1002);
+	view_frames(a, MODE_FILES, "files, 1 pid");
+	view_frames(a, MODE_SYSCALLS, "syscalls, 1 pid");
+	filter_clear(&a->view.filter);
+	a->mode = MODE_EVENTS;
 	screen_close();
 	fclose(out);
 	fclose(in);
