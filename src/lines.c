@@ -54,6 +54,7 @@ struct lines *lines_new(FILE *out, unsigned flags)
 
 	l->out = out;
 	l->flags = flags;
+	l->multi = flags & LINES_PIDS;
 	strbuf_init(&l->sb, 256);
 	return l;
 }

@@ -9,6 +9,7 @@
 enum {
 	LINES_ALL = 1 << 0,      /* no noise filter */
 	LINES_VERBOSE = 1 << 1,  /* also raw syscalls, failures, closes */
+	LINES_PIDS = 1 << 2,     /* name the process on every line (--filter may hide forks) */
 };
 
 struct lines;

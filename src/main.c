@@ -34,12 +34,14 @@
 #include "model.h"
 #include "procfs.h"
 #include "qmerge.h"
+#include "query.h"
 #include "record.h"
 #include "recording.h"
 #include "report.h"
 #include "store.h"
 #include "tracejson.h"
 #include "tracer.h"
+#include "replay.h"
 #include "tui.h"
 #include "util.h"
 
@@ -52,8 +54,11 @@ struct opts {
 	const char *output;
 	const char *record;     /* --record FILE */
 	const char *replay;     /* --replay FILE */
+	long speed;             /* --speed: replay speed in the UI (0: all at once) */
+	bool speed_set;
 	const char *report;     /* --report FILE */
 	const char *trace_json; /* --trace-json FILE */
+	const char *filter;     /* --filter EXPR */
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse, ebpf, faults;
@@ -75,11 +80,16 @@ static const char usage_text[] =
 	"  -o, --output FILE   write lines (or JSON) to FILE instead of stderr\n"
 	"      --record FILE   also save everything captured to FILE, to replay later\n"
 	"      --replay FILE   show a recording made with --record as if it were live\n"
+	"      --speed N|max   play a replay in the terminal UI at N times the speed\n"
+	"                      it was recorded at, or all at once (max, the default)\n"
 	"      --batch         plain lines as things happen, then a FINAL summary\n"
 	"      --json          JSON Lines: one object per event, then a summary\n"
 	"      --report FILE   at the end, write a self-contained HTML report to FILE\n"
 	"      --trace-json FILE  at the end, write the trace for ui.perfetto.dev or\n"
 	"                      chrome://tracing (Trace Event Format) to FILE\n"
+	"      --filter EXPR   only the events EXPR matches in the lines, JSON, report\n"
+	"                      and trace (e.g. 'cat:net -failed', 'path:/etc/* | bytes>1M';\n"
+	"                      see FILTER EXPRESSIONS in the manual); the totals stay whole\n"
 	"      --max-report-events N  keep at most N events in the report (default\n"
 	"                      2000000, 0 for all); the rest are thinned evenly over\n"
 	"                      the trace and the report says what was left out\n"
@@ -145,7 +155,8 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
-	       O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT };
+	       O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
+	       O_SPEED };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
@@ -157,8 +168,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "spin-us", required_argument, NULL, O_SPIN },
 		{ "record", required_argument, NULL, O_RECORD },
 		{ "replay", required_argument, NULL, O_REPLAY },
+		{ "speed", required_argument, NULL, O_SPEED },
 		{ "report", required_argument, NULL, O_REPORT },
 		{ "trace-json", required_argument, NULL, O_TRACE_JSON },
+		{ "filter", required_argument, NULL, O_FILTER },
 		{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
 		{ "no-color", no_argument, NULL, O_NOCOLOR },
 		{ "no-mouse", no_argument, NULL, O_NOMOUSE },
@@ -189,6 +202,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case O_SPIN: o->spin_us = parse_uint("--spin-us", optarg, 100000); break;
 		case O_RECORD: o->record = optarg; break;
 		case O_REPLAY: o->replay = optarg; break;
+		case O_SPEED:
+			if ((o->speed = replay_parse_speed(optarg)) < 0)
+				die(2, "--speed: '%s' is not a positive number or max", optarg);
+			o->speed_set = true;
+			break;
 		case O_EBPF: o->ebpf = true; break;
 		case O_FAULTS: o->faults = true; break;
 		case O_SCHED_THRESHOLD:
@@ -196,6 +214,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_REPORT: o->report = optarg; break;
 		case O_TRACE_JSON: o->trace_json = optarg; break;
+		case O_FILTER: o->filter = optarg; break;
 		case O_MAX_REPORT:
 			o->max_report = parse_uint("--max-report-events", optarg, UINT_MAX);
 			break;
@@ -210,6 +229,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		}
 	}
 	o->argv = argv + optind;
+	if (o->speed_set && !o->replay)
+		die(2, "--speed is for --replay: a traced program runs at its own pace");
 	if (o->replay && (o->pid || o->argv[0] || o->record))
 		die(2, "--replay reads a recording; it takes no command, --pid or --record");
 	if (o->pid && o->argv[0])
@@ -300,6 +321,7 @@ struct run {
 	FILE *out;
 	struct recording *rec;   /* --record */
 	struct store *store;     /* every event: for the UI, --report, --trace-json */
+	struct query *filter;    /* --filter: the events the sink and store get */
 	model_observer_fn *sink; /* the line or JSON printer, when not the UI */
 	void *sink_ctx;
 	bool tui;                /* interactive UI instead of lines */
@@ -466,6 +488,8 @@ static void observe(void *ctx, const struct event *ev)
 {
 	struct run *r = ctx;
 
+	if (r->filter && !query_event(r->filter, ev))
+		return;
 	r->sink(r->sink_ctx, ev);
 	if (r->store)
 		store_add(r->store, ev);
@@ -496,6 +520,38 @@ static void run_tui(struct run *r)
 	r->lines = lines_new(r->out, (r->o.all ? LINES_ALL : 0) | (r->o.verbose ? LINES_VERBOSE : 0));
 	set_sink(r, lines_event, r->lines);
 	consume(r);
+}
+
+/* --replay in a terminal: play the recording in the UI; when the terminal
+ * cannot be used, lines instead. */
+static void replay_tui(struct run *r)
+{
+	char why[512];
+	struct recording *rec = recording_open(r->o.replay, why, sizeof(why));
+	struct replay rp;
+	struct tui_args ta = {
+		.mq = &r->mq, .model = r->model, .store = r->store, .pty_master = -1,
+		.sig_fd = r->sig_fd, .no_color = r->o.no_color, .no_mouse = r->o.no_mouse,
+		.show_noise = r->o.all, .replay = &rp,
+	};
+
+	if (!rec)
+		die(1, "%s", why);
+	replay_init(&rp, rec, (unsigned)r->o.speed);
+	if (tui_run(&ta) == 0) {
+		if (rp.why[0])
+			die(1, "%s: %s", r->o.replay, rp.why);
+		if (recording_torn(rec))
+			fprintf(stderr, "compendium-tui: %s ends in a record cut short (%zu bytes), "
+				"left out\n", r->o.replay, recording_torn(rec));
+		recording_close(rec);
+		return;
+	}
+	recording_close(rec);
+	r->tui = false;
+	r->lines = lines_new(r->out, (r->o.all ? LINES_ALL : 0) | (r->o.verbose ? LINES_VERBOSE : 0));
+	set_sink(r, lines_event, r->lines);
+	replay(r);
 }
 
 /* Open the output destination. */
@@ -655,6 +711,25 @@ static int exit_code(const struct run *r)
 	return WEXITSTATUS(st);
 }
 
+/* --filter's expression compiled (NULL without one); a mistake is shown
+ * with a caret under it, and exits 2. */
+static struct query *compile_filter(const char *text)
+{
+	struct query_error err;
+	struct query *q;
+	size_t i;
+
+	if (!text || (q = query_parse(text, &err)))
+		return text ? q : NULL;
+	fprintf(stderr, "compendium-tui: --filter: %s\n  %s\n  ", err.msg, text);
+	/* Tabs stay tabs and a UTF-8 character takes one column, so the caret lines up. */
+	for (i = 0; i < err.pos && text[i]; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			fputc(text[i] == '\t' ? '\t' : ' ', stderr);
+	fputs("^\n", stderr);
+	exit(2);
+}
+
 /* Refuse an output file we could not write, before tracing for long. */
 static void check_writable(const char *opt, const char *path)
 {
@@ -671,7 +746,8 @@ static int write_exports(struct run *r)
 {
 	int err, code = 0;
 
-	if (r->o.report && (err = report_write(r->model, r->store, r->o.report, r->o.max_report))) {
+	if (r->o.report && (err = report_write_filtered(r->model, r->store, r->o.report,
+							     r->o.max_report, r->o.filter))) {
 		fprintf(stderr, "compendium-tui: cannot write report %s: %s\n", r->o.report,
 			strerror(-err));
 		code = 1;
@@ -704,7 +780,8 @@ int main(int argc, char **argv)
 	r.mq.tq = r.q;
 	r.model = model_new();
 	model_set_verbose(r.model, r.o.verbose);
-	r.tui = !r.o.batch && !r.o.json && !r.o.output && !r.o.replay &&
+	r.filter = compile_filter(r.o.filter);
+	r.tui = !r.o.batch && !r.o.json && !r.o.output && !r.o.filter &&
 		isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	check_writable("--report", r.o.report);
 	check_writable("--trace-json", r.o.trace_json);
@@ -716,10 +793,13 @@ int main(int argc, char **argv)
 		r.json = jsonl_new(r.out);
 		set_sink(&r, jsonl_event, r.json);
 	} else {
-		r.lines = lines_new(r.out, (r.o.all ? LINES_ALL : 0) | (r.o.verbose ? LINES_VERBOSE : 0));
+		r.lines = lines_new(r.out, (r.o.all ? LINES_ALL : 0) | (r.o.verbose ? LINES_VERBOSE : 0) |
+				 (r.filter ? LINES_PIDS : 0));
 		set_sink(&r, lines_event, r.lines);
 	}
-	if (r.o.replay) {
+	if (r.o.replay && r.tui) {
+		replay_tui(&r);
+	} else if (r.o.replay) {
 		replay(&r);
 	} else {
 		if (r.o.record && !(r.rec = recording_create(r.o.record, r.o.argv)))
@@ -745,6 +825,7 @@ int main(int argc, char **argv)
 	if (r.pty_master >= 0)
 		close(r.pty_master);
 	store_free(r.store);
+	query_free(r.filter);
 	jsonl_free(r.json);
 	lines_free(r.lines);
 	model_free(r.model);

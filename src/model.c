@@ -22,6 +22,7 @@
 #include "model.h"
 #include "regions.h"
 #include "sockaddr.h"
+#include "sysstat.h"
 #include "util.h"
 
 #define REAP_NS (5ull * 1000000000ull)   /* keep an exited process's regions this long */
@@ -72,6 +73,7 @@ struct model {
 	struct proc *root;
 	bool started, attached, ended, io_uring_noted;
 	enum end_reason reason;
+	struct sysstat *sys;      /* per-syscall counts and times (strace -c) */
 };
 
 /* Append p to a vector. */
@@ -154,6 +156,12 @@ static struct event ev_init(const struct model *m, const struct rec_hdr *h,
 	ev.type = type;
 	ev.nr = -1;
 	ev.fd = ev.fd2 = -1;
+	if (h->type == REC_SYSCALL) {
+		/* Every event a finished call makes spans the call (0: entry unseen). */
+		const struct rec_syscall *s = rec_payload(h);
+
+		ev.dur = s->entry_ts && h->ts > s->entry_ts ? h->ts - s->entry_ts : 0;
+	}
 	return ev;
 }
 
@@ -1097,6 +1105,8 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 	char *addr = addr_text(blob, s->addr_len);
 	char *path = s->path_len ? xstrndup(blob + s->addr_len, s->path_len) : NULL;
 
+	sysstat_add(m->sys, h->tgid, s->nr, s->ret, s->entry_ts && h->ts >= s->entry_ts,
+		    s->entry_ts && h->ts >= s->entry_ts ? h->ts - s->entry_ts : 0);
 	if (m->verbose) {
 		struct event ev = ev_init(m, h, t, EV_SYSCALL);
 		ev.nr = s->orig_nr;
@@ -1104,7 +1114,6 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 		ev.flags = s->arch;
 		ev.addr_text = addr;
 		ev.path = path;
-		ev.dur = s->entry_ts && h->ts > s->entry_ts ? h->ts - s->entry_ts : 0;
 		emit(m, &ev);
 	}
 	if (s->nr < 0 || (failed(s->ret) &&
@@ -1174,6 +1183,7 @@ struct model *model_new(void)
 	struct model *m = xcalloc(1, sizeof(*m));
 
 	m->root_status = -1;
+	m->sys = sysstat_new();
 	return m;
 }
 
@@ -1181,6 +1191,7 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
+	sysstat_free(m->sys);
 	for (size_t i = 0; i < m->tasks.cap; i++) {
 		struct task *t = m->tasks.vals[i];
 		if (t) {
@@ -1452,4 +1463,9 @@ const char *model_kind_name(int kind)
 	};
 
 	return kind >= 0 && kind < FDK_MAX ? names[kind] : "unknown";
+}
+
+const struct sysstat *model_sysstat(const struct model *m)
+{
+	return m->sys;
 }

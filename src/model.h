@@ -120,6 +120,7 @@ struct io_totals {
 };
 
 struct model;
+struct sysstat;
 
 typedef void model_observer_fn(void *ctx, const struct event *ev);
 
@@ -176,4 +177,6 @@ uint64_t model_faults_total(const struct model *m);
 uint64_t model_faults_lost(const struct model *m);
 /* Are page faults sampled (--faults: the tracer sent address-space maps)? */
 bool model_faults_on(const struct model *m);
+/* Per-syscall counts, errors and times of every REC_SYSCALL (src/sysstat.h). */
+const struct sysstat *model_sysstat(const struct model *m);
 #endif

@@ -3,8 +3,10 @@
  * The page is ui/report.html with ui/report.css and ui/report.js inlined
  * (embedded at build time, see report_ui.h) and the trace as one JSON data
  * block: a few column arrays of small integers (time deltas, lane, event
- * "combo", and a stream of only the non-zero fields) and a table of
- * interned strings, which keeps a million events near 20 bytes each.  The
+ * "combo", and a stream of only the non-zero fields: durations among them,
+ * memory addresses as deltas) and a table of interned strings that share
+ * directories with the string before them, which keeps a million events
+ * near 20 bytes each.  The
  * Content-Security-Policy is default-src 'none' plus the SHA-256 of the
  * exact inline script and style, computed here.  This file must never put a
  * traced byte into the page except through json_str(JSON_HTML_SAFE), and
@@ -24,6 +26,7 @@
 #include "jsonl.h"
 #include "report.h"
 #include "report_ui.h"
+#include "report_views.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "sysent.h"
@@ -48,6 +51,7 @@ struct rw {
 	const struct model *m;
 	const struct store *s;
 	struct timeline lanes;
+	const char *filter;       /* the --filter expression the events matched, or NULL */
 	uint32_t *order;          /* kept events, in time order */
 	size_t n, total;
 	uint64_t left_out[CAT_MAX];
@@ -57,6 +61,7 @@ struct rw {
 	struct imap combo_ids;    /* combo key -> combo index + 1 */
 	uint64_t *combos;         /* combo index -> key */
 	size_t ncombos;
+	uint64_t mem_addr;        /* address of the last memory event written */
 };
 
 /* Write out the buffer once it is big (or always, with force). */
@@ -374,6 +379,11 @@ static void meta_json(struct rw *w)
 	latency_json(sb, w->s);
 	faults_json(sb, w->s);
 	summary_json(sb, w->m);
+	if (w->filter) {
+		strbuf_addstr(sb, "\"filter\":");
+		safe_str(sb, w->filter);
+		strbuf_addch(sb, ',');
+	}
 }
 
 /* "lanes":{"pid":[...],"tid":[...]} in display order. */
@@ -390,25 +400,29 @@ static void lanes_json(struct rw *w)
 	strbuf_addstr(sb, "]},");
 }
 
-/* Duration of an event in ns, when one is known (latencies for now). */
-static uint64_t event_dur(const struct sevent *e)
+/* Duration in ns of stored event idx: its system call's, or its latency. */
+static uint64_t event_dur(const struct rw *w, uint32_t idx)
 {
-	return timeline_latency(e);
+	return store_dur(w->s, idx);
 }
 
-/* Which fields of e are non-zero (X_* bits). */
-static unsigned field_mask(const struct sevent *e)
+/* Which fields of stored event idx are non-zero (X_* bits). */
+static unsigned field_mask(const struct rw *w, uint32_t idx)
 {
+	const struct sevent *e = store_get(w->s, idx);
+
 	return (e->fd ? X_FD : 0) | (e->val ? X_VAL : 0) | (e->addr ? X_ADDR : 0) |
-	       (e->str ? X_STR : 0) | (e->str2 ? X_STR2 : 0) | (event_dur(e) ? X_DUR : 0);
+	       (e->str ? X_STR : 0) | (e->str2 ? X_STR2 : 0) | (event_dur(w, idx) ? X_DUR : 0);
 }
 
-/* Index of e's combo: type, category, kind, flags and field mask, one byte
- * each from the bottom of the key (combos_json reads them back so). */
-static uint32_t combo_of(struct rw *w, const struct sevent *e)
+/* Index of stored event idx's combo: type, category, kind, flags and field
+ * mask, one byte each from the bottom of the key (combos_json reads them
+ * back so). */
+static uint32_t combo_of(struct rw *w, uint32_t idx)
 {
+	const struct sevent *e = store_get(w->s, idx);
 	uint64_t key = (uint64_t)e->type | (uint64_t)e->cat << 8 | (uint64_t)e->kind << 16 |
-		       (uint64_t)e->flags << 24 | (uint64_t)field_mask(e) << 32;
+		       (uint64_t)e->flags << 24 | (uint64_t)field_mask(w, idx) << 32;
 	void *v = imap_get(&w->combo_ids, key + 1);
 
 	if (v)
@@ -478,24 +492,32 @@ static void col_combo(struct rw *w)
 {
 	col_open(w, "c");
 	for (size_t i = 0; i < w->n; i++) {
-		put_num(&w->sb, combo_of(w, store_get(w->s, w->order[i])), i + 1 < w->n ? ',' : 0);
+		put_num(&w->sb, combo_of(w, w->order[i]), i + 1 < w->n ? ',' : 0);
 		flush(w, false);
 	}
 	strbuf_addstr(&w->sb, "],");
 }
 
-/* One event's non-zero fields, in X_* bit order. */
-static void x_fields(struct rw *w, const struct sevent *e, bool *first)
+/* Stored event idx's non-zero fields, in X_* bit order.  A memory event's
+ * address is written as its distance from the previous memory event's,
+ * since mappings and their unmappings cluster: a few digits, not fifteen. */
+static void x_fields(struct rw *w, uint32_t idx, bool *first)
 {
+	const struct sevent *e = store_get(w->s, idx);
+	uint64_t dur = event_dur(w, idx);
 	int64_t v[6] = {
 		e->fd, e->val, (int64_t)e->addr,
 		e->str ? str_of(w, e->str) : 0, e->str2 ? str_of(w, e->str2) : 0,
-		units(event_dur(e)),
+		units(dur),
 	};
-	unsigned mask = field_mask(e);
+	unsigned mask = field_mask(w, idx);
 
-	if (event_dur(e) && !v[5])
+	if (dur && !v[5])
 		v[5] = 1;          /* a measured duration never rounds to none */
+	if (e->cat == CAT_MEM && e->addr) {
+		v[2] = (int64_t)(e->addr - w->mem_addr);
+		w->mem_addr = e->addr;
+	}
 	for (int b = 0; b < 6; b++) {
 		if (!(mask & (1u << b)))
 			continue;
@@ -513,7 +535,7 @@ static void col_fields(struct rw *w)
 
 	col_open(w, "x");
 	for (size_t i = 0; i < w->n; i++) {
-		x_fields(w, store_get(w->s, w->order[i]), &first);
+		x_fields(w, w->order[i], &first);
 		flush(w, false);
 	}
 	strbuf_addstr(&w->sb, "],");
@@ -536,18 +558,42 @@ static void combos_json(struct rw *w)
 	strbuf_addstr(sb, "},");
 }
 
-/* "strs":[...] in report id order (id 0 is ""), HTML-safe. */
+/* Bytes of b that a reader may take from a: the longest common prefix
+ * that ends with '/' and is plain printable ASCII, so that its length in
+ * bytes is its length in the page's decoded text too. */
+static size_t shared_dir(const char *a, const char *b)
+{
+	size_t i = 0, dir = 0;
+
+	while (a[i] && a[i] == b[i] && a[i] >= 0x20 && a[i] < 0x7f)
+		if (a[i++] == '/')
+			dir = i;
+	return dir;
+}
+
+/* "sp":[...],"strs":[...] in report id order (id 0 is ""), HTML-safe:
+ * string i is the first sp[i] characters of string i-1 followed by
+ * strs[i] (paths used one after another share their directories). */
 static void strs_json(struct rw *w)
 {
 	struct strbuf *sb = &w->sb;
 
-	strbuf_addstr(sb, "\"strs\":[");
+	strbuf_addstr(sb, "\"sp\":[");
 	for (size_t i = 0; i < w->nstrs; i++) {
 		const char *s = store_str(w->s, w->strs[i]);
 
+		put_num(sb, i ? (int64_t)shared_dir(store_str(w->s, w->strs[i - 1]), s) : 0,
+			i + 1 < w->nstrs ? ',' : 0);
+		flush(w, false);
+	}
+	strbuf_addstr(sb, "],\"strs\":[");
+	for (size_t i = 0; i < w->nstrs; i++) {
+		const char *s = store_str(w->s, w->strs[i]);
+		size_t k = i ? shared_dir(store_str(w->s, w->strs[i - 1]), s) : 0;
+
 		if (i)
 			strbuf_addch(sb, ',');
-		json_str(sb, s, strlen(s), JSON_HTML_SAFE);
+		json_str(sb, s + k, strlen(s) - k, JSON_HTML_SAFE);
 		flush(w, false);
 	}
 	strbuf_addstr(sb, "]}");
@@ -582,6 +628,7 @@ static void data_json(struct rw *w)
 {
 	str_of(w, 0);     /* id 0 is "" and stays report id 0 */
 	meta_json(w);
+	report_views_json(&w->sb, w->m, w->s);
 	lanes_json(w);
 	col_time(w);
 	col_lane(w);
@@ -633,10 +680,11 @@ static void page(struct rw *w)
 	flush(w, true);
 }
 
-/* Write the report to an open stream. */
-int report_emit(const struct model *m, const struct store *s, FILE *f, size_t max_events)
+/* Write the report to an open stream, saying which filter its events matched. */
+static int emit(const struct model *m, const struct store *s, FILE *f, size_t max_events,
+		const char *filter)
 {
-	struct rw w = { .f = f, .m = m, .s = s };
+	struct rw w = { .f = f, .m = m, .s = s, .filter = filter };
 
 	strbuf_init(&w.sb, FLUSH_AT + 4096);
 	timeline_build(&w.lanes, m, s);
@@ -654,16 +702,29 @@ int report_emit(const struct model *m, const struct store *s, FILE *f, size_t ma
 	return w.err;
 }
 
+/* Write the report to an open stream. */
+int report_emit(const struct model *m, const struct store *s, FILE *f, size_t max_events)
+{
+	return emit(m, s, f, max_events, NULL);
+}
+
 /* Write the report to path (created or truncated). */
 int report_write(const struct model *m, const struct store *s, const char *path,
 		 size_t max_events)
+{
+	return report_write_filtered(m, s, path, max_events, NULL);
+}
+
+/* The same, saying which filter the events matched. */
+int report_write_filtered(const struct model *m, const struct store *s, const char *path,
+			  size_t max_events, const char *filter)
 {
 	FILE *f = fopen(path, "w");
 	int err;
 
 	if (!f)
 		return -errno;
-	err = report_emit(m, s, f, max_events);
+	err = emit(m, s, f, max_events, filter);
 	if (fflush(f) != 0 && !err)
 		err = -errno;
 	if (fclose(f) != 0 && !err)

@@ -23,6 +23,10 @@
  * -errno. */
 int report_write(const struct model *m, const struct store *s, const char *path,
 		 size_t max_events);
+/* The same, for a store that holds only the events the --filter
+ * expression filter matched (NULL: all); the report says so. */
+int report_write_filtered(const struct model *m, const struct store *s, const char *path,
+			  size_t max_events, const char *filter);
 /* The same, to an open stream (not closed); returns 0 or -errno of the
  * first failed write. */
 int report_emit(const struct model *m, const struct store *s, FILE *f, size_t max_events);

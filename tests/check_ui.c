@@ -8,7 +8,9 @@
  * scrollback (escape sequences, carriage returns, ring), the line editor,
  * rates and counter flow, the layout at 80x24, event wording, and key
  * handlers on the app state (freeze, quit confirmation, search, filter
- * menu, stop/continue) with no tracer and no terminal.
+ * menu, stop/continue) with no tracer and no terminal; the replay clock,
+ * the analysis views' tables, their per-object totals, following an
+ * object, and view and replay keys.
  */
 #include "config.h"
 
@@ -27,7 +29,11 @@
 #include "lineedit.h"
 #include "list.h"
 #include "outbuf.h"
+#include "mode.h"
+#include "objstat.h"
 #include "picker.h"
+#include "replay.h"
+#include "table.h"
 #include "view.h"
 
 /* ---- helpers: events straight into a store ---- */
@@ -170,19 +176,19 @@ START_TEST(filter_defaults_hide_noise_only)
 	struct filter f;
 
 	filter_init(&f);
-	ck_assert(filter_match(&f, s, store_get(s, 0)));
-	ck_assert(!filter_match(&f, s, store_get(s, 4)));     /* libc.so.6 */
+	ck_assert(filter_match(&f, s, 0));
+	ck_assert(!filter_match(&f, s, 4));     /* libc.so.6 */
 	f.hide_noise = false;
-	ck_assert(filter_match(&f, s, store_get(s, 4)));
+	ck_assert(filter_match(&f, s, 4));
 	ck_assert(!filter_narrowed(&f));
 	f.cats = 1u << CAT_PROC;
 	ck_assert(filter_narrowed(&f));
-	ck_assert(!filter_match(&f, s, store_get(s, 0)));
-	ck_assert(filter_match(&f, s, store_get(s, 1)));
+	ck_assert(!filter_match(&f, s, 0));
+	ck_assert(filter_match(&f, s, 1));
 	filter_clear(&f);
 	f.types = 1u << EV_EXIT;
-	ck_assert(filter_match(&f, s, store_get(s, 6)));
-	ck_assert(!filter_match(&f, s, store_get(s, 2)));
+	ck_assert(filter_match(&f, s, 6));
+	ck_assert(!filter_match(&f, s, 2));
 	filter_release(&f);
 	store_free(s);
 }
@@ -195,16 +201,37 @@ START_TEST(text_matches_strings_types_and_pids)
 
 	filter_init(&f);
 	textmatch_set(&f.text, "CHILD");
-	ck_assert(filter_match(&f, s, store_get(s, 3)));
-	ck_assert(!filter_match(&f, s, store_get(s, 0)));
+	ck_assert(filter_match(&f, s, 3));
+	ck_assert(!filter_match(&f, s, 0));
 	textmatch_set(&f.text, "exit");
-	ck_assert(filter_match(&f, s, store_get(s, 6)));
-	ck_assert(!filter_match(&f, s, store_get(s, 3)));
+	ck_assert(filter_match(&f, s, 6));
+	ck_assert(!filter_match(&f, s, 3));
 	textmatch_set(&f.text, "101");
-	ck_assert(filter_match(&f, s, store_get(s, 3)));
-	ck_assert(!filter_match(&f, s, store_get(s, 0)));
+	ck_assert(filter_match(&f, s, 3));
+	ck_assert(!filter_match(&f, s, 0));
 	ck_assert_int_eq(textmatch_find(&f.text, "pid 101 here"), 4);
 	ck_assert_int_eq(textmatch_find(&f.text, "nothing"), -1);
+	filter_release(&f);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(text_lat_looks_at_call_durations)
+{
+	struct store *s = store_new();
+	struct event ev = ev_of(EV_READ, 100, 100, 1000);
+	struct filter f;
+
+	ev.fd = 3;
+	ev.bytes = 10;
+	ev.dur = 2000000;            /* a read that blocked 2 ms */
+	store_add(s, &ev);
+	ev.dur = 5000;
+	store_add(s, &ev);
+	filter_init(&f);
+	textmatch_set(&f.text, "lat>1ms");
+	ck_assert(filter_match(&f, s, 0));
+	ck_assert(!filter_match(&f, s, 1));
 	filter_release(&f);
 	store_free(s);
 }
@@ -220,7 +247,7 @@ START_TEST(process_filter_hides_or_keeps_only)
 	filter_toggle_pid(&f, 101);
 	ck_assert(!filter_pid_shown(&f, 101));
 	ck_assert(filter_pid_shown(&f, 100));
-	ck_assert(!filter_match(&f, s, store_get(s, 3)));
+	ck_assert(!filter_match(&f, s, 3));
 	filter_describe(&f, d, sizeof(d));
 	ck_assert_ptr_nonnull(strstr(d, "1 process hidden"));
 	filter_only_pid(&f, 101);
@@ -715,6 +742,202 @@ START_TEST(mouse_selects_rows_lanes_and_scrolls)
 }
 END_TEST
 
+
+/* ---- issue 9: replay clock, tables, object totals, views ---- */
+
+START_TEST(replay_clock_pauses_and_scales)
+{
+	struct replay r;
+	struct rec_hdr next = { .ts = 9000 };
+
+	replay_init(&r, NULL, 2);
+	r.started = true;
+	r.pos = r.first_ts = 1000;
+	r.wall = 100;
+	ck_assert_uint_eq(replay_position(&r, 600), 2000);       /* 500 ns at 2x */
+	replay_set_paused(&r, true, 600);
+	ck_assert_uint_eq(replay_position(&r, 5000), 2000);      /* paused: still */
+	replay_step_speed(&r, 1, 5000);
+	ck_assert_uint_eq(r.speed, 10);
+	replay_set_paused(&r, false, 5000);
+	ck_assert_uint_eq(replay_position(&r, 5100), 3000);      /* 100 ns at 10x */
+	r.next = &next;
+	ck_assert_uint_eq(replay_wait_ns(&r, 5100), 600);        /* 6000 ns at 10x */
+	replay_step_speed(&r, 1, 5100);
+	ck_assert_uint_eq(r.speed, 100);
+	replay_step_speed(&r, 1, 5100);
+	ck_assert_uint_eq(r.speed, 0);
+	ck_assert_uint_eq(replay_wait_ns(&r, 5100), 0);          /* all at once */
+	ck_assert_uint_eq(replay_position(&r, 5100), UINT64_MAX);
+	r.last_ts = 4000;
+	replay_step_speed(&r, -1, 6000);                         /* back from "all" */
+	ck_assert_uint_eq(r.speed, 100);
+	ck_assert_uint_eq(replay_position(&r, 6000), 4000);
+	replay_step_speed(&r, 1, 6000);
+	replay_step_speed(&r, 1, 6000);
+	ck_assert_uint_eq(r.speed, 0);
+	r.speed = 5;                                             /* --speed 5 */
+	replay_step_speed(&r, 1, 6000);
+	ck_assert_uint_eq(r.speed, 10);
+	r.speed = 5;
+	replay_step_speed(&r, -1, 6000);
+	ck_assert_uint_eq(r.speed, 2);
+	ck_assert_int_eq(replay_parse_speed("max"), 0);
+	ck_assert_int_eq(replay_parse_speed("10"), 10);
+	ck_assert_int_eq(replay_parse_speed("0"), -1);
+	ck_assert_int_eq(replay_parse_speed("-3"), -1);
+	ck_assert_int_eq(replay_parse_speed("2x"), -1);
+}
+END_TEST
+
+START_TEST(table_sorts_and_keeps_the_selected_row)
+{
+	static const struct tcol cols[2] = { { "Name", 0, false, true }, { "N", 5, true, false } };
+	static const char *const names[] = { "b", "a", "c" };
+	static const double n[] = { 5, 7, 1 };
+	struct table t;
+
+	table_init(&t, 1, false);
+	for (int i = 0; i < 3; i++) {
+		struct trow *r = table_add(&t, (uint64_t)i);
+		r->text = names[i];
+		r->key[1] = n[i];
+	}
+	table_finish(&t, cols, 0, false);
+	ck_assert_str_eq(t.rows[0].text, "a");                   /* 7, 5, 1 */
+	ck_assert_str_eq(t.rows[2].text, "c");
+	t.pos.sel = 2;                                           /* "c" (id 2) */
+	table_sort_by(&t, 0, cols, 2);                           /* by name, a-z */
+	ck_assert(t.asc);
+	table_clear(&t);
+	for (int i = 0; i < 3; i++) {
+		struct trow *r = table_add(&t, (uint64_t)i);
+		r->text = names[i];
+		r->key[1] = n[i];
+	}
+	table_finish(&t, cols, 2, true);
+	ck_assert_str_eq(t.rows[0].text, "a");
+	ck_assert_str_eq(table_selected(&t)->text, "c");
+	table_sort_by(&t, 0, cols, 2);                           /* again: z-a */
+	ck_assert(!t.asc);
+	table_release(&t);
+}
+END_TEST
+
+/* An event on an object of kind named name (path or peer), fd fd. */
+static void add_io(struct store *s, enum ev_type type, int pid, uint64_t ts, int fd, int kind,
+		   const char *name, uint64_t bytes)
+{
+	struct event ev = ev_of(type, pid, pid, ts);
+	struct fobj o = { .kind = (uint8_t)kind };
+
+	if (kind == FDK_FILE)
+		o.path = (char *)name;
+	else
+		o.remote = (char *)name;
+	ev.obj = &o;
+	ev.fd = fd;
+	ev.bytes = bytes;
+	ev.ret = (int64_t)bytes;
+	if (type == EV_OPEN)
+		ev.path = name;
+	store_add(s, &ev);
+}
+
+START_TEST(object_totals_per_process_file_and_connection)
+{
+	struct store *s = store_new();
+	struct objstat o;
+	const struct pstat *p;
+
+	objstat_init(&o);
+	add_io(s, EV_OPEN, 10, 100, 3, FDK_FILE, "/d/f", 0);
+	add_io(s, EV_READ, 10, 200, 3, FDK_FILE, "/d/f", 40);
+	add_io(s, EV_WRITE, 10, 300, 3, FDK_FILE, "/d/f", 2);
+	add_io(s, EV_CONNECT, 10, 400, 4, FDK_TCP4, "10.0.0.1:80", 0);
+	objstat_update(&o, s);                                   /* in two steps */
+	add_io(s, EV_SEND, 10, 500, 4, FDK_TCP4, "10.0.0.1:80", 7);
+	add_io(s, EV_RECV, 10, 600, 4, FDK_TCP4, "10.0.0.1:80", 9);
+	add_io(s, EV_CLOSE, 10, 700, 4, FDK_TCP4, "10.0.0.1:80", 0);
+	add_io(s, EV_SEND, 10, 800, 4, FDK_TCP4, "10.0.0.1:80", 99);   /* after close */
+	add_io(s, EV_WRITE, 11, 900, 3, FDK_FILE, "/d/f", 5);
+	objstat_update(&o, s);
+	ck_assert_uint_eq(o.nfiles, 2);
+	ck_assert_int_eq(o.files[0].pid, 10);
+	ck_assert_uint_eq(o.files[0].opens, 1);
+	ck_assert_uint_eq(o.files[0].rd, 40);
+	ck_assert_uint_eq(o.files[0].wr, 2);
+	ck_assert_uint_eq(o.files[1].wr, 5);
+	ck_assert_uint_eq(o.nconns, 1);
+	ck_assert_uint_eq(o.conns[0].sent, 7);
+	ck_assert_uint_eq(o.conns[0].received, 9);
+	ck_assert(o.conns[0].closed);
+	ck_assert_uint_eq(o.conns[0].end - o.conns[0].start, 300);
+	p = objstat_proc(&o, 10);
+	ck_assert_uint_eq(p->events, 8);
+	ck_assert_uint_eq(p->rd, 49);
+	ck_assert_uint_eq(p->wr, 2 + 7 + 99);
+	ck_assert_ptr_null(objstat_proc(&o, 12));
+	objstat_release(&o);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(views_switch_and_follow_an_object)
+{
+	struct fixture f;
+
+	fixture_open(&f);
+	app_key(&f.a, 's');
+	ck_assert_int_eq(f.a.mode, MODE_SYSCALLS);
+	ck_assert_int_eq(keys_action('r', KCTX_TABLE), ACT_SORT_REVERSE);
+	ck_assert_int_eq(keys_action('r', KCTX_LIST), ACT_NONE);
+	app_key(&f.a, 'f');
+	app_layout(&f.a, 24, 80);
+	ck_assert_int_eq(f.a.mode, MODE_FILES);
+	app_key(&f.a, KEYC_ESC);
+	ck_assert_int_eq(f.a.mode, MODE_EVENTS);
+	f.a.view.follow = (struct follow){ .on = true, .fd = -1, .t1 = UINT64_MAX,
+					   .str = store_intern(f.s, "/tmp/child.txt") };
+	app_refilter(&f.a);
+	ck_assert_uint_eq(app_rows(&f.a), 1);
+	app_key(&f.a, KEYC_ESC);                                 /* stop following */
+	app_refilter(&f.a);
+	ck_assert_uint_eq(app_rows(&f.a), 8);
+	filter_only_pid(&f.a.view.filter, 101);
+	ck_assert_int_eq(mode_pid(&f.a), 101);
+	mode_all_pids(&f.a);
+	ck_assert_int_eq(mode_pid(&f.a), 0);
+	app_refilter(&f.a);
+	ck_assert_uint_eq(app_rows(&f.a), 8);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(replay_keys_never_reach_a_process)
+{
+	struct fixture f;
+	struct replay r;
+
+	fixture_open(&f);
+	replay_init(&r, NULL, 1);
+	r.started = true;
+	f.a.replay = &r;
+	app_key(&f.a, 'p');
+	ck_assert(r.paused);
+	ck_assert(!f.a.tracee_stopped);
+	app_key(&f.a, KEYC_F(5));
+	ck_assert(!r.paused);
+	app_key(&f.a, ']');
+	ck_assert_uint_eq(r.speed, 2);
+	ck_assert_uint_eq(app_key(&f.a, 'q') & APP_CH_QUIT, APP_CH_QUIT);   /* no question */
+	ck_assert_int_eq(f.a.confirm, CF_NONE);
+	ck_assert_uint_eq(app_interrupt(&f.a) & APP_CH_QUIT, APP_CH_QUIT);
+	ck_assert_int_eq(f.a.interrupts, 0);
+	fixture_close(&f);
+}
+END_TEST
+
 static Suite *ui_suite(void)
 {
 	Suite *s = suite_create("ui");
@@ -727,6 +950,7 @@ static Suite *ui_suite(void)
 	tcase_add_test(tc, utf8_encoding);
 	tcase_add_test(tc, filter_defaults_hide_noise_only);
 	tcase_add_test(tc, text_matches_strings_types_and_pids);
+	tcase_add_test(tc, text_lat_looks_at_call_durations);
 	tcase_add_test(tc, process_filter_hides_or_keeps_only);
 	tcase_add_test(tc, lanes_nest_threads_and_end_with_exits);
 	tcase_add_test(tc, a_reused_tid_gets_a_new_lane);
@@ -746,6 +970,11 @@ static Suite *ui_suite(void)
 	tcase_add_test(ta, stop_continue_and_details);
 	tcase_add_test(ta, zoom_and_pan_change_the_window);
 	tcase_add_test(ta, mouse_selects_rows_lanes_and_scrolls);
+	tcase_add_test(tc, replay_clock_pauses_and_scales);
+	tcase_add_test(tc, table_sorts_and_keeps_the_selected_row);
+	tcase_add_test(tc, object_totals_per_process_file_and_connection);
+	tcase_add_test(ta, views_switch_and_follow_an_object);
+	tcase_add_test(ta, replay_keys_never_reach_a_process);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, ta);
 	return s;

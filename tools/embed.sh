@@ -1,10 +1,12 @@
 #!/bin/sh
 # embed.sh - turn the report's ui/ files into a C source of string literals.
 #
-#   sh tools/embed.sh NAME=FILE... > report_ui.c
+#   sh tools/embed.sh NAME=FILE[+FILE...]... > report_ui.c
 #
 # For each NAME=FILE it defines `const char report_ui_NAME[]` holding FILE's
-# bytes and `const size_t report_ui_NAME_len`.  The files must be printable
+# bytes and `const size_t report_ui_NAME_len`; with FILE+FILE..., the files
+# one after the other (so the report's one inline script can be
+# ui/query.js then ui/report.js, under one CSP hash).  The files must be printable
 # ASCII plus tabs (write \u escapes in JS, \ escapes in CSS), so the C text
 # is exactly the file; it refuses anything else, and refuses "</script" and
 # "</style" in a .js or .css file, which would end the block that inlines it.
@@ -18,24 +20,26 @@ echo
 echo '#include "report_ui.h"'
 for arg in "$@"; do
 	name=${arg%%=*}
-	file=${arg#*=}
-	case $file in
-	*.js|*.css) inline=yes ;;
-	*) inline=no ;;
-	esac
-	if [ "$inline" = yes ] && grep -qi -e '</script' -e '</style' "$file"; then
-		echo "embed.sh: $file contains a closing script or style tag" >&2
-		exit 1
-	fi
+	files=$(echo "${arg#*=}" | tr '+' ' ')
 	echo
 	echo "const char report_ui_$name[] ="
-	bad=$(grep -n "$(printf '[^\t -~]')" "$file" | head -1 | cut -d: -f1)
-	if [ -n "$bad" ]; then
-		echo "embed.sh: $file:$bad: byte outside printable ASCII" >&2
-		exit 1
-	fi
-	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' \
-	    -e 's/^/	"/' -e 's/$/\\n"/' "$file"
+	for file in $files; do
+		case $file in
+		*.js|*.css) inline=yes ;;
+		*) inline=no ;;
+		esac
+		if [ "$inline" = yes ] && grep -qi -e '</script' -e '</style' "$file"; then
+			echo "embed.sh: $file contains a closing script or style tag" >&2
+			exit 1
+		fi
+		bad=$(grep -n "$(printf '[^\t -~]')" "$file" | head -1 | cut -d: -f1)
+		if [ -n "$bad" ]; then
+			echo "embed.sh: $file:$bad: byte outside printable ASCII" >&2
+			exit 1
+		fi
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' \
+		    -e 's/^/	"/' -e 's/$/\\n"/' "$file"
+	done
 	echo "	;"
 	echo "const size_t report_ui_${name}_len = sizeof(report_ui_$name) - 1;"
 done

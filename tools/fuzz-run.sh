@@ -3,7 +3,7 @@
 #
 #     tools/fuzz-run.sh [-t SECONDS] [-b BUILDDIR] [-w WORKDIR] [-j JOBS] [HARNESS...]
 #
-# Runs each harness (record recording sockaddr json fdtable by default)
+# Runs each harness (record recording sockaddr json fdtable query by default)
 # built by `make fuzz` in BUILDDIR (default .) for SECONDS (default 30),
 # JOBS at a time (default 1).  New inputs go to WORKDIR/corpus/NAME (default
 # BUILDDIR/fuzz-work); the seeds in the source tree's fuzz/corpus/NAME are
@@ -33,7 +33,7 @@ while getopts t:b:w:j:h opt; do
 	esac
 done
 shift $((OPTIND - 1))
-names=${*:-record recording sockaddr json fdtable}
+names=${*:-record recording sockaddr json fdtable query}
 build=$(cd "$build" && pwd) || exit 2
 work=${work:-$build/fuzz-work}
 mkdir -p "$work" || exit 2

@@ -18,7 +18,9 @@
 
 #include "app.h"
 #include "keys.h"
+#include "mode.h"
 #include "picker.h"
+#include "replay.h"
 #include "tracer.h"
 
 #define PICK_MAX 4096
@@ -97,6 +99,20 @@ static unsigned picker_move(struct app *a, long delta)
 	return APP_CH_DRAW;
 }
 
+/* Move within an analysis view's table. */
+static unsigned table_move(struct app *a, long delta)
+{
+	struct table *t = &a->tabs[a->mode];
+	size_t rows = (size_t)(a->lay.table_h > 0 ? a->lay.table_h : 1);
+
+	if (delta == 1 || delta == -1)
+		list_move(&t->pos, delta, t->n, rows);
+	else
+		list_page(&t->pos, delta, t->n, rows);
+	t->pos.follow = false;
+	return APP_CH_DRAW;
+}
+
 /* Up/down/page/home/end in whatever has the keyboard. */
 static unsigned move(struct app *a, long delta)
 {
@@ -108,6 +124,8 @@ static unsigned move(struct app *a, long delta)
 	case OV_PICKER: return picker_move(a, delta);
 	default: break;
 	}
+	if (a->mode != MODE_EVENTS)
+		return table_move(a, delta);
 	switch (a->focus) {
 	case PANE_LANES:
 		return lanes_move(a, delta);
@@ -129,6 +147,8 @@ static long page(const struct app *a)
 {
 	if (a->overlay)
 		return a->lay.rows > 6 ? a->lay.rows - 4 : 1;
+	if (a->mode != MODE_EVENTS)
+		return a->lay.table_h;
 	if (a->focus == PANE_LANES)
 		return a->lay.lanes_h;
 	if (a->focus == PANE_OUTPUT)
@@ -152,7 +172,7 @@ static unsigned act_end(struct app *a)
 {
 	unsigned ch = move(a, LONG_MAX / 2);
 
-	if (!a->overlay && a->focus == PANE_LIST)
+	if (!a->overlay && a->mode == MODE_EVENTS && a->focus == PANE_LIST)
 		a->list.follow = true;
 	if (!a->overlay && a->focus == PANE_OUTPUT)
 		a->out_back = 0;
@@ -162,7 +182,7 @@ static unsigned act_end(struct app *a)
 /* q / F10: quit now, or ask first while the program runs. */
 static unsigned act_quit(struct app *a)
 {
-	if (a->ended)
+	if (a->ended || a->replay)
 		return APP_CH_QUIT;
 	if (a->quitting) {
 		notice(a, "Waiting for the program to end...");
@@ -202,10 +222,34 @@ static unsigned open_prompt(struct app *a, enum prompt k, const char *text)
 	return APP_CH_DRAW;
 }
 
+/* Open a prompt on t's text, or on the text it last refused with the
+ * cursor on the mistake, so that a typo is fixed rather than retyped. */
+static unsigned open_text_prompt(struct app *a, enum prompt k, struct textmatch *t)
+{
+	if (!t->rejected[0])
+		return open_prompt(a, k, t->text);
+	open_prompt(a, k, t->rejected);
+	a->edit.cur = t->rejected_pos < a->edit.len ? t->rejected_pos : a->edit.len;
+	while (a->edit.cur > 0 && (a->edit.buf[a->edit.cur] & 0xc0) == 0x80)
+		a->edit.cur--;
+	t->rejected[0] = '\0';
+	return APP_CH_DRAW;
+}
+
+/* Characters (not bytes) of UTF-8 text before byte offset pos, plus one. */
+static size_t column_of(const char *text, size_t pos)
+{
+	size_t col = 1;
+
+	for (size_t i = 0; i < pos && text[i]; i++)
+		col += ((unsigned char)text[i] & 0xc0) != 0x80;
+	return col;
+}
+
 /* /: open the search prompt. */
 static unsigned act_search(struct app *a)
 {
-	return open_prompt(a, PR_SEARCH, a->search.text);
+	return open_text_prompt(a, PR_SEARCH, &a->search);
 }
 
 /* Jump to the next (dir 1) or previous (-1) search match. */
@@ -257,9 +301,42 @@ static unsigned act_freeze(struct app *a)
 	return APP_CH_DRAW;
 }
 
+/* F5 / p in a replay: pause or play (there is no program to stop). */
+static unsigned replay_pause(struct app *a)
+{
+	if (a->ended) {
+		notice(a, "The whole recording has been played");
+		return APP_CH_DRAW;
+	}
+	replay_set_paused(a->replay, !a->replay->paused, a->wall_ns);
+	notice(a, a->replay->paused ? "Replay paused (p or F5 plays on)" : "Replay playing");
+	return APP_CH_DRAW;
+}
+
+/* ] and [: replay speed. */
+static unsigned replay_speed(struct app *a, int dir)
+{
+	char sp[16];
+
+	if (!a->replay) {
+		notice(a, "Speed is for --replay: the program runs at its own pace");
+		return APP_CH_DRAW;
+	}
+	replay_step_speed(a->replay, dir, a->wall_ns);
+	snprintf(a->msg, sizeof(a->msg), "Replay speed %s", replay_speed_text(a->replay->speed, sp));
+	return APP_CH_DRAW;
+}
+
+/* ]. */
+static unsigned act_faster(struct app *a) { return replay_speed(a, 1); }
+/* [. */
+static unsigned act_slower(struct app *a) { return replay_speed(a, -1); }
+
 /* F5 / p: stop or continue the traced program itself. */
 static unsigned act_stopcont(struct app *a)
 {
+	if (a->replay)
+		return replay_pause(a);
 	if (a->ended || a->quitting) {
 		notice(a, "The program is not running");
 		return APP_CH_DRAW;
@@ -365,7 +442,8 @@ static unsigned act_interrupt(struct app *a)
 static unsigned act_input(struct app *a)
 {
 	if (a->pty < 0) {
-		notice(a, "The program has no terminal here (attached with --pid)");
+		notice(a, a->replay ? "A replay has no program to type into" :
+		       "The program has no terminal here (attached with --pid)");
 		return APP_CH_DRAW;
 	}
 	a->input_mode = true;
@@ -395,7 +473,7 @@ static unsigned pick_apply(struct app *a, bool only)
 	if (!n)
 		return 0;
 	if (items[a->pick_sel].kind == PK_TEXT)
-		return open_prompt(a, PR_FILTER, a->view.filter.text.text);
+		return open_text_prompt(a, PR_FILTER, &a->view.filter.text);
 	if (only ? picker_only(&items[a->pick_sel], &a->view.filter) :
 	    picker_toggle(&items[a->pick_sel], &a->view.filter))
 		return APP_CH_FILTER | APP_CH_DRAW;
@@ -411,6 +489,7 @@ static unsigned act_only(struct app *a) { return pick_apply(a, true); }
 static unsigned act_clear(struct app *a)
 {
 	filter_clear(&a->view.filter);
+	a->view.follow.on = false;
 	notice(a, "Filters cleared");
 	return APP_CH_FILTER | APP_CH_DRAW;
 }
@@ -418,7 +497,7 @@ static unsigned act_clear(struct app *a)
 /* t in the filter menu: edit the text filter. */
 static unsigned act_edit_text(struct app *a)
 {
-	return open_prompt(a, PR_FILTER, a->view.filter.text.text);
+	return open_text_prompt(a, PR_FILTER, &a->view.filter.text);
 }
 
 /* Put the picker cursor on the first item of kind. */
@@ -440,6 +519,83 @@ static unsigned act_go_types(struct app *a) { return pick_go(a, PK_TYPE); }
 /* p in the filter menu. */
 static unsigned act_go_procs(struct app *a) { return pick_go(a, PK_PROC); }
 
+/* Switch to view id. */
+static unsigned show_mode(struct app *a, enum mode_id id)
+{
+	a->mode = id;
+	a->overlay = OV_NONE;
+	return APP_CH_DRAW | APP_CH_LAYOUT;
+}
+
+/* e / Esc in a table. */
+static unsigned act_view_events(struct app *a) { return show_mode(a, MODE_EVENTS); }
+/* s. */
+static unsigned act_view_syscalls(struct app *a) { return show_mode(a, MODE_SYSCALLS); }
+/* f. */
+static unsigned act_view_files(struct app *a) { return show_mode(a, MODE_FILES); }
+/* c. */
+static unsigned act_view_conns(struct app *a) { return show_mode(a, MODE_CONNS); }
+/* t. */
+static unsigned act_view_procs(struct app *a) { return show_mode(a, MODE_PROCS); }
+/* L. */
+static unsigned act_view_latency(struct app *a) { return show_mode(a, MODE_LATENCY); }
+
+/* Sort the table by the column dir steps away (views built in an order of
+ * their own, like the tree, have that order before the first column). */
+static unsigned sort_step(struct app *a, int dir)
+{
+	const struct mode_ops *m = mode_get(a->mode);
+	struct table *t = &a->tabs[a->mode];
+	int lo = m->sort < 0 ? -1 : 0, n = (int)m->ncols, c = t->sort + dir;
+
+	if (c >= n)
+		c = lo;
+	if (c < lo)
+		c = n - 1;
+	table_sort_by(t, c, m->cols, m->ncols);
+	return APP_CH_DRAW;
+}
+
+/* >. */
+static unsigned act_sort_next(struct app *a) { return sort_step(a, 1); }
+/* <. */
+static unsigned act_sort_prev(struct app *a) { return sort_step(a, -1); }
+
+/* r: reverse the table's order. */
+static unsigned act_sort_reverse(struct app *a)
+{
+	struct table *t = &a->tabs[a->mode];
+
+	t->asc = !t->asc;
+	t->built = false;
+	return APP_CH_DRAW;
+}
+
+/* Enter in a table: open the selected row. */
+static unsigned act_open(struct app *a)
+{
+	const struct mode_ops *m = mode_get(a->mode);
+	const struct trow *r = table_selected(&a->tabs[a->mode]);
+
+	if (!m || !r)
+		return APP_CH_DRAW;
+	if (!m->open) {
+		notice(a, "Nothing to open here");
+		return APP_CH_DRAW;
+	}
+	return m->open(a, r);
+}
+
+/* Esc in the event list: stop following an object. */
+static unsigned act_unfollow(struct app *a)
+{
+	if (!a->view.follow.on)
+		return APP_CH_DRAW;
+	a->view.follow.on = false;
+	notice(a, "Showing every event again");
+	return APP_CH_FILTER | APP_CH_DRAW;
+}
+
 static unsigned (*const handlers[ACT_MAX])(struct app *a) = {
 	[ACT_QUIT] = act_quit, [ACT_HELP] = act_help, [ACT_BACK] = act_back,
 	[ACT_REDRAW] = act_redraw, [ACT_SEARCH] = act_search,
@@ -454,6 +610,12 @@ static unsigned (*const handlers[ACT_MAX])(struct app *a) = {
 	[ACT_TOGGLE] = act_toggle, [ACT_ONLY] = act_only, [ACT_CLEAR] = act_clear,
 	[ACT_EDIT_TEXT] = act_edit_text, [ACT_GO_CATS] = act_go_cats,
 	[ACT_GO_TYPES] = act_go_types, [ACT_GO_PROCS] = act_go_procs,
+	[ACT_FASTER] = act_faster, [ACT_SLOWER] = act_slower,
+	[ACT_VIEW_EVENTS] = act_view_events, [ACT_VIEW_SYSCALLS] = act_view_syscalls,
+	[ACT_VIEW_FILES] = act_view_files, [ACT_VIEW_CONNS] = act_view_conns,
+	[ACT_VIEW_PROCS] = act_view_procs, [ACT_VIEW_LATENCY] = act_view_latency,
+	[ACT_SORT_NEXT] = act_sort_next, [ACT_SORT_PREV] = act_sort_prev,
+	[ACT_SORT_REVERSE] = act_sort_reverse, [ACT_OPEN] = act_open, [ACT_UNFOLLOW] = act_unfollow,
 };
 
 /* y confirms killing or detaching; anything else cancels. */
@@ -479,17 +641,23 @@ static unsigned prompt_key(struct app *a, int key)
 {
 	enum lineedit_result r = lineedit_key(&a->edit, key);
 	enum prompt p = a->prompt;
+	struct textmatch *t;
+	struct query_error err;
 
 	if (r == LE_EDITING)
 		return APP_CH_DRAW;
 	a->prompt = PR_NONE;
 	if (r == LE_CANCEL)
 		return APP_CH_DRAW;
-	if (p == PR_FILTER) {
-		textmatch_set(&a->view.filter.text, a->edit.buf);
-		return APP_CH_FILTER | APP_CH_DRAW;
+	t = p == PR_FILTER ? &a->view.filter.text : &a->search;
+	if (textmatch_parse(t, a->edit.buf, &err) < 0) {
+		snprintf(a->msg, sizeof(a->msg), "%s: %.120s (column %zu); %s to fix it",
+			 p == PR_FILTER ? "Filter" : "Search", err.msg, column_of(a->edit.buf, err.pos),
+			 p == PR_FILTER ? "F4 t" : "/");
+		return APP_CH_DRAW;
 	}
-	textmatch_set(&a->search, a->edit.buf);
+	if (p == PR_FILTER)
+		return APP_CH_FILTER | APP_CH_DRAW;
 	return a->search.len ? search_jump(a, 1) : APP_CH_DRAW;
 }
 
@@ -538,7 +706,7 @@ static unsigned key_ctx(const struct app *a)
 	case OV_HELP: return KCTX_HELP;
 	case OV_DETAIL: return KCTX_DETAIL;
 	case OV_PICKER: return KCTX_PICKER;
-	default: return panes[a->focus];
+	default: return a->mode != MODE_EVENTS ? KCTX_TABLE : panes[a->focus];
 	}
 }
 
@@ -607,6 +775,20 @@ static unsigned mouse_list(struct app *a, int y, enum mouse_kind kind)
 	return APP_CH_DRAW;
 }
 
+/* A click or wheel in an analysis view's table. */
+static unsigned mouse_table(struct app *a, int y, enum mouse_kind kind)
+{
+	struct table *t = &a->tabs[a->mode];
+	size_t rows = (size_t)(a->lay.table_h > 0 ? a->lay.table_h : 1);
+
+	if (kind != MOUSE_CLICK)
+		return table_move(a, kind == MOUSE_WHEEL_UP ? -3 : 3);
+	if (y >= a->lay.table_y && t->pos.top + (size_t)(y - a->lay.table_y) < t->n)
+		list_select(&t->pos, t->pos.top + (size_t)(y - a->lay.table_y), t->n, rows);
+	t->pos.follow = false;
+	return APP_CH_DRAW;
+}
+
 /* A click or wheel turn at (x, y). */
 unsigned app_mouse(struct app *a, int x, int y, enum mouse_kind kind)
 {
@@ -620,6 +802,8 @@ unsigned app_mouse(struct app *a, int x, int y, enum mouse_kind kind)
 	}
 	if (p == PANE_MAX)
 		return 0;
+	if (a->mode != MODE_EVENTS && p != PANE_OUTPUT)
+		return mouse_table(a, y, kind);
 	if (kind == MOUSE_CLICK && p != a->focus) {
 		a->focus = p;
 		ch = APP_CH_LAYOUT;
@@ -638,7 +822,8 @@ unsigned app_interrupt(struct app *a)
 {
 	const struct proc *root = model_root(a->model);
 
-	if (a->ended)
+	/* A replay's pids are not processes here: never signal them. */
+	if (a->ended || a->replay)
 		return APP_CH_QUIT;
 	if (a->attached) {
 		command(a, TRACER_DETACH);

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "fmt.h"
+#include "replay.h"
 #include "util.h"
 
 #define OUTPUT_LINES 10000
@@ -35,6 +36,8 @@ void app_init(struct app *a, struct model *m, struct store *s)
 	outbuf_init(&a->out, OUTPUT_LINES);
 	textmatch_set(&a->search, "");
 	a->focus = PANE_LIST;
+	mode_init(a->tabs);
+	objstat_init(&a->obj);
 }
 
 /* Free what the state owns. */
@@ -43,6 +46,8 @@ void app_release(struct app *a)
 	view_release(&a->view);
 	outbuf_release(&a->out);
 	textmatch_release(&a->search);
+	mode_release(a->tabs);
+	objstat_release(&a->obj);
 	free(a->vis);
 	a->vis = NULL;
 }
@@ -133,6 +138,7 @@ void app_layout(struct app *a, int rows, int cols)
 	app_visible_lanes(a);
 	layout_compute(&a->lay, rows, cols, (int)lines, a->lanes_visible, a->focus);
 	list_fix(&a->list, app_rows(a), (size_t)a->lay.list_h);
+	mode_refresh(a);
 }
 
 /* The end of the time axis: last event or elapsed time, ns. */
@@ -191,12 +197,28 @@ long app_search_step(struct app *a, int dir)
 		return -1;
 	for (size_t k = 1; k <= n; k++) {
 		size_t i = dir > 0 ? (start + k) % n : (start + n - k % n) % n;
-		const struct sevent *e = store_get(a->store, view_at(&a->view, i));
-
-		if (textmatch_event(&a->search, a->store, e))
+		if (textmatch_event(&a->search, a->store, view_at(&a->view, i)))
 			return (long)i;
 	}
 	return -1;
+}
+
+/* A replay's state, short enough to leave room for the clock and counts:
+ * "REPLAY playing 2x", "REPLAY paused all", "REPLAY ended: exit 0". */
+static void replay_state(const struct app *a, char *buf, size_t cap)
+{
+	int st = model_root_status(a->model);
+	char sp[16];
+
+	if (!a->ended)
+		snprintf(buf, cap, "REPLAY %s %s", a->replay->paused ? "paused" : "playing",
+			 replay_speed_text(a->replay->speed, sp));
+	else if (st < 0)
+		snprintf(buf, cap, "REPLAY ended");
+	else if (WIFSIGNALED(st))
+		snprintf(buf, cap, "REPLAY ended: %s", fmt_signame(WTERMSIG(st)));
+	else
+		snprintf(buf, cap, "REPLAY ended: exit %d", WEXITSTATUS(st));
 }
 
 /* "running", "tracee stopped", "exited 0", "killed by SIGKILL", "detached". */
@@ -204,6 +226,10 @@ void app_state_text(const struct app *a, char *buf, size_t cap)
 {
 	int st = model_root_status(a->model);
 
+	if (a->replay) {
+		replay_state(a, buf, cap);
+		return;
+	}
 	if (!a->ended) {
 		snprintf(buf, cap, "%s", a->tracee_stopped ? "TRACEE STOPPED" : "running");
 		return;

@@ -14,12 +14,15 @@
 #include "layout.h"
 #include "lineedit.h"
 #include "list.h"
+#include "mode.h"
 #include "model.h"
+#include "objstat.h"
 #include "outbuf.h"
 #include "store.h"
 #include "view.h"
 
 struct tracer;
+struct replay;
 
 /* What a handler changed; the loop redraws (and re-filters) accordingly. */
 enum {
@@ -48,10 +51,14 @@ struct app {
 	struct model *model;
 	struct store *store;
 	struct tracer *tracer;
+	struct replay *replay;   /* --replay: the recording being played, else NULL */
 	bool attached;
 	int pty;                 /* pty master, -1 without one */
 
 	struct view view;
+	enum mode_id mode;       /* the view on screen (MODE_EVENTS: lanes and list) */
+	struct table tabs[MODE_MAX];   /* each analysis view's rows, sort, selection */
+	struct objstat obj;      /* per-process, file and connection totals */
 	struct listpos list;
 	struct swim swim;
 	struct counters ctr;
@@ -74,7 +81,8 @@ struct app {
 	bool ended;              /* the tracer closed its queue */
 	bool quitting;           /* leave as soon as tracing has ended */
 	int interrupts;          /* Ctrl-C presses */
-	uint64_t start_ns, end_ns, now_ns;   /* monotonic */
+	uint64_t start_ns, end_ns, now_ns;   /* monotonic (a replay: the recording's clock) */
+	uint64_t wall_ns;        /* monotonic, this machine's (replay pacing) */
 	char msg[200];           /* one-line notice in the footer */
 
 	bool utf8, color, mouse;

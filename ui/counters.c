@@ -183,10 +183,10 @@ size_t counters_cells(const struct counters *c, const struct model *m, bool wide
 	if (max < COUNTER_CELLS)
 		return 0;
 	model_conns(m, &nconn);
-	snprintf(cells[0], COUNTER_CELL, "Memory: heap %s  mmap %s (%llu regions)  RSS %s%s",
+	snprintf(r2, sizeof(r2), "  RSS %s%s", fmt_bytes(c->rss, r1), c->rss_last ? " (last seen)" : "");
+	snprintf(cells[0], COUNTER_CELL, "Memory: heap %s  mmap %s (%llu regions)%s",
 		 fmt_bytes(model_heap_bytes(m), a), fmt_bytes(model_mmap_bytes(m), b),
-		 (unsigned long long)model_mmap_regions(m), fmt_bytes(c->rss, r1),
-		 c->rss_last ? " (last seen)" : "");
+		 (unsigned long long)model_mmap_regions(m), c->no_rss ? "" : r2);
 	snprintf(cells[1], COUNTER_CELL, "Files: read %s  written %s",
 		 io_text(c, r1, io->file_rd, &c->file_rd), io_text(c, r2, io->file_wr, &c->file_wr));
 	snprintf(cells[2], COUNTER_CELL, "Net: sent %s  recv %s  conns %zu",

@@ -27,6 +27,7 @@ struct counters {
 	size_t rss_procs;        /* how many statm files were read */
 	bool rss_last;           /* nothing alive: rss is the last value seen */
 	bool ended;              /* tracing ended: totals without rates */
+	bool no_rss;             /* a replay: no process here to measure */
 };
 
 #define COUNTER_CELL 160

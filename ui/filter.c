@@ -1,9 +1,10 @@
-/* filter.c - which stored events a view shows, and text search over them.
+/* filter.c - which stored events a view shows, and search over them.
  *
- * The per-string cache makes a text test cost a table lookup after the
- * first time a string is seen, so a filter change over a million events is
- * a linear scan of small integers.  This file must never print, never make
- * a system call and never keep pointers into the store beyond a call.
+ * The text is compiled once by src/query.c, whose per-string caches make a
+ * test cost a table lookup after the first time a string is seen, so a
+ * filter change over a million events is a linear scan of small integers.
+ * This file must never print, never make a system call and never keep
+ * pointers into the store beyond a call.
  */
 #include "config.h"
 
@@ -35,78 +36,57 @@ static long find_ci(const char *hay, const char *needle, size_t n)
 	return -1;
 }
 
-/* The text as a positive number, or -1. */
-static long as_number(const char *s)
+/* Set the text, or say where it is wrong and leave t as it was. */
+int textmatch_parse(struct textmatch *t, const char *text, struct query_error *err)
 {
-	char *end;
-	long v;
+	char buf[TEXT_MAX];
+	struct query *q;
 
-	if (!isdigit((unsigned char)*s))
+	snprintf(buf, sizeof(buf), "%s", text ? text : "");
+	q = query_parse(buf, err);
+	if (!q) {
+		memcpy(t->rejected, buf, sizeof(buf));
+		t->rejected_pos = err->pos;
 		return -1;
-	v = strtol(s, &end, 10);
-	return *end || v <= 0 ? -1 : v;
+	}
+	t->rejected[0] = '\0';
+	query_free(t->q);
+	t->q = NULL;
+	memcpy(t->text, buf, sizeof(buf));
+	t->len = strlen(t->text);
+	t->word_len = strcmp(query_word(q), t->text) == 0 ? t->len : 0;
+	if (query_empty(q))
+		query_free(q);
+	else
+		t->q = q;
+	return 0;
 }
 
-/* Set the text ("" matches everything). */
+/* Set the text, ignoring an invalid one. */
 void textmatch_set(struct textmatch *t, const char *text)
 {
-	snprintf(t->text, sizeof(t->text), "%s", text ? text : "");
-	t->len = strlen(t->text);
-	t->num = as_number(t->text);
-	if (t->cache)
-		memset(t->cache, 0, t->cache_n);
-	t->type_hits = t->cat_hits = 0;
-	for (int i = 0; i < EV_TYPE_MAX; i++)
-		if (find_ci(model_event_name((enum ev_type)i), t->text, t->len) >= 0)
-			t->type_hits |= 1u << i;
-	for (int i = 0; i < CAT_MAX; i++)
-		if (find_ci(store_cat_name((enum ev_cat)i), t->text, t->len) >= 0)
-			t->cat_hits |= 1u << i;
+	struct query_error err;
+
+	textmatch_parse(t, text, &err);
 }
 
-/* Free the per-string cache. */
+/* Free the compiled text. */
 void textmatch_release(struct textmatch *t)
 {
-	free(t->cache);
-	t->cache = NULL;
-	t->cache_n = 0;
+	query_free(t->q);
+	t->q = NULL;
 }
 
-/* Case-insensitive find of t's text in hay. */
+/* Case-insensitive find of t's text in hay, when it is one plain word. */
 long textmatch_find(const struct textmatch *t, const char *hay)
 {
-	return find_ci(hay, t->text, t->len);
+	return t->word_len ? find_ci(hay, t->text, t->word_len) : -1;
 }
 
-/* Does interned string id contain the text? (cached) */
-static bool str_hit(struct textmatch *t, const struct store *s, uint32_t id)
+/* Does event i match the text? */
+bool textmatch_event(struct textmatch *t, const struct store *s, size_t i)
 {
-	if (!id)
-		return false;
-	if (id >= t->cache_n) {
-		size_t n = t->cache_n ? t->cache_n : 1024;
-
-		while (n <= id)
-			n *= 2;
-		t->cache = xrealloc(t->cache, n);
-		memset(t->cache + t->cache_n, 0, n - t->cache_n);
-		t->cache_n = n;
-	}
-	if (!t->cache[id])
-		t->cache[id] = find_ci(store_str(s, id), t->text, t->len) >= 0 ? 1 : 2;
-	return t->cache[id] == 1;
-}
-
-/* Does the event match the text? */
-bool textmatch_event(struct textmatch *t, const struct store *s, const struct sevent *e)
-{
-	if (!t->len)
-		return true;
-	if (t->num > 0 && (t->num == e->pid || t->num == e->tid))
-		return true;
-	if ((t->type_hits >> e->type & 1) || (t->cat_hits >> e->cat & 1))
-		return true;
-	return str_hit(t, s, e->str) || str_hit(t, s, e->str2);
+	return !t->q || query_match_at(t->q, s, i);
 }
 
 /* Everything shown except noise. */
@@ -135,6 +115,12 @@ void filter_clear(struct filter *f)
 	f->hide_noise = true;
 	f->cats = ALL_CATS;
 	f->types = ALL_TYPES;
+	filter_all_pids(f);
+}
+
+/* Show every process. */
+void filter_all_pids(struct filter *f)
+{
 	f->pid_only = false;
 	f->npids = 0;
 }
@@ -180,16 +166,18 @@ void filter_only_pid(struct filter *f, int pid)
 	filter_toggle_pid(f, pid);
 }
 
-/* Does the filter show this event? */
-bool filter_match(struct filter *f, const struct store *s, const struct sevent *e)
+/* Does the filter show event i? */
+bool filter_match(struct filter *f, const struct store *s, size_t i)
 {
+	const struct sevent *e = store_get(s, i);
+
 	if (f->hide_noise && (e->flags & SEV_NOISE))
 		return false;
 	if (!(f->cats >> e->cat & 1) || !(f->types >> e->type & 1))
 		return false;
 	if ((f->npids || f->pid_only) && !filter_pid_shown(f, e->pid))
 		return false;
-	return textmatch_event(&f->text, s, e);
+	return textmatch_event(&f->text, s, i);
 }
 
 /* Anything hidden besides the default noise? */

@@ -57,6 +57,8 @@ void layout_compute(struct layout *l, int rows, int cols, int counter_lines, siz
 	l->out_title = l->list_y + l->list_h;
 	l->out_y = l->out_title + 1;
 	l->footer_y = rows - 1;
+	l->table_y = l->lanes_title + 4;
+	l->table_h = l->out_title - l->table_y > 1 ? l->out_title - l->table_y : 1;
 	l->label_w = clamp(cols / 5, 10, 22);
 	l->axis_x = l->label_w + 1;
 	l->axis_w = cols - l->axis_x - 1 > 1 ? cols - l->axis_x - 1 : 1;

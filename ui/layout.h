@@ -21,6 +21,8 @@ struct layout {
 	int label_w;             /* lane label column width */
 	int axis_x, axis_w;      /* the swimlane's time axis columns */
 	int pty_rows;            /* the output pane's height when focused */
+	int table_y, table_h;    /* an analysis view's rows (it takes the swimlane's
+				    and list's place: title, two note lines, header, rows) */
 };
 
 /* Lay out rows x cols with counter_lines of counters and nlanes lanes. */

@@ -37,9 +37,12 @@
 	var lanes = {};          /* n, and per lane: pid, tid, first and last time */
 	var procs = new Map();   /* pid -> summary process */
 	var laneOfTid = new Map();   /* tid -> lane */
-	var maxDur = 0;
+	var maxDur = 0;           /* longest span not in longSpans */
+	var longSpans = null;     /* ids of the longest spans, in time order */
+	var LONG_SPANS_MAX = 4096;
+	var SPAN_EDGE = 0xff3a3a3a;   /* the ends of a bar */
 	var st = {
-		cats: null, type: -1, pid: null, search: '', noise: false,
+		cats: null, type: -1, pid: null, search: '', query: null, noise: false,
 		rows: null, shown: null, vis: [], laneRow: null, links: [],
 		t0: 0, t1: 1, hoverX: -1, selEvent: -1, range: null,
 		counters: null, density: null,
@@ -181,6 +184,7 @@
 	function decode() {
 		D = JSON.parse($('report-data').textContent);
 		N = D.t.length;
+		decodeStrings();
 		T = new Float64Array(N);
 		L = new Int32Array(N);
 		C = new Int32Array(N);
@@ -189,6 +193,16 @@
 		D.t = D.l = D.c = D.x = null;
 		comboPriority();
 		decodeLanes();
+	}
+
+	/* Whole strings: each may start with the first sp[i] characters of the one before. */
+	function decodeStrings() {
+		var s = D.strs, sp = D.sp || [];
+
+		for (var i = 1; i < s.length; i++)
+			if (sp[i] > 0)
+				s[i] = s[i - 1].slice(0, sp[i]) + s[i];
+		D.sp = null;
 	}
 
 	/* Per-combo attributes, colours and what drawing needs to know. */
@@ -271,7 +285,7 @@
 	/* Times, lanes, combos and the stream of non-zero fields. */
 	function decodeColumns() {
 		var t = D.t, l = D.l, c = D.c, x = D.x, tu = D.tu, acc = 0, p = 0;
-		var mask = combo.mask;
+		var mask = combo.mask, memCat = D.cats.indexOf('mem'), mem = 0;
 
 		FD = new Int32Array(N);
 		VAL = new Float64Array(N);
@@ -291,15 +305,45 @@
 				continue;
 			if (m & F_FD) FD[i] = x[p++];
 			if (m & F_VAL) VAL[i] = x[p++];
-			if (m & F_ADDR) ADDR[i] = x[p++];
+			if (m & F_ADDR) {
+				ADDR[i] = x[p++];
+				if (combo.cat[c[i]] === memCat)   /* a delta from the last memory address */
+					ADDR[i] = mem += ADDR[i];
+			}
 			if (m & F_STR) S1[i] = x[p++];
 			if (m & F_STR2) S2[i] = x[p++];
-			if (m & F_DUR) {
+			if (m & F_DUR)
 				DUR[i] = x[p++] * tu;
-				if (DUR[i] > maxDur)
-					maxDur = DUR[i];
-			}
 		}
+		splitSpans();
+	}
+
+	/* Put the few longest spans in a list of their own, so that drawing and
+	 * picking look back from a time only as far as the next longest one: a
+	 * single long call must not make every frame walk the whole trace. */
+	function splitSpans() {
+		var hist = new Float64Array(64), limit = Infinity, below = 0;
+
+		for (var i = 0; i < N; i++)
+			if (DUR[i] > 0)
+				hist[Math.min(63, Math.floor(Math.log2(DUR[i])))]++;
+		for (var b = 63, n = 0; b >= 0; b--) {
+			n += hist[b];
+			if (n > LONG_SPANS_MAX)
+				break;
+			limit = Math.pow(2, b);
+		}
+		var ids = [];
+
+		for (var j = 0; j < N; j++) {
+			if (DUR[j] >= limit)
+				ids.push(j);
+			else if (DUR[j] > below)
+				below = DUR[j];
+		}
+		longSpans = Int32Array.from(ids);
+		maxDur = below;
+		st.longMin = limit;
 	}
 
 	/* Lanes: pid, tid, thread flag, process, lifetime from its events. */
@@ -340,6 +384,8 @@
 		$('subtitle').textContent = (D.attached ? 'attached; ' : '') + 'traced for ' +
 			dur(D.duration) + ', ' + num(D.total) + ' events, ' +
 			num((s.processes || []).length) + ' processes; written by ' + D.tool;
+		if (D.filter)
+			$('subtitle').textContent += '; only the events matching --filter ' + vis(D.filter);
 		if (D.kept < D.total)
 			renderNotice();
 	}
@@ -536,7 +582,7 @@
 	function onFilterChange() {
 		st.type = $('f-type').value === '' ? -1 : Number($('f-type').value);
 		st.pid = $('f-proc').value === '' ? null : Number($('f-proc').value);
-		st.search = $('f-search').value.trim().toLowerCase();
+		st.search = $('f-search').value.trim();
 		st.noise = $('f-noise').checked;
 		applyFilters();
 		renderAll();
@@ -544,42 +590,55 @@
 			renderSelection();
 	}
 
-	/* Which strings, types and categories the search text matches. */
-	function searchSets(q) {
-		var hitStr = new Uint8Array(D.strs.length), hitCombo = new Uint8Array(combo.type.length);
-		var asNum = /^\d+$/.test(q) ? Number(q) : -1;
+	/* The search box's expression compiled with ui/query.js (the language of
+	 * the TUI and --filter), or null for none.  While an expression is
+	 * wrong (as it is mid-typing), the last good one stays in force and the
+	 * mistake is shown beside the box. */
+	function searchQuery(text) {
+		var q = CompendiumQuery.parse(text, { types: D.types, cats: D.cats, kinds: D.kinds, strs: D.strs });
+		var box = $('f-search'), note = $('f-search-error');
 
-		for (var i = 1; i < D.strs.length; i++)
-			if (D.strs[i].toLowerCase().indexOf(q) >= 0)
-				hitStr[i] = 1;
-		for (var c = 0; c < combo.type.length; c++) {
-			var text = D.types[combo.type[c]] + ' ' + D.cats[combo.cat[c]] + ' ' + D.kinds[combo.kind[c]];
-
-			if (text.indexOf(q) >= 0)
-				hitCombo[c] = 1;
+		if (!note) {
+			note = el('span', 'search-error');
+			note.id = 'f-search-error';
+			note.setAttribute('role', 'alert');
+			note.style.color = '#c0392b';
+			note.style.marginLeft = '0.5em';
+			box.parentNode.insertBefore(note, box.nextSibling);
 		}
-		var hitSys = {};
-
-		Object.keys(D.sys || {}).forEach(function (k) {
-			if (D.sys[k].indexOf(q) >= 0)
-				hitSys[k] = 1;
-		});
-		return { str: hitStr, combo: hitCombo, num: asNum, sys: hitSys };
+		note.textContent = q.error ? vis(q.error.msg) + ' (column ' + (q.error.pos + 1) + ')' : '';
+		box.setAttribute('aria-invalid', q.error ? 'true' : 'false');
+		if (!q.error)
+			st.query = q.empty ? null : q;
+		return st.query || null;
 	}
 
-	/* Does event i match the search sets? */
-	function searchHit(s, i) {
-		if (s.str[S1[i]] || s.str[S2[i]] || s.combo[C[i]])
-			return true;
-		if (D.types[combo.type[C[i]]] === 'syscall' && s.sys[(ADDR[i] === 1 ? 'i' : '') + FD[i]])
-			return true;
-		return s.num >= 0 && (lanes.pid[L[i]] === s.num || lanes.tid[L[i]] === s.num || FD[i] === s.num);
+	/* Does event i match the compiled search? (one reused object, no garbage) */
+	var qev = { type: 0, cat: 0, kind: 0, pid: 0, tid: 0, fd: 0, val: 0, dur: 0, failed: false,
+		str: 0, str2: 0, comm: '', sys: '' };
+	function searchHit(q, i) {
+		var c = C[i], p = procs.get(lanes.pid[L[i]]);
+
+		qev.type = combo.type[c];
+		qev.cat = combo.cat[c];
+		qev.kind = combo.kind[c];
+		qev.failed = (combo.flags[c] & SEV_FAILED) !== 0;
+		qev.pid = lanes.pid[L[i]];
+		qev.tid = lanes.tid[L[i]];
+		qev.fd = FD[i];
+		qev.val = VAL[i];
+		qev.dur = DUR[i];
+		qev.str = S1[i];
+		qev.str2 = S2[i];
+		qev.comm = p && p.exe ? p.exe : '';
+		qev.sys = D.types[qev.type] === 'syscall' ? (D.sys || {})[(ADDR[i] === 1 ? 'i' : '') + FD[i]] || '' : '';
+		return q.match(qev);
 	}
 
 	/* Recompute the filtered rows, the visible lanes and derived series. */
 	function applyFilters() {
 		var rows = new Int32Array(N), n = 0, catOn = st.cats, type = st.type, pid = st.pid;
-		var s = st.search ? searchSets(st.search) : null;
+		var s = searchQuery(st.search);
 		var has = new Uint8Array(lanes.n), noise = 0, hideNoise = !st.noise;
 		var shown = st.shown && st.shown.length === N ? st.shown.fill(0) : new Uint8Array(N);
 
@@ -614,7 +673,7 @@
 	/* Lanes shown: the selected process's, and with another filter on, only
 	 * lanes that have a matching event. */
 	function visibleLanes(has) {
-		var narrowed = st.type >= 0 || st.search !== '' || st.cats.some(function (on) { return !on; });
+		var narrowed = st.type >= 0 || st.query !== null || st.cats.some(function (on) { return !on; });
 		var labels = $('lane-labels');
 
 		st.vis = [];
@@ -795,38 +854,61 @@
 		}
 	}
 
-	/* Events in view: spans as bars, instants as ticks.  Each pixel of a lane
-	 * shows one tick, of the rarest kind of event that falls there, so a
-	 * million events cost a million cheap steps and rare ones stay visible. */
+	/* Events in view: spans as bars from their start to their end, instants
+	 * (and spans too short to see) as ticks.  Each pixel of a lane shows one
+	 * tick, of the rarest kind of event that falls there, so a million events
+	 * cost a million cheap steps and rare ones stay visible.  Bars go under
+	 * the ticks; the longest spans come from their own short list. */
 	function paintEvents(p, w, h, top) {
-		var rows = st.rows, d = p.dpr, k = w / (st.t1 - st.t0) * d, t0 = st.t0;
+		var rows = st.rows, d = p.dpr, W = p.W;
 		var a = lowerBound(rows, st.t0), b = lowerBound(rows, st.t1 + maxDur + 1);
-		var firstRow = Math.floor(top / LANE_H), nOn = Math.ceil(h / LANE_H) + 1, W = p.W;
-		var cell = st.cell && st.cell.length === nOn * W ? st.cell.fill(0) : (st.cell = new Int32Array(nOn * W));
-		var laneRow = st.laneRow, rgba = combo.rgba, prio = combo.prio, lh = LANE_H * d;
+		var g = { k: w / (st.t1 - st.t0) * d, t0: st.t0, firstRow: Math.floor(top / LANE_H),
+			nOn: Math.ceil(h / LANE_H) + 1, top: top, spans: 0 };
 
+		g.cell = st.cell && st.cell.length === g.nOn * W ? st.cell.fill(0) : (st.cell = new Int32Array(g.nOn * W));
 		for (var j = a; j < b; j++) {
-			var i = rows[j], row = laneRow[L[i]], r = row - firstRow;
+			var i = rows[j];
 
-			if (r < 0 || r >= nOn)
-				continue;
-			var c = C[i], x = (T[i] - t0) * k;
-
-			if (DUR[i] > 0) {
-				var x0 = (T[i] - DUR[i] - t0) * k, y = (row * LANE_H - top) * d;
-
-				if (x0 < W && x >= 0)
-					paintRect(p, x0, y + 5 * d, Math.max(x, x0 + 1), y + lh - 5 * d, rgba[c]);
-				continue;
-			}
-			if (x < 0 || x >= W)
-				continue;
-			var key = r * W + (x | 0), cur = cell[key];
-
-			if (cur === 0 || prio[cur - 1] < prio[c])
-				cell[key] = c + 1;
+			if (DUR[i] < st.longMin)
+				paintEvent(p, g, i);
 		}
-		paintTicks(p, cell, nOn, firstRow, top);
+		for (var q = lowerBoundIds(longSpans, st.t0); q < longSpans.length; q++)
+			if (st.shown[longSpans[q]])
+				paintEvent(p, g, longSpans[q]);
+		paintTicks(p, g.cell, g.nOn, g.firstRow, top);
+		$('lanes').dataset.spans = String(g.spans);
+	}
+
+	/* One event: a bar when its span is two device pixels or wider, else a
+	 * candidate for the tick of the pixel it ends in. */
+	function paintEvent(p, g, i) {
+		var row = st.laneRow[L[i]], r = row - g.firstRow, W = p.W, d = p.dpr;
+
+		if (r < 0 || r >= g.nOn)
+			return;
+		var c = C[i], x = (T[i] - g.t0) * g.k;
+
+		if (DUR[i] > 0) {
+			var x0 = (T[i] - DUR[i] - g.t0) * g.k;
+
+			if (x0 >= W || x < 0)
+				return;
+			if (x - x0 >= 2) {
+				var y = (row * LANE_H - g.top) * d;
+
+				paintRect(p, x0, y + 6 * d, x, y + (LANE_H - 6) * d, combo.rgba[c]);
+				paintRect(p, x0, y + 6 * d, x0 + Math.max(1, d), y + (LANE_H - 6) * d, SPAN_EDGE);
+				paintRect(p, x - Math.max(1, d), y + 6 * d, x, y + (LANE_H - 6) * d, SPAN_EDGE);
+				g.spans++;
+				return;
+			}
+		}
+		if (x < 0 || x >= W)
+			return;
+		var key = r * W + (x | 0), cur = g.cell[key];
+
+		if (cur === 0 || combo.prio[cur - 1] < combo.prio[c])
+			g.cell[key] = c + 1;
 	}
 
 	/* Paint the chosen tick of every pixel cell. */
@@ -942,6 +1024,11 @@
 		ctx.fillRect(x, 0, 1, ctx.canvas.height);
 		ctx.strokeStyle = '#111111';
 		ctx.lineWidth = 2;
+		if (DUR[i] > 0) {
+			var x0 = xOf(T[i] - DUR[i], w);
+
+			ctx.strokeRect(x0 - 1, y - LANE_H / 2 + 4, x - x0 + 2, LANE_H - 8);
+		}
 		ctx.beginPath();
 		ctx.arc(x, y, 6, 0, 2 * Math.PI);
 		ctx.stroke();
@@ -1227,30 +1314,61 @@
 		renderTimeline();
 	}
 
-	/* The event nearest to (x, y) on the lanes canvas, within a few pixels. */
-	function pickAt(x, y) {
+	/* The event nearest to (x, y) on the lanes canvas, within a few pixels
+	 * (a span under the pointer is at distance 0), or -1; looks at no more
+	 * than `budget` events. */
+	function eventAt(x, y, budget) {
 		var w = $('lanes').clientWidth, row = Math.floor((y + $('lanes-scroll').scrollTop) / LANE_H);
 		var lane = st.vis[row], tol = 5 / w * (st.t1 - st.t0), tc = tOf(x, w);
-		var rows = st.rows, best = -1, bestD = Infinity;
+		var rows = st.rows, best = { i: -1, d: Infinity };
 
 		if (lane === undefined)
-			return;
-		for (var j = lowerBound(rows, tc - tol - maxDur), n = 0; j < rows.length && n < 500000; j++, n++) {
+			return -1;
+		for (var j = lowerBound(rows, tc - tol), n = 0; j < rows.length && n < budget; j++, n++) {
 			var i = rows[j];
 
-			if (T[i] - DUR[i] > tc + tol)
+			if (T[i] - maxDur > tc + tol)
 				break;
-			if (L[i] !== lane)
-				continue;
-			var d = DUR[i] > 0 && T[i] - DUR[i] <= tc && tc <= T[i] ? 0 : Math.abs(T[i] - tc);
-
-			if (d <= tol && d < bestD) {
-				best = i;
-				bestD = d;
-			}
+			if (L[i] === lane && DUR[i] < st.longMin)
+				closer(best, i, tc, tol);
 		}
-		if (best >= 0)
-			selectEvent(best, 'timeline');
+		for (var q = lowerBoundIds(longSpans, tc - tol); q < longSpans.length; q++)
+			if (L[longSpans[q]] === lane && st.shown[longSpans[q]])
+				closer(best, longSpans[q], tc, tol);
+		return best.i;
+	}
+
+	/* Keep event i in best if it is within tol of time tc and nearer. */
+	function closer(best, i, tc, tol) {
+		var d = DUR[i] > 0 && T[i] - DUR[i] <= tc && tc <= T[i] ? 0 : Math.abs(T[i] - tc);
+
+		if (d <= tol && d < best.d) {
+			best.i = i;
+			best.d = d;
+		}
+	}
+
+	/* Select the event at (x, y) on the lanes canvas, if any. */
+	function pickAt(x, y) {
+		var i = eventAt(x, y, 500000);
+
+		if (i >= 0)
+			selectEvent(i, 'timeline');
+	}
+
+	/* The pointer's event as the canvas tooltip (once per frame at most). */
+	function hoverTip(ev) {
+		var cv = $('lanes'), x = localX(ev, cv), y = ev.clientY - cv.getBoundingClientRect().top;
+
+		if (st.tipFrame)
+			return;
+		st.tipFrame = requestAnimationFrame(function () {
+			var i = eventAt(x, y, 20000);
+
+			st.tipFrame = 0;
+			cv.title = i < 0 ? '' : eventSummary(i);
+			cv.dataset.tip = i < 0 ? '' : String(i);
+		});
 	}
 
 	/* Keys: + - 0 zoom at the pointer (or the middle). */
@@ -1296,6 +1414,7 @@
 		$('ruler').addEventListener('mousedown', onRulerDown);
 		$('overview').addEventListener('mousedown', onOverviewDown);
 		[cv, $('ruler'), $('counters')].forEach(trackHover);
+		cv.addEventListener('mousemove', hoverTip);
 		$('lanes-scroll').addEventListener('scroll', function () {
 			renderLanes();
 		});
@@ -1323,7 +1442,7 @@
 	/* Totals of the filtered events inside the selected range. */
 	function rangeTotals() {
 		var rows = st.rows, a = lowerBound(rows, st.range[0]), b = lowerBound(rows, st.range[1] + 1e-9);
-		var t = { events: b - a, failed: 0, cat: {}, type: {}, pids: new Set(), by: {} };
+		var t = { events: b - a, failed: 0, cat: {}, type: {}, pids: new Set(), by: {}, calls: 0, inCalls: 0 };
 
 		for (var j = a; j < b; j++) {
 			var i = rows[j], c = C[i], ty = D.types[combo.type[c]], cat = D.cats[combo.cat[c]];
@@ -1331,6 +1450,10 @@
 			t.cat[cat] = (t.cat[cat] || 0) + 1;
 			t.type[ty] = (t.type[ty] || 0) + 1;
 			t.pids.add(lanes.pid[L[i]]);
+			if (DUR[i] > 0 && cat !== 'lat') {
+				t.calls++;
+				t.inCalls += Math.min(DUR[i], T[i] - st.range[0]);   /* the part inside the range */
+			}
 			if (combo.flags[c] & SEV_FAILED)
 				t.failed++;
 			else if (combo.code[c] === CODE_IO || combo.code[c] === CODE_MMAP)
@@ -1357,6 +1480,7 @@
 		line('events', num(t.events));
 		line('processes', num(t.pids.size));
 		line('failed', num(t.failed));
+		line('timed calls', num(t.calls) + ', ' + dur(t.inCalls) + ' in them');
 		Object.keys(t.cat).sort().forEach(function (k) {
 			line(k, num(t.cat[k]));
 		});
@@ -1422,6 +1546,13 @@
 			return bytes(v) + ' fd ' + fd + ' ' + (s1 || '?') + ' \u2192 fd ' + ADDR[i] + ' ' + (s2 || '?');
 		}
 		return bytes(v) + ' fd ' + fd + ' ' + (s1 || kind);
+	}
+
+	/* "  [1.20ms]" for a call that took time; latencies say theirs already. */
+	function durSuffix(i) {
+		var c = combo.cat[C[i]];
+
+		return DUR[i] > 0 && D.cats[c] !== 'lat' ? '  [' + dur(DUR[i]) + ']' : '';
 	}
 
 	/* Name shown in the type column: the syscall's own name for raw ones. */
@@ -1517,8 +1648,8 @@
 		cells[1].textContent = pid === tid ? String(pid) : pid + '/' + tid;
 		cells[2].textContent = typeName(i);
 		cells[2].style.setProperty('--sw', combo.colour[c]);
-		cells[3].textContent = details(i);
-		cells[3].title = cells[3].textContent;
+		cells[3].textContent = details(i) + durSuffix(i);
+		cells[3].title = eventSummary(i);
 		r.classList.toggle('failed', !!(combo.flags[c] & SEV_FAILED));
 		r.classList.toggle('sel', i === st.selEvent);
 	}
@@ -1544,14 +1675,22 @@
 		selectEvent(rows[Math.max(0, Math.min(rows.length - 1, to))], 'keys');
 	}
 
-	/* Show the full details of event i under the table. */
-	function renderDetail(i) {
+	/* Time, task, category, type and details of event i in one line; a
+	 * span also says when it started and how long it took. */
+	function eventSummary(i) {
 		var c = C[i], pid = lanes.pid[L[i]], tid = lanes.tid[L[i]];
 		var p = procs.get(pid);
 
-		$('detail').textContent = stamp(T[i]) + '  pid ' + pid + (pid !== tid ? ' tid ' + tid : '') +
+		return stamp(T[i]) + '  pid ' + pid + (pid !== tid ? ' tid ' + tid : '') +
 			(p ? ' (' + vis(baseName(p.exe)) + ')' : '') + '  ' + D.cats[combo.cat[c]] + '/' +
-			typeName(i) + '  ' + details(i) + (DUR[i] ? '  duration ' + dur(DUR[i]) : '');
+			typeName(i) + '  ' + details(i) +
+			(DUR[i] ? '  started ' + stamp(T[i] - DUR[i]) + ', duration ' + dur(DUR[i]) : '');
+	}
+
+	/* Show the full details of event i under the table. */
+	function renderDetail(i) {
+		$('detail').textContent = eventSummary(i);
+		$('detail').dataset.dur = String(DUR[i]);
 	}
 
 	/* Select event i: mark it in the table and on the timeline. */
@@ -1606,6 +1745,7 @@
 		lap('decode');
 		renderHeader();
 		renderCards();
+		CompendiumViews.render(D, $('subtitle'));
 		buildFilters();
 		lap('cards');
 		applyFilters();

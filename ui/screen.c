@@ -24,6 +24,7 @@
 #include "evtext.h"
 #include "fmt.h"
 #include "keys.h"
+#include "mode.h"
 #include "picker.h"
 #include "screen.h"
 
@@ -478,6 +479,11 @@ static void draw_list_title(struct app *a)
 	int x;
 
 	filter_describe(&a->view.filter, f, sizeof(f));
+	if (a->view.follow.on) {
+		size_t len = strlen(f);
+		snprintf(f + len, sizeof(f) - len, "%sfollowing %.100s (Esc: all)", len ? ", " : "",
+			 a->view.follow.label);
+	}
 	snprintf(buf, sizeof(buf), " Events: %zu of %zu shown  %s %s%s%s%s", shown, total, gl->dot, f,
 		 a->search.len ? "  search: \"" : "", a->search.text, a->search.len ? "\"" : "");
 	title_bar(a->lay.list_title, buf, a->focus == PANE_LIST);
@@ -552,6 +558,119 @@ static void draw_list(struct app *a)
 		    "Waiting for events...", A_DIM);
 }
 
+/* ---- analysis views ---- */
+
+/* The title of a view: its name, process, sort and what Enter does. */
+static void draw_table_title(struct app *a, const struct mode_ops *m, const struct table *t)
+{
+	char buf[300], who[48];
+	int pid = mode_pid(a);
+
+	if (pid)
+		snprintf(who, sizeof(who), "process %d only", pid);
+	else
+		snprintf(who, sizeof(who), "all processes");
+	snprintf(buf, sizeof(buf), " %s %s %s %s %zu rows%s%s   e s f c t L: views", m->name, gl->dot, who,
+		 gl->dot, t->n, m->enter ? "  Enter: " : "", m->enter ? m->enter : "");
+	title_bar(a->lay.lanes_title, buf, true);
+}
+
+/* Where each column starts and how wide it is; the width-0 column takes the rest. */
+static void table_columns(const struct mode_ops *m, int *x, int *w)
+{
+	int fixed = 0, pos = 0;
+
+	for (size_t c = 0; c < m->ncols; c++)
+		fixed += m->cols[c].width + 1;
+	for (size_t c = 0; c < m->ncols; c++) {
+		w[c] = m->cols[c].width ? m->cols[c].width : COLS - fixed - 1;
+		if (w[c] < 8)
+			w[c] = 8;
+		x[c] = pos;
+		pos += w[c] + 1;
+	}
+}
+
+/* Text in column c (right-aligned when the column says so). */
+static void table_cell(int y, int x, int w, bool right, const char *s, attr_t at)
+{
+	size_t bytes;
+	int cols = text_cols(s, w, &bytes);
+
+	if (x >= COLS)
+		return;
+	put(y, right ? x + w - cols : x, COLS - x < w ? COLS - x : w, s, at);
+}
+
+/* The column header, with the sort column marked. */
+static void draw_table_head(const struct mode_ops *m, const struct table *t, int y, int *x, int *w)
+{
+	char buf[64];
+
+	for (size_t c = 0; c < m->ncols; c++) {
+		bool sorted = (int)c == t->sort;
+
+		snprintf(buf, sizeof(buf), "%s%s", m->cols[c].name,
+			 sorted ? (t->asc ? (gl == &utf8_glyphs ? "▲" : "^") : (gl == &utf8_glyphs ? "▼" : "v")) : "");
+		table_cell(y, x[c], w[c], m->cols[c].right, buf, A_BOLD | A_UNDERLINE | (sorted ? A_REVERSE : 0));
+	}
+}
+
+/* Text over at most n rows from y, broken at spaces. */
+static void note_lines(const char *s, int y, int n)
+{
+	for (int i = 0; i < n && *s; i++) {
+		size_t bytes;
+		int w = COLS - 2;
+		char *line;
+
+		text_cols(s, w, &bytes);
+		if (s[bytes] && i < n - 1) {
+			size_t cut = bytes;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			bytes = cut ? cut : bytes;
+		}
+		line = strndup(s, bytes);
+		put(y + i, 1, w, line ? line : "", A_DIM);
+		free(line);
+		s += bytes;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+/* An analysis view in the swimlane's and list's place. */
+static void draw_table(struct app *a)
+{
+	const struct mode_ops *m = mode_get(a->mode);
+	struct table *t = &a->tabs[a->mode];
+	int x[TABLE_COLS], w[TABLE_COLS];
+	char buf[512];
+
+	draw_table_title(a, m, t);
+	m->note(a, mode_pid(a), buf, sizeof(buf));
+	note_lines(buf, a->lay.lanes_title + 1, 2);
+	table_columns(m, x, w);
+	draw_table_head(m, t, a->lay.lanes_title + 3, x, w);
+	list_fix(&t->pos, t->n, (size_t)a->lay.table_h);
+	for (int r = 0; r < a->lay.table_h && t->pos.top + (size_t)r < t->n; r++) {
+		size_t i = t->pos.top + (size_t)r;
+		attr_t at = i == t->pos.sel ? A_REVERSE : 0;
+		int y = a->lay.table_y + r;
+
+		if (at)
+			fill(y, 0, at);
+		for (size_t c = 0; c < m->ncols; c++) {
+			m->cell(a, &t->rows[i], c, buf, sizeof(buf) < (size_t)w[c] * 4 + 1 ?
+				sizeof(buf) : (size_t)w[c] * 4 + 1);
+			table_cell(y, x[c], w[c], m->cols[c].right, buf, at);
+		}
+	}
+	if (!t->n)
+		put(a->lay.table_y, 2, COLS - 2, "Nothing yet", A_DIM);
+}
+
 /* ---- output pane ---- */
 
 /* The output pane: the newest lines, or older ones when scrolled back. */
@@ -563,6 +682,7 @@ static void draw_output(struct app *a)
 
 	snprintf(buf, sizeof(buf), " Output: %zu lines%s%s", n,
 		 a->out_back ? " (scrolled back; End follows)" : "",
+		 a->replay ? " (a replay: the program's output is not recorded)" :
 		 a->pty < 0 ? " (no terminal: attached with --pid)" : "");
 	title_bar(a->lay.out_title, buf, a->focus == PANE_OUTPUT);
 	if (a->input_mode) {
@@ -581,7 +701,7 @@ static void draw_footer(struct app *a)
 {
 	char buf[512];
 	unsigned ctx = a->overlay == OV_HELP ? KCTX_HELP : a->overlay == OV_DETAIL ? KCTX_DETAIL :
-		       a->overlay == OV_PICKER ? KCTX_PICKER :
+		       a->overlay == OV_PICKER ? KCTX_PICKER : a->mode != MODE_EVENTS ? KCTX_TABLE :
 		       a->focus == PANE_LANES ? KCTX_LANES : a->focus == PANE_LIST ? KCTX_LIST : KCTX_OUTPUT;
 	attr_t at = color_or(PAIR_FOOTER, A_REVERSE);
 	int y = a->lay.footer_y;
@@ -697,8 +817,12 @@ void screen_draw(struct app *a)
 	curs_set(0);
 	draw_header(a);
 	draw_counters(a);
-	draw_lanes(a);
-	draw_list(a);
+	if (a->mode != MODE_EVENTS) {
+		draw_table(a);
+	} else {
+		draw_lanes(a);
+		draw_list(a);
+	}
 	draw_output(a);
 	if (a->overlay == OV_HELP)
 		draw_help(a);

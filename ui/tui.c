@@ -25,6 +25,7 @@
 #include "keys.h"
 #include "qmerge.h"
 #include "record.h"
+#include "replay.h"
 #include "screen.h"
 #include "tracer.h"
 #include "tui.h"
@@ -46,6 +47,7 @@ struct loop {
 	bool more;               /* records left after a bounded drain */
 	bool tracer_done;        /* args->tracer_done was called */
 	bool pty_open;
+	uint64_t ended_wall;     /* when tracing (or the replay) ended, this machine's clock */
 	int rows, cols;
 };
 
@@ -201,6 +203,19 @@ static void drain_merged(struct loop *l, uint64_t until, size_t *n)
 	}
 }
 
+/* --replay: feed the records whose time has come, until the time is up. */
+static void drain_replay(struct loop *l, uint64_t until, size_t *n)
+{
+	const void *rec;
+	size_t len;
+
+	while (!l->more && (rec = replay_pull(l->args->replay, util_now_ns(), &len))) {
+		model_ingest(l->a.model, rec);
+		if (++*n % DRAIN_BATCH == 0 && util_now_ns() > until)
+			l->more = true;
+	}
+}
+
 /* Feed queued records to the model, for a bounded time, the tracer's first. */
 static void drain(struct loop *l)
 {
@@ -208,6 +223,11 @@ static void drain(struct loop *l)
 	size_t n = 0;
 
 	l->more = false;
+	if (l->args->replay) {
+		drain_replay(l, until, &n);
+		l->pending |= app_ingest(&l->a);
+		return;
+	}
 	drain_merged(l, until, &n);
 	if (l->args->bq)
 		drain_queue(l, l->args->bq, until, &n);
@@ -216,9 +236,29 @@ static void drain(struct loop *l)
 	l->pending |= app_ingest(&l->a);
 }
 
+/* --replay: the recording is over once its last record was fed. */
+static void check_replay_end(struct loop *l)
+{
+	struct replay *rp = l->args->replay;
+
+	if (l->a.ended || l->more || !rp->eof || rp->next)
+		return;
+	l->a.ended = true;
+	l->a.ctr.ended = true;
+	l->a.end_ns = rp->last_ts;
+	l->ended_wall = util_now_ns();
+	if (rp->why[0])
+		snprintf(l->a.msg, sizeof(l->a.msg), "The recording is damaged: %.160s", rp->why);
+	l->pending |= APP_CH_DRAW;
+}
+
 /* Notice the end of tracing: the tracer's queue, then any other, closed. */
 static void check_end(struct loop *l)
 {
+	if (l->args->replay) {
+		check_replay_end(l);
+		return;
+	}
 	if (l->a.ended || l->more || !evq_closed(l->args->mq->tq))
 		return;
 	if (l->args->tracer_done && !l->tracer_done) {
@@ -229,7 +269,7 @@ static void check_end(struct loop *l)
 		return;
 	l->a.ended = true;
 	l->a.ctr.ended = true;
-	l->a.end_ns = util_now_ns();
+	l->a.end_ns = l->ended_wall = util_now_ns();
 	l->a.tracee_stopped = false;
 	l->pending |= APP_CH_DRAW;
 }
@@ -240,10 +280,12 @@ static void tick(struct loop *l, uint64_t now)
 	if (now < l->next_tick)
 		return;
 	l->next_tick = now + TICK_NS;
-	if (l->a.ended && l->ticks > 0 && l->a.end_ns + TICK_NS < now)
+	if (l->a.ended && l->ticks > 0 && l->ended_wall + TICK_NS < now)
 		return;
-	counters_sample(&l->a.ctr, l->a.model, now);
-	if (l->ticks++ % 2 == 0)
+	/* A replay's rates run on the recording's clock, and its pids are not
+	 * processes of this machine: no RSS from /proc. */
+	counters_sample(&l->a.ctr, l->a.model, l->args->replay ? l->a.now_ns : now);
+	if (l->ticks++ % 2 == 0 && !l->args->replay)
 		counters_read_rss(&l->a.ctr, l->a.model);
 	l->pending |= APP_CH_DRAW;
 }
@@ -340,6 +382,36 @@ static int poll_timeout(const struct loop *l, uint64_t now)
 	return until <= now ? 0 : (int)((until - now + 999999) / 1000000);
 }
 
+/* --replay: sleep no longer than until the next record is due. */
+static int replay_timeout(const struct loop *l, uint64_t now, int timeout)
+{
+	uint64_t ns = replay_wait_ns(l->args->replay, now);
+	int ms;
+
+	if (l->a.ended || ns == UINT64_MAX)
+		return timeout;
+	/* Wake at least every frame while playing, so the clock moves. */
+	ms = ns > FRAME_NS ? (int)(FRAME_NS / 1000000) : (int)((ns + 999999) / 1000000);
+	return timeout < 0 || ms < timeout ? ms : timeout;
+}
+
+/* Wait for the terminal, signals or the timer only (--replay). */
+static void wait_replay(struct loop *l, uint64_t now)
+{
+	struct pollfd p[3] = {
+		{ STDIN_FILENO, POLLIN, 0 }, { l->args->sig_fd, POLLIN, 0 }, { winch_pipe[0], POLLIN, 0 },
+	};
+
+	if (poll(p, 3, replay_timeout(l, now, poll_timeout(l, now))) < 0 && errno != EINTR)
+		p[0].revents = 0;
+	if (p[0].revents)
+		read_input(l);
+	if (p[1].revents)
+		read_signals(l);
+	if (p[2].revents)
+		on_resize(l);
+}
+
 /* Sleep until something happens, then handle it. */
 static void wait_and_handle(struct loop *l, uint64_t now)
 {
@@ -387,6 +459,19 @@ static void wait_and_handle(struct loop *l, uint64_t now)
 		read_pty(l);
 }
 
+/* --replay: the UI's clock is the recording's, at the playback position. */
+static void replay_clock(struct loop *l, uint64_t now)
+{
+	struct replay *rp = l->args->replay;
+	uint64_t shown = replay_now(rp, now);
+
+	l->a.start_ns = rp->first_ts;
+	l->a.now_ns = shown > rp->first_ts ? shown : rp->first_ts;
+	/* A playing clock changes the header even when no record comes. */
+	if (!rp->paused && rp->speed && !l->a.ended && now - l->last_draw >= FRAME_NS * 3)
+		l->pending |= APP_CH_DRAW;
+}
+
 /* The loop: until the user quit and tracing has ended. */
 static void run(struct loop *l)
 {
@@ -395,14 +480,21 @@ static void run(struct loop *l)
 		uint64_t now = util_now_ns();
 
 		l->a.now_ns = now;
+		l->a.wall_ns = now;
 		if (!l->a.ended)
 			drain(l);
 		check_end(l);
-		if ((l->pending & APP_CH_QUIT) && l->a.ended)
+		if (l->args->replay)
+			replay_clock(l, now);
+		/* A replay has nothing to wait for: quitting is immediate. */
+		if ((l->pending & APP_CH_QUIT) && (l->a.ended || l->args->replay))
 			break;
 		tick(l, now);
 		maybe_draw(l, now);
-		wait_and_handle(l, now);
+		if (l->args->replay)
+			wait_replay(l, now);
+		else
+			wait_and_handle(l, now);
 		if (l->a.quitting)
 			l->pending |= APP_CH_QUIT;
 	}
@@ -417,6 +509,8 @@ static void setup(struct loop *l, const struct tui_args *args)
 	l->args = args;
 	app_init(&l->a, args->model, args->store);
 	l->a.tracer = args->tracer;
+	l->a.replay = args->replay;
+	l->a.ctr.no_rss = args->replay != NULL;
 	l->a.attached = args->attached;
 	l->a.pty = args->pty_master;
 	l->pty_open = args->pty_master >= 0;

@@ -13,6 +13,9 @@
  * Should main exit() while the UI runs (a die() from the tap), an atexit
  * handler gives the terminal back first.
  * With --pid there is no pty (pty_master = -1).
+ * --replay (a terminal, no --batch/--json/-o): set replay to a struct replay
+ * over the open recording and leave mq, tracer and the pty out; the loop
+ * feeds the recording's records to the model as their time comes.
  */
 #ifndef COMPENDIUM_UI_TUI_H
 #define COMPENDIUM_UI_TUI_H
@@ -21,6 +24,7 @@
 
 struct evq;
 struct qmerge;
+struct replay;
 struct tracer;
 struct model;
 struct store;
@@ -46,6 +50,8 @@ struct tui_args {
 	struct evq *bq;
 	void (*tracer_done)(void *ctx);
 	void *tracer_done_ctx;
+	/* --replay: records come from here instead of mq (NULL when live). */
+	struct replay *replay;
 };
 
 /* Open a pseudo-terminal pair (both close-on-exec), sized like our terminal.

@@ -27,12 +27,30 @@ void view_release(struct view *v)
 	lanes_release(&v->lanes);
 }
 
-/* Add event i to the shown lists if the filter shows it. */
+/* Does the follow (when on) show event e? */
+bool view_follows(const struct follow *f, const struct sevent *e)
+{
+	if (!f->on)
+		return true;
+	if ((f->pid && e->pid != f->pid) || e->ts < f->t0 || e->ts > f->t1)
+		return false;
+	/* fd of a fork or signal event is not an fd: only network events count. */
+	if (f->fd >= 0 && (e->fd != f->fd || e->cat != CAT_NET))
+		return false;
+	return !f->str || e->str == f->str || e->str2 == f->str;
+}
+
+/* Does the view show event i? */
+static bool shows(struct view *v, size_t i)
+{
+	return view_follows(&v->follow, store_get(v->store, i)) &&
+	       filter_match(&v->filter, v->store, i);
+}
+
+/* Add event i to the shown lists if the view shows it. */
 static bool consider(struct view *v, size_t i, struct lane *ln)
 {
-	const struct sevent *e = store_get(v->store, i);
-
-	if (!filter_match(&v->filter, v->store, e))
+	if (!shows(v, i))
 		return false;
 	u32vec_push(&v->shown, (uint32_t)i);
 	u32vec_push(&ln->shown, (uint32_t)i);
@@ -75,7 +93,7 @@ void view_refilter(struct view *v)
 	for (size_t i = 0; i < v->scanned; i++) {
 		const struct sevent *e = store_get(v->store, i);
 
-		if (filter_match(&v->filter, v->store, e)) {
+		if (shows(v, i)) {
 			u32vec_push(&v->shown, (uint32_t)i);
 			u32vec_push(&lane_at(&v->lanes, e)->shown, (uint32_t)i);
 		}

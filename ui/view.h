@@ -15,9 +15,21 @@
 #include "store.h"
 #include "u32vec.h"
 
+/* "Follow this object": only the events of one file or connection, on top
+ * of the filter (the analysis views set it; Esc in the list clears it). */
+struct follow {
+	bool on;
+	int pid;                 /* 0: any process */
+	int fd;                  /* -1: any; else the connection's socket fd */
+	uint32_t str;            /* 0: any; else the interned path or peer */
+	uint64_t t0, t1;         /* only events in [t0, t1] (ns since start) */
+	char label[160];         /* what the list title says */
+};
+
 struct view {
 	const struct store *store;   /* not owned */
 	struct filter filter;
+	struct follow follow;
 	struct u32vec shown;         /* store indices the filter shows, ascending */
 	size_t scanned;              /* store events looked at so far */
 	struct lanes lanes;
@@ -33,6 +45,8 @@ void view_refilter(struct view *v);
 size_t view_count(const struct view *v);
 /* Store index of shown event i. */
 size_t view_at(const struct view *v, size_t i);
+/* Does the follow (when on) show event e? */
+bool view_follows(const struct follow *f, const struct sevent *e);
 /* Position of the first shown event with store index >= idx. */
 size_t view_lower_bound(const struct view *v, size_t idx);
 #endif

@@ -340,8 +340,287 @@ def case_help():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# ---- issue 9: analysis views and replay ----
+
+FAILOPEN = os.path.join(os.path.dirname(TRACEE_DIR.rstrip("/")), "tui", "failopen")
+
+
+def table(screen):
+    """Rows of an analysis view: the lines under its column header, up to the Output bar."""
+    lines = screen.split("\n")
+    for i, l in enumerate(lines):
+        if re.match(r"(Syscall|File|Peer|Process|Latency) ", l):
+            out = []
+            for m in lines[i + 1:]:
+                if m.startswith(" Output") or m.startswith(" F1 "):
+                    break
+                if m.strip():
+                    out.append(m)
+            return out
+    raise Fail("no table on screen:\n%s" % screen)
+
+
+def header(screen):
+    return screen.split("\n")[0]
+
+
+def run_cmd(p, cmd):
+    p.type("%s; echo EXIT=$?" % cmd)
+    p.keys("Enter")
+
+
+def case_syscalls():
+    """s: syscall summary; 7 failing open(2) calls are 7 calls, 7 errors; sorting; per process."""
+    p = Pane("sys", 100, 30)
+    try:
+        run_cmd(p, "%s --no-mouse -- %s 7" % (COMPENDIUM, FAILOPEN))
+        p.wait(r"exited with status 0")
+        p.keys("s")
+        s = p.wait(r"^ Syscalls .* all processes")
+        row = [r for r in table(s) if r.startswith("open ")]
+        check(len(row) == 1 and re.match(r"open\s+7\s+7\s", row[0]),
+              "the open row says 7 calls, 7 errors", s)
+        check(re.search(r"Calls[▼v]", s), "sorted by calls, largest first", s)
+        p.keys(">")
+        s = p.wait(r"Errors[▼v]")
+        check(table(s)[0].startswith("open "), "sorted by errors: open comes first", s)
+        p.keys("r")
+        s = p.wait(r"Errors[▲^]")
+        check(table(s)[-1].startswith("open "), "reversed: open comes last", s)
+        p.shot("syscalls-100x30")
+        p.keys("t")
+        s = p.wait(r"^ Processes")
+        pid = re.search(r"^\s*(\d+) failopen", table(s)[0]).group(1)
+        p.keys("Enter")
+        p.wait(r"process %s only" % pid)
+        p.keys("s")
+        s = p.wait(r"^ Syscalls .* process %s only" % pid)
+        row = [r for r in table(s) if r.startswith("open ")]
+        check(row and re.match(r"open\s+7\s+7\s", row[0]), "one process: still 7 and 7", s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+
+
+def case_files():
+    """f: top files with exact bytes; Enter follows a file; c: connections; Enter follows one."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("files", 100, 30)
+    try:
+        start(p, tmp, 30, "--no-mouse")
+        p.keys("f")
+        s = p.wait(r"^ Files")
+        rows = table(s)
+        demo = [r for r in rows if "/demo.txt " in r]
+        check(demo and re.search(r"demo\.txt\s+2\s+2\.9 KB\s+2\.9 KB\s+5\.9 KB\s*$", demo[0]),
+              "demo.txt: 2 opens, 3000 B read and written", s)
+        thr = [r for r in rows if "/thread.txt " in r]
+        check(thr and re.search(r"thread\.txt\s+1\s+0 B\s+500 B\s+500 B\s*$", thr[0]),
+              "thread.txt: 1 open, 500 B written", s)
+        check("demo.txt" in rows[0], "largest total first", s)
+        check(not any("ld.so" in r or "libc" in r for r in rows), "noise hidden", s)
+        p.keys("Enter")
+        s = p.wait(r"following \S*demo\.txt")
+        ev = region(s, "Events")
+        check(ev and all("demo.txt" in l for l in ev if l.strip()), "only demo.txt's events", s)
+        check(any("open" in l and "(write)" in l for l in ev), "from its open", s)
+        p.keys("Escape")
+        p.wait(r"following", absent=True)
+        p.keys("c")
+        s = p.wait(r"^ Connections .* 0 rows")
+        check("localhost hidden" in s, "says localhost is hidden", s)
+        p.keys("a")
+        s = p.wait(r"^ Connections .* 2 rows")
+        rows = table(s)
+        check(re.search(r"tcp4 out\s+\d+\s+100 B\s+0 B", rows[0]), "connect: 100 B sent", s)
+        check(re.search(r"tcp4 in\s+\d+\s+0 B\s+100 B", rows[1]), "accept: 100 B received", s)
+        p.keys("Enter")
+        s = p.wait(r"following connection")
+        ev = [l for l in region(s, "Events") if l.strip()]
+        check(ev and all(" net " in l for l in ev), "only that connection's events", s)
+        check(any("connect" in l for l in ev) and any("100 B" in l for l in ev),
+              "its connect and its 100 bytes", s)
+        p.keys("q")
+        p.keys("y")
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_tree():
+    """t: process tree with totals; Enter selects the child for every view; again: all."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("tree", 100, 30)
+    try:
+        start(p, tmp, 40, "--no-mouse")
+        p.keys("t")
+        s = p.wait(r"(└─|`-)\d+ tui_demo .*exit 0", 15)
+        rows = table(s)
+        check(len(rows) == 2 and "running" in rows[0], "root running, child exited 0", s)
+        child = re.search(r"(?:└─|`-)(\d+)", rows[1]).group(1)
+        check(re.search(r"\s1\s+KB|\s211 B\s", rows[1]) or "211 B" in rows[1],
+              "child wrote 200 B to its file and 11 B of output", s)
+        p.keys("Down", "Enter")
+        s = p.wait(r"process %s only" % child)
+        check(re.search(r"^\*\s+(└─|`-)%s" % child, "\n".join(table(s)), re.M), "marked", s)
+        p.keys("f")
+        s = p.wait(r"^ Files .* process %s only" % child)
+        rows = table(s)
+        check(len(rows) == 1 and re.search(r"child\.txt\s+1\s+0 B\s+200 B", rows[0]),
+              "the child's only file: child.txt, 200 B", s)
+        p.keys("e")
+        s = p.wait(r"^ Events")
+        ev = [l for l in region(s, "Events") if l.strip()]
+        check(ev and all(re.match(r"\+\S+ %s " % child, l) for l in ev), "events of the child only", s)
+        p.keys("t")
+        p.wait(r"^ Processes")
+        p.keys("Enter")
+        p.wait(r"^ Processes .* all processes")
+        p.keys("L")
+        s = p.wait(r"^ Latency")
+        check("No latency data" in s and "--ebpf" in s, "latency says how to turn it on", s)
+        p.keys("q")
+        p.keys("y")
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def elapsed(screen):
+    m = re.search(r"REPLAY \S+ \S+\s+(\S+)\s+ev", header(screen))
+    return m.group(1) if m else None
+
+
+def case_replay():
+    """--replay: REPLAY in the header, p pauses and plays, ] [ change speed, all at once by default."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("replay", 80, 24)
+    try:
+        rec = os.path.join(tmp, "demo.rec")
+        subprocess.run([COMPENDIUM, "--record", rec, "--batch", "-o", "/dev/null", "--", DEMO, tmp, "15"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        js = subprocess.run([COMPENDIUM, "--replay", rec, "--json"], capture_output=True, text=True).stderr
+        events = int(re.search(r'"events":(\d+),"dropped"', js).group(1))
+        run_cmd(p, "%s --no-mouse --replay %s --speed 1" % (COMPENDIUM, rec))
+        s = p.wait(r"REPLAY playing 1x")
+        p.keys("p")
+        s = p.wait(r"REPLAY paused 1x")
+        t1 = elapsed(s)
+        check(t1, "the header shows the replay's clock", s)
+        time.sleep(1.0)
+        s = p.screen()
+        check(elapsed(s) == t1 and "REPLAY paused" in s, "paused: the clock stands still", s)
+        n1 = int(re.search(r"ev(?:ents)? (\d+)", header(s)).group(1))
+        check(n1 < events, "paused before the end (%d of %d events)" % (n1, events), s)
+        p.keys("]")
+        p.wait(r"REPLAY paused 2x")
+        p.keys("[")
+        p.wait(r"REPLAY paused 1x")
+        p.keys("F5")
+        p.wait(r"REPLAY playing 1x")
+        p.keys("]", "]", "]")
+        p.wait(r"Replay speed 100x|REPLAY playing 100x")   # 2 s left play in 20 ms
+        s = p.wait(r"REPLAY ended: exit 0", 10)
+        check(re.search(r"ev(?:ents)? %d\b" % events, header(s)),
+              "every event of the recording (%d)" % events, s)
+        check("not recorded" in s, "output pane says output is not recorded", s)
+        p.keys("p")
+        p.wait(r"whole recording has been played")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        p.keys("clear", "Enter")
+        run_cmd(p, "%s --no-mouse --replay %s" % (COMPENDIUM, rec))
+        s = p.wait(r"REPLAY ended: exit 0", 10)
+        check(re.search(r"ev(?:ents)? %d\b" % events, header(s)), "default: all at once", s)
+        p.keys("s")
+        p.wait(r"^ Syscalls")
+        p.keys("C-c")
+        p.wait(r"EXIT=0", 10)
+        p.keys("clear", "Enter")
+        run_cmd(p, "%s --no-mouse --replay %s --speed 1" % (COMPENDIUM, rec))
+        p.wait(r"REPLAY playing 1x")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_views_help():
+    """F1 lists the views and the replay keys (from the key table)."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("vhelp", 100, 40)
+    try:
+        start(p, tmp, 30, "--no-mouse")
+        p.keys("F1")
+        s = p.wait(r"Help: keys")
+        for want in (r"^\s*s\s+syscall summary", r"^\s*f\s+top files", r"^\s*c\s+top connections",
+                     r"^\s*t\s+process tree", r"^\s*L\s+scheduler and block I/O latency",
+                     r"^\s*\]\s+play faster"):
+            if not re.search(want, s, re.M):
+                p.keys("PageDown")
+                s = p.screen()
+            check(re.search(want, s, re.M), "help lists %s" % want, s)
+        p.keys("Escape")
+        p.keys("q")
+        p.keys("y")
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CASES = {"main": case_main, "big": case_big, "interrupt": case_interrupt,
          "kill": case_kill, "help": case_help}
+def case_latency():
+    """L with --ebpf data: 100 O_DIRECT writes are 100 block requests in the histogram,
+    per process too (replayed from a recording; skipped where --ebpf cannot run)."""
+    tmp = tempfile.mkdtemp(prefix="ctui.", dir=os.environ.get("TUI_DIRECT_DIR", "/var/tmp"))
+    p = Pane("lat", 100, 30)
+    try:
+        rec = os.path.join(tmp, "lat.rec")
+        cmd = "dd if=/dev/zero of=%s/direct.bin bs=4k count=100 oflag=direct 2>/dev/null" % tmp
+        r = subprocess.run([COMPENDIUM, "--ebpf", "--record", rec, "--batch", "-o", "/dev/null",
+                            "--", "sh", "-c", cmd], capture_output=True, text=True, timeout=60)
+        js = subprocess.run([COMPENDIUM, "--replay", rec, "--json"], capture_output=True,
+                            text=True).stderr if os.path.exists(rec) else ""
+        m = re.search(r'"block":\{"count":(\d+)', js)
+        if "--ebpf is off" in r.stderr or not m or int(m.group(1)) != 100:
+            print("SKIP: latency: --ebpf or O_DIRECT block I/O unavailable here (%s)" %
+                  (r.stderr.strip().split("\n")[0] if r.stderr.strip() else "no block requests"))
+            return
+        run_cmd(p, "%s --no-mouse --replay %s" % (COMPENDIUM, rec))
+        p.wait(r"REPLAY ended")
+        p.keys("L")
+        s = p.wait(r"^ Latency .* all processes")
+        check("Block I/O: 100 requests" in s, "note: 100 block requests", s)
+        block = [r for r in table(s) if r.startswith("block ")]
+        total = sum(int(re.search(r"\s(\d+)\s+[\d.]+\s+#+\s*$", r).group(1)) for r in block)
+        check(block and total == 100, "block rows add up to 100 (%d)" % total, s)
+        check(all(re.match(r"block\s+(< 1us|\S+ - \S+)\s", r) for r in block), "ranges in us/ms", s)
+        p.keys("t")
+        s = p.wait(r"^ Processes")
+        row = [i for i, r in enumerate(table(s)) if re.search(r"\d+ dd\s", r)]
+        check(row, "dd in the tree", s)
+        p.keys(*(["Down"] * row[0]))
+        p.keys("Enter", "L")
+        s = p.wait(r"^ Latency .* process \d+ only")
+        check("Block I/O: 100 requests" in s, "dd alone: its 100 requests", s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+CASES.update({"syscalls": case_syscalls, "files": case_files, "tree": case_tree,
+              "replay": case_replay, "views_help": case_views_help})
+CASES["latency"] = case_latency
 
 
 def main():

@@ -1,0 +1,17 @@
+/* report_views.h - the report's analysis sections: their data.
+ *
+ * The HTML report's syscall summary, top files, top connections, process
+ * tree and per-process latency histograms (drawn by ui/report_views.js)
+ * read one object of the report's JSON data block, "views", written here
+ * from the model's aggregates and one pass over the stored events.  Every
+ * traced string goes through json_str(JSON_HTML_SAFE).
+ */
+#ifndef COMPENDIUM_REPORT_VIEWS_H
+#define COMPENDIUM_REPORT_VIEWS_H
+#include "model.h"
+#include "store.h"
+#include "strbuf.h"
+
+/* Append "views":{...}, (with the comma) to sb, inside the data object. */
+void report_views_json(struct strbuf *sb, const struct model *m, const struct store *s);
+#endif

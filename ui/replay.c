@@ -1,0 +1,166 @@
+/* replay.c - playing a recording into the UI: pause, speed, and its clock.
+ *
+ * The clock is anchored at (pos, wall): at wall-clock time now the position
+ * is pos + (now - wall) * speed, and every pause or speed change re-anchors
+ * it, so neither ever jumps.  This file must never draw and never touch the
+ * model: it only says which record is due.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "recording.h"
+#include "replay.h"
+
+static const unsigned speeds[] = { 1, 2, 10, 100, 0 };
+#define NSPEEDS (sizeof(speeds) / sizeof(speeds[0]))
+
+/* Start playing rec at speed (0: all at once). */
+void replay_init(struct replay *r, struct recording *rec, unsigned speed)
+{
+	memset(r, 0, sizeof(*r));
+	r->rec = rec;
+	r->speed = speed;
+}
+
+/* The playback position at wall-clock time now. */
+uint64_t replay_position(const struct replay *r, uint64_t now)
+{
+	if (!r->started)
+		return 0;
+	if (!r->speed)
+		return UINT64_MAX;
+	if (r->paused || now <= r->wall)
+		return r->pos;
+	return r->pos + (now - r->wall) * r->speed;
+}
+
+/* Move the anchor to now (keeping the position). */
+static void anchor(struct replay *r, uint64_t now)
+{
+	uint64_t pos = replay_position(r, now);
+
+	/* Leaving "all at once": play on from the last record given out. */
+	r->pos = pos == UINT64_MAX ? r->last_ts : pos;
+	r->wall = now;
+}
+
+/* Pause or play at wall-clock time now. */
+void replay_set_paused(struct replay *r, bool paused, uint64_t now)
+{
+	anchor(r, now);
+	r->paused = paused;
+}
+
+/* The speed after cur one step up (dir 1) or down (-1) the list, where
+ * "all" (0) ranks above every number and an odd --speed finds its place. */
+static unsigned speed_next(unsigned cur, int dir)
+{
+	uint64_t rank = cur ? cur : UINT64_MAX;
+
+	if (dir > 0) {
+		for (size_t i = 0; i < NSPEEDS; i++)
+			if ((speeds[i] ? speeds[i] : UINT64_MAX) > rank)
+				return speeds[i];
+		return cur;
+	}
+	for (size_t i = NSPEEDS; i-- > 0;)
+		if ((speeds[i] ? speeds[i] : UINT64_MAX) < rank)
+			return speeds[i];
+	return cur;
+}
+
+/* Step the speed through 1, 2, 10, 100, all (dir 1) or back (-1). */
+void replay_step_speed(struct replay *r, int dir, uint64_t now)
+{
+	anchor(r, now);
+	r->speed = speed_next(r->speed, dir);
+}
+
+/* Text of the speed. */
+const char *replay_speed_text(unsigned speed, char buf[static 16])
+{
+	if (!speed)
+		snprintf(buf, 16, "all");
+	else
+		snprintf(buf, 16, "%ux", speed);
+	return buf;
+}
+
+/* Parse --speed. */
+long replay_parse_speed(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strcmp(s, "max") || !strcmp(s, "all"))
+		return 0;
+	v = strtoul(s, &end, 10);
+	if (end == s || *end || v == 0 || v > 1000000 || *s == '-')
+		return -1;
+	return (long)v;
+}
+
+/* Read the next record into r->next (sets eof at the end or on damage). */
+static void fetch(struct replay *r)
+{
+	int got = recording_next(r->rec, &r->next, &r->next_len, r->why, sizeof(r->why));
+
+	if (got <= 0) {
+		r->next = NULL;
+		r->eof = true;
+	}
+	if (got > 0 && !r->started) {
+		/* The first record starts the clock: playback begins with it. */
+		r->started = true;
+		r->pos = r->first_ts = ((const struct rec_hdr *)r->next)->ts;
+	}
+}
+
+/* The next record due at now, or NULL. */
+const void *replay_pull(struct replay *r, uint64_t now, size_t *len)
+{
+	const void *rec;
+
+	if (!r->next && !r->eof) {
+		fetch(r);
+		if (r->started && !r->wall)
+			r->wall = now;
+	}
+	if (!r->next || ((const struct rec_hdr *)r->next)->ts > replay_position(r, now))
+		return NULL;
+	rec = r->next;
+	*len = r->next_len;
+	r->last_ts = ((const struct rec_hdr *)rec)->ts;
+	r->next = NULL;
+	return rec;
+}
+
+/* Wall-clock ns until the next record is due. */
+uint64_t replay_wait_ns(const struct replay *r, uint64_t now)
+{
+	uint64_t pos = replay_position(r, now), ts;
+
+	if (r->eof && !r->next)
+		return UINT64_MAX;
+	if (!r->next || !r->speed)
+		return 0;
+	if (r->paused)
+		return UINT64_MAX;
+	ts = ((const struct rec_hdr *)r->next)->ts;
+	return ts <= pos ? 0 : (ts - pos + r->speed - 1) / r->speed;
+}
+
+/* The time the UI shows: the playback position, never past the last record
+ * once the recording is over (recording clock, ns). */
+uint64_t replay_now(const struct replay *r, uint64_t now)
+{
+	uint64_t pos = replay_position(r, now);
+
+	if (r->eof && !r->next)
+		return r->last_ts;
+	return pos == UINT64_MAX ? r->last_ts : pos;
+}
