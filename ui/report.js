@@ -55,26 +55,7 @@
 		return document.getElementById(id);
 	}
 
-	/* New element with a class and text (always textContent). */
-	function el(tag, cls, text) {
-		var e = document.createElement(tag);
-
-		if (cls)
-			e.className = cls;
-		if (text !== undefined && text !== null)
-			e.textContent = text;
-		return e;
-	}
-
-	/* Text with control, format and bidi characters shown as visible escapes. */
-	function vis(s) {
-		return String(s).replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g,
-			function (ch) {
-				var named = { '\n': '\\n', '\t': '\\t', '\r': '\\r' }[ch];
-
-				return named || '\\u{' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + '}';
-			});
-	}
+	var el = CompendiumDom.el, vis = CompendiumDom.vis;
 
 	/* Interned string i, made visible. */
 	function str(i) {

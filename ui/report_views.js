@@ -12,25 +12,7 @@
 var CompendiumViews = (function () {
 	'use strict';
 
-	/* New element with a class and text (always textContent). */
-	function el(tag, cls, text) {
-		var e = document.createElement(tag);
-
-		if (cls)
-			e.className = cls;
-		if (text !== undefined && text !== null)
-			e.textContent = text;
-		return e;
-	}
-
-	/* Text with control, format and bidi characters shown as visible escapes. */
-	function vis(s) {
-		return String(s === null || s === undefined ? '' : s).replace(
-			/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g,
-			function (ch) {
-				return '\\u{' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + '}';
-			});
-	}
+	var el = CompendiumDom.el, vis = CompendiumDom.vis;
 
 	/* Bytes as the terminal UI writes them. */
 	function bytes(n) {
