@@ -38,7 +38,7 @@ def asan_build() -> bool:
     path = shlex.split(os.environ.get("COMPENDIUM") or "./compendium-tui")[0]
     try:
         with open(path, "rb") as f:
-            return b"AddressSanitizer" in f.read()
+            return b"__asan_init" in f.read()
     except OSError:
         return False
 
