@@ -49,6 +49,7 @@
 #endif
 
 #define FLUSH_NS 10000000   /* records wait at most this long for the consumer */
+#define IO_TICK_NS 50000000 /* and the kernel's captures, while nothing stops */
 
 extern char **environ;
 
@@ -85,6 +86,7 @@ struct tracer {
 	atomic_int cmd;          /* enum tracer_cmd bits not yet handled */
 	timer_t timer;           /* SIGUSR2 to this thread: time to flush the queue */
 	bool timer_armed;
+	long timer_ns;           /* what it was armed for */
 	uint64_t spin_ns;        /* current adaptive spin budget */
 	uint64_t spin_misses;
 	pid_t root;
@@ -1201,16 +1203,20 @@ static void on_wake_signal(int sig)
 		timer_fired = 1;
 }
 
-/* Ask for a flush of the queue in FLUSH_NS unless one is already due (and
- * for a look at the kernel's I/O counts as often, when it has them). */
+/* Ask for a flush of the queue in FLUSH_NS unless one is already due; with
+ * the kernel's captures (--ebpf), for a look at them every IO_TICK_NS too,
+ * since nothing else wakes this thread for them. */
 static void arm_flush_timer(struct tracer *t)
 {
-	struct itimerspec its = { .it_value = { 0, FLUSH_NS } };
+	long ns = t->since_flush ? FLUSH_NS : IO_TICK_NS;
+	struct itimerspec its = { .it_value = { 0, ns } };
 
-	if (t->timer_armed || (!t->since_flush && !t->io))
+	if ((t->timer_armed && t->timer_ns <= ns) || (!t->since_flush && !t->io))
 		return;
-	if (timer_settime(t->timer, 0, &its, NULL) == 0)
+	if (timer_settime(t->timer, 0, &its, NULL) == 0) {
 		t->timer_armed = true;
+		t->timer_ns = ns;
+	}
 }
 
 /* Spin on WNOHANG for up to the adaptive budget; 0 when nothing came. */
