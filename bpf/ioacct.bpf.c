@@ -14,7 +14,11 @@
  * mode.  The *msg calls and sendto/recvfrom with an address stay with
  * ptrace, which reads their addresses; this program leaves them alone.
  * mmap, munmap, mremap and brk run without stops as well: everything about
- * them is in registers, so the whole call is sent (LAT_SYSCALL).
+ * them is in registers, so the whole call is sent (LAT_SYSCALL).  So do
+ * open, openat and creat (LAT_OPEN): the new fd's path is found walking
+ * its dentries and mounts up as d_path does (bpf_d_path is not allowed in
+ * tracepoint programs), so it reads as /proc/PID/fd would have; a failed
+ * call sends the path it was given, from the cwd or dirfd when relative.
  *
  * What it sends (LAT_IO, on its own ring buffer, which the tracer thread
  * drains before it handles each stop) is the change since the last send:
@@ -46,10 +50,11 @@ struct {
 	__type(value, struct lat_task);
 } tasks SEC(".maps");
 
-/* LAT_IO samples: drained by the tracer thread, not latency's reader. */
+/* LAT_IO, LAT_SYSCALL and LAT_OPEN samples: drained by the tracer thread
+ * (not latency's reader) at every stop, else every 10-50 ms. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, LAT_RINGBUF_BYTES);
+	__uint(max_entries, 8 * LAT_RINGBUF_BYTES);
 } ioevents SEC(".maps");
 
 struct {
@@ -66,6 +71,25 @@ struct {
 	__type(value, struct lat_fd_io);
 } fdio SEC(".maps");
 
+/* Where a LAT_OPEN is put together: the sample, then room for a path
+ * twice LAT_PATH_MAX (so a masked offset plus a name always fits), and the
+ * components of a path found walking up, before they are written down. */
+#define PATH_DEPTH 64            /* components of a path (a power of two) */
+#define NAME_MAX_B 255
+struct open_scratch {
+	struct lat_open hdr;
+	char path[2 * LAT_PATH_MAX];
+	const unsigned char *name[PATH_DEPTH];
+	__u32 len[PATH_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct open_scratch);
+} open_scratch SEC(".maps");
+
 /* Processes with counters in fdio (key tgid), so exit need not search. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -77,7 +101,8 @@ struct {
 /* x86_64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
 enum {
 	NR_read = 0, NR_write = 1, NR_close = 3, NR_pread64 = 17, NR_pwrite64 = 18,
-	NR_mmap = 9, NR_munmap = 11, NR_brk = 12, NR_mremap = 25,
+	NR_open = 2, NR_mmap = 9, NR_munmap = 11, NR_brk = 12, NR_mremap = 25, NR_creat = 85,
+	NR_openat = 257,
 	NR_readv = 19, NR_writev = 20, NR_dup2 = 33, NR_sendto = 44, NR_recvfrom = 45,
 	NR_execve = 59, NR_dup3 = 292, NR_preadv = 295, NR_pwritev = 296,
 	NR_execveat = 322, NR_preadv2 = 327, NR_pwritev2 = 328, NR_close_range = 436,
@@ -278,6 +303,153 @@ static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, co
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+#define PATH_MASK (LAT_PATH_MAX - 1)
+#define AT_FDCWD_ (-100)
+
+/* put_path's state, shared with its two bpf_loop callbacks. */
+struct walk {
+	struct vfsmount *vm;
+	struct mount *mnt;
+	struct dentry *d;
+	long mnt_off;            /* offsetof(struct mount, mnt) on this kernel */
+	__u32 n;                 /* components found */
+	__u32 off;               /* where the next byte of the path goes */
+};
+
+/* This CPU's scratch space. */
+static __always_inline struct open_scratch *scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&open_scratch, &zero);
+}
+
+/* bpf_loop callback: one step up from w->d (a name, or a mount crossed);
+ * 1 ends the walk. */
+static long walk_up(__u32 i, struct walk *w)
+{
+	struct open_scratch *sc = scratch();
+	struct vfsmount *vm = w->vm;
+	struct mount *mnt = w->mnt;
+	struct dentry *d = w->d;
+	struct dentry *root = BPF_CORE_READ(vm, mnt_root);
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+
+	if (!sc || w->n >= PATH_DEPTH)
+		return 1;
+	if (d == root) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		if (up == mnt)
+			return 1;   /* the root of everything */
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->vm = (struct vfsmount *)((char *)up + w->mnt_off);
+		return 0;
+	}
+	if (d == parent)
+		return 1;   /* a disconnected tree */
+	sc->name[w->n & (PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
+	sc->len[w->n & (PATH_DEPTH - 1)] = (__u32)(BPF_CORE_READ(d, d_name.hash_len) >> 32);
+	w->n++;
+	w->d = parent;
+	return 0;
+}
+
+/* bpf_loop callback: write component k from the root down ("/" name). */
+static long write_down(__u32 k, struct walk *w)
+{
+	struct open_scratch *sc = scratch();
+	__u32 i = (w->n - 1 - k) & (PATH_DEPTH - 1), len;
+
+	if (!sc || k >= w->n)
+		return 1;
+	len = sc->len[i] & NAME_MAX_B;
+	if (w->off + 1 + len >= LAT_PATH_MAX)
+		return 1;
+	sc->path[w->off & PATH_MASK] = '/';
+	w->off++;
+	bpf_probe_read_kernel(&sc->path[w->off & PATH_MASK], len, sc->name[i]);
+	w->off += len;
+	return 0;
+}
+
+/* Write the absolute path of (vm, d) at sc->path[off] as the kernel's d_path
+ * would (crossing mounts up to the namespace's root); returns the new off. */
+static __always_inline __u32 put_path(struct open_scratch *sc, __u32 off, struct vfsmount *vm,
+				      struct dentry *d)
+{
+	struct walk w = { .vm = vm, .d = d, .off = off,
+			  .mnt_off = bpf_core_field_offset(struct mount, mnt) };
+
+	w.mnt = (struct mount *)((char *)vm - w.mnt_off);
+	bpf_loop(2 * PATH_DEPTH, walk_up, &w, 0);
+	if (!w.n) {
+		sc->path[off & PATH_MASK] = '/';
+		return off + 1;
+	}
+	bpf_loop(PATH_DEPTH, write_down, &w, 0);
+	return w.off;
+}
+
+/* A traced task's open, openat or creat returned: send it whole, with the
+ * path the tracer would have read from /proc. */
+static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+{
+	const char *upath = (const char *)(nr == NR_openat ? REG(regs, si, btf) : REG(regs, di, btf));
+	int dirfd = nr == NR_openat ? (int)REG(regs, di, btf) : AT_FDCWD_;
+	struct open_scratch *sc;
+	__u32 zero = 0, tgid, off = 0;
+	long n;
+
+	if (!traced_now(&tgid) || in_compat(btf))
+		return;
+	sc = bpf_map_lookup_elem(&open_scratch, &zero);
+	if (!sc)
+		return;
+	sc->hdr.kind = LAT_OPEN;
+	sc->hdr.tid = (__s32)bpf_get_current_pid_tgid();
+	sc->hdr.tgid = (__s32)tgid;
+	sc->hdr.nr = (__s32)nr;
+	sc->hdr.ts = bpf_ktime_get_ns();
+	sc->hdr.ret = ret;
+	sc->hdr.args[0] = REG(regs, di, btf);
+	sc->hdr.args[1] = REG(regs, si, btf);
+	sc->hdr.args[2] = REG(regs, dx, btf);
+	sc->hdr.args[3] = REG(regs, r10, btf);
+	sc->hdr.ino = 0;
+	sc->hdr.fd_kind = 0;
+	if (ret >= 0) {
+		struct file *f = fd_file((int)ret);
+		if (f) {
+			sc->hdr.fd_kind = file_kind(f, &sc->hdr.ino);
+			off = put_path(sc, 0, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
+		}
+	} else {
+		char c = 0;
+		bpf_probe_read_user(&c, 1, upath);
+		if (c != '/') {
+			struct file *f = dirfd == AT_FDCWD_ ? 0 : fd_file(dirfd);
+			struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+			if (dirfd == AT_FDCWD_)
+				off = put_path(sc, 0, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry));
+			else if (f)
+				off = put_path(sc, 0, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
+			if (off) {
+				sc->path[off & PATH_MASK] = '/';
+				off++;
+			}
+		}
+		n = bpf_probe_read_user_str(&sc->path[off & PATH_MASK], LAT_PATH_MAX, upath);
+		if (n > 1)
+			off += (__u32)n - 1;
+	}
+	if (off >= LAT_PATH_MAX)
+		off = LAT_PATH_MAX - 1;
+	sc->hdr.path_len = off;
+	if (bpf_ringbuf_output(&ioevents, sc, sizeof(sc->hdr) + (off & PATH_MASK), BPF_RB_NO_WAKEUP))
+		drop(LAT_DROP_RINGBUF);
+}
+
 /* A system call returned: count the bytes of a traced task's read or write.
  * This runs after every system call on the machine, so the common paths are
  * short: anything else leaves at the first test, and a traced fd that is
@@ -292,6 +464,11 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
 		mem_call(regs, nr, ret, btf);
+		return 0;
+	}
+	if (nr == NR_open || nr == NR_openat || nr == NR_creat) {
+		if (ret > -512 || ret < -516)   /* not interrupted to be restarted */
+			open_call(regs, nr, ret, btf);
 		return 0;
 	}
 	if (!dir || in_compat(btf))

@@ -27,6 +27,7 @@ enum lat_kind {
 	LAT_HIST = 3,            /* struct lat_hist: a process's histogram */
 	LAT_IO = 4,              /* struct lat_io: read/write bytes of one fd (ioacct.bpf.c) */
 	LAT_SYSCALL = 5,         /* struct lat_syscall: an mmap-family call (ioacct.bpf.c) */
+	LAT_OPEN = 6,            /* struct lat_open + path: an open, openat or creat */
 };
 
 /* Why a task was waiting to run (as rec_sched.reason). */
@@ -134,6 +135,25 @@ struct lat_syscall {
 	__u64 ts;                /* at the return */
 	__s64 ret;
 	__u64 args[6];
+};
+
+#define LAT_PATH_MAX 4096       /* a path in a LAT_OPEN, NUL included */
+
+/* LAT_OPEN: open, openat or creat of a traced task, which then runs without
+ * a ptrace stop.  On success path is the new fd's file as /proc/PID/fd
+ * would name it (fd_kind and ino from its inode); on failure, the path the
+ * call was given, made absolute from the cwd or dirfd as the tracer does. */
+struct lat_open {
+	__u32 kind;              /* LAT_OPEN */
+	__s32 tid;
+	__s32 tgid;
+	__s32 nr;
+	__u64 ts;                /* at the return */
+	__s64 ret;
+	__u64 args[4];
+	__u64 ino;
+	__u32 fd_kind;           /* enum lat_fd_kind (success) */
+	__u32 path_len;          /* bytes of path that follow, no NUL */
 };
 
 #endif /* COMPENDIUM_LATENCY_H */

@@ -81,6 +81,35 @@ struct sched_info {
 	unsigned long long run_delay;   /* CONFIG_SCHED_INFO: run-queue time so far */
 };
 
+struct qstr {
+	u64 hash_len;             /* in a union: len << 32 | hash */
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+};
+
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+struct fs_struct {
+	struct path pwd;
+};
+
 struct task_struct {
 	struct thread_info thread_info;
 	struct sched_info sched_info;
@@ -90,6 +119,7 @@ struct task_struct {
 	pid_t tgid;
 	struct signal_struct *signal;
 	struct files_struct *files;
+	struct fs_struct *fs;
 };
 
 /* task_struct before 5.14 named its state "state" and made it a long. */
@@ -136,6 +166,7 @@ struct inode {
 struct file {
 	struct inode *f_inode;
 	void *private_data;       /* a socket file: its struct socket */
+	struct path f_path;
 };
 
 struct sock_common {

@@ -219,7 +219,52 @@ static void syscall_record(struct recbuf *rb, const struct lat_syscall *e)
 	memcpy(r->args, e->args, sizeof(r->args));
 }
 
-/* Ring-buffer callback of the I/O ring: one sample, as a record, to the drain's sink. */
+/* Hand the record in eb->io_rec to the drain's sink. */
+static void io_put(struct ebpf *eb)
+{
+	rec_finish(&eb->io_rec);
+	eb->io_put(eb->io_ctx, (const struct rec_hdr *)eb->io_rec.buf);
+}
+
+/* A LAT_OPEN as the tracer would have sent it: the new fd (REC_FD), then
+ * the call (REC_SYSCALL, with the path it was given when it failed). */
+static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
+{
+	const char *path = (const char *)(e + 1);
+	size_t plen = e->path_len <= size - sizeof(*e) ? e->path_len : size - sizeof(*e);
+	char special[64];
+	struct rec_syscall *s;
+
+	if (e->ret >= 0) {
+		struct rec_fd *r = rec_begin(&eb->io_rec, REC_FD, e->ts, e->tid, e->tgid, sizeof(*r));
+		r->fd = (int32_t)e->ret;
+		r->kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
+		r->why = FDW_NEW;
+		r->ino = e->ino;
+		if (plen == 1 && path[0] == '/' && r->kind >= FDK_PIPE && r->kind <= FDK_SOCK) {
+			/* a pipe or socket reopened through /proc: named as /proc names it */
+			plen = (size_t)snprintf(special, sizeof(special), "%s:[%llu]",
+						r->kind == FDK_PIPE ? "pipe" : "socket",
+						(unsigned long long)e->ino);
+			path = special;
+		}
+		r->path_len = (uint16_t)plen;
+		rec_blob(&eb->io_rec, path, plen);
+		io_put(eb);
+	}
+	s = rec_begin(&eb->io_rec, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*s));
+	s->nr = s->orig_nr = e->nr;
+	s->arch = ARCH_X86_64;
+	s->ret = e->ret;
+	memcpy(s->args, e->args, sizeof(e->args));
+	if (e->ret < 0) {
+		s->path_len = (uint16_t)plen;
+		rec_blob(&eb->io_rec, path, plen);
+	}
+	io_put(eb);
+}
+
+/* Ring-buffer callback of the I/O ring: one sample, as records, to the drain's sink. */
 static int on_io_sample(void *ctx, void *data, size_t size)
 {
 	struct ebpf *eb = ctx;
@@ -232,10 +277,11 @@ static int on_io_sample(void *ctx, void *data, size_t size)
 		io_record(&eb->io_rec, data);
 	else if (kind == LAT_SYSCALL && size >= sizeof(struct lat_syscall))
 		syscall_record(&eb->io_rec, data);
+	else if (kind == LAT_OPEN && size >= sizeof(struct lat_open))
+		return open_records(eb, data, size), 0;
 	else
 		return 0;
-	rec_finish(&eb->io_rec);
-	eb->io_put(eb->io_ctx, (const struct rec_hdr *)eb->io_rec.buf);
+	io_put(eb);
 	return 0;
 }
 

@@ -4,7 +4,7 @@
  * thread that turns ring-buffer samples into REC_SCHED, REC_BLOCK, REC_HIST
  * and REC_LOST records on its own queue (one producer, as every queue).
  * With opts.io it also loads bpf/ioacct.bpf.c, which counts read/write bytes
- * per (process, fd) in the kernel and sends mmap-family calls whole; the
+ * per (process, fd) in the kernel and sends mmap- and open-family calls whole; the
  * tracer thread drains both with ebpf_io_drain (tracer_opts.io_drain), so
  * they reach its queue before the record of whatever ended their fd.
  * Nothing here prints: failures come back as a negative errno plus one
@@ -66,7 +66,8 @@ void ebpf_stop(struct ebpf *eb);
 /* 0 when the in-kernel I/O counters (opts.io) are loaded, else -errno. */
 int ebpf_io_error(const struct ebpf *eb);
 /* Pass every record waiting in the kernel's I/O ring to put (ctx: the
- * struct ebpf): REC_IO counts and REC_SYSCALL mmap-family calls.  One
+ * struct ebpf): REC_IO counts, and mmap- and open-family calls as the
+ * tracer would have sent them (REC_FD, REC_SYSCALL).  One
  * thread only: the tracer's (tracer_opts.io_drain). */
 void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx);
 /* Counters; safe from any thread. */

@@ -569,8 +569,9 @@ static FILE *open_output(const char *path)
 
 /* --ebpf: load the programs before the tracer forks (so the command is
  * followed from its first instruction); on failure say why and go on.
- * The kernel counts the read/write family when the seccomp filter can let
- * it run free: a spawned command, without --no-seccomp or -v. */
+ * The kernel captures the read/write, mmap and open families when the
+ * seccomp filter can let them run free: a spawned command, without
+ * --no-seccomp or -v. */
 static void open_ebpf(struct run *r, struct tracer_opts *to)
 {
 #ifdef HAVE_EBPF
@@ -596,7 +597,7 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 	err = ebpf_io_error(r->ebpf);
 	if (err)
 		fprintf(stderr, "compendium-tui: --ebpf cannot count reads and writes in the kernel "
-			"(%s: it needs Linux 5.13 or later); they are traced with ptrace.\n",
+			"(%s: it needs Linux 5.17 or later); they are traced with ptrace.\n",
 			strerror(-err));
 	else {
 		to->io_drain = ebpf_io_drain;

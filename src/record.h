@@ -192,8 +192,9 @@ struct rec_maps {
  * stops under --ebpf; the kernel counts its successful calls per (process,
  * fd) and these are the counts since the last REC_IO of that fd.  Every
  * REC_IO of an fd comes before the record of whatever closed or replaced it.
- * (mmap, munmap, mremap and brk run without stops then too: the kernel
- * sends their arguments and result, and they arrive as REC_SYSCALL records
+ * (mmap, munmap, mremap, brk, open, openat and creat run without stops then
+ * too: the kernel sends their arguments and result, and they arrive as the
+ * tracer would have sent them, REC_FD first for a new fd, then REC_SYSCALL,
  * with entry_ts 0.) */
 struct rec_io {
 	int32_t fd;

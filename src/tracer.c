@@ -98,7 +98,9 @@ struct tracer {
 	struct task *tasks;      /* open-addressed by tid */
 	size_t cap, ntasks;
 	uint64_t stops, stopped_ns, since_flush;
-	bool io;                 /* the kernel captures the read/write and mmap families */
+	bool io;                 /* the kernel captures the read/write, mmap and open families */
+	bool io_busy;            /* the last tick found captures: look again soon */
+	uint64_t io_got;         /* records the kernel's captures gave so far */
 	uint64_t last_ts;        /* time of the newest record queued */
 	unsigned char want[512]; /* syscall numbers the model needs (bitmap) */
 	struct recbuf rb;
@@ -459,7 +461,8 @@ static bool stop_free(long nr)
 	return nr == SYS_close || nr == SYS_fcntl;
 }
 
-/* Calls the kernel captures instead under --ebpf (bpf/ioacct.bpf.c's set):
+/* Calls the kernel captures instead under --ebpf (bpf/ioacct.bpf.c's set;
+ * openat2 and open_by_handle_at still stop):
  * they never stop; sendto and recvfrom only when called without an
  * address (the filter looks at args[4]), since the address is read here. */
 static bool io_free(long nr)
@@ -469,6 +472,7 @@ static bool io_free(long nr)
 	case SYS_readv: case SYS_writev: case SYS_preadv: case SYS_pwritev:
 	case SYS_preadv2: case SYS_pwritev2: case SYS_sendto: case SYS_recvfrom:
 	case SYS_mmap: case SYS_munmap: case SYS_mremap: case SYS_brk:
+	case SYS_open: case SYS_openat: case SYS_creat:
 		return true;
 	default:
 		return false;
@@ -495,7 +499,7 @@ static struct sock_filter load_word(size_t off)
 }
 
 /* Build the seccomp program: trace the calls the model needs, allow the rest.
- * With io, the read/write and mmap families are the kernel's to capture:
+ * With io, the read/write, mmap and open families are the kernel's to capture:
  * they are allowed, sendto and recvfrom only when their address is NULL. */
 static struct sock_filter *build_filter(bool io, unsigned short *len)
 {
@@ -1184,6 +1188,7 @@ static void put_kernel_rec(void *ctx, const struct rec_hdr *h)
 		return;
 	memcpy(t->rb.buf, h, h->len);
 	t->rb.len = h->len;
+	t->io_got++;
 	if (h->ts < t->last_ts)
 		((struct rec_hdr *)t->rb.buf)->ts = t->last_ts;
 	emit(t);
@@ -1208,7 +1213,7 @@ static void on_wake_signal(int sig)
  * since nothing else wakes this thread for them. */
 static void arm_flush_timer(struct tracer *t)
 {
-	long ns = t->since_flush ? FLUSH_NS : IO_TICK_NS;
+	long ns = t->since_flush || t->io_busy ? FLUSH_NS : IO_TICK_NS;
 	struct itimerspec its = { .it_value = { 0, ns } };
 
 	if ((t->timer_armed && t->timer_ns <= ns) || (!t->since_flush && !t->io))
@@ -1259,9 +1264,12 @@ static pid_t wait_next(struct tracer *t, int *status)
 		arm_flush_timer(t);
 		pid = waitpid(-1, status, __WALL);
 		if (timer_fired) {
+			uint64_t got = t->io_got;
+
 			timer_fired = 0;
 			t->timer_armed = false;
 			drain_io(t);
+			t->io_busy = t->io_got != got;
 			evq_flush(t->q);
 			t->since_flush = 0;
 		}

@@ -29,7 +29,7 @@ struct tracer_opts {
 				    slave) as stdin/out/err and controlling tty */
 	bool maps;               /* send REC_MAPS after every exec and at attach */
 	/* In-kernel capture (--ebpf): when set (spawn mode, with the filter),
-	 * the read/write family and the mmap family (as bpf/ioacct.bpf.c sees
+	 * the read/write, mmap and open families (as bpf/ioacct.bpf.c sees
 	 * them) run without stops.  io_drain(io_ctx, put, ...) is called on the
 	 * tracer thread before each stop is handled and on every flush tick,
 	 * and gives put every record waiting (REC_IO, REC_SYSCALL), so each

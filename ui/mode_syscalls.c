@@ -77,7 +77,7 @@ static void note(const struct app *a, int pid, char *buf, size_t cap)
 	snprintf(buf, cap, "%llu calls, %llu errors, %llu timed.  Only calls the tracer stops on "
 		 "count: with the seccomp filter (the default) those that matter to it; "
 		 "--no-seccomp counts every call.  With --ebpf the kernel counts reads and "
-		 "writes (see Files) and sends the mmap family untimed.  Time: entry to exit, "
+		 "writes (see Files) and sends the mmap and open families untimed.  Time: entry to exit, "
 		 "where the entry was seen.",
 		 (unsigned long long)sum.calls, (unsigned long long)sum.errors,
 		 (unsigned long long)sum.timed);
