@@ -36,19 +36,9 @@
 #include <bpf/bpf_tracing.h>
 
 #include "latency.h"
+#include "shared.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
-
-/* Set by the loader before load, from the kernel's BTF. */
-const volatile bool exit_has_group_dead = false;     /* 6.16+ */
-
-/* Shared with latency.bpf.c (the loader reuses its maps). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LAT_MAX_TASKS);
-	__type(key, __u32);
-	__type(value, struct lat_task);
-} tasks SEC(".maps");
 
 /* LAT_IO, LAT_SYSCALL and LAT_OPEN samples: drained by the tracer thread
  * (not latency's reader) at every stop, else every 10-50 ms. */
@@ -56,13 +46,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 * LAT_RINGBUF_BYTES);
 } ioevents SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LAT_DROP_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -111,15 +94,6 @@ enum {
 #define TS_COMPAT 0x0002
 #define CLOSE_RANGE_CLOEXEC 4    /* close_range only marks, closes nothing */
 
-/* Count one lost measurement. */
-static __always_inline void drop(__u32 why)
-{
-	__u64 *n = bpf_map_lookup_elem(&drops, &why);
-
-	if (n)
-		(*n)++;
-}
-
 /* A register of the system call: tp_btf programs load it directly, raw_tp
  * ones need a probe read (btf is a constant in every inlined copy). */
 #define REG(regs, f, btf) ((btf) ? (regs)->f : BPF_CORE_READ(regs, f))
@@ -154,13 +128,11 @@ static __always_inline int io_dir(long nr, struct pt_regs *regs, const bool btf)
 /* Is the current task traced (not merely followed)? */
 static __always_inline bool traced_now(__u32 *tgid)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct lat_task *t = bpf_map_lookup_elem(&tasks, &tid);
+	struct lat_task *t = traced((__u32)bpf_get_current_pid_tgid());
 
-	if (!t || !(t->flags & LAT_TASK_TRACED))
-		return false;
-	*tgid = t->tgid;
-	return true;
+	if (t)
+		*tgid = t->tgid;
+	return t != 0;
 }
 
 /* The struct file behind fd of the current task, or NULL. */
@@ -562,15 +534,10 @@ static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const boo
 static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *p)
 {
 	__u32 tgid = (__u32)BPF_CORE_READ(p, tgid);
-	bool dead;
 
 	if (!bpf_map_lookup_elem(&fdio_procs, &tgid))
 		return 0;
-	if (exit_has_group_dead)
-		dead = (bool)ctx[1];
-	else
-		dead = BPF_CORE_READ(p, signal, live.counter) == 0;
-	if (dead) {
+	if (group_dead(ctx, p)) {
 		flush_fds(tgid, 0, ~0u);
 		bpf_map_delete_elem(&fdio_procs, &tgid);
 	}

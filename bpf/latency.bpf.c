@@ -20,23 +20,16 @@
 #include <bpf/bpf_tracing.h>
 
 #include "latency.h"
+#include "shared.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* Set by the loader before load, from the kernel's BTF. */
 const volatile __u64 sched_threshold_ns = 10000;
 const volatile bool switch_has_prev_state = false;   /* 5.18+ */
-const volatile bool exit_has_group_dead = false;     /* 6.16+ */
 const volatile bool rq_tp_has_queue = false;         /* before 5.11 */
 
 static const struct lat_proc_hist zero_hist;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LAT_MAX_TASKS);
-	__type(key, __u32);
-	__type(value, struct lat_task);
-} tasks SEC(".maps");
 
 struct lat_stamp {
 	__u64 ts;
@@ -81,22 +74,6 @@ struct {
 	__uint(max_entries, LAT_RINGBUF_BYTES);
 } events SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LAT_DROP_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
-
-/* Count one lost measurement. */
-static __always_inline void drop(__u32 why)
-{
-	__u64 *n = bpf_map_lookup_elem(&drops, &why);
-
-	if (n)
-		(*n)++;
-}
-
 /* Update a map, counting a full map as a drop. */
 static __always_inline void put(void *map, const void *key, const void *val, __u64 flags)
 {
@@ -104,17 +81,6 @@ static __always_inline void put(void *map, const void *key, const void *val, __u
 
 	if (err && err != -17 /* EEXIST */)
 		drop(LAT_DROP_MAPFULL);
-}
-
-/* The tasks entry of a traced (not merely followed) tid, or NULL. */
-static __always_inline struct lat_task *traced(__u32 tid)
-{
-	struct lat_task *t;
-
-	if (!tid)
-		return 0;
-	t = bpf_map_lookup_elem(&tasks, &tid);
-	return t && (t->flags & LAT_TASK_TRACED) ? t : 0;
 }
 
 /* Histogram slot of a latency: the bit length of its microseconds. */
@@ -285,7 +251,6 @@ static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *
 	struct lat_task *t = bpf_map_lookup_elem(&tasks, &tid);
 	struct lat_stamp *s = bpf_map_lookup_elem(&stamps, &tid);
 	__u32 tgid, flags;
-	bool dead;
 
 	if (!t)
 		return 0;
@@ -297,11 +262,7 @@ static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *
 	bpf_map_delete_elem(&stamps, &tid);
 	if (!(flags & LAT_TASK_TRACED))
 		return 0;
-	if (exit_has_group_dead)
-		dead = (bool)ctx[1];
-	else
-		dead = BPF_CORE_READ(p, signal, live.counter) == 0;
-	if (dead)
+	if (group_dead(ctx, p))
 		hist_flush(tgid);
 	return 0;
 }

@@ -1,0 +1,54 @@
+/* shared.bpf.h - what latency.bpf.c and ioacct.bpf.c both use: the map of
+ * traced tasks and the drop counters (ioacct's loader reuses latency's, so
+ * both objects declare them alike), and the tests on them.  Include it once,
+ * after vmlinux.h, the libbpf headers and latency.h.
+ */
+#ifndef COMPENDIUM_SHARED_BPF_H
+#define COMPENDIUM_SHARED_BPF_H
+
+/* Set by the loader before load, from the kernel's BTF. */
+const volatile bool exit_has_group_dead = false;     /* 6.16+ */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LAT_MAX_TASKS);
+	__type(key, __u32);
+	__type(value, struct lat_task);
+} tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LAT_DROP_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Count one lost measurement. */
+static __always_inline void drop(__u32 why)
+{
+	__u64 *n = bpf_map_lookup_elem(&drops, &why);
+
+	if (n)
+		(*n)++;
+}
+
+/* The tasks entry of a traced (not merely followed) tid, or NULL. */
+static __always_inline struct lat_task *traced(__u32 tid)
+{
+	struct lat_task *t;
+
+	if (!tid)
+		return 0;
+	t = bpf_map_lookup_elem(&tasks, &tid);
+	return t && (t->flags & LAT_TASK_TRACED) ? t : 0;
+}
+
+/* At sched_process_exit of p: is it the last thread of its process? */
+static __always_inline bool group_dead(unsigned long long *ctx, struct task_struct *p)
+{
+	if (exit_has_group_dead)
+		return (bool)ctx[1];
+	return BPF_CORE_READ(p, signal, live.counter) == 0;
+}
+
+#endif /* COMPENDIUM_SHARED_BPF_H */
