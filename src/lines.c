@@ -180,7 +180,6 @@ static void lat_flush(struct lines *l)
 			    g->write ? "write" : "read", fmt_duration(g->sum_ns / g->count, a),
 			    fmt_duration(g->max_ns, b), fmt_bytes(g->size, c), g->count);
 	line_end(l);
-	fflush(l->out);
 }
 
 /* Fold a sched delay (same task) or block request (same process, op, size). */
@@ -227,7 +226,6 @@ static void io_flush(struct lines *l)
 		strbuf_addf(&l->sb, "%s %s in %" PRIu64 " calls %s", model_event_name(g->type),
 			    fmt_bytes(g->bytes, b1), g->count, g->target);
 	line_end(l);
-	fflush(l->out);
 }
 
 void lines_flush(struct lines *l)
@@ -460,7 +458,6 @@ void lines_event(void *ctx, const struct event *ev)
 	line_start(l, ev->ts, ev->pid);
 	event_text(l, ev);
 	line_end(l);
-	fflush(l->out);
 }
 
 /* FINAL block: memory section. */

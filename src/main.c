@@ -407,6 +407,8 @@ static void wait_any(struct run *r)
 	}
 	if (tracer_command_pending(r->tracer) && (timeout < 0 || timeout > 100))
 		timeout = 100;
+	if (qmerge_closed(&r->mq) && (!r->bq || evq_closed(r->bq)))
+		timeout = 0;   /* the last queue closed since consume() looked */
 	if (timeout != 0)
 		poll(p, (nfds_t)n, timeout);
 	qmerge_finish_wait(&r->mq);
@@ -467,6 +469,7 @@ static void consume(struct run *r)
 			tracer_done(r);
 		if (qmerge_closed(&r->mq) && (!r->bq || evq_closed(r->bq)))
 			break;
+		fflush(r->out);   /* all that is known is out before we wait */
 		wait_any(r);
 	}
 	drain(r);
@@ -784,6 +787,8 @@ int main(int argc, char **argv)
 	r.filter = compile_filter(r.o.filter);
 	r.tui = !r.o.batch && !r.o.json && !r.o.output && !r.o.filter &&
 		isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (!r.tui)   /* in blocks, not a write per line: consume() flushes before it waits */
+		setvbuf(r.out, NULL, _IOFBF, 1 << 16);
 	check_writable("--report", r.o.report);
 	check_writable("--trace-json", r.o.trace_json);
 	if (r.tui || r.o.report || r.o.trace_json)
