@@ -454,11 +454,14 @@ static bool returns_fd(long nr)
 
 /* Syscalls the filter lets run without a stop although the model reads
  * them when they do stop (--no-seccomp, -v): close is implied by the next
- * fd-creating call that reuses the number, and fcntl matters only for its
- * F_DUPFD commands, which the filter checks by argument. */
+ * fd-creating call that reuses the number, fcntl matters only for its
+ * F_DUPFD commands, which the filter checks by argument, and a successful
+ * execve or execveat stops anyway for its exec event (with the filter, a
+ * failed one is not shown: gcc or a shell trying each directory of PATH
+ * would stop once per directory). */
 static bool stop_free(long nr)
 {
-	return nr == SYS_close || nr == SYS_fcntl;
+	return nr == SYS_close || nr == SYS_fcntl || nr == SYS_execve || nr == SYS_execveat;
 }
 
 /* Calls the kernel captures instead under --ebpf (bpf/ioacct.bpf.c's set;
