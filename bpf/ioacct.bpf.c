@@ -49,21 +49,35 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, LAT_MAX_FDS);
 	__type(key, struct lat_fd_key);
 	__type(value, struct lat_fd_io);
 } fdio SEC(".maps");
 
-/* Where a LAT_OPEN is put together: the sample, then room for a path
- * twice LAT_PATH_MAX (so a masked offset plus a name always fits), and the
- * components of a path found walking up, before they are written down. */
 #define PATH_DEPTH 64            /* components of a path (a power of two) */
 #define NAME_MAX_B 255
+
+/* put_path's state, shared with its two bpf_loop callbacks. */
+struct walk {
+	struct vfsmount *vm;
+	struct mount *mnt;
+	struct dentry *d;
+	long mnt_off;            /* offsetof(struct mount, mnt) on this kernel */
+	__u32 n;                 /* components found */
+	__u32 off;               /* where the next byte of the path goes */
+};
+
+/* Where a LAT_OPEN is put together: the sample, then room for a path
+ * twice LAT_PATH_MAX (so a masked offset plus a name always fits), the
+ * components of a path found walking up, before they are written down,
+ * and the walk's state. */
 struct open_scratch {
 	struct lat_open hdr;
 	char path[2 * LAT_PATH_MAX];
 	const unsigned char *name[PATH_DEPTH];
 	__u32 len[PATH_DEPTH];
+	struct walk w;
 };
 
 struct {
@@ -76,6 +90,7 @@ struct {
 /* Processes with counters in fdio (key tgid), so exit need not search. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, LAT_MAX_PROCS);
 	__type(key, __u32);
 	__type(value, __u32);
@@ -278,16 +293,6 @@ static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, co
 #define PATH_MASK (LAT_PATH_MAX - 1)
 #define AT_FDCWD_ (-100)
 
-/* put_path's state, shared with its two bpf_loop callbacks. */
-struct walk {
-	struct vfsmount *vm;
-	struct mount *mnt;
-	struct dentry *d;
-	long mnt_off;            /* offsetof(struct mount, mnt) on this kernel */
-	__u32 n;                 /* components found */
-	__u32 off;               /* where the next byte of the path goes */
-};
-
 /* This CPU's scratch space. */
 static __always_inline struct open_scratch *scratch(void)
 {
@@ -296,19 +301,26 @@ static __always_inline struct open_scratch *scratch(void)
 	return bpf_map_lookup_elem(&open_scratch, &zero);
 }
 
-/* bpf_loop callback: one step up from w->d (a name, or a mount crossed);
- * 1 ends the walk. */
-static long walk_up(__u32 i, struct walk *w)
+/* bpf_loop callback: one step up from the walk's dentry (a name, or a
+ * mount crossed); 1 ends the walk. */
+static long walk_up(__u32 i, void *unused)
 {
 	struct open_scratch *sc = scratch();
-	struct vfsmount *vm = w->vm;
-	struct mount *mnt = w->mnt;
-	struct dentry *d = w->d;
-	struct dentry *root = BPF_CORE_READ(vm, mnt_root);
-	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	struct dentry *d, *parent, *root;
+	struct vfsmount *vm;
+	struct mount *mnt;
+	struct walk *w;
 
-	if (!sc || w->n >= PATH_DEPTH)
+	if (!sc)
 		return 1;
+	w = &sc->w;
+	if (w->n >= PATH_DEPTH)
+		return 1;
+	d = w->d;
+	vm = w->vm;   /* (locals: a CO-RE read would relocate w's fields too) */
+	mnt = w->mnt;
+	root = BPF_CORE_READ(vm, mnt_root);
+	parent = BPF_CORE_READ(d, d_parent);
 	if (d == root) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 		if (up == mnt)
@@ -328,13 +340,18 @@ static long walk_up(__u32 i, struct walk *w)
 }
 
 /* bpf_loop callback: write component k from the root down ("/" name). */
-static long write_down(__u32 k, struct walk *w)
+static long write_down(__u32 k, void *unused)
 {
 	struct open_scratch *sc = scratch();
-	__u32 i = (w->n - 1 - k) & (PATH_DEPTH - 1), len;
+	struct walk *w;
+	__u32 i, len;
 
-	if (!sc || k >= w->n)
+	if (!sc)
 		return 1;
+	w = &sc->w;
+	if (k >= w->n)
+		return 1;
+	i = (w->n - 1 - k) & (PATH_DEPTH - 1);
 	len = sc->len[i] & NAME_MAX_B;
 	if (w->off + 1 + len >= LAT_PATH_MAX)
 		return 1;
@@ -346,21 +363,28 @@ static long write_down(__u32 k, struct walk *w)
 }
 
 /* Write the absolute path of (vm, d) at sc->path[off] as the kernel's d_path
- * would (crossing mounts up to the namespace's root); returns the new off. */
+ * would (crossing mounts up to the namespace's root); returns the new off.
+ * The walk's state lives in the map value, not on the stack: the verifier
+ * then sees its counters as unknown and checks each callback once, where
+ * on the stack it would follow them value by value. */
 static __always_inline __u32 put_path(struct open_scratch *sc, __u32 off, struct vfsmount *vm,
 				      struct dentry *d)
 {
-	struct walk w = { .vm = vm, .d = d, .off = off,
-			  .mnt_off = bpf_core_field_offset(struct mount, mnt) };
+	struct walk *w = &sc->w;
 
-	w.mnt = (struct mount *)((char *)vm - w.mnt_off);
-	bpf_loop(2 * PATH_DEPTH, walk_up, &w, 0);
-	if (!w.n) {
+	w->vm = vm;
+	w->d = d;
+	w->off = off;
+	w->n = 0;
+	w->mnt_off = bpf_core_field_offset(struct mount, mnt);
+	w->mnt = (struct mount *)((char *)vm - w->mnt_off);
+	bpf_loop(2 * PATH_DEPTH, walk_up, NULL, 0);
+	if (!w->n) {
 		sc->path[off & PATH_MASK] = '/';
 		return off + 1;
 	}
-	bpf_loop(PATH_DEPTH, write_down, &w, 0);
-	return w.off;
+	bpf_loop(PATH_DEPTH, write_down, NULL, 0);
+	return w->off;
 }
 
 /* A traced task's open, openat or creat returned: send it whole, with the

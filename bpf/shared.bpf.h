@@ -11,6 +11,7 @@ const volatile bool exit_has_group_dead = false;     /* 6.16+ */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, LAT_MAX_TASKS);
 	__type(key, __u32);
 	__type(value, struct lat_task);

@@ -5,10 +5,12 @@
  * and BTF first, so the person gets a reason rather than a libbpf errno;
  * then open -> set rodata (threshold, tracepoint shapes read from the
  * kernel's BTF, never from uname) -> load -> attach, with tp_btf programs
- * and, if the kernel refuses them, the raw_tp twins.  The reader thread is
- * the single producer of its queue: it may block on a full queue (the ring
- * buffer then fills and the kernel counts what it drops), but it never
- * drops a record itself, never prints and never lets libbpf print.
+ * and, if the kernel refuses them, the raw_tp twins; ioacct.bpf.c loads in
+ * a thread of its own meanwhile, on maps the two share made beforehand
+ * (start-up is most of what --ebpf costs a short command).  The reader
+ * thread is the single producer of its queue: it may block on a full queue
+ * (the ring buffer then fills and the kernel counts what it drops), but it
+ * never drops a record itself, never prints and never lets libbpf print.
  */
 #include "config.h"
 
@@ -58,6 +60,7 @@ struct ebpf {
 	struct ioacct_bpf *io_skel;   /* NULL unless opts.io loaded */
 	struct ring_buffer *io_rb;    /* its LAT_IO samples (the tracer thread drains it) */
 	int io_err;                   /* opts.io failed to load: -errno */
+	int tasks_fd, drops_fd;       /* while loading: the maps both objects share */
 	rec_put_fn *io_put;           /* during ebpf_io_drain: where records go */
 	void *io_ctx;
 	struct recbuf io_rec;         /* the record being handed over (drain only) */
@@ -168,22 +171,57 @@ static void choose_programs(struct bpf_object *obj, bool raw, bool block)
 	}
 }
 
-/* Open, set rodata, load and attach one flavour of the programs. */
+/* Give an object the maps both objects share (tasks, drops), if made. */
+static int use_shared(const struct ebpf *eb, struct bpf_map *tasks, struct bpf_map *drops)
+{
+	int err = 0;
+
+	if (eb->tasks_fd >= 0)
+		err = bpf_map__reuse_fd(tasks, eb->tasks_fd);
+	if (!err && eb->drops_fd >= 0)
+		err = bpf_map__reuse_fd(drops, eb->drops_fd);
+	return err;
+}
+
+/* Open latency.bpf.c's object and set its rodata. */
+static struct latency_bpf *open_latency(const struct ebpf_opts *o, const struct tp_shape *s,
+					const char *btf_path)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path ? btf_path : NULL);
+	struct latency_bpf *skel = latency_bpf__open_opts(&oo);
+
+	if (!skel)
+		return NULL;
+	skel->rodata->sched_threshold_ns = (__u64)o->sched_threshold_us * 1000;
+	skel->rodata->switch_has_prev_state = s->prev_state;
+	skel->rodata->exit_has_group_dead = s->group_dead;
+	skel->rodata->rq_tp_has_queue = s->rq_queue;
+	return skel;
+}
+
+/* Make a map as m is defined, for both objects to share. */
+static int create_like(const struct bpf_map *m)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = bpf_map__map_flags(m));
+	int fd = bpf_map_create(bpf_map__type(m), bpf_map__name(m), bpf_map__key_size(m),
+				bpf_map__value_size(m), bpf_map__max_entries(m), &mo);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Open (unless eb->skel is open already), load and attach one flavour of
+ * latency's programs. */
 static int load(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shape *s,
 		const char *btf_path, bool raw)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path ? btf_path : NULL);
 	int err;
 
-	eb->skel = latency_bpf__open_opts(&oo);
-	if (!eb->skel)
+	if (!eb->skel && !(eb->skel = open_latency(o, s, btf_path)))
 		return -errno;
-	eb->skel->rodata->sched_threshold_ns = (__u64)o->sched_threshold_us * 1000;
-	eb->skel->rodata->switch_has_prev_state = s->prev_state;
-	eb->skel->rodata->exit_has_group_dead = s->group_dead;
-	eb->skel->rodata->rq_tp_has_queue = s->rq_queue;
 	choose_programs(eb->skel->obj, raw, s->block);
-	err = latency_bpf__load(eb->skel);
+	err = use_shared(eb, eb->skel->maps.tasks, eb->skel->maps.drops);
+	if (!err)
+		err = latency_bpf__load(eb->skel);
 	if (!err)
 		err = latency_bpf__attach(eb->skel);
 	if (err) {
@@ -285,9 +323,18 @@ static int on_io_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Open, share latency's maps, load and attach ioacct.bpf.c (same flavour). */
+/* Forget ioacct's object, if loaded. */
+static void io_unload(struct ebpf *eb)
+{
+	ring_buffer__free(eb->io_rb);
+	eb->io_rb = NULL;
+	ioacct_bpf__destroy(eb->io_skel);
+	eb->io_skel = NULL;
+}
+
+/* Open, share latency's maps, load and attach ioacct.bpf.c (one flavour). */
 static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shape *s,
-		   const char *btf_path)
+		   const char *btf_path, bool raw)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path ? btf_path : NULL);
 	struct ioacct_bpf *io = ioacct_bpf__open_opts(&oo);
@@ -297,10 +344,8 @@ static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_s
 		return -errno;
 	eb->io_skel = io;
 	io->rodata->exit_has_group_dead = s->group_dead;
-	choose_programs(io->obj, eb->raw_tp, true);
-	err = bpf_map__reuse_fd(io->maps.tasks, bpf_map__fd(eb->skel->maps.tasks));
-	if (!err)
-		err = bpf_map__reuse_fd(io->maps.drops, bpf_map__fd(eb->skel->maps.drops));
+	choose_programs(io->obj, raw, true);
+	err = use_shared(eb, io->maps.tasks, io->maps.drops);
 	if (!err)
 		err = ioacct_bpf__load(io);
 	if (!err)
@@ -310,10 +355,72 @@ static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_s
 		if (!eb->io_rb)
 			err = -errno;
 	}
-	if (err) {
-		ioacct_bpf__destroy(io);
-		eb->io_skel = NULL;
+	if (err)
+		io_unload(eb);
+	return err;
+}
+
+/* ioacct's load, run beside latency's: most of either is parsing the
+ * kernel's BTF and verifying, and each has a CPU to itself at start-up. */
+struct io_job {
+	struct ebpf *eb;
+	const struct ebpf_opts *o;
+	const struct tp_shape *s;
+	const char *btf_path;
+	bool raw;
+	int err;
+};
+
+static void *io_job_main(void *arg)
+{
+	struct io_job *j = arg;
+
+	j->err = load_io(j->eb, j->o, j->s, j->btf_path, j->raw);
+	return NULL;
+}
+
+/* Load latency (tp_btf, else raw_tp) and, with o->io, ioacct beside it in
+ * a thread, in the flavour latency ends with.  The maps they share are made
+ * first, from latency's definitions, so neither waits for the other. */
+static int load_all(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shape *s,
+		    const char *path)
+{
+	struct io_job job = { eb, o, s, path, o->force_raw_tp, 0 };
+	bool threaded = false;
+	pthread_t th;
+	int err;
+
+	if (!(eb->skel = open_latency(o, s, path)))
+		return -errno;
+	if (o->io) {
+		eb->tasks_fd = create_like(eb->skel->maps.tasks);
+		eb->drops_fd = create_like(eb->skel->maps.drops);
+		err = eb->tasks_fd < 0 ? eb->tasks_fd : eb->drops_fd < 0 ? eb->drops_fd : 0;
+		if (err)
+			goto out;
+		threaded = pthread_create(&th, NULL, io_job_main, &job) == 0;
 	}
+	err = load(eb, o, s, path, o->force_raw_tp);
+	if (err && err != -EPERM && !o->force_raw_tp)
+		err = load(eb, o, s, path, true);
+	if (!o->io)
+		return err;
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		job.err = load_io(eb, o, s, path, job.raw);
+	if (!err && job.raw != eb->raw_tp) {
+		/* latency fell back to raw_tp after ioacct tried tp_btf: match it */
+		io_unload(eb);
+		job.err = load_io(eb, o, s, path, eb->raw_tp);
+	}
+	eb->io_err = job.err;   /* latency works without it */
+out:
+	if (eb->tasks_fd >= 0)
+		close(eb->tasks_fd);   /* the objects hold their own */
+	if (eb->drops_fd >= 0)
+		close(eb->drops_fd);
+	eb->tasks_fd = eb->drops_fd = -1;
 	return err;
 }
 
@@ -421,11 +528,8 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	eb = xcalloc(1, sizeof(*eb));
 	eb->q = q;
 	eb->stop_fd = -1;
-	err = load(eb, o, &shape, path, o->force_raw_tp);
-	if (err && err != -EPERM && !o->force_raw_tp)
-		err = load(eb, o, &shape, path, true);
-	if (!err && o->io)
-		eb->io_err = load_io(eb, o, &shape, path);   /* latency works without it */
+	eb->tasks_fd = eb->drops_fd = -1;
+	err = load_all(eb, o, &shape, path);
 	if (err) {
 		explain(err, why, whylen);
 		goto fail;
@@ -720,8 +824,7 @@ void ebpf_free(struct ebpf *eb)
 		pthread_join(eb->thread, NULL);
 	}
 	ring_buffer__free(eb->rb);
-	ring_buffer__free(eb->io_rb);
-	ioacct_bpf__destroy(eb->io_skel);
+	io_unload(eb);
 	latency_bpf__destroy(eb->skel);
 	if (eb->stop_fd >= 0)
 		close(eb->stop_fd);
