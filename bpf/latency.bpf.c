@@ -74,6 +74,15 @@ struct {
 	__uint(max_entries, LAT_RINGBUF_BYTES);
 } events SEC(".maps");
 
+/* How to submit to events: the reader looks every LAT_READ_MS anyway, so
+ * it is woken only once a quarter of the ring waits (a wake-up from the
+ * scheduler's tracepoints costs an interrupt each). */
+static __always_inline __u64 wake_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= LAT_RINGBUF_BYTES / 4 ?
+	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 /* Update a map, counting a full map as a drop. */
 static __always_inline void put(void *map, const void *key, const void *val, __u64 flags)
 {
@@ -135,7 +144,7 @@ static __always_inline void hist_send(__u32 tgid, __u32 kind, const __u64 *slots
 	e->pad = 0;
 	e->ts = bpf_ktime_get_ns();
 	__builtin_memcpy(e->slots, slots, sizeof(e->slots));
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wake_flag());
 }
 
 /* A process ended: send its histograms and forget it. */
@@ -170,7 +179,7 @@ static __always_inline void event_send(__u32 kind, __u32 tid, __u32 tgid, __u32 
 	e->sector = sector;
 	e->reason = reason;
 	e->pad = 0;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wake_flag());
 }
 
 /* The kernel's own run-queue time of t so far (0 without CONFIG_SCHED_INFO). */

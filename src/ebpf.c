@@ -52,7 +52,6 @@ _Static_assert((int)LAT_FDK_FILE == (int)FDK_FILE && (int)LAT_FDK_PIPE == (int)F
 	       "bpf/latency.h fd kinds must be record.h's");
 
 #define BTF_DEFAULT "/sys/kernel/btf/vmlinux"
-#define POLL_MS 100            /* how often the drop counters are looked at */
 #define MAX_TIDS 65536
 
 struct ebpf {
@@ -685,7 +684,7 @@ static bool wait_samples(struct ebpf *eb)
 	struct pollfd p[2] = { { ring_buffer__epoll_fd(eb->rb), POLLIN, 0 },
 			       { eb->stop_fd, POLLIN, 0 } };
 
-	poll(p, 2, POLL_MS);
+	poll(p, 2, LAT_READ_MS);
 	return p[1].revents & POLLIN;
 }
 
