@@ -60,8 +60,8 @@ struct {
 
 /* put_path's state, shared with its two bpf_loop callbacks. */
 struct walk {
-	struct vfsmount *vm;
 	struct mount *mnt;
+	struct dentry *root;     /* mnt's root */
 	struct dentry *d;
 	long mnt_off;            /* offsetof(struct mount, mnt) on this kernel */
 	__u32 n;                 /* components found */
@@ -301,14 +301,34 @@ static __always_inline struct open_scratch *scratch(void)
 	return bpf_map_lookup_elem(&open_scratch, &zero);
 }
 
+/* A dentry's parent and name: d_name follows d_parent in struct dentry
+ * (it has in every kernel), so one read takes both. */
+struct dentry_head {
+	struct dentry *parent;
+	__u64 hash_len;
+	const unsigned char *name;
+};
+
+static __always_inline long dentry_head(struct dentry *d, struct dentry_head *h)
+{
+	__u32 at = bpf_core_field_offset(struct dentry, d_parent);
+
+	if (bpf_core_field_offset(struct dentry, d_name) == at + sizeof(void *))
+		return bpf_probe_read_kernel(h, sizeof(*h), (char *)d + at);
+	h->parent = BPF_CORE_READ(d, d_parent);
+	h->hash_len = BPF_CORE_READ(d, d_name.hash_len);
+	h->name = BPF_CORE_READ(d, d_name.name);
+	return 0;
+}
+
 /* bpf_loop callback: one step up from the walk's dentry (a name, or a
  * mount crossed); 1 ends the walk. */
 static long walk_up(__u32 i, void *unused)
 {
 	struct open_scratch *sc = scratch();
-	struct dentry *d, *parent, *root;
-	struct vfsmount *vm;
+	struct dentry_head h;
 	struct mount *mnt;
+	struct dentry *d;
 	struct walk *w;
 
 	if (!sc)
@@ -316,26 +336,26 @@ static long walk_up(__u32 i, void *unused)
 	w = &sc->w;
 	if (w->n >= PATH_DEPTH)
 		return 1;
-	d = w->d;
-	vm = w->vm;   /* (locals: a CO-RE read would relocate w's fields too) */
-	mnt = w->mnt;
-	root = BPF_CORE_READ(vm, mnt_root);
-	parent = BPF_CORE_READ(d, d_parent);
-	if (d == root) {
-		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+	d = w->d;   /* (locals: a CO-RE read would relocate w's fields too) */
+	if (d == w->root) {
+		struct vfsmount *vm;
+		struct mount *up;
+		mnt = w->mnt;
+		up = BPF_CORE_READ(mnt, mnt_parent);
 		if (up == mnt)
 			return 1;   /* the root of everything */
+		vm = (struct vfsmount *)((char *)up + w->mnt_off);
 		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = up;
-		w->vm = (struct vfsmount *)((char *)up + w->mnt_off);
+		w->root = BPF_CORE_READ(vm, mnt_root);
 		return 0;
 	}
-	if (d == parent)
-		return 1;   /* a disconnected tree */
-	sc->name[w->n & (PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
-	sc->len[w->n & (PATH_DEPTH - 1)] = (__u32)(BPF_CORE_READ(d, d_name.hash_len) >> 32);
+	if (dentry_head(d, &h) || d == h.parent)
+		return 1;   /* unreadable, or a disconnected tree */
+	sc->name[w->n & (PATH_DEPTH - 1)] = h.name;
+	sc->len[w->n & (PATH_DEPTH - 1)] = (__u32)(h.hash_len >> 32);
 	w->n++;
-	w->d = parent;
+	w->d = h.parent;
 	return 0;
 }
 
@@ -372,7 +392,7 @@ static __always_inline __u32 put_path(struct open_scratch *sc, __u32 off, struct
 {
 	struct walk *w = &sc->w;
 
-	w->vm = vm;
+	w->root = BPF_CORE_READ(vm, mnt_root);
 	w->d = d;
 	w->off = off;
 	w->n = 0;
