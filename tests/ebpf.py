@@ -388,6 +388,8 @@ def _io_programs(work: str) -> list[list[str]]:
         ["sh", "-c", f"head -c 30000 {data} | tr a-z A-Z | wc -c"],
         ["python3", "-c", "import os; print(len(os.urandom(4096)))"],
         ["python3", "-c", KINDS],
+        ["python3", "-c", HIGH_FDS],
+        ["sh", "-c", "exec 5>/dev/null; echo abc >&5; exec cat /etc/hostname"],
     ]
 
 
@@ -403,6 +405,16 @@ u2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u2.bind(("127.0.0.1", 0))
 u2.sendto(b"q" * 99, u1.getsockname()); print(len(u1.recv(200)))
 u1.sendto(b"r" * 55, u2.getsockname()); print(len(u2.recvfrom(200)[0]))
 u2.connect(u1.getsockname()); u2.send(b"s" * 33); print(len(u1.recv(200)))
+"""
+
+# counters on fds past 62 (a flush then walks the whole counter map), ended
+# by close_range and by the exit, with others ended by the exit too
+HIGH_FDS = """
+import os
+fs = [os.open(f"high{i}", os.O_WRONLY | os.O_CREAT, 0o644) for i in range(70)]
+for i, f in enumerate(fs): os.write(f, b"h" * (i + 1))
+os.closerange(fs[10], fs[20])
+r, w = os.pipe(); os.write(w, b"p" * 123); print(len(os.read(r, 100)))
 """
 
 
