@@ -49,7 +49,8 @@
 #endif
 
 #define FLUSH_NS 10000000   /* records wait at most this long for the consumer */
-#define IO_TICK_NS 50000000 /* and the kernel's captures, while nothing stops */
+#define IO_TICK_NS 50000000 /* and the kernel's captures, while nothing stops, */
+#define IO_BUSY_NS 2000000  /* or this long while they come (less to drain at a stop) */
 
 extern char **environ;
 
@@ -1216,7 +1217,7 @@ static void on_wake_signal(int sig)
  * since nothing else wakes this thread for them. */
 static void arm_flush_timer(struct tracer *t)
 {
-	long ns = t->since_flush || t->io_busy ? FLUSH_NS : IO_TICK_NS;
+	long ns = t->io_busy ? IO_BUSY_NS : t->since_flush ? FLUSH_NS : IO_TICK_NS;
 	struct itimerspec its = { .it_value = { 0, ns } };
 
 	if ((t->timer_armed && t->timer_ns <= ns) || (!t->since_flush && !t->io))
