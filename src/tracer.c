@@ -1213,8 +1213,9 @@ static void on_wake_signal(int sig)
 }
 
 /* Ask for a flush of the queue in FLUSH_NS unless one is already due; with
- * the kernel's captures (--ebpf), for a look at them every IO_TICK_NS too,
- * since nothing else wakes this thread for them. */
+ * the kernel's captures (--ebpf), for a look at them every IO_TICK_NS too
+ * (IO_BUSY_NS while they come), since nothing else wakes this thread for
+ * them. */
 static void arm_flush_timer(struct tracer *t)
 {
 	long ns = t->io_busy ? IO_BUSY_NS : t->since_flush ? FLUSH_NS : IO_TICK_NS;
