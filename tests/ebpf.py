@@ -467,6 +467,45 @@ def case_io(work: str) -> list[str]:
     return probs
 
 
+def case_concurrent(work: str) -> list[str]:
+    """Two --ebpf runs at once, 100 times: each counts its own program's bytes
+    and nothing of the other's, and each ends (the consumer once went to
+    sleep for good when its eBPF queue closed between its last look and its
+    wait, about one run in 30 with another beside it)."""
+    need_ebpf(work)
+    probs = []
+    for rnd in range(100):
+        runs = []
+        for i in (1, 2):
+            out, data = os.path.join(work, f"c{i}.jsonl"), os.path.join(work, f"c{i}.bin")
+            argv = compendium() + ["--ebpf", "--json", "-o", out, "--", "sh", "-c",
+                                   f"head -c {1000 * i} /dev/zero > {data}"]
+            runs.append((out, data, 1000 * i, subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, cwd=work)))
+        for out, data, size, proc in runs:
+            try:
+                rc = proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                probs.append(f"round {rnd}: the run writing {data} did not end in 20 s")
+                continue
+            if rc != 0:
+                probs.append(f"round {rnd}: the run writing {data} exited {rc}")
+                continue
+            summary = json.loads(open(out, encoding="utf-8").read().splitlines()[-1])
+            written = {f["path"]: f["written_bytes"] for f in summary["files"]
+                       if f["written_bytes"]}
+            if written != {data: size}:
+                probs.append(f"round {rnd}: files written {written}, expected {{{data!r}: {size}}}")
+        if probs:
+            break
+    if not probs:
+        print("100 rounds of two runs at once: each ended, each counted its own bytes only")
+    return probs
+
+
 CASES = {
     "contention": case_contention,
     "schedstat": case_schedstat,
@@ -475,6 +514,7 @@ CASES = {
     "fallback": case_fallback,
     "e2e": case_e2e,
     "io": case_io,
+    "concurrent": case_concurrent,
 }
 
 
