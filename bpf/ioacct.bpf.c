@@ -19,6 +19,7 @@
  * its dentries and mounts up as d_path does (bpf_d_path is not allowed in
  * tracepoint programs), so it reads as /proc/PID/fd would have; a failed
  * call sends the path it was given, from the cwd or dirfd when relative.
+ * pipe and pipe2 are sent with the two fds they made (LAT_PIPE).
  *
  * What it sends (LAT_IO, on its own ring buffer, which the tracer thread
  * drains before it handles each stop) is the change since the last send:
@@ -104,7 +105,7 @@ struct {
 enum {
 	NR_read = 0, NR_write = 1, NR_close = 3, NR_pread64 = 17, NR_pwrite64 = 18,
 	NR_open = 2, NR_mmap = 9, NR_munmap = 11, NR_brk = 12, NR_mremap = 25, NR_creat = 85,
-	NR_openat = 257,
+	NR_openat = 257, NR_pipe = 22, NR_pipe2 = 293,
 	NR_readv = 19, NR_writev = 20, NR_dup2 = 33, NR_sendto = 44, NR_recvfrom = 45,
 	NR_execve = 59, NR_dup3 = 292, NR_preadv = 295, NR_pwritev = 296,
 	NR_execveat = 322, NR_preadv2 = 327, NR_pwritev2 = 328, NR_close_range = 436,
@@ -302,6 +303,39 @@ static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, co
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+/* A traced task's pipe or pipe2 returned: send it, with its two fds. */
+static __always_inline void pipe_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+{
+	struct lat_pipe *e;
+	__u32 tgid;
+
+	if (!traced_now(&tgid) || in_compat(btf))
+		return;
+	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (!e) {
+		drop(LAT_DROP_RINGBUF);
+		return;
+	}
+	e->kind = LAT_PIPE;
+	e->tid = (__s32)bpf_get_current_pid_tgid();
+	e->tgid = (__s32)tgid;
+	e->nr = (__s32)nr;
+	e->ts = bpf_ktime_get_ns();
+	e->ret = ret;
+	e->args[0] = REG(regs, di, btf);
+	e->args[1] = REG(regs, si, btf);
+	e->fds[0] = e->fds[1] = -1;
+	e->ino[0] = e->ino[1] = 0;
+	if (ret == 0 && !bpf_probe_read_user(e->fds, sizeof(e->fds), (void *)e->args[0])) {
+		for (int i = 0; i < 2; i++) {
+			struct file *f = fd_file(e->fds[i]);
+			if (f)
+				e->ino[i] = BPF_CORE_READ(f, f_inode, i_ino);
+		}
+	}
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
 #define PATH_MASK (LAT_PATH_MAX - 1)
 #define AT_FDCWD_ (-100)
 
@@ -492,6 +526,10 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
 		mem_call(regs, nr, ret, btf);
+		return 0;
+	}
+	if (nr == NR_pipe || nr == NR_pipe2) {
+		pipe_call(regs, nr, ret, btf);
 		return 0;
 	}
 	if (nr == NR_open || nr == NR_openat || nr == NR_creat) {

@@ -29,6 +29,7 @@ enum lat_kind {
 	LAT_IO = 4,              /* struct lat_io: read/write bytes of one fd (ioacct.bpf.c) */
 	LAT_SYSCALL = 5,         /* struct lat_syscall: an mmap-family call (ioacct.bpf.c) */
 	LAT_OPEN = 6,            /* struct lat_open + path: an open, openat or creat */
+	LAT_PIPE = 7,            /* struct lat_pipe: a pipe or pipe2 */
 };
 
 /* Why a task was waiting to run (as rec_sched.reason). */
@@ -136,6 +137,21 @@ struct lat_syscall {
 	__u64 ts;                /* at the return */
 	__s64 ret;
 	__u64 args[6];
+};
+
+/* LAT_PIPE: pipe or pipe2 of a traced task, which then runs without a
+ * ptrace stop: the call, and on success the two fds it made (the kernel's
+ * inode numbers name them, as /proc does: "pipe:[ino]"). */
+struct lat_pipe {
+	__u32 kind;              /* LAT_PIPE */
+	__s32 tid;
+	__s32 tgid;
+	__s32 nr;
+	__u64 ts;                /* at the return */
+	__s64 ret;
+	__u64 args[2];
+	__s32 fds[2];            /* (success) read end, write end */
+	__u64 ino[2];
 };
 
 #define LAT_PATH_MAX 4096       /* a path in a LAT_OPEN, NUL included */

@@ -301,6 +301,32 @@ static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
 	io_put(eb);
 }
 
+/* A LAT_PIPE as the tracer would have sent it: on success the two fds
+ * (REC_FD, named as /proc names a pipe), then the call (REC_SYSCALL). */
+static void pipe_records(struct ebpf *eb, const struct lat_pipe *e)
+{
+	struct rec_syscall *s;
+	char name[64];
+
+	for (int i = 0; i < 2 && e->ret == 0; i++) {
+		struct rec_fd *r = rec_begin(&eb->io_rec, REC_FD, e->ts, e->tid, e->tgid, sizeof(*r));
+		r->fd = e->fds[i];
+		r->kind = FDK_PIPE;
+		r->why = FDW_NEW;
+		r->ino = e->ino[i];
+		r->path_len = (uint16_t)snprintf(name, sizeof(name), "pipe:[%llu]",
+						 (unsigned long long)e->ino[i]);
+		rec_blob(&eb->io_rec, name, r->path_len);
+		io_put(eb);
+	}
+	s = rec_begin(&eb->io_rec, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*s));
+	s->nr = s->orig_nr = e->nr;
+	s->arch = ARCH_X86_64;
+	s->ret = e->ret;
+	memcpy(s->args, e->args, sizeof(e->args));
+	io_put(eb);
+}
+
 /* Ring-buffer callback of the I/O ring: one sample, as records, to the drain's sink. */
 static int on_io_sample(void *ctx, void *data, size_t size)
 {
@@ -316,6 +342,8 @@ static int on_io_sample(void *ctx, void *data, size_t size)
 		syscall_record(&eb->io_rec, data);
 	else if (kind == LAT_OPEN && size >= sizeof(struct lat_open))
 		return open_records(eb, data, size), 0;
+	else if (kind == LAT_PIPE && size >= sizeof(struct lat_pipe))
+		return pipe_records(eb, data), 0;
 	else
 		return 0;
 	io_put(eb);

@@ -466,7 +466,7 @@ static bool stop_free(long nr)
 }
 
 /* Calls the kernel captures instead under --ebpf (bpf/ioacct.bpf.c's set;
- * openat2 and open_by_handle_at still stop):
+ * openat2, open_by_handle_at and socketpair still stop):
  * they never stop; sendto and recvfrom only when called without an
  * address (the filter looks at args[4]), since the address is read here. */
 static bool io_free(long nr)
@@ -476,7 +476,7 @@ static bool io_free(long nr)
 	case SYS_readv: case SYS_writev: case SYS_preadv: case SYS_pwritev:
 	case SYS_preadv2: case SYS_pwritev2: case SYS_sendto: case SYS_recvfrom:
 	case SYS_mmap: case SYS_munmap: case SYS_mremap: case SYS_brk:
-	case SYS_open: case SYS_openat: case SYS_creat:
+	case SYS_open: case SYS_openat: case SYS_creat: case SYS_pipe: case SYS_pipe2:
 		return true;
 	default:
 		return false;

@@ -389,6 +389,7 @@ def _io_programs(work: str) -> list[list[str]]:
         ["python3", "-c", "import os; print(len(os.urandom(4096)))"],
         ["python3", "-c", KINDS],
         ["python3", "-c", HIGH_FDS],
+        ["python3", "-c", PIPES],
         ["sh", "-c", "exec 5>/dev/null; echo abc >&5; exec cat /etc/hostname"],
     ]
 
@@ -415,6 +416,14 @@ fs = [os.open(f"high{i}", os.O_WRONLY | os.O_CREAT, 0o644) for i in range(70)]
 for i, f in enumerate(fs): os.write(f, b"h" * (i + 1))
 os.closerange(fs[10], fs[20])
 r, w = os.pipe(); os.write(w, b"p" * 123); print(len(os.read(r, 100)))
+"""
+
+# 200 pipes made, used and closed (without --ebpf: 400 stops for them alone)
+PIPES = """
+import os
+for i in range(100):
+    for r, w in (os.pipe(), os.pipe2(os.O_CLOEXEC)):
+        os.write(w, b"x" * (i + 1)); os.read(r, 200); os.close(r); os.close(w)
 """
 
 
@@ -461,8 +470,9 @@ def case_io(work: str) -> list[str]:
             probs.append(f"{name}: {kstops} stops with --ebpf, {stops} without")
         if name == "dd" and kstops >= 1000:
             probs.append(f"dd: {kstops} stops with --ebpf: reads and writes still stop")
-        if name == "python3" and kstops >= 100:   # hundreds of opens, mmaps and reads
-            probs.append(f"python3: {kstops} stops with --ebpf: opens or mmaps still stop")
+        if name == "python3" and kstops >= 100:   # hundreds of opens, mmaps, reads, pipes
+            probs.append(f"python3: {kstops} stops with --ebpf: opens, mmaps or pipes "
+                         "still stop")
         print(f"{name:12} equal: {a['io']}  (stops {stops} -> {kstops})")
     return probs
 
