@@ -245,15 +245,24 @@ static void io_record(struct recbuf *rb, const struct lat_io *e)
 	r->wr_calls = e->wr_calls;
 }
 
-/* REC_SYSCALL from a LAT_SYSCALL sample (no entry seen: entry_ts 0). */
+/* Begin the REC_SYSCALL of a call the kernel sent whole (no entry seen:
+ * entry_ts 0); args are its first n arguments. */
+static struct rec_syscall *syscall_begin(struct recbuf *rb, uint64_t ts, int tid, int tgid,
+					 int nr, int64_t ret, const __u64 *args, size_t n)
+{
+	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, ts, tid, tgid, sizeof(*r));
+
+	r->nr = r->orig_nr = nr;
+	r->arch = ARCH_X86_64;
+	r->ret = ret;
+	memcpy(r->args, args, n * sizeof(*args));
+	return r;
+}
+
+/* REC_SYSCALL from a LAT_SYSCALL sample (mmap, munmap, mremap, brk). */
 static void syscall_record(struct recbuf *rb, const struct lat_syscall *e)
 {
-	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*r));
-
-	r->nr = r->orig_nr = e->nr;
-	r->arch = ARCH_X86_64;
-	r->ret = e->ret;
-	memcpy(r->args, e->args, sizeof(r->args));
+	syscall_begin(rb, e->ts, e->tid, e->tgid, e->nr, e->ret, e->args, 6);
 }
 
 /* Hand the record in eb->io_rec to the drain's sink. */
@@ -263,37 +272,42 @@ static void io_put(struct ebpf *eb)
 	eb->io_put(eb->io_ctx, (const struct rec_hdr *)eb->io_rec.buf);
 }
 
+/* Send the REC_FD of a new fd the kernel named. */
+static void new_fd(struct ebpf *eb, uint64_t ts, int tid, int tgid, int fd, uint8_t kind,
+		   uint64_t ino, const char *path, size_t plen)
+{
+	struct rec_fd *r = rec_begin(&eb->io_rec, REC_FD, ts, tid, tgid, sizeof(*r));
+
+	r->fd = fd;
+	r->kind = kind;
+	r->why = FDW_NEW;
+	r->ino = ino;
+	r->path_len = (uint16_t)plen;
+	rec_blob(&eb->io_rec, path, plen);
+	io_put(eb);
+}
+
 /* A LAT_OPEN as the tracer would have sent it: the new fd (REC_FD), then
  * the call (REC_SYSCALL, with the path it was given when it failed). */
 static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
 {
 	const char *path = (const char *)(e + 1);
 	size_t plen = e->path_len <= size - sizeof(*e) ? e->path_len : size - sizeof(*e);
+	uint8_t kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
 	char special[64];
 	struct rec_syscall *s;
 
 	if (e->ret >= 0) {
-		struct rec_fd *r = rec_begin(&eb->io_rec, REC_FD, e->ts, e->tid, e->tgid, sizeof(*r));
-		r->fd = (int32_t)e->ret;
-		r->kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
-		r->why = FDW_NEW;
-		r->ino = e->ino;
-		if (plen == 1 && path[0] == '/' && r->kind >= FDK_PIPE && r->kind <= FDK_SOCK) {
+		if (plen == 1 && path[0] == '/' && kind >= FDK_PIPE && kind <= FDK_SOCK) {
 			/* a pipe or socket reopened through /proc: named as /proc names it */
 			plen = (size_t)snprintf(special, sizeof(special), "%s:[%llu]",
-						r->kind == FDK_PIPE ? "pipe" : "socket",
+						kind == FDK_PIPE ? "pipe" : "socket",
 						(unsigned long long)e->ino);
 			path = special;
 		}
-		r->path_len = (uint16_t)plen;
-		rec_blob(&eb->io_rec, path, plen);
-		io_put(eb);
+		new_fd(eb, e->ts, e->tid, e->tgid, (int)e->ret, kind, e->ino, path, plen);
 	}
-	s = rec_begin(&eb->io_rec, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*s));
-	s->nr = s->orig_nr = e->nr;
-	s->arch = ARCH_X86_64;
-	s->ret = e->ret;
-	memcpy(s->args, e->args, sizeof(e->args));
+	s = syscall_begin(&eb->io_rec, e->ts, e->tid, e->tgid, e->nr, e->ret, e->args, 4);
 	if (e->ret < 0) {
 		s->path_len = (uint16_t)plen;
 		rec_blob(&eb->io_rec, path, plen);
@@ -305,25 +319,13 @@ static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
  * (REC_FD, named as /proc names a pipe), then the call (REC_SYSCALL). */
 static void pipe_records(struct ebpf *eb, const struct lat_pipe *e)
 {
-	struct rec_syscall *s;
 	char name[64];
 
-	for (int i = 0; i < 2 && e->ret == 0; i++) {
-		struct rec_fd *r = rec_begin(&eb->io_rec, REC_FD, e->ts, e->tid, e->tgid, sizeof(*r));
-		r->fd = e->fds[i];
-		r->kind = FDK_PIPE;
-		r->why = FDW_NEW;
-		r->ino = e->ino[i];
-		r->path_len = (uint16_t)snprintf(name, sizeof(name), "pipe:[%llu]",
-						 (unsigned long long)e->ino[i]);
-		rec_blob(&eb->io_rec, name, r->path_len);
-		io_put(eb);
-	}
-	s = rec_begin(&eb->io_rec, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*s));
-	s->nr = s->orig_nr = e->nr;
-	s->arch = ARCH_X86_64;
-	s->ret = e->ret;
-	memcpy(s->args, e->args, sizeof(e->args));
+	for (int i = 0; i < 2 && e->ret == 0; i++)
+		new_fd(eb, e->ts, e->tid, e->tgid, e->fds[i], FDK_PIPE, e->ino[i], name,
+		       (size_t)snprintf(name, sizeof(name), "pipe:[%llu]",
+					(unsigned long long)e->ino[i]));
+	syscall_begin(&eb->io_rec, e->ts, e->tid, e->tgid, e->nr, e->ret, e->args, 2);
 	io_put(eb);
 }
 
