@@ -275,20 +275,22 @@ static __always_inline struct lat_fd_io *io_counter_new(struct lat_fd_key *k, __
 	return bpf_map_lookup_elem(&fdio, k);
 }
 
-/* A traced task's mmap, munmap, mremap or brk returned: send it whole. */
-static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+/* A sample of size bytes for the call of the current task, if traced (and
+ * not an i386 call), with its call part filled in; NULL if not. */
+static __always_inline struct lat_syscall *call_sample(__u64 size, __u32 kind, long nr, long ret,
+						       struct pt_regs *regs, const bool btf)
 {
 	struct lat_syscall *e;
 	__u32 tgid;
 
 	if (!traced_now(&tgid) || in_compat(btf))
-		return;
-	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+		return 0;
+	e = bpf_ringbuf_reserve(&ioevents, size, 0);
 	if (!e) {
 		drop(LAT_DROP_RINGBUF);
-		return;
+		return 0;
 	}
-	e->kind = LAT_SYSCALL;
+	e->kind = kind;
 	e->tid = (__s32)bpf_get_current_pid_tgid();
 	e->tgid = (__s32)tgid;
 	e->nr = (__s32)nr;
@@ -300,33 +302,28 @@ static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, co
 	e->args[3] = REG(regs, r10, btf);
 	e->args[4] = REG(regs, r8, btf);
 	e->args[5] = REG(regs, r9, btf);
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return e;
+}
+
+/* A traced task's mmap, munmap, mremap or brk returned: send it whole. */
+static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+{
+	struct lat_syscall *e = call_sample(sizeof(*e), LAT_SYSCALL, nr, ret, regs, btf);
+
+	if (e)
+		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 /* A traced task's pipe or pipe2 returned: send it, with its two fds. */
 static __always_inline void pipe_call(struct pt_regs *regs, long nr, long ret, const bool btf)
 {
-	struct lat_pipe *e;
-	__u32 tgid;
+	struct lat_pipe *e = (struct lat_pipe *)call_sample(sizeof(*e), LAT_PIPE, nr, ret, regs, btf);
 
-	if (!traced_now(&tgid) || in_compat(btf))
+	if (!e)
 		return;
-	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
-	if (!e) {
-		drop(LAT_DROP_RINGBUF);
-		return;
-	}
-	e->kind = LAT_PIPE;
-	e->tid = (__s32)bpf_get_current_pid_tgid();
-	e->tgid = (__s32)tgid;
-	e->nr = (__s32)nr;
-	e->ts = bpf_ktime_get_ns();
-	e->ret = ret;
-	e->args[0] = REG(regs, di, btf);
-	e->args[1] = REG(regs, si, btf);
 	e->fds[0] = e->fds[1] = -1;
 	e->ino[0] = e->ino[1] = 0;
-	if (ret == 0 && !bpf_probe_read_user(e->fds, sizeof(e->fds), (void *)e->args[0])) {
+	if (ret == 0 && !bpf_probe_read_user(e->fds, sizeof(e->fds), (void *)e->call.args[0])) {
 		for (int i = 0; i < 2; i++) {
 			struct file *f = fd_file(e->fds[i]);
 			if (f)

@@ -143,14 +143,8 @@ struct lat_syscall {
  * ptrace stop: the call, and on success the two fds it made (the kernel's
  * inode numbers name them, as /proc does: "pipe:[ino]"). */
 struct lat_pipe {
-	__u32 kind;              /* LAT_PIPE */
-	__s32 tid;
-	__s32 tgid;
-	__s32 nr;
-	__u64 ts;                /* at the return */
-	__s64 ret;
-	__u64 args[2];
-	__s32 fds[2];            /* (success) read end, write end */
+	struct lat_syscall call;  /* kind LAT_PIPE */
+	__s32 fds[2];             /* (success) read end, write end */
 	__u64 ino[2];
 };
 

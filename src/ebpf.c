@@ -259,7 +259,8 @@ static struct rec_syscall *syscall_begin(struct recbuf *rb, uint64_t ts, int tid
 	return r;
 }
 
-/* REC_SYSCALL from a LAT_SYSCALL sample (mmap, munmap, mremap, brk). */
+/* REC_SYSCALL from a call the kernel sent whole (a LAT_SYSCALL sample, or a
+ * LAT_PIPE's call part). */
 static void syscall_record(struct recbuf *rb, const struct lat_syscall *e)
 {
 	syscall_begin(rb, e->ts, e->tid, e->tgid, e->nr, e->ret, e->args, 6);
@@ -321,11 +322,11 @@ static void pipe_records(struct ebpf *eb, const struct lat_pipe *e)
 {
 	char name[64];
 
-	for (int i = 0; i < 2 && e->ret == 0; i++)
-		new_fd(eb, e->ts, e->tid, e->tgid, e->fds[i], FDK_PIPE, e->ino[i], name,
+	for (int i = 0; i < 2 && e->call.ret == 0; i++)
+		new_fd(eb, e->call.ts, e->call.tid, e->call.tgid, e->fds[i], FDK_PIPE, e->ino[i], name,
 		       (size_t)snprintf(name, sizeof(name), "pipe:[%llu]",
 					(unsigned long long)e->ino[i]));
-	syscall_begin(&eb->io_rec, e->ts, e->tid, e->tgid, e->nr, e->ret, e->args, 2);
+	syscall_record(&eb->io_rec, &e->call);
 	io_put(eb);
 }
 
