@@ -18,7 +18,7 @@
 #define LAT_MAX_REQS 8192        /* block requests in flight at once */
 #define LAT_MAX_FDS 16384        /* (process, fd, file) I/O counters at once */
 #define LAT_RINGBUF_BYTES (1u << 20)
-#define LAT_READ_MS 50           /* the reader looks at its ring (and drops) this often */
+#define LAT_READ_MS 20           /* the reader looks at its ring (and drops) this often */
 #define LAT_IO_PERIOD_NS 100000000ull   /* a busy fd's counter is sent this often */
 
 /* What a ring-buffer sample is; every sample starts with a __u32 kind. */
