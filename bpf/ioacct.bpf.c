@@ -41,8 +41,9 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-/* LAT_IO, LAT_SYSCALL and LAT_OPEN samples: drained by the tracer thread
- * (not latency's reader) at every stop, else every 10-50 ms. */
+/* LAT_IO, LAT_SYSCALL, LAT_OPEN and LAT_PIPE samples: drained by the
+ * tracer thread (not latency's reader) at every stop, else every 2 ms while
+ * they come and every 50 ms while they do not. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 * LAT_RINGBUF_BYTES);
