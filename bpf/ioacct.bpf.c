@@ -276,6 +276,24 @@ static __always_inline struct lat_fd_io *io_counter_new(struct lat_fd_key *k, __
 	return bpf_map_lookup_elem(&fdio, k);
 }
 
+/* Fill in the call part of a sample of the current task's call. */
+static __always_inline void call_fill(struct lat_syscall *e, __u32 kind, __u32 tgid, long nr,
+				      long ret, struct pt_regs *regs, const bool btf)
+{
+	e->kind = kind;
+	e->tid = (__s32)bpf_get_current_pid_tgid();
+	e->tgid = (__s32)tgid;
+	e->nr = (__s32)nr;
+	e->ts = bpf_ktime_get_ns();
+	e->ret = ret;
+	e->args[0] = REG(regs, di, btf);
+	e->args[1] = REG(regs, si, btf);
+	e->args[2] = REG(regs, dx, btf);
+	e->args[3] = REG(regs, r10, btf);
+	e->args[4] = REG(regs, r8, btf);
+	e->args[5] = REG(regs, r9, btf);
+}
+
 /* A sample of size bytes for the call of the current task, if traced (and
  * not an i386 call), with its call part filled in; NULL if not. */
 static __always_inline struct lat_syscall *call_sample(__u64 size, __u32 kind, long nr, long ret,
@@ -291,18 +309,7 @@ static __always_inline struct lat_syscall *call_sample(__u64 size, __u32 kind, l
 		drop(LAT_DROP_RINGBUF);
 		return 0;
 	}
-	e->kind = kind;
-	e->tid = (__s32)bpf_get_current_pid_tgid();
-	e->tgid = (__s32)tgid;
-	e->nr = (__s32)nr;
-	e->ts = bpf_ktime_get_ns();
-	e->ret = ret;
-	e->args[0] = REG(regs, di, btf);
-	e->args[1] = REG(regs, si, btf);
-	e->args[2] = REG(regs, dx, btf);
-	e->args[3] = REG(regs, r10, btf);
-	e->args[4] = REG(regs, r8, btf);
-	e->args[5] = REG(regs, r9, btf);
+	call_fill(e, kind, tgid, nr, ret, regs, btf);
 	return e;
 }
 
@@ -466,16 +473,7 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	sc = bpf_map_lookup_elem(&open_scratch, &zero);
 	if (!sc)
 		return;
-	sc->hdr.kind = LAT_OPEN;
-	sc->hdr.tid = (__s32)bpf_get_current_pid_tgid();
-	sc->hdr.tgid = (__s32)tgid;
-	sc->hdr.nr = (__s32)nr;
-	sc->hdr.ts = bpf_ktime_get_ns();
-	sc->hdr.ret = ret;
-	sc->hdr.args[0] = REG(regs, di, btf);
-	sc->hdr.args[1] = REG(regs, si, btf);
-	sc->hdr.args[2] = REG(regs, dx, btf);
-	sc->hdr.args[3] = REG(regs, r10, btf);
+	call_fill(&sc->hdr.call, LAT_OPEN, tgid, nr, ret, regs, btf);
 	sc->hdr.ino = 0;
 	sc->hdr.fd_kind = 0;
 	if (ret >= 0) {

@@ -128,7 +128,8 @@ struct lat_io {
 };
 
 /* LAT_SYSCALL: mmap, munmap, mremap or brk of a traced task, which then
- * runs without a ptrace stop (everything the model needs is in registers). */
+ * runs without a ptrace stop (everything the model needs is in registers);
+ * also the call part that starts a LAT_PIPE and a LAT_OPEN. */
 struct lat_syscall {
 	__u32 kind;              /* LAT_SYSCALL */
 	__s32 tid;
@@ -155,16 +156,10 @@ struct lat_pipe {
  * would name it (fd_kind and ino from its inode); on failure, the path the
  * call was given, made absolute from the cwd or dirfd as the tracer does. */
 struct lat_open {
-	__u32 kind;              /* LAT_OPEN */
-	__s32 tid;
-	__s32 tgid;
-	__s32 nr;
-	__u64 ts;                /* at the return */
-	__s64 ret;
-	__u64 args[4];
+	struct lat_syscall call;  /* kind LAT_OPEN */
 	__u64 ino;
-	__u32 fd_kind;           /* enum lat_fd_kind (success) */
-	__u32 path_len;          /* bytes of path that follow, no NUL */
+	__u32 fd_kind;            /* enum lat_fd_kind (success) */
+	__u32 path_len;           /* bytes of path that follow, no NUL */
 };
 
 #endif /* COMPENDIUM_LATENCY_H */

@@ -245,25 +245,17 @@ static void io_record(struct recbuf *rb, const struct lat_io *e)
 	r->wr_calls = e->wr_calls;
 }
 
-/* Begin the REC_SYSCALL of a call the kernel sent whole (no entry seen:
- * entry_ts 0); args are its first n arguments. */
-static struct rec_syscall *syscall_begin(struct recbuf *rb, uint64_t ts, int tid, int tgid,
-					 int nr, int64_t ret, const __u64 *args, size_t n)
+/* Begin the REC_SYSCALL of a call the kernel sent whole (the call part of
+ * a LAT_SYSCALL, LAT_OPEN or LAT_PIPE sample; no entry seen: entry_ts 0). */
+static struct rec_syscall *syscall_record(struct recbuf *rb, const struct lat_syscall *e)
 {
-	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, ts, tid, tgid, sizeof(*r));
+	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*r));
 
-	r->nr = r->orig_nr = nr;
+	r->nr = r->orig_nr = e->nr;
 	r->arch = ARCH_X86_64;
-	r->ret = ret;
-	memcpy(r->args, args, n * sizeof(*args));
+	r->ret = e->ret;
+	memcpy(r->args, e->args, sizeof(r->args));
 	return r;
-}
-
-/* REC_SYSCALL from a call the kernel sent whole (a LAT_SYSCALL sample, or a
- * LAT_PIPE's call part). */
-static void syscall_record(struct recbuf *rb, const struct lat_syscall *e)
-{
-	syscall_begin(rb, e->ts, e->tid, e->tgid, e->nr, e->ret, e->args, 6);
 }
 
 /* Hand the record in eb->io_rec to the drain's sink. */
@@ -298,7 +290,7 @@ static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
 	char special[64];
 	struct rec_syscall *s;
 
-	if (e->ret >= 0) {
+	if (e->call.ret >= 0) {
 		if (plen == 1 && path[0] == '/' && kind >= FDK_PIPE && kind <= FDK_SOCK) {
 			/* a pipe or socket reopened through /proc: named as /proc names it */
 			plen = (size_t)snprintf(special, sizeof(special), "%s:[%llu]",
@@ -306,10 +298,11 @@ static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
 						(unsigned long long)e->ino);
 			path = special;
 		}
-		new_fd(eb, e->ts, e->tid, e->tgid, (int)e->ret, kind, e->ino, path, plen);
+		new_fd(eb, e->call.ts, e->call.tid, e->call.tgid, (int)e->call.ret, kind, e->ino, path,
+		       plen);
 	}
-	s = syscall_begin(&eb->io_rec, e->ts, e->tid, e->tgid, e->nr, e->ret, e->args, 4);
-	if (e->ret < 0) {
+	s = syscall_record(&eb->io_rec, &e->call);
+	if (e->call.ret < 0) {
 		s->path_len = (uint16_t)plen;
 		rec_blob(&eb->io_rec, path, plen);
 	}
