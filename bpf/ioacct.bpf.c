@@ -22,14 +22,17 @@
  * pipe and pipe2 are sent with the two fds they made (LAT_PIPE).
  *
  * What it sends (LAT_IO, on its own ring buffer, which the tracer thread
- * drains before it handles each stop) is the change since the last send:
- * at most every LAT_IO_PERIOD_NS while an fd is busy, and always before
- * anything that ends the fd: close, dup2/dup3 onto it, close_range, execve
- * (close-on-exec), and the end of the process.  Counters are deleted when
- * their fd ends, so the map holds only open fds.  Like the tracer it counts
- * only successful x86_64 calls, never i386 ones.  Every traced system call
- * pays for one lookup; every other one on the machine for the tracepoint
- * itself (about 90 ns).
+ * drains before it handles each stop) is a counter's figures so far: for
+ * every counter that grew, whenever the reader runs io_sweep (every
+ * LAT_SWEEP_MS, so an fd that stays open and idle is counted live too),
+ * and always before anything that ends the fd: close, dup2/dup3 onto it,
+ * close_range, execve (close-on-exec), and the end of the process.  The
+ * reader sends on only the growth since the figures it saw last, so a
+ * sweep that races with the end of an fd can neither lose nor double a
+ * count.  Counters are freed when their fd ends, so the maps hold only
+ * open fds.  Like the tracer it counts only successful x86_64 calls, never
+ * i386 ones.  Every traced system call pays for one lookup; every other one
+ * on the machine for the tracepoint itself (about 90 ns).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -43,19 +46,52 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* LAT_IO, LAT_SYSCALL, LAT_OPEN and LAT_PIPE samples: drained by the
  * tracer thread (not latency's reader) at every stop, else every 2 ms while
- * they come and every 50 ms while they do not. */
+ * they come and every 50 ms while they do not.  Past LAT_IO_HIGH_WATER a
+ * submit wakes the reader, which then holds the traced program back. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 * LAT_RINGBUF_BYTES);
+	__uint(max_entries, LAT_IO_RINGBUF_BYTES);
 } ioevents SEC(".maps");
 
+/* (process, fd) -> index of its counter in fdslots. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, LAT_MAX_FDS);
 	__type(key, struct lat_fd_key);
-	__type(value, struct lat_fd_io);
+	__type(value, __u32);
 } fdio SEC(".maps");
+
+/* The counters.  A hash map's freed entry may be reused at once, under
+ * the feet of a sweep reading it; these slots are reused only through
+ * slot_take and slot_give, which keep seq. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LAT_MAX_FDS);
+	__type(key, __u32);
+	__type(value, struct lat_fd_slot);
+} fdslots SEC(".maps");
+
+/* Slots given back, taken again before new ones (so sweeps stay short). */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK);
+	__uint(max_entries, LAT_MAX_FDS);
+	__uint(value_size, sizeof(__u32));
+} free_slots SEC(".maps");
+
+/* What the sweep last sent of each slot: the use and its calls then. */
+struct swept {
+	__u64 seq, calls;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LAT_MAX_FDS);
+	__type(key, __u32);
+	__type(value, struct swept);
+} swept SEC(".maps");
+
+__u32 slots_used;   /* slots ever handed out: the sweep looks at these */
 
 #define PATH_DEPTH 64            /* components of a path (a power of two) */
 #define NAME_MAX_B 255
@@ -209,71 +245,140 @@ static __always_inline __u32 file_kind(struct file *f, __u64 *ino)
 	}
 }
 
-/* Send what counter v gathered since its last send (LAT_IO) and take it
- * out of v; false when the ring buffer is full (v keeps it then). */
-static __always_inline bool io_send(const struct lat_fd_key *k, struct lat_fd_io *v)
+/* How to submit to ioevents: quietly, unless the ring is past its high
+ * water mark (the reader then freezes the program until it has caught up). */
+static __always_inline __u64 io_wake(void)
 {
-	struct lat_io *e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
-
-	if (!e)
-		return false;
-	e->kind = LAT_IO;
-	e->pid = (__s32)k->tgid;
-	e->fd = k->fd;
-	e->fd_kind = v->kind;
-	e->ts = bpf_ktime_get_ns();
-	e->ino = v->ino;
-	/* Each part is taken atomically: another thread's call lands in this
-	 * send or in the next, never in neither. */
-	e->rd = __sync_lock_test_and_set(&v->rd, 0);
-	e->wr = __sync_lock_test_and_set(&v->wr, 0);
-	e->rd_calls = __sync_lock_test_and_set(&v->rd_calls, 0);
-	e->wr_calls = __sync_lock_test_and_set(&v->wr_calls, 0);
-	if (!(e->rd_calls | e->wr_calls)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return true;
-	}
-	/* Nobody sleeps on this ring: the tracer looks at it on every stop and
-	 * every flush tick, so a wake-up would only cost. */
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	return true;
+	return bpf_ringbuf_query(&ioevents, BPF_RB_AVAIL_DATA) >= LAT_IO_HIGH_WATER ?
+	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
-/* The fd ends: send the rest of its counter and forget it. */
-static __always_inline void io_final(const struct lat_fd_key *k, struct lat_fd_io *v)
+/* Slot i of fdslots, or NULL. */
+static __always_inline struct lat_fd_slot *slot_at(__u32 i)
 {
-	if (!io_send(k, v))
+	return bpf_map_lookup_elem(&fdslots, &i);
+}
+
+/* An unused slot's index, or -1 when all are in use. */
+static __always_inline long slot_take(void)
+{
+	__u32 i;
+
+	if (bpf_map_pop_elem(&free_slots, &i) == 0)
+		return i;
+	i = __sync_fetch_and_add(&slots_used, 1);
+	return i < LAT_MAX_FDS ? i : -1;
+}
+
+/* Give slot i back. */
+static __always_inline void slot_give(__u32 i, struct lat_fd_slot *s)
+{
+	__sync_lock_test_and_set(&s->state, LAT_SLOT_FREE);
+	if (bpf_map_push_elem(&free_slots, &i, 0))
+		drop(LAT_DROP_MAPFULL);   /* cannot be: the stack holds every slot */
+}
+
+/* Fill a LAT_IO from slot i (use seq): calls read before bytes, so the
+ * bytes of every call counted are in (bytes are added first). */
+static __always_inline void io_fill(struct lat_io *e, __u32 i, const struct lat_fd_slot *s,
+				    __u64 seq, bool final)
+{
+	e->kind = LAT_IO;
+	e->rd_calls = s->rd_calls;
+	e->wr_calls = s->wr_calls;
+	barrier();
+	e->rd = s->rd;
+	e->wr = s->wr;
+	e->pid = (__s32)s->tgid;
+	e->fd = s->fd;
+	e->fd_kind = s->kind;
+	e->ino = s->ino;
+	e->ts = bpf_ktime_get_ns();
+	e->seq = seq;
+	e->slot = i;
+	e->final = final;
+}
+
+/* The fd of slot i ends: send its last figures, forget (process, fd) k and
+ * give the slot back.  Only the flusher that moves it out of LIVE does. */
+static __always_inline void io_final(const struct lat_fd_key *k, __u32 i)
+{
+	struct lat_fd_slot *s = slot_at(i);
+	struct lat_io *e;
+
+	if (!s || s->tgid != k->tgid || s->fd != k->fd ||
+	    __sync_val_compare_and_swap(&s->state, LAT_SLOT_LIVE, LAT_SLOT_ENDING) != LAT_SLOT_LIVE)
+		return;
+	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (e) {
+		io_fill(e, i, s, s->seq, true);
+		bpf_ringbuf_submit(e, io_wake());
+	} else {
 		drop(LAT_DROP_RINGBUF);
+	}
 	bpf_map_delete_elem(&fdio, k);
+	slot_give(i, s);
+}
+
+/* Set up slot i for (process, fd) k: seq is odd meanwhile. */
+static __always_inline void slot_init(struct lat_fd_slot *s, const struct lat_fd_key *k,
+				      __u32 kind, __u64 ino)
+{
+	__sync_fetch_and_add(&s->seq, 1);
+	s->tgid = k->tgid;
+	s->fd = k->fd;
+	s->kind = kind;
+	s->ino = ino;
+	s->rd = s->wr = s->rd_calls = s->wr_calls = 0;
+	s->state = LAT_SLOT_LIVE;
+	__sync_fetch_and_add(&s->seq, 1);
+}
+
+/* Note that process tgid has a counter on fd (for the flushes); false if
+ * the map of processes is full. */
+static __always_inline bool mark_fd(__u32 tgid, int fd)
+{
+	__u64 *fds = bpf_map_lookup_elem(&fdio_procs, &tgid), none = 0;
+
+	if (!fds) {
+		bpf_map_update_elem(&fdio_procs, &tgid, &none, BPF_NOEXIST);
+		fds = bpf_map_lookup_elem(&fdio_procs, &tgid);
+	}
+	if (fds)   /* (marked before the counter exists: a flush never misses it) */
+		__sync_fetch_and_or(fds, 1ull << ((__u32)fd < FD_BITS ? fd : FD_BITS));
+	return fds != 0;
 }
 
 /* A new counter for fd k of the current task, if it is traced; NULL if not. */
-static __always_inline struct lat_fd_io *io_counter_new(struct lat_fd_key *k, __u64 now)
+static __always_inline struct lat_fd_slot *io_counter_new(struct lat_fd_key *k)
 {
-	struct lat_fd_io n = { .last_ns = now };
-	__u64 *fds, none = 0;
+	struct lat_fd_slot *s;
 	struct file *f;
-	__u32 tgid;
+	__u32 tgid, kind, *at;
+	__u64 ino;
+	long i;
 
 	if (!traced_now(&tgid) || tgid != k->tgid)
 		return 0;
 	f = fd_file(k->fd);
 	if (!f)
 		return 0;
-	n.kind = file_kind(f, &n.ino);
-	fds = bpf_map_lookup_elem(&fdio_procs, &k->tgid);
-	if (!fds) {
-		bpf_map_update_elem(&fdio_procs, &k->tgid, &none, BPF_NOEXIST);
-		fds = bpf_map_lookup_elem(&fdio_procs, &k->tgid);
-	}
-	if (fds)   /* (marked before the counter exists: a flush never misses it) */
-		__sync_fetch_and_or(fds, 1ull << ((__u32)k->fd < FD_BITS ? k->fd : FD_BITS));
-	if (!fds ||
-	    (bpf_map_update_elem(&fdio, k, &n, BPF_NOEXIST) && !bpf_map_lookup_elem(&fdio, k))) {
+	kind = file_kind(f, &ino);
+	i = mark_fd(k->tgid, k->fd) ? slot_take() : -1;
+	s = i < 0 ? 0 : slot_at((__u32)i);
+	if (!s) {
 		drop(LAT_DROP_MAPFULL);
 		return 0;
 	}
-	return bpf_map_lookup_elem(&fdio, k);
+	slot_init(s, k, kind, ino);
+	if (bpf_map_update_elem(&fdio, k, &i, BPF_NOEXIST) == 0)
+		return s;
+	/* Another thread made this fd's counter first (or fdio is full). */
+	slot_give((__u32)i, s);
+	at = bpf_map_lookup_elem(&fdio, k);
+	if (!at)
+		drop(LAT_DROP_MAPFULL);
+	return at ? slot_at(*at) : 0;
 }
 
 /* Fill in the call part of a sample of the current task's call. */
@@ -319,7 +424,7 @@ static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, co
 	struct lat_syscall *e = call_sample(sizeof(*e), LAT_SYSCALL, nr, ret, regs, btf);
 
 	if (e)
-		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+		bpf_ringbuf_submit(e, io_wake());
 }
 
 /* A traced task's pipe or pipe2 returned: send it, with its two fds. */
@@ -338,7 +443,7 @@ static __always_inline void pipe_call(struct pt_regs *regs, long nr, long ret, c
 				e->ino[i] = BPF_CORE_READ(f, f_inode, i_ino);
 		}
 	}
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, io_wake());
 }
 
 #define PATH_MASK (LAT_PATH_MAX - 1)
@@ -504,21 +609,21 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	if (off >= LAT_PATH_MAX)
 		off = LAT_PATH_MAX - 1;
 	sc->hdr.path_len = off;
-	if (bpf_ringbuf_output(&ioevents, sc, sizeof(sc->hdr) + (off & PATH_MASK), BPF_RB_NO_WAKEUP))
+	if (bpf_ringbuf_output(&ioevents, sc, sizeof(sc->hdr) + (off & PATH_MASK), io_wake()))
 		drop(LAT_DROP_RINGBUF);
 }
 
 /* A system call returned: count the bytes of a traced task's read or write.
  * This runs after every system call on the machine, so the common paths are
  * short: anything else leaves at the first test, and a traced fd that is
- * already counting costs one lookup (having a counter means traced). */
+ * already counting costs two lookups (having a counter means traced). */
 static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool btf)
 {
 	long nr = REG(regs, orig_ax, btf);
 	int dir = ret < 0 ? 0 : io_dir(nr, regs, btf);
 	struct lat_fd_key k;
-	struct lat_fd_io *v;
-	__u64 now, last;
+	struct lat_fd_slot *v;
+	__u32 *at;
 
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
 		mem_call(regs, nr, ret, btf);
@@ -537,10 +642,11 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		return 0;
 	k.tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
 	k.fd = (int)REG(regs, di, btf);
-	now = bpf_ktime_get_ns();
-	v = bpf_map_lookup_elem(&fdio, &k);
-	if (!v && !(v = io_counter_new(&k, now)))
+	at = bpf_map_lookup_elem(&fdio, &k);
+	v = at ? slot_at(*at) : io_counter_new(&k);
+	if (!v)
 		return 0;
+	/* Bytes before calls: whoever reads the calls first finds their bytes. */
 	if (dir == 1) {
 		__sync_fetch_and_add(&v->rd, (__u64)ret);
 		__sync_fetch_and_add(&v->rd_calls, 1);
@@ -548,11 +654,6 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		__sync_fetch_and_add(&v->wr, (__u64)ret);
 		__sync_fetch_and_add(&v->wr_calls, 1);
 	}
-	/* A busy fd reports as it goes (one thread wins each period). */
-	last = v->last_ns;
-	if (now - last >= LAT_IO_PERIOD_NS &&
-	    __sync_val_compare_and_swap(&v->last_ns, last, now) == last)
-		io_send(&k, v);
 	return 0;
 }
 
@@ -560,10 +661,10 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 static __always_inline void flush_fd(__u32 tgid, int fd)
 {
 	struct lat_fd_key k = { .tgid = tgid, .fd = fd };
-	struct lat_fd_io *v = bpf_map_lookup_elem(&fdio, &k);
+	__u32 *at = bpf_map_lookup_elem(&fdio, &k);
 
-	if (v)
-		io_final(&k, v);
+	if (at)
+		io_final(&k, *at);
 }
 
 /* Which counters of one process a flush takes: fds lo..hi of those marked. */
@@ -573,12 +674,14 @@ struct flush_range {
 	__u64 fds;
 };
 
-/* bpf_for_each_map_elem callback: send and forget the counters in range. */
-static long flush_one(void *map, const struct lat_fd_key *k, struct lat_fd_io *v,
-		      struct flush_range *r)
+/* bpf_for_each_map_elem callback: send and forget the counters in range
+ * (io_final checks the slot is the key's: the entry may be reused meanwhile). */
+static long flush_one(void *map, const struct lat_fd_key *key, __u32 *at, struct flush_range *r)
 {
-	if (k->tgid == r->tgid && (__u32)k->fd >= r->lo && (__u32)k->fd <= r->hi)
-		io_final(k, v);
+	struct lat_fd_key k = *key;
+
+	if (k.tgid == r->tgid && (__u32)k.fd >= r->lo && (__u32)k.fd <= r->hi)
+		io_final(&k, *at);
 	return 0;
 }
 
@@ -646,6 +749,50 @@ static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *
 		flush_fds(tgid, *fds, 0, ~0u);
 		bpf_map_delete_elem(&fdio_procs, &tgid);
 	}
+	return 0;
+}
+
+/* bpf_loop callback of io_sweep: send slot i if its counts grew since the
+ * sweep last sent them.  What it reads counts only if seq was the same,
+ * and even, before and after: then it is one use of the slot, whole. */
+static long sweep_slot(__u32 i, void *unused)
+{
+	struct lat_fd_slot *s = slot_at(i);
+	struct swept *w = bpf_map_lookup_elem(&swept, &i);
+	__u64 seq, calls;
+	struct lat_io *e;
+
+	if (!s || !w)
+		return 1;
+	seq = __sync_fetch_and_add(&s->seq, 0);
+	if ((seq & 1) || s->state != LAT_SLOT_LIVE)
+		return 0;
+	calls = s->rd_calls + s->wr_calls;
+	if (calls == (w->seq == seq ? w->calls : 0))
+		return 0;
+	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (!e)
+		return 1;   /* full: the next sweep sends it */
+	io_fill(e, i, s, seq, false);
+	if (__sync_fetch_and_add(&s->seq, 0) != seq) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	w->seq = seq;
+	w->calls = e->rd_calls + e->wr_calls;
+	bpf_ringbuf_submit(e, io_wake());
+	return 0;
+}
+
+/* Send every counter that grew since the last sweep.  Never attached: the
+ * reader runs it (BPF_PROG_TEST_RUN) every LAT_SWEEP_MS, so counts of an
+ * fd that is open and idle reach it as soon as those of a busy one. */
+SEC("raw_tp")
+int io_sweep(void *ctx)
+{
+	__u32 n = slots_used;
+
+	bpf_loop(n < LAT_MAX_FDS ? n : LAT_MAX_FDS, sweep_slot, NULL, 0);
 	return 0;
 }
 

@@ -18,8 +18,10 @@
 #define LAT_MAX_REQS 8192        /* block requests in flight at once */
 #define LAT_MAX_FDS 16384        /* (process, fd, file) I/O counters at once */
 #define LAT_RINGBUF_BYTES (1u << 20)
+#define LAT_IO_RINGBUF_BYTES (8u << 20)   /* ioacct.bpf.c's ring */
+#define LAT_IO_HIGH_WATER (LAT_IO_RINGBUF_BYTES / 2)   /* past it, a submit wakes the reader */
 #define LAT_READ_MS 20           /* the reader looks at its ring (and drops) this often */
-#define LAT_IO_PERIOD_NS 100000000ull   /* a busy fd's counter is sent this often */
+#define LAT_SWEEP_MS 100         /* the counters that grew are sent this often */
 
 /* What a ring-buffer sample is; every sample starts with a __u32 kind. */
 enum lat_kind {
@@ -104,18 +106,33 @@ struct lat_fd_key {
 	__s32 fd;
 };
 
-/* Value of the fdio map: what was counted since the last LAT_IO. */
-struct lat_fd_io {
-	__u64 rd, wr;            /* bytes read (received) and written (sent) */
-	__u32 rd_calls, wr_calls;
-	__u32 kind;              /* enum lat_fd_kind, from the kernel's file object */
-	__u32 pad;
-	__u64 ino;               /* the file's inode */
-	__u64 last_ns;           /* when the last LAT_IO of it was sent (or it began) */
+/* State of a counter slot (lat_fd_slot.state). */
+enum lat_slot_state {
+	LAT_SLOT_FREE = 0,       /* unused, or given back */
+	LAT_SLOT_LIVE = 1,       /* counting for its (process, fd) */
+	LAT_SLOT_ENDING = 2,     /* its fd ends: one flusher sends the last of it */
 };
 
-/* LAT_IO: what one (process, fd, file) moved since its last LAT_IO; sent
- * while it is busy, and when the fd or the process ends. */
+/* A counter slot (the fdslots array; fdio maps (process, fd) to its index).
+ * The counts only grow while the fd lives: a LAT_IO carries them whole,
+ * and the reader sends the growth since the last one it saw (REC_IO), so
+ * a count sent twice is never counted twice.  The slots are reused only
+ * by ioacct.bpf.c's own code, and seq (odd while a slot is being set up,
+ * larger at each use) tells a reader whether what it read is one use. */
+struct lat_fd_slot {
+	__u64 seq;
+	__u32 state;             /* enum lat_slot_state */
+	__u32 tgid;
+	__s32 fd;
+	__u32 kind;              /* enum lat_fd_kind, from the kernel's file object */
+	__u64 ino;               /* the file's inode */
+	__u64 rd, wr;            /* bytes read (received) and written (sent) */
+	__u64 rd_calls, wr_calls;
+};
+
+/* LAT_IO: the counts of one (process, fd, file) so far, from the slot's use
+ * seq; sent for every counter that grew at each sweep (the reader asks for
+ * one every LAT_SWEEP_MS), and last (final) when the fd or the process ends. */
 struct lat_io {
 	__u32 kind;              /* LAT_IO */
 	__s32 pid;
@@ -124,7 +141,10 @@ struct lat_io {
 	__u64 ts;
 	__u64 ino;
 	__u64 rd, wr;
-	__u32 rd_calls, wr_calls;
+	__u64 rd_calls, wr_calls;
+	__u64 seq;               /* the slot's use */
+	__u32 slot;
+	__u32 final;             /* 1: the fd ended, nothing more comes from this use */
 };
 
 /* LAT_SYSCALL: mmap, munmap, mremap or brk of a traced task, which then

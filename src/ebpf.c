@@ -54,10 +54,19 @@ _Static_assert((int)LAT_FDK_FILE == (int)FDK_FILE && (int)LAT_FDK_PIPE == (int)F
 #define BTF_DEFAULT "/sys/kernel/btf/vmlinux"
 #define MAX_TIDS 65536
 
+/* What the reader last passed on of one counter slot's use (LAT_IO). */
+struct io_seen {
+	uint64_t seq;
+	uint64_t rd, wr, rd_calls, wr_calls;
+	bool done;                    /* its final LAT_IO came: later ones are stale */
+};
+
 struct ebpf {
 	struct latency_bpf *skel;
 	struct ioacct_bpf *io_skel;   /* NULL unless opts.io loaded */
 	struct ring_buffer *io_rb;    /* its LAT_IO samples (the tracer thread drains it) */
+	struct io_seen *io_seen;      /* per counter slot (drain only) */
+	uint64_t swept_at;            /* when io_sweep last ran (drain only) */
 	int io_err;                   /* opts.io failed to load: -errno */
 	int tasks_fd, drops_fd;       /* while loading: the maps both objects share */
 	rec_put_fn *io_put;           /* during ebpf_io_drain: where records go */
@@ -166,7 +175,9 @@ static void choose_programs(struct bpf_object *obj, bool raw, bool block)
 		bool is_raw = strncmp(sec, "raw_tp/", 7) == 0;
 		bool is_block = strstr(sec, "/block_") != NULL;
 
-		bpf_program__set_autoload(p, is_raw == raw && (block || !is_block));
+		/* A bare "raw_tp" program is run (io_sweep), never attached: always load it. */
+		bpf_program__set_autoload(p, strcmp(sec, "raw_tp") == 0 ||
+					  (is_raw == raw && (block || !is_block)));
 	}
 }
 
@@ -231,18 +242,46 @@ static int load(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shap
 	return err;
 }
 
-/* REC_IO from a LAT_IO sample. */
-static void io_record(struct recbuf *rb, const struct lat_io *e)
+/* Growth of a count since what was passed on (0 when a late sample shows less). */
+static uint64_t grown(uint64_t now, uint64_t seen)
 {
-	struct rec_io *r = rec_begin(rb, REC_IO, e->ts, e->pid, e->pid, sizeof(*r));
+	return now > seen ? now - seen : 0;
+}
 
+/* REC_IO from a LAT_IO sample: what the counter grew since the figures of
+ * its use last passed on.  False when there is nothing new: a sample of an
+ * older use, or of one whose final figures came already, or one that adds
+ * no call (bytes wait for their calls, except in a final one). */
+static bool io_record(struct ebpf *eb, const struct lat_io *e)
+{
+	struct io_seen *s = e->slot < LAT_MAX_FDS ? &eb->io_seen[e->slot] : NULL;
+	uint64_t rc, wc, rd, wr;
+	struct rec_io *r;
+
+	if (!s || e->seq < s->seq || (e->seq == s->seq && s->done))
+		return false;
+	if (e->seq > s->seq)
+		*s = (struct io_seen){ .seq = e->seq };
+	rc = grown(e->rd_calls, s->rd_calls);
+	wc = grown(e->wr_calls, s->wr_calls);
+	rd = grown(e->rd, s->rd);
+	wr = grown(e->wr, s->wr);
+	s->done = e->final;
+	if (!(rc | wc) && !(e->final && (rd | wr)))
+		return false;
+	s->rd_calls += rc;
+	s->wr_calls += wc;
+	s->rd += rd;
+	s->wr += wr;
+	r = rec_begin(&eb->io_rec, REC_IO, e->ts, e->pid, e->pid, sizeof(*r));
 	r->fd = e->fd;
 	r->kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
 	r->ino = e->ino;
-	r->rd = e->rd;
-	r->wr = e->wr;
-	r->rd_calls = e->rd_calls;
-	r->wr_calls = e->wr_calls;
+	r->rd = rd;
+	r->wr = wr;
+	r->rd_calls = (uint32_t)rc;
+	r->wr_calls = (uint32_t)wc;
+	return true;
 }
 
 /* Begin the REC_SYSCALL of a call the kernel sent whole (the call part of
@@ -332,9 +371,10 @@ static int on_io_sample(void *ctx, void *data, size_t size)
 	if (size < sizeof(kind) || !eb->io_put)
 		return 0;
 	memcpy(&kind, data, sizeof(kind));
-	if (kind == LAT_IO && size >= sizeof(struct lat_io))
-		io_record(&eb->io_rec, data);
-	else if (kind == LAT_SYSCALL && size >= sizeof(struct lat_syscall))
+	if (kind == LAT_IO && size >= sizeof(struct lat_io)) {
+		if (!io_record(eb, data))
+			return 0;
+	} else if (kind == LAT_SYSCALL && size >= sizeof(struct lat_syscall))
 		syscall_record(&eb->io_rec, data);
 	else if (kind == LAT_OPEN && size >= sizeof(struct lat_open))
 		return open_records(eb, data, size), 0;
@@ -351,6 +391,8 @@ static void io_unload(struct ebpf *eb)
 {
 	ring_buffer__free(eb->io_rb);
 	eb->io_rb = NULL;
+	free(eb->io_seen);
+	eb->io_seen = NULL;
 	ioacct_bpf__destroy(eb->io_skel);
 	eb->io_skel = NULL;
 }
@@ -377,6 +419,7 @@ static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_s
 		eb->io_rb = ring_buffer__new(bpf_map__fd(io->maps.ioevents), on_io_sample, eb, NULL);
 		if (!eb->io_rb)
 			err = -errno;
+		eb->io_seen = xcalloc(LAT_MAX_FDS, sizeof(*eb->io_seen));
 	}
 	if (err)
 		io_unload(eb);
@@ -821,12 +864,26 @@ int ebpf_io_error(const struct ebpf *eb)
 	return eb->io_skel ? 0 : eb->io_err ? eb->io_err : -ENOENT;
 }
 
+/* Have the kernel send every I/O counter that grew, if LAT_SWEEP_MS passed. */
+static void io_sweep(struct ebpf *eb)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, run);
+	uint64_t now = util_now_ns();
+
+	/* (a tenth early still counts: the tracer looks on a coarser tick) */
+	if (now - eb->swept_at < LAT_SWEEP_MS * 900000ull)
+		return;
+	eb->swept_at = now;
+	bpf_prog_test_run_opts(bpf_program__fd(eb->io_skel->progs.io_sweep), &run);
+}
+
 void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx)
 {
 	struct ebpf *eb = ctx;
 
 	if (!eb->io_rb)
 		return;
+	io_sweep(eb);
 	eb->io_put = put;
 	eb->io_ctx = put_ctx;
 	ring_buffer__consume(eb->io_rb);

@@ -820,7 +820,7 @@ static void io_counted(struct model *m, const struct rec_hdr *h, struct task *t,
 	bool sock = is_inet(kind) || kind == FDK_UNIX || kind == FDK_SOCK;
 	struct event ev;
 
-	if (!calls)
+	if (!calls && !n)   /* (bytes without calls: a write that raced with its fd's end) */
 		return;
 	if (o)
 		account(m, o, dir, n);
