@@ -24,6 +24,10 @@ Cases (all need root and a kernel where --ebpf loads; CI runs as root):
               again with --ebpf, where the kernel captures the read/write,
               mmap and open families: every figure still equals strace's
               (and the kernel's fault counts)
+  live        a program writes 14 B to a TCP socket, 7 B to a pipe and 5 B
+              to a file once, keeps them open and sleeps: read live, the
+              --json stream has the three writes within 250 ms, while the
+              program still sleeps, and each is counted once by the end
   io          for each program, the --ebpf summary (I/O totals, bytes per
               file, per connection, heap and mappings, processes, exit)
               equals ptrace mode's exactly,
@@ -453,6 +457,95 @@ def _comparable(s: dict) -> dict:
     }
 
 
+LIVE_LAG_MS = 250
+
+
+def _live_wanted(tmp: str, own: dict) -> dict[str, tuple]:
+    """The three writes of tests/tracees/idlefds: (pid, fd, type, kind, path or None, bytes)."""
+    fds, pid = own["fds"], own["pid"]
+    return {"tcp": (pid, fds["tcp"], "send", "tcp4", None, 14),
+            "pipe": (pid, fds["pipe"], "write", "pipe", None, 7),
+            "file": (pid, fds["file"], "write", "file", os.path.join(tmp, "idlefds.out"), 5)}
+
+
+def _live_match(e: dict, want: tuple) -> bool:
+    pid, fd, typ, kind, path, _ = want
+    return (e.get("pid") == pid and e.get("fd") == fd and e.get("type") == typ and
+            e.get("kind") == kind and (path is None or e.get("path") == path))
+
+
+def _live_follow(proc, out: str, wanted: dict, until_ns: int) -> tuple[dict, list[dict]]:
+    """Read the --json output as it grows until until_ns (CLOCK_MONOTONIC);
+    returns when each wanted write was first seen, and the events read."""
+    seen: dict[str, int] = {}
+    events: list[dict] = []
+    pos, partial = 0, ""
+    while time.monotonic_ns() < until_ns and len(seen) < len(wanted) and proc.poll() is None:
+        with open(out, encoding="utf-8") as fh:
+            fh.seek(pos)
+            chunk = fh.read()
+            pos = fh.tell()
+        now = time.monotonic_ns()
+        lines = (partial + chunk).split("\n")
+        partial = lines.pop()
+        for line in lines:
+            e = json.loads(line)
+            events.append(e)
+            for name, want in wanted.items():
+                if name not in seen and _live_match(e, want):
+                    seen[name] = now
+        time.sleep(0.005)
+    return seen, events
+
+
+def case_live(work: str) -> list[str]:
+    """Counts of fds that stay open and idle reach the stream within 250 ms."""
+    need_ebpf(work)
+    sleep_ms = 1500
+    out = os.path.join(work, "live.jsonl")
+    open(out, "w").close()
+    proc = subprocess.Popen(compendium() + ["--ebpf", "--json", "-o", out, "--",
+                                            tracee("idlefds"), str(sleep_ms)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=work)
+    try:
+        own = json.loads(proc.stdout.readline() or "{}")
+        if "sleep_start_ns" not in own:
+            raise HarnessError(f"idlefds said nothing: {proc.stderr.read()}")
+        start, end = own["sleep_start_ns"], own["sleep_start_ns"] + sleep_ms * 1000000
+        wanted = _live_wanted(work, own)
+        seen, _ = _live_follow(proc, out, wanted, end - 200 * 1000000)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    probs = []
+    if proc.returncode != 0:
+        probs.append(f"compendium-tui exited {proc.returncode}: {proc.stderr.read().strip()}")
+    for name in wanted:
+        if name not in seen:
+            probs.append(f"the {name} write was not in the stream while the program slept "
+                         f"({sleep_ms} ms)")
+    lags = {name: (t - start) / 1e6 for name, t in seen.items()}
+    for name, lag in lags.items():
+        if lag > LIVE_LAG_MS:
+            probs.append(f"the {name} write came {lag:.0f} ms after it was made "
+                         f"(at most {LIVE_LAG_MS} ms)")
+    events = [json.loads(line) for line in open(out, encoding="utf-8")]
+    for name, want in wanted.items():
+        got = [e for e in events if _live_match(e, want)]
+        total = sum(e.get("bytes", 0) for e in got)
+        calls = sum(e.get("calls", 0) for e in got)
+        if (total, calls) != (want[5], 1):
+            probs.append(f"{name}: {total} B in {calls} calls over the run, the program "
+                         f"wrote {want[5]} B in 1 call")
+    if not probs:
+        print("while the program slept: " + ", ".join(f"{n} write seen {lag:.0f} ms after it"
+                                                      for n, lag in sorted(lags.items())))
+    return probs
+
+
 def case_io(work: str) -> list[str]:
     """--ebpf summaries equal ptrace mode's, with the read/write family off ptrace."""
     need_ebpf(work)
@@ -525,6 +618,7 @@ CASES = {
     "e2e": case_e2e,
     "io": case_io,
     "concurrent": case_concurrent,
+    "live": case_live,
 }
 
 

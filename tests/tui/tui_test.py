@@ -619,9 +619,41 @@ def case_latency():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def case_live():
+    """--ebpf: bytes written once to fds that then stay open and idle show in the
+    counters within a second, while the program still sleeps (skipped where
+    --ebpf cannot run)."""
+    probe = subprocess.run([COMPENDIUM, "--ebpf", "--json", "-o", "/dev/null", "--", "true"],
+                           capture_output=True, text=True, timeout=60)
+    if os.geteuid() != 0 or "--ebpf is off" in probe.stderr:
+        print("SKIP: live: --ebpf cannot run here (%s)" %
+              (probe.stderr.strip().split("\n")[-1] if probe.stderr.strip() else "not root"))
+        return
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("live", 100, 30)
+    try:
+        run_cmd(p, "cd %s && %s --no-mouse --ebpf -- %s 6000" %
+                (tmp, COMPENDIUM, os.path.join(TRACEE_DIR, "idlefds")))
+        s = p.wait(r"sleep_start_ns", 15)
+        t0 = time.time()
+        s = p.wait(r"Net: sent 14 B", 3)
+        s = p.wait(r"Files: .*written 5 B", 1)
+        lag = time.time() - t0
+        p.shot("live")
+        check(" running" in header(s), "the program still sleeps", s)
+        check(lag < 1.0, "counts shown %.2f s after the program said it sleeps" % lag, s)
+        p.keys("q")
+        p.keys("y")
+        p.wait(r"EXIT=\d+", 15)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CASES.update({"syscalls": case_syscalls, "files": case_files, "tree": case_tree,
               "replay": case_replay, "views_help": case_views_help})
 CASES["latency"] = case_latency
+CASES["live"] = case_live
 
 
 def main():
