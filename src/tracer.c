@@ -86,8 +86,7 @@ struct tracer {
 	int start_err;
 	atomic_int cmd;          /* enum tracer_cmd bits not yet handled */
 	timer_t timer;           /* SIGUSR2 to this thread: time to flush the queue */
-	bool timer_armed;
-	long timer_ns;           /* what it was armed for */
+	long timer_ns;           /* its period now (0: stopped) */
 	uint64_t spin_ns;        /* current adaptive spin budget */
 	uint64_t spin_misses;
 	pid_t root;
@@ -1212,21 +1211,36 @@ static void on_wake_signal(int sig)
 		timer_fired = 1;
 }
 
-/* Ask for a flush of the queue in FLUSH_NS unless one is already due; with
- * the kernel's captures (--ebpf), for a look at them every IO_TICK_NS too
- * (IO_BUSY_NS while they come), since nothing else wakes this thread for
- * them. */
+/* Tick every FLUSH_NS while records wait for a flush; with the kernel's
+ * captures (--ebpf), every IO_TICK_NS too (IO_BUSY_NS while they come),
+ * since nothing else wakes this thread for them; else not at all.  The
+ * timer is periodic: a tick that lands just before waitpid blocks is
+ * followed by another, so a command that makes no stop never leaves this
+ * thread asleep for good. */
 static void arm_flush_timer(struct tracer *t)
 {
 	long ns = t->io_busy ? IO_BUSY_NS : t->since_flush ? FLUSH_NS : IO_TICK_NS;
-	struct itimerspec its = { .it_value = { 0, ns } };
+	struct itimerspec its;
 
-	if ((t->timer_armed && t->timer_ns <= ns) || (!t->since_flush && !t->io))
+	if (!t->since_flush && !t->io)
+		ns = 0;
+	if (ns == t->timer_ns)
 		return;
-	if (timer_settime(t->timer, 0, &its, NULL) == 0) {
-		t->timer_armed = true;
+	its = (struct itimerspec){ .it_interval = { 0, ns }, .it_value = { 0, ns } };
+	if (timer_settime(t->timer, 0, &its, NULL) == 0)
 		t->timer_ns = ns;
-	}
+}
+
+/* A tick: queue what the kernel captured, flush. */
+static void on_tick(struct tracer *t)
+{
+	uint64_t got = t->io_got;
+
+	timer_fired = 0;
+	drain_io(t);
+	t->io_busy = t->io_got != got;
+	evq_flush(t->q);
+	t->since_flush = 0;
 }
 
 /* Spin on WNOHANG for up to the adaptive budget; 0 when nothing came. */
@@ -1263,21 +1277,15 @@ static pid_t wait_next(struct tracer *t, int *status)
 
 		if (atomic_load_explicit(&t->cmd, memory_order_relaxed))
 			run_commands(t);
+		if (timer_fired)   /* it came while this thread was busy */
+			on_tick(t);
 		pid = spin_wait(t, status);
 		if (pid != 0)
 			return pid;
 		arm_flush_timer(t);
 		pid = waitpid(-1, status, __WALL);
-		if (timer_fired) {
-			uint64_t got = t->io_got;
-
-			timer_fired = 0;
-			t->timer_armed = false;
-			drain_io(t);
-			t->io_busy = t->io_got != got;
-			evq_flush(t->q);
-			t->since_flush = 0;
-		}
+		if (timer_fired)
+			on_tick(t);
 		if (pid >= 0 || errno != EINTR)
 			return pid;
 	}
