@@ -23,7 +23,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -33,6 +35,8 @@
 
 #include "ebpf.h"
 #include "evq.h"
+#include "fmt.h"
+#include "freezer.h"
 #include "procfs.h"
 #include "record.h"
 #include "util.h"
@@ -67,6 +71,11 @@ struct ebpf {
 	struct ring_buffer *io_rb;    /* its LAT_IO samples (the tracer thread drains it) */
 	struct io_seen *io_seen;      /* per counter slot (drain only) */
 	uint64_t swept_at;            /* when io_sweep last ran (drain only) */
+	void *io_pos;                 /* the I/O ring's consumer and producer pages (read-only) */
+	size_t io_pos_len;
+	int io_wake_fd;               /* epoll, edge-triggered: the I/O ring passed its high water */
+	struct freezer *freezer;      /* opts.freezer (not owned) */
+	bool holding_q, holding_ring; /* the reader holds the command frozen for its queue, the I/O ring */
 	int io_err;                   /* opts.io failed to load: -errno */
 	int tasks_fd, drops_fd;       /* while loading: the maps both objects share */
 	rec_put_fn *io_put;           /* during ebpf_io_drain: where records go */
@@ -386,9 +395,45 @@ static int on_io_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Watch the I/O ring's fill: its positions mapped read-only, and an
+ * edge-triggered epoll the kernel's high-water wake-ups reach (the tracer
+ * thread consumes it; the reader only looks). */
+static int io_watch(struct ebpf *eb, int map_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	long page = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, 2 * (size_t)page, PROT_READ, MAP_SHARED, map_fd, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	eb->io_pos = p;
+	eb->io_pos_len = 2 * (size_t)page;
+	eb->io_wake_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (eb->io_wake_fd < 0 || epoll_ctl(eb->io_wake_fd, EPOLL_CTL_ADD, map_fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Bytes in the I/O ring the tracer thread has not consumed yet. */
+static uint64_t io_ring_used(const struct ebpf *eb)
+{
+	const uint64_t *cons = eb->io_pos;
+	const uint64_t *prod = (const uint64_t *)((const char *)eb->io_pos + eb->io_pos_len / 2);
+
+	if (!eb->io_pos)
+		return 0;
+	return __atomic_load_n(prod, __ATOMIC_ACQUIRE) - __atomic_load_n(cons, __ATOMIC_ACQUIRE);
+}
+
 /* Forget ioacct's object, if loaded. */
 static void io_unload(struct ebpf *eb)
 {
+	if (eb->io_wake_fd >= 0)
+		close(eb->io_wake_fd);
+	eb->io_wake_fd = -1;
+	if (eb->io_pos)
+		munmap(eb->io_pos, eb->io_pos_len);
+	eb->io_pos = NULL;
 	ring_buffer__free(eb->io_rb);
 	eb->io_rb = NULL;
 	free(eb->io_seen);
@@ -417,8 +462,7 @@ static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_s
 		err = ioacct_bpf__attach(io);
 	if (!err) {
 		eb->io_rb = ring_buffer__new(bpf_map__fd(io->maps.ioevents), on_io_sample, eb, NULL);
-		if (!eb->io_rb)
-			err = -errno;
+		err = eb->io_rb ? io_watch(eb, bpf_map__fd(io->maps.ioevents)) : -errno;
 		eb->io_seen = xcalloc(LAT_MAX_FDS, sizeof(*eb->io_seen));
 	}
 	if (err)
@@ -594,7 +638,9 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	eb = xcalloc(1, sizeof(*eb));
 	eb->q = q;
 	eb->stop_fd = -1;
+	eb->io_wake_fd = -1;
 	eb->tasks_fd = eb->drops_fd = -1;
+	eb->freezer = o->freezer;
 	err = load_all(eb, o, &shape, path);
 	if (err) {
 		explain(err, why, whylen);
@@ -745,14 +791,79 @@ static void send_live_hists(struct ebpf *eb)
 	}
 }
 
-/* Wait for samples or the stop request; true when stop was asked. */
+/* Send a REC_NOTE (something the person should be told). */
+static void note(struct ebpf *eb, const char *text)
+{
+	struct rec_note *n = rec_begin(&eb->rec, REC_NOTE, util_now_ns(), 0, 0, sizeof(*n));
+
+	n->kind = NOTE_WARN;
+	n->text_len = (uint32_t)strlen(text);
+	rec_blob(&eb->rec, text, n->text_len);
+	send_rec(eb);
+}
+
+/* At the end: a note saying how long the command was held back, if it
+ * was, or that it could not be when records were dropped. */
+static void send_held_note(struct ebpf *eb)
+{
+	struct freezer_stats st;
+	char text[200], d[24];
+
+	if (!eb->freezer) {
+		if (eb->lost_sent)
+			note(eb, "records were dropped: compendium-tui could not hold the program back "
+			     "while it caught up (that needs a cgroup2 mount and a command it starts "
+			     "itself, not --pid)");
+		return;
+	}
+	freezer_read_stats(eb->freezer, &st);
+	if (!st.freezes)
+		return;
+	snprintf(text, sizeof(text), "the program was held back %llu time%s, %s in all, while "
+		 "compendium-tui caught up with the kernel's records (nothing was dropped for it)",
+		 (unsigned long long)st.freezes, st.freezes == 1 ? "" : "s",
+		 fmt_duration(st.frozen_ns, d));
+	note(eb, text);
+}
+
+/* Wait for samples, the I/O ring's high water or the stop request; true
+ * when stop was asked. */
 static bool wait_samples(struct ebpf *eb)
 {
-	struct pollfd p[2] = { { ring_buffer__epoll_fd(eb->rb), POLLIN, 0 },
-			       { eb->stop_fd, POLLIN, 0 } };
+	struct pollfd p[3] = { { ring_buffer__epoll_fd(eb->rb), POLLIN, 0 },
+			       { eb->stop_fd, POLLIN, 0 }, { eb->io_wake_fd, POLLIN, 0 } };
+	struct epoll_event ev;
 
-	poll(p, 2, LAT_READ_MS);
+	poll(p, eb->io_wake_fd >= 0 ? 3 : 2, LAT_READ_MS);
+	if (p[2].revents & POLLIN)
+		epoll_wait(eb->io_wake_fd, &ev, 1, 0);   /* take the edge */
 	return p[1].revents & POLLIN;
+}
+
+/* Take or let go of one of the reader's holds on the command. */
+static void hold(struct ebpf *eb, enum freezer_holder who, bool *holding, bool want)
+{
+	if (want && !*holding)
+		freezer_hold(eb->freezer, who);
+	else if (!want && *holding)
+		freezer_release(eb->freezer, who);
+	*holding = want;
+}
+
+/* With a freezer: hold the command frozen while the reader's queue is over
+ * half full (until a quarter), and while the kernel's I/O ring is past its
+ * high water (until a quarter: the tracer thread empties it). */
+static void throttle(struct ebpf *eb, bool stop)
+{
+	size_t used = evq_used(eb->q), cap = evq_capacity(eb->q);
+	uint64_t ring = io_ring_used(eb);
+
+	if (!eb->freezer)
+		return;
+	hold(eb, FREEZER_EBPF_QUEUE, &eb->holding_q,
+	     !stop && (eb->holding_q ? used > cap / 4 : used >= cap / 2));
+	hold(eb, FREEZER_IO_RING, &eb->holding_ring,
+	     !stop && (eb->holding_ring ? ring > LAT_IO_RINGBUF_BYTES / 4 : ring >= LAT_IO_HIGH_WATER));
 }
 
 /* The thread: samples to records until asked to stop, then the final ones. */
@@ -763,13 +874,17 @@ static void *reader_main(void *arg)
 
 	while (!stop && !eb->closed) {
 		stop = wait_samples(eb);
+		throttle(eb, false);
 		ring_buffer__consume(eb->rb);
 		send_lost(eb);
 		evq_flush(eb->q);
+		throttle(eb, stop);
 	}
+	throttle(eb, true);
 	ring_buffer__consume(eb->rb);
 	send_live_hists(eb);
 	send_lost(eb);
+	send_held_note(eb);
 	evq_close(eb->q);
 	return NULL;
 }

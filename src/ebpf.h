@@ -25,6 +25,7 @@
 #include "record.h"
 
 struct evq;
+struct freezer;
 struct ebpf;                   /* opaque */
 
 struct ebpf_opts {
@@ -33,6 +34,9 @@ struct ebpf_opts {
 	bool force_raw_tp;             /* use raw_tp even where tp_btf works (tests) */
 	bool io;                       /* also count read/write bytes in the kernel */
 	const char *btf_path;          /* kernel BTF; NULL: /sys/kernel/btf/vmlinux */
+	struct freezer *freezer;       /* not owned: hold the command frozen while the
+					  reader's queue or the kernel's I/O ring is
+					  over its high water (NULL: never) */
 	FILE *log;                     /* libbpf's messages (verifier log...); NULL drops them */
 };
 

@@ -277,6 +277,18 @@ uint64_t evq_waits(const struct evq *q)
 	return atomic_load_explicit(&q->waits, memory_order_relaxed);
 }
 
+size_t evq_used(const struct evq *q)
+{
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+
+	return (size_t)(q->prod_tail - head);
+}
+
+size_t evq_capacity(const struct evq *q)
+{
+	return (size_t)q->cap;
+}
+
 /* Consumer: next record or NULL if empty. */
 const void *evq_peek(struct evq *q, size_t *len)
 {

@@ -45,6 +45,10 @@ void evq_flush(struct evq *q);
 void evq_close(struct evq *q);
 /* Number of evq_reserve calls that had to wait for space (readable from any thread). */
 uint64_t evq_waits(const struct evq *q);
+/* Producer: bytes the consumer has yet to free (records and their headers). */
+size_t evq_used(const struct evq *q);
+/* Capacity in bytes, as given to evq_new. */
+size_t evq_capacity(const struct evq *q);
 
 /* Consumer: next record (payload pointer, length in *len if non-NULL) or NULL if empty; valid until evq_pop. */
 const void *evq_peek(struct evq *q, size_t *len);

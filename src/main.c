@@ -29,6 +29,7 @@
 #include "evq.h"
 #include "faults.h"
 #include "fmt.h"
+#include "freezer.h"
 #include "jsonl.h"
 #include "lines.h"
 #include "model.h"
@@ -314,6 +315,7 @@ struct run {
 	struct evq *bq;          /* the eBPF reader's records (--ebpf), or NULL */
 	struct ebpf *ebpf;
 	bool ebpf_stopping;      /* the reader was told the tracees are gone */
+	struct freezer *freezer; /* --ebpf, spawned command: holds it back, or NULL */
 	struct tracer *tracer;
 	struct model *model;
 	struct lines *lines;
@@ -583,6 +585,10 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 	char why[512];
 	int err;
 
+	/* A spawned command is held back rather than records dropped; without
+	 * cgroup2 it is not, and drops are counted and said. */
+	if (!to->attach_pid && freezer_new(&r->freezer) == 0)
+		eo.freezer = r->freezer;
 	r->bq = evq_new(EBPF_QUEUE_BYTES);
 	err = ebpf_open(&r->ebpf, &eo, r->bq, why, sizeof(why));
 	if (!err && (err = ebpf_start(r->ebpf)) < 0)
@@ -592,9 +598,12 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 		r->ebpf = NULL;
 		evq_free(r->bq);
 		r->bq = NULL;
+		freezer_free(r->freezer);
+		r->freezer = NULL;
 		fprintf(stderr, "compendium-tui: --ebpf is off: %s; tracing goes on without latency.\n", why);
 		return;
 	}
+	to->freezer = r->freezer;
 	if (!eo.io)
 		return;
 	err = ebpf_io_error(r->ebpf);
@@ -648,6 +657,18 @@ static void start_faults(struct run *r)
 			faults_strerror(err, why, sizeof(why)));
 }
 
+/* Tracer hook: the command, seized and not yet exec'd, joins the freezer's
+ * group and the fault sampler. */
+static void spawned(void *ctx, pid_t pid)
+{
+	struct run *r = ctx;
+
+	if (r->freezer)
+		freezer_add(r->freezer, pid);   /* (failing, it freezes an empty group: drops are counted) */
+	if (r->faults)
+		faults_spawned(r->faults, pid);
+}
+
 /* Start tracing; dies with the right message and code on failure. */
 static void start(struct run *r, const sigset_t *orig_mask)
 {
@@ -680,9 +701,9 @@ static void start(struct run *r, const sigset_t *orig_mask)
 		r->mq.fq = r->fq;
 		r->mq.faults = r->faults;
 		to.maps = true;
-		to.spawned = faults_spawned;
-		to.spawned_ctx = r->faults;
 	}
+	to.spawned = spawned;
+	to.spawned_ctx = r;
 	r->tracer = tracer_new(&to, r->q);
 	err = tracer_start(r->tracer);
 	if (slave >= 0)
@@ -841,6 +862,7 @@ int main(int argc, char **argv)
 #ifdef HAVE_EBPF
 	ebpf_free(r.ebpf);
 #endif
+	freezer_free(r.freezer);
 	evq_free(r.bq);
 	evq_free(r.q);
 	close(r.sig_fd);

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "evq.h"
+#include "freezer.h"
 #include "procfs.h"
 #include "record.h"
 #include "sysent.h"
@@ -100,6 +101,7 @@ struct tracer {
 	uint64_t stops, stopped_ns, since_flush;
 	bool io;                 /* the kernel captures the read/write, mmap and open families */
 	bool io_busy;            /* the last tick found captures: look again soon */
+	bool holding;            /* we hold the command frozen (o.freezer) */
 	uint64_t io_got;         /* records the kernel's captures gave so far */
 	uint64_t last_ts;        /* time of the newest record queued */
 	unsigned char want[512]; /* syscall numbers the model needs (bitmap) */
@@ -192,6 +194,27 @@ static void task_del(struct tracer *t, struct task *tk)
 
 /* ---- records ---- */
 
+/* With a freezer (--ebpf): hold the command frozen once the queue is half
+ * full, and let it go once the consumer has it down to a quarter, so the
+ * kernel's captures wait in the program rather than overflow its ring.
+ * Checked every 256 records and at every tick (IO_BUSY_NS while held). */
+static void throttle(struct tracer *t)
+{
+	size_t used, cap;
+	bool hold;
+
+	if (!t->o.freezer)
+		return;
+	used = evq_used(t->q);
+	cap = evq_capacity(t->q);
+	hold = t->ntasks > 0 && (t->holding ? used > cap / 4 : used >= cap / 2);
+	if (hold && !t->holding)
+		freezer_hold(t->o.freezer, FREEZER_TRACER_QUEUE);
+	else if (!hold && t->holding)
+		freezer_release(t->o.freezer, FREEZER_TRACER_QUEUE);
+	t->holding = hold;
+}
+
 /* Push the record in t->rb; batch the consumer's wake-ups. */
 static void emit(struct tracer *t)
 {
@@ -204,6 +227,7 @@ static void emit(struct tracer *t)
 	if (++t->since_flush >= 256) {
 		evq_flush(t->q);
 		t->since_flush = 0;
+		throttle(t);
 	}
 }
 
@@ -1212,14 +1236,14 @@ static void on_wake_signal(int sig)
 }
 
 /* Tick every FLUSH_NS while records wait for a flush; with the kernel's
- * captures (--ebpf), every IO_TICK_NS too (IO_BUSY_NS while they come),
- * since nothing else wakes this thread for them; else not at all.  The
- * timer is periodic: a tick that lands just before waitpid blocks is
- * followed by another, so a command that makes no stop never leaves this
- * thread asleep for good. */
+ * captures (--ebpf), every IO_TICK_NS too (IO_BUSY_NS while they come or
+ * the command is held frozen), since nothing else wakes this thread for
+ * them; else not at all.  The timer is periodic: a tick that lands just
+ * before waitpid blocks is followed by another, so a command that makes no
+ * stop (frozen, or idle) never leaves this thread asleep for good. */
 static void arm_flush_timer(struct tracer *t)
 {
-	long ns = t->io_busy ? IO_BUSY_NS : t->since_flush ? FLUSH_NS : IO_TICK_NS;
+	long ns = t->io_busy || t->holding ? IO_BUSY_NS : t->since_flush ? FLUSH_NS : IO_TICK_NS;
 	struct itimerspec its;
 
 	if (!t->since_flush && !t->io)
@@ -1231,7 +1255,7 @@ static void arm_flush_timer(struct tracer *t)
 		t->timer_ns = ns;
 }
 
-/* A tick: queue what the kernel captured, flush. */
+/* A tick: queue what the kernel captured, flush, throttle. */
 static void on_tick(struct tracer *t)
 {
 	uint64_t got = t->io_got;
@@ -1241,6 +1265,7 @@ static void on_tick(struct tracer *t)
 	t->io_busy = t->io_got != got;
 	evq_flush(t->q);
 	t->since_flush = 0;
+	throttle(t);
 }
 
 /* Spin on WNOHANG for up to the adaptive budget; 0 when nothing came. */
@@ -1530,6 +1555,7 @@ static void *tracer_main(void *arg)
 	if (!err)
 		trace_loop(t);
 	drain_io(t);
+	throttle(t);   /* no task left: let go */
 	e = rec_begin(&t->rb, REC_END, util_now_ns(), 0, 0, sizeof(*e));
 	e->reason = err ? END_ERROR : t->detaching ? END_DETACHED : t->killing ? END_KILLED : END_EXITED;
 	e->stops = t->stops;

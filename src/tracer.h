@@ -15,6 +15,7 @@
 #include "record.h"
 
 struct evq;
+struct freezer;
 struct tracer;
 
 struct tracer_opts {
@@ -36,6 +37,11 @@ struct tracer_opts {
 	 * lands before the record of whatever closed or replaced its fd. */
 	void (*io_drain)(void *ctx, rec_put_fn *put, void *put_ctx);
 	void *io_ctx;
+	/* When set (--ebpf, spawn mode), the tracer holds the command frozen
+	 * (FREEZER_TRACER_QUEUE) while its queue is over half full, so the
+	 * kernel's captures wait in the program rather than overflow; the
+	 * caller moves the command into the group (spawned) and owns it. */
+	struct freezer *freezer;
 	/* Spawn mode: called on the tracer thread with the command's pid once it
 	 * is seized and before it can exec (e.g. faults_spawned). */
 	void (*spawned)(void *ctx, pid_t pid);
