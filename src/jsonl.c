@@ -381,8 +381,9 @@ void jsonl_totals_to(struct strbuf *sb, const struct model *m)
 		    stops, (double)stopped / 1e9);
 	latency_json(sb, m, 0);
 	faults_json(sb, m);
-	strbuf_addf(sb, ",\"events\":%" PRIu64 ",\"dropped\":%" PRIu64, model_events(m),
-		    model_dropped(m));
+	/* complete: false when a producer lost records, so the totals leave some out */
+	strbuf_addf(sb, ",\"complete\":%s,\"events\":%" PRIu64 ",\"dropped\":%" PRIu64,
+		    model_dropped(m) ? "false" : "true", model_events(m), model_dropped(m));
 }
 
 void jsonl_summary_to(struct strbuf *sb, const struct model *m)

@@ -571,8 +571,8 @@ static void final_latency(struct strbuf *sb, const struct model *m)
 	if (block)
 		final_lat_line(sb, "Block I/O:  ", "requests", block);
 	if (model_dropped(m))
-		strbuf_addf(sb, "Dropped: %" PRIu64 " (records or measurements a producer lost; "
-			    "the figures above leave them out)\n", model_dropped(m));
+		strbuf_addf(sb, "Dropped: %" PRIu64 " records or measurements a producer lost: "
+			    "the totals above are incomplete\n", model_dropped(m));
 }
 
 /* FINAL block: processes, tracer cost, notes, exit. */

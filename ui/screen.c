@@ -312,7 +312,7 @@ static void command_text(const struct app *a)
 /* Row 0: command, state, elapsed, events, drops, tracer cost. */
 static void draw_header(struct app *a)
 {
-	char state[64], right[160], t[24], d[64];
+	char state[64], right[160], t[24], d[64], drops[48];
 	uint64_t stops, stopped;
 	attr_t hd = color_or(PAIR_HEADER, A_REVERSE);
 	int rw, sw, x;
@@ -325,8 +325,14 @@ static void draw_header(struct app *a)
 			 fmt_duration(stopped, t));
 	else
 		snprintf(d, sizeof(d), "at exit");
-	snprintf(right, sizeof(right), "  %s  %s %zu  drops 0  tracer %s ", elapsed(a, t),
-		 COLS < 100 ? "ev" : "events", store_count(a->store), d);
+	/* Drops make every total short: say so, not just how many. */
+	if (model_dropped(a->model))
+		snprintf(drops, sizeof(drops), "drops %llu INCOMPLETE",
+			 (unsigned long long)model_dropped(a->model));
+	else
+		snprintf(drops, sizeof(drops), "drops 0");
+	snprintf(right, sizeof(right), "  %s  %s %zu  %s  tracer %s ", elapsed(a, t),
+		 COLS < 100 ? "ev" : "events", store_count(a->store), drops, d);
 	rw = (int)strlen(right);
 	sw = (int)strlen(state) + 2;
 	fill(0, 0, hd);
