@@ -28,6 +28,17 @@ Cases (all need root and a kernel where --ebpf loads; CI runs as root):
               to a file once, keeps them open and sleeps: read live, the
               --json stream has the three writes within 250 ms, while the
               program still sleeps, and each is counted once by the end
+  flood       a program opens one of 1000 files, writes 1 byte and closes
+              it, 200,000 times, while the reader of compendium-tui's output
+              stalls for 1.5 s (and once without a stall, and once forking
+              and exec'ing /bin/true 20 times during the flood), in --json
+              and line output: nothing dropped, exactly 200,000 opens and
+              bytes written; the program was held back instead, and says so;
+              then 1,000,000 cycles with 50 fork+execs, nothing dropped.
+              Where it cannot be held back (no cgroup2 mount, in a mount
+              namespace without one; the output unread until the flood is
+              over), the drops are counted and the summary says the totals
+              are incomplete
   io          for each program, the --ebpf summary (I/O totals, bytes per
               file, per connection, heap and mappings, processes, exit)
               equals ptrace mode's exactly,
@@ -49,6 +60,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -68,6 +80,10 @@ class Skip(Exception):
 
 class HarnessError(Exception):
     """Something is wrong with the test setup, not with compendium-tui."""
+
+
+class Failure(Exception):
+    """compendium-tui failed in a way that ends the case at once (it hung)."""
 
 
 def compendium() -> list[str]:
@@ -546,6 +562,166 @@ def case_live(work: str) -> list[str]:
     return probs
 
 
+FLOOD_N, FLOOD_FILES, FLOOD_STALL_S = 200000, 1000, 1.5
+
+
+def _drain_fifo(path: str, dest: str, stall) -> None:
+    """Open the FIFO compendium-tui writes to, read nothing until stall (seconds,
+    or an Event) is over, then all."""
+    with open(path, "rb") as src, open(dest, "wb") as out:
+        if isinstance(stall, float):
+            time.sleep(stall)
+        else:
+            stall.wait(120)
+        shutil.copyfileobj(src, out, 1 << 16)
+
+
+# Run the rest of the command line where no cgroup2 is mounted (a mount namespace).
+WITHOUT_CGROUP2 = ["unshare", "-m", "sh", "-c", "for m in $(awk '$3 == \"cgroup2\" { print $2 }' "
+                   "/proc/self/mounts); do umount -l \"$m\" || exit 99; done; exec \"$@\"", "sh"]
+
+
+def _flood_run(work: str, mode: str, stall_s: float, forks: int = 0,
+               wrap: list[str] | None = None, n: int = FLOOD_N,
+               extra: tuple = ()) -> tuple[str, dict, float]:
+    """compendium-tui --ebpf on the flood, its output read through a FIFO that
+    stalls for stall_s, or (stall_s < 0) until the flood is over; returns
+    (output text, the tracee's own figures, wall seconds)."""
+    import threading
+    fifo, dest = os.path.join(work, f"out.{mode}.fifo"), os.path.join(work, f"out.{mode}")
+    argv = (wrap or []) + compendium() + ["--ebpf", f"--{mode}", "-o", fifo, *extra, "--",
+                                          tracee("flood"), str(n), str(FLOOD_FILES), str(forks)]
+    if os.path.exists(fifo):
+        os.unlink(fifo)
+    os.mkfifo(fifo)
+    done = threading.Event()
+    reader = threading.Thread(target=_drain_fifo, args=(fifo, dest, stall_s if stall_s >= 0
+                                                         else done))
+    reader.start()
+    t0 = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=work)
+    watchdog = threading.Timer(120, proc.kill)   # a run that hangs fails, never waits for good
+    watchdog.start()
+    hung = False
+    try:
+        own = proc.stdout.readline()   # the flood is over
+        done.set()
+        _, err = proc.communicate()
+    finally:
+        hung = not watchdog.is_alive() and proc.returncode == -signal.SIGKILL
+        watchdog.cancel()
+        done.set()
+        if reader.is_alive():   # compendium-tui never opened the FIFO: let the reader go
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+        reader.join()
+    wall = time.monotonic() - t0
+    if hung:
+        raise Failure(f"flood under --ebpf --{mode} ({n} cycles, {forks} forks) hung: "
+                      "killed after 120 s")
+    if proc.returncode != 0 or "--ebpf is off" in err or not own:
+        raise HarnessError(f"flood under --ebpf --{mode}: exit {proc.returncode}: {err.strip()}")
+    return open(dest, encoding="utf-8").read(), json.loads(own), wall
+
+
+def _flood_json(text: str, own: dict) -> tuple[int, int, int, dict]:
+    """(opens of flood.d, bytes written to it, dropped, summary) from --json output."""
+    lines = [json.loads(line) for line in text.splitlines()]
+    summary = lines[-1]
+    opens = sum(1 for e in lines[:-1] if e.get("type") == "open" and
+                "/flood.d/" in (e.get("path") or ""))
+    written = sum(f["written_bytes"] for f in summary["files"] if "/flood.d/" in f["path"])
+    return opens, written, summary.get("dropped", -1), summary
+
+
+def _flood_lines(text: str) -> tuple[int, int, int, list[str]]:
+    """(opens of flood.d, bytes written to it, dropped, notes) from line output."""
+    opens = len(re.findall(r"\] (?:\[\d+\] )?open \S+/flood\.d/f\d+ \(write\)$", text, re.M))
+    written = sum(int(n) for n in re.findall(r"\] (?:\[\d+\] )?write (\d+) B \S+/flood\.d/f\d+$",
+                                             text, re.M))
+    dropped = re.search(r"^Dropped: (\d+)", text, re.M)
+    notes = re.findall(r"^Note: (.*)$", text, re.M)
+    return opens, written, int(dropped.group(1)) if dropped else 0, notes
+
+
+def case_flood(work: str) -> list[str]:
+    """A flood that outruns the reader loses nothing: the program is held back."""
+    need_ebpf(work)
+    want_opens = FLOOD_N + FLOOD_FILES   # (each file is made once first)
+    probs, report = [], []
+    for mode, stall, forks in (("json", 0.0, 0), ("json", FLOOD_STALL_S, 0),
+                               ("batch", FLOOD_STALL_S, 0), ("json", FLOOD_STALL_S, 20)):
+        text, own, wall = _flood_run(work, mode, stall, forks)
+        if mode == "json":
+            opens, written, dropped, summary = _flood_json(text, own)
+            notes = summary.get("notes") or []
+            procs = len(summary["processes"])
+        else:
+            opens, written, dropped, notes = _flood_lines(text)
+            procs = 1 + forks
+        what = f"--{mode}, reader stalled {stall} s, {forks} forks"
+        if dropped:
+            probs.append(f"{what}: {dropped} dropped")
+        if (opens, written) != (want_opens, FLOOD_N):
+            probs.append(f"{what}: {opens} opens and {written} B written of flood.d, the "
+                         f"program made {want_opens} opens and wrote {FLOOD_N} B")
+        if procs != 1 + forks:
+            probs.append(f"{what}: {procs} processes, the program ran {1 + forks}")
+        held = [n for n in notes if "held back" in n]
+        if stall and not held:
+            probs.append(f"{what}: no note says the program was held back (notes: {notes})")
+        report.append(f"{what}: {wall:.2f} s (the loop {own['ns'] / 1e9:.2f} s)"
+                      + (f"; {held[0]}" if held else ""))
+    print("\n".join(report))
+    return probs + _flood_forks(work) + _flood_unheld(work)
+
+
+def _flood_forks(work: str) -> list[str]:
+    """1,000,000 cycles with 50 fork+execs spread over them, output read at
+    once (only the processes' events printed, the summary whole): while the
+    program is held, the tracer's ticks must go on through the ptrace stops
+    (a lost tick once left tracer and frozen program waiting on each other)."""
+    n, forks = 1000000, 50
+    text, own, wall = _flood_run(work, "json", 0.0, forks, n=n, extra=("--filter", "proc"))
+    summary = json.loads(text.splitlines()[-1])
+    written = sum(f["written_bytes"] for f in summary["files"] if "/flood.d/" in f["path"])
+    got = (summary["dropped"], written, len(summary["processes"]))
+    if got != (0, n, 1 + forks):
+        return [f"{n} cycles, {forks} forks: dropped, bytes written, processes {got}, "
+                f"expected {(0, n, 1 + forks)}"]
+    held = [x for x in summary.get("notes") or [] if "held back" in x]
+    print(f"{n} cycles, {forks} forks: {wall:.2f} s (the loop {own['ns'] / 1e9:.2f} s), "
+          f"nothing dropped" + (f"; {held[0]}" if held else ""))
+    return []
+
+
+def _flood_unheld(work: str) -> list[str]:
+    """Without cgroup2 the program runs on while the output is not read, and
+    records are dropped: every output says the totals are incomplete."""
+    if not shutil.which("unshare"):
+        print("no unshare (util-linux): the run without cgroup2 is left out")
+        return []
+    probs = []
+    text, _, _ = _flood_run(work, "json", -1, wrap=WITHOUT_CGROUP2)
+    opens, written, dropped, summary = _flood_json(text, {})
+    if not dropped or summary.get("complete") is not False:
+        probs.append(f"without cgroup2: dropped {dropped}, complete {summary.get('complete')!r} "
+                     "(expected drops, and complete false)")
+    if not any("could not hold the program back" in n for n in summary.get("notes") or []):
+        probs.append(f"without cgroup2: no note says why records were dropped: "
+                     f"{summary.get('notes')}")
+    text, _, _ = _flood_run(work, "batch", -1, wrap=WITHOUT_CGROUP2)
+    if not re.search(r"^Dropped: [1-9]\d* .*: the totals above are incomplete$", text, re.M):
+        probs.append("without cgroup2: the FINAL block does not say the totals are incomplete")
+    if not probs:
+        print(f"without cgroup2: {dropped} dropped, {written} of {FLOOD_N} B counted; "
+              "the JSON summary says complete: false, the FINAL block says incomplete")
+    return probs
+
+
 def case_io(work: str) -> list[str]:
     """--ebpf summaries equal ptrace mode's, with the read/write family off ptrace."""
     need_ebpf(work)
@@ -619,6 +795,7 @@ CASES = {
     "io": case_io,
     "concurrent": case_concurrent,
     "live": case_live,
+    "flood": case_flood,
 }
 
 
@@ -639,6 +816,8 @@ def main(argv: list[str]) -> int:
     except Skip as e:
         print(f"SKIP: {e}")
         return EXIT_SKIP
+    except Failure as e:
+        probs = [str(e)]
     except (HarnessError, subprocess.TimeoutExpired, OSError, ValueError, KeyError) as e:
         print(f"ERROR: {e}")
         return EXIT_ERROR
