@@ -4,7 +4,7 @@
  * traced tasks itself (fork adds, exit removes), measures how long each
  * traced thread waits on a run queue (woken, new, or preempted while
  * runnable, until it is switched in) and how long each block request a
- * traced process issued takes, sends the slow ones and every block request
+ * traced process submitted takes, sends the slow ones and every block request
  * to a ring buffer, and keeps a log2 histogram of all of them per process,
  * sent when the process ends.  Every map entry is deleted when its task,
  * process or request ends, so the maps never fill with stale state.  It only
@@ -28,6 +28,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 const volatile __u64 sched_threshold_ns = 10000;
 const volatile bool switch_has_prev_state = false;   /* 5.18+ */
 const volatile bool rq_tp_has_queue = false;         /* before 5.11 */
+const volatile bool has_io_start = false;            /* block_io_start: 6.5+ */
 
 static const struct lat_proc_hist zero_hist;
 
@@ -53,7 +54,9 @@ struct {
 	__type(value, struct lat_proc_hist);
 } hists SEC(".maps");
 
-/* A block request: owner 0 marks one an untraced task inserted. */
+/* A block request of a traced process, from when its owner is known to its
+ * completion.  With block_io_start only those are kept; before it (6.5),
+ * owner 0 marks one an untraced task inserted. */
 struct lat_req {
 	__u64 ts;                /* issue; 0 while inserted or requeued */
 	__u64 done;              /* bytes completed so far */
@@ -378,12 +381,41 @@ static __always_inline __u32 rq_dev(struct request *rq)
 	return ((__u32)BPF_CORE_READ(d, major) << 20) | (__u32)BPF_CORE_READ(d, first_minor);
 }
 
-/* Inserted into a queue, in the submitter's context: remember who it is. */
+/* The traced process the current task belongs to, or NULL: a thread the
+ * fork tracepoint never saw (an io_uring worker) counts by its process. */
+static __always_inline struct lat_task *traced_submitter(__u64 id)
+{
+	struct lat_task *t = traced((__u32)id);
+
+	return t ? t : traced((__u32)(id >> 32));
+}
+
+/* Made from a bio (6.5+), in the submitting task's context, whoever issues
+ * it later (a kworker may dispatch it): this is its owner.  A request of
+ * another task forgets what an earlier use of the same request left. */
+static __always_inline int on_io_start(struct request *rq)
+{
+	__u64 key = (__u64)rq, id = bpf_get_current_pid_tgid();
+	struct lat_task *t = traced_submitter(id);
+	struct lat_req r = { 0 };
+
+	if (!t || !rq_is_rw(rq)) {
+		bpf_map_delete_elem(&reqs, &key);
+		return 0;
+	}
+	r.tid = (__u32)id;
+	r.tgid = t->tgid;
+	put(&reqs, &key, &r, BPF_ANY);
+	return 0;
+}
+
+/* Inserted into a queue, in the submitter's context: remember who it is
+ * (before 6.5; with block_io_start this program is not loaded). */
 static __always_inline int on_insert(struct request *rq)
 {
 	__u64 key = (__u64)rq;
 	__u64 id = bpf_get_current_pid_tgid();
-	struct lat_task *t = traced((__u32)id);
+	struct lat_task *t = traced_submitter(id);
 	struct lat_req r = { 0 };
 
 	if (!rq_is_rw(rq))
@@ -408,6 +440,15 @@ static __always_inline int on_requeue(struct request *rq)
 	return 0;
 }
 
+/* Note the issue of r's request rq: the clock starts, and where it goes. */
+static __always_inline void req_issued(struct lat_req *r, struct request *rq)
+{
+	r->ts = bpf_ktime_get_ns();
+	r->sector = BPF_CORE_READ(rq, __sector);
+	r->dev = rq_dev(rq);
+	r->write = BPF_CORE_READ(rq, cmd_flags) & 1;
+}
+
 /* Issued to the device: start the clock. */
 static __always_inline int on_issue(struct request *rq)
 {
@@ -415,31 +456,33 @@ static __always_inline int on_issue(struct request *rq)
 	struct lat_req *r = bpf_map_lookup_elem(&reqs, &key), n = { 0 };
 	struct lat_task *t;
 
+	if (has_io_start) {   /* its owner was taken at the start, or it is not ours */
+		if (r && !rq_is_rw(rq))
+			bpf_map_delete_elem(&reqs, &key);   /* never started: what a request made
+							       another way found of an earlier use */
+		else if (r && !r->ts)
+			req_issued(r, rq);
+		return 0;
+	}
 	if (r && !r->tid) {
 		bpf_map_delete_elem(&reqs, &key);
 		return 0;
 	}
 	if (r && !r->ts) {
-		r->ts = bpf_ktime_get_ns();
-		r->sector = BPF_CORE_READ(rq, __sector);
-		r->dev = rq_dev(rq);
-		r->write = BPF_CORE_READ(rq, cmd_flags) & 1;
+		req_issued(r, rq);
 		return 0;
 	}
 	/* Issued directly (never inserted), in the submitter's context. */
 	id = bpf_get_current_pid_tgid();
-	t = traced((__u32)id);
+	t = traced_submitter(id);
 	if (!t || !rq_is_rw(rq)) {
 		if (r)
 			bpf_map_delete_elem(&reqs, &key);   /* stale */
 		return 0;
 	}
-	n.ts = bpf_ktime_get_ns();
 	n.tid = (__u32)id;
 	n.tgid = t->tgid;
-	n.sector = BPF_CORE_READ(rq, __sector);
-	n.dev = rq_dev(rq);
-	n.write = BPF_CORE_READ(rq, cmd_flags) & 1;
+	req_issued(&n, rq);
 	put(&reqs, &key, &n, BPF_ANY);
 	return 0;
 }
@@ -539,6 +582,18 @@ SEC("raw_tp/sched_switch")
 int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	return on_switch(ctx, preempt, prev, next);
+}
+
+SEC("tp_btf/block_io_start")
+int BPF_PROG(io_start_btf, struct request *rq)
+{
+	return on_io_start(rq);
+}
+
+SEC("raw_tp/block_io_start")
+int BPF_PROG(io_start_raw, struct request *rq)
+{
+	return on_io_start(rq);
 }
 
 SEC("tp_btf/block_rq_insert")

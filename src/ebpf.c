@@ -145,7 +145,7 @@ static int tp_nargs(const struct btf *btf, const char *name)
 
 /* Which tracepoint shapes this kernel has. */
 struct tp_shape {
-	bool prev_state, group_dead, rq_queue, block;
+	bool prev_state, group_dead, rq_queue, block, io_start;
 };
 
 /* Read the tracepoint shapes from the kernel's BTF; -ESRCH without BTF. */
@@ -170,12 +170,15 @@ static int read_shape(const char *path, struct tp_shape *s, char *why, size_t wh
 	s->rq_queue = tp_nargs(btf, "block_rq_issue") >= 2;
 	s->block = tp_nargs(btf, "block_rq_issue") > 0 && tp_nargs(btf, "block_rq_complete") > 0 &&
 		   tp_nargs(btf, "block_rq_insert") > 0 && tp_nargs(btf, "block_rq_requeue") > 0;
+	s->io_start = tp_nargs(btf, "block_io_start") == 1;   /* 6.5+ */
 	btf__free(btf);
 	return 0;
 }
 
-/* Load only the tp_btf or only the raw_tp programs (and no block ones without block). */
-static void choose_programs(struct bpf_object *obj, bool raw, bool block)
+/* Load only the tp_btf or only the raw_tp programs, no block ones without
+ * block, and the owner of a block request from block_io_start where the
+ * kernel has it, else from block_rq_insert (and the issue). */
+static void choose_programs(struct bpf_object *obj, bool raw, const struct tp_shape *s)
 {
 	struct bpf_program *p;
 
@@ -183,10 +186,11 @@ static void choose_programs(struct bpf_object *obj, bool raw, bool block)
 		const char *sec = bpf_program__section_name(p);
 		bool is_raw = strncmp(sec, "raw_tp/", 7) == 0;
 		bool is_block = strstr(sec, "/block_") != NULL;
+		bool unused = strstr(sec, s->io_start ? "/block_rq_insert" : "/block_io_start") != NULL;
 
 		/* A bare "raw_tp" program is run (io_sweep), never attached: always load it. */
 		bpf_program__set_autoload(p, strcmp(sec, "raw_tp") == 0 ||
-					  (is_raw == raw && (block || !is_block)));
+					  (is_raw == raw && (s->block || !is_block) && !unused));
 	}
 }
 
@@ -215,6 +219,7 @@ static struct latency_bpf *open_latency(const struct ebpf_opts *o, const struct 
 	skel->rodata->switch_has_prev_state = s->prev_state;
 	skel->rodata->exit_has_group_dead = s->group_dead;
 	skel->rodata->rq_tp_has_queue = s->rq_queue;
+	skel->rodata->has_io_start = s->io_start;
 	return skel;
 }
 
@@ -237,7 +242,7 @@ static int load(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shap
 
 	if (!eb->skel && !(eb->skel = open_latency(o, s, btf_path)))
 		return -errno;
-	choose_programs(eb->skel->obj, raw, s->block);
+	choose_programs(eb->skel->obj, raw, s);
 	err = use_shared(eb, eb->skel->maps.tasks, eb->skel->maps.drops);
 	if (!err)
 		err = latency_bpf__load(eb->skel);
@@ -454,7 +459,7 @@ static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_s
 		return -errno;
 	eb->io_skel = io;
 	io->rodata->exit_has_group_dead = s->group_dead;
-	choose_programs(io->obj, raw, true);
+	choose_programs(io->obj, raw, &(struct tp_shape){ .block = true });
 	err = use_shared(eb, io->maps.tasks, io->maps.drops);
 	if (!err)
 		err = ioacct_bpf__load(io);
