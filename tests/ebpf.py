@@ -12,9 +12,13 @@ Cases (all need root and a kernel where --ebpf loads; CI runs as root):
   schedstat   spinners and sleepers pinned to one CPU: per thread, the
               sched_delay events (threshold 0) add up to the kernel's
               /proc/PID/task/TID/schedstat run_delay within 3%
-  directio    O_DIRECT reads and writes of known sizes on a loop device:
-              block_io counts and bytes exact, per op and size, while an
-              untraced process does I/O on the same device
+  directio    O_DIRECT reads and writes of known sizes on a loop device,
+              some submitted by io_uring's worker threads: block_io counts
+              and bytes exact, per op and size, while an untraced process
+              does I/O on the same device; dd bs=64k count=64 oflag=direct
+              five times: 64 requests and 4 MiB each time; dd of 4 MiB
+              buffered then fsync: every byte the device wrote counted for
+              dd, whoever issued the requests
   storm       forks, threads, a non-leader exec: every task has a measured
               wait and every process a histogram in the summary
   fallback    as an unprivileged user: one sentence saying why --ebpf is off,
@@ -276,20 +280,21 @@ def case_directio(work: str) -> list[str]:
     """Exact block request counts and bytes on a loop device."""
     need_ebpf(work)
     dev, devno = _loop_setup(work)
-    plan = {("read", 4096): 64, ("write", 65536): 32, ("read", 131072): 16, ("write", 512): 8}
-    spec = "r4096x64,w65536x32,r131072x16,w512x8"
+    plan = {("read", 4096): 64, ("write", 65536): 32, ("read", 131072): 16, ("write", 512): 8,
+            ("write", 32768): 8, ("read", 8192): 8}
+    spec = "r4096x64,w65536x32,r131072x16,w512x8,W32768x8,R8192x8"
     noise = subprocess.Popen([tracee("ebpf_directio"), dev, "100", "--forever", "4096"],
                              stdout=subprocess.DEVNULL)
     try:
         time.sleep(0.1)
         events, summary, stdout = trace(work, ["--ebpf"], [tracee("ebpf_directio"), dev, "0", spec])
+        probs = _directio_dd(work, dev, devno)
     finally:
         noise.send_signal(signal.SIGKILL)
         noise.wait()
         subprocess.run(["losetup", "-d", dev], check=False)
     own = json.loads(stdout)
     on_dev = [e for e in events if e["type"] == "block_io" and e["dev"] == devno]
-    probs = []
     strangers = {e["pid"] for e in on_dev} - {own["pid"]}
     if strangers:
         probs.append(f"block I/O on {dev} attributed to untraced pids {sorted(strangers)}")
@@ -308,7 +313,50 @@ def case_directio(work: str) -> list[str]:
         probs.append(f"summary latency.block.count {block.get('count')} < {sum(plan.values())}")
     if not probs:
         print(f"{len(on_dev)} requests on {dev} ({devno}), {rbytes} B read, {wbytes} B written, "
-              f"none from the untraced neighbour; p50 {block.get('p50_us')} us")
+              f"16 of them by io_uring's workers, none from the untraced neighbour; "
+              f"p50 {block.get('p50_us')} us")
+    return probs
+
+
+def _written_sectors(dev: str) -> int:
+    """Sectors the device has written so far (its /sys/block stat)."""
+    with open(f"/sys/block/{os.path.basename(dev)}/stat", encoding="ascii") as fh:
+        return int(fh.read().split()[6])
+
+
+def _dd_blocks(work: str, dev: str, devno: str, args: list[str]) -> tuple[int, list[dict], int]:
+    """Trace dd of=dev args; returns (dd's pid, the block writes on dev, the
+    bytes the device itself wrote meanwhile)."""
+    before = _written_sectors(dev)
+    events, _, _ = trace(work, ["--ebpf"], ["dd", "if=/dev/zero", f"of={dev}", "bs=64k",
+                                             "count=64", "status=none"] + args)
+    written = (_written_sectors(dev) - before) * 512
+    pid = [e["pid"] for e in events if e["type"] == "exec" and e["exe"].endswith("/dd")][0]
+    writes = [e for e in events if e["type"] == "block_io" and e["dev"] == devno
+              and e["op"] == "write"]
+    return pid, writes, written
+
+
+def _directio_dd(work: str, dev: str, devno: str) -> list[str]:
+    """dd oflag=direct five times: 64 requests, 4 MiB, each time; buffered
+    writes then fsync: every byte the device wrote is dd's."""
+    probs, counts = [], []
+    for _ in range(5):
+        pid, writes, _ = _dd_blocks(work, dev, devno, ["oflag=direct"])
+        counts.append(len(writes))
+        if [(e["pid"], e["bytes"]) for e in writes] != [(pid, 65536)] * 64:
+            probs.append(f"dd oflag=direct: {len(writes)} requests of "
+                         f"{sorted({e['bytes'] for e in writes})} B by pids "
+                         f"{sorted({e['pid'] for e in writes})}, expected 64 of 65536 B by {pid}")
+    pid, writes, written = _dd_blocks(work, dev, devno, ["conv=fsync"])
+    mine = sum(e["bytes"] for e in writes if e["pid"] == pid)
+    if (mine, written) != (4 << 20, 4 << 20) or len({e["pid"] for e in writes}) != 1:
+        probs.append(f"dd conv=fsync: {mine} B in requests of dd ({len(writes)} requests by pids "
+                     f"{sorted({e['pid'] for e in writes})}), the device wrote {written} B, "
+                     f"dd {4 << 20} B")
+    if not probs:
+        print(f"dd oflag=direct: {counts} requests, 4 MiB each run; dd conv=fsync: "
+              f"{len(writes)} requests, {mine} B, all dd's, as the device wrote")
     return probs
 
 
