@@ -501,6 +501,20 @@ START_TEST(kernel_counts_go_to_the_fd_s_file_with_their_calls)
 }
 END_TEST
 
+START_TEST(kernel_bytes_without_a_call_still_count)
+{
+	/* A final REC_IO may carry bytes of a write that raced with the end of
+	 * its fd, its call not yet counted: the bytes must not be lost. */
+	start(100);
+	open_file(100, 3, "/data", O_WRONLY);
+	io_rec(100, 3, FDK_FILE, 0, 0, 9, 0);
+	ck_assert_uint_eq(file("/data")->wr, 9);
+	ck_assert_uint_eq(model_io(m)->file_wr, 9);
+	ck_assert_uint_eq(ev_one(EV_WRITE)->bytes, 9);
+	ck_assert_uint_eq(ev_count(EV_READ), 0);
+}
+END_TEST
+
 START_TEST(kernel_counts_on_a_socket_are_sends_and_receives_of_its_connection)
 {
 	struct addr local = in4("10.0.0.1", 40000), remote = in4("10.0.0.2", 443);
@@ -1977,6 +1991,7 @@ static Suite *model_suite(void)
 	tcase_add_test(files, inherited_record_of_another_kind_replaces_the_object);
 	tcase_add_test(files, open_path_flag_counts_as_opened_for_reading);
 	tcase_add_test(files, kernel_counts_go_to_the_fd_s_file_with_their_calls);
+	tcase_add_test(files, kernel_bytes_without_a_call_still_count);
 	tcase_add_test(net, kernel_counts_on_a_socket_are_sends_and_receives_of_its_connection);
 	tcase_add_test(files, kernel_counts_the_model_cannot_name_reach_only_the_totals);
 
