@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +28,7 @@ struct file_header {
 
 struct recording {
 	FILE *f;
+	uint32_t version;        /* of the file being read */
 	size_t torn;
 	uint64_t offset;
 	uint64_t buf[REC_MAX / 8];
@@ -96,11 +98,27 @@ struct recording *recording_open(const char *path, char *why, size_t whylen)
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->f = f;
+	r->version = h.version;
 	r->offset = h.header_len;
 	return r;
 fail:
 	fclose(f);
 	return NULL;
+}
+
+/* A REC_FD of a version 1 or 2 file (no dev) in today's layout: the
+ * fields after its ino come in as zero.  -EINVAL when it cannot be one. */
+static int fd_upgrade(struct rec_hdr *h)
+{
+	size_t old = offsetof(struct rec_fd, dev), grow = sizeof(struct rec_fd) - old;
+	char *p = (char *)(h + 1);
+
+	if (h->len - sizeof(*h) < old || h->len + grow > REC_MAX)
+		return -EINVAL;
+	memmove(p + old + grow, p + old, h->len - sizeof(*h) - old);
+	memset(p + old, 0, grow);
+	h->len += (uint32_t)grow;
+	return 0;
 }
 
 int recording_next(struct recording *r, const void **rec, size_t *len, char *why, size_t whylen)
@@ -125,12 +143,13 @@ int recording_next(struct recording *r, const void **rec, size_t *len, char *why
 		r->torn = sizeof(*h) + got;
 		return 0;
 	}
-	if (rec_validate(h, h->len) != 0) {
+	if ((r->version < 3 && h->type == REC_FD && fd_upgrade(h) < 0) ||
+	    rec_validate(h, h->len) != 0) {
 		snprintf(why, whylen, "the recording is damaged at byte %llu (an invalid record)",
 			 (unsigned long long)r->offset);
 		return -1;
 	}
-	r->offset += h->len;
+	r->offset += sizeof(*h) + rest;
 	*rec = h;
 	*len = h->len;
 	return 1;
