@@ -23,6 +23,8 @@ struct fobj {
 	struct fileagg *agg;   /* regular files: per-path totals (model owned) */
 	struct conn *conn;     /* inet sockets: current connection (model owned) */
 	uint64_t rd, wr;       /* bytes through this description */
+	uint64_t ino;          /* its inode and device (major << 20 | minor), */
+	uint32_t dev;          /* 0 when unknown */
 };
 
 enum { FM_READ = 1, FM_WRITE = 2 };

@@ -216,19 +216,29 @@ static struct task *task_of(struct model *m, int tid, int tgid, uint64_t ts)
 	return task_new(m, tid, p, fdtable_new());
 }
 
-/* Per-path totals for a regular file object, created on first need. */
+/* Per-file totals for a regular file object, created on first need.  A
+ * file is known by its path; one whose path is not whole (cut, or not
+ * known at all) by its device and inode too, so two such never merge. */
 static struct fileagg *file_agg(struct model *m, struct fobj *o)
 {
 	struct fileagg *a;
+	char *key = NULL;
+	size_t pre = 0;
 
 	if (o->agg)
 		return o->agg;
-	a = smap_get(&m->file_by_path, o->path);
+	if (o->path[0] != '/') {
+		key = xmalloc(strlen(o->path) + 48);
+		pre = (size_t)sprintf(key, "%x:%llx:", o->dev, (unsigned long long)o->ino);
+		strcpy(key + pre, o->path);
+	}
+	a = smap_get(&m->file_by_path, key ? key : o->path);
 	if (!a) {
 		a = xcalloc(1, sizeof(*a));
-		a->path = smap_put(&m->file_by_path, o->path, a);
+		a->path = smap_put(&m->file_by_path, key ? key : o->path, a) + pre;
 		vec_push(&m->files, a);
 	}
+	free(key);
 	o->agg = a;
 	return a;
 }
@@ -594,7 +604,8 @@ static void on_fd(struct model *m, const struct rec_hdr *h)
 	char *p = xstrndup(path, r->path_len);
 
 	if (r->why == FDW_NEW || !o ||
-	    (r->why == FDW_INHERITED && (o->kind != r->kind || strcmp(o->path, p) != 0))) {
+	    (r->why == FDW_INHERITED && (o->kind != r->kind || strcmp(o->path, p) != 0 ||
+					 (o->ino && r->ino && (o->ino != r->ino || o->dev != r->dev))))) {
 		o = fdtable_open(t->fdt, r->fd, r->kind, p, (int)r->flags);
 	} else if (r->kind) {
 		o->kind = r->kind;
@@ -602,6 +613,10 @@ static void on_fd(struct model *m, const struct rec_hdr *h)
 	free(p);
 	if (!o)
 		return;
+	if (r->ino) {
+		o->ino = r->ino;
+		o->dev = r->dev;
+	}
 	if (r->laddr_len) {
 		free(o->local);
 		o->local = addr_text(laddr, r->laddr_len);

@@ -259,6 +259,21 @@ static void open_file(int tid, int fd, const char *path, int flags)
 	sys(tid, SYS_openat, fd, (uint64_t)AT_FDCWD, 0x1000, (uint64_t)flags, 0);
 }
 
+/* A regular file at fd named path with its device and inode, then openat. */
+static void open_inode(int tid, int fd, const char *path, uint32_t dev, uint64_t ino, int flags)
+{
+	struct rec_fd *r = begin(REC_FD, tid, sizeof(*r));
+
+	r->fd = fd;
+	r->kind = FDK_FILE;
+	r->why = FDW_NEW;
+	r->dev = dev;
+	r->ino = ino;
+	r->path_len = (uint16_t)rec_blob(&rb, path, strlen(path));
+	feed();
+	sys(tid, SYS_openat, fd, (uint64_t)AT_FDCWD, 0x1000, (uint64_t)flags, 0);
+}
+
 /* read(2)/write(2) of n bytes on fd. */
 static void rd(int tid, int fd, int64_t n)
 {
@@ -558,6 +573,58 @@ START_TEST(opening_the_same_path_twice_adds_to_one_entry)
 	ck_assert_uint_eq(f->mode, FM_READ | FM_WRITE);
 	ck_assert_uint_eq(ev_count(EV_CLOSE), 1);
 	ck_assert_int_eq(ev_one(EV_CLOSE)->fd, 3);
+}
+END_TEST
+
+START_TEST(files_with_the_same_cut_path_stay_apart_by_device_and_inode)
+{
+	struct fileagg *const *f;
+	size_t n;
+
+	start(100);
+	open_inode(100, 3, REC_PATH_CUT "/d/secret", 8 << 20 | 1, 11, O_WRONLY);
+	wr(100, 3, 4);
+	open_inode(100, 4, REC_PATH_CUT "/d/secret", 8 << 20 | 1, 12, O_WRONLY);
+	wr(100, 4, 8);
+	open_inode(100, 5, REC_PATH_CUT "/d/secret", 8 << 20 | 2, 11, O_RDONLY);
+	rd(100, 5, 1);
+	open_inode(100, 6, REC_PATH_CUT "/d/secret", 8 << 20 | 1, 11, O_RDONLY);
+	rd(100, 6, 2);
+	open_inode(100, 7, REC_PATH_CUT, 8 << 20 | 1, 13, O_WRONLY);
+	wr(100, 7, 16);
+	open_inode(100, 8, REC_PATH_CUT, 8 << 20 | 1, 14, O_WRONLY);
+	wr(100, 8, 32);
+	f = model_files(m, &n);
+	ck_assert_uint_eq(n, 5);
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_str_eq(f[i]->path, REC_PATH_CUT "/d/secret");
+	ck_assert_uint_eq(f[0]->opens, 2);
+	ck_assert_uint_eq(f[0]->wr, 4);
+	ck_assert_uint_eq(f[0]->rd, 2);
+	ck_assert_uint_eq(f[1]->wr, 8);
+	ck_assert_uint_eq(f[2]->rd, 1);
+	ck_assert_str_eq(f[3]->path, REC_PATH_CUT);
+	ck_assert_str_eq(f[4]->path, REC_PATH_CUT);
+	ck_assert_uint_eq(f[3]->wr, 16);
+	ck_assert_uint_eq(f[4]->wr, 32);
+	ck_assert_uint_eq(model_io(m)->file_wr, 60);
+}
+END_TEST
+
+START_TEST(a_whole_path_is_one_file_even_when_made_anew)
+{
+	const struct fileagg *f;
+
+	start(100);
+	open_inode(100, 3, "/data", 8 << 20 | 1, 11, O_WRONLY);
+	wr(100, 3, 4);
+	sys(100, SYS_close, 0, 3);
+	open_inode(100, 3, "/data", 8 << 20 | 1, 12, O_WRONLY | O_TRUNC);
+	wr(100, 3, 8);
+	f = file("/data");
+	ck_assert_uint_eq(nfiles(), 1);
+	ck_assert_uint_eq(f->opens, 2);
+	ck_assert_uint_eq(f->wr, 12);
 }
 END_TEST
 
@@ -1967,6 +2034,8 @@ static Suite *model_suite(void)
 
 	tcase_add_test(files, open_then_read_counts_file_bytes);
 	tcase_add_test(files, opening_the_same_path_twice_adds_to_one_entry);
+	tcase_add_test(files, files_with_the_same_cut_path_stay_apart_by_device_and_inode);
+	tcase_add_test(files, a_whole_path_is_one_file_even_when_made_anew);
 	tcase_add_test(files, failed_open_reports_the_path_and_opens_nothing);
 	tcase_add_test(files, opened_for_write_only_without_io_is_mode_w);
 	tcase_add_test(files, write_through_a_dup_counts_on_the_same_file);
