@@ -737,6 +737,25 @@ case("deep_path_cut", f"{DEEP_CUT_LEVELS} nested directories of 200-byte names (
      _deep(DEEP_CUT_LEVELS), check_got=_deep_got(DEEP_CUT_LEVELS))(_deep_truth(DEEP_CUT_LEVELS))
 
 
+NO_SUCH = "compendium-e2e-no-such-file"
+
+
+def _root_relative(ctx):
+    return Invocation(["/bin/sh", "-c", f"cd / && exec cat {NO_SUCH}"])
+
+
+def _root_relative_got(s, ctx, res, events):
+    got = [e.get("path") for e in events
+           if e.get("type") == "open" and e.get("error") and NO_SUCH in (e.get("path") or "")]
+    return [] if got == ["/" + NO_SUCH] else [f"failed open shown as {got}, expected ['/{NO_SUCH}']"]
+
+
+@case("root_relative", "a relative open that fails with the cwd at / reads /name (not "
+      "//name)", _root_relative, check_got=_root_relative_got)
+def _(s, ctx, res):
+    return want_exit(s, 1)
+
+
 # --------------------------------------------------------------------------
 # running
 

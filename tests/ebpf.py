@@ -346,7 +346,8 @@ def case_fallback(work: str) -> list[str]:
 E2E_WITH_EBPF = ("readfile", "weird_path", "dupwrite", "redirect", "netpair", "netmsg",
                  "mmapper", "forkthread", "pipes", "sendfile_copy", "shell_pipeline", "cp",
                  "inherited_fds", "threadstorm", "forkstorm", "threadexec", "spawnfds",
-                 "signals", "int80", "uring_openat", "scmfd", "deep_path", "deep_path_cut")
+                 "signals", "int80", "uring_openat", "scmfd", "deep_path", "deep_path_cut",
+                 "root_relative")
 
 
 def case_e2e(work: str) -> list[str]:
