@@ -425,10 +425,12 @@ static ssize_t long_fd_path(struct tracer *t, struct task *tk, int fd, bool name
 	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tk->tid, fd);
 	self = open(p, O_PATH | O_CLOEXEC);
 	if (self >= 0 && fstat(self, &st) == 0) {
-		if (S_ISDIR(st.st_mode))
-			dir = dup(self);
-		else if (named)
+		if (S_ISDIR(st.st_mode)) {
+			dir = self;   /* walked from itself */
+			self = -1;
+		} else if (named) {
 			dir = named_dir(tk, &st, tail, &tlen);
+		}
 	}
 	if (self >= 0)
 		close(self);
