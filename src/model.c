@@ -28,11 +28,20 @@
 #define REAP_NS (5ull * 1000000000ull)   /* keep an exited process's regions this long */
 #define PARKED_MAX 4096                   /* faults waiting for their process or region */
 #define PARK_NS 50000000ull               /* and waiting at most this long (trace time) */
+#define DEAD_NS (5ull * 1000000000ull)    /* keep an ended task for late records this long */
+#define LATE_NS 100000000ull              /* a kernel sample this long after its task's end
+					     is about a new task with the tid */
+#define EARLY_MAX 4096                    /* kernel samples waiting for their task's fork */
+#define EARLY_NS 500000000ull             /* and waiting at most this long (trace time) */
 
+/* A task (thread).  Once it ended it is kept DEAD_NS for the records that
+ * come after its exit record: the eBPF reader's samples, the kernel's
+ * counts of its last calls. */
 struct task {
 	int tid;
 	struct proc *p;
 	struct fdtable *fdt;
+	uint64_t end;             /* ended: the record time of its end, else 0 */
 };
 
 /* Latency of one process (kept apart from struct proc: eBPF records may
@@ -51,7 +60,11 @@ struct model {
 	model_observer_fn *fn;
 	void *ctx;
 	bool verbose;
-	struct imap tasks;        /* tid -> struct task */
+	struct imap tasks;        /* tid -> struct task, live */
+	struct imap dead;         /* tid -> struct task that ended last with that tid */
+	uint64_t dead_sweep;      /* record time of the next look for dead tasks to free */
+	struct ptrvec early;      /* copies of kernel samples whose task is not known yet */
+	uint64_t early_min;       /* the earliest time among them */
 	struct imap procs_by_pid; /* pid -> newest struct proc with that pid */
 	struct ptrvec procs, files, conns, notes;
 	struct smap file_by_path; /* path -> struct fileagg */
@@ -183,15 +196,20 @@ static struct proc *proc_new(struct model *m, int pid, int ppid, uint64_t ts)
 	return p;
 }
 
+/* Free a task. */
+static void task_free(struct task *t)
+{
+	fdtable_unref(t->fdt);
+	free(t);
+}
+
 /* A new task entry (replacing a stale one with the same tid). */
 static struct task *task_new(struct model *m, int tid, struct proc *p, struct fdtable *fdt)
 {
 	struct task *t = imap_get(&m->tasks, (uint64_t)tid);
 
-	if (t) {
-		fdtable_unref(t->fdt);
-		free(t);
-	}
+	if (t)
+		task_free(t);
 	t = xcalloc(1, sizeof(*t));
 	t->tid = tid;
 	t->p = p;
@@ -200,16 +218,69 @@ static struct task *task_new(struct model *m, int tid, struct proc *p, struct fd
 	return t;
 }
 
-/* The task of a record, created on the fly when we never saw it begin. */
-static struct task *task_of(struct model *m, int tid, int tgid, uint64_t ts)
+/* Keep an ended task for the records that come after its end. */
+static void task_bury(struct model *m, struct task *t, uint64_t ts)
+{
+	struct task *old = imap_get(&m->dead, (uint64_t)t->tid);
+
+	if (old && old != t)
+		task_free(old);
+	t->end = ts ? ts : 1;
+	imap_put(&m->dead, (uint64_t)t->tid, t);
+}
+
+/* Free the tasks that ended more than DEAD_NS before ts (looked for at
+ * most once per DEAD_NS, so each costs its share of one walk). */
+static void sweep_dead(struct model *m, uint64_t ts)
+{
+	struct ptrvec gone = { 0 };
+
+	if (ts < m->dead_sweep)
+		return;
+	m->dead_sweep = ts + DEAD_NS;
+	for (size_t i = 0; i < m->dead.cap; i++) {
+		struct task *t = m->dead.vals[i];
+		if (t && t->end + DEAD_NS < ts)
+			vec_push(&gone, t);
+	}
+	for (size_t i = 0; i < gone.n; i++) {
+		struct task *t = gone.v[i];
+		imap_del(&m->dead, (uint64_t)t->tid);
+		task_free(t);
+	}
+	free(gone.v);
+}
+
+/* The task a record of tid is about: the live one, else the one that ended
+ * last with that tid (a record that came after the task's end), or NULL. */
+static struct task *task_find(const struct model *m, int tid)
 {
 	struct task *t = imap_get(&m->tasks, (uint64_t)tid);
+
+	return t ? t : imap_get(&m->dead, (uint64_t)tid);
+}
+
+/* The task of a record, created on the fly when we never saw it begin.  A
+ * record about a task of a process that ended came after that end: it
+ * belongs to the ended process, never to a new one (only a fork or clone
+ * record says a pid is in use again). */
+static struct task *task_of(struct model *m, int tid, int tgid, uint64_t ts)
+{
+	struct task *t = task_find(m, tid);
 	struct proc *p;
 
 	if (t)
 		return t;
 	p = imap_get(&m->procs_by_pid, (uint64_t)tgid);
-	if (!p || p->exited)
+	if (p && p->exited) {
+		t = xcalloc(1, sizeof(*t));
+		t->tid = tid;
+		t->p = p;
+		t->fdt = fdtable_new();
+		task_bury(m, t, ts);
+		return t;
+	}
+	if (!p)
 		p = proc_new(m, tgid, 0, ts);
 	else if (tid != tgid)
 		p->threads++, p->live++;
@@ -452,6 +523,8 @@ static void track_regions(const struct rec_hdr *h, struct task *t, const struct 
 
 /* ---- record handlers ---- */
 
+static void release_early(struct model *m, int tid, uint64_t older_than);
+
 /* REC_START. */
 static void on_start(struct model *m, const struct rec_hdr *h)
 {
@@ -522,6 +595,8 @@ static void on_newtask(struct model *m, const struct rec_hdr *h)
 	ev.status = (int)r->kind;
 	ev.proc = child->p;
 	emit(m, &ev);
+	if (m->early.n)
+		release_early(m, r->child, 0);   /* its samples that came first */
 	if (!(r->flags & CLONE_THREAD))
 		unpark(m, r->child, UINT64_MAX);
 }
@@ -536,15 +611,20 @@ static void on_exec(struct model *m, const struct rec_hdr *h)
 
 	if (r->old_tid != h->tid) {
 		/* A non-leader exec'd and took over the leader's tid. */
-		struct task *old = imap_del(&m->tasks, (uint64_t)r->old_tid);
+		struct task *old = imap_del(&m->tasks, (uint64_t)r->old_tid), *alias;
 		if (old) {
 			struct task *leader = imap_del(&m->tasks, (uint64_t)h->tid);
 			if (leader) {
 				if (leader->p->live > 0)
 					leader->p->live--;
-				fdtable_unref(leader->fdt);
-				free(leader);
+				task_bury(m, leader, h->ts);
 			}
+			/* records about the old tid that come late stay with its process */
+			alias = xcalloc(1, sizeof(*alias));
+			alias->tid = r->old_tid;
+			alias->p = old->p;
+			alias->fdt = fdtable_ref(old->fdt);
+			task_bury(m, alias, h->ts);
 			old->tid = h->tid;
 			imap_put(&m->tasks, (uint64_t)h->tid, old);
 		}
@@ -637,8 +717,7 @@ static void on_exit_rec(struct model *m, const struct rec_hdr *h)
 	}
 	reap_regions(m, h->ts);
 	emit(m, &ev);
-	fdtable_unref(t->fdt);
-	free(t);
+	task_bury(m, t, h->ts);
 }
 
 /* REC_SIGNAL. */
@@ -671,6 +750,7 @@ static void on_end(struct model *m, const struct rec_hdr *h)
 	m->stopped_ns = r->stopped_ns;
 	m->end_ts = h->ts;
 	unpark(m, 0, UINT64_MAX);
+	release_early(m, -1, UINT64_MAX);
 }
 
 /* ---- latency (eBPF) ---- */
@@ -698,44 +778,101 @@ static void lat_event(struct lat_stats *s, uint64_t ns, uint64_t bytes)
 	s->count = s->hist_total > s->events ? s->hist_total : s->events;
 }
 
-/* The process a latency record belongs to, never creating one. */
-static const struct proc *lat_proc(const struct model *m, const struct rec_hdr *h)
+/* The event of a REC_SCHED or REC_BLOCK about task t (NULL: none known,
+ * then the newest process with its tgid, if any). */
+static void sample_emit(struct model *m, const struct rec_hdr *h, const struct task *t)
 {
-	const struct task *t = imap_get(&m->tasks, (uint64_t)h->tid);
+	struct event ev = ev_init(m, h, t, h->type == REC_SCHED ? EV_SCHED : EV_BLOCK);
 
-	return t ? t->p : imap_get(&m->procs_by_pid, (uint64_t)h->tgid);
+	if (!t)
+		ev.proc = imap_get(&m->procs_by_pid, (uint64_t)h->tgid);
+	if (h->type == REC_SCHED) {
+		const struct rec_sched *r = rec_payload(h);
+		ev.dur = r->delay_ns;
+		ev.cpu = r->cpu;
+		ev.status = (int)r->reason;
+	} else {
+		const struct rec_block *r = rec_payload(h);
+		ev.dur = r->lat_ns;
+		ev.bytes = r->bytes;
+		ev.addr = r->sector;
+		ev.dev = r->dev;
+		ev.flags = r->write;
+	}
+	emit(m, &ev);
+}
+
+/* The task a kernel sample is about, if known: the live one with its tid,
+ * or the one that ended with it at most LATE_NS before the sample (the
+ * reader's samples come after the tracer's exit record). */
+static struct task *sample_task(const struct model *m, const struct rec_hdr *h)
+{
+	struct task *t = imap_get(&m->tasks, (uint64_t)h->tid);
+
+	if (t)
+		return t;
+	t = imap_get(&m->dead, (uint64_t)h->tid);
+	return t && h->ts <= t->end + LATE_NS ? t : NULL;
+}
+
+/* Emit a kernel sample for its task; one about a task not known yet (its
+ * fork record is still in the tracer's queue) waits for that record, or
+ * EARLY_NS, so it never starts a lane or a process of its own. */
+static void sample_take(struct model *m, const struct rec_hdr *h)
+{
+	struct task *t = sample_task(m, h);
+
+	if (t || m->ended || m->early.n >= EARLY_MAX) {
+		sample_emit(m, h, t ? t : imap_get(&m->dead, (uint64_t)h->tid));
+		return;
+	}
+	if (!m->early.n || h->ts < m->early_min)
+		m->early_min = h->ts;
+	vec_push(&m->early, xmemdup(h, h->len));
+}
+
+/* Emit the waiting samples about tid (-1: none in particular) and those
+ * sampled before older_than; the others keep waiting. */
+static void release_early(struct model *m, int tid, uint64_t older_than)
+{
+	size_t keep = 0;
+
+	m->early_min = UINT64_MAX;
+	for (size_t i = 0; i < m->early.n; i++) {
+		struct rec_hdr *h = m->early.v[i];
+
+		if (h->tid != tid && h->ts >= older_than) {
+			m->early.v[keep++] = h;
+			if (h->ts < m->early_min)
+				m->early_min = h->ts;
+			continue;
+		}
+		sample_emit(m, h, task_find(m, h->tid));
+		free(h);
+	}
+	m->early.n = keep;
+	if (m->early.v)
+		m->early.v[keep] = NULL;
 }
 
 /* REC_SCHED: a task waited for a CPU. */
 static void on_sched(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_sched *r = rec_payload(h);
-	struct event ev = ev_init(m, h, NULL, EV_SCHED);
 
 	lat_event(&proc_lat(m, h->tgid)->sched, r->delay_ns, 0);
 	lat_event(&m->lat_sched, r->delay_ns, 0);
-	ev.proc = lat_proc(m, h);
-	ev.dur = r->delay_ns;
-	ev.cpu = r->cpu;
-	ev.status = (int)r->reason;
-	emit(m, &ev);
+	sample_take(m, h);
 }
 
 /* REC_BLOCK: a block request the process issued completed. */
 static void on_block(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_block *r = rec_payload(h);
-	struct event ev = ev_init(m, h, NULL, EV_BLOCK);
 
 	lat_event(&proc_lat(m, h->tgid)->block, r->lat_ns, r->bytes);
 	lat_event(&m->lat_block, r->lat_ns, r->bytes);
-	ev.proc = lat_proc(m, h);
-	ev.dur = r->lat_ns;
-	ev.bytes = r->bytes;
-	ev.addr = r->sector;
-	ev.dev = r->dev;
-	ev.flags = r->write;
-	emit(m, &ev);
+	sample_take(m, h);
 }
 
 /* Add histogram counts to s. */
@@ -844,7 +981,7 @@ static void io_counted(struct model *m, const struct rec_hdr *h, struct task *t,
 static void on_io(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_io *r = rec_payload(h);
-	struct task *t = imap_get(&m->tasks, (uint64_t)h->tgid);
+	struct task *t = task_find(m, h->tgid);   /* the leader, live or just ended */
 	struct fobj *o = t ? fdtable_get(t->fdt, r->fd) : NULL;
 
 	if (o && o->kind != r->kind)
@@ -1156,6 +1293,10 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 		m->last_ts = h->ts;
 	if (m->parked.n)
 		unpark_old(m, h->ts);
+	if (m->early.n && m->early_min + EARLY_NS < h->ts)
+		release_early(m, -1, h->ts - EARLY_NS);
+	if (m->dead.n)
+		sweep_dead(m, h->ts);
 	switch (h->type) {
 	case REC_START: on_start(m, h); break;
 	case REC_SYSCALL: on_syscall(m, h); break;
@@ -1192,13 +1333,16 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	sysstat_free(m->sys);
-	for (size_t i = 0; i < m->tasks.cap; i++) {
-		struct task *t = m->tasks.vals[i];
-		if (t) {
-			fdtable_unref(t->fdt);
-			free(t);
-		}
-	}
+	for (size_t i = 0; i < m->tasks.cap; i++)
+		if (m->tasks.vals[i])
+			task_free(m->tasks.vals[i]);
+	for (size_t i = 0; i < m->dead.cap; i++)
+		if (m->dead.vals[i])
+			task_free(m->dead.vals[i]);
+	imap_release(&m->dead);
+	for (size_t i = 0; i < m->early.n; i++)
+		free(m->early.v[i]);
+	free(m->early.v);
 	for (size_t i = 0; i < m->procs.n; i++) {
 		struct proc *p = m->procs.v[i];
 		free(p->exe);
