@@ -3,7 +3,8 @@
  *
  * Covers the key table (dispatch per pane and overlay, help and footer
  * generated from it), filters and text matching, lanes (processes, nested
- * threads, ends, tid reuse, cells and nearest events), the filtered index
+ * threads, ends, tid reuse at a fork, samples after an exit or before a
+ * fork in the task's one lane, cells and nearest events), the filtered index
  * (incremental equals rebuilt), list scrolling and follow-tail, the output
  * scrollback (escape sequences, carriage returns, ring), the line editor,
  * rates and counter flow, the layout at 80x24, event wording, and key
@@ -17,6 +18,8 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,7 @@
 #include "mode.h"
 #include "objstat.h"
 #include "picker.h"
+#include "record.h"
 #include "replay.h"
 #include "table.h"
 #include "view.h"
@@ -295,26 +299,208 @@ START_TEST(lanes_nest_threads_and_end_with_exits)
 }
 END_TEST
 
-START_TEST(a_reused_tid_gets_a_new_lane)
+/* A scheduler wait of tid (pid) at ts, as the model emits it. */
+static void add_sched(struct store *s, int pid, int tid, uint64_t ts)
+{
+	struct event ev = ev_of(EV_SCHED, pid, tid, ts);
+
+	ev.dur = 50000;
+	store_add(s, &ev);
+}
+
+/* Lanes of tid, in creation order; their number. */
+static size_t lanes_of(const struct lanes *l, int tid, const struct lane **v, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i]->tid == tid && n < cap)
+			v[n++] = l->v[i];
+	return n;
+}
+
+START_TEST(a_reused_tid_gets_a_new_lane_at_its_fork)
 {
 	struct store *s = store_new();
-	struct view v;
+	const struct lane *v[4];
+	struct view v0;
 
 	add_new(s, 100, 200, 10, false);
 	add_exit(s, 200, 200, 20, false);
-	add_open(s, 200, 200, 30, "/tmp/again");
-	view_init(&v, s);
-	view_update(&v);
-	ck_assert_uint_eq(v.lanes.n, 3);
-	ck_assert(v.lanes.v[1]->ended);
-	ck_assert(!v.lanes.v[2]->ended);
-	ck_assert_uint_eq(v.lanes.v[2]->start, 30);
-	ck_assert_uint_eq(v.lanes.v[2]->shown.n, 1);
-	view_refilter(&v);
-	ck_assert_uint_eq(v.lanes.v[2]->shown.n, 1);
-	ck_assert_uint_eq(v.lanes.v[1]->shown.n, 1);   /* its exit */
-	view_release(&v);
+	add_open(s, 200, 200, 30, "/tmp/late");     /* late: still the ended task's */
+	add_new(s, 100, 200, 40, false);             /* the pid comes back */
+	add_open(s, 200, 200, 50, "/tmp/again");
+	view_init(&v0, s);
+	view_update(&v0);
+	ck_assert_uint_eq(v0.lanes.n, 3);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 200, v, 4), 2);
+	ck_assert(v[0]->ended);
+	ck_assert_uint_eq(v[0]->end, 20);
+	ck_assert(!v[1]->ended);
+	ck_assert_uint_eq(v[1]->start, 40);
+	ck_assert_uint_eq(v[0]->shown.n, 2);          /* its exit and the late open */
+	ck_assert_uint_eq(v[1]->shown.n, 1);
+	view_refilter(&v0);                          /* the same lanes from scratch */
+	ck_assert_uint_eq(v[0]->shown.n, 2);
+	ck_assert_uint_eq(v[0]->shown.v[1], 2);
+	ck_assert_uint_eq(v[1]->shown.n, 1);
+	ck_assert_uint_eq(v[1]->shown.v[0], 4);
+	view_release(&v0);
 	store_free(s);
+}
+END_TEST
+
+START_TEST(samples_after_an_exit_stay_in_the_ended_lanes)
+{
+	struct store *s = store_new();
+	const struct lane *v[4];
+	struct view v0;
+	size_t procs, threads;
+
+	add_open(s, 100, 100, 1000, "/etc/hosts");
+	add_new(s, 100, 102, 2000, true);
+	add_new(s, 100, 101, 3000, false);
+	add_sched(s, 101, 101, 3500);
+	add_sched(s, 100, 102, 3600);
+	add_exit(s, 101, 101, 4000, false);
+	add_exit(s, 100, 102, 5000, true);
+	add_sched(s, 101, 101, 3900);                /* the kernel's, after the exits */
+	add_sched(s, 100, 102, 4900);
+	add_sched(s, 101, 101, 6000);
+	add_sched(s, 100, 102, 6100);
+	add_open(s, 100, 100, 7000, "/tmp/after");
+	view_init(&v0, s);
+	view_update(&v0);
+	lanes_counts(&v0.lanes, &procs, &threads);
+	ck_assert_uint_eq(procs, 2);
+	ck_assert_uint_eq(threads, 1);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 101, v, 4), 1);
+	ck_assert(v[0]->ended);
+	ck_assert_uint_eq(v[0]->shown.n, 4);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 102, v, 4), 1);
+	ck_assert(v[0]->ended && v[0]->thread);
+	ck_assert_uint_eq(v[0]->shown.n, 4);
+	view_refilter(&v0);
+	ck_assert_uint_eq(v[0]->shown.n, 4);
+	view_release(&v0);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(a_lane_begun_before_its_fork_is_taken_over)
+{
+	struct store *s = store_new();
+	const struct lane *v[4];
+	struct view v0;
+	size_t procs, threads;
+
+	add_open(s, 100, 100, 1000, "/etc/hosts");
+	add_sched(s, 100, 102, 1900);                /* sent out before the clone arrived */
+	add_sched(s, 101, 101, 2900);                /* and before the fork */
+	add_new(s, 100, 102, 2000, true);
+	add_new(s, 100, 101, 3000, false);
+	add_sched(s, 101, 101, 3100);
+	view_init(&v0, s);
+	lanes_set_root_name(&v0.lanes, "demo");
+	view_update(&v0);
+	lanes_counts(&v0.lanes, &procs, &threads);
+	ck_assert_uint_eq(procs, 2);
+	ck_assert_uint_eq(threads, 1);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 102, v, 4), 1);
+	ck_assert(v[0]->thread && v[0]->born);
+	ck_assert_uint_eq(v[0]->start, 1900);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 101, v, 4), 1);
+	ck_assert(!v[0]->thread && v[0]->born);
+	ck_assert_str_eq(v[0]->name, "demo");        /* named after its parent at the fork */
+	ck_assert_uint_eq(v[0]->shown.n, 2);
+	view_release(&v0);
+	store_free(s);
+}
+END_TEST
+
+/* ---- the model's events as lanes ---- */
+
+static struct recbuf rb;
+
+/* Seal, validate and give the record in rb to m. */
+static void feed_model(struct model *m)
+{
+	size_t len = rec_finish(&rb);
+
+	ck_assert_int_eq(rec_validate(rb.buf, len), 0);
+	model_ingest(m, (const struct rec_hdr *)rb.buf);
+}
+
+/* REC_NEWTASK: parent of process pid made child (a thread when thread). */
+static void rec_newtask_to(struct model *m, uint64_t ts, int parent, int child, bool thread)
+{
+	struct rec_newtask *r = rec_begin(&rb, REC_NEWTASK, ts, parent, parent, sizeof(*r));
+
+	r->child = child;
+	r->kind = thread ? NT_CLONE : NT_FORK;
+	r->flags = thread ? CLONE_VM | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD : SIGCHLD;
+	feed_model(m);
+}
+
+/* REC_EXIT of tid in tgid. */
+static void rec_exit_to(struct model *m, uint64_t ts, int tid, int tgid)
+{
+	struct rec_exit *r = rec_begin(&rb, REC_EXIT, ts, tid, tgid, sizeof(*r));
+
+	r->leader = tid == tgid;
+	feed_model(m);
+}
+
+/* REC_SCHED of tid in tgid, sampled at ts. */
+static void rec_sched_to(struct model *m, uint64_t ts, int tid, int tgid)
+{
+	struct rec_sched *r = rec_begin(&rb, REC_SCHED, ts, tid, tgid, sizeof(*r));
+
+	r->delay_ns = 20000;
+	feed_model(m);
+}
+
+START_TEST(one_lane_per_task_from_the_model_whatever_the_sample_order)
+{
+	struct model *m = model_new();
+	struct store *s = store_new();
+	struct rec_start *st;
+	const struct lane *v[4];
+	struct view v0;
+	size_t procs, threads;
+
+	model_set_observer(m, store_add, s);
+	st = rec_begin(&rb, REC_START, 1000, 100, 100, sizeof(*st));
+	st->pid = 100;
+	feed_model(m);
+	rec_sched_to(m, 1900, 102, 100);         /* the thread ran before its clone record */
+	rec_newtask_to(m, 2000, 100, 102, true);
+	rec_sched_to(m, 2900, 101, 101);         /* the child ran before its fork record */
+	rec_newtask_to(m, 3000, 100, 101, false);
+	rec_exit_to(m, 4000, 102, 100);
+	rec_exit_to(m, 4100, 101, 101);
+	rec_sched_to(m, 3950, 102, 100);         /* the reader's samples after the exits */
+	rec_sched_to(m, 4050, 101, 101);
+	view_init(&v0, s);
+	view_update(&v0);
+	lanes_counts(&v0.lanes, &procs, &threads);
+	ck_assert_uint_eq(procs, 2);
+	ck_assert_uint_eq(threads, 1);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 101, v, 4), 1);
+	ck_assert_uint_eq(v[0]->shown.n, 3);     /* its two waits and its exit */
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 102, v, 4), 1);
+	/* the pid again, from a fork: a lane of its own */
+	rec_sched_to(m, 400000000, 101, 101);
+	rec_newtask_to(m, 400001000, 100, 101, false);
+	view_update(&v0);
+	lanes_counts(&v0.lanes, &procs, &threads);
+	ck_assert_uint_eq(procs, 3);
+	ck_assert_uint_eq(threads, 1);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 101, v, 4), 2);
+	ck_assert_uint_eq(v[1]->shown.n, 1);     /* its early wait */
+	view_release(&v0);
+	store_free(s);
+	model_free(m);
 }
 END_TEST
 
@@ -953,7 +1139,10 @@ static Suite *ui_suite(void)
 	tcase_add_test(tc, text_lat_looks_at_call_durations);
 	tcase_add_test(tc, process_filter_hides_or_keeps_only);
 	tcase_add_test(tc, lanes_nest_threads_and_end_with_exits);
-	tcase_add_test(tc, a_reused_tid_gets_a_new_lane);
+	tcase_add_test(tc, a_reused_tid_gets_a_new_lane_at_its_fork);
+	tcase_add_test(tc, samples_after_an_exit_stay_in_the_ended_lanes);
+	tcase_add_test(tc, a_lane_begun_before_its_fork_is_taken_over);
+	tcase_add_test(tc, one_lane_per_task_from_the_model_whatever_the_sample_order);
 	tcase_add_test(tc, incremental_view_equals_a_rebuild);
 	tcase_add_test(tc, lane_cells_count_and_pick_a_category);
 	tcase_add_test(tc, list_follows_the_tail_until_moved);
