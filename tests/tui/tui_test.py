@@ -619,9 +619,53 @@ def case_latency():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def ebpf_off():
+    """Why --ebpf cannot run here, or None when it can."""
+    if os.geteuid() != 0:
+        return "needs root"
+    r = subprocess.run([COMPENDIUM, "--ebpf", "--batch", "-o", "/dev/null", "--", "true"],
+                       capture_output=True, text=True, timeout=60)
+    if "--ebpf is off" in r.stderr or r.returncode != 0:
+        return r.stderr.strip().split("\n")[-1] or "exit %d" % r.returncode
+    return None
+
+
+def case_ebpf_lanes():
+    """--ebpf, live: a child and a thread that end early get one lane each, however
+    late the kernel's samples about them come (3 runs; skipped where --ebpf cannot run)."""
+    why = ebpf_off()
+    if why:
+        print("SKIP: ebpf_lanes: --ebpf unavailable here (%s)" % why)
+        return
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    prog = os.path.join(TRACEE_DIR, "ebpf_lanes")
+    try:
+        for run in range(3):
+            p = Pane("lanes%d" % run, 120, 40)
+            try:
+                run_cmd(p, "%s --no-mouse --ebpf --sched-threshold-us 0 -- %s 300 %s/last"
+                        % (COMPENDIUM, prog, tmp))
+                s = p.wait(r"exited with status 0", 30)
+                time.sleep(0.5)   # the reader's last samples
+                s = p.screen()
+                lanes = region(s, "Swimlane")
+                procs = [l for l in lanes if re.match(r">?\d+ ebpf_lanes", l)]
+                threads = [l for l in lanes if re.match(r"\s*>?\s*(↳|`)\d+", l)]
+                check(re.search(r"^ Swimlane 2\+1 ", s, re.M), "run %d: 2+1 lanes" % (run + 1), s)
+                check(len(procs) == 2 and len(threads) == 1,
+                      "run %d: two process lanes and one thread lane" % (run + 1), s)
+                p.keys("q")
+                p.wait(r"EXIT=0", 10)
+            finally:
+                p.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CASES.update({"syscalls": case_syscalls, "files": case_files, "tree": case_tree,
               "replay": case_replay, "views_help": case_views_help})
 CASES["latency"] = case_latency
+CASES["ebpf_lanes"] = case_ebpf_lanes
 
 
 def main():
