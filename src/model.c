@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -347,24 +348,58 @@ static char *addr_text(const void *sa, size_t len)
 
 /* ---- page faults ---- */
 
-/* Fault totals of process pid in region r (NULL: unknown), made on first need. */
+/* Are faults in r counted for all such regions of the process together
+ * (the heap, the main stack) rather than per mapping? */
+static bool whole_region(const struct region *r)
+{
+	return r->kind == RK_HEAP || (r->kind == RK_STACK && (r->flags & REGION_GROWSDOWN));
+}
+
+/* Fault totals of process pid in the mapping of r (NULL: unknown), made on
+ * first need. */
 static struct faultagg *fault_agg(struct model *m, int pid, const struct region *r)
 {
 	const char *name = r ? r->name : "[unknown]";
 	struct faultagg *a;
 	char key[4400];
 
-	snprintf(key, sizeof(key), "%d %s", pid, name);
+	if (r && !whole_region(r))
+		snprintf(key, sizeof(key), "%d #%" PRIu64, pid, r->id);
+	else
+		snprintf(key, sizeof(key), "%d %s", pid, name);
 	a = smap_get(&m->fault_by_key, key);
 	if (!a) {
 		a = xcalloc(1, sizeof(*a));
 		a->pid = pid;
 		a->region = xstrdup(name);
 		a->kind = r ? r->kind : RK_UNKNOWN;
+		a->mapped = r != NULL;
+		a->prot = r ? r->prot : -1;
+		a->made = r ? rel(m, r->made_ts) : 0;
+		a->start = r ? r->map_start : 0;
+		a->len = r ? r->map_end - r->map_start : 0;
 		smap_put(&m->fault_by_key, key, a);
 		vec_push(&m->faults, a);
 	}
 	return a;
+}
+
+/* Keep a's range that of its mapping r, which an mremap may have moved
+ * (the heap and the main stack: all the range they spanned). */
+static void fault_agg_range(struct faultagg *a, const struct region *r)
+{
+	uint64_t end = a->start + a->len;
+
+	if (!whole_region(r)) {
+		a->start = r->map_start;
+		a->len = r->map_end - r->map_start;
+		return;
+	}
+	if (r->map_start < a->start)
+		a->start = r->map_start;
+	if (r->map_end > end)
+		end = r->map_end;
+	a->len = end - a->start;
 }
 
 /* The region a fault of process p (NULL: not known) fell in, or NULL. */
@@ -383,8 +418,10 @@ static void attribute_fault(struct model *m, struct proc *p, struct region *rg,
 	struct faultagg *a = rg && rg->user ? rg->user : fault_agg(m, p ? p->pid : h->tgid, rg);
 	struct event ev = ev_init(m, h, NULL, EV_FAULT);
 
-	if (rg)
+	if (rg) {
 		rg->user = a;
+		fault_agg_range(a, rg);
+	}
 	a->count++;
 	m->faults_total++;
 	if (p)
@@ -485,15 +522,18 @@ static void map_region(struct regions *rs, struct task *t, const struct rec_sysc
 	uint64_t addr = (uint64_t)s->ret, len = s->args[1], flags = s->args[3];
 	const struct fobj *o;
 
+	int prot = (int)(s->args[2] & (PROT_READ | PROT_WRITE | PROT_EXEC));
+
 	if (flags & MAP_GROWSDOWN) {
-		regions_map(rs, addr, len, RK_STACK, REGION_GROWSDOWN, "[stack]", ts);
+		regions_map(rs, addr, len, RK_STACK, REGION_GROWSDOWN, prot, "[stack]", ts);
 	} else if (flags & MAP_STACK) {
-		regions_map(rs, addr, len, RK_STACK, 0, "[stack]", ts);
+		regions_map(rs, addr, len, RK_STACK, 0, prot, "[stack]", ts);
 	} else if (flags & MAP_ANONYMOUS) {
-		regions_map(rs, addr, len, RK_ANON, 0, "[anon]", ts);
+		regions_map(rs, addr, len, RK_ANON, 0, prot, "[anon]", ts);
 	} else {
 		o = fdtable_get(t->fdt, (int)s->args[4]);
-		regions_map(rs, addr, len, RK_FILE, 0, o && o->path && *o->path ? o->path : "[file]", ts);
+		regions_map(rs, addr, len, RK_FILE, 0, prot,
+			    o && o->path && *o->path ? o->path : "[file]", ts);
 	}
 }
 

@@ -40,8 +40,11 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "jsonl.h"
+#include "lines.h"
 #include "model.h"
 #include "record.h"
+#include "strbuf.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
@@ -1375,6 +1378,150 @@ START_TEST(faults_are_attributed_to_heap_anon_and_file_regions)
 }
 END_TEST
 
+/* The fault totals of pid's mapping that starts at start, or NULL. */
+static const struct faultagg *mapping_at(int pid, uint64_t start)
+{
+	size_t n;
+	struct faultagg *const *a = model_faults(m, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (a[i]->pid == pid && a[i]->mapped && a[i]->start == start)
+			return a[i];
+	return NULL;
+}
+
+/* Fault totals of pid named region (every mapping of that name). */
+static size_t aggs_named(int pid, const char *region)
+{
+	size_t n, k = 0;
+	struct faultagg *const *a = model_faults(m, &n);
+
+	for (size_t i = 0; i < n; i++)
+		k += a[i]->pid == pid && strcmp(a[i]->region, region) == 0;
+	return k;
+}
+
+START_TEST(faults_count_per_mapping_not_per_name)
+{
+	const struct faultagg *a, *b, *h;
+	uint64_t made_a;
+
+	start_sampled(100);
+	sys(100, SYS_brk, 0x555000, 0);
+	sys(100, SYS_brk, 0x555000 + 4 * PG, 0x555000 + 4 * PG);
+	/* a malloc'd block (mmap'd by malloc) and a separate anonymous mapping */
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 3073 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	made_a = now - T0;
+	sys(100, SYS_mmap, 0x7f0000c01000 + 8 * PG, 0, 3000 * PG, PROT_READ,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	for (int i = 0; i < 30; i++)
+		fault_rec(100, 0x7f0000000000 + (uint64_t)(i + 1) * PG);
+	for (int i = 0; i < 20; i++)
+		fault_rec(100, 0x7f0000c01000 + 8 * PG + (uint64_t)i * PG);
+	fault_rec(100, 0x555000);
+	sys(100, SYS_brk, 0x555000 + 9 * PG, 0x555000 + 9 * PG);   /* the heap grows */
+	fault_rec(100, 0x555000 + 8 * PG);
+	ck_assert_uint_eq(aggs_named(100, "[anon]"), 2);
+	a = mapping_at(100, 0x7f0000000000);
+	b = mapping_at(100, 0x7f0000c01000 + 8 * PG);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(a->count, 30);
+	ck_assert_uint_eq(a->len, 3073 * PG);
+	ck_assert_int_eq(a->prot, PROT_READ | PROT_WRITE);
+	ck_assert_uint_eq(a->made, made_a);
+	ck_assert_uint_eq(b->count, 20);
+	ck_assert_uint_eq(b->len, 3000 * PG);
+	ck_assert_int_eq(b->prot, PROT_READ);
+	ck_assert_uint_gt(b->made, a->made);
+	/* the heap stays one region with all it spanned */
+	ck_assert_uint_eq(aggs_named(100, "[heap]"), 1);
+	h = mapping_at(100, 0x555000);
+	ck_assert_uint_eq(h->count, 2);
+	ck_assert_uint_eq(h->len, 9 * PG);
+	/* unmapped, and mapped again at the same address: another mapping */
+	sys(100, SYS_munmap, 0, 0x7f0000000000, 3073 * PG);
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 16 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	fault_rec(100, 0x7f0000000000 + PG);
+	ck_assert_uint_eq(aggs_named(100, "[anon]"), 3);
+	ck_assert_uint_eq(a->count, 30);
+	ck_assert_uint_eq(model_faults_total(m), 53);
+}
+END_TEST
+
+START_TEST(summaries_list_faults_per_mapping_with_its_range)
+{
+	struct strbuf sb;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct lines *l;
+
+	start_sampled(100);
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 3073 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	now = T0 + 2000000;                      /* the second one 2 ms in */
+	sys(100, SYS_mmap, 0x7f0001000000, 0, 3000 * PG, PROT_READ | PROT_WRITE | PROT_EXEC,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	for (int i = 0; i < 3; i++)
+		fault_rec(100, 0x7f0000000000 + (uint64_t)i * PG);
+	fault_rec(100, 0x7f0001000000);
+	end_rec();
+	strbuf_init(&sb, 256);
+	jsonl_summary_to(&sb, m);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
+				    "\"start\":\"0x7f0000000000\",\"len\":12587008,\"prot\":\"rw-\","
+				    "\"made_s\":0.000002,\"count\":3}"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
+				    "\"start\":\"0x7f0001000000\",\"len\":12288000,\"prot\":\"rwx\","
+				    "\"made_s\":0.002001,\"count\":1}"));
+	strbuf_release(&sb);
+	f = open_memstream(&text, &len);
+	l = lines_new(f, 0);
+	lines_final(l, m);
+	lines_free(l);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "        3  12.0 KB   [anon] at 0x7f0000000000 "
+					   "(12.0 MB rw-, mapped at +0.000s)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "        1  4.0 KB    [anon] at 0x7f0001000000 "
+					   "(11.7 MB rwx, mapped at +0.002s)\n"));
+	free(text);
+}
+END_TEST
+
+START_TEST(a_mapping_cut_in_pieces_or_moved_counts_as_one)
+{
+	const struct faultagg *a;
+
+	start_sampled(100);
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 8 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	sys(100, SYS_munmap, 0, 0x7f0000000000 + 2 * PG, 2 * PG);     /* a hole in it */
+	fault_rec(100, 0x7f0000000000);
+	fault_rec(100, 0x7f0000000000 + 6 * PG);
+	ck_assert_uint_eq(aggs_named(100, "[anon]"), 1);
+	a = mapping_at(100, 0x7f0000000000);
+	ck_assert_uint_eq(a->count, 2);
+	ck_assert_uint_eq(a->len, 8 * PG);
+	/* realloc moves it (mremap): still the same allocation */
+	sys(100, SYS_mremap, 0x7f1000000000, 0x7f0000000000 + 4 * PG, 4 * PG, 64 * PG,
+	    MREMAP_MAYMOVE);
+	fault_rec(100, 0x7f1000000000 + 40 * PG);
+	ck_assert_uint_eq(aggs_named(100, "[anon]"), 1);
+	ck_assert_uint_eq(a->count, 3);
+	ck_assert_uint_eq(a->start, 0x7f1000000000);
+	ck_assert_uint_eq(a->len, 64 * PG);
+	/* in a forked child it is the child's own */
+	newtask(100, 101, SIGCHLD);
+	fault_rec(101, 0x7f1000000000 + PG);
+	ck_assert_uint_eq(aggs_named(101, "[anon]"), 1);
+	ck_assert_uint_eq(a->count, 3);
+	ck_assert_uint_eq(mapping_at(101, 0x7f1000000000)->count, 1);
+}
+END_TEST
+
 START_TEST(a_fault_sampled_before_munmap_finds_the_unmapped_region)
 {
 	uint64_t mapped, unmapped;
@@ -2258,6 +2405,9 @@ static Suite *model_suite(void)
 	tcase_add_test(mem, without_maps_no_regions_are_kept);
 	tcase_add_test(mem, perf_losses_are_counted);
 	tcase_add_test(mem, faults_of_a_never_seen_process_count_at_the_end_and_after_it_none);
+	tcase_add_test(mem, faults_count_per_mapping_not_per_name);
+	tcase_add_test(mem, a_mapping_cut_in_pieces_or_moved_counts_as_one);
+	tcase_add_test(mem, summaries_list_faults_per_mapping_with_its_range);
 
 	tcase_add_test(procs, exit_statuses_are_kept_per_process_and_for_the_root);
 	tcase_add_test(procs, start_and_end_records_describe_the_trace);
