@@ -658,11 +658,13 @@ END_TEST
 
 /* ---- counters and layout ---- */
 
-START_TEST(rates_and_counter_flow)
+START_TEST(rates_and_counter_placement)
 {
 	struct rate r;
-	char cells[3][COUNTER_CELL] = { "aaaa", "bbbb", "cccc" };
-	size_t starts[4];
+	struct cfield f[3] = { { CG_FILES, 0, "aaaa" }, { CG_FILES, 1, "bbbb" },
+			       { CG_NET, 0, "cccc" } };
+	int line[3];
+	char text[64], mark[64];
 
 	memset(&r, 0, sizeof(r));
 	ck_assert_uint_eq(rate_per_sec(&r), 0);
@@ -673,11 +675,212 @@ START_TEST(rates_and_counter_flow)
 	for (int i = 0; i < 20; i++)
 		rate_push(&r, 2000000000ull + (uint64_t)i * 250000000ull, 1000 + (uint64_t)i * 500);
 	ck_assert_uint_eq(rate_per_sec(&r), 2000);
-	ck_assert_uint_eq(counters_flow(cells, 3, 11, starts, 3), 2);
-	ck_assert_uint_eq(starts[1], 2);
-	ck_assert_uint_eq(starts[2], 3);
-	ck_assert_uint_eq(counters_flow(cells, 3, 4, starts, 2), 2);
-	ck_assert_uint_eq(starts[2], 2);
+	/* "Files: aaaa  bbbb | Net: cccc" is 29 columns */
+	ck_assert_uint_eq(counters_place(f, 3, 29, 1, line), 1);
+	ck_assert_uint_eq(counters_line(f, 3, line, 0, text, mark, sizeof(text)), 29);
+	ck_assert_str_eq(text, "Files: aaaa  bbbb | Net: cccc");
+	ck_assert_str_eq(mark, "LLLLLL           |||LLLL     ");
+	/* two lines at 17: the group label again on the second */
+	ck_assert_uint_eq(counters_place(f, 3, 17, 2, line), 2);
+	ck_assert_int_eq(line[2], 1);
+	counters_line(f, 3, line, 1, text, mark, sizeof(text));
+	ck_assert_str_eq(text, "Net: cccc");
+	/* one line of 23: the least important field is left out, never cut */
+	ck_assert_uint_eq(counters_place(f, 3, 23, 1, line), 1);
+	ck_assert_int_eq(line[1], -1);
+	counters_line(f, 3, line, 0, text, mark, sizeof(text));
+	ck_assert_str_eq(text, "Files: aaaa | Net: cccc");
+	/* too narrow for any field with its label: nothing */
+	ck_assert_uint_eq(counters_place(f, 3, 8, 4, line), 0);
+}
+END_TEST
+
+/* A model with long figures everywhere: many tasks, waits up to minutes,
+ * block requests, drops, faults in a mapping, a trace that ended. */
+static struct model *busy_model(void)
+{
+	struct model *m = model_new();
+	struct rec_start *st = rec_begin(&rb, REC_START, 1000, 4194303, 4194303, sizeof(*st));
+	static const char maps[] = "7f0000000000-7f0100000000 rw-p 00000000 00:00 0 \n";
+	struct rec_maps *mp;
+	struct rec_lost *lost;
+
+	st->pid = 4194303;
+	feed_model(m);
+	mp = rec_begin(&rb, REC_MAPS, 2000, 4194303, 4194303, sizeof(*mp));
+	mp->text_len = (uint32_t)rec_blob(&rb, maps, sizeof(maps) - 1);
+	feed_model(m);
+	for (int i = 0; i < 3000; i++) {
+		struct rec_sched *r = rec_begin(&rb, REC_SCHED, 3000 + (uint64_t)i, 4194303, 4194303,
+						sizeof(*r));
+		struct rec_block *b;
+		struct rec_fault *f;
+
+		r->delay_ns = (uint64_t)(i + 1) * 987654321ull;
+		feed_model(m);
+		b = rec_begin(&rb, REC_BLOCK, 3000 + (uint64_t)i, 4194303, 4194303, sizeof(*b));
+		b->lat_ns = (uint64_t)(i + 1) * 123456789ull;
+		b->bytes = 1 << 20;
+		feed_model(m);
+		f = rec_begin(&rb, REC_FAULT, 3000 + (uint64_t)i, 4194303, 4194303, sizeof(*f));
+		f->addr = 0x7f0000000000 + (uint64_t)i * 4096 * 1000;
+		feed_model(m);
+	}
+	for (int i = 0; i < 1000; i++)
+		rec_newtask_to(m, 10000 + (uint64_t)i, 4194303, 4000000 + i, i % 2);
+	lost = rec_begin(&rb, REC_LOST, 20000, 0, 0, sizeof(*lost));
+	lost->source = LOST_BPF;
+	lost->count = 123456789;
+	feed_model(m);
+	return m;
+}
+
+/* Is text (a piece of a placed line) exactly one of the fields placed on line k? */
+static bool whole_field(const struct cfield *f, size_t n, const int *line, int k, const char *text,
+			size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == k && strlen(f[i].text) == len && !memcmp(f[i].text, text, len))
+			return true;
+	return false;
+}
+
+/* Every piece of a placed line is a whole field (after its group label). */
+static void assert_pieces_whole(const struct cfield *f, size_t n, const int *line, int k,
+				const char *text, int width)
+{
+	const char *p = text;
+	size_t pieces = 0, want = 0;
+
+	ck_assert_int_le(counters_width(text), width);
+	while (*p) {
+		const char *end = p, *sep;
+
+		for (sep = p; *sep && strncmp(sep, "  ", 2) != 0 && strncmp(sep, " | ", 3) != 0;)
+			sep++;
+		end = sep;
+		if (p == text || p[-1] == ' ') {   /* after a group change: its label first */
+			const char *colon = memchr(p, ':', (size_t)(end - p));
+			if (colon && colon[1] == ' ' && !whole_field(f, n, line, k, p, (size_t)(end - p)))
+				p = colon + 2;
+		}
+		ck_assert_msg(whole_field(f, n, line, k, p, (size_t)(end - p)),
+			      "width %d: \"%.*s\" is not a whole field in \"%s\"", width,
+			      (int)(end - p), p, text);
+		pieces++;
+		p = *end ? end + (end[1] == '|' ? 3 : 2) : end;
+	}
+	for (size_t i = 0; i < n; i++)
+		want += line[i] == k;
+	ck_assert_uint_eq(pieces, want);
+}
+
+/* Fields are left out least important first: none shown is less important
+ * than one left out that would fit a line by itself. */
+static void assert_priorities(const struct cfield *f, size_t n, const int *line, int width)
+{
+	for (size_t d = 0; d < n; d++) {
+		int alone = counters_width(f[d].text) + 14;   /* with the longest group label */
+
+		if (line[d] != -1 || alone > width)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			ck_assert_msg(line[i] == -1 || f[i].prio <= f[d].prio,
+				      "width %d: \"%s\" shown, \"%s\" left out", width, f[i].text, f[d].text);
+	}
+}
+
+START_TEST(header_fields_are_whole_at_every_width)
+{
+	struct model *m = busy_model();
+	struct counters c;
+	struct cfield f[COUNTER_FIELDS], h[8];
+	int line[COUNTER_FIELDS];
+	char text[1024], mark[1024], right[256];
+	const char *cmd = " a-very-long-program-name --with --many --arguments /and/a/long/path";
+	const char *state = "exited with status 0";
+	size_t n, nh;
+	bool shown[8], state_on;
+
+	memset(&c, 0, sizeof(c));
+	c.rss = 123456789012ull;
+	c.rss_last = true;
+	n = counters_fields(&c, m, f, COUNTER_FIELDS);
+	ck_assert_uint_ge(n, 20);
+	nh = counters_header_fields(m, 3723400000000ull, 123456789, h, 8);
+	ck_assert_uint_eq(nh, 4);
+	for (int width = 20; width <= 200; width++) {
+		for (size_t lines = 1; lines <= COUNTER_LINES; lines++) {
+			size_t used = counters_place(f, n, width, lines, line);
+
+			ck_assert_uint_le(used, lines);
+			for (size_t k = 0; k < lines; k++) {
+				counters_line(f, n, line, (int)k, text, mark, sizeof(text));
+				assert_pieces_whole(f, n, line, (int)k, text, width);
+			}
+			assert_priorities(f, n, line, width);
+		}
+		{
+			int cols = counters_header_place(width, cmd, state, h, nh, shown, &state_on);
+			int used = cols + (state_on ? (cols ? 2 : 0) + counters_width(state) : 0);
+			const char *p;
+
+			counters_header_right(h, nh, shown, right, sizeof(right));
+			used += counters_width(right);
+			ck_assert_int_le(used, width);
+			ck_assert(state_on);
+			for (p = right; *p; p += 2) {   /* "  field  field " */
+				const char *end = strstr(p + 2, "  ");
+				size_t len = end ? (size_t)(end - p - 2) : strlen(p + 2) - 1;
+				bool found = false;
+
+				for (size_t i = 0; i < nh; i++)
+					found |= shown[i] && strlen(h[i].text) == len &&
+						 !memcmp(h[i].text, p + 2, len);
+				ck_assert_msg(found, "width %d: header piece \"%.*s\" cut", width,
+					      (int)len, p + 2);
+				p += len;
+				if (!end)
+					break;
+			}
+			for (size_t d = 0; d < nh; d++)
+				for (size_t i = 0; i < nh && !shown[d]; i++)
+					ck_assert(!shown[i] || h[i].prio <= h[d].prio);
+		}
+	}
+	/* 80 and 120 columns: the latency figures are there, each with its value */
+	counters_place(f, n, 80, COUNTER_LINES, line);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].prio <= 1)
+			ck_assert_msg(line[i] >= 0, "80 columns: \"%s\" left out", f[i].text);
+	counters_place(f, n, 120, 2, line);
+	counters_line(f, n, line, 1, text, mark, sizeof(text));
+	ck_assert_ptr_nonnull(strstr(text, "Sched delay: 3000 waits  p99 "));
+	model_free(m);
+}
+END_TEST
+
+START_TEST(the_header_says_what_tracing_cost)
+{
+	struct model *m = model_new();
+	struct cfield h[8];
+	struct rec_start *st = rec_begin(&rb, REC_START, 1000, 100, 100, sizeof(*st));
+	struct rec_end *e;
+
+	st->pid = 100;
+	feed_model(m);
+	ck_assert_uint_eq(counters_header_fields(m, 2500000000ull, 42, h, 8), 4);
+	ck_assert_str_eq(h[0].text, "2.50s");
+	ck_assert_str_eq(h[1].text, "events 42");
+	ck_assert_str_eq(h[2].text, "drops 0");
+	ck_assert_str_eq(h[3].text, "time stopped for tracing: known at the end");
+	e = rec_begin(&rb, REC_END, 2000, 100, 100, sizeof(*e));
+	e->stops = 13;
+	e->stopped_ns = 1900000;
+	feed_model(m);
+	counters_header_fields(m, 2500000000ull, 42, h, 8);
+	ck_assert_str_eq(h[3].text, "stopped for tracing 1.9ms (13 stops)");
+	model_free(m);
 }
 END_TEST
 
@@ -1149,7 +1352,9 @@ static Suite *ui_suite(void)
 	tcase_add_test(tc, output_strips_escapes_and_handles_returns);
 	tcase_add_test(tc, output_keeps_the_newest_lines);
 	tcase_add_test(tc, line_editor_edits_utf8_text);
-	tcase_add_test(tc, rates_and_counter_flow);
+	tcase_add_test(tc, rates_and_counter_placement);
+	tcase_add_test(tc, header_fields_are_whole_at_every_width);
+	tcase_add_test(tc, the_header_says_what_tracing_cost);
 	tcase_add_test(tc, layout_fits_80x24_and_maps_rows_back);
 	tcase_add_test(tc, rows_read_like_the_line_output);
 	tcase_add_test(ta, freeze_holds_the_list_while_events_arrive);
