@@ -275,8 +275,22 @@ static int piece_width(const struct cfield *f, long prev, size_t i)
 	return w + (prev < 0 ? 0 : same ? 2 : 3);
 }
 
-/* Flow the fields not dropped into lines; false when they need more than
- * max_lines.  line[i] gets each field's line (-1 stays for dropped ones). */
+/* Columns the shown fields of i's group from i on take after prev. */
+static int group_width(const struct cfield *f, size_t n, const int *line, long prev, size_t i)
+{
+	int w = 0;
+
+	for (size_t j = i; j < n && f[j].group == f[i].group; j++)
+		if (line[j] != -1) {
+			w += piece_width(f, prev, j);
+			prev = (long)j;
+		}
+	return w;
+}
+
+/* Flow the fields not dropped into lines, a group on a new line when it
+ * fits there whole but not after what the line holds; false when they need
+ * more than max_lines.  line[i] gets each field's line (-1 stays). */
 static bool flow(const struct cfield *f, size_t n, int width, size_t max_lines, int *line,
 		 size_t *used_lines)
 {
@@ -284,9 +298,13 @@ static bool flow(const struct cfield *f, size_t n, int width, size_t max_lines, 
 	int used = 0, k = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		bool starts = prev >= 0 && f[prev].group != f[i].group;
+
 		if (line[i] == -1)
 			continue;
-		if (prev >= 0 && used + piece_width(f, prev, i) > width) {
+		if (prev >= 0 && (used + piece_width(f, prev, i) > width ||
+				  (starts && used + group_width(f, n, line, prev, i) > width &&
+				   group_width(f, n, line, -1, i) <= width))) {
 			if ((size_t)++k >= max_lines)
 				return false;
 			prev = -1;
