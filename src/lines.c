@@ -481,7 +481,17 @@ static size_t next_biggest(struct faultagg *const *a, size_t n, const bool *show
 	return best;
 }
 
-/* FINAL block: page faults, the busiest regions first (only with --faults). */
+/* " at 0x7f.. (12.0 MB rw-, mapped at +0.004s)": which mapping it is. */
+static void final_mapping(struct strbuf *sb, const struct faultagg *a)
+{
+	char b[24], p[4];
+
+	strbuf_addf(sb, " at 0x%" PRIx64 " (%s%s%s, mapped at +%.3fs)", a->start, fmt_bytes(a->len, b),
+		    a->prot < 0 ? "" : " ", a->prot < 0 ? "" : fmt_prot(a->prot, p),
+		    (double)a->made / 1e9);
+}
+
+/* FINAL block: page faults, the busiest mappings first (only with --faults). */
 static void final_faults(struct lines *l, struct strbuf *sb, const struct model *m)
 {
 	size_t n, i, k;
@@ -499,12 +509,14 @@ static void final_faults(struct lines *l, struct strbuf *sb, const struct model 
 		done[i] = true;
 		strbuf_addf(sb, "  %8" PRIu64 "  %-9s %s", a[i]->count,
 			    fmt_bytes(a[i]->count * REGION_PAGE, b1), a[i]->region);
+		if (a[i]->mapped)
+			final_mapping(sb, a[i]);
 		if (l->multi)
 			strbuf_addf(sb, " [%d]", a[i]->pid);
 		strbuf_addch(sb, '\n');
 	}
 	if (n > k)
-		strbuf_addf(sb, "  (%zu more regions)\n", n - k);
+		strbuf_addf(sb, "  (%zu more mappings)\n", n - k);
 	free(done);
 }
 

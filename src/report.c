@@ -479,9 +479,9 @@ static void col_lane(struct rw *w)
 {
 	col_open(w, "l");
 	for (size_t i = 0; i < w->n; i++) {
-		long l = timeline_find(&w->lanes, store_get(w->s, w->order[i])->tid);
+		size_t l = timeline_lane_of(&w->lanes, w->order[i]);
 
-		put_num(&w->sb, l, i + 1 < w->n ? ',' : 0);
+		put_num(&w->sb, (long)l, i + 1 < w->n ? ',' : 0);
 		flush(w, false);
 	}
 	strbuf_addstr(&w->sb, "],");

@@ -130,10 +130,10 @@ void app_visible_lanes(struct app *a)
 /* Lay out for rows x cols (also refreshes the visible-lanes list). */
 void app_layout(struct app *a, int rows, int cols)
 {
-	char cells[COUNTER_CELLS][COUNTER_CELL];
-	size_t starts[COUNTER_CELLS + 1];
-	size_t n = counters_cells(&a->ctr, a->model, cols >= 100, cells, COUNTER_CELLS);
-	size_t lines = counters_flow(cells, n, cols, starts, COUNTER_CELLS);
+	struct cfield f[COUNTER_FIELDS];
+	int line[COUNTER_FIELDS];
+	size_t n = counters_fields(&a->ctr, a->model, f, COUNTER_FIELDS);
+	size_t lines = counters_place(f, n, cols, COUNTER_LINES, line);
 
 	app_visible_lanes(a);
 	layout_compute(&a->lay, rows, cols, (int)lines, a->lanes_visible, a->focus);

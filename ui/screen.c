@@ -286,14 +286,6 @@ static void title_bar(int y, const char *text, bool focused)
 
 /* ---- header and counters ---- */
 
-/* Elapsed time text. */
-static const char *elapsed(const struct app *a, char buf[static 24])
-{
-	uint64_t ns = (a->ended ? a->end_ns : a->now_ns) - a->start_ns;
-
-	return fmt_duration(ns - ns % 100000000, buf);
-}
-
 /* The command line, program name without its directory. */
 static void command_text(const struct app *a)
 {
@@ -309,55 +301,57 @@ static void command_text(const struct app *a)
 		strbuf_addf(&sb, " %s", *c);
 }
 
-/* Row 0: command, state, elapsed, events, drops, tracer cost. */
+/* Row 0: command, state, then elapsed, events, drops and what tracing cost
+ * the program, as many of them as fit whole. */
 static void draw_header(struct app *a)
 {
-	char state[64], right[160], t[24], d[64];
-	uint64_t stops, stopped;
+	char state[64], right[256];
+	struct cfield f[8];
+	bool shown[8], state_on;
+	size_t n = counters_header_fields(a->model, (a->ended ? a->end_ns : a->now_ns) - a->start_ns,
+					  store_count(a->store), f, 8);
 	attr_t hd = color_or(PAIR_HEADER, A_REVERSE);
-	int rw, sw, x;
+	int x, cmd_cols;
 
 	app_state_text(a, state, sizeof(state));
-	model_tracer_cost(a->model, &stops, &stopped);
-	/* The tracer reports its cost when tracing ends. */
-	if (stops || model_ended(a->model))
-		snprintf(d, sizeof(d), "%llu stops %s", (unsigned long long)stops,
-			 fmt_duration(stopped, t));
-	else
-		snprintf(d, sizeof(d), "at exit");
-	snprintf(right, sizeof(right), "  %s  %s %zu  drops 0  tracer %s ", elapsed(a, t),
-		 COLS < 100 ? "ev" : "events", store_count(a->store), d);
-	rw = (int)strlen(right);
-	sw = (int)strlen(state) + 2;
-	fill(0, 0, hd);
 	command_text(a);
-	x = put(0, 0, COLS - rw - sw > 8 ? COLS - rw - sw : 8, sb.buf, hd | A_BOLD);
-	x += put(0, x, 2, "  ", hd);
-	x += put(0, x, COLS - x, state, (a->tracee_stopped && !a->ended) ?
-		 color_or(PAIR_STOPPED, A_REVERSE) | A_BOLD | A_BLINK : hd | A_BOLD);
-	if (COLS - x >= rw)
-		put(0, COLS - rw, rw, right, hd);
+	cmd_cols = counters_header_place(COLS, sb.buf, state, f, n, shown, &state_on);
+	counters_header_right(f, n, shown, right, sizeof(right));
+	fill(0, 0, hd);
+	x = put(0, 0, cmd_cols, sb.buf, hd | A_BOLD);
+	if (state_on) {
+		if (cmd_cols)
+			x += put(0, x, 2, "  ", hd);
+		put(0, x, COLS - x, state, (a->tracee_stopped && !a->ended) ?
+		    color_or(PAIR_STOPPED, A_REVERSE) | A_BOLD | A_BLINK : hd | A_BOLD);
+	}
+	if (*right)
+		put(0, COLS - counters_width(right), counters_width(right), right, hd);
 }
 
-/* The counter lines under the header; group labels in bold. */
+/* The counter lines under the header: whole fields, group labels in bold. */
 static void draw_counters(struct app *a)
 {
-	char cells[COUNTER_CELLS][COUNTER_CELL];
-	size_t starts[5], n = counters_cells(&a->ctr, a->model, COLS >= 100, cells, COUNTER_CELLS);
-	size_t lines = counters_flow(cells, n, COLS, starts, (size_t)a->lay.counters_h);
+	struct cfield f[COUNTER_FIELDS];
+	int line[COUNTER_FIELDS];
+	char text[1024], mark[1024];
+	size_t n = counters_fields(&a->ctr, a->model, f, COUNTER_FIELDS);
+	size_t lines = counters_place(f, n, COLS, (size_t)a->lay.counters_h, line);
 
 	for (size_t l = 0; l < lines; l++) {
-		int x = 0, y = a->lay.counters_y + (int)l;
+		int y = a->lay.counters_y + (int)l, x = 0;
+		size_t len = counters_line(f, n, line, (int)l, text, mark, sizeof(text));
 
-		for (size_t i = starts[l]; i < starts[l + 1]; i++) {
-			const char *colon = strchr(cells[i], ':');
-			size_t head = colon ? (size_t)(colon - cells[i]) + 1 : 0;
-			char label[24];
+		for (size_t i = 0; i < len;) {
+			size_t j = i;
+			char run[1024];
 
-			snprintf(label, sizeof(label), "%.*s", (int)head, cells[i]);
-			x += put(y, x, COLS - x, i > starts[l] ? " | " : "", A_DIM);
-			x += put(y, x, COLS - x, label, A_BOLD);
-			x += put(y, x, COLS - x, cells[i] + head, A_NORMAL);
+			while (j < len && mark[j] == mark[i])
+				j++;
+			snprintf(run, sizeof(run), "%.*s", (int)(j - i), text + i);
+			x += put(y, x, COLS - x, run, mark[i] == CMARK_LABEL ? A_BOLD :
+				 mark[i] == CMARK_SEP ? A_DIM : A_NORMAL);
+			i = j;
 		}
 	}
 }

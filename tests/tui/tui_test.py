@@ -619,9 +619,124 @@ def case_latency():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def ebpf_off():
+    """Why --ebpf cannot run here, or None when it can."""
+    if os.geteuid() != 0:
+        return "needs root"
+    r = subprocess.run([COMPENDIUM, "--ebpf", "--batch", "-o", "/dev/null", "--", "true"],
+                       capture_output=True, text=True, timeout=60)
+    if "--ebpf is off" in r.stderr or r.returncode != 0:
+        return r.stderr.strip().split("\n")[-1] or "exit %d" % r.returncode
+    return None
+
+
+def case_ebpf_lanes():
+    """--ebpf, live: a child and a thread that end early get one lane each, however
+    late the kernel's samples about them come (3 runs; skipped where --ebpf cannot run)."""
+    why = ebpf_off()
+    if why:
+        print("SKIP: ebpf_lanes: --ebpf unavailable here (%s)" % why)
+        return
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    prog = os.path.join(TRACEE_DIR, "ebpf_lanes")
+    try:
+        for run in range(3):
+            p = Pane("lanes%d" % run, 120, 40)
+            try:
+                run_cmd(p, "%s --no-mouse --ebpf --sched-threshold-us 0 -- %s 300 %s/last"
+                        % (COMPENDIUM, prog, tmp))
+                s = p.wait(r"exited with status 0", 30)
+                time.sleep(0.5)   # the reader's last samples
+                s = p.screen()
+                lanes = region(s, "Swimlane")
+                procs = [l for l in lanes if re.match(r">?\d+ ebpf_lanes", l)]
+                threads = [l for l in lanes if re.match(r"\s*>?\s*(↳|`)\d+", l)]
+                check(re.search(r"^ Swimlane 2\+1 ", s, re.M), "run %d: 2+1 lanes" % (run + 1), s)
+                check(len(procs) == 2 and len(threads) == 1,
+                      "run %d: two process lanes and one thread lane" % (run + 1), s)
+                p.keys("q")
+                p.wait(r"EXIT=0", 10)
+            finally:
+                p.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# label -> what its value must look like, whole (a cut figure loses its unit)
+FIGURES = {
+    "p50": r" \d[\d.]*(ns|us|ms|s|m\d+s|h\d+m)(?![\w.])",
+    "p99": r" \d[\d.]*(ns|us|ms|s|m\d+s|h\d+m)(?![\w.])",
+    "max": r" \d[\d.]*(ns|us|ms|s|m\d+s|h\d+m)(?![\w.])",
+    "heap": r" \d[\d.]* (B|KB|MB|GB|TB)\b", "mmap": r" \d[\d.]* (B|KB|MB|GB|TB)\b",
+    "RSS": r" \d[\d.]* (B|KB|MB|GB|TB)\b", "read": r" \d[\d.]* (B|KB|MB|GB|TB)\b",
+    "written": r" \d[\d.]* (B|KB|MB|GB|TB)\b", "sent": r" \d[\d.]* (B|KB|MB|GB|TB)\b",
+    "recv": r" \d[\d.]* (B|KB|MB|GB|TB)\b",
+    "conns": r" \d+(?![\d.])", "procs": r" \d+ \(\d+ live\)", "threads": r" \d+(?![\d.])",
+    "events": r" \d+(?![\d.])", "drops": r" \d+(?![\d.])",
+}
+
+
+def cut_figures(lines, cols):
+    """Labels on the header and counter lines that are not followed by their
+    whole value, and lines running past the width."""
+    bad = []
+    for l in lines:
+        if len(l.rstrip()) > cols:
+            bad.append("too wide: %r" % l)
+        for m in re.finditer(r"(?<![\w-])(%s)\b" % "|".join(FIGURES), l):
+            if not re.match(FIGURES[m.group(1)], l[m.end():]):
+                bad.append("%r without its whole value in %r" % (m.group(1), l))
+        for m in re.finditer(r"(?<![\w-])(waits|requests)\b", l):   # "916 waits"
+            if not re.search(r"(^|\s)\d+ $", l[:m.start()]):
+                bad.append("%r without its number in %r" % (m.group(1), l))
+    return bad
+
+
+def case_header_widths():
+    """--ebpf, at 80 and 120 columns: the header and counters show whole
+    figures only (a label always with its value), and say plainly what
+    tracing cost the program (skipped where --ebpf cannot run)."""
+    why = ebpf_off()
+    if why:
+        print("SKIP: header_widths: --ebpf unavailable here (%s)" % why)
+        return
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    prog = os.path.join(TRACEE_DIR, "ebpf_lanes")
+    try:
+        for cols, rows in ((80, 24), (120, 40)):
+            p = Pane("hdr%d" % cols, cols, rows)
+            try:
+                run_cmd(p, "%s --no-mouse --ebpf --sched-threshold-us 0 -- %s 200 %s/last"
+                        % (COMPENDIUM, prog, tmp))
+                s = p.wait(r"exited with status 0", 30)
+                time.sleep(0.5)
+                s = p.screen()
+                top = s.split("\n")[:s.split("\n").index(
+                    [l for l in s.split("\n") if l.startswith(" Swimlane")][0])]
+                p.shot("header-%d" % cols)
+                bad = cut_figures(top, cols)
+                check(not bad, "%d columns: %s" % (cols, "; ".join(bad)), s)
+                check(re.search(r"Sched delay: \d+ waits", "\n".join(top)),
+                      "%d columns: scheduler latency shown" % cols, s)
+                check(re.search(r"p99 \d", "\n".join(top)), "%d columns: p99 with its value" % cols, s)
+                check("tracer at exit" not in s and " tracer " not in top[0],
+                      "%d columns: no 'tracer at exit' wording" % cols, s)
+                if cols >= 120:
+                    check(re.search(r"stopped for tracing \S+ \(\d+ stops\)", top[0]),
+                          "%d columns: what tracing cost the program" % cols, s)
+                p.keys("q")
+                p.wait(r"EXIT=0", 10)
+            finally:
+                p.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CASES.update({"syscalls": case_syscalls, "files": case_files, "tree": case_tree,
               "replay": case_replay, "views_help": case_views_help})
 CASES["latency"] = case_latency
+CASES["ebpf_lanes"] = case_ebpf_lanes
+CASES["header_widths"] = case_header_widths
 
 
 def main():
