@@ -27,6 +27,7 @@
 #include "mode.h"
 #include "picker.h"
 #include "screen.h"
+#include "visible.h"
 
 enum {
 	PAIR_CAT = 1,            /* + enum ev_cat */
@@ -47,6 +48,7 @@ static bool saved_ok;
 static const struct glyphs *gl = &ascii_glyphs;
 static bool has_color;
 static struct strbuf sb = STRBUF_INIT;
+static struct strbuf shown_sb = STRBUF_INIT;    /* what shown() returns */
 
 static const char cat_letter[CAT_MAX] = { 'f', 'n', 'm', 'i', 'p', 'l', 'o' };
 
@@ -121,6 +123,7 @@ void screen_close(void)
 	delscreen(scr);
 	scr = NULL;
 	strbuf_release(&sb);
+	strbuf_release(&shown_sb);
 }
 
 /* Async-signal-safe terminal restore (fatal paths). */
@@ -252,6 +255,18 @@ static int text_cols(const char *s, int max, size_t *bytes)
 	return cols;
 }
 
+/* s as it may be drawn: itself, or (valid until the next call) a copy with
+ * every control, bidi and format character as visible escape text, so that
+ * curses is never handed one whichever view forgot to escape. */
+static const char *shown(const char *s)
+{
+	if (visible_clean(s))
+		return s;
+	strbuf_reset(&shown_sb);
+	visible_addstr(&shown_sb, s);
+	return shown_sb.buf;
+}
+
 /* Write text at (y, x) in at most max columns; returns columns used. */
 static int put(int y, int x, int max, const char *s, attr_t attr)
 {
@@ -260,6 +275,7 @@ static int put(int y, int x, int max, const char *s, attr_t attr)
 
 	if (max <= 0)
 		return 0;
+	s = shown(s);
 	cols = text_cols(s, max, &bytes);
 	attrset(attr);
 	mvaddnstr(y, x, s, (int)bytes);
@@ -304,9 +320,12 @@ static void command_text(const struct app *a)
 	if (!c || !c[0])
 		return;
 	base = strrchr(c[0], '/');
-	strbuf_addf(&sb, " %s", base && base[1] ? base + 1 : c[0]);
-	for (c++; *c; c++)
-		strbuf_addf(&sb, " %s", *c);
+	strbuf_addch(&sb, ' ');
+	visible_addstr(&sb, base && base[1] ? base + 1 : c[0]);
+	for (c++; *c; c++) {
+		strbuf_addch(&sb, ' ');
+		visible_addstr(&sb, *c);
+	}
 }
 
 /* Row 0: command, state, elapsed, events, drops, tracer cost. */
@@ -595,8 +614,10 @@ static void table_columns(const struct mode_ops *m, int *x, int *w)
 static void table_cell(int y, int x, int w, bool right, const char *s, attr_t at)
 {
 	size_t bytes;
-	int cols = text_cols(s, w, &bytes);
+	int cols;
 
+	s = shown(s);
+	cols = text_cols(s, w, &bytes);
 	if (x >= COLS)
 		return;
 	put(y, right ? x + w - cols : x, COLS - x < w ? COLS - x : w, s, at);
