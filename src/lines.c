@@ -11,7 +11,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "fmt.h"
 #include "lines.h"
@@ -274,18 +273,6 @@ static void fault_event(struct lines *l, const struct event *ev)
 		snprintf(g->target, sizeof(g->target), "%s", name);
 }
 
-/* Text of a wait status: "exit 0" or "killed by SIGKILL". */
-static void status_text(struct strbuf *sb, int status)
-{
-	if (status < 0)
-		strbuf_addstr(sb, "unknown");
-	else if (WIFSIGNALED(status))
-		strbuf_addf(sb, "killed by %s%s", fmt_signame(WTERMSIG(status)),
-			    WCOREDUMP(status) ? " (core dumped)" : "");
-	else
-		strbuf_addf(sb, "%d", WEXITSTATUS(status));
-}
-
 /* Should this event be shown at all? */
 static bool shown(const struct lines *l, const struct event *ev)
 {
@@ -350,8 +337,7 @@ static void event_text(struct lines *l, const struct event *ev)
 		strbuf_addf(sb, "thread ↳ tid %d", ev->child);
 		break;
 	case EV_EXIT:
-		strbuf_addstr(sb, ev->thread ? "thread exit " : "exit ");
-		status_text(sb, ev->status);
+		strbuf_addf(sb, "%s%s", ev->thread ? "thread " : "", fmt_wait_status(ev->status, b2));
 		break;
 	case EV_OPEN: {
 		int mode = ev->obj ? ev->obj->mode : 0;
@@ -568,7 +554,7 @@ static void final_tail(struct strbuf *sb, const struct model *m)
 	size_t n;
 	struct proc *const *p = model_procs(m, &n);
 	uint64_t threads = 0, stops, stopped;
-	char a[24];
+	char a[24], w[48];
 
 	for (size_t i = 0; i < n; i++)
 		threads += (uint64_t)p[i]->threads - 1;
@@ -580,12 +566,10 @@ static void final_tail(struct strbuf *sb, const struct model *m)
 		visible_addstr(sb, *note);
 		strbuf_addch(sb, '\n');
 	}
-	strbuf_addstr(sb, "Exit: ");
 	if (model_end_reason(m) == END_DETACHED && model_root_status(m) < 0)
-		strbuf_addstr(sb, "detached (still running)");
+		strbuf_addstr(sb, "Ended: detached (still running)\n");
 	else
-		status_text(sb, model_root_status(m));
-	strbuf_addch(sb, '\n');
+		strbuf_addf(sb, "Ended: %s\n", fmt_wait_status(model_root_status(m), w));
 }
 
 void lines_final(struct lines *l, const struct model *m)

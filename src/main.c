@@ -709,10 +709,10 @@ static int exit_code(const struct run *r)
 		return 0;
 	if (WIFSIGNALED(st)) {
 		char *const *cmd = model_command(r->model);
-		char name[256];
-		fprintf(stderr, "compendium-tui: %s killed by %s\n",
+		char name[256], w[48];
+		fprintf(stderr, "compendium-tui: %s %s\n",
 			cmd && cmd[0] ? visible_copy(name, sizeof(name), cmd[0]) : "process",
-			fmt_signame(WTERMSIG(st)));
+			fmt_wait_status(st, w));
 		return 128 + WTERMSIG(st);
 	}
 	return WEXITSTATUS(st);

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 
 #include "evtext.h"
 #include "fmt.h"
@@ -36,18 +35,6 @@ const char *evtext_time(uint64_t ts, char buf[static 24])
 	else
 		snprintf(buf, 24, "+%" PRIu64 "s", ms / 1000);
 	return buf;
-}
-
-/* Text of a wait status: "exit 0", "killed by SIGKILL". */
-void evtext_status(struct strbuf *sb, int status)
-{
-	if (status < 0)
-		strbuf_addstr(sb, "unknown");
-	else if (WIFSIGNALED(status))
-		strbuf_addf(sb, "killed by %s%s", fmt_signame(WTERMSIG(status)),
-			    WCOREDUMP(status) ? " (core dumped)" : "");
-	else
-		strbuf_addf(sb, "exit %d", WEXITSTATUS(status));
 }
 
 /* Append string id of the store as visible text, or none if it is empty. */
@@ -154,10 +141,12 @@ static void proc_text(struct strbuf *sb, const struct store *s, const struct sev
 	case EV_THREAD:
 		strbuf_addf(sb, "thread %s tid %d", arrow(utf8, 2), e->fd);
 		break;
-	case EV_EXIT:
-		strbuf_addstr(sb, e->flags & SEV_THREAD ? "thread " : "");
-		evtext_status(sb, (int)e->val);
+	case EV_EXIT: {
+		char w[48];
+		strbuf_addf(sb, "%s%s", e->flags & SEV_THREAD ? "thread " : "",
+			    fmt_wait_status((int)e->val, w));
 		break;
+	}
 	default:
 		strbuf_addf(sb, "signal %s", fmt_signame(e->fd));
 		break;
@@ -264,9 +253,8 @@ static void detail_proc(struct strbuf *sb, const struct model *m, const struct s
 	}
 	strbuf_addf(sb, "\nParent:   %d\nThreads:  %d (%d alive)\n", p->ppid, p->threads, p->live);
 	if (p->exited) {
-		strbuf_addstr(sb, "Ended:    ");
-		evtext_status(sb, p->status);
-		strbuf_addch(sb, '\n');
+		char w[48];
+		strbuf_addf(sb, "Ended:    %s\n", fmt_wait_status(p->status, w));
 	}
 }
 

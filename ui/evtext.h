@@ -25,6 +25,4 @@ void evtext_detail(struct strbuf *sb, const struct store *s, const struct model 
 		   size_t idx, bool utf8);
 /* The model's process pid as it was at time ts (NULL if unknown). */
 const struct proc *evtext_proc(const struct model *m, int pid, uint64_t ts);
-/* Text of a wait status: "exit 0", "killed by SIGKILL". */
-void evtext_status(struct strbuf *sb, int status);
 #endif

@@ -262,7 +262,7 @@ def case_main(cols=80, rows=24):
         p.keys("C-]")
         p.wait(r"TYPING INTO THE PROGRAM", absent=True)
         # The end: the UI stays until q; totals are exact.
-        s = p.wait(r"exited with status 0", 20)
+        s = p.wait(r"\A[^\n]*  exit 0  ", 20)
         time.sleep(0.5)
         s = p.screen()
         p.shot("exited-" + size)
@@ -374,7 +374,7 @@ def case_syscalls():
     p = Pane("sys", 100, 30)
     try:
         run_cmd(p, "%s --no-mouse -- %s 7" % (COMPENDIUM, FAILOPEN))
-        p.wait(r"exited with status 0")
+        p.wait(r"\A[^\n]*  exit 0  ")
         p.keys("s")
         s = p.wait(r"^ Syscalls .* all processes")
         row = [r for r in table(s) if r.startswith("open ")]
@@ -719,7 +719,43 @@ def case_hostile_names_big():
     case_hostile_names(160, 50)
 
 
-CASES.update({"hostile_names": case_hostile_names, "hostile_names_big": case_hostile_names_big})
+def case_exit_words():
+    """A death by SIGTERM is worded the same in --batch lines, the list, the
+    details, the header and the process tree."""
+    cmd = "kill -TERM $$"
+    out = tempfile.mkstemp(prefix="ctui.")[1]
+    p = Pane("words", 100, 30)
+    try:
+        subprocess.run([COMPENDIUM, "--batch", "-o", out, "--", "sh", "-c", cmd],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        with open(out, encoding="utf-8") as fh:
+            lines = fh.read().split("\n")
+        events = [re.sub(r"^\[\+\S+\] ", "", l) for l in lines if l.startswith("[+")]
+        words = events[-1] if events else ""
+        check(words == "killed by SIGTERM", "--batch words the death %r" % words, "\n".join(lines))
+        check("Ended: killed by SIGTERM" in lines, "FINAL: Ended: killed by SIGTERM", "\n".join(lines))
+        run_cmd(p, "%s --no-mouse -- sh -c '%s'" % (COMPENDIUM, cmd))
+        s = p.wait(r"\A[^\n]*  killed by SIGTERM  ", 15)
+        ev = [l for l in region(s, "Events") if l.strip()]
+        check(ev and re.search(r"proc\s+%s\s*$" % words, ev[-1]), "the list row says %r" % words, s)
+        p.keys("End", "Enter")
+        s = p.wait(r"Event details")
+        check(re.search(r"^ Event:\s+%s\s*$" % words, s, re.M), "the details say %r" % words, s)
+        check(re.search(r"^ Ended:\s+%s\s*$" % words, s, re.M), "Ended: %r" % words, s)
+        p.keys("Escape")
+        p.keys("t")
+        s = p.wait(r"^ Processes")
+        check(re.search(r"\d+ sh\s.*\s%s\s*$" % words, table(s)[0]), "the tree says %r" % words, s)
+        p.keys("q")
+        p.wait(r"EXIT=143", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        os.unlink(out)
+
+
+CASES.update({"hostile_names": case_hostile_names, "hostile_names_big": case_hostile_names_big,
+              "exit_words": case_exit_words})
 
 
 def main():
