@@ -105,17 +105,43 @@ static void add_escape(struct strbuf *sb, enum visible_kind kind, uint32_t value
 	strbuf_add(sb, esc, visible_escape(esc, kind, value));
 }
 
+/* True for a byte that is printable ASCII: plain without decoding. */
+static bool is_print_ascii(char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/* Length of the plain units at s[0..n), the kind, length and value of the
+ * unit after them in *kind, *len and *value (VISIBLE_PLAIN at the end). */
+static size_t plain_prefix(const char *s, size_t n, enum visible_kind *kind, size_t *len,
+			   uint32_t *value)
+{
+	size_t i = 0;
+
+	*kind = VISIBLE_PLAIN;
+	while (i < n) {
+		if (is_print_ascii(s[i])) {
+			i++;
+			continue;
+		}
+		*kind = visible_next(s + i, n - i, len, value);
+		if (*kind != VISIBLE_PLAIN)
+			break;
+		i += *len;
+	}
+	return i;
+}
+
 void visible_add(struct strbuf *sb, const char *s, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n) {
-		size_t len, run = i;
-		uint32_t value;
-		enum visible_kind kind = VISIBLE_PLAIN;
+		size_t len = 0, run;
+		uint32_t value = 0;
+		enum visible_kind kind;
 
-		while (run < n && (kind = visible_next(s + run, n - run, &len, &value)) == VISIBLE_PLAIN)
-			run += len;
+		run = i + plain_prefix(s + i, n - i, &kind, &len, &value);
 		strbuf_add(sb, s + i, run - i);
 		if (run < n) {
 			add_escape(sb, kind, value);
@@ -135,11 +161,9 @@ bool visible_clean(const char *s)
 {
 	size_t n = s ? strlen(s) : 0, len;
 	uint32_t value;
+	enum visible_kind kind;
 
-	for (size_t i = 0; i < n; i += len)
-		if (visible_next(s + i, n - i, &len, &value) != VISIBLE_PLAIN)
-			return false;
-	return true;
+	return plain_prefix(s, n, &kind, &len, &value) == n;
 }
 
 char *visible_copy(char *buf, size_t cap, const char *s)
