@@ -4,8 +4,9 @@
  * sends only the differences.  Only visible rows are formatted, and lane
  * cells come from binary searches, so a frame costs the same with a
  * million events as with a hundred.  It must never change what the user
- * selected, never block, and never write to the terminal behind curses'
- * back except in screen_restore_raw.
+ * selected, never block, never hand curses a control character (put()
+ * shows them as escapes, see visible.h), and never write to the terminal
+ * behind curses' back except in screen_restore_raw.
  */
 #include "config.h"
 
@@ -743,7 +744,7 @@ static void draw_footer(struct app *a)
 		put(y, x, COLS - x, a->edit.buf, at);
 		memcpy(pre, a->edit.buf, a->edit.cur);
 		pre[a->edit.cur] = '\0';
-		move(y, x + text_cols(pre, COLS, &before));
+		move(y, x + text_cols(shown(pre), COLS, &before));   /* as put() drew it */
 		return;
 	}
 	if (a->msg[0]) {
