@@ -44,6 +44,7 @@
 #include "replay.h"
 #include "tui.h"
 #include "util.h"
+#include "visible.h"
 
 #define QUEUE_BYTES (4u << 20)
 #define EBPF_QUEUE_BYTES (4u << 20)
@@ -708,8 +709,10 @@ static int exit_code(const struct run *r)
 		return 0;
 	if (WIFSIGNALED(st)) {
 		char *const *cmd = model_command(r->model);
-		fprintf(stderr, "compendium-tui: %s killed by %s\n",
-			cmd && cmd[0] ? cmd[0] : "process", fmt_signame(WTERMSIG(st)));
+		char name[256], w[48];
+		fprintf(stderr, "compendium-tui: %s %s\n",
+			cmd && cmd[0] ? visible_copy(name, sizeof(name), cmd[0]) : "process",
+			fmt_wait_status(st, w));
 		return 128 + WTERMSIG(st);
 	}
 	return WEXITSTATUS(st);

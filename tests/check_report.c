@@ -323,6 +323,7 @@ START_TEST(test_report_data_block_inert)
 	ck_assert_ptr_nonnull(strstr(data, "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)"));
 	ck_assert_ptr_nonnull(strstr(data, "\\\\x1b[31m"));          /* ESC as visible text */
 	ck_assert_ptr_nonnull(strstr(data, "\\\\u{202E}"));          /* bidi as visible text */
+	ck_assert_ptr_nonnull(strstr(data, "\\\\u{2028}line\\\\u{2029}para"));
 	ck_assert_ptr_nonnull(strstr(data, "\\\\xff"));              /* invalid UTF-8 too */
 	free(data);
 	free(html);
@@ -554,7 +555,7 @@ START_TEST(test_tracejson_shape)
 	ck_assert_int_eq(occurrences(buf, "{\"ph\":\"f\""), 1);
 	ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"b\",\"pid\":10,\"tid\":10,\"ts\":5.000,"));
 	ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"e\",\"pid\":10,\"tid\":10,\"ts\":9.000,"));
-	ck_assert_ptr_nonnull(strstr(buf, "\"target\":\"/tmp/\\\"quoted\\\"\\n\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"target\":\"/tmp/\\\"quoted\\\"\\\\x0a\""));
 	free(buf);
 }
 END_TEST

@@ -152,8 +152,10 @@ def write_pattern(path: str, size: int) -> None:
 # -- expectation helpers (return a list of problems) -----------------------
 
 def _file(summary: dict, path: str) -> dict | None:
+    # compared as shown: the truth holds raw names, compendium-tui escaped ones
+    path = strace_truth.visible(path)
     for f in summary.get("files") or []:
-        if f.get("path") == path:
+        if isinstance(f.get("path"), str) and strace_truth.visible(f["path"]) == path:
             return f
     return None
 
@@ -1096,6 +1098,9 @@ IO_KEYS = ("file_read_bytes", "file_written_bytes", "net_sent_bytes", "net_recei
 
 def compare_summaries(truth: dict, got: dict, command: list[str]) -> list[str]:
     diffs: list[str] = []
+    # compendium-tui shows control, bidi and undecodable bytes as escape text
+    truth = strace_truth.visible_summary(truth)
+    command = [strace_truth.visible(a) for a in command]
     for key in ("type", "command", "exit", "processes", "files", "connections", "io",
                 "memory", "events", "dropped", "duration_s"):
         if key not in got:

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "app.h"
 #include "fmt.h"
@@ -208,23 +207,22 @@ long app_search_step(struct app *a, int dir)
 static void replay_state(const struct app *a, char *buf, size_t cap)
 {
 	int st = model_root_status(a->model);
-	char sp[16];
+	char sp[16], w[48];
 
 	if (!a->ended)
 		snprintf(buf, cap, "REPLAY %s %s", a->replay->paused ? "paused" : "playing",
 			 replay_speed_text(a->replay->speed, sp));
 	else if (st < 0)
 		snprintf(buf, cap, "REPLAY ended");
-	else if (WIFSIGNALED(st))
-		snprintf(buf, cap, "REPLAY ended: %s", fmt_signame(WTERMSIG(st)));
 	else
-		snprintf(buf, cap, "REPLAY ended: exit %d", WEXITSTATUS(st));
+		snprintf(buf, cap, "REPLAY ended: %s", fmt_wait_status(st, w));
 }
 
-/* "running", "tracee stopped", "exited 0", "killed by SIGKILL", "detached". */
+/* "running", "TRACEE STOPPED", "exit 0", "killed by SIGKILL", "detached". */
 void app_state_text(const struct app *a, char *buf, size_t cap)
 {
 	int st = model_root_status(a->model);
+	char w[48];
 
 	if (a->replay) {
 		replay_state(a, buf, cap);
@@ -238,8 +236,6 @@ void app_state_text(const struct app *a, char *buf, size_t cap)
 		snprintf(buf, cap, "detached");
 	else if (st < 0)
 		snprintf(buf, cap, "ended");
-	else if (WIFSIGNALED(st))
-		snprintf(buf, cap, "killed by %s", fmt_signame(WTERMSIG(st)));
 	else
-		snprintf(buf, cap, "exited with status %d", WEXITSTATUS(st));
+		snprintf(buf, cap, "%s", fmt_wait_status(st, w));
 }

@@ -4,8 +4,9 @@
  * sends only the differences.  Only visible rows are formatted, and lane
  * cells come from binary searches, so a frame costs the same with a
  * million events as with a hundred.  It must never change what the user
- * selected, never block, and never write to the terminal behind curses'
- * back except in screen_restore_raw.
+ * selected, never block, never hand curses a control character (put()
+ * shows them as escapes, see visible.h), and never write to the terminal
+ * behind curses' back except in screen_restore_raw.
  */
 #include "config.h"
 
@@ -27,6 +28,7 @@
 #include "mode.h"
 #include "picker.h"
 #include "screen.h"
+#include "visible.h"
 
 enum {
 	PAIR_CAT = 1,            /* + enum ev_cat */
@@ -47,6 +49,7 @@ static bool saved_ok;
 static const struct glyphs *gl = &ascii_glyphs;
 static bool has_color;
 static struct strbuf sb = STRBUF_INIT;
+static struct strbuf shown_sb = STRBUF_INIT;    /* what shown() returns */
 
 static const char cat_letter[CAT_MAX] = { 'f', 'n', 'm', 'i', 'p', 'l', 'o' };
 
@@ -121,6 +124,7 @@ void screen_close(void)
 	delscreen(scr);
 	scr = NULL;
 	strbuf_release(&sb);
+	strbuf_release(&shown_sb);
 }
 
 /* Async-signal-safe terminal restore (fatal paths). */
@@ -252,6 +256,18 @@ static int text_cols(const char *s, int max, size_t *bytes)
 	return cols;
 }
 
+/* s as it may be drawn: itself, or (valid until the next call) a copy with
+ * every control, bidi and format character as visible escape text, so that
+ * curses is never handed one whichever view forgot to escape. */
+static const char *shown(const char *s)
+{
+	if (visible_clean(s))
+		return s;
+	strbuf_reset(&shown_sb);
+	visible_addstr(&shown_sb, s);
+	return shown_sb.buf;
+}
+
 /* Write text at (y, x) in at most max columns; returns columns used. */
 static int put(int y, int x, int max, const char *s, attr_t attr)
 {
@@ -260,6 +276,7 @@ static int put(int y, int x, int max, const char *s, attr_t attr)
 
 	if (max <= 0)
 		return 0;
+	s = shown(s);
 	cols = text_cols(s, max, &bytes);
 	attrset(attr);
 	mvaddnstr(y, x, s, (int)bytes);
@@ -296,9 +313,12 @@ static void command_text(const struct app *a)
 	if (!c || !c[0])
 		return;
 	base = strrchr(c[0], '/');
-	strbuf_addf(&sb, " %s", base && base[1] ? base + 1 : c[0]);
-	for (c++; *c; c++)
-		strbuf_addf(&sb, " %s", *c);
+	strbuf_addch(&sb, ' ');
+	visible_addstr(&sb, base && base[1] ? base + 1 : c[0]);
+	for (c++; *c; c++) {
+		strbuf_addch(&sb, ' ');
+		visible_addstr(&sb, *c);
+	}
 }
 
 /* Row 0: command, state, then elapsed, events, drops and what tracing cost
@@ -589,8 +609,10 @@ static void table_columns(const struct mode_ops *m, int *x, int *w)
 static void table_cell(int y, int x, int w, bool right, const char *s, attr_t at)
 {
 	size_t bytes;
-	int cols = text_cols(s, w, &bytes);
+	int cols;
 
+	s = shown(s);
+	cols = text_cols(s, w, &bytes);
 	if (x >= COLS)
 		return;
 	put(y, right ? x + w - cols : x, COLS - x < w ? COLS - x : w, s, at);
@@ -716,7 +738,7 @@ static void draw_footer(struct app *a)
 		put(y, x, COLS - x, a->edit.buf, at);
 		memcpy(pre, a->edit.buf, a->edit.cur);
 		pre[a->edit.cur] = '\0';
-		move(y, x + text_cols(pre, COLS, &before));
+		move(y, x + text_cols(shown(pre), COLS, &before));   /* as put() drew it */
 		return;
 	}
 	if (a->msg[0]) {

@@ -262,7 +262,7 @@ def case_main(cols=80, rows=24):
         p.keys("C-]")
         p.wait(r"TYPING INTO THE PROGRAM", absent=True)
         # The end: the UI stays until q; totals are exact.
-        s = p.wait(r"exited with status 0", 20)
+        s = p.wait(r"\A[^\n]*  exit 0  ", 20)
         time.sleep(0.5)
         s = p.screen()
         p.shot("exited-" + size)
@@ -374,7 +374,7 @@ def case_syscalls():
     p = Pane("sys", 100, 30)
     try:
         run_cmd(p, "%s --no-mouse -- %s 7" % (COMPENDIUM, FAILOPEN))
-        p.wait(r"exited with status 0")
+        p.wait(r"\A[^\n]*  exit 0  ")
         p.keys("s")
         s = p.wait(r"^ Syscalls .* all processes")
         row = [r for r in table(s) if r.startswith("open ")]
@@ -737,6 +737,140 @@ CASES.update({"syscalls": case_syscalls, "files": case_files, "tree": case_tree,
 CASES["latency"] = case_latency
 CASES["ebpf_lanes"] = case_ebpf_lanes
 CASES["header_widths"] = case_header_widths
+
+
+# ---- strings a traced program made, and the words for how it ended ----
+
+HOSTILE = os.path.join(TRACEE_DIR, "hostile_names")
+# (text to search for, the name as the UI must show it) of each file made
+HOSTILE_NAMES = [
+    ("+0.000s", "x\\x0d+0.000s file  open /etc/hostname (read)"),
+    ("bs_abc", "bs_abcdef\\x08\\x08\\x08\\x08\\x08\\x08XYZ"),
+    ("nl_a", "nl_a\\x0ab"),
+    ("c1raw_", "c1raw_\\x9b31m"),
+    ("c1utf_", "c1utf_\\u{009B}31m"),
+    ("bidi_", "bidi_\\u{202E}txt.exe"),
+    ("caf", "caf\u00e9_\u4e2d.txt"),
+]
+# C0, DEL, C1, bidi and format characters: none may reach the screen
+FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e"
+                       "\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def detail_of(p, search, tmp, shown, cols):
+    """Search for a row, open its details; check the list row and the details."""
+    p.keys("/", "C-u")       # the prompt starts with the last search
+    p.type(search)
+    p.keys("Enter")
+    s = p.wait(r'search: "%s"' % re.escape(search))
+    want = "%s/%s" % (tmp, shown)
+    row = [l for l in region(s, "Events") if l.startswith("+") and "%s/%s" % (tmp, shown[:4]) in l]
+    check(row and any(want[:cols - 20] in l for l in row),
+          "the list row shows %r" % want[:cols - 20], s)
+    p.keys("Enter")
+    s = p.wait(r"Event details")
+    obj = [l for l in s.split("\n") if l.startswith(" Object:")]
+    check(len(obj) == 1 and obj[0].rstrip().endswith(want[-(cols - 16):]),
+          "the details show Object: ...%r on one line" % want[-(cols - 16):], s)
+    p.keys("Escape")
+    p.wait(r"Event details", absent=True)
+
+
+def case_hostile_names(cols=80, rows=24):
+    """Control, C1, bidi characters in file, program, argument and peer names
+    show as \\xNN / \\u{XXXX} in the header, lanes, rows, details and views; no fake row."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("names%d" % cols, cols, rows)
+    try:
+        shutil.copy(HOSTILE, os.path.join(tmp, "run\rme\x1b[7m"))
+        run_cmd(p, "cd %s && %s --no-mouse -- ./run*me* %s \"$(printf 'arg\\nX')\" "
+                "\"$(printf '\\342\\200\\256rev')\"" % (tmp, COMPENDIUM, tmp))
+        p.wait(r"procs 1 \(0 live\)", 15)
+        s = p.wait(r"^\+\S+ proc  exit 0\s*$", 5)      # the last row
+        size = "%dx%d" % (cols, rows)
+        p.shot("names-" + size)
+        full = " run\\x0dme\\x1b[7m %s arg\\x0aX \\u{202E}rev" % tmp
+        shown = header(s)[:header(s).find("  ")]
+        check(full.startswith(shown) and len(shown) >= 8 and (cols < 160 or shown == full),
+              "the header shows the command with escapes (%r)" % full, s)
+        for l in s.split("\n"):
+            check(not FORBIDDEN.search(l), "no control character on screen: %r" % l, s)
+            check(not re.match(r"\+0\.000s file  open /etc/hostname", l), "no fake row", s)
+        lanes = [l for l in region(s, "Swimlane") if l.strip()]
+        check(len(lanes) == 1 and re.match(r"\d+ run\\x0dme", lanes[0]), "the lane label", s)
+        ev = [l for l in region(s, "Events") if l.strip()]
+        check(any(re.search(r"net\s+connect unix (→|->) @cmp\\x1b\[31m\\x0a", l) for l in ev),
+              "the connect row shows the abstract name", s)
+        for search, shown in HOSTILE_NAMES:
+            detail_of(p, search, tmp, shown, cols)
+        p.keys("Home")
+        s = p.screen()
+        for l in s.split("\n"):
+            check(not FORBIDDEN.search(l), "no control character on screen: %r" % l, s)
+            check(not re.match(r"\+0\.000s file  open /etc/hostname", l), "no fake row", s)
+        ev = [l for l in region(s, "Events") if l.strip()]
+        check(ev and re.search(r"proc\s+exec \./run\\x0dme\\x1b\[7m %s arg\\x0aX" % re.escape(tmp),
+                               ev[0]), "the exec row shows argv with escapes", s)
+        p.keys("f")
+        s = p.wait(r"^ Files")
+        files = "\n".join(table(s))
+        for _, shown in HOSTILE_NAMES:
+            check(shown[:10] in files, "the files view shows %r" % shown[:10], s)
+        p.keys("t")
+        s = p.wait(r"^ Processes")
+        want = "run\\x0dme\\x1b[7m"[:9 if cols < 100 else 16]
+        check(re.search(r"\d+ %s.*\sexit 0\s*$" % re.escape(want), table(s)[0]),
+              "the process tree shows the name with escapes", s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_hostile_names_big():
+    """The same at 160x50."""
+    case_hostile_names(160, 50)
+
+
+def case_exit_words():
+    """A death by SIGTERM is worded the same in --batch lines, the list, the
+    details, the header and the process tree."""
+    cmd = "kill -TERM $$"
+    out = tempfile.mkstemp(prefix="ctui.")[1]
+    p = Pane("words", 100, 30)
+    try:
+        subprocess.run([COMPENDIUM, "--batch", "-o", out, "--", "sh", "-c", cmd],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        with open(out, encoding="utf-8") as fh:
+            lines = fh.read().split("\n")
+        events = [re.sub(r"^\[\+\S+\] ", "", l) for l in lines if l.startswith("[+")]
+        words = events[-1] if events else ""
+        check(words == "killed by SIGTERM", "--batch words the death %r" % words, "\n".join(lines))
+        check("Ended: killed by SIGTERM" in lines, "FINAL: Ended: killed by SIGTERM", "\n".join(lines))
+        run_cmd(p, "%s --no-mouse -- sh -c '%s'" % (COMPENDIUM, cmd))
+        s = p.wait(r"\A[^\n]*  killed by SIGTERM  ", 15)
+        ev = [l for l in region(s, "Events") if l.strip()]
+        check(ev and re.search(r"proc\s+%s\s*$" % words, ev[-1]), "the list row says %r" % words, s)
+        p.keys("End", "Enter")
+        s = p.wait(r"Event details")
+        check(re.search(r"^ Event:\s+%s\s*$" % words, s, re.M), "the details say %r" % words, s)
+        check(re.search(r"^ Ended:\s+%s\s*$" % words, s, re.M), "Ended: %r" % words, s)
+        p.keys("Escape")
+        p.keys("t")
+        s = p.wait(r"^ Processes")
+        check(re.search(r"\d+ sh\s.*\s%s\s*$" % words, table(s)[0]), "the tree says %r" % words, s)
+        p.keys("q")
+        p.wait(r"EXIT=143", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        os.unlink(out)
+
+
+CASES.update({"hostile_names": case_hostile_names, "hostile_names_big": case_hostile_names_big,
+              "exit_words": case_exit_words})
 
 
 def main():
