@@ -645,7 +645,7 @@ def case_ebpf_lanes():
             try:
                 run_cmd(p, "%s --no-mouse --ebpf --sched-threshold-us 0 -- %s 300 %s/last"
                         % (COMPENDIUM, prog, tmp))
-                s = p.wait(r"exited with status 0", 30)
+                s = p.wait(r"\A[^\n]*  exit 0  ", 30)
                 time.sleep(0.5)   # the reader's last samples
                 s = p.screen()
                 lanes = region(s, "Swimlane")
@@ -708,7 +708,7 @@ def case_header_widths():
             try:
                 run_cmd(p, "%s --no-mouse --ebpf --sched-threshold-us 0 -- %s 200 %s/last"
                         % (COMPENDIUM, prog, tmp))
-                s = p.wait(r"exited with status 0", 30)
+                s = p.wait(r"\A[^\n]*  exit 0  ", 30)
                 time.sleep(0.5)
                 s = p.screen()
                 top = s.split("\n")[:s.split("\n").index(
