@@ -65,12 +65,17 @@ struct recording *recording_create(const char *path, char *const *argv)
 
 int recording_append(struct recording *r, const void *rec, size_t len)
 {
-	return fwrite(rec, 1, len, r->f) == len ? 0 : -EIO;
+	errno = 0;
+	if (fwrite(rec, 1, len, r->f) == len)
+		return 0;
+	return errno ? -errno : -EIO;
 }
 
 int recording_flush(struct recording *r)
 {
-	return fflush(r->f) == 0 ? 0 : -errno;
+	if (fflush(r->f) != 0)
+		return -errno;
+	return ferror(r->f) ? -EIO : 0;
 }
 
 /* Why a header of got bytes (the file's first bytes) cannot start a
