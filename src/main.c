@@ -971,6 +971,7 @@ int main(int argc, char **argv)
 {
 	struct run r = { .pty_master = -1 };
 	sigset_t block, orig;
+	char why[512];
 	int code;
 
 	parse_args(argc, argv, &r.o);
@@ -990,6 +991,10 @@ int main(int argc, char **argv)
 	r.filter = compile_filter(r.o.filter);
 	r.tui = !r.o.batch && !r.o.json && !r.o.output && !r.o.filter &&
 		isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (r.tui && tui_check_terminal(why, sizeof(why)) != 0) {
+		say("%s", why);
+		r.tui = false;
+	}
 	if (!r.tui)
 		start_output(&r);
 	check_writable("--report", r.o.report);

@@ -27,6 +27,7 @@
 #include "record.h"
 #include "replay.h"
 #include "screen.h"
+#include "termcheck.h"
 #include "tracer.h"
 #include "tui.h"
 #include "util.h"
@@ -535,6 +536,12 @@ static void setup(struct loop *l, const struct tui_args *args)
 	l->a.view.filter.hide_noise = !args->show_noise;
 	l->a.start_ns = l->a.now_ns = util_now_ns();
 	model_set_observer(args->model, forward, &l->a);
+}
+
+/* Can the terminal named by TERM draw the UI? */
+int tui_check_terminal(char *why, size_t whylen)
+{
+	return termcheck_run(getenv("TERM"), why, whylen);
 }
 
 /* Run the UI until the user quits and tracing has ended. */
