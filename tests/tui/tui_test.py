@@ -699,9 +699,29 @@ def case_tiny():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def case_record_full():
+    """--record /dev/full in the UI: the footer says the recording stopped, tracing
+    goes on to the end, and after q one sentence and exit 125."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("recfull", 100, 30)
+    try:
+        start(p, tmp, 8, "--record /dev/full")
+        s = p.wait(r"Cannot write the recording \(No space left on device\): it stops here; "
+                   r"tracing goes on", 10)
+        s = p.wait(r"exited with status 0", 15)
+        p.keys("q")
+        s = p.wait(r"^EXIT=\d+", 10)
+        check(re.search(r"^compendium-tui: cannot write recording /dev/full: No space left on "
+                        r"device\n+EXIT=125$", s, re.M), "the sentence and exit 125", s)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CASES = {"main": case_main, "big": case_big, "interrupt": case_interrupt,
          "kill": case_kill, "help": case_help, "dumb": case_dumb, "dumb_pty": case_dumb_pty,
-         "tiny": case_tiny}
+         "tiny": case_tiny, "record_full": case_record_full}
 def case_latency():
     """L with --ebpf data: 100 O_DIRECT writes are 100 block requests in the histogram,
     per process too (replayed from a recording; skipped where --ebpf cannot run)."""
