@@ -461,14 +461,19 @@ static void tracer_done(void *ctx)
 #endif
 }
 
-/* Sleep until the output moved on or a signal came, at most timeout ms;
- * false when neither happened. */
-static bool wait_output(struct run *r, int timeout)
+/* Sleep until the output moved on or a signal came, at most timeout ms
+ * (not at all when, once the writer was asked for a wake, the records are
+ * no longer held or, at the end, nothing waits); false when neither came. */
+static bool wait_output(struct run *r, int timeout, bool at_end)
 {
 	struct pollfd p[2] = { { r->sig_fd, POLLIN, 0 }, { output_wake_fd(r->outp), POLLIN, 0 } };
 	uint64_t before = output_written(r->outp);
-	int n = poll(p, 2, timeout);
+	int n;
 
+	output_arm(r->outp);
+	if (at_end ? !output_pending(r->outp) : !held(r))
+		return true;
+	n = poll(p, 2, timeout);
 	output_ack(r->outp);
 	return n != 0 || output_written(r->outp) != before;
 }
@@ -483,7 +488,7 @@ static void wait_any(struct run *r)
 	bool prepared = false;
 
 	if (held(r)) {
-		wait_output(r, tracer_command_pending(r->tracer) ? 100 : -1);
+		wait_output(r, tracer_command_pending(r->tracer) ? 100 : -1, false);
 		return;
 	}
 	timeout = qmerge_prepare_wait(&r->mq, fds);
@@ -517,7 +522,7 @@ static void replay_pace(struct run *r)
 			r->ending = true;
 		if (!held(r))
 			return;
-		wait_output(r, -1);
+		wait_output(r, -1, false);
 	}
 }
 
@@ -943,7 +948,7 @@ static void finish_output(struct run *r)
 	if (!r->outp)
 		return;
 	while (!abandon && !output_done(r->outp)) {
-		if (!wait_output(r, r->ending ? STALL_MS : -1))
+		if (!wait_output(r, r->ending ? STALL_MS : -1, true))
 			abandon = true;
 		while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
 			abandon = true;

@@ -35,17 +35,20 @@ struct output {
 	atomic_uint_least64_t written;
 	atomic_int err;           /* first write error, -errno */
 	int wake;                 /* eventfd: the writer moved on */
+	atomic_bool armed;        /* the consumer waits for wake */
 	struct output *next_abandoned;
 };
 
 /* Abandoned outputs: their writer may still hold them until the exit. */
 static struct output *abandoned;
 
-/* Tell the consumer that the writer wrote something, or failed. */
+/* Tell the consumer, when it waits, that the writer wrote something or failed. */
 static void wake(struct output *o)
 {
 	uint64_t one = 1;
 
+	if (!atomic_exchange(&o->armed, false))
+		return;
 	if (write(o->wake, &one, sizeof(one)) < 0)
 		return;   /* the counter is full: it is readable anyway */
 }
@@ -169,6 +172,11 @@ bool output_over(const struct output *o)
 int output_wake_fd(const struct output *o)
 {
 	return o->wake;
+}
+
+void output_arm(struct output *o)
+{
+	atomic_store(&o->armed, true);
 }
 
 void output_ack(struct output *o)

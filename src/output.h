@@ -26,8 +26,11 @@ struct output *output_new(int fd, bool own);
 FILE *output_stream(struct output *o);
 /* More than OUTPUT_BOUND bytes wait for the reader (any thread). */
 bool output_over(const struct output *o);
-/* Readable after the writer wrote something or failed; output_ack clears it. */
+/* Readable after the writer wrote something or failed, once armed with
+ * output_arm (look again at what you wait for after arming, then poll);
+ * output_ack clears it. */
 int output_wake_fd(const struct output *o);
+void output_arm(struct output *o);
 void output_ack(struct output *o);
 /* Bytes handed to the writer and not yet written (0 after an error). */
 size_t output_pending(const struct output *o);

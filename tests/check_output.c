@@ -7,13 +7,15 @@
  * nobody reads, output_over() turns true past OUTPUT_BOUND waiting bytes
  * while every write to the stream still returns at once, and abandoning
  * returns at once too.  Into a pipe that is read, every byte arrives, in
- * order, and output_done() ends true with nothing pending.
+ * order, and output_done() ends true with nothing pending.  The wake fd
+ * becomes readable after a write only when the consumer armed it.
  */
 #include "config.h"
 
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -141,6 +143,27 @@ START_TEST(every_byte_arrives_in_order)
 }
 END_TEST
 
+START_TEST(an_armed_wake_comes_and_an_unarmed_one_does_not)
+{
+	struct pollfd pfd;
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	struct output *o = output_new(fd, true);
+
+	pfd = (struct pollfd){ output_wake_fd(o), POLLIN, 0 };
+	fputs("unarmed\n", output_stream(o));
+	ck_assert(settle(o));
+	ck_assert_int_eq(poll(&pfd, 1, 100), 0);
+	output_arm(o);
+	fputs("armed\n", output_stream(o));
+	fflush(output_stream(o));
+	ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+	output_ack(o);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	ck_assert_uint_eq(output_written(o), 14);
+	ck_assert_int_eq(output_finish(o, false), 0);
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -151,6 +174,7 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, closed_pipe_is_epipe);
 	tcase_add_test(tc, stuck_reader_blocks_nobody);
 	tcase_add_test(tc, every_byte_arrives_in_order);
+	tcase_add_test(tc, an_armed_wake_comes_and_an_unarmed_one_does_not);
 	suite_add_tcase(s, tc);
 	return s;
 }
