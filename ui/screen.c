@@ -827,10 +827,46 @@ static void draw_picker(struct app *a)
 }
 
 /* Draw a whole frame from the state. */
+/* Too small to draw the panes: say so, word-wrapped over what there is
+ * (the question of a pending quit, when there is one). */
+static void draw_too_small(const struct app *a)
+{
+	char buf[256];
+	const char *p = buf;
+	int y = 0;
+
+	if (a->confirm)
+		snprintf(buf, sizeof(buf), "%s [y/N]", a->confirm == CF_DETACH ?
+			 "Detach from the process (it keeps running) and quit?" :
+			 "The program is still running. Kill it and quit?");
+	else
+		snprintf(buf, sizeof(buf), "Too small (%dx%d): needs %dx%d; q quits.", COLS, LINES,
+			 SCREEN_MIN_COLS, SCREEN_MIN_ROWS);
+	while (*p && y < LINES) {
+		size_t n = strlen(p), cut = n;
+
+		if ((int)n > COLS) {   /* break at the last space that fits */
+			for (cut = (size_t)COLS; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = (size_t)COLS;
+		}
+		mvaddnstr(y++, 0, p, (int)cut);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 void screen_draw(struct app *a)
 {
 	erase();
 	curs_set(0);
+	if (COLS < SCREEN_MIN_COLS || LINES < SCREEN_MIN_ROWS) {
+		draw_too_small(a);
+		refresh();
+		return;
+	}
 	draw_header(a);
 	draw_counters(a);
 	if (a->mode != MODE_EVENTS) {

@@ -576,8 +576,152 @@ def case_views_help():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+FALLBACK = "printing lines (use --batch to choose this)"
+TERMS = (("TERM=dumb", "terminal 'dumb' cannot show the full-screen view; " + FALLBACK),
+         ("TERM=xyzzy-nonesuch", "terminal 'xyzzy-nonesuch' is unknown here (no usable "
+          "terminfo entry), so it cannot show the full-screen view; " + FALLBACK),
+         ("-u TERM", "TERM is not set, so the terminal cannot show the full-screen view; " +
+          FALLBACK))
+
+
+def check_fallback(text, want, where):
+    """One sentence first, then the program's lines, the FINAL block, exit 0."""
+    lines = [l for l in text.replace("\r", "").split("\n") if l.strip()]
+    first = next((l for l in lines if l.startswith("compendium-tui:")), None)
+    check(first == "compendium-tui: " + want, "%s: the sentence is %r" % (where, first), text)
+    check(sum(l.startswith("compendium-tui:") for l in lines) == 1,
+          "%s: more than one sentence" % where, text)
+    check(re.search(r"^\[\+\d+\.\d{3}s\] .*tui_demo exec", text, re.M),
+          "%s: no exec line" % where, text)
+    check("FINAL: " in text and "demo done" in text, "%s: no FINAL block or program output"
+          % where, text)
+    check("\x1b[?1049h" not in text, "%s: the full-screen view was started" % where, text)
+
+
+def case_dumb():
+    """TERM=dumb, an unknown TERM and no TERM (in tmux): one sentence, then lines."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("dumb", 120, 50)
+    try:
+        for env, want in TERMS:
+            p.keys("clear", "Enter")
+            p.tmux("clear-history", "-t", p.name)
+            p.type("cd %s && env %s %s -- %s %s 3; echo EXIT=$?" % (tmp, env, COMPENDIUM, DEMO, tmp))
+            p.keys("Enter")
+            p.wait(r"^EXIT=\d+", 20)
+            s = p.tmux("capture-pane", "-p", "-J", "-S", "-500", "-t", p.name)
+            check(re.search(r"^EXIT=0$", s, re.M), "%s: exit status" % env, s)
+            check_fallback(s, want, env)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_dumb_pty():
+    """The same on a plain pseudo-terminal, without tmux."""
+    import pty
+    import select
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    try:
+        for env, want in TERMS:
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.environ.pop("TERM", None)
+                if env.startswith("TERM="):
+                    os.environ["TERM"] = env[5:]
+                os.execv(COMPENDIUM, [COMPENDIUM, "--", DEMO, tmp, "3"])
+            out, end = b"", time.time() + 20
+            while time.time() < end:
+                if select.select([fd], [], [], 0.2)[0]:
+                    try:
+                        chunk = os.read(fd, 65536)
+                    except OSError:
+                        chunk = b""
+                    if chunk:
+                        out += chunk
+                        continue
+                    break
+            done, status, end = 0, 0, time.time() + 5
+            while not done and time.time() < end:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                time.sleep(0 if done else 0.05)
+            if not done:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            os.close(fd)
+            check(done and os.waitstatus_to_exitcode(status) == 0,
+                  "%s: compendium-tui did not exit 0 on its own" % env, out.decode(errors="replace"))
+            check_fallback(out.decode(errors="replace"), want, env + " (pty)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_tiny():
+    """10x5 and 1x1: no crash; a notice asks for 40x12; a resize brings the view;
+    q then y kills the program and quits (137)."""
+    for cols, rows in ((10, 5), (1, 1)):
+        tmp = tempfile.mkdtemp(prefix="ctui.")
+        p = Pane("tiny%d" % cols, cols, rows)
+        try:
+            p.type("cd %s && %s -- %s %s 200; echo $? > %s/exit" % (tmp, COMPENDIUM, DEMO, tmp, tmp))
+            p.keys("Enter")
+            log = os.path.join(tmp, "ticks.log")
+            end = time.time() + 15
+            while not (os.path.exists(log) and os.path.getsize(log) >= 30) and time.time() < end:
+                time.sleep(0.1)
+            check(os.path.exists(log), "%dx%d: the program never ran" % (cols, rows), p.screen())
+            time.sleep(0.3)
+            s = p.screen()
+            if cols == 10:
+                flat = " ".join(s.split())
+                check(flat == "Too small (10x5): needs 40x12; q quits.",
+                      "10x5: the notice is %r" % flat, s)
+            p.resize(80, 24)
+            s = p.wait(r"^ tui_demo .*running", 10)
+            p.resize(cols, rows)
+            p.keys("q")
+            p.keys("y")
+            exitf = os.path.join(tmp, "exit")
+            end = time.time() + 10
+            while not os.path.exists(exitf) and time.time() < end:
+                time.sleep(0.1)
+            time.sleep(0.1)
+            code = open(exitf).read().strip() if os.path.exists(exitf) else "none"
+            check(code == "137", "%dx%d: exit status %s, expected 137" % (cols, rows, code))
+            p.resize(80, 24)
+            p.keys("clear", "Enter")
+            p.type("echo EXIT=$(cat %s)" % exitf)
+            p.keys("Enter")
+            assert_sane_terminal(p)
+        finally:
+            p.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_record_full():
+    """--record /dev/full in the UI: the footer says the recording stopped, tracing
+    goes on to the end, and after q one sentence and exit 125."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("recfull", 100, 30)
+    try:
+        start(p, tmp, 8, "--record /dev/full")
+        s = p.wait(r"Cannot write the recording \(No space left on device\): it stops here; "
+                   r"tracing goes on", 10)
+        s = p.wait(r"exited with status 0", 15)
+        p.keys("q")
+        s = p.wait(r"^EXIT=\d+", 10)
+        check(re.search(r"^compendium-tui: cannot write recording /dev/full: No space left on "
+                        r"device\n+EXIT=125$", s, re.M), "the sentence and exit 125", s)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CASES = {"main": case_main, "big": case_big, "interrupt": case_interrupt,
-         "kill": case_kill, "help": case_help}
+         "kill": case_kill, "help": case_help, "dumb": case_dumb, "dumb_pty": case_dumb_pty,
+         "tiny": case_tiny, "record_full": case_record_full}
 def case_latency():
     """L with --ebpf data: 100 O_DIRECT writes are 100 block requests in the histogram,
     per process too (replayed from a recording; skipped where --ebpf cannot run)."""
