@@ -708,7 +708,7 @@ def case_record_full():
         start(p, tmp, 8, "--record /dev/full")
         s = p.wait(r"Cannot write the recording \(No space left on device\): it stops here; "
                    r"tracing goes on", 10)
-        s = p.wait(r"exited with status 0", 15)
+        s = p.wait(r"\A[^\n]*  exit 0  ", 15)
         p.keys("q")
         s = p.wait(r"^EXIT=\d+", 10)
         check(re.search(r"^compendium-tui: cannot write recording /dev/full: No space left on "
