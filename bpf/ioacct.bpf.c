@@ -19,6 +19,10 @@
  * its dentries and mounts up as d_path does (bpf_d_path is not allowed in
  * tracepoint programs), so it reads as /proc/PID/fd would have; a failed
  * call sends the path it was given, from the cwd or dirfd when relative.
+ * The walk writes the path backwards from the file's own name, so a path
+ * longer than LAT_PATH_MAX keeps its tail: the cut mark, then the last
+ * components that fit (as src/record.h's rec_path_cut), never a front that
+ * two files could share.
  * pipe and pipe2 are sent with the two fds they made (LAT_PIPE).
  *
  * What it sends (LAT_IO, on its own ring buffer, which the tracer thread
@@ -93,28 +97,31 @@ struct {
 
 __u32 slots_used;   /* slots ever handed out: the sweep looks at these */
 
-#define PATH_DEPTH 64            /* components of a path (a power of two) */
 #define NAME_MAX_B 255
+#define PATH_END (LAT_PATH_MAX + 4)      /* a path is built backwards up to here */
+#define PATH_ARG 4096                    /* a path argument (PATH_MAX) */
+#define WORK_MASK (2 * LAT_PATH_MAX - 1)
 
-/* put_path's state, shared with its two bpf_loop callbacks. */
+/* put_path's state, shared with its bpf_loop callback. */
 struct walk {
 	struct mount *mnt;
 	struct dentry *root;     /* mnt's root */
 	struct dentry *d;
 	long mnt_off;            /* offsetof(struct mount, mnt) on this kernel */
-	__u32 n;                 /* components found */
-	__u32 off;               /* where the next byte of the path goes */
+	__u32 off;               /* the path so far is work[off..PATH_END) */
+	__u32 low;               /* no byte before work[low]: LAT_PATH_MAX in all */
+	__u32 whole;             /* the walk reached the root */
+	__u32 pad;
 };
 
-/* Where a LAT_OPEN is put together: the sample, then room for a path
- * twice LAT_PATH_MAX (so a masked offset plus a name always fits), the
- * components of a path found walking up, before they are written down,
- * and the walk's state. */
+/* Where a LAT_OPEN is put together: the sample and its path, the work
+ * area where the path is built backwards from the file up (a failed
+ * call's argument after PATH_END; a masked offset plus a name always
+ * fits), and the walk's state. */
 struct open_scratch {
 	struct lat_open hdr;
-	char path[2 * LAT_PATH_MAX];
-	const unsigned char *name[PATH_DEPTH];
-	__u32 len[PATH_DEPTH];
+	char path[LAT_PATH_MAX + 8];
+	char work[2 * LAT_PATH_MAX + NAME_MAX_B + 1];
 	struct walk w;
 };
 
@@ -446,7 +453,6 @@ static __always_inline void pipe_call(struct pt_regs *regs, long nr, long ret, c
 	bpf_ringbuf_submit(e, io_wake());
 }
 
-#define PATH_MASK (LAT_PATH_MAX - 1)
 #define AT_FDCWD_ (-100)
 
 /* This CPU's scratch space. */
@@ -477,8 +483,8 @@ static __always_inline long dentry_head(struct dentry *d, struct dentry_head *h)
 	return 0;
 }
 
-/* bpf_loop callback: one step up from the walk's dentry (a name, or a
- * mount crossed); 1 ends the walk. */
+/* bpf_loop callback: one step up from the walk's dentry (a mount crossed,
+ * or a name put in front of the path); 1 ends the walk. */
 static long walk_up(__u32 i, void *unused)
 {
 	struct open_scratch *sc = scratch();
@@ -486,81 +492,101 @@ static long walk_up(__u32 i, void *unused)
 	struct mount *mnt;
 	struct dentry *d;
 	struct walk *w;
+	__u32 len, at;
 
 	if (!sc)
 		return 1;
 	w = &sc->w;
-	if (w->n >= PATH_DEPTH)
-		return 1;
 	d = w->d;   /* (locals: a CO-RE read would relocate w's fields too) */
 	if (d == w->root) {
 		struct vfsmount *vm;
 		struct mount *up;
 		mnt = w->mnt;
 		up = BPF_CORE_READ(mnt, mnt_parent);
-		if (up == mnt)
-			return 1;   /* the root of everything */
+		if (up == mnt) {
+			w->whole = 1;   /* the root of everything */
+			return 1;
+		}
 		vm = (struct vfsmount *)((char *)up + w->mnt_off);
 		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = up;
 		w->root = BPF_CORE_READ(vm, mnt_root);
 		return 0;
 	}
-	if (dentry_head(d, &h) || d == h.parent)
-		return 1;   /* unreadable, or a disconnected tree */
-	sc->name[w->n & (PATH_DEPTH - 1)] = h.name;
-	sc->len[w->n & (PATH_DEPTH - 1)] = (__u32)(h.hash_len >> 32);
-	w->n++;
+	if (dentry_head(d, &h))
+		return 1;   /* unreadable: the path stays cut */
+	if (d == h.parent) {
+		w->whole = 1;   /* a disconnected tree: its top is all there is */
+		return 1;
+	}
+	len = (__u32)(h.hash_len >> 32);
+	if (len > NAME_MAX_B || w->off < w->low + len + 1)
+		return 1;   /* the rest does not fit: the front is cut */
+	at = w->off - len;
+	bpf_probe_read_kernel(&sc->work[at & WORK_MASK], len & NAME_MAX_B, h.name);
+	sc->work[(at - 1) & WORK_MASK] = '/';
+	w->off = at - 1;
 	w->d = h.parent;
 	return 0;
 }
 
-/* bpf_loop callback: write component k from the root down ("/" name). */
-static long write_down(__u32 k, void *unused)
-{
-	struct open_scratch *sc = scratch();
-	struct walk *w;
-	__u32 i, len;
-
-	if (!sc)
-		return 1;
-	w = &sc->w;
-	if (k >= w->n)
-		return 1;
-	i = (w->n - 1 - k) & (PATH_DEPTH - 1);
-	len = sc->len[i] & NAME_MAX_B;
-	if (w->off + 1 + len >= LAT_PATH_MAX)
-		return 1;
-	sc->path[w->off & PATH_MASK] = '/';
-	w->off++;
-	bpf_probe_read_kernel(&sc->path[w->off & PATH_MASK], len, sc->name[i]);
-	w->off += len;
-	return 0;
-}
-
-/* Write the absolute path of (vm, d) at sc->path[off] as the kernel's d_path
- * would (crossing mounts up to the namespace's root); returns the new off.
- * The walk's state lives in the map value, not on the stack: the verifier
- * then sees its counters as unknown and checks each callback once, where
- * on the stack it would follow them value by value. */
-static __always_inline __u32 put_path(struct open_scratch *sc, __u32 off, struct vfsmount *vm,
+/* Put the absolute path of (vm, d) in front of work[PATH_END] as the
+ * kernel's d_path would (crossing mounts up to the namespace's root),
+ * while the text up to work[end] stays within LAT_PATH_MAX bytes; when the
+ * rest does not fit, the cut mark goes in front instead.  Returns where
+ * the text starts.  The walk's state lives in the map value, not on the
+ * stack: the verifier then sees its counters as unknown and checks the
+ * callback once, where on the stack it would follow them value by value. */
+static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct vfsmount *vm,
 				      struct dentry *d)
 {
 	struct walk *w = &sc->w;
+	__u32 off;
 
 	w->root = BPF_CORE_READ(vm, mnt_root);
 	w->d = d;
-	w->off = off;
-	w->n = 0;
+	w->off = PATH_END;
+	w->low = end - LAT_PATH_MAX;   /* (end >= PATH_END: room for the mark) */
+	w->whole = 0;
 	w->mnt_off = bpf_core_field_offset(struct mount, mnt);
 	w->mnt = (struct mount *)((char *)vm - w->mnt_off);
-	bpf_loop(2 * PATH_DEPTH, walk_up, NULL, 0);
-	if (!w->n) {
-		sc->path[off & PATH_MASK] = '/';
-		return off + 1;
+	bpf_loop(LAT_PATH_MAX / 2 + 64, walk_up, NULL, 0);
+	off = w->off;
+	if (!w->whole) {
+		off -= LAT_PATH_CUT_LEN;   /* U+2026 */
+		sc->work[off & WORK_MASK] = (char)0xe2;
+		sc->work[(off + 1) & WORK_MASK] = (char)0x80;
+		sc->work[(off + 2) & WORK_MASK] = (char)0xa6;
+	} else if (off == end) {
+		sc->work[--off & WORK_MASK] = '/';   /* the root itself */
 	}
-	bpf_loop(PATH_DEPTH, write_down, NULL, 0);
-	return w->off;
+	return off;
+}
+
+/* The path a failed open was given, at work[PATH_END + 1], made absolute
+ * from the cwd or dirfd (dirfd) when relative; returns where the text
+ * starts and sets *end (empty when unreadable). */
+static __always_inline __u32 failed_path(struct open_scratch *sc, const char *upath, int dirfd,
+					 __u32 *end)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	long n = bpf_probe_read_user_str(&sc->work[PATH_END + 1], PATH_ARG, upath);
+	struct file *f;
+
+	if (n <= 1) {
+		*end = PATH_END;
+		return PATH_END;
+	}
+	*end = PATH_END + (__u32)n;   /* (n counts the NUL) */
+	if (sc->work[PATH_END + 1] == '/')
+		return PATH_END + 1;
+	sc->work[PATH_END] = '/';
+	if (dirfd == AT_FDCWD_)
+		return put_path(sc, *end, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry));
+	f = fd_file(dirfd);
+	if (f)
+		return put_path(sc, *end, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
+	return PATH_END + 1;   /* no such dirfd: as given */
 }
 
 /* A traced task's open, openat or creat returned: send it whole, with the
@@ -570,8 +596,7 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	const char *upath = (const char *)(nr == NR_openat ? REG(regs, si, btf) : REG(regs, di, btf));
 	int dirfd = nr == NR_openat ? (int)REG(regs, di, btf) : AT_FDCWD_;
 	struct open_scratch *sc;
-	__u32 zero = 0, tgid, off = 0;
-	long n;
+	__u32 zero = 0, tgid, off = PATH_END, end = PATH_END, len;
 
 	if (!traced_now(&tgid) || in_compat(btf))
 		return;
@@ -580,36 +605,24 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 		return;
 	call_fill(&sc->hdr.call, LAT_OPEN, tgid, nr, ret, regs, btf);
 	sc->hdr.ino = 0;
+	sc->hdr.dev = 0;
 	sc->hdr.fd_kind = 0;
 	if (ret >= 0) {
 		struct file *f = fd_file((int)ret);
 		if (f) {
 			sc->hdr.fd_kind = file_kind(f, &sc->hdr.ino);
-			off = put_path(sc, 0, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
+			sc->hdr.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+			off = put_path(sc, end, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
 		}
 	} else {
-		char c = 0;
-		bpf_probe_read_user(&c, 1, upath);
-		if (c != '/') {
-			struct file *f = dirfd == AT_FDCWD_ ? 0 : fd_file(dirfd);
-			struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-			if (dirfd == AT_FDCWD_)
-				off = put_path(sc, 0, BPF_CORE_READ(t, fs, pwd.mnt), BPF_CORE_READ(t, fs, pwd.dentry));
-			else if (f)
-				off = put_path(sc, 0, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
-			if (off) {
-				sc->path[off & PATH_MASK] = '/';
-				off++;
-			}
-		}
-		n = bpf_probe_read_user_str(&sc->path[off & PATH_MASK], LAT_PATH_MAX, upath);
-		if (n > 1)
-			off += (__u32)n - 1;
+		off = failed_path(sc, upath, dirfd, &end);
 	}
-	if (off >= LAT_PATH_MAX)
-		off = LAT_PATH_MAX - 1;
-	sc->hdr.path_len = off;
-	if (bpf_ringbuf_output(&ioevents, sc, sizeof(sc->hdr) + (off & PATH_MASK), io_wake()))
+	len = end - off;
+	if (len > sizeof(sc->path))
+		len = 0;
+	bpf_probe_read_kernel(sc->path, len, &sc->work[off & WORK_MASK]);
+	sc->hdr.path_len = len;
+	if (bpf_ringbuf_output(&ioevents, sc, sizeof(sc->hdr) + len, io_wake()))
 		drop(LAT_DROP_RINGBUF);
 }
 

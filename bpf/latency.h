@@ -169,17 +169,23 @@ struct lat_pipe {
 	__u64 ino[2];
 };
 
-#define LAT_PATH_MAX 4096       /* a path in a LAT_OPEN, NUL included */
+/* A path in a LAT_OPEN is whole up to LAT_PATH_MAX bytes (REC_PATH_MAX);
+ * a longer one comes cut as records carry it: LAT_PATH_CUT (U+2026) and
+ * the last components that fit in LAT_PATH_MAX bytes. */
+#define LAT_PATH_MAX 8192
+#define LAT_PATH_CUT_LEN 3
 
 /* LAT_OPEN: open, openat or creat of a traced task, which then runs without
  * a ptrace stop.  On success path is the new fd's file as /proc/PID/fd
- * would name it (fd_kind and ino from its inode); on failure, the path the
- * call was given, made absolute from the cwd or dirfd as the tracer does. */
+ * would name it (fd_kind, ino and dev from its inode); on failure, the path
+ * the call was given, made absolute from the cwd or dirfd as the tracer does. */
 struct lat_open {
 	struct lat_syscall call;  /* kind LAT_OPEN */
 	__u64 ino;
 	__u32 fd_kind;            /* enum lat_fd_kind (success) */
 	__u32 path_len;           /* bytes of path that follow, no NUL */
+	__u32 dev;                /* the inode's superblock's device (success) */
+	__u32 pad;
 };
 
 #endif /* COMPENDIUM_LATENCY_H */

@@ -160,6 +160,7 @@ struct pt_regs {
 };
 
 struct super_block {
+	dev_t s_dev;
 	unsigned long s_magic;
 };
 

@@ -5,12 +5,15 @@
  * each record going to a fresh model.  Checked promises: every record
  * handed out passed rec_validate and is as long as its header says; a
  * damaged file gives -1 with a reason; a torn tail is shorter than one
- * record; the reader never hands out more bytes than the file holds.  The
+ * record; the reader never hands out more bytes than the file holds (a
+ * REC_FD of a version 1 or 2 file comes out 8 bytes longer: it gets dev).  The
  * model gets an exact-size copy so ASan sees it read past a record.  It
  * must never touch the file system beyond its own memfd.
  */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,8 +67,19 @@ static void take(struct model *m, const void *rec, size_t len)
 	free(copy);
 }
 
-/* Read the whole recording into a fresh model. */
-static void replay(const char *path, size_t size)
+/* Bytes of the file a record handed out took (old: a version 1 or 2 file). */
+static size_t file_bytes(const void *rec, size_t len, bool old)
+{
+	struct rec_hdr h;
+
+	memcpy(&h, rec, sizeof(h));
+	if (old && h.type == REC_FD)
+		return len - (sizeof(struct rec_fd) - offsetof(struct rec_fd, dev));
+	return len;
+}
+
+/* Read the whole recording into a fresh model (old: of version 1 or 2). */
+static void replay(const char *path, size_t size, bool old)
 {
 	char why[512];
 	struct recording *r;
@@ -83,7 +97,7 @@ static void replay(const char *path, size_t size)
 	}
 	m = model_new();
 	while ((got = recording_next(r, &rec, &len, why, sizeof(why))) > 0) {
-		total += len;
+		total += file_bytes(rec, len, old);
 		take(m, rec, len);
 	}
 	if (got < 0 && !why[0])
@@ -99,11 +113,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[64];
 	int fd = memfd_with(data, size);
+	uint32_t version = 0;
 
 	if (fd < 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	replay(path, size);
+	if (size >= 12)
+		memcpy(&version, data + 8, sizeof(version));   /* after the magic */
+	replay(path, size, version < 3);
 	close(fd);
 	return 0;
 }

@@ -54,6 +54,8 @@ _Static_assert((int)LAT_FDK_FILE == (int)FDK_FILE && (int)LAT_FDK_PIPE == (int)F
 	       (int)LAT_FDK_UNIX == (int)FDK_UNIX && (int)LAT_FDK_TCP4 == (int)FDK_TCP4 &&
 	       (int)LAT_FDK_UDP6 == (int)FDK_UDP6 && (int)LAT_FDK_ANON == (int)FDK_ANON,
 	       "bpf/latency.h fd kinds must be record.h's");
+_Static_assert(LAT_PATH_MAX == REC_PATH_MAX && LAT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
+	       "the kernel cuts long paths as records do");
 
 #define BTF_DEFAULT "/sys/kernel/btf/vmlinux"
 #define MAX_TIDS 65536
@@ -320,7 +322,7 @@ static void io_put(struct ebpf *eb)
 
 /* Send the REC_FD of a new fd the kernel named. */
 static void new_fd(struct ebpf *eb, uint64_t ts, int tid, int tgid, int fd, uint8_t kind,
-		   uint64_t ino, const char *path, size_t plen)
+		   uint64_t ino, uint32_t dev, const char *path, size_t plen)
 {
 	struct rec_fd *r = rec_begin(&eb->io_rec, REC_FD, ts, tid, tgid, sizeof(*r));
 
@@ -328,6 +330,7 @@ static void new_fd(struct ebpf *eb, uint64_t ts, int tid, int tgid, int fd, uint
 	r->kind = kind;
 	r->why = FDW_NEW;
 	r->ino = ino;
+	r->dev = dev;
 	r->path_len = (uint16_t)plen;
 	rec_blob(&eb->io_rec, path, plen);
 	io_put(eb);
@@ -351,8 +354,8 @@ static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
 						(unsigned long long)e->ino);
 			path = special;
 		}
-		new_fd(eb, e->call.ts, e->call.tid, e->call.tgid, (int)e->call.ret, kind, e->ino, path,
-		       plen);
+		new_fd(eb, e->call.ts, e->call.tid, e->call.tgid, (int)e->call.ret, kind, e->ino,
+		       e->dev, path, plen);
 	}
 	s = syscall_record(&eb->io_rec, &e->call);
 	if (e->call.ret < 0) {
@@ -369,7 +372,7 @@ static void pipe_records(struct ebpf *eb, const struct lat_pipe *e)
 	char name[64];
 
 	for (int i = 0; i < 2 && e->call.ret == 0; i++)
-		new_fd(eb, e->call.ts, e->call.tid, e->call.tgid, e->fds[i], FDK_PIPE, e->ino[i], name,
+		new_fd(eb, e->call.ts, e->call.tid, e->call.tgid, e->fds[i], FDK_PIPE, e->ino[i], 0, name,
 		       (size_t)snprintf(name, sizeof(name), "pipe:[%llu]",
 					(unsigned long long)e->ino[i]));
 	syscall_record(&eb->io_rec, &e->call);

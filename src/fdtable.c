@@ -1,7 +1,9 @@
 /* fdtable.c - file descriptor tables of traced processes.
  *
- * Pure data structure code: no system calls, no printing.  An fd number is
- * only trusted up to a sane bound, since it comes from a tracee.
+ * Pure data structure code: no system calls, no printing.  fd numbers come
+ * from tracees, so no cost may grow with an fd's value: fds below
+ * FDTABLE_DENSE sit in an array, larger ones in a hash map, and every walk
+ * goes over what is open, never over a range of numbers.
  */
 #include "config.h"
 
@@ -11,8 +13,6 @@
 
 #include "fdtable.h"
 #include "util.h"
-
-#define FD_LIMIT (1 << 20)   /* the kernel's nr_open ceiling */
 
 /* Drop one reference to o. */
 static void fobj_unref(struct fobj *o)
@@ -44,6 +44,13 @@ struct fdtable *fdtable_copy(const struct fdtable *t)
 			if (c->fd[i])
 				c->fd[i]->refs++;
 	}
+	for (size_t i = 0; i < t->big.cap; i++) {
+		struct fobj *o = t->big.vals[i];
+		if (o) {
+			o->refs++;
+			imap_put(&c->big, t->big.keys[i], o);
+		}
+	}
 	return c;
 }
 
@@ -59,39 +66,62 @@ void fdtable_unref(struct fdtable *t)
 		return;
 	for (int i = 0; i < t->cap; i++)
 		fobj_unref(t->fd[i]);
+	for (size_t i = 0; i < t->big.cap; i++)
+		fobj_unref(t->big.vals[i]);
 	free(t->fd);
+	imap_release(&t->big);
 	free(t);
 }
 
 struct fobj *fdtable_get(const struct fdtable *t, int fd)
 {
-	return fd >= 0 && fd < t->cap ? t->fd[fd] : NULL;
+	if (fd < 0)
+		return NULL;
+	if (fd < FDTABLE_DENSE)
+		return fd < t->cap ? t->fd[fd] : NULL;
+	return imap_get(&t->big, (uint64_t)fd);
 }
 
-/* Make room for fd; false when fd is out of range. */
-static bool reserve(struct fdtable *t, int fd)
+/* Make room in the array for a small fd. */
+static void reserve(struct fdtable *t, int fd)
 {
 	int cap = t->cap ? t->cap : 16;
 
-	if (fd < 0 || fd >= FD_LIMIT)
-		return false;
 	if (fd < t->cap)
-		return true;
+		return;
 	while (cap <= fd)
 		cap *= 2;
 	t->fd = xreallocarray(t->fd, (size_t)cap, sizeof(*t->fd));
 	memset(t->fd + t->cap, 0, (size_t)(cap - t->cap) * sizeof(*t->fd));
 	t->cap = cap;
-	return true;
+}
+
+/* Put o (or NULL: nothing) at fd and return what was there. */
+static struct fobj *slot_swap(struct fdtable *t, int fd, struct fobj *o)
+{
+	struct fobj *old;
+
+	if (fd >= FDTABLE_DENSE) {
+		if (!o)
+			return imap_del(&t->big, (uint64_t)fd);
+		old = imap_get(&t->big, (uint64_t)fd);
+		imap_put(&t->big, (uint64_t)fd, o);
+		return old;
+	}
+	if (!o && fd >= t->cap)
+		return NULL;
+	reserve(t, fd);
+	old = t->fd[fd];
+	t->fd[fd] = o;
+	return old;
 }
 
 void fdtable_install(struct fdtable *t, int fd, struct fobj *o)
 {
-	if (!reserve(t, fd))
+	if (fd < 0)
 		return;
 	o->refs++;
-	fobj_unref(t->fd[fd]);
-	t->fd[fd] = o;
+	fobj_unref(slot_swap(t, fd, o));
 }
 
 int fdtable_mode(int oflags)
@@ -107,7 +137,7 @@ struct fobj *fdtable_open(struct fdtable *t, int fd, int kind, const char *path,
 {
 	struct fobj *o;
 
-	if (!reserve(t, fd))
+	if (fd < 0)
 		return NULL;
 	o = xcalloc(1, sizeof(*o));
 	o->kind = (uint8_t)kind;
@@ -119,17 +149,38 @@ struct fobj *fdtable_open(struct fdtable *t, int fd, int kind, const char *path,
 
 bool fdtable_close(struct fdtable *t, int fd)
 {
-	if (fd < 0 || fd >= t->cap || !t->fd[fd])
-		return false;
-	fobj_unref(t->fd[fd]);
-	t->fd[fd] = NULL;
-	return true;
+	struct fobj *o = fd < 0 ? NULL : slot_swap(t, fd, NULL);
+
+	fobj_unref(o);
+	return o != NULL;
+}
+
+/* The large fds open in t (in map order); *n of them; caller frees. */
+static int *big_fds(const struct fdtable *t, size_t *n)
+{
+	int *v = xreallocarray(NULL, t->big.n + 1, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; i < t->big.cap; i++)
+		if (t->big.vals[i])
+			v[(*n)++] = (int)t->big.keys[i];
+	return v;
 }
 
 void fdtable_close_range(struct fdtable *t, unsigned first, unsigned last)
 {
+	size_t n;
+	int *big;
+
 	for (unsigned i = first; i <= last && i < (unsigned)t->cap; i++)
 		fdtable_close(t, (int)i);
+	if (!t->big.n || last < FDTABLE_DENSE)
+		return;
+	big = big_fds(t, &n);   /* closing moves map entries: list them first */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned)big[i] >= first && (unsigned)big[i] <= last)
+			fdtable_close(t, big[i]);
+	free(big);
 }
 
 bool fdtable_dup(struct fdtable *t, int oldfd, int newfd)
@@ -151,18 +202,27 @@ static int cmp_fd(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Is fd among the n sorted fds? */
+static bool listed(const int32_t *sorted, int n, int32_t fd)
+{
+	return n > 0 && bsearch(&fd, sorted, (size_t)n, sizeof(fd), cmp_fd) != NULL;
+}
+
 void fdtable_keep(struct fdtable *t, const int32_t *fds, int n)
 {
 	int32_t *sorted = xmemdup(fds, (size_t)(n > 0 ? n : 0) * sizeof(*fds));
+	size_t nbig;
+	int *big = big_fds(t, &nbig);
 
 	if (n > 0)
 		qsort(sorted, (size_t)n, sizeof(*sorted), cmp_fd);
-	for (int i = 0; i < t->cap; i++) {
-		int32_t fd = i;
-
-		if (t->fd[i] && (n <= 0 || !bsearch(&fd, sorted, (size_t)n, sizeof(fd), cmp_fd)))
+	for (int i = 0; i < t->cap; i++)
+		if (t->fd[i] && !listed(sorted, n, i))
 			fdtable_close(t, i);
-	}
+	for (size_t i = 0; i < nbig; i++)
+		if (!listed(sorted, n, big[i]))
+			fdtable_close(t, big[i]);
+	free(big);
 	free(sorted);
 }
 
@@ -175,7 +235,7 @@ const char *fdtable_path(const struct fdtable *t, int fd)
 
 int fdtable_count(const struct fdtable *t)
 {
-	int n = 0;
+	int n = (int)t->big.n;
 
 	for (int i = 0; i < t->cap; i++)
 		n += t->fd[i] != NULL;

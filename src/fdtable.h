@@ -3,12 +3,19 @@
  * A table maps fd numbers to open file objects.  Tables are shared by tasks
  * created with CLONE_FILES (reference counted) and copied on fork; objects
  * are shared by every fd that dup'd or inherited them, so bytes moved
- * through any of those fds reach the same file or connection.
+ * through any of those fds reach the same file or connection.  Small fd
+ * numbers live in an array, larger ones in a hash map, so a table costs
+ * what it holds whatever the fd numbers are (a tracee may open fd 1048575).
  */
 #ifndef COMPENDIUM_FDTABLE_H
 #define COMPENDIUM_FDTABLE_H
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "hmap.h"
+
+/* fds below this live in the array (at most this many slots), the rest in the map. */
+#define FDTABLE_DENSE 1024
 
 struct fileagg;
 struct conn;
@@ -23,14 +30,17 @@ struct fobj {
 	struct fileagg *agg;   /* regular files: per-path totals (model owned) */
 	struct conn *conn;     /* inet sockets: current connection (model owned) */
 	uint64_t rd, wr;       /* bytes through this description */
+	uint64_t ino;          /* its inode and device (major << 20 | minor), */
+	uint32_t dev;          /* 0 when unknown */
 };
 
 enum { FM_READ = 1, FM_WRITE = 2 };
 
 struct fdtable {
 	int refs;              /* tasks using this table */
-	int cap;
-	struct fobj **fd;
+	int cap;               /* slots in fd[], at most FDTABLE_DENSE */
+	struct fobj **fd;      /* fds below cap */
+	struct imap big;       /* fd >= FDTABLE_DENSE -> struct fobj */
 };
 
 /* New empty table with one reference. */
@@ -43,13 +53,14 @@ struct fdtable *fdtable_ref(struct fdtable *t);
 void fdtable_unref(struct fdtable *t);
 /* Object behind fd, or NULL. */
 struct fobj *fdtable_get(const struct fdtable *t, int fd);
-/* New object of kind at fd (closing what was there); path is copied. */
+/* New object of kind at fd (closing what was there); path is copied.
+ * NULL for a negative fd (any other int is a possible fd number). */
 struct fobj *fdtable_open(struct fdtable *t, int fd, int kind, const char *path, int oflags);
 /* Make fd refer to o (closing what was there). */
 void fdtable_install(struct fdtable *t, int fd, struct fobj *o);
 /* Close fd; returns false when it was not open. */
 bool fdtable_close(struct fdtable *t, int fd);
-/* Close every fd in [first, last]. */
+/* Close every fd in [first, last] (in time bound by the open fds, not the range). */
 void fdtable_close_range(struct fdtable *t, unsigned first, unsigned last);
 /* newfd refers to what oldfd does (dup2 semantics); false if oldfd unknown. */
 bool fdtable_dup(struct fdtable *t, int oldfd, int newfd);

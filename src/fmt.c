@@ -1,11 +1,12 @@
 /*
  * fmt.c - human formatting helpers used by the line printer.
  *
- * Turns byte counts, mmap protection bits, durations, signal numbers and
- * errno values into short text.  Everything here must stay allocation-free
- * and never return NULL; unknown signal and errno values are rendered into
- * a thread-local buffer.  Tables are written out here rather than taken
- * from strerrorname_np/sigabbrev_np so output does not depend on libc.
+ * Turns byte counts, mmap protection bits, durations, signal numbers, wait
+ * statuses and errno values into short text.  Everything here must stay
+ * allocation-free and never return NULL; unknown signal and errno values
+ * are rendered into a thread-local buffer.  Tables are written out here
+ * rather than taken from strerrorname_np/sigabbrev_np so output does not
+ * depend on libc.
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "fmt.h"
 
@@ -145,6 +147,21 @@ const char *fmt_signame(int sig)
 	if (sig > 0 && (unsigned)sig < ARRAY_LEN(signal_names) && signal_names[sig])
 		return signal_names[sig];
 	return unknown_name("SIG", sig);
+}
+
+/* "exit 0", "killed by SIGTERM", "killed by SIGSEGV (core dumped)"; returns buf. */
+const char *fmt_wait_status(int status, char buf[static 48])
+{
+	if (status < 0)
+		snprintf(buf, 48, "unknown");
+	else if (WIFSIGNALED(status))
+		snprintf(buf, 48, "killed by %s%s", fmt_signame(WTERMSIG(status)),
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+	else if (WIFEXITED(status))
+		snprintf(buf, 48, "exit %d", WEXITSTATUS(status));
+	else
+		snprintf(buf, 48, "wait status 0x%x", (unsigned)status);
+	return buf;
 }
 
 /* Userspace-visible errno names from asm-generic/errno{,-base}.h. */

@@ -1,6 +1,7 @@
 /*
  * fmt.h - small human-readable formatting helpers for the line printer:
- * byte counts, mmap protections, durations, signal and errno names.
+ * byte counts, mmap protections, durations, signal and errno names, and
+ * the words for how a process ended.
  *
  * These must never return NULL, never allocate, and never write more than
  * the documented buffer size.  Names for unknown values come from a
@@ -24,6 +25,11 @@ const char *fmt_duration(uint64_t ns, char buf[static 24]);
 const char *fmt_duration_us(double us, char buf[static 24]);
 /* "SIGKILL", "SIGRTMIN", "SIGRT_3" ...; "SIG<n>" for unknown; never NULL. */
 const char *fmt_signame(int sig);
+
+/* How a process ended, in the words every output uses: "exit 0",
+ * "killed by SIGTERM", "killed by SIGSEGV (core dumped)"; "unknown" for a
+ * negative status; returns buf. */
+const char *fmt_wait_status(int status, char buf[static 48]);
 
 /* "ENOENT", "ERESTARTSYS" ... for err or -err; "E<n>" if unknown; never NULL. */
 const char *fmt_errno_name(int err);

@@ -5,7 +5,8 @@
  * byte below 0x20 and no invalid UTF-8, whatever the input.  It must never
  * read past the given length, never assume NUL termination (except for
  * json_cstr) and never drop input bytes silently: anything that cannot pass
- * through verbatim is shown as visible escape text.
+ * through verbatim is shown as the visible escape text of visible.h, so the
+ * decoded string holds no control, bidi or format character either.
  */
 #ifndef COMPENDIUM_JSON_H
 #define COMPENDIUM_JSON_H
@@ -14,7 +15,7 @@
 
 #include "strbuf.h"
 
-/* Also escape < > & U+2028 U+2029 and show bidi controls as \u{XXXX} text. */
+/* Also \u-escape < > & (for a JSON block inside an HTML page). */
 #define JSON_HTML_SAFE 0x1u
 
 /* Append s[0..n) as a quoted JSON string to sb. */

@@ -345,7 +345,22 @@ static void conns_json(struct strbuf *sb, const struct model *m)
 	strbuf_addch(sb, ']');
 }
 
-/* "faults":{"total":N,"lost":N,"by_region":[...]} */
+/* ,"start":"0x..","len":N,"prot":"rw-","made_s":S of a mapping's faults (nulls: none known). */
+static void mapping_fields(struct strbuf *sb, const struct faultagg *a)
+{
+	char p[4];
+
+	if (!a->mapped) {
+		strbuf_addstr(sb, ",\"start\":null,\"len\":null,\"prot\":null,\"made_s\":null");
+		return;
+	}
+	strbuf_addf(sb, ",\"start\":\"0x%" PRIx64 "\"", a->start);
+	kv_u64(sb, "len", a->len);
+	kv_str(sb, "prot", a->prot < 0 ? NULL : fmt_prot(a->prot, p));
+	strbuf_addf(sb, ",\"made_s\":%.6f", (double)a->made / 1e9);
+}
+
+/* "faults":{"total":N,"lost":N,"by_region":[...]}: one entry per mapping. */
 static void faults_json(struct strbuf *sb, const struct model *m)
 {
 	size_t n;
@@ -358,6 +373,7 @@ static void faults_json(struct strbuf *sb, const struct model *m)
 		json_cstr(sb, a[i]->region);
 		kv_str(sb, "kind", regions_kind_name(a[i]->kind));
 		strbuf_addf(sb, ",\"pid\":%d", a[i]->pid);
+		mapping_fields(sb, a[i]);
 		kv_u64(sb, "count", a[i]->count);
 		strbuf_addch(sb, '}');
 	}

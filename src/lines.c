@@ -11,13 +11,13 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "fmt.h"
 #include "lines.h"
 #include "strbuf.h"
 #include "sysent.h"
 #include "util.h"
+#include "visible.h"
 
 struct group {
 	bool active;
@@ -67,20 +67,6 @@ void lines_free(struct lines *l)
 	free(l);
 }
 
-/* Append text a tracee made (paths, argv), showing control bytes (C0, DEL,
- * UTF-8 encoded C1) as \xNN so that no file name can drive the terminal. */
-static void add_safe(struct strbuf *sb, const char *s)
-{
-	for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
-		if (*u < 0x20 || *u == 0x7f)
-			strbuf_addf(sb, "\\x%02x", *u);
-		else if (*u == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
-			strbuf_addf(sb, "\\xc2\\x%02x", *++u);
-		else
-			strbuf_addch(sb, *u);
-	}
-}
-
 bool lines_noise_path(const char *p)
 {
 	const char *base;
@@ -128,16 +114,12 @@ static const char *target(const struct fobj *o, char *buf, size_t cap, bool in)
 	if (!o)
 		return "?";
 	if (o->remote && *o->remote) {
-		snprintf(buf, cap, "%s %s", in ? "←" : "→", o->remote);
+		size_t n = (size_t)snprintf(buf, cap, "%s ", in ? "←" : "→");
+		visible_copy(buf + n, cap - n, o->remote);
 		return buf;
 	}
-	if (o->path && *o->path) {
-		struct strbuf sb = STRBUF_INIT;
-		add_safe(&sb, o->path);
-		snprintf(buf, cap, "%s", sb.buf);
-		strbuf_release(&sb);
-		return buf;
-	}
+	if (o->path && *o->path)
+		return visible_copy(buf, cap, o->path);
 	return model_kind_name(o->kind);
 }
 
@@ -257,12 +239,12 @@ static void io_event(struct lines *l, const struct event *ev)
 	snprintf(g->target, sizeof(g->target), "%s", tgt);
 }
 
-/* Is the pending group about the region (name and fixed end) ev fell in? */
-static bool same_region(const struct group *g, const struct event *ev, uint64_t anchor)
+/* Is the pending group about the region (shown name and fixed end) ev fell in? */
+static bool same_region(const struct group *g, const char *name, uint64_t anchor)
 {
-	size_t n = strlen(ev->path);
+	size_t n = strlen(name);
 
-	return g->anchor == anchor && strncmp(g->target, ev->path, n) == 0 &&
+	return g->anchor == anchor && strncmp(g->target, name, n) == 0 &&
 	       (g->target[n] == ' ' || g->target[n] == '\0');
 }
 
@@ -273,8 +255,10 @@ static void fault_event(struct lines *l, const struct event *ev)
 	const struct region *r = ev->region;
 	/* a stack grows down, a heap up: key on the end that stays put */
 	uint64_t anchor = r ? ((r->flags & REGION_GROWSDOWN) ? r->end : r->start) : 0;
+	char name[sizeof(g->target) - 24];
 
-	if (g->active && g->type == EV_FAULT && g->pid == ev->pid && same_region(g, ev, anchor)) {
+	visible_copy(name, sizeof(name), ev->path);
+	if (g->active && g->type == EV_FAULT && g->pid == ev->pid && same_region(g, name, anchor)) {
 		g->count++;
 		g->bytes += ev->bytes;
 		return;
@@ -284,21 +268,9 @@ static void fault_event(struct lines *l, const struct event *ev)
 			     .fd = -1, .ts = ev->ts, .bytes = ev->bytes, .first = ev->bytes,
 			     .count = 1, .anchor = anchor };
 	if (r)
-		snprintf(g->target, sizeof(g->target), "%s 0x%" PRIx64, ev->path, r->start);
+		snprintf(g->target, sizeof(g->target), "%s 0x%" PRIx64, name, r->start);
 	else
-		snprintf(g->target, sizeof(g->target), "%s", ev->path);
-}
-
-/* Text of a wait status: "exit 0" or "killed by SIGKILL". */
-static void status_text(struct strbuf *sb, int status)
-{
-	if (status < 0)
-		strbuf_addstr(sb, "unknown");
-	else if (WIFSIGNALED(status))
-		strbuf_addf(sb, "killed by %s%s", fmt_signame(WTERMSIG(status)),
-			    WCOREDUMP(status) ? " (core dumped)" : "");
-	else
-		strbuf_addf(sb, "%d", WEXITSTATUS(status));
+		snprintf(g->target, sizeof(g->target), "%s", name);
 }
 
 /* Should this event be shown at all? */
@@ -349,11 +321,11 @@ static void event_text(struct lines *l, const struct event *ev)
 	case EV_EXEC: {
 		const char *base = strrchr(ev->path, '/');
 		strbuf_addstr(sb, "─── ");
-		add_safe(sb, base ? base + 1 : ev->path);
+		visible_addstr(sb, base ? base + 1 : ev->path);
 		strbuf_addstr(sb, " exec ───");
 		for (char **a = ev->proc ? ev->proc->argv : NULL; a && *a; a++) {
 			strbuf_addch(sb, ' ');
-			add_safe(sb, *a);
+			visible_addstr(sb, *a);
 		}
 		break;
 	}
@@ -365,13 +337,12 @@ static void event_text(struct lines *l, const struct event *ev)
 		strbuf_addf(sb, "thread ↳ tid %d", ev->child);
 		break;
 	case EV_EXIT:
-		strbuf_addstr(sb, ev->thread ? "thread exit " : "exit ");
-		status_text(sb, ev->status);
+		strbuf_addf(sb, "%s%s", ev->thread ? "thread " : "", fmt_wait_status(ev->status, b2));
 		break;
 	case EV_OPEN: {
 		int mode = ev->obj ? ev->obj->mode : 0;
 		strbuf_addstr(sb, "open ");
-		add_safe(sb, ev->path ? ev->path : "?");
+		visible_addstr(sb, ev->path ? ev->path : "?");
 		if (err)
 			strbuf_addf(sb, " failed: %s", err);
 		else if (ev->obj && ev->obj->kind == FDK_DIR)
@@ -385,11 +356,11 @@ static void event_text(struct lines *l, const struct event *ev)
 		break;
 	case EV_CONNECT:
 	case EV_ACCEPT:
-		strbuf_addf(sb, "%s %s %s %s", model_event_name(ev->type),
+		strbuf_addf(sb, "%s %s %s ", model_event_name(ev->type),
 			    ev->obj ? model_kind_name(ev->obj->kind) : "?",
-			    ev->type == EV_ACCEPT ? "←" : "→",
-			    ev->conn ? ev->conn->remote : ev->addr_text ? ev->addr_text :
-			    ev->obj && ev->obj->remote ? ev->obj->remote : "?");
+			    ev->type == EV_ACCEPT ? "←" : "→");
+		visible_addstr(sb, ev->conn ? ev->conn->remote : ev->addr_text ? ev->addr_text :
+			       ev->obj && ev->obj->remote ? ev->obj->remote : "?");
 		if (err && ev->ret != -115)
 			strbuf_addf(sb, " failed: %s", err);
 		break;
@@ -400,7 +371,7 @@ static void event_text(struct lines *l, const struct event *ev)
 	case EV_MMAP:
 		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s ", ev->addr, ev->addr + page_up(ev->bytes),
 			    fmt_prot(ev->prot, b2), fmt_bytes(ev->bytes, b1));
-		add_safe(sb, ev->obj ? ev->obj->path : "anon");
+		visible_addstr(sb, ev->obj ? ev->obj->path : "anon");
 		break;
 	case EV_MUNMAP:
 	case EV_MREMAP:
@@ -424,7 +395,7 @@ static void event_text(struct lines *l, const struct event *ev)
 			strbuf_addf(sb, " = %" PRId64, ev->ret);
 		if (ev->path) {
 			strbuf_addstr(sb, " (");
-			add_safe(sb, ev->path);
+			visible_addstr(sb, ev->path);
 			strbuf_addch(sb, ')');
 		}
 		break;
@@ -481,7 +452,17 @@ static size_t next_biggest(struct faultagg *const *a, size_t n, const bool *show
 	return best;
 }
 
-/* FINAL block: page faults, the busiest regions first (only with --faults). */
+/* " at 0x7f.. (12.0 MB rw-, mapped at +0.004s)": which mapping it is. */
+static void final_mapping(struct strbuf *sb, const struct faultagg *a)
+{
+	char b[24], p[4];
+
+	strbuf_addf(sb, " at 0x%" PRIx64 " (%s%s%s, mapped at +%.3fs)", a->start, fmt_bytes(a->len, b),
+		    a->prot < 0 ? "" : " ", a->prot < 0 ? "" : fmt_prot(a->prot, p),
+		    (double)a->made / 1e9);
+}
+
+/* FINAL block: page faults, the busiest mappings first (only with --faults). */
 static void final_faults(struct lines *l, struct strbuf *sb, const struct model *m)
 {
 	size_t n, i, k;
@@ -497,14 +478,17 @@ static void final_faults(struct lines *l, struct strbuf *sb, const struct model 
 	done = xcalloc(n + 1, sizeof(*done));
 	for (k = 0; k < 8 && (i = next_biggest(a, n, done)) < n; k++) {
 		done[i] = true;
-		strbuf_addf(sb, "  %8" PRIu64 "  %-9s %s", a[i]->count,
-			    fmt_bytes(a[i]->count * REGION_PAGE, b1), a[i]->region);
+		strbuf_addf(sb, "  %8" PRIu64 "  %-9s ", a[i]->count,
+			    fmt_bytes(a[i]->count * REGION_PAGE, b1));
+		visible_addstr(sb, a[i]->region);
+		if (a[i]->mapped)
+			final_mapping(sb, a[i]);
 		if (l->multi)
 			strbuf_addf(sb, " [%d]", a[i]->pid);
 		strbuf_addch(sb, '\n');
 	}
 	if (n > k)
-		strbuf_addf(sb, "  (%zu more regions)\n", n - k);
+		strbuf_addf(sb, "  (%zu more mappings)\n", n - k);
 	free(done);
 }
 
@@ -533,8 +517,9 @@ static void final_conns(struct lines *l, struct strbuf *sb, const struct model *
 			hidden++;
 			continue;
 		}
-		strbuf_addf(sb, "  %s %s %s (sent %s, received %s)\n", model_kind_name(c[i]->kind),
-			    c[i]->accepted ? "←" : "→", c[i]->remote, fmt_bytes(c[i]->sent, a),
+		strbuf_addf(sb, "  %s %s ", model_kind_name(c[i]->kind), c[i]->accepted ? "←" : "→");
+		visible_addstr(sb, c[i]->remote);
+		strbuf_addf(sb, " (sent %s, received %s)\n", fmt_bytes(c[i]->sent, a),
 			    fmt_bytes(c[i]->received, b));
 	}
 	if (n == 0)
@@ -581,7 +566,7 @@ static void final_tail(struct strbuf *sb, const struct model *m)
 	size_t n;
 	struct proc *const *p = model_procs(m, &n);
 	uint64_t threads = 0, stops, stopped;
-	char a[24];
+	char a[24], w[48];
 
 	for (size_t i = 0; i < n; i++)
 		threads += (uint64_t)p[i]->threads - 1;
@@ -590,15 +575,13 @@ static void final_tail(struct strbuf *sb, const struct model *m)
 	strbuf_addf(sb, "Tracer: %" PRIu64 " stops, tracee stopped %s\n", stops, fmt_duration(stopped, a));
 	for (const char *const *note = model_notes(m); note && *note; note++) {
 		strbuf_addstr(sb, "Note: ");
-		add_safe(sb, *note);
+		visible_addstr(sb, *note);
 		strbuf_addch(sb, '\n');
 	}
-	strbuf_addstr(sb, "Exit: ");
 	if (model_end_reason(m) == END_DETACHED && model_root_status(m) < 0)
-		strbuf_addstr(sb, "detached (still running)");
+		strbuf_addstr(sb, "Ended: detached (still running)\n");
 	else
-		status_text(sb, model_root_status(m));
-	strbuf_addch(sb, '\n');
+		strbuf_addf(sb, "Ended: %s\n", fmt_wait_status(model_root_status(m), w));
 }
 
 void lines_final(struct lines *l, const struct model *m)
@@ -612,7 +595,7 @@ void lines_final(struct lines *l, const struct model *m)
 	strbuf_addstr(sb, "FINAL:");
 	for (char *const *a = model_command(m); a && *a; a++) {
 		strbuf_addch(sb, ' ');
-		add_safe(sb, *a);
+		visible_addstr(sb, *a);
 	}
 	strbuf_addf(sb, " (%.2fs)\n", (double)model_duration(m) / 1e9);
 	strbuf_addstr(sb, rule);

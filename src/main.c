@@ -33,6 +33,7 @@
 #include "jsonl.h"
 #include "lines.h"
 #include "model.h"
+#include "output.h"
 #include "procfs.h"
 #include "qmerge.h"
 #include "query.h"
@@ -45,10 +46,16 @@
 #include "replay.h"
 #include "tui.h"
 #include "util.h"
+#include "visible.h"
 
 #define QUEUE_BYTES (4u << 20)
 #define EBPF_QUEUE_BYTES (4u << 20)
 #define FAULT_QUEUE_BYTES (4u << 20)
+/* Exit status when lines, JSON, the report, the trace or the recording
+ * could not all be written (whatever the traced program's status was). */
+#define EXIT_WRITE 125
+/* Once told to stop, how long output that does not move is waited for. */
+#define STALL_MS 250
 
 struct opts {
 	pid_t pid;
@@ -113,16 +120,52 @@ static const char usage_text[] =
 	"  -h, --help          show this help\n"
 	"  -V, --version       show the version\n";
 
+/* Set once output was given up: standard error may be that stuck reader. */
+static bool stderr_may_block;
+/* While the lines or JSON go to stderr: their stream, so that what is said
+ * meanwhile comes out in its place among them. */
+static FILE *say_stream;
+
+/* Print "compendium-tui: " and the sentence in one write to stderr (left
+ * out when stderr may be a stuck reader and has no room now). */
+static void __attribute__((format(printf, 1, 0))) vsay(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "compendium-tui: ");
+	struct pollfd p = { STDERR_FILENO, POLLOUT, 0 };
+
+	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	n = n < (int)sizeof(buf) - 1 ? n : (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (say_stream) {
+		fwrite(buf, 1, (size_t)n, say_stream);
+		return;
+	}
+	if (stderr_may_block && poll(&p, 1, 0) != 1)
+		return;
+	if (write(STDERR_FILENO, buf, (size_t)n) < 0)
+		return;   /* nowhere left to say it */
+}
+
+/* Print a one-sentence message on stderr. */
+static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
 /* Print a one-sentence error and exit with code. */
 static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("compendium-tui: ", stderr);
+	say_stream = NULL;   /* exit() will not wait for the writer */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(code);
 }
 
@@ -320,8 +363,14 @@ struct run {
 	struct model *model;
 	struct lines *lines;
 	struct jsonl *json;
-	FILE *out;
+	FILE *out;               /* the lines or JSON: output_stream(outp) */
+	int out_fd;              /* where they go: -o FILE, or stderr */
+	struct output *outp;     /* the writer of out, once lines or JSON are printed */
+	bool out_said;           /* its write error was told */
+	bool ending;             /* told to kill or detach: nothing may hold records back */
+	bool write_failed;       /* something could not be written: exit EXIT_WRITE */
 	struct recording *rec;   /* --record */
+	int rec_err;             /* its first write error (-errno): recording stopped */
 	struct store *store;     /* every event: for the UI, --report, --trace-json */
 	struct query *filter;    /* --filter: the events the sink and store get */
 	model_observer_fn *sink; /* the line or JSON printer, when not the UI */
@@ -332,14 +381,36 @@ struct run {
 	int interrupts;
 };
 
+/* The recording could not be written: say so once (not over the UI), stop
+ * recording and go on tracing; the exit status will tell. */
+static void record_failed(struct run *r, int err)
+{
+	if (r->rec_err)
+		return;
+	r->rec_err = err;
+	r->write_failed = true;
+	if (!r->tui)
+		say("cannot write recording %s: %s", r->o.record, strerror(-err));
+}
+
 /* Give one record to the model (and the recording). */
 static void take(struct run *r, const void *rec, size_t len)
 {
+	int err;
+
 	if (rec_validate(rec, len) != 0)
 		return;
 	model_ingest(r->model, rec);
-	if (r->rec && recording_append(r->rec, rec, len) < 0)
-		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
+	if (r->rec && !r->rec_err && (err = recording_append(r->rec, rec, len)) < 0)
+		record_failed(r, err);
+}
+
+/* The lines or JSON wait for a reader that is behind by more than
+ * OUTPUT_BOUND: take no more records (the tracer, then the program, waits)
+ * until it catches up, unless tracing is being ended. */
+static bool held(const struct run *r)
+{
+	return r->outp && !r->ending && output_over(r->outp);
 }
 
 /* Feed every record queued on q to the model (and the recording). */
@@ -348,7 +419,7 @@ static void drain_queue(struct run *r, struct evq *q)
 	const void *rec;
 	size_t len;
 
-	while ((rec = evq_peek(q, &len))) {
+	while (!held(r) && (rec = evq_peek(q, &len))) {
 		take(r, rec, len);
 		evq_pop(q);
 	}
@@ -361,7 +432,7 @@ static void drain_merged(struct run *r)
 	size_t len;
 
 	qmerge_begin(&r->mq);
-	while ((rec = qmerge_peek(&r->mq, &len))) {
+	while (!held(r) && (rec = qmerge_peek(&r->mq, &len))) {
 		take(r, rec, len);
 		qmerge_pop(&r->mq);
 	}
@@ -370,11 +441,13 @@ static void drain_merged(struct run *r)
 /* Feed every queued record to the model, the tracer's first. */
 static void drain(struct run *r)
 {
+	int err;
+
 	drain_merged(r);
 	if (r->bq)
 		drain_queue(r, r->bq);
-	if (r->rec && recording_flush(r->rec) < 0)
-		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
+	if (r->rec && !r->rec_err && (err = recording_flush(r->rec)) < 0)
+		record_failed(r, err);
 }
 
 /* The tracer closed its queue, so the tracees are gone: let the eBPF reader
@@ -391,14 +464,37 @@ static void tracer_done(void *ctx)
 #endif
 }
 
+/* Sleep until the output moved on or a signal came, at most timeout ms
+ * (not at all when, once the writer was asked for a wake, the records are
+ * no longer held or, at the end, nothing waits); false when neither came. */
+static bool wait_output(struct run *r, int timeout, bool at_end)
+{
+	struct pollfd p[2] = { { r->sig_fd, POLLIN, 0 }, { output_wake_fd(r->outp), POLLIN, 0 } };
+	uint64_t before = output_written(r->outp);
+	int n;
+
+	output_arm(r->outp);
+	if (at_end ? !output_pending(r->outp) : !held(r))
+		return true;
+	n = poll(p, 2, timeout);
+	output_ack(r->outp);
+	return n != 0 || output_written(r->outp) != before;
+}
+
 /* Sleep until a queue that is still open, or a signal, needs us (only a
- * few ms when records wait for the other queue of the merge). */
+ * few ms when records wait for the other queue of the merge); while the
+ * output holds records back, until it moves on or a signal comes. */
 static void wait_any(struct run *r)
 {
 	struct pollfd p[4] = { { r->sig_fd, POLLIN, 0 } };
-	int fds[2], n = 1, timeout = qmerge_prepare_wait(&r->mq, fds);
+	int fds[2], n = 1, timeout;
 	bool prepared = false;
 
+	if (held(r)) {
+		wait_output(r, tracer_command_pending(r->tracer) ? 100 : -1, false);
+		return;
+	}
+	timeout = qmerge_prepare_wait(&r->mq, fds);
 	for (int i = 0; i < 2; i++)
 		if (fds[i] >= 0)
 			p[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
@@ -418,24 +514,46 @@ static void wait_any(struct run *r)
 		evq_finish_wait(r->bq);
 }
 
+/* --replay into lines or JSON: a signal stops it, and output far behind
+ * its reader makes it wait (for the reader or a signal). */
+static void replay_pace(struct run *r)
+{
+	struct signalfd_siginfo si;
+
+	for (;;) {
+		while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
+			r->ending = true;
+		if (!held(r))
+			return;
+		wait_output(r, -1, false);
+	}
+}
+
+static void finish_output(struct run *r);
+
 /* Feed a recording to the model, as if it were arriving live. */
 static void replay(struct run *r)
 {
 	char why[512];
 	struct recording *rec = recording_open(r->o.replay, why, sizeof(why));
 	const void *p;
-	size_t len;
-	int got;
+	size_t len, n = 0;
+	int got = 0;
 
 	if (!rec)
 		die(1, "%s", why);
-	while ((got = recording_next(rec, &p, &len, why, sizeof(why))) > 0)
+	while (!r->ending && (got = recording_next(rec, &p, &len, why, sizeof(why))) > 0) {
 		model_ingest(r->model, p);
-	if (got < 0)
+		if (++n % 1024 == 0 || held(r))
+			replay_pace(r);
+	}
+	if (got < 0) {
+		finish_output(r);   /* the lines before the damage are out first */
 		die(1, "%s: %s", r->o.replay, why);
+	}
 	if (recording_torn(rec))
-		fprintf(stderr, "compendium-tui: %s ends in a record cut short (%zu bytes), "
-			"left out\n", r->o.replay, recording_torn(rec));
+		say("%s ends in a record cut short (%zu bytes), left out", r->o.replay,
+		    recording_torn(rec));
 	recording_close(rec);
 }
 
@@ -446,6 +564,7 @@ static void on_signal(struct run *r, const struct signalfd_siginfo *si)
 
 	if (r->o.pid) {
 		tracer_command(r->tracer, TRACER_DETACH);
+		r->ending = true;
 		return;
 	}
 	if (si->ssi_signo == SIGINT && ++r->interrupts == 1) {
@@ -456,6 +575,22 @@ static void on_signal(struct run *r, const struct signalfd_siginfo *si)
 		return;
 	}
 	tracer_command(r->tracer, TRACER_KILL);
+	r->ending = true;
+}
+
+/* Say once, as soon as it is known, that the lines or JSON cannot be written. */
+static void check_output(struct run *r)
+{
+	int err = r->outp ? output_error(r->outp) : 0;
+
+	if (!err || r->out_said)
+		return;
+	r->out_said = true;
+	r->write_failed = true;
+	if (r->o.output)
+		say("cannot write output file %s: %s", r->o.output, strerror(-err));
+	else
+		say("cannot write to standard error: %s", strerror(-err));
 }
 
 /* Consume records until the tracer, then the eBPF reader, close their queues. */
@@ -467,25 +602,30 @@ static void consume(struct run *r)
 		drain(r);
 		while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
 			on_signal(r, &si);
+		check_output(r);
 		if (evq_closed(r->q))
 			tracer_done(r);
 		if (qmerge_closed(&r->mq) && (!r->bq || evq_closed(r->bq)))
 			break;
-		fflush(r->out);   /* all that is known is out before we wait */
+		fflush(r->out);   /* all that is known goes to the writer before we wait */
 		wait_any(r);
 	}
 	drain(r);
 }
 
-/* --record in the UI: every record, then a flush after each batch. */
-static void tap_record(void *ctx, const void *rec, size_t len)
+/* --record in the UI: every record, then a flush after each batch; 0 or
+ * the first error (the UI says so, and main again once the UI is gone). */
+static int tap_record(void *ctx, const void *rec, size_t len)
 {
 	struct run *r = ctx;
+	int err;
 
-	if (!r->rec)
-		return;
-	if ((rec ? recording_append(r->rec, rec, len) : recording_flush(r->rec)) < 0)
-		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
+	if (!r->rec || r->rec_err)
+		return r->rec_err;
+	err = rec ? recording_append(r->rec, rec, len) : recording_flush(r->rec);
+	if (err < 0)
+		record_failed(r, err);
+	return err < 0 ? err : 0;
 }
 
 /* Observer: the printer gets the event, and the store too when kept. */
@@ -508,6 +648,28 @@ static void set_sink(struct run *r, model_observer_fn *fn, void *ctx)
 	model_set_observer(r->model, observe, r);
 }
 
+/* Start the writer of the lines or JSON (after the signals are blocked,
+ * so that its thread leaves them to the signalfd). */
+static void start_output(struct run *r)
+{
+	r->outp = output_new(r->out_fd, r->out_fd != STDERR_FILENO);
+	if (!r->outp)
+		die(1, "cannot start writing the output: %s", strerror(errno));
+	r->out = output_stream(r->outp);
+	if (r->out_fd == STDERR_FILENO)
+		say_stream = r->out;
+}
+
+/* The terminal cannot show the UI: say why, then print lines on stderr. */
+static void lines_instead(struct run *r, const char *why)
+{
+	say("%s", why);
+	r->tui = false;
+	start_output(r);
+	r->lines = lines_new(r->out, (r->o.all ? LINES_ALL : 0) | (r->o.verbose ? LINES_VERBOSE : 0));
+	set_sink(r, lines_event, r->lines);
+}
+
 /* The interactive UI; when the terminal cannot be used, lines instead. */
 static void run_tui(struct run *r)
 {
@@ -521,9 +683,8 @@ static void run_tui(struct run *r)
 
 	if (tui_run(&ta) == 0)
 		return;
-	r->tui = false;
-	r->lines = lines_new(r->out, (r->o.all ? LINES_ALL : 0) | (r->o.verbose ? LINES_VERBOSE : 0));
-	set_sink(r, lines_event, r->lines);
+	lines_instead(r, "the terminal cannot show the full-screen view; printing lines "
+		      "(use --batch to choose this)");
 	consume(r);
 }
 
@@ -547,29 +708,28 @@ static void replay_tui(struct run *r)
 		if (rp.why[0])
 			die(1, "%s: %s", r->o.replay, rp.why);
 		if (recording_torn(rec))
-			fprintf(stderr, "compendium-tui: %s ends in a record cut short (%zu bytes), "
-				"left out\n", r->o.replay, recording_torn(rec));
+			say("%s ends in a record cut short (%zu bytes), left out", r->o.replay,
+			    recording_torn(rec));
 		recording_close(rec);
 		return;
 	}
 	recording_close(rec);
-	r->tui = false;
-	r->lines = lines_new(r->out, (r->o.all ? LINES_ALL : 0) | (r->o.verbose ? LINES_VERBOSE : 0));
-	set_sink(r, lines_event, r->lines);
+	lines_instead(r, "the terminal cannot show the full-screen view; printing lines "
+		      "(use --batch to choose this)");
 	replay(r);
 }
 
-/* Open the output destination. */
-static FILE *open_output(const char *path)
+/* Open -o FILE (created or truncated), or take stderr; dies when it cannot. */
+static int open_output(const char *path)
 {
-	FILE *f;
+	int fd;
 
 	if (!path)
-		return stderr;
-	f = fopen(path, "we");
-	if (!f)
+		return STDERR_FILENO;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
 		die(1, "cannot write output file %s: %s", path, strerror(errno));
-	return f;
+	return fd;
 }
 
 /* --ebpf: load the programs before the tracer forks (so the command is
@@ -729,8 +889,10 @@ static int exit_code(const struct run *r)
 		return 0;
 	if (WIFSIGNALED(st)) {
 		char *const *cmd = model_command(r->model);
-		fprintf(stderr, "compendium-tui: %s killed by %s\n",
-			cmd && cmd[0] ? cmd[0] : "process", fmt_signame(WTERMSIG(st)));
+		char name[256], w[48];
+
+		say("%s %s", cmd && cmd[0] ? visible_copy(name, sizeof(name), cmd[0]) : "process",
+		    fmt_wait_status(st, w));
 		return 128 + WTERMSIG(st);
 	}
 	return WEXITSTATUS(st);
@@ -766,33 +928,84 @@ static void check_writable(const char *opt, const char *path)
 		close(fd);
 }
 
-/* Write --report and --trace-json; returns 0, or 1 after saying what failed. */
-static int write_exports(struct run *r)
+/* Write --report and --trace-json, saying what failed. */
+static void write_exports(struct run *r)
 {
-	int err, code = 0;
+	int err;
 
 	if (r->o.report && (err = report_write_filtered(r->model, r->store, r->o.report,
 							     r->o.max_report, r->o.filter))) {
-		fprintf(stderr, "compendium-tui: cannot write report %s: %s\n", r->o.report,
-			strerror(-err));
-		code = 1;
+		say("cannot write report %s: %s", r->o.report, strerror(-err));
+		r->write_failed = true;
 	}
 	if (r->o.trace_json && (err = tracejson_write(r->model, r->store, r->o.trace_json))) {
-		fprintf(stderr, "compendium-tui: cannot write trace %s: %s\n", r->o.trace_json,
-			strerror(-err));
-		code = 1;
+		say("cannot write trace %s: %s", r->o.trace_json, strerror(-err));
+		r->write_failed = true;
 	}
-	return code;
+}
+
+/* Close --record, saying what could not be written (the UI's notice of a
+ * failure went with the screen). */
+static void finish_recording(struct run *r)
+{
+	int err = recording_close(r->rec);
+
+	r->rec = NULL;
+	if (err < 0 && !r->rec_err) {
+		r->rec_err = err;
+		r->write_failed = true;
+		say("cannot write recording %s: %s", r->o.record, strerror(-err));
+	} else if (r->rec_err && r->tui) {
+		say("cannot write recording %s: %s", r->o.record, strerror(-r->rec_err));
+	}
+}
+
+/* Wait until the lines or JSON are written; a signal, or output that stands
+ * still for STALL_MS once tracing was told to stop, gives up the rest.
+ * Then say what could not be written. */
+static void finish_output(struct run *r)
+{
+	struct signalfd_siginfo si;
+	bool abandon = false;
+	size_t left;
+	int err;
+
+	if (!r->outp)
+		return;
+	while (!abandon && !output_done(r->outp)) {
+		if (!wait_output(r, r->ending ? STALL_MS : -1, true))
+			abandon = true;
+		while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
+			abandon = true;
+	}
+	left = output_pending(r->outp);
+	say_stream = NULL;
+	stderr_may_block = abandon;
+	err = output_finish(r->outp, abandon);
+	r->outp = NULL;
+	r->out = NULL;
+	if (err && r->out_said)
+		return;
+	if (err && r->o.output)
+		say("cannot write output file %s: %s", r->o.output, strerror(-err));
+	else if (err)
+		say("cannot write to standard error: %s", strerror(-err));
+	else if (abandon && left)
+		say("cannot write %s%s: its reader is not reading (%zu bytes left out)",
+		    r->o.output ? "output file " : "to standard error", r->o.output ? r->o.output : "",
+		    left);
+	r->write_failed = r->write_failed || err || (abandon && left);
 }
 
 int main(int argc, char **argv)
 {
 	struct run r = { .pty_master = -1 };
 	sigset_t block, orig;
+	char why[512];
 	int code;
 
 	parse_args(argc, argv, &r.o);
-	r.out = open_output(r.o.output);
+	r.out_fd = open_output(r.o.output);
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	sigaddset(&block, SIGINT);
@@ -808,8 +1021,12 @@ int main(int argc, char **argv)
 	r.filter = compile_filter(r.o.filter);
 	r.tui = !r.o.batch && !r.o.json && !r.o.output && !r.o.filter &&
 		isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	if (!r.tui)   /* in blocks, not a write per line: consume() flushes before it waits */
-		setvbuf(r.out, NULL, _IOFBF, 1 << 16);
+	if (r.tui && tui_check_terminal(why, sizeof(why)) != 0) {
+		say("%s", why);
+		r.tui = false;
+	}
+	if (!r.tui)
+		start_output(&r);
 	check_writable("--report", r.o.report);
 	check_writable("--trace-json", r.o.trace_json);
 	if (r.tui || r.o.report || r.o.trace_json)
@@ -837,18 +1054,17 @@ int main(int argc, char **argv)
 		else
 			consume(&r);
 		tracer_join(r.tracer);
-		if (r.rec && recording_close(r.rec) < 0)
-			die(1, "cannot write recording %s: %s", r.o.record, strerror(errno));
+		finish_recording(&r);
 	}
 	if (r.json)
 		jsonl_summary(r.json, r.model);
 	else if (!r.tui)
 		lines_final(r.lines, r.model);
+	finish_output(&r);
 	code = exit_code(&r);
-	if (write_exports(&r) && !code)
-		code = 1;
-	if (r.out != stderr && fclose(r.out) != 0)
-		die(1, "cannot write output file %s: %s", r.o.output, strerror(errno));
+	write_exports(&r);
+	if (r.write_failed)
+		code = EXIT_WRITE;
 	if (r.pty_master >= 0)
 		close(r.pty_master);
 	store_free(r.store);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -28,11 +29,20 @@
 #define REAP_NS (5ull * 1000000000ull)   /* keep an exited process's regions this long */
 #define PARKED_MAX 4096                   /* faults waiting for their process or region */
 #define PARK_NS 50000000ull               /* and waiting at most this long (trace time) */
+#define DEAD_NS (5ull * 1000000000ull)    /* keep an ended task for late records this long */
+#define LATE_NS 100000000ull              /* a kernel sample this long after its task's end
+					     is about a new task with the tid */
+#define EARLY_MAX 4096                    /* kernel samples waiting for their task's fork */
+#define EARLY_NS 500000000ull             /* and waiting at most this long (trace time) */
 
+/* A task (thread).  Once it ended it is kept DEAD_NS for the records that
+ * come after its exit record: the eBPF reader's samples, the kernel's
+ * counts of its last calls. */
 struct task {
 	int tid;
 	struct proc *p;
 	struct fdtable *fdt;
+	uint64_t end;             /* ended: the record time of its end, else 0 */
 };
 
 /* Latency of one process (kept apart from struct proc: eBPF records may
@@ -51,7 +61,11 @@ struct model {
 	model_observer_fn *fn;
 	void *ctx;
 	bool verbose;
-	struct imap tasks;        /* tid -> struct task */
+	struct imap tasks;        /* tid -> struct task, live */
+	struct imap dead;         /* tid -> struct task that ended last with that tid */
+	uint64_t dead_sweep;      /* record time of the next look for dead tasks to free */
+	struct ptrvec early;      /* copies of kernel samples whose task is not known yet */
+	uint64_t early_min;       /* the earliest time among them */
 	struct imap procs_by_pid; /* pid -> newest struct proc with that pid */
 	struct ptrvec procs, files, conns, notes;
 	struct smap file_by_path; /* path -> struct fileagg */
@@ -183,15 +197,20 @@ static struct proc *proc_new(struct model *m, int pid, int ppid, uint64_t ts)
 	return p;
 }
 
+/* Free a task. */
+static void task_free(struct task *t)
+{
+	fdtable_unref(t->fdt);
+	free(t);
+}
+
 /* A new task entry (replacing a stale one with the same tid). */
 static struct task *task_new(struct model *m, int tid, struct proc *p, struct fdtable *fdt)
 {
 	struct task *t = imap_get(&m->tasks, (uint64_t)tid);
 
-	if (t) {
-		fdtable_unref(t->fdt);
-		free(t);
-	}
+	if (t)
+		task_free(t);
 	t = xcalloc(1, sizeof(*t));
 	t->tid = tid;
 	t->p = p;
@@ -200,35 +219,98 @@ static struct task *task_new(struct model *m, int tid, struct proc *p, struct fd
 	return t;
 }
 
-/* The task of a record, created on the fly when we never saw it begin. */
-static struct task *task_of(struct model *m, int tid, int tgid, uint64_t ts)
+/* Keep an ended task for the records that come after its end. */
+static void task_bury(struct model *m, struct task *t, uint64_t ts)
+{
+	struct task *old = imap_get(&m->dead, (uint64_t)t->tid);
+
+	if (old && old != t)
+		task_free(old);
+	t->end = ts ? ts : 1;
+	imap_put(&m->dead, (uint64_t)t->tid, t);
+}
+
+/* Free the tasks that ended more than DEAD_NS before ts (looked for at
+ * most once per DEAD_NS, so each costs its share of one walk). */
+static void sweep_dead(struct model *m, uint64_t ts)
+{
+	struct ptrvec gone = { 0 };
+
+	if (ts < m->dead_sweep)
+		return;
+	m->dead_sweep = ts + DEAD_NS;
+	for (size_t i = 0; i < m->dead.cap; i++) {
+		struct task *t = m->dead.vals[i];
+		if (t && t->end + DEAD_NS < ts)
+			vec_push(&gone, t);
+	}
+	for (size_t i = 0; i < gone.n; i++) {
+		struct task *t = gone.v[i];
+		imap_del(&m->dead, (uint64_t)t->tid);
+		task_free(t);
+	}
+	free(gone.v);
+}
+
+/* The task a record of tid is about: the live one, else the one that ended
+ * last with that tid (a record that came after the task's end), or NULL. */
+static struct task *task_find(const struct model *m, int tid)
 {
 	struct task *t = imap_get(&m->tasks, (uint64_t)tid);
+
+	return t ? t : imap_get(&m->dead, (uint64_t)tid);
+}
+
+/* The task of a record, created on the fly when we never saw it begin.  A
+ * record about a task of a process that ended came after that end: it
+ * belongs to the ended process, never to a new one (only a fork or clone
+ * record says a pid is in use again). */
+static struct task *task_of(struct model *m, int tid, int tgid, uint64_t ts)
+{
+	struct task *t = task_find(m, tid);
 	struct proc *p;
 
 	if (t)
 		return t;
 	p = imap_get(&m->procs_by_pid, (uint64_t)tgid);
-	if (!p || p->exited)
+	if (p && p->exited) {
+		t = xcalloc(1, sizeof(*t));
+		t->tid = tid;
+		t->p = p;
+		t->fdt = fdtable_new();
+		task_bury(m, t, ts);
+		return t;
+	}
+	if (!p)
 		p = proc_new(m, tgid, 0, ts);
 	else if (tid != tgid)
 		p->threads++, p->live++;
 	return task_new(m, tid, p, fdtable_new());
 }
 
-/* Per-path totals for a regular file object, created on first need. */
+/* Per-file totals for a regular file object, created on first need.  A
+ * file is known by its path; one whose path is not whole (cut, or not
+ * known at all) by its device and inode too, so two such never merge. */
 static struct fileagg *file_agg(struct model *m, struct fobj *o)
 {
 	struct fileagg *a;
+	char *key = NULL;
+	size_t pre = 0;
 
 	if (o->agg)
 		return o->agg;
-	a = smap_get(&m->file_by_path, o->path);
+	if (o->path[0] != '/') {
+		key = xmalloc(strlen(o->path) + 48);
+		pre = (size_t)sprintf(key, "%x:%llx:", o->dev, (unsigned long long)o->ino);
+		strcpy(key + pre, o->path);
+	}
+	a = smap_get(&m->file_by_path, key ? key : o->path);
 	if (!a) {
 		a = xcalloc(1, sizeof(*a));
-		a->path = smap_put(&m->file_by_path, o->path, a);
+		a->path = smap_put(&m->file_by_path, key ? key : o->path, a) + pre;
 		vec_push(&m->files, a);
 	}
+	free(key);
 	o->agg = a;
 	return a;
 }
@@ -276,24 +358,58 @@ static char *addr_text(const void *sa, size_t len)
 
 /* ---- page faults ---- */
 
-/* Fault totals of process pid in region r (NULL: unknown), made on first need. */
+/* Are faults in r counted for all such regions of the process together
+ * (the heap, the main stack) rather than per mapping? */
+static bool whole_region(const struct region *r)
+{
+	return r->kind == RK_HEAP || (r->kind == RK_STACK && (r->flags & REGION_GROWSDOWN));
+}
+
+/* Fault totals of process pid in the mapping of r (NULL: unknown), made on
+ * first need. */
 static struct faultagg *fault_agg(struct model *m, int pid, const struct region *r)
 {
 	const char *name = r ? r->name : "[unknown]";
 	struct faultagg *a;
 	char key[4400];
 
-	snprintf(key, sizeof(key), "%d %s", pid, name);
+	if (r && !whole_region(r))
+		snprintf(key, sizeof(key), "%d #%" PRIu64, pid, r->id);
+	else
+		snprintf(key, sizeof(key), "%d %s", pid, name);
 	a = smap_get(&m->fault_by_key, key);
 	if (!a) {
 		a = xcalloc(1, sizeof(*a));
 		a->pid = pid;
 		a->region = xstrdup(name);
 		a->kind = r ? r->kind : RK_UNKNOWN;
+		a->mapped = r != NULL;
+		a->prot = r ? r->prot : -1;
+		a->made = r ? rel(m, r->made_ts) : 0;
+		a->start = r ? r->map_start : 0;
+		a->len = r ? r->map_end - r->map_start : 0;
 		smap_put(&m->fault_by_key, key, a);
 		vec_push(&m->faults, a);
 	}
 	return a;
+}
+
+/* Keep a's range that of its mapping r, which an mremap may have moved
+ * (the heap and the main stack: all the range they spanned). */
+static void fault_agg_range(struct faultagg *a, const struct region *r)
+{
+	uint64_t end = a->start + a->len;
+
+	if (!whole_region(r)) {
+		a->start = r->map_start;
+		a->len = r->map_end - r->map_start;
+		return;
+	}
+	if (r->map_start < a->start)
+		a->start = r->map_start;
+	if (r->map_end > end)
+		end = r->map_end;
+	a->len = end - a->start;
 }
 
 /* The region a fault of process p (NULL: not known) fell in, or NULL. */
@@ -312,8 +428,10 @@ static void attribute_fault(struct model *m, struct proc *p, struct region *rg,
 	struct faultagg *a = rg && rg->user ? rg->user : fault_agg(m, p ? p->pid : h->tgid, rg);
 	struct event ev = ev_init(m, h, NULL, EV_FAULT);
 
-	if (rg)
+	if (rg) {
 		rg->user = a;
+		fault_agg_range(a, rg);
+	}
 	a->count++;
 	m->faults_total++;
 	if (p)
@@ -414,15 +532,18 @@ static void map_region(struct regions *rs, struct task *t, const struct rec_sysc
 	uint64_t addr = (uint64_t)s->ret, len = s->args[1], flags = s->args[3];
 	const struct fobj *o;
 
+	int prot = (int)(s->args[2] & (PROT_READ | PROT_WRITE | PROT_EXEC));
+
 	if (flags & MAP_GROWSDOWN) {
-		regions_map(rs, addr, len, RK_STACK, REGION_GROWSDOWN, "[stack]", ts);
+		regions_map(rs, addr, len, RK_STACK, REGION_GROWSDOWN, prot, "[stack]", ts);
 	} else if (flags & MAP_STACK) {
-		regions_map(rs, addr, len, RK_STACK, 0, "[stack]", ts);
+		regions_map(rs, addr, len, RK_STACK, 0, prot, "[stack]", ts);
 	} else if (flags & MAP_ANONYMOUS) {
-		regions_map(rs, addr, len, RK_ANON, 0, "[anon]", ts);
+		regions_map(rs, addr, len, RK_ANON, 0, prot, "[anon]", ts);
 	} else {
 		o = fdtable_get(t->fdt, (int)s->args[4]);
-		regions_map(rs, addr, len, RK_FILE, 0, o && o->path && *o->path ? o->path : "[file]", ts);
+		regions_map(rs, addr, len, RK_FILE, 0, prot,
+			    o && o->path && *o->path ? o->path : "[file]", ts);
 	}
 }
 
@@ -451,6 +572,8 @@ static void track_regions(const struct rec_hdr *h, struct task *t, const struct 
 }
 
 /* ---- record handlers ---- */
+
+static void release_early(struct model *m, int tid, uint64_t older_than);
 
 /* REC_START. */
 static void on_start(struct model *m, const struct rec_hdr *h)
@@ -522,6 +645,8 @@ static void on_newtask(struct model *m, const struct rec_hdr *h)
 	ev.status = (int)r->kind;
 	ev.proc = child->p;
 	emit(m, &ev);
+	if (m->early.n)
+		release_early(m, r->child, 0);   /* its samples that came first */
 	if (!(r->flags & CLONE_THREAD))
 		unpark(m, r->child, UINT64_MAX);
 }
@@ -536,15 +661,20 @@ static void on_exec(struct model *m, const struct rec_hdr *h)
 
 	if (r->old_tid != h->tid) {
 		/* A non-leader exec'd and took over the leader's tid. */
-		struct task *old = imap_del(&m->tasks, (uint64_t)r->old_tid);
+		struct task *old = imap_del(&m->tasks, (uint64_t)r->old_tid), *alias;
 		if (old) {
 			struct task *leader = imap_del(&m->tasks, (uint64_t)h->tid);
 			if (leader) {
 				if (leader->p->live > 0)
 					leader->p->live--;
-				fdtable_unref(leader->fdt);
-				free(leader);
+				task_bury(m, leader, h->ts);
 			}
+			/* records about the old tid that come late stay with its process */
+			alias = xcalloc(1, sizeof(*alias));
+			alias->tid = r->old_tid;
+			alias->p = old->p;
+			alias->fdt = fdtable_ref(old->fdt);
+			task_bury(m, alias, h->ts);
 			old->tid = h->tid;
 			imap_put(&m->tasks, (uint64_t)h->tid, old);
 		}
@@ -594,7 +724,8 @@ static void on_fd(struct model *m, const struct rec_hdr *h)
 	char *p = xstrndup(path, r->path_len);
 
 	if (r->why == FDW_NEW || !o ||
-	    (r->why == FDW_INHERITED && (o->kind != r->kind || strcmp(o->path, p) != 0))) {
+	    (r->why == FDW_INHERITED && (o->kind != r->kind || strcmp(o->path, p) != 0 ||
+					 (o->ino && r->ino && (o->ino != r->ino || o->dev != r->dev))))) {
 		o = fdtable_open(t->fdt, r->fd, r->kind, p, (int)r->flags);
 	} else if (r->kind) {
 		o->kind = r->kind;
@@ -602,6 +733,10 @@ static void on_fd(struct model *m, const struct rec_hdr *h)
 	free(p);
 	if (!o)
 		return;
+	if (r->ino) {
+		o->ino = r->ino;
+		o->dev = r->dev;
+	}
 	if (r->laddr_len) {
 		free(o->local);
 		o->local = addr_text(laddr, r->laddr_len);
@@ -637,8 +772,7 @@ static void on_exit_rec(struct model *m, const struct rec_hdr *h)
 	}
 	reap_regions(m, h->ts);
 	emit(m, &ev);
-	fdtable_unref(t->fdt);
-	free(t);
+	task_bury(m, t, h->ts);
 }
 
 /* REC_SIGNAL. */
@@ -671,6 +805,7 @@ static void on_end(struct model *m, const struct rec_hdr *h)
 	m->stopped_ns = r->stopped_ns;
 	m->end_ts = h->ts;
 	unpark(m, 0, UINT64_MAX);
+	release_early(m, -1, UINT64_MAX);
 }
 
 /* ---- latency (eBPF) ---- */
@@ -698,44 +833,101 @@ static void lat_event(struct lat_stats *s, uint64_t ns, uint64_t bytes)
 	s->count = s->hist_total > s->events ? s->hist_total : s->events;
 }
 
-/* The process a latency record belongs to, never creating one. */
-static const struct proc *lat_proc(const struct model *m, const struct rec_hdr *h)
+/* The event of a REC_SCHED or REC_BLOCK about task t (NULL: none known,
+ * then the newest process with its tgid, if any). */
+static void sample_emit(struct model *m, const struct rec_hdr *h, const struct task *t)
 {
-	const struct task *t = imap_get(&m->tasks, (uint64_t)h->tid);
+	struct event ev = ev_init(m, h, t, h->type == REC_SCHED ? EV_SCHED : EV_BLOCK);
 
-	return t ? t->p : imap_get(&m->procs_by_pid, (uint64_t)h->tgid);
+	if (!t)
+		ev.proc = imap_get(&m->procs_by_pid, (uint64_t)h->tgid);
+	if (h->type == REC_SCHED) {
+		const struct rec_sched *r = rec_payload(h);
+		ev.dur = r->delay_ns;
+		ev.cpu = r->cpu;
+		ev.status = (int)r->reason;
+	} else {
+		const struct rec_block *r = rec_payload(h);
+		ev.dur = r->lat_ns;
+		ev.bytes = r->bytes;
+		ev.addr = r->sector;
+		ev.dev = r->dev;
+		ev.flags = r->write;
+	}
+	emit(m, &ev);
+}
+
+/* The task a kernel sample is about, if known: the live one with its tid,
+ * or the one that ended with it at most LATE_NS before the sample (the
+ * reader's samples come after the tracer's exit record). */
+static struct task *sample_task(const struct model *m, const struct rec_hdr *h)
+{
+	struct task *t = imap_get(&m->tasks, (uint64_t)h->tid);
+
+	if (t)
+		return t;
+	t = imap_get(&m->dead, (uint64_t)h->tid);
+	return t && h->ts <= t->end + LATE_NS ? t : NULL;
+}
+
+/* Emit a kernel sample for its task; one about a task not known yet (its
+ * fork record is still in the tracer's queue) waits for that record, or
+ * EARLY_NS, so it never starts a lane or a process of its own. */
+static void sample_take(struct model *m, const struct rec_hdr *h)
+{
+	struct task *t = sample_task(m, h);
+
+	if (t || m->ended || m->early.n >= EARLY_MAX) {
+		sample_emit(m, h, t ? t : imap_get(&m->dead, (uint64_t)h->tid));
+		return;
+	}
+	if (!m->early.n || h->ts < m->early_min)
+		m->early_min = h->ts;
+	vec_push(&m->early, xmemdup(h, h->len));
+}
+
+/* Emit the waiting samples about tid (-1: none in particular) and those
+ * sampled before older_than; the others keep waiting. */
+static void release_early(struct model *m, int tid, uint64_t older_than)
+{
+	size_t keep = 0;
+
+	m->early_min = UINT64_MAX;
+	for (size_t i = 0; i < m->early.n; i++) {
+		struct rec_hdr *h = m->early.v[i];
+
+		if (h->tid != tid && h->ts >= older_than) {
+			m->early.v[keep++] = h;
+			if (h->ts < m->early_min)
+				m->early_min = h->ts;
+			continue;
+		}
+		sample_emit(m, h, task_find(m, h->tid));
+		free(h);
+	}
+	m->early.n = keep;
+	if (m->early.v)
+		m->early.v[keep] = NULL;
 }
 
 /* REC_SCHED: a task waited for a CPU. */
 static void on_sched(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_sched *r = rec_payload(h);
-	struct event ev = ev_init(m, h, NULL, EV_SCHED);
 
 	lat_event(&proc_lat(m, h->tgid)->sched, r->delay_ns, 0);
 	lat_event(&m->lat_sched, r->delay_ns, 0);
-	ev.proc = lat_proc(m, h);
-	ev.dur = r->delay_ns;
-	ev.cpu = r->cpu;
-	ev.status = (int)r->reason;
-	emit(m, &ev);
+	sample_take(m, h);
 }
 
 /* REC_BLOCK: a block request the process issued completed. */
 static void on_block(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_block *r = rec_payload(h);
-	struct event ev = ev_init(m, h, NULL, EV_BLOCK);
 
 	lat_event(&proc_lat(m, h->tgid)->block, r->lat_ns, r->bytes);
 	lat_event(&m->lat_block, r->lat_ns, r->bytes);
-	ev.proc = lat_proc(m, h);
-	ev.dur = r->lat_ns;
-	ev.bytes = r->bytes;
-	ev.addr = r->sector;
-	ev.dev = r->dev;
-	ev.flags = r->write;
-	emit(m, &ev);
+	sample_take(m, h);
 }
 
 /* Add histogram counts to s. */
@@ -844,7 +1036,7 @@ static void io_counted(struct model *m, const struct rec_hdr *h, struct task *t,
 static void on_io(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_io *r = rec_payload(h);
-	struct task *t = imap_get(&m->tasks, (uint64_t)h->tgid);
+	struct task *t = task_find(m, h->tgid);   /* the leader, live or just ended */
 	struct fobj *o = t ? fdtable_get(t->fdt, r->fd) : NULL;
 
 	if (o && o->kind != r->kind)
@@ -1156,6 +1348,10 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 		m->last_ts = h->ts;
 	if (m->parked.n)
 		unpark_old(m, h->ts);
+	if (m->early.n && m->early_min + EARLY_NS < h->ts)
+		release_early(m, -1, h->ts - EARLY_NS);
+	if (m->dead.n)
+		sweep_dead(m, h->ts);
 	switch (h->type) {
 	case REC_START: on_start(m, h); break;
 	case REC_SYSCALL: on_syscall(m, h); break;
@@ -1192,13 +1388,16 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	sysstat_free(m->sys);
-	for (size_t i = 0; i < m->tasks.cap; i++) {
-		struct task *t = m->tasks.vals[i];
-		if (t) {
-			fdtable_unref(t->fdt);
-			free(t);
-		}
-	}
+	for (size_t i = 0; i < m->tasks.cap; i++)
+		if (m->tasks.vals[i])
+			task_free(m->tasks.vals[i]);
+	for (size_t i = 0; i < m->dead.cap; i++)
+		if (m->dead.vals[i])
+			task_free(m->dead.vals[i]);
+	imap_release(&m->dead);
+	for (size_t i = 0; i < m->early.n; i++)
+		free(m->early.v[i]);
+	free(m->early.v);
 	for (size_t i = 0; i < m->procs.n; i++) {
 		struct proc *p = m->procs.v[i];
 		free(p->exe);

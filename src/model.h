@@ -62,12 +62,22 @@ struct proc {
 				  it has been gone for a few seconds */
 };
 
-/* Sampled page faults of one process in regions of one name. */
+/* Sampled page faults of one process in one mapping (an mmap, or one
+ * found in /proc/PID/maps; the pieces a partial munmap leaves are still
+ * it, an mremap moves it), so one can see which allocation grew.  The heap
+ * and the main stack are one each, however often they grew; faults in no
+ * known mapping are one "[unknown]" per process. */
 struct faultagg {
 	int pid;
 	const char *region;    /* "[heap]", "[stack]", "[anon]", a path, or
 				  "[unknown]"; owned by the model */
 	uint8_t kind;          /* enum region_kind */
+	bool mapped;           /* start, len, prot and made describe a mapping
+				  (false for "[unknown]") */
+	int prot;              /* PROT_* it was mapped with, -1 if not known */
+	uint64_t start, len;   /* its range (heap, stack: all they spanned) */
+	uint64_t made;         /* ns since start it was mapped (one found in a
+				  maps snapshot: the snapshot's time) */
 	uint64_t count;
 };
 
@@ -170,7 +180,7 @@ double model_lat_max_us(const struct lat_stats *s);
 uint64_t model_dropped(const struct model *m);
 /* Notes the user should see (io_uring use...), NULL-terminated. */
 const char *const *model_notes(const struct model *m);
-/* Sampled page faults per process and region name, in order of appearance. */
+/* Sampled page faults per process and mapping, in order of appearance. */
 struct faultagg *const *model_faults(const struct model *m, size_t *n);
 /* All sampled page faults, and samples the kernel reported lost. */
 uint64_t model_faults_total(const struct model *m);

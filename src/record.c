@@ -131,3 +131,16 @@ size_t rec_finish(struct recbuf *b)
 	b->len = total;
 	return total;
 }
+
+size_t rec_path_cut(char *p, size_t len)
+{
+	size_t from;
+
+	if (len <= REC_PATH_MAX)
+		return len;
+	for (from = len - REC_PATH_MAX; from < len && p[from] != '/'; from++)
+		;
+	memmove(p + REC_PATH_CUT_LEN, p + from, len - from);
+	memcpy(p, REC_PATH_CUT, REC_PATH_CUT_LEN);
+	return REC_PATH_CUT_LEN + len - from;
+}

@@ -14,6 +14,15 @@
 #define REC_ALIGN 8
 #define REC_MAX 65536            /* no record is larger than this */
 
+/* A path (of an fd, or of a failed open) longer than REC_PATH_MAX bytes is
+ * sent cut: REC_PATH_CUT, then its last whole components that fit in
+ * REC_PATH_MAX bytes ("…/dir/name").  A path the kernel names never
+ * starts with it, so the mark says "the front is missing"; REC_PATH_CUT
+ * alone is a file whose name is not known at all. */
+#define REC_PATH_MAX 8192
+#define REC_PATH_CUT "\xe2\x80\xa6"   /* U+2026, the ellipsis */
+#define REC_PATH_CUT_LEN 3
+
 enum rec_type {
 	REC_START = 1,   /* tracing began: struct rec_start + argv blob */
 	REC_SYSCALL,     /* a finished system call: struct rec_syscall + blobs */
@@ -97,11 +106,13 @@ struct rec_fd {
 	int32_t fd;
 	uint8_t kind;         /* enum fd_kind */
 	uint8_t why;          /* enum rec_fd_why */
-	uint16_t path_len;    /* readlink of /proc/TID/fd/FD, bytes follow */
+	uint16_t path_len;    /* readlink of /proc/TID/fd/FD, bytes follow (see REC_PATH_MAX) */
 	uint32_t flags;       /* file status flags; O_CLOEXEC when close-on-exec */
 	uint16_t laddr_len;   /* local sockaddr bytes follow the path */
 	uint16_t raddr_len;   /* remote sockaddr bytes follow the local one */
 	uint64_t ino;
+	uint32_t dev;         /* the inode's device, major << 20 | minor (0: unknown) */
+	uint32_t pad;
 };
 
 enum newtask_kind { NT_FORK = 0, NT_VFORK, NT_CLONE };
@@ -248,5 +259,10 @@ void *rec_begin(struct recbuf *b, enum rec_type type, uint64_t ts, int tid, int 
 size_t rec_blob(struct recbuf *b, const void *p, size_t n);
 /* Pad and seal the record; returns its total length. */
 size_t rec_finish(struct recbuf *b);
+
+/* Cut the path p[0..len) to REC_PATH_MAX as records carry it (REC_PATH_CUT
+ * and its last whole components), in place; p has room for
+ * REC_PATH_CUT_LEN more bytes.  Returns the new length (len when it fits). */
+size_t rec_path_cut(char *p, size_t len);
 
 #endif

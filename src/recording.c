@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@ struct file_header {
 
 struct recording {
 	FILE *f;
+	uint32_t version;        /* of the file being read */
 	size_t torn;
 	uint64_t offset;
 	uint64_t buf[REC_MAX / 8];
@@ -63,44 +66,96 @@ struct recording *recording_create(const char *path, char *const *argv)
 
 int recording_append(struct recording *r, const void *rec, size_t len)
 {
-	return fwrite(rec, 1, len, r->f) == len ? 0 : -EIO;
+	errno = 0;
+	if (fwrite(rec, 1, len, r->f) == len)
+		return 0;
+	return errno ? -errno : -EIO;
 }
 
 int recording_flush(struct recording *r)
 {
-	return fflush(r->f) == 0 ? 0 : -errno;
+	if (fflush(r->f) != 0)
+		return -errno;
+	return ferror(r->f) ? -EIO : 0;
+}
+
+/* Why a header of got bytes (the file's first bytes) cannot start a
+ * replay, or NULL when it can; size is the whole file's length (UINT64_MAX
+ * when unknown).  A file whose bytes all agree with a header but end
+ * before the header does was cut, not made by something else. */
+static const char *header_problem(const struct file_header *h, size_t got, uint64_t size,
+				  char *why, size_t whylen, const char *path)
+{
+	size_t m = got < 8 ? got : 8;
+
+	if (memcmp(h->magic, RECORDING_MAGIC, m) != 0) {
+		snprintf(why, whylen, "%s is not a compendium-tui recording (made with --record)", path);
+		return why;
+	}
+	if (got >= offsetof(struct file_header, header_len) &&
+	    (h->version < RECORDING_OLDEST || h->version > RECORDING_VERSION)) {
+		snprintf(why, whylen, "%s is a recording of format version %u, which this "
+			 "compendium-tui cannot read; use a newer compendium-tui", path, h->version);
+		return why;
+	}
+	if (got == sizeof(*h) && (h->header_len < sizeof(*h) || h->header_len > 1 << 20)) {
+		snprintf(why, whylen, "%s has a damaged header", path);
+		return why;
+	}
+	if (got < sizeof(*h) || size < h->header_len) {
+		snprintf(why, whylen, "%s: recording is truncated (cut inside its header)", path);
+		return why;
+	}
+	return NULL;
 }
 
 struct recording *recording_open(const char *path, char *why, size_t whylen)
 {
-	struct file_header h;
+	struct file_header h = { 0 };
 	struct recording *r;
+	struct stat st;
+	size_t got;
 	FILE *f = fopen(path, "rbe");
 
 	if (!f) {
 		snprintf(why, whylen, "cannot open recording %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fread(&h, sizeof(h), 1, f) != 1 || memcmp(h.magic, RECORDING_MAGIC, 8) != 0) {
-		snprintf(why, whylen, "%s is not a compendium-tui recording (made with --record)", path);
+	got = fread(&h, 1, sizeof(h), f);
+	if (ferror(f) || fstat(fileno(f), &st) != 0) {
+		snprintf(why, whylen, "cannot read recording %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (h.version < RECORDING_OLDEST || h.version > RECORDING_VERSION) {
-		snprintf(why, whylen, "%s is a recording of format version %u, which this "
-			 "compendium-tui cannot read; use a newer compendium-tui", path, h.version);
+	if (header_problem(&h, got, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : UINT64_MAX,
+			   why, whylen, path))
 		goto fail;
-	}
-	if (h.header_len < sizeof(h) || h.header_len > 1 << 20 || fseek(f, h.header_len, SEEK_SET) != 0) {
+	if (fseek(f, h.header_len, SEEK_SET) != 0) {
 		snprintf(why, whylen, "%s has a damaged header", path);
 		goto fail;
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->f = f;
+	r->version = h.version;
 	r->offset = h.header_len;
 	return r;
 fail:
 	fclose(f);
 	return NULL;
+}
+
+/* A REC_FD of a version 1 or 2 file (no dev) in today's layout: the
+ * fields after its ino come in as zero.  -EINVAL when it cannot be one. */
+static int fd_upgrade(struct rec_hdr *h)
+{
+	size_t old = offsetof(struct rec_fd, dev), grow = sizeof(struct rec_fd) - old;
+	char *p = (char *)(h + 1);
+
+	if (h->len - sizeof(*h) < old || h->len + grow > REC_MAX)
+		return -EINVAL;
+	memmove(p + old + grow, p + old, h->len - sizeof(*h) - old);
+	memset(p + old, 0, grow);
+	h->len += (uint32_t)grow;
+	return 0;
 }
 
 int recording_next(struct recording *r, const void **rec, size_t *len, char *why, size_t whylen)
@@ -125,12 +180,13 @@ int recording_next(struct recording *r, const void **rec, size_t *len, char *why
 		r->torn = sizeof(*h) + got;
 		return 0;
 	}
-	if (rec_validate(h, h->len) != 0) {
+	if ((r->version < 3 && h->type == REC_FD && fd_upgrade(h) < 0) ||
+	    rec_validate(h, h->len) != 0) {
 		snprintf(why, whylen, "the recording is damaged at byte %llu (an invalid record)",
 			 (unsigned long long)r->offset);
 		return -1;
 	}
-	r->offset += h->len;
+	r->offset += sizeof(*h) + rest;
 	*rec = h;
 	*len = h->len;
 	return 1;

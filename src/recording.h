@@ -12,8 +12,9 @@
 #include <stdio.h>
 
 #define RECORDING_MAGIC "CMPNDREC"
-/* Version 2 added REC_IO; version 1 files are a subset and stay readable. */
-#define RECORDING_VERSION 2
+/* Version 2 added REC_IO; version 1 files are a subset and stay readable.
+ * Version 3 added dev to struct rec_fd; older REC_FDs are read with dev 0. */
+#define RECORDING_VERSION 3
 #define RECORDING_OLDEST 1
 
 struct recording;

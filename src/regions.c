@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "regions.h"
 #include "util.h"
@@ -31,6 +32,7 @@ struct regions {
 	struct regvec dead;   /* unmapped: in order of dead_ts */
 	bool heap_known;
 	uint64_t heap_start, heap_end;
+	uint64_t last_id;     /* of the newest mapping (fork copies go on from it) */
 };
 
 /* Round down to a page. */
@@ -205,6 +207,7 @@ struct regions *regions_copy(const struct regions *rs)
 	c->heap_known = rs->heap_known;
 	c->heap_start = rs->heap_start;
 	c->heap_end = rs->heap_end;
+	c->last_id = rs->last_id;
 	c->live.cap = c->live.n = rs->live.n;
 	c->live.v = xcalloc(c->live.cap + 1, sizeof(*c->live.v));
 	for (size_t i = 0; i < rs->live.n; i++) {
@@ -215,7 +218,8 @@ struct regions *regions_copy(const struct regions *rs)
 	return c;
 }
 
-/* Map a range with the attributes of tmpl (name copied). */
+/* Map a range with the attributes of tmpl (name copied); a tmpl of no
+ * mapping yet (id 0) makes a new mapping of just this range. */
 static void map_like(struct regions *rs, uint64_t start, uint64_t end,
 		     const struct region *tmpl, uint64_t ts)
 {
@@ -228,13 +232,20 @@ static void map_like(struct regions *rs, uint64_t start, uint64_t end,
 	r.end = end;
 	r.dead_ts = 0;
 	r.name = xstrdup(tmpl->name ? tmpl->name : "[unknown]");
+	if (!r.id) {
+		r.id = ++rs->last_id;
+		r.map_start = start;
+		r.map_end = end;
+		r.made_ts = ts;
+	}
 	place(rs, &r);
 }
 
 void regions_map(struct regions *rs, uint64_t start, uint64_t len, enum region_kind kind,
-		 unsigned flags, const char *name, uint64_t ts)
+		 unsigned flags, int prot, const char *name, uint64_t ts)
 {
-	struct region t = { .kind = (uint8_t)kind, .flags = (uint8_t)flags, .name = (char *)name };
+	struct region t = { .kind = (uint8_t)kind, .flags = (uint8_t)flags, .prot = prot,
+			    .name = (char *)name };
 
 	start = page_down(start);
 	map_like(rs, start, range_end(start, len), &t, ts);
@@ -254,11 +265,21 @@ static struct region *find_live(struct regions *rs, uint64_t addr)
 	return i < rs->live.n && rs->live.v[i].start <= addr ? &rs->live.v[i] : NULL;
 }
 
+/* The mapping id now spans [start, end): every live piece says so. */
+static void reshape(struct regions *rs, uint64_t id, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < rs->live.n; i++)
+		if (rs->live.v[i].id == id) {
+			rs->live.v[i].map_start = start;
+			rs->live.v[i].map_end = end;
+		}
+}
+
 void regions_remap(struct regions *rs, uint64_t old, uint64_t old_len, uint64_t new_addr,
 		   uint64_t new_len, bool keep_old, uint64_t ts)
 {
 	const struct region *r = find_live(rs, page_down(old));
-	struct region t = { .kind = RK_UNKNOWN };
+	struct region t = { .kind = RK_UNKNOWN, .prot = -1 };
 	uint64_t old_end, new_end;
 
 	old = page_down(old);
@@ -266,8 +287,10 @@ void regions_remap(struct regions *rs, uint64_t old, uint64_t old_len, uint64_t 
 	old_end = range_end(old, old_len);
 	new_end = range_end(new_addr, new_len);
 	if (r)
-		t = *r;   /* the moved part keeps kind, name and totals */
+		t = *r;   /* the moved part is the same mapping: kind, name, totals */
 	t.name = xstrdup(r ? r->name : "[unknown]");
+	if (keep_old && new_addr != old)
+		t.id = 0;   /* MREMAP_DONTUNMAP: the old range stays, the new one is another */
 	if (new_addr == old && new_end < old_end) {
 		cut(rs, new_end, old_end, ts);
 	} else if (new_addr == old) {
@@ -277,6 +300,8 @@ void regions_remap(struct regions *rs, uint64_t old, uint64_t old_len, uint64_t 
 			cut(rs, old, old_end, ts);
 		map_like(rs, new_addr, new_end, &t, ts);
 	}
+	if (t.id)
+		reshape(rs, t.id, new_addr, new_end);
 	free(t.name);
 }
 
@@ -294,7 +319,8 @@ static struct region *heap_top(struct regions *rs)
 void regions_brk(struct regions *rs, uint64_t brk, uint64_t ts)
 {
 	uint64_t end = page_up(brk);
-	struct region heap = { .kind = RK_HEAP, .name = (char *)"[heap]" }, *top;
+	struct region heap = { .kind = RK_HEAP, .prot = PROT_READ | PROT_WRITE,
+			       .name = (char *)"[heap]" }, *top;
 
 	if (!rs->heap_known || end < rs->heap_start) {
 		rs->heap_known = true;
@@ -307,7 +333,7 @@ void regions_brk(struct regions *rs, uint64_t brk, uint64_t ts)
 		cut(rs, rs->heap_end, end, ts);
 		top = heap_top(rs);
 		if (top)
-			top->end = end;
+			top->end = top->map_end = end;
 		else
 			map_like(rs, rs->heap_end, end, &heap, ts);
 	}
@@ -370,6 +396,15 @@ static enum region_kind maps_kind(const char *name, size_t n, unsigned *flags)
 	return name[0] == '[' ? RK_SPECIAL : RK_FILE;
 }
 
+/* PROT_* of a maps perms field ("rw-p"), -1 when it is not one. */
+static int maps_prot(const char *s, const char *end)
+{
+	if (end - s < 3)
+		return -1;
+	return (s[0] == 'r' ? PROT_READ : 0) | (s[1] == 'w' ? PROT_WRITE : 0) |
+	       (s[2] == 'x' ? PROT_EXEC : 0);
+}
+
 /* Map one maps line [s, end); false when it is malformed. */
 static bool maps_line(struct regions *rs, const char *s, const char *end, uint64_t ts)
 {
@@ -377,14 +412,17 @@ static bool maps_line(struct regions *rs, const char *s, const char *end, uint64
 	unsigned flags;
 	enum region_kind kind;
 	char *name;
+	int prot;
 
 	if (!hex(&s, end, &lo) || s >= end || *s++ != '-' || !hex(&s, end, &hi) || hi <= lo)
 		return false;
-	for (int i = 0; i < 5; i++)   /* " perms offset dev inode " */
+	s = skip_field(s, end);   /* to the perms */
+	prot = maps_prot(s, end);
+	for (int i = 0; i < 4; i++)   /* "perms offset dev inode " */
 		s = skip_field(s, end);
 	kind = maps_kind(s, (size_t)(end - s), &flags);
 	name = end > s ? xstrndup(s, (size_t)(end - s)) : xstrdup("[anon]");
-	regions_map(rs, lo, hi - lo, kind, flags, name, ts);
+	regions_map(rs, lo, hi - lo, kind, flags, prot, name, ts);
 	if (kind == RK_HEAP) {
 		rs->heap_known = true;
 		rs->heap_start = page_down(lo);
@@ -439,7 +477,7 @@ struct region *regions_lookup(struct regions *rs, uint64_t addr, uint64_t ts)
 	if (r->start <= addr)
 		return r;
 	if ((r->flags & REGION_GROWSDOWN) && r->start - addr <= STACK_GROWTH_MAX) {
-		r->start = page_down(addr);
+		r->start = r->map_start = page_down(addr);
 		return r;
 	}
 	return NULL;

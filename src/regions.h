@@ -29,10 +29,18 @@ enum {
 	REGION_GROWSDOWN = 1 << 0,   /* faults just below it are the region growing */
 };
 
-/* One mapped (or formerly mapped) range; plain data owned by its set. */
+/* One mapped (or formerly mapped) range; plain data owned by its set.  A
+ * mapping cut in pieces (a partial munmap, a MAP_FIXED over part of it)
+ * leaves pieces with the same id and map range: they are one mapping. */
 struct region {
 	uint64_t start, end;   /* [start, end), page aligned */
 	uint64_t dead_ts;      /* 0 while mapped; else when it was unmapped */
+	uint64_t id;           /* the mapping it belongs to: unique in its set and
+				  the set's fork copies, never reused */
+	uint64_t map_start, map_end;   /* the whole mapping as made (or remapped) */
+	uint64_t made_ts;      /* when it was mapped (for one found in a maps
+				  snapshot: the snapshot's time) */
+	int prot;              /* PROT_* it was mapped with, or -1 if not known */
 	uint8_t kind;          /* enum region_kind */
 	uint8_t flags;         /* REGION_* */
 	char *name;            /* "[heap]", "[stack]", "[anon]", a path...; owned */
@@ -46,12 +54,14 @@ void regions_free(struct regions *rs);
 /* A fork's copy: the same mapped regions, user pointers cleared, no history. */
 struct regions *regions_copy(const struct regions *rs);
 
-/* Map [start, start+len) at ts, replacing whatever was mapped there. */
+/* Map [start, start+len) with protection prot (PROT_*, -1: not known) at
+ * ts, a new mapping replacing whatever was mapped there. */
 void regions_map(struct regions *rs, uint64_t start, uint64_t len, enum region_kind kind,
-		 unsigned flags, const char *name, uint64_t ts);
+		 unsigned flags, int prot, const char *name, uint64_t ts);
 /* Unmap [start, start+len) at ts. */
 void regions_unmap(struct regions *rs, uint64_t start, uint64_t len, uint64_t ts);
-/* mremap: old range moves (or grows, or shrinks) to the new one; keep_old for MREMAP_DONTUNMAP. */
+/* mremap: old range moves (or grows, or shrinks) to the new one, the same
+ * mapping with a new range; keep_old for MREMAP_DONTUNMAP. */
 void regions_remap(struct regions *rs, uint64_t old, uint64_t old_len, uint64_t new_addr,
 		   uint64_t new_len, bool keep_old, uint64_t ts);
 /* A brk result: the first one seen places the heap, later ones grow or shrink it. */

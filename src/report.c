@@ -19,7 +19,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "fmt.h"
 #include "json.h"
@@ -269,15 +268,22 @@ static void conns_json(struct strbuf *sb, const struct model *m)
 }
 
 /* The summary the cards read: the --json summary's field names, with the
- * file and connection lists cut to their busiest LIST_MAX entries. */
+ * file and connection lists cut to their busiest LIST_MAX entries, and the
+ * exit in the words every other output uses ("exit_text"). */
 static void summary_json(struct strbuf *sb, const struct model *m)
 {
 	const char *const *notes = model_notes(m);
+	char w[48];
 
 	strbuf_addstr(sb, "\"summary\":{\"command\":");
 	argv_json(sb, model_command(m));
 	strbuf_addstr(sb, ",\"exit\":");
 	jsonl_exit(sb, model_root_status(m));
+	strbuf_addstr(sb, ",\"exit_text\":");
+	if (model_root_status(m) < 0)
+		strbuf_addstr(sb, "null");
+	else
+		json_cstr(sb, fmt_wait_status(model_root_status(m), w));
 	strbuf_addf(sb, ",\"duration_s\":%.6f", (double)model_duration(m) / 1e9);
 	procs_json(sb, m);
 	files_json(sb, m);
@@ -479,9 +485,9 @@ static void col_lane(struct rw *w)
 {
 	col_open(w, "l");
 	for (size_t i = 0; i < w->n; i++) {
-		long l = timeline_find(&w->lanes, store_get(w->s, w->order[i])->tid);
+		size_t l = timeline_lane_of(&w->lanes, w->order[i]);
 
-		put_num(&w->sb, l, i + 1 < w->n ? ',' : 0);
+		put_num(&w->sb, (long)l, i + 1 < w->n ? ',' : 0);
 		flush(w, false);
 	}
 	strbuf_addstr(&w->sb, "],");

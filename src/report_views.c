@@ -19,7 +19,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "fmt.h"
 #include "hmap.h"
@@ -154,15 +153,12 @@ static void conns_json(struct strbuf *sb, const struct objstat *o, const struct 
 	free(v);
 }
 
-/* "exit 0", "SIGKILL", "running". */
+/* "exit 0", "killed by SIGKILL", "running". */
 static void exit_json(struct strbuf *sb, const struct proc *p)
 {
-	if (!p->exited)
-		strbuf_addstr(sb, "\"running\"");
-	else if (WIFSIGNALED(p->status))
-		strbuf_addf(sb, "\"%s\"", fmt_signame(WTERMSIG(p->status)));
-	else
-		strbuf_addf(sb, "\"exit %d\"", WEXITSTATUS(p->status));
+	char w[48];
+
+	json_cstr(sb, p->exited ? fmt_wait_status(p->status, w) : "running");
 }
 
 /* "procs":[...]. */

@@ -1,6 +1,7 @@
 /* timeline.h - what the timeline writers (HTML report, trace export) share:
- * one lane per process and per thread, in display order, and the stored
- * events in time order.  Pure code over the model and the store. */
+ * one lane per process and per thread, in display order, the lane of every
+ * stored event, and the stored events in time order.  Pure code over the
+ * model and the store. */
 #ifndef COMPENDIUM_TIMELINE_H
 #define COMPENDIUM_TIMELINE_H
 #include <stdbool.h>
@@ -14,22 +15,30 @@
 struct timeline_lane {
 	int pid, tid;
 	bool thread;              /* tid != pid: nested under its process */
-	const struct proc *proc;  /* NULL when the model never listed the pid */
+	bool born;                /* started by the fork or clone naming its task */
+	bool ended;               /* its task's exit was seen */
+	const struct proc *proc;  /* NULL when the model never listed the process */
 	uint64_t first, last;     /* ns since start of its first and last event */
 	size_t events;
+	size_t owner;             /* index of its process's lane (its own for a process) */
 };
 
 struct timeline {
 	struct timeline_lane *v;  /* processes in appearance order, each followed by its threads */
-	size_t n;
-	struct imap by_tid;       /* tid -> index + 1 */
+	size_t n, cap;
+	struct imap by_tid;       /* tid -> index + 1 of its newest lane */
+	uint32_t *lane_of;        /* store index -> lane index */
 };
 
-/* Find every process and thread of m and s; release with timeline_release. */
+/* Find every process and thread of m and s; release with timeline_release.
+ * A task has one lane: its events after its exit stay in it; only a fork or
+ * clone naming a tid again (tid reuse) starts another. */
 void timeline_build(struct timeline *l, const struct model *m, const struct store *s);
 void timeline_release(struct timeline *l);
-/* Index of tid's lane, or -1. */
+/* Index of tid's newest lane, or -1. */
 long timeline_find(const struct timeline *l, int tid);
+/* Index of the lane of stored event idx. */
+size_t timeline_lane_of(const struct timeline *l, size_t idx);
 /* Indices of all stored events sorted by time (stable); caller frees. */
 uint32_t *timeline_order(const struct store *s);
 /* Latency in ns of a CAT_LAT event (the store keeps it in val), else 0. */

@@ -249,7 +249,7 @@ static uint64_t nest(struct spans *sp, uint64_t start, uint64_t end)
 }
 
 /* A timed system call as an X slice ending at the event. */
-static void span(struct tw *w, const struct sevent *e, long lane, uint64_t dur)
+static void span(struct tw *w, const struct sevent *e, size_t lane, uint64_t dur)
 {
 	uint64_t start = nest(&w->spans[lane], e->ts > dur ? e->ts - dur : 0, e->ts);
 
@@ -298,16 +298,16 @@ static void counter(struct tw *w, const struct sevent *e, const char *name, int6
 		    v < 0 ? 0 : v);
 }
 
-/* Heap and mmap counters an event changes. */
-static void counters(struct tw *w, const struct sevent *e)
+/* Heap and mmap counters an event (in lane) changes. */
+static void counters(struct tw *w, const struct sevent *e, size_t lane)
 {
-	long p = timeline_find(&w->lanes, e->pid);
+	size_t p = w->lanes.v[lane].owner;
 
 	if (e->flags & SEV_FAILED)
 		return;
 	if (e->type == EV_BRK)
 		counter(w, e, "heap", e->val);
-	if (p < 0 || (e->type != EV_MMAP && e->type != EV_MUNMAP))
+	if (e->type != EV_MMAP && e->type != EV_MUNMAP)
 		return;
 	w->mmap[p] += e->type == EV_MMAP ? e->val : -e->val;
 	counter(w, e, "mmap", w->mmap[p]);
@@ -317,10 +317,10 @@ static void counters(struct tw *w, const struct sevent *e)
 static void event(struct tw *w, uint32_t idx)
 {
 	const struct sevent *e = store_get(w->s, idx);
-	long lane = timeline_find(&w->lanes, e->tid);
+	size_t lane = timeline_lane_of(&w->lanes, idx);
 	uint64_t lat = timeline_latency(e), dur = lat ? 0 : store_dur(w->s, idx);
 
-	if (lane >= 0 && dur)
+	if (dur)
 		span(w, e, lane, dur);
 	else if (lat)
 		latency(w, e, lat);
@@ -331,7 +331,7 @@ static void event(struct tw *w, uint32_t idx)
 	}
 	if ((e->type == EV_FORK || e->type == EV_THREAD) && e->fd > 0)
 		flow(w, e);
-	counters(w, e);
+	counters(w, e, lane);
 	flush(w, false);
 }
 
@@ -347,10 +347,10 @@ static void life_starts(struct tw *w)
 	for (size_t i = 0; i < n; i++) {
 		const struct sevent *e = store_get(w->s, i);
 		uint64_t dur = timeline_latency(e) ? 0 : store_dur(w->s, i);
-		long lane = dur ? timeline_find(&w->lanes, e->tid) : -1;
+		size_t lane = timeline_lane_of(&w->lanes, i);
 		uint64_t start = e->ts > dur ? e->ts - dur : 0;
 
-		if (lane >= 0 && start < w->life_start[lane])
+		if (dur && start < w->life_start[lane])
 			w->life_start[lane] = start;
 	}
 }

@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -39,6 +40,7 @@
 
 #include "evq.h"
 #include "freezer.h"
+#include "pathwalk.h"
 #include "procfs.h"
 #include "record.h"
 #include "sysent.h"
@@ -106,7 +108,7 @@ struct tracer {
 	uint64_t last_ts;        /* time of the newest record queued */
 	unsigned char want[512]; /* syscall numbers the model needs (bitmap) */
 	struct recbuf rb;
-	char path[PATH_MAX + 64];
+	char path[REC_PATH_MAX + 64];   /* (at least PATHWALK_MIN) */
 	char blob[32768];
 };
 
@@ -344,8 +346,14 @@ static void sock_describe(pid_t tgid, int fd, struct sockinfo *si)
 	close(dup);
 }
 
-/* Kind of a non-socket fd from its link text and stat. */
-static uint8_t link_kind(pid_t tid, int fd, const char *link, uint64_t *ino)
+/* A device number as records carry it (the kernel's major << 20 | minor). */
+static uint32_t rec_dev(dev_t d)
+{
+	return (uint32_t)(major(d) << 20 | minor(d));
+}
+
+/* Kind of a non-socket fd from its link text and stat (and its inode). */
+static uint8_t link_kind(pid_t tid, int fd, const char *link, uint64_t *ino, uint32_t *dev)
 {
 	char p[64];
 	struct stat st;
@@ -358,6 +366,7 @@ static uint8_t link_kind(pid_t tid, int fd, const char *link, uint64_t *ino)
 	if (stat(p, &st) < 0)
 		return FDK_UNKNOWN;
 	*ino = st.st_ino;
+	*dev = rec_dev(st.st_dev);
 	if (S_ISREG(st.st_mode))
 		return FDK_FILE;
 	if (S_ISDIR(st.st_mode))
@@ -371,6 +380,89 @@ static uint8_t link_kind(pid_t tid, int fd, const char *link, uint64_t *ino)
 	return FDK_UNKNOWN;
 }
 
+/* An fd of the directory a path argument of tid starts from: its root
+ * when absolute, else its cwd or dirfd; -1 when gone. */
+static int base_dir(pid_t tid, int dirfd, bool absolute)
+{
+	char p[64];
+
+	if (absolute)
+		snprintf(p, sizeof(p), "/proc/%d/root", (int)tid);
+	else if (dirfd == AT_FDCWD)
+		snprintf(p, sizeof(p), "/proc/%d/cwd", (int)tid);
+	else
+		snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, dirfd);
+	return open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* The directory of the name tk's open call was given, if that name is the
+ * file st now (not a symlink to it, not renamed since), with "/name" in
+ * tail (NAME_MAX + 2 bytes); -1 if not. */
+static int named_dir(struct task *tk, const struct stat *st, char *tail, size_t *tlen)
+{
+	bool at = tk->nr == SYS_openat || tk->nr == SYS_openat2;
+	char arg[4096], *slash, *name;
+	struct stat e;
+	int base, dir;
+
+	if (!peek_str(tk->tid, at ? tk->args[1] : tk->args[0], arg, sizeof(arg)))
+		return -1;
+	slash = strrchr(arg, '/');
+	name = slash ? slash + 1 : arg;
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strlen(name) > NAME_MAX)
+		return -1;
+	base = base_dir(tk->tid, at ? (int)tk->args[0] : AT_FDCWD, arg[0] == '/');
+	dir = base;
+	if (base >= 0 && slash) {
+		*slash = '\0';
+		slash = arg + strspn(arg, "/");   /* (relative to the root fd) */
+		dir = openat(base, *slash ? slash : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(base);
+	}
+	if (dir >= 0 && (fstatat(dir, name, &e, AT_SYMLINK_NOFOLLOW) < 0 ||
+			 e.st_dev != st->st_dev || e.st_ino != st->st_ino)) {
+		close(dir);
+		dir = -1;
+	}
+	*tlen = dir < 0 ? 0 : (size_t)snprintf(tail, NAME_MAX + 2, "/%s", name);
+	return dir;
+}
+
+/* Is nr an open-family call whose path argument names the fd it returns? */
+static bool opens_path(long nr)
+{
+	return nr == SYS_open || nr == SYS_creat || nr == SYS_openat || nr == SYS_openat2;
+}
+
+/* Path of tk's fd when readlink cannot give it (longer than a page), into
+ * t->path: walked up from the fd itself when a directory, else from the
+ * directory of the name its open call was given (named: fd is what an
+ * open-family call of tk returned); REC_PATH_CUT alone when neither. */
+static ssize_t long_fd_path(struct tracer *t, struct task *tk, int fd, bool named)
+{
+	char p[64], tail[NAME_MAX + 2];
+	struct stat st;
+	size_t tlen = 0;
+	int self, dir = -1;
+
+	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tk->tid, fd);
+	self = open(p, O_PATH | O_CLOEXEC);
+	if (self >= 0 && fstat(self, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			dir = self;   /* walked from itself */
+			self = -1;
+		} else if (named) {
+			dir = named_dir(tk, &st, tail, &tlen);
+		}
+	}
+	if (self >= 0)
+		close(self);
+	tlen = pathwalk_name(dir, tail, tlen, t->path, sizeof(t->path));
+	if (dir >= 0)
+		close(dir);
+	return (ssize_t)tlen;
+}
+
 /* Emit a REC_FD describing fd of task tk.  kind_hint (socket()) may be 0. */
 static void describe_fd(struct tracer *t, struct task *tk, uint64_t ts, int fd,
 			enum rec_fd_why why, uint8_t kind_hint)
@@ -380,19 +472,19 @@ static void describe_fd(struct tracer *t, struct task *tk, uint64_t ts, int fd,
 	ssize_t plen = procfs_fd_link(tk->tid, fd, t->path, sizeof(t->path));
 	uint64_t ino = 0;
 	uint8_t kind = kind_hint;
-	uint32_t flags = 0;
+	uint32_t flags = 0, dev = 0;
 
+	if (plen == -ENAMETOOLONG)   /* named only for exit_extras' open calls */
+		plen = long_fd_path(t, tk, fd, why == FDW_NEW && opens_path(tk->nr));
 	if (plen < 0)
 		plen = 0;
-	if (plen > 4096)
-		plen = 4096;
 	if (!kind && strncmp(t->path, "socket:", 7) == 0) {
 		sock_describe(tk->tgid, fd, &si);
 		kind = si.kind ? si.kind : FDK_SOCK;
 	} else if (why == FDW_UPDATE || (kind >= FDK_UNIX && kind <= FDK_SOCK && why != FDW_NEW)) {
 		sock_describe(tk->tgid, fd, &si);
 	} else if (!kind) {
-		kind = link_kind(tk->tid, fd, t->path, &ino);
+		kind = link_kind(tk->tid, fd, t->path, &ino, &dev);
 	}
 	if (why == FDW_INHERITED)
 		procfs_fd_flags(tk->tid, fd, &flags);
@@ -402,6 +494,7 @@ static void describe_fd(struct tracer *t, struct task *tk, uint64_t ts, int fd,
 	r->why = (uint8_t)why;
 	r->flags = flags;
 	r->ino = ino;
+	r->dev = dev;
 	r->path_len = (uint16_t)plen;
 	r->laddr_len = (uint16_t)si.llen;
 	r->raddr_len = (uint16_t)si.rlen;
@@ -715,22 +808,38 @@ static uint64_t mmsg_bytes(pid_t tid, uint64_t addr, long n)
 	return total;
 }
 
-/* Absolute form of a path argument that failed to open (cwd or dirfd based). */
+/* Absolute form of a path argument that failed to open (cwd or dirfd
+ * based), into t->blob; the base walked up when longer than a page. */
 static size_t failed_path(struct tracer *t, struct task *tk, int dirfd, uint64_t addr)
 {
-	size_t n = peek_str(tk->tid, addr, t->blob, 4096), base = 0;
+	size_t n = peek_str(tk->tid, addr, t->blob + 1, 4096);
+	ssize_t b;
+	int dir;
 
-	if (n && t->blob[0] != '/') {
-		ssize_t b = dirfd == AT_FDCWD ? procfs_cwd(tk->tid, t->path, 4096)
-					     : procfs_fd_link(tk->tid, dirfd, t->path, 4096);
-		if (b > 0 && (size_t)b + 1 + n < sizeof(t->blob)) {
-			memmove(t->blob + b + 1, t->blob, n + 1);
-			memcpy(t->blob, t->path, (size_t)b);
-			t->blob[b] = '/';
-			base = (size_t)b + 1;
-		}
+	if (!n || t->blob[1] == '/') {
+		memmove(t->blob, t->blob + 1, n);
+		return n;
 	}
-	return n + base;
+	b = dirfd == AT_FDCWD ? procfs_cwd(tk->tid, t->path, 4096)
+			      : procfs_fd_link(tk->tid, dirfd, t->path, 4096);
+	t->blob[0] = '/';
+	if (b == -ENAMETOOLONG) {
+		dir = base_dir(tk->tid, dirfd, false);
+		b = (ssize_t)pathwalk_name(dir, t->blob, n + 1, t->path, sizeof(t->path));
+		if (dir >= 0)
+			close(dir);
+		memcpy(t->blob, t->path, (size_t)b);
+		return (size_t)b;
+	}
+	if (b < 0) {
+		memmove(t->blob, t->blob + 1, n);
+		return n;
+	}
+	if (b == 1)
+		b = 0;   /* the root: "/name", not "//name" */
+	memmove(t->blob + b, t->blob, n + 1);
+	memcpy(t->blob, t->path, (size_t)b);
+	return (size_t)b + n + 1;
 }
 
 /* Socket address argument of a connect/bind/sendto, into t->path. */

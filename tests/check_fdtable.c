@@ -15,14 +15,15 @@
 #include <check.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fdtable.h"
 #include "record.h"
 
-/* The bound fdtable.c puts on fd numbers (the kernel's nr_open ceiling). */
-#define LIMIT (1 << 20)
+/* The kernel's default nr_open ceiling: the largest fd is one below. */
+#define NR_OPEN (1 << 20)
 
 START_TEST(open_then_get_and_path_return_the_object)
 {
@@ -384,11 +385,11 @@ START_TEST(keep_of_nothing_closes_everything)
 }
 END_TEST
 
-START_TEST(huge_and_negative_fds_are_rejected)
+START_TEST(negative_fds_are_rejected)
 {
 	struct fdtable *t = fdtable_new();
 	struct fobj *o = fdtable_open(t, 3, FDK_FILE, "/a", O_RDONLY);
-	const int bad[] = { -1, -2, INT_MIN, LIMIT, LIMIT + 1, INT_MAX };
+	const int bad[] = { -1, -2, INT_MIN };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int fd = bad[i];
@@ -405,11 +406,176 @@ START_TEST(huge_and_negative_fds_are_rejected)
 	}
 	ck_assert_int_eq(fdtable_count(t), 1);
 	ck_assert_ptr_null(fdtable_get(t, 4));
-	/* the largest legal fd is accepted */
-	ck_assert_ptr_nonnull(fdtable_open(t, LIMIT - 1, FDK_FILE, "/top", O_RDONLY));
-	ck_assert_str_eq(fdtable_path(t, LIMIT - 1), "/top");
-	ck_assert_int_eq(fdtable_count(t), 2);
 	fdtable_unref(t);
+}
+END_TEST
+
+/* A table holding only fds in the array's first slots and the map's few. */
+static void assert_small(const struct fdtable *t)
+{
+	ck_assert_int_le(t->cap, 16);
+	ck_assert_uint_le(t->big.cap, 16);
+}
+
+START_TEST(huge_fds_cost_what_they_hold)
+{
+	struct fdtable *t = fdtable_new();
+	const int big[] = { FDTABLE_DENSE, NR_OPEN - 1, NR_OPEN, INT_MAX - 1, INT_MAX };
+
+	fdtable_open(t, 3, FDK_FILE, "/a", O_RDONLY);
+	for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/big%zu", i);
+		ck_assert_ptr_nonnull(fdtable_open(t, big[i], FDK_FILE, path, O_RDONLY));
+		ck_assert_str_eq(fdtable_path(t, big[i]), path);
+	}
+	ck_assert_int_eq(fdtable_count(t), 6);
+	ck_assert_ptr_null(fdtable_get(t, FDTABLE_DENSE - 1));
+	ck_assert_ptr_null(fdtable_get(t, FDTABLE_DENSE + 1));
+	ck_assert_ptr_null(fdtable_get(t, NR_OPEN - 2));
+	ck_assert_ptr_null(fdtable_get(t, NR_OPEN + 1));
+	ck_assert_ptr_null(fdtable_get(t, INT_MAX - 2));
+	assert_small(t);
+	ck_assert(fdtable_close(t, INT_MAX));
+	ck_assert(!fdtable_close(t, INT_MAX));
+	ck_assert_int_eq(fdtable_count(t), 5);
+	assert_small(t);
+	fdtable_unref(t);
+}
+END_TEST
+
+START_TEST(dups_cross_the_array_map_threshold)
+{
+	struct fdtable *t = fdtable_new();
+	struct fobj *o = fdtable_open(t, FDTABLE_DENSE - 1, FDK_PIPE, "pipe:[1]", O_WRONLY);
+
+	ck_assert_ptr_eq(fdtable_get(t, FDTABLE_DENSE - 1), o);
+	ck_assert_ptr_null(fdtable_get(t, FDTABLE_DENSE));
+	ck_assert_int_eq(t->cap, FDTABLE_DENSE);      /* the last slot of the array */
+	ck_assert(fdtable_dup(t, FDTABLE_DENSE - 1, FDTABLE_DENSE));
+	ck_assert(fdtable_dup(t, FDTABLE_DENSE, INT_MAX));
+	ck_assert(fdtable_dup(t, INT_MAX, 0));
+	ck_assert_int_eq(t->cap, FDTABLE_DENSE);      /* no fd past it grew the array */
+	ck_assert_ptr_eq(fdtable_get(t, FDTABLE_DENSE), o);
+	ck_assert_ptr_eq(fdtable_get(t, INT_MAX), o);
+	ck_assert_ptr_eq(fdtable_get(t, 0), o);
+	ck_assert_int_eq(o->refs, 4);
+	/* dup onto a busy large fd drops what was there */
+	fdtable_open(t, FDTABLE_DENSE + 1, FDK_FILE, "/x", O_RDONLY);
+	ck_assert(fdtable_dup(t, 0, FDTABLE_DENSE + 1));
+	ck_assert_ptr_eq(fdtable_get(t, FDTABLE_DENSE + 1), o);
+	ck_assert_int_eq(o->refs, 5);
+	ck_assert(fdtable_dup(t, INT_MAX, INT_MAX));  /* onto itself: nothing */
+	ck_assert_int_eq(o->refs, 5);
+	ck_assert(fdtable_close(t, FDTABLE_DENSE - 1));
+	ck_assert_str_eq(fdtable_path(t, FDTABLE_DENSE), "pipe:[1]");
+	ck_assert_int_eq(o->refs, 4);
+	ck_assert_int_eq(fdtable_count(t), 4);
+	fdtable_unref(t);
+}
+END_TEST
+
+START_TEST(copies_and_shares_keep_large_fds)
+{
+	struct fdtable *t = fdtable_new(), *c, *r;
+	struct fobj *a = fdtable_open(t, 3, FDK_FILE, "/a", O_RDONLY);
+	struct fobj *b = fdtable_open(t, NR_OPEN - 1, FDK_TCP4, "socket:[9]", O_RDWR);
+
+	c = fdtable_copy(t);                          /* fork */
+	r = fdtable_ref(t);                           /* CLONE_FILES */
+	ck_assert_ptr_eq(fdtable_get(c, NR_OPEN - 1), b);
+	ck_assert_int_eq(b->refs, 2);
+	ck_assert_int_eq(a->refs, 2);
+	assert_small(c);
+	/* the copy's fd slots are its own */
+	ck_assert(fdtable_close(c, NR_OPEN - 1));
+	ck_assert_ptr_eq(fdtable_get(t, NR_OPEN - 1), b);
+	fdtable_open(c, INT_MAX, FDK_FILE, "/c", O_RDONLY);
+	ck_assert_ptr_null(fdtable_get(t, INT_MAX));
+	/* the shared table sees every change */
+	fdtable_open(r, INT_MAX - 1, FDK_FILE, "/r", O_RDONLY);
+	ck_assert_str_eq(fdtable_path(t, INT_MAX - 1), "/r");
+	ck_assert_ptr_null(fdtable_get(c, INT_MAX - 1));
+	fdtable_unref(r);
+	ck_assert_int_eq(t->refs, 1);
+	ck_assert_int_eq(b->refs, 1);
+	fdtable_unref(t);
+	ck_assert_int_eq(a->refs, 1);                 /* the copy's fd 3 still holds it */
+	ck_assert_str_eq(fdtable_path(c, INT_MAX), "/c");
+	ck_assert_int_eq(fdtable_count(c), 2);
+	fdtable_unref(c);
+}
+END_TEST
+
+START_TEST(close_range_walks_open_fds_not_numbers)
+{
+	struct fdtable *t = fdtable_new();
+	const int fds[] = { 0, 3, FDTABLE_DENSE - 1, FDTABLE_DENSE, 5000, NR_OPEN - 1, INT_MAX };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		fdtable_open(t, fds[i], FDK_FILE, "/f", O_RDONLY);
+	/* a range that ends where the array does leaves the map alone */
+	fdtable_close_range(t, 3, FDTABLE_DENSE - 1);
+	ck_assert_int_eq(fdtable_count(t), 5);
+	ck_assert_ptr_nonnull(fdtable_get(t, FDTABLE_DENSE));
+	/* one that starts in the map: only the fds in it, none it merely spans */
+	fdtable_close_range(t, FDTABLE_DENSE + 1, INT_MAX - 1);
+	ck_assert_ptr_nonnull(fdtable_get(t, FDTABLE_DENSE));
+	ck_assert_ptr_null(fdtable_get(t, 5000));
+	ck_assert_ptr_null(fdtable_get(t, NR_OPEN - 1));
+	ck_assert_ptr_nonnull(fdtable_get(t, INT_MAX));
+	ck_assert_int_eq(fdtable_count(t), 3);
+	/* the whole unsigned range, over and over: bounded by what is open */
+	for (int i = 0; i < 100000; i++)
+		fdtable_close_range(t, 1, UINT_MAX);
+	ck_assert_int_eq(fdtable_count(t), 1);
+	ck_assert_ptr_nonnull(fdtable_get(t, 0));
+	ck_assert_int_le(t->cap, FDTABLE_DENSE);
+	ck_assert_uint_le(t->big.cap, 16);
+	fdtable_unref(t);
+}
+END_TEST
+
+START_TEST(keep_closes_large_fds_not_listed)
+{
+	struct fdtable *t = fdtable_new();
+	const int32_t survivors[] = { INT_MAX, 1, FDTABLE_DENSE, -1 };
+
+	for (int fd = 0; fd < 4; fd++)
+		fdtable_open(t, fd, FDK_FILE, "/low", O_RDONLY);
+	fdtable_open(t, FDTABLE_DENSE, FDK_FILE, "/edge", O_RDONLY);
+	fdtable_open(t, NR_OPEN - 1, FDK_FILE, "/cloexec", O_RDONLY | O_CLOEXEC);
+	fdtable_open(t, INT_MAX, FDK_FILE, "/top", O_RDONLY);
+	fdtable_keep(t, survivors, 4);                /* after exec: what REC_FDSET lists */
+	ck_assert_int_eq(fdtable_count(t), 3);
+	ck_assert_str_eq(fdtable_path(t, 1), "/low");
+	ck_assert_str_eq(fdtable_path(t, FDTABLE_DENSE), "/edge");
+	ck_assert_str_eq(fdtable_path(t, INT_MAX), "/top");
+	ck_assert_ptr_null(fdtable_get(t, NR_OPEN - 1));
+	fdtable_keep(t, NULL, 0);
+	ck_assert_int_eq(fdtable_count(t), 0);
+	fdtable_unref(t);
+}
+END_TEST
+
+START_TEST(many_large_fds_grow_and_shrink_the_map)
+{
+	struct fdtable *t = fdtable_new(), *c;
+
+	for (int i = 0; i < 3000; i++)
+		fdtable_open(t, INT_MAX - i * 7919, FDK_FILE, "/m", O_RDONLY);
+	ck_assert_int_eq(fdtable_count(t), 3000);
+	ck_assert_int_eq(t->cap, 0);
+	c = fdtable_copy(t);
+	for (int i = 0; i < 3000; i += 2)
+		ck_assert(fdtable_close(t, INT_MAX - i * 7919));
+	ck_assert_int_eq(fdtable_count(t), 1500);
+	for (int i = 0; i < 3000; i++)
+		ck_assert((fdtable_get(t, INT_MAX - i * 7919) != NULL) == (i % 2 == 1));
+	ck_assert_int_eq(fdtable_count(c), 3000);
+	fdtable_unref(t);
+	fdtable_unref(c);
 }
 END_TEST
 
@@ -458,7 +624,13 @@ static Suite *fdtable_suite(void)
 	tcase_add_test(tc, close_range_closes_exactly_the_range);
 	tcase_add_test(tc, keep_leaves_only_the_listed_fds);
 	tcase_add_test(tc, keep_of_nothing_closes_everything);
-	tcase_add_test(tc, huge_and_negative_fds_are_rejected);
+	tcase_add_test(tc, negative_fds_are_rejected);
+	tcase_add_test(tc, huge_fds_cost_what_they_hold);
+	tcase_add_test(tc, dups_cross_the_array_map_threshold);
+	tcase_add_test(tc, copies_and_shares_keep_large_fds);
+	tcase_add_test(tc, close_range_walks_open_fds_not_numbers);
+	tcase_add_test(tc, keep_closes_large_fds_not_listed);
+	tcase_add_test(tc, many_large_fds_grow_and_shrink_the_map);
 	tcase_add_test(tc, mode_follows_the_access_mode);
 	suite_add_tcase(s, tc);
 	return s;

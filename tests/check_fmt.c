@@ -2,9 +2,9 @@
  * check_fmt.c - Check suite for src/fmt.c (human formatting helpers).
  *
  * Pins the exact text of byte counts, protections, durations (including
- * rounding at every unit boundary), signal names and errno names, and
- * checks the tables against libc's own constants.  It must never depend on
- * the locale or the clock.
+ * rounding at every unit boundary), signal names, exit words and errno
+ * names, and checks the tables against libc's own constants.  It must
+ * never depend on the locale or the clock.
  */
 #include "config.h"
 
@@ -173,6 +173,24 @@ START_TEST(test_signame)
 }
 END_TEST
 
+/* How a process ended, in the one wording every output uses. */
+START_TEST(test_wait_status)
+{
+	char buf[48];
+
+	ck_assert_str_eq(fmt_wait_status(0, buf), "exit 0");
+	ck_assert_str_eq(fmt_wait_status(3 << 8, buf), "exit 3");
+	ck_assert_str_eq(fmt_wait_status(255 << 8, buf), "exit 255");
+	ck_assert_str_eq(fmt_wait_status(SIGTERM, buf), "killed by SIGTERM");
+	ck_assert_str_eq(fmt_wait_status(SIGKILL, buf), "killed by SIGKILL");
+	ck_assert_str_eq(fmt_wait_status(SIGSEGV | 0x80, buf), "killed by SIGSEGV (core dumped)");
+	ck_assert_str_eq(fmt_wait_status(34, buf), "killed by SIGRT_2");
+	ck_assert_str_eq(fmt_wait_status(64 | 0x80, buf), "killed by SIGRT_32 (core dumped)");
+	ck_assert_str_eq(fmt_wait_status(-1, buf), "unknown");
+	ck_assert_str_eq(fmt_wait_status(0x137f, buf), "wait status 0x137f");   /* stopped */
+}
+END_TEST
+
 /* Common, aliased and kernel-internal errno names, for err and -err. */
 START_TEST(test_errno_name)
 {
@@ -235,6 +253,7 @@ static Suite *fmt_suite(void)
 	tcase_add_test(tc, test_duration_long);
 	tcase_add_test(tc, test_duration_buffer_fits);
 	tcase_add_test(tc, test_signame);
+	tcase_add_test(tc, test_wait_status);
 	tcase_add_test(tc, test_errno_name);
 	tcase_add_test(tc, test_errno_unknown);
 	tcase_add_test(tc, test_errno_all_known);

@@ -72,10 +72,11 @@ START_TEST(test_quotes_backslash)
 }
 END_TEST
 
-/* Newline, tab and CR use short escapes; other controls show as \\xNN. */
+/* Every control byte, newline, tab and CR included, shows as \\xNN, so a
+ * decoder never gets a control character back. */
 START_TEST(test_controls)
 {
-	expect("\n\t\r", "\"\\n\\t\\r\"");
+	expect("\n\t\r", "\"\\\\x0a\\\\x09\\\\x0d\"");
 	expect("\x01", "\"\\\\x01\"");
 	expect("\x1f", "\"\\\\x1f\"");
 	expect("\x7f", "\"\\\\x7f\"");
@@ -99,7 +100,7 @@ START_TEST(test_utf8_valid)
 	expect("caf\xc3\xa9", "\"caf\xc3\xa9\"");
 	expect("\xe2\x82\xac", "\"\xe2\x82\xac\"");
 	expect("\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"");
-	expect("\xc2\x80", "\"\xc2\x80\"");		/* U+0080 */
+	expect("\xc2\xa0", "\"\xc2\xa0\"");		/* U+00A0, after the C1 controls */
 	expect("\xdf\xbf", "\"\xdf\xbf\"");		/* U+07FF */
 	expect("\xe0\xa0\x80", "\"\xe0\xa0\x80\"");	/* U+0800 */
 	expect("\xed\x9f\xbf", "\"\xed\x9f\xbf\"");	/* U+D7FF */
@@ -107,8 +108,28 @@ START_TEST(test_utf8_valid)
 	expect("\xef\xbf\xbf", "\"\xef\xbf\xbf\"");	/* U+FFFF */
 	expect("\xf0\x90\x80\x80", "\"\xf0\x90\x80\x80\"");	/* U+10000 */
 	expect("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"");	/* U+10FFFF */
-	expect("\xe2\x80\xae<", "\"\xe2\x80\xae<\"");	/* not HTML-safe */
-	expect("\xe2\x80\xa8", "\"\xe2\x80\xa8\"");
+	expect("\xe2\x80\xa7", "\"\xe2\x80\xa7\"");	/* U+2027, next to U+2028 */
+	expect("\xe2\x80\xaf", "\"\xe2\x80\xaf\"");	/* U+202F, next to U+202E */
+}
+END_TEST
+
+/* C1 controls (U+0080..U+009F in UTF-8), bidi and other invisible format
+ * characters show as \\u{XXXX} text in every mode; a raw C1 byte is invalid
+ * UTF-8 and shows as \\xNN. */
+START_TEST(test_c1_bidi_format)
+{
+	expect("\xc2\x80", "\"\\\\u{0080}\"");
+	expect("\xc2\x9b[2J", "\"\\\\u{009B}[2J\"");
+	expect("\xc2\x9f", "\"\\\\u{009F}\"");
+	expect("\x9b[2J", "\"\\\\x9b[2J\"");
+	expect("\x85", "\"\\\\x85\"");
+	expect("abc\xe2\x80\xaetxt.exe", "\"abc\\\\u{202E}txt.exe\"");
+	expect("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad",
+	       "\"\\\\u{202A}\\\\u{202B}\\\\u{202C}\\\\u{202D}\"");
+	expect("\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9",
+	       "\"\\\\u{2066}\\\\u{2067}\\\\u{2068}\\\\u{2069}\"");
+	expect("\xe2\x80\xa8\xe2\x80\xa9", "\"\\\\u{2028}\\\\u{2029}\"");
+	expect("\xef\xbb\xbf\xc2\xad\xd8\x9c", "\"\\\\u{FEFF}\\\\u{00AD}\\\\u{061C}\"");
 }
 END_TEST
 
@@ -171,13 +192,13 @@ START_TEST(test_utf8_truncated)
 }
 END_TEST
 
-/* HTML-safe mode escapes < > &, U+2028/9 and shows bidi controls. */
+/* HTML-safe mode also escapes < > &; U+2028/9 and bidi show as text. */
 START_TEST(test_html_safe)
 {
 	expect_html("</script>", "\"\\u003c/script\\u003e\"");
 	expect_html("a&b", "\"a\\u0026b\"");
-	expect_html("\xe2\x80\xa8", "\"\\u2028\"");
-	expect_html("\xe2\x80\xa9", "\"\\u2029\"");
+	expect_html("\xe2\x80\xa8", "\"\\\\u{2028}\"");
+	expect_html("\xe2\x80\xa9", "\"\\\\u{2029}\"");
 	expect_html("\xe2\x80\xae", "\"\\\\u{202E}\"");
 	expect_html("x\xe2\x80\xaay", "\"x\\\\u{202A}y\"");
 	expect_html("\xe2\x80\x8e\xe2\x80\x8f", "\"\\\\u{200E}\\\\u{200F}\"");
@@ -197,8 +218,7 @@ START_TEST(test_cstr_and_append)
 	strbuf_addch(&sb, ',');
 	json_cstr(&sb, "a\tb");
 	strbuf_addch(&sb, ']');
-	ck_assert_uint_eq(sb.len, strlen("[null,\"a\\tb\"]"));
-	ck_assert(memcmp(sb.buf, "[null,\"a\\tb\"]", sb.len) == 0);
+	ck_assert_str_eq(sb.buf, "[null,\"a\\\\x09b\"]");
 	strbuf_release(&sb);
 }
 END_TEST
@@ -367,7 +387,8 @@ static void random_chunk(struct strbuf *sb)
 {
 	static const uint32_t special[] = { 0x2028, 0x2029, 0x202a, 0x202e,
 					     0x200e, 0x200f, 0x2066, 0x2069,
-					     0xfffd, 0x10ffff, 0x80, 0x7ff };
+					     0xfffd, 0x10ffff, 0x80, 0x7ff, 0x9b, 0x9f,
+					     0xa0, 0xfeff };
 	uint64_t r = rng();
 
 	switch (r % 8) {
@@ -389,16 +410,16 @@ static void random_chunk(struct strbuf *sb)
 	}
 }
 
-/* True if sb holds a raw byte below 0x20. */
+/* True if sb holds a raw byte below 0x20 or DEL. */
 static bool has_raw_control(const struct strbuf *sb)
 {
 	for (size_t i = 0; i < sb->len; i++)
-		if ((unsigned char)sb->buf[i] < 0x20)
+		if ((unsigned char)sb->buf[i] < 0x20 || sb->buf[i] == 0x7f)
 			return true;
 	return false;
 }
 
-/* True if sb holds raw U+2028, U+2029 or a raw bidi control. */
+/* True if sb holds raw U+2028, U+2029, a bidi control or a C1 control. */
 static bool has_raw_special(const struct strbuf *sb)
 {
 	static const char *const bad[] = {
@@ -411,6 +432,10 @@ static bool has_raw_special(const struct strbuf *sb)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (memmem(sb->buf, sb->len, bad[i], 3))
 			return true;
+	for (size_t i = 0; i + 1 < sb->len; i++)
+		if ((unsigned char)sb->buf[i] == 0xc2 && (unsigned char)sb->buf[i + 1] <= 0x9f &&
+		    (unsigned char)sb->buf[i + 1] >= 0x80)
+			return true;
 	return false;
 }
 
@@ -421,10 +446,13 @@ static void check_one(const struct strbuf *in, unsigned flags)
 
 	json_str(&js, in->buf ? in->buf : "", in->len, flags);
 	ck_assert_msg(!has_raw_control(&js), "raw control byte in output");
+	ck_assert_msg(!has_raw_special(&js), "raw U+2028/9 or bidi control in output");
 	if (flags & JSON_HTML_SAFE)
-		ck_assert(!has_raw_special(&js) && !memchr(js.buf, '<', js.len) &&
-			  !memchr(js.buf, '>', js.len) && !memchr(js.buf, '&', js.len));
+		ck_assert(!memchr(js.buf, '<', js.len) && !memchr(js.buf, '>', js.len) &&
+			  !memchr(js.buf, '&', js.len));
 	ck_assert_msg(ref_parse(js.buf, js.len, &val), "not a JSON string");
+	ck_assert_msg(!has_raw_control(&val) && !has_raw_special(&val),
+		      "the decoded string holds a control or bidi character");
 	if (in->len == 0 || !memchr(in->buf, '\\', in->len)) {
 		ref_unvisible(&val, &back);
 		ck_assert_uint_eq(back.len, in->len);
@@ -469,6 +497,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, test_utf8_surrogates);
 	tcase_add_test(tc, test_utf8_too_big);
 	tcase_add_test(tc, test_utf8_truncated);
+	tcase_add_test(tc, test_c1_bidi_format);
 	tcase_add_test(tc, test_html_safe);
 	tcase_add_test(tc, test_cstr_and_append);
 	suite_add_tcase(s, tc);

@@ -14,8 +14,11 @@
  * connect (ok, in progress, refused, dissolved) and accept, pipes, unix
  * sockets and character devices, sendfile/copy_file_range/splice/tee,
  * sendmmsg/recvmmsg, brk and mmap accounting, exec from a non-leader
- * thread, exits and signals, records for tasks never seen, and a random
- * record stream that must never crash the model.
+ * thread, exits and signals, records for tasks never seen, the kernel's
+ * records (scheduler waits, block requests, fd counts, histograms, calls)
+ * that come after their task's exit or before its fork record, which must
+ * join that task and never make a process of their own, pid reuse, and a
+ * random record stream that must never crash the model.
  */
 #include "config.h"
 
@@ -37,8 +40,11 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "jsonl.h"
+#include "lines.h"
 #include "model.h"
 #include "record.h"
+#include "strbuf.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
@@ -259,6 +265,21 @@ static void open_file(int tid, int fd, const char *path, int flags)
 	sys(tid, SYS_openat, fd, (uint64_t)AT_FDCWD, 0x1000, (uint64_t)flags, 0);
 }
 
+/* A regular file at fd named path with its device and inode, then openat. */
+static void open_inode(int tid, int fd, const char *path, uint32_t dev, uint64_t ino, int flags)
+{
+	struct rec_fd *r = begin(REC_FD, tid, sizeof(*r));
+
+	r->fd = fd;
+	r->kind = FDK_FILE;
+	r->why = FDW_NEW;
+	r->dev = dev;
+	r->ino = ino;
+	r->path_len = (uint16_t)rec_blob(&rb, path, strlen(path));
+	feed();
+	sys(tid, SYS_openat, fd, (uint64_t)AT_FDCWD, 0x1000, (uint64_t)flags, 0);
+}
+
 /* read(2)/write(2) of n bytes on fd. */
 static void rd(int tid, int fd, int64_t n)
 {
@@ -340,6 +361,7 @@ struct seen {
 	uint64_t bytes, addr, flags, dur;
 	uint32_t calls;
 	const struct conn *conn;
+	const struct proc *proc;
 	char path[128], addr_text[128], obj_path[128];
 };
 
@@ -371,6 +393,7 @@ static void observe(void *ctx, const struct event *ev)
 	s->dur = ev->dur;
 	s->calls = ev->calls;
 	s->conn = ev->conn;
+	s->proc = ev->proc;
 	s->has_obj = ev->obj != NULL;
 	s->has_obj2 = ev->obj2 != NULL;
 	if (ev->obj) {
@@ -572,6 +595,58 @@ START_TEST(opening_the_same_path_twice_adds_to_one_entry)
 	ck_assert_uint_eq(f->mode, FM_READ | FM_WRITE);
 	ck_assert_uint_eq(ev_count(EV_CLOSE), 1);
 	ck_assert_int_eq(ev_one(EV_CLOSE)->fd, 3);
+}
+END_TEST
+
+START_TEST(files_with_the_same_cut_path_stay_apart_by_device_and_inode)
+{
+	struct fileagg *const *f;
+	size_t n;
+
+	start(100);
+	open_inode(100, 3, REC_PATH_CUT "/d/secret", 8 << 20 | 1, 11, O_WRONLY);
+	wr(100, 3, 4);
+	open_inode(100, 4, REC_PATH_CUT "/d/secret", 8 << 20 | 1, 12, O_WRONLY);
+	wr(100, 4, 8);
+	open_inode(100, 5, REC_PATH_CUT "/d/secret", 8 << 20 | 2, 11, O_RDONLY);
+	rd(100, 5, 1);
+	open_inode(100, 6, REC_PATH_CUT "/d/secret", 8 << 20 | 1, 11, O_RDONLY);
+	rd(100, 6, 2);
+	open_inode(100, 7, REC_PATH_CUT, 8 << 20 | 1, 13, O_WRONLY);
+	wr(100, 7, 16);
+	open_inode(100, 8, REC_PATH_CUT, 8 << 20 | 1, 14, O_WRONLY);
+	wr(100, 8, 32);
+	f = model_files(m, &n);
+	ck_assert_uint_eq(n, 5);
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_str_eq(f[i]->path, REC_PATH_CUT "/d/secret");
+	ck_assert_uint_eq(f[0]->opens, 2);
+	ck_assert_uint_eq(f[0]->wr, 4);
+	ck_assert_uint_eq(f[0]->rd, 2);
+	ck_assert_uint_eq(f[1]->wr, 8);
+	ck_assert_uint_eq(f[2]->rd, 1);
+	ck_assert_str_eq(f[3]->path, REC_PATH_CUT);
+	ck_assert_str_eq(f[4]->path, REC_PATH_CUT);
+	ck_assert_uint_eq(f[3]->wr, 16);
+	ck_assert_uint_eq(f[4]->wr, 32);
+	ck_assert_uint_eq(model_io(m)->file_wr, 60);
+}
+END_TEST
+
+START_TEST(a_whole_path_is_one_file_even_when_made_anew)
+{
+	const struct fileagg *f;
+
+	start(100);
+	open_inode(100, 3, "/data", 8 << 20 | 1, 11, O_WRONLY);
+	wr(100, 3, 4);
+	sys(100, SYS_close, 0, 3);
+	open_inode(100, 3, "/data", 8 << 20 | 1, 12, O_WRONLY | O_TRUNC);
+	wr(100, 3, 8);
+	f = file("/data");
+	ck_assert_uint_eq(nfiles(), 1);
+	ck_assert_uint_eq(f->opens, 2);
+	ck_assert_uint_eq(f->wr, 12);
 }
 END_TEST
 
@@ -1384,6 +1459,150 @@ START_TEST(faults_are_attributed_to_heap_anon_and_file_regions)
 }
 END_TEST
 
+/* The fault totals of pid's mapping that starts at start, or NULL. */
+static const struct faultagg *mapping_at(int pid, uint64_t start)
+{
+	size_t n;
+	struct faultagg *const *a = model_faults(m, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (a[i]->pid == pid && a[i]->mapped && a[i]->start == start)
+			return a[i];
+	return NULL;
+}
+
+/* Fault totals of pid named region (every mapping of that name). */
+static size_t aggs_named(int pid, const char *region)
+{
+	size_t n, k = 0;
+	struct faultagg *const *a = model_faults(m, &n);
+
+	for (size_t i = 0; i < n; i++)
+		k += a[i]->pid == pid && strcmp(a[i]->region, region) == 0;
+	return k;
+}
+
+START_TEST(faults_count_per_mapping_not_per_name)
+{
+	const struct faultagg *a, *b, *h;
+	uint64_t made_a;
+
+	start_sampled(100);
+	sys(100, SYS_brk, 0x555000, 0);
+	sys(100, SYS_brk, 0x555000 + 4 * PG, 0x555000 + 4 * PG);
+	/* a malloc'd block (mmap'd by malloc) and a separate anonymous mapping */
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 3073 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	made_a = now - T0;
+	sys(100, SYS_mmap, 0x7f0000c01000 + 8 * PG, 0, 3000 * PG, PROT_READ,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	for (int i = 0; i < 30; i++)
+		fault_rec(100, 0x7f0000000000 + (uint64_t)(i + 1) * PG);
+	for (int i = 0; i < 20; i++)
+		fault_rec(100, 0x7f0000c01000 + 8 * PG + (uint64_t)i * PG);
+	fault_rec(100, 0x555000);
+	sys(100, SYS_brk, 0x555000 + 9 * PG, 0x555000 + 9 * PG);   /* the heap grows */
+	fault_rec(100, 0x555000 + 8 * PG);
+	ck_assert_uint_eq(aggs_named(100, "[anon]"), 2);
+	a = mapping_at(100, 0x7f0000000000);
+	b = mapping_at(100, 0x7f0000c01000 + 8 * PG);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(a->count, 30);
+	ck_assert_uint_eq(a->len, 3073 * PG);
+	ck_assert_int_eq(a->prot, PROT_READ | PROT_WRITE);
+	ck_assert_uint_eq(a->made, made_a);
+	ck_assert_uint_eq(b->count, 20);
+	ck_assert_uint_eq(b->len, 3000 * PG);
+	ck_assert_int_eq(b->prot, PROT_READ);
+	ck_assert_uint_gt(b->made, a->made);
+	/* the heap stays one region with all it spanned */
+	ck_assert_uint_eq(aggs_named(100, "[heap]"), 1);
+	h = mapping_at(100, 0x555000);
+	ck_assert_uint_eq(h->count, 2);
+	ck_assert_uint_eq(h->len, 9 * PG);
+	/* unmapped, and mapped again at the same address: another mapping */
+	sys(100, SYS_munmap, 0, 0x7f0000000000, 3073 * PG);
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 16 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	fault_rec(100, 0x7f0000000000 + PG);
+	ck_assert_uint_eq(aggs_named(100, "[anon]"), 3);
+	ck_assert_uint_eq(a->count, 30);
+	ck_assert_uint_eq(model_faults_total(m), 53);
+}
+END_TEST
+
+START_TEST(summaries_list_faults_per_mapping_with_its_range)
+{
+	struct strbuf sb;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct lines *l;
+
+	start_sampled(100);
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 3073 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	now = T0 + 2000000;                      /* the second one 2 ms in */
+	sys(100, SYS_mmap, 0x7f0001000000, 0, 3000 * PG, PROT_READ | PROT_WRITE | PROT_EXEC,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	for (int i = 0; i < 3; i++)
+		fault_rec(100, 0x7f0000000000 + (uint64_t)i * PG);
+	fault_rec(100, 0x7f0001000000);
+	end_rec();
+	strbuf_init(&sb, 256);
+	jsonl_summary_to(&sb, m);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
+				    "\"start\":\"0x7f0000000000\",\"len\":12587008,\"prot\":\"rw-\","
+				    "\"made_s\":0.000002,\"count\":3}"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
+				    "\"start\":\"0x7f0001000000\",\"len\":12288000,\"prot\":\"rwx\","
+				    "\"made_s\":0.002001,\"count\":1}"));
+	strbuf_release(&sb);
+	f = open_memstream(&text, &len);
+	l = lines_new(f, 0);
+	lines_final(l, m);
+	lines_free(l);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "        3  12.0 KB   [anon] at 0x7f0000000000 "
+					   "(12.0 MB rw-, mapped at +0.000s)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "        1  4.0 KB    [anon] at 0x7f0001000000 "
+					   "(11.7 MB rwx, mapped at +0.002s)\n"));
+	free(text);
+}
+END_TEST
+
+START_TEST(a_mapping_cut_in_pieces_or_moved_counts_as_one)
+{
+	const struct faultagg *a;
+
+	start_sampled(100);
+	sys(100, SYS_mmap, 0x7f0000000000, 0, 8 * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+	sys(100, SYS_munmap, 0, 0x7f0000000000 + 2 * PG, 2 * PG);     /* a hole in it */
+	fault_rec(100, 0x7f0000000000);
+	fault_rec(100, 0x7f0000000000 + 6 * PG);
+	ck_assert_uint_eq(aggs_named(100, "[anon]"), 1);
+	a = mapping_at(100, 0x7f0000000000);
+	ck_assert_uint_eq(a->count, 2);
+	ck_assert_uint_eq(a->len, 8 * PG);
+	/* realloc moves it (mremap): still the same allocation */
+	sys(100, SYS_mremap, 0x7f1000000000, 0x7f0000000000 + 4 * PG, 4 * PG, 64 * PG,
+	    MREMAP_MAYMOVE);
+	fault_rec(100, 0x7f1000000000 + 40 * PG);
+	ck_assert_uint_eq(aggs_named(100, "[anon]"), 1);
+	ck_assert_uint_eq(a->count, 3);
+	ck_assert_uint_eq(a->start, 0x7f1000000000);
+	ck_assert_uint_eq(a->len, 64 * PG);
+	/* in a forked child it is the child's own */
+	newtask(100, 101, SIGCHLD);
+	fault_rec(101, 0x7f1000000000 + PG);
+	ck_assert_uint_eq(aggs_named(101, "[anon]"), 1);
+	ck_assert_uint_eq(a->count, 3);
+	ck_assert_uint_eq(mapping_at(101, 0x7f1000000000)->count, 1);
+}
+END_TEST
+
 START_TEST(a_fault_sampled_before_munmap_finds_the_unmapped_region)
 {
 	uint64_t mapped, unmapped;
@@ -1527,6 +1746,241 @@ START_TEST(faults_of_a_never_seen_process_count_at_the_end_and_after_it_none)
 	fault_rec_at(100, 0x1000, end + 1000);   /* after a detach */
 	ck_assert_uint_eq(ev_count(EV_FAULT), 1);
 	ck_assert_uint_eq(model_faults_total(m), 1);
+}
+END_TEST
+
+/* ---- records that come after their task's end or before its start ---- */
+
+/* REC_SCHED of tid (in its tgid) that waited at kernel time ts. */
+static void sched_at(int tid, uint64_t ts)
+{
+	struct rec_sched *r = rec_begin(&rb, REC_SCHED, ts, tid, tgid_of(tid), sizeof(*r));
+
+	r->delay_ns = 20000;
+	r->cpu = 1;
+	feed();
+}
+
+/* REC_BLOCK of tid, completed at ts. */
+static void block_at(int tid, uint64_t ts)
+{
+	struct rec_block *r = rec_begin(&rb, REC_BLOCK, ts, tid, tgid_of(tid), sizeof(*r));
+
+	r->lat_ns = 300000;
+	r->bytes = 4096;
+	feed();
+}
+
+/* REC_HIST of pid: n waits in slot 3. */
+static void hist_rec(int pid, uint64_t n)
+{
+	struct rec_hist *h = begin(REC_HIST, pid, sizeof(*h));
+	uint64_t slots[8] = { 0 };
+
+	slots[3] = n;
+	h->kind = HIST_SCHED;
+	h->pid = pid;
+	h->nslots = 8;
+	rec_blob(&rb, slots, sizeof(slots));
+	feed();
+}
+
+/* Processes in the model with pid. */
+static size_t procs_with(int pid)
+{
+	size_t n, k = 0;
+	struct proc *const *p = model_procs(m, &n);
+
+	for (size_t i = 0; i < n; i++)
+		k += p[i]->pid == pid;
+	return k;
+}
+
+/* Position of the nth event of type among all events. */
+static size_t ev_pos(enum ev_type type, size_t nth)
+{
+	const struct seen *e = ev_nth(type, nth);
+
+	ck_assert_ptr_nonnull(e);
+	return (size_t)(e - evs);
+}
+
+START_TEST(kernel_samples_after_an_exit_join_the_ended_task)
+{
+	const struct proc *child, *root;
+	uint64_t before_exit;
+
+	start(100);
+	newtask(100, 101, SIGCHLD);
+	newtask(100, 102, THREAD_FLAGS);
+	open_file(101, 3, "/tmp/last", O_WRONLY);
+	before_exit = now;
+	exit_task(102, 0, false);
+	exit_task(101, 0, true);
+	child = proc(101);
+	root = proc(100);
+	/* the eBPF reader's samples, sampled before the exits, come after them */
+	sched_at(101, before_exit);
+	sched_at(102, before_exit + 10);
+	block_at(101, before_exit + 20);
+	ck_assert_uint_eq(nprocs(), 2);
+	ck_assert_uint_eq(model_live_tasks(m), 1);
+	ck_assert_ptr_eq(ev_nth(EV_SCHED, 0)->proc, child);
+	ck_assert_int_eq(ev_nth(EV_SCHED, 0)->pid, 101);
+	ck_assert_ptr_eq(ev_nth(EV_SCHED, 1)->proc, root);
+	ck_assert_int_eq(ev_nth(EV_SCHED, 1)->tid, 102);
+	ck_assert_ptr_eq(ev_one(EV_BLOCK)->proc, child);
+	/* and the kernel's record of the child's last call, after its exit too */
+	wr(101, 3, 100);
+	ck_assert_uint_eq(file("/tmp/last")->wr, 100);
+	ck_assert_ptr_eq(ev_one(EV_WRITE)->proc, child);
+	ck_assert_uint_eq(nprocs(), 2);
+	ck_assert_uint_eq(procs_with(101), 1);
+	ck_assert(child->exited);
+	ck_assert_uint_eq(model_live_tasks(m), 1);
+	ck_assert_int_eq(root->threads, 2);
+}
+END_TEST
+
+START_TEST(kernel_counts_after_an_exit_reach_the_ended_process_files)
+{
+	const struct proc *child;
+
+	start(100);
+	newtask(100, 101, SIGCHLD);
+	open_file(101, 3, "/tmp/out", O_WRONLY);
+	exit_task(101, 0, true);
+	child = proc(101);
+	io_rec(101, 3, FDK_FILE, 0, 0, 100, 1);  /* its fd's count, flushed at its exit */
+	ck_assert_uint_eq(file("/tmp/out")->wr, 100);
+	ck_assert_ptr_eq(ev_one(EV_WRITE)->proc, child);
+	ck_assert_int_eq(ev_one(EV_WRITE)->pid, 101);
+	ck_assert_uint_eq(nprocs(), 2);
+	hist_rec(101, 7);                        /* its histogram, sent at its exit */
+	ck_assert_uint_eq(model_latency(m, 101, HIST_SCHED)->count, 7);
+	ck_assert_uint_eq(nprocs(), 2);
+	ck_assert_uint_eq(model_live_tasks(m), 1);
+}
+END_TEST
+
+START_TEST(kernel_samples_before_a_fork_wait_for_it)
+{
+	uint64_t t;
+
+	start(100);
+	t = now;
+	tgids[102] = 100;
+	sched_at(101, t + 10);                   /* the child ran before its fork record came */
+	sched_at(102, t + 20);                   /* and so did the thread */
+	block_at(101, t + 30);
+	ck_assert_uint_eq(ev_count(EV_SCHED), 0);
+	ck_assert_uint_eq(ev_count(EV_BLOCK), 0);
+	ck_assert_uint_eq(nprocs(), 1);
+	newtask(100, 101, SIGCHLD);
+	ck_assert_uint_eq(ev_count(EV_SCHED), 1);
+	ck_assert_uint_eq(ev_count(EV_BLOCK), 1);
+	ck_assert_uint_lt(ev_pos(EV_FORK, 0), ev_pos(EV_SCHED, 0));
+	ck_assert_ptr_eq(ev_nth(EV_SCHED, 0)->proc, proc(101));
+	ck_assert_ptr_eq(ev_one(EV_BLOCK)->proc, proc(101));
+	newtask(100, 102, THREAD_FLAGS);
+	ck_assert_uint_eq(ev_count(EV_SCHED), 2);
+	ck_assert_uint_lt(ev_pos(EV_THREAD, 0), ev_pos(EV_SCHED, 1));
+	ck_assert_int_eq(ev_nth(EV_SCHED, 1)->tid, 102);
+	ck_assert_ptr_eq(ev_nth(EV_SCHED, 1)->proc, proc(100));
+	ck_assert_uint_eq(nprocs(), 2);
+	ck_assert_int_eq(proc(100)->threads, 2);
+	/* the counts are there at once */
+	ck_assert_uint_eq(model_latency(m, 101, HIST_SCHED)->events, 1);
+}
+END_TEST
+
+START_TEST(kernel_samples_of_a_task_never_seen_wait_a_bounded_time)
+{
+	start(100);
+	sched_at(555, now + 10);                 /* no fork record will ever name it */
+	sys(100, SYS_getpid, 100);
+	ck_assert_uint_eq(ev_count(EV_SCHED), 0);
+	now += 600000000;                        /* 0.6 s later */
+	sys(100, SYS_getpid, 100);
+	ck_assert_uint_eq(ev_count(EV_SCHED), 1);
+	ck_assert_int_eq(ev_one(EV_SCHED)->pid, 555);
+	ck_assert_ptr_null(ev_one(EV_SCHED)->proc);
+	ck_assert_uint_eq(nprocs(), 1);
+	sched_at(556, now + 10);                 /* the end releases what still waits */
+	end_rec();
+	ck_assert_uint_eq(ev_count(EV_SCHED), 2);
+	sched_at(557, now + 10);                 /* and nothing waits after it */
+	ck_assert_uint_eq(ev_count(EV_SCHED), 3);
+	ck_assert_uint_eq(nprocs(), 1);
+}
+END_TEST
+
+START_TEST(a_reused_pid_is_a_new_process_only_from_its_fork)
+{
+	const struct proc *old, *young;
+	uint64_t ended;
+
+	start(100);
+	newtask(100, 101, SIGCHLD);
+	exit_task(101, 0, true);
+	ended = now;
+	old = proc(101);
+	sched_at(101, ended - 10);               /* late: the old one's */
+	wr(101, 1, 5);                           /* late: the old one's, not a new process */
+	ck_assert_uint_eq(procs_with(101), 1);
+	ck_assert_ptr_eq(ev_nth(EV_SCHED, 0)->proc, old);
+	ck_assert_ptr_eq(ev_one(EV_WRITE)->proc, old);
+	now += 200000000;                        /* long after that exit... */
+	sched_at(101, now);                      /* ...a sample of the pid's next process */
+	ck_assert_uint_eq(ev_count(EV_SCHED), 1);
+	newtask(100, 101, SIGCHLD);              /* its fork: a new process */
+	young = proc(101);
+	ck_assert_ptr_ne(young, old);
+	ck_assert_uint_eq(procs_with(101), 2);
+	ck_assert_ptr_eq(ev_nth(EV_SCHED, 1)->proc, young);
+	sched_at(101, now);
+	ck_assert_ptr_eq(ev_nth(EV_SCHED, 2)->proc, young);
+	wr(101, 1, 5);
+	ck_assert_ptr_eq(ev_nth(EV_WRITE, 1)->proc, young);
+	ck_assert(old->exited);
+	ck_assert(!young->exited);
+	ck_assert_uint_eq(model_live_tasks(m), 2);
+}
+END_TEST
+
+START_TEST(a_late_record_of_a_thread_gone_by_exec_stays_in_its_process)
+{
+	static const char *const argv[] = { "next", NULL };
+
+	start(100);
+	newtask(100, 101, THREAD_FLAGS);
+	newtask(100, 102, THREAD_FLAGS);
+	exec_as(100, 101, "/bin/next", argv);    /* 101 exec'd: it is 100 now, 102 is gone */
+	sched_at(101, now - 10);
+	sched_at(100, now - 5);
+	ck_assert_uint_eq(ev_count(EV_SCHED), 2);
+	ck_assert_ptr_eq(ev_nth(EV_SCHED, 0)->proc, proc(100));
+	ck_assert_int_eq(ev_nth(EV_SCHED, 0)->tid, 101);
+	ck_assert_uint_eq(nprocs(), 1);
+}
+END_TEST
+
+START_TEST(ended_tasks_are_forgotten_after_a_while)
+{
+	start(100);
+	for (int i = 0; i < 50; i++) {
+		newtask(100, 200 + i, SIGCHLD);
+		exit_task(200 + i, 0, true);
+	}
+	now += 6000000000ull;                    /* 6 s later */
+	sys(100, SYS_getpid, 100);
+	now += 6000000000ull;
+	sys(100, SYS_getpid, 100);
+	/* a record that late still never makes a process of its own */
+	wr(230, 1, 5);
+	ck_assert_uint_eq(procs_with(230), 1);
+	ck_assert_ptr_eq(ev_one(EV_WRITE)->proc, proc(230));
+	ck_assert_uint_eq(model_live_tasks(m), 1);
 }
 END_TEST
 
@@ -1972,7 +2426,8 @@ static Suite *model_suite(void)
 	TCase *mem = tcase_create("memory");
 	TCase *procs = tcase_create("procs");
 	TCase *robust = tcase_create("robustness");
-	TCase *all[] = { files, tasks, net, mem, procs, robust };
+	TCase *late = tcase_create("late and early records");
+	TCase *all[] = { files, tasks, net, mem, procs, late, robust };
 
 	for (size_t i = 0; i < ARRAY_LEN(all); i++) {
 		tcase_add_checked_fixture(all[i], setup, teardown);
@@ -1981,6 +2436,8 @@ static Suite *model_suite(void)
 
 	tcase_add_test(files, open_then_read_counts_file_bytes);
 	tcase_add_test(files, opening_the_same_path_twice_adds_to_one_entry);
+	tcase_add_test(files, files_with_the_same_cut_path_stay_apart_by_device_and_inode);
+	tcase_add_test(files, a_whole_path_is_one_file_even_when_made_anew);
 	tcase_add_test(files, failed_open_reports_the_path_and_opens_nothing);
 	tcase_add_test(files, opened_for_write_only_without_io_is_mode_w);
 	tcase_add_test(files, write_through_a_dup_counts_on_the_same_file);
@@ -2032,6 +2489,9 @@ static Suite *model_suite(void)
 	tcase_add_test(mem, without_maps_no_regions_are_kept);
 	tcase_add_test(mem, perf_losses_are_counted);
 	tcase_add_test(mem, faults_of_a_never_seen_process_count_at_the_end_and_after_it_none);
+	tcase_add_test(mem, faults_count_per_mapping_not_per_name);
+	tcase_add_test(mem, a_mapping_cut_in_pieces_or_moved_counts_as_one);
+	tcase_add_test(mem, summaries_list_faults_per_mapping_with_its_range);
 
 	tcase_add_test(procs, exit_statuses_are_kept_per_process_and_for_the_root);
 	tcase_add_test(procs, start_and_end_records_describe_the_trace);
@@ -2041,6 +2501,14 @@ static Suite *model_suite(void)
 	tcase_add_test(procs, verbose_mode_reports_every_syscall_with_its_duration);
 	tcase_add_test(procs, non_native_syscalls_are_not_interpreted);
 	tcase_add_test(procs, event_and_kind_names_are_stable);
+
+	tcase_add_test(late, kernel_samples_after_an_exit_join_the_ended_task);
+	tcase_add_test(late, kernel_counts_after_an_exit_reach_the_ended_process_files);
+	tcase_add_test(late, kernel_samples_before_a_fork_wait_for_it);
+	tcase_add_test(late, kernel_samples_of_a_task_never_seen_wait_a_bounded_time);
+	tcase_add_test(late, a_reused_pid_is_a_new_process_only_from_its_fork);
+	tcase_add_test(late, a_late_record_of_a_thread_gone_by_exec_stays_in_its_process);
+	tcase_add_test(late, ended_tasks_are_forgotten_after_a_while);
 
 	tcase_add_test(robust, random_record_streams_never_crash_the_model);
 	tcase_set_timeout(robust, 120);

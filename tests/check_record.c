@@ -11,17 +11,24 @@
  * property test then mutates valid records 200,000 times: rec_validate must
  * never read outside the buffer it is given (every candidate is copied to an
  * exact-size heap block, so ASan sees any overread) and every record it
- * accepts must hold all the blobs it announces.
+ * accepts must hold all the blobs it announces.  Also rec_path_cut (a
+ * path longer than REC_PATH_MAX keeps the mark and its last whole
+ * components) and src/recording.c's reading of a version 2 file, whose
+ * REC_FDs have no dev.
  */
 #include "config.h"
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "record.h"
+#include "recording.h"
 
 #define HDR sizeof(struct rec_hdr)
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -756,6 +763,106 @@ START_TEST(random_mutations_never_pass_with_blobs_outside)
 }
 END_TEST
 
+START_TEST(a_path_up_to_rec_path_max_stays_whole)
+{
+	static char p[REC_PATH_MAX + REC_PATH_CUT_LEN];
+
+	memset(p, 'x', REC_PATH_MAX);
+	p[0] = '/';
+	ck_assert_uint_eq(rec_path_cut(p, REC_PATH_MAX), REC_PATH_MAX);
+	ck_assert_int_eq(p[0], '/');
+	ck_assert_uint_eq(rec_path_cut(p, 1), 1);
+}
+END_TEST
+
+START_TEST(a_longer_path_keeps_the_mark_and_its_last_whole_components)
+{
+	static char p[50 * 200 + 64];
+	size_t len = 0, n;
+
+	for (int i = 0; i < 50; i++) {   /* 50 components of 200 bytes, "/" included */
+		p[len++] = '/';
+		memset(p + len, 'a' + i % 26, 199);
+		len += 199;
+	}
+	memcpy(p + len, "/secret_A.txt", 13);
+	len += 13;
+	n = rec_path_cut(p, len);
+	/* 40 components and the name fit in REC_PATH_MAX (8013 bytes), 41 do not */
+	ck_assert_uint_eq(n, REC_PATH_CUT_LEN + 40 * 200 + 13);
+	ck_assert(memcmp(p, REC_PATH_CUT "/", REC_PATH_CUT_LEN + 1) == 0);
+	ck_assert_int_eq(p[REC_PATH_CUT_LEN + 1], 'a' + 10);
+	ck_assert(memcmp(p + n - 13, "/secret_A.txt", 13) == 0);
+}
+END_TEST
+
+START_TEST(a_cut_can_keep_exactly_rec_path_max_bytes)
+{
+	static char p[REC_PATH_MAX + 2 + REC_PATH_CUT_LEN];
+	size_t n;
+
+	/* "/b" then a tail of exactly REC_PATH_MAX bytes that starts with "/" */
+	memset(p, 'y', sizeof(p));
+	memcpy(p, "/b/", 3);
+	n = rec_path_cut(p, REC_PATH_MAX + 2);
+	ck_assert_uint_eq(n, REC_PATH_CUT_LEN + REC_PATH_MAX);
+	ck_assert(memcmp(p, REC_PATH_CUT "/yyy", REC_PATH_CUT_LEN + 4) == 0);
+}
+END_TEST
+
+/* Write a recording holding one REC_FD as version 2 wrote it (no dev). */
+static void write_v2_recording(const char *path)
+{
+	static char prog[] = "prog";
+	char *const argv[] = { prog, NULL };
+	unsigned char rec[64] = { 0 };
+	struct rec_hdr h = { .ts = 5, .len = sizeof(rec), .type = REC_FD, .tid = 7, .tgid = 7 };
+	struct rec_fd f = { .fd = 3, .kind = FDK_FILE, .path_len = 9, .ino = 1234 };
+	struct recording *r = recording_create(path, argv);
+	uint32_t version = 2;
+	int fd;
+
+	ck_assert_ptr_nonnull(r);
+	memcpy(rec, &h, sizeof(h));
+	memcpy(rec + sizeof(h), &f, offsetof(struct rec_fd, dev));
+	memcpy(rec + sizeof(h) + offsetof(struct rec_fd, dev), "/old/file", 9);
+	ck_assert_int_eq(recording_append(r, rec, sizeof(rec)), 0);
+	ck_assert_int_eq(recording_close(r), 0);
+	fd = open(path, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, &version, sizeof(version), 8), sizeof(version));   /* after the magic */
+	close(fd);
+}
+
+START_TEST(a_version_2_recording_reads_its_fds_with_dev_zero)
+{
+	char path[] = "/tmp/check_record_v2_XXXXXX", why[256];
+	int fd = mkstemp(path);
+	const void *rec;
+	struct rec_fd f;
+	struct recording *r;
+	size_t len;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	write_v2_recording(path);
+	r = recording_open(path, why, sizeof(why));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(recording_next(r, &rec, &len, why, sizeof(why)), 1);
+	ck_assert_uint_eq(len, 72);
+	ck_assert_int_eq(rec_validate(rec, len), 0);
+	memcpy(&f, (const char *)rec + HDR, sizeof(f));
+	ck_assert_int_eq(f.fd, 3);
+	ck_assert_uint_eq(f.ino, 1234);
+	ck_assert_uint_eq(f.dev, 0);
+	ck_assert_uint_eq(f.path_len, 9);
+	ck_assert(memcmp((const char *)rec + HDR + sizeof(f), "/old/file", 9) == 0);
+	ck_assert_int_eq(recording_next(r, &rec, &len, why, sizeof(why)), 0);
+	recording_close(r);
+	unlink(path);
+}
+END_TEST
+
 /* The record test suite. */
 static Suite *record_suite(void)
 {
@@ -780,6 +887,10 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, rejects_note_text_past_the_end);
 	tcase_add_test(tc, rejects_hist_slots_past_the_end_or_over_64);
 	tcase_add_test(tc, fdset_of_any_count_validates);
+	tcase_add_test(tc, a_path_up_to_rec_path_max_stays_whole);
+	tcase_add_test(tc, a_longer_path_keeps_the_mark_and_its_last_whole_components);
+	tcase_add_test(tc, a_cut_can_keep_exactly_rec_path_max_bytes);
+	tcase_add_test(tc, a_version_2_recording_reads_its_fds_with_dev_zero);
 	suite_add_tcase(s, tc);
 	tcase_add_test(prop, random_mutations_never_pass_with_blobs_outside);
 	tcase_set_timeout(prop, 120);

@@ -5,7 +5,10 @@
  * made by mmap, split by munmap, replaced by MAP_FIXED, moved and resized by
  * mremap (DONTUNMAP too), the brk heap growing and shrinking, everything
  * replaced by execve, and /proc/PID/maps snapshots (kinds, the main stack
- * growing down into its gap, but not without limit).  Faults sampled before
+ * growing down into its gap, but not without limit), and which mapping a
+ * region is (its id, whole range, protection and the time it was made:
+ * pieces of one mapping share them, a new mapping at a reused address does
+ * not, mremap keeps the mapping).  Faults sampled before
  * an unmap the set already saw must still find the old region.  Also: fork
  * copies, bounded history, and hostile maps text that must never crash.
  */
@@ -14,11 +17,13 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "regions.h"
 
 #define PG 4096ull
 #define SEC 1000000000ull
+#define RW (PROT_READ | PROT_WRITE)
 
 /* Name of the region at addr at ts, or "-" for none. */
 static const char *at(struct regions *rs, uint64_t addr, uint64_t ts)
@@ -32,7 +37,7 @@ START_TEST(mmap_region_covers_its_pages_only)
 {
 	struct regions *rs = regions_new();
 
-	regions_map(rs, 0x10000, 3 * PG - 100, RK_ANON, 0, "[anon]", 10);
+	regions_map(rs, 0x10000, 3 * PG - 100, RK_ANON, 0, RW, "[anon]", 10);
 	ck_assert_str_eq(at(rs, 0x10000, 20), "[anon]");
 	ck_assert_str_eq(at(rs, 0x10000 + 3 * PG - 1, 20), "[anon]");   /* length rounds up */
 	ck_assert_str_eq(at(rs, 0x10000 + 3 * PG, 20), "-");
@@ -48,7 +53,7 @@ START_TEST(munmap_of_the_middle_splits_and_remembers)
 	size_t n;
 	const struct region *live;
 
-	regions_map(rs, 0x100000, 10 * PG, RK_FILE, 0, "/data/file", 10);
+	regions_map(rs, 0x100000, 10 * PG, RK_FILE, 0, RW, "/data/file", 10);
 	regions_unmap(rs, 0x100000 + 4 * PG, 2 * PG, 100);
 	live = regions_live(rs, &n);
 	ck_assert_uint_eq(n, 2);
@@ -69,8 +74,8 @@ START_TEST(map_fixed_replaces_but_late_faults_see_the_old)
 {
 	struct regions *rs = regions_new();
 
-	regions_map(rs, 0x200000, 8 * PG, RK_FILE, 0, "/lib/a.so", 10);
-	regions_map(rs, 0x200000 + 2 * PG, 2 * PG, RK_ANON, 0, "[anon]", 200);
+	regions_map(rs, 0x200000, 8 * PG, RK_FILE, 0, RW, "/lib/a.so", 10);
+	regions_map(rs, 0x200000 + 2 * PG, 2 * PG, RK_ANON, 0, RW, "[anon]", 200);
 	ck_assert_str_eq(at(rs, 0x200000 + 2 * PG, 100), "/lib/a.so");
 	ck_assert_str_eq(at(rs, 0x200000 + 2 * PG, 300), "[anon]");
 	ck_assert_str_eq(at(rs, 0x200000 + 5 * PG, 300), "/lib/a.so");
@@ -83,11 +88,11 @@ START_TEST(address_reuse_picks_the_region_alive_at_the_time)
 {
 	struct regions *rs = regions_new();
 
-	regions_map(rs, 0x300000, PG, RK_FILE, 0, "/first", 10);
+	regions_map(rs, 0x300000, PG, RK_FILE, 0, RW, "/first", 10);
 	regions_unmap(rs, 0x300000, PG, 20);
-	regions_map(rs, 0x300000, PG, RK_FILE, 0, "/second", 30);
+	regions_map(rs, 0x300000, PG, RK_FILE, 0, RW, "/second", 30);
 	regions_unmap(rs, 0x300000, PG, 40);
-	regions_map(rs, 0x300000, PG, RK_FILE, 0, "/third", 50);
+	regions_map(rs, 0x300000, PG, RK_FILE, 0, RW, "/third", 50);
 	ck_assert_str_eq(at(rs, 0x300000, 15), "/first");
 	ck_assert_str_eq(at(rs, 0x300000, 35), "/second");
 	ck_assert_str_eq(at(rs, 0x300000, 55), "/third");
@@ -100,8 +105,8 @@ START_TEST(adjacent_mappings_stay_distinct)
 	struct regions *rs = regions_new();
 	size_t n;
 
-	regions_map(rs, 0x400000 + 4 * PG, 4 * PG, RK_ANON, 0, "[anon]", 10);
-	regions_map(rs, 0x400000, 4 * PG, RK_ANON, 0, "[anon]", 20);
+	regions_map(rs, 0x400000 + 4 * PG, 4 * PG, RK_ANON, 0, RW, "[anon]", 10);
+	regions_map(rs, 0x400000, 4 * PG, RK_ANON, 0, RW, "[anon]", 20);
 	regions_live(rs, &n);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_uint_eq(regions_lookup(rs, 0x400000 + 3 * PG, 30)->start, 0x400000);
@@ -115,7 +120,7 @@ START_TEST(mremap_grows_moves_and_shrinks)
 	struct regions *rs = regions_new();
 	struct region *r;
 
-	regions_map(rs, 0x500000, 4 * PG, RK_ANON, 0, "[anon]", 10);
+	regions_map(rs, 0x500000, 4 * PG, RK_ANON, 0, RW, "[anon]", 10);
 	r = regions_lookup(rs, 0x500000, 11);
 	r->user = (void *)rs;
 	/* grow in place */
@@ -175,7 +180,7 @@ START_TEST(exec_buries_everything)
 
 	regions_brk(rs, 0x555000, 1);
 	regions_brk(rs, 0x555000 + 4 * PG, 2);
-	regions_map(rs, 0x7f0000000000, PG, RK_FILE, 0, "/bin/sh", 3);
+	regions_map(rs, 0x7f0000000000, PG, RK_FILE, 0, RW, "/bin/sh", 3);
 	regions_exec(rs, 100);
 	regions_live(rs, &n);
 	ck_assert_uint_eq(n, 0);
@@ -248,7 +253,7 @@ START_TEST(main_stack_grows_down_into_its_gap_only)
 	/* below another mapping: never the stack */
 	ck_assert_str_eq(at(rs, 0x7f1e3d7a0000 - PG, 30), "-");
 	/* a thread stack from mmap(MAP_STACK) does not grow */
-	regions_map(rs, 0x7f0000100000, 16 * PG, RK_STACK, 0, "[stack]", 40);
+	regions_map(rs, 0x7f0000100000, 16 * PG, RK_STACK, 0, RW, "[stack]", 40);
 	ck_assert_str_eq(at(rs, 0x7f0000100000 - PG, 50), "-");
 	regions_free(rs);
 }
@@ -282,7 +287,7 @@ START_TEST(copy_has_the_same_map_but_no_history_or_user)
 
 	regions_brk(rs, 0x555000, 1);
 	regions_brk(rs, 0x555000 + 8 * PG, 2);
-	regions_map(rs, 0x700000, 2 * PG, RK_ANON, 0, "[anon]", 3);
+	regions_map(rs, 0x700000, 2 * PG, RK_ANON, 0, RW, "[anon]", 3);
 	regions_unmap(rs, 0x700000, PG, 4);
 	regions_lookup(rs, 0x555000, 5)->user = rs;
 	c = regions_copy(rs);
@@ -303,14 +308,14 @@ START_TEST(history_stays_bounded)
 	struct regions *rs = regions_new();
 
 	for (uint64_t i = 0; i < 20000; i++) {
-		regions_map(rs, 0x100000 + (i % 7) * PG, PG, RK_ANON, 0, "[anon]", 1 + i * 1000);
+		regions_map(rs, 0x100000 + (i % 7) * PG, PG, RK_ANON, 0, RW, "[anon]", 1 + i * 1000);
 		regions_unmap(rs, 0x100000 + (i % 7) * PG, PG, 2 + i * 1000);
 	}
 	ck_assert_uint_le(regions_dead_count(rs), 4096);
 	/* everything is within 5 s here, so only the count limit applied */
 	ck_assert_uint_ge(regions_dead_count(rs), 1024);
 	for (uint64_t i = 0; i < 2000; i++) {
-		regions_map(rs, 0x100000, PG, RK_ANON, 0, "[anon]", 100 * SEC + i);
+		regions_map(rs, 0x100000, PG, RK_ANON, 0, RW, "[anon]", 100 * SEC + i);
 		regions_unmap(rs, 0x100000, PG, 100 * SEC + i);
 	}
 	/* the old history expired by age: only the recent unmaps are left */
@@ -324,8 +329,8 @@ START_TEST(hostile_ranges_do_not_crash)
 	struct regions *rs = regions_new();
 	char text[256];
 
-	regions_map(rs, UINT64_MAX - 10, 100, RK_ANON, 0, "[anon]", 1);
-	regions_map(rs, 0, UINT64_MAX, RK_ANON, 0, "[all]", 2);
+	regions_map(rs, UINT64_MAX - 10, 100, RK_ANON, 0, RW, "[anon]", 1);
+	regions_map(rs, 0, UINT64_MAX, RK_ANON, 0, RW, "[all]", 2);
 	ck_assert_str_eq(at(rs, 0x1234, 3), "[all]");
 	regions_unmap(rs, 0x1000, UINT64_MAX, 4);
 	regions_remap(rs, 0, UINT64_MAX, 5 * PG, UINT64_MAX, false, 5);
@@ -339,6 +344,94 @@ START_TEST(hostile_ranges_do_not_crash)
 		regions_load_maps(rs, text, sizeof(text), 10 + (uint64_t)k);
 		regions_lookup(rs, (uint64_t)rand() << 12, 5 + (uint64_t)k);
 	}
+	regions_free(rs);
+}
+END_TEST
+
+START_TEST(a_mapping_keeps_its_identity_in_pieces_only)
+{
+	struct regions *rs = regions_new();
+	struct region *a, *b, *c;
+	uint64_t id;
+
+	regions_map(rs, 0x100000, 10 * PG, RK_ANON, 0, RW, "[anon]", 10);
+	a = regions_lookup(rs, 0x100000, 11);
+	id = a->id;
+	ck_assert_uint_ne(id, 0);
+	ck_assert_int_eq(a->prot, RW);
+	ck_assert_uint_eq(a->made_ts, 10);
+	regions_unmap(rs, 0x100000 + 4 * PG, 2 * PG, 20);   /* two pieces of one mapping */
+	a = regions_lookup(rs, 0x100000, 21);
+	b = regions_lookup(rs, 0x100000 + 8 * PG, 21);
+	ck_assert_ptr_ne(a, b);
+	ck_assert_uint_eq(a->id, id);
+	ck_assert_uint_eq(b->id, id);
+	ck_assert_uint_eq(b->map_start, 0x100000);
+	ck_assert_uint_eq(b->map_end, 0x100000 + 10 * PG);
+	ck_assert_uint_eq(b->made_ts, 10);
+	/* unmapped, then mapped again at the same address: another mapping */
+	regions_unmap(rs, 0x100000, 10 * PG, 30);
+	regions_map(rs, 0x100000, 10 * PG, RK_ANON, 0, PROT_READ, "[anon]", 40);
+	c = regions_lookup(rs, 0x100000, 41);
+	ck_assert_uint_ne(c->id, id);
+	ck_assert_int_eq(c->prot, PROT_READ);
+	ck_assert_uint_eq(c->made_ts, 40);
+	ck_assert_uint_eq(regions_lookup(rs, 0x100000, 25)->id, id);   /* a late fault */
+	/* the same range mapped right next to it is a third */
+	regions_map(rs, 0x100000 + 10 * PG, PG, RK_ANON, 0, RW, "[anon]", 50);
+	ck_assert_uint_ne(regions_lookup(rs, 0x100000 + 10 * PG, 51)->id, c->id);
+	regions_free(rs);
+}
+END_TEST
+
+START_TEST(mremap_keeps_the_mapping_with_its_new_range)
+{
+	struct regions *rs = regions_new();
+	struct region *r;
+	uint64_t id;
+
+	regions_map(rs, 0x500000, 4 * PG, RK_ANON, 0, RW, "[anon]", 10);
+	id = regions_lookup(rs, 0x500000, 11)->id;
+	regions_remap(rs, 0x500000, 4 * PG, 0x500000, 8 * PG, false, 20);   /* grows in place */
+	r = regions_lookup(rs, 0x500000 + 6 * PG, 21);
+	ck_assert_uint_eq(r->id, id);
+	ck_assert_uint_eq(r->map_end, 0x500000 + 8 * PG);
+	ck_assert_uint_eq(regions_lookup(rs, 0x500000, 21)->map_end, 0x500000 + 8 * PG);
+	regions_remap(rs, 0x500000, 8 * PG, 0x900000, 16 * PG, false, 30);  /* moves */
+	r = regions_lookup(rs, 0x900000 + 15 * PG, 31);
+	ck_assert_uint_eq(r->id, id);
+	ck_assert_uint_eq(r->map_start, 0x900000);
+	ck_assert_uint_eq(r->map_end, 0x900000 + 16 * PG);
+	ck_assert_uint_eq(r->made_ts, 10);
+	ck_assert_int_eq(r->prot, RW);
+	regions_remap(rs, 0x900000, 16 * PG, 0xa00000, 16 * PG, true, 40);  /* DONTUNMAP */
+	ck_assert_uint_eq(regions_lookup(rs, 0x900000, 41)->id, id);
+	ck_assert_uint_ne(regions_lookup(rs, 0xa00000, 41)->id, id);
+	regions_free(rs);
+}
+END_TEST
+
+START_TEST(maps_and_brk_give_protection_and_ranges)
+{
+	struct regions *rs = regions_new();
+	const char text[] = "5581c8a04000-5581c8a09000 r-xp 00004000 fe:01 1311 /usr/bin/cat\n"
+			    "5581ca1c6000-5581ca1e7000 rw-p 00000000 00:00 0   [heap]\n"
+			    "7ffd1e2a0000-7ffd1e2c1000 rw-p 00000000 00:00 0   [stack]\n";
+	struct region *r;
+
+	ck_assert_int_eq(regions_load_maps(rs, text, sizeof(text) - 1, 5), 3);
+	r = regions_lookup(rs, 0x5581c8a04000, 6);
+	ck_assert_int_eq(r->prot, PROT_READ | PROT_EXEC);
+	ck_assert_uint_eq(r->made_ts, 5);
+	r = regions_lookup(rs, 0x5581ca1c6000, 6);
+	ck_assert_int_eq(r->prot, RW);
+	regions_brk(rs, 0x5581ca1e7000 + 2 * PG, 7);                      /* the heap grows */
+	r = regions_lookup(rs, 0x5581ca1e7000 + PG, 8);
+	ck_assert_uint_eq(r->map_start, 0x5581ca1c6000);
+	ck_assert_uint_eq(r->map_end, 0x5581ca1e7000 + 2 * PG);
+	r = regions_lookup(rs, 0x7ffd1e2a0000 - 3 * PG, 9);                 /* and the stack */
+	ck_assert_uint_eq(r->map_start, 0x7ffd1e2a0000 - 3 * PG);
+	ck_assert_uint_eq(r->map_end, 0x7ffd1e2c1000);
 	regions_free(rs);
 }
 END_TEST
@@ -372,6 +465,9 @@ static Suite *regions_suite(void)
 	tcase_add_test(tc, copy_has_the_same_map_but_no_history_or_user);
 	tcase_add_test(tc, history_stays_bounded);
 	tcase_add_test(tc, hostile_ranges_do_not_crash);
+	tcase_add_test(tc, a_mapping_keeps_its_identity_in_pieces_only);
+	tcase_add_test(tc, mremap_keeps_the_mapping_with_its_new_range);
+	tcase_add_test(tc, maps_and_brk_give_protection_and_ranges);
 	tcase_add_test(tc, kind_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,7 +3,9 @@
  * src/sha256.c, src/timeline.c, src/report.c and src/tracejson.c.
  *
  * Covers SHA-256 against the FIPS 180-4 examples (whole and in pieces) and
- * its base64 text; lanes in display order and the stable time order; the
+ * its base64 text; lanes in display order, one per task however late or
+ * early the kernel's samples about it come (and a new one when a fork
+ * reuses a pid), and the stable time order; the
  * HTML report's safety properties (the CSP hashes are those of the inline
  * script and style, the data block holds no < > & or line separators and
  * exactly two script blocks exist, whatever the traced names were); the
@@ -18,6 +20,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,6 +323,7 @@ START_TEST(test_report_data_block_inert)
 	ck_assert_ptr_nonnull(strstr(data, "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)"));
 	ck_assert_ptr_nonnull(strstr(data, "\\\\x1b[31m"));          /* ESC as visible text */
 	ck_assert_ptr_nonnull(strstr(data, "\\\\u{202E}"));          /* bidi as visible text */
+	ck_assert_ptr_nonnull(strstr(data, "\\\\u{2028}line\\\\u{2029}para"));
 	ck_assert_ptr_nonnull(strstr(data, "\\\\xff"));              /* invalid UTF-8 too */
 	free(data);
 	free(html);
@@ -551,7 +555,7 @@ START_TEST(test_tracejson_shape)
 	ck_assert_int_eq(occurrences(buf, "{\"ph\":\"f\""), 1);
 	ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"b\",\"pid\":10,\"tid\":10,\"ts\":5.000,"));
 	ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"e\",\"pid\":10,\"tid\":10,\"ts\":9.000,"));
-	ck_assert_ptr_nonnull(strstr(buf, "\"target\":\"/tmp/\\\"quoted\\\"\\n\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"target\":\"/tmp/\\\"quoted\\\"\\\\x0a\""));
 	free(buf);
 }
 END_TEST
@@ -639,6 +643,87 @@ START_TEST(test_tracejson_deep_history_still_nests)
 }
 END_TEST
 
+/* Records the tracer and the eBPF reader send, fed to m (whose events st keeps). */
+static void newtask_rec(uint64_t ts, int parent, int child, bool thread)
+{
+	struct rec_newtask *r = rec_begin(&rb, REC_NEWTASK, ts, parent, parent, sizeof(*r));
+
+	r->child = child;
+	r->kind = thread ? NT_CLONE : NT_FORK;
+	r->flags = thread ? CLONE_VM | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD : SIGCHLD;
+	feed();
+}
+
+static void exit_rec(uint64_t ts, int tid, int tgid)
+{
+	struct rec_exit *r = rec_begin(&rb, REC_EXIT, ts, tid, tgid, sizeof(*r));
+
+	r->leader = tid == tgid;
+	feed();
+}
+
+static void sched_rec(uint64_t ts, int tid, int tgid)
+{
+	struct rec_sched *r = rec_begin(&rb, REC_SCHED, ts, tid, tgid, sizeof(*r));
+
+	r->delay_ns = 20000;
+	feed();
+}
+
+START_TEST(test_lanes_one_per_task_whatever_order_samples_come_in)
+{
+	struct timeline t;
+	const struct timeline_lane *l11[2] = { NULL, NULL };
+	char *json, *html, *lanes;
+	size_t n11 = 0;
+
+	model_set_observer(m, store_add, st);
+	sched_rec(2900, 12, 10);                 /* the thread ran before its clone record */
+	newtask_rec(3000, 10, 12, true);
+	newtask_rec(3100, 10, 11, false);
+	sched_rec(3200, 11, 11);
+	exit_rec(4000, 12, 10);
+	exit_rec(4100, 11, 11);
+	sched_rec(3900, 12, 10);                 /* the reader's samples after the exits */
+	sched_rec(4050, 11, 11);
+	sched_rec(300000000, 11, 11);            /* 0.3 s on: the pid's next process... */
+	newtask_rec(300001000, 10, 11, false);   /* ...whose fork comes after it */
+	sched_rec(300002000, 11, 11);
+	exit_rec(300003000, 11, 11);
+	timeline_build(&t, m, st);
+	ck_assert_uint_eq(t.n, 4);               /* 10, its thread 12, 11 and 11 again */
+	for (size_t i = 0; i < t.n; i++)
+		if (t.v[i].tid == 11 && n11 < 2)
+			l11[n11++] = &t.v[i];
+	ck_assert_uint_eq(n11, 2);
+	ck_assert_ptr_nonnull(l11[0]->proc);
+	ck_assert_ptr_nonnull(l11[1]->proc);
+	ck_assert_ptr_ne(l11[0]->proc, l11[1]->proc);
+	ck_assert_uint_eq(l11[0]->events, 3);    /* a sched, its exit, the late sched */
+	ck_assert_uint_eq(l11[1]->events, 3);    /* the early sched, one more, its exit */
+	for (size_t i = 0; i < store_count(st); i++) {
+		const struct sevent *e = store_get(st, i);
+		const struct timeline_lane *ln = &t.v[timeline_lane_of(&t, i)];
+
+		ck_assert_int_eq(ln->tid, e->tid);
+		if (e->tid == 11 && e->ts >= 200000000)
+			ck_assert_ptr_eq(ln, l11[1]);
+		else if (e->tid == 11)
+			ck_assert_ptr_eq(ln, l11[0]);
+	}
+	timeline_release(&t);
+	html = report(0);
+	lanes = between(html, "\"lanes\":{\"pid\":[", "]");
+	ck_assert_str_eq(lanes, "10,10,11,11");
+	free(lanes);
+	free(html);
+	json = trace();
+	ck_assert_int_eq(occurrences(json, "\"thread_name\""), 4);
+	ck_assert_int_eq(occurrences(json, "\"process_name\""), 3);
+	free(json);
+}
+END_TEST
+
 /* Build the report suite. */
 static Suite *report_suite(void)
 {
@@ -653,6 +738,7 @@ static Suite *report_suite(void)
 	tc = tcase_create("writers");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_lanes_order);
+	tcase_add_test(tc, test_lanes_one_per_task_whatever_order_samples_come_in);
 	tcase_add_test(tc, test_time_order_stable);
 	tcase_add_test(tc, test_report_csp_hashes_match);
 	tcase_add_test(tc, test_report_data_block_inert);

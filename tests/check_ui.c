@@ -3,7 +3,8 @@
  *
  * Covers the key table (dispatch per pane and overlay, help and footer
  * generated from it), filters and text matching, lanes (processes, nested
- * threads, ends, tid reuse, cells and nearest events), the filtered index
+ * threads, ends, tid reuse at a fork, samples after an exit or before a
+ * fork in the task's one lane, cells and nearest events), the filtered index
  * (incremental equals rebuilt), list scrolling and follow-tail, the output
  * scrollback (escape sequences, carriage returns, ring), the line editor,
  * rates and counter flow, the layout at 80x24, event wording, and key
@@ -17,6 +18,8 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,7 @@
 #include "mode.h"
 #include "objstat.h"
 #include "picker.h"
+#include "record.h"
 #include "replay.h"
 #include "table.h"
 #include "view.h"
@@ -295,26 +299,208 @@ START_TEST(lanes_nest_threads_and_end_with_exits)
 }
 END_TEST
 
-START_TEST(a_reused_tid_gets_a_new_lane)
+/* A scheduler wait of tid (pid) at ts, as the model emits it. */
+static void add_sched(struct store *s, int pid, int tid, uint64_t ts)
+{
+	struct event ev = ev_of(EV_SCHED, pid, tid, ts);
+
+	ev.dur = 50000;
+	store_add(s, &ev);
+}
+
+/* Lanes of tid, in creation order; their number. */
+static size_t lanes_of(const struct lanes *l, int tid, const struct lane **v, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i]->tid == tid && n < cap)
+			v[n++] = l->v[i];
+	return n;
+}
+
+START_TEST(a_reused_tid_gets_a_new_lane_at_its_fork)
 {
 	struct store *s = store_new();
-	struct view v;
+	const struct lane *v[4];
+	struct view v0;
 
 	add_new(s, 100, 200, 10, false);
 	add_exit(s, 200, 200, 20, false);
-	add_open(s, 200, 200, 30, "/tmp/again");
-	view_init(&v, s);
-	view_update(&v);
-	ck_assert_uint_eq(v.lanes.n, 3);
-	ck_assert(v.lanes.v[1]->ended);
-	ck_assert(!v.lanes.v[2]->ended);
-	ck_assert_uint_eq(v.lanes.v[2]->start, 30);
-	ck_assert_uint_eq(v.lanes.v[2]->shown.n, 1);
-	view_refilter(&v);
-	ck_assert_uint_eq(v.lanes.v[2]->shown.n, 1);
-	ck_assert_uint_eq(v.lanes.v[1]->shown.n, 1);   /* its exit */
-	view_release(&v);
+	add_open(s, 200, 200, 30, "/tmp/late");     /* late: still the ended task's */
+	add_new(s, 100, 200, 40, false);             /* the pid comes back */
+	add_open(s, 200, 200, 50, "/tmp/again");
+	view_init(&v0, s);
+	view_update(&v0);
+	ck_assert_uint_eq(v0.lanes.n, 3);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 200, v, 4), 2);
+	ck_assert(v[0]->ended);
+	ck_assert_uint_eq(v[0]->end, 20);
+	ck_assert(!v[1]->ended);
+	ck_assert_uint_eq(v[1]->start, 40);
+	ck_assert_uint_eq(v[0]->shown.n, 2);          /* its exit and the late open */
+	ck_assert_uint_eq(v[1]->shown.n, 1);
+	view_refilter(&v0);                          /* the same lanes from scratch */
+	ck_assert_uint_eq(v[0]->shown.n, 2);
+	ck_assert_uint_eq(v[0]->shown.v[1], 2);
+	ck_assert_uint_eq(v[1]->shown.n, 1);
+	ck_assert_uint_eq(v[1]->shown.v[0], 4);
+	view_release(&v0);
 	store_free(s);
+}
+END_TEST
+
+START_TEST(samples_after_an_exit_stay_in_the_ended_lanes)
+{
+	struct store *s = store_new();
+	const struct lane *v[4];
+	struct view v0;
+	size_t procs, threads;
+
+	add_open(s, 100, 100, 1000, "/etc/hosts");
+	add_new(s, 100, 102, 2000, true);
+	add_new(s, 100, 101, 3000, false);
+	add_sched(s, 101, 101, 3500);
+	add_sched(s, 100, 102, 3600);
+	add_exit(s, 101, 101, 4000, false);
+	add_exit(s, 100, 102, 5000, true);
+	add_sched(s, 101, 101, 3900);                /* the kernel's, after the exits */
+	add_sched(s, 100, 102, 4900);
+	add_sched(s, 101, 101, 6000);
+	add_sched(s, 100, 102, 6100);
+	add_open(s, 100, 100, 7000, "/tmp/after");
+	view_init(&v0, s);
+	view_update(&v0);
+	lanes_counts(&v0.lanes, &procs, &threads);
+	ck_assert_uint_eq(procs, 2);
+	ck_assert_uint_eq(threads, 1);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 101, v, 4), 1);
+	ck_assert(v[0]->ended);
+	ck_assert_uint_eq(v[0]->shown.n, 4);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 102, v, 4), 1);
+	ck_assert(v[0]->ended && v[0]->thread);
+	ck_assert_uint_eq(v[0]->shown.n, 4);
+	view_refilter(&v0);
+	ck_assert_uint_eq(v[0]->shown.n, 4);
+	view_release(&v0);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(a_lane_begun_before_its_fork_is_taken_over)
+{
+	struct store *s = store_new();
+	const struct lane *v[4];
+	struct view v0;
+	size_t procs, threads;
+
+	add_open(s, 100, 100, 1000, "/etc/hosts");
+	add_sched(s, 100, 102, 1900);                /* sent out before the clone arrived */
+	add_sched(s, 101, 101, 2900);                /* and before the fork */
+	add_new(s, 100, 102, 2000, true);
+	add_new(s, 100, 101, 3000, false);
+	add_sched(s, 101, 101, 3100);
+	view_init(&v0, s);
+	lanes_set_root_name(&v0.lanes, "demo");
+	view_update(&v0);
+	lanes_counts(&v0.lanes, &procs, &threads);
+	ck_assert_uint_eq(procs, 2);
+	ck_assert_uint_eq(threads, 1);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 102, v, 4), 1);
+	ck_assert(v[0]->thread && v[0]->born);
+	ck_assert_uint_eq(v[0]->start, 1900);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 101, v, 4), 1);
+	ck_assert(!v[0]->thread && v[0]->born);
+	ck_assert_str_eq(v[0]->name, "demo");        /* named after its parent at the fork */
+	ck_assert_uint_eq(v[0]->shown.n, 2);
+	view_release(&v0);
+	store_free(s);
+}
+END_TEST
+
+/* ---- the model's events as lanes ---- */
+
+static struct recbuf rb;
+
+/* Seal, validate and give the record in rb to m. */
+static void feed_model(struct model *m)
+{
+	size_t len = rec_finish(&rb);
+
+	ck_assert_int_eq(rec_validate(rb.buf, len), 0);
+	model_ingest(m, (const struct rec_hdr *)rb.buf);
+}
+
+/* REC_NEWTASK: parent of process pid made child (a thread when thread). */
+static void rec_newtask_to(struct model *m, uint64_t ts, int parent, int child, bool thread)
+{
+	struct rec_newtask *r = rec_begin(&rb, REC_NEWTASK, ts, parent, parent, sizeof(*r));
+
+	r->child = child;
+	r->kind = thread ? NT_CLONE : NT_FORK;
+	r->flags = thread ? CLONE_VM | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD : SIGCHLD;
+	feed_model(m);
+}
+
+/* REC_EXIT of tid in tgid. */
+static void rec_exit_to(struct model *m, uint64_t ts, int tid, int tgid)
+{
+	struct rec_exit *r = rec_begin(&rb, REC_EXIT, ts, tid, tgid, sizeof(*r));
+
+	r->leader = tid == tgid;
+	feed_model(m);
+}
+
+/* REC_SCHED of tid in tgid, sampled at ts. */
+static void rec_sched_to(struct model *m, uint64_t ts, int tid, int tgid)
+{
+	struct rec_sched *r = rec_begin(&rb, REC_SCHED, ts, tid, tgid, sizeof(*r));
+
+	r->delay_ns = 20000;
+	feed_model(m);
+}
+
+START_TEST(one_lane_per_task_from_the_model_whatever_the_sample_order)
+{
+	struct model *m = model_new();
+	struct store *s = store_new();
+	struct rec_start *st;
+	const struct lane *v[4];
+	struct view v0;
+	size_t procs, threads;
+
+	model_set_observer(m, store_add, s);
+	st = rec_begin(&rb, REC_START, 1000, 100, 100, sizeof(*st));
+	st->pid = 100;
+	feed_model(m);
+	rec_sched_to(m, 1900, 102, 100);         /* the thread ran before its clone record */
+	rec_newtask_to(m, 2000, 100, 102, true);
+	rec_sched_to(m, 2900, 101, 101);         /* the child ran before its fork record */
+	rec_newtask_to(m, 3000, 100, 101, false);
+	rec_exit_to(m, 4000, 102, 100);
+	rec_exit_to(m, 4100, 101, 101);
+	rec_sched_to(m, 3950, 102, 100);         /* the reader's samples after the exits */
+	rec_sched_to(m, 4050, 101, 101);
+	view_init(&v0, s);
+	view_update(&v0);
+	lanes_counts(&v0.lanes, &procs, &threads);
+	ck_assert_uint_eq(procs, 2);
+	ck_assert_uint_eq(threads, 1);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 101, v, 4), 1);
+	ck_assert_uint_eq(v[0]->shown.n, 3);     /* its two waits and its exit */
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 102, v, 4), 1);
+	/* the pid again, from a fork: a lane of its own */
+	rec_sched_to(m, 400000000, 101, 101);
+	rec_newtask_to(m, 400001000, 100, 101, false);
+	view_update(&v0);
+	lanes_counts(&v0.lanes, &procs, &threads);
+	ck_assert_uint_eq(procs, 3);
+	ck_assert_uint_eq(threads, 1);
+	ck_assert_uint_eq(lanes_of(&v0.lanes, 101, v, 4), 2);
+	ck_assert_uint_eq(v[1]->shown.n, 1);     /* its early wait */
+	view_release(&v0);
+	store_free(s);
+	model_free(m);
 }
 END_TEST
 
@@ -472,11 +658,13 @@ END_TEST
 
 /* ---- counters and layout ---- */
 
-START_TEST(rates_and_counter_flow)
+START_TEST(rates_and_counter_placement)
 {
 	struct rate r;
-	char cells[3][COUNTER_CELL] = { "aaaa", "bbbb", "cccc" };
-	size_t starts[4];
+	struct cfield f[3] = { { CG_FILES, 0, "aaaa" }, { CG_FILES, 1, "bbbb" },
+			       { CG_NET, 0, "cccc" } };
+	int line[3];
+	char text[64], mark[64];
 
 	memset(&r, 0, sizeof(r));
 	ck_assert_uint_eq(rate_per_sec(&r), 0);
@@ -487,11 +675,212 @@ START_TEST(rates_and_counter_flow)
 	for (int i = 0; i < 20; i++)
 		rate_push(&r, 2000000000ull + (uint64_t)i * 250000000ull, 1000 + (uint64_t)i * 500);
 	ck_assert_uint_eq(rate_per_sec(&r), 2000);
-	ck_assert_uint_eq(counters_flow(cells, 3, 11, starts, 3), 2);
-	ck_assert_uint_eq(starts[1], 2);
-	ck_assert_uint_eq(starts[2], 3);
-	ck_assert_uint_eq(counters_flow(cells, 3, 4, starts, 2), 2);
-	ck_assert_uint_eq(starts[2], 2);
+	/* "Files: aaaa  bbbb | Net: cccc" is 29 columns */
+	ck_assert_uint_eq(counters_place(f, 3, 29, 1, line), 1);
+	ck_assert_uint_eq(counters_line(f, 3, line, 0, text, mark, sizeof(text)), 29);
+	ck_assert_str_eq(text, "Files: aaaa  bbbb | Net: cccc");
+	ck_assert_str_eq(mark, "LLLLLL           |||LLLL     ");
+	/* two lines at 17: the group label again on the second */
+	ck_assert_uint_eq(counters_place(f, 3, 17, 2, line), 2);
+	ck_assert_int_eq(line[2], 1);
+	counters_line(f, 3, line, 1, text, mark, sizeof(text));
+	ck_assert_str_eq(text, "Net: cccc");
+	/* one line of 23: the least important field is left out, never cut */
+	ck_assert_uint_eq(counters_place(f, 3, 23, 1, line), 1);
+	ck_assert_int_eq(line[1], -1);
+	counters_line(f, 3, line, 0, text, mark, sizeof(text));
+	ck_assert_str_eq(text, "Files: aaaa | Net: cccc");
+	/* too narrow for any field with its label: nothing */
+	ck_assert_uint_eq(counters_place(f, 3, 8, 4, line), 0);
+}
+END_TEST
+
+/* A model with long figures everywhere: many tasks, waits up to minutes,
+ * block requests, drops, faults in a mapping, a trace that ended. */
+static struct model *busy_model(void)
+{
+	struct model *m = model_new();
+	struct rec_start *st = rec_begin(&rb, REC_START, 1000, 4194303, 4194303, sizeof(*st));
+	static const char maps[] = "7f0000000000-7f0100000000 rw-p 00000000 00:00 0 \n";
+	struct rec_maps *mp;
+	struct rec_lost *lost;
+
+	st->pid = 4194303;
+	feed_model(m);
+	mp = rec_begin(&rb, REC_MAPS, 2000, 4194303, 4194303, sizeof(*mp));
+	mp->text_len = (uint32_t)rec_blob(&rb, maps, sizeof(maps) - 1);
+	feed_model(m);
+	for (int i = 0; i < 3000; i++) {
+		struct rec_sched *r = rec_begin(&rb, REC_SCHED, 3000 + (uint64_t)i, 4194303, 4194303,
+						sizeof(*r));
+		struct rec_block *b;
+		struct rec_fault *f;
+
+		r->delay_ns = (uint64_t)(i + 1) * 987654321ull;
+		feed_model(m);
+		b = rec_begin(&rb, REC_BLOCK, 3000 + (uint64_t)i, 4194303, 4194303, sizeof(*b));
+		b->lat_ns = (uint64_t)(i + 1) * 123456789ull;
+		b->bytes = 1 << 20;
+		feed_model(m);
+		f = rec_begin(&rb, REC_FAULT, 3000 + (uint64_t)i, 4194303, 4194303, sizeof(*f));
+		f->addr = 0x7f0000000000 + (uint64_t)i * 4096 * 1000;
+		feed_model(m);
+	}
+	for (int i = 0; i < 1000; i++)
+		rec_newtask_to(m, 10000 + (uint64_t)i, 4194303, 4000000 + i, i % 2);
+	lost = rec_begin(&rb, REC_LOST, 20000, 0, 0, sizeof(*lost));
+	lost->source = LOST_BPF;
+	lost->count = 123456789;
+	feed_model(m);
+	return m;
+}
+
+/* Is text (a piece of a placed line) exactly one of the fields placed on line k? */
+static bool whole_field(const struct cfield *f, size_t n, const int *line, int k, const char *text,
+			size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == k && strlen(f[i].text) == len && !memcmp(f[i].text, text, len))
+			return true;
+	return false;
+}
+
+/* Every piece of a placed line is a whole field (after its group label). */
+static void assert_pieces_whole(const struct cfield *f, size_t n, const int *line, int k,
+				const char *text, int width)
+{
+	const char *p = text;
+	size_t pieces = 0, want = 0;
+
+	ck_assert_int_le(counters_width(text), width);
+	while (*p) {
+		const char *end = p, *sep;
+
+		for (sep = p; *sep && strncmp(sep, "  ", 2) != 0 && strncmp(sep, " | ", 3) != 0;)
+			sep++;
+		end = sep;
+		if (p == text || p[-1] == ' ') {   /* after a group change: its label first */
+			const char *colon = memchr(p, ':', (size_t)(end - p));
+			if (colon && colon[1] == ' ' && !whole_field(f, n, line, k, p, (size_t)(end - p)))
+				p = colon + 2;
+		}
+		ck_assert_msg(whole_field(f, n, line, k, p, (size_t)(end - p)),
+			      "width %d: \"%.*s\" is not a whole field in \"%s\"", width,
+			      (int)(end - p), p, text);
+		pieces++;
+		p = *end ? end + (end[1] == '|' ? 3 : 2) : end;
+	}
+	for (size_t i = 0; i < n; i++)
+		want += line[i] == k;
+	ck_assert_uint_eq(pieces, want);
+}
+
+/* Fields are left out least important first: none shown is less important
+ * than one left out that would fit a line by itself. */
+static void assert_priorities(const struct cfield *f, size_t n, const int *line, int width)
+{
+	for (size_t d = 0; d < n; d++) {
+		int alone = counters_width(f[d].text) + 14;   /* with the longest group label */
+
+		if (line[d] != -1 || alone > width)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			ck_assert_msg(line[i] == -1 || f[i].prio <= f[d].prio,
+				      "width %d: \"%s\" shown, \"%s\" left out", width, f[i].text, f[d].text);
+	}
+}
+
+START_TEST(header_fields_are_whole_at_every_width)
+{
+	struct model *m = busy_model();
+	struct counters c;
+	struct cfield f[COUNTER_FIELDS], h[8];
+	int line[COUNTER_FIELDS];
+	char text[1024], mark[1024], right[256];
+	const char *cmd = " a-very-long-program-name --with --many --arguments /and/a/long/path";
+	const char *state = "exited with status 0";
+	size_t n, nh;
+	bool shown[8], state_on;
+
+	memset(&c, 0, sizeof(c));
+	c.rss = 123456789012ull;
+	c.rss_last = true;
+	n = counters_fields(&c, m, f, COUNTER_FIELDS);
+	ck_assert_uint_ge(n, 20);
+	nh = counters_header_fields(m, 3723400000000ull, 123456789, h, 8);
+	ck_assert_uint_eq(nh, 4);
+	for (int width = 20; width <= 200; width++) {
+		for (size_t lines = 1; lines <= COUNTER_LINES; lines++) {
+			size_t used = counters_place(f, n, width, lines, line);
+
+			ck_assert_uint_le(used, lines);
+			for (size_t k = 0; k < lines; k++) {
+				counters_line(f, n, line, (int)k, text, mark, sizeof(text));
+				assert_pieces_whole(f, n, line, (int)k, text, width);
+			}
+			assert_priorities(f, n, line, width);
+		}
+		{
+			int cols = counters_header_place(width, cmd, state, h, nh, shown, &state_on);
+			int used = cols + (state_on ? (cols ? 2 : 0) + counters_width(state) : 0);
+			const char *p;
+
+			counters_header_right(h, nh, shown, right, sizeof(right));
+			used += counters_width(right);
+			ck_assert_int_le(used, width);
+			ck_assert(state_on);
+			for (p = right; *p; p += 2) {   /* "  field  field " */
+				const char *end = strstr(p + 2, "  ");
+				size_t len = end ? (size_t)(end - p - 2) : strlen(p + 2) - 1;
+				bool found = false;
+
+				for (size_t i = 0; i < nh; i++)
+					found |= shown[i] && strlen(h[i].text) == len &&
+						 !memcmp(h[i].text, p + 2, len);
+				ck_assert_msg(found, "width %d: header piece \"%.*s\" cut", width,
+					      (int)len, p + 2);
+				p += len;
+				if (!end)
+					break;
+			}
+			for (size_t d = 0; d < nh; d++)
+				for (size_t i = 0; i < nh && !shown[d]; i++)
+					ck_assert(!shown[i] || h[i].prio <= h[d].prio);
+		}
+	}
+	/* 80 and 120 columns: the latency figures are there, each with its value */
+	counters_place(f, n, 80, COUNTER_LINES, line);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].prio <= 1)
+			ck_assert_msg(line[i] >= 0, "80 columns: \"%s\" left out", f[i].text);
+	counters_place(f, n, 120, 2, line);
+	counters_line(f, n, line, 1, text, mark, sizeof(text));
+	ck_assert_ptr_nonnull(strstr(text, "Sched delay: 3000 waits  p99 "));
+	model_free(m);
+}
+END_TEST
+
+START_TEST(the_header_says_what_tracing_cost)
+{
+	struct model *m = model_new();
+	struct cfield h[8];
+	struct rec_start *st = rec_begin(&rb, REC_START, 1000, 100, 100, sizeof(*st));
+	struct rec_end *e;
+
+	st->pid = 100;
+	feed_model(m);
+	ck_assert_uint_eq(counters_header_fields(m, 2500000000ull, 42, h, 8), 4);
+	ck_assert_str_eq(h[0].text, "2.50s");
+	ck_assert_str_eq(h[1].text, "events 42");
+	ck_assert_str_eq(h[2].text, "drops 0");
+	ck_assert_str_eq(h[3].text, "time stopped for tracing: known at the end");
+	e = rec_begin(&rb, REC_END, 2000, 100, 100, sizeof(*e));
+	e->stops = 13;
+	e->stopped_ns = 1900000;
+	feed_model(m);
+	counters_header_fields(m, 2500000000ull, 42, h, 8);
+	ck_assert_str_eq(h[3].text, "stopped for tracing 1.9ms (13 stops)");
+	model_free(m);
 }
 END_TEST
 
@@ -953,14 +1342,19 @@ static Suite *ui_suite(void)
 	tcase_add_test(tc, text_lat_looks_at_call_durations);
 	tcase_add_test(tc, process_filter_hides_or_keeps_only);
 	tcase_add_test(tc, lanes_nest_threads_and_end_with_exits);
-	tcase_add_test(tc, a_reused_tid_gets_a_new_lane);
+	tcase_add_test(tc, a_reused_tid_gets_a_new_lane_at_its_fork);
+	tcase_add_test(tc, samples_after_an_exit_stay_in_the_ended_lanes);
+	tcase_add_test(tc, a_lane_begun_before_its_fork_is_taken_over);
+	tcase_add_test(tc, one_lane_per_task_from_the_model_whatever_the_sample_order);
 	tcase_add_test(tc, incremental_view_equals_a_rebuild);
 	tcase_add_test(tc, lane_cells_count_and_pick_a_category);
 	tcase_add_test(tc, list_follows_the_tail_until_moved);
 	tcase_add_test(tc, output_strips_escapes_and_handles_returns);
 	tcase_add_test(tc, output_keeps_the_newest_lines);
 	tcase_add_test(tc, line_editor_edits_utf8_text);
-	tcase_add_test(tc, rates_and_counter_flow);
+	tcase_add_test(tc, rates_and_counter_placement);
+	tcase_add_test(tc, header_fields_are_whole_at_every_width);
+	tcase_add_test(tc, the_header_says_what_tracing_cost);
 	tcase_add_test(tc, layout_fits_80x24_and_maps_rows_back);
 	tcase_add_test(tc, rows_read_like_the_line_output);
 	tcase_add_test(ta, freeze_holds_the_list_while_events_arrive);

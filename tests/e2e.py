@@ -152,8 +152,10 @@ def write_pattern(path: str, size: int) -> None:
 # -- expectation helpers (return a list of problems) -----------------------
 
 def _file(summary: dict, path: str) -> dict | None:
+    # compared as shown: the truth holds raw names, compendium-tui escaped ones
+    path = strace_truth.visible(path)
     for f in summary.get("files") or []:
-        if f.get("path") == path:
+        if isinstance(f.get("path"), str) and strace_truth.visible(f["path"]) == path:
             return f
     return None
 
@@ -676,6 +678,86 @@ def _(s, ctx, res):
     return probs
 
 
+# Paths longer than a page (readlink of /proc/PID/fd/N fails for them, so
+# strace prints such fds bare: strace_truth names them from the open's own
+# arguments).  compendium-tui shows a path whole up to REC_PATH_MAX bytes
+# (src/record.h) and a longer one as "\u2026" and its last whole components
+# that fit (shown_path), in both capture modes.
+DEEP_LEVELS = 25          # 25 names of 200 bytes: about 5 KB
+DEEP_CUT_LEVELS = 45      # about 9 KB, more than REC_PATH_MAX
+
+
+def deep_dir(ctx: Ctx, levels: int) -> str:
+    """The deepest directory tests/tracees/deeppath makes, as the test knows it."""
+    names = [f"{i:03d}" + chr(ord("a") + i % 26) * 197 for i in range(levels)]
+    return os.path.join(ctx.work, *names)
+
+
+def _deep(levels: int):
+    return lambda ctx: Invocation([ctx.tracee("deeppath"), str(levels)])
+
+
+def _deep_truth(levels: int):
+    """What deeppath does, as strace must have seen it (full paths)."""
+    def expect(s, ctx, res):
+        d = deep_dir(ctx, levels)
+        return (want_file(s, os.path.join(d, "secret_A.txt"), "rw", 4, 4)
+                + want_file(s, os.path.join(d, "other_B.txt"), "w", 0, 8)
+                + want_nprocs(s, 1) + want_exit(s, 0))
+    return expect
+
+
+def _deep_got(levels: int):
+    """Two files, each under the path the test built (cut as documented when
+    too long), never one; the failed open and the directory fd too."""
+    def check(s, ctx, res, events):
+        d, probs = deep_dir(ctx, levels), []
+        for name, rd, wr in (("secret_A.txt", 4, 4), ("other_B.txt", 0, 8)):
+            want = shown_path(os.path.join(d, name))
+            got = [f for f in s.get("files") or [] if f.get("path", "").endswith("/" + name)]
+            if [(f["path"], f["read_bytes"], f["written_bytes"]) for f in got] != [(want, rd, wr)]:
+                probs.append(f"{name}: files {[(f['path'][-60:], f['read_bytes'], f['written_bytes']) for f in got]}, "
+                             f"expected one ...{want[-60:]!r} read {rd} written {wr}")
+        if levels > DEEP_LEVELS and not all(f["path"].startswith(PATH_CUT + "/") for f in got):
+            probs.append("a path longer than REC_PATH_MAX is not marked as cut")
+        failed = [e.get("path") for e in events if e.get("type") == "open" and e.get("error")]
+        if failed != [shown_path(os.path.join(d, "missing.txt"))]:
+            probs.append(f"failed opens {[p[-60:] for p in failed]}, expected only missing.txt "
+                         f"under the deep directory")
+        dirs = [e.get("path") for e in events if e.get("type") == "open" and e.get("kind") == "dir"]
+        if dirs != [shown_path(d)]:
+            probs.append(f"directory opens {[p[-60:] for p in dirs]}, expected the deep directory")
+        return probs
+    return check
+
+
+case("deep_path", f"{DEEP_LEVELS} nested directories of 200-byte names (a 5 KB "
+     "path): two files written there keep their full paths and stay two files",
+     _deep(DEEP_LEVELS), check_got=_deep_got(DEEP_LEVELS))(_deep_truth(DEEP_LEVELS))
+case("deep_path_cut", f"{DEEP_CUT_LEVELS} nested directories of 200-byte names (a 9 KB "
+     "path): each file shows as a marked tail ending in its own name, two files",
+     _deep(DEEP_CUT_LEVELS), check_got=_deep_got(DEEP_CUT_LEVELS))(_deep_truth(DEEP_CUT_LEVELS))
+
+
+NO_SUCH = "compendium-e2e-no-such-file"
+
+
+def _root_relative(ctx):
+    return Invocation(["/bin/sh", "-c", f"cd / && exec cat {NO_SUCH}"])
+
+
+def _root_relative_got(s, ctx, res, events):
+    got = [e.get("path") for e in events
+           if e.get("type") == "open" and e.get("error") and NO_SUCH in (e.get("path") or "")]
+    return [] if got == ["/" + NO_SUCH] else [f"failed open shown as {got}, expected ['/{NO_SUCH}']"]
+
+
+@case("root_relative", "a relative open that fails with the cwd at / reads /name (not "
+      "//name)", _root_relative, check_got=_root_relative_got)
+def _(s, ctx, res):
+    return want_exit(s, 1)
+
+
 # --------------------------------------------------------------------------
 # running
 
@@ -907,8 +989,24 @@ def _merge_proc_pids(files: list[dict]) -> list[dict]:
     return rest + list(out.values())
 
 
+REC_PATH_MAX = 8192       # src/record.h
+PATH_CUT = "\u2026"      # REC_PATH_CUT
+
+
+def shown_path(path: str) -> str:
+    """A path as compendium-tui shows it: whole up to REC_PATH_MAX bytes,
+    else PATH_CUT and the last whole components that fit in that many."""
+    raw = os.fsencode(path)
+    if len(raw) <= REC_PATH_MAX:
+        return path
+    tail = raw[len(raw) - REC_PATH_MAX:]
+    slash = tail.find(b"/")
+    return PATH_CUT + os.fsdecode(tail[slash:] if slash >= 0 else b"")
+
+
 def compare_files(truth: dict, got: dict, diffs: list[str]) -> None:
-    tf = {f["path"]: f for f in _merge_proc_pids(truth.get("files") or [])}
+    tfiles = [dict(f, path=shown_path(f["path"])) for f in truth.get("files") or []]
+    tf = {f["path"]: f for f in _merge_proc_pids(tfiles)}
     gf = {}
     for f in got.get("files") or []:
         if f.get("path") in gf:
@@ -1000,6 +1098,9 @@ IO_KEYS = ("file_read_bytes", "file_written_bytes", "net_sent_bytes", "net_recei
 
 def compare_summaries(truth: dict, got: dict, command: list[str]) -> list[str]:
     diffs: list[str] = []
+    # compendium-tui shows control, bidi and undecodable bytes as escape text
+    truth = strace_truth.visible_summary(truth)
+    command = [strace_truth.visible(a) for a in command]
     for key in ("type", "command", "exit", "processes", "files", "connections", "io",
                 "memory", "events", "dropped", "duration_s"):
         if key not in got:

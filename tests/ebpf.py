@@ -21,6 +21,12 @@ Cases (all need root and a kernel where --ebpf loads; CI runs as root):
               dd, whoever issued the requests
   storm       forks, threads, a non-leader exec: every task has a measured
               wait and every process a histogram in the summary
+  lanes       a process with a child and a thread that end long before it
+              does, run 5 times: every task has exactly one lane in the
+              report and in the trace export and the summary lists exactly
+              its two processes, though the kernel's samples about the
+              child and the thread come after their exit records (or before
+              their fork records); their last writes count in full
   fallback    as an unprivileged user: one sentence saying why --ebpf is off,
               and the trace itself still complete, exit status kept
   e2e         the end-to-end cases of tests/e2e.py about files, sockets,
@@ -385,6 +391,62 @@ def case_storm(work: str) -> list[str]:
     return probs
 
 
+def _report_lanes(path: str) -> list[tuple[int, int]]:
+    """(pid, tid) of each lane of an HTML report, in display order."""
+    with open(path, encoding="utf-8") as f:
+        page = f.read()
+    start = page.index('<script type="application/json" id="report-data">')
+    start = page.index(">", start) + 1
+    data = json.loads(page[start:page.index("</script>", start)])
+    return list(zip(data["lanes"]["pid"], data["lanes"]["tid"]))
+
+
+def _trace_lanes(path: str) -> list[tuple[int, int]]:
+    """(pid, tid) of each thread the trace export names."""
+    with open(path, encoding="utf-8") as f:
+        events = json.load(f)["traceEvents"]
+    return [(e["pid"], e["tid"]) for e in events
+            if e.get("ph") == "M" and e.get("name") == "thread_name"]
+
+
+def case_lanes(work: str) -> list[str]:
+    """One lane per task however late the kernel's samples come."""
+    need_ebpf(work)
+    probs = []
+    base = os.path.join(work, "last")
+    report, export = os.path.join(work, "r.html"), os.path.join(work, "t.json")
+    for run in range(5):
+        events, summary, stdout = trace(work, ["--ebpf", "--sched-threshold-us", "0", "--report",
+                                               report, "--trace-json", export],
+                                        [tracee("ebpf_lanes"), "100", base])
+        tasks = sorted((int(p), int(t)) for _, t, p in (l.split() for l in stdout.splitlines()))
+        pids = sorted({p for p, _ in tasks})
+        where = f"run {run + 1}"
+        if len(tasks) != 3 or len(pids) != 2:
+            raise HarnessError(f"{where}: the tracee announced {tasks}")
+        got = sorted(p["pid"] for p in summary["processes"])
+        if got != pids:
+            probs.append(f"{where}: processes {got} in the summary, the program had {pids}")
+        for name, lanes in (("report", _report_lanes(report)), ("trace export",
+                                                                 _trace_lanes(export))):
+            if sorted(lanes) != tasks:
+                probs.append(f"{where}: {name} lanes {sorted(lanes)}, tasks {tasks}")
+        strangers = {(e["pid"], e["tid"]) for e in events} - set(tasks)
+        if strangers:
+            probs.append(f"{where}: events of tasks the program never had: {sorted(strangers)}")
+        waited = {e["tid"] for e in events if e["type"] == "sched_delay"}
+        if waited != {t for _, t in tasks}:
+            probs.append(f"{where}: waits measured for {sorted(waited)}, tasks {tasks}")
+        files = {f["path"]: f["written_bytes"] for f in summary["files"]}
+        for suffix in ("child", "thread"):
+            if files.get(f"{base}.{suffix}") != 100:
+                probs.append(f"{where}: {base}.{suffix} written {files.get(base + '.' + suffix)}"
+                             f" bytes, the program wrote 100")
+    if not probs:
+        print("5 runs: 2 processes and 3 lanes each in the summary, the report and the trace")
+    return probs
+
+
 def case_fallback(work: str) -> list[str]:
     """Unprivileged: one sentence, and everything else still works."""
     need_root()   # to become someone else
@@ -414,7 +476,8 @@ def case_fallback(work: str) -> list[str]:
 E2E_WITH_EBPF = ("readfile", "weird_path", "dupwrite", "redirect", "netpair", "netmsg",
                  "mmapper", "forkthread", "pipes", "sendfile_copy", "shell_pipeline", "cp",
                  "inherited_fds", "threadstorm", "forkstorm", "threadexec", "spawnfds",
-                 "signals", "int80", "uring_openat", "scmfd")
+                 "signals", "int80", "uring_openat", "scmfd", "deep_path", "deep_path_cut",
+                 "root_relative")
 
 
 def case_e2e(work: str) -> list[str]:
@@ -838,6 +901,7 @@ CASES = {
     "schedstat": case_schedstat,
     "directio": case_directio,
     "storm": case_storm,
+    "lanes": case_lanes,
     "fallback": case_fallback,
     "e2e": case_e2e,
     "io": case_io,

@@ -3,16 +3,26 @@
 
     python3 tests/faults.py [K]     exit 0 pass, 1 fail, 77 skipped, 99 harness error
 
-faulter touches exactly K fresh pages in the brk heap, a malloc'd block, an
-anonymous mapping and a file mapping, K/4 pages of stack, and in a forked
-child K/4 anonymous pages plus K copy-on-write heap pages.  It prints each
-range and the minor faults the kernel counted (getrusage).  Checked:
+faulter touches exactly K (default 3000) fresh pages in the brk heap, a
+malloc'd block (12 MB for K = 3000), an anonymous mapping and a file
+mapping, K/4 pages of stack, and in a forked child K/4 anonymous pages plus
+K copy-on-write heap pages.  It prints each range, the minor faults the
+kernel counted (getrusage), and the whole mapping (start and length, as
+mmap made it; strace -e mmap shows the same) of the malloc'd block and the
+anonymous mappings.  Checked:
   * --json: faults sampled in each range are within 2% of the pages touched
     and are attributed to the right process and region ([heap], [anon],
     the file's path, [stack]); per process, never fewer faults than the
     kernel counted; summary total = events = sum of by_region; none lost
+  * by_region: one entry per mapping, so the malloc'd block and the
+    anonymous mapping (both "[anon]") are two entries, each with its
+    mapping's exact start and len, prot "rw-", the time it was made in
+    order, and a count within 2% of the pages touched; no other entry of
+    the process overlaps them; one [heap] entry per process spanning the
+    heap phase
   * --batch: "faults N × 4.0 KB in [heap] 0x..." lines add up to the same
-    counts, and the FINAL block has the page-fault section
+    counts, and the FINAL block has the page-fault section, naming the
+    malloc'd block's and the anonymous mapping's start
   * without permission (perf_event_open denied by seccomp): one sentence
     on stderr saying why and how to enable it, the same as a note in the
     summary, no faults, and the trace itself complete and exit status 0
@@ -38,6 +48,7 @@ FAULTER = os.path.join(TRACEE_DIR, "faulter")
 PHASE_RE = re.compile(r"phase (\w+) pid=(\d+) start=0x([0-9a-f]+) end=0x([0-9a-f]+) "
                       r"pages=(\d+) minflt=(-?\d+)")
 TOTAL_RE = re.compile(r"total pid=(\d+) minflt=(\d+)")
+MAPPING_RE = re.compile(r"mapping (\w+) pid=(\d+) start=0x([0-9a-f]+) len=(\d+)")
 # [+0.123s] [1234] faults 512 × 4.0 KB in [heap] 0x55d0a9c3e000
 LINE_RE = re.compile(r"^\[\+[0-9.]+s\] (?:\[(\d+)\] )?faults? (?:(\d+) × )?4\.0 KB in (.*?)(?: 0x[0-9a-f]+)?$")
 
@@ -53,6 +64,10 @@ EXPECT = {
 }
 
 
+# the phases whose whole mapping faulter prints
+MAPPED = ("malloc", "anon", "child_anon")
+
+
 class HarnessError(Exception):
     pass
 
@@ -65,8 +80,9 @@ def run(argv, cwd):
 
 
 def parse_tracee(out):
-    """Phases {name: dict} and totals {pid: minflt} from faulter's stdout."""
-    phases, totals = {}, {}
+    """Phases {name: dict} (with "map": (start, len) where faulter printed the
+    mapping) and totals {pid: minflt} from faulter's stdout."""
+    phases, totals, maps = {}, {}, {}
     for line in out.splitlines():
         m = PHASE_RE.match(line)
         if m:
@@ -75,8 +91,14 @@ def parse_tracee(out):
         m = TOTAL_RE.match(line)
         if m:
             totals[int(m[1])] = int(m[2])
-    if set(phases) != set(EXPECT) or len(totals) != 2:
-        raise HarnessError(f"faulter printed phases {sorted(phases)} totals {totals}:\n{out}")
+        m = MAPPING_RE.match(line)
+        if m:
+            maps[m[1]] = (int(m[3], 16), int(m[4]))
+    if set(phases) != set(EXPECT) or len(totals) != 2 or set(maps) != set(MAPPED):
+        raise HarnessError(f"faulter printed phases {sorted(phases)} totals {totals} "
+                           f"mappings {sorted(maps)}:\n{out}")
+    for name, mapping in maps.items():
+        phases[name]["map"] = mapping
     return phases, totals
 
 
@@ -136,6 +158,46 @@ def check_totals(events, summary, totals, problems, report):
         problems.append(f"{unknown} faults attributed to no region")
 
 
+def check_mappings(summary, phases, problems, report):
+    """by_region: one entry per mapping, with its exact range."""
+    by_region = (summary.get("faults") or {}).get("by_region") or []
+    made = {}
+    for name in MAPPED:
+        ph = phases[name]
+        start, length = ph["map"]
+        mine = [r for r in by_region if r["pid"] == ph["pid"] and r.get("start") is not None
+                and int(r["start"], 16) < start + length
+                and start < int(r["start"], 16) + r["len"]]
+        exact = [r for r in mine if int(r["start"], 16) == start and r["len"] == length]
+        report.append(f"by_region {name:10} pid {ph['pid']}: " + "; ".join(
+            f"{r['region']} start={r['start']} len={r['len']} prot={r['prot']} "
+            f"made_s={r['made_s']} count={r['count']}" for r in mine))
+        if len(mine) != 1 or len(exact) != 1:
+            problems.append(f"by_region: {len(mine)} entries over the {name} mapping "
+                            f"0x{start:x}+{length}, {len(exact)} with its exact start and len; "
+                            f"expected one")
+            continue
+        r = exact[0]
+        made[name] = r["made_s"]
+        if (r["region"], r["kind"], r["prot"]) != ("[anon]", "anon", "rw-"):
+            problems.append(f"by_region {name}: {r['region']} {r['kind']} {r['prot']}, "
+                            f"expected [anon] anon rw-")
+        if not within(r["count"], ph["pages"]):
+            problems.append(f"by_region {name}: count {r['count']}, expected {ph['pages']} "
+                            f"within {TOLERANCE:.0%}")
+    if "malloc" in made and "anon" in made and not made["malloc"] < made["anon"]:
+        problems.append(f"by_region: the malloc'd block made at {made['malloc']} s, not before "
+                        f"the anonymous mapping ({made['anon']} s)")
+    for name in ("heap", "child_heap"):
+        ph = phases[name]
+        heaps = [r for r in by_region if r["pid"] == ph["pid"] and r["region"] == "[heap]"]
+        if len(heaps) != 1 or heaps[0].get("start") is None or not (
+                int(heaps[0]["start"], 16) <= ph["start"] and
+                ph["end"] <= int(heaps[0]["start"], 16) + heaps[0]["len"]):
+            problems.append(f"by_region: {len(heaps)} [heap] entries of pid {ph['pid']}, "
+                            f"expected one spanning the heap phase: {heaps}")
+
+
 def check_lines(text, phases, problems, report):
     """Grouped fault lines add up per process and region name."""
     sums = {}
@@ -156,6 +218,10 @@ def check_lines(text, phases, problems, report):
                             f"expected about {low}")
     if not re.search(r"^Page faults: \d+ \(.*\), 0 lost$", text, re.M):
         problems.append("--batch: no 'Page faults: N (...), 0 lost' line in FINAL")
+    for name in ("malloc", "anon"):
+        start = phases[name]["map"][0]
+        if not re.search(r"^ +\d+ +\S+ \S+ +\[anon\] at 0x%x \(" % start, text, re.M):
+            problems.append(f"--batch: FINAL names no [anon] mapping at 0x{start:x} ({name})")
 
 
 def check_denied(scratch, problems):
@@ -180,7 +246,7 @@ def check_denied(scratch, problems):
 
 
 def main():
-    k = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    k = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
     problems, report = [], []
     with tempfile.TemporaryDirectory(prefix="faults-test.") as scratch:
         out = os.path.join(scratch, "out.jsonl")
@@ -195,6 +261,7 @@ def main():
         events, summary = load_jsonl(out)
         check_phases(events, phases, problems, report)
         check_totals(events, summary, totals, problems, report)
+        check_mappings(summary, phases, problems, report)
         txt = os.path.join(scratch, "out.txt")
         st, tout, err = run(COMPENDIUM + ["--batch", "--faults", "-o", txt, "--",
                                           FAULTER, scratch, str(k)], scratch)

@@ -32,7 +32,7 @@ def main() -> int:
         return 2
     out = opts[opts.index("-o") + 1]
     run = strace_truth.run_truth(cmd, stdin=None, stdout=None, stderr=None)
-    summary = run.summary
+    summary = strace_truth.visible_summary(run.summary)
     with open(out, "w", encoding="utf-8", errors="surrogateescape") as fh:
         fh.write(json.dumps({"type": "note", "text": "mock"}) + "\n")
         fh.write(json.dumps(summary, ensure_ascii=False) + "\n")

@@ -8,7 +8,9 @@ src/report_views.c wrote:
     7 calls, 7 errors;
   * tui_demo: demo.txt with 2 opens and 3000 B each way, thread.txt 500 B
     written; two connections of 100 B; two processes, child under parent,
-    both "exit 0"; no latency data without --ebpf.
+    both "exit 0"; no latency data without --ebpf;
+  * sh -c 'kill -TERM $$': the process tree and the Exit card say
+    "killed by SIGTERM", as the lines and the terminal UI do.
 Skips (77) without chromium, or while the report does not carry the
 "views" data yet (the hooks in src/report.c and ui/report.js).
 Environment: COMPENDIUM, TRACEE_DIR, CHROMIUM (default: chromium on PATH).
@@ -106,6 +108,14 @@ def main():
             problems.append("process tree: %r" % procs)
         if "No latency data" not in dom:
             problems.append("latency: no 'No latency data' note without --ebpf")
+        # a death by a signal: the words of the lines and the terminal UI
+        dom, t = report(tmp, "killed", ["sh", "-c", "kill -TERM $$"])
+        procs = t.get("v-procs-table", [])[1:]
+        if len(procs) != 1 or procs[0][5] != "killed by SIGTERM":
+            problems.append("process tree of a SIGTERM death: %r" % procs)
+        card = re.search(r'<h3>Exit</h3><div class="big">([^<]*)</div>', dom)
+        if not card or card.group(1) != "killed by SIGTERM":
+            problems.append("Exit card of a SIGTERM death: %r" % (card and card.group(1)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for p in problems:

@@ -49,6 +49,11 @@ Pitfalls found with strace 6.1 (all handled below):
   * execve paths may be relative: resolved against the process's cwd, which
     is tracked through chdir/fchdir and every AT_FDCWD</cwd> decoration.
   * sendmmsg/recvmmsg return a message count; bytes are the msg_len fields.
+  * A path longer than a page: the kernel's readlink of /proc/PID/fd/N
+    fails (ENAMETOOLONG), so strace prints such an fd (and a deep cwd's
+    AT_FDCWD) bare, with no <...>.  Such an fd is named here from its
+    open's own arguments: the path given, joined to the cwd tracked through
+    chdir or to the dirfd's own name (see TruthBuilder.name_unnamed).
   * "<... read resumed> <unfinished ...>) = ?" (died inside the call),
     "= ? ERESTARTSYS" and "--- SIGxxx ---" lines carry no bytes.
 
@@ -165,6 +170,42 @@ def c_unescape(text: str) -> bytes:
 def fs_str(raw: bytes) -> str:
     """Bytes of a path/argv string -> str (undecodable bytes as surrogates)."""
     return os.fsdecode(raw)
+
+
+# Code points compendium-tui shows as \u{XXXX} text (C1, bidi, format).
+_HIDDEN = ((0x80, 0x9F), (0xAD, 0xAD), (0x61C, 0x61C), (0x200B, 0x200F),
+           (0x2028, 0x202E), (0x2060, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB))
+
+
+def visible(s: str) -> str:
+    """A path/argv string as compendium-tui shows it (README, "Strings"):
+    control bytes and undecodable bytes as \\xNN, C1, bidi and format
+    characters as \\u{XXXX}, everything else as itself."""
+    out = []
+    for ch in s:
+        cp = ord(ch)
+        if 0xDC80 <= cp <= 0xDCFF:          # an undecodable byte (surrogateescape)
+            out.append("\\x%02x" % (cp - 0xDC00))
+        elif cp < 0x20 or cp == 0x7F:
+            out.append("\\x%02x" % cp)
+        elif any(lo <= cp <= hi for lo, hi in _HIDDEN):
+            out.append("\\u{%04X}" % cp)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def visible_summary(summary: dict) -> dict:
+    """A copy of a truth summary with its strings (command, exe, argv, file
+    paths) in the visible form compendium-tui's JSON gives them."""
+    def vis(v):
+        return visible(v) if isinstance(v, str) else v
+    out = dict(summary)
+    out["command"] = [vis(a) for a in summary.get("command") or []]
+    out["processes"] = [dict(p, exe=vis(p.get("exe")), argv=[vis(a) for a in p.get("argv") or []])
+                        for p in summary.get("processes") or []]
+    out["files"] = [dict(f, path=vis(f.get("path"))) for f in summary.get("files") or []]
+    return out
 
 
 def parse_quoted(tok: str) -> tuple[bytes, bool] | None:
@@ -654,6 +695,8 @@ class TruthBuilder:
         self._tgid_cache: dict[int, int] = {}
         self.procs: dict[int, Proc] = {}
         self.paths: dict[str, PathStats] = {}
+        # (tgid, fd) -> path of an fd strace printed bare (see name_unnamed)
+        self.unnamed: dict[tuple[int, int], str] = {}
         self.conns: list[Conn] = []
         # pending connect()s whose local address is not known yet:
         # list of (tgid, fd, Conn)
@@ -856,8 +899,40 @@ class TruthBuilder:
             self.handle(rec)
         return self.summary()
 
+    def _bare_fd(self, tg: int, tok: str) -> Fd | None:
+        """The fd a bare number names, if it is one strace could not name."""
+        tok = tok.strip()
+        if not tok.isdigit() or (tg, int(tok)) not in self.unnamed:
+            return None
+        path = self.unnamed[(tg, int(tok))]
+        return Fd(int(tok), "path", path=path, text=path)
+
+    def name_unnamed(self, sc: Syscall, tg: int, fds: list[Fd | None]) -> None:
+        """An open whose new fd strace printed bare (its path is longer than
+        a page): name it from the path argument, made absolute from the
+        cwd (tracked through chdir) or from the dirfd's name."""
+        ret = sc.ret
+        idx, _ = _OPEN_CALLS[sc.name]
+        q = parse_quoted(sc.args[idx]) if idx < len(sc.args) else None
+        if ret is None or ret.fd is not None or not ret.ok or ret.value is None or q is None:
+            return
+        base = self.proc(tg).cwd or self.initial_cwd
+        if idx == 1 and sc.args[0].strip() != "AT_FDCWD":
+            if not fds or fds[0] is None or fds[0].kind != "path":
+                self.warnings.append(f"{sc.name}: dirfd {sc.args[0]} not known")
+                return
+            base = fds[0].path
+        path = os.path.normpath(os.path.join(base, fs_str(q[0])))
+        self.unnamed[(tg, ret.value)] = path
+        ret.fd = Fd(ret.value, "path", path=path, text=path)
+
     def handle(self, sc: Syscall) -> None:
+        tg = self.tgid(sc.tid)
         fds = [parse_fd(a) for a in sc.args]
+        # where a byte mover or openat names its fds, a bare one may be known
+        for i in (0, 1, 2) if sc.name in ("sendfile", "copy_file_range", "splice") else (0,):
+            if i < len(fds) and fds[i] is None:
+                fds[i] = self._bare_fd(tg, sc.args[i])
         for fd in fds:
             self.observe_fd(sc.tid, fd)
         ret = sc.ret
@@ -865,8 +940,11 @@ class TruthBuilder:
             self.observe_fd(sc.tid, ret.fd)
         ok = ret is not None and ret.ok
         name = sc.name
-        tg = self.tgid(sc.tid)
         self.proc(tg)
+        if name in _OPEN_CALLS:
+            self.name_unnamed(sc, tg, fds)
+        elif name == "close" and ok and sc.args and sc.args[0].strip().isdigit():
+            self.unnamed.pop((tg, int(sc.args[0].strip())), None)
 
         if name in _CLONE_CALLS:
             if ok and ret.value:

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "app.h"
 #include "fmt.h"
@@ -130,10 +129,10 @@ void app_visible_lanes(struct app *a)
 /* Lay out for rows x cols (also refreshes the visible-lanes list). */
 void app_layout(struct app *a, int rows, int cols)
 {
-	char cells[COUNTER_CELLS][COUNTER_CELL];
-	size_t starts[COUNTER_CELLS + 1];
-	size_t n = counters_cells(&a->ctr, a->model, cols >= 100, cells, COUNTER_CELLS);
-	size_t lines = counters_flow(cells, n, cols, starts, COUNTER_CELLS);
+	struct cfield f[COUNTER_FIELDS];
+	int line[COUNTER_FIELDS];
+	size_t n = counters_fields(&a->ctr, a->model, f, COUNTER_FIELDS);
+	size_t lines = counters_place(f, n, cols, COUNTER_LINES, line);
 
 	app_visible_lanes(a);
 	layout_compute(&a->lay, rows, cols, (int)lines, a->lanes_visible, a->focus);
@@ -208,23 +207,22 @@ long app_search_step(struct app *a, int dir)
 static void replay_state(const struct app *a, char *buf, size_t cap)
 {
 	int st = model_root_status(a->model);
-	char sp[16];
+	char sp[16], w[48];
 
 	if (!a->ended)
 		snprintf(buf, cap, "REPLAY %s %s", a->replay->paused ? "paused" : "playing",
 			 replay_speed_text(a->replay->speed, sp));
 	else if (st < 0)
 		snprintf(buf, cap, "REPLAY ended");
-	else if (WIFSIGNALED(st))
-		snprintf(buf, cap, "REPLAY ended: %s", fmt_signame(WTERMSIG(st)));
 	else
-		snprintf(buf, cap, "REPLAY ended: exit %d", WEXITSTATUS(st));
+		snprintf(buf, cap, "REPLAY ended: %s", fmt_wait_status(st, w));
 }
 
-/* "running", "tracee stopped", "exited 0", "killed by SIGKILL", "detached". */
+/* "running", "TRACEE STOPPED", "exit 0", "killed by SIGKILL", "detached". */
 void app_state_text(const struct app *a, char *buf, size_t cap)
 {
 	int st = model_root_status(a->model);
+	char w[48];
 
 	if (a->replay) {
 		replay_state(a, buf, cap);
@@ -238,8 +236,6 @@ void app_state_text(const struct app *a, char *buf, size_t cap)
 		snprintf(buf, cap, "detached");
 	else if (st < 0)
 		snprintf(buf, cap, "ended");
-	else if (WIFSIGNALED(st))
-		snprintf(buf, cap, "killed by %s", fmt_signame(WTERMSIG(st)));
 	else
-		snprintf(buf, cap, "exited with status %d", WEXITSTATUS(st));
+		snprintf(buf, cap, "%s", fmt_wait_status(st, w));
 }

@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 
 #include "evtext.h"
 #include "fmt.h"
 #include "sysent.h"
+#include "visible.h"
 
 /* Arrow glyphs: out, in, thread. */
 static const char *arrow(bool utf8, int which)
@@ -37,24 +37,18 @@ const char *evtext_time(uint64_t ts, char buf[static 24])
 	return buf;
 }
 
-/* Text of a wait status: "exit 0", "killed by SIGKILL". */
-void evtext_status(struct strbuf *sb, int status)
+/* Append string id of the store as visible text, or none if it is empty. */
+static void add_str(struct strbuf *sb, const struct store *s, uint32_t id, const char *none)
 {
-	if (status < 0)
-		strbuf_addstr(sb, "unknown");
-	else if (WIFSIGNALED(status))
-		strbuf_addf(sb, "killed by %s%s", fmt_signame(WTERMSIG(status)),
-			    WCOREDUMP(status) ? " (core dumped)" : "");
-	else
-		strbuf_addf(sb, "exit %d", WEXITSTATUS(status));
+	const char *t = id ? store_str(s, id) : "";
+
+	visible_addstr(sb, *t ? t : none);
 }
 
-/* The string of an event, or what its fd kind is called when there is none. */
-static const char *target(const struct store *s, const struct sevent *e, uint32_t id)
+/* Append the string of an event, or what its fd kind is called when there is none. */
+static void target(struct strbuf *sb, const struct store *s, const struct sevent *e, uint32_t id)
 {
-	const char *t = store_str(s, id);
-
-	return *t ? t : model_kind_name(e->kind);
+	add_str(sb, s, id, model_kind_name(e->kind));
 }
 
 /* " failed: ENOENT" for a failed event. */
@@ -69,7 +63,8 @@ static void open_text(struct strbuf *sb, const struct store *s, const struct sev
 {
 	int acc = (int)(e->addr & O_ACCMODE);
 
-	strbuf_addf(sb, "open %s", *store_str(s, e->str) ? store_str(s, e->str) : "?");
+	strbuf_addstr(sb, "open ");
+	add_str(sb, s, e->str, "?");
 	if (e->flags & SEV_FAILED)
 		failure(sb, e);
 	else if (e->kind == FDK_DIR)
@@ -90,7 +85,7 @@ static void io_text(struct strbuf *sb, const struct store *s, const struct seven
 	strbuf_addf(sb, "%s %s ", model_event_name(e->type), fmt_bytes((uint64_t)e->val, b));
 	if (peer)
 		strbuf_addf(sb, "%s ", arrow(utf8, in));
-	strbuf_addf(sb, "%s", target(s, e, e->str));
+	target(sb, s, e, e->str);
 	if (e->fd >= 0 && e->fd <= 2 && !peer)
 		strbuf_addf(sb, " (fd %d)", e->fd);
 }
@@ -103,9 +98,9 @@ static void mem_text(struct strbuf *sb, const struct store *s, const struct seve
 
 	switch (e->type) {
 	case EV_MMAP:
-		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s %s", e->addr, e->addr + len,
-			    fmt_prot((int)((uint32_t)e->fd >> 24), p), fmt_bytes(len, b),
-			    e->str ? store_str(s, e->str) : "anon");
+		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s ", e->addr, e->addr + len,
+			    fmt_prot((int)((uint32_t)e->fd >> 24), p), fmt_bytes(len, b));
+		add_str(sb, s, e->str, "anon");
 		break;
 	case EV_BRK:
 		strbuf_addf(sb, "brk heap %s", fmt_bytes(len, b));
@@ -130,9 +125,13 @@ static void proc_text(struct strbuf *sb, const struct store *s, const struct sev
 		const char *exe = store_str(s, e->str), *argv = store_str(s, e->str2);
 		size_t n = strlen(exe);
 
-		strbuf_addf(sb, "exec %s", *argv ? argv : exe);
-		if (*argv && !(strncmp(argv, exe, n) == 0 && (argv[n] == ' ' || !argv[n])))
-			strbuf_addf(sb, "  (%s)", exe);
+		strbuf_addstr(sb, "exec ");
+		visible_addstr(sb, *argv ? argv : exe);
+		if (*argv && !(strncmp(argv, exe, n) == 0 && (argv[n] == ' ' || !argv[n]))) {
+			strbuf_addstr(sb, "  (");
+			visible_addstr(sb, exe);
+			strbuf_addch(sb, ')');
+		}
 		break;
 	}
 	case EV_FORK:
@@ -142,10 +141,12 @@ static void proc_text(struct strbuf *sb, const struct store *s, const struct sev
 	case EV_THREAD:
 		strbuf_addf(sb, "thread %s tid %d", arrow(utf8, 2), e->fd);
 		break;
-	case EV_EXIT:
-		strbuf_addstr(sb, e->flags & SEV_THREAD ? "thread " : "");
-		evtext_status(sb, (int)e->val);
+	case EV_EXIT: {
+		char w[48];
+		strbuf_addf(sb, "%s%s", e->flags & SEV_THREAD ? "thread " : "",
+			    fmt_wait_status((int)e->val, w));
 		break;
+	}
 	default:
 		strbuf_addf(sb, "signal %s", fmt_signame(e->fd));
 		break;
@@ -164,8 +165,11 @@ static void syscall_text(struct strbuf *sb, const struct store *s, const struct 
 		strbuf_addf(sb, " = -1 %s", fmt_errno_name((int)-e->val));
 	else
 		strbuf_addf(sb, " = %" PRId64, e->val);
-	if (e->str)
-		strbuf_addf(sb, " (%s)", store_str(s, e->str));
+	if (e->str) {
+		strbuf_addstr(sb, " (");
+		add_str(sb, s, e->str, "");
+		strbuf_addch(sb, ')');
+	}
 }
 
 /* Latency events (eBPF). */
@@ -188,11 +192,13 @@ void evtext_row(struct strbuf *sb, const struct store *s, const struct sevent *e
 		open_text(sb, s, e);
 		break;
 	case EV_CLOSE:
-		strbuf_addf(sb, "close %s", target(s, e, e->str));
+		strbuf_addstr(sb, "close ");
+		target(sb, s, e, e->str);
 		break;
 	case EV_CONNECT: case EV_ACCEPT:
-		strbuf_addf(sb, "%s %s %s %s", model_event_name(e->type), model_kind_name(e->kind),
-			    arrow(utf8, e->type == EV_ACCEPT), e->str ? store_str(s, e->str) : "?");
+		strbuf_addf(sb, "%s %s %s ", model_event_name(e->type), model_kind_name(e->kind),
+			    arrow(utf8, e->type == EV_ACCEPT));
+		add_str(sb, s, e->str, "?");
 		failure(sb, e);
 		break;
 	case EV_READ: case EV_WRITE: case EV_SEND: case EV_RECV:
@@ -200,8 +206,10 @@ void evtext_row(struct strbuf *sb, const struct store *s, const struct sevent *e
 		break;
 	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE: {
 		char b[24];
-		strbuf_addf(sb, "%s %s %s %s %s", model_event_name(e->type), fmt_bytes((uint64_t)e->val, b),
-			    target(s, e, e->str), arrow(utf8, 0), e->str2 ? store_str(s, e->str2) : "?");
+		strbuf_addf(sb, "%s %s ", model_event_name(e->type), fmt_bytes((uint64_t)e->val, b));
+		target(sb, s, e, e->str);
+		strbuf_addf(sb, " %s ", arrow(utf8, 0));
+		add_str(sb, s, e->str2, "?");
 		break;
 	}
 	case EV_MMAP: case EV_MUNMAP: case EV_MREMAP: case EV_BRK: case EV_FAULT:
@@ -236,14 +244,17 @@ static void detail_proc(struct strbuf *sb, const struct model *m, const struct s
 
 	if (!p)
 		return;
-	strbuf_addf(sb, "Program:  %s\nArgv:    ", p->exe);
-	for (char **a = p->argv; a && *a; a++)
-		strbuf_addf(sb, " %s", *a);
+	strbuf_addstr(sb, "Program:  ");
+	visible_addstr(sb, p->exe);
+	strbuf_addstr(sb, "\nArgv:    ");
+	for (char **a = p->argv; a && *a; a++) {
+		strbuf_addch(sb, ' ');
+		visible_addstr(sb, *a);
+	}
 	strbuf_addf(sb, "\nParent:   %d\nThreads:  %d (%d alive)\n", p->ppid, p->threads, p->live);
 	if (p->exited) {
-		strbuf_addstr(sb, "Ended:    ");
-		evtext_status(sb, p->status);
-		strbuf_addch(sb, '\n');
+		char w[48];
+		strbuf_addf(sb, "Ended:    %s\n", fmt_wait_status(p->status, w));
 	}
 }
 
@@ -261,9 +272,12 @@ static void detail_object(struct strbuf *sb, const struct store *s, const struct
 		struct conn *const *c = model_conns(m, &n);
 		for (size_t i = n; i-- > 0;)
 			if (c[i]->pid == e->pid && strcmp(c[i]->remote, name) == 0) {
-				strbuf_addf(sb, "Connection: %s %s %s (sent %s, received %s)\n",
-					    c[i]->local, c[i]->accepted ? "<-" : "->", c[i]->remote,
-					    fmt_bytes(c[i]->sent, a), fmt_bytes(c[i]->received, b));
+				strbuf_addstr(sb, "Connection: ");
+				visible_addstr(sb, c[i]->local);
+				strbuf_addstr(sb, c[i]->accepted ? " <- " : " -> ");
+				visible_addstr(sb, c[i]->remote);
+				strbuf_addf(sb, " (sent %s, received %s)\n", fmt_bytes(c[i]->sent, a),
+					    fmt_bytes(c[i]->received, b));
 				return;
 			}
 	}
@@ -302,12 +316,18 @@ static void detail_fields(struct strbuf *sb, const struct store *s, const struct
 	if (e->type != EV_FORK && e->type != EV_THREAD && e->type != EV_SIGNAL &&
 	    e->type != EV_MMAP && e->type != EV_SYSCALL && e->fd >= 0)
 		strbuf_addf(sb, "Fd:       %d (%s)\n", e->fd, model_kind_name(e->kind));
-	if (e->str)
-		strbuf_addf(sb, "%s %s\n", e->cat == CAT_NET ? "Peer:    " : e->type == EV_EXEC ?
-			    "Exe:     " : "Object:  ", store_str(s, e->str));
-	if (e->str2)
-		strbuf_addf(sb, "%s %s\n", e->type == EV_EXEC ? "Argv:    " : e->cat == CAT_NET ?
-			    "Local:   " : "Target:  ", store_str(s, e->str2));
+	if (e->str) {
+		strbuf_addf(sb, "%s ", e->cat == CAT_NET ? "Peer:    " : e->type == EV_EXEC ?
+			    "Exe:     " : "Object:  ");
+		add_str(sb, s, e->str, "");
+		strbuf_addch(sb, '\n');
+	}
+	if (e->str2) {
+		strbuf_addf(sb, "%s ", e->type == EV_EXEC ? "Argv:    " : e->cat == CAT_NET ?
+			    "Local:   " : "Target:  ");
+		add_str(sb, s, e->str2, "");
+		strbuf_addch(sb, '\n');
+	}
 	if (e->flags & SEV_FAILED)
 		strbuf_addf(sb, "Error:    %s\n", fmt_errno_name((int)-e->val));
 	else if (e->type != EV_EXEC && e->type != EV_SIGNAL)

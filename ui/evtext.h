@@ -2,8 +2,9 @@
  *
  * The same wording as the --batch lines where it makes sense
  * ("connect tcp4 → 93.184.216.34:443"), with an ASCII spelling of every
- * arrow when the terminal cannot show UTF-8.  Pure code: reads the store
- * and the model, never draws.
+ * arrow when the terminal cannot show UTF-8.  Every string a traced program
+ * made is shown through visible.h, so no control character reaches the
+ * screen.  Pure code: reads the store and the model, never draws.
  */
 #ifndef COMPENDIUM_UI_EVTEXT_H
 #define COMPENDIUM_UI_EVTEXT_H
@@ -24,6 +25,4 @@ void evtext_detail(struct strbuf *sb, const struct store *s, const struct model 
 		   size_t idx, bool utf8);
 /* The model's process pid as it was at time ts (NULL if unknown). */
 const struct proc *evtext_proc(const struct model *m, int pid, uint64_t ts);
-/* Text of a wait status: "exit 0", "killed by SIGKILL". */
-void evtext_status(struct strbuf *sb, int status);
 #endif

@@ -1,7 +1,13 @@
 /* lanes.c - the swimlane's model: one lane per process and per thread.
  *
- * A tid can be reused after its task ended, so a lookup that finds an ended
- * lane for an event other than an exit starts a new lane.  A cell's marks
+ * A task's lane starts with the fork or clone event that names it, or with
+ * its first event when it was never seen starting.  Events of a task that
+ * ended (the kernel's samples can come after its exit) stay in its lane:
+ * only a fork or clone naming a tid again starts a new lane for it (tid
+ * reuse), so a task never gets two lanes.  The model holds back samples
+ * that come before their task's fork, so a lane made by a first event is
+ * taken over by a fork naming it later only if such a sample had to go
+ * out unattributed.  A cell's marks
  * come from two binary searches and a fixed-size sample, so drawing costs
  * the same with a thousand or a million events.  This file must never
  * draw, never make a system call, and never scan all events of a lane.
@@ -61,6 +67,7 @@ static struct lane *lane_new(struct lanes *l, int pid, int tid, uint64_t ts)
 	ln->start = ts;
 	ln->id = l->n;
 	ln->proc = ln->id;
+	ln->first_idx = l->tracked;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 32;
 		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
@@ -73,7 +80,7 @@ static struct lane *lane_new(struct lanes *l, int pid, int tid, uint64_t ts)
 	return ln;
 }
 
-/* The live lane of tid (NULL if none). */
+/* The newest lane of tid, ended or not (NULL if none). */
 struct lane *lanes_find(struct lanes *l, int tid)
 {
 	if (l->last && l->last->tid == tid)
@@ -81,24 +88,37 @@ struct lane *lanes_find(struct lanes *l, int tid)
 	return imap_get(&l->by_tid, (uint64_t)(uint32_t)tid);
 }
 
-/* The process lane of pid, created if needed. */
+/* The lane lanes_track gave event idx: the newest lane of tid made at or before it. */
+struct lane *lanes_at(struct lanes *l, size_t idx, int tid)
+{
+	struct lane *ln = lanes_find(l, tid);
+
+	if (ln && ln->first_idx <= idx)
+		return ln;
+	for (size_t k = ln ? ln->id : l->n; k-- > 0;)   /* tid reused since */
+		if (l->v[k]->tid == tid && l->v[k]->first_idx <= idx)
+			return l->v[k];
+	return ln ? ln : l->v[0];
+}
+
+/* The process lane of pid (its newest, ended or not), created if needed. */
 static struct lane *proc_lane(struct lanes *l, int pid, uint64_t ts)
 {
 	struct lane *ln = lanes_find(l, pid);
 
-	if (ln && !ln->ended && !ln->thread)
+	if (ln && !ln->thread)
 		return ln;
 	ln = lane_new(l, pid, pid, ts);
 	snprintf(ln->name, sizeof(ln->name), "%s", l->n == 1 ? l->root_name : "");
 	return ln;
 }
 
-/* The lane of task tid in process pid, created if needed. */
+/* The lane of task tid in process pid (its newest, ended or not), created if needed. */
 static struct lane *task_lane(struct lanes *l, int pid, int tid, uint64_t ts)
 {
 	struct lane *ln = lanes_find(l, tid), *p;
 
-	if (ln && !ln->ended)
+	if (ln)
 		return ln;
 	if (tid == pid)
 		return proc_lane(l, pid, ts);
@@ -125,28 +145,46 @@ static void end_threads(struct lanes *l, const struct lane *p, uint64_t ts)
 			end_lane(l->v[i], ts);
 }
 
+/* The lane a fork or clone naming tid starts: a new one, unless a lane of
+ * tid began with an event of the task that came before this (taken over). */
+static struct lane *child_lane(struct lanes *l, int pid, int tid, uint64_t ts)
+{
+	struct lane *ln = lanes_find(l, tid);
+
+	if (!ln || ln->born || ln->ended)
+		ln = lane_new(l, pid, tid, ts);
+	else if (ts < ln->start)
+		ln->start = ts;
+	ln->born = true;
+	return ln;
+}
+
 /* A fork or a new thread: start the child's lane. */
 static void track_new(struct lanes *l, const struct sevent *e, const struct lane *parent)
 {
 	struct lane *ln;
 
 	if (e->type == EV_THREAD) {
-		ln = lane_new(l, e->pid, e->fd, e->ts);
+		ln = child_lane(l, e->pid, e->fd, e->ts);
+		ln->pid = e->pid;
+		ln->thread = e->fd != e->pid;
 		ln->proc = parent->proc;
+		l->order_dirty = true;
 		return;
 	}
-	ln = lane_new(l, e->fd, e->fd, e->ts);
+	ln = child_lane(l, e->fd, e->fd, e->ts);
 	snprintf(ln->name, sizeof(ln->name), "%s", l->v[parent->proc]->name);
 }
 
-/* Update lanes for a stored event. */
+/* Update lanes for the next stored event. */
 struct lane *lanes_track(struct lanes *l, const struct store *s, const struct sevent *e)
 {
 	struct lane *ln = task_lane(l, e->pid, e->tid, e->ts), *p = l->v[ln->proc];
 
 	switch (e->type) {
 	case EV_FORK: case EV_THREAD:
-		track_new(l, e, ln);
+		if (e->fd > 0)
+			track_new(l, e, ln);
 		l->last = ln;
 		break;
 	case EV_EXEC:
@@ -163,6 +201,7 @@ struct lane *lanes_track(struct lanes *l, const struct store *s, const struct se
 	default:
 		break;
 	}
+	l->tracked++;
 	return ln;
 }
 

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "app.h"
 #include "fmt.h"
@@ -23,7 +22,7 @@ enum { C_PROC, C_EVENTS, C_READ, C_WRITTEN, C_LIFE, C_EXIT, C_N };
 static const struct tcol cols[C_N] = {
 	[C_PROC] = { "Process", 0, false, true }, [C_EVENTS] = { "Events", 9, true, false },
 	[C_READ] = { "Read", 10, true, false }, [C_WRITTEN] = { "Written", 10, true, false },
-	[C_LIFE] = { "Lifetime", 9, true, false }, [C_EXIT] = { "Exit", 12, false, false },
+	[C_LIFE] = { "Lifetime", 9, true, false }, [C_EXIT] = { "Exit", 17, false, false },
 };
 
 /* The short name of a process: argv[0] or exe, without the directory. */
@@ -126,12 +125,9 @@ static void build(struct app *a, struct table *t, int pid)
 /* The exit column. */
 static void exit_text(const struct proc *p, char *buf, size_t cap)
 {
-	if (!p->exited)
-		snprintf(buf, cap, "running");
-	else if (WIFSIGNALED(p->status))
-		snprintf(buf, cap, "%s", fmt_signame(WTERMSIG(p->status)));
-	else
-		snprintf(buf, cap, "exit %d", WEXITSTATUS(p->status));
+	char w[48];
+
+	snprintf(buf, cap, "%s", p->exited ? fmt_wait_status(p->status, w) : "running");
 }
 
 /* Column c of row r. */

@@ -103,18 +103,27 @@
 		return ERRNO[e] || ERRNO_NET[e] || ('errno ' + e);
 	}
 
-	/* "SIGKILL" for a signal number. */
+	/* "SIGKILL" for a signal number, named as fmt_signame (src/fmt.c) names it. */
 	function signame(s) {
-		return SIGNALS[s] || ('signal ' + s);
+		if (s === 32)
+			return 'SIGRTMIN';
+		if (s > 32 && s <= 64)
+			return 'SIGRT_' + (s - 32);
+		return SIGNALS[s] || ('SIG' + s);
 	}
 
-	/* Text of a wait status. */
+	/* The words of a wait status, exactly as fmt_wait_status (src/fmt.c)
+	 * words them for the lines, the TUI and the summary's exit_text. */
 	function waitText(status) {
 		var sig = status & 0x7f;
 
+		if (status < 0)
+			return 'unknown';
 		if (sig && sig !== 0x7f)
-			return 'killed by ' + signame(sig);
-		return 'exit code ' + ((status >> 8) & 0xff);
+			return 'killed by ' + signame(sig) + (status & 0x80 ? ' (core dumped)' : '');
+		if (!sig)
+			return 'exit ' + ((status >> 8) & 0xff);
+		return 'wait status 0x' + status.toString(16);
 	}
 
 	/* Last path component. */
@@ -419,11 +428,9 @@
 		$('cards').appendChild(c);
 	}
 
-	/* Exit text of the summary's exit object. */
-	function exitText(e) {
-		if (!e || e.code === null || e.code === undefined)
-			return 'no exit seen';
-		return e.signal ? 'killed by ' + vis(e.signal) : 'exit ' + e.code;
+	/* Exit text of the summary: the words the other outputs use. */
+	function exitText(s) {
+		return s.exit_text ? vis(s.exit_text) : 'no exit seen';
 	}
 
 	/* All the summary cards. */
@@ -431,7 +438,7 @@
 		var s = D.summary, io = s.io || {}, mem = s.memory || {}, tr = s.tracer || {};
 		var conns = s.connections || [], files = (s.files || []).slice();
 
-		card('Exit', exitText(s.exit), [['duration', dur(D.duration)],
+		card('Exit', exitText(s), [['duration', dur(D.duration)],
 			['processes', num((s.processes || []).length)]]);
 		card('Memory', bytes(mem.heap_bytes), [['heap', bytes(mem.heap_bytes)],
 			['mmap', bytes(mem.mmap_bytes) + ' in ' + num(mem.mmap_regions || 0) + ' regions']]);

@@ -4,8 +4,9 @@
  * sends only the differences.  Only visible rows are formatted, and lane
  * cells come from binary searches, so a frame costs the same with a
  * million events as with a hundred.  It must never change what the user
- * selected, never block, and never write to the terminal behind curses'
- * back except in screen_restore_raw.
+ * selected, never block, never hand curses a control character (put()
+ * shows them as escapes, see visible.h), and never write to the terminal
+ * behind curses' back except in screen_restore_raw.
  */
 #include "config.h"
 
@@ -27,6 +28,7 @@
 #include "mode.h"
 #include "picker.h"
 #include "screen.h"
+#include "visible.h"
 
 enum {
 	PAIR_CAT = 1,            /* + enum ev_cat */
@@ -47,6 +49,7 @@ static bool saved_ok;
 static const struct glyphs *gl = &ascii_glyphs;
 static bool has_color;
 static struct strbuf sb = STRBUF_INIT;
+static struct strbuf shown_sb = STRBUF_INIT;    /* what shown() returns */
 
 static const char cat_letter[CAT_MAX] = { 'f', 'n', 'm', 'i', 'p', 'l', 'o' };
 
@@ -121,6 +124,7 @@ void screen_close(void)
 	delscreen(scr);
 	scr = NULL;
 	strbuf_release(&sb);
+	strbuf_release(&shown_sb);
 }
 
 /* Async-signal-safe terminal restore (fatal paths). */
@@ -252,6 +256,18 @@ static int text_cols(const char *s, int max, size_t *bytes)
 	return cols;
 }
 
+/* s as it may be drawn: itself, or (valid until the next call) a copy with
+ * every control, bidi and format character as visible escape text, so that
+ * curses is never handed one whichever view forgot to escape. */
+static const char *shown(const char *s)
+{
+	if (visible_clean(s))
+		return s;
+	strbuf_reset(&shown_sb);
+	visible_addstr(&shown_sb, s);
+	return shown_sb.buf;
+}
+
 /* Write text at (y, x) in at most max columns; returns columns used. */
 static int put(int y, int x, int max, const char *s, attr_t attr)
 {
@@ -260,6 +276,7 @@ static int put(int y, int x, int max, const char *s, attr_t attr)
 
 	if (max <= 0)
 		return 0;
+	s = shown(s);
 	cols = text_cols(s, max, &bytes);
 	attrset(attr);
 	mvaddnstr(y, x, s, (int)bytes);
@@ -286,14 +303,6 @@ static void title_bar(int y, const char *text, bool focused)
 
 /* ---- header and counters ---- */
 
-/* Elapsed time text. */
-static const char *elapsed(const struct app *a, char buf[static 24])
-{
-	uint64_t ns = (a->ended ? a->end_ns : a->now_ns) - a->start_ns;
-
-	return fmt_duration(ns - ns % 100000000, buf);
-}
-
 /* The command line, program name without its directory. */
 static void command_text(const struct app *a)
 {
@@ -304,66 +313,65 @@ static void command_text(const struct app *a)
 	if (!c || !c[0])
 		return;
 	base = strrchr(c[0], '/');
-	strbuf_addf(&sb, " %s", base && base[1] ? base + 1 : c[0]);
-	for (c++; *c; c++)
-		strbuf_addf(&sb, " %s", *c);
+	strbuf_addch(&sb, ' ');
+	visible_addstr(&sb, base && base[1] ? base + 1 : c[0]);
+	for (c++; *c; c++) {
+		strbuf_addch(&sb, ' ');
+		visible_addstr(&sb, *c);
+	}
 }
 
-/* Row 0: command, state, elapsed, events, drops, tracer cost. */
+/* Row 0: command, state, then elapsed, events, drops and what tracing cost
+ * the program, as many of them as fit whole. */
 static void draw_header(struct app *a)
 {
-	char state[64], right[160], t[24], d[64], drops[48];
-	uint64_t stops, stopped;
+	char state[64], right[256];
+	struct cfield f[8];
+	bool shown[8], state_on;
+	size_t n = counters_header_fields(a->model, (a->ended ? a->end_ns : a->now_ns) - a->start_ns,
+					  store_count(a->store), f, 8);
 	attr_t hd = color_or(PAIR_HEADER, A_REVERSE);
-	int rw, sw, x;
+	int x, cmd_cols;
 
 	app_state_text(a, state, sizeof(state));
-	model_tracer_cost(a->model, &stops, &stopped);
-	/* The tracer reports its cost when tracing ends. */
-	if (stops || model_ended(a->model))
-		snprintf(d, sizeof(d), "%llu stops %s", (unsigned long long)stops,
-			 fmt_duration(stopped, t));
-	else
-		snprintf(d, sizeof(d), "at exit");
-	/* Drops make every total short: say so, not just how many. */
-	if (model_dropped(a->model))
-		snprintf(drops, sizeof(drops), "drops %llu INCOMPLETE",
-			 (unsigned long long)model_dropped(a->model));
-	else
-		snprintf(drops, sizeof(drops), "drops 0");
-	snprintf(right, sizeof(right), "  %s  %s %zu  %s  tracer %s ", elapsed(a, t),
-		 COLS < 100 ? "ev" : "events", store_count(a->store), drops, d);
-	rw = (int)strlen(right);
-	sw = (int)strlen(state) + 2;
-	fill(0, 0, hd);
 	command_text(a);
-	x = put(0, 0, COLS - rw - sw > 8 ? COLS - rw - sw : 8, sb.buf, hd | A_BOLD);
-	x += put(0, x, 2, "  ", hd);
-	x += put(0, x, COLS - x, state, (a->tracee_stopped && !a->ended) ?
-		 color_or(PAIR_STOPPED, A_REVERSE) | A_BOLD | A_BLINK : hd | A_BOLD);
-	if (COLS - x >= rw)
-		put(0, COLS - rw, rw, right, hd);
+	cmd_cols = counters_header_place(COLS, sb.buf, state, f, n, shown, &state_on);
+	counters_header_right(f, n, shown, right, sizeof(right));
+	fill(0, 0, hd);
+	x = put(0, 0, cmd_cols, sb.buf, hd | A_BOLD);
+	if (state_on) {
+		if (cmd_cols)
+			x += put(0, x, 2, "  ", hd);
+		put(0, x, COLS - x, state, (a->tracee_stopped && !a->ended) ?
+		    color_or(PAIR_STOPPED, A_REVERSE) | A_BOLD | A_BLINK : hd | A_BOLD);
+	}
+	if (*right)
+		put(0, COLS - counters_width(right), counters_width(right), right, hd);
 }
 
-/* The counter lines under the header; group labels in bold. */
+/* The counter lines under the header: whole fields, group labels in bold. */
 static void draw_counters(struct app *a)
 {
-	char cells[COUNTER_CELLS][COUNTER_CELL];
-	size_t starts[5], n = counters_cells(&a->ctr, a->model, COLS >= 100, cells, COUNTER_CELLS);
-	size_t lines = counters_flow(cells, n, COLS, starts, (size_t)a->lay.counters_h);
+	struct cfield f[COUNTER_FIELDS];
+	int line[COUNTER_FIELDS];
+	char text[1024], mark[1024];
+	size_t n = counters_fields(&a->ctr, a->model, f, COUNTER_FIELDS);
+	size_t lines = counters_place(f, n, COLS, (size_t)a->lay.counters_h, line);
 
 	for (size_t l = 0; l < lines; l++) {
-		int x = 0, y = a->lay.counters_y + (int)l;
+		int y = a->lay.counters_y + (int)l, x = 0;
+		size_t len = counters_line(f, n, line, (int)l, text, mark, sizeof(text));
 
-		for (size_t i = starts[l]; i < starts[l + 1]; i++) {
-			const char *colon = strchr(cells[i], ':');
-			size_t head = colon ? (size_t)(colon - cells[i]) + 1 : 0;
-			char label[24];
+		for (size_t i = 0; i < len;) {
+			size_t j = i;
+			char run[1024];
 
-			snprintf(label, sizeof(label), "%.*s", (int)head, cells[i]);
-			x += put(y, x, COLS - x, i > starts[l] ? " | " : "", A_DIM);
-			x += put(y, x, COLS - x, label, A_BOLD);
-			x += put(y, x, COLS - x, cells[i] + head, A_NORMAL);
+			while (j < len && mark[j] == mark[i])
+				j++;
+			snprintf(run, sizeof(run), "%.*s", (int)(j - i), text + i);
+			x += put(y, x, COLS - x, run, mark[i] == CMARK_LABEL ? A_BOLD :
+				 mark[i] == CMARK_SEP ? A_DIM : A_NORMAL);
+			i = j;
 		}
 	}
 }
@@ -601,8 +609,10 @@ static void table_columns(const struct mode_ops *m, int *x, int *w)
 static void table_cell(int y, int x, int w, bool right, const char *s, attr_t at)
 {
 	size_t bytes;
-	int cols = text_cols(s, w, &bytes);
+	int cols;
 
+	s = shown(s);
+	cols = text_cols(s, w, &bytes);
 	if (x >= COLS)
 		return;
 	put(y, right ? x + w - cols : x, COLS - x < w ? COLS - x : w, s, at);
@@ -728,7 +738,7 @@ static void draw_footer(struct app *a)
 		put(y, x, COLS - x, a->edit.buf, at);
 		memcpy(pre, a->edit.buf, a->edit.cur);
 		pre[a->edit.cur] = '\0';
-		move(y, x + text_cols(pre, COLS, &before));
+		move(y, x + text_cols(shown(pre), COLS, &before));   /* as put() drew it */
 		return;
 	}
 	if (a->msg[0]) {
@@ -817,10 +827,46 @@ static void draw_picker(struct app *a)
 }
 
 /* Draw a whole frame from the state. */
+/* Too small to draw the panes: say so, word-wrapped over what there is
+ * (the question of a pending quit, when there is one). */
+static void draw_too_small(const struct app *a)
+{
+	char buf[256];
+	const char *p = buf;
+	int y = 0;
+
+	if (a->confirm)
+		snprintf(buf, sizeof(buf), "%s [y/N]", a->confirm == CF_DETACH ?
+			 "Detach from the process (it keeps running) and quit?" :
+			 "The program is still running. Kill it and quit?");
+	else
+		snprintf(buf, sizeof(buf), "Too small (%dx%d): needs %dx%d; q quits.", COLS, LINES,
+			 SCREEN_MIN_COLS, SCREEN_MIN_ROWS);
+	while (*p && y < LINES) {
+		size_t n = strlen(p), cut = n;
+
+		if ((int)n > COLS) {   /* break at the last space that fits */
+			for (cut = (size_t)COLS; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = (size_t)COLS;
+		}
+		mvaddnstr(y++, 0, p, (int)cut);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 void screen_draw(struct app *a)
 {
 	erase();
 	curs_set(0);
+	if (COLS < SCREEN_MIN_COLS || LINES < SCREEN_MIN_ROWS) {
+		draw_too_small(a);
+		refresh();
+		return;
+	}
 	draw_header(a);
 	draw_counters(a);
 	if (a->mode != MODE_EVENTS) {

@@ -15,6 +15,10 @@
 
 enum screen_input { IN_NONE, IN_KEY, IN_MOUSE };
 
+/* Smaller than this, a frame is only a notice asking for a bigger terminal. */
+#define SCREEN_MIN_COLS 40
+#define SCREEN_MIN_ROWS 12
+
 /* Start curses on our terminal (sets a->utf8, a->color, a->mouse); 0 or a
  * negative errno. */
 int screen_open(struct app *a, bool no_color, bool no_mouse);

@@ -27,6 +27,7 @@
 #include "record.h"
 #include "replay.h"
 #include "screen.h"
+#include "termcheck.h"
 #include "tracer.h"
 #include "tui.h"
 #include "util.h"
@@ -47,6 +48,7 @@ struct loop {
 	bool more;               /* records left after a bounded drain */
 	bool tracer_done;        /* args->tracer_done was called */
 	bool pty_open;
+	bool tap_failed;         /* the tap failed once: not called again */
 	uint64_t ended_wall;     /* when tracing (or the replay) ended, this machine's clock */
 	int rows, cols;
 };
@@ -164,6 +166,23 @@ static void pty_resize(struct loop *l)
 	ioctl(l->args->pty_master, TIOCSWINSZ, &ws);
 }
 
+/* Give a record (NULL: the end of a batch) to the tap; its first failure
+ * stops it and goes into the footer. */
+static void tap(struct loop *l, const void *rec, size_t len)
+{
+	int err;
+
+	if (!l->args->tap || l->tap_failed)
+		return;
+	err = l->args->tap(l->args->tap_ctx, rec, len);
+	if (!err)
+		return;
+	l->tap_failed = true;
+	snprintf(l->a.msg, sizeof(l->a.msg), "Cannot write the recording (%s): it stops here; "
+		 "tracing goes on", strerror(-err));
+	l->pending |= APP_CH_DRAW;
+}
+
 /* Feed records queued on q to the model until the time is up; adds to *n. */
 static void drain_queue(struct loop *l, struct evq *q, uint64_t until, size_t *n)
 {
@@ -172,8 +191,7 @@ static void drain_queue(struct loop *l, struct evq *q, uint64_t until, size_t *n
 
 	while (!l->more && (rec = evq_peek(q, &len))) {
 		if (rec_validate(rec, len) == 0) {
-			if (l->args->tap)
-				l->args->tap(l->args->tap_ctx, rec, len);
+			tap(l, rec, len);
 			model_ingest(l->a.model, rec);
 		}
 		evq_pop(q);
@@ -193,8 +211,7 @@ static void drain_merged(struct loop *l, uint64_t until, size_t *n)
 	qmerge_begin(mq);
 	while (!l->more && (rec = qmerge_peek(mq, &len))) {
 		if (rec_validate(rec, len) == 0) {
-			if (l->args->tap)
-				l->args->tap(l->args->tap_ctx, rec, len);
+			tap(l, rec, len);
 			model_ingest(l->a.model, rec);
 		}
 		qmerge_pop(mq);
@@ -231,8 +248,8 @@ static void drain(struct loop *l)
 	drain_merged(l, until, &n);
 	if (l->args->bq)
 		drain_queue(l, l->args->bq, until, &n);
-	if (n && l->args->tap)
-		l->args->tap(l->args->tap_ctx, NULL, 0);
+	if (n)
+		tap(l, NULL, 0);
 	l->pending |= app_ingest(&l->a);
 }
 
@@ -519,6 +536,12 @@ static void setup(struct loop *l, const struct tui_args *args)
 	l->a.view.filter.hide_noise = !args->show_noise;
 	l->a.start_ns = l->a.now_ns = util_now_ns();
 	model_set_observer(args->model, forward, &l->a);
+}
+
+/* Can the terminal named by TERM draw the UI? */
+int tui_check_terminal(char *why, size_t whylen)
+{
+	return termcheck_run(getenv("TERM"), why, whylen);
 }
 
 /* Run the UI until the user quits and tracing has ended. */

@@ -10,8 +10,8 @@
  *   3. tui_run() with the queue, tracer, model, a store, the master and the
  *      signalfd main already reads SIGINT/SIGTERM/SIGHUP from;
  *   4. tracer_join(), close(master), store_free(); print nothing else.
- * Should main exit() while the UI runs (a die() from the tap), an atexit
- * handler gives the terminal back first.
+ * Should main exit() while the UI runs, an atexit handler gives the
+ * terminal back first.
  * With --pid there is no pty (pty_master = -1).
  * --replay (a terminal, no --batch/--json/-o): set replay to a struct replay
  * over the open recording and leave mq, tracer and the pty out; the loop
@@ -41,8 +41,10 @@ struct tui_args {
 	bool no_color, no_mouse;
 	bool show_noise;         /* --all: start with the noise filter off */
 	/* Optional: called with every valid record before the model sees it,
-	 * and with (NULL, 0) after each batch (--record writes and flushes here). */
-	void (*tap)(void *ctx, const void *rec, size_t len);
+	 * and with (NULL, 0) after each batch (--record writes and flushes here).
+	 * It returns 0 or a negative errno; after an error it is not called
+	 * again and the footer says the recording stopped. */
+	int (*tap)(void *ctx, const void *rec, size_t len);
 	void *tap_ctx;
 	/* Optional: a second producer's queue (the eBPF reader), drained after q;
 	 * tracing has ended once both are closed.  tracer_done is called once
@@ -57,6 +59,9 @@ struct tui_args {
 /* Open a pseudo-terminal pair (both close-on-exec), sized like our terminal.
  * Returns 0 or a negative errno. */
 int tui_open_pty(int *master, int *slave);
+/* 0 when the terminal ($TERM) can draw the UI; else -ENOTTY and a sentence
+ * for the person in why (main then prints lines instead). */
+int tui_check_terminal(char *why, size_t whylen);
 /* Run the UI until the user quits and the tracer has closed the queue.
  * Returns 0, or -ENOTTY (before consuming anything) when the terminal
  * cannot be used, so main can fall back to line output. */

@@ -71,20 +71,6 @@ size_t view_update(struct view *v)
 	return added;
 }
 
-/* The lane an already tracked event belongs to (its lane at that time). */
-static struct lane *lane_at(struct lanes *l, const struct sevent *e)
-{
-	struct lane *ln = lanes_find(l, e->tid);
-
-	if (ln && ln->start <= e->ts)
-		return ln;
-	/* The tid was reused: an older lane of it holds this event. */
-	for (size_t k = l->n; k-- > 0;)
-		if (l->v[k]->tid == e->tid && l->v[k]->start <= e->ts)
-			return l->v[k];
-	return ln ? ln : l->v[0];
-}
-
 /* Apply the (changed) filter to everything recorded. */
 void view_refilter(struct view *v)
 {
@@ -95,7 +81,7 @@ void view_refilter(struct view *v)
 
 		if (shows(v, i)) {
 			u32vec_push(&v->shown, (uint32_t)i);
-			u32vec_push(&lane_at(&v->lanes, e)->shown, (uint32_t)i);
+			u32vec_push(&lanes_at(&v->lanes, i, e->tid)->shown, (uint32_t)i);
 		}
 	}
 }

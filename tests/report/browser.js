@@ -124,6 +124,19 @@ async function onlyCategory(page, only) {
 	}
 }
 
+/* Exit rows use the words of the lines and the terminal UI (fmt_wait_status):
+ * report_gen's synthetic trace ends pid 102 by SIGKILL and pid 101 with 3. */
+async function exitWords(name, page, m) {
+	const dets = (await tableRows(page)).map((r) => r.det);
+	const form = /^(thread )?(exit \d+|killed by SIG\w+( \(core dumped\))?)$/;
+
+	check(name + ': exit rows are worded like the lines', dets.length && dets.every((d) => form.test(d)),
+		JSON.stringify(dets));
+	if (m.by_pid['102'])
+		check(name + ': a SIGKILL death and an exit 3 read as in the lines',
+			dets.includes('killed by SIGKILL') && dets.includes('exit 3'), JSON.stringify(dets));
+}
+
 /* Category and process filters change rows and lanes exactly. */
 async function filters(name, page, m) {
 	for (const cat of ['net', 'file', 'proc']) {
@@ -147,6 +160,8 @@ async function filters(name, page, m) {
 		const c = await counts(page);
 
 		check(name + ': type ' + type + ' rows', c.rows === m.by_type[type], c.rows + ' vs ' + m.by_type[type]);
+		if (type === 'exit')
+			await exitWords(name, page, m);
 	}
 	await page.selectOption('#f-type', '');
 	await page.check('#f-noise');

@@ -16,6 +16,12 @@
  * read fault-around cannot map several pages in one fault, and
  * MADV_NOHUGEPAGE keeps one fault per 4 KiB page.  Lines:
  *   phase NAME pid=P start=0xA end=0xB pages=N minflt=D
+ *   mapping NAME pid=P start=0xA len=L   (malloc, anon, child_anon: the
+ *                                   whole mapping the phase touched, as mmap
+ *                                   made it; for malloc, from glibc's chunk
+ *                                   header, checked against mallinfo2, and
+ *                                   only when glibc mmap'd the block: K of
+ *                                   at least 32 or so)
  *   total pid=P minflt=D            (all faults since main, or since fork)
  * No stdio: printing must not allocate from the heap under test.
  *
@@ -26,6 +32,7 @@
 #endif
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <malloc.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,16 +105,32 @@ static unsigned char *heap_phase(size_t k)
     return p;
 }
 
-/* K fresh pages of a malloc'd block (mmap'd by malloc: it is large). */
+/* K fresh pages of a malloc'd block (mmap'd by malloc: it is large).  The
+ * mapping glibc made for it: its chunk header (prev_size, size) sits just
+ * before the block; prev_size is the block's offset into the mapping, and
+ * the two add up to the mapping's length, which mallinfo2 counts too. */
 static void malloc_phase(size_t k)
 {
+    size_t before = mallinfo2().hblkhd, hdr[2];
     unsigned char *b = malloc((k + 1) * PAGE), *p;
+    uintptr_t start;
+    size_t len;
 
     if (!b)
         die("malloc");
+    memcpy(hdr, (const void *)((uintptr_t)b - sizeof(hdr)), sizeof(hdr));
+    start = (uintptr_t)b - sizeof(hdr) - hdr[0];
+    len = hdr[0] + (hdr[1] & ~(size_t)7);
+    if ((hdr[1] & 2) && mallinfo2().hblkhd - before != len) {
+        errno = 0;
+        die("malloc: the block's header says a mapping of %zu bytes, mallinfo2 %zu", len,
+            mallinfo2().hblkhd - before);
+    }
     p = (unsigned char *)(((uintptr_t)b + PAGE - 1) & ~(PAGE - 1));
     no_thp(p, k);
     touch("malloc", p, k);
+    if (hdr[1] & 2)   /* IS_MMAPPED: a small K comes from the heap instead */
+        say("mapping malloc pid=%d start=%p len=%zu\n", (int)getpid(), (void *)start, len);
 }
 
 /* K fresh pages of an anonymous mapping. */
@@ -119,6 +142,7 @@ static void anon_phase(const char *name, size_t k)
         die("mmap anon");
     no_thp(p, k);
     touch(name, p, k);
+    say("mapping %s pid=%d start=%p len=%zu\n", name, (int)getpid(), (void *)p, k * PAGE);
 }
 
 /* K fresh pages of a private file mapping whose pages are all cached. */

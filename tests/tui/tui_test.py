@@ -262,7 +262,7 @@ def case_main(cols=80, rows=24):
         p.keys("C-]")
         p.wait(r"TYPING INTO THE PROGRAM", absent=True)
         # The end: the UI stays until q; totals are exact.
-        s = p.wait(r"exited with status 0", 20)
+        s = p.wait(r"\A[^\n]*  exit 0  ", 20)
         time.sleep(0.5)
         s = p.screen()
         p.shot("exited-" + size)
@@ -374,7 +374,7 @@ def case_syscalls():
     p = Pane("sys", 100, 30)
     try:
         run_cmd(p, "%s --no-mouse -- %s 7" % (COMPENDIUM, FAILOPEN))
-        p.wait(r"exited with status 0")
+        p.wait(r"\A[^\n]*  exit 0  ")
         p.keys("s")
         s = p.wait(r"^ Syscalls .* all processes")
         row = [r for r in table(s) if r.startswith("open ")]
@@ -576,8 +576,152 @@ def case_views_help():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+FALLBACK = "printing lines (use --batch to choose this)"
+TERMS = (("TERM=dumb", "terminal 'dumb' cannot show the full-screen view; " + FALLBACK),
+         ("TERM=xyzzy-nonesuch", "terminal 'xyzzy-nonesuch' is unknown here (no usable "
+          "terminfo entry), so it cannot show the full-screen view; " + FALLBACK),
+         ("-u TERM", "TERM is not set, so the terminal cannot show the full-screen view; " +
+          FALLBACK))
+
+
+def check_fallback(text, want, where):
+    """One sentence first, then the program's lines, the FINAL block, exit 0."""
+    lines = [l for l in text.replace("\r", "").split("\n") if l.strip()]
+    first = next((l for l in lines if l.startswith("compendium-tui:")), None)
+    check(first == "compendium-tui: " + want, "%s: the sentence is %r" % (where, first), text)
+    check(sum(l.startswith("compendium-tui:") for l in lines) == 1,
+          "%s: more than one sentence" % where, text)
+    check(re.search(r"^\[\+\d+\.\d{3}s\] .*tui_demo exec", text, re.M),
+          "%s: no exec line" % where, text)
+    check("FINAL: " in text and "demo done" in text, "%s: no FINAL block or program output"
+          % where, text)
+    check("\x1b[?1049h" not in text, "%s: the full-screen view was started" % where, text)
+
+
+def case_dumb():
+    """TERM=dumb, an unknown TERM and no TERM (in tmux): one sentence, then lines."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("dumb", 120, 50)
+    try:
+        for env, want in TERMS:
+            p.keys("clear", "Enter")
+            p.tmux("clear-history", "-t", p.name)
+            p.type("cd %s && env %s %s -- %s %s 3; echo EXIT=$?" % (tmp, env, COMPENDIUM, DEMO, tmp))
+            p.keys("Enter")
+            p.wait(r"^EXIT=\d+", 20)
+            s = p.tmux("capture-pane", "-p", "-J", "-S", "-500", "-t", p.name)
+            check(re.search(r"^EXIT=0$", s, re.M), "%s: exit status" % env, s)
+            check_fallback(s, want, env)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_dumb_pty():
+    """The same on a plain pseudo-terminal, without tmux."""
+    import pty
+    import select
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    try:
+        for env, want in TERMS:
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.environ.pop("TERM", None)
+                if env.startswith("TERM="):
+                    os.environ["TERM"] = env[5:]
+                os.execv(COMPENDIUM, [COMPENDIUM, "--", DEMO, tmp, "3"])
+            out, end = b"", time.time() + 20
+            while time.time() < end:
+                if select.select([fd], [], [], 0.2)[0]:
+                    try:
+                        chunk = os.read(fd, 65536)
+                    except OSError:
+                        chunk = b""
+                    if chunk:
+                        out += chunk
+                        continue
+                    break
+            done, status, end = 0, 0, time.time() + 5
+            while not done and time.time() < end:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                time.sleep(0 if done else 0.05)
+            if not done:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            os.close(fd)
+            check(done and os.waitstatus_to_exitcode(status) == 0,
+                  "%s: compendium-tui did not exit 0 on its own" % env, out.decode(errors="replace"))
+            check_fallback(out.decode(errors="replace"), want, env + " (pty)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_tiny():
+    """10x5 and 1x1: no crash; a notice asks for 40x12; a resize brings the view;
+    q then y kills the program and quits (137)."""
+    for cols, rows in ((10, 5), (1, 1)):
+        tmp = tempfile.mkdtemp(prefix="ctui.")
+        p = Pane("tiny%d" % cols, cols, rows)
+        try:
+            p.type("cd %s && %s -- %s %s 200; echo $? > %s/exit" % (tmp, COMPENDIUM, DEMO, tmp, tmp))
+            p.keys("Enter")
+            log = os.path.join(tmp, "ticks.log")
+            end = time.time() + 15
+            while not (os.path.exists(log) and os.path.getsize(log) >= 30) and time.time() < end:
+                time.sleep(0.1)
+            check(os.path.exists(log), "%dx%d: the program never ran" % (cols, rows), p.screen())
+            time.sleep(0.3)
+            s = p.screen()
+            if cols == 10:
+                flat = " ".join(s.split())
+                check(flat == "Too small (10x5): needs 40x12; q quits.",
+                      "10x5: the notice is %r" % flat, s)
+            p.resize(80, 24)
+            s = p.wait(r"^ tui_demo .*running", 10)
+            p.resize(cols, rows)
+            p.keys("q")
+            p.keys("y")
+            exitf = os.path.join(tmp, "exit")
+            end = time.time() + 10
+            while not os.path.exists(exitf) and time.time() < end:
+                time.sleep(0.1)
+            time.sleep(0.1)
+            code = open(exitf).read().strip() if os.path.exists(exitf) else "none"
+            check(code == "137", "%dx%d: exit status %s, expected 137" % (cols, rows, code))
+            p.resize(80, 24)
+            p.keys("clear", "Enter")
+            p.type("echo EXIT=$(cat %s)" % exitf)
+            p.keys("Enter")
+            assert_sane_terminal(p)
+        finally:
+            p.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_record_full():
+    """--record /dev/full in the UI: the footer says the recording stopped, tracing
+    goes on to the end, and after q one sentence and exit 125."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("recfull", 100, 30)
+    try:
+        start(p, tmp, 8, "--record /dev/full")
+        s = p.wait(r"Cannot write the recording \(No space left on device\): it stops here; "
+                   r"tracing goes on", 10)
+        s = p.wait(r"\A[^\n]*  exit 0  ", 15)
+        p.keys("q")
+        s = p.wait(r"^EXIT=\d+", 10)
+        check(re.search(r"^compendium-tui: cannot write recording /dev/full: No space left on "
+                        r"device\n+EXIT=125$", s, re.M), "the sentence and exit 125", s)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CASES = {"main": case_main, "big": case_big, "interrupt": case_interrupt,
-         "kill": case_kill, "help": case_help}
+         "kill": case_kill, "help": case_help, "dumb": case_dumb, "dumb_pty": case_dumb_pty,
+         "tiny": case_tiny, "record_full": case_record_full}
 def case_latency():
     """L with --ebpf data: 100 O_DIRECT writes are 100 block requests in the histogram,
     per process too (replayed from a recording; skipped where --ebpf cannot run)."""
@@ -616,6 +760,119 @@ def case_latency():
         p.wait(r"EXIT=0", 10)
     finally:
         p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def ebpf_off():
+    """Why --ebpf cannot run here, or None when it can."""
+    if os.geteuid() != 0:
+        return "needs root"
+    r = subprocess.run([COMPENDIUM, "--ebpf", "--batch", "-o", "/dev/null", "--", "true"],
+                       capture_output=True, text=True, timeout=60)
+    if "--ebpf is off" in r.stderr or r.returncode != 0:
+        return r.stderr.strip().split("\n")[-1] or "exit %d" % r.returncode
+    return None
+
+
+def case_ebpf_lanes():
+    """--ebpf, live: a child and a thread that end early get one lane each, however
+    late the kernel's samples about them come (3 runs; skipped where --ebpf cannot run)."""
+    why = ebpf_off()
+    if why:
+        print("SKIP: ebpf_lanes: --ebpf unavailable here (%s)" % why)
+        return
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    prog = os.path.join(TRACEE_DIR, "ebpf_lanes")
+    try:
+        for run in range(3):
+            p = Pane("lanes%d" % run, 120, 40)
+            try:
+                run_cmd(p, "%s --no-mouse --ebpf --sched-threshold-us 0 -- %s 300 %s/last"
+                        % (COMPENDIUM, prog, tmp))
+                s = p.wait(r"\A[^\n]*  exit 0  ", 30)
+                time.sleep(0.5)   # the reader's last samples
+                s = p.screen()
+                lanes = region(s, "Swimlane")
+                procs = [l for l in lanes if re.match(r">?\d+ ebpf_lanes", l)]
+                threads = [l for l in lanes if re.match(r"\s*>?\s*(↳|`)\d+", l)]
+                check(re.search(r"^ Swimlane 2\+1 ", s, re.M), "run %d: 2+1 lanes" % (run + 1), s)
+                check(len(procs) == 2 and len(threads) == 1,
+                      "run %d: two process lanes and one thread lane" % (run + 1), s)
+                p.keys("q")
+                p.wait(r"EXIT=0", 10)
+            finally:
+                p.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# label -> what its value must look like, whole (a cut figure loses its unit)
+FIGURES = {
+    "p50": r" \d[\d.]*(ns|us|ms|s|m\d+s|h\d+m)(?![\w.])",
+    "p99": r" \d[\d.]*(ns|us|ms|s|m\d+s|h\d+m)(?![\w.])",
+    "max": r" \d[\d.]*(ns|us|ms|s|m\d+s|h\d+m)(?![\w.])",
+    "heap": r" \d[\d.]* (B|KB|MB|GB|TB)\b", "mmap": r" \d[\d.]* (B|KB|MB|GB|TB)\b",
+    "RSS": r" \d[\d.]* (B|KB|MB|GB|TB)\b", "read": r" \d[\d.]* (B|KB|MB|GB|TB)\b",
+    "written": r" \d[\d.]* (B|KB|MB|GB|TB)\b", "sent": r" \d[\d.]* (B|KB|MB|GB|TB)\b",
+    "recv": r" \d[\d.]* (B|KB|MB|GB|TB)\b",
+    "conns": r" \d+(?![\d.])", "procs": r" \d+ \(\d+ live\)", "threads": r" \d+(?![\d.])",
+    "events": r" \d+(?![\d.])", "drops": r" \d+(?![\d.])",
+}
+
+
+def cut_figures(lines, cols):
+    """Labels on the header and counter lines that are not followed by their
+    whole value, and lines running past the width."""
+    bad = []
+    for l in lines:
+        if len(l.rstrip()) > cols:
+            bad.append("too wide: %r" % l)
+        for m in re.finditer(r"(?<![\w-])(%s)\b" % "|".join(FIGURES), l):
+            if not re.match(FIGURES[m.group(1)], l[m.end():]):
+                bad.append("%r without its whole value in %r" % (m.group(1), l))
+        for m in re.finditer(r"(?<![\w-])(waits|requests)\b", l):   # "916 waits"
+            if not re.search(r"(^|\s)\d+ $", l[:m.start()]):
+                bad.append("%r without its number in %r" % (m.group(1), l))
+    return bad
+
+
+def case_header_widths():
+    """--ebpf, at 80 and 120 columns: the header and counters show whole
+    figures only (a label always with its value), and say plainly what
+    tracing cost the program (skipped where --ebpf cannot run)."""
+    why = ebpf_off()
+    if why:
+        print("SKIP: header_widths: --ebpf unavailable here (%s)" % why)
+        return
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    prog = os.path.join(TRACEE_DIR, "ebpf_lanes")
+    try:
+        for cols, rows in ((80, 24), (120, 40)):
+            p = Pane("hdr%d" % cols, cols, rows)
+            try:
+                run_cmd(p, "%s --no-mouse --ebpf --sched-threshold-us 0 -- %s 200 %s/last"
+                        % (COMPENDIUM, prog, tmp))
+                s = p.wait(r"\A[^\n]*  exit 0  ", 30)
+                time.sleep(0.5)
+                s = p.screen()
+                top = s.split("\n")[:s.split("\n").index(
+                    [l for l in s.split("\n") if l.startswith(" Swimlane")][0])]
+                p.shot("header-%d" % cols)
+                bad = cut_figures(top, cols)
+                check(not bad, "%d columns: %s" % (cols, "; ".join(bad)), s)
+                check(re.search(r"Sched delay: \d+ waits", "\n".join(top)),
+                      "%d columns: scheduler latency shown" % cols, s)
+                check(re.search(r"p99 \d", "\n".join(top)), "%d columns: p99 with its value" % cols, s)
+                check("tracer at exit" not in s and " tracer " not in top[0],
+                      "%d columns: no 'tracer at exit' wording" % cols, s)
+                if cols >= 120:
+                    check(re.search(r"stopped for tracing \S+ \(\d+ stops\)", top[0]),
+                          "%d columns: what tracing cost the program" % cols, s)
+                p.keys("q")
+                p.wait(r"EXIT=0", 10)
+            finally:
+                p.close()
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -694,6 +951,142 @@ CASES.update({"syscalls": case_syscalls, "files": case_files, "tree": case_tree,
 CASES["latency"] = case_latency
 CASES["live"] = case_live
 CASES["drops"] = case_drops
+CASES["ebpf_lanes"] = case_ebpf_lanes
+CASES["header_widths"] = case_header_widths
+
+
+# ---- strings a traced program made, and the words for how it ended ----
+
+HOSTILE = os.path.join(TRACEE_DIR, "hostile_names")
+# (text to search for, the name as the UI must show it) of each file made
+HOSTILE_NAMES = [
+    ("+0.000s", "x\\x0d+0.000s file  open /etc/hostname (read)"),
+    ("bs_abc", "bs_abcdef\\x08\\x08\\x08\\x08\\x08\\x08XYZ"),
+    ("nl_a", "nl_a\\x0ab"),
+    ("c1raw_", "c1raw_\\x9b31m"),
+    ("c1utf_", "c1utf_\\u{009B}31m"),
+    ("bidi_", "bidi_\\u{202E}txt.exe"),
+    ("caf", "caf\u00e9_\u4e2d.txt"),
+]
+# C0, DEL, C1, bidi and format characters: none may reach the screen
+FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e"
+                       "\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def detail_of(p, search, tmp, shown, cols):
+    """Search for a row, open its details; check the list row and the details."""
+    p.keys("/", "C-u")       # the prompt starts with the last search
+    p.type(search)
+    p.keys("Enter")
+    s = p.wait(r'search: "%s"' % re.escape(search))
+    want = "%s/%s" % (tmp, shown)
+    row = [l for l in region(s, "Events") if l.startswith("+") and "%s/%s" % (tmp, shown[:4]) in l]
+    check(row and any(want[:cols - 20] in l for l in row),
+          "the list row shows %r" % want[:cols - 20], s)
+    p.keys("Enter")
+    s = p.wait(r"Event details")
+    obj = [l for l in s.split("\n") if l.startswith(" Object:")]
+    check(len(obj) == 1 and obj[0].rstrip().endswith(want[-(cols - 16):]),
+          "the details show Object: ...%r on one line" % want[-(cols - 16):], s)
+    p.keys("Escape")
+    p.wait(r"Event details", absent=True)
+
+
+def case_hostile_names(cols=80, rows=24):
+    """Control, C1, bidi characters in file, program, argument and peer names
+    show as \\xNN / \\u{XXXX} in the header, lanes, rows, details and views; no fake row."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("names%d" % cols, cols, rows)
+    try:
+        shutil.copy(HOSTILE, os.path.join(tmp, "run\rme\x1b[7m"))
+        run_cmd(p, "cd %s && %s --no-mouse -- ./run*me* %s \"$(printf 'arg\\nX')\" "
+                "\"$(printf '\\342\\200\\256rev')\"" % (tmp, COMPENDIUM, tmp))
+        p.wait(r"procs 1 \(0 live\)", 15)
+        s = p.wait(r"^\+\S+ proc  exit 0\s*$", 5)      # the last row
+        size = "%dx%d" % (cols, rows)
+        p.shot("names-" + size)
+        full = " run\\x0dme\\x1b[7m %s arg\\x0aX \\u{202E}rev" % tmp
+        shown = header(s)[:header(s).find("  ")]
+        check(full.startswith(shown) and len(shown) >= 8 and (cols < 160 or shown == full),
+              "the header shows the command with escapes (%r)" % full, s)
+        for l in s.split("\n"):
+            check(not FORBIDDEN.search(l), "no control character on screen: %r" % l, s)
+            check(not re.match(r"\+0\.000s file  open /etc/hostname", l), "no fake row", s)
+        lanes = [l for l in region(s, "Swimlane") if l.strip()]
+        check(len(lanes) == 1 and re.match(r"\d+ run\\x0dme", lanes[0]), "the lane label", s)
+        ev = [l for l in region(s, "Events") if l.strip()]
+        check(any(re.search(r"net\s+connect unix (→|->) @cmp\\x1b\[31m\\x0a", l) for l in ev),
+              "the connect row shows the abstract name", s)
+        for search, shown in HOSTILE_NAMES:
+            detail_of(p, search, tmp, shown, cols)
+        p.keys("Home")
+        s = p.screen()
+        for l in s.split("\n"):
+            check(not FORBIDDEN.search(l), "no control character on screen: %r" % l, s)
+            check(not re.match(r"\+0\.000s file  open /etc/hostname", l), "no fake row", s)
+        ev = [l for l in region(s, "Events") if l.strip()]
+        check(ev and re.search(r"proc\s+exec \./run\\x0dme\\x1b\[7m %s arg\\x0aX" % re.escape(tmp),
+                               ev[0]), "the exec row shows argv with escapes", s)
+        p.keys("f")
+        s = p.wait(r"^ Files")
+        files = "\n".join(table(s))
+        for _, shown in HOSTILE_NAMES:
+            check(shown[:10] in files, "the files view shows %r" % shown[:10], s)
+        p.keys("t")
+        s = p.wait(r"^ Processes")
+        want = "run\\x0dme\\x1b[7m"[:9 if cols < 100 else 16]
+        check(re.search(r"\d+ %s.*\sexit 0\s*$" % re.escape(want), table(s)[0]),
+              "the process tree shows the name with escapes", s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_hostile_names_big():
+    """The same at 160x50."""
+    case_hostile_names(160, 50)
+
+
+def case_exit_words():
+    """A death by SIGTERM is worded the same in --batch lines, the list, the
+    details, the header and the process tree."""
+    cmd = "kill -TERM $$"
+    out = tempfile.mkstemp(prefix="ctui.")[1]
+    p = Pane("words", 100, 30)
+    try:
+        subprocess.run([COMPENDIUM, "--batch", "-o", out, "--", "sh", "-c", cmd],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        with open(out, encoding="utf-8") as fh:
+            lines = fh.read().split("\n")
+        events = [re.sub(r"^\[\+\S+\] ", "", l) for l in lines if l.startswith("[+")]
+        words = events[-1] if events else ""
+        check(words == "killed by SIGTERM", "--batch words the death %r" % words, "\n".join(lines))
+        check("Ended: killed by SIGTERM" in lines, "FINAL: Ended: killed by SIGTERM", "\n".join(lines))
+        run_cmd(p, "%s --no-mouse -- sh -c '%s'" % (COMPENDIUM, cmd))
+        s = p.wait(r"\A[^\n]*  killed by SIGTERM  ", 15)
+        ev = [l for l in region(s, "Events") if l.strip()]
+        check(ev and re.search(r"proc\s+%s\s*$" % words, ev[-1]), "the list row says %r" % words, s)
+        p.keys("End", "Enter")
+        s = p.wait(r"Event details")
+        check(re.search(r"^ Event:\s+%s\s*$" % words, s, re.M), "the details say %r" % words, s)
+        check(re.search(r"^ Ended:\s+%s\s*$" % words, s, re.M), "Ended: %r" % words, s)
+        p.keys("Escape")
+        p.keys("t")
+        s = p.wait(r"^ Processes")
+        check(re.search(r"\d+ sh\s.*\s%s\s*$" % words, table(s)[0]), "the tree says %r" % words, s)
+        p.keys("q")
+        p.wait(r"EXIT=143", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        os.unlink(out)
+
+
+CASES.update({"hostile_names": case_hostile_names, "hostile_names_big": case_hostile_names_big,
+              "exit_words": case_exit_words})
 
 
 def main():
