@@ -422,15 +422,19 @@ static int io_watch(struct ebpf *eb, int map_fd)
 	return 0;
 }
 
-/* Bytes in the I/O ring the tracer thread has not consumed yet. */
+/* Bytes in the I/O ring the tracer thread has not consumed yet.  The
+ * consumer's position is read first: it never passes the producer's, so
+ * the producer's, read after, is never behind it. */
 static uint64_t io_ring_used(const struct ebpf *eb)
 {
 	const uint64_t *cons = eb->io_pos;
 	const uint64_t *prod = (const uint64_t *)((const char *)eb->io_pos + eb->io_pos_len / 2);
+	uint64_t c;
 
 	if (!eb->io_pos)
 		return 0;
-	return __atomic_load_n(prod, __ATOMIC_ACQUIRE) - __atomic_load_n(cons, __ATOMIC_ACQUIRE);
+	c = __atomic_load_n(cons, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(prod, __ATOMIC_ACQUIRE) - c;
 }
 
 /* Forget ioacct's object, if loaded. */
