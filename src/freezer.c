@@ -28,6 +28,7 @@ struct freezer {
 	int freeze_fd;             /* its cgroup.freeze */
 	pthread_mutex_t lock;
 	unsigned held;             /* enum freezer_holder bits */
+	bool frozen;               /* what cgroup.freeze says, as last written */
 	uint64_t freezes, frozen_ns, frozen_at;
 };
 
@@ -154,18 +155,25 @@ int freezer_add(struct freezer *f, pid_t pid)
 	return write_file(f->dir, "cgroup.procs", text);
 }
 
-/* Freeze or thaw to match f->held (lock held). */
-static void apply(struct freezer *f, bool was_frozen)
+/* Freeze or thaw to match f->held (lock held).  A write a signal cut
+ * short is tried again, and one that failed is tried again at the next
+ * hold or release: the group must never stay frozen with no hold. */
+static void apply(struct freezer *f)
 {
-	bool frozen = f->held != 0;
+	bool want = f->held != 0;
 	uint64_t now;
+	ssize_t n;
 
-	if (frozen == was_frozen)
+	if (want == f->frozen)
 		return;
-	if (pwrite(f->freeze_fd, frozen ? "1" : "0", 1, 0) < 0)
+	do
+		n = pwrite(f->freeze_fd, want ? "1" : "0", 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
 		return;   /* (the group is gone: nothing left to hold back) */
+	f->frozen = want;
 	now = util_now_ns();
-	if (frozen) {
+	if (want) {
 		f->freezes++;
 		f->frozen_at = now;
 	} else {
@@ -175,23 +183,17 @@ static void apply(struct freezer *f, bool was_frozen)
 
 void freezer_hold(struct freezer *f, enum freezer_holder who)
 {
-	bool was;
-
 	pthread_mutex_lock(&f->lock);
-	was = f->held != 0;
 	f->held |= (unsigned)who;
-	apply(f, was);
+	apply(f);
 	pthread_mutex_unlock(&f->lock);
 }
 
 void freezer_release(struct freezer *f, enum freezer_holder who)
 {
-	bool was;
-
 	pthread_mutex_lock(&f->lock);
-	was = f->held != 0;
 	f->held &= ~(unsigned)who;
-	apply(f, was);
+	apply(f);
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -199,7 +201,7 @@ void freezer_read_stats(struct freezer *f, struct freezer_stats *st)
 {
 	pthread_mutex_lock(&f->lock);
 	st->freezes = f->freezes;
-	st->frozen_ns = f->frozen_ns + (f->held ? util_now_ns() - f->frozen_at : 0);
+	st->frozen_ns = f->frozen_ns + (f->frozen ? util_now_ns() - f->frozen_at : 0);
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -225,10 +227,8 @@ void freezer_free(struct freezer *f)
 	if (!f)
 		return;
 	pthread_mutex_lock(&f->lock);
-	if (f->held) {
-		f->held = 0;
-		apply(f, true);
-	}
+	f->held = 0;
+	apply(f);
 	pthread_mutex_unlock(&f->lock);
 	close(f->freeze_fd);
 	if (rmdir(f->dir) < 0 && errno == EBUSY) {
