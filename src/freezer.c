@@ -8,10 +8,12 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +104,27 @@ static int write_file(const char *dir, const char *name, const char *text)
 	return err;
 }
 
+/* Remove the groups of tracers that died without removing theirs (killed):
+ * compendium-tui.PID beside ours with no process PID.  A group that still
+ * holds a task cannot be removed, so nothing alive is touched. */
+static void remove_stale(const char *parent)
+{
+	DIR *d = opendir(parent);
+	struct dirent *e;
+	char path[PATH_MAX + 300];
+	int pid;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (sscanf(e->d_name, "compendium-tui.%d", &pid) == 1 && pid > 0 &&
+		    kill(pid, 0) < 0 && errno == ESRCH) {
+			snprintf(path, sizeof(path), "%s/%s", parent, e->d_name);
+			rmdir(path);
+		}
+	closedir(d);
+}
+
 /* Make the group's directory under ours; fills f->dir and f->parent. */
 static int make_group(struct freezer *f)
 {
@@ -118,6 +141,7 @@ static int make_group(struct freezer *f)
 	    snprintf(f->dir, sizeof(f->dir), "%s/compendium-tui.%d", f->parent, (int)getpid()) >=
 	    (int)sizeof(f->dir))
 		return -ENAMETOOLONG;
+	remove_stale(f->parent);
 	if (mkdir(f->dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
