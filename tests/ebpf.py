@@ -758,11 +758,36 @@ def _flood_lines(text: str) -> tuple[int, int, int, list[str]]:
     return opens, written, int(dropped.group(1)) if dropped else 0, notes
 
 
+def _own_cgroup2() -> str | None:
+    """Our own group's directory on the cgroup2 mount, or None without one."""
+    mnt = [line.split()[1] for line in open("/proc/self/mounts", encoding="utf-8")
+           if line.split()[2] == "cgroup2"]
+    own = [line.strip()[3:] for line in open("/proc/self/cgroup", encoding="utf-8")
+           if line.startswith("0::")]
+    if not mnt or not own:
+        return None
+    return mnt[0] + (own[0] if own[0] != "/" else "")
+
+
+def _dead_groups(parent: str) -> list[str]:
+    """compendium-tui.PID groups under parent whose PID is gone."""
+    dead = []
+    for name in os.listdir(parent):
+        m = re.fullmatch(r"compendium-tui\.(\d+)", name)
+        if m and not os.path.exists(f"/proc/{m.group(1)}"):
+            dead.append(name)
+    return dead
+
+
 def case_flood(work: str) -> list[str]:
     """A flood that outruns the reader loses nothing: the program is held back."""
     need_ebpf(work)
     want_opens = FLOOD_N + FLOOD_FILES   # (each file is made once first)
     probs, report = [], []
+    parent = _own_cgroup2()
+    if parent:   # a group left by a tracer that was killed: the next run removes it
+        pid_max = int(open("/proc/sys/kernel/pid_max", encoding="ascii").read())
+        os.mkdir(os.path.join(parent, f"compendium-tui.{pid_max + 1}"))
     for mode, stall, forks in (("json", 0.0, 0), ("json", FLOOD_STALL_S, 0),
                                ("batch", FLOOD_STALL_S, 0), ("json", FLOOD_STALL_S, 20)):
         text, own, wall = _flood_run(work, mode, stall, forks)
@@ -787,6 +812,9 @@ def case_flood(work: str) -> list[str]:
         report.append(f"{what}: {wall:.2f} s (the loop {own['ns'] / 1e9:.2f} s)"
                       + (f"; {held[0]}" if held else ""))
     print("\n".join(report))
+    if parent and _dead_groups(parent):
+        probs.append(f"groups of tracers that ended are left in {parent}: "
+                     f"{_dead_groups(parent)}")
     return probs + _flood_forks(work) + _flood_unheld(work)
 
 
