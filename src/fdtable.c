@@ -36,11 +36,17 @@ struct fdtable *fdtable_new(void)
 struct fdtable *fdtable_copy(const struct fdtable *t)
 {
 	struct fdtable *c = fdtable_new();
+	int used = t->cap;
 
-	if (t->cap) {
-		c->cap = t->cap;
-		c->fd = xmemdup(t->fd, (size_t)t->cap * sizeof(*t->fd));
-		for (int i = 0; i < c->cap; i++)
+	while (used > 0 && !t->fd[used - 1])
+		used--;
+	if (used) {
+		/* Only up to the highest open fd: a copy outlives its parent's
+		 * high-water mark (forks of a process that once had many fds). */
+		c->cap = used < 16 ? 16 : used;
+		c->fd = xcalloc((size_t)c->cap, sizeof(*c->fd));
+		memcpy(c->fd, t->fd, (size_t)used * sizeof(*t->fd));
+		for (int i = 0; i < used; i++)
 			if (c->fd[i])
 				c->fd[i]->refs++;
 	}

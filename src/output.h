@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 /* Bytes waiting for the reader past which the producer should pause. */
-#define OUTPUT_BOUND (8u << 20)
+#define OUTPUT_BOUND (1u << 20)
 
 struct output;
 

@@ -445,6 +445,25 @@ START_TEST(huge_fds_cost_what_they_hold)
 }
 END_TEST
 
+START_TEST(copies_hold_only_up_to_the_highest_open_fd)
+{
+	struct fdtable *t = fdtable_new(), *c;
+
+	fdtable_open(t, 3, FDK_FILE, "/a", O_RDONLY);
+	fdtable_open(t, 900, FDK_FILE, "/b", O_RDONLY);
+	fdtable_close(t, 900);
+	ck_assert_int_ge(t->cap, 901);
+	c = fdtable_copy(t);
+	ck_assert_int_le(c->cap, 16);
+	ck_assert_str_eq(fdtable_path(c, 3), "/a");
+	ck_assert_ptr_nonnull(fdtable_open(c, 700, FDK_FILE, "/c", O_RDONLY));
+	ck_assert_str_eq(fdtable_path(c, 700), "/c");
+	ck_assert_str_eq(fdtable_path(c, 3), "/a");
+	fdtable_unref(c);
+	fdtable_unref(t);
+}
+END_TEST
+
 START_TEST(dups_cross_the_array_map_threshold)
 {
 	struct fdtable *t = fdtable_new();
@@ -628,6 +647,7 @@ static Suite *fdtable_suite(void)
 	tcase_add_test(tc, huge_fds_cost_what_they_hold);
 	tcase_add_test(tc, dups_cross_the_array_map_threshold);
 	tcase_add_test(tc, copies_and_shares_keep_large_fds);
+	tcase_add_test(tc, copies_hold_only_up_to_the_highest_open_fd);
 	tcase_add_test(tc, close_range_walks_open_fds_not_numbers);
 	tcase_add_test(tc, keep_closes_large_fds_not_listed);
 	tcase_add_test(tc, many_large_fds_grow_and_shrink_the_map);
