@@ -14,8 +14,10 @@
 
 #include "hmap.h"
 
-/* fds below this live in the array (at most this many slots), the rest in the map. */
-#define FDTABLE_DENSE 1024
+/* fds below this live in the array (at most this many slots), the rest in
+ * the map: a process with a few high fds (a shell's 255, a job runner's
+ * pipe) costs its children a few map entries, not a long array each. */
+#define FDTABLE_DENSE 64
 
 struct fileagg;
 struct conn;

@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 /* Bytes waiting for the reader past which the producer should pause. */
-#define OUTPUT_BOUND (1u << 20)
+#define OUTPUT_BOUND (256u << 10)
 
 struct output;
 
