@@ -3,8 +3,7 @@
  * One line per event a person cares about, in the format people know from
  * compendium ("[+0.015s] connect tcp4 → 93.184.216.34:443"); consecutive
  * reads or writes of one task on one fd fold into a single line.  The
- * default noise filter (system paths, the dynamic linker, localhost) lives
- * here, because it is about what to show, not about what happened.
+ * default noise filter (noise.c) and -v decide which events are shown.
  */
 #include "config.h"
 
@@ -14,6 +13,7 @@
 
 #include "fmt.h"
 #include "lines.h"
+#include "noise.h"
 #include "strbuf.h"
 #include "sysent.h"
 #include "util.h"
@@ -65,47 +65,6 @@ void lines_free(struct lines *l)
 		return;
 	strbuf_release(&l->sb);
 	free(l);
-}
-
-bool lines_noise_path(const char *p)
-{
-	const char *base;
-
-	if (!p || !*p)
-		return false;
-	if (!strncmp(p, "/proc/", 6) || !strncmp(p, "/sys/", 5) || !strncmp(p, "/dev/", 5) ||
-	    !strcmp(p, "/proc") || !strcmp(p, "/sys") || !strcmp(p, "/dev"))
-		return true;
-	if (strstr(p, "/ld.so"))
-		return true;
-	/* Locale and character-set data every C program loads. */
-	if (!strncmp(p, "/usr/lib/locale/", 16) || !strncmp(p, "/usr/share/locale/", 18) ||
-	    !strcmp(p, "/etc/locale.alias") || strstr(p, "/gconv/"))
-		return true;
-	base = strrchr(p, '/');
-	base = base ? base + 1 : p;
-	if (!strncmp(base, "ld-linux", 8))
-		return true;
-	size_t n = strlen(base);
-	return (n > 3 && !strcmp(base + n - 3, ".so")) || strstr(base, ".so.") != NULL;
-}
-
-bool lines_noise_addr(const char *a)
-{
-	if (!a)
-		return false;
-	return !strncmp(a, "127.", 4) || !strncmp(a, "[::1]", 5) || !strncmp(a, "[::ffff:127.", 12);
-}
-
-bool lines_noise_obj(const struct fobj *o)
-{
-	if (!o)
-		return false;
-	if (o->kind == FDK_ANON)
-		return true;
-	if (o->remote)
-		return lines_noise_addr(o->remote);
-	return lines_noise_path(o->path);
 }
 
 /* Short text naming what an fd refers to. */
@@ -282,25 +241,25 @@ static bool shown(const struct lines *l, const struct event *ev)
 	switch (ev->type) {
 	case EV_SYSCALL:
 	case EV_CLOSE:
-		return verbose && (all || !lines_noise_obj(ev->obj));
+		return verbose && (all || !noise_obj(ev->obj));
 	case EV_OPEN:
 		if (err && !verbose)
 			return false;
-		return all || !lines_noise_path(ev->path);
+		return all || !noise_path(ev->path);
 	case EV_CONNECT:
-		return all || !lines_noise_addr(ev->conn ? ev->conn->remote : ev->addr_text);
+		return all || !noise_addr(ev->conn ? ev->conn->remote : ev->addr_text);
 	case EV_ACCEPT:
-		return all || !lines_noise_addr(ev->conn ? ev->conn->remote : NULL);
+		return all || !noise_addr(ev->conn ? ev->conn->remote : NULL);
 	case EV_EXIT:
 		return !ev->thread || verbose;
 	case EV_FAULT:
-		return all || !lines_noise_path(ev->path);
+		return all || !noise_path(ev->path);
 	case EV_MMAP:
-		return all || !ev->obj || !lines_noise_obj(ev->obj);
+		return all || !ev->obj || !noise_obj(ev->obj);
 	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		return all || !lines_noise_obj(ev->obj) || !lines_noise_obj(ev->obj2);
+		return all || !noise_obj(ev->obj) || !noise_obj(ev->obj2);
 	default:
-		return all || !lines_noise_obj(ev->obj);
+		return all || !noise_obj(ev->obj);
 	}
 }
 
@@ -513,7 +472,7 @@ static void final_conns(struct lines *l, struct strbuf *sb, const struct model *
 
 	strbuf_addstr(sb, "Network connections:\n");
 	for (size_t i = 0; i < n; i++) {
-		if (!(l->flags & LINES_ALL) && lines_noise_addr(c[i]->remote)) {
+		if (!(l->flags & LINES_ALL) && noise_addr(c[i]->remote)) {
 			hidden++;
 			continue;
 		}

@@ -8,7 +8,7 @@
  * 134 ms and without a ceiling any real call reaches.  Strings are interned
  * once in arena blocks (also never moved) and found again through an
  * open-addressing hash table.
- * The noise bit uses the same rules as the --batch printer (lines.c).  Pure:
+ * The noise bit is the default noise filter's (noise.c).  Pure:
  * it must never make a system call, print, or keep a pointer into an event
  * that is only valid during the observer callback.
  */
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines.h"
+#include "noise.h"
 #include "store.h"
 #include "strbuf.h"
 #include "util.h"
@@ -296,15 +296,15 @@ static bool is_noise(const struct event *ev)
 	case EV_EXEC: case EV_FORK: case EV_THREAD: case EV_EXIT: case EV_SIGNAL:
 		return false;
 	case EV_OPEN:
-		return lines_noise_path(ev->path);
+		return noise_path(ev->path);
 	case EV_CONNECT: case EV_ACCEPT:
-		return lines_noise_addr(conn_peer(ev));
+		return noise_addr(conn_peer(ev));
 	case EV_MMAP:
-		return ev->obj && lines_noise_obj(ev->obj);
+		return ev->obj && noise_obj(ev->obj);
 	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		return lines_noise_obj(ev->obj) && lines_noise_obj(ev->obj2);
+		return noise_obj(ev->obj) && noise_obj(ev->obj2);
 	default:
-		return lines_noise_obj(ev->obj);
+		return noise_obj(ev->obj);
 	}
 }
 
