@@ -2,21 +2,21 @@
  *
  * Writes JSON Lines: one object per model event, then exactly one summary
  * object whose field names other tools read, so they never change meaning.
- * Every string goes through json_str, so any bytes a tracee produced come
- * out as valid JSON.  It reads the model; it never decodes a syscall.
+ * The members of an event's object are its type's (evdesc.c); every string
+ * goes through json_str, so any bytes a tracee produced come out as valid
+ * JSON.  It reads the model; it never decodes a syscall.
  */
 #include "config.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 
+#include "evform.h"
 #include "fmt.h"
 #include "json.h"
 #include "jsonl.h"
-#include "sysent.h"
 #include "util.h"
 
 struct jsonl {
@@ -87,156 +87,6 @@ static const char *mode_text(int mode)
 	return t[mode & 3];
 }
 
-/* Fields describing what an fd refers to, with a prefix ("", "in_", "out_"). */
-static void obj_fields(struct strbuf *sb, const char *pre, const struct fobj *o)
-{
-	char key[32];
-
-	snprintf(key, sizeof(key), "%skind", pre);
-	kv_str(sb, key, o ? model_kind_name(o->kind) : "unknown");
-	if (!o)
-		return;
-	if (o->local || o->remote) {
-		snprintf(key, sizeof(key), "%slocal", pre);
-		kv_str(sb, key, o->local);
-		snprintf(key, sizeof(key), "%sremote", pre);
-		kv_str(sb, key, o->remote);
-	} else {
-		snprintf(key, sizeof(key), "%spath", pre);
-		kv_str(sb, key, o->path);
-	}
-}
-
-/* ,"error":"ENOENT" when ret is an error. */
-static void error_field(struct strbuf *sb, int64_t ret)
-{
-	if (ret < 0 && ret >= -4095)
-		kv_str(sb, "error", fmt_errno_name((int)-ret));
-}
-
-/* "private|anon" style text of mmap flags. */
-static void mmap_flags(struct strbuf *sb, uint64_t f)
-{
-	strbuf_addstr(sb, ",\"flags\":\"");
-	strbuf_addstr(sb, (f & MAP_SHARED) ? "shared" : "private");
-	if (f & MAP_ANONYMOUS)
-		strbuf_addstr(sb, "|anon");
-	if (f & MAP_FIXED)
-		strbuf_addstr(sb, "|fixed");
-	if (f & MAP_STACK)
-		strbuf_addstr(sb, "|stack");
-	strbuf_addch(sb, '"');
-}
-
-/* Type-specific fields of an event. */
-static void event_fields(struct strbuf *sb, const struct event *ev)
-{
-	char buf[24];
-
-	switch (ev->type) {
-	case EV_EXEC:
-		kv_str(sb, "exe", ev->path);
-		strbuf_addstr(sb, ",\"argv\":");
-		str_array(sb, ev->proc ? ev->proc->argv : NULL);
-		break;
-	case EV_FORK:
-	case EV_THREAD:
-		strbuf_addf(sb, ",\"child\":%d", ev->child);
-		kv_str(sb, "syscall", ev->status == 0 ? "fork" : ev->status == 1 ? "vfork" : "clone");
-		kv_u64(sb, "clone_flags", ev->flags);
-		break;
-	case EV_EXIT:
-		strbuf_addstr(sb, ",\"exit\":");
-		jsonl_exit(sb, ev->status);
-		strbuf_addf(sb, ",\"thread\":%s", ev->thread ? "true" : "false");
-		break;
-	case EV_OPEN:
-		kv_str(sb, "path", ev->path);
-		strbuf_addf(sb, ",\"fd\":%d", ev->fd);
-		kv_str(sb, "mode", mode_text(ev->obj ? ev->obj->mode : 0));
-		if (ev->obj)
-			kv_str(sb, "kind", model_kind_name(ev->obj->kind));
-		error_field(sb, ev->ret);
-		break;
-	case EV_CLOSE:
-		strbuf_addf(sb, ",\"fd\":%d", ev->fd);
-		obj_fields(sb, "", ev->obj);
-		break;
-	case EV_CONNECT:
-	case EV_ACCEPT:
-		strbuf_addf(sb, ",\"fd\":%d", ev->fd);
-		kv_str(sb, "proto", ev->obj ? model_kind_name(ev->obj->kind) : "unknown");
-		kv_str(sb, "local", ev->conn ? ev->conn->local : ev->obj ? ev->obj->local : NULL);
-		kv_str(sb, "remote", ev->conn ? ev->conn->remote : ev->addr_text);
-		error_field(sb, ev->ret);
-		break;
-	case EV_READ: case EV_WRITE: case EV_SEND: case EV_RECV:
-		strbuf_addf(sb, ",\"fd\":%d", ev->fd);
-		kv_u64(sb, "bytes", ev->bytes);
-		if (ev->calls)   /* counted in the kernel (--ebpf): no single syscall */
-			kv_u64(sb, "calls", ev->calls);
-		else
-			kv_str(sb, "syscall", sysent_name(0, ev->nr));
-		obj_fields(sb, "", ev->obj);
-		break;
-	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		strbuf_addf(sb, ",\"in_fd\":%d,\"out_fd\":%d", ev->fd, ev->fd2);
-		kv_u64(sb, "bytes", ev->bytes);
-		obj_fields(sb, "in_", ev->obj);
-		obj_fields(sb, "out_", ev->obj2);
-		break;
-	case EV_MMAP:
-		strbuf_addf(sb, ",\"addr\":\"0x%" PRIx64 "\"", ev->addr);
-		kv_u64(sb, "len", ev->bytes);
-		kv_str(sb, "prot", fmt_prot(ev->prot, buf));
-		mmap_flags(sb, ev->flags);
-		kv_str(sb, "path", ev->obj ? ev->obj->path : NULL);
-		break;
-	case EV_MUNMAP:
-	case EV_MREMAP:
-		strbuf_addf(sb, ",\"addr\":\"0x%" PRIx64 "\"", ev->addr);
-		kv_u64(sb, "len", ev->bytes);
-		break;
-	case EV_BRK:
-		strbuf_addf(sb, ",\"addr\":\"0x%" PRIx64 "\"", ev->addr);
-		kv_u64(sb, "heap", ev->bytes);
-		break;
-	case EV_SIGNAL:
-		kv_str(sb, "signal", fmt_signame(ev->status));
-		break;
-	case EV_FAULT:
-		strbuf_addf(sb, ",\"addr\":\"0x%" PRIx64 "\",\"ip\":\"0x%" PRIx64 "\"", ev->addr, ev->ip);
-		kv_str(sb, "region", ev->path);
-		kv_str(sb, "region_kind", regions_kind_name(ev->region ? ev->region->kind : RK_UNKNOWN));
-		if (ev->region)
-			strbuf_addf(sb, ",\"region_start\":\"0x%" PRIx64 "\"", ev->region->start);
-		else
-			strbuf_addstr(sb, ",\"region_start\":null");
-		break;
-	case EV_SCHED:
-		strbuf_addf(sb, ",\"delay_us\":%.3f,\"cpu\":%d", (double)ev->dur / 1e3, ev->cpu);
-		kv_str(sb, "reason", ev->status == 2 ? "preempted" : ev->status == 1 ? "new" : "woken");
-		break;
-	case EV_BLOCK:
-		strbuf_addf(sb, ",\"latency_us\":%.3f", (double)ev->dur / 1e3);
-		kv_u64(sb, "bytes", ev->bytes);
-		kv_str(sb, "op", ev->flags ? "write" : "read");
-		strbuf_addf(sb, ",\"dev\":\"%u:%u\"", ev->dev >> 20, ev->dev & 0xfffff);
-		kv_u64(sb, "sector", ev->addr);
-		break;
-	case EV_SYSCALL:
-		kv_str(sb, "name", sysent_name(ev->flags == ARCH_I386, ev->nr));
-		strbuf_addf(sb, ",\"nr\":%d,\"ret\":%" PRId64, ev->nr, ev->ret);
-		kv_str(sb, "arch", ev->flags == ARCH_I386 ? "i386" : ev->flags == ARCH_X32 ? "x32" : "x86_64");
-		error_field(sb, ev->ret);
-		if (ev->dur)
-			strbuf_addf(sb, ",\"dur_us\":%.3f", (double)ev->dur / 1e3);
-		break;
-	default:
-		break;
-	}
-}
-
 void jsonl_event(void *ctx, const struct event *ev)
 {
 	struct jsonl *j = ctx;
@@ -244,8 +94,8 @@ void jsonl_event(void *ctx, const struct event *ev)
 
 	strbuf_reset(sb);
 	strbuf_addf(sb, "{\"t\":%.6f,\"pid\":%d,\"tid\":%d,\"type\":\"%s\"",
-		    (double)ev->ts / 1e9, ev->pid, ev->tid, model_event_name(ev->type));
-	event_fields(sb, ev);
+		    (double)ev->ts / 1e9, ev->pid, ev->tid, evdesc_name(ev->type));
+	evform_json(sb, ev);
 	strbuf_addstr(sb, "}\n");
 	fwrite(sb->buf, 1, sb->len, j->out);
 }

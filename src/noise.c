@@ -1,12 +1,13 @@
 /* noise.c - the default noise filter: what a person rarely wants to see.
  *
  * It is about what to show, not about what happened: the model never asks
- * it.  Pure code: looks at strings and fd objects, nothing else.
+ * it.  Pure code: looks at strings and events, nothing else.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "evdesc.h"
 #include "noise.h"
 
 /* Is this path noise? */
@@ -51,4 +52,24 @@ bool noise_obj(const struct fobj *o)
 	if (o->remote)
 		return noise_addr(o->remote);
 	return noise_path(o->path);
+}
+
+/* Does the default noise filter hide this event from the --batch lines? */
+bool noise_event(const struct event *ev)
+{
+	struct evacc a = { .ev = ev };
+
+	switch (evdesc_of(ev->type)->noise) {
+	case NOISE_OBJ: return noise_obj(ev->obj);
+	case NOISE_BOTH: return noise_obj(ev->obj) && noise_obj(ev->obj2);
+	case NOISE_PATH: case NOISE_REGION: return noise_path(ev->path);
+	case NOISE_PEER: return noise_addr(evacc_str(&a, EVF_PEER));
+	default: return false;
+	}
+}
+
+/* Does the store mark it as noise? */
+bool noise_stored(const struct event *ev)
+{
+	return evdesc_of(ev->type)->noise != NOISE_REGION && noise_event(ev);
 }

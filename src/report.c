@@ -93,8 +93,7 @@ static void put_num(struct strbuf *sb, int64_t v, char sep)
 /* Is this event part of the process tree (never thinned out)? */
 static bool structural(const struct sevent *e)
 {
-	return e->type == EV_EXEC || e->type == EV_FORK || e->type == EV_THREAD ||
-	       e->type == EV_EXIT;
+	return evdesc_of(e->type)->tree;
 }
 
 /* Keep want of the n candidates (those whose structural() is pick), spread
@@ -311,13 +310,13 @@ static void name_list(struct strbuf *sb, const char *key, int n, const char *(*f
 /* Name of category i. */
 static const char *cat_name(int i)
 {
-	return store_cat_name((enum ev_cat)i);
+	return evdesc_cat_name((unsigned)i);
 }
 
 /* Name of event type i. */
 static const char *type_name(int i)
 {
-	return model_event_name((enum ev_type)i);
+	return evdesc_name((unsigned)i);
 }
 
 /* Name of fd kind i. */
@@ -428,7 +427,7 @@ static uint32_t combo_of(struct rw *w, uint32_t idx)
 {
 	const struct sevent *e = store_get(w->s, idx);
 	uint64_t key = (uint64_t)e->type | (uint64_t)e->cat << 8 | (uint64_t)e->kind << 16 |
-		       (uint64_t)e->flags << 24 | (uint64_t)field_mask(w, idx) << 32;
+		       (uint64_t)(e->flags & SEV_REPORTED) << 24 | (uint64_t)field_mask(w, idx) << 32;
 	void *v = imap_get(&w->combo_ids, key + 1);
 
 	if (v)

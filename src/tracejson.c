@@ -150,30 +150,12 @@ static void lifetime(struct tw *w, const struct timeline_lane *ln, size_t idx)
 	strbuf_addch(&w->sb, '}');
 }
 
-/* Name of the val field of an event for args. */
-static const char *val_key(const struct sevent *e)
+/* Args key of the field a stored event's type keeps in slot (def: it keeps none). */
+static const char *slot_key(const struct sevent *e, unsigned slot, const char *def)
 {
-	switch (e->type) {
-	case EV_EXIT: return "status";
-	case EV_FORK: case EV_THREAD: return "newtask_kind";
-	case EV_BRK: return "heap";
-	case EV_MMAP: case EV_MUNMAP: case EV_MREMAP: return "len";
-	case EV_SCHED: case EV_BLOCK: return "latency_ns";
-	case EV_SYSCALL: return "ret";
-	default: return "bytes";
-	}
-}
+	const char *k = evdesc_field(evdesc_of(e->type)->slot[slot])->key;
 
-/* Name of the fd field of an event for args. */
-static const char *fd_key(const struct sevent *e)
-{
-	switch (e->type) {
-	case EV_FORK: case EV_THREAD: return "child";
-	case EV_SIGNAL: return "signal";
-	case EV_SYSCALL: return "nr";
-	case EV_MMAP: return "prot_flags";   /* prot << 24 | flags */
-	default: return "fd";
-	}
+	return k ? k : def;
 }
 
 /* "args":{...} with an event's non-zero fields. */
@@ -181,11 +163,11 @@ static void event_args(struct tw *w, const struct sevent *e)
 {
 	struct strbuf *sb = &w->sb;
 
-	strbuf_addf(sb, ",\"args\":{\"%s\":%d", fd_key(e), e->fd);
+	strbuf_addf(sb, ",\"args\":{\"%s\":%d", slot_key(e, SLOT_FD, "fd"), e->fd);
 	if (e->flags & SEV_FAILED)
 		put_name(sb, "error", fmt_errno_name((int)-e->val));
 	else if (e->val)
-		strbuf_addf(sb, ",\"%s\":%" PRId64, val_key(e), e->val);
+		strbuf_addf(sb, ",\"%s\":%" PRId64, slot_key(e, SLOT_VAL, "bytes"), e->val);
 	if (e->addr)
 		strbuf_addf(sb, ",\"addr\":\"0x%" PRIx64 "\"", e->addr);
 	if (e->kind)
@@ -204,7 +186,7 @@ static const char *event_name(const struct sevent *e)
 
 	if (e->type == EV_SYSCALL)
 		n = sysent_name(e->addr == ARCH_I386, e->fd);
-	return n ? n : model_event_name(e->type);
+	return n ? n : evdesc_name(e->type);
 }
 
 /* Common tail of an event: name, category and args. */
@@ -215,7 +197,7 @@ static void event_tail(struct tw *w, const struct sevent *e)
 	snprintf(name, sizeof(name), "%s%s", event_name(e),
 		 e->flags & SEV_FAILED ? " (failed)" : "");
 	put_name(&w->sb, "name", name);
-	put_name(&w->sb, "cat", store_cat_name(e->cat));
+	put_name(&w->sb, "cat", evdesc_cat_name(e->cat));
 	event_args(w, e);
 	strbuf_addch(&w->sb, '}');
 }
@@ -271,7 +253,7 @@ static void latency(struct tw *w, const struct sevent *e, uint64_t lat)
 	event_tail(w, e);
 	ev_open(w, 'e', e->pid, e->tid, e->ts);
 	strbuf_addf(&w->sb, ",\"id\":%" PRIu64, id);
-	put_name(&w->sb, "cat", store_cat_name(e->cat));
+	put_name(&w->sb, "cat", evdesc_cat_name(e->cat));
 	put_name(&w->sb, "name", name);
 	strbuf_addch(&w->sb, '}');
 }

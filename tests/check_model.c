@@ -40,6 +40,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "evdesc.h"
 #include "jsonl.h"
 #include "lines.h"
 #include "model.h"
@@ -2250,12 +2251,12 @@ END_TEST
 
 START_TEST(event_and_kind_names_are_stable)
 {
-	ck_assert_str_eq(model_event_name(EV_OPEN), "open");
-	ck_assert_str_eq(model_event_name(EV_COPY_FILE_RANGE), "copy_file_range");
-	ck_assert_str_eq(model_event_name(EV_SYSCALL), "syscall");
-	ck_assert_str_eq(model_event_name(EV_TYPE_MAX), "unknown");
+	ck_assert_str_eq(evdesc_name(EV_OPEN), "open");
+	ck_assert_str_eq(evdesc_name(EV_COPY_FILE_RANGE), "copy_file_range");
+	ck_assert_str_eq(evdesc_name(EV_SYSCALL), "syscall");
+	ck_assert_str_eq(evdesc_name(EV_TYPE_MAX), "unknown");
 	for (int t = 0; t < EV_TYPE_MAX; t++)
-		ck_assert_ptr_nonnull(model_event_name((enum ev_type)t));
+		ck_assert_ptr_nonnull(evdesc_name((enum ev_type)t));
 	ck_assert_str_eq(model_kind_name(FDK_FILE), "file");
 	ck_assert_str_eq(model_kind_name(FDK_PIPE), "pipe");
 	ck_assert_str_eq(model_kind_name(FDK_UDP6), "udp6");
