@@ -1535,7 +1535,7 @@ END_TEST
 
 START_TEST(summaries_list_faults_per_mapping_with_its_range)
 {
-	struct strbuf sb;
+	struct jsonl *j;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -1551,15 +1551,19 @@ START_TEST(summaries_list_faults_per_mapping_with_its_range)
 		fault_rec(100, 0x7f0000000000 + (uint64_t)i * PG);
 	fault_rec(100, 0x7f0001000000);
 	end_rec();
-	strbuf_init(&sb, 256);
-	jsonl_summary_to(&sb, m);
-	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
-				    "\"start\":\"0x7f0000000000\",\"len\":12587008,\"prot\":\"rw-\","
-				    "\"made_s\":0.000002,\"count\":3}"));
-	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
-				    "\"start\":\"0x7f0001000000\",\"len\":12288000,\"prot\":\"rwx\","
-				    "\"made_s\":0.002001,\"count\":1}"));
-	strbuf_release(&sb);
+	f = open_memstream(&text, &len);
+	j = jsonl_new(f);
+	jsonl_summary(j, m);
+	jsonl_free(j);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
+				  "\"start\":\"0x7f0000000000\",\"len\":12587008,\"prot\":\"rw-\","
+				  "\"made_s\":0.000002,\"count\":3}"));
+	ck_assert_ptr_nonnull(strstr(text, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
+				  "\"start\":\"0x7f0001000000\",\"len\":12288000,\"prot\":\"rwx\","
+				  "\"made_s\":0.002001,\"count\":1}"));
+	free(text);
+	text = NULL;
 	f = open_memstream(&text, &len);
 	l = lines_new(f, 0);
 	lines_final(l, m);
