@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evdesc.h"
 #include "jsoncheck.h"
 #include "jsonl.h"
 #include "lines.h"
@@ -97,7 +98,7 @@ static void on_event(void *ctx, const struct event *ev)
 		touch(ev->conn->local);
 		touch(ev->conn->remote);
 	}
-	touch(model_event_name(ev->type));
+	touch(evdesc_name(ev->type));
 	jsonl_event(s->json, ev);
 	lines_event(s->lines, ev);
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 
 #include "model.h"
-#include "strbuf.h"
 
 struct jsonl;
 
@@ -14,13 +13,6 @@ struct jsonl *jsonl_new(FILE *out);
 void jsonl_free(struct jsonl *j);
 /* Observer for model_set_observer(); ctx is the struct jsonl. */
 void jsonl_event(void *ctx, const struct event *ev);
-/* Write the summary object for the finished model. */
+/* Write the summary object (summary.h) for the finished model. */
 void jsonl_summary(struct jsonl *j, const struct model *m);
-/* {"code":N,"signal":"SIGX"|null} for a wait status (-1: not ended). */
-void jsonl_exit(struct strbuf *sb, int status);
-/* The summary's totals: ,"io":..,"memory":..,"tracer":..,"latency":..,
- * "events":N,"dropped":N (the report embeds them too). */
-void jsonl_totals_to(struct strbuf *sb, const struct model *m);
-/* Append the summary object (no newline) to sb. */
-void jsonl_summary_to(struct strbuf *sb, const struct model *m);
 #endif

@@ -1,10 +1,12 @@
 /* lines.c - the --batch sink: plain lines, then the FINAL block.
  *
  * One line per event a person cares about, in the format people know from
- * compendium ("[+0.015s] connect tcp4 → 93.184.216.34:443"); consecutive
- * reads or writes of one task on one fd fold into a single line.  The
- * default noise filter (system paths, the dynamic linker, localhost) lives
- * here, because it is about what to show, not about what happened.
+ * compendium ("[+0.015s] connect tcp4 → 93.184.216.34:443"), worded as its
+ * type's description says (evdesc.c).  Consecutive reads or writes
+ * of one task on one fd, page faults of one process in one region, and
+ * latencies of one task (or block requests of one size) fold into a
+ * single line; a fold of one event reads as the event itself.  The default
+ * noise filter (noise.c) and -v decide which events are shown.
  */
 #include "config.h"
 
@@ -12,12 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evform.h"
 #include "fmt.h"
 #include "lines.h"
+#include "noise.h"
 #include "strbuf.h"
-#include "sysent.h"
 #include "util.h"
 #include "visible.h"
+
+#define TARGET_MAX 300           /* longest name of an fd shown, in bytes */
 
 struct group {
 	bool active;
@@ -45,7 +50,9 @@ struct lines {
 	bool multi;              /* more than one process seen: print [pid] */
 	struct group g;
 	struct latgroup lg;
-	struct strbuf sb;
+	struct strbuf sb;        /* the line being made */
+	struct strbuf one, lone; /* the text of g's and of lg's first event */
+	struct strbuf tmp;       /* the target of the event being folded */
 };
 
 struct lines *lines_new(FILE *out, unsigned flags)
@@ -56,6 +63,9 @@ struct lines *lines_new(FILE *out, unsigned flags)
 	l->flags = flags;
 	l->multi = flags & LINES_PIDS;
 	strbuf_init(&l->sb, 256);
+	strbuf_init(&l->one, 256);
+	strbuf_init(&l->lone, 64);
+	strbuf_init(&l->tmp, 256);
 	return l;
 }
 
@@ -64,63 +74,10 @@ void lines_free(struct lines *l)
 	if (!l)
 		return;
 	strbuf_release(&l->sb);
+	strbuf_release(&l->one);
+	strbuf_release(&l->lone);
+	strbuf_release(&l->tmp);
 	free(l);
-}
-
-bool lines_noise_path(const char *p)
-{
-	const char *base;
-
-	if (!p || !*p)
-		return false;
-	if (!strncmp(p, "/proc/", 6) || !strncmp(p, "/sys/", 5) || !strncmp(p, "/dev/", 5) ||
-	    !strcmp(p, "/proc") || !strcmp(p, "/sys") || !strcmp(p, "/dev"))
-		return true;
-	if (strstr(p, "/ld.so"))
-		return true;
-	/* Locale and character-set data every C program loads. */
-	if (!strncmp(p, "/usr/lib/locale/", 16) || !strncmp(p, "/usr/share/locale/", 18) ||
-	    !strcmp(p, "/etc/locale.alias") || strstr(p, "/gconv/"))
-		return true;
-	base = strrchr(p, '/');
-	base = base ? base + 1 : p;
-	if (!strncmp(base, "ld-linux", 8))
-		return true;
-	size_t n = strlen(base);
-	return (n > 3 && !strcmp(base + n - 3, ".so")) || strstr(base, ".so.") != NULL;
-}
-
-bool lines_noise_addr(const char *a)
-{
-	if (!a)
-		return false;
-	return !strncmp(a, "127.", 4) || !strncmp(a, "[::1]", 5) || !strncmp(a, "[::ffff:127.", 12);
-}
-
-bool lines_noise_obj(const struct fobj *o)
-{
-	if (!o)
-		return false;
-	if (o->kind == FDK_ANON)
-		return true;
-	if (o->remote)
-		return lines_noise_addr(o->remote);
-	return lines_noise_path(o->path);
-}
-
-/* Short text naming what an fd refers to. */
-static const char *target(const struct fobj *o, char *buf, size_t cap, bool in)
-{
-	if (!o)
-		return "?";
-	if (o->remote && *o->remote) {
-		size_t n = (size_t)snprintf(buf, cap, "%s ", in ? "←" : "→");
-		visible_copy(buf + n, cap - n, o->remote);
-		return buf;
-	}
-	if (o->path && *o->path)
-		return visible_copy(buf, cap, o->path);
-	return model_kind_name(o->kind);
 }
 
 /* Start a line: "[+0.015s] " and "[pid] " when several processes exist. */
@@ -149,14 +106,11 @@ static void lat_flush(struct lines *l)
 		return;
 	g->active = false;
 	line_start(l, g->ts, g->pid);
-	if (g->type == EV_SCHED && g->count == 1)
-		strbuf_addf(&l->sb, "sched delay %s", fmt_duration(g->sum_ns, a));
+	if (g->count == 1)
+		strbuf_add(&l->sb, l->lone.buf, l->lone.len);
 	else if (g->type == EV_SCHED)
 		strbuf_addf(&l->sb, "sched delay %s avg, %s max ×%" PRIu64,
 			    fmt_duration(g->sum_ns / g->count, a), fmt_duration(g->max_ns, b), g->count);
-	else if (g->count == 1)
-		strbuf_addf(&l->sb, "block I/O %s %s (%s)", g->write ? "write" : "read",
-			    fmt_duration(g->sum_ns, a), fmt_bytes(g->size, c));
 	else
 		strbuf_addf(&l->sb, "block I/O %s %s avg, %s max (%s ×%" PRIu64 ")",
 			    g->write ? "write" : "read", fmt_duration(g->sum_ns / g->count, a),
@@ -165,8 +119,9 @@ static void lat_flush(struct lines *l)
 }
 
 /* Fold a sched delay (same task) or block request (same process, op, size). */
-static void lat_event(struct lines *l, const struct event *ev)
+static void lat_event(struct lines *l, const struct evacc *a)
 {
+	const struct event *ev = a->ev;
 	struct latgroup *g = &l->lg;
 	bool write = ev->flags != 0;
 
@@ -182,9 +137,11 @@ static void lat_event(struct lines *l, const struct event *ev)
 	*g = (struct latgroup){ .active = true, .type = ev->type, .pid = ev->pid, .tid = ev->tid,
 				.write = write, .ts = ev->ts, .count = 1, .sum_ns = ev->dur,
 				.max_ns = ev->dur, .size = ev->bytes };
+	strbuf_reset(&l->lone);
+	evform_text(&l->lone, a, false);
 }
 
-/* Print the pending read/write line, if any. */
+/* Print the pending read/write or fault line, if any. */
 static void io_flush(struct lines *l)
 {
 	struct group *g = &l->g;
@@ -194,18 +151,16 @@ static void io_flush(struct lines *l)
 		return;
 	g->active = false;
 	line_start(l, g->ts, g->pid);
-	if (g->type == EV_FAULT && g->count == 1)
-		strbuf_addf(&l->sb, "fault %s in %s", fmt_bytes(g->first, b1), g->target);
+	if (g->count == 1)
+		strbuf_add(&l->sb, l->one.buf, l->one.len);
 	else if (g->type == EV_FAULT)
 		strbuf_addf(&l->sb, "faults %" PRIu64 " × %s in %s", g->count, fmt_bytes(g->first, b1),
 			    g->target);
-	else if (g->count == 1)
-		strbuf_addf(&l->sb, "%s %s %s", model_event_name(g->type), fmt_bytes(g->bytes, b1), g->target);
 	else if (g->same_size)
-		strbuf_addf(&l->sb, "%s %s ×%" PRIu64 " %s", model_event_name(g->type),
+		strbuf_addf(&l->sb, "%s %s ×%" PRIu64 " %s", evdesc_name(g->type),
 			    fmt_bytes(g->first, b1), g->count, g->target);
 	else
-		strbuf_addf(&l->sb, "%s %s in %" PRIu64 " calls %s", model_event_name(g->type),
+		strbuf_addf(&l->sb, "%s %s in %" PRIu64 " calls %s", evdesc_name(g->type),
 			    fmt_bytes(g->bytes, b1), g->count, g->target);
 	line_end(l);
 }
@@ -216,27 +171,38 @@ void lines_flush(struct lines *l)
 	lat_flush(l);
 }
 
-/* Fold a read/write/send/recv into the pending group. */
-static void io_event(struct lines *l, const struct event *ev)
+/* Start the pending group g with the event a reads, whose target is in l->tmp. */
+static void group_start(struct lines *l, const struct evacc *a, uint64_t count)
 {
+	const struct event *ev = a->ev;
 	struct group *g = &l->g;
-	char tb[300];
-	const char *tgt = target(ev->obj, tb, sizeof(tb), ev->type == EV_READ || ev->type == EV_RECV);
 
+	*g = (struct group){ .active = true, .type = ev->type, .pid = ev->pid, .tid = ev->tid,
+			     .fd = ev->fd, .ts = ev->ts, .bytes = ev->bytes, .first = ev->bytes,
+			     .count = count, .same_size = count == 1 };
+	snprintf(g->target, sizeof(g->target), "%s", l->tmp.buf);
+	strbuf_reset(&l->one);
+	evform_text(&l->one, a, false);
+}
+
+/* Fold a read/write/send/recv into the pending group. */
+static void io_event(struct lines *l, const struct evacc *a)
+{
+	const struct event *ev = a->ev;
+	struct group *g = &l->g;
 	uint64_t calls = ev->calls ? ev->calls : 1;   /* the kernel's counts sum up calls */
 
+	strbuf_reset(&l->tmp);
+	evform_field(&l->tmp, a, EVF_OBJ);
 	if (g->active && g->type == ev->type && g->tid == ev->tid && g->fd == ev->fd &&
-	    strcmp(g->target, tgt) == 0) {
+	    strcmp(g->target, l->tmp.buf) == 0) {
 		g->count += calls;
 		g->bytes += ev->bytes;
 		g->same_size = g->same_size && calls == 1 && ev->bytes == g->first;
 		return;
 	}
 	io_flush(l);
-	*g = (struct group){ .active = true, .type = ev->type, .pid = ev->pid, .tid = ev->tid,
-			     .fd = ev->fd, .ts = ev->ts, .bytes = ev->bytes, .first = ev->bytes,
-			     .count = calls, .same_size = calls == 1 };
-	snprintf(g->target, sizeof(g->target), "%s", tgt);
+	group_start(l, a, calls);
 }
 
 /* Is the pending group about the region (shown name and fixed end) ev fell in? */
@@ -249,8 +215,9 @@ static bool same_region(const struct group *g, const char *name, uint64_t anchor
 }
 
 /* Fold a page fault into the pending group of its process and region. */
-static void fault_event(struct lines *l, const struct event *ev)
+static void fault_event(struct lines *l, const struct evacc *a)
 {
+	const struct event *ev = a->ev;
 	struct group *g = &l->g;
 	const struct region *r = ev->region;
 	/* a stack grows down, a heap up: key on the end that stays put */
@@ -264,170 +231,52 @@ static void fault_event(struct lines *l, const struct event *ev)
 		return;
 	}
 	lines_flush(l);
-	*g = (struct group){ .active = true, .type = EV_FAULT, .pid = ev->pid, .tid = ev->tid,
-			     .fd = -1, .ts = ev->ts, .bytes = ev->bytes, .first = ev->bytes,
-			     .count = 1, .anchor = anchor };
-	if (r)
-		snprintf(g->target, sizeof(g->target), "%s 0x%" PRIx64, name, r->start);
-	else
-		snprintf(g->target, sizeof(g->target), "%s", name);
+	strbuf_reset(&l->tmp);
+	evform_field(&l->tmp, a, EVF_REGION_AT);
+	group_start(l, a, 1);
+	g->fd = -1;
+	g->anchor = anchor;
 }
 
-/* Should this event be shown at all? */
+/* Should this event be shown at all?  -v shows what the type keeps quiet,
+ * --all what the noise filter hides. */
 static bool shown(const struct lines *l, const struct event *ev)
 {
-	bool all = l->flags & LINES_ALL, verbose = l->flags & LINES_VERBOSE;
+	const struct evdesc *d = evdesc_of(ev->type);
 	bool err = ev->ret < 0 && ev->ret >= -4095;
 
-	switch (ev->type) {
-	case EV_SYSCALL:
-	case EV_CLOSE:
-		return verbose && (all || !lines_noise_obj(ev->obj));
-	case EV_OPEN:
-		if (err && !verbose)
-			return false;
-		return all || !lines_noise_path(ev->path);
-	case EV_CONNECT:
-		return all || !lines_noise_addr(ev->conn ? ev->conn->remote : ev->addr_text);
-	case EV_ACCEPT:
-		return all || !lines_noise_addr(ev->conn ? ev->conn->remote : NULL);
-	case EV_EXIT:
-		return !ev->thread || verbose;
-	case EV_FAULT:
-		return all || !lines_noise_path(ev->path);
-	case EV_MMAP:
-		return all || !ev->obj || !lines_noise_obj(ev->obj);
-	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		return all || !lines_noise_obj(ev->obj) || !lines_noise_obj(ev->obj2);
-	default:
-		return all || !lines_noise_obj(ev->obj);
-	}
-}
-
-/* A mapping length rounded up to whole pages, as the kernel maps it. */
-static uint64_t page_up(uint64_t n)
-{
-	return (n + 4095) & ~(uint64_t)4095;
-}
-
-/* Body of a line for events that are not grouped. */
-static void event_text(struct lines *l, const struct event *ev)
-{
-	struct strbuf *sb = &l->sb;
-	char b1[24], b2[300], b3[300];
-	const char *err = ev->ret < 0 && ev->ret >= -4095 ? fmt_errno_name((int)-ev->ret) : NULL;
-
-	switch (ev->type) {
-	case EV_EXEC: {
-		const char *base = strrchr(ev->path, '/');
-		strbuf_addstr(sb, "─── ");
-		visible_addstr(sb, base ? base + 1 : ev->path);
-		strbuf_addstr(sb, " exec ───");
-		for (char **a = ev->proc ? ev->proc->argv : NULL; a && *a; a++) {
-			strbuf_addch(sb, ' ');
-			visible_addstr(sb, *a);
-		}
-		break;
-	}
-	case EV_FORK:
-		strbuf_addf(sb, "%s → pid %d", ev->status == 0 ? "fork" : ev->status == 1 ? "vfork" : "clone",
-			    ev->child);
-		break;
-	case EV_THREAD:
-		strbuf_addf(sb, "thread ↳ tid %d", ev->child);
-		break;
-	case EV_EXIT:
-		strbuf_addf(sb, "%s%s", ev->thread ? "thread " : "", fmt_wait_status(ev->status, b2));
-		break;
-	case EV_OPEN: {
-		int mode = ev->obj ? ev->obj->mode : 0;
-		strbuf_addstr(sb, "open ");
-		visible_addstr(sb, ev->path ? ev->path : "?");
-		if (err)
-			strbuf_addf(sb, " failed: %s", err);
-		else if (ev->obj && ev->obj->kind == FDK_DIR)
-			strbuf_addstr(sb, " (dir)");
-		else
-			strbuf_addstr(sb, mode == 3 ? " (read/write)" : mode == 2 ? " (write)" : " (read)");
-		break;
-	}
-	case EV_CLOSE:
-		strbuf_addf(sb, "close %s", target(ev->obj, b2, sizeof(b2), false));
-		break;
-	case EV_CONNECT:
-	case EV_ACCEPT:
-		strbuf_addf(sb, "%s %s %s ", model_event_name(ev->type),
-			    ev->obj ? model_kind_name(ev->obj->kind) : "?",
-			    ev->type == EV_ACCEPT ? "←" : "→");
-		visible_addstr(sb, ev->conn ? ev->conn->remote : ev->addr_text ? ev->addr_text :
-			       ev->obj && ev->obj->remote ? ev->obj->remote : "?");
-		if (err && ev->ret != -115)
-			strbuf_addf(sb, " failed: %s", err);
-		break;
-	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		strbuf_addf(sb, "%s %s %s → %s", model_event_name(ev->type), fmt_bytes(ev->bytes, b1),
-			    target(ev->obj, b2, sizeof(b2), true), target(ev->obj2, b3, sizeof(b3), false));
-		break;
-	case EV_MMAP:
-		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s ", ev->addr, ev->addr + page_up(ev->bytes),
-			    fmt_prot(ev->prot, b2), fmt_bytes(ev->bytes, b1));
-		visible_addstr(sb, ev->obj ? ev->obj->path : "anon");
-		break;
-	case EV_MUNMAP:
-	case EV_MREMAP:
-		strbuf_addf(sb, "%s %" PRIx64 "-%" PRIx64 " %s", model_event_name(ev->type), ev->addr,
-			    ev->addr + page_up(ev->bytes), fmt_bytes(ev->bytes, b1));
-		break;
-	case EV_BRK:
-		strbuf_addf(sb, "brk heap %s", fmt_bytes(ev->bytes, b1));
-		break;
-	case EV_SIGNAL:
-		strbuf_addf(sb, "signal %s", fmt_signame(ev->status));
-		break;
-	case EV_SYSCALL: {
-		const char *name = sysent_name(ev->flags == ARCH_I386, ev->nr);
-		strbuf_addf(sb, "syscall %s%s", ev->flags == ARCH_I386 ? "i386:" : "", name ? name : "?");
-		if (!name)
-			strbuf_addf(sb, "#%d", ev->nr);
-		if (err)
-			strbuf_addf(sb, " = -1 %s", err);
-		else
-			strbuf_addf(sb, " = %" PRId64, ev->ret);
-		if (ev->path) {
-			strbuf_addstr(sb, " (");
-			visible_addstr(sb, ev->path);
-			strbuf_addch(sb, ')');
-		}
-		break;
-	}
-	default:
-		break;
-	}
+	if (!(l->flags & LINES_VERBOSE) &&
+	    ((d->quiet & QUIET_ALWAYS) || ((d->quiet & QUIET_FAILED) && err) ||
+	     ((d->quiet & QUIET_THREAD) && ev->thread)))
+		return false;
+	return (l->flags & LINES_ALL) || !noise_event(ev);
 }
 
 void lines_event(void *ctx, const struct event *ev)
 {
 	struct lines *l = ctx;
+	struct evacc a = { .ev = ev, .cut = TARGET_MAX, .utf8 = true };
 
 	if (ev->type == EV_FORK)
 		l->multi = true;
 	if (!shown(l, ev))
 		return;
-	if (ev->type == EV_FAULT) {
-		fault_event(l, ev);
+	switch (evdesc_of(ev->type)->fold) {
+	case FOLD_FAULT:
+		fault_event(l, &a);
 		return;
-	}
-	if (ev->type == EV_READ || ev->type == EV_WRITE || ev->type == EV_SEND || ev->type == EV_RECV) {
-		io_event(l, ev);
+	case FOLD_IO:
+		io_event(l, &a);
 		return;
-	}
-	if (ev->type == EV_SCHED || ev->type == EV_BLOCK) {
-		lat_event(l, ev);   /* never breaks a read/write group, nor is broken by one */
+	case FOLD_LAT:
+		lat_event(l, &a);   /* never breaks a read/write group, nor is broken by one */
 		return;
+	default:
+		break;
 	}
 	lines_flush(l);
 	line_start(l, ev->ts, ev->pid);
-	event_text(l, ev);
+	evform_text(&l->sb, &a, false);
 	line_end(l);
 }
 
@@ -513,7 +362,7 @@ static void final_conns(struct lines *l, struct strbuf *sb, const struct model *
 
 	strbuf_addstr(sb, "Network connections:\n");
 	for (size_t i = 0; i < n; i++) {
-		if (!(l->flags & LINES_ALL) && lines_noise_addr(c[i]->remote)) {
+		if (!(l->flags & LINES_ALL) && noise_addr(c[i]->remote)) {
 			hidden++;
 			continue;
 		}

@@ -23,9 +23,4 @@ void lines_event(void *ctx, const struct event *ev);
 void lines_final(struct lines *l, const struct model *m);
 /* Print any pending grouped line. */
 void lines_flush(struct lines *l);
-/* Would the default noise filter hide this path / this address? */
-bool lines_noise_path(const char *path);
-bool lines_noise_addr(const char *addr);
-/* Would it hide things done with the object behind an fd? */
-bool lines_noise_obj(const struct fobj *o);
 #endif

@@ -1634,23 +1634,6 @@ bool model_faults_on(const struct model *m)
 	return m->regions_on;
 }
 
-const char *model_event_name(enum ev_type type)
-{
-	static const char *const names[EV_TYPE_MAX] = {
-		[EV_EXEC] = "exec", [EV_FORK] = "fork", [EV_THREAD] = "thread",
-		[EV_EXIT] = "exit", [EV_OPEN] = "open", [EV_CLOSE] = "close",
-		[EV_CONNECT] = "connect", [EV_ACCEPT] = "accept", [EV_READ] = "read",
-		[EV_WRITE] = "write", [EV_SEND] = "send", [EV_RECV] = "recv",
-		[EV_SENDFILE] = "sendfile", [EV_COPY_FILE_RANGE] = "copy_file_range",
-		[EV_SPLICE] = "splice", [EV_TEE] = "tee", [EV_MMAP] = "mmap",
-		[EV_MUNMAP] = "munmap", [EV_MREMAP] = "mremap", [EV_BRK] = "brk",
-		[EV_SIGNAL] = "signal", [EV_SYSCALL] = "syscall",
-		[EV_SCHED] = "sched_delay", [EV_BLOCK] = "block_io", [EV_FAULT] = "fault",
-	};
-
-	return (unsigned)type < EV_TYPE_MAX ? names[type] : "unknown";
-}
-
 const char *model_kind_name(int kind)
 {
 	static const char *const names[FDK_MAX] = {

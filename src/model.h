@@ -15,6 +15,8 @@
 #include "record.h"
 #include "regions.h"
 
+/* The types of events; each is described (name, category, fields, words)
+ * by its entry in evdesc.c, which every sink reads. */
 enum ev_type {
 	EV_EXEC, EV_FORK, EV_THREAD, EV_EXIT,
 	EV_OPEN, EV_CLOSE, EV_CONNECT, EV_ACCEPT,
@@ -166,8 +168,6 @@ bool model_ended(const struct model *m);
 enum end_reason model_end_reason(const struct model *m);
 /* Tasks alive now. */
 size_t model_live_tasks(const struct model *m);
-/* "open", "connect"... */
-const char *model_event_name(enum ev_type type);
 /* "file", "pipe", "tcp4"... for an enum fd_kind. */
 const char *model_kind_name(int kind);
 /* Latency of pid (0: all processes) for HIST_SCHED or HIST_BLOCK; NULL when none was seen. */

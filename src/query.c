@@ -270,8 +270,8 @@ static uint32_t name_hits(const char *w, size_t len, int n, const char *(*fn)(in
 	return m;
 }
 
-static const char *cat_name(int i) { return store_cat_name((enum ev_cat)i); }
-static const char *type_name(int i) { return model_event_name((enum ev_type)i); }
+static const char *cat_name(int i) { return evdesc_cat_name((enum ev_cat)i); }
+static const char *type_name(int i) { return evdesc_name((enum ev_type)i); }
 static const char *kind_name(int i) { return model_kind_name(i); }
 
 /* The digits at start (length len) as a number up to max, or -1. */

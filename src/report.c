@@ -20,19 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "fbuf.h"
 #include "json.h"
-#include "jsonl.h"
 #include "report.h"
 #include "report_ui.h"
 #include "report_views.h"
 #include "sha256.h"
+#include "summary.h"
 #include "strbuf.h"
 #include "sysent.h"
 #include "timeline.h"
 #include "util.h"
 
-#define FLUSH_AT (1u << 16)
 #define TIME_UNIT_NS 1000       /* event times and durations are written in us */
 #define LIST_MAX 100            /* files and connections listed in the summary */
 #define ARGV_MAX 32             /* arguments listed per process */
@@ -44,9 +43,7 @@ enum {
 };
 
 struct rw {
-	FILE *f;
-	struct strbuf sb;
-	int err;                  /* first write error, as -errno */
+	struct fbuf out;
 	const struct model *m;
 	const struct store *s;
 	struct timeline lanes;
@@ -62,16 +59,6 @@ struct rw {
 	size_t ncombos;
 	uint64_t mem_addr;        /* address of the last memory event written */
 };
-
-/* Write out the buffer once it is big (or always, with force). */
-static void flush(struct rw *w, bool force)
-{
-	if (w->sb.len < FLUSH_AT && !force)
-		return;
-	if (fwrite(w->sb.buf, 1, w->sb.len, w->f) != w->sb.len && !w->err)
-		w->err = errno ? -errno : -EIO;
-	strbuf_reset(&w->sb);
-}
 
 /* Append a signed decimal number followed by sep (0: nothing). */
 static void put_num(struct strbuf *sb, int64_t v, char sep)
@@ -93,8 +80,7 @@ static void put_num(struct strbuf *sb, int64_t v, char sep)
 /* Is this event part of the process tree (never thinned out)? */
 static bool structural(const struct sevent *e)
 {
-	return e->type == EV_EXEC || e->type == EV_FORK || e->type == EV_THREAD ||
-	       e->type == EV_EXIT;
+	return evdesc_of(e->type)->tree;
 }
 
 /* Keep want of the n candidates (those whose structural() is pick), spread
@@ -151,147 +137,18 @@ static void safe_str(struct strbuf *sb, const char *s)
 		strbuf_addstr(sb, "null");
 }
 
-/* ,"key":"text" (HTML-safe). */
-static void kv_safe(struct strbuf *sb, const char *key, const char *s)
-{
-	strbuf_addf(sb, ",\"%s\":", key);
-	safe_str(sb, s);
-}
-
-/* ["a","b",...] of a NULL-terminated vector, cut after ARGV_MAX entries. */
-static void argv_json(struct strbuf *sb, char *const *v)
-{
-	size_t i = 0;
-
-	strbuf_addch(sb, '[');
-	for (; v && v[i] && i < ARGV_MAX; i++) {
-		if (i)
-			strbuf_addch(sb, ',');
-		safe_str(sb, v[i]);
-	}
-	if (v && v[i]) {
-		size_t more = 0;
-
-		while (v[i + more])
-			more++;
-		strbuf_addf(sb, ",\"... %zu more\"", more);
-	}
-	strbuf_addch(sb, ']');
-}
-
-/* "processes":[...]: every process, since lanes are labelled from it. */
-static void procs_json(struct strbuf *sb, const struct model *m)
-{
-	size_t n;
-	struct proc *const *p = model_procs(m, &n);
-
-	strbuf_addstr(sb, ",\"processes\":[");
-	for (size_t i = 0; i < n; i++) {
-		strbuf_addf(sb, "%s{\"pid\":%d,\"ppid\":%d", i ? "," : "", p[i]->pid, p[i]->ppid);
-		kv_safe(sb, "exe", p[i]->exe);
-		strbuf_addstr(sb, ",\"argv\":");
-		argv_json(sb, p[i]->argv);
-		strbuf_addf(sb, ",\"threads\":%d,\"exit\":", p[i]->threads);
-		jsonl_exit(sb, p[i]->exited ? p[i]->status : -1);
-		strbuf_addch(sb, '}');
-	}
-	strbuf_addch(sb, ']');
-}
-
-/* A copy of the n pointers at v, sorted with cmp; caller frees. */
-static void *sorted_copy(const void *v, size_t n, int (*cmp)(const void *, const void *))
-{
-	void **c = xreallocarray(NULL, n ? n : 1, sizeof(*c));
-
-	if (n) {
-		memcpy(c, v, n * sizeof(*c));
-		qsort(c, n, sizeof(*c), cmp);
-	}
-	return c;
-}
-
-/* Order files by bytes moved, most first. */
-static int file_cmp(const void *a, const void *b)
-{
-	const struct fileagg *x = *(struct fileagg *const *)a, *y = *(struct fileagg *const *)b;
-	uint64_t bx = x->rd + x->wr, by = y->rd + y->wr;
-
-	return bx > by ? -1 : bx < by;
-}
-
-/* "files":[top LIST_MAX by bytes],"files_total":N */
-static void files_json(struct strbuf *sb, const struct model *m)
-{
-	size_t n;
-	struct fileagg *const *f = model_files(m, &n);
-	struct fileagg **v = sorted_copy(f, n, file_cmp);
-
-	strbuf_addstr(sb, ",\"files\":[");
-	for (size_t i = 0; i < n && i < LIST_MAX; i++) {
-		strbuf_addstr(sb, i ? ",{\"path\":" : "{\"path\":");
-		safe_str(sb, v[i]->path);
-		strbuf_addf(sb, ",\"opened_for\":\"%s%s\",\"read_bytes\":%" PRIu64
-			    ",\"written_bytes\":%" PRIu64 "}", v[i]->mode & FM_READ ? "r" : "",
-			    v[i]->mode & FM_WRITE ? "w" : "", v[i]->rd, v[i]->wr);
-	}
-	strbuf_addf(sb, "],\"files_total\":%zu", n);
-	free(v);
-}
-
-/* Order connections by bytes moved, most first. */
-static int conn_cmp(const void *a, const void *b)
-{
-	const struct conn *x = *(struct conn *const *)a, *y = *(struct conn *const *)b;
-	uint64_t bx = x->sent + x->received, by = y->sent + y->received;
-
-	return bx > by ? -1 : bx < by;
-}
-
-/* "connections":[top LIST_MAX by bytes],"connections_total":N */
-static void conns_json(struct strbuf *sb, const struct model *m)
-{
-	size_t n;
-	struct conn *const *c = model_conns(m, &n);
-	struct conn **v = sorted_copy(c, n, conn_cmp);
-
-	strbuf_addstr(sb, ",\"connections\":[");
-	for (size_t i = 0; i < n && i < LIST_MAX; i++) {
-		strbuf_addf(sb, "%s{\"proto\":\"%s\"", i ? "," : "", model_kind_name(v[i]->kind));
-		kv_safe(sb, "local", v[i]->local);
-		kv_safe(sb, "remote", v[i]->remote);
-		strbuf_addf(sb, ",\"role\":\"%s\",\"sent_bytes\":%" PRIu64 ",\"received_bytes\":%"
-			    PRIu64 ",\"pid\":%d}", v[i]->accepted ? "accept" : "connect",
-			    v[i]->sent, v[i]->received, v[i]->pid);
-	}
-	strbuf_addf(sb, "],\"connections_total\":%zu", n);
-	free(v);
-}
-
-/* The summary the cards read: the --json summary's field names, with the
- * file and connection lists cut to their busiest LIST_MAX entries, and the
+/* "summary":{...}, the --json summary's fields with the file and connection
+ * lists cut to their busiest LIST_MAX entries, argv to ARGV_MAX, and the
  * exit in the words every other output uses ("exit_text"). */
-static void summary_json(struct strbuf *sb, const struct model *m)
+static void summary_json(struct rw *w)
 {
-	const char *const *notes = model_notes(m);
-	char w[48];
+	static const struct summary_opts opts = {
+		.flags = SUMMARY_HTML | SUMMARY_EXIT_TEXT, .list_max = LIST_MAX, .argv_max = ARGV_MAX,
+	};
 
-	strbuf_addstr(sb, "\"summary\":{\"command\":");
-	argv_json(sb, model_command(m));
-	strbuf_addstr(sb, ",\"exit\":");
-	jsonl_exit(sb, model_root_status(m));
-	strbuf_addstr(sb, ",\"exit_text\":");
-	if (model_root_status(m) < 0)
-		strbuf_addstr(sb, "null");
-	else
-		json_cstr(sb, fmt_wait_status(model_root_status(m), w));
-	strbuf_addf(sb, ",\"duration_s\":%.6f", (double)model_duration(m) / 1e9);
-	procs_json(sb, m);
-	files_json(sb, m);
-	conns_json(sb, m);
-	strbuf_addstr(sb, ",\"notes\":");
-	argv_json(sb, (char *const *)notes);
-	jsonl_totals_to(sb, m);
-	strbuf_addstr(sb, "},");
+	strbuf_addstr(&w->out.sb, "\"summary\":");
+	summary_write(&w->out, w->m, &opts);
+	strbuf_addch(&w->out.sb, ',');
 }
 
 /* "key":["a","b",...] of n names given by fn. */
@@ -311,13 +168,13 @@ static void name_list(struct strbuf *sb, const char *key, int n, const char *(*f
 /* Name of category i. */
 static const char *cat_name(int i)
 {
-	return store_cat_name((enum ev_cat)i);
+	return evdesc_cat_name((unsigned)i);
 }
 
 /* Name of event type i. */
 static const char *type_name(int i)
 {
-	return model_event_name((enum ev_type)i);
+	return evdesc_name((unsigned)i);
 }
 
 /* Name of fd kind i. */
@@ -370,7 +227,7 @@ static void faults_json(struct strbuf *sb, const struct store *s)
 /* Fields about the trace as a whole and what was left out. */
 static void meta_json(struct rw *w)
 {
-	struct strbuf *sb = &w->sb;
+	struct strbuf *sb = &w->out.sb;
 
 	strbuf_addf(sb, "{\"v\":1,\"tool\":\"%s\",\"tu\":%d,\"duration\":%" PRIu64
 		    ",\"total\":%zu,\"kept\":%zu,\"attached\":%s,\"left_out\":[",
@@ -384,7 +241,7 @@ static void meta_json(struct rw *w)
 	name_list(sb, "kinds", FDK_MAX, kind_name);
 	latency_json(sb, w->s);
 	faults_json(sb, w->s);
-	summary_json(sb, w->m);
+	summary_json(w);
 	if (w->filter) {
 		strbuf_addstr(sb, "\"filter\":");
 		safe_str(sb, w->filter);
@@ -395,7 +252,7 @@ static void meta_json(struct rw *w)
 /* "lanes":{"pid":[...],"tid":[...]} in display order. */
 static void lanes_json(struct rw *w)
 {
-	struct strbuf *sb = &w->sb;
+	struct strbuf *sb = &w->out.sb;
 
 	strbuf_addstr(sb, "\"lanes\":{\"pid\":[");
 	for (size_t i = 0; i < w->lanes.n; i++)
@@ -428,7 +285,7 @@ static uint32_t combo_of(struct rw *w, uint32_t idx)
 {
 	const struct sevent *e = store_get(w->s, idx);
 	uint64_t key = (uint64_t)e->type | (uint64_t)e->cat << 8 | (uint64_t)e->kind << 16 |
-		       (uint64_t)e->flags << 24 | (uint64_t)field_mask(w, idx) << 32;
+		       (uint64_t)(e->flags & SEV_REPORTED) << 24 | (uint64_t)field_mask(w, idx) << 32;
 	void *v = imap_get(&w->combo_ids, key + 1);
 
 	if (v)
@@ -461,7 +318,7 @@ static int64_t units(uint64_t ns)
 /* Open a column: ,"key":[ */
 static void col_open(struct rw *w, const char *key)
 {
-	strbuf_addf(&w->sb, "\"%s\":[", key);
+	strbuf_addf(&w->out.sb, "\"%s\":[", key);
 }
 
 /* "t": time deltas in units. */
@@ -473,11 +330,11 @@ static void col_time(struct rw *w)
 	for (size_t i = 0; i < w->n; i++) {
 		int64_t t = units(store_get(w->s, w->order[i])->ts);
 
-		put_num(&w->sb, t - prev, i + 1 < w->n ? ',' : 0);
+		put_num(&w->out.sb, t - prev, i + 1 < w->n ? ',' : 0);
 		prev = t;
-		flush(w, false);
+		fbuf_step(&w->out);
 	}
-	strbuf_addstr(&w->sb, "],");
+	strbuf_addstr(&w->out.sb, "],");
 }
 
 /* "l": lane index of each event. */
@@ -487,10 +344,10 @@ static void col_lane(struct rw *w)
 	for (size_t i = 0; i < w->n; i++) {
 		size_t l = timeline_lane_of(&w->lanes, w->order[i]);
 
-		put_num(&w->sb, (long)l, i + 1 < w->n ? ',' : 0);
-		flush(w, false);
+		put_num(&w->out.sb, (long)l, i + 1 < w->n ? ',' : 0);
+		fbuf_step(&w->out);
 	}
-	strbuf_addstr(&w->sb, "],");
+	strbuf_addstr(&w->out.sb, "],");
 }
 
 /* "c": combo index of each event. */
@@ -498,10 +355,10 @@ static void col_combo(struct rw *w)
 {
 	col_open(w, "c");
 	for (size_t i = 0; i < w->n; i++) {
-		put_num(&w->sb, combo_of(w, w->order[i]), i + 1 < w->n ? ',' : 0);
-		flush(w, false);
+		put_num(&w->out.sb, combo_of(w, w->order[i]), i + 1 < w->n ? ',' : 0);
+		fbuf_step(&w->out);
 	}
-	strbuf_addstr(&w->sb, "],");
+	strbuf_addstr(&w->out.sb, "],");
 }
 
 /* Stored event idx's non-zero fields, in X_* bit order.  A memory event's
@@ -528,9 +385,9 @@ static void x_fields(struct rw *w, uint32_t idx, bool *first)
 		if (!(mask & (1u << b)))
 			continue;
 		if (!*first)
-			strbuf_addch(&w->sb, ',');
+			strbuf_addch(&w->out.sb, ',');
 		*first = false;
-		put_num(&w->sb, v[b], 0);
+		put_num(&w->out.sb, v[b], 0);
 	}
 }
 
@@ -542,16 +399,16 @@ static void col_fields(struct rw *w)
 	col_open(w, "x");
 	for (size_t i = 0; i < w->n; i++) {
 		x_fields(w, w->order[i], &first);
-		flush(w, false);
+		fbuf_step(&w->out);
 	}
-	strbuf_addstr(&w->sb, "],");
+	strbuf_addstr(&w->out.sb, "],");
 }
 
 /* "combo":{"type":[],"cat":[],"kind":[],"flags":[],"mask":[]} */
 static void combos_json(struct rw *w)
 {
 	static const char *const keys[] = { "type", "cat", "kind", "flags", "mask" };
-	struct strbuf *sb = &w->sb;
+	struct strbuf *sb = &w->out.sb;
 
 	strbuf_addstr(sb, "\"combo\":{");
 	for (int k = 0; k < 5; k++) {
@@ -582,7 +439,7 @@ static size_t shared_dir(const char *a, const char *b)
  * strs[i] (paths used one after another share their directories). */
 static void strs_json(struct rw *w)
 {
-	struct strbuf *sb = &w->sb;
+	struct strbuf *sb = &w->out.sb;
 
 	strbuf_addstr(sb, "\"sp\":[");
 	for (size_t i = 0; i < w->nstrs; i++) {
@@ -590,7 +447,7 @@ static void strs_json(struct rw *w)
 
 		put_num(sb, i ? (int64_t)shared_dir(store_str(w->s, w->strs[i - 1]), s) : 0,
 			i + 1 < w->nstrs ? ',' : 0);
-		flush(w, false);
+		fbuf_step(&w->out);
 	}
 	strbuf_addstr(sb, "],\"strs\":[");
 	for (size_t i = 0; i < w->nstrs; i++) {
@@ -600,7 +457,7 @@ static void strs_json(struct rw *w)
 		if (i)
 			strbuf_addch(sb, ',');
 		json_str(sb, s + k, strlen(s) - k, JSON_HTML_SAFE);
-		flush(w, false);
+		fbuf_step(&w->out);
 	}
 	strbuf_addstr(sb, "]}");
 }
@@ -611,7 +468,7 @@ static void sysnames_json(struct rw *w)
 	bool seen[2][1024] = { { false } };
 	bool first = true;
 
-	strbuf_addstr(&w->sb, "\"sys\":{");
+	strbuf_addstr(&w->out.sb, "\"sys\":{");
 	for (size_t i = 0; i < w->n; i++) {
 		const struct sevent *e = store_get(w->s, w->order[i]);
 		unsigned i386 = e->addr == ARCH_I386;
@@ -623,10 +480,10 @@ static void sysnames_json(struct rw *w)
 		name = sysent_name(i386, e->fd);
 		if (!name)
 			continue;
-		strbuf_addf(&w->sb, "%s\"%s%d\":\"%s\"", first ? "" : ",", i386 ? "i" : "", e->fd, name);
+		strbuf_addf(&w->out.sb, "%s\"%s%d\":\"%s\"", first ? "" : ",", i386 ? "i" : "", e->fd, name);
 		first = false;
 	}
-	strbuf_addstr(&w->sb, "},");
+	strbuf_addstr(&w->out.sb, "},");
 }
 
 /* The whole JSON data block. */
@@ -634,7 +491,7 @@ static void data_json(struct rw *w)
 {
 	str_of(w, 0);     /* id 0 is "" and stays report id 0 */
 	meta_json(w);
-	report_views_json(&w->sb, w->m, w->s);
+	report_views_json(&w->out, w->m, w->s);
 	lanes_json(w);
 	col_time(w);
 	col_lane(w);
@@ -643,7 +500,7 @@ static void data_json(struct rw *w)
 	combos_json(w);
 	sysnames_json(w);
 	strs_json(w);
-	flush(w, true);
+	fbuf_flush(&w->out);
 }
 
 /* Write the template from *pos up to marker, then step past the marker. */
@@ -653,7 +510,7 @@ static void template_to(struct rw *w, const char **pos, const char *marker)
 
 	if (!at)
 		at = *pos + strlen(*pos);
-	strbuf_add(&w->sb, *pos, (size_t)(at - *pos));
+	strbuf_add(&w->out.sb, *pos, (size_t)(at - *pos));
 	*pos = *at ? at + strlen(marker) : at;
 }
 
@@ -674,25 +531,26 @@ static void page(struct rw *w)
 	const char *pos = report_ui_html;
 
 	template_to(w, &pos, "@CSP@");
-	csp(&w->sb);
+	csp(&w->out.sb);
 	template_to(w, &pos, "@CSS@");
-	strbuf_add(&w->sb, report_ui_css, report_ui_css_len);
+	strbuf_add(&w->out.sb, report_ui_css, report_ui_css_len);
 	template_to(w, &pos, "@DATA@");
-	flush(w, true);
+	fbuf_flush(&w->out);
 	data_json(w);
 	template_to(w, &pos, "@JS@");
-	strbuf_add(&w->sb, report_ui_js, report_ui_js_len);
-	strbuf_addstr(&w->sb, pos);
-	flush(w, true);
+	strbuf_add(&w->out.sb, report_ui_js, report_ui_js_len);
+	strbuf_addstr(&w->out.sb, pos);
+	fbuf_flush(&w->out);
 }
 
 /* Write the report to an open stream, saying which filter its events matched. */
 static int emit(const struct model *m, const struct store *s, FILE *f, size_t max_events,
 		const char *filter)
 {
-	struct rw w = { .f = f, .m = m, .s = s, .filter = filter };
+	struct rw w = { .m = m, .s = s, .filter = filter };
+	int err;
 
-	strbuf_init(&w.sb, FLUSH_AT + 4096);
+	fbuf_init(&w.out, f);
 	timeline_build(&w.lanes, m, s);
 	select_events(&w, max_events);
 	page(&w);
@@ -702,10 +560,10 @@ static int emit(const struct model *m, const struct store *s, FILE *f, size_t ma
 	free(w.strs);
 	free(w.combos);
 	free(w.order);
-	strbuf_release(&w.sb);
-	if (!w.err && ferror(f))
-		w.err = -EIO;
-	return w.err;
+	err = fbuf_release(&w.out);
+	if (!err && ferror(f))
+		err = -EIO;
+	return err;
 }
 
 /* Write the report to an open stream. */

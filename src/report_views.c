@@ -25,6 +25,7 @@
 #include "json.h"
 #include "objstat.h"
 #include "report_views.h"
+#include "summary.h"
 #include "sysent.h"
 #include "sysstat.h"
 #include "util.h"
@@ -72,8 +73,9 @@ static bool first_of_pid(struct imap *seen, const struct proc *p)
 }
 
 /* "sys":{...}: every process together, then each one that made calls. */
-static void sys_json(struct strbuf *sb, const struct model *m)
+static void sys_json(struct fbuf *out, const struct model *m)
 {
+	struct strbuf *sb = &out->sb;
 	const struct sysstat *st = model_sysstat(m);
 	size_t n, done = 0;
 	struct proc *const *p = model_procs(m, &n);
@@ -86,6 +88,7 @@ static void sys_json(struct strbuf *sb, const struct model *m)
 			continue;
 		strbuf_addch(sb, ',');
 		sys_rows(sb, st, p[i]->pid);
+		fbuf_step(out);
 		done++;
 	}
 	strbuf_addstr(sb, "},");
@@ -102,8 +105,9 @@ static int file_cmp(const void *a, const void *b)
 }
 
 /* "files":[...] and "files_total". */
-static void files_json(struct strbuf *sb, const struct model *m)
+static void files_json(struct fbuf *out, const struct model *m)
 {
+	struct strbuf *sb = &out->sb;
 	size_t n;
 	struct fileagg *const *f = model_files(m, &n);
 	struct fileagg **v = xcalloc(n ? n : 1, sizeof(*v));
@@ -116,6 +120,7 @@ static void files_json(struct strbuf *sb, const struct model *m)
 		strbuf_addstr(sb, i ? ",[" : "[");
 		str_json(sb, v[i]->path);
 		strbuf_addf(sb, ",%u,%" PRIu64 ",%" PRIu64 "]", v[i]->opens, v[i]->rd, v[i]->wr);
+		fbuf_step(out);
 	}
 	strbuf_addf(sb, "],\"files_total\":%zu,", n);
 	free(v);
@@ -131,8 +136,9 @@ static int conn_cmp(const void *a, const void *b)
 }
 
 /* "conns":[...] and "conns_total". */
-static void conns_json(struct strbuf *sb, const struct objstat *o, const struct store *s)
+static void conns_json(struct fbuf *out, const struct objstat *o, const struct store *s)
 {
+	struct strbuf *sb = &out->sb;
 	const struct cstat **v = xcalloc(o->nconns ? o->nconns : 1, sizeof(*v));
 
 	for (size_t i = 0; i < o->nconns; i++)
@@ -148,6 +154,7 @@ static void conns_json(struct strbuf *sb, const struct objstat *o, const struct 
 		strbuf_addf(sb, ",%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s]", v[i]->pid,
 			    v[i]->sent, v[i]->received, v[i]->start, v[i]->end - v[i]->start,
 			    v[i]->closed ? "true" : "false");
+		fbuf_step(out);
 	}
 	strbuf_addf(sb, "],\"conns_total\":%zu,", o->nconns);
 	free(v);
@@ -162,8 +169,9 @@ static void exit_json(struct strbuf *sb, const struct proc *p)
 }
 
 /* "procs":[...]. */
-static void procs_json(struct strbuf *sb, const struct model *m, const struct objstat *o)
+static void procs_json(struct fbuf *out, const struct model *m, const struct objstat *o)
 {
+	struct strbuf *sb = &out->sb;
 	size_t n;
 	struct proc *const *p = model_procs(m, &n);
 
@@ -180,6 +188,7 @@ static void procs_json(struct strbuf *sb, const struct model *m, const struct ob
 			    p[i]->exited ? (int64_t)p[i]->end_ts : -1);
 		exit_json(sb, p[i]);
 		strbuf_addch(sb, ']');
+		fbuf_step(out);
 	}
 	strbuf_addstr(sb, "],");
 }
@@ -187,16 +196,8 @@ static void procs_json(struct strbuf *sb, const struct model *m, const struct ob
 /* "sched":{...} of one lat_stats. */
 static void lat_one(struct strbuf *sb, const char *key, const struct lat_stats *l)
 {
-	int top = LAT_HIST_SLOTS;
-
-	while (top > 0 && !l->hist[top - 1])
-		top--;
-	strbuf_addf(sb, "\"%s\":{\"count\":%" PRIu64 ",\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"hist\":[",
-		    key, l->count, model_lat_quantile_us(l, 0.5), model_lat_quantile_us(l, 0.99),
-		    model_lat_max_us(l));
-	for (int i = 0; i < top; i++)
-		strbuf_addf(sb, "%s%" PRIu64, i ? "," : "", l->hist[i]);
-	strbuf_addstr(sb, "]}");
+	strbuf_addf(sb, "\"%s\":", key);
+	summary_lat(sb, l, SUMMARY_LAT_SHORT);
 }
 
 /* "pid":{...} when pid has latency data; returns whether it wrote. */
@@ -219,35 +220,39 @@ static bool lat_pid(struct strbuf *sb, const struct model *m, int pid, bool firs
 }
 
 /* "lat":{...}: every process together ("0"), then each. */
-static void lat_json(struct strbuf *sb, const struct model *m)
+static void lat_json(struct fbuf *out, const struct model *m)
 {
+	struct strbuf *sb = &out->sb;
 	size_t n;
 	struct proc *const *p = model_procs(m, &n);
 	struct imap seen = { 0 };
 	bool first = !lat_pid(sb, m, 0, true);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (first_of_pid(&seen, p[i]) && lat_pid(sb, m, p[i]->pid, first))
 			first = false;
+		fbuf_step(out);
+	}
 	imap_release(&seen);
 }
 
-/* Append "views":{...}, to sb. */
-void report_views_json(struct strbuf *sb, const struct model *m, const struct store *s)
+/* Write "views":{...}, to out. */
+void report_views_json(struct fbuf *out, const struct model *m, const struct store *s)
 {
+	struct strbuf *sb = &out->sb;
 	struct objstat o;
 
 	objstat_init(&o);
 	if (s)
 		objstat_update(&o, s);
 	strbuf_addstr(sb, "\"views\":{");
-	sys_json(sb, m);
-	files_json(sb, m);
+	sys_json(out, m);
+	files_json(out, m);
 	if (s)
-		conns_json(sb, &o, s);
-	procs_json(sb, m, &o);
+		conns_json(out, &o, s);
+	procs_json(out, m, &o);
 	strbuf_addstr(sb, "\"lat\":{");
-	lat_json(sb, m);
+	lat_json(out, m);
 	strbuf_addstr(sb, "}},");
 	objstat_release(&o);
 }

@@ -8,10 +8,10 @@
  */
 #ifndef COMPENDIUM_REPORT_VIEWS_H
 #define COMPENDIUM_REPORT_VIEWS_H
+#include "fbuf.h"
 #include "model.h"
 #include "store.h"
-#include "strbuf.h"
 
-/* Append "views":{...}, (with the comma) to sb, inside the data object. */
-void report_views_json(struct strbuf *sb, const struct model *m, const struct store *s);
+/* Write "views":{...}, (with the comma) to out, inside the data object. */
+void report_views_json(struct fbuf *out, const struct model *m, const struct store *s);
 #endif

@@ -8,16 +8,17 @@
  * 134 ms and without a ceiling any real call reaches.  Strings are interned
  * once in arena blocks (also never moved) and found again through an
  * open-addressing hash table.
- * The noise bit uses the same rules as the --batch printer (lines.c).  Pure:
- * it must never make a system call, print, or keep a pointer into an event
- * that is only valid during the observer callback.
+ * Which fields an event keeps, and in which slot, its type's description
+ * says (evdesc.c); the noise bit is the default noise filter's (noise.c).
+ * Pure: it must never make a system call, print, or keep a pointer into an
+ * event that is only valid during the observer callback.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines.h"
+#include "noise.h"
 #include "store.h"
 #include "strbuf.h"
 #include "util.h"
@@ -241,153 +242,31 @@ static struct sevent *slot_new(struct store *s, uint64_t ns)
 	return memset(&s->chunks[c][(s->count - 1) & (CHUNK_EVENTS - 1)], 0, sizeof(struct sevent));
 }
 
-/* Category of an event type for an fd kind. */
-enum ev_cat store_category(enum ev_type type, int kind)
+/* Keep field f of the event in slot i of se. */
+static void fill_slot(struct store *s, struct sevent *se, unsigned i, unsigned f,
+		      const struct evacc *a)
 {
-	switch (type) {
-	case EV_EXEC: case EV_FORK: case EV_THREAD: case EV_EXIT: case EV_SIGNAL:
-		return CAT_PROC;
-	case EV_CONNECT: case EV_ACCEPT: case EV_SEND: case EV_RECV:
-		return CAT_NET;
-	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		return CAT_IO;
-	case EV_MMAP: case EV_MUNMAP: case EV_MREMAP: case EV_BRK: case EV_FAULT:
-		return CAT_MEM;
-	case EV_SCHED: case EV_BLOCK:
-		return CAT_LAT;
-	case EV_SYSCALL:
-		return CAT_OTHER;
-	default:
-		break;
-	}
-	if (kind >= FDK_UNIX && kind <= FDK_SOCK)
-		return CAT_NET;
-	if (kind == FDK_PIPE || kind == FDK_ANON)
-		return CAT_IO;
-	return CAT_FILE;
-}
-
-/* "file", "net", "mem", "io", "proc", "lat", "other". */
-const char *store_cat_name(enum ev_cat cat)
-{
-	static const char *const names[CAT_MAX] = {
-		[CAT_FILE] = "file", [CAT_NET] = "net", [CAT_MEM] = "mem", [CAT_IO] = "io",
-		[CAT_PROC] = "proc", [CAT_LAT] = "lat", [CAT_OTHER] = "other",
-	};
-
-	return (unsigned)cat < CAT_MAX ? names[cat] : "other";
-}
-
-
-/* The peer of a connect/accept, as lines.c chooses it. */
-static const char *conn_peer(const struct event *ev)
-{
-	if (ev->conn)
-		return ev->conn->remote;
-	if (ev->type == EV_CONNECT && ev->addr_text)
-		return ev->addr_text;
-	return ev->obj ? ev->obj->remote : NULL;
-}
-
-/* Is this event hidden by the default noise filter? */
-static bool is_noise(const struct event *ev)
-{
-	switch (ev->type) {
-	case EV_EXEC: case EV_FORK: case EV_THREAD: case EV_EXIT: case EV_SIGNAL:
-		return false;
-	case EV_OPEN:
-		return lines_noise_path(ev->path);
-	case EV_CONNECT: case EV_ACCEPT:
-		return lines_noise_addr(conn_peer(ev));
-	case EV_MMAP:
-		return ev->obj && lines_noise_obj(ev->obj);
-	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		return lines_noise_obj(ev->obj) && lines_noise_obj(ev->obj2);
-	default:
-		return lines_noise_obj(ev->obj);
+	switch (i) {
+	case SLOT_FD: se->fd = (int32_t)evacc_num(a, f); break;
+	case SLOT_VAL: se->val = evacc_num(a, f); break;
+	case SLOT_ADDR: se->addr = (uint64_t)evacc_num(a, f); break;
+	case SLOT_STR: se->str = store_intern(s, evacc_str(a, f)); break;
+	default: se->str2 = store_intern(s, evacc_str(a, f)); break;
 	}
 }
 
-/* What an fd's object is called: its peer for sockets, else its path. */
-static const char *obj_name(const struct fobj *o)
-{
-	if (!o)
-		return NULL;
-	if (o->remote && *o->remote)
-		return o->remote;
-	return o->path;
-}
-
-/* The argv of a process as one space-separated line. */
-static uint32_t argv_line(struct store *s, const struct proc *p)
-{
-	strbuf_reset(&s->scratch);
-	for (char **a = p ? p->argv : NULL; a && *a; a++) {
-		if (a != p->argv)
-			strbuf_addch(&s->scratch, ' ');
-		strbuf_addstr(&s->scratch, *a);
-	}
-	return store_intern(s, s->scratch.buf);
-}
-
-/* Fill the type-specific fields of a stored event. */
+/* Fill the slots of a stored event with the fields its type keeps. */
 static void fill_fields(struct store *s, struct sevent *se, const struct event *ev)
 {
-	switch (ev->type) {
-	case EV_EXEC:
-		se->str = store_intern(s, ev->path);
-		se->str2 = argv_line(s, ev->proc);
-		break;
-	case EV_FORK: case EV_THREAD:
-		se->fd = ev->child;
-		se->val = ev->status;          /* enum newtask_kind */
-		se->addr = ev->flags;          /* clone flags */
-		break;
-	case EV_EXIT:
-		se->val = ev->status;
-		break;
-	case EV_SIGNAL:
-		se->fd = ev->status;
-		break;
-	case EV_OPEN:
-		se->str = store_intern(s, ev->path);
-		se->addr = ev->flags;
-		break;
-	case EV_CONNECT: case EV_ACCEPT:
-		se->str = store_intern(s, conn_peer(ev));
-		se->str2 = store_intern(s, ev->conn ? ev->conn->local : ev->obj ? ev->obj->local : NULL);
-		break;
-	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		se->str = store_intern(s, obj_name(ev->obj));
-		se->str2 = store_intern(s, obj_name(ev->obj2));
-		se->addr = (uint64_t)(int64_t)ev->fd2;
-		break;
-	case EV_MMAP:
-		se->addr = ev->addr;
-		se->fd = (int32_t)(((uint32_t)ev->prot & 0xff) << 24 | (ev->flags & 0xffffff));
-		se->str = store_intern(s, obj_name(ev->obj));
-		break;
-	case EV_MUNMAP: case EV_MREMAP: case EV_BRK: case EV_FAULT:
-		se->addr = ev->addr;
-		break;
-	case EV_SYSCALL:
-		se->fd = ev->nr;
-		se->val = ev->ret;
-		se->addr = ev->flags;          /* enum rec_arch */
-		se->str = store_intern(s, ev->path ? ev->path : ev->addr_text);
-		break;
-	default:
-		se->str = store_intern(s, obj_name(ev->obj));
-		break;
-	}
-}
+	const struct evdesc *d = evdesc_of(ev->type);
+	struct evacc a = { .ev = ev, .scratch = &s->scratch };
 
-/* Did the call fail (a connect in progress did not)? */
-static bool ev_failed(const struct event *ev)
-{
-	if (ev->type == EV_SYSCALL || ev->type == EV_EXIT || ev->type == EV_SIGNAL)
-		return ev->type == EV_SYSCALL && ev->ret < 0 && ev->ret >= -4095;
-	return ev->ret < 0 && ev->ret >= -4095 && ev->ret != -115;
+	for (unsigned i = 0; i < SLOT_MAX; i++)
+		fill_slot(s, se, i, d->slot[i], &a);
+	if (d->slot[SLOT_STR] == EVF_OBJ && evacc_peer(&a, false))
+		se->flags |= SEV_PEER;
+	if (d->slot[SLOT_STR2] == EVF_OBJ2 && evacc_peer(&a, true))
+		se->flags |= SEV_PEER2;
 }
 
 /* Append an event (observer-compatible: ctx is the store). */
@@ -401,16 +280,13 @@ void store_add(void *ctx, const struct event *ev)
 	se->tid = ev->tid;
 	se->type = (uint8_t)ev->type;
 	se->kind = ev->obj ? ev->obj->kind : FDK_UNKNOWN;
-	se->cat = (uint8_t)store_category(ev->type, se->kind);
-	se->fd = ev->fd;
-	/* Latencies keep their time in val too (what the UI shows of them). */
-	se->val = (int64_t)(ev->type == EV_SCHED || ev->type == EV_BLOCK ? ev->dur : ev->bytes);
+	se->cat = (uint8_t)evdesc_category(ev->type, se->kind);
 	if (ev->thread)
 		se->flags |= SEV_THREAD;
-	if (is_noise(ev))
+	if (noise_stored(ev))
 		se->flags |= SEV_NOISE;
 	fill_fields(s, se, ev);
-	if (ev_failed(ev)) {
+	if (evdesc_failed(ev)) {
 		se->flags |= SEV_FAILED;
 		se->val = ev->ret;
 	}

@@ -11,19 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evdesc.h"
 #include "model.h"
-
-/* What a person would call the kind of thing an event is about. */
-enum ev_cat {
-	CAT_FILE,        /* open, close, and I/O on files, dirs, devices */
-	CAT_NET,         /* connect, accept, send, recv on sockets */
-	CAT_MEM,         /* mmap, munmap, mremap, brk, page faults */
-	CAT_IO,          /* pipes, sendfile/splice/copy_file_range/tee */
-	CAT_PROC,        /* exec, fork, thread, exit, signal */
-	CAT_LAT,         /* scheduler and block I/O latency */
-	CAT_OTHER,       /* raw syscalls (-v) */
-	CAT_MAX
-};
 
 /* One stored event: 48 bytes.  Its duration lives beside it (store_dur),
  * 4 bytes more, so views that never draw durations do not pay for them. */
@@ -31,12 +20,15 @@ struct sevent {
 	uint64_t ts;        /* ns since start */
 	int32_t pid, tid;
 	uint8_t type;       /* enum ev_type */
-	uint8_t cat;        /* enum ev_cat */
+	uint8_t cat;        /* enum ev_cat (evdesc.h) */
 	uint8_t kind;       /* enum fd_kind of the fd's object (FDK_UNKNOWN if none) */
 	uint8_t flags;      /* SEV_* */
-	int32_t fd;         /* fd, or child pid/tid for fork/thread, or signal */
+	/* The fields the type's description (evdesc.c) keeps in each slot: */
+	int32_t fd;         /* fd; fork/thread: child; signal; syscall: nr;
+			       mmap: prot << 24 | flags */
 	int64_t val;        /* bytes moved or mapped; exit: wait status; failed: -errno */
-	uint64_t addr;      /* mmap/munmap/brk address; open: flags; mmap: prot<<32|flags */
+	uint64_t addr;      /* address; open: flags; fork: clone flags; transfer:
+			       out fd; syscall: arch */
 	uint32_t str;       /* interned: path, peer address, or exe */
 	uint32_t str2;      /* interned: second object (transfer target) or argv line */
 };
@@ -45,7 +37,12 @@ enum {
 	SEV_FAILED = 1 << 0,   /* the call failed; val is -errno */
 	SEV_THREAD = 1 << 1,   /* exit of a thread, not a process */
 	SEV_NOISE = 1 << 2,    /* the default noise filter hides it */
+	SEV_PEER = 1 << 3,     /* str names the fd's object by its peer address */
+	SEV_PEER2 = 1 << 4,    /* str2 names the second fd's object by its peer */
 };
+
+/* The flags the HTML report's data carries. */
+#define SEV_REPORTED (SEV_FAILED | SEV_THREAD | SEV_NOISE)
 
 struct store;
 
@@ -71,8 +68,4 @@ const char *store_str(const struct store *s, uint32_t id);
 uint32_t store_intern(struct store *s, const char *str);
 /* Number of interned strings and their total bytes (for memory reports). */
 size_t store_strings(const struct store *s, size_t *bytes);
-/* Category of an event type for an fd kind. */
-enum ev_cat store_category(enum ev_type type, int kind);
-/* "file", "net", "mem", "io", "proc", "lat", "other". */
-const char *store_cat_name(enum ev_cat cat);
 #endif

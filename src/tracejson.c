@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fbuf.h"
 #include "fmt.h"
 #include "json.h"
 #include "timeline.h"
@@ -27,7 +28,6 @@
 #include "tracejson.h"
 #include "util.h"
 
-#define FLUSH_AT (1u << 16)
 #define SPAN_DEPTH 32            /* slices remembered per thread for nesting */
 
 /* The outermost X slices of one thread so far: disjoint, in time order.
@@ -40,9 +40,7 @@ struct spans {
 };
 
 struct tw {
-	FILE *f;
-	struct strbuf sb;
-	int err;                  /* first write error, as -errno */
+	struct fbuf out;
 	const struct model *m;
 	const struct store *s;
 	struct timeline lanes;
@@ -53,16 +51,6 @@ struct tw {
 	bool first;
 };
 
-/* Write out the buffer once it is big (or always, with force). */
-static void flush(struct tw *w, bool force)
-{
-	if (w->sb.len < FLUSH_AT && !force)
-		return;
-	if (fwrite(w->sb.buf, 1, w->sb.len, w->f) != w->sb.len && !w->err)
-		w->err = errno ? -errno : -EIO;
-	strbuf_reset(&w->sb);
-}
-
 /* ns as microseconds with three decimals. */
 static void put_us(struct strbuf *sb, uint64_t ns)
 {
@@ -72,10 +60,10 @@ static void put_us(struct strbuf *sb, uint64_t ns)
 /* Start an event object: {"ph":"X","pid":P,"tid":T,"ts":US */
 static void ev_open(struct tw *w, char ph, int pid, int tid, uint64_t ts)
 {
-	strbuf_addstr(&w->sb, w->first ? "\n{\"ph\":\"" : ",\n{\"ph\":\"");
+	strbuf_addstr(&w->out.sb, w->first ? "\n{\"ph\":\"" : ",\n{\"ph\":\"");
 	w->first = false;
-	strbuf_addf(&w->sb, "%c\",\"pid\":%d,\"tid\":%d,\"ts\":", ph, pid, tid);
-	put_us(&w->sb, ts);
+	strbuf_addf(&w->out.sb, "%c\",\"pid\":%d,\"tid\":%d,\"ts\":", ph, pid, tid);
+	put_us(&w->out.sb, ts);
 }
 
 /* ,"name":"..." */
@@ -110,9 +98,9 @@ static void meta_lane(struct tw *w, const struct timeline_lane *ln, size_t idx)
 	if (!ln->thread) {
 		snprintf(name, sizeof(name), "%s (%d)", proc_name(ln, buf, sizeof(buf)), ln->pid);
 		ev_open(w, 'M', ln->pid, ln->pid, 0);
-		strbuf_addstr(&w->sb, ",\"name\":\"process_name\",\"args\":{\"name\":");
-		json_cstr(&w->sb, name);
-		strbuf_addf(&w->sb, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"ts\":0,"
+		strbuf_addstr(&w->out.sb, ",\"name\":\"process_name\",\"args\":{\"name\":");
+		json_cstr(&w->out.sb, name);
+		strbuf_addf(&w->out.sb, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"ts\":0,"
 			    "\"name\":\"process_sort_index\",\"args\":{\"sort_index\":%zu}}",
 			    ln->pid, ln->pid, idx);
 	}
@@ -121,9 +109,9 @@ static void meta_lane(struct tw *w, const struct timeline_lane *ln, size_t idx)
 	else
 		snprintf(name, sizeof(name), "%s", proc_name(ln, buf, sizeof(buf)));
 	ev_open(w, 'M', ln->pid, ln->tid, 0);
-	strbuf_addstr(&w->sb, ",\"name\":\"thread_name\",\"args\":{\"name\":");
-	json_cstr(&w->sb, name);
-	strbuf_addf(&w->sb, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"ts\":0,"
+	strbuf_addstr(&w->out.sb, ",\"name\":\"thread_name\",\"args\":{\"name\":");
+	json_cstr(&w->out.sb, name);
+	strbuf_addf(&w->out.sb, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"ts\":0,"
 		    "\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%zu}}",
 		    ln->pid, ln->tid, idx);
 }
@@ -136,56 +124,38 @@ static void lifetime(struct tw *w, const struct timeline_lane *ln, size_t idx)
 	uint64_t end = ln->last > first ? ln->last : first + 1;
 
 	ev_open(w, 'X', ln->pid, ln->tid, first);
-	strbuf_addstr(&w->sb, ",\"dur\":");
-	put_us(&w->sb, end - first);
-	strbuf_addstr(&w->sb, ",\"cat\":\"proc\"");
+	strbuf_addstr(&w->out.sb, ",\"dur\":");
+	put_us(&w->out.sb, end - first);
+	strbuf_addstr(&w->out.sb, ",\"cat\":\"proc\"");
 	if (ln->thread) {
-		strbuf_addf(&w->sb, ",\"name\":\"thread %d\"", ln->tid);
+		strbuf_addf(&w->out.sb, ",\"name\":\"thread %d\"", ln->tid);
 	} else {
-		put_name(&w->sb, "name", proc_name(ln, buf, sizeof(buf)));
-		strbuf_addstr(&w->sb, ",\"args\":{\"exe\":");
-		json_cstr(&w->sb, ln->proc ? ln->proc->exe : NULL);
-		strbuf_addch(&w->sb, '}');
+		put_name(&w->out.sb, "name", proc_name(ln, buf, sizeof(buf)));
+		strbuf_addstr(&w->out.sb, ",\"args\":{\"exe\":");
+		json_cstr(&w->out.sb, ln->proc ? ln->proc->exe : NULL);
+		strbuf_addch(&w->out.sb, '}');
 	}
-	strbuf_addch(&w->sb, '}');
+	strbuf_addch(&w->out.sb, '}');
 }
 
-/* Name of the val field of an event for args. */
-static const char *val_key(const struct sevent *e)
+/* Args key of the field a stored event's type keeps in slot (def: it keeps none). */
+static const char *slot_key(const struct sevent *e, unsigned slot, const char *def)
 {
-	switch (e->type) {
-	case EV_EXIT: return "status";
-	case EV_FORK: case EV_THREAD: return "newtask_kind";
-	case EV_BRK: return "heap";
-	case EV_MMAP: case EV_MUNMAP: case EV_MREMAP: return "len";
-	case EV_SCHED: case EV_BLOCK: return "latency_ns";
-	case EV_SYSCALL: return "ret";
-	default: return "bytes";
-	}
-}
+	const char *k = evdesc_field(evdesc_of(e->type)->slot[slot])->key;
 
-/* Name of the fd field of an event for args. */
-static const char *fd_key(const struct sevent *e)
-{
-	switch (e->type) {
-	case EV_FORK: case EV_THREAD: return "child";
-	case EV_SIGNAL: return "signal";
-	case EV_SYSCALL: return "nr";
-	case EV_MMAP: return "prot_flags";   /* prot << 24 | flags */
-	default: return "fd";
-	}
+	return k ? k : def;
 }
 
 /* "args":{...} with an event's non-zero fields. */
 static void event_args(struct tw *w, const struct sevent *e)
 {
-	struct strbuf *sb = &w->sb;
+	struct strbuf *sb = &w->out.sb;
 
-	strbuf_addf(sb, ",\"args\":{\"%s\":%d", fd_key(e), e->fd);
+	strbuf_addf(sb, ",\"args\":{\"%s\":%d", slot_key(e, SLOT_FD, "fd"), e->fd);
 	if (e->flags & SEV_FAILED)
 		put_name(sb, "error", fmt_errno_name((int)-e->val));
 	else if (e->val)
-		strbuf_addf(sb, ",\"%s\":%" PRId64, val_key(e), e->val);
+		strbuf_addf(sb, ",\"%s\":%" PRId64, slot_key(e, SLOT_VAL, "bytes"), e->val);
 	if (e->addr)
 		strbuf_addf(sb, ",\"addr\":\"0x%" PRIx64 "\"", e->addr);
 	if (e->kind)
@@ -204,7 +174,7 @@ static const char *event_name(const struct sevent *e)
 
 	if (e->type == EV_SYSCALL)
 		n = sysent_name(e->addr == ARCH_I386, e->fd);
-	return n ? n : model_event_name(e->type);
+	return n ? n : evdesc_name(e->type);
 }
 
 /* Common tail of an event: name, category and args. */
@@ -214,10 +184,10 @@ static void event_tail(struct tw *w, const struct sevent *e)
 
 	snprintf(name, sizeof(name), "%s%s", event_name(e),
 		 e->flags & SEV_FAILED ? " (failed)" : "");
-	put_name(&w->sb, "name", name);
-	put_name(&w->sb, "cat", store_cat_name(e->cat));
+	put_name(&w->out.sb, "name", name);
+	put_name(&w->out.sb, "cat", evdesc_cat_name(e->cat));
 	event_args(w, e);
-	strbuf_addch(&w->sb, '}');
+	strbuf_addch(&w->out.sb, '}');
 }
 
 /* Start of a slice [start, end) made to nest with the earlier slices of
@@ -254,8 +224,8 @@ static void span(struct tw *w, const struct sevent *e, size_t lane, uint64_t dur
 	uint64_t start = nest(&w->spans[lane], e->ts > dur ? e->ts - dur : 0, e->ts);
 
 	ev_open(w, 'X', e->pid, e->tid, start);
-	strbuf_addstr(&w->sb, ",\"dur\":");
-	put_us(&w->sb, e->ts - start);
+	strbuf_addstr(&w->out.sb, ",\"dur\":");
+	put_us(&w->out.sb, e->ts - start);
 	event_tail(w, e);
 }
 
@@ -267,13 +237,13 @@ static void latency(struct tw *w, const struct sevent *e, uint64_t lat)
 	const char *name = event_name(e);
 
 	ev_open(w, 'b', e->pid, e->tid, start);
-	strbuf_addf(&w->sb, ",\"id\":%" PRIu64, id);
+	strbuf_addf(&w->out.sb, ",\"id\":%" PRIu64, id);
 	event_tail(w, e);
 	ev_open(w, 'e', e->pid, e->tid, e->ts);
-	strbuf_addf(&w->sb, ",\"id\":%" PRIu64, id);
-	put_name(&w->sb, "cat", store_cat_name(e->cat));
-	put_name(&w->sb, "name", name);
-	strbuf_addch(&w->sb, '}');
+	strbuf_addf(&w->out.sb, ",\"id\":%" PRIu64, id);
+	put_name(&w->out.sb, "cat", evdesc_cat_name(e->cat));
+	put_name(&w->out.sb, "name", name);
+	strbuf_addch(&w->out.sb, '}');
 }
 
 /* A flow arrow from the forking thread to the new task's lifetime. */
@@ -284,9 +254,9 @@ static void flow(struct tw *w, const struct sevent *e)
 	const char *name = e->type == EV_FORK ? "fork" : "clone";
 
 	ev_open(w, 's', e->pid, e->tid, e->ts);
-	strbuf_addf(&w->sb, ",\"id\":%" PRIu64 ",\"cat\":\"proc\",\"name\":\"%s\"}", id, name);
+	strbuf_addf(&w->out.sb, ",\"id\":%" PRIu64 ",\"cat\":\"proc\",\"name\":\"%s\"}", id, name);
 	ev_open(w, 'f', child_pid, e->fd, e->ts);
-	strbuf_addf(&w->sb, ",\"id\":%" PRIu64 ",\"bp\":\"e\",\"cat\":\"proc\",\"name\":\"%s\"}",
+	strbuf_addf(&w->out.sb, ",\"id\":%" PRIu64 ",\"bp\":\"e\",\"cat\":\"proc\",\"name\":\"%s\"}",
 		    id, name);
 }
 
@@ -294,7 +264,7 @@ static void flow(struct tw *w, const struct sevent *e)
 static void counter(struct tw *w, const struct sevent *e, const char *name, int64_t v)
 {
 	ev_open(w, 'C', e->pid, e->pid, e->ts);
-	strbuf_addf(&w->sb, ",\"name\":\"%s\",\"args\":{\"bytes\":%" PRId64 "}}", name,
+	strbuf_addf(&w->out.sb, ",\"name\":\"%s\",\"args\":{\"bytes\":%" PRId64 "}}", name,
 		    v < 0 ? 0 : v);
 }
 
@@ -326,13 +296,13 @@ static void event(struct tw *w, uint32_t idx)
 		latency(w, e, lat);
 	else {
 		ev_open(w, 'i', e->pid, e->tid, e->ts);
-		strbuf_addstr(&w->sb, ",\"s\":\"t\"");
+		strbuf_addstr(&w->out.sb, ",\"s\":\"t\"");
 		event_tail(w, e);
 	}
 	if ((e->type == EV_FORK || e->type == EV_THREAD) && e->fd > 0)
 		flow(w, e);
 	counters(w, e, lane);
-	flush(w, false);
+	fbuf_step(&w->out);
 }
 
 /* Where each lane's lifetime slice starts: its first event, or earlier
@@ -361,9 +331,9 @@ static void document(struct tw *w)
 	size_t n = store_count(w->s);
 	uint32_t *order = timeline_order(w->s);
 
-	strbuf_addstr(&w->sb, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":");
-	json_str(&w->sb, PACKAGE_STRING, strlen(PACKAGE_STRING), 0);
-	strbuf_addstr(&w->sb, "},\"traceEvents\":[");
+	strbuf_addstr(&w->out.sb, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":");
+	json_str(&w->out.sb, PACKAGE_STRING, strlen(PACKAGE_STRING), 0);
+	strbuf_addstr(&w->out.sb, "},\"traceEvents\":[");
 	w->first = true;
 	for (size_t i = 0; i < w->lanes.n; i++) {
 		meta_lane(w, &w->lanes.v[i], i);
@@ -371,17 +341,18 @@ static void document(struct tw *w)
 	}
 	for (size_t i = 0; i < n; i++)
 		event(w, order[i]);
-	strbuf_addstr(&w->sb, "\n]}\n");
-	flush(w, true);
+	strbuf_addstr(&w->out.sb, "\n]}\n");
+	fbuf_flush(&w->out);
 	free(order);
 }
 
 /* Write the trace export to an open stream. */
 int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
 {
-	struct tw w = { .f = f, .m = m, .s = s };
+	struct tw w = { .m = m, .s = s };
+	int err;
 
-	strbuf_init(&w.sb, FLUSH_AT + 4096);
+	fbuf_init(&w.out, f);
 	timeline_build(&w.lanes, m, s);
 	w.mmap = xcalloc(w.lanes.n + 1, sizeof(*w.mmap));
 	w.spans = xcalloc(w.lanes.n + 1, sizeof(*w.spans));
@@ -391,10 +362,10 @@ int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
 	free(w.spans);
 	free(w.life_start);
 	timeline_release(&w.lanes);
-	strbuf_release(&w.sb);
-	if (!w.err && ferror(f))
-		w.err = -EIO;
-	return w.err;
+	err = fbuf_release(&w.out);
+	if (!err && ferror(f))
+		err = -EIO;
+	return err;
 }
 
 /* Write the trace export to path (created or truncated). */

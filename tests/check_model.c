@@ -40,6 +40,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "evdesc.h"
 #include "jsonl.h"
 #include "lines.h"
 #include "model.h"
@@ -1534,7 +1535,7 @@ END_TEST
 
 START_TEST(summaries_list_faults_per_mapping_with_its_range)
 {
-	struct strbuf sb;
+	struct jsonl *j;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -1550,15 +1551,19 @@ START_TEST(summaries_list_faults_per_mapping_with_its_range)
 		fault_rec(100, 0x7f0000000000 + (uint64_t)i * PG);
 	fault_rec(100, 0x7f0001000000);
 	end_rec();
-	strbuf_init(&sb, 256);
-	jsonl_summary_to(&sb, m);
-	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
-				    "\"start\":\"0x7f0000000000\",\"len\":12587008,\"prot\":\"rw-\","
-				    "\"made_s\":0.000002,\"count\":3}"));
-	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
-				    "\"start\":\"0x7f0001000000\",\"len\":12288000,\"prot\":\"rwx\","
-				    "\"made_s\":0.002001,\"count\":1}"));
-	strbuf_release(&sb);
+	f = open_memstream(&text, &len);
+	j = jsonl_new(f);
+	jsonl_summary(j, m);
+	jsonl_free(j);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
+				  "\"start\":\"0x7f0000000000\",\"len\":12587008,\"prot\":\"rw-\","
+				  "\"made_s\":0.000002,\"count\":3}"));
+	ck_assert_ptr_nonnull(strstr(text, "{\"region\":\"[anon]\",\"kind\":\"anon\",\"pid\":100,"
+				  "\"start\":\"0x7f0001000000\",\"len\":12288000,\"prot\":\"rwx\","
+				  "\"made_s\":0.002001,\"count\":1}"));
+	free(text);
+	text = NULL;
 	f = open_memstream(&text, &len);
 	l = lines_new(f, 0);
 	lines_final(l, m);
@@ -2250,12 +2255,12 @@ END_TEST
 
 START_TEST(event_and_kind_names_are_stable)
 {
-	ck_assert_str_eq(model_event_name(EV_OPEN), "open");
-	ck_assert_str_eq(model_event_name(EV_COPY_FILE_RANGE), "copy_file_range");
-	ck_assert_str_eq(model_event_name(EV_SYSCALL), "syscall");
-	ck_assert_str_eq(model_event_name(EV_TYPE_MAX), "unknown");
+	ck_assert_str_eq(evdesc_name(EV_OPEN), "open");
+	ck_assert_str_eq(evdesc_name(EV_COPY_FILE_RANGE), "copy_file_range");
+	ck_assert_str_eq(evdesc_name(EV_SYSCALL), "syscall");
+	ck_assert_str_eq(evdesc_name(EV_TYPE_MAX), "unknown");
 	for (int t = 0; t < EV_TYPE_MAX; t++)
-		ck_assert_ptr_nonnull(model_event_name((enum ev_type)t));
+		ck_assert_ptr_nonnull(evdesc_name((enum ev_type)t));
 	ck_assert_str_eq(model_kind_name(FDK_FILE), "file");
 	ck_assert_str_eq(model_kind_name(FDK_PIPE), "pipe");
 	ck_assert_str_eq(model_kind_name(FDK_UDP6), "udp6");

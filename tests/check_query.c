@@ -38,8 +38,8 @@ static int index_of(const char *name, int n, const char *(*fn)(int))
 	return -1;
 }
 
-static const char *type_name(int i) { return model_event_name((enum ev_type)i); }
-static const char *cat_name(int i) { return store_cat_name((enum ev_cat)i); }
+static const char *type_name(int i) { return evdesc_name((enum ev_type)i); }
+static const char *cat_name(int i) { return evdesc_cat_name((enum ev_cat)i); }
 static const char *kind_name(int i) { return model_kind_name(i); }
 
 /* A value with \s turned into spaces (in place). */

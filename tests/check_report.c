@@ -330,6 +330,34 @@ START_TEST(test_report_data_block_inert)
 }
 END_TEST
 
+/* The summary's page faults per mapping name their mapping as the traced
+ * program did, and that name cannot end the data block either. */
+START_TEST(test_report_fault_regions_are_inert)
+{
+	static const char maps[] = "7f0000000000-7f0000002000 rw-p 00000000 08:01 12 "
+				   "/tmp/</script><img src=x onerror=alert(3)>&x\n";
+	struct rec_maps *r = rec_begin(&rb, REC_MAPS, 3000, 10, 10, sizeof(*r));
+	struct rec_fault *fr;
+	char *html, *data;
+
+	r->text_len = (uint32_t)rec_blob(&rb, maps, sizeof(maps) - 1);
+	feed();
+	fr = rec_begin(&rb, REC_FAULT, 4000, 10, 10, sizeof(*fr));
+	fr->addr = 0x7f0000000100;
+	fr->ip = 0x401000;
+	feed();
+	ck_assert_uint_eq(model_faults_total(m), 1);
+	html = report(0);
+	ck_assert_int_eq(occurrences(html, "</script>"), 2);
+	ck_assert_int_eq(occurrences(html, "<img"), 0);
+	data = between(html, "<script type=\"application/json\" id=\"report-data\">", "</script>");
+	ck_assert_ptr_null(strpbrk(data, "<>&"));
+	ck_assert_ptr_nonnull(strstr(data, "\"by_region\":[{\"region\":\"/tmp/\\u003c/script\\u003e"));
+	free(data);
+	free(html);
+}
+END_TEST
+
 /* The value of "key":N in text, or -1. */
 static long num_field(const char *text, const char *key)
 {
@@ -742,6 +770,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_time_order_stable);
 	tcase_add_test(tc, test_report_csp_hashes_match);
 	tcase_add_test(tc, test_report_data_block_inert);
+	tcase_add_test(tc, test_report_fault_regions_are_inert);
 	tcase_add_test(tc, test_report_thins_evenly_and_says_so);
 	tcase_add_test(tc, test_report_write_errors);
 	tcase_add_test(tc, test_report_empty_store);

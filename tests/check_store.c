@@ -407,18 +407,18 @@ END_TEST
 
 START_TEST(categories_by_type_and_kind)
 {
-	ck_assert_int_eq(store_category(EV_READ, FDK_FILE), CAT_FILE);
-	ck_assert_int_eq(store_category(EV_READ, FDK_PIPE), CAT_IO);
-	ck_assert_int_eq(store_category(EV_WRITE, FDK_UNIX), CAT_NET);
-	ck_assert_int_eq(store_category(EV_CLOSE, FDK_TCP6), CAT_NET);
-	ck_assert_int_eq(store_category(EV_OPEN, FDK_UNKNOWN), CAT_FILE);
-	ck_assert_int_eq(store_category(EV_SENDFILE, FDK_FILE), CAT_IO);
-	ck_assert_int_eq(store_category(EV_BRK, FDK_UNKNOWN), CAT_MEM);
-	ck_assert_int_eq(store_category(EV_SCHED, FDK_UNKNOWN), CAT_LAT);
-	ck_assert_int_eq(store_category(EV_SYSCALL, FDK_FILE), CAT_OTHER);
-	ck_assert_int_eq(store_category(EV_EXIT, FDK_UNKNOWN), CAT_PROC);
-	ck_assert_str_eq(store_cat_name(CAT_NET), "net");
-	ck_assert_str_eq(store_cat_name(CAT_MAX), "other");
+	ck_assert_int_eq(evdesc_category(EV_READ, FDK_FILE), CAT_FILE);
+	ck_assert_int_eq(evdesc_category(EV_READ, FDK_PIPE), CAT_IO);
+	ck_assert_int_eq(evdesc_category(EV_WRITE, FDK_UNIX), CAT_NET);
+	ck_assert_int_eq(evdesc_category(EV_CLOSE, FDK_TCP6), CAT_NET);
+	ck_assert_int_eq(evdesc_category(EV_OPEN, FDK_UNKNOWN), CAT_FILE);
+	ck_assert_int_eq(evdesc_category(EV_SENDFILE, FDK_FILE), CAT_IO);
+	ck_assert_int_eq(evdesc_category(EV_BRK, FDK_UNKNOWN), CAT_MEM);
+	ck_assert_int_eq(evdesc_category(EV_SCHED, FDK_UNKNOWN), CAT_LAT);
+	ck_assert_int_eq(evdesc_category(EV_SYSCALL, FDK_FILE), CAT_OTHER);
+	ck_assert_int_eq(evdesc_category(EV_EXIT, FDK_UNKNOWN), CAT_PROC);
+	ck_assert_str_eq(evdesc_cat_name(CAT_NET), "net");
+	ck_assert_str_eq(evdesc_cat_name(CAT_MAX), "other");
 }
 END_TEST
 

@@ -29,6 +29,7 @@
 #include "evtext.h"
 #include "keys.h"
 #include "layout.h"
+#include "lines.h"
 #include "lineedit.h"
 #include "list.h"
 #include "outbuf.h"
@@ -926,7 +927,7 @@ START_TEST(rows_read_like_the_line_output)
 	ck_assert_str_eq(sb.buf, "open /etc/hosts failed: ENOENT");
 	strbuf_reset(&sb);
 	evtext_row(&sb, s, store_get(s, 1), false);
-	ck_assert_str_eq(sb.buf, "connect unknown -> 10.0.0.1:80");
+	ck_assert_str_eq(sb.buf, "connect ? -> 10.0.0.1:80");
 	strbuf_reset(&sb);
 	evtext_row(&sb, s, store_get(s, 2), true);
 	ck_assert_str_eq(sb.buf, "exit 0");
@@ -934,6 +935,152 @@ START_TEST(rows_read_like_the_line_output)
 	strbuf_reset(&sb);
 	evtext_detail(&sb, s, NULL, 0, true);
 	ck_assert_ptr_nonnull(strstr(sb.buf, "Error:    ENOENT"));
+	strbuf_release(&sb);
+	store_free(s);
+}
+END_TEST
+
+/* What the --batch lines say of ev alone (all shown, -v), without time and pid. */
+static char *line_of(const struct event *ev)
+{
+	char *text = NULL, *body;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct lines *l = lines_new(f, LINES_ALL | LINES_VERBOSE);
+
+	lines_event(l, ev);
+	lines_flush(l);
+	lines_free(l);
+	fclose(f);
+	ck_assert(len > 0 && text[len - 1] == '\n');
+	text[len - 1] = '\0';
+	body = strstr(text, "s] ") + 3;           /* "[+0.000s] " */
+	if (body[0] == '[')                       /* "[pid] " once a fork was seen */
+		body = strstr(body, "] ") + 2;
+	memmove(text, body, strlen(body) + 1);
+	return text;
+}
+
+struct wording {
+	struct event ev;
+	const char *line;        /* the --batch line */
+	const char *row;         /* the TUI row where it differs on purpose (NULL: the line) */
+};
+
+static char p_file[] = "/d/f", p_dir[] = "/d", p_tty[] = "/dev/pts/0", p_lib[] = "/lib/x.so";
+static char p_sock7[] = "socket:[7]", p_sock8[] = "socket:[8]", a_local[] = "10.0.0.9:4000";
+static char a_remote[] = "10.0.0.1:80", a_unix[] = "/run/x.sock", a_ls[] = "ls", a_l[] = "-l";
+static char p_ls[] = "/usr/bin/ls", r_heap[] = "[heap]";
+static struct fobj file_obj = { .kind = FDK_FILE, .mode = FM_READ, .path = p_file };
+static struct fobj rw_obj = { .kind = FDK_FILE, .mode = FM_READ | FM_WRITE, .path = p_file };
+static struct fobj dir_obj = { .kind = FDK_DIR, .mode = FM_READ, .path = p_dir };
+static struct fobj tty_obj = { .kind = FDK_CHR, .mode = FM_WRITE, .path = p_tty };
+static struct fobj tcp_obj = { .kind = FDK_TCP4, .path = p_sock7, .local = a_local,
+			       .remote = a_remote };
+static struct fobj unix_obj = { .kind = FDK_UNIX, .path = p_sock8, .remote = a_unix };
+static struct fobj lib_obj = { .kind = FDK_FILE, .mode = FM_READ, .path = p_lib };
+static char *ls_argv[] = { a_ls, a_l, NULL };
+static struct proc ls_proc = { .pid = 1, .exe = p_ls, .argv = ls_argv };
+static struct region heap_region = { .start = 0x5000, .end = 0x9000, .kind = RK_HEAP,
+				     .name = r_heap };
+
+/* An event of type for the wording table, set up by the caller's fields. */
+#define EV(t, ...) { .type = (t), .pid = 1, .tid = 1, __VA_ARGS__ }
+
+static const struct wording wordings[] = {
+	{ EV(EV_EXEC, .path = "/usr/bin/ls", .proc = &ls_proc), "─── ls exec ─── ls -l",
+	  "exec ls -l  (/usr/bin/ls)" },
+	{ EV(EV_FORK, .child = 101, .status = 1), "vfork → pid 101", NULL },
+	{ EV(EV_THREAD, .child = 102, .status = 2), "thread ↳ tid 102", NULL },
+	{ EV(EV_EXIT, .status = 0x100, .thread = true), "thread exit 1", NULL },
+	{ EV(EV_OPEN, .fd = 3, .ret = 3, .flags = O_RDWR, .path = "/d/f", .obj = &rw_obj),
+	  "open /d/f (read/write)", NULL },
+	{ EV(EV_OPEN, .fd = 3, .ret = 3, .flags = O_PATH, .path = "/d/f", .obj = &file_obj),
+	  "open /d/f (read)", NULL },
+	{ EV(EV_OPEN, .fd = 3, .ret = 3, .flags = O_DIRECTORY, .path = "/d", .obj = &dir_obj),
+	  "open /d (dir)", NULL },
+	{ EV(EV_OPEN, .ret = -ENOENT, .flags = O_WRONLY, .path = "/nope"),
+	  "open /nope failed: ENOENT", NULL },
+	{ EV(EV_CLOSE, .fd = 4, .obj = &tcp_obj), "close → 10.0.0.1:80", NULL },
+	{ EV(EV_CONNECT, .fd = 4, .ret = -ECONNREFUSED, .addr_text = "10.0.0.1:80"),
+	  "connect ? → 10.0.0.1:80 failed: ECONNREFUSED", NULL },
+	{ EV(EV_CONNECT, .fd = 4, .ret = -EINPROGRESS, .addr_text = "10.0.0.1:80", .obj = &tcp_obj),
+	  "connect tcp4 → 10.0.0.1:80", NULL },
+	{ EV(EV_ACCEPT, .fd = 5, .ret = 5, .obj = &tcp_obj), "accept tcp4 ← 10.0.0.1:80", NULL },
+	{ EV(EV_READ, .fd = 3, .bytes = 4096, .obj = &file_obj), "read 4.0 KB /d/f", NULL },
+	{ EV(EV_RECV, .fd = 4, .bytes = 100, .obj = &tcp_obj), "recv 100 B ← 10.0.0.1:80", NULL },
+	{ EV(EV_WRITE, .fd = 6, .bytes = 5, .obj = &unix_obj), "write 5 B → /run/x.sock", NULL },
+	{ EV(EV_WRITE, .fd = 1, .bytes = 5, .obj = &tty_obj), "write 5 B /dev/pts/0",
+	  "write 5 B /dev/pts/0 (fd 1)" },
+	{ EV(EV_SENDFILE, .fd = 3, .fd2 = 4, .bytes = 1024, .obj = &file_obj, .obj2 = &tcp_obj),
+	  "sendfile 1.0 KB /d/f → → 10.0.0.1:80", NULL },
+	{ EV(EV_MMAP, .fd = 3, .addr = 0x7f0000000000, .bytes = 5000, .prot = 3, .flags = 2,
+	     .obj = &lib_obj), "mmap 7f0000000000-7f0000002000 rw- 4.9 KB /lib/x.so", NULL },
+	{ EV(EV_MMAP, .addr = 0x7f0000010000, .bytes = 4096, .prot = 1, .flags = 0x22),
+	  "mmap 7f0000010000-7f0000011000 r-- 4.0 KB anon", NULL },
+	{ EV(EV_MUNMAP, .addr = 0x7f0000000000, .bytes = 5000), "munmap 7f0000000000-7f0000002000 4.9 KB",
+	  NULL },
+	{ EV(EV_BRK, .addr = 0x26000, .bytes = 135168), "brk heap 132.0 KB", NULL },
+	{ EV(EV_SIGNAL, .status = 15), "signal SIGTERM", NULL },
+	{ EV(EV_SYSCALL, .nr = 257, .ret = 3, .path = "/etc/x"), "syscall openat = 3 (/etc/x)", NULL },
+	{ EV(EV_SYSCALL, .nr = 257, .ret = -ENOENT), "syscall openat = -1 ENOENT", NULL },
+	{ EV(EV_SYSCALL, .nr = 42, .addr_text = "10.0.0.1:80"), "syscall connect = 0",
+	  "syscall connect = 0 (10.0.0.1:80)" },
+	{ EV(EV_SCHED, .dur = 5000), "sched delay 5.0us", NULL },
+	{ EV(EV_BLOCK, .dur = 90000, .bytes = 512, .flags = 1), "block I/O write 90us (512 B)",
+	  "block I/O 90us" },
+	{ EV(EV_FAULT, .addr = 0x6000, .bytes = 4096, .path = "[heap]", .region = &heap_region),
+	  "fault 4.0 KB in [heap] 0x5000", "page fault at 6000" },
+};
+
+/* Every type's TUI row says what its --batch line says, but where the
+ * description words the row differently on purpose (or the store keeps
+ * too little for the line's words). */
+START_TEST(every_row_reads_like_its_line)
+{
+	struct store *s = store_new();
+	struct strbuf sb = STRBUF_INIT;
+	bool seen[EV_TYPE_MAX] = { false };
+
+	for (size_t i = 0; i < sizeof(wordings) / sizeof(wordings[0]); i++) {
+		const struct wording *w = &wordings[i];
+		char *line = line_of(&w->ev);
+
+		ck_assert_str_eq(line, w->line);
+		store_add(s, &w->ev);
+		strbuf_reset(&sb);
+		evtext_row(&sb, s, store_get(s, i), true);
+		ck_assert_str_eq(sb.buf, w->row ? w->row : w->line);
+		seen[w->ev.type] = true;
+		free(line);
+	}
+	for (int t = 0; t < EV_TYPE_MAX; t++)
+		if (t != EV_WRITE && t != EV_SEND && t != EV_COPY_FILE_RANGE && t != EV_SPLICE &&
+		    t != EV_TEE && t != EV_MREMAP)   /* worded as read, recv, sendfile, munmap */
+			ck_assert_msg(seen[t], "no wording case for %s", evdesc_name((unsigned)t));
+	strbuf_release(&sb);
+	store_free(s);
+}
+END_TEST
+
+/* The details label the value a type keeps by what it means. */
+START_TEST(details_say_what_a_value_means)
+{
+	struct store *s = store_new();
+	struct strbuf sb = STRBUF_INIT;
+
+	store_add(s, &wordings[2].ev);              /* thread */
+	store_add(s, &(struct event)EV(EV_SCHED, .dur = 5000));
+	store_add(s, &wordings[4].ev);              /* open */
+	evtext_detail(&sb, s, NULL, 0, true);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Value:    2 (0 fork, 1 vfork, 2 clone)\n"));
+	strbuf_reset(&sb);
+	evtext_detail(&sb, s, NULL, 1, true);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Value:    5000 (ns)\n"));
+	strbuf_reset(&sb);
+	evtext_detail(&sb, s, NULL, 2, true);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Fd:       3 (file)\nObject:   /d/f\nFlags:    0x2\n"));
+	ck_assert_ptr_null(strstr(sb.buf, "Value:"));
 	strbuf_release(&sb);
 	store_free(s);
 }
@@ -1357,6 +1504,8 @@ static Suite *ui_suite(void)
 	tcase_add_test(tc, the_header_says_what_tracing_cost);
 	tcase_add_test(tc, layout_fits_80x24_and_maps_rows_back);
 	tcase_add_test(tc, rows_read_like_the_line_output);
+	tcase_add_test(tc, every_row_reads_like_its_line);
+	tcase_add_test(tc, details_say_what_a_value_means);
 	tcase_add_test(ta, freeze_holds_the_list_while_events_arrive);
 	tcase_add_test(ta, quit_asks_while_running_and_not_after);
 	tcase_add_test(ta, search_jumps_between_matches);

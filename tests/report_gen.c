@@ -479,7 +479,7 @@ static void per_cat(struct strbuf *sb, size_t n)
 		for (size_t t = 0; t < ntasks; t++)
 			lanes += (task_list[t]->cats >> c) & 1;
 		strbuf_addf(sb, "%s\"%s\":{\"shown\":%zu,\"lanes\":%zu}", c ? "," : "",
-			    store_cat_name((enum ev_cat)c), shown, lanes);
+			    evdesc_cat_name((enum ev_cat)c), shown, lanes);
 	}
 	strbuf_addch(sb, '}');
 }
@@ -500,7 +500,7 @@ static void per_type(struct strbuf *sb, size_t n)
 	for (int t = 0; t < EV_TYPE_MAX; t++) {
 		if (!shown[t])
 			continue;
-		strbuf_addf(sb, "%s\"%s\":%zu", first ? "" : ",", model_event_name((enum ev_type)t), shown[t]);
+		strbuf_addf(sb, "%s\"%s\":%zu", first ? "" : ",", evdesc_name((enum ev_type)t), shown[t]);
 		first = false;
 	}
 	strbuf_addch(sb, '}');
@@ -531,7 +531,7 @@ static void durations(struct strbuf *sb, size_t n)
 	strbuf_addf(sb, ",\"longest\":{\"tid\":%d,\"end\":%llu,\"dur\":%llu,\"type\":\"%s\",\"path\":",
 		    store_get(st, best)->tid, (unsigned long long)store_get(st, best)->ts,
 		    (unsigned long long)store_dur(st, best),
-		    model_event_name((enum ev_type)store_get(st, best)->type));
+		    evdesc_name((enum ev_type)store_get(st, best)->type));
 	json_cstr(sb, store_str(st, store_get(st, best)->str));
 	strbuf_addch(sb, '}');
 }
@@ -551,7 +551,7 @@ static void manifest(size_t max)
 	if (last < n)
 		strbuf_addf(&sb, ",\"last_ts\":%llu,\"last_type\":\"%s\"",
 			    (unsigned long long)store_get(st, last)->ts,
-			    model_event_name((enum ev_type)store_get(st, last)->type));
+			    evdesc_name((enum ev_type)store_get(st, last)->type));
 	per_pid(&sb);
 	per_cat(&sb, n);
 	per_type(&sb, n);

@@ -1,29 +1,21 @@
 /* evtext.c - stored events described in words, for the list and details.
  *
- * Everything here formats what the store and the model already concluded;
- * it must never decode a system call's arguments itself beyond the fields
- * the store documents, and never print or draw.
+ * Everything here formats what the store and the model already concluded:
+ * a row is its type's description rendered from the stored fields (the
+ * --batch line's wording, evdesc.c), the details are the fields the type
+ * keeps, labelled by their descriptions.  It must never decode a system
+ * call's arguments itself, and never print or draw.
  */
 #include "config.h"
 
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "evform.h"
 #include "evtext.h"
 #include "fmt.h"
-#include "sysent.h"
 #include "visible.h"
-
-/* Arrow glyphs: out, in, thread. */
-static const char *arrow(bool utf8, int which)
-{
-	static const char *const u[] = { "→", "←", "↳" }, *const a[] = { "->", "<-", "+" };
-
-	return utf8 ? u[which] : a[which];
-}
 
 /* "+1.234s" style time of ts (ns since start) into buf. */
 const char *evtext_time(uint64_t ts, char buf[static 24])
@@ -37,191 +29,12 @@ const char *evtext_time(uint64_t ts, char buf[static 24])
 	return buf;
 }
 
-/* Append string id of the store as visible text, or none if it is empty. */
-static void add_str(struct strbuf *sb, const struct store *s, uint32_t id, const char *none)
-{
-	const char *t = id ? store_str(s, id) : "";
-
-	visible_addstr(sb, *t ? t : none);
-}
-
-/* Append the string of an event, or what its fd kind is called when there is none. */
-static void target(struct strbuf *sb, const struct store *s, const struct sevent *e, uint32_t id)
-{
-	add_str(sb, s, id, model_kind_name(e->kind));
-}
-
-/* " failed: ENOENT" for a failed event. */
-static void failure(struct strbuf *sb, const struct sevent *e)
-{
-	if (e->flags & SEV_FAILED)
-		strbuf_addf(sb, " failed: %s", fmt_errno_name((int)-e->val));
-}
-
-/* open: path, mode, failure. */
-static void open_text(struct strbuf *sb, const struct store *s, const struct sevent *e)
-{
-	int acc = (int)(e->addr & O_ACCMODE);
-
-	strbuf_addstr(sb, "open ");
-	add_str(sb, s, e->str, "?");
-	if (e->flags & SEV_FAILED)
-		failure(sb, e);
-	else if (e->kind == FDK_DIR)
-		strbuf_addstr(sb, " (dir)");
-	else if (e->addr & O_PATH)
-		strbuf_addstr(sb, " (path only)");
-	else
-		strbuf_addstr(sb, acc == O_RDWR ? " (read/write)" : acc == O_WRONLY ? " (write)" : " (read)");
-}
-
-/* read/write/send/recv: bytes and where. */
-static void io_text(struct strbuf *sb, const struct store *s, const struct sevent *e, bool utf8)
-{
-	char b[24];
-	bool in = e->type == EV_READ || e->type == EV_RECV;
-	bool peer = e->kind >= FDK_TCP4 && e->kind <= FDK_UDP6 && e->str;
-
-	strbuf_addf(sb, "%s %s ", model_event_name(e->type), fmt_bytes((uint64_t)e->val, b));
-	if (peer)
-		strbuf_addf(sb, "%s ", arrow(utf8, in));
-	target(sb, s, e, e->str);
-	if (e->fd >= 0 && e->fd <= 2 && !peer)
-		strbuf_addf(sb, " (fd %d)", e->fd);
-}
-
-/* mmap and friends. */
-static void mem_text(struct strbuf *sb, const struct store *s, const struct sevent *e)
-{
-	char b[24], p[4];
-	uint64_t len = (uint64_t)e->val;
-
-	switch (e->type) {
-	case EV_MMAP:
-		strbuf_addf(sb, "mmap %" PRIx64 "-%" PRIx64 " %s %s ", e->addr, e->addr + len,
-			    fmt_prot((int)((uint32_t)e->fd >> 24), p), fmt_bytes(len, b));
-		add_str(sb, s, e->str, "anon");
-		break;
-	case EV_BRK:
-		strbuf_addf(sb, "brk heap %s", fmt_bytes(len, b));
-		break;
-	case EV_FAULT:
-		strbuf_addf(sb, "page fault at %" PRIx64, e->addr);
-		break;
-	default:
-		strbuf_addf(sb, "%s %" PRIx64 "-%" PRIx64 " %s", model_event_name(e->type), e->addr,
-			    e->addr + len, fmt_bytes(len, b));
-		break;
-	}
-}
-
-/* exec, fork, thread, exit, signal. */
-static void proc_text(struct strbuf *sb, const struct store *s, const struct sevent *e, bool utf8)
-{
-	static const char *const how[] = { "fork", "vfork", "clone" };
-
-	switch (e->type) {
-	case EV_EXEC: {
-		const char *exe = store_str(s, e->str), *argv = store_str(s, e->str2);
-		size_t n = strlen(exe);
-
-		strbuf_addstr(sb, "exec ");
-		visible_addstr(sb, *argv ? argv : exe);
-		if (*argv && !(strncmp(argv, exe, n) == 0 && (argv[n] == ' ' || !argv[n]))) {
-			strbuf_addstr(sb, "  (");
-			visible_addstr(sb, exe);
-			strbuf_addch(sb, ')');
-		}
-		break;
-	}
-	case EV_FORK:
-		strbuf_addf(sb, "%s %s pid %d", how[e->val >= 0 && e->val <= 2 ? e->val : 2],
-			    arrow(utf8, 0), e->fd);
-		break;
-	case EV_THREAD:
-		strbuf_addf(sb, "thread %s tid %d", arrow(utf8, 2), e->fd);
-		break;
-	case EV_EXIT: {
-		char w[48];
-		strbuf_addf(sb, "%s%s", e->flags & SEV_THREAD ? "thread " : "",
-			    fmt_wait_status((int)e->val, w));
-		break;
-	}
-	default:
-		strbuf_addf(sb, "signal %s", fmt_signame(e->fd));
-		break;
-	}
-}
-
-/* A raw system call (-v). */
-static void syscall_text(struct strbuf *sb, const struct store *s, const struct sevent *e)
-{
-	const char *name = sysent_name(e->addr == ARCH_I386, e->fd);
-
-	strbuf_addf(sb, "syscall %s%s", e->addr == ARCH_I386 ? "i386:" : "", name ? name : "?");
-	if (!name)
-		strbuf_addf(sb, "#%d", e->fd);
-	if (e->flags & SEV_FAILED)
-		strbuf_addf(sb, " = -1 %s", fmt_errno_name((int)-e->val));
-	else
-		strbuf_addf(sb, " = %" PRId64, e->val);
-	if (e->str) {
-		strbuf_addstr(sb, " (");
-		add_str(sb, s, e->str, "");
-		strbuf_addch(sb, ')');
-	}
-}
-
-/* Latency events (eBPF). */
-static void lat_text(struct strbuf *sb, const struct sevent *e)
-{
-	char d[24];
-
-	strbuf_addf(sb, "%s %s", e->type == EV_SCHED ? "waited to run" : "block I/O",
-		    fmt_duration((uint64_t)e->val, d));
-}
-
-/* One-line description of a stored event. */
+/* One-line description of a stored event: its type's row (evdesc.c). */
 void evtext_row(struct strbuf *sb, const struct store *s, const struct sevent *e, bool utf8)
 {
-	switch (e->type) {
-	case EV_EXEC: case EV_FORK: case EV_THREAD: case EV_EXIT: case EV_SIGNAL:
-		proc_text(sb, s, e, utf8);
-		break;
-	case EV_OPEN:
-		open_text(sb, s, e);
-		break;
-	case EV_CLOSE:
-		strbuf_addstr(sb, "close ");
-		target(sb, s, e, e->str);
-		break;
-	case EV_CONNECT: case EV_ACCEPT:
-		strbuf_addf(sb, "%s %s %s ", model_event_name(e->type), model_kind_name(e->kind),
-			    arrow(utf8, e->type == EV_ACCEPT));
-		add_str(sb, s, e->str, "?");
-		failure(sb, e);
-		break;
-	case EV_READ: case EV_WRITE: case EV_SEND: case EV_RECV:
-		io_text(sb, s, e, utf8);
-		break;
-	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE: {
-		char b[24];
-		strbuf_addf(sb, "%s %s ", model_event_name(e->type), fmt_bytes((uint64_t)e->val, b));
-		target(sb, s, e, e->str);
-		strbuf_addf(sb, " %s ", arrow(utf8, 0));
-		add_str(sb, s, e->str2, "?");
-		break;
-	}
-	case EV_MMAP: case EV_MUNMAP: case EV_MREMAP: case EV_BRK: case EV_FAULT:
-		mem_text(sb, s, e);
-		break;
-	case EV_SYSCALL:
-		syscall_text(sb, s, e);
-		break;
-	default:
-		lat_text(sb, e);
-		break;
-	}
+	struct evacc a = { .s = s, .se = e, .utf8 = utf8 };
+
+	evform_text(sb, &a, true);
 }
 
 /* The model's process pid as it was at time ts (NULL if unknown). */
@@ -290,54 +103,53 @@ static void detail_object(struct strbuf *sb, const struct store *s, const struct
 		}
 }
 
-/* What the address field of an event holds, or NULL when nothing. */
-static const char *addr_label(const struct sevent *e)
+/* "Peer:    /etc/hosts" of the field the type keeps in a string slot. */
+static void detail_str(struct strbuf *sb, const struct store *s, const struct sevent *e,
+		       unsigned f, uint32_t id)
 {
-	switch (e->type) {
-	case EV_OPEN: return "Flags:    0x";
-	case EV_FORK: case EV_THREAD: return "Clone:    0x";
-	case EV_MMAP: case EV_MUNMAP: case EV_MREMAP: case EV_BRK: case EV_FAULT:
-		return "Address:  0x";
-	case EV_SENDFILE: case EV_COPY_FILE_RANGE: case EV_SPLICE: case EV_TEE:
-		return "Out fd:   ";
-	default: return NULL;
-	}
+	const char *label = evdesc_field(f)->label;
+
+	if (!id)
+		return;
+	if (f == EVF_OBJ && (e->flags & SEV_PEER))
+		label = evdesc_field(EVF_PEER)->label;
+	strbuf_addf(sb, "%s ", label ? label : "Object:  ");
+	visible_addstr(sb, store_str(s, id));
+	strbuf_addch(sb, '\n');
 }
 
-/* The raw fields every event has. */
+/* "Value:" (or "Error:") and the address slot's line, as the type keeps them. */
+static void detail_val(struct strbuf *sb, const struct sevent *e, const struct evdesc *d)
+{
+	const struct evfield *v = evdesc_field(d->slot[SLOT_VAL]);
+	const struct evfield *a = evdesc_field(d->slot[SLOT_ADDR]);
+
+	if (e->flags & SEV_FAILED)
+		strbuf_addf(sb, "Error:    %s\n", fmt_errno_name((int)-e->val));
+	else if (d->slot[SLOT_VAL] != EVF_NONE)
+		strbuf_addf(sb, "Value:    %" PRId64 "%s\n", e->val, v->unit ? v->unit : "");
+	if (d->slot[SLOT_ADDR] == EVF_NONE || !a->label)
+		return;
+	if (a->kind == EVK_INT)
+		strbuf_addf(sb, "%s%d\n", a->label, (int)(int64_t)e->addr);
+	else
+		strbuf_addf(sb, "%s0x%" PRIx64 "\n", a->label, e->addr);
+}
+
+/* The raw fields every event has, then those its type keeps. */
 static void detail_fields(struct strbuf *sb, const struct store *s, const struct sevent *e)
 {
+	const struct evdesc *d = evdesc_of(e->type);
 	char t[24];
-	const char *al = addr_label(e);
 
 	strbuf_addf(sb, "Time:     %s\nProcess:  %d\nThread:   %d%s\nType:     %s (%s)\n",
 		    evtext_time(e->ts, t), e->pid, e->tid, e->tid != e->pid ? " (not the main thread)" : "",
-		    model_event_name((enum ev_type)e->type), store_cat_name((enum ev_cat)e->cat));
-	if (e->type != EV_FORK && e->type != EV_THREAD && e->type != EV_SIGNAL &&
-	    e->type != EV_MMAP && e->type != EV_SYSCALL && e->fd >= 0)
+		    d->name, evdesc_cat_name(e->cat));
+	if (d->slot[SLOT_FD] == EVF_FD && e->fd >= 0)
 		strbuf_addf(sb, "Fd:       %d (%s)\n", e->fd, model_kind_name(e->kind));
-	if (e->str) {
-		strbuf_addf(sb, "%s ", e->cat == CAT_NET ? "Peer:    " : e->type == EV_EXEC ?
-			    "Exe:     " : "Object:  ");
-		add_str(sb, s, e->str, "");
-		strbuf_addch(sb, '\n');
-	}
-	if (e->str2) {
-		strbuf_addf(sb, "%s ", e->type == EV_EXEC ? "Argv:    " : e->cat == CAT_NET ?
-			    "Local:   " : "Target:  ");
-		add_str(sb, s, e->str2, "");
-		strbuf_addch(sb, '\n');
-	}
-	if (e->flags & SEV_FAILED)
-		strbuf_addf(sb, "Error:    %s\n", fmt_errno_name((int)-e->val));
-	else if (e->type != EV_EXEC && e->type != EV_SIGNAL)
-		strbuf_addf(sb, "Value:    %" PRId64 "%s\n", e->val,
-			    e->type == EV_EXIT ? " (wait status)" : e->type == EV_FORK ? " (0 fork, 1 vfork, 2 clone)" :
-			    e->type == EV_OPEN ? "" : " (bytes)");
-	if (al && e->cat == CAT_IO)
-		strbuf_addf(sb, "%s%d\n", al, (int)(int64_t)e->addr);
-	else if (al)
-		strbuf_addf(sb, "%s%" PRIx64 "\n", al, e->addr);
+	detail_str(sb, s, e, d->slot[SLOT_STR], e->str);
+	detail_str(sb, s, e, d->slot[SLOT_STR2], e->str2);
+	detail_val(sb, e, d);
 	if (e->flags & SEV_NOISE)
 		strbuf_addstr(sb, "Noise:    yes (hidden by the default noise filter)\n");
 }

@@ -1,8 +1,9 @@
 /* evtext.h - stored events described in words, for the list and details.
  *
- * The same wording as the --batch lines where it makes sense
- * ("connect tcp4 → 93.184.216.34:443"), with an ASCII spelling of every
- * arrow when the terminal cannot show UTF-8.  Every string a traced program
+ * A row says what the --batch line says ("connect tcp4 → 93.184.216.34:443"):
+ * both are the type's text in evdesc.c, except where the type has a row of
+ * its own there.  Every arrow has an ASCII spelling for a terminal that
+ * cannot show UTF-8.  Every string a traced program
  * made is shown through visible.h, so no control character reaches the
  * screen.  Pure code: reads the store and the model, never draws.
  */

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "app.h"
-#include "lines.h"
+#include "noise.h"
 #include "mode.h"
 
 enum { C_PEER, C_PROTO, C_PID, C_SENT, C_RECV, C_DUR, C_N };
@@ -29,7 +29,7 @@ static void build(struct app *a, struct table *t, int pid)
 		const char *peer = store_str(a->store, c->peer);
 		struct trow *r;
 
-		if ((pid && c->pid != pid) || (a->view.filter.hide_noise && lines_noise_addr(peer)))
+		if ((pid && c->pid != pid) || (a->view.filter.hide_noise && noise_addr(peer)))
 			continue;
 		r = table_add(t, i);
 		r->pid = c->pid;

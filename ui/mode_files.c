@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "app.h"
-#include "lines.h"
+#include "noise.h"
 #include "mode.h"
 
 enum { C_PATH, C_OPENS, C_READ, C_WRITTEN, C_TOTAL, C_N };
@@ -28,7 +28,7 @@ static void add(struct app *a, struct table *t, uint64_t id, int pid, const char
 {
 	struct trow *r;
 
-	if (a->view.filter.hide_noise && lines_noise_path(path))
+	if (a->view.filter.hide_noise && noise_path(path))
 		return;
 	r = table_add(t, id);
 	r->pid = pid;

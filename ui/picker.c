@@ -68,11 +68,11 @@ void picker_label(const struct pick_item *it, const struct filter *f, struct lan
 		break;
 	case PK_CAT:
 		snprintf(buf, cap, "  %s %s", box[f->cats >> it->value & 1],
-			 store_cat_name((enum ev_cat)it->value));
+			 evdesc_cat_name((enum ev_cat)it->value));
 		break;
 	case PK_TYPE:
 		snprintf(buf, cap, "  %s %s", box[f->types >> it->value & 1],
-			 model_event_name((enum ev_type)it->value));
+			 evdesc_name((enum ev_type)it->value));
 		break;
 	case PK_PROC:
 		snprintf(buf, cap, "  %s %d %s", box[filter_pid_shown(f, it->value)], it->value,

@@ -548,7 +548,7 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 		x = x < 15 ? 15 : x;
 	}
 	x += put(y, x, COLS - x, " ", base);
-	x += put(y, x, 5, store_cat_name((enum ev_cat)e->cat), base | cat);
+	x += put(y, x, 5, evdesc_cat_name((enum ev_cat)e->cat), base | cat);
 	x = x < (multi ? 21 : 14) ? (multi ? 21 : 14) : x;
 	strbuf_reset(&sb);
 	evtext_row(&sb, a->store, e, a->utf8);
