@@ -726,7 +726,7 @@ def case_latency():
     """L with --ebpf data: 100 O_DIRECT writes are 100 block requests in the histogram,
     per process too (replayed from a recording; skipped where --ebpf cannot run)."""
     tmp = tempfile.mkdtemp(prefix="ctui.", dir=os.environ.get("TUI_DIRECT_DIR", "/var/tmp"))
-    p = Pane("lat", 100, 30)
+    p = Pane("lat", 100, 50)   # room for every histogram row: the sched rows come first
     try:
         rec = os.path.join(tmp, "lat.rec")
         cmd = "dd if=/dev/zero of=%s/direct.bin bs=4k count=100 oflag=direct 2>/dev/null" % tmp
