@@ -41,7 +41,7 @@ struct lat_stamp {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LAT_MAX_TASKS);
+	__uint(max_entries, TASKS_MAX);
 	__type(key, __u32);
 	__type(value, struct lat_stamp);
 } stamps SEC(".maps");
@@ -92,7 +92,7 @@ static __always_inline void put(void *map, const void *key, const void *val, __u
 	long err = bpf_map_update_elem(map, key, val, flags);
 
 	if (err && err != -17 /* EEXIST */)
-		drop(LAT_DROP_MAPFULL);
+		drop(DROP_MAPFULL);
 }
 
 /* Histogram slot of a latency: the bit length of its microseconds. */
@@ -138,7 +138,7 @@ static __always_inline void hist_send(__u32 tgid, __u32 kind, const __u64 *slots
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		drop(LAT_DROP_RINGBUF);
+		drop(DROP_RINGBUF);
 		return;
 	}
 	e->kind = LAT_HIST;
@@ -169,7 +169,7 @@ static __always_inline void event_send(__u32 kind, __u32 tid, __u32 tgid, __u32 
 	struct lat_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
 	if (!e) {
-		drop(LAT_DROP_RINGBUF);
+		drop(DROP_RINGBUF);
 		return;
 	}
 	e->kind = kind;
@@ -200,11 +200,11 @@ static __always_inline __u64 run_delay(struct task_struct *t)
 static __always_inline void unseen_switch_in(struct task_struct *t, __u32 tid,
 					     const struct lat_stamp *s)
 {
-	struct lat_task *task = traced(tid);
+	struct task_entry *task = traced(tid);
 	__u64 rd = run_delay(t), delay;
 
 	if (!task || !bpf_core_field_exists(t->sched_info) || rd < s->run_delay) {
-		drop(LAT_DROP_UNSEEN);
+		drop(DROP_UNSEEN);
 		return;
 	}
 	delay = rd - s->run_delay;
@@ -220,8 +220,8 @@ static __always_inline void unseen_switch_in(struct task_struct *t, __u32 tid,
 static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptid = (__u32)BPF_CORE_READ(parent, pid);
-	struct lat_task *p = bpf_map_lookup_elem(&tasks, &ptid);
-	struct lat_task c;
+	struct task_entry *p = bpf_map_lookup_elem(&tasks, &ptid);
+	struct task_entry c;
 	__u32 ctid, ctgid;
 
 	if (!p)
@@ -229,11 +229,11 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	ctid = (__u32)BPF_CORE_READ(child, pid);
 	ctgid = (__u32)BPF_CORE_READ(child, tgid);
 	c.tgid = ctgid;
-	c.flags = LAT_TASK_TRACED;
-	if ((p->flags & LAT_TASK_FOLLOW) && ctgid == p->tgid)
-		c.flags = LAT_TASK_FOLLOW;   /* another thread of the follower */
+	c.flags = TASK_F_TRACED;
+	if ((p->flags & TASK_F_FOLLOW) && ctgid == p->tgid)
+		c.flags = TASK_F_FOLLOW;   /* another thread of the follower */
 	put(&tasks, &ctid, &c, BPF_ANY);
-	if (c.flags == LAT_TASK_TRACED && ctid == ctgid)
+	if (c.flags == TASK_F_TRACED && ctid == ctgid)
 		put(&hists, &ctgid, &zero_hist, BPF_NOEXIST);
 	return 0;
 }
@@ -242,7 +242,7 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 static __always_inline int on_exec(struct task_struct *p, __u32 old_tid)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(p, pid);
-	struct lat_task *t, copy;
+	struct task_entry *t, copy;
 
 	if (tid == old_tid)
 		return 0;
@@ -260,7 +260,7 @@ static __always_inline int on_exec(struct task_struct *p, __u32 old_tid)
 static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *p)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(p, pid);
-	struct lat_task *t = bpf_map_lookup_elem(&tasks, &tid);
+	struct task_entry *t = bpf_map_lookup_elem(&tasks, &tid);
 	struct lat_stamp *s = bpf_map_lookup_elem(&stamps, &tid);
 	__u32 tgid, flags;
 
@@ -272,7 +272,7 @@ static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *
 	flags = t->flags;
 	bpf_map_delete_elem(&tasks, &tid);
 	bpf_map_delete_elem(&stamps, &tid);
-	if (!(flags & LAT_TASK_TRACED))
+	if (!(flags & TASK_F_TRACED))
 		return 0;
 	if (group_dead(ctx, p))
 		hist_flush(tgid);
@@ -317,7 +317,7 @@ static __always_inline int on_switch(unsigned long long *ctx, bool preempt,
 	__u32 ntid = (__u32)BPF_CORE_READ(next, pid);
 	__u64 now = 0, delay;
 	struct lat_stamp *s, st = { .reason = LAT_PREEMPTED };
-	struct lat_task *t;
+	struct task_entry *t;
 	__u32 reason;
 
 	if (traced(ptid)) {
@@ -383,9 +383,9 @@ static __always_inline __u32 rq_dev(struct request *rq)
 
 /* The traced process the current task belongs to, or NULL: a thread the
  * fork tracepoint never saw (an io_uring worker) counts by its process. */
-static __always_inline struct lat_task *traced_submitter(__u64 id)
+static __always_inline struct task_entry *traced_submitter(__u64 id)
 {
-	struct lat_task *t = traced((__u32)id);
+	struct task_entry *t = traced((__u32)id);
 
 	return t ? t : traced((__u32)(id >> 32));
 }
@@ -396,7 +396,7 @@ static __always_inline struct lat_task *traced_submitter(__u64 id)
 static __always_inline int on_io_start(struct request *rq)
 {
 	__u64 key = (__u64)rq, id = bpf_get_current_pid_tgid();
-	struct lat_task *t = traced_submitter(id);
+	struct task_entry *t = traced_submitter(id);
 	struct lat_req r = { 0 };
 
 	if (!t || !rq_is_rw(rq)) {
@@ -415,7 +415,7 @@ static __always_inline int on_insert(struct request *rq)
 {
 	__u64 key = (__u64)rq;
 	__u64 id = bpf_get_current_pid_tgid();
-	struct lat_task *t = traced_submitter(id);
+	struct task_entry *t = traced_submitter(id);
 	struct lat_req r = { 0 };
 
 	if (!rq_is_rw(rq))
@@ -454,7 +454,7 @@ static __always_inline int on_issue(struct request *rq)
 {
 	__u64 key = (__u64)rq, id;
 	struct lat_req *r = bpf_map_lookup_elem(&reqs, &key), n = { 0 };
-	struct lat_task *t;
+	struct task_entry *t;
 
 	if (has_io_start) {   /* its owner was taken at the start, or it is not ours */
 		if (r && !rq_is_rw(rq))

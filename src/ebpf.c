@@ -41,7 +41,9 @@
 #include "record.h"
 #include "util.h"
 
+#include "../bpf/ioacct.h"
 #include "../bpf/latency.h"
+#include "../bpf/shared.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wcast-qual"
@@ -50,27 +52,27 @@
 #include "ioacct.skel.h"
 #pragma GCC diagnostic pop
 
-_Static_assert((int)LAT_FDK_FILE == (int)FDK_FILE && (int)LAT_FDK_PIPE == (int)FDK_PIPE &&
-	       (int)LAT_FDK_UNIX == (int)FDK_UNIX && (int)LAT_FDK_TCP4 == (int)FDK_TCP4 &&
-	       (int)LAT_FDK_UDP6 == (int)FDK_UDP6 && (int)LAT_FDK_ANON == (int)FDK_ANON,
-	       "bpf/latency.h fd kinds must be record.h's");
-_Static_assert(LAT_PATH_MAX == REC_PATH_MAX && LAT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
+_Static_assert((int)IOACCT_FDK_FILE == (int)FDK_FILE && (int)IOACCT_FDK_PIPE == (int)FDK_PIPE &&
+	       (int)IOACCT_FDK_UNIX == (int)FDK_UNIX && (int)IOACCT_FDK_TCP4 == (int)FDK_TCP4 &&
+	       (int)IOACCT_FDK_UDP6 == (int)FDK_UDP6 && (int)IOACCT_FDK_ANON == (int)FDK_ANON,
+	       "bpf/ioacct.h fd kinds must be record.h's");
+_Static_assert(IOACCT_PATH_MAX == REC_PATH_MAX && IOACCT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
 	       "the kernel cuts long paths as records do");
 
 #define BTF_DEFAULT "/sys/kernel/btf/vmlinux"
 #define MAX_TIDS 65536
 
-/* What the reader last passed on of one counter slot's use (LAT_IO). */
+/* What the reader last passed on of one counter slot's use (IOACCT_COUNT). */
 struct io_seen {
 	uint64_t seq;
 	uint64_t rd, wr, rd_calls, wr_calls;
-	bool done;                    /* its final LAT_IO came: later ones are stale */
+	bool done;                    /* its final IOACCT_COUNT came: later ones are stale */
 };
 
 struct ebpf {
 	struct latency_bpf *skel;
 	struct ioacct_bpf *io_skel;   /* NULL unless opts.io loaded */
-	struct ring_buffer *io_rb;    /* its LAT_IO samples (the tracer thread drains it) */
+	struct ring_buffer *io_rb;    /* its IOACCT_COUNT samples (the tracer thread drains it) */
 	struct io_seen *io_seen;      /* per counter slot (drain only) */
 	uint64_t swept_at;            /* when io_sweep last ran (drain only) */
 	void *io_pos;                 /* the I/O ring's consumer and producer pages (read-only) */
@@ -264,13 +266,13 @@ static uint64_t grown(uint64_t now, uint64_t seen)
 	return now > seen ? now - seen : 0;
 }
 
-/* REC_IO from a LAT_IO sample: what the counter grew since the figures of
+/* REC_IO from a IOACCT_COUNT sample: what the counter grew since the figures of
  * its use last passed on.  False when there is nothing new: a sample of an
  * older use, or of one whose final figures came already, or one that adds
  * no call (bytes wait for their calls, except in a final one). */
-static bool io_record(struct ebpf *eb, const struct lat_io *e)
+static bool io_record(struct ebpf *eb, const struct ioacct_count *e)
 {
-	struct io_seen *s = e->slot < LAT_MAX_FDS ? &eb->io_seen[e->slot] : NULL;
+	struct io_seen *s = e->slot < IOACCT_MAX_FDS ? &eb->io_seen[e->slot] : NULL;
 	uint64_t rc, wc, rd, wr;
 	struct rec_io *r;
 
@@ -301,8 +303,8 @@ static bool io_record(struct ebpf *eb, const struct lat_io *e)
 }
 
 /* Begin the REC_SYSCALL of a call the kernel sent whole (the call part of
- * a LAT_SYSCALL, LAT_OPEN or LAT_PIPE sample; no entry seen: entry_ts 0). */
-static struct rec_syscall *syscall_record(struct recbuf *rb, const struct lat_syscall *e)
+ * a IOACCT_CALL, IOACCT_OPEN or IOACCT_PIPE sample; no entry seen: entry_ts 0). */
+static struct rec_syscall *syscall_record(struct recbuf *rb, const struct ioacct_call *e)
 {
 	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*r));
 
@@ -336,9 +338,9 @@ static void new_fd(struct ebpf *eb, uint64_t ts, int tid, int tgid, int fd, uint
 	io_put(eb);
 }
 
-/* A LAT_OPEN as the tracer would have sent it: the new fd (REC_FD), then
+/* A IOACCT_OPEN as the tracer would have sent it: the new fd (REC_FD), then
  * the call (REC_SYSCALL, with the path it was given when it failed). */
-static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
+static void open_records(struct ebpf *eb, const struct ioacct_open *e, size_t size)
 {
 	const char *path = (const char *)(e + 1);
 	size_t plen = e->path_len <= size - sizeof(*e) ? e->path_len : size - sizeof(*e);
@@ -365,9 +367,9 @@ static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
 	io_put(eb);
 }
 
-/* A LAT_PIPE as the tracer would have sent it: on success the two fds
+/* A IOACCT_PIPE as the tracer would have sent it: on success the two fds
  * (REC_FD, named as /proc names a pipe), then the call (REC_SYSCALL). */
-static void pipe_records(struct ebpf *eb, const struct lat_pipe *e)
+static void pipe_records(struct ebpf *eb, const struct ioacct_pipe *e)
 {
 	char name[64];
 
@@ -388,14 +390,14 @@ static int on_io_sample(void *ctx, void *data, size_t size)
 	if (size < sizeof(kind) || !eb->io_put)
 		return 0;
 	memcpy(&kind, data, sizeof(kind));
-	if (kind == LAT_IO && size >= sizeof(struct lat_io)) {
+	if (kind == IOACCT_COUNT && size >= sizeof(struct ioacct_count)) {
 		if (!io_record(eb, data))
 			return 0;
-	} else if (kind == LAT_SYSCALL && size >= sizeof(struct lat_syscall))
+	} else if (kind == IOACCT_CALL && size >= sizeof(struct ioacct_call))
 		syscall_record(&eb->io_rec, data);
-	else if (kind == LAT_OPEN && size >= sizeof(struct lat_open))
+	else if (kind == IOACCT_OPEN && size >= sizeof(struct ioacct_open))
 		return open_records(eb, data, size), 0;
-	else if (kind == LAT_PIPE && size >= sizeof(struct lat_pipe))
+	else if (kind == IOACCT_PIPE && size >= sizeof(struct ioacct_pipe))
 		return pipe_records(eb, data), 0;
 	else
 		return 0;
@@ -475,7 +477,7 @@ static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_s
 	if (!err) {
 		eb->io_rb = ring_buffer__new(bpf_map__fd(io->maps.ioevents), on_io_sample, eb, NULL);
 		err = eb->io_rb ? io_watch(eb, bpf_map__fd(io->maps.ioevents)) : -errno;
-		eb->io_seen = xcalloc(LAT_MAX_FDS, sizeof(*eb->io_seen));
+		eb->io_seen = xcalloc(IOACCT_MAX_FDS, sizeof(*eb->io_seen));
 	}
 	if (err)
 		io_unload(eb);
@@ -581,10 +583,10 @@ static void explain(int err, char *why, size_t whylen)
 			 "or later with BPF ring buffers and tracepoints", strerror(-err));
 }
 
-/* Put a task in the kernel's set (flags: enum lat_task_flag). */
+/* Put a task in the kernel's set (flags: enum task_flag). */
 static int add_task(struct ebpf *eb, pid_t tid, pid_t tgid, uint32_t flags)
 {
-	struct lat_task t = { .tgid = (__u32)tgid, .flags = flags };
+	struct task_entry t = { .tgid = (__u32)tgid, .flags = flags };
 	__u32 key = (__u32)tid;
 
 	if (bpf_map__update_elem(eb->skel->maps.tasks, &key, sizeof(key), &t, sizeof(t), BPF_ANY) < 0)
@@ -620,7 +622,7 @@ int ebpf_add_pid(struct ebpf *eb, pid_t pid)
 {
 	static const struct lat_proc_hist zero;
 	__u32 key = (__u32)pid;
-	int err = add_threads(eb, pid, LAT_TASK_TRACED);
+	int err = add_threads(eb, pid, TASK_F_TRACED);
 
 	if (err)
 		return err;
@@ -664,7 +666,7 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 		snprintf(why, whylen, "cannot create an eventfd (%s)", strerror(errno));
 		goto fail;
 	}
-	if (o->follow_self && (err = add_threads(eb, getpid(), LAT_TASK_FOLLOW)) < 0) {
+	if (o->follow_self && (err = add_threads(eb, getpid(), TASK_F_FOLLOW)) < 0) {
 		snprintf(why, whylen, "cannot fill the BPF task map (%s)", strerror(-err));
 		goto fail;
 	}
@@ -747,16 +749,16 @@ static int on_sample(void *ctx, void *data, size_t size)
 }
 
 /* Per-reason sums of the per-CPU drop counters; returns the total. */
-static uint64_t read_drops(struct ebpf *eb, uint64_t sums[LAT_DROP_MAX])
+static uint64_t read_drops(struct ebpf *eb, uint64_t sums[DROP_MAX])
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *v, total = 0;
 
-	memset(sums, 0, LAT_DROP_MAX * sizeof(*sums));
+	memset(sums, 0, DROP_MAX * sizeof(*sums));
 	if (ncpu <= 0)
 		return 0;
 	v = xcalloc((size_t)ncpu, sizeof(*v));
-	for (__u32 k = 0; k < LAT_DROP_MAX; k++) {
+	for (__u32 k = 0; k < DROP_MAX; k++) {
 		if (bpf_map__lookup_elem(eb->skel->maps.drops, &k, sizeof(k), v,
 					 (size_t)ncpu * sizeof(*v), 0) < 0)
 			continue;
@@ -771,7 +773,7 @@ static uint64_t read_drops(struct ebpf *eb, uint64_t sums[LAT_DROP_MAX])
 /* REC_LOST for drops not yet reported. */
 static void send_lost(struct ebpf *eb)
 {
-	uint64_t sums[LAT_DROP_MAX];
+	uint64_t sums[DROP_MAX];
 	uint64_t total = read_drops(eb, sums);
 	struct rec_lost *l;
 
@@ -875,7 +877,7 @@ static void throttle(struct ebpf *eb, bool stop)
 	hold(eb, FREEZER_EBPF_QUEUE, &eb->holding_q,
 	     !stop && (eb->holding_q ? used > cap / 4 : used >= cap / 2));
 	hold(eb, FREEZER_IO_RING, &eb->holding_ring,
-	     !stop && (eb->holding_ring ? ring > LAT_IO_RINGBUF_BYTES / 4 : ring >= LAT_IO_HIGH_WATER));
+	     !stop && (eb->holding_ring ? ring > IOACCT_RINGBUF_BYTES / 4 : ring >= IOACCT_HIGH_WATER));
 }
 
 /* The thread: samples to records until asked to stop, then the final ones. */
@@ -936,7 +938,7 @@ void ebpf_stop(struct ebpf *eb)
 /* Entries of a map with a 4-byte key (those of the tasks map: only traced ones). */
 static size_t count_entries(const struct bpf_map *m, bool traced_only)
 {
-	struct lat_task t;
+	struct task_entry t;
 	__u32 key, next;
 	void *prev = NULL;
 	size_t n = 0;
@@ -947,7 +949,7 @@ static size_t count_entries(const struct bpf_map *m, bool traced_only)
 		if (!traced_only)
 			n++;
 		else if (bpf_map__lookup_elem(m, &key, sizeof(key), &t, sizeof(t), 0) == 0 &&
-			 (t.flags & LAT_TASK_TRACED))
+			 (t.flags & TASK_F_TRACED))
 			n++;
 	}
 	return n;
@@ -956,7 +958,7 @@ static size_t count_entries(const struct bpf_map *m, bool traced_only)
 /* Entries of the fdio map. */
 static size_t count_fd_entries(const struct bpf_map *m)
 {
-	struct lat_fd_key key, next;
+	struct ioacct_fd_key key, next;
 	void *prev = NULL;
 	size_t n = 0;
 
@@ -970,13 +972,13 @@ static size_t count_fd_entries(const struct bpf_map *m)
 
 void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st)
 {
-	uint64_t sums[LAT_DROP_MAX];
+	uint64_t sums[DROP_MAX];
 
 	memset(st, 0, sizeof(*st));
 	st->lost = read_drops(eb, sums);
-	st->lost_ringbuf = sums[LAT_DROP_RINGBUF];
-	st->lost_mapfull = sums[LAT_DROP_MAPFULL];
-	st->lost_unseen = sums[LAT_DROP_UNSEEN];
+	st->lost_ringbuf = sums[DROP_RINGBUF];
+	st->lost_mapfull = sums[DROP_MAPFULL];
+	st->lost_unseen = sums[DROP_UNSEEN];
 	st->records = atomic_load(&eb->records);
 	st->raw_tp = eb->raw_tp;
 	st->traced_tasks = count_entries(eb->skel->maps.tasks, true);
@@ -991,14 +993,14 @@ int ebpf_io_error(const struct ebpf *eb)
 	return eb->io_skel ? 0 : eb->io_err ? eb->io_err : -ENOENT;
 }
 
-/* Have the kernel send every I/O counter that grew, if LAT_SWEEP_MS passed. */
+/* Have the kernel send every I/O counter that grew, if IOACCT_SWEEP_MS passed. */
 static void io_sweep(struct ebpf *eb)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, run);
 	uint64_t now = util_now_ns();
 
 	/* (a tenth early still counts: the tracer looks on a coarser tick) */
-	if (now - eb->swept_at < LAT_SWEEP_MS * 900000ull)
+	if (now - eb->swept_at < IOACCT_SWEEP_MS * 900000ull)
 		return;
 	eb->swept_at = now;
 	bpf_prog_test_run_opts(bpf_program__fd(eb->io_skel->progs.io_sweep), &run);
