@@ -1,13 +1,14 @@
 /* ioacct.bpf.c - read/write bytes per (process, fd) counted in the kernel.
  *
- * Second object of --ebpf: with it the tracer's seccomp filter lets the
- * read/write family run without a ptrace stop, so these counts replace the
- * ones ptrace would have made.  At the exit of read, write, pread64,
- * pwrite64, readv, writev, preadv(2) and pwritev(2), and of sendto and
- * recvfrom called without an address, by a traced task (the tasks map is
- * latency.bpf.c's, shared by the loader), it adds the bytes moved to a
- * counter keyed by (process, fd); when the counter is made it notes what
- * the fd is from the kernel's own file object: the inode's type bits, its superblock's magic
+ * Second object of --ebpf (the loader is src/ebpf.c): with it the
+ * tracer's seccomp filter lets the read/write family run without a ptrace
+ * stop, so these counts replace the ones ptrace would have made.  At the
+ * exit of read, write, pread64, pwrite64, readv, writev, preadv(2) and
+ * pwritev(2), and of sendto and recvfrom called without an address, by a
+ * traced task (the tasks map, which latency.bpf.c keeps: src/ebpf.c gives
+ * both objects the same one), it adds the bytes moved to a counter keyed by
+ * (process, fd); when the counter is made it notes what the fd is from the
+ * kernel's own file object: the inode's type bits, its superblock's magic
  * (pipes, sockets and anonymous inodes such as eventfd, which have no type
  * bits) and, for sockets, the family and type.  The rules are the tracer's
  * (src/tracer.c describe_fd), so the totals by class equal those of ptrace
@@ -25,9 +26,9 @@
  * two files could share.
  * pipe and pipe2 are sent with the two fds they made (IOACCT_PIPE).
  *
- * What it sends (IOACCT_COUNT, on its own ring buffer, which the tracer thread
- * drains before it handles each stop) is a counter's figures so far: for
- * every counter that grew, whenever the reader runs io_sweep (every
+ * What it sends (IOACCT_COUNT, on its own ring buffer, which the tracer
+ * thread drains before it handles each stop) is a counter's figures so far:
+ * for every counter that grew, whenever that drain runs io_sweep (every
  * IOACCT_SWEEP_MS, so an fd that stays open and idle is counted live too),
  * and always before anything that ends the fd: close, dup2/dup3 onto it,
  * close_range, execve (close-on-exec), and the end of the process.  The
@@ -36,7 +37,8 @@
  * count.  Counters are freed when their fd ends, so the maps hold only
  * open fds.  Like the tracer it counts only successful x86_64 calls, never
  * i386 ones.  Every traced system call pays for one lookup; every other one
- * on the machine for the tracepoint itself (about 90 ns).
+ * on the machine for the tracepoint itself (about 90 ns).  Each handler is
+ * written once (TP_TWINS) as a tp_btf program and its raw_tp twin.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -48,10 +50,11 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-/* IOACCT_COUNT, IOACCT_CALL, IOACCT_OPEN and IOACCT_PIPE samples: drained by the
- * tracer thread (not latency's reader) at every stop, else every 2 ms while
- * they come and every 50 ms while they do not.  Past IOACCT_HIGH_WATER a
- * submit wakes the reader, which then holds the traced program back. */
+/* IOACCT_COUNT, IOACCT_CALL, IOACCT_OPEN and IOACCT_PIPE samples: drained
+ * by the tracer thread (not latency's reader) at every stop, else every 2 ms
+ * while they come and every 50 ms while they do not.  Past
+ * IOACCT_HIGH_WATER a submit wakes the reader, which then holds the traced
+ * program back. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, IOACCT_RINGBUF_BYTES);
@@ -98,8 +101,8 @@ struct {
 __u32 slots_used;   /* slots ever handed out: the sweep looks at these */
 
 #define NAME_MAX_B 255
-#define PATH_END (IOACCT_PATH_MAX + 4)      /* a path is built backwards up to here */
-#define PATH_ARG 4096                    /* a path argument (PATH_MAX) */
+#define PATH_END (IOACCT_PATH_MAX + 4)   /* a path is built backwards up to here */
+#define PATH_ARG 4096                   /* a path argument (PATH_MAX) */
 #define WORK_MASK (2 * IOACCT_PATH_MAX - 1)
 
 /* put_path's state, shared with its bpf_loop callback. */
@@ -287,8 +290,8 @@ static __always_inline void slot_give(__u32 i, struct ioacct_fd_slot *s)
 
 /* Fill an IOACCT_COUNT from slot i (use seq): calls read before bytes, so the
  * bytes of every call counted are in (bytes are added first). */
-static __always_inline void io_fill(struct ioacct_count *e, __u32 i, const struct ioacct_fd_slot *s,
-				    __u64 seq, bool final)
+static __always_inline void io_fill(struct ioacct_count *e, __u32 i,
+				    const struct ioacct_fd_slot *s, __u64 seq, bool final)
 {
 	e->kind = IOACCT_COUNT;
 	e->rd_calls = s->rd_calls;
@@ -314,7 +317,8 @@ static __always_inline void io_final(const struct ioacct_fd_key *k, __u32 i)
 	struct ioacct_count *e;
 
 	if (!s || s->tgid != k->tgid || s->fd != k->fd ||
-	    __sync_val_compare_and_swap(&s->state, IOACCT_SLOT_LIVE, IOACCT_SLOT_ENDING) != IOACCT_SLOT_LIVE)
+	    __sync_val_compare_and_swap(&s->state, IOACCT_SLOT_LIVE,
+					IOACCT_SLOT_ENDING) != IOACCT_SLOT_LIVE)
 		return;
 	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
 	if (e) {
@@ -328,8 +332,8 @@ static __always_inline void io_final(const struct ioacct_fd_key *k, __u32 i)
 }
 
 /* Set up slot i for (process, fd) k: seq is odd meanwhile. */
-static __always_inline void slot_init(struct ioacct_fd_slot *s, const struct ioacct_fd_key *k,
-				      __u32 kind, __u64 ino)
+static __always_inline void slot_init(struct ioacct_fd_slot *s,
+				      const struct ioacct_fd_key *k, __u32 kind, __u64 ino)
 {
 	__sync_fetch_and_add(&s->seq, 1);
 	s->tgid = k->tgid;
@@ -389,8 +393,8 @@ static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_ke
 }
 
 /* Fill in the call part of a sample of the current task's call. */
-static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 tgid, long nr,
-				      long ret, struct pt_regs *regs, const bool btf)
+static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 tgid,
+				      long nr, long ret, struct pt_regs *regs, const bool btf)
 {
 	e->kind = kind;
 	e->tid = (__s32)bpf_get_current_pid_tgid();
@@ -437,7 +441,8 @@ static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, co
 /* A traced task's pipe or pipe2 returned: send it, with its two fds. */
 static __always_inline void pipe_call(struct pt_regs *regs, long nr, long ret, const bool btf)
 {
-	struct ioacct_pipe *e = (struct ioacct_pipe *)call_sample(sizeof(*e), IOACCT_PIPE, nr, ret, regs, btf);
+	struct ioacct_pipe *e = (struct ioacct_pipe *)call_sample(sizeof(*e), IOACCT_PIPE, nr,
+								  ret, regs, btf);
 
 	if (!e)
 		return;
@@ -532,8 +537,8 @@ static long walk_up(__u32 i, void *unused)
 
 /* Put the absolute path of (vm, d) in front of work[PATH_END] as the
  * kernel's d_path would (crossing mounts up to the namespace's root),
- * while the text up to work[end] stays within IOACCT_PATH_MAX bytes; when the
- * rest does not fit, the cut mark goes in front instead.  Returns where
+ * while the text up to work[end] stays within IOACCT_PATH_MAX bytes; when
+ * the rest does not fit, the cut mark goes in front instead.  Returns where
  * the text starts.  The walk's state lives in the map value, not on the
  * stack: the verifier then sees its counters as unknown and checks the
  * callback once, where on the stack it would follow them value by value. */
@@ -630,7 +635,7 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
  * This runs after every system call on the machine, so the common paths are
  * short: anything else leaves at the first test, and a traced fd that is
  * already counting costs two lookups (having a counter means traced). */
-static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool btf)
+TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = REG(regs, orig_ax, btf);
 	int dir = ret < 0 ? 0 : io_dir(nr, regs, btf);
@@ -689,7 +694,8 @@ struct flush_range {
 
 /* bpf_for_each_map_elem callback: send and forget the counters in range
  * (io_final checks the slot is the key's: the entry may be reused meanwhile). */
-static long flush_one(void *map, const struct ioacct_fd_key *key, __u32 *at, struct flush_range *r)
+static long flush_one(void *map, const struct ioacct_fd_key *key, __u32 *at,
+		      struct flush_range *r)
 {
 	struct ioacct_fd_key k = *key;
 
@@ -718,7 +724,7 @@ static __always_inline void flush_fds(__u32 tgid, __u64 fds, __u32 lo, __u32 hi)
 }
 
 /* A traced task is about to end an fd (or all close-on-exec ones). */
-static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const bool btf)
+TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 {
 	__u64 *fds;
 	__u32 tgid;
@@ -751,7 +757,7 @@ static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const boo
 
 /* The last thread of a process with counters exits: flush them.  (Not
  * through the tasks map: latency.bpf.c may have forgotten the task already.) */
-static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *p)
+TP_TWINS(sched_process_exit, io_exit, struct task_struct *p)
 {
 	__u32 tgid = (__u32)BPF_CORE_READ(p, tgid);
 	__u64 *fds = bpf_map_lookup_elem(&fdio_procs, &tgid);
@@ -798,8 +804,9 @@ static long sweep_slot(__u32 i, void *unused)
 }
 
 /* Send every counter that grew since the last sweep.  Never attached: the
- * reader runs it (BPF_PROG_TEST_RUN) every IOACCT_SWEEP_MS, so counts of an
- * fd that is open and idle reach it as soon as those of a busy one. */
+ * tracer thread's drain runs it (BPF_PROG_TEST_RUN) every IOACCT_SWEEP_MS,
+ * so counts of an fd that is open and idle reach it as soon as those of a
+ * busy one. */
 SEC("raw_tp")
 int io_sweep(void *ctx)
 {
@@ -807,40 +814,4 @@ int io_sweep(void *ctx)
 
 	bpf_loop(n < IOACCT_MAX_FDS ? n : IOACCT_MAX_FDS, sweep_slot, NULL, 0);
 	return 0;
-}
-
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
-{
-	return on_sys_exit(regs, ret, true);
-}
-
-SEC("raw_tp/sys_exit")
-int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
-{
-	return on_sys_exit(regs, ret, false);
-}
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
-{
-	return on_sys_enter(regs, nr, true);
-}
-
-SEC("raw_tp/sys_enter")
-int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long nr)
-{
-	return on_sys_enter(regs, nr, false);
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(io_exit_btf, struct task_struct *p)
-{
-	return on_exit(ctx, p);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(io_exit_raw, struct task_struct *p)
-{
-	return on_exit(ctx, p);
 }
