@@ -1,6 +1,6 @@
 /* ioacct.bpf.c - read/write bytes per (process, fd) counted in the kernel.
  *
- * Second object of --ebpf (the loader is src/ebpf.c): with it the
+ * Second object of --ebpf (the loader is src/ebpf_ioacct.c): with it the
  * tracer's seccomp filter lets the read/write family run without a ptrace
  * stop, so these counts replace the ones ptrace would have made.  At the
  * exit of read, write, pread64, pwrite64, readv, writev, preadv(2) and

@@ -1,7 +1,7 @@
 /* ioacct.h - what ioacct.bpf.c sends to user space, and the map layouts
  * user space reads.
  *
- * Included by the BPF program and by its loader (src/ebpf.c), so
+ * Included by the BPF program and by its loader (src/ebpf_ioacct.c), so
  * everything here is flat, fixed-size and pointer-free: the kernel writes
  * it, user space reads the same bytes.  Change a struct here and both sides
  * change together.

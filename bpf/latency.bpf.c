@@ -1,6 +1,6 @@
 /* latency.bpf.c - scheduler and block I/O latency of the traced processes.
  *
- * Kernel half of --ebpf (the loader is src/ebpf.c).  It keeps the
+ * Kernel half of --ebpf (the loader is src/ebpf_latency.c).  It keeps the
  * set of traced tasks itself (fork adds, exit removes), measures how long
  * each traced thread waits on a run queue (woken, new, or preempted while
  * runnable, until it is switched in) and how long each block request a

@@ -1,10 +1,10 @@
 /* latency.h - what latency.bpf.c sends to user space, and the map layouts
  * user space reads or fills.
  *
- * Included by the BPF program and by its loader (src/ebpf.c), so
- * everything here is flat, fixed-size and pointer-free: the kernel writes
- * it, user space reads the same bytes.  Change a struct here and both sides
- * change together.
+ * Included by the BPF program, by its loader (src/ebpf_latency.c) and by
+ * the reader (src/ebpf.c), so everything here is flat, fixed-size and
+ * pointer-free: the kernel writes it, user space reads the same bytes.
+ * Change a struct here and both sides change together.
  */
 #ifndef COMPENDIUM_LATENCY_H
 #define COMPENDIUM_LATENCY_H

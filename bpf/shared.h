@@ -1,6 +1,6 @@
 /* shared.h - what latency.bpf.c and ioacct.bpf.c share: the map of traced
  * tasks and the drop counters, as the kernel fills them and user space
- * reads them (src/ebpf.c gives both objects latency's two).
+ * reads them (src/ebpf.c makes both maps and hands them to both objects).
  *
  * Included by the BPF programs (through shared.bpf.h) and by src/ebpf.c,
  * so everything here is flat, fixed-size and pointer-free.
