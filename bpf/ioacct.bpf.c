@@ -1,34 +1,35 @@
 /* ioacct.bpf.c - read/write bytes per (process, fd) counted in the kernel.
  *
- * Second object of --ebpf: with it the tracer's seccomp filter lets the
- * read/write family run without a ptrace stop, so these counts replace the
- * ones ptrace would have made.  At the exit of read, write, pread64,
- * pwrite64, readv, writev, preadv(2) and pwritev(2), and of sendto and
- * recvfrom called without an address, by a traced task (the tasks map is
- * latency.bpf.c's, shared by the loader), it adds the bytes moved to a
- * counter keyed by (process, fd); when the counter is made it notes what
- * the fd is from the kernel's own file object: the inode's type bits, its superblock's magic
+ * Second object of --ebpf (the loader is src/ebpf_ioacct.c): with it the
+ * tracer's seccomp filter lets the read/write family run without a ptrace
+ * stop, so these counts replace the ones ptrace would have made.  At the
+ * exit of read, write, pread64, pwrite64, readv, writev, preadv(2) and
+ * pwritev(2), and of sendto and recvfrom called without an address, by a
+ * traced task (the tasks map, which latency.bpf.c keeps: src/ebpf.c gives
+ * both objects the same one), it adds the bytes moved to a counter keyed by
+ * (process, fd); when the counter is made it notes what the fd is from the
+ * kernel's own file object: the inode's type bits, its superblock's magic
  * (pipes, sockets and anonymous inodes such as eventfd, which have no type
  * bits) and, for sockets, the family and type.  The rules are the tracer's
  * (src/tracer.c describe_fd), so the totals by class equal those of ptrace
  * mode.  The *msg calls and sendto/recvfrom with an address stay with
  * ptrace, which reads their addresses; this program leaves them alone.
  * mmap, munmap, mremap and brk run without stops as well: everything about
- * them is in registers, so the whole call is sent (LAT_SYSCALL).  So do
- * open, openat and creat (LAT_OPEN): the new fd's path is found walking
+ * them is in registers, so the whole call is sent (IOACCT_CALL).  So do
+ * open, openat and creat (IOACCT_OPEN): the new fd's path is found walking
  * its dentries and mounts up as d_path does (bpf_d_path is not allowed in
  * tracepoint programs), so it reads as /proc/PID/fd would have; a failed
  * call sends the path it was given, from the cwd or dirfd when relative.
  * The walk writes the path backwards from the file's own name, so a path
- * longer than LAT_PATH_MAX keeps its tail: the cut mark, then the last
+ * longer than IOACCT_PATH_MAX keeps its tail: the cut mark, then the last
  * components that fit (as src/record.h's rec_path_cut), never a front that
  * two files could share.
- * pipe and pipe2 are sent with the two fds they made (LAT_PIPE).
+ * pipe and pipe2 are sent with the two fds they made (IOACCT_PIPE).
  *
- * What it sends (LAT_IO, on its own ring buffer, which the tracer thread
- * drains before it handles each stop) is a counter's figures so far: for
- * every counter that grew, whenever the reader runs io_sweep (every
- * LAT_SWEEP_MS, so an fd that stays open and idle is counted live too),
+ * What it sends (IOACCT_COUNT, on its own ring buffer, which the tracer
+ * thread drains before it handles each stop) is a counter's figures so far:
+ * for every counter that grew, whenever that drain runs io_sweep (every
+ * IOACCT_SWEEP_MS, so an fd that stays open and idle is counted live too),
  * and always before anything that ends the fd: close, dup2/dup3 onto it,
  * close_range, execve (close-on-exec), and the end of the process.  The
  * reader sends on only the growth since the figures it saw last, so a
@@ -36,33 +37,35 @@
  * count.  Counters are freed when their fd ends, so the maps hold only
  * open fds.  Like the tracer it counts only successful x86_64 calls, never
  * i386 ones.  Every traced system call pays for one lookup; every other one
- * on the machine for the tracepoint itself (about 90 ns).
+ * on the machine for the tracepoint itself (about 90 ns).  Each handler is
+ * written once (TP_TWINS) as a tp_btf program and its raw_tp twin.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
-#include "latency.h"
+#include "ioacct.h"
 #include "shared.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-/* LAT_IO, LAT_SYSCALL, LAT_OPEN and LAT_PIPE samples: drained by the
- * tracer thread (not latency's reader) at every stop, else every 2 ms while
- * they come and every 50 ms while they do not.  Past LAT_IO_HIGH_WATER a
- * submit wakes the reader, which then holds the traced program back. */
+/* IOACCT_COUNT, IOACCT_CALL, IOACCT_OPEN and IOACCT_PIPE samples: drained
+ * by the tracer thread (not latency's reader) at every stop, else every 2 ms
+ * while they come and every 50 ms while they do not.  Past
+ * IOACCT_HIGH_WATER a submit wakes the reader, which then holds the traced
+ * program back. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, LAT_IO_RINGBUF_BYTES);
+	__uint(max_entries, IOACCT_RINGBUF_BYTES);
 } ioevents SEC(".maps");
 
 /* (process, fd) -> index of its counter in fdslots. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, LAT_MAX_FDS);
-	__type(key, struct lat_fd_key);
+	__uint(max_entries, IOACCT_MAX_FDS);
+	__type(key, struct ioacct_fd_key);
 	__type(value, __u32);
 } fdio SEC(".maps");
 
@@ -71,15 +74,15 @@ struct {
  * slot_take and slot_give, which keep seq. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, LAT_MAX_FDS);
+	__uint(max_entries, IOACCT_MAX_FDS);
 	__type(key, __u32);
-	__type(value, struct lat_fd_slot);
+	__type(value, struct ioacct_fd_slot);
 } fdslots SEC(".maps");
 
 /* Slots given back, taken again before new ones (so sweeps stay short). */
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK);
-	__uint(max_entries, LAT_MAX_FDS);
+	__uint(max_entries, IOACCT_MAX_FDS);
 	__uint(value_size, sizeof(__u32));
 } free_slots SEC(".maps");
 
@@ -90,7 +93,7 @@ struct swept {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, LAT_MAX_FDS);
+	__uint(max_entries, IOACCT_MAX_FDS);
 	__type(key, __u32);
 	__type(value, struct swept);
 } swept SEC(".maps");
@@ -98,9 +101,9 @@ struct {
 __u32 slots_used;   /* slots ever handed out: the sweep looks at these */
 
 #define NAME_MAX_B 255
-#define PATH_END (LAT_PATH_MAX + 4)      /* a path is built backwards up to here */
-#define PATH_ARG 4096                    /* a path argument (PATH_MAX) */
-#define WORK_MASK (2 * LAT_PATH_MAX - 1)
+#define PATH_END (IOACCT_PATH_MAX + 4)   /* a path is built backwards up to here */
+#define PATH_ARG 4096                   /* a path argument (PATH_MAX) */
+#define WORK_MASK (2 * IOACCT_PATH_MAX - 1)
 
 /* put_path's state, shared with its bpf_loop callback. */
 struct walk {
@@ -109,19 +112,19 @@ struct walk {
 	struct dentry *d;
 	long mnt_off;            /* offsetof(struct mount, mnt) on this kernel */
 	__u32 off;               /* the path so far is work[off..PATH_END) */
-	__u32 low;               /* no byte before work[low]: LAT_PATH_MAX in all */
+	__u32 low;               /* no byte before work[low]: IOACCT_PATH_MAX in all */
 	__u32 whole;             /* the walk reached the root */
 	__u32 pad;
 };
 
-/* Where a LAT_OPEN is put together: the sample and its path, the work
+/* Where an IOACCT_OPEN is put together: the sample and its path, the work
  * area where the path is built backwards from the file up (a failed
  * call's argument after PATH_END; a masked offset plus a name always
  * fits), and the walk's state. */
 struct open_scratch {
-	struct lat_open hdr;
-	char path[LAT_PATH_MAX + 8];
-	char work[2 * LAT_PATH_MAX + NAME_MAX_B + 1];
+	struct ioacct_open hdr;
+	char path[IOACCT_PATH_MAX + 8];
+	char work[2 * IOACCT_PATH_MAX + NAME_MAX_B + 1];
 	struct walk w;
 };
 
@@ -140,7 +143,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, LAT_MAX_PROCS);
+	__uint(max_entries, IOACCT_MAX_PROCS);
 	__type(key, __u32);
 	__type(value, __u64);
 } fdio_procs SEC(".maps");
@@ -192,7 +195,7 @@ static __always_inline int io_dir(long nr, struct pt_regs *regs, const bool btf)
 /* Is the current task traced (not merely followed)? */
 static __always_inline bool traced_now(__u32 *tgid)
 {
-	struct lat_task *t = traced((__u32)bpf_get_current_pid_tgid());
+	struct task_entry *t = traced((__u32)bpf_get_current_pid_tgid());
 
 	if (t)
 		*tgid = t->tgid;
@@ -222,12 +225,12 @@ static __always_inline __u32 sock_kind(struct file *f)
 	int type = BPF_CORE_READ(sock, type) & 0xf;
 
 	if (family == 1 /* AF_UNIX */)
-		return LAT_FDK_UNIX;
+		return IOACCT_FDK_UNIX;
 	if (family == 2 /* AF_INET */ && (type == 1 || type == 2))
-		return type == 1 /* SOCK_STREAM */ ? LAT_FDK_TCP4 : LAT_FDK_UDP4;
+		return type == 1 /* SOCK_STREAM */ ? IOACCT_FDK_TCP4 : IOACCT_FDK_UDP4;
 	if (family == 10 /* AF_INET6 */ && (type == 1 || type == 2))
-		return type == 1 ? LAT_FDK_TCP6 : LAT_FDK_UDP6;
-	return LAT_FDK_SOCK;
+		return type == 1 ? IOACCT_FDK_TCP6 : IOACCT_FDK_UDP6;
+	return IOACCT_FDK_SOCK;
 }
 
 /* What file f is (as the tracer's describe_fd), and its inode number. */
@@ -239,16 +242,16 @@ static __always_inline __u32 file_kind(struct file *f, __u64 *ino)
 
 	*ino = BPF_CORE_READ(in, i_ino);
 	if (magic == 0x50495045 /* PIPEFS_MAGIC */ || fmt == 0010000 /* S_IFIFO */)
-		return LAT_FDK_PIPE;
+		return IOACCT_FDK_PIPE;
 	if (magic == 0x09041934 /* ANON_INODE_FS_MAGIC */)
-		return LAT_FDK_ANON;
+		return IOACCT_FDK_ANON;
 	switch (fmt) {
 	case 0140000: return sock_kind(f);
-	case 0100000: return LAT_FDK_FILE;
-	case 0040000: return LAT_FDK_DIR;
-	case 0020000: return LAT_FDK_CHR;
-	case 0060000: return LAT_FDK_BLK;
-	default: return LAT_FDK_UNKNOWN;
+	case 0100000: return IOACCT_FDK_FILE;
+	case 0040000: return IOACCT_FDK_DIR;
+	case 0020000: return IOACCT_FDK_CHR;
+	case 0060000: return IOACCT_FDK_BLK;
+	default: return IOACCT_FDK_UNKNOWN;
 	}
 }
 
@@ -256,12 +259,12 @@ static __always_inline __u32 file_kind(struct file *f, __u64 *ino)
  * water mark (the reader then freezes the program until it has caught up). */
 static __always_inline __u64 io_wake(void)
 {
-	return bpf_ringbuf_query(&ioevents, BPF_RB_AVAIL_DATA) >= LAT_IO_HIGH_WATER ?
+	return bpf_ringbuf_query(&ioevents, BPF_RB_AVAIL_DATA) >= IOACCT_HIGH_WATER ?
 	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 /* Slot i of fdslots, or NULL. */
-static __always_inline struct lat_fd_slot *slot_at(__u32 i)
+static __always_inline struct ioacct_fd_slot *slot_at(__u32 i)
 {
 	return bpf_map_lookup_elem(&fdslots, &i);
 }
@@ -274,23 +277,23 @@ static __always_inline long slot_take(void)
 	if (bpf_map_pop_elem(&free_slots, &i) == 0)
 		return i;
 	i = __sync_fetch_and_add(&slots_used, 1);
-	return i < LAT_MAX_FDS ? i : -1;
+	return i < IOACCT_MAX_FDS ? i : -1;
 }
 
 /* Give slot i back. */
-static __always_inline void slot_give(__u32 i, struct lat_fd_slot *s)
+static __always_inline void slot_give(__u32 i, struct ioacct_fd_slot *s)
 {
-	__sync_lock_test_and_set(&s->state, LAT_SLOT_FREE);
+	__sync_lock_test_and_set(&s->state, IOACCT_SLOT_FREE);
 	if (bpf_map_push_elem(&free_slots, &i, 0))
-		drop(LAT_DROP_MAPFULL);   /* cannot be: the stack holds every slot */
+		drop(DROP_MAPFULL);   /* cannot be: the stack holds every slot */
 }
 
-/* Fill a LAT_IO from slot i (use seq): calls read before bytes, so the
+/* Fill an IOACCT_COUNT from slot i (use seq): calls read before bytes, so the
  * bytes of every call counted are in (bytes are added first). */
-static __always_inline void io_fill(struct lat_io *e, __u32 i, const struct lat_fd_slot *s,
-				    __u64 seq, bool final)
+static __always_inline void io_fill(struct ioacct_count *e, __u32 i,
+				    const struct ioacct_fd_slot *s, __u64 seq, bool final)
 {
-	e->kind = LAT_IO;
+	e->kind = IOACCT_COUNT;
 	e->rd_calls = s->rd_calls;
 	e->wr_calls = s->wr_calls;
 	barrier();
@@ -308,28 +311,29 @@ static __always_inline void io_fill(struct lat_io *e, __u32 i, const struct lat_
 
 /* The fd of slot i ends: send its last figures, forget (process, fd) k and
  * give the slot back.  Only the flusher that moves it out of LIVE does. */
-static __always_inline void io_final(const struct lat_fd_key *k, __u32 i)
+static __always_inline void io_final(const struct ioacct_fd_key *k, __u32 i)
 {
-	struct lat_fd_slot *s = slot_at(i);
-	struct lat_io *e;
+	struct ioacct_fd_slot *s = slot_at(i);
+	struct ioacct_count *e;
 
 	if (!s || s->tgid != k->tgid || s->fd != k->fd ||
-	    __sync_val_compare_and_swap(&s->state, LAT_SLOT_LIVE, LAT_SLOT_ENDING) != LAT_SLOT_LIVE)
+	    __sync_val_compare_and_swap(&s->state, IOACCT_SLOT_LIVE,
+					IOACCT_SLOT_ENDING) != IOACCT_SLOT_LIVE)
 		return;
 	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
 	if (e) {
 		io_fill(e, i, s, s->seq, true);
 		bpf_ringbuf_submit(e, io_wake());
 	} else {
-		drop(LAT_DROP_RINGBUF);
+		drop(DROP_RINGBUF);
 	}
 	bpf_map_delete_elem(&fdio, k);
 	slot_give(i, s);
 }
 
 /* Set up slot i for (process, fd) k: seq is odd meanwhile. */
-static __always_inline void slot_init(struct lat_fd_slot *s, const struct lat_fd_key *k,
-				      __u32 kind, __u64 ino)
+static __always_inline void slot_init(struct ioacct_fd_slot *s,
+				      const struct ioacct_fd_key *k, __u32 kind, __u64 ino)
 {
 	__sync_fetch_and_add(&s->seq, 1);
 	s->tgid = k->tgid;
@@ -337,7 +341,7 @@ static __always_inline void slot_init(struct lat_fd_slot *s, const struct lat_fd
 	s->kind = kind;
 	s->ino = ino;
 	s->rd = s->wr = s->rd_calls = s->wr_calls = 0;
-	s->state = LAT_SLOT_LIVE;
+	s->state = IOACCT_SLOT_LIVE;
 	__sync_fetch_and_add(&s->seq, 1);
 }
 
@@ -357,9 +361,9 @@ static __always_inline bool mark_fd(__u32 tgid, int fd)
 }
 
 /* A new counter for fd k of the current task, if it is traced; NULL if not. */
-static __always_inline struct lat_fd_slot *io_counter_new(struct lat_fd_key *k)
+static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_key *k)
 {
-	struct lat_fd_slot *s;
+	struct ioacct_fd_slot *s;
 	struct file *f;
 	__u32 tgid, kind, *at;
 	__u64 ino;
@@ -374,7 +378,7 @@ static __always_inline struct lat_fd_slot *io_counter_new(struct lat_fd_key *k)
 	i = mark_fd(k->tgid, k->fd) ? slot_take() : -1;
 	s = i < 0 ? 0 : slot_at((__u32)i);
 	if (!s) {
-		drop(LAT_DROP_MAPFULL);
+		drop(DROP_MAPFULL);
 		return 0;
 	}
 	slot_init(s, k, kind, ino);
@@ -384,13 +388,13 @@ static __always_inline struct lat_fd_slot *io_counter_new(struct lat_fd_key *k)
 	slot_give((__u32)i, s);
 	at = bpf_map_lookup_elem(&fdio, k);
 	if (!at)
-		drop(LAT_DROP_MAPFULL);
+		drop(DROP_MAPFULL);
 	return at ? slot_at(*at) : 0;
 }
 
 /* Fill in the call part of a sample of the current task's call. */
-static __always_inline void call_fill(struct lat_syscall *e, __u32 kind, __u32 tgid, long nr,
-				      long ret, struct pt_regs *regs, const bool btf)
+static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 tgid,
+				      long nr, long ret, struct pt_regs *regs, const bool btf)
 {
 	e->kind = kind;
 	e->tid = (__s32)bpf_get_current_pid_tgid();
@@ -408,17 +412,17 @@ static __always_inline void call_fill(struct lat_syscall *e, __u32 kind, __u32 t
 
 /* A sample of size bytes for the call of the current task, if traced (and
  * not an i386 call), with its call part filled in; NULL if not. */
-static __always_inline struct lat_syscall *call_sample(__u64 size, __u32 kind, long nr, long ret,
+static __always_inline struct ioacct_call *call_sample(__u64 size, __u32 kind, long nr, long ret,
 						       struct pt_regs *regs, const bool btf)
 {
-	struct lat_syscall *e;
+	struct ioacct_call *e;
 	__u32 tgid;
 
 	if (!traced_now(&tgid) || in_compat(btf))
 		return 0;
 	e = bpf_ringbuf_reserve(&ioevents, size, 0);
 	if (!e) {
-		drop(LAT_DROP_RINGBUF);
+		drop(DROP_RINGBUF);
 		return 0;
 	}
 	call_fill(e, kind, tgid, nr, ret, regs, btf);
@@ -428,7 +432,7 @@ static __always_inline struct lat_syscall *call_sample(__u64 size, __u32 kind, l
 /* A traced task's mmap, munmap, mremap or brk returned: send it whole. */
 static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, const bool btf)
 {
-	struct lat_syscall *e = call_sample(sizeof(*e), LAT_SYSCALL, nr, ret, regs, btf);
+	struct ioacct_call *e = call_sample(sizeof(*e), IOACCT_CALL, nr, ret, regs, btf);
 
 	if (e)
 		bpf_ringbuf_submit(e, io_wake());
@@ -437,7 +441,8 @@ static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, co
 /* A traced task's pipe or pipe2 returned: send it, with its two fds. */
 static __always_inline void pipe_call(struct pt_regs *regs, long nr, long ret, const bool btf)
 {
-	struct lat_pipe *e = (struct lat_pipe *)call_sample(sizeof(*e), LAT_PIPE, nr, ret, regs, btf);
+	struct ioacct_pipe *e = (struct ioacct_pipe *)call_sample(sizeof(*e), IOACCT_PIPE, nr,
+								  ret, regs, btf);
 
 	if (!e)
 		return;
@@ -532,8 +537,8 @@ static long walk_up(__u32 i, void *unused)
 
 /* Put the absolute path of (vm, d) in front of work[PATH_END] as the
  * kernel's d_path would (crossing mounts up to the namespace's root),
- * while the text up to work[end] stays within LAT_PATH_MAX bytes; when the
- * rest does not fit, the cut mark goes in front instead.  Returns where
+ * while the text up to work[end] stays within IOACCT_PATH_MAX bytes; when
+ * the rest does not fit, the cut mark goes in front instead.  Returns where
  * the text starts.  The walk's state lives in the map value, not on the
  * stack: the verifier then sees its counters as unknown and checks the
  * callback once, where on the stack it would follow them value by value. */
@@ -546,14 +551,14 @@ static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct
 	w->root = BPF_CORE_READ(vm, mnt_root);
 	w->d = d;
 	w->off = PATH_END;
-	w->low = end - LAT_PATH_MAX;   /* (end >= PATH_END: room for the mark) */
+	w->low = end - IOACCT_PATH_MAX;   /* (end >= PATH_END: room for the mark) */
 	w->whole = 0;
 	w->mnt_off = bpf_core_field_offset(struct mount, mnt);
 	w->mnt = (struct mount *)((char *)vm - w->mnt_off);
-	bpf_loop(LAT_PATH_MAX / 2 + 64, walk_up, NULL, 0);
+	bpf_loop(IOACCT_PATH_MAX / 2 + 64, walk_up, NULL, 0);
 	off = w->off;
 	if (!w->whole) {
-		off -= LAT_PATH_CUT_LEN;   /* U+2026 */
+		off -= IOACCT_PATH_CUT_LEN;   /* U+2026 */
 		sc->work[off & WORK_MASK] = (char)0xe2;
 		sc->work[(off + 1) & WORK_MASK] = (char)0x80;
 		sc->work[(off + 2) & WORK_MASK] = (char)0xa6;
@@ -603,7 +608,7 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	sc = bpf_map_lookup_elem(&open_scratch, &zero);
 	if (!sc)
 		return;
-	call_fill(&sc->hdr.call, LAT_OPEN, tgid, nr, ret, regs, btf);
+	call_fill(&sc->hdr.call, IOACCT_OPEN, tgid, nr, ret, regs, btf);
 	sc->hdr.ino = 0;
 	sc->hdr.dev = 0;
 	sc->hdr.fd_kind = 0;
@@ -623,19 +628,19 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	bpf_probe_read_kernel(sc->path, len, &sc->work[off & WORK_MASK]);
 	sc->hdr.path_len = len;
 	if (bpf_ringbuf_output(&ioevents, sc, sizeof(sc->hdr) + len, io_wake()))
-		drop(LAT_DROP_RINGBUF);
+		drop(DROP_RINGBUF);
 }
 
 /* A system call returned: count the bytes of a traced task's read or write.
  * This runs after every system call on the machine, so the common paths are
  * short: anything else leaves at the first test, and a traced fd that is
  * already counting costs two lookups (having a counter means traced). */
-static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool btf)
+TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = REG(regs, orig_ax, btf);
 	int dir = ret < 0 ? 0 : io_dir(nr, regs, btf);
-	struct lat_fd_key k;
-	struct lat_fd_slot *v;
+	struct ioacct_fd_key k;
+	struct ioacct_fd_slot *v;
 	__u32 *at;
 
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
@@ -673,7 +678,7 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 /* fd of the current process ends: send and forget its counter. */
 static __always_inline void flush_fd(__u32 tgid, int fd)
 {
-	struct lat_fd_key k = { .tgid = tgid, .fd = fd };
+	struct ioacct_fd_key k = { .tgid = tgid, .fd = fd };
 	__u32 *at = bpf_map_lookup_elem(&fdio, &k);
 
 	if (at)
@@ -689,9 +694,10 @@ struct flush_range {
 
 /* bpf_for_each_map_elem callback: send and forget the counters in range
  * (io_final checks the slot is the key's: the entry may be reused meanwhile). */
-static long flush_one(void *map, const struct lat_fd_key *key, __u32 *at, struct flush_range *r)
+static long flush_one(void *map, const struct ioacct_fd_key *key, __u32 *at,
+		      struct flush_range *r)
 {
-	struct lat_fd_key k = *key;
+	struct ioacct_fd_key k = *key;
 
 	if (k.tgid == r->tgid && (__u32)k.fd >= r->lo && (__u32)k.fd <= r->hi)
 		io_final(&k, *at);
@@ -718,7 +724,7 @@ static __always_inline void flush_fds(__u32 tgid, __u64 fds, __u32 lo, __u32 hi)
 }
 
 /* A traced task is about to end an fd (or all close-on-exec ones). */
-static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const bool btf)
+TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 {
 	__u64 *fds;
 	__u32 tgid;
@@ -751,7 +757,7 @@ static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const boo
 
 /* The last thread of a process with counters exits: flush them.  (Not
  * through the tasks map: latency.bpf.c may have forgotten the task already.) */
-static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *p)
+TP_TWINS(sched_process_exit, io_exit, struct task_struct *p)
 {
 	__u32 tgid = (__u32)BPF_CORE_READ(p, tgid);
 	__u64 *fds = bpf_map_lookup_elem(&fdio_procs, &tgid);
@@ -770,15 +776,15 @@ static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *
  * and even, before and after: then it is one use of the slot, whole. */
 static long sweep_slot(__u32 i, void *unused)
 {
-	struct lat_fd_slot *s = slot_at(i);
+	struct ioacct_fd_slot *s = slot_at(i);
 	struct swept *w = bpf_map_lookup_elem(&swept, &i);
 	__u64 seq, calls;
-	struct lat_io *e;
+	struct ioacct_count *e;
 
 	if (!s || !w)
 		return 1;
 	seq = __sync_fetch_and_add(&s->seq, 0);
-	if ((seq & 1) || s->state != LAT_SLOT_LIVE)
+	if ((seq & 1) || s->state != IOACCT_SLOT_LIVE)
 		return 0;
 	calls = s->rd_calls + s->wr_calls;
 	if (calls == (w->seq == seq ? w->calls : 0))
@@ -798,49 +804,14 @@ static long sweep_slot(__u32 i, void *unused)
 }
 
 /* Send every counter that grew since the last sweep.  Never attached: the
- * reader runs it (BPF_PROG_TEST_RUN) every LAT_SWEEP_MS, so counts of an
- * fd that is open and idle reach it as soon as those of a busy one. */
+ * tracer thread's drain runs it (BPF_PROG_TEST_RUN) every IOACCT_SWEEP_MS,
+ * so counts of an fd that is open and idle reach it as soon as those of a
+ * busy one. */
 SEC("raw_tp")
 int io_sweep(void *ctx)
 {
 	__u32 n = slots_used;
 
-	bpf_loop(n < LAT_MAX_FDS ? n : LAT_MAX_FDS, sweep_slot, NULL, 0);
+	bpf_loop(n < IOACCT_MAX_FDS ? n : IOACCT_MAX_FDS, sweep_slot, NULL, 0);
 	return 0;
-}
-
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
-{
-	return on_sys_exit(regs, ret, true);
-}
-
-SEC("raw_tp/sys_exit")
-int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
-{
-	return on_sys_exit(regs, ret, false);
-}
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
-{
-	return on_sys_enter(regs, nr, true);
-}
-
-SEC("raw_tp/sys_enter")
-int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long nr)
-{
-	return on_sys_enter(regs, nr, false);
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(io_exit_btf, struct task_struct *p)
-{
-	return on_exit(ctx, p);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(io_exit_raw, struct task_struct *p)
-{
-	return on_exit(ctx, p);
 }

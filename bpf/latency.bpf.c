@@ -1,18 +1,18 @@
 /* latency.bpf.c - scheduler and block I/O latency of the traced processes.
  *
- * Kernel half of --ebpf (the loader is src/ebpf.c).  It keeps the set of
- * traced tasks itself (fork adds, exit removes), measures how long each
- * traced thread waits on a run queue (woken, new, or preempted while
+ * Kernel half of --ebpf (the loader is src/ebpf_latency.c).  It keeps the
+ * set of traced tasks itself (fork adds, exit removes), measures how long
+ * each traced thread waits on a run queue (woken, new, or preempted while
  * runnable, until it is switched in) and how long each block request a
- * traced process submitted takes, sends the slow ones and every block request
- * to a ring buffer, and keeps a log2 histogram of all of them per process,
- * sent when the process ends.  Every map entry is deleted when its task,
- * process or request ends, so the maps never fill with stale state.  It only
- * uses tracepoints: each handler exists as tp_btf (preferred) and raw_tp
- * (fallback), sharing one body that reads kernel memory with CO-RE reads
- * only.  It must never drop silently: a full ring buffer or map is counted,
- * and so is a switch-in the kernel did not report and that the task's own
- * run_delay cannot make up for.
+ * traced process submitted takes, sends the slow ones and every block
+ * request to a ring buffer, and keeps a log2 histogram of all of them per
+ * process, sent when the process ends.  Every map entry is deleted when its
+ * task, process or request ends, so the maps never fill with stale state.
+ * It only uses tracepoints: each handler is written once (TP_TWINS) as a
+ * tp_btf program (preferred) and its raw_tp twin (fallback), reading kernel
+ * memory with CO-RE reads only.  It must never drop silently: a full ring
+ * buffer or map is counted, and so is a switch-in the kernel did not report
+ * and that the task's own run_delay cannot make up for.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -41,7 +41,7 @@ struct lat_stamp {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LAT_MAX_TASKS);
+	__uint(max_entries, TASKS_MAX);
 	__type(key, __u32);
 	__type(value, struct lat_stamp);
 } stamps SEC(".maps");
@@ -92,7 +92,7 @@ static __always_inline void put(void *map, const void *key, const void *val, __u
 	long err = bpf_map_update_elem(map, key, val, flags);
 
 	if (err && err != -17 /* EEXIST */)
-		drop(LAT_DROP_MAPFULL);
+		drop(DROP_MAPFULL);
 }
 
 /* Histogram slot of a latency: the bit length of its microseconds. */
@@ -138,7 +138,7 @@ static __always_inline void hist_send(__u32 tgid, __u32 kind, const __u64 *slots
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		drop(LAT_DROP_RINGBUF);
+		drop(DROP_RINGBUF);
 		return;
 	}
 	e->kind = LAT_HIST;
@@ -169,7 +169,7 @@ static __always_inline void event_send(__u32 kind, __u32 tid, __u32 tgid, __u32 
 	struct lat_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
 	if (!e) {
-		drop(LAT_DROP_RINGBUF);
+		drop(DROP_RINGBUF);
 		return;
 	}
 	e->kind = kind;
@@ -200,11 +200,11 @@ static __always_inline __u64 run_delay(struct task_struct *t)
 static __always_inline void unseen_switch_in(struct task_struct *t, __u32 tid,
 					     const struct lat_stamp *s)
 {
-	struct lat_task *task = traced(tid);
+	struct task_entry *task = traced(tid);
 	__u64 rd = run_delay(t), delay;
 
 	if (!task || !bpf_core_field_exists(t->sched_info) || rd < s->run_delay) {
-		drop(LAT_DROP_UNSEEN);
+		drop(DROP_UNSEEN);
 		return;
 	}
 	delay = rd - s->run_delay;
@@ -217,11 +217,11 @@ static __always_inline void unseen_switch_in(struct task_struct *t, __u32 tid,
 /* ---- tasks: follow fork, exec and exit ---- */
 
 /* A new task: traced if its parent is (or if a followed task started a process). */
-static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child)
+TP_TWINS(sched_process_fork, fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptid = (__u32)BPF_CORE_READ(parent, pid);
-	struct lat_task *p = bpf_map_lookup_elem(&tasks, &ptid);
-	struct lat_task c;
+	struct task_entry *p = bpf_map_lookup_elem(&tasks, &ptid);
+	struct task_entry c;
 	__u32 ctid, ctgid;
 
 	if (!p)
@@ -229,20 +229,21 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	ctid = (__u32)BPF_CORE_READ(child, pid);
 	ctgid = (__u32)BPF_CORE_READ(child, tgid);
 	c.tgid = ctgid;
-	c.flags = LAT_TASK_TRACED;
-	if ((p->flags & LAT_TASK_FOLLOW) && ctgid == p->tgid)
-		c.flags = LAT_TASK_FOLLOW;   /* another thread of the follower */
+	c.flags = TASK_F_TRACED;
+	if ((p->flags & TASK_F_FOLLOW) && ctgid == p->tgid)
+		c.flags = TASK_F_FOLLOW;   /* another thread of the follower */
 	put(&tasks, &ctid, &c, BPF_ANY);
-	if (c.flags == LAT_TASK_TRACED && ctid == ctgid)
+	if (c.flags == TASK_F_TRACED && ctid == ctgid)
 		put(&hists, &ctgid, &zero_hist, BPF_NOEXIST);
 	return 0;
 }
 
 /* A non-leader exec'd and took the leader's tid: move its entries. */
-static __always_inline int on_exec(struct task_struct *p, __u32 old_tid)
+TP_TWINS(sched_process_exec, exec, struct task_struct *p, pid_t old_pid)
 {
+	__u32 old_tid = (__u32)old_pid;
 	__u32 tid = (__u32)BPF_CORE_READ(p, pid);
-	struct lat_task *t, copy;
+	struct task_entry *t, copy;
 
 	if (tid == old_tid)
 		return 0;
@@ -257,10 +258,10 @@ static __always_inline int on_exec(struct task_struct *p, __u32 old_tid)
 }
 
 /* A task exits: forget it; the last one of a process flushes its histograms. */
-static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *p)
+TP_TWINS(sched_process_exit, exit, struct task_struct *p)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(p, pid);
-	struct lat_task *t = bpf_map_lookup_elem(&tasks, &tid);
+	struct task_entry *t = bpf_map_lookup_elem(&tasks, &tid);
 	struct lat_stamp *s = bpf_map_lookup_elem(&stamps, &tid);
 	__u32 tgid, flags;
 
@@ -272,7 +273,7 @@ static __always_inline int on_exit(unsigned long long *ctx, struct task_struct *
 	flags = t->flags;
 	bpf_map_delete_elem(&tasks, &tid);
 	bpf_map_delete_elem(&stamps, &tid);
-	if (!(flags & LAT_TASK_TRACED))
+	if (!(flags & TASK_F_TRACED))
 		return 0;
 	if (group_dead(ctx, p))
 		hist_flush(tgid);
@@ -308,16 +309,27 @@ static __always_inline int on_wakeup(struct task_struct *p, __u32 reason)
 	return 0;
 }
 
+/* A traced task was woken. */
+TP_TWINS(sched_wakeup, wakeup, struct task_struct *p)
+{
+	return on_wakeup(p, LAT_WOKEN);
+}
+
+/* A traced task was woken for the first time. */
+TP_TWINS(sched_wakeup_new, wakeup_new, struct task_struct *p)
+{
+	return on_wakeup(p, LAT_WOKEN_NEW);
+}
+
 /* Context switch: stamp a preempted prev, measure next's wait.  Most switches
  * on the machine involve no traced task: they cost two lookups, no clock. */
-static __always_inline int on_switch(unsigned long long *ctx, bool preempt,
-				     struct task_struct *prev, struct task_struct *next)
+TP_TWINS(sched_switch, switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	__u32 ptid = (__u32)BPF_CORE_READ(prev, pid);
 	__u32 ntid = (__u32)BPF_CORE_READ(next, pid);
 	__u64 now = 0, delay;
 	struct lat_stamp *s, st = { .reason = LAT_PREEMPTED };
-	struct lat_task *t;
+	struct task_entry *t;
 	__u32 reason;
 
 	if (traced(ptid)) {
@@ -383,9 +395,9 @@ static __always_inline __u32 rq_dev(struct request *rq)
 
 /* The traced process the current task belongs to, or NULL: a thread the
  * fork tracepoint never saw (an io_uring worker) counts by its process. */
-static __always_inline struct lat_task *traced_submitter(__u64 id)
+static __always_inline struct task_entry *traced_submitter(__u64 id)
 {
-	struct lat_task *t = traced((__u32)id);
+	struct task_entry *t = traced((__u32)id);
 
 	return t ? t : traced((__u32)(id >> 32));
 }
@@ -393,10 +405,10 @@ static __always_inline struct lat_task *traced_submitter(__u64 id)
 /* Made from a bio (6.5+), in the submitting task's context, whoever issues
  * it later (a kworker may dispatch it): this is its owner.  A request of
  * another task forgets what an earlier use of the same request left. */
-static __always_inline int on_io_start(struct request *rq)
+TP_TWINS(block_io_start, io_start, struct request *rq)
 {
 	__u64 key = (__u64)rq, id = bpf_get_current_pid_tgid();
-	struct lat_task *t = traced_submitter(id);
+	struct task_entry *t = traced_submitter(id);
 	struct lat_req r = { 0 };
 
 	if (!t || !rq_is_rw(rq)) {
@@ -411,11 +423,12 @@ static __always_inline int on_io_start(struct request *rq)
 
 /* Inserted into a queue, in the submitter's context: remember who it is
  * (before 6.5; with block_io_start this program is not loaded). */
-static __always_inline int on_insert(struct request *rq)
+TP_TWINS(block_rq_insert, insert)
 {
+	struct request *rq = rq_arg(ctx);
 	__u64 key = (__u64)rq;
 	__u64 id = bpf_get_current_pid_tgid();
-	struct lat_task *t = traced_submitter(id);
+	struct task_entry *t = traced_submitter(id);
 	struct lat_req r = { 0 };
 
 	if (!rq_is_rw(rq))
@@ -430,9 +443,9 @@ static __always_inline int on_insert(struct request *rq)
 }
 
 /* Requeued: it will be issued again; keep its owner. */
-static __always_inline int on_requeue(struct request *rq)
+TP_TWINS(block_rq_requeue, requeue)
 {
-	__u64 key = (__u64)rq;
+	__u64 key = (__u64)rq_arg(ctx);
 	struct lat_req *r = bpf_map_lookup_elem(&reqs, &key);
 
 	if (r)
@@ -450,11 +463,12 @@ static __always_inline void req_issued(struct lat_req *r, struct request *rq)
 }
 
 /* Issued to the device: start the clock. */
-static __always_inline int on_issue(struct request *rq)
+TP_TWINS(block_rq_issue, issue)
 {
+	struct request *rq = rq_arg(ctx);
 	__u64 key = (__u64)rq, id;
 	struct lat_req *r = bpf_map_lookup_elem(&reqs, &key), n = { 0 };
-	struct lat_task *t;
+	struct task_entry *t;
 
 	if (has_io_start) {   /* its owner was taken at the start, or it is not ours */
 		if (r && !rq_is_rw(rq))
@@ -488,7 +502,8 @@ static __always_inline int on_issue(struct request *rq)
 }
 
 /* Completed, perhaps only partly: report once all of it is done. */
-static __always_inline int on_complete(struct request *rq, unsigned int nr_bytes)
+TP_TWINS(block_rq_complete, complete, struct request *rq, blk_status_t error,
+	 unsigned int nr_bytes)
 {
 	__u64 key = (__u64)rq, now, lat;
 	struct lat_req *r = bpf_map_lookup_elem(&reqs, &key);
@@ -508,138 +523,4 @@ static __always_inline int on_complete(struct request *rq, unsigned int nr_bytes
 	event_send(LAT_BLOCK, r->tid, r->tgid, r->dev, now, lat, r->done, r->sector, r->write);
 	bpf_map_delete_elem(&reqs, &key);
 	return 0;
-}
-
-/* ---- the programs: each tracepoint as tp_btf and as raw_tp ---- */
-
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(fork_btf, struct task_struct *parent, struct task_struct *child)
-{
-	return on_fork(parent, child);
-}
-
-SEC("raw_tp/sched_process_fork")
-int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
-{
-	return on_fork(parent, child);
-}
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(exec_btf, struct task_struct *p, pid_t old_pid)
-{
-	return on_exec(p, (__u32)old_pid);
-}
-
-SEC("raw_tp/sched_process_exec")
-int BPF_PROG(exec_raw, struct task_struct *p, pid_t old_pid)
-{
-	return on_exec(p, (__u32)old_pid);
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(exit_btf, struct task_struct *p)
-{
-	return on_exit(ctx, p);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(exit_raw, struct task_struct *p)
-{
-	return on_exit(ctx, p);
-}
-
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(wakeup_btf, struct task_struct *p)
-{
-	return on_wakeup(p, LAT_WOKEN);
-}
-
-SEC("raw_tp/sched_wakeup")
-int BPF_PROG(wakeup_raw, struct task_struct *p)
-{
-	return on_wakeup(p, LAT_WOKEN);
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(wakeup_new_btf, struct task_struct *p)
-{
-	return on_wakeup(p, LAT_WOKEN_NEW);
-}
-
-SEC("raw_tp/sched_wakeup_new")
-int BPF_PROG(wakeup_new_raw, struct task_struct *p)
-{
-	return on_wakeup(p, LAT_WOKEN_NEW);
-}
-
-SEC("tp_btf/sched_switch")
-int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	return on_switch(ctx, preempt, prev, next);
-}
-
-SEC("raw_tp/sched_switch")
-int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	return on_switch(ctx, preempt, prev, next);
-}
-
-SEC("tp_btf/block_io_start")
-int BPF_PROG(io_start_btf, struct request *rq)
-{
-	return on_io_start(rq);
-}
-
-SEC("raw_tp/block_io_start")
-int BPF_PROG(io_start_raw, struct request *rq)
-{
-	return on_io_start(rq);
-}
-
-SEC("tp_btf/block_rq_insert")
-int BPF_PROG(insert_btf)
-{
-	return on_insert(rq_arg(ctx));
-}
-
-SEC("raw_tp/block_rq_insert")
-int BPF_PROG(insert_raw)
-{
-	return on_insert(rq_arg(ctx));
-}
-
-SEC("tp_btf/block_rq_requeue")
-int BPF_PROG(requeue_btf)
-{
-	return on_requeue(rq_arg(ctx));
-}
-
-SEC("raw_tp/block_rq_requeue")
-int BPF_PROG(requeue_raw)
-{
-	return on_requeue(rq_arg(ctx));
-}
-
-SEC("tp_btf/block_rq_issue")
-int BPF_PROG(issue_btf)
-{
-	return on_issue(rq_arg(ctx));
-}
-
-SEC("raw_tp/block_rq_issue")
-int BPF_PROG(issue_raw)
-{
-	return on_issue(rq_arg(ctx));
-}
-
-SEC("tp_btf/block_rq_complete")
-int BPF_PROG(complete_btf, struct request *rq, blk_status_t error, unsigned int nr_bytes)
-{
-	return on_complete(rq, nr_bytes);
-}
-
-SEC("raw_tp/block_rq_complete")
-int BPF_PROG(complete_raw, struct request *rq, blk_status_t error, unsigned int nr_bytes)
-{
-	return on_complete(rq, nr_bytes);
 }

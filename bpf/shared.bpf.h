@@ -1,10 +1,41 @@
 /* shared.bpf.h - what latency.bpf.c and ioacct.bpf.c both use: the map of
- * traced tasks and the drop counters (ioacct's loader reuses latency's, so
- * both objects declare them alike), and the tests on them.  Include it once,
- * after vmlinux.h, the libbpf headers and latency.h.
+ * traced tasks and the drop counters (src/ebpf.c makes them and gives both
+ * objects the same two, so both declare them alike), the tests on them, and
+ * TP_TWINS, which writes a tracepoint handler once as its two programs.
+ * Include it once, after vmlinux.h and the libbpf headers.
  */
 #ifndef COMPENDIUM_SHARED_BPF_H
 #define COMPENDIUM_SHARED_BPF_H
+
+#include "shared.h"
+
+/* A tracepoint handler written once, built as two programs: name_btf
+ * (SEC "tp_btf/tp", preferred) and its raw_tp twin name_raw (SEC
+ * "raw_tp/tp", for kernels that refuse tp_btf); the loader loads one of
+ * the two.  The body follows, as after BPF_PROG, and sees ctx, the
+ * tracepoint's arguments as args declares them (unpacked by BPF_PROG's own
+ * ___bpf_ctx_cast) and btf: true in name_btf, where kernel pointers can be
+ * read directly, false in name_raw, where they need a probe read.  btf is
+ * a constant in each inlined copy, so each keeps only its own reads. */
+#define TP_TWINS(tp, name, args...)						\
+static __always_inline int name##_tp(const bool btf, unsigned long long *ctx, ##args); \
+SEC("tp_btf/" #tp)								\
+int name##_btf(unsigned long long *ctx)						\
+{										\
+	_Pragma("GCC diagnostic push")						\
+	_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")			\
+	return name##_tp(true, ___bpf_ctx_cast(args));				\
+	_Pragma("GCC diagnostic pop")						\
+}										\
+SEC("raw_tp/" #tp)								\
+int name##_raw(unsigned long long *ctx)						\
+{										\
+	_Pragma("GCC diagnostic push")						\
+	_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")			\
+	return name##_tp(false, ___bpf_ctx_cast(args));				\
+	_Pragma("GCC diagnostic pop")						\
+}										\
+static __always_inline int name##_tp(const bool btf, unsigned long long *ctx, ##args)
 
 /* Set by the loader before load, from the kernel's BTF. */
 const volatile bool exit_has_group_dead = false;     /* 6.16+ */
@@ -12,14 +43,14 @@ const volatile bool exit_has_group_dead = false;     /* 6.16+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, LAT_MAX_TASKS);
+	__uint(max_entries, TASKS_MAX);
 	__type(key, __u32);
-	__type(value, struct lat_task);
+	__type(value, struct task_entry);
 } tasks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LAT_DROP_MAX);
+	__uint(max_entries, DROP_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -34,14 +65,14 @@ static __always_inline void drop(__u32 why)
 }
 
 /* The tasks entry of a traced (not merely followed) tid, or NULL. */
-static __always_inline struct lat_task *traced(__u32 tid)
+static __always_inline struct task_entry *traced(__u32 tid)
 {
-	struct lat_task *t;
+	struct task_entry *t;
 
 	if (!tid)
 		return 0;
 	t = bpf_map_lookup_elem(&tasks, &tid);
-	return t && (t->flags & LAT_TASK_TRACED) ? t : 0;
+	return t && (t->flags & TASK_F_TRACED) ? t : 0;
 }
 
 /* At sched_process_exit of p: is it the last thread of its process? */

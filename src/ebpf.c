@@ -1,16 +1,17 @@
-/* ebpf.c - load bpf/latency.bpf.c (and bpf/ioacct.bpf.c) and turn their
- * samples into records.
+/* ebpf.c - the eBPF producer (--ebpf): load both BPF objects, keep the
+ * maps they share, and run the reader thread.
  *
- * The only file that includes the generated skeletons.  Open checks privilege
- * and BTF first, so the person gets a reason rather than a libbpf errno;
- * then open -> set rodata (threshold, tracepoint shapes read from the
- * kernel's BTF, never from uname) -> load -> attach, with tp_btf programs
- * and, if the kernel refuses them, the raw_tp twins; ioacct.bpf.c loads in
- * a thread of its own meanwhile, on maps the two share made beforehand
- * (start-up is most of what --ebpf costs a short command).  The reader
- * thread is the single producer of its queue: it may block on a full queue
- * (the ring buffer then fills and the kernel counts what it drops), but it
- * never drops a record itself, never prints and never lets libbpf print.
+ * Open checks privilege and BTF first, so the person gets a reason rather
+ * than a libbpf errno; reads the tracepoint shapes from the kernel's BTF;
+ * makes the maps both objects share (the traced tasks, the drop counters);
+ * then loads bpf/latency.bpf.c (src/ebpf_latency.c) and, with opts.io,
+ * bpf/ioacct.bpf.c (src/ebpf_ioacct.c) beside it in a thread of its own,
+ * in the flavour (tp_btf or raw_tp) latency ends with (start-up is most of
+ * what --ebpf costs a short command).  The reader thread is the single
+ * producer of its queue: it may block on a full queue (the ring buffer then
+ * fills and the kernel counts what it drops), but it never drops a record
+ * itself, never prints and never lets libbpf print.  The generated
+ * skeletons are included by the two halves only, never here.
  */
 #include "config.h"
 
@@ -23,17 +24,17 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "ebpf.h"
+#include "ebpf_ioacct.h"
+#include "ebpf_latency.h"
+#include "ebpf_prog.h"
 #include "evq.h"
 #include "fmt.h"
 #include "freezer.h"
@@ -42,51 +43,22 @@
 #include "util.h"
 
 #include "../bpf/latency.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcast-qual"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#include "latency.skel.h"
-#include "ioacct.skel.h"
-#pragma GCC diagnostic pop
-
-_Static_assert((int)LAT_FDK_FILE == (int)FDK_FILE && (int)LAT_FDK_PIPE == (int)FDK_PIPE &&
-	       (int)LAT_FDK_UNIX == (int)FDK_UNIX && (int)LAT_FDK_TCP4 == (int)FDK_TCP4 &&
-	       (int)LAT_FDK_UDP6 == (int)FDK_UDP6 && (int)LAT_FDK_ANON == (int)FDK_ANON,
-	       "bpf/latency.h fd kinds must be record.h's");
-_Static_assert(LAT_PATH_MAX == REC_PATH_MAX && LAT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
-	       "the kernel cuts long paths as records do");
+#include "../bpf/shared.h"
 
 #define BTF_DEFAULT "/sys/kernel/btf/vmlinux"
 #define MAX_TIDS 65536
 
-/* What the reader last passed on of one counter slot's use (LAT_IO). */
-struct io_seen {
-	uint64_t seq;
-	uint64_t rd, wr, rd_calls, wr_calls;
-	bool done;                    /* its final LAT_IO came: later ones are stale */
-};
-
 struct ebpf {
-	struct latency_bpf *skel;
-	struct ioacct_bpf *io_skel;   /* NULL unless opts.io loaded */
-	struct ring_buffer *io_rb;    /* its LAT_IO samples (the tracer thread drains it) */
-	struct io_seen *io_seen;      /* per counter slot (drain only) */
-	uint64_t swept_at;            /* when io_sweep last ran (drain only) */
-	void *io_pos;                 /* the I/O ring's consumer and producer pages (read-only) */
-	size_t io_pos_len;
-	int io_wake_fd;               /* epoll, edge-triggered: the I/O ring passed its high water */
-	struct freezer *freezer;      /* opts.freezer (not owned) */
-	bool holding_q, holding_ring; /* the reader holds the command frozen for its queue, the I/O ring */
+	struct ebpf_latency *lat;
+	struct ebpf_ioacct *io;       /* NULL unless opts.io loaded */
 	int io_err;                   /* opts.io failed to load: -errno */
-	int tasks_fd, drops_fd;       /* while loading: the maps both objects share */
-	rec_put_fn *io_put;           /* during ebpf_io_drain: where records go */
-	void *io_ctx;
-	struct recbuf io_rec;         /* the record being handed over (drain only) */
-	struct ring_buffer *rb;
+	int tasks_fd, drops_fd;       /* the maps both objects share */
+	struct freezer *freezer;      /* opts.freezer (not owned) */
+	bool holding_q;               /* the reader holds the command frozen for its queue, */
+	bool holding_ring;            /* for the kernel's I/O ring */
 	struct evq *q;
 	pthread_t thread;
-	bool started, raw_tp, closed;
+	bool started, closed;
 	int stop_fd;
 	_Atomic uint64_t records;
 	uint64_t lost_sent;           /* reader only */
@@ -125,424 +97,61 @@ static int check_privilege(char *why, size_t whylen)
 	return -EPERM;
 }
 
-/* Parameters of tracepoint name (its btf_trace_ typedef), or -1 if it is unknown. */
-static int tp_nargs(const struct btf *btf, const char *name)
-{
-	char tname[128];
-	const struct btf_type *t;
-	int id;
-
-	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
-	if (id < 0)
-		return -1;
-	t = btf__type_by_id(btf, btf__type_by_id(btf, (__u32)id)->type);
-	if (!t || !btf_is_ptr(t))
-		return -1;
-	t = btf__type_by_id(btf, t->type);
-	if (!t || !btf_is_func_proto(t))
-		return -1;
-	return btf_vlen(t) - 1;   /* the first parameter is the tracepoint's data */
-}
-
-/* Which tracepoint shapes this kernel has. */
-struct tp_shape {
-	bool prev_state, group_dead, rq_queue, block, io_start;
-};
-
-/* Read the tracepoint shapes from the kernel's BTF; -ESRCH without BTF. */
-static int read_shape(const char *path, struct tp_shape *s, char *why, size_t whylen)
-{
-	struct btf *btf;
-
-	if (access(path, R_OK) < 0) {
-		snprintf(why, whylen, "--ebpf needs the kernel's BTF type information, and %s %s "
-			 "(use a kernel built with CONFIG_DEBUG_INFO_BTF=y)", path,
-			 errno == ENOENT ? "does not exist" : "cannot be read");
-		return -ESRCH;
-	}
-	btf = btf__parse(path, NULL);
-	if (!btf) {
-		snprintf(why, whylen, "--ebpf could not read the kernel's BTF from %s (%s)", path,
-			 strerror(errno));
-		return -ESRCH;
-	}
-	s->prev_state = tp_nargs(btf, "sched_switch") >= 4;
-	s->group_dead = tp_nargs(btf, "sched_process_exit") >= 2;
-	s->rq_queue = tp_nargs(btf, "block_rq_issue") >= 2;
-	s->block = tp_nargs(btf, "block_rq_issue") > 0 && tp_nargs(btf, "block_rq_complete") > 0 &&
-		   tp_nargs(btf, "block_rq_insert") > 0 && tp_nargs(btf, "block_rq_requeue") > 0;
-	s->io_start = tp_nargs(btf, "block_io_start") == 1;   /* 6.5+ */
-	btf__free(btf);
-	return 0;
-}
-
-/* Load only the tp_btf or only the raw_tp programs, no block ones without
- * block, and the owner of a block request from block_io_start where the
- * kernel has it, else from block_rq_insert (and the issue). */
-static void choose_programs(struct bpf_object *obj, bool raw, const struct tp_shape *s)
-{
-	struct bpf_program *p;
-
-	bpf_object__for_each_program(p, obj) {
-		const char *sec = bpf_program__section_name(p);
-		bool is_raw = strncmp(sec, "raw_tp/", 7) == 0;
-		bool is_block = strstr(sec, "/block_") != NULL;
-		bool unused = strstr(sec, s->io_start ? "/block_rq_insert" : "/block_io_start") != NULL;
-
-		/* A bare "raw_tp" program is run (io_sweep), never attached: always load it. */
-		bpf_program__set_autoload(p, strcmp(sec, "raw_tp") == 0 ||
-					  (is_raw == raw && (s->block || !is_block) && !unused));
-	}
-}
-
-/* Give an object the maps both objects share (tasks, drops), if made. */
-static int use_shared(const struct ebpf *eb, struct bpf_map *tasks, struct bpf_map *drops)
-{
-	int err = 0;
-
-	if (eb->tasks_fd >= 0)
-		err = bpf_map__reuse_fd(tasks, eb->tasks_fd);
-	if (!err && eb->drops_fd >= 0)
-		err = bpf_map__reuse_fd(drops, eb->drops_fd);
-	return err;
-}
-
-/* Open latency.bpf.c's object and set its rodata. */
-static struct latency_bpf *open_latency(const struct ebpf_opts *o, const struct tp_shape *s,
-					const char *btf_path)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path ? btf_path : NULL);
-	struct latency_bpf *skel = latency_bpf__open_opts(&oo);
-
-	if (!skel)
-		return NULL;
-	skel->rodata->sched_threshold_ns = (__u64)o->sched_threshold_us * 1000;
-	skel->rodata->switch_has_prev_state = s->prev_state;
-	skel->rodata->exit_has_group_dead = s->group_dead;
-	skel->rodata->rq_tp_has_queue = s->rq_queue;
-	skel->rodata->has_io_start = s->io_start;
-	return skel;
-}
-
-/* Make a map as m is defined, for both objects to share. */
-static int create_like(const struct bpf_map *m)
-{
-	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = bpf_map__map_flags(m));
-	int fd = bpf_map_create(bpf_map__type(m), bpf_map__name(m), bpf_map__key_size(m),
-				bpf_map__value_size(m), bpf_map__max_entries(m), &mo);
-
-	return fd < 0 ? -errno : fd;
-}
-
-/* Open (unless eb->skel is open already), load and attach one flavour of
- * latency's programs. */
-static int load(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shape *s,
-		const char *btf_path, bool raw)
-{
-	int err;
-
-	if (!eb->skel && !(eb->skel = open_latency(o, s, btf_path)))
-		return -errno;
-	choose_programs(eb->skel->obj, raw, s);
-	err = use_shared(eb, eb->skel->maps.tasks, eb->skel->maps.drops);
-	if (!err)
-		err = latency_bpf__load(eb->skel);
-	if (!err)
-		err = latency_bpf__attach(eb->skel);
-	if (err) {
-		latency_bpf__destroy(eb->skel);
-		eb->skel = NULL;
-	}
-	eb->raw_tp = raw;
-	return err;
-}
-
-/* Growth of a count since what was passed on (0 when a late sample shows less). */
-static uint64_t grown(uint64_t now, uint64_t seen)
-{
-	return now > seen ? now - seen : 0;
-}
-
-/* REC_IO from a LAT_IO sample: what the counter grew since the figures of
- * its use last passed on.  False when there is nothing new: a sample of an
- * older use, or of one whose final figures came already, or one that adds
- * no call (bytes wait for their calls, except in a final one). */
-static bool io_record(struct ebpf *eb, const struct lat_io *e)
-{
-	struct io_seen *s = e->slot < LAT_MAX_FDS ? &eb->io_seen[e->slot] : NULL;
-	uint64_t rc, wc, rd, wr;
-	struct rec_io *r;
-
-	if (!s || e->seq < s->seq || (e->seq == s->seq && s->done))
-		return false;
-	if (e->seq > s->seq)
-		*s = (struct io_seen){ .seq = e->seq };
-	rc = grown(e->rd_calls, s->rd_calls);
-	wc = grown(e->wr_calls, s->wr_calls);
-	rd = grown(e->rd, s->rd);
-	wr = grown(e->wr, s->wr);
-	s->done = e->final;
-	if (!(rc | wc) && !(e->final && (rd | wr)))
-		return false;
-	s->rd_calls += rc;
-	s->wr_calls += wc;
-	s->rd += rd;
-	s->wr += wr;
-	r = rec_begin(&eb->io_rec, REC_IO, e->ts, e->pid, e->pid, sizeof(*r));
-	r->fd = e->fd;
-	r->kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
-	r->ino = e->ino;
-	r->rd = rd;
-	r->wr = wr;
-	r->rd_calls = (uint32_t)rc;
-	r->wr_calls = (uint32_t)wc;
-	return true;
-}
-
-/* Begin the REC_SYSCALL of a call the kernel sent whole (the call part of
- * a LAT_SYSCALL, LAT_OPEN or LAT_PIPE sample; no entry seen: entry_ts 0). */
-static struct rec_syscall *syscall_record(struct recbuf *rb, const struct lat_syscall *e)
-{
-	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*r));
-
-	r->nr = r->orig_nr = e->nr;
-	r->arch = ARCH_X86_64;
-	r->ret = e->ret;
-	memcpy(r->args, e->args, sizeof(r->args));
-	return r;
-}
-
-/* Hand the record in eb->io_rec to the drain's sink. */
-static void io_put(struct ebpf *eb)
-{
-	rec_finish(&eb->io_rec);
-	eb->io_put(eb->io_ctx, (const struct rec_hdr *)eb->io_rec.buf);
-}
-
-/* Send the REC_FD of a new fd the kernel named. */
-static void new_fd(struct ebpf *eb, uint64_t ts, int tid, int tgid, int fd, uint8_t kind,
-		   uint64_t ino, uint32_t dev, const char *path, size_t plen)
-{
-	struct rec_fd *r = rec_begin(&eb->io_rec, REC_FD, ts, tid, tgid, sizeof(*r));
-
-	r->fd = fd;
-	r->kind = kind;
-	r->why = FDW_NEW;
-	r->ino = ino;
-	r->dev = dev;
-	r->path_len = (uint16_t)plen;
-	rec_blob(&eb->io_rec, path, plen);
-	io_put(eb);
-}
-
-/* A LAT_OPEN as the tracer would have sent it: the new fd (REC_FD), then
- * the call (REC_SYSCALL, with the path it was given when it failed). */
-static void open_records(struct ebpf *eb, const struct lat_open *e, size_t size)
-{
-	const char *path = (const char *)(e + 1);
-	size_t plen = e->path_len <= size - sizeof(*e) ? e->path_len : size - sizeof(*e);
-	uint8_t kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
-	char special[64];
-	struct rec_syscall *s;
-
-	if (e->call.ret >= 0) {
-		if (plen == 1 && path[0] == '/' && kind >= FDK_PIPE && kind <= FDK_SOCK) {
-			/* a pipe or socket reopened through /proc: named as /proc names it */
-			plen = (size_t)snprintf(special, sizeof(special), "%s:[%llu]",
-						kind == FDK_PIPE ? "pipe" : "socket",
-						(unsigned long long)e->ino);
-			path = special;
-		}
-		new_fd(eb, e->call.ts, e->call.tid, e->call.tgid, (int)e->call.ret, kind, e->ino,
-		       e->dev, path, plen);
-	}
-	s = syscall_record(&eb->io_rec, &e->call);
-	if (e->call.ret < 0) {
-		s->path_len = (uint16_t)plen;
-		rec_blob(&eb->io_rec, path, plen);
-	}
-	io_put(eb);
-}
-
-/* A LAT_PIPE as the tracer would have sent it: on success the two fds
- * (REC_FD, named as /proc names a pipe), then the call (REC_SYSCALL). */
-static void pipe_records(struct ebpf *eb, const struct lat_pipe *e)
-{
-	char name[64];
-
-	for (int i = 0; i < 2 && e->call.ret == 0; i++)
-		new_fd(eb, e->call.ts, e->call.tid, e->call.tgid, e->fds[i], FDK_PIPE, e->ino[i], 0, name,
-		       (size_t)snprintf(name, sizeof(name), "pipe:[%llu]",
-					(unsigned long long)e->ino[i]));
-	syscall_record(&eb->io_rec, &e->call);
-	io_put(eb);
-}
-
-/* Ring-buffer callback of the I/O ring: one sample, as records, to the drain's sink. */
-static int on_io_sample(void *ctx, void *data, size_t size)
-{
-	struct ebpf *eb = ctx;
-	__u32 kind;
-
-	if (size < sizeof(kind) || !eb->io_put)
-		return 0;
-	memcpy(&kind, data, sizeof(kind));
-	if (kind == LAT_IO && size >= sizeof(struct lat_io)) {
-		if (!io_record(eb, data))
-			return 0;
-	} else if (kind == LAT_SYSCALL && size >= sizeof(struct lat_syscall))
-		syscall_record(&eb->io_rec, data);
-	else if (kind == LAT_OPEN && size >= sizeof(struct lat_open))
-		return open_records(eb, data, size), 0;
-	else if (kind == LAT_PIPE && size >= sizeof(struct lat_pipe))
-		return pipe_records(eb, data), 0;
-	else
-		return 0;
-	io_put(eb);
-	return 0;
-}
-
-/* Watch the I/O ring's fill: its positions mapped read-only, and an
- * edge-triggered epoll the kernel's high-water wake-ups reach (the tracer
- * thread consumes it; the reader only looks). */
-static int io_watch(struct ebpf *eb, int map_fd)
-{
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
-	long page = sysconf(_SC_PAGESIZE);
-	void *p = mmap(NULL, 2 * (size_t)page, PROT_READ, MAP_SHARED, map_fd, 0);
-
-	if (p == MAP_FAILED)
-		return -errno;
-	eb->io_pos = p;
-	eb->io_pos_len = 2 * (size_t)page;
-	eb->io_wake_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (eb->io_wake_fd < 0 || epoll_ctl(eb->io_wake_fd, EPOLL_CTL_ADD, map_fd, &ev) < 0)
-		return -errno;
-	return 0;
-}
-
-/* Bytes in the I/O ring the tracer thread has not consumed yet.  The
- * consumer's position is read first: it never passes the producer's, so
- * the producer's, read after, is never behind it. */
-static uint64_t io_ring_used(const struct ebpf *eb)
-{
-	const uint64_t *cons = eb->io_pos;
-	const uint64_t *prod = (const uint64_t *)((const char *)eb->io_pos + eb->io_pos_len / 2);
-	uint64_t c;
-
-	if (!eb->io_pos)
-		return 0;
-	c = __atomic_load_n(cons, __ATOMIC_ACQUIRE);
-	return __atomic_load_n(prod, __ATOMIC_ACQUIRE) - c;
-}
-
-/* Forget ioacct's object, if loaded. */
-static void io_unload(struct ebpf *eb)
-{
-	if (eb->io_wake_fd >= 0)
-		close(eb->io_wake_fd);
-	eb->io_wake_fd = -1;
-	if (eb->io_pos)
-		munmap(eb->io_pos, eb->io_pos_len);
-	eb->io_pos = NULL;
-	ring_buffer__free(eb->io_rb);
-	eb->io_rb = NULL;
-	free(eb->io_seen);
-	eb->io_seen = NULL;
-	ioacct_bpf__destroy(eb->io_skel);
-	eb->io_skel = NULL;
-}
-
-/* Open, share latency's maps, load and attach ioacct.bpf.c (one flavour). */
-static int load_io(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shape *s,
-		   const char *btf_path, bool raw)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path ? btf_path : NULL);
-	struct ioacct_bpf *io = ioacct_bpf__open_opts(&oo);
-	int err;
-
-	if (!io)
-		return -errno;
-	eb->io_skel = io;
-	io->rodata->exit_has_group_dead = s->group_dead;
-	choose_programs(io->obj, raw, &(struct tp_shape){ .block = true });
-	err = use_shared(eb, io->maps.tasks, io->maps.drops);
-	if (!err)
-		err = ioacct_bpf__load(io);
-	if (!err)
-		err = ioacct_bpf__attach(io);
-	if (!err) {
-		eb->io_rb = ring_buffer__new(bpf_map__fd(io->maps.ioevents), on_io_sample, eb, NULL);
-		err = eb->io_rb ? io_watch(eb, bpf_map__fd(io->maps.ioevents)) : -errno;
-		eb->io_seen = xcalloc(LAT_MAX_FDS, sizeof(*eb->io_seen));
-	}
-	if (err)
-		io_unload(eb);
-	return err;
-}
-
 /* ioacct's load, run beside latency's: most of either is parsing the
  * kernel's BTF and verifying, and each has a CPU to itself at start-up. */
 struct io_job {
-	struct ebpf *eb;
-	const struct ebpf_opts *o;
-	const struct tp_shape *s;
+	const struct ebpf_shape *s;
 	const char *btf_path;
 	bool raw;
+	int tasks_fd, drops_fd;
+	struct ebpf_ioacct *io;       /* the result: loaded, or NULL with err */
 	int err;
 };
 
+/* Load ioacct as the job says (in a thread of its own, or not). */
 static void *io_job_main(void *arg)
 {
 	struct io_job *j = arg;
 
-	j->err = load_io(j->eb, j->o, j->s, j->btf_path, j->raw);
+	j->err = ebpf_ioacct_load(&j->io, j->s, j->btf_path, j->raw, j->tasks_fd, j->drops_fd);
 	return NULL;
 }
 
 /* Load latency (tp_btf, else raw_tp) and, with o->io, ioacct beside it in
  * a thread, in the flavour latency ends with.  The maps they share are made
  * first, from latency's definitions, so neither waits for the other. */
-static int load_all(struct ebpf *eb, const struct ebpf_opts *o, const struct tp_shape *s,
-		    const char *path)
+static int load_both(struct ebpf *eb, const struct ebpf_opts *o, const struct ebpf_shape *s)
 {
-	struct io_job job = { eb, o, s, path, o->force_raw_tp, 0 };
+	struct io_job job = { .s = s, .btf_path = o->btf_path, .raw = o->force_raw_tp };
 	bool threaded = false;
 	pthread_t th;
 	int err;
 
-	if (!(eb->skel = open_latency(o, s, path)))
+	eb->lat = ebpf_latency_open(o->sched_threshold_us, s, o->btf_path);
+	if (!eb->lat)
 		return -errno;
-	if (o->io) {
-		eb->tasks_fd = create_like(eb->skel->maps.tasks);
-		eb->drops_fd = create_like(eb->skel->maps.drops);
-		err = eb->tasks_fd < 0 ? eb->tasks_fd : eb->drops_fd < 0 ? eb->drops_fd : 0;
-		if (err)
-			goto out;
+	err = ebpf_latency_make_shared(eb->lat, &eb->tasks_fd, &eb->drops_fd);
+	if (err)
+		return err;
+	job.tasks_fd = eb->tasks_fd;
+	job.drops_fd = eb->drops_fd;
+	if (o->io)
 		threaded = pthread_create(&th, NULL, io_job_main, &job) == 0;
-	}
-	err = load(eb, o, s, path, o->force_raw_tp);
-	if (err && err != -EPERM && !o->force_raw_tp)
-		err = load(eb, o, s, path, true);
+	err = ebpf_latency_load(eb->lat, o->force_raw_tp, eb->tasks_fd, eb->drops_fd);
 	if (!o->io)
 		return err;
 	if (threaded)
 		pthread_join(th, NULL);
 	else
-		job.err = load_io(eb, o, s, path, job.raw);
-	if (!err && job.raw != eb->raw_tp) {
+		io_job_main(&job);
+	if (!err && job.raw != ebpf_latency_raw(eb->lat)) {
 		/* latency fell back to raw_tp after ioacct tried tp_btf: match it */
-		io_unload(eb);
-		job.err = load_io(eb, o, s, path, eb->raw_tp);
+		ebpf_ioacct_free(job.io);
+		job.raw = ebpf_latency_raw(eb->lat);
+		io_job_main(&job);
 	}
+	eb->io = job.io;
 	eb->io_err = job.err;   /* latency works without it */
-out:
-	if (eb->tasks_fd >= 0)
-		close(eb->tasks_fd);   /* the objects hold their own */
-	if (eb->drops_fd >= 0)
-		close(eb->drops_fd);
-	eb->tasks_fd = eb->drops_fd = -1;
 	return err;
 }
 
@@ -581,13 +190,13 @@ static void explain(int err, char *why, size_t whylen)
 			 "or later with BPF ring buffers and tracepoints", strerror(-err));
 }
 
-/* Put a task in the kernel's set (flags: enum lat_task_flag). */
+/* Put a task in the kernel's set (flags: enum task_flag). */
 static int add_task(struct ebpf *eb, pid_t tid, pid_t tgid, uint32_t flags)
 {
-	struct lat_task t = { .tgid = (__u32)tgid, .flags = flags };
+	struct task_entry t = { .tgid = (__u32)tgid, .flags = flags };
 	__u32 key = (__u32)tid;
 
-	if (bpf_map__update_elem(eb->skel->maps.tasks, &key, sizeof(key), &t, sizeof(t), BPF_ANY) < 0)
+	if (bpf_map_update_elem(eb->tasks_fd, &key, &t, BPF_ANY) < 0)
 		return -errno;
 	return 0;
 }
@@ -618,23 +227,15 @@ static int add_threads(struct ebpf *eb, pid_t pid, uint32_t flags)
 
 int ebpf_add_pid(struct ebpf *eb, pid_t pid)
 {
-	static const struct lat_proc_hist zero;
-	__u32 key = (__u32)pid;
-	int err = add_threads(eb, pid, LAT_TASK_TRACED);
+	int err = add_threads(eb, pid, TASK_F_TRACED);
 
-	if (err)
-		return err;
-	if (bpf_map__update_elem(eb->skel->maps.hists, &key, sizeof(key), &zero, sizeof(zero),
-				 BPF_NOEXIST) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	return err ? err : ebpf_latency_add_proc(eb->lat, pid);
 }
 
 int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	      char *why, size_t whylen)
 {
-	const char *path = o->btf_path ? o->btf_path : BTF_DEFAULT;
-	struct tp_shape shape = { 0 };
+	struct ebpf_shape shape = { 0 };
 	struct ebpf *eb;
 	int err;
 
@@ -642,7 +243,7 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	snprintf(why, whylen, "unknown error");
 	err = check_privilege(why, whylen);
 	if (!err)
-		err = read_shape(path, &shape, why, whylen);
+		err = ebpf_prog_read_shape(o->btf_path ? o->btf_path : BTF_DEFAULT, &shape, why, whylen);
 	if (err)
 		return err;
 	libbpf_log = o->log;
@@ -650,10 +251,9 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	eb = xcalloc(1, sizeof(*eb));
 	eb->q = q;
 	eb->stop_fd = -1;
-	eb->io_wake_fd = -1;
 	eb->tasks_fd = eb->drops_fd = -1;
 	eb->freezer = o->freezer;
-	err = load_all(eb, o, &shape, path);
+	err = load_both(eb, o, &shape);
 	if (err) {
 		explain(err, why, whylen);
 		goto fail;
@@ -664,7 +264,7 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 		snprintf(why, whylen, "cannot create an eventfd (%s)", strerror(errno));
 		goto fail;
 	}
-	if (o->follow_self && (err = add_threads(eb, getpid(), LAT_TASK_FOLLOW)) < 0) {
+	if (o->follow_self && (err = add_threads(eb, getpid(), TASK_F_FOLLOW)) < 0) {
 		snprintf(why, whylen, "cannot fill the BPF task map (%s)", strerror(-err));
 		goto fail;
 	}
@@ -677,12 +277,12 @@ fail:
 
 /* ---- the reader thread ---- */
 
-/* Send the record in eb->rec; false once the consumer has shut the queue. */
-static bool send_rec(struct ebpf *eb)
+/* Put a finished record on the queue; false once the consumer has shut it. */
+static bool put_rec(void *ctx, const struct rec_hdr *h)
 {
-	size_t len = rec_finish(&eb->rec);
+	struct ebpf *eb = ctx;
 
-	if (eb->closed || !evq_put(eb->q, eb->rec.buf, len)) {
+	if (eb->closed || !evq_put(eb->q, h, h->len)) {
 		eb->closed = true;
 		return false;
 	}
@@ -690,75 +290,25 @@ static bool send_rec(struct ebpf *eb)
 	return true;
 }
 
-/* REC_HIST for one process's histogram (nothing when empty). */
-static void send_hist(struct ebpf *eb, uint64_t ts, int pid, uint32_t kind,
-		      const __u64 *slots)
+/* Send the record in eb->rec; false once the consumer has shut the queue. */
+static bool send_rec(struct ebpf *eb)
 {
-	struct rec_hist *h;
-	uint64_t any = 0;
-
-	for (int i = 0; i < LAT_SLOTS; i++)
-		any |= slots[i];
-	if (!any)
-		return;
-	h = rec_begin(&eb->rec, REC_HIST, ts, pid, pid, sizeof(*h));
-	h->kind = kind == LAT_HIST_SCHED ? HIST_SCHED : HIST_BLOCK;
-	h->pid = pid;
-	h->nslots = LAT_SLOTS;
-	rec_blob(&eb->rec, slots, LAT_SLOTS * sizeof(uint64_t));
-	send_rec(eb);
-}
-
-/* REC_SCHED or REC_BLOCK from a sample. */
-static void send_event(struct ebpf *eb, const struct lat_event *e)
-{
-	if (e->kind == LAT_SCHED) {
-		struct rec_sched *s = rec_begin(&eb->rec, REC_SCHED, e->ts, e->tid, e->tgid, sizeof(*s));
-		s->delay_ns = e->lat_ns;
-		s->cpu = (int32_t)e->aux;
-		s->reason = e->reason;
-	} else {
-		struct rec_block *b = rec_begin(&eb->rec, REC_BLOCK, e->ts, e->tid, e->tgid, sizeof(*b));
-		b->lat_ns = e->lat_ns;
-		b->bytes = e->bytes;
-		b->sector = e->sector;
-		b->dev = e->aux;
-		b->write = e->reason;
-	}
-	send_rec(eb);
-}
-
-/* Ring-buffer callback: one sample. */
-static int on_sample(void *ctx, void *data, size_t size)
-{
-	struct ebpf *eb = ctx;
-	__u32 kind;
-
-	if (size < sizeof(kind))
-		return 0;
-	memcpy(&kind, data, sizeof(kind));
-	if ((kind == LAT_SCHED || kind == LAT_BLOCK) && size >= sizeof(struct lat_event)) {
-		send_event(eb, data);
-	} else if (kind == LAT_HIST && size >= sizeof(struct lat_hist)) {
-		const struct lat_hist *h = data;
-		send_hist(eb, h->ts, h->pid, h->hist, h->slots);
-	}
-	return eb->closed ? -ECANCELED : 0;
+	rec_finish(&eb->rec);
+	return put_rec(eb, (const struct rec_hdr *)eb->rec.buf);
 }
 
 /* Per-reason sums of the per-CPU drop counters; returns the total. */
-static uint64_t read_drops(struct ebpf *eb, uint64_t sums[LAT_DROP_MAX])
+static uint64_t read_drops(struct ebpf *eb, uint64_t sums[DROP_MAX])
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *v, total = 0;
 
-	memset(sums, 0, LAT_DROP_MAX * sizeof(*sums));
+	memset(sums, 0, DROP_MAX * sizeof(*sums));
 	if (ncpu <= 0)
 		return 0;
 	v = xcalloc((size_t)ncpu, sizeof(*v));
-	for (__u32 k = 0; k < LAT_DROP_MAX; k++) {
-		if (bpf_map__lookup_elem(eb->skel->maps.drops, &k, sizeof(k), v,
-					 (size_t)ncpu * sizeof(*v), 0) < 0)
+	for (__u32 k = 0; k < DROP_MAX; k++) {
+		if (bpf_map_lookup_elem(eb->drops_fd, &k, v) < 0)
 			continue;
 		for (int c = 0; c < ncpu; c++)
 			sums[k] += v[c];
@@ -771,7 +321,7 @@ static uint64_t read_drops(struct ebpf *eb, uint64_t sums[LAT_DROP_MAX])
 /* REC_LOST for drops not yet reported. */
 static void send_lost(struct ebpf *eb)
 {
-	uint64_t sums[LAT_DROP_MAX];
+	uint64_t sums[DROP_MAX];
 	uint64_t total = read_drops(eb, sums);
 	struct rec_lost *l;
 
@@ -782,25 +332,6 @@ static void send_lost(struct ebpf *eb)
 	l->count = total - eb->lost_sent;
 	if (send_rec(eb))
 		eb->lost_sent = total;
-}
-
-/* At the end: histograms of the traced processes still alive. */
-static void send_live_hists(struct ebpf *eb)
-{
-	const struct bpf_map *m = eb->skel->maps.hists;
-	struct lat_proc_hist h;
-	__u32 key, next;
-	void *prev = NULL;
-	uint64_t now = util_now_ns();
-
-	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map__lookup_elem(m, &key, sizeof(key), &h, sizeof(h), 0) < 0)
-			continue;
-		send_hist(eb, now, (int)key, LAT_HIST_SCHED, h.sched);
-		send_hist(eb, now, (int)key, LAT_HIST_BLOCK, h.block);
-	}
 }
 
 /* Send a REC_NOTE (something the person should be told). */
@@ -842,13 +373,13 @@ static void send_held_note(struct ebpf *eb)
  * when stop was asked. */
 static bool wait_samples(struct ebpf *eb)
 {
-	struct pollfd p[3] = { { ring_buffer__epoll_fd(eb->rb), POLLIN, 0 },
-			       { eb->stop_fd, POLLIN, 0 }, { eb->io_wake_fd, POLLIN, 0 } };
-	struct epoll_event ev;
+	int wake_fd = eb->io ? ebpf_ioacct_wake_fd(eb->io) : -1;
+	struct pollfd p[3] = { { ebpf_latency_ring_fd(eb->lat), POLLIN, 0 },
+			       { eb->stop_fd, POLLIN, 0 }, { wake_fd, POLLIN, 0 } };
 
-	poll(p, eb->io_wake_fd >= 0 ? 3 : 2, LAT_READ_MS);
+	poll(p, wake_fd >= 0 ? 3 : 2, LAT_READ_MS);
 	if (p[2].revents & POLLIN)
-		epoll_wait(eb->io_wake_fd, &ev, 1, 0);   /* take the edge */
+		ebpf_ioacct_woken(eb->io);   /* take the edge */
 	return p[1].revents & POLLIN;
 }
 
@@ -868,14 +399,13 @@ static void hold(struct ebpf *eb, enum freezer_holder who, bool *holding, bool w
 static void throttle(struct ebpf *eb, bool stop)
 {
 	size_t used = evq_used(eb->q), cap = evq_capacity(eb->q);
-	uint64_t ring = io_ring_used(eb);
 
 	if (!eb->freezer)
 		return;
 	hold(eb, FREEZER_EBPF_QUEUE, &eb->holding_q,
 	     !stop && (eb->holding_q ? used > cap / 4 : used >= cap / 2));
 	hold(eb, FREEZER_IO_RING, &eb->holding_ring,
-	     !stop && (eb->holding_ring ? ring > LAT_IO_RINGBUF_BYTES / 4 : ring >= LAT_IO_HIGH_WATER));
+	     !stop && eb->io && ebpf_ioacct_over(eb->io, eb->holding_ring));
 }
 
 /* The thread: samples to records until asked to stop, then the final ones. */
@@ -887,14 +417,14 @@ static void *reader_main(void *arg)
 	while (!stop && !eb->closed) {
 		stop = wait_samples(eb);
 		throttle(eb, false);
-		ring_buffer__consume(eb->rb);
+		ebpf_latency_read(eb->lat);
 		send_lost(eb);
 		evq_flush(eb->q);
 		throttle(eb, stop);
 	}
 	throttle(eb, true);
-	ring_buffer__consume(eb->rb);
-	send_live_hists(eb);
+	ebpf_latency_read(eb->lat);
+	ebpf_latency_send_live(eb->lat);
 	send_lost(eb);
 	send_held_note(eb);
 	evq_close(eb->q);
@@ -904,11 +434,10 @@ static void *reader_main(void *arg)
 int ebpf_start(struct ebpf *eb)
 {
 	sigset_t all, old;
-	int err;
+	int err = ebpf_latency_ring(eb->lat, put_rec, eb);
 
-	eb->rb = ring_buffer__new(bpf_map__fd(eb->skel->maps.events), on_sample, eb, NULL);
-	if (!eb->rb)
-		return -errno;
+	if (err)
+		return err;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = pthread_create(&eb->thread, NULL, reader_main, eb);
@@ -933,88 +462,51 @@ void ebpf_stop(struct ebpf *eb)
 		return;   /* only fails if the counter is already huge: stop was asked */
 }
 
-/* Entries of a map with a 4-byte key (those of the tasks map: only traced ones). */
-static size_t count_entries(const struct bpf_map *m, bool traced_only)
+/* Tasks in the kernel's set that are traced (not merely followed). */
+static size_t count_traced(const struct ebpf *eb)
 {
-	struct lat_task t;
+	struct task_entry t;
 	__u32 key, next;
 	void *prev = NULL;
 	size_t n = 0;
 
-	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+	while (bpf_map_get_next_key(eb->tasks_fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		if (!traced_only)
+		if (bpf_map_lookup_elem(eb->tasks_fd, &key, &t) == 0 && (t.flags & TASK_F_TRACED))
 			n++;
-		else if (bpf_map__lookup_elem(m, &key, sizeof(key), &t, sizeof(t), 0) == 0 &&
-			 (t.flags & LAT_TASK_TRACED))
-			n++;
-	}
-	return n;
-}
-
-/* Entries of the fdio map. */
-static size_t count_fd_entries(const struct bpf_map *m)
-{
-	struct lat_fd_key key, next;
-	void *prev = NULL;
-	size_t n = 0;
-
-	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
-		key = next;
-		prev = &key;
-		n++;
 	}
 	return n;
 }
 
 void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st)
 {
-	uint64_t sums[LAT_DROP_MAX];
+	uint64_t sums[DROP_MAX];
 
 	memset(st, 0, sizeof(*st));
 	st->lost = read_drops(eb, sums);
-	st->lost_ringbuf = sums[LAT_DROP_RINGBUF];
-	st->lost_mapfull = sums[LAT_DROP_MAPFULL];
-	st->lost_unseen = sums[LAT_DROP_UNSEEN];
+	st->lost_ringbuf = sums[DROP_RINGBUF];
+	st->lost_mapfull = sums[DROP_MAPFULL];
+	st->lost_unseen = sums[DROP_UNSEEN];
 	st->records = atomic_load(&eb->records);
-	st->raw_tp = eb->raw_tp;
-	st->traced_tasks = count_entries(eb->skel->maps.tasks, true);
-	st->hist_procs = count_entries(eb->skel->maps.hists, false);
-	st->waiting_tasks = count_entries(eb->skel->maps.stamps, false);
-	if (eb->io_skel)
-		st->io_fds = count_fd_entries(eb->io_skel->maps.fdio);
+	st->raw_tp = ebpf_latency_raw(eb->lat);
+	st->traced_tasks = count_traced(eb);
+	ebpf_latency_count(eb->lat, &st->hist_procs, &st->waiting_tasks);
+	if (eb->io)
+		st->io_fds = ebpf_ioacct_count(eb->io);
 }
 
 int ebpf_io_error(const struct ebpf *eb)
 {
-	return eb->io_skel ? 0 : eb->io_err ? eb->io_err : -ENOENT;
-}
-
-/* Have the kernel send every I/O counter that grew, if LAT_SWEEP_MS passed. */
-static void io_sweep(struct ebpf *eb)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, run);
-	uint64_t now = util_now_ns();
-
-	/* (a tenth early still counts: the tracer looks on a coarser tick) */
-	if (now - eb->swept_at < LAT_SWEEP_MS * 900000ull)
-		return;
-	eb->swept_at = now;
-	bpf_prog_test_run_opts(bpf_program__fd(eb->io_skel->progs.io_sweep), &run);
+	return eb->io ? 0 : eb->io_err ? eb->io_err : -ENOENT;
 }
 
 void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx)
 {
 	struct ebpf *eb = ctx;
 
-	if (!eb->io_rb)
-		return;
-	io_sweep(eb);
-	eb->io_put = put;
-	eb->io_ctx = put_ctx;
-	ring_buffer__consume(eb->io_rb);
-	eb->io_put = NULL;
+	if (eb->io)
+		ebpf_ioacct_drain(eb->io, put, put_ctx);
 }
 
 void ebpf_free(struct ebpf *eb)
@@ -1030,9 +522,12 @@ void ebpf_free(struct ebpf *eb)
 		evq_shutdown(eb->q);
 		pthread_join(eb->thread, NULL);
 	}
-	ring_buffer__free(eb->rb);
-	io_unload(eb);
-	latency_bpf__destroy(eb->skel);
+	ebpf_ioacct_free(eb->io);
+	ebpf_latency_free(eb->lat);
+	if (eb->tasks_fd >= 0)
+		close(eb->tasks_fd);
+	if (eb->drops_fd >= 0)
+		close(eb->drops_fd);
 	if (eb->stop_fd >= 0)
 		close(eb->stop_fd);
 	free(eb);

@@ -1,12 +1,14 @@
-/* ebpf.h - the eBPF producer (--ebpf): scheduler and block I/O latency.
+/* ebpf.h - the eBPF producer (--ebpf): scheduler and block I/O latency,
+ * and the read/write, mmap and open families counted in the kernel.
  *
- * Loads bpf/latency.bpf.c, keeps its map of traced tasks, and runs a reader
- * thread that turns ring-buffer samples into REC_SCHED, REC_BLOCK, REC_HIST
- * and REC_LOST records on its own queue (one producer, as every queue).
- * With opts.io it also loads bpf/ioacct.bpf.c, which counts read/write bytes
- * per (process, fd) in the kernel and sends mmap- and open-family calls whole; the
- * tracer thread drains both with ebpf_io_drain (tracer_opts.io_drain), so
- * they reach its queue before the record of whatever ended their fd.
+ * Loads bpf/latency.bpf.c (src/ebpf_latency.c), keeps the map of traced
+ * tasks, and runs a reader thread that turns its ring-buffer samples into
+ * REC_SCHED, REC_BLOCK, REC_HIST and REC_LOST records on its own queue (one
+ * producer, as every queue).  With opts.io it also loads bpf/ioacct.bpf.c
+ * (src/ebpf_ioacct.c), which counts read/write bytes per (process, fd) in
+ * the kernel and sends mmap- and open-family calls whole; the tracer thread
+ * drains those with ebpf_io_drain (tracer_opts.io_drain), so they reach its
+ * queue before the record of whatever ended their fd.
  * Nothing here prints: failures come back as a negative errno plus one
  * sentence for the person.  libbpf's own messages go to opts.log or nowhere.
  *
@@ -42,7 +44,7 @@ struct ebpf_opts {
 
 struct ebpf_stats {
 	uint64_t lost;                 /* measurements lost so far, the sum of: */
-	uint64_t lost_ringbuf;         /*   the ring buffer was full */
+	uint64_t lost_ringbuf;         /*   a ring buffer was full */
 	uint64_t lost_mapfull;         /*   a kernel map was full */
 	uint64_t lost_unseen;          /*   the kernel ran a task without reporting the switch
 					    (and kept no run_delay to recover the wait from) */

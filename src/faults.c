@@ -335,11 +335,6 @@ int faults_open_attach(struct faults *f, pid_t pid)
 	return note_err(f, err);
 }
 
-bool faults_kernel_excluded(const struct faults *f)
-{
-	return f->exclude_kernel;
-}
-
 /* Read the current perf_event_paranoid level, or -100 when unknown. */
 static int paranoid_level(void)
 {

@@ -45,8 +45,6 @@ uint64_t faults_progress(const struct faults *f);
 /* Wait for the reader thread (a no-op when it never started). */
 void faults_join(struct faults *f);
 
-/* True when faults taken inside system calls are not sampled (paranoid 2). */
-bool faults_kernel_excluded(const struct faults *f);
 /* One sentence for a person: why sampling failed, how to enable it; returns buf. */
 const char *faults_strerror(int err, char *buf, size_t cap);
 #endif

@@ -2,7 +2,7 @@
  * check_latency.c - Check suite for what the model and the sinks make of
  * the eBPF records: REC_SCHED, REC_BLOCK, REC_HIST and REC_LOST.
  *
- * Feeds records as src/ebpf.c sends them (after a REC_START from the
+ * Feeds records as src/ebpf*.c send them (after a REC_START from the
  * tracer, sometimes before the tracer's record of the task) and asserts
  * the per-process and total latency statistics (count, percentiles from
  * the log2 histograms, max, bytes), the drop count, that latency records

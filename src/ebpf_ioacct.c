@@ -1,0 +1,354 @@
+/* ebpf_ioacct.c - load bpf/ioacct.bpf.c and turn its samples into the
+ * records the tracer would have sent.
+ *
+ * The only file that includes its generated skeleton.  open -> set rodata
+ * -> load -> attach, in the flavour (tp_btf or raw_tp) src/ebpf.c asks
+ * for, on the maps it shares with latency.bpf.c.  The tracer thread drains
+ * the ring before each stop it handles, so the counts of an fd reach the
+ * tracer's queue before the record of whatever ended the fd; a count sent
+ * twice (a sweep racing with the fd's end) is passed on once.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "ebpf_ioacct.h"
+#include "ebpf_prog.h"
+#include "record.h"
+#include "util.h"
+
+#include "../bpf/ioacct.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#include "ioacct.skel.h"
+#pragma GCC diagnostic pop
+
+_Static_assert((int)IOACCT_FDK_FILE == (int)FDK_FILE && (int)IOACCT_FDK_PIPE == (int)FDK_PIPE &&
+	       (int)IOACCT_FDK_UNIX == (int)FDK_UNIX && (int)IOACCT_FDK_TCP4 == (int)FDK_TCP4 &&
+	       (int)IOACCT_FDK_UDP6 == (int)FDK_UDP6 && (int)IOACCT_FDK_ANON == (int)FDK_ANON,
+	       "bpf/ioacct.h fd kinds must be record.h's");
+_Static_assert(IOACCT_PATH_MAX == REC_PATH_MAX && IOACCT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
+	       "the kernel cuts long paths as records do");
+
+/* What the drain last passed on of one counter slot's use (IOACCT_COUNT). */
+struct io_seen {
+	uint64_t seq;
+	uint64_t rd, wr, rd_calls, wr_calls;
+	bool done;                    /* its final IOACCT_COUNT came: later ones are stale */
+};
+
+struct ebpf_ioacct {
+	struct ioacct_bpf *skel;
+	struct ring_buffer *rb;
+	struct io_seen *seen;         /* per counter slot (drain only) */
+	uint64_t swept_at;            /* when io_sweep last ran (drain only) */
+	void *pos;                    /* the ring's consumer and producer pages (read-only) */
+	size_t pos_len;
+	int wake_fd;                  /* epoll, edge-triggered: the ring passed its high water */
+	rec_put_fn *put;              /* during a drain: where records go */
+	void *put_ctx;
+	struct recbuf rec;            /* the record being handed over (drain only) */
+};
+
+/* Growth of a count since what was passed on (0 when a late sample shows less). */
+static uint64_t grown(uint64_t now, uint64_t seen)
+{
+	return now > seen ? now - seen : 0;
+}
+
+/* REC_IO from an IOACCT_COUNT sample: what the counter grew since the
+ * figures of its use last passed on.  False when there is nothing new: a
+ * sample of an older use, or of one whose final figures came already, or
+ * one that adds no call (bytes wait for their calls, except in a final one). */
+static bool io_record(struct ebpf_ioacct *io, const struct ioacct_count *e)
+{
+	struct io_seen *s = e->slot < IOACCT_MAX_FDS ? &io->seen[e->slot] : NULL;
+	uint64_t rc, wc, rd, wr;
+	struct rec_io *r;
+
+	if (!s || e->seq < s->seq || (e->seq == s->seq && s->done))
+		return false;
+	if (e->seq > s->seq)
+		*s = (struct io_seen){ .seq = e->seq };
+	rc = grown(e->rd_calls, s->rd_calls);
+	wc = grown(e->wr_calls, s->wr_calls);
+	rd = grown(e->rd, s->rd);
+	wr = grown(e->wr, s->wr);
+	s->done = e->final;
+	if (!(rc | wc) && !(e->final && (rd | wr)))
+		return false;
+	s->rd_calls += rc;
+	s->wr_calls += wc;
+	s->rd += rd;
+	s->wr += wr;
+	r = rec_begin(&io->rec, REC_IO, e->ts, e->pid, e->pid, sizeof(*r));
+	r->fd = e->fd;
+	r->kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
+	r->ino = e->ino;
+	r->rd = rd;
+	r->wr = wr;
+	r->rd_calls = (uint32_t)rc;
+	r->wr_calls = (uint32_t)wc;
+	return true;
+}
+
+/* Begin the REC_SYSCALL of a call the kernel sent whole (the call part of
+ * an IOACCT_CALL, IOACCT_OPEN or IOACCT_PIPE sample; no entry seen: entry_ts 0). */
+static struct rec_syscall *syscall_record(struct recbuf *rb, const struct ioacct_call *e)
+{
+	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*r));
+
+	r->nr = r->orig_nr = e->nr;
+	r->arch = ARCH_X86_64;
+	r->ret = e->ret;
+	memcpy(r->args, e->args, sizeof(r->args));
+	return r;
+}
+
+/* Hand the record in io->rec to the drain's sink. */
+static void io_put(struct ebpf_ioacct *io)
+{
+	rec_finish(&io->rec);
+	io->put(io->put_ctx, (const struct rec_hdr *)io->rec.buf);
+}
+
+/* Send the REC_FD of a new fd the kernel named. */
+static void new_fd(struct ebpf_ioacct *io, const struct ioacct_call *c, int fd, uint8_t kind,
+		   uint64_t ino, uint32_t dev, const char *path, size_t plen)
+{
+	struct rec_fd *r = rec_begin(&io->rec, REC_FD, c->ts, c->tid, c->tgid, sizeof(*r));
+
+	r->fd = fd;
+	r->kind = kind;
+	r->why = FDW_NEW;
+	r->ino = ino;
+	r->dev = dev;
+	r->path_len = (uint16_t)plen;
+	rec_blob(&io->rec, path, plen);
+	io_put(io);
+}
+
+/* An IOACCT_OPEN as the tracer would have sent it: the new fd (REC_FD),
+ * then the call (REC_SYSCALL, with the path it was given when it failed). */
+static void open_records(struct ebpf_ioacct *io, const struct ioacct_open *e, size_t size)
+{
+	const char *path = (const char *)(e + 1);
+	size_t plen = e->path_len <= size - sizeof(*e) ? e->path_len : size - sizeof(*e);
+	uint8_t kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
+	char special[64];
+	struct rec_syscall *s;
+
+	if (e->call.ret >= 0) {
+		if (plen == 1 && path[0] == '/' && kind >= FDK_PIPE && kind <= FDK_SOCK) {
+			/* a pipe or socket reopened through /proc: named as /proc names it */
+			plen = (size_t)snprintf(special, sizeof(special), "%s:[%llu]",
+						kind == FDK_PIPE ? "pipe" : "socket",
+						(unsigned long long)e->ino);
+			path = special;
+		}
+		new_fd(io, &e->call, (int)e->call.ret, kind, e->ino, e->dev, path, plen);
+	}
+	s = syscall_record(&io->rec, &e->call);
+	if (e->call.ret < 0) {
+		s->path_len = (uint16_t)plen;
+		rec_blob(&io->rec, path, plen);
+	}
+	io_put(io);
+}
+
+/* An IOACCT_PIPE as the tracer would have sent it: on success the two fds
+ * (REC_FD, named as /proc names a pipe), then the call (REC_SYSCALL). */
+static void pipe_records(struct ebpf_ioacct *io, const struct ioacct_pipe *e)
+{
+	char name[64];
+
+	for (int i = 0; i < 2 && e->call.ret == 0; i++)
+		new_fd(io, &e->call, e->fds[i], FDK_PIPE, e->ino[i], 0, name,
+		       (size_t)snprintf(name, sizeof(name), "pipe:[%llu]",
+					(unsigned long long)e->ino[i]));
+	syscall_record(&io->rec, &e->call);
+	io_put(io);
+}
+
+/* Ring-buffer callback: one sample, as records, to the drain's sink. */
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct ebpf_ioacct *io = ctx;
+	__u32 kind;
+
+	if (size < sizeof(kind) || !io->put)
+		return 0;
+	memcpy(&kind, data, sizeof(kind));
+	if (kind == IOACCT_COUNT && size >= sizeof(struct ioacct_count)) {
+		if (!io_record(io, data))
+			return 0;
+	} else if (kind == IOACCT_CALL && size >= sizeof(struct ioacct_call))
+		syscall_record(&io->rec, data);
+	else if (kind == IOACCT_OPEN && size >= sizeof(struct ioacct_open))
+		return open_records(io, data, size), 0;
+	else if (kind == IOACCT_PIPE && size >= sizeof(struct ioacct_pipe))
+		return pipe_records(io, data), 0;
+	else
+		return 0;
+	io_put(io);
+	return 0;
+}
+
+/* Watch the ring's fill: its positions mapped read-only, and an
+ * edge-triggered epoll the kernel's high-water wake-ups reach (the tracer
+ * thread consumes the ring; the reader only looks). */
+static int watch_ring(struct ebpf_ioacct *io, int map_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	long page = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, 2 * (size_t)page, PROT_READ, MAP_SHARED, map_fd, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	io->pos = p;
+	io->pos_len = 2 * (size_t)page;
+	io->wake_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (io->wake_fd < 0 || epoll_ctl(io->wake_fd, EPOLL_CTL_ADD, map_fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Open the skeleton (rodata set), load and attach one flavour. */
+static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const char *btf_path,
+		     bool raw, int tasks_fd, int drops_fd)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = btf_path);
+	int err;
+
+	io->skel = ioacct_bpf__open_opts(&oo);
+	if (!io->skel)
+		return -errno;
+	io->skel->rodata->exit_has_group_dead = s->group_dead;
+	/* (it has no block programs: nothing to leave out for want of them) */
+	ebpf_prog_choose(io->skel->obj, raw, &(struct ebpf_shape){ .block = true });
+	err = bpf_map__reuse_fd(io->skel->maps.tasks, tasks_fd);
+	if (!err)
+		err = bpf_map__reuse_fd(io->skel->maps.drops, drops_fd);
+	if (!err)
+		err = ioacct_bpf__load(io->skel);
+	if (!err)
+		err = ioacct_bpf__attach(io->skel);
+	return err;
+}
+
+int ebpf_ioacct_load(struct ebpf_ioacct **out, const struct ebpf_shape *s,
+		     const char *btf_path, bool raw, int tasks_fd, int drops_fd)
+{
+	struct ebpf_ioacct *io = xcalloc(1, sizeof(*io));
+	int err, ring_fd;
+
+	*out = NULL;
+	io->wake_fd = -1;
+	err = load_skel(io, s, btf_path, raw, tasks_fd, drops_fd);
+	if (!err) {
+		ring_fd = bpf_map__fd(io->skel->maps.ioevents);
+		io->rb = ring_buffer__new(ring_fd, on_sample, io, NULL);
+		err = io->rb ? watch_ring(io, ring_fd) : -errno;
+		io->seen = xcalloc(IOACCT_MAX_FDS, sizeof(*io->seen));
+	}
+	if (err) {
+		ebpf_ioacct_free(io);
+		return err;
+	}
+	*out = io;
+	return 0;
+}
+
+/* Have the kernel send every counter that grew, if IOACCT_SWEEP_MS passed. */
+static void sweep(struct ebpf_ioacct *io)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, run);
+	uint64_t now = util_now_ns();
+
+	/* (a tenth early still counts: the tracer looks on a coarser tick) */
+	if (now - io->swept_at < IOACCT_SWEEP_MS * 900000ull)
+		return;
+	io->swept_at = now;
+	bpf_prog_test_run_opts(bpf_program__fd(io->skel->progs.io_sweep), &run);
+}
+
+void ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx)
+{
+	sweep(io);
+	io->put = put;
+	io->put_ctx = ctx;
+	ring_buffer__consume(io->rb);
+	io->put = NULL;
+}
+
+/* Bytes in the ring the tracer thread has not consumed yet.  The
+ * consumer's position is read first: it never passes the producer's, so
+ * the producer's, read after, is never behind it. */
+static uint64_t ring_used(const struct ebpf_ioacct *io)
+{
+	const uint64_t *cons = io->pos;
+	const uint64_t *prod = (const uint64_t *)((const char *)io->pos + io->pos_len / 2);
+	uint64_t c;
+
+	c = __atomic_load_n(cons, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(prod, __ATOMIC_ACQUIRE) - c;
+}
+
+bool ebpf_ioacct_over(const struct ebpf_ioacct *io, bool holding)
+{
+	uint64_t used = ring_used(io);
+
+	return holding ? used > IOACCT_RINGBUF_BYTES / 4 : used >= IOACCT_HIGH_WATER;
+}
+
+int ebpf_ioacct_wake_fd(const struct ebpf_ioacct *io)
+{
+	return io->wake_fd;
+}
+
+void ebpf_ioacct_woken(struct ebpf_ioacct *io)
+{
+	struct epoll_event ev;
+
+	epoll_wait(io->wake_fd, &ev, 1, 0);
+}
+
+size_t ebpf_ioacct_count(const struct ebpf_ioacct *io)
+{
+	const struct bpf_map *m = io->skel->maps.fdio;
+	struct ioacct_fd_key key, next;
+	void *prev = NULL;
+	size_t n = 0;
+
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
+void ebpf_ioacct_free(struct ebpf_ioacct *io)
+{
+	if (!io)
+		return;
+	if (io->wake_fd >= 0)
+		close(io->wake_fd);
+	if (io->pos)
+		munmap(io->pos, io->pos_len);
+	ring_buffer__free(io->rb);
+	free(io->seen);
+	ioacct_bpf__destroy(io->skel);
+	free(io);
+}

@@ -1,0 +1,40 @@
+/* ebpf_ioacct.h - the user half of bpf/ioacct.bpf.c: load it, and turn its
+ * samples into the records the tracer would have sent (REC_IO, REC_FD,
+ * REC_SYSCALL).
+ *
+ * Used only by src/ebpf.c.  The tracer thread drains the ring
+ * (ebpf_ioacct_drain); the reader thread only looks at how full it is.
+ * Nothing here prints.
+ */
+#ifndef COMPENDIUM_EBPF_IOACCT_H
+#define COMPENDIUM_EBPF_IOACCT_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record.h"
+
+struct ebpf_shape;
+struct ebpf_ioacct;            /* opaque */
+
+/* Open, set rodata, load and attach one flavour (raw: the raw_tp
+ * programs) on the shared maps tasks_fd and drops_fd (not owned), and
+ * set up its ring.  btf_path: the kernel's BTF (NULL: the default).
+ * 0 with *out, or -errno. */
+int ebpf_ioacct_load(struct ebpf_ioacct **out, const struct ebpf_shape *s,
+		     const char *btf_path, bool raw, int tasks_fd, int drops_fd);
+/* Pass every record waiting in the ring to put(ctx), after having the
+ * kernel send the counters that grew (every IOACCT_SWEEP_MS).  One thread
+ * only: the tracer's. */
+void ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx);
+/* Should the command be held back for the ring: it is past its high
+ * water, or, while held already (holding), still over a quarter full. */
+bool ebpf_ioacct_over(const struct ebpf_ioacct *io, bool holding);
+/* An fd that polls readable each time the ring passes its high water
+ * (edge-triggered: ebpf_ioacct_woken takes the edge). */
+int ebpf_ioacct_wake_fd(const struct ebpf_ioacct *io);
+void ebpf_ioacct_woken(struct ebpf_ioacct *io);
+/* (process, fd, file) counters in the kernel now. */
+size_t ebpf_ioacct_count(const struct ebpf_ioacct *io);
+/* Detach and unload (NULL is fine). */
+void ebpf_ioacct_free(struct ebpf_ioacct *io);
+#endif
