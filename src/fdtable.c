@@ -97,6 +97,8 @@ static void reserve(struct fdtable *t, int fd)
 		return;
 	while (cap <= fd)
 		cap *= 2;
+	if (cap > FDTABLE_DENSE)   /* a copy's array may start at any size */
+		cap = FDTABLE_DENSE;
 	t->fd = xreallocarray(t->fd, (size_t)cap, sizeof(*t->fd));
 	memset(t->fd + t->cap, 0, (size_t)(cap - t->cap) * sizeof(*t->fd));
 	t->cap = cap;

@@ -464,6 +464,24 @@ START_TEST(copies_hold_only_up_to_the_highest_open_fd)
 }
 END_TEST
 
+/* A copy's array is as long as its highest open fd, not a power of two:
+ * growing it must still stop at FDTABLE_DENSE. */
+START_TEST(a_copy_grows_no_further_than_the_array)
+{
+	struct fdtable *t = fdtable_new(), *c;
+
+	fdtable_open(t, 17, FDK_FILE, "/a", O_RDONLY);
+	c = fdtable_copy(t);
+	ck_assert_int_eq(c->cap, 18);
+	fdtable_open(c, FDTABLE_DENSE - 1, FDK_FILE, "/b", O_RDONLY);
+	ck_assert_int_le(c->cap, FDTABLE_DENSE);
+	ck_assert_str_eq(fdtable_path(c, FDTABLE_DENSE - 1), "/b");
+	ck_assert_str_eq(fdtable_path(c, 17), "/a");
+	fdtable_unref(c);
+	fdtable_unref(t);
+}
+END_TEST
+
 START_TEST(dups_cross_the_array_map_threshold)
 {
 	struct fdtable *t = fdtable_new();
@@ -648,6 +666,7 @@ static Suite *fdtable_suite(void)
 	tcase_add_test(tc, dups_cross_the_array_map_threshold);
 	tcase_add_test(tc, copies_and_shares_keep_large_fds);
 	tcase_add_test(tc, copies_hold_only_up_to_the_highest_open_fd);
+	tcase_add_test(tc, a_copy_grows_no_further_than_the_array);
 	tcase_add_test(tc, close_range_walks_open_fds_not_numbers);
 	tcase_add_test(tc, keep_closes_large_fds_not_listed);
 	tcase_add_test(tc, many_large_fds_grow_and_shrink_the_map);
