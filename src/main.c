@@ -40,6 +40,7 @@
 #include "record.h"
 #include "recording.h"
 #include "report.h"
+#include "sigpolicy.h"
 #include "store.h"
 #include "tracejson.h"
 #include "tracer.h"
@@ -378,7 +379,7 @@ struct run {
 	bool tui;                /* interactive UI instead of lines */
 	int pty_master;          /* the program's terminal in the UI, or -1 */
 	int sig_fd;
-	int interrupts;
+	struct sigpolicy sig;    /* what SIGINT, SIGTERM and SIGHUP do */
 };
 
 /* The recording could not be written: say so once (not over the UI), stop
@@ -557,25 +558,16 @@ static void replay(struct run *r)
 	recording_close(rec);
 }
 
-/* Ctrl-C and termination requests. */
+/* SIGINT, SIGTERM, SIGHUP while tracing: as sigpolicy decides; all but a
+ * forwarded interrupt end tracing. */
 static void on_signal(struct run *r, const struct signalfd_siginfo *si)
 {
-	bool from_tty = si->ssi_code == SI_KERNEL;
+	enum sig_action act = sigpolicy_decide(&r->sig, (int)si->ssi_signo, true);
 
-	if (r->o.pid) {
-		tracer_command(r->tracer, TRACER_DETACH);
+	/* A terminal's Ctrl-C already went to the whole foreground group. */
+	sigpolicy_apply(r->tracer, act, sigpolicy_from_terminal(si));
+	if (act != SIGACT_FORWARD)
 		r->ending = true;
-		return;
-	}
-	if (si->ssi_signo == SIGINT && ++r->interrupts == 1) {
-		/* A terminal already sent it to the whole foreground group. */
-		const struct proc *root = model_root(r->model);
-		if (!from_tty && root)
-			kill(root->pid, SIGINT);
-		return;
-	}
-	tracer_command(r->tracer, TRACER_KILL);
-	r->ending = true;
 }
 
 /* Say once, as soon as it is known, that the lines or JSON cannot be written. */
@@ -1014,6 +1006,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &block, &orig);
 	sigdelset(&block, SIGCHLD);
 	r.sig_fd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
+	r.sig.attached = r.o.pid != 0;
 	r.q = evq_new(QUEUE_BYTES);
 	r.mq.tq = r.q;
 	r.model = model_new();

@@ -1262,6 +1262,18 @@ static void detach_held(struct tracer *t)
 	}
 }
 
+/* TRACER_INTERRUPT: SIGINT to the root process while a thread of it is
+ * still traced (never to a pid that may since name another process). */
+static void interrupt_root(struct tracer *t)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		if (t->tasks[i].tid && t->tasks[i].tgid == t->root) {
+			kill(t->root, SIGINT);
+			return;
+		}
+	}
+}
+
 /* Act on commands sent by other threads. */
 static void run_commands(struct tracer *t)
 {
@@ -1269,6 +1281,8 @@ static void run_commands(struct tracer *t)
 
 	if (!c)
 		return;
+	if (c & TRACER_INTERRUPT)
+		interrupt_root(t);
 	if ((c & TRACER_KILL) && !t->killing) {
 		t->killing = true;
 		for (size_t i = 0; i < t->cap; i++) {

@@ -528,7 +528,7 @@ static void setup(struct loop *l, const struct tui_args *args)
 	l->a.tracer = args->tracer;
 	l->a.replay = args->replay;
 	l->a.ctr.no_rss = args->replay != NULL;
-	l->a.attached = args->attached;
+	l->a.sig.attached = args->attached;
 	l->a.pty = args->pty_master;
 	l->pty_open = args->pty_master >= 0;
 	if (l->pty_open)
