@@ -197,84 +197,91 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 	return (unsigned)v;
 }
 
-/* Parse the command line into o; exits on bad usage. */
-static void parse_args(int argc, char **argv, struct opts *o)
-{
-	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
-	       O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
-	       O_SPEED };
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "batch", no_argument, NULL, O_BATCH },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "all", no_argument, NULL, O_ALL },
-		{ "no-seccomp", no_argument, NULL, O_NOSECCOMP },
-		{ "spin-us", required_argument, NULL, O_SPIN },
-		{ "record", required_argument, NULL, O_RECORD },
-		{ "replay", required_argument, NULL, O_REPLAY },
-		{ "speed", required_argument, NULL, O_SPEED },
-		{ "report", required_argument, NULL, O_REPORT },
-		{ "trace-json", required_argument, NULL, O_TRACE_JSON },
-		{ "filter", required_argument, NULL, O_FILTER },
-		{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
-		{ "no-color", no_argument, NULL, O_NOCOLOR },
-		{ "no-mouse", no_argument, NULL, O_NOMOUSE },
-		{ "ebpf", no_argument, NULL, O_EBPF },
-		{ "faults", no_argument, NULL, O_FAULTS },
-		{ "sched-threshold-us", required_argument, NULL, O_SCHED_THRESHOLD },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
+       O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
+       O_SPEED };
 
-	o->spin_us = 50;
-	o->sched_threshold_us = 10;
-	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p': o->pid = parse_pid(optarg); break;
-		case 'o': o->output = optarg; break;
-		case O_BATCH: o->batch = true; break;
-		case O_NOCOLOR: o->no_color = true; break;
-		case O_NOMOUSE: o->no_mouse = true; break;
-		case O_JSON: o->json = true; break;
-		case 'v': o->verbose = true; break;
-		case O_ALL: o->all = true; break;
-		case O_NOSECCOMP: o->no_seccomp = true; break;
-		case O_SPIN: o->spin_us = parse_uint("--spin-us", optarg, 100000); break;
-		case O_RECORD: o->record = optarg; break;
-		case O_REPLAY: o->replay = optarg; break;
-		case O_SPEED:
-			if ((o->speed = replay_parse_speed(optarg)) < 0)
-				die(2, "--speed: '%s' is not a positive number or max", optarg);
-			o->speed_set = true;
-			break;
-		case O_EBPF: o->ebpf = true; break;
-		case O_FAULTS: o->faults = true; break;
-		case O_SCHED_THRESHOLD:
-			o->sched_threshold_us = parse_uint("--sched-threshold-us", optarg, 60000000);
-			break;
-		case O_REPORT: o->report = optarg; break;
-		case O_TRACE_JSON: o->trace_json = optarg; break;
-		case O_FILTER: o->filter = optarg; break;
-		case O_MAX_REPORT:
-			o->max_report = parse_uint("--max-report-events", optarg, UINT_MAX);
-			break;
-		case 'h': fputs(usage_text, stdout); exit(0);
-		case 'V': puts(PACKAGE_STRING); exit(0);
-		case ':':
-			die(2, "option '%s' needs a value; see --help", argv[optind - 1]);
-		default:
-			if (optopt && optopt < 256)
-				die(2, "unknown option '-%c'; see --help", optopt);
-			die(2, "unknown option '%s'; see --help", argv[optind - 1]);
-		}
+static const struct option longopts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "batch", no_argument, NULL, O_BATCH },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "all", no_argument, NULL, O_ALL },
+	{ "no-seccomp", no_argument, NULL, O_NOSECCOMP },
+	{ "spin-us", required_argument, NULL, O_SPIN },
+	{ "record", required_argument, NULL, O_RECORD },
+	{ "replay", required_argument, NULL, O_REPLAY },
+	{ "speed", required_argument, NULL, O_SPEED },
+	{ "report", required_argument, NULL, O_REPORT },
+	{ "trace-json", required_argument, NULL, O_TRACE_JSON },
+	{ "filter", required_argument, NULL, O_FILTER },
+	{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
+	{ "no-color", no_argument, NULL, O_NOCOLOR },
+	{ "no-mouse", no_argument, NULL, O_NOMOUSE },
+	{ "ebpf", no_argument, NULL, O_EBPF },
+	{ "faults", no_argument, NULL, O_FAULTS },
+	{ "sched-threshold-us", required_argument, NULL, O_SCHED_THRESHOLD },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* An option that takes a value, or exits on a bad one. */
+static void parse_value(int c, const char *arg, struct opts *o)
+{
+	switch (c) {
+	case 'p': o->pid = parse_pid(arg); break;
+	case 'o': o->output = arg; break;
+	case O_SPIN: o->spin_us = parse_uint("--spin-us", arg, 100000); break;
+	case O_RECORD: o->record = arg; break;
+	case O_REPLAY: o->replay = arg; break;
+	case O_SPEED:
+		if ((o->speed = replay_parse_speed(arg)) < 0)
+			die(2, "--speed: '%s' is not a positive number or max", arg);
+		o->speed_set = true;
+		break;
+	case O_SCHED_THRESHOLD:
+		o->sched_threshold_us = parse_uint("--sched-threshold-us", arg, 60000000);
+		break;
+	case O_REPORT: o->report = arg; break;
+	case O_TRACE_JSON: o->trace_json = arg; break;
+	case O_FILTER: o->filter = arg; break;
+	case O_MAX_REPORT:
+		o->max_report = parse_uint("--max-report-events", arg, UINT_MAX);
+		break;
 	}
-	o->argv = argv + optind;
+}
+
+/* One option (c from getopt_long) into o; exits on help, version or a mistake. */
+static void parse_option(int c, char **argv, struct opts *o)
+{
+	switch (c) {
+	case O_BATCH: o->batch = true; break;
+	case O_NOCOLOR: o->no_color = true; break;
+	case O_NOMOUSE: o->no_mouse = true; break;
+	case O_JSON: o->json = true; break;
+	case 'v': o->verbose = true; break;
+	case O_ALL: o->all = true; break;
+	case O_NOSECCOMP: o->no_seccomp = true; break;
+	case O_EBPF: o->ebpf = true; break;
+	case O_FAULTS: o->faults = true; break;
+	case 'h': fputs(usage_text, stdout); exit(0);
+	case 'V': puts(PACKAGE_STRING); exit(0);
+	case ':':
+		die(2, "option '%s' needs a value; see --help", argv[optind - 1]);
+	case '?':
+		if (optopt && optopt < 256)
+			die(2, "unknown option '-%c'; see --help", optopt);
+		die(2, "unknown option '%s'; see --help", argv[optind - 1]);
+	default:
+		parse_value(c, optarg, o);
+	}
+}
+
+/* Options that do not go together; exits with the reason. */
+static void check_args(const struct opts *o)
+{
 	if (o->speed_set && !o->replay)
 		die(2, "--speed is for --replay: a traced program runs at its own pace");
 	if (o->replay && (o->pid || o->argv[0] || o->record))
@@ -283,6 +290,21 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		die(2, "give either a command or --pid, not both; see --help");
 	if (!o->pid && !o->argv[0] && !o->replay)
 		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
+}
+
+/* Parse the command line into o; exits on bad usage. */
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	o->spin_us = 50;
+	o->sched_threshold_us = 10;
+	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1)
+		parse_option(c, argv, o);
+	o->argv = argv + optind;
+	check_args(o);
 }
 
 /* Find cmd like a shell does; dies with 127/126 like a shell would. */
