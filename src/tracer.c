@@ -89,6 +89,7 @@ struct tracer {
 	sem_t started;
 	int start_err;
 	atomic_int cmd;          /* enum tracer_cmd bits not yet handled */
+	atomic_int root_live;    /* the root process until its end is seen, else 0 */
 	timer_t timer;           /* SIGUSR2 to this thread: time to flush the queue */
 	long timer_ns;           /* its period now (0: stopped) */
 	uint64_t spin_ns;        /* current adaptive spin budget */
@@ -1153,6 +1154,7 @@ static void on_death(struct tracer *t, pid_t tid, int status, uint64_t ts)
 	if (!tk)
 		return;
 	if (tid == t->root) {
+		atomic_store(&t->root_live, 0);   /* (a leader is reported after its threads) */
 		t->root_status = status;
 		if (tk->st & T_PREEXEC) {
 			int e = 0;
@@ -1263,18 +1265,6 @@ static void detach_held(struct tracer *t)
 	}
 }
 
-/* TRACER_INTERRUPT: SIGINT to the root process while a thread of it is
- * still traced (never to a pid that may since name another process). */
-static void interrupt_root(struct tracer *t)
-{
-	for (size_t i = 0; i < t->cap; i++) {
-		if (t->tracees[i].tid && t->tracees[i].tgid == t->root) {
-			kill(t->root, SIGINT);
-			return;
-		}
-	}
-}
-
 /* Act on commands sent by other threads. */
 static void run_commands(struct tracer *t)
 {
@@ -1282,8 +1272,6 @@ static void run_commands(struct tracer *t)
 
 	if (!c)
 		return;
-	if (c & TRACER_INTERRUPT)
-		interrupt_root(t);
 	if ((c & TRACER_KILL) && !t->killing) {
 		t->killing = true;
 		for (size_t i = 0; i < t->cap; i++) {
@@ -1551,6 +1539,7 @@ static int spawn(struct tracer *t, const sigset_t *mask)
 		return e;
 	}
 	t->root = pid;
+	atomic_store(&t->root_live, pid);
 	if (t->o.spawned)
 		t->o.spawned(t->o.spawned_ctx, pid);   /* before it can exec */
 	tk = tracee_get(t, pid);
@@ -1608,6 +1597,7 @@ static int attach(struct tracer *t)
 	if (err)
 		return err;
 	t->root = pid;
+	atomic_store(&t->root_live, pid);
 	while (added) {
 		int n = procfs_list_tasks(pid, tids, 4096);
 		added = false;
@@ -1678,6 +1668,7 @@ static void *tracer_main(void *arg)
 	}
 	if (!err)
 		trace_loop(t);
+	atomic_store(&t->root_live, 0);   /* gone, or detached: not ours to signal */
 	drain_io(t);
 	throttle(t);   /* no task left: let go */
 	e = rec_begin(&t->rb, REC_END, util_now_ns(), 0, 0, sizeof(*e));
@@ -1720,6 +1711,16 @@ int tracer_start(struct tracer *t)
 
 void tracer_command(struct tracer *t, enum tracer_cmd cmd)
 {
+	pid_t root = atomic_load(&t->root_live);
+
+	/* An interrupt goes out at once, from this thread: the tracer thread
+	 * may be waiting for room in its queue, and a program held stopped
+	 * meanwhile gets the signal when it runs again. */
+	if ((cmd & TRACER_INTERRUPT) && root > 0)
+		kill(root, SIGINT);
+	cmd &= ~TRACER_INTERRUPT;
+	if (!cmd)
+		return;
 	atomic_fetch_or(&t->cmd, (int)cmd);
 	pthread_kill(t->thread, SIGUSR1);
 }
