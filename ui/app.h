@@ -2,7 +2,7 @@
  *
  * tui.c runs the loop, actions.c turns keys and clicks into changes of this
  * state (returning APP_CH_* flags, never drawing), screen.c draws it.  The
- * state refers to the model, store, tracer and queue but owns none of them.
+ * state refers to the model, store and tracer but owns none of them.
  */
 #ifndef COMPENDIUM_UI_APP_H
 #define COMPENDIUM_UI_APP_H
@@ -79,7 +79,7 @@ struct app {
 	bool frozen;
 	size_t freeze_limit;     /* store events visible while frozen */
 	bool tracee_stopped;     /* TRACER_STOP sent */
-	bool ended;              /* the tracer closed its queue */
+	bool ended;              /* every record is in: the pump is done */
 	bool quitting;           /* leave as soon as tracing has ended */
 	uint64_t start_ns, end_ns, now_ns;   /* monotonic (a replay: the recording's clock) */
 	uint64_t wall_ns;        /* monotonic, this machine's (replay pacing) */

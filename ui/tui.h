@@ -46,7 +46,7 @@ int tui_open_pty(int *master, int *slave);
 /* 0 when the terminal ($TERM) can draw the UI; else -ENOTTY and a sentence
  * for the person in why (main then prints lines instead). */
 int tui_check_terminal(char *why, size_t whylen);
-/* Run the UI until the user quits and the tracer has closed the queue.
+/* Run the UI until the user quits and the pump is done.
  * Returns 0, or -ENOTTY (before consuming anything) when the terminal
  * cannot be used, so main can fall back to line output. */
 int tui_run(const struct tui_args *args);
