@@ -35,11 +35,11 @@
 #include "model.h"
 #include "output.h"
 #include "procfs.h"
-#include "qmerge.h"
+#include "pump.h"
 #include "query.h"
-#include "record.h"
 #include "recording.h"
 #include "report.h"
+#include "sigpolicy.h"
 #include "store.h"
 #include "tracejson.h"
 #include "tracer.h"
@@ -56,6 +56,8 @@
 #define EXIT_WRITE 125
 /* Once told to stop, how long output that does not move is waited for. */
 #define STALL_MS 250
+/* The longest records are fed before signals and output are looked at. */
+#define DRAIN_NS (15 * 1000000ull)
 
 struct opts {
 	pid_t pid;
@@ -195,84 +197,91 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 	return (unsigned)v;
 }
 
-/* Parse the command line into o; exits on bad usage. */
-static void parse_args(int argc, char **argv, struct opts *o)
-{
-	enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
-	       O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
-	       O_SPEED };
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "batch", no_argument, NULL, O_BATCH },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "all", no_argument, NULL, O_ALL },
-		{ "no-seccomp", no_argument, NULL, O_NOSECCOMP },
-		{ "spin-us", required_argument, NULL, O_SPIN },
-		{ "record", required_argument, NULL, O_RECORD },
-		{ "replay", required_argument, NULL, O_REPLAY },
-		{ "speed", required_argument, NULL, O_SPEED },
-		{ "report", required_argument, NULL, O_REPORT },
-		{ "trace-json", required_argument, NULL, O_TRACE_JSON },
-		{ "filter", required_argument, NULL, O_FILTER },
-		{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
-		{ "no-color", no_argument, NULL, O_NOCOLOR },
-		{ "no-mouse", no_argument, NULL, O_NOMOUSE },
-		{ "ebpf", no_argument, NULL, O_EBPF },
-		{ "faults", no_argument, NULL, O_FAULTS },
-		{ "sched-threshold-us", required_argument, NULL, O_SCHED_THRESHOLD },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
+       O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
+       O_SPEED };
 
-	o->spin_us = 50;
-	o->sched_threshold_us = 10;
-	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p': o->pid = parse_pid(optarg); break;
-		case 'o': o->output = optarg; break;
-		case O_BATCH: o->batch = true; break;
-		case O_NOCOLOR: o->no_color = true; break;
-		case O_NOMOUSE: o->no_mouse = true; break;
-		case O_JSON: o->json = true; break;
-		case 'v': o->verbose = true; break;
-		case O_ALL: o->all = true; break;
-		case O_NOSECCOMP: o->no_seccomp = true; break;
-		case O_SPIN: o->spin_us = parse_uint("--spin-us", optarg, 100000); break;
-		case O_RECORD: o->record = optarg; break;
-		case O_REPLAY: o->replay = optarg; break;
-		case O_SPEED:
-			if ((o->speed = replay_parse_speed(optarg)) < 0)
-				die(2, "--speed: '%s' is not a positive number or max", optarg);
-			o->speed_set = true;
-			break;
-		case O_EBPF: o->ebpf = true; break;
-		case O_FAULTS: o->faults = true; break;
-		case O_SCHED_THRESHOLD:
-			o->sched_threshold_us = parse_uint("--sched-threshold-us", optarg, 60000000);
-			break;
-		case O_REPORT: o->report = optarg; break;
-		case O_TRACE_JSON: o->trace_json = optarg; break;
-		case O_FILTER: o->filter = optarg; break;
-		case O_MAX_REPORT:
-			o->max_report = parse_uint("--max-report-events", optarg, UINT_MAX);
-			break;
-		case 'h': fputs(usage_text, stdout); exit(0);
-		case 'V': puts(PACKAGE_STRING); exit(0);
-		case ':':
-			die(2, "option '%s' needs a value; see --help", argv[optind - 1]);
-		default:
-			if (optopt && optopt < 256)
-				die(2, "unknown option '-%c'; see --help", optopt);
-			die(2, "unknown option '%s'; see --help", argv[optind - 1]);
-		}
+static const struct option longopts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "batch", no_argument, NULL, O_BATCH },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "all", no_argument, NULL, O_ALL },
+	{ "no-seccomp", no_argument, NULL, O_NOSECCOMP },
+	{ "spin-us", required_argument, NULL, O_SPIN },
+	{ "record", required_argument, NULL, O_RECORD },
+	{ "replay", required_argument, NULL, O_REPLAY },
+	{ "speed", required_argument, NULL, O_SPEED },
+	{ "report", required_argument, NULL, O_REPORT },
+	{ "trace-json", required_argument, NULL, O_TRACE_JSON },
+	{ "filter", required_argument, NULL, O_FILTER },
+	{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
+	{ "no-color", no_argument, NULL, O_NOCOLOR },
+	{ "no-mouse", no_argument, NULL, O_NOMOUSE },
+	{ "ebpf", no_argument, NULL, O_EBPF },
+	{ "faults", no_argument, NULL, O_FAULTS },
+	{ "sched-threshold-us", required_argument, NULL, O_SCHED_THRESHOLD },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* An option that takes a value, or exits on a bad one. */
+static void parse_value(int c, const char *arg, struct opts *o)
+{
+	switch (c) {
+	case 'p': o->pid = parse_pid(arg); break;
+	case 'o': o->output = arg; break;
+	case O_SPIN: o->spin_us = parse_uint("--spin-us", arg, 100000); break;
+	case O_RECORD: o->record = arg; break;
+	case O_REPLAY: o->replay = arg; break;
+	case O_SPEED:
+		if ((o->speed = replay_parse_speed(arg)) < 0)
+			die(2, "--speed: '%s' is not a positive number or max", arg);
+		o->speed_set = true;
+		break;
+	case O_SCHED_THRESHOLD:
+		o->sched_threshold_us = parse_uint("--sched-threshold-us", arg, 60000000);
+		break;
+	case O_REPORT: o->report = arg; break;
+	case O_TRACE_JSON: o->trace_json = arg; break;
+	case O_FILTER: o->filter = arg; break;
+	case O_MAX_REPORT:
+		o->max_report = parse_uint("--max-report-events", arg, UINT_MAX);
+		break;
 	}
-	o->argv = argv + optind;
+}
+
+/* One option (c from getopt_long) into o; exits on help, version or a mistake. */
+static void parse_option(int c, char **argv, struct opts *o)
+{
+	switch (c) {
+	case O_BATCH: o->batch = true; break;
+	case O_NOCOLOR: o->no_color = true; break;
+	case O_NOMOUSE: o->no_mouse = true; break;
+	case O_JSON: o->json = true; break;
+	case 'v': o->verbose = true; break;
+	case O_ALL: o->all = true; break;
+	case O_NOSECCOMP: o->no_seccomp = true; break;
+	case O_EBPF: o->ebpf = true; break;
+	case O_FAULTS: o->faults = true; break;
+	case 'h': fputs(usage_text, stdout); exit(0);
+	case 'V': puts(PACKAGE_STRING); exit(0);
+	case ':':
+		die(2, "option '%s' needs a value; see --help", argv[optind - 1]);
+	case '?':
+		if (optopt && optopt < 256)
+			die(2, "unknown option '-%c'; see --help", optopt);
+		die(2, "unknown option '%s'; see --help", argv[optind - 1]);
+	default:
+		parse_value(c, optarg, o);
+	}
+}
+
+/* Options that do not go together; exits with the reason. */
+static void check_args(const struct opts *o)
+{
 	if (o->speed_set && !o->replay)
 		die(2, "--speed is for --replay: a traced program runs at its own pace");
 	if (o->replay && (o->pid || o->argv[0] || o->record))
@@ -281,6 +290,21 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		die(2, "give either a command or --pid, not both; see --help");
 	if (!o->pid && !o->argv[0] && !o->replay)
 		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
+}
+
+/* Parse the command line into o; exits on bad usage. */
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	o->spin_us = 50;
+	o->sched_threshold_us = 10;
+	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1)
+		parse_option(c, argv, o);
+	o->argv = argv + optind;
+	check_args(o);
 }
 
 /* Find cmd like a shell does; dies with 127/126 like a shell would. */
@@ -354,12 +378,12 @@ struct run {
 	struct evq *q;
 	struct evq *fq;          /* the fault sampler's records (--faults), or NULL */
 	struct faults *faults;
-	struct qmerge mq;        /* q and fq as one stream in time order */
 	struct evq *bq;          /* the eBPF reader's records (--ebpf), or NULL */
 	struct ebpf *ebpf;
-	bool ebpf_stopping;      /* the reader was told the tracees are gone */
 	struct freezer *freezer; /* --ebpf, spawned command: holds it back, or NULL */
-	struct tracer *tracer;
+	struct tracer *tracer;   /* NULL for --replay */
+	struct pump *pump;       /* records from the queues, or the replay, into the model */
+	struct replay rp;        /* --replay: the recording being played */
 	struct model *model;
 	struct lines *lines;
 	struct jsonl *json;
@@ -378,14 +402,16 @@ struct run {
 	bool tui;                /* interactive UI instead of lines */
 	int pty_master;          /* the program's terminal in the UI, or -1 */
 	int sig_fd;
-	int interrupts;
+	struct sigpolicy sig;    /* what SIGINT, SIGTERM and SIGHUP do */
 };
 
-/* The recording could not be written: say so once (not over the UI), stop
- * recording and go on tracing; the exit status will tell. */
-static void record_failed(struct run *r, int err)
+/* The recording could not be written: note it (the exit status will
+ * tell) and say so once, not over the UI; tracing goes on. */
+static void check_recording(struct run *r)
 {
-	if (r->rec_err)
+	int err = r->pump ? pump_record_error(r->pump) : 0;
+
+	if (!err || r->rec_err)
 		return;
 	r->rec_err = err;
 	r->write_failed = true;
@@ -393,189 +419,73 @@ static void record_failed(struct run *r, int err)
 		say("cannot write recording %s: %s", r->o.record, strerror(-err));
 }
 
-/* Give one record to the model (and the recording). */
-static void take(struct run *r, const void *rec, size_t len)
-{
-	int err;
-
-	if (rec_validate(rec, len) != 0)
-		return;
-	model_ingest(r->model, rec);
-	if (r->rec && !r->rec_err && (err = recording_append(r->rec, rec, len)) < 0)
-		record_failed(r, err);
-}
-
-/* The lines or JSON wait for a reader that is behind by more than
- * OUTPUT_BOUND: take no more records (the tracer, then the program, waits)
- * until it catches up, unless tracing is being ended. */
-static bool held(const struct run *r)
-{
-	return r->outp && !r->ending && output_over(r->outp);
-}
-
-/* Feed every record queued on q to the model (and the recording). */
-static void drain_queue(struct run *r, struct evq *q)
-{
-	const void *rec;
-	size_t len;
-
-	while (!held(r) && (rec = evq_peek(q, &len))) {
-		take(r, rec, len);
-		evq_pop(q);
-	}
-}
-
-/* Feed the tracer's and the fault sampler's records, in time order. */
-static void drain_merged(struct run *r)
-{
-	const void *rec;
-	size_t len;
-
-	qmerge_begin(&r->mq);
-	while (!held(r) && (rec = qmerge_peek(&r->mq, &len))) {
-		take(r, rec, len);
-		qmerge_pop(&r->mq);
-	}
-}
-
-/* Feed every queued record to the model, the tracer's first. */
-static void drain(struct run *r)
-{
-	int err;
-
-	drain_merged(r);
-	if (r->bq)
-		drain_queue(r, r->bq);
-	if (r->rec && !r->rec_err && (err = recording_flush(r->rec)) < 0)
-		record_failed(r, err);
-}
-
 /* The tracer closed its queue, so the tracees are gone: let the eBPF reader
  * send its last records (histograms, drops) and close its own queue. */
 static void tracer_done(void *ctx)
 {
+#ifdef HAVE_EBPF
 	struct run *r = ctx;
 
-	if (!r->bq || r->ebpf_stopping)
-		return;
-	r->ebpf_stopping = true;
-#ifdef HAVE_EBPF
 	ebpf_stop(r->ebpf);
+#else
+	(void)ctx;
 #endif
 }
 
-/* Sleep until the output moved on or a signal came, at most timeout ms
- * (not at all when, once the writer was asked for a wake, the records are
- * no longer held or, at the end, nothing waits); false when neither came. */
-static bool wait_output(struct run *r, int timeout, bool at_end)
+/* At the end: sleep until the output moved on or a signal came, at most
+ * timeout ms (not at all when, once the writer was asked for a wake,
+ * nothing waits); false when neither came. */
+static bool wait_output(struct run *r, int timeout)
 {
 	struct pollfd p[2] = { { r->sig_fd, POLLIN, 0 }, { output_wake_fd(r->outp), POLLIN, 0 } };
 	uint64_t before = output_written(r->outp);
 	int n;
 
 	output_arm(r->outp);
-	if (at_end ? !output_pending(r->outp) : !held(r))
+	if (!output_pending(r->outp))
 		return true;
 	n = poll(p, 2, timeout);
 	output_ack(r->outp);
 	return n != 0 || output_written(r->outp) != before;
 }
 
-/* Sleep until a queue that is still open, or a signal, needs us (only a
- * few ms when records wait for the other queue of the merge); while the
- * output holds records back, until it moves on or a signal comes. */
+/* Sleep until the pump or a signal needs us (only a few ms when records
+ * wait for the other queue of the merge, at most 100 ms while the tracer
+ * has not taken a command). */
 static void wait_any(struct run *r)
 {
-	struct pollfd p[4] = { { r->sig_fd, POLLIN, 0 } };
-	int fds[2], n = 1, timeout;
-	bool prepared = false;
+	struct pollfd p[1 + PUMP_MAX_FDS] = { { r->sig_fd, POLLIN, 0 } };
+	size_t n = 1;
+	int timeout = pump_prepare_wait(r->pump, util_now_ns(), p, &n);
 
-	if (held(r)) {
-		wait_output(r, tracer_command_pending(r->tracer) ? 100 : -1, false);
-		return;
-	}
-	timeout = qmerge_prepare_wait(&r->mq, fds);
-	for (int i = 0; i < 2; i++)
-		if (fds[i] >= 0)
-			p[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
-	if (timeout != 0 && r->bq && !evq_closed(r->bq)) {
-		prepared = evq_prepare_wait(r->bq);
-		timeout = prepared ? timeout : 0;
-		p[n++] = (struct pollfd){ evq_fd(r->bq), POLLIN, 0 };
-	}
-	if (tracer_command_pending(r->tracer) && (timeout < 0 || timeout > 100))
+	if (r->tracer && tracer_command_pending(r->tracer) && (timeout < 0 || timeout > 100))
 		timeout = 100;
-	if (qmerge_closed(&r->mq) && (!r->bq || evq_closed(r->bq)))
-		timeout = 0;   /* the last queue closed since consume() looked */
 	if (timeout != 0)
 		poll(p, (nfds_t)n, timeout);
-	qmerge_finish_wait(&r->mq);
-	if (prepared)
-		evq_finish_wait(r->bq);
+	pump_finish_wait(r->pump);
 }
 
-/* --replay into lines or JSON: a signal stops it, and output far behind
- * its reader makes it wait (for the reader or a signal). */
-static void replay_pace(struct run *r)
+/* SIGINT, SIGTERM, SIGHUP: as sigpolicy decides; all but a forwarded
+ * interrupt end tracing (or the replay). */
+static void on_signal(struct run *r, const struct signalfd_siginfo *si)
+{
+	enum sig_action act = sigpolicy_decide(&r->sig, (int)si->ssi_signo, r->tracer != NULL);
+
+	/* A terminal's Ctrl-C already went to the whole foreground group. */
+	sigpolicy_apply(r->tracer, act, sigpolicy_from_terminal(si));
+	if (act == SIGACT_FORWARD)
+		return;
+	r->ending = true;
+	pump_release(r->pump);
+}
+
+/* Act on every signal that came. */
+static void read_signals(struct run *r)
 {
 	struct signalfd_siginfo si;
 
-	for (;;) {
-		while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
-			r->ending = true;
-		if (!held(r))
-			return;
-		wait_output(r, -1, false);
-	}
-}
-
-static void finish_output(struct run *r);
-
-/* Feed a recording to the model, as if it were arriving live. */
-static void replay(struct run *r)
-{
-	char why[512];
-	struct recording *rec = recording_open(r->o.replay, why, sizeof(why));
-	const void *p;
-	size_t len, n = 0;
-	int got = 0;
-
-	if (!rec)
-		die(1, "%s", why);
-	while (!r->ending && (got = recording_next(rec, &p, &len, why, sizeof(why))) > 0) {
-		model_ingest(r->model, p);
-		if (++n % 1024 == 0 || held(r))
-			replay_pace(r);
-	}
-	if (got < 0) {
-		finish_output(r);   /* the lines before the damage are out first */
-		die(1, "%s: %s", r->o.replay, why);
-	}
-	if (recording_torn(rec))
-		say("%s ends in a record cut short (%zu bytes), left out", r->o.replay,
-		    recording_torn(rec));
-	recording_close(rec);
-}
-
-/* Ctrl-C and termination requests. */
-static void on_signal(struct run *r, const struct signalfd_siginfo *si)
-{
-	bool from_tty = si->ssi_code == SI_KERNEL;
-
-	if (r->o.pid) {
-		tracer_command(r->tracer, TRACER_DETACH);
-		r->ending = true;
-		return;
-	}
-	if (si->ssi_signo == SIGINT && ++r->interrupts == 1) {
-		/* A terminal already sent it to the whole foreground group. */
-		const struct proc *root = model_root(r->model);
-		if (!from_tty && root)
-			kill(root->pid, SIGINT);
-		return;
-	}
-	tracer_command(r->tracer, TRACER_KILL);
-	r->ending = true;
+	while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
+		on_signal(r, &si);
 }
 
 /* Say once, as soon as it is known, that the lines or JSON cannot be written. */
@@ -593,39 +503,23 @@ static void check_output(struct run *r)
 		say("cannot write to standard error: %s", strerror(-err));
 }
 
-/* Consume records until the tracer, then the eBPF reader, close their queues. */
+/* Feed the model until every source is over (a signal stops a replay
+ * where it is), printing as it goes. */
 static void consume(struct run *r)
 {
-	struct signalfd_siginfo si;
-
+	pump_hold_for(r->pump, r->outp);
 	for (;;) {
-		drain(r);
-		while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
-			on_signal(r, &si);
+		read_signals(r);
+		if (r->ending && !r->tracer)
+			break;
+		pump_drain(r->pump, DRAIN_NS);
 		check_output(r);
-		if (evq_closed(r->q))
-			tracer_done(r);
-		if (qmerge_closed(&r->mq) && (!r->bq || evq_closed(r->bq)))
+		check_recording(r);
+		if (pump_done(r->pump))
 			break;
 		fflush(r->out);   /* all that is known goes to the writer before we wait */
 		wait_any(r);
 	}
-	drain(r);
-}
-
-/* --record in the UI: every record, then a flush after each batch; 0 or
- * the first error (the UI says so, and main again once the UI is gone). */
-static int tap_record(void *ctx, const void *rec, size_t len)
-{
-	struct run *r = ctx;
-	int err;
-
-	if (!r->rec || r->rec_err)
-		return r->rec_err;
-	err = rec ? recording_append(r->rec, rec, len) : recording_flush(r->rec);
-	if (err < 0)
-		record_failed(r, err);
-	return err < 0 ? err : 0;
 }
 
 /* Observer: the printer gets the event, and the store too when kept. */
@@ -668,55 +562,6 @@ static void lines_instead(struct run *r, const char *why)
 	start_output(r);
 	r->lines = lines_new(r->out, (r->o.all ? LINES_ALL : 0) | (r->o.verbose ? LINES_VERBOSE : 0));
 	set_sink(r, lines_event, r->lines);
-}
-
-/* The interactive UI; when the terminal cannot be used, lines instead. */
-static void run_tui(struct run *r)
-{
-	struct tui_args ta = {
-		.mq = &r->mq, .tracer = r->tracer, .model = r->model, .store = r->store,
-		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
-		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
-		.tap = tap_record, .tap_ctx = r,
-		.bq = r->bq, .tracer_done = tracer_done, .tracer_done_ctx = r,
-	};
-
-	if (tui_run(&ta) == 0)
-		return;
-	lines_instead(r, "the terminal cannot show the full-screen view; printing lines "
-		      "(use --batch to choose this)");
-	consume(r);
-}
-
-/* --replay in a terminal: play the recording in the UI; when the terminal
- * cannot be used, lines instead. */
-static void replay_tui(struct run *r)
-{
-	char why[512];
-	struct recording *rec = recording_open(r->o.replay, why, sizeof(why));
-	struct replay rp;
-	struct tui_args ta = {
-		.mq = &r->mq, .model = r->model, .store = r->store, .pty_master = -1,
-		.sig_fd = r->sig_fd, .no_color = r->o.no_color, .no_mouse = r->o.no_mouse,
-		.show_noise = r->o.all, .replay = &rp,
-	};
-
-	if (!rec)
-		die(1, "%s", why);
-	replay_init(&rp, rec, (unsigned)r->o.speed);
-	if (tui_run(&ta) == 0) {
-		if (rp.why[0])
-			die(1, "%s: %s", r->o.replay, rp.why);
-		if (recording_torn(rec))
-			say("%s ends in a record cut short (%zu bytes), left out", r->o.replay,
-			    recording_torn(rec));
-		recording_close(rec);
-		return;
-	}
-	recording_close(rec);
-	lines_instead(r, "the terminal cannot show the full-screen view; printing lines "
-		      "(use --batch to choose this)");
-	replay(r);
 }
 
 /* Open -o FILE (created or truncated), or take stderr; dies when it cannot. */
@@ -858,8 +703,6 @@ static void start(struct run *r, const sigset_t *orig_mask)
 		if (!r->fq)
 			die(1, "cannot make the page-fault queue: %s", strerror(errno));
 		r->faults = faults_new(r->fq);
-		r->mq.fq = r->fq;
-		r->mq.faults = r->faults;
 		to.maps = true;
 	}
 	to.spawned = spawned;
@@ -973,7 +816,7 @@ static void finish_output(struct run *r)
 	if (!r->outp)
 		return;
 	while (!abandon && !output_done(r->outp)) {
-		if (!wait_output(r, r->ending ? STALL_MS : -1, true))
+		if (!wait_output(r, r->ending ? STALL_MS : -1))
 			abandon = true;
 		while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
 			abandon = true;
@@ -997,90 +840,178 @@ static void finish_output(struct run *r)
 	r->write_failed = r->write_failed || err || (abandon && left);
 }
 
-int main(int argc, char **argv)
+/* The interactive UI over the pump; when the terminal cannot be used,
+ * -ENOTTY and lines are set up instead (the caller consumes). */
+static int run_ui(struct run *r)
 {
-	struct run r = { .pty_master = -1 };
-	sigset_t block, orig;
-	char why[512];
-	int code;
+	struct tui_args ta = {
+		.pump = r->pump, .tracer = r->tracer, .model = r->model, .store = r->store,
+		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
+		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
+	};
 
-	parse_args(argc, argv, &r.o);
-	r.out_fd = open_output(r.o.output);
+	if (tui_run(&ta) == 0)
+		return 0;
+	lines_instead(r, "the terminal cannot show the full-screen view; printing lines "
+		      "(use --batch to choose this)");
+	return -ENOTTY;
+}
+
+/* --replay: play the recording in the UI at --speed, or into lines or
+ * JSON all at once; a damaged recording ends with what was wrong. */
+static void play_recording(struct run *r)
+{
+	char why[512];
+	struct recording *rec = recording_open(r->o.replay, why, sizeof(why));
+
+	if (!rec)
+		die(1, "%s", why);
+	replay_init(&r->rp, rec, r->tui ? (unsigned)r->o.speed : 0);
+	r->pump = pump_new_replay(r->model, &r->rp);
+	if (!r->tui || run_ui(r) != 0) {
+		replay_init(&r->rp, rec, 0);
+		consume(r);
+	}
+	if (r->rp.why[0]) {
+		finish_output(r);   /* the lines before the damage are out first */
+		die(1, "%s: %s", r->o.replay, r->rp.why);
+	}
+	if (recording_torn(rec))
+		say("%s ends in a record cut short (%zu bytes), left out", r->o.replay,
+		    recording_torn(rec));
+	recording_close(rec);
+}
+
+/* Trace the command or the process: into the UI, or lines or JSON. */
+static void trace_program(struct run *r, const sigset_t *orig)
+{
+	struct pump_live live = { .tracer_done = tracer_done, .tracer_done_ctx = r };
+
+	if (r->o.record && !(r->rec = recording_create(r->o.record, r->o.argv)))
+		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
+	start(r, orig);
+	live.tracer_q = r->q;
+	live.faults_q = r->fq;
+	live.faults = r->faults;
+	live.ebpf_q = r->bq;
+	r->pump = pump_new_live(r->model, &live);
+	pump_set_recording(r->pump, r->rec);
+	if (!r->tui || run_ui(r) != 0)
+		consume(r);
+	check_recording(r);
+	tracer_join(r->tracer);
+	finish_recording(r);
+}
+
+/* Block the signals main and the UI read from a signalfd, and SIGCHLD
+ * (the tracer waits for its children); orig gets the mask as it was. */
+static void take_signals(struct run *r, sigset_t *orig)
+{
+	sigset_t block;
+
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &block, &orig);
+	pthread_sigmask(SIG_BLOCK, &block, orig);
 	sigdelset(&block, SIGCHLD);
-	r.sig_fd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
-	r.q = evq_new(QUEUE_BYTES);
-	r.mq.tq = r.q;
-	r.model = model_new();
-	model_set_verbose(r.model, r.o.verbose);
-	r.filter = compile_filter(r.o.filter);
-	r.tui = !r.o.batch && !r.o.json && !r.o.output && !r.o.filter &&
-		isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	if (r.tui && tui_check_terminal(why, sizeof(why)) != 0) {
+	r->sig_fd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* The UI, or lines or JSON; the store when something reads it later. */
+static void choose_sink(struct run *r)
+{
+	char why[512];
+
+	r->tui = !r->o.batch && !r->o.json && !r->o.output && !r->o.filter &&
+		 isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (r->tui && tui_check_terminal(why, sizeof(why)) != 0) {
 		say("%s", why);
-		r.tui = false;
+		r->tui = false;
 	}
-	if (!r.tui)
-		start_output(&r);
-	check_writable("--report", r.o.report);
-	check_writable("--trace-json", r.o.trace_json);
-	if (r.tui || r.o.report || r.o.trace_json)
-		r.store = store_new();
-	if (r.tui) {
-		/* the UI appends every event to r.store itself */
-	} else if (r.o.json) {
-		r.json = jsonl_new(r.out);
-		set_sink(&r, jsonl_event, r.json);
+	if (!r->tui)
+		start_output(r);
+	check_writable("--report", r->o.report);
+	check_writable("--trace-json", r->o.trace_json);
+	if (r->tui || r->o.report || r->o.trace_json)
+		r->store = store_new();
+	if (r->tui) {
+		/* the UI appends every event to r->store itself */
+	} else if (r->o.json) {
+		r->json = jsonl_new(r->out);
+		set_sink(r, jsonl_event, r->json);
 	} else {
-		r.lines = lines_new(r.out, (r.o.all ? LINES_ALL : 0) | (r.o.verbose ? LINES_VERBOSE : 0) |
-				 (r.filter ? LINES_PIDS : 0));
-		set_sink(&r, lines_event, r.lines);
+		r->lines = lines_new(r->out, (r->o.all ? LINES_ALL : 0) |
+				     (r->o.verbose ? LINES_VERBOSE : 0) | (r->filter ? LINES_PIDS : 0));
+		set_sink(r, lines_event, r->lines);
 	}
-	if (r.o.replay && r.tui) {
-		replay_tui(&r);
-	} else if (r.o.replay) {
-		replay(&r);
-	} else {
-		if (r.o.record && !(r.rec = recording_create(r.o.record, r.o.argv)))
-			die(1, "cannot write recording %s: %s", r.o.record, strerror(errno));
-		start(&r, &orig);
-		if (r.tui)
-			run_tui(&r);
-		else
-			consume(&r);
-		tracer_join(r.tracer);
-		finish_recording(&r);
-	}
-	if (r.json)
-		jsonl_summary(r.json, r.model);
-	else if (!r.tui)
-		lines_final(r.lines, r.model);
-	finish_output(&r);
-	code = exit_code(&r);
-	write_exports(&r);
-	if (r.write_failed)
-		code = EXIT_WRITE;
-	if (r.pty_master >= 0)
-		close(r.pty_master);
-	store_free(r.store);
-	query_free(r.filter);
-	jsonl_free(r.json);
-	lines_free(r.lines);
-	model_free(r.model);
-	tracer_free(r.tracer);
-	faults_free(r.faults);
-	evq_free(r.fq);
+}
+
+/* Options, output, signals, queue, model and sink; dies on bad usage. */
+static void init(struct run *r, int argc, char **argv, sigset_t *orig)
+{
+	parse_args(argc, argv, &r->o);
+	r->out_fd = open_output(r->o.output);
+	take_signals(r, orig);
+	r->sig.attached = r->o.pid != 0;
+	r->q = evq_new(QUEUE_BYTES);
+	r->model = model_new();
+	model_set_verbose(r->model, r->o.verbose);
+	r->filter = compile_filter(r->o.filter);
+	choose_sink(r);
+}
+
+/* The summary, the rest of the output and the exports; the exit status. */
+static int finish(struct run *r)
+{
+	int code;
+
+	if (r->json)
+		jsonl_summary(r->json, r->model);
+	else if (!r->tui)
+		lines_final(r->lines, r->model);
+	finish_output(r);
+	code = exit_code(r);
+	write_exports(r);
+	return r->write_failed ? EXIT_WRITE : code;
+}
+
+/* Give back everything the run holds. */
+static void release(struct run *r)
+{
+	if (r->pty_master >= 0)
+		close(r->pty_master);
+	pump_free(r->pump);
+	store_free(r->store);
+	query_free(r->filter);
+	jsonl_free(r->json);
+	lines_free(r->lines);
+	model_free(r->model);
+	tracer_free(r->tracer);
+	faults_free(r->faults);
+	evq_free(r->fq);
 #ifdef HAVE_EBPF
-	ebpf_free(r.ebpf);
+	ebpf_free(r->ebpf);
 #endif
-	freezer_free(r.freezer);
-	evq_free(r.bq);
-	evq_free(r.q);
-	close(r.sig_fd);
+	freezer_free(r->freezer);
+	evq_free(r->bq);
+	evq_free(r->q);
+	close(r->sig_fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { .pty_master = -1 };
+	sigset_t orig;
+	int code;
+
+	init(&r, argc, argv, &orig);
+	if (r.o.replay)
+		play_recording(&r);
+	else
+		trace_program(&r, &orig);
+	code = finish(&r);
+	release(&r);
 	return code;
 }

@@ -35,10 +35,10 @@
 #define EARLY_MAX 4096                    /* kernel samples waiting for their task's fork */
 #define EARLY_NS 500000000ull             /* and waiting at most this long (trace time) */
 
-/* A task (thread).  Once it ended it is kept DEAD_NS for the records that
- * come after its exit record: the eBPF reader's samples, the kernel's
- * counts of its last calls. */
-struct task {
+/* A thread as the model knows it: its process and fd table.  Once it
+ * ended it is kept DEAD_NS for the records that come after its exit
+ * record: the eBPF reader's samples, the kernel's counts of its last calls. */
+struct thread {
 	int tid;
 	struct proc *p;
 	struct fdtable *fdt;
@@ -61,8 +61,8 @@ struct model {
 	model_observer_fn *fn;
 	void *ctx;
 	bool verbose;
-	struct imap tasks;        /* tid -> struct task, live */
-	struct imap dead;         /* tid -> struct task that ended last with that tid */
+	struct imap threads;      /* tid -> struct thread, live */
+	struct imap dead;         /* tid -> struct thread that ended last with that tid */
 	uint64_t dead_sweep;      /* record time of the next look for dead tasks to free */
 	struct ptrvec early;      /* copies of kernel samples whose task is not known yet */
 	uint64_t early_min;       /* the earliest time among them */
@@ -158,7 +158,7 @@ static void emit(struct model *m, struct event *ev)
 
 /* A fresh event of type for the task behind a record. */
 static struct event ev_init(const struct model *m, const struct rec_hdr *h,
-			    const struct task *t, enum ev_type type)
+			    const struct thread *t, enum ev_type type)
 {
 	struct event ev;
 
@@ -198,34 +198,34 @@ static struct proc *proc_new(struct model *m, int pid, int ppid, uint64_t ts)
 }
 
 /* Free a task. */
-static void task_free(struct task *t)
+static void thread_free(struct thread *t)
 {
 	fdtable_unref(t->fdt);
 	free(t);
 }
 
 /* A new task entry (replacing a stale one with the same tid). */
-static struct task *task_new(struct model *m, int tid, struct proc *p, struct fdtable *fdt)
+static struct thread *thread_new(struct model *m, int tid, struct proc *p, struct fdtable *fdt)
 {
-	struct task *t = imap_get(&m->tasks, (uint64_t)tid);
+	struct thread *t = imap_get(&m->threads, (uint64_t)tid);
 
 	if (t)
-		task_free(t);
+		thread_free(t);
 	t = xcalloc(1, sizeof(*t));
 	t->tid = tid;
 	t->p = p;
 	t->fdt = fdt;
-	imap_put(&m->tasks, (uint64_t)tid, t);
+	imap_put(&m->threads, (uint64_t)tid, t);
 	return t;
 }
 
 /* Keep an ended task for the records that come after its end. */
-static void task_bury(struct model *m, struct task *t, uint64_t ts)
+static void thread_bury(struct model *m, struct thread *t, uint64_t ts)
 {
-	struct task *old = imap_get(&m->dead, (uint64_t)t->tid);
+	struct thread *old = imap_get(&m->dead, (uint64_t)t->tid);
 
 	if (old && old != t)
-		task_free(old);
+		thread_free(old);
 	t->end = ts ? ts : 1;
 	imap_put(&m->dead, (uint64_t)t->tid, t);
 }
@@ -240,23 +240,23 @@ static void sweep_dead(struct model *m, uint64_t ts)
 		return;
 	m->dead_sweep = ts + DEAD_NS;
 	for (size_t i = 0; i < m->dead.cap; i++) {
-		struct task *t = m->dead.vals[i];
+		struct thread *t = m->dead.vals[i];
 		if (t && t->end + DEAD_NS < ts)
 			vec_push(&gone, t);
 	}
 	for (size_t i = 0; i < gone.n; i++) {
-		struct task *t = gone.v[i];
+		struct thread *t = gone.v[i];
 		imap_del(&m->dead, (uint64_t)t->tid);
-		task_free(t);
+		thread_free(t);
 	}
 	free(gone.v);
 }
 
 /* The task a record of tid is about: the live one, else the one that ended
  * last with that tid (a record that came after the task's end), or NULL. */
-static struct task *task_find(const struct model *m, int tid)
+static struct thread *thread_find(const struct model *m, int tid)
 {
-	struct task *t = imap_get(&m->tasks, (uint64_t)tid);
+	struct thread *t = imap_get(&m->threads, (uint64_t)tid);
 
 	return t ? t : imap_get(&m->dead, (uint64_t)tid);
 }
@@ -265,9 +265,9 @@ static struct task *task_find(const struct model *m, int tid)
  * record about a task of a process that ended came after that end: it
  * belongs to the ended process, never to a new one (only a fork or clone
  * record says a pid is in use again). */
-static struct task *task_of(struct model *m, int tid, int tgid, uint64_t ts)
+static struct thread *thread_of(struct model *m, int tid, int tgid, uint64_t ts)
 {
-	struct task *t = task_find(m, tid);
+	struct thread *t = thread_find(m, tid);
 	struct proc *p;
 
 	if (t)
@@ -278,14 +278,14 @@ static struct task *task_of(struct model *m, int tid, int tgid, uint64_t ts)
 		t->tid = tid;
 		t->p = p;
 		t->fdt = fdtable_new();
-		task_bury(m, t, ts);
+		thread_bury(m, t, ts);
 		return t;
 	}
 	if (!p)
 		p = proc_new(m, tgid, 0, ts);
 	else if (tid != tgid)
 		p->threads++, p->live++;
-	return task_new(m, tid, p, fdtable_new());
+	return thread_new(m, tid, p, fdtable_new());
 }
 
 /* Per-file totals for a regular file object, created on first need.  A
@@ -501,7 +501,7 @@ static void on_fault(struct model *m, const struct rec_hdr *h)
 static void on_maps(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_maps *r = rec_payload(h);
-	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+	struct thread *t = thread_of(m, h->tid, h->tgid, h->ts);
 
 	m->regions_on = true;
 	if (!t->p->mem)
@@ -527,7 +527,7 @@ static void reap_regions(struct model *m, uint64_t ts)
 }
 
 /* A successful mmap becomes a region named for what backs it. */
-static void map_region(struct regions *rs, struct task *t, const struct rec_syscall *s, uint64_t ts)
+static void map_region(struct regions *rs, struct thread *t, const struct rec_syscall *s, uint64_t ts)
 {
 	uint64_t addr = (uint64_t)s->ret, len = s->args[1], flags = s->args[3];
 	const struct fobj *o;
@@ -548,7 +548,7 @@ static void map_region(struct regions *rs, struct task *t, const struct rec_sysc
 }
 
 /* Keep the process's regions in step with mmap, munmap, mremap and brk. */
-static void track_regions(const struct rec_hdr *h, struct task *t, const struct rec_syscall *s)
+static void track_regions(const struct rec_hdr *h, struct thread *t, const struct rec_syscall *s)
 {
 	struct regions *rs = t->p->mem;
 	const uint64_t *a = s->args;
@@ -589,22 +589,22 @@ static void on_start(struct model *m, const struct rec_hdr *h)
 	m->command = split_argv((const char *)(s + 1), s->argv_len);
 	p = proc_new(m, s->pid, m->attached ? 0 : s->tracer_pid, h->ts);
 	m->root = p;
-	task_new(m, s->pid, p, fdtable_new());
+	thread_new(m, s->pid, p, fdtable_new());
 }
 
 /* The process a new task comes from: the reporting task's, or for an
  * orphan (its creator died before reporting it) the creator's process as
  * last known, without bringing a task back for it. */
-static struct proc *newtask_parent(struct model *m, const struct rec_hdr *h, struct task **t)
+static struct proc *newtask_parent(struct model *m, const struct rec_hdr *h, struct thread **t)
 {
 	struct proc *p;
 
 	*t = NULL;
 	if (!(h->flags & NEWTASK_ORPHAN)) {
-		*t = task_of(m, h->tid, h->tgid, h->ts);
+		*t = thread_of(m, h->tid, h->tgid, h->ts);
 		return (*t)->p;
 	}
-	*t = imap_get(&m->tasks, (uint64_t)h->tid);
+	*t = imap_get(&m->threads, (uint64_t)h->tid);
 	if (*t)
 		return (*t)->p;
 	p = imap_get(&m->procs_by_pid, (uint64_t)h->tgid);
@@ -615,7 +615,7 @@ static struct proc *newtask_parent(struct model *m, const struct rec_hdr *h, str
 static void on_newtask(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_newtask *r = rec_payload(h);
-	struct task *parent, *child;
+	struct thread *parent, *child;
 	struct proc *pp = newtask_parent(m, h, &parent), *p = pp;
 	struct fdtable *fdt = !parent ? fdtable_new() :
 			      (r->flags & CLONE_FILES) ? fdtable_ref(parent->fdt) : fdtable_copy(parent->fdt);
@@ -638,7 +638,7 @@ static void on_newtask(struct model *m, const struct rec_hdr *h)
 			p->mem = regions_copy(pp->mem);
 		}
 	}
-	child = task_new(m, r->child, p, fdt);
+	child = thread_new(m, r->child, p, fdt);
 	ev.pid = pp->pid;
 	ev.child = r->child;
 	ev.flags = r->flags;
@@ -656,30 +656,30 @@ static void on_exec(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_exec *r = rec_payload(h);
 	const char *exe = (const char *)(r + 1);
-	struct task *t;
+	struct thread *t;
 	struct event ev;
 
 	if (r->old_tid != h->tid) {
 		/* A non-leader exec'd and took over the leader's tid. */
-		struct task *old = imap_del(&m->tasks, (uint64_t)r->old_tid), *alias;
+		struct thread *old = imap_del(&m->threads, (uint64_t)r->old_tid), *alias;
 		if (old) {
-			struct task *leader = imap_del(&m->tasks, (uint64_t)h->tid);
+			struct thread *leader = imap_del(&m->threads, (uint64_t)h->tid);
 			if (leader) {
 				if (leader->p->live > 0)
 					leader->p->live--;
-				task_bury(m, leader, h->ts);
+				thread_bury(m, leader, h->ts);
 			}
 			/* records about the old tid that come late stay with its process */
 			alias = xcalloc(1, sizeof(*alias));
 			alias->tid = r->old_tid;
 			alias->p = old->p;
 			alias->fdt = fdtable_ref(old->fdt);
-			task_bury(m, alias, h->ts);
+			thread_bury(m, alias, h->ts);
 			old->tid = h->tid;
-			imap_put(&m->tasks, (uint64_t)h->tid, old);
+			imap_put(&m->threads, (uint64_t)h->tid, old);
 		}
 	}
-	t = task_of(m, h->tid, h->tgid, h->ts);
+	t = thread_of(m, h->tid, h->tgid, h->ts);
 	free(t->p->exe);
 	t->p->exe = xstrndup(exe, r->exe_len);
 	free_argv(t->p->argv);
@@ -703,7 +703,7 @@ static void on_exec(struct model *m, const struct rec_hdr *h)
 /* REC_FDSET: exactly these fds are open now. */
 static void on_fdset(struct model *m, const struct rec_hdr *h)
 {
-	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+	struct thread *t = thread_of(m, h->tid, h->tgid, h->ts);
 	const int32_t *fds = rec_payload(h);
 	int n = (int)((h->len - sizeof(*h)) / sizeof(int32_t));
 
@@ -719,7 +719,7 @@ static void on_fd(struct model *m, const struct rec_hdr *h)
 	const struct rec_fd *r = rec_payload(h);
 	const char *path = (const char *)(r + 1);
 	const char *laddr = path + r->path_len, *raddr = laddr + r->laddr_len;
-	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+	struct thread *t = thread_of(m, h->tid, h->tgid, h->ts);
 	struct fobj *o = fdtable_get(t->fdt, r->fd);
 	char *p = xstrndup(path, r->path_len);
 
@@ -751,7 +751,7 @@ static void on_fd(struct model *m, const struct rec_hdr *h)
 static void on_exit_rec(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_exit *r = rec_payload(h);
-	struct task *t = imap_del(&m->tasks, (uint64_t)h->tid);
+	struct thread *t = imap_del(&m->threads, (uint64_t)h->tid);
 	struct event ev;
 
 	if (!t)
@@ -772,14 +772,14 @@ static void on_exit_rec(struct model *m, const struct rec_hdr *h)
 	}
 	reap_regions(m, h->ts);
 	emit(m, &ev);
-	task_bury(m, t, h->ts);
+	thread_bury(m, t, h->ts);
 }
 
 /* REC_SIGNAL. */
 static void on_signal(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_signal *r = rec_payload(h);
-	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+	struct thread *t = thread_of(m, h->tid, h->tgid, h->ts);
 	struct event ev = ev_init(m, h, t, EV_SIGNAL);
 
 	ev.status = r->sig;
@@ -835,7 +835,7 @@ static void lat_event(struct lat_stats *s, uint64_t ns, uint64_t bytes)
 
 /* The event of a REC_SCHED or REC_BLOCK about task t (NULL: none known,
  * then the newest process with its tgid, if any). */
-static void sample_emit(struct model *m, const struct rec_hdr *h, const struct task *t)
+static void sample_emit(struct model *m, const struct rec_hdr *h, const struct thread *t)
 {
 	struct event ev = ev_init(m, h, t, h->type == REC_SCHED ? EV_SCHED : EV_BLOCK);
 
@@ -860,9 +860,9 @@ static void sample_emit(struct model *m, const struct rec_hdr *h, const struct t
 /* The task a kernel sample is about, if known: the live one with its tid,
  * or the one that ended with it at most LATE_NS before the sample (the
  * reader's samples come after the tracer's exit record). */
-static struct task *sample_task(const struct model *m, const struct rec_hdr *h)
+static struct thread *sample_task(const struct model *m, const struct rec_hdr *h)
 {
-	struct task *t = imap_get(&m->tasks, (uint64_t)h->tid);
+	struct thread *t = imap_get(&m->threads, (uint64_t)h->tid);
 
 	if (t)
 		return t;
@@ -875,7 +875,7 @@ static struct task *sample_task(const struct model *m, const struct rec_hdr *h)
  * EARLY_NS, so it never starts a lane or a process of its own. */
 static void sample_take(struct model *m, const struct rec_hdr *h)
 {
-	struct task *t = sample_task(m, h);
+	struct thread *t = sample_task(m, h);
 
 	if (t || m->ended || m->early.n >= EARLY_MAX) {
 		sample_emit(m, h, t ? t : imap_get(&m->dead, (uint64_t)h->tid));
@@ -902,7 +902,7 @@ static void release_early(struct model *m, int tid, uint64_t older_than)
 				m->early_min = h->ts;
 			continue;
 		}
-		sample_emit(m, h, task_find(m, h->tid));
+		sample_emit(m, h, thread_find(m, h->tid));
 		free(h);
 	}
 	m->early.n = keep;
@@ -973,7 +973,7 @@ static bool failed(int64_t ret)
 }
 
 /* A data transfer on fd: account it and emit a read/write/send/recv event. */
-static void sys_io(struct model *m, const struct rec_hdr *h, struct task *t,
+static void sys_io(struct model *m, const struct rec_hdr *h, struct thread *t,
 		   const struct rec_syscall *s, int fd, int dir, uint64_t n)
 {
 	struct fobj *o = fdtable_get(t->fdt, fd);
@@ -1003,7 +1003,7 @@ static void account_kind(struct model *m, int kind, int dir, uint64_t n)
 }
 
 /* One direction of a REC_IO: account it and emit one event for its calls. */
-static void io_counted(struct model *m, const struct rec_hdr *h, struct task *t,
+static void io_counted(struct model *m, const struct rec_hdr *h, struct thread *t,
 		       const struct rec_io *r, struct fobj *o, int dir)
 {
 	uint64_t n = dir == FM_READ ? r->rd : r->wr;
@@ -1036,7 +1036,7 @@ static void io_counted(struct model *m, const struct rec_hdr *h, struct task *t,
 static void on_io(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_io *r = rec_payload(h);
-	struct task *t = task_find(m, h->tgid);   /* the leader, live or just ended */
+	struct thread *t = thread_find(m, h->tgid);   /* the leader, live or just ended */
 	struct fobj *o = t ? fdtable_get(t->fdt, r->fd) : NULL;
 
 	if (o && o->kind != r->kind)
@@ -1046,7 +1046,7 @@ static void on_io(struct model *m, const struct rec_hdr *h)
 }
 
 /* sendfile, copy_file_range, splice, tee: bytes move from in to out. */
-static void sys_transfer(struct model *m, const struct rec_hdr *h, struct task *t,
+static void sys_transfer(struct model *m, const struct rec_hdr *h, struct thread *t,
 			 const struct rec_syscall *s, enum ev_type type, int in, int out)
 {
 	struct fobj *oi = fdtable_get(t->fdt, in), *oo = fdtable_get(t->fdt, out);
@@ -1066,7 +1066,7 @@ static void sys_transfer(struct model *m, const struct rec_hdr *h, struct task *
 }
 
 /* open, openat, openat2, creat, open_by_handle_at. */
-static void sys_open(struct model *m, const struct rec_hdr *h, struct task *t,
+static void sys_open(struct model *m, const struct rec_hdr *h, struct thread *t,
 		     const struct rec_syscall *s, uint64_t flags, const char *failpath)
 {
 	struct event ev = ev_init(m, h, t, EV_OPEN);
@@ -1097,7 +1097,7 @@ static void sys_open(struct model *m, const struct rec_hdr *h, struct task *t,
 }
 
 /* connect and accept: a connection begins on an inet socket. */
-static void sys_conn(struct model *m, const struct rec_hdr *h, struct task *t,
+static void sys_conn(struct model *m, const struct rec_hdr *h, struct thread *t,
 		     const struct rec_syscall *s, int fd, bool accepted, const char *arg)
 {
 	struct event ev = ev_init(m, h, t, accepted ? EV_ACCEPT : EV_CONNECT);
@@ -1133,7 +1133,7 @@ static void sys_conn(struct model *m, const struct rec_hdr *h, struct task *t,
 }
 
 /* mmap, munmap, mremap, brk. */
-static void sys_mem(struct model *m, const struct rec_hdr *h, struct task *t,
+static void sys_mem(struct model *m, const struct rec_hdr *h, struct thread *t,
 		    const struct rec_syscall *s)
 {
 	struct event ev = ev_init(m, h, t, EV_MMAP);
@@ -1186,7 +1186,7 @@ static void sys_mem(struct model *m, const struct rec_hdr *h, struct task *t,
 }
 
 /* close, close_range, dup family, fcntl dups. */
-static void sys_fdops(struct model *m, const struct rec_hdr *h, struct task *t,
+static void sys_fdops(struct model *m, const struct rec_hdr *h, struct thread *t,
 		      const struct rec_syscall *s)
 {
 	const uint64_t *a = s->args;
@@ -1239,7 +1239,7 @@ static void note_io_uring(struct model *m)
 }
 
 /* Data transfer syscalls; returns false when nr is not one. */
-static bool sys_data(struct model *m, const struct rec_hdr *h, struct task *t,
+static bool sys_data(struct model *m, const struct rec_hdr *h, struct thread *t,
 		     const struct rec_syscall *s)
 {
 	const uint64_t *a = s->args;
@@ -1293,7 +1293,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_syscall *s = rec_payload(h);
 	const char *blob = (const char *)(s + 1);
-	struct task *t = task_of(m, h->tid, h->tgid, h->ts);
+	struct thread *t = thread_of(m, h->tid, h->tgid, h->ts);
 	char *addr = addr_text(blob, s->addr_len);
 	char *path = s->path_len ? xstrndup(blob + s->addr_len, s->path_len) : NULL;
 
@@ -1388,12 +1388,12 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	sysstat_free(m->sys);
-	for (size_t i = 0; i < m->tasks.cap; i++)
-		if (m->tasks.vals[i])
-			task_free(m->tasks.vals[i]);
+	for (size_t i = 0; i < m->threads.cap; i++)
+		if (m->threads.vals[i])
+			thread_free(m->threads.vals[i]);
 	for (size_t i = 0; i < m->dead.cap; i++)
 		if (m->dead.vals[i])
-			task_free(m->dead.vals[i]);
+			thread_free(m->dead.vals[i]);
 	imap_release(&m->dead);
 	for (size_t i = 0; i < m->early.n; i++)
 		free(m->early.v[i]);
@@ -1430,7 +1430,7 @@ void model_free(struct model *m)
 	free(m->conns.v);
 	free(m->files.v);
 	free(m->notes.v);
-	imap_release(&m->tasks);
+	imap_release(&m->threads);
 	imap_release(&m->procs_by_pid);
 	for (size_t i = 0; i < m->lat_by_pid.cap; i++)
 		free(m->lat_by_pid.vals[i]);
@@ -1543,7 +1543,7 @@ enum end_reason model_end_reason(const struct model *m)
 
 size_t model_live_tasks(const struct model *m)
 {
-	return m->tasks.n;
+	return m->threads.n;
 }
 
 const struct lat_stats *model_latency(const struct model *m, int pid, enum hist_kind kind)

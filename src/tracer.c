@@ -68,7 +68,8 @@ enum {
 	T_FORKING = 1 << 7,  /* entered fork/vfork/clone; its event is still due */
 };
 
-struct task {
+/* A thread under ptrace: its stop state and the call it is in. */
+struct tracee {
 	pid_t tid;           /* 0: free slot */
 	pid_t tgid;
 	uint32_t st;
@@ -88,6 +89,7 @@ struct tracer {
 	sem_t started;
 	int start_err;
 	atomic_int cmd;          /* enum tracer_cmd bits not yet handled */
+	atomic_int root_live;    /* the root process until its end is seen, else 0 */
 	timer_t timer;           /* SIGUSR2 to this thread: time to flush the queue */
 	long timer_ns;           /* its period now (0: stopped) */
 	uint64_t spin_ns;        /* current adaptive spin budget */
@@ -98,8 +100,8 @@ struct tracer {
 	bool killing, detaching, frozen;
 	pid_t dead_forker;       /* tgid of the last task that died while forking */
 	struct sigaction usr_was[2];   /* SIGUSR1/2 as the command must get them */
-	struct task *tasks;      /* open-addressed by tid */
-	size_t cap, ntasks;
+	struct tracee *tracees;  /* open-addressed by tid */
+	size_t cap, ntracees;
 	uint64_t stops, stopped_ns, since_flush;
 	bool io;                 /* the kernel captures the read/write, mmap and open families */
 	bool io_busy;            /* the last tick found captures: look again soon */
@@ -112,83 +114,83 @@ struct tracer {
 	char blob[32768];
 };
 
-/* ---- task table ---- */
+/* ---- tracee table ---- */
 
 /* Slot of tid (hash probe start). */
-static size_t task_slot(const struct tracer *t, pid_t tid)
+static size_t tracee_slot(const struct tracer *t, pid_t tid)
 {
 	return ((size_t)tid * 2654435761u) & (t->cap - 1);
 }
 
 /* The task with this tid, or NULL. */
-static struct task *task_find(struct tracer *t, pid_t tid)
+static struct tracee *tracee_find(struct tracer *t, pid_t tid)
 {
-	for (size_t i = task_slot(t, tid);; i = (i + 1) & (t->cap - 1)) {
-		if (t->tasks[i].tid == tid)
-			return &t->tasks[i];
-		if (t->tasks[i].tid == 0)
+	for (size_t i = tracee_slot(t, tid);; i = (i + 1) & (t->cap - 1)) {
+		if (t->tracees[i].tid == tid)
+			return &t->tracees[i];
+		if (t->tracees[i].tid == 0)
 			return NULL;
 	}
 }
 
 /* Insert without growing; tid must be absent. */
-static struct task *task_insert(struct tracer *t, pid_t tid)
+static struct tracee *tracee_insert(struct tracer *t, pid_t tid)
 {
-	size_t i = task_slot(t, tid);
+	size_t i = tracee_slot(t, tid);
 
-	while (t->tasks[i].tid)
+	while (t->tracees[i].tid)
 		i = (i + 1) & (t->cap - 1);
-	memset(&t->tasks[i], 0, sizeof(t->tasks[i]));
-	t->tasks[i].tid = tid;
-	t->tasks[i].nr = -1;
-	t->ntasks++;
-	return &t->tasks[i];
+	memset(&t->tracees[i], 0, sizeof(t->tracees[i]));
+	t->tracees[i].tid = tid;
+	t->tracees[i].nr = -1;
+	t->ntracees++;
+	return &t->tracees[i];
 }
 
 /* Double the table. */
-static void task_grow(struct tracer *t)
+static void tracee_grow(struct tracer *t)
 {
-	struct task *old = t->tasks;
+	struct tracee *old = t->tracees;
 	size_t oldcap = t->cap;
 
 	t->cap = oldcap ? oldcap * 2 : 64;
-	t->tasks = xcalloc(t->cap, sizeof(*t->tasks));
-	t->ntasks = 0;
+	t->tracees = xcalloc(t->cap, sizeof(*t->tracees));
+	t->ntracees = 0;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].tid)
-			*task_insert(t, old[i].tid) = old[i];
+			*tracee_insert(t, old[i].tid) = old[i];
 	free(old);
 }
 
 /* Find or add the task for tid. */
-static struct task *task_get(struct tracer *t, pid_t tid)
+static struct tracee *tracee_get(struct tracer *t, pid_t tid)
 {
-	struct task *tk = t->cap ? task_find(t, tid) : NULL;
+	struct tracee *tk = t->cap ? tracee_find(t, tid) : NULL;
 
 	if (tk)
 		return tk;
-	if ((t->ntasks + 1) * 2 > t->cap)
-		task_grow(t);
-	tk = task_insert(t, tid);
+	if ((t->ntracees + 1) * 2 > t->cap)
+		tracee_grow(t);
+	tk = tracee_insert(t, tid);
 	tk->tgid = tid;
 	return tk;
 }
 
 /* Remove a task, shifting back the probe chain behind it. */
-static void task_del(struct tracer *t, struct task *tk)
+static void tracee_del(struct tracer *t, struct tracee *tk)
 {
-	size_t i = (size_t)(tk - t->tasks), j = i;
+	size_t i = (size_t)(tk - t->tracees), j = i;
 
-	t->tasks[i].tid = 0;
-	t->ntasks--;
+	t->tracees[i].tid = 0;
+	t->ntracees--;
 	for (;;) {
 		j = (j + 1) & (t->cap - 1);
-		if (!t->tasks[j].tid)
+		if (!t->tracees[j].tid)
 			return;
-		size_t k = task_slot(t, t->tasks[j].tid);
+		size_t k = tracee_slot(t, t->tracees[j].tid);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-			t->tasks[i] = t->tasks[j];
-			t->tasks[j].tid = 0;
+			t->tracees[i] = t->tracees[j];
+			t->tracees[j].tid = 0;
 			i = j;
 		}
 	}
@@ -209,7 +211,7 @@ static void throttle(struct tracer *t)
 		return;
 	used = evq_used(t->q);
 	cap = evq_capacity(t->q);
-	hold = t->ntasks > 0 && (t->holding ? used > cap / 4 : used >= cap / 2);
+	hold = t->ntracees > 0 && (t->holding ? used > cap / 4 : used >= cap / 2);
 	if (hold && !t->holding)
 		freezer_hold(t->o.freezer, FREEZER_TRACER_QUEUE);
 	else if (!hold && t->holding)
@@ -398,7 +400,7 @@ static int base_dir(pid_t tid, int dirfd, bool absolute)
 /* The directory of the name tk's open call was given, if that name is the
  * file st now (not a symlink to it, not renamed since), with "/name" in
  * tail (NAME_MAX + 2 bytes); -1 if not. */
-static int named_dir(struct task *tk, const struct stat *st, char *tail, size_t *tlen)
+static int named_dir(struct tracee *tk, const struct stat *st, char *tail, size_t *tlen)
 {
 	bool at = tk->nr == SYS_openat || tk->nr == SYS_openat2;
 	char arg[4096], *slash, *name;
@@ -438,7 +440,7 @@ static bool opens_path(long nr)
  * t->path: walked up from the fd itself when a directory, else from the
  * directory of the name its open call was given (named: fd is what an
  * open-family call of tk returned); REC_PATH_CUT alone when neither. */
-static ssize_t long_fd_path(struct tracer *t, struct task *tk, int fd, bool named)
+static ssize_t long_fd_path(struct tracer *t, struct tracee *tk, int fd, bool named)
 {
 	char p[64], tail[NAME_MAX + 2];
 	struct stat st;
@@ -464,7 +466,7 @@ static ssize_t long_fd_path(struct tracer *t, struct task *tk, int fd, bool name
 }
 
 /* Emit a REC_FD describing fd of task tk.  kind_hint (socket()) may be 0. */
-static void describe_fd(struct tracer *t, struct task *tk, uint64_t ts, int fd,
+static void describe_fd(struct tracer *t, struct tracee *tk, uint64_t ts, int fd,
 			enum rec_fd_why why, uint8_t kind_hint)
 {
 	struct rec_fd *r;
@@ -505,7 +507,7 @@ static void describe_fd(struct tracer *t, struct task *tk, uint64_t ts, int fd,
 }
 
 /* Describe every fd a task has (at start, attach, or after exec). */
-static void describe_all_fds(struct tracer *t, struct task *tk, uint64_t ts, bool describe)
+static void describe_all_fds(struct tracer *t, struct tracee *tk, uint64_t ts, bool describe)
 {
 	int fds[1025];
 	int n = procfs_list_fds(tk->tid, fds, 1024);
@@ -676,13 +678,13 @@ static bool exit_unneeded(long nr)
 /* ---- resuming ---- */
 
 /* Restart a stopped task, delivering sig. */
-static void resume(struct tracer *t, struct task *tk, int sig)
+static void resume(struct tracer *t, struct tracee *tk, int sig)
 {
 	int op = (t->o.trace_all || (tk->st & T_INSYS)) && !t->killing ? PTRACE_SYSCALL : PTRACE_CONT;
 
 	if (tk->st & T_DETACH) {
 		ptrace(PTRACE_DETACH, tk->tid, 0, sig);
-		task_del(t, tk);
+		tracee_del(t, tk);
 		return;
 	}
 	if (t->frozen && !t->killing) {
@@ -698,7 +700,7 @@ static void resume(struct tracer *t, struct task *tk, int sig)
 /* Under the seccomp filter a CLONE_UNTRACED child would get ENOSYS from
  * every trapped call, since no tracer answers for it: clear the flag, so
  * the child is traced like any other (as it is under strace -f). */
-static void keep_traced(struct task *tk, const uint64_t *args)
+static void keep_traced(struct tracee *tk, const uint64_t *args)
 {
 	struct user_regs_struct regs;
 	uint64_t flags = 0;
@@ -716,7 +718,7 @@ static void keep_traced(struct task *tk, const uint64_t *args)
 }
 
 /* Save a syscall's entry; read what the exit will need. */
-static void on_entry(struct tracer *t, struct task *tk, const struct __ptrace_syscall_info *si,
+static void on_entry(struct tracer *t, struct tracee *tk, const struct __ptrace_syscall_info *si,
 		     uint64_t nr, const uint64_t *args, uint64_t ts)
 {
 	/* A call interrupted at attach comes back as restart_syscall: keep
@@ -745,7 +747,7 @@ static void on_entry(struct tracer *t, struct task *tk, const struct __ptrace_sy
 }
 
 /* Read the fd pair a pipe/socketpair call filled in and describe both. */
-static void describe_pair(struct tracer *t, struct task *tk, uint64_t ts, uint64_t addr, uint8_t kind)
+static void describe_pair(struct tracer *t, struct tracee *tk, uint64_t ts, uint64_t addr, uint8_t kind)
 {
 	int fds[2];
 
@@ -756,7 +758,7 @@ static void describe_pair(struct tracer *t, struct task *tk, uint64_t ts, uint64
 }
 
 /* Describe the fds passed in with SCM_RIGHTS by a recvmsg. */
-static void describe_scm_rights(struct tracer *t, struct task *tk, uint64_t ts, uint64_t msgaddr)
+static void describe_scm_rights(struct tracer *t, struct tracee *tk, uint64_t ts, uint64_t msgaddr)
 {
 	struct msghdr mh;
 	struct msghdr fake;
@@ -810,7 +812,7 @@ static uint64_t mmsg_bytes(pid_t tid, uint64_t addr, long n)
 
 /* Absolute form of a path argument that failed to open (cwd or dirfd
  * based), into t->blob; the base walked up when longer than a page. */
-static size_t failed_path(struct tracer *t, struct task *tk, int dirfd, uint64_t addr)
+static size_t failed_path(struct tracer *t, struct tracee *tk, int dirfd, uint64_t addr)
 {
 	size_t n = peek_str(tk->tid, addr, t->blob + 1, 4096);
 	ssize_t b;
@@ -843,7 +845,7 @@ static size_t failed_path(struct tracer *t, struct task *tk, int dirfd, uint64_t
 }
 
 /* Socket address argument of a connect/bind/sendto, into t->path. */
-static size_t addr_arg(struct tracer *t, struct task *tk, uint64_t addr, uint64_t len)
+static size_t addr_arg(struct tracer *t, struct tracee *tk, uint64_t addr, uint64_t len)
 {
 	ssize_t n;
 
@@ -854,7 +856,7 @@ static size_t addr_arg(struct tracer *t, struct task *tk, uint64_t addr, uint64_
 }
 
 /* Records a finished syscall needs besides itself (new fds, addresses). */
-static void exit_extras(struct tracer *t, struct task *tk, int64_t ret, uint64_t ts)
+static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64_t ts)
 {
 	long nr = tk->nr;
 	const uint64_t *a = tk->args;
@@ -884,7 +886,7 @@ static void exit_extras(struct tracer *t, struct task *tk, int64_t ret, uint64_t
 }
 
 /* Emit the record of a finished syscall. */
-static void on_exit_stop(struct tracer *t, struct task *tk, int64_t ret, uint64_t ts)
+static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint64_t ts)
 {
 	struct rec_syscall *r;
 	size_t alen = 0, plen = 0;
@@ -925,7 +927,7 @@ static void on_exit_stop(struct tracer *t, struct task *tk, int64_t ret, uint64_
 }
 
 /* A syscall-entry, syscall-exit or seccomp stop. */
-static void on_syscall_stop(struct tracer *t, struct task *tk, uint64_t ts)
+static void on_syscall_stop(struct tracer *t, struct tracee *tk, uint64_t ts)
 {
 	struct __ptrace_syscall_info si = { 0 };   /* valgrind cannot see the kernel fill it */
 
@@ -952,7 +954,7 @@ static void on_syscall_stop(struct tracer *t, struct task *tk, uint64_t ts)
 static void release_orphans(struct tracer *t, uint64_t ts);
 
 /* A task's first stop: hold it until we know where it came from. */
-static void on_first_stop(struct tracer *t, struct task *tk, uint64_t ts)
+static void on_first_stop(struct tracer *t, struct tracee *tk, uint64_t ts)
 {
 	tk->st |= T_STARTED;
 	if (t->killing || t->detaching) {
@@ -972,11 +974,11 @@ static void on_first_stop(struct tracer *t, struct task *tk, uint64_t ts)
 }
 
 /* PTRACE_EVENT_FORK/VFORK/CLONE in the parent. */
-static void on_newtask(struct tracer *t, struct task *parent, int event, uint64_t ts)
+static void on_newtask(struct tracer *t, struct tracee *parent, int event, uint64_t ts)
 {
 	unsigned long msg = 0;
 	struct rec_newtask *r;
-	struct task *child;
+	struct tracee *child;
 	uint64_t flags;
 	pid_t ptgid = parent->tgid, ptid = parent->tid;
 
@@ -988,10 +990,10 @@ static void on_newtask(struct tracer *t, struct task *parent, int event, uint64_
 		flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
 	else
 		flags = SIGCHLD;
-	child = task_find(t, (pid_t)msg);
+	child = tracee_find(t, (pid_t)msg);
 	if ((child && (child->st & T_KNOWN)) || (!child && (t->detaching || t->killing)))
 		return;   /* released as an orphan, or its first stop will let it go */
-	child = task_get(t, (pid_t)msg);   /* may move parent */
+	child = tracee_get(t, (pid_t)msg);   /* may move parent */
 	child->tgid = (flags & CLONE_THREAD) ? ptgid : (pid_t)msg;
 	r = rec_begin(&t->rb, REC_NEWTASK, ts, ptid, ptgid, sizeof(*r));
 	r->child = (int32_t)msg;
@@ -1007,7 +1009,7 @@ static void on_newtask(struct tracer *t, struct task *parent, int event, uint64_
 
 /* Send the whole lines among the first have bytes of t->blob (all of them
  * when last) as one REC_MAPS; returns the bytes left at the start of blob. */
-static size_t maps_chunk(struct tracer *t, const struct task *tk, uint64_t ts, size_t have,
+static size_t maps_chunk(struct tracer *t, const struct tracee *tk, uint64_t ts, size_t have,
 			 bool last)
 {
 	const char *nl = last ? t->blob + have : memrchr(t->blob, '\n', have);
@@ -1024,7 +1026,7 @@ static size_t maps_chunk(struct tracer *t, const struct task *tk, uint64_t ts, s
 }
 
 /* Send /proc/PID/maps of a stopped task: the regions no system call made. */
-static void emit_maps(struct tracer *t, const struct task *tk, uint64_t ts)
+static void emit_maps(struct tracer *t, const struct tracee *tk, uint64_t ts)
 {
 	char path[64];
 	size_t have = 0;
@@ -1048,7 +1050,7 @@ static void emit_maps(struct tracer *t, const struct task *tk, uint64_t ts)
 }
 
 /* PTRACE_EVENT_EXEC: the process now runs a new program. */
-static void on_exec(struct tracer *t, struct task *tk, uint64_t ts)
+static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 {
 	unsigned long old = 0;
 	struct rec_exec *r;
@@ -1060,13 +1062,13 @@ static void on_exec(struct tracer *t, struct task *tk, uint64_t ts)
 		/* A non-leader exec'd: it took over the leader's pid, and its
 		 * syscall state (the execve it is in) moves with it. */
 		pid_t pid = tk->tid;
-		struct task *o = task_find(t, (pid_t)old);
+		struct tracee *o = tracee_find(t, (pid_t)old);
 
 		if (o) {
-			struct task saved = *o;
+			struct tracee saved = *o;
 
-			task_del(t, o);
-			tk = task_find(t, pid);
+			tracee_del(t, o);
+			tk = tracee_find(t, pid);
 			saved.tid = pid;
 			*tk = saved;
 		}
@@ -1097,7 +1099,7 @@ static void on_exec(struct tracer *t, struct task *tk, uint64_t ts)
 static bool origin_pending(const struct tracer *t, pid_t tgid, pid_t ppid, bool thread)
 {
 	for (size_t i = 0; i < t->cap; i++) {
-		const struct task *o = &t->tasks[i];
+		const struct tracee *o = &t->tracees[i];
 
 		if (o->tid && (o->st & T_FORKING) && o->tgid == (thread ? tgid : ppid))
 			return true;
@@ -1108,13 +1110,13 @@ static bool origin_pending(const struct tracer *t, pid_t tgid, pid_t ppid, bool 
 /* Report a held task whose creator can no longer report it (it died
  * between clone and its event, e.g. by SIGKILL): its origin comes from
  * /proc, and the record says the parent is gone. */
-static void release_orphan(struct tracer *t, struct task *tk, pid_t tgid, pid_t ppid, uint64_t ts)
+static void release_orphan(struct tracer *t, struct tracee *tk, pid_t tgid, pid_t ppid, uint64_t ts)
 {
 	bool thread = tgid != tk->tid;
 	pid_t parent = thread ? tgid : ppid;
 	struct rec_newtask *r;
 
-	if (!thread && !task_find(t, ppid) && t->dead_forker)
+	if (!thread && !tracee_find(t, ppid) && t->dead_forker)
 		parent = t->dead_forker;   /* reparented already: name the one that died forking */
 	r = rec_begin(&t->rb, REC_NEWTASK, ts, parent, parent, sizeof(*r));
 	((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ORPHAN;
@@ -1131,7 +1133,7 @@ static void release_orphan(struct tracer *t, struct task *tk, pid_t tgid, pid_t 
 static void release_orphans(struct tracer *t, uint64_t ts)
 {
 	for (size_t i = 0; i < t->cap; i++) {
-		struct task *tk = &t->tasks[i];
+		struct tracee *tk = &t->tracees[i];
 		long tgid, ppid;
 
 		if (!tk->tid || !(tk->st & T_HELD) ||
@@ -1146,12 +1148,13 @@ static void release_orphans(struct tracer *t, uint64_t ts)
 /* A task is gone: report it. */
 static void on_death(struct tracer *t, pid_t tid, int status, uint64_t ts)
 {
-	struct task *tk = task_find(t, tid);
+	struct tracee *tk = tracee_find(t, tid);
 	struct rec_exit *r;
 
 	if (!tk)
 		return;
 	if (tid == t->root) {
+		atomic_store(&t->root_live, 0);   /* (a leader is reported after its threads) */
 		t->root_status = status;
 		if (tk->st & T_PREEXEC) {
 			int e = 0;
@@ -1169,12 +1172,12 @@ static void on_death(struct tracer *t, pid_t tid, int status, uint64_t ts)
 	}
 	if (tk->st & T_FORKING)
 		t->dead_forker = tk->tgid;
-	task_del(t, tk);
+	tracee_del(t, tk);
 	release_orphans(t, ts);
 }
 
 /* Deliver or note a signal the tracee is about to receive. */
-static void on_signal(struct tracer *t, struct task *tk, int sig, uint64_t ts)
+static void on_signal(struct tracer *t, struct tracee *tk, int sig, uint64_t ts)
 {
 	siginfo_t info;
 	struct rec_signal *r;
@@ -1195,7 +1198,7 @@ static void on_signal(struct tracer *t, struct task *tk, int sig, uint64_t ts)
 /* Dispatch one wait status. */
 static void on_stop(struct tracer *t, pid_t tid, int status, uint64_t ts)
 {
-	struct task *tk = task_get(t, tid);
+	struct tracee *tk = tracee_get(t, tid);
 	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
 
 	if (sig == (SIGTRAP | 0x80)) {
@@ -1216,11 +1219,11 @@ static void on_stop(struct tracer *t, pid_t tid, int status, uint64_t ts)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		on_newtask(t, tk, event, ts);
-		tk = task_find(t, tid);   /* the table may have grown */
+		tk = tracee_find(t, tid);   /* the table may have grown */
 		break;
 	case PTRACE_EVENT_EXEC:
 		on_exec(t, tk, ts);
-		tk = task_find(t, tid);
+		tk = tracee_find(t, tid);
 		break;
 	case PTRACE_EVENT_STOP:
 		if (!(tk->st & T_STARTED)) {
@@ -1246,16 +1249,16 @@ static void on_stop(struct tracer *t, pid_t tid, int status, uint64_t ts)
 static void detach_held(struct tracer *t)
 {
 	for (size_t i = 0; i < t->cap;) {
-		struct task *tk = &t->tasks[i];
+		struct tracee *tk = &t->tracees[i];
 
 		if (tk->tid && (tk->st & T_HELD)) {
 			ptrace(PTRACE_DETACH, tk->tid, 0, 0);
-			task_del(t, tk);   /* may shift another task into slot i */
+			tracee_del(t, tk);   /* may shift another task into slot i */
 			continue;
 		}
 		if (tk->tid && (tk->st & T_PARKED)) {
 			ptrace(PTRACE_DETACH, tk->tid, 0, tk->parked_sig);
-			task_del(t, tk);   /* may shift another task into slot i */
+			tracee_del(t, tk);   /* may shift another task into slot i */
 			continue;
 		}
 		i++;
@@ -1272,7 +1275,7 @@ static void run_commands(struct tracer *t)
 	if ((c & TRACER_KILL) && !t->killing) {
 		t->killing = true;
 		for (size_t i = 0; i < t->cap; i++) {
-			struct task *tk = &t->tasks[i];
+			struct tracee *tk = &t->tracees[i];
 			if (!tk->tid)
 				continue;
 			kill(tk->tgid, SIGKILL);
@@ -1283,14 +1286,14 @@ static void run_commands(struct tracer *t)
 	if ((c & TRACER_STOP) && !t->frozen) {
 		t->frozen = true;
 		for (size_t i = 0; i < t->cap; i++)
-			if (t->tasks[i].tid && !(t->tasks[i].st & (T_HELD | T_PARKED)))
-				ptrace(PTRACE_INTERRUPT, t->tasks[i].tid, 0, 0);
+			if (t->tracees[i].tid && !(t->tracees[i].st & (T_HELD | T_PARKED)))
+				ptrace(PTRACE_INTERRUPT, t->tracees[i].tid, 0, 0);
 	}
 	if ((c & (TRACER_CONT | TRACER_KILL | TRACER_DETACH)) && t->frozen) {
 		t->frozen = false;
 		/* Parked tasks detach where they stand (detach_held) or run on. */
 		for (size_t i = 0; i < t->cap && !(c & TRACER_DETACH); i++) {
-			struct task *tk = &t->tasks[i];
+			struct tracee *tk = &t->tracees[i];
 			if (tk->tid && (tk->st & T_PARKED)) {
 				tk->st &= ~T_PARKED;
 				resume(t, tk, tk->parked_sig);
@@ -1300,7 +1303,7 @@ static void run_commands(struct tracer *t)
 	if ((c & TRACER_DETACH) && !t->detaching) {
 		t->detaching = true;
 		for (size_t i = 0; i < t->cap; i++) {
-			struct task *tk = &t->tasks[i];
+			struct tracee *tk = &t->tracees[i];
 			if (!tk->tid)
 				continue;
 			tk->st |= T_DETACH;
@@ -1318,7 +1321,7 @@ static volatile sig_atomic_t timer_fired;
 static void put_kernel_rec(void *ctx, const struct rec_hdr *h)
 {
 	struct tracer *t = ctx;
-	struct task *tk = task_find(t, h->tid);
+	struct tracee *tk = tracee_find(t, h->tid);
 
 	if ((tk && (tk->st & T_PREEXEC)) || h->len > sizeof(t->rb.buf))
 		return;
@@ -1430,7 +1433,7 @@ static void trace_loop(struct tracer *t)
 {
 	int status;
 
-	while (t->ntasks > 0) {
+	while (t->ntracees > 0) {
 		pid_t pid = wait_next(t, &status);
 		uint64_t ts = util_now_ns();
 
@@ -1514,7 +1517,7 @@ static int spawn(struct tracer *t, const sigset_t *mask)
 		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		    (f ? PTRACE_O_TRACESECCOMP : 0);
 	pid_t pid;
-	struct task *tk;
+	struct tracee *tk;
 	size_t alen = 0;
 
 	if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
@@ -1536,9 +1539,10 @@ static int spawn(struct tracer *t, const sigset_t *mask)
 		return e;
 	}
 	t->root = pid;
+	atomic_store(&t->root_live, pid);
 	if (t->o.spawned)
 		t->o.spawned(t->o.spawned_ctx, pid);   /* before it can exec */
-	tk = task_get(t, pid);
+	tk = tracee_get(t, pid);
 	tk->st = T_KNOWN | T_PREEXEC;
 	for (char *const *a = t->o.argv; *a; a++) {
 		size_t l = strlen(*a) + 1;
@@ -1559,7 +1563,7 @@ static int seize_one(struct tracer *t, pid_t pid, pid_t tid)
 {
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
-	struct task *tk;
+	struct tracee *tk;
 	long nr;
 	uint64_t args[6];
 
@@ -1569,7 +1573,7 @@ static int seize_one(struct tracer *t, pid_t pid, pid_t tid)
 	if (ptrace(PTRACE_SEIZE, tid, 0, opts) < 0)
 		return -errno;
 	ptrace(PTRACE_INTERRUPT, tid, 0, 0);
-	tk = task_get(t, tid);
+	tk = tracee_get(t, tid);
 	tk->tgid = pid;
 	tk->st = T_KNOWN;
 	if (nr >= 0) {
@@ -1586,18 +1590,19 @@ static int attach(struct tracer *t)
 	pid_t pid = t->o.attach_pid, tids[4096];
 	bool added = true;
 	ssize_t alen;
-	struct task *leader;
+	struct tracee *leader;
 	int err;
 
 	err = seize_one(t, pid, pid);
 	if (err)
 		return err;
 	t->root = pid;
+	atomic_store(&t->root_live, pid);
 	while (added) {
 		int n = procfs_list_tasks(pid, tids, 4096);
 		added = false;
 		for (int i = 0; i < n && i < 4096; i++) {
-			if (task_find(t, tids[i]))
+			if (tracee_find(t, tids[i]))
 				continue;
 			if (seize_one(t, pid, tids[i]) == 0)
 				added = true;
@@ -1605,7 +1610,7 @@ static int attach(struct tracer *t)
 	}
 	alen = procfs_cmdline(pid, t->blob, sizeof(t->blob));
 	emit_start(t, pid, START_ATTACH, t->blob, alen > 0 ? (size_t)alen : 0);
-	leader = task_find(t, pid);
+	leader = tracee_find(t, pid);
 	/* Describe the image and the threads as if we had seen them begin. */
 	{
 		struct rec_exec *r;
@@ -1623,11 +1628,11 @@ static int attach(struct tracer *t)
 		emit_maps(t, leader, util_now_ns());
 	for (size_t i = 0; i < t->cap; i++) {
 		struct rec_newtask *r;
-		if (!t->tasks[i].tid || t->tasks[i].tid == pid)
+		if (!t->tracees[i].tid || t->tracees[i].tid == pid)
 			continue;
 		r = rec_begin(&t->rb, REC_NEWTASK, util_now_ns(), pid, pid, sizeof(*r));
 		((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ATTACHED;
-		r->child = t->tasks[i].tid;
+		r->child = t->tracees[i].tid;
 		r->kind = NT_CLONE;
 		r->flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
 		emit(t);
@@ -1663,6 +1668,7 @@ static void *tracer_main(void *arg)
 	}
 	if (!err)
 		trace_loop(t);
+	atomic_store(&t->root_live, 0);   /* gone, or detached: not ours to signal */
 	drain_io(t);
 	throttle(t);   /* no task left: let go */
 	e = rec_begin(&t->rb, REC_END, util_now_ns(), 0, 0, sizeof(*e));
@@ -1705,6 +1711,16 @@ int tracer_start(struct tracer *t)
 
 void tracer_command(struct tracer *t, enum tracer_cmd cmd)
 {
+	pid_t root = atomic_load(&t->root_live);
+
+	/* An interrupt goes out at once, from this thread: the tracer thread
+	 * may be waiting for room in its queue, and a program held stopped
+	 * meanwhile gets the signal when it runs again. */
+	if ((cmd & TRACER_INTERRUPT) && root > 0)
+		kill(root, SIGINT);
+	cmd &= ~TRACER_INTERRUPT;
+	if (!cmd)
+		return;
 	atomic_fetch_or(&t->cmd, (int)cmd);
 	pthread_kill(t->thread, SIGUSR1);
 }
@@ -1736,6 +1752,6 @@ void tracer_free(struct tracer *t)
 	if (t->timer)
 		timer_delete(t->timer);
 	sem_destroy(&t->started);
-	free(t->tasks);
+	free(t->tracees);
 	free(t);
 }

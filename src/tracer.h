@@ -53,6 +53,8 @@ enum tracer_cmd {
 	TRACER_DETACH = 2,       /* detach from every task, leave them running */
 	TRACER_STOP = 4,         /* hold every traced task stopped */
 	TRACER_CONT = 8,         /* let them run again */
+	TRACER_INTERRUPT = 16,   /* SIGINT to the root process, at once (a Ctrl-C
+				    no terminal gave it); none once it ended */
 };
 
 /* Create a tracer that will write records to q (q is not owned). */

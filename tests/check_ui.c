@@ -1143,7 +1143,7 @@ START_TEST(quit_asks_while_running_and_not_after)
 	app_key(&f.a, 'n');
 	ck_assert_int_eq(f.a.confirm, CF_NONE);
 	ck_assert(!f.a.quitting);
-	f.a.attached = true;
+	f.a.sig.attached = true;
 	app_key(&f.a, KEYC_F(10));
 	ck_assert_int_eq(f.a.confirm, CF_DETACH);
 	ch = app_key(&f.a, 'y');
@@ -1469,7 +1469,7 @@ START_TEST(replay_keys_never_reach_a_process)
 	ck_assert_uint_eq(app_key(&f.a, 'q') & APP_CH_QUIT, APP_CH_QUIT);   /* no question */
 	ck_assert_int_eq(f.a.confirm, CF_NONE);
 	ck_assert_uint_eq(app_interrupt(&f.a) & APP_CH_QUIT, APP_CH_QUIT);
-	ck_assert_int_eq(f.a.interrupts, 0);
+	ck_assert_int_eq(f.a.sig.interrupts, 0);
 	fixture_close(&f);
 }
 END_TEST

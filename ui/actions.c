@@ -188,7 +188,7 @@ static unsigned act_quit(struct app *a)
 		notice(a, "Waiting for the program to end...");
 		return APP_CH_DRAW;
 	}
-	a->confirm = a->attached ? CF_DETACH : CF_KILL;
+	a->confirm = a->sig.attached ? CF_DETACH : CF_KILL;
 	return APP_CH_DRAW;
 }
 
@@ -817,39 +817,45 @@ unsigned app_mouse(struct app *a, int x, int y, enum mouse_kind kind)
 	return ch | APP_CH_DRAW;
 }
 
-/* Ctrl-C / SIGINT: to the program first, then kill (or detach with --pid). */
+/* Is a program traced now (not a replay, not ended)? */
+static bool tracing(const struct app *a)
+{
+	return !a->ended && !a->replay;
+}
+
+/* Ctrl-C / SIGINT, as sigpolicy decides: to the program first, then kill
+ * (or detach with --pid).  Typed into the program's terminal, the Ctrl-C
+ * reaches its foreground processes as it would in a terminal of its own. */
 unsigned app_interrupt(struct app *a)
 {
-	const struct proc *root = model_root(a->model);
+	enum sig_action act = sigpolicy_decide(&a->sig, SIGINT, tracing(a));
+	bool typed = act == SIGACT_FORWARD && a->pty >= 0 && write(a->pty, "\003", 1) == 1;
 
-	/* A replay's pids are not processes here: never signal them. */
-	if (a->ended || a->replay)
+	sigpolicy_apply(a->tracer, act, typed);
+	switch (act) {
+	case SIGACT_END:
 		return APP_CH_QUIT;
-	if (a->attached) {
-		command(a, TRACER_DETACH);
+	case SIGACT_DETACH:
 		a->quitting = true;
 		notice(a, "Detaching (the process keeps running)...");
-		return APP_CH_DRAW;
-	}
-	if (++a->interrupts > 1) {
-		command(a, TRACER_KILL);
+		break;
+	case SIGACT_KILL:
 		notice(a, "Killing the program...");
-		return APP_CH_DRAW;
+		break;
+	case SIGACT_FORWARD:
+		notice(a, "Sent Ctrl-C to the program; Ctrl-C again kills it");
+		break;
 	}
-	if (a->pty < 0 || write(a->pty, "\003", 1) != 1) {
-		if (root)
-			kill(root->pid, SIGINT);
-	}
-	notice(a, "Sent Ctrl-C to the program; Ctrl-C again kills it");
 	return APP_CH_DRAW;
 }
 
 /* A termination request (SIGTERM, SIGHUP): kill or detach, then quit. */
 unsigned app_terminate(struct app *a)
 {
-	if (!a->ended) {
-		command(a, a->attached ? TRACER_DETACH : TRACER_KILL);
+	enum sig_action act = sigpolicy_decide(&a->sig, SIGTERM, tracing(a));
+
+	sigpolicy_apply(a->tracer, act, false);
+	if (act != SIGACT_END)
 		a->quitting = true;
-	}
 	return APP_CH_DRAW | APP_CH_QUIT;
 }

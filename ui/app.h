@@ -2,7 +2,7 @@
  *
  * tui.c runs the loop, actions.c turns keys and clicks into changes of this
  * state (returning APP_CH_* flags, never drawing), screen.c draws it.  The
- * state refers to the model, store, tracer and queue but owns none of them.
+ * state refers to the model, store and tracer but owns none of them.
  */
 #ifndef COMPENDIUM_UI_APP_H
 #define COMPENDIUM_UI_APP_H
@@ -18,6 +18,7 @@
 #include "model.h"
 #include "objstat.h"
 #include "outbuf.h"
+#include "sigpolicy.h"
 #include "store.h"
 #include "view.h"
 
@@ -52,7 +53,7 @@ struct app {
 	struct store *store;
 	struct tracer *tracer;
 	struct replay *replay;   /* --replay: the recording being played, else NULL */
-	bool attached;
+	struct sigpolicy sig;    /* what Ctrl-C and signals do (attached: --pid) */
 	int pty;                 /* pty master, -1 without one */
 
 	struct view view;
@@ -78,9 +79,8 @@ struct app {
 	bool frozen;
 	size_t freeze_limit;     /* store events visible while frozen */
 	bool tracee_stopped;     /* TRACER_STOP sent */
-	bool ended;              /* the tracer closed its queue */
+	bool ended;              /* every record is in: the pump is done */
 	bool quitting;           /* leave as soon as tracing has ended */
-	int interrupts;          /* Ctrl-C presses */
 	uint64_t start_ns, end_ns, now_ns;   /* monotonic (a replay: the recording's clock) */
 	uint64_t wall_ns;        /* monotonic, this machine's (replay pacing) */
 	char msg[200];           /* one-line notice in the footer */

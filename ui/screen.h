@@ -1,8 +1,9 @@
 /* screen.h - the curses layer: terminal setup, input, and drawing the state.
  *
- * One of only two files that include curses (with tui.c).  screen_draw
- * renders a whole frame from struct app; it changes nothing but scroll
- * offsets that keep the selection on screen.  screen_restore_raw undoes
+ * screen.c is the only file that draws with curses (termcheck.c includes
+ * it too, but only asks terminfo whether the terminal can draw at all).
+ * screen_draw renders a whole frame from struct app; it changes nothing but
+ * scroll offsets that keep the selection on screen.  screen_restore_raw undoes
  * what curses did to the terminal using only async-signal-safe calls, for
  * fatal signals and out-of-memory.
  */

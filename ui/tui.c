@@ -1,9 +1,9 @@
 /* tui.c - the interactive UI's loop: poll, ingest, handle input, redraw.
  *
- * One thread (the caller's) polls the terminal, the record queue's eventfd,
- * the program's pty, the signalfd and a resize pipe, and wakes for a timer.
- * It never blocks on the tracer: records are drained in bounded batches,
- * commands go through tracer_command(), and the screen is redrawn at most
+ * One thread (the caller's) polls the terminal, what the record pump waits
+ * for, the program's pty, the signalfd and a resize pipe, and wakes for a
+ * timer.  It never blocks on the tracer: the pump feeds records in bounded
+ * batches, commands go through tracer_command(), and the screen is redrawn at most
  * about 30 times a second and only when something changed.  Whatever way
  * it ends (normally, by a fatal signal, or out of memory) the terminal is
  * given back in a sane state.
@@ -21,10 +21,8 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "evq.h"
 #include "keys.h"
-#include "qmerge.h"
-#include "record.h"
+#include "pump.h"
 #include "replay.h"
 #include "screen.h"
 #include "termcheck.h"
@@ -34,10 +32,10 @@
 
 #define FRAME_NS (33 * 1000000ull)
 #define TICK_NS (250 * 1000000ull)
-#define DRAIN_BATCH 4096
 #define DRAIN_NS (15 * 1000000ull)
 
-enum { FD_TTY, FD_SIG, FD_WINCH, FD_PTY, FD_QUEUE, FD_FQUEUE, FD_BQUEUE, FD_MAX };
+/* The poll set: ours, then what the pump waits for. */
+enum { FD_TTY, FD_SIG, FD_WINCH, FD_PTY, FD_PUMP, FD_MAX = FD_PUMP + PUMP_MAX_FDS };
 
 struct loop {
 	struct app a;
@@ -45,10 +43,8 @@ struct loop {
 	unsigned pending;        /* APP_CH_* not yet acted on */
 	uint64_t last_draw, next_tick;
 	unsigned ticks;
-	bool more;               /* records left after a bounded drain */
-	bool tracer_done;        /* args->tracer_done was called */
 	bool pty_open;
-	bool tap_failed;         /* the tap failed once: not called again */
+	bool record_said;        /* the footer said the recording stopped */
 	uint64_t ended_wall;     /* when tracing (or the replay) ended, this machine's clock */
 	int rows, cols;
 };
@@ -166,128 +162,42 @@ static void pty_resize(struct loop *l)
 	ioctl(l->args->pty_master, TIOCSWINSZ, &ws);
 }
 
-/* Give a record (NULL: the end of a batch) to the tap; its first failure
- * stops it and goes into the footer. */
-static void tap(struct loop *l, const void *rec, size_t len)
+/* The recording could not be written: say so once in the footer. */
+static void note_record_error(struct loop *l)
 {
-	int err;
+	int err = pump_record_error(l->args->pump);
 
-	if (!l->args->tap || l->tap_failed)
+	if (!err || l->record_said)
 		return;
-	err = l->args->tap(l->args->tap_ctx, rec, len);
-	if (!err)
-		return;
-	l->tap_failed = true;
+	l->record_said = true;
 	snprintf(l->a.msg, sizeof(l->a.msg), "Cannot write the recording (%s): it stops here; "
 		 "tracing goes on", strerror(-err));
 	l->pending |= APP_CH_DRAW;
 }
 
-/* Feed records queued on q to the model until the time is up; adds to *n. */
-static void drain_queue(struct loop *l, struct evq *q, uint64_t until, size_t *n)
-{
-	const void *rec;
-	size_t len;
-
-	while (!l->more && (rec = evq_peek(q, &len))) {
-		if (rec_validate(rec, len) == 0) {
-			tap(l, rec, len);
-			model_ingest(l->a.model, rec);
-		}
-		evq_pop(q);
-		if (++*n % DRAIN_BATCH == 0 && util_now_ns() > until)
-			l->more = true;
-	}
-}
-
-/* Feed the tracer's and the fault sampler's records to the model in time
- * order, until the time is up; adds to *n. */
-static void drain_merged(struct loop *l, uint64_t until, size_t *n)
-{
-	struct qmerge *mq = l->args->mq;
-	const void *rec;
-	size_t len;
-
-	qmerge_begin(mq);
-	while (!l->more && (rec = qmerge_peek(mq, &len))) {
-		if (rec_validate(rec, len) == 0) {
-			tap(l, rec, len);
-			model_ingest(l->a.model, rec);
-		}
-		qmerge_pop(mq);
-		if (++*n % DRAIN_BATCH == 0 && util_now_ns() > until)
-			l->more = true;
-	}
-}
-
-/* --replay: feed the records whose time has come, until the time is up. */
-static void drain_replay(struct loop *l, uint64_t until, size_t *n)
-{
-	const void *rec;
-	size_t len;
-
-	while (!l->more && (rec = replay_pull(l->args->replay, util_now_ns(), &len))) {
-		model_ingest(l->a.model, rec);
-		if (++*n % DRAIN_BATCH == 0 && util_now_ns() > until)
-			l->more = true;
-	}
-}
-
-/* Feed queued records to the model, for a bounded time, the tracer's first. */
+/* Feed the model what the pump has, for a bounded time. */
 static void drain(struct loop *l)
 {
-	uint64_t until = util_now_ns() + DRAIN_NS;
-	size_t n = 0;
-
-	l->more = false;
-	if (l->args->replay) {
-		drain_replay(l, until, &n);
-		l->pending |= app_ingest(&l->a);
-		return;
-	}
-	drain_merged(l, until, &n);
-	if (l->args->bq)
-		drain_queue(l, l->args->bq, until, &n);
-	if (n)
-		tap(l, NULL, 0);
+	pump_drain(l->args->pump, DRAIN_NS);
+	note_record_error(l);
 	l->pending |= app_ingest(&l->a);
 }
 
-/* --replay: the recording is over once its last record was fed. */
-static void check_replay_end(struct loop *l)
-{
-	struct replay *rp = l->args->replay;
-
-	if (l->a.ended || l->more || !rp->eof || rp->next)
-		return;
-	l->a.ended = true;
-	l->a.ctr.ended = true;
-	l->a.end_ns = rp->last_ts;
-	l->ended_wall = util_now_ns();
-	if (rp->why[0])
-		snprintf(l->a.msg, sizeof(l->a.msg), "The recording is damaged: %.160s", rp->why);
-	l->pending |= APP_CH_DRAW;
-}
-
-/* Notice the end of tracing: the tracer's queue, then any other, closed. */
+/* Notice the end: every queue closed and emptied, or the recording over. */
 static void check_end(struct loop *l)
 {
-	if (l->args->replay) {
-		check_replay_end(l);
-		return;
-	}
-	if (l->a.ended || l->more || !evq_closed(l->args->mq->tq))
-		return;
-	if (l->args->tracer_done && !l->tracer_done) {
-		l->tracer_done = true;
-		l->args->tracer_done(l->args->tracer_done_ctx);
-	}
-	if (!qmerge_closed(l->args->mq) || (l->args->bq && !evq_closed(l->args->bq)))
+	struct replay *rp = l->a.replay;
+
+	if (l->a.ended || pump_more(l->args->pump) || !pump_done(l->args->pump))
 		return;
 	l->a.ended = true;
 	l->a.ctr.ended = true;
 	l->a.end_ns = l->ended_wall = util_now_ns();
 	l->a.tracee_stopped = false;
+	if (rp)
+		l->a.end_ns = rp->last_ts;
+	if (rp && rp->why[0])
+		snprintf(l->a.msg, sizeof(l->a.msg), "The recording is damaged: %.160s", rp->why);
 	l->pending |= APP_CH_DRAW;
 }
 
@@ -301,8 +211,8 @@ static void tick(struct loop *l, uint64_t now)
 		return;
 	/* A replay's rates run on the recording's clock, and its pids are not
 	 * processes of this machine: no RSS from /proc. */
-	counters_sample(&l->a.ctr, l->a.model, l->args->replay ? l->a.now_ns : now);
-	if (l->ticks++ % 2 == 0 && !l->args->replay)
+	counters_sample(&l->a.ctr, l->a.model, l->a.replay ? l->a.now_ns : now);
+	if (l->ticks++ % 2 == 0 && !l->a.replay)
 		counters_read_rss(&l->a.ctr, l->a.model);
 	l->pending |= APP_CH_DRAW;
 }
@@ -388,7 +298,7 @@ static int poll_timeout(const struct loop *l, uint64_t now)
 {
 	uint64_t until = l->next_tick;
 
-	if (l->more)
+	if (pump_more(l->args->pump))
 		return 0;
 	if (l->pending & (APP_CH_DRAW | APP_CH_CLEAR | APP_CH_LAYOUT | APP_CH_FILTER))
 		until = l->last_draw + FRAME_NS < until ? l->last_draw + FRAME_NS : until;
@@ -399,34 +309,10 @@ static int poll_timeout(const struct loop *l, uint64_t now)
 	return until <= now ? 0 : (int)((until - now + 999999) / 1000000);
 }
 
-/* --replay: sleep no longer than until the next record is due. */
-static int replay_timeout(const struct loop *l, uint64_t now, int timeout)
+/* The shorter of two poll timeouts (-1: none). */
+static int shorter(int a, int b)
 {
-	uint64_t ns = replay_wait_ns(l->args->replay, now);
-	int ms;
-
-	if (l->a.ended || ns == UINT64_MAX)
-		return timeout;
-	/* Wake at least every frame while playing, so the clock moves. */
-	ms = ns > FRAME_NS ? (int)(FRAME_NS / 1000000) : (int)((ns + 999999) / 1000000);
-	return timeout < 0 || ms < timeout ? ms : timeout;
-}
-
-/* Wait for the terminal, signals or the timer only (--replay). */
-static void wait_replay(struct loop *l, uint64_t now)
-{
-	struct pollfd p[3] = {
-		{ STDIN_FILENO, POLLIN, 0 }, { l->args->sig_fd, POLLIN, 0 }, { winch_pipe[0], POLLIN, 0 },
-	};
-
-	if (poll(p, 3, replay_timeout(l, now, poll_timeout(l, now))) < 0 && errno != EINTR)
-		p[0].revents = 0;
-	if (p[0].revents)
-		read_input(l);
-	if (p[1].revents)
-		read_signals(l);
-	if (p[2].revents)
-		on_resize(l);
+	return a < 0 || (b >= 0 && b < a) ? b : a;
 }
 
 /* Sleep until something happens, then handle it. */
@@ -437,35 +323,21 @@ static void wait_and_handle(struct loop *l, uint64_t now)
 		[FD_SIG] = { l->args->sig_fd, POLLIN, 0 },
 		[FD_WINCH] = { winch_pipe[0], POLLIN, 0 },
 		[FD_PTY] = { l->pty_open ? l->args->pty_master : -1, POLLIN, 0 },
-		[FD_QUEUE] = { -1, POLLIN, 0 },
-		[FD_FQUEUE] = { -1, POLLIN, 0 },
-		[FD_BQUEUE] = { -1, POLLIN, 0 },
 	};
-	int timeout = poll_timeout(l, now), fds[2] = { -1, -1 }, qt = 0;
-	struct evq *bq = l->args->bq && !evq_closed(l->args->bq) ? l->args->bq : NULL;
-	bool live = !l->a.ended && !l->more;
-	bool merged = live && !qmerge_closed(l->args->mq);
-	bool barmed = false;
+	size_t n = FD_PUMP;
+	int timeout = poll_timeout(l, now), records;
 
-	if (merged)
-		qt = qmerge_prepare_wait(l->args->mq, fds);
-	if (live && qt != 0 && bq)
-		barmed = evq_prepare_wait(bq);
-	if (live && (merged || bq) && qt != 0 && (!bq || barmed)) {
-		p[FD_QUEUE].fd = fds[0];
-		p[FD_FQUEUE].fd = fds[1];
-		p[FD_BQUEUE].fd = barmed ? evq_fd(bq) : -1;
-		if (qt > 0 && (timeout < 0 || qt < timeout))
-			timeout = qt;   /* records wait for the other queue of the merge */
-	} else if (!l->a.ended) {
-		timeout = 0;
+	if (!l->a.ended) {
+		records = pump_prepare_wait(l->args->pump, now, p, &n);
+		/* A playing replay wakes at least every frame, so the clock moves. */
+		if (l->a.replay && records > (int)(FRAME_NS / 1000000))
+			records = (int)(FRAME_NS / 1000000);
+		timeout = shorter(timeout, records);
 	}
-	if (poll(p, FD_MAX, timeout) < 0 && errno != EINTR)
+	if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR)
 		p[FD_TTY].revents = 0;
-	if (merged)
-		qmerge_finish_wait(l->args->mq);
-	if (barmed)
-		evq_finish_wait(bq);
+	if (!l->a.ended)
+		pump_finish_wait(l->args->pump);
 	if (p[FD_TTY].revents)
 		read_input(l);
 	if (p[FD_SIG].revents)
@@ -479,7 +351,7 @@ static void wait_and_handle(struct loop *l, uint64_t now)
 /* --replay: the UI's clock is the recording's, at the playback position. */
 static void replay_clock(struct loop *l, uint64_t now)
 {
-	struct replay *rp = l->args->replay;
+	struct replay *rp = l->a.replay;
 	uint64_t shown = replay_now(rp, now);
 
 	l->a.start_ns = rp->first_ts;
@@ -501,17 +373,14 @@ static void run(struct loop *l)
 		if (!l->a.ended)
 			drain(l);
 		check_end(l);
-		if (l->args->replay)
+		if (l->a.replay)
 			replay_clock(l, now);
 		/* A replay has nothing to wait for: quitting is immediate. */
-		if ((l->pending & APP_CH_QUIT) && (l->a.ended || l->args->replay))
+		if ((l->pending & APP_CH_QUIT) && (l->a.ended || l->a.replay))
 			break;
 		tick(l, now);
 		maybe_draw(l, now);
-		if (l->args->replay)
-			wait_replay(l, now);
-		else
-			wait_and_handle(l, now);
+		wait_and_handle(l, now);
 		if (l->a.quitting)
 			l->pending |= APP_CH_QUIT;
 	}
@@ -526,9 +395,9 @@ static void setup(struct loop *l, const struct tui_args *args)
 	l->args = args;
 	app_init(&l->a, args->model, args->store);
 	l->a.tracer = args->tracer;
-	l->a.replay = args->replay;
-	l->a.ctr.no_rss = args->replay != NULL;
-	l->a.attached = args->attached;
+	l->a.replay = pump_replay(args->pump);
+	l->a.ctr.no_rss = l->a.replay != NULL;
+	l->a.sig.attached = args->attached;
 	l->a.pty = args->pty_master;
 	l->pty_open = args->pty_master >= 0;
 	if (l->pty_open)

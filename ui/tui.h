@@ -7,31 +7,29 @@
  *   2. tracer_start(), then close(slave) (the child has its own copy, and
  *      the master then sees end-of-file when the program and its children
  *      are gone);
- *   3. tui_run() with the queue, tracer, model, a store, the master and the
- *      signalfd main already reads SIGINT/SIGTERM/SIGHUP from;
+ *   3. tui_run() with the record pump, tracer, model, a store, the master
+ *      and the signalfd main already reads SIGINT/SIGTERM/SIGHUP from;
  *   4. tracer_join(), close(master), store_free(); print nothing else.
  * Should main exit() while the UI runs, an atexit handler gives the
  * terminal back first.
  * With --pid there is no pty (pty_master = -1).
- * --replay (a terminal, no --batch/--json/-o): set replay to a struct replay
- * over the open recording and leave mq, tracer and the pty out; the loop
- * feeds the recording's records to the model as their time comes.
+ * --replay (a terminal, no --batch/--json/-o): a pump over a struct replay
+ * of the open recording, and no tracer or pty; the pump feeds the
+ * recording's records to the model as their time comes, and the UI's keys
+ * pause it and change its speed.
  */
 #ifndef COMPENDIUM_UI_TUI_H
 #define COMPENDIUM_UI_TUI_H
 #include <stdbool.h>
 #include <stddef.h>
 
-struct evq;
-struct qmerge;
-struct replay;
+struct pump;
 struct tracer;
 struct model;
 struct store;
 
 struct tui_args {
-	struct qmerge *mq;       /* records from the tracer and, with --faults, the
-				    fault sampler, in time order (consumer side is ours) */
+	struct pump *pump;       /* the records, live or replayed (consumer side is ours) */
 	struct tracer *tracer;   /* for stop/continue/kill/detach */
 	struct model *model;     /* the UI becomes its observer */
 	struct store *store;     /* every event is appended here */
@@ -40,20 +38,6 @@ struct tui_args {
 	int sig_fd;              /* signalfd of SIGINT/SIGTERM/SIGHUP, or -1 */
 	bool no_color, no_mouse;
 	bool show_noise;         /* --all: start with the noise filter off */
-	/* Optional: called with every valid record before the model sees it,
-	 * and with (NULL, 0) after each batch (--record writes and flushes here).
-	 * It returns 0 or a negative errno; after an error it is not called
-	 * again and the footer says the recording stopped. */
-	int (*tap)(void *ctx, const void *rec, size_t len);
-	void *tap_ctx;
-	/* Optional: a second producer's queue (the eBPF reader), drained after q;
-	 * tracing has ended once both are closed.  tracer_done is called once
-	 * when q is closed, so that producer can send its last records. */
-	struct evq *bq;
-	void (*tracer_done)(void *ctx);
-	void *tracer_done_ctx;
-	/* --replay: records come from here instead of mq (NULL when live). */
-	struct replay *replay;
 };
 
 /* Open a pseudo-terminal pair (both close-on-exec), sized like our terminal.
@@ -62,7 +46,7 @@ int tui_open_pty(int *master, int *slave);
 /* 0 when the terminal ($TERM) can draw the UI; else -ENOTTY and a sentence
  * for the person in why (main then prints lines instead). */
 int tui_check_terminal(char *why, size_t whylen);
-/* Run the UI until the user quits and the tracer has closed the queue.
+/* Run the UI until the user quits and the pump is done.
  * Returns 0, or -ENOTTY (before consuming anything) when the terminal
  * cannot be used, so main can fall back to line output. */
 int tui_run(const struct tui_args *args);

@@ -17,6 +17,8 @@ test waits until dd's read count (/proc/PID/io rchar) stands still.  Then:
             full (FIONREAD at least 32 KiB and still for 0.5 s) (skipped,
             saying why, where --ebpf cannot run)
 
+While dd is held, a first SIGINT is sent to it at once: it must be pending
+for dd (ShdPnd in /proc/PID/status) within a second.
 compendium-tui must exit within a second of the last signal with status
 125 and the sentence "cannot write output file FIFO: its reader is not
 reading (N bytes left out)"; the spawned dd must be gone, and the attached
@@ -82,6 +84,12 @@ def fifo_full(fd: int, timeout: float) -> bool:
     return False
 
 
+def sigint_pending(pid: int) -> bool:
+    """Is a SIGINT waiting for the process (sent, not yet delivered)?"""
+    pend = common.proc_field(pid, "ShdPnd")
+    return pend is not None and int(pend, 16) & (1 << (signal.SIGINT - 1)) != 0
+
+
 def child_pid(ppid: int) -> int | None:
     for name in os.listdir("/proc"):
         if name.isdigit() and common.proc_field(int(name), "PPid") == str(ppid):
@@ -127,6 +135,9 @@ def one(comp: list[str], tmp: str, name: str, sigs: list[int], attach: bool,
             if i:
                 time.sleep(0.1)
             comp_p.send_signal(sig)
+            if i == 0 and sig == signal.SIGINT and not attach and \
+                    not common.wait_until(lambda: sigint_pending(pid), 1):
+                probs.append(f"{name}: the first SIGINT is not pending for the held dd")
         t0 = time.monotonic()
         try:
             _, err = comp_p.communicate(timeout=5)

@@ -12,6 +12,9 @@ a terminal):
      within 10 s, with 128+9 and one line saying the command was killed by
      SIGKILL, and no process of the tree is left alive.
 Run several times: forks are in flight while the tree is killed.
+Then a root that does not ignore SIGINT (a shell that exits 3 on it, its
+sleeping children untouched): one SIGINT from outside must reach it, and
+compendium-tui exits 3 with it, saying nothing.
 """
 
 import os
@@ -86,12 +89,41 @@ def one_round(n: int) -> list[str]:
         common.kill_quietly(tree(token, proc.pid))
 
 
+def first_reaches_root() -> list[str]:
+    """One SIGINT from outside reaches a root that acts on it."""
+    token = f"sigint-{uuid.uuid4().hex[:12]}"
+    script = "trap 'exit 3' INT; while :; do sleep 0.05; done"
+    cmd = [*common.compendium(), "-o", os.devnull, "--", "sh", "-c", script, "sh", token]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        if not common.wait_until(lambda: len(tree(token, proc.pid)) >= 1, 10):
+            return ["the traced shell did not start"]
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            return ["a first SIGINT from outside did not reach the traced root in 10 s"]
+        if proc.returncode != 3 or err:
+            return [f"after one SIGINT: exit {proc.returncode}, stderr {err!r}; expected "
+                    "exit 3 (the root's trap) and nothing said"]
+        return []
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        common.kill_quietly(tree(token, proc.pid))
+
+
 def main() -> int:
     common.require_ptrace()
     problems = []
     for n in range(1, ROUNDS + 1):
         problems += one_round(n)
-    return common.finish(problems, f"second SIGINT killed the whole tree ({ROUNDS} rounds)")
+    problems += first_reaches_root()
+    return common.finish(problems, f"second SIGINT killed the whole tree ({ROUNDS} rounds); "
+                         "a first one reached the root")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-/* replay.c - playing a recording into the UI: pause, speed, and its clock.
+/* replay.c - playing a recording: pause, speed, and its clock.
  *
  * The clock is anchored at (pos, wall): at wall-clock time now the position
  * is pos + (now - wall) * speed, and every pause or speed change re-anchors

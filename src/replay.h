@@ -1,13 +1,14 @@
-/* replay.h - playing a recording into the UI: pause, speed, and its clock.
+/* replay.h - playing a recording: pause, speed, and its clock.
  *
- * The UI loop asks which records are due at a wall-clock time and feeds
- * those to the model, exactly as it feeds live records.  Playback time runs
- * on the recording's own clock (rec_hdr.ts) scaled by the speed; "all"
- * (speed 0) makes every record due at once.  The clock is pure arithmetic
- * on times given to it; only replay_pull reads the file.
+ * The record pump (pump.h) asks which records are due at a wall-clock
+ * time and feeds those to the model, exactly as it feeds live records; the
+ * UI pauses and changes the speed.  Playback time runs on the recording's
+ * own clock (rec_hdr.ts) scaled by the speed; "all" (speed 0) makes every
+ * record due at once.  The clock is pure arithmetic on times given to it;
+ * only replay_pull reads the file.
  */
-#ifndef COMPENDIUM_UI_REPLAY_H
-#define COMPENDIUM_UI_REPLAY_H
+#ifndef COMPENDIUM_REPLAY_H
+#define COMPENDIUM_REPLAY_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
