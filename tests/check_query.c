@@ -1,7 +1,7 @@
 /*
  * check_query.c - Check suite for src/query.c, the filter language.
  *
- * Runs every case of tests/query_cases.txt (the cases ui/query.js must pass
+ * Runs every case of tests/query_cases.txt (the cases ui/report/query.js must pass
  * too: each predicate, negation, and/or precedence, units, error positions
  * and messages), then what only the C side does: learning each process's
  * program from the exec and fork events of a store, matching events straight

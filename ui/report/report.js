@@ -80,7 +80,7 @@
 		return (i ? n.toFixed(1) : String(Math.round(n))) + ' ' + u[i];
 	}
 
-	/* A duration in ns as "950ns", "4.5us", "1.2ms", "3.40s". */
+	/* A duration in ns as "950ns", "4.5us", "45us", "1.23ms", "12.3ms", "3.400s", "12.34s". */
 	function dur(ns) {
 		var a = Math.abs(ns);
 
@@ -578,7 +578,7 @@
 			renderSelection();
 	}
 
-	/* The search box's expression compiled with ui/query.js (the language of
+	/* The search box's expression compiled with query.js (the language of
 	 * the TUI and --filter), or null for none.  While an expression is
 	 * wrong (as it is mid-typing), the last good one stays in force and the
 	 * mistake is shown beside the box. */
