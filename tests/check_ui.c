@@ -1074,7 +1074,7 @@ START_TEST(mouse_selects_rows_lanes_and_scrolls)
 END_TEST
 
 
-/* ---- issue 9: replay clock, tables, object totals, views ---- */
+/* ---- replay clock, tables, object totals, views ---- */
 
 START_TEST(replay_clock_pauses_and_scales)
 {
