@@ -1,7 +1,6 @@
 /* gen_corpus.c - write the seed corpora of the fuzz harnesses.
  *
- *     cc -std=gnu11 -I BUILDDIR -I src -o gen_corpus fuzz/gen_corpus.c \
- *        src/record.c src/recording.c src/util.c && ./gen_corpus fuzz/corpus
+ *     make fuzz/gen_corpus && fuzz/gen_corpus ../fuzz/corpus    (in BUILDDIR)
  *
  * Record seeds are streams built with rec_begin/rec_blob/rec_finish in the
  * order src/tracer.c emits them (a REC_FD right before the syscall that made

@@ -4,7 +4,7 @@
  * one array; evaluation walks it with short-circuit and/or.  Every test on a
  * string (plain words, comm, path, host, port) keeps a byte per interned
  * string id (0 untested, 1 match, 2 no match), so each distinct string is
- * looked at once however many events refer to it.  ui/query.js must stay
+ * looked at once however many events refer to it.  ui/report/query.js must stay
  * the same language: change both, and tests/query_cases.txt, together.
  * This file must never print, never make a system call and never keep a
  * pointer into an event beyond a call.
@@ -68,7 +68,7 @@ struct parser {
 	struct query_error *err;
 };
 
-/* ---- text helpers, ASCII only so that ui/query.js agrees byte for byte ---- */
+/* ---- text helpers, ASCII only so ui/report/query.js agrees byte for byte ---- */
 
 /* Lower-case of an ASCII letter, anything else unchanged. */
 static int lower(int c)

@@ -3,7 +3,7 @@
  * An expression such as "cat:net -failed bytes>1M" or "comm:curl|comm:wget"
  * is parsed once into a compiled form, then tested against events.  Tests on
  * strings are answered once per interned string id and cached, so filtering
- * a million stored events costs table lookups.  ui/query.js implements the
+ * a million stored events costs table lookups.  ui/report/query.js implements the
  * same grammar for the report; tests/query_cases.txt holds the cases both
  * must pass.  Pure code: no system calls, no printing.
  *

@@ -1,6 +1,6 @@
 /* report.c - the --report sink: one self-contained offline HTML file.
  *
- * The page is ui/report.html with ui/report.css and ui/report.js inlined
+ * The page is ui/report/report.html with its style and script inlined
  * (embedded at build time, see report_ui.h) and the trace as one JSON data
  * block: a few column arrays of small integers (time deltas, lane, event
  * "combo", and a stream of only the non-zero fields: durations among them,

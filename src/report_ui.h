@@ -1,6 +1,6 @@
 /* report_ui.h - the report's page template, style and script, embedded at
- * build time by tools/embed.sh from ui/report.html, ui/report.css and
- * ui/report.js (the generated report_ui.c defines them). */
+ * build time by tools/embed.sh from the files of ui/report/ (the generated
+ * report_ui.c defines them). */
 #ifndef COMPENDIUM_REPORT_UI_H
 #define COMPENDIUM_REPORT_UI_H
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* report_views.h - the report's analysis sections: their data.
  *
  * The HTML report's syscall summary, top files, top connections, process
- * tree and per-process latency histograms (drawn by ui/report_views.js)
+ * tree and per-process latency histograms (drawn by ui/report/report_views.js)
  * read one object of the report's JSON data block, "views", written here
  * from the model's aggregates and one pass over the stored events.  Every
  * traced string goes through json_str(JSON_HTML_SAFE).

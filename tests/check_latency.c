@@ -22,82 +22,62 @@
 #include "model.h"
 #include "record.h"
 #include "strbuf.h"
+#include "unit.h"
 
 #define T0 1000000000ull
 
 static struct model *m;
-static struct recbuf rb;
-
-/* Seal, validate and ingest the record being built. */
-static void feed(void)
-{
-	size_t len = rec_finish(&rb);
-
-	ck_assert_int_eq(rec_validate(rb.buf, len), 0);
-	model_ingest(m, (const struct rec_hdr *)rb.buf);
-}
-
-/* REC_START for pid 100 running "prog". */
-static void start(void)
-{
-	struct rec_start *s = rec_begin(&rb, REC_START, T0, 100, 100, sizeof(*s));
-
-	s->pid = 100;
-	s->tracer_pid = 1;
-	s->argv_len = (uint32_t)rec_blob(&rb, "prog", 5);
-	feed();
-}
 
 /* REC_SCHED: tid of tgid waited delay_us, got the CPU at T0 + at_us. */
 static void sched(int tid, int tgid, uint64_t at_us, uint64_t delay_us, uint32_t reason)
 {
-	struct rec_sched *s = rec_begin(&rb, REC_SCHED, T0 + at_us * 1000, tid, tgid, sizeof(*s));
+	struct rec_sched *s = unit_begin(REC_SCHED, T0 + at_us * 1000, tid, tgid, sizeof(*s));
 
 	s->delay_ns = delay_us * 1000;
 	s->cpu = 1;
 	s->reason = reason;
-	feed();
+	unit_feed(m);
 }
 
 /* REC_BLOCK: a request of bytes by tid/tgid took lat_us, done at T0 + at_us. */
 static void block(int tid, int tgid, uint64_t at_us, uint64_t lat_us, uint64_t bytes, int write)
 {
-	struct rec_block *b = rec_begin(&rb, REC_BLOCK, T0 + at_us * 1000, tid, tgid, sizeof(*b));
+	struct rec_block *b = unit_begin(REC_BLOCK, T0 + at_us * 1000, tid, tgid, sizeof(*b));
 
 	b->lat_ns = lat_us * 1000;
 	b->bytes = bytes;
 	b->sector = 2048;
 	b->dev = (7u << 20) | 3;
 	b->write = (uint32_t)write;
-	feed();
+	unit_feed(m);
 }
 
 /* REC_HIST of pid with the given slot counts. */
 static void hist(int pid, uint32_t kind, const uint64_t *slots, uint32_t n)
 {
-	struct rec_hist *h = rec_begin(&rb, REC_HIST, T0 + 5000000, pid, pid, sizeof(*h));
+	struct rec_hist *h = unit_begin(REC_HIST, T0 + 5000000, pid, pid, sizeof(*h));
 
 	h->kind = kind;
 	h->pid = pid;
 	h->nslots = n;
-	rec_blob(&rb, slots, n * sizeof(*slots));
-	feed();
+	rec_blob(&unit_rb, slots, n * sizeof(*slots));
+	unit_feed(m);
 }
 
 /* REC_LOST of count from the eBPF producer. */
 static void lost(uint64_t count)
 {
-	struct rec_lost *l = rec_begin(&rb, REC_LOST, T0 + 6000000, 0, 0, sizeof(*l));
+	struct rec_lost *l = unit_begin(REC_LOST, T0 + 6000000, 0, 0, sizeof(*l));
 
 	l->source = LOST_BPF;
 	l->count = count;
-	feed();
+	unit_feed(m);
 }
 
 static void setup(void)
 {
 	m = model_new();
-	start();
+	unit_start(m, T0, 100, "prog", 5);
 }
 
 static void teardown(void)

@@ -46,6 +46,7 @@
 #include "model.h"
 #include "record.h"
 #include "strbuf.h"
+#include "unit.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
@@ -55,7 +56,6 @@
 /* ---- feeding records ---- */
 
 static struct model *m;
-static struct recbuf rb;
 static uint64_t now;
 static int tgids[65536];   /* tid -> tgid, 0 when the tid is its own tgid */
 
@@ -69,16 +69,7 @@ static int tgid_of(int tid)
 static void *begin(enum rec_type type, int tid, size_t fixed)
 {
 	now += 1000;
-	return rec_begin(&rb, type, now, tid, tgid_of(tid), fixed);
-}
-
-/* Seal, validate and ingest the record being built. */
-static void feed(void)
-{
-	size_t len = rec_finish(&rb);
-
-	ck_assert_int_eq(rec_validate(rb.buf, len), 0);
-	model_ingest(m, (const struct rec_hdr *)rb.buf);
+	return unit_begin(type, now, tid, tgid_of(tid), fixed);
 }
 
 /* Append a NULL-terminated argv as a NUL-separated blob; returns its length. */
@@ -87,7 +78,7 @@ static uint32_t argv_blob(const char *const *argv)
 	uint32_t n = 0;
 
 	for (; argv && *argv; argv++)
-		n += (uint32_t)rec_blob(&rb, *argv, strlen(*argv) + 1);
+		n += (uint32_t)rec_blob(&unit_rb, *argv, strlen(*argv) + 1);
 	return n;
 }
 
@@ -103,7 +94,7 @@ static void start_argv(int pid, const char *const *argv)
 	s->mode = START_SPAWN;
 	s->realtime_ns = 42;
 	s->argv_len = argv_blob(argv);
-	feed();
+	unit_feed(m);
 }
 
 /* REC_START for pid running "prog". */
@@ -124,7 +115,7 @@ static void newtask(int parent, int child, uint64_t flags)
 	r->kind = (flags & CLONE_VFORK) ? NT_VFORK : flags == SIGCHLD ? NT_FORK : NT_CLONE;
 	if (child > 0 && child < (int)ARRAY_LEN(tgids))
 		tgids[child] = (flags & CLONE_THREAD) ? tgid_of(parent) : 0;
-	feed();
+	unit_feed(m);
 }
 
 /* REC_EXEC: old_tid exec'd exe with argv and is now tid. */
@@ -133,9 +124,9 @@ static void exec_as(int tid, int old_tid, const char *exe, const char *const *ar
 	struct rec_exec *r = begin(REC_EXEC, tid, sizeof(*r));
 
 	r->old_tid = old_tid;
-	r->exe_len = (uint16_t)rec_blob(&rb, exe, strlen(exe));
+	r->exe_len = (uint16_t)rec_blob(&unit_rb, exe, strlen(exe));
 	r->argv_len = argv_blob(argv);
-	feed();
+	unit_feed(m);
 }
 
 /* REC_EXEC of tid itself. */
@@ -190,10 +181,10 @@ static void fd_rec(int tid, int fd, int kind, int why, const char *path,
 	r->kind = (uint8_t)kind;
 	r->why = (uint8_t)why;
 	r->flags = flags;
-	r->path_len = (uint16_t)rec_blob(&rb, path, strlen(path));
-	r->laddr_len = laddr ? (uint16_t)rec_blob(&rb, laddr->b, laddr->len) : 0;
-	r->raddr_len = raddr ? (uint16_t)rec_blob(&rb, raddr->b, raddr->len) : 0;
-	feed();
+	r->path_len = (uint16_t)rec_blob(&unit_rb, path, strlen(path));
+	r->laddr_len = laddr ? (uint16_t)rec_blob(&unit_rb, laddr->b, laddr->len) : 0;
+	r->raddr_len = raddr ? (uint16_t)rec_blob(&unit_rb, raddr->b, raddr->len) : 0;
+	unit_feed(m);
 }
 
 /* REC_SYSCALL with an optional address blob, failed-open path and aux. */
@@ -209,9 +200,9 @@ static void sys_full(int tid, int nr, int64_t ret, const uint64_t *args,
 	memcpy(s->args, args, sizeof(s->args));
 	s->entry_ts = now - 500;
 	s->aux = aux;
-	s->addr_len = addr ? (uint16_t)rec_blob(&rb, addr->b, addr->len) : 0;
-	s->path_len = path ? (uint16_t)rec_blob(&rb, path, strlen(path)) : 0;
-	feed();
+	s->addr_len = addr ? (uint16_t)rec_blob(&unit_rb, addr->b, addr->len) : 0;
+	s->path_len = path ? (uint16_t)rec_blob(&unit_rb, path, strlen(path)) : 0;
+	unit_feed(m);
 }
 
 /* A finished syscall: sys(tid, nr, ret, args...) with up to 6 args. */
@@ -234,10 +225,10 @@ static void fdset(int tid, const int32_t *fds, size_t n)
 	static const int32_t pad = -1;
 
 	begin(REC_FDSET, tid, 0);
-	rec_blob(&rb, fds, n * sizeof(*fds));
+	rec_blob(&unit_rb, fds, n * sizeof(*fds));
 	if (n % 2)
-		rec_blob(&rb, &pad, sizeof(pad));
-	feed();
+		rec_blob(&unit_rb, &pad, sizeof(pad));
+	unit_feed(m);
 }
 
 /* REC_EXIT of tid with a wait status. */
@@ -247,7 +238,7 @@ static void exit_task(int tid, int status, bool leader)
 
 	r->status = status;
 	r->leader = leader;
-	feed();
+	unit_feed(m);
 }
 
 /* REC_SIGNAL delivered to tid. */
@@ -256,7 +247,7 @@ static void signal_rec(int tid, int sig)
 	struct rec_signal *r = begin(REC_SIGNAL, tid, sizeof(*r));
 
 	r->sig = sig;
-	feed();
+	unit_feed(m);
 }
 
 /* open(2) of a regular file as the tracer reports it: REC_FD then openat. */
@@ -276,8 +267,8 @@ static void open_inode(int tid, int fd, const char *path, uint32_t dev, uint64_t
 	r->why = FDW_NEW;
 	r->dev = dev;
 	r->ino = ino;
-	r->path_len = (uint16_t)rec_blob(&rb, path, strlen(path));
-	feed();
+	r->path_len = (uint16_t)rec_blob(&unit_rb, path, strlen(path));
+	unit_feed(m);
 	sys(tid, SYS_openat, fd, (uint64_t)AT_FDCWD, 0x1000, (uint64_t)flags, 0);
 }
 
@@ -499,7 +490,7 @@ static void io_rec(int pid, int fd, int kind, uint64_t rd_bytes, uint32_t rd_cal
 	r->rd_calls = rd_calls;
 	r->wr = wr_bytes;
 	r->wr_calls = wr_calls;
-	feed();
+	unit_feed(m);
 }
 
 START_TEST(kernel_counts_go_to_the_fd_s_file_with_their_calls)
@@ -1365,12 +1356,12 @@ END_TEST
 /* REC_FAULT of tid at addr with timestamp ts (0: the next one). */
 static void fault_rec_at(int tid, uint64_t addr, uint64_t ts)
 {
-	struct rec_fault *r = ts ? rec_begin(&rb, REC_FAULT, ts, tid, tgid_of(tid), sizeof(*r))
+	struct rec_fault *r = ts ? unit_begin(REC_FAULT, ts, tid, tgid_of(tid), sizeof(*r))
 				 : begin(REC_FAULT, tid, sizeof(*r));
 
 	r->addr = addr;
 	r->ip = 0x401000;
-	feed();
+	unit_feed(m);
 }
 
 /* REC_FAULT of tid at addr, now. */
@@ -1384,8 +1375,8 @@ static void maps_rec(int tid, const char *text)
 {
 	struct rec_maps *r = begin(REC_MAPS, tid, sizeof(*r));
 
-	r->text_len = (uint32_t)rec_blob(&rb, text, strlen(text));
-	feed();
+	r->text_len = (uint32_t)rec_blob(&unit_rb, text, strlen(text));
+	unit_feed(m);
 }
 
 /* REC_START, then the (empty) maps the tracer sends with --faults. */
@@ -1402,7 +1393,7 @@ static void lost_rec(uint32_t source, uint64_t count)
 
 	r->source = source;
 	r->count = count;
-	feed();
+	unit_feed(m);
 }
 
 /* REC_END. */
@@ -1411,7 +1402,7 @@ static void end_rec(void)
 	struct rec_end *e = begin(REC_END, 100, sizeof(*e));
 
 	e->reason = END_EXITED;
-	feed();
+	unit_feed(m);
 }
 
 /* The fault totals of pid in region, or 0. */
@@ -1759,21 +1750,21 @@ END_TEST
 /* REC_SCHED of tid (in its tgid) that waited at kernel time ts. */
 static void sched_at(int tid, uint64_t ts)
 {
-	struct rec_sched *r = rec_begin(&rb, REC_SCHED, ts, tid, tgid_of(tid), sizeof(*r));
+	struct rec_sched *r = unit_begin(REC_SCHED, ts, tid, tgid_of(tid), sizeof(*r));
 
 	r->delay_ns = 20000;
 	r->cpu = 1;
-	feed();
+	unit_feed(m);
 }
 
 /* REC_BLOCK of tid, completed at ts. */
 static void block_at(int tid, uint64_t ts)
 {
-	struct rec_block *r = rec_begin(&rb, REC_BLOCK, ts, tid, tgid_of(tid), sizeof(*r));
+	struct rec_block *r = unit_begin(REC_BLOCK, ts, tid, tgid_of(tid), sizeof(*r));
 
 	r->lat_ns = 300000;
 	r->bytes = 4096;
-	feed();
+	unit_feed(m);
 }
 
 /* REC_HIST of pid: n waits in slot 3. */
@@ -1786,8 +1777,8 @@ static void hist_rec(int pid, uint64_t n)
 	h->kind = HIST_SCHED;
 	h->pid = pid;
 	h->nslots = 8;
-	rec_blob(&rb, slots, sizeof(slots));
-	feed();
+	rec_blob(&unit_rb, slots, sizeof(slots));
+	unit_feed(m);
 }
 
 /* Processes in the model with pid. */
@@ -2143,7 +2134,7 @@ START_TEST(start_and_end_records_describe_the_trace)
 	e->reason = END_KILLED;
 	e->stops = 5;
 	e->stopped_ns = 1234;
-	feed();
+	unit_feed(m);
 	ck_assert(model_ended(m));
 	ck_assert_int_eq(model_end_reason(m), END_KILLED);
 	model_tracer_cost(m, &stops, &stopped);
@@ -2160,8 +2151,8 @@ START_TEST(note_records_reach_the_notes)
 	start(100);
 	n = begin(REC_NOTE, 100, sizeof(*n));
 	n->kind = NOTE_WARN;
-	n->text_len = (uint32_t)rec_blob(&rb, "lost 3 events", 13);
-	feed();
+	n->text_len = (uint32_t)rec_blob(&unit_rb, "lost 3 events", 13);
+	unit_feed(m);
 	ck_assert_str_eq(model_notes(m)[0], "lost 3 events");
 	ck_assert_ptr_null(model_notes(m)[1]);
 }
@@ -2238,7 +2229,7 @@ START_TEST(non_native_syscalls_are_not_interpreted)
 	s->arch = ARCH_I386;
 	s->ret = 10;
 	s->args[0] = 3;
-	feed();
+	unit_feed(m);
 	rd(100, 3, 1);
 	ck_assert_uint_eq(file("/f")->rd, 1);   /* not closed, nothing read */
 	/* i386 read (3), translated by the tracer to x86_64 read (0), counts. */
@@ -2248,7 +2239,7 @@ START_TEST(non_native_syscalls_are_not_interpreted)
 	s->arch = ARCH_I386;
 	s->ret = 10;
 	s->args[0] = 3;
-	feed();
+	unit_feed(m);
 	ck_assert_uint_eq(file("/f")->rd, 11);
 }
 END_TEST
@@ -2377,12 +2368,12 @@ START_TEST(random_record_streams_never_crash_the_model)
 				if (other[k] == REC_HIST) {
 					struct rec_hist *hs = (struct rec_hist *)p;
 					hs->nslots = (uint32_t)(rnd() % 65);
-					rec_blob(&rb, slots, hs->nslots * sizeof(uint64_t));
+					rec_blob(&unit_rb, slots, hs->nslots * sizeof(uint64_t));
 				} else if (other[k] == REC_NOTE) {
 					struct rec_note *n = (struct rec_note *)p;
-					n->text_len = (uint32_t)rec_blob(&rb, "note", rnd() % 5);
+					n->text_len = (uint32_t)rec_blob(&unit_rb, "note", rnd() % 5);
 				}
-				feed();
+				unit_feed(m);
 				break;
 			}
 			default: {

@@ -1,7 +1,7 @@
 /*
  * check_query.c - Check suite for src/query.c, the filter language.
  *
- * Runs every case of tests/query_cases.txt (the cases ui/query.js must pass
+ * Runs every case of tests/query_cases.txt (the cases ui/report/query.js must pass
  * too: each predicate, negation, and/or precedence, units, error positions
  * and messages), then what only the C side does: learning each process's
  * program from the exec and fork events of a store, matching events straight
@@ -18,6 +18,7 @@
 #include "query.h"
 #include "strbuf.h"
 #include "sysent.h"
+#include "unit.h"
 
 #define MAX_EVENTS 64
 
@@ -193,19 +194,6 @@ START_TEST(shared_cases)
 }
 END_TEST
 
-/* A model event of type for pid with no fds. */
-static struct event ev_of(enum ev_type type, int pid)
-{
-	struct event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.pid = ev.tid = pid;
-	ev.fd = ev.fd2 = -1;
-	ev.nr = -1;
-	return ev;
-}
-
 /* Parse or fail the test. */
 static struct query *must_parse(const char *text)
 {
@@ -219,7 +207,7 @@ static struct query *must_parse(const char *text)
 /* Add exec of exe for pid to s. */
 static void add_exec(struct store *s, int pid, const char *exe)
 {
-	struct event ev = ev_of(EV_EXEC, pid);
+	struct event ev = unit_event(EV_EXEC, pid, pid, 0);
 
 	ev.path = exe;
 	store_add(s, &ev);
@@ -228,7 +216,7 @@ static void add_exec(struct store *s, int pid, const char *exe)
 /* Add fork parent -> child to s. */
 static void add_fork(struct store *s, int parent, int child)
 {
-	struct event ev = ev_of(EV_FORK, parent);
+	struct event ev = unit_event(EV_FORK, parent, parent, 0);
 
 	ev.child = child;
 	store_add(s, &ev);
@@ -237,7 +225,7 @@ static void add_fork(struct store *s, int parent, int child)
 /* Add a signal event of pid (an event that names no program). */
 static void add_signal(struct store *s, int pid)
 {
-	struct event ev = ev_of(EV_SIGNAL, pid);
+	struct event ev = unit_event(EV_SIGNAL, pid, pid, 0);
 
 	ev.status = 17;
 	store_add(s, &ev);
@@ -282,13 +270,13 @@ START_TEST(streamed_events_match_like_stored_ones)
 	memset(&o, 0, sizeof(o));
 	o.kind = FDK_FILE;
 	o.path = (char *)"/etc/passwd";
-	ev = ev_of(EV_EXEC, 7);
+	ev = unit_event(EV_EXEC, 7, 7, 0);
 	ev.path = "/bin/cat";
 	ck_assert(!query_event(q, &ev));
 	store_add(s, &ev);
 	/* Past the size at which query_event's store starts over, twice. */
 	for (int i = 0; i < 150000; i++) {
-		ev = ev_of(i % 3 ? EV_READ : EV_OPEN, 7);
+		ev = unit_event(i % 3 ? EV_READ : EV_OPEN, 7, 7, 0);
 		ev.obj = &o;
 		ev.path = o.path;
 		ev.bytes = (uint64_t)(i % 5) * 700;

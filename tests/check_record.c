@@ -579,77 +579,60 @@ static uint64_t rnd(void)
 	return rng_state * 0x2545f4914f6cdd1dull;
 }
 
-/* Blob bytes the fixed payload at p announces, computed independently. */
-static size_t announced(unsigned type, const unsigned char *p)
-{
-	switch (type) {
-	case REC_START: {
-		struct rec_start s;
-		memcpy(&s, p, sizeof(s));
-		return s.argv_len;
-	}
-	case REC_SYSCALL: {
-		struct rec_syscall s;
-		memcpy(&s, p, sizeof(s));
-		return (size_t)s.addr_len + s.path_len;
-	}
-	case REC_FD: {
-		struct rec_fd f;
-		memcpy(&f, p, sizeof(f));
-		return (size_t)f.path_len + f.laddr_len + f.raddr_len;
-	}
-	case REC_EXEC: {
-		struct rec_exec e;
-		memcpy(&e, p, sizeof(e));
-		return (size_t)e.exe_len + e.argv_len;
-	}
-	case REC_NOTE: {
-		struct rec_note n;
-		memcpy(&n, p, sizeof(n));
-		return n.text_len;
-	}
-	case REC_MAPS: {
-		struct rec_maps mp;
-		memcpy(&mp, p, sizeof(mp));
-		return mp.text_len;
-	}
-	case REC_HIST: {
-		struct rec_hist hs;
-		memcpy(&hs, p, sizeof(hs));
-		return (size_t)hs.nslots * sizeof(uint64_t);
-	}
-	default:
-		return 0;
-	}
-}
-
-/* Offsets of the length fields of a type's fixed payload (for targeted
- * mutations), with their widths. */
+/* The length fields of a type's fixed payload: where each is, its width,
+ * and the blob bytes one unit of it announces.  The test's own account of
+ * the record layout (src/record.h), for mutations and for what a record
+ * announces. */
 struct lenfield {
-	size_t off, width;
+	size_t off, width, unit;
 };
 
 static size_t lenfields(unsigned type, struct lenfield *out)
 {
 	size_t n = 0;
 
-#define LF(T, F) (out[n].off = offsetof(T, F), out[n].width = sizeof(((T *)0)->F), n++)
+#define LF(T, F, U) (out[n].off = offsetof(T, F), out[n].width = sizeof(((T *)0)->F), \
+		     out[n].unit = (U), n++)
 	switch (type) {
-	case REC_START: LF(struct rec_start, argv_len); break;
-	case REC_SYSCALL: LF(struct rec_syscall, addr_len); LF(struct rec_syscall, path_len); break;
-	case REC_FD:
-		LF(struct rec_fd, path_len);
-		LF(struct rec_fd, laddr_len);
-		LF(struct rec_fd, raddr_len);
+	case REC_START: LF(struct rec_start, argv_len, 1); break;
+	case REC_SYSCALL:
+		LF(struct rec_syscall, addr_len, 1);
+		LF(struct rec_syscall, path_len, 1);
 		break;
-	case REC_EXEC: LF(struct rec_exec, exe_len); LF(struct rec_exec, argv_len); break;
-	case REC_NOTE: LF(struct rec_note, text_len); break;
-	case REC_HIST: LF(struct rec_hist, nslots); break;
-	case REC_MAPS: LF(struct rec_maps, text_len); break;
+	case REC_FD:
+		LF(struct rec_fd, path_len, 1);
+		LF(struct rec_fd, laddr_len, 1);
+		LF(struct rec_fd, raddr_len, 1);
+		break;
+	case REC_EXEC: LF(struct rec_exec, exe_len, 1); LF(struct rec_exec, argv_len, 1); break;
+	case REC_NOTE: LF(struct rec_note, text_len, 1); break;
+	case REC_HIST: LF(struct rec_hist, nslots, sizeof(uint64_t)); break;
+	case REC_MAPS: LF(struct rec_maps, text_len, 1); break;
 	default: break;
 	}
 #undef LF
 	return n;
+}
+
+/* Read a little-endian field of width bytes. */
+static uint64_t load(const unsigned char *p, size_t width)
+{
+	uint64_t v = 0;
+
+	for (size_t i = width; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Blob bytes the fixed payload at p announces: its length fields, added up. */
+static size_t announced(unsigned type, const unsigned char *p)
+{
+	struct lenfield lf[3];
+	size_t n = lenfields(type, lf), total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += (size_t)load(p + lf[i].off, lf[i].width) * lf[i].unit;
+	return total;
 }
 
 /* Store v in a little-endian field of width bytes. */

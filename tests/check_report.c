@@ -33,6 +33,7 @@
 #include "store.h"
 #include "timeline.h"
 #include "tracejson.h"
+#include "unit.h"
 
 /* ---- SHA-256 ---- */
 
@@ -128,36 +129,22 @@ END_TEST
 
 static struct model *m;
 static struct store *st;
-static struct recbuf rb;
-
-/* Feed one record built in rb. */
-static void feed(void)
-{
-	size_t len = rec_finish(&rb);
-
-	ck_assert_int_eq(rec_validate(rb.buf, len), 0);
-	model_ingest(m, (const struct rec_hdr *)rb.buf);
-}
 
 /* A model that started pid 10 running a program with a hostile name. */
 static void setup(void)
 {
 	static const char argv[] = "evil\0</script><img src=x onerror=alert(1)>\0";
 	static const char exe[] = "/tmp/</script>\xe2\x80\xa8\xff";
-	struct rec_start *s;
 	struct rec_exec *e;
 
 	m = model_new();
 	st = store_new();
-	s = rec_begin(&rb, REC_START, 1000, 10, 10, sizeof(*s));
-	s->pid = 10;
-	s->argv_len = (uint32_t)rec_blob(&rb, argv, sizeof(argv) - 1);
-	feed();
-	e = rec_begin(&rb, REC_EXEC, 2000, 10, 10, sizeof(*e));
+	unit_start(m, 1000, 10, argv, sizeof(argv) - 1);
+	e = unit_begin(REC_EXEC, 2000, 10, 10, sizeof(*e));
 	e->old_tid = 10;
-	e->exe_len = (uint16_t)rec_blob(&rb, exe, sizeof(exe) - 1);
-	e->argv_len = (uint32_t)rec_blob(&rb, argv, sizeof(argv) - 1);
-	feed();
+	e->exe_len = (uint16_t)rec_blob(&unit_rb, exe, sizeof(exe) - 1);
+	e->argv_len = (uint32_t)rec_blob(&unit_rb, argv, sizeof(argv) - 1);
+	unit_feed(m);
 }
 
 /* Free the fixture. */
@@ -671,33 +658,6 @@ START_TEST(test_tracejson_deep_history_still_nests)
 }
 END_TEST
 
-/* Records the tracer and the eBPF reader send, fed to m (whose events st keeps). */
-static void newtask_rec(uint64_t ts, int parent, int child, bool thread)
-{
-	struct rec_newtask *r = rec_begin(&rb, REC_NEWTASK, ts, parent, parent, sizeof(*r));
-
-	r->child = child;
-	r->kind = thread ? NT_CLONE : NT_FORK;
-	r->flags = thread ? CLONE_VM | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD : SIGCHLD;
-	feed();
-}
-
-static void exit_rec(uint64_t ts, int tid, int tgid)
-{
-	struct rec_exit *r = rec_begin(&rb, REC_EXIT, ts, tid, tgid, sizeof(*r));
-
-	r->leader = tid == tgid;
-	feed();
-}
-
-static void sched_rec(uint64_t ts, int tid, int tgid)
-{
-	struct rec_sched *r = rec_begin(&rb, REC_SCHED, ts, tid, tgid, sizeof(*r));
-
-	r->delay_ns = 20000;
-	feed();
-}
-
 START_TEST(test_lanes_one_per_task_whatever_order_samples_come_in)
 {
 	struct timeline t;
@@ -706,18 +666,18 @@ START_TEST(test_lanes_one_per_task_whatever_order_samples_come_in)
 	size_t n11 = 0;
 
 	model_set_observer(m, store_add, st);
-	sched_rec(2900, 12, 10);                 /* the thread ran before its clone record */
-	newtask_rec(3000, 10, 12, true);
-	newtask_rec(3100, 10, 11, false);
-	sched_rec(3200, 11, 11);
-	exit_rec(4000, 12, 10);
-	exit_rec(4100, 11, 11);
-	sched_rec(3900, 12, 10);                 /* the reader's samples after the exits */
-	sched_rec(4050, 11, 11);
-	sched_rec(300000000, 11, 11);            /* 0.3 s on: the pid's next process... */
-	newtask_rec(300001000, 10, 11, false);   /* ...whose fork comes after it */
-	sched_rec(300002000, 11, 11);
-	exit_rec(300003000, 11, 11);
+	unit_sched(m, 2900, 12, 10);                 /* the thread ran before its clone record */
+	unit_newtask(m, 3000, 10, 12, true);
+	unit_newtask(m, 3100, 10, 11, false);
+	unit_sched(m, 3200, 11, 11);
+	unit_exit(m, 4000, 12, 10);
+	unit_exit(m, 4100, 11, 11);
+	unit_sched(m, 3900, 12, 10);                 /* the reader's samples after the exits */
+	unit_sched(m, 4050, 11, 11);
+	unit_sched(m, 300000000, 11, 11);            /* 0.3 s on: the pid's next process... */
+	unit_newtask(m, 300001000, 10, 11, false);   /* ...whose fork comes after it */
+	unit_sched(m, 300002000, 11, 11);
+	unit_exit(m, 300003000, 11, 11);
 	timeline_build(&t, m, st);
 	ck_assert_uint_eq(t.n, 4);               /* 10, its thread 12, 11 and 11 again */
 	for (size_t i = 0; i < t.n; i++)

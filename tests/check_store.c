@@ -25,6 +25,7 @@
 #include "model.h"
 #include "record.h"
 #include "store.h"
+#include "unit.h"
 
 /* A file object for events to refer to. */
 static struct fobj file_obj(int kind, char *path)
@@ -35,21 +36,6 @@ static struct fobj file_obj(int kind, char *path)
 	o.kind = (uint8_t)kind;
 	o.path = path;
 	return o;
-}
-
-/* An event of type for pid/tid at ts with no fds. */
-static struct event ev_of(enum ev_type type, int pid, int tid, uint64_t ts)
-{
-	struct event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.pid = pid;
-	ev.tid = tid;
-	ev.ts = ts;
-	ev.fd = ev.fd2 = -1;
-	ev.nr = -1;
-	return ev;
 }
 
 START_TEST(intern_gives_stable_ids_and_empty_is_zero)
@@ -101,7 +87,7 @@ START_TEST(open_is_stored_with_path_flags_and_kind)
 	struct store *s = store_new();
 	char path[] = "/home/u/notes.txt";
 	struct fobj o = file_obj(FDK_FILE, path);
-	struct event ev = ev_of(EV_OPEN, 10, 10, 1500);
+	struct event ev = unit_event(EV_OPEN, 10, 10, 1500);
 	const struct sevent *e;
 
 	ev.fd = 3;
@@ -128,7 +114,7 @@ END_TEST
 START_TEST(failed_open_keeps_errno_and_noise_follows_lines_rules)
 {
 	struct store *s = store_new();
-	struct event ev = ev_of(EV_OPEN, 10, 10, 1);
+	struct event ev = unit_event(EV_OPEN, 10, 10, 1);
 
 	ev.ret = -ENOENT;
 	ev.path = "/nope";
@@ -150,7 +136,7 @@ START_TEST(socket_io_is_net_with_the_peer_and_localhost_is_noise)
 {
 	struct store *s = store_new();
 	struct fobj o = file_obj(FDK_TCP4, (char *)"socket:[1]");
-	struct event ev = ev_of(EV_SEND, 10, 11, 5);
+	struct event ev = unit_event(EV_SEND, 10, 11, 5);
 	const struct sevent *e;
 
 	o.remote = (char *)"93.184.216.34:443";
@@ -174,7 +160,7 @@ END_TEST
 START_TEST(connect_in_progress_is_not_a_failure)
 {
 	struct store *s = store_new();
-	struct event ev = ev_of(EV_CONNECT, 10, 10, 5);
+	struct event ev = unit_event(EV_CONNECT, 10, 10, 5);
 
 	ev.ret = -EINPROGRESS;
 	ev.addr_text = "10.1.2.3:80";
@@ -194,7 +180,7 @@ START_TEST(exec_keeps_exe_and_argv_line)
 	struct store *s = store_new();
 	char *argv[] = { (char *)"ls", (char *)"-l", (char *)"/tmp", NULL };
 	struct proc p;
-	struct event ev = ev_of(EV_EXEC, 10, 10, 5);
+	struct event ev = unit_event(EV_EXEC, 10, 10, 5);
 	const struct sevent *e;
 
 	memset(&p, 0, sizeof(p));
@@ -213,17 +199,17 @@ END_TEST
 START_TEST(fork_thread_exit_and_signal_fields)
 {
 	struct store *s = store_new();
-	struct event ev = ev_of(EV_FORK, 10, 10, 5);
+	struct event ev = unit_event(EV_FORK, 10, 10, 5);
 
 	ev.child = 12;
 	ev.status = NT_VFORK;
 	ev.flags = 0x4111;
 	store_add(s, &ev);
-	ev = ev_of(EV_EXIT, 10, 13, 6);
+	ev = unit_event(EV_EXIT, 10, 13, 6);
 	ev.thread = true;
 	ev.status = 3 << 8;
 	store_add(s, &ev);
-	ev = ev_of(EV_SIGNAL, 10, 10, 7);
+	ev = unit_event(EV_SIGNAL, 10, 10, 7);
 	ev.status = 2;
 	store_add(s, &ev);
 	ck_assert_int_eq(store_get(s, 0)->fd, 12);
@@ -241,7 +227,7 @@ START_TEST(mmap_packs_protection_and_flags_with_the_file)
 {
 	struct store *s = store_new();
 	struct fobj o = file_obj(FDK_FILE, (char *)"/data/big.bin");
-	struct event ev = ev_of(EV_MMAP, 10, 10, 5);
+	struct event ev = unit_event(EV_MMAP, 10, 10, 5);
 	const struct sevent *e;
 
 	ev.addr = 0x7f0000001000;
@@ -265,7 +251,7 @@ START_TEST(transfer_names_both_ends)
 {
 	struct store *s = store_new();
 	struct fobj in = file_obj(FDK_FILE, (char *)"/src.bin"), out = file_obj(FDK_PIPE, (char *)"pipe:[9]");
-	struct event ev = ev_of(EV_SPLICE, 10, 10, 5);
+	struct event ev = unit_event(EV_SPLICE, 10, 10, 5);
 	const struct sevent *e;
 
 	ev.fd = 3;
@@ -286,7 +272,7 @@ END_TEST
 START_TEST(events_stay_put_across_chunks)
 {
 	struct store *s = store_new();
-	struct event ev = ev_of(EV_READ, 10, 10, 0);
+	struct event ev = unit_event(EV_READ, 10, 10, 0);
 	const struct sevent *first;
 
 	for (int i = 0; i < 10000; i++) {
@@ -335,8 +321,8 @@ END_TEST
 START_TEST(durations_stay_beside_their_events)
 {
 	struct store *s = store_new();
-	struct event ev = ev_of(EV_READ, 10, 10, 0);
-	struct event lat = ev_of(EV_SCHED, 10, 10, 0);
+	struct event ev = unit_event(EV_READ, 10, 10, 0);
+	struct event lat = unit_event(EV_SCHED, 10, 10, 0);
 
 	for (int i = 0; i < 10000; i++) {
 		ev.ts = (uint64_t)i * 1000000;
@@ -356,27 +342,17 @@ START_TEST(durations_stay_beside_their_events)
 }
 END_TEST
 
-static struct recbuf rb;
-
-/* Feed the record built in rb to m. */
-static void feed(struct model *m)
-{
-	size_t len = rec_finish(&rb);
-
-	ck_assert_int_eq(rec_validate(rb.buf, len), 0);
-	model_ingest(m, (const struct rec_hdr *)rb.buf);
-}
 
 /* A finished read of fd 0 by tid 10, entered at entry (0: not seen). */
 static void read_rec(struct model *m, uint64_t entry, uint64_t exit, int64_t ret)
 {
-	struct rec_syscall *r = rec_begin(&rb, REC_SYSCALL, exit, 10, 10, sizeof(*r));
+	struct rec_syscall *r = unit_begin(REC_SYSCALL, exit, 10, 10, sizeof(*r));
 
 	r->nr = r->orig_nr = SYS_read;
 	r->arch = ARCH_X86_64;
 	r->ret = ret;
 	r->entry_ts = entry;
-	feed(m);
+	unit_feed(m);
 }
 
 START_TEST(model_events_span_their_system_call)
@@ -384,13 +360,9 @@ START_TEST(model_events_span_their_system_call)
 	static const char argv[] = "cat\0";
 	struct model *m = model_new();
 	struct store *s = store_new();
-	struct rec_start *st;
 
 	model_set_observer(m, store_add, s);
-	st = rec_begin(&rb, REC_START, 1000000, 10, 10, sizeof(*st));
-	st->pid = 10;
-	st->argv_len = (uint32_t)rec_blob(&rb, argv, sizeof(argv) - 1);
-	feed(m);
+	unit_start(m, 1000000, 10, argv, sizeof(argv) - 1);
 	read_rec(m, 2000000, 122000123, 100);   /* blocked 120.000123 ms */
 	read_rec(m, 0, 260000000, 50);          /* entry not seen (attach) */
 	read_rec(m, 270000000, 270000000, 0);   /* no measurable time */

@@ -19,43 +19,23 @@
 #include "store.h"
 #include "strbuf.h"
 #include "sysstat.h"
+#include "unit.h"
 
 #define T0 1000000000ull
 
 static struct model *m;
-static struct recbuf rb;
-
-/* Seal, validate and ingest the record being built. */
-static void feed(void)
-{
-	size_t len = rec_finish(&rb);
-
-	ck_assert_int_eq(rec_validate(rb.buf, len), 0);
-	model_ingest(m, (const struct rec_hdr *)rb.buf);
-}
-
-/* REC_START for pid 100 running "prog". */
-static void start(void)
-{
-	struct rec_start *s = rec_begin(&rb, REC_START, T0, 100, 100, sizeof(*s));
-
-	s->pid = 100;
-	s->tracer_pid = 1;
-	s->argv_len = (uint32_t)rec_blob(&rb, "prog", 5);
-	feed();
-}
 
 /* A finished syscall nr of tid/tgid returning ret, entered at T0 + in_us
  * (0: entry not seen) and finished at T0 + out_us. */
 static void call(int tid, int tgid, int nr, int64_t ret, uint64_t in_us, uint64_t out_us)
 {
-	struct rec_syscall *s = rec_begin(&rb, REC_SYSCALL, T0 + out_us * 1000, tid, tgid, sizeof(*s));
+	struct rec_syscall *s = unit_begin(REC_SYSCALL, T0 + out_us * 1000, tid, tgid, sizeof(*s));
 
 	s->nr = nr;
 	s->orig_nr = nr;
 	s->ret = ret;
 	s->entry_ts = in_us ? T0 + in_us * 1000 : 0;
-	feed();
+	unit_feed(m);
 }
 
 /* The row of nr for pid in the model's summary (calls 0 when absent). */
@@ -73,7 +53,7 @@ static struct sysstat_row row_of(int pid, int nr)
 static void setup(void)
 {
 	m = model_new();
-	start();
+	unit_start(m, T0, 100, "prog", 5);
 }
 
 static void teardown(void)

@@ -40,26 +40,14 @@
 #include "replay.h"
 #include "table.h"
 #include "view.h"
+#include "unit.h"
 
 /* ---- helpers: events straight into a store ---- */
-
-static struct event ev_of(enum ev_type type, int pid, int tid, uint64_t ts)
-{
-	struct event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.pid = pid;
-	ev.tid = tid;
-	ev.ts = ts;
-	ev.fd = ev.fd2 = -1;
-	return ev;
-}
 
 /* An open of path by pid/tid at ts. */
 static void add_open(struct store *s, int pid, int tid, uint64_t ts, const char *path)
 {
-	struct event ev = ev_of(EV_OPEN, pid, tid, ts);
+	struct event ev = unit_event(EV_OPEN, pid, tid, ts);
 
 	ev.path = path;
 	ev.ret = 3;
@@ -70,7 +58,7 @@ static void add_open(struct store *s, int pid, int tid, uint64_t ts, const char 
 /* A fork (or thread, when thread) of child by pid at ts. */
 static void add_new(struct store *s, int pid, int child, uint64_t ts, bool thread)
 {
-	struct event ev = ev_of(thread ? EV_THREAD : EV_FORK, pid, pid, ts);
+	struct event ev = unit_event(thread ? EV_THREAD : EV_FORK, pid, pid, ts);
 
 	ev.child = child;
 	store_add(s, &ev);
@@ -79,7 +67,7 @@ static void add_new(struct store *s, int pid, int child, uint64_t ts, bool threa
 /* An exit of tid (of the whole process unless thread). */
 static void add_exit(struct store *s, int pid, int tid, uint64_t ts, bool thread)
 {
-	struct event ev = ev_of(EV_EXIT, pid, tid, ts);
+	struct event ev = unit_event(EV_EXIT, pid, tid, ts);
 
 	ev.thread = thread;
 	store_add(s, &ev);
@@ -224,7 +212,7 @@ END_TEST
 START_TEST(text_lat_looks_at_call_durations)
 {
 	struct store *s = store_new();
-	struct event ev = ev_of(EV_READ, 100, 100, 1000);
+	struct event ev = unit_event(EV_READ, 100, 100, 1000);
 	struct filter f;
 
 	ev.fd = 3;
@@ -303,7 +291,7 @@ END_TEST
 /* A scheduler wait of tid (pid) at ts, as the model emits it. */
 static void add_sched(struct store *s, int pid, int tid, uint64_t ts)
 {
-	struct event ev = ev_of(EV_SCHED, pid, tid, ts);
+	struct event ev = unit_event(EV_SCHED, pid, tid, ts);
 
 	ev.dur = 50000;
 	store_add(s, &ev);
@@ -421,67 +409,25 @@ END_TEST
 
 /* ---- the model's events as lanes ---- */
 
-static struct recbuf rb;
-
-/* Seal, validate and give the record in rb to m. */
-static void feed_model(struct model *m)
-{
-	size_t len = rec_finish(&rb);
-
-	ck_assert_int_eq(rec_validate(rb.buf, len), 0);
-	model_ingest(m, (const struct rec_hdr *)rb.buf);
-}
-
-/* REC_NEWTASK: parent of process pid made child (a thread when thread). */
-static void rec_newtask_to(struct model *m, uint64_t ts, int parent, int child, bool thread)
-{
-	struct rec_newtask *r = rec_begin(&rb, REC_NEWTASK, ts, parent, parent, sizeof(*r));
-
-	r->child = child;
-	r->kind = thread ? NT_CLONE : NT_FORK;
-	r->flags = thread ? CLONE_VM | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD : SIGCHLD;
-	feed_model(m);
-}
-
-/* REC_EXIT of tid in tgid. */
-static void rec_exit_to(struct model *m, uint64_t ts, int tid, int tgid)
-{
-	struct rec_exit *r = rec_begin(&rb, REC_EXIT, ts, tid, tgid, sizeof(*r));
-
-	r->leader = tid == tgid;
-	feed_model(m);
-}
-
-/* REC_SCHED of tid in tgid, sampled at ts. */
-static void rec_sched_to(struct model *m, uint64_t ts, int tid, int tgid)
-{
-	struct rec_sched *r = rec_begin(&rb, REC_SCHED, ts, tid, tgid, sizeof(*r));
-
-	r->delay_ns = 20000;
-	feed_model(m);
-}
 
 START_TEST(one_lane_per_task_from_the_model_whatever_the_sample_order)
 {
 	struct model *m = model_new();
 	struct store *s = store_new();
-	struct rec_start *st;
 	const struct lane *v[4];
 	struct view v0;
 	size_t procs, threads;
 
 	model_set_observer(m, store_add, s);
-	st = rec_begin(&rb, REC_START, 1000, 100, 100, sizeof(*st));
-	st->pid = 100;
-	feed_model(m);
-	rec_sched_to(m, 1900, 102, 100);         /* the thread ran before its clone record */
-	rec_newtask_to(m, 2000, 100, 102, true);
-	rec_sched_to(m, 2900, 101, 101);         /* the child ran before its fork record */
-	rec_newtask_to(m, 3000, 100, 101, false);
-	rec_exit_to(m, 4000, 102, 100);
-	rec_exit_to(m, 4100, 101, 101);
-	rec_sched_to(m, 3950, 102, 100);         /* the reader's samples after the exits */
-	rec_sched_to(m, 4050, 101, 101);
+	unit_start(m, 1000, 100, NULL, 0);
+	unit_sched(m, 1900, 102, 100);         /* the thread ran before its clone record */
+	unit_newtask(m, 2000, 100, 102, true);
+	unit_sched(m, 2900, 101, 101);         /* the child ran before its fork record */
+	unit_newtask(m, 3000, 100, 101, false);
+	unit_exit(m, 4000, 102, 100);
+	unit_exit(m, 4100, 101, 101);
+	unit_sched(m, 3950, 102, 100);         /* the reader's samples after the exits */
+	unit_sched(m, 4050, 101, 101);
 	view_init(&v0, s);
 	view_update(&v0);
 	lanes_counts(&v0.lanes, &procs, &threads);
@@ -491,8 +437,8 @@ START_TEST(one_lane_per_task_from_the_model_whatever_the_sample_order)
 	ck_assert_uint_eq(v[0]->shown.n, 3);     /* its two waits and its exit */
 	ck_assert_uint_eq(lanes_of(&v0.lanes, 102, v, 4), 1);
 	/* the pid again, from a fork: a lane of its own */
-	rec_sched_to(m, 400000000, 101, 101);
-	rec_newtask_to(m, 400001000, 100, 101, false);
+	unit_sched(m, 400000000, 101, 101);
+	unit_newtask(m, 400001000, 100, 101, false);
 	view_update(&v0);
 	lanes_counts(&v0.lanes, &procs, &threads);
 	ck_assert_uint_eq(procs, 3);
@@ -701,38 +647,36 @@ END_TEST
 static struct model *busy_model(void)
 {
 	struct model *m = model_new();
-	struct rec_start *st = rec_begin(&rb, REC_START, 1000, 4194303, 4194303, sizeof(*st));
 	static const char maps[] = "7f0000000000-7f0100000000 rw-p 00000000 00:00 0 \n";
 	struct rec_maps *mp;
 	struct rec_lost *lost;
 
-	st->pid = 4194303;
-	feed_model(m);
-	mp = rec_begin(&rb, REC_MAPS, 2000, 4194303, 4194303, sizeof(*mp));
-	mp->text_len = (uint32_t)rec_blob(&rb, maps, sizeof(maps) - 1);
-	feed_model(m);
+	unit_start(m, 1000, 4194303, NULL, 0);
+	mp = unit_begin(REC_MAPS, 2000, 4194303, 4194303, sizeof(*mp));
+	mp->text_len = (uint32_t)rec_blob(&unit_rb, maps, sizeof(maps) - 1);
+	unit_feed(m);
 	for (int i = 0; i < 3000; i++) {
-		struct rec_sched *r = rec_begin(&rb, REC_SCHED, 3000 + (uint64_t)i, 4194303, 4194303,
+		struct rec_sched *r = unit_begin(REC_SCHED, 3000 + (uint64_t)i, 4194303, 4194303,
 						sizeof(*r));
 		struct rec_block *b;
 		struct rec_fault *f;
 
 		r->delay_ns = (uint64_t)(i + 1) * 987654321ull;
-		feed_model(m);
-		b = rec_begin(&rb, REC_BLOCK, 3000 + (uint64_t)i, 4194303, 4194303, sizeof(*b));
+		unit_feed(m);
+		b = unit_begin(REC_BLOCK, 3000 + (uint64_t)i, 4194303, 4194303, sizeof(*b));
 		b->lat_ns = (uint64_t)(i + 1) * 123456789ull;
 		b->bytes = 1 << 20;
-		feed_model(m);
-		f = rec_begin(&rb, REC_FAULT, 3000 + (uint64_t)i, 4194303, 4194303, sizeof(*f));
+		unit_feed(m);
+		f = unit_begin(REC_FAULT, 3000 + (uint64_t)i, 4194303, 4194303, sizeof(*f));
 		f->addr = 0x7f0000000000 + (uint64_t)i * 4096 * 1000;
-		feed_model(m);
+		unit_feed(m);
 	}
 	for (int i = 0; i < 1000; i++)
-		rec_newtask_to(m, 10000 + (uint64_t)i, 4194303, 4000000 + i, i % 2);
-	lost = rec_begin(&rb, REC_LOST, 20000, 0, 0, sizeof(*lost));
+		unit_newtask(m, 10000 + (uint64_t)i, 4194303, 4000000 + i, i % 2);
+	lost = unit_begin(REC_LOST, 20000, 0, 0, sizeof(*lost));
 	lost->source = LOST_BPF;
 	lost->count = 123456789;
-	feed_model(m);
+	unit_feed(m);
 	return m;
 }
 
@@ -865,20 +809,18 @@ START_TEST(the_header_says_what_tracing_cost)
 {
 	struct model *m = model_new();
 	struct cfield h[8];
-	struct rec_start *st = rec_begin(&rb, REC_START, 1000, 100, 100, sizeof(*st));
 	struct rec_end *e;
 
-	st->pid = 100;
-	feed_model(m);
+	unit_start(m, 1000, 100, NULL, 0);
 	ck_assert_uint_eq(counters_header_fields(m, 2500000000ull, 42, h, 8), 4);
 	ck_assert_str_eq(h[0].text, "2.50s");
 	ck_assert_str_eq(h[1].text, "events 42");
 	ck_assert_str_eq(h[2].text, "drops 0");
 	ck_assert_str_eq(h[3].text, "time stopped for tracing: known at the end");
-	e = rec_begin(&rb, REC_END, 2000, 100, 100, sizeof(*e));
+	e = unit_begin(REC_END, 2000, 100, 100, sizeof(*e));
 	e->stops = 13;
 	e->stopped_ns = 1900000;
-	feed_model(m);
+	unit_feed(m);
 	counters_header_fields(m, 2500000000ull, 42, h, 8);
 	ck_assert_str_eq(h[3].text, "stopped for tracing 1.9ms (13 stops)");
 	model_free(m);
@@ -913,13 +855,13 @@ START_TEST(rows_read_like_the_line_output)
 {
 	struct store *s = store_new();
 	struct strbuf sb = STRBUF_INIT;
-	struct event ev = ev_of(EV_OPEN, 1, 1, 0);
+	struct event ev = unit_event(EV_OPEN, 1, 1, 0);
 	char t[24];
 
 	ev.path = "/etc/hosts";
 	ev.ret = -ENOENT;
 	store_add(s, &ev);
-	ev = ev_of(EV_CONNECT, 1, 1, 0);
+	ev = unit_event(EV_CONNECT, 1, 1, 0);
 	ev.addr_text = "10.0.0.1:80";
 	store_add(s, &ev);
 	add_exit(s, 1, 1, 0, false);
@@ -1279,7 +1221,7 @@ START_TEST(mouse_selects_rows_lanes_and_scrolls)
 END_TEST
 
 
-/* ---- issue 9: replay clock, tables, object totals, views ---- */
+/* ---- replay clock, tables, object totals, views ---- */
 
 START_TEST(replay_clock_pauses_and_scales)
 {
@@ -1364,7 +1306,7 @@ END_TEST
 static void add_io(struct store *s, enum ev_type type, int pid, uint64_t ts, int fd, int kind,
 		   const char *name, uint64_t bytes)
 {
-	struct event ev = ev_of(type, pid, pid, ts);
+	struct event ev = unit_event(type, pid, pid, ts);
 	struct fobj o = { .kind = (uint8_t)kind };
 
 	if (kind == FDK_FILE)

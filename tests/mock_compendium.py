@@ -17,6 +17,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the (possibly read-only) srcdir
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2elib  # noqa: E402
 import strace_truth  # noqa: E402
 
 
@@ -32,7 +33,7 @@ def main() -> int:
         return 2
     out = opts[opts.index("-o") + 1]
     run = strace_truth.run_truth(cmd, stdin=None, stdout=None, stderr=None)
-    summary = strace_truth.visible_summary(run.summary)
+    summary = e2elib.shown_summary(run.summary)
     with open(out, "w", encoding="utf-8", errors="surrogateescape") as fh:
         fh.write(json.dumps({"type": "note", "text": "mock"}) + "\n")
         fh.write(json.dumps(summary, ensure_ascii=False) + "\n")

@@ -6,8 +6,8 @@ Lines output (--json -o) at the same time; then --replay of that recording
 must produce byte-identical JSON Lines (every event and the summary) and
 the same --batch lines as a second replay with --batch.  The live --batch
 output is not compared (a run can only have one output format), but the
-replayed JSON is checked against the live JSON, which is what the issue
-asks: a recording explored later says exactly what the live run said.
+replayed JSON is checked against the live JSON: a recording explored later
+says exactly what the live run said.
 
 Environment: COMPENDIUM (the binary), TRACEE_DIR (the tracees).
 Exit status: 0 all agree, 1 a difference, 77 skipped.

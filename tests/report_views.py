@@ -2,7 +2,7 @@
 """The report's analysis sections, drawn by headless Chromium.
 
 Writes --report files for two tracees, lets Chromium run the page
-(--dump-dom) and reads the tables ui/report_views.js drew from the data
+(--dump-dom) and reads the tables ui/report/report_views.js drew from the data
 src/report_views.c wrote:
   * failopen (7 failing open(2) calls): the syscall summary's open row says
     7 calls, 7 errors;
@@ -12,7 +12,7 @@ src/report_views.c wrote:
   * sh -c 'kill -TERM $$': the process tree and the Exit card say
     "killed by SIGTERM", as the lines and the terminal UI do.
 Skips (77) without chromium, or while the report does not carry the
-"views" data yet (the hooks in src/report.c and ui/report.js).
+"views" data yet (the hooks in src/report.c and ui/report/report.js).
 Environment: COMPENDIUM, TRACEE_DIR, CHROMIUM (default: chromium on PATH).
 """
 import html.parser

@@ -172,42 +172,6 @@ def fs_str(raw: bytes) -> str:
     return os.fsdecode(raw)
 
 
-# Code points compendium-tui shows as \u{XXXX} text (C1, bidi, format).
-_HIDDEN = ((0x80, 0x9F), (0xAD, 0xAD), (0x61C, 0x61C), (0x200B, 0x200F),
-           (0x2028, 0x202E), (0x2060, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB))
-
-
-def visible(s: str) -> str:
-    """A path/argv string as compendium-tui shows it (README, "Strings"):
-    control bytes and undecodable bytes as \\xNN, C1, bidi and format
-    characters as \\u{XXXX}, everything else as itself."""
-    out = []
-    for ch in s:
-        cp = ord(ch)
-        if 0xDC80 <= cp <= 0xDCFF:          # an undecodable byte (surrogateescape)
-            out.append("\\x%02x" % (cp - 0xDC00))
-        elif cp < 0x20 or cp == 0x7F:
-            out.append("\\x%02x" % cp)
-        elif any(lo <= cp <= hi for lo, hi in _HIDDEN):
-            out.append("\\u{%04X}" % cp)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def visible_summary(summary: dict) -> dict:
-    """A copy of a truth summary with its strings (command, exe, argv, file
-    paths) in the visible form compendium-tui's JSON gives them."""
-    def vis(v):
-        return visible(v) if isinstance(v, str) else v
-    out = dict(summary)
-    out["command"] = [vis(a) for a in summary.get("command") or []]
-    out["processes"] = [dict(p, exe=vis(p.get("exe")), argv=[vis(a) for a in p.get("argv") or []])
-                        for p in summary.get("processes") or []]
-    out["files"] = [dict(f, path=vis(f.get("path"))) for f in summary.get("files") or []]
-    return out
-
-
 def parse_quoted(tok: str) -> tuple[bytes, bool] | None:
     """'"\\x41..."...' -> (b'A..', truncated).  None if tok is not a string."""
     tok = tok.strip()

@@ -3,10 +3,11 @@
 #
 #     tests/valgrind-e2e.sh [-b BUILDDIR] [-x 'EXTRA ARGS'] [-s] [-k] [CASE...]
 #
-# Runs every case of tests/e2e.py (or the ones named) with COMPENDIUM set
-# to valgrind memcheck around BUILDDIR/compendium-tui (default .), tracees
-# from BUILDDIR/tests/tracees.  Valgrind writes to its own log per process
-# (never to the tracer's stderr, which the cases compare).  A case fails on
+# Runs every end-to-end case (tests/e2e/NAME.py, or the ones named) with
+# COMPENDIUM set to valgrind memcheck around BUILDDIR/compendium-tui
+# (default .), tracees from BUILDDIR/tests/tracees.  Valgrind writes to its
+# own log per process (never to the tracer's stderr, which the cases
+# compare).  A case fails on
 # a memcheck error, a definite leak, a crash or an e2e harness error; a
 # summary that differs from strace's is shown but only fails with -s, since
 # valgrind itself changes what a case sees (its log fds are inherited, it
@@ -28,7 +29,7 @@ while getopts b:x:skh opt; do
 	x) extra=$OPTARG ;;
 	s) strict=1 ;;
 	k) keep=1 ;;
-	*) sed -n '3,18s/^# \{0,1\}//p' "$0"; exit 2 ;;
+	*) sed -n '3,19s/^# \{0,1\}//p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -105,6 +106,7 @@ pass=0
 fail=0
 for c in $cases; do
 	out=$(VG_CASE=$c COMPENDIUM="$vg $build/compendium-tui $extra" TRACEE_DIR="$build/tests/tracees" \
+	      SHOWN="$build/tests/shown" \
 	      E2E_TIMEOUT=${E2E_TIMEOUT:-600} "$py" "$top/tests/e2e.py" "$c" 2>&1)
 	rc=$?
 	grep -q '^FAIL: timed out' <<<"$out" && rc=124   # a hang is no mere difference

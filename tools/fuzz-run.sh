@@ -4,12 +4,13 @@
 #     tools/fuzz-run.sh [-t SECONDS] [-b BUILDDIR] [-w WORKDIR] [-j JOBS] [HARNESS...]
 #
 # Runs each harness (record recording sockaddr json fdtable query by default)
-# built by `make fuzz` in BUILDDIR (default .) for SECONDS (default 30),
-# JOBS at a time (default 1).  New inputs go to WORKDIR/corpus/NAME (default
-# BUILDDIR/fuzz-work); the seeds in the source tree's fuzz/corpus/NAME are
-# read, never written.  Prints executions per second and corpus size per
-# harness, and exits 1 if any harness crashed, leaked, timed out or ran out
-# of memory (the input is in WORKDIR/crashes/NAME/), 77 if none is built.
+# built by `make fuzz` in BUILDDIR (default .), a build configured with
+# --enable-fuzzing, for SECONDS (default 30), JOBS at a time (default 1).
+# New inputs go to WORKDIR/corpus/NAME (default BUILDDIR/fuzz-work); the
+# seeds in the source tree's fuzz/corpus/NAME are read, never written.
+# Prints executions per second and corpus size per harness, and exits 1 if
+# any harness crashed, leaked, timed out or ran out of memory (the input is
+# in WORKDIR/crashes/NAME/), 77 if none is built.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,7 @@ work=
 jobs=1
 
 usage() {
-	sed -n '3,14s/^# \{0,1\}//p' "$0"
+	sed -n '3,15s/^# \{0,1\}//p' "$0"
 	exit 2
 }
 
@@ -91,7 +92,7 @@ for n in $names; do
 	if [ -x "$build/fuzz/fuzz_$n" ]; then
 		built="$built $n"
 	else
-		echo "fuzz_$n: not built (run make fuzz in $build; it needs clang)"
+		echo "fuzz_$n: not built (configure $build with --enable-fuzzing and run make fuzz)"
 	fi
 done
 [ -n "$built" ] || exit 77

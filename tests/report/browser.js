@@ -268,19 +268,6 @@ async function rangeSelect(name, page, m) {
 	await page.click('#sel-clear');
 }
 
-/* A duration as the page writes it: "950ns", "4.5us", "1.20ms", "250.0ms", "3.400s". */
-function durText(ns) {
-	const a = Math.abs(ns);
-
-	if (a < 1e3)
-		return Math.round(ns) + 'ns';
-	if (a < 1e6)
-		return (ns / 1e3).toFixed(a < 1e4 ? 1 : 0) + 'us';
-	if (a < 1e9)
-		return (ns / 1e6).toFixed(a < 1e7 ? 2 : 1) + 'ms';
-	return (ns / 1e9).toFixed(a < 1e10 ? 3 : 2) + 's';
-}
-
 /* [r, g, b] of the lanes canvas at CSS point (x, y). */
 async function pixelAt(page, x, y) {
 	return page.$eval('#lanes', (cv, p) => {
@@ -299,6 +286,10 @@ async function xAt(page, t) {
 		(tt - Number(cv.dataset.t0)) / (Number(cv.dataset.t1) - Number(cv.dataset.t0)) * cv.clientWidth, t);
 }
 
+/* The longest call of the small synthetic report (tests/report_gen synth
+ * 20000): its start and duration in us, and as the page must write them. */
+const SMALL_LONGEST = { start_us: 44, dur_us: 14305, started: '+0.000044s', dur: '14.3ms' };
+
 /* The longest timed call is a bar from entry to exit, found by a click
  * anywhere on it, and its duration is in the table, details and tooltip. */
 async function spans(name, page, m) {
@@ -306,7 +297,11 @@ async function spans(name, page, m) {
 	if (!m.longest)
 		return;
 	const L = m.longest, end = Math.round(L.end / 1000) * 1000, start = end - Math.round(L.dur / 1000) * 1000;
-	const want = durText(Math.round(L.dur / 1000) * 1000);
+	const want = SMALL_LONGEST.dur;
+
+	check(name + ': the longest call is the one the expected texts are about',
+		start === SMALL_LONGEST.start_us * 1000 && end - start === SMALL_LONGEST.dur_us * 1000,
+		JSON.stringify(L));
 
 	await page.fill('#f-search', 'slow-read');
 	await page.waitForFunction(() => document.getElementById('tscroll').dataset.search === 'slow-read',
@@ -319,7 +314,7 @@ async function spans(name, page, m) {
 	const detail = await page.$eval('#detail', (e) => e.textContent);
 
 	check(name + ': its details say when it started and how long it took',
-		detail.includes('started +' + (start / 1e9).toFixed(6) + 's, duration ' + want), detail);
+		detail.includes('started ' + SMALL_LONGEST.started + ', duration ' + want), detail);
 	await page.click('#f-reset');
 	await page.click('#sel-clear').catch(() => {});
 	await page.keyboard.press('0');
@@ -356,22 +351,30 @@ async function spans(name, page, m) {
 	await page.keyboard.press('0');
 }
 
-/* Escape text as the page shows it: bidi and separator characters visible. */
-function shownAs(s) {
-	return s.replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-		(c) => '\\u{' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + '}');
-}
+/* The hostile names of tests/report_gen, as the page must show them:
+ * control, bidi and separator characters and bytes that are not UTF-8 as
+ * escape text, markup as plain text. */
+const HOSTILE_SHOWN = [
+	'/tmp/</script><script>window.__pwned=1</script>.txt',
+	'/tmp/<img src=x onerror="window.__pwned=2">.txt',
+	'/tmp/bad\\xff\\xfe utf8.txt',
+	'/tmp/esc\\x1b[31mred.txt',
+	'/tmp/evil\\u{202E}txt.exe',
+	'/tmp/line\\u{2028}sep & <b>amp</b>.txt',
+];
 
 /* Hostile names appear as text and run nothing. */
 async function hostile(name, page, m) {
 	const searches = ['pwned', 'onerror', 'utf8', 'esc', 'evil', 'sep'];
 
-	for (let k = 0; k < m.hostile.length; k++) {
+	check(name + ': the report has the six hostile names', m.hostile.length === HOSTILE_SHOWN.length,
+		m.hostile.length);
+	for (let k = 0; k < HOSTILE_SHOWN.length; k++) {
 		await page.fill('#f-search', searches[k]);
 		await page.waitForFunction((q) => document.getElementById('tscroll').dataset.search === q,
 			searches[k], { timeout: 20000 });
 		const rows = await tableRows(page);
-		const want = shownAs(m.hostile[k]);
+		const want = HOSTILE_SHOWN[k];
 		const hit = rows.find((r) => r.det.includes(want));
 
 		check(name + ': hostile name ' + k + ' shown as text', hit !== undefined && hit.elements === 0,

@@ -1,11 +1,11 @@
-/* query.node.js - ui/query.js against tests/query_cases.txt, the cases that
+/* query.node.js - ui/report/query.js against tests/query_cases.txt, the cases that
  * src/query.c passes too (tests/check_query.c): same matches, same error
  * positions, same messages.  Run by tests/report/query.test. */
 'use strict';
 
 var fs = require('fs');
 var path = require('path');
-var Q = require(path.resolve(process.argv[2], 'ui', 'query.js'));
+var Q = require(path.resolve(process.argv[2], 'ui', 'report', 'query.js'));
 
 var tables = { types: [], cats: [], kinds: [], strs: [''] };
 var strIds = new Map([['', 0]]);

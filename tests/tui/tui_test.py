@@ -22,6 +22,7 @@ COMPENDIUM = os.environ.get("COMPENDIUM", "compendium-tui")
 TRACEE_DIR = os.environ.get("TRACEE_DIR", "tests/tracees")
 DEMO = os.path.join(TRACEE_DIR, "tui_demo")
 SHOTS = os.environ.get("TUI_SHOTS")
+POLL = 0.03     # seconds between looks at the screen while waiting
 
 
 class Fail(Exception):
@@ -42,6 +43,7 @@ class Pane:
         self.tmux("new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows),
                   env + " sh")
         self.tmux("set-option", "-t", self.name, "status", "off")
+        self.escape_at = 0.0
 
     def tmux(self, *args):
         r = subprocess.run(["tmux"] + self.sock + list(args), capture_output=True, text=True)
@@ -49,30 +51,64 @@ class Pane:
             raise Fail("tmux %s: %s" % (args[0], r.stderr.strip()))
         return r.stdout
 
-    def keys(self, *keys, literal=False):
+    def keys(self, *keys, literal=False, until=None, gone=None, timeout=10.0):
+        """Type keys, then wait until they have shown: until (a regex, or a
+        function of the screen) holds, or gone (a regex) is off the screen,
+        or, with neither, until the screen (colours included) differs from
+        what it was before the keys.  Returns the screen."""
+        before = self.screen(attrs=True) if until is None and gone is None else None
+        self.pace()
         self.tmux("send-keys", "-t", self.name, *((["-l"] if literal else []) + list(keys)))
-        time.sleep(0.25)
+        if not literal and keys[-1] == "Escape":
+            self.escape_at = time.time()
+        if until is not None:
+            return self.wait(until, timeout)
+        if gone is not None:
+            return self.wait(gone, timeout, absent=True)
+        end = time.time() + timeout
+        while self.screen(attrs=True) == before:
+            if time.time() > end:
+                raise Fail("keys %r changed nothing on screen in %.0f s; screen:\n%s" %
+                           (keys, timeout, self.screen()))
+            time.sleep(POLL)
+        return self.screen()
 
-    def type(self, text):
-        self.keys(text, literal=True)
+    def clear(self):
+        """Clear the shell's screen: the prompt alone on it."""
+        return self.keys("clear", "Enter", until=when("the prompt alone", lambda s: s.strip() == "$"))
 
-    def screen(self):
-        return self.tmux("capture-pane", "-p", "-t", self.name)
+    def pace(self):
+        """curses takes a key that comes within ESCDELAY (25 ms, ui/screen.c)
+        of an Escape for part of one Alt key: keys after an Escape wait for
+        that much to pass (four times over)."""
+        gap = self.escape_at + 0.1 - time.time()
+        if gap > 0:
+            time.sleep(gap)
+
+    def type(self, text, until=None):
+        return self.keys(text, literal=True, until=until)
+
+    def screen(self, attrs=False):
+        return self.tmux("capture-pane", "-p", *(["-e"] if attrs else []), "-t", self.name)
 
     def lines(self):
         return self.screen().split("\n")
 
     def wait(self, pattern, timeout=10.0, absent=False):
-        """Wait until pattern (a regex) is on screen (or gone); returns the screen."""
+        """Wait until pattern (a regex, or a function of the screen that says
+        whether it is right) holds (or, with absent, does not); returns the
+        screen."""
         end = time.time() + timeout
         while True:
             s = self.screen()
-            if bool(re.search(pattern, s, re.M)) != absent:
+            ok = pattern(s) if callable(pattern) else re.search(pattern, s, re.M)
+            if bool(ok) != absent:
                 return s
             if time.time() > end:
-                raise Fail("timed out waiting for %s%r; screen:\n%s" %
-                           ("absence of " if absent else "", pattern, s))
-            time.sleep(0.1)
+                raise Fail("timed out waiting for %s%s; screen:\n%s" %
+                           ("absence of " if absent else "",
+                            getattr(pattern, "__doc__", None) or repr(pattern), s))
+            time.sleep(POLL)
 
     def shot(self, label):
         if SHOTS:
@@ -80,12 +116,21 @@ class Pane:
                 f.write(self.screen())
 
     def resize(self, cols, rows):
+        """Resize the window; returns once the pane has the new size."""
         self.tmux("resize-window", "-t", self.name, "-x", str(cols), "-y", str(rows))
         self.rows = rows
-        time.sleep(0.4)
+        self.wait(lambda s: self.tmux("display-message", "-p", "-t", self.name,
+                                      "#{pane_width}x#{pane_height}").strip()
+                  == "%dx%d" % (cols, rows))
 
     def close(self):
         self.tmux("kill-server")
+
+
+def when(what, test):
+    """test (a function of the screen) for Pane.wait, named what in its message."""
+    test.__doc__ = what
+    return test
 
 
 def check(cond, what, screen=""):
@@ -108,8 +153,10 @@ def region(screen, title):
 
 
 def kb(n):
-    """Bytes as fmt_bytes writes them."""
-    return "%d B" % n if n < 1024 else "%.1f KB" % (n / 1024.0)
+    """n bytes as the views write them, by compendium-tui's own code (tests/shown)."""
+    tool = os.environ.get("SHOWN") or os.path.join(os.path.dirname(TRACEE_DIR.rstrip("/")), "shown")
+    return subprocess.run([tool, "bytes", str(n)], capture_output=True, text=True,
+                          check=True).stdout.strip()
 
 
 def last_tick(screen):
@@ -126,7 +173,7 @@ def start(p, tmp, ticks, extra=""):
 def assert_sane_terminal(p):
     """After quitting: a shell prompt, and the tty in canonical mode with echo."""
     p.wait(r"EXIT=\d+", 15)
-    p.keys("clear", "Enter")
+    p.clear()
     p.type('echo "STTY: $(stty -a | tr \' \' \'\\n\' | grep -x -e icanon -e -icanon -e echo -e -echo | '
            'tr \'\\n\' \' \')"')
     p.keys("Enter")
@@ -160,11 +207,12 @@ def case_main(cols=80, rows=24):
             [l for l in s.split("\n") if l.startswith(" Output")][0])]),
             "program output only in the output pane", s)
         # Scroll to the top of the list: the first writes and the fork are there.
-        p.keys("Home")
-        s = p.screen()
-        rows_ = "\n".join(region(s, "Events"))
-        p.keys("PgDn")
-        rows_ += "\n".join(region(p.screen(), "Events"))
+        s = p.keys("Home", until=r"^\+\S+\s+\d+\s+proc\s+exec ")
+        top = region(s, "Events")
+        rows_ = "\n".join(top)
+        s = p.keys("PgDn", until=when("the next page of events",
+                                      lambda s: region(s, "Events") != top))
+        rows_ += "\n".join(region(s, "Events"))
         check(re.search(r"file\s+write 1000 B %s/demo.txt" % re.escape(tmp), rows_), "write rows", s)
         p.keys("End")
         # Search.
@@ -203,8 +251,8 @@ def case_main(cols=80, rows=24):
         p.keys("F4")
         p.keys("p")
         p.keys("Down")
-        p.keys("o")
-        s = p.screen()
+        s = p.keys("o", until=when("one process checked", lambda s: len(
+            re.findall(r"\[(?:✓|x)\] (\d+) tui_demo", s)) == 1))
         child = re.findall(r"\[(?:✓|x)\] (\d+) tui_demo", s)
         check(len(child) == 1, "one process checked after 'only'", s)
         p.keys("Enter")
@@ -221,7 +269,6 @@ def case_main(cols=80, rows=24):
         # Freeze and unfreeze.
         p.keys("Space")
         s = p.wait(r"FROZEN")
-        time.sleep(1.0)
         s = p.wait(r"FROZEN . \+[1-9]\d* new")
         p.shot("frozen-" + size)
         p.keys("Space")
@@ -229,17 +276,17 @@ def case_main(cols=80, rows=24):
         # Stop and continue the tracee itself.
         p.keys("p")
         s = p.wait(r"TRACEE STOPPED")
-        time.sleep(0.5)
+        time.sleep(0.5)     # what the program wrote before it stopped shows
         t1 = last_tick(p.screen())
-        time.sleep(1.5)
+        time.sleep(1.5)     # and then, for 1.5 s, nothing more
         s = p.screen()
         t2 = last_tick(s)
         check(t1 == t2 and t1 > 0, "ticks halt while stopped (%d -> %d)" % (t1, t2), s)
         p.shot("stopped-" + size)
         p.keys("F5")
         p.wait(r"TRACEE STOPPED", absent=True)
-        time.sleep(1.2)
-        t3 = last_tick(p.screen())
+        s = p.wait(when("a tick after %d" % t2, lambda s: last_tick(s) > t2))
+        t3 = last_tick(s)
         check(t3 > t2, "ticks resume after continue (%d -> %d)" % (t2, t3))
         # Quit while running asks first; n keeps it running.
         p.keys("q")
@@ -249,9 +296,12 @@ def case_main(cols=80, rows=24):
         check(" running" in s.split("\n")[0], "still running after 'n'", s)
         # Resize.
         p.resize(cols + 20, rows + 6)
-        s = p.wait(r"Events:")
-        lines = s.rstrip("\n").split("\n")
-        check(len(lines) == rows + 6 and "Events:" in s and lines[0].startswith(" tui_demo"), "redrawn at the new size", s)
+
+        def redrawn(s):
+            lines = s.rstrip("\n").split("\n")
+            return len(lines) == rows + 6 and "Events:" in s and lines[0].startswith(" tui_demo")
+        s = p.wait(when("a redraw at the new size", redrawn))
+        check(redrawn(s), "redrawn at the new size", s)
         p.resize(cols, rows)
         # Type into the program through the output pane: "q" ends its ticks.
         p.keys("Tab")
@@ -263,8 +313,8 @@ def case_main(cols=80, rows=24):
         p.wait(r"TYPING INTO THE PROGRAM", absent=True)
         # The end: the UI stays until q; totals are exact.
         s = p.wait(r"\A[^\n]*  exit 0  ", 20)
-        time.sleep(0.5)
-        s = p.screen()
+        s = p.wait(when("the program's last output and no live process", lambda s:
+                        re.search(r"^demo done", s, re.M) and re.search(r"procs 2 \(0 live\)", s)))
         p.shot("exited-" + size)
         ticks = last_tick(s)
         check(re.search(r"^demo done", s, re.M), "program output after the end", s)
@@ -340,7 +390,7 @@ def case_help():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-# ---- issue 9: analysis views and replay ----
+# ---- analysis views and replay ----
 
 FAILOPEN = os.path.join(os.path.dirname(TRACEE_DIR.rstrip("/")), "tui", "failopen")
 
@@ -533,7 +583,7 @@ def case_replay():
         p.wait(r"whole recording has been played")
         p.keys("q")
         p.wait(r"EXIT=0", 10)
-        p.keys("clear", "Enter")
+        p.clear()
         run_cmd(p, "%s --no-mouse --replay %s" % (COMPENDIUM, rec))
         s = p.wait(r"REPLAY ended: exit 0", 10)
         check(re.search(r"ev(?:ents)? %d\b" % events, header(s)), "default: all at once", s)
@@ -541,7 +591,7 @@ def case_replay():
         p.wait(r"^ Syscalls")
         p.keys("C-c")
         p.wait(r"EXIT=0", 10)
-        p.keys("clear", "Enter")
+        p.clear()
         run_cmd(p, "%s --no-mouse --replay %s --speed 1" % (COMPENDIUM, rec))
         p.wait(r"REPLAY playing 1x")
         p.keys("q")
@@ -564,8 +614,7 @@ def case_views_help():
                      r"^\s*t\s+process tree", r"^\s*L\s+scheduler and block I/O latency",
                      r"^\s*\]\s+play faster"):
             if not re.search(want, s, re.M):
-                p.keys("PageDown")
-                s = p.screen()
+                s = p.keys("PageDown", until=want)
             check(re.search(want, s, re.M), "help lists %s" % want, s)
         p.keys("Escape")
         p.keys("q")
@@ -604,7 +653,7 @@ def case_dumb():
     p = Pane("dumb", 120, 50)
     try:
         for env, want in TERMS:
-            p.keys("clear", "Enter")
+            p.clear()
             p.tmux("clear-history", "-t", p.name)
             p.type("cd %s && env %s %s -- %s %s 3; echo EXIT=$?" % (tmp, env, COMPENDIUM, DEMO, tmp))
             p.keys("Enter")
@@ -671,9 +720,8 @@ def case_tiny():
             while not (os.path.exists(log) and os.path.getsize(log) >= 30) and time.time() < end:
                 time.sleep(0.1)
             check(os.path.exists(log), "%dx%d: the program never ran" % (cols, rows), p.screen())
-            time.sleep(0.3)
-            s = p.screen()
             if cols == 10:
+                s = p.wait(when("the notice", lambda s: "needs 40x12" in " ".join(s.split())))
                 flat = " ".join(s.split())
                 check(flat == "Too small (10x5): needs 40x12; q quits.",
                       "10x5: the notice is %r" % flat, s)
@@ -684,13 +732,13 @@ def case_tiny():
             p.keys("y")
             exitf = os.path.join(tmp, "exit")
             end = time.time() + 10
-            while not os.path.exists(exitf) and time.time() < end:
+            while not (os.path.exists(exitf) and open(exitf).read().endswith("\n")) \
+                    and time.time() < end:
                 time.sleep(0.1)
-            time.sleep(0.1)
             code = open(exitf).read().strip() if os.path.exists(exitf) else "none"
             check(code == "137", "%dx%d: exit status %s, expected 137" % (cols, rows, code))
             p.resize(80, 24)
-            p.keys("clear", "Enter")
+            p.clear()
             p.type("echo EXIT=$(cat %s)" % exitf)
             p.keys("Enter")
             assert_sane_terminal(p)
@@ -741,11 +789,11 @@ def case_latency():
             return
         run_cmd(p, "%s --no-mouse --replay %s" % (COMPENDIUM, rec))
         p.wait(r"REPLAY ended")
-        p.keys("L")
-        s = p.wait(r"^ Latency .* all processes")
+        s = p.keys("L", until=r"^ Latency .* all processes")
         check("Block I/O: 100 requests" in s, "note: 100 block requests", s)
+        s = p.wait(when("block rows adding up to 100", lambda s: block_total(s) == 100))
         block = [r for r in table(s) if r.startswith("block ")]
-        total = sum(int(re.search(r"\s(\d+)\s+[\d.]+\s+#+\s*$", r).group(1)) for r in block)
+        total = block_total(s)
         check(block and total == 100, "block rows add up to 100 (%d)" % total, s)
         check(all(re.match(r"block\s+(< 1us|\S+ - \S+)\s", r) for r in block), "ranges in us/ms", s)
         p.keys("t")
@@ -761,6 +809,12 @@ def case_latency():
     finally:
         p.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def block_total(screen):
+    """The requests of the block rows of the latency view, added up."""
+    return sum(int(re.search(r"\s(\d+)\s+[\d.]+\s+#+\s*$", r).group(1))
+               for r in table(screen) if r.startswith("block "))
 
 
 def ebpf_off():
@@ -790,8 +844,8 @@ def case_ebpf_lanes():
                 run_cmd(p, "%s --no-mouse --ebpf --sched-threshold-us 0 -- %s 300 %s/last"
                         % (COMPENDIUM, prog, tmp))
                 s = p.wait(r"\A[^\n]*  exit 0  ", 30)
-                time.sleep(0.5)   # the reader's last samples
-                s = p.screen()
+                # the reader's last samples may come after the exit
+                s = p.wait(r"^ Swimlane 2\+1 ", 5)
                 lanes = region(s, "Swimlane")
                 procs = [l for l in lanes if re.match(r">?\d+ ebpf_lanes", l)]
                 threads = [l for l in lanes if re.match(r"\s*>?\s*(↳|`)\d+", l)]
@@ -853,8 +907,9 @@ def case_header_widths():
                 run_cmd(p, "%s --no-mouse --ebpf --sched-threshold-us 0 -- %s 200 %s/last"
                         % (COMPENDIUM, prog, tmp))
                 s = p.wait(r"\A[^\n]*  exit 0  ", 30)
-                time.sleep(0.5)
-                s = p.screen()
+                # the last figures come with the end of the trace
+                s = p.wait(r"Sched delay: \d+ waits" if cols < 120 else
+                           r"\A[^\n]*stopped for tracing \S+ \(\d+ stops\)", 5)
                 top = s.split("\n")[:s.split("\n").index(
                     [l for l in s.split("\n") if l.startswith(" Swimlane")][0])]
                 p.shot("header-%d" % cols)
@@ -1019,8 +1074,7 @@ def case_hostile_names(cols=80, rows=24):
               "the connect row shows the abstract name", s)
         for search, shown in HOSTILE_NAMES:
             detail_of(p, search, tmp, shown, cols)
-        p.keys("Home")
-        s = p.screen()
+        s = p.keys("Home", until=r"proc\s+exec \./run")
         for l in s.split("\n"):
             check(not FORBIDDEN.search(l), "no control character on screen: %r" % l, s)
             check(not re.match(r"\+0\.000s file  open /etc/hostname", l), "no fake row", s)

@@ -1,0 +1,12 @@
+"""i386 write/dup/getpid/lseek/read through int $0x80 from a 64-bit process
+(i386 getpid 20 is x86_64 writev)."""
+from e2elib import Invocation, stdout_len, want_exit, want_file, want_io
+
+
+def command(ctx):
+    return Invocation([ctx.tracee("int80"), ctx.w("i386.out")], skip_status=77)
+
+
+def expect(s, ctx, res):
+    return (want_file(s, ctx.w("i386.out"), "rw", 150, 150) + want_exit(s, 0)
+            + want_io(s, ipc_written_bytes=stdout_len(res)))
