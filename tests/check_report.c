@@ -323,16 +323,16 @@ START_TEST(test_report_fault_regions_are_inert)
 {
 	static const char maps[] = "7f0000000000-7f0000002000 rw-p 00000000 08:01 12 "
 				   "/tmp/</script><img src=x onerror=alert(3)>&x\n";
-	struct rec_maps *r = rec_begin(&rb, REC_MAPS, 3000, 10, 10, sizeof(*r));
+	struct rec_maps *r = unit_begin(REC_MAPS, 3000, 10, 10, sizeof(*r));
 	struct rec_fault *fr;
 	char *html, *data;
 
-	r->text_len = (uint32_t)rec_blob(&rb, maps, sizeof(maps) - 1);
-	feed();
-	fr = rec_begin(&rb, REC_FAULT, 4000, 10, 10, sizeof(*fr));
+	r->text_len = (uint32_t)rec_blob(&unit_rb, maps, sizeof(maps) - 1);
+	unit_feed(m);
+	fr = unit_begin(REC_FAULT, 4000, 10, 10, sizeof(*fr));
 	fr->addr = 0x7f0000000100;
 	fr->ip = 0x401000;
-	feed();
+	unit_feed(m);
 	ck_assert_uint_eq(model_faults_total(m), 1);
 	html = report(0);
 	ck_assert_int_eq(occurrences(html, "</script>"), 2);
