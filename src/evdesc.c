@@ -172,6 +172,19 @@ static const struct evdesc types[EV_TYPE_MAX] = {
 		.text = { L("fault "), W(BYTES), L(" in "), W(REGION_AT) },
 		.row = { L("page fault at "), W(ADDR) },
 	},
+	[EV_DELETE] = {
+		.name = "delete", .cat = CAT_FILE, .noise = NOISE_PATH, .quiet = QUIET_FAILED,
+		.slot = SLOTS(DIR, NONE, NONE, PATH, NONE),
+		.json = { J("path", PATH), J("dir", DIR), JSET("error", ERROR) },
+		.text = { L("delete "), WNONE(PATH, "?"), IF(DIR, " (dir)"), W(FAILED) },
+	},
+	[EV_RENAME] = {
+		.name = "rename", .cat = CAT_FILE, .noise = NOISE_PATH, .quiet = QUIET_FAILED,
+		.slot = SLOTS(FD, NONE, NONE, PATH, PATH2),
+		.json = { J("path", PATH), J("new_path", PATH2), JSET("error", ERROR) },
+		.text = { L("rename "), WNONE(PATH, "?"), L(" "), W(TO), L(" "), WNONE(PATH2, "?"),
+			  W(FAILED) },
+	},
 };
 
 static const struct evdesc unknown = { .name = "unknown", .cat = CAT_OTHER };

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +85,7 @@ static int64_t event_num(const struct event *ev, unsigned f)
 	case EVF_KIND: return ev->obj ? ev->obj->kind : -1;
 	case EVF_MODE: return ev->obj ? ev->obj->mode : 0;
 	case EVF_ERROR: return raw_errno(ev->ret);
+	case EVF_DIR: return (ev->flags & AT_REMOVEDIR) != 0;
 	default: return event_plain(ev, f);
 	}
 }
@@ -117,6 +119,7 @@ static const char *event_str(const struct evacc *a, unsigned f)
 	case EVF_MAP_PATH: return ev->obj ? ev->obj->path : NULL;
 	case EVF_OBJ: return obj_name(ev->obj);
 	case EVF_OBJ2: return obj_name(ev->obj2);
+	case EVF_PATH2: return ev->path2;
 	default: return NULL;
 	}
 }
@@ -500,6 +503,7 @@ static const struct evfield fields[EVF_MAX] = {
 	[EVF_SYSNAME] = NAME("name", name_sysname),
 	[EVF_IO_SYSCALL] = NAME("syscall", name_io_syscall),
 	[EVF_REGION_KIND] = NAME("region_kind", name_region_kind),
+	[EVF_DIR] = NUM("dir", EVK_BOOL),
 	[EVF_EXE] = { "exe", EVK_STR, "Exe:     ", NULL, NULL, NULL },
 	[EVF_ARGV] = { "argv", EVK_ARGV, "Argv:    ", NULL, NULL, NULL },
 	[EVF_PATH] = { "path", EVK_STR, "Object:  ", NULL, NULL, NULL },
@@ -511,6 +515,7 @@ static const struct evfield fields[EVF_MAX] = {
 	[EVF_REGION] = NUM("region", EVK_STR),
 	[EVF_OBJ] = { "obj", EVK_OBJ, "Object:  ", NULL, NULL, NULL },
 	[EVF_OBJ2] = { "obj2", EVK_OBJ, "Target:  ", NULL, NULL, NULL },
+	[EVF_PATH2] = { "new_path", EVK_STR, "New path:", NULL, NULL, NULL },
 	[EVF_TO] = WORD(word_to),
 	[EVF_FROM] = WORD(word_from),
 	[EVF_SUB] = WORD(word_sub),

@@ -1098,6 +1098,49 @@ static void sys_open(struct model *m, const struct rec_hdr *h, struct thread *t,
 	emit(m, &ev);
 }
 
+/* unlink, unlinkat and rmdir delete a name; rename, renameat and
+ * renameat2 move one.  The tracer sends the paths made absolute, failed
+ * calls' too, a rename's new path after the old one's NUL (path is the
+ * old one, NULL when the record has none). */
+static void sys_names(struct model *m, const struct rec_hdr *h, struct thread *t,
+		      const struct rec_syscall *s, const char *path)
+{
+	const char *blob = (const char *)(s + 1) + s->addr_len;
+	const char *nul = path ? memchr(blob, '\0', s->path_len) : NULL;
+	struct event ev = ev_init(m, h, t, EV_DELETE);
+	char *path2 = NULL;
+
+	ev.nr = s->nr;
+	ev.ret = s->ret;
+	ev.path = path;
+	if (s->nr == SYS_rmdir)
+		ev.flags = AT_REMOVEDIR;
+	else if (s->nr == SYS_unlinkat)
+		ev.flags = s->args[2] & AT_REMOVEDIR;
+	else if (s->nr != SYS_unlink) {
+		ev.type = EV_RENAME;
+		if (nul)
+			path2 = xstrndup(nul + 1, s->path_len - (size_t)(nul + 1 - blob));
+		ev.path2 = path2;
+	}
+	emit(m, &ev);
+	free(path2);
+}
+
+/* Calls whose failure is an event too: a person wants to see the name
+ * that could not be opened, deleted or renamed, the peer that refused. */
+static bool failure_shown(int nr)
+{
+	switch (nr) {
+	case SYS_connect: case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
+	case SYS_unlink: case SYS_unlinkat: case SYS_rmdir:
+	case SYS_rename: case SYS_renameat: case SYS_renameat2:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* connect and accept: a connection begins on an inet socket. */
 static void sys_conn(struct model *m, const struct rec_hdr *h, struct thread *t,
 		     const struct rec_syscall *s, int fd, bool accepted, const char *arg)
@@ -1310,9 +1353,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 		ev.path = path;
 		emit(m, &ev);
 	}
-	if (s->nr < 0 || (failed(s->ret) &&
-	    s->nr != SYS_connect && s->nr != SYS_open && s->nr != SYS_openat &&
-	    s->nr != SYS_openat2 && s->nr != SYS_creat))
+	if (s->nr < 0 || (failed(s->ret) && !failure_shown(s->nr)))
 		goto out;
 	if (sys_data(m, h, t, s))
 		goto out;
@@ -1329,6 +1370,10 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 		break;
 	case SYS_mmap: case SYS_munmap: case SYS_mremap: case SYS_brk:
 		sys_mem(m, h, t, s);
+		break;
+	case SYS_unlink: case SYS_unlinkat: case SYS_rmdir:
+	case SYS_rename: case SYS_renameat: case SYS_renameat2:
+		sys_names(m, h, t, s, path);
 		break;
 	case SYS_io_uring_setup:
 		note_io_uring(m);

@@ -25,6 +25,7 @@ enum ev_type {
 	EV_MMAP, EV_MUNMAP, EV_MREMAP, EV_BRK,
 	EV_SIGNAL, EV_SYSCALL,
 	EV_SCHED, EV_BLOCK, EV_FAULT,
+	EV_DELETE, EV_RENAME,
 	EV_TYPE_MAX
 };
 
@@ -103,7 +104,9 @@ struct event {
 	const struct fobj *obj, *obj2;   /* what fd and fd2 refer to */
 	const struct proc *proc;
 	const struct conn *conn;
-	const char *path;      /* open: the path (failed ones too); exec: exe */
+	const char *path;      /* open: the path (failed ones too); exec: exe;
+				  delete, rename: the path named */
+	const char *path2;     /* rename: the new path */
 	const char *addr_text; /* connect/sendto: the address argument */
 	uint64_t dur;          /* syscall duration in ns, when measured; sched: the
 				  wait; block: issue to completion */

@@ -726,11 +726,11 @@ static bool has_bytes(const struct sevent *e)
 	}
 }
 
-/* Copies name a second object in str2. */
-static bool is_transfer(int type)
+/* Types that name a second file in str2: where copies go, a rename's new path. */
+static bool has_path2(int type)
 {
 	return type == EV_SENDFILE || type == EV_COPY_FILE_RANGE || type == EV_SPLICE ||
-	       type == EV_TEE;
+	       type == EV_TEE || type == EV_RENAME;
 }
 
 /* v compared with the node's number. */
@@ -772,7 +772,7 @@ static bool eval(struct query *q, int i, const struct store *s, const struct sev
 	case Q_COMM: return str_hit(n, s, x->exe);
 	case Q_PATH:
 		return e->cat != CAT_NET && (str_hit(n, s, e->str) ||
-		       (is_transfer(e->type) && str_hit(n, s, e->str2)));
+		       (has_path2(e->type) && str_hit(n, s, e->str2)));
 	case Q_HOST: case Q_PORT: return e->cat == CAT_NET && str_hit(n, s, e->str);
 	case Q_BYTES: return has_bytes(e) && compare(n, e->val);
 	case Q_LAT: return lat_of(e, x) > 0 && compare(n, (int64_t)lat_of(e, x));

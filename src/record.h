@@ -78,7 +78,9 @@ struct rec_syscall {
 	uint64_t entry_ts;    /* 0 when the entry was not seen */
 	uint64_t aux;         /* sendmmsg/recvmmsg: bytes moved; clone3: flags */
 	uint16_t addr_len;    /* sockaddr bytes that follow (sendto/recvfrom/bind) */
-	uint16_t path_len;    /* path bytes that follow the address (no NUL) */
+	uint16_t path_len;    /* path bytes that follow the address (no NUL at the
+				 end): a failed open's or exec's, a deleted name,
+				 a rename's old and new paths with a NUL between */
 	int32_t orig_nr;      /* the number as the tracee made the call */
 };
 

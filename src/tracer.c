@@ -430,6 +430,7 @@ static const int wanted_syscalls[] = {
 	SYS_landlock_create_ruleset,
 	SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk,
 	SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_execve, SYS_execveat,
+	SYS_unlink, SYS_unlinkat, SYS_rmdir, SYS_rename, SYS_renameat, SYS_renameat2,
 };
 
 /* Is nr one the model needs? */
@@ -696,38 +697,91 @@ static uint64_t mmsg_bytes(pid_t tid, uint64_t addr, long n)
 	return total;
 }
 
-/* Absolute form of a path argument that failed to open (cwd or dirfd
- * based), into t->blob; the base walked up when longer than a page. */
-static size_t failed_path(struct tracer *t, struct tracee *tk, int dirfd, uint64_t addr)
+/* Absolute form of a path argument (cwd or dirfd based), into t->blob at
+ * off; the base walked up when longer than a page.  Returns its length. */
+static size_t arg_path(struct tracer *t, struct tracee *tk, size_t off, int dirfd, uint64_t addr)
 {
-	size_t n = peek_str(tk->tid, addr, t->blob + 1, 4096);
+	char *out = t->blob + off;
+	size_t n = peek_str(tk->tid, addr, out + 1, 4096);
 	ssize_t b;
 	int dir;
 
-	if (!n || t->blob[1] == '/') {
-		memmove(t->blob, t->blob + 1, n);
+	if (!n || out[1] == '/') {
+		memmove(out, out + 1, n);
 		return n;
 	}
 	b = dirfd == AT_FDCWD ? procfs_cwd(tk->tid, t->path, 4096)
 			      : procfs_fd_link(tk->tid, dirfd, t->path, 4096);
-	t->blob[0] = '/';
+	out[0] = '/';
 	if (b == -ENAMETOOLONG) {
 		dir = base_dir(tk->tid, dirfd, false);
-		b = (ssize_t)pathwalk_name(dir, t->blob, n + 1, t->path, sizeof(t->path));
+		b = (ssize_t)pathwalk_name(dir, out, n + 1, t->path, sizeof(t->path));
 		if (dir >= 0)
 			close(dir);
-		memcpy(t->blob, t->path, (size_t)b);
+		memcpy(out, t->path, (size_t)b);
 		return (size_t)b;
 	}
 	if (b < 0) {
-		memmove(t->blob, t->blob + 1, n);
+		memmove(out, out + 1, n);
 		return n;
 	}
 	if (b == 1)
 		b = 0;   /* the root: "/name", not "//name" */
-	memmove(t->blob + b, t->blob, n + 1);
-	memcpy(t->blob, t->path, (size_t)b);
+	memmove(out + b, out, n + 1);
+	memcpy(out, t->path, (size_t)b);
 	return (size_t)b + n + 1;
+}
+
+/* Which arguments of call nr are paths the model shows (dir[i]: the
+ * argument that is its dirfd, -1 for the cwd): an open's or exec's when it
+ * failed (a new fd names its own file), a deleted or renamed name always.
+ * Returns how many (at most 2). */
+static int path_args(long nr, int64_t ret, int dir[2], int arg[2])
+{
+	dir[0] = -1;
+	arg[0] = 0;
+	switch (nr) {
+	case SYS_open: case SYS_creat: case SYS_execve:
+		return ret < 0;
+	case SYS_unlink: case SYS_rmdir:
+		return 1;
+	case SYS_openat: case SYS_openat2: case SYS_execveat:
+		if (ret >= 0)
+			return 0;
+		/* fall through */
+	case SYS_unlinkat:
+		dir[0] = 0;
+		arg[0] = 1;
+		return 1;
+	case SYS_rename:
+		dir[1] = -1;
+		arg[1] = 1;
+		return 2;
+	case SYS_renameat: case SYS_renameat2:
+		dir[0] = 0;
+		arg[0] = 1;
+		dir[1] = 2;
+		arg[1] = 3;
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/* The path arguments of the call tk finished, made absolute, into t->blob
+ * (two are separated by a NUL); returns their length. */
+static size_t path_blob(struct tracer *t, struct tracee *tk, int64_t ret)
+{
+	int dir[2], arg[2], n = path_args(tk->nr, ret, dir, arg);
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (i)
+			t->blob[len++] = '\0';
+		len += arg_path(t, tk, len, dir[i] < 0 ? AT_FDCWD : (int)tk->args[dir[i]],
+				tk->args[arg[i]]);
+	}
+	return len;
 }
 
 /* Socket address argument of a connect/bind/sendto, into t->path. */
@@ -790,12 +844,7 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 		if (nr == SYS_connect || nr == SYS_bind || (nr == SYS_sendto && tk->args[4]))
 			alen = addr_arg(t, tk, nr == SYS_sendto ? tk->args[4] : tk->args[1],
 					nr == SYS_sendto ? tk->args[5] : tk->args[2]);
-		if (ret < 0 && (nr == SYS_openat || nr == SYS_openat2 || nr == SYS_open ||
-				nr == SYS_creat || nr == SYS_execve || nr == SYS_execveat)) {
-			bool at = nr == SYS_openat || nr == SYS_openat2 || nr == SYS_execveat;
-			plen = failed_path(t, tk, at ? (int)tk->args[0] : AT_FDCWD,
-					   at ? tk->args[1] : tk->args[0]);
-		}
+		plen = path_blob(t, tk, ret);
 	}
 	r = rec_begin(&t->rb, REC_SYSCALL, ts, tk->tid, tk->tgid, sizeof(*r));
 	r->nr = tk->nr;

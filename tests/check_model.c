@@ -13,9 +13,10 @@
  * cloexec), close-on-exec through REC_FDSET, unknown and inherited fds,
  * connect (ok, in progress, refused, dissolved) and accept, pipes, unix
  * sockets and character devices, sendfile/copy_file_range/splice/tee,
- * sendmmsg/recvmmsg, brk and mmap accounting, exec from a non-leader
- * thread, exits and signals, records for tasks never seen, the kernel's
- * records (scheduler waits, block requests, fd counts, histograms, calls)
+ * sendmmsg/recvmmsg, deletes and renames (failed ones too), brk and mmap
+ * accounting, exec from a non-leader thread, exits and signals, records
+ * for tasks never seen, the kernel's records (scheduler waits, block
+ * requests, fd counts, histograms, calls)
  * that come after their task's exit or before its fork record, which must
  * join that task and never make a process of their own, pid reuse, and a
  * random record stream that must never crash the model.
@@ -205,6 +206,25 @@ static void sys_full(int tid, int nr, int64_t ret, const uint64_t *args,
 	unit_feed(m);
 }
 
+/* A finished syscall naming files as the tracer sends a deleted or renamed
+ * name: path, and a rename's new path after a NUL. */
+static void sys_paths(int tid, int nr, int64_t ret, const uint64_t *args, const char *path,
+		      const char *path2)
+{
+	struct rec_syscall *s = begin(REC_SYSCALL, tid, sizeof(*s));
+
+	s->nr = nr;
+	s->orig_nr = nr;
+	s->arch = ARCH_X86_64;
+	s->ret = ret;
+	memcpy(s->args, args, sizeof(s->args));
+	s->entry_ts = now - 500;
+	s->path_len = (uint16_t)rec_blob(&unit_rb, path, strlen(path) + (path2 != NULL));
+	if (path2)
+		s->path_len += (uint16_t)rec_blob(&unit_rb, path2, strlen(path2));
+	unit_feed(m);
+}
+
 /* A finished syscall: sys(tid, nr, ret, args...) with up to 6 args. */
 #define sys(tid, nr, ret, ...) \
 	sys_full((tid), (nr), (ret), (const uint64_t[6]){ __VA_ARGS__ }, NULL, NULL, 0)
@@ -354,7 +374,7 @@ struct seen {
 	uint32_t calls;
 	const struct conn *conn;
 	const struct proc *proc;
-	char path[128], addr_text[128], obj_path[128];
+	char path[128], path2[128], addr_text[128], obj_path[128];
 };
 
 static struct seen evs[8192];
@@ -394,6 +414,8 @@ static void observe(void *ctx, const struct event *ev)
 	}
 	if (ev->path)
 		snprintf(s->path, sizeof(s->path), "%s", ev->path);
+	if (ev->path2)
+		snprintf(s->path2, sizeof(s->path2), "%s", ev->path2);
 	if (ev->addr_text)
 		snprintf(s->addr_text, sizeof(s->addr_text), "%s", ev->addr_text);
 }
@@ -656,6 +678,88 @@ START_TEST(failed_open_reports_the_path_and_opens_nothing)
 	ck_assert(!e->has_obj);
 	ck_assert_uint_eq(nfiles(), 0);
 	ck_assert_uint_eq(model_io(m)->file_rd, 0);
+}
+END_TEST
+
+START_TEST(unlink_unlinkat_and_rmdir_delete_a_name_failed_or_not)
+{
+	const struct seen *e;
+
+	start(100);
+	open_file(100, 3, "/d/f", O_WRONLY);
+	wr(100, 3, 5);
+	sys_paths(100, SYS_unlink, 0, (const uint64_t[6]){ 0x1000 }, "/d/f", NULL);
+	sys_paths(100, SYS_unlinkat, 0, (const uint64_t[6]){ 4, 0x1000, AT_REMOVEDIR }, "/d/sub",
+		  NULL);
+	sys_paths(100, SYS_unlinkat, ERR(EISDIR), (const uint64_t[6]){ (uint64_t)AT_FDCWD, 0x1000 },
+		  "/d/sub2", NULL);
+	sys_paths(100, SYS_rmdir, ERR(ENOTEMPTY), (const uint64_t[6]){ 0x1000 }, "/d", NULL);
+	ck_assert_uint_eq(ev_count(EV_DELETE), 4);
+	e = ev_nth(EV_DELETE, 0);
+	ck_assert_str_eq(e->path, "/d/f");
+	ck_assert_int_eq(e->nr, SYS_unlink);
+	ck_assert_int_eq(e->ret, 0);
+	ck_assert_uint_eq(e->flags, 0);
+	ck_assert_uint_eq(e->dur, 500);
+	ck_assert(!e->has_obj);
+	e = ev_nth(EV_DELETE, 1);
+	ck_assert_str_eq(e->path, "/d/sub");
+	ck_assert_uint_eq(e->flags, AT_REMOVEDIR);
+	e = ev_nth(EV_DELETE, 2);
+	ck_assert_str_eq(e->path, "/d/sub2");
+	ck_assert_int_eq(e->ret, ERR(EISDIR));
+	ck_assert_uint_eq(e->flags, 0);
+	e = ev_nth(EV_DELETE, 3);
+	ck_assert_str_eq(e->path, "/d");
+	ck_assert_int_eq(e->ret, ERR(ENOTEMPTY));
+	ck_assert_uint_eq(e->flags, AT_REMOVEDIR);
+	/* the file's totals stay, under the name it had */
+	ck_assert_uint_eq(file("/d/f")->wr, 5);
+	ck_assert_uint_eq(ev_count(EV_RENAME), 0);
+}
+END_TEST
+
+START_TEST(rename_renameat_and_renameat2_name_both_paths)
+{
+	const struct seen *e;
+
+	start(100);
+	sys_paths(100, SYS_rename, 0, (const uint64_t[6]){ 0x1000, 0x2000 }, "/d/a", "/d/b");
+	sys_paths(100, SYS_renameat, 0, (const uint64_t[6]){ 4, 0x1000, 5, 0x2000 }, "/d/b",
+		  "/e/c");
+	sys_paths(100, SYS_renameat2, ERR(EEXIST),
+		  (const uint64_t[6]){ (uint64_t)AT_FDCWD, 0x1000, (uint64_t)AT_FDCWD, 0x2000, 1 },
+		  "/e/c", "/e/d");
+	sys_paths(100, SYS_rename, ERR(ENOENT), (const uint64_t[6]){ 0x1000, 0x2000 }, "/nope", "");
+	ck_assert_uint_eq(ev_count(EV_RENAME), 4);
+	e = ev_nth(EV_RENAME, 0);
+	ck_assert_str_eq(e->path, "/d/a");
+	ck_assert_str_eq(e->path2, "/d/b");
+	ck_assert_int_eq(e->nr, SYS_rename);
+	ck_assert_int_eq(e->ret, 0);
+	e = ev_nth(EV_RENAME, 1);
+	ck_assert_str_eq(e->path, "/d/b");
+	ck_assert_str_eq(e->path2, "/e/c");
+	e = ev_nth(EV_RENAME, 2);
+	ck_assert_str_eq(e->path2, "/e/d");
+	ck_assert_int_eq(e->ret, ERR(EEXIST));
+	e = ev_nth(EV_RENAME, 3);
+	ck_assert_str_eq(e->path, "/nope");
+	ck_assert_str_eq(e->path2, "");
+	ck_assert_int_eq(e->ret, ERR(ENOENT));
+	ck_assert_uint_eq(ev_count(EV_DELETE), 0);
+}
+END_TEST
+
+START_TEST(a_delete_or_rename_without_paths_names_nothing)
+{
+	/* (a recording made before the tracer sent these paths) */
+	start(100);
+	sys(100, SYS_unlink, 0, 0x1000);
+	sys(100, SYS_renameat2, 0, (uint64_t)AT_FDCWD, 0x1000, (uint64_t)AT_FDCWD, 0x2000, 0);
+	ck_assert_str_eq(ev_one(EV_DELETE)->path, "");
+	ck_assert_str_eq(ev_one(EV_RENAME)->path, "");
+	ck_assert_str_eq(ev_one(EV_RENAME)->path2, "");
 }
 END_TEST
 
@@ -2249,6 +2353,8 @@ START_TEST(event_and_kind_names_are_stable)
 	ck_assert_str_eq(evdesc_name(EV_OPEN), "open");
 	ck_assert_str_eq(evdesc_name(EV_COPY_FILE_RANGE), "copy_file_range");
 	ck_assert_str_eq(evdesc_name(EV_SYSCALL), "syscall");
+	ck_assert_str_eq(evdesc_name(EV_DELETE), "delete");
+	ck_assert_str_eq(evdesc_name(EV_RENAME), "rename");
 	ck_assert_str_eq(evdesc_name(EV_TYPE_MAX), "unknown");
 	for (int t = 0; t < EV_TYPE_MAX; t++)
 		ck_assert_ptr_nonnull(evdesc_name((enum ev_type)t));
@@ -2293,7 +2399,7 @@ START_TEST(random_record_streams_never_crash_the_model)
 		SYS_openat, SYS_openat2, SYS_creat, SYS_open_by_handle_at, SYS_connect,
 		SYS_accept, SYS_accept4, SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk,
 		SYS_close, SYS_close_range, SYS_dup, SYS_dup2, SYS_dup3, SYS_fcntl,
-		SYS_io_uring_setup, SYS_getpid,
+		SYS_io_uring_setup, SYS_getpid, SYS_unlinkat, SYS_rmdir, SYS_rename, SYS_renameat2,
 	};
 	static const char *const argv[] = { "a", "bb", NULL };
 	static const int kinds_flags[] = { SIGCHLD, CLONE_FILES | SIGCHLD, THREAD_FLAGS,
@@ -2435,6 +2541,9 @@ static Suite *model_suite(void)
 	tcase_add_test(files, files_with_the_same_cut_path_stay_apart_by_device_and_inode);
 	tcase_add_test(files, a_whole_path_is_one_file_even_when_made_anew);
 	tcase_add_test(files, failed_open_reports_the_path_and_opens_nothing);
+	tcase_add_test(files, unlink_unlinkat_and_rmdir_delete_a_name_failed_or_not);
+	tcase_add_test(files, rename_renameat_and_renameat2_name_both_paths);
+	tcase_add_test(files, a_delete_or_rename_without_paths_names_nothing);
 	tcase_add_test(files, opened_for_write_only_without_io_is_mode_w);
 	tcase_add_test(files, write_through_a_dup_counts_on_the_same_file);
 	tcase_add_test(files, dup2_dup3_and_fcntl_dupfd_share_the_file);

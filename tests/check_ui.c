@@ -973,6 +973,13 @@ static const struct wording wordings[] = {
 	  "block I/O 90us" },
 	{ EV(EV_FAULT, .addr = 0x6000, .bytes = 4096, .path = "[heap]", .region = &heap_region),
 	  "fault 4.0 KB in [heap] 0x5000", "page fault at 6000" },
+	{ EV(EV_DELETE, .path = "/d/f"), "delete /d/f", NULL },
+	{ EV(EV_DELETE, .ret = -ENOTEMPTY, .flags = AT_REMOVEDIR, .path = "/d"),
+	  "delete /d (dir) failed: ENOTEMPTY", NULL },
+	{ EV(EV_RENAME, .path = "/d/a\x1b[7m", .path2 = "/d/b\nc\xe2\x80\xae"),
+	  "rename /d/a\\x1b[7m → /d/b\\x0ac\\u{202E}", NULL },
+	{ EV(EV_RENAME, .ret = -EXDEV, .path = "/d/a", .path2 = "/e/a"),
+	  "rename /d/a → /e/a failed: EXDEV", NULL },
 };
 
 /* Every type's TUI row says what its --batch line says, but where the
@@ -1023,6 +1030,13 @@ START_TEST(details_say_what_a_value_means)
 	evtext_detail(&sb, s, NULL, 2, true);
 	ck_assert_ptr_nonnull(strstr(sb.buf, "Fd:       3 (file)\nObject:   /d/f\nFlags:    0x2\n"));
 	ck_assert_ptr_null(strstr(sb.buf, "Value:"));
+	store_add(s, &(struct event)EV(EV_RENAME, .fd = -1, .ret = -EXDEV, .path = "/d/a\n",
+				       .path2 = "/e/a"));
+	strbuf_reset(&sb);
+	evtext_detail(&sb, s, NULL, 3, true);
+	ck_assert_msg(strstr(sb.buf, "Type:     rename (file)\nObject:   /d/a\\x0a\n"
+				     "New path: /e/a\nError:    EXDEV\n"), "details: %s", sb.buf);
+	ck_assert_ptr_null(strstr(sb.buf, "Fd:"));
 	strbuf_release(&sb);
 	store_free(s);
 }

@@ -42,6 +42,11 @@ differ between the strace run and the compendium-tui run):
                 compendium-tui's addresses must be well-formed with ports
                 1..65535
   io            all six totals equal
+  changes       every unlink/unlinkat/rmdir and rename/renameat/renameat2
+                strace saw (failed ones too) is one delete or rename event
+                of compendium-tui's with the same paths (absolute from the
+                cwd or dirfd), dir flag and error, and there are no others
+                (a multiset: processes may interleave differently)
   also          "command" equals the argv run, "dropped" is 0, all summary
                 keys present; the JSON Lines file has exactly one summary,
                 as its last object.  memory/events/duration_s are ignored.
@@ -497,6 +502,21 @@ IO_KEYS = ("file_read_bytes", "file_written_bytes", "net_sent_bytes", "net_recei
            "ipc_read_bytes", "ipc_written_bytes")
 
 
+def _change(e: dict) -> tuple:
+    return (e.get("type"), e.get("path"), e.get("new_path"), e.get("dir"), e.get("error"))
+
+
+def compare_changes(truth: dict, events: list[dict]) -> list[str]:
+    """strace's deletes and renames against compendium-tui's events."""
+    want = collections.Counter(_change(c) for c in e2elib.shown_summary(truth)["changes"])
+    got = collections.Counter(_change(e) for e in events if e.get("type") in ("delete", "rename"))
+    diffs = [f"changes: strace saw {c!r} {n - got[c]} more time(s)"
+             for c, n in sorted(want.items(), key=repr) if n > got[c]]
+    diffs += [f"changes: compendium-tui shows {c!r} {n - want[c]} more time(s)"
+              for c, n in sorted(got.items(), key=repr) if n > want[c]]
+    return diffs
+
+
 def compare_summaries(truth: dict, got: dict, command: list[str]) -> list[str]:
     diffs: list[str] = []
     # compendium-tui shows control, bidi and undecodable bytes as escape
@@ -635,6 +655,7 @@ def run_case(c: Case, truth_only: bool, verbose: bool) -> int:
                 print("--- compendium-tui summary ---")
                 print(json.dumps(summary, indent=1, ensure_ascii=False))
             diffs += compare_summaries(truth, summary, inv.argv)
+            diffs += compare_changes(truth, events)
             if c.check_got and any("mock_compendium" in w for w in comp):
                 print("note: compendium-tui's own checks skipped for the mock")
             elif c.check_got:
@@ -651,7 +672,8 @@ def run_case(c: Case, truth_only: bool, verbose: bool) -> int:
                 print("(run with -v to print both summaries)")
             return EXIT_FAIL
         print(f"PASS: {len(truth['processes'])} processes, {len(truth['files'])} files, "
-              f"{len(truth['connections'])} connections, io {truth['io']}")
+              f"{len(truth['connections'])} connections, {len(truth['changes'])} deletes "
+              f"and renames, io {truth['io']}")
         return EXIT_OK
     finally:
         if keep:

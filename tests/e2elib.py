@@ -128,11 +128,13 @@ def shown_path(path: str) -> str:
 
 def shown_summary(summary: dict) -> dict:
     """A copy of a truth summary with its strings (command, exe, argv, file
-    paths) as compendium-tui's JSON gives them."""
+    paths, deleted and renamed paths) as compendium-tui's JSON gives them."""
     text = [*(summary.get("command") or []),
             *(x for p in summary.get("processes") or []
               for x in [p.get("exe"), *(p.get("argv") or [])] if isinstance(x, str))]
     paths = [f.get("path") for f in summary.get("files") or [] if isinstance(f.get("path"), str)]
+    paths += [c.get(k) for c in summary.get("changes") or [] for k in ("path", "new_path")
+              if isinstance(c.get(k), str)]
     shown_all("text", text)
     shown_all("path", paths)
 
@@ -143,6 +145,8 @@ def shown_summary(summary: dict) -> dict:
     out["processes"] = [dict(p, exe=vis(p.get("exe")), argv=[vis(a) for a in p.get("argv") or []])
                         for p in summary.get("processes") or []]
     out["files"] = [dict(f, path=vis(f.get("path"), "path")) for f in summary.get("files") or []]
+    out["changes"] = [{k: vis(v, "path") if k in ("path", "new_path") else v for k, v in c.items()}
+                      for c in summary.get("changes") or []]
     return out
 
 

@@ -5,7 +5,8 @@
 
 Accepts `--json -o OUT -- cmd args...`, runs cmd under strace (through
 strace_truth.py), writes one dummy event and the summary as JSON Lines to
-OUT and exits the way the command did.  It is a self-test of the e2e harness:
+OUT (and one delete or rename event for each strace saw) and exits the way
+the command did.  It is a self-test of the e2e harness:
 every case must PASS with it even though pids and kernel-chosen ports differ
 from the harness's own strace run.
 """
@@ -36,6 +37,9 @@ def main() -> int:
     summary = e2elib.shown_summary(run.summary)
     with open(out, "w", encoding="utf-8", errors="surrogateescape") as fh:
         fh.write(json.dumps({"type": "note", "text": "mock"}) + "\n")
+        for c in summary.get("changes") or []:   # the delete and rename events
+            ev = {k: v for k, v in c.items() if v is not None}
+            fh.write(json.dumps(ev, ensure_ascii=False) + "\n")
         fh.write(json.dumps(summary, ensure_ascii=False) + "\n")
     status = summary.get("exit") or {}
     if status.get("signal"):

@@ -4,7 +4,8 @@
  *   report_gen synth N [--max M] OUT.html [OUT.trace.json]
  *       builds a model and store from N synthetic events (records fed to the
  *       real model: several processes and threads, files, pipes, sockets,
- *       memory, latencies and hostile names) and writes the report
+ *       memory, deletes and renames, latencies and hostile names) and
+ *       writes the report
  *   report_gen replay REC [--max M] [-v] OUT.html [OUT.trace.json]
  *       the same from a recording made with compendium-tui --record (-v:
  *       every raw system call as an event too, as compendium-tui -v shows)
@@ -201,6 +202,31 @@ static void failed_open(int tid, unsigned k)
 	feed();
 }
 
+/* A call that names files as the tracer sends it: path, and a second one
+ * after a NUL (a rename's new path). */
+static void names_rec(int tid, int nr, int64_t ret, uint64_t arg2, const char *path,
+		      const char *path2)
+{
+	struct rec_syscall *s = begin(REC_SYSCALL, tid, sizeof(*s), 700);
+
+	s->nr = s->orig_nr = nr;
+	s->ret = ret;
+	s->args[2] = arg2;
+	s->entry_ts = now - 300;
+	s->path_len = (uint16_t)rec_blob(&rb, path, strlen(path) + (path2 != NULL));
+	if (path2)
+		s->path_len += (uint16_t)rec_blob(&rb, path2, strlen(path2));
+	feed();
+}
+
+/* A rename to a hostile name, a directory deleted, a failed delete (3 events). */
+static void names_changed(int tid)
+{
+	names_rec(tid, SYS_rename, 0, 0, "/data/old name.txt", "/data/new\x1b[7m.txt");
+	names_rec(tid, SYS_unlinkat, 0, AT_REMOVEDIR, "/data/gone", NULL);
+	names_rec(tid, SYS_unlink, -ENOENT, 0, "/data/missing", NULL);
+}
+
 /* Connect a tcp4 socket to 10.1.x.y:80, send, receive, close (4 events). */
 static void net_round(int tid, int fd, unsigned k)
 {
@@ -335,6 +361,7 @@ static void synth(size_t n)
 		k++;
 	}
 	slow_read(106, 30);
+	names_changed(100);
 	exit_task(106, 0, 0);
 	exit_task(103, 0, 0);
 	exit_task(104, 0, 0);

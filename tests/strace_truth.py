@@ -94,6 +94,8 @@ TRACED_SYSCALLS = (
     "sendto", "sendmsg", "sendmmsg", "recvfrom", "recvmsg", "recvmmsg",
     # connections
     "connect", "accept", "accept4", "close",
+    # names deleted and renamed
+    "unlink", "unlinkat", "rmdir", "rename", "renameat", "renameat2",
     # file type hints (only used for paths that no longer exist at the end)
     "fstat", "newfstatat", "statx", "getdents64",
     # memory (informational only, never compared)
@@ -565,6 +567,10 @@ _READ_CALLS = {"read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "rec
 _WRITE_CALLS = {"write", "pwrite64", "writev", "pwritev", "pwritev2", "sendto", "sendmsg"}
 _OPEN_CALLS = {"open": (0, 1), "openat": (1, 2), "openat2": (1, 2), "creat": (0, None)}
 _CLONE_CALLS = {"clone", "clone3", "fork", "vfork"}
+# deleting and renaming calls: their (dirfd index or None, path index) pairs
+_NAME_CALLS = {"unlink": [(None, 0)], "rmdir": [(None, 0)], "unlinkat": [(0, 1)],
+               "rename": [(None, 0), (None, 1)], "renameat": [(0, 1), (2, 3)],
+               "renameat2": [(0, 1), (2, 3)]}
 
 
 def _access_mode(flags_tok: str) -> str:
@@ -674,6 +680,8 @@ class TruthBuilder:
         self.brk_base: dict[int, int] = {}
         self.brk_max: dict[int, int] = {}
         self.events = 0
+        # deletes and renames, in trace order (see on_names)
+        self.changes: list[dict] = []
 
     # -- processes -------------------------------------------------------
 
@@ -849,6 +857,44 @@ class TruthBuilder:
                 return conn
         return None
 
+    # -- names -------------------------------------------------------------
+
+    def name_arg(self, sc: Syscall, tg: int, fds: list[Fd | None], dirfd: int | None,
+                 idx: int) -> str | None:
+        """Path argument idx of sc made absolute as the program meant it:
+        joined to the dirfd's name or the cwd, not resolved further."""
+        q = parse_quoted(sc.args[idx]) if idx < len(sc.args) else None
+        if q is None:
+            self.warnings.append(f"{sc.name}: cannot parse path {sc.line[:120]}")
+            return None
+        path = fs_str(q[0])
+        if path.startswith("/"):
+            return path
+        base = self.proc(tg).cwd or self.initial_cwd
+        if dirfd is not None and sc.args[dirfd].strip() != "AT_FDCWD":
+            d = fds[dirfd] if dirfd < len(fds) else None
+            if d is None or d.kind != "path":
+                self.warnings.append(f"{sc.name}: dirfd {sc.args[dirfd]} not known")
+                return None
+            base = d.path
+        return os.path.join(base, path)
+
+    def on_names(self, sc: Syscall, tg: int, fds: list[Fd | None]) -> None:
+        """unlink, unlinkat, rmdir: a delete; rename, renameat, renameat2: a
+        rename; failed ones too, as compendium-tui's events say them."""
+        paths = [self.name_arg(sc, tg, fds, d, i) for d, i in _NAME_CALLS[sc.name]]
+        ret = sc.ret
+        if ret is None or ret.value is None or None in paths:
+            return
+        change = {"type": "delete" if len(paths) == 1 else "rename", "path": paths[0]}
+        if len(paths) == 2:
+            change["new_path"] = paths[1]
+        else:
+            change["dir"] = sc.name == "rmdir" or (sc.name == "unlinkat" and len(sc.args) > 2
+                                                   and "AT_REMOVEDIR" in sc.args[2])
+        change["error"] = ret.error
+        self.changes.append(change)
+
     # -- main loop ---------------------------------------------------------
 
     def build(self) -> dict:
@@ -973,6 +1019,8 @@ class TruthBuilder:
         elif name == "fchdir":
             if ok and fds and fds[0] and fds[0].kind == "path":
                 self.proc(tg).cwd = fds[0].path
+        elif name in _NAME_CALLS:
+            self.on_names(sc, tg, fds)
         elif name in ("fstat", "newfstatat", "statx"):
             if ok and fds and fds[0] and fds[0].kind == "path" and fds[0].num is not None:
                 if name == "fstat" or (len(sc.args) > 1 and sc.args[1] == '""'):
@@ -1047,6 +1095,8 @@ class TruthBuilder:
             "memory": dict(self.mem),
             "events": self.events,
             "dropped": 0,
+            # not part of compendium-tui's summary: its delete and rename events
+            "changes": list(self.changes),
         }
 
 
@@ -1131,6 +1181,8 @@ def self_test() -> list[str]:
 100 openat(AT_FDCWD<{h('/tmp')}>, "{h('a')}", O_RDWR|O_CREAT, 0644) = 3<{h('/nonexistent/a>b "c"')}>
 100 openat(AT_FDCWD<{h('/tmp')}>, "{h('d')}", O_RDONLY|O_DIRECTORY) = 8<{h('/nonexistent/dir')}>
 100 read(8<{h('/nonexistent/dir')}>, "", 10) = 0
+100 renameat2(AT_FDCWD<{h('/tmp')}>, "{h('a')}", 8<{h('/nonexistent/dir')}>, "{h('b')}", RENAME_NOREPLACE) = 0
+100 unlinkat(8<{h('/nonexistent/dir')}>, "{h('sub')}", AT_REMOVEDIR) = 0
 100 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>
 101 write(3<{h('/nonexistent/a>b "c"')}>, "{h('AB')}", 2 <unfinished ...>
 100 <... clone resumed>, child_tidptr=0x7f00) = 101
@@ -1138,6 +1190,8 @@ def self_test() -> list[str]:
 101 <... write resumed>) = 2
 101 read(0<{h('/dev/null')}<char 1:3>>, "{h('xyz')}", 10) = 3
 101 chdir("{h('/usr')}") = 0
+101 unlink("{h('x y')}") = -1 ENOENT (No such file or directory)
+101 rename("{h('/abs')}", "{h('rel')}") = 0
 101 execve("{h('./bin/true')}", ["{h('true')}", "{h('x y')}"], 0x7ffc /* 3 vars */) = 0
 101 +++ exited with 3 +++
 100 clone3({{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, exit_signal=0, stack=0x7f, stack_size=0x7fff80}} => {{parent_tid=[102]}}, 88) = 102
@@ -1173,9 +1227,15 @@ def self_test() -> list[str]:
     ]
     want_io = {"file_read_bytes": 0, "file_written_bytes": 2, "net_sent_bytes": 17,
                "net_received_bytes": 5, "ipc_read_bytes": 5, "ipc_written_bytes": 6}
+    want_changes = [
+        {"type": "rename", "path": "/tmp/a", "new_path": "/nonexistent/dir/b", "error": None},
+        {"type": "delete", "path": "/nonexistent/dir/sub", "dir": True, "error": None},
+        {"type": "delete", "path": "/usr/x y", "dir": False, "error": "ENOENT"},
+        {"type": "rename", "path": "/abs", "new_path": "/usr/rel", "error": None},
+    ]
     problems = []
     for key, want in (("processes", want_procs), ("files", want_files),
-                      ("connections", want_conns), ("io", want_io),
+                      ("connections", want_conns), ("io", want_io), ("changes", want_changes),
                       ("exit", {"code": 137, "signal": "SIGKILL"})):
         if summary[key] != want:
             problems.append(f"{key}: got {summary[key]!r}, expected {want!r}")

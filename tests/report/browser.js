@@ -137,6 +137,25 @@ async function exitWords(name, page, m) {
 			dets.includes('killed by SIGKILL') && dets.includes('exit 3'), JSON.stringify(dets));
 }
 
+/* Deletes and renames read as in the lines: report_gen's synthetic trace
+ * renames "/data/old name.txt" to a name with an escape character, deletes
+ * the directory /data/gone, and fails to delete /data/missing. */
+async function namesWords(name, page, m) {
+	const want = {
+		rename: ['/data/old name.txt \u2192 /data/new\\x1b[7m.txt'],
+		delete: ['/data/gone (dir)', '/data/missing failed: ENOENT'],
+	};
+
+	for (const type of Object.keys(want)) {
+		await page.selectOption('#f-type', { label: type });
+		const dets = (await tableRows(page)).map((r) => r.det.replace(/  \[[^\]]*\]$/, ''));
+
+		check(name + ': ' + type + ' rows read as in the lines', m.by_type[type] === want[type].length &&
+			JSON.stringify(dets) === JSON.stringify(want[type]), JSON.stringify(dets));
+	}
+	await page.selectOption('#f-type', '');
+}
+
 /* Category and process filters change rows and lanes exactly. */
 async function filters(name, page, m) {
 	for (const cat of ['net', 'file', 'proc']) {
@@ -474,7 +493,8 @@ async function main() {
 	});
 
 	try {
-		await one(ctx, 'small', [filters, zoom, findBothWays, rangeSelect, spans, hostile, lastRow]);
+		await one(ctx, 'small', [filters, namesWords, zoom, findBothWays, rangeSelect, spans, hostile,
+			lastRow]);
 		await one(ctx, 'thin', [thinned, lastRow]);
 		await one(ctx, 'real', [filters, zoom, lastRow]);
 		await one(ctx, 'big', [zoom, lastRow]);

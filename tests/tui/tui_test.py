@@ -1154,8 +1154,49 @@ def case_exit_words():
         os.unlink(out)
 
 
+def case_deletes_renames():
+    """A rename and a delete (one that failed too) read in the list as in the
+    --batch lines; the details name both paths of the rename."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    cmd = "cd %s && echo x > a && mv a b && rm b; rmdir nope" % tmp
+    want = ["rename %s/a → %s/b" % (tmp, tmp), "delete %s/b" % tmp,
+            "delete %s/nope (dir) failed: ENOENT" % tmp]
+    p = Pane("deletes", 100, 30)
+    try:
+        run_cmd(p, "%s --no-mouse -- sh -c '%s'" % (COMPENDIUM, cmd))
+        p.wait(r"\A[^\n]*  exit 1  ", 15)
+        p.keys("F4")
+        p.wait(r"Filter: Space toggles")
+        p.keys("t")
+        p.wait(r"Filter text:")
+        p.type("type:rename | type:delete")
+        p.keys("Enter")
+        p.keys("Escape")
+        s = p.wait(r"Events: 3 of \d+ shown")
+        ev = [re.sub(r"^\+\S+ \d+\s+file\s+", "", l).rstrip() for l in region(s, "Events")
+              if l.strip()]
+        check(ev == want, "the list rows are %r" % want, s)
+        p.keys("/", "C-u")
+        p.type("rename")
+        p.keys("Enter")
+        p.wait(r'search: "rename"')
+        p.keys("Enter")
+        s = p.wait(r"Event details")
+        for line in ("Event:    " + want[0], "Type:     rename (file)", "Object:   %s/a" % tmp,
+                     "New path: %s/b" % tmp):
+            check(re.search(r"^ %s\s*$" % re.escape(line), s, re.M), "the details say %r" % line, s)
+        p.keys("Escape")
+        p.wait(r"Event details", absent=True)
+        p.keys("q")
+        p.wait(r"EXIT=1", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CASES.update({"hostile_names": case_hostile_names, "hostile_names_big": case_hostile_names_big,
-              "exit_words": case_exit_words})
+              "exit_words": case_exit_words, "deletes_renames": case_deletes_renames})
 
 
 def main():

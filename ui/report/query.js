@@ -13,7 +13,7 @@ var CompendiumQuery = (function () {
 	var FORK = 'fork', THREAD = 'thread', EXEC = 'exec', SYSCALL = 'syscall';
 	var BYTE_TYPES = ['read', 'write', 'send', 'recv', 'sendfile', 'copy_file_range', 'splice',
 		'tee', 'mmap', 'munmap', 'mremap', 'brk'];
-	var TRANSFER_TYPES = ['sendfile', 'copy_file_range', 'splice', 'tee'];
+	var PATH2_TYPES = ['sendfile', 'copy_file_range', 'splice', 'tee', 'rename'];
 	var FIELDS = { cat: 'cat', type: 'type', pid: 'pid', tid: 'tid', comm: 'comm', path: 'path',
 		host: 'host', port: 'port', bytes: 'bytes', lat: 'lat', failed: 'failed' };
 	var SIZE_UNITS = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1048576, mb: 1048576,
@@ -376,12 +376,12 @@ var CompendiumQuery = (function () {
 	/* The evaluator over a parsed tree. */
 	function compiled(root, word, tables) {
 		var strs = tables.strs || [];
-		var byteTypes = [], transferTypes = [], forkType = -1, threadType = -1, syscallType = -1;
+		var byteTypes = [], path2Types = [], forkType = -1, threadType = -1, syscallType = -1;
 		var netCat = tables.cats.indexOf('net'), latCat = tables.cats.indexOf('lat');
 
 		tables.types.forEach(function (name, i) {
 			byteTypes[i] = BYTE_TYPES.indexOf(name) >= 0;
-			transferTypes[i] = TRANSFER_TYPES.indexOf(name) >= 0;
+			path2Types[i] = PATH2_TYPES.indexOf(name) >= 0;
 			if (name === FORK) forkType = i;
 			if (name === THREAD) threadType = i;
 			if (name === SYSCALL) syscallType = i;
@@ -463,7 +463,7 @@ var CompendiumQuery = (function () {
 			case 'comm': return commHit(n, e.comm);
 			case 'path':
 				return e.cat !== netCat && (strHit(n, e.str) ||
-					(!!transferTypes[e.type] && strHit(n, e.str2)));
+					(!!path2Types[e.type] && strHit(n, e.str2)));
 			case 'host': case 'port': return e.cat === netCat && strHit(n, e.str);
 			case 'bytes': return !!byteTypes[e.type] && !e.failed && compare(n, e.val);
 			case 'lat':

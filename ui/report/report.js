@@ -1532,6 +1532,8 @@
 		case 'syscall': return (s1 ? s1 + ' ' : '') + (failed ? '' : '= ' + v);
 		case 'sendfile': case 'copy_file_range': case 'splice': case 'tee':
 			return bytes(v) + ' fd ' + fd + ' ' + (s1 || '?') + ' \u2192 fd ' + ADDR[i] + ' ' + (s2 || '?');
+		case 'delete': return (s1 || '?') + (fd ? ' (dir)' : '');
+		case 'rename': return (s1 || '?') + ' \u2192 ' + (s2 || '?');
 		}
 		return bytes(v) + ' fd ' + fd + ' ' + (s1 || kind);
 	}
