@@ -263,6 +263,8 @@ def case_main(cols=80, rows=24):
         p.keys("Enter")
 
         def only_child(s):
+            if "1 process only" not in s:
+                return False   # (the picker may still be open)
             rows_ = [l for l in region(s, "Events") if l.strip()]
             return ("1 process only" in s and bool(rows_) and
                     all(re.match(r"\+\S+\s+%s\s" % child[0], l) for l in rows_))
