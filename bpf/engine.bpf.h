@@ -73,7 +73,8 @@ enum {
 	NR_bind = 49, NR_socketpair = 53, NR_clone = 56, NR_fork = 57, NR_vfork = 58,
 	NR_dup = 32, NR_fcntl = 72, NR_sendfile = 40, NR_accept4 = 288, NR_splice = 275,
 	NR_tee = 276, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_copy_file_range = 326,
-	NR_clone3 = 435, NR_io_uring_enter = 426,
+	NR_clone3 = 435, NR_io_uring_enter = 426, NR_rename = 82, NR_rmdir = 84,
+	NR_unlink = 87, NR_unlinkat = 263, NR_renameat = 264, NR_renameat2 = 316,
 };
 
 #define KE_SIGKILL 9
@@ -94,6 +95,7 @@ enum {
 #define KE_SIGNAL_GROUP_EXIT 4
 #define KE_EINPROGRESS 115
 #define KE_ADDR_MAX 128
+#define KE_CMSG_MAX 256         /* control bytes of a recvmsg looked at */
 
 static __always_inline struct engine_scratch *engine_sc(void)
 {
@@ -488,6 +490,116 @@ static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct p
 	ke_output(es, sizeof(es->h.callx) + n);
 }
 
+/* Append to the IOACCT_CALLX in es the path argument upath (dirfd: its
+ * base, AT_FDCWD for the cwd) made absolute as the tracer makes it, after
+ * at bytes already there (a NUL first when at > 0); returns the new length. */
+static __always_inline __u32 ke_add_path(struct engine_scratch *es, __u32 at, int dirfd,
+					 __u64 upath)
+{
+	struct open_scratch *sc = scratch();
+	__u32 end, off, len;
+
+	if (!sc)
+		return at;
+	off = failed_path(sc, (const char *)upath, dirfd, &end);
+	len = end - off;
+	if (len > IOACCT_PATH_MAX)
+		len = IOACCT_PATH_MAX;
+	if (at > IOACCT_PATH_MAX)
+		return at;
+	if (at)
+		KE_DATA(es, callx)[at++] = 0;
+	bpf_probe_read_kernel(KE_DATA(es, callx) + at, len, &sc->work[off & WORK_MASK]);
+	return at + len;
+}
+
+/* A delete or rename (nr) of the current task: the call with the absolute
+ * form of its path arguments, two separated by a NUL. */
+static __always_inline void ke_send_paths(__u32 tgid, long nr, long ret, struct pt_regs *regs,
+					  const bool btf)
+{
+	struct engine_scratch *es = engine_sc();
+	bool at = nr == NR_unlinkat || nr == NR_renameat || nr == NR_renameat2;
+	__u32 n;
+
+	if (!es)
+		return;
+	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
+	es->h.callx.aux = 0;
+	es->h.callx.addr_len = 0;
+	es->h.callx.pad = 0;
+	n = ke_add_path(es, 0, at ? (int)REG(regs, di, btf) : AT_FDCWD_,
+			at ? REG(regs, si, btf) : REG(regs, di, btf));
+	if (nr == NR_rename)
+		n = ke_add_path(es, n, AT_FDCWD_, REG(regs, si, btf));
+	else if (nr == NR_renameat || nr == NR_renameat2)
+		n = ke_add_path(es, n, (int)REG(regs, dx, btf), REG(regs, r10, btf));
+	es->h.callx.path_len = (__u16)n;
+	ke_output(es, sizeof(es->h.callx) + n);
+}
+
+/* Where a recvmsg's control bytes are looked at: the scratch space's far
+ * end (describing an fd uses its start), with room to spare after. */
+static __always_inline unsigned char *ke_cmsg_buf(struct engine_scratch *es)
+{
+	return (unsigned char *)es->data + sizeof(es->data) - 2 * KE_CMSG_MAX;
+}
+
+/* bpf_loop state of ke_scm_rights: the fds are at ke_cmsg_buf()[at...]. */
+struct scm_walk {
+	__u32 tgid, at;
+};
+
+static long scm_one(__u32 i, struct scm_walk *w)
+{
+	struct engine_scratch *es = engine_sc();
+	__u32 p = w->at + i * 4;
+	int fd;
+
+	if (!es || p > KE_CMSG_MAX - 4)
+		return 1;
+	__builtin_memcpy(&fd, ke_cmsg_buf(es) + p, 4);
+	ke_send_fd(w->tgid, fd, KE_FDW_NEW, false);
+	return 0;
+}
+
+/* The fds a recvmsg got with SCM_RIGHTS (msg: its struct msghdr),
+ * described: those in the first two control messages of the first
+ * KE_CMSG_MAX bytes. */
+static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg)
+{
+	struct engine_scratch *es = engine_sc();
+	__u64 hdr[2];   /* msg_control, msg_controllen */
+	struct scm_walk w = { tgid, 0 };
+	unsigned char *c;
+	__u32 n, at = 0;
+
+	if (!es || bpf_probe_read_user(hdr, sizeof(hdr), (void *)(msg + 32)) || !hdr[0])
+		return;
+	c = ke_cmsg_buf(es);
+	n = hdr[1] > KE_CMSG_MAX ? KE_CMSG_MAX : (__u32)hdr[1];
+	barrier_var(n);
+	if (n > KE_CMSG_MAX || bpf_probe_read_user(c, n, (void *)hdr[0]))
+		return;
+	for (int m = 0; m < 2; m++) {
+		__u64 len = 0;
+		int level = 0, type = 0;
+		if (at + 16 > n || at > KE_CMSG_MAX - 16)
+			return;
+		__builtin_memcpy(&len, &c[at], 8);
+		__builtin_memcpy(&level, &c[at + 8], 4);
+		__builtin_memcpy(&type, &c[at + 12], 4);
+		if (len < 16 || at + len > n)
+			return;
+		if (level == 1 /* SOL_SOCKET */ && type == 1 /* SCM_RIGHTS */) {
+			w.at = at + 16;
+			bpf_loop((__u32)(len - 16) / 4, scm_one, &w, 0);
+			/* (ke_send_fd used the scratch space: c's bytes are intact) */
+		}
+		at += (__u32)((len + 7) & ~7ull);
+	}
+}
+
 /* bpf_loop state of ke_mmsg_bytes. */
 struct mmsg_sum {
 	__u64 addr, total;
@@ -535,6 +647,8 @@ static __always_inline bool ke_wanted(long nr, struct pt_regs *regs, const bool 
 	case NR_socketpair: case NR_connect: case NR_bind: case NR_accept: case NR_accept4:
 	case NR_sendmsg: case NR_recvmsg: case NR_sendmmsg: case NR_recvmmsg: case NR_sendfile:
 	case NR_copy_file_range: case NR_splice: case NR_tee: case NR_io_uring_enter:
+	case NR_unlink: case NR_rmdir: case NR_unlinkat: case NR_rename: case NR_renameat:
+	case NR_renameat2:
 		return true;
 	case NR_fcntl: {
 		long cmd = REG(regs, si, btf);
@@ -581,6 +695,13 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 		ke_send_fd(tgid, (int)a0, KE_FDW_UPDATE, true);
 	else if (ret > 0 && (nr == NR_sendmmsg || nr == NR_recvmmsg))
 		aux = ke_mmsg_bytes(a1, ret);
+	else if (ret > 0 && nr == NR_recvmsg)
+		ke_scm_rights(tgid, a1);
+	if (nr == NR_unlink || nr == NR_rmdir || nr == NR_unlinkat || nr == NR_rename ||
+	    nr == NR_renameat || nr == NR_renameat2) {
+		ke_send_paths(tgid, nr, ret, regs, btf);
+		return true;
+	}
 	if (nr == NR_connect || nr == NR_bind) {
 		uaddr = a1;
 		ulen = REG(regs, dx, btf);

@@ -280,14 +280,17 @@ static void fd_record(struct ebpf_ioacct *io, const struct ioacct_fd *e, size_t 
 	io_put(io);
 }
 
-/* IOACCT_CALLX: REC_SYSCALL with its aux and address. */
+/* IOACCT_CALLX: REC_SYSCALL with its aux, address and paths. */
 static void callx_record(struct ebpf_ioacct *io, const struct ioacct_callx *e, size_t size)
 {
 	struct rec_syscall *r = syscall_record(&io->rec, &e->call);
-	size_t n = e->addr_len <= size - sizeof(*e) ? e->addr_len : 0;
+	size_t have = size - sizeof(*e);
+	size_t n = e->addr_len <= have ? e->addr_len : 0;
+	size_t p = e->path_len <= have - n ? e->path_len : 0;
 
 	r->aux = e->aux;
 	r->addr_len = (uint16_t)rec_blob(&io->rec, e + 1, n);
+	r->path_len = (uint16_t)rec_blob(&io->rec, (const char *)(e + 1) + n, p);
 	io_put(io);
 }
 

@@ -595,6 +595,15 @@ static int open_output(const char *path)
 }
 
 #ifdef HAVE_EBPF
+/* Where libbpf's messages (the verifier's log) go: the file
+ * COMPENDIUM_BPF_LOG names, or nowhere. */
+static FILE *bpf_log(void)
+{
+	const char *path = getenv("COMPENDIUM_BPF_LOG");
+
+	return path && *path ? fopen(path, "we") : NULL;
+}
+
 /* Load and start the BPF programs eo asks for; 0, or -errno with the
  * reason in why and nothing left behind. */
 static int load_ebpf(struct run *r, struct ebpf_opts *eo, bool spawned, char *why, size_t len)
@@ -630,7 +639,7 @@ static void open_engine(struct run *r, struct tracer_opts *to)
 {
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us, .io = true,
-				.engine = true, .latency = r->o.ebpf };
+				.engine = true, .latency = r->o.ebpf, .log = bpf_log() };
 	char why[512];
 
 	if (load_ebpf(r, &eo, true, why, sizeof(why)) < 0)
@@ -654,7 +663,8 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 {
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us,
-				.follow_self = r->o.pid == 0, .io = !to->attach_pid && !to->trace_all };
+				.follow_self = r->o.pid == 0, .io = !to->attach_pid && !to->trace_all,
+				.log = bpf_log() };
 	char why[512];
 	int err;
 

@@ -505,11 +505,9 @@ def case_e2e(work: str) -> list[str]:
 
 
 # The end-to-end cases the kernel engine passes as ptrace does.  Not yet:
-# int80 (i386 system calls), scmfd (fds passed with SCM_RIGHTS),
-# uring_openat (fds io_uring opens), threadexec_v (-v is ptrace's),
-# deletes_renames (unlink, rename and their kin).
-E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF
-                        if n not in ("int80", "scmfd", "uring_openat", "deletes_renames")) + (
+# int80 (i386 system calls), uring_openat (fds io_uring opens),
+# threadexec_v (-v is ptrace's).
+E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF if n not in ("int80", "uring_openat")) + (
     "exitcode", "groupstop", "sigkill", "sigterm", "startstate", "startstate_inherit", "uring")
 
 
