@@ -10,7 +10,10 @@
  * the kernel captured (tasks, exec, exits, signals, every fd call, the
  * counts of reads and writes: src/ebpf_ioacct.c turns them into the same
  * records the ptrace tracer sends) into its queue every few milliseconds,
- * and ends once the command is reaped and no traced task is left.  F5
+ * and ends once the command is reaped and no traced task is left.  With
+ * --pid it takes a running process's threads into the set instead, and
+ * describes the process as the ptrace tracer does at attach, without ever
+ * stopping it (TracerPid stays 0; Ctrl-C leaves it running).  F5
  * (TRACER_STOP) freezes the command's cgroup where there is one, else
  * sends SIGSTOP to every traced process.
  */
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -128,19 +132,28 @@ static void note_inherited(struct kengine *k, pid_t pid)
 	}
 }
 
-/* Emit REC_START for the command (the kernel engine's: no tracer stops). */
-static void emit_start(struct kengine *k, pid_t pid)
+/* Emit REC_START (the kernel engine's: no tracer stops) with the
+ * command's argv, alen bytes of NUL-terminated strings. */
+static void emit_start(struct kengine *k, pid_t pid, uint32_t mode, const char *argv, size_t alen)
 {
 	struct rec_start *s = rec_begin(&k->rb, REC_START, util_now_ns(), pid, pid, sizeof(*s));
 	struct timespec rt;
-	size_t alen = 0;
 
 	((struct rec_hdr *)k->rb.buf)->flags = START_F_KERNEL;
 	clock_gettime(CLOCK_REALTIME, &rt);
 	s->pid = pid;
 	s->tracer_pid = getpid();
-	s->mode = START_SPAWN;
+	s->mode = mode;
 	s->realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	s->argv_len = (uint32_t)rec_blob(&k->rb, argv, alen < 32768 ? alen : 32768);
+	emit(k);
+}
+
+/* The command's argv as NUL-terminated strings in k->blob; their length. */
+static size_t argv_blob(struct kengine *k)
+{
+	size_t alen = 0;
+
 	for (char *const *a = k->o.argv; *a; a++) {
 		size_t l = strlen(*a) + 1;
 		if (alen + l > sizeof(k->blob))
@@ -148,8 +161,7 @@ static void emit_start(struct kengine *k, pid_t pid)
 		memcpy(k->blob + alen, *a, l);
 		alen += l;
 	}
-	s->argv_len = (uint32_t)rec_blob(&k->rb, k->blob, alen);
-	emit(k);
+	return alen;
 }
 
 /* In the forked child: wait until traced, then exec. */
@@ -205,7 +217,7 @@ static int spawn(struct kengine *k)
 	if (!err && k->o.spawned)
 		k->o.spawned(k->o.spawned_ctx, pid);   /* before it can exec */
 	if (!err) {
-		emit_start(k, pid);
+		emit_start(k, pid, START_SPAWN, k->blob, argv_blob(k));
 		note_inherited(k, pid);
 	}
 	if (write(sync[1], err ? "n" : "x", 1) < 0 && !err)
@@ -318,12 +330,92 @@ static void trace_loop(struct kengine *k)
 	ebpf_io_drain(k->o.engine, put_rec, k);   /* what the last exits sent */
 }
 
+/* Describe every fd of the attached process, then which are open. */
+static void describe_fds(struct kengine *k, pid_t pid, uint64_t ts)
+{
+	int fds[1025];
+	int n = procfs_list_fds(pid, fds, 1024);
+
+	if (n < 0)
+		n = 0;
+	if (n > 1024)
+		n = 1024;
+	for (int i = 0; i < n; i++) {
+		uint32_t flags = 0;
+		ssize_t plen = procfs_fd_link(pid, fds[i], k->path, sizeof(k->path));
+
+		procfs_fd_flags(pid, fds[i], &flags);
+		fdinfo_record(&k->rb, ts, pid, pid, fds[i], FDW_INHERITED, 0, k->path,
+			      plen > 0 ? (size_t)plen : 0, flags);
+		emit(k);
+	}
+	if (n % 2)
+		fds[n++] = -1;   /* pad to the record alignment with a non-fd */
+	rec_begin(&k->rb, REC_FDSET, ts, pid, pid, 0);
+	rec_blob(&k->rb, fds, (size_t)n * sizeof(int));
+	emit(k);
+}
+
+/* The attached process as if it had been seen starting: its program
+ * (REC_EXEC flagged as found), its threads, its fds. */
+static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, int n)
+{
+	uint64_t ts = util_now_ns();
+	ssize_t alen = procfs_cmdline(pid, k->blob, sizeof(k->blob));
+	ssize_t elen = procfs_exe(pid, k->path, 4096);
+	struct rec_exec *x;
+
+	emit_start(k, pid, START_ATTACH, k->blob, alen > 0 ? (size_t)alen : 0);
+	x = rec_begin(&k->rb, REC_EXEC, ts, pid, pid, sizeof(*x));
+	((struct rec_hdr *)k->rb.buf)->flags = 1;   /* found at attach, not run */
+	x->old_tid = pid;
+	x->exe_len = (uint16_t)rec_blob(&k->rb, k->path, elen > 0 ? (size_t)elen : 0);
+	x->argv_len = (uint32_t)rec_blob(&k->rb, k->blob, alen > 0 ? (size_t)alen : 0);
+	emit(k);
+	for (int i = 0; i < n; i++) {
+		struct rec_newtask *r;
+		if (tids[i] == pid)
+			continue;
+		r = rec_begin(&k->rb, REC_NEWTASK, ts, pid, pid, sizeof(*r));
+		((struct rec_hdr *)k->rb.buf)->flags = NEWTASK_ATTACHED;
+		r->child = tids[i];
+		r->kind = NT_CLONE;
+		r->flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+		emit(k);
+	}
+	describe_fds(k, pid, ts);
+}
+
+/* Trace a running process and what it starts, without stopping it: every
+ * thread goes into the kernel's set (rescanned until no new one appears). */
+static int attach(struct kengine *k)
+{
+	pid_t pid = k->o.attach_pid, *tids = xcalloc(MAX_KILL, sizeof(*tids));
+	int n = 0, prev = -1, err = 0;
+
+	k->root = pid;
+	k->reaped = k->exec_seen = true;   /* not our child: nothing to reap or wait for */
+	atomic_store(&k->root_live, pid);
+	for (int round = 0; round < 100 && n != prev && !err; round++) {
+		prev = n;
+		n = procfs_list_tasks(pid, tids, MAX_KILL);
+		if (n < 0)
+			err = n;
+		for (int i = 0; i < n && i < MAX_KILL && !err; i++)
+			err = ebpf_engine_add(k->o.engine, tids[i], pid);
+	}
+	if (!err)
+		describe_process(k, pid, tids, n < MAX_KILL ? n : MAX_KILL);
+	free(tids);
+	return err;
+}
+
 /* The thread: start, trace, finish. */
 static void *engine_main(void *arg)
 {
 	struct kengine *k = arg;
 	struct rec_end *e;
-	int err = spawn(k);
+	int err = k->o.attach_pid > 0 ? attach(k) : spawn(k);
 
 	k->start_err = err;
 	sem_post(&k->started);

@@ -120,8 +120,8 @@ static const char usage_text[] =
 	"                      the kernel (root, or CAP_BPF and CAP_PERFMON)\n"
 	"      --engine kernel|ptrace\n"
 	"                      trace from the kernel's tracepoints alone, with no\n"
-	"                      ptrace stop (kernel: root, or CAP_BPF and CAP_PERFMON;\n"
-	"                      a command it starts), or with ptrace (the default)\n"
+	"                      ptrace stop (kernel: root, or CAP_BPF and CAP_PERFMON),\n"
+	"                      or with ptrace (the default)\n"
 	"      --sched-threshold-us N\n"
 	"                      with --ebpf, show waits for a CPU of at least N\n"
 	"                      microseconds as events (default 10; 0 shows all)\n"
@@ -302,8 +302,8 @@ static void check_args(const struct opts *o)
 		die(2, "give either a command or --pid, not both; see --help");
 	if (!o->pid && !o->argv[0] && !o->replay)
 		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
-	if (o->kernel && (o->pid || o->replay))
-		die(2, "--engine kernel traces a command it starts, not --pid or --replay");
+	if (o->kernel && o->replay)
+		die(2, "--engine is for tracing; --replay reads a recording");
 	if (o->kernel && (o->verbose || o->no_seccomp))
 		die(2, "--engine kernel has no system call stops to show: -v and --no-seccomp "
 		    "are ptrace's");
@@ -642,7 +642,7 @@ static void open_engine(struct run *r, struct tracer_opts *to)
 				.engine = true, .latency = r->o.ebpf, .log = bpf_log() };
 	char why[512];
 
-	if (load_ebpf(r, &eo, true, why, sizeof(why)) < 0)
+	if (load_ebpf(r, &eo, !r->o.pid, why, sizeof(why)) < 0)
 		die(1, "the kernel engine cannot run: %s", why);
 	to->freezer = r->freezer;
 	to->engine = r->ebpf;
@@ -699,8 +699,8 @@ static void ebpf_follow_pid(struct run *r)
 #ifdef HAVE_EBPF
 	int err;
 
-	if (!r->ebpf || !r->o.pid)
-		return;
+	if (!r->ebpf || !r->o.pid || r->o.kernel)
+		return;   /* (the kernel engine took it in itself) */
 	err = ebpf_add_pid(r->ebpf, r->o.pid);
 	if (err)
 		fprintf(stderr, "compendium-tui: --ebpf cannot follow pid %d (%s); latency will be "

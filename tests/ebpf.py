@@ -534,6 +534,46 @@ def case_kernel(work: str) -> list[str]:
     if "TracerPid:\t0" not in out:
         probs.append(f"the traced program is ptraced: {out!r}")
     probs += _setuid_kept(work)
+    probs += _attach_unstopped(work)
+    return probs
+
+
+def _attach_unstopped(work: str) -> list[str]:
+    """--pid with the kernel engine: the process is never ptraced (TracerPid
+    0 while traced), its writes after the attach are counted in whole
+    chunks, and its exit is seen."""
+    out = os.path.join(work, "attach.jsonl")
+    data = os.path.join(work, "attach.bin")
+    target = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\n"
+        "with open(sys.argv[1], 'wb', buffering=0) as f:\n"
+        "    for i in range(40):\n"
+        "        f.write(b'x' * 100); time.sleep(0.05)\n"), data])
+    try:
+        time.sleep(0.3)
+        tracer = subprocess.Popen(compendium() + ["--engine", "kernel", "--json", "-o", out,
+                                                  "-p", str(target.pid)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        with open(f"/proc/{target.pid}/status", encoding="utf-8") as fh:
+            tracer_pid = re.search(r"TracerPid:\s+(\d+)", fh.read()).group(1)
+        target.wait(timeout=30)
+        err = tracer.communicate(timeout=30)[1]
+    finally:
+        target.kill()
+    probs = []
+    if tracer_pid != "0":
+        probs.append(f"--pid with the kernel engine: TracerPid {tracer_pid} while traced")
+    lines = [json.loads(line) for line in open(out, encoding="utf-8")] if os.path.exists(out) else []
+    summary = lines[-1] if lines else {}
+    f = [x for x in summary.get("files", []) if x.get("path") == data]
+    written = f[0].get("written_bytes", 0) if f else 0
+    if tracer.returncode != 0 or summary.get("tracer", {}).get("engine") != "kernel" \
+            or not 0 < written < 4000 or written % 100 or summary.get("tracer", {}).get("stops"):
+        probs.append(f"--pid with the kernel engine: exit {tracer.returncode} ({err.strip()}), "
+                     f"tracer {summary.get('tracer')}, {written} bytes written to {data}")
+    else:
+        print(f"--pid: {written} bytes seen written after the attach, TracerPid 0")
     return probs
 
 
