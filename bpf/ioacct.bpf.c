@@ -631,6 +631,8 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 		drop(DROP_RINGBUF);
 }
 
+#include "engine.bpf.h"
+
 /* A system call returned: count the bytes of a traced task's read or write.
  * This runs after every system call on the machine, so the common paths are
  * short: anything else leaves at the first test, and a traced fd that is
@@ -656,7 +658,7 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 			open_call(regs, nr, ret, btf);
 		return 0;
 	}
-	if (!dir || in_compat(btf))
+	if (ke_call(regs, nr, ret, btf) || !dir || in_compat(btf))
 		return 0;
 	k.tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
 	k.fd = (int)REG(regs, di, btf);
@@ -762,12 +764,11 @@ TP_TWINS(sched_process_exit, io_exit, struct task_struct *p)
 	__u32 tgid = (__u32)BPF_CORE_READ(p, tgid);
 	__u64 *fds = bpf_map_lookup_elem(&fdio_procs, &tgid);
 
-	if (!fds)
-		return 0;
-	if (group_dead(ctx, p)) {
+	if (fds && group_dead(ctx, p)) {
 		flush_fds(tgid, *fds, 0, ~0u);
 		bpf_map_delete_elem(&fdio_procs, &tgid);
 	}
+	ke_exit(ctx, p);   /* (after its counts: the model has them before the end) */
 	return 0;
 }
 

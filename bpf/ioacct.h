@@ -25,6 +25,13 @@ enum ioacct_kind {
 	IOACCT_CALL = 2,         /* struct ioacct_call: an mmap-family call */
 	IOACCT_OPEN = 3,         /* struct ioacct_open + path: an open, openat or creat */
 	IOACCT_PIPE = 4,         /* struct ioacct_pipe: a pipe or pipe2 */
+	/* The kernel engine's (engine set): everything else the model needs. */
+	IOACCT_TASK = 5,         /* struct ioacct_task: a traced task made a task */
+	IOACCT_EXEC = 6,         /* struct ioacct_exec + exe + argv: a new program */
+	IOACCT_EXIT = 7,         /* struct ioacct_exit: a traced task ended */
+	IOACCT_SIGNAL = 8,       /* struct ioacct_signal: a signal reached a traced task */
+	IOACCT_FD = 9,           /* struct ioacct_fd + blobs: what an fd is */
+	IOACCT_CALLX = 10,       /* struct ioacct_callx + blobs: a call with an address or path */
 };
 
 /* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
@@ -125,6 +132,86 @@ struct ioacct_open {
 	__u32 fd_kind;            /* enum ioacct_fd_kind (success) */
 	__u32 path_len;           /* bytes of path that follow, no NUL */
 	__u32 dev;                /* the inode's superblock's device (success) */
+	__u32 pad;
+};
+
+/* ---- the kernel engine ---- */
+
+#define IOACCT_ARGV_MAX 32768    /* argv bytes of an exec, as the tracer reads them */
+#define IOACCT_FDSET_WORDS 16    /* fds 0..1023 of an exec's open set (as the tracer lists) */
+
+/* IOACCT_TASK: fork, vfork or clone of a traced task (sched_process_fork,
+ * in the parent); kind and flags as the tracer's ptrace events give them. */
+struct ioacct_task {
+	__u32 kind;              /* IOACCT_TASK */
+	__s32 tid, tgid;         /* the parent */
+	__s32 child, child_tgid;
+	__u32 nt_kind;           /* enum newtask_kind (src/record.h) */
+	__u64 flags;             /* clone flags */
+	__u64 ts;
+};
+
+/* IOACCT_EXEC: a traced task runs a new program (sched_process_exec):
+ * exe_len bytes of its path, then argv_len bytes of its NUL-separated
+ * argv; open_fds is the fd bitmap after close-on-exec. */
+struct ioacct_exec {
+	__u32 kind;              /* IOACCT_EXEC */
+	__s32 tid, tgid;
+	__s32 old_tid;           /* the exec'ing thread, before it took the leader's tid */
+	__u64 ts;
+	__u32 exe_len, argv_len;
+	__u32 truncated;         /* argv was longer than IOACCT_ARGV_MAX */
+	__u32 pad;
+	__u64 open_fds[IOACCT_FDSET_WORDS];
+};
+
+/* IOACCT_EXIT: a traced task ended; when it was the last of its process
+ * (group_dead), the process ended with group_status. */
+struct ioacct_exit {
+	__u32 kind;              /* IOACCT_EXIT */
+	__s32 tid, tgid;
+	__s32 status;            /* the task's wait status */
+	__u32 group_dead;
+	__s32 group_status;      /* the process's wait status (group_dead) */
+	__u32 report_tid;        /* 0: the task itself is not reported (its leader record is) */
+	__u32 pad;
+	__u64 ts;
+};
+
+/* IOACCT_SIGNAL: a signal is delivered to a traced task (or was dropped
+ * as ignored, which the tracer would have seen delivered). */
+struct ioacct_signal {
+	__u32 kind;              /* IOACCT_SIGNAL */
+	__s32 tid, tgid;
+	__s32 sig, code;
+	__u32 pad;
+	__u64 ts;
+};
+
+/* IOACCT_FD: what fd of a traced task refers to (a REC_FD): path_len bytes
+ * of its name (empty for pipes, sockets and anonymous inodes but the
+ * latter's own name), then laddr_len and raddr_len bytes of a socket's
+ * local and remote address. */
+struct ioacct_fd {
+	__u32 kind;              /* IOACCT_FD */
+	__s32 tid, tgid;
+	__s32 fd;
+	__u64 ts;
+	__u64 ino;
+	__u32 fd_kind;           /* enum ioacct_fd_kind */
+	__u32 why;               /* enum rec_fd_why (src/record.h) */
+	__u32 dev;
+	__u16 path_len, laddr_len, raddr_len;
+	__u16 pad;
+};
+
+/* IOACCT_CALLX: a call sent whole (a REC_SYSCALL) with aux and addr_len
+ * bytes of a socket address argument after it, then path_len bytes of a
+ * path argument. */
+struct ioacct_callx {
+	struct ioacct_call call;  /* kind IOACCT_CALLX */
+	__u64 aux;
+	__u16 addr_len, path_len;
 	__u32 pad;
 };
 

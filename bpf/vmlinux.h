@@ -77,6 +77,23 @@ typedef struct {
 
 struct signal_struct {
 	atomic_t live;            /* threads not yet past do_exit's accounting */
+	int group_exit_code;      /* the process's wait status once SIGNAL_GROUP_EXIT */
+	unsigned int flags;       /* SIGNAL_GROUP_EXIT (4): exit_group or a fatal signal */
+	struct task_struct *group_exec_task;   /* 5.16+: a thread exec'ing kills the others */
+};
+
+struct mm_struct {
+	unsigned long arg_start, arg_end;   /* argv in the process's memory */
+};
+
+struct linux_binprm {
+	struct file *file;        /* the program exec'd */
+};
+
+struct kernel_siginfo {
+	int si_signo;
+	int si_errno;
+	int si_code;
 };
 
 struct thread_info {
@@ -126,6 +143,10 @@ struct task_struct {
 	struct signal_struct *signal;
 	struct files_struct *files;
 	struct fs_struct *fs;
+	int exit_code;            /* wait status of this thread, at its exit */
+	struct task_struct *group_leader;
+	struct mm_struct *mm;
+	void *stack;              /* its kernel stack: the user registers sit at the top */
 };
 
 /* task_struct before 5.14 named its state "state" and made it a long. */
@@ -176,12 +197,39 @@ struct file {
 	struct path f_path;
 };
 
+struct in6_addr {
+	u8 s6_addr[16];
+};
+
 struct sock_common {
+	__be32 skc_daddr;         /* IPv4 remote, local address */
+	__be32 skc_rcv_saddr;
+	__be16 skc_dport;         /* remote port (network order), local port (host order) */
+	u16 skc_num;
 	unsigned short skc_family;
+	volatile unsigned char skc_state;
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
 };
 
 struct sock {
 	struct sock_common __sk_common;
+};
+
+struct sockaddr_un {
+	unsigned short sun_family;
+	char sun_path[108];
+};
+
+struct unix_address {
+	int len;                  /* bytes of name: family and path */
+	struct sockaddr_un name[];
+};
+
+struct unix_sock {
+	struct sock sk;
+	struct unix_address *addr;
+	struct sock *peer;
 };
 
 struct socket {
@@ -192,6 +240,7 @@ struct socket {
 struct fdtable {
 	unsigned int max_fds;
 	struct file **fd;
+	unsigned long *open_fds;  /* bit per fd */
 };
 
 struct files_struct {

@@ -232,6 +232,28 @@ int ebpf_add_pid(struct ebpf *eb, pid_t pid)
 	return err ? err : ebpf_latency_add_proc(eb->lat, pid);
 }
 
+int ebpf_engine_add(struct ebpf *eb, pid_t tid, pid_t tgid)
+{
+	int err;
+
+	if (!eb->io)
+		return -ENOENT;
+	err = add_task(eb, tid, tgid, TASK_F_TRACED);
+	if (!err && tid == tgid)
+		err = ebpf_latency_add_proc(eb->lat, tgid);
+	return err ? err : ebpf_ioacct_add_task(eb->io, tid, tgid);
+}
+
+bool ebpf_engine_tasks_left(const struct ebpf *eb)
+{
+	return eb->io && ebpf_ioacct_tasks_left(eb->io);
+}
+
+size_t ebpf_engine_tasks(const struct ebpf *eb, pid_t *tids, pid_t *tgids, size_t cap)
+{
+	return eb->io ? ebpf_ioacct_tasks(eb->io, tids, tgids, cap) : 0;
+}
+
 int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	      char *why, size_t whylen)
 {
@@ -246,6 +268,8 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 		err = ebpf_prog_read_shape(o->btf_path ? o->btf_path : BTF_DEFAULT, &shape, why, whylen);
 	if (err)
 		return err;
+	shape.engine = o->engine;
+	shape.tasks_only = o->engine && !o->latency;
 	libbpf_log = o->log;
 	libbpf_set_print(print_cb);
 	eb = xcalloc(1, sizeof(*eb));

@@ -35,6 +35,10 @@ struct ebpf_opts {
 	bool follow_self;              /* trace every process this process forks from now on */
 	bool force_raw_tp;             /* use raw_tp even where tp_btf works (tests) */
 	bool io;                       /* also count read/write bytes in the kernel */
+	bool latency;                  /* with engine: measure latency too (--ebpf) */
+	bool engine;                   /* with io: the kernel engine, which captures
+					  everything (tasks, exec, exits, signals, every
+					  fd call) for the tasks ebpf_engine_add gives it */
 	const char *btf_path;          /* kernel BTF; NULL: /sys/kernel/btf/vmlinux */
 	struct freezer *freezer;       /* not owned: hold the command frozen while the
 					  reader's queue or the kernel's I/O ring is
@@ -63,6 +67,13 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	      char *why, size_t whylen);
 /* Trace process pid: every thread it has now and everything it starts. */
 int ebpf_add_pid(struct ebpf *eb, pid_t pid);
+/* The kernel engine (opts.engine): trace tid of process tgid and
+ * everything it makes from now on.  0 or -errno. */
+int ebpf_engine_add(struct ebpf *eb, pid_t tid, pid_t tgid);
+/* Is any of the kernel engine's tasks left? */
+bool ebpf_engine_tasks_left(const struct ebpf *eb);
+/* Up to cap of the kernel engine's tasks now (tid, process); how many. */
+size_t ebpf_engine_tasks(const struct ebpf *eb, pid_t *tids, pid_t *tgids, size_t cap);
 /* Start the reader thread (it starts with every signal blocked). */
 int ebpf_start(struct ebpf *eb);
 /* Ask for the end: the reader sends what is left, the histograms of live

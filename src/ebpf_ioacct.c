@@ -181,6 +181,136 @@ static void pipe_records(struct ebpf_ioacct *io, const struct ioacct_pipe *e)
 	io_put(io);
 }
 
+/* ---- the kernel engine's samples ---- */
+
+/* IOACCT_TASK: REC_NEWTASK. */
+static void task_record(struct ebpf_ioacct *io, const struct ioacct_task *e)
+{
+	struct rec_newtask *r = rec_begin(&io->rec, REC_NEWTASK, e->ts, e->tid, e->tgid, sizeof(*r));
+
+	r->child = e->child;
+	r->kind = e->nt_kind;
+	r->flags = e->flags;
+	io_put(io);
+}
+
+/* IOACCT_EXEC: REC_EXEC, then REC_FDSET of the fds open after it. */
+static void exec_records(struct ebpf_ioacct *io, const struct ioacct_exec *e, size_t size)
+{
+	const char *exe = (const char *)(e + 1);
+	size_t have = size - sizeof(*e);
+	uint32_t elen = e->exe_len <= have ? e->exe_len : (uint32_t)have;
+	uint32_t alen = e->argv_len <= have - elen ? e->argv_len : (uint32_t)(have - elen);
+	struct rec_exec *r = rec_begin(&io->rec, REC_EXEC, e->ts, e->tid, e->tgid, sizeof(*r));
+	int32_t fds[IOACCT_FDSET_WORDS * 64 + 1];
+	size_t n = 0;
+
+	r->old_tid = e->old_tid;
+	r->exe_len = (uint16_t)rec_blob(&io->rec, exe, elen < 4096 ? elen : 4096);
+	r->argv_len = (uint32_t)rec_blob(&io->rec, exe + elen, alen);
+	r->truncated = (uint16_t)e->truncated;
+	io_put(io);
+	for (int i = 0; i < IOACCT_FDSET_WORDS * 64; i++)
+		if ((e->open_fds[i / 64] >> (i % 64)) & 1)
+			fds[n++] = i;
+	if (n % 2)
+		fds[n++] = -1;   /* pad to the record alignment with a non-fd */
+	rec_begin(&io->rec, REC_FDSET, e->ts, e->tid, e->tgid, 0);
+	rec_blob(&io->rec, fds, n * sizeof(fds[0]));
+	io_put(io);
+}
+
+/* One REC_EXIT. */
+static void exit_record(struct ebpf_ioacct *io, uint64_t ts, int tid, int tgid, int status,
+			bool leader)
+{
+	struct rec_exit *r = rec_begin(&io->rec, REC_EXIT, ts, tid, tgid, sizeof(*r));
+
+	r->status = status;
+	r->leader = leader;
+	io_put(io);
+}
+
+/* IOACCT_EXIT: the task's REC_EXIT, then its process's when it was the
+ * last (reported as its leader, as wait reports a process). */
+static void exit_records(struct ebpf_ioacct *io, const struct ioacct_exit *e)
+{
+	if (e->tid != e->tgid)
+		exit_record(io, e->ts, e->tid, e->tgid, e->status, false);
+	if (e->group_dead)
+		exit_record(io, e->ts, e->tgid, e->tgid, e->group_status, true);
+}
+
+/* IOACCT_SIGNAL: REC_SIGNAL. */
+static void signal_record(struct ebpf_ioacct *io, const struct ioacct_signal *e)
+{
+	struct rec_signal *r = rec_begin(&io->rec, REC_SIGNAL, e->ts, e->tid, e->tgid, sizeof(*r));
+
+	r->sig = e->sig;
+	r->code = e->code;
+	io_put(io);
+}
+
+/* IOACCT_FD: REC_FD, named as /proc/PID/fd names it. */
+static void fd_record(struct ebpf_ioacct *io, const struct ioacct_fd *e, size_t size)
+{
+	const char *blob = (const char *)(e + 1);
+	size_t have = size - sizeof(*e), plen = e->path_len, l = e->laddr_len, rl = e->raddr_len;
+	uint8_t kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;
+	char name[300];
+	struct rec_fd *r;
+
+	if (plen + l + rl > have)
+		return;
+	if (kind == FDK_ANON)
+		plen = (size_t)snprintf(name, sizeof(name), "anon_inode:%.*s", (int)plen, blob);
+	else if (kind >= FDK_PIPE && kind <= FDK_SOCK)
+		plen = (size_t)snprintf(name, sizeof(name), "%s:[%llu]",
+					kind == FDK_PIPE ? "pipe" : "socket", (unsigned long long)e->ino);
+	r = rec_begin(&io->rec, REC_FD, e->ts, e->tid, e->tgid, sizeof(*r));
+	r->fd = e->fd;
+	r->kind = kind;
+	r->why = (uint8_t)e->why;
+	r->ino = kind >= FDK_PIPE && kind <= FDK_ANON ? 0 : e->ino;
+	r->dev = e->dev;
+	r->path_len = (uint16_t)rec_blob(&io->rec, kind >= FDK_PIPE && kind <= FDK_ANON ? name : blob,
+					 plen);
+	r->laddr_len = (uint16_t)rec_blob(&io->rec, blob + e->path_len, l);
+	r->raddr_len = (uint16_t)rec_blob(&io->rec, blob + e->path_len + l, rl);
+	io_put(io);
+}
+
+/* IOACCT_CALLX: REC_SYSCALL with its aux and address. */
+static void callx_record(struct ebpf_ioacct *io, const struct ioacct_callx *e, size_t size)
+{
+	struct rec_syscall *r = syscall_record(&io->rec, &e->call);
+	size_t n = e->addr_len <= size - sizeof(*e) ? e->addr_len : 0;
+
+	r->aux = e->aux;
+	r->addr_len = (uint16_t)rec_blob(&io->rec, e + 1, n);
+	io_put(io);
+}
+
+/* The kernel engine's samples, as records; false for another kind. */
+static bool engine_sample(struct ebpf_ioacct *io, __u32 kind, const void *data, size_t size)
+{
+	if (kind == IOACCT_TASK && size >= sizeof(struct ioacct_task))
+		task_record(io, data);
+	else if (kind == IOACCT_EXEC && size >= sizeof(struct ioacct_exec))
+		exec_records(io, data, size);
+	else if (kind == IOACCT_EXIT && size >= sizeof(struct ioacct_exit))
+		exit_records(io, data);
+	else if (kind == IOACCT_SIGNAL && size >= sizeof(struct ioacct_signal))
+		signal_record(io, data);
+	else if (kind == IOACCT_FD && size >= sizeof(struct ioacct_fd))
+		fd_record(io, data, size);
+	else if (kind == IOACCT_CALLX && size >= sizeof(struct ioacct_callx))
+		callx_record(io, data, size);
+	else
+		return false;
+	return true;
+}
+
 /* Ring-buffer callback: one sample, as records, to the drain's sink. */
 static int on_sample(void *ctx, void *data, size_t size)
 {
@@ -200,7 +330,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	else if (kind == IOACCT_PIPE && size >= sizeof(struct ioacct_pipe))
 		return pipe_records(io, data), 0;
 	else
-		return 0;
+		return engine_sample(io, kind, data, size), 0;
 	io_put(io);
 	return 0;
 }
@@ -229,14 +359,22 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 		     bool raw, int tasks_fd, int drops_fd)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = btf_path);
+	struct bpf_program *p;
 	int err;
 
 	io->skel = ioacct_bpf__open_opts(&oo);
 	if (!io->skel)
 		return -errno;
 	io->skel->rodata->exit_has_group_dead = s->group_dead;
+	io->skel->rodata->engine = s->engine;
+	if (s->engine && libbpf_num_possible_cpus() > 0)
+		bpf_map__set_max_entries(io->skel->maps.engine_scratch,
+					 (__u32)libbpf_num_possible_cpus());
 	/* (it has no block programs: nothing to leave out for want of them) */
 	ebpf_prog_choose(io->skel->obj, raw, &(struct ebpf_shape){ .block = true });
+	bpf_object__for_each_program(p, io->skel->obj)   /* the engine's own: only for it */
+		if (!s->engine && strncmp(bpf_program__name(p), "ke_", 3) == 0)
+			bpf_program__set_autoload(p, false);
 	err = bpf_map__reuse_fd(io->skel->maps.tasks, tasks_fd);
 	if (!err)
 		err = bpf_map__reuse_fd(io->skel->maps.drops, drops_fd);
@@ -322,6 +460,39 @@ void ebpf_ioacct_woken(struct ebpf_ioacct *io)
 	struct epoll_event ev;
 
 	epoll_wait(io->wake_fd, &ev, 1, 0);
+}
+
+int ebpf_ioacct_add_task(struct ebpf_ioacct *io, pid_t tid, pid_t tgid)
+{
+	__u32 k = (__u32)tid, v = (__u32)tgid;
+
+	return bpf_map__update_elem(io->skel->maps.kalive, &k, sizeof(k), &v, sizeof(v), BPF_ANY) ?
+	       -errno : 0;
+}
+
+bool ebpf_ioacct_tasks_left(const struct ebpf_ioacct *io)
+{
+	__u32 next;
+
+	return bpf_map__get_next_key(io->skel->maps.kalive, NULL, &next, sizeof(next)) == 0;
+}
+
+size_t ebpf_ioacct_tasks(const struct ebpf_ioacct *io, pid_t *tids, pid_t *tgids, size_t cap)
+{
+	const struct bpf_map *m = io->skel->maps.kalive;
+	__u32 key, next, v;
+	void *prev = NULL;
+	size_t n = 0;
+
+	while (n < cap && bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(m, &key, sizeof(key), &v, sizeof(v), 0) == 0) {
+			tids[n] = (pid_t)key;
+			tgids[n++] = (pid_t)v;
+		}
+	}
+	return n;
 }
 
 size_t ebpf_ioacct_count(const struct ebpf_ioacct *io)

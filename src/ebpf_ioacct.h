@@ -10,6 +10,7 @@
 #define COMPENDIUM_EBPF_IOACCT_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "record.h"
 
@@ -33,6 +34,13 @@ bool ebpf_ioacct_over(const struct ebpf_ioacct *io, bool holding);
  * (edge-triggered: ebpf_ioacct_woken takes the edge). */
 int ebpf_ioacct_wake_fd(const struct ebpf_ioacct *io);
 void ebpf_ioacct_woken(struct ebpf_ioacct *io);
+/* The kernel engine (shape engine): put tid of process tgid in its set of
+ * tasks (with everything it makes from now on).  0 or -errno. */
+int ebpf_ioacct_add_task(struct ebpf_ioacct *io, pid_t tid, pid_t tgid);
+/* Is any task left in the kernel engine's set? */
+bool ebpf_ioacct_tasks_left(const struct ebpf_ioacct *io);
+/* Up to cap of the engine's tasks now (tid and its process); how many. */
+size_t ebpf_ioacct_tasks(const struct ebpf_ioacct *io, pid_t *tids, pid_t *tgids, size_t cap);
 /* (process, fd, file) counters in the kernel now. */
 size_t ebpf_ioacct_count(const struct ebpf_ioacct *io);
 /* Detach and unload (NULL is fine). */

@@ -53,6 +53,7 @@ static int open_skel(struct ebpf_latency *l)
 	skel->rodata->exit_has_group_dead = l->shape.group_dead;
 	skel->rodata->rq_tp_has_queue = l->shape.rq_queue;
 	skel->rodata->has_io_start = l->shape.io_start;
+	skel->rodata->measure = !l->shape.tasks_only;
 	l->skel = skel;
 	return 0;
 }
@@ -127,6 +128,8 @@ int ebpf_latency_add_proc(struct ebpf_latency *l, pid_t pid)
 	static const struct lat_proc_hist zero;
 	__u32 key = (__u32)pid;
 
+	if (l->shape.tasks_only)
+		return 0;   /* nothing measured: no histogram */
 	if (bpf_map__update_elem(l->skel->maps.hists, &key, sizeof(key), &zero, sizeof(zero),
 				 BPF_NOEXIST) < 0 && errno != EEXIST)
 		return -errno;

@@ -75,8 +75,11 @@ void ebpf_prog_choose(struct bpf_object *obj, bool raw, const struct ebpf_shape 
 		bool unused = strstr(sec, s->io_start ? "/block_rq_insert" : "/block_io_start") != NULL;
 
 		/* A bare "raw_tp" program is run (io_sweep), never attached: always load it. */
+		bool measuring = !strstr(sec, "/sched_process_");
+
 		bpf_program__set_autoload(p, strcmp(sec, "raw_tp") == 0 ||
-					  (is_raw == raw && (s->block || !is_block) && !unused));
+					  (is_raw == raw && (s->block || !is_block) && !unused &&
+					   !(s->tasks_only && measuring)));
 	}
 }
 

@@ -18,6 +18,8 @@ struct ebpf_shape {
 	bool rq_queue;       /* block_rq_* pass the queue first (before 5.11) */
 	bool block;          /* the block_rq_* tracepoints latency needs exist */
 	bool io_start;       /* block_io_start exists (6.5+) */
+	bool engine;         /* (not read: asked for) load the kernel engine's programs */
+	bool tasks_only;     /* (not read: asked for) of latency's, only those keeping tasks */
 };
 
 /* Read the tracepoint shapes from the kernel's BTF at path: 0, or -ESRCH

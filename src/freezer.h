@@ -24,6 +24,7 @@ enum freezer_holder {
 	FREEZER_TRACER_QUEUE = 1,   /* the tracer thread's queue is over its high water */
 	FREEZER_EBPF_QUEUE = 2,     /* the eBPF reader's queue is over its high water */
 	FREEZER_IO_RING = 4,        /* the kernel's I/O ring is over its high water */
+	FREEZER_USER = 8,           /* the person paused the command (kernel engine) */
 };
 
 struct freezer_stats {

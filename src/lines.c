@@ -421,7 +421,11 @@ static void final_tail(struct strbuf *sb, const struct model *m)
 		threads += (uint64_t)p[i]->threads - 1;
 	strbuf_addf(sb, "Processes: %zu (%" PRIu64 " more threads)\n", n, threads);
 	model_tracer_cost(m, &stops, &stopped);
-	strbuf_addf(sb, "Tracer: %" PRIu64 " stops, tracee stopped %s\n", stops, fmt_duration(stopped, a));
+	if (model_kernel_engine(m))
+		strbuf_addstr(sb, "Tracer: kernel engine, no stops\n");
+	else
+		strbuf_addf(sb, "Tracer: %" PRIu64 " stops, tracee stopped %s\n", stops,
+			    fmt_duration(stopped, a));
 	for (const char *const *note = model_notes(m); note && *note; note++) {
 		strbuf_addstr(sb, "Note: ");
 		visible_addstr(sb, *note);

@@ -72,6 +72,7 @@ struct opts {
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse, ebpf, faults;
+	bool kernel;            /* --engine kernel */
 	unsigned spin_us;
 	unsigned sched_threshold_us;   /* --sched-threshold-us */
 	char **argv;            /* command to run */
@@ -116,6 +117,10 @@ static const char usage_text[] =
 	"                      grows: heap, stack, anonymous and file mappings\n"
 	"      --ebpf          also measure scheduler delay and block I/O latency in\n"
 	"                      the kernel (root, or CAP_BPF and CAP_PERFMON)\n"
+	"      --engine kernel|ptrace\n"
+	"                      trace from the kernel's tracepoints alone, with no\n"
+	"                      ptrace stop (kernel: root, or CAP_BPF and CAP_PERFMON;\n"
+	"                      a command it starts), or with ptrace (the default)\n"
 	"      --sched-threshold-us N\n"
 	"                      with --ebpf, show waits for a CPU of at least N\n"
 	"                      microseconds as events (default 10; 0 shows all)\n"
@@ -199,7 +204,7 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 
 enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
        O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
-       O_SPEED };
+       O_SPEED, O_ENGINE };
 
 static const struct option longopts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -221,6 +226,7 @@ static const struct option longopts[] = {
 	{ "no-mouse", no_argument, NULL, O_NOMOUSE },
 	{ "ebpf", no_argument, NULL, O_EBPF },
 	{ "faults", no_argument, NULL, O_FAULTS },
+	{ "engine", required_argument, NULL, O_ENGINE },
 	{ "sched-threshold-us", required_argument, NULL, O_SCHED_THRESHOLD },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -247,6 +253,11 @@ static void parse_value(int c, const char *arg, struct opts *o)
 	case O_REPORT: o->report = arg; break;
 	case O_TRACE_JSON: o->trace_json = arg; break;
 	case O_FILTER: o->filter = arg; break;
+	case O_ENGINE:
+		if (strcmp(arg, "kernel") != 0 && strcmp(arg, "ptrace") != 0)
+			die(2, "--engine: '%s' is not kernel or ptrace", arg);
+		o->kernel = strcmp(arg, "kernel") == 0;
+		break;
 	case O_MAX_REPORT:
 		o->max_report = parse_uint("--max-report-events", arg, UINT_MAX);
 		break;
@@ -290,6 +301,11 @@ static void check_args(const struct opts *o)
 		die(2, "give either a command or --pid, not both; see --help");
 	if (!o->pid && !o->argv[0] && !o->replay)
 		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
+	if (o->kernel && (o->pid || o->replay))
+		die(2, "--engine kernel traces a command it starts, not --pid or --replay");
+	if (o->kernel && (o->verbose || o->no_seccomp))
+		die(2, "--engine kernel has no system call stops to show: -v and --no-seccomp "
+		    "are ptrace's");
 }
 
 /* Parse the command line into o; exits on bad usage. */
@@ -577,6 +593,57 @@ static int open_output(const char *path)
 	return fd;
 }
 
+#ifdef HAVE_EBPF
+/* Load and start the BPF programs eo asks for; 0, or -errno with the
+ * reason in why and nothing left behind. */
+static int load_ebpf(struct run *r, struct ebpf_opts *eo, bool spawned, char *why, size_t len)
+{
+	int err;
+
+	/* A spawned command is held back rather than records dropped; without
+	 * cgroup2 it is not, and drops are counted and said. */
+	if (spawned && freezer_new(&r->freezer) == 0)
+		eo->freezer = r->freezer;
+	r->bq = evq_new(EBPF_QUEUE_BYTES);
+	err = ebpf_open(&r->ebpf, eo, r->bq, why, len);
+	if (!err && (err = ebpf_start(r->ebpf)) < 0)
+		snprintf(why, len, "cannot start the BPF reader thread (%s)", strerror(-err));
+	if (!err && eo->engine && (err = ebpf_io_error(r->ebpf)) < 0)
+		snprintf(why, len, "its programs did not load (%s); it needs Linux 5.17 or later",
+			 strerror(-err));
+	if (err) {
+		ebpf_free(r->ebpf);
+		r->ebpf = NULL;
+		evq_free(r->bq);
+		r->bq = NULL;
+		freezer_free(r->freezer);
+		r->freezer = NULL;
+	}
+	return err;
+}
+#endif
+
+/* --engine kernel: load the kernel engine (and with --ebpf, latency too)
+ * for the tracer thread to run; dies with the reason if it cannot. */
+static void open_engine(struct run *r, struct tracer_opts *to)
+{
+#ifdef HAVE_EBPF
+	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us, .io = true,
+				.engine = true, .latency = r->o.ebpf };
+	char why[512];
+
+	if (load_ebpf(r, &eo, true, why, sizeof(why)) < 0)
+		die(1, "the kernel engine cannot run: %s", why);
+	to->freezer = r->freezer;
+	to->engine = r->ebpf;
+#else
+	(void)r;
+	(void)to;
+	die(1, "the kernel engine cannot run: this build has no eBPF support (rebuild with "
+	    "clang, bpftool, libbpf-dev and libelf-dev installed)");
+#endif
+}
+
 /* --ebpf: load the programs before the tracer forks (so the command is
  * followed from its first instruction); on failure say why and go on.
  * The kernel captures the read/write, mmap and open families when the
@@ -590,21 +657,7 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 	char why[512];
 	int err;
 
-	/* A spawned command is held back rather than records dropped; without
-	 * cgroup2 it is not, and drops are counted and said. */
-	if (!to->attach_pid && freezer_new(&r->freezer) == 0)
-		eo.freezer = r->freezer;
-	r->bq = evq_new(EBPF_QUEUE_BYTES);
-	err = ebpf_open(&r->ebpf, &eo, r->bq, why, sizeof(why));
-	if (!err && (err = ebpf_start(r->ebpf)) < 0)
-		snprintf(why, sizeof(why), "cannot start the BPF reader thread (%s)", strerror(-err));
-	if (err) {
-		ebpf_free(r->ebpf);
-		r->ebpf = NULL;
-		evq_free(r->bq);
-		r->bq = NULL;
-		freezer_free(r->freezer);
-		r->freezer = NULL;
+	if (load_ebpf(r, &eo, !to->attach_pid, why, sizeof(why)) < 0) {
 		fprintf(stderr, "compendium-tui: --ebpf is off: %s; tracing goes on without latency.\n", why);
 		return;
 	}
@@ -696,7 +749,9 @@ static void start(struct run *r, const sigset_t *orig_mask)
 	/* In the UI the program gets a pty of its own: it cannot scribble on the screen. */
 	if (r->tui && !r->o.pid && tui_open_pty(&r->pty_master, &slave) == 0)
 		to.stdio_fd = slave;
-	if (r->o.ebpf)
+	if (r->o.kernel)
+		open_engine(r, &to);
+	else if (r->o.ebpf)
 		open_ebpf(r, &to);
 	if (r->o.faults) {
 		r->fq = evq_new(FAULT_QUEUE_BYTES);

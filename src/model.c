@@ -86,6 +86,7 @@ struct model {
 	int root_pid, root_status;
 	struct proc *root;
 	bool started, attached, ended, io_uring_noted;
+	bool kernel_engine;       /* REC_START says the kernel engine traced it */
 	enum end_reason reason;
 	struct sysstat *sys;      /* per-syscall counts and times (strace -c) */
 };
@@ -585,6 +586,7 @@ static void on_start(struct model *m, const struct rec_hdr *h)
 	m->start_ts = h->ts;
 	m->root_pid = s->pid;
 	m->attached = s->mode == START_ATTACH;
+	m->kernel_engine = h->flags & START_F_KERNEL;
 	free_argv(m->command);
 	m->command = split_argv((const char *)(s + 1), s->argv_len);
 	p = proc_new(m, s->pid, m->attached ? 0 : s->tracer_pid, h->ts);
@@ -1524,6 +1526,11 @@ void model_tracer_cost(const struct model *m, uint64_t *stops, uint64_t *stopped
 {
 	*stops = m->stops;
 	*stopped_ns = m->stopped_ns;
+}
+
+bool model_kernel_engine(const struct model *m)
+{
+	return m->kernel_engine;
 }
 
 bool model_attached(const struct model *m)

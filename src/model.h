@@ -164,6 +164,8 @@ uint64_t model_duration(const struct model *m);
 /* Tracer cost reported by REC_END: stops and time tracees were stopped. */
 void model_tracer_cost(const struct model *m, uint64_t *stops, uint64_t *stopped_ns);
 bool model_attached(const struct model *m);
+/* Was it traced by the kernel engine (no ptrace), not ptrace? */
+bool model_kernel_engine(const struct model *m);
 bool model_ended(const struct model *m);
 enum end_reason model_end_reason(const struct model *m);
 /* Tasks alive now. */

@@ -56,6 +56,9 @@ struct rec_hdr {
 
 enum rec_start_mode { START_SPAWN = 0, START_ATTACH = 1 };
 
+/* REC_START header flags. */
+enum { START_F_KERNEL = 1 };   /* traced by the kernel engine, not ptrace */
+
 struct rec_start {
 	int32_t pid;          /* root process */
 	int32_t tracer_pid;

@@ -253,7 +253,8 @@ static void totals(struct sw *w)
 		    ",\"mmap_regions\":%" PRIu64 "}", model_heap_bytes(w->m), model_mmap_bytes(w->m),
 		    model_mmap_regions(w->m));
 	model_tracer_cost(w->m, &stops, &stopped);
-	strbuf_addf(w->sb, ",\"tracer\":{\"stops\":%" PRIu64 ",\"stopped_s\":%.6f}",
+	strbuf_addf(w->sb, ",\"tracer\":{\"engine\":\"%s\",\"stops\":%" PRIu64
+		    ",\"stopped_s\":%.6f}", model_kernel_engine(w->m) ? "kernel" : "ptrace",
 		    stops, (double)stopped / 1e9);
 	latency(w, 0);
 	faults(w);

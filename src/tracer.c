@@ -39,7 +39,11 @@
 #include <unistd.h>
 
 #include "evq.h"
+#include "fdinfo.h"
 #include "freezer.h"
+#ifdef HAVE_EBPF
+#include "kengine.h"
+#endif
 #include "pathwalk.h"
 #include "procfs.h"
 #include "record.h"
@@ -83,6 +87,7 @@ struct tracee {
 };
 
 struct tracer {
+	struct kengine *k;       /* the kernel engine instead (o.engine): all else unused */
 	struct tracer_opts o;
 	struct evq *q;
 	pthread_t thread;
@@ -287,101 +292,6 @@ static size_t peek_str(pid_t tid, uint64_t addr, char *buf, size_t cap)
 	return got;
 }
 
-/* Kind of a socket from its domain and type. */
-static uint8_t sock_kind(int domain, int type)
-{
-	type &= 0xf;
-	if (domain == AF_UNIX)
-		return FDK_UNIX;
-	if (domain == AF_INET && type == SOCK_STREAM)
-		return FDK_TCP4;
-	if (domain == AF_INET6 && type == SOCK_STREAM)
-		return FDK_TCP6;
-	if (domain == AF_INET && type == SOCK_DGRAM)
-		return FDK_UDP4;
-	if (domain == AF_INET6 && type == SOCK_DGRAM)
-		return FDK_UDP6;
-	return FDK_SOCK;
-}
-
-/* Duplicate fd of process tgid into our own table (pidfd_getfd). */
-static int grab_fd(pid_t tgid, int fd)
-{
-	int pfd = (int)syscall(SYS_pidfd_open, tgid, 0);
-	int dup;
-
-	if (pfd < 0)
-		return -errno;
-	dup = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
-	if (dup < 0)
-		dup = -errno;
-	close(pfd);
-	return dup;
-}
-
-struct sockinfo {
-	uint8_t kind;
-	socklen_t llen, rlen;
-	struct sockaddr_storage local, remote;
-};
-
-/* Learn a tracee socket's kind and addresses through a duplicate of it. */
-static void sock_describe(pid_t tgid, int fd, struct sockinfo *si)
-{
-	int dup = grab_fd(tgid, fd), domain = 0, type = 0;
-	socklen_t l = sizeof(int);
-
-	si->llen = si->rlen = 0;
-	if (dup < 0)
-		return;
-	if (getsockopt(dup, SOL_SOCKET, SO_DOMAIN, &domain, &l) == 0) {
-		l = sizeof(int);
-		getsockopt(dup, SOL_SOCKET, SO_TYPE, &type, &l);
-		si->kind = sock_kind(domain, type);
-	}
-	si->llen = sizeof(si->local);
-	if (getsockname(dup, (struct sockaddr *)&si->local, &si->llen) < 0)
-		si->llen = 0;
-	si->rlen = sizeof(si->remote);
-	if (getpeername(dup, (struct sockaddr *)&si->remote, &si->rlen) < 0)
-		si->rlen = 0;
-	close(dup);
-}
-
-/* A device number as records carry it (the kernel's major << 20 | minor). */
-static uint32_t rec_dev(dev_t d)
-{
-	return (uint32_t)(major(d) << 20 | minor(d));
-}
-
-/* Kind of a non-socket fd from its link text and stat (and its inode). */
-static uint8_t link_kind(pid_t tid, int fd, const char *link, uint64_t *ino, uint32_t *dev)
-{
-	char p[64];
-	struct stat st;
-
-	if (strncmp(link, "pipe:", 5) == 0)
-		return FDK_PIPE;
-	if (strncmp(link, "anon_inode:", 11) == 0)
-		return FDK_ANON;
-	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, fd);
-	if (stat(p, &st) < 0)
-		return FDK_UNKNOWN;
-	*ino = st.st_ino;
-	*dev = rec_dev(st.st_dev);
-	if (S_ISREG(st.st_mode))
-		return FDK_FILE;
-	if (S_ISDIR(st.st_mode))
-		return FDK_DIR;
-	if (S_ISCHR(st.st_mode))
-		return FDK_CHR;
-	if (S_ISBLK(st.st_mode))
-		return FDK_BLK;
-	if (S_ISFIFO(st.st_mode))
-		return FDK_PIPE;
-	return FDK_UNKNOWN;
-}
-
 /* An fd of the directory a path argument of tid starts from: its root
  * when absolute, else its cwd or dirfd; -1 when gone. */
 static int base_dir(pid_t tid, int dirfd, bool absolute)
@@ -469,40 +379,16 @@ static ssize_t long_fd_path(struct tracer *t, struct tracee *tk, int fd, bool na
 static void describe_fd(struct tracer *t, struct tracee *tk, uint64_t ts, int fd,
 			enum rec_fd_why why, uint8_t kind_hint)
 {
-	struct rec_fd *r;
-	struct sockinfo si = { 0 };
 	ssize_t plen = procfs_fd_link(tk->tid, fd, t->path, sizeof(t->path));
-	uint64_t ino = 0;
-	uint8_t kind = kind_hint;
-	uint32_t flags = 0, dev = 0;
+	uint32_t flags = 0;
 
 	if (plen == -ENAMETOOLONG)   /* named only for exit_extras' open calls */
 		plen = long_fd_path(t, tk, fd, why == FDW_NEW && opens_path(tk->nr));
 	if (plen < 0)
 		plen = 0;
-	if (!kind && strncmp(t->path, "socket:", 7) == 0) {
-		sock_describe(tk->tgid, fd, &si);
-		kind = si.kind ? si.kind : FDK_SOCK;
-	} else if (why == FDW_UPDATE || (kind >= FDK_UNIX && kind <= FDK_SOCK && why != FDW_NEW)) {
-		sock_describe(tk->tgid, fd, &si);
-	} else if (!kind) {
-		kind = link_kind(tk->tid, fd, t->path, &ino, &dev);
-	}
 	if (why == FDW_INHERITED)
 		procfs_fd_flags(tk->tid, fd, &flags);
-	r = rec_begin(&t->rb, REC_FD, ts, tk->tid, tk->tgid, sizeof(*r));
-	r->fd = fd;
-	r->kind = kind;
-	r->why = (uint8_t)why;
-	r->flags = flags;
-	r->ino = ino;
-	r->dev = dev;
-	r->path_len = (uint16_t)plen;
-	r->laddr_len = (uint16_t)si.llen;
-	r->raddr_len = (uint16_t)si.rlen;
-	rec_blob(&t->rb, t->path, (size_t)plen);
-	rec_blob(&t->rb, &si.local, si.llen);
-	rec_blob(&t->rb, &si.remote, si.rlen);
+	fdinfo_record(&t->rb, ts, tk->tid, tk->tgid, fd, why, kind_hint, t->path, (size_t)plen, flags);
 	emit(t);
 }
 
@@ -864,13 +750,13 @@ static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64
 	if (ret >= 0 && returns_fd(nr)) {
 		describe_fd(t, tk, ts, (int)ret, FDW_NEW, 0);
 	} else if (ret >= 0 && nr == SYS_socket) {
-		describe_fd(t, tk, ts, (int)ret, FDW_NEW, sock_kind((int)a[0], (int)a[1]));
+		describe_fd(t, tk, ts, (int)ret, FDW_NEW, fdinfo_sock_kind((int)a[0], (int)a[1]));
 	} else if (ret >= 0 && (nr == SYS_accept || nr == SYS_accept4)) {
 		describe_fd(t, tk, ts, (int)ret, FDW_NEW, 0);
 	} else if (ret == 0 && (nr == SYS_pipe || nr == SYS_pipe2)) {
 		describe_pair(t, tk, ts, a[0], FDK_PIPE);
 	} else if (ret == 0 && nr == SYS_socketpair) {
-		describe_pair(t, tk, ts, a[3], sock_kind((int)a[0], (int)a[1]));
+		describe_pair(t, tk, ts, a[3], fdinfo_sock_kind((int)a[0], (int)a[1]));
 	} else if ((ret == 0 || ret == -EINPROGRESS) && (nr == SYS_connect || nr == SYS_bind)) {
 		describe_fd(t, tk, ts, (int)a[0], FDW_UPDATE, 0);
 	} else if (ret > 0 && nr == SYS_io_uring_enter) {
@@ -1685,6 +1571,12 @@ struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q)
 	struct tracer *t = xcalloc(1, sizeof(*t));
 	size_t n = sizeof(wanted_syscalls) / sizeof(wanted_syscalls[0]);
 
+#ifdef HAVE_EBPF
+	if (o->engine) {
+		t->k = kengine_new(o, q);
+		return t;
+	}
+#endif
 	t->o = *o;
 	if (o->attach_pid > 0)
 		t->o.trace_all = true;   /* no filter can be put into a running process */
@@ -1700,8 +1592,13 @@ struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q)
 
 int tracer_start(struct tracer *t)
 {
-	int err = pthread_create(&t->thread, NULL, tracer_main, t);
+	int err;
 
+#ifdef HAVE_EBPF
+	if (t->k)
+		return kengine_start(t->k);
+#endif
+	err = pthread_create(&t->thread, NULL, tracer_main, t);
 	if (err)
 		return -err;
 	while (sem_wait(&t->started) < 0 && errno == EINTR)
@@ -1711,8 +1608,15 @@ int tracer_start(struct tracer *t)
 
 void tracer_command(struct tracer *t, enum tracer_cmd cmd)
 {
-	pid_t root = atomic_load(&t->root_live);
+	pid_t root;
 
+#ifdef HAVE_EBPF
+	if (t->k) {
+		kengine_command(t->k, cmd);
+		return;
+	}
+#endif
+	root = atomic_load(&t->root_live);
 	/* An interrupt goes out at once, from this thread: the tracer thread
 	 * may be waiting for room in its queue, and a program held stopped
 	 * meanwhile gets the signal when it runs again. */
@@ -1727,6 +1631,10 @@ void tracer_command(struct tracer *t, enum tracer_cmd cmd)
 
 bool tracer_command_pending(struct tracer *t)
 {
+#ifdef HAVE_EBPF
+	if (t->k)
+		return kengine_command_pending(t->k);
+#endif
 	if (!atomic_load(&t->cmd))
 		return false;
 	pthread_kill(t->thread, SIGUSR1);   /* in case it raced past the last one */
@@ -1735,11 +1643,21 @@ bool tracer_command_pending(struct tracer *t)
 
 void tracer_join(struct tracer *t)
 {
+#ifdef HAVE_EBPF
+	if (t->k) {
+		kengine_join(t->k);
+		return;
+	}
+#endif
 	pthread_join(t->thread, NULL);
 }
 
 int tracer_root_status(const struct tracer *t)
 {
+#ifdef HAVE_EBPF
+	if (t->k)
+		return kengine_root_status(t->k);
+#endif
 	return t->root_status;
 }
 
@@ -1747,6 +1665,13 @@ void tracer_free(struct tracer *t)
 {
 	if (!t)
 		return;
+#ifdef HAVE_EBPF
+	if (t->k) {
+		kengine_free(t->k);
+		free(t);
+		return;
+	}
+#endif
 	if (t->err_fd >= 0)
 		close(t->err_fd);
 	if (t->timer)

@@ -14,6 +14,7 @@
 
 #include "record.h"
 
+struct ebpf;
 struct evq;
 struct freezer;
 struct tracer;
@@ -42,6 +43,10 @@ struct tracer_opts {
 	 * kernel's captures wait in the program rather than overflow; the
 	 * caller moves the command into the group (spawned) and owns it. */
 	struct freezer *freezer;
+	/* The kernel engine (spawn mode): when set, loaded with
+	 * ebpf_opts.engine, the command is traced from the kernel alone
+	 * (src/kengine.c): no ptrace, no seccomp filter, no stop. */
+	struct ebpf *engine;
 	/* Spawn mode: called on the tracer thread with the command's pid once it
 	 * is seized and before it can exec (e.g. faults_spawned). */
 	void (*spawned)(void *ctx, pid_t pid);

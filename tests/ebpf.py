@@ -504,6 +504,58 @@ def case_e2e(work: str) -> list[str]:
     return probs
 
 
+# The end-to-end cases the kernel engine passes as ptrace does.  Not yet:
+# int80 (i386 system calls), scmfd (fds passed with SCM_RIGHTS),
+# uring_openat (fds io_uring opens), threadexec_v (-v is ptrace's).
+E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF if n not in ("int80", "scmfd", "uring_openat")) + (
+    "exitcode", "groupstop", "sigkill", "sigterm", "startstate", "startstate_inherit", "uring")
+
+
+def case_kernel(work: str) -> list[str]:
+    """the kernel engine (--engine kernel): the e2e cases against strace with no
+    stop, a set-user-ID program keeps its privilege, nothing ptraces the program."""
+    need_ebpf(work)
+    probs = []
+    env = dict(os.environ, COMPENDIUM=shlex.join(compendium() + ["--engine", "kernel"]))
+    for name in E2E_WITH_KERNEL:
+        res = subprocess.run([sys.executable, os.path.join(HERE, "e2e.py"), name], env=env,
+                             capture_output=True, text=True, timeout=600)
+        if res.returncode == EXIT_SKIP:
+            print(f"{name}: skipped ({res.stdout.strip().splitlines()[-1:]})")
+        elif res.returncode != 0:
+            probs.append(f"e2e {name} with --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
+        else:
+            print(f"{name}: same figures as strace with the kernel engine")
+    _, summary, out = trace(work, ["--engine", "kernel"],
+                            ["sh", "-c", "grep TracerPid /proc/self/status"])
+    tracer = summary.get("tracer", {})
+    if tracer.get("engine") != "kernel" or tracer.get("stops") != 0:
+        probs.append(f"summary's tracer: {tracer}, want engine kernel and 0 stops")
+    if "TracerPid:\t0" not in out:
+        probs.append(f"the traced program is ptraced: {out!r}")
+    probs += _setuid_kept(work)
+    return probs
+
+
+def _setuid_kept(work: str) -> list[str]:
+    """A set-user-ID-root copy of id run as nobody: euid 0 untraced and with
+    the kernel engine (ptrace would drop it to 65534)."""
+    idcopy = os.path.join(work, "id-suid")
+    shutil.copy(shutil.which("id") or "/usr/bin/id", idcopy)
+    os.chmod(work, 0o755)
+    os.chmod(idcopy, 0o4755)
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        raise HarnessError("setpriv (util-linux) not found")
+    argv = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", idcopy, "-u"]
+    plain = subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout.strip()
+    _, _, out = trace(work, ["--engine", "kernel"], argv)
+    if plain != "0" or out.strip() != "0":
+        return [f"set-user-ID id: untraced euid {plain!r}, kernel engine {out.strip()!r}; want 0 and 0"]
+    print("set-user-ID id keeps euid 0 under the kernel engine")
+    return []
+
+
 def _io_programs(work: str) -> list[list[str]]:
     data = os.path.join(work, "data.txt")
     with open(data, "wb") as fh:
@@ -936,6 +988,7 @@ CASES = {
     "concurrent": case_concurrent,
     "live": case_live,
     "flood": case_flood,
+    "kernel": case_kernel,
 }
 
 

@@ -86,6 +86,12 @@ def main() -> int:
              r"^compendium-tui: no-such-command-zq: command not found$"),
             ("a file that is not executable", [*comp, "--", os.path.join(tmp, "plain")], 126,
              r"[Pp]ermission denied"),
+            ("--engine of another kind", [*comp, "--engine", "gdb", "--", "/bin/true"], 2,
+             r"--engine: 'gdb' is not kernel or ptrace"),
+            ("--engine kernel with -p", [*comp, "--engine", "kernel", "-p", "1"], 2,
+             r"traces a command it starts, not --pid"),
+            ("--engine kernel with -v", [*comp, "--engine", "kernel", "-v", "--", "/bin/true"], 2,
+             r"-v and --no-seccomp are ptrace's"),
         ]
         with open(os.path.join(tmp, "plain"), "w") as fh:
             fh.write("not a program\n")

@@ -1,0 +1,595 @@
+/* engine.bpf.h - the kernel engine's part of ioacct.bpf.c: everything else
+ * the model needs, so a command runs with no ptrace and no seccomp filter.
+ *
+ * Included once by ioacct.bpf.c, after its helpers (the ring, fd_file,
+ * file_kind, put_path, call_fill).  Nothing here runs unless the loader set
+ * engine (src/ebpf_ioacct.c), and the programs of its own (ke_*) are loaded
+ * only then.  The engine's tasks are those in kalive: the command, put there
+ * by user space before it may exec, and every task a task there makes.
+ *   - sched_process_fork: IOACCT_TASK, with the clone flags read from the
+ *     parent's system call registers (as ptrace's events would give them);
+ *   - sched_process_exec: IOACCT_EXEC, with the program's path, its argv
+ *     and the fds open after close-on-exec;
+ *   - sched_process_exit: IOACCT_EXIT (a process's leader is reported when
+ *     its last thread ends, as wait reports it; one killed by another
+ *     thread's exec is not reported at all, as under ptrace);
+ *   - signal_deliver, and signal_generate for a signal dropped as ignored
+ *     (which a tracer sees delivered): IOACCT_SIGNAL, never SIGKILL;
+ *   - at the exit of the fd calls ioacct.bpf.c does not take itself (dup,
+ *     fcntl's F_DUPFD, sockets, the *msg calls, sendfile and splice, the
+ *     other calls that make fds): the call (IOACCT_CALL or IOACCT_CALLX)
+ *     after what its fds are (IOACCT_FD), sockets' addresses from the
+ *     kernel's own struct sock, as getsockname and getpeername give them.
+ */
+#ifndef COMPENDIUM_ENGINE_BPF_H
+#define COMPENDIUM_ENGINE_BPF_H
+
+const volatile bool engine = false;
+const volatile bool engine_keeps_tasks = false;   /* no latency.bpf.c to keep tasks */
+
+/* tid -> tgid of every task the engine reports. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, TASKS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} kalive SEC(".maps");
+
+/* Processes whose fatal signal was reported (tgid -> 1). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, TASKS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} kfatal SEC(".maps");
+
+/* Where an IOACCT_EXEC or IOACCT_FD is put together. */
+struct engine_scratch {
+	union {
+		struct ioacct_exec exec;
+		struct ioacct_fd fd;
+		struct ioacct_callx callx;
+	} h;
+	char data[2 * IOACCT_PATH_MAX + IOACCT_ARGV_MAX];
+};
+
+/* Where the bytes after header h of the scratch space go (a sample is its
+ * header, then its bytes). */
+#define KE_DATA(es, m) ((char *)(es) + sizeof((es)->h.m))
+
+/* One per CPU, indexed by its number (a per-CPU value cannot be this
+ * large): the loader sets max_entries to the number of possible CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct engine_scratch);
+} engine_scratch SEC(".maps");
+
+enum {
+	NR_socket = 41, NR_connect = 42, NR_accept = 43, NR_sendmsg = 46, NR_recvmsg = 47,
+	NR_bind = 49, NR_socketpair = 53, NR_clone = 56, NR_fork = 57, NR_vfork = 58,
+	NR_dup = 32, NR_fcntl = 72, NR_sendfile = 40, NR_accept4 = 288, NR_splice = 275,
+	NR_tee = 276, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_copy_file_range = 326,
+	NR_clone3 = 435, NR_io_uring_enter = 426,
+};
+
+#define KE_SIGKILL 9
+#define KE_SIGCHLD 17
+#define KE_CLONE_VM 0x100
+#define KE_CLONE_FS 0x200
+#define KE_CLONE_FILES 0x400
+#define KE_CLONE_SIGHAND 0x800
+#define KE_CLONE_VFORK 0x4000
+#define KE_CLONE_THREAD 0x10000
+#define KE_CSIGNAL 0xff
+#define KE_NT_FORK 0
+#define KE_NT_VFORK 1
+#define KE_NT_CLONE 2
+#define KE_FDW_NEW 0
+#define KE_FDW_UPDATE 1
+#define KE_THREAD_SIZE 16384      /* x86_64 kernel stacks; the user registers end it */
+#define KE_SIGNAL_GROUP_EXIT 4
+#define KE_EINPROGRESS 115
+#define KE_ADDR_MAX 128
+
+static __always_inline struct engine_scratch *engine_sc(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&engine_scratch, &cpu);
+}
+
+/* Send the first size bytes of the scratch space. */
+static __always_inline void ke_output(struct engine_scratch *es, __u64 size)
+{
+	if (size > sizeof(*es))
+		size = sizeof(*es);
+	if (bpf_ringbuf_output(&ioevents, es, size, io_wake()))
+		drop(DROP_RINGBUF);
+}
+
+/* Is tid one of the engine's tasks? */
+static __always_inline bool ke_alive(__u32 tid)
+{
+	return engine && bpf_map_lookup_elem(&kalive, &tid);
+}
+
+/* ---- tasks ---- */
+
+/* The user registers of task t (its system call's number and arguments). */
+static __always_inline struct pt_regs *ke_user_regs(struct task_struct *t)
+{
+	char *stack = BPF_CORE_READ(t, stack);
+
+	return (struct pt_regs *)(stack + KE_THREAD_SIZE) - 1;
+}
+
+/* The clone flags and exit signal of the call parent is making. */
+static __always_inline __u64 ke_clone_flags(struct task_struct *parent, __u32 *exit_signal)
+{
+	struct pt_regs *regs = ke_user_regs(parent);
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	__u64 flags = KE_SIGCHLD, args[5] = { 0 };
+
+	if (nr == NR_vfork)
+		flags = KE_CLONE_VM | KE_CLONE_VFORK | KE_SIGCHLD;
+	else if (nr == NR_clone)
+		flags = BPF_CORE_READ(regs, di);
+	else if (nr == NR_clone3 &&
+		 !bpf_probe_read_user(args, sizeof(args), (void *)BPF_CORE_READ(regs, di))) {
+		*exit_signal = (__u32)args[4];
+		return args[0];
+	}
+	*exit_signal = (__u32)(flags & KE_CSIGNAL);
+	return flags;
+}
+
+/* A traced task made a task: report it (the kind ptrace's event would
+ * have had) and take the child in. */
+static __always_inline void ke_fork(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptid = (__u32)BPF_CORE_READ(parent, pid), ctid, ctgid, sig = KE_SIGCHLD;
+	struct ioacct_task *e;
+	__u64 flags;
+
+	if (!ke_alive(ptid))
+		return;
+	ctid = (__u32)BPF_CORE_READ(child, pid);
+	ctgid = (__u32)BPF_CORE_READ(child, tgid);
+	bpf_map_update_elem(&kalive, &ctid, &ctgid, BPF_ANY);
+	if (engine_keeps_tasks) {
+		struct task_entry te = { .tgid = ctgid, .flags = TASK_F_TRACED };
+		bpf_map_update_elem(&tasks, &ctid, &te, BPF_ANY);
+	}
+	flags = ke_clone_flags(parent, &sig);
+	if (ctgid == (__u32)BPF_CORE_READ(parent, tgid))
+		flags |= KE_CLONE_THREAD;   /* (a clone the registers no longer show) */
+	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (!e) {
+		drop(DROP_RINGBUF);
+		return;
+	}
+	e->kind = IOACCT_TASK;
+	e->tid = (__s32)ptid;
+	e->tgid = (__s32)BPF_CORE_READ(parent, tgid);
+	e->child = (__s32)ctid;
+	e->child_tgid = (__s32)ctgid;
+	e->flags = flags;
+	e->nt_kind = (flags & KE_CLONE_VFORK) ? KE_NT_VFORK : sig != KE_SIGCHLD ? KE_NT_CLONE : KE_NT_FORK;
+	e->ts = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(e, io_wake());
+}
+
+TP_TWINS(sched_process_fork, ke_fork, struct task_struct *parent, struct task_struct *child)
+{
+	ke_fork(parent, child);
+	return 0;
+}
+
+/* The fds open in t after exec: fds 0..1023 of its bitmap. */
+static __always_inline void ke_open_fds(struct task_struct *t, __u64 *words)
+{
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	unsigned int n = BPF_CORE_READ(fdt, max_fds) / 64;
+	unsigned long *bits = BPF_CORE_READ(fdt, open_fds);
+
+	for (int i = 0; i < IOACCT_FDSET_WORDS; i++) {
+		words[i] = 0;
+		if ((unsigned int)i < n)
+			bpf_probe_read_kernel(&words[i], sizeof(words[i]), &bits[i]);
+	}
+}
+
+/* A traced task runs a new program: its path, argv and open fds. */
+static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct linux_binprm *bprm)
+{
+	__u32 tid = (__u32)BPF_CORE_READ(p, pid), tgid = (__u32)BPF_CORE_READ(p, tgid);
+	struct engine_scratch *es = engine_sc();
+	struct open_scratch *sc = scratch();
+	struct file *f = BPF_CORE_READ(bprm, file);
+	unsigned long a0, a1;
+	__u32 off, len, alen;
+
+	if (!es || !sc || !ke_alive(old_tid))
+		return;
+	if (old_tid != tid) {   /* a thread exec'd: it took the leader's tid */
+		bpf_map_delete_elem(&kalive, &old_tid);
+		bpf_map_update_elem(&kalive, &tid, &tgid, BPF_ANY);
+		if (engine_keeps_tasks) {
+			struct task_entry te = { .tgid = tgid, .flags = TASK_F_TRACED };
+			bpf_map_delete_elem(&tasks, &old_tid);
+			bpf_map_update_elem(&tasks, &tid, &te, BPF_ANY);
+		}
+	}
+	es->h.exec.kind = IOACCT_EXEC;
+	es->h.exec.tid = (__s32)tid;
+	es->h.exec.tgid = (__s32)tgid;
+	es->h.exec.old_tid = (__s32)old_tid;
+	es->h.exec.ts = bpf_ktime_get_ns();
+	off = put_path(sc, PATH_END, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
+	len = PATH_END - off;
+	if (len > IOACCT_PATH_MAX)
+		len = 0;
+	bpf_probe_read_kernel(KE_DATA(es, exec), len, &sc->work[off & WORK_MASK]);
+	a0 = BPF_CORE_READ(p, mm, arg_start);
+	a1 = BPF_CORE_READ(p, mm, arg_end);
+	alen = a1 > a0 ? (__u32)(a1 - a0) : 0;
+	es->h.exec.truncated = alen >= IOACCT_ARGV_MAX;
+	if (alen > IOACCT_ARGV_MAX)
+		alen = IOACCT_ARGV_MAX;
+	if (bpf_probe_read_user(KE_DATA(es, exec) + (len & (2 * IOACCT_PATH_MAX - 1)), alen, (void *)a0))
+		alen = 0;
+	es->h.exec.exe_len = len;
+	es->h.exec.argv_len = alen;
+	ke_open_fds(p, es->h.exec.open_fds);
+	ke_output(es, sizeof(es->h.exec) + len + alen);
+}
+
+TP_TWINS(sched_process_exec, ke_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	ke_exec(p, (__u32)old_pid, bprm);
+	return 0;
+}
+
+/* Take tid out of the engine's set. */
+static __always_inline void ke_forget(__u32 tid)
+{
+	bpf_map_delete_elem(&kalive, &tid);
+	if (engine_keeps_tasks)
+		bpf_map_delete_elem(&tasks, &tid);
+}
+
+/* A task ends (called from ioacct.bpf.c's exit handler, after its counts
+ * went out): report it, and its process if it was the last. */
+static __always_inline void ke_exit(unsigned long long *ctx, struct task_struct *p)
+{
+	__u32 tid = (__u32)BPF_CORE_READ(p, pid), tgid = (__u32)BPF_CORE_READ(p, tgid);
+	struct ioacct_exit *e;
+	struct signal_struct *sig;
+	bool dead;
+
+	if (!ke_alive(tid))
+		return;
+	dead = group_dead(ctx, p);
+	/* A leader before its threads is reported with the last; one an exec
+	 * killed, never.  (Forgotten only once sent: user space ends when the
+	 * set is empty.) */
+	e = tid == tgid && !dead ? 0 : bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (!e) {
+		if (tid != tgid || dead)
+			drop(DROP_RINGBUF);
+		ke_forget(tid);
+		return;
+	}
+	sig = BPF_CORE_READ(p, signal);
+	e->kind = IOACCT_EXIT;
+	e->tid = (__s32)tid;
+	e->tgid = (__s32)tgid;
+	e->status = BPF_CORE_READ(p, exit_code);
+	e->group_dead = dead;
+	e->group_status = !dead ? 0 : (BPF_CORE_READ(sig, flags) & KE_SIGNAL_GROUP_EXIT) ?
+			  BPF_CORE_READ(sig, group_exit_code) : BPF_CORE_READ(p, group_leader, exit_code);
+	e->report_tid = 1;
+	if (dead)
+		bpf_map_delete_elem(&kfatal, &tgid);
+	e->pad = 0;
+	e->ts = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(e, io_wake());
+	ke_forget(tid);
+}
+
+/* ---- signals ---- */
+
+/* A SIGKILL a thread of the current process dequeues: a fatal signal
+ * the kernel turned into it at once (which a tracer would have seen
+ * delivered, once per process), else a real SIGKILL (0: not reported). */
+static __always_inline int ke_fatal(__u32 tgid)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct signal_struct *sig = BPF_CORE_READ(t, signal);
+	int code = BPF_CORE_READ(sig, group_exit_code) & 0x7f;
+	__u32 one = 1;
+
+	if (!(BPF_CORE_READ(sig, flags) & KE_SIGNAL_GROUP_EXIT) || !code || code == KE_SIGKILL ||
+	    bpf_map_update_elem(&kfatal, &tgid, &one, BPF_NOEXIST))
+		return 0;
+	return code;
+}
+
+/* Report signal sig reaching tid of tgid (info: the kernel's siginfo, or
+ * its two special values 0 and 1, for a signal from user space or the kernel). */
+static __always_inline void ke_signal(__u32 tid, __u32 tgid, int sig, struct kernel_siginfo *info)
+{
+	struct ioacct_signal *e;
+
+	if (!ke_alive(tid) || (sig == KE_SIGKILL && !(sig = ke_fatal(tgid))))
+		return;
+	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (!e) {
+		drop(DROP_RINGBUF);
+		return;
+	}
+	e->kind = IOACCT_SIGNAL;
+	e->tid = (__s32)tid;
+	e->tgid = (__s32)tgid;
+	e->sig = sig;
+	e->code = (unsigned long)info == 1 ? 0x80 /* SI_KERNEL */ : !info ? 0 /* SI_USER */ :
+		  BPF_CORE_READ(info, si_code);
+	e->pad = 0;
+	e->ts = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(e, io_wake());
+}
+
+TP_TWINS(signal_deliver, ke_deliver, int sig, struct kernel_siginfo *info, void *ka)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	ke_signal((__u32)id, (__u32)(id >> 32), sig, info);
+	return 0;
+}
+
+/* A signal the kernel drops at once as ignored: a tracer would see it. */
+TP_TWINS(signal_generate, ke_generate, int sig, struct kernel_siginfo *info,
+	 struct task_struct *task, int group, int result)
+{
+	if (result == 1 /* TRACE_SIGNAL_IGNORED */)
+		ke_signal((__u32)BPF_CORE_READ(task, pid), (__u32)BPF_CORE_READ(task, tgid), sig, info);
+	return 0;
+}
+
+/* ---- fd calls ---- */
+
+/* Put the local (remote) address of socket file f at out; its length, or
+ * 0 where getsockname (getpeername) would fail or the family is another. */
+static __always_inline __u32 ke_sock_addr(struct file *f, bool remote, char *out)
+{
+	struct socket *so = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(so, sk);
+	unsigned int family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 port;
+
+	__builtin_memset(out, 0, 28);
+	if (family == 1 /* AF_UNIX */) {
+		struct unix_address *ua;
+		int n;
+		if (remote) {
+			sk = BPF_CORE_READ((struct unix_sock *)sk, peer);
+			if (!sk)
+				return 0;
+		}
+		ua = BPF_CORE_READ((struct unix_sock *)sk, addr);
+		*(__u16 *)out = 1;
+		if (!ua)
+			return 2;
+		n = BPF_CORE_READ(ua, len);
+		if (n < 2 || n > 110)
+			return 2;
+		bpf_probe_read_kernel(out, n & (KE_ADDR_MAX - 1), (void *)ua->name);
+		return (__u32)n;
+	}
+	if (family != 2 && family != 10)
+		return 0;
+	if (remote) {
+		unsigned char st = BPF_CORE_READ(sk, __sk_common.skc_state);
+		port = BPF_CORE_READ(sk, __sk_common.skc_dport);
+		if (!port || st == 2 /* SYN_SENT */ || st == 7 /* CLOSE */)
+			return 0;
+	} else {
+		port = BPF_CORE_READ(sk, __sk_common.skc_num);
+		port = (__u16)((port >> 8) | (port << 8));
+	}
+	*(__u16 *)out = (__u16)family;
+	*(__u16 *)(out + 2) = port;
+	if (family == 2) {
+		__be32 a = remote ? BPF_CORE_READ(sk, __sk_common.skc_daddr) :
+				    BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		*(__be32 *)(out + 4) = a;
+		return 16;
+	}
+	if (remote)
+		bpf_core_read(out + 8, 16, &sk->__sk_common.skc_v6_daddr);
+	else
+		bpf_core_read(out + 8, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+	return 28;
+}
+
+/* Send what fd of the current task is (an IOACCT_FD), as the tracer's
+ * describe_fd would: a file's path and inode, an anonymous inode's name,
+ * and with addrs a socket's two addresses. */
+static __always_inline void ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
+{
+	struct engine_scratch *es = engine_sc();
+	struct open_scratch *sc = scratch();
+	struct file *f = fd_file(fd);
+	__u32 len = 0, off, kind, l = 0, r = 0;
+	__u64 ino = 0;
+
+	if (!es || !sc || !f)
+		return;
+	kind = file_kind(f, &ino);
+	es->h.fd.kind = IOACCT_FD;
+	es->h.fd.tid = (__s32)bpf_get_current_pid_tgid();
+	es->h.fd.tgid = (__s32)tgid;
+	es->h.fd.fd = fd;
+	es->h.fd.ts = bpf_ktime_get_ns();
+	es->h.fd.fd_kind = kind;
+	es->h.fd.why = why;
+	es->h.fd.ino = 0;
+	es->h.fd.dev = 0;
+	if (kind == IOACCT_FDK_ANON) {
+		struct qstr q = BPF_CORE_READ(f, f_path.dentry, d_name);
+		long n = bpf_probe_read_kernel_str(KE_DATA(es, fd), NAME_MAX_B + 1, q.name);
+		len = n > 1 ? (__u32)n - 1 : 0;
+	} else if (kind < IOACCT_FDK_PIPE || kind > IOACCT_FDK_SOCK) {
+		off = put_path(sc, PATH_END, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
+		len = PATH_END - off;
+		if (len > IOACCT_PATH_MAX)
+			len = 0;
+		bpf_probe_read_kernel(KE_DATA(es, fd), len, &sc->work[off & WORK_MASK]);
+		es->h.fd.ino = ino;
+		es->h.fd.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+	} else if (addrs && kind >= IOACCT_FDK_UNIX) {
+		l = ke_sock_addr(f, false, KE_DATA(es, fd));
+		r = ke_sock_addr(f, true, KE_DATA(es, fd) + (l & (KE_ADDR_MAX - 1)));
+	}
+	es->h.fd.path_len = (__u16)len;
+	es->h.fd.laddr_len = (__u16)l;
+	es->h.fd.raddr_len = (__u16)r;
+	es->h.fd.pad = 0;
+	ke_output(es, sizeof(es->h.fd) + len + l + r);
+}
+
+/* Send the current task's call whole, with aux and an address argument
+ * (addr_len bytes at uaddr, at most KE_ADDR_MAX) when it has one. */
+static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
+					 const bool btf, __u64 aux, __u64 uaddr, __u64 addr_len)
+{
+	struct engine_scratch *es = engine_sc();
+	__u32 n = 0;
+
+	if (!es)
+		return;
+	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
+	if (uaddr && addr_len) {
+		n = (__u32)addr_len;
+		barrier_var(n);
+		if (n > KE_ADDR_MAX)
+			n = KE_ADDR_MAX;
+		if (bpf_probe_read_user(KE_DATA(es, callx), n, (void *)uaddr))
+			n = 0;
+	}
+	es->h.callx.aux = aux;
+	es->h.callx.addr_len = (__u16)n;
+	es->h.callx.path_len = 0;
+	es->h.callx.pad = 0;
+	ke_output(es, sizeof(es->h.callx) + n);
+}
+
+/* bpf_loop state of ke_mmsg_bytes. */
+struct mmsg_sum {
+	__u64 addr, total;
+};
+
+static long mmsg_one(__u32 i, struct mmsg_sum *s)
+{
+	__u32 len = 0;
+
+	if (bpf_probe_read_user(&len, sizeof(len), (void *)(s->addr + i * 64ull + 56)))
+		return 1;
+	s->total += len;
+	return 0;
+}
+
+/* Bytes moved by a sendmmsg/recvmmsg that handled n messages at addr
+ * (struct mmsghdr: 56 bytes of msghdr, then msg_len; 64 in all). */
+static __always_inline __u64 ke_mmsg_bytes(__u64 addr, long n)
+{
+	struct mmsg_sum s = { addr, 0 };
+
+	bpf_loop(n > 1024 ? 1024 : (__u32)n, mmsg_one, &s, 0);
+	return s.total;
+}
+
+/* Is nr a call (besides ioacct.bpf.c's own) that returns a new fd? */
+static __always_inline bool ke_returns_fd(long nr)
+{
+	switch (nr) {
+	case 437: case 304: case 284: case 290: case 282: case 289: case 283: case 213:
+	case 291: case 253: case 294: case 300: case 319: case 323: case 434: case 438:
+	case 298: case 425: case 447: case 240: case 430: case 432: case 433: case 428:
+	case 444:   /* openat2 ... landlock_create_ruleset, as the tracer's returns_fd */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Is nr one the engine sends at its exit (those ioacct.bpf.c takes aside)? */
+static __always_inline bool ke_wanted(long nr, struct pt_regs *regs, const bool btf)
+{
+	switch (nr) {
+	case NR_dup: case NR_dup2: case NR_dup3: case NR_close_range: case NR_socket:
+	case NR_socketpair: case NR_connect: case NR_bind: case NR_accept: case NR_accept4:
+	case NR_sendmsg: case NR_recvmsg: case NR_sendmmsg: case NR_recvmmsg: case NR_sendfile:
+	case NR_copy_file_range: case NR_splice: case NR_tee: case NR_io_uring_enter:
+		return true;
+	case NR_fcntl: {
+		long cmd = REG(regs, si, btf);
+		return cmd == 0 /* F_DUPFD */ || cmd == 1030 /* F_DUPFD_CLOEXEC */;
+	}
+	case NR_sendto: case NR_recvfrom:
+		return REG(regs, r8, btf) != 0;   /* with an address (else counted) */
+	default:
+		return ke_returns_fd(nr);
+	}
+}
+
+/* The two fds a socketpair made, described. */
+static __always_inline void ke_pair(__u32 tgid, __u64 uaddr)
+{
+	int fds[2];
+
+	if (bpf_probe_read_user(fds, sizeof(fds), (void *)uaddr))
+		return;
+	ke_send_fd(tgid, fds[0], KE_FDW_NEW, false);
+	ke_send_fd(tgid, fds[1], KE_FDW_NEW, false);
+}
+
+/* At the exit of one of the engine's calls by a traced task: what its fds
+ * are, then the call.  False when nr is none of them. */
+static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+{
+	__u64 a0, a1, aux = 0, uaddr = 0, ulen = 0;
+	__u32 tgid;
+
+	if (!engine || !ke_wanted(nr, regs, btf))
+		return false;
+	if ((ret <= -512 && ret >= -516) || !traced_now(&tgid) || in_compat(btf))
+		return true;
+	a0 = REG(regs, di, btf);
+	a1 = REG(regs, si, btf);
+	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket))
+		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, false);
+	else if (ret >= 0 && (nr == NR_accept || nr == NR_accept4))
+		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, true);
+	else if (ret == 0 && nr == NR_socketpair)
+		ke_pair(tgid, REG(regs, r10, btf));
+	else if ((ret == 0 || ret == -KE_EINPROGRESS) && (nr == NR_connect || nr == NR_bind))
+		ke_send_fd(tgid, (int)a0, KE_FDW_UPDATE, true);
+	else if (ret > 0 && (nr == NR_sendmmsg || nr == NR_recvmmsg))
+		aux = ke_mmsg_bytes(a1, ret);
+	if (nr == NR_connect || nr == NR_bind) {
+		uaddr = a1;
+		ulen = REG(regs, dx, btf);
+	} else if (nr == NR_sendto) {
+		uaddr = REG(regs, r8, btf);
+		ulen = REG(regs, r9, btf);
+	}
+	ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen);
+	return true;
+}
+
+#endif /* COMPENDIUM_ENGINE_BPF_H */

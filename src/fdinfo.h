@@ -1,0 +1,22 @@
+/* fdinfo.h - what an fd of a traced process is, from /proc (src/fdinfo.c). */
+#ifndef COMPENDIUM_FDINFO_H
+#define COMPENDIUM_FDINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "record.h"
+
+/* The fd kind of a socket of this domain and type (socket(2)'s arguments). */
+uint8_t fdinfo_sock_kind(int domain, int type);
+
+/* Build into rb (rec_begin: the caller finishes and sends it) the REC_FD of
+ * fd of task tid in process tgid: its /proc link text path (plen bytes, as
+ * long as records carry), kind_hint (0: find out; a socket()'s kind, whose
+ * addresses are then not read), and its status flags (FDW_INHERITED). */
+void fdinfo_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
+		   enum rec_fd_why why, uint8_t kind_hint, const char *path, size_t plen,
+		   uint32_t flags);
+
+#endif /* COMPENDIUM_FDINFO_H */

@@ -1,0 +1,413 @@
+/* kengine.c - the kernel engine: trace a command from the kernel's
+ * tracepoints alone, with no ptrace and no seccomp filter.
+ *
+ * The producer thread of --engine kernel, behind the same interface as the
+ * ptrace tracer (src/tracer.h forwards to it).  It forks the command, which
+ * waits on a pipe until its pid is in the kernel engine's set of tasks
+ * (bpf/engine.bpf.h), so the program is traced from its first instruction
+ * and then runs untouched: nothing stops it, it keeps set-user-ID and file
+ * capabilities, and a debugger can attach to it.  The thread drains what
+ * the kernel captured (tasks, exec, exits, signals, every fd call, the
+ * counts of reads and writes: src/ebpf_ioacct.c turns them into the same
+ * records the ptrace tracer sends) into its queue every few milliseconds,
+ * and ends once the command is reaped and no traced task is left.  F5
+ * (TRACER_STOP) freezes the command's cgroup where there is one, else
+ * sends SIGSTOP to every traced process.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ebpf.h"
+#include "evq.h"
+#include "fdinfo.h"
+#include "freezer.h"
+#include "kengine.h"
+#include "procfs.h"
+#include "record.h"
+#include "util.h"
+
+#define BUSY_MS 2       /* look again this soon while records come */
+#define IDLE_MS 20      /* else this often (live figures lag at most this) */
+#define MAX_KILL 4096   /* traced tasks signalled at once */
+
+extern char **environ;
+
+struct kengine {
+	struct tracer_opts o;
+	struct evq *q;
+	pthread_t thread;
+	sem_t started;
+	int start_err;
+	atomic_int cmd;          /* enum tracer_cmd bits not yet handled */
+	atomic_int root_live;    /* the command until it is reaped, else 0 */
+	int wake_fd;             /* eventfd: a command came */
+	pid_t root;
+	int root_status;
+	bool reaped, killing, detaching, stopped, holding, exec_seen;
+	uint64_t last_ts, got;
+	struct recbuf rb;
+	char *inherited;          /* REC_FDs of the fds the command inherits, */
+	size_t inherited_len;     /* sent after its first exec */
+	char path[REC_PATH_MAX + 64];
+	char blob[32768];
+};
+
+/* Queue the record in k->rb, never before one already queued. */
+static void emit(struct kengine *k)
+{
+	struct rec_hdr *h = (struct rec_hdr *)k->rb.buf;
+
+	if (h->ts < k->last_ts)
+		h->ts = k->last_ts;
+	k->last_ts = h->ts;
+	rec_finish(&k->rb);
+	evq_put(k->q, k->rb.buf, k->rb.len);
+}
+
+/* Drain sink: one record the kernel captured; after the command's first
+ * exec, the fds it inherited (as ptrace's exec event describes them). */
+static void put_rec(void *ctx, const struct rec_hdr *h)
+{
+	struct kengine *k = ctx;
+
+	if (h->len > sizeof(k->rb.buf) ||
+	    (!k->exec_seen && h->tgid == k->root && h->type != REC_EXEC))
+		return;   /* our own code, before the command's exec */
+	memcpy(k->rb.buf, h, h->len);
+	k->rb.len = h->len;
+	k->got++;
+	emit(k);
+	if (h->type == REC_EXEC && h->tgid == k->root && !k->exec_seen) {
+		k->exec_seen = true;
+		for (size_t at = 0; at < k->inherited_len; at += k->rb.len) {
+			const struct rec_hdr *f = (const struct rec_hdr *)(k->inherited + at);
+			memcpy(k->rb.buf, f, f->len);
+			k->rb.len = f->len;
+			((struct rec_hdr *)k->rb.buf)->ts = h->ts;
+			emit(k);
+		}
+		free(k->inherited);
+		k->inherited = NULL;
+		k->inherited_len = 0;
+	}
+}
+
+/* Describe the fds the waiting command will keep across its exec. */
+static void note_inherited(struct kengine *k, pid_t pid)
+{
+	int fds[1024];
+	int n = procfs_list_fds(pid, fds, 1024);
+
+	for (int i = 0; i < n && i < 1024; i++) {
+		uint32_t flags = 0;
+		ssize_t plen;
+
+		if (procfs_fd_flags(pid, fds[i], &flags) < 0 || (flags & O_CLOEXEC))
+			continue;
+		plen = procfs_fd_link(pid, fds[i], k->path, sizeof(k->path));
+		fdinfo_record(&k->rb, util_now_ns(), pid, pid, fds[i], FDW_INHERITED, 0, k->path,
+			      plen > 0 ? (size_t)plen : 0, flags);
+		rec_finish(&k->rb);
+		k->inherited = xrealloc(k->inherited, k->inherited_len + k->rb.len);
+		memcpy(k->inherited + k->inherited_len, k->rb.buf, k->rb.len);
+		k->inherited_len += k->rb.len;
+	}
+}
+
+/* Emit REC_START for the command (the kernel engine's: no tracer stops). */
+static void emit_start(struct kengine *k, pid_t pid)
+{
+	struct rec_start *s = rec_begin(&k->rb, REC_START, util_now_ns(), pid, pid, sizeof(*s));
+	struct timespec rt;
+	size_t alen = 0;
+
+	((struct rec_hdr *)k->rb.buf)->flags = START_F_KERNEL;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	s->pid = pid;
+	s->tracer_pid = getpid();
+	s->mode = START_SPAWN;
+	s->realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	for (char *const *a = k->o.argv; *a; a++) {
+		size_t l = strlen(*a) + 1;
+		if (alen + l > sizeof(k->blob))
+			break;
+		memcpy(k->blob + alen, *a, l);
+		alen += l;
+	}
+	s->argv_len = (uint32_t)rec_blob(&k->rb, k->blob, alen);
+	emit(k);
+}
+
+/* In the forked child: wait until traced, then exec. */
+static void __attribute__((noreturn)) child_exec(struct kengine *k, int sync_r, int err_w)
+{
+	char c;
+	int e;
+
+	pthread_sigmask(SIG_SETMASK, &k->o.child_mask, NULL);
+	if (k->o.stdio_fd >= 0) {
+		setsid();
+		ioctl(k->o.stdio_fd, TIOCSCTTY, 0);
+		for (int fd = 0; fd < 3; fd++)
+			dup2(k->o.stdio_fd, fd);
+		if (k->o.stdio_fd > 2)
+			close(k->o.stdio_fd);
+	}
+	while (read(sync_r, &c, 1) < 0 && errno == EINTR)
+		;
+	if (c == 'x')
+		execve(k->o.exe, k->o.argv, environ);
+	e = c == 'x' ? errno : ECANCELED;
+	if (write(err_w, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+/* Fork the command, trace it, let it exec; 0 once it runs its program,
+ * or -errno (its exec failed, or it could not be traced). */
+static int spawn(struct kengine *k)
+{
+	int sync[2], errp[2], e = 0, err;
+	pid_t pid;
+
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		err = -errno;
+		close(sync[0]);
+		close(sync[1]);
+		return err;
+	}
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		child_exec(k, sync[0], errp[1]);
+	close(sync[0]);
+	close(errp[1]);
+	k->root = pid;
+	atomic_store(&k->root_live, pid);
+	err = ebpf_engine_add(k->o.engine, pid, pid);
+	if (!err && k->o.spawned)
+		k->o.spawned(k->o.spawned_ctx, pid);   /* before it can exec */
+	if (!err) {
+		emit_start(k, pid);
+		note_inherited(k, pid);
+	}
+	if (write(sync[1], err ? "n" : "x", 1) < 0 && !err)
+		err = -errno;
+	close(sync[1]);
+	if (read(errp[0], &e, sizeof(e)) == sizeof(e) && !err)
+		err = -e;
+	close(errp[0]);
+	return err;
+}
+
+/* Send sig to every traced process (and the command, if not reaped). */
+static void signal_all(struct kengine *k, int sig)
+{
+	static pid_t tids[MAX_KILL], tgids[MAX_KILL];
+	size_t n = ebpf_engine_tasks(k->o.engine, tids, tgids, MAX_KILL);
+
+	if (!k->reaped)
+		kill(k->root, sig);
+	for (size_t i = 0; i < n; i++)
+		if (tids[i] == tgids[i])
+			kill(tgids[i], sig);
+}
+
+/* Hold the command (F5): its cgroup frozen, else every process stopped. */
+static void hold_all(struct kengine *k, bool stop)
+{
+	if (stop == k->stopped)
+		return;
+	k->stopped = stop;
+	if (k->o.freezer) {
+		if (stop)
+			freezer_hold(k->o.freezer, FREEZER_USER);
+		else
+			freezer_release(k->o.freezer, FREEZER_USER);
+		return;
+	}
+	signal_all(k, stop ? SIGSTOP : SIGCONT);
+}
+
+/* Do what was asked (enum tracer_cmd). */
+static void run_commands(struct kengine *k)
+{
+	int cmd = atomic_exchange(&k->cmd, 0);
+	uint64_t v;
+
+	if (read(k->wake_fd, &v, sizeof(v)) < 0)
+		v = 0;   /* nothing pending: fine */
+	if (cmd & TRACER_KILL) {
+		k->killing = true;
+		hold_all(k, false);
+		signal_all(k, SIGKILL);
+	}
+	if (cmd & TRACER_DETACH) {
+		hold_all(k, false);
+		k->detaching = true;
+	}
+	if (cmd & TRACER_STOP)
+		hold_all(k, true);
+	if (cmd & TRACER_CONT)
+		hold_all(k, false);
+}
+
+/* With a freezer: hold the command while the queue is over half full
+ * (until a quarter), so the kernel's records wait in the program. */
+static void throttle(struct kengine *k)
+{
+	size_t used = evq_used(k->q), cap = evq_capacity(k->q);
+	bool want = !k->detaching && (k->holding ? used > cap / 4 : used >= cap / 2);
+
+	if (!k->o.freezer || want == k->holding)
+		return;
+	if (want)
+		freezer_hold(k->o.freezer, FREEZER_TRACER_QUEUE);
+	else
+		freezer_release(k->o.freezer, FREEZER_TRACER_QUEUE);
+	k->holding = want;
+}
+
+/* Reap the command once it ended. */
+static void reap(struct kengine *k)
+{
+	int st;
+
+	if (k->reaped || waitpid(k->root, &st, WNOHANG) != k->root)
+		return;
+	k->reaped = true;
+	k->root_status = st;
+	atomic_store(&k->root_live, 0);
+}
+
+/* Drain and wait until the command is reaped and no traced task is left. */
+static void trace_loop(struct kengine *k)
+{
+	struct pollfd p = { k->wake_fd, POLLIN, 0 };
+
+	for (;;) {
+		uint64_t got = k->got;
+
+		if (atomic_load(&k->cmd))
+			run_commands(k);
+		ebpf_io_drain(k->o.engine, put_rec, k);
+		reap(k);
+		if (k->detaching || (k->reaped && !ebpf_engine_tasks_left(k->o.engine)))
+			break;
+		evq_flush(k->q);
+		throttle(k);
+		poll(&p, 1, k->got != got ? BUSY_MS : IDLE_MS);
+	}
+	ebpf_io_drain(k->o.engine, put_rec, k);   /* what the last exits sent */
+}
+
+/* The thread: start, trace, finish. */
+static void *engine_main(void *arg)
+{
+	struct kengine *k = arg;
+	struct rec_end *e;
+	int err = spawn(k);
+
+	k->start_err = err;
+	sem_post(&k->started);
+	if (!err)
+		trace_loop(k);
+	else if (k->root > 0 && !k->reaped)
+		waitpid(k->root, &k->root_status, 0);
+	atomic_store(&k->root_live, 0);
+	if (k->holding)
+		freezer_release(k->o.freezer, FREEZER_TRACER_QUEUE);
+	e = rec_begin(&k->rb, REC_END, util_now_ns(), 0, 0, sizeof(*e));
+	e->reason = err ? END_ERROR : k->detaching ? END_DETACHED : k->killing ? END_KILLED : END_EXITED;
+	emit(k);
+	evq_close(k->q);
+	return NULL;
+}
+
+struct kengine *kengine_new(const struct tracer_opts *o, struct evq *q)
+{
+	struct kengine *k = xcalloc(1, sizeof(*k));
+
+	k->o = *o;
+	k->q = q;
+	k->root_status = -1;
+	k->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	sem_init(&k->started, 0, 0);
+	return k;
+}
+
+int kengine_start(struct kengine *k)
+{
+	sigset_t all, old;
+	int err;
+
+	if (k->wake_fd < 0)
+		return -errno;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&k->thread, NULL, engine_main, k);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		return -err;
+	while (sem_wait(&k->started) < 0 && errno == EINTR)
+		;
+	return k->start_err;
+}
+
+void kengine_command(struct kengine *k, enum tracer_cmd cmd)
+{
+	pid_t root = atomic_load(&k->root_live);
+	uint64_t one = 1;
+
+	if ((cmd & TRACER_INTERRUPT) && root > 0)
+		kill(root, SIGINT);
+	cmd &= ~TRACER_INTERRUPT;
+	if (!cmd)
+		return;
+	atomic_fetch_or(&k->cmd, (int)cmd);
+	if (write(k->wake_fd, &one, sizeof(one)) < 0)
+		one = 0;   /* the counter is full: a wake-up is pending anyway */
+}
+
+bool kengine_command_pending(struct kengine *k)
+{
+	return atomic_load(&k->cmd) != 0;
+}
+
+void kengine_join(struct kengine *k)
+{
+	pthread_join(k->thread, NULL);
+}
+
+int kengine_root_status(const struct kengine *k)
+{
+	return k->root_status;
+}
+
+void kengine_free(struct kengine *k)
+{
+	if (!k)
+		return;
+	if (k->wake_fd >= 0)
+		close(k->wake_fd);
+	sem_destroy(&k->started);
+	free(k->inherited);
+	free(k);
+}
