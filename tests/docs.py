@@ -3,8 +3,8 @@
 
 Checks, each with the file and the fix named when it fails:
   - README is at most 250 lines, and keeps its two commands: the first
-    installs (a subset of what .ci/run installs), builds and runs
-    ./compendium-tui, the second is `bash .ci/run`;
+    installs (in a checkout: a subset of what .ci/run installs), builds and
+    runs ./compendium-tui, the second is `bash .ci/run`;
   - every option of the option table in src/main.c is in --help and is an
     item of the man page's OPTIONS, written the same way in both ("-p,
     --pid PID"), with its description on the lines after it; and neither
@@ -114,7 +114,7 @@ def check_readme(problems: list[str]) -> None:
     first = [ln for ln in text.splitlines() if "apt-get install" in ln and "./configure" in ln]
     if not first or "./compendium-tui" not in first[0]:
         problems.append("README: the first command (install, build, run ./compendium-tui) is missing")
-    else:
+    elif os.path.exists(os.path.join(SRC, ".ci", "run")):   # a checkout, not a tarball
         ci = read(".ci/run")
         deps = set(re.search(r'deps="([^"]*)"', ci, re.S).group(1).replace("\\\n", " ").split())
         pkgs = re.search(r"apt-get install -y ([^&]*)&&", first[0]).group(1).split()
