@@ -645,6 +645,8 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 	struct ioacct_fd_slot *v;
 	__u32 *at;
 
+	if (engine)
+		ke_count(nr, ret, btf);
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
 		mem_call(regs, nr, ret, btf);
 		return 0;
@@ -731,6 +733,8 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	__u64 *fds;
 	__u32 tgid;
 
+	if (engine)
+		ke_enter();
 	if (nr != NR_close && nr != NR_dup2 && nr != NR_dup3 && nr != NR_close_range &&
 	    nr != NR_execve && nr != NR_execveat)
 		return 0;

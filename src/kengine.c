@@ -213,7 +213,7 @@ static int spawn(struct kengine *k)
 	close(errp[1]);
 	k->root = pid;
 	atomic_store(&k->root_live, pid);
-	err = ebpf_engine_add(k->o.engine, pid, pid);
+	err = ebpf_engine_add(k->o.engine, pid, pid, true);
 	if (!err && k->o.spawned)
 		k->o.spawned(k->o.spawned_ctx, pid);   /* before it can exec */
 	if (!err) {
@@ -402,7 +402,7 @@ static int attach(struct kengine *k)
 		if (n < 0)
 			err = n;
 		for (int i = 0; i < n && i < MAX_KILL && !err; i++)
-			err = ebpf_engine_add(k->o.engine, tids[i], pid);
+			err = ebpf_engine_add(k->o.engine, tids[i], pid, false);
 	}
 	if (!err)
 		describe_process(k, pid, tids, n < MAX_KILL ? n : MAX_KILL);
