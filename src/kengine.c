@@ -40,6 +40,7 @@
 #include "fdinfo.h"
 #include "freezer.h"
 #include "kengine.h"
+#include "maps.h"
 #include "procfs.h"
 #include "record.h"
 #include "util.h"
@@ -82,6 +83,16 @@ static void emit(struct kengine *k)
 	evq_put(k->q, k->rb.buf, k->rb.len);
 }
 
+/* Queue a record made here (its rec_put_fn). */
+static void put_own(void *ctx, const struct rec_hdr *h)
+{
+	struct kengine *k = ctx;
+
+	memcpy(k->rb.buf, h, h->len);
+	k->rb.len = h->len;
+	emit(k);
+}
+
 /* Drain sink: one record the kernel captured; after the command's first
  * exec, the fds it inherited (as ptrace's exec event describes them). */
 static void put_rec(void *ctx, const struct rec_hdr *h)
@@ -95,6 +106,8 @@ static void put_rec(void *ctx, const struct rec_hdr *h)
 	k->rb.len = h->len;
 	k->got++;
 	emit(k);
+	if (h->type == REC_EXEC && k->o.maps)   /* (--faults: the regions it starts with) */
+		maps_records(h->tid, h->tgid, h->ts, put_own, k);
 	if (h->type == REC_EXEC && h->tgid == k->root && !k->exec_seen) {
 		k->exec_seen = true;
 		for (size_t at = 0; at < k->inherited_len; at += k->rb.len) {
@@ -372,6 +385,8 @@ static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, in
 	x->exe_len = (uint16_t)rec_blob(&k->rb, k->path, elen > 0 ? (size_t)elen : 0);
 	x->argv_len = (uint32_t)rec_blob(&k->rb, k->blob, alen > 0 ? (size_t)alen : 0);
 	emit(k);
+	if (k->o.maps)
+		maps_records(pid, pid, ts, put_own, k);
 	for (int i = 0; i < n; i++) {
 		struct rec_newtask *r;
 		if (tids[i] == pid)
