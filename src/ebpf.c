@@ -92,7 +92,7 @@ static int check_privilege(char *why, size_t whylen)
 {
 	if (has_cap(CAP_SYS_ADMIN) || (has_cap(39 /* CAP_BPF */) && has_cap(38 /* CAP_PERFMON */)))
 		return 0;
-	snprintf(why, whylen, "--ebpf needs root or the CAP_BPF and CAP_PERFMON capabilities "
+	snprintf(why, whylen, "it needs root or the CAP_BPF and CAP_PERFMON capabilities "
 		 "(run it with sudo, or: setcap cap_bpf,cap_perfmon,cap_sys_ptrace+ep on the binary)");
 	return -EPERM;
 }
