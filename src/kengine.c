@@ -31,6 +31,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -93,6 +94,33 @@ static void put_own(void *ctx, const struct rec_hdr *h)
 	emit(k);
 }
 
+/* Describe every fd of process pid from /proc, then which are open (at
+ * attach, and after an io_uring_enter, whose operations may open fds). */
+static void describe_fds(struct kengine *k, pid_t pid, uint64_t ts)
+{
+	int fds[1025];
+	int n = procfs_list_fds(pid, fds, 1024);
+
+	if (n < 0)
+		n = 0;
+	if (n > 1024)
+		n = 1024;
+	for (int i = 0; i < n; i++) {
+		uint32_t flags = 0;
+		ssize_t plen = procfs_fd_link(pid, fds[i], k->path, sizeof(k->path));
+
+		procfs_fd_flags(pid, fds[i], &flags);
+		fdinfo_record(&k->rb, ts, pid, pid, fds[i], FDW_INHERITED, 0, k->path,
+			      plen > 0 ? (size_t)plen : 0, flags);
+		emit(k);
+	}
+	if (n % 2)
+		fds[n++] = -1;   /* pad to the record alignment with a non-fd */
+	rec_begin(&k->rb, REC_FDSET, ts, pid, pid, 0);
+	rec_blob(&k->rb, fds, (size_t)n * sizeof(int));
+	emit(k);
+}
+
 /* Drain sink: one record the kernel captured; after the command's first
  * exec, the fds it inherited (as ptrace's exec event describes them). */
 static void put_rec(void *ctx, const struct rec_hdr *h)
@@ -106,6 +134,9 @@ static void put_rec(void *ctx, const struct rec_hdr *h)
 	k->rb.len = h->len;
 	k->got++;
 	emit(k);
+	if (h->type == REC_SYSCALL && ((const struct rec_syscall *)rec_payload(h))->nr ==
+	    SYS_io_uring_enter && ((const struct rec_syscall *)rec_payload(h))->ret > 0)
+		describe_fds(k, h->tgid, h->ts);
 	if (h->type == REC_EXEC && k->o.maps)   /* (--faults: the regions it starts with) */
 		maps_records(h->tid, h->tgid, h->ts, put_own, k);
 	if (h->type == REC_EXEC && h->tgid == k->root && !k->exec_seen) {
@@ -341,32 +372,6 @@ static void trace_loop(struct kengine *k)
 		poll(&p, 1, k->got != got ? BUSY_MS : IDLE_MS);
 	}
 	ebpf_io_drain(k->o.engine, put_rec, k);   /* what the last exits sent */
-}
-
-/* Describe every fd of the attached process, then which are open. */
-static void describe_fds(struct kengine *k, pid_t pid, uint64_t ts)
-{
-	int fds[1025];
-	int n = procfs_list_fds(pid, fds, 1024);
-
-	if (n < 0)
-		n = 0;
-	if (n > 1024)
-		n = 1024;
-	for (int i = 0; i < n; i++) {
-		uint32_t flags = 0;
-		ssize_t plen = procfs_fd_link(pid, fds[i], k->path, sizeof(k->path));
-
-		procfs_fd_flags(pid, fds[i], &flags);
-		fdinfo_record(&k->rb, ts, pid, pid, fds[i], FDW_INHERITED, 0, k->path,
-			      plen > 0 ? (size_t)plen : 0, flags);
-		emit(k);
-	}
-	if (n % 2)
-		fds[n++] = -1;   /* pad to the record alignment with a non-fd */
-	rec_begin(&k->rb, REC_FDSET, ts, pid, pid, 0);
-	rec_blob(&k->rb, fds, (size_t)n * sizeof(int));
-	emit(k);
 }
 
 /* The attached process as if it had been seen starting: its program
