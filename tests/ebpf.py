@@ -526,6 +526,13 @@ def case_kernel(work: str) -> list[str]:
             probs.append(f"e2e {name} with --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
         else:
             print(f"{name}: same figures as strace with the kernel engine")
+    # Its recordings replay into the same JSON as the live run gave.
+    res = subprocess.run([sys.executable, os.path.join(HERE, "replay_roundtrip.py"), "--engine",
+                          "kernel"], capture_output=True, text=True, timeout=600)
+    if res.returncode != 0:
+        probs.append(f"replay_roundtrip.py --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
+    else:
+        print("recordings: replayed as the kernel engine saw them live")
     # Page faults land in the mappings /proc showed at exec and the kernel reported.
     res = subprocess.run([sys.executable, os.path.join(HERE, "faults.py")], env=env,
                          capture_output=True, text=True, timeout=600)
