@@ -865,4 +865,62 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 	return true;
 }
 
+/* ---- i386 calls (int $0x80 from a 64-bit process) ---- */
+
+/* The x86_64 number of the i386 call nr among those the engine follows
+ * (their counts and what ends or copies fds), or -1. */
+static __always_inline long ke_compat_nr(long nr)
+{
+	switch (nr) {
+	case 3: return NR_read;
+	case 4: return NR_write;
+	case 6: return NR_close;
+	case 11: return NR_execve;
+	case 41: return NR_dup;
+	case 63: return NR_dup2;
+	case 145: return NR_readv;
+	case 146: return NR_writev;
+	case 180: return NR_pread64;
+	case 181: return NR_pwrite64;
+	case 330: return NR_dup3;
+	case 358: return NR_execveat;
+	case 436: return NR_close_range;
+	default: return -1;
+	}
+}
+
+/* An i386 call of the current task returned: count its reads and writes,
+ * send its dups (as x86_64 calls: the model reads them by that number). */
+static __always_inline void ke_compat_exit(struct pt_regs *regs, long cnr, long ret, const bool btf)
+{
+	long nr = ke_compat_nr(cnr);
+	struct ioacct_call *e;
+	__u32 tgid;
+
+	if (ret <= -512 && ret >= -516)
+		return;   /* interrupted: it is restarted */
+	if (ret >= 0 && (nr == NR_read || nr == NR_pread64 || nr == NR_readv))
+		io_add((int)REG(regs, bx, btf), 1, ret);
+	else if (ret >= 0 && (nr == NR_write || nr == NR_pwrite64 || nr == NR_writev))
+		io_add((int)REG(regs, bx, btf), 2, ret);
+	if ((nr != NR_dup && nr != NR_dup2 && nr != NR_dup3) || !traced_now(&tgid))
+		return;
+	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (!e) {
+		drop(DROP_RINGBUF);
+		return;
+	}
+	e->kind = IOACCT_CALL;
+	e->tid = (__s32)bpf_get_current_pid_tgid();
+	e->tgid = (__s32)tgid;
+	e->nr = (__s32)nr;
+	e->ts = bpf_ktime_get_ns();
+	e->ret = ret;
+	e->args[0] = REG(regs, bx, btf);
+	e->args[1] = REG(regs, cx, btf);
+	e->args[2] = REG(regs, dx, btf);
+	e->args[3] = e->args[4] = e->args[5] = 0;
+	bpf_ringbuf_submit(e, io_wake());
+}
+
 #endif /* COMPENDIUM_ENGINE_BPF_H */

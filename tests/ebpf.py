@@ -505,9 +505,8 @@ def case_e2e(work: str) -> list[str]:
 
 
 # The end-to-end cases the kernel engine passes as ptrace does.  Not yet:
-# int80 (i386 system calls), uring_openat (fds io_uring opens),
-# threadexec_v (-v is ptrace's).
-E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF if n not in ("int80", "uring_openat")) + (
+# uring_openat (fds io_uring opens itself), threadexec_v (-v is ptrace's).
+E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF if n != "uring_openat") + (
     "exitcode", "groupstop", "sigkill", "sigterm", "startstate", "startstate_inherit", "uring")
 
 
