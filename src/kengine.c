@@ -215,14 +215,8 @@ static void __attribute__((noreturn)) child_exec(struct kengine *k, int sync_r, 
 	int e;
 
 	pthread_sigmask(SIG_SETMASK, &k->o.child_mask, NULL);
-	if (k->o.stdio_fd >= 0) {
-		setsid();
-		ioctl(k->o.stdio_fd, TIOCSCTTY, 0);
-		for (int fd = 0; fd < 3; fd++)
-			dup2(k->o.stdio_fd, fd);
-		if (k->o.stdio_fd > 2)
-			close(k->o.stdio_fd);
-	}
+	if (k->o.stdio_fd >= 0)
+		util_take_terminal(k->o.stdio_fd);
 	while (read(sync_r, &c, 1) < 0 && errno == EINTR)
 		;
 	if (c == 'x')

@@ -1394,14 +1394,8 @@ child_exec(struct tracer *t, int sync_r, int err_w, const sigset_t *mask,
 	sigaction(SIGUSR1, &t->usr_was[0], NULL);   /* ignored stays ignored */
 	sigaction(SIGUSR2, &t->usr_was[1], NULL);
 	pthread_sigmask(SIG_SETMASK, mask, NULL);
-	if (t->o.stdio_fd >= 0) {
-		setsid();
-		ioctl(t->o.stdio_fd, TIOCSCTTY, 0);
-		for (int fd = 0; fd < 3; fd++)
-			dup2(t->o.stdio_fd, fd);
-		if (t->o.stdio_fd > 2)
-			close(t->o.stdio_fd);
-	}
+	if (t->o.stdio_fd >= 0)
+		util_take_terminal(t->o.stdio_fd);
 	while (read(sync_r, &c, 1) < 0 && errno == EINTR)
 		;
 	if (f && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||

@@ -34,5 +34,8 @@ void util_abort_oom(void) __attribute__((noreturn));
 
 /* CLOCK_MONOTONIC time in nanoseconds. */
 uint64_t util_now_ns(void);
+/* In a forked command: a new session whose controlling terminal is fd
+ * (a pty slave), which becomes its stdin, stdout and stderr. */
+void util_take_terminal(int fd);
 
 #endif /* COMPENDIUM_UTIL_H */
