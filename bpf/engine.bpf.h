@@ -420,8 +420,10 @@ static __always_inline __u32 ke_sock_addr(struct file *f, bool remote, char *out
 
 /* Send what fd of the current task is (an IOACCT_FD), as the tracer's
  * describe_fd would: a file's path and inode, an anonymous inode's name,
- * and with addrs a socket's two addresses. */
-static __always_inline void ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
+ * and with addrs a socket's two addresses.  A global function, so the
+ * verifier checks it once rather than at each of its calls (inlined,
+ * they made sys_exit's verification three times as long); returns 0. */
+__noinline int ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
 {
 	struct engine_scratch *es = engine_sc();
 	struct open_scratch *sc = scratch();
@@ -430,7 +432,7 @@ static __always_inline void ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs
 	__u64 ino = 0;
 
 	if (!es || !sc || !f)
-		return;
+		return 0;
 	kind = file_kind(f, &ino);
 	es->h.fd.kind = IOACCT_FD;
 	es->h.fd.tid = (__s32)bpf_get_current_pid_tgid();
@@ -462,6 +464,7 @@ static __always_inline void ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs
 	es->h.fd.raddr_len = (__u16)r;
 	es->h.fd.pad = 0;
 	ke_output(es, sizeof(es->h.fd) + len + l + r);
+	return 0;
 }
 
 /* Send the current task's call whole, with aux and an address argument

@@ -535,21 +535,28 @@ static long walk_up(__u32 i, void *unused)
 	return 0;
 }
 
-/* Put the absolute path of (vm, d) in front of work[PATH_END] as the
+/* Put the absolute path of (vm_addr, d_addr), a struct vfsmount and a
+ * struct dentry, in front of work[PATH_END] of this CPU's scratch space as the
  * kernel's d_path would (crossing mounts up to the namespace's root),
  * while the text up to work[end] stays within IOACCT_PATH_MAX bytes; when
  * the rest does not fit, the cut mark goes in front instead.  Returns where
  * the text starts.  The walk's state lives in the map value, not on the
  * stack: the verifier then sees its counters as unknown and checks the
- * callback once, where on the stack it would follow them value by value. */
-static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct vfsmount *vm,
-				      struct dentry *d)
+ * callback once, where on the stack it would follow them value by value.
+ * A global function (so its pointers are plain numbers), which the verifier
+ * checks once rather than at each of its five calls; put_path calls it. */
+__noinline __u32 put_path_at(__u32 end, __u64 vm_addr, __u64 d_addr)
 {
-	struct walk *w = &sc->w;
+	struct open_scratch *sc = scratch();
+	struct vfsmount *vm = (struct vfsmount *)vm_addr;
+	struct walk *w;
 	__u32 off;
 
+	if (!sc)
+		return end;
+	w = &sc->w;
 	w->root = BPF_CORE_READ(vm, mnt_root);
-	w->d = d;
+	w->d = (struct dentry *)d_addr;
 	w->off = PATH_END;
 	w->low = end - IOACCT_PATH_MAX;   /* (end >= PATH_END: room for the mark) */
 	w->whole = 0;
@@ -566,6 +573,15 @@ static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct
 		sc->work[--off & WORK_MASK] = '/';   /* the root itself */
 	}
 	return off;
+}
+
+/* The path of (vm, d) in front of work[PATH_END] of sc, this CPU's scratch
+ * space (put_path_at). */
+static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct vfsmount *vm,
+				      struct dentry *d)
+{
+	(void)sc;   /* (the global function looks it up itself) */
+	return put_path_at(end, (__u64)vm, (__u64)d);
 }
 
 /* The path a failed open was given, at work[PATH_END + 1], made absolute
