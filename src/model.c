@@ -1333,6 +1333,16 @@ static uint64_t open_flags(const struct rec_syscall *s)
 	}
 }
 
+/* REC_SYSSTAT: system calls the kernel engine counted. */
+static void on_sysstat(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_sysstat *r = rec_payload(h);
+	struct sysstat_row c = { .calls = r->calls, .errors = r->errors, .timed = r->timed,
+				 .total_ns = r->total_ns, .max_ns = r->max_ns };
+
+	sysstat_add_counts(m->sys, h->tgid, r->nr, &c);
+}
+
 /* REC_SYSCALL. */
 static void on_syscall(struct model *m, const struct rec_hdr *h)
 {
@@ -1342,8 +1352,9 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 	char *addr = addr_text(blob, s->addr_len);
 	char *path = s->path_len ? xstrndup(blob + s->addr_len, s->path_len) : NULL;
 
-	sysstat_add(m->sys, h->tgid, s->nr, s->ret, s->entry_ts && h->ts >= s->entry_ts,
-		    s->entry_ts && h->ts >= s->entry_ts ? h->ts - s->entry_ts : 0);
+	if (!m->kernel_engine)   /* (it counts every call itself: REC_SYSSTAT) */
+		sysstat_add(m->sys, h->tgid, s->nr, s->ret, s->entry_ts && h->ts >= s->entry_ts,
+			    s->entry_ts && h->ts >= s->entry_ts ? h->ts - s->entry_ts : 0);
 	if (m->verbose) {
 		struct event ev = ev_init(m, h, t, EV_SYSCALL);
 		ev.nr = s->orig_nr;
@@ -1413,6 +1424,7 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 	case REC_FAULT: on_fault(m, h); break;
 	case REC_MAPS: on_maps(m, h); break;
 	case REC_IO: on_io(m, h); break;
+	case REC_SYSSTAT: on_sysstat(m, h); break;
 	case REC_SCHED: on_sched(m, h); break;
 	case REC_BLOCK: on_block(m, h); break;
 	case REC_HIST: on_hist(m, h); break;

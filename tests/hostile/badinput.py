@@ -87,9 +87,9 @@ def main() -> int:
             ("a file that is not executable", [*comp, "--", os.path.join(tmp, "plain")], 126,
              r"[Pp]ermission denied"),
             ("--engine of another kind", [*comp, "--engine", "gdb", "--", "/bin/true"], 2,
-             r"--engine: 'gdb' is not kernel or ptrace"),
-            ("--engine kernel with -p", [*comp, "--engine", "kernel", "-p", "1"], 2,
-             r"traces a command it starts, not --pid"),
+             r"--engine: 'gdb' is not auto, kernel or ptrace"),
+            ("--engine kernel with --replay", [*comp, "--engine", "kernel", "--replay", "x"], 2,
+             r"--engine is for tracing; --replay reads a recording"),
             ("--engine kernel with -v", [*comp, "--engine", "kernel", "-v", "--", "/bin/true"], 2,
              r"-v and --no-seccomp are ptrace's"),
         ]
