@@ -187,8 +187,11 @@ static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 	return bpf_map_lookup_elem(&kstats, &k);
 }
 
-/* A traced task's system call nr returned ret: count it, with its time. */
-static __always_inline void ke_count(long nr, long ret, const bool btf)
+/* A traced task's x86_64 system call nr returned ret: count it, with its
+ * time (i386 calls never come here: sys_exit gives them to ke_compat_exit).
+ * A global function, so the verifier checks it apart from sys_exit's many
+ * paths (inline, it doubled sys_exit's verification); returns 0. */
+__noinline int ke_count(long nr, long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
@@ -196,27 +199,28 @@ static __always_inline void ke_count(long nr, long ret, const bool btf)
 	__u64 began, dur;
 
 	if (!t || (t->flags & IOACCT_TASK_PREEXEC) || nr < 0 || nr >= IOACCT_NR_MAX ||
-	    (ret <= -512 && ret >= -516) || in_compat(btf))
-		return;   /* (a call interrupted to be restarted is counted when it ends) */
+	    (ret <= -512 && ret >= -516))
+		return 0;   /* (a call interrupted to be restarted is counted when it ends) */
 	if (ret == 0 && (nr == NR_clone || nr == NR_clone3 || nr == NR_fork || nr == NR_vfork))
-		return;   /* the new task's own return from the call its parent made */
+		return 0;   /* the new task's own return from the call its parent made */
 	began = t->entry_ts;
 	t->entry_ts = 0;
 	s = ke_stat(t->tgid, (__s32)nr);
 	if (!s) {
 		drop(DROP_MAPFULL);
-		return;
+		return 0;
 	}
 	__sync_fetch_and_add(&s->calls, 1);
 	if (ret < 0 && ret >= -4095)
 		__sync_fetch_and_add(&s->errors, 1);
 	if (!began)
-		return;
+		return 0;
 	dur = bpf_ktime_get_ns() - began;
 	__sync_fetch_and_add(&s->timed, 1);
 	__sync_fetch_and_add(&s->total_ns, dur);
 	if (dur > s->max_ns)
 		s->max_ns = dur;   /* (two CPUs at once may keep the smaller: a bound, not a sum) */
+	return 0;
 }
 
 /* bpf_loop state of ke_stats_final. */
