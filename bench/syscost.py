@@ -10,9 +10,10 @@ every other process on the machine pays while the engine runs.  syscost
 prints ns per call, the fastest of 20 batches; the table shows the median
 over the rounds.  With --prog-stats it also turns kernel.bpf_stats_enabled
 on for one traced run and prints the engine's programs' own run time per
-run (their average, the kernel's two clock reads per run included), then
-puts the setting back.  Programs of other tracers attached at the same time
-add to every figure: the script says when it saw some.
+run (their average over every system call on the machine meanwhile, the
+kernel's two clock reads per run included), then puts the setting back.
+Programs of other tracers attached to sys_enter or sys_exit at the same
+time add to every figure: the script says when it saw some.
 """
 import argparse
 import json
@@ -25,7 +26,6 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SYSCALL_PROGS = ("sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw")
 
 
 def build(tmp):
@@ -45,9 +45,9 @@ def run(argv):
     return parse(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)
 
 
-def progs():
-    """bpftool's list of loaded programs."""
-    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, text=True)
+def links():
+    """bpftool's list of attached BPF links."""
+    out = subprocess.run(["bpftool", "-j", "link", "show"], capture_output=True, text=True)
     return json.loads(out.stdout or "[]")
 
 
@@ -64,9 +64,10 @@ def prog_ids(pid):
 
 
 def foreign(own):
-    """sys_enter/sys_exit programs loaded but not by process own (0: none)."""
+    """Programs attached to sys_enter or sys_exit but not by process own (0: none)."""
     mine = prog_ids(own) if own else set()
-    return sum(1 for p in progs() if p.get("name") in SYSCALL_PROGS and p.get("id") not in mine)
+    return sum(1 for k in links() if k.get("tp_name") in ("sys_enter", "sys_exit") and
+               k.get("prog_id") not in mine)
 
 
 def beside(comp, exe):
@@ -135,8 +136,8 @@ def main():
             print(f"{k:20}" + "".join(f"{statistics.median(x[o] for x in v):12.0f}" for o in ops))
         print(f"(median of {a.rounds} rounds of the fastest of 20 batches)")
         if seen:
-            print(f"syscost: other tracers had {seen} sys_enter/sys_exit programs loaded meanwhile; "
-                  "every figure includes what theirs cost")
+            print(f"syscost: other tracers had {seen} programs attached to sys_enter or sys_exit "
+                  "meanwhile; the figures include what theirs cost")
         if a.prog_stats:
             print("program run time, one traced syscost (kernel.bpf_stats_enabled):")
             for name, cnt, ns in prog_stats(comp, exe):
