@@ -469,13 +469,17 @@ static void unpark(struct model *m, int pid, uint64_t older_than)
 		m->parked.v[keep] = NULL;
 }
 
-/* Give up waiting for what parked faults sampled long before ts needed. */
+/* Give up waiting for what parked faults sampled long before ts needed.
+ * The kernel engine's records come in batches every few milliseconds
+ * while the program runs on (ptrace's come while it is stopped): its wait
+ * is as long as for the kernel's early samples. */
 static void unpark_old(struct model *m, uint64_t ts)
 {
 	const struct rec_hdr *h = m->parked.n ? m->parked.v[0] : NULL;
+	uint64_t wait = m->kernel_engine ? EARLY_NS : PARK_NS;
 
-	if (h && h->ts + PARK_NS < ts)
-		unpark(m, 0, ts - PARK_NS);
+	if (h && h->ts + wait < ts)
+		unpark(m, 0, ts - wait);
 }
 
 /* REC_FAULT.  A fault can come before what explains it: a child's first

@@ -532,13 +532,6 @@ def case_kernel(work: str) -> list[str]:
         probs.append(f"replay_roundtrip.py --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
     else:
         print("recordings: replayed as the kernel engine saw them live")
-    # Page faults land in the mappings /proc showed at exec and the kernel reported.
-    res = subprocess.run([sys.executable, os.path.join(HERE, "faults.py")], env=env,
-                         capture_output=True, text=True, timeout=600)
-    if res.returncode not in (0, EXIT_SKIP):
-        probs.append(f"faults.py with --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
-    else:
-        print("faults: same figures with the kernel engine")
     _, summary, out = trace(work, ["--engine", "kernel"],
                             ["sh", "-c", "grep TracerPid /proc/self/status"])
     tracer = summary.get("tracer", {})
