@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tracer overhead benchmark: untraced vs strace -f vs compendium-tui.
 
-    python3 bench/bench.py [--pairs N] [--only NAME,...] [--compendium PATH] [--ebpf]
+    python3 bench/bench.py [--pairs N] [--only NAME,...] [--compendium PATH] [--ebpf] [--kernel]
 
 Each workload runs untraced (A), under `strace -f -o /dev/null` (B) and under
 `compendium-tui --batch -o /dev/null` (C), interleaved A/B/C for N rounds
@@ -12,10 +12,19 @@ same with and without its seccomp filter (files, bytes, connections,
 processes, exit), which is what the filter must never change.
 
 With --ebpf (root), the same workloads made to run about a second untraced
-(so start-up is amortised) run untraced (A) and under `compendium-tui
---ebpf --batch -o /dev/null` (D), where the kernel counts the read/write
-family and those calls never stop; the table shows D/untraced, and the
---json summary with --ebpf must equal the one without.
+(so start-up is amortised), and two more (gcc compiling one small file,
+find | xargs cat of /usr/include), run untraced (A) and under
+`compendium-tui --ebpf --batch -o /dev/null` (D), where the kernel counts
+the read/write family and those calls never stop; the table shows
+D/untraced, and the --json summary with --ebpf must equal the one without.
+
+With --kernel (root), those long workloads run untraced (A) and under
+`compendium-tui --engine kernel --json -o FILE` (K), interleaved; the table
+shows K/untraced against the kernel engine's goal, its stops (0), and
+whether every K run's --json summary equals the ptrace engine's (files,
+bytes, connections, processes, exits).  It ends with the start-up: the
+median wall time of `compendium-tui --engine kernel -- true`.  --ebpf and
+--kernel together run the ptrace engine's reference once per workload.
 """
 import argparse
 import json
@@ -79,6 +88,9 @@ def workloads(tmp, long=False):
             ("git", times(40, "git log -1000 --stat >/dev/null"), repo, None),
             ("make", times(3, f"make -s -C {proj} clean; make -s -j2 -C {proj} prog"), tmp,
              clean),
+            ("gcc", times(40, f"gcc -O1 -c -o {tmp}/u.o {proj}/u0.c"), tmp, None),
+            ("find|cat", times(5, "find /usr/include -type f -print0 | xargs -0 cat >/dev/null"),
+             tmp, None),
         ]
     return [
         ("dd", ["dd", "if=/dev/zero", "of=/dev/null", "bs=512", "count=100000"], tmp, None),
@@ -98,6 +110,22 @@ def timed(argv, cwd, reset):
     if r.returncode != 0:
         sys.exit(f"bench: {' '.join(argv)} failed with {r.returncode}")
     return dt
+
+
+def timed_cpu(argv, cwd, reset):
+    """Wall seconds of argv, and the CPU seconds (user + system) it and every
+    process it waited for used: a figure that moves far less than the wall
+    time when other programs share the machine."""
+    if reset:
+        reset()
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit(f"bench: {' '.join(argv)} failed with {p.returncode}")
+    return dt, ru.ru_utime + ru.ru_stime
 
 
 def comparable(summary):
@@ -140,23 +168,29 @@ def ebpf_works(comp):
     return None
 
 
-def ebpf_table(comp, pairs, only, tmp):
+def ptrace_reference(comp, refs, name, argv, cwd, reset):
+    """The comparable --json summary of a workload under the ptrace engine
+    (computed once per workload: refs keeps it for the other table)."""
+    if name not in refs:
+        refs[name] = comparable(json_summary(comp, [], argv, cwd, reset))
+    return refs[name]
+
+
+def ebpf_table(comp, pairs, work, refs):
     """Untraced vs --ebpf on the long workloads; True when every JSON agrees."""
     why = ebpf_works(comp)
     if why:
         print(f"bench: no --ebpf table here: {why}")
         return True
     rows = []
-    for name, argv, cwd, reset in workloads(tmp, long=True):
-        if only and name not in only.split(","):
-            continue
+    for name, argv, cwd, reset in work:
         ta, td = [], []
         for _ in range(pairs):
             ta.append(timed(argv, cwd, reset))
             td.append(timed([comp, "--ebpf", "--batch", "-o", "/dev/null", "--"] + argv,
                             cwd, reset))
         same = comparable(json_summary(comp, ["--ebpf"], argv, cwd, reset)) == \
-            comparable(json_summary(comp, [], argv, cwd, reset))
+            ptrace_reference(comp, refs, name, argv, cwd, reset)
         rows.append((name, statistics.median(ta), statistics.median(td),
                      statistics.median(d / u for u, d in zip(ta, td)), same))
     print(f"{'workload':10} {'untraced':>9} {'--ebpf':>9} {'ebpf/untraced':>14} {'same JSON':>10}")
@@ -164,6 +198,89 @@ def ebpf_table(comp, pairs, only, tmp):
         print(f"{name:10} {a_:8.3f}s {d_:8.3f}s {da:14.2f} {'yes' if same else 'NO':>10}")
     print(f"(median of {pairs} interleaved rounds; same JSON: --ebpf summary equals ptrace mode's)")
     return all(r[-1] for r in rows)
+
+
+# The kernel engine's cost goals: traced time over untraced time (dd of
+# 512-byte blocks makes a system call per block; every other workload at
+# most 1.10), and its start-up in seconds.
+KERNEL_GOAL = {"dd": 1.5, "git": None}
+KERNEL_GOAL_DEFAULT = 1.10
+KERNEL_START_GOAL = 0.050
+
+
+def json_run(comp, extra, argv, cwd, reset, out):
+    """Wall and CPU seconds of a traced run writing --json to out, and its summary."""
+    dt, cpu = timed_cpu([comp, "--json", "-o", out] + extra + ["--"] + argv, cwd, reset)
+    with open(out) as f:
+        last = f.read().splitlines()[-1]
+    return dt, cpu, json.loads(last)
+
+
+def startup(comp, runs):
+    """Medians of `true` untraced, under ptrace and under --engine kernel:
+    wall seconds, and the kernel engine's CPU seconds ("kernel_cpu")."""
+    t = {"true": [], "ptrace": [], "kernel": [], "kernel_cpu": []}
+    for _ in range(runs):
+        t["true"].append(timed(["true"], "/", None))
+        t["ptrace"].append(timed([comp, "--batch", "-o", "/dev/null", "--", "true"], "/", None))
+        dt, cpu = timed_cpu([comp, "--engine", "kernel", "--batch", "-o", "/dev/null", "--",
+                             "true"], "/", None)
+        t["kernel"].append(dt)
+        t["kernel_cpu"].append(cpu)
+    return {k: statistics.median(v) for k, v in t.items()}
+
+
+def kernel_row(comp, pairs, name, argv, cwd, reset, tmp, refs):
+    """One workload untraced and under --engine kernel, interleaved; each
+    kernel run's --json summary checked against the ptrace engine's."""
+    want = ptrace_reference(comp, refs, name, argv, cwd, reset)
+    ta, tk, ca, ck, bad, stops = [], [], [], [], 0, 0
+    out = os.path.join(tmp, "kernel.jsonl")
+    for _ in range(pairs):
+        dt, cpu = timed_cpu(argv, cwd, reset)
+        ta.append(dt)
+        ca.append(cpu)
+        dt, cpu, summary = json_run(comp, ["--engine", "kernel"], argv, cwd, reset, out)
+        tk.append(dt)
+        ck.append(cpu)
+        bad += comparable(summary) != want
+        stops += summary["tracer"]["stops"]
+    goal = KERNEL_GOAL.get(name, KERNEL_GOAL_DEFAULT)
+    ratio = statistics.median(k / u for u, k in zip(ta, tk))
+    cpu_ratio = statistics.median(k / u for u, k in zip(ca, ck))
+    return (name, statistics.median(ta), statistics.median(tk), ratio, cpu_ratio, goal, stops,
+            bad)
+
+
+def kernel_table(comp, pairs, work, tmp, refs):
+    """Untraced vs --engine kernel on the long workloads, and its start-up;
+    True when every kernel run's summary agrees with the ptrace engine's."""
+    why = ebpf_works(comp)
+    if why:
+        print(f"bench: no --engine kernel table here: {why}")
+        return True
+    bad_any = False
+    print(f"load average {os.getloadavg()[0]:.1f} at the start")
+    print(f"{'workload':10} {'untraced':>9} {'kernel':>9} {'kernel/untr':>12} {'goal':>6} "
+          f"{'CPU ratio':>10} {'stops':>6} {'same JSON':>10}", flush=True)
+    for name, argv, cwd, reset in work:
+        _, a_, k_, ratio, cpu, goal, stops, bad = kernel_row(comp, pairs, name, argv, cwd,
+                                                             reset, tmp, refs)
+        g = f"{goal:.2f}" if goal else "-"
+        mark = "" if not goal or ratio <= goal else " over"
+        print(f"{name:10} {a_:8.3f}s {k_:8.3f}s {ratio:12.2f} {g:>6} {cpu:10.2f} {stops:6d} "
+              f"{'yes' if not bad else f'NO ({bad})':>10}{mark}", flush=True)
+        bad_any = bad_any or bad > 0
+    st = startup(comp, max(pairs, 11))
+    print(f"start-up: compendium-tui --engine kernel -- true {st['kernel'] * 1000:.0f} ms "
+          f"(goal {KERNEL_START_GOAL * 1000:.0f} ms; {st['kernel_cpu'] * 1000:.0f} ms of CPU; "
+          f"ptrace {st['ptrace'] * 1000:.0f} ms, true alone {st['true'] * 1000:.1f} ms; "
+          f"median of {max(pairs, 11)} interleaved runs)")
+    print(f"(median of {pairs} interleaved pairs; kernel/untraced: median of per-pair ratios of "
+          "wall time; CPU ratio: the same of CPU time, compendium-tui's own included; same "
+          "JSON: every kernel run's --json summary equals the ptrace engine's; load average "
+          f"{os.getloadavg()[0]:.1f} at the end)")
+    return not bad_any
 
 
 def main():
@@ -174,6 +291,9 @@ def main():
     ap.add_argument("--extra", default="", help="extra compendium-tui options")
     ap.add_argument("--ebpf", action="store_true",
                     help="untraced vs --ebpf on workloads of about a second (root)")
+    ap.add_argument("--kernel", action="store_true",
+                    help="untraced vs --engine kernel on workloads of about a second, "
+                    "and its start-up (root)")
     a = ap.parse_args()
     if not shutil.which("strace"):
         sys.exit("bench: strace is needed (apt-get install strace)")
@@ -181,8 +301,12 @@ def main():
     extra = a.extra.split()
     tmp = tempfile.mkdtemp(prefix="compendium-bench-")
     try:
-        if a.ebpf:
-            return 0 if ebpf_table(comp, a.pairs, a.only, tmp) else 1
+        if a.ebpf or a.kernel:
+            work = [w for w in workloads(tmp, long=True) if not a.only or w[0] in a.only.split(",")]
+            refs = {}
+            ok = not a.ebpf or ebpf_table(comp, a.pairs, work, refs)
+            ok = (not a.kernel or kernel_table(comp, a.pairs, work, tmp, refs)) and ok
+            return 0 if ok else 1
         rows = []
         ebpf = ebpf_works(comp) is None
         for name, argv, cwd, reset in workloads(tmp):

@@ -187,8 +187,11 @@ static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 	return bpf_map_lookup_elem(&kstats, &k);
 }
 
-/* A traced task's system call nr returned ret: count it, with its time. */
-static __always_inline void ke_count(long nr, long ret, const bool btf)
+/* A traced task's x86_64 system call nr returned ret: count it, with its
+ * time (i386 calls never come here: sys_exit gives them to ke_compat_exit).
+ * A global function, so the verifier checks it apart from sys_exit's many
+ * paths (inline, it doubled sys_exit's verification); returns 0. */
+__noinline int ke_count(long nr, long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
@@ -196,27 +199,28 @@ static __always_inline void ke_count(long nr, long ret, const bool btf)
 	__u64 began, dur;
 
 	if (!t || (t->flags & IOACCT_TASK_PREEXEC) || nr < 0 || nr >= IOACCT_NR_MAX ||
-	    (ret <= -512 && ret >= -516) || in_compat(btf))
-		return;   /* (a call interrupted to be restarted is counted when it ends) */
+	    (ret <= -512 && ret >= -516))
+		return 0;   /* (a call interrupted to be restarted is counted when it ends) */
 	if (ret == 0 && (nr == NR_clone || nr == NR_clone3 || nr == NR_fork || nr == NR_vfork))
-		return;   /* the new task's own return from the call its parent made */
+		return 0;   /* the new task's own return from the call its parent made */
 	began = t->entry_ts;
 	t->entry_ts = 0;
 	s = ke_stat(t->tgid, (__s32)nr);
 	if (!s) {
 		drop(DROP_MAPFULL);
-		return;
+		return 0;
 	}
 	__sync_fetch_and_add(&s->calls, 1);
 	if (ret < 0 && ret >= -4095)
 		__sync_fetch_and_add(&s->errors, 1);
 	if (!began)
-		return;
+		return 0;
 	dur = bpf_ktime_get_ns() - began;
 	__sync_fetch_and_add(&s->timed, 1);
 	__sync_fetch_and_add(&s->total_ns, dur);
 	if (dur > s->max_ns)
 		s->max_ns = dur;   /* (two CPUs at once may keep the smaller: a bound, not a sum) */
+	return 0;
 }
 
 /* bpf_loop state of ke_stats_final. */
@@ -572,8 +576,10 @@ static __always_inline __u32 ke_sock_addr(struct file *f, bool remote, char *out
 
 /* Send what fd of the current task is (an IOACCT_FD), as the tracer's
  * describe_fd would: a file's path and inode, an anonymous inode's name,
- * and with addrs a socket's two addresses. */
-static __always_inline void ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
+ * and with addrs a socket's two addresses.  A global function, so the
+ * verifier checks it once rather than at each of its calls (inlined,
+ * they made sys_exit's verification three times as long); returns 0. */
+__noinline int ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
 {
 	struct engine_scratch *es = engine_sc();
 	struct open_scratch *sc = scratch();
@@ -582,7 +588,7 @@ static __always_inline void ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs
 	__u64 ino = 0;
 
 	if (!es || !sc || !f)
-		return;
+		return 0;
 	kind = file_kind(f, &ino);
 	es->h.fd.kind = IOACCT_FD;
 	es->h.fd.tid = (__s32)bpf_get_current_pid_tgid();
@@ -614,6 +620,7 @@ static __always_inline void ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs
 	es->h.fd.raddr_len = (__u16)r;
 	es->h.fd.pad = 0;
 	ke_output(es, sizeof(es->h.fd) + len + l + r);
+	return 0;
 }
 
 /* Send the current task's call whole, with aux and an address argument

@@ -535,21 +535,28 @@ static long walk_up(__u32 i, void *unused)
 	return 0;
 }
 
-/* Put the absolute path of (vm, d) in front of work[PATH_END] as the
+/* Put the absolute path of (vm_addr, d_addr), a struct vfsmount and a
+ * struct dentry, in front of work[PATH_END] of this CPU's scratch space as the
  * kernel's d_path would (crossing mounts up to the namespace's root),
  * while the text up to work[end] stays within IOACCT_PATH_MAX bytes; when
  * the rest does not fit, the cut mark goes in front instead.  Returns where
  * the text starts.  The walk's state lives in the map value, not on the
  * stack: the verifier then sees its counters as unknown and checks the
- * callback once, where on the stack it would follow them value by value. */
-static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct vfsmount *vm,
-				      struct dentry *d)
+ * callback once, where on the stack it would follow them value by value.
+ * A global function (so its pointers are plain numbers), which the verifier
+ * checks once rather than at each of its five calls; put_path calls it. */
+__noinline __u32 put_path_at(__u32 end, __u64 vm_addr, __u64 d_addr)
 {
-	struct walk *w = &sc->w;
+	struct open_scratch *sc = scratch();
+	struct vfsmount *vm = (struct vfsmount *)vm_addr;
+	struct walk *w;
 	__u32 off;
 
+	if (!sc)
+		return end;
+	w = &sc->w;
 	w->root = BPF_CORE_READ(vm, mnt_root);
-	w->d = d;
+	w->d = (struct dentry *)d_addr;
 	w->off = PATH_END;
 	w->low = end - IOACCT_PATH_MAX;   /* (end >= PATH_END: room for the mark) */
 	w->whole = 0;
@@ -566,6 +573,15 @@ static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct
 		sc->work[--off & WORK_MASK] = '/';   /* the root itself */
 	}
 	return off;
+}
+
+/* The path of (vm, d) in front of work[PATH_END] of sc, this CPU's scratch
+ * space (put_path_at). */
+static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct vfsmount *vm,
+				      struct dentry *d)
+{
+	(void)sc;   /* (the global function looks it up itself) */
+	return put_path_at(end, (__u64)vm, (__u64)d);
 }
 
 /* The path a failed open was given, at work[PATH_END + 1], made absolute
@@ -632,15 +648,17 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 }
 
 /* A read (dir 1) or write (dir 2) of ret bytes on fd of the current
- * process: add them to its counter, made if new (and the task traced). */
-static __always_inline void io_add(int fd, int dir, long ret)
+ * process: add them to its counter, made if new (and the task traced).
+ * A global function, checked once by the verifier for its three calls;
+ * returns 0. */
+__noinline int io_add(int fd, int dir, long ret)
 {
 	struct ioacct_fd_key k = { .tgid = (__u32)(bpf_get_current_pid_tgid() >> 32), .fd = fd };
 	__u32 *at = bpf_map_lookup_elem(&fdio, &k);
 	struct ioacct_fd_slot *v = at ? slot_at(*at) : io_counter_new(&k);
 
 	if (!v)
-		return;
+		return 0;
 	/* Bytes before calls: whoever reads the calls first finds their bytes. */
 	if (dir == 1) {
 		__sync_fetch_and_add(&v->rd, (__u64)ret);
@@ -649,6 +667,7 @@ static __always_inline void io_add(int fd, int dir, long ret)
 		__sync_fetch_and_add(&v->wr, (__u64)ret);
 		__sync_fetch_and_add(&v->wr_calls, 1);
 	}
+	return 0;
 }
 
 #include "engine.bpf.h"
@@ -667,7 +686,7 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	if (engine)
-		ke_count(nr, ret, btf);
+		ke_count(nr, ret);
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
 		mem_call(regs, nr, ret, btf);
 		return 0;

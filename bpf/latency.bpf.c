@@ -25,8 +25,6 @@
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* Set by the loader before load, from the kernel's BTF. */
-/* False when only the tasks are kept (for the kernel engine), nothing measured. */
-const volatile bool measure = true;
 const volatile __u64 sched_threshold_ns = 10000;
 const volatile bool switch_has_prev_state = false;   /* 5.18+ */
 const volatile bool rq_tp_has_queue = false;         /* before 5.11 */
@@ -235,7 +233,7 @@ TP_TWINS(sched_process_fork, fork, struct task_struct *parent, struct task_struc
 	if ((p->flags & TASK_F_FOLLOW) && ctgid == p->tgid)
 		c.flags = TASK_F_FOLLOW;   /* another thread of the follower */
 	put(&tasks, &ctid, &c, BPF_ANY);
-	if (measure && c.flags == TASK_F_TRACED && ctid == ctgid)
+	if (c.flags == TASK_F_TRACED && ctid == ctgid)
 		put(&hists, &ctgid, &zero_hist, BPF_NOEXIST);
 	return 0;
 }
@@ -275,7 +273,7 @@ TP_TWINS(sched_process_exit, exit, struct task_struct *p)
 	flags = t->flags;
 	bpf_map_delete_elem(&tasks, &tid);
 	bpf_map_delete_elem(&stamps, &tid);
-	if (!(flags & TASK_F_TRACED) || !measure)
+	if (!(flags & TASK_F_TRACED))
 		return 0;
 	if (group_dead(ctx, p))
 		hist_flush(tgid);

@@ -37,9 +37,6 @@ int name##_raw(unsigned long long *ctx)						\
 }										\
 static __always_inline int name##_tp(const bool btf, unsigned long long *ctx, ##args)
 
-/* Set by the loader before load, from the kernel's BTF. */
-const volatile bool exit_has_group_dead = false;     /* 6.16+ */
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -75,10 +72,19 @@ static __always_inline struct task_entry *traced(__u32 tid)
 	return t && (t->flags & TASK_F_TRACED) ? t : 0;
 }
 
-/* At sched_process_exit of p: is it the last thread of its process? */
+/* The sched_process_exit event of kernels whose tracepoint passes
+ * group_dead (6.16+): the event's record has the field exactly when the
+ * tracepoint has the argument (one TRACE_EVENT makes both). */
+struct trace_event_raw_sched_process_exit___gd {
+	bool group_dead;
+} __attribute__((preserve_access_index));
+
+/* At sched_process_exit of p: is it the last thread of its process?  (A
+ * CO-RE test: a constant once loaded, so older kernels' verifiers never see
+ * the second argument read; no loader has to read the shape first.) */
 static __always_inline bool group_dead(unsigned long long *ctx, struct task_struct *p)
 {
-	if (exit_has_group_dead)
+	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit___gd, group_dead))
 		return (bool)ctx[1];
 	return BPF_CORE_READ(p, signal, live.counter) == 0;
 }

@@ -52,6 +52,7 @@ struct ebpf {
 	struct ebpf_latency *lat;
 	struct ebpf_ioacct *io;       /* NULL unless opts.io loaded */
 	int io_err;                   /* opts.io failed to load: -errno */
+	bool raw;                     /* the raw_tp programs are the ones loaded */
 	int tasks_fd, drops_fd;       /* the maps both objects share */
 	struct freezer *freezer;      /* opts.freezer (not owned) */
 	bool holding_q;               /* the reader holds the command frozen for its queue, */
@@ -97,64 +98,6 @@ static int check_privilege(char *why, size_t whylen)
 	return -EPERM;
 }
 
-/* ioacct's load, run beside latency's: most of either is parsing the
- * kernel's BTF and verifying, and each has a CPU to itself at start-up. */
-struct io_job {
-	const struct ebpf_shape *s;
-	const char *btf_path;
-	bool raw;
-	int tasks_fd, drops_fd;
-	struct ebpf_ioacct *io;       /* the result: loaded, or NULL with err */
-	int err;
-};
-
-/* Load ioacct as the job says (in a thread of its own, or not). */
-static void *io_job_main(void *arg)
-{
-	struct io_job *j = arg;
-
-	j->err = ebpf_ioacct_load(&j->io, j->s, j->btf_path, j->raw, j->tasks_fd, j->drops_fd);
-	return NULL;
-}
-
-/* Load latency (tp_btf, else raw_tp) and, with o->io, ioacct beside it in
- * a thread, in the flavour latency ends with.  The maps they share are made
- * first, from latency's definitions, so neither waits for the other. */
-static int load_both(struct ebpf *eb, const struct ebpf_opts *o, const struct ebpf_shape *s)
-{
-	struct io_job job = { .s = s, .btf_path = o->btf_path, .raw = o->force_raw_tp };
-	bool threaded = false;
-	pthread_t th;
-	int err;
-
-	eb->lat = ebpf_latency_open(o->sched_threshold_us, s, o->btf_path);
-	if (!eb->lat)
-		return -errno;
-	err = ebpf_latency_make_shared(eb->lat, &eb->tasks_fd, &eb->drops_fd);
-	if (err)
-		return err;
-	job.tasks_fd = eb->tasks_fd;
-	job.drops_fd = eb->drops_fd;
-	if (o->io)
-		threaded = pthread_create(&th, NULL, io_job_main, &job) == 0;
-	err = ebpf_latency_load(eb->lat, o->force_raw_tp, eb->tasks_fd, eb->drops_fd);
-	if (!o->io)
-		return err;
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		io_job_main(&job);
-	if (!err && job.raw != ebpf_latency_raw(eb->lat)) {
-		/* latency fell back to raw_tp after ioacct tried tp_btf: match it */
-		ebpf_ioacct_free(job.io);
-		job.raw = ebpf_latency_raw(eb->lat);
-		io_job_main(&job);
-	}
-	eb->io = job.io;
-	eb->io_err = job.err;   /* latency works without it */
-	return err;
-}
-
 /* Is kernel lockdown in confidentiality mode (when securityfs tells)? */
 static bool lockdown_confidential(void)
 {
@@ -188,6 +131,94 @@ static void explain(int err, char *why, size_t whylen)
 	else
 		snprintf(why, whylen, "loading the BPF programs failed (%s); --ebpf needs Linux 5.8 "
 			 "or later with BPF ring buffers and tracepoints", strerror(-err));
+}
+
+/* ioacct's load, run beside the rest of the start-up (reading the shapes,
+ * loading latency): most of either is parsing the kernel's BTF and
+ * verifying, and each has a CPU to itself. */
+struct io_job {
+	struct ebpf_shape s;          /* (a copy: ioacct needs none of the shapes read) */
+	const char *btf_path;
+	bool raw;
+	int tasks_fd, drops_fd;
+	struct ebpf_ioacct *io;       /* the result: loaded, or NULL with err */
+	int err;
+};
+
+/* Load ioacct as the job says (in a thread of its own, or not). */
+static void *io_job_main(void *arg)
+{
+	struct io_job *j = arg;
+
+	j->err = ebpf_ioacct_load(&j->io, &j->s, j->btf_path, j->raw, j->tasks_fd, j->drops_fd);
+	return NULL;
+}
+
+/* Read the tracepoint shapes into s and load latency (tp_btf, else
+ * raw_tp): 0, or -errno with the reason in why. */
+static int load_latency(struct ebpf *eb, const struct ebpf_opts *o, struct ebpf_shape *s,
+			char *why, size_t whylen)
+{
+	int err = ebpf_prog_read_shape(o->btf_path ? o->btf_path : BTF_DEFAULT, s, why, whylen);
+
+	if (!err && (err = ebpf_latency_load(eb->lat, s, o->force_raw_tp, eb->tasks_fd,
+					     eb->drops_fd)) < 0)
+		explain(err, why, whylen);
+	return err;
+}
+
+/* After the job's first try: ioacct in latency's flavour, or alone (the
+ * kernel engine without latency) in raw_tp where the kernel refused tp_btf. */
+static void finish_io(struct ebpf *eb, struct io_job *job, bool alone)
+{
+	bool raw = alone ? job->raw || (job->err && job->err != -EPERM) : ebpf_latency_raw(eb->lat);
+
+	if (raw != job->raw) {
+		ebpf_ioacct_free(job->io);
+		job->raw = raw;
+		io_job_main(job);
+	}
+	eb->raw = job->raw;
+	eb->io = job->io;
+	eb->io_err = job->err;   /* latency works without it */
+}
+
+/* Load ioacct (with o->io) in a thread and, beside it, latency, unless the
+ * kernel engine runs without it (s->tasks_only: then ioacct keeps the
+ * traced tasks, latency is only opened and the shapes are never read).
+ * The maps they share are made first, from latency's definitions, so
+ * neither waits for the other.  0, or -errno with the reason in why. */
+static int load_both(struct ebpf *eb, const struct ebpf_opts *o, struct ebpf_shape *s,
+		     char *why, size_t whylen)
+{
+	struct io_job job = { .s = *s, .btf_path = o->btf_path, .raw = o->force_raw_tp };
+	bool threaded = false;
+	pthread_t th;
+	int err;
+
+	eb->lat = ebpf_latency_open(o->sched_threshold_us, o->btf_path);
+	err = eb->lat ? ebpf_latency_make_shared(eb->lat, &eb->tasks_fd, &eb->drops_fd) : -errno;
+	if (err) {
+		explain(err, why, whylen);
+		return err;
+	}
+	job.tasks_fd = eb->tasks_fd;
+	job.drops_fd = eb->drops_fd;
+	if (o->io)
+		threaded = pthread_create(&th, NULL, io_job_main, &job) == 0;
+	err = s->tasks_only ? 0 : load_latency(eb, o, s, why, whylen);
+	eb->raw = ebpf_latency_raw(eb->lat);
+	if (!o->io)
+		return err;
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		io_job_main(&job);
+	if (!err)
+		finish_io(eb, &job, s->tasks_only);
+	else
+		ebpf_ioacct_free(job.io);
+	return err;
 }
 
 /* Put a task in the kernel's set (flags: enum task_flag). */
@@ -265,7 +296,7 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	snprintf(why, whylen, "unknown error");
 	err = check_privilege(why, whylen);
 	if (!err)
-		err = ebpf_prog_read_shape(o->btf_path ? o->btf_path : BTF_DEFAULT, &shape, why, whylen);
+		err = ebpf_prog_check_btf(o->btf_path ? o->btf_path : BTF_DEFAULT, why, whylen);
 	if (err)
 		return err;
 	shape.engine = o->engine;
@@ -277,11 +308,9 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	eb->stop_fd = -1;
 	eb->tasks_fd = eb->drops_fd = -1;
 	eb->freezer = o->freezer;
-	err = load_both(eb, o, &shape);
-	if (err) {
-		explain(err, why, whylen);
+	err = load_both(eb, o, &shape, why, whylen);
+	if (err)
 		goto fail;
-	}
 	eb->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (eb->stop_fd < 0) {
 		err = -errno;
@@ -513,7 +542,7 @@ void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st)
 	st->lost_mapfull = sums[DROP_MAPFULL];
 	st->lost_unseen = sums[DROP_UNSEEN];
 	st->records = atomic_load(&eb->records);
-	st->raw_tp = ebpf_latency_raw(eb->lat);
+	st->raw_tp = eb->raw;
 	st->traced_tasks = count_traced(eb);
 	ebpf_latency_count(eb->lat, &st->hist_procs, &st->waiting_tasks);
 	if (eb->io)

@@ -427,8 +427,8 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	io->skel = ioacct_bpf__open_opts(&oo);
 	if (!io->skel)
 		return -errno;
-	io->skel->rodata->exit_has_group_dead = s->group_dead;
 	io->skel->rodata->engine = s->engine;
+	io->skel->rodata->engine_keeps_tasks = s->engine && s->tasks_only;   /* no latency.bpf.c */
 	io->engine = s->engine;
 	if (s->engine && libbpf_num_possible_cpus() > 0)
 		bpf_map__set_max_entries(io->skel->maps.engine_scratch,

@@ -33,6 +33,7 @@ struct ebpf_latency {
 	unsigned threshold_us;
 	const char *btf_path;         /* custom BTF (not owned), or NULL */
 	bool raw;                     /* the raw_tp programs are the ones loaded */
+	bool loaded;                  /* else only opened (its maps' definitions) */
 	struct ring_buffer *rb;
 	ebpf_sink_fn *sink;
 	void *sink_ctx;
@@ -40,7 +41,7 @@ struct ebpf_latency {
 	struct recbuf rec;
 };
 
-/* Open the skeleton and set its rodata. */
+/* Open the skeleton. */
 static int open_skel(struct ebpf_latency *l)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = l->btf_path);
@@ -48,23 +49,24 @@ static int open_skel(struct ebpf_latency *l)
 
 	if (!skel)
 		return -errno;
-	skel->rodata->sched_threshold_ns = (__u64)l->threshold_us * 1000;
-	skel->rodata->switch_has_prev_state = l->shape.prev_state;
-	skel->rodata->exit_has_group_dead = l->shape.group_dead;
-	skel->rodata->rq_tp_has_queue = l->shape.rq_queue;
-	skel->rodata->has_io_start = l->shape.io_start;
-	skel->rodata->measure = !l->shape.tasks_only;
 	l->skel = skel;
 	return 0;
 }
 
-struct ebpf_latency *ebpf_latency_open(unsigned threshold_us, const struct ebpf_shape *s,
-				       const char *btf_path)
+/* Set the rodata of the open skeleton: threshold, tracepoint shapes. */
+static void set_rodata(struct ebpf_latency *l)
+{
+	l->skel->rodata->sched_threshold_ns = (__u64)l->threshold_us * 1000;
+	l->skel->rodata->switch_has_prev_state = l->shape.prev_state;
+	l->skel->rodata->rq_tp_has_queue = l->shape.rq_queue;
+	l->skel->rodata->has_io_start = l->shape.io_start;
+}
+
+struct ebpf_latency *ebpf_latency_open(unsigned threshold_us, const char *btf_path)
 {
 	struct ebpf_latency *l = xcalloc(1, sizeof(*l));
 	int err;
 
-	l->shape = *s;
 	l->threshold_us = threshold_us;
 	l->btf_path = btf_path;
 	err = open_skel(l);
@@ -93,6 +95,7 @@ static int load_flavour(struct ebpf_latency *l, bool raw, int tasks_fd, int drop
 
 	if (err)
 		return err;
+	set_rodata(l);
 	ebpf_prog_choose(l->skel->obj, raw, &l->shape);
 	err = bpf_map__reuse_fd(l->skel->maps.tasks, tasks_fd);
 	if (!err)
@@ -106,12 +109,17 @@ static int load_flavour(struct ebpf_latency *l, bool raw, int tasks_fd, int drop
 		l->skel = NULL;
 	}
 	l->raw = raw;
+	l->loaded = !err;
 	return err;
 }
 
-int ebpf_latency_load(struct ebpf_latency *l, bool force_raw, int tasks_fd, int drops_fd)
+int ebpf_latency_load(struct ebpf_latency *l, const struct ebpf_shape *s, bool force_raw,
+		      int tasks_fd, int drops_fd)
 {
-	int err = load_flavour(l, force_raw, tasks_fd, drops_fd);
+	int err;
+
+	l->shape = *s;
+	err = load_flavour(l, force_raw, tasks_fd, drops_fd);
 
 	if (err && err != -EPERM && !force_raw)
 		err = load_flavour(l, true, tasks_fd, drops_fd);
@@ -128,7 +136,7 @@ int ebpf_latency_add_proc(struct ebpf_latency *l, pid_t pid)
 	static const struct lat_proc_hist zero;
 	__u32 key = (__u32)pid;
 
-	if (l->shape.tasks_only)
+	if (!l->loaded)
 		return 0;   /* nothing measured: no histogram */
 	if (bpf_map__update_elem(l->skel->maps.hists, &key, sizeof(key), &zero, sizeof(zero),
 				 BPF_NOEXIST) < 0 && errno != EEXIST)
@@ -204,29 +212,32 @@ int ebpf_latency_ring(struct ebpf_latency *l, ebpf_sink_fn *sink, void *ctx)
 {
 	l->sink = sink;
 	l->sink_ctx = ctx;
+	if (!l->loaded)
+		return 0;   /* no ring to read */
 	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events), on_sample, l, NULL);
 	return l->rb ? 0 : -errno;
 }
 
 int ebpf_latency_ring_fd(const struct ebpf_latency *l)
 {
-	return ring_buffer__epoll_fd(l->rb);
+	return l->rb ? ring_buffer__epoll_fd(l->rb) : -1;
 }
 
 void ebpf_latency_read(struct ebpf_latency *l)
 {
-	ring_buffer__consume(l->rb);
+	if (l->rb)
+		ring_buffer__consume(l->rb);
 }
 
 void ebpf_latency_send_live(struct ebpf_latency *l)
 {
-	const struct bpf_map *m = l->skel->maps.hists;
+	const struct bpf_map *m = l->loaded ? l->skel->maps.hists : NULL;
 	struct lat_proc_hist h;
 	__u32 key, next;
 	void *prev = NULL;
 	uint64_t now = util_now_ns();
 
-	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+	while (m && bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
 		key = next;
 		prev = &key;
 		if (bpf_map__lookup_elem(m, &key, sizeof(key), &h, sizeof(h), 0) < 0)
@@ -253,8 +264,8 @@ static size_t count_entries(const struct bpf_map *m)
 
 void ebpf_latency_count(const struct ebpf_latency *l, size_t *procs, size_t *waiting)
 {
-	*procs = count_entries(l->skel->maps.hists);
-	*waiting = count_entries(l->skel->maps.stamps);
+	*procs = l->loaded ? count_entries(l->skel->maps.hists) : 0;
+	*waiting = l->loaded ? count_entries(l->skel->maps.stamps) : 0;
 }
 
 void ebpf_latency_free(struct ebpf_latency *l)

@@ -3,7 +3,9 @@
  *
  * Used only by src/ebpf.c, whose reader thread is the one that reads.
  * Lifecycle: open -> (make the shared maps) -> load -> ring -> read ... ->
- * send_live -> free.  Nothing here prints.
+ * send_live -> free.  Opened and never loaded (the kernel engine without
+ * latency), it has no ring and measures nothing, and each call does
+ * nothing.  Nothing here prints.
  */
 #ifndef COMPENDIUM_EBPF_LATENCY_H
 #define COMPENDIUM_EBPF_LATENCY_H
@@ -19,19 +21,19 @@ struct ebpf_latency;           /* opaque */
 /* Takes one finished record; false once nobody takes records any more. */
 typedef bool ebpf_sink_fn(void *ctx, const struct rec_hdr *h);
 
-/* Open the object and set its rodata: waits of at least threshold_us are
- * sent, the tracepoint shapes are s's (copied), the kernel's BTF is read
- * from btf_path (NULL: the default; must outlive the loading).  NULL with
- * errno set on failure. */
-struct ebpf_latency *ebpf_latency_open(unsigned threshold_us, const struct ebpf_shape *s,
-				       const char *btf_path);
+/* Open the object: waits of at least threshold_us will be sent, the
+ * kernel's BTF is read from btf_path (NULL: the default; must outlive the
+ * loading).  NULL with errno set on failure. */
+struct ebpf_latency *ebpf_latency_open(unsigned threshold_us, const char *btf_path);
 /* Make maps as its tasks and drops maps are defined, for both objects to
  * share: 0 with the fds (owned by the caller), or -errno. */
 int ebpf_latency_make_shared(struct ebpf_latency *l, int *tasks_fd, int *drops_fd);
-/* Load and attach on the shared maps: the tp_btf programs unless force_raw,
- * and the raw_tp twins when the kernel refuses those (but not for -EPERM,
- * which raw_tp would meet too).  0 or -errno. */
-int ebpf_latency_load(struct ebpf_latency *l, bool force_raw, int tasks_fd, int drops_fd);
+/* Load and attach on the shared maps, for the tracepoint shapes s (copied):
+ * the tp_btf programs unless force_raw, and the raw_tp twins when the
+ * kernel refuses those (but not for -EPERM, which raw_tp would meet too).
+ * 0 or -errno. */
+int ebpf_latency_load(struct ebpf_latency *l, const struct ebpf_shape *s, bool force_raw,
+		      int tasks_fd, int drops_fd);
 /* True when the raw_tp programs are the ones loaded. */
 bool ebpf_latency_raw(const struct ebpf_latency *l);
 /* Give process pid an empty histogram (a process traced by --pid). */

@@ -38,16 +38,24 @@ static int tp_nargs(const struct btf *btf, const char *name)
 	return btf_vlen(t) - 1;   /* the first parameter is the tracepoint's data */
 }
 
-int ebpf_prog_read_shape(const char *path, struct ebpf_shape *s, char *why, size_t whylen)
+int ebpf_prog_check_btf(const char *path, char *why, size_t whylen)
 {
-	struct btf *btf;
-
 	if (access(path, R_OK) < 0) {
 		snprintf(why, whylen, "--ebpf needs the kernel's BTF type information, and %s %s "
 			 "(use a kernel built with CONFIG_DEBUG_INFO_BTF=y)", path,
 			 errno == ENOENT ? "does not exist" : "cannot be read");
 		return -ESRCH;
 	}
+	return 0;
+}
+
+int ebpf_prog_read_shape(const char *path, struct ebpf_shape *s, char *why, size_t whylen)
+{
+	int err = ebpf_prog_check_btf(path, why, whylen);
+	struct btf *btf;
+
+	if (err)
+		return err;
 	btf = btf__parse(path, NULL);
 	if (!btf) {
 		snprintf(why, whylen, "--ebpf could not read the kernel's BTF from %s (%s)", path,
@@ -55,7 +63,6 @@ int ebpf_prog_read_shape(const char *path, struct ebpf_shape *s, char *why, size
 		return -ESRCH;
 	}
 	s->prev_state = tp_nargs(btf, "sched_switch") >= 4;
-	s->group_dead = tp_nargs(btf, "sched_process_exit") >= 2;
 	s->rq_queue = tp_nargs(btf, "block_rq_issue") >= 2;
 	s->block = tp_nargs(btf, "block_rq_issue") > 0 && tp_nargs(btf, "block_rq_complete") > 0 &&
 		   tp_nargs(btf, "block_rq_insert") > 0 && tp_nargs(btf, "block_rq_requeue") > 0;
@@ -75,11 +82,8 @@ void ebpf_prog_choose(struct bpf_object *obj, bool raw, const struct ebpf_shape 
 		bool unused = strstr(sec, s->io_start ? "/block_rq_insert" : "/block_io_start") != NULL;
 
 		/* A bare "raw_tp" program is run (io_sweep), never attached: always load it. */
-		bool measuring = !strstr(sec, "/sched_process_");
-
 		bpf_program__set_autoload(p, strcmp(sec, "raw_tp") == 0 ||
-					  (is_raw == raw && (s->block || !is_block) && !unused &&
-					   !(s->tasks_only && measuring)));
+					  (is_raw == raw && (s->block || !is_block) && !unused));
 	}
 }
 

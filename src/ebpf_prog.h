@@ -14,14 +14,17 @@ struct bpf_object;
 /* Which tracepoint shapes this kernel has. */
 struct ebpf_shape {
 	bool prev_state;     /* sched_switch passes prev's state (5.18+) */
-	bool group_dead;     /* sched_process_exit passes group_dead (6.16+) */
 	bool rq_queue;       /* block_rq_* pass the queue first (before 5.11) */
 	bool block;          /* the block_rq_* tracepoints latency needs exist */
 	bool io_start;       /* block_io_start exists (6.5+) */
 	bool engine;         /* (not read: asked for) load the kernel engine's programs */
-	bool tasks_only;     /* (not read: asked for) of latency's, only those keeping tasks */
+	bool tasks_only;     /* (not read: asked for) the engine without latency: ioacct
+				keeps the traced tasks itself, latency is not loaded */
 };
 
+/* Is the kernel's BTF at path readable?  0, or -ESRCH with a one-sentence
+ * reason in why. */
+int ebpf_prog_check_btf(const char *path, char *why, size_t whylen);
 /* Read the tracepoint shapes from the kernel's BTF at path: 0, or -ESRCH
  * with a one-sentence reason in why. */
 int ebpf_prog_read_shape(const char *path, struct ebpf_shape *s, char *why, size_t whylen);

@@ -176,12 +176,16 @@ static bool has_space(struct evq *q, uint64_t pos, uint64_t total)
 	return pos + total - q->head_cache <= q->cap;
 }
 
-/* Producer: sleep until head >= min_head; false if shut down instead. */
+/* Producer: flush, then sleep until head >= min_head; false if shut down
+ * instead. */
 static bool wait_for_space(struct evq *q, uint64_t pos, uint64_t min_head)
 {
 	/* ask to be woken only once a further quarter of the ring is free */
 	uint64_t wake_at = min_head + q->cap / 4;
 
+	/* records not flushed yet must reach a sleeping consumer first, or
+	 * each side waits for the other (a batch larger than the queue) */
+	evq_flush(q);
 	atomic_store_explicit(&q->wake_at, wake_at < pos ? wake_at : pos,
 			      memory_order_relaxed);
 	atomic_fetch_add_explicit(&q->waits, 1, memory_order_relaxed);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "freezer.h"
@@ -28,6 +29,8 @@ struct freezer {
 	char dir[PATH_MAX];        /* the group */
 	char parent[PATH_MAX];     /* where it was made (our own group) */
 	int freeze_fd;             /* its cgroup.freeze */
+	int dir_fd;                /* the group's directory (for clone3), or -1 */
+	pid_t placed;              /* the process freezer_fork made in the group */
 	pthread_mutex_t lock;
 	unsigned held;             /* enum freezer_holder bits */
 	bool frozen;               /* what cgroup.freeze says, as last written */
@@ -166,15 +169,40 @@ int freezer_new(struct freezer **out)
 		free(f);
 		return err;
 	}
+	f->dir_fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	pthread_mutex_init(&f->lock, NULL);
 	*out = f;
 	return 0;
+}
+
+/* clone3's arguments (linux/sched.h's struct clone_args, which clashes
+ * with glibc's sched.h), up to cgroup (Linux 5.7). */
+struct clone_args_cg {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	uint64_t set_tid, set_tid_size, cgroup;
+};
+
+#define CLONE_INTO_CGROUP_ 0x200000000ULL
+
+pid_t freezer_fork(struct freezer *f)
+{
+	struct clone_args_cg a = { .flags = CLONE_INTO_CGROUP_, .exit_signal = SIGCHLD,
+				   .cgroup = (uint64_t)f->dir_fd };
+	long pid = f->dir_fd >= 0 ? syscall(SYS_clone3, &a, sizeof(a)) : -1;
+
+	if (pid < 0)
+		return fork();   /* no clone3 into a group (before 5.7): fork, then move */
+	if (pid > 0)
+		f->placed = (pid_t)pid;
+	return (pid_t)pid;
 }
 
 int freezer_add(struct freezer *f, pid_t pid)
 {
 	char text[24];
 
+	if (pid == f->placed)
+		return 0;   /* born in the group */
 	snprintf(text, sizeof(text), "%d", (int)pid);
 	return write_file(f->dir, "cgroup.procs", text);
 }
@@ -255,6 +283,8 @@ void freezer_free(struct freezer *f)
 	apply(f);
 	pthread_mutex_unlock(&f->lock);
 	close(f->freeze_fd);
+	if (f->dir_fd >= 0)
+		close(f->dir_fd);
 	if (rmdir(f->dir) < 0 && errno == EBUSY) {
 		empty_group(f);
 		rmdir(f->dir);

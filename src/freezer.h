@@ -36,7 +36,13 @@ struct freezer_stats {
  * group under ours).  0, or -errno: ENOENT when there is no cgroup2 mount
  * or no cgroup.freeze, else mkdir's error. */
 int freezer_new(struct freezer **out);
-/* Move process pid into the group (before it execs: its children follow). */
+/* fork(), with the child born in the group (clone3 with CLONE_INTO_CGROUP,
+ * Linux 5.7+): moving a process into a group later waits for an RCU grace
+ * period (6-11 ms on the development VM).  Falls back to fork().  The
+ * child must only make system calls until it execs (no fork handlers ran). */
+pid_t freezer_fork(struct freezer *f);
+/* Move process pid into the group (before it execs: its children follow);
+ * nothing to do for the one freezer_fork made there. */
 int freezer_add(struct freezer *f, pid_t pid);
 /* Hold the group frozen for holder who. */
 void freezer_hold(struct freezer *f, enum freezer_holder who);

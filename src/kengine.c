@@ -242,7 +242,7 @@ static int spawn(struct kengine *k)
 		close(sync[1]);
 		return err;
 	}
-	pid = fork();
+	pid = k->o.freezer ? freezer_fork(k->o.freezer) : fork();   /* (born in the group) */
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)

@@ -309,6 +309,54 @@ START_TEST(test_block_resume)
 }
 END_TEST
 
+/* Thread body: put five 1016-byte records into a 4096-byte queue with no
+ * flush in between (one batch larger than the queue), then flush. */
+static void *put_batch(void *arg)
+{
+	struct put_job *job = arg;
+	unsigned char buf[1016];
+	bool ok = true;
+
+	sleep_ms(100);   /* the consumer is asleep by then */
+	for (uint64_t i = 0; i < 5 && ok; i++) {
+		fill_record(buf, i, sizeof(buf));
+		ok = evq_put(job->q, buf, sizeof(buf));
+	}
+	evq_flush(job->q);
+	job->ok = ok;
+	atomic_store(&job->done, 1);
+	return NULL;
+}
+
+/* A producer that fills the queue within one batch wakes the sleeping
+ * consumer before it blocks (else each waits for the other for ever). */
+START_TEST(test_block_unflushed)
+{
+	struct put_job job = { .q = evq_new(4096) };
+	struct timespec t0, t1;
+	pthread_t tid;
+	long ms;
+
+	ck_assert_int_eq(pthread_create(&tid, NULL, put_batch, &job), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert(evq_wait(job.q, 3000));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ck_assert_msg(ms < 2000, "the consumer slept %ld ms beside a blocked producer", ms);
+	for (uint64_t i = 0; i < 5; i++) {
+		const void *rec;
+		size_t len;
+		while (!(rec = evq_peek(job.q, &len)))
+			ck_assert(evq_wait(job.q, 5000));
+		ck_assert(record_ok(rec, i, len));
+		evq_pop(job.q);
+	}
+	ck_assert_int_eq(pthread_join(tid, NULL), 0);
+	ck_assert(job.ok);
+	evq_free(job.q);
+}
+END_TEST
+
 /* evq_shutdown releases a blocked producer and refuses later records. */
 START_TEST(test_shutdown)
 {
@@ -474,6 +522,7 @@ static Suite *evq_suite(void)
 	tcase_add_test(core, test_peek_pop);
 	tcase_add_test(core, test_order_wrap);
 	tcase_add_test(core, test_block_resume);
+	tcase_add_test(core, test_block_unflushed);
 	tcase_add_test(core, test_shutdown);
 	tcase_add_test(core, test_closed);
 	tcase_set_timeout(core, 60);
