@@ -185,6 +185,7 @@ static bool wait_for_space(struct evq *q, uint64_t pos, uint64_t min_head)
 	atomic_store_explicit(&q->wake_at, wake_at < pos ? wake_at : pos,
 			      memory_order_relaxed);
 	atomic_fetch_add_explicit(&q->waits, 1, memory_order_relaxed);
+	evq_flush(q);   /* a sleeping consumer must learn of what fills the ring */
 	for (;;) {
 		uint32_t seq = atomic_load_explicit(&q->space_seq,
 						    memory_order_acquire);

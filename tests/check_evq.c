@@ -309,6 +309,56 @@ START_TEST(test_block_resume)
 }
 END_TEST
 
+/* Thread body: once the consumer sleeps, put eight 1016-byte records
+ * (twice what the queue holds) and flush only at the end. */
+static void *fill_unflushed(void *arg)
+{
+	struct put_job *job = arg;
+	unsigned char buf[1016];
+	bool ok = true;
+
+	sleep_ms(50);
+	for (uint64_t i = 0; i < 8; i++) {
+		fill_record(buf, i, sizeof(buf));
+		ok = evq_put(job->q, buf, sizeof(buf)) && ok;
+	}
+	evq_flush(job->q);
+	job->ok = ok;
+	atomic_store(&job->done, 1);
+	return NULL;
+}
+
+/* A producer that fills the queue before it flushes still wakes a sleeping
+ * consumer: blocking on a full queue must not wait on one never told. */
+START_TEST(test_full_wakes_sleeper)
+{
+	struct put_job job = { .q = evq_new(4096) };
+	struct timespec t0, t1;
+	const void *rec;
+	pthread_t tid;
+	uint64_t i;
+	size_t len;
+	long ms;
+
+	ck_assert_ptr_nonnull(job.q);
+	ck_assert_int_eq(pthread_create(&tid, NULL, fill_unflushed, &job), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert(evq_wait(job.q, 5000));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ck_assert_msg(ms < 2000, "the consumer slept %ld ms on a full queue", ms);
+	for (i = 0; i < 8; i++) {
+		while (!(rec = evq_peek(job.q, &len)))
+			ck_assert(evq_wait(job.q, 5000));
+		ck_assert(record_ok(rec, i, len));
+		evq_pop(job.q);
+	}
+	ck_assert_int_eq(pthread_join(tid, NULL), 0);
+	ck_assert(job.ok);
+	evq_free(job.q);
+}
+END_TEST
+
 /* evq_shutdown releases a blocked producer and refuses later records. */
 START_TEST(test_shutdown)
 {
@@ -474,6 +524,7 @@ static Suite *evq_suite(void)
 	tcase_add_test(core, test_peek_pop);
 	tcase_add_test(core, test_order_wrap);
 	tcase_add_test(core, test_block_resume);
+	tcase_add_test(core, test_full_wakes_sleeper);
 	tcase_add_test(core, test_shutdown);
 	tcase_add_test(core, test_closed);
 	tcase_set_timeout(core, 60);
