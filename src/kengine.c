@@ -229,7 +229,9 @@ static int spawn(struct kengine *k)
 	return err;
 }
 
-/* Send sig to every traced process (and the command, if not reaped). */
+/* Send sig to every traced process (and the command, if not reaped): to
+ * each task's process, since a leader that ended before its threads is no
+ * longer in the set. */
 static void signal_all(struct kengine *k, int sig)
 {
 	static pid_t tids[MAX_KILL], tgids[MAX_KILL];
@@ -238,7 +240,7 @@ static void signal_all(struct kengine *k, int sig)
 	if (!k->reaped)
 		kill(k->root, sig);
 	for (size_t i = 0; i < n; i++)
-		if (tids[i] == tgids[i])
+		if (i == 0 || tgids[i] != tgids[i - 1])
 			kill(tgids[i], sig);
 }
 
@@ -258,6 +260,24 @@ static void hold_all(struct kengine *k, bool stop)
 	signal_all(k, stop ? SIGSTOP : SIGCONT);
 }
 
+/* Kill the command and everything it started.  Nothing may run on between
+ * two kills (a vfork parent whose child died first would): the group is
+ * frozen, then killed whole by the kernel, which also kills what is being
+ * forked; without one, every process is stopped first.  trace_loop kills
+ * again what was born since, until no traced task is left. */
+static void kill_all(struct kengine *k)
+{
+	k->killing = true;
+	if (k->o.freezer) {
+		hold_all(k, true);
+		if (freezer_kill(k->o.freezer) == 0)
+			return;
+	} else {
+		signal_all(k, SIGSTOP);
+	}
+	signal_all(k, SIGKILL);
+}
+
 /* Do what was asked (enum tracer_cmd). */
 static void run_commands(struct kengine *k)
 {
@@ -267,9 +287,8 @@ static void run_commands(struct kengine *k)
 	if (read(k->wake_fd, &v, sizeof(v)) < 0)
 		v = 0;   /* nothing pending: fine */
 	if (cmd & TRACER_KILL) {
-		k->killing = true;
-		hold_all(k, false);
-		signal_all(k, SIGKILL);
+		kill_all(k);
+		return;   /* (held until they are gone: nothing to continue) */
 	}
 	if (cmd & TRACER_DETACH) {
 		hold_all(k, false);
@@ -323,6 +342,8 @@ static void trace_loop(struct kengine *k)
 		reap(k);
 		if (k->detaching || (k->reaped && !ebpf_engine_tasks_left(k->o.engine)))
 			break;
+		if (k->killing)
+			signal_all(k, SIGKILL);   /* what was born since */
 		evq_flush(k->q);
 		throttle(k);
 		poll(&p, 1, k->got != got ? BUSY_MS : IDLE_MS);
@@ -426,6 +447,7 @@ static void *engine_main(void *arg)
 	atomic_store(&k->root_live, 0);
 	if (k->holding)
 		freezer_release(k->o.freezer, FREEZER_TRACER_QUEUE);
+	hold_all(k, false);
 	e = rec_begin(&k->rb, REC_END, util_now_ns(), 0, 0, sizeof(*e));
 	e->reason = err ? END_ERROR : k->detaching ? END_DETACHED : k->killing ? END_KILLED : END_EXITED;
 	emit(k);
