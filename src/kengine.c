@@ -66,6 +66,8 @@ struct kengine {
 	struct recbuf rb;
 	char *inherited;          /* REC_FDs of the fds the command inherits, */
 	size_t inherited_len;     /* sent after its first exec */
+	pid_t kept[MAX_KILL];     /* processes already stopped when F5 sent SIGSTOP: */
+	size_t nkept;             /* F5 again does not continue them */
 	char path[REC_PATH_MAX + 64];
 	char blob[32768];
 };
@@ -229,22 +231,47 @@ static int spawn(struct kengine *k)
 	return err;
 }
 
+/* Was tgid stopped already when F5 stopped the rest? */
+static bool kept_stopped(const struct kengine *k, pid_t tgid)
+{
+	for (size_t i = 0; i < k->nkept; i++)
+		if (k->kept[i] == tgid)
+			return true;
+	return false;
+}
+
 /* Send sig to every traced process (and the command, if not reaped): to
  * each task's process, since a leader that ended before its threads is no
- * longer in the set. */
+ * longer in the set; SIGCONT not to those F5 found stopped. */
 static void signal_all(struct kengine *k, int sig)
 {
 	static pid_t tids[MAX_KILL], tgids[MAX_KILL];
 	size_t n = ebpf_engine_tasks(k->o.engine, tids, tgids, MAX_KILL);
 
-	if (!k->reaped)
+	if (!k->reaped && !(sig == SIGCONT && kept_stopped(k, k->root)))
 		kill(k->root, sig);
 	for (size_t i = 0; i < n; i++)
-		if (i == 0 || tgids[i] != tgids[i - 1])
+		if ((i == 0 || tgids[i] != tgids[i - 1]) &&
+		    !(sig == SIGCONT && kept_stopped(k, tgids[i])))
 			kill(tgids[i], sig);
 }
 
-/* Hold the command (F5): its cgroup frozen, else every process stopped. */
+/* F5 without a freezer: note the processes that are stopped already (a
+ * program's own stop outlasts F5), then SIGSTOP every process. */
+static void stop_all(struct kengine *k)
+{
+	static pid_t tids[MAX_KILL], tgids[MAX_KILL];
+	size_t n = ebpf_engine_tasks(k->o.engine, tids, tgids, MAX_KILL);
+
+	k->nkept = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((i == 0 || tgids[i] != tgids[i - 1]) && procfs_state(tgids[i]) == 'T')
+			k->kept[k->nkept++] = tgids[i];
+	signal_all(k, SIGSTOP);
+}
+
+/* Hold the command (F5): its cgroup frozen, else every process stopped
+ * (again each time trace_loop looks, for what was forked meanwhile). */
 static void hold_all(struct kengine *k, bool stop)
 {
 	if (stop == k->stopped)
@@ -257,7 +284,10 @@ static void hold_all(struct kengine *k, bool stop)
 			freezer_release(k->o.freezer, FREEZER_USER);
 		return;
 	}
-	signal_all(k, stop ? SIGSTOP : SIGCONT);
+	if (stop)
+		stop_all(k);
+	else
+		signal_all(k, SIGCONT);
 }
 
 /* Kill the command and everything it started.  Nothing may run on between
@@ -344,6 +374,8 @@ static void trace_loop(struct kengine *k)
 			break;
 		if (k->killing)
 			signal_all(k, SIGKILL);   /* what was born since */
+		else if (k->stopped && !k->o.freezer)
+			signal_all(k, SIGSTOP);
 		evq_flush(k->q);
 		throttle(k);
 		poll(&p, 1, k->got != got ? BUSY_MS : IDLE_MS);
@@ -498,6 +530,11 @@ void kengine_command(struct kengine *k, enum tracer_cmd cmd)
 	atomic_fetch_or(&k->cmd, (int)cmd);
 	if (write(k->wake_fd, &one, sizeof(one)) < 0)
 		one = 0;   /* the counter is full: a wake-up is pending anyway */
+}
+
+enum tracer_hold kengine_hold_kind(const struct kengine *k)
+{
+	return k->o.freezer ? TRACER_HOLD_FREEZER : TRACER_HOLD_SIGSTOP;
 }
 
 bool kengine_command_pending(struct kengine *k)
