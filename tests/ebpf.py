@@ -517,7 +517,8 @@ E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF if n not in ("int80", "uring_op
 
 def case_kernel(work: str) -> list[str]:
     """the kernel engine (--engine kernel): the e2e cases against strace with no
-    stop, a set-user-ID program keeps its privilege, nothing ptraces the program."""
+    stop, a set-user-ID program keeps its privilege, nothing ptraces the program,
+    gdb can attach to it."""
     need_ebpf(work)
     probs = []
     env = dict(os.environ, COMPENDIUM=shlex.join(compendium() + ["--engine", "kernel"]))
@@ -539,6 +540,52 @@ def case_kernel(work: str) -> list[str]:
         probs.append(f"the traced program is ptraced: {out!r}")
     probs += _setuid_kept(work)
     probs += _attach_unstopped(work)
+    probs += _gdb_attaches(work)
+    return probs
+
+
+def _gdb_attaches(work: str) -> list[str]:
+    """gdb attaches to a program the kernel engine traces (nothing ptraces
+    it), and the program and its trace go on to the end after gdb leaves."""
+    gdb = shutil.which("gdb")
+    if not gdb:
+        print("no gdb: the debugger check is left out")
+        return []
+    out = os.path.join(work, "gdb.jsonl")
+    prog = "read line; echo \"got $line\""
+    tracer = subprocess.Popen(compendium() + ["--engine", "kernel", "--json", "-o", out, "--",
+                                              "sh", "-c", prog], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        pid = None
+        for _ in range(500):   # the command, once it runs sh (5 s at most)
+            kids = [int(c) for t in os.listdir(f"/proc/{tracer.pid}/task")
+                    for c in open(f"/proc/{tracer.pid}/task/{t}/children",
+                                  encoding="ascii").read().split()]
+            if kids and os.path.realpath(f"/proc/{kids[0]}/exe").endswith("sh"):
+                pid = kids[0]
+                break
+            time.sleep(0.01)
+        if pid is None:
+            return ["gdb: the traced shell did not start"]
+        res = subprocess.run([gdb, "-p", str(pid), "-batch", "-ex", "info proc"],
+                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        said = res.stdout + res.stderr
+        sout, err = tracer.communicate("hello\n", timeout=30)
+    finally:
+        if tracer.poll() is None:
+            tracer.kill()
+            tracer.wait()
+    probs = []
+    if res.returncode != 0 or "Operation not permitted" in said or f"process {pid}" not in said:
+        probs.append(f"gdb -p {pid} of a program the kernel engine traces: exit "
+                     f"{res.returncode}: {said.strip()[-500:]!r}")
+    summary = json.loads(open(out, encoding="utf-8").read().splitlines()[-1])
+    if tracer.returncode != 0 or sout != "got hello\n" or summary.get("exit", {}).get("code") != 0:
+        probs.append(f"after gdb left: compendium-tui exit {tracer.returncode} ({err.strip()}), "
+                     f"the program said {sout!r}, the trace's exit {summary.get('exit')}")
+    if not probs:
+        print(f"gdb -p attached to the traced program (pid {pid}) and left it running")
     return probs
 
 
