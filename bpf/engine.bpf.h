@@ -27,14 +27,38 @@
 const volatile bool engine = false;
 const volatile bool engine_keeps_tasks = false;   /* no latency.bpf.c to keep tasks */
 
-/* tid -> tgid of every task the engine reports. */
+/* tid -> every task the engine reports. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, TASKS_MAX);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct ioacct_task_state);
 } kalive SEC(".maps");
+
+/* Every system call of the engine's processes, counted (user space reads
+ * them as they grow; a process's go out whole, and away, when it ends). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, IOACCT_STATS_MAX);
+	__type(key, struct ioacct_stat_key);
+	__type(value, struct ioacct_stat);
+} kstats SEC(".maps");
+
+/* Which call numbers each process has counters for (tgid -> bits), so its
+ * end sends and forgets just those. */
+struct nr_bits {
+	__u64 w[IOACCT_NR_MAX / 64];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, TASKS_MAX);
+	__type(key, __u32);
+	__type(value, struct nr_bits);
+} kstat_nrs SEC(".maps");
 
 /* Processes whose fatal signal was reported (tgid -> 1). */
 struct {
@@ -121,6 +145,128 @@ static __always_inline bool ke_alive(__u32 tid)
 
 /* ---- tasks ---- */
 
+/* Take task tid of process tgid into the engine's set. */
+static __always_inline void ke_take(__u32 tid, __u32 tgid)
+{
+	struct ioacct_task_state st = { .tgid = tgid };
+
+	bpf_map_update_elem(&kalive, &tid, &st, BPF_ANY);
+}
+
+/* ---- system call counts ---- */
+
+/* A traced task enters a system call: note when. */
+static __always_inline void ke_enter(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
+
+	if (t)
+		t->entry_ts = bpf_ktime_get_ns();
+}
+
+/* The counter of (tgid, nr), made (and noted in its process's bits) if new. */
+static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
+{
+	struct ioacct_stat_key k = { tgid, nr };
+	struct ioacct_stat *s = bpf_map_lookup_elem(&kstats, &k), zero = { 0 };
+	struct nr_bits *b, none = { 0 };
+
+	if (s)
+		return s;
+	b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
+	if (!b) {
+		bpf_map_update_elem(&kstat_nrs, &tgid, &none, BPF_NOEXIST);
+		b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
+	}
+	if (!b)
+		return 0;
+	/* (marked before the counter exists: the process's end never misses it) */
+	__sync_fetch_and_or(&b->w[((__u32)nr / 64) & (IOACCT_NR_MAX / 64 - 1)], 1ull << (nr % 64));
+	bpf_map_update_elem(&kstats, &k, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&kstats, &k);
+}
+
+/* A traced task's system call nr returned ret: count it, with its time. */
+static __always_inline void ke_count(long nr, long ret, const bool btf)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
+	struct ioacct_stat *s;
+	__u64 began, dur;
+
+	if (!t || (t->flags & IOACCT_TASK_PREEXEC) || nr < 0 || nr >= IOACCT_NR_MAX ||
+	    (ret <= -512 && ret >= -516) || in_compat(btf))
+		return;   /* (a call interrupted to be restarted is counted when it ends) */
+	if (ret == 0 && (nr == NR_clone || nr == NR_clone3 || nr == NR_fork || nr == NR_vfork))
+		return;   /* the new task's own return from the call its parent made */
+	began = t->entry_ts;
+	t->entry_ts = 0;
+	s = ke_stat(t->tgid, (__s32)nr);
+	if (!s) {
+		drop(DROP_MAPFULL);
+		return;
+	}
+	__sync_fetch_and_add(&s->calls, 1);
+	if (ret < 0 && ret >= -4095)
+		__sync_fetch_and_add(&s->errors, 1);
+	if (!began)
+		return;
+	dur = bpf_ktime_get_ns() - began;
+	__sync_fetch_and_add(&s->timed, 1);
+	__sync_fetch_and_add(&s->total_ns, dur);
+	if (dur > s->max_ns)
+		s->max_ns = dur;   /* (two CPUs at once may keep the smaller: a bound, not a sum) */
+}
+
+/* bpf_loop state of ke_stats_final. */
+struct stats_end {
+	__u32 tgid;
+	__u32 pad;
+	struct nr_bits bits;
+};
+
+/* bpf_loop callback: send and forget counter nr of the process, if it has one. */
+static long stat_final(__u32 nr, struct stats_end *e)
+{
+	struct ioacct_stat_key k = { e->tgid, (__s32)nr };
+	struct ioacct_stat *s;
+	struct ioacct_sysstat *out;
+
+	if (!((e->bits.w[(nr / 64) & (IOACCT_NR_MAX / 64 - 1)] >> (nr % 64)) & 1))
+		return 0;
+	s = bpf_map_lookup_elem(&kstats, &k);
+	if (!s)
+		return 0;
+	out = bpf_ringbuf_reserve(&ioevents, sizeof(*out), 0);
+	if (out) {
+		out->kind = IOACCT_SYSSTAT;
+		out->tgid = e->tgid;
+		out->nr = (__s32)nr;
+		out->pad = 0;
+		out->ts = bpf_ktime_get_ns();
+		out->st = *s;
+		bpf_ringbuf_submit(out, io_wake());
+	} else {
+		drop(DROP_RINGBUF);
+	}
+	bpf_map_delete_elem(&kstats, &k);
+	return 0;
+}
+
+/* Process tgid ended: send its counters' last figures and forget them. */
+static __always_inline void ke_stats_final(__u32 tgid)
+{
+	struct nr_bits *b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
+	struct stats_end e = { .tgid = tgid };
+
+	if (!b)
+		return;
+	e.bits = *b;
+	bpf_map_delete_elem(&kstat_nrs, &tgid);
+	bpf_loop(IOACCT_NR_MAX, stat_final, &e, 0);
+}
+
 /* The user registers of task t (its system call's number and arguments). */
 static __always_inline struct pt_regs *ke_user_regs(struct task_struct *t)
 {
@@ -161,7 +307,7 @@ static __always_inline void ke_fork(struct task_struct *parent, struct task_stru
 		return;
 	ctid = (__u32)BPF_CORE_READ(child, pid);
 	ctgid = (__u32)BPF_CORE_READ(child, tgid);
-	bpf_map_update_elem(&kalive, &ctid, &ctgid, BPF_ANY);
+	ke_take(ctid, ctgid);
 	if (engine_keeps_tasks) {
 		struct task_entry te = { .tgid = ctgid, .flags = TASK_F_TRACED };
 		bpf_map_update_elem(&tasks, &ctid, &te, BPF_ANY);
@@ -217,9 +363,13 @@ static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct
 
 	if (!es || !sc || !ke_alive(old_tid))
 		return;
-	if (old_tid != tid) {   /* a thread exec'd: it took the leader's tid */
+	if (old_tid == tid) {
+		struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
+		if (t)
+			t->flags = 0;   /* the command runs its program: count from here */
+	} else {   /* a thread exec'd: it took the leader's tid */
 		bpf_map_delete_elem(&kalive, &old_tid);
-		bpf_map_update_elem(&kalive, &tid, &tgid, BPF_ANY);
+		ke_take(tid, tgid);
 		if (engine_keeps_tasks) {
 			struct task_entry te = { .tgid = tgid, .flags = TASK_F_TRACED };
 			bpf_map_delete_elem(&tasks, &old_tid);
@@ -276,6 +426,8 @@ static __always_inline void ke_exit(unsigned long long *ctx, struct task_struct 
 	if (!ke_alive(tid))
 		return;
 	dead = group_dead(ctx, p);
+	if (dead)
+		ke_stats_final(tgid);   /* (its last call has returned: nothing more to count) */
 	/* A leader before its threads is reported with the last; one an exec
 	 * killed, never.  (Forgotten only once sent: user space ends when the
 	 * set is empty.) */
@@ -711,6 +863,64 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 	}
 	ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen);
 	return true;
+}
+
+/* ---- i386 calls (int $0x80 from a 64-bit process) ---- */
+
+/* The x86_64 number of the i386 call nr among those the engine follows
+ * (their counts and what ends or copies fds), or -1. */
+static __always_inline long ke_compat_nr(long nr)
+{
+	switch (nr) {
+	case 3: return NR_read;
+	case 4: return NR_write;
+	case 6: return NR_close;
+	case 11: return NR_execve;
+	case 41: return NR_dup;
+	case 63: return NR_dup2;
+	case 145: return NR_readv;
+	case 146: return NR_writev;
+	case 180: return NR_pread64;
+	case 181: return NR_pwrite64;
+	case 330: return NR_dup3;
+	case 358: return NR_execveat;
+	case 436: return NR_close_range;
+	default: return -1;
+	}
+}
+
+/* An i386 call of the current task returned: count its reads and writes,
+ * send its dups (as x86_64 calls: the model reads them by that number). */
+static __always_inline void ke_compat_exit(struct pt_regs *regs, long cnr, long ret, const bool btf)
+{
+	long nr = ke_compat_nr(cnr);
+	struct ioacct_call *e;
+	__u32 tgid;
+
+	if (ret <= -512 && ret >= -516)
+		return;   /* interrupted: it is restarted */
+	if (ret >= 0 && (nr == NR_read || nr == NR_pread64 || nr == NR_readv))
+		io_add((int)REG(regs, bx, btf), 1, ret);
+	else if (ret >= 0 && (nr == NR_write || nr == NR_pwrite64 || nr == NR_writev))
+		io_add((int)REG(regs, bx, btf), 2, ret);
+	if ((nr != NR_dup && nr != NR_dup2 && nr != NR_dup3) || !traced_now(&tgid))
+		return;
+	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (!e) {
+		drop(DROP_RINGBUF);
+		return;
+	}
+	e->kind = IOACCT_CALL;
+	e->tid = (__s32)bpf_get_current_pid_tgid();
+	e->tgid = (__s32)tgid;
+	e->nr = (__s32)nr;
+	e->ts = bpf_ktime_get_ns();
+	e->ret = ret;
+	e->args[0] = REG(regs, bx, btf);
+	e->args[1] = REG(regs, cx, btf);
+	e->args[2] = REG(regs, dx, btf);
+	e->args[3] = e->args[4] = e->args[5] = 0;
+	bpf_ringbuf_submit(e, io_wake());
 }
 
 #endif /* COMPENDIUM_ENGINE_BPF_H */

@@ -631,6 +631,26 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 		drop(DROP_RINGBUF);
 }
 
+/* A read (dir 1) or write (dir 2) of ret bytes on fd of the current
+ * process: add them to its counter, made if new (and the task traced). */
+static __always_inline void io_add(int fd, int dir, long ret)
+{
+	struct ioacct_fd_key k = { .tgid = (__u32)(bpf_get_current_pid_tgid() >> 32), .fd = fd };
+	__u32 *at = bpf_map_lookup_elem(&fdio, &k);
+	struct ioacct_fd_slot *v = at ? slot_at(*at) : io_counter_new(&k);
+
+	if (!v)
+		return;
+	/* Bytes before calls: whoever reads the calls first finds their bytes. */
+	if (dir == 1) {
+		__sync_fetch_and_add(&v->rd, (__u64)ret);
+		__sync_fetch_and_add(&v->rd_calls, 1);
+	} else {
+		__sync_fetch_and_add(&v->wr, (__u64)ret);
+		__sync_fetch_and_add(&v->wr_calls, 1);
+	}
+}
+
 #include "engine.bpf.h"
 
 /* A system call returned: count the bytes of a traced task's read or write.
@@ -641,10 +661,13 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = REG(regs, orig_ax, btf);
 	int dir = ret < 0 ? 0 : io_dir(nr, regs, btf);
-	struct ioacct_fd_key k;
-	struct ioacct_fd_slot *v;
-	__u32 *at;
 
+	if (engine && in_compat(btf)) {
+		ke_compat_exit(regs, nr, ret, btf);   /* an i386 call (int $0x80) */
+		return 0;
+	}
+	if (engine)
+		ke_count(nr, ret, btf);
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
 		mem_call(regs, nr, ret, btf);
 		return 0;
@@ -660,20 +683,7 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (ke_call(regs, nr, ret, btf) || !dir || in_compat(btf))
 		return 0;
-	k.tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
-	k.fd = (int)REG(regs, di, btf);
-	at = bpf_map_lookup_elem(&fdio, &k);
-	v = at ? slot_at(*at) : io_counter_new(&k);
-	if (!v)
-		return 0;
-	/* Bytes before calls: whoever reads the calls first finds their bytes. */
-	if (dir == 1) {
-		__sync_fetch_and_add(&v->rd, (__u64)ret);
-		__sync_fetch_and_add(&v->rd_calls, 1);
-	} else {
-		__sync_fetch_and_add(&v->wr, (__u64)ret);
-		__sync_fetch_and_add(&v->wr_calls, 1);
-	}
+	io_add((int)REG(regs, di, btf), dir, ret);
 	return 0;
 }
 
@@ -725,12 +735,23 @@ static __always_inline void flush_fds(__u32 tgid, __u64 fds, __u32 lo, __u32 hi)
 		bpf_loop(FD_BITS, flush_marked, &r, 0);
 }
 
+/* Argument i of the call (an i386 call's are in bx, cx, dx). */
+#define ARG(i) (compat ? ((i) == 0 ? REG(regs, bx, btf) : (i) == 1 ? REG(regs, cx, btf) :	\
+			  REG(regs, dx, btf)) :						\
+		 ((i) == 0 ? REG(regs, di, btf) : (i) == 1 ? REG(regs, si, btf) : REG(regs, dx, btf)))
+
 /* A traced task is about to end an fd (or all close-on-exec ones). */
 TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 {
 	__u64 *fds;
 	__u32 tgid;
+	bool compat;
 
+	if (engine)
+		ke_enter();
+	compat = engine && in_compat(btf);
+	if (compat)
+		nr = ke_compat_nr(nr);   /* an i386 call: its own table, its own registers */
 	if (nr != NR_close && nr != NR_dup2 && nr != NR_dup3 && nr != NR_close_range &&
 	    nr != NR_execve && nr != NR_execveat)
 		return 0;
@@ -740,15 +761,15 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 		return 0;   /* no counters: nothing to send */
 	switch (nr) {
 	case NR_close:
-		flush_fd(tgid, (int)REG(regs, di, btf));
+		flush_fd(tgid, (int)ARG(0));
 		break;
 	case NR_dup2: case NR_dup3:
-		if (REG(regs, di, btf) != REG(regs, si, btf))
-			flush_fd(tgid, (int)REG(regs, si, btf));
+		if (ARG(0) != ARG(1))
+			flush_fd(tgid, (int)ARG(1));
 		break;
 	case NR_close_range:
-		if (!(REG(regs, dx, btf) & CLOSE_RANGE_CLOEXEC))
-			flush_fds(tgid, *fds, (__u32)REG(regs, di, btf), (__u32)REG(regs, si, btf));
+		if (!(ARG(2) & CLOSE_RANGE_CLOEXEC))
+			flush_fds(tgid, *fds, (__u32)ARG(0), (__u32)ARG(1));
 		break;
 	default:   /* execve, execveat: close-on-exec fds end if it works */
 		flush_fds(tgid, *fds, 0, ~0u);

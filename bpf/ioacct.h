@@ -32,6 +32,7 @@ enum ioacct_kind {
 	IOACCT_SIGNAL = 8,       /* struct ioacct_signal: a signal reached a traced task */
 	IOACCT_FD = 9,           /* struct ioacct_fd + blobs: what an fd is */
 	IOACCT_CALLX = 10,       /* struct ioacct_callx + blobs: a call with an address or path */
+	IOACCT_SYSSTAT = 11,     /* struct ioacct_sysstat: a process's last counts of a call */
 };
 
 /* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
@@ -213,6 +214,42 @@ struct ioacct_callx {
 	__u64 aux;
 	__u16 addr_len, path_len;
 	__u32 pad;
+};
+
+/* A task of the kernel engine (the kalive map: tid -> this). */
+struct ioacct_task_state {
+	__u32 tgid;
+	__u32 flags;             /* IOACCT_TASK_PREEXEC: the command before its exec */
+	__u64 entry_ts;          /* when its system call now running began (0: none) */
+};
+
+/* The spawned command until it execs is compendium-tui's own code: its
+ * calls are not counted. */
+#define IOACCT_TASK_PREEXEC 1
+
+#define IOACCT_NR_MAX 512        /* system call numbers counted (higher: not) */
+#define IOACCT_STATS_MAX 65536   /* (process, call) counters at once */
+
+/* Key of the kstats map: one system call of one process. */
+struct ioacct_stat_key {
+	__u32 tgid;
+	__s32 nr;
+};
+
+/* What a process's calls of one number did so far (only grows). */
+struct ioacct_stat {
+	__u64 calls, errors, timed, total_ns, max_ns;
+};
+
+/* IOACCT_SYSSTAT: the figures of (tgid, nr) when its process ended; the
+ * counter is gone after it. */
+struct ioacct_sysstat {
+	__u32 kind;              /* IOACCT_SYSSTAT */
+	__u32 tgid;
+	__s32 nr;
+	__u32 pad;
+	__u64 ts;
+	struct ioacct_stat st;
 };
 
 #endif /* COMPENDIUM_IOACCT_H */

@@ -92,7 +92,7 @@ static int check_privilege(char *why, size_t whylen)
 {
 	if (has_cap(CAP_SYS_ADMIN) || (has_cap(39 /* CAP_BPF */) && has_cap(38 /* CAP_PERFMON */)))
 		return 0;
-	snprintf(why, whylen, "--ebpf needs root or the CAP_BPF and CAP_PERFMON capabilities "
+	snprintf(why, whylen, "it needs root or the CAP_BPF and CAP_PERFMON capabilities "
 		 "(run it with sudo, or: setcap cap_bpf,cap_perfmon,cap_sys_ptrace+ep on the binary)");
 	return -EPERM;
 }
@@ -232,7 +232,7 @@ int ebpf_add_pid(struct ebpf *eb, pid_t pid)
 	return err ? err : ebpf_latency_add_proc(eb->lat, pid);
 }
 
-int ebpf_engine_add(struct ebpf *eb, pid_t tid, pid_t tgid)
+int ebpf_engine_add(struct ebpf *eb, pid_t tid, pid_t tgid, bool spawned)
 {
 	int err;
 
@@ -241,7 +241,7 @@ int ebpf_engine_add(struct ebpf *eb, pid_t tid, pid_t tgid)
 	err = add_task(eb, tid, tgid, TASK_F_TRACED);
 	if (!err && tid == tgid)
 		err = ebpf_latency_add_proc(eb->lat, tgid);
-	return err ? err : ebpf_ioacct_add_task(eb->io, tid, tgid);
+	return err ? err : ebpf_ioacct_add_task(eb->io, tid, tgid, spawned);
 }
 
 bool ebpf_engine_tasks_left(const struct ebpf *eb)

@@ -68,8 +68,9 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 /* Trace process pid: every thread it has now and everything it starts. */
 int ebpf_add_pid(struct ebpf *eb, pid_t pid);
 /* The kernel engine (opts.engine): trace tid of process tgid and
- * everything it makes from now on.  0 or -errno. */
-int ebpf_engine_add(struct ebpf *eb, pid_t tid, pid_t tgid);
+ * everything it makes from now on; spawned: a command not yet exec'd.
+ * 0 or -errno. */
+int ebpf_engine_add(struct ebpf *eb, pid_t tid, pid_t tgid, bool spawned);
 /* Is any of the kernel engine's tasks left? */
 bool ebpf_engine_tasks_left(const struct ebpf *eb);
 /* Up to cap of the kernel engine's tasks now (tid, process); how many. */

@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "ebpf_ioacct.h"
+#include "hmap.h"
 #include "ebpf_prog.h"
 #include "record.h"
 #include "util.h"
@@ -41,6 +42,8 @@ _Static_assert((int)IOACCT_FDK_FILE == (int)FDK_FILE && (int)IOACCT_FDK_PIPE == 
 _Static_assert(IOACCT_PATH_MAX == REC_PATH_MAX && IOACCT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
 	       "the kernel cuts long paths as records do");
 
+#define STATS_SWEEP_NS (250 * 1000000ull)   /* the system call counts are read this often */
+
 /* What the drain last passed on of one counter slot's use (IOACCT_COUNT). */
 struct io_seen {
 	uint64_t seq;
@@ -59,6 +62,9 @@ struct ebpf_ioacct {
 	rec_put_fn *put;              /* during a drain: where records go */
 	void *put_ctx;
 	struct recbuf rec;            /* the record being handed over (drain only) */
+	struct imap stats_seen;       /* tgid << 32 | nr -> struct ioacct_stat passed on */
+	uint64_t stats_at;            /* when the kernel engine's counters were last read */
+	bool engine;                  /* the kernel engine's programs are loaded */
 };
 
 /* Growth of a count since what was passed on (0 when a late sample shows less). */
@@ -294,6 +300,55 @@ static void callx_record(struct ebpf_ioacct *io, const struct ioacct_callx *e, s
 	io_put(io);
 }
 
+/* REC_SYSSTAT for what counter (tgid, nr) grew since it was last passed
+ * on (its figures now: st); final: the process ended, forget it. */
+static void stat_record(struct ebpf_ioacct *io, uint64_t ts, uint32_t tgid, int32_t nr,
+			const struct ioacct_stat *st, bool final)
+{
+	uint64_t key = (uint64_t)tgid << 32 | (uint32_t)nr;
+	struct ioacct_stat *seen = imap_get(&io->stats_seen, key);
+	struct rec_sysstat *r;
+
+	if (!seen) {
+		seen = xcalloc(1, sizeof(*seen));
+		imap_put(&io->stats_seen, key, seen);
+	}
+	if (st->calls > seen->calls) {
+		r = rec_begin(&io->rec, REC_SYSSTAT, ts, (int)tgid, (int)tgid, sizeof(*r));
+		r->nr = nr;
+		r->calls = st->calls - seen->calls;
+		r->errors = grown(st->errors, seen->errors);
+		r->timed = grown(st->timed, seen->timed);
+		r->total_ns = grown(st->total_ns, seen->total_ns);
+		r->max_ns = st->max_ns;
+		io_put(io);
+		*seen = *st;
+	}
+	if (final)
+		free(imap_del(&io->stats_seen, key));
+}
+
+/* Pass on what every counter of the kernel engine grew, if a while passed
+ * since the last look (a process's last figures come in the ring). */
+static void stats_sweep(struct ebpf_ioacct *io)
+{
+	const struct bpf_map *m = io->skel->maps.kstats;
+	struct ioacct_stat_key key, next;
+	struct ioacct_stat st;
+	uint64_t now = util_now_ns();
+	void *prev = NULL;
+
+	if (now - io->stats_at < STATS_SWEEP_NS)
+		return;
+	io->stats_at = now;
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(m, &key, sizeof(key), &st, sizeof(st), 0) == 0)
+			stat_record(io, now, key.tgid, key.nr, &st, false);
+	}
+}
+
 /* The kernel engine's samples, as records; false for another kind. */
 static bool engine_sample(struct ebpf_ioacct *io, __u32 kind, const void *data, size_t size)
 {
@@ -309,6 +364,10 @@ static bool engine_sample(struct ebpf_ioacct *io, __u32 kind, const void *data, 
 		fd_record(io, data, size);
 	else if (kind == IOACCT_CALLX && size >= sizeof(struct ioacct_callx))
 		callx_record(io, data, size);
+	else if (kind == IOACCT_SYSSTAT && size >= sizeof(struct ioacct_sysstat)) {
+		const struct ioacct_sysstat *e = data;
+		stat_record(io, e->ts, e->tgid, e->nr, &e->st, true);
+	}
 	else
 		return false;
 	return true;
@@ -370,6 +429,7 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 		return -errno;
 	io->skel->rodata->exit_has_group_dead = s->group_dead;
 	io->skel->rodata->engine = s->engine;
+	io->engine = s->engine;
 	if (s->engine && libbpf_num_possible_cpus() > 0)
 		bpf_map__set_max_entries(io->skel->maps.engine_scratch,
 					 (__u32)libbpf_num_possible_cpus());
@@ -430,6 +490,8 @@ void ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx)
 	io->put = put;
 	io->put_ctx = ctx;
 	ring_buffer__consume(io->rb);
+	if (io->engine)
+		stats_sweep(io);   /* (after the ring: a counter's final figures came first) */
 	io->put = NULL;
 }
 
@@ -465,9 +527,11 @@ void ebpf_ioacct_woken(struct ebpf_ioacct *io)
 	epoll_wait(io->wake_fd, &ev, 1, 0);
 }
 
-int ebpf_ioacct_add_task(struct ebpf_ioacct *io, pid_t tid, pid_t tgid)
+int ebpf_ioacct_add_task(struct ebpf_ioacct *io, pid_t tid, pid_t tgid, bool spawned)
 {
-	__u32 k = (__u32)tid, v = (__u32)tgid;
+	struct ioacct_task_state v = { .tgid = (__u32)tgid,
+				       .flags = spawned ? IOACCT_TASK_PREEXEC : 0 };
+	__u32 k = (__u32)tid;
 
 	return bpf_map__update_elem(io->skel->maps.kalive, &k, sizeof(k), &v, sizeof(v), BPF_ANY) ?
 	       -errno : 0;
@@ -483,7 +547,8 @@ bool ebpf_ioacct_tasks_left(const struct ebpf_ioacct *io)
 size_t ebpf_ioacct_tasks(const struct ebpf_ioacct *io, pid_t *tids, pid_t *tgids, size_t cap)
 {
 	const struct bpf_map *m = io->skel->maps.kalive;
-	__u32 key, next, v;
+	struct ioacct_task_state v;
+	__u32 key, next;
 	void *prev = NULL;
 	size_t n = 0;
 
@@ -492,7 +557,7 @@ size_t ebpf_ioacct_tasks(const struct ebpf_ioacct *io, pid_t *tids, pid_t *tgids
 		prev = &key;
 		if (bpf_map__lookup_elem(m, &key, sizeof(key), &v, sizeof(v), 0) == 0) {
 			tids[n] = (pid_t)key;
-			tgids[n++] = (pid_t)v;
+			tgids[n++] = (pid_t)v.tgid;
 		}
 	}
 	return n;
@@ -523,6 +588,9 @@ void ebpf_ioacct_free(struct ebpf_ioacct *io)
 		munmap(io->pos, io->pos_len);
 	ring_buffer__free(io->rb);
 	free(io->seen);
+	for (size_t i = 0; i < io->stats_seen.cap; i++)
+		free(io->stats_seen.vals[i]);
+	imap_release(&io->stats_seen);
 	ioacct_bpf__destroy(io->skel);
 	free(io);
 }

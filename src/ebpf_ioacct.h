@@ -35,8 +35,9 @@ bool ebpf_ioacct_over(const struct ebpf_ioacct *io, bool holding);
 int ebpf_ioacct_wake_fd(const struct ebpf_ioacct *io);
 void ebpf_ioacct_woken(struct ebpf_ioacct *io);
 /* The kernel engine (shape engine): put tid of process tgid in its set of
- * tasks (with everything it makes from now on).  0 or -errno. */
-int ebpf_ioacct_add_task(struct ebpf_ioacct *io, pid_t tid, pid_t tgid);
+ * tasks (with everything it makes from now on); spawned: a command that
+ * has not exec'd yet, whose calls until then are not counted.  0 or -errno. */
+int ebpf_ioacct_add_task(struct ebpf_ioacct *io, pid_t tid, pid_t tgid, bool spawned);
 /* Is any task left in the kernel engine's set? */
 bool ebpf_ioacct_tasks_left(const struct ebpf_ioacct *io);
 /* Up to cap of the engine's tasks now (tid and its process); how many. */

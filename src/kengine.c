@@ -31,6 +31,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@
 #include "fdinfo.h"
 #include "freezer.h"
 #include "kengine.h"
+#include "maps.h"
 #include "procfs.h"
 #include "record.h"
 #include "util.h"
@@ -84,6 +86,43 @@ static void emit(struct kengine *k)
 	evq_put(k->q, k->rb.buf, k->rb.len);
 }
 
+/* Queue a record made here (its rec_put_fn). */
+static void put_own(void *ctx, const struct rec_hdr *h)
+{
+	struct kengine *k = ctx;
+
+	memcpy(k->rb.buf, h, h->len);
+	k->rb.len = h->len;
+	emit(k);
+}
+
+/* Describe every fd of process pid from /proc, then which are open (at
+ * attach, and after an io_uring_enter, whose operations may open fds). */
+static void describe_fds(struct kengine *k, pid_t pid, uint64_t ts)
+{
+	int fds[1025];
+	int n = procfs_list_fds(pid, fds, 1024);
+
+	if (n < 0)
+		n = 0;
+	if (n > 1024)
+		n = 1024;
+	for (int i = 0; i < n; i++) {
+		uint32_t flags = 0;
+		ssize_t plen = procfs_fd_link(pid, fds[i], k->path, sizeof(k->path));
+
+		procfs_fd_flags(pid, fds[i], &flags);
+		fdinfo_record(&k->rb, ts, pid, pid, fds[i], FDW_INHERITED, 0, k->path,
+			      plen > 0 ? (size_t)plen : 0, flags);
+		emit(k);
+	}
+	if (n % 2)
+		fds[n++] = -1;   /* pad to the record alignment with a non-fd */
+	rec_begin(&k->rb, REC_FDSET, ts, pid, pid, 0);
+	rec_blob(&k->rb, fds, (size_t)n * sizeof(int));
+	emit(k);
+}
+
 /* Drain sink: one record the kernel captured; after the command's first
  * exec, the fds it inherited (as ptrace's exec event describes them). */
 static void put_rec(void *ctx, const struct rec_hdr *h)
@@ -97,6 +136,11 @@ static void put_rec(void *ctx, const struct rec_hdr *h)
 	k->rb.len = h->len;
 	k->got++;
 	emit(k);
+	if (h->type == REC_SYSCALL && ((const struct rec_syscall *)rec_payload(h))->nr ==
+	    SYS_io_uring_enter && ((const struct rec_syscall *)rec_payload(h))->ret > 0)
+		describe_fds(k, h->tgid, h->ts);
+	if (h->type == REC_EXEC && k->o.maps)   /* (--faults: the regions it starts with) */
+		maps_records(h->tid, h->tgid, h->ts, put_own, k);
 	if (h->type == REC_EXEC && h->tgid == k->root && !k->exec_seen) {
 		k->exec_seen = true;
 		for (size_t at = 0; at < k->inherited_len; at += k->rb.len) {
@@ -215,7 +259,7 @@ static int spawn(struct kengine *k)
 	close(errp[1]);
 	k->root = pid;
 	atomic_store(&k->root_live, pid);
-	err = ebpf_engine_add(k->o.engine, pid, pid);
+	err = ebpf_engine_add(k->o.engine, pid, pid, true);
 	if (!err && k->o.spawned)
 		k->o.spawned(k->o.spawned_ctx, pid);   /* before it can exec */
 	if (!err) {
@@ -383,32 +427,6 @@ static void trace_loop(struct kengine *k)
 	ebpf_io_drain(k->o.engine, put_rec, k);   /* what the last exits sent */
 }
 
-/* Describe every fd of the attached process, then which are open. */
-static void describe_fds(struct kengine *k, pid_t pid, uint64_t ts)
-{
-	int fds[1025];
-	int n = procfs_list_fds(pid, fds, 1024);
-
-	if (n < 0)
-		n = 0;
-	if (n > 1024)
-		n = 1024;
-	for (int i = 0; i < n; i++) {
-		uint32_t flags = 0;
-		ssize_t plen = procfs_fd_link(pid, fds[i], k->path, sizeof(k->path));
-
-		procfs_fd_flags(pid, fds[i], &flags);
-		fdinfo_record(&k->rb, ts, pid, pid, fds[i], FDW_INHERITED, 0, k->path,
-			      plen > 0 ? (size_t)plen : 0, flags);
-		emit(k);
-	}
-	if (n % 2)
-		fds[n++] = -1;   /* pad to the record alignment with a non-fd */
-	rec_begin(&k->rb, REC_FDSET, ts, pid, pid, 0);
-	rec_blob(&k->rb, fds, (size_t)n * sizeof(int));
-	emit(k);
-}
-
 /* The attached process as if it had been seen starting: its program
  * (REC_EXEC flagged as found), its threads, its fds. */
 static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, int n)
@@ -425,6 +443,8 @@ static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, in
 	x->exe_len = (uint16_t)rec_blob(&k->rb, k->path, elen > 0 ? (size_t)elen : 0);
 	x->argv_len = (uint32_t)rec_blob(&k->rb, k->blob, alen > 0 ? (size_t)alen : 0);
 	emit(k);
+	if (k->o.maps)
+		maps_records(pid, pid, ts, put_own, k);
 	for (int i = 0; i < n; i++) {
 		struct rec_newtask *r;
 		if (tids[i] == pid)
@@ -455,7 +475,7 @@ static int attach(struct kengine *k)
 		if (n < 0)
 			err = n;
 		for (int i = 0; i < n && i < MAX_KILL && !err; i++)
-			err = ebpf_engine_add(k->o.engine, tids[i], pid);
+			err = ebpf_engine_add(k->o.engine, tids[i], pid, false);
 	}
 	if (!err)
 		describe_process(k, pid, tids, n < MAX_KILL ? n : MAX_KILL);

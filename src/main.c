@@ -59,6 +59,14 @@
 /* The longest records are fed before signals and output are looked at. */
 #define DRAIN_NS (15 * 1000000ull)
 
+/* --engine: which tracer. */
+enum engine {
+	ENGINE_PTRACE,           /* ptrace and its seccomp filter */
+	ENGINE_KERNEL,           /* the kernel engine, or one sentence and exit 1 */
+	ENGINE_AUTO,             /* the kernel engine where it can run, else ptrace */
+};
+#define ENGINE_DEFAULT ENGINE_PTRACE
+
 struct opts {
 	pid_t pid;
 	const char *output;
@@ -72,7 +80,7 @@ struct opts {
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse, ebpf, faults;
-	bool kernel;            /* --engine kernel */
+	enum engine engine;     /* --engine */
 	unsigned spin_us;
 	unsigned sched_threshold_us;   /* --sched-threshold-us */
 	char **argv;            /* command to run */
@@ -118,10 +126,11 @@ static const char usage_text[] =
 	"                      grows: heap, stack, anonymous and file mappings\n"
 	"      --ebpf          also measure scheduler delay and block I/O latency in\n"
 	"                      the kernel (root, or CAP_BPF and CAP_PERFMON)\n"
-	"      --engine kernel|ptrace\n"
+	"      --engine auto|kernel|ptrace\n"
 	"                      trace from the kernel's tracepoints alone, with no\n"
 	"                      ptrace stop (kernel: root, or CAP_BPF and CAP_PERFMON),\n"
-	"                      or with ptrace (the default)\n"
+	"                      with ptrace (the default), or the kernel where it can\n"
+	"                      run, else ptrace (auto)\n"
 	"      --sched-threshold-us N\n"
 	"                      with --ebpf, show waits for a CPU of at least N\n"
 	"                      microseconds as events (default 10; 0 shows all)\n"
@@ -255,9 +264,14 @@ static void parse_value(int c, const char *arg, struct opts *o)
 	case O_TRACE_JSON: o->trace_json = arg; break;
 	case O_FILTER: o->filter = arg; break;
 	case O_ENGINE:
-		if (strcmp(arg, "kernel") != 0 && strcmp(arg, "ptrace") != 0)
-			die(2, "--engine: '%s' is not kernel or ptrace", arg);
-		o->kernel = strcmp(arg, "kernel") == 0;
+		if (strcmp(arg, "kernel") == 0)
+			o->engine = ENGINE_KERNEL;
+		else if (strcmp(arg, "ptrace") == 0)
+			o->engine = ENGINE_PTRACE;
+		else if (strcmp(arg, "auto") == 0)
+			o->engine = ENGINE_AUTO;
+		else
+			die(2, "--engine: '%s' is not auto, kernel or ptrace", arg);
 		break;
 	case O_MAX_REPORT:
 		o->max_report = parse_uint("--max-report-events", arg, UINT_MAX);
@@ -302,9 +316,9 @@ static void check_args(const struct opts *o)
 		die(2, "give either a command or --pid, not both; see --help");
 	if (!o->pid && !o->argv[0] && !o->replay)
 		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
-	if (o->kernel && o->replay)
+	if (o->engine == ENGINE_KERNEL && o->replay)
 		die(2, "--engine is for tracing; --replay reads a recording");
-	if (o->kernel && (o->verbose || o->no_seccomp))
+	if (o->engine == ENGINE_KERNEL && (o->verbose || o->no_seccomp))
 		die(2, "--engine kernel has no system call stops to show: -v and --no-seccomp "
 		    "are ptrace's");
 }
@@ -316,6 +330,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 
 	o->spin_us = 50;
 	o->sched_threshold_us = 10;
+	o->engine = ENGINE_DEFAULT;
 	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1)
@@ -397,6 +412,7 @@ struct run {
 	struct faults *faults;
 	struct evq *bq;          /* the eBPF reader's records (--ebpf), or NULL */
 	struct ebpf *ebpf;
+	bool kernel;             /* the kernel engine traces (--engine kernel or auto) */
 	struct freezer *freezer; /* --ebpf, spawned command: holds it back, or NULL */
 	struct tracer *tracer;   /* NULL for --replay */
 	struct pump *pump;       /* records from the queues, or the replay, into the model */
@@ -633,9 +649,20 @@ static int load_ebpf(struct run *r, struct ebpf_opts *eo, bool spawned, char *wh
 }
 #endif
 
-/* --engine kernel: load the kernel engine (and with --ebpf, latency too)
- * for the tracer thread to run; dies with the reason if it cannot. */
-static void open_engine(struct run *r, struct tracer_opts *to)
+/* The kernel engine can not run: with --engine auto say why in one
+ * sentence and go on with ptrace; with --engine kernel, die. */
+static bool engine_refused(bool fallback, const char *why)
+{
+	if (!fallback)
+		die(1, "the kernel engine cannot run: %s", why);
+	fprintf(stderr, "compendium-tui: tracing with ptrace: the kernel engine cannot run here "
+		"(%s).\n", why);
+	return false;
+}
+
+/* --engine kernel or auto: load the kernel engine (and with --ebpf,
+ * latency too) for the tracer thread to run; true if it runs. */
+static bool open_engine(struct run *r, struct tracer_opts *to, bool fallback)
 {
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us, .io = true,
@@ -643,14 +670,15 @@ static void open_engine(struct run *r, struct tracer_opts *to)
 	char why[512];
 
 	if (load_ebpf(r, &eo, !r->o.pid, why, sizeof(why)) < 0)
-		die(1, "the kernel engine cannot run: %s", why);
+		return engine_refused(fallback, why);
 	to->freezer = r->freezer;
 	to->engine = r->ebpf;
+	return true;
 #else
 	(void)r;
 	(void)to;
-	die(1, "the kernel engine cannot run: this build has no eBPF support (rebuild with "
-	    "clang, bpftool, libbpf-dev and libelf-dev installed)");
+	return engine_refused(fallback, "this build has no eBPF support (rebuild with clang, "
+			      "bpftool, libbpf-dev and libelf-dev installed)");
 #endif
 }
 
@@ -699,7 +727,7 @@ static void ebpf_follow_pid(struct run *r)
 #ifdef HAVE_EBPF
 	int err;
 
-	if (!r->ebpf || !r->o.pid || r->o.kernel)
+	if (!r->ebpf || !r->o.pid || r->kernel)
 		return;   /* (the kernel engine took it in itself) */
 	err = ebpf_add_pid(r->ebpf, r->o.pid);
 	if (err)
@@ -760,9 +788,9 @@ static void start(struct run *r, const sigset_t *orig_mask)
 	/* In the UI the program gets a pty of its own: it cannot scribble on the screen. */
 	if (r->tui && !r->o.pid && tui_open_pty(&r->pty_master, &slave) == 0)
 		to.stdio_fd = slave;
-	if (r->o.kernel)
-		open_engine(r, &to);
-	else if (r->o.ebpf)
+	if (r->o.engine != ENGINE_PTRACE && !to.trace_all)
+		r->kernel = open_engine(r, &to, r->o.engine == ENGINE_AUTO);
+	if (r->o.ebpf && !r->kernel)
 		open_ebpf(r, &to);
 	if (r->o.faults) {
 		r->fq = evq_new(FAULT_QUEUE_BYTES);

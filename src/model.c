@@ -469,13 +469,17 @@ static void unpark(struct model *m, int pid, uint64_t older_than)
 		m->parked.v[keep] = NULL;
 }
 
-/* Give up waiting for what parked faults sampled long before ts needed. */
+/* Give up waiting for what parked faults sampled long before ts needed.
+ * The kernel engine's records come in batches every few milliseconds
+ * while the program runs on (ptrace's come while it is stopped): its wait
+ * is as long as for the kernel's early samples. */
 static void unpark_old(struct model *m, uint64_t ts)
 {
 	const struct rec_hdr *h = m->parked.n ? m->parked.v[0] : NULL;
+	uint64_t wait = m->kernel_engine ? EARLY_NS : PARK_NS;
 
-	if (h && h->ts + PARK_NS < ts)
-		unpark(m, 0, ts - PARK_NS);
+	if (h && h->ts + wait < ts)
+		unpark(m, 0, ts - wait);
 }
 
 /* REC_FAULT.  A fault can come before what explains it: a child's first
@@ -1333,6 +1337,16 @@ static uint64_t open_flags(const struct rec_syscall *s)
 	}
 }
 
+/* REC_SYSSTAT: system calls the kernel engine counted. */
+static void on_sysstat(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_sysstat *r = rec_payload(h);
+	struct sysstat_row c = { .calls = r->calls, .errors = r->errors, .timed = r->timed,
+				 .total_ns = r->total_ns, .max_ns = r->max_ns };
+
+	sysstat_add_counts(m->sys, h->tgid, r->nr, &c);
+}
+
 /* REC_SYSCALL. */
 static void on_syscall(struct model *m, const struct rec_hdr *h)
 {
@@ -1342,8 +1356,9 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 	char *addr = addr_text(blob, s->addr_len);
 	char *path = s->path_len ? xstrndup(blob + s->addr_len, s->path_len) : NULL;
 
-	sysstat_add(m->sys, h->tgid, s->nr, s->ret, s->entry_ts && h->ts >= s->entry_ts,
-		    s->entry_ts && h->ts >= s->entry_ts ? h->ts - s->entry_ts : 0);
+	if (!m->kernel_engine)   /* (it counts every call itself: REC_SYSSTAT) */
+		sysstat_add(m->sys, h->tgid, s->nr, s->ret, s->entry_ts && h->ts >= s->entry_ts,
+			    s->entry_ts && h->ts >= s->entry_ts ? h->ts - s->entry_ts : 0);
 	if (m->verbose) {
 		struct event ev = ev_init(m, h, t, EV_SYSCALL);
 		ev.nr = s->orig_nr;
@@ -1413,6 +1428,7 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 	case REC_FAULT: on_fault(m, h); break;
 	case REC_MAPS: on_maps(m, h); break;
 	case REC_IO: on_io(m, h); break;
+	case REC_SYSSTAT: on_sysstat(m, h); break;
 	case REC_SCHED: on_sched(m, h); break;
 	case REC_BLOCK: on_block(m, h); break;
 	case REC_HIST: on_hist(m, h); break;

@@ -41,6 +41,7 @@ enum rec_type {
 	REC_HIST,        /* a kernel-side log2 histogram: struct rec_hist + uint64_t[n] */
 	REC_MAPS,        /* address space at exec or attach: struct rec_maps + /proc/PID/maps text */
 	REC_IO,          /* bytes the kernel counted on one fd (eBPF): struct rec_io */
+	REC_SYSSTAT,     /* system calls the kernel counted (kernel engine): struct rec_sysstat */
 	REC_TYPE_MAX
 };
 
@@ -222,6 +223,17 @@ struct rec_io {
 };
 
 /* Where a producer hands finished records to another one (tracer_opts.io_drain). */
+/* What the kernel engine counted of one system call of a process (the
+ * header's tgid) since the last REC_SYSSTAT of that call: every call, not
+ * only those that make events; x86_64 numbers. */
+struct rec_sysstat {
+	int32_t nr;
+	uint32_t pad;
+	uint64_t calls, errors;   /* errors: calls that returned -errno */
+	uint64_t timed;           /* calls whose duration was measured */
+	uint64_t total_ns, max_ns;
+};
+
 typedef void rec_put_fn(void *ctx, const struct rec_hdr *h);
 
 enum hist_kind { HIST_SCHED = 1, HIST_BLOCK = 2 };

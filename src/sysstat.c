@@ -87,6 +87,19 @@ static struct sysstat_row *set_row(struct sysset *set, int nr)
 }
 
 /* Count one call into a set. */
+/* Add counted figures c to nr's row of set. */
+static void set_add_counts(struct sysset *set, int nr, const struct sysstat_row *c)
+{
+	struct sysstat_row *r = set_row(set, nr);
+
+	r->calls += c->calls;
+	r->errors += c->errors;
+	r->timed += c->timed;
+	r->total_ns += c->total_ns;
+	if (c->max_ns > r->max_ns)
+		r->max_ns = c->max_ns;
+}
+
 static void set_add(struct sysset *set, int nr, bool failed, bool timed, uint64_t dur)
 {
 	struct sysstat_row *r = set_row(set, nr);
@@ -114,6 +127,14 @@ static struct sysset *set_of(struct sysstat *s, int pid)
 }
 
 /* One finished call of process pid, counted for it and for all. */
+void sysstat_add_counts(struct sysstat *s, int pid, int nr, const struct sysstat_row *r)
+{
+	if (nr < -1 || nr >= SYSSTAT_NR_MAX)
+		nr = -1;
+	set_add_counts(&s->all, nr, r);
+	set_add_counts(set_of(s, pid), nr, r);
+}
+
 void sysstat_add(struct sysstat *s, int pid, int nr, int64_t ret, bool timed, uint64_t dur_ns)
 {
 	/* Only -4095..-1 are errors: larger "negative" values are addresses. */

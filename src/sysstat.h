@@ -29,6 +29,9 @@ struct sysstat *sysstat_new(void);
 void sysstat_free(struct sysstat *s);
 /* One finished call of process pid; dur_ns counts only when timed. */
 void sysstat_add(struct sysstat *s, int pid, int nr, int64_t ret, bool timed, uint64_t dur_ns);
+/* What the kernel counted of syscall nr of process pid since it last said:
+ * r's figures (its nr is ignored) added to the call's row. */
+void sysstat_add_counts(struct sysstat *s, int pid, int nr, const struct sysstat_row *r);
 /* Rows of process pid (0: all processes) with calls > 0, ascending nr, into
  * out (room for cap); returns how many there are (may exceed cap). */
 size_t sysstat_rows(const struct sysstat *s, int pid, struct sysstat_row *out, size_t cap);

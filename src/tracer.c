@@ -40,6 +40,7 @@
 
 #include "evq.h"
 #include "fdinfo.h"
+#include "maps.h"
 #include "freezer.h"
 #ifdef HAVE_EBPF
 #include "kengine.h"
@@ -942,46 +943,20 @@ static void on_newtask(struct tracer *t, struct tracee *parent, int event, uint6
 	}
 }
 
-/* Send the whole lines among the first have bytes of t->blob (all of them
- * when last) as one REC_MAPS; returns the bytes left at the start of blob. */
-static size_t maps_chunk(struct tracer *t, const struct tracee *tk, uint64_t ts, size_t have,
-			 bool last)
+/* Queue one record of the maps reader (its rec_put_fn). */
+static void put_maps(void *ctx, const struct rec_hdr *h)
 {
-	const char *nl = last ? t->blob + have : memrchr(t->blob, '\n', have);
-	size_t n = nl ? (size_t)(nl - t->blob) + !last : have == sizeof(t->blob) ? have : 0;
-	struct rec_maps *r;
+	struct tracer *t = ctx;
 
-	if (!n)
-		return have;
-	r = rec_begin(&t->rb, REC_MAPS, ts, tk->tid, tk->tgid, sizeof(*r));
-	r->text_len = (uint32_t)rec_blob(&t->rb, t->blob, n);
+	memcpy(t->rb.buf, h, h->len);
+	t->rb.len = h->len;
 	emit(t);
-	memmove(t->blob, t->blob + n, have - n);
-	return have - n;
 }
 
 /* Send /proc/PID/maps of a stopped task: the regions no system call made. */
 static void emit_maps(struct tracer *t, const struct tracee *tk, uint64_t ts)
 {
-	char path[64];
-	size_t have = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tk->tgid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	for (;;) {
-		ssize_t n = read(fd, t->blob + have, sizeof(t->blob) - have);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		have = maps_chunk(t, tk, ts, have + (size_t)n, false);
-	}
-	maps_chunk(t, tk, ts, have, true);
-	close(fd);
+	maps_records(tk->tid, tk->tgid, ts, put_maps, t);
 }
 
 /* PTRACE_EVENT_EXEC: the process now runs a new program. */

@@ -1804,6 +1804,32 @@ START_TEST(an_unexplained_fault_waits_only_a_little)
 }
 END_TEST
 
+/* The kernel engine sends a child's fork record in its next batch, while
+ * the child runs on and the fault sampler reports it: its faults wait
+ * longer for their process than under ptrace. */
+START_TEST(a_kernel_engine_child_fault_waits_for_the_batch_with_its_fork)
+{
+	struct rec_start *st;
+
+	now = T0 - 1000;
+	st = begin(REC_START, 100, sizeof(*st));
+	((struct rec_hdr *)unit_rb.buf)->flags = START_F_KERNEL;
+	st->pid = 100;
+	st->tracer_pid = 1;
+	unit_feed(m);
+	maps_rec(100, "");
+	sys(100, SYS_brk, 0x555000, 0);
+	sys(100, SYS_brk, 0x555000 + 8 * PG, 0x555000 + 8 * PG);
+	fault_rec(200, 0x555000 + PG);   /* the child wrote... */
+	now += 120000000;                /* ...and went on: the parent faults 120 ms later */
+	fault_rec(100, 0x555000 + 2 * PG);
+	ck_assert_uint_eq(ev_count(EV_FAULT), 1);
+	newtask(100, 200, SIGCHLD);      /* the batch with the fork comes */
+	ck_assert_uint_eq(faults_in(200, "[heap]"), 1);
+	ck_assert_uint_eq(faults_in(200, "[unknown]"), 0);
+}
+END_TEST
+
 START_TEST(without_maps_no_regions_are_kept)
 {
 	start(100);
@@ -2591,6 +2617,7 @@ static Suite *model_suite(void)
 	tcase_add_test(mem, exec_maps_snapshot_names_the_image_and_a_growing_stack);
 	tcase_add_test(mem, kernel_writes_while_loading_a_program_wait_for_its_maps);
 	tcase_add_test(mem, an_unexplained_fault_waits_only_a_little);
+	tcase_add_test(mem, a_kernel_engine_child_fault_waits_for_the_batch_with_its_fork);
 	tcase_add_test(mem, without_maps_no_regions_are_kept);
 	tcase_add_test(mem, perf_losses_are_counted);
 	tcase_add_test(mem, faults_of_a_never_seen_process_count_at_the_end_and_after_it_none);

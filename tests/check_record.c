@@ -59,6 +59,7 @@ static size_t fixed_of(unsigned type)
 	case REC_HIST: return sizeof(struct rec_hist);
 	case REC_MAPS: return sizeof(struct rec_maps);
 	case REC_IO: return sizeof(struct rec_io);
+	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
 	default: return 0;
 	}
 }

@@ -827,6 +827,24 @@ START_TEST(the_header_says_what_tracing_cost)
 }
 END_TEST
 
+/* The kernel engine never stops the program: the header says which tracer
+ * it is from the start. */
+START_TEST(the_header_names_the_kernel_engine)
+{
+	struct model *m = model_new();
+	struct cfield h[8];
+	struct rec_start *s = unit_begin(REC_START, 1000, 100, 100, sizeof(*s));
+
+	((struct rec_hdr *)unit_rb.buf)->flags = START_F_KERNEL;
+	s->pid = 100;
+	s->tracer_pid = 1;
+	unit_feed(m);
+	ck_assert_uint_eq(counters_header_fields(m, 2500000000ull, 42, h, 8), 4);
+	ck_assert_str_eq(h[3].text, "kernel engine, no stops");
+	model_free(m);
+}
+END_TEST
+
 START_TEST(layout_fits_80x24_and_maps_rows_back)
 {
 	struct layout l;
@@ -1458,6 +1476,7 @@ static Suite *ui_suite(void)
 	tcase_add_test(tc, rates_and_counter_placement);
 	tcase_add_test(tc, header_fields_are_whole_at_every_width);
 	tcase_add_test(tc, the_header_says_what_tracing_cost);
+	tcase_add_test(tc, the_header_names_the_kernel_engine);
 	tcase_add_test(tc, layout_fits_80x24_and_maps_rows_back);
 	tcase_add_test(tc, rows_read_like_the_line_output);
 	tcase_add_test(tc, every_row_reads_like_its_line);

@@ -509,9 +509,8 @@ def case_e2e(work: str) -> list[str]:
 
 
 # The end-to-end cases the kernel engine passes as ptrace does.  Not yet:
-# int80 (i386 system calls), uring_openat (fds io_uring opens),
-# threadexec_v (-v is ptrace's).
-E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF if n not in ("int80", "uring_openat")) + (
+# uring_openat (fds io_uring opens itself), threadexec_v (-v is ptrace's).
+E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF if n != "uring_openat") + (
     "exitcode", "groupstop", "sigkill", "sigterm", "startstate", "startstate_inherit", "uring")
 
 
@@ -531,6 +530,20 @@ def case_kernel(work: str) -> list[str]:
             probs.append(f"e2e {name} with --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
         else:
             print(f"{name}: same figures as strace with the kernel engine")
+    # Its recordings replay into the same JSON as the live run gave.
+    res = subprocess.run([sys.executable, os.path.join(HERE, "replay_roundtrip.py"), "--engine",
+                          "kernel"], capture_output=True, text=True, timeout=600)
+    if res.returncode != 0:
+        probs.append(f"replay_roundtrip.py --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
+    else:
+        print("recordings: replayed as the kernel engine saw them live")
+    # Page faults land in the mappings /proc showed at exec and the kernel reported.
+    res = subprocess.run([sys.executable, os.path.join(HERE, "faults.py")], env=env,
+                         capture_output=True, text=True, timeout=600)
+    if res.returncode not in (0, EXIT_SKIP):
+        probs.append(f"faults.py with --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
+    else:
+        print("faults: same figures with the kernel engine")
     _, summary, out = trace(work, ["--engine", "kernel"],
                             ["sh", "-c", "grep TracerPid /proc/self/status"])
     tracer = summary.get("tracer", {})
@@ -540,6 +553,7 @@ def case_kernel(work: str) -> list[str]:
         probs.append(f"the traced program is ptraced: {out!r}")
     probs += _setuid_kept(work)
     probs += _attach_unstopped(work)
+    probs += _syscall_counts(work)
     probs += _gdb_attaches(work)
     return probs
 
@@ -587,6 +601,68 @@ def _gdb_attaches(work: str) -> list[str]:
     if not probs:
         print(f"gdb -p attached to the traced program (pid {pid}) and left it running")
     return probs
+
+
+SYSCALLS_C = r'''
+#include <fcntl.h>
+#include <unistd.h>
+int main(void)
+{
+    for (int i = 0; i < 1000; i++)
+        getppid();
+    for (int i = 0; i < 500; i++)
+        open("/nonexistent/x", O_RDONLY);
+    for (int i = 0; i < 300; i++)
+        close(-1);
+    if (fork() == 0) {
+        for (int i = 0; i < 200; i++)
+            getppid();
+        _exit(0);
+    }
+    return 0;
+}
+'''
+
+
+def _strace_counts(path: str) -> dict[str, tuple[int, int]]:
+    """name -> (calls, errors) from strace -c's table."""
+    counts = {}
+    for line in open(path, encoding="utf-8"):
+        f = line.split()
+        if len(f) >= 5 and f[3].isdigit() and not f[-1].startswith("total"):
+            errors = int(f[4]) if len(f) == 6 else 0
+            counts[f[-1]] = (int(f[3]), errors)
+    return counts
+
+
+def _syscall_counts(work: str) -> list[str]:
+    """Every system call of a program counted in the kernel (the s view and
+    the report's table), calls and errors equal to strace -f -c's."""
+    src, prog = os.path.join(work, "calls.c"), os.path.join(work, "calls")
+    with open(src, "w", encoding="utf-8") as fh:
+        fh.write(SYSCALLS_C)
+    cc = shlex.split(os.environ.get("E2E_CC") or "cc")
+    subprocess.run(cc + ["-O2", "-o", prog, src], check=True)
+    strace = shutil.which(os.environ.get("STRACE") or "strace")
+    if not strace:
+        raise HarnessError("strace not found")
+    subprocess.run([strace, "-f", "-c", "-o", os.path.join(work, "calls.strace"), prog], check=True)
+    want = _strace_counts(os.path.join(work, "calls.strace"))
+    report = os.path.join(work, "calls.html")
+    res = subprocess.run(compendium() + ["--engine", "kernel", "--batch", "-o", os.devnull,
+                                         "--report", report, "--", prog],
+                         capture_output=True, text=True, timeout=60)
+    if res.returncode != 0:
+        return [f"kernel engine on {prog}: exit {res.returncode}: {res.stderr.strip()}"]
+    html = open(report, encoding="utf-8").read()
+    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>',
+                                html, re.S).group(1))
+    got = {r[1]: (r[2], r[3]) for r in data["views"]["sys"]["0"]}
+    if got != want or want.get("getppid") != (1200, 0):
+        return [f"system calls counted by the kernel engine {sorted(got.items())}, "
+                f"strace -f -c {sorted(want.items())}"]
+    print(f"system calls: {sum(c for c, _ in got.values())} counted, equal to strace -c's")
+    return []
 
 
 def _attach_unstopped(work: str) -> list[str]:

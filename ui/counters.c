@@ -403,7 +403,9 @@ size_t counters_header_fields(const struct model *m, uint64_t elapsed_ns, size_t
 	    (unsigned long long)model_dropped(m));
 	model_tracer_cost(m, &stops, &stopped);
 	/* The tracer tells what it cost the program only when tracing ends. */
-	if (stops || model_ended(m))
+	if (model_kernel_engine(m))
+		add(f, &n, max, CG_NONE, 3, "kernel engine, no stops");
+	else if (stops || model_ended(m))
 		add(f, &n, max, CG_NONE, 3, "stopped for tracing %s (%llu stops)",
 		    fmt_duration(stopped, a), (unsigned long long)stops);
 	else

@@ -74,6 +74,13 @@ static void note(const struct app *a, int pid, char *buf, size_t cap)
 	struct sysstat_row sum;
 
 	sysstat_total(model_sysstat(a->model), pid, &sum);
+	if (model_kernel_engine(a->model)) {
+		snprintf(buf, cap, "%llu calls, %llu errors, %llu timed.  The kernel engine counts "
+			 "and times every call in the kernel (entry to exit).",
+			 (unsigned long long)sum.calls, (unsigned long long)sum.errors,
+			 (unsigned long long)sum.timed);
+		return;
+	}
 	snprintf(buf, cap, "%llu calls, %llu errors, %llu timed.  Only calls the tracer stops on "
 		 "count: with the seccomp filter (the default) those that matter to it; "
 		 "--no-seccomp counts every call.  With --ebpf the kernel counts reads and "
