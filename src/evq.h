@@ -10,9 +10,9 @@
  * relevant action (evq_pop, evq_flush, evq_close or evq_shutdown).
  *
  * Record payloads start 8-byte aligned.  Committed records stay invisible
- * to a sleeping consumer until the producer calls evq_flush (or evq_close),
- * so producers flush once per batch (a producer about to block on a full
- * queue flushes first, so a batch may be larger than the queue).  A consumer that polls evq_fd itself
+ * to a sleeping consumer until the producer calls evq_flush (or evq_close,
+ * or blocks on a full queue, which flushes first), so producers flush once
+ * per batch.  A consumer that polls evq_fd itself
  * (among other fds) must bracket the poll with evq_prepare_wait and
  * evq_finish_wait; evq_wait does that for a consumer with nothing else to do.
  */

@@ -249,6 +249,11 @@ void freezer_release(struct freezer *f, enum freezer_holder who)
 	pthread_mutex_unlock(&f->lock);
 }
 
+int freezer_kill(struct freezer *f)
+{
+	return write_file(f->dir, "cgroup.kill", "1");
+}
+
 void freezer_read_stats(struct freezer *f, struct freezer_stats *st)
 {
 	pthread_mutex_lock(&f->lock);

@@ -48,6 +48,9 @@ int freezer_add(struct freezer *f, pid_t pid);
 void freezer_hold(struct freezer *f, enum freezer_holder who);
 /* Let go of who's hold; the group thaws when no hold is left. */
 void freezer_release(struct freezer *f, enum freezer_holder who);
+/* Kill every task of the group at once, those it is making too (cgroup.kill):
+ * 0, or -errno (ENOENT: a kernel before 5.14). */
+int freezer_kill(struct freezer *f);
 /* How often and how long the group was frozen. */
 void freezer_read_stats(struct freezer *f, struct freezer_stats *st);
 /* Thaw, move anything left to the parent group, remove the group, free.

@@ -68,6 +68,8 @@ struct kengine {
 	struct recbuf rb;
 	char *inherited;          /* REC_FDs of the fds the command inherits, */
 	size_t inherited_len;     /* sent after its first exec */
+	pid_t kept[MAX_KILL];     /* processes already stopped when F5 sent SIGSTOP: */
+	size_t nkept;             /* F5 again does not continue them */
 	char path[REC_PATH_MAX + 64];
 	char blob[32768];
 };
@@ -267,20 +269,47 @@ static int spawn(struct kengine *k)
 	return err;
 }
 
-/* Send sig to every traced process (and the command, if not reaped). */
+/* Was tgid stopped already when F5 stopped the rest? */
+static bool kept_stopped(const struct kengine *k, pid_t tgid)
+{
+	for (size_t i = 0; i < k->nkept; i++)
+		if (k->kept[i] == tgid)
+			return true;
+	return false;
+}
+
+/* Send sig to every traced process (and the command, if not reaped): to
+ * each task's process, since a leader that ended before its threads is no
+ * longer in the set; SIGCONT not to those F5 found stopped. */
 static void signal_all(struct kengine *k, int sig)
 {
 	static pid_t tids[MAX_KILL], tgids[MAX_KILL];
 	size_t n = ebpf_engine_tasks(k->o.engine, tids, tgids, MAX_KILL);
 
-	if (!k->reaped)
+	if (!k->reaped && !(sig == SIGCONT && kept_stopped(k, k->root)))
 		kill(k->root, sig);
 	for (size_t i = 0; i < n; i++)
-		if (tids[i] == tgids[i])
+		if ((i == 0 || tgids[i] != tgids[i - 1]) &&
+		    !(sig == SIGCONT && kept_stopped(k, tgids[i])))
 			kill(tgids[i], sig);
 }
 
-/* Hold the command (F5): its cgroup frozen, else every process stopped. */
+/* F5 without a freezer: note the processes that are stopped already (a
+ * program's own stop outlasts F5), then SIGSTOP every process. */
+static void stop_all(struct kengine *k)
+{
+	static pid_t tids[MAX_KILL], tgids[MAX_KILL];
+	size_t n = ebpf_engine_tasks(k->o.engine, tids, tgids, MAX_KILL);
+
+	k->nkept = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((i == 0 || tgids[i] != tgids[i - 1]) && procfs_state(tgids[i]) == 'T')
+			k->kept[k->nkept++] = tgids[i];
+	signal_all(k, SIGSTOP);
+}
+
+/* Hold the command (F5): its cgroup frozen, else every process stopped
+ * (again each time trace_loop looks, for what was forked meanwhile). */
 static void hold_all(struct kengine *k, bool stop)
 {
 	if (stop == k->stopped)
@@ -293,7 +322,28 @@ static void hold_all(struct kengine *k, bool stop)
 			freezer_release(k->o.freezer, FREEZER_USER);
 		return;
 	}
-	signal_all(k, stop ? SIGSTOP : SIGCONT);
+	if (stop)
+		stop_all(k);
+	else
+		signal_all(k, SIGCONT);
+}
+
+/* Kill the command and everything it started.  Nothing may run on between
+ * two kills (a vfork parent whose child died first would): the group is
+ * frozen, then killed whole by the kernel, which also kills what is being
+ * forked; without one, every process is stopped first.  trace_loop kills
+ * again what was born since, until no traced task is left. */
+static void kill_all(struct kengine *k)
+{
+	k->killing = true;
+	if (k->o.freezer) {
+		hold_all(k, true);
+		if (freezer_kill(k->o.freezer) == 0)
+			return;
+	} else {
+		signal_all(k, SIGSTOP);
+	}
+	signal_all(k, SIGKILL);
 }
 
 /* Do what was asked (enum tracer_cmd). */
@@ -305,9 +355,8 @@ static void run_commands(struct kengine *k)
 	if (read(k->wake_fd, &v, sizeof(v)) < 0)
 		v = 0;   /* nothing pending: fine */
 	if (cmd & TRACER_KILL) {
-		k->killing = true;
-		hold_all(k, false);
-		signal_all(k, SIGKILL);
+		kill_all(k);
+		return;   /* (held until they are gone: nothing to continue) */
 	}
 	if (cmd & TRACER_DETACH) {
 		hold_all(k, false);
@@ -361,6 +410,10 @@ static void trace_loop(struct kengine *k)
 		reap(k);
 		if (k->detaching || (k->reaped && !ebpf_engine_tasks_left(k->o.engine)))
 			break;
+		if (k->killing)
+			signal_all(k, SIGKILL);   /* what was born since */
+		else if (k->stopped && !k->o.freezer)
+			signal_all(k, SIGSTOP);
 		evq_flush(k->q);
 		throttle(k);
 		poll(&p, 1, k->got != got ? BUSY_MS : IDLE_MS);
@@ -440,6 +493,7 @@ static void *engine_main(void *arg)
 	atomic_store(&k->root_live, 0);
 	if (k->holding)
 		freezer_release(k->o.freezer, FREEZER_TRACER_QUEUE);
+	hold_all(k, false);
 	e = rec_begin(&k->rb, REC_END, util_now_ns(), 0, 0, sizeof(*e));
 	e->reason = err ? END_ERROR : k->detaching ? END_DETACHED : k->killing ? END_KILLED : END_EXITED;
 	emit(k);
@@ -490,6 +544,11 @@ void kengine_command(struct kengine *k, enum tracer_cmd cmd)
 	atomic_fetch_or(&k->cmd, (int)cmd);
 	if (write(k->wake_fd, &one, sizeof(one)) < 0)
 		one = 0;   /* the counter is full: a wake-up is pending anyway */
+}
+
+enum tracer_hold kengine_hold_kind(const struct kengine *k)
+{
+	return k->o.freezer ? TRACER_HOLD_FREEZER : TRACER_HOLD_SIGSTOP;
 }
 
 bool kengine_command_pending(struct kengine *k)

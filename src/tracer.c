@@ -1647,6 +1647,15 @@ void tracer_command(struct tracer *t, enum tracer_cmd cmd)
 	pthread_kill(t->thread, SIGUSR1);
 }
 
+enum tracer_hold tracer_hold_kind(const struct tracer *t)
+{
+#ifdef HAVE_EBPF
+	if (t->k)
+		return kengine_hold_kind(t->k);
+#endif
+	return TRACER_HOLD_PTRACE;
+}
+
 bool tracer_command_pending(struct tracer *t)
 {
 #ifdef HAVE_EBPF

@@ -62,6 +62,14 @@ enum tracer_cmd {
 				    no terminal gave it); none once it ended */
 };
 
+/* How TRACER_STOP holds the program. */
+enum tracer_hold {
+	TRACER_HOLD_PTRACE,      /* every task in a ptrace stop */
+	TRACER_HOLD_FREEZER,     /* the command's cgroup frozen (kernel engine) */
+	TRACER_HOLD_SIGSTOP,     /* SIGSTOP to every process (kernel engine without
+				    a cgroup of its own: no cgroup2, or --pid) */
+};
+
 /* Create a tracer that will write records to q (q is not owned). */
 struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q);
 /* Start the thread and wait until the command has exec'd or every thread is
@@ -69,6 +77,8 @@ struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q);
 int tracer_start(struct tracer *t);
 /* Ask the tracer thread to do something; safe from any thread or handler. */
 void tracer_command(struct tracer *t, enum tracer_cmd cmd);
+/* How TRACER_STOP holds the program (fixed from tracer_new on). */
+enum tracer_hold tracer_hold_kind(const struct tracer *t);
 /* True while a command is not yet taken; nudges the tracer again. */
 bool tracer_command_pending(struct tracer *t);
 /* Wait for the tracer thread to finish (after it closed its queue). */

@@ -44,7 +44,11 @@ Cases (all need root and a kernel where --ebpf loads; CI runs as root):
               and exec'ing /bin/true 20 times during the flood), in --json
               and line output: nothing dropped, exactly 200,000 opens and
               bytes written; the program was held back instead, and says so;
-              then 1,000,000 cycles with 50 fork+execs, nothing dropped.
+              then 1,000,000 cycles with 50 fork+execs, nothing dropped;
+              then with --engine kernel, 3,000,000 cycles (about 6,000,000
+              records) in --json and 200,000 with 20 fork+execs in line
+              output, the reader stalled: 0 dropped, every open and byte
+              counted.
               Where it cannot be held back (no cgroup2 mount, in a mount
               namespace without one; the output unread until the flood is
               over), the drops are counted and the summary says the totals
@@ -512,7 +516,8 @@ E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF if n != "uring_openat") + (
 
 def case_kernel(work: str) -> list[str]:
     """the kernel engine (--engine kernel): the e2e cases against strace with no
-    stop, a set-user-ID program keeps its privilege, nothing ptraces the program."""
+    stop, a set-user-ID program keeps its privilege, nothing ptraces the program,
+    gdb can attach to it."""
     need_ebpf(work)
     probs = []
     env = dict(os.environ, COMPENDIUM=shlex.join(compendium() + ["--engine", "kernel"]))
@@ -542,6 +547,52 @@ def case_kernel(work: str) -> list[str]:
     probs += _setuid_kept(work)
     probs += _attach_unstopped(work)
     probs += _syscall_counts(work)
+    probs += _gdb_attaches(work)
+    return probs
+
+
+def _gdb_attaches(work: str) -> list[str]:
+    """gdb attaches to a program the kernel engine traces (nothing ptraces
+    it), and the program and its trace go on to the end after gdb leaves."""
+    gdb = shutil.which("gdb")
+    if not gdb:
+        print("no gdb: the debugger check is left out")
+        return []
+    out = os.path.join(work, "gdb.jsonl")
+    prog = "read line; echo \"got $line\""
+    tracer = subprocess.Popen(compendium() + ["--engine", "kernel", "--json", "-o", out, "--",
+                                              "sh", "-c", prog], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        pid = None
+        for _ in range(500):   # the command, once it runs sh (5 s at most)
+            kids = [int(c) for t in os.listdir(f"/proc/{tracer.pid}/task")
+                    for c in open(f"/proc/{tracer.pid}/task/{t}/children",
+                                  encoding="ascii").read().split()]
+            if kids and os.path.realpath(f"/proc/{kids[0]}/exe").endswith("sh"):
+                pid = kids[0]
+                break
+            time.sleep(0.01)
+        if pid is None:
+            return ["gdb: the traced shell did not start"]
+        res = subprocess.run([gdb, "-p", str(pid), "-batch", "-ex", "info proc"],
+                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        said = res.stdout + res.stderr
+        sout, err = tracer.communicate("hello\n", timeout=30)
+    finally:
+        if tracer.poll() is None:
+            tracer.kill()
+            tracer.wait()
+    probs = []
+    if res.returncode != 0 or "Operation not permitted" in said or f"process {pid}" not in said:
+        probs.append(f"gdb -p {pid} of a program the kernel engine traces: exit "
+                     f"{res.returncode}: {said.strip()[-500:]!r}")
+    summary = json.loads(open(out, encoding="utf-8").read().splitlines()[-1])
+    if tracer.returncode != 0 or sout != "got hello\n" or summary.get("exit", {}).get("code") != 0:
+        probs.append(f"after gdb left: compendium-tui exit {tracer.returncode} ({err.strip()}), "
+                     f"the program said {sout!r}, the trace's exit {summary.get('exit')}")
+    if not probs:
+        print(f"gdb -p attached to the traced program (pid {pid}) and left it running")
     return probs
 
 
@@ -855,13 +906,13 @@ WITHOUT_CGROUP2 = ["unshare", "-m", "sh", "-c", "for m in $(awk '$3 == \"cgroup2
 
 def _flood_run(work: str, mode: str, stall_s: float, forks: int = 0,
                wrap: list[str] | None = None, n: int = FLOOD_N,
-               extra: tuple = ()) -> tuple[str, dict, float]:
-    """compendium-tui --ebpf on the flood, its output read through a FIFO that
-    stalls for stall_s, or (stall_s < 0) until the flood is over; returns
-    (output text, the tracee's own figures, wall seconds)."""
+               extra: tuple = (), engine: tuple = ("--ebpf",)) -> tuple[str, dict, float]:
+    """compendium-tui --ebpf (or engine's options) on the flood, its output
+    read through a FIFO that stalls for stall_s, or (stall_s < 0) until the
+    flood is over; returns (output text, the tracee's own figures, wall seconds)."""
     import threading
     fifo, dest = os.path.join(work, f"out.{mode}.fifo"), os.path.join(work, f"out.{mode}")
-    argv = (wrap or []) + compendium() + ["--ebpf", f"--{mode}", "-o", fifo, *extra, "--",
+    argv = (wrap or []) + compendium() + [*engine, f"--{mode}", "-o", fifo, *extra, "--",
                                           tracee("flood"), str(n), str(FLOOD_FILES), str(forks)]
     if os.path.exists(fifo):
         os.unlink(fifo)
@@ -891,20 +942,21 @@ def _flood_run(work: str, mode: str, stall_s: float, forks: int = 0,
                 pass
         reader.join()
     wall = time.monotonic() - t0
+    how = " ".join(engine)
     if hung:
-        raise Failure(f"flood under --ebpf --{mode} ({n} cycles, {forks} forks) hung: "
+        raise Failure(f"flood under {how} --{mode} ({n} cycles, {forks} forks) hung: "
                       "killed after 120 s")
     if proc.returncode != 0 or "--ebpf is off" in err or not own:
-        raise HarnessError(f"flood under --ebpf --{mode}: exit {proc.returncode}: {err.strip()}")
+        raise HarnessError(f"flood under {how} --{mode}: exit {proc.returncode}: {err.strip()}")
     return open(dest, encoding="utf-8").read(), json.loads(own), wall
 
 
 def _flood_json(text: str, own: dict) -> tuple[int, int, int, dict]:
     """(opens of flood.d, bytes written to it, dropped, summary) from --json output."""
-    lines = [json.loads(line) for line in text.splitlines()]
-    summary = lines[-1]
-    opens = sum(1 for e in lines[:-1] if e.get("type") == "open" and
-                "/flood.d/" in (e.get("path") or ""))
+    lines = text.splitlines()
+    summary = json.loads(lines[-1])
+    # (millions of lines, looked at as text: an open's only field with a path is its path)
+    opens = sum(1 for line in lines[:-1] if '"type":"open"' in line and "/flood.d/" in line)
     written = sum(f["written_bytes"] for f in summary["files"] if "/flood.d/" in f["path"])
     return opens, written, summary.get("dropped", -1), summary
 
@@ -976,7 +1028,7 @@ def case_flood(work: str) -> list[str]:
     if parent and _dead_groups(parent):
         probs.append(f"groups of tracers that ended are left in {parent}: "
                      f"{_dead_groups(parent)}")
-    return probs + _flood_forks(work) + _flood_unheld(work)
+    return probs + _flood_forks(work) + _flood_kernel(work) + _flood_unheld(work)
 
 
 def _flood_forks(work: str) -> list[str]:
@@ -996,6 +1048,43 @@ def _flood_forks(work: str) -> list[str]:
     print(f"{n} cycles, {forks} forks: {wall:.2f} s (the loop {own['ns'] / 1e9:.2f} s), "
           f"nothing dropped" + (f"; {held[0]}" if held else ""))
     return []
+
+
+# The kernel engine's flood: as many cycles as a person's program might make
+# in a burst (about 6,000,000 records), the output unread for 1.5 s.
+FLOOD_KERNEL_N = 3000000
+
+
+def _flood_kernel(work: str) -> list[str]:
+    """--engine kernel: 3,000,000 cycles in --json, its output read at once,
+    then 200,000 with 20 fork+execs in line output, the reader stalled 1.5 s:
+    nothing dropped, every open and byte counted; with the stall, the program
+    held back instead."""
+    probs = []
+    for mode, n, forks, stall in (("json", FLOOD_KERNEL_N, 0, 0.0),
+                                  ("batch", FLOOD_N, 20, FLOOD_STALL_S)):
+        text, own, wall = _flood_run(work, mode, stall, forks, n=n,
+                                     engine=("--engine", "kernel"))
+        if mode == "json":
+            opens, written, dropped, summary = _flood_json(text, own)
+            notes = summary.get("notes") or []
+            procs = len(summary["processes"])
+        else:
+            opens, written, dropped, notes = _flood_lines(text)
+            m = re.search(r"^Processes: (\d+)", text, re.M)
+            procs = int(m.group(1)) if m else None
+        what = f"--engine kernel --{mode}, reader stalled {stall} s, {n} cycles, {forks} forks"
+        got = (dropped, opens, written, procs)
+        want = (0, n + FLOOD_FILES, n, 1 + forks)
+        if got != want:
+            probs.append(f"{what}: dropped, opens, bytes written, processes {got}, the program "
+                         f"made {want}")
+        held = [x for x in notes if "held back" in x]
+        if stall and not held:
+            probs.append(f"{what}: no note says the program was held back (notes: {notes})")
+        print(f"{what}: {wall:.2f} s (the loop {own['ns'] / 1e9:.2f} s), {dropped} dropped, "
+              f"{written} B counted" + (f"; {held[0]}" if held else ""))
+    return probs
 
 
 def _flood_unheld(work: str) -> list[str]:

@@ -343,8 +343,14 @@ static unsigned act_stopcont(struct app *a)
 	}
 	a->tracee_stopped = !a->tracee_stopped;
 	command(a, a->tracee_stopped ? TRACER_STOP : TRACER_CONT);
-	notice(a, a->tracee_stopped ? "Traced program stopped (F5 or p continues it)" :
-	       "Traced program continues");
+	if (!a->tracee_stopped)
+		notice(a, "Traced program continues");
+	else if (a->hold == TRACER_HOLD_FREEZER)
+		notice(a, "Traced program frozen in its cgroup (F5 or p continues it)");
+	else if (a->hold == TRACER_HOLD_SIGSTOP)
+		notice(a, "Traced program stopped by SIGSTOP (F5 or p continues it)");
+	else
+		notice(a, "Traced program stopped (F5 or p continues it)");
 	return APP_CH_DRAW;
 }
 

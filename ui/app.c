@@ -218,7 +218,21 @@ static void replay_state(const struct app *a, char *buf, size_t cap)
 		snprintf(buf, cap, "REPLAY ended: %s", fmt_wait_status(st, w));
 }
 
-/* "running", "TRACEE STOPPED", "exit 0", "killed by SIGKILL", "detached". */
+/* The program held by F5, and how: the header's words. */
+const char *app_held_text(const struct app *a)
+{
+	switch (a->hold) {
+	case TRACER_HOLD_FREEZER:
+		return "TRACEE FROZEN (cgroup)";
+	case TRACER_HOLD_SIGSTOP:
+		return "TRACEE STOPPED (SIGSTOP)";
+	default:
+		return "TRACEE STOPPED";
+	}
+}
+
+/* "running", "TRACEE STOPPED" (or FROZEN, and how), "exit 0", "killed by
+ * SIGKILL", "detached". */
 void app_state_text(const struct app *a, char *buf, size_t cap)
 {
 	int st = model_root_status(a->model);
@@ -229,7 +243,7 @@ void app_state_text(const struct app *a, char *buf, size_t cap)
 		return;
 	}
 	if (!a->ended) {
-		snprintf(buf, cap, "%s", a->tracee_stopped ? "TRACEE STOPPED" : "running");
+		snprintf(buf, cap, "%s", a->tracee_stopped ? app_held_text(a) : "running");
 		return;
 	}
 	if (model_end_reason(a->model) == END_DETACHED && st < 0)

@@ -20,6 +20,7 @@
 #include "outbuf.h"
 #include "sigpolicy.h"
 #include "store.h"
+#include "tracer.h"
 #include "view.h"
 
 struct tracer;
@@ -79,6 +80,7 @@ struct app {
 	bool frozen;
 	size_t freeze_limit;     /* store events visible while frozen */
 	bool tracee_stopped;     /* TRACER_STOP sent */
+	enum tracer_hold hold;   /* how it holds the program (tracer_hold_kind) */
 	bool ended;              /* every record is in: the pump is done */
 	bool quitting;           /* leave as soon as tracing has ended */
 	uint64_t start_ns, end_ns, now_ns;   /* monotonic (a replay: the recording's clock) */
@@ -119,6 +121,9 @@ long app_selected_lane(const struct app *a);
 long app_search_step(struct app *a, int dir);
 /* "running", "tracee stopped", "exited 0", "killed by SIGKILL", "detached". */
 void app_state_text(const struct app *a, char *buf, size_t cap);
+/* What the header says while F5 holds the program: "TRACEE STOPPED", or
+ * with the kernel engine "TRACEE FROZEN (cgroup)" or "TRACEE STOPPED (SIGSTOP)". */
+const char *app_held_text(const struct app *a);
 
 /* Key and mouse handlers (actions.c): return APP_CH_* flags, never draw. */
 unsigned app_key(struct app *a, int key);

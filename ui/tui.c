@@ -395,6 +395,7 @@ static void setup(struct loop *l, const struct tui_args *args)
 	l->args = args;
 	app_init(&l->a, args->model, args->store);
 	l->a.tracer = args->tracer;
+	l->a.hold = args->tracer ? tracer_hold_kind(args->tracer) : TRACER_HOLD_PTRACE;
 	l->a.replay = pump_replay(args->pump);
 	l->a.ctr.no_rss = l->a.replay != NULL;
 	l->a.sig.attached = args->attached;

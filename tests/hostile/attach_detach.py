@@ -10,6 +10,10 @@ that stay) and writes a heartbeat byte every 5 ms.  Three times in a row:
      0 within 10 s and write a summary naming the process;
   3. then no thread of the process may be stopped (state t or T) or still
      traced (TracerPid not 0), and the heartbeat must go on.
+With the kernel engine (COMPENDIUM_ENGINE=kernel) nothing is ptraced, so
+step 1 is instead: no thread is ever stopped or ptraced while traced, and
+every thread alive 1 s after -p is in the --json output (the process, or a
+thread event naming it): threads born during the attach too.
 """
 
 import json
@@ -71,6 +75,29 @@ def untraced_problems(pid: int, tracer: int | None) -> list[str]:
     return bad
 
 
+def kernel_followed(pid: int) -> tuple[set[int], list[str]]:
+    """With the kernel engine, for 1 s: the threads of pid alive then, and
+    every time one was seen stopped or ptraced."""
+    disturbed = []
+    end = time.monotonic() + 1
+    while time.monotonic() < end:
+        disturbed += untraced_problems(pid, None)
+        time.sleep(0.05)
+    alive = {t for t in tids(pid) if (task_status(pid, t, "State") or "Z")[0] not in "ZX"}
+    return alive, disturbed
+
+
+def threads_seen(out: str, pid: int) -> set[int]:
+    """The process and the threads thread events of the --json output name."""
+    seen = {pid}
+    with open(out) as fh:
+        for line in fh:
+            e = json.loads(line)
+            if e.get("type") == "thread" and e.get("pid") == pid:
+                seen.add(e.get("child"))
+    return seen
+
+
 def one_round(n: int, pid: int, hb: int, out: str) -> list[str]:
     comp = subprocess.Popen([*common.compendium(), "-p", str(pid), "--json", "-o", out],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -84,7 +111,12 @@ def one_round(n: int, pid: int, hb: int, out: str) -> list[str]:
                     (task_status(pid, t, "State") or "Z")[0] not in "ZX"]
         def all_traced():
             return not untraced()
-        if not common.wait_until(all_traced, 5):
+        if common.kernel_engine():
+            # TracerPid is ptrace's: the kernel engine never stops or
+            # ptraces a thread; the output shows which it followed.
+            sampled, disturbed = kernel_followed(pid)
+            probs += [f"round {n}: while traced: {d}" for d in disturbed[:10]]
+        elif not common.wait_until(all_traced, 5):
             missed = untraced()
             probs.append(f"round {n}: {len(missed)} of {len(tids(pid))} threads not traced "
                          f"5 s after -p: {missed[:10]}")
@@ -115,6 +147,11 @@ def one_round(n: int, pid: int, hb: int, out: str) -> list[str]:
                 summary = json.loads(fh.read().splitlines()[-1])
             if not any(p.get("pid") == pid for p in summary.get("processes") or []):
                 probs.append(f"round {n}: summary does not list pid {pid}")
+            if common.kernel_engine():
+                missed = sorted(sampled - threads_seen(out, pid))
+                if missed:
+                    probs.append(f"round {n}: {len(missed)} of the {len(sampled)} threads alive "
+                                 f"1 s after -p are not in the output: {missed[:10]}")
         except (OSError, ValueError, IndexError) as exc:
             probs.append(f"round {n}: no JSON summary in {out}: {exc}")
         return probs
@@ -125,7 +162,7 @@ def one_round(n: int, pid: int, hb: int, out: str) -> list[str]:
 
 
 def main() -> int:
-    common.require_ptrace()
+    common.require_tracing()
     target = subprocess.Popen([common.tracee("attachee"), "churn"], stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, start_new_session=True)
     hb = target.stdout.fileno()

@@ -48,6 +48,33 @@ def check(name: str, r: subprocess.CompletedProcess, code, pattern: str) -> list
     return probs
 
 
+def traced_already(name: str, comp: list[str], pid: int, tmp: str) -> list[str]:
+    """-p of a process compendium-tui traces: with ptrace it is already
+    being traced, which is said in one sentence.  A process the kernel
+    engine traces is not ptraced (TracerPid 0), so nothing refuses it: that
+    is no bad input, and a second kernel engine must attach alongside and
+    detach (SIGINT) cleanly, exit 0, saying nothing."""
+    if not common.kernel_engine():
+        return check(name, run([*comp, "-p", str(pid)]), None, r"already being traced")
+    out = os.path.join(tmp, "traced-twice.jsonl")
+    proc = subprocess.Popen([*comp, "-p", str(pid), "--json", "-o", out],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        if not common.wait_until(lambda: os.path.exists(out) and os.path.getsize(out) > 0, 10):
+            return [f"{name}: the kernel engine did not attach within 10 s"]
+        proc.send_signal(signal.SIGINT)
+        sout, serr = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    if proc.returncode != 0 or sout or serr:
+        return [f"{name}: the kernel engine exited {proc.returncode} after detaching, "
+                f"stdout {sout!r}, stderr {serr!r}"]
+    return []
+
+
 def unused_pid() -> int:
     with open("/proc/sys/kernel/pid_max") as fh:
         pid_max = int(fh.read())
@@ -58,7 +85,7 @@ def unused_pid() -> int:
 
 
 def main() -> int:
-    common.require_ptrace()
+    common.require_tracing()
     comp = common.compendium()
     c0 = comp[0]
     problems: list[str] = []
@@ -113,9 +140,10 @@ def main() -> int:
             return None
         if common.wait_until(lambda: child_of(sleeper.pid) is not None, 5):
             pid = child_of(sleeper.pid)
-            common.wait_until(lambda: common.proc_field(pid, "TracerPid") not in (None, "0"), 5)
-            problems += check("-p of a process compendium-tui traces", run([*comp, "-p", str(pid)]),
-                              None, r"already being traced")
+            if not common.kernel_engine():
+                common.wait_until(lambda: common.proc_field(pid, "TracerPid")
+                                  not in (None, "0"), 5)
+            problems += traced_already("-p of a process compendium-tui traces", comp, pid, tmp)
         else:
             problems.append("could not start a traced sleep for the already-traced case")
         strace = shutil.which("strace")

@@ -3,7 +3,9 @@
 Each test is a script that exits 0 (pass), 1 (fail), 77 (skip, with the
 reason printed) or 99 (the test itself could not run).  The environment is
 the one the e2e suite uses: COMPENDIUM (the binary, default
-./compendium-tui) and TRACEE_DIR (default tests/tracees).
+./compendium-tui) and TRACEE_DIR (default tests/tracees), and
+COMPENDIUM_ENGINE: "kernel" traces with --engine kernel (make check runs
+each test so too, from tests/hostile/NAME_kernel.test), else ptrace.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ import time
 PASS, FAIL, SKIP, ERROR = 0, 1, 77, 99
 
 
-def compendium() -> list[str]:
+def kernel_engine() -> bool:
+    """Do the tests trace with --engine kernel (COMPENDIUM_ENGINE=kernel)?"""
+    return os.environ.get("COMPENDIUM_ENGINE") == "kernel"
+
+
+def compendium(trace: bool = True) -> list[str]:
+    """The command line of compendium-tui; to trace (not to replay), with
+    the engine the tests run under."""
     comp = shlex.split(os.environ.get("COMPENDIUM") or "./compendium-tui")
     for i, word in enumerate(comp):
         if os.sep in word and os.path.exists(word):
@@ -27,7 +36,7 @@ def compendium() -> list[str]:
     if not comp or not (os.access(comp[0], os.X_OK)):
         print(f"ERROR: compendium-tui not found at {comp[:1]} (set COMPENDIUM)")
         sys.exit(ERROR)
-    return comp
+    return comp + ["--engine", "kernel"] if trace and kernel_engine() else comp
 
 
 def tracee(name: str) -> str:
@@ -38,9 +47,13 @@ def tracee(name: str) -> str:
     return path
 
 
-def require_ptrace() -> None:
-    """Skip when this machine does not let us trace our own children."""
+def require_tracing() -> None:
+    """Skip when this machine does not let us trace our own children with
+    the engine under test (the kernel engine: root, and its programs load)."""
     true = "/bin/true"
+    if kernel_engine() and os.geteuid() != 0:
+        print("SKIP: the kernel engine needs root (BPF tracing programs)")
+        sys.exit(SKIP)
     try:
         r = subprocess.run([*compendium(), "-o", os.devnull, "--", true],
                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -12,6 +12,12 @@ to 1 GiB (not under AddressSanitizer, which reserves far more), so a
 regression fails fast instead of swapping.  Peak RSS comes from wait4's
 rusage of the replay, which also counts the Python image the child started
 as (a few MiB).
+
+Then live, with the engine under test (COMPENDIUM_ENGINE): a program moves a
+file to the largest fd its limit allows (past the 1,024 fds the kernel
+engine's exec record lists) and forks 200 children that each write 100
+bytes through it: --json must count 201 processes and exactly 20,000 bytes
+written to the file.
 """
 
 import json
@@ -97,14 +103,50 @@ def replay(path: str, out: str, asan: bool) -> tuple[int, int]:
         if not asan:
             resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
 
-    proc = subprocess.Popen([*common.compendium(), "--replay", path, "--json", "-o", out],
+    proc = subprocess.Popen([*common.compendium(trace=False), "--replay", path, "--json", "-o", out],
                             stdin=subprocess.DEVNULL, preexec_fn=limit)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return proc.returncode, usage.ru_maxrss
 
 
+LIVE_KIDS = 200
+LIVE = """
+import os, resource, sys
+top = resource.getrlimit(resource.RLIMIT_NOFILE)[1] - 1
+resource.setrlimit(resource.RLIMIT_NOFILE, (top + 1, top + 1))
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+os.dup2(fd, top)
+os.close(fd)
+for _ in range(int(sys.argv[2])):
+    if os.fork() == 0:
+        os.write(top, b"x" * 100)
+        os._exit(0)
+    os.wait()
+"""
+
+
+def live(tmp: str) -> list[str]:
+    """The live program above, traced: exact processes and bytes."""
+    data, out = os.path.join(tmp, "live.bin"), os.path.join(tmp, "live.jsonl")
+    r = subprocess.run([*common.compendium(), "--json", "-o", out, "--", sys.executable, "-c",
+                        LIVE, data, str(LIVE_KIDS)], stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=120)
+    if r.returncode != 0:
+        return [f"live: exit {r.returncode}: {r.stderr.decode(errors='replace').strip()}"]
+    with open(out) as f:
+        summary = json.loads(f.read().splitlines()[-1])
+    written = sum(f["written_bytes"] for f in summary["files"] if f["path"] == data)
+    got = (len(summary["processes"]), written)
+    if got != (LIVE_KIDS + 1, LIVE_KIDS * 100):
+        return [f"live: {got[0]} processes and {got[1]} bytes written to {data}, the program "
+                f"ran {LIVE_KIDS + 1} and wrote {LIVE_KIDS * 100}"]
+    print(f"live: {LIVE_KIDS} children writing through the top fd: {written} bytes counted")
+    return []
+
+
 def main() -> int:
+    common.require_tracing()
     asan = asan_build()
     limit = LIMIT_KIB * (ASAN_FACTOR if asan else 1)
     with tempfile.TemporaryDirectory(prefix="ctui-fdnumbers-") as tmp:
@@ -128,6 +170,7 @@ def main() -> int:
                              f"the recording says {PROCS * 100}")
         if peak > limit:
             probs.append(f"peak RSS {peak} KiB replaying {size} bytes, over {limit} KiB")
+        probs += live(tmp)
     for p in probs:
         print(f"FAIL: {p}")
     if not probs:

@@ -25,7 +25,7 @@ ROUNDS = "300"
 
 
 def main() -> int:
-    common.require_ptrace()
+    common.require_tracing()
     argv = [common.tracee("forkkill"), ROUNDS]
     plain = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
     if plain.returncode != 0:

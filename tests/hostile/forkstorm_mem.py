@@ -102,7 +102,7 @@ def run_one(n: int, tmp: str) -> tuple[int, list[str]]:
 
 
 def main() -> int:
-    common.require_ptrace()
+    common.require_tracing()
     tmp = tempfile.mkdtemp(prefix="compendium-forkmem-")
     problems: list[str] = []
     try:

@@ -117,7 +117,7 @@ def first_reaches_root() -> list[str]:
 
 
 def main() -> int:
-    common.require_ptrace()
+    common.require_tracing()
     problems = []
     for n in range(1, ROUNDS + 1):
         problems += one_round(n)

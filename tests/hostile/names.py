@@ -166,7 +166,7 @@ def one_mode(mode: str, base: str, exe: str) -> list[str] | None:
 
 
 def main() -> int:
-    common.require_ptrace()
+    common.require_tracing()
     base = tempfile.mkdtemp(prefix="ctui-names.")
     try:
         exe = os.path.join(base, EXE)

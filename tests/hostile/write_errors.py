@@ -159,6 +159,7 @@ def truncated_recordings(comp: list[str], tmp: str) -> list[str]:
     rec = os.path.join(tmp, "whole.rec")
     subprocess.run([*comp, "--batch", "-o", os.devnull, "--record", rec, "--", "/bin/true"],
                    stdin=subprocess.DEVNULL, check=True, timeout=60)
+    comp = common.compendium(trace=False)   # (--replay takes no engine)
     with open(rec, "rb") as fh:
         data = fh.read()
     header = int.from_bytes(data[12:16], "little")
@@ -182,7 +183,7 @@ def truncated_recordings(comp: list[str], tmp: str) -> list[str]:
 
 
 def main() -> int:
-    common.require_ptrace()
+    common.require_tracing()
     comp = common.compendium()
     tmp = tempfile.mkdtemp(prefix="compendium-write-errors-")
     problems: list[str] = []

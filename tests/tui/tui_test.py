@@ -21,6 +21,7 @@ import time
 COMPENDIUM = os.environ.get("COMPENDIUM", "compendium-tui")
 TRACEE_DIR = os.environ.get("TRACEE_DIR", "tests/tracees")
 DEMO = os.path.join(TRACEE_DIR, "tui_demo")
+KILLTREE = os.path.join(TRACEE_DIR, "killtree")
 SHOTS = os.environ.get("TUI_SHOTS")
 POLL = 0.03     # seconds between looks at the screen while waiting
 
@@ -1201,6 +1202,225 @@ def case_deletes_renames():
 
 CASES.update({"hostile_names": case_hostile_names, "hostile_names_big": case_hostile_names_big,
               "exit_words": case_exit_words, "deletes_renames": case_deletes_renames})
+
+
+def kernel_off():
+    """Why --engine kernel cannot run here, or None when it can."""
+    if os.geteuid() != 0:
+        return "needs root"
+    r = subprocess.run([COMPENDIUM, "--engine", "kernel", "--batch", "-o", "/dev/null", "--",
+                        "true"], capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        return r.stderr.strip().split("\n")[-1] or "exit %d" % r.returncode
+    return None
+
+
+def demo_tasks(tmp):
+    """{pid: [tid...]} of the tui_demo processes run on tmp."""
+    found = {}
+    for name in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/cmdline" % name, "rb") as fh:
+                argv = fh.read().split(b"\0")
+            if name.isdigit() and argv[:2] == [DEMO.encode(), tmp.encode()]:
+                found[int(name)] = [int(t) for t in os.listdir("/proc/%s/task" % name)]
+        except OSError:
+            pass
+    return found
+
+
+def task_states(tasks):
+    """One-letter states of every task (gone ones left out)."""
+    states = []
+    for pid, tids in tasks.items():
+        for tid in tids:
+            try:
+                with open("/proc/%d/task/%d/stat" % (pid, tid)) as fh:
+                    text = fh.read()
+                states.append(text[text.rindex(")") + 2])
+            except OSError:
+                pass
+    return states
+
+
+def cgroup_frozen(pid):
+    """The 'frozen' value of the cgroup2 group of pid (None outside one)."""
+    with open("/proc/%d/cgroup" % pid) as fh:
+        rel = [l.strip()[3:] for l in fh if l.startswith("0::")]
+    with open("/proc/self/mounts") as fh:
+        mnt = [l.split()[1] for l in fh if l.split()[2] == "cgroup2"]
+    if not rel or not mnt or rel[0] == "/":
+        return None
+    with open(os.path.join(mnt[0] + rel[0], "cgroup.events")) as fh:
+        return {l.split()[0]: l.split()[1] for l in fh}.get("frozen")
+
+
+# Run the rest of the command line where no cgroup2 is mounted (a mount namespace).
+NO_CGROUP2 = ("for m in $(awk '$3 == \"cgroup2\" { print $2 }' /proc/self/mounts); "
+              "do umount -l \"$m\" || exit 99; done; exec \"$@\"\n")
+
+
+def kernel_pause(how):
+    """F5/p under --engine kernel: every traced task held (how: "cgroup", the
+    group frozen; "SIGSTOP", every task in state T), the header and the
+    footer say so and how, the program's ticks stop; F5 again lets every
+    task run and the ticks go on."""
+    why = kernel_off()
+    if why:
+        print("SKIP: kernel engine unavailable here (%s)" % why)
+        return
+    wrap = ""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    if how == "SIGSTOP":
+        if not shutil.which("unshare"):
+            print("SKIP: no unshare (util-linux): the run without cgroup2 is left out")
+            return
+        with open(os.path.join(tmp, "nocg.sh"), "w") as fh:
+            fh.write(NO_CGROUP2)
+        wrap = "unshare -m sh %s/nocg.sh " % tmp
+    p = Pane("kpause" + how[:3], 100, 30)
+    held_words = {"cgroup": "TRACEE FROZEN (cgroup)", "SIGSTOP": "TRACEE STOPPED (SIGSTOP)"}[how]
+    try:
+        p.type("cd %s && %s%s --engine kernel -- %s %s 400; echo EXIT=$?"
+               % (tmp, wrap, COMPENDIUM, DEMO, tmp))
+        p.keys("Enter")
+        s = p.wait(r"^tick [3-9]", 15)
+        tasks = demo_tasks(tmp)
+        check(len(tasks) == 2 and sum(map(len, tasks.values())) == 3,
+              "two demo processes, three tasks: %r" % tasks, s)
+        root = min(tasks)
+        check((cgroup_frozen(root) is not None) == (how == "cgroup"),
+              "the demo has a group of its own only with cgroup2", s)
+        s = p.keys("p", until=re.escape(held_words))
+        check(re.search(r"^ ?Traced program %s" % ("frozen in its cgroup" if how == "cgroup"
+                                                   else "stopped by SIGSTOP"), s, re.M),
+              "the footer says how the program is held", s)
+        if how == "cgroup":
+            held = lambda: cgroup_frozen(root) == "1"   # noqa: E731 (every task frozen)
+        else:
+            # (the child ends after 10 ticks: it may be a zombie by now)
+            held = lambda: set(task_states(tasks)) - {"Z", "X"} == {"T"}   # noqa: E731
+        end = time.time() + 5
+        while not held() and time.time() < end:
+            time.sleep(POLL)
+        check(held(), "every task held (%s): states %r, frozen %r" %
+              (how, task_states(tasks), cgroup_frozen(root)), s)
+        t1 = last_tick(p.screen())
+        time.sleep(1.0)     # five ticks' time: none may come
+        s = p.screen()
+        t2 = last_tick(s)
+        check(t1 == t2 and t1 > 0 and held(), "ticks halt while held (%d -> %d)" % (t1, t2), s)
+        p.shot("kernel-held-" + how)
+        p.keys("F5", gone=re.escape(held_words))
+        s = p.wait(when("a tick after %d" % t2, lambda s: last_tick(s) > t2))
+        check(" running" in header(s) and not held() and "T" not in task_states(tasks),
+              "every task runs again: states %r, frozen %r" %
+              (task_states(tasks), cgroup_frozen(root)), s)
+        p.keys("Tab")                 # end the ticks: q typed into the program
+        p.keys("i")
+        p.wait(r"TYPING INTO THE PROGRAM")
+        p.type("q")
+        p.keys("Enter")
+        p.keys("C-]")
+        p.wait(r"\A[^\n]*  exit 0  ", 20)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        assert_sane_terminal(p)
+        if how == "SIGSTOP":
+            held_tree(p, wrap)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def tree_tasks(token):
+    """{(pid, tid): (state, wchan)} of tests/tracees/killtree TOKEN's live tasks."""
+    found = {}
+    for name in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/cmdline" % name, "rb") as fh:
+                argv = fh.read().split(b"\0")
+            if not name.isdigit() or argv[:2] != [KILLTREE.encode(), token.encode()]:
+                continue
+            for tid in os.listdir("/proc/%s/task" % name):
+                with open("/proc/%s/task/%s/stat" % (name, tid)) as fh:
+                    text = fh.read()
+                with open("/proc/%s/task/%s/wchan" % (name, tid)) as fh:
+                    found[(int(name), int(tid))] = (text[text.rindex(")") + 2], fh.read())
+        except OSError:
+            pass
+    return {k: v for k, v in found.items() if v[0] not in "ZX"}
+
+
+def kill_token(token):
+    """SIGKILL every process whose argv has token (what a failed case left)."""
+    for name in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/cmdline" % name, "rb") as fh:
+                if name.isdigit() and token.encode() in fh.read().split(b"\0"):
+                    os.kill(int(name), 9)
+        except OSError:
+            pass
+
+
+def held_tree(p, wrap):
+    """F5 without a freezer on killtree (forks in flight, a vfork parent, a
+    child stopped by itself), twice: every task stops, those forked as it
+    came too (the vfork parent waits in the kernel for its stopped child);
+    F5 again continues every process but the one that stopped itself."""
+    token = "kpause-%d" % os.getpid()
+    p.clear()
+    try:
+        held_tree_rounds(p, wrap, token)
+    finally:
+        kill_token(token)
+
+
+def held_tree_rounds(p, wrap, token):
+    """held_tree's run of killtree TOKEN."""
+    p.type("%s%s --engine kernel -- %s %s; echo EXIT=$?" % (wrap, COMPENDIUM, KILLTREE, token))
+    p.keys("Enter")
+    p.wait(r"killtree: ready", 15)
+    for n in range(2):
+        s = p.keys("p", until=re.escape("TRACEE STOPPED (SIGSTOP)"))
+
+        def running():
+            return {k: v for k, v in tree_tasks(token).items()
+                    if v[0] != "T" and not (v[0] == "D" and v[1] == "kernel_clone")}
+        end = time.time() + 5
+        while running() and time.time() < end:
+            time.sleep(POLL)
+        check(not running(), "round %d: tasks not stopped: %r" % (n + 1, running()), s)
+        s = p.keys("F5", gone=re.escape("TRACEE STOPPED (SIGSTOP)"))
+
+        def stopped():
+            return {pid for (pid, tid), v in tree_tasks(token).items() if v[0] == "T"}
+        end = time.time() + 5
+        while len(stopped()) != 1 and time.time() < end:
+            time.sleep(POLL)
+        check(len(stopped()) == 1, "round %d: after F5 stopped: %r (only the child that "
+              "stopped itself may be)" % (n + 1, stopped()), s)
+    p.keys("q")
+    p.wait(r"Kill it and quit\? \[y/N\]")
+    p.keys("y")
+    p.wait(r"EXIT=137", 60)   # (the view takes in every record first: thousands of forks)
+    check(not tree_tasks(token), "the tree is gone after the kill: %r" % tree_tasks(token))
+
+
+def case_kernel_pause():
+    """--engine kernel: F5/p freezes the program's cgroup, the header says
+    "TRACEE FROZEN (cgroup)", the ticks stop; F5 thaws it (skipped without root)."""
+    kernel_pause("cgroup")
+
+
+def case_kernel_pause_sigstop():
+    """--engine kernel without cgroup2: F5/p stops every task with SIGSTOP (state T),
+    the header says "TRACEE STOPPED (SIGSTOP)"; F5 continues them; so too on a forking
+    tree, whose self-stopped child stays stopped (skipped without root)."""
+    kernel_pause("SIGSTOP")
+
+
+CASES.update({"kernel_pause": case_kernel_pause, "kernel_pause_sigstop": case_kernel_pause_sigstop})
 
 
 def main():
