@@ -60,6 +60,16 @@ struct {
 	__type(value, struct nr_bits);
 } kstat_nrs SEC(".maps");
 
+/* Processes that made an io_uring (tgid -> 1): its operations may open
+ * fds without a system call the engine sees. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, TASKS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} kuring SEC(".maps");
+
 /* Processes whose fatal signal was reported (tgid -> 1). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -97,7 +107,7 @@ enum {
 	NR_bind = 49, NR_socketpair = 53, NR_clone = 56, NR_fork = 57, NR_vfork = 58,
 	NR_dup = 32, NR_fcntl = 72, NR_sendfile = 40, NR_accept4 = 288, NR_splice = 275,
 	NR_tee = 276, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_copy_file_range = 326,
-	NR_clone3 = 435, NR_io_uring_enter = 426, NR_rename = 82, NR_rmdir = 84,
+	NR_clone3 = 435, NR_io_uring_enter = 426, NR_io_uring_setup = 425, NR_rename = 82, NR_rmdir = 84,
 	NR_unlink = 87, NR_unlinkat = 263, NR_renameat = 264, NR_renameat2 = 316,
 };
 
@@ -115,6 +125,7 @@ enum {
 #define KE_NT_CLONE 2
 #define KE_FDW_NEW 0
 #define KE_FDW_UPDATE 1
+#define KE_FDW_FOUND 2          /* open without a call seen (FDW_INHERITED) */
 #define KE_THREAD_SIZE 16384      /* x86_64 kernel stacks; the user registers end it */
 #define KE_SIGNAL_GROUP_EXIT 4
 #define KE_EINPROGRESS 115
@@ -165,6 +176,22 @@ static __always_inline void ke_enter(void)
 		t->entry_ts = bpf_ktime_get_ns();
 }
 
+/* The histogram slot of a duration of ns (see IOACCT_HIST_SLOTS). */
+static __always_inline __u32 ke_hist_slot(__u64 ns)
+{
+	__u32 lg = 0;
+
+	if (ns >> 32) { ns >>= 32; lg += 32; }
+	if (ns >> 16) { ns >>= 16; lg += 16; }
+	if (ns >> 8) { ns >>= 8; lg += 8; }
+	if (ns >> 4) { ns >>= 4; lg += 4; }
+	if (ns >> 2) { ns >>= 2; lg += 2; }
+	if (ns >> 1)
+		lg += 1;
+	/* lg = floor(log2(ns)) */
+	return lg < 6 ? 0 : lg - 5 >= IOACCT_HIST_SLOTS ? IOACCT_HIST_SLOTS - 1 : lg - 5;
+}
+
 /* The counter of (tgid, nr), made (and noted in its process's bits) if new. */
 static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 {
@@ -188,7 +215,7 @@ static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 }
 
 /* A traced task's x86_64 system call nr returned ret: count it, with its
- * time (i386 calls never come here: sys_exit gives them to ke_compat_exit).
+ * time and its slot in the call's duration histogram (i386 calls never come here: sys_exit gives them to ke_compat_exit).
  * A global function, so the verifier checks it apart from sys_exit's many
  * paths (inline, it doubled sys_exit's verification); returns 0. */
 __noinline int ke_count(long nr, long ret)
@@ -218,6 +245,7 @@ __noinline int ke_count(long nr, long ret)
 	dur = bpf_ktime_get_ns() - began;
 	__sync_fetch_and_add(&s->timed, 1);
 	__sync_fetch_and_add(&s->total_ns, dur);
+	__sync_fetch_and_add(&s->hist[ke_hist_slot(dur) & (IOACCT_HIST_SLOTS - 1)], 1);
 	if (dur > s->max_ns)
 		s->max_ns = dur;   /* (two CPUs at once may keep the smaller: a bound, not a sum) */
 	return 0;
@@ -258,12 +286,14 @@ static long stat_final(__u32 nr, struct stats_end *e)
 	return 0;
 }
 
-/* Process tgid ended: send its counters' last figures and forget them. */
+/* Process tgid ended: send its counters' last figures and forget them
+ * (and its io_uring mark). */
 static __always_inline void ke_stats_final(__u32 tgid)
 {
 	struct nr_bits *b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
 	struct stats_end e = { .tgid = tgid };
 
+	bpf_map_delete_elem(&kuring, &tgid);
 	if (!b)
 		return;
 	e.bits = *b;
@@ -623,6 +653,17 @@ __noinline int ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
 	return 0;
 }
 
+/* The first read or write on fd of process tgid was counted: when the
+ * process has an io_uring, whose operations open fds unseen (an
+ * IORING_OP_OPENAT or ACCEPT), say what the fd is.  A global function
+ * (ioacct.bpf.c calls it); returns 0. */
+__noinline int ke_found_fd(__u32 tgid, int fd)
+{
+	if (engine && bpf_map_lookup_elem(&kuring, &tgid))
+		ke_send_fd(tgid, fd, KE_FDW_FOUND, true);
+	return 0;
+}
+
 /* Send the current task's call whole, with aux and an address argument
  * (addr_len bytes at uaddr, at most KE_ADDR_MAX) when it has one. */
 static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
@@ -844,6 +885,10 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 		return true;
 	a0 = REG(regs, di, btf);
 	a1 = REG(regs, si, btf);
+	if (ret >= 0 && nr == NR_io_uring_setup) {
+		__u32 one = 1;
+		bpf_map_update_elem(&kuring, &tgid, &one, BPF_ANY);
+	}
 	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket))
 		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, false);
 	else if (ret >= 0 && (nr == NR_accept || nr == NR_accept4))

@@ -361,6 +361,8 @@ static __always_inline bool mark_fd(__u32 tgid, int fd)
 }
 
 /* A new counter for fd k of the current task, if it is traced; NULL if not. */
+__noinline int ke_found_fd(__u32 tgid, int fd);   /* (engine.bpf.h) */
+
 static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_key *k)
 {
 	struct ioacct_fd_slot *s;
@@ -382,8 +384,10 @@ static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_ke
 		return 0;
 	}
 	slot_init(s, k, kind, ino);
-	if (bpf_map_update_elem(&fdio, k, &i, BPF_NOEXIST) == 0)
+	if (bpf_map_update_elem(&fdio, k, &i, BPF_NOEXIST) == 0) {
+		ke_found_fd(k->tgid, k->fd);
 		return s;
+	}
 	/* Another thread made this fd's counter first (or fdio is full). */
 	slot_give((__u32)i, s);
 	at = bpf_map_lookup_elem(&fdio, k);

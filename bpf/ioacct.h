@@ -236,9 +236,16 @@ struct ioacct_stat_key {
 	__s32 nr;
 };
 
-/* What a process's calls of one number did so far (only grows). */
+/* Slots of a call-duration histogram: slot 0 counts calls under 64 ns,
+ * slot i 2^(i+5) <= ns < 2^(i+6), the last one everything from 2^36 ns
+ * (69 s) on. */
+#define IOACCT_HIST_SLOTS 32
+
+/* What a process's calls of one number did so far (only grows; the
+ * histogram's counts wrap at 2^32, read as differences). */
 struct ioacct_stat {
 	__u64 calls, errors, timed, total_ns, max_ns;
+	__u32 hist[IOACCT_HIST_SLOTS];
 };
 
 /* IOACCT_SYSSTAT: the figures of (tgid, nr) when its process ended; the

@@ -39,6 +39,7 @@ _Static_assert((int)IOACCT_FDK_FILE == (int)FDK_FILE && (int)IOACCT_FDK_PIPE == 
 	       (int)IOACCT_FDK_UNIX == (int)FDK_UNIX && (int)IOACCT_FDK_TCP4 == (int)FDK_TCP4 &&
 	       (int)IOACCT_FDK_UDP6 == (int)FDK_UDP6 && (int)IOACCT_FDK_ANON == (int)FDK_ANON,
 	       "bpf/ioacct.h fd kinds must be record.h's");
+_Static_assert(IOACCT_HIST_SLOTS == REC_SYSSTAT_SLOTS, "one call-duration histogram layout");
 _Static_assert(IOACCT_PATH_MAX == REC_PATH_MAX && IOACCT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
 	       "the kernel cuts long paths as records do");
 
@@ -321,6 +322,8 @@ static void stat_record(struct ebpf_ioacct *io, uint64_t ts, uint32_t tgid, int3
 		r->timed = grown(st->timed, seen->timed);
 		r->total_ns = grown(st->total_ns, seen->total_ns);
 		r->max_ns = st->max_ns;
+		for (int i = 0; i < REC_SYSSTAT_SLOTS; i++)
+			r->hist[i] = st->hist[i] - seen->hist[i];   /* (wraps as the kernel's do) */
 		io_put(io);
 		*seen = *st;
 	}

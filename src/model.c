@@ -1337,6 +1337,8 @@ static uint64_t open_flags(const struct rec_syscall *s)
 	}
 }
 
+_Static_assert(REC_SYSSTAT_SLOTS == SYSSTAT_HIST_SLOTS, "one histogram layout");
+
 /* REC_SYSSTAT: system calls the kernel engine counted. */
 static void on_sysstat(struct model *m, const struct rec_hdr *h)
 {
@@ -1344,7 +1346,7 @@ static void on_sysstat(struct model *m, const struct rec_hdr *h)
 	struct sysstat_row c = { .calls = r->calls, .errors = r->errors, .timed = r->timed,
 				 .total_ns = r->total_ns, .max_ns = r->max_ns };
 
-	sysstat_add_counts(m->sys, h->tgid, r->nr, &c);
+	sysstat_add_counts(m->sys, h->tgid, r->nr, &c, r->hist);
 }
 
 /* REC_SYSCALL. */

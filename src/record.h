@@ -223,6 +223,8 @@ struct rec_io {
 };
 
 /* Where a producer hands finished records to another one (tracer_opts.io_drain). */
+#define REC_SYSSTAT_SLOTS 32
+
 /* What the kernel engine counted of one system call of a process (the
  * header's tgid) since the last REC_SYSSTAT of that call: every call, not
  * only those that make events; x86_64 numbers. */
@@ -232,6 +234,10 @@ struct rec_sysstat {
 	uint64_t calls, errors;   /* errors: calls that returned -errno */
 	uint64_t timed;           /* calls whose duration was measured */
 	uint64_t total_ns, max_ns;
+	/* the timed calls by duration: slot 0 under 64 ns, slot i
+	 * 2^(i+5) <= ns < 2^(i+6), the last from 2^36 ns on (added in
+	 * recording version 4; older REC_SYSSTATs read as zeros) */
+	uint32_t hist[REC_SYSSTAT_SLOTS];
 };
 
 typedef void rec_put_fn(void *ctx, const struct rec_hdr *h);

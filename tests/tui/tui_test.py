@@ -38,7 +38,7 @@ class Pane:
         self.sock = ["-L", self.name]
         self.rows = rows
         env = "env -i PATH=/usr/bin:/bin HOME=/tmp TERM=screen-256color LANG=C.UTF-8 PS1='$ '"
-        for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "COMPENDIUM_ENGINE"):
             if os.environ.get(var):
                 env += " %s='%s'" % (var, os.environ[var])
         self.tmux("new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows),
