@@ -166,14 +166,24 @@ static __always_inline void ke_take(__u32 tid, __u32 tgid)
 
 /* ---- system call counts ---- */
 
-/* A traced task enters a system call: note when. */
-static __always_inline void ke_enter(void)
+/* The current task's state, or NULL when it is none of the engine's tasks. */
+static __always_inline struct ioacct_task_state *ke_task(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
 
-	if (t)
-		t->entry_ts = bpf_ktime_get_ns();
+	return bpf_map_lookup_elem(&kalive, &tid);
+}
+
+/* A task enters a system call: if it is one of the engine's, note when;
+ * false when it is not. */
+static __always_inline bool ke_enter(void)
+{
+	struct ioacct_task_state *t = ke_task();
+
+	if (!t)
+		return false;
+	t->entry_ts = bpf_ktime_get_ns();
+	return true;
 }
 
 /* The histogram slot of a duration of ns (see IOACCT_HIST_SLOTS). */
@@ -209,30 +219,27 @@ static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 	if (!b)
 		return 0;
 	/* (marked before the counter exists: the process's end never misses it) */
-	__sync_fetch_and_or(&b->w[((__u32)nr / 64) & (IOACCT_NR_MAX / 64 - 1)], 1ull << (nr % 64));
+	__sync_fetch_and_or(&b->w[((__u32)nr / 64) & (IOACCT_NR_MAX / 64 - 1)], 1ull << ((__u32)nr % 64));
 	bpf_map_update_elem(&kstats, &k, &zero, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&kstats, &k);
 }
 
-/* A traced task's x86_64 system call nr returned ret: count it, with its
- * time and its slot in the call's duration histogram (i386 calls never come here: sys_exit gives them to ke_compat_exit).
- * A global function, so the verifier checks it apart from sys_exit's many
- * paths (inline, it doubled sys_exit's verification); returns 0. */
-__noinline int ke_count(long nr, long ret)
+/* Task tgid's x86_64 system call nr, entered at began (0: not seen),
+ * returned ret: count it, with its time and its slot in the call's
+ * duration histogram (i386 calls never come here: sys_exit gives them to
+ * ke_compat_exit).  A global function, so the verifier checks it apart
+ * from sys_exit's many paths (inline, it doubled sys_exit's
+ * verification); returns 0. */
+__noinline int ke_count(long nr, long ret, __u32 tgid, __u64 began)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
 	struct ioacct_stat *s;
-	__u64 began, dur;
+	__u64 dur;
 
-	if (!t || (t->flags & IOACCT_TASK_PREEXEC) || nr < 0 || nr >= IOACCT_NR_MAX ||
-	    (ret <= -512 && ret >= -516))
-		return 0;   /* (a call interrupted to be restarted is counted when it ends) */
+	if (nr < 0 || nr >= IOACCT_NR_MAX)
+		return 0;
 	if (ret == 0 && (nr == NR_clone || nr == NR_clone3 || nr == NR_fork || nr == NR_vfork))
 		return 0;   /* the new task's own return from the call its parent made */
-	began = t->entry_ts;
-	t->entry_ts = 0;
-	s = ke_stat(t->tgid, (__s32)nr);
+	s = ke_stat(tgid, (__s32)nr);
 	if (!s) {
 		drop(DROP_MAPFULL);
 		return 0;
@@ -249,6 +256,18 @@ __noinline int ke_count(long nr, long ret)
 	if (dur > s->max_ns)
 		s->max_ns = dur;   /* (two CPUs at once may keep the smaller: a bound, not a sum) */
 	return 0;
+}
+
+/* Task t's system call nr returned ret: count it once its program runs
+ * (a call interrupted to be restarted is counted when it ends). */
+static __always_inline void ke_exit_call(struct ioacct_task_state *t, long nr, long ret)
+{
+	__u64 began = t->entry_ts;
+
+	if ((t->flags & IOACCT_TASK_PREEXEC) || (ret <= -512 && ret >= -516))
+		return;
+	t->entry_ts = 0;
+	ke_count(nr, ret, t->tgid, began);
 }
 
 /* bpf_loop state of ke_stats_final. */

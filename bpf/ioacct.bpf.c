@@ -678,19 +678,25 @@ __noinline int io_add(int fd, int dir, long ret)
 
 /* A system call returned: count the bytes of a traced task's read or write.
  * This runs after every system call on the machine, so the common paths are
- * short: anything else leaves at the first test, and a traced fd that is
+ * short: under the kernel engine a task outside its set leaves after one
+ * lookup, anything else leaves at the first test, and a traced fd that is
  * already counting costs two lookups (having a counter means traced). */
 TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = REG(regs, orig_ax, btf);
 	int dir = ret < 0 ? 0 : io_dir(nr, regs, btf);
 
-	if (engine && in_compat(btf)) {
-		ke_compat_exit(regs, nr, ret, btf);   /* an i386 call (int $0x80) */
-		return 0;
+	if (engine) {
+		struct ioacct_task_state *t = ke_task();
+
+		if (!t)
+			return 0;   /* none of the engine's tasks: most calls on the machine */
+		if (in_compat(btf)) {
+			ke_compat_exit(regs, nr, ret, btf);   /* an i386 call (int $0x80) */
+			return 0;
+		}
+		ke_exit_call(t, nr, ret);
 	}
-	if (engine)
-		ke_count(nr, ret);
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
 		mem_call(regs, nr, ret, btf);
 		return 0;
@@ -770,8 +776,8 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	__u32 tgid;
 	bool compat;
 
-	if (engine)
-		ke_enter();
+	if (engine && !ke_enter())
+		return 0;   /* none of the engine's tasks */
 	compat = engine && in_compat(btf);
 	if (compat)
 		nr = ke_compat_nr(nr);   /* an i386 call: its own table, its own registers */
