@@ -694,18 +694,20 @@ static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct p
 	if (!es)
 		return;
 	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
-	if (uaddr && addr_len) {
+	es->h.callx.flags = 0;
+	if (addr_len) {
 		n = (__u32)addr_len;
 		barrier_var(n);
 		if (n > KE_ADDR_MAX)
 			n = KE_ADDR_MAX;
-		if (bpf_probe_read_user(KE_DATA(es, callx), n, (void *)uaddr))
+		if (!uaddr || bpf_probe_read_user(KE_DATA(es, callx), n, (void *)uaddr)) {
 			n = 0;
+			es->h.callx.flags = IOACCT_UNREADABLE;
+		}
 	}
 	es->h.callx.aux = aux;
 	es->h.callx.addr_len = (__u16)n;
 	es->h.callx.path_len = 0;
-	es->h.callx.pad = 0;
 	ke_output(es, sizeof(es->h.callx) + n);
 }
 
@@ -720,7 +722,7 @@ static __always_inline __u32 ke_add_path(struct engine_scratch *es, __u32 at, in
 
 	if (!sc)
 		return at;
-	off = failed_path(sc, (const char *)upath, dirfd, &end);
+	off = failed_path(sc, (const char *)upath, dirfd, &end, &es->h.callx.flags);
 	len = end - off;
 	if (len > IOACCT_PATH_MAX)
 		len = IOACCT_PATH_MAX;
@@ -746,7 +748,7 @@ static __always_inline void ke_send_paths(__u32 tgid, long nr, long ret, struct 
 	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
 	es->h.callx.aux = 0;
 	es->h.callx.addr_len = 0;
-	es->h.callx.pad = 0;
+	es->h.callx.flags = 0;
 	n = ke_add_path(es, 0, at ? (int)REG(regs, di, btf) : AT_FDCWD_,
 			at ? REG(regs, si, btf) : REG(regs, di, btf));
 	if (nr == NR_rename)

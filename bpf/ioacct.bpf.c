@@ -590,14 +590,17 @@ static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct
 
 /* The path a failed open was given, at work[PATH_END + 1], made absolute
  * from the cwd or dirfd (dirfd) when relative; returns where the text
- * starts and sets *end (empty when unreadable). */
+ * starts and sets *end (empty when unreadable, and IOACCT_UNREADABLE
+ * added to *flags). */
 static __always_inline __u32 failed_path(struct open_scratch *sc, const char *upath, int dirfd,
-					 __u32 *end)
+					 __u32 *end, __u32 *flags)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	long n = bpf_probe_read_user_str(&sc->work[PATH_END + 1], PATH_ARG, upath);
 	struct file *f;
 
+	if (n < 0)
+		*flags |= IOACCT_UNREADABLE;
 	if (n <= 1) {
 		*end = PATH_END;
 		return PATH_END;
@@ -632,6 +635,7 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	sc->hdr.ino = 0;
 	sc->hdr.dev = 0;
 	sc->hdr.fd_kind = 0;
+	sc->hdr.flags = 0;
 	if (ret >= 0) {
 		struct file *f = fd_file((int)ret);
 		if (f) {
@@ -640,7 +644,7 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 			off = put_path(sc, end, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
 		}
 	} else {
-		off = failed_path(sc, upath, dirfd, &end);
+		off = failed_path(sc, upath, dirfd, &end, &sc->hdr.flags);
 	}
 	len = end - off;
 	if (len > sizeof(sc->path))

@@ -133,8 +133,12 @@ struct ioacct_open {
 	__u32 fd_kind;            /* enum ioacct_fd_kind (success) */
 	__u32 path_len;           /* bytes of path that follow, no NUL */
 	__u32 dev;                /* the inode's superblock's device (success) */
-	__u32 pad;
+	__u32 flags;              /* IOACCT_UNREADABLE */
 };
+
+/* ioacct_open and ioacct_callx flags: a path or address argument could not
+ * be read from the program's memory (its blob is empty); SYSF_UNREADABLE. */
+#define IOACCT_UNREADABLE 1
 
 /* ---- the kernel engine ---- */
 
@@ -213,7 +217,7 @@ struct ioacct_callx {
 	struct ioacct_call call;  /* kind IOACCT_CALLX */
 	__u64 aux;
 	__u16 addr_len, path_len;
-	__u32 pad;
+	__u32 flags;              /* IOACCT_UNREADABLE */
 };
 
 /* A task of the kernel engine (the kalive map: tid -> this). */

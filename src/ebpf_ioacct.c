@@ -168,6 +168,7 @@ static void open_records(struct ebpf_ioacct *io, const struct ioacct_open *e, si
 	}
 	s = syscall_record(&io->rec, &e->call);
 	if (e->call.ret < 0) {
+		s->flags = e->flags & IOACCT_UNREADABLE ? SYSF_UNREADABLE : 0;
 		s->path_len = (uint16_t)plen;
 		rec_blob(&io->rec, path, plen);
 	}
@@ -295,6 +296,7 @@ static void callx_record(struct ebpf_ioacct *io, const struct ioacct_callx *e, s
 	size_t n = e->addr_len <= have ? e->addr_len : 0;
 	size_t p = e->path_len <= have - n ? e->path_len : 0;
 
+	r->flags = e->flags & IOACCT_UNREADABLE ? SYSF_UNREADABLE : 0;
 	r->aux = e->aux;
 	r->addr_len = (uint16_t)rec_blob(&io->rec, e + 1, n);
 	r->path_len = (uint16_t)rec_blob(&io->rec, (const char *)(e + 1) + n, p);

@@ -665,8 +665,8 @@ static bool engine_refused(bool fallback, const char *why)
 {
 	if (!fallback)
 		die(1, "the kernel engine cannot run: %s", why);
-	fprintf(stderr, "compendium-tui: tracing with ptrace: the kernel engine cannot run here "
-		"(%s).\n", why);
+	fprintf(stderr, "compendium-tui: tracing with ptrace, as the kernel engine cannot run "
+		"here: %s.\n", why);
 	return false;
 }
 

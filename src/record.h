@@ -58,7 +58,11 @@ struct rec_hdr {
 enum rec_start_mode { START_SPAWN = 0, START_ATTACH = 1 };
 
 /* REC_START header flags. */
-enum { START_F_KERNEL = 1 };   /* traced by the kernel engine, not ptrace */
+enum {
+	START_F_KERNEL = 1,      /* traced by the kernel engine, not ptrace */
+	START_F_KERNEL_IO = 2,   /* ptrace, with the kernel sending the read/write,
+				    mmap and open families in batches (--ebpf) */
+};
 
 struct rec_start {
 	int32_t pid;          /* root process */
@@ -70,10 +74,18 @@ struct rec_start {
 
 enum rec_arch { ARCH_X86_64 = 0, ARCH_I386 = 1, ARCH_X32 = 2 };
 
+/* rec_syscall.flags */
+enum {
+	/* A path or address argument could not be read from the program's
+	 * memory (not mapped, or gone): the one that is empty in the blobs. */
+	SYSF_UNREADABLE = 1 << 0,
+};
+
 struct rec_syscall {
 	int32_t nr;           /* x86_64 number (i386 calls translated; -1 if none) */
 	uint8_t arch;         /* enum rec_arch */
-	uint8_t pad[3];
+	uint8_t flags;        /* SYSF_* */
+	uint8_t pad[2];
 	int64_t ret;          /* -errno on failure */
 	uint64_t args[6];
 	uint64_t entry_ts;    /* 0 when the entry was not seen */

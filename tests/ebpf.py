@@ -481,7 +481,7 @@ E2E_WITH_EBPF = ("readfile", "weird_path", "dupwrite", "redirect", "netpair", "n
                  "mmapper", "forkthread", "pipes", "sendfile_copy", "shell_pipeline", "cp",
                  "inherited_fds", "threadstorm", "forkstorm", "threadexec", "spawnfds",
                  "signals", "int80", "uring_openat", "scmfd", "deep_path", "deep_path_cut",
-                 "root_relative", "deletes_renames")
+                 "root_relative", "deletes_renames", "unreadable")
 
 
 def case_e2e(work: str) -> list[str]:
@@ -537,6 +537,13 @@ def case_kernel(work: str) -> list[str]:
         probs.append(f"replay_roundtrip.py --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
     else:
         print("recordings: replayed as the kernel engine saw them live")
+    # Page faults land in the mappings /proc showed at exec and the kernel reported.
+    res = subprocess.run([sys.executable, os.path.join(HERE, "faults.py")], env=env,
+                         capture_output=True, text=True, timeout=600)
+    if res.returncode not in (0, EXIT_SKIP):
+        probs.append(f"faults.py with --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
+    else:
+        print("faults: same figures with the kernel engine")
     _, summary, out = trace(work, ["--engine", "kernel"],
                             ["sh", "-c", "grep TracerPid /proc/self/status"])
     tracer = summary.get("tracer", {})
