@@ -189,17 +189,9 @@ static __always_inline bool ke_enter(void)
 /* The histogram slot of a duration of ns (see IOACCT_HIST_SLOTS). */
 static __always_inline __u32 ke_hist_slot(__u64 ns)
 {
-	__u32 lg = 0;
+	__u32 bits = bit_length(ns);   /* 7 for 64..127 ns: slot 1 */
 
-	if (ns >> 32) { ns >>= 32; lg += 32; }
-	if (ns >> 16) { ns >>= 16; lg += 16; }
-	if (ns >> 8) { ns >>= 8; lg += 8; }
-	if (ns >> 4) { ns >>= 4; lg += 4; }
-	if (ns >> 2) { ns >>= 2; lg += 2; }
-	if (ns >> 1)
-		lg += 1;
-	/* lg = floor(log2(ns)) */
-	return lg < 6 ? 0 : lg - 5 >= IOACCT_HIST_SLOTS ? IOACCT_HIST_SLOTS - 1 : lg - 5;
+	return bits < 7 ? 0 : bits - 6 >= IOACCT_HIST_SLOTS ? IOACCT_HIST_SLOTS - 1 : bits - 6;
 }
 
 /* The counter of (tgid, nr), made (and noted in its process's bits) if new. */

@@ -499,13 +499,18 @@ def case_e2e(work: str) -> list[str]:
         else:
             print(f"{name}: same figures with --ebpf")
     # Page faults land in mappings the kernel reported, not ptrace.
+    probs += _faults(env, "--ebpf")
+    return probs
+
+
+def _faults(env: dict, how: str) -> list[str]:
+    """tests/faults.py with COMPENDIUM as env has it (traced how)."""
     res = subprocess.run([sys.executable, os.path.join(HERE, "faults.py")], env=env,
                          capture_output=True, text=True, timeout=600)
     if res.returncode not in (0, EXIT_SKIP):
-        probs.append(f"faults.py with --ebpf: exit {res.returncode}\n{res.stdout}{res.stderr}")
-    else:
-        print("faults: same figures with --ebpf")
-    return probs
+        return [f"faults.py with {how}: exit {res.returncode}\n{res.stdout}{res.stderr}"]
+    print(f"faults: same figures with {how}")
+    return []
 
 
 # The end-to-end cases the kernel engine passes as ptrace does (not
@@ -538,12 +543,7 @@ def case_kernel(work: str) -> list[str]:
     else:
         print("recordings: replayed as the kernel engine saw them live")
     # Page faults land in the mappings /proc showed at exec and the kernel reported.
-    res = subprocess.run([sys.executable, os.path.join(HERE, "faults.py")], env=env,
-                         capture_output=True, text=True, timeout=600)
-    if res.returncode not in (0, EXIT_SKIP):
-        probs.append(f"faults.py with --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
-    else:
-        print("faults: same figures with the kernel engine")
+    probs += _faults(env, "the kernel engine")
     _, summary, out = trace(work, ["--engine", "kernel"],
                             ["sh", "-c", "grep TracerPid /proc/self/status"])
     tracer = summary.get("tracer", {})
