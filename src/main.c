@@ -40,6 +40,7 @@
 #include "recording.h"
 #include "report.h"
 #include "sigpolicy.h"
+#include "stack.h"
 #include "store.h"
 #include "tracejson.h"
 #include "tracer.h"
@@ -77,6 +78,8 @@ struct opts {
 	const char *report;     /* --report FILE */
 	const char *trace_json; /* --trace-json FILE */
 	const char *filter;     /* --filter EXPR */
+	const char *stack;      /* --stack[=EXPR]: its expression (NULL: no --stack) */
+	bool stack_expr;        /* EXPR was given (else the default's) */
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse, ebpf, faults;
@@ -109,6 +112,11 @@ static const char usage_text[] =
 	"      --filter EXPR   only the events EXPR matches in the lines, JSON, report\n"
 	"                      and trace (e.g. 'cat:net -failed', 'path:/etc/* | bytes>1M';\n"
 	"                      see FILTER EXPRESSIONS in the manual); the totals stay whole\n"
+	"      --stack[=EXPR]  show where in the program the events EXPR matches came\n"
+	"                      from: the calling thread's stack, named (function,\n"
+	"                      offset, module, file:line where debug information\n"
+	"                      exists); without EXPR: opens, connects, accepts, execs,\n"
+	"                      failed calls, mmaps of 1 MiB or more and heap growth\n"
 	"      --max-report-events N  keep at most N events in the report (default\n"
 	"                      2000000, 0 for all); the rest are thinned evenly over\n"
 	"                      the trace and the report says what was left out\n"
@@ -214,7 +222,7 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 
 enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
        O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
-       O_SPEED, O_ENGINE };
+       O_SPEED, O_ENGINE, O_STACK };
 
 static const struct option longopts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -231,6 +239,7 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "trace-json", required_argument, NULL, O_TRACE_JSON },
 	{ "filter", required_argument, NULL, O_FILTER },
+	{ "stack", optional_argument, NULL, O_STACK },
 	{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
 	{ "no-color", no_argument, NULL, O_NOCOLOR },
 	{ "no-mouse", no_argument, NULL, O_NOMOUSE },
@@ -263,6 +272,10 @@ static void parse_value(int c, const char *arg, struct opts *o)
 	case O_REPORT: o->report = arg; break;
 	case O_TRACE_JSON: o->trace_json = arg; break;
 	case O_FILTER: o->filter = arg; break;
+	case O_STACK:
+		o->stack = arg ? arg : STACK_DEFAULT_EXPR;
+		o->stack_expr = arg != NULL;
+		break;
 	case O_ENGINE:
 		if (strcmp(arg, "kernel") == 0)
 			o->engine = ENGINE_KERNEL;
@@ -430,6 +443,7 @@ struct run {
 	int rec_err;             /* its first write error (-errno): recording stopped */
 	struct store *store;     /* every event: for the UI, --report, --trace-json */
 	struct query *filter;    /* --filter: the events the sink and store get */
+	struct query *stack;     /* --stack: the events whose stack is shown */
 	model_observer_fn *sink; /* the line or JSON printer, when not the UI */
 	void *sink_ctx;
 	bool tui;                /* interactive UI instead of lines */
@@ -560,8 +574,15 @@ static void observe(void *ctx, const struct event *ev)
 {
 	struct run *r = ctx;
 
+	struct event bare;
+
 	if (r->filter && !query_event(r->filter, ev))
 		return;
+	if (ev->stack && r->stack && !query_event(r->stack, ev)) {
+		bare = *ev;
+		bare.stack = NULL;
+		ev = &bare;
+	}
 	r->sink(r->sink_ctx, ev);
 	if (r->store)
 		store_add(r->store, ev);
@@ -785,6 +806,8 @@ static void start(struct run *r, const sigset_t *orig_mask)
 	to.verbose = r->o.verbose;
 	to.child_mask = *orig_mask;
 	to.spin_us = r->o.spin_us;
+	if (r->o.stack)
+		to.stack = r->o.stack_expr ? STACK_ALL : STACK_DEFAULT;
 	/* In the UI the program gets a pty of its own: it cannot scribble on the screen. */
 	if (r->tui && !r->o.pid && tui_open_pty(&r->pty_master, &slave) == 0)
 		to.stdio_fd = slave;
@@ -835,9 +858,9 @@ static int exit_code(const struct run *r)
 	return WEXITSTATUS(st);
 }
 
-/* --filter's expression compiled (NULL without one); a mistake is shown
- * with a caret under it, and exits 2. */
-static struct query *compile_filter(const char *text)
+/* The expression of option opt (--filter, --stack) compiled (NULL without
+ * one); a mistake is shown with a caret under it, and exits 2. */
+static struct query *compile_filter(const char *opt, const char *text)
 {
 	struct query_error err;
 	struct query *q;
@@ -845,7 +868,7 @@ static struct query *compile_filter(const char *text)
 
 	if (!text || (q = query_parse(text, &err)))
 		return text ? q : NULL;
-	fprintf(stderr, "compendium-tui: --filter: %s\n  %s\n  ", err.msg, text);
+	fprintf(stderr, "compendium-tui: %s: %s\n  %s\n  ", opt, err.msg, text);
 	/* Tabs stay tabs and a UTF-8 character takes one column, so the caret lines up. */
 	for (i = 0; i < err.pos && text[i]; i++)
 		if (((unsigned char)text[i] & 0xc0) != 0x80)
@@ -1052,7 +1075,8 @@ static void init(struct run *r, int argc, char **argv, sigset_t *orig)
 	r->q = evq_new(QUEUE_BYTES);
 	r->model = model_new();
 	model_set_verbose(r->model, r->o.verbose);
-	r->filter = compile_filter(r->o.filter);
+	r->filter = compile_filter("--filter", r->o.filter);
+	r->stack = compile_filter("--stack", r->o.stack);
 	choose_sink(r);
 }
 
@@ -1079,6 +1103,7 @@ static void release(struct run *r)
 	pump_free(r->pump);
 	store_free(r->store);
 	query_free(r->filter);
+	query_free(r->stack);
 	jsonl_free(r->json);
 	lines_free(r->lines);
 	model_free(r->model);

@@ -30,6 +30,8 @@ struct tracer_opts {
 	int stdio_fd;            /* >= 0: the command gets this terminal (a pty
 				    slave) as stdin/out/err and controlling tty */
 	bool maps;               /* send REC_MAPS after every exec and at attach */
+	unsigned stack;          /* enum stack_pick: send a REC_STACK before the
+				    record of each call it picks (--stack) */
 	/* In-kernel capture (--ebpf): when set (spawn mode, with the filter),
 	 * the read/write, mmap and open families (as bpf/ioacct.bpf.c sees
 	 * them) run without stops.  io_drain(io_ctx, put, ...) is called on the
