@@ -687,7 +687,8 @@ static bool open_engine(struct run *r, struct tracer_opts *to, bool fallback)
 {
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us, .io = true,
-				.engine = true, .latency = r->o.ebpf, .log = bpf_log() };
+				.engine = true, .latency = r->o.ebpf, .log = bpf_log(),
+				.stack = to->stack };
 	char why[512];
 
 	if (load_ebpf(r, &eo, !r->o.pid, why, sizeof(why)) < 0)
@@ -713,7 +714,7 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us,
 				.follow_self = r->o.pid == 0, .io = !to->attach_pid && !to->trace_all,
-				.log = bpf_log() };
+				.log = bpf_log(), .stack = to->stack };
 	char why[512];
 	int err;
 
@@ -731,6 +732,7 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 			strerror(-err));
 	else {
 		to->io_drain = ebpf_io_drain;
+		to->io_exec = ebpf_io_exec;
 		to->io_ctx = r->ebpf;
 	}
 #else

@@ -93,17 +93,41 @@ static const Dwfl_Thread_Callbacks thread_callbacks = {
 	.set_initial_registers = set_initial_registers,
 };
 
-/* A dwfl of pid's modules as mapped now, its unwinder attached; NULL when
- * the process is gone or has no module dwfl can read. */
-static Dwfl *proc_dwfl(struct uproc *p)
+/* dwfl_getmodules callback: count one. */
+static int count_mod(Dwfl_Module *m, void **userdata, const char *name, Dwarf_Addr start, void *arg)
+{
+	++*(size_t *)arg;
+	return DWARF_CB_OK;
+}
+
+/* Report in's modules (the process is gone: its maps are empty). */
+static void report_known(Dwfl *d, const struct stack_input *in)
+{
+	for (size_t i = 0; i < in->nmods; i++)
+		dwfl_report_elf(d, in->mods[i].path, in->mods[i].path, -1, in->mods[i].base,
+				in->mods[i].is_bias);
+}
+
+/* A dwfl of pid's modules as mapped now (else as in knows them), its
+ * unwinder attached; NULL when there is no module dwfl can read. */
+static Dwfl *proc_dwfl(struct uproc *p, const struct stack_input *in)
 {
 	Dwfl *d = dwfl_begin(&proc_callbacks);
+	size_t n = 0;
 
 	if (!d)
 		return NULL;
 	dwfl_report_begin(d);
-	if (dwfl_linux_proc_report(d, p->pid) != 0 || dwfl_report_end(d, NULL, NULL) != 0 ||
-	    !dwfl_attach_state(d, NULL, p->pid, &thread_callbacks, p)) {
+	if (dwfl_linux_proc_report(d, p->pid) != 0)
+		dwfl_report_begin(d);   /* (nothing of it kept) */
+	if (dwfl_report_end(d, NULL, NULL) == 0)
+		dwfl_getmodules(d, count_mod, &n, 0);
+	if (n == 0 && in->nmods) {
+		dwfl_report_begin(d);
+		report_known(d, in);
+		dwfl_report_end(d, NULL, NULL);
+	}
+	if (!dwfl_attach_state(d, NULL, p->pid, &thread_callbacks, p)) {
 		dwfl_end(d);
 		return NULL;
 	}
@@ -167,8 +191,9 @@ static int on_frame(Dwfl_Frame *state, void *arg)
 }
 
 /* The process's entry, made when missing (fresh: its dwfl made again). */
-static struct uproc *uproc_get(struct stack_unwinder *u, pid_t pid, bool fresh)
+static struct uproc *uproc_get(struct stack_unwinder *u, const struct stack_input *in, bool fresh)
 {
+	pid_t pid = in->pid;
 	struct uproc *p = imap_get(&u->procs, (uint64_t)pid);
 
 	if (p && fresh && p->dwfl) {
@@ -181,7 +206,7 @@ static struct uproc *uproc_get(struct stack_unwinder *u, pid_t pid, bool fresh)
 		imap_put(&u->procs, (uint64_t)pid, p);
 	}
 	if (!p->dwfl)
-		p->dwfl = proc_dwfl(p);
+		p->dwfl = proc_dwfl(p, in);
 	return p;
 }
 
@@ -273,12 +298,12 @@ static void build(struct recbuf *b, Dwfl *d, const struct stack_input *in, const
 int stack_capture(struct stack_unwinder *u, const struct stack_input *in, uint64_t ts,
 		  struct recbuf *b)
 {
-	struct uproc *p = uproc_get(u, in->pid, false);
+	struct uproc *p = uproc_get(u, in, false);
 	struct walk w;
 
 	unwind(p, in, &w);
 	if (!p->dwfl || !all_known(p->dwfl, &w)) {   /* mapped anew since: look again */
-		p = uproc_get(u, in->pid, true);
+		p = uproc_get(u, in, true);
 		unwind(p, in, &w);
 	}
 	if (w.n == 0) {

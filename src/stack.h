@@ -42,8 +42,17 @@ enum stack_pick {
  * under pick?  (An exec's is taken at its entry, ret 0.) */
 bool stack_wanted(enum stack_pick pick, long nr, int64_t ret, const uint64_t *args);
 
+/* A module of a process that may be gone: its file and where it was. */
+struct stack_module {
+	const char *path;
+	uint64_t base;        /* the address of its first PT_LOAD, or (is_bias)
+				 its load bias */
+	bool is_bias;
+};
+
 /* What is unwound: the thread, its registers, and optionally a copy of its
- * memory at [copy_at, copy_at + copy_len) read before the live process. */
+ * memory at [copy_at, copy_at + copy_len) read before the live process,
+ * and the modules to use when the process's maps cannot be read. */
 struct stack_input {
 	pid_t tid, pid;
 	uint64_t regs[STACK_NREGS];
@@ -51,6 +60,8 @@ struct stack_input {
 	uint64_t copy_at;
 	size_t copy_len;
 	uint16_t flags;       /* STACK_F_ENTRY or 0 */
+	const struct stack_module *mods;
+	size_t nmods;
 };
 
 struct stack_unwinder *stack_new(void);

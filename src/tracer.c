@@ -1040,6 +1040,8 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 	rec_blob(&t->rb, t->path, r->exe_len);
 	rec_blob(&t->rb, t->blob, r->argv_len);
 	emit(t);
+	if (t->io && t->o.io_exec && elen > 0)
+		t->o.io_exec(t->o.io_ctx, tk->tgid, t->path, (size_t)elen);
 	if (t->o.maps)
 		emit_maps(t, tk, ts);
 	describe_all_fds(t, tk, ts, first);

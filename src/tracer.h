@@ -39,6 +39,9 @@ struct tracer_opts {
 	 * and gives put every record waiting (REC_IO, REC_SYSCALL), so each
 	 * lands before the record of whatever closed or replaced its fd. */
 	void (*io_drain)(void *ctx, rec_put_fn *put, void *put_ctx);
+	/* With io_drain and --stack: told every exec (pid, its program's path),
+	 * so that stacks the kernel copied can be unwound once the process is gone. */
+	void (*io_exec)(void *ctx, pid_t pid, const char *exe, size_t len);
 	void *io_ctx;
 	/* When set (--ebpf, spawn mode), the tracer holds the command frozen
 	 * (FREEZER_TRACER_QUEUE) while its queue is over half full, so the

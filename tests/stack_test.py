@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end check of --stack on the real binary.
 
-    python3 tests/stack_test.py [--engine ptrace|kernel]
+    python3 tests/stack_test.py [--engine kernel | --ebpf]
                                       exit 0 pass, 1 fail, 77 skip, 99 harness error
 
 tests/tracees/stackopen (main -> outer_fn -> inner_fn -> open, -O2, no frame
@@ -15,7 +15,8 @@ on Debian).  --stack=EXPR keeps only the stacks of the events EXPR matches,
 no --stack shows none, --batch prints the frames under the event, and a bad
 EXPR is refused with one sentence and exit status 2.  With --engine kernel
 (needs root and BPF; skips with the reason otherwise) the same assertions
-hold for stacks the kernel copied and user space unwound.
+hold for stacks the kernel copied and user space unwound, and with --ebpf
+(ptrace, with the open and mmap families captured in the kernel) as well.
 
 Environment: COMPENDIUM (default ./compendium-tui), TRACEE_DIR (default
 tests/tracees).
@@ -167,17 +168,20 @@ def case_expr(eng, tmp):
 def engine_args(argv):
     if "--engine" in argv and argv[argv.index("--engine") + 1] == "kernel":
         return ["--engine", "kernel"]
+    if "--ebpf" in argv:
+        return ["--ebpf"]
     return []
 
 
-def need_kernel_engine(tmp):
+def need_bpf(eng, tmp):
+    """Skip, with compendium-tui's own sentence, where eng cannot run."""
     if os.geteuid() != 0:
-        raise Skip("--engine kernel needs root")
+        raise Skip("%s needs root" % " ".join(eng))
     out = os.path.join(tmp, "probe")
-    p = subprocess.run(COMPENDIUM + ["--engine", "kernel", "--json", "-o", out, "--", "true"],
+    p = subprocess.run(COMPENDIUM + eng + ["--json", "-o", out, "--", "true"],
                        capture_output=True, text=True, timeout=60, check=False)
-    if p.returncode != 0:
-        raise Skip("--engine kernel does not run here: " + p.stderr.strip())
+    if p.returncode != 0 or "--ebpf is off" in p.stderr or "cannot count" in p.stderr:
+        raise Skip("%s does not run here: %s" % (" ".join(eng), p.stderr.strip()))
 
 
 def main():
@@ -185,7 +189,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="stack-") as tmp:
         try:
             if eng:
-                need_kernel_engine(tmp)
+                need_bpf(eng, tmp)
         except Skip as s:
             print("SKIP: %s" % s)
             return 77
