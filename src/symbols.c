@@ -23,6 +23,8 @@ struct symmod {
 	Dwfl_Module *mod;     /* NULL: the file could not be read */
 	Dwarf_Addr bias;
 	char *path;           /* as recorded */
+	struct imap names;    /* address -> struct sym_frame named there (libdw
+				 looks a symbol up by scanning them all) */
 };
 
 struct symbols {
@@ -52,6 +54,9 @@ void symbols_free(struct symbols *s)
 			continue;
 		if (m->dwfl)
 			dwfl_end(m->dwfl);
+		for (size_t j = 0; j < m->names.cap; j++)
+			free(m->names.vals[j]);
+		imap_release(&m->names);
 		free(m->path);
 		free(m);
 	}
@@ -152,7 +157,7 @@ static struct symmod *mod_get(struct symbols *s, const struct rec_stackmod *sm, 
 }
 
 /* Function, file and line of addr in module m into f. */
-static void name_in(const struct symmod *m, struct sym_frame *f)
+static void lookup(const struct symmod *m, struct sym_frame *f)
 {
 	GElf_Off off = 0;
 	GElf_Sym sym;
@@ -169,6 +174,20 @@ static void name_in(const struct symmod *m, struct sym_frame *f)
 	line = dwfl_module_getsrc(m->mod, a);
 	if (line)
 		f->file = dwfl_lineinfo(line, NULL, &f->line, NULL, NULL, NULL);
+}
+
+/* lookup, answered once per address of a module. */
+static void name_in(struct symmod *m, struct sym_frame *f)
+{
+	struct sym_frame *known = imap_get(&m->names, f->addr);
+
+	if (!known) {
+		known = xmalloc(sizeof(*known));
+		*known = *f;
+		lookup(m, known);
+		imap_put(&m->names, f->addr, known);
+	}
+	*f = *known;
 }
 
 size_t symbols_name(struct symbols *s, const struct rec_stack *st, struct sym_frame *out, size_t cap)

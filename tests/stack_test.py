@@ -12,7 +12,8 @@ source file and line of the open call when built with -g and none without.
 A Python program's open must show the interpreter's frames
 (_PyEval_EvalFrameDefault, in the python3 executable, which holds libpython
 on Debian).  --stack=EXPR keeps only the stacks of the events EXPR matches,
-no --stack shows none, --batch prints the frames under the event, and a bad
+no --stack shows none, --batch prints the frames under the event, --replay
+of a --record names the recorded stacks as the live run did, and a bad
 EXPR is refused with one sentence and exit status 2.  With --engine kernel
 (needs root and BPF; skips with the reason otherwise) the same assertions
 hold for stacks the kernel copied and user space unwound, and with --ebpf
@@ -165,6 +166,25 @@ def case_expr(eng, tmp):
           code == 2 and err.startswith("compendium-tui: --stack: "), repr((code, err)))
 
 
+def case_replay(eng, tmp):
+    """--record keeps the raw stacks; --replay names them as the live run did."""
+    prog = os.path.join(TRACEE_DIR, "stackopen")
+    path = os.path.join(tmp, "data-replay")
+    rec = os.path.join(tmp, "rec")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("x\n")
+    code, live, err = run(eng, ["--stack", "--record", rec], [prog, path], tmp)
+    out = os.path.join(tmp, "replayed")
+    p = subprocess.run(COMPENDIUM + ["--json", "-o", out, "--replay", rec],
+                       capture_output=True, text=True, timeout=120, check=False)
+    with open(out, encoding="utf-8") as f:
+        replayed = [json.loads(line) for line in f if line.strip()]
+    want = [e["stack"] for e in live if "stack" in e]
+    got = [e["stack"] for e in replayed if "stack" in e]
+    check("--replay: the recorded stacks, named the same", code == 0 and p.returncode == 0 and
+          want != [] and got == want, repr((len(want), len(got), p.stderr)))
+
+
 def engine_args(argv):
     if "--engine" in argv and argv[argv.index("--engine") + 1] == "kernel":
         return ["--engine", "kernel"]
@@ -197,6 +217,7 @@ def main():
         case_program(eng, tmp, "stackopen_nodebug", False)
         case_python(eng, tmp)
         case_expr(eng, tmp)
+        case_replay(eng, tmp)
     print("%d failure(s)" % len(FAILURES))
     return 1 if FAILURES else 0
 
