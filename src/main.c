@@ -967,6 +967,7 @@ static int run_ui(struct run *r)
 		.pump = r->pump, .tracer = r->tracer, .model = r->model, .store = r->store,
 		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
 		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
+		.stack_filter = r->stack,
 	};
 
 	if (tui_run(&ta) == 0)
