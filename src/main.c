@@ -41,6 +41,7 @@
 #include "report.h"
 #include "sigpolicy.h"
 #include "stack.h"
+#include "stackkeep.h"
 #include "store.h"
 #include "tracejson.h"
 #include "tracer.h"
@@ -444,6 +445,7 @@ struct run {
 	struct store *store;     /* every event: for the UI, --report, --trace-json */
 	struct query *filter;    /* --filter: the events the sink and store get */
 	struct query *stack;     /* --stack: the events whose stack is shown */
+	struct stackkeep *stacks;   /* the stacks of stored events (UI, report, trace) */
 	model_observer_fn *sink; /* the line or JSON printer, when not the UI */
 	void *sink_ctx;
 	bool tui;                /* interactive UI instead of lines */
@@ -584,8 +586,13 @@ static void observe(void *ctx, const struct event *ev)
 		ev = &bare;
 	}
 	r->sink(r->sink_ctx, ev);
-	if (r->store)
+	if (r->store) {
+		size_t idx = store_count(r->store);
+
 		store_add(r->store, ev);
+		if (ev->stack && store_count(r->store) > idx)
+			stackkeep_put(r->stacks, idx, ev->stack);
+	}
 }
 
 /* Print events with fn (lines or JSON), keeping them in the store too. */
@@ -896,11 +903,13 @@ static void write_exports(struct run *r)
 	int err;
 
 	if (r->o.report && (err = report_write_filtered(r->model, r->store, r->o.report,
-							     r->o.max_report, r->o.filter))) {
+							     r->o.max_report, r->o.filter,
+							     r->stacks))) {
 		say("cannot write report %s: %s", r->o.report, strerror(-err));
 		r->write_failed = true;
 	}
-	if (r->o.trace_json && (err = tracejson_write(r->model, r->store, r->o.trace_json))) {
+	if (r->o.trace_json && (err = tracejson_write_stacks(r->model, r->store, r->stacks,
+								   r->o.trace_json))) {
 		say("cannot write trace %s: %s", r->o.trace_json, strerror(-err));
 		r->write_failed = true;
 	}
@@ -967,7 +976,7 @@ static int run_ui(struct run *r)
 		.pump = r->pump, .tracer = r->tracer, .model = r->model, .store = r->store,
 		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
 		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
-		.stack_filter = r->stack,
+		.stack_filter = r->stack, .stacks = r->stacks,
 	};
 
 	if (tui_run(&ta) == 0)
@@ -1080,6 +1089,7 @@ static void init(struct run *r, int argc, char **argv, sigset_t *orig)
 	model_set_verbose(r->model, r->o.verbose);
 	r->filter = compile_filter("--filter", r->o.filter);
 	r->stack = compile_filter("--stack", r->o.stack);
+	r->stacks = stackkeep_new();
 	choose_sink(r);
 }
 
@@ -1107,6 +1117,7 @@ static void release(struct run *r)
 	store_free(r->store);
 	query_free(r->filter);
 	query_free(r->stack);
+	stackkeep_free(r->stacks);
 	jsonl_free(r->json);
 	lines_free(r->lines);
 	model_free(r->model);

@@ -13,7 +13,8 @@ A Python program's open must show the interpreter's frames
 (_PyEval_EvalFrameDefault, in the python3 executable, which holds libpython
 on Debian).  --stack=EXPR keeps only the stacks of the events EXPR matches,
 no --stack shows none, --batch prints the frames under the event, --replay
-of a --record names the recorded stacks as the live run did, and a bad
+of a --record names the recorded stacks as the live run did, --trace-json
+and --report carry the stack of the open, and a bad
 EXPR is refused with one sentence and exit status 2.  With --engine kernel
 (needs root and BPF; skips with the reason otherwise) the same assertions
 hold for stacks the kernel copied and user space unwound, and with --ebpf
@@ -25,6 +26,7 @@ tests/tracees).
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -185,6 +187,32 @@ def case_replay(eng, tmp):
           want != [] and got == want, repr((len(want), len(got), p.stderr)))
 
 
+def case_exports(eng, tmp):
+    """--trace-json gives the open its stack as an arg, --report in its details."""
+    prog = os.path.join(TRACEE_DIR, "stackopen")
+    path = os.path.join(tmp, "data-exports")
+    trace, report = os.path.join(tmp, "trace.json"), os.path.join(tmp, "report.html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("x\n")
+    code, _, err = run(eng, ["--stack", "--trace-json", trace, "--report", report],
+                       [prog, path], tmp)
+    with open(trace, encoding="utf-8") as f:
+        evs = [e for e in json.load(f)["traceEvents"]
+               if e.get("args", {}).get("target") == path and e.get("name") == "open"]
+    stack = evs[0]["args"].get("stack", []) if evs else []
+    check("--trace-json: the open's stack arg, innermost first",
+          code == 0 and [s.split("+")[0] for s in stack[1:4]] == ["inner_fn", "outer_fn", "main"],
+          repr(stack[:4]))
+    with open(report, encoding="utf-8") as f:
+        html = f.read()
+    m = re.search(r'<script [^>]*id="report-data"[^>]*>(.*?)</script>', html, re.S)
+    stk = json.loads(m.group(1)).get("stk", {}) if m else {}
+    ours = [s for s in stk.values() if len(s) > 3 and s[1].startswith("inner_fn+0x")]
+    check("--report: the open's stack in its details' data",
+          len(ours) == 1 and [s.split("+")[0] for s in ours[0][1:4]] ==
+          ["inner_fn", "outer_fn", "main"], repr(list(stk.values()))[:300])
+
+
 def engine_args(argv):
     if "--engine" in argv and argv[argv.index("--engine") + 1] == "kernel":
         return ["--engine", "kernel"]
@@ -218,6 +246,7 @@ def main():
         case_python(eng, tmp)
         case_expr(eng, tmp)
         case_replay(eng, tmp)
+        case_exports(eng, tmp)
     print("%d failure(s)" % len(FAILURES))
     return 1 if FAILURES else 0
 

@@ -15,7 +15,6 @@
 #include "fmt.h"
 #include "replay.h"
 #include "sites.h"
-#include "stackkeep.h"
 #include "util.h"
 
 #define OUTPUT_LINES 10000
@@ -45,8 +44,6 @@ void app_init(struct app *a, struct model *m, struct store *s)
 void app_release(struct app *a)
 {
 	view_release(&a->view);
-	stackkeep_free(a->stacks);
-	a->stacks = NULL;
 	sites_free(a->sites);
 	a->sites = NULL;
 	outbuf_release(&a->out);

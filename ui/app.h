@@ -58,7 +58,7 @@ struct app {
 	struct tracer *tracer;
 	struct replay *replay;   /* --replay: the recording being played, else NULL */
 	struct query *stack_filter;   /* --stack=EXPR, or NULL */
-	struct stackkeep *stacks;     /* owned: the stacks of stored events (--stack) */
+	struct stackkeep *stacks;     /* the stacks of stored events (--stack), or NULL */
 	struct sites *sites;          /* owned: their call sites, ranked (--stack) */
 	struct sigpolicy sig;    /* what Ctrl-C and signals do (attached: --pid) */
 	int pty;                 /* pty master, -1 without one */

@@ -125,12 +125,10 @@ static void forward(void *ctx, const struct event *ev)
 	size_t idx = store_count(a->store);
 
 	store_add(a->store, ev);
-	if (ev->stack && store_count(a->store) > idx &&
+	if (ev->stack && a->stacks && store_count(a->store) > idx &&
 	    (!a->stack_filter || query_event(a->stack_filter, ev))) {
-		if (!a->stacks) {
-			a->stacks = stackkeep_new();
+		if (!a->sites)
 			a->sites = sites_new();
-		}
 		stackkeep_put(a->stacks, idx, ev->stack);
 		sites_add(a->sites, ev);
 	}
@@ -411,6 +409,7 @@ static void setup(struct loop *l, const struct tui_args *args)
 	l->a.hold = args->tracer ? tracer_hold_kind(args->tracer) : TRACER_HOLD_PTRACE;
 	l->a.replay = pump_replay(args->pump);
 	l->a.stack_filter = args->stack_filter;
+	l->a.stacks = args->stacks;
 	l->a.ctr.no_rss = l->a.replay != NULL;
 	l->a.sig.attached = args->attached;
 	l->a.pty = args->pty_master;

@@ -42,6 +42,7 @@ struct tui_args {
 	bool show_noise;         /* --all: start with the noise filter off */
 	struct query *stack_filter;   /* --stack=EXPR: the events whose stack is kept
 					 (NULL: every stack that comes) */
+	struct stackkeep *stacks;     /* where they are kept, by store index (not owned) */
 };
 
 /* Open a pseudo-terminal pair (both close-on-exec), sized like our terminal.
