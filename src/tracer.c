@@ -118,6 +118,7 @@ struct tracer {
 	uint64_t last_ts;        /* time of the newest record queued */
 	unsigned char want[512]; /* syscall numbers the model needs (bitmap) */
 	struct stack_unwinder *unw;   /* --stack: the stacks taken at stops */
+	uint64_t *stack_copy;    /* --stack: the top of a stopped task's stack */
 	struct recbuf rb;
 	char path[REC_PATH_MAX + 64];   /* (at least PATHWALK_MIN) */
 	char blob[32768];
@@ -617,6 +618,24 @@ static void keep_traced(struct tracee *tk, const uint64_t *args)
 		       (void *)(uintptr_t)(flags & ~(uint64_t)CLONE_UNTRACED));
 }
 
+#define STACK_COPY_PAGE 4096
+#define STACK_COPY_PAGES 4
+
+/* Copy the pages of tid's memory from at up into buf (STACK_COPY_PAGES
+ * pages), up to the first that cannot be read; the bytes copied. */
+static size_t copy_stack(pid_t tid, uint64_t at, void *buf)
+{
+	struct iovec local = { buf, STACK_COPY_PAGE * STACK_COPY_PAGES };
+	struct iovec remote[STACK_COPY_PAGES];
+	ssize_t n;
+
+	for (int i = 0; i < STACK_COPY_PAGES; i++)
+		remote[i] = (struct iovec){ (void *)(uintptr_t)(at + (uint64_t)i * STACK_COPY_PAGE),
+					    STACK_COPY_PAGE };
+	n = process_vm_readv(tid, &local, 1, remote, STACK_COPY_PAGES, 0);
+	return n > 0 ? (size_t)n : 0;
+}
+
 /* Send the stack of stopped task tk (--stack), for the call it is in. */
 static void take_stack(struct tracer *t, struct tracee *tk, uint64_t ts, uint16_t flags)
 {
@@ -626,6 +645,10 @@ static void take_stack(struct tracer *t, struct tracee *tk, uint64_t ts, uint16_
 	if (ptrace(PTRACE_GETREGS, tk->tid, 0, &regs) < 0)
 		return;
 	stack_regs_from_user(in.regs, &regs);
+	/* The top of the stack in one read: libdw would read a word at a time. */
+	in.copy_at = regs.rsp & ~(uint64_t)(STACK_COPY_PAGE - 1);
+	in.copy_len = copy_stack(tk->tid, in.copy_at, t->stack_copy);
+	in.copy = t->stack_copy;
 	if (stack_capture(t->unw, &in, ts, &t->rb) == 0)
 		emit(t);
 }
@@ -1649,8 +1672,10 @@ struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q)
 	if (o->attach_pid > 0)
 		t->o.trace_all = true;   /* no filter can be put into a running process */
 	t->io = t->o.io_drain && !t->o.trace_all;
-	if (t->o.stack != STACK_OFF)
+	if (t->o.stack != STACK_OFF) {
 		t->unw = stack_new();
+		t->stack_copy = xmalloc(STACK_COPY_PAGE * STACK_COPY_PAGES);
+	}
 	t->q = q;
 	t->root_status = -1;
 	t->err_fd = -1;
@@ -1757,6 +1782,7 @@ void tracer_free(struct tracer *t)
 		timer_delete(t->timer);
 	sem_destroy(&t->started);
 	stack_free(t->unw);
+	free(t->stack_copy);
 	free(t->tracees);
 	free(t);
 }
