@@ -156,7 +156,7 @@ struct ioacct_stack {
 	__u64 ts;
 	__u64 at;
 	__u32 len;
-	__u32 pad;
+	__s32 nr;                /* the call (x86_64 number) */
 	__u64 start_code, at_base;
 	__u64 regs[IOACCT_STACK_NREGS];
 };

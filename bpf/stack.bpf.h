@@ -108,8 +108,9 @@ static __always_inline void stack_regs(struct ioacct_stack *h, struct pt_regs *r
 	h->regs[16] = REG(regs, ip, btf);
 }
 
-/* Send the current traced task's IOACCT_STACK (flags: STACK_F_ENTRY or 0). */
-static __always_inline void stack_take(struct pt_regs *regs, __u32 flags, const bool btf)
+/* Send the current traced task's IOACCT_STACK for call nr (flags:
+ * STACK_F_ENTRY or 0). */
+static __always_inline void stack_take(struct pt_regs *regs, long nr, __u32 flags, const bool btf)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
@@ -124,7 +125,7 @@ static __always_inline void stack_take(struct pt_regs *regs, __u32 flags, const 
 	s->h.tgid = (__s32)tgid;
 	s->h.flags = flags;
 	s->h.ts = bpf_ktime_get_ns();
-	s->h.pad = 0;
+	s->h.nr = (__s32)nr;
 	stack_regs(&s->h, regs, btf);
 	at = s->h.regs[7] & ~(__u64)(IOACCT_STACK_CHUNK - 1);
 	s->h.at = at;
@@ -146,7 +147,7 @@ static __always_inline void stack_exit(struct pt_regs *regs, long nr, long ret, 
 	if (!stack_pick || (ret <= -512 && ret >= -516) || in_compat(btf) ||
 	    !stack_sent(nr, regs, btf) || !stack_picked(nr, ret, regs, btf))
 		return;
-	stack_take(regs, 0, btf);
+	stack_take(regs, nr, 0, btf);
 }
 
 /* At a call's entry: an exec's stack is the old program's, so the kernel
@@ -154,7 +155,7 @@ static __always_inline void stack_exit(struct pt_regs *regs, long nr, long ret, 
 static __always_inline void stack_enter(struct pt_regs *regs, long nr, const bool btf)
 {
 	if (stack_pick && engine && (nr == NR_execve || nr == NR_execveat))
-		stack_take(regs, 2 /* STACK_F_ENTRY */, btf);
+		stack_take(regs, nr, 2 /* STACK_F_ENTRY */, btf);
 }
 
 #endif /* COMPENDIUM_STACK_BPF_H */

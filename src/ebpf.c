@@ -571,6 +571,14 @@ void ebpf_io_exec(void *ctx, pid_t pid, const char *exe, size_t len)
 		ebpf_ioacct_exec(eb->io, pid, exe, len);
 }
 
+void ebpf_io_fork(void *ctx, pid_t parent, pid_t child)
+{
+	struct ebpf *eb = ctx;
+
+	if (eb->io)
+		ebpf_ioacct_fork(eb->io, parent, child);
+}
+
 void ebpf_free(struct ebpf *eb)
 {
 	uint64_t one = 1;

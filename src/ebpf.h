@@ -96,6 +96,8 @@ void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx);
  * are unwound over its modules (--stack).  The tracer's thread only
  * (tracer_opts.io_exec), after the drain of the exec's stop. */
 void ebpf_io_exec(void *ctx, pid_t pid, const char *exe, size_t len);
+/* Process parent forked child (--stack, as ebpf_io_exec). */
+void ebpf_io_fork(void *ctx, pid_t parent, pid_t child);
 /* Counters; safe from any thread. */
 void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st);
 /* Join the reader, detach and unload everything.  Call it from the queue's

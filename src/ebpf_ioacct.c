@@ -392,6 +392,10 @@ static void stack_follow(struct ebpf_ioacct *io, __u32 kind, const void *data, s
 		size_t have = size - sizeof(*e);
 		kstack_exec(io->kstack, e->tgid, (const char *)(e + 1),
 			    e->exe_len <= have ? e->exe_len : have);
+	} else if (kind == IOACCT_TASK && size >= sizeof(struct ioacct_task)) {
+		const struct ioacct_task *t = data;
+		if (t->child_tgid != t->tgid)
+			kstack_fork(io->kstack, t->tgid, t->child_tgid);
 	} else if (kind == IOACCT_EXIT && size >= sizeof(struct ioacct_exit)) {
 		const struct ioacct_exit *e = data;
 		if (e->group_dead)
@@ -536,6 +540,12 @@ void ebpf_ioacct_exec(struct ebpf_ioacct *io, pid_t pid, const char *exe, size_t
 {
 	if (io->kstack)
 		kstack_exec(io->kstack, pid, exe, len);
+}
+
+void ebpf_ioacct_fork(struct ebpf_ioacct *io, pid_t parent, pid_t child)
+{
+	if (io->kstack)
+		kstack_fork(io->kstack, parent, child);
 }
 
 /* Bytes in the ring the tracer thread has not consumed yet.  The

@@ -176,6 +176,48 @@ void kstack_mem_call(struct kstack *k, pid_t pid, long nr, const uint64_t *args,
 	}
 }
 
+/* Copy the fds of process from (keys from << 32 | fd) to process to. */
+static void copy_fds(struct kstack *k, pid_t from, pid_t to)
+{
+	size_t cap = k->fds.cap;
+	uint64_t *keys = xcalloc(cap + 1, sizeof(*keys));
+	const char **paths = xcalloc(cap + 1, sizeof(*paths));
+	size_t n = 0;
+
+	for (size_t i = 0; i < cap; i++)   /* (collected first: putting may grow the map) */
+		if (k->fds.vals[i] && k->fds.keys[i] >> 32 == (uint32_t)from) {
+			keys[n] = k->fds.keys[i];
+			paths[n++] = k->fds.vals[i];
+		}
+	for (size_t i = 0; i < n; i++)
+		kstack_opened(k, to, (int)(uint32_t)keys[i], paths[i], strlen(paths[i]));
+	free(keys);
+	free(paths);
+}
+
+void kstack_fork(struct kstack *k, pid_t parent, pid_t child)
+{
+	struct kproc *p = imap_get(&k->procs, (uint64_t)parent), *c;
+
+	if (!p || child == parent)
+		return;
+	kstack_gone(k, child);
+	c = kproc_get(k, child);
+	c->exe = p->exe ? xstrdup(p->exe) : NULL;
+	c->interp = p->interp ? xstrdup(p->interp) : NULL;
+	c->elf_read = p->elf_read;
+	c->exe_vaddr = p->exe_vaddr;
+	for (size_t i = 0; i < p->n; i++) {
+		if (c->n == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 16;
+			c->maps = xreallocarray(c->maps, c->cap, sizeof(*c->maps));
+		}
+		c->maps[c->n].path = xstrdup(p->maps[i].path);
+		c->maps[c->n++].addr = p->maps[i].addr;
+	}
+	copy_fds(k, parent, child);
+}
+
 void kstack_gone(struct kstack *k, pid_t pid)
 {
 	kproc_free(imap_del(&k->procs, (uint64_t)pid));
@@ -233,10 +275,15 @@ static size_t known_mods(struct kproc *p, const struct ioacct_stack *e, struct s
 int kstack_record(struct kstack *k, const struct ioacct_stack *e, size_t size, struct recbuf *b)
 {
 	struct kproc *p = kproc_get(k, e->tgid);
+
+	/* An exec's stack, of a program whose own exec was not seen: by now
+	 * its maps show the new one (and the command's first exec's is ours). */
+	if ((e->flags & STACK_F_ENTRY) && !p->exe)
+		return -ENOENT;
 	struct stack_module *mods = xcalloc(p->n + 2, sizeof(*mods));
 	struct stack_input in = {
 		.tid = e->tid, .pid = e->tgid, .copy = e + 1, .copy_at = e->at,
-		.flags = (uint16_t)e->flags, .mods = mods,
+		.flags = (uint16_t)e->flags, .nr = (uint16_t)e->nr, .mods = mods,
 	};
 	int err;
 
@@ -247,6 +294,8 @@ int kstack_record(struct kstack *k, const struct ioacct_stack *e, size_t size, s
 	in.copy_len = e->len < size - sizeof(*e) ? e->len : size - sizeof(*e);
 	memcpy(in.regs, e->regs, sizeof(in.regs));
 	in.nmods = known_mods(p, e, mods);
+	/* Followed since its exec: what it had mapped then, not what it has now. */
+	in.known_first = p->exe != NULL;
 	err = stack_capture(k->unw, &in, e->ts, b);
 	free(mods);
 	return err;

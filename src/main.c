@@ -740,6 +740,7 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 	else {
 		to->io_drain = ebpf_io_drain;
 		to->io_exec = ebpf_io_exec;
+		to->io_fork = ebpf_io_fork;
 		to->io_ctx = r->ebpf;
 	}
 #else

@@ -1426,12 +1426,13 @@ static void ingest_with_stack(struct model *m, const struct rec_hdr *h)
 	struct rec_hdr *sh = imap_del(&m->stacks, (uint64_t)(uint32_t)h->tid);
 	const struct rec_stack *st = sh ? rec_payload(sh) : NULL;
 
-	/* One taken at an exec's entry is the exec's alone (its failure's too). */
-	if (st && (st->flags & STACK_F_ENTRY) && h->type == REC_SYSCALL) {
-		const struct rec_syscall *c = rec_payload(h);
-		if (c->nr != SYS_execve && c->nr != SYS_execveat)
-			st = NULL;
-	}
+	/* A stack goes with its own call only (one taken at an exec's entry:
+	 * the exec, or its failure), never with a later one when the call's
+	 * record was lost. */
+	if (st && h->type == REC_SYSCALL && ((const struct rec_syscall *)rec_payload(h))->nr != st->nr)
+		st = NULL;
+	if (st && h->type == REC_EXEC && !(st->flags & STACK_F_ENTRY))
+		st = NULL;
 	m->stack = st;
 	m->stack_tid = h->tid;
 	ingest(m, h);

@@ -253,7 +253,8 @@ struct rec_stack {
 	uint16_t nframes;
 	uint16_t nmods;
 	uint16_t flags;       /* STACK_F_* */
-	uint16_t pad;
+	uint16_t nr;          /* the x86_64 number of the call it is for: it goes
+				 with no other (a record lost in between) */
 	uint32_t mods_len;    /* bytes of modules after the frames */
 	uint32_t pad2;
 };

@@ -118,7 +118,7 @@ static Dwfl *proc_dwfl(struct uproc *p, const struct stack_input *in)
 	if (!d)
 		return NULL;
 	dwfl_report_begin(d);
-	if (dwfl_linux_proc_report(d, p->pid) != 0)
+	if ((in->known_first && in->nmods) || dwfl_linux_proc_report(d, p->pid) != 0)
 		dwfl_report_begin(d);   /* (nothing of it kept) */
 	if (dwfl_report_end(d, NULL, NULL) == 0)
 		dwfl_getmodules(d, count_mod, &n, 0);
@@ -291,6 +291,7 @@ static void build(struct recbuf *b, Dwfl *d, const struct stack_input *in, const
 	st->nframes = (uint16_t)w->n;
 	st->nmods = nmods;
 	st->flags = (uint16_t)(in->flags | (w->cut ? STACK_F_CUT : 0));
+	st->nr = in->nr;
 	st->mods_len = (uint32_t)(b->len - mods_at);
 	rec_finish(b);
 }

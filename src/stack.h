@@ -52,7 +52,8 @@ struct stack_module {
 
 /* What is unwound: the thread, its registers, and optionally a copy of its
  * memory at [copy_at, copy_at + copy_len) read before the live process,
- * and the modules to use when the process's maps cannot be read. */
+ * and the modules to use when the process's maps cannot be read (or, with
+ * known_first, instead of them: they may show a later program by now). */
 struct stack_input {
 	pid_t tid, pid;
 	uint64_t regs[STACK_NREGS];
@@ -60,8 +61,10 @@ struct stack_input {
 	uint64_t copy_at;
 	size_t copy_len;
 	uint16_t flags;       /* STACK_F_ENTRY or 0 */
+	uint16_t nr;          /* the call it is for (x86_64 number) */
 	const struct stack_module *mods;
 	size_t nmods;
+	bool known_first;
 };
 
 struct stack_unwinder *stack_new(void);

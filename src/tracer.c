@@ -640,7 +640,8 @@ static size_t copy_stack(pid_t tid, uint64_t at, void *buf)
 static void take_stack(struct tracer *t, struct tracee *tk, uint64_t ts, uint16_t flags)
 {
 	struct user_regs_struct regs;
-	struct stack_input in = { .tid = tk->tid, .pid = tk->tgid, .flags = flags };
+	struct stack_input in = { .tid = tk->tid, .pid = tk->tgid, .flags = flags,
+				  .nr = (uint16_t)tk->nr };
 
 	if (ptrace(PTRACE_GETREGS, tk->tid, 0, &regs) < 0)
 		return;
@@ -1003,6 +1004,8 @@ static void on_newtask(struct tracer *t, struct tracee *parent, int event, uint6
 	r->kind = event == PTRACE_EVENT_FORK ? NT_FORK : event == PTRACE_EVENT_VFORK ? NT_VFORK : NT_CLONE;
 	r->flags = flags;
 	emit(t);
+	if (t->io && t->o.io_fork && !(flags & CLONE_THREAD))
+		t->o.io_fork(t->o.io_ctx, ptgid, (pid_t)msg);
 	child->st |= T_KNOWN;
 	if (child->st & T_HELD) {
 		child->st &= ~T_HELD;

@@ -42,6 +42,7 @@ struct tracer_opts {
 	/* With io_drain and --stack: told every exec (pid, its program's path),
 	 * so that stacks the kernel copied can be unwound once the process is gone. */
 	void (*io_exec)(void *ctx, pid_t pid, const char *exe, size_t len);
+	void (*io_fork)(void *ctx, pid_t parent, pid_t child);   /* and every new process */
 	void *io_ctx;
 	/* When set (--ebpf, spawn mode), the tracer holds the command frozen
 	 * (FREEZER_TRACER_QUEUE) while its queue is over half full, so the

@@ -505,8 +505,8 @@ START_TEST(open_then_read_counts_file_bytes)
 }
 END_TEST
 
-/* REC_STACK of tid: two frames in no module, the first at addr. */
-static void stack_rec(int tid, uint64_t addr, uint16_t flags)
+/* REC_STACK of tid for call nr: two frames in no module, the first at addr. */
+static void stack_rec(int tid, int nr, uint64_t addr, uint16_t flags)
 {
 	struct rec_stack *st = begin(REC_STACK, tid, sizeof(*st));
 	struct rec_frame f[2] = { { .addr = addr, .mod = REC_STACK_NO_MOD },
@@ -514,6 +514,7 @@ static void stack_rec(int tid, uint64_t addr, uint16_t flags)
 
 	st->nframes = 2;
 	st->flags = flags;
+	st->nr = (uint16_t)nr;
 	rec_blob(&unit_rb, f, sizeof(f));
 	unit_feed(m);
 }
@@ -522,17 +523,20 @@ START_TEST(a_stack_goes_with_the_next_call_of_its_thread_only)
 {
 	start(100);
 	newtask(100, 101, THREAD_FLAGS);
-	stack_rec(100, 0x1234, 0);
+	stack_rec(100, SYS_openat, 0x1234, 0);
 	open_file(101, 3, "/a", O_RDONLY);
 	open_file(100, 4, "/b", O_RDONLY);
 	rd(100, 4, 10);
-	stack_rec(100, 0x5678, STACK_F_ENTRY);   /* an exec's: not an open's */
+	stack_rec(100, SYS_execve, 0x5678, STACK_F_ENTRY);   /* an exec's: not an open's */
 	open_file(100, 5, "/c", O_RDONLY);
+	stack_rec(100, SYS_openat, 0x9abc, 0);   /* its call's record lost: not the read's */
+	rd(100, 5, 10);
 	ck_assert_int_eq(ev_nth(EV_OPEN, 0)->stack_frames, -1);
 	ck_assert_int_eq(ev_nth(EV_OPEN, 1)->stack_frames, 2);
 	ck_assert_uint_eq(ev_nth(EV_OPEN, 1)->stack_addr, 0x1234);
-	ck_assert_int_eq(ev_one(EV_READ)->stack_frames, -1);
+	ck_assert_int_eq(ev_nth(EV_READ, 0)->stack_frames, -1);
 	ck_assert_int_eq(ev_nth(EV_OPEN, 2)->stack_frames, -1);
+	ck_assert_int_eq(ev_nth(EV_READ, 1)->stack_frames, -1);
 }
 END_TEST
 

@@ -168,6 +168,22 @@ def case_expr(eng, tmp):
           code == 2 and err.startswith("compendium-tui: --stack: "), repr((code, err)))
 
 
+def case_exec(eng, tmp):
+    """An exec's stack is the old program's (sh's), taken as the call starts."""
+    prog = os.path.join(TRACEE_DIR, "stackopen")
+    path = os.path.join(tmp, "data-exec")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("x\n")
+    code, events, err = run(eng, ["--stack"], ["/bin/sh", "-c", "%s %s; true" % (prog, path)], tmp)
+    ex = [e for e in events if e.get("type") == "exec" and e.get("exe") == os.path.realpath(prog)]
+    stack = ex[0].get("stack", []) if ex else []
+    check("exec: the stack of sh's execve, libc's execve innermost",
+          code == 0 and stack and stack[0].get("func") == "execve" and
+          os.path.basename(stack[0].get("module") or "").startswith("libc.so") and
+          all(os.path.basename(f.get("module") or "") in ("dash", "libc.so.6") for f in stack[:3]),
+          repr(stack[:3]))
+
+
 def case_replay(eng, tmp):
     """--record keeps the raw stacks; --replay names them as the live run did."""
     prog = os.path.join(TRACEE_DIR, "stackopen")
@@ -245,6 +261,7 @@ def main():
         case_program(eng, tmp, "stackopen_nodebug", False)
         case_python(eng, tmp)
         case_expr(eng, tmp)
+        case_exec(eng, tmp)
         case_replay(eng, tmp)
         case_exports(eng, tmp)
     print("%d failure(s)" % len(FAILURES))
