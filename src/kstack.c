@@ -220,6 +220,16 @@ void kstack_fork(struct kstack *k, pid_t parent, pid_t child)
 
 void kstack_gone(struct kstack *k, pid_t pid)
 {
+	uint64_t *keys = xcalloc(k->fds.cap + 1, sizeof(*keys));
+	size_t n = 0;
+
+	/* (collected first: a deletion moves the entries after it) */
+	for (size_t i = 0; i < k->fds.cap; i++)
+		if (k->fds.vals[i] && k->fds.keys[i] >> 32 == (uint32_t)pid)
+			keys[n++] = k->fds.keys[i];
+	for (size_t i = 0; i < n; i++)
+		free(imap_del(&k->fds, keys[i]));
+	free(keys);
 	kproc_free(imap_del(&k->procs, (uint64_t)pid));
 	stack_forget(k->unw, pid);
 }

@@ -26,12 +26,17 @@
 struct uproc {
 	Dwfl *dwfl;
 	pid_t pid;
+	unsigned calm;                  /* captures left before a pc in no module
+					   makes the dwfl again (code outside any
+					   file, a JIT's, stays outside) */
 	const struct stack_input *in;   /* during a capture: what is unwound */
 };
 
 struct stack_unwinder {
 	struct imap procs;              /* pid -> struct uproc */
 };
+
+#define STACK_CALM 64
 
 /* The pcs of one unwind. */
 struct walk {
@@ -303,9 +308,15 @@ int stack_capture(struct stack_unwinder *u, const struct stack_input *in, uint64
 	struct walk w;
 
 	unwind(p, in, &w);
-	if (!p->dwfl || !all_known(p->dwfl, &w)) {   /* mapped anew since: look again */
-		p = uproc_get(u, in, true);
-		unwind(p, in, &w);
+	if (!p->dwfl || !all_known(p->dwfl, &w)) {
+		if (p->calm) {
+			p->calm--;
+		} else {   /* mapped anew since: look again */
+			p = uproc_get(u, in, true);
+			unwind(p, in, &w);
+			if (!p->dwfl || !all_known(p->dwfl, &w))
+				p->calm = STACK_CALM;
+		}
 	}
 	if (w.n == 0) {
 		/* Not even the innermost frame (no module dwfl can read): the pc alone. */
