@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <elfutils/libdwfl.h>
 
@@ -95,6 +96,11 @@ static bool same_id(Dwfl_Module *d, const uint8_t *id, size_t n)
  * be read or is not the build the record names. */
 static void open_file(struct symmod *m, const char *path, const uint8_t *id, size_t n)
 {
+	struct stat st;
+
+	/* (a recording names any path: never a FIFO or device to block on) */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
 	m->dwfl = dwfl_begin(&offline_callbacks);
 	if (!m->dwfl)
 		return;
