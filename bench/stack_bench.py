@@ -61,7 +61,7 @@ def timed(cmd, out=None):
 
 
 def engine_args(engine):
-    return ["--engine", "kernel"] if engine == "kernel" else []
+    return ["--engine", engine]
 
 
 def stacks_in(comp, engine, argv, tmp):

@@ -134,8 +134,12 @@ struct ioacct_open {
 	__u32 fd_kind;            /* enum ioacct_fd_kind (success) */
 	__u32 path_len;           /* bytes of path that follow, no NUL */
 	__u32 dev;                /* the inode's superblock's device (success) */
-	__u32 pad;
+	__u32 flags;              /* IOACCT_UNREADABLE */
 };
+
+/* ioacct_open and ioacct_callx flags: a path or address argument could not
+ * be read from the program's memory (its blob is empty); SYSF_UNREADABLE. */
+#define IOACCT_UNREADABLE 1
 
 /* ---- --stack (bpf/stack.bpf.h) ---- */
 
@@ -238,7 +242,7 @@ struct ioacct_callx {
 	struct ioacct_call call;  /* kind IOACCT_CALLX */
 	__u64 aux;
 	__u16 addr_len, path_len;
-	__u32 pad;
+	__u32 flags;              /* IOACCT_UNREADABLE */
 };
 
 /* A task of the kernel engine (the kalive map: tid -> this). */
@@ -261,9 +265,16 @@ struct ioacct_stat_key {
 	__s32 nr;
 };
 
-/* What a process's calls of one number did so far (only grows). */
+/* Slots of a call-duration histogram: slot 0 counts calls under 64 ns,
+ * slot i 2^(i+5) <= ns < 2^(i+6), the last one everything from 2^36 ns
+ * (69 s) on. */
+#define IOACCT_HIST_SLOTS 32
+
+/* What a process's calls of one number did so far (only grows; the
+ * histogram's counts wrap at 2^32, read as differences). */
 struct ioacct_stat {
 	__u64 calls, errors, timed, total_ns, max_ns;
+	__u32 hist[IOACCT_HIST_SLOTS];
 };
 
 /* IOACCT_SYSSTAT: the figures of (tgid, nr) when its process ended; the

@@ -40,6 +40,7 @@ _Static_assert((int)IOACCT_FDK_FILE == (int)FDK_FILE && (int)IOACCT_FDK_PIPE == 
 	       (int)IOACCT_FDK_UNIX == (int)FDK_UNIX && (int)IOACCT_FDK_TCP4 == (int)FDK_TCP4 &&
 	       (int)IOACCT_FDK_UDP6 == (int)FDK_UDP6 && (int)IOACCT_FDK_ANON == (int)FDK_ANON,
 	       "bpf/ioacct.h fd kinds must be record.h's");
+_Static_assert(IOACCT_HIST_SLOTS == REC_SYSSTAT_SLOTS, "one call-duration histogram layout");
 _Static_assert(IOACCT_PATH_MAX == REC_PATH_MAX && IOACCT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
 	       "the kernel cuts long paths as records do");
 
@@ -169,6 +170,7 @@ static void open_records(struct ebpf_ioacct *io, const struct ioacct_open *e, si
 	}
 	s = syscall_record(&io->rec, &e->call);
 	if (e->call.ret < 0) {
+		s->flags = e->flags & IOACCT_UNREADABLE ? SYSF_UNREADABLE : 0;
 		s->path_len = (uint16_t)plen;
 		rec_blob(&io->rec, path, plen);
 	}
@@ -296,6 +298,7 @@ static void callx_record(struct ebpf_ioacct *io, const struct ioacct_callx *e, s
 	size_t n = e->addr_len <= have ? e->addr_len : 0;
 	size_t p = e->path_len <= have - n ? e->path_len : 0;
 
+	r->flags = e->flags & IOACCT_UNREADABLE ? SYSF_UNREADABLE : 0;
 	r->aux = e->aux;
 	r->addr_len = (uint16_t)rec_blob(&io->rec, e + 1, n);
 	r->path_len = (uint16_t)rec_blob(&io->rec, (const char *)(e + 1) + n, p);
@@ -323,6 +326,8 @@ static void stat_record(struct ebpf_ioacct *io, uint64_t ts, uint32_t tgid, int3
 		r->timed = grown(st->timed, seen->timed);
 		r->total_ns = grown(st->total_ns, seen->total_ns);
 		r->max_ns = st->max_ns;
+		for (int i = 0; i < REC_SYSSTAT_SLOTS; i++)
+			r->hist[i] = st->hist[i] - seen->hist[i];   /* (wraps as the kernel's do) */
 		io_put(io);
 		*seen = *st;
 	}

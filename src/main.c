@@ -67,7 +67,7 @@ enum engine {
 	ENGINE_KERNEL,           /* the kernel engine, or one sentence and exit 1 */
 	ENGINE_AUTO,             /* the kernel engine where it can run, else ptrace */
 };
-#define ENGINE_DEFAULT ENGINE_PTRACE
+#define ENGINE_DEFAULT ENGINE_AUTO
 
 struct opts {
 	pid_t pid;
@@ -84,7 +84,8 @@ struct opts {
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse, ebpf, faults;
-	enum engine engine;     /* --engine */
+	enum engine engine;     /* --engine, else COMPENDIUM_ENGINE */
+	bool engine_set;        /* --engine was given */
 	unsigned spin_us;
 	unsigned sched_threshold_us;   /* --sched-threshold-us */
 	char **argv;            /* command to run */
@@ -137,9 +138,9 @@ static const char usage_text[] =
 	"                      the kernel (root, or CAP_BPF and CAP_PERFMON)\n"
 	"      --engine auto|kernel|ptrace\n"
 	"                      trace from the kernel's tracepoints alone, with no\n"
-	"                      ptrace stop (kernel: root, or CAP_BPF and CAP_PERFMON),\n"
-	"                      with ptrace (the default), or the kernel where it can\n"
-	"                      run, else ptrace (auto)\n"
+	"                      stop (kernel: root, or CAP_BPF and CAP_PERFMON), with\n"
+	"                      ptrace, or the kernel where it can run, else ptrace\n"
+	"                      (auto, the default; COMPENDIUM_ENGINE sets another)\n"
 	"      --sched-threshold-us N\n"
 	"                      with --ebpf, show waits for a CPU of at least N\n"
 	"                      microseconds as events (default 10; 0 shows all)\n"
@@ -253,6 +254,19 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The engine named by arg, given as what (an option or a variable);
+ * exits on a name that is none. */
+static enum engine parse_engine(const char *what, const char *arg)
+{
+	if (strcmp(arg, "kernel") == 0)
+		return ENGINE_KERNEL;
+	if (strcmp(arg, "ptrace") == 0)
+		return ENGINE_PTRACE;
+	if (strcmp(arg, "auto") != 0)
+		die(2, "%s: '%s' is not auto, kernel or ptrace", what, arg);
+	return ENGINE_AUTO;
+}
+
 /* An option that takes a value, or exits on a bad one. */
 static void parse_value(int c, const char *arg, struct opts *o)
 {
@@ -278,14 +292,8 @@ static void parse_value(int c, const char *arg, struct opts *o)
 		o->stack_expr = arg != NULL;
 		break;
 	case O_ENGINE:
-		if (strcmp(arg, "kernel") == 0)
-			o->engine = ENGINE_KERNEL;
-		else if (strcmp(arg, "ptrace") == 0)
-			o->engine = ENGINE_PTRACE;
-		else if (strcmp(arg, "auto") == 0)
-			o->engine = ENGINE_AUTO;
-		else
-			die(2, "--engine: '%s' is not auto, kernel or ptrace", arg);
+		o->engine = parse_engine("--engine", arg);
+		o->engine_set = true;
 		break;
 	case O_MAX_REPORT:
 		o->max_report = parse_uint("--max-report-events", arg, UINT_MAX);
@@ -330,9 +338,9 @@ static void check_args(const struct opts *o)
 		die(2, "give either a command or --pid, not both; see --help");
 	if (!o->pid && !o->argv[0] && !o->replay)
 		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
-	if (o->engine == ENGINE_KERNEL && o->replay)
+	if (o->engine_set && o->engine == ENGINE_KERNEL && o->replay)
 		die(2, "--engine is for tracing; --replay reads a recording");
-	if (o->engine == ENGINE_KERNEL && (o->verbose || o->no_seccomp))
+	if (o->engine_set && o->engine == ENGINE_KERNEL && (o->verbose || o->no_seccomp))
 		die(2, "--engine kernel has no system call stops to show: -v and --no-seccomp "
 		    "are ptrace's");
 }
@@ -340,11 +348,13 @@ static void check_args(const struct opts *o)
 /* Parse the command line into o; exits on bad usage. */
 static void parse_args(int argc, char **argv, struct opts *o)
 {
+	const char *env;
 	int c;
 
 	o->spin_us = 50;
 	o->sched_threshold_us = 10;
-	o->engine = ENGINE_DEFAULT;
+	env = getenv("COMPENDIUM_ENGINE");
+	o->engine = env && *env ? parse_engine("COMPENDIUM_ENGINE", env) : ENGINE_DEFAULT;
 	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1)
@@ -683,8 +693,8 @@ static bool engine_refused(bool fallback, const char *why)
 {
 	if (!fallback)
 		die(1, "the kernel engine cannot run: %s", why);
-	fprintf(stderr, "compendium-tui: tracing with ptrace: the kernel engine cannot run here "
-		"(%s).\n", why);
+	fprintf(stderr, "compendium-tui: tracing with ptrace, as the kernel engine cannot run "
+		"here: %s.\n", why);
 	return false;
 }
 

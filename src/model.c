@@ -27,7 +27,7 @@
 #include "util.h"
 
 #define REAP_NS (5ull * 1000000000ull)   /* keep an exited process's regions this long */
-#define PARKED_MAX 4096                   /* faults waiting for their process or region */
+#define PARKED_MAX 65536                  /* faults waiting for their process or region */
 #define PARK_NS 50000000ull               /* and waiting at most this long (trace time) */
 #define DEAD_NS (5ull * 1000000000ull)    /* keep an ended task for late records this long */
 #define LATE_NS 100000000ull              /* a kernel sample this long after its task's end
@@ -89,7 +89,10 @@ struct model {
 	int root_pid, root_status;
 	struct proc *root;
 	bool started, attached, ended, io_uring_noted;
+	uint64_t unreadable;      /* arguments that could not be read */
+	size_t unreadable_note;   /* their note's index in notes */
 	bool kernel_engine;       /* REC_START says the kernel engine traced it */
+	bool kernel_batches;      /* the kernel sent regions in batches (kernel engine, --ebpf) */
 	enum end_reason reason;
 	struct sysstat *sys;      /* per-syscall counts and times (strace -c) */
 };
@@ -475,13 +478,14 @@ static void unpark(struct model *m, int pid, uint64_t older_than)
 }
 
 /* Give up waiting for what parked faults sampled long before ts needed.
- * The kernel engine's records come in batches every few milliseconds
- * while the program runs on (ptrace's come while it is stopped): its wait
- * is as long as for the kernel's early samples. */
+ * The kernel's records of the mmap family (the kernel engine's, and
+ * --ebpf's under ptrace) come in batches every few milliseconds while the
+ * program runs on (ptrace's come while it is stopped): their wait is as
+ * long as for the kernel's early samples. */
 static void unpark_old(struct model *m, uint64_t ts)
 {
 	const struct rec_hdr *h = m->parked.n ? m->parked.v[0] : NULL;
-	uint64_t wait = m->kernel_engine ? EARLY_NS : PARK_NS;
+	uint64_t wait = m->kernel_batches ? EARLY_NS : PARK_NS;
 
 	if (h && h->ts + wait < ts)
 		unpark(m, 0, ts - wait);
@@ -596,6 +600,7 @@ static void on_start(struct model *m, const struct rec_hdr *h)
 	m->root_pid = s->pid;
 	m->attached = s->mode == START_ATTACH;
 	m->kernel_engine = h->flags & START_F_KERNEL;
+	m->kernel_batches = h->flags & (START_F_KERNEL | START_F_KERNEL_IO);
 	free_argv(m->command);
 	m->command = split_argv((const char *)(s + 1), s->argv_len);
 	p = proc_new(m, s->pid, m->attached ? 0 : s->tracer_pid, h->ts);
@@ -1103,6 +1108,7 @@ static void sys_open(struct model *m, const struct rec_hdr *h, struct thread *t,
 		ev.path = o->path;
 	} else {
 		ev.path = failpath;
+		ev.unreadable = !failpath;
 	}
 	emit(m, &ev);
 }
@@ -1122,6 +1128,7 @@ static void sys_names(struct model *m, const struct rec_hdr *h, struct thread *t
 	ev.nr = s->nr;
 	ev.ret = s->ret;
 	ev.path = path;
+	ev.unreadable = (s->flags & SYSF_UNREADABLE) != 0;
 	if (s->nr == SYS_rmdir)
 		ev.flags = AT_REMOVEDIR;
 	else if (s->nr == SYS_unlinkat)
@@ -1130,7 +1137,7 @@ static void sys_names(struct model *m, const struct rec_hdr *h, struct thread *t
 		ev.type = EV_RENAME;
 		if (nul)
 			path2 = xstrndup(nul + 1, s->path_len - (size_t)(nul + 1 - blob));
-		ev.path2 = path2;
+		ev.path2 = path2 && (*path2 || !ev.unreadable) ? path2 : NULL;
 	}
 	emit(m, &ev);
 	free(path2);
@@ -1163,6 +1170,7 @@ static void sys_conn(struct model *m, const struct rec_hdr *h, struct thread *t,
 	ev.ret = s->ret;
 	ev.obj = o;
 	ev.addr_text = arg;
+	ev.unreadable = (s->flags & SYSF_UNREADABLE) != 0;
 	if (ok && o && is_inet(o->kind)) {
 		const char *remote = arg ? arg : o->remote;
 		struct conn *c;
@@ -1282,6 +1290,34 @@ static void sys_fdops(struct model *m, const struct rec_hdr *h, struct thread *t
 	}
 }
 
+/* A path or address argument of a call could not be read: count it in
+ * the note that says so. */
+static void note_unreadable(struct model *m)
+{
+	char text[256];
+
+	m->unreadable++;
+	snprintf(text, sizeof(text), "%llu path or address argument%s could not be read from the "
+		 "program's memory (not mapped, or not in memory when the kernel looked): shown as "
+		 "unreadable (null in JSON), never guessed",
+		 (unsigned long long)m->unreadable, m->unreadable == 1 ? "" : "s");
+	if (m->unreadable == 1) {
+		m->unreadable_note = m->notes.n;
+		vec_push(&m->notes, NULL);
+	}
+	free(m->notes.v[m->unreadable_note]);
+	m->notes.v[m->unreadable_note] = xstrdup(text);
+}
+
+/* The path of a failed open, a delete or a rename: as given ("" for an
+ * empty one), NULL when it could not be read. */
+static const char *named_path(const struct rec_syscall *s, const char *path)
+{
+	if (s->flags & SYSF_UNREADABLE)
+		return path && *path ? path : NULL;
+	return path ? path : "";
+}
+
 /* Note once that io_uring I/O is invisible to us. */
 static void note_io_uring(struct model *m)
 {
@@ -1342,6 +1378,8 @@ static uint64_t open_flags(const struct rec_syscall *s)
 	}
 }
 
+_Static_assert(REC_SYSSTAT_SLOTS == SYSSTAT_HIST_SLOTS, "one histogram layout");
+
 /* REC_SYSSTAT: system calls the kernel engine counted. */
 static void on_sysstat(struct model *m, const struct rec_hdr *h)
 {
@@ -1349,7 +1387,7 @@ static void on_sysstat(struct model *m, const struct rec_hdr *h)
 	struct sysstat_row c = { .calls = r->calls, .errors = r->errors, .timed = r->timed,
 				 .total_ns = r->total_ns, .max_ns = r->max_ns };
 
-	sysstat_add_counts(m->sys, h->tgid, r->nr, &c);
+	sysstat_add_counts(m->sys, h->tgid, r->nr, &c, r->hist);
 }
 
 /* REC_SYSCALL. */
@@ -1361,6 +1399,8 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 	char *addr = addr_text(blob, s->addr_len);
 	char *path = s->path_len ? xstrndup(blob + s->addr_len, s->path_len) : NULL;
 
+	if (s->flags & SYSF_UNREADABLE)
+		note_unreadable(m);
 	if (!m->kernel_engine)   /* (it counts every call itself: REC_SYSSTAT) */
 		sysstat_add(m->sys, h->tgid, s->nr, s->ret, s->entry_ts && h->ts >= s->entry_ts,
 			    s->entry_ts && h->ts >= s->entry_ts ? h->ts - s->entry_ts : 0);
@@ -1380,7 +1420,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 	switch (s->nr) {
 	case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
 	case SYS_open_by_handle_at:
-		sys_open(m, h, t, s, open_flags(s), path);
+		sys_open(m, h, t, s, open_flags(s), named_path(s, path));
 		break;
 	case SYS_connect:
 		sys_conn(m, h, t, s, (int)s->args[0], false, addr);
@@ -1393,7 +1433,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 		break;
 	case SYS_unlink: case SYS_unlinkat: case SYS_rmdir:
 	case SYS_rename: case SYS_renameat: case SYS_renameat2:
-		sys_names(m, h, t, s, path);
+		sys_names(m, h, t, s, named_path(s, path));
 		break;
 	case SYS_io_uring_setup:
 		note_io_uring(m);

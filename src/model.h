@@ -107,6 +107,8 @@ struct event {
 	const char *path;      /* open: the path (failed ones too); exec: exe;
 				  delete, rename: the path named */
 	const char *path2;     /* rename: the new path */
+	bool unreadable;       /* open, delete, rename, connect: a path or address
+				  argument could not be read (its field is NULL) */
 	const char *addr_text; /* connect/sendto: the address argument */
 	uint64_t dur;          /* syscall duration in ns, when measured; sched: the
 				  wait; block: issue to completion */

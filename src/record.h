@@ -59,7 +59,11 @@ struct rec_hdr {
 enum rec_start_mode { START_SPAWN = 0, START_ATTACH = 1 };
 
 /* REC_START header flags. */
-enum { START_F_KERNEL = 1 };   /* traced by the kernel engine, not ptrace */
+enum {
+	START_F_KERNEL = 1,      /* traced by the kernel engine, not ptrace */
+	START_F_KERNEL_IO = 2,   /* ptrace, with the kernel sending the read/write,
+				    mmap and open families in batches (--ebpf) */
+};
 
 struct rec_start {
 	int32_t pid;          /* root process */
@@ -71,10 +75,18 @@ struct rec_start {
 
 enum rec_arch { ARCH_X86_64 = 0, ARCH_I386 = 1, ARCH_X32 = 2 };
 
+/* rec_syscall.flags */
+enum {
+	/* A path or address argument could not be read from the program's
+	 * memory (not mapped, or gone): the one that is empty in the blobs. */
+	SYSF_UNREADABLE = 1 << 0,
+};
+
 struct rec_syscall {
 	int32_t nr;           /* x86_64 number (i386 calls translated; -1 if none) */
 	uint8_t arch;         /* enum rec_arch */
-	uint8_t pad[3];
+	uint8_t flags;        /* SYSF_* */
+	uint8_t pad[2];
 	int64_t ret;          /* -errno on failure */
 	uint64_t args[6];
 	uint64_t entry_ts;    /* 0 when the entry was not seen */
@@ -224,6 +236,8 @@ struct rec_io {
 };
 
 /* Where a producer hands finished records to another one (tracer_opts.io_drain). */
+#define REC_SYSSTAT_SLOTS 32
+
 /* What the kernel engine counted of one system call of a process (the
  * header's tgid) since the last REC_SYSSTAT of that call: every call, not
  * only those that make events; x86_64 numbers. */
@@ -233,6 +247,10 @@ struct rec_sysstat {
 	uint64_t calls, errors;   /* errors: calls that returned -errno */
 	uint64_t timed;           /* calls whose duration was measured */
 	uint64_t total_ns, max_ns;
+	/* the timed calls by duration: slot 0 under 64 ns, slot i
+	 * 2^(i+5) <= ns < 2^(i+6), the last from 2^36 ns on (added in
+	 * recording version 4; older REC_SYSSTATs read as zeros) */
+	uint32_t hist[REC_SYSSTAT_SLOTS];
 };
 
 /* The calling thread's user stack, unwound, for the event the next

@@ -272,8 +272,10 @@ static ssize_t peek(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return n;
 }
 
-/* Read a NUL-terminated string of the tracee; returns its length. */
-static size_t peek_str(pid_t tid, uint64_t addr, char *buf, size_t cap)
+/* Read a NUL-terminated string of the tracee (cut at cap - 1 bytes);
+ * returns its length, or -EFAULT when memory ends before its NUL (the
+ * call itself fails so: nothing of it is kept). */
+static ssize_t peek_str(pid_t tid, uint64_t addr, char *buf, size_t cap)
 {
 	size_t got = 0;
 
@@ -286,15 +288,17 @@ static size_t peek_str(pid_t tid, uint64_t addr, char *buf, size_t cap)
 		if (chunk > cap - 1 - got)
 			chunk = cap - 1 - got;
 		n = peek(tid, addr + got, buf + got, chunk);
-		if (n <= 0)
-			break;
+		if (n <= 0) {
+			buf[0] = '\0';
+			return -EFAULT;
+		}
 		nul = memchr(buf + got, '\0', (size_t)n);
 		if (nul)
-			return (size_t)(nul - buf);
+			return nul - buf;
 		got += (size_t)n;
 	}
 	buf[got] = '\0';
-	return got;
+	return (ssize_t)got;
 }
 
 /* An fd of the directory a path argument of tid starts from: its root
@@ -322,7 +326,7 @@ static int named_dir(struct tracee *tk, const struct stat *st, char *tail, size_
 	struct stat e;
 	int base, dir;
 
-	if (!peek_str(tk->tid, at ? tk->args[1] : tk->args[0], arg, sizeof(arg)))
+	if (peek_str(tk->tid, at ? tk->args[1] : tk->args[0], arg, sizeof(arg)) <= 0)
 		return -1;
 	slash = strrchr(arg, '/');
 	name = slash ? slash + 1 : arg;
@@ -762,14 +766,18 @@ static uint64_t mmsg_bytes(pid_t tid, uint64_t addr, long n)
 }
 
 /* Absolute form of a path argument (cwd or dirfd based), into t->blob at
- * off; the base walked up when longer than a page.  Returns its length. */
-static size_t arg_path(struct tracer *t, struct tracee *tk, size_t off, int dirfd, uint64_t addr)
+ * off; the base walked up when longer than a page.  Returns its length;
+ * adds SYSF_UNREADABLE to *flags (and puts nothing) when it cannot be read. */
+static size_t arg_path(struct tracer *t, struct tracee *tk, size_t off, int dirfd, uint64_t addr,
+		       uint8_t *flags)
 {
 	char *out = t->blob + off;
-	size_t n = peek_str(tk->tid, addr, out + 1, 4096);
-	ssize_t b;
+	ssize_t got = peek_str(tk->tid, addr, out + 1, 4096), b;
+	size_t n = got > 0 ? (size_t)got : 0;
 	int dir;
 
+	if (got < 0)
+		*flags |= SYSF_UNREADABLE;
 	if (!n || out[1] == '/') {
 		memmove(out, out + 1, n);
 		return n;
@@ -833,8 +841,9 @@ static int path_args(long nr, int64_t ret, int dir[2], int arg[2])
 }
 
 /* The path arguments of the call tk finished, made absolute, into t->blob
- * (two are separated by a NUL); returns their length. */
-static size_t path_blob(struct tracer *t, struct tracee *tk, int64_t ret)
+ * (two are separated by a NUL); returns their length (see arg_path for
+ * flags). */
+static size_t path_blob(struct tracer *t, struct tracee *tk, int64_t ret, uint8_t *flags)
 {
 	int dir[2], arg[2], n = path_args(tk->nr, ret, dir, arg);
 	size_t len = 0;
@@ -843,20 +852,26 @@ static size_t path_blob(struct tracer *t, struct tracee *tk, int64_t ret)
 		if (i)
 			t->blob[len++] = '\0';
 		len += arg_path(t, tk, len, dir[i] < 0 ? AT_FDCWD : (int)tk->args[dir[i]],
-				tk->args[arg[i]]);
+				tk->args[arg[i]], flags);
 	}
 	return len;
 }
 
-/* Socket address argument of a connect/bind/sendto, into t->path. */
-static size_t addr_arg(struct tracer *t, struct tracee *tk, uint64_t addr, uint64_t len)
+/* Socket address argument of a connect/bind/sendto, into t->path; adds
+ * SYSF_UNREADABLE to *flags (and puts nothing) when it cannot be read. */
+static size_t addr_arg(struct tracer *t, struct tracee *tk, uint64_t addr, uint64_t len,
+		       uint8_t *flags)
 {
 	ssize_t n;
 
 	if (len > 128)
 		len = 128;
-	n = peek(tk->tid, addr, t->path, (size_t)len);
-	return n > 0 ? (size_t)n : 0;
+	n = len ? peek(tk->tid, addr, t->path, (size_t)len) : 0;
+	if (n < (ssize_t)len) {
+		*flags |= SYSF_UNREADABLE;
+		return 0;
+	}
+	return (size_t)n;
 }
 
 /* Records a finished syscall needs besides itself (new fds, addresses). */
@@ -894,6 +909,7 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 {
 	struct rec_syscall *r;
 	size_t alen = 0, plen = 0;
+	uint8_t flags = 0;
 	long nr = tk->nr;
 
 	tk->st &= ~T_INSYS;
@@ -907,8 +923,8 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 		exit_extras(t, tk, ret, ts);
 		if (nr == SYS_connect || nr == SYS_bind || (nr == SYS_sendto && tk->args[4]))
 			alen = addr_arg(t, tk, nr == SYS_sendto ? tk->args[4] : tk->args[1],
-					nr == SYS_sendto ? tk->args[5] : tk->args[2]);
-		plen = path_blob(t, tk, ret);
+					nr == SYS_sendto ? tk->args[5] : tk->args[2], &flags);
+		plen = path_blob(t, tk, ret, &flags);
 	}
 	if (t->unw && tk->arch == ARCH_X86_64) {
 		if (stack_wanted(t->o.stack, nr, ret, tk->args))
@@ -919,6 +935,7 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 	r->nr = tk->nr;
 	r->orig_nr = tk->orig_nr;
 	r->arch = tk->arch;
+	r->flags = flags;
 	r->ret = ret;
 	memcpy(r->args, tk->args, sizeof(r->args));
 	r->entry_ts = tk->entry_ts;
@@ -1447,6 +1464,8 @@ static void emit_start(struct tracer *t, pid_t pid, uint32_t mode, const char *a
 	struct timespec rt;
 
 	clock_gettime(CLOCK_REALTIME, &rt);
+	if (t->io)
+		((struct rec_hdr *)t->rb.buf)->flags = START_F_KERNEL_IO;
 	s->pid = pid;
 	s->tracer_pid = getpid();
 	s->mode = mode;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end check of --stack on the real binary.
 
-    python3 tests/stack_test.py [--engine kernel | --ebpf]
+    python3 tests/stack_test.py [--engine kernel | --ebpf]   (ptrace by default)
                                       exit 0 pass, 1 fail, 77 skip, 99 harness error
 
 tests/tracees/stackopen (main -> outer_fn -> inner_fn -> open, -O2, no frame
@@ -233,8 +233,8 @@ def engine_args(argv):
     if "--engine" in argv and argv[argv.index("--engine") + 1] == "kernel":
         return ["--engine", "kernel"]
     if "--ebpf" in argv:
-        return ["--ebpf"]
-    return []
+        return ["--engine", "ptrace", "--ebpf"]
+    return ["--engine", "ptrace"]
 
 
 def need_bpf(eng, tmp):
@@ -252,7 +252,7 @@ def main():
     eng = engine_args(sys.argv)
     with tempfile.TemporaryDirectory(prefix="stack-") as tmp:
         try:
-            if eng:
+            if eng != ["--engine", "ptrace"]:
                 need_bpf(eng, tmp)
         except Skip as s:
             print("SKIP: %s" % s)
