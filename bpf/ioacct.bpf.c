@@ -679,6 +679,7 @@ __noinline int io_add(int fd, int dir, long ret)
 }
 
 #include "engine.bpf.h"
+#include "stack.bpf.h"
 
 /* A system call returned: count the bytes of a traced task's read or write.
  * This runs after every system call on the machine, so the common paths are
@@ -701,6 +702,7 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 		}
 		ke_exit_call(t, nr, ret);
 	}
+	stack_exit(regs, nr, ret, btf);
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
 		mem_call(regs, nr, ret, btf);
 		return 0;
@@ -783,6 +785,8 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	if (engine && !ke_enter())
 		return 0;   /* none of the engine's tasks */
 	compat = engine && in_compat(btf);
+	if (!compat)
+		stack_enter(regs, nr, btf);
 	if (compat)
 		nr = ke_compat_nr(nr);   /* an i386 call: its own table, its own registers */
 	if (nr != NR_close && nr != NR_dup2 && nr != NR_dup3 && nr != NR_close_range &&

@@ -33,6 +33,7 @@ enum ioacct_kind {
 	IOACCT_FD = 9,           /* struct ioacct_fd + blobs: what an fd is */
 	IOACCT_CALLX = 10,       /* struct ioacct_callx + blobs: a call with an address or path */
 	IOACCT_SYSSTAT = 11,     /* struct ioacct_sysstat: a process's last counts of a call */
+	IOACCT_STACK = 12,       /* struct ioacct_stack + stack bytes (--stack, bpf/stack.bpf.h) */
 };
 
 /* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
@@ -139,6 +140,30 @@ struct ioacct_open {
 /* ioacct_open and ioacct_callx flags: a path or address argument could not
  * be read from the program's memory (its blob is empty); SYSF_UNREADABLE. */
 #define IOACCT_UNREADABLE 1
+
+/* ---- --stack (bpf/stack.bpf.h) ---- */
+
+#define IOACCT_STACK_BYTES 16384   /* user stack copied from the stack pointer up, at most */
+#define IOACCT_STACK_CHUNK 512     /* copied this much at a time, until a read fails */
+#define IOACCT_STACK_NREGS 17      /* x86_64 registers in DWARF order, rip last */
+
+/* IOACCT_STACK: the user stack of a traced task, for the record of the
+ * call it is in, which comes next: its registers and len bytes of its
+ * memory from at (the stack pointer rounded down to IOACCT_STACK_CHUNK)
+ * up, and what user space needs to find its program's modules should the
+ * process be gone when the sample is read (mm's start_code and the
+ * interpreter's base, AT_BASE). */
+struct ioacct_stack {
+	__u32 kind;              /* IOACCT_STACK */
+	__s32 tid, tgid;
+	__u32 flags;             /* STACK_F_ENTRY (src/record.h): at an exec's entry */
+	__u64 ts;
+	__u64 at;
+	__u32 len;
+	__s32 nr;                /* the call (x86_64 number) */
+	__u64 start_code, at_base;
+	__u64 regs[IOACCT_STACK_NREGS];
+};
 
 /* ---- the kernel engine ---- */
 

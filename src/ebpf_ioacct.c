@@ -24,6 +24,7 @@
 #include "ebpf_ioacct.h"
 #include "hmap.h"
 #include "ebpf_prog.h"
+#include "kstack.h"
 #include "record.h"
 #include "util.h"
 
@@ -66,6 +67,7 @@ struct ebpf_ioacct {
 	struct imap stats_seen;       /* tgid << 32 | nr -> struct ioacct_stat passed on */
 	uint64_t stats_at;            /* when the kernel engine's counters were last read */
 	bool engine;                  /* the kernel engine's programs are loaded */
+	struct kstack *kstack;        /* --stack: the copied stacks are unwound here */
 };
 
 /* Growth of a count since what was passed on (0 when a late sample shows less). */
@@ -378,6 +380,34 @@ static bool engine_sample(struct ebpf_ioacct *io, __u32 kind, const void *data, 
 	return true;
 }
 
+/* --stack: follow what the process opens, maps and runs (its modules),
+ * from the samples that tell it. */
+static void stack_follow(struct ebpf_ioacct *io, __u32 kind, const void *data, size_t size)
+{
+	const struct ioacct_call *c = data;
+
+	if (kind == IOACCT_OPEN && size >= sizeof(struct ioacct_open) && c->ret >= 0) {
+		const struct ioacct_open *o = data;
+		size_t plen = o->path_len <= size - sizeof(*o) ? o->path_len : size - sizeof(*o);
+		kstack_opened(io->kstack, c->tgid, (int)c->ret, (const char *)(o + 1), plen);
+	} else if (kind == IOACCT_CALL && size >= sizeof(*c)) {
+		kstack_mem_call(io->kstack, c->tgid, c->nr, (const uint64_t *)c->args, c->ret);
+	} else if (kind == IOACCT_EXEC && size >= sizeof(struct ioacct_exec)) {
+		const struct ioacct_exec *e = data;
+		size_t have = size - sizeof(*e);
+		kstack_exec(io->kstack, e->tgid, (const char *)(e + 1),
+			    e->exe_len <= have ? e->exe_len : have);
+	} else if (kind == IOACCT_TASK && size >= sizeof(struct ioacct_task)) {
+		const struct ioacct_task *t = data;
+		if (t->child_tgid != t->tgid)
+			kstack_fork(io->kstack, t->tgid, t->child_tgid);
+	} else if (kind == IOACCT_EXIT && size >= sizeof(struct ioacct_exit)) {
+		const struct ioacct_exit *e = data;
+		if (e->group_dead)
+			kstack_gone(io->kstack, e->tgid);
+	}
+}
+
 /* Ring-buffer callback: one sample, as records, to the drain's sink. */
 static int on_sample(void *ctx, void *data, size_t size)
 {
@@ -387,6 +417,14 @@ static int on_sample(void *ctx, void *data, size_t size)
 	if (size < sizeof(kind) || !io->put)
 		return 0;
 	memcpy(&kind, data, sizeof(kind));
+	if (io->kstack) {
+		if (kind == IOACCT_STACK) {
+			if (kstack_record(io->kstack, data, size, &io->rec) == 0)
+				io_put(io);
+			return 0;
+		}
+		stack_follow(io, kind, data, size);
+	}
 	if (kind == IOACCT_COUNT && size >= sizeof(struct ioacct_count)) {
 		if (!io_record(io, data))
 			return 0;
@@ -434,6 +472,9 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 		return -errno;
 	io->skel->rodata->engine = s->engine;
 	io->skel->rodata->engine_keeps_tasks = s->engine && s->tasks_only;   /* no latency.bpf.c */
+	io->skel->rodata->stack_pick = s->stack;
+	if (s->stack && !io->kstack)
+		io->kstack = kstack_new();
 	io->engine = s->engine;
 	if (s->engine && libbpf_num_possible_cpus() > 0)
 		bpf_map__set_max_entries(io->skel->maps.engine_scratch,
@@ -498,6 +539,18 @@ void ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx)
 	if (io->engine)
 		stats_sweep(io);   /* (after the ring: a counter's final figures came first) */
 	io->put = NULL;
+}
+
+void ebpf_ioacct_exec(struct ebpf_ioacct *io, pid_t pid, const char *exe, size_t len)
+{
+	if (io->kstack)
+		kstack_exec(io->kstack, pid, exe, len);
+}
+
+void ebpf_ioacct_fork(struct ebpf_ioacct *io, pid_t parent, pid_t child)
+{
+	if (io->kstack)
+		kstack_fork(io->kstack, parent, child);
 }
 
 /* Bytes in the ring the tracer thread has not consumed yet.  The
@@ -628,6 +681,7 @@ void ebpf_ioacct_free(struct ebpf_ioacct *io)
 	for (size_t i = 0; i < io->stats_seen.cap; i++)
 		free(io->stats_seen.vals[i]);
 	imap_release(&io->stats_seen);
+	kstack_free(io->kstack);
 	ioacct_bpf__destroy(io->skel);
 	free(io);
 }

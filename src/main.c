@@ -40,6 +40,8 @@
 #include "recording.h"
 #include "report.h"
 #include "sigpolicy.h"
+#include "stack.h"
+#include "stackkeep.h"
 #include "store.h"
 #include "tracejson.h"
 #include "tracer.h"
@@ -77,6 +79,8 @@ struct opts {
 	const char *report;     /* --report FILE */
 	const char *trace_json; /* --trace-json FILE */
 	const char *filter;     /* --filter EXPR */
+	const char *stack;      /* --stack[=EXPR]: its expression (NULL: no --stack) */
+	bool stack_expr;        /* EXPR was given (else the default's) */
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse, ebpf, faults;
@@ -110,6 +114,11 @@ static const char usage_text[] =
 	"      --filter EXPR   only the events EXPR matches in the lines, JSON, report\n"
 	"                      and trace (e.g. 'cat:net -failed', 'path:/etc/* | bytes>1M';\n"
 	"                      see FILTER EXPRESSIONS in the manual); the totals stay whole\n"
+	"      --stack[=EXPR]  show where in the program the events EXPR matches came\n"
+	"                      from: the calling thread's stack, named (function,\n"
+	"                      offset, module, file:line where debug information\n"
+	"                      exists); without EXPR: opens, connects, accepts, execs,\n"
+	"                      failed calls, mmaps of 1 MiB or more and heap growth\n"
 	"      --max-report-events N  keep at most N events in the report (default\n"
 	"                      2000000, 0 for all); the rest are thinned evenly over\n"
 	"                      the trace and the report says what was left out\n"
@@ -215,7 +224,7 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 
 enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
        O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
-       O_SPEED, O_ENGINE };
+       O_SPEED, O_ENGINE, O_STACK };
 
 static const struct option longopts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -232,6 +241,7 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "trace-json", required_argument, NULL, O_TRACE_JSON },
 	{ "filter", required_argument, NULL, O_FILTER },
+	{ "stack", optional_argument, NULL, O_STACK },
 	{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
 	{ "no-color", no_argument, NULL, O_NOCOLOR },
 	{ "no-mouse", no_argument, NULL, O_NOMOUSE },
@@ -277,6 +287,10 @@ static void parse_value(int c, const char *arg, struct opts *o)
 	case O_REPORT: o->report = arg; break;
 	case O_TRACE_JSON: o->trace_json = arg; break;
 	case O_FILTER: o->filter = arg; break;
+	case O_STACK:
+		o->stack = arg ? arg : STACK_DEFAULT_EXPR;
+		o->stack_expr = arg != NULL;
+		break;
 	case O_ENGINE:
 		o->engine = parse_engine("--engine", arg);
 		o->engine_set = true;
@@ -440,6 +454,8 @@ struct run {
 	int rec_err;             /* its first write error (-errno): recording stopped */
 	struct store *store;     /* every event: for the UI, --report, --trace-json */
 	struct query *filter;    /* --filter: the events the sink and store get */
+	struct query *stack;     /* --stack: the events whose stack is shown */
+	struct stackkeep *stacks;   /* the stacks of stored events (UI, report, trace) */
 	model_observer_fn *sink; /* the line or JSON printer, when not the UI */
 	void *sink_ctx;
 	bool tui;                /* interactive UI instead of lines */
@@ -570,11 +586,23 @@ static void observe(void *ctx, const struct event *ev)
 {
 	struct run *r = ctx;
 
+	struct event bare;
+
 	if (r->filter && !query_event(r->filter, ev))
 		return;
+	if (ev->stack && r->stack && !query_event(r->stack, ev)) {
+		bare = *ev;
+		bare.stack = NULL;
+		ev = &bare;
+	}
 	r->sink(r->sink_ctx, ev);
-	if (r->store)
+	if (r->store) {
+		size_t idx = store_count(r->store);
+
 		store_add(r->store, ev);
+		if (ev->stack && store_count(r->store) > idx)
+			stackkeep_put(r->stacks, idx, ev->stack);
+	}
 }
 
 /* Print events with fn (lines or JSON), keeping them in the store too. */
@@ -676,7 +704,8 @@ static bool open_engine(struct run *r, struct tracer_opts *to, bool fallback)
 {
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us, .io = true,
-				.engine = true, .latency = r->o.ebpf, .log = bpf_log() };
+				.engine = true, .latency = r->o.ebpf, .log = bpf_log(),
+				.stack = to->stack };
 	char why[512];
 
 	if (load_ebpf(r, &eo, !r->o.pid, why, sizeof(why)) < 0)
@@ -702,7 +731,7 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us,
 				.follow_self = r->o.pid == 0, .io = !to->attach_pid && !to->trace_all,
-				.log = bpf_log() };
+				.log = bpf_log(), .stack = to->stack };
 	char why[512];
 	int err;
 
@@ -720,6 +749,8 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 			strerror(-err));
 	else {
 		to->io_drain = ebpf_io_drain;
+		to->io_exec = ebpf_io_exec;
+		to->io_fork = ebpf_io_fork;
 		to->io_ctx = r->ebpf;
 	}
 #else
@@ -795,6 +826,8 @@ static void start(struct run *r, const sigset_t *orig_mask)
 	to.verbose = r->o.verbose;
 	to.child_mask = *orig_mask;
 	to.spin_us = r->o.spin_us;
+	if (r->o.stack)
+		to.stack = r->o.stack_expr ? STACK_ALL : STACK_DEFAULT;
 	/* In the UI the program gets a pty of its own: it cannot scribble on the screen. */
 	if (r->tui && !r->o.pid && tui_open_pty(&r->pty_master, &slave) == 0)
 		to.stdio_fd = slave;
@@ -845,9 +878,9 @@ static int exit_code(const struct run *r)
 	return WEXITSTATUS(st);
 }
 
-/* --filter's expression compiled (NULL without one); a mistake is shown
- * with a caret under it, and exits 2. */
-static struct query *compile_filter(const char *text)
+/* The expression of option opt (--filter, --stack) compiled (NULL without
+ * one); a mistake is shown with a caret under it, and exits 2. */
+static struct query *compile_filter(const char *opt, const char *text)
 {
 	struct query_error err;
 	struct query *q;
@@ -855,7 +888,7 @@ static struct query *compile_filter(const char *text)
 
 	if (!text || (q = query_parse(text, &err)))
 		return text ? q : NULL;
-	fprintf(stderr, "compendium-tui: --filter: %s\n  %s\n  ", err.msg, text);
+	fprintf(stderr, "compendium-tui: %s: %s\n  %s\n  ", opt, err.msg, text);
 	/* Tabs stay tabs and a UTF-8 character takes one column, so the caret lines up. */
 	for (i = 0; i < err.pos && text[i]; i++)
 		if (((unsigned char)text[i] & 0xc0) != 0x80)
@@ -881,11 +914,13 @@ static void write_exports(struct run *r)
 	int err;
 
 	if (r->o.report && (err = report_write_filtered(r->model, r->store, r->o.report,
-							     r->o.max_report, r->o.filter))) {
+							     r->o.max_report, r->o.filter,
+							     r->stacks))) {
 		say("cannot write report %s: %s", r->o.report, strerror(-err));
 		r->write_failed = true;
 	}
-	if (r->o.trace_json && (err = tracejson_write(r->model, r->store, r->o.trace_json))) {
+	if (r->o.trace_json && (err = tracejson_write_stacks(r->model, r->store, r->stacks,
+								   r->o.trace_json))) {
 		say("cannot write trace %s: %s", r->o.trace_json, strerror(-err));
 		r->write_failed = true;
 	}
@@ -952,6 +987,7 @@ static int run_ui(struct run *r)
 		.pump = r->pump, .tracer = r->tracer, .model = r->model, .store = r->store,
 		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
 		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
+		.stack_filter = r->stack, .stacks = r->stacks,
 	};
 
 	if (tui_run(&ta) == 0)
@@ -1062,7 +1098,9 @@ static void init(struct run *r, int argc, char **argv, sigset_t *orig)
 	r->q = evq_new(QUEUE_BYTES);
 	r->model = model_new();
 	model_set_verbose(r->model, r->o.verbose);
-	r->filter = compile_filter(r->o.filter);
+	r->filter = compile_filter("--filter", r->o.filter);
+	r->stack = compile_filter("--stack", r->o.stack);
+	r->stacks = stackkeep_new();
 	choose_sink(r);
 }
 
@@ -1089,6 +1127,8 @@ static void release(struct run *r)
 	pump_free(r->pump);
 	store_free(r->store);
 	query_free(r->filter);
+	query_free(r->stack);
+	stackkeep_free(r->stacks);
 	jsonl_free(r->json);
 	lines_free(r->lines);
 	model_free(r->model);

@@ -62,6 +62,9 @@ struct model {
 	void *ctx;
 	bool verbose;
 	struct imap threads;      /* tid -> struct thread, live */
+	struct imap stacks;       /* tid -> copy of the REC_STACK for its next call */
+	const struct rec_stack *stack;   /* while a call's record is read: its stack */
+	int stack_tid;
 	struct imap dead;         /* tid -> struct thread that ended last with that tid */
 	uint64_t dead_sweep;      /* record time of the next look for dead tasks to free */
 	struct ptrvec early;      /* copies of kernel samples whose task is not known yet */
@@ -155,6 +158,8 @@ static uint64_t rel(const struct model *m, uint64_t ts)
 /* Send an event to the observer. */
 static void emit(struct model *m, struct event *ev)
 {
+	if (m->stack && ev->tid == m->stack_tid)
+		ev->stack = m->stack;
 	m->events++;
 	if (m->fn)
 		m->fn(m->ctx, ev);
@@ -1442,7 +1447,48 @@ out:
 	free(path);
 }
 
+/* REC_STACK: kept for the task's next call (a newer one replaces it). */
+static void on_stack(struct model *m, const struct rec_hdr *h)
+{
+	struct rec_hdr *copy = xmalloc(h->len);
+
+	memcpy(copy, h, h->len);
+	free(imap_del(&m->stacks, (uint64_t)(uint32_t)h->tid));
+	imap_put(&m->stacks, (uint64_t)(uint32_t)h->tid, copy);
+}
+
+/* Read a record (model_ingest's work). */
+static void ingest(struct model *m, const struct rec_hdr *h);
+
+/* The stack waiting for a call's or exec's task goes with the events it makes. */
+static void ingest_with_stack(struct model *m, const struct rec_hdr *h)
+{
+	struct rec_hdr *sh = imap_del(&m->stacks, (uint64_t)(uint32_t)h->tid);
+	const struct rec_stack *st = sh ? rec_payload(sh) : NULL;
+
+	/* A stack goes with its own call only (one taken at an exec's entry:
+	 * the exec, or its failure), never with a later one when the call's
+	 * record was lost. */
+	if (st && h->type == REC_SYSCALL && ((const struct rec_syscall *)rec_payload(h))->nr != st->nr)
+		st = NULL;
+	if (st && h->type == REC_EXEC && !(st->flags & STACK_F_ENTRY))
+		st = NULL;
+	m->stack = st;
+	m->stack_tid = h->tid;
+	ingest(m, h);
+	m->stack = NULL;
+	free(sh);
+}
+
 void model_ingest(struct model *m, const struct rec_hdr *h)
+{
+	if (m->stacks.n && (h->type == REC_SYSCALL || h->type == REC_EXEC))
+		ingest_with_stack(m, h);
+	else
+		ingest(m, h);
+}
+
+static void ingest(struct model *m, const struct rec_hdr *h)
 {
 	if (!m->started && h->type != REC_START)
 		return;
@@ -1473,6 +1519,7 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 	case REC_BLOCK: on_block(m, h); break;
 	case REC_HIST: on_hist(m, h); break;
 	case REC_LOST: on_lost(m, h); break;
+	case REC_STACK: on_stack(m, h); break;
 	default: break;
 	}
 }
@@ -1498,6 +1545,9 @@ void model_free(struct model *m)
 		if (m->dead.vals[i])
 			thread_free(m->dead.vals[i]);
 	imap_release(&m->dead);
+	for (size_t i = 0; i < m->stacks.cap; i++)
+		free(m->stacks.vals[i]);
+	imap_release(&m->stacks);
 	for (size_t i = 0; i < m->early.n; i++)
 		free(m->early.v[i]);
 	free(m->early.v);

@@ -117,6 +117,9 @@ struct event {
 	uint64_t ip;           /* fault: the instruction (addr: the data address,
 				  path: the region's name, bytes: a page) */
 	const struct region *region;   /* fault: where it fell (NULL: unknown) */
+	const struct rec_stack *stack; /* --stack: the calling thread's user stack
+					  as its REC_STACK carried it (raw; src/symbols.h
+					  names it), NULL: none taken */
 };
 
 #define LAT_HIST_SLOTS 32

@@ -33,6 +33,7 @@ static size_t fixed_size(unsigned type)
 	case REC_MAPS: return sizeof(struct rec_maps);
 	case REC_IO: return sizeof(struct rec_io);
 	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
+	case REC_STACK: return sizeof(struct rec_stack);
 	default: return (size_t)-1;
 	}
 }
@@ -64,6 +65,10 @@ static size_t blob_size(unsigned type, const void *p)
 	case REC_MAPS: {
 		const struct rec_maps *mp = p;
 		return mp->text_len;
+	}
+	case REC_STACK: {
+		const struct rec_stack *st = p;
+		return (size_t)st->nframes * sizeof(struct rec_frame) + st->mods_len;
 	}
 	case REC_HIST: {
 		const struct rec_hist *hs = p;

@@ -42,6 +42,7 @@ enum rec_type {
 	REC_MAPS,        /* address space at exec or attach: struct rec_maps + /proc/PID/maps text */
 	REC_IO,          /* bytes the kernel counted on one fd (eBPF): struct rec_io */
 	REC_SYSSTAT,     /* system calls the kernel counted (kernel engine): struct rec_sysstat */
+	REC_STACK,       /* the user stack of the task's next event (--stack): struct rec_stack + blobs */
 	REC_TYPE_MAX
 };
 
@@ -250,6 +251,43 @@ struct rec_sysstat {
 	 * 2^(i+5) <= ns < 2^(i+6), the last from 2^36 ns on (added in
 	 * recording version 4; older REC_SYSSTATs read as zeros) */
 	uint32_t hist[REC_SYSSTAT_SLOTS];
+};
+
+/* The calling thread's user stack, unwound, for the event the next
+ * REC_SYSCALL or REC_EXEC of the same tid makes.  Raw data, named by the
+ * consumer (src/symbols.h): nframes struct rec_frame, innermost first, then
+ * mods_len bytes of modules, each a struct rec_stackmod and its path padded
+ * to REC_ALIGN.  A frame's addr is an address in its module's ELF file (the
+ * load bias taken off; for a frame above the innermost, its return address
+ * minus one, inside the call), or the raw pc when mod is REC_STACK_NO_MOD. */
+#define REC_STACK_FRAMES 64
+#define REC_STACK_NO_MOD 0xffff
+#define REC_STACK_ID_MAX 24
+
+enum { STACK_F_CUT = 1,      /* more frames than REC_STACK_FRAMES */
+       STACK_F_ENTRY = 2 };  /* taken at the call's entry (exec), not its exit */
+
+struct rec_stack {
+	uint16_t nframes;
+	uint16_t nmods;
+	uint16_t flags;       /* STACK_F_* */
+	uint16_t nr;          /* the x86_64 number of the call it is for: it goes
+				 with no other (a record lost in between) */
+	uint32_t mods_len;    /* bytes of modules after the frames */
+	uint32_t pad2;
+};
+
+struct rec_frame {
+	uint64_t addr;
+	uint16_t mod;         /* index of its module, or REC_STACK_NO_MOD */
+	uint16_t pad[3];
+};
+
+struct rec_stackmod {
+	uint16_t path_len;    /* path bytes that follow (then padding) */
+	uint8_t id_len;       /* bytes of build_id (0: none) */
+	uint8_t pad[5];
+	uint8_t build_id[REC_STACK_ID_MAX];
 };
 
 typedef void rec_put_fn(void *ctx, const struct rec_hdr *h);

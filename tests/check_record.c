@@ -60,6 +60,7 @@ static size_t fixed_of(unsigned type)
 	case REC_MAPS: return sizeof(struct rec_maps);
 	case REC_IO: return sizeof(struct rec_io);
 	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
+	case REC_STACK: return sizeof(struct rec_stack);
 	default: return 0;
 	}
 }
@@ -103,6 +104,15 @@ static size_t build(struct recbuf *b, unsigned type, unsigned k)
 	case REC_NEWTASK: {
 		struct rec_newtask *n = p;
 		n->child = 101;
+		break;
+	}
+	case REC_STACK: {
+		struct rec_stack *st = p;
+		st->nframes = (uint16_t)(1 + k % 3);
+		st->mods_len = (uint32_t)c;
+		for (unsigned i = 0; i < st->nframes; i++)
+			rec_blob(b, filler, sizeof(struct rec_frame));
+		rec_blob(b, filler, c);
 		break;
 	}
 	case REC_EXEC: {
@@ -609,6 +619,10 @@ static size_t lenfields(unsigned type, struct lenfield *out)
 	case REC_NOTE: LF(struct rec_note, text_len, 1); break;
 	case REC_HIST: LF(struct rec_hist, nslots, sizeof(uint64_t)); break;
 	case REC_MAPS: LF(struct rec_maps, text_len, 1); break;
+	case REC_STACK:
+		LF(struct rec_stack, nframes, sizeof(struct rec_frame));
+		LF(struct rec_stack, mods_len, 1);
+		break;
 	default: break;
 	}
 #undef LF

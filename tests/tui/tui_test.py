@@ -1037,6 +1037,52 @@ CASES["ebpf_lanes"] = case_ebpf_lanes
 CASES["header_widths"] = case_header_widths
 
 
+def case_stack():
+    """--stack: w ranks the open by its call site (inner_fn, the open call's
+    line); Enter follows the file; its details show the stack, innermost
+    first: libc's open, inner_fn, outer_fn, main."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tracees", "stackopen.c")
+    line = [i for i, l in enumerate(open(src, encoding="utf-8"), 1) if "/* the open */" in l][0]
+    data = os.path.join(tmp, "stackdata")
+    with open(data, "w", encoding="utf-8") as f:
+        f.write("x\n")
+    p = Pane("stack", 120, 40)
+    try:
+        run_cmd(p, "%s --no-mouse --stack -- %s %s" %
+                (COMPENDIUM, os.path.join(TRACEE_DIR, "stackopen"), data))
+        p.wait(r"\A[^\n]*  exit 0  ")
+        p.keys("w")
+        s = p.wait(r"^ Called from .* all processes")
+        rows = [r for r in table(s) if "stackdata" in r]
+        check(len(rows) == 1 and re.search(r"^\S*stackdata\s+open\s+1\s+inner_fn\+0x[0-9a-f]+ "
+                                           r"\(stackopen\.c:%d\) in stackopen\s*$" % line, rows[0]),
+              "one row: 1 open of stackdata from inner_fn at the open call's line", s)
+        p.keys("Enter")
+        s = p.wait(r"following \S*stackdata")
+        p.keys("/", "C-u")
+        p.type("stackdata")
+        p.keys("Enter")
+        p.wait(r'search: "stackdata"')
+        p.keys("Enter")
+        s = p.wait(r"Event details")
+        lines = s.split("\n")
+        at = [i for i, l in enumerate(lines) if l.strip() == "Stack:"]
+        frames = [l.strip().split("+")[0] for l in lines[at[0] + 1:at[0] + 5]] if at else []
+        check(len(frames) == 4 and frames[1:] == ["inner_fn", "outer_fn", "main"] and
+              "open" in frames[0], "the details show the stack: open, inner_fn, outer_fn, main", s)
+        p.keys("Escape")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+CASES["stack"] = case_stack
+
+
 # ---- strings a traced program made, and the words for how it ended ----
 
 HOSTILE = os.path.join(TRACEE_DIR, "hostile_names")
