@@ -10,15 +10,26 @@
  * open-addressing hash table.
  * Which fields an event keeps, and in which slot, its type's description
  * says (evdesc.c); the noise bit is the default noise filter's (noise.c).
- * Pure: it must never make a system call, print, or keep a pointer into an
- * event that is only valid during the observer callback.
+ *
+ * With a memory budget (store_set_budget), a full chunk that would take the
+ * events kept in memory over it moves to a spill file (spill.c), oldest
+ * first, byte for byte: chunk c lies at c * CHUNK_BYTES, so finding event i
+ * on disk is arithmetic, not a search.  Chunks [0, nspilled) are on disk;
+ * reading one of them loads it into a small cache of CACHE_CHUNKS buffers
+ * (least recently used goes), which the budget counts too.  Strings stay in
+ * memory: events on disk refer to them by id.
+ * Pure but for the spill file: it must never print, and never keep a pointer
+ * into an event that is only valid during the observer callback.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "noise.h"
+#include "spill.h"
 #include "store.h"
 #include "strbuf.h"
 #include "util.h"
@@ -30,6 +41,27 @@
 #define DUR_MANT_MAX ((1u << DUR_MANT_BITS) - 1)
 #define DUR_EXP_MAX 31u
 #define CHUNK_BYTES (CHUNK_EVENTS * (sizeof(struct sevent) + sizeof(uint32_t)))
+#define CACHE_CHUNKS 4           /* spilled chunks kept in memory after a read */
+
+/* One read-back chunk of the cache. */
+struct cached {
+	size_t chunk;            /* which chunk buf holds (SIZE_MAX: none) */
+	struct sevent *buf;      /* CHUNK_BYTES, or NULL before its first use */
+	uint64_t used;           /* tick of the last hit */
+};
+
+/* What the budget moved to disk, and the read cache (changed by reads
+ * through a const store, so it lives behind a pointer). */
+struct spill {
+	int fd;                  /* -1 until the first chunk moves out */
+	int err;                 /* 0, or the -errno that stopped spilling */
+	int read_err;            /* 0, or the -errno of the last failed read */
+	size_t budget;           /* bytes of events kept in memory; 0: no limit */
+	size_t nspilled;         /* chunks [0, nspilled) are on disk */
+	size_t reads;            /* chunks read back so far */
+	uint64_t tick;
+	struct cached cache[CACHE_CHUNKS];
+};
 
 struct arena {
 	struct arena *next;
@@ -48,6 +80,7 @@ struct store {
 	size_t table_cap;
 	struct arena *arena;
 	struct strbuf scratch;   /* argv lines */
+	struct spill *sp;
 };
 
 /* FNV-1a of a string, never 0. */
@@ -143,6 +176,10 @@ struct store *store_new(void)
 	struct store *s = xcalloc(1, sizeof(*s));
 
 	strbuf_init(&s->scratch, 256);
+	s->sp = xcalloc(1, sizeof(*s->sp));
+	s->sp->fd = -1;
+	for (size_t i = 0; i < CACHE_CHUNKS; i++)
+		s->sp->cache[i].chunk = SIZE_MAX;
 	str_append(s, "", 0, 0);   /* id 0, never found by the table */
 	table_grow(s);
 	return s;
@@ -161,6 +198,11 @@ void store_free(struct store *s)
 		free(s->arena);
 		s->arena = next;
 	}
+	for (size_t i = 0; i < CACHE_CHUNKS; i++)
+		free(s->sp->cache[i].buf);
+	if (s->sp->fd >= 0)
+		close(s->sp->fd);
+	free(s->sp);
 	free(s->chunks);
 	free(s->strs);
 	free(s->hashes);
@@ -175,16 +217,63 @@ size_t store_count(const struct store *s)
 	return s->count;
 }
 
-/* Event i (0 <= i < count); the pointer stays valid until store_free. */
-const struct sevent *store_get(const struct store *s, size_t i)
+/* The cache slot to load a chunk into: an empty one, else the least
+ * recently used. */
+static struct cached *cache_victim(struct spill *sp)
 {
-	return &s->chunks[i >> CHUNK_SHIFT][i & (CHUNK_EVENTS - 1)];
+	struct cached *v = &sp->cache[0];
+
+	for (size_t i = 0; i < CACHE_CHUNKS; i++) {
+		if (sp->cache[i].chunk == SIZE_MAX)
+			return &sp->cache[i];
+		if (sp->cache[i].used < v->used)
+			v = &sp->cache[i];
+	}
+	return v;
 }
 
-/* The duration codes of chunk c (after its events). */
-static uint32_t *chunk_durs(const struct store *s, size_t c)
+/* Spilled chunk c, read back through the cache (zeros if the read failed). */
+static struct sevent *cache_chunk(const struct store *s, size_t c)
 {
-	return (uint32_t *)(void *)(s->chunks[c] + CHUNK_EVENTS);
+	struct spill *sp = s->sp;
+	struct cached *v;
+	int err;
+
+	for (size_t i = 0; i < CACHE_CHUNKS; i++)
+		if (sp->cache[i].chunk == c) {
+			sp->cache[i].used = ++sp->tick;
+			return sp->cache[i].buf;
+		}
+	v = cache_victim(sp);
+	if (!v->buf)
+		v->buf = xmalloc(CHUNK_BYTES);
+	err = spill_read(sp->fd, v->buf, CHUNK_BYTES, (off_t)(c * CHUNK_BYTES));
+	if (err) {
+		sp->read_err = err;
+		memset(v->buf, 0, CHUNK_BYTES);
+	}
+	sp->reads++;
+	v->chunk = c;
+	v->used = ++sp->tick;
+	return v->buf;
+}
+
+/* Chunk c, in memory or read back from the spill file. */
+static struct sevent *chunk_at(const struct store *s, size_t c)
+{
+	return c < s->sp->nspilled ? cache_chunk(s, c) : s->chunks[c];
+}
+
+/* Event i (0 <= i < count). */
+const struct sevent *store_get(const struct store *s, size_t i)
+{
+	return &chunk_at(s, i >> CHUNK_SHIFT)[i & (CHUNK_EVENTS - 1)];
+}
+
+/* The duration codes after the events of a chunk. */
+static uint32_t *chunk_durs(struct sevent *chunk)
+{
+	return (uint32_t *)(void *)(chunk + CHUNK_EVENTS);
 }
 
 /* ns as mantissa << exponent, the mantissa truncated to 27 bits. */
@@ -208,7 +297,7 @@ uint64_t store_dur_decode(uint32_t code)
 /* Duration of event i in ns (0: none measured). */
 uint64_t store_dur(const struct store *s, size_t i)
 {
-	return store_dur_decode(chunk_durs(s, i >> CHUNK_SHIFT)[i & (CHUNK_EVENTS - 1)]);
+	return store_dur_decode(chunk_durs(chunk_at(s, i >> CHUNK_SHIFT))[i & (CHUNK_EVENTS - 1)]);
 }
 
 /* Interned string by id (id 0 is ""). */
@@ -225,6 +314,75 @@ size_t store_strings(const struct store *s, size_t *bytes)
 	return s->nstrs;
 }
 
+/* Bytes of events in memory: chunks not spilled and the read cache. */
+size_t store_mem_bytes(const struct store *s)
+{
+	size_t n = (s->nchunks - s->sp->nspilled) * CHUNK_BYTES;
+
+	for (size_t i = 0; i < CACHE_CHUNKS; i++)
+		n += s->sp->cache[i].buf ? CHUNK_BYTES : 0;
+	return n;
+}
+
+/* Move the oldest chunk in memory (a full one) to the spill file; 0 or -errno. */
+static int spill_oldest(struct store *s)
+{
+	struct spill *sp = s->sp;
+	size_t c = sp->nspilled;
+	int err;
+
+	if (sp->fd < 0 && (sp->fd = spill_open(NULL)) < 0) {
+		err = sp->fd;
+		sp->fd = -1;
+		return err;
+	}
+	err = spill_write(sp->fd, s->chunks[c], CHUNK_BYTES, (off_t)(c * CHUNK_BYTES));
+	if (err)
+		return err;
+	free(s->chunks[c]);
+	s->chunks[c] = NULL;
+	sp->nspilled++;
+	return 0;
+}
+
+/* Spill full chunks until the events in memory and a full read cache fit
+ * the budget (the chunk being filled always stays); a failure stops
+ * spilling for good. */
+static void trim(struct store *s)
+{
+	struct spill *sp = s->sp;
+	size_t cache = CACHE_CHUNKS * CHUNK_BYTES;
+
+	while (sp->budget && !sp->err && s->nchunks - sp->nspilled > 1 &&
+	       (s->nchunks - sp->nspilled) * CHUNK_BYTES + cache > sp->budget)
+		sp->err = spill_oldest(s);
+}
+
+/* Keep at most bytes of events in memory (0: no limit). */
+void store_set_budget(struct store *s, size_t bytes)
+{
+	s->sp->budget = bytes;
+	trim(s);
+}
+
+/* Events kept in the spill file. */
+size_t store_spilled(const struct store *s)
+{
+	return s->sp->nspilled * CHUNK_EVENTS;
+}
+
+/* 0, or the -errno that stopped spilling (events then stay in memory). */
+int store_spill_error(const struct store *s)
+{
+	return s->sp->err ? s->sp->err : s->sp->read_err;
+}
+
+/* Chunks of events read back from the spill file so far. */
+size_t store_spill_reads(const struct store *s)
+{
+	return s->sp->reads;
+}
+
 /* A zeroed slot at the end of the store, its duration set from ns. */
 static struct sevent *slot_new(struct store *s, uint64_t ns)
 {
@@ -236,8 +394,9 @@ static struct sevent *slot_new(struct store *s, uint64_t ns)
 			s->chunks = xreallocarray(s->chunks, s->chunk_cap, sizeof(*s->chunks));
 		}
 		s->chunks[s->nchunks++] = xmalloc(CHUNK_BYTES);
+		trim(s);
 	}
-	chunk_durs(s, c)[s->count & (CHUNK_EVENTS - 1)] = store_dur_encode(ns);
+	chunk_durs(s->chunks[c])[s->count & (CHUNK_EVENTS - 1)] = store_dur_encode(ns);
 	s->count++;
 	return memset(&s->chunks[c][(s->count - 1) & (CHUNK_EVENTS - 1)], 0, sizeof(struct sevent));
 }
