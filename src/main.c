@@ -40,6 +40,7 @@
 #include "recording.h"
 #include "report.h"
 #include "sigpolicy.h"
+#include "spill.h"
 #include "store.h"
 #include "tracejson.h"
 #include "tracer.h"
@@ -66,6 +67,8 @@ enum engine {
 	ENGINE_AUTO,             /* the kernel engine where it can run, else ptrace */
 };
 #define ENGINE_DEFAULT ENGINE_PTRACE
+#define MAX_MEMORY_DEFAULT ((size_t)256 << 20)   /* --max-memory */
+#define MAX_MEMORY_MIN ((size_t)1 << 20)
 
 struct opts {
 	pid_t pid;
@@ -78,6 +81,7 @@ struct opts {
 	const char *trace_json; /* --trace-json FILE */
 	const char *filter;     /* --filter EXPR */
 	unsigned max_report;    /* --max-report-events N (0: all) */
+	size_t max_memory;      /* --max-memory SIZE: bytes of events kept in memory */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse, ebpf, faults;
 	enum engine engine;     /* --engine */
@@ -112,6 +116,10 @@ static const char usage_text[] =
 	"      --max-report-events N  keep at most N events in the report (default\n"
 	"                      2000000, 0 for all); the rest are thinned evenly over\n"
 	"                      the trace and the report says what was left out\n"
+	"      --max-memory SIZE  keep at most SIZE bytes of events in memory (K, M\n"
+	"                      or G; default 256M); older events move to a file in\n"
+	"                      $TMPDIR and come back when the list, a search, a\n"
+	"                      filter, the report or the trace needs them\n"
 	"      --no-color      no colours in the terminal UI (NO_COLOR=1 does the same)\n"
 	"      --no-mouse      leave the mouse to the terminal in the UI\n"
 	"  -v, --verbose       also show every raw system call, closes, and failed\n"
@@ -212,8 +220,30 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 	return (unsigned)v;
 }
 
+/* A byte count with an optional K, M or G (powers of 1024), at least 1M,
+ * or die. */
+static size_t parse_size(const char *opt, const char *s)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end && !end[1] && strchr("kKmMgG", *end))
+		shift = *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20 : 30;
+	else if (*end)
+		end = NULL;
+	if (errno || !end || end == s || *s == '-' || v > (SIZE_MAX >> 1) >> shift ||
+	    v << shift < MAX_MEMORY_MIN)
+		die(2, "%s: '%s' is not a size of at least 1M (a number with K, M or G, "
+		    "such as 256M)", opt, s);
+	return (size_t)(v << shift);
+}
+
 enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
        O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
+       O_MAX_MEMORY,
        O_SPEED, O_ENGINE };
 
 static const struct option longopts[] = {
@@ -232,6 +262,7 @@ static const struct option longopts[] = {
 	{ "trace-json", required_argument, NULL, O_TRACE_JSON },
 	{ "filter", required_argument, NULL, O_FILTER },
 	{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
+	{ "max-memory", required_argument, NULL, O_MAX_MEMORY },
 	{ "no-color", no_argument, NULL, O_NOCOLOR },
 	{ "no-mouse", no_argument, NULL, O_NOMOUSE },
 	{ "ebpf", no_argument, NULL, O_EBPF },
@@ -276,6 +307,7 @@ static void parse_value(int c, const char *arg, struct opts *o)
 	case O_MAX_REPORT:
 		o->max_report = parse_uint("--max-report-events", arg, UINT_MAX);
 		break;
+	case O_MAX_MEMORY: o->max_memory = parse_size("--max-memory", arg); break;
 	}
 }
 
@@ -332,6 +364,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->sched_threshold_us = 10;
 	o->engine = ENGINE_DEFAULT;
 	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
+	o->max_memory = MAX_MEMORY_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1)
 		parse_option(c, argv, o);
@@ -870,6 +903,9 @@ static void write_exports(struct run *r)
 {
 	int err;
 
+	if (r->store && !r->tui && (err = store_spill_error(r->store)))
+		say("cannot use the spill file in %s (%s): events stayed in memory, beyond "
+		    "--max-memory", spill_dir(NULL), strerror(-err));
 	if (r->o.report && (err = report_write_filtered(r->model, r->store, r->o.report,
 							     r->o.max_report, r->o.filter))) {
 		say("cannot write report %s: %s", r->o.report, strerror(-err));
@@ -942,6 +978,7 @@ static int run_ui(struct run *r)
 		.pump = r->pump, .tracer = r->tracer, .model = r->model, .store = r->store,
 		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
 		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
+		.max_memory = r->o.max_memory,
 	};
 
 	if (tui_run(&ta) == 0)
@@ -1028,8 +1065,10 @@ static void choose_sink(struct run *r)
 		start_output(r);
 	check_writable("--report", r->o.report);
 	check_writable("--trace-json", r->o.trace_json);
-	if (r->tui || r->o.report || r->o.trace_json)
+	if (r->tui || r->o.report || r->o.trace_json) {
 		r->store = store_new();
+		store_set_budget(r->store, r->o.max_memory);
+	}
 	if (r->tui) {
 		/* the UI appends every event to r->store itself */
 	} else if (r->o.json) {

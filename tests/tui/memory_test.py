@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""--max-memory in the terminal UI, driven in tmux, with both engines.
+
+Runs the flood tracee (300,000 rounds of open, write one byte, close over
+100 files: about 600,000 events, 31 MB of stored events) under
+--max-memory 16M and checks, while events are on disk:
+- compendium-tui's peak resident size (VmHWM, looked at every second)
+  stays within the budget plus what a 30,000-round run needs, measured
+  the same way (its record queues and ring buffers filled, 3 MB of events
+  in memory; without the budget the full run takes 35 MB more);
+- the header says how many events are in memory and how many on disk,
+  and the total is every event;
+- Home shows the very first event (the exec) within a second;
+- the files view has every file's exact opens and bytes;
+- a filter over every event (the spilled ones too) finds each of the
+  3,000 writes of one file, within 2 seconds.
+Uses the helpers of tests/tui/tui_test.py (same environment: COMPENDIUM,
+TRACEE_DIR).  The kernel-engine case skips without root or BPF.
+Exit status: 0 passed, 1 failed, 77 skipped.
+"""
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tui_test as t  # noqa: E402  (its main() does not run on import)
+
+FLOOD = os.path.join(t.TRACEE_DIR, "flood")
+ROUNDS = 300000
+BASE_ROUNDS = 30000
+FILES = 100
+BUDGET_MB = 16
+SLACK_MB = 8      # allocator and page granularity beyond the budget
+
+
+def hwm_kb(pid):
+    """Peak resident size of pid in kB (None once it is gone)."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def run(p, tmp, rounds, engine, extra=""):
+    """Start compendium-tui on the flood in p; returns its pid."""
+    pidfile = os.path.join(tmp, "pid")
+    p.type("cd %s && sh -c 'echo $$ > %s; exec %s --no-mouse --engine %s --max-memory %dM %s "
+           "-- %s %d %d'; echo EXIT=$?" % (tmp, pidfile, t.COMPENDIUM, engine, BUDGET_MB,
+                                           extra, FLOOD, rounds, FILES))
+    p.keys("Enter")
+    end = time.time() + 10
+    while time.time() < end:
+        try:
+            with open(pidfile) as f:
+                return int(f.read())
+        except (OSError, ValueError):
+            time.sleep(t.POLL)
+    raise t.Fail("compendium-tui did not start")
+
+
+def wait_end(p, pid, timeout):
+    """Wait for the flood to exit; returns (screen, peak VmHWM in kB seen
+    once a second meanwhile and at the end)."""
+    peak, end, look = 0, time.time() + timeout, 0.0
+    while True:
+        if time.time() >= look:
+            peak = max(peak, hwm_kb(pid) or 0)
+            look = time.time() + 1.0
+        s = p.screen()
+        if re.search(r"^ flood .*\bexit 0\b", s, re.M):
+            return s, max(peak, hwm_kb(pid) or 0)
+        if time.time() > end:
+            raise t.Fail("the flood did not end in %d s; screen:\n%s" % (timeout, s))
+        time.sleep(t.POLL)
+
+
+def baseline_kb(engine):
+    """Peak resident size on a 30,000-round flood (nothing to spill)."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = t.Pane("membase", 110, 30)
+    try:
+        pid = run(p, tmp, BASE_ROUNDS, engine)
+        s, peak = wait_end(p, pid, 120)
+        t.check(re.search(r"events \d+ ", s), "no events on disk with %d rounds" % BASE_ROUNDS, s)
+        peak = max(peak, hwm_kb(pid) or 0)
+        p.keys("q")
+        p.wait(r"EXIT=0", 15)
+        return peak
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def filter_text(p, text):
+    """F4 t, the filter text, Enter; returns the seconds until the list
+    shows the new count."""
+    p.keys("F4")
+    p.wait(r"Filter: Space toggles")
+    p.keys("t")
+    p.wait(r"Filter text:")
+    p.type(text)
+    t0 = time.time()
+    p.keys("Enter", until=r'Text: "%s"' % re.escape(text), timeout=30)
+    p.keys("Escape", until=r"Events: %d of" % (ROUNDS // FILES), timeout=30)
+    return time.time() - t0
+
+
+def check_spilled(p, tmp, engine, base):
+    pid = run(p, tmp, ROUNDS, engine)
+    s, peak = wait_end(p, pid, 600)
+    limit = base + (BUDGET_MB + SLACK_MB) * 1024
+    t.check(peak <= limit, "peak resident size %d kB while tracing within the budget: at "
+            "most %d kB (%d kB for %d rounds)" % (peak, limit, base, BASE_ROUNDS))
+    m = re.search(r"events (\S+) \((\d+)k mem, (\d+)k disk\)", s)
+    t.check(m, "the header says how many events are in memory and on disk", s)
+    total = re.search(r"Events: \d+ of (\d+) shown", s)
+    t.check(total and int(total.group(1)) >= 2 * ROUNDS, "every event is kept", s)
+    t.check(m.group(1) == "%dk" % (int(total.group(1)) // 1000),
+            "header total %s is the list's %s" % (m.group(1), total.group(1)), s)
+    t.check(int(m.group(3)) * 1000 > ROUNDS, "most events are on disk", s)
+    t0 = time.time()
+    s = p.keys("Home", until=r"^\+\S+\s+proc\s+exec \S*/flood %d %d" % (ROUNDS, FILES))
+    home = time.time() - t0
+    t.check(home <= 1.0, "Home showed the first event in %.2f s (at most 1 s)" % home, s)
+    s = p.keys("f", until=r"^ Files .* %d rows" % FILES)
+    rows = [r for r in t.table(s) if "/flood.d/f0000 " in r]
+    # each file: one open to make it, then one open and one byte a round
+    want = r"flood\.d/f0000\s+%d\s+0 B\s+%s\s+%s\s*$" % (
+        ROUNDS // FILES + 1, re.escape(t.kb(ROUNDS // FILES)), re.escape(t.kb(ROUNDS // FILES)))
+    t.check(rows and re.search(want, rows[0]), "f0000: exact opens and bytes", s)
+    p.keys("e", until=r"^ Events:")
+    took = filter_text(p, "type:write path:*/flood.d/f0042")
+    t.check(took <= 2.0, "the filter over every event took %.2f s (at most 2 s)" % took)
+    s = p.keys("Home", until=r"^\+\S+\s+file\s+write 1 B \S*/flood\.d/f0042\s*$")
+    peak = max(peak, hwm_kb(pid) or 0)
+    t.check(peak <= limit, "peak resident size %d kB within the budget: at most %d kB "
+            "(%d kB for %d rounds)" % (peak, limit, base, BASE_ROUNDS))
+    p.keys("q")
+    p.wait(r"EXIT=0", 30)
+    print("%s: %s events, peak %d kB (base %d kB), Home %.2f s, filter %.2f s" %
+          (engine, total.group(1), peak, base, home, took))
+
+
+def case(engine):
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    base = baseline_kb(engine)
+    p = t.Pane("memory-" + engine, 110, 30)
+    try:
+        check_spilled(p, tmp, engine, base)
+        t.assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    if not shutil.which("tmux"):
+        print("SKIP: tmux not found (apt-get install tmux)")
+        return 77
+    if not os.path.exists(FLOOD):
+        print("SKIP: tracee %s not built" % FLOOD)
+        return 77
+    engines = ["ptrace"]
+    why = t.kernel_off()
+    if why:
+        print("kernel engine case skipped: %s" % why)
+    else:
+        engines.append("kernel")
+    for engine in sys.argv[1:] or engines:
+        t0 = time.time()
+        try:
+            case(engine)
+        except t.Fail as e:
+            print("FAIL: %s: %s" % (engine, e))
+            return 1
+        print("PASS: %s (%.1fs)" % (engine, time.time() - t0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
