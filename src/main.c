@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -898,11 +899,26 @@ static void check_writable(const char *opt, const char *path)
 		close(fd);
 }
 
+/* Leave what the report and trace writers need out of the memory budget:
+ * the store moves that much more of its events to disk first. */
+static void make_room(struct run *r)
+{
+	size_t need = 0, t;
+
+	if (r->o.report)
+		need = report_scratch(r->store, r->o.max_report);
+	if (r->o.trace_json && (t = tracejson_scratch(r->store)) > need)
+		need = t;
+	store_set_budget(r->store, r->o.max_memory > need ? r->o.max_memory - need : 1);
+}
+
 /* Write --report and --trace-json, saying what failed. */
 static void write_exports(struct run *r)
 {
 	int err;
 
+	if (r->o.report || r->o.trace_json)
+		make_room(r);
 	if (r->store && !r->tui && (err = store_spill_error(r->store)))
 		say("cannot use the spill file in %s (%s): events stayed in memory, beyond "
 		    "--max-memory", spill_dir(NULL), strerror(-err));
@@ -1139,6 +1155,11 @@ int main(int argc, char **argv)
 	sigset_t orig;
 	int code;
 
+	/* A fixed threshold: the store's event chunks (208 KB) are mapped and
+	 * unmapped one by one, so those moved to disk give their memory back
+	 * (glibc would otherwise raise it after the first free and keep them
+	 * in the heap). */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	init(&r, argc, argv, &orig);
 	if (r.o.replay)
 		play_recording(&r);

@@ -270,36 +270,68 @@ size_t timeline_lane_of(const struct timeline *l, size_t idx)
 	return l->lane_of[idx];
 }
 
-static const struct store *sort_store;
+/* An event's time beside its index, so sorting never reads the store
+ * (whose older events may be on disk) more than once per event. */
+struct timed {
+	uint64_t ts;
+	uint32_t idx;
+};
 
-/* Order event indices by timestamp, then by index (a stable sort). */
-static int order_cmp(const void *pa, const void *pb)
+/* Order by timestamp, then by index (a stable sort). */
+static int timed_cmp(const void *pa, const void *pb)
 {
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	uint64_t ta = store_get(sort_store, a)->ts, tb = store_get(sort_store, b)->ts;
+	const struct timed *a = pa, *b = pb;
 
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	return a < b ? -1 : a > b;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-/* Indices of all stored events sorted by time (stable); caller frees. */
+/* Sort n event indices by time (stable); read in ascending order, they
+ * read the store front to back. */
+void timeline_sort(const struct store *s, uint32_t *v, size_t n)
+{
+	struct timed *t = xreallocarray(NULL, n ? n : 1, sizeof(*t));
+
+	for (size_t i = 0; i < n; i++) {
+		t[i].ts = store_get(s, v[i])->ts;
+		t[i].idx = v[i];
+	}
+	qsort(t, n, sizeof(*t), timed_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[i] = t[i].idx;
+	free(t);
+}
+
+/* Are the stored events in time order already? */
+bool timeline_in_order(const struct store *s)
+{
+	size_t n = store_count(s);
+	uint64_t prev = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ts = store_get(s, i)->ts;
+
+		if (ts < prev)
+			return false;
+		prev = ts;
+	}
+	return true;
+}
+
+/* Indices of all stored events sorted by time (stable), or NULL when the
+ * store is in time order already; caller frees. */
 uint32_t *timeline_order(const struct store *s)
 {
 	size_t n = store_count(s);
-	uint32_t *v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
-	bool sorted = true;
+	uint32_t *v;
 
-	for (size_t i = 0; i < n; i++) {
+	if (timeline_in_order(s))
+		return NULL;
+	v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
 		v[i] = (uint32_t)i;
-		if (i && store_get(s, i)->ts < store_get(s, i - 1)->ts)
-			sorted = false;
-	}
-	if (!sorted) {
-		sort_store = s;
-		qsort(v, n, sizeof(*v), order_cmp);
-		sort_store = NULL;
-	}
+	timeline_sort(s, v, n);
 	return v;
 }
 

@@ -39,8 +39,13 @@ void timeline_release(struct timeline *l);
 long timeline_find(const struct timeline *l, int tid);
 /* Index of the lane of stored event idx. */
 size_t timeline_lane_of(const struct timeline *l, size_t idx);
-/* Indices of all stored events sorted by time (stable); caller frees. */
+/* Indices of all stored events sorted by time (stable), or NULL when the
+ * store is in time order already (event i is the i-th); caller frees. */
 uint32_t *timeline_order(const struct store *s);
+/* Are the stored events in time order already? */
+bool timeline_in_order(const struct store *s);
+/* Sort n event indices by time (stable), at 16 bytes each meanwhile. */
+void timeline_sort(const struct store *s, uint32_t *v, size_t n);
 /* Latency in ns of a CAT_LAT event (the store keeps it in val), else 0. */
 uint64_t timeline_latency(const struct sevent *e);
 #endif

@@ -340,10 +340,18 @@ static void document(struct tw *w)
 		lifetime(w, &w->lanes.v[i], i);
 	}
 	for (size_t i = 0; i < n; i++)
-		event(w, order[i]);
+		event(w, order ? order[i] : (uint32_t)i);
 	strbuf_addstr(&w->out.sb, "\n]}\n");
 	fbuf_flush(&w->out);
 	free(order);
+}
+
+/* Bytes the writer needs besides the store. */
+size_t tracejson_scratch(const struct store *s)
+{
+	size_t n = store_count(s);
+
+	return n * sizeof(uint32_t) + (timeline_in_order(s) ? 0 : n * (sizeof(uint32_t) + 16));
 }
 
 /* Write the trace export to an open stream. */
