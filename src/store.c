@@ -15,9 +15,12 @@
  * events kept in memory over it moves to a spill file (spill.c), oldest
  * first, byte for byte: chunk c lies at c * CHUNK_BYTES, so finding event i
  * on disk is arithmetic, not a search.  Chunks [0, nspilled) are on disk;
- * reading one of them loads it into a small cache of CACHE_CHUNKS buffers
- * (least recently used goes), which the budget counts too.  Strings stay in
- * memory: events on disk refer to them by id.
+ * an event there is read back with the block of BLOCK_EVENTS around it
+ * (its events and their durations: two reads of 12 KB and 1 KB) into a
+ * cache of CACHE_BLOCKS blocks (least recently used goes), which the budget
+ * counts too: a scan reads each block once, and a binary search (the
+ * swimlane's, by time) pays a small read per probe, not a whole chunk.
+ * Strings stay in memory: events on disk refer to them by id.
  * Pure but for the spill file: it must never print, and never keep a pointer
  * into an event that is only valid during the observer callback.
  */
@@ -41,13 +44,16 @@
 #define DUR_MANT_MAX ((1u << DUR_MANT_BITS) - 1)
 #define DUR_EXP_MAX 31u
 #define CHUNK_BYTES (CHUNK_EVENTS * (sizeof(struct sevent) + sizeof(uint32_t)))
-#define CACHE_CHUNKS 4           /* spilled chunks kept in memory after a read */
+#define BLOCK_SHIFT 8
+#define BLOCK_EVENTS (1u << BLOCK_SHIFT)   /* events read back at a time */
+#define CACHE_BLOCKS 64          /* blocks of spilled events kept after a read */
 
-/* One read-back chunk of the cache. */
+/* One read-back block of the cache. */
 struct cached {
-	size_t chunk;            /* which chunk buf holds (SIZE_MAX: none) */
-	struct sevent *buf;      /* CHUNK_BYTES, or NULL before its first use */
+	size_t block;            /* which block (event index >> BLOCK_SHIFT; SIZE_MAX: none) */
 	uint64_t used;           /* tick of the last hit */
+	struct sevent ev[BLOCK_EVENTS];
+	uint32_t dur[BLOCK_EVENTS];
 };
 
 /* What the budget moved to disk, and the read cache (changed by reads
@@ -58,9 +64,10 @@ struct spill {
 	int read_err;            /* 0, or the -errno of the last failed read */
 	size_t budget;           /* bytes of events kept in memory; 0: no limit */
 	size_t nspilled;         /* chunks [0, nspilled) are on disk */
-	size_t reads;            /* chunks read back so far */
+	size_t reads;            /* blocks read back so far */
 	uint64_t tick;
-	struct cached cache[CACHE_CHUNKS];
+	struct cached *last;     /* the block of the last read-back event */
+	struct cached *cache;    /* CACHE_BLOCKS, allocated at the first read */
 };
 
 struct arena {
@@ -178,8 +185,6 @@ struct store *store_new(void)
 	strbuf_init(&s->scratch, 256);
 	s->sp = xcalloc(1, sizeof(*s->sp));
 	s->sp->fd = -1;
-	for (size_t i = 0; i < CACHE_CHUNKS; i++)
-		s->sp->cache[i].chunk = SIZE_MAX;
 	str_append(s, "", 0, 0);   /* id 0, never found by the table */
 	table_grow(s);
 	return s;
@@ -198,8 +203,7 @@ void store_free(struct store *s)
 		free(s->arena);
 		s->arena = next;
 	}
-	for (size_t i = 0; i < CACHE_CHUNKS; i++)
-		free(s->sp->cache[i].buf);
+	free(s->sp->cache);
 	if (s->sp->fd >= 0)
 		close(s->sp->fd);
 	free(s->sp);
@@ -217,14 +221,14 @@ size_t store_count(const struct store *s)
 	return s->count;
 }
 
-/* The cache slot to load a chunk into: an empty one, else the least
+/* The cache slot to load a block into: an empty one, else the least
  * recently used. */
 static struct cached *cache_victim(struct spill *sp)
 {
 	struct cached *v = &sp->cache[0];
 
-	for (size_t i = 0; i < CACHE_CHUNKS; i++) {
-		if (sp->cache[i].chunk == SIZE_MAX)
+	for (size_t i = 0; i < CACHE_BLOCKS; i++) {
+		if (sp->cache[i].block == SIZE_MAX)
 			return &sp->cache[i];
 		if (sp->cache[i].used < v->used)
 			v = &sp->cache[i];
@@ -232,42 +236,65 @@ static struct cached *cache_victim(struct spill *sp)
 	return v;
 }
 
-/* Spilled chunk c, read back through the cache (zeros if the read failed). */
-static struct sevent *cache_chunk(const struct store *s, size_t c)
+/* Read block b (in chunk c) from the spill file into v; zeros if it fails. */
+static void block_read(struct spill *sp, struct cached *v, size_t b)
 {
-	struct spill *sp = s->sp;
-	struct cached *v;
-	int err;
+	size_t c = b >> (CHUNK_SHIFT - BLOCK_SHIFT), k = b & ((CHUNK_EVENTS >> BLOCK_SHIFT) - 1);
+	off_t base = (off_t)(c * CHUNK_BYTES);
+	off_t durs = base + (off_t)(CHUNK_EVENTS * sizeof(struct sevent));
+	int err = spill_read(sp->fd, v->ev, sizeof(v->ev),
+			     base + (off_t)(k * BLOCK_EVENTS * sizeof(struct sevent)));
 
-	for (size_t i = 0; i < CACHE_CHUNKS; i++)
-		if (sp->cache[i].chunk == c) {
-			sp->cache[i].used = ++sp->tick;
-			return sp->cache[i].buf;
-		}
-	v = cache_victim(sp);
-	if (!v->buf)
-		v->buf = xmalloc(CHUNK_BYTES);
-	err = spill_read(sp->fd, v->buf, CHUNK_BYTES, (off_t)(c * CHUNK_BYTES));
+	if (!err)
+		err = spill_read(sp->fd, v->dur, sizeof(v->dur),
+				 durs + (off_t)(k * BLOCK_EVENTS * sizeof(uint32_t)));
 	if (err) {
 		sp->read_err = err;
-		memset(v->buf, 0, CHUNK_BYTES);
+		memset(v->ev, 0, sizeof(v->ev));
+		memset(v->dur, 0, sizeof(v->dur));
 	}
 	sp->reads++;
-	v->chunk = c;
-	v->used = ++sp->tick;
-	return v->buf;
+	v->block = b;
 }
 
-/* Chunk c, in memory or read back from the spill file. */
-static struct sevent *chunk_at(const struct store *s, size_t c)
+/* The cached block holding spilled event i, read back if need be. */
+static struct cached *cache_block(const struct store *s, size_t i)
 {
-	return c < s->sp->nspilled ? cache_chunk(s, c) : s->chunks[c];
+	struct spill *sp = s->sp;
+	size_t b = i >> BLOCK_SHIFT;
+	struct cached *v = sp->last;
+
+	if (v && v->block == b)
+		return v;
+	if (!sp->cache) {
+		sp->cache = xmalloc(CACHE_BLOCKS * sizeof(*sp->cache));
+		for (size_t k = 0; k < CACHE_BLOCKS; k++)
+			sp->cache[k].block = SIZE_MAX;
+	}
+	for (v = NULL; !v;) {
+		for (size_t k = 0; k < CACHE_BLOCKS && !v; k++)
+			if (sp->cache[k].block == b)
+				v = &sp->cache[k];
+		if (!v)
+			block_read(sp, v = cache_victim(sp), b);
+	}
+	v->used = ++sp->tick;
+	sp->last = v;
+	return v;
+}
+
+/* Is event i in the spill file? */
+static bool spilled(const struct store *s, size_t i)
+{
+	return (i >> CHUNK_SHIFT) < s->sp->nspilled;
 }
 
 /* Event i (0 <= i < count). */
 const struct sevent *store_get(const struct store *s, size_t i)
 {
-	return &chunk_at(s, i >> CHUNK_SHIFT)[i & (CHUNK_EVENTS - 1)];
+	if (spilled(s, i))
+		return &cache_block(s, i)->ev[i & (BLOCK_EVENTS - 1)];
+	return &s->chunks[i >> CHUNK_SHIFT][i & (CHUNK_EVENTS - 1)];
 }
 
 /* The duration codes after the events of a chunk. */
@@ -297,7 +324,9 @@ uint64_t store_dur_decode(uint32_t code)
 /* Duration of event i in ns (0: none measured). */
 uint64_t store_dur(const struct store *s, size_t i)
 {
-	return store_dur_decode(chunk_durs(chunk_at(s, i >> CHUNK_SHIFT))[i & (CHUNK_EVENTS - 1)]);
+	if (spilled(s, i))
+		return store_dur_decode(cache_block(s, i)->dur[i & (BLOCK_EVENTS - 1)]);
+	return store_dur_decode(chunk_durs(s->chunks[i >> CHUNK_SHIFT])[i & (CHUNK_EVENTS - 1)]);
 }
 
 /* Interned string by id (id 0 is ""). */
@@ -319,9 +348,7 @@ size_t store_mem_bytes(const struct store *s)
 {
 	size_t n = (s->nchunks - s->sp->nspilled) * CHUNK_BYTES;
 
-	for (size_t i = 0; i < CACHE_CHUNKS; i++)
-		n += s->sp->cache[i].buf ? CHUNK_BYTES : 0;
-	return n;
+	return n + (s->sp->cache ? CACHE_BLOCKS * sizeof(*s->sp->cache) : 0);
 }
 
 /* Move the oldest chunk in memory (a full one) to the spill file; 0 or -errno. */
@@ -351,7 +378,7 @@ static int spill_oldest(struct store *s)
 static void trim(struct store *s)
 {
 	struct spill *sp = s->sp;
-	size_t cache = CACHE_CHUNKS * CHUNK_BYTES;
+	size_t cache = CACHE_BLOCKS * sizeof(*sp->cache);
 
 	while (sp->budget && !sp->err && s->nchunks - sp->nspilled > 1 &&
 	       (s->nchunks - sp->nspilled) * CHUNK_BYTES + cache > sp->budget)
@@ -377,7 +404,7 @@ int store_spill_error(const struct store *s)
 	return s->sp->err ? s->sp->err : s->sp->read_err;
 }
 
-/* Chunks of events read back from the spill file so far. */
+/* Blocks of events read back from the spill file so far. */
 size_t store_spill_reads(const struct store *s)
 {
 	return s->sp->reads;

@@ -4,7 +4,7 @@
  * (no pointers: strings are interned ids), so a million events cost tens of
  * megabytes and any view can reach event i in O(1).  Under a memory budget
  * the oldest events move to an unlinked file in $TMPDIR and are read back
- * (a chunk of 4096 at a time, a few chunks cached) when something asks for
+ * (a block of 256 at a time, 64 blocks cached) when something asks for
  * them; nothing is ever dropped.  No printing; the spill file is its only
  * system call.
  */
@@ -56,9 +56,8 @@ void store_add(void *ctx, const struct event *ev);
 /* Number of events stored. */
 size_t store_count(const struct store *s);
 /* Event i (0 <= i < count).  The pointer stays valid until the next
- * store_add, or until three more store_get/store_dur calls for events on
- * disk (two events looked at together are always safe); copy what must
- * live longer. */
+ * store_add, or until 63 more blocks of events on disk have been read back
+ * (events looked at together are safe); copy what must live longer. */
 const struct sevent *store_get(const struct store *s, size_t i);
 /* Duration of event i in ns (0: none measured): the system call's, from
  * entry to exit, for events a finished call made (the event's ts is its
@@ -82,7 +81,7 @@ size_t store_spilled(const struct store *s);
 /* 0, or the -errno that stopped spilling (from then on every new event
  * stays in memory, beyond the budget) or failed a read back. */
 int store_spill_error(const struct store *s);
-/* Chunks read back from the spill file so far (for tests). */
+/* Blocks of 256 events read back from the spill file so far (for tests). */
 size_t store_spill_reads(const struct store *s);
 /* Number of interned strings and their total bytes (for memory reports). */
 size_t store_strings(const struct store *s, size_t *bytes);

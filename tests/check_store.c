@@ -11,7 +11,7 @@
  * taken from the model's system call records (entry to exit) without
  * touching the bytes an I/O event moved, and 48 bytes per event plus 4.
  * Under a memory budget: the oldest events move to the spill file and come
- * back exactly, in order and at random, a chunk read at a time; the events
+ * back exactly, in order and at random, a block of 256 read at a time; the events
  * in memory stay within the budget; a filter over spilled events finds
  * what it would find in memory; a spill file that cannot be made keeps
  * every event in memory and says why.
@@ -459,14 +459,15 @@ START_TEST(budget_moves_the_oldest_events_to_disk_and_back_exactly)
 }
 END_TEST
 
-START_TEST(first_event_is_one_chunk_read_away)
+START_TEST(first_event_is_one_block_read_away)
 {
 	struct store *s = spilled_store(SPILL_EVENTS, SPILL_BUDGET);
 	size_t reads = store_spill_reads(s);
 
 	ck_assert_uint_eq(store_get(s, 0)->ts, 0);
 	ck_assert_uint_eq(store_spill_reads(s), reads + 1);
-	/* A screenful after it and the last event on disk: one read more. */
+	/* A screenful after it (the same block of 256) and the last event on
+	 * disk: one read more. */
 	for (size_t i = 0; i < 60; i++)
 		assert_spilled_event(s, i);
 	ck_assert_uint_eq(store_spill_reads(s), reads + 1);
@@ -552,7 +553,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, durations_stay_beside_their_events);
 	tcase_add_test(tc, model_events_span_their_system_call);
 	tcase_add_test(tc, budget_moves_the_oldest_events_to_disk_and_back_exactly);
-	tcase_add_test(tc, first_event_is_one_chunk_read_away);
+	tcase_add_test(tc, first_event_is_one_block_read_away);
 	tcase_add_test(tc, filter_over_spilled_events_matches_as_in_memory);
 	tcase_add_test(tc, unwritable_spill_keeps_every_event_in_memory);
 	suite_add_tcase(s, tc);
