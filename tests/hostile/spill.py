@@ -8,8 +8,10 @@ under compendium-tui --batch --report with --max-memory 16M:
   a 30,000-round run needs (its queues filled, 3 MB of events; without
   the budget the full run takes 30 MB more), and the report holds every
   event and each file's exact opens and bytes;
-- --max-report-events 100000: the report keeps exactly 100,000 events and
-  counts every other one as left out;
+- 100,000 rounds with --max-report-events 100000 and --trace-json: the
+  report keeps exactly 100,000 events and counts every other one as left
+  out; the trace has every write of a file, and the peak stays within
+  the same limit;
 - a spill directory on a 2 MB tmpfs (TMPDIR; root only) and
   --max-memory 1M for 100,000 rounds (10 MB of events): one sentence on
   stderr says the spill file is full and events stayed in memory; the
@@ -87,7 +89,7 @@ def check_report(html: str, rounds: int, tmp: str, problems: list, what: str) ->
                         f"{2 * rounds}")
 
 
-def budget(problems: list) -> None:
+def budget(problems: list) -> int:
     base = 0
     if not LIMIT_KIB:
         with tempfile.TemporaryDirectory(prefix="spill.") as tmp:
@@ -112,12 +114,22 @@ def budget(problems: list) -> None:
         if field(html, "kept") != min(field(html, "total"), REPORT_DEFAULT):
             problems.append(f"kept {field(html, 'kept')} of {field(html, 'total')}")
         check_report(html, ROUNDS, tmp, problems, "budget")
+    return limit
 
 
-def max_report(problems: list) -> None:
+def max_report(problems: list, limit: int) -> None:
     with tempfile.TemporaryDirectory(prefix="spill.") as tmp:
-        st, err, peak, html = run(tmp, ROUNDS // 3, "--max-report-events", "100000")
+        trace = os.path.join(tmp, "t.json")
+        st, err, peak, html = run(tmp, ROUNDS // 3, "--max-report-events", "100000",
+                                  "--trace-json", trace)
         tmp = os.path.realpath(tmp)
+        with open(trace) as f:
+            writes = sum(1 for line in f if '"name":"write"' in line and
+                         '"target":"%s/flood.d/f0000"' % tmp in line)
+        if writes != ROUNDS // 3 // FILES:
+            problems.append(f"--trace-json: {writes} writes of f0000, want {ROUNDS // 3 // FILES}")
+        if peak > limit:
+            problems.append(f"--trace-json: peak RSS {peak} kB over {limit} kB")
         left = re.search(r'"left_out":\[([0-9,]*)\]', html)
         left = sum(int(x) for x in left.group(1).split(",")) if left else -1
         if st != 0:
@@ -158,8 +170,7 @@ def disk_full(problems: list) -> None:
 def main() -> int:
     common.require_tracing()
     problems: list[str] = []
-    budget(problems)
-    max_report(problems)
+    max_report(problems, budget(problems))
     disk_full(problems)
     return common.finish(problems, "--max-memory keeps the report's memory bounded and "
                          "every event")
