@@ -351,7 +351,8 @@ static void col_lane(struct rw *w)
 {
 	col_open(w, "l");
 	for (size_t i = 0; i < w->n; i++) {
-		size_t l = timeline_lane_of(&w->lanes, kept(w, i));
+		uint32_t idx = kept(w, i);
+		size_t l = timeline_lane_of(&w->lanes, store_get(w->s, idx), idx);
 
 		put_num(&w->out.sb, (long)l, i + 1 < w->n ? ',' : 0);
 		fbuf_step(&w->out);
@@ -559,7 +560,7 @@ size_t report_scratch(const struct store *s, size_t max_events)
 	size_t order = timeline_in_order(s) ? (kept < n ? kept * sizeof(uint32_t) : 0) :
 		       kept * (sizeof(uint32_t) + 16);
 
-	return n * sizeof(uint32_t) + order;
+	return order;
 }
 
 /* Write the report to an open stream, saying which filter its events matched. */

@@ -287,7 +287,7 @@ static void counters(struct tw *w, const struct sevent *e, size_t lane)
 static void event(struct tw *w, uint32_t idx)
 {
 	const struct sevent *e = store_get(w->s, idx);
-	size_t lane = timeline_lane_of(&w->lanes, idx);
+	size_t lane = timeline_lane_of(&w->lanes, e, idx);
 	uint64_t lat = timeline_latency(e), dur = lat ? 0 : store_dur(w->s, idx);
 
 	if (dur)
@@ -317,7 +317,7 @@ static void life_starts(struct tw *w)
 	for (size_t i = 0; i < n; i++) {
 		const struct sevent *e = store_get(w->s, i);
 		uint64_t dur = timeline_latency(e) ? 0 : store_dur(w->s, i);
-		size_t lane = timeline_lane_of(&w->lanes, i);
+		size_t lane = timeline_lane_of(&w->lanes, e, i);
 		uint64_t start = e->ts > dur ? e->ts - dur : 0;
 
 		if (dur && start < w->life_start[lane])
@@ -351,7 +351,7 @@ size_t tracejson_scratch(const struct store *s)
 {
 	size_t n = store_count(s);
 
-	return n * sizeof(uint32_t) + (timeline_in_order(s) ? 0 : n * (sizeof(uint32_t) + 16));
+	return timeline_in_order(s) ? 0 : n * (sizeof(uint32_t) + 16);
 }
 
 /* Write the trace export to an open stream. */

@@ -704,7 +704,7 @@ START_TEST(test_lanes_one_per_task_whatever_order_samples_come_in)
 	ck_assert_uint_eq(l11[1]->events, 3);    /* the early sched, one more, its exit */
 	for (size_t i = 0; i < store_count(st); i++) {
 		const struct sevent *e = store_get(st, i);
-		const struct timeline_lane *ln = &t.v[timeline_lane_of(&t, i)];
+		const struct timeline_lane *ln = &t.v[timeline_lane_of(&t, e, i)];
 
 		ck_assert_int_eq(ln->tid, e->tid);
 		if (e->tid == 11 && e->ts >= 200000000)
