@@ -60,6 +60,16 @@ struct {
 	__type(value, struct nr_bits);
 } kstat_nrs SEC(".maps");
 
+/* Processes that made an io_uring (tgid -> 1): its operations may open
+ * fds without a system call the engine sees. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, TASKS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} kuring SEC(".maps");
+
 /* Processes whose fatal signal was reported (tgid -> 1). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -97,7 +107,7 @@ enum {
 	NR_bind = 49, NR_socketpair = 53, NR_clone = 56, NR_fork = 57, NR_vfork = 58,
 	NR_dup = 32, NR_fcntl = 72, NR_sendfile = 40, NR_accept4 = 288, NR_splice = 275,
 	NR_tee = 276, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_copy_file_range = 326,
-	NR_clone3 = 435, NR_io_uring_enter = 426, NR_rename = 82, NR_rmdir = 84,
+	NR_clone3 = 435, NR_io_uring_enter = 426, NR_io_uring_setup = 425, NR_rename = 82, NR_rmdir = 84,
 	NR_unlink = 87, NR_unlinkat = 263, NR_renameat = 264, NR_renameat2 = 316,
 };
 
@@ -115,6 +125,7 @@ enum {
 #define KE_NT_CLONE 2
 #define KE_FDW_NEW 0
 #define KE_FDW_UPDATE 1
+#define KE_FDW_FOUND 2          /* open without a call seen (FDW_INHERITED) */
 #define KE_THREAD_SIZE 16384      /* x86_64 kernel stacks; the user registers end it */
 #define KE_SIGNAL_GROUP_EXIT 4
 #define KE_EINPROGRESS 115
@@ -155,14 +166,32 @@ static __always_inline void ke_take(__u32 tid, __u32 tgid)
 
 /* ---- system call counts ---- */
 
-/* A traced task enters a system call: note when. */
-static __always_inline void ke_enter(void)
+/* The current task's state, or NULL when it is none of the engine's tasks. */
+static __always_inline struct ioacct_task_state *ke_task(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
 
-	if (t)
-		t->entry_ts = bpf_ktime_get_ns();
+	return bpf_map_lookup_elem(&kalive, &tid);
+}
+
+/* A task enters a system call: if it is one of the engine's, note when;
+ * false when it is not. */
+static __always_inline bool ke_enter(void)
+{
+	struct ioacct_task_state *t = ke_task();
+
+	if (!t)
+		return false;
+	t->entry_ts = bpf_ktime_get_ns();
+	return true;
+}
+
+/* The histogram slot of a duration of ns (see IOACCT_HIST_SLOTS). */
+static __always_inline __u32 ke_hist_slot(__u64 ns)
+{
+	__u32 bits = bit_length(ns);   /* 7 for 64..127 ns: slot 1 */
+
+	return bits < 7 ? 0 : bits - 6 >= IOACCT_HIST_SLOTS ? IOACCT_HIST_SLOTS - 1 : bits - 6;
 }
 
 /* The counter of (tgid, nr), made (and noted in its process's bits) if new. */
@@ -182,30 +211,27 @@ static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 	if (!b)
 		return 0;
 	/* (marked before the counter exists: the process's end never misses it) */
-	__sync_fetch_and_or(&b->w[((__u32)nr / 64) & (IOACCT_NR_MAX / 64 - 1)], 1ull << (nr % 64));
+	__sync_fetch_and_or(&b->w[((__u32)nr / 64) & (IOACCT_NR_MAX / 64 - 1)], 1ull << ((__u32)nr % 64));
 	bpf_map_update_elem(&kstats, &k, &zero, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&kstats, &k);
 }
 
-/* A traced task's x86_64 system call nr returned ret: count it, with its
- * time (i386 calls never come here: sys_exit gives them to ke_compat_exit).
- * A global function, so the verifier checks it apart from sys_exit's many
- * paths (inline, it doubled sys_exit's verification); returns 0. */
-__noinline int ke_count(long nr, long ret)
+/* Task tgid's x86_64 system call nr, entered at began (0: not seen),
+ * returned ret: count it, with its time and its slot in the call's
+ * duration histogram (i386 calls never come here: sys_exit gives them to
+ * ke_compat_exit).  A global function, so the verifier checks it apart
+ * from sys_exit's many paths (inline, it doubled sys_exit's
+ * verification); returns 0. */
+__noinline int ke_count(long nr, long ret, __u32 tgid, __u64 began)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
 	struct ioacct_stat *s;
-	__u64 began, dur;
+	__u64 dur;
 
-	if (!t || (t->flags & IOACCT_TASK_PREEXEC) || nr < 0 || nr >= IOACCT_NR_MAX ||
-	    (ret <= -512 && ret >= -516))
-		return 0;   /* (a call interrupted to be restarted is counted when it ends) */
+	if (nr < 0 || nr >= IOACCT_NR_MAX)
+		return 0;
 	if (ret == 0 && (nr == NR_clone || nr == NR_clone3 || nr == NR_fork || nr == NR_vfork))
 		return 0;   /* the new task's own return from the call its parent made */
-	began = t->entry_ts;
-	t->entry_ts = 0;
-	s = ke_stat(t->tgid, (__s32)nr);
+	s = ke_stat(tgid, (__s32)nr);
 	if (!s) {
 		drop(DROP_MAPFULL);
 		return 0;
@@ -218,9 +244,22 @@ __noinline int ke_count(long nr, long ret)
 	dur = bpf_ktime_get_ns() - began;
 	__sync_fetch_and_add(&s->timed, 1);
 	__sync_fetch_and_add(&s->total_ns, dur);
+	__sync_fetch_and_add(&s->hist[ke_hist_slot(dur) & (IOACCT_HIST_SLOTS - 1)], 1);
 	if (dur > s->max_ns)
 		s->max_ns = dur;   /* (two CPUs at once may keep the smaller: a bound, not a sum) */
 	return 0;
+}
+
+/* Task t's system call nr returned ret: count it once its program runs
+ * (a call interrupted to be restarted is counted when it ends). */
+static __always_inline void ke_exit_call(struct ioacct_task_state *t, long nr, long ret)
+{
+	__u64 began = t->entry_ts;
+
+	if ((t->flags & IOACCT_TASK_PREEXEC) || (ret <= -512 && ret >= -516))
+		return;
+	t->entry_ts = 0;
+	ke_count(nr, ret, t->tgid, began);
 }
 
 /* bpf_loop state of ke_stats_final. */
@@ -258,12 +297,14 @@ static long stat_final(__u32 nr, struct stats_end *e)
 	return 0;
 }
 
-/* Process tgid ended: send its counters' last figures and forget them. */
+/* Process tgid ended: send its counters' last figures and forget them
+ * (and its io_uring mark). */
 static __always_inline void ke_stats_final(__u32 tgid)
 {
 	struct nr_bits *b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
 	struct stats_end e = { .tgid = tgid };
 
+	bpf_map_delete_elem(&kuring, &tgid);
 	if (!b)
 		return;
 	e.bits = *b;
@@ -623,6 +664,17 @@ __noinline int ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
 	return 0;
 }
 
+/* The first read or write on fd of process tgid was counted: when the
+ * process has an io_uring, whose operations open fds unseen (an
+ * IORING_OP_OPENAT or ACCEPT), say what the fd is.  A global function
+ * (ioacct.bpf.c calls it); returns 0. */
+__noinline int ke_found_fd(__u32 tgid, int fd)
+{
+	if (engine && bpf_map_lookup_elem(&kuring, &tgid))
+		ke_send_fd(tgid, fd, KE_FDW_FOUND, true);
+	return 0;
+}
+
 /* Send the current task's call whole, with aux and an address argument
  * (addr_len bytes at uaddr, at most KE_ADDR_MAX) when it has one. */
 static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
@@ -634,18 +686,20 @@ static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct p
 	if (!es)
 		return;
 	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
-	if (uaddr && addr_len) {
+	es->h.callx.flags = 0;
+	if (addr_len) {
 		n = (__u32)addr_len;
 		barrier_var(n);
 		if (n > KE_ADDR_MAX)
 			n = KE_ADDR_MAX;
-		if (bpf_probe_read_user(KE_DATA(es, callx), n, (void *)uaddr))
+		if (!uaddr || bpf_probe_read_user(KE_DATA(es, callx), n, (void *)uaddr)) {
 			n = 0;
+			es->h.callx.flags = IOACCT_UNREADABLE;
+		}
 	}
 	es->h.callx.aux = aux;
 	es->h.callx.addr_len = (__u16)n;
 	es->h.callx.path_len = 0;
-	es->h.callx.pad = 0;
 	ke_output(es, sizeof(es->h.callx) + n);
 }
 
@@ -660,7 +714,7 @@ static __always_inline __u32 ke_add_path(struct engine_scratch *es, __u32 at, in
 
 	if (!sc)
 		return at;
-	off = failed_path(sc, (const char *)upath, dirfd, &end);
+	off = failed_path(sc, (const char *)upath, dirfd, &end, &es->h.callx.flags);
 	len = end - off;
 	if (len > IOACCT_PATH_MAX)
 		len = IOACCT_PATH_MAX;
@@ -686,7 +740,7 @@ static __always_inline void ke_send_paths(__u32 tgid, long nr, long ret, struct 
 	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
 	es->h.callx.aux = 0;
 	es->h.callx.addr_len = 0;
-	es->h.callx.pad = 0;
+	es->h.callx.flags = 0;
 	n = ke_add_path(es, 0, at ? (int)REG(regs, di, btf) : AT_FDCWD_,
 			at ? REG(regs, si, btf) : REG(regs, di, btf));
 	if (nr == NR_rename)
@@ -844,6 +898,10 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 		return true;
 	a0 = REG(regs, di, btf);
 	a1 = REG(regs, si, btf);
+	if (ret >= 0 && nr == NR_io_uring_setup) {
+		__u32 one = 1;
+		bpf_map_update_elem(&kuring, &tgid, &one, BPF_ANY);
+	}
 	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket))
 		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, false);
 	else if (ret >= 0 && (nr == NR_accept || nr == NR_accept4))

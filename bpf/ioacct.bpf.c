@@ -361,6 +361,8 @@ static __always_inline bool mark_fd(__u32 tgid, int fd)
 }
 
 /* A new counter for fd k of the current task, if it is traced; NULL if not. */
+__noinline int ke_found_fd(__u32 tgid, int fd);   /* (engine.bpf.h) */
+
 static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_key *k)
 {
 	struct ioacct_fd_slot *s;
@@ -382,8 +384,10 @@ static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_ke
 		return 0;
 	}
 	slot_init(s, k, kind, ino);
-	if (bpf_map_update_elem(&fdio, k, &i, BPF_NOEXIST) == 0)
+	if (bpf_map_update_elem(&fdio, k, &i, BPF_NOEXIST) == 0) {
+		ke_found_fd(k->tgid, k->fd);
 		return s;
+	}
 	/* Another thread made this fd's counter first (or fdio is full). */
 	slot_give((__u32)i, s);
 	at = bpf_map_lookup_elem(&fdio, k);
@@ -586,14 +590,17 @@ static __always_inline __u32 put_path(struct open_scratch *sc, __u32 end, struct
 
 /* The path a failed open was given, at work[PATH_END + 1], made absolute
  * from the cwd or dirfd (dirfd) when relative; returns where the text
- * starts and sets *end (empty when unreadable). */
+ * starts and sets *end (empty when unreadable, and IOACCT_UNREADABLE
+ * added to *flags). */
 static __always_inline __u32 failed_path(struct open_scratch *sc, const char *upath, int dirfd,
-					 __u32 *end)
+					 __u32 *end, __u32 *flags)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	long n = bpf_probe_read_user_str(&sc->work[PATH_END + 1], PATH_ARG, upath);
 	struct file *f;
 
+	if (n < 0)
+		*flags |= IOACCT_UNREADABLE;
 	if (n <= 1) {
 		*end = PATH_END;
 		return PATH_END;
@@ -628,6 +635,7 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	sc->hdr.ino = 0;
 	sc->hdr.dev = 0;
 	sc->hdr.fd_kind = 0;
+	sc->hdr.flags = 0;
 	if (ret >= 0) {
 		struct file *f = fd_file((int)ret);
 		if (f) {
@@ -636,7 +644,7 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 			off = put_path(sc, end, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
 		}
 	} else {
-		off = failed_path(sc, upath, dirfd, &end);
+		off = failed_path(sc, upath, dirfd, &end, &sc->hdr.flags);
 	}
 	len = end - off;
 	if (len > sizeof(sc->path))
@@ -671,22 +679,30 @@ __noinline int io_add(int fd, int dir, long ret)
 }
 
 #include "engine.bpf.h"
+#include "stack.bpf.h"
 
 /* A system call returned: count the bytes of a traced task's read or write.
  * This runs after every system call on the machine, so the common paths are
- * short: anything else leaves at the first test, and a traced fd that is
+ * short: under the kernel engine a task outside its set leaves after one
+ * lookup, anything else leaves at the first test, and a traced fd that is
  * already counting costs two lookups (having a counter means traced). */
 TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = REG(regs, orig_ax, btf);
 	int dir = ret < 0 ? 0 : io_dir(nr, regs, btf);
 
-	if (engine && in_compat(btf)) {
-		ke_compat_exit(regs, nr, ret, btf);   /* an i386 call (int $0x80) */
-		return 0;
+	if (engine) {
+		struct ioacct_task_state *t = ke_task();
+
+		if (!t)
+			return 0;   /* none of the engine's tasks: most calls on the machine */
+		if (in_compat(btf)) {
+			ke_compat_exit(regs, nr, ret, btf);   /* an i386 call (int $0x80) */
+			return 0;
+		}
+		ke_exit_call(t, nr, ret);
 	}
-	if (engine)
-		ke_count(nr, ret);
+	stack_exit(regs, nr, ret, btf);
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
 		mem_call(regs, nr, ret, btf);
 		return 0;
@@ -766,9 +782,11 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	__u32 tgid;
 	bool compat;
 
-	if (engine)
-		ke_enter();
+	if (engine && !ke_enter())
+		return 0;   /* none of the engine's tasks */
 	compat = engine && in_compat(btf);
+	if (!compat)
+		stack_enter(regs, nr, btf);
 	if (compat)
 		nr = ke_compat_nr(nr);   /* an i386 call: its own table, its own registers */
 	if (nr != NR_close && nr != NR_dup2 && nr != NR_dup3 && nr != NR_close_range &&

@@ -33,6 +33,7 @@ enum ioacct_kind {
 	IOACCT_FD = 9,           /* struct ioacct_fd + blobs: what an fd is */
 	IOACCT_CALLX = 10,       /* struct ioacct_callx + blobs: a call with an address or path */
 	IOACCT_SYSSTAT = 11,     /* struct ioacct_sysstat: a process's last counts of a call */
+	IOACCT_STACK = 12,       /* struct ioacct_stack + stack bytes (--stack, bpf/stack.bpf.h) */
 };
 
 /* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
@@ -133,7 +134,35 @@ struct ioacct_open {
 	__u32 fd_kind;            /* enum ioacct_fd_kind (success) */
 	__u32 path_len;           /* bytes of path that follow, no NUL */
 	__u32 dev;                /* the inode's superblock's device (success) */
-	__u32 pad;
+	__u32 flags;              /* IOACCT_UNREADABLE */
+};
+
+/* ioacct_open and ioacct_callx flags: a path or address argument could not
+ * be read from the program's memory (its blob is empty); SYSF_UNREADABLE. */
+#define IOACCT_UNREADABLE 1
+
+/* ---- --stack (bpf/stack.bpf.h) ---- */
+
+#define IOACCT_STACK_BYTES 16384   /* user stack copied from the stack pointer up, at most */
+#define IOACCT_STACK_CHUNK 512     /* copied this much at a time, until a read fails */
+#define IOACCT_STACK_NREGS 17      /* x86_64 registers in DWARF order, rip last */
+
+/* IOACCT_STACK: the user stack of a traced task, for the record of the
+ * call it is in, which comes next: its registers and len bytes of its
+ * memory from at (the stack pointer rounded down to IOACCT_STACK_CHUNK)
+ * up, and what user space needs to find its program's modules should the
+ * process be gone when the sample is read (mm's start_code and the
+ * interpreter's base, AT_BASE). */
+struct ioacct_stack {
+	__u32 kind;              /* IOACCT_STACK */
+	__s32 tid, tgid;
+	__u32 flags;             /* STACK_F_ENTRY (src/record.h): at an exec's entry */
+	__u64 ts;
+	__u64 at;
+	__u32 len;
+	__s32 nr;                /* the call (x86_64 number) */
+	__u64 start_code, at_base;
+	__u64 regs[IOACCT_STACK_NREGS];
 };
 
 /* ---- the kernel engine ---- */
@@ -213,7 +242,7 @@ struct ioacct_callx {
 	struct ioacct_call call;  /* kind IOACCT_CALLX */
 	__u64 aux;
 	__u16 addr_len, path_len;
-	__u32 pad;
+	__u32 flags;              /* IOACCT_UNREADABLE */
 };
 
 /* A task of the kernel engine (the kalive map: tid -> this). */
@@ -236,9 +265,16 @@ struct ioacct_stat_key {
 	__s32 nr;
 };
 
-/* What a process's calls of one number did so far (only grows). */
+/* Slots of a call-duration histogram: slot 0 counts calls under 64 ns,
+ * slot i 2^(i+5) <= ns < 2^(i+6), the last one everything from 2^36 ns
+ * (69 s) on. */
+#define IOACCT_HIST_SLOTS 32
+
+/* What a process's calls of one number did so far (only grows; the
+ * histogram's counts wrap at 2^32, read as differences). */
 struct ioacct_stat {
 	__u64 calls, errors, timed, total_ns, max_ns;
+	__u32 hist[IOACCT_HIST_SLOTS];
 };
 
 /* IOACCT_SYSSTAT: the figures of (tgid, nr) when its process ended; the

@@ -98,15 +98,8 @@ static __always_inline void put(void *map, const void *key, const void *val, __u
 /* Histogram slot of a latency: the bit length of its microseconds. */
 static __always_inline __u32 slot_of(__u64 ns)
 {
-	__u64 us = ns / 1000;
-	__u32 s = 0;
+	__u32 s = bit_length(ns / 1000);
 
-	if (us >> 16) { us >>= 16; s += 16; }
-	if (us >> 8) { us >>= 8; s += 8; }
-	if (us >> 4) { us >>= 4; s += 4; }
-	if (us >> 2) { us >>= 2; s += 2; }
-	if (us >> 1) { us >>= 1; s += 1; }
-	s += (__u32)us;
 	return s < LAT_SLOTS ? s : LAT_SLOTS - 1;
 }
 

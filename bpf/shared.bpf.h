@@ -61,6 +61,20 @@ static __always_inline void drop(__u32 why)
 		(*n)++;
 }
 
+/* How many bits v takes (0 for 0): the histograms' log2 slots. */
+static __always_inline __u32 bit_length(__u64 v)
+{
+	__u32 n = 0;
+
+	if (v >> 32) { v >>= 32; n += 32; }
+	if (v >> 16) { v >>= 16; n += 16; }
+	if (v >> 8) { v >>= 8; n += 8; }
+	if (v >> 4) { v >>= 4; n += 4; }
+	if (v >> 2) { v >>= 2; n += 2; }
+	if (v >> 1) { v >>= 1; n += 1; }
+	return n + (__u32)v;
+}
+
 /* The tasks entry of a traced (not merely followed) tid, or NULL. */
 static __always_inline struct task_entry *traced(__u32 tid)
 {

@@ -84,6 +84,8 @@ struct signal_struct {
 
 struct mm_struct {
 	unsigned long arg_start, arg_end;   /* argv in the process's memory */
+	unsigned long start_code;           /* the program's lowest executable address */
+	unsigned long saved_auxv[24];       /* its auxiliary vector (longer; --stack reads this much) */
 };
 
 struct linux_binprm {

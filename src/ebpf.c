@@ -301,6 +301,7 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 		return err;
 	shape.engine = o->engine;
 	shape.tasks_only = o->engine && !o->latency;
+	shape.stack = o->io ? o->stack : 0;
 	libbpf_log = o->log;
 	libbpf_set_print(print_cb);
 	eb = xcalloc(1, sizeof(*eb));
@@ -560,6 +561,22 @@ void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx)
 
 	if (eb->io)
 		ebpf_ioacct_drain(eb->io, put, put_ctx);
+}
+
+void ebpf_io_exec(void *ctx, pid_t pid, const char *exe, size_t len)
+{
+	struct ebpf *eb = ctx;
+
+	if (eb->io)
+		ebpf_ioacct_exec(eb->io, pid, exe, len);
+}
+
+void ebpf_io_fork(void *ctx, pid_t parent, pid_t child)
+{
+	struct ebpf *eb = ctx;
+
+	if (eb->io)
+		ebpf_ioacct_fork(eb->io, parent, child);
 }
 
 void ebpf_free(struct ebpf *eb)

@@ -39,6 +39,10 @@ struct ebpf_opts {
 	bool engine;                   /* with io: the kernel engine, which captures
 					  everything (tasks, exec, exits, signals, every
 					  fd call) for the tasks ebpf_engine_add gives it */
+	unsigned stack;                /* with io: enum stack_pick (src/stack.h): the
+					  kernel copies the user stacks of the calls it
+					  captures that this picks, the drain unwinds them
+					  into REC_STACK (--stack) */
 	const char *btf_path;          /* kernel BTF; NULL: /sys/kernel/btf/vmlinux */
 	struct freezer *freezer;       /* not owned: hold the command frozen while the
 					  reader's queue or the kernel's I/O ring is
@@ -88,6 +92,12 @@ int ebpf_io_error(const struct ebpf *eb);
  * tracer would have sent them (REC_FD, REC_SYSCALL).  One
  * thread only: the tracer's (tracer_opts.io_drain). */
 void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx);
+/* Process pid now runs exe (len bytes): the stacks the kernel copies of it
+ * are unwound over its modules (--stack).  The tracer's thread only
+ * (tracer_opts.io_exec), after the drain of the exec's stop. */
+void ebpf_io_exec(void *ctx, pid_t pid, const char *exe, size_t len);
+/* Process parent forked child (--stack, as ebpf_io_exec). */
+void ebpf_io_fork(void *ctx, pid_t parent, pid_t child);
 /* Counters; safe from any thread. */
 void ebpf_read_stats(struct ebpf *eb, struct ebpf_stats *st);
 /* Join the reader, detach and unload everything.  Call it from the queue's

@@ -24,6 +24,7 @@
 #include "ebpf_ioacct.h"
 #include "hmap.h"
 #include "ebpf_prog.h"
+#include "kstack.h"
 #include "record.h"
 #include "util.h"
 
@@ -39,6 +40,7 @@ _Static_assert((int)IOACCT_FDK_FILE == (int)FDK_FILE && (int)IOACCT_FDK_PIPE == 
 	       (int)IOACCT_FDK_UNIX == (int)FDK_UNIX && (int)IOACCT_FDK_TCP4 == (int)FDK_TCP4 &&
 	       (int)IOACCT_FDK_UDP6 == (int)FDK_UDP6 && (int)IOACCT_FDK_ANON == (int)FDK_ANON,
 	       "bpf/ioacct.h fd kinds must be record.h's");
+_Static_assert(IOACCT_HIST_SLOTS == REC_SYSSTAT_SLOTS, "one call-duration histogram layout");
 _Static_assert(IOACCT_PATH_MAX == REC_PATH_MAX && IOACCT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
 	       "the kernel cuts long paths as records do");
 
@@ -65,6 +67,7 @@ struct ebpf_ioacct {
 	struct imap stats_seen;       /* tgid << 32 | nr -> struct ioacct_stat passed on */
 	uint64_t stats_at;            /* when the kernel engine's counters were last read */
 	bool engine;                  /* the kernel engine's programs are loaded */
+	struct kstack *kstack;        /* --stack: the copied stacks are unwound here */
 };
 
 /* Growth of a count since what was passed on (0 when a late sample shows less). */
@@ -167,6 +170,7 @@ static void open_records(struct ebpf_ioacct *io, const struct ioacct_open *e, si
 	}
 	s = syscall_record(&io->rec, &e->call);
 	if (e->call.ret < 0) {
+		s->flags = e->flags & IOACCT_UNREADABLE ? SYSF_UNREADABLE : 0;
 		s->path_len = (uint16_t)plen;
 		rec_blob(&io->rec, path, plen);
 	}
@@ -294,6 +298,7 @@ static void callx_record(struct ebpf_ioacct *io, const struct ioacct_callx *e, s
 	size_t n = e->addr_len <= have ? e->addr_len : 0;
 	size_t p = e->path_len <= have - n ? e->path_len : 0;
 
+	r->flags = e->flags & IOACCT_UNREADABLE ? SYSF_UNREADABLE : 0;
 	r->aux = e->aux;
 	r->addr_len = (uint16_t)rec_blob(&io->rec, e + 1, n);
 	r->path_len = (uint16_t)rec_blob(&io->rec, (const char *)(e + 1) + n, p);
@@ -321,6 +326,8 @@ static void stat_record(struct ebpf_ioacct *io, uint64_t ts, uint32_t tgid, int3
 		r->timed = grown(st->timed, seen->timed);
 		r->total_ns = grown(st->total_ns, seen->total_ns);
 		r->max_ns = st->max_ns;
+		for (int i = 0; i < REC_SYSSTAT_SLOTS; i++)
+			r->hist[i] = st->hist[i] - seen->hist[i];   /* (wraps as the kernel's do) */
 		io_put(io);
 		*seen = *st;
 	}
@@ -373,6 +380,34 @@ static bool engine_sample(struct ebpf_ioacct *io, __u32 kind, const void *data, 
 	return true;
 }
 
+/* --stack: follow what the process opens, maps and runs (its modules),
+ * from the samples that tell it. */
+static void stack_follow(struct ebpf_ioacct *io, __u32 kind, const void *data, size_t size)
+{
+	const struct ioacct_call *c = data;
+
+	if (kind == IOACCT_OPEN && size >= sizeof(struct ioacct_open) && c->ret >= 0) {
+		const struct ioacct_open *o = data;
+		size_t plen = o->path_len <= size - sizeof(*o) ? o->path_len : size - sizeof(*o);
+		kstack_opened(io->kstack, c->tgid, (int)c->ret, (const char *)(o + 1), plen);
+	} else if (kind == IOACCT_CALL && size >= sizeof(*c)) {
+		kstack_mem_call(io->kstack, c->tgid, c->nr, (const uint64_t *)c->args, c->ret);
+	} else if (kind == IOACCT_EXEC && size >= sizeof(struct ioacct_exec)) {
+		const struct ioacct_exec *e = data;
+		size_t have = size - sizeof(*e);
+		kstack_exec(io->kstack, e->tgid, (const char *)(e + 1),
+			    e->exe_len <= have ? e->exe_len : have);
+	} else if (kind == IOACCT_TASK && size >= sizeof(struct ioacct_task)) {
+		const struct ioacct_task *t = data;
+		if (t->child_tgid != t->tgid)
+			kstack_fork(io->kstack, t->tgid, t->child_tgid);
+	} else if (kind == IOACCT_EXIT && size >= sizeof(struct ioacct_exit)) {
+		const struct ioacct_exit *e = data;
+		if (e->group_dead)
+			kstack_gone(io->kstack, e->tgid);
+	}
+}
+
 /* Ring-buffer callback: one sample, as records, to the drain's sink. */
 static int on_sample(void *ctx, void *data, size_t size)
 {
@@ -382,6 +417,14 @@ static int on_sample(void *ctx, void *data, size_t size)
 	if (size < sizeof(kind) || !io->put)
 		return 0;
 	memcpy(&kind, data, sizeof(kind));
+	if (io->kstack) {
+		if (kind == IOACCT_STACK) {
+			if (kstack_record(io->kstack, data, size, &io->rec) == 0)
+				io_put(io);
+			return 0;
+		}
+		stack_follow(io, kind, data, size);
+	}
 	if (kind == IOACCT_COUNT && size >= sizeof(struct ioacct_count)) {
 		if (!io_record(io, data))
 			return 0;
@@ -429,6 +472,9 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 		return -errno;
 	io->skel->rodata->engine = s->engine;
 	io->skel->rodata->engine_keeps_tasks = s->engine && s->tasks_only;   /* no latency.bpf.c */
+	io->skel->rodata->stack_pick = s->stack;
+	if (s->stack && !io->kstack)
+		io->kstack = kstack_new();
 	io->engine = s->engine;
 	if (s->engine && libbpf_num_possible_cpus() > 0)
 		bpf_map__set_max_entries(io->skel->maps.engine_scratch,
@@ -495,6 +541,18 @@ void ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx)
 	io->put = NULL;
 }
 
+void ebpf_ioacct_exec(struct ebpf_ioacct *io, pid_t pid, const char *exe, size_t len)
+{
+	if (io->kstack)
+		kstack_exec(io->kstack, pid, exe, len);
+}
+
+void ebpf_ioacct_fork(struct ebpf_ioacct *io, pid_t parent, pid_t child)
+{
+	if (io->kstack)
+		kstack_fork(io->kstack, parent, child);
+}
+
 /* Bytes in the ring the tracer thread has not consumed yet.  The
  * consumer's position is read first: it never passes the producer's, so
  * the producer's, read after, is never behind it. */
@@ -544,14 +602,46 @@ bool ebpf_ioacct_tasks_left(const struct ebpf_ioacct *io)
 	return bpf_map__get_next_key(io->skel->maps.kalive, NULL, &next, sizeof(next)) == 0;
 }
 
+/* ebpf_ioacct_tasks by batches of the map's buckets: tasks that end
+ * meanwhile never send it back to the start (as a key gone does
+ * bpf_map_get_next_key), so thousands of forking tasks are all seen.
+ * Returns how many, or -1 when the kernel cannot (then one by one). */
+static ssize_t tasks_by_batch(int fd, pid_t *tids, pid_t *tgids, size_t cap)
+{
+	struct ioacct_task_state vals[256];
+	__u32 keys[256], batch = 0;
+	size_t n = 0;
+	bool first = true;
+
+	while (n < cap) {
+		__u32 count = cap - n < 256 ? (__u32)(cap - n) : 256;
+		int err = bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals,
+					       &count, NULL);
+
+		if (err && errno != ENOENT)
+			return -1;   /* (ENOSPC too: a bucket larger than the room) */
+		for (__u32 i = 0; i < count && n < cap; i++) {
+			tids[n] = (pid_t)keys[i];
+			tgids[n++] = (pid_t)vals[i].tgid;
+		}
+		if (err)
+			break;   /* ENOENT: those were the last */
+		first = false;
+	}
+	return (ssize_t)n;
+}
+
 size_t ebpf_ioacct_tasks(const struct ebpf_ioacct *io, pid_t *tids, pid_t *tgids, size_t cap)
 {
 	const struct bpf_map *m = io->skel->maps.kalive;
+	ssize_t got = tasks_by_batch(bpf_map__fd(m), tids, tgids, cap);
 	struct ioacct_task_state v;
 	__u32 key, next;
 	void *prev = NULL;
 	size_t n = 0;
 
+	if (got >= 0)
+		return (size_t)got;
 	while (n < cap && bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
 		key = next;
 		prev = &key;
@@ -591,6 +681,7 @@ void ebpf_ioacct_free(struct ebpf_ioacct *io)
 	for (size_t i = 0; i < io->stats_seen.cap; i++)
 		free(io->stats_seen.vals[i]);
 	imap_release(&io->stats_seen);
+	kstack_free(io->kstack);
 	ioacct_bpf__destroy(io->skel);
 	free(io);
 }

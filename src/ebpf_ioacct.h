@@ -27,6 +27,10 @@ int ebpf_ioacct_load(struct ebpf_ioacct **out, const struct ebpf_shape *s,
  * kernel send the counters that grew (every IOACCT_SWEEP_MS).  One thread
  * only: the tracer's. */
 void ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx);
+/* Process parent forked child (for --stack's unwinding). */
+void ebpf_ioacct_fork(struct ebpf_ioacct *io, pid_t parent, pid_t child);
+/* Process pid now runs exe (len bytes, no NUL): for --stack's unwinding. */
+void ebpf_ioacct_exec(struct ebpf_ioacct *io, pid_t pid, const char *exe, size_t len);
 /* Should the command be held back for the ring: it is past its high
  * water, or, while held already (holding), still over a quarter full. */
 bool ebpf_ioacct_over(const struct ebpf_ioacct *io, bool holding);

@@ -20,6 +20,8 @@ struct ebpf_shape {
 	bool engine;         /* (not read: asked for) load the kernel engine's programs */
 	bool tasks_only;     /* (not read: asked for) the engine without latency: ioacct
 				keeps the traced tasks itself, latency is not loaded */
+	unsigned stack;      /* (not read: asked for) enum stack_pick: ioacct copies
+				the user stacks of the calls it picks (--stack) */
 };
 
 /* Is the kernel's BTF at path readable?  0, or -ESRCH with a one-sentence

@@ -19,6 +19,10 @@
 #include "fdtable.h"
 #include "store.h"
 
+/* What a path the program passed but that could not be read reads as (a
+ * path shown is absolute: no file has this name). */
+#define UNREADABLE_TEXT "(unreadable)"
+
 #define L(s)            { .lit = (s) }
 #define W(x)            { .f = EVF_##x }
 #define WNONE(x, n)     { .f = EVF_##x, .none = (n) }
@@ -63,7 +67,7 @@
 	.name = nm, .cat = CAT_NET, .noise = NOISE_PEER, \
 	.slot = SLOTS(FD, NONE, NONE, PEER, LOCAL), \
 	.json = { J("fd", FD), JNONE("proto", KIND, "unknown"), J("local", LOCAL), \
-		  J("remote", REMOTE), JSET("error", ERROR) }, \
+		  J("remote", REMOTE), JSET("error", ERROR), JSET("unreadable", UNREADABLE) }, \
 	.text = { L(nm " "), WNONE(KIND, "?"), L(" "), W(arrow), L(" "), WNONE(PEER, "?"), \
 		  W(FAILED) }, \
 }
@@ -100,8 +104,8 @@ static const struct evdesc types[EV_TYPE_MAX] = {
 		.quiet = QUIET_FAILED,
 		.slot = SLOTS(FD, NONE, OFLAGS, PATH, NONE),
 		.json = { J("path", PATH), J("fd", FD), J("mode", MODE), JSET("kind", KIND),
-			  JSET("error", ERROR) },
-		.text = { L("open "), WNONE(PATH, "?"), W(OPEN_RESULT) },
+			  JSET("error", ERROR), JSET("unreadable", UNREADABLE) },
+		.text = { L("open "), WNONE(PATH, UNREADABLE_TEXT), W(OPEN_RESULT) },
 	},
 	[EV_CLOSE] = {
 		.name = "close", .cat = CAT_FILE, .by_kind = true, .noise = NOISE_OBJ,
@@ -175,14 +179,17 @@ static const struct evdesc types[EV_TYPE_MAX] = {
 	[EV_DELETE] = {
 		.name = "delete", .cat = CAT_FILE, .noise = NOISE_PATH, .quiet = QUIET_FAILED,
 		.slot = SLOTS(DIR, NONE, NONE, PATH, NONE),
-		.json = { J("path", PATH), J("dir", DIR), JSET("error", ERROR) },
-		.text = { L("delete "), WNONE(PATH, "?"), IF(DIR, " (dir)"), W(FAILED) },
+		.json = { J("path", PATH), J("dir", DIR), JSET("error", ERROR),
+			  JSET("unreadable", UNREADABLE) },
+		.text = { L("delete "), WNONE(PATH, UNREADABLE_TEXT), IF(DIR, " (dir)"), W(FAILED) },
 	},
 	[EV_RENAME] = {
 		.name = "rename", .cat = CAT_FILE, .noise = NOISE_PATH, .quiet = QUIET_FAILED,
 		.slot = SLOTS(FD, NONE, NONE, PATH, PATH2),
-		.json = { J("path", PATH), J("new_path", PATH2), JSET("error", ERROR) },
-		.text = { L("rename "), WNONE(PATH, "?"), L(" "), W(TO), L(" "), WNONE(PATH2, "?"),
+		.json = { J("path", PATH), J("new_path", PATH2), JSET("error", ERROR),
+			  JSET("unreadable", UNREADABLE) },
+		.text = { L("rename "), WNONE(PATH, UNREADABLE_TEXT), L(" "), W(TO), L(" "),
+			  WNONE(PATH2, UNREADABLE_TEXT),
 			  W(FAILED) },
 	},
 };

@@ -61,6 +61,7 @@ static int64_t event_plain(const struct event *ev, unsigned f)
 	case EVF_CLONE: case EVF_OFLAGS: case EVF_MFLAGS: case EVF_ARCH: case EVF_OP:
 		return (int64_t)ev->flags;
 	case EVF_THREAD: return ev->thread;
+	case EVF_UNREADABLE: return ev->unreadable;
 	case EVF_BYTES: case EVF_LEN: case EVF_HEAP: return (int64_t)ev->bytes;
 	case EVF_CALLS: return ev->calls;
 	case EVF_ADDR: case EVF_SECTOR: return (int64_t)ev->addr;
@@ -140,6 +141,7 @@ static int64_t stored_num(const struct sevent *se, unsigned f)
 {
 	switch (f) {
 	case EVF_THREAD: return (se->flags & SEV_THREAD) != 0;
+	case EVF_UNREADABLE: return (se->flags & SEV_UNREADABLE) != 0;
 	case EVF_KIND: return se->kind == FDK_UNKNOWN ? -1 : se->kind;
 	case EVF_ERROR: return se->flags & SEV_FAILED ? -se->val : 0;
 	case EVF_PROT:
@@ -504,6 +506,7 @@ static const struct evfield fields[EVF_MAX] = {
 	[EVF_IO_SYSCALL] = NAME("syscall", name_io_syscall),
 	[EVF_REGION_KIND] = NAME("region_kind", name_region_kind),
 	[EVF_DIR] = NUM("dir", EVK_BOOL),
+	[EVF_UNREADABLE] = NUM("unreadable", EVK_BOOL),
 	[EVF_EXE] = { "exe", EVK_STR, "Exe:     ", NULL, NULL, NULL },
 	[EVF_ARGV] = { "argv", EVK_ARGV, "Argv:    ", NULL, NULL, NULL },
 	[EVF_PATH] = { "path", EVK_STR, "Object:  ", NULL, NULL, NULL },

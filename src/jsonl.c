@@ -12,6 +12,7 @@
 
 #include "evform.h"
 #include "jsonl.h"
+#include "stackfmt.h"
 #include "summary.h"
 #include "util.h"
 
@@ -46,6 +47,8 @@ void jsonl_event(void *ctx, const struct event *ev)
 	strbuf_addf(sb, "{\"t\":%.6f,\"pid\":%d,\"tid\":%d,\"type\":\"%s\"",
 		    (double)ev->ts / 1e9, ev->pid, ev->tid, evdesc_name(ev->type));
 	evform_json(sb, ev);
+	if (ev->stack)
+		stackfmt_json(sb, ev->stack);
 	strbuf_addstr(sb, "}\n");
 	fwrite(sb->buf, 1, sb->len, j->out);
 }

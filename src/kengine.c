@@ -40,6 +40,7 @@
 #include "evq.h"
 #include "fdinfo.h"
 #include "freezer.h"
+#include "hmap.h"
 #include "kengine.h"
 #include "maps.h"
 #include "procfs.h"
@@ -454,23 +455,33 @@ static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, in
 }
 
 /* Trace a running process and what it starts, without stopping it: every
- * thread goes into the kernel's set (rescanned until no new one appears). */
+ * thread goes into the kernel's set, rescanned until a scan finds none it
+ * has not put there (a thread made by one not yet in the set is in the next
+ * scan; once every thread is in it, the kernel takes in the threads they
+ * make; the same count of threads is not the same threads). */
 static int attach(struct kengine *k)
 {
 	pid_t pid = k->o.attach_pid, *tids = xcalloc(MAX_KILL, sizeof(*tids));
-	int n = 0, prev = -1, err = 0;
+	struct imap added = { 0 };
+	int n = 0, fresh = 1, err = 0;
 
 	k->root = pid;
 	k->reaped = k->exec_seen = true;   /* not our child: nothing to reap or wait for */
 	atomic_store(&k->root_live, pid);
-	for (int round = 0; round < 100 && n != prev && !err; round++) {
-		prev = n;
+	for (int round = 0; round < 100 && fresh && !err; round++) {
+		fresh = 0;
 		n = procfs_list_tasks(pid, tids, MAX_KILL);
 		if (n < 0)
 			err = n;
-		for (int i = 0; i < n && i < MAX_KILL && !err; i++)
+		for (int i = 0; i < n && i < MAX_KILL && !err; i++) {
+			if (imap_get(&added, (uint32_t)tids[i]))
+				continue;
+			imap_put(&added, (uint32_t)tids[i], &added);
+			fresh++;
 			err = ebpf_engine_add(k->o.engine, tids[i], pid, false);
+		}
 	}
+	imap_release(&added);
 	if (!err)
 		describe_process(k, pid, tids, n < MAX_KILL ? n : MAX_KILL);
 	free(tids);

@@ -17,6 +17,7 @@
 #include "evform.h"
 #include "fmt.h"
 #include "lines.h"
+#include "stackfmt.h"
 #include "noise.h"
 #include "strbuf.h"
 #include "util.h"
@@ -277,7 +278,10 @@ void lines_event(void *ctx, const struct event *ev)
 	lines_flush(l);
 	line_start(l, ev->ts, ev->pid);
 	evform_text(&l->sb, &a, false);
-	line_end(l);
+	strbuf_addch(&l->sb, '\n');
+	if (ev->stack)
+		stackfmt_text(&l->sb, ev->stack, "      at ");
+	fwrite(l->sb.buf, 1, l->sb.len, l->out);
 }
 
 /* FINAL block: memory section. */

@@ -42,6 +42,8 @@
 #include "report.h"
 #include "sigpolicy.h"
 #include "spill.h"
+#include "stack.h"
+#include "stackkeep.h"
 #include "store.h"
 #include "tracejson.h"
 #include "tracer.h"
@@ -67,7 +69,7 @@ enum engine {
 	ENGINE_KERNEL,           /* the kernel engine, or one sentence and exit 1 */
 	ENGINE_AUTO,             /* the kernel engine where it can run, else ptrace */
 };
-#define ENGINE_DEFAULT ENGINE_PTRACE
+#define ENGINE_DEFAULT ENGINE_AUTO
 #define MAX_MEMORY_DEFAULT ((size_t)256 << 20)   /* --max-memory */
 #define MAX_MEMORY_MIN ((size_t)1 << 20)
 
@@ -81,11 +83,14 @@ struct opts {
 	const char *report;     /* --report FILE */
 	const char *trace_json; /* --trace-json FILE */
 	const char *filter;     /* --filter EXPR */
+	const char *stack;      /* --stack[=EXPR]: its expression (NULL: no --stack) */
+	bool stack_expr;        /* EXPR was given (else the default's) */
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	size_t max_memory;      /* --max-memory SIZE: bytes of events kept in memory */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse, ebpf, faults;
-	enum engine engine;     /* --engine */
+	enum engine engine;     /* --engine, else COMPENDIUM_ENGINE */
+	bool engine_set;        /* --engine was given */
 	unsigned spin_us;
 	unsigned sched_threshold_us;   /* --sched-threshold-us */
 	char **argv;            /* command to run */
@@ -114,6 +119,11 @@ static const char usage_text[] =
 	"      --filter EXPR   only the events EXPR matches in the lines, JSON, report\n"
 	"                      and trace (e.g. 'cat:net -failed', 'path:/etc/* | bytes>1M';\n"
 	"                      see FILTER EXPRESSIONS in the manual); the totals stay whole\n"
+	"      --stack[=EXPR]  show where in the program the events EXPR matches came\n"
+	"                      from: the calling thread's stack, named (function,\n"
+	"                      offset, module, file:line where debug information\n"
+	"                      exists); without EXPR: opens, connects, accepts, execs,\n"
+	"                      failed calls, mmaps of 1 MiB or more and heap growth\n"
 	"      --max-report-events N  keep at most N events in the report (default\n"
 	"                      2000000, 0 for all); the rest are thinned evenly over\n"
 	"                      the trace and the report says what was left out\n"
@@ -137,9 +147,9 @@ static const char usage_text[] =
 	"                      the kernel (root, or CAP_BPF and CAP_PERFMON)\n"
 	"      --engine auto|kernel|ptrace\n"
 	"                      trace from the kernel's tracepoints alone, with no\n"
-	"                      ptrace stop (kernel: root, or CAP_BPF and CAP_PERFMON),\n"
-	"                      with ptrace (the default), or the kernel where it can\n"
-	"                      run, else ptrace (auto)\n"
+	"                      stop (kernel: root, or CAP_BPF and CAP_PERFMON), with\n"
+	"                      ptrace, or the kernel where it can run, else ptrace\n"
+	"                      (auto, the default; COMPENDIUM_ENGINE sets another)\n"
 	"      --sched-threshold-us N\n"
 	"                      with --ebpf, show waits for a CPU of at least N\n"
 	"                      microseconds as events (default 10; 0 shows all)\n"
@@ -245,7 +255,7 @@ static size_t parse_size(const char *opt, const char *s)
 enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
        O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
        O_MAX_MEMORY,
-       O_SPEED, O_ENGINE };
+       O_SPEED, O_ENGINE, O_STACK };
 
 static const struct option longopts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -262,6 +272,7 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "trace-json", required_argument, NULL, O_TRACE_JSON },
 	{ "filter", required_argument, NULL, O_FILTER },
+	{ "stack", optional_argument, NULL, O_STACK },
 	{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
 	{ "max-memory", required_argument, NULL, O_MAX_MEMORY },
 	{ "no-color", no_argument, NULL, O_NOCOLOR },
@@ -274,6 +285,19 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* The engine named by arg, given as what (an option or a variable);
+ * exits on a name that is none. */
+static enum engine parse_engine(const char *what, const char *arg)
+{
+	if (strcmp(arg, "kernel") == 0)
+		return ENGINE_KERNEL;
+	if (strcmp(arg, "ptrace") == 0)
+		return ENGINE_PTRACE;
+	if (strcmp(arg, "auto") != 0)
+		die(2, "%s: '%s' is not auto, kernel or ptrace", what, arg);
+	return ENGINE_AUTO;
+}
 
 /* An option that takes a value, or exits on a bad one. */
 static void parse_value(int c, const char *arg, struct opts *o)
@@ -295,15 +319,13 @@ static void parse_value(int c, const char *arg, struct opts *o)
 	case O_REPORT: o->report = arg; break;
 	case O_TRACE_JSON: o->trace_json = arg; break;
 	case O_FILTER: o->filter = arg; break;
+	case O_STACK:
+		o->stack = arg ? arg : STACK_DEFAULT_EXPR;
+		o->stack_expr = arg != NULL;
+		break;
 	case O_ENGINE:
-		if (strcmp(arg, "kernel") == 0)
-			o->engine = ENGINE_KERNEL;
-		else if (strcmp(arg, "ptrace") == 0)
-			o->engine = ENGINE_PTRACE;
-		else if (strcmp(arg, "auto") == 0)
-			o->engine = ENGINE_AUTO;
-		else
-			die(2, "--engine: '%s' is not auto, kernel or ptrace", arg);
+		o->engine = parse_engine("--engine", arg);
+		o->engine_set = true;
 		break;
 	case O_MAX_REPORT:
 		o->max_report = parse_uint("--max-report-events", arg, UINT_MAX);
@@ -349,9 +371,9 @@ static void check_args(const struct opts *o)
 		die(2, "give either a command or --pid, not both; see --help");
 	if (!o->pid && !o->argv[0] && !o->replay)
 		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
-	if (o->engine == ENGINE_KERNEL && o->replay)
+	if (o->engine_set && o->engine == ENGINE_KERNEL && o->replay)
 		die(2, "--engine is for tracing; --replay reads a recording");
-	if (o->engine == ENGINE_KERNEL && (o->verbose || o->no_seccomp))
+	if (o->engine_set && o->engine == ENGINE_KERNEL && (o->verbose || o->no_seccomp))
 		die(2, "--engine kernel has no system call stops to show: -v and --no-seccomp "
 		    "are ptrace's");
 }
@@ -359,11 +381,13 @@ static void check_args(const struct opts *o)
 /* Parse the command line into o; exits on bad usage. */
 static void parse_args(int argc, char **argv, struct opts *o)
 {
+	const char *env;
 	int c;
 
 	o->spin_us = 50;
 	o->sched_threshold_us = 10;
-	o->engine = ENGINE_DEFAULT;
+	env = getenv("COMPENDIUM_ENGINE");
+	o->engine = env && *env ? parse_engine("COMPENDIUM_ENGINE", env) : ENGINE_DEFAULT;
 	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
 	o->max_memory = MAX_MEMORY_DEFAULT;
 	opterr = 0;
@@ -464,6 +488,8 @@ struct run {
 	int rec_err;             /* its first write error (-errno): recording stopped */
 	struct store *store;     /* every event: for the UI, --report, --trace-json */
 	struct query *filter;    /* --filter: the events the sink and store get */
+	struct query *stack;     /* --stack: the events whose stack is shown */
+	struct stackkeep *stacks;   /* the stacks of stored events (UI, report, trace) */
 	model_observer_fn *sink; /* the line or JSON printer, when not the UI */
 	void *sink_ctx;
 	bool tui;                /* interactive UI instead of lines */
@@ -594,11 +620,23 @@ static void observe(void *ctx, const struct event *ev)
 {
 	struct run *r = ctx;
 
+	struct event bare;
+
 	if (r->filter && !query_event(r->filter, ev))
 		return;
+	if (ev->stack && r->stack && !query_event(r->stack, ev)) {
+		bare = *ev;
+		bare.stack = NULL;
+		ev = &bare;
+	}
 	r->sink(r->sink_ctx, ev);
-	if (r->store)
+	if (r->store) {
+		size_t idx = store_count(r->store);
+
 		store_add(r->store, ev);
+		if (ev->stack && store_count(r->store) > idx)
+			stackkeep_put(r->stacks, idx, ev->stack);
+	}
 }
 
 /* Print events with fn (lines or JSON), keeping them in the store too. */
@@ -689,8 +727,8 @@ static bool engine_refused(bool fallback, const char *why)
 {
 	if (!fallback)
 		die(1, "the kernel engine cannot run: %s", why);
-	fprintf(stderr, "compendium-tui: tracing with ptrace: the kernel engine cannot run here "
-		"(%s).\n", why);
+	fprintf(stderr, "compendium-tui: tracing with ptrace, as the kernel engine cannot run "
+		"here: %s.\n", why);
 	return false;
 }
 
@@ -700,7 +738,8 @@ static bool open_engine(struct run *r, struct tracer_opts *to, bool fallback)
 {
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us, .io = true,
-				.engine = true, .latency = r->o.ebpf, .log = bpf_log() };
+				.engine = true, .latency = r->o.ebpf, .log = bpf_log(),
+				.stack = to->stack };
 	char why[512];
 
 	if (load_ebpf(r, &eo, !r->o.pid, why, sizeof(why)) < 0)
@@ -726,7 +765,7 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 #ifdef HAVE_EBPF
 	struct ebpf_opts eo = { .sched_threshold_us = r->o.sched_threshold_us,
 				.follow_self = r->o.pid == 0, .io = !to->attach_pid && !to->trace_all,
-				.log = bpf_log() };
+				.log = bpf_log(), .stack = to->stack };
 	char why[512];
 	int err;
 
@@ -744,6 +783,8 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 			strerror(-err));
 	else {
 		to->io_drain = ebpf_io_drain;
+		to->io_exec = ebpf_io_exec;
+		to->io_fork = ebpf_io_fork;
 		to->io_ctx = r->ebpf;
 	}
 #else
@@ -819,6 +860,8 @@ static void start(struct run *r, const sigset_t *orig_mask)
 	to.verbose = r->o.verbose;
 	to.child_mask = *orig_mask;
 	to.spin_us = r->o.spin_us;
+	if (r->o.stack)
+		to.stack = r->o.stack_expr ? STACK_ALL : STACK_DEFAULT;
 	/* In the UI the program gets a pty of its own: it cannot scribble on the screen. */
 	if (r->tui && !r->o.pid && tui_open_pty(&r->pty_master, &slave) == 0)
 		to.stdio_fd = slave;
@@ -869,9 +912,9 @@ static int exit_code(const struct run *r)
 	return WEXITSTATUS(st);
 }
 
-/* --filter's expression compiled (NULL without one); a mistake is shown
- * with a caret under it, and exits 2. */
-static struct query *compile_filter(const char *text)
+/* The expression of option opt (--filter, --stack) compiled (NULL without
+ * one); a mistake is shown with a caret under it, and exits 2. */
+static struct query *compile_filter(const char *opt, const char *text)
 {
 	struct query_error err;
 	struct query *q;
@@ -879,7 +922,7 @@ static struct query *compile_filter(const char *text)
 
 	if (!text || (q = query_parse(text, &err)))
 		return text ? q : NULL;
-	fprintf(stderr, "compendium-tui: --filter: %s\n  %s\n  ", err.msg, text);
+	fprintf(stderr, "compendium-tui: %s: %s\n  %s\n  ", opt, err.msg, text);
 	/* Tabs stay tabs and a UTF-8 character takes one column, so the caret lines up. */
 	for (i = 0; i < err.pos && text[i]; i++)
 		if (((unsigned char)text[i] & 0xc0) != 0x80)
@@ -923,11 +966,13 @@ static void write_exports(struct run *r)
 		say("cannot use the spill file in %s (%s): events stayed in memory, beyond "
 		    "--max-memory", spill_dir(NULL), strerror(-err));
 	if (r->o.report && (err = report_write_filtered(r->model, r->store, r->o.report,
-							     r->o.max_report, r->o.filter))) {
+							     r->o.max_report, r->o.filter,
+							     r->stacks))) {
 		say("cannot write report %s: %s", r->o.report, strerror(-err));
 		r->write_failed = true;
 	}
-	if (r->o.trace_json && (err = tracejson_write(r->model, r->store, r->o.trace_json))) {
+	if (r->o.trace_json && (err = tracejson_write_stacks(r->model, r->store, r->stacks,
+								   r->o.trace_json))) {
 		say("cannot write trace %s: %s", r->o.trace_json, strerror(-err));
 		r->write_failed = true;
 	}
@@ -995,6 +1040,7 @@ static int run_ui(struct run *r)
 		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
 		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
 		.max_memory = r->o.max_memory,
+		.stack_filter = r->stack, .stacks = r->stacks,
 	};
 
 	if (tui_run(&ta) == 0)
@@ -1107,7 +1153,9 @@ static void init(struct run *r, int argc, char **argv, sigset_t *orig)
 	r->q = evq_new(QUEUE_BYTES);
 	r->model = model_new();
 	model_set_verbose(r->model, r->o.verbose);
-	r->filter = compile_filter(r->o.filter);
+	r->filter = compile_filter("--filter", r->o.filter);
+	r->stack = compile_filter("--stack", r->o.stack);
+	r->stacks = stackkeep_new();
 	choose_sink(r);
 }
 
@@ -1134,6 +1182,8 @@ static void release(struct run *r)
 	pump_free(r->pump);
 	store_free(r->store);
 	query_free(r->filter);
+	query_free(r->stack);
+	stackkeep_free(r->stacks);
 	jsonl_free(r->json);
 	lines_free(r->lines);
 	model_free(r->model);

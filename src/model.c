@@ -27,7 +27,7 @@
 #include "util.h"
 
 #define REAP_NS (5ull * 1000000000ull)   /* keep an exited process's regions this long */
-#define PARKED_MAX 4096                   /* faults waiting for their process or region */
+#define PARKED_MAX 65536                  /* faults waiting for their process or region */
 #define PARK_NS 50000000ull               /* and waiting at most this long (trace time) */
 #define DEAD_NS (5ull * 1000000000ull)    /* keep an ended task for late records this long */
 #define LATE_NS 100000000ull              /* a kernel sample this long after its task's end
@@ -62,6 +62,9 @@ struct model {
 	void *ctx;
 	bool verbose;
 	struct imap threads;      /* tid -> struct thread, live */
+	struct imap stacks;       /* tid -> copy of the REC_STACK for its next call */
+	const struct rec_stack *stack;   /* while a call's record is read: its stack */
+	int stack_tid;
 	struct imap dead;         /* tid -> struct thread that ended last with that tid */
 	uint64_t dead_sweep;      /* record time of the next look for dead tasks to free */
 	struct ptrvec early;      /* copies of kernel samples whose task is not known yet */
@@ -86,7 +89,10 @@ struct model {
 	int root_pid, root_status;
 	struct proc *root;
 	bool started, attached, ended, io_uring_noted;
+	uint64_t unreadable;      /* arguments that could not be read */
+	size_t unreadable_note;   /* their note's index in notes */
 	bool kernel_engine;       /* REC_START says the kernel engine traced it */
+	bool kernel_batches;      /* the kernel sent regions in batches (kernel engine, --ebpf) */
 	enum end_reason reason;
 	struct sysstat *sys;      /* per-syscall counts and times (strace -c) */
 };
@@ -152,6 +158,8 @@ static uint64_t rel(const struct model *m, uint64_t ts)
 /* Send an event to the observer. */
 static void emit(struct model *m, struct event *ev)
 {
+	if (m->stack && ev->tid == m->stack_tid)
+		ev->stack = m->stack;
 	m->events++;
 	if (m->fn)
 		m->fn(m->ctx, ev);
@@ -470,13 +478,14 @@ static void unpark(struct model *m, int pid, uint64_t older_than)
 }
 
 /* Give up waiting for what parked faults sampled long before ts needed.
- * The kernel engine's records come in batches every few milliseconds
- * while the program runs on (ptrace's come while it is stopped): its wait
- * is as long as for the kernel's early samples. */
+ * The kernel's records of the mmap family (the kernel engine's, and
+ * --ebpf's under ptrace) come in batches every few milliseconds while the
+ * program runs on (ptrace's come while it is stopped): their wait is as
+ * long as for the kernel's early samples. */
 static void unpark_old(struct model *m, uint64_t ts)
 {
 	const struct rec_hdr *h = m->parked.n ? m->parked.v[0] : NULL;
-	uint64_t wait = m->kernel_engine ? EARLY_NS : PARK_NS;
+	uint64_t wait = m->kernel_batches ? EARLY_NS : PARK_NS;
 
 	if (h && h->ts + wait < ts)
 		unpark(m, 0, ts - wait);
@@ -591,6 +600,7 @@ static void on_start(struct model *m, const struct rec_hdr *h)
 	m->root_pid = s->pid;
 	m->attached = s->mode == START_ATTACH;
 	m->kernel_engine = h->flags & START_F_KERNEL;
+	m->kernel_batches = h->flags & (START_F_KERNEL | START_F_KERNEL_IO);
 	free_argv(m->command);
 	m->command = split_argv((const char *)(s + 1), s->argv_len);
 	p = proc_new(m, s->pid, m->attached ? 0 : s->tracer_pid, h->ts);
@@ -1098,6 +1108,7 @@ static void sys_open(struct model *m, const struct rec_hdr *h, struct thread *t,
 		ev.path = o->path;
 	} else {
 		ev.path = failpath;
+		ev.unreadable = !failpath;
 	}
 	emit(m, &ev);
 }
@@ -1117,6 +1128,7 @@ static void sys_names(struct model *m, const struct rec_hdr *h, struct thread *t
 	ev.nr = s->nr;
 	ev.ret = s->ret;
 	ev.path = path;
+	ev.unreadable = (s->flags & SYSF_UNREADABLE) != 0;
 	if (s->nr == SYS_rmdir)
 		ev.flags = AT_REMOVEDIR;
 	else if (s->nr == SYS_unlinkat)
@@ -1125,7 +1137,7 @@ static void sys_names(struct model *m, const struct rec_hdr *h, struct thread *t
 		ev.type = EV_RENAME;
 		if (nul)
 			path2 = xstrndup(nul + 1, s->path_len - (size_t)(nul + 1 - blob));
-		ev.path2 = path2;
+		ev.path2 = path2 && (*path2 || !ev.unreadable) ? path2 : NULL;
 	}
 	emit(m, &ev);
 	free(path2);
@@ -1158,6 +1170,7 @@ static void sys_conn(struct model *m, const struct rec_hdr *h, struct thread *t,
 	ev.ret = s->ret;
 	ev.obj = o;
 	ev.addr_text = arg;
+	ev.unreadable = (s->flags & SYSF_UNREADABLE) != 0;
 	if (ok && o && is_inet(o->kind)) {
 		const char *remote = arg ? arg : o->remote;
 		struct conn *c;
@@ -1277,6 +1290,34 @@ static void sys_fdops(struct model *m, const struct rec_hdr *h, struct thread *t
 	}
 }
 
+/* A path or address argument of a call could not be read: count it in
+ * the note that says so. */
+static void note_unreadable(struct model *m)
+{
+	char text[256];
+
+	m->unreadable++;
+	snprintf(text, sizeof(text), "%llu path or address argument%s could not be read from the "
+		 "program's memory (not mapped, or not in memory when the kernel looked): shown as "
+		 "unreadable (null in JSON), never guessed",
+		 (unsigned long long)m->unreadable, m->unreadable == 1 ? "" : "s");
+	if (m->unreadable == 1) {
+		m->unreadable_note = m->notes.n;
+		vec_push(&m->notes, NULL);
+	}
+	free(m->notes.v[m->unreadable_note]);
+	m->notes.v[m->unreadable_note] = xstrdup(text);
+}
+
+/* The path of a failed open, a delete or a rename: as given ("" for an
+ * empty one), NULL when it could not be read. */
+static const char *named_path(const struct rec_syscall *s, const char *path)
+{
+	if (s->flags & SYSF_UNREADABLE)
+		return path && *path ? path : NULL;
+	return path ? path : "";
+}
+
 /* Note once that io_uring I/O is invisible to us. */
 static void note_io_uring(struct model *m)
 {
@@ -1337,6 +1378,8 @@ static uint64_t open_flags(const struct rec_syscall *s)
 	}
 }
 
+_Static_assert(REC_SYSSTAT_SLOTS == SYSSTAT_HIST_SLOTS, "one histogram layout");
+
 /* REC_SYSSTAT: system calls the kernel engine counted. */
 static void on_sysstat(struct model *m, const struct rec_hdr *h)
 {
@@ -1344,7 +1387,7 @@ static void on_sysstat(struct model *m, const struct rec_hdr *h)
 	struct sysstat_row c = { .calls = r->calls, .errors = r->errors, .timed = r->timed,
 				 .total_ns = r->total_ns, .max_ns = r->max_ns };
 
-	sysstat_add_counts(m->sys, h->tgid, r->nr, &c);
+	sysstat_add_counts(m->sys, h->tgid, r->nr, &c, r->hist);
 }
 
 /* REC_SYSCALL. */
@@ -1356,6 +1399,8 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 	char *addr = addr_text(blob, s->addr_len);
 	char *path = s->path_len ? xstrndup(blob + s->addr_len, s->path_len) : NULL;
 
+	if (s->flags & SYSF_UNREADABLE)
+		note_unreadable(m);
 	if (!m->kernel_engine)   /* (it counts every call itself: REC_SYSSTAT) */
 		sysstat_add(m->sys, h->tgid, s->nr, s->ret, s->entry_ts && h->ts >= s->entry_ts,
 			    s->entry_ts && h->ts >= s->entry_ts ? h->ts - s->entry_ts : 0);
@@ -1375,7 +1420,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 	switch (s->nr) {
 	case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
 	case SYS_open_by_handle_at:
-		sys_open(m, h, t, s, open_flags(s), path);
+		sys_open(m, h, t, s, open_flags(s), named_path(s, path));
 		break;
 	case SYS_connect:
 		sys_conn(m, h, t, s, (int)s->args[0], false, addr);
@@ -1388,7 +1433,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 		break;
 	case SYS_unlink: case SYS_unlinkat: case SYS_rmdir:
 	case SYS_rename: case SYS_renameat: case SYS_renameat2:
-		sys_names(m, h, t, s, path);
+		sys_names(m, h, t, s, named_path(s, path));
 		break;
 	case SYS_io_uring_setup:
 		note_io_uring(m);
@@ -1402,7 +1447,48 @@ out:
 	free(path);
 }
 
+/* REC_STACK: kept for the task's next call (a newer one replaces it). */
+static void on_stack(struct model *m, const struct rec_hdr *h)
+{
+	struct rec_hdr *copy = xmalloc(h->len);
+
+	memcpy(copy, h, h->len);
+	free(imap_del(&m->stacks, (uint64_t)(uint32_t)h->tid));
+	imap_put(&m->stacks, (uint64_t)(uint32_t)h->tid, copy);
+}
+
+/* Read a record (model_ingest's work). */
+static void ingest(struct model *m, const struct rec_hdr *h);
+
+/* The stack waiting for a call's or exec's task goes with the events it makes. */
+static void ingest_with_stack(struct model *m, const struct rec_hdr *h)
+{
+	struct rec_hdr *sh = imap_del(&m->stacks, (uint64_t)(uint32_t)h->tid);
+	const struct rec_stack *st = sh ? rec_payload(sh) : NULL;
+
+	/* A stack goes with its own call only (one taken at an exec's entry:
+	 * the exec, or its failure), never with a later one when the call's
+	 * record was lost. */
+	if (st && h->type == REC_SYSCALL && ((const struct rec_syscall *)rec_payload(h))->nr != st->nr)
+		st = NULL;
+	if (st && h->type == REC_EXEC && !(st->flags & STACK_F_ENTRY))
+		st = NULL;
+	m->stack = st;
+	m->stack_tid = h->tid;
+	ingest(m, h);
+	m->stack = NULL;
+	free(sh);
+}
+
 void model_ingest(struct model *m, const struct rec_hdr *h)
+{
+	if (m->stacks.n && (h->type == REC_SYSCALL || h->type == REC_EXEC))
+		ingest_with_stack(m, h);
+	else
+		ingest(m, h);
+}
+
+static void ingest(struct model *m, const struct rec_hdr *h)
 {
 	if (!m->started && h->type != REC_START)
 		return;
@@ -1433,6 +1519,7 @@ void model_ingest(struct model *m, const struct rec_hdr *h)
 	case REC_BLOCK: on_block(m, h); break;
 	case REC_HIST: on_hist(m, h); break;
 	case REC_LOST: on_lost(m, h); break;
+	case REC_STACK: on_stack(m, h); break;
 	default: break;
 	}
 }
@@ -1458,6 +1545,9 @@ void model_free(struct model *m)
 		if (m->dead.vals[i])
 			thread_free(m->dead.vals[i]);
 	imap_release(&m->dead);
+	for (size_t i = 0; i < m->stacks.cap; i++)
+		free(m->stacks.vals[i]);
+	imap_release(&m->stacks);
 	for (size_t i = 0; i < m->early.n; i++)
 		free(m->early.v[i]);
 	free(m->early.v);

@@ -107,6 +107,8 @@ struct event {
 	const char *path;      /* open: the path (failed ones too); exec: exe;
 				  delete, rename: the path named */
 	const char *path2;     /* rename: the new path */
+	bool unreadable;       /* open, delete, rename, connect: a path or address
+				  argument could not be read (its field is NULL) */
 	const char *addr_text; /* connect/sendto: the address argument */
 	uint64_t dur;          /* syscall duration in ns, when measured; sched: the
 				  wait; block: issue to completion */
@@ -115,6 +117,9 @@ struct event {
 	uint64_t ip;           /* fault: the instruction (addr: the data address,
 				  path: the region's name, bytes: a page) */
 	const struct region *region;   /* fault: where it fell (NULL: unknown) */
+	const struct rec_stack *stack; /* --stack: the calling thread's user stack
+					  as its REC_STACK carried it (raw; src/symbols.h
+					  names it), NULL: none taken */
 };
 
 #define LAT_HIST_SLOTS 32

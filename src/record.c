@@ -33,6 +33,7 @@ static size_t fixed_size(unsigned type)
 	case REC_MAPS: return sizeof(struct rec_maps);
 	case REC_IO: return sizeof(struct rec_io);
 	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
+	case REC_STACK: return sizeof(struct rec_stack);
 	default: return (size_t)-1;
 	}
 }
@@ -65,6 +66,10 @@ static size_t blob_size(unsigned type, const void *p)
 		const struct rec_maps *mp = p;
 		return mp->text_len;
 	}
+	case REC_STACK: {
+		const struct rec_stack *st = p;
+		return (size_t)st->nframes * sizeof(struct rec_frame) + st->mods_len;
+	}
 	case REC_HIST: {
 		const struct rec_hist *hs = p;
 		return hs->nslots > 64 ? (size_t)-1 / 2 : (size_t)hs->nslots * sizeof(uint64_t);
@@ -74,11 +79,32 @@ static size_t blob_size(unsigned type, const void *p)
 	}
 }
 
+/* Room for any record's fixed payload. */
+union any_fixed {
+	struct rec_start start;
+	struct rec_syscall syscall;
+	struct rec_fd fd;
+	struct rec_newtask newtask;
+	struct rec_exec exec;
+	struct rec_exit exit;
+	struct rec_signal signal;
+	struct rec_end end;
+	struct rec_note note;
+	struct rec_sched sched;
+	struct rec_block block;
+	struct rec_fault fault;
+	struct rec_lost lost;
+	struct rec_hist hist;
+	struct rec_maps maps;
+	struct rec_io io;
+	struct rec_sysstat sysstat;
+};
+
 int rec_validate(const void *buf, size_t n)
 {
 	struct rec_hdr h;
 	size_t fixed, room;
-	unsigned char payload[sizeof(struct rec_syscall) + sizeof(struct rec_fd)] = { 0 };
+	union any_fixed payload;
 
 	if (n < sizeof(h))
 		return -EINVAL;
@@ -89,8 +115,8 @@ int rec_validate(const void *buf, size_t n)
 	room = h.len - sizeof(h);
 	if (fixed == (size_t)-1 || fixed > room)
 		return -EINVAL;
-	memcpy(payload, (const char *)buf + sizeof(h), fixed);
-	if (blob_size(h.type, payload) > room - fixed)
+	memcpy(&payload, (const char *)buf + sizeof(h), fixed);
+	if (blob_size(h.type, &payload) > room - fixed)
 		return -EINVAL;
 	if (h.type == REC_FDSET && room % sizeof(int32_t))
 		return -EINVAL;

@@ -42,6 +42,7 @@ enum rec_type {
 	REC_MAPS,        /* address space at exec or attach: struct rec_maps + /proc/PID/maps text */
 	REC_IO,          /* bytes the kernel counted on one fd (eBPF): struct rec_io */
 	REC_SYSSTAT,     /* system calls the kernel counted (kernel engine): struct rec_sysstat */
+	REC_STACK,       /* the user stack of the task's next event (--stack): struct rec_stack + blobs */
 	REC_TYPE_MAX
 };
 
@@ -58,7 +59,11 @@ struct rec_hdr {
 enum rec_start_mode { START_SPAWN = 0, START_ATTACH = 1 };
 
 /* REC_START header flags. */
-enum { START_F_KERNEL = 1 };   /* traced by the kernel engine, not ptrace */
+enum {
+	START_F_KERNEL = 1,      /* traced by the kernel engine, not ptrace */
+	START_F_KERNEL_IO = 2,   /* ptrace, with the kernel sending the read/write,
+				    mmap and open families in batches (--ebpf) */
+};
 
 struct rec_start {
 	int32_t pid;          /* root process */
@@ -70,10 +75,18 @@ struct rec_start {
 
 enum rec_arch { ARCH_X86_64 = 0, ARCH_I386 = 1, ARCH_X32 = 2 };
 
+/* rec_syscall.flags */
+enum {
+	/* A path or address argument could not be read from the program's
+	 * memory (not mapped, or gone): the one that is empty in the blobs. */
+	SYSF_UNREADABLE = 1 << 0,
+};
+
 struct rec_syscall {
 	int32_t nr;           /* x86_64 number (i386 calls translated; -1 if none) */
 	uint8_t arch;         /* enum rec_arch */
-	uint8_t pad[3];
+	uint8_t flags;        /* SYSF_* */
+	uint8_t pad[2];
 	int64_t ret;          /* -errno on failure */
 	uint64_t args[6];
 	uint64_t entry_ts;    /* 0 when the entry was not seen */
@@ -223,6 +236,8 @@ struct rec_io {
 };
 
 /* Where a producer hands finished records to another one (tracer_opts.io_drain). */
+#define REC_SYSSTAT_SLOTS 32
+
 /* What the kernel engine counted of one system call of a process (the
  * header's tgid) since the last REC_SYSSTAT of that call: every call, not
  * only those that make events; x86_64 numbers. */
@@ -232,6 +247,47 @@ struct rec_sysstat {
 	uint64_t calls, errors;   /* errors: calls that returned -errno */
 	uint64_t timed;           /* calls whose duration was measured */
 	uint64_t total_ns, max_ns;
+	/* the timed calls by duration: slot 0 under 64 ns, slot i
+	 * 2^(i+5) <= ns < 2^(i+6), the last from 2^36 ns on (added in
+	 * recording version 4; older REC_SYSSTATs read as zeros) */
+	uint32_t hist[REC_SYSSTAT_SLOTS];
+};
+
+/* The calling thread's user stack, unwound, for the event the next
+ * REC_SYSCALL or REC_EXEC of the same tid makes.  Raw data, named by the
+ * consumer (src/symbols.h): nframes struct rec_frame, innermost first, then
+ * mods_len bytes of modules, each a struct rec_stackmod and its path padded
+ * to REC_ALIGN.  A frame's addr is an address in its module's ELF file (the
+ * load bias taken off; for a frame above the innermost, its return address
+ * minus one, inside the call), or the raw pc when mod is REC_STACK_NO_MOD. */
+#define REC_STACK_FRAMES 64
+#define REC_STACK_NO_MOD 0xffff
+#define REC_STACK_ID_MAX 24
+
+enum { STACK_F_CUT = 1,      /* more frames than REC_STACK_FRAMES */
+       STACK_F_ENTRY = 2 };  /* taken at the call's entry (exec), not its exit */
+
+struct rec_stack {
+	uint16_t nframes;
+	uint16_t nmods;
+	uint16_t flags;       /* STACK_F_* */
+	uint16_t nr;          /* the x86_64 number of the call it is for: it goes
+				 with no other (a record lost in between) */
+	uint32_t mods_len;    /* bytes of modules after the frames */
+	uint32_t pad2;
+};
+
+struct rec_frame {
+	uint64_t addr;
+	uint16_t mod;         /* index of its module, or REC_STACK_NO_MOD */
+	uint16_t pad[3];
+};
+
+struct rec_stackmod {
+	uint16_t path_len;    /* path bytes that follow (then padding) */
+	uint8_t id_len;       /* bytes of build_id (0: none) */
+	uint8_t pad[5];
+	uint8_t build_id[REC_STACK_ID_MAX];
 };
 
 typedef void rec_put_fn(void *ctx, const struct rec_hdr *h);

@@ -143,11 +143,11 @@ fail:
 	return NULL;
 }
 
-/* A REC_FD of a version 1 or 2 file (no dev) in today's layout: the
- * fields after its ino come in as zero.  -EINVAL when it cannot be one. */
-static int fd_upgrade(struct rec_hdr *h)
+/* A record of an older version in today's layout: grow zero bytes put in
+ * at offset old of its payload (what follows moves up).  -EINVAL when it
+ * is too short to be one. */
+static int widen(struct rec_hdr *h, size_t old, size_t grow)
 {
-	size_t old = offsetof(struct rec_fd, dev), grow = sizeof(struct rec_fd) - old;
 	char *p = (char *)(h + 1);
 
 	if (h->len - sizeof(*h) < old || h->len + grow > REC_MAX)
@@ -180,7 +180,10 @@ int recording_next(struct recording *r, const void **rec, size_t *len, char *why
 		r->torn = sizeof(*h) + got;
 		return 0;
 	}
-	if ((r->version < 3 && h->type == REC_FD && fd_upgrade(h) < 0) ||
+	if ((r->version < 3 && h->type == REC_FD && widen(h, offsetof(struct rec_fd, dev),
+			sizeof(struct rec_fd) - offsetof(struct rec_fd, dev)) < 0) ||
+	    (r->version < 4 && h->type == REC_SYSSTAT && widen(h, offsetof(struct rec_sysstat, hist),
+			sizeof(((struct rec_sysstat *)0)->hist)) < 0) ||
 	    rec_validate(h, h->len) != 0) {
 		snprintf(why, whylen, "the recording is damaged at byte %llu (an invalid record)",
 			 (unsigned long long)r->offset);

@@ -13,8 +13,12 @@
 
 #define RECORDING_MAGIC "CMPNDREC"
 /* Version 2 added REC_IO; version 1 files are a subset and stay readable.
- * Version 3 added dev to struct rec_fd; older REC_FDs are read with dev 0. */
-#define RECORDING_VERSION 3
+ * Version 3 added dev to struct rec_fd; older REC_FDs are read with dev 0.
+ * Version 4 added the duration histogram to struct rec_sysstat; older
+ * REC_SYSSTATs are read with an empty one.
+ * Version 5 added REC_STACK (raw stacks and their modules' build ids, named
+ * when the recording is read); older files have none. */
+#define RECORDING_VERSION 5
 #define RECORDING_OLDEST 1
 
 struct recording;

@@ -25,6 +25,7 @@
 #include "report.h"
 #include "report_ui.h"
 #include "report_views.h"
+#include "stackfmt.h"
 #include "sha256.h"
 #include "summary.h"
 #include "strbuf.h"
@@ -58,6 +59,7 @@ struct rw {
 	uint64_t *combos;         /* combo index -> key */
 	size_t ncombos;
 	uint64_t mem_addr;        /* address of the last memory event written */
+	const struct stackkeep *stacks;   /* --stack: stored events' stacks, or NULL */
 };
 
 /* Append a signed decimal number followed by sep (0: nothing). */
@@ -496,6 +498,37 @@ static void sysnames_json(struct rw *w)
 	strbuf_addstr(&w->out.sb, "},");
 }
 
+/* "stk": {"i":["frame",...]} for the kept events i with a stack, each
+ * frame as the lines print it. */
+static void stacks_json(struct rw *w)
+{
+	struct strbuf text;
+	bool first = true;
+
+	strbuf_init(&text, 256);
+	strbuf_addstr(&w->out.sb, "\"stk\":{");
+	for (size_t i = 0; w->stacks && i < w->n; i++) {
+		const struct rec_stack *st = stackkeep_get(w->stacks, kept(w, i));
+		char *at, *nl;
+		if (!st)
+			continue;
+		strbuf_reset(&text);
+		stackfmt_text(&text, st, "");
+		strbuf_addf(&w->out.sb, "%s\"%zu\":[", first ? "" : ",", i);
+		first = false;
+		for (at = text.buf; at && *at; at = nl ? nl + 1 : NULL) {
+			nl = strchr(at, '\n');
+			if (at != text.buf)
+				strbuf_addch(&w->out.sb, ',');
+			json_str(&w->out.sb, at, nl ? (size_t)(nl - at) : strlen(at), JSON_HTML_SAFE);
+		}
+		strbuf_addch(&w->out.sb, ']');
+		fbuf_step(&w->out);
+	}
+	strbuf_addstr(&w->out.sb, "},");
+	strbuf_release(&text);
+}
+
 /* The whole JSON data block. */
 static void data_json(struct rw *w)
 {
@@ -507,6 +540,7 @@ static void data_json(struct rw *w)
 	col_lane(w);
 	col_combo(w);
 	col_fields(w);
+	stacks_json(w);
 	combos_json(w);
 	sysnames_json(w);
 	strs_json(w);
@@ -565,9 +599,9 @@ size_t report_scratch(const struct store *s, size_t max_events)
 
 /* Write the report to an open stream, saying which filter its events matched. */
 static int emit(const struct model *m, const struct store *s, FILE *f, size_t max_events,
-		const char *filter)
+		const char *filter, const struct stackkeep *stacks)
 {
-	struct rw w = { .m = m, .s = s, .filter = filter };
+	struct rw w = { .m = m, .s = s, .filter = filter, .stacks = stacks };
 	int err;
 
 	fbuf_init(&w.out, f);
@@ -589,26 +623,26 @@ static int emit(const struct model *m, const struct store *s, FILE *f, size_t ma
 /* Write the report to an open stream. */
 int report_emit(const struct model *m, const struct store *s, FILE *f, size_t max_events)
 {
-	return emit(m, s, f, max_events, NULL);
+	return emit(m, s, f, max_events, NULL, NULL);
 }
 
 /* Write the report to path (created or truncated). */
 int report_write(const struct model *m, const struct store *s, const char *path,
 		 size_t max_events)
 {
-	return report_write_filtered(m, s, path, max_events, NULL);
+	return report_write_filtered(m, s, path, max_events, NULL, NULL);
 }
 
 /* The same, saying which filter the events matched. */
 int report_write_filtered(const struct model *m, const struct store *s, const char *path,
-			  size_t max_events, const char *filter)
+			  size_t max_events, const char *filter, const struct stackkeep *stacks)
 {
 	FILE *f = fopen(path, "w");
 	int err;
 
 	if (!f)
 		return -errno;
-	err = emit(m, s, f, max_events, filter);
+	err = emit(m, s, f, max_events, filter, stacks);
 	if (fflush(f) != 0 && !err)
 		err = -errno;
 	if (fclose(f) != 0 && !err)

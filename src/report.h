@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "stackkeep.h"
 #include "store.h"
 
 /* Default for --max-report-events: a million events open in about a second. */
@@ -24,9 +25,10 @@
 int report_write(const struct model *m, const struct store *s, const char *path,
 		 size_t max_events);
 /* The same, for a store that holds only the events the --filter
- * expression filter matched (NULL: all); the report says so. */
+ * expression filter matched (NULL: all); the report says so.  Events with
+ * a stack in stacks (--stack; NULL: none) show it in their details. */
 int report_write_filtered(const struct model *m, const struct store *s, const char *path,
-			  size_t max_events, const char *filter);
+			  size_t max_events, const char *filter, const struct stackkeep *stacks);
 /* Bytes report_write needs besides the store for s and max_events: the
  * kept events' indices and, for events out of time order, their sort (the
  * caller leaves that much of its memory budget free). */

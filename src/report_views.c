@@ -2,8 +2,10 @@
  *
  * Compact arrays, one per row, so that a trace of thousands of processes
  * stays small:
- *   "sys":   {"pid": [[nr, "name", calls, errors, timed, total_ns, max_ns], ...]}
- *            ("0": every process together)
+ *   "sys":   {"pid": [[nr, "name", calls, errors, timed, total_ns, max_ns, p50_ns,
+ *            p99_ns], ...]}  ("0": every process together; the quantiles
+ *            there alone, -1 elsewhere)
+ *   "sys_kernel": true when the kernel engine counted every call
  *   "files": [["path", opens, read, written], ...]  the FILES_MAX largest
  *   "conns": [["proto", "connect"|"accept", "local", "peer", pid, sent,
  *             received, start_ns, duration_ns, closed], ...]  the largest
@@ -43,7 +45,9 @@ static void str_json(struct strbuf *sb, const char *s)
 		strbuf_addstr(sb, "null");
 }
 
-/* "pid":[[nr,"name",calls,errors,timed,total_ns,max_ns],...] of one process (0: all). */
+/* "pid":[[nr,"name",calls,errors,timed,total_ns,max_ns,p50_ns,p99_ns],...]
+ * of one process (0: all; the quantiles, of every process's calls, only
+ * there: -1 elsewhere). */
 static void sys_rows(struct strbuf *sb, const struct sysstat *st, int pid)
 {
 	size_t n = sysstat_count(st, pid);
@@ -54,9 +58,14 @@ static void sys_rows(struct strbuf *sb, const struct sysstat *st, int pid)
 	for (size_t i = 0; i < n; i++) {
 		const char *name = r[i].nr >= 0 ? sysent_name(0, r[i].nr) : NULL;
 
-		strbuf_addf(sb, "%s[%d,\"%s\",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
+		strbuf_addf(sb, "%s[%d,\"%s\",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
 			    i ? "," : "", r[i].nr, name ? name : "?", r[i].calls, r[i].errors,
 			    r[i].timed, r[i].total_ns, r[i].max_ns);
+		if (pid)
+			strbuf_addstr(sb, ",-1,-1]");
+		else
+			strbuf_addf(sb, ",%" PRIu64 ",%" PRIu64 "]", sysstat_quantile_ns(st, r[i].nr, 0.5),
+				    sysstat_quantile_ns(st, r[i].nr, 0.99));
 	}
 	strbuf_addch(sb, ']');
 	free(r);
@@ -72,7 +81,8 @@ static bool first_of_pid(struct imap *seen, const struct proc *p)
 	return true;
 }
 
-/* "sys":{...}: every process together, then each one that made calls. */
+/* "sys":{...}: every process together, then each one that made calls;
+ * "sys_kernel": did the kernel engine count them (every call)? */
 static void sys_json(struct fbuf *out, const struct model *m)
 {
 	struct strbuf *sb = &out->sb;
@@ -91,7 +101,7 @@ static void sys_json(struct fbuf *out, const struct model *m)
 		fbuf_step(out);
 		done++;
 	}
-	strbuf_addstr(sb, "},");
+	strbuf_addf(sb, "},\"sys_kernel\":%s,", model_kernel_engine(m) ? "true" : "false");
 	imap_release(&seen);
 }
 

@@ -469,6 +469,8 @@ void store_add(void *ctx, const struct event *ev)
 	se->cat = (uint8_t)evdesc_category(ev->type, se->kind);
 	if (ev->thread)
 		se->flags |= SEV_THREAD;
+	if (ev->unreadable)
+		se->flags |= SEV_UNREADABLE;
 	if (noise_stored(ev))
 		se->flags |= SEV_NOISE;
 	fill_fields(s, se, ev);

@@ -42,6 +42,7 @@ enum {
 	SEV_NOISE = 1 << 2,    /* the default noise filter hides it */
 	SEV_PEER = 1 << 3,     /* str names the fd's object by its peer address */
 	SEV_PEER2 = 1 << 4,    /* str2 names the second fd's object by its peer */
+	SEV_UNREADABLE = 1 << 5,   /* a path or address argument could not be read */
 };
 
 /* The flags the HTML report's data carries. */

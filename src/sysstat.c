@@ -23,6 +23,8 @@ struct sysset {
 struct sysstat {
 	struct imap by_pid;      /* pid -> struct sysset */
 	struct sysset all;
+	/* nr + 1 -> its calls by duration (made on the first timed call) */
+	uint64_t (*hist)[SYSSTAT_HIST_SLOTS];
 };
 
 /* An empty summary. */
@@ -49,6 +51,7 @@ void sysstat_free(struct sysstat *s)
 		}
 	imap_release(&s->by_pid);
 	set_release(&s->all);
+	free(s->hist);
 	free(s);
 }
 
@@ -126,13 +129,42 @@ static struct sysset *set_of(struct sysstat *s, int pid)
 	return set;
 }
 
+unsigned sysstat_slot(uint64_t ns)
+{
+	unsigned lg = 0;
+
+	while (lg < 63 && ns >> (lg + 1))
+		lg++;
+	/* lg = floor(log2(ns)) */
+	return lg < 6 ? 0 : lg - 5 >= SYSSTAT_HIST_SLOTS ? SYSSTAT_HIST_SLOTS - 1 : lg - 5;
+}
+
+void sysstat_slot_bounds(unsigned i, uint64_t *lo, uint64_t *hi)
+{
+	*lo = i ? UINT64_C(1) << (i + 5) : 0;
+	*hi = UINT64_C(1) << (i + 6);
+}
+
+/* The histogram of nr (-1..SYSSTAT_NR_MAX-1), made if need be. */
+static uint64_t *hist_of(struct sysstat *s, int nr)
+{
+	if (!s->hist)
+		s->hist = xcalloc(SYSSTAT_NR_MAX + 1, sizeof(*s->hist));
+	return s->hist[nr + 1];
+}
+
 /* One finished call of process pid, counted for it and for all. */
-void sysstat_add_counts(struct sysstat *s, int pid, int nr, const struct sysstat_row *r)
+void sysstat_add_counts(struct sysstat *s, int pid, int nr, const struct sysstat_row *r,
+			const uint32_t hist[SYSSTAT_HIST_SLOTS])
 {
 	if (nr < -1 || nr >= SYSSTAT_NR_MAX)
 		nr = -1;
 	set_add_counts(&s->all, nr, r);
 	set_add_counts(set_of(s, pid), nr, r);
+	if (!hist || !r->timed)
+		return;
+	for (unsigned i = 0; i < SYSSTAT_HIST_SLOTS; i++)
+		hist_of(s, nr)[i] += hist[i];
 }
 
 void sysstat_add(struct sysstat *s, int pid, int nr, int64_t ret, bool timed, uint64_t dur_ns)
@@ -144,6 +176,42 @@ void sysstat_add(struct sysstat *s, int pid, int nr, int64_t ret, bool timed, ui
 		nr = -1;
 	set_add(&s->all, nr, failed, timed, dur_ns);
 	set_add(set_of(s, pid), nr, failed, timed, dur_ns);
+	if (timed)
+		hist_of(s, nr)[sysstat_slot(dur_ns)]++;
+}
+
+const uint64_t *sysstat_hist(const struct sysstat *s, int nr)
+{
+	if (!s->hist || nr < -1 || nr >= SYSSTAT_NR_MAX)
+		return NULL;
+	for (unsigned i = 0; i < SYSSTAT_HIST_SLOTS; i++)
+		if (s->hist[nr + 1][i])
+			return s->hist[nr + 1];
+	return NULL;
+}
+
+uint64_t sysstat_quantile_ns(const struct sysstat *s, int nr, double q)
+{
+	const uint64_t *h = sysstat_hist(s, nr);
+	const struct sysset *all = &s->all;
+	uint64_t total = 0, cum = 0, lo, hi, max, v;
+	size_t at = set_pos(all, nr);
+
+	if (!h)
+		return 0;
+	max = at < all->n && all->v[at].nr == nr ? all->v[at].max_ns : 0;
+	for (unsigned i = 0; i < SYSSTAT_HIST_SLOTS; i++)
+		total += h[i];
+	for (unsigned i = 0; i < SYSSTAT_HIST_SLOTS; i++) {
+		if (!h[i] || (double)(cum + h[i]) < q * (double)total) {
+			cum += h[i];
+			continue;
+		}
+		sysstat_slot_bounds(i, &lo, &hi);
+		v = lo + (uint64_t)((double)(hi - lo) * (q * (double)total - (double)cum) / (double)h[i]);
+		return max && v > max ? max : v;
+	}
+	return max;
 }
 
 /* The set of pid (0: all), or NULL when pid made no call. */

@@ -22,6 +22,7 @@
 #include "fbuf.h"
 #include "fmt.h"
 #include "json.h"
+#include "stackfmt.h"
 #include "timeline.h"
 #include "strbuf.h"
 #include "sysent.h"
@@ -49,6 +50,8 @@ struct tw {
 	struct spans *spans;      /* per lane: slices for nesting */
 	uint64_t next_id;
 	bool first;
+	const struct stackkeep *stacks;   /* --stack: stored events' stacks, or NULL */
+	uint32_t idx;             /* the stored event being written */
 };
 
 /* ns as microseconds with three decimals. */
@@ -146,6 +149,25 @@ static const char *slot_key(const struct sevent *e, unsigned slot, const char *d
 	return k ? k : def;
 }
 
+/* ,"stack":["func+0xOFF (file:line) in module"...], innermost first. */
+static void stack_arg(struct strbuf *sb, const struct rec_stack *st)
+{
+	struct strbuf line;
+	char *nl, *at;
+
+	strbuf_init(&line, 256);
+	stackfmt_text(&line, st, "");
+	strbuf_addstr(sb, ",\"stack\":[");
+	for (at = line.buf; at && *at; at = nl ? nl + 1 : NULL) {
+		nl = strchr(at, '\n');
+		if (at != line.buf)
+			strbuf_addch(sb, ',');
+		json_str(sb, at, nl ? (size_t)(nl - at) : strlen(at), 0);
+	}
+	strbuf_addch(sb, ']');
+	strbuf_release(&line);
+}
+
 /* "args":{...} with an event's non-zero fields. */
 static void event_args(struct tw *w, const struct sevent *e)
 {
@@ -164,6 +186,8 @@ static void event_args(struct tw *w, const struct sevent *e)
 		put_name(sb, "target", store_str(w->s, e->str));
 	if (e->str2)
 		put_name(sb, "target2", store_str(w->s, e->str2));
+	if (w->stacks && stackkeep_get(w->stacks, w->idx))
+		stack_arg(sb, stackkeep_get(w->stacks, w->idx));
 	strbuf_addch(sb, '}');
 }
 
@@ -290,6 +314,7 @@ static void event(struct tw *w, uint32_t idx)
 	size_t lane = timeline_lane_of(&w->lanes, e, idx);
 	uint64_t lat = timeline_latency(e), dur = lat ? 0 : store_dur(w->s, idx);
 
+	w->idx = idx;
 	if (dur)
 		span(w, e, lane, dur);
 	else if (lat)
@@ -357,7 +382,13 @@ size_t tracejson_scratch(const struct store *s)
 /* Write the trace export to an open stream. */
 int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
 {
-	struct tw w = { .m = m, .s = s };
+	return tracejson_emit_stacks(m, s, NULL, f);
+}
+
+int tracejson_emit_stacks(const struct model *m, const struct store *s,
+			  const struct stackkeep *stacks, FILE *f)
+{
+	struct tw w = { .m = m, .s = s, .stacks = stacks };
 	int err;
 
 	fbuf_init(&w.out, f);
@@ -379,12 +410,18 @@ int tracejson_emit(const struct model *m, const struct store *s, FILE *f)
 /* Write the trace export to path (created or truncated). */
 int tracejson_write(const struct model *m, const struct store *s, const char *path)
 {
+	return tracejson_write_stacks(m, s, NULL, path);
+}
+
+int tracejson_write_stacks(const struct model *m, const struct store *s,
+			   const struct stackkeep *stacks, const char *path)
+{
 	FILE *f = fopen(path, "w");
 	int err;
 
 	if (!f)
 		return -errno;
-	err = tracejson_emit(m, s, f);
+	err = tracejson_emit_stacks(m, s, stacks, f);
 	if (fflush(f) != 0 && !err)
 		err = -errno;
 	if (fclose(f) != 0 && !err)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "stackkeep.h"
 #include "store.h"
 
 /* Write every stored event of s to path; returns 0 or -errno. */
@@ -20,4 +21,10 @@ size_t tracejson_scratch(const struct store *s);
 /* The same, to an open stream (not closed); returns 0 or -errno of the
  * first failed write. */
 int tracejson_emit(const struct model *m, const struct store *s, FILE *f);
+/* The same, events with a stack in stacks (--stack) get it as their
+ * "stack" arg: one "func+0xOFF (file:line) in module" string a frame. */
+int tracejson_write_stacks(const struct model *m, const struct store *s,
+			   const struct stackkeep *stacks, const char *path);
+int tracejson_emit_stacks(const struct model *m, const struct store *s,
+			  const struct stackkeep *stacks, FILE *f);
 #endif

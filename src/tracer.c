@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -48,6 +49,7 @@
 #include "pathwalk.h"
 #include "procfs.h"
 #include "record.h"
+#include "stack.h"
 #include "sysent.h"
 #include "tracer.h"
 #include "util.h"
@@ -115,6 +117,8 @@ struct tracer {
 	uint64_t io_got;         /* records the kernel's captures gave so far */
 	uint64_t last_ts;        /* time of the newest record queued */
 	unsigned char want[512]; /* syscall numbers the model needs (bitmap) */
+	struct stack_unwinder *unw;   /* --stack: the stacks taken at stops */
+	uint64_t *stack_copy;    /* --stack: the top of a stopped task's stack */
 	struct recbuf rb;
 	char path[REC_PATH_MAX + 64];   /* (at least PATHWALK_MIN) */
 	char blob[32768];
@@ -268,8 +272,10 @@ static ssize_t peek(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return n;
 }
 
-/* Read a NUL-terminated string of the tracee; returns its length. */
-static size_t peek_str(pid_t tid, uint64_t addr, char *buf, size_t cap)
+/* Read a NUL-terminated string of the tracee (cut at cap - 1 bytes);
+ * returns its length, or -EFAULT when memory ends before its NUL (the
+ * call itself fails so: nothing of it is kept). */
+static ssize_t peek_str(pid_t tid, uint64_t addr, char *buf, size_t cap)
 {
 	size_t got = 0;
 
@@ -282,15 +288,17 @@ static size_t peek_str(pid_t tid, uint64_t addr, char *buf, size_t cap)
 		if (chunk > cap - 1 - got)
 			chunk = cap - 1 - got;
 		n = peek(tid, addr + got, buf + got, chunk);
-		if (n <= 0)
-			break;
+		if (n <= 0) {
+			buf[0] = '\0';
+			return -EFAULT;
+		}
 		nul = memchr(buf + got, '\0', (size_t)n);
 		if (nul)
-			return (size_t)(nul - buf);
+			return nul - buf;
 		got += (size_t)n;
 	}
 	buf[got] = '\0';
-	return got;
+	return (ssize_t)got;
 }
 
 /* An fd of the directory a path argument of tid starts from: its root
@@ -318,7 +326,7 @@ static int named_dir(struct tracee *tk, const struct stat *st, char *tail, size_
 	struct stat e;
 	int base, dir;
 
-	if (!peek_str(tk->tid, at ? tk->args[1] : tk->args[0], arg, sizeof(arg)))
+	if (peek_str(tk->tid, at ? tk->args[1] : tk->args[0], arg, sizeof(arg)) <= 0)
 		return -1;
 	slash = strrchr(arg, '/');
 	name = slash ? slash + 1 : arg;
@@ -489,6 +497,15 @@ static bool io_free(long nr)
 	}
 }
 
+/* Does the filter let nr run without a stop?  (execs stop at their entry
+ * when their stack is taken there: exec_stops.) */
+static bool filter_free(long nr, bool io, bool exec_stops)
+{
+	if (exec_stops && (nr == SYS_execve || nr == SYS_execveat))
+		return false;
+	return stop_free(nr) || (io && io_free(nr));
+}
+
 /* Append a BPF instruction to f. */
 static void bpf_add(struct sock_filter *f, size_t *i, struct sock_filter insn)
 {
@@ -511,7 +528,7 @@ static struct sock_filter load_word(size_t off)
 /* Build the seccomp program: trace the calls the model needs, allow the rest.
  * With io, the read/write, mmap and open families are the kernel's to capture:
  * they are allowed, sendto and recvfrom only when their address is NULL. */
-static struct sock_filter *build_filter(bool io, unsigned short *len)
+static struct sock_filter *build_filter(bool io, bool exec_stops, unsigned short *len)
 {
 	size_t n = sizeof(wanted_syscalls) / sizeof(wanted_syscalls[0]);
 	struct sock_filter *f = xcalloc(n + 24, sizeof(*f));
@@ -519,7 +536,7 @@ static struct sock_filter *build_filter(bool io, unsigned short *len)
 	size_t addr4 = offsetof(struct seccomp_data, args[4]);
 
 	for (k = 0; k < n; k++)
-		listed += !stop_free(wanted_syscalls[k]) && !(io && io_free(wanted_syscalls[k]));
+		listed += !filter_free(wanted_syscalls[k], io, exec_stops);
 	/* Layout: 5 head, listed JEQs, 4 for fcntl, 6 for the addresses (io),
 	 * then ALLOW and TRACE. */
 	fcntl_at = 5 + listed;
@@ -533,7 +550,7 @@ static struct sock_filter *build_filter(bool io, unsigned short *len)
 	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT,
 						   (unsigned char)(trace - i - 1), 0));
 	for (k = 0; k < n; k++)
-		if (!stop_free(wanted_syscalls[k]) && !(io && io_free(wanted_syscalls[k])))
+		if (!filter_free(wanted_syscalls[k], io, exec_stops))
 			bpf_add(f, &i, jump_to(i, (unsigned)wanted_syscalls[k], trace, i + 1));
 	/* fcntl: only its dup commands make an fd. */
 	bpf_add(f, &i, jump_to(i, SYS_fcntl, i + 1, addr_at));
@@ -605,6 +622,52 @@ static void keep_traced(struct tracee *tk, const uint64_t *args)
 		       (void *)(uintptr_t)(flags & ~(uint64_t)CLONE_UNTRACED));
 }
 
+#define STACK_COPY_PAGE 4096
+#define STACK_COPY_PAGES 4
+
+/* Copy the pages of tid's memory from at up into buf (STACK_COPY_PAGES
+ * pages), up to the first that cannot be read; the bytes copied. */
+static size_t copy_stack(pid_t tid, uint64_t at, void *buf)
+{
+	struct iovec local = { buf, STACK_COPY_PAGE * STACK_COPY_PAGES };
+	struct iovec remote[STACK_COPY_PAGES];
+	ssize_t n;
+
+	for (int i = 0; i < STACK_COPY_PAGES; i++)
+		remote[i] = (struct iovec){ (void *)(uintptr_t)(at + (uint64_t)i * STACK_COPY_PAGE),
+					    STACK_COPY_PAGE };
+	n = process_vm_readv(tid, &local, 1, remote, STACK_COPY_PAGES, 0);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* Send the stack of stopped task tk (--stack), for the call it is in. */
+static void take_stack(struct tracer *t, struct tracee *tk, uint64_t ts, uint16_t flags)
+{
+	struct user_regs_struct regs;
+	struct stack_input in = { .tid = tk->tid, .pid = tk->tgid, .flags = flags,
+				  .nr = (uint16_t)tk->nr };
+
+	if (ptrace(PTRACE_GETREGS, tk->tid, 0, &regs) < 0)
+		return;
+	stack_regs_from_user(in.regs, &regs);
+	/* The top of the stack in one read: libdw would read a word at a time. */
+	in.copy_at = regs.rsp & ~(uint64_t)(STACK_COPY_PAGE - 1);
+	in.copy_len = copy_stack(tk->tid, in.copy_at, t->stack_copy);
+	in.copy = t->stack_copy;
+	if (stack_capture(t->unw, &in, ts, &t->rb) == 0)
+		emit(t);
+}
+
+/* Calls after which a process's modules may not be what its unwinder knows. */
+static void stack_mapping_changed(struct tracer *t, const struct tracee *tk, int64_t ret)
+{
+	long nr = tk->nr;
+
+	if (ret >= 0 && (nr == SYS_munmap || nr == SYS_mremap ||
+			 (nr == SYS_mmap && (tk->args[2] & PROT_EXEC))))
+		stack_forget(t->unw, tk->tgid);
+}
+
 /* Save a syscall's entry; read what the exit will need. */
 static void on_entry(struct tracer *t, struct tracee *tk, const struct __ptrace_syscall_info *si,
 		     uint64_t nr, const uint64_t *args, uint64_t ts)
@@ -632,6 +695,10 @@ static void on_entry(struct tracer *t, struct tracee *tk, const struct __ptrace_
 	/* clone3's flags and openat2's open flags live in a struct. */
 	if (tk->nr == SYS_clone3 || tk->nr == SYS_openat2)
 		peek(tk->tid, tk->nr == SYS_clone3 ? args[0] : args[2], &tk->aux, sizeof(tk->aux));
+	/* An exec's stack is the old program's: only its entry has it. */
+	if (t->unw && (tk->nr == SYS_execve || tk->nr == SYS_execveat) && tk->arch == ARCH_X86_64 &&
+	    !(tk->st & T_PREEXEC) && stack_wanted(t->o.stack, tk->nr, 0, args))
+		take_stack(t, tk, ts, STACK_F_ENTRY);
 }
 
 /* Read the fd pair a pipe/socketpair call filled in and describe both. */
@@ -699,14 +766,18 @@ static uint64_t mmsg_bytes(pid_t tid, uint64_t addr, long n)
 }
 
 /* Absolute form of a path argument (cwd or dirfd based), into t->blob at
- * off; the base walked up when longer than a page.  Returns its length. */
-static size_t arg_path(struct tracer *t, struct tracee *tk, size_t off, int dirfd, uint64_t addr)
+ * off; the base walked up when longer than a page.  Returns its length;
+ * adds SYSF_UNREADABLE to *flags (and puts nothing) when it cannot be read. */
+static size_t arg_path(struct tracer *t, struct tracee *tk, size_t off, int dirfd, uint64_t addr,
+		       uint8_t *flags)
 {
 	char *out = t->blob + off;
-	size_t n = peek_str(tk->tid, addr, out + 1, 4096);
-	ssize_t b;
+	ssize_t got = peek_str(tk->tid, addr, out + 1, 4096), b;
+	size_t n = got > 0 ? (size_t)got : 0;
 	int dir;
 
+	if (got < 0)
+		*flags |= SYSF_UNREADABLE;
 	if (!n || out[1] == '/') {
 		memmove(out, out + 1, n);
 		return n;
@@ -770,8 +841,9 @@ static int path_args(long nr, int64_t ret, int dir[2], int arg[2])
 }
 
 /* The path arguments of the call tk finished, made absolute, into t->blob
- * (two are separated by a NUL); returns their length. */
-static size_t path_blob(struct tracer *t, struct tracee *tk, int64_t ret)
+ * (two are separated by a NUL); returns their length (see arg_path for
+ * flags). */
+static size_t path_blob(struct tracer *t, struct tracee *tk, int64_t ret, uint8_t *flags)
 {
 	int dir[2], arg[2], n = path_args(tk->nr, ret, dir, arg);
 	size_t len = 0;
@@ -780,20 +852,26 @@ static size_t path_blob(struct tracer *t, struct tracee *tk, int64_t ret)
 		if (i)
 			t->blob[len++] = '\0';
 		len += arg_path(t, tk, len, dir[i] < 0 ? AT_FDCWD : (int)tk->args[dir[i]],
-				tk->args[arg[i]]);
+				tk->args[arg[i]], flags);
 	}
 	return len;
 }
 
-/* Socket address argument of a connect/bind/sendto, into t->path. */
-static size_t addr_arg(struct tracer *t, struct tracee *tk, uint64_t addr, uint64_t len)
+/* Socket address argument of a connect/bind/sendto, into t->path; adds
+ * SYSF_UNREADABLE to *flags (and puts nothing) when it cannot be read. */
+static size_t addr_arg(struct tracer *t, struct tracee *tk, uint64_t addr, uint64_t len,
+		       uint8_t *flags)
 {
 	ssize_t n;
 
 	if (len > 128)
 		len = 128;
-	n = peek(tk->tid, addr, t->path, (size_t)len);
-	return n > 0 ? (size_t)n : 0;
+	n = len ? peek(tk->tid, addr, t->path, (size_t)len) : 0;
+	if (n < (ssize_t)len) {
+		*flags |= SYSF_UNREADABLE;
+		return 0;
+	}
+	return (size_t)n;
 }
 
 /* Records a finished syscall needs besides itself (new fds, addresses). */
@@ -831,6 +909,7 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 {
 	struct rec_syscall *r;
 	size_t alen = 0, plen = 0;
+	uint8_t flags = 0;
 	long nr = tk->nr;
 
 	tk->st &= ~T_INSYS;
@@ -844,13 +923,19 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 		exit_extras(t, tk, ret, ts);
 		if (nr == SYS_connect || nr == SYS_bind || (nr == SYS_sendto && tk->args[4]))
 			alen = addr_arg(t, tk, nr == SYS_sendto ? tk->args[4] : tk->args[1],
-					nr == SYS_sendto ? tk->args[5] : tk->args[2]);
-		plen = path_blob(t, tk, ret);
+					nr == SYS_sendto ? tk->args[5] : tk->args[2], &flags);
+		plen = path_blob(t, tk, ret, &flags);
+	}
+	if (t->unw && tk->arch == ARCH_X86_64) {
+		if (stack_wanted(t->o.stack, nr, ret, tk->args))
+			take_stack(t, tk, ts, 0);
+		stack_mapping_changed(t, tk, ret);
 	}
 	r = rec_begin(&t->rb, REC_SYSCALL, ts, tk->tid, tk->tgid, sizeof(*r));
 	r->nr = tk->nr;
 	r->orig_nr = tk->orig_nr;
 	r->arch = tk->arch;
+	r->flags = flags;
 	r->ret = ret;
 	memcpy(r->args, tk->args, sizeof(r->args));
 	r->entry_ts = tk->entry_ts;
@@ -936,6 +1021,8 @@ static void on_newtask(struct tracer *t, struct tracee *parent, int event, uint6
 	r->kind = event == PTRACE_EVENT_FORK ? NT_FORK : event == PTRACE_EVENT_VFORK ? NT_VFORK : NT_CLONE;
 	r->flags = flags;
 	emit(t);
+	if (t->io && t->o.io_fork && !(flags & CLONE_THREAD))
+		t->o.io_fork(t->o.io_ctx, ptgid, (pid_t)msg);
 	child->st |= T_KNOWN;
 	if (child->st & T_HELD) {
 		child->st &= ~T_HELD;
@@ -984,6 +1071,8 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 		}
 	}
 	tk->st &= ~T_PREEXEC;
+	if (t->unw)
+		stack_forget(t->unw, tk->tgid);
 	elen = procfs_exe(tk->tid, t->path, 4096);
 	alen = procfs_cmdline(tk->tid, t->blob, sizeof(t->blob));
 	r = rec_begin(&t->rb, REC_EXEC, ts, tk->tid, tk->tgid, sizeof(*r));
@@ -994,6 +1083,8 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 	rec_blob(&t->rb, t->path, r->exe_len);
 	rec_blob(&t->rb, t->blob, r->argv_len);
 	emit(t);
+	if (t->io && t->o.io_exec && elen > 0)
+		t->o.io_exec(t->o.io_ctx, tk->tgid, t->path, (size_t)elen);
 	if (t->o.maps)
 		emit_maps(t, tk, ts);
 	describe_all_fds(t, tk, ts, first);
@@ -1080,6 +1171,8 @@ static void on_death(struct tracer *t, pid_t tid, int status, uint64_t ts)
 		r->leader = tid == tk->tgid;
 		emit(t);
 	}
+	if (t->unw && tid == tk->tgid)
+		stack_forget(t->unw, tid);
 	if (tk->st & T_FORKING)
 		t->dead_forker = tk->tgid;
 	tracee_del(t, tk);
@@ -1371,6 +1464,8 @@ static void emit_start(struct tracer *t, pid_t pid, uint32_t mode, const char *a
 	struct timespec rt;
 
 	clock_gettime(CLOCK_REALTIME, &rt);
+	if (t->io)
+		((struct rec_hdr *)t->rb.buf)->flags = START_F_KERNEL_IO;
 	s->pid = pid;
 	s->tracer_pid = getpid();
 	s->mode = mode;
@@ -1416,7 +1511,7 @@ static int spawn(struct tracer *t, const sigset_t *mask)
 {
 	int sync[2], err[2];
 	unsigned short flen = 0;
-	struct sock_filter *f = t->o.trace_all ? NULL : build_filter(t->io, &flen);
+	struct sock_filter *f = t->o.trace_all ? NULL : build_filter(t->io, t->o.stack != STACK_OFF, &flen);
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		    (f ? PTRACE_O_TRACESECCOMP : 0);
@@ -1599,6 +1694,10 @@ struct tracer *tracer_new(const struct tracer_opts *o, struct evq *q)
 	if (o->attach_pid > 0)
 		t->o.trace_all = true;   /* no filter can be put into a running process */
 	t->io = t->o.io_drain && !t->o.trace_all;
+	if (t->o.stack != STACK_OFF) {
+		t->unw = stack_new();
+		t->stack_copy = xmalloc(STACK_COPY_PAGE * STACK_COPY_PAGES);
+	}
 	t->q = q;
 	t->root_status = -1;
 	t->err_fd = -1;
@@ -1704,6 +1803,8 @@ void tracer_free(struct tracer *t)
 	if (t->timer)
 		timer_delete(t->timer);
 	sem_destroy(&t->started);
+	stack_free(t->unw);
+	free(t->stack_copy);
 	free(t->tracees);
 	free(t);
 }

@@ -30,6 +30,8 @@ struct tracer_opts {
 	int stdio_fd;            /* >= 0: the command gets this terminal (a pty
 				    slave) as stdin/out/err and controlling tty */
 	bool maps;               /* send REC_MAPS after every exec and at attach */
+	unsigned stack;          /* enum stack_pick: send a REC_STACK before the
+				    record of each call it picks (--stack) */
 	/* In-kernel capture (--ebpf): when set (spawn mode, with the filter),
 	 * the read/write, mmap and open families (as bpf/ioacct.bpf.c sees
 	 * them) run without stops.  io_drain(io_ctx, put, ...) is called on the
@@ -37,6 +39,10 @@ struct tracer_opts {
 	 * and gives put every record waiting (REC_IO, REC_SYSCALL), so each
 	 * lands before the record of whatever closed or replaced its fd. */
 	void (*io_drain)(void *ctx, rec_put_fn *put, void *put_ctx);
+	/* With io_drain and --stack: told every exec (pid, its program's path),
+	 * so that stacks the kernel copied can be unwound once the process is gone. */
+	void (*io_exec)(void *ctx, pid_t pid, const char *exe, size_t len);
+	void (*io_fork)(void *ctx, pid_t parent, pid_t child);   /* and every new process */
 	void *io_ctx;
 	/* When set (--ebpf, spawn mode), the tracer holds the command frozen
 	 * (FREEZER_TRACER_QUEUE) while its queue is over half full, so the

@@ -375,6 +375,8 @@ struct seen {
 	const struct conn *conn;
 	const struct proc *proc;
 	char path[128], path2[128], addr_text[128], obj_path[128];
+	int stack_frames;        /* frames of its stack, -1: none */
+	uint64_t stack_addr;     /* its first frame's address */
 };
 
 static struct seen evs[8192];
@@ -390,6 +392,9 @@ static void observe(void *ctx, const struct event *ev)
 	s = &evs[nev++];
 	memset(s, 0, sizeof(*s));
 	s->type = ev->type;
+	s->stack_frames = ev->stack ? ev->stack->nframes : -1;
+	if (ev->stack && ev->stack->nframes)
+		s->stack_addr = ((const struct rec_frame *)(ev->stack + 1))->addr;
 	s->pid = ev->pid;
 	s->tid = ev->tid;
 	s->nr = ev->nr;
@@ -497,6 +502,41 @@ START_TEST(open_then_read_counts_file_bytes)
 	ck_assert(e->has_obj);
 	ck_assert_str_eq(e->obj_path, "/etc/hosts");
 	ck_assert_uint_eq(model_events(m), nev);
+}
+END_TEST
+
+/* REC_STACK of tid for call nr: two frames in no module, the first at addr. */
+static void stack_rec(int tid, int nr, uint64_t addr, uint16_t flags)
+{
+	struct rec_stack *st = begin(REC_STACK, tid, sizeof(*st));
+	struct rec_frame f[2] = { { .addr = addr, .mod = REC_STACK_NO_MOD },
+				  { .addr = addr + 64, .mod = REC_STACK_NO_MOD } };
+
+	st->nframes = 2;
+	st->flags = flags;
+	st->nr = (uint16_t)nr;
+	rec_blob(&unit_rb, f, sizeof(f));
+	unit_feed(m);
+}
+
+START_TEST(a_stack_goes_with_the_next_call_of_its_thread_only)
+{
+	start(100);
+	newtask(100, 101, THREAD_FLAGS);
+	stack_rec(100, SYS_openat, 0x1234, 0);
+	open_file(101, 3, "/a", O_RDONLY);
+	open_file(100, 4, "/b", O_RDONLY);
+	rd(100, 4, 10);
+	stack_rec(100, SYS_execve, 0x5678, STACK_F_ENTRY);   /* an exec's: not an open's */
+	open_file(100, 5, "/c", O_RDONLY);
+	stack_rec(100, SYS_openat, 0x9abc, 0);   /* its call's record lost: not the read's */
+	rd(100, 5, 10);
+	ck_assert_int_eq(ev_nth(EV_OPEN, 0)->stack_frames, -1);
+	ck_assert_int_eq(ev_nth(EV_OPEN, 1)->stack_frames, 2);
+	ck_assert_uint_eq(ev_nth(EV_OPEN, 1)->stack_addr, 0x1234);
+	ck_assert_int_eq(ev_nth(EV_READ, 0)->stack_frames, -1);
+	ck_assert_int_eq(ev_nth(EV_OPEN, 2)->stack_frames, -1);
+	ck_assert_int_eq(ev_nth(EV_READ, 1)->stack_frames, -1);
 }
 END_TEST
 
@@ -2563,6 +2603,7 @@ static Suite *model_suite(void)
 	}
 
 	tcase_add_test(files, open_then_read_counts_file_bytes);
+	tcase_add_test(files, a_stack_goes_with_the_next_call_of_its_thread_only);
 	tcase_add_test(files, opening_the_same_path_twice_adds_to_one_entry);
 	tcase_add_test(files, files_with_the_same_cut_path_stay_apart_by_device_and_inode);
 	tcase_add_test(files, a_whole_path_is_one_file_even_when_made_anew);

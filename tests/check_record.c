@@ -60,6 +60,7 @@ static size_t fixed_of(unsigned type)
 	case REC_MAPS: return sizeof(struct rec_maps);
 	case REC_IO: return sizeof(struct rec_io);
 	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
+	case REC_STACK: return sizeof(struct rec_stack);
 	default: return 0;
 	}
 }
@@ -103,6 +104,15 @@ static size_t build(struct recbuf *b, unsigned type, unsigned k)
 	case REC_NEWTASK: {
 		struct rec_newtask *n = p;
 		n->child = 101;
+		break;
+	}
+	case REC_STACK: {
+		struct rec_stack *st = p;
+		st->nframes = (uint16_t)(1 + k % 3);
+		st->mods_len = (uint32_t)c;
+		for (unsigned i = 0; i < st->nframes; i++)
+			rec_blob(b, filler, sizeof(struct rec_frame));
+		rec_blob(b, filler, c);
 		break;
 	}
 	case REC_EXEC: {
@@ -609,6 +619,10 @@ static size_t lenfields(unsigned type, struct lenfield *out)
 	case REC_NOTE: LF(struct rec_note, text_len, 1); break;
 	case REC_HIST: LF(struct rec_hist, nslots, sizeof(uint64_t)); break;
 	case REC_MAPS: LF(struct rec_maps, text_len, 1); break;
+	case REC_STACK:
+		LF(struct rec_stack, nframes, sizeof(struct rec_frame));
+		LF(struct rec_stack, mods_len, 1);
+		break;
 	default: break;
 	}
 #undef LF
@@ -794,28 +808,34 @@ START_TEST(a_cut_can_keep_exactly_rec_path_max_bytes)
 }
 END_TEST
 
-/* Write a recording holding one REC_FD as version 2 wrote it (no dev). */
-static void write_v2_recording(const char *path)
+/* Write a recording of format version with the len bytes of one record. */
+static void write_old_recording(const char *path, uint32_t version, const void *rec, size_t len)
 {
 	static char prog[] = "prog";
 	char *const argv[] = { prog, NULL };
-	unsigned char rec[64] = { 0 };
-	struct rec_hdr h = { .ts = 5, .len = sizeof(rec), .type = REC_FD, .tid = 7, .tgid = 7 };
-	struct rec_fd f = { .fd = 3, .kind = FDK_FILE, .path_len = 9, .ino = 1234 };
 	struct recording *r = recording_create(path, argv);
-	uint32_t version = 2;
 	int fd;
 
 	ck_assert_ptr_nonnull(r);
-	memcpy(rec, &h, sizeof(h));
-	memcpy(rec + sizeof(h), &f, offsetof(struct rec_fd, dev));
-	memcpy(rec + sizeof(h) + offsetof(struct rec_fd, dev), "/old/file", 9);
-	ck_assert_int_eq(recording_append(r, rec, sizeof(rec)), 0);
+	ck_assert_int_eq(recording_append(r, rec, len), 0);
 	ck_assert_int_eq(recording_close(r), 0);
 	fd = open(path, O_WRONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(pwrite(fd, &version, sizeof(version), 8), sizeof(version));   /* after the magic */
 	close(fd);
+}
+
+/* Write a recording holding one REC_FD as version 2 wrote it (no dev). */
+static void write_v2_recording(const char *path)
+{
+	unsigned char rec[64] = { 0 };
+	struct rec_hdr h = { .ts = 5, .len = sizeof(rec), .type = REC_FD, .tid = 7, .tgid = 7 };
+	struct rec_fd f = { .fd = 3, .kind = FDK_FILE, .path_len = 9, .ino = 1234 };
+
+	memcpy(rec, &h, sizeof(h));
+	memcpy(rec + sizeof(h), &f, offsetof(struct rec_fd, dev));
+	memcpy(rec + sizeof(h) + offsetof(struct rec_fd, dev), "/old/file", 9);
+	write_old_recording(path, 2, rec, sizeof(rec));
 }
 
 START_TEST(a_version_2_recording_reads_its_fds_with_dev_zero)
@@ -847,6 +867,42 @@ START_TEST(a_version_2_recording_reads_its_fds_with_dev_zero)
 }
 END_TEST
 
+/* A version 3 REC_SYSSTAT (no histogram) reads with an empty one. */
+START_TEST(a_version_3_recording_reads_its_call_counts_with_no_histogram)
+{
+	char path[] = "/tmp/check_record_v3_XXXXXX", why[256];
+	size_t old = offsetof(struct rec_sysstat, hist), len;
+	unsigned char rec[sizeof(struct rec_hdr) + offsetof(struct rec_sysstat, hist)] = { 0 };
+	struct rec_hdr h = { .ts = 5, .len = sizeof(rec), .type = REC_SYSSTAT, .tid = 7, .tgid = 7 };
+	struct rec_sysstat st = { .nr = 39, .calls = 12, .errors = 1, .timed = 12, .total_ns = 1200,
+				  .max_ns = 300 };
+	int fd = mkstemp(path);
+	const void *got;
+	struct recording *r;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	memcpy(rec, &h, sizeof(h));
+	memcpy(rec + sizeof(h), &st, old);
+	write_old_recording(path, 3, rec, sizeof(rec));
+	r = recording_open(path, why, sizeof(why));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(recording_next(r, &got, &len, why, sizeof(why)), 1);
+	ck_assert_uint_eq(len, HDR + sizeof(st));
+	ck_assert_int_eq(rec_validate(got, len), 0);
+	memset(&st, 0xff, sizeof(st));
+	memcpy(&st, (const char *)got + HDR, sizeof(st));
+	ck_assert_int_eq(st.nr, 39);
+	ck_assert_uint_eq(st.calls, 12);
+	ck_assert_uint_eq(st.max_ns, 300);
+	for (int i = 0; i < REC_SYSSTAT_SLOTS; i++)
+		ck_assert_uint_eq(st.hist[i], 0);
+	ck_assert_int_eq(recording_next(r, &got, &len, why, sizeof(why)), 0);
+	recording_close(r);
+	unlink(path);
+}
+END_TEST
+
 /* The record test suite. */
 static Suite *record_suite(void)
 {
@@ -855,6 +911,7 @@ static Suite *record_suite(void)
 	TCase *prop = tcase_create("property");
 
 	tcase_add_test(tc, every_type_builds_aligned_and_validates);
+	tcase_add_test(tc, a_version_3_recording_reads_its_call_counts_with_no_histogram);
 	tcase_add_test(tc, begin_zeroes_header_and_fixed_payload);
 	tcase_add_test(tc, finish_pads_with_zeroes_to_the_alignment);
 	tcase_add_test(tc, blob_is_capped_at_rec_max);

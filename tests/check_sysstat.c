@@ -139,6 +139,86 @@ START_TEST(addresses_are_not_errors)
 }
 END_TEST
 
+/* Slots: under 64 ns, then one per doubling from 64 ns, the last open. */
+START_TEST(durations_fall_in_log2_slots)
+{
+	uint64_t lo, hi;
+
+	ck_assert_uint_eq(sysstat_slot(0), 0);
+	ck_assert_uint_eq(sysstat_slot(63), 0);
+	ck_assert_uint_eq(sysstat_slot(64), 1);
+	ck_assert_uint_eq(sysstat_slot(127), 1);
+	ck_assert_uint_eq(sysstat_slot(128), 2);
+	ck_assert_uint_eq(sysstat_slot(1000000), 14);   /* 2^19 <= 1 ms < 2^20 */
+	ck_assert_uint_eq(sysstat_slot(UINT64_C(1) << 36), SYSSTAT_HIST_SLOTS - 1);
+	ck_assert_uint_eq(sysstat_slot(UINT64_MAX), SYSSTAT_HIST_SLOTS - 1);
+	sysstat_slot_bounds(14, &lo, &hi);
+	ck_assert_uint_eq(lo, UINT64_C(1) << 19);
+	ck_assert_uint_eq(hi, UINT64_C(1) << 20);
+}
+END_TEST
+
+/* Timed calls build one histogram per call number over every process;
+ * its quantiles lie in the right slot and never above the longest call. */
+START_TEST(timed_calls_make_a_histogram_of_every_process)
+{
+	const uint64_t *h;
+	uint64_t p50, p99;
+
+	for (int i = 0; i < 98; i++)   /* 98 calls of 2 us, two processes */
+		call(100 + i % 2, 100 + i % 2, SYS_read, 1, 10, 12);
+	call(100, 100, SYS_read, 1, 10, 510);   /* one of 500 us, one of 1000 us */
+	call(101, 101, SYS_read, 1, 10, 1010);
+	call(100, 100, SYS_read, 1, 0, 20);     /* entry not seen: not timed */
+	h = sysstat_hist(model_sysstat(m), SYS_read);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(h[sysstat_slot(2000)], 98);
+	ck_assert_uint_eq(h[sysstat_slot(500000)], 1);
+	ck_assert_uint_eq(h[sysstat_slot(1000000)], 1);
+	p50 = sysstat_quantile_ns(model_sysstat(m), SYS_read, 0.5);
+	p99 = sysstat_quantile_ns(model_sysstat(m), SYS_read, 0.99);
+	ck_assert_uint_ge(p50, 1024);   /* in 2 us's slot, [1024, 2048) */
+	ck_assert_uint_lt(p50, 2048);
+	ck_assert_uint_ge(p99, UINT64_C(1) << 18);   /* the 99th of 100: 500 us's slot */
+	ck_assert_uint_le(p99, UINT64_C(1) << 19);
+	ck_assert_uint_eq(sysstat_quantile_ns(model_sysstat(m), SYS_read, 1.0), 1000000);
+	ck_assert_ptr_null(sysstat_hist(model_sysstat(m), SYS_write));
+	ck_assert_uint_eq(sysstat_quantile_ns(model_sysstat(m), SYS_write, 0.5), 0);
+}
+END_TEST
+
+/* The kernel engine's counts bring their histogram slots along. */
+START_TEST(kernel_counts_add_their_slots)
+{
+	struct rec_sysstat *r = unit_begin(REC_SYSSTAT, T0 + 1000, 100, 100, sizeof(*r));
+	const uint64_t *h;
+
+	r->nr = SYS_getppid;
+	r->calls = 10;
+	r->timed = 10;
+	r->total_ns = 9 * 300 + 600;
+	r->max_ns = 600;
+	r->hist[sysstat_slot(300)] = 9;
+	r->hist[sysstat_slot(600)] = 1;
+	unit_feed(m);
+	r = unit_begin(REC_SYSSTAT, T0 + 2000, 101, 101, sizeof(*r));
+	r->nr = SYS_getppid;
+	r->calls = 5;
+	r->timed = 5;
+	r->total_ns = 5 * 300;
+	r->max_ns = 300;
+	r->hist[sysstat_slot(300)] = 5;
+	unit_feed(m);
+	h = sysstat_hist(model_sysstat(m), SYS_getppid);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(h[sysstat_slot(300)], 14);
+	ck_assert_uint_eq(h[sysstat_slot(600)], 1);
+	ck_assert_uint_eq(row_of(0, SYS_getppid).calls, 15);
+	ck_assert_uint_lt(sysstat_quantile_ns(model_sysstat(m), SYS_getppid, 0.9), 512);
+	ck_assert_uint_le(sysstat_quantile_ns(model_sysstat(m), SYS_getppid, 0.99), 600);
+}
+END_TEST
+
 START_TEST(report_views_carry_the_summary_per_process)
 {
 	struct store *s = store_new();
@@ -156,9 +236,12 @@ START_TEST(report_views_carry_the_summary_per_process)
 	ck_assert_int_eq(fbuf_release(&out), 0);
 	fclose(f);
 	ck_assert(strncmp(text, "\"views\":{\"sys\":{\"0\":[", 20) == 0);
-	snprintf(want, sizeof(want), "[%d,\"open\",7,7,7,14000,2000]", SYS_open);
+	/* (p50 and p99 of every process: 2 us calls in [1024, 2048) ns) */
+	snprintf(want, sizeof(want), "[%d,\"open\",7,7,7,14000,2000,1536,2000]", SYS_open);
 	ck_assert_ptr_nonnull(strstr(text, want));
-	snprintf(want, sizeof(want), "\"100\":[[%d,\"write\",1,0,1,10000,10000]", SYS_write);
+	snprintf(want, sizeof(want), "\"100\":[[%d,\"write\",1,0,1,10000,10000,-1,-1]", SYS_write);
+	ck_assert_ptr_nonnull(strstr(text, want));
+	ck_assert_ptr_nonnull(strstr(text, "\"sys_kernel\":false,"));
 	ck_assert_ptr_nonnull(strstr(text, want));
 	ck_assert_ptr_nonnull(strstr(text, "\"procs\":[[100,"));
 	ck_assert_ptr_nonnull(strstr(text, "\"lat\":{}}"));
@@ -178,6 +261,9 @@ static Suite *sysstat_suite(void)
 	tcase_add_test(tc, processes_are_counted_apart_and_together);
 	tcase_add_test(tc, rows_come_in_number_order_and_report_their_count);
 	tcase_add_test(tc, addresses_are_not_errors);
+	tcase_add_test(tc, durations_fall_in_log2_slots);
+	tcase_add_test(tc, timed_calls_make_a_histogram_of_every_process);
+	tcase_add_test(tc, kernel_counts_add_their_slots);
 	tcase_add_test(tc, report_views_carry_the_summary_per_process);
 	suite_add_tcase(s, tc);
 	return s;

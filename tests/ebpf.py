@@ -481,7 +481,7 @@ E2E_WITH_EBPF = ("readfile", "weird_path", "dupwrite", "redirect", "netpair", "n
                  "mmapper", "forkthread", "pipes", "sendfile_copy", "shell_pipeline", "cp",
                  "inherited_fds", "threadstorm", "forkstorm", "threadexec", "spawnfds",
                  "signals", "int80", "uring_openat", "scmfd", "deep_path", "deep_path_cut",
-                 "root_relative", "deletes_renames")
+                 "root_relative", "deletes_renames", "unreadable")
 
 
 def case_e2e(work: str) -> list[str]:
@@ -499,18 +499,23 @@ def case_e2e(work: str) -> list[str]:
         else:
             print(f"{name}: same figures with --ebpf")
     # Page faults land in mappings the kernel reported, not ptrace.
-    res = subprocess.run([sys.executable, os.path.join(HERE, "faults.py")], env=env,
-                         capture_output=True, text=True, timeout=600)
-    if res.returncode not in (0, EXIT_SKIP):
-        probs.append(f"faults.py with --ebpf: exit {res.returncode}\n{res.stdout}{res.stderr}")
-    else:
-        print("faults: same figures with --ebpf")
+    probs += _faults(env, "--ebpf")
     return probs
 
 
-# The end-to-end cases the kernel engine passes as ptrace does.  Not yet:
-# uring_openat (fds io_uring opens itself), threadexec_v (-v is ptrace's).
-E2E_WITH_KERNEL = tuple(n for n in E2E_WITH_EBPF if n != "uring_openat") + (
+def _faults(env: dict, how: str) -> list[str]:
+    """tests/faults.py with COMPENDIUM as env has it (traced how)."""
+    res = subprocess.run([sys.executable, os.path.join(HERE, "faults.py")], env=env,
+                         capture_output=True, text=True, timeout=600)
+    if res.returncode not in (0, EXIT_SKIP):
+        return [f"faults.py with {how}: exit {res.returncode}\n{res.stdout}{res.stderr}"]
+    print(f"faults: same figures with {how}")
+    return []
+
+
+# The end-to-end cases the kernel engine passes as ptrace does (not
+# threadexec_v: -v is ptrace's).
+E2E_WITH_KERNEL = E2E_WITH_EBPF + (
     "exitcode", "groupstop", "sigkill", "sigterm", "startstate", "startstate_inherit", "uring")
 
 
@@ -537,6 +542,8 @@ def case_kernel(work: str) -> list[str]:
         probs.append(f"replay_roundtrip.py --engine kernel: exit {res.returncode}\n{res.stdout}{res.stderr}")
     else:
         print("recordings: replayed as the kernel engine saw them live")
+    # Page faults land in the mappings /proc showed at exec and the kernel reported.
+    probs += _faults(env, "the kernel engine")
     _, summary, out = trace(work, ["--engine", "kernel"],
                             ["sh", "-c", "grep TracerPid /proc/self/status"])
     tracer = summary.get("tracer", {})
@@ -544,10 +551,38 @@ def case_kernel(work: str) -> list[str]:
         probs.append(f"summary's tracer: {tracer}, want engine kernel and 0 stops")
     if "TracerPid:\t0" not in out:
         probs.append(f"the traced program is ptraced: {out!r}")
+    probs += _default_engine(work)
     probs += _setuid_kept(work)
     probs += _attach_unstopped(work)
     probs += _syscall_counts(work)
     probs += _gdb_attaches(work)
+    return probs
+
+
+def _default_engine(work: str) -> list[str]:
+    """Without --engine the kernel engine traces where it can (as root here);
+    COMPENDIUM_ENGINE=ptrace makes ptrace the default, --engine outranks it."""
+    probs = []
+    env = {k: v for k, v in os.environ.items() if k != "COMPENDIUM_ENGINE"}
+    for var, args, want in ((None, [], "kernel"), ("ptrace", [], "ptrace"),
+                            ("ptrace", ["--engine", "auto"], "kernel"),
+                            ("kernel", ["--engine", "ptrace"], "ptrace")):
+        out = os.path.join(work, "default.jsonl")
+        res = subprocess.run(compendium() + args + ["--json", "-o", out, "--", "true"],
+                             env=dict(env, **({"COMPENDIUM_ENGINE": var} if var else {})),
+                             capture_output=True, text=True, timeout=60)
+        lines = open(out, encoding="utf-8").read().splitlines() if res.returncode == 0 else []
+        got = json.loads(lines[-1]).get("tracer", {}).get("engine") if lines else None
+        if got != want:
+            probs.append(f"COMPENDIUM_ENGINE={var} {args}: engine {got!r} (exit "
+                         f"{res.returncode}: {res.stderr.strip()}), want {want}")
+    res = subprocess.run(compendium() + ["--batch", "--", "true"], capture_output=True, text=True,
+                         env=dict(env, COMPENDIUM_ENGINE="strace"), timeout=60)
+    if res.returncode != 2 or "COMPENDIUM_ENGINE: 'strace' is not auto, kernel or ptrace" \
+            not in res.stderr:
+        probs.append(f"COMPENDIUM_ENGINE=strace: exit {res.returncode}, {res.stderr.strip()!r}")
+    if not probs:
+        print("default engine: kernel as root; COMPENDIUM_ENGINE and --engine choose")
     return probs
 
 
@@ -598,9 +633,13 @@ def _gdb_attaches(work: str) -> list[str]:
 
 SYSCALLS_C = r'''
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 int main(void)
 {
+    struct timespec ms3 = { 0, 3000000 };
+    for (int i = 0; i < 20; i++)
+        nanosleep(&ms3, NULL);
     for (int i = 0; i < 1000; i++)
         getppid();
     for (int i = 0; i < 500; i++)
@@ -655,7 +694,24 @@ def _syscall_counts(work: str) -> list[str]:
         return [f"system calls counted by the kernel engine {sorted(got.items())}, "
                 f"strace -f -c {sorted(want.items())}"]
     print(f"system calls: {sum(c for c, _ in got.values())} counted, equal to strace -c's")
-    return []
+    return _call_times(data["views"]["sys"]["0"])
+
+
+def _call_times(rows: list) -> list[str]:
+    """The duration histograms' quantiles: 3 ms sleeps at 3 ms or more,
+    getppid under 1 ms, and p50 <= p99 <= the longest call on every row."""
+    probs = []
+    by = {r[1]: r for r in rows}
+    sleep = by.get("clock_nanosleep") or by.get("nanosleep")
+    if not sleep or sleep[4] != 20 or not 3_000_000 <= sleep[7] <= sleep[6]:
+        probs.append(f"20 sleeps of 3 ms: {sleep} (want 20 timed, 3 ms <= p50 <= max)")
+    if not 0 < by["getppid"][7] < 1_000_000:
+        probs.append(f"getppid: p50 {by['getppid'][7]} ns, want under 1 ms")
+    probs += [f"{r[1]}: p50 {r[7]}, p99 {r[8]}, max {r[6]}" for r in rows
+              if r[4] and not 0 <= r[7] <= r[8] <= r[6]]
+    if not probs:
+        print(f"call durations: sleeps p50 {sleep[7]} ns, getppid p50 {by['getppid'][7]} ns")
+    return probs
 
 
 def _attach_unstopped(work: str) -> list[str]:

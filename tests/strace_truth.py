@@ -287,6 +287,11 @@ def split_args(s: str, start: int) -> tuple[list[str], int]:
 # --------------------------------------------------------------------------
 # fd decorations
 
+# A path argument strace printed as an address: the program's memory could
+# not be read there.
+UNREADABLE = "<unreadable>"
+
+
 @dataclass(frozen=True)
 class Fd:
     num: int | None          # None for AT_FDCWD
@@ -864,6 +869,9 @@ class TruthBuilder:
         """Path argument idx of sc made absolute as the program meant it:
         joined to the dirfd's name or the cwd, not resolved further."""
         q = parse_quoted(sc.args[idx]) if idx < len(sc.args) else None
+        if q is None and idx < len(sc.args) and re.fullmatch(r"0x[0-9a-f]+|NULL",
+                                                             sc.args[idx].strip()):
+            return UNREADABLE   # strace could not read it either (EFAULT)
         if q is None:
             self.warnings.append(f"{sc.name}: cannot parse path {sc.line[:120]}")
             return None
@@ -886,6 +894,7 @@ class TruthBuilder:
         ret = sc.ret
         if ret is None or ret.value is None or None in paths:
             return
+        paths = [None if p is UNREADABLE else p for p in paths]   # as compendium-tui says it
         change = {"type": "delete" if len(paths) == 1 else "rename", "path": paths[0]}
         if len(paths) == 2:
             change["new_path"] = paths[1]

@@ -545,6 +545,8 @@ static unsigned act_view_conns(struct app *a) { return show_mode(a, MODE_CONNS);
 static unsigned act_view_procs(struct app *a) { return show_mode(a, MODE_PROCS); }
 /* L. */
 static unsigned act_view_latency(struct app *a) { return show_mode(a, MODE_LATENCY); }
+/* w: where files were opened and connections made from. */
+static unsigned act_view_sites(struct app *a) { return show_mode(a, MODE_SITES); }
 
 /* Sort the table by the column dir steps away (views built in an order of
  * their own, like the tree, have that order before the first column). */
@@ -620,6 +622,7 @@ static unsigned (*const handlers[ACT_MAX])(struct app *a) = {
 	[ACT_VIEW_EVENTS] = act_view_events, [ACT_VIEW_SYSCALLS] = act_view_syscalls,
 	[ACT_VIEW_FILES] = act_view_files, [ACT_VIEW_CONNS] = act_view_conns,
 	[ACT_VIEW_PROCS] = act_view_procs, [ACT_VIEW_LATENCY] = act_view_latency,
+	[ACT_VIEW_SITES] = act_view_sites,
 	[ACT_SORT_NEXT] = act_sort_next, [ACT_SORT_PREV] = act_sort_prev,
 	[ACT_SORT_REVERSE] = act_sort_reverse, [ACT_OPEN] = act_open, [ACT_UNFOLLOW] = act_unfollow,
 };

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "fmt.h"
 #include "replay.h"
+#include "sites.h"
 #include "spill.h"
 #include "util.h"
 
@@ -44,6 +45,8 @@ void app_init(struct app *a, struct model *m, struct store *s)
 void app_release(struct app *a)
 {
 	view_release(&a->view);
+	sites_free(a->sites);
+	a->sites = NULL;
 	outbuf_release(&a->out);
 	textmatch_release(&a->search);
 	mode_release(a->tabs);

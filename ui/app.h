@@ -25,6 +25,9 @@
 
 struct tracer;
 struct replay;
+struct query;
+struct sites;
+struct stackkeep;
 
 /* What a handler changed; the loop redraws (and re-filters) accordingly. */
 enum {
@@ -56,6 +59,9 @@ struct app {
 	int spill_err;           /* the spill file's error the footer told of */
 	struct tracer *tracer;
 	struct replay *replay;   /* --replay: the recording being played, else NULL */
+	struct query *stack_filter;   /* --stack=EXPR, or NULL */
+	struct stackkeep *stacks;     /* the stacks of stored events (--stack), or NULL */
+	struct sites *sites;          /* owned: their call sites, ranked (--stack) */
 	struct sigpolicy sig;    /* what Ctrl-C and signals do (attached: --pid) */
 	int pty;                 /* pty master, -1 without one */
 

@@ -65,6 +65,8 @@ static const struct keydef table[] = {
 	{ 't', "t", ACT_VIEW_PROCS, IN_VIEWS, NULL,
 	  "process tree with totals; Enter selects one for every view" },
 	{ 'L', "L", ACT_VIEW_LATENCY, IN_VIEWS, NULL, "scheduler and block I/O latency histograms (--ebpf)" },
+	{ 'w', "w", ACT_VIEW_SITES, IN_VIEWS, NULL,
+	  "where files were opened and connections made from (--stack)" },
 	{ 0, NULL, ACT_NONE, 0, NULL, "In a view's table" },
 	{ KEYC_ENTER, "Enter", ACT_OPEN, KCTX_TABLE, "Open",
 	  "open the row: a file's or connection's events, select a process" },

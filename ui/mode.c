@@ -22,7 +22,7 @@
 
 static const struct mode_ops *const modes[MODE_MAX] = {
 	[MODE_SYSCALLS] = &mode_syscalls, [MODE_FILES] = &mode_files, [MODE_CONNS] = &mode_conns,
-	[MODE_PROCS] = &mode_procs, [MODE_LATENCY] = &mode_latency,
+	[MODE_PROCS] = &mode_procs, [MODE_LATENCY] = &mode_latency, [MODE_SITES] = &mode_sites,
 };
 
 /* The operations of view id (NULL for MODE_EVENTS). */

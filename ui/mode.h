@@ -17,7 +17,8 @@
 
 struct app;
 
-enum mode_id { MODE_EVENTS, MODE_SYSCALLS, MODE_FILES, MODE_CONNS, MODE_PROCS, MODE_LATENCY, MODE_MAX };
+enum mode_id { MODE_EVENTS, MODE_SYSCALLS, MODE_FILES, MODE_CONNS, MODE_PROCS, MODE_LATENCY,
+	       MODE_SITES, MODE_MAX };
 
 struct mode_ops {
 	const char *name;        /* the title: "Syscalls" */
@@ -37,7 +38,8 @@ struct mode_ops {
 	void (*note)(const struct app *a, int pid, char *buf, size_t cap);
 };
 
-extern const struct mode_ops mode_syscalls, mode_files, mode_conns, mode_procs, mode_latency;
+extern const struct mode_ops mode_syscalls, mode_files, mode_conns, mode_procs, mode_latency,
+	mode_sites;
 
 /* The operations of view id (NULL for MODE_EVENTS). */
 const struct mode_ops *mode_get(enum mode_id id);

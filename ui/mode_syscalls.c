@@ -15,12 +15,13 @@
 #include "sysstat.h"
 #include "util.h"
 
-enum { C_NAME, C_CALLS, C_ERRORS, C_TOTAL, C_AVG, C_MAX, C_PCT, C_N };
+enum { C_NAME, C_CALLS, C_ERRORS, C_TOTAL, C_AVG, C_P50, C_P99, C_MAX, C_PCT, C_N };
 
 static const struct tcol cols[C_N] = {
 	[C_NAME] = { "Syscall", 0, false, true }, [C_CALLS] = { "Calls", 9, true, false },
 	[C_ERRORS] = { "Errors", 8, true, false }, [C_TOTAL] = { "Total", 9, true, false },
-	[C_AVG] = { "Avg", 9, true, false }, [C_MAX] = { "Max", 9, true, false },
+	[C_AVG] = { "Avg", 9, true, false }, [C_P50] = { "p50", 9, true, false },
+	[C_P99] = { "p99", 9, true, false }, [C_MAX] = { "Max", 9, true, false },
 	[C_PCT] = { "%Time", 6, true, false },
 };
 
@@ -50,6 +51,9 @@ static void build(struct app *a, struct table *t, int pid)
 		r->key[C_ERRORS] = (double)rows[i].errors;
 		r->key[C_TOTAL] = (double)rows[i].total_ns;
 		r->key[C_AVG] = (double)sysstat_avg_ns(&rows[i]);
+		/* (the histograms are kept for all processes together) */
+		r->key[C_P50] = pid ? -1 : (double)sysstat_quantile_ns(s, rows[i].nr, 0.5);
+		r->key[C_P99] = pid ? -1 : (double)sysstat_quantile_ns(s, rows[i].nr, 0.99);
 		r->key[C_MAX] = (double)rows[i].max_ns;
 		r->key[C_PCT] = sum.total_ns ? 100.0 * (double)rows[i].total_ns / (double)sum.total_ns : 0;
 	}
@@ -64,6 +68,12 @@ static void cell(const struct app *a, const struct trow *r, size_t c, char *buf,
 	case C_NAME: snprintf(buf, cap, "%s", r->text); break;
 	case C_CALLS: case C_ERRORS: mode_count(r->key[c], buf, cap); break;
 	case C_PCT: snprintf(buf, cap, "%.1f", r->key[c]); break;
+	case C_P50: case C_P99:
+		if (r->key[c] < 0) {
+			snprintf(buf, cap, "-");
+			break;
+		}
+		/* fall through */
 	default: mode_ns(r->key[c], buf, cap); break;
 	}
 }
@@ -76,7 +86,8 @@ static void note(const struct app *a, int pid, char *buf, size_t cap)
 	sysstat_total(model_sysstat(a->model), pid, &sum);
 	if (model_kernel_engine(a->model)) {
 		snprintf(buf, cap, "%llu calls, %llu errors, %llu timed.  The kernel engine counts "
-			 "and times every call in the kernel (entry to exit).",
+			 "and times every call in the kernel (entry to exit); p50 and p99 are read "
+			 "from each call's log2 histogram of every process.",
 			 (unsigned long long)sum.calls, (unsigned long long)sum.errors,
 			 (unsigned long long)sum.timed);
 		return;
@@ -85,7 +96,7 @@ static void note(const struct app *a, int pid, char *buf, size_t cap)
 		 "count: with the seccomp filter (the default) those that matter to it; "
 		 "--no-seccomp counts every call.  With --ebpf the kernel counts reads and "
 		 "writes (see Files) and sends the mmap and open families untimed.  Time: entry to exit, "
-		 "where the entry was seen.",
+		 "where the entry was seen; p50 and p99 from a log2 histogram of every process.",
 		 (unsigned long long)sum.calls, (unsigned long long)sum.errors,
 		 (unsigned long long)sum.timed);
 }

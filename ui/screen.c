@@ -28,6 +28,8 @@
 #include "mode.h"
 #include "picker.h"
 #include "screen.h"
+#include "stackfmt.h"
+#include "stackkeep.h"
 #include "visible.h"
 
 enum {
@@ -584,7 +586,7 @@ static void draw_table_title(struct app *a, const struct mode_ops *m, const stru
 		snprintf(who, sizeof(who), "process %d only", pid);
 	else
 		snprintf(who, sizeof(who), "all processes");
-	snprintf(buf, sizeof(buf), " %s %s %s %s %zu rows%s%s   e s f c t L: views", m->name, gl->dot, who,
+	snprintf(buf, sizeof(buf), " %s %s %s %s %zu rows%s%s   e s f c t L w: views", m->name, gl->dot, who,
 		 gl->dot, t->n, m->enter ? "  Enter: " : "", m->enter ? m->enter : "");
 	title_bar(a->lay.lanes_title, buf, true);
 }
@@ -797,6 +799,10 @@ static void draw_detail(struct app *a)
 	box_at(y0, a->lay.footer_y, " Event details (Esc closes)");
 	strbuf_reset(&sb);
 	evtext_detail(&sb, a->store, a->model, a->detail_idx, a->utf8);
+	if (a->stacks && stackkeep_get(a->stacks, a->detail_idx)) {
+		strbuf_addstr(&sb, "Stack:\n");
+		stackfmt_text(&sb, stackkeep_get(a->stacks, a->detail_idx), "  ");
+	}
 	text_lines(sb.buf, a->detail_top, y0 + 1, a->lay.footer_y);
 }
 

@@ -14,7 +14,7 @@
 
 #include "list.h"
 
-#define TABLE_COLS 8
+#define TABLE_COLS 10
 
 /* A column: header, width (0: takes what is left), alignment, sort kind. */
 struct tcol {

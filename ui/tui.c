@@ -23,8 +23,11 @@
 #include "app.h"
 #include "keys.h"
 #include "pump.h"
+#include "query.h"
 #include "replay.h"
 #include "screen.h"
+#include "sites.h"
+#include "stackkeep.h"
 #include "termcheck.h"
 #include "tracer.h"
 #include "tui.h"
@@ -119,8 +122,16 @@ static void handlers_remove(void)
 static void forward(void *ctx, const struct event *ev)
 {
 	struct app *a = ctx;
+	size_t idx = store_count(a->store);
 
 	store_add(a->store, ev);
+	if (ev->stack && a->stacks && store_count(a->store) > idx &&
+	    (!a->stack_filter || query_event(a->stack_filter, ev))) {
+		if (!a->sites)
+			a->sites = sites_new();
+		stackkeep_put(a->stacks, idx, ev->stack);
+		sites_add(a->sites, ev);
+	}
 }
 
 /* Open the pty pair the program will run on (0 or a negative errno). */
@@ -398,6 +409,8 @@ static void setup(struct loop *l, const struct tui_args *args)
 	l->a.tracer = args->tracer;
 	l->a.hold = args->tracer ? tracer_hold_kind(args->tracer) : TRACER_HOLD_PTRACE;
 	l->a.replay = pump_replay(args->pump);
+	l->a.stack_filter = args->stack_filter;
+	l->a.stacks = args->stacks;
 	l->a.ctr.no_rss = l->a.replay != NULL;
 	l->a.sig.attached = args->attached;
 	l->a.pty = args->pty_master;

@@ -28,6 +28,8 @@ struct tracer;
 struct model;
 struct store;
 
+struct query;
+
 struct tui_args {
 	struct pump *pump;       /* the records, live or replayed (consumer side is ours) */
 	struct tracer *tracer;   /* for stop/continue/kill/detach */
@@ -39,6 +41,9 @@ struct tui_args {
 	int sig_fd;              /* signalfd of SIGINT/SIGTERM/SIGHUP, or -1 */
 	bool no_color, no_mouse;
 	bool show_noise;         /* --all: start with the noise filter off */
+	struct query *stack_filter;   /* --stack=EXPR: the events whose stack is kept
+					 (NULL: every stack that comes) */
+	struct stackkeep *stacks;     /* where they are kept, by store index (not owned) */
 };
 
 /* Open a pseudo-terminal pair (both close-on-exec), sized like our terminal.

@@ -1679,7 +1679,10 @@
 
 	/* Show the full details of event i under the table. */
 	function renderDetail(i) {
-		$('detail').textContent = eventSummary(i);
+		var stack = D.stk && D.stk[i];
+
+		$('detail').textContent = eventSummary(i) +
+			(stack ? '\nStack:\n  ' + stack.join('\n  ') : '');
 		$('detail').dataset.dur = String(DUR[i]);
 	}
 

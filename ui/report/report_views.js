@@ -153,10 +153,12 @@ var CompendiumViews = (function () {
 
 	/* Syscall summary, like strace -c, per process. */
 	function renderSys(root, V) {
-		var d = part(root, 'v-sys', 'Syscall summary',
+		var d = part(root, 'v-sys', 'Syscall summary', (V.sys_kernel ?
+			'Every call, counted and timed in the kernel (entry to exit). ' :
 			'Calls the tracer stopped on (with the seccomp filter, the default, only those ' +
 			'that matter to it; --no-seccomp counts every call). Time: entry to exit, where ' +
-			'the entry was seen.');
+			'the entry was seen. ') +
+			'p50 and p99: from each call\'s log2 histogram of every process (all processes only).');
 		var box = el('div');
 
 		function show(pid) {
@@ -165,15 +167,18 @@ var CompendiumViews = (function () {
 			rows.forEach(function (r) { total += r[5]; });
 			while (box.firstChild)
 				box.removeChild(box.firstChild);
-			box.appendChild(table('v-sys-table', ['syscall', 'calls', 'errors', 'total', 'avg', 'max', '% time'],
+			box.appendChild(table('v-sys-table', ['syscall', 'calls', 'errors', 'total', 'avg',
+				'p50', 'p99', 'max', '% time'],
 				rows.map(function (r) {
 					var avg = r[4] ? r[5] / r[4] : 0;
 
 					return [c(vis(r[1])), c(String(r[2]), r[2]), c(String(r[3]), r[3]),
-						c(dur(r[5]), r[5]), c(dur(avg), avg), c(dur(r[6]), r[6]),
+						c(dur(r[5]), r[5]), c(dur(avg), avg),
+						r[7] < 0 ? c('-', -1) : c(dur(r[7]), r[7]),
+						r[8] < 0 ? c('-', -1) : c(dur(r[8]), r[8]), c(dur(r[6]), r[6]),
 						c(total ? (100 * r[5] / total).toFixed(1) : '0.0', r[5])];
 				}).sort(function (a, b) { return b[1].v - a[1].v; }),
-				[false, true, true, true, true, true, true]));
+				[false, true, true, true, true, true, true, true, true]));
 		}
 		d.appendChild(chooser(V, V.sys, show));
 		d.appendChild(box);
