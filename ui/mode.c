@@ -14,6 +14,7 @@
 #include "app.h"
 #include "fmt.h"
 #include "mode.h"
+#include "store.h"
 #include "sysstat.h"
 
 /* While tracing goes on, a table is rebuilt at most this often (a big
@@ -123,6 +124,15 @@ unsigned mode_follow(struct app *a, const struct follow *f)
 	a->list.top = 0;
 	snprintf(a->msg, sizeof(a->msg), "Following %s (Esc shows everything again)", f->label);
 	return APP_CH_FILTER | APP_CH_DRAW | APP_CH_LAYOUT;
+}
+
+unsigned mode_follow_text(struct app *a, const struct trow *r)
+{
+	struct follow f = { .pid = r->pid, .fd = -1, .t1 = UINT64_MAX };
+
+	f.str = store_intern(a->store, r->text);
+	snprintf(f.label, sizeof(f.label), "%s", r->text);
+	return mode_follow(a, &f);
 }
 
 /* Bytes as fmt_bytes writes them. */

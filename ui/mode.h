@@ -54,6 +54,9 @@ int mode_pid(const struct app *a);
 void mode_all_pids(struct app *a);
 /* Go to the event list, showing only the events of one object (see view.h). */
 unsigned mode_follow(struct app *a, const struct follow *f);
+/* Enter on a row naming a file or an address (its text): the events of it
+ * (of its process when the row has one). */
+unsigned mode_follow_text(struct app *a, const struct trow *r);
 /* Helpers for cells: bytes, a duration in ns, a count. */
 void mode_bytes(double v, char *buf, size_t cap);
 void mode_ns(double v, char *buf, size_t cap);

@@ -72,16 +72,6 @@ static void cell(const struct app *a, const struct trow *r, size_t c, char *buf,
 		mode_bytes(r->key[c], buf, cap);
 }
 
-/* Enter: the events that touched the file. */
-static unsigned open_row(struct app *a, const struct trow *r)
-{
-	struct follow f = { .pid = r->pid, .fd = -1, .t1 = UINT64_MAX };
-
-	f.str = store_intern(a->store, r->text);
-	snprintf(f.label, sizeof(f.label), "%s", r->text);
-	return mode_follow(a, &f);
-}
-
 /* What the figures are. */
 static void note(const struct app *a, int pid, char *buf, size_t cap)
 {
@@ -92,5 +82,5 @@ static void note(const struct app *a, int pid, char *buf, size_t cap)
 
 const struct mode_ops mode_files = {
 	.name = "Files", .enter = "follow the file", .cols = cols, .ncols = C_N, .sort = C_TOTAL,
-	.asc = false, .build = build, .cell = cell, .open = open_row, .note = note,
+	.asc = false, .build = build, .cell = cell, .open = mode_follow_text, .note = note,
 };
