@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -40,6 +41,7 @@
 #include "recording.h"
 #include "report.h"
 #include "sigpolicy.h"
+#include "spill.h"
 #include "stack.h"
 #include "stackkeep.h"
 #include "store.h"
@@ -68,6 +70,8 @@ enum engine {
 	ENGINE_AUTO,             /* the kernel engine where it can run, else ptrace */
 };
 #define ENGINE_DEFAULT ENGINE_AUTO
+#define MAX_MEMORY_DEFAULT ((size_t)256 << 20)   /* --max-memory */
+#define MAX_MEMORY_MIN ((size_t)1 << 20)
 
 struct opts {
 	pid_t pid;
@@ -82,6 +86,7 @@ struct opts {
 	const char *stack;      /* --stack[=EXPR]: its expression (NULL: no --stack) */
 	bool stack_expr;        /* EXPR was given (else the default's) */
 	unsigned max_report;    /* --max-report-events N (0: all) */
+	size_t max_memory;      /* --max-memory SIZE: bytes of events kept in memory */
 	bool json, all, verbose, no_seccomp;
 	bool batch, no_color, no_mouse, ebpf, faults;
 	enum engine engine;     /* --engine, else COMPENDIUM_ENGINE */
@@ -122,6 +127,10 @@ static const char usage_text[] =
 	"      --max-report-events N  keep at most N events in the report (default\n"
 	"                      2000000, 0 for all); the rest are thinned evenly over\n"
 	"                      the trace and the report says what was left out\n"
+	"      --max-memory SIZE  keep at most SIZE bytes of events in memory (K, M\n"
+	"                      or G; default 256M); older events move to a file in\n"
+	"                      $TMPDIR and come back when the list, a search, a\n"
+	"                      filter, the report or the trace needs them\n"
 	"      --no-color      no colours in the terminal UI (NO_COLOR=1 does the same)\n"
 	"      --no-mouse      leave the mouse to the terminal in the UI\n"
 	"  -v, --verbose       also show every raw system call, closes, and failed\n"
@@ -222,8 +231,30 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 	return (unsigned)v;
 }
 
+/* A byte count with an optional K, M or G (powers of 1024), at least 1M,
+ * or die. */
+static size_t parse_size(const char *opt, const char *s)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end && !end[1] && strchr("kKmMgG", *end))
+		shift = *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20 : 30;
+	else if (*end)
+		end = NULL;
+	if (errno || !end || end == s || *s == '-' || v > (SIZE_MAX >> 1) >> shift ||
+	    v << shift < MAX_MEMORY_MIN)
+		die(2, "%s: '%s' is not a size of at least 1M (a number with K, M or G, "
+		    "such as 256M)", opt, s);
+	return (size_t)(v << shift);
+}
+
 enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
        O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
+       O_MAX_MEMORY,
        O_SPEED, O_ENGINE, O_STACK };
 
 static const struct option longopts[] = {
@@ -243,6 +274,7 @@ static const struct option longopts[] = {
 	{ "filter", required_argument, NULL, O_FILTER },
 	{ "stack", optional_argument, NULL, O_STACK },
 	{ "max-report-events", required_argument, NULL, O_MAX_REPORT },
+	{ "max-memory", required_argument, NULL, O_MAX_MEMORY },
 	{ "no-color", no_argument, NULL, O_NOCOLOR },
 	{ "no-mouse", no_argument, NULL, O_NOMOUSE },
 	{ "ebpf", no_argument, NULL, O_EBPF },
@@ -298,6 +330,7 @@ static void parse_value(int c, const char *arg, struct opts *o)
 	case O_MAX_REPORT:
 		o->max_report = parse_uint("--max-report-events", arg, UINT_MAX);
 		break;
+	case O_MAX_MEMORY: o->max_memory = parse_size("--max-memory", arg); break;
 	}
 }
 
@@ -356,6 +389,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	env = getenv("COMPENDIUM_ENGINE");
 	o->engine = env && *env ? parse_engine("COMPENDIUM_ENGINE", env) : ENGINE_DEFAULT;
 	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
+	o->max_memory = MAX_MEMORY_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1)
 		parse_option(c, argv, o);
@@ -908,11 +942,29 @@ static void check_writable(const char *opt, const char *path)
 		close(fd);
 }
 
+/* Leave what the report and trace writers need out of the memory budget:
+ * the store moves that much more of its events to disk first. */
+static void make_room(struct run *r)
+{
+	size_t need = 0, t;
+
+	if (r->o.report)
+		need = report_scratch(r->store, r->o.max_report);
+	if (r->o.trace_json && (t = tracejson_scratch(r->store)) > need)
+		need = t;
+	store_set_budget(r->store, r->o.max_memory > need ? r->o.max_memory - need : 1);
+}
+
 /* Write --report and --trace-json, saying what failed. */
 static void write_exports(struct run *r)
 {
 	int err;
 
+	if (r->o.report || r->o.trace_json)
+		make_room(r);
+	if (r->store && !r->tui && (err = store_spill_error(r->store)))
+		say("cannot use the spill file in %s (%s): events stayed in memory, beyond "
+		    "--max-memory", spill_dir(NULL), strerror(-err));
 	if (r->o.report && (err = report_write_filtered(r->model, r->store, r->o.report,
 							     r->o.max_report, r->o.filter,
 							     r->stacks))) {
@@ -987,6 +1039,7 @@ static int run_ui(struct run *r)
 		.pump = r->pump, .tracer = r->tracer, .model = r->model, .store = r->store,
 		.attached = r->o.pid != 0, .pty_master = r->pty_master, .sig_fd = r->sig_fd,
 		.no_color = r->o.no_color, .no_mouse = r->o.no_mouse, .show_noise = r->o.all,
+		.max_memory = r->o.max_memory,
 		.stack_filter = r->stack, .stacks = r->stacks,
 	};
 
@@ -1074,8 +1127,10 @@ static void choose_sink(struct run *r)
 		start_output(r);
 	check_writable("--report", r->o.report);
 	check_writable("--trace-json", r->o.trace_json);
-	if (r->tui || r->o.report || r->o.trace_json)
+	if (r->tui || r->o.report || r->o.trace_json) {
 		r->store = store_new();
+		store_set_budget(r->store, r->o.max_memory);
+	}
 	if (r->tui) {
 		/* the UI appends every event to r->store itself */
 	} else if (r->o.json) {
@@ -1150,6 +1205,11 @@ int main(int argc, char **argv)
 	sigset_t orig;
 	int code;
 
+	/* A fixed threshold: the store's event chunks (208 KB) are mapped and
+	 * unmapped one by one, so those moved to disk give their memory back
+	 * (glibc would otherwise raise it after the first free and keep them
+	 * in the heap). */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	init(&r, argc, argv, &orig);
 	if (r.o.replay)
 		play_recording(&r);

@@ -844,28 +844,30 @@ bool query_match_with(struct query *q, const struct store *s, const struct seven
 bool query_match(struct query *q, const struct store *s, const struct sevent *e)
 {
 	struct query_extra x = { 0 };
+	struct sevent copy;
 
 	if (q->root < 0)
 		return true;
+	copy = *e;   /* learning programs may read events back from disk */
 	if (s != q->store)
 		start_over(q, s);
-	x.exe = exe_of(q, s, e->pid);
-	return eval(q, q->root, s, e, &x);
+	x.exe = exe_of(q, s, copy.pid);
+	return eval(q, q->root, s, &copy, &x);
 }
 
 /* Does event i of s match, with its program and its duration? */
 bool query_match_at(struct query *q, const struct store *s, size_t i)
 {
-	const struct sevent *e = store_get(s, i);
+	struct sevent e = *store_get(s, i);   /* a copy: see query_match */
 	struct query_extra x = { 0 };
 
 	if (q->root < 0)
 		return true;
 	if (s != q->store)
 		start_over(q, s);
-	x.exe = exe_of(q, s, e->pid);
+	x.exe = exe_of(q, s, e.pid);
 	x.dur = store_dur(s, i);
-	return eval(q, q->root, s, e, &x);
+	return eval(q, q->root, s, &e, &x);
 }
 
 /* A fresh store for query_event, carrying the programs over. */

@@ -49,7 +49,7 @@ struct rw {
 	const struct store *s;
 	struct timeline lanes;
 	const char *filter;       /* the --filter expression the events matched, or NULL */
-	uint32_t *order;          /* kept events, in time order */
+	uint32_t *order;          /* kept events, in time order (NULL: all, in store order) */
 	size_t n, total;
 	uint64_t left_out[CAT_MAX];
 	struct imap str_ids;      /* store string id -> report id + 1 */
@@ -85,49 +85,55 @@ static bool structural(const struct sevent *e)
 	return evdesc_of(e->type)->tree;
 }
 
-/* Keep want of the n candidates (those whose structural() is pick), spread
- * evenly over time, and count the rest as left out. */
-static void thin(struct rw *w, bool *keep, bool pick, size_t n, size_t want)
+/* Store index of the i-th kept event. */
+static uint32_t kept(const struct rw *w, size_t i)
 {
-	size_t seen = 0;
-
-	for (size_t i = 0; i < w->total; i++) {
-		const struct sevent *e = store_get(w->s, w->order[i]);
-
-		if (structural(e) != pick)
-			continue;
-		/* Bresenham: keep candidate j when floor((j+1)*want/n) steps up. */
-		if ((seen + 1) * want / n > seen * want / n)
-			keep[i] = true;
-		else
-			w->left_out[e->cat < CAT_MAX ? e->cat : CAT_OTHER]++;
-		seen++;
-	}
+	return w->order ? w->order[i] : (uint32_t)i;
 }
 
-/* Choose the events to keep (at most max, 0 = all), in time order. */
+/* Bresenham over n candidates of which want are kept: keep candidate j
+ * when floor((j+1)*want/n) steps up. */
+static bool take(size_t *seen, size_t want, size_t n)
+{
+	bool k = (*seen + 1) * want / n > *seen * want / n;
+
+	(*seen)++;
+	return k;
+}
+
+/* Keep at most max events (0: all): every process event first, the others
+ * spread evenly over the trace, the rest counted as left out; then put
+ * the kept ones in time order.  It holds only the kept events' indices
+ * (none when it keeps all and the store is in time order), so the store's
+ * older events can stay on disk. */
 static void select_events(struct rw *w, size_t max)
 {
-	size_t nstruct = 0, k = 0;
-	bool *keep;
+	size_t nstruct = 0, seen[2] = { 0, 0 }, want[2], cand[2];
 
-	w->total = store_count(w->s);
-	w->order = timeline_order(w->s);
-	w->n = w->total;
-	if (!max || w->total <= max)
+	w->total = w->n = store_count(w->s);
+	if (!max || w->total <= max) {
+		w->order = timeline_order(w->s);
 		return;
+	}
 	for (size_t i = 0; i < w->total; i++)
-		nstruct += structural(store_get(w->s, w->order[i]));
-	keep = xcalloc(w->total, sizeof(*keep));
-	if (nstruct > 0)
-		thin(w, keep, true, nstruct, nstruct < max ? nstruct : max);
-	if (w->total > nstruct)
-		thin(w, keep, false, w->total - nstruct, nstruct < max ? max - nstruct : 0);
-	for (size_t i = 0; i < w->total; i++)
-		if (keep[i])
-			w->order[k++] = w->order[i];
-	w->n = k;
-	free(keep);
+		nstruct += structural(store_get(w->s, i));
+	cand[1] = nstruct;
+	cand[0] = w->total - nstruct;
+	want[1] = nstruct < max ? nstruct : max;
+	want[0] = max - want[1];
+	w->order = xreallocarray(NULL, max, sizeof(*w->order));
+	w->n = 0;
+	for (size_t i = 0; i < w->total; i++) {
+		const struct sevent *e = store_get(w->s, i);
+		bool st = structural(e);
+
+		if (take(&seen[st], want[st], cand[st]))
+			w->order[w->n++] = (uint32_t)i;
+		else
+			w->left_out[e->cat < CAT_MAX ? e->cat : CAT_OTHER]++;
+	}
+	if (!timeline_in_order(w->s))
+		timeline_sort(w->s, w->order, w->n);
 }
 
 /* "text" through the HTML-safe JSON escaper, or null. */
@@ -196,10 +202,13 @@ static int u64_cmp(const void *a, const void *b)
 /* "lat":{n,p50,p90,p99,max} in ns over every stored latency, or null. */
 static void latency_json(struct strbuf *sb, const struct store *s)
 {
-	size_t n = store_count(s), k = 0;
-	uint64_t *v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
+	size_t n = store_count(s), k = 0, nlat = 0;
+	uint64_t *v;
 
 	for (size_t i = 0; i < n; i++)
+		nlat += store_get(s, i)->cat == CAT_LAT;
+	v = xreallocarray(NULL, nlat ? nlat : 1, sizeof(*v));
+	for (size_t i = 0; i < n && k < nlat; i++)
 		if (store_get(s, i)->cat == CAT_LAT)
 			v[k++] = timeline_latency(store_get(s, i));
 	if (!k) {
@@ -330,7 +339,7 @@ static void col_time(struct rw *w)
 
 	col_open(w, "t");
 	for (size_t i = 0; i < w->n; i++) {
-		int64_t t = units(store_get(w->s, w->order[i])->ts);
+		int64_t t = units(store_get(w->s, kept(w, i))->ts);
 
 		put_num(&w->out.sb, t - prev, i + 1 < w->n ? ',' : 0);
 		prev = t;
@@ -344,7 +353,8 @@ static void col_lane(struct rw *w)
 {
 	col_open(w, "l");
 	for (size_t i = 0; i < w->n; i++) {
-		size_t l = timeline_lane_of(&w->lanes, w->order[i]);
+		uint32_t idx = kept(w, i);
+		size_t l = timeline_lane_of(&w->lanes, store_get(w->s, idx), idx);
 
 		put_num(&w->out.sb, (long)l, i + 1 < w->n ? ',' : 0);
 		fbuf_step(&w->out);
@@ -357,7 +367,7 @@ static void col_combo(struct rw *w)
 {
 	col_open(w, "c");
 	for (size_t i = 0; i < w->n; i++) {
-		put_num(&w->out.sb, combo_of(w, w->order[i]), i + 1 < w->n ? ',' : 0);
+		put_num(&w->out.sb, combo_of(w, kept(w, i)), i + 1 < w->n ? ',' : 0);
 		fbuf_step(&w->out);
 	}
 	strbuf_addstr(&w->out.sb, "],");
@@ -400,7 +410,7 @@ static void col_fields(struct rw *w)
 
 	col_open(w, "x");
 	for (size_t i = 0; i < w->n; i++) {
-		x_fields(w, w->order[i], &first);
+		x_fields(w, kept(w, i), &first);
 		fbuf_step(&w->out);
 	}
 	strbuf_addstr(&w->out.sb, "],");
@@ -472,7 +482,7 @@ static void sysnames_json(struct rw *w)
 
 	strbuf_addstr(&w->out.sb, "\"sys\":{");
 	for (size_t i = 0; i < w->n; i++) {
-		const struct sevent *e = store_get(w->s, w->order[i]);
+		const struct sevent *e = store_get(w->s, kept(w, i));
 		unsigned i386 = e->addr == ARCH_I386;
 		const char *name;
 
@@ -498,7 +508,7 @@ static void stacks_json(struct rw *w)
 	strbuf_init(&text, 256);
 	strbuf_addstr(&w->out.sb, "\"stk\":{");
 	for (size_t i = 0; w->stacks && i < w->n; i++) {
-		const struct rec_stack *st = stackkeep_get(w->stacks, w->order[i]);
+		const struct rec_stack *st = stackkeep_get(w->stacks, kept(w, i));
 		char *at, *nl;
 		if (!st)
 			continue;
@@ -575,6 +585,16 @@ static void page(struct rw *w)
 	strbuf_add(&w->out.sb, report_ui_js, report_ui_js_len);
 	strbuf_addstr(&w->out.sb, pos);
 	fbuf_flush(&w->out);
+}
+
+/* Bytes the writer needs besides the store. */
+size_t report_scratch(const struct store *s, size_t max_events)
+{
+	size_t n = store_count(s), kept = max_events && max_events < n ? max_events : n;
+	size_t order = timeline_in_order(s) ? (kept < n ? kept * sizeof(uint32_t) : 0) :
+		       kept * (sizeof(uint32_t) + 16);
+
+	return order;
 }
 
 /* Write the report to an open stream, saying which filter its events matched. */

@@ -29,6 +29,10 @@ int report_write(const struct model *m, const struct store *s, const char *path,
  * a stack in stacks (--stack; NULL: none) show it in their details. */
 int report_write_filtered(const struct model *m, const struct store *s, const char *path,
 			  size_t max_events, const char *filter, const struct stackkeep *stacks);
+/* Bytes report_write needs besides the store for s and max_events: the
+ * kept events' indices and, for events out of time order, their sort (the
+ * caller leaves that much of its memory budget free). */
+size_t report_scratch(const struct store *s, size_t max_events);
 /* The same, to an open stream (not closed); returns 0 or -errno of the
  * first failed write. */
 int report_emit(const struct model *m, const struct store *s, FILE *f, size_t max_events);

@@ -10,15 +10,29 @@
  * open-addressing hash table.
  * Which fields an event keeps, and in which slot, its type's description
  * says (evdesc.c); the noise bit is the default noise filter's (noise.c).
- * Pure: it must never make a system call, print, or keep a pointer into an
- * event that is only valid during the observer callback.
+ *
+ * With a memory budget (store_set_budget), a full chunk that would take the
+ * events kept in memory over it moves to a spill file (spill.c), oldest
+ * first, byte for byte: chunk c lies at c * CHUNK_BYTES, so finding event i
+ * on disk is arithmetic, not a search.  Chunks [0, nspilled) are on disk;
+ * an event there is read back with the block of BLOCK_EVENTS around it
+ * (its events and their durations: two reads of 12 KB and 1 KB) into a
+ * cache of CACHE_BLOCKS blocks (least recently used goes), which the budget
+ * counts too: a scan reads each block once, and a binary search (the
+ * swimlane's, by time) pays a small read per probe, not a whole chunk.
+ * Strings stay in memory: events on disk refer to them by id.
+ * Pure but for the spill file: it must never print, and never keep a pointer
+ * into an event that is only valid during the observer callback.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "noise.h"
+#include "spill.h"
 #include "store.h"
 #include "strbuf.h"
 #include "util.h"
@@ -30,6 +44,31 @@
 #define DUR_MANT_MAX ((1u << DUR_MANT_BITS) - 1)
 #define DUR_EXP_MAX 31u
 #define CHUNK_BYTES (CHUNK_EVENTS * (sizeof(struct sevent) + sizeof(uint32_t)))
+#define BLOCK_SHIFT 8
+#define BLOCK_EVENTS (1u << BLOCK_SHIFT)   /* events read back at a time */
+#define CACHE_BLOCKS 64          /* blocks of spilled events kept after a read */
+
+/* One read-back block of the cache. */
+struct cached {
+	size_t block;            /* which block (event index >> BLOCK_SHIFT; SIZE_MAX: none) */
+	uint64_t used;           /* tick of the last hit */
+	struct sevent ev[BLOCK_EVENTS];
+	uint32_t dur[BLOCK_EVENTS];
+};
+
+/* What the budget moved to disk, and the read cache (changed by reads
+ * through a const store, so it lives behind a pointer). */
+struct spill {
+	int fd;                  /* -1 until the first chunk moves out */
+	int err;                 /* 0, or the -errno that stopped spilling */
+	int read_err;            /* 0, or the -errno of the last failed read */
+	size_t budget;           /* bytes of events kept in memory; 0: no limit */
+	size_t nspilled;         /* chunks [0, nspilled) are on disk */
+	size_t reads;            /* blocks read back so far */
+	uint64_t tick;
+	struct cached *last;     /* the block of the last read-back event */
+	struct cached *cache;    /* CACHE_BLOCKS, allocated at the first read */
+};
 
 struct arena {
 	struct arena *next;
@@ -48,6 +87,7 @@ struct store {
 	size_t table_cap;
 	struct arena *arena;
 	struct strbuf scratch;   /* argv lines */
+	struct spill *sp;
 };
 
 /* FNV-1a of a string, never 0. */
@@ -143,6 +183,8 @@ struct store *store_new(void)
 	struct store *s = xcalloc(1, sizeof(*s));
 
 	strbuf_init(&s->scratch, 256);
+	s->sp = xcalloc(1, sizeof(*s->sp));
+	s->sp->fd = -1;
 	str_append(s, "", 0, 0);   /* id 0, never found by the table */
 	table_grow(s);
 	return s;
@@ -161,6 +203,10 @@ void store_free(struct store *s)
 		free(s->arena);
 		s->arena = next;
 	}
+	free(s->sp->cache);
+	if (s->sp->fd >= 0)
+		close(s->sp->fd);
+	free(s->sp);
 	free(s->chunks);
 	free(s->strs);
 	free(s->hashes);
@@ -175,16 +221,86 @@ size_t store_count(const struct store *s)
 	return s->count;
 }
 
-/* Event i (0 <= i < count); the pointer stays valid until store_free. */
+/* The cache slot to load a block into: an empty one, else the least
+ * recently used. */
+static struct cached *cache_victim(struct spill *sp)
+{
+	struct cached *v = &sp->cache[0];
+
+	for (size_t i = 0; i < CACHE_BLOCKS; i++) {
+		if (sp->cache[i].block == SIZE_MAX)
+			return &sp->cache[i];
+		if (sp->cache[i].used < v->used)
+			v = &sp->cache[i];
+	}
+	return v;
+}
+
+/* Read block b (in chunk c) from the spill file into v; zeros if it fails. */
+static void block_read(struct spill *sp, struct cached *v, size_t b)
+{
+	size_t c = b >> (CHUNK_SHIFT - BLOCK_SHIFT), k = b & ((CHUNK_EVENTS >> BLOCK_SHIFT) - 1);
+	off_t base = (off_t)(c * CHUNK_BYTES);
+	off_t durs = base + (off_t)(CHUNK_EVENTS * sizeof(struct sevent));
+	int err = spill_read(sp->fd, v->ev, sizeof(v->ev),
+			     base + (off_t)(k * BLOCK_EVENTS * sizeof(struct sevent)));
+
+	if (!err)
+		err = spill_read(sp->fd, v->dur, sizeof(v->dur),
+				 durs + (off_t)(k * BLOCK_EVENTS * sizeof(uint32_t)));
+	if (err) {
+		sp->read_err = err;
+		memset(v->ev, 0, sizeof(v->ev));
+		memset(v->dur, 0, sizeof(v->dur));
+	}
+	sp->reads++;
+	v->block = b;
+}
+
+/* The cached block holding spilled event i, read back if need be. */
+static struct cached *cache_block(const struct store *s, size_t i)
+{
+	struct spill *sp = s->sp;
+	size_t b = i >> BLOCK_SHIFT;
+	struct cached *v = sp->last;
+
+	if (v && v->block == b)
+		return v;
+	if (!sp->cache) {
+		sp->cache = xmalloc(CACHE_BLOCKS * sizeof(*sp->cache));
+		for (size_t k = 0; k < CACHE_BLOCKS; k++)
+			sp->cache[k].block = SIZE_MAX;
+	}
+	for (v = NULL; !v;) {
+		for (size_t k = 0; k < CACHE_BLOCKS && !v; k++)
+			if (sp->cache[k].block == b)
+				v = &sp->cache[k];
+		if (!v)
+			block_read(sp, v = cache_victim(sp), b);
+	}
+	v->used = ++sp->tick;
+	sp->last = v;
+	return v;
+}
+
+/* Is event i in the spill file? */
+static bool spilled(const struct store *s, size_t i)
+{
+	return (i >> CHUNK_SHIFT) < s->sp->nspilled;
+}
+
+/* Event i (0 <= i < count). */
 const struct sevent *store_get(const struct store *s, size_t i)
 {
+	if (spilled(s, i))
+		return &cache_block(s, i)->ev[i & (BLOCK_EVENTS - 1)];
 	return &s->chunks[i >> CHUNK_SHIFT][i & (CHUNK_EVENTS - 1)];
 }
 
-/* The duration codes of chunk c (after its events). */
-static uint32_t *chunk_durs(const struct store *s, size_t c)
+/* The duration codes after the events of a chunk. */
+static uint32_t *chunk_durs(struct sevent *chunk)
 {
-	return (uint32_t *)(void *)(s->chunks[c] + CHUNK_EVENTS);
+	return (uint32_t *)(void *)(chunk + CHUNK_EVENTS);
 }
 
 /* ns as mantissa << exponent, the mantissa truncated to 27 bits. */
@@ -208,7 +324,9 @@ uint64_t store_dur_decode(uint32_t code)
 /* Duration of event i in ns (0: none measured). */
 uint64_t store_dur(const struct store *s, size_t i)
 {
-	return store_dur_decode(chunk_durs(s, i >> CHUNK_SHIFT)[i & (CHUNK_EVENTS - 1)]);
+	if (spilled(s, i))
+		return store_dur_decode(cache_block(s, i)->dur[i & (BLOCK_EVENTS - 1)]);
+	return store_dur_decode(chunk_durs(s->chunks[i >> CHUNK_SHIFT])[i & (CHUNK_EVENTS - 1)]);
 }
 
 /* Interned string by id (id 0 is ""). */
@@ -225,6 +343,73 @@ size_t store_strings(const struct store *s, size_t *bytes)
 	return s->nstrs;
 }
 
+/* Bytes of events in memory: chunks not spilled and the read cache. */
+size_t store_mem_bytes(const struct store *s)
+{
+	size_t n = (s->nchunks - s->sp->nspilled) * CHUNK_BYTES;
+
+	return n + (s->sp->cache ? CACHE_BLOCKS * sizeof(*s->sp->cache) : 0);
+}
+
+/* Move the oldest chunk in memory (a full one) to the spill file; 0 or -errno. */
+static int spill_oldest(struct store *s)
+{
+	struct spill *sp = s->sp;
+	size_t c = sp->nspilled;
+	int err;
+
+	if (sp->fd < 0 && (sp->fd = spill_open(NULL)) < 0) {
+		err = sp->fd;
+		sp->fd = -1;
+		return err;
+	}
+	err = spill_write(sp->fd, s->chunks[c], CHUNK_BYTES, (off_t)(c * CHUNK_BYTES));
+	if (err)
+		return err;
+	free(s->chunks[c]);
+	s->chunks[c] = NULL;
+	sp->nspilled++;
+	return 0;
+}
+
+/* Spill full chunks until the events in memory and a full read cache fit
+ * the budget (the chunk being filled always stays); a failure stops
+ * spilling for good. */
+static void trim(struct store *s)
+{
+	struct spill *sp = s->sp;
+	size_t cache = CACHE_BLOCKS * sizeof(*sp->cache);
+
+	while (sp->budget && !sp->err && s->nchunks - sp->nspilled > 1 &&
+	       (s->nchunks - sp->nspilled) * CHUNK_BYTES + cache > sp->budget)
+		sp->err = spill_oldest(s);
+}
+
+/* Keep at most bytes of events in memory (0: no limit). */
+void store_set_budget(struct store *s, size_t bytes)
+{
+	s->sp->budget = bytes;
+	trim(s);
+}
+
+/* Events kept in the spill file. */
+size_t store_spilled(const struct store *s)
+{
+	return s->sp->nspilled * CHUNK_EVENTS;
+}
+
+/* 0, or the -errno that stopped spilling (events then stay in memory). */
+int store_spill_error(const struct store *s)
+{
+	return s->sp->err ? s->sp->err : s->sp->read_err;
+}
+
+/* Blocks of events read back from the spill file so far. */
+size_t store_spill_reads(const struct store *s)
+{
+	return s->sp->reads;
+}
+
 /* A zeroed slot at the end of the store, its duration set from ns. */
 static struct sevent *slot_new(struct store *s, uint64_t ns)
 {
@@ -236,8 +421,9 @@ static struct sevent *slot_new(struct store *s, uint64_t ns)
 			s->chunks = xreallocarray(s->chunks, s->chunk_cap, sizeof(*s->chunks));
 		}
 		s->chunks[s->nchunks++] = xmalloc(CHUNK_BYTES);
+		trim(s);
 	}
-	chunk_durs(s, c)[s->count & (CHUNK_EVENTS - 1)] = store_dur_encode(ns);
+	chunk_durs(s->chunks[c])[s->count & (CHUNK_EVENTS - 1)] = store_dur_encode(ns);
 	s->count++;
 	return memset(&s->chunks[c][(s->count - 1) & (CHUNK_EVENTS - 1)], 0, sizeof(struct sevent));
 }

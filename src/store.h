@@ -2,8 +2,11 @@
  *
  * The model's observer appends each event here as a fixed-size struct
  * (no pointers: strings are interned ids), so a million events cost tens of
- * megabytes and any view can reach event i in O(1).  Pure code: no system
- * calls, no printing.
+ * megabytes and any view can reach event i in O(1).  Under a memory budget
+ * the oldest events move to an unlinked file in $TMPDIR and are read back
+ * (a block of 256 at a time, 64 blocks cached) when something asks for
+ * them; nothing is ever dropped.  No printing; the spill file is its only
+ * system call.
  */
 #ifndef COMPENDIUM_STORE_H
 #define COMPENDIUM_STORE_H
@@ -53,7 +56,9 @@ void store_free(struct store *s);
 void store_add(void *ctx, const struct event *ev);
 /* Number of events stored. */
 size_t store_count(const struct store *s);
-/* Event i (0 <= i < count); the pointer stays valid until store_free. */
+/* Event i (0 <= i < count).  The pointer stays valid until the next
+ * store_add, or until 63 more blocks of events on disk have been read back
+ * (events looked at together are safe); copy what must live longer. */
 const struct sevent *store_get(const struct store *s, size_t i);
 /* Duration of event i in ns (0: none measured): the system call's, from
  * entry to exit, for events a finished call made (the event's ts is its
@@ -67,6 +72,18 @@ uint64_t store_dur_decode(uint32_t code);
 const char *store_str(const struct store *s, uint32_t id);
 /* Intern a string; returns its id. */
 uint32_t store_intern(struct store *s, const char *str);
+/* Keep at most bytes of events in memory (0, the default: no limit); full
+ * chunks of the oldest events go to the spill file, now and as more come. */
+void store_set_budget(struct store *s, size_t bytes);
+/* Bytes the events in memory take (with the read-back cache). */
+size_t store_mem_bytes(const struct store *s);
+/* Events kept in the spill file (the first store_spilled() events). */
+size_t store_spilled(const struct store *s);
+/* 0, or the -errno that stopped spilling (from then on every new event
+ * stays in memory, beyond the budget) or failed a read back. */
+int store_spill_error(const struct store *s);
+/* Blocks of 256 events read back from the spill file so far (for tests). */
+size_t store_spill_reads(const struct store *s);
 /* Number of interned strings and their total bytes (for memory reports). */
 size_t store_strings(const struct store *s, size_t *bytes);
 #endif

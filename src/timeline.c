@@ -24,6 +24,7 @@
 static size_t lane_new(struct timeline *l, int pid, int tid, uint64_t ts, size_t owner)
 {
 	struct timeline_lane *ln;
+	long prev = timeline_find(l, tid);
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
@@ -36,6 +37,8 @@ static size_t lane_new(struct timeline *l, int pid, int tid, uint64_t ts, size_t
 	ln->thread = pid != tid;
 	ln->first = ln->last = ts;
 	ln->owner = owner == SIZE_MAX ? l->n : owner;
+	ln->since = l->at;
+	ln->prev = prev < 0 ? SIZE_MAX : (size_t)prev;
 	imap_put(&l->by_tid, (uint64_t)(uint32_t)tid, (void *)(uintptr_t)(++l->n));
 	return l->n - 1;
 }
@@ -116,23 +119,27 @@ static void track_new(struct timeline *l, const struct sevent *e, size_t i)
 	touch(l, k, e->ts, false);
 }
 
-/* Every stored event's lane, in store order. */
+/* Every stored event's lane, in store order.  A lane made for event i
+ * itself applies from it on (since 2 i), one its fork or clone makes from
+ * the next event (2 i + 1): timeline_lane_of finds them so again. */
 static void walk_events(struct timeline *l, const struct store *s)
 {
 	size_t n = store_count(s);
 
-	l->lane_of = xreallocarray(NULL, n ? n : 1, sizeof(*l->lane_of));
 	for (size_t i = 0; i < n; i++) {
 		const struct sevent *e = store_get(s, i);
-		size_t k = task_lane(l, e->pid, e->tid, e->ts);
+		size_t k;
 
+		l->at = 2 * (uint64_t)i;
+		k = task_lane(l, e->pid, e->tid, e->ts);
 		touch(l, k, e->ts, true);
-		l->lane_of[i] = (uint32_t)k;
+		l->at++;
 		if (e->type == EV_FORK || e->type == EV_THREAD)
 			track_new(l, e, k);
 		else if (e->type == EV_EXIT)
 			l->v[k].ended = true;
 	}
+	l->at = 2 * (uint64_t)n;   /* the model's processes without events */
 }
 
 /* Give each of the model's processes the next process lane of its pid
@@ -214,7 +221,7 @@ static int lane_cmp(const void *pa, const void *pb)
 }
 
 /* Put the lanes in display order, and every index into them with them. */
-static void sort_and_index(struct timeline *l, const size_t *rank, size_t nevents)
+static void sort_and_index(struct timeline *l, const size_t *rank)
 {
 	size_t *order = xreallocarray(NULL, l->n + 1, sizeof(*order));
 	size_t *pos = xreallocarray(NULL, l->n + 1, sizeof(*pos));
@@ -233,10 +240,9 @@ static void sort_and_index(struct timeline *l, const size_t *rank, size_t nevent
 	for (size_t i = 0; i < l->n; i++) {   /* by_tid: the newest lane of each tid */
 		v[pos[i]] = l->v[i];
 		v[pos[i]].owner = pos[l->v[i].owner];
+		v[pos[i]].prev = l->v[i].prev == SIZE_MAX ? SIZE_MAX : pos[l->v[i].prev];
 		imap_put(&l->by_tid, (uint64_t)(uint32_t)l->v[i].tid, (void *)(uintptr_t)(pos[i] + 1));
 	}
-	for (size_t i = 0; i < nevents; i++)
-		l->lane_of[i] = (uint32_t)pos[l->lane_of[i]];
 	free(l->v);
 	l->v = v;
 	free(order);
@@ -251,7 +257,7 @@ void timeline_build(struct timeline *l, const struct model *m, const struct stor
 	memset(l, 0, sizeof(*l));
 	walk_events(l, s);
 	rank = match_procs(l, m);
-	sort_and_index(l, rank, store_count(s));
+	sort_and_index(l, rank);
 	free(rank);
 }
 
@@ -259,47 +265,83 @@ void timeline_build(struct timeline *l, const struct model *m, const struct stor
 void timeline_release(struct timeline *l)
 {
 	free(l->v);
-	free(l->lane_of);
 	imap_release(&l->by_tid);
 	memset(l, 0, sizeof(*l));
 }
 
 /* Index of the lane of stored event idx. */
-size_t timeline_lane_of(const struct timeline *l, size_t idx)
+size_t timeline_lane_of(const struct timeline *l, const struct sevent *e, size_t idx)
 {
-	return l->lane_of[idx];
+	long k = timeline_find(l, e->tid);
+	size_t i = (size_t)k;
+
+	while (k >= 0 && l->v[i].since > 2 * (uint64_t)idx && l->v[i].prev != SIZE_MAX)
+		i = l->v[i].prev;
+	return i;
 }
 
-static const struct store *sort_store;
+/* An event's time beside its index, so sorting never reads the store
+ * (whose older events may be on disk) more than once per event. */
+struct timed {
+	uint64_t ts;
+	uint32_t idx;
+};
 
-/* Order event indices by timestamp, then by index (a stable sort). */
-static int order_cmp(const void *pa, const void *pb)
+/* Order by timestamp, then by index (a stable sort). */
+static int timed_cmp(const void *pa, const void *pb)
 {
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	uint64_t ta = store_get(sort_store, a)->ts, tb = store_get(sort_store, b)->ts;
+	const struct timed *a = pa, *b = pb;
 
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	return a < b ? -1 : a > b;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-/* Indices of all stored events sorted by time (stable); caller frees. */
+/* Sort n event indices by time (stable); read in ascending order, they
+ * read the store front to back. */
+void timeline_sort(const struct store *s, uint32_t *v, size_t n)
+{
+	struct timed *t = xreallocarray(NULL, n ? n : 1, sizeof(*t));
+
+	for (size_t i = 0; i < n; i++) {
+		t[i].ts = store_get(s, v[i])->ts;
+		t[i].idx = v[i];
+	}
+	qsort(t, n, sizeof(*t), timed_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[i] = t[i].idx;
+	free(t);
+}
+
+/* Are the stored events in time order already? */
+bool timeline_in_order(const struct store *s)
+{
+	size_t n = store_count(s);
+	uint64_t prev = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ts = store_get(s, i)->ts;
+
+		if (ts < prev)
+			return false;
+		prev = ts;
+	}
+	return true;
+}
+
+/* Indices of all stored events sorted by time (stable), or NULL when the
+ * store is in time order already; caller frees. */
 uint32_t *timeline_order(const struct store *s)
 {
 	size_t n = store_count(s);
-	uint32_t *v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
-	bool sorted = true;
+	uint32_t *v;
 
-	for (size_t i = 0; i < n; i++) {
+	if (timeline_in_order(s))
+		return NULL;
+	v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
 		v[i] = (uint32_t)i;
-		if (i && store_get(s, i)->ts < store_get(s, i - 1)->ts)
-			sorted = false;
-	}
-	if (!sorted) {
-		sort_store = s;
-		qsort(v, n, sizeof(*v), order_cmp);
-		sort_store = NULL;
-	}
+	timeline_sort(s, v, n);
 	return v;
 }
 

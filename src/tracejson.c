@@ -311,7 +311,7 @@ static void counters(struct tw *w, const struct sevent *e, size_t lane)
 static void event(struct tw *w, uint32_t idx)
 {
 	const struct sevent *e = store_get(w->s, idx);
-	size_t lane = timeline_lane_of(&w->lanes, idx);
+	size_t lane = timeline_lane_of(&w->lanes, e, idx);
 	uint64_t lat = timeline_latency(e), dur = lat ? 0 : store_dur(w->s, idx);
 
 	w->idx = idx;
@@ -342,7 +342,7 @@ static void life_starts(struct tw *w)
 	for (size_t i = 0; i < n; i++) {
 		const struct sevent *e = store_get(w->s, i);
 		uint64_t dur = timeline_latency(e) ? 0 : store_dur(w->s, i);
-		size_t lane = timeline_lane_of(&w->lanes, i);
+		size_t lane = timeline_lane_of(&w->lanes, e, i);
 		uint64_t start = e->ts > dur ? e->ts - dur : 0;
 
 		if (dur && start < w->life_start[lane])
@@ -365,10 +365,18 @@ static void document(struct tw *w)
 		lifetime(w, &w->lanes.v[i], i);
 	}
 	for (size_t i = 0; i < n; i++)
-		event(w, order[i]);
+		event(w, order ? order[i] : (uint32_t)i);
 	strbuf_addstr(&w->out.sb, "\n]}\n");
 	fbuf_flush(&w->out);
 	free(order);
+}
+
+/* Bytes the writer needs besides the store. */
+size_t tracejson_scratch(const struct store *s)
+{
+	size_t n = store_count(s);
+
+	return timeline_in_order(s) ? 0 : n * (sizeof(uint32_t) + 16);
 }
 
 /* Write the trace export to an open stream. */

@@ -15,6 +15,9 @@
 
 /* Write every stored event of s to path; returns 0 or -errno. */
 int tracejson_write(const struct model *m, const struct store *s, const char *path);
+/* Bytes tracejson_write needs besides the store for s: for events out of
+ * time order, their sort. */
+size_t tracejson_scratch(const struct store *s);
 /* The same, to an open stream (not closed); returns 0 or -errno of the
  * first failed write. */
 int tracejson_emit(const struct model *m, const struct store *s, FILE *f);

@@ -246,12 +246,25 @@ START_TEST(test_time_order_stable)
 	add(EV_OPEN, 3000, 10, 10, 4, 0, "/b");   /* a producer's late arrival */
 	add(EV_OPEN, 5000, 10, 10, 5, 0, "/c");
 	add(EV_OPEN, 4000, 10, 10, 6, 0, "/d");
+	ck_assert(!timeline_in_order(st));
 	o = timeline_order(st);
+	ck_assert_ptr_nonnull(o);
 	ck_assert_uint_eq(o[0], 1);
 	ck_assert_uint_eq(o[1], 3);
 	ck_assert_uint_eq(o[2], 0);                 /* equal times keep their order */
 	ck_assert_uint_eq(o[3], 2);
 	free(o);
+}
+END_TEST
+
+/* Events already in time order need no index array at all. */
+START_TEST(test_time_order_of_an_ordered_store_is_its_own)
+{
+	add(EV_OPEN, 3000, 10, 10, 3, 0, "/a");
+	add(EV_OPEN, 3000, 10, 10, 4, 0, "/b");
+	add(EV_OPEN, 4000, 10, 10, 5, 0, "/c");
+	ck_assert(timeline_in_order(st));
+	ck_assert_ptr_null(timeline_order(st));
 }
 END_TEST
 
@@ -691,7 +704,7 @@ START_TEST(test_lanes_one_per_task_whatever_order_samples_come_in)
 	ck_assert_uint_eq(l11[1]->events, 3);    /* the early sched, one more, its exit */
 	for (size_t i = 0; i < store_count(st); i++) {
 		const struct sevent *e = store_get(st, i);
-		const struct timeline_lane *ln = &t.v[timeline_lane_of(&t, i)];
+		const struct timeline_lane *ln = &t.v[timeline_lane_of(&t, e, i)];
 
 		ck_assert_int_eq(ln->tid, e->tid);
 		if (e->tid == 11 && e->ts >= 200000000)
@@ -732,6 +745,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_report_data_block_inert);
 	tcase_add_test(tc, test_report_fault_regions_are_inert);
 	tcase_add_test(tc, test_report_thins_evenly_and_says_so);
+	tcase_add_test(tc, test_time_order_of_an_ordered_store_is_its_own);
 	tcase_add_test(tc, test_report_write_errors);
 	tcase_add_test(tc, test_report_empty_store);
 	tcase_add_test(tc, test_tracejson_shape);

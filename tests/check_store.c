@@ -10,6 +10,11 @@
  * within one part in 2^26 above, kept beside every event across chunks,
  * taken from the model's system call records (entry to exit) without
  * touching the bytes an I/O event moved, and 48 bytes per event plus 4.
+ * Under a memory budget: the oldest events move to the spill file and come
+ * back exactly, in order and at random, a block of 256 read at a time; the events
+ * in memory stay within the budget; a filter over spilled events finds
+ * what it would find in memory; a spill file that cannot be made keeps
+ * every event in memory and says why.
  */
 #include "config.h"
 
@@ -23,6 +28,7 @@
 #include <sys/syscall.h>
 
 #include "model.h"
+#include "query.h"
 #include "record.h"
 #include "store.h"
 #include "unit.h"
@@ -394,6 +400,151 @@ START_TEST(categories_by_type_and_kind)
 }
 END_TEST
 
+#define SPILL_EVENTS 100000
+#define SPILL_BUDGET (2u << 20)
+
+/* n reads under budget bytes: event i at ts 10 i, i bytes from "/f<i % 7>",
+ * taking i + 1 ns, fd i % 1000. */
+static struct store *spilled_store(size_t n, size_t budget)
+{
+	struct store *s = store_new();
+	char path[32];
+	struct fobj o = file_obj(FDK_FILE, path);
+	struct event ev = unit_event(EV_READ, 10, 10, 0);
+
+	store_set_budget(s, budget);
+	ev.obj = &o;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/f%zu", i % 7);
+		ev.ts = i * 10;
+		ev.bytes = i;
+		ev.dur = i + 1;
+		ev.fd = (int)(i % 1000);
+		store_add(s, &ev);
+	}
+	return s;
+}
+
+/* Is event i of s the one spilled_store added?  (Checked without an
+ * assertion per field: Check's bookkeeping of each would dominate.) */
+static bool spilled_event_ok(struct store *s, size_t i)
+{
+	const struct sevent *e = store_get(s, i);
+	char path[32];
+
+	snprintf(path, sizeof(path), "/f%zu", i % 7);
+	return e->ts == i * 10 && e->val == (int64_t)i && e->fd == (int)(i % 1000) &&
+	       e->type == EV_READ && strcmp(store_str(s, e->str), path) == 0 &&
+	       store_dur(s, i) == i + 1;
+}
+
+/* Event i of s is the one spilled_store added. */
+static void assert_spilled_event(struct store *s, size_t i)
+{
+	ck_assert_msg(spilled_event_ok(s, i), "event %zu is not as added", i);
+}
+
+/* Events [from, to) of s are the ones spilled_store added. */
+static void assert_spilled_events(struct store *s, size_t from, size_t to)
+{
+	size_t bad = 0, first = 0;
+
+	for (size_t i = from; i < to; i++)
+		if (!spilled_event_ok(s, i) && !bad++)
+			first = i;
+	ck_assert_msg(!bad, "%zu events are not as added, the first: %zu", bad, first);
+}
+
+START_TEST(budget_moves_the_oldest_events_to_disk_and_back_exactly)
+{
+	struct store *s = spilled_store(SPILL_EVENTS, SPILL_BUDGET);
+
+	ck_assert_uint_eq(store_count(s), SPILL_EVENTS);
+	ck_assert_int_eq(store_spill_error(s), 0);
+	/* 100000 events are 5.2 MB: all but the last 2 MB are on disk. */
+	ck_assert_uint_ge(store_spilled(s), SPILL_EVENTS - SPILL_BUDGET / 52);
+	ck_assert_uint_le(store_mem_bytes(s), SPILL_BUDGET);
+	assert_spilled_events(s, 0, SPILL_EVENTS);
+	/* Backwards and scattered, through the small cache. */
+	for (size_t i = SPILL_EVENTS; i-- > 0; i -= i % 997)
+		assert_spilled_event(s, i);
+	ck_assert_uint_le(store_mem_bytes(s), SPILL_BUDGET);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(first_event_is_one_block_read_away)
+{
+	struct store *s = spilled_store(SPILL_EVENTS, SPILL_BUDGET);
+	size_t reads = store_spill_reads(s);
+
+	ck_assert_uint_eq(store_get(s, 0)->ts, 0);
+	ck_assert_uint_eq(store_spill_reads(s), reads + 1);
+	/* A screenful after it (the same block of 256) and the last event on
+	 * disk: one read more. */
+	assert_spilled_events(s, 0, 60);
+	ck_assert_uint_eq(store_spill_reads(s), reads + 1);
+	assert_spilled_event(s, store_spilled(s) - 1);
+	ck_assert_uint_eq(store_spill_reads(s), reads + 2);
+	/* Events in memory cost no read. */
+	assert_spilled_event(s, SPILL_EVENTS - 1);
+	ck_assert_uint_eq(store_spill_reads(s), reads + 2);
+	/* Two events looked at together stay valid. */
+	ck_assert_uint_lt(store_get(s, 5)->ts, store_get(s, SPILL_EVENTS / 2)->ts);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(filter_over_spilled_events_matches_as_in_memory)
+{
+	struct store *disk = spilled_store(SPILL_EVENTS, SPILL_BUDGET);
+	struct store *mem = spilled_store(SPILL_EVENTS, 0);
+	struct query_error err;
+	struct query *q = query_parse("path:/f3 bytes>50000", &err);
+	size_t hits = 0, first = SIZE_MAX, differ = 0;
+
+	ck_assert_ptr_nonnull(q);
+	ck_assert_uint_eq(store_spilled(mem), 0);
+	ck_assert_uint_gt(store_spilled(disk), SPILL_EVENTS / 2);
+	for (size_t i = 0; i < SPILL_EVENTS; i++) {
+		bool d = query_match_at(q, disk, i);
+
+		differ += d != query_match_at(q, mem, i);
+		if (d && first == SIZE_MAX)
+			first = i;
+		hits += d;
+	}
+	ck_assert_uint_eq(differ, 0);
+	/* i % 7 == 3 and i > 50000: 50004 is the first of 7143. */
+	ck_assert_uint_eq(first, 50004);
+	ck_assert_uint_eq(hits, 7143);
+	query_free(q);
+	store_free(disk);
+	store_free(mem);
+}
+END_TEST
+
+START_TEST(unwritable_spill_keeps_every_event_in_memory)
+{
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	struct store *s;
+
+	setenv("TMPDIR", "/nonexistent/compendium-spill-test", 1);
+	s = spilled_store(20000, 4096);
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	ck_assert_int_eq(store_spill_error(s), -ENOENT);
+	ck_assert_uint_eq(store_spilled(s), 0);
+	ck_assert_uint_eq(store_count(s), 20000);
+	assert_spilled_events(s, 0, 20000);
+	store_free(s);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -414,6 +565,10 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, duration_codes_are_exact_then_relative);
 	tcase_add_test(tc, durations_stay_beside_their_events);
 	tcase_add_test(tc, model_events_span_their_system_call);
+	tcase_add_test(tc, budget_moves_the_oldest_events_to_disk_and_back_exactly);
+	tcase_add_test(tc, first_event_is_one_block_read_away);
+	tcase_add_test(tc, filter_over_spilled_events_matches_as_in_memory);
+	tcase_add_test(tc, unwritable_spill_keeps_every_event_in_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

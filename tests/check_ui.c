@@ -752,7 +752,7 @@ START_TEST(header_fields_are_whole_at_every_width)
 	c.rss_last = true;
 	n = counters_fields(&c, m, f, COUNTER_FIELDS);
 	ck_assert_uint_ge(n, 20);
-	nh = counters_header_fields(m, 3723400000000ull, 123456789, h, 8);
+	nh = counters_header_fields(m, 3723400000000ull, 123456789, 0, h, 8);
 	ck_assert_uint_eq(nh, 4);
 	for (int width = 20; width <= 200; width++) {
 		for (size_t lines = 1; lines <= COUNTER_LINES; lines++) {
@@ -812,7 +812,7 @@ START_TEST(the_header_says_what_tracing_cost)
 	struct rec_end *e;
 
 	unit_start(m, 1000, 100, NULL, 0);
-	ck_assert_uint_eq(counters_header_fields(m, 2500000000ull, 42, h, 8), 4);
+	ck_assert_uint_eq(counters_header_fields(m, 2500000000ull, 42, 0, h, 8), 4);
 	ck_assert_str_eq(h[0].text, "2.50s");
 	ck_assert_str_eq(h[1].text, "events 42");
 	ck_assert_str_eq(h[2].text, "drops 0");
@@ -821,8 +821,13 @@ START_TEST(the_header_says_what_tracing_cost)
 	e->stops = 13;
 	e->stopped_ns = 1900000;
 	unit_feed(m);
-	counters_header_fields(m, 2500000000ull, 42, h, 8);
+	counters_header_fields(m, 2500000000ull, 42, 0, h, 8);
 	ck_assert_str_eq(h[3].text, "stopped for tracing 1.9ms (13 stops)");
+	/* Once the memory budget moved events to disk: how many are where. */
+	counters_header_fields(m, 2500000000ull, 1234567, 888888, h, 8);
+	ck_assert_str_eq(h[1].text, "events 1.2M (345k mem, 888k disk)");
+	counters_header_fields(m, 2500000000ull, 950, 0, h, 8);
+	ck_assert_str_eq(h[1].text, "events 950");
 	model_free(m);
 }
 END_TEST
@@ -839,7 +844,7 @@ START_TEST(the_header_names_the_kernel_engine)
 	s->pid = 100;
 	s->tracer_pid = 1;
 	unit_feed(m);
-	ck_assert_uint_eq(counters_header_fields(m, 2500000000ull, 42, h, 8), 4);
+	ck_assert_uint_eq(counters_header_fields(m, 2500000000ull, 42, 0, h, 8), 4);
 	ck_assert_str_eq(h[3].text, "kernel engine, no stops");
 	model_free(m);
 }

@@ -15,6 +15,7 @@
 #include "fmt.h"
 #include "replay.h"
 #include "sites.h"
+#include "spill.h"
 #include "util.h"
 
 #define OUTPUT_LINES 10000
@@ -54,6 +55,23 @@ void app_release(struct app *a)
 	a->vis = NULL;
 }
 
+/* Leave the store what the memory budget does not give the view's indices
+ * (at least one chunk stays in memory whatever is left). */
+static void fit_budget(struct app *a)
+{
+	size_t idx = view_index_bytes(&a->view);
+
+	int err;
+
+	if (a->max_memory)
+		store_set_budget(a->store, a->max_memory > idx ? a->max_memory - idx : 1);
+	if ((err = store_spill_error(a->store)) && err != a->spill_err) {
+		a->spill_err = err;
+		snprintf(a->msg, sizeof(a->msg), "Cannot use the spill file in %.60s (%s): new events "
+			 "stay in memory, beyond --max-memory", spill_dir(NULL), strerror(-err));
+	}
+}
+
 /* Take in newly stored events. */
 unsigned app_ingest(struct app *a)
 {
@@ -63,6 +81,7 @@ unsigned app_ingest(struct app *a)
 	if (before == 0 && !a->view.lanes.root_name[0] && (cmd = model_command(a->model)) && cmd[0])
 		lanes_set_root_name(&a->view.lanes, cmd[0]);
 	view_update(&a->view);
+	fit_budget(a);
 	if (a->view.scanned == before)
 		return 0;
 	list_fix(&a->list, app_rows(a), (size_t)(a->lay.list_h > 0 ? a->lay.list_h : 1));
@@ -104,6 +123,7 @@ void app_refilter(struct app *a)
 	bool follow = a->list.follow;
 
 	view_refilter(&a->view);
+	fit_budget(a);
 	app_visible_lanes(a);
 	if (follow || sel < 0) {
 		a->list.follow = true;

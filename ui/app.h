@@ -55,6 +55,8 @@ struct app {
 	/* wiring, not owned */
 	struct model *model;
 	struct store *store;
+	size_t max_memory;       /* bytes for events and the view's indices (0: no limit) */
+	int spill_err;           /* the spill file's error the footer told of */
 	struct tracer *tracer;
 	struct replay *replay;   /* --replay: the recording being played, else NULL */
 	struct query *stack_filter;   /* --stack=EXPR, or NULL */

@@ -389,15 +389,33 @@ size_t counters_line(const struct cfield *f, size_t n, const int *line, int k, c
 	return len;
 }
 
+/* A count in at most five characters: 950, 340k, 1.2M. */
+static const char *count_short(size_t n, char buf[static 24])
+{
+	if (n < 1000)
+		snprintf(buf, 24, "%zu", n);
+	else if (n < 1000000)
+		snprintf(buf, 24, "%zuk", n / 1000);
+	else if (n < 100000000)
+		snprintf(buf, 24, "%zu.%zuM", n / 1000000, n / 100000 % 10);
+	else
+		snprintf(buf, 24, "%zuM", n / 1000000);
+	return buf;
+}
+
 size_t counters_header_fields(const struct model *m, uint64_t elapsed_ns, size_t events,
-			      struct cfield *f, size_t max)
+			      size_t on_disk, struct cfield *f, size_t max)
 {
 	uint64_t stops, stopped;
 	size_t n = 0;
-	char a[24];
+	char a[24], b[24], c[24];
 
 	add(f, &n, max, CG_NONE, 0, "%s", fmt_duration(elapsed_ns - elapsed_ns % 100000000, a));
-	add(f, &n, max, CG_NONE, 1, "events %zu", events);
+	if (on_disk)
+		add(f, &n, max, CG_NONE, 1, "events %s (%s mem, %s disk)", count_short(events, a),
+		    count_short(events - on_disk, b), count_short(on_disk, c));
+	else
+		add(f, &n, max, CG_NONE, 1, "events %zu", events);
 	/* Drops make every total short: say so, not just how many. */
 	add(f, &n, max, CG_NONE, 2, model_dropped(m) ? "drops %llu INCOMPLETE" : "drops %llu",
 	    (unsigned long long)model_dropped(m));

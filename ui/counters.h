@@ -71,10 +71,11 @@ size_t counters_place(const struct cfield *f, size_t n, int width, size_t max_li
 size_t counters_line(const struct cfield *f, size_t n, const int *line, int k, char *text,
 		     char *mark, size_t cap);
 
-/* The header row's fields after the state: elapsed time, events, drops and
- * what tracing cost the program (once it is known, at the end). */
+/* The header row's fields after the state: elapsed time, events (with how
+ * many are in memory and on disk once on_disk of them are), drops and what
+ * tracing cost the program (once it is known, at the end). */
 size_t counters_header_fields(const struct model *m, uint64_t elapsed_ns, size_t events,
-			      struct cfield *f, size_t max);
+			      size_t on_disk, struct cfield *f, size_t max);
 /* Lay out the header row of width columns: " command", two spaces, state,
  * and the fields that fit whole, right-aligned after two spaces each (the
  * least important left out first); shown[i] says which.  The command takes

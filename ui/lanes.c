@@ -42,6 +42,16 @@ void lanes_release(struct lanes *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Bytes the lanes' index lists hold (for the memory budget). */
+size_t lanes_index_bytes(const struct lanes *l)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += l->v[i]->shown.cap * sizeof(uint32_t);
+	return n;
+}
+
 /* Copy the last path component of path into a lane name. */
 static void set_name(char *dst, size_t cap, const char *path)
 {

@@ -42,6 +42,8 @@ struct lanes {
 
 void lanes_init(struct lanes *l);
 void lanes_release(struct lanes *l);
+/* Bytes the lanes' index lists hold (for the memory budget). */
+size_t lanes_index_bytes(const struct lanes *l);
 /* Name the first process before any exec is seen (the command's argv[0]). */
 void lanes_set_root_name(struct lanes *l, const char *name);
 /* Update lanes for the next stored event (every event, in store order);

@@ -331,7 +331,7 @@ static void draw_header(struct app *a)
 	struct cfield f[8];
 	bool shown[8], state_on;
 	size_t n = counters_header_fields(a->model, (a->ended ? a->end_ns : a->now_ns) - a->start_ns,
-					  store_count(a->store), f, 8);
+					  store_count(a->store), store_spilled(a->store), f, 8);
 	attr_t hd = color_or(PAIR_HEADER, A_REVERSE);
 	int x, cmd_cols;
 

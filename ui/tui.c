@@ -405,6 +405,7 @@ static void setup(struct loop *l, const struct tui_args *args)
 	memset(l, 0, sizeof(*l));
 	l->args = args;
 	app_init(&l->a, args->model, args->store);
+	l->a.max_memory = args->max_memory;
 	l->a.tracer = args->tracer;
 	l->a.hold = args->tracer ? tracer_hold_kind(args->tracer) : TRACER_HOLD_PTRACE;
 	l->a.replay = pump_replay(args->pump);

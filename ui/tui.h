@@ -35,6 +35,7 @@ struct tui_args {
 	struct tracer *tracer;   /* for stop/continue/kill/detach */
 	struct model *model;     /* the UI becomes its observer */
 	struct store *store;     /* every event is appended here */
+	size_t max_memory;       /* --max-memory: events and indices (0: no limit) */
 	bool attached;           /* --pid: quitting and Ctrl-C detach */
 	int pty_master;          /* the program's terminal, or -1 */
 	int sig_fd;              /* signalfd of SIGINT/SIGTERM/SIGHUP, or -1 */

@@ -98,6 +98,12 @@ size_t view_at(const struct view *v, size_t i)
 	return v->shown.v[i];
 }
 
+/* Bytes of the view's index lists, the lanes' included. */
+size_t view_index_bytes(const struct view *v)
+{
+	return v->shown.cap * sizeof(uint32_t) + lanes_index_bytes(&v->lanes);
+}
+
 /* Position of the first shown event with store index >= idx. */
 size_t view_lower_bound(const struct view *v, size_t idx)
 {

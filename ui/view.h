@@ -47,6 +47,9 @@ size_t view_count(const struct view *v);
 size_t view_at(const struct view *v, size_t i);
 /* Does the follow (when on) show event e? */
 bool view_follows(const struct follow *f, const struct sevent *e);
+/* Bytes of the view's index lists, the lanes' included (they grow with the
+ * events shown; the memory budget counts them). */
+size_t view_index_bytes(const struct view *v);
 /* Position of the first shown event with store index >= idx. */
 size_t view_lower_bound(const struct view *v, size_t idx);
 #endif
