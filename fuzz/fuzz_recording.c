@@ -6,7 +6,8 @@
  * handed out passed rec_validate and is as long as its header says; a
  * damaged file gives -1 with a reason; a torn tail is shorter than one
  * record; the reader never hands out more bytes than the file holds (a
- * REC_FD of a version 1 or 2 file comes out 8 bytes longer: it gets dev).  The
+ * REC_FD of a version 1 or 2 file comes out 8 bytes longer: it gets dev; a
+ * REC_SYSSTAT of a version 3 file 128: it gets an empty histogram).  The
  * model gets an exact-size copy so ASan sees it read past a record.  It
  * must never touch the file system beyond its own memfd.
  */
@@ -67,19 +68,21 @@ static void take(struct model *m, const void *rec, size_t len)
 	free(copy);
 }
 
-/* Bytes of the file a record handed out took (old: a version 1 or 2 file). */
-static size_t file_bytes(const void *rec, size_t len, bool old)
+/* Bytes of the file a record handed out took (version: the file's). */
+static size_t file_bytes(const void *rec, size_t len, uint32_t version)
 {
 	struct rec_hdr h;
 
 	memcpy(&h, rec, sizeof(h));
-	if (old && h.type == REC_FD)
+	if (version < 3 && h.type == REC_FD)
 		return len - (sizeof(struct rec_fd) - offsetof(struct rec_fd, dev));
+	if (version < 4 && h.type == REC_SYSSTAT)
+		return len - sizeof(((struct rec_sysstat *)0)->hist);
 	return len;
 }
 
-/* Read the whole recording into a fresh model (old: of version 1 or 2). */
-static void replay(const char *path, size_t size, bool old)
+/* Read the whole recording of format version into a fresh model. */
+static void replay(const char *path, size_t size, uint32_t version)
 {
 	char why[512];
 	struct recording *r;
@@ -97,7 +100,7 @@ static void replay(const char *path, size_t size, bool old)
 	}
 	m = model_new();
 	while ((got = recording_next(r, &rec, &len, why, sizeof(why))) > 0) {
-		total += file_bytes(rec, len, old);
+		total += file_bytes(rec, len, version);
 		take(m, rec, len);
 	}
 	if (got < 0 && !why[0])
@@ -120,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (size >= 12)
 		memcpy(&version, data + 8, sizeof(version));   /* after the magic */
-	replay(path, size, version < 3);
+	replay(path, size, version);
 	close(fd);
 	return 0;
 }

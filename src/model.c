@@ -477,7 +477,9 @@ static void unpark(struct model *m, int pid, uint64_t older_than)
 		m->parked.v[keep] = NULL;
 }
 
-/* Give up waiting for what parked faults sampled long before ts needed.
+/* Give up waiting for what parked faults sampled long before ts needed
+ * (ts: of a record other than a fault, which come on their own queue and
+ * can run ahead of the kernel's batches on a busy machine).
  * The kernel's records of the mmap family (the kernel engine's, and
  * --ebpf's under ptrace) come in batches every few milliseconds while the
  * program runs on (ptrace's come while it is stopped): their wait is as
@@ -1494,8 +1496,8 @@ static void ingest(struct model *m, const struct rec_hdr *h)
 		return;
 	if (h->ts > m->last_ts)
 		m->last_ts = h->ts;
-	if (m->parked.n)
-		unpark_old(m, h->ts);
+	if (m->parked.n && h->type != REC_FAULT)
+		unpark_old(m, h->ts);   /* (the time of what may explain them, not theirs) */
 	if (m->early.n && m->early_min + EARLY_NS < h->ts)
 		release_early(m, -1, h->ts - EARLY_NS);
 	if (m->dead.n)

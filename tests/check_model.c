@@ -1870,6 +1870,37 @@ START_TEST(a_kernel_engine_child_fault_waits_for_the_batch_with_its_fork)
 }
 END_TEST
 
+/* Faults come on their own queue and can run ahead of the kernel
+ * engine's batches on a busy machine: only what may explain a parked
+ * fault (a record of another kind) moves its wait on, not later faults. */
+START_TEST(faults_running_ahead_of_the_kernel_batches_keep_waiting)
+{
+	struct rec_start *st;
+	uint64_t forked;
+
+	now = T0 - 1000;
+	st = begin(REC_START, 100, sizeof(*st));
+	((struct rec_hdr *)unit_rb.buf)->flags = START_F_KERNEL;
+	st->pid = 100;
+	st->tracer_pid = 1;
+	unit_feed(m);
+	maps_rec(100, "");
+	sys(100, SYS_brk, 0x555000, 0);
+	sys(100, SYS_brk, 0x555000 + 8 * PG, 0x555000 + 8 * PG);
+	forked = now++;
+	fault_rec(200, 0x555000 + PG);   /* the child wrote... */
+	for (int i = 0; i < 10; i++) {
+		now += 120000000;        /* ...and the parent faults on, 1.2 s of it */
+		fault_rec(100, 0x555000 + 2 * PG);
+	}
+	ck_assert_uint_eq(ev_count(EV_FAULT), 10);
+	now = forked;
+	newtask(100, 200, SIGCHLD);      /* the batch with the fork comes at last */
+	ck_assert_uint_eq(faults_in(200, "[heap]"), 1);
+	ck_assert_uint_eq(faults_in(200, "[unknown]"), 0);
+}
+END_TEST
+
 START_TEST(without_maps_no_regions_are_kept)
 {
 	start(100);
@@ -2659,6 +2690,7 @@ static Suite *model_suite(void)
 	tcase_add_test(mem, kernel_writes_while_loading_a_program_wait_for_its_maps);
 	tcase_add_test(mem, an_unexplained_fault_waits_only_a_little);
 	tcase_add_test(mem, a_kernel_engine_child_fault_waits_for_the_batch_with_its_fork);
+	tcase_add_test(mem, faults_running_ahead_of_the_kernel_batches_keep_waiting);
 	tcase_add_test(mem, without_maps_no_regions_are_kept);
 	tcase_add_test(mem, perf_losses_are_counted);
 	tcase_add_test(mem, faults_of_a_never_seen_process_count_at_the_end_and_after_it_none);
