@@ -586,6 +586,18 @@ def _default_engine(work: str) -> list[str]:
     return probs
 
 
+def _children(pid: int) -> list[int]:
+    """The children of process pid's threads (a thread that ends meanwhile has none)."""
+    kids = []
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{t}/children", encoding="ascii") as fh:
+                kids += [int(c) for c in fh.read().split()]
+        except FileNotFoundError:
+            pass
+    return kids
+
+
 def _gdb_attaches(work: str) -> list[str]:
     """gdb attaches to a program the kernel engine traces (nothing ptraces
     it), and the program and its trace go on to the end after gdb leaves."""
@@ -601,9 +613,7 @@ def _gdb_attaches(work: str) -> list[str]:
     try:
         pid = None
         for _ in range(500):   # the command, once it runs sh (5 s at most)
-            kids = [int(c) for t in os.listdir(f"/proc/{tracer.pid}/task")
-                    for c in open(f"/proc/{tracer.pid}/task/{t}/children",
-                                  encoding="ascii").read().split()]
+            kids = _children(tracer.pid)
             if kids and os.path.realpath(f"/proc/{kids[0]}/exe").endswith("sh"):
                 pid = kids[0]
                 break
