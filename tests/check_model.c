@@ -1844,19 +1844,25 @@ START_TEST(an_unexplained_fault_waits_only_a_little)
 }
 END_TEST
 
+/* REC_START of pid traced by the kernel engine. */
+static void start_kernel(int pid)
+{
+	struct rec_start *st;
+
+	now = T0 - 1000;
+	st = begin(REC_START, pid, sizeof(*st));
+	((struct rec_hdr *)unit_rb.buf)->flags = START_F_KERNEL;
+	st->pid = pid;
+	st->tracer_pid = 1;
+	unit_feed(m);
+}
+
 /* The kernel engine sends a child's fork record in its next batch, while
  * the child runs on and the fault sampler reports it: its faults wait
  * longer for their process than under ptrace. */
 START_TEST(a_kernel_engine_child_fault_waits_for_the_batch_with_its_fork)
 {
-	struct rec_start *st;
-
-	now = T0 - 1000;
-	st = begin(REC_START, 100, sizeof(*st));
-	((struct rec_hdr *)unit_rb.buf)->flags = START_F_KERNEL;
-	st->pid = 100;
-	st->tracer_pid = 1;
-	unit_feed(m);
+	start_kernel(100);
 	maps_rec(100, "");
 	sys(100, SYS_brk, 0x555000, 0);
 	sys(100, SYS_brk, 0x555000 + 8 * PG, 0x555000 + 8 * PG);
@@ -1875,15 +1881,9 @@ END_TEST
  * fault (a record of another kind) moves its wait on, not later faults. */
 START_TEST(faults_running_ahead_of_the_kernel_batches_keep_waiting)
 {
-	struct rec_start *st;
 	uint64_t forked;
 
-	now = T0 - 1000;
-	st = begin(REC_START, 100, sizeof(*st));
-	((struct rec_hdr *)unit_rb.buf)->flags = START_F_KERNEL;
-	st->pid = 100;
-	st->tracer_pid = 1;
-	unit_feed(m);
+	start_kernel(100);
 	maps_rec(100, "");
 	sys(100, SYS_brk, 0x555000, 0);
 	sys(100, SYS_brk, 0x555000 + 8 * PG, 0x555000 + 8 * PG);

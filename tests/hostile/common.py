@@ -20,6 +20,16 @@ import time
 PASS, FAIL, SKIP, ERROR = 0, 1, 77, 99
 
 
+def asan_build() -> bool:
+    """Is the compendium-tui under test built with AddressSanitizer?"""
+    path = shlex.split(os.environ.get("COMPENDIUM") or "./compendium-tui")[0]
+    try:
+        with open(path, "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
 def kernel_engine() -> bool:
     """Do the tests trace with --engine kernel (COMPENDIUM_ENGINE=kernel)?"""
     return os.environ.get("COMPENDIUM_ENGINE") == "kernel"

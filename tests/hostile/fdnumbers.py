@@ -23,7 +23,6 @@ written to the file.
 import json
 import os
 import resource
-import shlex
 import struct
 import subprocess
 import sys
@@ -43,16 +42,6 @@ REC_START, REC_SYSCALL, REC_FD, REC_NEWTASK, REC_EXIT, REC_END = 1, 2, 3, 4, 7, 
 SYS_WRITE, SIGCHLD, FDK_FILE, FDW_NEW = 1, 17, 1, 0
 ROOT = 100
 T0 = 1_000_000_000
-
-
-def asan_build() -> bool:
-    """Is the compendium-tui under test built with AddressSanitizer?"""
-    path = shlex.split(os.environ.get("COMPENDIUM") or "./compendium-tui")[0]
-    try:
-        with open(path, "rb") as f:
-            return b"__asan_init" in f.read()
-    except OSError:
-        return False
 
 
 class Recording:
@@ -147,7 +136,7 @@ def live(tmp: str) -> list[str]:
 
 def main() -> int:
     common.require_tracing()
-    asan = asan_build()
+    asan = common.asan_build()
     limit = LIMIT_KIB * (ASAN_FACTOR if asan else 1)
     with tempfile.TemporaryDirectory(prefix="ctui-fdnumbers-") as tmp:
         path, out = os.path.join(tmp, "big-fds.rec"), os.path.join(tmp, "out.jsonl")

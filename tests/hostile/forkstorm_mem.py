@@ -17,7 +17,6 @@ import json
 import os
 import subprocess
 import sys
-import shlex
 import shutil
 import tempfile
 import time
@@ -31,16 +30,6 @@ PER_PROC_BYTES = 2048
 # AddressSanitizer pads and quarantines every allocation; a build with it
 # gets room for that, not for a leak (a leak grows without bound).
 ASAN_FACTOR = 4
-
-
-def asan_build() -> bool:
-    """Is the compendium-tui under test built with AddressSanitizer?"""
-    path = shlex.split(os.environ.get("COMPENDIUM") or "./compendium-tui")[0]
-    try:
-        with open(path, "rb") as f:
-            return b"__asan_init" in f.read()
-    except OSError:
-        return False
 
 
 def hwm_kib(pid: int) -> int:
@@ -110,7 +99,7 @@ def main() -> int:
         big, p2 = run_one(3000, tmp)
         problems += p1 + p2
         print(f"peak RSS: {small} KiB for 300 forks, {big} KiB for 3000 forks")
-        factor = ASAN_FACTOR if asan_build() else 1
+        factor = ASAN_FACTOR if common.asan_build() else 1
         if big > LIMIT_KIB * factor:
             problems.append(f"peak RSS {big} KiB for 3000 forks, limit {LIMIT_KIB * factor} KiB")
         per = (big - small) * 1024 / (3300 - 330)

@@ -23,7 +23,6 @@ instead of the 30,000-round run's plus the budget and 8 MB).
 
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -48,23 +47,13 @@ ASAN_FACTOR = 4
 ASAN_QUARANTINE = "quarantine_size_mb=4"
 
 
-def asan_build() -> bool:
-    """Is the compendium-tui under test built with AddressSanitizer?"""
-    path = shlex.split(os.environ.get("COMPENDIUM") or "./compendium-tui")[0]
-    try:
-        with open(path, "rb") as f:
-            return b"__asan_init" in f.read()
-    except OSError:
-        return False
-
-
 def run(tmp: str, rounds: int, *extra: str, env=None, size="%dK" % BUDGET_KIB):
     """Trace the flood in tmp; returns (exit status, stderr, peak kB, report data)."""
     report = os.path.join(tmp, "r.html")
     cmd = [*common.compendium(), "--batch", "-o", os.devnull, "--max-memory", size,
            "--report", report, *extra, "--", common.tracee("flood"), str(rounds), str(FILES)]
     env = dict(env or os.environ)
-    if asan_build():
+    if common.asan_build():
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), ASAN_QUARANTINE]))
     p = subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE, env=env)
@@ -108,7 +97,7 @@ def budget(problems: list) -> int:
         tmp = os.path.realpath(tmp)
         if st != 0:
             problems.append(f"{ROUNDS} rounds: exit {st}: {err.strip()}")
-        limit = LIMIT_KIB or base + (BUDGET_KIB + SLACK_KIB) * (ASAN_FACTOR if asan_build() else 1)
+        limit = LIMIT_KIB or base + (BUDGET_KIB + SLACK_KIB) * (ASAN_FACTOR if common.asan_build() else 1)
         print(f"{ROUNDS} rounds: {took:.1f} s, peak {peak} kB, {BASE_ROUNDS} rounds: {base} kB, "
               f"limit {limit} kB, {field(html, 'total')} events, report "
               f"{os.path.getsize(os.path.join(tmp, 'r.html'))} bytes")
