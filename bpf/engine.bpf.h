@@ -156,12 +156,14 @@ static __always_inline bool ke_alive(__u32 tid)
 
 /* ---- tasks ---- */
 
-/* Take task tid of process tgid into the engine's set. */
+/* Take task tid of process tgid into the engine's set (a set already
+ * full leaves it untraced, and counts so). */
 static __always_inline void ke_take(__u32 tid, __u32 tgid)
 {
 	struct ioacct_task_state st = { .tgid = tgid };
 
-	bpf_map_update_elem(&kalive, &tid, &st, BPF_ANY);
+	if (bpf_map_update_elem(&kalive, &tid, &st, BPF_ANY))
+		drop(DROP_MAPFULL);
 }
 
 /* ---- system call counts ---- */

@@ -46,10 +46,11 @@
 #include "procfs.h"
 #include "record.h"
 #include "util.h"
+#include "../bpf/shared.h"
 
 #define BUSY_MS 2       /* look again this soon while records come */
 #define IDLE_MS 20      /* else this often (live figures lag at most this) */
-#define MAX_KILL 4096   /* traced tasks signalled at once */
+#define MAX_KILL TASKS_MAX   /* every task the kernel can hold in its set */
 
 extern char **environ;
 
@@ -69,8 +70,8 @@ struct kengine {
 	struct recbuf rb;
 	char *inherited;          /* REC_FDs of the fds the command inherits, */
 	size_t inherited_len;     /* sent after its first exec */
-	pid_t kept[MAX_KILL];     /* processes already stopped when F5 sent SIGSTOP: */
-	size_t nkept;             /* F5 again does not continue them */
+	pid_t kept[MAX_KILL];     /* processes already stopped when F5 sent SIGSTOP, */
+	size_t nkept;             /* sorted: F5 again does not continue them */
 	char path[REC_PATH_MAX + 64];
 	char blob[32768];
 };
@@ -270,13 +271,17 @@ static int spawn(struct kengine *k)
 	return err;
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* Was tgid stopped already when F5 stopped the rest? */
 static bool kept_stopped(const struct kengine *k, pid_t tgid)
 {
-	for (size_t i = 0; i < k->nkept; i++)
-		if (k->kept[i] == tgid)
-			return true;
-	return false;
+	return bsearch(&tgid, k->kept, k->nkept, sizeof(*k->kept), cmp_pid) != NULL;
 }
 
 /* Send sig to every traced process (and the command, if not reaped): to
@@ -306,6 +311,7 @@ static void stop_all(struct kengine *k)
 	for (size_t i = 0; i < n; i++)
 		if ((i == 0 || tgids[i] != tgids[i - 1]) && procfs_state(tgids[i]) == 'T')
 			k->kept[k->nkept++] = tgids[i];
+	qsort(k->kept, k->nkept, sizeof(*k->kept), cmp_pid);
 	signal_all(k, SIGSTOP);
 }
 

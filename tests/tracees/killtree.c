@@ -1,4 +1,4 @@
-/* killtree TOKEN
+/* killtree TOKEN [SLEEPERS]
  *
  * A process tree that a polite SIGINT does not end, for the "second Ctrl-C
  * kills everything" test.  TOKEN only makes the tree easy to find in /proc
@@ -12,6 +12,7 @@
  *   - 8 children that fork children in a loop, so that forks are in
  *     flight when the tree is killed; every 64th of those children sleeps
  *     in pause() for good, the others exit at once
+ *   - SLEEPERS more children (default 0) that sleep in pause()
  * then prints "killtree: ready" and sleeps in pause().  It never exits on
  * its own. */
 #ifndef _GNU_SOURCE
@@ -97,9 +98,13 @@ static void forker(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2)
-        die("usage: killtree TOKEN");
+    int sleepers = argc == 3 ? atoi(argv[2]) : 0;
+
+    if (argc != 2 && argc != 3)
+        die("usage: killtree TOKEN [SLEEPERS]");
     signal(SIGINT, SIG_IGN);
+    for (int i = 0; i < sleepers; i++)
+        spawn(sleep_forever);
     for (int i = 0; i < 3; i++)
         spawn(with_grandchildren);
     spawn(vfork_parent);

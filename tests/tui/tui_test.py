@@ -1431,7 +1431,8 @@ def held_tree(p, wrap):
 
 def held_tree_rounds(p, wrap, token):
     """held_tree's run of killtree TOKEN."""
-    p.type("%s%s --engine kernel -- %s %s; echo EXIT=$?" % (wrap, COMPENDIUM, KILLTREE, token))
+    # (4500 more sleepers: more processes than one batch of signals used to reach)
+    p.type("%s%s --engine kernel -- %s %s 4500; echo EXIT=$?" % (wrap, COMPENDIUM, KILLTREE, token))
     p.keys("Enter")
     p.wait(r"killtree: ready", 15)
     for n in range(2):
@@ -1443,7 +1444,9 @@ def held_tree_rounds(p, wrap, token):
         end = time.time() + 5
         while running() and time.time() < end:
             time.sleep(POLL)
-        check(not running(), "round %d: tasks not stopped: %r" % (n + 1, running()), s)
+        left = running()
+        check(not left, "round %d: %d of %d tasks not stopped, among them %r"
+              % (n + 1, len(left), len(tree_tasks(token)), sorted(left.items())[:8]), s)
         s = p.keys("F5", gone=re.escape("TRACEE STOPPED (SIGSTOP)"))
 
         def stopped():
