@@ -560,7 +560,12 @@ void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx)
 	struct ebpf *eb = ctx;
 
 	if (eb->io)
-		ebpf_ioacct_drain(eb->io, put, put_ctx);
+		ebpf_ioacct_drain(eb->io, put, put_ctx, 0);
+}
+
+bool ebpf_engine_drain(struct ebpf *eb, rec_put_fn *put, void *put_ctx, size_t budget)
+{
+	return eb->io && ebpf_ioacct_drain(eb->io, put, put_ctx, budget);
 }
 
 void ebpf_io_exec(void *ctx, pid_t pid, const char *exe, size_t len)

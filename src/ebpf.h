@@ -92,6 +92,10 @@ int ebpf_io_error(const struct ebpf *eb);
  * tracer would have sent them (REC_FD, REC_SYSCALL).  One
  * thread only: the tracer's (tracer_opts.io_drain). */
 void ebpf_io_drain(void *ctx, rec_put_fn *put, void *put_ctx);
+/* The kernel engine's drain: as ebpf_io_drain, but at most about budget
+ * records at a time, so that a flood never keeps the tracer thread from
+ * its commands; true when more may wait. */
+bool ebpf_engine_drain(struct ebpf *eb, rec_put_fn *put, void *put_ctx, size_t budget);
 /* Process pid now runs exe (len bytes): the stacks the kernel copies of it
  * are unwound over its modules (--stack).  The tracer's thread only
  * (tracer_opts.io_exec), after the drain of the exec's stop. */

@@ -63,6 +63,7 @@ struct ebpf_ioacct {
 	int wake_fd;                  /* epoll, edge-triggered: the ring passed its high water */
 	rec_put_fn *put;              /* during a drain: where records go */
 	void *put_ctx;
+	size_t budget, taken;         /* during a drain: samples it may take (0: all), taken */
 	struct recbuf rec;            /* the record being handed over (drain only) */
 	struct imap stats_seen;       /* tgid << 32 | nr -> struct ioacct_stat passed on */
 	uint64_t stats_at;            /* when the kernel engine's counters were last read */
@@ -409,9 +410,21 @@ static void stack_follow(struct ebpf_ioacct *io, __u32 kind, const void *data, s
 }
 
 /* Ring-buffer callback: one sample, as records, to the drain's sink. */
+static int take_sample(struct ebpf_ioacct *io, void *data, size_t size);
+
+/* ring_buffer callback: one sample, then stop the ring's consumption if
+ * the drain's budget is spent (the sample counts as consumed). */
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct ebpf_ioacct *io = ctx;
+
+	take_sample(io, data, size);
+	return io->budget && ++io->taken >= io->budget ? -EAGAIN : 0;
+}
+
+/* One sample of the ring, as records. */
+static int take_sample(struct ebpf_ioacct *io, void *data, size_t size)
+{
 	__u32 kind;
 
 	if (size < sizeof(kind) || !io->put)
@@ -530,15 +543,20 @@ static void sweep(struct ebpf_ioacct *io)
 	bpf_prog_test_run_opts(bpf_program__fd(io->skel->progs.io_sweep), &run);
 }
 
-void ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx)
+bool ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx, size_t budget)
 {
+	bool more;
+
 	sweep(io);
 	io->put = put;
 	io->put_ctx = ctx;
-	ring_buffer__consume(io->rb);
+	io->budget = budget;
+	io->taken = 0;
+	more = ring_buffer__consume(io->rb) == -EAGAIN;
 	if (io->engine)
 		stats_sweep(io);   /* (after the ring: a counter's final figures came first) */
 	io->put = NULL;
+	return more;
 }
 
 void ebpf_ioacct_exec(struct ebpf_ioacct *io, pid_t pid, const char *exe, size_t len)

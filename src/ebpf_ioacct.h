@@ -23,10 +23,11 @@ struct ebpf_ioacct;            /* opaque */
  * 0 with *out, or -errno. */
 int ebpf_ioacct_load(struct ebpf_ioacct **out, const struct ebpf_shape *s,
 		     const char *btf_path, bool raw, int tasks_fd, int drops_fd);
-/* Pass every record waiting in the ring to put(ctx), after having the
- * kernel send the counters that grew (every IOACCT_SWEEP_MS).  One thread
- * only: the tracer's. */
-void ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx);
+/* Pass the records waiting in the ring to put(ctx), after having the
+ * kernel send the counters that grew (every IOACCT_SWEEP_MS): all of them,
+ * or with budget > 0 at most about that many.  True when the budget ran
+ * out (more may wait).  One thread only: the tracer's. */
+bool ebpf_ioacct_drain(struct ebpf_ioacct *io, rec_put_fn *put, void *ctx, size_t budget);
 /* Process parent forked child (for --stack's unwinding). */
 void ebpf_ioacct_fork(struct ebpf_ioacct *io, pid_t parent, pid_t child);
 /* Process pid now runs exe (len bytes, no NUL): for --stack's unwinding. */

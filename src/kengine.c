@@ -50,6 +50,7 @@
 
 #define BUSY_MS 2       /* look again this soon while records come */
 #define IDLE_MS 20      /* else this often (live figures lag at most this) */
+#define DRAIN_BUDGET 4096   /* records drained between two looks at the commands */
 #define MAX_KILL TASKS_MAX   /* every task the kernel can hold in its set */
 
 extern char **environ;
@@ -410,10 +411,11 @@ static void trace_loop(struct kengine *k)
 
 	for (;;) {
 		uint64_t got = k->got;
+		bool more;
 
 		if (atomic_load(&k->cmd))
 			run_commands(k);
-		ebpf_io_drain(k->o.engine, put_rec, k);
+		more = ebpf_engine_drain(k->o.engine, put_rec, k, DRAIN_BUDGET);
 		reap(k);
 		if (k->detaching || (k->reaped && !ebpf_engine_tasks_left(k->o.engine)))
 			break;
@@ -423,7 +425,7 @@ static void trace_loop(struct kengine *k)
 			signal_all(k, SIGSTOP);
 		evq_flush(k->q);
 		throttle(k);
-		poll(&p, 1, k->got != got ? BUSY_MS : IDLE_MS);
+		poll(&p, 1, more ? 0 : k->got != got ? BUSY_MS : IDLE_MS);
 	}
 	ebpf_io_drain(k->o.engine, put_rec, k);   /* what the last exits sent */
 }
