@@ -1107,6 +1107,8 @@ def view_state(screen):
     totals (rates and RSS are of the live machine, not of the moment), the
     lanes, the event list and the output pane."""
     lines = screen.split("\n")
+    if not any(l.startswith(" Swimlane") for l in lines) or not any(l.startswith(" Output") for l in lines):
+        return None     # a frame being drawn, or no UI
     top = "\n".join(lines[:[i for i, l in enumerate(lines) if l.startswith(" Swimlane")][0]])
     totals = {k: m.group(1) for k, rx in TOTALS for m in [re.search(rx, top)] if m}
     events = re.search(r"ev(?:ents)? (\d+)", header(screen))
@@ -1143,7 +1145,7 @@ def settled(p, pattern=None, timeout=10.0):
     while True:
         time.sleep(0.3)
         s2 = p.screen()
-        if view_state(s2) == view_state(s):
+        if view_state(s2) is not None and view_state(s2) == view_state(s):
             return s2
         if time.time() > end:
             raise Fail("the views did not settle in %.0f s; screen:\n%s" % (timeout, s2))
@@ -1158,11 +1160,10 @@ def tick_times(rec):
             re.finditer(r'^\{"t":([\d.]+),[^\n]*"type":"write"[^\n]*ticks\.log"', js, re.M)]
 
 
-def first_seen(p, k, timeout=15.0):
-    """Play on until the output pane shows "tick k": that screen."""
-    return p.wait(when("tick %d in the output pane" % k,
-                       lambda s: "tick %d" % k in view_state(s)["output"]),
-                  timeout)
+def output_lines(screen):
+    """The lines of output the output pane's title counts."""
+    m = re.search(r"^ Output: (\d+) lines", screen, re.M)
+    return int(m.group(1)) if m else 0
 
 
 def case_replay_output(cols=80, rows=24):
@@ -1194,21 +1195,22 @@ def case_replay_output(cols=80, rows=24):
         check(len(times) == 14, "14 tick writes in the recording: %r" % times)
 
         # Played at 1x: each tick line appears when the clock reaches it,
-        # not before, and not long after.
+        # one after the other, not before and not long after.  (The kernel
+        # engine times a write when its sweep collects it, up to a few
+        # 100 ms late on a loaded machine.)
         run_cmd(p, "%s --no-mouse --replay %s --speed 1" % (COMPENDIUM, rec))
+        early, late = (0.45 if KERNEL else 0.15), 0.6
         for k in (3, 6, 10):
-            s = first_seen(p, k)
+            extra = 1 if k == 10 else 0     # "child done" (after 7 ticks' sleep) by tick 10
+            s = p.wait(when("%d lines of output" % (k + extra),
+                            lambda s: output_lines(s) >= k + extra), 15)
+            n = output_lines(s) - extra     # the ticks shown
+            check(n in (k, k + 1) and "tick %d" % n in (view_state(s) or {"output": []})["output"],
+                  "the lines come one by one: %d lines when %d were awaited" % (n + extra, k + extra), s)
             shown = header_secs(s)
-            check(times[k - 1] - 0.15 <= shown <= times[k - 1] + 0.4,
+            check(times[n - 1] - early <= shown <= times[n - 1] + late,
                   "tick %d shows at %.2f s on the replay's clock; written at %.3f s" %
-                  (k, shown, times[k - 1]), s)
-            check("tick %d" % (k + 2) not in view_state(s)["output"],
-                  "tick %d does not show before its time" % (k + 2), s)
-            # the ticks so far (the next one too, should the screen be read
-            # late), and "child done" (after 7 ticks' sleep) before tick 10
-            last = max(int(l[5:]) for l in view_state(s)["output"] if re.match(r"tick \d+$", l))
-            check(last in (k, k + 1) and re.search(r"^ Output: %d lines" % (last + (k == 10)), s, re.M),
-                  "%d lines of output with tick %d" % (last + (k == 10), last), s)
+                  (n, shown, times[n - 1]), s)
 
         # { : the start: nothing has happened yet.
         s = p.keys("{", until=r"Replay at \+0\.000s")
