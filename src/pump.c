@@ -1,9 +1,11 @@
 /* pump.c - the record pump: capture queues, or a recording, into the model.
  *
  * The only code that takes records off the capture queues or out of a
- * replayed recording and gives them to the model.  It never decodes a
- * record beyond validating it, never drops one, never prints and never
- * signals a process; the order it feeds is the order the model sees.
+ * replayed recording and gives them to the model (a replayed REC_OUTPUT,
+ * the program's terminal output, to the UI instead).  It never decodes a
+ * record beyond validating it and reading its type, never drops one, never
+ * prints and never signals a process; the order it feeds is the order the
+ * model sees.
  */
 #include "config.h"
 
