@@ -7,8 +7,10 @@
  * damaged file gives -1 with a reason; a torn tail is shorter than one
  * record; the reader never hands out more bytes than the file holds (a
  * REC_FD of a version 1 or 2 file comes out 8 bytes longer: it gets dev; a
- * REC_SYSSTAT of a version 3 file 128: it gets an empty histogram).  The
- * model gets an exact-size copy so ASan sees it read past a record.  It
+ * REC_SYSSTAT of a version 3 file 128: it gets an empty histogram); a
+ * REC_OUTPUT's bytes lie inside it; read again after recording_rewind (a
+ * replay seeking back), the file gives the same records.  The model gets
+ * an exact-size copy so ASan sees it read past a record.  It
  * must never touch the file system beyond its own memfd.
  */
 #include "config.h"
@@ -62,6 +64,13 @@ static void take(struct model *m, const void *rec, size_t len)
 	memcpy(&h, rec, sizeof(h));
 	if (h.len != len || rec_validate(rec, len) != 0)
 		fail("record handed out that rec_validate refuses");
+	if (h.type == REC_OUTPUT) {
+		struct rec_output o;
+
+		memcpy(&o, (const char *)rec + sizeof(h), sizeof(o));
+		if (sizeof(h) + sizeof(o) + o.len > len)
+			fail("output bytes past the end of their record");
+	}
 	copy = malloc(len);
 	memcpy(copy, rec, len);
 	model_ingest(m, copy);
@@ -88,8 +97,8 @@ static void replay(const char *path, size_t size, uint32_t version)
 	struct recording *r;
 	struct model *m;
 	const void *rec;
-	size_t len, total = 0;
-	int got;
+	size_t len, total = 0, n = 0, n2 = 0;
+	int got, again;
 
 	why[0] = '\0';
 	r = recording_open(path, why, sizeof(why));
@@ -101,12 +110,19 @@ static void replay(const char *path, size_t size, uint32_t version)
 	m = model_new();
 	while ((got = recording_next(r, &rec, &len, why, sizeof(why))) > 0) {
 		total += file_bytes(rec, len, version);
+		n++;
 		take(m, rec, len);
 	}
 	if (got < 0 && !why[0])
 		fail("damaged recording without a reason");
 	if (recording_torn(r) >= REC_MAX || total + recording_torn(r) > size)
 		fail("more bytes handed out than the file holds");
+	if (recording_rewind(r) != 0)
+		fail("a recording that opened cannot be read again");
+	while ((again = recording_next(r, &rec, &len, why, sizeof(why))) > 0)
+		n2++;
+	if (n2 != n || again != got)
+		fail("read again, the recording gives other records");
 	sink += model_events(m) + model_live_tasks(m);
 	model_free(m);
 	recording_close(r);

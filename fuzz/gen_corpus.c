@@ -130,6 +130,8 @@ static void flush_stream(const char *name)
 		put_recording(name, 0);
 	if (!strcmp(name, "file_io"))
 		put_recording("file_io_torn", 20);
+	if (!strcmp(name, "output"))
+		put_recording("output", 0);
 	stream_len = 0;
 }
 
@@ -341,6 +343,25 @@ static void seed_misc(void)
 	flush_stream("misc");
 }
 
+/* The program's terminal output: the marker, bytes with escapes, a
+ * carriage return and a split UTF-8 sequence, then a count left out. */
+static void seed_output(void)
+{
+	static const char text[] = "tick 1\r\n\033[1mbold\033[0m 50%\r100%\n\xe2\x80";
+	struct rec_output *o = begin(REC_OUTPUT, 0, 0, sizeof(*o));
+
+	((struct rec_hdr *)rb.buf)->flags = OUTPUT_F_CAPTURED;
+	seal();
+	o = begin(REC_OUTPUT, 0, 0, sizeof(*o));
+	o->len = (uint32_t)rec_blob(&rb, text, sizeof(text) - 1);
+	seal();
+	o = begin(REC_OUTPUT, 0, 0, sizeof(*o));
+	o->len = (uint32_t)rec_blob(&rb, "\xa6 done\n", 7);
+	o->dropped = 123456;
+	seal();
+	flush_stream("output");
+}
+
 /* One record of each type the model ignores (eBPF and perf producers). */
 static void seed_latency(void)
 {
@@ -454,6 +475,7 @@ int main(int argc, char **argv)
 	seed_fdops();
 	seed_misc();
 	seed_latency();
+	seed_output();
 	seed_sockaddrs();
 	seed_strings();
 	seed_fdtables();

@@ -80,6 +80,8 @@ struct opts {
 	const char *replay;     /* --replay FILE */
 	long speed;             /* --speed: replay speed in the UI (0: all at once) */
 	bool speed_set;
+	uint64_t replay_from;   /* --replay-from: ns after the recording's start */
+	bool replay_from_set;
 	const char *report;     /* --report FILE */
 	const char *trace_json; /* --trace-json FILE */
 	const char *filter;     /* --filter EXPR */
@@ -111,6 +113,8 @@ static const char usage_text[] =
 	"      --replay FILE   show a recording made with --record as if it were live\n"
 	"      --speed N|max   play a replay in the terminal UI at N times the speed\n"
 	"                      it was recorded at, or all at once (max, the default)\n"
+	"      --replay-from TIME  open a replay in the terminal UI paused at TIME after\n"
+	"                      its start (2.5, +2.5s, 1500ms, 1m30s); p plays on\n"
 	"      --batch         plain lines as things happen, then a FINAL summary\n"
 	"      --json          JSON Lines: one object per event, then a summary\n"
 	"      --report FILE   at the end, write a self-contained HTML report to FILE\n"
@@ -255,7 +259,7 @@ static size_t parse_size(const char *opt, const char *s)
 enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
        O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
        O_MAX_MEMORY,
-       O_SPEED, O_ENGINE, O_STACK };
+       O_SPEED, O_ENGINE, O_STACK, O_REPLAY_FROM };
 
 static const struct option longopts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -269,6 +273,7 @@ static const struct option longopts[] = {
 	{ "record", required_argument, NULL, O_RECORD },
 	{ "replay", required_argument, NULL, O_REPLAY },
 	{ "speed", required_argument, NULL, O_SPEED },
+	{ "replay-from", required_argument, NULL, O_REPLAY_FROM },
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "trace-json", required_argument, NULL, O_TRACE_JSON },
 	{ "filter", required_argument, NULL, O_FILTER },
@@ -312,6 +317,12 @@ static void parse_value(int c, const char *arg, struct opts *o)
 		if ((o->speed = replay_parse_speed(arg)) < 0)
 			die(2, "--speed: '%s' is not a positive number or max", arg);
 		o->speed_set = true;
+		break;
+	case O_REPLAY_FROM:
+		if (replay_parse_time(arg, &o->replay_from) < 0)
+			die(2, "--replay-from: '%s' is not a time after the start (2.5, +2.5s, "
+			    "1500ms, 1m30s)", arg);
+		o->replay_from_set = true;
 		break;
 	case O_SCHED_THRESHOLD:
 		o->sched_threshold_us = parse_uint("--sched-threshold-us", arg, 60000000);
@@ -365,6 +376,8 @@ static void check_args(const struct opts *o)
 {
 	if (o->speed_set && !o->replay)
 		die(2, "--speed is for --replay: a traced program runs at its own pace");
+	if (o->replay_from_set && !o->replay)
+		die(2, "--replay-from is for --replay: a traced program runs at its own pace");
 	if (o->replay && (o->pid || o->argv[0] || o->record))
 		die(2, "--replay reads a recording; it takes no command, --pid or --record");
 	if (o->pid && o->argv[0])
@@ -1059,7 +1072,11 @@ static void play_recording(struct run *r)
 
 	if (!rec)
 		die(1, "%s", why);
+	if (r->o.replay_from_set && !r->tui)
+		die(2, "--replay-from is for the terminal UI: lines and JSON show the whole recording");
 	replay_init(&r->rp, rec, r->tui ? (unsigned)r->o.speed : 0);
+	if (r->o.replay_from_set)
+		replay_seek(&r->rp, r->o.replay_from, 0);
 	r->pump = pump_new_replay(r->model, &r->rp);
 	if (!r->tui || run_ui(r) != 0) {
 		replay_init(&r->rp, rec, 0);

@@ -1535,6 +1535,19 @@ struct model *model_new(void)
 	return m;
 }
 
+void model_reset(struct model *m)
+{
+	struct model *old = xmalloc(sizeof(*old)), *fresh = model_new();
+
+	*old = *m;
+	*m = *fresh;
+	free(fresh);
+	m->fn = old->fn;
+	m->ctx = old->ctx;
+	m->verbose = old->verbose;
+	model_free(old);
+}
+
 void model_free(struct model *m)
 {
 	if (!m)

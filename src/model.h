@@ -146,6 +146,9 @@ typedef void model_observer_fn(void *ctx, const struct event *ev);
 
 struct model *model_new(void);
 void model_free(struct model *m);
+/* Forget every record taken in (a replay seeking back starts afresh); the
+ * observer and verbosity stay. */
+void model_reset(struct model *m);
 /* Call fn for every event from now on (one observer). */
 void model_set_observer(struct model *m, model_observer_fn *fn, void *ctx);
 /* Send every raw syscall as an EV_SYSCALL event too. */

@@ -1,9 +1,11 @@
 /* pump.c - the record pump: capture queues, or a recording, into the model.
  *
  * The only code that takes records off the capture queues or out of a
- * replayed recording and gives them to the model.  It never decodes a
- * record beyond validating it, never drops one, never prints and never
- * signals a process; the order it feeds is the order the model sees.
+ * replayed recording and gives them to the model (a replayed REC_OUTPUT,
+ * the program's terminal output, to the UI instead).  It never decodes a
+ * record beyond validating it and reading its type, never drops one, never
+ * prints and never signals a process; the order it feeds is the order the
+ * model sees.
  */
 #include "config.h"
 
@@ -38,6 +40,9 @@ struct pump {
 	bool ebpf_armed;           /* pump_prepare_wait armed src.ebpf_q */
 	bool merge_armed;          /* ... and the merge's queues */
 	bool out_armed;            /* ... and the output's wake fd */
+	bool out_begin;            /* the output's marker waits for the first record */
+	pump_output_fn *out_fn;    /* replaying: where REC_OUTPUT goes */
+	void *out_ctx;
 };
 
 /* A pump into m, with no source yet. */
@@ -83,6 +88,41 @@ void pump_set_recording(struct pump *p, struct recording *rec)
 	p->rec = rec;
 }
 
+void pump_set_output(struct pump *p, pump_output_fn *fn, void *ctx)
+{
+	p->out_fn = fn;
+	p->out_ctx = ctx;
+}
+
+/* The first write error stops the recording. */
+static void record_result(struct pump *p, int err)
+{
+	if (err < 0 && !p->rec_err)
+		p->rec_err = err;
+}
+
+void pump_output_begin(struct pump *p)
+{
+	p->out_begin = p->rec != NULL;
+}
+
+/* The marker that the output is captured, at ts, if it is still due. */
+static void output_marker(struct pump *p, uint64_t ts)
+{
+	if (!p->out_begin)
+		return;
+	p->out_begin = false;
+	if (!p->rec_err)
+		record_result(p, recording_output_begin(p->rec, ts));
+}
+
+void pump_output(struct pump *p, uint64_t ts, const char *buf, size_t n)
+{
+	output_marker(p, ts);
+	if (p->rec && !p->rec_err)
+		record_result(p, recording_output(p->rec, ts, buf, n));
+}
+
 int pump_record_error(const struct pump *p)
 {
 	return p->rec_err;
@@ -121,6 +161,9 @@ static void take(struct pump *p, const void *rec, size_t len)
 		return;
 	if (p->rec && !p->rec_err && (err = recording_append(p->rec, rec, len)) < 0)
 		p->rec_err = err;
+	/* Right after the first record, with its time: a replay's clock
+	 * starts with the first record, and output comes after it. */
+	output_marker(p, ((const struct rec_hdr *)rec)->ts);
 	model_ingest(p->model, rec);
 }
 
@@ -177,7 +220,12 @@ static void drain_replay(struct pump *p)
 	size_t len;
 
 	while (!p->more && !held(p) && (rec = replay_pull(p->replay, util_now_ns(), &len))) {
-		model_ingest(p->model, rec);
+		const struct rec_hdr *h = rec;
+
+		if (h->type != REC_OUTPUT)
+			model_ingest(p->model, h);
+		else if (p->out_fn)
+			p->out_fn(p->out_ctx, h);
 		count_fed(p);
 	}
 }

@@ -26,6 +26,7 @@ struct output;
 struct recording;
 struct replay;
 struct pump;
+struct rec_hdr;
 
 /* The live sources; the queues are not owned. */
 struct pump_live {
@@ -54,6 +55,15 @@ struct replay *pump_replay(const struct pump *p);
  * error no more is written; pump_record_error returns it (-errno), else 0. */
 void pump_set_recording(struct pump *p, struct recording *rec);
 int pump_record_error(const struct pump *p);
+/* Live: the program's terminal is captured (--record marks it, with the
+ * time of the first record); then n bytes it wrote there, read at ts, go
+ * to the recording too. */
+void pump_output_begin(struct pump *p);
+void pump_output(struct pump *p, uint64_t ts, const char *buf, size_t n);
+/* Replaying: each REC_OUTPUT (the program's terminal output) goes to fn
+ * as its time comes, instead of to the model. */
+typedef void pump_output_fn(void *ctx, const struct rec_hdr *h);
+void pump_set_output(struct pump *p, pump_output_fn *fn, void *ctx);
 /* Hold records back while more than OUTPUT_BOUND bytes of o wait for its
  * reader (the tracer, then the program, waits), until pump_release. */
 void pump_hold_for(struct pump *p, struct output *o);

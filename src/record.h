@@ -43,6 +43,7 @@ enum rec_type {
 	REC_IO,          /* bytes the kernel counted on one fd (eBPF): struct rec_io */
 	REC_SYSSTAT,     /* system calls the kernel counted (kernel engine): struct rec_sysstat */
 	REC_STACK,       /* the user stack of the task's next event (--stack): struct rec_stack + blobs */
+	REC_OUTPUT,      /* what the program wrote to its terminal: struct rec_output + bytes */
 	REC_TYPE_MAX
 };
 
@@ -288,6 +289,20 @@ struct rec_stackmod {
 	uint8_t id_len;       /* bytes of build_id (0: none) */
 	uint8_t pad[5];
 	uint8_t build_id[REC_STACK_ID_MAX];
+};
+
+/* rec_hdr.flags of a REC_OUTPUT: the first one of a run whose program's
+ * terminal is captured (it may carry no bytes); without it the output was
+ * not recorded at all (lines or JSON, --pid). */
+enum { OUTPUT_F_CAPTURED = 1 };
+
+/* ts is when the bytes were read from the program's pty; tid/tgid are 0.
+ * dropped counts bytes written before these that the recording left out
+ * (its bound on output was reached): a replay says so where they were. */
+struct rec_output {
+	uint32_t len;         /* bytes of terminal output that follow */
+	uint32_t pad;
+	uint64_t dropped;
 };
 
 typedef void rec_put_fn(void *ctx, const struct rec_hdr *h);

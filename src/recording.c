@@ -3,7 +3,9 @@
  * Header: 8 bytes magic, u32 version, u32 header length, u64 wall-clock
  * start (ns), 64 bytes host name, then the command (NUL-separated) padded
  * to 8 bytes.  Everything after the header is records.  The writer never
- * rewrites what it wrote, so a killed run leaves a readable file.
+ * rewrites what it wrote, so a killed run leaves a readable file.  The
+ * program's terminal output goes in as REC_OUTPUT records, up to a bound;
+ * what is over it is counted and said, never silently left out.
  */
 #include "config.h"
 
@@ -27,11 +29,23 @@ struct file_header {
 	char host[64];
 };
 
+/* Bytes of output per REC_OUTPUT, and how often a count of what was left
+ * out is written while the bound holds output back (ns). */
+#define OUTPUT_CHUNK 32768
+#define DROP_NOTE_NS 1000000000ull
+
 struct recording {
 	FILE *f;
 	uint32_t version;        /* of the file being read */
 	size_t torn;
 	uint64_t offset;
+	uint64_t data_start;     /* where the records begin */
+	uint64_t out_max;        /* writing: output bytes kept at most */
+	uint64_t out_kept;       /* ... kept so far */
+	uint64_t out_dropped;    /* ... left out and not yet said in a record */
+	uint64_t out_last_ts;    /* when output last came */
+	uint64_t drop_said_ts;   /* when a count of left-out bytes was last written */
+	struct recbuf *out;      /* writing: a REC_OUTPUT being built */
 	uint64_t buf[REC_MAX / 8];
 };
 
@@ -61,7 +75,67 @@ struct recording *recording_create(const char *path, char *const *argv)
 	fwrite(zeros, rec_align(cmdlen) - cmdlen, 1, f);
 	r = xcalloc(1, sizeof(*r));
 	r->f = f;
+	r->out_max = RECORDING_OUTPUT_MAX;
+	r->out = xmalloc(sizeof(*r->out));
 	return r;
+}
+
+void recording_set_output_max(struct recording *r, uint64_t bytes)
+{
+	r->out_max = bytes;
+}
+
+/* Append one REC_OUTPUT of n bytes (n <= OUTPUT_CHUNK) saying dropped
+ * bytes were left out before them. */
+static int output_record(struct recording *r, uint64_t ts, uint16_t flags, const char *buf,
+			 size_t n, uint64_t dropped)
+{
+	struct recbuf *b = r->out;
+	struct rec_output *o = rec_begin(b, REC_OUTPUT, ts, 0, 0, sizeof(*o));
+
+	o->len = (uint32_t)n;
+	o->dropped = dropped;
+	((struct rec_hdr *)b->buf)->flags = flags;
+	rec_blob(b, buf, n);
+	return recording_append(r, b->buf, rec_finish(b));
+}
+
+int recording_output_begin(struct recording *r, uint64_t ts)
+{
+	return output_record(r, ts, OUTPUT_F_CAPTURED, "", 0, 0);
+}
+
+/* Over the bound: count n more bytes left out, and say so at most once
+ * every DROP_NOTE_NS. */
+static int output_drop(struct recording *r, uint64_t ts, size_t n)
+{
+	uint64_t dropped;
+
+	r->out_dropped += n;
+	if (ts < r->drop_said_ts + DROP_NOTE_NS)
+		return 0;
+	dropped = r->out_dropped;
+	r->out_dropped = 0;
+	r->drop_said_ts = ts;
+	return output_record(r, ts, 0, "", 0, dropped);
+}
+
+int recording_output(struct recording *r, uint64_t ts, const char *buf, size_t n)
+{
+	uint64_t room = r->out_max > r->out_kept ? r->out_max - r->out_kept : 0;
+	size_t keep = n < room ? n : (size_t)room;
+	int err = 0;
+
+	r->out_last_ts = ts;
+	for (size_t at = 0; at < keep && !err; at += OUTPUT_CHUNK) {
+		size_t part = keep - at < OUTPUT_CHUNK ? keep - at : OUTPUT_CHUNK;
+
+		err = output_record(r, ts, 0, buf + at, part, 0);
+		r->out_kept += part;
+	}
+	if (!err && keep < n)
+		err = output_drop(r, ts, n - keep);
+	return err;
 }
 
 int recording_append(struct recording *r, const void *rec, size_t len)
@@ -136,7 +210,7 @@ struct recording *recording_open(const char *path, char *why, size_t whylen)
 	r = xcalloc(1, sizeof(*r));
 	r->f = f;
 	r->version = h.version;
-	r->offset = h.header_len;
+	r->offset = r->data_start = h.header_len;
 	return r;
 fail:
 	fclose(f);
@@ -200,14 +274,32 @@ size_t recording_torn(const struct recording *r)
 	return r->torn;
 }
 
+uint32_t recording_version(const struct recording *r)
+{
+	return r->version;
+}
+
+int recording_rewind(struct recording *r)
+{
+	if (fseek(r->f, (long)r->data_start, SEEK_SET) != 0)
+		return -errno;
+	r->offset = r->data_start;
+	r->torn = 0;
+	return 0;
+}
+
 int recording_close(struct recording *r)
 {
 	int err = 0;
 
 	if (!r)
 		return 0;
-	if (fclose(r->f) != 0)
+	/* What the bound left out since the last count: said at the end. */
+	if (r->out_dropped)
+		err = output_record(r, r->out_last_ts, 0, "", 0, r->out_dropped);
+	if (fclose(r->f) != 0 && !err)
 		err = -errno;
+	free(r->out);
 	free(r);
 	return err;
 }

@@ -17,9 +17,15 @@
  * Version 4 added the duration histogram to struct rec_sysstat; older
  * REC_SYSSTATs are read with an empty one.
  * Version 5 added REC_STACK (raw stacks and their modules' build ids, named
- * when the recording is read); older files have none. */
-#define RECORDING_VERSION 5
+ * when the recording is read); older files have none.
+ * Version 6 added REC_OUTPUT (the program's terminal output); older files
+ * have none.
+ */
+#define RECORDING_VERSION 6
 #define RECORDING_OLDEST 1
+/* Bytes of the program's terminal output a recording keeps at most; what
+ * comes after is counted in REC_OUTPUT records' dropped. */
+#define RECORDING_OUTPUT_MAX (64ull << 20)
 
 struct recording;
 
@@ -27,6 +33,15 @@ struct recording;
 struct recording *recording_create(const char *path, char *const *argv);
 /* Append one record; 0 or -errno. */
 int recording_append(struct recording *r, const void *rec, size_t len);
+/* The program's terminal is captured from time ts on: write the
+ * REC_OUTPUT marking it (OUTPUT_F_CAPTURED).  0 or -errno. */
+int recording_output_begin(struct recording *r, uint64_t ts);
+/* Append n bytes the program wrote to its terminal, read at ts, as
+ * REC_OUTPUT records; past the output bound they are counted instead
+ * (written as a count at most once a second, and at close).  0 or -errno. */
+int recording_output(struct recording *r, uint64_t ts, const char *buf, size_t n);
+/* Change the output bound (RECORDING_OUTPUT_MAX). */
+void recording_set_output_max(struct recording *r, uint64_t bytes);
 /* Push what was appended to the file (call once per batch). 0 or -errno. */
 int recording_flush(struct recording *r);
 
@@ -38,6 +53,11 @@ struct recording *recording_open(const char *path, char *why, size_t whylen);
 int recording_next(struct recording *r, const void **rec, size_t *len, char *why, size_t whylen);
 /* Bytes of a torn last record that were dropped. */
 size_t recording_torn(const struct recording *r);
-/* Close a recording (either mode); 0 or -errno from the final write. */
+/* The format version of a recording being read. */
+uint32_t recording_version(const struct recording *r);
+/* Read again from the first record; 0 or -errno. */
+int recording_rewind(struct recording *r);
+/* Close a recording (either mode); a count of output left out that was
+ * not written yet is written first.  0 or -errno from the final write. */
 int recording_close(struct recording *r);
 #endif

@@ -1,12 +1,15 @@
-/* replay.c - playing a recording: pause, speed, and its clock.
+/* replay.c - playing a recording: pause, speed, seeking, and its clock.
  *
  * The clock is anchored at (pos, wall): at wall-clock time now the position
  * is pos + (now - wall) * speed, and every pause or speed change re-anchors
- * it, so neither ever jumps.  This file must never draw and never touch the
- * model: it only says which record is due.
+ * it, so neither ever jumps.  A seek sets the anchor: forward, the records
+ * up to it simply become due; back, the file is read again from its start
+ * and the caller starts its model afresh.  This file must never draw and
+ * never touch the model: it only says which record is due.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +34,13 @@ uint64_t replay_position(const struct replay *r, uint64_t now)
 {
 	if (!r->started)
 		return 0;
+	if (r->to_end)
+		return UINT64_MAX;
+	if (r->paused)
+		return r->pos;
 	if (!r->speed)
 		return UINT64_MAX;
-	if (r->paused || now <= r->wall)
+	if (now <= r->wall)
 		return r->pos;
 	return r->pos + (now - r->wall) * r->speed;
 }
@@ -114,9 +121,13 @@ static void fetch(struct replay *r)
 		r->eof = true;
 	}
 	if (got > 0 && !r->started) {
-		/* The first record starts the clock: playback begins with it. */
+		/* The first record starts the clock: playback begins with it
+		 * (or at a seek asked for before it was known). */
 		r->started = true;
 		r->pos = r->first_ts = ((const struct rec_hdr *)r->next)->ts;
+		if (r->seek_pending)
+			r->pos = r->first_ts + r->seek_rel;
+		r->seek_pending = false;
 	}
 }
 
@@ -135,6 +146,8 @@ const void *replay_pull(struct replay *r, uint64_t now, size_t *len)
 	rec = r->next;
 	*len = r->next_len;
 	r->last_ts = ((const struct rec_hdr *)rec)->ts;
+	if (r->last_ts > r->fed_max_ts)
+		r->fed_max_ts = r->last_ts;
 	r->next = NULL;
 	return rec;
 }
@@ -146,11 +159,13 @@ uint64_t replay_wait_ns(const struct replay *r, uint64_t now)
 
 	if (r->eof && !r->next)
 		return UINT64_MAX;
-	if (!r->next || !r->speed)
+	if (!r->next || r->to_end)
 		return 0;
-	if (r->paused)
-		return UINT64_MAX;
 	ts = ((const struct rec_hdr *)r->next)->ts;
+	if (r->paused)
+		return ts <= pos ? 0 : UINT64_MAX;
+	if (!r->speed)
+		return 0;
 	return ts <= pos ? 0 : (ts - pos + r->speed - 1) / r->speed;
 }
 
@@ -163,4 +178,83 @@ uint64_t replay_now(const struct replay *r, uint64_t now)
 	if (r->eof && !r->next)
 		return r->last_ts;
 	return pos == UINT64_MAX ? r->last_ts : pos;
+}
+
+/* Read the file again from its first record, the clock at pos (paused). */
+static int rewind_to(struct replay *r, uint64_t pos, uint64_t now)
+{
+	int err = recording_rewind(r->rec);
+
+	if (err)
+		return err;
+	r->next = NULL;
+	r->eof = false;
+	r->why[0] = '\0';
+	r->last_ts = r->fed_max_ts = 0;
+	r->pos = pos;
+	r->wall = now;
+	return 1;
+}
+
+/* Seek to rel ns after the first record (paused there). */
+int replay_seek(struct replay *r, uint64_t rel, uint64_t now)
+{
+	uint64_t pos;
+
+	r->paused = true;
+	r->to_end = false;
+	if (!r->started) {
+		r->seek_pending = true;
+		r->seek_rel = rel;
+		return 0;
+	}
+	pos = r->first_ts + rel < r->first_ts ? UINT64_MAX - 1 : r->first_ts + rel;
+	if (r->fed_max_ts > pos)
+		return rewind_to(r, pos, now);
+	r->pos = pos;
+	r->wall = now;
+	return 0;
+}
+
+/* Seek to the end: every record left is due at once. */
+void replay_seek_end(struct replay *r, uint64_t now)
+{
+	anchor(r, now);
+	r->to_end = true;
+}
+
+/* Parse a time after the start ("2.5", "+2.5s", "1500ms", "1m30s"...). */
+int replay_parse_time(const char *s, uint64_t *ns)
+{
+	static const struct { const char *unit; double mul; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "", 1e9 },
+	};
+	double total = 0;
+	bool any = false;
+
+	s += *s == '+';
+	while (*s) {
+		char *end;
+		double v = strtod(s, &end);
+		size_t i;
+
+		if (end == s || v < 0 || (!(*s >= '0' && *s <= '9') && *s != '.'))
+			return -EINVAL;
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			size_t ul = strlen(units[i].unit);
+
+			if (!strncmp(end, units[i].unit, ul) &&
+			    (ul == 0 ? !end[0] : !(end[ul] >= 'a' && end[ul] <= 'z')))
+				break;
+		}
+		if (i == sizeof(units) / sizeof(units[0]))
+			return -EINVAL;
+		total += v * units[i].mul;
+		s = end + strlen(units[i].unit);
+		any = true;
+	}
+	if (!any || total > 1e18)
+		return -EINVAL;
+	*ns = (uint64_t)(total + 0.5);
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* replay.h - playing a recording: pause, speed, and its clock.
+/* replay.h - playing a recording: pause, speed, seeking, and its clock.
  *
  * The record pump (pump.h) asks which records are due at a wall-clock
  * time and feeds those to the model, exactly as it feeds live records; the
@@ -21,6 +21,10 @@ struct replay {
 	bool paused;
 	bool started;            /* the first record was seen: the clock is anchored */
 	bool eof;                /* no record left (or the file is damaged: why) */
+	bool to_end;             /* seeking to the end: every record is due */
+	bool seek_pending;       /* a seek asked for before the first record */
+	uint64_t seek_rel;       /* ... to this long after it (ns) */
+	uint64_t fed_max_ts;     /* the latest time of a record given out */
 	uint64_t pos;            /* playback position, recording clock (ns) */
 	uint64_t wall;           /* wall-clock time (ns) when pos was last set */
 	uint64_t last_ts;        /* time of the last record given out */
@@ -50,4 +54,16 @@ const void *replay_pull(struct replay *r, uint64_t now, size_t *len);
 uint64_t replay_now(const struct replay *r, uint64_t now);
 /* Wall-clock ns until the next record is due (0: now; UINT64_MAX: never). */
 uint64_t replay_wait_ns(const struct replay *r, uint64_t now);
+/* Seek to rel ns after the first record and pause there: the records up
+ * to that time are then due at once.  Returns 1 when records past it were
+ * given out already: the file is read again from the start and the caller
+ * must start its model afresh; 0 when not; -errno when the file cannot be
+ * read again.  Before the first record, the seek waits for it. */
+int replay_seek(struct replay *r, uint64_t rel, uint64_t now);
+/* Seek to the end: every record left is due at once. */
+void replay_seek_end(struct replay *r, uint64_t now);
+/* Parse a time after the start of a recording: a number of seconds, or
+ * numbers with units ns, us, ms, s, m ("2.5", "+2.5s", "1500ms", "1m30s").
+ * 0 or -EINVAL. */
+int replay_parse_time(const char *s, uint64_t *ns);
 #endif

@@ -27,6 +27,14 @@ void stackkeep_free(struct stackkeep *k)
 	free(k);
 }
 
+void stackkeep_reset(struct stackkeep *k)
+{
+	for (size_t i = 0; i < k->by_idx.cap; i++)
+		free(k->by_idx.vals[i]);
+	imap_release(&k->by_idx);
+	memset(k, 0, sizeof(*k));
+}
+
 void stackkeep_put(struct stackkeep *k, size_t idx, const struct rec_stack *st)
 {
 	size_t n = sizeof(*st) + (size_t)st->nframes * sizeof(struct rec_frame) + st->mods_len;

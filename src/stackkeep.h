@@ -11,6 +11,8 @@ struct stackkeep;
 
 struct stackkeep *stackkeep_new(void);
 void stackkeep_free(struct stackkeep *k);
+/* Forget every stack kept (a replay seeking back). */
+void stackkeep_reset(struct stackkeep *k);
 /* Keep a copy of st (a validated REC_STACK payload) for stored event idx. */
 void stackkeep_put(struct stackkeep *k, size_t idx, const struct rec_stack *st);
 /* The stack of stored event idx, or NULL. */

@@ -215,6 +215,19 @@ void store_free(struct store *s)
 	free(s);
 }
 
+/* Forget every event and string; the budget stays. */
+void store_reset(struct store *s)
+{
+	struct store *old = xmalloc(sizeof(*old)), *fresh = store_new();
+	size_t budget = s->sp->budget;
+
+	*old = *s;
+	*s = *fresh;
+	free(fresh);
+	s->sp->budget = budget;
+	store_free(old);
+}
+
 /* Number of events stored. */
 size_t store_count(const struct store *s)
 {

@@ -52,6 +52,8 @@ struct store;
 
 struct store *store_new(void);
 void store_free(struct store *s);
+/* Forget every event and string (a replay seeking back); the budget stays. */
+void store_reset(struct store *s);
 /* Append an event (observer-compatible: ctx is the store). */
 void store_add(void *ctx, const struct event *ev);
 /* Number of events stored. */

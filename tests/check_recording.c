@@ -8,6 +8,12 @@
  * foreign magic or an unknown version is refused with its own sentence, and
  * cuts after the header still replay the whole records before the cut and
  * count the torn bytes, as before.
+ *
+ * The program's terminal output (REC_OUTPUT, version 6) reads back byte for
+ * byte with its times; past the output bound the bytes left out are
+ * counted in the records, to the byte; a version 5 file still reads; an
+ * output record cut short is torn, not damage.  A replay seeking back
+ * reads the file again from its start; forward, it only moves its clock.
  */
 #include "config.h"
 
@@ -20,6 +26,7 @@
 
 #include "record.h"
 #include "recording.h"
+#include "replay.h"
 
 struct made {
 	char path[64];
@@ -173,6 +180,303 @@ START_TEST(cuts_after_the_header_replay_up_to_the_cut)
 }
 END_TEST
 
+/* A new empty file name for a recording. */
+static void temp_path(char *path, size_t cap)
+{
+	int fd;
+
+	snprintf(path, cap, "/tmp/check_recording.XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+/* Append a REC_NOTE at ts to r. */
+static void note_at(struct recording *r, uint64_t ts)
+{
+	struct recbuf b;
+	struct rec_note *n = rec_begin(&b, REC_NOTE, ts, 7, 7, sizeof(*n));
+
+	n->text_len = 2;
+	rec_blob(&b, "hi", 2);
+	ck_assert_int_eq(recording_append(r, b.buf, rec_finish(&b)), 0);
+}
+
+/* What a recording's REC_OUTPUTs said: their bytes, times and counts. */
+struct outputs {
+	char bytes[200000];
+	size_t len, nrec;
+	uint64_t ts[16], dropped[16], lens[16];
+	uint16_t flags[16];
+	int notes;
+};
+
+/* Read path, collecting its REC_OUTPUTs into o; returns the torn bytes. */
+static size_t read_outputs(const char *path, struct outputs *o)
+{
+	char why[256] = "";
+	struct recording *r = recording_open(path, why, sizeof(why));
+	const void *rec;
+	size_t len, torn;
+	int got;
+
+	ck_assert_msg(r != NULL, "open: %s", why);
+	memset(o, 0, sizeof(*o));
+	while ((got = recording_next(r, &rec, &len, why, sizeof(why))) > 0) {
+		const struct rec_hdr *h = rec;
+		const struct rec_output *out = rec_payload(h);
+
+		if (h->type == REC_NOTE) {
+			o->notes++;
+			continue;
+		}
+		ck_assert_int_eq(h->type, REC_OUTPUT);
+		ck_assert_uint_lt(o->nrec, 16);
+		ck_assert_uint_le(o->len + out->len, sizeof(o->bytes));
+		memcpy(o->bytes + o->len, out + 1, out->len);
+		o->len += out->len;
+		o->ts[o->nrec] = h->ts;
+		o->dropped[o->nrec] = out->dropped;
+		o->lens[o->nrec] = out->len;
+		o->flags[o->nrec++] = h->flags;
+	}
+	ck_assert_msg(got == 0, "read: %s", why);
+	ck_assert_uint_eq(recording_version(r), RECORDING_VERSION);
+	torn = recording_torn(r);
+	recording_close(r);
+	return torn;
+}
+
+START_TEST(output_reads_back_byte_for_byte_with_its_times)
+{
+	char path[64], big[100000];
+	char *const argv[] = { NULL };
+	struct outputs *o = malloc(sizeof(*o));
+	struct recording *r;
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	temp_path(path, sizeof(path));
+	r = recording_create(path, argv);
+	note_at(r, 1000);
+	ck_assert_int_eq(recording_output_begin(r, 1000), 0);
+	ck_assert_int_eq(recording_output(r, 2000, "tick 1\r\n", 8), 0);
+	ck_assert_int_eq(recording_output(r, 3000, big, sizeof(big)), 0);
+	note_at(r, 4000);
+	ck_assert_int_eq(recording_close(r), 0);
+	ck_assert_uint_eq(read_outputs(path, o), 0);
+	ck_assert_int_eq(o->notes, 2);
+	/* the marker, the line, then the 100000 bytes in 32 KiB records */
+	ck_assert_uint_eq(o->nrec, 6);
+	ck_assert_uint_eq(o->flags[0], OUTPUT_F_CAPTURED);
+	ck_assert_uint_eq(o->lens[0], 0);
+	ck_assert_uint_eq(o->ts[1], 2000);
+	ck_assert_uint_eq(o->lens[1], 8);
+	for (size_t i = 2; i < 6; i++) {
+		ck_assert_uint_eq(o->ts[i], 3000);
+		ck_assert_uint_eq(o->lens[i], i < 5 ? 32768 : 100000 - 3 * 32768);
+		ck_assert_uint_eq(o->dropped[i], 0);
+	}
+	ck_assert_uint_eq(o->len, 8 + sizeof(big));
+	ck_assert_int_eq(memcmp(o->bytes, "tick 1\r\n", 8), 0);
+	ck_assert_int_eq(memcmp(o->bytes + 8, big, sizeof(big)), 0);
+	unlink(path);
+	free(o);
+}
+END_TEST
+
+START_TEST(output_past_the_bound_is_counted_to_the_byte)
+{
+	char path[64];
+	char *const argv[] = { NULL };
+	struct outputs *o = malloc(sizeof(*o));
+	struct recording *r;
+	const uint64_t s = 1000000000ull;
+	char junk[100];
+
+	memset(junk, 'x', sizeof(junk));
+	temp_path(path, sizeof(path));
+	r = recording_create(path, argv);
+	recording_set_output_max(r, 10);
+	ck_assert_int_eq(recording_output(r, 5 * s, "012345", 6), 0);
+	ck_assert_int_eq(recording_output(r, 5 * s + 1, "6789abcd", 8), 0);   /* 4 kept, 4 left out */
+	ck_assert_int_eq(recording_output(r, 5 * s + s / 2, junk, 100), 0);  /* counted, said later */
+	ck_assert_int_eq(recording_output(r, 6 * s + s / 2, junk, 50), 0);   /* a second on: said */
+	ck_assert_int_eq(recording_output(r, 6 * s + s / 2 + 1, junk, 7), 0);
+	ck_assert_int_eq(recording_close(r), 0);                               /* the last 7 */
+	ck_assert_uint_eq(read_outputs(path, o), 0);
+	ck_assert_uint_eq(o->len, 10);
+	ck_assert_int_eq(memcmp(o->bytes, "0123456789", 10), 0);
+	ck_assert_uint_eq(o->nrec, 5);
+	ck_assert_uint_eq(o->dropped[2], 4);
+	ck_assert_uint_eq(o->ts[2], 5 * s + 1);
+	ck_assert_uint_eq(o->dropped[3], 150);
+	ck_assert_uint_eq(o->ts[3], 6 * s + s / 2);
+	ck_assert_uint_eq(o->dropped[4], 7);
+	ck_assert_uint_eq(o->ts[4], 6 * s + s / 2 + 1);
+	unlink(path);
+	free(o);
+}
+END_TEST
+
+START_TEST(a_version_5_recording_reads_without_output)
+{
+	struct made m;
+	char why[256] = "";
+	uint32_t v = 5;
+	struct recording *r;
+	const void *rec;
+	size_t len;
+	int n = 0;
+
+	make(&m);
+	memcpy(m.bytes + 8, &v, 4);
+	cut(&m, m.len);
+	r = recording_open(m.path, why, sizeof(why));
+	ck_assert_msg(r != NULL, "open: %s", why);
+	ck_assert_uint_eq(recording_version(r), 5);
+	while (recording_next(r, &rec, &len, why, sizeof(why)) > 0) {
+		ck_assert_int_eq(((const struct rec_hdr *)rec)->type, REC_NOTE);
+		n++;
+	}
+	ck_assert_int_eq(n, 2);
+	recording_close(r);
+	unlink(m.path);
+	free(m.bytes);
+}
+END_TEST
+
+START_TEST(an_output_record_cut_short_is_torn)
+{
+	char path[64];
+	char *const argv[] = { NULL };
+	struct outputs *o = malloc(sizeof(*o));
+	struct recording *r;
+	FILE *f;
+	long size;
+
+	temp_path(path, sizeof(path));
+	r = recording_create(path, argv);
+	note_at(r, 1000);
+	ck_assert_int_eq(recording_output(r, 2000, "first\n", 6), 0);
+	ck_assert_int_eq(recording_output(r, 3000, "second line\n", 12), 0);
+	ck_assert_int_eq(recording_close(r), 0);
+	f = fopen(path, "r+b");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	ck_assert_int_eq(ftruncate(fileno(f), size - 5), 0);
+	fclose(f);
+	/* the last record: a 24-byte header, 16 fixed, 12 bytes padded to 16 */
+	ck_assert_uint_eq(read_outputs(path, o), 24 + 16 + 16 - 5);
+	ck_assert_uint_eq(o->nrec, 1);
+	ck_assert_uint_eq(o->len, 6);
+	ck_assert_int_eq(memcmp(o->bytes, "first\n", 6), 0);
+	unlink(path);
+	free(o);
+}
+END_TEST
+
+/* Times of the records rp gives out at wall-clock time now, up to max. */
+static size_t pulled(struct replay *rp, uint64_t now, uint64_t *ts, size_t max)
+{
+	const void *rec;
+	size_t len, n = 0;
+
+	while (n < max && (rec = replay_pull(rp, now, &len)))
+		ts[n++] = ((const struct rec_hdr *)rec)->ts;
+	return n;
+}
+
+START_TEST(a_replay_seeks_back_by_reading_again_and_forward_by_its_clock)
+{
+	char path[64], why[256];
+	char *const argv[] = { NULL };
+	struct recording *r;
+	struct replay rp;
+	uint64_t ts[8];
+
+	temp_path(path, sizeof(path));
+	r = recording_create(path, argv);
+	for (uint64_t t = 1000; t <= 4000; t += 1000)
+		note_at(r, t);
+	ck_assert_int_eq(recording_close(r), 0);
+	r = recording_open(path, why, sizeof(why));
+	ck_assert_ptr_nonnull(r);
+	replay_init(&rp, r, 0);
+	ck_assert_uint_eq(pulled(&rp, 10, ts, 8), 4);
+	ck_assert(rp.eof);
+	/* back to +1500 ns: read again, paused there */
+	ck_assert_int_eq(replay_seek(&rp, 1500, 20), 1);
+	ck_assert(rp.paused);
+	ck_assert_uint_eq(pulled(&rp, 30, ts, 8), 2);
+	ck_assert_uint_eq(ts[0], 1000);
+	ck_assert_uint_eq(ts[1], 2000);
+	ck_assert_uint_eq(replay_now(&rp, 40), 2500);
+	ck_assert_uint_eq(replay_wait_ns(&rp, 40), UINT64_MAX);
+	/* forward to +2000: nothing read again, one more due */
+	ck_assert_int_eq(replay_seek(&rp, 2000, 50), 0);
+	ck_assert_uint_eq(pulled(&rp, 60, ts, 8), 1);
+	ck_assert_uint_eq(ts[0], 3000);
+	/* to the start: only the first record */
+	ck_assert_int_eq(replay_seek(&rp, 0, 70), 1);
+	ck_assert_uint_eq(pulled(&rp, 80, ts, 8), 1);
+	ck_assert_uint_eq(ts[0], 1000);
+	/* to the end: every record left, paused or not */
+	replay_seek_end(&rp, 90);
+	ck_assert_uint_eq(pulled(&rp, 100, ts, 8), 3);
+	ck_assert_uint_eq(ts[2], 4000);
+	ck_assert(rp.eof);
+	ck_assert_uint_eq(replay_now(&rp, 110), 4000);
+	recording_close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(a_seek_before_the_first_record_waits_for_it)
+{
+	char path[64], why[256];
+	char *const argv[] = { NULL };
+	struct recording *r;
+	struct replay rp;
+	uint64_t ts[8];
+
+	temp_path(path, sizeof(path));
+	r = recording_create(path, argv);
+	for (uint64_t t = 1000; t <= 4000; t += 1000)
+		note_at(r, t);
+	ck_assert_int_eq(recording_close(r), 0);
+	r = recording_open(path, why, sizeof(why));
+	replay_init(&rp, r, 1);
+	ck_assert_int_eq(replay_seek(&rp, 2000, 0), 0);   /* --replay-from */
+	ck_assert_uint_eq(pulled(&rp, 5, ts, 8), 3);
+	ck_assert_uint_eq(pulled(&rp, 1000000, ts, 8), 0);   /* paused */
+	replay_set_paused(&rp, false, 1000000);
+	ck_assert_uint_eq(pulled(&rp, 1001000, ts, 8), 1);    /* 1x: 1000 ns later */
+	ck_assert_uint_eq(ts[0], 4000);
+	recording_close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(replay_times_parse)
+{
+	static const struct { const char *s; uint64_t ns; } ok[] = {
+		{ "2.5", 2500000000ull }, { "+2.5s", 2500000000ull }, { "1500ms", 1500000000ull },
+		{ "1m30s", 90000000000ull }, { "0", 0 }, { "+0s", 0 }, { "250us", 250000 },
+		{ "7ns", 7 }, { "1m", 60000000000ull },
+	};
+	static const char *const bad[] = { "", "+", "s", "-1", "2.5x", "1 s", "abc", "1e30", "2.5sec" };
+	uint64_t ns;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ck_assert_msg(replay_parse_time(ok[i].s, &ns) == 0, "%s refused", ok[i].s);
+		ck_assert_msg(ns == ok[i].ns, "%s: %llu", ok[i].s, (unsigned long long)ns);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(replay_parse_time(bad[i], &ns) < 0, "%s taken", bad[i]);
+}
+END_TEST
+
 static Suite *recording_suite(void)
 {
 	Suite *s = suite_create("recording");
@@ -181,6 +485,13 @@ static Suite *recording_suite(void)
 	tcase_add_test(tc, every_cut_inside_the_header_is_truncated);
 	tcase_add_test(tc, foreign_magic_and_unknown_version_are_refused);
 	tcase_add_test(tc, cuts_after_the_header_replay_up_to_the_cut);
+	tcase_add_test(tc, output_reads_back_byte_for_byte_with_its_times);
+	tcase_add_test(tc, output_past_the_bound_is_counted_to_the_byte);
+	tcase_add_test(tc, a_version_5_recording_reads_without_output);
+	tcase_add_test(tc, an_output_record_cut_short_is_torn);
+	tcase_add_test(tc, a_replay_seeks_back_by_reading_again_and_forward_by_its_clock);
+	tcase_add_test(tc, a_seek_before_the_first_record_waits_for_it);
+	tcase_add_test(tc, replay_times_parse);
 	suite_add_tcase(s, tc);
 	return s;
 }

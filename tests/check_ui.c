@@ -576,6 +576,49 @@ START_TEST(output_keeps_the_newest_lines)
 }
 END_TEST
 
+/* A replay's REC_OUTPUT of text (len bytes), dropped bytes left out before it. */
+static const struct rec_hdr *output_rec(struct recbuf *b, uint16_t flags, const char *text,
+					 size_t len, uint64_t dropped)
+{
+	struct rec_output *o = rec_begin(b, REC_OUTPUT, 1000, 0, 0, sizeof(*o));
+
+	o->len = (uint32_t)len;
+	o->dropped = dropped;
+	((struct rec_hdr *)b->buf)->flags = flags;
+	rec_blob(b, text, len);
+	rec_finish(b);
+	return (const struct rec_hdr *)b->buf;
+}
+
+START_TEST(replayed_output_goes_to_the_pane_and_says_what_was_left_out)
+{
+	static struct recbuf b;
+	struct model *m = model_new();
+	struct store *s = store_new();
+	struct app a;
+
+	app_init(&a, m, s);
+	app_replay_output(&a, output_rec(&b, OUTPUT_F_CAPTURED, "", 0, 0));
+	ck_assert(a.out_captured);
+	ck_assert_uint_eq(outbuf_count(&a.out), 0);
+	app_replay_output(&a, output_rec(&b, 0, "tick 1\r\npart", 12, 0));
+	app_replay_output(&a, output_rec(&b, 0, "ial\n", 4, 0));
+	app_replay_output(&a, output_rec(&b, 0, "half", 4, 0));
+	app_replay_output(&a, output_rec(&b, 0, "", 0, 1234567));
+	app_replay_output(&a, output_rec(&b, 0, "after\n", 6, 0));
+	ck_assert_uint_eq(outbuf_count(&a.out), 5);
+	ck_assert_str_eq(outbuf_line(&a.out, 0), "tick 1");
+	ck_assert_str_eq(outbuf_line(&a.out, 1), "partial");
+	ck_assert_str_eq(outbuf_line(&a.out, 2), "half");
+	ck_assert_str_eq(outbuf_line(&a.out, 3), "[1234567 bytes of output left out of the recording "
+			 "here: over its bound]");
+	ck_assert_str_eq(outbuf_line(&a.out, 4), "after");
+	app_release(&a);
+	store_free(s);
+	model_free(m);
+}
+END_TEST
+
 /* ---- line editor ---- */
 
 START_TEST(line_editor_edits_utf8_text)
@@ -1477,6 +1520,7 @@ static Suite *ui_suite(void)
 	tcase_add_test(tc, list_follows_the_tail_until_moved);
 	tcase_add_test(tc, output_strips_escapes_and_handles_returns);
 	tcase_add_test(tc, output_keeps_the_newest_lines);
+	tcase_add_test(tc, replayed_output_goes_to_the_pane_and_says_what_was_left_out);
 	tcase_add_test(tc, line_editor_edits_utf8_text);
 	tcase_add_test(tc, rates_and_counter_placement);
 	tcase_add_test(tc, header_fields_are_whole_at_every_width);

@@ -327,6 +327,63 @@ static unsigned replay_speed(struct app *a, int dir)
 	return APP_CH_DRAW;
 }
 
+/* A replay key outside a replay: say so; true when it was one. */
+static bool not_replay(struct app *a)
+{
+	if (!a->replay)
+		notice(a, "Seeking is for --replay: a traced program runs at its own pace");
+	return !a->replay;
+}
+
+/* Seek the replay to rel ns after its start and say where it is. */
+static unsigned replay_go(struct app *a, uint64_t rel)
+{
+	int err = app_replay_seek(a, rel);
+
+	if (err) {
+		snprintf(a->msg, sizeof(a->msg), "Cannot read the recording again: %s", strerror(-err));
+		return APP_CH_DRAW;
+	}
+	snprintf(a->msg, sizeof(a->msg), "Replay at +%.3fs, paused (p or F5 plays on)",
+		 (double)rel / 1e9);
+	return APP_CH_DRAW | APP_CH_FILTER;
+}
+
+/* {: back to the start of the replay. */
+static unsigned act_replay_start(struct app *a)
+{
+	return not_replay(a) ? APP_CH_DRAW : replay_go(a, 0);
+}
+
+/* }: to the end of the replay. */
+static unsigned act_replay_end(struct app *a)
+{
+	if (not_replay(a))
+		return APP_CH_DRAW;
+	app_replay_end(a);
+	notice(a, "Replay at the end: everything recorded");
+	return APP_CH_DRAW;
+}
+
+/* :: ask for a time to go to. */
+static unsigned act_replay_seek(struct app *a)
+{
+	return not_replay(a) ? APP_CH_DRAW : open_prompt(a, PR_SEEK, "");
+}
+
+/* The seek prompt's answer. */
+static unsigned seek_answer(struct app *a, const char *text)
+{
+	uint64_t rel;
+
+	if (replay_parse_time(text, &rel) < 0) {
+		snprintf(a->msg, sizeof(a->msg), "Go to: '%.60s' is not a time after the start "
+			 "(2.5, +2.5s, 1500ms, 1m30s); : to try again", text);
+		return APP_CH_DRAW;
+	}
+	return replay_go(a, rel);
+}
+
 /* ]. */
 static unsigned act_faster(struct app *a) { return replay_speed(a, 1); }
 /* [. */
@@ -619,6 +676,8 @@ static unsigned (*const handlers[ACT_MAX])(struct app *a) = {
 	[ACT_EDIT_TEXT] = act_edit_text, [ACT_GO_CATS] = act_go_cats,
 	[ACT_GO_TYPES] = act_go_types, [ACT_GO_PROCS] = act_go_procs,
 	[ACT_FASTER] = act_faster, [ACT_SLOWER] = act_slower,
+	[ACT_REPLAY_START] = act_replay_start, [ACT_REPLAY_END] = act_replay_end,
+	[ACT_REPLAY_SEEK] = act_replay_seek,
 	[ACT_VIEW_EVENTS] = act_view_events, [ACT_VIEW_SYSCALLS] = act_view_syscalls,
 	[ACT_VIEW_FILES] = act_view_files, [ACT_VIEW_CONNS] = act_view_conns,
 	[ACT_VIEW_PROCS] = act_view_procs, [ACT_VIEW_LATENCY] = act_view_latency,
@@ -658,6 +717,8 @@ static unsigned prompt_key(struct app *a, int key)
 	a->prompt = PR_NONE;
 	if (r == LE_CANCEL)
 		return APP_CH_DRAW;
+	if (p == PR_SEEK)
+		return seek_answer(a, a->edit.buf);
 	t = p == PR_FILTER ? &a->view.filter.text : &a->search;
 	if (textmatch_parse(t, a->edit.buf, &err) < 0) {
 		snprintf(a->msg, sizeof(a->msg), "%s: %.120s (column %zu); %s to fix it",

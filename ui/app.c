@@ -13,9 +13,11 @@
 
 #include "app.h"
 #include "fmt.h"
+#include "record.h"
 #include "replay.h"
 #include "sites.h"
 #include "spill.h"
+#include "stackkeep.h"
 #include "util.h"
 
 #define OUTPUT_LINES 10000
@@ -275,4 +277,74 @@ void app_state_text(const struct app *a, char *buf, size_t cap)
 		snprintf(buf, cap, "ended");
 	else
 		snprintf(buf, cap, "%s", fmt_wait_status(st, w));
+}
+
+/* A replay's REC_OUTPUT into the output pane. */
+void app_replay_output(struct app *a, const struct rec_hdr *h)
+{
+	const struct rec_output *o = rec_payload(h);
+	char note[120];
+
+	if (h->flags & OUTPUT_F_CAPTURED)
+		a->out_captured = true;
+	if (o->dropped) {
+		snprintf(note, sizeof(note), "[%llu bytes of output left out of the recording here: "
+			 "over its bound]", (unsigned long long)o->dropped);
+		outbuf_note(&a->out, note);
+	}
+	outbuf_add(&a->out, (const char *)(o + 1), o->len);
+}
+
+/* Forget everything taken from the recording: the model, the store and
+ * every view's rows start afresh (filters, sorting and panes stay). */
+static void replay_restart(struct app *a)
+{
+	model_reset(a->model);
+	store_reset(a->store);
+	if (a->stacks)
+		stackkeep_reset(a->stacks);
+	sites_free(a->sites);
+	a->sites = NULL;
+	view_restart(&a->view);
+	for (int i = 0; i < MODE_MAX; i++) {
+		int sort = a->tabs[i].sort;
+		bool asc = a->tabs[i].asc;
+
+		table_release(&a->tabs[i]);
+		table_init(&a->tabs[i], sort, asc);
+	}
+	objstat_release(&a->obj);
+	objstat_init(&a->obj);
+	list_init(&a->list);
+	memset(&a->ctr, 0, sizeof(a->ctr));
+	a->ctr.no_rss = true;
+	outbuf_release(&a->out);
+	outbuf_init(&a->out, OUTPUT_LINES);
+	a->out_back = 0;
+	a->out_captured = false;
+	a->frozen = false;
+	a->swim.top = a->swim.cursor = 0;
+	a->lanes_visible = 0;
+	if (a->overlay == OV_DETAIL)
+		a->overlay = OV_NONE;
+}
+
+/* Seek the replay to rel ns after its start (paused there). */
+int app_replay_seek(struct app *a, uint64_t rel)
+{
+	int got = replay_seek(a->replay, rel, a->wall_ns);
+
+	if (got < 0)
+		return got;
+	if (got > 0)
+		replay_restart(a);
+	a->ended = false;
+	a->ctr.ended = false;
+	return 0;
+}
+
+/* Seek the replay to its end. */
+void app_replay_end(struct app *a)
+{
+	replay_seek_end(a->replay, a->wall_ns);
 }

@@ -26,6 +26,7 @@
 struct tracer;
 struct replay;
 struct query;
+struct rec_hdr;
 struct sites;
 struct stackkeep;
 
@@ -39,7 +40,7 @@ enum {
 };
 
 enum overlay { OV_NONE, OV_HELP, OV_DETAIL, OV_PICKER };
-enum prompt { PR_NONE, PR_SEARCH, PR_FILTER };
+enum prompt { PR_NONE, PR_SEARCH, PR_FILTER, PR_SEEK };
 enum confirm { CF_NONE, CF_KILL, CF_DETACH };
 enum mouse_kind { MOUSE_CLICK, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
 
@@ -74,6 +75,7 @@ struct app {
 	struct counters ctr;
 	struct outbuf out;
 	size_t out_back;         /* output lines scrolled back from the end */
+	bool out_captured;       /* a replay: the recording holds the program's output */
 	struct textmatch search;
 	struct lineedit edit;
 
@@ -132,6 +134,15 @@ void app_state_text(const struct app *a, char *buf, size_t cap);
 /* What the header says while F5 holds the program: "TRACEE STOPPED", or
  * with the kernel engine "TRACEE FROZEN (cgroup)" or "TRACEE STOPPED (SIGSTOP)". */
 const char *app_held_text(const struct app *a);
+
+/* A replay's REC_OUTPUT: the program's output (and what was left out of
+ * the recording) into the output pane. */
+void app_replay_output(struct app *a, const struct rec_hdr *h);
+/* Seek the replay to rel ns after its start, paused there; when that is
+ * back in time, the model, store and views start afresh.  0 or -errno. */
+int app_replay_seek(struct app *a, uint64_t rel);
+/* Seek the replay to its end. */
+void app_replay_end(struct app *a);
 
 /* Key and mouse handlers (actions.c): return APP_CH_* flags, never draw. */
 unsigned app_key(struct app *a, int key);

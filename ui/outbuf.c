@@ -134,6 +134,15 @@ void outbuf_add(struct outbuf *o, const char *buf, size_t n)
 	}
 }
 
+/* Add a line of our own (not the program's): after the current line. */
+void outbuf_note(struct outbuf *o, const char *text)
+{
+	if (o->cur.len > 0)
+		newline(o);
+	strbuf_addstr(&o->cur, text);
+	newline(o);
+}
+
 /* Lines available, counting an unfinished last line. */
 size_t outbuf_count(const struct outbuf *o)
 {

@@ -28,6 +28,8 @@ void outbuf_init(struct outbuf *o, size_t max);
 void outbuf_release(struct outbuf *o);
 /* Take n bytes of terminal output. */
 void outbuf_add(struct outbuf *o, const char *buf, size_t n);
+/* Add a line of our own (not the program's), after the current line. */
+void outbuf_note(struct outbuf *o, const char *text);
 /* Lines available, counting an unfinished last line. */
 size_t outbuf_count(const struct outbuf *o);
 /* Line i (0 = oldest kept). */

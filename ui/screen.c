@@ -27,6 +27,8 @@
 #include "keys.h"
 #include "mode.h"
 #include "picker.h"
+#include "recording.h"
+#include "replay.h"
 #include "screen.h"
 #include "stackfmt.h"
 #include "stackkeep.h"
@@ -691,6 +693,16 @@ static void draw_table(struct app *a)
 
 /* ---- output pane ---- */
 
+/* Why the output pane of a replay is empty, or "". */
+static const char *replay_output_note(const struct app *a)
+{
+	if (!a->replay || a->out_captured || !a->replay->started)
+		return "";
+	if (recording_version(a->replay->rec) < 6)
+		return " (a replay: this recording is older than recorded output)";
+	return " (a replay: the output was not recorded: lines, JSON or --pid)";
+}
+
 /* The output pane: the newest lines, or older ones when scrolled back. */
 static void draw_output(struct app *a)
 {
@@ -700,7 +712,7 @@ static void draw_output(struct app *a)
 
 	snprintf(buf, sizeof(buf), " Output: %zu lines%s%s", n,
 		 a->out_back ? " (scrolled back; End follows)" : "",
-		 a->replay ? " (a replay: the program's output is not recorded)" :
+		 a->replay ? replay_output_note(a) :
 		 a->pty < 0 ? " (no terminal: attached with --pid)" : "");
 	title_bar(a->lay.out_title, buf, a->focus == PANE_OUTPUT);
 	if (a->input_mode) {
@@ -733,7 +745,8 @@ static void draw_footer(struct app *a)
 		return;
 	}
 	if (a->prompt) {
-		int x = put(y, 0, COLS, a->prompt == PR_SEARCH ? " Search: " : " Filter text: ", at | A_BOLD);
+		int x = put(y, 0, COLS, a->prompt == PR_SEARCH ? " Search: " : a->prompt == PR_SEEK ?
+			    " Go to (time after the start): " : " Filter text: ", at | A_BOLD);
 		size_t before;
 		char pre[LINEEDIT_MAX];
 

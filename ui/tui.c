@@ -285,6 +285,7 @@ static void read_pty(struct loop *l)
 
 	while ((n = read(l->args->pty_master, buf, sizeof(buf))) > 0) {
 		outbuf_add(&l->a.out, buf, (size_t)n);
+		pump_output(l->args->pump, util_now_ns(), buf, (size_t)n);
 		l->pending |= APP_CH_DRAW;
 		if ((size_t)n < sizeof(buf))
 			return;
@@ -399,6 +400,15 @@ static void run(struct loop *l)
 		read_pty(l);
 }
 
+/* A replayed REC_OUTPUT: into the output pane. */
+static void on_output(void *ctx, const struct rec_hdr *h)
+{
+	struct loop *l = ctx;
+
+	app_replay_output(&l->a, h);
+	l->pending |= APP_CH_DRAW;
+}
+
 /* Wire the app to the arguments. */
 static void setup(struct loop *l, const struct tui_args *args)
 {
@@ -419,6 +429,10 @@ static void setup(struct loop *l, const struct tui_args *args)
 		fcntl(args->pty_master, F_SETFL, fcntl(args->pty_master, F_GETFL) | O_NONBLOCK);
 	l->a.view.filter.hide_noise = !args->show_noise;
 	l->a.start_ns = l->a.now_ns = util_now_ns();
+	if (l->a.replay)
+		pump_set_output(args->pump, on_output, l);
+	else if (l->pty_open)
+		pump_output_begin(args->pump);
 	model_set_observer(args->model, forward, &l->a);
 }
 

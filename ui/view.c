@@ -27,6 +27,16 @@ void view_release(struct view *v)
 	lanes_release(&v->lanes);
 }
 
+/* Forget every event looked at (the store starts afresh); the filter stays. */
+void view_restart(struct view *v)
+{
+	u32vec_release(&v->shown);
+	lanes_release(&v->lanes);
+	lanes_init(&v->lanes);
+	memset(&v->follow, 0, sizeof(v->follow));
+	v->scanned = 0;
+}
+
 /* Does the follow (when on) show event e? */
 bool view_follows(const struct follow *f, const struct sevent *e)
 {

@@ -37,6 +37,8 @@ struct view {
 
 void view_init(struct view *v, const struct store *s);
 void view_release(struct view *v);
+/* Forget every event looked at (the store was started afresh); the filter stays. */
+void view_restart(struct view *v);
 /* Take in events added to the store since the last call; returns how many are shown. */
 size_t view_update(struct view *v);
 /* Apply the (changed) filter to everything recorded. */

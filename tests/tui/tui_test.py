@@ -639,11 +639,14 @@ def case_views_help():
         s = p.wait(r"Help: keys")
         for want in (r"^\s*s\s+syscall summary", r"^\s*f\s+top files", r"^\s*c\s+top connections",
                      r"^\s*t\s+process tree", r"^\s*L\s+scheduler and block I/O latency",
-                     r"^\s*\]\s+play faster"):
+                     r"^\s*\]\s+play faster", r"^\s*\{\s+back to the start \(paused there\)",
+                     r"^\s*\}\s+to the end: everything recorded",
+                     r"^\s*:\s+go to a time after the start \(2\.5, \+2\.5s, 1500ms, 1m30s\)"):
             if not re.search(want, s, re.M):
                 s = p.keys("PageDown", until=want)
             check(re.search(want, s, re.M), "help lists %s" % want, s)
         p.keys("Escape")
+        p.keys(":", until=r"Seeking is for --replay: a traced program runs at its own pace")
         p.keys("q")
         p.keys("y")
         assert_sane_terminal(p)
@@ -1086,6 +1089,211 @@ def case_stack():
 
 
 CASES["stack"] = case_stack
+
+
+# ---- the program's output in a replay, and seeking ----
+
+TOTALS = [("heap", r"heap ([\d.]+ [KMG]?B)"), ("mmap", r"mmap ([\d.]+ [KMG]?B)"),
+          ("regions", r"\((\d+) regions\)"), ("read", r"Files: read ([\d.]+ [KMG]?B)"),
+          ("written", r"written ([\d.]+ [KMG]?B)"), ("sent", r"sent ([\d.]+ [KMG]?B)"),
+          ("recv", r"recv ([\d.]+ [KMG]?B)"), ("conns", r"conns (\d+)"),
+          ("procs", r"procs (\d+ \(\d+ live\))"), ("threads", r"threads (\d+)")]
+
+
+def header_secs(screen):
+    """The elapsed time the header shows (it cuts to 100 ms), in seconds."""
+    m = re.search(r"\s(\d+(?:\.\d+)?)(ns|µs|us|ms|s)\s+ev", header(screen))
+    check(m, "the header shows the elapsed time", screen)
+    return float(m.group(1)) * {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1}[m.group(2)]
+
+
+def view_state(screen):
+    """What the views show of a moment: the events counted, the counters'
+    totals (rates and RSS are of the live machine, not of the moment), the
+    lanes, the event list and the output pane."""
+    lines = screen.split("\n")
+    if not any(l.startswith(" Swimlane") for l in lines) or not any(l.startswith(" Output") for l in lines):
+        return None     # a frame being drawn, or no UI
+    top = "\n".join(lines[:[i for i, l in enumerate(lines) if l.startswith(" Swimlane")][0]])
+    totals = {k: m.group(1) for k, rx in TOTALS for m in [re.search(rx, top)] if m}
+    events = re.search(r"ev(?:ents)? (\d+)", header(screen))
+    lanes = [l[:18].rstrip() for l in region(screen, "Swimlane")]
+    titles = [re.sub(r"\s+", " ", l.strip()) for l in lines
+              if re.match(r" (Swimlane \S+|Events: |Output: )", l)]
+    titles = [re.sub(r"^(Swimlane \S+).*", r"\1", t) for t in titles]
+    out = [i for i, l in enumerate(lines) if l.startswith(" Output")][0]
+    footer = max(i for i, l in enumerate(lines) if l.strip())
+    while footer > out + 1 and not lines[footer - 1].strip():
+        footer -= 1
+    return {"events": events and events.group(1), "totals": totals, "lanes": lanes,
+            "titles": titles, "list": region(screen, "Events"),
+            "output": [l.rstrip() for l in lines[out + 1:footer]]}
+
+
+def same_state(got, want, what, screen):
+    """got and want (view_state) agree on every total both show, and on the rest."""
+    for k in ("events", "lanes", "titles", "list", "output"):
+        check(got[k] == want[k], "%s: %s differ:\n  replay %r\n  live   %r" % (what, k, got[k], want[k]),
+              screen)
+    both = set(got["totals"]) & set(want["totals"])
+    check({"written", "procs"} <= both, "%s: files written and processes shown" % what, screen)
+    for k in sorted(both):
+        check(got["totals"][k] == want["totals"][k], "%s: %s %s, live %s" %
+              (what, k, got["totals"][k], want["totals"][k]), screen)
+
+
+def settled(p, pattern=None, timeout=10.0):
+    """The screen once what the views show stands still for 0.3 s (after
+    pattern, if given, is on it)."""
+    end = time.time() + timeout
+    s = p.wait(pattern, timeout) if pattern else p.screen()
+    while True:
+        time.sleep(0.3)
+        s2 = p.screen()
+        if view_state(s2) is not None and view_state(s2) == view_state(s):
+            return s2
+        if time.time() > end:
+            raise Fail("the views did not settle in %.0f s; screen:\n%s" % (timeout, s2))
+        s = s2
+
+
+def tick_times(rec):
+    """Times (s after the start) of tui_demo's writes to ticks.log, one per tick line."""
+    js = subprocess.run([COMPENDIUM, "--replay", rec, "--json"], capture_output=True, text=True,
+                        timeout=60).stderr
+    return [float(m.group(1)) for m in
+            re.finditer(r'^\{"t":([\d.]+),[^\n]*"type":"write"[^\n]*ticks\.log"', js, re.M)]
+
+
+def output_lines(screen):
+    """The lines of output the output pane's title counts."""
+    m = re.search(r"^ Output: (\d+) lines", screen, re.M)
+    return int(m.group(1)) if m else 0
+
+
+def case_replay_output(cols=80, rows=24):
+    """--record keeps the program's output: the replay's output pane plays
+    it in step with the events; { } and : (and --replay-from) seek to the
+    start, the end and a time, where every view shows what the live run
+    showed then (the live run held with F5 at that time)."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("rout%d" % cols, cols, rows)
+    rec = os.path.join(tmp, "demo.rec")
+    try:
+        start(p, tmp, 14, "--record %s" % rec)
+        p.keys("F5", until=HELD)
+        time.sleep(1.2)
+        held = settled(p)
+        check(re.search(HELD, header(held)), "still held", held)
+        at = header_secs(held) - 0.1    # inside the hold, on the recording's clock
+        live_held = view_state(held)
+        check(live_held["output"] and re.match(r"tick \d+$", live_held["output"][-1].rstrip()),
+              "the live output pane shows ticks", held)
+        p.keys("F5", gone=HELD)
+        ended = settled(p, r"\A[^\n]*  exit 0  ", 20)
+        live_end = view_state(ended)
+        check("demo done" in live_end["output"], "the run printed all", ended)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        p.clear()
+        times = tick_times(rec)
+        check(len(times) == 14, "14 tick writes in the recording: %r" % times)
+
+        # Played at 1x: each tick line appears when the clock reaches it,
+        # one after the other, not before and not long after.  (The kernel
+        # engine times a write when its sweep collects it, up to a few
+        # 100 ms late on a loaded machine.)
+        run_cmd(p, "%s --no-mouse --replay %s --speed 1" % (COMPENDIUM, rec))
+        early, late = (0.45 if KERNEL else 0.15), 0.6
+        for k in (3, 6, 10):
+            extra = 1 if k == 10 else 0     # "child done" (after 7 ticks' sleep) by tick 10
+            s = p.wait(when("%d lines of output" % (k + extra),
+                            lambda s: output_lines(s) >= k + extra), 15)
+            n = output_lines(s) - extra     # the ticks shown
+            check(n in (k, k + 1) and "tick %d" % n in (view_state(s) or {"output": []})["output"],
+                  "the lines come one by one: %d lines when %d were awaited" % (n + extra, k + extra), s)
+            shown = header_secs(s)
+            check(times[n - 1] - early <= shown <= times[n - 1] + late,
+                  "tick %d shows at %.2f s on the replay's clock; written at %.3f s" %
+                  (n, shown, times[n - 1]), s)
+
+        # { : the start: nothing has happened yet.
+        s = p.keys("{", until=r"Replay at \+0\.000s")
+        s = settled(p)
+        check(re.search(r"^ Output: 0 lines", s, re.M), "no output at the start", s)
+        check(not any("tick" in l for l in view_state(s)["output"]), "no tick at the start", s)
+        check(re.search(r"REPLAY paused", header(s)), "paused at the start", s)
+
+        # : a time: the views show what the live run showed, held then.
+        p.keys(":")
+        p.type("%.2f" % at)
+        p.keys("Enter", until=r"Replay at \+%.2f" % at)
+        s = settled(p)
+        p.shot("replay-at-%dx%d" % (cols, rows))
+        same_state(view_state(s), live_held, "at +%.2f s" % at, s)
+
+        # } : the end: as the live run ended.
+        p.keys("}", until=r"REPLAY ended: exit 0")
+        s = settled(p)
+        same_state(view_state(s), live_end, "at the end", s)
+
+        # back from the end to the same time: the same again
+        p.keys(":")
+        p.type("+%.3fs" % at)
+        p.keys("Enter", until=r"REPLAY paused")
+        s = settled(p)
+        same_state(view_state(s), live_held, "back at +%.2f s" % at, s)
+
+        # p plays on from there to the end
+        p.keys("]", "]", "]", "]")
+        p.keys("p", until=r"REPLAY ended: exit 0")
+        s = settled(p)
+        same_state(view_state(s), live_end, "played on to the end", s)
+        p.keys(":")
+        p.type("2.5x")
+        s = p.keys("Enter", until=r"'2\.5x' is not a time")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        p.clear()
+
+        # --replay-from: opens there, paused
+        run_cmd(p, "%s --no-mouse --replay %s --replay-from %.2fs" % (COMPENDIUM, rec, at))
+        s = settled(p, r"REPLAY paused")
+        same_state(view_state(s), live_held, "--replay-from %.2fs" % at, s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        p.clear()
+
+        # Without the UI there is no terminal to record; an older recording
+        # has none either: the pane says which.
+        lines_rec = os.path.join(tmp, "lines.rec")
+        subprocess.run([COMPENDIUM, "--record", lines_rec, "--batch", "-o", "/dev/null", "--", DEMO,
+                        tmp, "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        for version, why in ((6, r"the output was not recorded: lines, JSON or --pid"),
+                             (5, r"this recording is older than recorded output")):
+            with open(lines_rec, "r+b") as f:
+                f.seek(8)
+                f.write(version.to_bytes(4, "little"))
+            run_cmd(p, "%s --no-mouse --replay %s" % (COMPENDIUM, lines_rec))
+            s = p.wait(r"REPLAY ended: exit 0", 10)
+            check(re.search(r"^ Output: 0 lines \(a replay: " + why, s, re.M),
+                  "version %d: the output pane says why it is empty" % version, s)
+            p.keys("q")
+            p.wait(r"EXIT=0", 10)
+            if version == 6:
+                p.clear()
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_replay_output_big():
+    """The same at 200x60."""
+    case_replay_output(200, 60)
+
+
+CASES.update({"replay_output": case_replay_output, "replay_output_big": case_replay_output_big})
 
 
 # ---- strings a traced program made, and the words for how it ended ----
