@@ -33,8 +33,9 @@
 #include "visible.h"
 
 enum {
-	PAIR_CAT = 1,            /* + enum ev_cat */
-	PAIR_HEADER = PAIR_CAT + CAT_MAX, PAIR_BANNER, PAIR_STOPPED, PAIR_FAILED,
+	PAIR_CAT = 1,            /* + enum ev_cat: the category's mark and name */
+	PAIR_CATTEXT = PAIR_CAT + CAT_MAX,   /* + enum ev_cat: a row's text */
+	PAIR_HEADER = PAIR_CATTEXT + CAT_MAX, PAIR_BANNER, PAIR_STOPPED, PAIR_FAILED,
 	PAIR_MATCH, PAIR_TITLE, PAIR_FOOTER,
 };
 
@@ -52,19 +53,38 @@ static const struct glyphs *gl = &ascii_glyphs;
 static bool has_color;
 static struct strbuf sb = STRBUF_INIT;
 static struct strbuf shown_sb = STRBUF_INIT;    /* what shown() returns */
+static struct strbuf fit_sb = STRBUF_INIT;      /* a path cut to its column */
 
 static const char cat_letter[CAT_MAX] = { 'f', 'n', 'm', 'i', 'p', 'l', 'o' };
+
+/* Colours that read on a dark and on a light background alike.  With 256
+ * colours, each category has a mid-tone foreground (contrast of 3.5:1 or
+ * more against black and against white; no dark blue).  With 8, only red
+ * and magenta do, and what the terminal calls blue, yellow or cyan may be
+ * unreadable on one of them: the category's mark and name are then black
+ * or white on a coloured background, and a row's text is the terminal's
+ * own foreground. */
+static void init_cat_colors(void)
+{
+	static const short fg256[CAT_MAX] = { 32, 133, 130, 30, 28, 160, -1 };
+	static const short chip_fg[CAT_MAX] = { COLOR_BLACK, COLOR_BLACK, COLOR_BLACK, COLOR_WHITE,
+						COLOR_BLACK, COLOR_WHITE, -1 };
+	static const short chip_bg[CAT_MAX] = { COLOR_CYAN, COLOR_MAGENTA, COLOR_YELLOW, COLOR_BLUE,
+						COLOR_GREEN, COLOR_RED, -1 };
+	bool rich = COLORS >= 256 && COLOR_PAIRS > PAIR_FOOTER;
+
+	for (int c = 0; c < CAT_MAX; c++) {
+		init_pair((short)(PAIR_CAT + c), rich ? fg256[c] : chip_fg[c], rich ? -1 : chip_bg[c]);
+		init_pair((short)(PAIR_CATTEXT + c), rich ? fg256[c] : -1, -1);
+	}
+}
 
 /* Pick colours for categories and bars. */
 static void init_colors(void)
 {
-	static const short fg[CAT_MAX] = { COLOR_BLUE, COLOR_MAGENTA, COLOR_YELLOW, COLOR_CYAN,
-					   COLOR_GREEN, COLOR_RED, -1 };
-
 	start_color();
 	use_default_colors();
-	for (int c = 0; c < CAT_MAX; c++)
-		init_pair((short)(PAIR_CAT + c), fg[c], -1);
+	init_cat_colors();
 	init_pair(PAIR_HEADER, COLOR_WHITE, COLOR_BLUE);
 	init_pair(PAIR_BANNER, COLOR_BLACK, COLOR_YELLOW);
 	init_pair(PAIR_STOPPED, COLOR_WHITE, COLOR_RED);
@@ -127,6 +147,7 @@ void screen_close(void)
 	scr = NULL;
 	strbuf_release(&sb);
 	strbuf_release(&shown_sb);
+	strbuf_release(&fit_sb);
 }
 
 /* Async-signal-safe terminal restore (fatal paths). */
@@ -534,7 +555,7 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 	size_t idx = view_at(&a->view, i);
 	const struct sevent *e = store_get(a->store, idx);
 	bool selected = i == a->list.sel;
-	attr_t base = selected ? A_REVERSE : 0, cat = color_or(PAIR_CAT + e->cat, 0);
+	attr_t base = selected ? A_REVERSE : 0, cat = color_or(PAIR_CATTEXT + e->cat, 0);
 	char t[24], p[32];
 	int x = 0;
 
@@ -550,7 +571,7 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 		x = x < 15 ? 15 : x;
 	}
 	x += put(y, x, COLS - x, " ", base);
-	x += put(y, x, 5, evdesc_cat_name((enum ev_cat)e->cat), base | cat);
+	x += put(y, x, 5, evdesc_cat_name((enum ev_cat)e->cat), base | color_or(PAIR_CAT + e->cat, 0));
 	x = x < (multi ? 21 : 14) ? (multi ? 21 : 14) : x;
 	strbuf_reset(&sb);
 	evtext_row(&sb, a->store, e, a->utf8);

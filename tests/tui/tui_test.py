@@ -1479,6 +1479,152 @@ def case_kernel_pause_sigstop():
 CASES.update({"kernel_pause": case_kernel_pause, "kernel_pause_sigstop": case_kernel_pause_sigstop})
 
 
+
+# ---- colours ----
+
+XTERM8 = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205),
+          (0, 205, 205), (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0),
+          (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255)]
+
+
+def rgb_of(colour):
+    """The xterm palette's red, green, blue of colour index 0..255."""
+    if colour < 16:
+        return XTERM8[colour]
+    if colour >= 232:
+        v = 8 + 10 * (colour - 232)
+        return (v, v, v)
+    lv = [0, 95, 135, 175, 215, 255]
+    c = colour - 16
+    return (lv[c // 36], lv[c // 6 % 6], lv[c % 6])
+
+
+def contrast(a, b):
+    """WCAG contrast ratio of two colours given as (r, g, b)."""
+    def lum(c):
+        ch = [v / 255 for v in c]
+        ch = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in ch]
+        return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+    la, lb = sorted([lum(a), lum(b)])
+    return (lb + 0.05) / (la + 0.05)
+
+
+def sgr_cells(screen):
+    """The cells of a capture-pane -e screen: per line, a list of (char, fg,
+    bg, reverse), fg and bg a colour index or None for the default."""
+    rows = []
+    fg = bg = None
+    rev = False
+    for line in screen.split("\n"):
+        cells = []
+        i = 0
+        while i < len(line):
+            m = re.match(r"\x1b\[([0-9;]*)m", line[i:])
+            if not m:
+                cells.append((line[i], fg, bg, rev))
+                i += 1
+                continue
+            i += m.end()
+            codes = [int(c) if c else 0 for c in m.group(1).split(";")]
+            k = 0
+            while k < len(codes):
+                c = codes[k]
+                if c == 0:
+                    fg = bg = None
+                    rev = False
+                elif c == 7:
+                    rev = True
+                elif c == 27:
+                    rev = False
+                elif 30 <= c <= 37:
+                    fg = c - 30
+                elif 90 <= c <= 97:
+                    fg = c - 90 + 8
+                elif c == 39:
+                    fg = None
+                elif 40 <= c <= 47:
+                    bg = c - 40
+                elif 100 <= c <= 107:
+                    bg = c - 100 + 8
+                elif c == 49:
+                    bg = None
+                elif c in (38, 48) and k + 2 < len(codes) and codes[k + 1] == 5:
+                    if c == 38:
+                        fg = codes[k + 2]
+                    else:
+                        bg = codes[k + 2]
+                    k += 2
+                k += 1
+        rows.append(cells)
+    return rows
+
+
+def colour_at(cells, line, text):
+    """(fg, bg) of the first cell of text's first appearance on a line that matches line."""
+    for row in cells:
+        s = "".join(c[0] for c in row)
+        if re.search(line, s) and text in s:
+            c = row[s.index(text)]
+            return (c[1], c[2])
+    raise Fail("no line %r with %r" % (line, text))
+
+
+def case_colors(cols=80, rows=24):
+    """With 8 and with 256 colours, every foreground drawn on the terminal's
+    own background reads on black and on white (no dark blue, no yellow);
+    the categories' colours are the chosen ones."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("colors%d" % cols, cols, rows)
+    want = {  # category: (its name's fg, bg), (its row's text fg, bg)
+        "xterm": {"file": ((0, 6), (None, None)), "proc": ((0, 2), (None, None))},
+        "xterm-256color": {"file": ((32, None), (32, None)), "proc": ((28, None), (28, None))},
+    }
+    try:
+        for term in ("xterm", "xterm-256color"):
+            p.clear()
+            p.type("cd %s && TERM=%s %s --no-mouse -- %s %s 8; echo EXIT=$?" %
+                   (tmp, term, COMPENDIUM, DEMO, tmp))
+            p.keys("Enter")
+            p.wait(r"EXIT=0|exit 0  ", 15)
+            for cat, (name, text) in want[term].items():
+                word = {"file": "open /", "proc": "exec /"}[cat]
+                p.keys("/", "C-u")
+                p.type(word)
+                p.keys("Enter", until=r'search: "%s"' % word)
+                p.shot("colors-%s-%s-%dx%d" % (term, cat, cols, rows))
+                cells = sgr_cells(p.screen(attrs=True))
+                line = r"^\+\d+\.\d+s.* %s\s+%s" % (cat, word)
+                check(colour_at(cells, line, cat) == name, "%s: the %s name is drawn in %r" %
+                      (term, cat, name), p.screen())
+                check(colour_at(cells, line, word) == text,
+                      "%s: a %s row's text is drawn in %r" % (term, cat, text), p.screen())
+            used = set()
+            for row in cells:
+                for ch, fg, bg, rev in row:
+                    if ch.strip() and not rev and bg is None and fg is not None:
+                        used.add(fg)
+            for fg in sorted(used):
+                worst = min(contrast(rgb_of(fg), (0, 0, 0)), contrast(rgb_of(fg), (255, 255, 255)))
+                check(worst >= 3.4, "%s: colour %d on the default background has contrast %.1f "
+                      "against black or white" % (term, fg, worst), p.screen())
+            check(term == "xterm" or 32 in used, "%s: the file category's colour drawn" % term,
+                  p.screen())
+            p.keys("q")
+            p.wait(r"EXIT=0", 15)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_colors_big():
+    """The same at 200x60."""
+    case_colors(200, 60)
+
+
+CASES["colors"] = case_colors
+CASES["colors_big"] = case_colors_big
+
+
 def main():
     args = sys.argv[1:]
     if args == ["--list"]:
