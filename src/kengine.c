@@ -38,6 +38,7 @@
 
 #include "ebpf.h"
 #include "evq.h"
+#include "execinfo.h"
 #include "fdinfo.h"
 #include "freezer.h"
 #include "hmap.h"
@@ -141,6 +142,10 @@ static void put_rec(void *ctx, const struct rec_hdr *h)
 	if (h->type == REC_SYSCALL && ((const struct rec_syscall *)rec_payload(h))->nr ==
 	    SYS_io_uring_enter && ((const struct rec_syscall *)rec_payload(h))->ret > 0)
 		describe_fds(k, h->tgid, h->ts);
+	if (h->type == REC_EXEC) {   /* its cwd and environment, read at once */
+		execinfo_record(&k->rb, h->ts, util_now_ns(), h->tid, h->tgid);
+		emit(k);
+	}
 	if (h->type == REC_EXEC && k->o.maps)   /* (--faults: the regions it starts with) */
 		maps_records(h->tid, h->tgid, h->ts, put_own, k);
 	if (h->type == REC_EXEC && h->tgid == k->root && !k->exec_seen) {
@@ -212,7 +217,8 @@ static size_t argv_blob(struct kengine *k)
 	return alen;
 }
 
-/* In the forked child: wait until traced, then exec. */
+/* In the forked child: say its fds are in place (one byte on err_w), wait
+ * until traced, then exec. */
 static void __attribute__((noreturn)) child_exec(struct kengine *k, int sync_r, int err_w)
 {
 	char c;
@@ -221,6 +227,8 @@ static void __attribute__((noreturn)) child_exec(struct kengine *k, int sync_r, 
 	pthread_sigmask(SIG_SETMASK, &k->o.child_mask, NULL);
 	if (k->o.stdio_fd >= 0)
 		util_take_terminal(k->o.stdio_fd);
+	if (write(err_w, "r", 1) < 0)
+		_exit(127);
 	while (read(sync_r, &c, 1) < 0 && errno == EINTR)
 		;
 	if (c == 'x')
@@ -253,6 +261,10 @@ static int spawn(struct kengine *k)
 		child_exec(k, sync[0], errp[1]);
 	close(sync[0]);
 	close(errp[1]);
+	/* (the fds it will inherit are described only once its terminal is in place) */
+	while (read(errp[0], &e, 1) < 0 && errno == EINTR)
+		;
+	e = 0;
 	k->root = pid;
 	atomic_store(&k->root_live, pid);
 	err = ebpf_engine_add(k->o.engine, pid, pid, true);

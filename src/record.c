@@ -34,6 +34,7 @@ static size_t fixed_size(unsigned type)
 	case REC_IO: return sizeof(struct rec_io);
 	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
 	case REC_STACK: return sizeof(struct rec_stack);
+	case REC_EXECINFO: return sizeof(struct rec_execinfo);
 	default: return (size_t)-1;
 	}
 }
@@ -57,6 +58,10 @@ static size_t blob_size(unsigned type, const void *p)
 	case REC_EXEC: {
 		const struct rec_exec *e = p;
 		return (size_t)e->exe_len + e->argv_len;
+	}
+	case REC_EXECINFO: {
+		const struct rec_execinfo *x = p;
+		return (size_t)x->cwd_len + x->env_len;
 	}
 	case REC_NOTE: {
 		const struct rec_note *n = p;
@@ -98,6 +103,7 @@ union any_fixed {
 	struct rec_maps maps;
 	struct rec_io io;
 	struct rec_sysstat sysstat;
+	struct rec_execinfo execinfo;
 };
 
 int rec_validate(const void *buf, size_t n)

@@ -43,6 +43,7 @@ enum rec_type {
 	REC_IO,          /* bytes the kernel counted on one fd (eBPF): struct rec_io */
 	REC_SYSSTAT,     /* system calls the kernel counted (kernel engine): struct rec_sysstat */
 	REC_STACK,       /* the user stack of the task's next event (--stack): struct rec_stack + blobs */
+	REC_EXECINFO,    /* what a new program started with: struct rec_execinfo + blobs */
 	REC_TYPE_MAX
 };
 
@@ -152,6 +153,25 @@ struct rec_exec {
 	uint16_t truncated;   /* argv was cut to fit */
 	uint32_t argv_len;    /* NUL-separated argv bytes after exe */
 	uint32_t pad;
+};
+
+/* Sent right after a REC_EXEC of the same task: the program's working
+ * directory (cwd_len bytes, the /proc/PID/cwd link) and its environment
+ * (env_len bytes of NUL-terminated "NAME=value", /proc/PID/environ).  The
+ * ptrace engine reads them at the exec stop, so they are exactly what the
+ * program started with; the kernel engine reads them late_ns after the
+ * exec, while the program runs on (a chdir or a rewrite of its own
+ * environment block in between would show). */
+enum { EXECINFO_ENV_CUT = 1,    /* the environment was longer than the record */
+       EXECINFO_NO_CWD = 2,     /* the cwd could not be read (the process ended) */
+       EXECINFO_NO_ENV = 4 };   /* the environment could not be read */
+
+struct rec_execinfo {
+	uint32_t cwd_len;
+	uint32_t env_len;
+	uint32_t flags;       /* EXECINFO_* */
+	uint32_t pad;
+	uint64_t late_ns;     /* how long after the exec they were read (0: at it) */
 };
 
 struct rec_exit {
