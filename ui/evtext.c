@@ -154,6 +154,80 @@ static void detail_fields(struct strbuf *sb, const struct store *s, const struct
 		strbuf_addstr(sb, "Noise:    yes (hidden by the default noise filter)\n");
 }
 
+/* "  + NAME=value" lines: how the environment differs from the parent's. */
+static void detail_env(struct strbuf *sb, const struct execinfo *ei)
+{
+	if (ei->flags & EXECINFO_NO_ENV) {
+		strbuf_addstr(sb, "Environment: not known (the process ended before it was read)\n");
+		return;
+	}
+	strbuf_addf(sb, "Environment: %zu variables%s", ei->nvars,
+		    (ei->flags & EXECINFO_ENV_CUT) ? " (more were cut)" : "");
+	if (!ei->has_parent) {
+		strbuf_addstr(sb, "; its parent's is not known\n");
+		return;
+	}
+	if (!ei->nchanges) {
+		strbuf_addstr(sb, ", the same as its parent's\n");
+		return;
+	}
+	strbuf_addf(sb, "; %zu differ from its parent's:\n", ei->nchanges);
+	for (size_t i = 0; i < ei->nchanges; i++) {
+		const struct envchange *c = &ei->changes[i];
+
+		strbuf_addf(sb, "  %c ", c->op);
+		visible_addstr(sb, c->var);
+		if (c->old) {
+			const char *eq = strchr(c->old, '=');
+			strbuf_addstr(sb, "  (was ");
+			visible_addstr(sb, eq ? eq + 1 : "");
+			strbuf_addch(sb, ')');
+		}
+		strbuf_addch(sb, '\n');
+	}
+}
+
+/* "  3  file  /etc/hosts" lines: the fds the program inherited. */
+static void detail_fds(struct strbuf *sb, const struct execinfo *ei, bool utf8)
+{
+	if (!ei->fds_known) {
+		strbuf_addstr(sb, "Inherited fds: not known yet\n");
+		return;
+	}
+	strbuf_addf(sb, "Inherited fds: %zu\n", ei->nfds);
+	for (size_t i = 0; i < ei->nfds; i++) {
+		const struct execfd *f = &ei->fds[i];
+
+		strbuf_addf(sb, "  %-3d %-5s ", f->fd, model_kind_name(f->kind));
+		if (f->remote || f->local) {
+			visible_addstr(sb, f->local ? f->local : "?");
+			strbuf_addstr(sb, utf8 ? " → " : " -> ");
+			visible_addstr(sb, f->remote ? f->remote : "?");
+		} else {
+			visible_addstr(sb, f->path ? f->path : "?");
+		}
+		strbuf_addch(sb, '\n');
+	}
+}
+
+/* What an exec's program started with: directory, environment, fds. */
+static void detail_exec(struct strbuf *sb, const struct model *m, const struct sevent *e, bool utf8)
+{
+	const struct execinfo *ei = model_execinfo(m, e->pid, e->ts);
+	char d[32];
+
+	if (!ei || ei->ts != e->ts)
+		return;
+	strbuf_addstr(sb, "Directory: ");
+	visible_addstr(sb, ei->cwd ? ei->cwd : "not known (the process ended before it was read)");
+	strbuf_addch(sb, '\n');
+	detail_env(sb, ei);
+	detail_fds(sb, ei, utf8);
+	if (ei->late_ns)
+		strbuf_addf(sb, "(directory and environment read from /proc %s after the exec)\n",
+			    fmt_duration(ei->late_ns, d));
+}
+
 void evtext_detail(struct strbuf *sb, const struct store *s, const struct model *m,
 		   size_t idx, bool utf8)
 {
@@ -166,5 +240,7 @@ void evtext_detail(struct strbuf *sb, const struct store *s, const struct model 
 	if (m) {
 		detail_object(sb, s, m, e);
 		detail_proc(sb, m, e);
+		if (e->type == EV_EXEC)
+			detail_exec(sb, m, e, utf8);
 	}
 }

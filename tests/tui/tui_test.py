@@ -1625,6 +1625,100 @@ CASES["colors"] = case_colors
 CASES["colors_big"] = case_colors_big
 
 
+
+# ---- details of an exec ----
+
+EXECENV = os.path.join(TRACEE_DIR, "execenv")
+
+
+def detail_text(p):
+    """Every line of the open details overlay, scrolling down to its end."""
+    def body(s):
+        lines = s.split("\n")
+        top = [i for i, l in enumerate(lines) if l.startswith(" Event details")][0]
+        end = [i for i, l in enumerate(lines) if l.startswith(" F1 Help")][-1]
+        return [l[1:] for l in lines[top + 1:end]]
+    s = p.screen()
+    text = [l.rstrip() for l in body(s)]
+    while True:
+        try:
+            s = p.keys("Down", until=when("scrolled", lambda n, o=s: n != o), timeout=1.5)
+        except Fail:
+            return [l for l in text if l]
+        text.append(body(s)[-1].rstrip())
+
+
+def fd_line_ok(line, fd, link):
+    """Whether a details line shows fd as /proc/PID/fd/FD's link says it is."""
+    m = re.match(r"^  (\d+)\s+(\S+)\s+(.*)$", line)
+    if not m or int(m.group(1)) != fd:
+        return False
+    kind, text = m.group(2), m.group(3)
+    if link.startswith("socket:"):
+        return kind == "tcp4" and re.fullmatch(r"127\.0\.0\.1:\d+ (→|->) 127\.0\.0\.1:\d+", text)
+    if link.startswith("pipe:"):
+        return kind == "pipe" and text == link
+    return text == link and kind in ("file", "chr")
+
+
+def case_exec_details(cols=80, rows=24):
+    """Enter on an exec: its working directory, its environment's changes
+    from its parent's, the fds it inherited and what they are, as the
+    program itself saw them."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("execd%d" % cols, cols, rows)
+    try:
+        run_cmd(p, "cd %s && REMOVED=x CHANGED=old %s --no-mouse -- %s %s" %
+                (tmp, COMPENDIUM, EXECENV, tmp))
+        p.wait(r"procs 2 \(0 live\)", 15)
+        p.keys("/", "C-u")
+        p.type("execenv child")
+        p.keys("Enter", until=r'search: "execenv child"')
+        p.keys("Enter", until=r"Event details")
+        p.shot("exec-details-%dx%d" % (cols, rows))
+        text = detail_text(p)
+        with open(os.path.join(tmp, "truth.txt")) as f:
+            truth = f.read().split("\n")
+        cwd = [l[4:] for l in truth if l.startswith("cwd ")][0]
+        nenv = int([l[4:] for l in truth if l.startswith("env ")][0])
+        fds = [(int(l.split()[1]), l.split(" ", 2)[2]) for l in truth if l.startswith("fd ")]
+        all_text = "\n".join(text)
+        check("Directory: %s" % cwd in text, "the details show Directory: %s" % cwd, all_text)
+        check("Environment: %d variables; 3 differ from its parent's:" % nenv in text,
+              "the details count %d variables, 3 changed" % nenv, all_text)
+        for want in ("  + ADDED=1", "  - REMOVED=x", "  ~ CHANGED=new  (was old)"):
+            check(want in text, "the details show %r" % want, all_text)
+        check("Inherited fds: %d" % len(fds) in text, "the details count %d fds" % len(fds), all_text)
+        at = text.index("Inherited fds: %d" % len(fds))
+        for i, (fd, link) in enumerate(fds):
+            check(at + 1 + i < len(text) and fd_line_ok(text[at + 1 + i], fd, link),
+                  "fd %d is shown as %r" % (fd, link), all_text)
+        p.keys("Escape", gone=r"Event details")
+        p.keys("/", "C-u")
+        p.type("execenv /")
+        p.keys("Enter", until=r'search: "execenv /"')
+        p.keys("Enter", until=r"Event details")
+        text = detail_text(p)
+        check(any(re.match(r"Environment: \d+ variables; its parent's is not known$", l)
+                  for l in text), "the first program's parent environment is unknown",
+              "\n".join(text))
+        p.keys("Escape", gone=r"Event details")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_exec_details_big():
+    """The same at 200x60."""
+    case_exec_details(200, 60)
+
+
+CASES["exec_details"] = case_exec_details
+CASES["exec_details_big"] = case_exec_details_big
+
+
 def main():
     args = sys.argv[1:]
     if args == ["--list"]:
