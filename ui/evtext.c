@@ -37,6 +37,32 @@ void evtext_row(struct strbuf *sb, const struct store *s, const struct sevent *e
 	evform_text(sb, &a, true);
 }
 
+/* The narrowest a path is cut to in a row. */
+#define ROW_PATH_MIN 16
+
+void evtext_row_fit(struct strbuf *sb, const struct store *s, const struct sevent *e, bool utf8,
+		    int cols)
+{
+	struct evacc a = { .s = s, .se = e, .utf8 = utf8 };
+	size_t start = sb->len;
+	const char *name;
+	int over, width;
+
+	evform_text(sb, &a, true);
+	over = visible_width(sb->buf + start) - cols;
+	name = evacc_peer(&a, false) ? NULL : evacc_str(&a, EVF_OBJ);
+	if (!name || !*name)
+		name = evacc_str(&a, EVF_PATH);
+	if (over <= 0 || !name || !*name)
+		return;
+	width = visible_width(name);
+	if (width <= ROW_PATH_MIN)
+		return;
+	a.fit = width - over < ROW_PATH_MIN ? ROW_PATH_MIN : width - over;
+	strbuf_setlen(sb, start);
+	evform_text(sb, &a, true);
+}
+
 /* The model's process pid as it was at time ts (NULL if unknown). */
 const struct proc *evtext_proc(const struct model *m, int pid, uint64_t ts)
 {

@@ -574,7 +574,7 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 	x += put(y, x, 5, evdesc_cat_name((enum ev_cat)e->cat), base | color_or(PAIR_CAT + e->cat, 0));
 	x = x < (multi ? 21 : 14) ? (multi ? 21 : 14) : x;
 	strbuf_reset(&sb);
-	evtext_row(&sb, a->store, e, a->utf8);
+	evtext_row_fit(&sb, a->store, e, a->utf8, COLS - x);
 	put_match(a, y, x, COLS - x, sb.buf, base | ((e->flags & SEV_FAILED) ?
 		  color_or(PAIR_FAILED, A_UNDERLINE) : cat));
 }
@@ -641,6 +641,15 @@ static void table_cell(int y, int x, int w, bool right, const char *s, attr_t at
 	put(y, right ? x + w - cols : x, COLS - x < w ? COLS - x : w, s, at);
 }
 
+/* A path in column c: cut in its middle to the column's width. */
+static void table_path_cell(int y, int x, int w, const char *path, attr_t at)
+{
+	strbuf_reset(&fit_sb);
+	visible_fit_path(&fit_sb, path, COLS - x < w ? COLS - x : w, gl == &utf8_glyphs);
+	if (x < COLS)
+		put(y, x, w, fit_sb.buf ? fit_sb.buf : "", at);
+}
+
 /* The column header, with the sort column marked. */
 static void draw_table_head(const struct mode_ops *m, const struct table *t, int y, int *x, int *w)
 {
@@ -701,6 +710,12 @@ static void draw_table(struct app *a)
 		if (at)
 			fill(y, 0, at);
 		for (size_t c = 0; c < m->ncols; c++) {
+			if (m->cols[c].path) {
+				static char path[REC_PATH_MAX + REC_PATH_CUT_LEN + 1];
+				m->cell(a, &t->rows[i], c, path, sizeof(path));
+				table_path_cell(y, x[c], w[c], path, at);
+				continue;
+			}
 			m->cell(a, &t->rows[i], c, buf, sizeof(buf) < (size_t)w[c] * 4 + 1 ?
 				sizeof(buf) : (size_t)w[c] * 4 + 1);
 			table_cell(y, x[c], w[c], m->cols[c].right, buf, at);

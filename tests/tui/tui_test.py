@@ -1101,6 +1101,16 @@ FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2
                        "\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 
+def path_in_row(want, line):
+    """Whether a list row shows the path want: whole, or cut in its middle
+    (a start of it, the mark, its last component whole)."""
+    if want in line:
+        return True
+    at = line.find("\u2026" + want[want.rindex("/"):])
+    start = line.find(want[:8])
+    return 0 <= start < at and want.startswith(line[start:at])
+
+
 def detail_of(p, search, tmp, shown, cols):
     """Search for a row, open its details; check the list row and the details."""
     p.keys("/", "C-u")       # the prompt starts with the last search
@@ -1109,8 +1119,8 @@ def detail_of(p, search, tmp, shown, cols):
     s = p.wait(r'search: "%s"' % re.escape(search))
     want = "%s/%s" % (tmp, shown)
     row = [l for l in region(s, "Events") if l.startswith("+") and "%s/%s" % (tmp, shown[:4]) in l]
-    check(row and any(want[:cols - 20] in l for l in row),
-          "the list row shows %r" % want[:cols - 20], s)
+    check(row and any(path_in_row(want, l) for l in row),
+          "the list row shows %r, or its start and its name" % want, s)
     p.keys("Enter")
     s = p.wait(r"Event details")
     obj = [l for l in s.split("\n") if l.startswith(" Object:")]
@@ -1157,8 +1167,8 @@ def case_hostile_names(cols=80, rows=24):
         p.keys("f")
         s = p.wait(r"^ Files")
         files = "\n".join(table(s))
-        for _, shown in HOSTILE_NAMES:
-            check(shown[:10] in files, "the files view shows %r" % shown[:10], s)
+        for _, shown in HOSTILE_NAMES:   # (a long path loses its middle, not its name)
+            check(shown[-10:] in files, "the files view shows %r" % shown[-10:], s)
         p.keys("t")
         s = p.wait(r"^ Processes")
         want = "run\\x0dme\\x1b[7m"[:9 if cols < 100 else 16]
@@ -1717,6 +1727,72 @@ def case_exec_details_big():
 
 CASES["exec_details"] = case_exec_details
 CASES["exec_details_big"] = case_exec_details_big
+
+
+
+# ---- long paths ----
+
+LONG_NAME = "libcompendium-\u65e5\u672c\u8a9e\x1b[7m.a"    # wide characters and an ESC
+LONG_SHOWN = "libcompendium-\u65e5\u672c\u8a9e\\x1b[7m.a"
+
+
+def width(s):
+    """Columns s takes on the terminal (wide East Asian characters take two)."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def case_long_paths(cols=80, rows=24):
+    """A path too long for its column loses its middle, not its file name:
+    in the event list and in the files view, escapes and wide characters whole."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("paths%d" % cols, cols, rows)
+    try:
+        d = tmp
+        for i in range(12):
+            d = os.path.join(d, "directory-%02d-of-a-long-path" % i)
+        os.makedirs(d)
+        path = os.path.join(d, LONG_NAME)
+        with open(path, "w") as f:
+            f.write("hello\n")
+        run_cmd(p, "cd %s && %s --no-mouse -- cat %s/directory-00*/*/*/*/*/*/*/*/*/*/*/*/libcomp*" %
+                (tmp, COMPENDIUM, tmp))
+        p.wait(r"procs 1 \(0 live\)", 15)
+        p.keys("/", "C-u")
+        p.type("libcompendium")
+        s = p.keys("Enter", until=r'search: "libcompendium"')
+        p.shot("paths-list-%dx%d" % (cols, rows))
+        mark = "\u2026/" + LONG_SHOWN
+        row = [l for l in region(s, "Events") if re.search(r"file\s+open ", l) and "libcomp" in l]
+        check(row, "an open row of the file", s)
+        text = row[0][re.search(r"file\s+open ", row[0]).end():].rstrip()
+        check(text.endswith(mark + " (read)"), "the open row ends with %r" % (mark + " (read)"), s)
+        head = text[:text.index("\u2026")]
+        check(len(head) >= 4 and path.startswith(head), "and starts with the path's start", s)
+        check(width(row[0].rstrip()) <= cols, "the row fits in %d columns" % cols, s)
+        for l in s.split("\n"):
+            check(not FORBIDDEN.search(l), "no control character on screen: %r" % l, s)
+        s = p.keys("f", until=r"^ Files")
+        p.shot("paths-files-%dx%d" % (cols, rows))
+        rows_ = [r for r in table(s) if "libcomp" in r]
+        check(rows_ and re.search(re.escape(mark) + r"\s+1\s+6 B\s+0 B\s+6 B\s*$", rows_[0]),
+              "the files view shows %r, 1 open, 6 B read" % mark, s)
+        head = rows_[0][:rows_[0].index("\u2026")]
+        check(len(head) >= 4 and path.startswith(head), "the files view keeps the path's start", s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_long_paths_big():
+    """The same at 200x60."""
+    case_long_paths(200, 60)
+
+
+CASES["long_paths"] = case_long_paths
+CASES["long_paths_big"] = case_long_paths_big
 
 
 def main():
