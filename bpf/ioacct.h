@@ -105,6 +105,7 @@ struct ioacct_call {
 	__u64 ts;                /* at the return */
 	__s64 ret;
 	__u64 args[6];
+	__u64 entry_ts;          /* when the call began (kernel engine; 0: not seen) */
 };
 
 /* IOACCT_PIPE: pipe or pipe2 of a traced task, which then runs without a

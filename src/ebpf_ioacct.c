@@ -113,7 +113,8 @@ static bool io_record(struct ebpf_ioacct *io, const struct ioacct_count *e)
 }
 
 /* Begin the REC_SYSCALL of a call the kernel sent whole (the call part of
- * an IOACCT_CALL, IOACCT_OPEN or IOACCT_PIPE sample; no entry seen: entry_ts 0). */
+ * an IOACCT_CALL, IOACCT_OPEN or IOACCT_PIPE sample; its entry as the
+ * kernel engine stamped it, else 0: not seen). */
 static struct rec_syscall *syscall_record(struct recbuf *rb, const struct ioacct_call *e)
 {
 	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*r));
@@ -121,6 +122,7 @@ static struct rec_syscall *syscall_record(struct recbuf *rb, const struct ioacct
 	r->nr = r->orig_nr = e->nr;
 	r->arch = ARCH_X86_64;
 	r->ret = e->ret;
+	r->entry_ts = e->entry_ts && e->entry_ts <= e->ts ? e->entry_ts : 0;
 	memcpy(r->args, e->args, sizeof(r->args));
 	return r;
 }
