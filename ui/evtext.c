@@ -162,8 +162,10 @@ static void detail_val(struct strbuf *sb, const struct sevent *e, const struct e
 		strbuf_addf(sb, "%s0x%" PRIx64 "\n", a->label, e->addr);
 }
 
-/* The raw fields every event has, then those its type keeps. */
-static void detail_fields(struct strbuf *sb, const struct store *s, const struct sevent *e)
+/* The raw fields every event has (and the call's duration, dur ns, when
+ * it was measured), then those its type keeps. */
+static void detail_fields(struct strbuf *sb, const struct store *s, const struct sevent *e,
+			  uint64_t dur)
 {
 	const struct evdesc *d = evdesc_of(e->type);
 	char t[24];
@@ -171,6 +173,8 @@ static void detail_fields(struct strbuf *sb, const struct store *s, const struct
 	strbuf_addf(sb, "Time:     %s\nProcess:  %d\nThread:   %d%s\nType:     %s (%s)\n",
 		    evtext_time(e->ts, t), e->pid, e->tid, e->tid != e->pid ? " (not the main thread)" : "",
 		    d->name, evdesc_cat_name(e->cat));
+	if (dur && e->cat != CAT_LAT)
+		strbuf_addf(sb, "Duration: %s (the call, entry to exit)\n", fmt_duration(dur, t));
 	if (d->slot[SLOT_FD] == EVF_FD && e->fd >= 0)
 		strbuf_addf(sb, "Fd:       %d (%s)\n", e->fd, model_kind_name(e->kind));
 	detail_str(sb, s, e, d->slot[SLOT_STR], e->str);
@@ -262,7 +266,7 @@ void evtext_detail(struct strbuf *sb, const struct store *s, const struct model 
 	strbuf_addstr(sb, "Event:    ");
 	evtext_row(sb, s, e, utf8);
 	strbuf_addf(sb, "\nIndex:    #%zu\n", idx);
-	detail_fields(sb, s, e);
+	detail_fields(sb, s, e, store_dur(s, idx));
 	if (m) {
 		detail_object(sb, s, m, e);
 		detail_proc(sb, m, e);

@@ -556,9 +556,12 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 	const struct sevent *e = store_get(a->store, idx);
 	bool selected = i == a->list.sel;
 	attr_t base = selected ? A_REVERSE : 0, cat = color_or(PAIR_CATTEXT + e->cat, 0);
-	char t[24], p[32];
+	char t[24], p[32], d[24], dur[32] = "";
+	uint64_t ns = e->cat != CAT_LAT ? store_dur(a->store, idx) : 0;   /* (latency rows say theirs) */
 	int x = 0;
 
+	if (ns)
+		snprintf(dur, sizeof(dur), " (%s)", fmt_duration(ns, d));
 	if (selected)
 		fill(y, 0, base);
 	x += put(y, x, COLS - x, evtext_time(e->ts, t), base | A_DIM);
@@ -574,7 +577,8 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 	x += put(y, x, 5, evdesc_cat_name((enum ev_cat)e->cat), base | color_or(PAIR_CAT + e->cat, 0));
 	x = x < (multi ? 21 : 14) ? (multi ? 21 : 14) : x;
 	strbuf_reset(&sb);
-	evtext_row_fit(&sb, a->store, e, a->utf8, COLS - x);
+	evtext_row_fit(&sb, a->store, e, a->utf8, COLS - x - (int)strlen(dur));
+	strbuf_addstr(&sb, dur);
 	put_match(a, y, x, COLS - x, sb.buf, base | ((e->flags & SEV_FAILED) ?
 		  color_or(PAIR_FAILED, A_UNDERLINE) : cat));
 }

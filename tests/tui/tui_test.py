@@ -1795,6 +1795,55 @@ CASES["long_paths"] = case_long_paths
 CASES["long_paths_big"] = case_long_paths_big
 
 
+
+# ---- durations ----
+
+def seconds(text):
+    """A duration as fmt_duration writes it ("12ns", "3.4us", "12.3ms", "1.25s") in seconds."""
+    m = re.fullmatch(r"([\d.]+)(ns|us|ms|s)", text)
+    return float(m.group(1)) * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)]
+
+
+def case_durations(cols=80, rows=24):
+    """A call's duration in its row and its details: cat's open of a FIFO
+    that nobody opens for writing for a second waits about that long."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("dur%d" % cols, cols, rows)
+    try:
+        os.mkfifo(os.path.join(tmp, "slowfifo"))
+        run_cmd(p, "cd %s && %s --no-mouse -- sh -c '(sleep 1; echo hi > slowfifo) & cat slowfifo'" %
+                (tmp, COMPENDIUM))
+        p.wait(r"procs \d+ \(0 live\)", 20)
+        p.keys("/", "C-u")
+        p.type("open lat>500ms")   # (selects the slow one: the writer's open comes first with some engines)
+        s = p.keys("Enter", until=r'search: "open lat>500ms"')
+        p.shot("durations-%dx%d" % (cols, rows))
+        row = [l for l in region(s, "Events") if re.search(r"io\s+open \S*slowfifo \(read\)", l)]
+        check(row, "cat's open of the FIFO is on screen", s)
+        m = re.search(r"slowfifo \(read\) \(([\d.]+(?:ns|us|ms|s))\)\s*$", row[0])
+        check(m, "its row ends with the call's duration", s)
+        d = seconds(m.group(1))
+        check(0.5 <= d <= 10, "the open waited for the writer: %.3f s" % d, s)
+        s = p.keys("Enter", until=r"Event details")
+        check("Duration: %s (the call, entry to exit)" % m.group(1) in s,
+              "the details show the same duration", s)
+        p.keys("Escape", gone=r"Event details")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_durations_big():
+    """The same at 200x60."""
+    case_durations(200, 60)
+
+
+CASES["durations"] = case_durations
+CASES["durations_big"] = case_durations_big
+
+
 def main():
     args = sys.argv[1:]
     if args == ["--list"]:
