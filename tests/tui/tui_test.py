@@ -1713,6 +1713,14 @@ def case_exec_details(cols=80, rows=24):
                   for l in text), "the first program's parent environment is unknown",
               "\n".join(text))
         p.keys("Escape", gone=r"Event details")
+        s = p.keys("F1", until=r"Help: keys")
+        for _ in range(40):
+            if re.search(r"Enter +details of the event \(an exec: cwd, env changes, fds\)\s*$", s, re.M):
+                break
+            s = p.keys("Down")
+        check(re.search(r"Enter +details of the event \(an exec: cwd, env changes, fds\)\s*$", s, re.M),
+              "the help says what an exec's details show, whole", s)
+        p.keys("Escape", gone=r"Help: keys")
         p.keys("q")
         p.wait(r"EXIT=0", 10)
     finally:
