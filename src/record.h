@@ -160,8 +160,8 @@ struct rec_exec {
  * (env_len bytes of NUL-terminated "NAME=value", /proc/PID/environ).  The
  * ptrace engine reads them at the exec stop, so they are exactly what the
  * program started with; the kernel engine reads them late_ns after the
- * exec, while the program runs on (a chdir or a rewrite of its own
- * environment block in between would show). */
+ * exec, while the program runs on (a chdir, another exec or a rewrite of
+ * its own environment block in between would show). */
 enum { EXECINFO_ENV_CUT = 1,    /* the environment was longer than the record */
        EXECINFO_NO_CWD = 2,     /* the cwd could not be read (the process ended) */
        EXECINFO_NO_ENV = 4 };   /* the environment could not be read */
