@@ -1677,12 +1677,12 @@ def fd_line_ok(line, fd, link):
 def case_exec_details(cols=80, rows=24):
     """Enter on an exec: its working directory, its environment's changes
     from its parent's, the fds it inherited and what they are, as the
-    program itself saw them."""
+    program itself saw them; the same in a replay of its recording."""
     tmp = tempfile.mkdtemp(prefix="ctui.")
     p = Pane("execd%d" % cols, cols, rows)
     try:
-        run_cmd(p, "cd %s && REMOVED=x CHANGED=old %s --no-mouse -- %s %s" %
-                (tmp, COMPENDIUM, EXECENV, tmp))
+        run_cmd(p, "cd %s && REMOVED=x CHANGED=old %s --no-mouse --record %s/run.rec -- %s %s" %
+                (tmp, COMPENDIUM, tmp, EXECENV, tmp))
         p.wait(r"procs 2 \(0 live\)", 15)
         p.keys("/", "C-u")
         p.type("execenv child")
@@ -1690,6 +1690,7 @@ def case_exec_details(cols=80, rows=24):
         p.keys("Enter", until=r"Event details")
         p.shot("exec-details-%dx%d" % (cols, rows))
         text = detail_text(p)
+        exec_lines = [l for l in text if re.match(r"(Directory|Environment|Inherited fds|  )", l)]
         with open(os.path.join(tmp, "truth.txt")) as f:
             truth = f.read().split("\n")
         cwd = [l[4:] for l in truth if l.startswith("cwd ")][0]
@@ -1724,6 +1725,19 @@ def case_exec_details(cols=80, rows=24):
         check(re.search(r"Enter +details of the event \(an exec: cwd, env changes, fds\)\s*$", s, re.M),
               "the help says what an exec's details show, whole", s)
         p.keys("Escape", gone=r"Help: keys")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        p.clear()
+        run_cmd(p, "%s --no-mouse --replay %s/run.rec" % (COMPENDIUM, tmp))
+        p.keys("]", "]", "]", "]")   # (all at once)
+        p.wait(r"REPLAY ended", 15)
+        p.keys("/", "C-u")
+        p.type("execenv child")
+        p.keys("Enter", until=r'search: "execenv child"')
+        p.keys("Enter", until=r"Event details")
+        again = [l for l in detail_text(p) if re.match(r"(Directory|Environment|Inherited fds|  )", l)]
+        check(again == exec_lines, "the replay shows the same exec details", "\n".join(again))
+        p.keys("Escape", gone=r"Event details")
         p.keys("q")
         p.wait(r"EXIT=0", 10)
     finally:
