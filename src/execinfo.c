@@ -1,9 +1,9 @@
 /* execinfo.c - what a new program started with, learnt from /proc, as a
  * REC_EXECINFO: its working directory and its environment.
  *
- * Used by both engines right after an exec: the ptrace tracer while the
- * program is held at its exec stop (exact), the kernel engine as soon as
- * it sees the exec (the program runs on meanwhile).  It reads only /proc.
+ * Used by the ptrace tracer while the program is held at its exec stop, so
+ * what it reads is what the program starts with (the kernel engine takes
+ * the same in the kernel, bpf/engine.bpf.h).  It reads only /proc.
  */
 #include "config.h"
 
@@ -16,14 +16,13 @@
 #define ENV_ROOM (REC_MAX - sizeof(struct rec_hdr) - sizeof(struct rec_execinfo) - PATH_MAX - 64)
 
 /* REC_EXECINFO of pid now (static buffers: one engine thread calls it). */
-void execinfo_record(struct recbuf *rb, uint64_t exec_ts, uint64_t now, pid_t tid, pid_t tgid)
+void execinfo_record(struct recbuf *rb, uint64_t exec_ts, pid_t tid, pid_t tgid)
 {
 	static char cwd[PATH_MAX], env[ENV_ROOM + 1];
 	struct rec_execinfo *x = rec_begin(rb, REC_EXECINFO, exec_ts, tid, tgid, sizeof(*x));
 	ssize_t clen = procfs_cwd(tgid, cwd, sizeof(cwd));
 	ssize_t elen = procfs_environ(tgid, env, sizeof(env));
 
-	x->late_ns = now > exec_ts ? now - exec_ts : 0;
 	if (clen < 0)
 		x->flags |= EXECINFO_NO_CWD;
 	if (elen < 0)

@@ -8,8 +8,8 @@
 #include "record.h"
 
 /* Build into rb (rec_begin: the caller finishes and sends it) the
- * REC_EXECINFO of process pid, which exec'd at exec_ts: its working
- * directory and environment as /proc shows them now (now: the clock). */
-void execinfo_record(struct recbuf *rb, uint64_t exec_ts, uint64_t now, pid_t tid, pid_t tgid);
+ * REC_EXECINFO of process tgid, held at its exec at exec_ts: its working
+ * directory and environment as /proc shows them. */
+void execinfo_record(struct recbuf *rb, uint64_t exec_ts, pid_t tid, pid_t tgid);
 
 #endif /* COMPENDIUM_EXECINFO_H */

@@ -38,7 +38,6 @@
 
 #include "ebpf.h"
 #include "evq.h"
-#include "execinfo.h"
 #include "fdinfo.h"
 #include "freezer.h"
 #include "hmap.h"
@@ -133,7 +132,8 @@ static void put_rec(void *ctx, const struct rec_hdr *h)
 	struct kengine *k = ctx;
 
 	if (h->len > sizeof(k->rb.buf) ||
-	    (!k->exec_seen && h->tgid == k->root && h->type != REC_EXEC))
+	    (!k->exec_seen && h->tgid == k->root && h->type != REC_EXEC &&
+	     h->type != REC_EXECINFO))
 		return;   /* our own code, before the command's exec */
 	memcpy(k->rb.buf, h, h->len);
 	k->rb.len = h->len;
@@ -142,10 +142,6 @@ static void put_rec(void *ctx, const struct rec_hdr *h)
 	if (h->type == REC_SYSCALL && ((const struct rec_syscall *)rec_payload(h))->nr ==
 	    SYS_io_uring_enter && ((const struct rec_syscall *)rec_payload(h))->ret > 0)
 		describe_fds(k, h->tgid, h->ts);
-	if (h->type == REC_EXEC) {   /* its cwd and environment, read at once */
-		execinfo_record(&k->rb, h->ts, util_now_ns(), h->tid, h->tgid);
-		emit(k);
-	}
 	if (h->type == REC_EXEC && k->o.maps)   /* (--faults: the regions it starts with) */
 		maps_records(h->tid, h->tgid, h->ts, put_own, k);
 	if (h->type == REC_EXEC && h->tgid == k->root && !k->exec_seen) {

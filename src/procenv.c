@@ -130,7 +130,6 @@ struct execinfo *procenv_exec(int pid, uint64_t ts, const struct rec_execinfo *x
 	ei->pid = pid;
 	ei->ts = ts;
 	ei->flags = x->flags;
-	ei->late_ns = x->late_ns;
 	if (!(x->flags & EXECINFO_NO_CWD) && x->cwd_len)
 		ei->cwd = xstrndup(cwd, x->cwd_len);
 	*env = procenv_env_new(cwd + x->cwd_len, x->env_len);

@@ -40,7 +40,6 @@ struct execinfo {
 	uint64_t ts;             /* the exec's time, ns since start */
 	char *cwd;               /* NULL: not known */
 	uint32_t flags;          /* EXECINFO_* of the record */
-	uint64_t late_ns;        /* read this long after the exec (kernel engine) */
 	size_t nvars;            /* variables in the new environment */
 	bool has_parent;         /* the environment before it is known */
 	struct envchange *changes;

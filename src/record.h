@@ -155,15 +155,14 @@ struct rec_exec {
 	uint32_t pad;
 };
 
-/* Sent right after a REC_EXEC of the same task: the program's working
- * directory (cwd_len bytes, the /proc/PID/cwd link) and its environment
- * (env_len bytes of NUL-terminated "NAME=value", /proc/PID/environ).  The
- * ptrace engine reads them at the exec stop, so they are exactly what the
- * program started with; the kernel engine reads them late_ns after the
- * exec, while the program runs on (a chdir, another exec or a rewrite of
- * its own environment block in between would show). */
-enum { EXECINFO_ENV_CUT = 1,    /* the environment was longer than the record */
-       EXECINFO_NO_CWD = 2,     /* the cwd could not be read (the process ended) */
+/* Sent with a REC_EXEC of the same task and time (ptrace: right after it,
+ * kernel engine: right before it): the new program's working directory
+ * (cwd_len bytes, as /proc/PID/cwd names it) and its environment (env_len
+ * bytes of NUL-terminated "NAME=value", as /proc/PID/environ shows it),
+ * exactly as it started: the ptrace engine reads them at the exec stop,
+ * the kernel engine at sched_process_exec. */
+enum { EXECINFO_ENV_CUT = 1,    /* the environment was longer than the engine takes */
+       EXECINFO_NO_CWD = 2,     /* the cwd could not be read */
        EXECINFO_NO_ENV = 4 };   /* the environment could not be read */
 
 struct rec_execinfo {
@@ -171,7 +170,6 @@ struct rec_execinfo {
 	uint32_t env_len;
 	uint32_t flags;       /* EXECINFO_* */
 	uint32_t pad;
-	uint64_t late_ns;     /* how long after the exec they were read (0: at it) */
 };
 
 struct rec_exit {

@@ -188,7 +188,7 @@ static void detail_fields(struct strbuf *sb, const struct store *s, const struct
 static void detail_env(struct strbuf *sb, const struct execinfo *ei)
 {
 	if (ei->flags & EXECINFO_NO_ENV) {
-		strbuf_addstr(sb, "Environment: not known (the process ended before it was read)\n");
+		strbuf_addstr(sb, "Environment: not known (it could not be read)\n");
 		return;
 	}
 	strbuf_addf(sb, "Environment: %zu variables%s", ei->nvars,
@@ -244,18 +244,14 @@ static void detail_fds(struct strbuf *sb, const struct execinfo *ei, bool utf8)
 static void detail_exec(struct strbuf *sb, const struct model *m, const struct sevent *e, bool utf8)
 {
 	const struct execinfo *ei = model_execinfo(m, e->pid, e->ts);
-	char d[32];
 
 	if (!ei || ei->ts != e->ts)
 		return;
 	strbuf_addstr(sb, "Directory: ");
-	visible_addstr(sb, ei->cwd ? ei->cwd : "not known (the process ended before it was read)");
+	visible_addstr(sb, ei->cwd ? ei->cwd : "not known (it could not be read)");
 	strbuf_addch(sb, '\n');
 	detail_env(sb, ei);
 	detail_fds(sb, ei, utf8);
-	if (ei->late_ns)
-		strbuf_addf(sb, "(directory and environment read from /proc %s after the exec)\n",
-			    fmt_duration(ei->late_ns, d));
 }
 
 void evtext_detail(struct strbuf *sb, const struct store *s, const struct model *m,

@@ -10,8 +10,7 @@
  *      execs this program again as "execenv child DIR"
  *   3. the child writes what it really has to DIR/truth.txt: "cwd PATH",
  *      "env N" (its variables), then "fd N LINK" for every open fd but the
- *      one it reads /proc/self/fd with; then stays 600 ms (so that an
- *      engine that reads /proc after the exec finds it) and exits 0
+ *      one it reads /proc/self/fd with; then exits 0
  *   4. the parent waits for it and exits 0.
  */
 #ifndef _GNU_SOURCE
@@ -99,7 +98,6 @@ int main(int argc, char **argv)
 
     if (argc == 3 && strcmp(argv[1], "child") == 0) {
         truth(argv[2]);
-        usleep(600000);
         return 0;
     }
     if (argc != 2)

@@ -1750,8 +1750,36 @@ def case_exec_details_big():
     case_exec_details(200, 60)
 
 
+def case_exec_details_quick():
+    """A program that ends at once still has its exec details, taken at
+    the exec itself (no engine reads them late from /proc)."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("execq", 100, 40)
+    try:
+        run_cmd(p, "cd %s && %s --no-mouse -- sh -c 'QUICK=yes exec true'" % (tmp, COMPENDIUM))
+        p.wait(r"procs 1 \(0 live\)", 15)
+        p.keys("/", "C-u")
+        p.type("type:exec path:*/true")
+        p.keys("Enter", until=r'search: "type:exec path:\*/true"')
+        p.keys("Enter", until=r"Event details")
+        text = detail_text(p)
+        all_text = "\n".join(text)
+        check("Directory: %s" % os.path.realpath(tmp) in text, "the details show Directory: %s" % tmp,
+              all_text)
+        check(any(re.fullmatch(r"Environment: \d+ variables; 1 differ from its parent's:", l)
+                  for l in text) and "  + QUICK=yes" in text, "QUICK=yes was added", all_text)
+        check(not any("read from /proc" in l for l in text), "taken at the exec", all_text)
+        p.keys("Escape", gone=r"Event details")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 CASES["exec_details"] = case_exec_details
 CASES["exec_details_big"] = case_exec_details_big
+CASES["exec_details_quick"] = case_exec_details_quick
 
 
 
