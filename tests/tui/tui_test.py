@@ -1653,9 +1653,11 @@ def detail_text(p):
         return [l[1:] for l in lines[top + 1:end]]
     s = p.screen()
     text = [l.rstrip() for l in body(s)]
-    while True:
+    while True:   # (one line a Down; only the overlay counts: the header's clock runs on)
         try:
-            s = p.keys("Down", until=when("scrolled", lambda n, o=s: n != o), timeout=1.5)
+            s = p.keys("Down", until=when("scrolled by a line",
+                                          lambda n, o=body(s): body(n)[:-1] == o[1:] and body(n) != o),
+                       timeout=1.5)
         except Fail:
             return [l for l in text if l]
         text.append(body(s)[-1].rstrip())
