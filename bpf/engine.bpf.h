@@ -83,6 +83,7 @@ struct {
 struct engine_scratch {
 	union {
 		struct ioacct_exec exec;
+		struct ioacct_execenv env;
 		struct ioacct_fd fd;
 		struct ioacct_callx callx;
 	} h;
@@ -398,6 +399,39 @@ static __always_inline void ke_open_fds(struct task_struct *t, __u64 *words)
 	}
 }
 
+/* What a task that runs a new program starts with, sent before its exec
+ * (IOACCT_EXECENV at ts): its working directory and environment. */
+static __always_inline void ke_exec_env(struct task_struct *p, __u32 tid, __u32 tgid, __u64 ts)
+{
+	struct engine_scratch *es = engine_sc();
+	struct open_scratch *sc = scratch();
+	unsigned long e0, e1;
+	__u32 off, len, elen;
+
+	if (!es || !sc)
+		return;
+	es->h.env.kind = IOACCT_EXECENV;
+	es->h.env.tid = (__s32)tid;
+	es->h.env.tgid = (__s32)tgid;
+	es->h.env.ts = ts;
+	off = put_path(sc, PATH_END, BPF_CORE_READ(p, fs, pwd.mnt), BPF_CORE_READ(p, fs, pwd.dentry));
+	len = PATH_END - off;
+	if (len > IOACCT_PATH_MAX)
+		len = 0;
+	bpf_probe_read_kernel(KE_DATA(es, env), len, &sc->work[off & WORK_MASK]);
+	e0 = BPF_CORE_READ(p, mm, env_start);
+	e1 = BPF_CORE_READ(p, mm, env_end);
+	elen = e1 > e0 ? (__u32)(e1 - e0) : 0;
+	es->h.env.flags = elen > IOACCT_ENV_MAX;
+	if (elen > IOACCT_ENV_MAX)
+		elen = IOACCT_ENV_MAX;
+	if (bpf_probe_read_user(KE_DATA(es, env) + (len & (2 * IOACCT_PATH_MAX - 1)), elen, (void *)e0))
+		elen = 0;
+	es->h.env.cwd_len = len;
+	es->h.env.env_len = elen;
+	ke_output(es, sizeof(es->h.env) + len + elen);
+}
+
 /* A traced task runs a new program: its path, argv and open fds. */
 static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct linux_binprm *bprm)
 {
@@ -407,6 +441,7 @@ static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct
 	struct file *f = BPF_CORE_READ(bprm, file);
 	unsigned long a0, a1;
 	__u32 off, len, alen;
+	__u64 ts;
 
 	if (!es || !sc || !ke_alive(old_tid))
 		return;
@@ -423,11 +458,13 @@ static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct
 			bpf_map_update_elem(&tasks, &tid, &te, BPF_ANY);
 		}
 	}
+	ts = bpf_ktime_get_ns();
+	ke_exec_env(p, tid, tgid, ts);
 	es->h.exec.kind = IOACCT_EXEC;
 	es->h.exec.tid = (__s32)tid;
 	es->h.exec.tgid = (__s32)tgid;
 	es->h.exec.old_tid = (__s32)old_tid;
-	es->h.exec.ts = bpf_ktime_get_ns();
+	es->h.exec.ts = ts;
 	off = put_path(sc, PATH_END, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
 	len = PATH_END - off;
 	if (len > IOACCT_PATH_MAX)

@@ -135,6 +135,15 @@ struct {
 	__type(value, struct open_scratch);
 } open_scratch SEC(".maps");
 
+/* When the current task's system call now returning began (the kernel
+ * engine's entry stamp; 0: not known): sys_exit sets it for call_fill. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} call_began SEC(".maps");
+
 /* Processes with counters in fdio (key tgid), and which fds have had one:
  * bit i for fd i below FD_BITS, bit FD_BITS for any fd above.  A flush of
  * a process's fds then looks up only those (walking all of fdio instead
@@ -412,6 +421,12 @@ static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 t
 	e->args[3] = REG(regs, r10, btf);
 	e->args[4] = REG(regs, r8, btf);
 	e->args[5] = REG(regs, r9, btf);
+	{
+		__u32 zero = 0;
+		__u64 *began = bpf_map_lookup_elem(&call_began, &zero);
+
+		e->entry_ts = began ? *began : 0;
+	}
 }
 
 /* A sample of size bytes for the call of the current task, if traced (and
@@ -693,9 +708,13 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 
 	if (engine) {
 		struct ioacct_task_state *t = ke_task();
+		__u32 zero = 0;
+		__u64 *began = bpf_map_lookup_elem(&call_began, &zero);
 
 		if (!t)
 			return 0;   /* none of the engine's tasks: most calls on the machine */
+		if (began)
+			*began = t->entry_ts;   /* (for the samples this call sends) */
 		if (in_compat(btf)) {
 			ke_compat_exit(regs, nr, ret, btf);   /* an i386 call (int $0x80) */
 			return 0;

@@ -34,6 +34,7 @@ enum ioacct_kind {
 	IOACCT_CALLX = 10,       /* struct ioacct_callx + blobs: a call with an address or path */
 	IOACCT_SYSSTAT = 11,     /* struct ioacct_sysstat: a process's last counts of a call */
 	IOACCT_STACK = 12,       /* struct ioacct_stack + stack bytes (--stack, bpf/stack.bpf.h) */
+	IOACCT_EXECENV = 13,     /* struct ioacct_execenv + cwd + environment: what a program starts with */
 };
 
 /* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
@@ -105,6 +106,7 @@ struct ioacct_call {
 	__u64 ts;                /* at the return */
 	__s64 ret;
 	__u64 args[6];
+	__u64 entry_ts;          /* when the call began (kernel engine; 0: not seen) */
 };
 
 /* IOACCT_PIPE: pipe or pipe2 of a traced task, which then runs without a
@@ -193,6 +195,18 @@ struct ioacct_exec {
 	__u32 truncated;         /* argv was longer than IOACCT_ARGV_MAX */
 	__u32 pad;
 	__u64 open_fds[IOACCT_FDSET_WORDS];
+};
+
+/* IOACCT_EXECENV: sent just before the IOACCT_EXEC of the same exec (same
+ * ts): cwd_len bytes of its working directory, then env_len bytes of its
+ * NUL-separated environment as the new program's memory holds it. */
+#define IOACCT_ENV_MAX 32768     /* environment bytes of an exec (more: cut, flags 1) */
+struct ioacct_execenv {
+	__u32 kind;              /* IOACCT_EXECENV */
+	__s32 tid, tgid;
+	__u32 flags;             /* 1: the environment was longer than IOACCT_ENV_MAX */
+	__u64 ts;
+	__u32 cwd_len, env_len;
 };
 
 /* IOACCT_EXIT: a traced task ended; when it was the last of its process

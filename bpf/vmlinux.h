@@ -84,6 +84,7 @@ struct signal_struct {
 
 struct mm_struct {
 	unsigned long arg_start, arg_end;   /* argv in the process's memory */
+	unsigned long env_start, env_end;   /* its environment */
 	unsigned long start_code;           /* the program's lowest executable address */
 	unsigned long saved_auxv[24];       /* its auxiliary vector (longer; --stack reads this much) */
 };

@@ -114,7 +114,8 @@ static bool io_record(struct ebpf_ioacct *io, const struct ioacct_count *e)
 }
 
 /* Begin the REC_SYSCALL of a call the kernel sent whole (the call part of
- * an IOACCT_CALL, IOACCT_OPEN or IOACCT_PIPE sample; no entry seen: entry_ts 0). */
+ * an IOACCT_CALL, IOACCT_OPEN or IOACCT_PIPE sample; its entry as the
+ * kernel engine stamped it, else 0: not seen). */
 static struct rec_syscall *syscall_record(struct recbuf *rb, const struct ioacct_call *e)
 {
 	struct rec_syscall *r = rec_begin(rb, REC_SYSCALL, e->ts, e->tid, e->tgid, sizeof(*r));
@@ -122,6 +123,7 @@ static struct rec_syscall *syscall_record(struct recbuf *rb, const struct ioacct
 	r->nr = r->orig_nr = e->nr;
 	r->arch = ARCH_X86_64;
 	r->ret = e->ret;
+	r->entry_ts = e->entry_ts && e->entry_ts <= e->ts ? e->entry_ts : 0;
 	memcpy(r->args, e->args, sizeof(r->args));
 	return r;
 }
@@ -202,6 +204,25 @@ static void task_record(struct ebpf_ioacct *io, const struct ioacct_task *e)
 	r->child = e->child;
 	r->kind = e->nt_kind;
 	r->flags = e->flags;
+	io_put(io);
+}
+
+/* IOACCT_EXECENV: REC_EXECINFO (it comes before its exec's REC_EXEC). */
+static void execenv_record(struct ebpf_ioacct *io, const struct ioacct_execenv *e, size_t size)
+{
+	const char *cwd = (const char *)(e + 1);
+	size_t have = size - sizeof(*e);
+	uint32_t clen = e->cwd_len <= have ? e->cwd_len : (uint32_t)have;
+	uint32_t elen = e->env_len <= have - clen ? e->env_len : (uint32_t)(have - clen);
+	struct rec_execinfo *r = rec_begin(&io->rec, REC_EXECINFO, e->ts, e->tid, e->tgid, sizeof(*r));
+
+	r->flags = (e->flags & 1) ? EXECINFO_ENV_CUT : 0;
+	if (!clen)
+		r->flags |= EXECINFO_NO_CWD;
+	r->cwd_len = (uint32_t)rec_blob(&io->rec, cwd, clen);
+	while (elen > 0 && cwd[clen + elen - 1] != '\0' && (r->flags & EXECINFO_ENV_CUT))
+		elen--;   /* (a cut environment ends at its last whole variable) */
+	r->env_len = (uint32_t)rec_blob(&io->rec, cwd + clen, elen);
 	io_put(io);
 }
 
@@ -364,6 +385,8 @@ static bool engine_sample(struct ebpf_ioacct *io, __u32 kind, const void *data, 
 		task_record(io, data);
 	else if (kind == IOACCT_EXEC && size >= sizeof(struct ioacct_exec))
 		exec_records(io, data, size);
+	else if (kind == IOACCT_EXECENV && size >= sizeof(struct ioacct_execenv))
+		execenv_record(io, data, size);
 	else if (kind == IOACCT_EXIT && size >= sizeof(struct ioacct_exit))
 		exit_records(io, data);
 	else if (kind == IOACCT_SIGNAL && size >= sizeof(struct ioacct_signal))

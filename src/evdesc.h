@@ -161,6 +161,9 @@ struct evacc {
 	const struct sevent *se;
 	struct strbuf *scratch;        /* for the argv line of an event (may be NULL) */
 	unsigned cut;                  /* longest fd name shown in bytes (0: whole) */
+	int fit;                       /* columns for an fd's path or a path
+					  argument, cut in its middle (0: whole;
+					  visible_fit_path) */
 	bool utf8;                     /* arrows as → (else ->) */
 };
 

@@ -35,6 +35,10 @@ static void obj_text(struct strbuf *sb, const struct evacc *a, unsigned f, bool 
 		strbuf_addstr(sb, kind >= 0 ? model_kind_name(kind) : "?");
 		return;
 	}
+	if (!evacc_peer(a, second) && a->fit > 0) {
+		visible_fit_path(sb, name, a->fit, a->utf8);
+		return;
+	}
 	if (evacc_peer(a, second) && cap) {
 		n = (size_t)snprintf(buf, cap, "%s ", a->utf8 ? (in ? "←" : "→") : (in ? "<-" : "->"));
 	} else if (evacc_peer(a, second)) {
@@ -100,7 +104,10 @@ static void field_text(struct strbuf *sb, const struct evacc *a, unsigned f, boo
 		break;
 	case EVK_STR:
 		s = evacc_str(a, f);
-		visible_addstr(sb, s ? s : none);
+		if (f == EVF_PATH && s && a->fit > 0)
+			visible_fit_path(sb, s, a->fit, a->utf8);
+		else
+			visible_addstr(sb, s ? s : none);
 		break;
 	case EVK_ARGV: argv_text(sb, a); break;
 	case EVK_OBJ: obj_text(sb, a, f, in); break;

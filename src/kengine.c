@@ -133,7 +133,8 @@ static void put_rec(void *ctx, const struct rec_hdr *h)
 	struct kengine *k = ctx;
 
 	if (h->len > sizeof(k->rb.buf) ||
-	    (!k->exec_seen && h->tgid == k->root && h->type != REC_EXEC))
+	    (!k->exec_seen && h->tgid == k->root && h->type != REC_EXEC &&
+	     h->type != REC_EXECINFO))
 		return;   /* our own code, before the command's exec */
 	memcpy(k->rb.buf, h, h->len);
 	k->rb.len = h->len;
@@ -213,7 +214,8 @@ static size_t argv_blob(struct kengine *k)
 	return alen;
 }
 
-/* In the forked child: wait until traced, then exec. */
+/* In the forked child: say its fds are in place (one byte on err_w), wait
+ * until traced, then exec. */
 static void __attribute__((noreturn)) child_exec(struct kengine *k, int sync_r, int err_w)
 {
 	char c;
@@ -222,6 +224,8 @@ static void __attribute__((noreturn)) child_exec(struct kengine *k, int sync_r, 
 	pthread_sigmask(SIG_SETMASK, &k->o.child_mask, NULL);
 	if (k->o.stdio_fd >= 0)
 		util_take_terminal(k->o.stdio_fd);
+	if (write(err_w, "r", 1) < 0)
+		_exit(127);
 	while (read(sync_r, &c, 1) < 0 && errno == EINTR)
 		;
 	if (c == 'x')
@@ -254,6 +258,10 @@ static int spawn(struct kengine *k)
 		child_exec(k, sync[0], errp[1]);
 	close(sync[0]);
 	close(errp[1]);
+	/* (the fds it will inherit are described only once its terminal is in place) */
+	while (read(errp[0], &e, 1) < 0 && errno == EINTR)
+		;
+	e = 0;
 	k->root = pid;
 	atomic_store(&k->root_live, pid);
 	err = ebpf_engine_add(k->o.engine, pid, pid, true);

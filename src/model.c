@@ -95,6 +95,8 @@ struct model {
 	bool kernel_batches;      /* the kernel sent regions in batches (kernel engine, --ebpf) */
 	enum end_reason reason;
 	struct sysstat *sys;      /* per-syscall counts and times (strace -c) */
+	struct ptrvec execs;      /* struct execinfo, in order of their execs */
+	struct imap exec_due;     /* pid -> its newest execinfo, until its fds are known */
 };
 
 /* Append p to a vector. */
@@ -651,6 +653,7 @@ static void on_newtask(struct model *m, const struct rec_hdr *h)
 		p->exe = xstrdup(pp->exe);
 		free_argv(p->argv);
 		p->argv = dup_argv(pp->argv);
+		p->env = procenv_env_ref(pp->env);
 		if (pp->mem) {
 			regions_free(p->mem);
 			p->mem = regions_copy(pp->mem);
@@ -718,17 +721,49 @@ static void on_exec(struct model *m, const struct rec_hdr *h)
 	emit(m, &ev);
 }
 
-/* REC_FDSET: exactly these fds are open now. */
+/* REC_EXECINFO: what the program an exec started began with. */
+static void on_execinfo(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_execinfo *x = rec_payload(h);
+	struct thread *t = thread_of(m, h->tid, h->tgid, h->ts);
+	struct envblob *env;
+	struct execinfo *ei = procenv_exec(t->p->pid, rel(m, h->ts), x, t->p->env, &env);
+
+	procenv_env_unref(t->p->env);
+	t->p->env = (x->flags & EXECINFO_NO_ENV) ? NULL : env;
+	if (x->flags & EXECINFO_NO_ENV)
+		procenv_env_unref(env);
+	vec_push(&m->execs, ei);
+	imap_put(&m->exec_due, (uint64_t)t->p->pid, ei);
+}
+
+/* REC_FDSET: exactly these fds are open now (after an exec: the ones its
+ * program inherited). */
 static void on_fdset(struct model *m, const struct rec_hdr *h)
 {
 	struct thread *t = thread_of(m, h->tid, h->tgid, h->ts);
 	const int32_t *fds = rec_payload(h);
 	int n = (int)((h->len - sizeof(*h)) / sizeof(int32_t));
+	struct execinfo *ei;
 
 	fdtable_keep(t->fdt, fds, n);
 	for (int i = 0; i < n; i++)
 		if (fds[i] >= 0 && !fdtable_get(t->fdt, fds[i]))
 			fdtable_open(t->fdt, fds[i], FDK_UNKNOWN, "", 0);
+	ei = imap_del(&m->exec_due, (uint64_t)t->p->pid);
+	if (ei)
+		procenv_fds(ei, t->fdt);
+}
+
+const struct execinfo *model_execinfo(const struct model *m, int pid, uint64_t ts)
+{
+	for (size_t i = m->execs.n; i-- > 0;) {
+		const struct execinfo *ei = m->execs.v[i];
+
+		if (ei->pid == pid && ei->ts <= ts)
+			return ei;
+	}
+	return NULL;
 }
 
 /* REC_FD: what an fd refers to. */
@@ -780,6 +815,8 @@ static void on_exit_rec(struct model *m, const struct rec_hdr *h)
 	if (t->p->live > 0)
 		t->p->live--;
 	if (r->leader) {
+		procenv_env_unref(t->p->env);   /* (its children hold their own) */
+		t->p->env = NULL;
 		t->p->exited = true;
 		t->p->status = r->status;
 		t->p->end_ts = rel(m, h->ts);
@@ -1522,6 +1559,7 @@ static void ingest(struct model *m, const struct rec_hdr *h)
 	case REC_HIST: on_hist(m, h); break;
 	case REC_LOST: on_lost(m, h); break;
 	case REC_STACK: on_stack(m, h); break;
+	case REC_EXECINFO: on_execinfo(m, h); break;
 	default: break;
 	}
 }
@@ -1571,8 +1609,13 @@ void model_free(struct model *m)
 		free(p->exe);
 		free_argv(p->argv);
 		regions_free(p->mem);
+		procenv_env_unref(p->env);
 		free(p);
 	}
+	imap_release(&m->exec_due);
+	for (size_t i = 0; i < m->execs.n; i++)
+		procenv_free(m->execs.v[i]);
+	free(m->execs.v);
 	for (size_t i = 0; i < m->faults.n; i++) {
 		struct faultagg *a = m->faults.v[i];
 		free((char *)a->region);

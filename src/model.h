@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "fdtable.h"
+#include "procenv.h"
 #include "record.h"
 #include "regions.h"
 
@@ -60,6 +61,8 @@ struct proc {
 	uint64_t brk_start, brk_max;
 	uint64_t execs;
 	uint64_t faults;       /* sampled page faults */
+	struct envblob *env;   /* the environment its program started with (procenv.h):
+				  NULL when not known, and once it has ended */
 	struct regions *mem;   /* its address space, to attribute faults: NULL
 				  without --faults (before a REC_MAPS) and once
 				  it has been gone for a few seconds */
@@ -158,6 +161,10 @@ void model_ingest(struct model *m, const struct rec_hdr *h);
 
 /* Summary accessors: arrays owned by the model, in order of appearance. */
 struct proc *const *model_procs(const struct model *m, size_t *n);
+/* The details of process pid's exec at ts (ns since start), or of the last
+ * before it; NULL when none are known (an engine that did not send them,
+ * an older recording). */
+const struct execinfo *model_execinfo(const struct model *m, int pid, uint64_t ts);
 struct fileagg *const *model_files(const struct model *m, size_t *n);
 struct conn *const *model_conns(const struct model *m, size_t *n);
 const struct io_totals *model_io(const struct model *m);

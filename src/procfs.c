@@ -138,6 +138,14 @@ ssize_t procfs_cmdline(pid_t pid, char *buf, size_t cap)
 	return read_file(path, buf, cap);
 }
 
+ssize_t procfs_environ(pid_t pid, char *buf, size_t cap)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	return read_file(path, buf, cap);
+}
+
 ssize_t procfs_exe(pid_t pid, char *buf, size_t cap)
 {
 	char path[64];

@@ -16,6 +16,8 @@ int procfs_list_fds(pid_t tid, int *fds, int cap);
 int procfs_list_tasks(pid_t pid, pid_t *tids, int cap);
 /* Read up to cap bytes of /proc/PID/cmdline; returns bytes read. */
 ssize_t procfs_cmdline(pid_t pid, char *buf, size_t cap);
+/* Read up to cap bytes of /proc/PID/environ; returns bytes read. */
+ssize_t procfs_environ(pid_t pid, char *buf, size_t cap);
 /* readlink /proc/PID/exe; returns length. */
 ssize_t procfs_exe(pid_t pid, char *buf, size_t cap);
 /* Read /proc/PID/cwd link; returns length. */

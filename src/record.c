@@ -35,6 +35,7 @@ static size_t fixed_size(unsigned type)
 	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
 	case REC_STACK: return sizeof(struct rec_stack);
 	case REC_OUTPUT: return sizeof(struct rec_output);
+	case REC_EXECINFO: return sizeof(struct rec_execinfo);
 	default: return (size_t)-1;
 	}
 }
@@ -58,6 +59,10 @@ static size_t blob_size(unsigned type, const void *p)
 	case REC_EXEC: {
 		const struct rec_exec *e = p;
 		return (size_t)e->exe_len + e->argv_len;
+	}
+	case REC_EXECINFO: {
+		const struct rec_execinfo *x = p;
+		return (size_t)x->cwd_len + x->env_len;
 	}
 	case REC_NOTE: {
 		const struct rec_note *n = p;
@@ -105,6 +110,7 @@ union any_fixed {
 	struct rec_sysstat sysstat;
 	struct rec_stack stack;
 	struct rec_output output;
+	struct rec_execinfo execinfo;
 };
 
 int rec_validate(const void *buf, size_t n)

@@ -44,6 +44,7 @@ enum rec_type {
 	REC_SYSSTAT,     /* system calls the kernel counted (kernel engine): struct rec_sysstat */
 	REC_STACK,       /* the user stack of the task's next event (--stack): struct rec_stack + blobs */
 	REC_OUTPUT,      /* what the program wrote to its terminal: struct rec_output + bytes */
+	REC_EXECINFO,    /* what a new program started with: struct rec_execinfo + blobs */
 	REC_TYPE_MAX
 };
 
@@ -152,6 +153,23 @@ struct rec_exec {
 	uint16_t exe_len;     /* bytes of /proc/PID/exe that follow */
 	uint16_t truncated;   /* argv was cut to fit */
 	uint32_t argv_len;    /* NUL-separated argv bytes after exe */
+	uint32_t pad;
+};
+
+/* Sent with a REC_EXEC of the same task and time (ptrace: right after it,
+ * kernel engine: right before it): the new program's working directory
+ * (cwd_len bytes, as /proc/PID/cwd names it) and its environment (env_len
+ * bytes of NUL-terminated "NAME=value", as /proc/PID/environ shows it),
+ * exactly as it started: the ptrace engine reads them at the exec stop,
+ * the kernel engine at sched_process_exec. */
+enum { EXECINFO_ENV_CUT = 1,    /* the environment was longer than the engine takes */
+       EXECINFO_NO_CWD = 2,     /* the cwd could not be read */
+       EXECINFO_NO_ENV = 4 };   /* the environment could not be read */
+
+struct rec_execinfo {
+	uint32_t cwd_len;
+	uint32_t env_len;
+	uint32_t flags;       /* EXECINFO_* */
 	uint32_t pad;
 };
 

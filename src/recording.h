@@ -18,7 +18,8 @@
  * REC_SYSSTATs are read with an empty one.
  * Version 5 added REC_STACK (raw stacks and their modules' build ids, named
  * when the recording is read); older files have none.
- * Version 6 added REC_OUTPUT (the program's terminal output); older files
+ * Version 6 added REC_OUTPUT (the program's terminal output) and
+ * REC_EXECINFO (an exec's working directory and environment); older files
  * have none.
  */
 #define RECORDING_VERSION 6

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "evq.h"
+#include "execinfo.h"
 #include "fdinfo.h"
 #include "maps.h"
 #include "freezer.h"
@@ -1082,6 +1083,8 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 	r->truncated = alen == (ssize_t)sizeof(t->blob);
 	rec_blob(&t->rb, t->path, r->exe_len);
 	rec_blob(&t->rb, t->blob, r->argv_len);
+	emit(t);
+	execinfo_record(&t->rb, ts, tk->tid, tk->tgid);   /* (held at the stop: exact) */
 	emit(t);
 	if (t->io && t->o.io_exec && elen > 0)
 		t->o.io_exec(t->o.io_ctx, tk->tgid, t->path, (size_t)elen);

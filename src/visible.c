@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "visible.h"
 
@@ -188,4 +189,115 @@ char *visible_copy(char *buf, size_t cap, const char *s)
 	}
 	buf[used] = '\0';
 	return buf;
+}
+
+/* ---- fitting a path into a column ---- */
+
+/* One unit of s as shown: its text (escaped when not plain) and its width
+ * in columns; returns the bytes of s it takes. */
+static size_t shown_unit(const char *s, size_t n, char esc[static 12], const char **text,
+			 size_t *tlen, int *cols)
+{
+	size_t len;
+	uint32_t value;
+	enum visible_kind kind = visible_next(s, n, &len, &value);
+
+	if (kind != VISIBLE_PLAIN) {
+		*tlen = visible_escape(esc, kind, value);
+		*text = esc;
+		*cols = (int)*tlen;
+		return len;
+	}
+	*text = s;
+	*tlen = len;
+	if (len == 1) {
+		*cols = 1;
+	} else {
+		int w = wcwidth((wchar_t)value);
+		*cols = w < 0 ? 1 : w;
+	}
+	return len;
+}
+
+/* Columns s[from..to) takes as shown. */
+static int span_width(const char *s, size_t from, size_t to)
+{
+	char esc[12];
+	const char *text;
+	size_t tlen;
+	int w = 0, c;
+
+	for (size_t i = from; i < to; w += c)
+		i += shown_unit(s + i, to - i, esc, &text, &tlen, &c);
+	return w;
+}
+
+int visible_width(const char *s)
+{
+	return s ? span_width(s, 0, strlen(s)) : 0;
+}
+
+/* Append the units of s[from..to) as shown, while they fit in *room columns. */
+static void add_units(struct strbuf *sb, const char *s, size_t from, size_t to, int *room)
+{
+	char esc[12];
+	const char *text;
+	size_t tlen;
+	int c;
+
+	for (size_t i = from; i < to;) {
+		size_t len = shown_unit(s + i, to - i, esc, &text, &tlen, &c);
+
+		if (c > *room)
+			return;
+		strbuf_add(sb, text, tlen);
+		*room -= c;
+		i += len;
+	}
+}
+
+/* The first unit boundary of s[0..n) from which the rest takes at most room columns. */
+static size_t last_columns(const char *s, size_t n, int room)
+{
+	int w = span_width(s, 0, n);
+	size_t i = 0;
+
+	while (i < n && w > room) {
+		char esc[12];
+		const char *text;
+		size_t tlen;
+		int c;
+
+		i += shown_unit(s + i, n - i, esc, &text, &tlen, &c);
+		w -= c;
+	}
+	return i;
+}
+
+void visible_fit_path(struct strbuf *sb, const char *s, int cols, bool utf8)
+{
+	const char *mark = utf8 ? "\xe2\x80\xa6" : "...";
+	int mark_w = utf8 ? 1 : 3, room = cols, tail_w;
+	size_t n = s ? strlen(s) : 0, tail = n;
+
+	if (span_width(s, 0, n) <= cols) {
+		visible_add(sb, s, n);
+		return;
+	}
+	while (tail > 0 && (s[tail - 1] != '/' || tail == n))   /* (a last '/' ends no name) */
+		tail--;
+	tail = tail ? tail - 1 : 0;   /* the tail: "/name", or all of s without a '/' */
+	tail_w = span_width(s, tail, n);
+	if (cols <= mark_w) {   /* room for nothing but the start */
+		add_units(sb, s, 0, n, &room);
+	} else if (tail > 0 && mark_w + tail_w <= cols) {   /* the name whole, then the start */
+		room = cols - mark_w - tail_w;
+		add_units(sb, s, 0, tail, &room);
+		strbuf_addstr(sb, mark);
+		visible_add(sb, s + tail, n - tail);
+	} else {   /* the name alone is too long: its end */
+		strbuf_addstr(sb, mark);
+		room = cols - mark_w;
+		add_units(sb, s, last_columns(s, n, room), n, &room);
+	}
 }

@@ -50,4 +50,15 @@ bool visible_clean(const char *s);
  * escape if it does not fit; always NUL-terminated; returns buf. */
 char *visible_copy(char *buf, size_t cap, const char *s);
 
+/* Columns s takes as visible_addstr shows it (wcwidth(3) of each
+ * printable character under the current locale; escape text is ASCII). */
+int visible_width(const char *s);
+
+/* visible_addstr of the path s, cut in the middle to at most cols columns
+ * when it is wider: its last component ("/name") whole when that fits
+ * beside the mark (U+2026, or "..." without utf8), after as much of the
+ * start as fits ("/usr/lib/x86…/libz.so.1"); else the mark and the end
+ * of the name.  Never splits a character or an escape. */
+void visible_fit_path(struct strbuf *sb, const char *s, int cols, bool utf8);
+
 #endif /* COMPENDIUM_VISIBLE_H */

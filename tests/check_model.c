@@ -2265,6 +2265,87 @@ END_TEST
 
 /* ---- processes ---- */
 
+/* REC_EXECINFO of tid: cwd and an environment of NUL-separated blob bytes. */
+static void execinfo(int tid, const char *cwd, const char *env, size_t env_len, uint32_t flags)
+{
+	struct rec_execinfo *x = begin(REC_EXECINFO, tid, sizeof(*x));
+
+	now -= 1000;   /* (the exec's time, as the engines send it) */
+	((struct rec_hdr *)unit_rb.buf)->ts = now;
+	x->flags = flags;
+	x->cwd_len = (uint32_t)rec_blob(&unit_rb, cwd, strlen(cwd));
+	x->env_len = (uint32_t)rec_blob(&unit_rb, env, env_len);
+	unit_feed(m);
+}
+
+/* The change of name in ei, or NULL. */
+static const struct envchange *change_of(const struct execinfo *ei, const char *name)
+{
+	for (size_t i = 0; i < ei->nchanges; i++)
+		if (strncmp(ei->changes[i].var, name, strlen(name)) == 0 &&
+		    ei->changes[i].var[strlen(name)] == '=')
+			return &ei->changes[i];
+	return NULL;
+}
+
+START_TEST(an_exec_keeps_its_cwd_env_changes_and_inherited_fds)
+{
+	static const char *const argv[] = { "child", NULL };
+	static const char env1[] = "A=1\0B=2\0C=3\0C=shadowed\0";
+	static const char env2[] = "A=1\0C=4\0D=5\0";
+	const int32_t open_fds[] = { 0, 5, 7 };
+	const struct execinfo *ei;
+	const struct envchange *c;
+	struct addr la = in4("10.0.0.1", 1000), ra = in4("10.0.0.2", 80);
+
+	start(100);
+	exec_prog(100, "/bin/parent", argv);
+	execinfo(100, "/home", env1, sizeof(env1) - 1, 0);
+	fd_rec(100, 0, FDK_CHR, FDW_INHERITED, "/dev/pts/3", NULL, NULL, 0);
+	fdset(100, open_fds, 1);
+	ei = model_execinfo(m, 100, UINT64_MAX);
+	ck_assert_ptr_nonnull(ei);
+	ck_assert_str_eq(ei->cwd, "/home");
+	ck_assert_uint_eq(ei->nvars, 3);   /* C set twice counts once, as getenv sees it */
+	ck_assert(!ei->has_parent);
+	ck_assert(ei->fds_known);
+	ck_assert_uint_eq(ei->nfds, 1);
+
+	fd_rec(100, 5, FDK_PIPE, FDW_NEW, "pipe:[9]", NULL, NULL, 0);
+	fd_rec(100, 7, FDK_TCP4, FDW_NEW, "", &la, &ra, 0);
+	fd_rec(100, 8, FDK_FILE, FDW_NEW, "/tmp/cloexec", NULL, NULL, O_CLOEXEC);
+	newtask(100, 101, SIGCHLD);
+	exec_prog(101, "/bin/child", argv);
+	execinfo(101, "/tmp/w", env2, sizeof(env2) - 1, 0);
+	ck_assert_ptr_null(model_execinfo(m, 101, UINT64_MAX)->fds);   /* not before the fdset */
+	fdset(101, open_fds, 3);
+	exit_task(100, 0, true);   /* (its environment goes; the child's details stay) */
+
+	ei = model_execinfo(m, 101, UINT64_MAX);
+	ck_assert_ptr_nonnull(ei);
+	ck_assert_str_eq(ei->cwd, "/tmp/w");
+	ck_assert(ei->has_parent);
+	ck_assert_uint_eq(ei->nvars, 3);
+	ck_assert_uint_eq(ei->nchanges, 3);
+	c = change_of(ei, "B");
+	ck_assert(c && c->op == '-' && strcmp(c->var, "B=2") == 0);
+	c = change_of(ei, "C");
+	ck_assert(c && c->op == '~' && strcmp(c->var, "C=4") == 0 && strcmp(c->old, "C=3") == 0);
+	c = change_of(ei, "D");
+	ck_assert(c && c->op == '+' && strcmp(c->var, "D=5") == 0 && !c->old);
+	ck_assert_ptr_null(change_of(ei, "A"));
+	ck_assert_uint_eq(ei->nfds, 3);
+	ck_assert_int_eq(ei->fds[0].fd, 0);
+	ck_assert_str_eq(ei->fds[0].path, "/dev/pts/3");
+	ck_assert_int_eq(ei->fds[1].fd, 5);
+	ck_assert_int_eq(ei->fds[1].kind, FDK_PIPE);
+	ck_assert_str_eq(ei->fds[1].path, "pipe:[9]");
+	ck_assert_int_eq(ei->fds[2].kind, FDK_TCP4);
+	ck_assert_str_eq(ei->fds[2].remote, "10.0.0.2:80");
+	ck_assert_ptr_null(model_execinfo(m, 102, UINT64_MAX));
+}
+END_TEST
+
 START_TEST(exit_statuses_are_kept_per_process_and_for_the_root)
 {
 	const struct proc *child;
@@ -2699,6 +2780,7 @@ static Suite *model_suite(void)
 	tcase_add_test(mem, summaries_list_faults_per_mapping_with_its_range);
 
 	tcase_add_test(procs, exit_statuses_are_kept_per_process_and_for_the_root);
+	tcase_add_test(procs, an_exec_keeps_its_cwd_env_changes_and_inherited_fds);
 	tcase_add_test(procs, start_and_end_records_describe_the_trace);
 	tcase_add_test(procs, note_records_reach_the_notes);
 	tcase_add_test(procs, records_before_start_are_ignored);

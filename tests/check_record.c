@@ -62,6 +62,7 @@ static size_t fixed_of(unsigned type)
 	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
 	case REC_STACK: return sizeof(struct rec_stack);
 	case REC_OUTPUT: return sizeof(struct rec_output);
+	case REC_EXECINFO: return sizeof(struct rec_execinfo);
 	default: return 0;
 	}
 }
@@ -121,6 +122,14 @@ static size_t build(struct recbuf *b, unsigned type, unsigned k)
 		e->old_tid = 100;
 		e->exe_len = (uint16_t)a;
 		e->argv_len = (uint32_t)c;
+		rec_blob(b, filler, a);
+		rec_blob(b, filler, c);
+		break;
+	}
+	case REC_EXECINFO: {
+		struct rec_execinfo *x = p;
+		x->cwd_len = (uint32_t)a;
+		x->env_len = (uint32_t)c;
 		rec_blob(b, filler, a);
 		rec_blob(b, filler, c);
 		break;
@@ -625,6 +634,10 @@ static size_t lenfields(unsigned type, struct lenfield *out)
 		break;
 	case REC_EXEC: LF(struct rec_exec, exe_len, 1); LF(struct rec_exec, argv_len, 1); break;
 	case REC_NOTE: LF(struct rec_note, text_len, 1); break;
+	case REC_EXECINFO:
+		LF(struct rec_execinfo, cwd_len, 1);
+		LF(struct rec_execinfo, env_len, 1);
+		break;
 	case REC_HIST: LF(struct rec_hist, nslots, sizeof(uint64_t)); break;
 	case REC_MAPS: LF(struct rec_maps, text_len, 1); break;
 	case REC_OUTPUT: LF(struct rec_output, len, 1); break;

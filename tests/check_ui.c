@@ -1350,7 +1350,7 @@ END_TEST
 
 START_TEST(table_sorts_and_keeps_the_selected_row)
 {
-	static const struct tcol cols[2] = { { "Name", 0, false, true }, { "N", 5, true, false } };
+	static const struct tcol cols[2] = { { "Name", 0, false, true, false }, { "N", 5, true, false, false } };
 	static const char *const names[] = { "b", "a", "c" };
 	static const double n[] = { 5, 7, 1 };
 	struct table t;

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,56 @@ START_TEST(test_idempotent)
 }
 END_TEST
 
+/* visible_fit_path of s in cols columns, as a new string. */
+static char *fit(const char *s, int cols, bool utf8)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *out;
+
+	visible_fit_path(&sb, s, cols, utf8);
+	out = strdup(sb.buf ? sb.buf : "");
+	strbuf_release(&sb);
+	ck_assert_ptr_nonnull(out);
+	return out;
+}
+
+/* Whether visible_fit_path of s in cols columns is want, want taking at most cols. */
+static void fit_is(const char *s, int cols, bool utf8, const char *want)
+{
+	char *got = fit(s, cols, utf8);
+
+	ck_assert_msg(strcmp(got, want) == 0, "%s in %d: got \"%s\", want \"%s\"", s, cols, got, want);
+	ck_assert_int_le(visible_width(got), cols);
+	free(got);
+}
+
+/* A long path loses its middle, not its file name. */
+START_TEST(test_fit_path)
+{
+	static const char lib[] = "/usr/lib/x86_64-linux-gnu/libcompendium.a";
+
+	setlocale(LC_ALL, "C.UTF-8");
+	fit_is(lib, 80, true, lib);
+	fit_is(lib, 41, true, lib);
+	fit_is(lib, 26, true, "/usr/lib/\xe2\x80\xa6/libcompendium.a");
+	fit_is(lib, 30, true, "/usr/lib/x86_\xe2\x80\xa6/libcompendium.a");
+	fit_is(lib, 28, false, "/usr/lib/.../libcompendium.a");
+	fit_is(lib, 17, true, "\xe2\x80\xa6/libcompendium.a");
+	fit_is(lib, 12, true, "\xe2\x80\xa6ompendium.a");   /* the name alone is too long */
+	fit_is(lib, 1, true, "/");
+	fit_is(lib, 0, true, "");
+	fit_is("no-slash-at-all.txt", 10, true, "\xe2\x80\xa6t-all.txt");
+	fit_is("/dir/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e.txt", 13, true,
+	       "/\xe2\x80\xa6/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e.txt");   /* three wide characters */
+	fit_is("/dir/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e.txt", 9, true,
+	       "\xe2\x80\xa6\xe6\x9c\xac\xe8\xaa\x9e.txt");
+	/* an escape is never split, and counts as the columns it takes */
+	fit_is("/tmp/a\x1b" "b/x\ny", 17, true, "/tmp/a\xe2\x80\xa6/x\\x0ay");
+	fit_is("/tmp/a\x1b" "b/x\ny", 18, true, "/tmp/a\\x1bb/x\\x0ay");
+	ck_assert_int_eq(visible_width("a\x1b\xe6\x97\xa5"), 1 + 4 + 2);
+}
+END_TEST
+
 /* Build the visible suite. */
 static Suite *visible_suite(void)
 {
@@ -228,6 +279,7 @@ static Suite *visible_suite(void)
 	tcase_add_test(tc, test_next);
 	tcase_add_test(tc, test_copy);
 	tcase_add_test(tc, test_idempotent);
+	tcase_add_test(tc, test_fit_path);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -37,6 +37,32 @@ void evtext_row(struct strbuf *sb, const struct store *s, const struct sevent *e
 	evform_text(sb, &a, true);
 }
 
+/* The narrowest a path is cut to in a row. */
+#define ROW_PATH_MIN 16
+
+void evtext_row_fit(struct strbuf *sb, const struct store *s, const struct sevent *e, bool utf8,
+		    int cols)
+{
+	struct evacc a = { .s = s, .se = e, .utf8 = utf8 };
+	size_t start = sb->len;
+	const char *name;
+	int over, width;
+
+	evform_text(sb, &a, true);
+	over = visible_width(sb->buf + start) - cols;
+	name = evacc_peer(&a, false) ? NULL : evacc_str(&a, EVF_OBJ);
+	if (!name || !*name)
+		name = evacc_str(&a, EVF_PATH);
+	if (over <= 0 || !name || !*name)
+		return;
+	width = visible_width(name);
+	if (width <= ROW_PATH_MIN)
+		return;
+	a.fit = width - over < ROW_PATH_MIN ? ROW_PATH_MIN : width - over;
+	strbuf_setlen(sb, start);
+	evform_text(sb, &a, true);
+}
+
 /* The model's process pid as it was at time ts (NULL if unknown). */
 const struct proc *evtext_proc(const struct model *m, int pid, uint64_t ts)
 {
@@ -136,8 +162,10 @@ static void detail_val(struct strbuf *sb, const struct sevent *e, const struct e
 		strbuf_addf(sb, "%s0x%" PRIx64 "\n", a->label, e->addr);
 }
 
-/* The raw fields every event has, then those its type keeps. */
-static void detail_fields(struct strbuf *sb, const struct store *s, const struct sevent *e)
+/* The raw fields every event has (and the call's duration, dur ns, when
+ * it was measured), then those its type keeps. */
+static void detail_fields(struct strbuf *sb, const struct store *s, const struct sevent *e,
+			  uint64_t dur)
 {
 	const struct evdesc *d = evdesc_of(e->type);
 	char t[24];
@@ -145,6 +173,8 @@ static void detail_fields(struct strbuf *sb, const struct store *s, const struct
 	strbuf_addf(sb, "Time:     %s\nProcess:  %d\nThread:   %d%s\nType:     %s (%s)\n",
 		    evtext_time(e->ts, t), e->pid, e->tid, e->tid != e->pid ? " (not the main thread)" : "",
 		    d->name, evdesc_cat_name(e->cat));
+	if (dur && e->cat != CAT_LAT)
+		strbuf_addf(sb, "Duration: %s (the call, entry to exit)\n", fmt_duration(dur, t));
 	if (d->slot[SLOT_FD] == EVF_FD && e->fd >= 0)
 		strbuf_addf(sb, "Fd:       %d (%s)\n", e->fd, model_kind_name(e->kind));
 	detail_str(sb, s, e, d->slot[SLOT_STR], e->str);
@@ -152,6 +182,76 @@ static void detail_fields(struct strbuf *sb, const struct store *s, const struct
 	detail_val(sb, e, d);
 	if (e->flags & SEV_NOISE)
 		strbuf_addstr(sb, "Noise:    yes (hidden by the default noise filter)\n");
+}
+
+/* "  + NAME=value" lines: how the environment differs from the parent's. */
+static void detail_env(struct strbuf *sb, const struct execinfo *ei)
+{
+	if (ei->flags & EXECINFO_NO_ENV) {
+		strbuf_addstr(sb, "Environment: not known (it could not be read)\n");
+		return;
+	}
+	strbuf_addf(sb, "Environment: %zu variables%s", ei->nvars,
+		    (ei->flags & EXECINFO_ENV_CUT) ? " (more were cut)" : "");
+	if (!ei->has_parent) {
+		strbuf_addstr(sb, "; its parent's is not known\n");
+		return;
+	}
+	if (!ei->nchanges) {
+		strbuf_addstr(sb, ", the same as its parent's\n");
+		return;
+	}
+	strbuf_addf(sb, "; %zu differ from its parent's:\n", ei->nchanges);
+	for (size_t i = 0; i < ei->nchanges; i++) {
+		const struct envchange *c = &ei->changes[i];
+
+		strbuf_addf(sb, "  %c ", c->op);
+		visible_addstr(sb, c->var);
+		if (c->old) {
+			const char *eq = strchr(c->old, '=');
+			strbuf_addstr(sb, "  (was ");
+			visible_addstr(sb, eq ? eq + 1 : "");
+			strbuf_addch(sb, ')');
+		}
+		strbuf_addch(sb, '\n');
+	}
+}
+
+/* "  3  file  /etc/hosts" lines: the fds the program inherited. */
+static void detail_fds(struct strbuf *sb, const struct execinfo *ei, bool utf8)
+{
+	if (!ei->fds_known) {
+		strbuf_addstr(sb, "Inherited fds: not known yet\n");
+		return;
+	}
+	strbuf_addf(sb, "Inherited fds: %zu\n", ei->nfds);
+	for (size_t i = 0; i < ei->nfds; i++) {
+		const struct execfd *f = &ei->fds[i];
+
+		strbuf_addf(sb, "  %-3d %-5s ", f->fd, model_kind_name(f->kind));
+		if (f->remote || f->local) {
+			visible_addstr(sb, f->local ? f->local : "?");
+			strbuf_addstr(sb, utf8 ? " → " : " -> ");
+			visible_addstr(sb, f->remote ? f->remote : "?");
+		} else {
+			visible_addstr(sb, f->path ? f->path : "?");
+		}
+		strbuf_addch(sb, '\n');
+	}
+}
+
+/* What an exec's program started with: directory, environment, fds. */
+static void detail_exec(struct strbuf *sb, const struct model *m, const struct sevent *e, bool utf8)
+{
+	const struct execinfo *ei = model_execinfo(m, e->pid, e->ts);
+
+	if (!ei || ei->ts != e->ts)
+		return;
+	strbuf_addstr(sb, "Directory: ");
+	visible_addstr(sb, ei->cwd ? ei->cwd : "not known (it could not be read)");
+	strbuf_addch(sb, '\n');
+	detail_env(sb, ei);
+	detail_fds(sb, ei, utf8);
 }
 
 void evtext_detail(struct strbuf *sb, const struct store *s, const struct model *m,
@@ -162,9 +262,11 @@ void evtext_detail(struct strbuf *sb, const struct store *s, const struct model 
 	strbuf_addstr(sb, "Event:    ");
 	evtext_row(sb, s, e, utf8);
 	strbuf_addf(sb, "\nIndex:    #%zu\n", idx);
-	detail_fields(sb, s, e);
+	detail_fields(sb, s, e, store_dur(s, idx));
 	if (m) {
 		detail_object(sb, s, m, e);
 		detail_proc(sb, m, e);
+		if (e->type == EV_EXEC)
+			detail_exec(sb, m, e, utf8);
 	}
 }

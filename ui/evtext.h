@@ -18,6 +18,10 @@
 
 /* One-line description of event e ("open /etc/hosts (read)") into sb. */
 void evtext_row(struct strbuf *sb, const struct store *s, const struct sevent *e, bool utf8);
+/* evtext_row in at most cols columns where cutting the middle of the
+ * event's path makes it fit (the rest is the caller's to cut). */
+void evtext_row_fit(struct strbuf *sb, const struct store *s, const struct sevent *e, bool utf8,
+		    int cols);
 /* "+1.234s" style time of ts (ns since start) into buf. */
 const char *evtext_time(uint64_t ts, char buf[static 24]);
 /* Every field of store event idx, one "Name: value" per line, into sb;

@@ -30,7 +30,8 @@ struct mode_ops {
 	/* Fill t with the rows for process pid (0: all processes). */
 	void (*build)(struct app *a, struct table *t, int pid);
 	/* The text of column c of row r, in at most cap bytes: 4 bytes a column
-	 * of the column's width, plus the NUL (UTF-8 room). */
+	 * of the column's width, plus the NUL (UTF-8 room); for a path column,
+	 * room for the whole path (screen.c cuts it to the column). */
 	void (*cell)(const struct app *a, const struct trow *r, size_t c, char *buf, size_t cap);
 	/* Enter on row r; returns APP_CH_* flags (0: nothing to open). */
 	unsigned (*open)(struct app *a, const struct trow *r);

@@ -17,7 +17,7 @@
 enum { C_PATH, C_OPENS, C_READ, C_WRITTEN, C_TOTAL, C_N };
 
 static const struct tcol cols[C_N] = {
-	[C_PATH] = { "File", 0, false, true }, [C_OPENS] = { "Opens", 7, true, false },
+	[C_PATH] = { "File", 0, false, true, true }, [C_OPENS] = { "Opens", 7, true, false },
 	[C_READ] = { "Read", 10, true, false }, [C_WRITTEN] = { "Written", 10, true, false },
 	[C_TOTAL] = { "Total", 10, true, false },
 };

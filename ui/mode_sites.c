@@ -17,7 +17,7 @@
 enum { C_OBJECT, C_CALL, C_CALLS, C_SITE, C_N };
 
 static const struct tcol cols[C_N] = {
-	[C_OBJECT] = { "File or address", 40, false, true }, [C_CALL] = { "Call", 8, false, false },
+	[C_OBJECT] = { "File or address", 40, false, true, true }, [C_CALL] = { "Call", 8, false, false },
 	[C_CALLS] = { "Calls", 7, true, false }, [C_SITE] = { "Called from", 0, false, false },
 };
 

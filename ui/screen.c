@@ -35,8 +35,9 @@
 #include "visible.h"
 
 enum {
-	PAIR_CAT = 1,            /* + enum ev_cat */
-	PAIR_HEADER = PAIR_CAT + CAT_MAX, PAIR_BANNER, PAIR_STOPPED, PAIR_FAILED,
+	PAIR_CAT = 1,            /* + enum ev_cat: the category's mark and name */
+	PAIR_CATTEXT = PAIR_CAT + CAT_MAX,   /* + enum ev_cat: a row's text */
+	PAIR_HEADER = PAIR_CATTEXT + CAT_MAX, PAIR_BANNER, PAIR_STOPPED, PAIR_FAILED,
 	PAIR_MATCH, PAIR_TITLE, PAIR_FOOTER,
 };
 
@@ -54,19 +55,38 @@ static const struct glyphs *gl = &ascii_glyphs;
 static bool has_color;
 static struct strbuf sb = STRBUF_INIT;
 static struct strbuf shown_sb = STRBUF_INIT;    /* what shown() returns */
+static struct strbuf fit_sb = STRBUF_INIT;      /* a path cut to its column */
 
 static const char cat_letter[CAT_MAX] = { 'f', 'n', 'm', 'i', 'p', 'l', 'o' };
+
+/* Colours that read on a dark and on a light background alike.  With 256
+ * colours, each category has a mid-tone foreground (contrast of 3.5:1 or
+ * more against black and against white; no dark blue).  With 8, only red
+ * and magenta do, and what the terminal calls blue, yellow or cyan may be
+ * unreadable on one of them: the category's mark and name are then black
+ * or white on a coloured background, and a row's text is the terminal's
+ * own foreground. */
+static void init_cat_colors(void)
+{
+	static const short fg256[CAT_MAX] = { 32, 133, 130, 30, 28, 160, -1 };
+	static const short chip_fg[CAT_MAX] = { COLOR_BLACK, COLOR_BLACK, COLOR_BLACK, COLOR_WHITE,
+						COLOR_BLACK, COLOR_WHITE, -1 };
+	static const short chip_bg[CAT_MAX] = { COLOR_CYAN, COLOR_MAGENTA, COLOR_YELLOW, COLOR_BLUE,
+						COLOR_GREEN, COLOR_RED, -1 };
+	bool rich = COLORS >= 256 && COLOR_PAIRS > PAIR_FOOTER;
+
+	for (int c = 0; c < CAT_MAX; c++) {
+		init_pair((short)(PAIR_CAT + c), rich ? fg256[c] : chip_fg[c], rich ? -1 : chip_bg[c]);
+		init_pair((short)(PAIR_CATTEXT + c), rich ? fg256[c] : -1, -1);
+	}
+}
 
 /* Pick colours for categories and bars. */
 static void init_colors(void)
 {
-	static const short fg[CAT_MAX] = { COLOR_BLUE, COLOR_MAGENTA, COLOR_YELLOW, COLOR_CYAN,
-					   COLOR_GREEN, COLOR_RED, -1 };
-
 	start_color();
 	use_default_colors();
-	for (int c = 0; c < CAT_MAX; c++)
-		init_pair((short)(PAIR_CAT + c), fg[c], -1);
+	init_cat_colors();
 	init_pair(PAIR_HEADER, COLOR_WHITE, COLOR_BLUE);
 	init_pair(PAIR_BANNER, COLOR_BLACK, COLOR_YELLOW);
 	init_pair(PAIR_STOPPED, COLOR_WHITE, COLOR_RED);
@@ -129,6 +149,7 @@ void screen_close(void)
 	scr = NULL;
 	strbuf_release(&sb);
 	strbuf_release(&shown_sb);
+	strbuf_release(&fit_sb);
 }
 
 /* Async-signal-safe terminal restore (fatal paths). */
@@ -536,10 +557,13 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 	size_t idx = view_at(&a->view, i);
 	const struct sevent *e = store_get(a->store, idx);
 	bool selected = i == a->list.sel;
-	attr_t base = selected ? A_REVERSE : 0, cat = color_or(PAIR_CAT + e->cat, 0);
-	char t[24], p[32];
+	attr_t base = selected ? A_REVERSE : 0, cat = color_or(PAIR_CATTEXT + e->cat, 0);
+	char t[24], p[32], d[24], dur[32] = "";
+	uint64_t ns = e->cat != CAT_LAT ? store_dur(a->store, idx) : 0;   /* (latency rows say theirs) */
 	int x = 0;
 
+	if (ns)
+		snprintf(dur, sizeof(dur), " (%s)", fmt_duration(ns, d));
 	if (selected)
 		fill(y, 0, base);
 	x += put(y, x, COLS - x, evtext_time(e->ts, t), base | A_DIM);
@@ -552,10 +576,11 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 		x = x < 15 ? 15 : x;
 	}
 	x += put(y, x, COLS - x, " ", base);
-	x += put(y, x, 5, evdesc_cat_name((enum ev_cat)e->cat), base | cat);
+	x += put(y, x, 5, evdesc_cat_name((enum ev_cat)e->cat), base | color_or(PAIR_CAT + e->cat, 0));
 	x = x < (multi ? 21 : 14) ? (multi ? 21 : 14) : x;
 	strbuf_reset(&sb);
-	evtext_row(&sb, a->store, e, a->utf8);
+	evtext_row_fit(&sb, a->store, e, a->utf8, COLS - x - (int)strlen(dur));
+	strbuf_addstr(&sb, dur);
 	put_match(a, y, x, COLS - x, sb.buf, base | ((e->flags & SEV_FAILED) ?
 		  color_or(PAIR_FAILED, A_UNDERLINE) : cat));
 }
@@ -622,6 +647,15 @@ static void table_cell(int y, int x, int w, bool right, const char *s, attr_t at
 	put(y, right ? x + w - cols : x, COLS - x < w ? COLS - x : w, s, at);
 }
 
+/* A path in column c: cut in its middle to the column's width. */
+static void table_path_cell(int y, int x, int w, const char *path, attr_t at)
+{
+	strbuf_reset(&fit_sb);
+	visible_fit_path(&fit_sb, path, COLS - x < w ? COLS - x : w, gl == &utf8_glyphs);
+	if (x < COLS)
+		put(y, x, w, fit_sb.buf ? fit_sb.buf : "", at);
+}
+
 /* The column header, with the sort column marked. */
 static void draw_table_head(const struct mode_ops *m, const struct table *t, int y, int *x, int *w)
 {
@@ -682,6 +716,12 @@ static void draw_table(struct app *a)
 		if (at)
 			fill(y, 0, at);
 		for (size_t c = 0; c < m->ncols; c++) {
+			if (m->cols[c].path) {
+				static char path[REC_PATH_MAX + REC_PATH_CUT_LEN + 1];
+				m->cell(a, &t->rows[i], c, path, sizeof(path));
+				table_path_cell(y, x[c], w[c], path, at);
+				continue;
+			}
 			m->cell(a, &t->rows[i], c, buf, sizeof(buf) < (size_t)w[c] * 4 + 1 ?
 				sizeof(buf) : (size_t)w[c] * 4 + 1);
 			table_cell(y, x[c], w[c], m->cols[c].right, buf, at);

@@ -22,6 +22,7 @@ struct tcol {
 	int width;
 	bool right;              /* right-aligned (numbers) */
 	bool text;               /* sorts by the row's text key, else its number */
+	bool path;               /* a path: cut in the middle, keeping its file name */
 };
 
 /* One row: what it stands for and its sort keys. */

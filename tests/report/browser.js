@@ -234,7 +234,9 @@ async function tableRows(page) {
 	return page.$$eval('#tbody .trow', (rows) => rows.filter((r) => !r.hidden).map((r) => ({
 		index: Number(r.dataset.index), time: r.children[0].textContent, pid: r.children[1].textContent,
 		type: r.children[2].textContent, det: r.children[3].textContent,
-		elements: r.children[3].children.length,
+		/* elements but the four spans a path is cut with (report.js pathSpans) */
+		elements: [...r.children[3].querySelectorAll('*')].filter((e) =>
+			!/^p-(pre|head|tail|post)$/.test(e.className) || e.children.length).length,
 	})));
 }
 
@@ -411,6 +413,39 @@ async function hostile(name, page, m) {
 	check(name + ': hostile exe shown as text in its lane', label.includes('<img src=x onerror=alert(1)>'), label);
 }
 
+/* In a narrow window, a path that does not fit in the event table or in
+ * the Files card loses its middle: the head is cut, the file name whole. */
+async function pathCut(name, page) {
+	await page.setViewportSize({ width: 600, height: 900 });
+	await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+	const r = await page.evaluate(() => {
+		const out = { rows: 0, cut: 0, cards: 0, cardCut: 0, bad: [] };
+
+		for (const d of document.querySelectorAll('.trow:not([hidden]) .c-det, .card li.pcut')) {
+			const [, head, tail] = d.children, card = d.tagName === 'LI';
+
+			out[card ? 'cards' : 'rows']++;
+			if (!tail) {
+				out.bad.push('cut at the right only: ' + d.textContent);
+				continue;
+			}
+			if (!head.textContent || head.scrollWidth <= head.clientWidth + 1)
+				continue;
+			out[card ? 'cardCut' : 'cut']++;
+			if (tail.scrollWidth > tail.clientWidth + 1 || d.scrollWidth > d.clientWidth + 1 ||
+			    head.clientWidth < 1)   /* (the ellipsis shows where the middle went) */
+				out.bad.push(d.textContent);
+		}
+		return out;
+	});
+
+	check(name + ': a path too long for the event table keeps its file name', r.rows > 0 &&
+		r.cut > 0 && r.bad.length === 0, JSON.stringify(r));
+	check(name + ': a path too long for the Files card keeps its file name', r.cards > 0 &&
+		r.cardCut > 0 && r.bad.length === 0, JSON.stringify(r));
+	await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 /* The last row of the report is reachable by scrolling and by End. */
 async function lastRow(name, page, m) {
 	const want = '+' + (Math.round(m.last_ts / 1000) / 1e6).toFixed(6) + 's';
@@ -494,7 +529,7 @@ async function main() {
 
 	try {
 		await one(ctx, 'small', [filters, namesWords, zoom, findBothWays, rangeSelect, spans, hostile,
-			lastRow]);
+			pathCut, lastRow]);
 		await one(ctx, 'thin', [thinned, lastRow]);
 		await one(ctx, 'real', [filters, zoom, lastRow]);
 		await one(ctx, 'big', [zoom, lastRow]);

@@ -28,6 +28,8 @@ DEMO = os.path.join(TRACEE_DIR, "tui_demo")
 KILLTREE = os.path.join(TRACEE_DIR, "killtree")
 SHOTS = os.environ.get("TUI_SHOTS")
 POLL = 0.03     # seconds between looks at the screen while waiting
+# what ends an event list row whose call's duration was measured
+DUR = r"(?: \([\d.]+(?:ns|us|ms|s)\))?"
 
 
 class Fail(Exception):
@@ -1314,6 +1316,16 @@ FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2
                        "\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 
+def path_in_row(want, line):
+    """Whether a list row shows the path want: whole, or cut in its middle
+    (a start of it, the mark, its last component whole)."""
+    if want in line:
+        return True
+    at = line.find("\u2026" + want[want.rindex("/"):])
+    start = line.find(want[:8])
+    return 0 <= start < at and want.startswith(line[start:at])
+
+
 def detail_of(p, search, tmp, shown, cols):
     """Search for a row, open its details; check the list row and the details."""
     p.keys("/", "C-u")       # the prompt starts with the last search
@@ -1321,9 +1333,8 @@ def detail_of(p, search, tmp, shown, cols):
     p.keys("Enter")
     s = p.wait(r'search: "%s"' % re.escape(search))
     want = "%s/%s" % (tmp, shown)
-    row = [l for l in region(s, "Events") if l.startswith("+") and "%s/%s" % (tmp, shown[:4]) in l]
-    check(row and any(want[:cols - 20] in l for l in row),
-          "the list row shows %r" % want[:cols - 20], s)
+    row = [l for l in region(s, "Events") if l.startswith("+") and path_in_row(want, l)]
+    check(row, "the list row shows %r, or its start and its name" % want, s)
     p.keys("Enter")
     s = p.wait(r"Event details")
     obj = [l for l in s.split("\n") if l.startswith(" Object:")]
@@ -1370,8 +1381,8 @@ def case_hostile_names(cols=80, rows=24):
         p.keys("f")
         s = p.wait(r"^ Files")
         files = "\n".join(table(s))
-        for _, shown in HOSTILE_NAMES:
-            check(shown[:10] in files, "the files view shows %r" % shown[:10], s)
+        for _, shown in HOSTILE_NAMES:   # (a long path loses its middle, not its name)
+            check(shown[-10:] in files, "the files view shows %r" % shown[-10:], s)
         p.keys("t")
         s = p.wait(r"^ Processes")
         want = "run\\x0dme\\x1b[7m"[:9 if cols < 100 else 16]
@@ -1446,7 +1457,9 @@ def case_deletes_renames():
         s = p.wait(r"Events: 3 of \d+ shown")
         ev = [re.sub(r"^\+\S+ \d+\s+file\s+", "", l).rstrip() for l in region(s, "Events")
               if l.strip()]
-        check(ev == want, "the list rows are %r" % want, s)
+        check(len(ev) == len(want) and all(re.fullmatch(re.escape(w) + DUR, r)
+                                           for w, r in zip(want, ev)),
+              "the list rows are %r (each with its duration, where measured)" % want, s)
         p.keys("/", "C-u")
         p.type("rename")
         p.keys("Enter")
@@ -1692,6 +1705,414 @@ def case_kernel_pause_sigstop():
 
 
 CASES.update({"kernel_pause": case_kernel_pause, "kernel_pause_sigstop": case_kernel_pause_sigstop})
+
+
+
+# ---- colours ----
+
+XTERM8 = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205),
+          (0, 205, 205), (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0),
+          (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255)]
+
+
+def rgb_of(colour):
+    """The xterm palette's red, green, blue of colour index 0..255."""
+    if colour < 16:
+        return XTERM8[colour]
+    if colour >= 232:
+        v = 8 + 10 * (colour - 232)
+        return (v, v, v)
+    lv = [0, 95, 135, 175, 215, 255]
+    c = colour - 16
+    return (lv[c // 36], lv[c // 6 % 6], lv[c % 6])
+
+
+def contrast(a, b):
+    """WCAG contrast ratio of two colours given as (r, g, b)."""
+    def lum(c):
+        ch = [v / 255 for v in c]
+        ch = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in ch]
+        return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+    la, lb = sorted([lum(a), lum(b)])
+    return (lb + 0.05) / (la + 0.05)
+
+
+def sgr_cells(screen):
+    """The cells of a capture-pane -e screen: per line, a list of (char, fg,
+    bg, reverse), fg and bg a colour index or None for the default."""
+    rows = []
+    fg = bg = None
+    rev = False
+    for line in screen.split("\n"):
+        cells = []
+        i = 0
+        while i < len(line):
+            m = re.match(r"\x1b\[([0-9;]*)m", line[i:])
+            if not m:
+                cells.append((line[i], fg, bg, rev))
+                i += 1
+                continue
+            i += m.end()
+            codes = [int(c) if c else 0 for c in m.group(1).split(";")]
+            k = 0
+            while k < len(codes):
+                c = codes[k]
+                if c == 0:
+                    fg = bg = None
+                    rev = False
+                elif c == 7:
+                    rev = True
+                elif c == 27:
+                    rev = False
+                elif 30 <= c <= 37:
+                    fg = c - 30
+                elif 90 <= c <= 97:
+                    fg = c - 90 + 8
+                elif c == 39:
+                    fg = None
+                elif 40 <= c <= 47:
+                    bg = c - 40
+                elif 100 <= c <= 107:
+                    bg = c - 100 + 8
+                elif c == 49:
+                    bg = None
+                elif c in (38, 48) and k + 2 < len(codes) and codes[k + 1] == 5:
+                    if c == 38:
+                        fg = codes[k + 2]
+                    else:
+                        bg = codes[k + 2]
+                    k += 2
+                k += 1
+        rows.append(cells)
+    return rows
+
+
+def colour_at(cells, line, text):
+    """(fg, bg) of the first cell of text's first appearance on a line that matches line."""
+    for row in cells:
+        s = "".join(c[0] for c in row)
+        if re.search(line, s) and text in s:
+            c = row[s.index(text)]
+            return (c[1], c[2])
+    raise Fail("no line %r with %r" % (line, text))
+
+
+def case_colors(cols=80, rows=24):
+    """With 8 and with 256 colours, every foreground drawn on the terminal's
+    own background reads on black and on white (no dark blue, no yellow);
+    the categories' colours are the chosen ones."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("colors%d" % cols, cols, rows)
+    want = {  # category: (its name's fg, bg), (its row's text fg, bg)
+        "xterm": {"file": ((0, 6), (None, None)), "proc": ((0, 2), (None, None))},
+        "xterm-256color": {"file": ((32, None), (32, None)), "proc": ((28, None), (28, None))},
+    }
+    try:
+        for term in ("xterm", "xterm-256color"):
+            p.clear()
+            p.type("cd %s && TERM=%s %s --no-mouse -- %s %s 8; echo EXIT=$?" %
+                   (tmp, term, COMPENDIUM, DEMO, tmp))
+            p.keys("Enter")
+            p.wait(r"EXIT=0|exit 0  ", 15)
+            for cat, (name, text) in want[term].items():
+                word = {"file": "open /", "proc": "exec /"}[cat]
+                p.keys("/", "C-u")
+                p.type(word)
+                p.keys("Enter", until=r'search: "%s"' % word)
+                p.shot("colors-%s-%s-%dx%d" % (term, cat, cols, rows))
+                cells = sgr_cells(p.screen(attrs=True))
+                line = r"^\+\d+\.\d+s.* %s\s+%s" % (cat, word)
+                check(colour_at(cells, line, cat) == name, "%s: the %s name is drawn in %r" %
+                      (term, cat, name), p.screen())
+                check(colour_at(cells, line, word) == text,
+                      "%s: a %s row's text is drawn in %r" % (term, cat, text), p.screen())
+            used = set()
+            for row in cells:
+                for ch, fg, bg, rev in row:
+                    if ch.strip() and not rev and bg is None and fg is not None:
+                        used.add(fg)
+            for fg in sorted(used):
+                worst = min(contrast(rgb_of(fg), (0, 0, 0)), contrast(rgb_of(fg), (255, 255, 255)))
+                check(worst >= 3.4, "%s: colour %d on the default background has contrast %.1f "
+                      "against black or white" % (term, fg, worst), p.screen())
+            check(term == "xterm" or 32 in used, "%s: the file category's colour drawn" % term,
+                  p.screen())
+            p.keys("q")
+            p.wait(r"EXIT=0", 15)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_colors_big():
+    """The same at 200x60."""
+    case_colors(200, 60)
+
+
+CASES["colors"] = case_colors
+CASES["colors_big"] = case_colors_big
+
+
+
+# ---- details of an exec ----
+
+EXECENV = os.path.join(TRACEE_DIR, "execenv")
+
+
+def detail_text(p):
+    """Every line of the open details overlay, scrolling down to its end."""
+    def body(s):
+        lines = s.split("\n")
+        top = [i for i, l in enumerate(lines) if l.startswith(" Event details")][0]
+        end = [i for i, l in enumerate(lines) if l.startswith(" F1 Help")][-1]
+        return [l[1:] for l in lines[top + 1:end]]
+    s = p.screen()
+    text = [l.rstrip() for l in body(s)]
+    while True:   # (one line a Down; only the overlay counts: the header's clock runs on)
+        try:
+            s = p.keys("Down", until=when("scrolled by a line",
+                                          lambda n, o=body(s): body(n)[:-1] == o[1:] and body(n) != o),
+                       timeout=1.5)
+        except Fail:
+            return [l for l in text if l]
+        text.append(body(s)[-1].rstrip())
+
+
+def fd_line_ok(line, fd, link):
+    """Whether a details line shows fd as /proc/PID/fd/FD's link says it is."""
+    m = re.match(r"^  (\d+)\s+(\S+)\s+(.*)$", line)
+    if not m or int(m.group(1)) != fd:
+        return False
+    kind, text = m.group(2), m.group(3)
+    if link.startswith("socket:"):
+        return kind == "tcp4" and re.fullmatch(r"127\.0\.0\.1:\d+ (→|->) 127\.0\.0\.1:\d+", text)
+    if link.startswith("pipe:"):
+        return kind == "pipe" and text == link
+    return text == link and kind in ("file", "chr")
+
+
+def case_exec_details(cols=80, rows=24):
+    """Enter on an exec: its working directory, its environment's changes
+    from its parent's, the fds it inherited and what they are, as the
+    program itself saw them; the same in a replay of its recording."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("execd%d" % cols, cols, rows)
+    try:
+        run_cmd(p, "cd %s && REMOVED=x CHANGED=old %s --no-mouse --record %s/run.rec -- %s %s" %
+                (tmp, COMPENDIUM, tmp, EXECENV, tmp))
+        p.wait(r"procs 2 \(0 live\)", 15)
+        p.keys("/", "C-u")
+        p.type("execenv child")
+        p.keys("Enter", until=r'search: "execenv child"')
+        p.keys("Enter", until=r"Event details")
+        p.shot("exec-details-%dx%d" % (cols, rows))
+        text = detail_text(p)
+        exec_lines = [l for l in text if re.match(r"(Directory|Environment|Inherited fds|  )", l)]
+        with open(os.path.join(tmp, "truth.txt")) as f:
+            truth = f.read().split("\n")
+        cwd = [l[4:] for l in truth if l.startswith("cwd ")][0]
+        nenv = int([l[4:] for l in truth if l.startswith("env ")][0])
+        fds = [(int(l.split()[1]), l.split(" ", 2)[2]) for l in truth if l.startswith("fd ")]
+        all_text = "\n".join(text)
+        check("Directory: %s" % cwd in text, "the details show Directory: %s" % cwd, all_text)
+        check("Environment: %d variables; 3 differ from its parent's:" % nenv in text,
+              "the details count %d variables, 3 changed" % nenv, all_text)
+        for want in ("  + ADDED=1", "  - REMOVED=x", "  ~ CHANGED=new  (was old)"):
+            check(want in text, "the details show %r" % want, all_text)
+        check("Inherited fds: %d" % len(fds) in text, "the details count %d fds" % len(fds), all_text)
+        at = text.index("Inherited fds: %d" % len(fds))
+        for i, (fd, link) in enumerate(fds):
+            check(at + 1 + i < len(text) and fd_line_ok(text[at + 1 + i], fd, link),
+                  "fd %d is shown as %r" % (fd, link), all_text)
+        p.keys("Escape", gone=r"Event details")
+        p.keys("/", "C-u")
+        p.type("execenv /")
+        p.keys("Enter", until=r'search: "execenv /"')
+        p.keys("Enter", until=r"Event details")
+        text = detail_text(p)
+        check(any(re.match(r"Environment: \d+ variables; its parent's is not known$", l)
+                  for l in text), "the first program's parent environment is unknown",
+              "\n".join(text))
+        p.keys("Escape", gone=r"Event details")
+        s = p.keys("F1", until=r"Help: keys")
+        for _ in range(40):
+            if re.search(r"Enter +details of the event \(an exec: cwd, env changes, fds\)\s*$", s, re.M):
+                break
+            s = p.keys("Down")
+        check(re.search(r"Enter +details of the event \(an exec: cwd, env changes, fds\)\s*$", s, re.M),
+              "the help says what an exec's details show, whole", s)
+        p.keys("Escape", gone=r"Help: keys")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        p.clear()
+        run_cmd(p, "%s --no-mouse --replay %s/run.rec" % (COMPENDIUM, tmp))
+        p.keys("]", "]", "]", "]")   # (all at once)
+        p.wait(r"REPLAY ended", 15)
+        p.keys("/", "C-u")
+        p.type("execenv child")
+        p.keys("Enter", until=r'search: "execenv child"')
+        p.keys("Enter", until=r"Event details")
+        again = [l for l in detail_text(p) if re.match(r"(Directory|Environment|Inherited fds|  )", l)]
+        check(again == exec_lines, "the replay shows the same exec details", "\n".join(again))
+        p.keys("Escape", gone=r"Event details")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_exec_details_big():
+    """The same at 200x60."""
+    case_exec_details(200, 60)
+
+
+def case_exec_details_quick():
+    """A program that ends at once still has its exec details, taken at
+    the exec itself (no engine reads them late from /proc)."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("execq", 100, 40)
+    try:
+        run_cmd(p, "cd %s && %s --no-mouse -- sh -c 'QUICK=yes exec true'" % (tmp, COMPENDIUM))
+        p.wait(r"procs 1 \(0 live\)", 15)
+        p.keys("/", "C-u")
+        p.type("type:exec path:*/true")
+        p.keys("Enter", until=r'search: "type:exec path:\*/true"')
+        p.keys("Enter", until=r"Event details")
+        text = detail_text(p)
+        all_text = "\n".join(text)
+        check("Directory: %s" % os.path.realpath(tmp) in text, "the details show Directory: %s" % tmp,
+              all_text)
+        check(any(re.fullmatch(r"Environment: \d+ variables; 1 differ from its parent's:", l)
+                  for l in text) and "  + QUICK=yes" in text, "QUICK=yes was added", all_text)
+        check(not any("read from /proc" in l for l in text), "taken at the exec", all_text)
+        p.keys("Escape", gone=r"Event details")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+CASES["exec_details"] = case_exec_details
+CASES["exec_details_big"] = case_exec_details_big
+CASES["exec_details_quick"] = case_exec_details_quick
+
+
+
+# ---- long paths ----
+
+LONG_NAME = "libcompendium-\u65e5\u672c\u8a9e\x1b[7m.a"    # wide characters and an ESC
+LONG_SHOWN = "libcompendium-\u65e5\u672c\u8a9e\\x1b[7m.a"
+
+
+def width(s):
+    """Columns s takes on the terminal (wide East Asian characters take two)."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def case_long_paths(cols=80, rows=24):
+    """A path too long for its column loses its middle, not its file name:
+    in the event list and in the files view, escapes and wide characters whole."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("paths%d" % cols, cols, rows)
+    try:
+        d = tmp
+        for i in range(12):
+            d = os.path.join(d, "directory-%02d-of-a-long-path" % i)
+        os.makedirs(d)
+        path = os.path.join(d, LONG_NAME)
+        with open(path, "w") as f:
+            f.write("hello\n")
+        run_cmd(p, "cd %s && %s --no-mouse -- cat %s/directory-00*/*/*/*/*/*/*/*/*/*/*/*/libcomp*" %
+                (tmp, COMPENDIUM, tmp))
+        p.wait(r"procs 1 \(0 live\)", 15)
+        p.keys("/", "C-u")
+        p.type("libcompendium")
+        s = p.keys("Enter", until=r'search: "libcompendium"')
+        p.shot("paths-list-%dx%d" % (cols, rows))
+        mark = "\u2026/" + LONG_SHOWN
+        row = [l for l in region(s, "Events") if re.search(r"file\s+open ", l) and "libcomp" in l]
+        check(row, "an open row of the file", s)
+        text = row[0][re.search(r"file\s+open ", row[0]).end():].rstrip()
+        check(re.search(re.escape(mark + " (read)") + r"( \([\d.]+(ns|us|ms|s)\))?$", text),
+              "the open row ends with %r (and the call's duration)" % (mark + " (read)"), s)
+        head = text[:text.index("\u2026")]
+        check(len(head) >= 4 and path.startswith(head), "and starts with the path's start", s)
+        check(width(row[0].rstrip()) <= cols, "the row fits in %d columns" % cols, s)
+        for l in s.split("\n"):
+            check(not FORBIDDEN.search(l), "no control character on screen: %r" % l, s)
+        s = p.keys("f", until=r"^ Files")
+        p.shot("paths-files-%dx%d" % (cols, rows))
+        rows_ = [r for r in table(s) if "libcomp" in r]
+        check(rows_ and re.search(re.escape(mark) + r"\s+1\s+6 B\s+0 B\s+6 B\s*$", rows_[0]),
+              "the files view shows %r, 1 open, 6 B read" % mark, s)
+        head = rows_[0][:rows_[0].index("\u2026")]
+        check(len(head) >= 4 and path.startswith(head), "the files view keeps the path's start", s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_long_paths_big():
+    """The same at 200x60."""
+    case_long_paths(200, 60)
+
+
+CASES["long_paths"] = case_long_paths
+CASES["long_paths_big"] = case_long_paths_big
+
+
+
+# ---- durations ----
+
+def seconds(text):
+    """A duration as fmt_duration writes it ("12ns", "3.4us", "12.3ms", "1.25s") in seconds."""
+    m = re.fullmatch(r"([\d.]+)(ns|us|ms|s)", text)
+    return float(m.group(1)) * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)]
+
+
+def case_durations(cols=80, rows=24):
+    """A call's duration in its row and its details: cat's open of a FIFO
+    that nobody opens for writing for a second waits about that long."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("dur%d" % cols, cols, rows)
+    try:
+        os.mkfifo(os.path.join(tmp, "slowfifo"))
+        run_cmd(p, "cd %s && %s --no-mouse -- sh -c '(sleep 1; echo hi > slowfifo) & cat slowfifo'" %
+                (tmp, COMPENDIUM))
+        p.wait(r"procs \d+ \(0 live\)", 20)
+        p.keys("/", "C-u")
+        p.type("open lat>500ms")   # (selects the slow one: the writer's open comes first with some engines)
+        s = p.keys("Enter", until=r'search: "open lat>500ms"')
+        p.shot("durations-%dx%d" % (cols, rows))
+        row = [l for l in region(s, "Events") if re.search(r"io\s+open \S*slowfifo \(read\)", l)]
+        check(row, "cat's open of the FIFO is on screen", s)
+        m = re.search(r"slowfifo \(read\) \(([\d.]+(?:ns|us|ms|s))\)\s*$", row[0])
+        check(m, "its row ends with the call's duration", s)
+        d = seconds(m.group(1))
+        check(0.5 <= d <= 10, "the open waited for the writer: %.3f s" % d, s)
+        s = p.keys("Enter", until=r"Event details")
+        check("Duration: %s (the call, entry to exit)" % m.group(1) in s,
+              "the details show the same duration", s)
+        p.keys("Escape", gone=r"Event details")
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_durations_big():
+    """The same at 200x60."""
+    case_durations(200, 60)
+
+
+CASES["durations"] = case_durations
+CASES["durations_big"] = case_durations_big
 
 
 def main():

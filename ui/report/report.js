@@ -62,6 +62,27 @@
 		return i > 0 && i < D.strs.length ? vis(D.strs[i]) : '';
 	}
 
+	/* Give e (class pcut) four spans: text before the path, the path up to
+	 * its last '/', the rest of the path, the text after it. */
+	function pathSpans(e) {
+		['p-pre', 'p-head', 'p-tail', 'p-post'].forEach(function (cls) {
+			e.appendChild(el('span', cls));
+		});
+		return e;
+	}
+
+	/* Show text in e (made by pathSpans), path (a part of text, if it is
+	 * one and has a '/') cut in its middle when it does not fit. */
+	function setPathText(e, text, path) {
+		var at = path && path.indexOf('/') >= 0 ? text.indexOf(path) : -1;
+		var s = e.children, cut = at < 0 ? -1 : at + path.lastIndexOf('/');
+
+		s[0].textContent = at < 0 ? text : text.slice(0, at);
+		s[1].textContent = at < 0 ? '' : text.slice(at, cut);
+		s[2].textContent = at < 0 ? '' : text.slice(cut, at + path.length);
+		s[3].textContent = at < 0 ? '' : text.slice(at + path.length);
+	}
+
 	/* 1234567 -> "1,234,567". */
 	function num(n) {
 		return Math.round(n).toLocaleString('en-US');
@@ -418,8 +439,12 @@
 			var ul = el('ul');
 
 			list.forEach(function (t) {
-				var li = el('li', null, t);
+				var li = typeof t === 'string' ? el('li', null, t) : pathSpans(el('li', 'pcut'));
 
+				if (typeof t !== 'string') {
+					setPathText(li, t.text, t.path);
+					t = t.text;
+				}
 				li.title = t;
 				ul.appendChild(li);
 			});
@@ -460,7 +485,7 @@
 			return (b.read_bytes + b.written_bytes) - (a.read_bytes + a.written_bytes);
 		});
 		card('Files', num(s.files_total || files.length), [], files.slice(0, 6).map(function (f) {
-			return bytes(f.read_bytes + f.written_bytes) + ' ' + vis(f.path);
+			return { text: bytes(f.read_bytes + f.written_bytes) + ' ' + vis(f.path), path: vis(f.path) };
 		}));
 		if ((s.notes || []).length)
 			card('Notes', null, [], s.notes.map(vis));
@@ -1599,9 +1624,10 @@
 		while (pool.length < want) {
 			var r = el('div', 'trow');
 
-			['c-time', 'c-pid', 'c-type', 'c-det'].forEach(function (cls) {
+			['c-time', 'c-pid', 'c-type'].forEach(function (cls) {
 				r.appendChild(el('span', cls));
 			});
+			r.appendChild(pathSpans(el('span', 'c-det pcut')));
 			r.addEventListener('click', onRowClick);
 			body.appendChild(r);
 			pool.push(r);
@@ -1638,7 +1664,7 @@
 		cells[1].textContent = pid === tid ? String(pid) : pid + '/' + tid;
 		cells[2].textContent = typeName(i);
 		cells[2].style.setProperty('--sw', combo.colour[c]);
-		cells[3].textContent = details(i) + durSuffix(i);
+		setPathText(cells[3], details(i) + durSuffix(i), str(S1[i]));
 		cells[3].title = eventSummary(i);
 		r.classList.toggle('failed', !!(combo.flags[c] & SEV_FAILED));
 		r.classList.toggle('sel', i === st.selEvent);
