@@ -34,6 +34,7 @@ static size_t fixed_size(unsigned type)
 	case REC_IO: return sizeof(struct rec_io);
 	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
 	case REC_STACK: return sizeof(struct rec_stack);
+	case REC_DATA: return sizeof(struct rec_data);
 	default: return (size_t)-1;
 	}
 }
@@ -70,6 +71,10 @@ static size_t blob_size(unsigned type, const void *p)
 		const struct rec_stack *st = p;
 		return (size_t)st->nframes * sizeof(struct rec_frame) + st->mods_len;
 	}
+	case REC_DATA: {
+		const struct rec_data *d = p;
+		return d->len;
+	}
 	case REC_HIST: {
 		const struct rec_hist *hs = p;
 		return hs->nslots > 64 ? (size_t)-1 / 2 : (size_t)hs->nslots * sizeof(uint64_t);
@@ -98,6 +103,7 @@ union any_fixed {
 	struct rec_maps maps;
 	struct rec_io io;
 	struct rec_sysstat sysstat;
+	struct rec_data data;
 };
 
 int rec_validate(const void *buf, size_t n)

@@ -43,6 +43,7 @@ enum rec_type {
 	REC_IO,          /* bytes the kernel counted on one fd (eBPF): struct rec_io */
 	REC_SYSSTAT,     /* system calls the kernel counted (kernel engine): struct rec_sysstat */
 	REC_STACK,       /* the user stack of the task's next event (--stack): struct rec_stack + blobs */
+	REC_DATA,        /* bytes that name peers (a DNS reply, a hosts file): struct rec_data + bytes */
 	REC_TYPE_MAX
 };
 
@@ -288,6 +289,28 @@ struct rec_stackmod {
 	uint8_t id_len;       /* bytes of build_id (0: none) */
 	uint8_t pad[5];
 	uint8_t build_id[REC_STACK_ID_MAX];
+};
+
+/* What a REC_DATA's bytes are. */
+enum data_kind {
+	DATA_DNS = 1,    /* the first bytes a call received on fd from a DNS server
+			    (port 53): a datagram, or a piece of a TCP stream */
+	DATA_HOSTS = 2,  /* the hosts file the process opened as fd, read through
+			    /proc/PID/root (its own mount namespace's) */
+};
+
+/* Bytes the model reads names for addresses from (src/dnsmsg.h); tid/tgid
+ * the task that received or opened them.  It comes before the record of
+ * the call that received them. */
+#define REC_DATA_DNS_MAX 512     /* bytes of one reply kept */
+#define REC_DATA_HOSTS_MAX 16384 /* bytes of a hosts file kept */
+
+struct rec_data {
+	int32_t fd;
+	uint16_t kind;        /* enum data_kind */
+	uint16_t pad;
+	uint32_t len;         /* bytes that follow */
+	uint32_t total;       /* bytes the call received (len or more: cut) */
 };
 
 typedef void rec_put_fn(void *ctx, const struct rec_hdr *h);
