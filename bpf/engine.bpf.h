@@ -85,6 +85,7 @@ struct engine_scratch {
 		struct ioacct_exec exec;
 		struct ioacct_fd fd;
 		struct ioacct_callx callx;
+		struct ioacct_data data;
 	} h;
 	char data[2 * IOACCT_PATH_MAX + IOACCT_ARGV_MAX];
 };
@@ -678,15 +679,17 @@ __noinline int ke_found_fd(__u32 tgid, int fd)
 }
 
 /* Send the current task's call whole, with aux and an address argument
- * (addr_len bytes at uaddr, at most KE_ADDR_MAX) when it has one. */
-static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
+ * (addr_len bytes at uaddr, at most KE_ADDR_MAX) when it has one; true
+ * when that address has port 53 (a DNS server's). */
+static __always_inline bool ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
 					 const bool btf, __u64 aux, __u64 uaddr, __u64 addr_len)
 {
 	struct engine_scratch *es = engine_sc();
+	unsigned char *a;
 	__u32 n = 0;
 
 	if (!es)
-		return;
+		return false;
 	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
 	es->h.callx.flags = 0;
 	if (addr_len) {
@@ -703,6 +706,43 @@ static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct p
 	es->h.callx.addr_len = (__u16)n;
 	es->h.callx.path_len = 0;
 	ke_output(es, sizeof(es->h.callx) + n);
+	a = (unsigned char *)KE_DATA(es, callx);
+	return n >= 4 && (a[0] == 2 || a[0] == 10) && a[1] == 0 && a[2] == 0 && a[3] == 53;
+}
+
+/* A recvfrom or recvmsg (nr; a1: its buffer or struct msghdr) of the
+ * current task got ret bytes from a DNS server: send the first
+ * IOACCT_DATA_MAX of them (an IOACCT_DATA), which name the addresses the
+ * program asked for. */
+static __always_inline void ke_dns_reply(__u32 tgid, long nr, long ret, int fd, __u64 a1)
+{
+	struct engine_scratch *es = engine_sc();
+	__u64 buf = a1, iov[2];
+	__u32 n = ret > IOACCT_DATA_MAX ? IOACCT_DATA_MAX : (__u32)ret;
+
+	if (!es)
+		return;
+	if (nr == NR_recvmsg) {   /* struct msghdr: msg_iov at 16; the first iovec */
+		if (bpf_probe_read_user(&buf, sizeof(buf), (void *)(a1 + 16)) ||
+		    bpf_probe_read_user(iov, sizeof(iov), (void *)buf))
+			return;
+		buf = iov[0];
+		if (iov[1] < n)
+			n = (__u32)iov[1];
+	}
+	barrier_var(n);
+	if (n > IOACCT_DATA_MAX || !n)
+		return;
+	if (bpf_probe_read_user(KE_DATA(es, data), n, (void *)buf))
+		return;
+	es->h.data.kind = IOACCT_DATA;
+	es->h.data.tid = (__s32)bpf_get_current_pid_tgid();
+	es->h.data.tgid = (__s32)tgid;
+	es->h.data.fd = fd;
+	es->h.data.ts = bpf_ktime_get_ns();
+	es->h.data.len = n;
+	es->h.data.total = (__u32)ret;
+	ke_output(es, sizeof(es->h.data) + n);
 }
 
 /* Append to the IOACCT_CALLX in es the path argument upath (dirfd: its
@@ -927,8 +967,22 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 	} else if (nr == NR_sendto) {
 		uaddr = REG(regs, r8, btf);
 		ulen = REG(regs, r9, btf);
+	} else if (nr == NR_recvfrom && ret >= 0) {   /* the kernel filled the address in */
+		__u32 l = 0;
+		if (!bpf_probe_read_user(&l, sizeof(l), (void *)REG(regs, r9, btf)) && l) {
+			uaddr = REG(regs, r8, btf);
+			ulen = l;
+		}
+	} else if ((nr == NR_sendmsg || nr == NR_recvmsg) && ret >= 0) {
+		__u64 name[2] = { 0 };   /* struct msghdr: msg_name, msg_namelen */
+		if (!bpf_probe_read_user(name, sizeof(name), (void *)a1) && name[0] && (__u32)name[1]) {
+			uaddr = name[0];
+			ulen = (__u32)name[1];
+		}
 	}
-	ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen);
+	if (ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen) && ret > 0 &&
+	    (nr == NR_recvfrom || nr == NR_recvmsg))
+		ke_dns_reply(tgid, nr, ret, (int)a0, a1);
 	return true;
 }
 

@@ -34,6 +34,7 @@ enum ioacct_kind {
 	IOACCT_CALLX = 10,       /* struct ioacct_callx + blobs: a call with an address or path */
 	IOACCT_SYSSTAT = 11,     /* struct ioacct_sysstat: a process's last counts of a call */
 	IOACCT_STACK = 12,       /* struct ioacct_stack + stack bytes (--stack, bpf/stack.bpf.h) */
+	IOACCT_DATA = 13,        /* struct ioacct_data + bytes: a DNS server's reply (a REC_DATA) */
 };
 
 /* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
@@ -243,6 +244,17 @@ struct ioacct_callx {
 	__u64 aux;
 	__u16 addr_len, path_len;
 	__u32 flags;              /* IOACCT_UNREADABLE */
+};
+
+/* IOACCT_DATA: the first len (at most IOACCT_DATA_MAX) of the total bytes
+ * a recvfrom or recvmsg of a traced task received from port 53 on fd. */
+#define IOACCT_DATA_MAX 512
+struct ioacct_data {
+	__u32 kind;              /* IOACCT_DATA */
+	__s32 tid, tgid;
+	__s32 fd;
+	__u64 ts;
+	__u32 len, total;
 };
 
 /* A task of the kernel engine (the kalive map: tid -> this). */
