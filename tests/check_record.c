@@ -61,6 +61,7 @@ static size_t fixed_of(unsigned type)
 	case REC_IO: return sizeof(struct rec_io);
 	case REC_SYSSTAT: return sizeof(struct rec_sysstat);
 	case REC_STACK: return sizeof(struct rec_stack);
+	case REC_DATA: return sizeof(struct rec_data);
 	default: return 0;
 	}
 }
@@ -155,6 +156,13 @@ static size_t build(struct recbuf *b, unsigned type, unsigned k)
 	case REC_MAPS: {
 		struct rec_maps *mp = p;
 		mp->text_len = (uint32_t)c;
+		rec_blob(b, filler, c);
+		break;
+	}
+	case REC_DATA: {
+		struct rec_data *dt = p;
+		dt->kind = DATA_DNS;
+		dt->len = dt->total = (uint32_t)c;
 		rec_blob(b, filler, c);
 		break;
 	}
@@ -619,6 +627,7 @@ static size_t lenfields(unsigned type, struct lenfield *out)
 	case REC_NOTE: LF(struct rec_note, text_len, 1); break;
 	case REC_HIST: LF(struct rec_hist, nslots, sizeof(uint64_t)); break;
 	case REC_MAPS: LF(struct rec_maps, text_len, 1); break;
+	case REC_DATA: LF(struct rec_data, len, 1); break;
 	case REC_STACK:
 		LF(struct rec_stack, nframes, sizeof(struct rec_frame));
 		LF(struct rec_stack, mods_len, 1);
