@@ -88,6 +88,12 @@ struct engine_scratch {
 		struct ioacct_data data;
 	} h;
 	char data[2 * IOACCT_PATH_MAX + IOACCT_ARGV_MAX];
+	/* A recvfrom's, sendmsg's or recvmsg's peer argument, as ke_peer_arg
+	 * found it (here, not on sys_exit's stack, which has no room left),
+	 * and whether ke_send_call found it a DNS server's (port 53). */
+	__u64 peer_at, peer_len, peer_a1;
+	__s32 peer_fd;
+	__u32 peer_dns;
 };
 
 /* Where the bytes after header h of the scratch space go (a sample is its
@@ -197,25 +203,30 @@ static __always_inline __u32 ke_hist_slot(__u64 ns)
 	return bits < 7 ? 0 : bits - 6 >= IOACCT_HIST_SLOTS ? IOACCT_HIST_SLOTS - 1 : bits - 6;
 }
 
+/* Zeros a new counter and a new process's bits start from (globals, not
+ * on ke_count's stack: with sys_exit's frame, the two must fit in 512 bytes). */
+static const struct ioacct_stat ke_stat_zero = { 0 };
+static const struct nr_bits ke_bits_none = { 0 };
+
 /* The counter of (tgid, nr), made (and noted in its process's bits) if new. */
 static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 {
 	struct ioacct_stat_key k = { tgid, nr };
-	struct ioacct_stat *s = bpf_map_lookup_elem(&kstats, &k), zero = { 0 };
-	struct nr_bits *b, none = { 0 };
+	struct ioacct_stat *s = bpf_map_lookup_elem(&kstats, &k);
+	struct nr_bits *b;
 
 	if (s)
 		return s;
 	b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
 	if (!b) {
-		bpf_map_update_elem(&kstat_nrs, &tgid, &none, BPF_NOEXIST);
+		bpf_map_update_elem(&kstat_nrs, &tgid, &ke_bits_none, BPF_NOEXIST);
 		b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
 	}
 	if (!b)
 		return 0;
 	/* (marked before the counter exists: the process's end never misses it) */
 	__sync_fetch_and_or(&b->w[((__u32)nr / 64) & (IOACCT_NR_MAX / 64 - 1)], 1ull << ((__u32)nr % 64));
-	bpf_map_update_elem(&kstats, &k, &zero, BPF_NOEXIST);
+	bpf_map_update_elem(&kstats, &k, &ke_stat_zero, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&kstats, &k);
 }
 
@@ -679,17 +690,23 @@ __noinline int ke_found_fd(__u32 tgid, int fd)
 }
 
 /* Send the current task's call whole, with aux and an address argument
- * (addr_len bytes at uaddr, at most KE_ADDR_MAX) when it has one; true
- * when that address has port 53 (a DNS server's). */
-static __always_inline bool ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
-					 const bool btf, __u64 aux, __u64 uaddr, __u64 addr_len)
+ * (addr_len bytes at uaddr, at most KE_ADDR_MAX; with peer, the one
+ * ke_peer_arg found) when it has one (and note whether it is a DNS
+ * server's). */
+static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
+					 const bool btf, __u64 aux, __u64 uaddr, __u64 addr_len,
+					 bool peer)
 {
 	struct engine_scratch *es = engine_sc();
 	unsigned char *a;
 	__u32 n = 0;
 
 	if (!es)
-		return false;
+		return;
+	if (peer) {
+		uaddr = es->peer_at;
+		addr_len = es->peer_len;
+	}
 	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
 	es->h.callx.flags = 0;
 	if (addr_len) {
@@ -707,42 +724,158 @@ static __always_inline bool ke_send_call(__u32 tgid, long nr, long ret, struct p
 	es->h.callx.path_len = 0;
 	ke_output(es, sizeof(es->h.callx) + n);
 	a = (unsigned char *)KE_DATA(es, callx);
-	return n >= 4 && (a[0] == 2 || a[0] == 10) && a[1] == 0 && a[2] == 0 && a[3] == 53;
+	es->peer_dns = n >= 4 && (a[0] == 2 || a[0] == 10) && a[1] == 0 && a[2] == 0 && a[3] == 53;
 }
 
-/* A recvfrom or recvmsg (nr; a1: its buffer or struct msghdr) of the
- * current task got ret bytes from a DNS server: send the first
- * IOACCT_DATA_MAX of them (an IOACCT_DATA), which name the addresses the
- * program asked for. */
-static __always_inline void ke_dns_reply(__u32 tgid, long nr, long ret, int fd, __u64 a1)
+/* When the recvfrom or recvmsg (nr) ke_peer_arg looked at got ret bytes
+ * from a DNS server, send the first IOACCT_DATA_MAX of them (an
+ * IOACCT_DATA), which name the addresses the program asked for.  A
+ * global function (its own stack frame); returns 0. */
+__noinline int ke_dns_reply(long nr, long ret)
 {
 	struct engine_scratch *es = engine_sc();
-	__u64 buf = a1, iov[2];
-	__u32 n = ret > IOACCT_DATA_MAX ? IOACCT_DATA_MAX : (__u32)ret;
+	__u64 *tmp;
+	__u32 n;
 
-	if (!es)
-		return;
+	if (!es || !es->peer_dns)
+		return 0;
+	n = ret > IOACCT_DATA_MAX ? IOACCT_DATA_MAX : (__u32)ret;
+	tmp = (__u64 *)KE_DATA(es, data);   /* (the scratch space, not the stack) */
+	tmp[2] = es->peer_a1;
 	if (nr == NR_recvmsg) {   /* struct msghdr: msg_iov at 16; the first iovec */
-		if (bpf_probe_read_user(&buf, sizeof(buf), (void *)(a1 + 16)) ||
-		    bpf_probe_read_user(iov, sizeof(iov), (void *)buf))
-			return;
-		buf = iov[0];
-		if (iov[1] < n)
-			n = (__u32)iov[1];
+		if (bpf_probe_read_user(tmp, 8, (void *)(es->peer_a1 + 16)) ||
+		    bpf_probe_read_user(tmp, 16, (void *)tmp[0]))
+			return 0;
+		tmp[2] = tmp[0];
+		if (tmp[1] < n)
+			n = (__u32)tmp[1];
 	}
 	barrier_var(n);
 	if (n > IOACCT_DATA_MAX || !n)
-		return;
-	if (bpf_probe_read_user(KE_DATA(es, data), n, (void *)buf))
-		return;
+		return 0;
+	if (bpf_probe_read_user(KE_DATA(es, data), n, (void *)tmp[2]))
+		return 0;
 	es->h.data.kind = IOACCT_DATA;
 	es->h.data.tid = (__s32)bpf_get_current_pid_tgid();
-	es->h.data.tgid = (__s32)tgid;
+	es->h.data.tgid = (__s32)(bpf_get_current_pid_tgid() >> 32);
+	es->h.data.fd = es->peer_fd;
+	es->h.data.ts = bpf_ktime_get_ns();
+	es->h.data.len = n;
+	es->h.data.total = (__u32)ret;
+	es->h.data.what = IOACCT_DNS;
+	es->h.data.pad = 0;
+	ke_output(es, sizeof(es->h.data) + n);
+	return 0;
+}
+
+/* ---- the hosts file ---- */
+
+/* (process, fd) -> the struct file of a hosts file it has open (how many
+ * there are: khosts_open; a read looks only while there is one). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct ioacct_fd_key);
+	__type(value, __u64);
+} khosts SEC(".maps");
+
+/* Task of process tgid opened path (len bytes) as fd: when it is the hosts
+ * file, note it, so what its reads get is sent (the process may be gone
+ * before user space could read the file through /proc/PID/root); else
+ * forget an earlier hosts file at fd.  A global function; returns 0. */
+__noinline int ke_hosts_open(__u32 tgid, int fd, const char *path, __u32 len)
+{
+	struct ioacct_fd_key k = { .tgid = tgid, .fd = fd };
+	__u64 head = 0, f;
+	__u16 tail = 0;
+
+	if (!engine || !path || fd < 0)
+		return 0;
+	if (len == 10 && !bpf_probe_read_kernel(&head, 8, path) &&
+	    !bpf_probe_read_kernel(&tail, 2, path + 8) &&
+	    head == 0x736f682f6374652full /* "/etc/hos" */ && tail == 0x7374 /* "ts" */) {
+		f = (__u64)fd_file(fd);
+		if (!bpf_map_update_elem(&khosts, &k, &f, BPF_NOEXIST))
+			__sync_fetch_and_add(&khosts_open, 1);
+	} else if (khosts_open && !bpf_map_delete_elem(&khosts, &k)) {
+		__sync_fetch_and_add(&khosts_open, -1);
+	}
+	return 0;
+}
+
+/* A read (nr, of fd into a1: its buffer or iovec array) of the current
+ * task got ret bytes: when fd is a hosts file it opened, send the first
+ * IOACCT_HOSTS_MAX of them (an IOACCT_DATA).  A global function; returns 0. */
+__noinline int ke_hosts_read(long nr, int fd, __u64 a1, long ret)
+{
+	struct ioacct_fd_key k = { .tgid = (__u32)(bpf_get_current_pid_tgid() >> 32), .fd = fd };
+	struct engine_scratch *es = engine_sc();
+	__u64 *f = bpf_map_lookup_elem(&khosts, &k), *tmp;
+	__u32 n = ret > IOACCT_HOSTS_MAX ? IOACCT_HOSTS_MAX : (__u32)ret;
+
+	if (!f || !es)
+		return 0;
+	if (*f != (__u64)fd_file(fd)) {   /* fd is another file now */
+		if (!bpf_map_delete_elem(&khosts, &k))
+			__sync_fetch_and_add(&khosts_open, -1);
+		return 0;
+	}
+	tmp = (__u64 *)KE_DATA(es, data);
+	tmp[2] = a1;
+	if (nr == NR_readv || nr == NR_preadv || nr == NR_preadv2) {
+		if (bpf_probe_read_user(tmp, 16, (void *)a1))
+			return 0;
+		tmp[2] = tmp[0];
+		if (tmp[1] < n)
+			n = (__u32)tmp[1];
+	}
+	barrier_var(n);
+	if (n > IOACCT_HOSTS_MAX || !n || bpf_probe_read_user(KE_DATA(es, data), n, (void *)tmp[2]))
+		return 0;
+	es->h.data.kind = IOACCT_DATA;
+	es->h.data.tid = (__s32)bpf_get_current_pid_tgid();
+	es->h.data.tgid = (__s32)k.tgid;
 	es->h.data.fd = fd;
 	es->h.data.ts = bpf_ktime_get_ns();
 	es->h.data.len = n;
 	es->h.data.total = (__u32)ret;
+	es->h.data.what = IOACCT_HOSTS;
+	es->h.data.pad = 0;
 	ke_output(es, sizeof(es->h.data) + n);
+	return 0;
+}
+
+/* A close of fd by process tgid: forget a hosts file there. */
+static __always_inline void ke_hosts_close(__u32 tgid, int fd)
+{
+	struct ioacct_fd_key k = { .tgid = tgid, .fd = fd };
+
+	if (khosts_open && !bpf_map_delete_elem(&khosts, &k))
+		__sync_fetch_and_add(&khosts_open, -1);
+}
+
+/* The peer address argument of a recvfrom (r8, with its length at r9,
+ * filled in by the kernel), sendmsg or recvmsg (msg_name and msg_namelen
+ * of the struct msghdr at a1) on fd a0, into the scratch space's peer_at
+ * and peer_len (0: none), for ke_send_call and ke_dns_reply.  A global
+ * function (its own stack frame); returns 0. */
+__noinline int ke_peer_arg(long nr, __u64 a0, __u64 a1, __u64 r8, __u64 r9)
+{
+	struct engine_scratch *es = engine_sc();
+
+	if (!es)
+		return 0;
+	es->peer_fd = (__s32)a0;
+	es->peer_a1 = a1;
+	es->peer_at = r8;
+	es->peer_len = 0;
+	es->peer_dns = 0;
+	if (nr != NR_recvfrom && bpf_probe_read_user(&es->peer_at, 8, (void *)a1))
+		es->peer_at = 0;
+	if (bpf_probe_read_user(&es->peer_len, 4, (void *)(nr == NR_recvfrom ? r9 : a1 + 8)) ||
+	    !es->peer_at)
+		es->peer_len = 0;
+	return 0;
 }
 
 /* Append to the IOACCT_CALLX in es the path argument upath (dirfd: its
@@ -932,6 +1065,7 @@ static __always_inline void ke_pair(__u32 tgid, __u64 uaddr)
 static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, const bool btf)
 {
 	__u64 a0, a1, aux = 0, uaddr = 0, ulen = 0;
+	bool peer;
 	__u32 tgid;
 
 	if (!engine || !ke_wanted(nr, regs, btf))
@@ -967,22 +1101,13 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 	} else if (nr == NR_sendto) {
 		uaddr = REG(regs, r8, btf);
 		ulen = REG(regs, r9, btf);
-	} else if (nr == NR_recvfrom && ret >= 0) {   /* the kernel filled the address in */
-		__u32 l = 0;
-		if (!bpf_probe_read_user(&l, sizeof(l), (void *)REG(regs, r9, btf)) && l) {
-			uaddr = REG(regs, r8, btf);
-			ulen = l;
-		}
-	} else if ((nr == NR_sendmsg || nr == NR_recvmsg) && ret >= 0) {
-		__u64 name[2] = { 0 };   /* struct msghdr: msg_name, msg_namelen */
-		if (!bpf_probe_read_user(name, sizeof(name), (void *)a1) && name[0] && (__u32)name[1]) {
-			uaddr = name[0];
-			ulen = (__u32)name[1];
-		}
 	}
-	if (ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen) && ret > 0 &&
-	    (nr == NR_recvfrom || nr == NR_recvmsg))
-		ke_dns_reply(tgid, nr, ret, (int)a0, a1);
+	peer = (nr == NR_recvfrom || nr == NR_sendmsg || nr == NR_recvmsg) && ret >= 0;
+	if (peer)
+		ke_peer_arg(nr, a0, a1, REG(regs, r8, btf), REG(regs, r9, btf));
+	ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen, peer);
+	if (ret > 0 && (nr == NR_recvfrom || nr == NR_recvmsg))
+		ke_dns_reply(nr, ret);
 	return true;
 }
 

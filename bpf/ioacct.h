@@ -246,15 +246,21 @@ struct ioacct_callx {
 	__u32 flags;              /* IOACCT_UNREADABLE */
 };
 
-/* IOACCT_DATA: the first len (at most IOACCT_DATA_MAX) of the total bytes
- * a recvfrom or recvmsg of a traced task received from port 53 on fd. */
+/* IOACCT_DATA: the first len of the total bytes a call of a traced task
+ * received on fd: a recvfrom or recvmsg from port 53 (what IOACCT_DNS, at
+ * most IOACCT_DATA_MAX bytes), or a read of the hosts file it opened
+ * (IOACCT_HOSTS, at most IOACCT_HOSTS_MAX). */
 #define IOACCT_DATA_MAX 512
+#define IOACCT_HOSTS_MAX 4096
+enum { IOACCT_DNS = 1, IOACCT_HOSTS = 2 };
 struct ioacct_data {
 	__u32 kind;              /* IOACCT_DATA */
 	__s32 tid, tgid;
 	__s32 fd;
 	__u64 ts;
 	__u32 len, total;
+	__u32 what;              /* IOACCT_DNS or IOACCT_HOSTS */
+	__u32 pad;
 };
 
 /* A task of the kernel engine (the kalive map: tid -> this). */

@@ -309,14 +309,14 @@ static void callx_record(struct ebpf_ioacct *io, const struct ioacct_callx *e, s
 	io_put(io);
 }
 
-/* IOACCT_DATA: REC_DATA of a DNS server's reply. */
+/* IOACCT_DATA: REC_DATA of a DNS server's reply or of a read of the hosts file. */
 static void data_record(struct ebpf_ioacct *io, const struct ioacct_data *e, size_t size)
 {
 	size_t n = e->len <= size - sizeof(*e) ? e->len : size - sizeof(*e);
 	struct rec_data *r = rec_begin(&io->rec, REC_DATA, e->ts, e->tid, e->tgid, sizeof(*r));
 
 	r->fd = e->fd;
-	r->kind = DATA_DNS;
+	r->kind = e->what == IOACCT_HOSTS ? DATA_HOSTS_READ : DATA_DNS;
 	r->len = (uint32_t)rec_blob(&io->rec, e + 1, n);
 	r->total = e->total;
 	io_put(io);

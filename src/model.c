@@ -493,6 +493,29 @@ static void dns_stream(struct fobj *o, const uint8_t *p, size_t len, size_t tota
 	}
 }
 
+/* Take what a read of the hosts file at o got, p[0..len): its whole lines
+ * name addresses, a line cut at its end waits for the next read. */
+static void hosts_read(struct fobj *o, const char *p, size_t len, struct learn *l)
+{
+	struct dnsbuf *s = o->dns ? o->dns : (o->dns = xcalloc(1, sizeof(*s)));
+	const char *first = memchr(p, '\n', len), *last = memrchr(p, '\n', len);
+	size_t room = sizeof(s->b) - s->kept, n;
+
+	if (!first) {
+		n = len < room ? len : room;
+		memcpy(s->b + s->kept, p, n);
+		s->kept += (uint32_t)n;
+		return;
+	}
+	n = (size_t)(first - p) < room ? (size_t)(first - p) : room;
+	memcpy(s->b + s->kept, p, n);
+	dnsmsg_hosts((const char *)s->b, s->kept + n, name_learn, l);
+	dnsmsg_hosts(first + 1, (size_t)(last - first), name_learn, l);
+	n = len - (size_t)(last - p) - 1;
+	s->kept = (uint32_t)(n < sizeof(s->b) ? n : sizeof(s->b));
+	memcpy(s->b, last + 1, s->kept);
+}
+
 /* REC_DATA: bytes with names for addresses (a DNS reply, a hosts file). */
 static void on_data(struct model *m, const struct rec_hdr *h)
 {
@@ -507,7 +530,15 @@ static void on_data(struct model *m, const struct rec_hdr *h)
 		return;
 	}
 	t = thread_of(m, h->tid, h->tgid, h->ts);
-	o = r->kind == DATA_DNS ? fdtable_get(t->fdt, r->fd) : NULL;
+	o = fdtable_get(t->fdt, r->fd);
+	if (r->kind == DATA_HOSTS_READ) {
+		l.hosts = true;
+		if (o && o->kind == FDK_FILE)
+			hosts_read(o, (const char *)p, r->len, &l);
+		return;
+	}
+	if (r->kind != DATA_DNS)
+		return;
 	if (o && (o->kind == FDK_UDP4 || o->kind == FDK_UDP6))
 		dnsmsg_answers(p, r->len, name_learn, &l);
 	else if (o && (o->kind == FDK_TCP4 || o->kind == FDK_TCP6))

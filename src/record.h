@@ -297,13 +297,16 @@ enum data_kind {
 			    (port 53): a datagram, or a piece of a TCP stream */
 	DATA_HOSTS = 2,  /* the hosts file the process opened as fd, read through
 			    /proc/PID/root (its own mount namespace's) */
+	DATA_HOSTS_READ = 3,   /* what one read of the hosts file at fd got (the
+				  kernel engine: the process may be gone before
+				  /proc/PID/root could be read) */
 };
 
 /* Bytes the model reads names for addresses from (src/dnsmsg.h); tid/tgid
  * the task that received or opened them.  It comes before the record of
  * the call that received them. */
 #define REC_DATA_DNS_MAX 512     /* bytes of one reply kept */
-#define REC_DATA_HOSTS_MAX 16384 /* bytes of a hosts file kept */
+#define REC_DATA_HOSTS_MAX 16384 /* bytes of a hosts file kept (of a read: 4096) */
 
 struct rec_data {
 	int32_t fd;

@@ -1393,6 +1393,24 @@ START_TEST(the_hosts_file_names_addresses_but_never_over_dns)
 }
 END_TEST
 
+START_TEST(reads_of_the_hosts_file_name_addresses_across_their_ends)
+{
+	static const char part1[] = "127.0.0.1 localhost\n10.9.8.", part2[] = "7 split.test\n";
+	struct addr remote = in4("10.9.8.7", 80);
+
+	start(100);
+	open_file(100, 3, "/etc/hosts", O_RDONLY);
+	data_rec(100, 3, DATA_HOSTS_READ, part1, strlen(part1), strlen(part1));
+	tcp4_socket(100, 4, "socket:[2]");
+	sys_addr(100, SYS_connect, 0, &remote, 4, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_ptr_null(conn(0, 1)->host);   /* the line is not whole yet */
+	data_rec(100, 3, DATA_HOSTS_READ, part2, strlen(part2), strlen(part2));
+	tcp4_socket(100, 5, "socket:[3]");
+	sys_addr(100, SYS_connect, 0, &remote, 5, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_str_eq(conn(1, 2)->host, "split.test");
+}
+END_TEST
+
 START_TEST(datagrams_by_address_make_one_flow_per_peer)
 {
 	struct addr local = in4("127.0.0.1", 5000), a = in4("127.0.0.1", 6000);
@@ -2835,6 +2853,7 @@ static Suite *model_suite(void)
 	tcase_add_test(net, a_dns_reply_names_the_connection_to_its_address);
 	tcase_add_test(net, a_dns_reply_over_tcp_is_put_together_from_its_pieces);
 	tcase_add_test(net, the_hosts_file_names_addresses_but_never_over_dns);
+	tcase_add_test(net, reads_of_the_hosts_file_name_addresses_across_their_ends);
 	tcase_add_test(net, datagrams_by_address_make_one_flow_per_peer);
 	tcase_add_test(net, connect_in_progress_counts_as_a_connection);
 	tcase_add_test(net, refused_connect_makes_no_connection);
