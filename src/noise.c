@@ -54,6 +54,8 @@ bool noise_obj(const struct fobj *o)
 		return false;
 	if (o->kind == FDK_ANON)
 		return true;
+	if (o->conn && o->conn->peer)   /* (with the name it was looked up by) */
+		return noise_addr(o->conn->peer);
 	if (o->remote)
 		return noise_addr(o->remote);
 	return noise_path(o->path);
