@@ -768,58 +768,97 @@ __noinline int ke_dns_reply(long nr, long ret)
 	return 0;
 }
 
-/* ---- the hosts file ---- */
+/* ---- fds whose reads name peers ---- */
 
-/* (process, fd) -> the struct file of a hosts file it has open (how many
- * there are: khosts_open; a read looks only while there is one). */
+/* What a watched fd is: its struct file then, and what its reads are
+ * (IOACCT_HOSTS: the hosts file; IOACCT_DNS: a socket connected to port 53). */
+struct ke_watched {
+	__u64 file;
+	__u32 what;
+	__u32 pad;
+};
+
+/* (process, fd) -> what is watched there (how many: kwatched; a read
+ * looks only while there is one). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, struct ioacct_fd_key);
-	__type(value, __u64);
-} khosts SEC(".maps");
+	__type(value, struct ke_watched);
+} kwatch SEC(".maps");
 
-/* Task of process tgid opened path (len bytes) as fd: when it is the hosts
- * file, note it, so what its reads get is sent (the process may be gone
- * before user space could read the file through /proc/PID/root); else
- * forget an earlier hosts file at fd.  A global function; returns 0. */
-__noinline int ke_hosts_open(__u32 tgid, int fd, const char *path, __u32 len)
+/* Watch fd of process tgid for what (0: forget it).  A global function;
+ * returns 0. */
+__noinline int ke_watch(__u32 tgid, int fd, __u32 what)
 {
 	struct ioacct_fd_key k = { .tgid = tgid, .fd = fd };
-	__u64 head = 0, f;
-	__u16 tail = 0;
+	struct ke_watched w = { .what = what };
 
-	if (!engine || !path || fd < 0)
+	if (!engine || fd < 0)
 		return 0;
-	if (len == 10 && !bpf_probe_read_kernel(&head, 8, path) &&
-	    !bpf_probe_read_kernel(&tail, 2, path + 8) &&
-	    head == 0x736f682f6374652full /* "/etc/hos" */ && tail == 0x7374 /* "ts" */) {
-		f = (__u64)fd_file(fd);
-		if (!bpf_map_update_elem(&khosts, &k, &f, BPF_NOEXIST))
-			__sync_fetch_and_add(&khosts_open, 1);
-	} else if (khosts_open && !bpf_map_delete_elem(&khosts, &k)) {
-		__sync_fetch_and_add(&khosts_open, -1);
+	if (!what) {
+		if (kwatched && !bpf_map_delete_elem(&kwatch, &k))
+			__sync_fetch_and_add(&kwatched, -1);
+		return 0;
 	}
+	w.file = (__u64)fd_file(fd);
+	if (!bpf_map_update_elem(&kwatch, &k, &w, BPF_NOEXIST))
+		__sync_fetch_and_add(&kwatched, 1);
 	return 0;
 }
 
+/* Task of process tgid opened path (len bytes) as fd: watch it when it is
+ * the hosts file (the process may be gone before user space could read
+ * the file through /proc/PID/root), else forget an earlier fd there.  A
+ * global function; returns 0. */
+__noinline int ke_hosts_open(__u32 tgid, int fd, const char *path, __u32 len)
+{
+	__u64 head = 0;
+	__u16 tail = 0;
+
+	if (len == 10 && path && !bpf_probe_read_kernel(&head, 8, path) &&
+	    !bpf_probe_read_kernel(&tail, 2, path + 8) &&
+	    head == 0x736f682f6374652full /* "/etc/hos" */ && tail == 0x7374 /* "ts" */)
+		return ke_watch(tgid, fd, IOACCT_HOSTS);
+	return ke_watch(tgid, fd, 0);
+}
+
+/* A connect (ret) of the current process on fd to the address ke_send_call
+ * just sent: watch the socket when that is a DNS server's (port 53), else
+ * forget it.  A global function; returns 0. */
+__noinline int ke_watch_connect(int fd, long ret)
+{
+	struct engine_scratch *es = engine_sc();
+	__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+
+	if (!es)
+		return 0;
+	return ke_watch(tgid, fd, es->peer_dns && (ret == 0 || ret == -KE_EINPROGRESS) ?
+			IOACCT_DNS : 0);
+}
+
 /* A read (nr, of fd into a1: its buffer or iovec array) of the current
- * task got ret bytes: when fd is a hosts file it opened, send the first
- * IOACCT_HOSTS_MAX of them (an IOACCT_DATA).  A global function; returns 0. */
-__noinline int ke_hosts_read(long nr, int fd, __u64 a1, long ret)
+ * task got ret bytes: when fd is watched, send the first bytes (at most
+ * IOACCT_HOSTS_MAX of the hosts file, IOACCT_DATA_MAX of a DNS stream: an
+ * IOACCT_DATA).  A global function; returns 0. */
+__noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret)
 {
 	struct ioacct_fd_key k = { .tgid = (__u32)(bpf_get_current_pid_tgid() >> 32), .fd = fd };
 	struct engine_scratch *es = engine_sc();
-	__u64 *f = bpf_map_lookup_elem(&khosts, &k), *tmp;
-	__u32 n = ret > IOACCT_HOSTS_MAX ? IOACCT_HOSTS_MAX : (__u32)ret;
+	struct ke_watched *w = bpf_map_lookup_elem(&kwatch, &k);
+	__u32 n, max;
+	__u64 *tmp;
 
-	if (!f || !es)
+	if (!w || !es)
 		return 0;
-	if (*f != (__u64)fd_file(fd)) {   /* fd is another file now */
-		if (!bpf_map_delete_elem(&khosts, &k))
-			__sync_fetch_and_add(&khosts_open, -1);
+	if (w->file != (__u64)fd_file(fd)) {   /* fd is another file now */
+		if (!bpf_map_delete_elem(&kwatch, &k))
+			__sync_fetch_and_add(&kwatched, -1);
 		return 0;
 	}
+	max = w->what == IOACCT_HOSTS ? IOACCT_HOSTS_MAX : IOACCT_DATA_MAX;
+	n = ret > max ? max : (__u32)ret;
+	es->h.data.what = w->what;
 	tmp = (__u64 *)KE_DATA(es, data);
 	tmp[2] = a1;
 	if (nr == NR_readv || nr == NR_preadv || nr == NR_preadv2) {
@@ -839,19 +878,18 @@ __noinline int ke_hosts_read(long nr, int fd, __u64 a1, long ret)
 	es->h.data.ts = bpf_ktime_get_ns();
 	es->h.data.len = n;
 	es->h.data.total = (__u32)ret;
-	es->h.data.what = IOACCT_HOSTS;
 	es->h.data.pad = 0;
 	ke_output(es, sizeof(es->h.data) + n);
 	return 0;
 }
 
-/* A close of fd by process tgid: forget a hosts file there. */
-static __always_inline void ke_hosts_close(__u32 tgid, int fd)
+/* A close of fd by process tgid: forget what was watched there. */
+static __always_inline void ke_watch_close(__u32 tgid, int fd)
 {
 	struct ioacct_fd_key k = { .tgid = tgid, .fd = fd };
 
-	if (khosts_open && !bpf_map_delete_elem(&khosts, &k))
-		__sync_fetch_and_add(&khosts_open, -1);
+	if (kwatched && !bpf_map_delete_elem(&kwatch, &k))
+		__sync_fetch_and_add(&kwatched, -1);
 }
 
 /* The peer address argument of a recvfrom (r8, with its length at r9,
@@ -1108,6 +1146,8 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 	ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen, peer);
 	if (ret > 0 && (nr == NR_recvfrom || nr == NR_recvmsg))
 		ke_dns_reply(nr, ret);
+	else if (nr == NR_connect)
+		ke_watch_connect((int)a0, ret);
 	return true;
 }
 

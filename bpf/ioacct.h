@@ -247,9 +247,10 @@ struct ioacct_callx {
 };
 
 /* IOACCT_DATA: the first len of the total bytes a call of a traced task
- * received on fd: a recvfrom or recvmsg from port 53 (what IOACCT_DNS, at
- * most IOACCT_DATA_MAX bytes), or a read of the hosts file it opened
- * (IOACCT_HOSTS, at most IOACCT_HOSTS_MAX). */
+ * received on fd: a recvfrom or recvmsg from port 53, or a read of a
+ * socket connected to port 53 (what IOACCT_DNS, at most IOACCT_DATA_MAX
+ * bytes), or a read of the hosts file it opened (IOACCT_HOSTS, at most
+ * IOACCT_HOSTS_MAX). */
 #define IOACCT_DATA_MAX 512
 #define IOACCT_HOSTS_MAX 4096
 enum { IOACCT_DNS = 1, IOACCT_HOSTS = 2 };

@@ -487,7 +487,7 @@ E2E_WITH_EBPF = ("readfile", "weird_path", "dupwrite", "redirect", "netpair", "n
                  "inherited_fds", "threadstorm", "forkstorm", "threadexec", "spawnfds",
                  "signals", "int80", "uring_openat", "scmfd", "deep_path", "deep_path_cut",
                  "root_relative", "deletes_renames", "unreadable", "udpflows", "hostsname",
-                 "dnsname")
+                 "dnsname", "dnsname_tcp")
 
 
 def case_e2e(work: str) -> list[str]:

@@ -79,9 +79,10 @@ def _serve(udp: socket.socket, tcp: socket.socket, table: dict, cnames: dict, ow
 
 
 def private_resolver(work: str, table: dict, cnames: dict | None = None,
-                     hosts: str = "127.0.0.1 localhost\n"):
-    """The preexec function (see the module's text); files go to work."""
-    files = {"resolv.conf": "nameserver 127.0.0.1\noptions attempts:1 timeout:2\n",
+                     hosts: str = "127.0.0.1 localhost\n", options: str = ""):
+    """The preexec function (see the module's text); files go to work;
+    options are resolv.conf's more options ("use-vc": glibc asks over TCP)."""
+    files = {"resolv.conf": f"nameserver 127.0.0.1\noptions attempts:1 timeout:2 {options}\n",
              "nsswitch.conf": "hosts: files dns\n", "hosts": hosts}
     cnames = cnames or {}
 
