@@ -74,11 +74,9 @@ static unsigned open_row(struct app *a, const struct trow *r)
 static void note(const struct app *a, int pid, char *buf, size_t cap)
 {
 	(void)pid;
-	snprintf(buf, cap, "Connections made (out) or accepted (in), and UDP flows (datagrams "
-		 "to or from one peer by address); a peer looked up by name shows it; "
-		 "duration: connect or accept to close (seen with -v or --no-seccomp), else to "
-		 "the last use (a flow: first to last datagram)%s.  "
-		 "Enter: that connection's events.",
+	snprintf(buf, cap, "Out: connect, in: accept, flow: UDP by address; peers by the name "
+		 "looked up%s.  Duration: connect or accept to close (seen with -v or "
+		 "--no-seccomp), else to the last use (a flow: its last datagram).  Enter: its events.",
 		 a->view.filter.hide_noise ? "; localhost hidden (a shows it)" : "");
 }
 
