@@ -794,7 +794,7 @@ __noinline int ke_watch(__u32 tgid, int fd, __u32 what)
 	struct ioacct_fd_key k = { .tgid = tgid, .fd = fd };
 	struct ke_watched w = { .what = what };
 
-	if (!engine || fd < 0)
+	if (fd < 0)
 		return 0;
 	if (!what) {
 		if (kwatched && !bpf_map_delete_elem(&kwatch, &k))
@@ -823,18 +823,30 @@ __noinline int ke_hosts_open(__u32 tgid, int fd, const char *path, __u32 len)
 	return ke_watch(tgid, fd, 0);
 }
 
-/* A connect (ret) of the current process on fd to the address ke_send_call
- * just sent: watch the socket when that is a DNS server's (port 53), else
- * forget it.  A global function; returns 0. */
+/* A connect (ret) of the current process on fd (with the kernel engine,
+ * or a traced task's under --ebpf): watch the socket when the kernel's own
+ * socket says its peer is a DNS server's port (53), else forget the fd.
+ * A global function; returns 0. */
 __noinline int ke_watch_connect(int fd, long ret)
 {
-	struct engine_scratch *es = engine_sc();
-	__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+	struct file *f = fd_file(fd);
+	struct socket *so;
+	struct sock *sk;
+	unsigned int family;
+	__u32 tgid;
+	bool dns;
 
-	if (!es)
+	if (!engine && !traced_now(&tgid))
 		return 0;
-	return ke_watch(tgid, fd, es->peer_dns && (ret == 0 || ret == -KE_EINPROGRESS) ?
-			IOACCT_DNS : 0);
+	tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+	if (!f)
+		return 0;
+	so = BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(so, sk);
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	dns = (ret == 0 || ret == -KE_EINPROGRESS) && (family == 2 || family == 10) &&
+	      BPF_CORE_READ(sk, __sk_common.skc_dport) == 0x3500 /* 53, network order */;
+	return ke_watch(tgid, fd, dns ? IOACCT_DNS : 0);
 }
 
 /* A read (nr, of fd into a1: its buffer or iovec array) of the current

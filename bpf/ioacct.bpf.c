@@ -364,6 +364,7 @@ static __always_inline bool mark_fd(__u32 tgid, int fd)
 __noinline int ke_found_fd(__u32 tgid, int fd);   /* (engine.bpf.h) */
 __noinline int ke_hosts_open(__u32 tgid, int fd, const char *path, __u32 len);
 __noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret);
+__noinline int ke_watch_connect(int fd, long ret);
 __u32 kwatched;   /* fds the kernel engine watches the reads of (engine.bpf.h) */
 
 static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_key *k)
@@ -721,6 +722,8 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 			open_call(regs, nr, ret, btf);
 		return 0;
 	}
+	if (!engine && nr == NR_connect)   /* (the engine's: ke_call) */
+		ke_watch_connect((int)REG(regs, di, btf), ret);
 	if (ke_call(regs, nr, ret, btf) || !dir || in_compat(btf))
 		return 0;
 	io_add((int)REG(regs, di, btf), dir, ret);

@@ -495,7 +495,7 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	if (s->stack && !io->kstack)
 		io->kstack = kstack_new();
 	io->engine = s->engine;
-	if (s->engine && libbpf_num_possible_cpus() > 0)
+	if (libbpf_num_possible_cpus() > 0)   /* (--ebpf too: the reads it copies) */
 		bpf_map__set_max_entries(io->skel->maps.engine_scratch,
 					 (__u32)libbpf_num_possible_cpus());
 	/* (it has no block programs: nothing to leave out for want of them) */
