@@ -86,8 +86,15 @@ struct engine_scratch {
 		struct ioacct_execenv env;
 		struct ioacct_fd fd;
 		struct ioacct_callx callx;
+		struct ioacct_data data;
 	} h;
 	char data[2 * IOACCT_PATH_MAX + IOACCT_ARGV_MAX];
+	/* A recvfrom's, sendmsg's or recvmsg's peer argument, as ke_peer_arg
+	 * found it (here, not on sys_exit's stack, which has no room left),
+	 * and whether ke_send_call found it a DNS server's (port 53). */
+	__u64 peer_at, peer_len, peer_a1;
+	__s32 peer_fd;
+	__u32 peer_dns;
 };
 
 /* Where the bytes after header h of the scratch space go (a sample is its
@@ -197,25 +204,30 @@ static __always_inline __u32 ke_hist_slot(__u64 ns)
 	return bits < 7 ? 0 : bits - 6 >= IOACCT_HIST_SLOTS ? IOACCT_HIST_SLOTS - 1 : bits - 6;
 }
 
+/* Zeros a new counter and a new process's bits start from (globals, not
+ * on ke_count's stack: with sys_exit's frame, the two must fit in 512 bytes). */
+static const struct ioacct_stat ke_stat_zero = { 0 };
+static const struct nr_bits ke_bits_none = { 0 };
+
 /* The counter of (tgid, nr), made (and noted in its process's bits) if new. */
 static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 {
 	struct ioacct_stat_key k = { tgid, nr };
-	struct ioacct_stat *s = bpf_map_lookup_elem(&kstats, &k), zero = { 0 };
-	struct nr_bits *b, none = { 0 };
+	struct ioacct_stat *s = bpf_map_lookup_elem(&kstats, &k);
+	struct nr_bits *b;
 
 	if (s)
 		return s;
 	b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
 	if (!b) {
-		bpf_map_update_elem(&kstat_nrs, &tgid, &none, BPF_NOEXIST);
+		bpf_map_update_elem(&kstat_nrs, &tgid, &ke_bits_none, BPF_NOEXIST);
 		b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
 	}
 	if (!b)
 		return 0;
 	/* (marked before the counter exists: the process's end never misses it) */
 	__sync_fetch_and_or(&b->w[((__u32)nr / 64) & (IOACCT_NR_MAX / 64 - 1)], 1ull << ((__u32)nr % 64));
-	bpf_map_update_elem(&kstats, &k, &zero, BPF_NOEXIST);
+	bpf_map_update_elem(&kstats, &k, &ke_stat_zero, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&kstats, &k);
 }
 
@@ -715,15 +727,23 @@ __noinline int ke_found_fd(__u32 tgid, int fd)
 }
 
 /* Send the current task's call whole, with aux and an address argument
- * (addr_len bytes at uaddr, at most KE_ADDR_MAX) when it has one. */
+ * (addr_len bytes at uaddr, at most KE_ADDR_MAX; with peer, the one
+ * ke_peer_arg found) when it has one (and note whether it is a DNS
+ * server's). */
 static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
-					 const bool btf, __u64 aux, __u64 uaddr, __u64 addr_len)
+					 const bool btf, __u64 aux, __u64 uaddr, __u64 addr_len,
+					 bool peer)
 {
 	struct engine_scratch *es = engine_sc();
+	unsigned char *a;
 	__u32 n = 0;
 
 	if (!es)
 		return;
+	if (peer) {
+		uaddr = es->peer_at;
+		addr_len = es->peer_len;
+	}
 	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
 	es->h.callx.flags = 0;
 	if (addr_len) {
@@ -740,6 +760,209 @@ static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct p
 	es->h.callx.addr_len = (__u16)n;
 	es->h.callx.path_len = 0;
 	ke_output(es, sizeof(es->h.callx) + n);
+	a = (unsigned char *)KE_DATA(es, callx);
+	es->peer_dns = n >= 4 && (a[0] == 2 || a[0] == 10) && a[1] == 0 && a[2] == 0 && a[3] == 53;
+}
+
+/* When the recvfrom or recvmsg (nr) ke_peer_arg looked at got ret bytes
+ * from a DNS server, send the first IOACCT_DATA_MAX of them (an
+ * IOACCT_DATA), which name the addresses the program asked for.  A
+ * global function (its own stack frame); returns 0. */
+__noinline int ke_dns_reply(long nr, long ret)
+{
+	struct engine_scratch *es = engine_sc();
+	__u64 *tmp;
+	__u32 n;
+
+	if (!es || !es->peer_dns)
+		return 0;
+	n = ret > IOACCT_DATA_MAX ? IOACCT_DATA_MAX : (__u32)ret;
+	tmp = (__u64 *)KE_DATA(es, data);   /* (the scratch space, not the stack) */
+	tmp[2] = es->peer_a1;
+	if (nr == NR_recvmsg) {   /* struct msghdr: msg_iov at 16; the first iovec */
+		if (bpf_probe_read_user(tmp, 8, (void *)(es->peer_a1 + 16)) ||
+		    bpf_probe_read_user(tmp, 16, (void *)tmp[0]))
+			return 0;
+		tmp[2] = tmp[0];
+		if (tmp[1] < n)
+			n = (__u32)tmp[1];
+	}
+	barrier_var(n);
+	if (n > IOACCT_DATA_MAX || !n)
+		return 0;
+	if (bpf_probe_read_user(KE_DATA(es, data), n, (void *)tmp[2]))
+		return 0;
+	es->h.data.kind = IOACCT_DATA;
+	es->h.data.tid = (__s32)bpf_get_current_pid_tgid();
+	es->h.data.tgid = (__s32)(bpf_get_current_pid_tgid() >> 32);
+	es->h.data.fd = es->peer_fd;
+	es->h.data.ts = bpf_ktime_get_ns();
+	es->h.data.len = n;
+	es->h.data.total = (__u32)ret;
+	es->h.data.what = IOACCT_DNS;
+	es->h.data.pad = 0;
+	ke_output(es, sizeof(es->h.data) + n);
+	return 0;
+}
+
+/* ---- fds whose reads name peers ---- */
+
+/* What a watched fd is: its struct file then, and what its reads are
+ * (IOACCT_HOSTS: the hosts file; IOACCT_DNS: a socket connected to port 53). */
+struct ke_watched {
+	__u64 file;
+	__u32 what;
+	__u32 pad;
+};
+
+/* (process, fd) -> what is watched there (how many: kwatched; a read
+ * looks only while there is one). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct ioacct_fd_key);
+	__type(value, struct ke_watched);
+} kwatch SEC(".maps");
+
+/* Watch fd of process tgid for what (0: forget it).  A global function;
+ * returns 0. */
+__noinline int ke_watch(__u32 tgid, int fd, __u32 what)
+{
+	struct ioacct_fd_key k = { .tgid = tgid, .fd = fd };
+	struct ke_watched w = { .what = what };
+
+	if (fd < 0)
+		return 0;
+	if (!what) {
+		if (kwatched && !bpf_map_delete_elem(&kwatch, &k))
+			__sync_fetch_and_add(&kwatched, -1);
+		return 0;
+	}
+	w.file = (__u64)fd_file(fd);
+	if (!bpf_map_update_elem(&kwatch, &k, &w, BPF_NOEXIST))
+		__sync_fetch_and_add(&kwatched, 1);
+	return 0;
+}
+
+/* Task of process tgid opened path (len bytes) as fd: watch it when it is
+ * the hosts file (the process may be gone before user space could read
+ * the file through /proc/PID/root), else forget an earlier fd there.  A
+ * global function; returns 0. */
+__noinline int ke_hosts_open(__u32 tgid, int fd, const char *path, __u32 len)
+{
+	__u64 head = 0;
+	__u16 tail = 0;
+
+	if (len == 10 && path && !bpf_probe_read_kernel(&head, 8, path) &&
+	    !bpf_probe_read_kernel(&tail, 2, path + 8) &&
+	    head == 0x736f682f6374652full /* "/etc/hos" */ && tail == 0x7374 /* "ts" */)
+		return ke_watch(tgid, fd, IOACCT_HOSTS);
+	return ke_watch(tgid, fd, 0);
+}
+
+/* A connect (ret) of the current process on fd (with the kernel engine,
+ * or a traced task's under --ebpf): watch the socket when the kernel's own
+ * socket says its peer is a DNS server's port (53), else forget the fd.
+ * A global function; returns 0. */
+__noinline int ke_watch_connect(int fd, long ret)
+{
+	struct file *f = fd_file(fd);
+	struct socket *so;
+	struct sock *sk;
+	unsigned int family;
+	__u32 tgid;
+	bool dns;
+
+	if (!engine && !traced_now(&tgid))
+		return 0;
+	tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+	if (!f)
+		return 0;
+	so = BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(so, sk);
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	dns = (ret == 0 || ret == -KE_EINPROGRESS) && (family == 2 || family == 10) &&
+	      BPF_CORE_READ(sk, __sk_common.skc_dport) == 0x3500 /* 53, network order */;
+	return ke_watch(tgid, fd, dns ? IOACCT_DNS : 0);
+}
+
+/* A read (nr, of fd into a1: its buffer or iovec array) of the current
+ * task got ret bytes: when fd is watched, send the first bytes (at most
+ * IOACCT_HOSTS_MAX of the hosts file, IOACCT_DATA_MAX of a DNS stream: an
+ * IOACCT_DATA).  A global function; returns 0. */
+__noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret)
+{
+	struct ioacct_fd_key k = { .tgid = (__u32)(bpf_get_current_pid_tgid() >> 32), .fd = fd };
+	struct engine_scratch *es = engine_sc();
+	struct ke_watched *w = bpf_map_lookup_elem(&kwatch, &k);
+	__u32 n, max;
+	__u64 *tmp;
+
+	if (!w || !es)
+		return 0;
+	if (w->file != (__u64)fd_file(fd)) {   /* fd is another file now */
+		if (!bpf_map_delete_elem(&kwatch, &k))
+			__sync_fetch_and_add(&kwatched, -1);
+		return 0;
+	}
+	max = w->what == IOACCT_HOSTS ? IOACCT_HOSTS_MAX : IOACCT_DATA_MAX;
+	n = ret > max ? max : (__u32)ret;
+	es->h.data.what = w->what;
+	tmp = (__u64 *)KE_DATA(es, data);
+	tmp[2] = a1;
+	if (nr == NR_readv || nr == NR_preadv || nr == NR_preadv2) {
+		if (bpf_probe_read_user(tmp, 16, (void *)a1))
+			return 0;
+		tmp[2] = tmp[0];
+		if (tmp[1] < n)
+			n = (__u32)tmp[1];
+	}
+	barrier_var(n);
+	if (n > IOACCT_HOSTS_MAX || !n || bpf_probe_read_user(KE_DATA(es, data), n, (void *)tmp[2]))
+		return 0;
+	es->h.data.kind = IOACCT_DATA;
+	es->h.data.tid = (__s32)bpf_get_current_pid_tgid();
+	es->h.data.tgid = (__s32)k.tgid;
+	es->h.data.fd = fd;
+	es->h.data.ts = bpf_ktime_get_ns();
+	es->h.data.len = n;
+	es->h.data.total = (__u32)ret;
+	es->h.data.pad = 0;
+	ke_output(es, sizeof(es->h.data) + n);
+	return 0;
+}
+
+/* A close of fd by process tgid: forget what was watched there. */
+static __always_inline void ke_watch_close(__u32 tgid, int fd)
+{
+	struct ioacct_fd_key k = { .tgid = tgid, .fd = fd };
+
+	if (kwatched && !bpf_map_delete_elem(&kwatch, &k))
+		__sync_fetch_and_add(&kwatched, -1);
+}
+
+/* The peer address argument of a recvfrom (r8, with its length at r9,
+ * filled in by the kernel), sendmsg or recvmsg (msg_name and msg_namelen
+ * of the struct msghdr at a1) on fd a0, into the scratch space's peer_at
+ * and peer_len (0: none), for ke_send_call and ke_dns_reply.  A global
+ * function (its own stack frame); returns 0. */
+__noinline int ke_peer_arg(long nr, __u64 a0, __u64 a1, __u64 r8, __u64 r9)
+{
+	struct engine_scratch *es = engine_sc();
+
+	if (!es)
+		return 0;
+	es->peer_fd = (__s32)a0;
+	es->peer_a1 = a1;
+	es->peer_at = r8;
+	es->peer_len = 0;
+	es->peer_dns = 0;
+	if (nr != NR_recvfrom && bpf_probe_read_user(&es->peer_at, 8, (void *)a1))
+		es->peer_at = 0;
+	if (bpf_probe_read_user(&es->peer_len, 4, (void *)(nr == NR_recvfrom ? r9 : a1 + 8)) ||
+	    !es->peer_at)
+		es->peer_len = 0;
+	return 0;
 }
 
 /* Append to the IOACCT_CALLX in es the path argument upath (dirfd: its
@@ -929,6 +1152,7 @@ static __always_inline void ke_pair(__u32 tgid, __u64 uaddr)
 static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, const bool btf)
 {
 	__u64 a0, a1, aux = 0, uaddr = 0, ulen = 0;
+	bool peer;
 	__u32 tgid;
 
 	if (!engine || !ke_wanted(nr, regs, btf))
@@ -965,7 +1189,14 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 		uaddr = REG(regs, r8, btf);
 		ulen = REG(regs, r9, btf);
 	}
-	ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen);
+	peer = (nr == NR_recvfrom || nr == NR_sendmsg || nr == NR_recvmsg) && ret >= 0;
+	if (peer)
+		ke_peer_arg(nr, a0, a1, REG(regs, r8, btf), REG(regs, r9, btf));
+	ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen, peer);
+	if (ret > 0 && (nr == NR_recvfrom || nr == NR_recvmsg))
+		ke_dns_reply(nr, ret);
+	else if (nr == NR_connect)
+		ke_watch_connect((int)a0, ret);
 	return true;
 }
 

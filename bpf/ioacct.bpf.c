@@ -371,6 +371,10 @@ static __always_inline bool mark_fd(__u32 tgid, int fd)
 
 /* A new counter for fd k of the current task, if it is traced; NULL if not. */
 __noinline int ke_found_fd(__u32 tgid, int fd);   /* (engine.bpf.h) */
+__noinline int ke_hosts_open(__u32 tgid, int fd, const char *path, __u32 len);
+__noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret);
+__noinline int ke_watch_connect(int fd, long ret);
+__u32 kwatched;   /* fds the kernel engine watches the reads of (engine.bpf.h) */
 
 static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_key *k)
 {
@@ -668,6 +672,8 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	sc->hdr.path_len = len;
 	if (bpf_ringbuf_output(&ioevents, sc, sizeof(sc->hdr) + len, io_wake()))
 		drop(DROP_RINGBUF);
+	if (ret >= 0)
+		ke_hosts_open(tgid, (int)ret, sc->path, len);
 }
 
 /* A read (dir 1) or write (dir 2) of ret bytes on fd of the current
@@ -735,9 +741,13 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 			open_call(regs, nr, ret, btf);
 		return 0;
 	}
+	if (!engine && nr == NR_connect)   /* (the engine's: ke_call) */
+		ke_watch_connect((int)REG(regs, di, btf), ret);
 	if (ke_call(regs, nr, ret, btf) || !dir || in_compat(btf))
 		return 0;
 	io_add((int)REG(regs, di, btf), dir, ret);
+	if (dir == 1 && kwatched)
+		ke_watch_read(nr, (int)REG(regs, di, btf), REG(regs, si, btf), ret);
 	return 0;
 }
 
@@ -812,6 +822,8 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	    nr != NR_execve && nr != NR_execveat)
 		return 0;
 	tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+	if (nr == NR_close && kwatched)
+		ke_watch_close(tgid, (int)ARG(0));
 	fds = bpf_map_lookup_elem(&fdio_procs, &tgid);
 	if (!fds)
 		return 0;   /* no counters: nothing to send */

@@ -35,6 +35,7 @@ enum ioacct_kind {
 	IOACCT_SYSSTAT = 11,     /* struct ioacct_sysstat: a process's last counts of a call */
 	IOACCT_STACK = 12,       /* struct ioacct_stack + stack bytes (--stack, bpf/stack.bpf.h) */
 	IOACCT_EXECENV = 13,     /* struct ioacct_execenv + cwd + environment: what a program starts with */
+	IOACCT_DATA = 14,        /* struct ioacct_data + bytes: a DNS server's reply (a REC_DATA) */
 };
 
 /* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
@@ -257,6 +258,24 @@ struct ioacct_callx {
 	__u64 aux;
 	__u16 addr_len, path_len;
 	__u32 flags;              /* IOACCT_UNREADABLE */
+};
+
+/* IOACCT_DATA: the first len of the total bytes a call of a traced task
+ * received on fd: a recvfrom or recvmsg from port 53, or a read of a
+ * socket connected to port 53 (what IOACCT_DNS, at most IOACCT_DATA_MAX
+ * bytes), or a read of the hosts file it opened (IOACCT_HOSTS, at most
+ * IOACCT_HOSTS_MAX). */
+#define IOACCT_DATA_MAX 512
+#define IOACCT_HOSTS_MAX 4096
+enum { IOACCT_DNS = 1, IOACCT_HOSTS = 2 };
+struct ioacct_data {
+	__u32 kind;              /* IOACCT_DATA */
+	__s32 tid, tgid;
+	__s32 fd;
+	__u64 ts;
+	__u32 len, total;
+	__u32 what;              /* IOACCT_DNS or IOACCT_HOSTS */
+	__u32 pad;
 };
 
 /* A task of the kernel engine (the kalive map: tid -> this). */

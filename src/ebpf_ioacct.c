@@ -24,6 +24,7 @@
 #include "ebpf_ioacct.h"
 #include "hmap.h"
 #include "ebpf_prog.h"
+#include "fdinfo.h"
 #include "kstack.h"
 #include "record.h"
 #include "util.h"
@@ -170,6 +171,9 @@ static void open_records(struct ebpf_ioacct *io, const struct ioacct_open *e, si
 			path = special;
 		}
 		new_fd(io, &e->call, (int)e->call.ret, kind, e->ino, e->dev, path, plen);
+		if (fdinfo_hosts_record(&io->rec, e->call.ts, e->call.tid, e->call.tgid,
+					(int)e->call.ret, path, plen))
+			io_put(io);
 	}
 	s = syscall_record(&io->rec, &e->call);
 	if (e->call.ret < 0) {
@@ -327,6 +331,19 @@ static void callx_record(struct ebpf_ioacct *io, const struct ioacct_callx *e, s
 	io_put(io);
 }
 
+/* IOACCT_DATA: REC_DATA of a DNS server's reply or of a read of the hosts file. */
+static void data_record(struct ebpf_ioacct *io, const struct ioacct_data *e, size_t size)
+{
+	size_t n = e->len <= size - sizeof(*e) ? e->len : size - sizeof(*e);
+	struct rec_data *r = rec_begin(&io->rec, REC_DATA, e->ts, e->tid, e->tgid, sizeof(*r));
+
+	r->fd = e->fd;
+	r->kind = e->what == IOACCT_HOSTS ? DATA_HOSTS_READ : DATA_DNS;
+	r->len = (uint32_t)rec_blob(&io->rec, e + 1, n);
+	r->total = e->total;
+	io_put(io);
+}
+
 /* REC_SYSSTAT for what counter (tgid, nr) grew since it was last passed
  * on (its figures now: st); final: the process ended, forget it. */
 static void stat_record(struct ebpf_ioacct *io, uint64_t ts, uint32_t tgid, int32_t nr,
@@ -395,6 +412,8 @@ static bool engine_sample(struct ebpf_ioacct *io, __u32 kind, const void *data, 
 		fd_record(io, data, size);
 	else if (kind == IOACCT_CALLX && size >= sizeof(struct ioacct_callx))
 		callx_record(io, data, size);
+	else if (kind == IOACCT_DATA && size >= sizeof(struct ioacct_data))
+		data_record(io, data, size);
 	else if (kind == IOACCT_SYSSTAT && size >= sizeof(struct ioacct_sysstat)) {
 		const struct ioacct_sysstat *e = data;
 		stat_record(io, e->ts, e->tgid, e->nr, &e->st, true);
@@ -512,7 +531,7 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	if (s->stack && !io->kstack)
 		io->kstack = kstack_new();
 	io->engine = s->engine;
-	if (s->engine && libbpf_num_possible_cpus() > 0)
+	if (libbpf_num_possible_cpus() > 0)   /* (--ebpf too: the reads it copies) */
 		bpf_map__set_max_entries(io->skel->maps.engine_scratch,
 					 (__u32)libbpf_num_possible_cpus());
 	/* (it has no block programs: nothing to leave out for want of them) */

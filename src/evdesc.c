@@ -40,7 +40,8 @@
 	.name = nm, .cat = c, .by_kind = bk, .noise = NOISE_OBJ, .fold = FOLD_IO, \
 	.slot = SLOTS(FD, BYTES, NONE, OBJ, NONE), \
 	.json = { J("fd", FD), J("bytes", BYTES), JSET("calls", CALLS), \
-		  { .key = "syscall", .f = EVF_IO_SYSCALL, .when = EVJ_UNCOUNTED }, J("", OBJ) }, \
+		  { .key = "syscall", .f = EVF_IO_SYSCALL, .when = EVJ_UNCOUNTED }, J("", OBJ), \
+		  JSET("peer", IO_PEER), JSET("host", HOST) }, \
 	.text = { W(TYPE), L(" "), W(BYTES), L(" "), dir }, \
 	.row = { W(TYPE), L(" "), W(BYTES), L(" "), dir, W(STDIO) }, \
 }
@@ -67,7 +68,8 @@
 	.name = nm, .cat = CAT_NET, .noise = NOISE_PEER, \
 	.slot = SLOTS(FD, NONE, NONE, PEER, LOCAL), \
 	.json = { J("fd", FD), JNONE("proto", KIND, "unknown"), J("local", LOCAL), \
-		  J("remote", REMOTE), JSET("error", ERROR), JSET("unreadable", UNREADABLE) }, \
+		  J("remote", REMOTE), JSET("host", HOST), JSET("error", ERROR), \
+		  JSET("unreadable", UNREADABLE) }, \
 	.text = { L(nm " "), WNONE(KIND, "?"), L(" "), W(arrow), L(" "), WNONE(PEER, "?"), \
 		  W(FAILED) }, \
 }

@@ -38,10 +38,19 @@ static const char *obj_name(const struct fobj *o)
 static const char *conn_peer(const struct event *ev)
 {
 	if (ev->conn)
-		return ev->conn->remote;
+		return ev->conn->peer ? ev->conn->peer : ev->conn->remote;
 	if (ev->type == EV_CONNECT && ev->addr_text)
 		return ev->addr_text;
 	return ev->obj ? ev->obj->remote : NULL;
+}
+
+/* The peer a send or receive went to or came from, as shown (a flow's, a
+ * connection's with its name), or NULL. */
+static const char *io_peer(const struct event *ev)
+{
+	if ((ev->type != EV_SEND && ev->type != EV_RECV) || !ev->conn || !ev->conn->peer)
+		return NULL;
+	return ev->conn->peer;
 }
 
 /* The raw errno of a call whose result is an error (0: none). */
@@ -118,7 +127,9 @@ static const char *event_str(const struct evacc *a, unsigned f)
 	case EVF_REMOTE: return ev->conn ? ev->conn->remote : ev->addr_text;
 	case EVF_LOCAL: return ev->conn ? ev->conn->local : ev->obj ? ev->obj->local : NULL;
 	case EVF_MAP_PATH: return ev->obj ? ev->obj->path : NULL;
-	case EVF_OBJ: return obj_name(ev->obj);
+	case EVF_OBJ: return io_peer(ev) ? io_peer(ev) : obj_name(ev->obj);
+	case EVF_HOST: return ev->conn ? ev->conn->host : NULL;
+	case EVF_IO_PEER: return ev->conn && ev->conn->flow ? ev->conn->remote : NULL;
 	case EVF_OBJ2: return obj_name(ev->obj2);
 	case EVF_PATH2: return ev->path2;
 	default: return NULL;
@@ -212,6 +223,8 @@ bool evacc_peer(const struct evacc *a, bool second)
 
 	if (!a->ev)
 		return a->se->flags & (second ? SEV_PEER2 : SEV_PEER);
+	if (!second && io_peer(a->ev))
+		return true;
 	o = second ? a->ev->obj2 : a->ev->obj;
 	return o && o->remote && *o->remote;
 }
@@ -519,6 +532,8 @@ static const struct evfield fields[EVF_MAX] = {
 	[EVF_OBJ] = { "obj", EVK_OBJ, "Object:  ", NULL, NULL, NULL },
 	[EVF_OBJ2] = { "obj2", EVK_OBJ, "Target:  ", NULL, NULL, NULL },
 	[EVF_PATH2] = { "new_path", EVK_STR, "New path:", NULL, NULL, NULL },
+	[EVF_HOST] = NUM("host", EVK_STR),
+	[EVF_IO_PEER] = NUM("peer", EVK_STR),
 	[EVF_TO] = WORD(word_to),
 	[EVF_FROM] = WORD(word_from),
 	[EVF_SUB] = WORD(word_sub),

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -145,4 +146,30 @@ void fdinfo_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd
 	rec_blob(rb, path, plen);
 	rec_blob(rb, &si.local, si.llen);
 	rec_blob(rb, &si.remote, si.rlen);
+}
+
+bool fdinfo_hosts_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
+			 const char *path, size_t plen)
+{
+	static const char hosts[] = "/etc/hosts";
+	char root[64], text[REC_DATA_HOSTS_MAX];
+	struct rec_data *r;
+	ssize_t n = 0, got;
+	int f;
+
+	if (plen != sizeof(hosts) - 1 || memcmp(path, hosts, plen) != 0)
+		return false;
+	snprintf(root, sizeof(root), "/proc/%d/root/etc/hosts", (int)tgid);
+	f = open(root, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (f < 0)
+		return false;
+	while (n < (ssize_t)sizeof(text) && (got = read(f, text + n, sizeof(text) - (size_t)n)) > 0)
+		n += got;
+	close(f);
+	r = rec_begin(rb, REC_DATA, ts, tid, tgid, sizeof(*r));
+	r->fd = fd;
+	r->kind = DATA_HOSTS;
+	r->len = r->total = (uint32_t)n;
+	rec_blob(rb, text, (size_t)n);
+	return true;
 }

@@ -2,6 +2,7 @@
 #ifndef COMPENDIUM_FDINFO_H
 #define COMPENDIUM_FDINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -18,5 +19,11 @@ uint8_t fdinfo_sock_kind(int domain, int type);
 void fdinfo_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
 		   enum rec_fd_why why, uint8_t kind_hint, const char *path, size_t plen,
 		   uint32_t flags);
+
+/* When path (plen bytes) is the hosts file, build into rb the REC_DATA of
+ * process tgid's own /etc/hosts, read through /proc/TGID/root (its mount
+ * namespace's), which task tid opened as fd; true when it did. */
+bool fdinfo_hosts_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
+			 const char *path, size_t plen);
 
 #endif /* COMPENDIUM_FDINFO_H */

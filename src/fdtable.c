@@ -22,6 +22,7 @@ static void fobj_unref(struct fobj *o)
 	free(o->path);
 	free(o->local);
 	free(o->remote);
+	free(o->dns);
 	free(o);
 }
 

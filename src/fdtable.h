@@ -34,6 +34,8 @@ struct fobj {
 	uint64_t rd, wr;       /* bytes through this description */
 	uint64_t ino;          /* its inode and device (major << 20 | minor), */
 	uint32_t dev;          /* 0 when unknown */
+	void *dns;             /* a DNS reply over TCP being put together (the
+				  model's; freed with the object) */
 };
 
 enum { FM_READ = 1, FM_WRITE = 2 };

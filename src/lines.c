@@ -366,12 +366,13 @@ static void final_conns(struct lines *l, struct strbuf *sb, const struct model *
 
 	strbuf_addstr(sb, "Network connections:\n");
 	for (size_t i = 0; i < n; i++) {
-		if (!(l->flags & LINES_ALL) && noise_addr(c[i]->remote)) {
+		if (!(l->flags & LINES_ALL) && noise_addr(c[i]->peer ? c[i]->peer : c[i]->remote)) {
 			hidden++;
 			continue;
 		}
-		strbuf_addf(sb, "  %s %s ", model_kind_name(c[i]->kind), c[i]->accepted ? "←" : "→");
-		visible_addstr(sb, c[i]->remote);
+		strbuf_addf(sb, "  %s %s ", model_kind_name(c[i]->kind),
+			    c[i]->flow ? "↔" : c[i]->accepted ? "←" : "→");
+		visible_addstr(sb, c[i]->peer ? c[i]->peer : c[i]->remote);
 		strbuf_addf(sb, " (sent %s, received %s)\n", fmt_bytes(c[i]->sent, a),
 			    fmt_bytes(c[i]->received, b));
 	}

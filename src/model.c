@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "dnsmsg.h"
 #include "hmap.h"
 #include "model.h"
 #include "regions.h"
@@ -72,6 +74,9 @@ struct model {
 	struct imap procs_by_pid; /* pid -> newest struct proc with that pid */
 	struct ptrvec procs, files, conns, notes;
 	struct smap file_by_path; /* path -> struct fileagg */
+	struct smap names;        /* "pid addr" -> the name (char *) process pid
+				     learned for addr, from DNS or a hosts file */
+	struct smap flows;        /* "pid kind peer" -> struct conn of a UDP flow */
 	struct ptrvec faults;     /* struct faultagg, in order of appearance */
 	struct smap fault_by_key; /* "pid region" -> struct faultagg */
 	struct ptrvec parked;     /* copies of REC_FAULT not attributable yet */
@@ -365,6 +370,181 @@ static char *addr_text(const void *sa, size_t len)
 	if (!len || sockaddr_format(sa, len, buf, sizeof(buf)) < 0)
 		return NULL;
 	return xstrdup(buf);
+}
+
+/* ---- names of peers ---- */
+
+/* Where names learned from one REC_DATA go. */
+struct learn {
+	struct model *m;
+	int pid;
+	bool hosts;            /* from a hosts file: never replaces a DNS answer */
+};
+
+/* dnsmsg_fn: process pid knows addr as name. */
+static void name_learn(void *ctx, const char *name, int family, const uint8_t *addr)
+{
+	struct learn *l = ctx;
+	char ip[INET6_ADDRSTRLEN], key[80];
+	char *old;
+
+	if (!inet_ntop(family, addr, ip, sizeof(ip)))
+		return;
+	snprintf(key, sizeof(key), "%d %s", l->pid, ip);
+	old = smap_get(&l->m->names, key);
+	if (old && l->hosts)
+		return;
+	free(old);
+	smap_put(&l->m->names, key, xstrdup(name));
+}
+
+/* The address part of a peer's text ("1.2.3.4:80" -> 1.2.3.4, "[::1]:80"
+ * -> ::1) into out; false when it has none. */
+static bool peer_addr(const char *remote, char *out, size_t cap, const char **port)
+{
+	const char *end = remote[0] == '[' ? strchr(remote, ']') : strrchr(remote, ':');
+	const char *start = remote + (remote[0] == '[');
+	size_t n;
+
+	if (!end || (remote[0] == '[' && end[1] != ':'))
+		return false;
+	n = (size_t)(end - start);
+	if (!n || n >= cap)
+		return false;
+	memcpy(out, start, n);
+	out[n] = '\0';
+	*port = end + (remote[0] == '[' ? 2 : 1);
+	return true;
+}
+
+/* The name process pid (or, failing it, its nearest ancestor) learned
+ * for address ip, or NULL. */
+static const char *name_of(const struct model *m, int pid, const char *ip)
+{
+	char key[80];
+
+	for (int depth = 0; pid > 0 && depth < 16; depth++) {
+		const struct proc *p = imap_get(&m->procs_by_pid, (uint64_t)pid);
+		const char *name;
+		snprintf(key, sizeof(key), "%d %s", pid, ip);
+		if ((name = smap_get(&m->names, key)))
+			return name;
+		pid = p && p->ppid != pid ? p->ppid : 0;
+	}
+	return NULL;
+}
+
+/* Give c the text it is shown by, and with lookup (a peer the process
+ * went to, not one that came) the name its process looked it up by. */
+static void conn_name(const struct model *m, struct conn *c, bool lookup)
+{
+	char ip[INET6_ADDRSTRLEN + 8];
+	const char *port, *name = NULL;
+	size_t n;
+
+	if (lookup && peer_addr(c->remote, ip, sizeof(ip), &port))
+		name = name_of(m, c->pid, ip);
+	if (!name) {
+		c->peer = xstrdup(c->remote);
+		return;
+	}
+	c->host = xstrdup(name);
+	n = strlen(name) + strlen(ip) + strlen(port) + 5;
+	c->peer = xmalloc(n);
+	snprintf(c->peer, n, "%s (%s):%s", name, ip, port);
+}
+
+/* A DNS reply, or a piece of one over TCP (2 bytes of length first), as
+ * it is put together on a socket. */
+#define DNSBUF_MAX (2 + REC_DATA_DNS_MAX)
+struct dnsbuf {
+	uint32_t have;         /* bytes of this message seen (length included) */
+	uint32_t kept;         /* bytes of it in b (the first ones) */
+	bool gap, lost;        /* bytes of it were not captured; the framing is lost */
+	uint8_t b[DNSBUF_MAX];
+};
+
+/* Take total bytes a call received on TCP socket o, the first len of them
+ * at p, into its DNS stream; each whole reply names addresses. */
+static void dns_stream(struct fobj *o, const uint8_t *p, size_t len, size_t total,
+		       struct learn *l)
+{
+	struct dnsbuf *s = o->dns ? o->dns : (o->dns = xcalloc(1, sizeof(*s)));
+
+	for (size_t i = 0; i < total && !s->lost;) {
+		size_t need = s->have < 2 ? 2 : 2 + ((size_t)s->b[0] << 8 | s->b[1]);
+		size_t k = need - s->have < total - i ? need - s->have : total - i;
+		size_t got = i < len ? (k < len - i ? k : len - i) : 0;
+		size_t room = sizeof(s->b) - s->kept;
+
+		if (got < k)
+			s->gap = true;
+		if (s->have < 2 && s->gap) {
+			s->lost = true;   /* a length not seen: no later reply can be found */
+			break;
+		}
+		memcpy(s->b + s->kept, p + i, got < room ? got : room);
+		s->kept += (uint32_t)(got < room ? got : room);
+		s->have += (uint32_t)k;
+		i += k;
+		if (s->have == need && need > 2) {
+			dnsmsg_answers(s->b + 2, s->kept - 2, name_learn, l);
+			s->have = s->kept = 0;
+			s->gap = false;
+		}
+	}
+}
+
+/* Take what a read of the hosts file at o got, p[0..len): its whole lines
+ * name addresses, a line cut at its end waits for the next read. */
+static void hosts_read(struct fobj *o, const char *p, size_t len, struct learn *l)
+{
+	struct dnsbuf *s = o->dns ? o->dns : (o->dns = xcalloc(1, sizeof(*s)));
+	const char *first = memchr(p, '\n', len), *last = memrchr(p, '\n', len);
+	size_t room = sizeof(s->b) - s->kept, n;
+
+	if (!first) {
+		n = len < room ? len : room;
+		memcpy(s->b + s->kept, p, n);
+		s->kept += (uint32_t)n;
+		return;
+	}
+	n = (size_t)(first - p) < room ? (size_t)(first - p) : room;
+	memcpy(s->b + s->kept, p, n);
+	dnsmsg_hosts((const char *)s->b, s->kept + n, name_learn, l);
+	dnsmsg_hosts(first + 1, (size_t)(last - first), name_learn, l);
+	n = len - (size_t)(last - p) - 1;
+	s->kept = (uint32_t)(n < sizeof(s->b) ? n : sizeof(s->b));
+	memcpy(s->b, last + 1, s->kept);
+}
+
+/* REC_DATA: bytes with names for addresses (a DNS reply, a hosts file). */
+static void on_data(struct model *m, const struct rec_hdr *h)
+{
+	const struct rec_data *r = rec_payload(h);
+	const uint8_t *p = (const uint8_t *)(r + 1);
+	struct learn l = { m, h->tgid, r->kind == DATA_HOSTS };
+	struct thread *t;
+	struct fobj *o;
+
+	if (r->kind == DATA_HOSTS) {
+		dnsmsg_hosts((const char *)p, r->len, name_learn, &l);
+		return;
+	}
+	t = thread_of(m, h->tid, h->tgid, h->ts);
+	o = fdtable_get(t->fdt, r->fd);
+	if (r->kind == DATA_HOSTS_READ) {
+		l.hosts = true;
+		if (o && o->kind == FDK_FILE)
+			hosts_read(o, (const char *)p, r->len, &l);
+		return;
+	}
+	if (r->kind != DATA_DNS)
+		return;
+	if (o && (o->kind == FDK_UDP4 || o->kind == FDK_UDP6))
+		dnsmsg_answers(p, r->len, name_learn, &l);
+	else if (o && (o->kind == FDK_TCP4 || o->kind == FDK_TCP6))
+		dns_stream(o, p, r->len, r->total > r->len ? r->total : r->len, &l);
 }
 
 /* ---- page faults ---- */
@@ -1043,7 +1223,55 @@ static void sys_io(struct model *m, const struct rec_hdr *h, struct thread *t,
 	ev.bytes = n;
 	ev.obj = o;
 	ev.conn = o ? o->conn : NULL;
+	if (o && o->conn)
+		o->conn->last_ts = ev.ts;
 	emit(m, &ev);
+}
+
+/* The flow of process pid to or from peer on a UDP socket o, made on first need. */
+static struct conn *udp_flow(struct model *m, int pid, const struct fobj *o,
+			     const char *peer, uint64_t ts)
+{
+	size_t n = strlen(peer) + 32;
+	char *key = xmalloc(n);
+	struct conn *c;
+
+	snprintf(key, n, "%d %d %s", pid, o->kind, peer);
+	c = smap_get(&m->flows, key);
+	if (!c) {
+		c = xcalloc(1, sizeof(*c));
+		c->kind = o->kind;
+		c->flow = true;
+		c->local = xstrdup(o->local ? o->local : "");
+		c->remote = xstrdup(peer);
+		c->ts = c->last_ts = ts;
+		c->pid = pid;
+		conn_name(m, c, true);
+		smap_put(&m->flows, key, c);
+		vec_push(&m->conns, c);
+	}
+	free(key);
+	return c;
+}
+
+/* sendto, recvfrom, sendmsg, recvmsg: with a peer's address (peer) on a
+ * UDP socket other than the one it is connected to, the datagram belongs
+ * to the flow of that peer; else it is plain I/O on the fd. */
+static void sys_dgram(struct model *m, const struct rec_hdr *h, struct thread *t,
+		      const struct rec_syscall *s, int dir, uint64_t n, const char *peer)
+{
+	struct fobj *o = fdtable_get(t->fdt, (int)s->args[0]);
+	struct conn *keep;
+
+	if (!peer || !o || (o->kind != FDK_UDP4 && o->kind != FDK_UDP6) ||
+	    (o->conn && strcmp(o->conn->remote, peer) == 0) || strcmp(peer, "unspec") == 0) {
+		sys_io(m, h, t, s, (int)s->args[0], dir, n);
+		return;
+	}
+	keep = o->conn;
+	o->conn = udp_flow(m, t->p ? t->p->pid : h->tgid, o, peer, rel(m, h->ts));
+	sys_io(m, h, t, s, (int)s->args[0], dir, n);
+	o->conn = keep;
 }
 
 /* Totals by class for bytes on an fd the model cannot name (REC_IO). */
@@ -1081,6 +1309,8 @@ static void io_counted(struct model *m, const struct rec_hdr *h, struct thread *
 	ev.calls = calls;
 	ev.obj = o;
 	ev.conn = o ? o->conn : NULL;
+	if (o && o->conn)
+		o->conn->last_ts = ev.ts;
 	emit(m, &ev);
 }
 
@@ -1224,8 +1454,9 @@ static void sys_conn(struct model *m, const struct rec_hdr *h, struct thread *t,
 		c->accepted = accepted;
 		c->local = xstrdup(o->local ? o->local : "");
 		c->remote = xstrdup(accepted && o->remote ? o->remote : remote ? remote : "");
-		c->ts = ev.ts;
+		c->ts = c->last_ts = ev.ts;
 		c->pid = ev.pid;
+		conn_name(m, c, !accepted);
 		o->conn = c;
 		vec_push(&m->conns, c);
 		ev.conn = c;
@@ -1369,19 +1600,25 @@ static void note_io_uring(struct model *m)
 
 /* Data transfer syscalls; returns false when nr is not one. */
 static bool sys_data(struct model *m, const struct rec_hdr *h, struct thread *t,
-		     const struct rec_syscall *s)
+		     const struct rec_syscall *s, const char *peer)
 {
 	const uint64_t *a = s->args;
 	uint64_t n = (uint64_t)s->ret;
 
 	switch (s->nr) {
 	case SYS_read: case SYS_pread64: case SYS_readv: case SYS_preadv:
-	case SYS_preadv2: case SYS_recvfrom: case SYS_recvmsg:
+	case SYS_preadv2:
 		sys_io(m, h, t, s, (int)a[0], FM_READ, n);
 		return true;
+	case SYS_recvfrom: case SYS_recvmsg:
+		sys_dgram(m, h, t, s, FM_READ, n, peer);
+		return true;
 	case SYS_write: case SYS_pwrite64: case SYS_writev: case SYS_pwritev:
-	case SYS_pwritev2: case SYS_sendto: case SYS_sendmsg:
+	case SYS_pwritev2:
 		sys_io(m, h, t, s, (int)a[0], FM_WRITE, n);
+		return true;
+	case SYS_sendto: case SYS_sendmsg:
+		sys_dgram(m, h, t, s, FM_WRITE, n, peer);
 		return true;
 	case SYS_recvmmsg:
 		sys_io(m, h, t, s, (int)a[0], FM_READ, s->aux);
@@ -1454,7 +1691,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 	}
 	if (s->nr < 0 || (failed(s->ret) && !failure_shown(s->nr)))
 		goto out;
-	if (sys_data(m, h, t, s))
+	if (sys_data(m, h, t, s, addr))
 		goto out;
 	switch (s->nr) {
 	case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
@@ -1560,6 +1797,7 @@ static void ingest(struct model *m, const struct rec_hdr *h)
 	case REC_LOST: on_lost(m, h); break;
 	case REC_STACK: on_stack(m, h); break;
 	case REC_EXECINFO: on_execinfo(m, h); break;
+	case REC_DATA: on_data(m, h); break;
 	default: break;
 	}
 }
@@ -1631,6 +1869,8 @@ void model_free(struct model *m)
 		struct conn *c = m->conns.v[i];
 		free(c->local);
 		free(c->remote);
+		free(c->host);
+		free(c->peer);
 		free(c);
 	}
 	for (size_t i = 0; i < m->files.n; i++)
@@ -1647,6 +1887,11 @@ void model_free(struct model *m)
 		free(m->lat_by_pid.vals[i]);
 	imap_release(&m->lat_by_pid);
 	smap_release(&m->file_by_path);
+	for (size_t i = 0; i < m->names.cap; i++)
+		if (m->names.keys && m->names.keys[i])
+			free(m->names.vals[i]);
+	smap_release(&m->names);
+	smap_release(&m->flows);
 	free_argv(m->command);
 	free(m);
 }

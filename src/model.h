@@ -38,13 +38,21 @@ struct fileagg {
 	uint32_t opens;
 };
 
-/* A network connection (one connect or accept on an inet socket). */
+/* A network connection (one connect or accept on an inet socket), or a
+ * flow: the datagrams one process sent to or received from one peer with
+ * an address on an unconnected UDP socket (sendto, recvfrom, sendmsg,
+ * recvmsg). */
 struct conn {
 	uint8_t kind;          /* FDK_TCP4 .. FDK_UDP6 */
 	bool accepted;
-	char *local, *remote;
+	bool flow;             /* a UDP flow, not a connect or accept */
+	char *local, *remote;  /* numeric: "127.0.0.1:53", "[::1]:53" */
+	char *host;            /* the name the process looked the peer up by (a
+				  DNS reply or hosts file it read), or NULL */
+	char *peer;            /* remote as shown: "host (addr):port" with a host */
 	uint64_t sent, received;
 	uint64_t ts;           /* ns since start */
+	uint64_t last_ts;      /* ns since start of its last transfer (ts: none) */
 	int pid;
 };
 

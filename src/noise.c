@@ -34,11 +34,16 @@ bool noise_path(const char *p)
 	return (n > 3 && !strcmp(base + n - 3, ".so")) || strstr(base, ".so.") != NULL;
 }
 
-/* Is this address a local one? */
+/* Is this address a local one?  (A peer shown by the name it was looked up
+ * by is not, unless the name is localhost: the program asked for it.) */
 bool noise_addr(const char *a)
 {
+	const char *named = a ? strstr(a, " (") : NULL;
+
 	if (!a)
 		return false;
+	if (named && strstr(named, "):"))   /* "name (addr):port": looked up by name */
+		return !strncmp(a, "localhost (", 11);
 	return !strncmp(a, "127.", 4) || !strncmp(a, "[::1]", 5) || !strncmp(a, "[::ffff:127.", 12);
 }
 
@@ -49,6 +54,8 @@ bool noise_obj(const struct fobj *o)
 		return false;
 	if (o->kind == FDK_ANON)
 		return true;
+	if (o->conn && o->conn->peer)   /* (with the name it was looked up by) */
+		return noise_addr(o->conn->peer);
 	if (o->remote)
 		return noise_addr(o->remote);
 	return noise_path(o->path);

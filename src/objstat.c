@@ -24,6 +24,7 @@ void objstat_release(struct objstat *o)
 	imap_release(&o->pid_at);
 	imap_release(&o->file_at);
 	imap_release(&o->conn_open);
+	imap_release(&o->flow_at);
 	free(o->procs);
 	free(o->files);
 	free(o->conns);
@@ -88,6 +89,36 @@ static void conn_new(struct objstat *o, const struct sevent *e)
 		 (void *)(uintptr_t)++o->nconns);
 }
 
+/* The UDP flow of the event's process and peer, made on first need. */
+static struct cstat *flow_of(struct objstat *o, const struct sevent *e)
+{
+	uint64_t key = (uint64_t)(uint32_t)e->pid << 32 | e->str;
+	uintptr_t at = (uintptr_t)imap_get(&o->flow_at, key);
+	struct cstat *c;
+
+	if (at)
+		return &o->conns[at - 1];
+	o->conns = grow(o->conns, o->nconns, &o->conns_cap, sizeof(*o->conns));
+	c = &o->conns[o->nconns];
+	memset(c, 0, sizeof(*c));
+	c->pid = e->pid;
+	c->fd = e->fd;
+	c->kind = e->kind;
+	c->flow = true;
+	c->peer = e->str;
+	c->start = c->end = e->ts;
+	imap_put(&o->flow_at, key, (void *)(uintptr_t)++o->nconns);
+	return c;
+}
+
+/* Is the event a datagram sent to or received from a peer by address
+ * (not the one its socket's connection, c, is with)? */
+static bool flow_event(const struct sevent *e, const struct cstat *c)
+{
+	return (e->type == EV_SEND || e->type == EV_RECV) && (e->flags & SEV_PEER) && e->str &&
+	       (e->kind == FDK_UDP4 || e->kind == FDK_UDP6) && (!c || c->peer != e->str);
+}
+
 /* The open connection on the event's (pid, fd), or NULL. */
 static struct cstat *conn_of(struct objstat *o, const struct sevent *e)
 {
@@ -120,7 +151,10 @@ static void conn_event(struct objstat *o, const struct sevent *e, uint64_t b)
 		conn_new(o, e);
 		return;
 	}
-	if (!(c = conn_of(o, e)))
+	c = conn_of(o, e);
+	if (flow_event(e, c))
+		c = flow_of(o, e);
+	if (!c)
 		return;
 	c->end = e->ts;
 	if (e->type == EV_SEND || e->type == EV_WRITE)

@@ -33,11 +33,14 @@ struct fstat {
 	uint64_t rd, wr;
 };
 
-/* One connection (a connect or accept), from its event to its close. */
+/* One connection (a connect or accept), from its event to its close; or
+ * one UDP flow (the datagrams a process sent to or received from one peer
+ * by address), from its first datagram to its last. */
 struct cstat {
 	int pid, fd;
 	uint8_t kind;            /* enum fd_kind */
 	bool accepted, closed;
+	bool flow;
 	uint32_t peer, local;    /* interned */
 	uint64_t start, end;     /* ns since start; end: close, or the last use */
 	uint64_t sent, received;
@@ -52,6 +55,7 @@ struct objstat {
 	struct fstat *files;
 	size_t nfiles, files_cap;
 	struct imap conn_open;   /* pid << 32 | fd -> index + 1 of its open connection */
+	struct imap flow_at;     /* pid << 32 | peer -> index + 1 of its UDP flow */
 	struct cstat *conns;
 	size_t nconns, conns_cap;
 };

@@ -128,17 +128,30 @@ static bool glob(const char *p, size_t pn, const char *s, size_t sn, bool fold)
 	return pi == pn;
 }
 
-/* Split a peer address ("1.2.3.4:80", "[::1]:80", a unix path) into the
- * host part and the port (-1 when it has none). */
+/* The length of the name of a named peer's text ("name (1.2.3.4):80",
+ * "name (::1):80"), 0 when it is not one. */
+static size_t peer_name_len(const char *t)
+{
+	const char *open = strstr(t, " (");
+
+	return open && open > t && strstr(open, "):") ? (size_t)(open - t) : 0;
+}
+
+/* Split a peer address ("1.2.3.4:80", "[::1]:80", "name (1.2.3.4):80", a
+ * unix path) into the address part and the port (-1 when it has none). */
 static void peer_split(const char *t, size_t *hoff, size_t *hlen, long *port)
 {
-	size_t n = strlen(t), colon = n;
-	const char *close = t[0] == '[' ? strchr(t, ']') : NULL;
+	size_t n = strlen(t), colon = n, named = peer_name_len(t);
+	const char *close = t[0] == '[' ? strchr(t, ']') : named ? strstr(t + named, "):") : NULL;
 
 	*hoff = 0;
 	*hlen = n;
 	*port = -1;
-	if (close) {
+	if (close && named) {
+		*hoff = named + 2;
+		*hlen = (size_t)(close - t) - *hoff;
+		colon = (size_t)(close - t) + 1;
+	} else if (close) {
 		*hoff = 1;
 		*hlen = (size_t)(close - t) - 1;
 		colon = close[1] == ':' ? (size_t)(close - t) + 1 : n;
@@ -663,9 +676,10 @@ static bool str_test(const struct qnode *n, const char *t)
 		return glob(n->str, n->len, base, strlen(base), false);
 	case Q_PATH:
 		return glob(n->str, n->len, t, strlen(t), false);
-	case Q_HOST:
+	case Q_HOST:   /* the address, or the name it was looked up by */
 		peer_split(t, &hoff, &hlen, &port);
-		return glob(n->str, n->len, t + hoff, hlen, true);
+		return glob(n->str, n->len, t + hoff, hlen, true) ||
+		       (peer_name_len(t) && glob(n->str, n->len, t, peer_name_len(t), true));
 	case Q_PORT:
 		peer_split(t, &hoff, &hlen, &port);
 		return port == n->num;

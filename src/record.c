@@ -36,6 +36,7 @@ static size_t fixed_size(unsigned type)
 	case REC_STACK: return sizeof(struct rec_stack);
 	case REC_OUTPUT: return sizeof(struct rec_output);
 	case REC_EXECINFO: return sizeof(struct rec_execinfo);
+	case REC_DATA: return sizeof(struct rec_data);
 	default: return (size_t)-1;
 	}
 }
@@ -80,6 +81,10 @@ static size_t blob_size(unsigned type, const void *p)
 		const struct rec_output *o = p;
 		return o->len;
 	}
+	case REC_DATA: {
+		const struct rec_data *d = p;
+		return d->len;
+	}
 	case REC_HIST: {
 		const struct rec_hist *hs = p;
 		return hs->nslots > 64 ? (size_t)-1 / 2 : (size_t)hs->nslots * sizeof(uint64_t);
@@ -111,6 +116,7 @@ union any_fixed {
 	struct rec_stack stack;
 	struct rec_output output;
 	struct rec_execinfo execinfo;
+	struct rec_data data;
 };
 
 int rec_validate(const void *buf, size_t n)

@@ -45,6 +45,7 @@ enum rec_type {
 	REC_STACK,       /* the user stack of the task's next event (--stack): struct rec_stack + blobs */
 	REC_OUTPUT,      /* what the program wrote to its terminal: struct rec_output + bytes */
 	REC_EXECINFO,    /* what a new program started with: struct rec_execinfo + blobs */
+	REC_DATA,        /* bytes that name peers (a DNS reply, a hosts file): struct rec_data + bytes */
 	REC_TYPE_MAX
 };
 
@@ -321,6 +322,31 @@ struct rec_output {
 	uint32_t len;         /* bytes of terminal output that follow */
 	uint32_t pad;
 	uint64_t dropped;
+};
+
+/* What a REC_DATA's bytes are. */
+enum data_kind {
+	DATA_DNS = 1,    /* the first bytes a call received on fd from a DNS server
+			    (port 53): a datagram, or a piece of a TCP stream */
+	DATA_HOSTS = 2,  /* the hosts file the process opened as fd, read through
+			    /proc/PID/root (its own mount namespace's) */
+	DATA_HOSTS_READ = 3,   /* what one read of the hosts file at fd got (the
+				  kernel engine: the process may be gone before
+				  /proc/PID/root could be read) */
+};
+
+/* Bytes the model reads names for addresses from (src/dnsmsg.h); tid/tgid
+ * the task that received or opened them.  It comes before the record of
+ * the call that received them. */
+#define REC_DATA_DNS_MAX 512     /* bytes of one reply kept */
+#define REC_DATA_HOSTS_MAX 16384 /* bytes of a hosts file kept (of a read: 4096) */
+
+struct rec_data {
+	int32_t fd;
+	uint16_t kind;        /* enum data_kind */
+	uint16_t pad;
+	uint32_t len;         /* bytes that follow */
+	uint32_t total;       /* bytes the call received (len or more: cut) */
 };
 
 typedef void rec_put_fn(void *ctx, const struct rec_hdr *h);

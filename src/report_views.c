@@ -7,7 +7,7 @@
  *            there alone, -1 elsewhere)
  *   "sys_kernel": true when the kernel engine counted every call
  *   "files": [["path", opens, read, written], ...]  the FILES_MAX largest
- *   "conns": [["proto", "connect"|"accept", "local", "peer", pid, sent,
+ *   "conns": [["proto", "connect"|"accept"|"flow", "local", "peer", pid, sent,
  *             received, start_ns, duration_ns, closed], ...]  the largest
  *   "procs": [[pid, ppid, "name", events, read, written, start_ns, end_ns
  *             (-1: still running), "exit"], ...]  in order of creation
@@ -157,7 +157,7 @@ static void conns_json(struct fbuf *out, const struct objstat *o, const struct s
 	strbuf_addstr(sb, "\"conns\":[");
 	for (size_t i = 0; i < o->nconns && i < CONNS_MAX; i++) {
 		strbuf_addf(sb, "%s[\"%s\",\"%s\",", i ? "," : "", model_kind_name(v[i]->kind),
-			    v[i]->accepted ? "accept" : "connect");
+			    v[i]->flow ? "flow" : v[i]->accepted ? "accept" : "connect");
 		str_json(sb, store_str(s, v[i]->local));
 		strbuf_addch(sb, ',');
 		str_json(sb, store_str(s, v[i]->peer));

@@ -196,9 +196,13 @@ static void conns(struct sw *w)
 		strbuf_addf(w->sb, "%s{\"proto\":\"%s\"", i ? "," : "", model_kind_name(c[i]->kind));
 		kv_str(w, "local", c[i]->local);
 		kv_str(w, "remote", c[i]->remote);
+		if (c[i]->host)
+			kv_str(w, "host", c[i]->host);
 		strbuf_addf(w->sb, ",\"role\":\"%s\",\"sent_bytes\":%" PRIu64 ",\"received_bytes\":%"
-			    PRIu64 ",\"pid\":%d}", c[i]->accepted ? "accept" : "connect",
-			    c[i]->sent, c[i]->received, c[i]->pid);
+			    PRIu64 ",\"pid\":%d,\"first_s\":%.6f,\"last_s\":%.6f}",
+			    c[i]->flow ? "flow" : c[i]->accepted ? "accept" : "connect",
+			    c[i]->sent, c[i]->received, c[i]->pid, (double)c[i]->ts / 1e9,
+			    (double)c[i]->last_ts / 1e9);
 		fbuf_step(w->out);
 	}
 	list_done(w, (void *const *)c, (void *const *)v, n, "connections");

@@ -44,12 +44,14 @@
 #include "fdinfo.h"
 #include "maps.h"
 #include "freezer.h"
+#include "hmap.h"
 #ifdef HAVE_EBPF
 #include "kengine.h"
 #endif
 #include "pathwalk.h"
 #include "procfs.h"
 #include "record.h"
+#include "sockaddr.h"
 #include "stack.h"
 #include "sysent.h"
 #include "tracer.h"
@@ -120,6 +122,7 @@ struct tracer {
 	unsigned char want[512]; /* syscall numbers the model needs (bitmap) */
 	struct stack_unwinder *unw;   /* --stack: the stacks taken at stops */
 	uint64_t *stack_copy;    /* --stack: the top of a stopped task's stack */
+	struct imap dns_fds;     /* tgid << 32 | fd -> 1: a socket connected to port 53 */
 	struct recbuf rb;
 	char path[REC_PATH_MAX + 64];   /* (at least PATHWALK_MIN) */
 	char blob[32768];
@@ -400,6 +403,9 @@ static void describe_fd(struct tracer *t, struct tracee *tk, uint64_t ts, int fd
 		procfs_fd_flags(tk->tid, fd, &flags);
 	fdinfo_record(&t->rb, ts, tk->tid, tk->tgid, fd, why, kind_hint, t->path, (size_t)plen, flags);
 	emit(t);
+	if (why == FDW_NEW && fdinfo_hosts_record(&t->rb, ts, tk->tid, tk->tgid, fd, t->path,
+						  (size_t)plen))
+		emit(t);
 }
 
 /* Describe every fd a task has (at start, attach, or after exec). */
@@ -875,6 +881,106 @@ static size_t addr_arg(struct tracer *t, struct tracee *tk, uint64_t addr, uint6
 	return (size_t)n;
 }
 
+/* The peer address of a connect, bind, sendto, recvfrom, sendmsg or
+ * recvmsg that returned ret, into t->path (see addr_arg); its length. */
+static size_t call_addr(struct tracer *t, struct tracee *tk, int64_t ret, uint8_t *flags)
+{
+	const uint64_t *a = tk->args;
+	struct msghdr mh;
+	socklen_t len;
+
+	switch (tk->nr) {
+	case SYS_connect: case SYS_bind:
+		return addr_arg(t, tk, a[1], a[2], flags);
+	case SYS_sendto:
+		return a[4] ? addr_arg(t, tk, a[4], a[5], flags) : 0;
+	case SYS_recvfrom:   /* the kernel filled the address in */
+		if (ret < 0 || !a[4] || !a[5] || peek(tk->tid, a[5], &len, sizeof(len)) != sizeof(len))
+			return 0;
+		return addr_arg(t, tk, a[4], len, flags);
+	case SYS_sendmsg: case SYS_recvmsg:
+		if (ret < 0 || tk->arch != ARCH_X86_64 ||
+		    peek(tk->tid, a[1], &mh, sizeof(mh)) != sizeof(mh) || !mh.msg_name)
+			return 0;
+		return addr_arg(t, tk, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, flags);
+	default:
+		return 0;
+	}
+}
+
+/* Where the bytes a receiving call put start and how many of them are
+ * in that one place (the first iovec of a vector); false for another call. */
+static bool recv_buf(struct tracee *tk, int64_t ret, uint64_t *at, uint64_t *n)
+{
+	const uint64_t *a = tk->args;
+	struct msghdr mh;
+	struct iovec v;
+	uint64_t iov = a[1];
+
+	*n = (uint64_t)ret;
+	switch (tk->nr) {
+	case SYS_read: case SYS_recvfrom:
+		*at = a[1];
+		return true;
+	case SYS_recvmsg:
+		if (peek(tk->tid, a[1], &mh, sizeof(mh)) != sizeof(mh) || !mh.msg_iovlen)
+			return false;
+		iov = (uint64_t)(uintptr_t)mh.msg_iov;
+		/* fall through */
+	case SYS_readv:
+		if (peek(tk->tid, iov, &v, sizeof(v)) != sizeof(v))
+			return false;
+		*at = (uint64_t)(uintptr_t)v.iov_base;
+		*n = v.iov_len < *n ? v.iov_len : *n;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Keep track of the sockets connected to a DNS server's port (alen bytes
+ * of the connect's address in t->path), and forget an fd number made anew. */
+static void dns_track(struct tracer *t, struct tracee *tk, int64_t ret, size_t alen)
+{
+	long nr = tk->nr;
+	int fd = nr == SYS_connect ? (int)tk->args[0] : (int)ret;
+	uint64_t key = (uint64_t)(uint32_t)tk->tgid << 32 | (uint32_t)fd;
+
+	if (nr == SYS_connect && (ret == 0 || ret == -EINPROGRESS) &&
+	    sockaddr_port(t->path, alen) == 53)
+		imap_put(&t->dns_fds, key, (void *)1);
+	else if ((nr == SYS_connect || (ret >= 0 && (returns_fd(nr) || nr == SYS_socket ||
+			nr == SYS_accept || nr == SYS_accept4))) && t->dns_fds.n)
+		imap_del(&t->dns_fds, key);
+}
+
+/* A call that received ret bytes from a DNS server (an address of port 53
+ * in t->path, alen bytes, or a socket connected to one): a REC_DATA with
+ * the first REC_DATA_DNS_MAX of them, which name the addresses it asked for. */
+static void dns_reply(struct tracer *t, struct tracee *tk, int64_t ret, uint64_t ts, size_t alen)
+{
+	uint64_t key = (uint64_t)(uint32_t)tk->tgid << 32 | (uint32_t)tk->args[0], at, n;
+	unsigned char data[REC_DATA_DNS_MAX];
+	struct rec_data *r;
+	ssize_t got;
+
+	if (ret <= 0 || tk->arch != ARCH_X86_64 ||
+	    !((alen && sockaddr_port(t->path, alen) == 53) ||
+	      (t->dns_fds.n && imap_get(&t->dns_fds, key))) ||
+	    !recv_buf(tk, ret, &at, &n))
+		return;
+	got = peek(tk->tid, at, data, n < sizeof(data) ? (size_t)n : sizeof(data));
+	if (got <= 0)
+		return;
+	r = rec_begin(&t->rb, REC_DATA, ts, tk->tid, tk->tgid, sizeof(*r));
+	r->fd = (int32_t)tk->args[0];
+	r->kind = DATA_DNS;
+	r->len = (uint32_t)got;
+	r->total = (uint32_t)ret;
+	rec_blob(&t->rb, data, (size_t)got);
+	emit(t);
+}
+
 /* Records a finished syscall needs besides itself (new fds, addresses). */
 static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64_t ts)
 {
@@ -922,9 +1028,9 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 		return;
 	if (nr >= 0) {
 		exit_extras(t, tk, ret, ts);
-		if (nr == SYS_connect || nr == SYS_bind || (nr == SYS_sendto && tk->args[4]))
-			alen = addr_arg(t, tk, nr == SYS_sendto ? tk->args[4] : tk->args[1],
-					nr == SYS_sendto ? tk->args[5] : tk->args[2], &flags);
+		alen = call_addr(t, tk, ret, &flags);
+		dns_track(t, tk, ret, alen);
+		dns_reply(t, tk, ret, ts, alen);
 		plen = path_blob(t, tk, ret, &flags);
 	}
 	if (t->unw && tk->arch == ARCH_X86_64) {
@@ -1809,5 +1915,6 @@ void tracer_free(struct tracer *t)
 	stack_free(t->unw);
 	free(t->stack_copy);
 	free(t->tracees);
+	imap_release(&t->dns_fds);
 	free(t);
 }

@@ -1267,6 +1267,186 @@ START_TEST(connect_on_tcp4_makes_a_connection_and_counts_bytes)
 }
 END_TEST
 
+/* REC_DATA of kind for fd of tid: len bytes at p of total received. */
+static void data_rec(int tid, int fd, int kind, const void *p, size_t len, size_t total)
+{
+	struct rec_data *r = begin(REC_DATA, tid, sizeof(*r));
+
+	r->fd = fd;
+	r->kind = (uint16_t)kind;
+	r->len = (uint32_t)rec_blob(&unit_rb, p, len);
+	r->total = (uint32_t)total;
+	unit_feed(m);
+}
+
+/* A DNS reply for name (one label.test) with one A record of 4 bytes addr. */
+static size_t dns_reply(uint8_t *out, const char *label, const uint8_t addr[4])
+{
+	size_t n = strlen(label), at = 12;
+
+	memset(out, 0, 12);
+	out[2] = 0x81;
+	out[3] = 0x80;
+	out[5] = 1;
+	out[7] = 1;
+	out[at++] = (uint8_t)n;
+	memcpy(out + at, label, n);
+	at += n;
+	memcpy(out + at, "\4test\0\0\1\0\1\xc0\x0c\0\1\0\1\0\0\0\x3c\0\4", 22);
+	at += 22;
+	memcpy(out + at, addr, 4);
+	return at + 4;
+}
+
+/* A udp4 socket at fd of tid, connected (raddr) or not. */
+static void udp4_socket(int tid, int fd, const struct addr *laddr, const struct addr *raddr)
+{
+	fd_rec(tid, fd, FDK_UDP4, FDW_NEW, "socket:[77]", NULL, NULL, 0);
+	sys(tid, SYS_socket, fd, AF_INET, SOCK_DGRAM, 0);
+	fd_rec(tid, fd, FDK_UDP4, FDW_UPDATE, "socket:[77]", laddr, raddr, 0);
+}
+
+START_TEST(a_dns_reply_names_the_connection_to_its_address)
+{
+	static const uint8_t ip[4] = { 127, 0, 0, 9 };
+	struct addr dns = in4("127.0.0.1", 53), local = in4("127.0.0.1", 40000);
+	struct addr remote = in4("127.0.0.9", 8080);
+	uint8_t reply[128];
+	size_t n = dns_reply(reply, "myapi", ip);
+	const struct conn *c;
+
+	start(100);
+	udp4_socket(100, 3, &local, &dns);
+	sys_addr(100, SYS_connect, 0, &dns, 3, 0x3000, sizeof(struct sockaddr_in));
+	data_rec(100, 3, DATA_DNS, reply, n, n);
+	sys_addr(100, SYS_recvfrom, (int64_t)n, &dns, 3, 0x4000, 2048, 0, 0x5000, 0x5100);
+	tcp4_socket(100, 4, "socket:[1234]");
+	fd_rec(100, 4, FDK_TCP4, FDW_UPDATE, "socket:[1234]", &local, &remote, 0);
+	sys_addr(100, SYS_connect, 0, &remote, 4, 0x3000, sizeof(struct sockaddr_in));
+	c = conn(1, 2);
+	ck_assert_str_eq(c->remote, "127.0.0.9:8080");
+	ck_assert_str_eq(c->host, "myapi.test");
+	ck_assert_str_eq(c->peer, "myapi.test (127.0.0.9):8080");
+	ck_assert_ptr_null(conn(0, 2)->host);   /* the resolver itself: no name */
+	ck_assert_str_eq(conn(0, 2)->peer, "127.0.0.1:53");
+	ck_assert_uint_eq(conn(0, 2)->received, n);
+	/* a child connecting there has its parent's name for it */
+	newtask(100, 101, SIGCHLD);
+	tcp4_socket(101, 5, "socket:[1235]");
+	sys_addr(101, SYS_connect, 0, &remote, 5, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_str_eq(conn(2, 3)->host, "myapi.test");
+}
+END_TEST
+
+START_TEST(a_dns_reply_over_tcp_is_put_together_from_its_pieces)
+{
+	static const uint8_t ip[4] = { 10, 0, 0, 7 };
+	struct addr dns = in4("127.0.0.1", 53), local = in4("127.0.0.1", 40000);
+	struct addr remote = in4("10.0.0.7", 443);
+	uint8_t msg[130], reply[128];
+	size_t n = dns_reply(reply, "tcpname", ip);
+
+	msg[0] = 0;
+	msg[1] = (uint8_t)n;
+	memcpy(msg + 2, reply, n);
+	start(100);
+	tcp4_socket(100, 3, "socket:[1]");
+	fd_rec(100, 3, FDK_TCP4, FDW_UPDATE, "socket:[1]", &local, &dns, 0);
+	sys_addr(100, SYS_connect, 0, &dns, 3, 0x3000, sizeof(struct sockaddr_in));
+	data_rec(100, 3, DATA_DNS, msg, 1, 1);       /* half the length */
+	data_rec(100, 3, DATA_DNS, msg + 1, 10, 10);  /* the rest of it, a piece */
+	tcp4_socket(100, 4, "socket:[2]");
+	sys_addr(100, SYS_connect, 0, &remote, 4, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_ptr_null(conn(1, 2)->host);         /* not whole yet */
+	data_rec(100, 3, DATA_DNS, msg + 11, n + 2 - 11, n + 2 - 11);
+	tcp4_socket(100, 5, "socket:[3]");
+	sys_addr(100, SYS_connect, 0, &remote, 5, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_str_eq(conn(2, 3)->host, "tcpname.test");
+}
+END_TEST
+
+START_TEST(the_hosts_file_names_addresses_but_never_over_dns)
+{
+	static const uint8_t ip[4] = { 127, 0, 0, 2 };
+	static const char hosts[] = "127.0.0.1 localhost\n127.0.0.2 fromhosts.test\n";
+	struct addr remote = in4("127.0.0.2", 80), dns = in4("127.0.0.1", 53);
+	uint8_t reply[128];
+	size_t n = dns_reply(reply, "fromdns", ip);
+
+	start(100);
+	data_rec(100, 3, DATA_HOSTS, hosts, strlen(hosts), strlen(hosts));
+	tcp4_socket(100, 4, "socket:[2]");
+	sys_addr(100, SYS_connect, 0, &remote, 4, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_str_eq(conn(0, 1)->peer, "fromhosts.test (127.0.0.2):80");
+	udp4_socket(100, 5, NULL, &dns);
+	sys_addr(100, SYS_connect, 0, &dns, 5, 0x3000, sizeof(struct sockaddr_in));
+	data_rec(100, 5, DATA_DNS, reply, n, n);
+	data_rec(100, 3, DATA_HOSTS, hosts, strlen(hosts), strlen(hosts));
+	tcp4_socket(100, 6, "socket:[3]");
+	sys_addr(100, SYS_connect, 0, &remote, 6, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_str_eq(conn(2, 3)->host, "fromdns.test");
+	/* a process that read nothing has no names */
+	newtask(1, 200, SIGCHLD);
+	tcp4_socket(200, 4, "socket:[4]");
+	sys_addr(200, SYS_connect, 0, &remote, 4, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_ptr_null(conn(3, 4)->host);
+}
+END_TEST
+
+START_TEST(reads_of_the_hosts_file_name_addresses_across_their_ends)
+{
+	static const char part1[] = "127.0.0.1 localhost\n10.9.8.", part2[] = "7 split.test\n";
+	struct addr remote = in4("10.9.8.7", 80);
+
+	start(100);
+	open_file(100, 3, "/etc/hosts", O_RDONLY);
+	data_rec(100, 3, DATA_HOSTS_READ, part1, strlen(part1), strlen(part1));
+	tcp4_socket(100, 4, "socket:[2]");
+	sys_addr(100, SYS_connect, 0, &remote, 4, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_ptr_null(conn(0, 1)->host);   /* the line is not whole yet */
+	data_rec(100, 3, DATA_HOSTS_READ, part2, strlen(part2), strlen(part2));
+	tcp4_socket(100, 5, "socket:[3]");
+	sys_addr(100, SYS_connect, 0, &remote, 5, 0x3000, sizeof(struct sockaddr_in));
+	ck_assert_str_eq(conn(1, 2)->host, "split.test");
+}
+END_TEST
+
+START_TEST(datagrams_by_address_make_one_flow_per_peer)
+{
+	struct addr local = in4("127.0.0.1", 5000), a = in4("127.0.0.1", 6000);
+	struct addr b = in4("127.0.0.1", 7000);
+	const struct conn *c;
+
+	start(100);
+	udp4_socket(100, 3, &local, NULL);
+	sys_addr(100, SYS_sendto, 10, &a, 3, 0x4000, 10, 0, 0x5000, 16);
+	sys_addr(100, SYS_sendto, 20, &a, 3, 0x4000, 20, 0, 0x5000, 16);
+	sys_addr(100, SYS_recvfrom, 5, &a, 3, 0x4000, 64, 0, 0x5000, 0x5100);
+	sys_addr(100, SYS_sendmsg, 7, &b, 3, 0x6000, 0);
+	sys_addr(100, SYS_recvmsg, 3, &b, 3, 0x6000, 0);
+	sys(100, SYS_sendto, 4, 3, 0x4000, 4, 0, 0, 0);   /* no address: no flow */
+	c = conn(0, 2);
+	ck_assert(c->flow);
+	ck_assert_str_eq(c->remote, "127.0.0.1:6000");
+	ck_assert_str_eq(c->local, "127.0.0.1:5000");
+	ck_assert_uint_eq(c->sent, 30);
+	ck_assert_uint_eq(c->received, 5);
+	ck_assert_uint_lt(c->ts, c->last_ts);
+	ck_assert_uint_eq(conn(1, 2)->sent, 7);
+	ck_assert_uint_eq(conn(1, 2)->received, 3);
+	ck_assert_uint_eq(model_io(m)->net_sent, 41);
+	ck_assert_uint_eq(model_io(m)->net_recv, 8);
+	ck_assert_ptr_eq(ev_nth(EV_SEND, 0)->conn, c);
+	ck_assert_ptr_eq(ev_nth(EV_SEND, 2)->conn, conn(1, 2));
+	ck_assert_ptr_null(ev_nth(EV_SEND, 3)->conn);
+	/* connected to a: datagrams from a are the connection's */
+	sys_addr(100, SYS_connect, 0, &a, 3, 0x3000, 16);
+	sys_addr(100, SYS_recvfrom, 9, &a, 3, 0x4000, 64, 0, 0x5000, 0x5100);
+	ck_assert_uint_eq(conn(2, 3)->received, 9);
+	ck_assert_uint_eq(conn(0, 3)->received, 5);
+}
+END_TEST
+
 START_TEST(connect_on_tcp6_formats_the_remote)
 {
 	struct addr remote = in6("::1", 443);
@@ -2751,6 +2931,11 @@ static Suite *model_suite(void)
 
 	tcase_add_test(net, connect_on_tcp4_makes_a_connection_and_counts_bytes);
 	tcase_add_test(net, connect_on_tcp6_formats_the_remote);
+	tcase_add_test(net, a_dns_reply_names_the_connection_to_its_address);
+	tcase_add_test(net, a_dns_reply_over_tcp_is_put_together_from_its_pieces);
+	tcase_add_test(net, the_hosts_file_names_addresses_but_never_over_dns);
+	tcase_add_test(net, reads_of_the_hosts_file_name_addresses_across_their_ends);
+	tcase_add_test(net, datagrams_by_address_make_one_flow_per_peer);
 	tcase_add_test(net, connect_in_progress_counts_as_a_connection);
 	tcase_add_test(net, refused_connect_makes_no_connection);
 	tcase_add_test(net, accept_makes_an_accepted_connection);

@@ -63,6 +63,7 @@ static size_t fixed_of(unsigned type)
 	case REC_STACK: return sizeof(struct rec_stack);
 	case REC_OUTPUT: return sizeof(struct rec_output);
 	case REC_EXECINFO: return sizeof(struct rec_execinfo);
+	case REC_DATA: return sizeof(struct rec_data);
 	default: return 0;
 	}
 }
@@ -173,6 +174,11 @@ static size_t build(struct recbuf *b, unsigned type, unsigned k)
 		o->len = (uint32_t)a;
 		o->dropped = k;
 		rec_blob(b, filler, a);
+	case REC_DATA: {
+		struct rec_data *dt = p;
+		dt->kind = DATA_DNS;
+		dt->len = dt->total = (uint32_t)c;
+		rec_blob(b, filler, c);
 		break;
 	}
 	case REC_SCHED: {
@@ -641,6 +647,7 @@ static size_t lenfields(unsigned type, struct lenfield *out)
 	case REC_HIST: LF(struct rec_hist, nslots, sizeof(uint64_t)); break;
 	case REC_MAPS: LF(struct rec_maps, text_len, 1); break;
 	case REC_OUTPUT: LF(struct rec_output, len, 1); break;
+	case REC_DATA: LF(struct rec_data, len, 1); break;
 	case REC_STACK:
 		LF(struct rec_stack, nframes, sizeof(struct rec_frame));
 		LF(struct rec_stack, mods_len, 1);

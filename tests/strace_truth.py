@@ -673,6 +673,7 @@ class TruthBuilder:
         # (tgid, fd) -> path of an fd strace printed bare (see name_unnamed)
         self.unnamed: dict[tuple[int, int], str] = {}
         self.conns: list[Conn] = []
+        self.flows: dict[tuple, Conn] = {}   # (tgid, proto, peer) -> its UDP flow
         # pending connect()s whose local address is not known yet:
         # list of (tgid, fd, Conn)
         self.pending_connects: list[tuple[int, int, Conn]] = []
@@ -847,6 +848,36 @@ class TruthBuilder:
         elif fd.kind == "socket":
             self.warnings.append(f"bytes on undecoded socket {fd.text} not attributed")
 
+    def udp_flow(self, sc: Syscall, tg: int, fd: Fd | None, nbytes: int) -> bool:
+        """A datagram sent to or received from a peer by address (sendto,
+        recvfrom, sendmsg's or recvmsg's msg_name) on a UDP socket not
+        connected to that peer: its bytes go to the flow of (process, proto,
+        peer); False for anything else."""
+        at = {"sendto": 4, "recvfrom": 4, "sendmsg": 1, "recvmsg": 1}.get(sc.name)
+        if at is None or fd is None or fd.kind != "inet" or not (fd.proto or "").startswith("udp") \
+                or len(sc.args) <= at:
+            return False
+        arg = sc.args[at]
+        if sc.name in ("sendmsg", "recvmsg"):
+            m = re.search(r"msg_name=(\{[^}]*\})", arg)
+            arg = m.group(1) if m else ""
+        peer = _sockaddr_endpoint(arg)
+        if peer is None or peer == fd.remote:
+            return False
+        key = (tg, fd.proto, peer)
+        conn = self.flows.get(key)
+        if conn is None:
+            conn = Conn(fd.proto, "flow", fd.local, peer, seq=sc.seq)
+            self.flows[key] = conn
+            self.conns.append(conn)
+        out = sc.name.startswith("send")
+        self.io["net_sent_bytes" if out else "net_received_bytes"] += max(nbytes, 0)
+        if out:
+            conn.sent += max(nbytes, 0)
+        else:
+            conn.received += max(nbytes, 0)
+        return True
+
     def _find_conn(self, fd: Fd) -> Conn | None:
         """The current connection of the socket behind fd.
 
@@ -982,7 +1013,7 @@ class TruthBuilder:
                         self._path(ret.fd.path).hint = "dir"
                 self._path(ret.fd.path).modes.add(mode)
         elif name in _READ_CALLS or name in _WRITE_CALLS:
-            if ok and fds:
+            if ok and fds and not self.udp_flow(sc, tg, fds[0], ret.value):
                 self.move_bytes(fds[0], ret.value, "in" if name in _READ_CALLS else "out")
         elif name in ("sendmmsg", "recvmmsg"):
             if ok and fds and len(sc.args) > 1:

@@ -3,7 +3,7 @@
 #
 #     tools/fuzz-run.sh [-t SECONDS] [-b BUILDDIR] [-w WORKDIR] [-j JOBS] [HARNESS...]
 #
-# Runs each harness (record recording sockaddr json fdtable query by default)
+# Runs each harness (record recording sockaddr json fdtable query dnsmsg by default)
 # built by `make fuzz` in BUILDDIR (default .), a build configured with
 # --enable-fuzzing, for SECONDS (default 30), JOBS at a time (default 1).
 # New inputs go to WORKDIR/corpus/NAME (default BUILDDIR/fuzz-work); the
@@ -34,7 +34,7 @@ while getopts t:b:w:j:h opt; do
 	esac
 done
 shift $((OPTIND - 1))
-names=${*:-record recording sockaddr json fdtable query}
+names=${*:-record recording sockaddr json fdtable query dnsmsg}
 build=$(cd "$build" && pwd) || exit 2
 work=${work:-$build/fuzz-work}
 mkdir -p "$work" || exit 2

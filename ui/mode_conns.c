@@ -1,8 +1,8 @@
 /* mode_conns.c - the top connections view: bytes each way and duration.
  *
  * Rows are the connections the event store saw made (connect) or taken
- * (accept), each followed on its (process, fd) until it is closed
- * (objstat).  Enter shows that connection's events from its connect or
+ * (accept), each followed on its (process, fd) until it is closed, and the
+ * UDP flows (datagrams to or from one peer by address) (objstat).  Enter shows that connection's events from its connect or
  * accept to its close.  This file must never draw.
  */
 #include "config.h"
@@ -34,7 +34,7 @@ static void build(struct app *a, struct table *t, int pid)
 		r = table_add(t, i);
 		r->pid = c->pid;
 		r->text = peer;
-		r->key[C_PROTO] = c->kind * 2 + c->accepted;
+		r->key[C_PROTO] = c->kind * 3 + (c->flow ? 2 : c->accepted);
 		r->key[C_PID] = c->pid;
 		r->key[C_SENT] = (double)c->sent;
 		r->key[C_RECV] = (double)c->received;
@@ -50,7 +50,8 @@ static void cell(const struct app *a, const struct trow *r, size_t c, char *buf,
 	switch (c) {
 	case C_PEER: snprintf(buf, cap, "%s", r->text[0] ? r->text : "?"); break;
 	case C_PROTO:
-		snprintf(buf, cap, "%s %s", model_kind_name(cs->kind), cs->accepted ? "in" : "out");
+		snprintf(buf, cap, "%s %s", model_kind_name(cs->kind),
+			 cs->flow ? "flow" : cs->accepted ? "in" : "out");
 		break;
 	case C_PID: snprintf(buf, cap, "%d", cs->pid); break;
 	case C_DUR: mode_ns(r->key[c], buf, cap); break;
@@ -73,9 +74,9 @@ static unsigned open_row(struct app *a, const struct trow *r)
 static void note(const struct app *a, int pid, char *buf, size_t cap)
 {
 	(void)pid;
-	snprintf(buf, cap, "Connections made (out) or accepted (in); duration: connect or "
-		 "accept to close (seen with -v or --no-seccomp), else to the last use%s.  "
-		 "Enter: that connection's events.",
+	snprintf(buf, cap, "Out: connect, in: accept, flow: UDP by address; peers by the name "
+		 "looked up%s.  Duration: connect or accept to close (seen with -v or "
+		 "--no-seccomp), else to the last use (a flow: its last datagram).  Enter: its events.",
 		 a->view.filter.hide_noise ? "; localhost hidden (a shows it)" : "");
 }
 

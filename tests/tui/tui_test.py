@@ -1483,6 +1483,79 @@ CASES.update({"hostile_names": case_hostile_names, "hostile_names_big": case_hos
               "exit_words": case_exit_words, "deletes_renames": case_deletes_renames})
 
 
+NETNAMES = os.path.join(TRACEE_DIR, "netnames")
+
+
+def case_names(cols=80, rows=24):
+    """Names for peers and UDP flows: a program in its own mount namespace
+    finds myhosts.test at 127.0.0.2 in a hosts file bind-mounted there; the
+    event list shows the connect by that name (and host: finds it), the
+    connections view shows the name and the two UDP flows with their bytes."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    with open(os.path.join(tmp, "hosts"), "w") as f:
+        f.write("127.0.0.1 localhost\n127.0.0.2 myhosts.test\n")
+    cmd = "mount --bind %s/hosts /etc/hosts && exec %s myhosts.test" % (tmp, NETNAMES)
+    size = "%dx%d" % (cols, rows)
+    p = Pane("names%d" % cols, cols, rows)
+    try:
+        if os.geteuid() != 0:
+            raise Fail("needs root (unshare -m)")
+        run_cmd(p, "%s --no-mouse -- unshare -m sh -c '%s'" % (COMPENDIUM, cmd))
+        p.wait(r"\A[^\n]*  exit 0  ", 15)
+        p.keys("F4")
+        p.wait(r"Filter: Space toggles")
+        p.keys("t")
+        p.wait(r"Filter text:")
+        p.type("host:myhosts.test")
+        p.keys("Enter")
+        p.keys("Escape")
+        s = p.wait(r"Events: \d+ of \d+ shown")
+        ev = [l for l in region(s, "Events") if l.strip()]
+        conn = [l for l in ev if re.search(r"connect tcp4 → myhosts\.test \(127\.0\.0\.2\):\d+", l)]
+        check(len(conn) == 1, "one connect row to myhosts.test (127.0.0.2)", s)
+        sends = [l for l in ev if re.search(r"send 100 B → myhosts\.test \(127\.0\.0\.2\)", l)]
+        check(sends, "its 100 bytes sent, named too", s)
+        check(all("myhosts.test" in l for l in ev), "host: shows only that peer's rows", s)
+        p.shot("names-events-" + size)
+        p.keys("F4")
+        p.wait(r"Filter: Space toggles")
+        p.keys("t")
+        p.wait(r"Filter text:")
+        p.keys("C-u")
+        p.keys("Enter")
+        p.keys("Escape")
+        p.keys("c")
+        s = p.wait(r"^ Connections .* 1 rows?")
+        rows_ = table(s)
+        check(re.search(r"^myhosts\.test \(127\.0\.0\.2\):\d+\s+tcp4 out\s+\d+\s+100 B\s+40 B", rows_[0])
+              or (cols < 100 and re.search(r"^myhosts\.test \(127\.0\.0\.2\)\S*\s+tcp4 out\s+\d+\s+100 B\s+40 B",
+                                           rows_[0])),
+              "the connection is myhosts.test (127.0.0.2), 100 B sent, 40 B received", s)
+        p.keys("a")
+        s = p.wait(r"^ Connections .* 4 rows")
+        rows_ = table(s)
+        flows = [r for r in rows_ if "udp4 flow" in r]
+        check(len(flows) == 2, "two UDP flows listed", s)
+        check(any(re.search(r"^localhost \(127\.0\.0\.1\)\S*\s+udp4 flow\s+\d+\s+60 B\s+7 B", r)
+                  for r in flows) and
+              any(re.search(r"^localhost \(127\.0\.0\.1\)\S*\s+udp4 flow\s+\d+\s+7 B\s+60 B", r)
+                  for r in flows), "the flows: 60 B out 7 in, 7 out 60 in, to localhost", s)
+        p.shot("names-conns-" + size)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_names_big():
+    case_names(200, 60)
+
+
+CASES.update({"names": case_names, "names_big": case_names_big})
+
+
 def kernel_off():
     """Why --engine kernel cannot run here, or None when it can."""
     if os.geteuid() != 0:

@@ -53,19 +53,41 @@ var CompendiumQuery = (function () {
 		return pi === p.length;
 	}
 
-	/* { host, port } of a peer address ("1.2.3.4:80", "[::1]:80", a path); port -1 if none. */
-	function peerSplit(t) {
-		var n = t.length, colon = n, host = t, close = t[0] === '[' ? t.indexOf(']') : -1;
+	/* The length of the name of a named peer ("name (1.2.3.4):80"), 0 when it is not one. */
+	function peerNameLen(t) {
+		var open = t.indexOf(' (');
 
+		return open > 0 && t.indexOf('):', open) >= 0 ? open : 0;
+	}
+
+	/* { host, port, name } of a peer address ("1.2.3.4:80", "[::1]:80",
+	 * "name (1.2.3.4):80", a path); port -1 if none, name '' if none. */
+	function peerSplit(t) {
+		var n = t.length, colon = n, host = t, named = peerNameLen(t);
+		var close = t[0] === '[' ? t.indexOf(']') : named ? t.indexOf('):', named) : -1;
+		var r;
+
+		if (close >= 0 && named) {
+			host = t.slice(named + 2, close);
+			colon = close + 1;
+			r = peerPort(t, n, colon);
+			return { host: host, port: r, name: t.slice(0, named) };
+		}
 		if (close >= 0) {
 			host = t.slice(1, close);
 			colon = t[close + 1] === ':' ? close + 1 : n;
 		} else if (t.indexOf(':') >= 0 && t.indexOf(':') === t.lastIndexOf(':')) {
 			colon = t.indexOf(':');
 		}
+		r = peerPort(t, n, colon);
+		return { host: close >= 0 || r < 0 ? host : t.slice(0, colon), port: r, name: '' };
+	}
+
+	/* The port after the colon at colon of t (n long), or -1. */
+	function peerPort(t, n, colon) {
 		if (colon >= n || colon + 1 === n || n - colon > 6 || !/^[0-9]+$/.test(t.slice(colon + 1)))
-			return { host: host, port: -1 };
-		return { host: close >= 0 ? host : t.slice(0, colon), port: Number(t.slice(colon + 1)) };
+			return -1;
+		return Number(t.slice(colon + 1));
 	}
 
 	/* A run of digits as a number up to max, or -1. */
@@ -397,9 +419,9 @@ var CompendiumQuery = (function () {
 				base = t.slice(t.lastIndexOf('/') + 1);
 				return glob(n.str, base, false);
 			case 'path': return glob(n.str, t, false);
-			case 'host':
+			case 'host':   /* the address, or the name it was looked up by */
 				peer = peerSplit(t);
-				return glob(n.str, peer.host, true);
+				return glob(n.str, peer.host, true) || (peer.name !== '' && glob(n.str, peer.name, true));
 			case 'port': return peerSplit(t).port === n.num;
 			}
 			return false;

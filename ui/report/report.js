@@ -473,7 +473,8 @@
 		card('Connections', num(s.connections_total || conns.length), [['sent', bytes(io.net_sent_bytes)],
 			['received', bytes(io.net_received_bytes)]],
 			conns.slice(0, 5).map(function (c) {
-				return vis(c.proto) + ' ' + (c.role === 'accept' ? '\u2190 ' : '\u2192 ') + vis(c.remote || '?');
+				return vis(c.proto) + ' ' + (c.role === 'accept' ? '\u2190 ' : c.role === 'flow' ? '\u2194 ' : '\u2192 ') +
+					(c.host ? vis(c.host) + ' (' + vis(c.remote || '?') + ')' : vis(c.remote || '?'));
 			}));
 		renderLatencyCard();
 		card('Page faults', D.faults === null ? 'off' : num(D.faults),

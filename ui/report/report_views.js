@@ -202,8 +202,10 @@ var CompendiumViews = (function () {
 	function renderConns(root, V) {
 		var conns = V.conns || [];
 		var d = part(root, 'v-conns', 'Top connections',
-			'Connections made (connect) or taken (accept), most bytes first; duration from ' +
-			'connect or accept to close (seen with -v or --no-seccomp), else to the last use.');
+			'Connections made (connect) or taken (accept) and UDP flows (datagrams to or from one ' +
+			'peer by address), most bytes first; a peer looked up by name shows it; duration from ' +
+			'connect or accept to close (seen with -v or --no-seccomp), else to the last use ' +
+			'(a flow: first to last datagram).');
 
 		d.appendChild(table('v-conns-table', ['peer', 'proto', 'role', 'local', 'pid', 'sent', 'received', 'duration'],
 			conns.map(function (k) {
