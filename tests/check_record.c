@@ -174,6 +174,8 @@ static size_t build(struct recbuf *b, unsigned type, unsigned k)
 		o->len = (uint32_t)a;
 		o->dropped = k;
 		rec_blob(b, filler, a);
+		break;
+	}
 	case REC_DATA: {
 		struct rec_data *dt = p;
 		dt->kind = DATA_DNS;
