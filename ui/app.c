@@ -52,6 +52,7 @@ void app_release(struct app *a)
 	mode_release(a->tabs);
 	objstat_release(&a->obj);
 	free(a->vis);
+	free(a->tree_open);
 	a->vis = NULL;
 }
 

@@ -1593,6 +1593,22 @@ def case_fold(cols=80, rows=24):
         s = p.keys("Right", until=when("the time axis panned", lambda t: re.search(
             r"^ Swimlane \S+\s+(\S+)", t, re.M).group(1) != t0))
         check(re.search(r"^>\d+ spawnmany", s, re.M), "Right on a lane of its own pans", s)
+        # the process tree folds the same way (1 + 150 + 3 processes)
+        s = p.keys("t", until=r"^ Processes .* 3 rows")
+        rows_ = table(s)
+        check(len(rows_) == 3 and re.search(r"▸true x150 .*all exited", rows_[1])
+              and re.search(r"▸echo x3 .*all exited", rows_[2]), "the tree: ▸true x150, ▸echo x3", s)
+        p.keys("Home", "Down")
+        s = p.keys("Right", until=r"^ Processes .* 152 rows")
+        check(len([r for r in table(s) if re.search(r"(└─|`-)\d+ true ", r)]) == len(table(s)) - 1,
+              "the tree's opened group: one row a true", s)
+        p.keys("Down", "Down", "Left", until=r"^ Processes .* 3 rows")
+        p.keys("Down")
+        p.keys("Enter", until=r"^ Processes .* 5 rows")      # echo x3 opened
+        p.keys("Left", until=r"^ Processes .* 3 rows")
+        p.keys("Up")
+        p.keys("Enter", until=r"^ Processes .* 152 rows")    # true x150 opened
+        p.keys("e", until=r"^ Swimlane")
         open(os.path.join(tmp, "end"), "w").close()
         p.wait(r"\A[^\n]*  exit 0  ", 30)
         p.keys("q")
