@@ -91,7 +91,7 @@ static struct lane *lane_new(struct lanes *l, int pid, int tid, uint64_t ts)
 	}
 	l->v[l->n++] = ln;
 	imap_put(&l->by_tid, (uint64_t)(uint32_t)tid, ln);
-	l->order_dirty = l->rows_dirty = true;
+	l->order_dirty = true;
 	l->last = ln;
 	return ln;
 }
@@ -187,7 +187,7 @@ static void track_new(struct lanes *l, const struct sevent *e, const struct lane
 		ln->proc = parent->proc;
 		if (!ln->thread)
 			ln->parent = parent->proc;
-		l->order_dirty = l->rows_dirty = true;
+		l->order_dirty = true;
 		return;
 	}
 	ln = child_lane(l, e->fd, e->fd, e->ts);
@@ -209,7 +209,7 @@ struct lane *lanes_track(struct lanes *l, const struct store *s, const struct se
 		break;
 	case EV_EXEC:
 		set_name(p->name, sizeof(p->name), store_str(s, e->str));
-		l->order_dirty = l->rows_dirty = true;   /* a new name: maybe another group */
+		l->order_dirty = true;   /* a new name: maybe another group */
 		end_threads(l, p, e->ts);
 		break;
 	case EV_EXIT:
@@ -289,7 +289,7 @@ static long open_find(const struct lanes *l, size_t parent, const char *name)
 /* Put every shown process lane in its group; hidden lanes get row LANE_NONE. */
 static void group_lanes(struct lanes *l, lanes_shown_fn shown, void *ctx)
 {
-	imap_release(&l->groups);
+	imap_clear(&l->groups);
 	for (size_t i = 0; i < l->n; i++) {
 		struct lane *ln = l->v[i], *first;
 		uint64_t h;
@@ -398,30 +398,39 @@ static void chain_rows(struct lanes *l)
 	}
 }
 
-/* qsort order of rows: by anchor, then as lanes_order. */
-static int row_cmp(const void *a, const void *b, void *ctx)
+/* Where each lane's row sorts: its group's first process, or its process. */
+static void set_anchors(struct lanes *l)
 {
-	struct lane *const *v = ctx;
-	const struct lane *x = v[*(const size_t *)a], *y = v[*(const size_t *)b];
-
-	if (x->anchor != y->anchor)
-		return x->anchor < y->anchor ? -1 : 1;
-	return order_cmp(a, b, ctx);
-}
-
-/* Where each lane's row sorts; true when any moved since the last time. */
-static bool set_anchors(struct lanes *l)
-{
-	bool moved = false;
-
 	for (size_t i = 0; i < l->n; i++) {
 		struct lane *ln = l->v[i], *p = l->v[ln->proc];
-		size_t a = l->v[p->group]->gsize >= 2 ? p->group : p->id;
 
-		moved |= ln->anchor != a;
-		ln->anchor = a;
+		ln->anchor = l->v[p->group]->gsize >= 2 ? p->group : p->id;
 	}
-	return moved;
+}
+
+/* l->rorder: the lanes by anchor, each anchor's in display order (a
+ * bucket per anchor, filled in display order: no sort). */
+static void order_rows(struct lanes *l)
+{
+	size_t n;
+	const size_t *order = lanes_order(l, &n);
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		l->v[i]->btail = l->v[i]->bucket = LANE_NONE;
+	for (size_t i = 0; i < n; i++) {
+		struct lane *ln = l->v[order[i]], *a = l->v[ln->anchor];
+
+		ln->bnext = LANE_NONE;
+		if (a->bucket == LANE_NONE)
+			a->bucket = order[i];
+		else
+			l->v[a->btail]->bnext = order[i];
+		a->btail = order[i];
+	}
+	for (size_t a = 0; a < n; a++)
+		for (size_t j = l->v[a]->bucket; j != LANE_NONE; j = l->v[j]->bnext)
+			l->rorder[k++] = j;
 }
 
 /* Fold the shown lanes into rows, in display order. */
@@ -431,13 +440,9 @@ size_t lanes_rows(struct lanes *l, lanes_shown_fn shown, void *ctx, size_t *rows
 
 	group_lanes(l, shown, ctx);
 	fold_lanes(l);
+	set_anchors(l);
+	order_rows(l);
 	chain_rows(l);
-	if (set_anchors(l) || l->rows_dirty) {
-		for (size_t i = 0; i < l->n; i++)
-			l->rorder[i] = i;
-		qsort_r(l->rorder, l->n, sizeof(*l->rorder), row_cmp, l->v);
-		l->rows_dirty = false;
-	}
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[l->rorder[i]]->row == l->rorder[i])
 			rows[n++] = l->rorder[i];

@@ -46,6 +46,8 @@ struct lane {
 	bool uended;           /* a folded row: every lane in it has ended */
 	size_t tail;           /* scratch: the last lane in this row's chain */
 	size_t anchor;         /* scratch: where its row sorts (its group's first process) */
+	size_t bucket, btail, bnext;   /* scratch: the first and last lane anchored
+				  here; the next lane in its bucket */
 };
 
 #define LANE_NONE SIZE_MAX
@@ -61,7 +63,6 @@ struct lanes {
 	size_t n, cap;
 	size_t *order;         /* display order: creation indices */
 	bool order_dirty;
-	bool rows_dirty;       /* lanes came or changed since lanes_rows sorted */
 	struct imap by_tid;    /* tid -> newest lane of that tid */
 	struct lane *last;     /* lookup cache */
 	size_t tracked;        /* events tracked so far (the next one's store index) */

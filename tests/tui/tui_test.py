@@ -1499,6 +1499,7 @@ def watch_rows(p, mark):
     staying where it first showed; below them nothing but a newborn child
     not yet exec'd.  Returns the number of looks."""
     looks, last_n, at = 0, 0, {}
+    p.wait(r"^ Swimlane", 30)
     while True:
         done = os.path.exists(mark)
         rows = [r for r in region(p.screen(), "Swimlane") if r.strip()]
