@@ -364,6 +364,9 @@ START_TEST(lanes_fold_one_program_under_one_parent)
 	rows_text(&v.lanes, NULL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "100 true x4 102 106");
 	ck_assert(lanes_fold(&v.lanes, v.lanes.v[0], false) == LANE_NONE);
+	rows_text(&v.lanes, NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "100 true x4 102 106");  /* nothing changed: the same rows */
+	lanes_clear_shown(&v.lanes);                    /* as a change of the filter does */
 	rows_text(&v.lanes, &only, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "103");                   /* the filter leaves a group of one */
 	view_release(&v);

@@ -440,6 +440,7 @@ static unsigned lanes_open(struct app *a, bool open)
 	g = lanes_fold(&a->view.lanes, ln, open);
 	if (g == LANE_NONE)
 		return 0;
+	a->refold = true;
 	app_visible_lanes(a);
 	row = app_lane_row(a, g);
 	if (row >= 0)

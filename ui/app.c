@@ -125,6 +125,7 @@ void app_refilter(struct app *a)
 
 	view_refilter(&a->view);
 	fit_budget(a);
+	a->refold = true;
 	app_visible_lanes(a);
 	if (follow || sel < 0) {
 		a->list.follow = true;
@@ -140,6 +141,13 @@ static bool pid_shown(int pid, void *ctx)
 	return filter_pid_shown(ctx, pid);
 }
 
+/* Folding costs a pass over every lane (0.3-0.5 us a lane, most of it
+ * cache misses): while more than REFOLD_MANY lanes keep changing (a fork
+ * storm), the rows are made again at most every REFOLD_NS per REFOLD_MANY
+ * lanes, so that pass stays a few percent of the UI's time. */
+#define REFOLD_NS (250 * 1000000ull)
+#define REFOLD_MANY 16384
+
 /* Refresh a->vis: the swimlane's rows (lanes passing the process filter,
  * folded), in display order. */
 void app_visible_lanes(struct app *a)
@@ -150,6 +158,11 @@ void app_visible_lanes(struct app *a)
 		a->vis_cap = n * 2;
 		a->vis = xreallocarray(a->vis, a->vis_cap, sizeof(*a->vis));
 	}
+	if (!a->refold && n > REFOLD_MANY && a->vis_at &&
+	    a->wall_ns - a->vis_at < REFOLD_NS * (n / REFOLD_MANY))
+		return;
+	a->refold = false;
+	a->vis_at = a->wall_ns;
 	a->lanes_visible = lanes_rows(&a->view.lanes, pid_shown, &a->view.filter, a->vis);
 }
 

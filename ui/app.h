@@ -100,6 +100,8 @@ struct app {
 	size_t lanes_visible;    /* swimlane rows: lanes that pass the process filter, folded */
 	size_t *vis;             /* their row lanes' creation indices, in display order */
 	size_t vis_cap;
+	uint64_t vis_at;         /* wall_ns when the rows were last made (0: never) */
+	bool refold;             /* make them now (a fold or the filter changed) */
 	struct lane_open *tree_open;   /* groups opened in the process tree (parent: its index) */
 	size_t ntree_open, tree_open_cap;
 };

@@ -39,6 +39,7 @@ void lanes_release(struct lanes *l)
 	free(l->v);
 	free(l->order);
 	free(l->rorder);
+	free(l->rows);
 	free(l->open);
 	imap_release(&l->by_tid);
 	imap_release(&l->groups);
@@ -74,6 +75,7 @@ static struct lane *lane_new(struct lanes *l, int pid, int tid, uint64_t ts)
 {
 	struct lane *ln = xcalloc(1, sizeof(*ln));
 
+	l->gen++;
 	ln->pid = pid;
 	ln->tid = tid;
 	ln->thread = tid != pid;
@@ -88,6 +90,7 @@ static struct lane *lane_new(struct lanes *l, int pid, int tid, uint64_t ts)
 		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
 		l->order = xreallocarray(l->order, l->cap, sizeof(*l->order));
 		l->rorder = xreallocarray(l->rorder, l->cap, sizeof(*l->rorder));
+		l->rows = xreallocarray(l->rows, l->cap, sizeof(*l->rows));
 	}
 	l->v[l->n++] = ln;
 	imap_put(&l->by_tid, (uint64_t)(uint32_t)tid, ln);
@@ -203,16 +206,19 @@ struct lane *lanes_track(struct lanes *l, const struct store *s, const struct se
 
 	switch (e->type) {
 	case EV_FORK: case EV_THREAD:
+		l->gen++;
 		if (e->fd > 0)
 			track_new(l, e, ln);
 		l->last = ln;
 		break;
 	case EV_EXEC:
+		l->gen++;
 		set_name(p->name, sizeof(p->name), store_str(s, e->str));
 		l->order_dirty = true;   /* a new name: maybe another group */
 		end_threads(l, p, e->ts);
 		break;
 	case EV_EXIT:
+		l->gen++;
 		end_lane(ln, e->ts);
 		if (!(e->flags & SEV_THREAD)) {
 			end_lane(p, e->ts);
@@ -229,6 +235,7 @@ struct lane *lanes_track(struct lanes *l, const struct store *s, const struct se
 /* Forget every lane's shown indices (before re-filtering). */
 void lanes_clear_shown(struct lanes *l)
 {
+	l->gen++;
 	for (size_t i = 0; i < l->n; i++)
 		l->v[i]->shown.n = 0;
 }
@@ -438,6 +445,10 @@ size_t lanes_rows(struct lanes *l, lanes_shown_fn shown, void *ctx, size_t *rows
 {
 	size_t n = 0;
 
+	if (l->rows_gen == l->gen + 1 && l->nrows <= l->n) {
+		memcpy(rows, l->rows, l->nrows * sizeof(*rows));
+		return l->nrows;
+	}
 	group_lanes(l, shown, ctx);
 	fold_lanes(l);
 	set_anchors(l);
@@ -446,6 +457,10 @@ size_t lanes_rows(struct lanes *l, lanes_shown_fn shown, void *ctx, size_t *rows
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[l->rorder[i]]->row == l->rorder[i])
 			rows[n++] = l->rorder[i];
+	if (n)
+		memcpy(l->rows, rows, n * sizeof(*rows));
+	l->nrows = n;
+	l->rows_gen = l->gen + 1;   /* + 1: a new struct lanes (gen 0) has no rows yet */
 	return n;
 }
 
@@ -479,6 +494,7 @@ size_t lanes_fold(struct lanes *l, const struct lane *ln, bool open)
 			l->open_cap = l->open_cap ? l->open_cap * 2 : 8;
 			l->open = xreallocarray(l->open, l->open_cap, sizeof(*l->open));
 		}
+		l->gen++;
 		l->open[l->nopen].parent = g->parent;
 		snprintf(l->open[l->nopen++].name, sizeof(l->open->name), "%s", g->name);
 		return g->id;
@@ -488,6 +504,7 @@ size_t lanes_fold(struct lanes *l, const struct lane *ln, bool open)
 		return LANE_NONE;
 	k = open_find(l, g->parent, g->name);
 	l->open[k] = l->open[--l->nopen];
+	l->gen++;
 	return g->id;
 }
 

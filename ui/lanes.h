@@ -70,6 +70,8 @@ struct lanes {
 	struct lane_open *open;   /* opened groups */
 	size_t nopen, open_cap;
 	size_t *rorder;        /* scratch: lanes in row order */
+	size_t *rows, nrows;   /* the rows lanes_rows made last */
+	uint64_t gen, rows_gen;   /* changes that move rows; the one rows were made at */
 	struct imap groups;    /* scratch: (parent, name) hash -> first process lane + 1 */
 };
 
@@ -97,7 +99,9 @@ void lanes_counts(const struct lanes *l, size_t *procs, size_t *threads);
 typedef bool (*lanes_shown_fn)(int pid, void *ctx);
 /* Fold the lanes that shown() lets through into rows and write the row
  * lanes' creation indices in display order to rows (room for l->n);
- * returns how many.  Sets every lane's row, next, group, gsize, members,
+ * returns how many.  Made again only after a change that can move rows
+ * (a task starting, exec'ing or ending, a fold, lanes_clear_shown: so
+ * call that when what shown() says changes), else copied.  Sets every lane's row, next, group, gsize, members,
  * folded and a folded row's ustart, uend, uended. */
 size_t lanes_rows(struct lanes *l, lanes_shown_fn shown, void *ctx, size_t *rows);
 /* Open (open true) the folded row ln, or fold again the opened group that
