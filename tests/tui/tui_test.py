@@ -1528,6 +1528,15 @@ def labels(screen):
     return [r[:12] for r in region(screen, "Swimlane")]
 
 
+def settle(p):
+    """Wait until every row of the swimlane is drawn: its labels the same
+    in three looks running."""
+    looks = [None, None, None]
+    while not (looks[0] == looks[1] == looks[2] and looks[0] is not None):
+        looks = looks[1:] + [labels(p.screen())]
+        time.sleep(POLL)
+
+
 def cursor_row(screen):
     m = re.search(r"^>.*$", screen, re.M)
     return m.group(0) if m else None
@@ -1539,6 +1548,7 @@ def lane_pids(p):
     p.keys("Home", until=r"^>\d+ spawnmany")
     seen = set()
     for _ in range(400):
+        settle(p)
         s = p.screen()
         for r in region(s, "Swimlane"):
             m = TRUE_LANE.match(r)
@@ -1548,11 +1558,6 @@ def lane_pids(p):
         if re.match(r">▸echo x3\s", cur):
             return seen
         p.keys("PageDown", until=when("the cursor moved", lambda t: cursor_row(t) != cur))
-        # every row of the page drawn: the labels the same twice running
-        prev = None
-        while labels(p.screen()) != prev:
-            prev = labels(p.screen())
-            time.sleep(POLL)
     raise Fail("PgDn never reached the last row")
 
 
@@ -1574,7 +1579,8 @@ def case_fold(cols=80, rows=24):
         p.keys("Home", until=r"^>\d+ spawnmany")
         p.keys("Down", until=r"^>▸true x75")
         s = p.keys("Right", until=r"^>▾\d+ true")
-        check(len(lane_pids(p)) == 75, "Right opened 75 lanes of true", p.screen())
+        pids = lane_pids(p)
+        check(len(pids) == 75, "Right opened 75 lanes of true (%d)" % len(pids), p.screen())
         open(os.path.join(tmp, "go"), "w").close()
         # more come while it is open: it stays open, a lane each
         watch_open(p, os.path.join(tmp, "done"))
@@ -1586,7 +1592,8 @@ def case_fold(cols=80, rows=24):
         rows_ = [r for r in region(s, "Swimlane") if r.strip()]
         check(len(rows_) == 3 and re.match(r"▸echo x3\s", rows_[2]), "Left folded the 150 again", s)
         s = p.keys("Enter", until=r"^>▾\d+ true")
-        check(len(lane_pids(p)) == 150, "Enter opened the 150 again", p.screen())
+        pids = lane_pids(p)
+        check(len(pids) == 150, "Enter opened the 150 again (%d)" % len(pids), p.screen())
         p.keys("Up", until=r"^>▾\d+ true")
         p.keys("Left", until=r"^>▸true x150\s")
         s = p.keys("Up", until=r"^>\d+ spawnmany")
