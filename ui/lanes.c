@@ -34,6 +34,8 @@ void lanes_release(struct lanes *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		u32vec_release(&l->v[i]->shown);
+		free(l->v[i]->cell_n);
+		free(l->v[i]->cell_cat);
 		free(l->v[i]);
 	}
 	free(l->v);
@@ -384,6 +386,7 @@ static void chain_rows(struct lanes *l)
 		r = l->v[ln->row];
 		if (ln->row == i) {
 			r->tail = i;
+			r->nlanes = 1;
 			r->ustart = ln->start;
 			r->uend = ln->end;
 			r->uended = ln->ended;
@@ -397,6 +400,7 @@ static void chain_rows(struct lanes *l)
 		}
 		l->v[r->tail]->next = i;
 		r->tail = i;
+		r->nlanes++;
 		if (ln->start < r->ustart)
 			r->ustart = ln->start;
 		r->uended = r->uended && ln->ended;

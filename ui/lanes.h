@@ -44,6 +44,11 @@ struct lane {
 	bool folded;           /* drawn inside a folded row (its own, or an ancestor's) */
 	uint64_t ustart, uend; /* a folded row: its lanes' first start and last end */
 	bool uended;           /* a folded row: every lane in it has ended */
+	size_t nlanes;         /* a row: the lanes drawn in it */
+	/* A folded row's cells as the screen last made them (its cache). */
+	size_t *cell_n;
+	int *cell_cat, cell_w;
+	uint64_t cell_t0, cell_span, cell_at;   /* for which window; when (0: never) */
 	size_t tail;           /* scratch: the last lane in this row's chain */
 	size_t anchor;         /* scratch: where its row sorts (its group's first process) */
 	size_t bucket, btail, bnext;   /* scratch: the first and last lane anchored

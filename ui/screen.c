@@ -463,6 +463,38 @@ static void lane_cell(int y, int x, const struct lane *ln, uint64_t c0, uint64_t
 	}
 }
 
+/* A folded row's cells.  Walking its lanes costs about 0.5 us a lane, so
+ * a row of more than ROW_MANY lanes (a fork storm's) is walked at most
+ * every ROW_NS per ROW_MANY lanes while the window moves less than a
+ * column; in between its last cells are drawn again. */
+#define ROW_MANY 16384
+#define ROW_NS (250 * 1000000ull)
+static void row_cells(struct app *a, struct lane *row, uint64_t t0, uint64_t span, int w,
+		      size_t limit, size_t *n, int *cat)
+{
+	uint64_t col = span / (uint64_t)w;
+	bool many = row->nlanes > ROW_MANY;
+
+	if (many && row->cell_at && row->cell_w == w && a->wall_ns - row->cell_at < ROW_NS * (row->nlanes / ROW_MANY) &&
+	    (t0 > row->cell_t0 ? t0 - row->cell_t0 : row->cell_t0 - t0) < col &&
+	    (span > row->cell_span ? span - row->cell_span : row->cell_span - span) < col) {
+		memcpy(n, row->cell_n, (size_t)w * sizeof(*n));
+		memcpy(cat, row->cell_cat, (size_t)w * sizeof(*cat));
+		return;
+	}
+	lanes_row_cells(&a->view.lanes, row, a->store, limit, t0, span, w, n, cat);
+	if (!many)
+		return;
+	row->cell_n = xreallocarray(row->cell_n, (size_t)w, sizeof(*n));
+	row->cell_cat = xreallocarray(row->cell_cat, (size_t)w, sizeof(*cat));
+	memcpy(row->cell_n, n, (size_t)w * sizeof(*n));
+	memcpy(row->cell_cat, cat, (size_t)w * sizeof(*cat));
+	row->cell_w = w;
+	row->cell_t0 = t0;
+	row->cell_span = span;
+	row->cell_at = a->wall_ns ? a->wall_ns : 1;
+}
+
 /* Draw row vi (its lanes' marks over [t0, t0 + span)) at screen row y. */
 static void draw_row(struct app *a, int y, size_t vi, uint64_t t0, uint64_t span,
 		     size_t *n, int *cat)
@@ -475,7 +507,7 @@ static void draw_row(struct app *a, int y, size_t vi, uint64_t t0, uint64_t span
 
 	lane_label(a, y, ln, (long)vi == sel_lane, a->focus == PANE_LANES && vi == a->swim.cursor);
 	if (ln->next != LANE_NONE)
-		lanes_row_cells(&a->view.lanes, ln, a->store, limit, t0, span, w, n, cat);
+		row_cells(a, a->view.lanes.v[a->vis[vi]], t0, span, w, limit, n, cat);
 	for (int c = 0; c < w; c++) {
 		uint64_t c0 = t0 + (uint64_t)c * span / (uint64_t)w, c1 = t0 + (uint64_t)(c + 1) * span / (uint64_t)w;
 
