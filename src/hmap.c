@@ -105,6 +105,13 @@ void *imap_del(struct imap *m, uint64_t key)
 	return v;
 }
 
+void imap_clear(struct imap *m)
+{
+	if (m->cap)
+		memset(m->vals, 0, m->cap * sizeof(*m->vals));
+	m->n = 0;
+}
+
 void imap_release(struct imap *m)
 {
 	free(m->keys);

@@ -24,6 +24,8 @@ void imap_put(struct imap *m, uint64_t key, void *val);
 /* Remove key; returns its value or NULL. */
 void *imap_del(struct imap *m, uint64_t key);
 void imap_release(struct imap *m);
+/* Remove every key, keeping the room (for a map rebuilt over and over). */
+void imap_clear(struct imap *m);
 
 void *smap_get(const struct smap *m, const char *key);
 /* Set key (copied) to a non-NULL value; returns the map's copy of the key. */

@@ -288,6 +288,124 @@ START_TEST(lanes_nest_threads_and_end_with_exits)
 }
 END_TEST
 
+/* An exec of path by pid at ts. */
+static void add_exec(struct store *s, int pid, uint64_t ts, const char *path)
+{
+	struct event ev = unit_event(EV_EXEC, pid, pid, ts);
+
+	ev.path = path;
+	store_add(s, &ev);
+}
+
+/* pid forks child at ts, which execs path (NULL: no exec) and opens a file. */
+static void add_child(struct store *s, int pid, int child, uint64_t ts, const char *path)
+{
+	add_new(s, pid, child, ts, false);
+	if (path)
+		add_exec(s, child, ts + 10, path);
+	add_open(s, child, child, ts + 20, "/etc/hosts");
+}
+
+/* Is pid's process shown (lanes_rows' test): every pid, or the one in ctx. */
+static bool only_pid(int pid, void *ctx)
+{
+	return !ctx || pid == *(int *)ctx;
+}
+
+/* The swimlane's rows as "tid" or "name xN", joined by spaces. */
+static void rows_text(struct lanes *l, int *only, char *buf, size_t cap)
+{
+	size_t rows[64], n = lanes_rows(l, only_pid, only, rows), len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < cap; i++) {
+		const struct lane *ln = l->v[rows[i]];
+		int k = ln->members ? snprintf(buf + len, cap - len, "%s%s x%zu", i ? " " : "", ln->name, ln->members)
+				    : snprintf(buf + len, cap - len, "%s%d", i ? " " : "", ln->tid);
+		len += (size_t)k;
+	}
+}
+
+START_TEST(lanes_fold_one_program_under_one_parent)
+{
+	struct store *s = store_new();
+	struct view v;
+	char buf[256];
+	int only = 103;
+
+	view_init(&v, s);
+	lanes_set_root_name(&v.lanes, "/bin/sh");
+	add_open(s, 100, 100, 1000, "/etc/hosts");
+	add_child(s, 100, 101, 2000, "/bin/true");
+	view_update(&v);
+	rows_text(&v.lanes, NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "100 101");             /* a group of one is a plain lane */
+	add_child(s, 100, 102, 3000, "/bin/echo");
+	add_child(s, 100, 103, 4000, "/bin/true");
+	add_child(s, 100, 104, 5000, "/bin/true");
+	add_child(s, 104, 105, 6000, "/usr/bin/cc1");  /* inside a folded process */
+	add_new(s, 105, 107, 6500, true);              /* and its thread */
+	add_child(s, 100, 106, 7000, NULL);            /* not exec'd yet: "sh" */
+	view_update(&v);
+	rows_text(&v.lanes, NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "100 true x3 102 106");  /* the row stays where 101 was */
+	ck_assert_uint_eq(v.lanes.v[5]->row, 1);       /* cc1 and its thread drawn in true's row */
+	ck_assert_uint_eq(v.lanes.v[6]->row, 1);
+	ck_assert(lanes_fold(&v.lanes, v.lanes.v[2], true) == LANE_NONE);   /* echo: nothing to open */
+	ck_assert_uint_eq(lanes_fold(&v.lanes, v.lanes.v[1], true), 1);
+	rows_text(&v.lanes, NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "100 101 103 104 102 105 107 106");
+	add_child(s, 100, 108, 8000, "/bin/true");     /* an opened group stays open */
+	view_update(&v);
+	rows_text(&v.lanes, NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "100 101 103 104 108 102 105 107 106");
+	/* Left on cc1's thread folds the group its process came from */
+	ck_assert_uint_eq(lanes_fold(&v.lanes, v.lanes.v[6], false), 1);
+	rows_text(&v.lanes, NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "100 true x4 102 106");
+	ck_assert(lanes_fold(&v.lanes, v.lanes.v[0], false) == LANE_NONE);
+	rows_text(&v.lanes, NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "100 true x4 102 106");  /* nothing changed: the same rows */
+	lanes_clear_shown(&v.lanes);                    /* as a change of the filter does */
+	rows_text(&v.lanes, &only, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "103");                   /* the filter leaves a group of one */
+	view_release(&v);
+	store_free(s);
+}
+END_TEST
+
+START_TEST(folded_row_cells_are_the_union_of_its_lanes)
+{
+	struct store *s = store_new();
+	struct view v;
+	size_t rows[8], n[4];
+	int cat[4];
+	const struct lane *row;
+
+	view_init(&v, s);
+	add_child(s, 100, 101, 1000, "/bin/true");     /* events at 1010, 1020 */
+	add_child(s, 100, 102, 3000, "/bin/true");     /* at 3010, 3020 */
+	add_exit(s, 101, 101, 1500, false);
+	add_exit(s, 102, 102, 3500, false);
+	view_update(&v);
+	ck_assert_uint_eq(lanes_rows(&v.lanes, only_pid, NULL, rows), 2);
+	row = v.lanes.v[rows[1]];
+	ck_assert_uint_eq(row->members, 2);
+	ck_assert_uint_eq(row->ustart, 1000);
+	ck_assert(row->uended);
+	ck_assert_uint_eq(row->uend, 3500);
+	lanes_row_cells(&v.lanes, row, s, SIZE_MAX, 0, 4000, 4, n, cat);
+	ck_assert_uint_eq(n[0], 0);
+	ck_assert_uint_eq(n[1], 3);    /* 101's exec, open and exit (its fork is in 100's lane) */
+	ck_assert_uint_eq(n[2], 0);
+	ck_assert_uint_eq(n[3], 3);    /* and 102's */
+	ck_assert_int_eq(lanes_row_nearest(&v.lanes, row, s, SIZE_MAX, 2900),
+			 lanes_nearest(v.lanes.v[2], s, SIZE_MAX, 2900));
+	view_release(&v);
+	store_free(s);
+}
+END_TEST
+
 /* A scheduler wait of tid (pid) at ts, as the model emits it. */
 static void add_sched(struct store *s, int pid, int tid, uint64_t ts)
 {
@@ -1511,6 +1629,8 @@ static Suite *ui_suite(void)
 	tcase_add_test(tc, text_lat_looks_at_call_durations);
 	tcase_add_test(tc, process_filter_hides_or_keeps_only);
 	tcase_add_test(tc, lanes_nest_threads_and_end_with_exits);
+	tcase_add_test(tc, lanes_fold_one_program_under_one_parent);
+	tcase_add_test(tc, folded_row_cells_are_the_union_of_its_lanes);
 	tcase_add_test(tc, a_reused_tid_gets_a_new_lane_at_its_fork);
 	tcase_add_test(tc, samples_after_an_exit_stay_in_the_ended_lanes);
 	tcase_add_test(tc, a_lane_begun_before_its_fork_is_taken_over);

@@ -401,18 +401,21 @@ struct task_info {
 	int pid, tid;
 	unsigned cats;         /* bit per category with a non-noise event */
 	size_t events, shown;  /* all events, non-noise events */
+	bool ended;            /* its exit was seen */
 };
 
 static struct imap tasks_seen;   /* tid -> struct task_info */
 static struct task_info **task_list;
 static size_t ntasks;
 
-/* Note task tid of pid (a lane) and optionally an event of it. */
-static void note_task(int pid, int tid, const struct sevent *e)
+/* Note task tid of pid (a lane) and optionally an event of it; born: a
+ * fork or clone names it, which after its exit is a new task (a pid used
+ * again, as the timeline gives it a lane of its own). */
+static void note_task(int pid, int tid, const struct sevent *e, bool born)
 {
 	struct task_info *t = imap_get(&tasks_seen, (uint64_t)(uint32_t)tid);
 
-	if (!t) {
+	if (!t || (born && t->ended)) {
 		t = xcalloc(1, sizeof(*t));
 		t->pid = pid;
 		t->tid = tid;
@@ -422,6 +425,8 @@ static void note_task(int pid, int tid, const struct sevent *e)
 	}
 	if (!e)
 		return;
+	if (e->type == EV_EXIT && e->tid == tid)
+		t->ended = true;
 	t->events++;
 	if (!(e->flags & SEV_NOISE)) {
 		t->shown++;
@@ -452,15 +457,15 @@ static void count_tasks(size_t n)
 	struct proc *const *p = model_procs(m, &np);
 
 	for (size_t i = 0; i < np; i++)
-		note_task(p[i]->pid, p[i]->pid, NULL);
+		note_task(p[i]->pid, p[i]->pid, NULL, false);
 	for (size_t i = 0; i < n; i++) {
 		const struct sevent *e = store_get(st, i);
 
-		note_task(e->pid, e->tid, e);
+		note_task(e->pid, e->tid, e, false);
 		if (e->type == EV_FORK)
-			note_task(e->fd, e->fd, NULL);
+			note_task(e->fd, e->fd, NULL, true);
 		else if (e->type == EV_THREAD)
-			note_task(e->pid, e->fd, NULL);
+			note_task(e->pid, e->fd, NULL, true);
 	}
 }
 

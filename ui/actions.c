@@ -83,7 +83,7 @@ static unsigned lanes_move(struct app *a, long delta)
 		return 0;
 	step(&a->swim.cursor, delta, a->lanes_visible - 1);
 	ln = a->view.lanes.v[a->vis[a->swim.cursor]];
-	idx = lanes_nearest(ln, a->store, shown_limit(a), ts);
+	idx = lanes_row_nearest(&a->view.lanes, ln, a->store, shown_limit(a), ts);
 	if (idx >= 0)
 		app_select_store(a, (size_t)idx);
 	return APP_CH_DRAW;
@@ -482,6 +482,62 @@ static unsigned act_pan_left(struct app *a) { return pan(a, -1); }
 /* Right / l. */
 static unsigned act_pan_right(struct app *a) { return pan(a, 1); }
 
+/* Open (open true) the folded row under the lane cursor, or fold again the
+ * opened group the cursor's lane is in; the cursor goes to the group's
+ * row.  Returns APP_CH_DRAW, or 0 when there is nothing to open or fold. */
+static unsigned lanes_open(struct app *a, bool open)
+{
+	const struct lane *ln;
+	size_t g;
+	long row;
+
+	if (a->focus != PANE_LANES || a->swim.cursor >= a->lanes_visible)
+		return 0;
+	ln = a->view.lanes.v[a->vis[a->swim.cursor]];
+	g = lanes_fold(&a->view.lanes, ln, open);
+	if (g == LANE_NONE)
+		return 0;
+	a->refold = true;
+	app_visible_lanes(a);
+	row = app_lane_row(a, g);
+	if (row >= 0)
+		a->swim.cursor = (size_t)row;
+	if (open)
+		snprintf(a->msg, sizeof(a->msg), "%zu lanes of %s, one a process (Left folds them)",
+			 a->view.lanes.v[g]->gsize, a->view.lanes.v[g]->name);
+	else
+		snprintf(a->msg, sizeof(a->msg), "%zu processes of %s share one lane (Right opens it)",
+			 a->view.lanes.v[g]->gsize, a->view.lanes.v[g]->name);
+	return APP_CH_DRAW | APP_CH_LAYOUT;
+}
+
+/* Open or fold the selected row of an analysis view (the process tree). */
+static unsigned table_open(struct app *a, bool open)
+{
+	const struct mode_ops *m = mode_get(a->mode);
+	const struct trow *r = table_selected(&a->tabs[a->mode]);
+
+	if (!m || !r || !m->fold)
+		return 0;
+	return m->fold(a, r, open);
+}
+
+/* Right: open a folded row (a swimlane lane, a process tree row); else pan. */
+static unsigned act_unfold(struct app *a)
+{
+	unsigned ch = a->mode != MODE_EVENTS ? table_open(a, true) : lanes_open(a, true);
+
+	return ch ? ch : a->mode != MODE_EVENTS ? APP_CH_DRAW : pan(a, 1);
+}
+
+/* Left: fold the opened group of the row again; else pan back. */
+static unsigned act_fold(struct app *a)
+{
+	unsigned ch = a->mode != MODE_EVENTS ? table_open(a, false) : lanes_open(a, false);
+
+	return ch ? ch : a->mode != MODE_EVENTS ? APP_CH_DRAW : pan(a, -1);
+}
+
 /* Enter: details of the selected event. */
 static unsigned act_detail(struct app *a)
 {
@@ -493,6 +549,14 @@ static unsigned act_detail(struct app *a)
 	a->detail_idx = (size_t)idx;
 	a->detail_top = 0;
 	return APP_CH_DRAW;
+}
+
+/* Enter in the swimlane: open a folded lane; else the selected event's details. */
+static unsigned act_unfold_detail(struct app *a)
+{
+	unsigned ch = lanes_open(a, true);
+
+	return ch ? ch : act_detail(a);
 }
 
 /* Ctrl-C in the UI. */
@@ -684,6 +748,7 @@ static unsigned (*const handlers[ACT_MAX])(struct app *a) = {
 	[ACT_VIEW_SITES] = act_view_sites,
 	[ACT_SORT_NEXT] = act_sort_next, [ACT_SORT_PREV] = act_sort_prev,
 	[ACT_SORT_REVERSE] = act_sort_reverse, [ACT_OPEN] = act_open, [ACT_UNFOLLOW] = act_unfollow,
+	[ACT_UNFOLD] = act_unfold, [ACT_FOLD] = act_fold, [ACT_UNFOLD_DETAIL] = act_unfold_detail,
 };
 
 /* y confirms killing or detaching; anything else cancels. */
@@ -821,7 +886,8 @@ static unsigned mouse_lanes(struct app *a, int x, int y, enum mouse_kind kind)
 	a->swim.cursor = row;
 	app_window(a, &t0, &span);
 	ts = x >= a->lay.axis_x ? t0 + (uint64_t)(x - a->lay.axis_x) * span / (uint64_t)a->lay.axis_w : t0;
-	idx = lanes_nearest(a->view.lanes.v[a->vis[row]], a->store, shown_limit(a), ts);
+	idx = lanes_row_nearest(&a->view.lanes, a->view.lanes.v[a->vis[row]], a->store,
+				shown_limit(a), ts);
 	if (idx >= 0) {
 		app_select_store(a, (size_t)idx);
 		a->list.follow = false;

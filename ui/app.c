@@ -54,6 +54,7 @@ void app_release(struct app *a)
 	mode_release(a->tabs);
 	objstat_release(&a->obj);
 	free(a->vis);
+	free(a->tree_open);
 	a->vis = NULL;
 }
 
@@ -126,6 +127,7 @@ void app_refilter(struct app *a)
 
 	view_refilter(&a->view);
 	fit_budget(a);
+	a->refold = true;
 	app_visible_lanes(a);
 	if (follow || sel < 0) {
 		a->list.follow = true;
@@ -135,20 +137,35 @@ void app_refilter(struct app *a)
 	}
 }
 
-/* Refresh a->vis: lanes passing the process filter, in display order. */
+/* Does the process filter show pid (lanes_rows' test)? */
+static bool pid_shown(int pid, void *ctx)
+{
+	return filter_pid_shown(ctx, pid);
+}
+
+/* Folding costs a pass over every lane (0.3-0.5 us a lane, most of it
+ * cache misses): while more than REFOLD_MANY lanes keep changing (a fork
+ * storm), the rows are made again at most every REFOLD_NS per REFOLD_MANY
+ * lanes, so that pass stays a few percent of the UI's time. */
+#define REFOLD_NS (250 * 1000000ull)
+#define REFOLD_MANY 16384
+
+/* Refresh a->vis: the swimlane's rows (lanes passing the process filter,
+ * folded), in display order. */
 void app_visible_lanes(struct app *a)
 {
-	size_t n;
-	const size_t *order = lanes_order(&a->view.lanes, &n);
+	size_t n = a->view.lanes.n;
 
 	if (a->vis_cap < n) {
 		a->vis_cap = n * 2;
 		a->vis = xreallocarray(a->vis, a->vis_cap, sizeof(*a->vis));
 	}
-	a->lanes_visible = 0;
-	for (size_t i = 0; i < n; i++)
-		if (filter_pid_shown(&a->view.filter, a->view.lanes.v[order[i]]->pid))
-			a->vis[a->lanes_visible++] = order[i];
+	if (!a->refold && n > REFOLD_MANY && a->vis_at &&
+	    a->wall_ns - a->vis_at < REFOLD_NS * (n / REFOLD_MANY))
+		return;
+	a->refold = false;
+	a->vis_at = a->wall_ns;
+	a->lanes_visible = lanes_rows(&a->view.lanes, pid_shown, &a->view.filter, a->vis);
 }
 
 /* Lay out for rows x cols (also refreshes the visible-lanes list). */
@@ -194,22 +211,26 @@ void app_window(const struct app *a, uint64_t *t0, uint64_t *span)
 		*t0 = end - *span + *span / 10;
 }
 
-/* Position in a->vis of the lane of the selected event, or -1. */
+/* Position in a->vis of the row of lane creation index id, or -1. */
+long app_lane_row(const struct app *a, size_t id)
+{
+	size_t row = id < a->view.lanes.n ? a->view.lanes.v[id]->row : LANE_NONE;
+
+	for (size_t i = 0; row != LANE_NONE && i < a->lanes_visible; i++)
+		if (a->vis[i] == row)
+			return (long)i;
+	return -1;
+}
+
+/* Position in a->vis of the row of the selected event's lane, or -1. */
 long app_selected_lane(const struct app *a)
 {
 	long idx = app_selected(a);
-	const struct sevent *e;
+	struct lanes *l = (struct lanes *)&a->view.lanes;   /* lanes_at only reads */
 
-	if (idx < 0)
+	if (idx < 0 || !l->n)
 		return -1;
-	e = store_get(a->store, (size_t)idx);
-	for (size_t i = 0; i < a->lanes_visible; i++) {
-		const struct lane *ln = a->view.lanes.v[a->vis[i]];
-
-		if (ln->tid == e->tid && ln->start <= e->ts && (!ln->ended || ln->end >= e->ts))
-			return (long)i;
-	}
-	return -1;
+	return app_lane_row(a, lanes_at(l, (size_t)idx, store_get(a->store, (size_t)idx)->tid)->id);
 }
 
 /* Next (dir 1) or previous (-1) shown event matching the search. */

@@ -99,9 +99,13 @@ struct app {
 
 	bool utf8, color, mouse;
 	struct layout lay;
-	size_t lanes_visible;    /* lanes that pass the process filter */
-	size_t *vis;             /* their creation indices, in display order */
+	size_t lanes_visible;    /* swimlane rows: lanes that pass the process filter, folded */
+	size_t *vis;             /* their row lanes' creation indices, in display order */
 	size_t vis_cap;
+	uint64_t vis_at;         /* wall_ns when the rows were last made (0: never) */
+	bool refold;             /* make them now (a fold or the filter changed) */
+	struct lane_open *tree_open;   /* groups opened in the process tree (parent: its index) */
+	size_t ntree_open, tree_open_cap;
 };
 
 /* Set up the state (view over store, everything following the tail). */
@@ -125,8 +129,10 @@ uint64_t app_time_end(const struct app *a);
 void app_window(const struct app *a, uint64_t *t0, uint64_t *span);
 /* Refresh a->vis: lanes passing the process filter, in display order. */
 void app_visible_lanes(struct app *a);
-/* Position in a->vis of the lane of the selected event, or -1. */
+/* Position in a->vis of the row of the selected event's lane, or -1. */
 long app_selected_lane(const struct app *a);
+/* Position in a->vis of the row that draws lane creation index id, or -1. */
+long app_lane_row(const struct app *a, size_t id);
 /* Next (dir 1) or previous (-1) shown event matching the search; -1 if none. */
 long app_search_step(struct app *a, int dir);
 /* "running", "tracee stopped", "exited 0", "killed by SIGKILL", "detached". */

@@ -9,6 +9,7 @@
  */
 #ifndef COMPENDIUM_UI_MODE_H
 #define COMPENDIUM_UI_MODE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,9 @@ struct mode_ops {
 	void (*cell)(const struct app *a, const struct trow *r, size_t c, char *buf, size_t cap);
 	/* Enter on row r; returns APP_CH_* flags (0: nothing to open). */
 	unsigned (*open)(struct app *a, const struct trow *r);
+	/* Right (open true) or Left on row r: open a folded row, or fold the
+	 * opened group r is in; returns APP_CH_* flags (0: nothing there). */
+	unsigned (*fold)(struct app *a, const struct trow *r, bool open);
 	/* A line of notes under the title for process pid. */
 	void (*note)(const struct app *a, int pid, char *buf, size_t cap);
 };

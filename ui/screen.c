@@ -43,10 +43,11 @@ enum {
 
 struct glyphs {
 	const char *hline, *thread, *end, *base, *tbase, *dot, *arrow, *vline;
+	const char *folded, *opened;   /* a folded row; a process of an opened group */
 };
 
-static const struct glyphs utf8_glyphs = { "─", "↳", "┤", "─", "┄", "·", "→", "│" };
-static const struct glyphs ascii_glyphs = { "-", "`", "|", "-", ".", "-", "->", "|" };
+static const struct glyphs utf8_glyphs = { "─", "↳", "┤", "─", "┄", "·", "→", "│", "▸", "▾" };
+static const struct glyphs ascii_glyphs = { "-", "`", "|", "-", ".", "-", "->", "|", "+", "-" };
 
 static SCREEN *scr;
 static struct termios saved_tio;
@@ -439,46 +440,104 @@ static void draw_lanes_title(struct app *a, uint64_t t0, uint64_t span)
 	    color_or(PAIR_TITLE, A_REVERSE));
 }
 
-/* The label column of a lane. */
+/* The label column of a row: a lane, or a folded group ("+true x150"). */
 static void lane_label(struct app *a, int y, const struct lane *ln, bool selected, bool cursor)
 {
 	char buf[64];
-	attr_t at = (ln->ended ? A_DIM : A_BOLD) | (selected ? A_REVERSE : 0);
+	bool ended = ln->members ? ln->uended : ln->ended;
+	attr_t at = (ended ? A_DIM : A_BOLD) | (selected ? A_REVERSE : 0);
 
-	if (ln->thread)
+	if (ln->members)
+		snprintf(buf, sizeof(buf), "%s%s%s x%zu", cursor ? ">" : "", gl->folded, ln->name,
+			 ln->members);
+	else if (ln->thread)
 		snprintf(buf, sizeof(buf), "%s %s%d", cursor ? ">" : " ", gl->thread, ln->tid);
 	else
-		snprintf(buf, sizeof(buf), "%s%d %s", cursor ? ">" : "", ln->pid, ln->name);
+		snprintf(buf, sizeof(buf), "%s%s%d %s", cursor ? ">" : "",
+			 a->view.lanes.v[ln->group]->gsize >= 2 ? gl->opened : "", ln->pid, ln->name);
 	fill(y, 0, 0);
 	attrset(at);
 	mvhline(y, 0, ' ', a->lay.label_w);
 	put(y, 0, a->lay.label_w, buf, at);
 }
 
-/* One cell of a lane. */
-static void lane_cell(struct app *a, int y, int x, const struct lane *ln, uint64_t c0,
-		      uint64_t c1, long sel)
+/* One cell of a row: n events of category cat in [c0, c1), the selected
+ * one among them when sel; else the row's end, its base line or nothing. */
+static void lane_cell(int y, int x, const struct lane *ln, uint64_t c0, uint64_t c1,
+		      size_t n, int cat, bool sel)
 {
-	size_t limit = a->frozen ? a->freeze_limit : SIZE_MAX;
-	int cat;
-	size_t n;
 	char mark[2] = { 0, 0 };
+	uint64_t start = ln->members ? ln->ustart : ln->start, end = ln->members ? ln->uend : ln->end;
+	bool ended = ln->members ? ln->uended : ln->ended;
 
-	if (c1 <= ln->start || (ln->ended && c0 > ln->end))
+	if (c1 <= start || (ended && c0 > end))
 		return;
-	n = lanes_cell(ln, a->store, limit, c0, c1, &cat);
 	if (n) {
-		const struct sevent *e = sel >= 0 ? store_get(a->store, (size_t)sel) : NULL;
 		attr_t at = color_or(PAIR_CAT + cat, 0) | A_BOLD;
 
-		if (e && e->tid == ln->tid && e->ts >= c0 && e->ts < c1 && e->ts >= ln->start)
+		if (sel)
 			at |= A_REVERSE;
 		mark[0] = cat_letter[cat];
 		put(y, x, 1, mark, at);
-	} else if (ln->ended && ln->end >= c0 && ln->end < c1) {
+	} else if (ended && end >= c0 && end < c1) {
 		put(y, x, 1, gl->end, A_DIM);
 	} else {
 		put(y, x, 1, ln->thread ? gl->tbase : gl->base, A_DIM);
+	}
+}
+
+/* A folded row's cells.  Walking its lanes costs about 0.5 us a lane, so
+ * a row of more than ROW_MANY lanes (a fork storm's) is walked at most
+ * every ROW_NS per ROW_MANY lanes while the window moves less than a
+ * column; in between its last cells are drawn again. */
+#define ROW_MANY 16384
+#define ROW_NS (250 * 1000000ull)
+static void row_cells(struct app *a, struct lane *row, uint64_t t0, uint64_t span, int w,
+		      size_t limit, size_t *n, int *cat)
+{
+	uint64_t col = span / (uint64_t)w;
+	bool many = row->nlanes > ROW_MANY;
+
+	if (many && row->cell_at && row->cell_w == w && a->wall_ns - row->cell_at < ROW_NS * (row->nlanes / ROW_MANY) &&
+	    (t0 > row->cell_t0 ? t0 - row->cell_t0 : row->cell_t0 - t0) < col &&
+	    (span > row->cell_span ? span - row->cell_span : row->cell_span - span) < col) {
+		memcpy(n, row->cell_n, (size_t)w * sizeof(*n));
+		memcpy(cat, row->cell_cat, (size_t)w * sizeof(*cat));
+		return;
+	}
+	lanes_row_cells(&a->view.lanes, row, a->store, limit, t0, span, w, n, cat);
+	if (!many)
+		return;
+	row->cell_n = xreallocarray(row->cell_n, (size_t)w, sizeof(*n));
+	row->cell_cat = xreallocarray(row->cell_cat, (size_t)w, sizeof(*cat));
+	memcpy(row->cell_n, n, (size_t)w * sizeof(*n));
+	memcpy(row->cell_cat, cat, (size_t)w * sizeof(*cat));
+	row->cell_w = w;
+	row->cell_t0 = t0;
+	row->cell_span = span;
+	row->cell_at = a->wall_ns ? a->wall_ns : 1;
+}
+
+/* Draw row vi (its lanes' marks over [t0, t0 + span)) at screen row y. */
+static void draw_row(struct app *a, int y, size_t vi, uint64_t t0, uint64_t span,
+		     size_t *n, int *cat)
+{
+	const struct lane *ln = a->view.lanes.v[a->vis[vi]];
+	size_t limit = a->frozen ? a->freeze_limit : SIZE_MAX;
+	long sel = app_selected(a), sel_lane = app_selected_lane(a);
+	const struct sevent *e = sel >= 0 && (long)vi == sel_lane ? store_get(a->store, (size_t)sel) : NULL;
+	int w = a->lay.axis_w;
+
+	lane_label(a, y, ln, (long)vi == sel_lane, a->focus == PANE_LANES && vi == a->swim.cursor);
+	if (ln->next != LANE_NONE)
+		row_cells(a, a->view.lanes.v[a->vis[vi]], t0, span, w, limit, n, cat);
+	for (int c = 0; c < w; c++) {
+		uint64_t c0 = t0 + (uint64_t)c * span / (uint64_t)w, c1 = t0 + (uint64_t)(c + 1) * span / (uint64_t)w;
+
+		if (ln->next == LANE_NONE)
+			n[c] = lanes_cell(ln, a->store, limit, c0, c1, &cat[c]);
+		lane_cell(y, a->lay.axis_x + c, ln, c0, c1, n[c], cat[c],
+			  e && e->ts >= c0 && e->ts < c1);
 	}
 }
 
@@ -486,26 +545,22 @@ static void lane_cell(struct app *a, int y, int x, const struct lane *ln, uint64
 static void draw_lanes(struct app *a)
 {
 	uint64_t t0, span;
-	long sel = app_selected(a), sel_lane = app_selected_lane(a);
-	int w = a->lay.axis_w;
+	size_t w = a->lay.axis_w > 0 ? (size_t)a->lay.axis_w : 1;
+	size_t *n = xcalloc(w, sizeof(*n));
+	int *cat = xcalloc(w, sizeof(*cat));
 
 	app_window(a, &t0, &span);
 	lanes_scroll(a);
 	draw_lanes_title(a, t0, span);
 	for (int r = 0; r < a->lay.lanes_h; r++) {
 		size_t vi = a->swim.top + (size_t)r;
-		const struct lane *ln;
 
 		if (vi >= a->lanes_visible)
 			break;
-		ln = a->view.lanes.v[a->vis[vi]];
-		lane_label(a, a->lay.lanes_y + r, ln, (long)vi == sel_lane,
-			   a->focus == PANE_LANES && vi == a->swim.cursor);
-		for (int c = 0; c < w; c++)
-			lane_cell(a, a->lay.lanes_y + r, a->lay.axis_x + c, ln,
-				  t0 + (uint64_t)c * span / (uint64_t)w,
-				  t0 + (uint64_t)(c + 1) * span / (uint64_t)w, sel);
+		draw_row(a, a->lay.lanes_y + r, vi, t0, span, n, cat);
 	}
+	free(n);
+	free(cat);
 }
 
 /* ---- event list ---- */

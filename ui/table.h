@@ -30,6 +30,8 @@ struct trow {
 	uint64_t id;             /* the view's handle on the row (index, pid, nr) */
 	int pid;
 	int depth;               /* process tree: nesting level */
+	size_t members, live;    /* process tree: a folded row's processes, how many run */
+	size_t parent;           /* process tree: the parent's row id (SIZE_MAX: none) */
 	const char *text;        /* text sort key (name, path), owned elsewhere */
 	double key[TABLE_COLS];  /* numeric sort keys */
 };

@@ -77,6 +77,7 @@ async function dataNum(page, sel, key) {
 async function counts(page) {
 	return {
 		lanes: await dataNum(page, '#lanes', 'lanes'),
+		lrows: await dataNum(page, '#lanes', 'rows'),
 		labels: await page.$$eval('.lane-label', (l) => l.length),
 		rows: await dataNum(page, '#tscroll', 'rows'),
 	};
@@ -96,8 +97,8 @@ async function basics(name, page, problems, m) {
 	check(name + ': no network requests', problems.requests.length === 0, problems.requests.join(' '));
 	check(name + ': CSP default-src none with script and style hashes',
 		/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]{43}='; style-src 'sha256-[A-Za-z0-9+/]{43}='/.test(csp), csp);
-	check(name + ': lanes match the trace', c.lanes === m.lanes && c.labels === m.lanes,
-		c.lanes + '/' + c.labels + ' vs ' + m.lanes);
+	check(name + ': lanes match the trace, a label a row', c.lanes === m.lanes && c.labels === c.lrows,
+		c.lanes + '/' + c.labels + '/' + c.lrows + ' vs ' + m.lanes);
 	if (m.kept === m.events) {
 		check(name + ': rows match the trace', c.rows === shown(m), c.rows + ' vs ' + shown(m));
 	} else {
@@ -496,6 +497,91 @@ function size(name, m) {
 	check(name + ': ' + per.toFixed(1) + ' bytes per event (<= 30)', m.kept < 50000 || per <= 30, bytes);
 }
 
+/* Label texts of the swimlane, top to bottom. */
+async function labelTexts(page) {
+	return page.$$eval('.lane-label', (l) => l.map((x) => x.textContent));
+}
+
+/* Columns of swimlane row r that show an event: pixels of the row's lower
+ * part (fork links end at a row's middle) that are not background; the
+ * lanes are scrolled to show the row first. */
+async function paintedColumns(page, r) {
+	await page.$eval('#lanes-scroll', (e, row) => { e.scrollTop = Math.max(0, row * 20 - 40); }, r);
+	await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+	return page.$eval('#lanes', (cv, row) => {
+		const top = document.getElementById('lanes-scroll').scrollTop;
+		const d = window.devicePixelRatio || 1, y = Math.round((row * 20 + 14 - top) * d);
+		const copy = document.createElement('canvas');   /* read a copy: no readback warning */
+		copy.width = cv.width;
+		copy.height = 1;
+		const cx = copy.getContext('2d', { willReadFrequently: true });
+		cx.drawImage(cv, 0, y, cv.width, 1, 0, 0, cv.width, 1);
+		const px = cx.getImageData(0, 0, cv.width, 1).data;
+		let n = 0;
+
+		for (let x = 0; x < cv.width; x++)
+			if (px[x * 4] < 235 || px[x * 4 + 1] < 235 || px[x * 4 + 2] < 235)
+				n++;
+		return n;
+	}, r);
+}
+
+/* The label the keyboard is on. */
+async function focused(page) {
+	return page.evaluate(() => document.activeElement && document.activeElement.textContent);
+}
+
+/* spawnmany: 150 runs of true and 3 of echo under one parent fold into
+ * "true x150" and "echo x3", drawn as the union of their lanes; Enter or
+ * Right opens a group, Left (on any of its lanes) folds it, so does a click
+ * on the mark; the process filter leaves a group of one as a plain lane. */
+async function folding(name, page, m) {
+	let c = await counts(page), t = await labelTexts(page);
+
+	check(name + ': 154 lanes in 3 rows: the root, ▸true x150, ▸echo x3',
+		c.lanes === 154 && c.lrows === 3 && /^\d+spawnmany$/.test(t[0]) && t[1] === '\u25b8true x150' &&
+		t[2] === '\u25b8echo x3', c.lanes + ' ' + c.lrows + ' ' + JSON.stringify(t));
+	const union = await paintedColumns(page, 1), echo = await paintedColumns(page, 2);
+	await page.focus('.lane-label.folded');
+	await page.keyboard.press('ArrowRight');
+	c = await counts(page);
+	t = await labelTexts(page);
+	const trues = t.filter((x) => /^\u25be\d+true$/.test(x)).length;
+	check(name + ': Right opens it: 152 rows, 150 of them true, in a block after the root',
+		c.lrows === 152 && trues === 150 && t.slice(1, 151).every((x) => /^\u25be\d+true$/.test(x)) &&
+		t[151] === '\u25b8echo x3', c.lrows + ' rows, ' + trues + ' true');
+	check(name + ': the keyboard stays on the group\'s first lane', await focused(page) === t[1], await focused(page));
+	const one = await paintedColumns(page, 150);
+	check(name + ': the folded row drew the union (' + union + ' columns; one lane ' + one + ', echo x3 ' + echo + ')',
+		union >= 60 && one >= 1 && union > 5 * one && echo >= 2 && echo < union, union + ' ' + one);
+	await page.focus('.lane-label >> nth=1');
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('ArrowLeft');
+	c = await counts(page);
+	check(name + ': Left on a lane of the group folds it again, the keyboard on it',
+		c.lrows === 3 && (await labelTexts(page))[1] === '\u25b8true x150' && await focused(page) === '\u25b8true x150',
+		c.lrows + ' ' + await focused(page));
+	await page.keyboard.press('Enter');
+	check(name + ': Enter opens it too', (await counts(page)).lrows === 152);
+	await page.keyboard.press('ArrowLeft');
+	await page.click('.lane-label.folded >> nth=1');
+	c = await counts(page);
+	t = await labelTexts(page);
+	check(name + ': a click opens echo x3', c.lrows === 5 && t.slice(2).every((x) => /^\u25be\d+echo$/.test(x)),
+		JSON.stringify(t));
+	await page.click('.lane-label >> nth=3 >> .fold');
+	check(name + ': a click on its mark folds it', (await counts(page)).lrows === 3);
+	const pid = Number(await page.$eval('#f-proc', (s) => [...s.options].map((o) => o.value)
+		.find((v, i, all) => v && /true/.test(s.options[i].textContent))));
+	await page.selectOption('#f-proc', String(pid));
+	t = await labelTexts(page);
+	check(name + ': one true alone (process filter) is a plain lane', t.length === 1 && t[0] === pid + 'true',
+		JSON.stringify(t));
+	await page.selectOption('#f-proc', '');
+	check(name + ': every process again: folded as before', (await counts(page)).lrows === 3);
+}
+
 /* Run the checks for one report. */
 async function one(ctx, name, extra) {
 	const mf = path.join(dir, name + '.manifest');
@@ -533,6 +619,7 @@ async function main() {
 		await one(ctx, 'thin', [thinned, lastRow]);
 		await one(ctx, 'real', [filters, zoom, lastRow]);
 		await one(ctx, 'big', [zoom, lastRow]);
+		await one(ctx, 'fold', [folding]);
 	} finally {
 		await ctx.close();
 		fs.rmSync(profile, { recursive: true, force: true });

@@ -2190,6 +2190,174 @@ def case_durations_big():
 CASES["durations"] = case_durations
 CASES["durations_big"] = case_durations_big
 
+SPAWNMANY = os.path.join(TRACEE_DIR, "spawnmany")
+FOLDED_TRUE = re.compile(r"^>?▸true x(\d+)\s")
+TRUE_LANE = re.compile(r"^>?▾?(\d+) true\s")
+
+
+def wait_file(path, timeout=60.0):
+    end = time.time() + timeout
+    while not os.path.exists(path):
+        if time.time() > end:
+            raise Fail("the program never made %s" % path)
+        time.sleep(POLL)
+
+
+def watch_rows(p, mark):
+    """While the program runs up to the file mark: every look at the
+    swimlane has its rows in place: the root first; one row of true (its
+    lane, then "▸true xN" with N never going down) and one of echo, each
+    staying where it first showed; below them nothing but a newborn child
+    not yet exec'd.  Returns the number of looks."""
+    looks, last_n, at = 0, 0, {}
+    p.wait(r"^ Swimlane", 30)
+    while True:
+        done = os.path.exists(mark)
+        rows = [r for r in region(p.screen(), "Swimlane") if r.strip()]
+        looks += 1
+        why = "\n".join(rows)
+        check(rows and re.match(r">?\d+ spawnmany", rows[0]), "the root's row first", why)
+        for i, r in enumerate(rows[1:], 1):
+            m = FOLDED_TRUE.match(r)
+            name = "true" if m or TRUE_LANE.match(r) else \
+                "echo" if re.match(r">?(▸echo x\d+|\d+ echo)\s", r) else None
+            if name is None:
+                check(re.match(r">?\d+ spawnmany\s", r) and i == len(rows) - 1,
+                      "no other row but a child before its exec, last: %r" % r, why)
+                continue
+            check(at.setdefault(name, i) == i, "the row of %s stays in row %d" % (name, at[name]), why)
+            if name == "true":
+                n = int(m.group(1)) if m else 1
+                check(n >= last_n, "true's count never goes down (%d then %d)" % (last_n, n), why)
+                last_n = n
+        if done:
+            return looks
+        time.sleep(POLL / 3)
+
+
+def labels(screen):
+    return [r[:12] for r in region(screen, "Swimlane")]
+
+
+def settle(p):
+    """Wait until every row of the swimlane is drawn: its labels the same
+    in three looks running."""
+    looks = [None, None, None]
+    while not (looks[0] == looks[1] == looks[2] and looks[0] is not None):
+        looks = looks[1:] + [labels(p.screen())]
+        time.sleep(POLL)
+
+
+def cursor_row(screen):
+    m = re.search(r"^>.*$", screen, re.M)
+    return m.group(0) if m else None
+
+
+def lane_pids(p):
+    """The pids of the true lanes of the opened group: PgDn from the first
+    row of the swimlane to its last (▸echo x3); the cursor ends there."""
+    p.keys("Home", until=r"^>\d+ spawnmany")
+    seen = set()
+    for _ in range(400):
+        settle(p)
+        s = p.screen()
+        for r in region(s, "Swimlane"):
+            m = TRUE_LANE.match(r)
+            if m:
+                seen.add(m.group(1))
+        cur = cursor_row(s)
+        if re.match(r">▸echo x3\s", cur):
+            return seen
+        p.keys("PageDown", until=when("the cursor moved", lambda t: cursor_row(t) != cur))
+    raise Fail("PgDn never reached the last row")
+
+
+def case_fold(cols=80, rows=24):
+    """150 runs of /bin/true under one parent share one lane "▸true x150",
+    checked while they run; Right opens it into 150 lanes, which stays open
+    while more come; Left folds it; Enter opens it too; Right elsewhere pans."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("fold%d" % cols, cols, rows)
+    try:
+        run_cmd(p, "cd %s && %s --no-mouse -- %s %s 150 3" % (tmp, COMPENDIUM, SPAWNMANY, tmp))
+        looks = watch_rows(p, os.path.join(tmp, "half"))
+        s = p.wait(r"^ Swimlane 79\+0 ")
+        rows_ = [r for r in region(s, "Swimlane") if r.strip()]
+        check(len(rows_) == 3 and FOLDED_TRUE.match(rows_[1]).group(1) == "75"
+              and re.match(r"▸echo x3\s", rows_[2]),
+              "halfway: the root, ▸true x75 and ▸echo x3 (%d looks while they ran)" % looks, s)
+        p.keys("BTab", until=r"^>")
+        p.keys("Home", until=r"^>\d+ spawnmany")
+        p.keys("Down", until=r"^>▸true x75")
+        s = p.keys("Right", until=r"^>▾\d+ true")
+        pids = lane_pids(p)
+        check(len(pids) == 75, "Right opened 75 lanes of true (%d)" % len(pids), p.screen())
+        open(os.path.join(tmp, "go"), "w").close()
+        # more come while it is open: it stays open, a lane each
+        watch_open(p, os.path.join(tmp, "done"))
+        s = p.wait(r"^ Swimlane 154\+0 ")
+        pids = lane_pids(p)
+        check(len(pids) == 150, "the opened group has 150 lanes (%d)" % len(pids), s)
+        p.keys("Up", until=r"^>▾\d+ true")
+        s = p.keys("Left", until=r"^>▸true x150\s")
+        rows_ = [r for r in region(s, "Swimlane") if r.strip()]
+        check(len(rows_) == 3 and re.match(r"▸echo x3\s", rows_[2]), "Left folded the 150 again", s)
+        s = p.keys("Enter", until=r"^>▾\d+ true")
+        pids = lane_pids(p)
+        check(len(pids) == 150, "Enter opened the 150 again (%d)" % len(pids), p.screen())
+        p.keys("Up", until=r"^>▾\d+ true")
+        p.keys("Left", until=r"^>▸true x150\s")
+        s = p.keys("Up", until=r"^>\d+ spawnmany")
+        t0 = re.search(r"^ Swimlane \S+\s+(\S+)", s, re.M).group(1)
+        s = p.keys("Right", until=when("the time axis panned", lambda t: re.search(
+            r"^ Swimlane \S+\s+(\S+)", t, re.M).group(1) != t0))
+        check(re.search(r"^>\d+ spawnmany", s, re.M), "Right on a lane of its own pans", s)
+        # the process tree folds the same way (1 + 150 + 3 processes)
+        s = p.keys("t", until=r"^ Processes .* 3 rows")
+        rows_ = table(s)
+        check(len(rows_) == 3 and re.search(r"▸true x150 .*all exited", rows_[1])
+              and re.search(r"▸echo x3 .*all exited", rows_[2]), "the tree: ▸true x150, ▸echo x3", s)
+        p.keys("Home", "Down")
+        s = p.keys("Right", until=r"^ Processes .* 152 rows")
+        check(len([r for r in table(s) if re.search(r"(└─|`-)\d+ true ", r)]) == len(table(s)) - 1,
+              "the tree's opened group: one row a true", s)
+        p.keys("Down", "Down", "Left", until=r"^ Processes .* 3 rows")
+        p.keys("Down")
+        p.keys("Enter", until=r"^ Processes .* 5 rows")      # echo x3 opened
+        p.keys("Left", until=r"^ Processes .* 3 rows")
+        p.keys("Up")
+        p.keys("Enter", until=r"^ Processes .* 152 rows")    # true x150 opened
+        p.keys("e", until=r"^ Swimlane")
+        open(os.path.join(tmp, "end"), "w").close()
+        p.wait(r"\A[^\n]*  exit 0  ", 30)
+        p.keys("q")
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def watch_open(p, mark):
+    """Until the file mark: the opened group of true stays open (no folded
+    row of true) and its lanes only grow in number."""
+    last = 0
+    while not os.path.exists(mark):
+        s = p.screen()
+        check(not re.search(r"^>?▸true x", s, re.M), "the opened group stays open", s)
+        m = re.search(r"^ Swimlane (\d+)\+", s, re.M)
+        n = int(m.group(1)) if m else 0
+        check(n >= last, "the lane count never goes down", s)
+        last = n
+        time.sleep(POLL)
+
+
+def case_fold_big():
+    """The same at 200x60."""
+    case_fold(200, 60)
+
+
+CASES.update({"fold": case_fold, "fold_big": case_fold_big})
+
 
 def main():
     args = sys.argv[1:]

@@ -44,6 +44,7 @@
 	var st = {
 		cats: null, type: -1, pid: null, search: '', query: null, noise: false,
 		rows: null, shown: null, vis: [], laneRow: null, links: [],
+		has: null, open: new Set(), rowInfo: [],
 		t0: 0, t1: 1, hoverX: -1, selEvent: -1, range: null,
 		counters: null, density: null,
 	};
@@ -685,37 +686,224 @@
 	}
 
 	/* Lanes shown: the selected process's, and with another filter on, only
-	 * lanes that have a matching event. */
+	 * lanes that have a matching event; folded into rows (foldLanes). */
 	function visibleLanes(has) {
 		var narrowed = st.type >= 0 || st.query !== null || st.cats.some(function (on) { return !on; });
-		var labels = $('lane-labels');
+		var labels = $('lane-labels'), show = new Uint8Array(lanes.n), nlanes = 0;
 
-		st.vis = [];
-		st.laneRow = new Int32Array(lanes.n).fill(-1);
+		st.has = has;
 		for (var i = 0; i < lanes.n; i++) {
 			if (st.pid !== null && lanes.pid[i] !== st.pid)
 				continue;
 			if (narrowed && !has[i])
 				continue;
-			st.laneRow[i] = st.vis.length;
-			st.vis.push(i);
+			show[i] = 1;
+			nlanes++;
 		}
+		foldLanes(show);
 		labels.textContent = '';
-		st.vis.forEach(function (i) {
-			labels.appendChild(laneLabel(i));
+		st.vis.forEach(function (i, r) {
+			labels.appendChild(laneLabel(i, st.rowInfo[r]));
 		});
 		$('lane-box').style.height = (st.vis.length * LANE_H) + 'px';
-		$('lanes').dataset.lanes = String(st.vis.length);
+		$('lanes').dataset.lanes = String(nlanes);
+		$('lanes').dataset.rows = String(st.vis.length);
 	}
 
-	/* The label of lane i: "1234 exe" or, nested under it, a thread marked with an arrow. */
-	function laneLabel(i) {
+	/* The process lane of lane i (itself for a process). */
+	function procLane(i) {
+		var p = laneOfTid.get(lanes.pid[i]);
+
+		return p === undefined ? i : p;
+	}
+
+	/* The name a process lane is folded by: its program's. */
+	function laneName(i) {
+		var p = procs.get(lanes.pid[i]);
+
+		return p ? baseName(p.exe) : '?';
+	}
+
+	/* The process lane of lane i's parent, or -1. */
+	function parentLane(i) {
+		var p = procs.get(lanes.pid[i]), l = p ? laneOfTid.get(p.ppid) : undefined;
+
+		return l === undefined || l === i || lanes.tid[l] !== lanes.pid[l] ? -1 : l;
+	}
+
+	/* Fold the shown lanes into rows, as the terminal UI does: the
+	 * processes of one program under one parent share a row ("true x150",
+	 * their threads and descendants drawn in it) unless the person opened
+	 * it (st.open, by parent and name).  A row keeps the place of its
+	 * group's first process.  Sets st.vis (each row's lane), st.laneRow
+	 * (every lane's row) and st.rowInfo. */
+	function foldLanes(show) {
+		var n = lanes.n, lead = new Int32Array(n).fill(-1), size = new Int32Array(n);
+		var into = new Int32Array(n).fill(-2), first = new Map(), key = [];
+		var i, order = [];
+
+		for (i = 0; i < n; i++) {
+			if (!show[i] || lanes.tid[i] !== lanes.pid[i])
+				continue;
+			key[i] = parentLane(i) + '/' + laneName(i);
+			if (parentLane(i) < 0)
+				continue;
+			if (!first.has(key[i]))
+				first.set(key[i], i);
+			lead[i] = first.get(key[i]);
+			size[lead[i]]++;
+		}
+		/* into[i]: the lane whose row draws process lane i folded, or -1 */
+		function foldedInto(i) {
+			var path = [], j = i, r = -1;
+
+			while (j >= 0 && into[j] === -2 && path.length <= n) {
+				path.push(j);
+				j = parentLane(j);
+			}
+			r = j >= 0 && into[j] >= 0 ? into[j] : -1;
+			for (var k = path.length - 1; k >= 0; k--) {
+				var l = path[k], g = lead[l];
+
+				if (r < 0 && show[l] && g >= 0 && size[g] >= 2 && !st.open.has(key[l]))
+					r = g;
+				into[l] = show[l] ? r : -1;
+			}
+			return into[i];
+		}
+		for (i = 0; i < n; i++)
+			if (show[i])
+				order.push(i);
+		var anchor = new Int32Array(n);
+		for (i = 0; i < n; i++) {
+			var p = procLane(i);
+
+			anchor[i] = lead[p] >= 0 && size[lead[p]] >= 2 ? lead[p] : p;
+		}
+		order.sort(function (a, b) { return anchor[a] - anchor[b] || a - b; });
+		st.vis = [];
+		st.rowInfo = [];
+		st.laneRow = new Int32Array(n).fill(-1);
+		order.forEach(function (l) {
+			var f = show[procLane(l)] ? foldedInto(procLane(l)) : -1;
+
+			if (f < 0 || f === l) {
+				st.laneRow[l] = st.vis.length;
+				st.vis.push(l);
+				st.rowInfo.push({ members: f === l ? size[l] : 0, key: key[l], first: lanes.first[l],
+					last: lanes.last[l], group: lead[l] >= 0 && size[lead[l]] >= 2 });
+			}
+		});
+		order.forEach(function (l) {
+			var f = show[procLane(l)] ? foldedInto(procLane(l)) : -1, info;
+
+			if (f < 0 || f === l || st.laneRow[f] < 0)
+				return;
+			st.laneRow[l] = st.laneRow[f];
+			info = st.rowInfo[st.laneRow[f]];
+			info.first = Math.min(info.first, lanes.first[l]);
+			info.last = Math.max(info.last, lanes.last[l]);
+		});
+		st.foldKey = key;
+		st.foldLead = lead;
+	}
+
+	/* Open (open true) the folded row of lane i, or fold again the opened
+	 * group lane i is in (its process's, or an ancestor's); then redraw with
+	 * the keyboard on the group's row.  Returns whether anything changed. */
+	function toggleFold(i, open) {
+		var k = null, j = procLane(i), g;
+
+		if (open) {
+			var r = st.laneRow[i];
+
+			if (r < 0 || !st.rowInfo[r].members)
+				return false;
+			k = st.foldKey[st.vis[r]];
+			st.open.add(k);
+			g = st.vis[r];
+		} else {
+			for (var hops = 0; j >= 0 && hops <= lanes.n; hops++, j = parentLane(j))
+				if (st.foldKey[j] !== undefined && st.open.has(st.foldKey[j]) && st.foldLead[j] >= 0) {
+					k = st.foldKey[j];
+					g = st.foldLead[j];
+					break;
+				}
+			if (k === null)
+				return false;
+			st.open.delete(k);
+		}
+		visibleLanes(st.has);
+		renderTimeline();
+		var lab = document.querySelector('.lane-label[data-lane="' + g + '"]');
+		if (lab)
+			lab.focus();
+		return true;
+	}
+
+	/* Keys on a lane label: Enter or Right opens a folded row, Left folds. */
+	function onLabelKey(ev) {
+		var d = ev.target.closest && ev.target.closest('.lane-label');
+
+		if (!d || ev.ctrlKey || ev.metaKey || ev.altKey)
+			return;
+		var i = Number(d.dataset.lane), done = false;
+
+		if (ev.key === 'Enter' || ev.key === 'ArrowRight')
+			done = toggleFold(i, true);
+		else if (ev.key === 'ArrowLeft')
+			done = toggleFold(i, false);
+		else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp')
+			done = moveLabelFocus(d, ev.key === 'ArrowDown' ? 1 : -1);
+		if (done) {
+			ev.preventDefault();
+			ev.stopPropagation();
+		}
+	}
+
+	/* Put the keyboard on the next (dir 1) or previous lane label. */
+	function moveLabelFocus(d, dir) {
+		var t = dir > 0 ? d.nextElementSibling : d.previousElementSibling;
+
+		if (!t)
+			return false;
+		t.focus();
+		return true;
+	}
+
+	/* A click on a folded label opens it; on an opened one's mark folds it. */
+	function onLabelClick(ev) {
+		var d = ev.target.closest && ev.target.closest('.lane-label');
+
+		if (d && d.dataset.members !== undefined)
+			toggleFold(Number(d.dataset.lane), true);
+		else if (d && ev.target.closest('.fold'))
+			toggleFold(Number(d.dataset.lane), false);
+	}
+
+	/* The label of row lane i: "1234 exe", a folded group "exe x150" (with a fold mark) or,
+	 * nested under its process, a thread marked with an arrow. */
+	function laneLabel(i, info) {
 		var d = el('div', 'lane-label'), p = procs.get(lanes.pid[i]);
 
-		if (lanes.tid[i] !== lanes.pid[i]) {
+		d.tabIndex = -1;
+		if (info && info.members) {
+			d.classList.add('folded');
+			d.tabIndex = 0;
+			d.appendChild(el('span', 'fold', '\u25b8'));
+			d.appendChild(document.createTextNode(laneName(i) + ' x' + info.members));
+			d.title = info.members + ' processes of ' + vis(laneName(i)) + ' (Enter or \u2192 opens them)';
+			d.dataset.members = String(info.members);
+			d.setAttribute('aria-expanded', 'false');
+		} else if (lanes.tid[i] !== lanes.pid[i]) {
 			d.classList.add('thread');
 			d.textContent = '\u21b3 ' + lanes.tid[i] + ' thread of ' + lanes.pid[i];
 		} else {
+			if (info && info.group) {
+				d.tabIndex = 0;
+				d.appendChild(el('span', 'fold', '\u25be'));
+				d.setAttribute('aria-expanded', 'true');
+			}
 			d.appendChild(el('span', 'pid', String(lanes.pid[i])));
 			d.appendChild(document.createTextNode(p ? vis(baseName(p.exe)) : '?'));
 			if (p)
@@ -856,10 +1044,11 @@
 		p.buf.fill(0xffffffff);
 		for (var r = first; r < last; r++) {
 			var ln = st.vis[r], y = (r * LANE_H - top) * d, thread = lanes.tid[ln] !== lanes.pid[ln];
+			var info = st.rowInfo[r];
 
 			paintRect(p, 0, y, p.W, y + LANE_H * d, thread ? 0xfff6f2f0 : (r & 1 ? 0xfffbfbfb : 0xffffffff));
-			if (lanes.first[ln] <= lanes.last[ln]) {
-				var x0 = xOf(lanes.first[ln], w) * d, x1 = xOf(lanes.last[ln], w) * d;
+			if (info.first <= info.last) {
+				var x0 = xOf(info.first, w) * d, x1 = xOf(info.last, w) * d;
 
 				paintRect(p, x0, y + (LANE_H / 2 - 1) * d, Math.max(x1, x0 + 1), y + (LANE_H / 2 + 1) * d,
 					thread ? 0xffeee3dd : 0xffefece9);
@@ -959,6 +1148,8 @@
 
 			if (from < 0 || !st.shown[i])
 				continue;
+			if (code !== CODE_EXEC && FD[i] > 0 && st.laneRow[laneOfTid.get(FD[i])] === from)
+				continue;   /* within a folded row */
 			if (code === CODE_EXEC)
 				diamond(ctx, x, from * LANE_H - top + LANE_H / 2);
 			else if (FD[i] > 0)
@@ -1343,11 +1534,11 @@
 
 			if (T[i] - maxDur > tc + tol)
 				break;
-			if (L[i] === lane && DUR[i] < st.longMin)
+			if (st.laneRow[L[i]] === row && DUR[i] < st.longMin)
 				closer(best, i, tc, tol);
 		}
 		for (var q = lowerBoundIds(longSpans, tc - tol); q < longSpans.length; q++)
-			if (L[longSpans[q]] === lane && st.shown[longSpans[q]])
+			if (st.laneRow[L[longSpans[q]]] === row && st.shown[longSpans[q]])
 				closer(best, longSpans[q], tc, tol);
 		return best.i;
 	}
@@ -1425,6 +1616,8 @@
 		$('ruler').addEventListener('wheel', onWheel, { passive: false });
 		$('counters').addEventListener('wheel', onWheel, { passive: false });
 		cv.addEventListener('mousedown', onLanesDown);
+		$('lane-labels').addEventListener('keydown', onLabelKey);
+		$('lane-labels').addEventListener('click', onLabelClick);
 		$('ruler').addEventListener('mousedown', onRulerDown);
 		$('overview').addEventListener('mousedown', onOverviewDown);
 		[cv, $('ruler'), $('counters')].forEach(trackHover);
