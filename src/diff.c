@@ -47,6 +47,10 @@ int diff_load(const char *path, struct model **out, char *why, size_t whylen)
 			model_ingest(*out, r);
 	recording_close(rec);
 	if (got < 0) {
+		char what[256];
+
+		snprintf(what, sizeof(what), "%s", why);
+		snprintf(why, whylen, "%s: %s", path, what);
 		model_free(*out);
 		*out = NULL;
 		return -1;
