@@ -103,6 +103,7 @@ struct opts {
 static const char usage_text[] =
 	"Usage: compendium-tui [options] -- command [args...]\n"
 	"       compendium-tui [options] -p PID\n"
+	"       compendium-tui [options] --diff A.rec B.rec\n"
 	"\n"
 	"Show what a program and all its children do: files, network, memory,\n"
 	"processes, I/O.\n"
