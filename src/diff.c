@@ -16,6 +16,7 @@
 #include "evform.h"
 #include "fmt.h"
 #include "hmap.h"
+#include "fdtable.h"
 #include "json.h"
 #include "model.h"
 #include "record.h"
@@ -31,8 +32,112 @@ struct diff {
 	struct smap index[DIFF_KINDS];   /* row name -> row index + 1 */
 };
 
+/* One event of a run under one row's name. */
+struct log_entry {
+	enum diff_kind kind;
+	char *key;               /* the row's name in this run */
+	size_t text;             /* index in texts */
+};
+
+struct diff_log {
+	struct log_entry *v;
+	size_t n, cap;
+	char **texts;
+	uint64_t *ts;
+	size_t ntexts, tcap;
+	struct strbuf sb, scratch;
+};
+
+struct diff_log *diff_log_new(void)
+{
+	struct diff_log *l = xcalloc(1, sizeof(*l));
+
+	strbuf_init(&l->sb, 256);
+	strbuf_init(&l->scratch, 256);
+	return l;
+}
+
+void diff_log_free(struct diff_log *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].key);
+	for (size_t i = 0; i < l->ntexts; i++)
+		free(l->texts[i]);
+	free(l->v);
+	free(l->texts);
+	free(l->ts);
+	strbuf_release(&l->sb);
+	strbuf_release(&l->scratch);
+	free(l);
+}
+
+/* File the last text under the row of kind named key. */
+static void log_key(struct diff_log *l, enum diff_kind kind, const char *key)
+{
+	if (!key)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n++] = (struct log_entry){ kind, xstrdup(key), l->ntexts - 1 };
+}
+
+/* "proto role peer": the name of a connection's row. */
+static void conn_name(struct strbuf *sb, const struct conn *c)
+{
+	const char *peer = c->accepted ? c->local : c->remote;
+
+	strbuf_reset(sb);
+	strbuf_addf(sb, "%s %s %s", model_kind_name(c->kind), c->accepted ? "accept" : "connect",
+		    peer ? peer : "?");
+}
+
+/* Observer: keep the text of an event under each row it belongs to. */
+static void log_event(void *ctx, const struct event *ev)
+{
+	struct diff_log *l = ctx;
+	struct evacc a = { .ev = ev, .scratch = &l->scratch, .utf8 = true };
+	const char *name;
+
+	if (l->ntexts >= DIFF_LOG_MAX)
+		return;
+	strbuf_reset(&l->sb);
+	evform_text(&l->sb, &a, false);
+	if (l->ntexts == l->tcap) {
+		l->tcap = l->tcap ? l->tcap * 2 : 256;
+		l->texts = xreallocarray(l->texts, l->tcap, sizeof(*l->texts));
+		l->ts = xreallocarray(l->ts, l->tcap, sizeof(*l->ts));
+	}
+	l->ts[l->ntexts] = ev->ts;
+	l->texts[l->ntexts++] = xstrdup(l->sb.buf);
+	if (ev->proc)
+		log_key(l, DIFF_PROC, ev->proc->exe && *ev->proc->exe ? ev->proc->exe : "?");
+	if (ev->obj && ev->obj->agg)
+		log_key(l, DIFF_FILE, ev->obj->agg->path);
+	else if (ev->type == EV_OPEN && ev->path)
+		log_key(l, DIFF_FILE, ev->path);
+	if (ev->conn) {
+		conn_name(&l->sb, ev->conn);
+		log_key(l, DIFF_CONN, l->sb.buf);
+	}
+	if (ev->nr >= 0 && (name = sysent_name(0, ev->nr)))
+		log_key(l, DIFF_SYSCALL, name);
+}
+
+/* Call fn with the time and text of every event of the row of kind named name. */
+void diff_log_each(const struct diff_log *l, enum diff_kind kind, const char *name,
+		   void (*fn)(void *ctx, uint64_t ts, const char *text), void *ctx)
+{
+	for (size_t i = 0; l && name && i < l->n; i++)
+		if (l->v[i].kind == kind && !strcmp(l->v[i].key, name))
+			fn(ctx, l->ts[l->v[i].text], l->texts[l->v[i].text]);
+}
+
 /* Read the recording at path into a new model; 0, or -1 with why. */
-int diff_load(const char *path, struct model **out, char *why, size_t whylen)
+int diff_load(const char *path, struct model **out, struct diff_log *log, char *why, size_t whylen)
 {
 	struct recording *rec = recording_open(path, why, whylen);
 	const void *r;
@@ -42,6 +147,8 @@ int diff_load(const char *path, struct model **out, char *why, size_t whylen)
 	if (!rec)
 		return -1;
 	*out = model_new();
+	if (log)
+		model_set_observer(*out, log_event, log);
 	while ((got = recording_next(rec, &r, &len, why, whylen)) > 0)
 		if (((const struct rec_hdr *)r)->type != REC_OUTPUT)
 			model_ingest(*out, r);
@@ -123,11 +230,8 @@ static void add_conns(struct diff *d, const struct model *m, int s)
 	strbuf_init(&sb, 64);
 	for (size_t i = 0; i < n; i++) {
 		int64_t f[3] = { 1, (int64_t)c[i]->sent, (int64_t)c[i]->received };
-		const char *peer = c[i]->accepted ? c[i]->local : c[i]->remote;
 
-		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%s %s %s", model_kind_name(c[i]->kind),
-			    c[i]->accepted ? "accept" : "connect", peer ? peer : "?");
+		conn_name(&sb, c[i]);
 		row_add(d, DIFF_CONN, sb.buf, s, f, 3);
 	}
 	strbuf_release(&sb);

@@ -36,10 +36,23 @@ struct diff_row {
 };
 
 struct diff;                     /* opaque */
+struct diff_log;                 /* opaque: the events of one run, by row */
+
+/* Events a diff_log keeps at most (the rest are left out). */
+#define DIFF_LOG_MAX 1000000
+
+struct diff_log *diff_log_new(void);
+void diff_log_free(struct diff_log *l);
+/* Call fn with the time (ns since start) and text of every event of the
+ * row of kind named name in the run l holds, in order. */
+void diff_log_each(const struct diff_log *l, enum diff_kind kind, const char *name,
+		   void (*fn)(void *ctx, uint64_t ts, const char *text), void *ctx);
 
 /* Read the recording at path into a new model (*out, the caller frees it
- * with model_free); 0, or -1 with one sentence in why. */
-int diff_load(const char *path, struct model **out, char *why, size_t whylen);
+ * with model_free), its events' texts into log (NULL: not kept); 0, or -1
+ * with one sentence in why. */
+int diff_load(const char *path, struct model **out, struct diff_log *log, char *why,
+	      size_t whylen);
 /* Compare run a with run b; the models must outlive nothing (names are copied). */
 struct diff *diff_new(const struct model *a, const struct model *b);
 void diff_free(struct diff *d);

@@ -28,6 +28,7 @@
 #include "ebpf.h"
 #endif
 #include "diff.h"
+#include "diffview.h"
 #include "evq.h"
 #include "faults.h"
 #include "fmt.h"
@@ -1194,6 +1195,31 @@ static void choose_sink(struct run *r)
 	}
 }
 
+/* --diff in the terminal UI: read both recordings with their events and
+ * show the view; the exit status as compare_recordings's. */
+static int view_comparison(const struct opts *o)
+{
+	struct diff_log *log[2] = { diff_log_new(), diff_log_new() };
+	struct model *m[2] = { NULL, NULL };
+	struct diff *d;
+	char why[512];
+	int code;
+
+	for (int i = 0; i < 2; i++)
+		if (diff_load(o->diff[i], &m[i], log[i], why, sizeof(why)) < 0)
+			die(2, "%s", why);
+	d = diff_new(m[0], m[1]);
+	code = diff_differs(d) ? 1 : 0;
+	if (diffview_run(d, log, o->diff, o->all, o->no_color, why, sizeof(why)) < 0)
+		die(2, "%s", why);
+	diff_free(d);
+	for (int i = 0; i < 2; i++) {
+		model_free(m[i]);
+		diff_log_free(log[i]);
+	}
+	return code;
+}
+
 /* --diff: read both recordings and write what differs; the exit status
  * (0: nothing but times differ, 1: more does, 2: a recording is unusable). */
 static int compare_recordings(const struct opts *o)
@@ -1205,8 +1231,11 @@ static int compare_recordings(const struct opts *o)
 	char why[512];
 	int code;
 
+	if (!o->batch && !o->json && !o->output && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+	    tui_check_terminal(why, sizeof(why)) == 0)
+		return view_comparison(o);
 	for (int i = 0; i < 2; i++)
-		if (diff_load(o->diff[i], &m[i], why, sizeof(why)) < 0)
+		if (diff_load(o->diff[i], &m[i], NULL, why, sizeof(why)) < 0)
 			die(2, "%s", why);
 	if (o->output && !(f = fopen(o->output, "w")))
 		die(2, "cannot write %s: %s", o->output, strerror(errno));
