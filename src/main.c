@@ -28,6 +28,7 @@
 #include "ebpf.h"
 #endif
 #include "diff.h"
+#include "diffreport.h"
 #include "diffview.h"
 #include "evq.h"
 #include "faults.h"
@@ -411,9 +412,10 @@ static void check_diff_args(const struct opts *o, bool dashdash)
 		die(2, "--diff needs two recordings: compendium-tui --diff A.rec B.rec");
 	if (o->argv[0])
 		die(2, "--diff compares two recordings; '%s' is one argument too many", o->argv[0]);
-	if (o->pid || o->record || o->replay || o->report || o->trace_json || o->filter ||
+	if (o->pid || o->record || o->replay || o->trace_json || o->filter ||
 	    o->stack || o->engine_set || o->speed_set || o->replay_from_set)
-		die(2, "--diff reads two recordings; it takes only -o, --batch, --json and --all");
+		die(2, "--diff reads two recordings; it takes only -o, --batch, --json, --all and "
+		    "--report");
 }
 
 /* Parse the command line into o; exits on bad usage. */
@@ -1195,6 +1197,15 @@ static void choose_sink(struct run *r)
 	}
 }
 
+/* --diff --report FILE: the comparison as a page; exits when it cannot be written. */
+static void write_diff_report(const struct opts *o, const struct diff *d)
+{
+	int err;
+
+	if (o->report && (err = diffreport_write(d, o->diff, o->all, o->report)) < 0)
+		die(2, "cannot write report %s: %s", o->report, strerror(-err));
+}
+
 /* --diff in the terminal UI: read both recordings with their events and
  * show the view; the exit status as compare_recordings's. */
 static int view_comparison(const struct opts *o)
@@ -1210,6 +1221,7 @@ static int view_comparison(const struct opts *o)
 			die(2, "%s", why);
 	d = diff_new(m[0], m[1]);
 	code = diff_differs(d) ? 1 : 0;
+	write_diff_report(o, d);
 	if (diffview_run(d, log, o->diff, o->all, o->no_color, why, sizeof(why)) < 0)
 		die(2, "%s", why);
 	diff_free(d);
@@ -1240,6 +1252,7 @@ static int compare_recordings(const struct opts *o)
 	if (o->output && !(f = fopen(o->output, "w")))
 		die(2, "cannot write %s: %s", o->output, strerror(errno));
 	d = diff_new(m[0], m[1]);
+	write_diff_report(o, d);
 	fbuf_init(&out, f);
 	if (o->json)
 		diff_write_json(&out, d, o->diff, o->all);
