@@ -16,11 +16,13 @@ runs them with the kernel engine):
             shows it too); and glibc's mkstemp draws getrandom once more when
             a draw falls in its rejected range, so getrandom's count may
             differ (in difftwo too)
-  badinput  a missing or damaged recording, one recording, a command:
-            one sentence and exit status 2
+            --report writes the same rows as a page with no script
+  badinput  a missing or damaged recording, one recording, a command, a
+            report that cannot be written: one sentence and exit status 2
 Environment: COMPENDIUM (the binary), TRACEE_DIR (the tracees).
 Exit status: 0 all pass, 1 a failure, 77 skipped (with the reason).
 """
+import html.parser
 import json
 import os
 import shutil
@@ -138,6 +140,58 @@ def check_difftwo_all(a, b, work, fails):
     return full
 
 
+class Rows(html.parser.HTMLParser):
+    """The table rows of a page: (class, [cell texts])."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.cell, self.tags = [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "tr":
+            self.rows.append((dict(attrs).get("class"), []))
+        elif tag in ("td", "th"):
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.rows:
+            self.rows[-1][1].append(self.cell)
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def check_difftwo_report(a, b, work, fails):
+    """--report: a page with no script; the same rows as the JSON, by figure."""
+    page = os.path.join(work, "..", "diff.html")
+    r = run(["--diff", a, b, "--batch", "-o", os.devnull, "--report", page])
+    if r.returncode != 1 or r.stderr:
+        fails.append("--report: exit %d, %s" % (r.returncode, r.stderr.strip()))
+        return
+    with open(page) as f:
+        text = f.read()
+    p = Rows()
+    p.feed(text)
+    rows = [(c, cells) for c, cells in p.rows if c in ("only_a", "only_b")
+            and cells[1] not in ("socket", "connect", "sendto")]
+    want = [("only_a", ["only_a", work + "/extra.txt", "read_bytes", "40", ""]),
+            ("only_a", ["only_a", work + "/extra.txt", "written_bytes", "0", ""]),
+            ("only_a", ["only_a", work + "/extra.txt", "opened_for", "r", ""]),
+            ("only_b", ["only_b", work + "/written.txt", "read_bytes", "", "0"]),
+            ("only_b", ["only_b", work + "/written.txt", "written_bytes", "", "7"]),
+            ("only_b", ["only_b", work + "/written.txt", "opened_for", "", "w"]),
+            ("only_b", ["only_b", "udp4 connect 127.0.0.1:9", "count", "", "1"]),
+            ("only_b", ["only_b", "udp4 connect 127.0.0.1:9", "sent_bytes", "", "5"]),
+            ("only_b", ["only_b", "udp4 connect 127.0.0.1:9", "received_bytes", "", "0"])]
+    if rows != want:
+        fails.append("--report rows: %s, expected %s" % (rows, want))
+    if "script" in p.tags or "default-src 'none'" not in text:
+        fails.append("--report: the page has a script or no Content-Security-Policy")
+
+
 def case_difftwo(tmp):
     work = os.path.join(tmp, "difftwo")
     os.mkdir(work)
@@ -159,6 +213,7 @@ def case_difftwo(tmp):
     check_difftwo_lists(d, work, fails)
     check_difftwo_syscalls(d, full, fails)
     check_difftwo_lines(a, b, work, fails)
+    check_difftwo_report(a, b, work, fails)
     same, code = diff_json(a, a)
     if code != 0 or same["files"] or same["connections"] or same["processes"] or \
        any(set(e["changed"]) - TIMES for e in same["syscalls"]):
@@ -221,7 +276,9 @@ def case_badinput(tmp):
         (["--diff", good, good, "extra"], "one argument too many"),
         (["--diff", good, good, "--", "true"], "no command"),
         (["--diff", good, "--", "true"], "no command"),
-        (["--diff", good, good, "--pid", "1"], "only -o, --batch, --json and --all"),
+        (["--diff", good, good, "--pid", "1"], "only -o, --batch, --json, --all and --report"),
+        (["--diff", good, good, "--report", os.path.join(tmp, "no", "such.html")],
+         "cannot write report"),
     ]
     fails = []
     for args, words in cases:
