@@ -27,6 +27,9 @@
 #ifdef HAVE_EBPF
 #include "ebpf.h"
 #endif
+#include "diff.h"
+#include "diffreport.h"
+#include "diffview.h"
 #include "evq.h"
 #include "faults.h"
 #include "fmt.h"
@@ -78,6 +81,7 @@ struct opts {
 	const char *output;
 	const char *record;     /* --record FILE */
 	const char *replay;     /* --replay FILE */
+	const char *diff[2];    /* --diff A B: the recordings compared */
 	long speed;             /* --speed: replay speed in the UI (0: all at once) */
 	bool speed_set;
 	uint64_t replay_from;   /* --replay-from: ns after the recording's start */
@@ -101,6 +105,7 @@ struct opts {
 static const char usage_text[] =
 	"Usage: compendium-tui [options] -- command [args...]\n"
 	"       compendium-tui [options] -p PID\n"
+	"       compendium-tui [options] --diff A.rec B.rec\n"
 	"\n"
 	"Show what a program and all its children do: files, network, memory,\n"
 	"processes, I/O.\n"
@@ -111,6 +116,10 @@ static const char usage_text[] =
 	"  -o, --output FILE   write lines (or JSON) to FILE instead of stderr\n"
 	"      --record FILE   also save everything captured to FILE, to replay later\n"
 	"      --replay FILE   show a recording made with --record as if it were live\n"
+	"      --diff A B      compare two recordings: programs, files, connections,\n"
+	"                      system calls, memory, duration and exit status that\n"
+	"                      differ (with --all, also what did not); exit 0 when\n"
+	"                      only times differ, 1 when more does\n"
 	"      --speed N|max   play a replay in the terminal UI at N times the speed\n"
 	"                      it was recorded at, or all at once (max, the default)\n"
 	"      --replay-from TIME  open a replay in the terminal UI paused at TIME after\n"
@@ -259,7 +268,7 @@ static size_t parse_size(const char *opt, const char *s)
 enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
        O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
        O_MAX_MEMORY,
-       O_SPEED, O_ENGINE, O_STACK, O_REPLAY_FROM };
+       O_SPEED, O_ENGINE, O_STACK, O_REPLAY_FROM, O_DIFF };
 
 static const struct option longopts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -272,6 +281,7 @@ static const struct option longopts[] = {
 	{ "spin-us", required_argument, NULL, O_SPIN },
 	{ "record", required_argument, NULL, O_RECORD },
 	{ "replay", required_argument, NULL, O_REPLAY },
+	{ "diff", required_argument, NULL, O_DIFF },
 	{ "speed", required_argument, NULL, O_SPEED },
 	{ "replay-from", required_argument, NULL, O_REPLAY_FROM },
 	{ "report", required_argument, NULL, O_REPORT },
@@ -313,6 +323,7 @@ static void parse_value(int c, const char *arg, struct opts *o)
 	case O_SPIN: o->spin_us = parse_uint("--spin-us", arg, 100000); break;
 	case O_RECORD: o->record = arg; break;
 	case O_REPLAY: o->replay = arg; break;
+	case O_DIFF: o->diff[0] = arg; break;
 	case O_SPEED:
 		if ((o->speed = replay_parse_speed(arg)) < 0)
 			die(2, "--speed: '%s' is not a positive number or max", arg);
@@ -382,7 +393,7 @@ static void check_args(const struct opts *o)
 		die(2, "--replay reads a recording; it takes no command, --pid or --record");
 	if (o->pid && o->argv[0])
 		die(2, "give either a command or --pid, not both; see --help");
-	if (!o->pid && !o->argv[0] && !o->replay)
+	if (!o->pid && !o->argv[0] && !o->replay && !o->diff[0])
 		die(2, "no command given; usage: compendium-tui [options] -- command [args...]");
 	if (o->engine_set && o->engine == ENGINE_KERNEL && o->replay)
 		die(2, "--engine is for tracing; --replay reads a recording");
@@ -391,10 +402,27 @@ static void check_args(const struct opts *o)
 		    "are ptrace's");
 }
 
+/* --diff A B: nothing but options besides (dashdash: a "--" came, so what
+ * follows is a command); exits when that is not so. */
+static void check_diff_args(const struct opts *o, bool dashdash)
+{
+	if (dashdash && o->argv[0])
+		die(2, "--diff compares two recordings; it takes no command after --");
+	if (!o->diff[1])
+		die(2, "--diff needs two recordings: compendium-tui --diff A.rec B.rec");
+	if (o->argv[0])
+		die(2, "--diff compares two recordings; '%s' is one argument too many", o->argv[0]);
+	if (o->pid || o->record || o->replay || o->trace_json || o->filter ||
+	    o->stack || o->engine_set || o->speed_set || o->replay_from_set)
+		die(2, "--diff reads two recordings; it takes only -o, --batch, --json, --all and "
+		    "--report");
+}
+
 /* Parse the command line into o; exits on bad usage. */
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	const char *env;
+	bool dashdash;
 	int c;
 
 	o->spin_us = 50;
@@ -404,9 +432,18 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->max_report = REPORT_MAX_EVENTS_DEFAULT;
 	o->max_memory = MAX_MEMORY_DEFAULT;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1)
-		parse_option(c, argv, o);
+	for (;;) {
+		while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1)
+			parse_option(c, argv, o);
+		dashdash = optind > 1 && !strcmp(argv[optind - 1], "--");
+		/* --diff A B: options may follow B too */
+		if (!o->diff[0] || o->diff[1] || optind >= argc || dashdash)
+			break;
+		o->diff[1] = argv[optind++];
+	}
 	o->argv = argv + optind;
+	if (o->diff[0])
+		check_diff_args(o, dashdash);
 	check_args(o);
 }
 
@@ -1160,10 +1197,83 @@ static void choose_sink(struct run *r)
 	}
 }
 
+/* --diff --report FILE: the comparison as a page; exits when it cannot be written. */
+static void write_diff_report(const struct opts *o, const struct diff *d)
+{
+	int err;
+
+	if (o->report && (err = diffreport_write(d, o->diff, o->all, o->report)) < 0)
+		die(2, "cannot write report %s: %s", o->report, strerror(-err));
+}
+
+/* --diff in the terminal UI: read both recordings with their events and
+ * show the view; the exit status as compare_recordings's. */
+static int view_comparison(const struct opts *o)
+{
+	struct diff_log *log[2] = { diff_log_new(), diff_log_new() };
+	struct model *m[2] = { NULL, NULL };
+	struct diff *d;
+	char why[512];
+	int code;
+
+	for (int i = 0; i < 2; i++)
+		if (diff_load(o->diff[i], &m[i], log[i], why, sizeof(why)) < 0)
+			die(2, "%s", why);
+	d = diff_new(m[0], m[1]);
+	code = diff_differs(d) ? 1 : 0;
+	write_diff_report(o, d);
+	if (diffview_run(d, log, o->diff, o->all, o->no_color, why, sizeof(why)) < 0)
+		die(2, "%s", why);
+	diff_free(d);
+	for (int i = 0; i < 2; i++) {
+		model_free(m[i]);
+		diff_log_free(log[i]);
+	}
+	return code;
+}
+
+/* --diff: read both recordings and write what differs; the exit status
+ * (0: nothing but times differ, 1: more does, 2: a recording is unusable). */
+static int compare_recordings(const struct opts *o)
+{
+	struct model *m[2] = { NULL, NULL };
+	struct diff *d;
+	struct fbuf out;
+	FILE *f = stdout;
+	char why[512];
+	int code;
+
+	if (!o->batch && !o->json && !o->output && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+	    tui_check_terminal(why, sizeof(why)) == 0)
+		return view_comparison(o);
+	for (int i = 0; i < 2; i++)
+		if (diff_load(o->diff[i], &m[i], NULL, why, sizeof(why)) < 0)
+			die(2, "%s", why);
+	if (o->output && !(f = fopen(o->output, "w")))
+		die(2, "cannot write %s: %s", o->output, strerror(errno));
+	d = diff_new(m[0], m[1]);
+	write_diff_report(o, d);
+	fbuf_init(&out, f);
+	if (o->json)
+		diff_write_json(&out, d, o->diff, o->all);
+	else
+		diff_write_lines(&out, d, o->diff, o->all);
+	code = diff_differs(d) ? 1 : 0;
+	if (fbuf_release(&out) < 0 || fflush(f) != 0 || (f != stdout && fclose(f) != 0))
+		die(EXIT_WRITE, "cannot write %s: %s", o->output ? o->output : "the output",
+		    strerror(errno));
+	diff_free(d);
+	model_free(m[0]);
+	model_free(m[1]);
+	return code;
+}
+
 /* Options, output, signals, queue, model and sink; dies on bad usage. */
 static void init(struct run *r, int argc, char **argv, sigset_t *orig)
 {
 	parse_args(argc, argv, &r->o);
+	if (r->o.diff[0])
+		exit(compare_recordings(&r->o));
 	r->out_fd = open_output(r->o.output);
 	take_signals(r, orig);
 	r->sig.attached = r->o.pid != 0;

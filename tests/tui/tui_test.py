@@ -2359,6 +2359,63 @@ def case_fold_big():
 CASES.update({"fold": case_fold, "fold_big": case_fold_big})
 
 
+def case_diff(cols=80, rows=24):
+    """--diff in a terminal: the rows that differ, > sorts, Enter shows a row's events in each run."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("diff", cols, rows)
+    try:
+        with open(os.path.join(tmp, "common.txt"), "wb") as f:
+            f.write(b"c" * 100)
+        with open(os.path.join(tmp, "extra.txt"), "wb") as f:
+            f.write(b"e" * 40)
+        recs = []
+        for side in ("a", "b"):
+            recs.append(os.path.join(tmp, side + ".rec"))
+            subprocess.run([COMPENDIUM, "--record", recs[-1], "--batch", "-o", "/dev/null", "--",
+                            os.path.join(TRACEE_DIR, "difftwo"), side, tmp],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        run_cmd(p, "cd %s && %s --diff a.rec b.rec" % (tmp, COMPENDIUM))
+        s = p.wait(r"^DIFF  A: a.rec  B: b.rec")
+        p.shot("diff-list")
+        lines = s.split("\n")
+        names = [l.split(" only in ")[0].split() for l in lines[2:rows - 1]
+                 if " only in " in l and " syscall " not in l]
+        cut = lambda name: name.startswith("...") and (tmp + "/" + name.split("/")[-1]).endswith(name[3:])
+        check([n[:2] + [n[2].split("/")[-1]] for n in names[:2]] ==
+              [["-", "file", "extra.txt"], ["+", "file", "written.txt"]] and
+              all(cut(n[2]) for n in names[:2]) and
+              names[2:] == [["+", "connection", "udp4", "connect", "127.0.0.1:9"]],
+              "the file only in A, the file and the connection only in B: %s" % names, s)
+        check(not re.search(r"difftwo\.|common\.txt", s),
+              "the temporary file and the file read alike are not listed (no change)", s)
+        check(lines[rows - 1].startswith("Enter events") and all(len(l) <= cols for l in lines),
+              "fits %dx%d, the keys on the last line" % (cols, rows), s)
+        s = p.keys(">", until=r"sorted by state up")
+        signs = [l[0] for l in s.split("\n")[2:rows - 1] if l.strip()]
+        check(signs == sorted(signs), "sorted by state: %s" % signs, s)
+        s = p.keys(">", ">", until=r"sorted by name up")
+        row = next(i for i, l in enumerate(s.split("\n")) if "/written.txt " in l)
+        # the selection is on the first row: walk down to written.txt's
+        for _ in range(row - 2):
+            p.keys("Down")
+        s = p.keys("Enter", until=r"Events of the row")
+        p.shot("diff-events")
+        check(re.search(r"Run A \(a.rec\): file .*/written.txt\n  \(not in this run\)", s) and
+              re.search(r"Run B \(b.rec\): file .*/written.txt\n +\d+\.\d+s open .*written.txt "
+                        r"\(write\)\n +\d+\.\d+s write 7 B", s),
+              "Enter: written.txt's events in run B, none in A", s)
+        p.keys("Escape", until=r"sorted by name")
+        p.keys("q")
+        s = p.wait(r"EXIT=1", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+CASES["diff"] = case_diff
+
+
 def main():
     args = sys.argv[1:]
     if args == ["--list"]:
