@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,7 @@ struct recording {
 	size_t torn;
 	uint64_t offset;
 	uint64_t data_start;     /* where the records begin */
+	bool seekable;           /* reading a file, not a pipe: it can be read again */
 	uint64_t out_max;        /* writing: output bytes kept at most */
 	uint64_t out_kept;       /* ... kept so far */
 	uint64_t out_dropped;    /* ... left out and not yet said in a record */
@@ -49,19 +52,41 @@ struct recording {
 	uint64_t buf[REC_MAX / 8];
 };
 
+static struct recording *recording_start(FILE *f, char *const *argv);
+
 struct recording *recording_create(const char *path, char *const *argv)
+{
+	FILE *f = fopen(path, "wbxe");
+
+	if (!f && errno == EEXIST)
+		f = fopen(path, "wbe");
+	return f ? recording_start(f, argv) : NULL;
+}
+
+struct recording *recording_create_fd(int fd, char *const *argv)
+{
+	FILE *f = fdopen(fd, "wb");
+
+	if (!f) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	return recording_start(f, argv);
+}
+
+/* Write the header (everything a reader needs comes first: the file is
+ * never rewritten, so it can be a pipe) and take f. */
+static struct recording *recording_start(FILE *f, char *const *argv)
 {
 	struct recording *r;
 	struct file_header h = { .version = RECORDING_VERSION };
 	struct timespec ts;
 	size_t cmdlen = 0;
-	FILE *f = fopen(path, "wbxe");
 	static const char zeros[8];
 
-	if (!f && errno == EEXIST)
-		f = fopen(path, "wbe");
-	if (!f)
-		return NULL;
 	memcpy(h.magic, RECORDING_MAGIC, 8);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	h.start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
@@ -183,34 +208,64 @@ static const char *header_problem(const struct file_header *h, size_t got, uint6
 	return NULL;
 }
 
+/* Read the rest of a header (hlen bytes after the fixed part) and drop
+ * it; the file may be a pipe, so it is read, not sought past. */
+static int skip_header(FILE *f, size_t hlen)
+{
+	char junk[4096];
+
+	while (hlen) {
+		size_t part = hlen < sizeof(junk) ? hlen : sizeof(junk);
+
+		if (fread(junk, 1, part, f) != part)
+			return -1;
+		hlen -= part;
+	}
+	return 0;
+}
+
 struct recording *recording_open(const char *path, char *why, size_t whylen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(why, whylen, "cannot open recording %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	return recording_open_fd(fd, path, why, whylen);
+}
+
+struct recording *recording_open_fd(int fd, const char *name, char *why, size_t whylen)
 {
 	struct file_header h = { 0 };
 	struct recording *r;
 	struct stat st;
 	size_t got;
-	FILE *f = fopen(path, "rbe");
+	FILE *f = fdopen(fd, "rb");
 
 	if (!f) {
-		snprintf(why, whylen, "cannot open recording %s: %s", path, strerror(errno));
+		snprintf(why, whylen, "cannot read recording %s: %s", name, strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	got = fread(&h, 1, sizeof(h), f);
 	if (ferror(f) || fstat(fileno(f), &st) != 0) {
-		snprintf(why, whylen, "cannot read recording %s: %s", path, strerror(errno));
+		snprintf(why, whylen, "cannot read recording %s: %s", name, strerror(errno));
 		goto fail;
 	}
 	if (header_problem(&h, got, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : UINT64_MAX,
-			   why, whylen, path))
+			   why, whylen, name))
 		goto fail;
-	if (fseek(f, h.header_len, SEEK_SET) != 0) {
-		snprintf(why, whylen, "%s has a damaged header", path);
+	if (skip_header(f, h.header_len - sizeof(h)) != 0) {
+		snprintf(why, whylen, ferror(f) ? "cannot read recording %s: %s" :
+			 "%s: recording is truncated (cut inside its header)", name, strerror(errno));
 		goto fail;
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->f = f;
 	r->version = h.version;
 	r->offset = r->data_start = h.header_len;
+	r->seekable = S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
 	return r;
 fail:
 	fclose(f);
@@ -281,6 +336,8 @@ uint32_t recording_version(const struct recording *r)
 
 int recording_rewind(struct recording *r)
 {
+	if (!r->seekable)
+		return -ESPIPE;
 	if (fseek(r->f, (long)r->data_start, SEEK_SET) != 0)
 		return -errno;
 	r->offset = r->data_start;

@@ -14,10 +14,13 @@
  * counted in the records, to the byte; a version 5 file still reads; an
  * output record cut short is torn, not damage.  A replay seeking back
  * reads the file again from its start; forward, it only moves its clock.
+ * A recording read from a pipe, cut at any byte, replays up to the cut
+ * (or is truncated inside its header) and refuses to be read again.
  */
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +177,58 @@ START_TEST(cuts_after_the_header_replay_up_to_the_cut)
 		cut(&m, len);
 		ck_assert_int_eq(replayed(&m, &torn), whole);
 		ck_assert_uint_eq(torn, body % m.rec_len);
+	}
+	unlink(m.path);
+	free(m.bytes);
+}
+END_TEST
+
+/* Records read from the first len bytes of m sent through a pipe (as
+ * --record - | --replay - would), or -1 when it does not open; *torn gets
+ * the dropped bytes and *rewind what a seek back got. */
+static int piped(const struct made *m, size_t len, size_t *torn, int *rewind)
+{
+	char why[256] = "";
+	struct recording *r;
+	const void *rec;
+	size_t n_len;
+	int fds[2], n = 0, got;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], m->bytes, len), (ssize_t)len);   /* < a pipe's 64 KiB */
+	close(fds[1]);
+	r = recording_open_fd(fds[0], "standard input", why, sizeof(why));
+	if (!r) {
+		ck_assert_str_eq(why, "standard input: recording is truncated (cut inside its header)");
+		return -1;
+	}
+	while ((got = recording_next(r, &rec, &n_len, why, sizeof(why))) > 0)
+		n++;
+	ck_assert_int_eq(got, 0);
+	*torn = recording_torn(r);
+	*rewind = recording_rewind(r);
+	recording_close(r);
+	return n;
+}
+
+START_TEST(a_stream_cut_anywhere_replays_up_to_the_cut)
+{
+	struct made m;
+	size_t torn;
+	int rewind;
+
+	make(&m);
+	for (size_t len = 0; len <= m.len; len++) {
+		size_t body = len - m.header_len;
+		int n = piped(&m, len, &torn, &rewind);
+
+		if (len < m.header_len) {
+			ck_assert_int_eq(n, -1);
+			continue;
+		}
+		ck_assert_int_eq(n, (int)(body / m.rec_len));
+		ck_assert_uint_eq(torn, body % m.rec_len);
+		ck_assert_int_eq(rewind, -ESPIPE);
 	}
 	unlink(m.path);
 	free(m.bytes);
@@ -485,6 +540,7 @@ static Suite *recording_suite(void)
 	tcase_add_test(tc, every_cut_inside_the_header_is_truncated);
 	tcase_add_test(tc, foreign_magic_and_unknown_version_are_refused);
 	tcase_add_test(tc, cuts_after_the_header_replay_up_to_the_cut);
+	tcase_add_test(tc, a_stream_cut_anywhere_replays_up_to_the_cut);
 	tcase_add_test(tc, output_reads_back_byte_for_byte_with_its_times);
 	tcase_add_test(tc, output_past_the_bound_is_counted_to_the_byte);
 	tcase_add_test(tc, a_version_5_recording_reads_without_output);

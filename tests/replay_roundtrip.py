@@ -9,6 +9,10 @@ output is not compared (a run can only have one output format), but the
 replayed JSON is checked against the live JSON: a recording explored later
 says exactly what the live run said.
 
+The same runs also go through a pipe (--record - | --replay -) and a FIFO
+(--record FIFO, --replay FIFO) between two compendium-tui processes: the
+reader's JSON must be the writer's live JSON, byte for byte.
+
 Environment: COMPENDIUM (the binary), TRACEE_DIR (the tracees).  With
 --engine NAME the live runs use that engine.
 Exit status: 0 all agree, 1 a difference, 77 skipped.
@@ -60,6 +64,35 @@ def diff(a, b, la, lb):
     return "".join(list(difflib.unified_diff(a.splitlines(True), b.splitlines(True), la, lb))[:40])
 
 
+def streamed(name, argv, extra, tmp, engine, how):
+    """Record argv into a pipe or a FIFO (how) read by a second compendium-tui
+    at the same time; None, or what differs from the writer's live JSON."""
+    live, again = (os.path.join(tmp, name + "." + how + x) for x in (".live.json", ".json"))
+    if how == "fifo":
+        fifo = os.path.join(tmp, name + ".fifo")
+        os.mkfifo(fifo)
+        wsrc, rsrc, wout = fifo, fifo, subprocess.DEVNULL
+    else:
+        wsrc, rsrc, wout = "-", "-", subprocess.PIPE
+    w = subprocess.Popen([COMPENDIUM] + engine + extra + ["--record", wsrc, "--json", "-o", live,
+                                                           "--"] + argv,
+                         stdin=subprocess.DEVNULL, stdout=wout, stderr=subprocess.PIPE, text=True)
+    rd = subprocess.Popen([COMPENDIUM] + extra + ["--replay", rsrc, "--json", "-o", again],
+                          stdin=w.stdout if how == "pipe" else subprocess.DEVNULL,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if w.stdout:
+        w.stdout.close()
+    werr = w.communicate(timeout=120)[1]
+    rerr = rd.communicate(timeout=120)[1]
+    if rd.returncode != w.returncode:
+        return "%s: exit status: writer %d (%s), reader %d (%s)" % (
+            how, w.returncode, werr.strip(), rd.returncode, rerr.strip())
+    a, b = read(live), read(again)
+    if a != b:
+        return "%s: JSON differs:\n" % how + diff(a, b, "live", "replay")
+    return None
+
+
 def one(name, argv, extra, tmp, engine):
     rec, live, again = (os.path.join(tmp, name + x) for x in (".rec", ".live.json", ".replay.json"))
     code, err = run(engine + extra + ["--record", rec, "--json", "-o", live, "--"] + argv)
@@ -76,6 +109,13 @@ def one(name, argv, extra, tmp, engine):
     run(extra + ["--replay", rec, "--batch", "-o", b2])
     if read(b1) != read(b2) or "FINAL" not in read(b1):
         return "--batch replays differ or have no FINAL summary"
+    for how in ("pipe", "fifo"):
+        work = os.path.join(tmp, "w")
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        problem = streamed(name, argv, extra, tmp, engine, how)
+        if problem:
+            return problem
     return None
 
 
