@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -241,15 +242,19 @@ struct recording *recording_open_fd(int fd, const char *name, char *why, size_t 
 	struct recording *r;
 	struct stat st;
 	size_t got;
-	FILE *f = fdopen(fd, "rb");
+	FILE *f = fstat(fd, &st) == 0 ? fdopen(fd, "rb") : NULL;
 
 	if (!f) {
 		snprintf(why, whylen, "cannot read recording %s: %s", name, strerror(errno));
 		close(fd);
 		return NULL;
 	}
+	/* A stream is read as it comes: nothing may wait in a buffer while
+	 * the reader is told there is no record yet. */
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		setvbuf(f, NULL, _IONBF, 0);
 	got = fread(&h, 1, sizeof(h), f);
-	if (ferror(f) || fstat(fileno(f), &st) != 0) {
+	if (ferror(f)) {
 		snprintf(why, whylen, "cannot read recording %s: %s", name, strerror(errno));
 		goto fail;
 	}
@@ -322,6 +327,18 @@ int recording_next(struct recording *r, const void **rec, size_t *len, char *why
 	*rec = h;
 	*len = h->len;
 	return 1;
+}
+
+int recording_stream_fd(const struct recording *r)
+{
+	return r->seekable ? -1 : fileno(r->f);
+}
+
+bool recording_ready(const struct recording *r)
+{
+	struct pollfd p = { fileno(r->f), POLLIN, 0 };
+
+	return r->seekable || poll(&p, 1, 0) != 0;
 }
 
 size_t recording_torn(const struct recording *r)

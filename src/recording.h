@@ -8,6 +8,7 @@
  */
 #ifndef COMPENDIUM_RECORDING_H
 #define COMPENDIUM_RECORDING_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +59,11 @@ struct recording *recording_open_fd(int fd, const char *name, char *why, size_t 
  * (why says where).  A torn last record counts as the end; see
  * recording_torn(). */
 int recording_next(struct recording *r, const void **rec, size_t *len, char *why, size_t whylen);
+/* The fd of a recording read from a pipe (to poll for more), else -1. */
+int recording_stream_fd(const struct recording *r);
+/* Whether recording_next would not wait: a file, or a stream with bytes
+ * (or its end) to read. */
+bool recording_ready(const struct recording *r);
 /* Bytes of a torn last record that were dropped. */
 size_t recording_torn(const struct recording *r);
 /* The format version of a recording being read. */

@@ -27,6 +27,7 @@ void replay_init(struct replay *r, struct recording *rec, unsigned speed)
 	memset(r, 0, sizeof(*r));
 	r->rec = rec;
 	r->speed = speed;
+	r->live = recording_stream_fd(rec) >= 0;
 }
 
 /* The playback position at wall-clock time now. */
@@ -114,7 +115,13 @@ long replay_parse_speed(const char *s)
 /* Read the next record into r->next (sets eof at the end or on damage). */
 static void fetch(struct replay *r)
 {
-	int got = recording_next(r->rec, &r->next, &r->next_len, r->why, sizeof(r->why));
+	int got;
+
+	/* A stream with nothing to read yet: the caller polls its fd. */
+	r->waiting = !recording_ready(r->rec);
+	if (r->waiting)
+		return;
+	got = recording_next(r->rec, &r->next, &r->next_len, r->why, sizeof(r->why));
 
 	if (got <= 0) {
 		r->next = NULL;
@@ -157,8 +164,8 @@ uint64_t replay_wait_ns(const struct replay *r, uint64_t now)
 {
 	uint64_t pos = replay_position(r, now), ts;
 
-	if (r->eof && !r->next)
-		return UINT64_MAX;
+	if ((r->eof && !r->next) || (r->waiting && !r->next))
+		return UINT64_MAX;   /* (waiting: the stream's fd wakes the caller) */
 	if (!r->next || r->to_end)
 		return 0;
 	ts = ((const struct rec_hdr *)r->next)->ts;

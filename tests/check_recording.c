@@ -15,7 +15,9 @@
  * output record cut short is torn, not damage.  A replay seeking back
  * reads the file again from its start; forward, it only moves its clock.
  * A recording read from a pipe, cut at any byte, replays up to the cut
- * (or is truncated inside its header) and refuses to be read again.
+ * (or is truncated inside its header) and refuses to be read again; one
+ * still being written gives its records as they come, and meanwhile no
+ * record, not the end.
  */
 #include "config.h"
 
@@ -230,6 +232,44 @@ START_TEST(a_stream_cut_anywhere_replays_up_to_the_cut)
 		ck_assert_uint_eq(torn, body % m.rec_len);
 		ck_assert_int_eq(rewind, -ESPIPE);
 	}
+	unlink(m.path);
+	free(m.bytes);
+}
+END_TEST
+
+START_TEST(a_live_stream_waits_for_records_as_they_come)
+{
+	struct made m;
+	struct replay rp;
+	struct recording *r;
+	char why[256] = "";
+	size_t len;
+	int fds[2];
+
+	make(&m);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], m.bytes, m.header_len), (ssize_t)m.header_len);
+	r = recording_open_fd(fds[0], "standard input", why, sizeof(why));
+	ck_assert_msg(r != NULL, "open: %s", why);
+	replay_init(&rp, r, 0);
+	ck_assert(rp.live);
+	/* Nothing yet: no record, not over, and the caller polls the pipe. */
+	ck_assert_ptr_null(replay_pull(&rp, 1, &len));
+	ck_assert(rp.waiting && !rp.eof);
+	ck_assert_uint_eq(replay_wait_ns(&rp, 1), UINT64_MAX);
+	ck_assert_int_eq(recording_stream_fd(r), fds[0]);
+	/* The first record comes, then the second, then the end. */
+	ck_assert_int_eq(write(fds[1], m.bytes + m.header_len, m.rec_len), (ssize_t)m.rec_len);
+	ck_assert_ptr_nonnull(replay_pull(&rp, 2, &len));
+	ck_assert_ptr_null(replay_pull(&rp, 3, &len));
+	ck_assert(rp.waiting && !rp.eof);
+	ck_assert_int_eq(write(fds[1], m.bytes + m.header_len + m.rec_len, m.rec_len),
+			 (ssize_t)m.rec_len);
+	close(fds[1]);
+	ck_assert_ptr_nonnull(replay_pull(&rp, 4, &len));
+	ck_assert_ptr_null(replay_pull(&rp, 5, &len));
+	ck_assert(rp.eof && !rp.waiting && !rp.why[0]);
+	recording_close(r);
 	unlink(m.path);
 	free(m.bytes);
 }
@@ -541,6 +581,7 @@ static Suite *recording_suite(void)
 	tcase_add_test(tc, foreign_magic_and_unknown_version_are_refused);
 	tcase_add_test(tc, cuts_after_the_header_replay_up_to_the_cut);
 	tcase_add_test(tc, a_stream_cut_anywhere_replays_up_to_the_cut);
+	tcase_add_test(tc, a_live_stream_waits_for_records_as_they_come);
 	tcase_add_test(tc, output_reads_back_byte_for_byte_with_its_times);
 	tcase_add_test(tc, output_past_the_bound_is_counted_to_the_byte);
 	tcase_add_test(tc, a_version_5_recording_reads_without_output);
