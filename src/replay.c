@@ -206,8 +206,11 @@ static int rewind_to(struct replay *r, uint64_t pos, uint64_t now)
 /* Seek to rel ns after the first record (paused there). */
 int replay_seek(struct replay *r, uint64_t rel, uint64_t now)
 {
-	uint64_t pos;
+	uint64_t pos = r->first_ts + rel < r->first_ts ? UINT64_MAX - 1 : r->first_ts + rel;
 
+	/* A pipe cannot be read again: refused, the replay left as it was. */
+	if (r->started && r->live && r->fed_max_ts > pos)
+		return -ESPIPE;
 	r->paused = true;
 	r->to_end = false;
 	if (!r->started) {
@@ -215,7 +218,6 @@ int replay_seek(struct replay *r, uint64_t rel, uint64_t now)
 		r->seek_rel = rel;
 		return 0;
 	}
-	pos = r->first_ts + rel < r->first_ts ? UINT64_MAX - 1 : r->first_ts + rel;
 	if (r->fed_max_ts > pos)
 		return rewind_to(r, pos, now);
 	r->pos = pos;

@@ -59,8 +59,9 @@ uint64_t replay_wait_ns(const struct replay *r, uint64_t now);
 /* Seek to rel ns after the first record and pause there: the records up
  * to that time are then due at once.  Returns 1 when records past it were
  * given out already: the file is read again from the start and the caller
- * must start its model afresh; 0 when not; -errno when the file cannot be
- * read again.  Before the first record, the seek waits for it. */
+ * must start its model afresh; 0 when not; -ESPIPE (nothing changed) when
+ * that would be needed in a recording read from a pipe; -errno when the
+ * file cannot be read again.  Before the first record, the seek waits for it. */
 int replay_seek(struct replay *r, uint64_t rel, uint64_t now);
 /* Seek to the end: every record left is due at once. */
 void replay_seek_end(struct replay *r, uint64_t now);
