@@ -21,6 +21,9 @@
 #include "replay.h"
 #include "util.h"
 
+/* How often a replay looks at a recording file being written (ms). */
+#define FOLLOW_MS 20
+
 /* Records fed between two looks at the clock. */
 #define DRAIN_BATCH 4096
 
@@ -270,9 +273,13 @@ static int wait_output(struct pump *p, struct pollfd *fds, size_t *n)
 static int wait_replay(const struct pump *p, uint64_t now, struct pollfd *fds, size_t *n)
 {
 	uint64_t ns = replay_wait_ns(p->replay, now);
+	int fd = recording_stream_fd(p->replay->rec);
 
+	/* (a file being written is looked at again every FOLLOW_MS) */
+	if (p->replay->waiting && fd < 0)
+		return FOLLOW_MS;
 	if (p->replay->waiting)
-		fds[(*n)++] = (struct pollfd){ recording_stream_fd(p->replay->rec), POLLIN, 0 };
+		fds[(*n)++] = (struct pollfd){ fd, POLLIN, 0 };
 	return ns == UINT64_MAX ? -1 : (int)((ns + 999999) / 1000000);
 }
 

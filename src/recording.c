@@ -44,6 +44,7 @@ struct recording {
 	uint64_t offset;
 	uint64_t data_start;     /* where the records begin */
 	bool seekable;           /* reading a file, not a pipe: it can be read again */
+	bool follow;             /* ... which was being written when last looked at */
 	uint64_t out_max;        /* writing: output bytes kept at most */
 	uint64_t out_kept;       /* ... kept so far */
 	uint64_t out_dropped;    /* ... left out and not yet said in a record */
@@ -209,6 +210,19 @@ static const char *header_problem(const struct file_header *h, size_t got, uint6
 	return NULL;
 }
 
+/* Whether another process has the file fd open for writing: a read
+ * lease is refused (EAGAIN) exactly then.  When a lease cannot be asked
+ * for at all (not the file's owner, a file system without them), false:
+ * the file is read as it is. */
+static bool being_written(int fd)
+{
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+		return false;
+	}
+	return errno == EAGAIN;
+}
+
 /* Read the rest of a header (hlen bytes after the fixed part) and drop
  * it; the file may be a pipe, so it is read, not sought past. */
 static int skip_header(FILE *f, size_t hlen)
@@ -271,6 +285,7 @@ struct recording *recording_open_fd(int fd, const char *name, char *why, size_t 
 	r->version = h.version;
 	r->offset = r->data_start = h.header_len;
 	r->seekable = S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
+	r->follow = S_ISREG(st.st_mode) && being_written(fileno(f));
 	return r;
 fail:
 	fclose(f);
@@ -334,11 +349,38 @@ int recording_stream_fd(const struct recording *r)
 	return r->seekable ? -1 : fileno(r->f);
 }
 
-bool recording_ready(const struct recording *r)
+/* A file being written: whether its next record is whole in it (or what
+ * is there can never become one), else whether its writer is gone. */
+static bool file_ready(struct recording *r)
+{
+	struct rec_hdr h;
+	struct stat st;
+	long at = ftell(r->f);
+	uint64_t left;
+
+	if (at < 0 || fstat(fileno(r->f), &st) != 0)
+		return true;
+	left = (uint64_t)st.st_size > (uint64_t)at ? (uint64_t)st.st_size - (uint64_t)at : 0;
+	if (left >= sizeof(h) && pread(fileno(r->f), &h, sizeof(h), at) == sizeof(h) &&
+	    (left >= h.len || h.len < sizeof(h) || h.len > REC_MAX))
+		return true;
+	r->follow = being_written(fileno(r->f));
+	clearerr(r->f);   /* the end seen so far is not the end */
+	return !r->follow;
+}
+
+bool recording_ready(struct recording *r)
 {
 	struct pollfd p = { fileno(r->f), POLLIN, 0 };
 
-	return r->seekable || poll(&p, 1, 0) != 0;
+	if (r->seekable)
+		return !r->follow || file_ready(r);
+	return poll(&p, 1, 0) != 0;
+}
+
+bool recording_live(const struct recording *r)
+{
+	return !r->seekable || r->follow;
 }
 
 size_t recording_torn(const struct recording *r)

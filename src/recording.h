@@ -61,9 +61,14 @@ struct recording *recording_open_fd(int fd, const char *name, char *why, size_t 
 int recording_next(struct recording *r, const void **rec, size_t *len, char *why, size_t whylen);
 /* The fd of a recording read from a pipe (to poll for more), else -1. */
 int recording_stream_fd(const struct recording *r);
-/* Whether recording_next would not wait: a file, or a stream with bytes
- * (or its end) to read. */
-bool recording_ready(const struct recording *r);
+/* Whether recording_next can go on now: a finished file, a file being
+ * written (another process has it open for writing) with its next record
+ * whole in it, a stream with bytes (or its end) to read.  A file's writer
+ * gone, its end is the end. */
+bool recording_ready(struct recording *r);
+/* Whether the recording is read as it is written: a stream, or a file
+ * that was being written when last looked at. */
+bool recording_live(const struct recording *r);
 /* Bytes of a torn last record that were dropped. */
 size_t recording_torn(const struct recording *r);
 /* The format version of a recording being read. */

@@ -21,8 +21,8 @@ struct replay {
 	bool paused;
 	bool started;            /* the first record was seen: the clock is anchored */
 	bool eof;                /* no record left (or the file is damaged: why) */
-	bool live;               /* read from a pipe as it is written */
-	bool waiting;            /* ... and no record has come yet: poll its fd */
+	bool live;               /* read as it is written (a pipe, a file being written) */
+	bool waiting;            /* ... and the next record has not come yet */
 	bool to_end;             /* seeking to the end: every record is due */
 	bool seek_pending;       /* a seek asked for before the first record */
 	uint64_t seek_rel;       /* ... to this long after it (ns) */
