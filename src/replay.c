@@ -27,7 +27,7 @@ void replay_init(struct replay *r, struct recording *rec, unsigned speed)
 	memset(r, 0, sizeof(*r));
 	r->rec = rec;
 	r->speed = speed;
-	r->live = recording_live(rec);
+	r->live = rec && recording_live(rec);
 }
 
 /* The playback position at wall-clock time now. */
@@ -209,7 +209,7 @@ int replay_seek(struct replay *r, uint64_t rel, uint64_t now)
 	uint64_t pos = r->first_ts + rel < r->first_ts ? UINT64_MAX - 1 : r->first_ts + rel;
 
 	/* A pipe cannot be read again: refused, the replay left as it was. */
-	if (r->started && recording_stream_fd(r->rec) >= 0 && r->fed_max_ts > pos)
+	if (r->started && r->live && recording_stream_fd(r->rec) >= 0 && r->fed_max_ts > pos)
 		return -ESPIPE;
 	r->paused = true;
 	r->to_end = false;
