@@ -639,7 +639,8 @@ def case_views_help():
         s = p.wait(r"Help: keys")
         for want in (r"^\s*s\s+syscall summary", r"^\s*f\s+top files", r"^\s*c\s+top connections",
                      r"^\s*t\s+process tree", r"^\s*L\s+scheduler and block I/O latency",
-                     r"^\s*\]\s+play faster", r"^\s*\{\s+back to the start \(paused there\)",
+                     r"Replay \(--replay; live from a pipe or a file being written\)",
+                     r"^\s*\]\s+play faster", r"^\s*\{\s+back to the start, paused \(a pipe cannot go back\)",
                      r"^\s*\}\s+to the end: everything recorded",
                      r"^\s*:\s+go to a time after the start \(2\.5, \+2\.5s, 1500ms, 1m30s\)"):
             if not re.search(want, s, re.M):
