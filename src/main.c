@@ -1192,6 +1192,9 @@ static void take_streams(struct opts *o)
 		o->record = "to standard output";
 	}
 	if (o->replay && !strcmp(o->replay, "-")) {
+		if (isatty(STDIN_FILENO))
+			die(2, "--replay -: standard input is a terminal; pipe a recording into it "
+			    "(compendium-tui --record - -- command | compendium-tui --replay -)");
 		o->replay_fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
 		if (o->replay_fd < 0)
 			die(1, "cannot read the recording on standard input: %s", strerror(errno));
