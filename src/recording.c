@@ -223,6 +223,17 @@ static bool being_written(int fd)
 	return errno == EAGAIN;
 }
 
+/* A file that another process is still writing: wait until it holds at
+ * least want bytes (its header), or until its writer is gone. */
+static void wait_for_bytes(int fd, uint64_t want)
+{
+	struct stat st;
+
+	while (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < want &&
+	       being_written(fd))
+		poll(NULL, 0, 20);
+}
+
 /* Read the rest of a header (hlen bytes after the fixed part) and drop
  * it; the file may be a pipe, so it is read, not sought past. */
 static int skip_header(FILE *f, size_t hlen)
@@ -267,8 +278,11 @@ struct recording *recording_open_fd(int fd, const char *name, char *why, size_t 
 	 * the reader is told there is no record yet. */
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
 		setvbuf(f, NULL, _IONBF, 0);
+	wait_for_bytes(fd, sizeof(h));
 	got = fread(&h, 1, sizeof(h), f);
-	if (ferror(f)) {
+	if (got == sizeof(h) && h.header_len <= 1 << 20)
+		wait_for_bytes(fd, h.header_len);
+	if (ferror(f) || fstat(fd, &st) != 0) {
 		snprintf(why, whylen, "cannot read recording %s: %s", name, strerror(errno));
 		goto fail;
 	}

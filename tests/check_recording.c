@@ -17,16 +17,19 @@
  * A recording read from a pipe, cut at any byte, replays up to the cut
  * (or is truncated inside its header) and refuses to be read again; one
  * still being written gives its records as they come, and meanwhile no
- * record, not the end.
+ * record, not the end; a file opened before its writer wrote its header
+ * waits for the header.
  */
 #include "config.h"
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "record.h"
@@ -269,6 +272,38 @@ START_TEST(a_live_stream_waits_for_records_as_they_come)
 	ck_assert_ptr_nonnull(replay_pull(&rp, 4, &len));
 	ck_assert_ptr_null(replay_pull(&rp, 5, &len));
 	ck_assert(rp.eof && !rp.waiting && !rp.why[0]);
+	recording_close(r);
+	unlink(m.path);
+	free(m.bytes);
+}
+END_TEST
+
+START_TEST(a_file_opened_before_its_writer_wrote_the_header_waits_for_it)
+{
+	struct made m;
+	char why[256] = "";
+	struct recording *r;
+	const void *rec;
+	size_t len;
+	int n = 0, wfd;
+	pid_t pid;
+
+	make(&m);
+	wfd = open(m.path, O_WRONLY | O_TRUNC);   /* empty, and open for writing */
+	ck_assert_int_ge(wfd, 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		usleep(200000);
+		_exit(write(wfd, m.bytes, m.len) == (ssize_t)m.len ? 0 : 1);
+	}
+	close(wfd);   /* the child holds it open until it has written */
+	r = recording_open(m.path, why, sizeof(why));
+	ck_assert_msg(r != NULL, "open: %s", why);
+	while (recording_next(r, &rec, &len, why, sizeof(why)) > 0)
+		n++;
+	waitpid(pid, NULL, 0);
+	ck_assert_int_eq(n, 2);
 	recording_close(r);
 	unlink(m.path);
 	free(m.bytes);
@@ -582,6 +617,7 @@ static Suite *recording_suite(void)
 	tcase_add_test(tc, cuts_after_the_header_replay_up_to_the_cut);
 	tcase_add_test(tc, a_stream_cut_anywhere_replays_up_to_the_cut);
 	tcase_add_test(tc, a_live_stream_waits_for_records_as_they_come);
+	tcase_add_test(tc, a_file_opened_before_its_writer_wrote_the_header_waits_for_it);
 	tcase_add_test(tc, output_reads_back_byte_for_byte_with_its_times);
 	tcase_add_test(tc, output_past_the_bound_is_counted_to_the_byte);
 	tcase_add_test(tc, a_version_5_recording_reads_without_output);
