@@ -152,7 +152,7 @@ def main() -> int:
                           r"^compendium-tui: standard input: the recording is damaged at byte \d+ "
                           r"\(a record of impossible length\)$")
         master, slave = os.openpty()
-        r = subprocess.run([*comp, "--replay", "-"], stdin=slave, capture_output=True, timeout=10)
+        r = subprocess.run([c0, "--replay", "-"], stdin=slave, capture_output=True, timeout=10)
         os.close(slave)
         os.close(master)
         problems += check("--replay - from a terminal", r, 2,
