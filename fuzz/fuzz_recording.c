@@ -9,12 +9,15 @@
  * REC_FD of a version 1 or 2 file comes out 8 bytes longer: it gets dev; a
  * REC_SYSSTAT of a version 3 file 128: it gets an empty histogram); a
  * REC_OUTPUT's bytes lie inside it; read again after recording_rewind (a
- * replay seeking back), the file gives the same records.  The model gets
+ * replay seeking back), the file gives the same records; sent through a
+ * pipe (--replay -), it gives the same records, the same end and the same
+ * torn bytes, and refuses to be read again.  The model gets
  * an exact-size copy so ASan sees it read past a record.  It
  * must never touch the file system beyond its own memfd.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -90,8 +93,51 @@ static size_t file_bytes(const void *rec, size_t len, uint32_t version)
 	return len;
 }
 
+/* What reading a recording gave: records, the last recording_next's
+ * answer, torn bytes; opened is false when it was refused. */
+struct read_result {
+	bool opened;
+	size_t n, torn;
+	int got;
+};
+
+/* The same bytes through a pipe, as --replay - reads them (inputs up to a
+ * pipe's 64 KiB, written before reading). */
+static void replay_piped(const uint8_t *data, size_t size, const struct read_result *want)
+{
+	char why[512] = "";
+	struct recording *r;
+	const void *rec;
+	size_t len, n = 0;
+	int fds[2], got;
+
+	if (size > 65536 || pipe(fds) != 0)
+		return;
+	if (size && write(fds[1], data, size) != (ssize_t)size) {
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	close(fds[1]);
+	r = recording_open_fd(fds[0], "standard input", why, sizeof(why));
+	if (!r) {
+		if (want->opened || !why[0])
+			fail("a pipe refuses what the file opens, or without a reason");
+		return;
+	}
+	if (!want->opened)
+		fail("a pipe opens what the file refuses");
+	while ((got = recording_next(r, &rec, &len, why, sizeof(why))) > 0)
+		n++;
+	if (n != want->n || got != want->got || recording_torn(r) != want->torn)
+		fail("through a pipe, the recording gives other records");
+	if (recording_rewind(r) != -ESPIPE)
+		fail("a pipe read again");
+	recording_close(r);
+}
+
 /* Read the whole recording of format version into a fresh model. */
-static void replay(const char *path, size_t size, uint32_t version)
+static void replay(const char *path, size_t size, uint32_t version, struct read_result *res)
 {
 	char why[512];
 	struct recording *r;
@@ -107,6 +153,7 @@ static void replay(const char *path, size_t size, uint32_t version)
 			fail("open failed without a reason");
 		return;
 	}
+	res->opened = true;
 	m = model_new();
 	while ((got = recording_next(r, &rec, &len, why, sizeof(why))) > 0) {
 		total += file_bytes(rec, len, version);
@@ -117,6 +164,9 @@ static void replay(const char *path, size_t size, uint32_t version)
 		fail("damaged recording without a reason");
 	if (recording_torn(r) >= REC_MAX || total + recording_torn(r) > size)
 		fail("more bytes handed out than the file holds");
+	res->n = n;
+	res->got = got;
+	res->torn = recording_torn(r);
 	if (recording_rewind(r) != 0)
 		fail("a recording that opened cannot be read again");
 	while ((again = recording_next(r, &rec, &len, why, sizeof(why))) > 0)
@@ -133,13 +183,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[64];
 	int fd = memfd_with(data, size);
 	uint32_t version = 0;
+	struct read_result res = { 0 };
 
 	if (fd < 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (size >= 12)
 		memcpy(&version, data + 8, sizeof(version));   /* after the magic */
-	replay(path, size, version);
+	replay(path, size, version, &res);
 	close(fd);
+	replay_piped(data, size, &res);
 	return 0;
 }

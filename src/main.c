@@ -82,6 +82,8 @@ struct opts {
 	const char *record;     /* --record FILE */
 	const char *replay;     /* --replay FILE */
 	const char *diff[2];    /* --diff A B: the recordings compared */
+	int record_fd;          /* --record -: where standard output was, else -1 */
+	int replay_fd;          /* --replay -: where standard input was, else -1 */
 	long speed;             /* --speed: replay speed in the UI (0: all at once) */
 	bool speed_set;
 	uint64_t replay_from;   /* --replay-from: ns after the recording's start */
@@ -114,8 +116,10 @@ static const char usage_text[] =
 	"  -p, --pid PID       attach to every thread of a running process;\n"
 	"                      Ctrl-C detaches and leaves it running\n"
 	"  -o, --output FILE   write lines (or JSON) to FILE instead of stderr\n"
-	"      --record FILE   also save everything captured to FILE, to replay later\n"
-	"      --replay FILE   show a recording made with --record as if it were live\n"
+	"      --record FILE   also save everything captured to FILE, to replay later;\n"
+	"                      - is standard output (a pipe: lines only with --batch)\n"
+	"      --replay FILE   show a recording made with --record as if it were live;\n"
+	"                      - is standard input (a pipe from --record -)\n"
 	"      --diff A B      compare two recordings: programs, files, connections,\n"
 	"                      system calls, memory, duration and exit status that\n"
 	"                      differ (with --all, also what did not); exit 0 when\n"
@@ -1105,7 +1109,9 @@ static int run_ui(struct run *r)
 static void play_recording(struct run *r)
 {
 	char why[512];
-	struct recording *rec = recording_open(r->o.replay, why, sizeof(why));
+	struct recording *rec = r->o.replay_fd >= 0 ?
+		recording_open_fd(r->o.replay_fd, r->o.replay, why, sizeof(why)) :
+		recording_open(r->o.replay, why, sizeof(why));
 
 	if (!rec)
 		die(1, "%s", why);
@@ -1134,7 +1140,11 @@ static void trace_program(struct run *r, const sigset_t *orig)
 {
 	struct pump_live live = { .tracer_done = tracer_done, .tracer_done_ctx = r };
 
-	if (r->o.record && !(r->rec = recording_create(r->o.record, r->o.argv)))
+	if (r->o.record_fd >= 0)
+		r->rec = recording_create_fd(r->o.record_fd, r->o.argv);
+	else if (r->o.record)
+		r->rec = recording_create(r->o.record, r->o.argv);
+	if (r->o.record && !r->rec)
 		die(1, "cannot write recording %s: %s", r->o.record, strerror(errno));
 	start(r, orig);
 	live.tracer_q = r->q;
@@ -1171,7 +1181,8 @@ static void choose_sink(struct run *r)
 {
 	char why[512];
 
-	r->tui = !r->o.batch && !r->o.json && !r->o.output && !r->o.filter &&
+	/* (--record -: the terminal is for whatever reads the stream) */
+	r->tui = !r->o.batch && !r->o.json && !r->o.output && !r->o.filter && r->o.record_fd < 0 &&
 		 isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	if (r->tui && tui_check_terminal(why, sizeof(why)) != 0) {
 		say("%s", why);
@@ -1187,6 +1198,8 @@ static void choose_sink(struct run *r)
 	}
 	if (r->tui) {
 		/* the UI appends every event to r->store itself */
+	} else if (r->o.record_fd >= 0 && !r->o.batch && !r->o.json && !r->o.output) {
+		/* the recording is the output: lines would only get in the way */
 	} else if (r->o.json) {
 		r->json = jsonl_new(r->out);
 		set_sink(r, jsonl_event, r->json);
@@ -1268,12 +1281,49 @@ static int compare_recordings(const struct opts *o)
 	return code;
 }
 
+/* --record - and --replay -: the recording moves off standard output
+ * (which then goes to stderr, so that neither compendium-tui nor the
+ * program writes into the stream) or off standard input (which then is
+ * the terminal, for the keys, or nothing). */
+static void take_streams(struct opts *o)
+{
+	int tty;
+
+	o->record_fd = o->replay_fd = -1;
+	if (o->record && !strcmp(o->record, "-")) {
+		if (isatty(STDOUT_FILENO))
+			die(2, "--record -: standard output is a terminal; pipe it into "
+			    "compendium-tui --replay - or give a file");
+		o->record_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (o->record_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			die(1, "cannot take standard output for the recording: %s", strerror(errno));
+		o->record = "to standard output";
+	}
+	if (o->replay && !strcmp(o->replay, "-")) {
+		if (isatty(STDIN_FILENO))
+			die(2, "--replay -: standard input is a terminal; pipe a recording into it "
+			    "(compendium-tui --record - -- command | compendium-tui --replay -)");
+		o->replay_fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (o->replay_fd < 0)
+			die(1, "cannot read the recording on standard input: %s", strerror(errno));
+		tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+		if (tty < 0)
+			tty = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (tty >= 0 && tty != STDIN_FILENO) {
+			dup2(tty, STDIN_FILENO);
+			close(tty);
+		}
+		o->replay = "standard input";
+	}
+}
+
 /* Options, output, signals, queue, model and sink; dies on bad usage. */
 static void init(struct run *r, int argc, char **argv, sigset_t *orig)
 {
 	parse_args(argc, argv, &r->o);
 	if (r->o.diff[0])
 		exit(compare_recordings(&r->o));
+	take_streams(&r->o);
 	r->out_fd = open_output(r->o.output);
 	take_signals(r, orig);
 	r->sig.attached = r->o.pid != 0;
@@ -1293,7 +1343,7 @@ static int finish(struct run *r)
 
 	if (r->json)
 		jsonl_summary(r->json, r->model);
-	else if (!r->tui)
+	else if (r->lines)
 		lines_final(r->lines, r->model);
 	finish_output(r);
 	code = exit_code(r);

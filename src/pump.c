@@ -21,6 +21,9 @@
 #include "replay.h"
 #include "util.h"
 
+/* How often a replay looks at a recording file being written (ms). */
+#define FOLLOW_MS 20
+
 /* Records fed between two looks at the clock. */
 #define DRAIN_BATCH 4096
 
@@ -265,11 +268,18 @@ static int wait_output(struct pump *p, struct pollfd *fds, size_t *n)
 	return -1;
 }
 
-/* Replaying: sleep until the next record is due (ms, rounded up). */
-static int wait_replay(const struct pump *p, uint64_t now)
+/* Replaying: sleep until the next record is due (ms, rounded up), or
+ * until a stream that had none brings more. */
+static int wait_replay(const struct pump *p, uint64_t now, struct pollfd *fds, size_t *n)
 {
 	uint64_t ns = replay_wait_ns(p->replay, now);
+	int fd = recording_stream_fd(p->replay->rec);
 
+	/* (a file being written is looked at again every FOLLOW_MS) */
+	if (p->replay->waiting && fd < 0)
+		return FOLLOW_MS;
+	if (p->replay->waiting)
+		fds[(*n)++] = (struct pollfd){ fd, POLLIN, 0 };
 	return ns == UINT64_MAX ? -1 : (int)((ns + 999999) / 1000000);
 }
 
@@ -303,7 +313,7 @@ int pump_prepare_wait(struct pump *p, uint64_t now, struct pollfd *fds, size_t *
 		return wait_output(p, fds, n);
 	if (pump_done(p))
 		return 0;   /* over since the caller looked: it should see that first */
-	return p->replay ? wait_replay(p, now) : wait_live(p, fds, n);
+	return p->replay ? wait_replay(p, now, fds, n) : wait_live(p, fds, n);
 }
 
 void pump_finish_wait(struct pump *p)

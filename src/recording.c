@@ -10,6 +10,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +43,8 @@ struct recording {
 	size_t torn;
 	uint64_t offset;
 	uint64_t data_start;     /* where the records begin */
+	bool seekable;           /* reading a file, not a pipe: it can be read again */
+	bool follow;             /* ... which was being written when last looked at */
 	uint64_t out_max;        /* writing: output bytes kept at most */
 	uint64_t out_kept;       /* ... kept so far */
 	uint64_t out_dropped;    /* ... left out and not yet said in a record */
@@ -49,19 +54,41 @@ struct recording {
 	uint64_t buf[REC_MAX / 8];
 };
 
+static struct recording *recording_start(FILE *f, char *const *argv);
+
 struct recording *recording_create(const char *path, char *const *argv)
+{
+	FILE *f = fopen(path, "wbxe");
+
+	if (!f && errno == EEXIST)
+		f = fopen(path, "wbe");
+	return f ? recording_start(f, argv) : NULL;
+}
+
+struct recording *recording_create_fd(int fd, char *const *argv)
+{
+	FILE *f = fdopen(fd, "wb");
+
+	if (!f) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	return recording_start(f, argv);
+}
+
+/* Write the header (everything a reader needs comes first: the file is
+ * never rewritten, so it can be a pipe) and take f. */
+static struct recording *recording_start(FILE *f, char *const *argv)
 {
 	struct recording *r;
 	struct file_header h = { .version = RECORDING_VERSION };
 	struct timespec ts;
 	size_t cmdlen = 0;
-	FILE *f = fopen(path, "wbxe");
 	static const char zeros[8];
 
-	if (!f && errno == EEXIST)
-		f = fopen(path, "wbe");
-	if (!f)
-		return NULL;
 	memcpy(h.magic, RECORDING_MAGIC, 8);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	h.start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
@@ -183,34 +210,96 @@ static const char *header_problem(const struct file_header *h, size_t got, uint6
 	return NULL;
 }
 
+/* Whether another process has the file fd open for writing: a read
+ * lease is refused (EAGAIN) exactly then.  When a lease cannot be asked
+ * for at all (not the file's owner, a file system without them), false:
+ * the file is read as it is. */
+static bool being_written(int fd)
+{
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+		return false;
+	}
+	return errno == EAGAIN;
+}
+
+/* A file that another process is still writing: wait until it holds at
+ * least want bytes (its header), or until its writer is gone. */
+static void wait_for_bytes(int fd, uint64_t want)
+{
+	struct stat st;
+
+	while (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < want &&
+	       being_written(fd))
+		poll(NULL, 0, 20);
+}
+
+/* Read the rest of a header (hlen bytes after the fixed part) and drop
+ * it; the file may be a pipe, so it is read, not sought past. */
+static int skip_header(FILE *f, size_t hlen)
+{
+	char junk[4096];
+
+	while (hlen) {
+		size_t part = hlen < sizeof(junk) ? hlen : sizeof(junk);
+
+		if (fread(junk, 1, part, f) != part)
+			return -1;
+		hlen -= part;
+	}
+	return 0;
+}
+
 struct recording *recording_open(const char *path, char *why, size_t whylen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(why, whylen, "cannot open recording %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	return recording_open_fd(fd, path, why, whylen);
+}
+
+struct recording *recording_open_fd(int fd, const char *name, char *why, size_t whylen)
 {
 	struct file_header h = { 0 };
 	struct recording *r;
 	struct stat st;
 	size_t got;
-	FILE *f = fopen(path, "rbe");
+	FILE *f = fstat(fd, &st) == 0 ? fdopen(fd, "rb") : NULL;
 
 	if (!f) {
-		snprintf(why, whylen, "cannot open recording %s: %s", path, strerror(errno));
+		snprintf(why, whylen, "cannot read recording %s: %s", name, strerror(errno));
+		close(fd);
 		return NULL;
 	}
+	/* A stream is read as it comes: nothing may wait in a buffer while
+	 * the reader is told there is no record yet. */
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		setvbuf(f, NULL, _IONBF, 0);
+	wait_for_bytes(fd, sizeof(h));
 	got = fread(&h, 1, sizeof(h), f);
-	if (ferror(f) || fstat(fileno(f), &st) != 0) {
-		snprintf(why, whylen, "cannot read recording %s: %s", path, strerror(errno));
+	if (got == sizeof(h) && h.header_len <= 1 << 20)
+		wait_for_bytes(fd, h.header_len);
+	if (ferror(f) || fstat(fd, &st) != 0) {
+		snprintf(why, whylen, "cannot read recording %s: %s", name, strerror(errno));
 		goto fail;
 	}
 	if (header_problem(&h, got, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : UINT64_MAX,
-			   why, whylen, path))
+			   why, whylen, name))
 		goto fail;
-	if (fseek(f, h.header_len, SEEK_SET) != 0) {
-		snprintf(why, whylen, "%s has a damaged header", path);
+	if (skip_header(f, h.header_len - sizeof(h)) != 0) {
+		snprintf(why, whylen, ferror(f) ? "cannot read recording %s: %s" :
+			 "%s: recording is truncated (cut inside its header)", name, strerror(errno));
 		goto fail;
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->f = f;
 	r->version = h.version;
 	r->offset = r->data_start = h.header_len;
+	r->seekable = S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
+	r->follow = S_ISREG(st.st_mode) && being_written(fileno(f));
 	return r;
 fail:
 	fclose(f);
@@ -269,6 +358,45 @@ int recording_next(struct recording *r, const void **rec, size_t *len, char *why
 	return 1;
 }
 
+int recording_stream_fd(const struct recording *r)
+{
+	return r->seekable ? -1 : fileno(r->f);
+}
+
+/* A file being written: whether its next record is whole in it (or what
+ * is there can never become one), else whether its writer is gone. */
+static bool file_ready(struct recording *r)
+{
+	struct rec_hdr h;
+	struct stat st;
+	long at = ftell(r->f);
+	uint64_t left;
+
+	if (at < 0 || fstat(fileno(r->f), &st) != 0)
+		return true;
+	left = (uint64_t)st.st_size > (uint64_t)at ? (uint64_t)st.st_size - (uint64_t)at : 0;
+	if (left >= sizeof(h) && pread(fileno(r->f), &h, sizeof(h), at) == sizeof(h) &&
+	    (left >= h.len || h.len < sizeof(h) || h.len > REC_MAX))
+		return true;
+	r->follow = being_written(fileno(r->f));
+	clearerr(r->f);   /* the end seen so far is not the end */
+	return !r->follow;
+}
+
+bool recording_ready(struct recording *r)
+{
+	struct pollfd p = { fileno(r->f), POLLIN, 0 };
+
+	if (r->seekable)
+		return !r->follow || file_ready(r);
+	return poll(&p, 1, 0) != 0;
+}
+
+bool recording_live(const struct recording *r)
+{
+	return !r->seekable || r->follow;
+}
+
 size_t recording_torn(const struct recording *r)
 {
 	return r->torn;
@@ -281,6 +409,8 @@ uint32_t recording_version(const struct recording *r)
 
 int recording_rewind(struct recording *r)
 {
+	if (!r->seekable)
+		return -ESPIPE;
 	if (fseek(r->f, (long)r->data_start, SEEK_SET) != 0)
 		return -errno;
 	r->offset = r->data_start;

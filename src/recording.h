@@ -2,11 +2,13 @@
  *
  * A recording is a small header (magic, version, start time, host, command)
  * followed by the records exactly as the producers made them, appended as
- * tracing goes.  A reader never trusts a length: every record is validated,
+ * tracing goes, never rewritten: what is known only at the end comes as
+ * records, so the file can be a pipe.  A reader never trusts a length: every record is validated,
  * and a torn last record (compendium-tui killed mid-write) is dropped.
  */
 #ifndef COMPENDIUM_RECORDING_H
 #define COMPENDIUM_RECORDING_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,9 @@ struct recording;
 
 /* Create path for writing; returns NULL with errno set. */
 struct recording *recording_create(const char *path, char *const *argv);
+/* Write a recording to fd (taken, even on failure: a pipe, a FIFO,
+ * standard output); returns NULL with errno set. */
+struct recording *recording_create_fd(int fd, char *const *argv);
 /* Append one record; 0 or -errno. */
 int recording_append(struct recording *r, const void *rec, size_t len);
 /* The program's terminal is captured from time ts on: write the
@@ -48,15 +53,28 @@ int recording_flush(struct recording *r);
 
 /* Open path for reading; NULL with a one-sentence reason in why. */
 struct recording *recording_open(const char *path, char *why, size_t whylen);
+/* Read a recording from fd (taken, even on failure), which may be a pipe
+ * (then it cannot be read again); name is what why calls it. */
+struct recording *recording_open_fd(int fd, const char *name, char *why, size_t whylen);
 /* Next record: 1 with rec and len set, 0 at the end, -1 when the file is corrupt
  * (why says where).  A torn last record counts as the end; see
  * recording_torn(). */
 int recording_next(struct recording *r, const void **rec, size_t *len, char *why, size_t whylen);
+/* The fd of a recording read from a pipe (to poll for more), else -1. */
+int recording_stream_fd(const struct recording *r);
+/* Whether recording_next can go on now: a finished file, a file being
+ * written (another process has it open for writing) with its next record
+ * whole in it, a stream with bytes (or its end) to read.  A file's writer
+ * gone, its end is the end. */
+bool recording_ready(struct recording *r);
+/* Whether the recording is read as it is written: a stream, or a file
+ * that was being written when last looked at. */
+bool recording_live(const struct recording *r);
 /* Bytes of a torn last record that were dropped. */
 size_t recording_torn(const struct recording *r);
 /* The format version of a recording being read. */
 uint32_t recording_version(const struct recording *r);
-/* Read again from the first record; 0 or -errno. */
+/* Read again from the first record; 0, -ESPIPE for a pipe, or -errno. */
 int recording_rewind(struct recording *r);
 /* Close a recording (either mode); a count of output left out that was
  * not written yet is written first.  0 or -errno from the final write. */

@@ -27,6 +27,7 @@ void replay_init(struct replay *r, struct recording *rec, unsigned speed)
 	memset(r, 0, sizeof(*r));
 	r->rec = rec;
 	r->speed = speed;
+	r->live = rec && recording_live(rec);
 }
 
 /* The playback position at wall-clock time now. */
@@ -114,7 +115,13 @@ long replay_parse_speed(const char *s)
 /* Read the next record into r->next (sets eof at the end or on damage). */
 static void fetch(struct replay *r)
 {
-	int got = recording_next(r->rec, &r->next, &r->next_len, r->why, sizeof(r->why));
+	int got;
+
+	/* A stream with nothing to read yet: the caller polls its fd. */
+	r->waiting = !recording_ready(r->rec);
+	if (r->waiting)
+		return;
+	got = recording_next(r->rec, &r->next, &r->next_len, r->why, sizeof(r->why));
 
 	if (got <= 0) {
 		r->next = NULL;
@@ -157,8 +164,8 @@ uint64_t replay_wait_ns(const struct replay *r, uint64_t now)
 {
 	uint64_t pos = replay_position(r, now), ts;
 
-	if (r->eof && !r->next)
-		return UINT64_MAX;
+	if ((r->eof && !r->next) || (r->waiting && !r->next))
+		return UINT64_MAX;   /* (waiting: the stream's fd wakes the caller) */
 	if (!r->next || r->to_end)
 		return 0;
 	ts = ((const struct rec_hdr *)r->next)->ts;
@@ -199,8 +206,11 @@ static int rewind_to(struct replay *r, uint64_t pos, uint64_t now)
 /* Seek to rel ns after the first record (paused there). */
 int replay_seek(struct replay *r, uint64_t rel, uint64_t now)
 {
-	uint64_t pos;
+	uint64_t pos = r->first_ts + rel < r->first_ts ? UINT64_MAX - 1 : r->first_ts + rel;
 
+	/* A pipe cannot be read again: refused, the replay left as it was. */
+	if (r->started && r->live && recording_stream_fd(r->rec) >= 0 && r->fed_max_ts > pos)
+		return -ESPIPE;
 	r->paused = true;
 	r->to_end = false;
 	if (!r->started) {
@@ -208,7 +218,6 @@ int replay_seek(struct replay *r, uint64_t rel, uint64_t now)
 		r->seek_rel = rel;
 		return 0;
 	}
-	pos = r->first_ts + rel < r->first_ts ? UINT64_MAX - 1 : r->first_ts + rel;
 	if (r->fed_max_ts > pos)
 		return rewind_to(r, pos, now);
 	r->pos = pos;

@@ -21,6 +21,8 @@ struct replay {
 	bool paused;
 	bool started;            /* the first record was seen: the clock is anchored */
 	bool eof;                /* no record left (or the file is damaged: why) */
+	bool live;               /* read as it is written (a pipe, a file being written) */
+	bool waiting;            /* ... and the next record has not come yet */
 	bool to_end;             /* seeking to the end: every record is due */
 	bool seek_pending;       /* a seek asked for before the first record */
 	uint64_t seek_rel;       /* ... to this long after it (ns) */
@@ -57,8 +59,9 @@ uint64_t replay_wait_ns(const struct replay *r, uint64_t now);
 /* Seek to rel ns after the first record and pause there: the records up
  * to that time are then due at once.  Returns 1 when records past it were
  * given out already: the file is read again from the start and the caller
- * must start its model afresh; 0 when not; -errno when the file cannot be
- * read again.  Before the first record, the seek waits for it. */
+ * must start its model afresh; 0 when not; -ESPIPE (nothing changed) when
+ * that would be needed in a recording read from a pipe; -errno when the
+ * file cannot be read again.  Before the first record, the seek waits for it. */
 int replay_seek(struct replay *r, uint64_t rel, uint64_t now);
 /* Seek to the end: every record left is due at once. */
 void replay_seek_end(struct replay *r, uint64_t now);

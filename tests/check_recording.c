@@ -14,14 +14,22 @@
  * counted in the records, to the byte; a version 5 file still reads; an
  * output record cut short is torn, not damage.  A replay seeking back
  * reads the file again from its start; forward, it only moves its clock.
+ * A recording read from a pipe, cut at any byte, replays up to the cut
+ * (or is truncated inside its header) and refuses to be read again; one
+ * still being written gives its records as they come, and meanwhile no
+ * record, not the end; a file opened before its writer wrote its header
+ * waits for the header.
  */
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "record.h"
@@ -175,6 +183,128 @@ START_TEST(cuts_after_the_header_replay_up_to_the_cut)
 		ck_assert_int_eq(replayed(&m, &torn), whole);
 		ck_assert_uint_eq(torn, body % m.rec_len);
 	}
+	unlink(m.path);
+	free(m.bytes);
+}
+END_TEST
+
+/* Records read from the first len bytes of m sent through a pipe (as
+ * --record - | --replay - would), or -1 when it does not open; *torn gets
+ * the dropped bytes and *rewind what a seek back got. */
+static int piped(const struct made *m, size_t len, size_t *torn, int *rewind)
+{
+	char why[256] = "";
+	struct recording *r;
+	const void *rec;
+	size_t n_len;
+	int fds[2], n = 0, got;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], m->bytes, len), (ssize_t)len);   /* < a pipe's 64 KiB */
+	close(fds[1]);
+	r = recording_open_fd(fds[0], "standard input", why, sizeof(why));
+	if (!r) {
+		ck_assert_str_eq(why, "standard input: recording is truncated (cut inside its header)");
+		return -1;
+	}
+	while ((got = recording_next(r, &rec, &n_len, why, sizeof(why))) > 0)
+		n++;
+	ck_assert_int_eq(got, 0);
+	*torn = recording_torn(r);
+	*rewind = recording_rewind(r);
+	recording_close(r);
+	return n;
+}
+
+START_TEST(a_stream_cut_anywhere_replays_up_to_the_cut)
+{
+	struct made m;
+	size_t torn;
+	int rewind;
+
+	make(&m);
+	for (size_t len = 0; len <= m.len; len++) {
+		size_t body = len - m.header_len;
+		int n = piped(&m, len, &torn, &rewind);
+
+		if (len < m.header_len) {
+			ck_assert_int_eq(n, -1);
+			continue;
+		}
+		ck_assert_int_eq(n, (int)(body / m.rec_len));
+		ck_assert_uint_eq(torn, body % m.rec_len);
+		ck_assert_int_eq(rewind, -ESPIPE);
+	}
+	unlink(m.path);
+	free(m.bytes);
+}
+END_TEST
+
+START_TEST(a_live_stream_waits_for_records_as_they_come)
+{
+	struct made m;
+	struct replay rp;
+	struct recording *r;
+	char why[256] = "";
+	size_t len;
+	int fds[2];
+
+	make(&m);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], m.bytes, m.header_len), (ssize_t)m.header_len);
+	r = recording_open_fd(fds[0], "standard input", why, sizeof(why));
+	ck_assert_msg(r != NULL, "open: %s", why);
+	replay_init(&rp, r, 0);
+	ck_assert(rp.live);
+	/* Nothing yet: no record, not over, and the caller polls the pipe. */
+	ck_assert_ptr_null(replay_pull(&rp, 1, &len));
+	ck_assert(rp.waiting && !rp.eof);
+	ck_assert_uint_eq(replay_wait_ns(&rp, 1), UINT64_MAX);
+	ck_assert_int_eq(recording_stream_fd(r), fds[0]);
+	/* The first record comes, then the second, then the end. */
+	ck_assert_int_eq(write(fds[1], m.bytes + m.header_len, m.rec_len), (ssize_t)m.rec_len);
+	ck_assert_ptr_nonnull(replay_pull(&rp, 2, &len));
+	ck_assert_ptr_null(replay_pull(&rp, 3, &len));
+	ck_assert(rp.waiting && !rp.eof);
+	ck_assert_int_eq(write(fds[1], m.bytes + m.header_len + m.rec_len, m.rec_len),
+			 (ssize_t)m.rec_len);
+	close(fds[1]);
+	ck_assert_ptr_nonnull(replay_pull(&rp, 4, &len));
+	ck_assert_ptr_null(replay_pull(&rp, 5, &len));
+	ck_assert(rp.eof && !rp.waiting && !rp.why[0]);
+	recording_close(r);
+	unlink(m.path);
+	free(m.bytes);
+}
+END_TEST
+
+START_TEST(a_file_opened_before_its_writer_wrote_the_header_waits_for_it)
+{
+	struct made m;
+	char why[256] = "";
+	struct recording *r;
+	const void *rec;
+	size_t len;
+	int n = 0, wfd;
+	pid_t pid;
+
+	make(&m);
+	wfd = open(m.path, O_WRONLY | O_TRUNC);   /* empty, and open for writing */
+	ck_assert_int_ge(wfd, 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		usleep(200000);
+		_exit(write(wfd, m.bytes, m.len) == (ssize_t)m.len ? 0 : 1);
+	}
+	close(wfd);   /* the child holds it open until it has written */
+	r = recording_open(m.path, why, sizeof(why));
+	ck_assert_msg(r != NULL, "open: %s", why);
+	while (recording_next(r, &rec, &len, why, sizeof(why)) > 0)
+		n++;
+	waitpid(pid, NULL, 0);
+	ck_assert_int_eq(n, 2);
+	recording_close(r);
 	unlink(m.path);
 	free(m.bytes);
 }
@@ -485,6 +615,9 @@ static Suite *recording_suite(void)
 	tcase_add_test(tc, every_cut_inside_the_header_is_truncated);
 	tcase_add_test(tc, foreign_magic_and_unknown_version_are_refused);
 	tcase_add_test(tc, cuts_after_the_header_replay_up_to_the_cut);
+	tcase_add_test(tc, a_stream_cut_anywhere_replays_up_to_the_cut);
+	tcase_add_test(tc, a_live_stream_waits_for_records_as_they_come);
+	tcase_add_test(tc, a_file_opened_before_its_writer_wrote_the_header_waits_for_it);
 	tcase_add_test(tc, output_reads_back_byte_for_byte_with_its_times);
 	tcase_add_test(tc, output_past_the_bound_is_counted_to_the_byte);
 	tcase_add_test(tc, a_version_5_recording_reads_without_output);

@@ -340,6 +340,11 @@ static unsigned replay_go(struct app *a, uint64_t rel)
 {
 	int err = app_replay_seek(a, rel);
 
+	if (err == -ESPIPE) {
+		snprintf(a->msg, sizeof(a->msg), "Cannot seek back: a recording read from a pipe "
+			 "cannot be read again (record to a file to seek back)");
+		return APP_CH_DRAW;
+	}
 	if (err) {
 		snprintf(a->msg, sizeof(a->msg), "Cannot read the recording again: %s", strerror(-err));
 		return APP_CH_DRAW;

@@ -249,14 +249,16 @@ long app_search_step(struct app *a, int dir)
 }
 
 /* A replay's state, short enough to leave room for the clock and counts:
- * "REPLAY playing 2x", "REPLAY paused all", "REPLAY ended: exit 0". */
+ * "REPLAY playing 2x", "REPLAY paused all", "REPLAY live playing all"
+ * (a pipe read as it is written), "REPLAY ended: exit 0". */
 static void replay_state(const struct app *a, char *buf, size_t cap)
 {
 	int st = model_root_status(a->model);
 	char sp[16], w[48];
 
 	if (!a->ended)
-		snprintf(buf, cap, "REPLAY %s %s", a->replay->paused ? "paused" : "playing",
+		snprintf(buf, cap, "REPLAY %s%s %s", a->replay->live ? "live " : "",
+			 a->replay->paused ? "paused" : "playing",
 			 replay_speed_text(a->replay->speed, sp));
 	else if (st < 0)
 		snprintf(buf, cap, "REPLAY ended");

@@ -136,6 +136,29 @@ def main() -> int:
         for name, argv, code, pattern in cases:
             problems += check(name, run(argv), code, pattern)
 
+        # recordings on standard input: not one, empty, damaged, and a terminal
+        problems += check("--replay - of text", run([], shell=f"echo hello | {c0} --replay -"), 1,
+                          r"^compendium-tui: standard input is not a compendium-tui recording "
+                          r"\(made with --record\)$")
+        problems += check("--replay - of nothing", run([], shell=f"{c0} --replay - </dev/null"), 1,
+                          r"^compendium-tui: standard input: recording is truncated \(cut inside "
+                          r"its header\)$")
+        # the header of a recording of /bin/true is 104 bytes: then a record
+        # header of 24 bytes 0xff (its length impossible)
+        damaged = (f"{{ {c0} --record - -- /bin/true | head -c 104; "
+                   f"head -c 24 /dev/zero | tr '\\0' '\\377'; }} | "
+                   f"{c0} --replay - --json -o /dev/null")
+        problems += check("--replay - of a damaged stream", run([], shell=damaged), 1,
+                          r"^compendium-tui: standard input: the recording is damaged at byte \d+ "
+                          r"\(a record of impossible length\)$")
+        master, slave = os.openpty()
+        r = subprocess.run([c0, "--replay", "-"], stdin=slave, capture_output=True, timeout=10)
+        os.close(slave)
+        os.close(master)
+        problems += check("--replay - from a terminal", r, 2,
+                          r"^compendium-tui: --replay -: standard input is a terminal; pipe a "
+                          r"recording into it")
+
         # itself: the shell's $$ is compendium-tui's pid after exec
         problems += check("-p of itself", run([], shell=f"exec {c0} -p $$"), None,
                           r"itself")

@@ -641,7 +641,8 @@ def case_views_help():
         s = p.wait(r"Help: keys")
         for want in (r"^\s*s\s+syscall summary", r"^\s*f\s+top files", r"^\s*c\s+top connections",
                      r"^\s*t\s+process tree", r"^\s*L\s+scheduler and block I/O latency",
-                     r"^\s*\]\s+play faster", r"^\s*\{\s+back to the start \(paused there\)",
+                     r"Replay \(--replay; live from a pipe or a file being written\)",
+                     r"^\s*\]\s+play faster", r"^\s*\{\s+back to the start, paused \(a pipe cannot go back\)",
                      r"^\s*\}\s+to the end: everything recorded",
                      r"^\s*:\s+go to a time after the start \(2\.5, \+2\.5s, 1500ms, 1m30s\)"):
             if not re.search(want, s, re.M):
@@ -1091,6 +1092,70 @@ def case_stack():
 
 
 CASES["stack"] = case_stack
+
+
+# ---- a replay of a recording still being written ----
+
+def case_live_replay(cols=80, rows=24):
+    """--record - | --replay -: the UI follows the stream as it is written
+    (REPLAY live): each of five files the program makes, one at a time on
+    cue, shows within 250 ms of the cue (the median; every one within 1 s on
+    a loaded machine); p pauses the view while the stream goes on, p plays
+    on to its end; seeking back is refused in one sentence."""
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("livereplay%d" % cols, cols, rows)
+    cue = None
+    try:
+        go = os.path.join(tmp, "go")
+        os.mkfifo(go)
+        prog = "exec 3< go; for i in 1 2 3 4 5 6; do read x <&3; : > MARK$i; done"
+        run_cmd(p, "cd %s && %s --record - -- sh -c '%s' 2>rec.err | %s --no-mouse --replay -" %
+                (tmp, COMPENDIUM, prog, COMPENDIUM))
+        cue = open(go, "w")   # (once the program has opened it)
+        p.wait(r"REPLAY live playing all", 15)
+        lags = []
+        for i in range(1, 6):
+            time.sleep(0.3)
+            cue.write("x\n")
+            cue.flush()
+            t0 = time.time()
+            p.wait(r"MARK%d \(write" % i, 5)
+            lags.append(time.time() - t0)
+        p.shot("live-replay-%dx%d" % (cols, rows))
+        print("live_replay %dx%d: shown after %s s" % (cols, rows, " ".join("%.3f" % l for l in lags)))
+        lags.sort()
+        check(lags[2] < 0.25 and lags[-1] < 1.0,
+              "files shown %s s after the program was told to make them" %
+              " ".join("%.3f" % l for l in lags), p.screen())
+        p.keys("{")
+        p.wait(r"Cannot seek back: a recording read from a pipe cannot be read again")
+        p.keys("p")
+        p.wait(r"REPLAY live paused all")
+        cue.write("x\n")
+        cue.close()
+        cue = None
+        time.sleep(1.0)
+        s = p.screen()
+        check("MARK6" not in s and "REPLAY live paused" in s,
+              "paused: the view stands still while the stream goes on", s)
+        p.keys("p")
+        s = p.wait(r"REPLAY ended: exit 0", 10)
+        check("MARK6 (write" in s, "played on: the file made while paused shows", s)
+        p.keys("q")
+        assert_sane_terminal(p)
+    finally:
+        if cue:
+            cue.close()
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_live_replay_big():
+    """case_live_replay at 200x60."""
+    case_live_replay(200, 60)
+
+
+CASES.update({"live_replay": case_live_replay, "live_replay_big": case_live_replay_big})
 
 
 # ---- the program's output in a replay, and seeking ----
