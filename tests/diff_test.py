@@ -264,8 +264,9 @@ def case_badinput(tmp):
     torn = os.path.join(tmp, "damaged.rec")
     with open(good, "rb") as f:
         data = f.read()
+    at = int.from_bytes(data[12:16], "little") + 8   # the first record's len (after its ts)
     with open(torn, "wb") as f:    # the header, then a record whose length is nonsense
-        f.write(data[:200] + b"\xff" * 64 + data[264:])
+        f.write(data[:at] + b"\xff" * 4 + data[at + 4:])
     missing = os.path.join(tmp, "missing.rec")
     cases = [
         (["--diff", good, missing], "missing.rec"),

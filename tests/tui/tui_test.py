@@ -1230,9 +1230,9 @@ def tick_times(rec):
     js = subprocess.run([COMPENDIUM, "--replay", rec, "--json"], capture_output=True, text=True,
                         timeout=60).stderr
     return [float(m.group(1)) for m in
-            re.finditer(r'^\{"t":([\d.]+),[^\n]*"type":"write"[^\n]*"calls":(\d+)[^\n]*ticks\.log"',
-                         js, re.M)
-            for _ in range(int(m.group(2)))]
+            re.finditer(r'^\{"t":([\d.]+),[^\n]*"type":"write"(?:[^\n]*"calls":(\d+))?'
+                         r'[^\n]*ticks\.log"', js, re.M)
+            for _ in range(int(m.group(2) or 1))]
 
 
 def output_lines(screen):
