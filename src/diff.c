@@ -457,8 +457,7 @@ static const char *const kind_words[DIFF_KINDS] = {
 	[DIFF_SYSCALL] = "syscall",
 };
 
-/* Figure i of row w on side s, as a person reads it. */
-static void fig_text(struct strbuf *sb, const struct diff_row *w, unsigned i, int s)
+void diff_fig_text(struct strbuf *sb, const struct diff_row *w, unsigned i, int s)
 {
 	static const char *const mode[] = { "-", "r", "w", "rw" };
 	int64_t v = w->fig[s][i];
@@ -502,7 +501,7 @@ static void line_figs(struct strbuf *sb, const struct diff_row *w, int s)
 			strbuf_addch(sb, ' ');
 		else
 			strbuf_addf(sb, " %s=", diff_fig_name(w->kind, w->name, i));
-		fig_text(sb, w, i, s);
+		diff_fig_text(sb, w, i, s);
 	}
 	strbuf_addch(sb, '\n');
 }
@@ -531,9 +530,9 @@ static void row_lines(struct strbuf *sb, const struct diff_row *w, bool all)
 		if (w->kind != DIFF_TOTAL || n > 1)
 			strbuf_addf(sb, " %s", diff_fig_name(w->kind, w->name, i));
 		strbuf_addch(sb, ' ');
-		fig_text(sb, w, i, 0);
+		diff_fig_text(sb, w, i, 0);
 		strbuf_addstr(sb, " -> ");
-		fig_text(sb, w, i, 1);
+		diff_fig_text(sb, w, i, 1);
 		strbuf_addch(sb, '\n');
 	}
 }

@@ -64,6 +64,10 @@ unsigned diff_fig_count(enum diff_kind kind, const char *row_name);
 const char *diff_fig_name(enum diff_kind kind, const char *row_name, unsigned i);
 /* Is figure i of a row of kind a time (it differs between any two runs)? */
 bool diff_fig_is_time(enum diff_kind kind, const char *row_name, unsigned i);
+struct strbuf;
+/* Figure i of row w on side s (0: A, 1: B), as a person reads it: a count,
+ * a time, an open mode (r, w, rw) or an exit status. */
+void diff_fig_text(struct strbuf *sb, const struct diff_row *w, unsigned i, int s);
 /* Are a and b the same name but for the random part of a temporary name:
  * in one path component, a window of six letters or digits that follows a
  * non-empty prefix and ends the component or comes before a '.'? */

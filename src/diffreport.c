@@ -52,21 +52,9 @@ static void html_text(struct strbuf *sb, const char *text)
 /* Figure i of row w on side s ("" when the row is not in that run). */
 static void fig_cell(struct strbuf *sb, const struct diff_row *w, unsigned i, int s)
 {
-	static const char *const mode[] = { "-", "r", "w", "rw" };
-	int64_t v = w->fig[s][i];
-	char t[48];
-
 	strbuf_addstr(sb, "<td class=n>");
-	if (!w->in[s])
-		;
-	else if (diff_fig_is_time(w->kind, w->name, i))
-		strbuf_addstr(sb, fmt_duration((uint64_t)v, t));
-	else if (w->kind == DIFF_FILE && i == 2)
-		strbuf_addstr(sb, mode[v & 3]);
-	else if (w->kind == DIFF_TOTAL && !strcmp(w->name, "exit"))
-		strbuf_addstr(sb, v < 0 ? "not ended" : fmt_wait_status((int)v, t));
-	else
-		strbuf_addf(sb, "%" PRId64, v);
+	if (w->in[s])
+		diff_fig_text(sb, w, i, s);   /* (digits, a time or a status: nothing to escape) */
 	strbuf_addstr(sb, "</td>");
 }
 

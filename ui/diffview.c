@@ -107,23 +107,6 @@ static void build(struct dv *v)
 		v->sel = v->nshown ? v->nshown - 1 : 0;
 }
 
-/* Figure i of row w on side s as text. */
-static void fig_text(struct strbuf *sb, const struct diff_row *w, unsigned i, int s)
-{
-	static const char *const mode[] = { "-", "r", "w", "rw" };
-	int64_t v = w->fig[s][i];
-	char t[48];
-
-	if (diff_fig_is_time(w->kind, w->name, i))
-		strbuf_addstr(sb, fmt_duration((uint64_t)v, t));
-	else if (w->kind == DIFF_FILE && i == 2)
-		strbuf_addstr(sb, mode[v & 3]);
-	else if (w->kind == DIFF_TOTAL && !strcmp(w->name, "exit"))
-		strbuf_addstr(sb, v < 0 ? "not ended" : fmt_wait_status((int)v, t));
-	else
-		strbuf_addf(sb, "%" PRId64, v);
-}
-
 /* What changed in w: "only in A: read_bytes=40 ...", or "read_bytes 10 -> 20, ...". */
 static void change_text(struct strbuf *sb, const struct diff_row *w)
 {
@@ -139,10 +122,10 @@ static void change_text(struct strbuf *sb, const struct diff_row *w)
 			continue;
 		strbuf_addf(sb, "%s%s%s", sep, diff_fig_name(w->kind, w->name, i),
 			    one || !w->changed ? "=" : " ");
-		fig_text(sb, w, i, s);
+		diff_fig_text(sb, w, i, s);
 		if (!one && w->changed) {
 			strbuf_addstr(sb, " -> ");
-			fig_text(sb, w, i, 1);
+			diff_fig_text(sb, w, i, 1);
 		}
 		sep = one || !w->changed ? " " : ", ";
 	}
