@@ -450,7 +450,8 @@ size_t lanes_rows(struct lanes *l, lanes_shown_fn shown, void *ctx, size_t *rows
 	size_t n = 0;
 
 	if (l->rows_gen == l->gen + 1 && l->nrows <= l->n) {
-		memcpy(rows, l->rows, l->nrows * sizeof(*rows));
+		if (l->nrows)   /* (no rows yet: l->rows may be NULL) */
+			memcpy(rows, l->rows, l->nrows * sizeof(*rows));
 		return l->nrows;
 	}
 	group_lanes(l, shown, ctx);
