@@ -70,8 +70,9 @@ static struct fstat *file_of(struct objstat *o, int pid, uint32_t path)
 	return &o->files[o->nfiles - 1];
 }
 
-/* A connect or accept: a new connection on (pid, fd). */
-static void conn_new(struct objstat *o, const struct sevent *e)
+/* A new row for the event's process, fd and peer, from the event's time
+ * (not counted in o->nconns yet). */
+static struct cstat *conn_add(struct objstat *o, const struct sevent *e)
 {
 	struct cstat *c;
 
@@ -81,10 +82,18 @@ static void conn_new(struct objstat *o, const struct sevent *e)
 	c->pid = e->pid;
 	c->fd = e->fd;
 	c->kind = e->kind;
-	c->accepted = e->type == EV_ACCEPT;
 	c->peer = e->str;
-	c->local = e->str2;
 	c->start = c->end = e->ts;
+	return c;
+}
+
+/* A connect or accept: a new connection on (pid, fd). */
+static void conn_new(struct objstat *o, const struct sevent *e)
+{
+	struct cstat *c = conn_add(o, e);
+
+	c->accepted = e->type == EV_ACCEPT;
+	c->local = e->str2;
 	imap_put(&o->conn_open, (uint64_t)(uint32_t)e->pid << 32 | (uint32_t)e->fd,
 		 (void *)(uintptr_t)++o->nconns);
 }
@@ -98,15 +107,8 @@ static struct cstat *flow_of(struct objstat *o, const struct sevent *e)
 
 	if (at)
 		return &o->conns[at - 1];
-	o->conns = grow(o->conns, o->nconns, &o->conns_cap, sizeof(*o->conns));
-	c = &o->conns[o->nconns];
-	memset(c, 0, sizeof(*c));
-	c->pid = e->pid;
-	c->fd = e->fd;
-	c->kind = e->kind;
+	c = conn_add(o, e);
 	c->flow = true;
-	c->peer = e->str;
-	c->start = c->end = e->ts;
 	imap_put(&o->flow_at, key, (void *)(uintptr_t)++o->nconns);
 	return c;
 }
