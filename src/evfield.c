@@ -65,7 +65,7 @@ static int64_t event_plain(const struct event *ev, unsigned f)
 	switch (f) {
 	case EVF_FD: return ev->fd;
 	case EVF_FD2: return ev->fd2;
-	case EVF_CHILD: return ev->child;
+	case EVF_CHILD: return rec_pid_local(ev->child);
 	case EVF_NEWTASK: case EVF_WAIT: case EVF_SIGNAL: case EVF_REASON: return ev->status;
 	case EVF_CLONE: case EVF_OFLAGS: case EVF_MFLAGS: case EVF_ARCH: case EVF_OP:
 		return (int64_t)ev->flags;

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "fmt.h"
+#include "record.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -341,4 +342,13 @@ const char *fmt_duration_us(double us, char buf[static 24])
 	if (ns >= 18446744073709549568.0)
 		ns = 18446744073709549568.0;
 	return fmt_duration((uint64_t)ns, buf);
+}
+
+const char *fmt_pid(const char *host, int pid, char buf[static FMT_PID_MAX])
+{
+	if (host)
+		snprintf(buf, FMT_PID_MAX, "%.80s:%d", host, rec_pid_local(pid));
+	else
+		snprintf(buf, FMT_PID_MAX, "%d", pid);
+	return buf;
 }

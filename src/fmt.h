@@ -30,6 +30,11 @@ const char *fmt_signame(int sig);
  * "killed by SIGTERM", "killed by SIGSEGV (core dumped)"; "unknown" for a
  * negative status; returns buf. */
 const char *fmt_wait_status(int status, char buf[static 48]);
+/* A pid as a person knows it: "1234", or "web1:1234" for a process of
+ * host web1 in a replay of several recordings (its pid as its host knew
+ * it, record.h); returns buf. */
+#define FMT_PID_MAX 96
+const char *fmt_pid(const char *host, int pid, char buf[static FMT_PID_MAX]);
 
 /* "ENOENT", "ERESTARTSYS" ... for err or -err; "E<n>" if unknown; never NULL. */
 const char *fmt_errno_name(int err);

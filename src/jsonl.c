@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "evform.h"
+#include "json.h"
 #include "jsonl.h"
 #include "stackfmt.h"
 #include "summary.h"
@@ -44,8 +45,14 @@ void jsonl_event(void *ctx, const struct event *ev)
 	struct strbuf *sb = &j->sb;
 
 	strbuf_reset(sb);
-	strbuf_addf(sb, "{\"t\":%.6f,\"pid\":%d,\"tid\":%d,\"type\":\"%s\"",
-		    (double)ev->ts / 1e9, ev->pid, ev->tid, evdesc_name(ev->type));
+	strbuf_addf(sb, "{\"t\":%.6f,\"pid\":%d,\"tid\":%d,", (double)ev->ts / 1e9,
+		    rec_pid_local(ev->pid), rec_pid_local(ev->tid));
+	if (ev->host) {
+		strbuf_addstr(sb, "\"host\":");
+		json_cstr(sb, ev->host);
+		strbuf_addch(sb, ',');
+	}
+	strbuf_addf(sb, "\"type\":\"%s\"", evdesc_name(ev->type));
 	evform_json(sb, ev);
 	if (ev->stack)
 		stackfmt_json(sb, ev->stack);

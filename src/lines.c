@@ -29,6 +29,7 @@ struct group {
 	bool active;
 	enum ev_type type;
 	int pid, tid, fd;
+	const char *host;
 	uint64_t ts, bytes, first;
 	uint64_t count;
 	bool same_size;
@@ -41,6 +42,7 @@ struct latgroup {
 	bool active;
 	enum ev_type type;       /* EV_SCHED (one task) or EV_BLOCK (one process, op, size) */
 	int pid, tid;
+	const char *host;
 	bool write;
 	uint64_t ts, count, sum_ns, max_ns, size;
 };
@@ -82,12 +84,14 @@ void lines_free(struct lines *l)
 }
 
 /* Start a line: "[+0.015s] " and "[pid] " when several processes exist. */
-static void line_start(struct lines *l, uint64_t ts, int pid)
+static void line_start(struct lines *l, uint64_t ts, int pid, const char *host)
 {
+	char b[FMT_PID_MAX];
+
 	strbuf_reset(&l->sb);
 	strbuf_addf(&l->sb, "[+%.3fs] ", (double)ts / 1e9);
-	if (l->multi)
-		strbuf_addf(&l->sb, "[%d] ", pid);
+	if (l->multi || host)
+		strbuf_addf(&l->sb, "[%s] ", fmt_pid(host, pid, b));
 }
 
 /* Finish and write the line in l->sb. */
@@ -106,7 +110,7 @@ static void lat_flush(struct lines *l)
 	if (!g->active)
 		return;
 	g->active = false;
-	line_start(l, g->ts, g->pid);
+	line_start(l, g->ts, g->pid, g->host);
 	if (g->count == 1)
 		strbuf_add(&l->sb, l->lone.buf, l->lone.len);
 	else if (g->type == EV_SCHED)
@@ -136,6 +140,7 @@ static void lat_event(struct lines *l, const struct evacc *a)
 	}
 	lat_flush(l);
 	*g = (struct latgroup){ .active = true, .type = ev->type, .pid = ev->pid, .tid = ev->tid,
+				.host = ev->host,
 				.write = write, .ts = ev->ts, .count = 1, .sum_ns = ev->dur,
 				.max_ns = ev->dur, .size = ev->bytes };
 	strbuf_reset(&l->lone);
@@ -151,7 +156,7 @@ static void io_flush(struct lines *l)
 	if (!g->active)
 		return;
 	g->active = false;
-	line_start(l, g->ts, g->pid);
+	line_start(l, g->ts, g->pid, g->host);
 	if (g->count == 1)
 		strbuf_add(&l->sb, l->one.buf, l->one.len);
 	else if (g->type == EV_FAULT)
@@ -179,6 +184,7 @@ static void group_start(struct lines *l, const struct evacc *a, uint64_t count)
 	struct group *g = &l->g;
 
 	*g = (struct group){ .active = true, .type = ev->type, .pid = ev->pid, .tid = ev->tid,
+			     .host = ev->host,
 			     .fd = ev->fd, .ts = ev->ts, .bytes = ev->bytes, .first = ev->bytes,
 			     .count = count, .same_size = count == 1 };
 	snprintf(g->target, sizeof(g->target), "%s", l->tmp.buf);
@@ -276,7 +282,7 @@ void lines_event(void *ctx, const struct event *ev)
 		break;
 	}
 	lines_flush(l);
-	line_start(l, ev->ts, ev->pid);
+	line_start(l, ev->ts, ev->pid, ev->host);
 	evform_text(&l->sb, &a, false);
 	strbuf_addch(&l->sb, '\n');
 	if (ev->stack)
@@ -322,7 +328,7 @@ static void final_faults(struct lines *l, struct strbuf *sb, const struct model 
 	struct faultagg *const *a = model_faults(m, &n);
 	uint64_t total = model_faults_total(m);
 	bool *done;
-	char b1[24];
+	char b1[24], pb[FMT_PID_MAX];
 
 	if (!total && !model_faults_lost(m))
 		return;
@@ -336,8 +342,8 @@ static void final_faults(struct lines *l, struct strbuf *sb, const struct model 
 		visible_addstr(sb, a[i]->region);
 		if (a[i]->mapped)
 			final_mapping(sb, a[i]);
-		if (l->multi)
-			strbuf_addf(sb, " [%d]", a[i]->pid);
+		if (l->multi || model_pid_label(m, a[i]->pid))
+			strbuf_addf(sb, " [%s]", fmt_pid(model_pid_label(m, a[i]->pid), a[i]->pid, pb));
 		strbuf_addch(sb, '\n');
 	}
 	if (n > k)
@@ -442,8 +448,39 @@ static void final_tail(struct strbuf *sb, const struct model *m)
 		strbuf_addf(sb, "Ended: %s\n", fmt_wait_status(model_root_status(m), w));
 }
 
+/* FINAL block: each recording of a replay of several, with its totals. */
+static void final_runs(struct strbuf *sb, const struct model *m)
+{
+	size_t nruns, n;
+	const struct model_run *r = model_runs(m, &nruns);
+	struct proc *const *p = model_procs(m, &n);
+	char a[24], b[24], c[24], d[24], w[48];
+
+	if (nruns < 2)
+		return;
+	strbuf_addstr(sb, "Recordings:\n");
+	for (size_t i = 0; i < nruns; i++) {
+		size_t procs = 0;
+
+		for (size_t k = 0; k < n; k++)
+			procs += (size_t)rec_pid_run(p[k]->pid) == i;
+		strbuf_addstr(sb, "  ");
+		visible_addstr(sb, r[i].label);
+		strbuf_addch(sb, ':');
+		for (char *const *arg = r[i].command; arg && *arg; arg++) {
+			strbuf_addch(sb, ' ');
+			visible_addstr(sb, *arg);
+		}
+		strbuf_addf(sb, "\n    %zu processes, %s, files read %s, written %s, net sent %s, "
+			    "received %s\n", procs, fmt_wait_status(r[i].root_status, w),
+			    fmt_bytes(r[i].io.file_rd, a), fmt_bytes(r[i].io.file_wr, b),
+			    fmt_bytes(r[i].io.net_sent, c), fmt_bytes(r[i].io.net_recv, d));
+	}
+}
+
 void lines_final(struct lines *l, const struct model *m)
 {
+	size_t nruns;
 	static const char rule[] = "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━\n";
 	struct strbuf *sb = &l->sb;
 
@@ -451,12 +488,15 @@ void lines_final(struct lines *l, const struct model *m)
 	strbuf_reset(sb);
 	strbuf_addstr(sb, rule);
 	strbuf_addstr(sb, "FINAL:");
-	for (char *const *a = model_command(m); a && *a; a++) {
+	if (model_runs(m, &nruns), nruns > 1)
+		strbuf_addf(sb, " %zu recordings", nruns);
+	for (char *const *a = model_command(m); nruns == 1 && a && *a; a++) {
 		strbuf_addch(sb, ' ');
 		visible_addstr(sb, *a);
 	}
 	strbuf_addf(sb, " (%.2fs)\n", (double)model_duration(m) / 1e9);
 	strbuf_addstr(sb, rule);
+	final_runs(sb, m);
 	final_memory(sb, m);
 	final_faults(l, sb, m);
 	final_io(sb, m);

@@ -41,6 +41,7 @@
 #include "procfs.h"
 #include "pump.h"
 #include "query.h"
+#include "record.h"
 #include "recording.h"
 #include "report.h"
 #include "sigpolicy.h"
@@ -81,6 +82,8 @@ struct opts {
 	const char *output;
 	const char *record;     /* --record FILE */
 	const char *replay;     /* --replay FILE */
+	const char *replays[REC_RUNS_MAX];   /* --replay A B...: all of them */
+	size_t nreplays;
 	const char *diff[2];    /* --diff A B: the recordings compared */
 	int record_fd;          /* --record -: where standard output was, else -1 */
 	int replay_fd;          /* --replay -: where standard input was, else -1 */
@@ -394,7 +397,11 @@ static void check_args(const struct opts *o)
 	if (o->replay_from_set && !o->replay)
 		die(2, "--replay-from is for --replay: a traced program runs at its own pace");
 	if (o->replay && (o->pid || o->argv[0] || o->record))
-		die(2, "--replay reads a recording; it takes no command, --pid or --record");
+		die(2, "--replay reads recordings; it takes no command, --pid or --record");
+	for (size_t i = 0; i < o->nreplays && o->nreplays > 1; i++)
+		if (!strcmp(o->replays[i], "-"))
+			die(2, "--replay -: standard input can be the only recording; give the others "
+			    "as files or FIFOs");
 	if (o->pid && o->argv[0])
 		die(2, "give either a command or --pid, not both; see --help");
 	if (!o->pid && !o->argv[0] && !o->replay && !o->diff[0])
@@ -440,11 +447,20 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1)
 			parse_option(c, argv, o);
 		dashdash = optind > 1 && !strcmp(argv[optind - 1], "--");
-		/* --diff A B: options may follow B too */
-		if (!o->diff[0] || o->diff[1] || optind >= argc || dashdash)
+		if (optind >= argc || dashdash)
 			break;
-		o->diff[1] = argv[optind++];
+		/* --diff A B, --replay A B...: options may follow B too */
+		if (o->diff[0] && !o->diff[1])
+			o->diff[1] = argv[optind++];
+		else if (o->replay && o->nreplays < REC_RUNS_MAX - 1)
+			o->replays[++o->nreplays] = argv[optind++];
+		else if (o->replay)
+			die(2, "--replay shows at most %d recordings at once", REC_RUNS_MAX);
+		else
+			break;
 	}
+	if (o->replay)
+		o->replays[0] = o->replay, o->nreplays++;
 	o->argv = argv + optind;
 	if (o->diff[0])
 		check_diff_args(o, dashdash);
@@ -1104,17 +1120,39 @@ static int run_ui(struct run *r)
 	return -ENOTTY;
 }
 
-/* --replay: play the recording in the UI at --speed, or into lines or
+/* Open the recordings --replay names: one, or several merged by time
+ * (the model then labels each one's processes); dies with the reason. */
+static struct recording *open_recordings(struct run *r, struct recording **parts)
+{
+	char why[512];
+	struct recording *rec;
+	char *const *labels;
+	size_t n = r->o.nreplays, nlabels;
+
+	for (size_t i = 0; i < n; i++) {
+		parts[i] = i == 0 && r->o.replay_fd >= 0 ?
+			recording_open_fd(r->o.replay_fd, r->o.replay, why, sizeof(why)) :
+			recording_open(r->o.replays[i], why, sizeof(why));
+		if (!parts[i])
+			die(1, "%s", why);
+	}
+	if (n == 1)
+		return parts[0];
+	rec = recording_merge(parts, (char *const *)r->o.replays, n, why, sizeof(why));
+	if (!rec)
+		die(1, "%s", why);
+	labels = recording_labels(rec, &nlabels);
+	model_set_runs(r->model, labels, nlabels);
+	return rec;
+}
+
+/* --replay: play the recordings in the UI at --speed, or into lines or
  * JSON all at once; a damaged recording ends with what was wrong. */
 static void play_recording(struct run *r)
 {
-	char why[512];
-	struct recording *rec = r->o.replay_fd >= 0 ?
-		recording_open_fd(r->o.replay_fd, r->o.replay, why, sizeof(why)) :
-		recording_open(r->o.replay, why, sizeof(why));
+	struct recording *parts[REC_RUNS_MAX];
+	struct recording *rec = open_recordings(r, parts);
 
-	if (!rec)
-		die(1, "%s", why);
 	if (r->o.replay_from_set && !r->tui)
 		die(2, "--replay-from is for the terminal UI: lines and JSON show the whole recording");
 	replay_init(&r->rp, rec, r->tui ? (unsigned)r->o.speed : 0);
@@ -1127,11 +1165,14 @@ static void play_recording(struct run *r)
 	}
 	if (r->rp.why[0]) {
 		finish_output(r);   /* the lines before the damage are out first */
+		if (r->o.nreplays > 1)   /* (the merge says which one) */
+			die(1, "%s", r->rp.why);
 		die(1, "%s: %s", r->o.replay, r->rp.why);
 	}
-	if (recording_torn(rec))
-		say("%s ends in a record cut short (%zu bytes), left out", r->o.replay,
-		    recording_torn(rec));
+	for (size_t i = 0; i < r->o.nreplays; i++)
+		if (recording_torn(parts[i]))
+			say("%s ends in a record cut short (%zu bytes), left out", r->o.replays[i],
+			    recording_torn(parts[i]));
 	recording_close(rec);
 }
 
@@ -1313,7 +1354,7 @@ static void take_streams(struct opts *o)
 			dup2(tty, STDIN_FILENO);
 			close(tty);
 		}
-		o->replay = "standard input";
+		o->replay = o->replays[0] = "standard input";
 	}
 }
 

@@ -101,6 +101,9 @@ struct model {
 	enum end_reason reason;
 	struct sysstat *sys;      /* per-syscall counts and times (strace -c) */
 	struct ptrvec execs;      /* struct execinfo, in order of their execs */
+	struct model_run *runs;   /* one, or one per recording of a merge */
+	size_t nruns;
+	unsigned run;             /* the run of the record being taken */
 	struct imap exec_due;     /* pid -> its newest execinfo, until its fds are known */
 };
 
@@ -168,6 +171,7 @@ static void emit(struct model *m, struct event *ev)
 	if (m->stack && ev->tid == m->stack_tid)
 		ev->stack = m->stack;
 	m->events++;
+	m->runs[m->run].events++;
 	if (m->fn)
 		m->fn(m->ctx, ev);
 }
@@ -182,6 +186,7 @@ static struct event ev_init(const struct model *m, const struct rec_hdr *h,
 	ev.ts = rel(m, h->ts);
 	ev.tid = h->tid;
 	ev.pid = t && t->p ? t->p->pid : h->tgid;
+	ev.host = m->runs[m->run].label;
 	ev.proc = t ? t->p : NULL;
 	ev.type = type;
 	ev.nr = -1;
@@ -202,6 +207,7 @@ static struct proc *proc_new(struct model *m, int pid, int ppid, uint64_t ts)
 
 	p->pid = pid;
 	p->ppid = ppid;
+	p->host = model_pid_label(m, pid);
 	p->start_ts = rel(m, ts);
 	p->threads = 1;
 	p->live = 1;
@@ -306,19 +312,23 @@ static struct thread *thread_of(struct model *m, int tid, int tgid, uint64_t ts)
 
 /* Per-file totals for a regular file object, created on first need.  A
  * file is known by its path; one whose path is not whole (cut, or not
- * known at all) by its device and inode too, so two such never merge. */
+ * known at all) by its device and inode too, so two such never merge.  In
+ * a merge of recordings its path starts with its host's label
+ * ("web1:/etc/hosts"): two hosts' files are never one. */
 static struct fileagg *file_agg(struct model *m, struct fobj *o)
 {
+	const char *label = m->runs[m->run].label;
 	struct fileagg *a;
 	char *key = NULL;
 	size_t pre = 0;
 
 	if (o->agg)
 		return o->agg;
-	if (o->path[0] != '/') {
-		key = xmalloc(strlen(o->path) + 48);
-		pre = (size_t)sprintf(key, "%x:%llx:", o->dev, (unsigned long long)o->ino);
-		strcpy(key + pre, o->path);
+	if (o->path[0] != '/' || label) {
+		key = xmalloc(strlen(o->path) + (label ? strlen(label) : 0) + 48);
+		if (o->path[0] != '/')
+			pre = (size_t)sprintf(key, "%x:%llx:", o->dev, (unsigned long long)o->ino);
+		sprintf(key + pre, "%s%s%s", label ? label : "", label ? ":" : "", o->path);
 	}
 	a = smap_get(&m->file_by_path, key ? key : o->path);
 	if (!a) {
@@ -329,6 +339,14 @@ static struct fileagg *file_agg(struct model *m, struct fobj *o)
 	free(key);
 	o->agg = a;
 	return a;
+}
+
+/* Add n to a field of the I/O totals, and to the same field of the
+ * record's run's totals. */
+static void io_add(struct model *m, uint64_t *total, uint64_t n)
+{
+	*total += n;
+	((uint64_t *)&m->runs[m->run].io)[total - (uint64_t *)&m->io] += n;
 }
 
 /* Is this kind an inet socket? */
@@ -352,13 +370,13 @@ static void account(struct model *m, struct fobj *o, int dir, uint64_t n)
 		struct fileagg *a = file_agg(m, o);
 		a->mode |= (uint8_t)dir;
 		*(in ? &a->rd : &a->wr) += n;
-		*(in ? &m->io.file_rd : &m->io.file_wr) += n;
+		io_add(m, in ? &m->io.file_rd : &m->io.file_wr, n);
 	} else if (is_inet(o->kind)) {
 		if (o->conn)
 			*(in ? &o->conn->received : &o->conn->sent) += n;
-		*(in ? &m->io.net_recv : &m->io.net_sent) += n;
+		io_add(m, in ? &m->io.net_recv : &m->io.net_sent, n);
 	} else if (o->kind == FDK_PIPE || o->kind == FDK_UNIX) {
-		*(in ? &m->io.ipc_rd : &m->io.ipc_wr) += n;
+		io_add(m, in ? &m->io.ipc_rd : &m->io.ipc_wr, n);
 	}
 }
 
@@ -773,22 +791,35 @@ static void track_regions(const struct rec_hdr *h, struct thread *t, const struc
 
 static void release_early(struct model *m, int tid, uint64_t older_than);
 
-/* REC_START. */
+/* REC_START: of the run, or of a later recording of a merge (whose
+ * start says nothing about the earlier ones). */
 static void on_start(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_start *s = rec_payload(h);
+	struct model_run *r = &m->runs[m->run];
+	bool attached = s->mode == START_ATTACH;
 	struct proc *p;
 
+	if (!m->started || m->nruns == 1) {
+		m->start_ts = h->ts;
+		m->root_pid = s->pid;
+		m->attached = attached;
+		m->kernel_engine = h->flags & START_F_KERNEL;
+		free_argv(m->command);
+		m->command = split_argv((const char *)(s + 1), s->argv_len);
+	}
 	m->started = true;
-	m->start_ts = h->ts;
-	m->root_pid = s->pid;
-	m->attached = s->mode == START_ATTACH;
-	m->kernel_engine = h->flags & START_F_KERNEL;
-	m->kernel_batches = h->flags & (START_F_KERNEL | START_F_KERNEL_IO);
-	free_argv(m->command);
-	m->command = split_argv((const char *)(s + 1), s->argv_len);
-	p = proc_new(m, s->pid, m->attached ? 0 : s->tracer_pid, h->ts);
-	m->root = p;
+	m->kernel_batches |= h->flags & (START_F_KERNEL | START_F_KERNEL_IO);
+	p = proc_new(m, s->pid, attached ? 0 : s->tracer_pid, h->ts);
+	if (s->pid == m->root_pid)
+		m->root = p;
+	free_argv(r->command);
+	r->command = split_argv((const char *)(s + 1), s->argv_len);
+	r->root = p;
+	r->started = true;
+	r->attached = attached;
+	r->kernel_engine = h->flags & START_F_KERNEL;
+	r->start_ts = rel(m, h->ts);
 	thread_new(m, s->pid, p, fdtable_new());
 }
 
@@ -1002,6 +1033,8 @@ static void on_exit_rec(struct model *m, const struct rec_hdr *h)
 		t->p->end_ts = rel(m, h->ts);
 		if (t->p == m->root)
 			m->root_status = r->status;
+		if (t->p == m->runs[m->run].root)
+			m->runs[m->run].root_status = r->status;
 		if (t->p->mem)
 			vec_push(&m->reap, t->p);
 	}
@@ -1029,15 +1062,32 @@ static void on_note(struct model *m, const struct rec_hdr *h)
 	vec_push(&m->notes, xstrndup((const char *)(r + 1), r->text_len));
 }
 
-/* REC_END. */
+/* REC_END: of the run, or of one recording of a merge (which ends when
+ * all of them have; the first reason other than an exit is its reason). */
 static void on_end(struct model *m, const struct rec_hdr *h)
 {
 	const struct rec_end *r = rec_payload(h);
+	struct model_run *run = &m->runs[m->run];
+	bool first = true;
 
+	for (size_t i = 0; i < m->nruns; i++)
+		first &= !m->runs[i].ended;
+	run->ended = true;
+	run->reason = (enum end_reason)r->reason;
+	run->stops = r->stops;
+	run->stopped_ns = r->stopped_ns;
+	run->end_ts = rel(m, h->ts);
+	if (first || m->nruns == 1 || r->reason != END_EXITED)
+		m->reason = (enum end_reason)r->reason;
+	m->stops = 0;
+	m->stopped_ns = 0;
+	for (size_t i = 0; i < m->nruns; i++) {
+		m->stops += m->runs[i].stops;
+		m->stopped_ns += m->runs[i].stopped_ns;
+		if (!m->runs[i].ended)
+			return;
+	}
 	m->ended = true;
-	m->reason = (enum end_reason)r->reason;
-	m->stops = r->stops;
-	m->stopped_ns = r->stopped_ns;
 	m->end_ts = h->ts;
 	unpark(m, 0, UINT64_MAX);
 	release_early(m, -1, UINT64_MAX);
@@ -1282,7 +1332,7 @@ static void account_kind(struct model *m, int kind, int dir, uint64_t n)
 	if (kind != FDK_FILE)   /* a file needs a path for its per-file totals */
 		account(m, &o, dir, n);
 	else
-		*(dir == FM_READ ? &m->io.file_rd : &m->io.file_wr) += n;
+		io_add(m, dir == FM_READ ? &m->io.file_rd : &m->io.file_wr, n);
 }
 
 /* One direction of a REC_IO: account it and emit one event for its calls. */
@@ -1677,7 +1727,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 
 	if (s->flags & SYSF_UNREADABLE)
 		note_unreadable(m);
-	if (!m->kernel_engine)   /* (it counts every call itself: REC_SYSSTAT) */
+	if (!m->runs[m->run].kernel_engine)   /* (it counts every call itself: REC_SYSSTAT) */
 		sysstat_add(m->sys, h->tgid, s->nr, s->ret, s->entry_ts && h->ts >= s->entry_ts,
 			    s->entry_ts && h->ts >= s->entry_ts ? h->ts - s->entry_ts : 0);
 	if (m->verbose) {
@@ -1756,6 +1806,13 @@ static void ingest_with_stack(struct model *m, const struct rec_hdr *h)
 	free(sh);
 }
 
+void model_ingest_run(struct model *m, unsigned run, const struct rec_hdr *h)
+{
+	m->run = run < m->nruns ? run : 0;
+	model_ingest(m, h);
+	m->run = 0;
+}
+
 void model_ingest(struct model *m, const struct rec_hdr *h)
 {
 	if (m->stacks.n && (h->type == REC_SYSCALL || h->type == REC_EXEC))
@@ -1808,8 +1865,46 @@ struct model *model_new(void)
 
 	m->root_status = -1;
 	m->sys = sysstat_new();
+	model_set_runs(m, NULL, 1);
 	return m;
 }
+
+/* Free the runs' labels and commands. */
+static void runs_free(struct model *m)
+{
+	for (size_t i = 0; i < m->nruns; i++) {
+		free((char *)m->runs[i].label);
+		free_argv(m->runs[i].command);
+	}
+	free(m->runs);
+	m->runs = NULL;
+	m->nruns = 0;
+}
+
+void model_set_runs(struct model *m, char *const *labels, size_t n)
+{
+	runs_free(m);
+	m->nruns = n ? n : 1;
+	m->runs = xcalloc(m->nruns, sizeof(*m->runs));
+	for (size_t i = 0; i < m->nruns; i++) {
+		m->runs[i].label = labels && n > 1 ? xstrdup(labels[i]) : NULL;
+		m->runs[i].root_status = -1;
+	}
+}
+
+const struct model_run *model_runs(const struct model *m, size_t *n)
+{
+	*n = m->nruns;
+	return m->runs;
+}
+
+const char *model_pid_label(const struct model *m, int pid)
+{
+	size_t run = (size_t)rec_pid_run(pid);
+
+	return run < m->nruns ? m->runs[run].label : NULL;
+}
+
 
 void model_reset(struct model *m)
 {
@@ -1821,6 +1916,17 @@ void model_reset(struct model *m)
 	m->fn = old->fn;
 	m->ctx = old->ctx;
 	m->verbose = old->verbose;
+	if (old->nruns > 1) {
+		runs_free(m);
+		m->runs = old->runs;
+		m->nruns = old->nruns;
+		for (size_t i = 0; i < m->nruns; i++) {
+			free_argv(m->runs[i].command);
+			m->runs[i] = (struct model_run){ .label = m->runs[i].label, .root_status = -1 };
+		}
+		old->runs = NULL;
+		old->nruns = 0;
+	}
 	model_free(old);
 }
 
@@ -1893,6 +1999,7 @@ void model_free(struct model *m)
 	smap_release(&m->names);
 	smap_release(&m->flows);
 	free_argv(m->command);
+	runs_free(m);
 	free(m);
 }
 

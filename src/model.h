@@ -59,6 +59,8 @@ struct conn {
 /* A traced process (thread group). */
 struct proc {
 	int pid, ppid;
+	const char *host;      /* its recording's label in a replay of several
+				  (model_set_runs), else NULL */
 	char *exe;
 	char **argv;           /* NULL-terminated */
 	int threads;           /* tasks ever in the group, leader included */
@@ -99,6 +101,8 @@ struct faultagg {
 struct event {
 	uint64_t ts;           /* ns since start */
 	int pid, tid;
+	const char *host;      /* its recording's label in a replay of several
+				  (model_set_runs), else NULL */
 	enum ev_type type;
 	int nr;                /* syscall number, or -1 */
 	int fd, fd2;
@@ -150,6 +154,21 @@ struct io_totals {
 	uint64_t file_rd, file_wr, net_sent, net_recv, ipc_rd, ipc_wr;
 };
 
+/* One recording of a replay of several (--replay A B), or the one run. */
+struct model_run {
+	const char *label;     /* its host label; NULL when there is only one */
+	char **command;        /* argv it was started with (NULL before its start) */
+	const struct proc *root;
+	int root_status;       /* its root's wait status, -1 unknown */
+	bool started, ended, kernel_engine, attached;
+	enum end_reason reason;
+	uint64_t stops, stopped_ns;
+	uint64_t start_ts;     /* ns since the start of the earliest */
+	uint64_t end_ts;       /* ns since that start of its REC_END (ended) */
+	uint64_t events;
+	struct io_totals io;
+};
+
 struct model;
 struct sysstat;
 
@@ -166,6 +185,16 @@ void model_set_observer(struct model *m, model_observer_fn *fn, void *ctx);
 void model_set_verbose(struct model *m, bool on);
 /* Take one record (already validated with rec_validate). */
 void model_ingest(struct model *m, const struct rec_hdr *h);
+/* A replay of n recordings merged (src/recmerge.h), labelled labels[i]
+ * (copied; kept by model_reset): their pids carry their index (record.h),
+ * their files are told apart by the label, and each has its own totals. */
+void model_set_runs(struct model *m, char *const *labels, size_t n);
+/* Take one record of recording run of such a merge. */
+void model_ingest_run(struct model *m, unsigned run, const struct rec_hdr *h);
+/* The runs: one, or one per recording of a merge. */
+const struct model_run *model_runs(const struct model *m, size_t *n);
+/* The label of the recording pid comes from, NULL when there is one. */
+const char *model_pid_label(const struct model *m, int pid);
 
 /* Summary accessors: arrays owned by the model, in order of appearance. */
 struct proc *const *model_procs(const struct model *m, size_t *n);

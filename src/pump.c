@@ -226,7 +226,7 @@ static void drain_replay(struct pump *p)
 		const struct rec_hdr *h = rec;
 
 		if (h->type != REC_OUTPUT)
-			model_ingest(p->model, h);
+			model_ingest_run(p->model, p->replay->run, h);
 		else if (p->out_fn)
 			p->out_fn(p->out_ctx, h);
 		count_fed(p);

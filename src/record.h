@@ -49,6 +49,24 @@ enum rec_type {
 	REC_TYPE_MAX
 };
 
+/* A replay of several recordings at once (src/recmerge.h) tells their
+ * processes apart by the recording's index put above the pid bits of
+ * every pid and tid (a pid is below 2^22, PID_MAX_LIMIT). */
+#define REC_RUN_SHIFT 22
+#define REC_RUNS_MAX 256
+
+/* The recording a pid of a merged replay comes from (0 for one). */
+static inline int rec_pid_run(int pid)
+{
+	return pid > 0 ? pid >> REC_RUN_SHIFT : 0;
+}
+
+/* A pid of a merged replay as its own host knew it. */
+static inline int rec_pid_local(int pid)
+{
+	return pid > 0 ? pid & ((1 << REC_RUN_SHIFT) - 1) : pid;
+}
+
 /* Every record starts with this header; len covers header and payload. */
 struct rec_hdr {
 	uint64_t ts;     /* CLOCK_MONOTONIC, ns */

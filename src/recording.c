@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "recmerge.h"
 #include "record.h"
 #include "recording.h"
 #include "util.h"
@@ -51,6 +52,8 @@ struct recording {
 	uint64_t out_last_ts;    /* when output last came */
 	uint64_t drop_said_ts;   /* when a count of left-out bytes was last written */
 	struct recbuf *out;      /* writing: a REC_OUTPUT being built */
+	char host[64];           /* reading: the host it was made on */
+	struct recmerge *merge;  /* several recordings read as one, or NULL */
 	uint64_t buf[REC_MAX / 8];
 };
 
@@ -297,6 +300,7 @@ struct recording *recording_open_fd(int fd, const char *name, char *why, size_t 
 	r = xcalloc(1, sizeof(*r));
 	r->f = f;
 	r->version = h.version;
+	memcpy(r->host, h.host, sizeof(r->host) - 1);
 	r->offset = r->data_start = h.header_len;
 	r->seekable = S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
 	r->follow = S_ISREG(st.st_mode) && being_written(fileno(f));
@@ -321,11 +325,41 @@ static int widen(struct rec_hdr *h, size_t old, size_t grow)
 	return 0;
 }
 
+struct recording *recording_merge(struct recording **recs, char *const *names, size_t n,
+				  char *why, size_t whylen)
+{
+	struct recmerge *g = recmerge_new(recs, names, n, why, whylen);
+	struct recording *r;
+
+	if (!g)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->merge = g;
+	r->version = recmerge_version(g);
+	return r;
+}
+
+unsigned recording_run(const struct recording *r)
+{
+	return r->merge ? recmerge_run(r->merge) : 0;
+}
+
+char *const *recording_labels(const struct recording *r, size_t *n)
+{
+	if (r->merge)
+		return recmerge_labels(r->merge, n);
+	*n = 0;
+	return NULL;
+}
+
 int recording_next(struct recording *r, const void **rec, size_t *len, char *why, size_t whylen)
 {
 	struct rec_hdr *h = (struct rec_hdr *)r->buf;
-	size_t got = fread(h, 1, sizeof(*h), r->f), rest;
+	size_t got, rest;
 
+	if (r->merge)
+		return recmerge_next(r->merge, rec, len, why, whylen);
+	got = fread(h, 1, sizeof(*h), r->f);
 	if (got == 0)
 		return 0;
 	if (got < sizeof(*h)) {
@@ -360,6 +394,8 @@ int recording_next(struct recording *r, const void **rec, size_t *len, char *why
 
 int recording_stream_fd(const struct recording *r)
 {
+	if (r->merge)
+		return recmerge_stream_fd(r->merge);
 	return r->seekable ? -1 : fileno(r->f);
 }
 
@@ -385,8 +421,11 @@ static bool file_ready(struct recording *r)
 
 bool recording_ready(struct recording *r)
 {
-	struct pollfd p = { fileno(r->f), POLLIN, 0 };
+	struct pollfd p;
 
+	if (r->merge)
+		return recmerge_ready(r->merge);
+	p = (struct pollfd){ fileno(r->f), POLLIN, 0 };
 	if (r->seekable)
 		return !r->follow || file_ready(r);
 	return poll(&p, 1, 0) != 0;
@@ -394,12 +433,21 @@ bool recording_ready(struct recording *r)
 
 bool recording_live(const struct recording *r)
 {
+	if (r->merge)
+		return recmerge_live(r->merge);
 	return !r->seekable || r->follow;
 }
 
 size_t recording_torn(const struct recording *r)
 {
+	if (r->merge)
+		return recmerge_torn(r->merge);
 	return r->torn;
+}
+
+const char *recording_host(const struct recording *r)
+{
+	return r->host;
 }
 
 uint32_t recording_version(const struct recording *r)
@@ -409,6 +457,8 @@ uint32_t recording_version(const struct recording *r)
 
 int recording_rewind(struct recording *r)
 {
+	if (r->merge)
+		return recmerge_rewind(r->merge);
 	if (!r->seekable)
 		return -ESPIPE;
 	if (fseek(r->f, (long)r->data_start, SEEK_SET) != 0)
@@ -424,6 +474,11 @@ int recording_close(struct recording *r)
 
 	if (!r)
 		return 0;
+	if (r->merge) {
+		recmerge_free(r->merge);
+		free(r);
+		return 0;
+	}
 	/* What the bound left out since the last count: said at the end. */
 	if (r->out_dropped)
 		err = output_record(r, r->out_last_ts, 0, "", 0, r->out_dropped);

@@ -56,6 +56,15 @@ struct recording *recording_open(const char *path, char *why, size_t whylen);
 /* Read a recording from fd (taken, even on failure), which may be a pipe
  * (then it cannot be read again); name is what why calls it. */
 struct recording *recording_open_fd(int fd, const char *name, char *why, size_t whylen);
+/* Read recs[0..n) (taken, even on failure; names[i] is what why calls
+ * recs[i]) as one recording, merged by time (src/recmerge.h); NULL with
+ * a one-sentence reason in why. */
+struct recording *recording_merge(struct recording **recs, char *const *names, size_t n,
+				  char *why, size_t whylen);
+/* Which of a merge's recordings the last record came from (0 for one). */
+unsigned recording_run(const struct recording *r);
+/* A merge's label for each of its recordings (*n of them), or NULL (*n 0). */
+char *const *recording_labels(const struct recording *r, size_t *n);
 /* Next record: 1 with rec and len set, 0 at the end, -1 when the file is corrupt
  * (why says where).  A torn last record counts as the end; see
  * recording_torn(). */
@@ -72,6 +81,8 @@ bool recording_ready(struct recording *r);
 bool recording_live(const struct recording *r);
 /* Bytes of a torn last record that were dropped. */
 size_t recording_torn(const struct recording *r);
+/* The host name a recording being read was made on ("" when unknown). */
+const char *recording_host(const struct recording *r);
 /* The format version of a recording being read. */
 uint32_t recording_version(const struct recording *r);
 /* Read again from the first record; 0, -ESPIPE for a pipe, or -errno. */

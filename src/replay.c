@@ -127,6 +127,7 @@ static void fetch(struct replay *r)
 		r->next = NULL;
 		r->eof = true;
 	}
+	r->next_run = recording_run(r->rec);
 	if (got > 0 && !r->started) {
 		/* The first record starts the clock: playback begins with it
 		 * (or at a seek asked for before it was known). */
@@ -153,6 +154,7 @@ const void *replay_pull(struct replay *r, uint64_t now, size_t *len)
 	rec = r->next;
 	*len = r->next_len;
 	r->last_ts = ((const struct rec_hdr *)rec)->ts;
+	r->run = r->next_run;
 	if (r->last_ts > r->fed_max_ts)
 		r->fed_max_ts = r->last_ts;
 	r->next = NULL;

@@ -33,6 +33,8 @@ struct replay {
 	uint64_t first_ts;       /* time of the first record (tracing began) */
 	const void *next;        /* the record read but not yet due, or NULL */
 	size_t next_len;
+	unsigned next_run;       /* which recording of a merge it came from */
+	unsigned run;            /* ... and the record replay_pull gave out last */
 	char why[256];           /* what was wrong with the file, or "" */
 };
 

@@ -98,6 +98,23 @@ static void latency(struct sw *w, int pid)
 	strbuf_addch(w->sb, '}');
 }
 
+/* A pid as the output shows it: as its host knew it (and ,"host":"..." in
+ * a replay of several recordings); the report keeps the model's pid,
+ * which tells hosts apart, and shows it as its host knew it. */
+static void put_pid(struct sw *w, const char *key, int pid)
+{
+	strbuf_addf(w->sb, "\"%s\":%d", key, w->o->flags & SUMMARY_HTML ? pid : rec_pid_local(pid));
+}
+
+/* ,"host":"..." of pid in a replay of several recordings. */
+static void put_host(struct sw *w, int pid)
+{
+	const char *host = model_pid_label(w->m, pid);
+
+	if (host)
+		kv_str(w, "host", host);
+}
+
 /* ,"processes":[...] */
 static void procs(struct sw *w)
 {
@@ -106,7 +123,11 @@ static void procs(struct sw *w)
 
 	strbuf_addstr(w->sb, ",\"processes\":[");
 	for (size_t i = 0; i < n; i++) {
-		strbuf_addf(w->sb, "%s{\"pid\":%d,\"ppid\":%d", i ? "," : "", p[i]->pid, p[i]->ppid);
+		strbuf_addstr(w->sb, i ? ",{" : "{");
+		put_pid(w, "pid", p[i]->pid);
+		strbuf_addch(w->sb, ',');
+		put_pid(w, "ppid", p[i]->ppid);
+		put_host(w, p[i]->pid);
 		kv_str(w, "exe", p[i]->exe);
 		strbuf_addstr(w->sb, ",\"argv\":");
 		put_strs(w, p[i]->argv);
@@ -199,9 +220,11 @@ static void conns(struct sw *w)
 		if (c[i]->host)
 			kv_str(w, "host", c[i]->host);
 		strbuf_addf(w->sb, ",\"role\":\"%s\",\"sent_bytes\":%" PRIu64 ",\"received_bytes\":%"
-			    PRIu64 ",\"pid\":%d,\"first_s\":%.6f,\"last_s\":%.6f}",
-			    c[i]->flow ? "flow" : c[i]->accepted ? "accept" : "connect",
-			    c[i]->sent, c[i]->received, c[i]->pid, (double)c[i]->ts / 1e9,
+			    PRIu64 ",", c[i]->flow ? "flow" : c[i]->accepted ? "accept" : "connect",
+			    c[i]->sent, c[i]->received);
+		put_pid(w, "pid", c[i]->pid);
+		put_host(w, c[i]->pid);
+		strbuf_addf(w->sb, ",\"first_s\":%.6f,\"last_s\":%.6f}", (double)c[i]->ts / 1e9,
 			    (double)c[i]->last_ts / 1e9);
 		fbuf_step(w->out);
 	}
@@ -234,7 +257,9 @@ static void faults(struct sw *w)
 		strbuf_addstr(w->sb, i ? ",{\"region\":" : "{\"region\":");
 		put_str(w, a[i]->region);
 		kv_str(w, "kind", regions_kind_name(a[i]->kind));
-		strbuf_addf(w->sb, ",\"pid\":%d", a[i]->pid);
+		strbuf_addch(w->sb, ',');
+		put_pid(w, "pid", a[i]->pid);
+		put_host(w, a[i]->pid);
 		mapping(w, a[i]);
 		strbuf_addf(w->sb, ",\"count\":%" PRIu64 "}", a[i]->count);
 		fbuf_step(w->out);
@@ -284,6 +309,41 @@ static void ending(struct sw *w)
 		json_cstr(w->sb, fmt_wait_status(status, t));
 }
 
+/* ,"runs":[...]: each recording of a replay of several, with its totals. */
+static void runs(struct sw *w)
+{
+	size_t nruns, n;
+	const struct model_run *r = model_runs(w->m, &nruns);
+	struct proc *const *p = model_procs(w->m, &n);
+
+	if (nruns < 2)
+		return;
+	strbuf_addstr(w->sb, ",\"runs\":[");
+	for (size_t i = 0; i < nruns; i++) {
+		size_t procs = 0;
+
+		for (size_t k = 0; k < n; k++)
+			procs += (size_t)rec_pid_run(p[k]->pid) == i;
+		strbuf_addstr(w->sb, i ? ",{\"host\":" : "{\"host\":");
+		put_str(w, r[i].label);
+		strbuf_addstr(w->sb, ",\"command\":");
+		put_strs(w, r[i].command);
+		strbuf_addstr(w->sb, ",\"exit\":");
+		evform_exit_json(w->sb, r[i].root_status);
+		strbuf_addf(w->sb, ",\"start_s\":%.6f,\"duration_s\":%.6f,\"processes\":%zu,"
+			    "\"events\":%" PRIu64 ",\"io\":{\"file_read_bytes\":%" PRIu64
+			    ",\"file_written_bytes\":%" PRIu64 ",\"net_sent_bytes\":%" PRIu64
+			    ",\"net_received_bytes\":%" PRIu64 ",\"ipc_read_bytes\":%" PRIu64
+			    ",\"ipc_written_bytes\":%" PRIu64 "},\"tracer\":{\"engine\":\"%s\","
+			    "\"stops\":%" PRIu64 "}}", (double)r[i].start_ts / 1e9,
+			    (double)(r[i].end_ts > r[i].start_ts ? r[i].end_ts - r[i].start_ts : 0) / 1e9,
+			    procs, r[i].events, r[i].io.file_rd, r[i].io.file_wr, r[i].io.net_sent,
+			    r[i].io.net_recv, r[i].io.ipc_rd, r[i].io.ipc_wr,
+			    r[i].kernel_engine ? "kernel" : "ptrace", r[i].stops);
+	}
+	strbuf_addch(w->sb, ']');
+}
+
 /* Write the summary object of m (no newline) to out. */
 void summary_write(struct fbuf *out, const struct model *m, const struct summary_opts *o)
 {
@@ -295,6 +355,7 @@ void summary_write(struct fbuf *out, const struct model *m, const struct summary
 	put_strs(&w, model_command(m));
 	ending(&w);
 	strbuf_addf(w.sb, ",\"duration_s\":%.6f", (double)model_duration(m) / 1e9);
+	runs(&w);
 	procs(&w);
 	files(&w);
 	conns(&w);
