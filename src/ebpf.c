@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -96,6 +97,22 @@ static int check_privilege(char *why, size_t whylen)
 	snprintf(why, whylen, "it needs root or the CAP_BPF and CAP_PERFMON capabilities "
 		 "(run it with sudo, or: setcap cap_bpf,cap_perfmon,cap_sys_ptrace+ep on the binary)");
 	return -EPERM;
+}
+
+/* The kernel's BPF programs see every task by its pid in the initial pid
+ * namespace, and this process knows its tracees by their pids in its own:
+ * in another (a container, unshare -p) the two never meet, so the
+ * programs cannot follow them.  (The initial namespace's inode number is
+ * fixed: PROC_PID_INIT_INO.) */
+static int check_pidns(char *why, size_t whylen)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) != 0 || st.st_ino == 0xEFFFFFFCu)
+		return 0;
+	snprintf(why, whylen, "it follows processes only in the initial pid namespace, and "
+		 "this is another one (a container, or unshare -p)");
+	return -EOPNOTSUPP;
 }
 
 /* Is kernel lockdown in confidentiality mode (when securityfs tells)? */
@@ -295,6 +312,8 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	*out = NULL;
 	snprintf(why, whylen, "unknown error");
 	err = check_privilege(why, whylen);
+	if (!err)
+		err = check_pidns(why, whylen);
 	if (!err)
 		err = ebpf_prog_check_btf(o->btf_path ? o->btf_path : BTF_DEFAULT, why, whylen);
 	if (err)

@@ -559,6 +559,7 @@ def case_kernel(work: str) -> list[str]:
     if "TracerPid:\t0" not in out:
         probs.append(f"the traced program is ptraced: {out!r}")
     probs += _default_engine(work)
+    probs += _pid_namespace(work)
     probs += _setuid_kept(work)
     probs += _attach_unstopped(work)
     probs += _syscall_counts(work)
@@ -590,6 +591,50 @@ def _default_engine(work: str) -> list[str]:
         probs.append(f"COMPENDIUM_ENGINE=strace: exit {res.returncode}, {res.stderr.strip()!r}")
     if not probs:
         print("default engine: kernel as root; COMPENDIUM_ENGINE and --engine choose")
+    return probs
+
+
+def _pid_namespace(work: str) -> list[str]:
+    """In a pid namespace of its own (a container, unshare -p) the kernel's
+    programs know the tracees by other pids than compendium-tui does: auto
+    says so in one sentence and traces with ptrace, the whole run exact;
+    --engine kernel and --ebpf refuse in a sentence (they used to see no
+    event and wait for the program's end for ever)."""
+    if subprocess.run(["unshare", "-pf", "--mount-proc", "true"],
+                      capture_output=True).returncode != 0:
+        return []   # (no pid namespaces here: nothing to check)
+    probs = []
+    env = {k: v for k, v in os.environ.items() if k != "COMPENDIUM_ENGINE"}
+    out = os.path.join(work, "pidns.jsonl")
+    cmd = "cat /etc/hostname >/dev/null; sh -c 'echo x > pidns.out'; exit 4"
+    sentence = "only in the initial pid namespace"
+    for args, want_rc in (([], 4), (["--engine", "kernel"], 1), (["--ebpf", "--engine", "ptrace"], 4)):
+        if os.path.exists(out):
+            os.unlink(out)
+        try:
+            res = subprocess.run(["unshare", "-pf", "--mount-proc",
+                                  os.path.abspath(compendium()[0])] + compendium()[1:] + args +
+                                 ["--json", "-o", out, "--", "sh", "-c", cmd], env=env, cwd=work,
+                                 capture_output=True, text=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            probs.append(f"pid namespace {args}: still running after 60 s")
+            continue
+        said = [line for line in res.stderr.splitlines() if sentence in line]
+        if res.returncode != want_rc or len(said) != 1:
+            probs.append(f"pid namespace {args}: exit {res.returncode} (want {want_rc}), "
+                         f"stderr {res.stderr.strip()!r}")
+            continue
+        if want_rc == 1:
+            continue
+        summary = json.loads(open(out, encoding="utf-8").read().splitlines()[-1])
+        files = {f["path"]: f for f in summary["files"]}
+        got = (summary["tracer"]["engine"], summary["exit"]["code"], len(summary["processes"]),
+               files.get(os.path.join(work, "pidns.out"), {}).get("written_bytes"))
+        if got != ("ptrace", 4, 3, 2):
+            probs.append(f"pid namespace {args}: engine, exit, processes, bytes written {got}, "
+                         "want ('ptrace', 4, 3, 2)")
+    if not probs:
+        print("pid namespace: auto traces with ptrace and says why; --engine kernel refuses")
     return probs
 
 
