@@ -80,6 +80,7 @@ const struct proc *evtext_proc(const struct model *m, int pid, uint64_t ts)
 static void detail_proc(struct strbuf *sb, const struct model *m, const struct sevent *e)
 {
 	const struct proc *p = evtext_proc(m, e->pid, e->ts);
+	char pb[FMT_PID_MAX];
 
 	if (!p)
 		return;
@@ -90,7 +91,8 @@ static void detail_proc(struct strbuf *sb, const struct model *m, const struct s
 		strbuf_addch(sb, ' ');
 		visible_addstr(sb, *a);
 	}
-	strbuf_addf(sb, "\nParent:   %d\nThreads:  %d (%d alive)\n", p->ppid, p->threads, p->live);
+	strbuf_addf(sb, "\nParent:   %s\nThreads:  %d (%d alive)\n",
+		    fmt_pid(p->host, p->ppid, pb), p->threads, p->live);
 	if (p->exited) {
 		char w[48];
 		strbuf_addf(sb, "Ended:    %s\n", fmt_wait_status(p->status, w));
@@ -164,15 +166,16 @@ static void detail_val(struct strbuf *sb, const struct sevent *e, const struct e
 
 /* The raw fields every event has (and the call's duration, dur ns, when
  * it was measured), then those its type keeps. */
-static void detail_fields(struct strbuf *sb, const struct store *s, const struct sevent *e,
-			  uint64_t dur)
+static void detail_fields(struct strbuf *sb, const struct store *s, const struct model *m,
+			  const struct sevent *e, uint64_t dur)
 {
 	const struct evdesc *d = evdesc_of(e->type);
-	char t[24];
+	const char *host = m ? model_pid_label(m, e->pid) : NULL;
+	char t[24], pb[FMT_PID_MAX], tb[FMT_PID_MAX];
 
-	strbuf_addf(sb, "Time:     %s\nProcess:  %d\nThread:   %d%s\nType:     %s (%s)\n",
-		    evtext_time(e->ts, t), e->pid, e->tid, e->tid != e->pid ? " (not the main thread)" : "",
-		    d->name, evdesc_cat_name(e->cat));
+	strbuf_addf(sb, "Time:     %s\nProcess:  %s\nThread:   %s%s\nType:     %s (%s)\n",
+		    evtext_time(e->ts, t), fmt_pid(host, e->pid, pb), fmt_pid(host, e->tid, tb),
+		    e->tid != e->pid ? " (not the main thread)" : "", d->name, evdesc_cat_name(e->cat));
 	if (dur && e->cat != CAT_LAT)
 		strbuf_addf(sb, "Duration: %s (the call, entry to exit)\n", fmt_duration(dur, t));
 	if (d->slot[SLOT_FD] == EVF_FD && e->fd >= 0)
@@ -262,7 +265,7 @@ void evtext_detail(struct strbuf *sb, const struct store *s, const struct model 
 	strbuf_addstr(sb, "Event:    ");
 	evtext_row(sb, s, e, utf8);
 	strbuf_addf(sb, "\nIndex:    #%zu\n", idx);
-	detail_fields(sb, s, e, store_dur(s, idx));
+	detail_fields(sb, s, m, e, store_dur(s, idx));
 	if (m) {
 		detail_object(sb, s, m, e);
 		detail_proc(sb, m, e);

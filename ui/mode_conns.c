@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "fmt.h"
 #include "noise.h"
 #include "mode.h"
 
@@ -45,6 +46,7 @@ static void build(struct app *a, struct table *t, int pid)
 /* Column c of row r. */
 static void cell(const struct app *a, const struct trow *r, size_t c, char *buf, size_t cap)
 {
+	char pb[FMT_PID_MAX];
 	const struct cstat *cs = &a->obj.conns[r->id];
 
 	switch (c) {
@@ -53,7 +55,9 @@ static void cell(const struct app *a, const struct trow *r, size_t c, char *buf,
 		snprintf(buf, cap, "%s %s", model_kind_name(cs->kind),
 			 cs->flow ? "flow" : cs->accepted ? "in" : "out");
 		break;
-	case C_PID: snprintf(buf, cap, "%d", cs->pid); break;
+	case C_PID: fmt_pid(model_pid_label(a->model, cs->pid), cs->pid, pb);
+		snprintf(buf, cap, "%s", pb);
+		break;
 	case C_DUR: mode_ns(r->key[c], buf, cap); break;
 	default: mode_bytes(r->key[c], buf, cap); break;
 	}
@@ -62,11 +66,13 @@ static void cell(const struct app *a, const struct trow *r, size_t c, char *buf,
 /* Enter: that connection's events, from connect or accept to close. */
 static unsigned open_row(struct app *a, const struct trow *r)
 {
+	char pb[FMT_PID_MAX];
 	const struct cstat *c = &a->obj.conns[r->id];
 	struct follow f = { .pid = c->pid, .fd = c->fd, .t0 = c->start,
 			    .t1 = c->closed ? c->end : UINT64_MAX };
 
-	snprintf(f.label, sizeof(f.label), "connection %.100s (pid %d, fd %d)", r->text, c->pid, c->fd);
+	snprintf(f.label, sizeof(f.label), "connection %.100s (pid %s, fd %d)", r->text,
+		 fmt_pid(model_pid_label(a->model, c->pid), c->pid, pb), c->fd);
 	return mode_follow(a, &f);
 }
 

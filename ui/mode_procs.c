@@ -265,6 +265,7 @@ static void exit_text(const struct proc *p, const struct trow *r, char *buf, siz
 /* Column c of row r. */
 static void cell(const struct app *a, const struct trow *r, size_t c, char *buf, size_t cap)
 {
+	char pb[FMT_PID_MAX];
 	size_t n;
 	struct proc *const *p = model_procs(a->model, &n);
 	bool tree = a->tabs[MODE_PROCS].sort < 0;
@@ -276,9 +277,9 @@ static void cell(const struct app *a, const struct trow *r, size_t c, char *buf,
 				 tree && r->depth ? (a->utf8 ? "└─" : "`-") : "", a->utf8 ? "▸" : "+",
 				 r->text, r->members);
 		else
-			snprintf(buf, cap, "%s%*s%s%d %s", mode_pid(a) == r->pid ? "*" : " ",
+			snprintf(buf, cap, "%s%*s%s%s %s", mode_pid(a) == r->pid ? "*" : " ",
 				 tree ? r->depth * 2 : 0, "", tree && r->depth ? (a->utf8 ? "└─" : "`-") : "",
-				 r->pid, r->text);
+				 fmt_pid(model_pid_label(a->model, r->pid), r->pid, pb), r->text);
 		break;
 	case C_EVENTS: mode_count(r->key[c], buf, cap); break;
 	case C_LIFE: mode_ns(r->key[c], buf, cap); break;
@@ -355,12 +356,26 @@ static void note(const struct app *a, int pid, char *buf, size_t cap)
 {
 	size_t n;
 
-	model_procs(a->model, &n);
+	struct proc *const *p = model_procs(a->model, &n);
+	size_t nruns, len = 0;
+	const struct model_run *runs = model_runs(a->model, &nruns);
+	char per[160] = "";
+
+	/* A replay of several recordings: how many came from each. */
+	for (size_t i = 0; nruns > 1 && i < nruns && len < sizeof(per); i++) {
+		size_t k = 0;
+
+		for (size_t j = 0; j < n; j++)
+			k += (size_t)rec_pid_run(p[j]->pid) == i;
+		len += (size_t)snprintf(per + len, sizeof(per) - len, "%s%s %zu%s", i ? ", " : " (",
+					runs[i].label, k, i + 1 == nruns ? ")" : "");
+	}
 	if (pid)
-		snprintf(buf, cap, "%zu processes; * = the one every view shows (Enter on it: all).", n);
+		snprintf(buf, cap, "%zu processes%s; * = the one every view shows (Enter on it: all).",
+			 n, per);
 	else
-		snprintf(buf, cap, "%zu processes.  Enter: show one alone in every view.  "
-			 "Read/written: all its fds.  Right/Left: open/fold name xN.", n);
+		snprintf(buf, cap, "%zu processes%s.  Enter: show one alone in every view.  "
+			 "Read/written: all its fds.  Right/Left: open/fold name xN.", n, per);
 }
 
 const struct mode_ops mode_procs = {

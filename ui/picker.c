@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+#include "fmt.h"
+#include "model.h"
 #include "picker.h"
 
 static const char *const heads[] = { "Categories", "Event types", "Processes" };
@@ -51,8 +53,9 @@ static const char *proc_name(struct lanes *l, int pid)
 }
 
 void picker_label(const struct pick_item *it, const struct filter *f, struct lanes *l,
-		  bool utf8, char *buf, size_t cap)
+		  const struct model *m, bool utf8, char *buf, size_t cap)
 {
+	char pb[FMT_PID_MAX];
 	const char *box[2] = { "[ ]", utf8 ? "[✓]" : "[x]" };
 
 	switch (it->kind) {
@@ -75,8 +78,8 @@ void picker_label(const struct pick_item *it, const struct filter *f, struct lan
 			 evdesc_name((enum ev_type)it->value));
 		break;
 	case PK_PROC:
-		snprintf(buf, cap, "  %s %d %s", box[filter_pid_shown(f, it->value)], it->value,
-			 proc_name(l, it->value));
+		snprintf(buf, cap, "  %s %s %s", box[filter_pid_shown(f, it->value)],
+			 fmt_pid(model_pid_label(m, it->value), it->value, pb), proc_name(l, it->value));
 		break;
 	}
 }

@@ -23,7 +23,7 @@ struct pick_item {
 size_t picker_items(struct lanes *l, struct pick_item *items, size_t max);
 /* The label of an item ("[x] file"), for display. */
 void picker_label(const struct pick_item *it, const struct filter *f, struct lanes *l,
-		  bool utf8, char *buf, size_t cap);
+		  const struct model *m, bool utf8, char *buf, size_t cap);
 /* Space on an item; returns true when the filter changed. */
 bool picker_toggle(const struct pick_item *it, struct filter *f);
 /* "Only this one" on an item; returns true when the filter changed. */

@@ -329,13 +329,11 @@ static void title_bar(int y, const char *text, bool focused)
 
 /* ---- header and counters ---- */
 
-/* The command line, program name without its directory. */
-static void command_text(const struct app *a)
+/* A command line in sb, program name without its directory. */
+static void add_command(char *const *c)
 {
-	char *const *c = model_command(a->model);
 	const char *base;
 
-	strbuf_reset(&sb);
 	if (!c || !c[0])
 		return;
 	base = strrchr(c[0], '/');
@@ -344,6 +342,26 @@ static void command_text(const struct app *a)
 	for (c++; *c; c++) {
 		strbuf_addch(&sb, ' ');
 		visible_addstr(&sb, *c);
+	}
+}
+
+/* The command line; in a replay of several recordings, each one's host
+ * and command ("alpha: make  beta: ./server"). */
+static void command_text(const struct app *a)
+{
+	size_t n;
+	const struct model_run *r = model_runs(a->model, &n);
+
+	strbuf_reset(&sb);
+	if (n < 2) {
+		add_command(model_command(a->model));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addstr(&sb, i ? "  " : " ");
+		visible_addstr(&sb, r[i].label);
+		strbuf_addch(&sb, ':');
+		add_command(r[i].command);
 	}
 }
 
@@ -443,7 +461,7 @@ static void draw_lanes_title(struct app *a, uint64_t t0, uint64_t span)
 /* The label column of a row: a lane, or a folded group ("+true x150"). */
 static void lane_label(struct app *a, int y, const struct lane *ln, bool selected, bool cursor)
 {
-	char buf[64];
+	char buf[192], pb[FMT_PID_MAX];
 	bool ended = ln->members ? ln->uended : ln->ended;
 	attr_t at = (ended ? A_DIM : A_BOLD) | (selected ? A_REVERSE : 0);
 
@@ -451,10 +469,12 @@ static void lane_label(struct app *a, int y, const struct lane *ln, bool selecte
 		snprintf(buf, sizeof(buf), "%s%s%s x%zu", cursor ? ">" : "", gl->folded, ln->name,
 			 ln->members);
 	else if (ln->thread)
-		snprintf(buf, sizeof(buf), "%s %s%d", cursor ? ">" : " ", gl->thread, ln->tid);
+		snprintf(buf, sizeof(buf), "%s %s%s", cursor ? ">" : " ", gl->thread,
+			 fmt_pid(model_pid_label(a->model, ln->pid), ln->tid, pb));
 	else
-		snprintf(buf, sizeof(buf), "%s%s%d %s", cursor ? ">" : "",
-			 a->view.lanes.v[ln->group]->gsize >= 2 ? gl->opened : "", ln->pid, ln->name);
+		snprintf(buf, sizeof(buf), "%s%s%s %s", cursor ? ">" : "",
+			 a->view.lanes.v[ln->group]->gsize >= 2 ? gl->opened : "",
+			 fmt_pid(model_pid_label(a->model, ln->pid), ln->pid, pb), ln->name);
 	fill(y, 0, 0);
 	attrset(at);
 	mvhline(y, 0, ' ', a->lay.label_w);
@@ -607,15 +627,28 @@ static int put_match(struct app *a, int y, int x, int max, const char *s, attr_t
 }
 
 /* One row of the list. */
+/* Width of the event list's pid column: 8, and the longest host label of
+ * a replay of several recordings (at most 16 more). */
+static int pid_width(const struct app *a)
+{
+	size_t n, w = 0;
+	const struct model_run *r = model_runs(a->model, &n);
+
+	for (size_t i = 0; n > 1 && i < n; i++)
+		w = strlen(r[i].label) + 1 > w ? strlen(r[i].label) + 1 : w;
+	return 8 + (int)(w < 16 ? w : 16);
+}
+
 static void list_row(struct app *a, int y, size_t i, bool multi)
 {
 	size_t idx = view_at(&a->view, i);
 	const struct sevent *e = store_get(a->store, idx);
 	bool selected = i == a->list.sel;
 	attr_t base = selected ? A_REVERSE : 0, cat = color_or(PAIR_CATTEXT + e->cat, 0);
-	char t[24], p[32], d[24], dur[32] = "";
+	char t[24], p[FMT_PID_MAX + 8], pb[FMT_PID_MAX], d[24], dur[32] = "";
 	uint64_t ns = e->cat != CAT_LAT ? store_dur(a->store, idx) : 0;   /* (latency rows say theirs) */
-	int x = 0;
+	const char *host = model_pid_label(a->model, e->pid);
+	int x = 0, pw = pid_width(a);
 
 	if (ns)
 		snprintf(dur, sizeof(dur), " (%s)", fmt_duration(ns, d));
@@ -624,15 +657,15 @@ static void list_row(struct app *a, int y, size_t i, bool multi)
 	x += put(y, x, COLS - x, evtext_time(e->ts, t), base | A_DIM);
 	if (multi) {
 		if (e->tid != e->pid)
-			snprintf(p, sizeof(p), " %s%d", gl->thread, e->tid);
+			snprintf(p, sizeof(p), " %s%s", gl->thread, fmt_pid(host, e->tid, pb));
 		else
-			snprintf(p, sizeof(p), " %d", e->pid);
-		x += put(y, x, 8, p, base);
-		x = x < 15 ? 15 : x;
+			snprintf(p, sizeof(p), " %s", fmt_pid(host, e->pid, pb));
+		x += put(y, x, pw, p, base);
+		x = x < 7 + pw ? 7 + pw : x;
 	}
 	x += put(y, x, COLS - x, " ", base);
 	x += put(y, x, 5, evdesc_cat_name((enum ev_cat)e->cat), base | color_or(PAIR_CAT + e->cat, 0));
-	x = x < (multi ? 21 : 14) ? (multi ? 21 : 14) : x;
+	x = x < (multi ? 13 + pw : 14) ? (multi ? 13 + pw : 14) : x;
 	strbuf_reset(&sb);
 	evtext_row_fit(&sb, a->store, e, a->utf8, COLS - x - (int)strlen(dur));
 	strbuf_addstr(&sb, dur);
@@ -661,11 +694,11 @@ static void draw_list(struct app *a)
 /* The title of a view: its name, process, sort and what Enter does. */
 static void draw_table_title(struct app *a, const struct mode_ops *m, const struct table *t)
 {
-	char buf[300], who[48];
+	char buf[300], who[FMT_PID_MAX + 16], pb[FMT_PID_MAX];
 	int pid = mode_pid(a);
 
 	if (pid)
-		snprintf(who, sizeof(who), "process %d only", pid);
+		snprintf(who, sizeof(who), "process %s only", fmt_pid(model_pid_label(a->model, pid), pid, pb));
 	else
 		snprintf(who, sizeof(who), "all processes");
 	snprintf(buf, sizeof(buf), " %s %s %s %s %zu rows%s%s   e s f c t L w: views", m->name, gl->dot, who,
@@ -933,7 +966,8 @@ static void draw_picker(struct app *a)
 		int y = y0 + 1 + (int)(i - a->pick_top);
 		attr_t at = items[i].kind == PK_HEAD ? A_BOLD | A_UNDERLINE : 0;
 
-		picker_label(&items[i], &a->view.filter, &a->view.lanes, a->utf8, buf, sizeof(buf));
+		picker_label(&items[i], &a->view.filter, &a->view.lanes, a->model, a->utf8, buf,
+			     sizeof(buf));
 		if (i == a->pick_sel)
 			fill(y, 0, A_REVERSE);
 		put(y, 1, COLS - 2, buf, at | (i == a->pick_sel ? A_REVERSE : 0));
