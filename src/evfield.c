@@ -163,7 +163,7 @@ static int64_t stored_num(const struct sevent *se, unsigned f)
 		break;
 	}
 	switch (slot_of(se, f)) {
-	case SLOT_FD: return se->fd;
+	case SLOT_FD: return f == EVF_CHILD ? rec_pid_local(se->fd) : se->fd;
 	case SLOT_VAL: return se->val;
 	case SLOT_ADDR: return (int64_t)se->addr;
 	default: return 0;

@@ -441,12 +441,14 @@ static struct sevent *slot_new(struct store *s, uint64_t ns)
 	return memset(&s->chunks[c][(s->count - 1) & (CHUNK_EVENTS - 1)], 0, sizeof(struct sevent));
 }
 
-/* Keep field f of the event in slot i of se. */
+/* Keep field f of the event in slot i of se.  A new task's id is kept as
+ * the model knows it, like the event's own pid and tid (in a replay of
+ * several recordings it carries its recording, record.h). */
 static void fill_slot(struct store *s, struct sevent *se, unsigned i, unsigned f,
 		      const struct evacc *a)
 {
 	switch (i) {
-	case SLOT_FD: se->fd = (int32_t)evacc_num(a, f); break;
+	case SLOT_FD: se->fd = f == EVF_CHILD ? a->ev->child : (int32_t)evacc_num(a, f); break;
 	case SLOT_VAL: se->val = evacc_num(a, f); break;
 	case SLOT_ADDR: se->addr = (uint64_t)evacc_num(a, f); break;
 	case SLOT_STR: se->str = store_intern(s, evacc_str(a, f)); break;

@@ -223,7 +223,8 @@ static void conns(struct sw *w)
 			    PRIu64 ",", c[i]->flow ? "flow" : c[i]->accepted ? "accept" : "connect",
 			    c[i]->sent, c[i]->received);
 		put_pid(w, "pid", c[i]->pid);
-		put_host(w, c[i]->pid);
+		if (!(w->o->flags & SUMMARY_HTML))   /* the page labels it by its pid: "host" is the peer's */
+			put_host(w, c[i]->pid);
 		strbuf_addf(w->sb, ",\"first_s\":%.6f,\"last_s\":%.6f}", (double)c[i]->ts / 1e9,
 			    (double)c[i]->last_ts / 1e9);
 		fbuf_step(w->out);

@@ -84,13 +84,26 @@ static const char *base_name(const char *p)
 	return slash ? slash + 1 : p ? p : "";
 }
 
-/* Name of a lane's process: "ls" or "pid 1234" when unknown. */
+/* Name of a lane's process: "ls" or "pid 1234" when unknown (its pid as
+ * its host knew it; the trace's pids stay the model's, unique across the
+ * recordings of a replay of several). */
 static const char *proc_name(const struct timeline_lane *ln, char *buf, size_t cap)
 {
 	if (ln->proc && ln->proc->exe && *ln->proc->exe)
 		return base_name(ln->proc->exe);
-	snprintf(buf, cap, "pid %d", ln->pid);
+	snprintf(buf, cap, "pid %d", rec_pid_local(ln->pid));
 	return buf;
+}
+
+/* A process's name in the trace: "ls (1234)", or "alpha: ls (1234)" for a
+ * process of host alpha in a replay of several recordings. */
+static void proc_title(const struct tw *w, const struct timeline_lane *ln, char *name, size_t cap)
+{
+	const char *host = model_pid_label(w->m, ln->pid);
+	char buf[32];
+
+	snprintf(name, cap, "%.80s%s%s (%d)", host ? host : "", host ? ": " : "",
+		 proc_name(ln, buf, sizeof(buf)), rec_pid_local(ln->pid));
 }
 
 /* M events naming and ordering one lane's process and thread. */
@@ -99,7 +112,7 @@ static void meta_lane(struct tw *w, const struct timeline_lane *ln, size_t idx)
 	char buf[32], name[300];
 
 	if (!ln->thread) {
-		snprintf(name, sizeof(name), "%s (%d)", proc_name(ln, buf, sizeof(buf)), ln->pid);
+		proc_title(w, ln, name, sizeof(name));
 		ev_open(w, 'M', ln->pid, ln->pid, 0);
 		strbuf_addstr(&w->out.sb, ",\"name\":\"process_name\",\"args\":{\"name\":");
 		json_cstr(&w->out.sb, name);
@@ -108,7 +121,7 @@ static void meta_lane(struct tw *w, const struct timeline_lane *ln, size_t idx)
 			    ln->pid, ln->pid, idx);
 	}
 	if (ln->thread)
-		snprintf(name, sizeof(name), "thread %d", ln->tid);
+		snprintf(name, sizeof(name), "thread %d", rec_pid_local(ln->tid));
 	else
 		snprintf(name, sizeof(name), "%s", proc_name(ln, buf, sizeof(buf)));
 	ev_open(w, 'M', ln->pid, ln->tid, 0);
@@ -131,7 +144,7 @@ static void lifetime(struct tw *w, const struct timeline_lane *ln, size_t idx)
 	put_us(&w->out.sb, end - first);
 	strbuf_addstr(&w->out.sb, ",\"cat\":\"proc\"");
 	if (ln->thread) {
-		strbuf_addf(&w->out.sb, ",\"name\":\"thread %d\"", ln->tid);
+		strbuf_addf(&w->out.sb, ",\"name\":\"thread %d\"", rec_pid_local(ln->tid));
 	} else {
 		put_name(&w->out.sb, "name", proc_name(ln, buf, sizeof(buf)));
 		strbuf_addstr(&w->out.sb, ",\"args\":{\"exe\":");
@@ -173,7 +186,8 @@ static void event_args(struct tw *w, const struct sevent *e)
 {
 	struct strbuf *sb = &w->out.sb;
 
-	strbuf_addf(sb, ",\"args\":{\"%s\":%d", slot_key(e, SLOT_FD, "fd"), e->fd);
+	strbuf_addf(sb, ",\"args\":{\"%s\":%d", slot_key(e, SLOT_FD, "fd"),
+		    e->type == EV_FORK || e->type == EV_THREAD ? rec_pid_local(e->fd) : e->fd);
 	if (e->flags & SEV_FAILED)
 		put_name(sb, "error", fmt_errno_name((int)-e->val));
 	else if (e->val)

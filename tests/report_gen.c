@@ -9,6 +9,9 @@
  *   report_gen replay REC [--max M] [-v] OUT.html [OUT.trace.json]
  *       the same from a recording made with compendium-tui --record (-v:
  *       every raw system call as an event too, as compendium-tui -v shows)
+ *   report_gen merge REC REC [--max M] [-v] OUT.html [OUT.trace.json]
+ *       the same from two recordings replayed as one (--replay A B): merged
+ *       by time, each one's processes labelled with its host
  *
  * Either way it prints one JSON object on stdout with what the report must
  * show, counted here straight from the store (not with the report code):
@@ -373,8 +376,9 @@ static void synth(size_t n)
 	feed();
 }
 
-/* Feed a recording to the model. */
-static int replay(const char *path)
+/* Feed a recording to the model: one file, or two merged by time (b not
+ * NULL), each labelled with its host as --replay A B labels them. */
+static int replay(const char *path, const char *b)
 {
 	char why[256];
 	struct recording *r = recording_open(path, why, sizeof(why));
@@ -382,13 +386,27 @@ static int replay(const char *path)
 	size_t len;
 	int got;
 
+	if (r && b) {
+		struct recording *parts[2] = { r, recording_open(b, why, sizeof(why)) };
+		char *names[2] = { (char *)path, (char *)b };
+		char *const *labels;
+		size_t nlabels;
+
+		r = parts[1] ? recording_merge(parts, names, 2, why, sizeof(why)) : NULL;
+		if (!parts[1])
+			recording_close(parts[0]);
+		if (r) {
+			labels = recording_labels(r, &nlabels);
+			model_set_runs(m, labels, nlabels);
+		}
+	}
 	if (!r) {
 		fprintf(stderr, "report_gen: %s\n", why);
 		return -1;
 	}
 	while ((got = recording_next(r, &rec, &len, why, sizeof(why))) > 0)
 		if (rec_validate(rec, len) == 0)
-			model_ingest(m, rec);
+			model_ingest_run(m, recording_run(r), rec);
 	recording_close(r);
 	if (got < 0)
 		fprintf(stderr, "report_gen: %s\n", why);
@@ -624,7 +642,8 @@ static int write_outputs(const char *html, const char *trace, size_t max)
 static int usage(void)
 {
 	fputs("usage: report_gen synth N [--max M] OUT.html [OUT.json]\n"
-	      "       report_gen replay REC [--max M] [-v] OUT.html [OUT.json]\n", stderr);
+	      "       report_gen replay REC [--max M] [-v] OUT.html [OUT.json]\n"
+	      "       report_gen merge REC REC [--max M] [-v] OUT.html [OUT.json]\n", stderr);
 	return 2;
 }
 
@@ -632,10 +651,11 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	size_t max = REPORT_MAX_EVENTS_DEFAULT;
-	int code, a = 3;
+	bool merge = argc > 1 && !strcmp(argv[1], "merge");
+	int code, a = merge ? 4 : 3;
 	bool verbose = false;
 
-	if (argc < 4)
+	if (argc < a + 1)
 		return usage();
 	for (;;) {
 		if (!strcmp(argv[a], "--max") && a + 2 < argc) {
@@ -654,10 +674,12 @@ int main(int argc, char **argv)
 	model_set_observer(m, store_add, st);
 	if (!strcmp(argv[1], "synth"))
 		synth(strtoul(argv[2], NULL, 10));
-	else if (!strcmp(argv[1], "replay") && replay(argv[2]) < 0)
-		return 1;
-	else if (strcmp(argv[1], "replay"))
+	else if (!strcmp(argv[1], "replay") || merge) {
+		if (replay(argv[2], merge ? argv[3] : NULL) < 0)
+			return 1;
+	} else {
 		return usage();
+	}
 	code = write_outputs(argv[a], a + 1 < argc ? argv[a + 1] : NULL, max);
 	model_free(m);
 	store_free(st);

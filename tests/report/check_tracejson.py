@@ -15,7 +15,11 @@ begin) and there is one lifetime slice per lane; every timed call is an X
 slice and every latency an async pair, and the longest call's slice ends at
 its event with its whole duration.  --min-span NAME:US also asks for an X
 slice called NAME (or any of NAME|NAME...) at least US microseconds long
-(a call known to block that long).  Prints one line per
+(a call known to block that long).  --labels A,B says the trace is of a
+replay of several recordings labelled A, B...: every process is a trace
+process of its own (its pid the model's, the recording's index above bit
+22), named "A: name (pid)" with the pid as its host knew it; --shared-pid PID
+also asks that PID was a pid of more than one of them (kept apart).  Prints one line per
 check and "N passed, N failed"; exits 1 on any failure.
 """
 
@@ -165,16 +169,57 @@ def spans(events, manifest, min_span):
         check("%s is a slice of at least %s us" % (name, us), best >= float(us), best)
 
 
+def labels(events, manifest, names):
+    """A replay of several recordings: unique pids, labelled process names."""
+    run_shift = 22
+    named = {e["pid"]: e.get("args", {}).get("name", "") for e in events
+             if e.get("ph") == "M" and e.get("name") == "process_name"}
+    want = {int(p) for p in manifest["by_pid"]}
+    check("one trace process per process of every recording (%d)" % len(want),
+          set(named) == want, sorted(set(named) ^ want))
+    bad = []
+    for pid, name in named.items():
+        run, local = pid >> run_shift, pid & ((1 << run_shift) - 1)
+        ok = run < len(names) and name.startswith(names[run] + ": ") and \
+            name.endswith(" (%d)" % local)
+        if not ok:
+            bad.append((pid, name))
+    check("every process named with its host's label and its host's pid", not bad and named, bad)
+    hosts = {}
+    for pid in named:
+        hosts.setdefault(pid & ((1 << run_shift) - 1), set()).add(pid >> run_shift)
+    shared = sorted(p for p, runs in hosts.items() if len(runs) > 1)
+    print("note: pids that more than one recording had: %s" % shared)
+    for ev in events:
+        if ev.get("ph") == "i" and ev.get("name") == "fork":
+            child = ev.get("args", {}).get("child", 0)
+            if child <= 0 or child >= 1 << run_shift:
+                bad.append(ev)
+    check("a fork's child is the pid its host knew", not bad, bad[:3])
+    return shared
+
+
 def main():
     """Run every check on one trace file."""
     args = sys.argv[1:]
     min_span = None
+    names = None
+    shared_want = None
+    if "--labels" in args:
+        k = args.index("--labels")
+        names = args[k + 1].split(",") if k + 1 < len(args) else []
+        del args[k:k + 2]
+    if "--shared-pid" in args:
+        k = args.index("--shared-pid")
+        shared_want = int(args[k + 1]) if k + 1 < len(args) else -1
+        del args[k:k + 2]
     if "--min-span" in args:
         k = args.index("--min-span")
         min_span = args[k + 1] if k + 1 < len(args) else ""
         del args[k:k + 2]
     if len(args) != 2 or (min_span is not None and ":" not in min_span):
-        print("usage: check_tracejson.py TRACE.json MANIFEST [--min-span NAME:US]")
+        print("usage: check_tracejson.py TRACE.json MANIFEST [--min-span NAME:US] "
+              "[--labels A,B [--shared-pid PID]]")
         return 2
     sys.argv[1:] = args
     with open(sys.argv[2], encoding="utf-8") as f:
@@ -198,6 +243,10 @@ def main():
     check("fork and clone flows present", flows > 0 or manifest["lanes"] <= 1, flows)
     counts(events, threads, manifest)
     spans(events, manifest, min_span)
+    if names is not None:
+        shared = labels(events, manifest, names)
+        if shared_want is not None:
+            check("pid %d of several recordings stays apart" % shared_want, shared_want in shared, shared)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

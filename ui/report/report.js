@@ -56,7 +56,13 @@
 		return document.getElementById(id);
 	}
 
-	var el = CompendiumDom.el, vis = CompendiumDom.vis;
+	var el = CompendiumDom.el, vis = CompendiumDom.vis, pidLocal = CompendiumDom.pidLocal;
+
+	/* A pid as a person knows it: "1234", or "alpha:1234" in a replay of
+	 * several recordings (whose pids carry their recording, src/record.h). */
+	function pidText(pid) {
+		return CompendiumDom.pidText(D.summary.runs, pid);
+	}
 
 	/* Interned string i, made visible. */
 	function str(i) {
@@ -389,11 +395,18 @@
 
 	/* Title, subtitle and the left-out notice. */
 	function renderHeader() {
-		var s = D.summary, cmd = (s.command || []).map(vis).join(' ');
+		var s = D.summary, cmd = (s.command || []).map(vis).join(' '), runs = multiRuns();
 
+		if (runs) {
+			cmd = runs.map(function (r) {
+				return vis(r.host) + ': ' + (r.command || []).map(vis).join(' ');
+			}).join('  +  ');
+		}
 		$('title').textContent = cmd || 'compendium-tui report';
 		document.title = (cmd ? vis(baseName(s.command[0])) + ' - ' : '') + 'compendium-tui report';
-		$('subtitle').textContent = (D.attached ? 'attached; ' : '') + 'traced for ' +
+		$('subtitle').textContent = (runs ? num(runs.length) + ' recordings (' +
+			runs.map(function (r) { return vis(r.host); }).join(', ') + ') replayed together; ' : '') +
+			(D.attached ? 'attached; ' : '') + 'traced for ' +
 			dur(D.duration) + ', ' + num(D.total) + ' events, ' +
 			num((s.processes || []).length) + ' processes; written by ' + D.tool;
 		if (D.filter)
@@ -417,7 +430,14 @@
 			'is kept. The summary cards count all events. Raise --max-report-events to keep more.';
 	}
 
-	/* One summary card: a title, a big value and key/value lines. */
+	/* The summary's recordings in a replay of several, else null. */
+	function multiRuns() {
+		var r = D.summary.runs;
+
+		return r && r.length > 1 ? r : null;
+	}
+
+	/* One summary card: a title, a big value and key/value lines; returns it. */
 	function card(title, big, lines, list) {
 		var c = el('div', 'card');
 
@@ -452,6 +472,58 @@
 			c.appendChild(ul);
 		}
 		$('cards').appendChild(c);
+		return c;
+	}
+
+	/* Exit words of a recording's {code, signal}, as the summary's exit_text. */
+	function runExitText(e) {
+		if (e && e.signal)
+			return 'killed by ' + vis(e.signal);
+		return e && e.code !== null && e.code !== undefined ? 'exit ' + e.code : 'no exit seen';
+	}
+
+	/* One card per recording of a replay of several, then one of them all
+	 * together: its command, exit, duration, processes, events and bytes. */
+	function renderRunCards(runs) {
+		var s = D.summary, io = s.io || {}, tot = { processes: 0, events: 0 };
+
+		runs.forEach(function (r, i) {
+			var rio = r.io || {}, c;
+
+			tot.processes += r.processes;
+			tot.events += r.events;
+			c = card('Recording ' + vis(r.host), runExitText(r.exit), [
+				['command', (r.command || []).map(vis).join(' ')],
+				['started', stamp(r.start_s * 1e9) + ', ran ' + dur(r.duration_s * 1e9)],
+				['processes', num(r.processes)], ['events', num(r.events)],
+				['files', bytes(rio.file_read_bytes) + ' read, ' + bytes(rio.file_written_bytes) + ' written'],
+				['net', bytes(rio.net_sent_bytes) + ' sent, ' + bytes(rio.net_received_bytes) + ' received'],
+				['tracer', vis((r.tracer || {}).engine) + ', ' + num((r.tracer || {}).stops || 0) + ' stops']]);
+			c.classList.add('run');
+			c.title = vis(r.host) + ': ' + (r.command || []).map(vis).join(' ');
+			c.dataset.run = String(i);
+			runData(c, r.host, r.processes, r.events, rio);
+		});
+		var c = card('All ' + num(runs.length) + ' recordings', num(tot.events) + ' events', [
+			['duration', dur(D.duration)], ['processes', num(tot.processes)],
+			['events', num(tot.events)],
+			['files', bytes(io.file_read_bytes) + ' read, ' + bytes(io.file_written_bytes) + ' written'],
+			['net', bytes(io.net_sent_bytes) + ' sent, ' + bytes(io.net_received_bytes) + ' received']]);
+		c.classList.add('run');
+		c.dataset.run = 'all';
+		runData(c, null, tot.processes, tot.events, io);
+	}
+
+	/* A recording card's exact figures, for whoever reads the page's data. */
+	function runData(c, host, processes, events, io) {
+		if (host !== null)
+			c.dataset.host = vis(host);
+		c.dataset.processes = String(processes);
+		c.dataset.events = String(events);
+		c.dataset.fileRead = String(io.file_read_bytes || 0);
+		c.dataset.fileWritten = String(io.file_written_bytes || 0);
+		c.dataset.netSent = String(io.net_sent_bytes || 0);
+		c.dataset.netReceived = String(io.net_received_bytes || 0);
 	}
 
 	/* Exit text of the summary: the words the other outputs use. */
@@ -462,10 +534,13 @@
 	/* All the summary cards. */
 	function renderCards() {
 		var s = D.summary, io = s.io || {}, mem = s.memory || {}, tr = s.tracer || {};
-		var conns = s.connections || [], files = (s.files || []).slice();
+		var conns = s.connections || [], files = (s.files || []).slice(), runs = multiRuns();
 
-		card('Exit', exitText(s), [['duration', dur(D.duration)],
-			['processes', num((s.processes || []).length)]]);
+		if (runs)
+			renderRunCards(runs);
+		else
+			card('Exit', exitText(s), [['duration', dur(D.duration)],
+				['processes', num((s.processes || []).length)]]);
 		card('Memory', bytes(mem.heap_bytes), [['heap', bytes(mem.heap_bytes)],
 			['mmap', bytes(mem.mmap_bytes) + ' in ' + num(mem.mmap_regions || 0) + ' regions']]);
 		card('File I/O', bytes((io.file_read_bytes || 0) + (io.file_written_bytes || 0)),
@@ -474,7 +549,8 @@
 		card('Connections', num(s.connections_total || conns.length), [['sent', bytes(io.net_sent_bytes)],
 			['received', bytes(io.net_received_bytes)]],
 			conns.slice(0, 5).map(function (c) {
-				return vis(c.proto) + ' ' + (c.role === 'accept' ? '\u2190 ' : c.role === 'flow' ? '\u2194 ' : '\u2192 ') +
+				return (runs ? pidText(c.pid) + ' ' : '') + vis(c.proto) + ' ' +
+					(c.role === 'accept' ? '\u2190 ' : c.role === 'flow' ? '\u2194 ' : '\u2192 ') +
 					(c.host ? vis(c.host) + ' (' + vis(c.remote || '?') + ')' : vis(c.remote || '?'));
 			}));
 		renderLatencyCard();
@@ -564,7 +640,7 @@
 			if (seen.has(pid))
 				continue;
 			seen.add(pid);
-			o = el('option', null, pid + ' ' + (p ? vis(baseName(p.exe)) : ''));
+			o = el('option', null, pidText(pid) + ' ' + (p ? vis(baseName(p.exe)) : ''));
 			o.value = String(pid);
 			$('f-proc').appendChild(o);
 		}
@@ -897,14 +973,14 @@
 			d.setAttribute('aria-expanded', 'false');
 		} else if (lanes.tid[i] !== lanes.pid[i]) {
 			d.classList.add('thread');
-			d.textContent = '\u21b3 ' + lanes.tid[i] + ' thread of ' + lanes.pid[i];
+			d.textContent = '\u21b3 ' + pidLocal(lanes.tid[i]) + ' thread of ' + pidText(lanes.pid[i]);
 		} else {
 			if (info && info.group) {
 				d.tabIndex = 0;
 				d.appendChild(el('span', 'fold', '\u25be'));
 				d.setAttribute('aria-expanded', 'true');
 			}
-			d.appendChild(el('span', 'pid', String(lanes.pid[i])));
+			d.appendChild(el('span', 'pid', pidText(lanes.pid[i])));
 			d.appendChild(document.createTextNode(p ? vis(baseName(p.exe)) : '?'));
 			if (p)
 				d.title = vis((p.argv || []).join(' ') || p.exe || '');
@@ -1732,8 +1808,8 @@
 
 		switch (ty) {
 		case 'exec': return s1 + (s2 ? '  [' + s2 + ']' : '');
-		case 'fork': return 'new process ' + fd + (v === 1 ? ' (vfork)' : '');
-		case 'thread': return 'new thread ' + fd;
+		case 'fork': return 'new process ' + pidLocal(fd) + (v === 1 ? ' (vfork)' : '');
+		case 'thread': return 'new thread ' + pidLocal(fd);
 		case 'exit': return (combo.flags[C[i]] & SEV_THREAD ? 'thread ' : '') + waitText(v);
 		case 'open': return s1 + (failed ? '' : ' = fd ' + fd) + ' ' + openFlags(ADDR[i]);
 		case 'close': return 'fd ' + fd + ' ' + (s1 || kind);
@@ -1855,7 +1931,7 @@
 		var c = C[i], pid = lanes.pid[L[i]], tid = lanes.tid[L[i]];
 
 		cells[0].textContent = stamp(T[i]);
-		cells[1].textContent = pid === tid ? String(pid) : pid + '/' + tid;
+		cells[1].textContent = pid === tid ? pidText(pid) : pidText(pid) + '/' + pidLocal(tid);
 		cells[2].textContent = typeName(i);
 		cells[2].style.setProperty('--sw', combo.colour[c]);
 		setPathText(cells[3], details(i) + durSuffix(i), str(S1[i]));
@@ -1891,7 +1967,7 @@
 		var c = C[i], pid = lanes.pid[L[i]], tid = lanes.tid[L[i]];
 		var p = procs.get(pid);
 
-		return stamp(T[i]) + '  pid ' + pid + (pid !== tid ? ' tid ' + tid : '') +
+		return stamp(T[i]) + '  pid ' + pidText(pid) + (pid !== tid ? ' tid ' + pidLocal(tid) : '') +
 			(p ? ' (' + vis(baseName(p.exe)) + ')' : '') + '  ' + D.cats[combo.cat[c]] + '/' +
 			typeName(i) + '  ' + details(i) +
 			(DUR[i] ? '  started ' + stamp(T[i] - DUR[i]) + ', duration ' + dur(DUR[i]) : '');

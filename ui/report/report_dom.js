@@ -29,5 +29,29 @@ var CompendiumDom = (function () {
 			});
 	}
 
-	return { el: el, vis: vis };
+	var RUN_SHIFT = 22;    /* src/record.h: REC_RUN_SHIFT */
+
+	/* A pid of the report as its host knew it (a replay of several
+	 * recordings puts the recording's index above the pid bits). */
+	function pidLocal(pid) {
+		return pid > 0 ? pid % (1 << RUN_SHIFT) : pid;
+	}
+
+	/* Label of the recording pid comes from (runs: the summary's "runs",
+	 * there only in a replay of several), or null. */
+	function pidHost(runs, pid) {
+		var r = runs && runs.length > 1 && pid > 0 ? runs[Math.floor(pid / (1 << RUN_SHIFT))] : null;
+
+		return r && r.host !== null && r.host !== undefined ? vis(r.host) : null;
+	}
+
+	/* A pid as a person knows it: "1234", or "alpha:1234" for a process of
+	 * host alpha in a replay of several recordings (fmt_pid, src/fmt.c). */
+	function pidText(runs, pid) {
+		var host = pidHost(runs, pid);
+
+		return host === null ? String(pid) : host + ':' + pidLocal(pid);
+	}
+
+	return { el: el, vis: vis, pidLocal: pidLocal, pidHost: pidHost, pidText: pidText };
 }());

@@ -13,6 +13,12 @@ var CompendiumViews = (function () {
 	'use strict';
 
 	var el = CompendiumDom.el, vis = CompendiumDom.vis;
+	var runs = null;     /* the summary's recordings in a replay of several */
+
+	/* A pid as a person knows it: "1234", or "alpha:1234" in a replay of several. */
+	function pidText(pid) {
+		return CompendiumDom.pidText(runs, pid);
+	}
 
 	/* Bytes as the terminal UI writes them. */
 	function bytes(n) {
@@ -142,7 +148,7 @@ var CompendiumViews = (function () {
 		var s = el('select');
 
 		Object.keys(obj).sort(function (a, b) { return a - b; }).forEach(function (k) {
-			var o = el('option', null, k === '0' ? 'every process' : k + ' ' + procName(V, +k));
+			var o = el('option', null, k === '0' ? 'every process' : pidText(+k) + ' ' + procName(V, +k));
 
 			o.value = k;
 			s.appendChild(o);
@@ -209,7 +215,7 @@ var CompendiumViews = (function () {
 
 		d.appendChild(table('v-conns-table', ['peer', 'proto', 'role', 'local', 'pid', 'sent', 'received', 'duration'],
 			conns.map(function (k) {
-				return [c(vis(k[3])), c(vis(k[0])), c(k[1]), c(vis(k[2])), c(String(k[4]), k[4]),
+				return [c(vis(k[3])), c(vis(k[0])), c(k[1]), c(vis(k[2])), c(pidText(k[4]), k[4]),
 					c(bytes(k[5]), k[5]), c(bytes(k[6]), k[6]),
 					c(dur(k[8]), k[8])];
 			}), [false, false, false, false, true, true, true, true]));
@@ -233,7 +239,7 @@ var CompendiumViews = (function () {
 		function walk(i, depth) {
 			var p = V.procs[i], life = (p[7] >= 0 ? p[7] : end) - p[6];
 
-			rows.push([c('\u00a0'.repeat(depth * 3) + (depth ? '\u2514 ' : '') + p[0] + ' ' + vis(p[2]), rows.length),
+			rows.push([c('\u00a0'.repeat(depth * 3) + (depth ? '\u2514 ' : '') + pidText(p[0]) + ' ' + vis(p[2]), rows.length),
 				c(String(p[3]), p[3]), c(bytes(p[4]), p[4]), c(bytes(p[5]), p[5]),
 				c(dur(life), life), c(vis(p[8]))]);
 			(kids[i] || []).forEach(function (k) { walk(k, depth + 1); });
@@ -296,6 +302,7 @@ var CompendiumViews = (function () {
 
 		if (!V || !anchor)
 			return;
+		runs = D.summary && D.summary.runs && D.summary.runs.length > 1 ? D.summary.runs : null;
 		root = el('dialog');
 		root.id = 'views';
 		root.setAttribute('aria-label', 'Analysis');
