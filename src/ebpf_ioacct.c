@@ -540,9 +540,21 @@ static int open_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	return 0;
 }
 
+/* Make the ring (8 MiB: the largest of its maps) for the load to take. */
+static void make_ring(struct ebpf_ioacct *io)
+{
+	int fd = ebpf_prog_map_like(io->skel->maps.ioevents);
+
+	if (fd < 0)
+		return;   /* (the load makes it, as it makes the others) */
+	bpf_map__reuse_fd(io->skel->maps.ioevents, fd);
+	close(fd);   /* (the map holds its own) */
+}
+
 /* Open, load and attach one flavour.  With core, the kernel's BTF is
- * parsed (for the tp_btf programs) while core's slice is being made, and
- * the load waits for the slice; without one, it opens again as before. */
+ * parsed (for the tp_btf programs) and the ring made while core's slice is
+ * being made, and the load waits for the slice; without one, it opens
+ * again as before. */
 static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const char *btf_path,
 		     bool raw, int tasks_fd, int drops_fd, struct ebpf_core *core)
 {
@@ -551,6 +563,7 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	if (!err && core) {
 		if (!raw)
 			ebpf_prog_preload_btf(io->skel->obj);
+		make_ring(io);
 		if (ebpf_prog_core_wait(core) < 0) {
 			ioacct_bpf__destroy(io->skel);
 			err = open_skel(io, s, btf_path, raw, NULL);
