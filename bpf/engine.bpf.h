@@ -726,25 +726,19 @@ __noinline int ke_found_fd(__u32 tgid, int fd)
 	return 0;
 }
 
-/* Send the current task's call whole, with aux and an address argument
- * (addr_len bytes at uaddr, at most KE_ADDR_MAX; with peer, the one
- * ke_peer_arg found) when it has one (and note whether it is a DNS
- * server's). */
-static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
-					 const bool btf, __u64 aux, __u64 uaddr, __u64 addr_len,
-					 bool peer)
+/* Finish and send the IOACCT_CALLX whose call part is filled in in this
+ * CPU's scratch space: aux, and an address argument (addr_len bytes at
+ * uaddr, at most KE_ADDR_MAX) when it has one (and note whether it is a DNS
+ * server's).  A global function: the verifier checks it once, not once
+ * for every way ke_call reaches it; returns 0. */
+__noinline int ke_send_addr(__u64 aux, __u64 uaddr, __u64 addr_len)
 {
 	struct engine_scratch *es = engine_sc();
 	unsigned char *a;
 	__u32 n = 0;
 
 	if (!es)
-		return;
-	if (peer) {
-		uaddr = es->peer_at;
-		addr_len = es->peer_len;
-	}
-	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
+		return 0;
 	es->h.callx.flags = 0;
 	if (addr_len) {
 		n = (__u32)addr_len;
@@ -762,6 +756,26 @@ static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct p
 	ke_output(es, sizeof(es->h.callx) + n);
 	a = (unsigned char *)KE_DATA(es, callx);
 	es->peer_dns = n >= 4 && (a[0] == 2 || a[0] == 10) && a[1] == 0 && a[2] == 0 && a[3] == 53;
+	return 0;
+}
+
+/* Send the current task's call whole, with aux and an address argument
+ * (addr_len bytes at uaddr; with peer, the one ke_peer_arg found) when it
+ * has one. */
+static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
+					 const bool btf, __u64 aux, __u64 uaddr, __u64 addr_len,
+					 bool peer)
+{
+	struct engine_scratch *es = engine_sc();
+
+	if (!es)
+		return;
+	if (peer) {
+		uaddr = es->peer_at;
+		addr_len = es->peer_len;
+	}
+	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
+	ke_send_addr(aux, uaddr, addr_len);
 }
 
 /* When the recvfrom or recvmsg (nr) ke_peer_arg looked at got ret bytes
@@ -965,16 +979,18 @@ __noinline int ke_peer_arg(long nr, __u64 a0, __u64 a1, __u64 r8, __u64 r9)
 	return 0;
 }
 
-/* Append to the IOACCT_CALLX in es the path argument upath (dirfd: its
- * base, AT_FDCWD for the cwd) made absolute as the tracer makes it, after
- * at bytes already there (a NUL first when at > 0); returns the new length. */
-static __always_inline __u32 ke_add_path(struct engine_scratch *es, __u32 at, int dirfd,
-					 __u64 upath)
+/* Append to the IOACCT_CALLX in this CPU's scratch space the path
+ * argument upath (dirfd: its base, AT_FDCWD for the cwd) made absolute as
+ * the tracer makes it, after at bytes already there (a NUL first when
+ * at > 0); returns the new length.  A global function: the verifier checks
+ * it once, not once for each path of a rename. */
+__noinline __u32 ke_add_path(__u32 at, int dirfd, __u64 upath)
 {
+	struct engine_scratch *es = engine_sc();
 	struct open_scratch *sc = scratch();
 	__u32 end, off, len;
 
-	if (!sc)
+	if (!es || !sc)
 		return at;
 	off = failed_path(sc, (const char *)upath, dirfd, &end, &es->h.callx.flags);
 	len = end - off;
@@ -988,29 +1004,51 @@ static __always_inline __u32 ke_add_path(struct engine_scratch *es, __u32 at, in
 	return at + len;
 }
 
+/* The rest of ke_send_paths, the call part of its IOACCT_CALLX filled in in
+ * this CPU's scratch space (its arguments among it): the absolute form of
+ * its path arguments, two separated by a NUL, and send it.  A global
+ * function: the verifier checks it once, not once for every way ke_call
+ * reaches it; returns 0. */
+__noinline int ke_send_paths_filled(long nr)
+{
+	struct engine_scratch *es = engine_sc();
+	bool at = nr == NR_unlinkat || nr == NR_renameat || nr == NR_renameat2;
+	__u64 di, si, dx, r10;
+	__u32 n;
+
+	if (!es)
+		return 0;
+	di = es->h.callx.call.args[0];
+	si = es->h.callx.call.args[1];
+	dx = es->h.callx.call.args[2];
+	r10 = es->h.callx.call.args[3];
+	es->h.callx.aux = 0;
+	es->h.callx.addr_len = 0;
+	es->h.callx.flags = 0;
+	n = ke_add_path(0, at ? (int)di : AT_FDCWD_, at ? si : di);
+	if (nr == NR_rename)
+		n = ke_add_path(n, AT_FDCWD_, si);
+	else if (nr == NR_renameat || nr == NR_renameat2)
+		n = ke_add_path(n, (int)dx, r10);
+	barrier_var(n);
+	if (n > 2 * IOACCT_PATH_MAX + 1)   /* (never: two paths and a NUL; told to the verifier) */
+		n = 2 * IOACCT_PATH_MAX + 1;
+	es->h.callx.path_len = (__u16)n;
+	ke_output(es, sizeof(es->h.callx) + n);
+	return 0;
+}
+
 /* A delete or rename (nr) of the current task: the call with the absolute
  * form of its path arguments, two separated by a NUL. */
 static __always_inline void ke_send_paths(__u32 tgid, long nr, long ret, struct pt_regs *regs,
 					  const bool btf)
 {
 	struct engine_scratch *es = engine_sc();
-	bool at = nr == NR_unlinkat || nr == NR_renameat || nr == NR_renameat2;
-	__u32 n;
 
 	if (!es)
 		return;
 	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
-	es->h.callx.aux = 0;
-	es->h.callx.addr_len = 0;
-	es->h.callx.flags = 0;
-	n = ke_add_path(es, 0, at ? (int)REG(regs, di, btf) : AT_FDCWD_,
-			at ? REG(regs, si, btf) : REG(regs, di, btf));
-	if (nr == NR_rename)
-		n = ke_add_path(es, n, AT_FDCWD_, REG(regs, si, btf));
-	else if (nr == NR_renameat || nr == NR_renameat2)
-		n = ke_add_path(es, n, (int)REG(regs, dx, btf), REG(regs, r10, btf));
-	es->h.callx.path_len = (__u16)n;
-	ke_output(es, sizeof(es->h.callx) + n);
+	ke_send_paths_filled(nr);
 }
 
 /* Where a recvmsg's control bytes are looked at: the scratch space's far
@@ -1147,11 +1185,36 @@ static __always_inline void ke_pair(__u32 tgid, __u64 uaddr)
 	ke_send_fd(tgid, fds[1], KE_FDW_NEW, false);
 }
 
+/* At the exit of one of the engine's calls (nr, returning ret) by a traced
+ * task of process tgid: send what it did to fds (the new ones described, a
+ * socketpair's two, the fd a connect or bind updated, those a recvmsg got)
+ * and return its aux (the bytes a sendmmsg or recvmmsg moved, else 0).  x
+ * is the argument the one it is needs: the address of a socketpair's fds
+ * (r10), the fd of a connect or bind (di), the message(s) of a recvmsg,
+ * sendmmsg or recvmmsg (si).  A global function: the verifier checks it
+ * once, not once for every way ke_call goes on. */
+__noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x)
+{
+	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket))
+		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, false);
+	else if (ret >= 0 && (nr == NR_accept || nr == NR_accept4))
+		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, true);
+	else if (ret == 0 && nr == NR_socketpair)
+		ke_pair(tgid, x);
+	else if ((ret == 0 || ret == -KE_EINPROGRESS) && (nr == NR_connect || nr == NR_bind))
+		ke_send_fd(tgid, (int)x, KE_FDW_UPDATE, true);
+	else if (ret > 0 && (nr == NR_sendmmsg || nr == NR_recvmmsg))
+		return ke_mmsg_bytes(x, ret);
+	else if (ret > 0 && nr == NR_recvmsg)
+		ke_scm_rights(tgid, x);
+	return 0;
+}
+
 /* At the exit of one of the engine's calls by a traced task: what its fds
  * are, then the call.  False when nr is none of them. */
 static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, const bool btf)
 {
-	__u64 a0, a1, aux = 0, uaddr = 0, ulen = 0;
+	__u64 a0, a1, aux, uaddr = 0, ulen = 0;
 	bool peer;
 	__u32 tgid;
 
@@ -1165,18 +1228,8 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 		__u32 one = 1;
 		bpf_map_update_elem(&kuring, &tgid, &one, BPF_ANY);
 	}
-	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket))
-		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, false);
-	else if (ret >= 0 && (nr == NR_accept || nr == NR_accept4))
-		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, true);
-	else if (ret == 0 && nr == NR_socketpair)
-		ke_pair(tgid, REG(regs, r10, btf));
-	else if ((ret == 0 || ret == -KE_EINPROGRESS) && (nr == NR_connect || nr == NR_bind))
-		ke_send_fd(tgid, (int)a0, KE_FDW_UPDATE, true);
-	else if (ret > 0 && (nr == NR_sendmmsg || nr == NR_recvmmsg))
-		aux = ke_mmsg_bytes(a1, ret);
-	else if (ret > 0 && nr == NR_recvmsg)
-		ke_scm_rights(tgid, a1);
+	aux = ke_call_fds(tgid, nr, ret, nr == NR_socketpair ? REG(regs, r10, btf) :
+			  nr == NR_connect || nr == NR_bind ? a0 : a1);
 	if (nr == NR_unlink || nr == NR_rmdir || nr == NR_unlinkat || nr == NR_rename ||
 	    nr == NR_renameat || nr == NR_renameat2) {
 		ke_send_paths(tgid, nr, ret, regs, btf);

@@ -6,8 +6,9 @@
  * makes the maps both objects share (the traced tasks, the drop counters);
  * then loads bpf/latency.bpf.c (src/ebpf_latency.c) and, with opts.io,
  * bpf/ioacct.bpf.c (src/ebpf_ioacct.c) beside it in a thread of its own,
- * in the flavour (tp_btf or raw_tp) latency ends with (start-up is most of
- * what --ebpf costs a short command).  The reader thread is the single
+ * in the flavour (tp_btf or raw_tp) latency ends with, relocated against
+ * the slice of the kernel's BTF this thread makes meanwhile (start-up is
+ * most of what --ebpf and the kernel engine cost a short command).  The reader thread is the single
  * producer of its queue: it may block on a full queue (the ring buffer then
  * fills and the kernel counts what it drops), but it never drops a record
  * itself, never prints and never lets libbpf print.  The generated
@@ -158,6 +159,7 @@ struct io_job {
 	const char *btf_path;
 	bool raw;
 	int tasks_fd, drops_fd;
+	struct ebpf_core *core;       /* its slice of the kernel's BTF, made beside, or NULL */
 	struct ebpf_ioacct *io;       /* the result: loaded, or NULL with err */
 	int err;
 };
@@ -167,7 +169,8 @@ static void *io_job_main(void *arg)
 {
 	struct io_job *j = arg;
 
-	j->err = ebpf_ioacct_load(&j->io, &j->s, j->btf_path, j->raw, j->tasks_fd, j->drops_fd);
+	j->err = ebpf_ioacct_load(&j->io, &j->s, j->btf_path, j->raw, j->tasks_fd, j->drops_fd,
+				  j->core);
 	return NULL;
 }
 
@@ -200,7 +203,9 @@ static void finish_io(struct ebpf *eb, struct io_job *job, bool alone)
 	eb->io_err = job->err;   /* latency works without it */
 }
 
-/* Load ioacct (with o->io) in a thread and, beside it, latency, unless the
+/* Load ioacct (with o->io) in a thread and, beside it, make the slice of
+ * the kernel's BTF its relocations read (a scan of the kernel's 125,000
+ * types per relocated type otherwise), then load latency, unless the
  * kernel engine runs without it (s->tasks_only: then ioacct keeps the
  * traced tasks, latency is only opened and the shapes are never read).
  * The maps they share are made first, from latency's definitions, so
@@ -209,6 +214,7 @@ static int load_both(struct ebpf *eb, const struct ebpf_opts *o, struct ebpf_sha
 		     char *why, size_t whylen)
 {
 	struct io_job job = { .s = *s, .btf_path = o->btf_path, .raw = o->force_raw_tp };
+	struct ebpf_core core;
 	bool threaded = false;
 	pthread_t th;
 	int err;
@@ -221,8 +227,12 @@ static int load_both(struct ebpf *eb, const struct ebpf_opts *o, struct ebpf_sha
 	}
 	job.tasks_fd = eb->tasks_fd;
 	job.drops_fd = eb->drops_fd;
-	if (o->io)
+	if (o->io) {
+		job.core = ebpf_prog_core_init(&core) == 0 ? &core : NULL;
 		threaded = pthread_create(&th, NULL, io_job_main, &job) == 0;
+		if (job.core)   /* (unthreaded, ioacct loads after: the slice is ready then) */
+			ebpf_ioacct_make_core(job.core, o->btf_path);
+	}
 	err = s->tasks_only ? 0 : load_latency(eb, o, s, why, whylen);
 	eb->raw = ebpf_latency_raw(eb->lat);
 	if (!o->io)
@@ -235,6 +245,8 @@ static int load_both(struct ebpf *eb, const struct ebpf_opts *o, struct ebpf_sha
 		finish_io(eb, &job, s->tasks_only);
 	else
 		ebpf_ioacct_free(job.io);
+	if (job.core)
+		ebpf_prog_core_release(job.core);
 	return err;
 }
 

@@ -514,13 +514,14 @@ static int watch_ring(struct ebpf_ioacct *io, int map_fd)
 	return 0;
 }
 
-/* Open the skeleton (rodata set), load and attach one flavour. */
-static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const char *btf_path,
-		     bool raw, int tasks_fd, int drops_fd)
+/* Open the skeleton (rodata set) and choose its programs; relocate
+ * against core's slice of the kernel's BTF when core is given, else
+ * against btf_path (or the kernel's own). */
+static int open_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const char *btf_path,
+		     bool raw, const struct ebpf_core *core)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = btf_path);
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = core ? core->path : btf_path);
 	struct bpf_program *p;
-	int err;
 
 	io->skel = ioacct_bpf__open_opts(&oo);
 	if (!io->skel)
@@ -528,9 +529,6 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	io->skel->rodata->engine = s->engine;
 	io->skel->rodata->engine_keeps_tasks = s->engine && s->tasks_only;   /* no latency.bpf.c */
 	io->skel->rodata->stack_pick = s->stack;
-	if (s->stack && !io->kstack)
-		io->kstack = kstack_new();
-	io->engine = s->engine;
 	if (libbpf_num_possible_cpus() > 0)   /* (--ebpf too: the reads it copies) */
 		bpf_map__set_max_entries(io->skel->maps.engine_scratch,
 					 (__u32)libbpf_num_possible_cpus());
@@ -539,6 +537,43 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	bpf_object__for_each_program(p, io->skel->obj)   /* the engine's own: only for it */
 		if (!s->engine && strncmp(bpf_program__name(p), "ke_", 3) == 0)
 			bpf_program__set_autoload(p, false);
+	return 0;
+}
+
+/* Make the ring (8 MiB: the largest of its maps) for the load to take. */
+static void make_ring(struct ebpf_ioacct *io)
+{
+	int fd = ebpf_prog_map_like(io->skel->maps.ioevents);
+
+	if (fd < 0)
+		return;   /* (the load makes it, as it makes the others) */
+	bpf_map__reuse_fd(io->skel->maps.ioevents, fd);
+	close(fd);   /* (the map holds its own) */
+}
+
+/* Open, load and attach one flavour.  With core, the kernel's BTF is
+ * parsed (for the tp_btf programs) and the ring made while core's slice is
+ * being made, and the load waits for the slice; without one, it opens
+ * again as before. */
+static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const char *btf_path,
+		     bool raw, int tasks_fd, int drops_fd, struct ebpf_core *core)
+{
+	int err = open_skel(io, s, btf_path, raw, core);
+
+	if (!err && core) {
+		if (!raw)
+			ebpf_prog_preload_btf(io->skel->obj);
+		make_ring(io);
+		if (ebpf_prog_core_wait(core) < 0) {
+			ioacct_bpf__destroy(io->skel);
+			err = open_skel(io, s, btf_path, raw, NULL);
+		}
+	}
+	if (err)
+		return err;
+	io->engine = s->engine;
+	if (s->stack && !io->kstack)
+		io->kstack = kstack_new();
 	err = bpf_map__reuse_fd(io->skel->maps.tasks, tasks_fd);
 	if (!err)
 		err = bpf_map__reuse_fd(io->skel->maps.drops, drops_fd);
@@ -550,14 +585,15 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 }
 
 int ebpf_ioacct_load(struct ebpf_ioacct **out, const struct ebpf_shape *s,
-		     const char *btf_path, bool raw, int tasks_fd, int drops_fd)
+		     const char *btf_path, bool raw, int tasks_fd, int drops_fd,
+		     struct ebpf_core *core)
 {
 	struct ebpf_ioacct *io = xcalloc(1, sizeof(*io));
 	int err, ring_fd;
 
 	*out = NULL;
 	io->wake_fd = -1;
-	err = load_skel(io, s, btf_path, raw, tasks_fd, drops_fd);
+	err = load_skel(io, s, btf_path, raw, tasks_fd, drops_fd, core);
 	if (!err) {
 		ring_fd = bpf_map__fd(io->skel->maps.ioevents);
 		io->rb = ring_buffer__new(ring_fd, on_sample, io, NULL);
@@ -570,6 +606,15 @@ int ebpf_ioacct_load(struct ebpf_ioacct **out, const struct ebpf_shape *s,
 	}
 	*out = io;
 	return 0;
+}
+
+void ebpf_ioacct_make_core(struct ebpf_core *core, const char *btf_path)
+{
+	struct ioacct_bpf *skel = ioacct_bpf__open();   /* (its own: the loader's is busy) */
+	const struct btf *local = skel ? bpf_object__btf(skel->obj) : NULL;
+
+	ebpf_prog_core_make(core, btf_path, &local, local ? 1 : 0);
+	ioacct_bpf__destroy(skel);
 }
 
 /* Have the kernel send every counter that grew, if IOACCT_SWEEP_MS passed. */

@@ -14,15 +14,22 @@
 
 #include "record.h"
 
+struct ebpf_core;
 struct ebpf_shape;
 struct ebpf_ioacct;            /* opaque */
 
 /* Open, set rodata, load and attach one flavour (raw: the raw_tp
  * programs) on the shared maps tasks_fd and drops_fd (not owned), and
- * set up its ring.  btf_path: the kernel's BTF (NULL: the default).
- * 0 with *out, or -errno. */
+ * set up its ring.  btf_path: the kernel's BTF (NULL: the default);
+ * core (may be NULL): relocate against its slice of that BTF, which
+ * ebpf_ioacct_make_core makes meanwhile.  0 with *out, or -errno. */
 int ebpf_ioacct_load(struct ebpf_ioacct **out, const struct ebpf_shape *s,
-		     const char *btf_path, bool raw, int tasks_fd, int drops_fd);
+		     const char *btf_path, bool raw, int tasks_fd, int drops_fd,
+		     struct ebpf_core *core);
+/* Make core's slice of the kernel's BTF (at btf_path, or the running
+ * kernel's) for the object's CO-RE relocations (beside an ebpf_ioacct_load
+ * given core, in another thread). */
+void ebpf_ioacct_make_core(struct ebpf_core *core, const char *btf_path);
 /* Pass the records waiting in the ring to put(ctx), after having the
  * kernel send the counters that grew (every IOACCT_SWEEP_MS): all of them,
  * or with budget > 0 at most about that many.  True when the budget ran

@@ -1,8 +1,11 @@
-/* ebpf_prog.c - the kernel's tracepoint shapes and the choice of programs,
- * for the loaders of both BPF objects.
+/* ebpf_prog.c - the kernel's tracepoint shapes, the choice of programs and
+ * the slice of the kernel's BTF to relocate against, for the loaders of
+ * both BPF objects.
  *
  * Shapes come from the btf_trace_ typedefs in the kernel's BTF (the number
- * of arguments a tracepoint passes), never from the kernel's version.
+ * of arguments a tracepoint passes), never from the kernel's version.  The
+ * slice (src/btfslice.c) is handed from the thread that makes it to the
+ * one that loads through a memfd libbpf opens by its /proc path.
  * Nothing here prints.
  */
 #include "config.h"
@@ -10,12 +13,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "btfslice.h"
 #include "ebpf_prog.h"
 
 /* Parameters of tracepoint name (its btf_trace_ typedef), or -1 if it is unknown. */
@@ -94,4 +99,83 @@ int ebpf_prog_map_like(const struct bpf_map *m)
 				bpf_map__value_size(m), bpf_map__max_entries(m), &mo);
 
 	return fd < 0 ? -errno : fd;
+}
+
+int ebpf_prog_core_init(struct ebpf_core *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = memfd_create("compendium-core-btf", MFD_CLOEXEC);
+	if (c->fd < 0)
+		return -errno;
+	snprintf(c->path, sizeof(c->path), "/proc/self/fd/%d", c->fd);
+	if (access(c->path, R_OK) < 0) {   /* (no /proc: libbpf could not open it) */
+		close(c->fd);
+		return -ENOENT;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	return 0;
+}
+
+/* The slice of the kernel's BTF for local, written to c's memfd: 0 or -errno. */
+static int core_write(struct ebpf_core *c, const char *btf_path, const struct btf *const *local,
+		      int nlocal)
+{
+	struct btf *kernel = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	struct btf *slice;
+	int err;
+
+	if (!kernel)
+		return -errno;
+	slice = nlocal > 0 ? btfslice_new(kernel, local, nlocal) : NULL;
+	err = slice ? btfslice_write(slice, c->fd) : nlocal > 0 ? -errno : -EINVAL;
+	btf__free(slice);
+	btf__free(kernel);
+	return err;
+}
+
+void ebpf_prog_core_make(struct ebpf_core *c, const char *btf_path,
+			 const struct btf *const *local, int nlocal)
+{
+	int err = core_write(c, btf_path, local, nlocal);
+
+	pthread_mutex_lock(&c->lock);
+	c->err = err;
+	c->done = true;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+int ebpf_prog_core_wait(struct ebpf_core *c)
+{
+	int err;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->done)
+		pthread_cond_wait(&c->cond, &c->lock);
+	err = c->err;
+	pthread_mutex_unlock(&c->lock);
+	return err;
+}
+
+void ebpf_prog_core_release(struct ebpf_core *c)
+{
+	close(c->fd);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+}
+
+void ebpf_prog_preload_btf(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj) {
+		const char *sec = bpf_program__section_name(p);
+
+		if (bpf_program__autoload(p) && strncmp(sec, "tp_btf/", 7) == 0) {
+			/* (failing, it leaves the target for the load to find, as it would) */
+			bpf_program__set_attach_target(p, 0, sec + 7);
+			return;
+		}
+	}
 }

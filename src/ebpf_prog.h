@@ -5,11 +5,13 @@
  */
 #ifndef COMPENDIUM_EBPF_PROG_H
 #define COMPENDIUM_EBPF_PROG_H
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 struct bpf_map;
 struct bpf_object;
+struct btf;
 
 /* Which tracepoint shapes this kernel has. */
 struct ebpf_shape {
@@ -36,4 +38,33 @@ int ebpf_prog_read_shape(const char *path, struct ebpf_shape *s, char *why, size
 void ebpf_prog_choose(struct bpf_object *obj, bool raw, const struct ebpf_shape *s);
 /* Make a map as m is defined, for two objects to share: its fd, or -errno. */
 int ebpf_prog_map_like(const struct bpf_map *m);
+
+/* The slice of the kernel's BTF an object's CO-RE relocations read
+ * (src/btfslice.h), made by one thread while the loading thread opens the
+ * object and parses the kernel's BTF for its tp_btf programs: the loader
+ * names path as its custom BTF when it opens, and waits for the slice
+ * before it loads. */
+struct ebpf_core {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	int err;              /* once done: 0 when the memfd holds the slice */
+	int fd;               /* the memfd */
+	char path[40];        /* /proc/self/fd/N */
+};
+
+/* Make the memfd the slice will be written to: 0, or -errno (then there
+ * is nothing to release). */
+int ebpf_prog_core_init(struct ebpf_core *c);
+/* Parse the kernel's BTF (at btf_path, or the running kernel's), cut the
+ * slice for the nlocal object BTFs in local, write it, and say it is done
+ * (even when it failed). */
+void ebpf_prog_core_make(struct ebpf_core *c, const char *btf_path,
+			 const struct btf *const *local, int nlocal);
+/* Wait until ebpf_prog_core_make is done: 0 when the slice is there to use. */
+int ebpf_prog_core_wait(struct ebpf_core *c);
+void ebpf_prog_core_release(struct ebpf_core *c);
+/* Have libbpf parse the kernel's BTF into obj now (it keeps it for the
+ * load), by naming the first tp_btf program's target as its section does. */
+void ebpf_prog_preload_btf(struct bpf_object *obj);
 #endif

@@ -64,6 +64,7 @@ struct kengine {
 	atomic_int cmd;          /* enum tracer_cmd bits not yet handled */
 	atomic_int root_live;    /* the command until it is reaped, else 0 */
 	int wake_fd;             /* eventfd: a command came */
+	int root_fd;             /* pidfd of the command until it is reaped, else -1 */
 	pid_t root;
 	int root_status;
 	bool reaped, killing, detaching, stopped, holding, exec_seen;
@@ -263,6 +264,7 @@ static int spawn(struct kengine *k)
 		;
 	e = 0;
 	k->root = pid;
+	k->root_fd = (int)syscall(SYS_pidfd_open, pid, 0);   /* (-1: found at the next look) */
 	atomic_store(&k->root_live, pid);
 	err = ebpf_engine_add(k->o.engine, pid, pid, true);
 	if (!err && k->o.spawned)
@@ -410,12 +412,17 @@ static void reap(struct kengine *k)
 	k->reaped = true;
 	k->root_status = st;
 	atomic_store(&k->root_live, 0);
+	if (k->root_fd >= 0)
+		close(k->root_fd);
+	k->root_fd = -1;
 }
 
-/* Drain and wait until the command is reaped and no traced task is left. */
+/* Drain and wait until the command is reaped and no traced task is left:
+ * woken by a command, or at once when the command ends (its pidfd), so a
+ * short command is not kept waiting for the next look. */
 static void trace_loop(struct kengine *k)
 {
-	struct pollfd p = { k->wake_fd, POLLIN, 0 };
+	struct pollfd p[2] = { { k->wake_fd, POLLIN, 0 }, { -1, POLLIN, 0 } };
 
 	for (;;) {
 		uint64_t got = k->got;
@@ -433,7 +440,8 @@ static void trace_loop(struct kengine *k)
 			signal_all(k, SIGSTOP);
 		evq_flush(k->q);
 		throttle(k);
-		poll(&p, 1, more ? 0 : k->got != got ? BUSY_MS : IDLE_MS);
+		p[1].fd = k->root_fd;   /* (-1 once reaped: poll skips it) */
+		poll(p, 2, more ? 0 : k->got != got ? BUSY_MS : IDLE_MS);
 	}
 	ebpf_io_drain(k->o.engine, put_rec, k);   /* what the last exits sent */
 }
@@ -535,6 +543,7 @@ struct kengine *kengine_new(const struct tracer_opts *o, struct evq *q)
 	k->o = *o;
 	k->q = q;
 	k->root_status = -1;
+	k->root_fd = -1;
 	k->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	sem_init(&k->started, 0, 0);
 	return k;
@@ -599,6 +608,8 @@ void kengine_free(struct kengine *k)
 		return;
 	if (k->wake_fd >= 0)
 		close(k->wake_fd);
+	if (k->root_fd >= 0)
+		close(k->root_fd);
 	sem_destroy(&k->started);
 	free(k->inherited);
 	free(k);
