@@ -13,6 +13,10 @@ A recording replayed while it is still being written is followed to its
 end: the reader waits for the program, which waits for a cue on a FIFO,
 and then gives the writer's live JSON.
 
+Two recordings made on hosts alpha and beta replay as one (--replay A B):
+each one's events as its own replay gave them, labelled and in time
+order, with each one's totals and their sums.
+
 The same runs also go through a pipe (--record - | --replay -) and a FIFO
 (--record FIFO, --replay FIFO) between two compendium-tui processes: the
 reader's JSON must be the writer's live JSON, byte for byte.
@@ -155,6 +159,129 @@ def one(name, argv, extra, tmp, engine):
     return None
 
 
+def on_host(host, args):
+    """Start compendium-tui args as host would (its own UTS namespace)."""
+    return subprocess.Popen(["unshare", "-u", "sh", "-c", 'hostname "$1" && shift && exec "$@"',
+                             "-", host, os.path.abspath(COMPENDIUM)] + args,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def lines_of(path):
+    import json
+    return [json.loads(l) for l in read(path).splitlines()]
+
+
+def merged_problems(tmp, engine):
+    """Two recordings made on hosts alpha and beta, beta 0.3 s later, replayed
+    as one (--replay A B): every event of each, as its own replay gave it,
+    labelled with its host and moved by how much later beta began, all in
+    time order; each recording's totals as its own, the totals their sums."""
+    w = lambda n: os.path.join(tmp, "w", n)
+    runs = {"alpha": [os.path.join(TRACEE_DIR, "readfile"), w("data.bin")],
+            "beta": [os.path.join(TRACEE_DIR, "netpair")]}
+    own, procs = {}, {}
+    for host, argv in runs.items():
+        rec, js = (os.path.join(tmp, host + x) for x in (".rec", ".json"))
+        procs[host] = on_host(host, engine + ["--record", rec, "--json", "-o", js, "--"] + argv)
+        time.sleep(0.3)
+    for host, proc in procs.items():
+        err = proc.communicate(timeout=120)[1]
+        js = os.path.join(tmp, host + ".json")
+        if not os.path.exists(js):
+            return "recording on %s failed (%d): %s" % (host, proc.returncode, err.strip())
+        own[host] = lines_of(js)
+    a, b = (os.path.join(tmp, h + ".rec") for h in ("alpha", "beta"))
+    m = os.path.join(tmp, "merged.json")
+    code, err = run(["--replay", a, b, "--json", "-o", m])
+    if code != 0:
+        return "--replay A B: exit %d: %s" % (code, err.strip())
+    got = lines_of(m)
+    events, summary = got[:-1], got[-1]
+    times = [e["t"] for e in events]
+    if times != sorted(times):
+        return "the merged events are not in time order"
+    for host in runs:
+        mine = [dict(e) for e in events if e.get("hostname") == host]
+        want = own[host][:-1]
+        if len(mine) != len(want):
+            return "%s: %d events merged, %d in its own replay" % (host, len(mine), len(want))
+        shifts = {round(x.pop("t") - y["t"], 4) for x, y in zip(mine, want)}
+        for x in mine:
+            del x["hostname"]
+        if mine != [{k: v for k, v in y.items() if k != "t"} for y in want]:
+            return "%s: the merged events differ from its own replay" % host
+        wshift = 0.0 if host == "alpha" else None
+        if len(shifts) != 1 or (wshift is not None and shifts != {wshift}):
+            return "%s: events moved by %r, want one shift%s" % (
+                host, sorted(shifts), "" if wshift is None else " of 0")
+        r = [r for r in summary.get("runs", []) if r["hostname"] == host]
+        ws = own[host][-1]
+        if len(r) != 1 or (r[0]["processes"], r[0]["events"], r[0]["io"], r[0]["exit"]) != (
+                len(ws["processes"]), ws["events"], ws["io"], ws["exit"]):
+            return "%s: its totals in the merged summary %r, its own %r" % (
+                host, r, (len(ws["processes"]), ws["events"], ws["io"], ws["exit"]))
+        if host == "beta" and not 0.25 <= r[0]["start_s"] <= 1.5:
+            return "beta began %.3f s after alpha, want about 0.3" % r[0]["start_s"]
+    sa, sb = own["alpha"][-1], own["beta"][-1]
+    if summary["events"] != sa["events"] + sb["events"] or any(
+            summary["io"][k] != sa["io"][k] + sb["io"][k] for k in sa["io"]):
+        return "the merged totals are not the sums of the recordings'"
+    paths = sorted(f["path"] for f in summary["files"])
+    if paths != sorted(["alpha:" + f["path"] for f in sa["files"]] +
+                       ["beta:" + f["path"] for f in sb["files"]]):
+        return "files are not each recording's, labelled: %r" % paths
+    # lines: every line labelled, each recording's command in FINAL
+    t = os.path.join(tmp, "merged.txt")
+    run(["--replay", a, b, "--batch", "-o", t])
+    text = read(t)
+    if not ("[alpha:" in text and "[beta:" in text and "Recordings:\n  alpha:" in text
+            and "\n  beta:" in text):
+        return "--batch of a merge does not label the hosts:\n" + text[-800:]
+    # one recording read from a FIFO merges the same
+    fifo = os.path.join(tmp, "beta.fifo")
+    os.mkfifo(fifo)
+    feeder = subprocess.Popen(["sh", "-c", 'exec cat "$0" > "$1"', b, fifo])
+    f = os.path.join(tmp, "merged.fifo.json")
+    code, err = run(["--replay", a, fifo, "--json", "-o", f])
+    feeder.wait(timeout=60)
+    if code != 0 or read(f) != read(m):
+        return "a FIFO in the merge: exit %d (%s), same JSON: %s" % (code, err.strip(), read(f) == read(m))
+    return merged_bad_input(tmp, a, b)
+
+
+def merged_bad_input(tmp, a, b):
+    """A missing, damaged or torn recording among several: one sentence
+    naming it, and what was whole is replayed."""
+    cut = os.path.join(tmp, "cut.rec")
+    data = open(b, "rb").read()
+    for name, content, want_rc, want in (
+            ("missing.rec", None, 1, "cannot open recording %s" % os.path.join(tmp, "missing.rec")),
+            ("junk.rec", b"hello, not a recording at all", 1, "is not a compendium-tui recording"),
+            ("cut.rec", data[:len(data) - 5], 0, "cut.rec ends in a record cut short")):
+        path = os.path.join(tmp, name)
+        if content is not None:
+            open(path, "wb").write(content)
+        code, err = run(["--replay", a, path, "--json", "-o", os.path.join(tmp, "bad.json")])
+        if code != want_rc or want not in err or len(err.strip().splitlines()) != 1:
+            return "--replay with %s: exit %d, stderr %r; want %d and %r" % (name, code, err, want_rc, want)
+    code, err = run(["--replay", a, "-", "--json"])
+    if code != 2 or "standard input can be the only recording" not in err:
+        return "--replay A -: exit %d, %r" % (code, err)
+    return None
+
+
+def merged(tmp, engine):
+    """The merge case, or None to skip (it needs root for host names)."""
+    if os.geteuid() != 0 or subprocess.run(["unshare", "-u", "true"]).returncode != 0:
+        print("SKIP: merged: host names of their own need root and unshare -u")
+        return None
+    work = os.path.join(tmp, "w")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    return merged_problems(tmp, engine)
+
+
 def main():
     # --engine NAME: record with that engine (the kernel's has no -v case).
     engine = sys.argv[1:3] if sys.argv[1:2] == ["--engine"] else []
@@ -175,6 +302,9 @@ def main():
             failed += problem is not None
         problem = growing(tmp, engine)
         print("%s: growing%s" % ("FAIL" if problem else "PASS", ": " + problem if problem else ""))
+        failed += problem is not None
+        problem = merged(tmp, engine)
+        print("%s: merged%s" % ("FAIL" if problem else "PASS", ": " + problem if problem else ""))
         failed += problem is not None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -346,7 +346,8 @@ static void add_command(char *const *c)
 }
 
 /* The command line; in a replay of several recordings, each one's host
- * and command ("alpha: make  beta: ./server"). */
+ * and program ("alpha: make  beta: server": the Processes view and the
+ * details have their whole commands). */
 static void command_text(const struct app *a)
 {
 	size_t n;
@@ -358,10 +359,12 @@ static void command_text(const struct app *a)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
+		char *prog[2] = { r[i].command ? r[i].command[0] : NULL, NULL };
+
 		strbuf_addstr(&sb, i ? "  " : " ");
 		visible_addstr(&sb, r[i].label);
 		strbuf_addch(&sb, ':');
-		add_command(r[i].command);
+		add_command(prog);
 	}
 }
 

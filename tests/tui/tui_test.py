@@ -10,6 +10,8 @@ Environment: COMPENDIUM (the binary), TRACEE_DIR (where tui_demo is),
 TUI_SHOTS (optional: a directory to save screenshots in).
 Usage: tui_test.py [CASE...]   (default: every case; --list names them)
 """
+import concurrent.futures
+import json
 import os
 import re
 import shutil
@@ -1364,6 +1366,84 @@ def case_replay_output_big():
 
 
 CASES.update({"replay_output": case_replay_output, "replay_output_big": case_replay_output_big})
+
+
+def record_on_host(tmp, host, name, script):
+    """Record sh -c script as host NAME would (its own UTS namespace, and
+    with ptrace its own pid namespace too, so two recordings' pids
+    collide; the kernel engine follows processes only in the initial
+    one); returns (recording, its own JSON summary)."""
+    rec = os.path.join(tmp, name + ".rec")
+    ns = ["-u"] if KERNEL else ["-u", "-p", "-f", "--mount-proc"]
+    r = subprocess.run(["unshare"] + ns + ["sh", "-c", 'hostname "$1" && shift && exec "$@"', "-",
+                        host, os.path.abspath(COMPENDIUM) if os.sep in COMPENDIUM else COMPENDIUM,
+                        "--record", rec, "--batch", "-o", "/dev/null", "--", "sh", "-c", script],
+                       cwd=tmp, capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, "recording on %s: %s" % (host, r.stderr))
+    js = subprocess.run([COMPENDIUM, "--replay", rec, "--json"], capture_output=True, text=True).stderr
+    return rec, json.loads(js.splitlines()[-1])
+
+
+def case_merged(cols=100, rows=40):
+    """--replay A B: two recordings made on hosts alpha and beta (with
+    ptrace, both in pid namespaces of their own: the same pids) in one
+    view: every lane and event row says host:pid, the header names both
+    recordings, the Processes view counts each one's processes, and the
+    events are all there, in time order."""
+    if os.geteuid() != 0 or subprocess.run(["unshare", "-u", "-p", "-f", "--mount-proc", "true"],
+                                           capture_output=True).returncode != 0:
+        print("SKIP: merged: needs root and unshare (host names of its own)")
+        return
+    tmp = tempfile.mkdtemp(prefix="ctui.")
+    p = Pane("merged%d" % cols, cols, rows)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            fa = pool.submit(record_on_host, tmp, "alpha", "a",
+                             "cat /etc/hostname >/dev/null; sleep 0.6; echo hi > a.out")
+            time.sleep(0.2)
+            fb = pool.submit(record_on_host, tmp, "beta", "b",
+                             "sleep 0.1; cat /etc/passwd >/dev/null; echo b > b.out")
+            (ra, sa), (rb, sb) = fa.result(), fb.result()
+        want = sorted(["alpha:%d" % q["pid"] for q in sa["processes"]] +
+                      ["beta:%d" % q["pid"] for q in sb["processes"]])
+        if not KERNEL:
+            check(sa["processes"][0]["pid"] == sb["processes"][0]["pid"],
+                  "both roots have the same pid in their namespaces")
+        run_cmd(p, "%s --no-mouse --replay %s %s" % (COMPENDIUM, ra, rb))
+        s = p.wait(r"REPLAY ended: exit 0", 15)
+        p.shot("merged-%dx%d" % (cols, rows))
+        check(re.search(r"^ alpha: sh  beta: sh  ", header(s)),
+              "the header names both recordings", s)
+        check(re.search(r"ev(?:ents)? %d\b" % (sa["events"] + sb["events"]), header(s)),
+              "every event of both (%d + %d)" % (sa["events"], sb["events"]), s)
+        lanes = sorted(re.findall(r"^[>▸ ]?((?:alpha|beta):\d+) ", "\n".join(region(s, "Swimlane")), re.M))
+        check(lanes == want, "a lane per process of both hosts: %r, want %r" % (lanes, want), s)
+        rows_ = "\n".join(region(s, "Events"))
+        check(re.search(r"^\+\d\.\d{3}s beta:\d+ ", rows_, re.M) and
+              re.search(r"^\+\d\.\d{3}s alpha:\d+ ", rows_, re.M),
+              "event rows of both hosts say host:pid", s)
+        times = [float(t) for t in re.findall(r"^\+(\d+\.\d{3})s ", rows_, re.M)]
+        check(times == sorted(times), "the rows are in time order", s)
+        # beta began 0.2 s after alpha: its files show later on the merged clock
+        p.keys("t")
+        s = p.wait(r"^ Processes")
+        check(re.search(r"%d processes \(alpha %d, beta %d\)" % (
+            len(want), len(sa["processes"]), len(sb["processes"])), s),
+            "the Processes view counts each recording's processes", s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+        assert_sane_terminal(p)
+    finally:
+        p.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_merged_big():
+    """The same at 200x60."""
+    case_merged(200, 60)
+
+
+CASES.update({"merged": case_merged, "merged_big": case_merged_big})
 
 
 # ---- strings a traced program made, and the words for how it ended ----
