@@ -171,7 +171,8 @@ static void emit(struct model *m, struct event *ev)
 	if (m->stack && ev->tid == m->stack_tid)
 		ev->stack = m->stack;
 	m->events++;
-	m->runs[m->run].events++;
+	if ((size_t)rec_pid_run(ev->pid) < m->nruns)
+		m->runs[rec_pid_run(ev->pid)].events++;
 	if (m->fn)
 		m->fn(m->ctx, ev);
 }
@@ -186,7 +187,7 @@ static struct event ev_init(const struct model *m, const struct rec_hdr *h,
 	ev.ts = rel(m, h->ts);
 	ev.tid = h->tid;
 	ev.pid = t && t->p ? t->p->pid : h->tgid;
-	ev.host = m->runs[m->run].label;
+	ev.host = model_pid_label(m, ev.pid);   /* (a sample kept back: not m->run's) */
 	ev.proc = t ? t->p : NULL;
 	ev.type = type;
 	ev.nr = -1;

@@ -2363,6 +2363,9 @@ def watch_rows(p, mark):
     while True:
         done = os.path.exists(mark)
         rows = [r for r in region(p.screen(), "Swimlane") if r.strip()]
+        if not rows and not looks and not done:
+            time.sleep(POLL / 3)   # (the title is drawn, the root's first event not yet)
+            continue
         looks += 1
         why = "\n".join(rows)
         check(rows and re.match(r">?\d+ spawnmany", rows[0]), "the root's row first", why)
