@@ -18,7 +18,9 @@
  * (or is truncated inside its header) and refuses to be read again; one
  * still being written gives its records as they come, and meanwhile no
  * record, not the end; a file opened before its writer wrote its header
- * waits for the header.
+ * waits for the header.  Recordings merged (--replay A B) come in the
+ * order of the earliest one's clock, the others moved by how much later
+ * they began, each one's pids marked with its index.
  */
 #include "config.h"
 
@@ -607,6 +609,142 @@ START_TEST(replay_times_parse)
 }
 END_TEST
 
+/* A recording at path started at wall-clock time wall (ns), its own clock
+ * at t0: a start record of process pid, then a REC_NEWTASK (child pid + 1)
+ * and a REC_SYSCALL (its entry 5 ns before it) at t0 + each of dts. */
+static void make_run(const char *path, uint64_t wall, uint64_t t0, int pid,
+		     const uint64_t *dts, size_t n)
+{
+	char prog[] = "prog";
+	char *const argv[] = { prog, NULL };
+	struct recording *r = recording_create(path, argv);
+	struct recbuf b;
+	struct rec_start *st;
+
+	ck_assert_ptr_nonnull(r);
+	st = rec_begin(&b, REC_START, t0, pid, pid, sizeof(*st));
+	st->pid = pid;
+	st->tracer_pid = pid - 1;
+	st->realtime_ns = wall;
+	ck_assert_int_eq(recording_append(r, b.buf, rec_finish(&b)), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct rec_newtask *nt = rec_begin(&b, REC_NEWTASK, t0 + dts[i], pid, pid, sizeof(*nt));
+		struct rec_syscall *sc;
+
+		nt->child = pid + 1;
+		ck_assert_int_eq(recording_append(r, b.buf, rec_finish(&b)), 0);
+		sc = rec_begin(&b, REC_SYSCALL, t0 + dts[i], pid, pid, sizeof(*sc));
+		sc->nr = 0;
+		sc->entry_ts = t0 + dts[i] - 5;
+		ck_assert_int_eq(recording_append(r, b.buf, rec_finish(&b)), 0);
+	}
+	ck_assert_int_eq(recording_close(r), 0);
+}
+
+/* Two recordings made with other clocks, the second started 300 ns later
+ * (wall clock), both of pid 40: merged, their records come in the order of
+ * the first one's clock, the second's moved, its pids marked with 1; a
+ * second made on the same host is labelled "#2"; reading again gives the
+ * same; a damaged second one ends there, the first plays on, and the
+ * damage is said with its name. */
+START_TEST(recordings_merge_by_wall_clock_and_keep_their_pids_apart)
+{
+	static const uint64_t da[] = { 100, 400, 900 }, db[] = { 50, 250 };
+	char pa[64], pb[64];
+	char *names[2] = { pa, pb };
+	struct recording *parts[2], *m;
+	const struct rec_hdr *h;
+	const void *rec;
+	size_t len, nlabels;
+	char why[256];
+	/* (time on the first's clock, run, type): b's t0 + 50 is a's 300 + 50 */
+	static const struct { uint64_t ts; unsigned run; uint16_t type; } want[] = {
+		{ 1000, 0, REC_START }, { 1100, 0, REC_NEWTASK }, { 1100, 0, REC_SYSCALL },
+		{ 1300, 1, REC_START }, { 1350, 1, REC_NEWTASK }, { 1350, 1, REC_SYSCALL },
+		{ 1400, 0, REC_NEWTASK }, { 1400, 0, REC_SYSCALL },
+		{ 1550, 1, REC_NEWTASK }, { 1550, 1, REC_SYSCALL },
+		{ 1900, 0, REC_NEWTASK }, { 1900, 0, REC_SYSCALL },
+	};
+
+	temp_path(pa, sizeof(pa));
+	temp_path(pb, sizeof(pb));
+	make_run(pa, 5000000000ull, 1000, 40, da, 3);
+	make_run(pb, 5000000300ull, 77000, 40, db, 2);
+	for (int pass = 0; pass < 2; pass++) {
+		parts[0] = recording_open(pa, why, sizeof(why));
+		parts[1] = recording_open(pb, why, sizeof(why));
+		ck_assert_ptr_nonnull(parts[0]);
+		ck_assert_ptr_nonnull(parts[1]);
+		m = recording_merge(parts, names, 2, why, sizeof(why));
+		ck_assert_ptr_nonnull(m);
+		ck_assert_uint_eq(recording_labels(m, &nlabels) != NULL, 1);
+		ck_assert_uint_eq(nlabels, 2);
+		ck_assert_str_ne(recording_labels(m, &nlabels)[0], recording_labels(m, &nlabels)[1]);
+		ck_assert_ptr_nonnull(strstr(recording_labels(m, &nlabels)[1], "#2"));
+		for (int again = 0; again < 2; again++) {
+			for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+				int pid = 40 | (int)(want[i].run << REC_RUN_SHIFT);
+
+				ck_assert_int_eq(recording_next(m, &rec, &len, why, sizeof(why)), 1);
+				h = rec;
+				ck_assert_uint_eq(h->ts, want[i].ts);
+				ck_assert_uint_eq(h->type, want[i].type);
+				ck_assert_uint_eq(recording_run(m), want[i].run);
+				ck_assert_int_eq(h->tgid, pid);
+				if (h->type == REC_START) {
+					ck_assert_int_eq(((const struct rec_start *)rec_payload(h))->pid, pid);
+					ck_assert_int_eq(((const struct rec_start *)rec_payload(h))->tracer_pid,
+							 pid - 1);
+				}
+				if (h->type == REC_NEWTASK)
+					ck_assert_int_eq(((const struct rec_newtask *)rec_payload(h))->child,
+							 pid + 1);
+				if (h->type == REC_SYSCALL)
+					ck_assert_uint_eq(((const struct rec_syscall *)rec_payload(h))->entry_ts,
+							  want[i].ts - 5);
+			}
+			ck_assert_int_eq(recording_next(m, &rec, &len, why, sizeof(why)), 0);
+			ck_assert_int_eq(recording_rewind(m), 0);
+		}
+		recording_close(m);
+		if (pass == 0) {
+			/* damage the second one's last record's length */
+			FILE *f = fopen(pb, "r+b");
+			long end;
+
+			ck_assert_ptr_nonnull(f);
+			fseek(f, 0, SEEK_END);
+			end = ftell(f);
+			ck_assert_int_eq(fseek(f, end - (long)rec_align(sizeof(struct rec_hdr) +
+						sizeof(struct rec_syscall)) + 8, SEEK_SET), 0);
+			fputc(3, f);
+			fclose(f);
+			break;
+		}
+	}
+	parts[0] = recording_open(pa, why, sizeof(why));
+	parts[1] = recording_open(pb, why, sizeof(why));
+	m = recording_merge(parts, names, 2, why, sizeof(why));
+	ck_assert_ptr_nonnull(m);
+	{
+		int got, n = 0, n0 = 0;
+
+		while ((got = recording_next(m, &rec, &len, why, sizeof(why))) == 1) {
+			n++;
+			n0 += recording_run(m) == 0;
+		}
+		ck_assert_int_eq(got, -1);
+		ck_assert_int_eq(n0, 7);      /* the first one whole */
+		ck_assert_int_eq(n, 7 + 4);   /* the second up to its damaged last record */
+		ck_assert_ptr_nonnull(strstr(why, pb));
+		ck_assert_ptr_nonnull(strstr(why, "damaged"));
+	}
+	recording_close(m);
+	unlink(pa);
+	unlink(pb);
+}
+END_TEST
+
 static Suite *recording_suite(void)
 {
 	Suite *s = suite_create("recording");
@@ -625,6 +763,7 @@ static Suite *recording_suite(void)
 	tcase_add_test(tc, a_replay_seeks_back_by_reading_again_and_forward_by_its_clock);
 	tcase_add_test(tc, a_seek_before_the_first_record_waits_for_it);
 	tcase_add_test(tc, replay_times_parse);
+	tcase_add_test(tc, recordings_merge_by_wall_clock_and_keep_their_pids_apart);
 	suite_add_tcase(s, tc);
 	return s;
 }
