@@ -11,7 +11,9 @@
  * REC_OUTPUT's bytes lie inside it; read again after recording_rewind (a
  * replay seeking back), the file gives the same records; sent through a
  * pipe (--replay -), it gives the same records, the same end and the same
- * torn bytes, and refuses to be read again.  The model gets
+ * torn bytes, and refuses to be read again; merged with itself
+ * (--replay A A) it gives every record twice, the second time as another
+ * host's, into a model of two hosts.  The model gets
  * an exact-size copy so ASan sees it read past a record.  It
  * must never touch the file system beyond its own memfd.
  */
@@ -56,8 +58,9 @@ static int memfd_with(const uint8_t *data, size_t size)
 	return fd;
 }
 
-/* Check one record the reader handed out, then give the model a copy. */
-static void take(struct model *m, const void *rec, size_t len)
+/* Check one record the reader handed out (of the run-th recording of a
+ * merge), then give the model a copy. */
+static void take(struct model *m, unsigned run, const void *rec, size_t len)
 {
 	struct rec_hdr h;
 	void *copy;
@@ -76,7 +79,7 @@ static void take(struct model *m, const void *rec, size_t len)
 	}
 	copy = malloc(len);
 	memcpy(copy, rec, len);
-	model_ingest(m, copy);
+	model_ingest_run(m, run, copy);
 	free(copy);
 }
 
@@ -158,7 +161,7 @@ static void replay(const char *path, size_t size, uint32_t version, struct read_
 	while ((got = recording_next(r, &rec, &len, why, sizeof(why))) > 0) {
 		total += file_bytes(rec, len, version);
 		n++;
-		take(m, rec, len);
+		take(m, 0, rec, len);
 	}
 	if (got < 0 && !why[0])
 		fail("damaged recording without a reason");
@@ -178,6 +181,43 @@ static void replay(const char *path, size_t size, uint32_t version, struct read_
 	recording_close(r);
 }
 
+/* The recording merged with itself (--replay A A): both or neither open;
+ * merged, twice its records, the second time with the pids of a second
+ * recording, ending as it ends; the model takes them as two hosts'. */
+static void replay_merged(const char *path, const struct read_result *want)
+{
+	char why[512] = "", *names[2] = { (char *)"a", (char *)"b" };
+	struct recording *parts[2], *r;
+	struct model *m;
+	const void *rec;
+	size_t len, n = 0, nlabels;
+	int got;
+
+	if (!want->opened)
+		return;
+	parts[0] = recording_open(path, why, sizeof(why));
+	parts[1] = recording_open(path, why, sizeof(why));
+	if (!parts[0] || !parts[1])
+		fail("a recording that opened once does not open again");
+	r = recording_merge(parts, names, 2, why, sizeof(why));
+	if (!r) {
+		if (!why[0])
+			fail("a merge refused without a reason");
+		return;
+	}
+	m = model_new();
+	model_set_runs(m, recording_labels(r, &nlabels), 2);
+	while ((got = recording_next(r, &rec, &len, why, sizeof(why))) > 0) {
+		take(m, recording_run(r), rec, len);
+		n++;
+	}
+	if (n != 2 * want->n || got != want->got || (got < 0 && !why[0]))
+		fail("merged with itself, the recording gives other records");
+	sink += model_events(m) + nlabels;
+	model_free(m);
+	recording_close(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[64];
@@ -191,6 +231,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 12)
 		memcpy(&version, data + 8, sizeof(version));   /* after the magic */
 	replay(path, size, version, &res);
+	replay_merged(path, &res);
 	close(fd);
 	replay_piped(data, size, &res);
 	return 0;
