@@ -48,7 +48,7 @@ void jsonl_event(void *ctx, const struct event *ev)
 	strbuf_addf(sb, "{\"t\":%.6f,\"pid\":%d,\"tid\":%d,", (double)ev->ts / 1e9,
 		    rec_pid_local(ev->pid), rec_pid_local(ev->tid));
 	if (ev->host) {
-		strbuf_addstr(sb, "\"host\":");
+		strbuf_addstr(sb, "\"hostname\":");
 		json_cstr(sb, ev->host);
 		strbuf_addch(sb, ',');
 	}

@@ -98,7 +98,7 @@ static void latency(struct sw *w, int pid)
 	strbuf_addch(w->sb, '}');
 }
 
-/* A pid as the output shows it: as its host knew it (and ,"host":"..." in
+/* A pid as the output shows it: as its host knew it (and ,"hostname":"..." in
  * a replay of several recordings); the report keeps the model's pid,
  * which tells hosts apart, and shows it as its host knew it. */
 static void put_pid(struct sw *w, const char *key, int pid)
@@ -106,13 +106,14 @@ static void put_pid(struct sw *w, const char *key, int pid)
 	strbuf_addf(w->sb, "\"%s\":%d", key, w->o->flags & SUMMARY_HTML ? pid : rec_pid_local(pid));
 }
 
-/* ,"host":"..." of pid in a replay of several recordings. */
+/* ,"hostname":"..." of pid in a replay of several recordings (its
+ * recording's label; "host" is a peer's name). */
 static void put_host(struct sw *w, int pid)
 {
 	const char *host = model_pid_label(w->m, pid);
 
 	if (host)
-		kv_str(w, "host", host);
+		kv_str(w, "hostname", host);
 }
 
 /* ,"processes":[...] */
@@ -223,8 +224,7 @@ static void conns(struct sw *w)
 			    PRIu64 ",", c[i]->flow ? "flow" : c[i]->accepted ? "accept" : "connect",
 			    c[i]->sent, c[i]->received);
 		put_pid(w, "pid", c[i]->pid);
-		if (!(w->o->flags & SUMMARY_HTML))   /* the page labels it by its pid: "host" is the peer's */
-			put_host(w, c[i]->pid);
+		put_host(w, c[i]->pid);
 		strbuf_addf(w->sb, ",\"first_s\":%.6f,\"last_s\":%.6f}", (double)c[i]->ts / 1e9,
 			    (double)c[i]->last_ts / 1e9);
 		fbuf_step(w->out);
@@ -325,7 +325,7 @@ static void runs(struct sw *w)
 
 		for (size_t k = 0; k < n; k++)
 			procs += (size_t)rec_pid_run(p[k]->pid) == i;
-		strbuf_addstr(w->sb, i ? ",{\"host\":" : "{\"host\":");
+		strbuf_addstr(w->sb, i ? ",{\"hostname\":" : "{\"hostname\":");
 		put_str(w, r[i].label);
 		strbuf_addstr(w->sb, ",\"command\":");
 		put_strs(w, r[i].command);

@@ -399,13 +399,13 @@
 
 		if (runs) {
 			cmd = runs.map(function (r) {
-				return vis(r.host) + ': ' + (r.command || []).map(vis).join(' ');
+				return vis(r.hostname) + ': ' + (r.command || []).map(vis).join(' ');
 			}).join('  +  ');
 		}
 		$('title').textContent = cmd || 'compendium-tui report';
 		document.title = (cmd ? vis(baseName(s.command[0])) + ' - ' : '') + 'compendium-tui report';
 		$('subtitle').textContent = (runs ? num(runs.length) + ' recordings (' +
-			runs.map(function (r) { return vis(r.host); }).join(', ') + ') replayed together; ' : '') +
+			runs.map(function (r) { return vis(r.hostname); }).join(', ') + ') replayed together; ' : '') +
 			(D.attached ? 'attached; ' : '') + 'traced for ' +
 			dur(D.duration) + ', ' + num(D.total) + ' events, ' +
 			num((s.processes || []).length) + ' processes; written by ' + D.tool;
@@ -492,7 +492,7 @@
 
 			tot.processes += r.processes;
 			tot.events += r.events;
-			c = card('Recording ' + vis(r.host), runExitText(r.exit), [
+			c = card('Recording ' + vis(r.hostname), runExitText(r.exit), [
 				['command', (r.command || []).map(vis).join(' ')],
 				['started', stamp(r.start_s * 1e9) + ', ran ' + dur(r.duration_s * 1e9)],
 				['processes', num(r.processes)], ['events', num(r.events)],
@@ -500,9 +500,9 @@
 				['net', bytes(rio.net_sent_bytes) + ' sent, ' + bytes(rio.net_received_bytes) + ' received'],
 				['tracer', vis((r.tracer || {}).engine) + ', ' + num((r.tracer || {}).stops || 0) + ' stops']]);
 			c.classList.add('run');
-			c.title = vis(r.host) + ': ' + (r.command || []).map(vis).join(' ');
+			c.title = vis(r.hostname) + ': ' + (r.command || []).map(vis).join(' ');
 			c.dataset.run = String(i);
-			runData(c, r.host, r.processes, r.events, rio);
+			runData(c, r.hostname, r.processes, r.events, rio);
 		});
 		var c = card('All ' + num(runs.length) + ' recordings', num(tot.events) + ' events', [
 			['duration', dur(D.duration)], ['processes', num(tot.processes)],

@@ -42,7 +42,7 @@ var CompendiumDom = (function () {
 	function pidHost(runs, pid) {
 		var r = runs && runs.length > 1 && pid > 0 ? runs[Math.floor(pid / (1 << RUN_SHIFT))] : null;
 
-		return r && r.host !== null && r.host !== undefined ? vis(r.host) : null;
+		return r && r.hostname !== null && r.hostname !== undefined ? vis(r.hostname) : null;
 	}
 
 	/* A pid as a person knows it: "1234", or "alpha:1234" for a process of
