@@ -21,10 +21,11 @@
 
 #include "btfslice.h"
 #include "hmap.h"
+#include "kbtf.h"
 #include "util.h"
 
 struct slice {
-	const struct btf *src;
+	const struct kbtf *src;
 	__u32 cnt;             /* types in src */
 	struct btf *dst;
 	__u32 *map;            /* src id -> dst id (0: not taken) */
@@ -113,7 +114,7 @@ static void take(struct slice *s, __u32 id)
 /* Take what src type id holds by value. */
 static void take_refs(struct slice *s, __u32 id)
 {
-	const struct btf_type *t = btf__type_by_id(s->src, id);
+	const struct btf_type *t = kbtf_type(s->src, id);
 	const struct btf_member *m;
 
 	switch (btf_kind(t)) {
@@ -149,7 +150,7 @@ static int copy_composite(struct slice *s, const struct btf_type *t, const char 
 				  : btf__add_union(s->dst, name, t->size);
 
 	for (__u16 i = 0; i < btf_vlen(t) && id > 0; i++) {
-		int err = btf__add_field(s->dst, btf__name_by_offset(s->src, m[i].name_off),
+		int err = btf__add_field(s->dst, kbtf_name(s->src, m[i].name_off),
 					 ref_of(s, m[i].type), btf_member_bit_offset(t, i),
 					 btf_member_bitfield_size(t, i));
 		if (err < 0)
@@ -158,11 +159,82 @@ static int copy_composite(struct slice *s, const struct btf_type *t, const char 
 	return id;
 }
 
+/* Is slice type id (just made) the kernel's t byte for byte, but for
+ * where its strings are? */
+static int same_leaf(const struct slice *s, const struct btf_type *t, int id)
+{
+	const struct btf_type *d = btf__type_by_id(s->dst, (__u32)id);
+	size_t vals = btf_is_enum(t) ? sizeof(struct btf_enum) :
+		      btf_is_enum64(t) ? sizeof(struct btf_enum64) : 0;
+
+	if (!d || d->info != t->info || d->size != t->size)
+		return 0;
+	if (btf_is_int(t))
+		return *(const __u32 *)(d + 1) == *(const __u32 *)(t + 1);
+	for (__u16 i = 0; vals && i < btf_vlen(t); i++)   /* (each value after its name) */
+		if (memcmp((const char *)(d + 1) + i * vals + 4, (const char *)(t + 1) + i * vals + 4,
+			   vals - 4))
+			return 0;
+	return 1;
+}
+
+/* Add an enum's (or enum64's) values to the slice's last type: 0 or -errno. */
+static int copy_values(struct slice *s, const struct btf_type *t)
+{
+	int err = 0;
+
+	for (__u16 i = 0; i < btf_vlen(t) && !err; i++) {
+		if (btf_is_enum(t)) {
+			const struct btf_enum *v = btf_enum(t) + i;
+			err = btf__add_enum_value(s->dst, kbtf_name(s->src, v->name_off),
+						  btf_kflag(t) ? (__s64)v->val : (__s64)(__u32)v->val);
+		} else {
+			const struct btf_enum64 *v = btf_enum64(t) + i;
+			err = btf__add_enum64_value(s->dst, kbtf_name(s->src, v->name_off),
+						    btf_enum64_value(v));
+		}
+	}
+	return err;
+}
+
+/* Copy an int, float, enum, enum64 or forward declaration: its new id, or
+ * -errno (-EINVAL for one libbpf's writer would not make the same). */
+static int copy_leaf(struct slice *s, const struct btf_type *t, const char *name)
+{
+	int id;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+		id = btf__add_int(s->dst, name, t->size, btf_int_encoding(t));
+		break;
+	case BTF_KIND_FLOAT:
+		id = btf__add_float(s->dst, name, t->size);
+		break;
+	case BTF_KIND_FWD:
+		id = btf__add_fwd(s->dst, name, btf_kflag(t) ? BTF_FWD_UNION : BTF_FWD_STRUCT);
+		break;
+	case BTF_KIND_ENUM:
+		id = btf__add_enum(s->dst, name, t->size);
+		break;
+	case BTF_KIND_ENUM64:
+		id = btf__add_enum64(s->dst, name, t->size, btf_kflag(t));
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (id > 0 && (btf_is_enum(t) || btf_is_enum64(t))) {
+		int err = copy_values(s, t);
+		if (err < 0)
+			return err;
+	}
+	return id > 0 && !same_leaf(s, t, id) ? -EINVAL : id;
+}
+
 /* Copy src type id into the slice; its new id, or -errno. */
 static int copy_type(struct slice *s, __u32 id)
 {
-	const struct btf_type *t = btf__type_by_id(s->src, id);
-	const char *name = btf__name_by_offset(s->src, t->name_off);
+	const struct btf_type *t = kbtf_type(s->src, id);
+	const char *name = kbtf_name(s->src, t->name_off);
 	int ref = btf_is_mod(t) || btf_is_typedef(t) ? ref_of(s, t->type) : 0;
 
 	switch (btf_kind(t)) {
@@ -181,7 +253,7 @@ static int copy_type(struct slice *s, __u32 id)
 	case BTF_KIND_DATASEC: case BTF_KIND_DECL_TAG:
 		return -EINVAL;   /* never held by value, never taken */
 	default:   /* int, float, enum, enum64, fwd: nothing they refer to */
-		return btf__add_type(s->dst, s->src, t);
+		return copy_leaf(s, t, name);
 	}
 }
 
@@ -190,10 +262,9 @@ static int copy_type(struct slice *s, __u32 id)
 static int fill(struct slice *s, const struct smap *names)
 {
 	for (__u32 id = 1; id < s->cnt; id++) {
-		const struct btf_type *t = btf__type_by_id(s->src, id);
+		const struct btf_type *t = kbtf_type(s->src, id);
 
-		if (t->name_off && relocatable_kind(t) &&
-		    named(names, btf__name_by_offset(s->src, t->name_off)))
+		if (t->name_off && relocatable_kind(t) && named(names, kbtf_name(s->src, t->name_off)))
 			take(s, id);
 		while (s->depth)
 			take_refs(s, s->stack[--s->depth]);
@@ -208,9 +279,9 @@ static int fill(struct slice *s, const struct smap *names)
 	return 0;
 }
 
-struct btf *btfslice_new(const struct btf *kernel, const struct btf *const *local, int nlocal)
+struct btf *btfslice_new(const struct kbtf *kernel, const struct btf *const *local, int nlocal)
 {
-	__u32 cnt = btf__type_cnt(kernel);
+	__u32 cnt = kernel->cnt;
 	struct slice s = { .src = kernel, .cnt = cnt };
 	struct smap names = { 0 };
 	int err = -ENOMEM;

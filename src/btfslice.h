@@ -11,13 +11,16 @@
 #define COMPENDIUM_BTFSLICE_H
 
 struct btf;
+struct kbtf;
 
 /* A new BTF with every type of kernel whose name, without a ___flavour
  * suffix, is the name (so cut) of a type of one of the nlocal BTFs in
  * local, and every type those hold by value: members, array elements,
  * typedefs and modifiers, whole.  A pointer keeps its kind but points to
- * void (field relocations look no further).  NULL with errno on failure. */
-struct btf *btfslice_new(const struct btf *kernel, const struct btf *const *local, int nlocal);
+ * void (field relocations look no further).  kernel is read in place
+ * (src/kbtf.h).  NULL with errno on failure, EINVAL too for a type
+ * libbpf's writer would not make byte for byte as the kernel has it. */
+struct btf *btfslice_new(const struct kbtf *kernel, const struct btf *const *local, int nlocal);
 /* Write btf's raw form to fd (from its start): 0, or -errno. */
 int btfslice_write(const struct btf *btf, int fd);
 #endif

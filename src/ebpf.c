@@ -335,6 +335,7 @@ int ebpf_open(struct ebpf **out, const struct ebpf_opts *o, struct evq *q,
 	shape.stack = o->io ? o->stack : 0;
 	libbpf_log = o->log;
 	libbpf_set_print(print_cb);
+	ebpf_prog_init();
 	eb = xcalloc(1, sizeof(*eb));
 	eb->q = q;
 	eb->stop_fd = -1;

@@ -561,8 +561,6 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	int err = open_skel(io, s, btf_path, raw, core);
 
 	if (!err && core) {
-		if (!raw)
-			ebpf_prog_preload_btf(io->skel->obj);
 		make_ring(io);
 		if (ebpf_prog_core_wait(core) < 0) {
 			ioacct_bpf__destroy(io->skel);
@@ -571,6 +569,8 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	}
 	if (err)
 		return err;
+	if (!raw)
+		ebpf_prog_skip_vmlinux(io->skel->obj);
 	io->engine = s->engine;
 	if (s->stack && !io->kstack)
 		io->kstack = kstack_new();

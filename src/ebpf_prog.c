@@ -1,16 +1,19 @@
-/* ebpf_prog.c - the kernel's tracepoint shapes, the choice of programs and
- * the slice of the kernel's BTF to relocate against, for the loaders of
- * both BPF objects.
+/* ebpf_prog.c - the kernel's tracepoint shapes, the choice of programs,
+ * the slice of the kernel's BTF to relocate against and the targets of the
+ * tp_btf programs, for the loaders of both BPF objects.
  *
- * Shapes come from the btf_trace_ typedefs in the kernel's BTF (the number
- * of arguments a tracepoint passes), never from the kernel's version.  The
- * slice (src/btfslice.c) is handed from the thread that makes it to the
- * one that loads through a memfd libbpf opens by its /proc path.
- * Nothing here prints.
+ * The kernel's BTF is read in place once for the process (src/kbtf.h).
+ * Shapes come from the btf_trace_ typedefs in it (the number of arguments
+ * a tracepoint passes), never from the kernel's version; so do the tp_btf
+ * programs' targets, which libbpf would otherwise find by parsing the
+ * whole of that BTF again for each object.  The slice (src/btfslice.c) is
+ * handed from the thread that makes it to the one that loads through a
+ * memfd libbpf opens by its /proc path.  Nothing here prints.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,22 +25,67 @@
 
 #include "btfslice.h"
 #include "ebpf_prog.h"
+#include "hmap.h"
+#include "kbtf.h"
 
-/* Parameters of tracepoint name (its btf_trace_ typedef), or -1 if it is unknown. */
-static int tp_nargs(const struct btf *btf, const char *name)
+#define BTF_KERNEL "/sys/kernel/btf/vmlinux"
+#define TP_PREFIX "btf_trace_"
+
+static bool tp_btf_handler;      /* tp_btf_prepare is libbpf's handler of tp_btf/ */
+
+/* The running kernel's BTF, read in place once for the process, and its
+ * tracepoints' btf_trace_ typedefs by name (the targets of tp_btf
+ * programs): never released. */
+static struct kbtf kernel_btf;
+static int kernel_btf_err;
+static struct smap kernel_tps;   /* tracepoint name -> (void *)(uintptr_t)typedef id */
+static pthread_once_t kernel_btf_once = PTHREAD_ONCE_INIT;
+
+/* Read the running kernel's BTF and index its tracepoints. */
+static void kernel_btf_open(void)
+{
+	kernel_btf_err = kbtf_open(&kernel_btf, BTF_KERNEL);
+	for (__u32 id = 1; !kernel_btf_err && id < kernel_btf.cnt; id++) {
+		const struct btf_type *t = kernel_btf.types[id];
+		const char *name = kbtf_name(&kernel_btf, t->name_off);
+
+		if (btf_is_typedef(t) && strncmp(name, TP_PREFIX, strlen(TP_PREFIX)) == 0)
+			smap_put(&kernel_tps, name + strlen(TP_PREFIX), (void *)(uintptr_t)id);
+	}
+}
+
+const struct kbtf *ebpf_prog_kernel_btf(void)
+{
+	pthread_once(&kernel_btf_once, kernel_btf_open);
+	errno = -kernel_btf_err;
+	return kernel_btf_err ? NULL : &kernel_btf;
+}
+
+/* The id of tracepoint name's btf_trace_ typedef in k, or -ENOENT. */
+static int tp_typedef(const struct kbtf *k, const char *name)
 {
 	char tname[128];
-	const struct btf_type *t;
-	int id;
 
-	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
+	if (k == &kernel_btf) {
+		uintptr_t id = (uintptr_t)smap_get(&kernel_tps, name);
+		return id ? (int)id : -ENOENT;
+	}
+	snprintf(tname, sizeof(tname), TP_PREFIX "%s", name);
+	return kbtf_find(k, tname, BTF_KIND_TYPEDEF);
+}
+
+/* Parameters of tracepoint name (its btf_trace_ typedef), or -1 if it is unknown. */
+static int tp_nargs(const struct kbtf *k, const char *name)
+{
+	int id = tp_typedef(k, name);
+	const struct btf_type *t;
+
 	if (id < 0)
 		return -1;
-	t = btf__type_by_id(btf, btf__type_by_id(btf, (__u32)id)->type);
+	t = kbtf_type(k, kbtf_type(k, (__u32)id)->type);
 	if (!t || !btf_is_ptr(t))
 		return -1;
-	t = btf__type_by_id(btf, t->type);
+	t = kbtf_type(k, t->type);
 	if (!t || !btf_is_func_proto(t))
 		return -1;
 	return btf_vlen(t) - 1;   /* the first parameter is the tracepoint's data */
@@ -57,14 +105,16 @@ int ebpf_prog_check_btf(const char *path, char *why, size_t whylen)
 int ebpf_prog_read_shape(const char *path, struct ebpf_shape *s, char *why, size_t whylen)
 {
 	int err = ebpf_prog_check_btf(path, why, whylen);
-	struct btf *btf;
+	const struct kbtf *btf;
+	struct kbtf own;
 
 	if (err)
 		return err;
-	btf = btf__parse(path, NULL);
+	btf = strcmp(path, BTF_KERNEL) == 0 ? ebpf_prog_kernel_btf() :
+	      (err = kbtf_open(&own, path)) == 0 ? &own : NULL;
 	if (!btf) {
 		snprintf(why, whylen, "--ebpf could not read the kernel's BTF from %s (%s)", path,
-			 strerror(errno));
+			 strerror(err ? -err : errno));
 		return -ESRCH;
 	}
 	s->prev_state = tp_nargs(btf, "sched_switch") >= 4;
@@ -72,7 +122,8 @@ int ebpf_prog_read_shape(const char *path, struct ebpf_shape *s, char *why, size
 	s->block = tp_nargs(btf, "block_rq_issue") > 0 && tp_nargs(btf, "block_rq_complete") > 0 &&
 		   tp_nargs(btf, "block_rq_insert") > 0 && tp_nargs(btf, "block_rq_requeue") > 0;
 	s->io_start = tp_nargs(btf, "block_io_start") == 1;   /* 6.5+ */
-	btf__free(btf);
+	if (btf == &own)
+		kbtf_release(&own);
 	return 0;
 }
 
@@ -121,16 +172,19 @@ int ebpf_prog_core_init(struct ebpf_core *c)
 static int core_write(struct ebpf_core *c, const char *btf_path, const struct btf *const *local,
 		      int nlocal)
 {
-	struct btf *kernel = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	struct kbtf own;
+	const struct kbtf *kernel = !btf_path ? ebpf_prog_kernel_btf() :
+				    kbtf_open(&own, btf_path) == 0 ? &own : NULL;
 	struct btf *slice;
 	int err;
 
 	if (!kernel)
-		return -errno;
+		return -ESRCH;
 	slice = nlocal > 0 ? btfslice_new(kernel, local, nlocal) : NULL;
 	err = slice ? btfslice_write(slice, c->fd) : nlocal > 0 ? -errno : -EINVAL;
 	btf__free(slice);
-	btf__free(kernel);
+	if (kernel == &own)
+		kbtf_release(&own);
 	return err;
 }
 
@@ -165,17 +219,65 @@ void ebpf_prog_core_release(struct ebpf_core *c)
 	pthread_cond_destroy(&c->cond);
 }
 
-void ebpf_prog_preload_btf(struct bpf_object *obj)
+/* libbpf's last step before it loads a tp_btf program: its target's BTF
+ * id, found in the kernel's BTF read in place, where libbpf would have
+ * parsed all of that BTF for it.  ebpf_prog_skip_vmlinux's stand-in for a
+ * target program is taken back. */
+static int tp_btf_prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
+			  long cookie)
 {
+	const struct kbtf *k = ebpf_prog_kernel_btf();
+	int id = k ? tp_typedef(k, bpf_program__section_name(prog) + strlen("tp_btf/")) : -ESRCH;
+
+	(void)cookie;
+	if (id < 0)
+		return id;
+	opts->attach_prog_fd = 0;
+	opts->attach_btf_obj_fd = 0;
+	opts->attach_btf_id = (__u32)id;
+	return 0;
+}
+
+/* Attach a tp_btf program (as libbpf's own handler of the section does). */
+static int tp_btf_attach(const struct bpf_program *prog, long cookie, struct bpf_link **link)
+{
+	(void)cookie;
+	*link = bpf_program__attach_trace(prog);
+	return *link ? 0 : -errno;
+}
+
+/* Register the tp_btf/ handler. */
+static void register_tp_btf(void)
+{
+	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .prog_prepare_load_fn = tp_btf_prepare,
+		    .prog_attach_fn = tp_btf_attach);
+
+	tp_btf_handler = libbpf_register_prog_handler("tp_btf/", BPF_PROG_TYPE_TRACING,
+						      BPF_TRACE_RAW_TP, &ho) > 0;
+}
+
+void ebpf_prog_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, register_tp_btf);
+}
+
+void ebpf_prog_skip_vmlinux(struct bpf_object *obj)
+{
+	const struct kbtf *k = tp_btf_handler ? ebpf_prog_kernel_btf() : NULL;
 	struct bpf_program *p;
 
 	bpf_object__for_each_program(p, obj) {
 		const char *sec = bpf_program__section_name(p);
+		int id = k && bpf_program__autoload(p) && strncmp(sec, "tp_btf/", 7) == 0 ?
+			 tp_typedef(k, sec + 7) : -ENOENT;
 
-		if (bpf_program__autoload(p) && strncmp(sec, "tp_btf/", 7) == 0) {
-			/* (failing, it leaves the target for the load to find, as it would) */
-			bpf_program__set_attach_target(p, 0, sec + 7);
-			return;
-		}
+		/* libbpf parses the kernel's BTF for a tracing program
+		 * unless it attaches to another program: it is told it does
+		 * (the id stands in for the program's fd), and tp_btf_prepare
+		 * takes that back before the program is loaded. */
+		if (id > 0)
+			bpf_program__set_attach_target(p, id, NULL);
 	}
 }

@@ -12,6 +12,7 @@
 struct bpf_map;
 struct bpf_object;
 struct btf;
+struct kbtf;
 
 /* Which tracepoint shapes this kernel has. */
 struct ebpf_shape {
@@ -64,7 +65,14 @@ void ebpf_prog_core_make(struct ebpf_core *c, const char *btf_path,
 /* Wait until ebpf_prog_core_make is done: 0 when the slice is there to use. */
 int ebpf_prog_core_wait(struct ebpf_core *c);
 void ebpf_prog_core_release(struct ebpf_core *c);
-/* Have libbpf parse the kernel's BTF into obj now (it keeps it for the
- * load), by naming the first tp_btf program's target as its section does. */
-void ebpf_prog_preload_btf(struct bpf_object *obj);
+/* The running kernel's BTF (/sys/kernel/btf/vmlinux) read in place, once
+ * for the process: NULL with errno where it cannot be read. */
+const struct kbtf *ebpf_prog_kernel_btf(void);
+/* Before any object is opened: libbpf is to find a tp_btf program's target
+ * in the kernel's BTF read in place (ebpf_prog_kernel_btf) rather than
+ * parse all of it. */
+void ebpf_prog_init(void);
+/* Before obj's load: libbpf is not to parse the kernel's BTF for obj's
+ * tp_btf programs (ebpf_prog_init has it find their targets). */
+void ebpf_prog_skip_vmlinux(struct bpf_object *obj);
 #endif

@@ -564,7 +564,31 @@ def case_kernel(work: str) -> list[str]:
     probs += _attach_unstopped(work)
     probs += _syscall_counts(work)
     probs += _gdb_attaches(work)
+    probs += _btf_read_once(work)
     return probs
+
+
+def _btf_read_once(work: str) -> list[str]:
+    """The kernel engine's start-up reads the kernel's BTF once (libbpf is not
+    to parse it again for the tp_btf programs' targets), and its programs
+    are the tp_btf ones: 7 tracing programs and io_sweep, no raw_tp twin."""
+    if not shutil.which("strace"):
+        raise HarnessError("strace not found")
+    log = os.path.join(work, "startup.strace")
+    res = subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat,bpf", "-e",
+                          "signal=none", "-o", log] + compendium() +
+                         ["--engine", "kernel", "--batch", "-o", os.devnull, "--", "true"],
+                         capture_output=True, text=True, timeout=120)
+    text = open(log, encoding="utf-8").read() if os.path.exists(log) else ""
+    opens = text.count('"/sys/kernel/btf/vmlinux"')
+    loads = re.findall(r"BPF_PROG_LOAD, \{prog_type=BPF_PROG_TYPE_(\w+), insn_cnt=\d+, "
+                       r"[^}]*prog_name=\"(\w+)\"", text)
+    kinds = sorted(kind for kind, name in loads if name.startswith(("sys_", "io_", "ke_")))
+    if res.returncode != 0 or opens != 1 or kinds != ["RAW_TRACEPOINT"] + ["TRACING"] * 7:
+        return [f"kernel engine start-up: exit {res.returncode}, the kernel's BTF opened "
+                f"{opens} times (want 1), programs loaded {kinds}"]
+    print("start-up: the kernel's BTF read once; 7 tp_btf programs and io_sweep loaded")
+    return []
 
 
 def _default_engine(work: str) -> list[str]:
