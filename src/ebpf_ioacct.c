@@ -3,7 +3,9 @@
  *
  * The only file that includes its generated skeleton.  open -> set rodata
  * -> load -> attach, in the flavour (tp_btf or raw_tp) src/ebpf.c asks
- * for, on the maps it shares with latency.bpf.c.  The tracer thread drains
+ * for, on the maps it shares with latency.bpf.c; sys_exit, the longest to
+ * verify, from a second object of the same source on the same maps, loaded
+ * in a thread beside the first (start-up).  The tracer thread drains
  * the ring before each stop it handles, so the counts of an fd reach the
  * tracer's queue before the record of whatever ended the fd; a count sent
  * twice (a sweep racing with the fd's end) is passed on once.
@@ -11,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +59,7 @@ struct io_seen {
 
 struct ebpf_ioacct {
 	struct ioacct_bpf *skel;
+	struct ioacct_bpf *exit_skel;  /* sys_exit's own object (on skel's maps), or NULL */
 	struct ring_buffer *rb;
 	struct io_seen *seen;         /* per counter slot (drain only) */
 	uint64_t swept_at;            /* when io_sweep last ran (drain only) */
@@ -514,73 +518,137 @@ static int watch_ring(struct ebpf_ioacct *io, int map_fd)
 	return 0;
 }
 
-/* Open the skeleton (rodata set) and choose its programs; relocate
+/* Open a skeleton (rodata set) and choose its programs; relocate
  * against core's slice of the kernel's BTF when core is given, else
- * against btf_path (or the kernel's own). */
-static int open_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const char *btf_path,
-		     bool raw, const struct ebpf_core *core)
+ * against btf_path (or the kernel's own).  NULL with errno on failure. */
+static struct ioacct_bpf *open_one(const struct ebpf_shape *s, const char *btf_path, bool raw,
+				   const struct ebpf_core *core)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = core ? core->path : btf_path);
+	struct ioacct_bpf *skel = ioacct_bpf__open_opts(&oo);
 	struct bpf_program *p;
 
-	io->skel = ioacct_bpf__open_opts(&oo);
-	if (!io->skel)
-		return -errno;
-	io->skel->rodata->engine = s->engine;
-	io->skel->rodata->engine_keeps_tasks = s->engine && s->tasks_only;   /* no latency.bpf.c */
-	io->skel->rodata->stack_pick = s->stack;
+	if (!skel)
+		return NULL;
+	skel->rodata->engine = s->engine;
+	skel->rodata->engine_keeps_tasks = s->engine && s->tasks_only;   /* no latency.bpf.c */
+	skel->rodata->stack_pick = s->stack;
 	if (libbpf_num_possible_cpus() > 0)   /* (--ebpf too: the reads it copies) */
-		bpf_map__set_max_entries(io->skel->maps.engine_scratch,
-					 (__u32)libbpf_num_possible_cpus());
+		bpf_map__set_max_entries(skel->maps.engine_scratch, (__u32)libbpf_num_possible_cpus());
 	/* (it has no block programs: nothing to leave out for want of them) */
-	ebpf_prog_choose(io->skel->obj, raw, &(struct ebpf_shape){ .block = true });
-	bpf_object__for_each_program(p, io->skel->obj)   /* the engine's own: only for it */
+	ebpf_prog_choose(skel->obj, raw, &(struct ebpf_shape){ .block = true });
+	bpf_object__for_each_program(p, skel->obj)   /* the engine's own: only for it */
 		if (!s->engine && strncmp(bpf_program__name(p), "ke_", 3) == 0)
 			bpf_program__set_autoload(p, false);
-	return 0;
+	return skel;
 }
 
-/* Make the ring (8 MiB: the largest of its maps) for the load to take. */
-static void make_ring(struct ebpf_ioacct *io)
+/* Open io->skel (open_one), on the maps shared with latency.bpf.c. */
+static int open_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const char *btf_path,
+		     bool raw, const struct ebpf_core *core, int tasks_fd, int drops_fd)
 {
-	int fd = ebpf_prog_map_like(io->skel->maps.ioevents);
+	int err;
 
-	if (fd < 0)
-		return;   /* (the load makes it, as it makes the others) */
-	bpf_map__reuse_fd(io->skel->maps.ioevents, fd);
-	close(fd);   /* (the map holds its own) */
+	io->skel = open_one(s, btf_path, raw, core);
+	if (!io->skel)
+		return -errno;
+	err = bpf_map__reuse_fd(io->skel->maps.tasks, tasks_fd);
+	return err ? err : bpf_map__reuse_fd(io->skel->maps.drops, drops_fd);
 }
 
-/* Open, load and attach one flavour.  With core, the kernel's BTF is
- * parsed (for the tp_btf programs) and the ring made while core's slice is
- * being made, and the load waits for the slice; without one, it opens
- * again as before. */
+/* sys_exit's program, verified beside the others: the verifier spends
+ * about 11 of its 20 ms on it, and loading another program of the same
+ * object would wait for it.  It is loaded from a second object of the same
+ * source, opened here (rodata as the first's) with every map of the first
+ * and only sys_exit to load. */
+struct exit_job {
+	const struct ebpf_shape *s;
+	bool raw;
+	struct ebpf_core *core;
+	struct ioacct_bpf *maps_of;   /* the first object, its maps all made */
+	struct ioacct_bpf *skel;      /* the result: loaded, or NULL with err */
+	int err;
+};
+
+/* Open the second object on the first's maps, with only sys_exit to load. */
+static int open_exit(struct exit_job *j)
+{
+	struct bpf_program *p;
+	struct bpf_map *m;
+	int err = 0;
+
+	j->skel = open_one(j->s, NULL, j->raw, j->core);
+	if (!j->skel)
+		return -errno;
+	bpf_object__for_each_program(p, j->skel->obj)
+		if (p != (j->raw ? j->skel->progs.sys_exit_raw : j->skel->progs.sys_exit_btf))
+			bpf_program__set_autoload(p, false);
+	bpf_object__for_each_map(m, j->skel->obj) {
+		const struct bpf_map *mine = bpf_object__find_map_by_name(j->maps_of->obj,
+									  bpf_map__name(m));
+		err = mine ? bpf_map__reuse_fd(m, bpf_map__fd(mine)) : -ENOENT;
+		if (err)
+			break;
+	}
+	if (!err && !j->raw)
+		ebpf_prog_skip_vmlinux(j->skel->obj);
+	return err;
+}
+
+/* Load sys_exit (the job's thread, once the first object's maps are made). */
+static void *exit_main(void *arg)
+{
+	struct exit_job *j = arg;
+
+	j->err = open_exit(j);
+	if (!j->err)
+		j->err = ioacct_bpf__load(j->skel);
+	return NULL;
+}
+
+/* Open, load and attach one flavour.  With core, every map is made while
+ * core's slice is being made, the load waits for the slice, and sys_exit
+ * is loaded beside the other programs (exit_job); without core (or its
+ * slice), it opens again as before and loads all in one. */
 static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const char *btf_path,
 		     bool raw, int tasks_fd, int drops_fd, struct ebpf_core *core)
 {
-	int err = open_skel(io, s, btf_path, raw, core);
+	struct exit_job job = { .s = s, .raw = raw, .core = core };
+	int err = open_skel(io, s, btf_path, raw, core, tasks_fd, drops_fd);
+	bool split = false;
+	pthread_t th;
 
 	if (!err && core) {
-		make_ring(io);
+		split = ebpf_prog_make_maps(io->skel->obj) == 0;
 		if (ebpf_prog_core_wait(core) < 0) {
 			ioacct_bpf__destroy(io->skel);
-			err = open_skel(io, s, btf_path, raw, NULL);
+			err = open_skel(io, s, btf_path, raw, NULL, tasks_fd, drops_fd);
+			split = false;
 		}
 	}
 	if (err)
 		return err;
+	job.maps_of = io->skel;
+	if (split && pthread_create(&th, NULL, exit_main, &job) == 0)
+		bpf_program__set_autoload(raw ? io->skel->progs.sys_exit_raw :
+					  io->skel->progs.sys_exit_btf, false);
+	else
+		split = false;
 	if (!raw)
 		ebpf_prog_skip_vmlinux(io->skel->obj);
 	io->engine = s->engine;
 	if (s->stack && !io->kstack)
 		io->kstack = kstack_new();
-	err = bpf_map__reuse_fd(io->skel->maps.tasks, tasks_fd);
-	if (!err)
-		err = bpf_map__reuse_fd(io->skel->maps.drops, drops_fd);
-	if (!err)
-		err = ioacct_bpf__load(io->skel);
+	err = ioacct_bpf__load(io->skel);
+	if (split) {
+		pthread_join(th, NULL);
+		io->exit_skel = job.skel;
+		err = err ? err : job.err;
+	}
 	if (!err)
 		err = ioacct_bpf__attach(io->skel);
+	if (!err && io->exit_skel)
+		err = ioacct_bpf__attach(io->exit_skel);
 	return err;
 }
 
@@ -787,6 +855,7 @@ void ebpf_ioacct_free(struct ebpf_ioacct *io)
 		free(io->stats_seen.vals[i]);
 	imap_release(&io->stats_seen);
 	kstack_free(io->kstack);
+	ioacct_bpf__destroy(io->exit_skel);
 	ioacct_bpf__destroy(io->skel);
 	free(io);
 }

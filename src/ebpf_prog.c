@@ -152,6 +152,40 @@ int ebpf_prog_map_like(const struct bpf_map *m)
 	return fd < 0 ? -errno : fd;
 }
 
+/* Make map m as defined (an internal one with its initial value, frozen
+ * if the programs only read it) for its object to take: 0 or -errno. */
+static int make_map(struct bpf_map *m)
+{
+	int fd = ebpf_prog_map_like(m), err = 0;
+	size_t size = 0;
+	const void *init = bpf_map__is_internal(m) ? bpf_map__initial_value(m, &size) : NULL;
+	__u32 zero = 0;
+
+	if (fd < 0)
+		return fd;
+	if (init && size == bpf_map__value_size(m) && bpf_map_update_elem(fd, &zero, init, 0) < 0)
+		err = -errno;
+	else if (init && size != bpf_map__value_size(m))
+		err = -EINVAL;
+	if (!err && init && (bpf_map__map_flags(m) & BPF_F_RDONLY_PROG) && bpf_map_freeze(fd) < 0)
+		err = -errno;
+	if (!err)
+		err = bpf_map__reuse_fd(m, fd);
+	close(fd);   /* (the object holds its own) */
+	return err;
+}
+
+int ebpf_prog_make_maps(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+	int err = 0;
+
+	bpf_object__for_each_map(m, obj)
+		if (bpf_map__fd(m) < 0 && (err = make_map(m)) < 0)
+			break;
+	return err;
+}
+
 int ebpf_prog_core_init(struct ebpf_core *c)
 {
 	memset(c, 0, sizeof(*c));

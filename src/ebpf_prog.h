@@ -39,6 +39,11 @@ int ebpf_prog_read_shape(const char *path, struct ebpf_shape *s, char *why, size
 void ebpf_prog_choose(struct bpf_object *obj, bool raw, const struct ebpf_shape *s);
 /* Make a map as m is defined, for two objects to share: its fd, or -errno. */
 int ebpf_prog_map_like(const struct bpf_map *m);
+/* Make every map of obj not given one yet (ebpf_prog_map_like; an
+ * internal one filled with its initial value, frozen if read-only), for
+ * obj and another object of the same source to share: 0, or -errno (then
+ * the load makes those left, as it would). */
+int ebpf_prog_make_maps(struct bpf_object *obj);
 
 /* The slice of the kernel's BTF an object's CO-RE relocations read
  * (src/btfslice.h), made by one thread while the loading thread opens the

@@ -570,8 +570,9 @@ def case_kernel(work: str) -> list[str]:
 
 def _btf_read_once(work: str) -> list[str]:
     """The kernel engine's start-up reads the kernel's BTF once (libbpf is not
-    to parse it again for the tp_btf programs' targets), and its programs
-    are the tp_btf ones: 7 tracing programs and io_sweep, no raw_tp twin."""
+    to parse it again for the tp_btf programs' targets), its programs are the
+    tp_btf ones (7 tracing programs and io_sweep, no raw_tp twin), and
+    sys_exit, a half of the verifier's time, is verified beside the others."""
     if not shutil.which("strace"):
         raise HarnessError("strace not found")
     log = os.path.join(work, "startup.strace")
@@ -581,13 +582,17 @@ def _btf_read_once(work: str) -> list[str]:
                          capture_output=True, text=True, timeout=120)
     text = open(log, encoding="utf-8").read() if os.path.exists(log) else ""
     opens = text.count('"/sys/kernel/btf/vmlinux"')
-    loads = re.findall(r"BPF_PROG_LOAD, \{prog_type=BPF_PROG_TYPE_(\w+), insn_cnt=\d+, "
-                       r"[^}]*prog_name=\"(\w+)\"", text)
-    kinds = sorted(kind for kind, name in loads if name.startswith(("sys_", "io_", "ke_")))
+    loads = re.findall(r"^(\d+) +bpf\(BPF_PROG_LOAD, \{prog_type=BPF_PROG_TYPE_(\w+), "
+                       r"insn_cnt=\d+, [^}]*prog_name=\"(\w+)\"", text, re.M)
+    kinds = sorted(kind for _, kind, name in loads if name.startswith(("sys_", "io_", "ke_")))
+    by = {name: tid for tid, _, name in loads}
     if res.returncode != 0 or opens != 1 or kinds != ["RAW_TRACEPOINT"] + ["TRACING"] * 7:
         return [f"kernel engine start-up: exit {res.returncode}, the kernel's BTF opened "
                 f"{opens} times (want 1), programs loaded {kinds}"]
-    print("start-up: the kernel's BTF read once; 7 tp_btf programs and io_sweep loaded")
+    if by.get("sys_exit_btf") in (None, by.get("sys_enter_btf")):
+        return [f"kernel engine start-up: sys_exit not verified beside the others: {by}"]
+    print("start-up: the kernel's BTF read once; 7 tp_btf programs and io_sweep loaded, "
+          "sys_exit in a thread of its own")
     return []
 
 
