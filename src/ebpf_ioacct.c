@@ -559,13 +559,16 @@ static int open_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 /* sys_exit's program, verified beside the others: the verifier spends
  * about 11 of its 20 ms on it, and loading another program of the same
  * object would wait for it.  It is loaded from a second object of the same
- * source, opened here (rodata as the first's) with every map of the first
- * and only sys_exit to load. */
+ * source (its maps in the same order), opened in a thread of its own
+ * (rodata as the first's) on every map of the first, with only sys_exit to
+ * load once the slice is there. */
+#define EXIT_MAPS 32
 struct exit_job {
 	const struct ebpf_shape *s;
 	bool raw;
 	struct ebpf_core *core;
-	struct ioacct_bpf *maps_of;   /* the first object, its maps all made */
+	int fds[EXIT_MAPS];           /* the first object's maps, in its order */
+	int nfds;
 	struct ioacct_bpf *skel;      /* the result: loaded, or NULL with err */
 	int err;
 };
@@ -575,7 +578,7 @@ static int open_exit(struct exit_job *j)
 {
 	struct bpf_program *p;
 	struct bpf_map *m;
-	int err = 0;
+	int err = 0, i = 0;
 
 	j->skel = open_one(j->s, NULL, j->raw, j->core);
 	if (!j->skel)
@@ -584,32 +587,53 @@ static int open_exit(struct exit_job *j)
 		if (p != (j->raw ? j->skel->progs.sys_exit_raw : j->skel->progs.sys_exit_btf))
 			bpf_program__set_autoload(p, false);
 	bpf_object__for_each_map(m, j->skel->obj) {
-		const struct bpf_map *mine = bpf_object__find_map_by_name(j->maps_of->obj,
-									  bpf_map__name(m));
-		err = mine ? bpf_map__reuse_fd(m, bpf_map__fd(mine)) : -ENOENT;
+		err = i < j->nfds ? bpf_map__reuse_fd(m, j->fds[i++]) : -EINVAL;
 		if (err)
-			break;
+			return err;
 	}
-	if (!err && !j->raw)
+	if (i != j->nfds)
+		return -EINVAL;
+	if (!j->raw)
 		ebpf_prog_skip_vmlinux(j->skel->obj);
-	return err;
+	return 0;
 }
 
-/* Load sys_exit (the job's thread, once the first object's maps are made). */
+/* The job's thread: open, wait for the slice, load sys_exit.  (Without
+ * the slice it loads nothing: the first object opens again and loads all.) */
 static void *exit_main(void *arg)
 {
 	struct exit_job *j = arg;
 
 	j->err = open_exit(j);
+	if (ebpf_prog_core_wait(j->core) < 0 && !j->err)
+		j->err = -ESRCH;
 	if (!j->err)
 		j->err = ioacct_bpf__load(j->skel);
 	return NULL;
 }
 
-/* Open, load and attach one flavour.  With core, every map is made while
- * core's slice is being made, the load waits for the slice, and sys_exit
- * is loaded beside the other programs (exit_job); without core (or its
- * slice), it opens again as before and loads all in one. */
+/* Start the job on io->skel's maps (all made), and leave sys_exit out of
+ * io->skel's load: true when it started. */
+static bool start_exit(struct ebpf_ioacct *io, struct exit_job *j, pthread_t *th)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, io->skel->obj) {
+		if (j->nfds == EXIT_MAPS || bpf_map__fd(m) < 0)
+			return false;
+		j->fds[j->nfds++] = bpf_map__fd(m);
+	}
+	if (pthread_create(th, NULL, exit_main, j) != 0)
+		return false;
+	bpf_program__set_autoload(j->raw ? io->skel->progs.sys_exit_raw :
+				  io->skel->progs.sys_exit_btf, false);
+	return true;
+}
+
+/* Open, load and attach one flavour.  With core, every map is made and
+ * sys_exit's object opened while core's slice is being made, then the two
+ * load beside each other (exit_job); without core (or its slice), it opens
+ * again as before and loads all in one. */
 static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const char *btf_path,
 		     bool raw, int tasks_fd, int drops_fd, struct ebpf_core *core)
 {
@@ -619,21 +643,18 @@ static int load_skel(struct ebpf_ioacct *io, const struct ebpf_shape *s, const c
 	pthread_t th;
 
 	if (!err && core) {
-		split = ebpf_prog_make_maps(io->skel->obj) == 0;
+		split = ebpf_prog_make_maps(io->skel->obj) == 0 && start_exit(io, &job, &th);
 		if (ebpf_prog_core_wait(core) < 0) {
+			if (split)
+				pthread_join(th, NULL);
+			ioacct_bpf__destroy(job.skel);
 			ioacct_bpf__destroy(io->skel);
-			err = open_skel(io, s, btf_path, raw, NULL, tasks_fd, drops_fd);
 			split = false;
+			err = open_skel(io, s, btf_path, raw, NULL, tasks_fd, drops_fd);
 		}
 	}
 	if (err)
 		return err;
-	job.maps_of = io->skel;
-	if (split && pthread_create(&th, NULL, exit_main, &job) == 0)
-		bpf_program__set_autoload(raw ? io->skel->progs.sys_exit_raw :
-					  io->skel->progs.sys_exit_btf, false);
-	else
-		split = false;
 	if (!raw)
 		ebpf_prog_skip_vmlinux(io->skel->obj);
 	io->engine = s->engine;
