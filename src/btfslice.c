@@ -44,7 +44,11 @@ static int is_flavour_sep(const char *s)
 /* Length of name without its ___flavour suffix (bpf_core_essential_name_len). */
 static size_t essential_len(const char *name)
 {
-	size_t n = strlen(name);
+	size_t n;
+
+	if (!strstr(name, "___"))
+		return strlen(name);   /* (most names: no separator to look for) */
+	n = strlen(name);
 
 	for (long i = (long)n - 5; i >= 0; i--)
 		if (is_flavour_sep(name + i))
