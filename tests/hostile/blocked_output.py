@@ -158,8 +158,12 @@ def one(comp: list[str], tmp: str, name: str, sigs: list[int], attach: bool,
         if ebpf and ("--ebpf is off" in err or "--ebpf cannot" in err):
             print(f"SKIP: {name}: {err.splitlines()[0]}")
             return []
-        if took > 1.0:
-            probs.append(f"{name}: compendium-tui took {took:.2f} s to exit after the signal")
+        # (a sanitized build, run beside the rest of its suite, once took
+        # 1.37 s to detach from the attached dd; alone it takes well under 1 s)
+        limit = 2.5 if os.environ.get("COMPENDIUM_SANITIZED") else 1.0
+        if took > limit:
+            probs.append(f"{name}: compendium-tui took {took:.2f} s to exit after the signal "
+                         f"(at most {limit} s)")
         if comp_p.returncode != 125:
             probs.append(f"{name}: exit {comp_p.returncode}, expected 125; stderr {err!r}")
         want = f"compendium-tui: cannot write output file {fifo}: its reader is not reading ("
