@@ -2362,7 +2362,10 @@ def watch_rows(p, mark):
     p.wait(r"^ Swimlane", 30)
     while True:
         done = os.path.exists(mark)
-        rows = [r for r in region(p.screen(), "Swimlane") if r.strip()]
+        screen = p.screen()
+        if screen != p.screen():
+            continue   # (caught in the middle of a redraw: look again)
+        rows = [r for r in region(screen, "Swimlane") if r.strip()]
         if not rows and not looks and not done:
             time.sleep(POLL / 3)   # (the title is drawn, the root's first event not yet)
             continue
