@@ -451,19 +451,14 @@ static void final_tail(struct strbuf *sb, const struct model *m)
 /* FINAL block: each recording of a replay of several, with its totals. */
 static void final_runs(struct strbuf *sb, const struct model *m)
 {
-	size_t nruns, n;
+	size_t nruns;
 	const struct model_run *r = model_runs(m, &nruns);
-	struct proc *const *p = model_procs(m, &n);
 	char a[24], b[24], c[24], d[24], w[48];
 
 	if (nruns < 2)
 		return;
 	strbuf_addstr(sb, "Recordings:\n");
 	for (size_t i = 0; i < nruns; i++) {
-		size_t procs = 0;
-
-		for (size_t k = 0; k < n; k++)
-			procs += (size_t)rec_pid_run(p[k]->pid) == i;
 		strbuf_addstr(sb, "  ");
 		visible_addstr(sb, r[i].label);
 		strbuf_addch(sb, ':');
@@ -472,7 +467,7 @@ static void final_runs(struct strbuf *sb, const struct model *m)
 			visible_addstr(sb, *arg);
 		}
 		strbuf_addf(sb, "\n    %zu processes, %s, files read %s, written %s, net sent %s, "
-			    "received %s\n", procs, fmt_wait_status(r[i].root_status, w),
+			    "received %s\n", r[i].processes, fmt_wait_status(r[i].root_status, w),
 			    fmt_bytes(r[i].io.file_rd, a), fmt_bytes(r[i].io.file_wr, b),
 			    fmt_bytes(r[i].io.net_sent, c), fmt_bytes(r[i].io.net_recv, d));
 	}

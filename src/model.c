@@ -209,6 +209,8 @@ static struct proc *proc_new(struct model *m, int pid, int ppid, uint64_t ts)
 	p->pid = pid;
 	p->ppid = ppid;
 	p->host = model_pid_label(m, pid);
+	if ((size_t)rec_pid_run(pid) < m->nruns)
+		m->runs[rec_pid_run(pid)].processes++;
 	p->start_ts = rel(m, ts);
 	p->threads = 1;
 	p->live = 1;

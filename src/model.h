@@ -165,6 +165,7 @@ struct model_run {
 	uint64_t stops, stopped_ns;
 	uint64_t start_ts;     /* ns since the start of the earliest */
 	uint64_t end_ts;       /* ns since that start of its REC_END (ended) */
+	size_t processes;      /* processes seen of it */
 	uint64_t events;
 	struct io_totals io;
 };

@@ -313,18 +313,13 @@ static void ending(struct sw *w)
 /* ,"runs":[...]: each recording of a replay of several, with its totals. */
 static void runs(struct sw *w)
 {
-	size_t nruns, n;
+	size_t nruns;
 	const struct model_run *r = model_runs(w->m, &nruns);
-	struct proc *const *p = model_procs(w->m, &n);
 
 	if (nruns < 2)
 		return;
 	strbuf_addstr(w->sb, ",\"runs\":[");
 	for (size_t i = 0; i < nruns; i++) {
-		size_t procs = 0;
-
-		for (size_t k = 0; k < n; k++)
-			procs += (size_t)rec_pid_run(p[k]->pid) == i;
 		strbuf_addstr(w->sb, i ? ",{\"hostname\":" : "{\"hostname\":");
 		put_str(w, r[i].label);
 		strbuf_addstr(w->sb, ",\"command\":");
@@ -338,7 +333,7 @@ static void runs(struct sw *w)
 			    ",\"ipc_written_bytes\":%" PRIu64 "},\"tracer\":{\"engine\":\"%s\","
 			    "\"stops\":%" PRIu64 "}}", (double)r[i].start_ts / 1e9,
 			    (double)(r[i].end_ts > r[i].start_ts ? r[i].end_ts - r[i].start_ts : 0) / 1e9,
-			    procs, r[i].events, r[i].io.file_rd, r[i].io.file_wr, r[i].io.net_sent,
+			    r[i].processes, r[i].events, r[i].io.file_rd, r[i].io.file_wr, r[i].io.net_sent,
 			    r[i].io.net_recv, r[i].io.ipc_rd, r[i].io.ipc_wr,
 			    r[i].kernel_engine ? "kernel" : "ptrace", r[i].stops);
 	}

@@ -354,22 +354,16 @@ static unsigned open_row(struct app *a, const struct trow *r)
 /* What the figures are. */
 static void note(const struct app *a, int pid, char *buf, size_t cap)
 {
-	size_t n;
-
-	struct proc *const *p = model_procs(a->model, &n);
-	size_t nruns, len = 0;
+	size_t n, nruns, len = 0;
 	const struct model_run *runs = model_runs(a->model, &nruns);
 	char per[160] = "";
 
-	/* A replay of several recordings: how many came from each. */
-	for (size_t i = 0; nruns > 1 && i < nruns && len < sizeof(per); i++) {
-		size_t k = 0;
+	model_procs(a->model, &n);
 
-		for (size_t j = 0; j < n; j++)
-			k += (size_t)rec_pid_run(p[j]->pid) == i;
+	/* A replay of several recordings: how many came from each. */
+	for (size_t i = 0; nruns > 1 && i < nruns && len < sizeof(per); i++)
 		len += (size_t)snprintf(per + len, sizeof(per) - len, "%s%s %zu%s", i ? ", " : " (",
-					runs[i].label, k, i + 1 == nruns ? ")" : "");
-	}
+					runs[i].label, runs[i].processes, i + 1 == nruns ? ")" : "");
 	if (pid)
 		snprintf(buf, cap, "%zu processes%s; * = the one every view shows (Enter on it: all).",
 			 n, per);
