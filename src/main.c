@@ -98,7 +98,7 @@ struct opts {
 	bool stack_expr;        /* EXPR was given (else the default's) */
 	unsigned max_report;    /* --max-report-events N (0: all) */
 	size_t max_memory;      /* --max-memory SIZE: bytes of events kept in memory */
-	bool json, all, verbose, no_seccomp;
+	bool json, all, verbose, no_seccomp, no_follow_cpu;
 	bool batch, no_color, no_mouse, ebpf, faults;
 	enum engine engine;     /* --engine, else COMPENDIUM_ENGINE */
 	bool engine_set;        /* --engine was given */
@@ -163,6 +163,9 @@ static const char usage_text[] =
 	"                      that matter (slower; for programs that use seccomp)\n"
 	"      --spin-us N     poll for the next stop up to N microseconds before\n"
 	"                      sleeping (default 50, adaptive; 0 turns it off)\n"
+	"      --no-follow-cpu\n"
+	"                      leave the ptrace tracer on whatever CPU the scheduler\n"
+	"                      gives it, not on the CPU of the task it serves\n"
 	"      --faults        sample page faults (perf events) and show where memory\n"
 	"                      grows: heap, stack, anonymous and file mappings\n"
 	"      --ebpf          also measure scheduler delay and block I/O latency in\n"
@@ -274,7 +277,7 @@ static size_t parse_size(const char *opt, const char *s)
 	return (size_t)(v << shift);
 }
 
-enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_SPIN, O_RECORD, O_REPLAY,
+enum { O_BATCH = 256, O_JSON, O_ALL, O_NOSECCOMP, O_NO_FOLLOW_CPU, O_SPIN, O_RECORD, O_REPLAY,
        O_NOCOLOR, O_NOMOUSE, O_EBPF, O_FAULTS, O_SCHED_THRESHOLD, O_REPORT, O_TRACE_JSON, O_MAX_REPORT, O_FILTER,
        O_MAX_MEMORY,
        O_SPEED, O_ENGINE, O_STACK, O_REPLAY_FROM, O_DIFF };
@@ -287,6 +290,7 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "all", no_argument, NULL, O_ALL },
 	{ "no-seccomp", no_argument, NULL, O_NOSECCOMP },
+	{ "no-follow-cpu", no_argument, NULL, O_NO_FOLLOW_CPU },
 	{ "spin-us", required_argument, NULL, O_SPIN },
 	{ "record", required_argument, NULL, O_RECORD },
 	{ "replay", required_argument, NULL, O_REPLAY },
@@ -376,6 +380,7 @@ static void parse_option(int c, char **argv, struct opts *o)
 	case 'v': o->verbose = true; break;
 	case O_ALL: o->all = true; break;
 	case O_NOSECCOMP: o->no_seccomp = true; break;
+	case O_NO_FOLLOW_CPU: o->no_follow_cpu = true; break;
 	case O_EBPF: o->ebpf = true; break;
 	case O_FAULTS: o->faults = true; break;
 	case 'h': fputs(usage_text, stdout); exit(0);
@@ -932,6 +937,7 @@ static void start(struct run *r, const sigset_t *orig_mask)
 	to.verbose = r->o.verbose;
 	to.child_mask = *orig_mask;
 	to.spin_us = r->o.spin_us;
+	to.follow_cpu = !r->o.no_follow_cpu;
 	if (r->o.stack)
 		to.stack = r->o.stack_expr ? STACK_ALL : STACK_DEFAULT;
 	/* In the UI the program gets a pty of its own: it cannot scribble on the screen. */

@@ -205,26 +205,37 @@ int procfs_status_field(pid_t pid, const char *name, long *value)
 	return -ENOENT;
 }
 
-int procfs_is_kthread(pid_t pid)
+/* Field n (n >= 3: those after the command's name) of /proc/PID/stat read
+ * into buf, or NULL. */
+static const char *stat_field(pid_t pid, int n, char *buf, size_t cap)
 {
-	char path[64], buf[1024], *p;
-	unsigned long flags = 0;
-	ssize_t n;
+	char path[64], *p;
 	int field;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	n = read_small(path, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	p = strrchr(buf, ')');
-	if (!p)
-		return -EINVAL;
-	/* flags is the 9th field; after ")" come fields 3.. */
-	for (field = 2; p && field < 9; field++)
+	if (read_small(path, buf, cap) < 0 || !(p = strrchr(buf, ')')))
+		return NULL;
+	for (field = 2; p && field < n; field++)
 		p = strchr(p + 1, ' ');
-	if (p)
-		flags = strtoul(p + 1, NULL, 10);
-	return (flags & 0x00200000) ? 1 : 0;   /* PF_KTHREAD */
+	return p ? p + 1 : NULL;
+}
+
+int procfs_is_kthread(pid_t pid)
+{
+	char buf[1024];
+	const char *f = stat_field(pid, 9, buf, sizeof(buf));   /* flags */
+
+	if (!f)
+		return -EINVAL;
+	return (strtoul(f, NULL, 10) & 0x00200000) ? 1 : 0;   /* PF_KTHREAD */
+}
+
+int procfs_cpu(pid_t tid)
+{
+	char buf[1024];
+	const char *f = stat_field(tid, 39, buf, sizeof(buf));   /* processor */
+
+	return f && *f >= '0' && *f <= '9' ? atoi(f) : -1;
 }
 
 int procfs_state(pid_t pid)

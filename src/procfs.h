@@ -28,6 +28,8 @@ int procfs_syscall(pid_t tid, long *nr, uint64_t args[6]);
 int procfs_status_field(pid_t pid, const char *name, long *value);
 /* State letter of PID from /proc/PID/stat ('R', 'S', 'Z'...), 0 if unknown. */
 int procfs_state(pid_t pid);
+/* The CPU task TID runs or last ran on (/proc/TID/stat), -1 if unknown. */
+int procfs_cpu(pid_t tid);
 /* 1 when PID is a kernel thread, 0 when not. */
 int procfs_is_kthread(pid_t pid);
 #endif

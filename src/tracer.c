@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "colocate.h"
 #include "evq.h"
 #include "execinfo.h"
 #include "fdinfo.h"
@@ -105,6 +106,8 @@ struct tracer {
 	long timer_ns;           /* its period now (0: stopped) */
 	uint64_t spin_ns;        /* current adaptive spin budget */
 	uint64_t spin_misses;
+	bool waited;             /* the stop being handled was not there at the first look */
+	struct colocate *co;     /* keeps this thread on the CPU of the tasks it serves */
 	pid_t root;
 	int root_status;
 	int err_fd;              /* spawn: the child's exec errno arrives here */
@@ -114,6 +117,7 @@ struct tracer {
 	struct tracee *tracees;  /* open-addressed by tid */
 	size_t cap, ntracees;
 	uint64_t stops, stopped_ns, since_flush;
+	uint64_t resumed_ns;     /* when the stop being handled was first resumed (0: not yet) */
 	bool io;                 /* the kernel captures the read/write, mmap and open families */
 	bool io_busy;            /* the last tick found captures: look again soon */
 	bool holding;            /* we hold the command frozen (o.freezer) */
@@ -604,7 +608,12 @@ static void resume(struct tracer *t, struct tracee *tk, int sig)
 		tk->parked_sig = sig;
 		return;
 	}
+	/* (lent, this thread may run again only when the task stops again) */
+	if (!t->resumed_ns)
+		t->resumed_ns = util_now_ns();
+	colocate_lend(t->co);
 	ptrace(op, tk->tid, 0, sig);
+	colocate_return(t->co);
 }
 
 /* ---- syscall stops ---- */
@@ -1492,24 +1501,25 @@ static void on_tick(struct tracer *t)
 	throttle(t);
 }
 
-/* Spin on WNOHANG for up to the adaptive budget; 0 when nothing came. */
+/* Look for a stop, then spin on WNOHANG for up to the adaptive budget;
+ * 0 when nothing came. */
 static pid_t spin_wait(struct tracer *t, int *status)
 {
-	uint64_t until;
+	uint64_t until = t->spin_ns ? util_now_ns() + t->spin_ns : 0;
 	pid_t pid;
 
-	if (!t->spin_ns)
-		return 0;
-	until = util_now_ns() + t->spin_ns;
 	do {
 		pid = waitpid(-1, status, __WALL | WNOHANG);
 		if (pid != 0) {
 			/* It pays: allow longer spins again. */
-			if (t->spin_ns < t->o.spin_us * 1000ull)
+			if (t->spin_ns && t->spin_ns < t->o.spin_us * 1000ull)
 				t->spin_ns *= 2;
 			return pid;
 		}
-	} while (util_now_ns() < until);
+		t->waited = true;
+	} while (until && util_now_ns() < until);
+	if (!until)
+		return 0;
 	/* Wasted: spin less until spinning pays again. */
 	t->spin_ns /= 2;
 	if (t->spin_ns < 2000)
@@ -1521,6 +1531,7 @@ static pid_t spin_wait(struct tracer *t, int *status)
  * thread interrupt the wait for commands and for batched queue flushes. */
 static pid_t wait_next(struct tracer *t, int *status)
 {
+	t->waited = false;
 	for (;;) {
 		pid_t pid;
 
@@ -1555,12 +1566,15 @@ static void trace_loop(struct tracer *t)
 			break;
 		}
 		t->stops++;
+		t->resumed_ns = 0;
 		drain_io(t);
-		if (WIFEXITED(status) || WIFSIGNALED(status))
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			on_death(t, pid, status, ts);
-		else if (WIFSTOPPED(status))
+		} else if (WIFSTOPPED(status)) {
+			colocate_stopped(t->co, pid, t->waited);
 			on_stop(t, pid, status, ts);
-		t->stopped_ns += util_now_ns() - ts;
+		}
+		t->stopped_ns += (t->resumed_ns ? t->resumed_ns : util_now_ns()) - ts;
 	}
 }
 
@@ -1774,8 +1788,12 @@ static void *tracer_main(void *arg)
 		t->start_err = err;
 		sem_post(&t->started);
 	}
-	if (!err)
+	if (!err) {
+		if (t->o.follow_cpu)
+			t->co = colocate_new();
 		trace_loop(t);
+		colocate_free(t->co);
+	}
 	atomic_store(&t->root_live, 0);   /* gone, or detached: not ours to signal */
 	drain_io(t);
 	throttle(t);   /* no task left: let go */

@@ -26,6 +26,7 @@ struct tracer_opts {
 	bool trace_all;          /* stop on every syscall (no seccomp filter) */
 	bool verbose;            /* send records for every syscall */
 	unsigned spin_us;        /* spin on waitpid this long before blocking */
+	bool follow_cpu;         /* keep the tracer on its tasks' CPU (src/colocate.h) */
 	sigset_t child_mask;     /* signal mask the command starts with */
 	int stdio_fd;            /* >= 0: the command gets this terminal (a pty
 				    slave) as stdin/out/err and controlling tty */
