@@ -79,13 +79,13 @@ static void num_text(struct strbuf *sb, const struct evacc *a, unsigned f)
 	char b[48];
 
 	switch (evdesc_field(f)->kind) {
-	case EVK_U64: strbuf_addf(sb, "%" PRIu64, (uint64_t)v); break;
-	case EVK_FLAGS: strbuf_addf(sb, "0x%" PRIx64, (uint64_t)v); break;
-	case EVK_HEX: strbuf_addf(sb, "%" PRIx64, (uint64_t)v); break;
+	case EVK_U64: strbuf_addu(sb, (uint64_t)v); break;
+	case EVK_FLAGS: strbuf_add(sb, "0x", 2); strbuf_addx(sb, (uint64_t)v); break;
+	case EVK_HEX: strbuf_addx(sb, (uint64_t)v); break;
 	case EVK_BYTES: strbuf_addstr(sb, fmt_bytes((uint64_t)v, b)); break;
 	case EVK_NS: strbuf_addstr(sb, fmt_duration((uint64_t)v, b)); break;
 	case EVK_WAIT: strbuf_addstr(sb, fmt_wait_status((int)v, b)); break;
-	default: strbuf_addf(sb, "%" PRId64, v); break;
+	default: strbuf_addi(sb, v); break;
 	}
 }
 
@@ -187,20 +187,6 @@ static void put_key(struct strbuf *sb, const char *key)
 	strbuf_add(sb, "\":", 2);
 }
 
-/* A decimal number, negative when neg. */
-static void put_dec(struct strbuf *sb, uint64_t u, bool neg)
-{
-	char buf[24], *p = buf + sizeof(buf);
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (neg)
-		*--p = '-';
-	strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
-}
-
 /* ,"key":"value" (or null). */
 static void kv_str(struct strbuf *sb, const char *key, const char *val)
 {
@@ -250,13 +236,17 @@ static void num_json(struct strbuf *sb, const struct evacc *a, const struct evjs
 	put_key(sb, m->key);
 	switch (evdesc_field(m->f)->kind) {
 	case EVK_U64: case EVK_FLAGS: case EVK_BYTES:
-		put_dec(sb, (uint64_t)v, false);
+		strbuf_addu(sb, (uint64_t)v);
 		break;
-	case EVK_HEX: strbuf_addf(sb, "\"0x%" PRIx64 "\"", (uint64_t)v); break;
-	case EVK_NS: strbuf_addf(sb, "%.3f", (double)v / 1e3); break;
+	case EVK_HEX: strbuf_add(sb, "\"0x", 3); strbuf_addx(sb, (uint64_t)v); strbuf_addch(sb, '"'); break;
+	case EVK_NS:   /* microseconds, to the ns */
+		if (v < 0)
+			strbuf_addch(sb, '-');
+		strbuf_addfixed(sb, v < 0 ? -(uint64_t)v : (uint64_t)v, 3, 3);
+		break;
 	case EVK_BOOL: strbuf_addstr(sb, v ? "true" : "false"); break;
 	case EVK_WAIT: evform_exit_json(sb, (int)v); break;
-	default: put_dec(sb, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0); break;
+	default: strbuf_addi(sb, v); break;
 	}
 }
 

@@ -45,14 +45,21 @@ void jsonl_event(void *ctx, const struct event *ev)
 	struct strbuf *sb = &j->sb;
 
 	strbuf_reset(sb);
-	strbuf_addf(sb, "{\"t\":%.6f,\"pid\":%d,\"tid\":%d,", (double)ev->ts / 1e9,
-		    rec_pid_local(ev->pid), rec_pid_local(ev->tid));
+	strbuf_addstr(sb, "{\"t\":");
+	strbuf_addfixed(sb, ev->ts, 9, 6);
+	strbuf_addstr(sb, ",\"pid\":");
+	strbuf_addi(sb, rec_pid_local(ev->pid));
+	strbuf_addstr(sb, ",\"tid\":");
+	strbuf_addi(sb, rec_pid_local(ev->tid));
+	strbuf_addch(sb, ',');
 	if (ev->host) {
 		strbuf_addstr(sb, "\"hostname\":");
 		json_cstr(sb, ev->host);
 		strbuf_addch(sb, ',');
 	}
-	strbuf_addf(sb, "\"type\":\"%s\"", evdesc_name(ev->type));
+	strbuf_addstr(sb, "\"type\":\"");
+	strbuf_addstr(sb, evdesc_name(ev->type));
+	strbuf_addch(sb, '"');
 	evform_json(sb, ev);
 	if (ev->stack)
 		stackfmt_json(sb, ev->stack);

@@ -89,9 +89,14 @@ static void line_start(struct lines *l, uint64_t ts, int pid, const char *host)
 	char b[FMT_PID_MAX];
 
 	strbuf_reset(&l->sb);
-	strbuf_addf(&l->sb, "[+%.3fs] ", (double)ts / 1e9);
-	if (l->multi || host)
-		strbuf_addf(&l->sb, "[%s] ", fmt_pid(host, pid, b));
+	strbuf_add(&l->sb, "[+", 2);
+	strbuf_addfixed(&l->sb, ts, 9, 3);
+	strbuf_add(&l->sb, "s] ", 3);
+	if (l->multi || host) {
+		strbuf_addch(&l->sb, '[');
+		strbuf_addstr(&l->sb, fmt_pid(host, pid, b));
+		strbuf_add(&l->sb, "] ", 2);
+	}
 }
 
 /* Finish and write the line in l->sb. */

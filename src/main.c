@@ -66,6 +66,9 @@
 #define STALL_MS 250
 /* The longest records are fed before signals and output are looked at. */
 #define DRAIN_NS (15 * 1000000ull)
+/* Lines and JSON go to the writer thread at most this often while records
+ * keep coming (each handover wakes it), and at once when none come. */
+#define OUT_FLUSH_MS 50
 
 /* --engine: which tracer. */
 enum engine {
@@ -622,7 +625,7 @@ static bool wait_output(struct run *r, int timeout)
 /* Sleep until the pump or a signal needs us (only a few ms when records
  * wait for the other queue of the merge, at most 100 ms while the tracer
  * has not taken a command). */
-static void wait_any(struct run *r)
+static void wait_any(struct run *r, int cap_ms)
 {
 	struct pollfd p[1 + PUMP_MAX_FDS] = { { r->sig_fd, POLLIN, 0 } };
 	size_t n = 1;
@@ -630,6 +633,8 @@ static void wait_any(struct run *r)
 
 	if (r->tracer && tracer_command_pending(r->tracer) && (timeout < 0 || timeout > 100))
 		timeout = 100;
+	if (cap_ms >= 0 && (timeout < 0 || timeout > cap_ms))
+		timeout = cap_ms;
 	if (timeout != 0)
 		poll(p, (nfds_t)n, timeout);
 	pump_finish_wait(r->pump);
@@ -677,18 +682,28 @@ static void check_output(struct run *r)
  * where it is), printing as it goes. */
 static void consume(struct run *r)
 {
+	uint64_t flushed = 0;
+
 	pump_hold_for(r->pump, r->outp);
 	for (;;) {
+		uint64_t now;
+		int cap = -1;
+
 		read_signals(r);
 		if (r->ending && !r->tracer)
 			break;
-		pump_drain(r->pump, DRAIN_NS);
+		now = util_now_ns();
+		if (pump_drain(r->pump, DRAIN_NS) == 0 || now - flushed >= OUT_FLUSH_MS * 1000000ull) {
+			fflush(r->out);   /* all that is known goes to the writer */
+			flushed = now;
+		} else {
+			cap = OUT_FLUSH_MS - (int)((now - flushed) / 1000000);
+		}
 		check_output(r);
 		check_recording(r);
 		if (pump_done(r->pump))
 			break;
-		fflush(r->out);   /* all that is known goes to the writer before we wait */
-		wait_any(r);
+		wait_any(r, cap);
 	}
 }
 

@@ -30,6 +30,7 @@ struct output {
 	pthread_cond_t cond;
 	struct strbuf fill;       /* bytes from the stream, not yet taken (lock) */
 	bool closing;             /* no more bytes come: the writer ends (lock) */
+	bool idle;                /* the writer waits for bytes: signal it (lock) */
 	bool dropping;            /* a write failed or output was abandoned (lock) */
 	atomic_size_t pending;    /* bytes taken in and not yet written */
 	atomic_uint_least64_t written;
@@ -92,8 +93,11 @@ static void *writer_main(void *arg)
 
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
-		while (!o->fill.len && !o->closing)
+		while (!o->fill.len && !o->closing) {
+			o->idle = true;
 			pthread_cond_wait(&o->cond, &o->lock);
+			o->idle = false;
+		}
 		if (!o->fill.len)
 			break;
 		t = busy;
@@ -118,14 +122,17 @@ static void *writer_main(void *arg)
 static ssize_t cookie_write(void *cookie, const char *buf, size_t size)
 {
 	struct output *o = cookie;
+	bool idle = false;
 
 	pthread_mutex_lock(&o->lock);
 	if (!o->dropping) {
 		strbuf_add(&o->fill, buf, size);
 		atomic_fetch_add(&o->pending, size);
-		pthread_cond_signal(&o->cond);
+		idle = o->idle;   /* (a busy writer takes it when it comes back) */
 	}
 	pthread_mutex_unlock(&o->lock);
+	if (idle)
+		pthread_cond_signal(&o->cond);
 	return (ssize_t)size;
 }
 

@@ -104,6 +104,59 @@ void strbuf_addch(struct strbuf *sb, int c)
 	strbuf_setlen(sb, sb->len + 1);
 }
 
+/* The digits of u in base (10 or 16), at least min of them, right-aligned
+ * in buf ending at end; returns the first. */
+static char *digits(char *end, uint64_t u, unsigned base, unsigned min)
+{
+	char *p = end;
+
+	do {
+		*--p = "0123456789abcdef"[u % base];
+		u /= base;
+	} while (u || (unsigned)(end - p) < min);
+	return p;
+}
+
+void strbuf_addu(struct strbuf *sb, uint64_t u)
+{
+	char buf[24], *p = digits(buf + sizeof(buf), u, 10, 1);
+
+	strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void strbuf_addi(struct strbuf *sb, int64_t v)
+{
+	if (v < 0)
+		strbuf_addch(sb, '-');
+	strbuf_addu(sb, v < 0 ? -(uint64_t)v : (uint64_t)v);
+}
+
+void strbuf_addx(struct strbuf *sb, uint64_t u)
+{
+	char buf[24], *p = digits(buf + sizeof(buf), u, 16, 1);
+
+	strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void strbuf_addfixed(struct strbuf *sb, uint64_t u, unsigned scale, unsigned places)
+{
+	uint64_t unit = 1, one = 1, q;
+	char buf[48], *end = buf + sizeof(buf), *p = end;
+
+	for (unsigned i = places; i < scale; i++)
+		unit *= 10;
+	for (unsigned i = 0; i < places; i++)
+		one *= 10;
+	q = u / unit + (unit > 1 && u % unit >= unit / 2);
+	if (places) {
+		p = digits(end, q % one, 10, places);
+		*--p = '.';
+		q /= one;
+	}
+	p = digits(p, q, 10, 1);
+	strbuf_add(sb, p, (size_t)(end - p));
+}
+
 /* Append printf-formatted text. */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {

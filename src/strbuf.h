@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf {
 	char *buf;
@@ -39,6 +40,13 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t n);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 /* Append one byte. */
 void strbuf_addch(struct strbuf *sb, int c);
+/* Append u in decimal, v in decimal, u in lowercase hex (no printf). */
+void strbuf_addu(struct strbuf *sb, uint64_t u);
+void strbuf_addi(struct strbuf *sb, int64_t v);
+void strbuf_addx(struct strbuf *sb, uint64_t u);
+/* Append u / 10^scale with places decimals (places <= scale <= 19),
+ * rounded half up: strbuf_addfixed(sb, 1234567, 9, 3) appends "0.001". */
+void strbuf_addfixed(struct strbuf *sb, uint64_t u, unsigned scale, unsigned places);
 /* Append printf-formatted text. */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -9,6 +9,7 @@
 #include "strbuf.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,45 @@ START_TEST(test_addf)
 END_TEST
 
 /* detach hands over the string and leaves sb empty and reusable. */
+/* The numbers without printf read as printf would write them (fixed
+ * point: rounded half up, where printf rounds the nearest double). */
+START_TEST(test_numbers)
+{
+	static const struct { uint64_t u; unsigned scale, places; const char *want; } fixed[] = {
+		{ 0, 9, 3, "0.000" }, { 1234567, 9, 3, "0.001" }, { 1500000, 9, 3, "0.002" },
+		{ 1499999, 9, 3, "0.001" }, { 999999999, 9, 3, "1.000" }, { 12345678901ull, 9, 6, "12.345679" },
+		{ 1234, 3, 3, "1.234" }, { 7, 3, 3, "0.007" }, { 42, 0, 0, "42" }, { 1999, 3, 0, "2" },
+		{ UINT64_MAX, 9, 3, "18446744073.710" },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	char want[64];
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		strbuf_reset(&sb);
+		strbuf_addfixed(&sb, fixed[i].u, fixed[i].scale, fixed[i].places);
+		ck_assert_str_eq(sb.buf, fixed[i].want);
+	}
+	for (uint64_t ts = 0; ts < 5000000000ull; ts += 77777777) {
+		strbuf_reset(&sb);
+		strbuf_addfixed(&sb, ts, 9, 6);
+		snprintf(want, sizeof(want), "%.6f", (double)ts / 1e9);
+		ck_assert_str_eq(sb.buf, want);
+	}
+	strbuf_reset(&sb);
+	strbuf_addu(&sb, UINT64_MAX);
+	strbuf_addch(&sb, ' ');
+	strbuf_addi(&sb, INT64_MIN);
+	strbuf_addch(&sb, ' ');
+	strbuf_addi(&sb, 0);
+	strbuf_addch(&sb, ' ');
+	strbuf_addx(&sb, 0x7f401b3e6000ull);
+	strbuf_addch(&sb, ' ');
+	strbuf_addx(&sb, 0);
+	ck_assert_str_eq(sb.buf, "18446744073709551615 -9223372036854775808 0 7f401b3e6000 0");
+	strbuf_release(&sb);
+}
+END_TEST
+
 START_TEST(test_detach)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -166,6 +206,7 @@ static Suite *strbuf_suite(void)
 	tcase_add_test(tc, test_growth);
 	tcase_add_test(tc, test_add);
 	tcase_add_test(tc, test_addf);
+	tcase_add_test(tc, test_numbers);
 	tcase_add_test(tc, test_detach);
 	tcase_add_test(tc, test_reset);
 	suite_add_tcase(s, tc);
