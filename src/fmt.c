@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -34,22 +35,42 @@ static uint64_t scaled_tenths(uint64_t n, unsigned shift)
 }
 
 /* "0 B", "517 B", "1.0 KB", "1.5 KB", "8.5 MB" ... (1024-based); returns buf. */
+/* Append the decimal digits of u at p; returns the end. */
+static char *put_u(char *p, uint64_t u)
+{
+	char d[20];
+	int n = 0;
+
+	do {
+		d[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (n)
+		*p++ = d[--n];
+	return p;
+}
+
 const char *fmt_bytes(uint64_t n, char buf[static 24])
 {
-	unsigned u = 1;
+	unsigned u = 0;
 	uint64_t tenths;
+	char *p;
 
-	if (n < 1024) {
-		snprintf(buf, 24, "%u B", (unsigned)n);
-		return buf;
+	if (n >= 1024) {
+		u = 1;
+		while (u + 1 < ARRAY_LEN(byte_units) && n >> (10 * (u + 1)) != 0)
+			u++;
+		tenths = scaled_tenths(n, 10 * u);
+		if (tenths >= 10240 && u + 1 < ARRAY_LEN(byte_units))
+			tenths = scaled_tenths(n, 10 * ++u);
+		p = put_u(buf, tenths / 10);
+		*p++ = '.';
+		*p++ = (char)('0' + tenths % 10);
+	} else {
+		p = put_u(buf, n);
 	}
-	while (u + 1 < ARRAY_LEN(byte_units) && n >> (10 * (u + 1)) != 0)
-		u++;
-	tenths = scaled_tenths(n, 10 * u);
-	if (tenths >= 10240 && u + 1 < ARRAY_LEN(byte_units))
-		tenths = scaled_tenths(n, 10 * ++u);
-	snprintf(buf, 24, "%" PRIu64 ".%u %s", tenths / 10,
-		 (unsigned)(tenths % 10), byte_units[u]);
+	*p++ = ' ';
+	strcpy(p, byte_units[u]);   /* (the longest: "1023.9 KB") */
 	return buf;
 }
 
