@@ -33,7 +33,6 @@ struct colocate {
 	atomic_bool rescued;       /* the watchdog put the tracer back */
 	uint64_t rest_until;       /* no lending or moving before this (0: none) */
 	uint64_t rest_ns, last_rescue;
-	uint64_t moves, rescues;
 	pthread_t dog;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -131,7 +130,6 @@ static bool resting(struct colocate *c)
 	if (atomic_exchange(&c->rescued, false)) {
 		uint64_t now = util_now_ns();
 
-		c->rescues++;
 		c->rest_ns = c->rest_ns && now - c->last_rescue < FORGIVE_NS ?
 			     (c->rest_ns * 2 < REST_MAX_NS ? c->rest_ns * 2 : REST_MAX_NS) : REST_MIN_NS;
 		c->last_rescue = now;
@@ -180,16 +178,8 @@ void colocate_stopped(struct colocate *c, pid_t tid, bool waited)
 		return;
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
-	if (sched_setaffinity(0, sizeof(one), &one) == 0) {
+	if (sched_setaffinity(0, sizeof(one), &one) == 0)
 		c->cpu = cpu;
-		c->moves++;
-	}
-}
-
-void colocate_counts(const struct colocate *c, uint64_t *moves, uint64_t *rescues)
-{
-	*moves = c ? c->moves : 0;
-	*rescues = c ? c->rescues : 0;
 }
 
 void colocate_free(struct colocate *c)

@@ -23,7 +23,6 @@
 #ifndef COMPENDIUM_COLOCATE_H
 #define COMPENDIUM_COLOCATE_H
 #include <stdbool.h>
-#include <stdint.h>
 #include <sys/types.h>
 
 struct colocate;
@@ -36,8 +35,6 @@ void colocate_return(struct colocate *c);
 /* The tracer took a stop of tid; waited: it had to wait for it (its first
  * look found nothing), so tid may be running elsewhere. */
 void colocate_stopped(struct colocate *c, pid_t tid, bool waited);
-/* How often the tracer moved, and the watchdog had to step in. */
-void colocate_counts(const struct colocate *c, uint64_t *moves, uint64_t *rescues);
 /* Stop the watchdog and put the tracer's policy and affinity back. */
 void colocate_free(struct colocate *c);
 #endif
