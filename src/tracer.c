@@ -117,7 +117,8 @@ struct tracer {
 	struct tracee *tracees;  /* open-addressed by tid */
 	size_t cap, ntracees;
 	uint64_t stops, stopped_ns, since_flush;
-	uint64_t resumed_ns;     /* when the stop being handled was first resumed (0: not yet) */
+	uint64_t resumed_ns;     /* when the task whose stop is being handled was resumed (0: not yet) */
+	pid_t stop_tid;          /* the task whose stop is being handled (0: none) */
 	bool io;                 /* the kernel captures the read/write, mmap and open families */
 	bool io_busy;            /* the last tick found captures: look again soon */
 	bool holding;            /* we hold the command frozen (o.freezer) */
@@ -608,9 +609,12 @@ static void resume(struct tracer *t, struct tracee *tk, int sig)
 		tk->parked_sig = sig;
 		return;
 	}
+	if (tk->tid != t->stop_tid) {   /* a new child, or parked tasks all at once */
+		ptrace(op, tk->tid, 0, sig);
+		return;
+	}
 	/* (lent, this thread may run again only when the task stops again) */
-	if (!t->resumed_ns)
-		t->resumed_ns = util_now_ns();
+	t->resumed_ns = util_now_ns();
 	colocate_lend(t->co);
 	ptrace(op, tk->tid, 0, sig);
 	colocate_return(t->co);
@@ -1572,7 +1576,9 @@ static void trace_loop(struct tracer *t)
 			on_death(t, pid, status, ts);
 		} else if (WIFSTOPPED(status)) {
 			colocate_stopped(t->co, pid, t->waited);
+			t->stop_tid = pid;
 			on_stop(t, pid, status, ts);
+			t->stop_tid = 0;
 		}
 		t->stopped_ns += (t->resumed_ns ? t->resumed_ns : util_now_ns()) - ts;
 	}
