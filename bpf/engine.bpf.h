@@ -24,7 +24,7 @@
 #ifndef COMPENDIUM_ENGINE_BPF_H
 #define COMPENDIUM_ENGINE_BPF_H
 
-const volatile bool engine = false;
+/* (engine, whether the loader made this the kernel engine: ioacct.bpf.c) */
 const volatile bool engine_keeps_tasks = false;   /* no latency.bpf.c to keep tasks */
 
 /* tid -> every task the engine reports. */
@@ -45,6 +45,15 @@ struct {
 	__type(key, struct ioacct_stat_key);
 	__type(value, struct ioacct_stat);
 } kstats SEC(".maps");
+
+/* tp_btf programs: each of the engine's tasks' own copy of its kalive
+ * entry (see ke_task).  Made only for the engine (src/ebpf_ioacct.c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct ioacct_task_state);
+} kstate SEC(".maps");
 
 /* Which call numbers each process has counters for (tgid -> bits), so its
  * end sends and forgets just those. */
@@ -176,19 +185,37 @@ static __always_inline void ke_take(__u32 tid, __u32 tgid)
 
 /* ---- system call counts ---- */
 
-/* The current task's state, or NULL when it is none of the engine's tasks. */
-static __always_inline struct ioacct_task_state *ke_task(void)
+/* The current task's state, or NULL when it is none of the engine's tasks.
+ * The tp_btf programs keep a copy of a task's kalive entry with the task
+ * itself (kstate), made at the first call that finds it there, and use
+ * that from then on: the calls after it need no hash lookup (two of them
+ * per call were a fifth of what the engine cost tar).  A task leaves
+ * kalive only when it ends (or its tid goes to the leader at an exec,
+ * the same task still traced), so the copy never outlives its entry. */
+static __always_inline struct ioacct_task_state *ke_task(const bool btf)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ioacct_task_state *t, *kept;
+	struct task_struct *cur;
 
-	return bpf_map_lookup_elem(&kalive, &tid);
+	if (!btf)
+		return bpf_map_lookup_elem(&kalive, &tid);
+	cur = bpf_get_current_task_btf();
+	kept = bpf_task_storage_get(&kstate, cur, 0, 0);
+	if (kept)
+		return kept;
+	t = bpf_map_lookup_elem(&kalive, &tid);
+	if (!t)
+		return 0;
+	kept = bpf_task_storage_get(&kstate, cur, t, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	return kept ? kept : t;
 }
 
 /* A task enters a system call: if it is one of the engine's, note when;
  * false when it is not. */
-static __always_inline bool ke_enter(void)
+static __always_inline bool ke_enter(const bool btf)
 {
-	struct ioacct_task_state *t = ke_task();
+	struct ioacct_task_state *t = ke_task(btf);
 
 	if (!t)
 		return false;
@@ -445,7 +472,8 @@ static __always_inline void ke_exec_env(struct task_struct *p, __u32 tid, __u32 
 }
 
 /* A traced task runs a new program: its path, argv and open fds. */
-static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct linux_binprm *bprm)
+static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct linux_binprm *bprm,
+				    const bool btf)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(p, pid), tgid = (__u32)BPF_CORE_READ(p, tgid);
 	struct engine_scratch *es = engine_sc();
@@ -461,6 +489,8 @@ static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct
 		struct ioacct_task_state *t = bpf_map_lookup_elem(&kalive, &tid);
 		if (t)
 			t->flags = 0;   /* the command runs its program: count from here */
+		if (btf && (t = bpf_task_storage_get(&kstate, p, 0, 0)))
+			t->flags = 0;   /* (and its own copy, ke_task's) */
 	} else {   /* a thread exec'd: it took the leader's tid */
 		bpf_map_delete_elem(&kalive, &old_tid);
 		ke_take(tid, tgid);
@@ -498,7 +528,7 @@ static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct
 
 TP_TWINS(sched_process_exec, ke_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	ke_exec(p, (__u32)old_pid, bprm);
+	ke_exec(p, (__u32)old_pid, bprm, btf);
 	return 0;
 }
 

@@ -100,6 +100,8 @@ struct {
 
 __u32 slots_used;   /* slots ever handed out: the sweep looks at these */
 
+const volatile bool engine = false;   /* the kernel engine's (engine.bpf.h) */
+
 #define NAME_MAX_B 255
 #define PATH_END (IOACCT_PATH_MAX + 4)   /* a path is built backwards up to here */
 #define PATH_ARG 4096                   /* a path argument (PATH_MAX) */
@@ -201,10 +203,19 @@ static __always_inline int io_dir(long nr, struct pt_regs *regs, const bool btf)
 	}
 }
 
-/* Is the current task traced (not merely followed)? */
+/* Is the current task traced (not merely followed)?  Under the kernel
+ * engine this is asked only on the paths of sys_enter and sys_exit that
+ * found the task among the engine's (ke_task): it is, and no lookup is
+ * needed. */
 static __always_inline bool traced_now(__u32 *tgid)
 {
-	struct task_entry *t = traced((__u32)bpf_get_current_pid_tgid());
+	struct task_entry *t;
+
+	if (engine) {
+		*tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+		return true;
+	}
+	t = traced((__u32)bpf_get_current_pid_tgid());
 
 	if (t)
 		*tgid = t->tgid;
@@ -713,7 +724,7 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 	int dir = ret < 0 ? 0 : io_dir(nr, regs, btf);
 
 	if (engine) {
-		struct ioacct_task_state *t = ke_task();
+		struct ioacct_task_state *t = ke_task(btf);
 		__u32 zero = 0;
 		__u64 *began = bpf_map_lookup_elem(&call_began, &zero);
 
@@ -811,7 +822,7 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	__u32 tgid;
 	bool compat;
 
-	if (engine && !ke_enter())
+	if (engine && !ke_enter(btf))
 		return 0;   /* none of the engine's tasks */
 	compat = engine && in_compat(btf);
 	if (!compat)

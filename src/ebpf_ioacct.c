@@ -533,6 +533,9 @@ static struct ioacct_bpf *open_one(const struct ebpf_shape *s, const char *btf_p
 	skel->rodata->engine = s->engine;
 	skel->rodata->engine_keeps_tasks = s->engine && s->tasks_only;   /* no latency.bpf.c */
 	skel->rodata->stack_pick = s->stack;
+	/* (kernels before 5.11 have no task storage: the raw_tp programs,
+	 * their fallback, never use it) */
+	bpf_map__set_autocreate(skel->maps.kstate, !raw);
 	if (libbpf_num_possible_cpus() > 0)   /* (--ebpf too: the reads it copies) */
 		bpf_map__set_max_entries(skel->maps.engine_scratch, (__u32)libbpf_num_possible_cpus());
 	/* (it has no block programs: nothing to leave out for want of them) */
@@ -567,7 +570,7 @@ struct exit_job {
 	const struct ebpf_shape *s;
 	bool raw;
 	struct ebpf_core *core;
-	int fds[EXIT_MAPS];           /* the first object's maps, in its order */
+	int fds[EXIT_MAPS];           /* the first object's maps, in its order (-1: not made) */
 	int nfds;
 	struct ioacct_bpf *skel;      /* the result: loaded, or NULL with err */
 	int err;
@@ -587,7 +590,11 @@ static int open_exit(struct exit_job *j)
 		if (p != (j->raw ? j->skel->progs.sys_exit_raw : j->skel->progs.sys_exit_btf))
 			bpf_program__set_autoload(p, false);
 	bpf_object__for_each_map(m, j->skel->obj) {
-		err = i < j->nfds ? bpf_map__reuse_fd(m, j->fds[i++]) : -EINVAL;
+		if (i >= j->nfds)
+			return -EINVAL;
+		err = j->fds[i] < 0 ? bpf_map__set_autocreate(m, false) :   /* (not made there) */
+		      bpf_map__reuse_fd(m, j->fds[i]);
+		i++;
 		if (err)
 			return err;
 	}
@@ -619,9 +626,9 @@ static bool start_exit(struct ebpf_ioacct *io, struct exit_job *j, pthread_t *th
 	struct bpf_map *m;
 
 	bpf_object__for_each_map(m, io->skel->obj) {
-		if (j->nfds == EXIT_MAPS || bpf_map__fd(m) < 0)
+		if (j->nfds == EXIT_MAPS || (bpf_map__autocreate(m) && bpf_map__fd(m) < 0))
 			return false;
-		j->fds[j->nfds++] = bpf_map__fd(m);
+		j->fds[j->nfds++] = bpf_map__autocreate(m) ? bpf_map__fd(m) : -1;
 	}
 	if (pthread_create(th, NULL, exit_main, j) != 0)
 		return false;

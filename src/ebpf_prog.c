@@ -143,13 +143,49 @@ void ebpf_prog_choose(struct bpf_object *obj, bool raw, const struct ebpf_shape 
 	}
 }
 
+/* The BTF a task storage map must be made with (the kernel asks for its
+ * key's and value's types): an int, and bytes of the value's size.  Its
+ * fd, with the two type ids, or -errno. */
+static int storage_btf(__u32 value_size, __u32 *key_id, __u32 *value_id)
+{
+	struct btf *b = btf__new_empty();
+	int key, byte, value, fd = -EINVAL;
+
+	if (!b)
+		return -errno;
+	key = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	byte = btf__add_int(b, "unsigned char", 1, 0);
+	value = key > 0 && byte > 0 ? btf__add_array(b, key, byte, value_size) : -EINVAL;
+	if (value > 0 && btf__load_into_kernel(b) == 0) {
+		fd = dup(btf__fd(b));   /* (btf__free closes its own) */
+		if (fd < 0)
+			fd = -errno;
+		*key_id = (__u32)key;
+		*value_id = (__u32)value;
+	}
+	btf__free(b);
+	return fd;
+}
+
 int ebpf_prog_map_like(const struct bpf_map *m)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = bpf_map__map_flags(m));
-	int fd = bpf_map_create(bpf_map__type(m), bpf_map__name(m), bpf_map__key_size(m),
-				bpf_map__value_size(m), bpf_map__max_entries(m), &mo);
+	int btf_fd = -1, fd;
 
-	return fd < 0 ? -errno : fd;
+	if (bpf_map__type(m) == BPF_MAP_TYPE_TASK_STORAGE) {
+		btf_fd = storage_btf(bpf_map__value_size(m), &mo.btf_key_type_id,
+				     &mo.btf_value_type_id);
+		if (btf_fd < 0)
+			return btf_fd;
+		mo.btf_fd = (__u32)btf_fd;
+	}
+	fd = bpf_map_create(bpf_map__type(m), bpf_map__name(m), bpf_map__key_size(m),
+			    bpf_map__value_size(m), bpf_map__max_entries(m), &mo);
+	if (fd < 0)
+		fd = -errno;
+	if (btf_fd >= 0)
+		close(btf_fd);   /* (the map holds its own) */
+	return fd;
 }
 
 /* Make map m as defined (an internal one with its initial value, frozen
@@ -181,7 +217,7 @@ int ebpf_prog_make_maps(struct bpf_object *obj)
 	int err = 0;
 
 	bpf_object__for_each_map(m, obj)
-		if (bpf_map__fd(m) < 0 && (err = make_map(m)) < 0)
+		if (bpf_map__autocreate(m) && bpf_map__fd(m) < 0 && (err = make_map(m)) < 0)
 			break;
 	return err;
 }
