@@ -116,7 +116,7 @@ class Pane:
             if time.time() > end:
                 raise Fail("timed out waiting for %s%s; screen:\n%s" %
                            ("absence of " if absent else "",
-                            getattr(pattern, "__doc__", None) or repr(pattern), s))
+                            (callable(pattern) and pattern.__doc__) or repr(pattern), s))
             time.sleep(POLL)
 
     def shot(self, label):
