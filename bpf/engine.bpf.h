@@ -394,19 +394,26 @@ static __always_inline void ke_fork(struct task_struct *parent, struct task_stru
 		return;
 	ctid = (__u32)BPF_CORE_READ(child, pid);
 	ctgid = (__u32)BPF_CORE_READ(child, tgid);
+	/* The record's place in the ring is taken before the child is in the
+	 * set: from then on another CPU may send a record about the child (a
+	 * signal to its process group, say a terminal's SIGWINCH), and that
+	 * one must come after the fork, or the child would first be seen as
+	 * a process of no parent. */
+	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+	if (e)
+		e->ts = bpf_ktime_get_ns();
+	else
+		drop(DROP_RINGBUF);
 	ke_take(ctid, ctgid);
 	if (engine_keeps_tasks) {
 		struct task_entry te = { .tgid = ctgid, .flags = TASK_F_TRACED };
 		bpf_map_update_elem(&tasks, &ctid, &te, BPF_ANY);
 	}
+	if (!e)
+		return;
 	flags = ke_clone_flags(parent, &sig);
 	if (ctgid == (__u32)BPF_CORE_READ(parent, tgid))
 		flags |= KE_CLONE_THREAD;   /* (a clone the registers no longer show) */
-	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
-	if (!e) {
-		drop(DROP_RINGBUF);
-		return;
-	}
 	e->kind = IOACCT_TASK;
 	e->tid = (__s32)ptid;
 	e->tgid = (__s32)BPF_CORE_READ(parent, tgid);
@@ -414,7 +421,6 @@ static __always_inline void ke_fork(struct task_struct *parent, struct task_stru
 	e->child_tgid = (__s32)ctgid;
 	e->flags = flags;
 	e->nt_kind = (flags & KE_CLONE_VFORK) ? KE_NT_VFORK : sig != KE_SIGCHLD ? KE_NT_CLONE : KE_NT_FORK;
-	e->ts = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(e, io_wake());
 }
 

@@ -571,6 +571,7 @@ def case_kernel(work: str) -> list[str]:
     probs += _setuid_kept(work)
     probs += _attach_unstopped(work)
     probs += _syscall_counts(work)
+    probs += _fork_signals(work)
     probs += _gdb_attaches(work)
     probs += _btf_read_once(work)
     return probs
@@ -854,6 +855,62 @@ def _attach_unstopped(work: str) -> list[str]:
     else:
         print(f"--pid: {written} bytes seen written after the attach, TracerPid 0")
     return probs
+
+
+PGSIGNALS_C = r'''
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+/* pgsignals N: in a process group of its own, a child sends SIGWINCH (its
+ * default is to ignore it) to the whole group as fast as it can while the
+ * root forks N children one after another, each exiting at once. */
+int main(int argc, char **argv)
+{
+    int n = atoi(argv[1]);
+    pid_t spam;
+
+    setpgid(0, 0);
+    spam = fork();
+    if (spam == 0) {
+        for (;;)
+            kill(-getpgrp(), SIGWINCH);
+    }
+    for (int i = 0; i < n; i++) {
+        pid_t c = fork();
+        if (c == 0)
+            _exit(0);
+        waitpid(c, NULL, 0);
+    }
+    kill(spam, SIGKILL);
+    waitpid(spam, NULL, 0);
+    return 0;
+}
+'''
+
+
+def _fork_signals(work: str) -> list[str]:
+    """A signal sent to a process group while one of its members forks: the
+    child's fork record comes before any record about the child (a record
+    that came first made the child a process of no parent, as a terminal's
+    SIGWINCH did to the first child of a command in the terminal UI)."""
+    src, prog = os.path.join(work, "pgsignals.c"), os.path.join(work, "pgsignals")
+    with open(src, "w", encoding="utf-8") as fh:
+        fh.write(PGSIGNALS_C)
+    cc = shlex.split(os.environ.get("E2E_CC") or "cc")
+    subprocess.run(cc + ["-O2", "-o", prog, src], check=True)
+    n = 3000
+    _, summary, _ = trace(work, ["--engine", "kernel"], [prog, str(n)], timeout=300)
+    procs = summary.get("processes", [])
+    root = [p["pid"] for p in procs if (p.get("argv") or [None])[0] == prog and p.get("ppid")
+            not in [q["pid"] for q in procs]]
+    orphans = [p["pid"] for p in procs if root and p["pid"] != root[0] and
+               p.get("ppid") != root[0]]
+    if len(root) != 1 or orphans or len(procs) != n + 2:
+        return [f"forks amid group signals: {len(procs)} processes (want {n + 2}), "
+                f"roots {root}, not children of the root: {orphans[:10]}"]
+    print(f"forks amid group signals: {n + 1} children, every one the root's")
+    return []
 
 
 def _setuid_kept(work: str) -> list[str]:
