@@ -992,6 +992,8 @@ static int exit_code(const struct run *r)
 {
 	int st = model_root_status(r->model);
 
+	if (st < 0 && r->tracer)
+		st = tracer_root_status(r->tracer);   /* (no exit record came: what wait said) */
 	if (st < 0)
 		return 0;
 	if (WIFSIGNALED(st)) {

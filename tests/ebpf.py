@@ -902,8 +902,9 @@ def _fork_signals(work: str) -> list[str]:
     n = 3000
     _, summary, _ = trace(work, ["--engine", "kernel"], [prog, str(n)], timeout=300)
     procs = summary.get("processes", [])
-    root = [p["pid"] for p in procs if (p.get("argv") or [None])[0] == prog and p.get("ppid")
-            not in [q["pid"] for q in procs]]
+    pids = {p["pid"] for p in procs}
+    root = [p["pid"] for p in procs if (p.get("argv") or [None])[0] == prog and
+            p.get("ppid") not in pids]
     orphans = [p["pid"] for p in procs if root and p["pid"] != root[0] and
                p.get("ppid") != root[0]]
     if len(root) != 1 or orphans or len(procs) != n + 2:
