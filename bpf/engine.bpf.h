@@ -188,9 +188,10 @@ static __always_inline void ke_take(__u32 tid, __u32 tgid)
 /* The current task's state, or NULL when it is none of the engine's tasks.
  * The tp_btf programs keep a copy of a task's kalive entry with the task
  * itself (kstate), made at the first call that finds it there, and use
- * that from then on: the calls after it need no hash lookup (in a profile
- * of find | xargs cat, hash lookups, most of them cache misses, were a
- * quarter of what the engine's programs cost).  A task leaves
+ * that from then on: the calls after it need no hash lookup to find their
+ * task (in a profile of find | xargs cat, hash lookups, most of them cache
+ * misses, were a quarter of what the engine's programs cost; these were
+ * two of a call's three or four).  A task leaves
  * kalive only when it ends (or its tid goes to the leader at an exec,
  * the same task still traced), so the copy never outlives its entry. */
 static __always_inline struct ioacct_task_state *ke_task(const bool btf)
