@@ -1,10 +1,11 @@
 /* freezer.c - a cgroup2 group whose cgroup.freeze holds the traced command
  * back (see freezer.h).
  *
- * Only files under the group are written, and only the group this file
- * made is ever frozen or removed: never the tracer's own group.  A hold
- * is a bit in a mask; the mask and the file change together under one
- * mutex, so two threads cannot leave the group frozen with no hold.
+ * Only the group this file made is ever frozen or removed, never the
+ * tracer's own group; processes are moved only between the two, and only
+ * those the members function lists (or were moved in by us).  A hold is a
+ * bit in a mask; the mask, the file and the moves change together under
+ * one mutex, so two threads cannot leave the group frozen with no hold.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -29,8 +31,13 @@ struct freezer {
 	char dir[PATH_MAX];        /* the group */
 	char parent[PATH_MAX];     /* where it was made (our own group) */
 	int freeze_fd;             /* its cgroup.freeze */
-	int dir_fd;                /* the group's directory (for clone3), or -1 */
-	pid_t placed;              /* the process freezer_fork made in the group */
+	pid_t root;                /* the command (freezer_add), or 0 */
+	int root_fd;               /* its pidfd (readable once it ended), or -1 */
+	freezer_members_fn *members;
+	const void *members_ctx;
+	pid_t *tids, *tgids;       /* room for what members lists (FREEZER_MAX each) */
+	pid_t *moved;              /* processes moved in since the group froze, sorted */
+	size_t nmoved;
 	pthread_mutex_t lock;
 	unsigned held;             /* enum freezer_holder bits */
 	bool frozen;               /* what cgroup.freeze says, as last written */
@@ -169,67 +176,132 @@ int freezer_new(struct freezer **out)
 		free(f);
 		return err;
 	}
-	f->dir_fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	f->root_fd = -1;
 	pthread_mutex_init(&f->lock, NULL);
 	*out = f;
 	return 0;
 }
 
-/* clone3's arguments (linux/sched.h's struct clone_args, which clashes
- * with glibc's sched.h), up to cgroup (Linux 5.7). */
-struct clone_args_cg {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-	uint64_t set_tid, set_tid_size, cgroup;
-};
-
-#define CLONE_INTO_CGROUP_ 0x200000000ULL
-
-pid_t freezer_fork(struct freezer *f)
+void freezer_members(struct freezer *f, freezer_members_fn *fn, const void *ctx)
 {
-	struct clone_args_cg a = { .flags = CLONE_INTO_CGROUP_, .exit_signal = SIGCHLD,
-				   .cgroup = (uint64_t)f->dir_fd };
-	long pid = f->dir_fd >= 0 ? syscall(SYS_clone3, &a, sizeof(a)) : -1;
-
-	if (pid < 0)
-		return fork();   /* no clone3 into a group (before 5.7): fork, then move */
-	if (pid > 0)
-		f->placed = (pid_t)pid;
-	return (pid_t)pid;
+	pthread_mutex_lock(&f->lock);
+	f->members = fn;
+	f->members_ctx = ctx;
+	pthread_mutex_unlock(&f->lock);
 }
 
-int freezer_add(struct freezer *f, pid_t pid)
+void freezer_add(struct freezer *f, pid_t pid)
+{
+	pthread_mutex_lock(&f->lock);
+	f->root = pid;
+	if (f->root_fd < 0)
+		f->root_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	pthread_mutex_unlock(&f->lock);
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Move process pid into group dir: 0, or -errno. */
+static int move(const char *dir, pid_t pid)
 {
 	char text[24];
 
-	if (pid == f->placed)
-		return 0;   /* born in the group */
 	snprintf(text, sizeof(text), "%d", (int)pid);
-	return write_file(f->dir, "cgroup.procs", text);
+	return write_file(dir, "cgroup.procs", text);
 }
 
-/* Freeze or thaw to match f->held (lock held).  A write a signal cut
- * short is tried again, and one that failed is tried again at the next
- * hold or release: the group must never stay frozen with no hold. */
+/* Whether the command itself is still alive, so that its pid is its own
+ * (a pid is reused only once reaped, after its pidfd turned readable). */
+static bool root_alive(struct freezer *f)
+{
+	struct pollfd p = { f->root_fd, POLLIN, 0 };
+
+	return f->root > 0 && f->root_fd >= 0 && poll(&p, 1, 0) == 0;
+}
+
+/* Move every process of the command not moved yet into the (frozen) group,
+ * where it freezes (lock held).  Those forked while this runs are found at
+ * the next sweep. */
+static void gather(struct freezer *f)
+{
+	size_t n = 0, old = f->nmoved;
+
+	if (!f->tids) {
+		f->tids = xcalloc(FREEZER_MAX, sizeof(*f->tids));
+		f->tgids = xcalloc(FREEZER_MAX + 1, sizeof(*f->tgids));
+		f->moved = xcalloc(FREEZER_MAX + 1, sizeof(*f->moved));
+	}
+	if (f->members)
+		n = f->members(f->members_ctx, f->tids, f->tgids, FREEZER_MAX);
+	if (root_alive(f))
+		f->tgids[n++] = f->root;
+	qsort(f->tgids, n, sizeof(*f->tgids), cmp_pid);
+	for (size_t i = 0; i < n && f->nmoved <= FREEZER_MAX; i++) {
+		pid_t pid = f->tgids[i];
+
+		if ((i == 0 || pid != f->tgids[i - 1]) && pid > 0 &&
+		    !bsearch(&pid, f->moved, old, sizeof(*f->moved), cmp_pid) &&
+		    move(f->dir, pid) == 0)
+			f->moved[f->nmoved++] = pid;
+	}
+	qsort(f->moved, f->nmoved, sizeof(*f->moved), cmp_pid);
+}
+
+/* Move every process in the group back to the tracer's group, which thaws
+ * it; those the group's processes were forking meanwhile too (lock held). */
+static void scatter(struct freezer *f)
+{
+	char path[PATH_MAX + 32], line[32];
+	bool any = true;
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", f->dir);
+	for (int round = 0; any && round < 4; round++) {
+		if (!(in = fopen(path, "re")))
+			break;
+		any = false;
+		while (fgets(line, sizeof(line), in)) {
+			line[strcspn(line, "\n")] = 0;
+			any = write_file(f->parent, "cgroup.procs", line) == 0 || any;
+		}
+		fclose(in);
+	}
+	f->nmoved = 0;
+}
+
+/* Freeze or thaw to match f->held (lock held): frozen, the group takes in
+ * every process of the command; thawed, it gives them all back.  A write
+ * a signal cut short is tried again, and one that failed is tried again at
+ * the next hold or release: the group must never stay frozen with no hold. */
 static void apply(struct freezer *f)
 {
 	bool want = f->held != 0;
-	uint64_t now;
 	ssize_t n;
 
-	if (want == f->frozen)
+	if (want == f->frozen) {
+		if (want)
+			gather(f);   /* (what was forked since) */
 		return;
+	}
+	if (!want)
+		scatter(f);
 	do
 		n = pwrite(f->freeze_fd, want ? "1" : "0", 1, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return;   /* (the group is gone: nothing left to hold back) */
 	f->frozen = want;
-	now = util_now_ns();
 	if (want) {
 		f->freezes++;
-		f->frozen_at = now;
+		f->frozen_at = util_now_ns();
+		gather(f);
 	} else {
-		f->frozen_ns += now - f->frozen_at;
+		f->frozen_ns += util_now_ns() - f->frozen_at;
 	}
 }
 
@@ -238,6 +310,14 @@ void freezer_hold(struct freezer *f, enum freezer_holder who)
 	pthread_mutex_lock(&f->lock);
 	f->held |= (unsigned)who;
 	apply(f);
+	pthread_mutex_unlock(&f->lock);
+}
+
+void freezer_sweep(struct freezer *f)
+{
+	pthread_mutex_lock(&f->lock);
+	if (f->frozen)
+		gather(f);
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -262,23 +342,6 @@ void freezer_read_stats(struct freezer *f, struct freezer_stats *st)
 	pthread_mutex_unlock(&f->lock);
 }
 
-/* Move every process still in the group to the parent group. */
-static void empty_group(struct freezer *f)
-{
-	char path[PATH_MAX + 32], line[32];
-	FILE *in;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", f->dir);
-	in = fopen(path, "re");
-	if (!in)
-		return;
-	while (fgets(line, sizeof(line), in)) {
-		line[strcspn(line, "\n")] = 0;
-		write_file(f->parent, "cgroup.procs", line);
-	}
-	fclose(in);
-}
-
 void freezer_free(struct freezer *f)
 {
 	if (!f)
@@ -287,13 +350,14 @@ void freezer_free(struct freezer *f)
 	f->held = 0;
 	apply(f);
 	pthread_mutex_unlock(&f->lock);
+	scatter(f);   /* (what is left: those a failed write left there) */
 	close(f->freeze_fd);
-	if (f->dir_fd >= 0)
-		close(f->dir_fd);
-	if (rmdir(f->dir) < 0 && errno == EBUSY) {
-		empty_group(f);
-		rmdir(f->dir);
-	}
+	if (f->root_fd >= 0)
+		close(f->root_fd);
+	rmdir(f->dir);
+	free(f->tids);
+	free(f->tgids);
+	free(f->moved);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 }

@@ -1,10 +1,14 @@
 /* freezer.h - hold a spawned command back, invisibly to it, while the
  * tracer catches up (--ebpf).
  *
- * The command gets a cgroup2 group of its own, made under the tracer's own
- * group on the cgroup2 mount and removed at the end; everything it starts
- * is in it too.  Writing cgroup.freeze stops its tasks where they run: no
- * signal, no stop a wait() reports, nothing the program can see but time.
+ * A cgroup2 group is made under the tracer's own group on the cgroup2 mount
+ * and removed at the end.  The command runs in the tracer's group, where
+ * it started, so that what it reads of its own group (/proc/self/cgroup:
+ * node, Go and Java programs size themselves by it) is what it would read
+ * untraced.  Only while it is held are its processes in the frozen group:
+ * moved in there (where they freeze), then back (where they thaw).  The
+ * freeze stops its tasks where they run: no signal, no stop a wait()
+ * reports, nothing a frozen program can see.
  * A task stopped for ptrace counts as frozen and its stop still reaches
  * the tracer; resumed, it freezes again on its way back to user space, so
  * the tracer never waits on a frozen task for anything but its own
@@ -36,19 +40,26 @@ struct freezer_stats {
  * group under ours).  0, or -errno: ENOENT when there is no cgroup2 mount
  * or no cgroup.freeze, else mkdir's error. */
 int freezer_new(struct freezer **out);
-/* fork(), with the child born in the group (clone3 with CLONE_INTO_CGROUP,
- * Linux 5.7+): moving a process into a group later waits for an RCU grace
- * period (6-11 ms on the development VM).  Falls back to fork().  The
- * child must only make system calls until it execs (no fork handlers ran). */
-pid_t freezer_fork(struct freezer *f);
-/* Move process pid into the group (before it execs: its children follow);
- * nothing to do for the one freezer_fork made there. */
-int freezer_add(struct freezer *f, pid_t pid);
+/* The most processes a hold takes in. */
+#define FREEZER_MAX 16384
+
+/* Lists the traced tasks, as ebpf_engine_tasks does: at most cap tids and
+ * their tgids; how many. */
+typedef size_t freezer_members_fn(const void *ctx, pid_t *tids, pid_t *tgids, size_t cap);
+
+/* Say how to find the command's processes when holding it: fn(ctx), from
+ * any thread, until set again (fn NULL: none but the command's root). */
+void freezer_members(struct freezer *f, freezer_members_fn *fn, const void *ctx);
+/* The command's first process: held with the others while it lives. */
+void freezer_add(struct freezer *f, pid_t pid);
 /* Hold the group frozen for holder who. */
 void freezer_hold(struct freezer *f, enum freezer_holder who);
+/* While held, take in what the command forked since the hold began. */
+void freezer_sweep(struct freezer *f);
 /* Let go of who's hold; the group thaws when no hold is left. */
 void freezer_release(struct freezer *f, enum freezer_holder who);
-/* Kill every task of the group at once, those it is making too (cgroup.kill):
+/* Kill every task of the group at once, those it is making too (cgroup.kill;
+ * what a hold took in):
  * 0, or -errno (ENOENT: a kernel before 5.14). */
 int freezer_kill(struct freezer *f);
 /* How often and how long the group was frozen. */

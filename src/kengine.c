@@ -252,7 +252,7 @@ static int spawn(struct kengine *k)
 		close(sync[1]);
 		return err;
 	}
-	pid = k->o.freezer ? freezer_fork(k->o.freezer) : fork();   /* (born in the group) */
+	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
@@ -438,6 +438,8 @@ static void trace_loop(struct kengine *k)
 			signal_all(k, SIGKILL);   /* what was born since */
 		else if (k->stopped && !k->o.freezer)
 			signal_all(k, SIGSTOP);
+		else if (k->o.freezer)
+			freezer_sweep(k->o.freezer);   /* (held: what was forked since) */
 		evq_flush(k->q);
 		throttle(k);
 		p[1].fd = k->root_fd;   /* (-1 once reaped: poll skips it) */

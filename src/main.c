@@ -784,6 +784,12 @@ static FILE *bpf_log(void)
 	return path && *path ? fopen(path, "we") : NULL;
 }
 
+/* The freezer's members: the kernel's traced set. */
+static size_t traced_tasks(const void *ebpf, pid_t *tids, pid_t *tgids, size_t cap)
+{
+	return ebpf_engine_tasks(ebpf, tids, tgids, cap);
+}
+
 /* Load and start the BPF programs eo asks for; 0, or -errno with the
  * reason in why and nothing left behind. */
 static int load_ebpf(struct run *r, struct ebpf_opts *eo, bool spawned, char *why, size_t len)
@@ -796,6 +802,8 @@ static int load_ebpf(struct run *r, struct ebpf_opts *eo, bool spawned, char *wh
 		eo->freezer = r->freezer;
 	r->bq = evq_new(EBPF_QUEUE_BYTES);
 	err = ebpf_open(&r->ebpf, eo, r->bq, why, len);
+	if (!err && r->freezer)
+		freezer_members(r->freezer, traced_tasks, r->ebpf);
 	if (!err && (err = ebpf_start(r->ebpf)) < 0)
 		snprintf(why, len, "cannot start the BPF reader thread (%s)", strerror(-err));
 	if (!err && eo->engine && (err = ebpf_io_error(r->ebpf)) < 0)
@@ -921,14 +929,14 @@ static void start_faults(struct run *r)
 			faults_strerror(err, why, sizeof(why)));
 }
 
-/* Tracer hook: the command, seized and not yet exec'd, joins the freezer's
- * group and the fault sampler. */
+/* Tracer hook: the command, seized and not yet exec'd, is told to the
+ * freezer (held with the others) and joins the fault sampler. */
 static void spawned(void *ctx, pid_t pid)
 {
 	struct run *r = ctx;
 
 	if (r->freezer)
-		freezer_add(r->freezer, pid);   /* (failing, it freezes an empty group: drops are counted) */
+		freezer_add(r->freezer, pid);
 	if (r->faults)
 		faults_spawned(r->faults, pid);
 }
@@ -1434,6 +1442,8 @@ static void release(struct run *r)
 	faults_free(r->faults);
 	evq_free(r->fq);
 #ifdef HAVE_EBPF
+	if (r->freezer)
+		freezer_members(r->freezer, NULL, NULL);   /* (it lists r->ebpf's tasks) */
 	ebpf_free(r->ebpf);
 #endif
 	freezer_free(r->freezer);

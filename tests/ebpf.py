@@ -44,7 +44,9 @@ Cases (all need root and a kernel where --ebpf loads; CI runs as root):
               and exec'ing /bin/true 20 times during the flood), in --json
               and line output: nothing dropped, exactly 200,000 opens and
               bytes written; the program was held back instead, and says so;
-              then 1,000,000 cycles with 50 fork+execs, nothing dropped;
+              held, it is frozen in a group of its own, but before and after
+              it reads its own /proc/self/cgroup as untraced (--ebpf and the
+              kernel engine); then 1,000,000 cycles with 50 fork+execs, nothing dropped;
               then with --engine kernel, 3,000,000 cycles (about 6,000,000
               records) in --json and 200,000 with 20 fork+execs in line
               output, the reader stalled: 0 dropped, every open and byte
@@ -494,7 +496,8 @@ E2E_WITH_EBPF = ("readfile", "weird_path", "dupwrite", "redirect", "netpair", "n
                  "mmapper", "forkthread", "pipes", "sendfile_copy", "shell_pipeline", "cp",
                  "inherited_fds", "threadstorm", "forkstorm", "threadexec", "spawnfds",
                  "signals", "int80", "uring_openat", "scmfd", "deep_path", "deep_path_cut",
-                 "root_relative", "deletes_renames", "unreadable", "udpflows", "hostsname",
+                 "root_relative", "deletes_renames", "unreadable", "udpflows",
+                 "hostsname",
                  "dnsname", "dnsname_tcp")
 
 
@@ -1123,14 +1126,18 @@ WITHOUT_CGROUP2 = ["unshare", "-m", "sh", "-c", "for m in $(awk '$3 == \"cgroup2
 
 def _flood_run(work: str, mode: str, stall_s: float, forks: int = 0,
                wrap: list[str] | None = None, n: int = FLOOD_N,
-               extra: tuple = (), engine: tuple = ("--ebpf",)) -> tuple[str, dict, float]:
-    """compendium-tui --ebpf (or engine's options) on the flood, its output
-    read through a FIFO that stalls for stall_s, or (stall_s < 0) until the
-    flood is over; returns (output text, the tracee's own figures, wall seconds)."""
+               extra: tuple = (), engine: tuple = ("--ebpf",),
+               script: str = "{flood}") -> tuple[str, dict, float]:
+    """compendium-tui --ebpf (or engine's options) on the flood (in sh, as
+    script says), its output read through a FIFO that stalls for stall_s, or
+    (stall_s < 0) until the flood is over; returns (output text, the
+    tracee's own figures, wall seconds)."""
     import threading
     fifo, dest = os.path.join(work, f"out.{mode}.fifo"), os.path.join(work, f"out.{mode}")
-    argv = (wrap or []) + compendium() + [*engine, f"--{mode}", "-o", fifo, *extra, "--",
-                                          tracee("flood"), str(n), str(FLOOD_FILES), str(forks)]
+    flood = [tracee("flood"), str(n), str(FLOOD_FILES), str(forks)]
+    if script != "{flood}":
+        flood = ["sh", "-c", script.format(flood=shlex.join(flood))]
+    argv = (wrap or []) + compendium() + [*engine, f"--{mode}", "-o", fifo, *extra, "--", *flood]
     if os.path.exists(fifo):
         os.unlink(fifo)
     os.mkfifo(fifo)
@@ -1188,15 +1195,34 @@ def _flood_lines(text: str) -> tuple[int, int, int, list[str]]:
     return opens, written, int(dropped.group(1)) if dropped else 0, notes
 
 
-def _own_cgroup2() -> str | None:
-    """Our own group's directory on the cgroup2 mount, or None without one."""
+def _cgroup2_mount() -> str | None:
+    """Where cgroup2 is mounted, or None."""
     mnt = [line.split()[1] for line in open("/proc/self/mounts", encoding="utf-8")
            if line.split()[2] == "cgroup2"]
+    return mnt[0] if mnt else None
+
+
+def _own_cgroup2() -> str | None:
+    """Our own group's directory on the cgroup2 mount, or None without one."""
+    mnt = _cgroup2_mount()
     own = [line.strip()[3:] for line in open("/proc/self/cgroup", encoding="utf-8")
            if line.startswith("0::")]
     if not mnt or not own:
         return None
-    return mnt[0] + (own[0] if own[0] != "/" else "")
+    return mnt + (own[0] if own[0] != "/" else "")
+
+
+def pids_running(exe: str) -> list[int]:
+    """The processes whose argv[0] is exe."""
+    pids = []
+    for name in os.listdir("/proc"):
+        try:
+            if name.isdigit() and open(f"/proc/{name}/cmdline", "rb").read().split(b"\0")[0] \
+                    == exe.encode():
+                pids.append(int(name))
+        except OSError:
+            pass
+    return pids
 
 
 def _dead_groups(parent: str) -> list[str]:
@@ -1245,7 +1271,62 @@ def case_flood(work: str) -> list[str]:
     if parent and _dead_groups(parent):
         probs.append(f"groups of tracers that ended are left in {parent}: "
                      f"{_dead_groups(parent)}")
-    return probs + _flood_forks(work) + _flood_kernel(work) + _flood_unheld(work)
+    return (probs + _flood_cgroup(work) + _flood_forks(work) + _flood_kernel(work)
+            + _flood_unheld(work))
+
+
+def _flood_cgroup(work: str) -> list[str]:
+    """The program's own cgroup, as it reads it in /proc/self/cgroup (node,
+    Go and Java programs size themselves by it), is what it reads untraced,
+    before and after being held back; while held, it is frozen in a group of
+    its own.  Under --ebpf and the kernel engine."""
+    import threading
+    if not _own_cgroup2():
+        print("no cgroup2 mount: the program's group while held is left out")
+        return []
+    untraced = subprocess.run(["cat", "/proc/self/cgroup"], capture_output=True,
+                              text=True, check=True).stdout
+    own = [line for line in untraced.splitlines() if line.startswith("0::")][0]
+    probs = []
+    for engine in (("--ebpf",), ("--engine", "kernel")):
+        seen, done = set(), threading.Event()
+
+        def watch() -> None:   # the flood's group, every 10 ms
+            while not done.wait(0.01):
+                for pid in pids_running(tracee("flood")):
+                    try:
+                        line = [x for x in open(f"/proc/{pid}/cgroup", encoding="utf-8")
+                                if x.startswith("0::")][0].strip()
+                        events = open(_cgroup2_mount() + line[3:] + "/cgroup.events",
+                                      encoding="utf-8").read()
+                    except (OSError, IndexError):
+                        continue
+                    seen.add((line, "frozen 1" in events))
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            text, _, _ = _flood_run(work, "json", FLOOD_STALL_S, engine=engine,
+                                    script="cat /proc/self/cgroup > before; {flood}; "
+                                           "cat /proc/self/cgroup > after")
+        finally:
+            done.set()
+            watcher.join()
+        how = " ".join(engine)
+        notes = json.loads(text.splitlines()[-1]).get("notes") or []
+        for name in ("before", "after"):
+            got = open(os.path.join(work, name), encoding="utf-8").read()
+            if got != untraced:
+                probs.append(f"{how}: /proc/self/cgroup {name} the hold reads {got!r}, "
+                             f"untraced {untraced!r}")
+        if not any("held back" in x for x in notes):
+            probs.append(f"{how}: the program was not held back (notes {notes})")
+        if not any(frozen and line != own for line, frozen in seen):
+            probs.append(f"{how}: never seen frozen in a group of its own while held "
+                         f"(its groups: {seen})")
+    if not probs:
+        print("--ebpf and --engine kernel: the program reads its own /proc/self/cgroup before "
+              "and after a hold; it is frozen in a group of its own only while held")
+    return probs
 
 
 def _flood_forks(work: str) -> list[str]:

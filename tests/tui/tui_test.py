@@ -1743,10 +1743,22 @@ def task_states(tasks):
     return states
 
 
-def cgroup_frozen(pid):
-    """The 'frozen' value of the cgroup2 group of pid (None outside one)."""
+def cgroup2_of(pid):
+    """pid's group on the cgroup2 hierarchy (as /proc/PID/cgroup says), or None."""
     with open("/proc/%d/cgroup" % pid) as fh:
         rel = [l.strip()[3:] for l in fh if l.startswith("0::")]
+    return rel[0] if rel else None
+
+
+def parent_of(pid):
+    """pid's parent process."""
+    with open("/proc/%d/stat" % pid) as fh:
+        return int(fh.read().rsplit(")", 1)[1].split()[1])
+
+
+def cgroup_frozen(pid):
+    """The 'frozen' value of the cgroup2 group of pid (None outside one)."""
+    rel = [cgroup2_of(pid)] if cgroup2_of(pid) is not None else []
     with open("/proc/self/mounts") as fh:
         mnt = [l.split()[1] for l in fh if l.split()[2] == "cgroup2"]
     if not rel or not mnt or rel[0] == "/":
@@ -1789,14 +1801,17 @@ def kernel_pause(how):
         check(len(tasks) == 2 and sum(map(len, tasks.values())) == 3,
               "two demo processes, three tasks: %r" % tasks, s)
         root = min(tasks)
-        check((cgroup_frozen(root) is not None) == (how == "cgroup"),
-              "the demo has a group of its own only with cgroup2", s)
+        tracer_group = cgroup2_of(parent_of(root))
+        check(cgroup2_of(root) == tracer_group,
+              "running, the demo is in compendium-tui's own group (%r), not %r"
+              % (tracer_group, cgroup2_of(root)), s)
         s = p.keys("p", until=re.escape(held_words))
         check(re.search(r"^ ?Traced program %s" % ("frozen in its cgroup" if how == "cgroup"
                                                    else "stopped by SIGSTOP"), s, re.M),
               "the footer says how the program is held", s)
         if how == "cgroup":
-            held = lambda: cgroup_frozen(root) == "1"   # noqa: E731 (every task frozen)
+            # (every task frozen, in a group of the demo's own)
+            held = lambda: cgroup2_of(root) != tracer_group and cgroup_frozen(root) == "1"  # noqa: E731
         else:
             # (the child ends after 10 ticks: it may be a zombie by now)
             held = lambda: set(task_states(tasks)) - {"Z", "X"} == {"T"}   # noqa: E731
@@ -1816,6 +1831,9 @@ def kernel_pause(how):
         check(" running" in header(s) and not held() and "T" not in task_states(tasks),
               "every task runs again: states %r, frozen %r" %
               (task_states(tasks), cgroup_frozen(root)), s)
+        check(cgroup2_of(root) == tracer_group,
+              "running again, the demo is back in compendium-tui's group %r, not %r"
+              % (tracer_group, cgroup2_of(root)), s)
         p.keys("Tab")                 # end the ticks: q typed into the program
         p.keys("i")
         p.wait(r"TYPING INTO THE PROGRAM")
