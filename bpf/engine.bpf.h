@@ -88,6 +88,17 @@ struct {
 	__type(value, __u32);
 } kfatal SEC(".maps");
 
+/* UDP sockets made and not yet bound or connected ((tgid << 32 | fd) -> 1):
+ * the first sendto or sendmsg to an address binds one to a port of the
+ * kernel's choice, and the socket is described again after it.  A stale
+ * entry (the fd closed and made anew) costs only a needless description. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} kunbound SEC(".maps");
+
 /* Where an IOACCT_EXEC or IOACCT_FD is put together. */
 struct engine_scratch {
 	union {
@@ -1248,6 +1259,29 @@ __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x)
 	return 0;
 }
 
+/* Keep kunbound at the exit of call nr (returning ret, first arguments a0
+ * and a1): a UDP socket made joins it; bound or connected, it leaves; at
+ * its first send to an address, which bound it, it is described again
+ * (its local address, before the call's record). */
+static __always_inline void ke_unbound(__u32 tgid, long nr, long ret, __u64 a0, __u64 a1)
+{
+	__u64 key = (__u64)tgid << 32 | (__u32)(nr == NR_socket ? ret : (long)a0);
+	__u8 one = 1;
+
+	if (ret < 0)
+		return;
+	if (nr == NR_socket) {
+		if ((a0 == 2 || a0 == 10) && (a1 & 0xf) == 2)   /* AF_INET(6), SOCK_DGRAM */
+			bpf_map_update_elem(&kunbound, &key, &one, BPF_ANY);
+	} else if (nr == NR_bind || nr == NR_connect) {
+		bpf_map_delete_elem(&kunbound, &key);
+	} else if ((nr == NR_sendto || nr == NR_sendmsg || nr == NR_sendmmsg) &&
+		   bpf_map_lookup_elem(&kunbound, &key)) {
+		bpf_map_delete_elem(&kunbound, &key);
+		ke_send_fd(tgid, (int)a0, KE_FDW_UPDATE, true);
+	}
+}
+
 /* At the exit of one of the engine's calls by a traced task: what its fds
  * are, then the call.  False when nr is none of them. */
 static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, const bool btf)
@@ -1266,6 +1300,7 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 		__u32 one = 1;
 		bpf_map_update_elem(&kuring, &tgid, &one, BPF_ANY);
 	}
+	ke_unbound(tgid, nr, ret, a0, a1);
 	aux = ke_call_fds(tgid, nr, ret, nr == NR_socketpair ? REG(regs, r10, btf) :
 			  nr == NR_connect || nr == NR_bind ? a0 : a1);
 	if (nr == NR_unlink || nr == NR_rmdir || nr == NR_unlinkat || nr == NR_rename ||

@@ -128,6 +128,7 @@ struct tracer {
 	struct stack_unwinder *unw;   /* --stack: the stacks taken at stops */
 	uint64_t *stack_copy;    /* --stack: the top of a stopped task's stack */
 	struct imap dns_fds;     /* tgid << 32 | fd -> 1: a socket connected to port 53 */
+	struct imap unbound;     /* tgid << 32 | fd -> 1: a UDP socket not bound yet */
 	struct recbuf rb;
 	char path[REC_PATH_MAX + 64];   /* (at least PATHWALK_MIN) */
 	char blob[32768];
@@ -235,6 +236,8 @@ static void throttle(struct tracer *t)
 		freezer_hold(t->o.freezer, FREEZER_TRACER_QUEUE);
 	else if (!hold && t->holding)
 		freezer_release(t->o.freezer, FREEZER_TRACER_QUEUE);
+	else if (hold)
+		freezer_sweep(t->o.freezer);   /* (what was forked since the hold) */
 	t->holding = hold;
 }
 
@@ -994,6 +997,32 @@ static void dns_reply(struct tracer *t, struct tracee *tk, int64_t ret, uint64_t
 	emit(t);
 }
 
+/* Follow the UDP sockets not bound yet: the first send to an address binds
+ * one to a port of the kernel's choice, and it is described again after it
+ * (its local address, before the call's record).  A stale entry (the fd
+ * closed and made anew) costs only a needless description. */
+static void unbound_track(struct tracer *t, struct tracee *tk, int64_t ret, uint64_t ts)
+{
+	long nr = tk->nr;
+	int fd = nr == SYS_socket ? (int)ret : (int)tk->args[0];
+	uint64_t key = (uint64_t)(uint32_t)tk->tgid << 32 | (uint32_t)fd;
+	int kind;
+
+	if (ret < 0)
+		return;
+	if (nr == SYS_socket) {
+		kind = fdinfo_sock_kind((int)tk->args[0], (int)tk->args[1]);
+		if (kind == FDK_UDP4 || kind == FDK_UDP6)
+			imap_put(&t->unbound, key, (void *)1);
+	} else if (t->unbound.n && (nr == SYS_bind || nr == SYS_connect)) {
+		imap_del(&t->unbound, key);
+	} else if (t->unbound.n && (nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg) &&
+		   imap_get(&t->unbound, key)) {
+		imap_del(&t->unbound, key);
+		describe_fd(t, tk, ts, fd, FDW_UPDATE, 0);
+	}
+}
+
 /* Records a finished syscall needs besides itself (new fds, addresses). */
 static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64_t ts)
 {
@@ -1041,6 +1070,7 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 		return;
 	if (nr >= 0) {
 		exit_extras(t, tk, ret, ts);
+		unbound_track(t, tk, ret, ts);
 		alen = call_addr(t, tk, ret, &flags);
 		dns_track(t, tk, ret, alen);
 		dns_reply(t, tk, ret, ts, alen);
@@ -1940,5 +1970,6 @@ void tracer_free(struct tracer *t)
 	free(t->stack_copy);
 	free(t->tracees);
 	imap_release(&t->dns_fds);
+	imap_release(&t->unbound);
 	free(t);
 }

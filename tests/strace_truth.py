@@ -677,6 +677,9 @@ class TruthBuilder:
         # pending connect()s whose local address is not known yet:
         # list of (tgid, fd, Conn)
         self.pending_connects: list[tuple[int, int, Conn]] = []
+        # UDP flows of sockets not bound yet ((tgid, fd) -> flows): the
+        # first send binds one, and a later call's fd shows the port
+        self.pending_flows: dict[tuple[int, int], list[Conn]] = {}
         self.io = {"file_read_bytes": 0, "file_written_bytes": 0,
                    "net_sent_bytes": 0, "net_received_bytes": 0,
                    "ipc_read_bytes": 0, "ipc_written_bytes": 0}
@@ -802,6 +805,9 @@ class TruthBuilder:
         if fd.num is None and fd.kind == "path":
             self.proc(self.tgid(tid)).cwd = fd.path
             return
+        if fd.kind == "inet" and fd.local and self.pending_flows:
+            for conn in self.pending_flows.pop((self.tgid(tid), fd.num), []):
+                conn.local = fd.local
         if fd.kind == "inet" and fd.local and fd.remote and self.pending_connects:
             tg = self.tgid(tid)
             lineage = []
@@ -870,6 +876,8 @@ class TruthBuilder:
             conn = Conn(fd.proto, "flow", fd.local, peer, seq=sc.seq)
             self.flows[key] = conn
             self.conns.append(conn)
+            if fd.local is None:
+                self.pending_flows.setdefault((tg, fd.num), []).append(conn)
         out = sc.name.startswith("send")
         self.io["net_sent_bytes" if out else "net_received_bytes"] += max(nbytes, 0)
         if out:
