@@ -307,26 +307,35 @@ static void apply(struct freezer *f)
 
 void freezer_hold(struct freezer *f, enum freezer_holder who)
 {
+	int e = errno;
+
 	pthread_mutex_lock(&f->lock);
 	f->held |= (unsigned)who;
 	apply(f);
 	pthread_mutex_unlock(&f->lock);
+	errno = e;
 }
 
 void freezer_sweep(struct freezer *f)
 {
+	int e = errno;
+
 	pthread_mutex_lock(&f->lock);
 	if (f->frozen)
 		gather(f);
 	pthread_mutex_unlock(&f->lock);
+	errno = e;
 }
 
 void freezer_release(struct freezer *f, enum freezer_holder who)
 {
+	int e = errno;
+
 	pthread_mutex_lock(&f->lock);
 	f->held &= ~(unsigned)who;
 	apply(f);
 	pthread_mutex_unlock(&f->lock);
+	errno = e;
 }
 
 int freezer_kill(struct freezer *f)

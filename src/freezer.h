@@ -14,7 +14,9 @@
  * the tracer never waits on a frozen task for anything but its own
  * decision to thaw.  Several threads hold the group frozen, each with its
  * own bit; it is frozen while any bit is held.  All functions but
- * freezer_new and freezer_free are safe from any thread.
+ * freezer_new and freezer_free are safe from any thread; hold, release and
+ * sweep leave errno as it was (a tracer's tick calls them between a wait
+ * and its check of errno).
  */
 #ifndef COMPENDIUM_FREEZER_H
 #define COMPENDIUM_FREEZER_H

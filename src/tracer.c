@@ -1568,6 +1568,7 @@ static pid_t wait_next(struct tracer *t, int *status)
 	t->waited = false;
 	for (;;) {
 		pid_t pid;
+		int e;
 
 		if (atomic_load_explicit(&t->cmd, memory_order_relaxed))
 			run_commands(t);
@@ -1578,10 +1579,13 @@ static pid_t wait_next(struct tracer *t, int *status)
 			return pid;
 		arm_flush_timer(t);
 		pid = waitpid(-1, status, __WALL);
+		e = errno;
 		if (timer_fired)
-			on_tick(t);
-		if (pid >= 0 || errno != EINTR)
+			on_tick(t);   /* (its system calls may set errno) */
+		if (pid >= 0 || e != EINTR) {
+			errno = e;
 			return pid;
+		}
 	}
 }
 

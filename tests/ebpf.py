@@ -46,7 +46,8 @@ Cases (all need root and a kernel where --ebpf loads; CI runs as root):
               bytes written; the program was held back instead, and says so;
               held, it is frozen in a group of its own, but before and after
               it reads its own /proc/self/cgroup as untraced (--ebpf and the
-              kernel engine); then 1,000,000 cycles with 50 fork+execs, nothing dropped;
+              kernel engine); two floods at once under --ebpf, every
+              process's exit followed; then 1,000,000 cycles with 50 fork+execs, nothing dropped;
               then with --engine kernel, 3,000,000 cycles (about 6,000,000
               records) in --json and 200,000 with 20 fork+execs in line
               output, the reader stalled: 0 dropped, every open and byte
@@ -1279,7 +1280,8 @@ def _flood_cgroup(work: str) -> list[str]:
     """The program's own cgroup, as it reads it in /proc/self/cgroup (node,
     Go and Java programs size themselves by it), is what it reads untraced,
     before and after being held back; while held, it is frozen in a group of
-    its own.  Under --ebpf and the kernel engine."""
+    its own.  Under --ebpf and the kernel engine, with two floods at once
+    under sh, every process's exit known."""
     import threading
     if not _own_cgroup2():
         print("no cgroup2 mount: the program's group while held is left out")
@@ -1288,7 +1290,7 @@ def _flood_cgroup(work: str) -> list[str]:
                               text=True, check=True).stdout
     own = [line for line in untraced.splitlines() if line.startswith("0::")][0]
     probs = []
-    for engine in (("--ebpf",), ("--engine", "kernel")):
+    for engine in (("--engine", "ptrace", "--ebpf"), ("--engine", "kernel")):
         seen, done = set(), threading.Event()
 
         def watch() -> None:   # the flood's group, every 10 ms
@@ -1306,13 +1308,20 @@ def _flood_cgroup(work: str) -> list[str]:
         watcher.start()
         try:
             text, _, _ = _flood_run(work, "json", FLOOD_STALL_S, engine=engine,
-                                    script="cat /proc/self/cgroup > before; {flood}; "
+                                    script="cat /proc/self/cgroup > before; mkdir -p two; "
+                                           "(cd two && {flood} > /dev/null) & {flood}; wait; "
                                            "cat /proc/self/cgroup > after")
         finally:
             done.set()
             watcher.join()
         how = " ".join(engine)
-        notes = json.loads(text.splitlines()[-1]).get("notes") or []
+        summary = json.loads(text.splitlines()[-1])
+        notes = summary.get("notes") or []
+        ends = [p["exit"]["code"] for p in summary["processes"]]
+        if summary["exit"]["code"] != 0 or ends.count(0) != len(ends):
+            probs.append(f"{how}: exit {summary['exit']}, the processes' exits {ends}: "
+                         f"all 0 (the ptrace tracer once took a hold's errno for its wait's "
+                         f"and stopped following them)")
         for name in ("before", "after"):
             got = open(os.path.join(work, name), encoding="utf-8").read()
             if got != untraced:
@@ -1326,6 +1335,35 @@ def _flood_cgroup(work: str) -> list[str]:
     if not probs:
         print("--ebpf and --engine kernel: the program reads its own /proc/self/cgroup before "
               "and after a hold; it is frozen in a group of its own only while held")
+    return probs + _flood_pair(work)
+
+
+def _flood_pair(work: str) -> list[str]:
+    """Two floods at once in subshells, --ebpf into a file, three times: held
+    back now and then, and every process's end followed (the ptrace tracer
+    once took the errno of a hold's cgroup writes, made in its tick between
+    its wait and the check of the wait's errno, for the wait's, and stopped
+    following the program: no exit at all, 3 runs of 3)."""
+    probs, held = [], 0
+    for rnd in range(3):
+        out = os.path.join(work, f"pair{rnd}.jsonl")
+        script = (f"mkdir -p a{rnd} b{rnd}; "
+                  f"(cd a{rnd}; {shlex.quote(tracee('flood'))} 300000 {FLOOD_FILES} 0) & "
+                  f"(cd b{rnd}; {shlex.quote(tracee('flood'))} 300000 {FLOOD_FILES} 0) & wait")
+        res = subprocess.run(compendium() + ["--engine", "ptrace", "--ebpf", "--json", "-o", out,
+                                             "--", "sh", "-c", script],
+                             cwd=work, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                             timeout=300)
+        summary = json.loads(open(out, encoding="utf-8").read().splitlines()[-1])
+        ends = [p["exit"]["code"] for p in summary["processes"]]
+        held += sum("held back" in n for n in summary.get("notes") or [])
+        if res.returncode != 0 or ends != [0] * 4:
+            probs.append(f"two floods at once, run {rnd + 1}: exit status {res.returncode}, "
+                         f"the processes' exits {ends}; expected 4 processes (sh, mkdir, "
+                         f"two floods), all 0")
+    if not probs:
+        print(f"two floods at once, 3 runs: every process's exit followed ({held} of them "
+              "held back)")
     return probs
 
 
