@@ -548,6 +548,32 @@ void ebpf_stop(struct ebpf *eb)
 		return;   /* only fails if the counter is already huge: stop was asked */
 }
 
+size_t ebpf_traced_tasks(const struct ebpf *eb, pid_t *tids, pid_t *tgids, size_t cap)
+{
+	struct task_entry vals[256];
+	__u32 keys[256], batch = 0;
+	size_t n = 0;
+	bool first = true;
+
+	while (n < cap) {
+		__u32 count = 256;
+		int err = bpf_map_lookup_batch(eb->tasks_fd, first ? NULL : &batch, &batch, keys,
+					       vals, &count, NULL);
+
+		if (err && errno != ENOENT)
+			break;   /* (ENOSPC: a bucket larger than the room; not with 256) */
+		for (__u32 i = 0; i < count && n < cap; i++)
+			if (vals[i].flags & TASK_F_TRACED) {
+				tids[n] = (pid_t)keys[i];
+				tgids[n++] = (pid_t)vals[i].tgid;
+			}
+		if (err)
+			break;   /* ENOENT: those were the last */
+		first = false;
+	}
+	return n;
+}
+
 /* Tasks in the kernel's set that are traced (not merely followed). */
 static size_t count_traced(const struct ebpf *eb)
 {

@@ -79,6 +79,9 @@ int ebpf_engine_add(struct ebpf *eb, pid_t tid, pid_t tgid, bool spawned);
 bool ebpf_engine_tasks_left(const struct ebpf *eb);
 /* Up to cap of the kernel engine's tasks now (tid, process); how many. */
 size_t ebpf_engine_tasks(const struct ebpf *eb, pid_t *tids, pid_t *tgids, size_t cap);
+/* Up to cap of the traced tasks in the kernel's set now (tid, process),
+ * under either engine (never compendium-tui's own); how many. */
+size_t ebpf_traced_tasks(const struct ebpf *eb, pid_t *tids, pid_t *tgids, size_t cap);
 /* Start the reader thread (it starts with every signal blocked). */
 int ebpf_start(struct ebpf *eb);
 /* Ask for the end: the reader sends what is left, the histograms of live

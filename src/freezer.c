@@ -244,7 +244,7 @@ static void gather(struct freezer *f)
 	for (size_t i = 0; i < n && f->nmoved <= FREEZER_MAX; i++) {
 		pid_t pid = f->tgids[i];
 
-		if ((i == 0 || pid != f->tgids[i - 1]) && pid > 0 &&
+		if ((i == 0 || pid != f->tgids[i - 1]) && pid > 0 && pid != getpid() &&
 		    !bsearch(&pid, f->moved, old, sizeof(*f->moved), cmp_pid) &&
 		    move(f->dir, pid) == 0)
 			f->moved[f->nmoved++] = pid;

@@ -784,10 +784,10 @@ static FILE *bpf_log(void)
 	return path && *path ? fopen(path, "we") : NULL;
 }
 
-/* The freezer's members: the kernel's traced set. */
+/* The freezer's members: the traced tasks in the kernel's set. */
 static size_t traced_tasks(const void *ebpf, pid_t *tids, pid_t *tgids, size_t cap)
 {
-	return ebpf_engine_tasks(ebpf, tids, tgids, cap);
+	return ebpf_traced_tasks(ebpf, tids, tgids, cap);
 }
 
 /* Load and start the BPF programs eo asks for; 0, or -errno with the
