@@ -265,10 +265,8 @@ static void scatter(struct freezer *f)
 		if (!(in = fopen(path, "re")))
 			break;
 		any = false;
-		while (fgets(line, sizeof(line), in)) {
-			line[strcspn(line, "\n")] = 0;
-			any = write_file(f->parent, "cgroup.procs", line) == 0 || any;
-		}
+		while (fgets(line, sizeof(line), in))
+			any = move(f->parent, (pid_t)atoi(line)) == 0 || any;
 		fclose(in);
 	}
 	f->nmoved = 0;

@@ -7,6 +7,9 @@
  * DIR/go exists; after the last one it makes DIR/done and waits until
  * DIR/end exists, so a test can look at a tracer's view at those points
  * while the program still runs (each wait gives up after 120 s).
+ * Its children are reaped only at the end, so that each keeps its pid for
+ * the whole run: no two of them have the same pid, however fast the
+ * machine's other processes use pids up (pid_max is 32768 on 2 CPUs).
  * Expected: 1 + N + M processes, N named true and M named echo, every one
  * a child of the first; the echos print "spawnmany I" (I = 1..M); exit 0.
  */
@@ -30,10 +33,11 @@ static void nap(long ms)
         ;
 }
 
-/* Run path with up to two arguments, wait for it; die unless it exits 0. */
+/* Run path with up to two arguments, wait for it to end (left unreaped);
+ * die unless it exits 0. */
 static void run(const char *path, const char *a1, const char *a2)
 {
-    int st;
+    siginfo_t si;
     pid_t pid = fork();
 
     if (pid < 0)
@@ -42,7 +46,10 @@ static void run(const char *path, const char *a1, const char *a2)
         execl(path, path, a1, a2, (char *)NULL);
         _exit(127);
     }
-    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    memset(&si, 0, sizeof(si));
+    while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+        ;
+    if (si.si_pid != pid || si.si_code != CLD_EXITED || si.si_status != 0)
         die("%s did not exit 0", path);
     nap(5);
 }
@@ -86,5 +93,7 @@ int main(int argc, char **argv)
         run("/bin/true", NULL, NULL);
     }
     mark_and_wait(argv[1], "done", "end");
+    while (wait(NULL) > 0 || errno == EINTR)
+        ;
     return 0;
 }
