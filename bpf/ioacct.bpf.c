@@ -522,6 +522,10 @@ static __always_inline long dentry_head(struct dentry *d, struct dentry_head *h)
 	return 0;
 }
 
+/* What the kernel puts after the path of a file no longer in its directory. */
+static const char deleted_mark[] = " (deleted)";
+#define DELETED_LEN 10
+
 /* bpf_loop callback: one step up from the walk's dentry (a mount crossed,
  * or a name put in front of the path); 1 ends the walk. */
 static long walk_up(__u32 i, void *unused)
@@ -554,19 +558,26 @@ static long walk_up(__u32 i, void *unused)
 	}
 	if (dentry_head(d, &h))
 		return 1;   /* unreadable: the path stays cut */
-	if (d == h.parent) {
+	if (d == h.parent && w->off != PATH_END) {
 		w->whole = 1;   /* a disconnected tree: its top is all there is */
 		return 1;
 	}
 	len = (__u32)(h.hash_len >> 32);
-	if (len > NAME_MAX_B || w->off < w->low + len + 1)
+	if (len > NAME_MAX_B || w->off < w->low + len + 1 + (d == h.parent ? DELETED_LEN : 0))
 		return 1;   /* the rest does not fit: the front is cut */
+	if (d == h.parent) {
+		/* A file of no directory (a memfd, a shared anonymous mapping's
+		 * file): the kernel names it "/NAME (deleted)" (simple_dname). */
+		w->off -= DELETED_LEN;
+		bpf_probe_read_kernel(&sc->work[w->off & WORK_MASK], DELETED_LEN, deleted_mark);
+		w->whole = 1;
+	}
 	at = w->off - len;
 	bpf_probe_read_kernel(&sc->work[at & WORK_MASK], len & NAME_MAX_B, h.name);
 	sc->work[(at - 1) & WORK_MASK] = '/';
 	w->off = at - 1;
 	w->d = h.parent;
-	return 0;
+	return w->whole ? 1 : 0;
 }
 
 /* Put the absolute path of (vm_addr, d_addr), a struct vfsmount and a
@@ -583,6 +594,7 @@ __noinline __u32 put_path_at(__u32 end, __u64 vm_addr, __u64 d_addr)
 {
 	struct open_scratch *sc = scratch();
 	struct vfsmount *vm = (struct vfsmount *)vm_addr;
+	struct dentry *d = (struct dentry *)d_addr;
 	struct walk *w;
 	__u32 off;
 
@@ -590,12 +602,17 @@ __noinline __u32 put_path_at(__u32 end, __u64 vm_addr, __u64 d_addr)
 		return end;
 	w = &sc->w;
 	w->root = BPF_CORE_READ(vm, mnt_root);
-	w->d = (struct dentry *)d_addr;
+	w->d = d;
 	w->off = PATH_END;
 	w->low = end - IOACCT_PATH_MAX;   /* (end >= PATH_END: room for the mark) */
 	w->whole = 0;
 	w->mnt_off = bpf_core_field_offset(struct mount, mnt);
 	w->mnt = (struct mount *)((char *)vm - w->mnt_off);
+	if (!BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d) {
+		/* unlinked (an O_TMPFILE, a file deleted while open): as d_path */
+		w->off -= DELETED_LEN;
+		bpf_probe_read_kernel(&sc->work[w->off & WORK_MASK], DELETED_LEN, deleted_mark);
+	}
 	bpf_loop(IOACCT_PATH_MAX / 2 + 64, walk_up, NULL, 0);
 	off = w->off;
 	if (!w->whole) {

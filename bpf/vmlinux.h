@@ -117,7 +117,12 @@ struct qstr {
 	const unsigned char *name;
 };
 
+struct hlist_bl_node {
+	struct hlist_bl_node *next, **pprev;
+};
+
 struct dentry {
+	struct hlist_bl_node d_hash;   /* pprev NULL: unhashed (unlinked, if not a root) */
 	struct dentry *d_parent;
 	struct qstr d_name;
 };

@@ -389,16 +389,20 @@ def compare_processes(truth: dict, got: dict, diffs: list[str]) -> None:
 
 
 _PROC_PID = re.compile(r"^/proc/\d+(/task/\d+)?/")
+_TMPFILE = re.compile(r"/#\d+ \(deleted\)$")
 
 
 def _merge_proc_pids(files: list[dict]) -> list[dict]:
-    """/proc/<pid>/x of a traced process names a different pid in every run:
-    compare such files as /proc/PID/x, adding up their numbers."""
+    """/proc/<pid>/x of a traced process names a different pid in every run,
+    and an O_TMPFILE file ("DIR/#<inode> (deleted)") a different inode:
+    compare such files as /proc/PID/x and DIR/#INO (deleted), adding up
+    their numbers."""
     out: dict[str, dict] = {}
     rest = []
     for f in files:
         path = f.get("path")
-        norm = _PROC_PID.sub("/proc/PID/", path) if isinstance(path, str) else path
+        norm = (_TMPFILE.sub("/#INO (deleted)", _PROC_PID.sub("/proc/PID/", path))
+                if isinstance(path, str) else path)
         if norm == path:
             rest.append(f)
             continue
