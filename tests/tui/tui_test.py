@@ -1863,8 +1863,11 @@ def tree_tasks(token):
             for tid in os.listdir("/proc/%s/task" % name):
                 with open("/proc/%s/task/%s/stat" % (name, tid)) as fh:
                     text = fh.read()
-                with open("/proc/%s/task/%s/wchan" % (name, tid)) as fh:
-                    found[(int(name), int(tid))] = (text[text.rindex(")") + 2], fh.read())
+                state, wchan = text[text.rindex(")") + 2], ""
+                if state == "D":    # (where it waits matters only there)
+                    with open("/proc/%s/task/%s/wchan" % (name, tid)) as fh:
+                        wchan = fh.read()
+                found[(int(name), int(tid))] = (state, wchan)
         except OSError:
             pass
     return {k: v for k, v in found.items() if v[0] not in "ZX"}
@@ -1912,26 +1915,33 @@ def held_tree_rounds(p, wrap, token):
         def running():
             return {k: v for k, v in tree_tasks(token).items()
                     if v[0] != "T" and not (v[0] == "D" and v[1] == "kernel_clone")}
+        # (one look at thousands of tasks takes seconds here while the
+        # forkers run: each look is kept for the check and its message)
         end = time.time() + 5
-        while running() and time.time() < end:
-            time.sleep(POLL)
         left = running()
-        check(not left, "round %d: %d of %d tasks not stopped, among them %r"
-              % (n + 1, len(left), len(tree_tasks(token)), sorted(left.items())[:8]), s)
+        while left and time.time() < end:
+            time.sleep(POLL)
+            left = running()
+        if left:
+            check(False, "round %d: %d of %d tasks not stopped, among them %r"
+                  % (n + 1, len(left), len(tree_tasks(token)), sorted(left.items())[:8]), s)
         s = p.keys("F5", gone=re.escape("TRACEE STOPPED (SIGSTOP)"))
 
         def stopped():
             return {pid for (pid, tid), v in tree_tasks(token).items() if v[0] == "T"}
         end = time.time() + 5
-        while len(stopped()) != 1 and time.time() < end:
+        still = stopped()
+        while len(still) != 1 and time.time() < end:
             time.sleep(POLL)
-        check(len(stopped()) == 1, "round %d: after F5 stopped: %r (only the child that "
-              "stopped itself may be)" % (n + 1, stopped()), s)
+            still = stopped()
+        check(len(still) == 1, "round %d: after F5 stopped: %r (only the child that "
+              "stopped itself may be)" % (n + 1, still), s)
     p.keys("q")
     p.wait(r"Kill it and quit\? \[y/N\]")
     p.keys("y")
     p.wait(r"EXIT=137", 60)   # (the view takes in every record first: thousands of forks)
-    check(not tree_tasks(token), "the tree is gone after the kill: %r" % tree_tasks(token))
+    left = tree_tasks(token)
+    check(not left, "the tree is gone after the kill: %r" % left)
 
 
 def case_kernel_pause():
