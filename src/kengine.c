@@ -50,7 +50,7 @@
 
 #define BUSY_MS 2       /* look again this soon while records come */
 #define IDLE_MS 20      /* else this often (live figures lag at most this) */
-#define DRAIN_BUDGET 4096   /* records drained between two looks at the commands */
+#define DRAIN_BUDGET 4096   /* records drained before the loop reaps and signals */
 #define MAX_KILL TASKS_MAX   /* every task the kernel can hold in its set */
 
 extern char **environ;
@@ -417,6 +417,17 @@ static void reap(struct kengine *k)
 	k->root_fd = -1;
 }
 
+/* trace_loop's drain sink: a command (F5, q) is done before the next record,
+ * not after the drain, which a full queue can make last seconds. */
+static void put_live(void *ctx, const struct rec_hdr *h)
+{
+	struct kengine *k = ctx;
+
+	if (atomic_load_explicit(&k->cmd, memory_order_relaxed))
+		run_commands(k);
+	put_rec(k, h);
+}
+
 /* Drain and wait until the command is reaped and no traced task is left:
  * woken by a command, or at once when the command ends (its pidfd), so a
  * short command is not kept waiting for the next look. */
@@ -430,7 +441,7 @@ static void trace_loop(struct kengine *k)
 
 		if (atomic_load(&k->cmd))
 			run_commands(k);
-		more = ebpf_engine_drain(k->o.engine, put_rec, k, DRAIN_BUDGET);
+		more = ebpf_engine_drain(k->o.engine, put_live, k, DRAIN_BUDGET);
 		reap(k);
 		if (k->detaching || (k->reaped && !ebpf_engine_tasks_left(k->o.engine)))
 			break;
