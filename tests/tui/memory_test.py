@@ -164,13 +164,15 @@ def check_spilled(p, tmp, engine, base):
     # end it may still be catching up with the last records for a moment;
     # and one capture of the terminal can be torn between two frames, so
     # the header and the list are read from one screen where both agree)
+    def counts(x):
+        return (re.search(r"events (\S+) \((\S+) mem, (\S+) disk\)", x),
+                re.search(r"Events: \d+ of (\d+) shown", x))
+
     def agreed(x):
-        h = re.search(r"events (\S+) \((\S+) mem, (\S+) disk\)", x)
-        n = re.search(r"Events: \d+ of (\d+) shown", x)
+        h, n = counts(x)
         return h and n and int(n.group(1)) >= 2 * ROUNDS and h.group(1) == short(int(n.group(1)))
     s = p.wait(t.when("the header's total and the list's, every event", agreed), 60)
-    m = re.search(r"events (\S+) \((\S+) mem, (\S+) disk\)", s)
-    total = re.search(r"Events: \d+ of (\d+) shown", s)
+    m, total = counts(s)
     t.check(m.group(3).endswith("M") or int(m.group(3)[:-1]) * 1000 > ROUNDS,
             "most events are on disk", s)
     t0 = time.time()
