@@ -99,10 +99,24 @@ struct {
 	__type(value, __u8);
 } kunbound SEC(".maps");
 
+/* The argv[0] of the exec a task is in (from its entry, for an
+ * IOACCT_SCRIPT: the new program's memory no longer has it). */
+struct ke_argv0 {
+	__u32 len;               /* with its NUL; 0: not read */
+	char s[IOACCT_ARGV0_MAX];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct ke_argv0);
+} kargv0 SEC(".maps");
+
 /* Where an IOACCT_EXEC or IOACCT_FD is put together. */
 struct engine_scratch {
 	union {
 		struct ioacct_exec exec;
+		struct ioacct_script script;
 		struct ioacct_execenv env;
 		struct ioacct_fd fd;
 		struct ioacct_callx callx;
@@ -490,6 +504,57 @@ static __always_inline void ke_exec_env(struct task_struct *p, __u32 tid, __u32 
 	ke_output(es, sizeof(es->h.env) + len + elen);
 }
 
+static const struct ke_argv0 ke_argv0_none = { 0 };
+
+/* Task tid enters an exec whose argv is at argvp: keep its argv[0] (a
+ * global function, checked once apart from sys_enter; returns 0). */
+__noinline int ke_note_argv0(__u32 tid, __u64 argvp)
+{
+	struct ke_argv0 *v;
+	__u64 p = 0;
+	long n;
+
+	if (bpf_map_update_elem(&kargv0, &tid, &ke_argv0_none, BPF_ANY))
+		return 0;
+	v = bpf_map_lookup_elem(&kargv0, &tid);
+	if (!v)
+		return 0;
+	if (!argvp) {
+		v->len = 1;   /* (no argv: the program gets an empty argv[0]) */
+		return 0;
+	}
+	if (bpf_probe_read_user(&p, sizeof(p), (void *)argvp) || !p)
+		return 0;
+	n = bpf_probe_read_user_str(v->s, sizeof(v->s), (void *)p);
+	v->len = n > 0 ? (__u32)n : 0;
+	return 0;
+}
+
+/* The exec of old_tid ran an interpreter for the file it was given: send
+ * the path it was given and its argv[0] (IOACCT_SCRIPT). */
+static __always_inline void ke_script(struct engine_scratch *es, struct linux_binprm *bprm,
+				      __u32 old_tid, __u32 tid, __u32 tgid, __u64 ts)
+{
+	struct ke_argv0 *v = bpf_map_lookup_elem(&kargv0, &old_tid);
+	long n = bpf_probe_read_kernel_str(KE_DATA(es, script), IOACCT_PATH_MAX,
+					   BPF_CORE_READ(bprm, filename));
+	__u32 len = n > 0 ? (__u32)n : 0, alen = 0;
+
+	es->h.script.kind = IOACCT_SCRIPT;
+	es->h.script.tid = (__s32)tid;
+	es->h.script.tgid = (__s32)tgid;
+	es->h.script.ts = ts;
+	es->h.script.name_len = len;
+	if (v && v->len) {
+		alen = v->len > IOACCT_ARGV0_MAX ? IOACCT_ARGV0_MAX : v->len;
+		if (bpf_probe_read_kernel(KE_DATA(es, script) + (len & (2 * IOACCT_PATH_MAX - 1)),
+					  alen & (IOACCT_ARGV0_MAX * 2 - 1), v->s))
+			alen = 0;
+	}
+	es->h.script.argv0_len = alen;
+	ke_output(es, sizeof(es->h.script) + len + alen);
+}
+
 /* A traced task runs a new program: its path, argv and open fds. */
 static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct linux_binprm *bprm,
 				    const bool btf)
@@ -521,6 +586,9 @@ static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct
 	}
 	ts = bpf_ktime_get_ns();
 	ke_exec_env(p, tid, tgid, ts);
+	if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename))
+		ke_script(es, bprm, old_tid, tid, tgid, ts);
+	bpf_map_delete_elem(&kargv0, &old_tid);
 	es->h.exec.kind = IOACCT_EXEC;
 	es->h.exec.tid = (__s32)tid;
 	es->h.exec.tgid = (__s32)tgid;

@@ -849,6 +849,8 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	if (nr != NR_close && nr != NR_dup2 && nr != NR_dup3 && nr != NR_close_range &&
 	    nr != NR_execve && nr != NR_execveat)
 		return 0;
+	if (engine && !compat && (nr == NR_execve || nr == NR_execveat))
+		ke_note_argv0((__u32)bpf_get_current_pid_tgid(), nr == NR_execve ? ARG(1) : ARG(2));
 	tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
 	if (nr == NR_close && kwatched)
 		ke_watch_close(tgid, (int)ARG(0));

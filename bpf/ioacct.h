@@ -36,6 +36,7 @@ enum ioacct_kind {
 	IOACCT_STACK = 12,       /* struct ioacct_stack + stack bytes (--stack, bpf/stack.bpf.h) */
 	IOACCT_EXECENV = 13,     /* struct ioacct_execenv + cwd + environment: what a program starts with */
 	IOACCT_DATA = 14,        /* struct ioacct_data + bytes: a DNS server's reply (a REC_DATA) */
+	IOACCT_SCRIPT = 15,      /* struct ioacct_script + path + argv[0]: an exec of a script */
 };
 
 /* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
@@ -208,6 +209,20 @@ struct ioacct_execenv {
 	__u32 flags;             /* 1: the environment was longer than IOACCT_ENV_MAX */
 	__u64 ts;
 	__u32 cwd_len, env_len;
+};
+
+/* IOACCT_SCRIPT: sent between the IOACCT_EXECENV and the IOACCT_EXEC of
+ * an exec (same ts) when the kernel ran an interpreter for the file (a
+ * "#!" script): name_len bytes of the path the exec was given (with its
+ * NUL), then argv0_len bytes of the argv[0] it was given (0: not read). */
+#define IOACCT_ARGV0_MAX 512
+struct ioacct_script {
+	__u32 kind;              /* IOACCT_SCRIPT */
+	__s32 tid, tgid;
+	__u32 name_len;
+	__u64 ts;
+	__u32 argv0_len;
+	__u32 pad;
 };
 
 /* IOACCT_EXIT: a traced task ended; when it was the last of its process

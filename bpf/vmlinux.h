@@ -96,6 +96,8 @@ struct mm_struct {
 
 struct linux_binprm {
 	struct file *file;        /* the program exec'd */
+	const char *filename;     /* the path the exec was given */
+	const char *interp;       /* the same, or a script's interpreter's */
 };
 
 struct kernel_siginfo {

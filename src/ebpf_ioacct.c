@@ -27,6 +27,7 @@
 #include "ebpf_ioacct.h"
 #include "hmap.h"
 #include "ebpf_prog.h"
+#include "execinfo.h"
 #include "fdinfo.h"
 #include "kstack.h"
 #include "record.h"
@@ -74,6 +75,15 @@ struct ebpf_ioacct {
 	uint64_t stats_at;            /* when the kernel engine's counters were last read */
 	bool engine;                  /* the kernel engine's programs are loaded */
 	struct kstack *kstack;        /* --stack: the copied stacks are unwound here */
+	/* The exec whose REC_EXEC comes next (drain only): its cwd, and when
+	 * it ran a script, the path and argv[0] it was given. */
+	struct {
+		int32_t tid;
+		uint64_t ts;
+		bool script;
+		bool argv0_known;
+		char cwd[IOACCT_PATH_MAX + 1], name[IOACCT_PATH_MAX + 1], argv0[IOACCT_ARGV0_MAX + 1];
+	} next_exec;
 };
 
 /* Growth of a count since what was passed on (0 when a late sample shows less). */
@@ -228,26 +238,82 @@ static void execenv_record(struct ebpf_ioacct *io, const struct ioacct_execenv *
 	if (!clen)
 		r->flags |= EXECINFO_NO_CWD;
 	r->cwd_len = (uint32_t)rec_blob(&io->rec, cwd, clen);
+	io->next_exec.tid = e->tid;
+	io->next_exec.ts = e->ts;
+	io->next_exec.script = false;
+	memcpy(io->next_exec.cwd, cwd, clen < IOACCT_PATH_MAX ? clen : IOACCT_PATH_MAX);
+	io->next_exec.cwd[clen < IOACCT_PATH_MAX ? clen : IOACCT_PATH_MAX] = '\0';
 	while (elen > 0 && cwd[clen + elen - 1] != '\0' && (r->flags & EXECINFO_ENV_CUT))
 		elen--;   /* (a cut environment ends at its last whole variable) */
 	r->env_len = (uint32_t)rec_blob(&io->rec, cwd + clen, elen);
 	io_put(io);
 }
 
+/* IOACCT_SCRIPT: kept for its exec's REC_EXEC, which comes next. */
+static void script_sample(struct ebpf_ioacct *io, const struct ioacct_script *e, size_t size)
+{
+	const char *name = (const char *)(e + 1);
+	size_t have = size - sizeof(*e);
+	size_t nlen = e->name_len <= have ? e->name_len : have;
+	size_t alen = e->argv0_len <= have - nlen ? e->argv0_len : have - nlen;
+
+	if (e->tid != io->next_exec.tid || e->ts != io->next_exec.ts || !nlen ||
+	    nlen > IOACCT_PATH_MAX || name[nlen - 1] || alen > IOACCT_ARGV0_MAX ||
+	    (alen && name[nlen + alen - 1]))
+		return;
+	memcpy(io->next_exec.name, name, nlen);
+	memcpy(io->next_exec.argv0, name + nlen, alen);
+	io->next_exec.argv0_known = alen > 0;
+	io->next_exec.script = true;
+}
+
+/* A script's exec as its caller named it (exec_as_called): its path into
+ * exe (*elen bytes, room for 4096), its argv into argv (*alen bytes, room
+ * for cap). */
+static void script_exec(struct ebpf_ioacct *io, char *exe, size_t *elen, char *argv,
+			size_t *alen, size_t cap)
+{
+	static char path[2 * IOACCT_PATH_MAX + 2], interp[4097], script[4096];
+	const char *name = io->next_exec.name, *cwd = io->next_exec.cwd;
+	size_t n;
+
+	if (name[0] == '/')
+		snprintf(path, sizeof(path), "%s", name);
+	else if (cwd[0])
+		snprintf(path, sizeof(path), "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", name);
+	else
+		return;
+	memcpy(interp, exe, *elen);
+	interp[*elen] = '\0';
+	n = exec_as_called(name, path, io->next_exec.argv0_known ? io->next_exec.argv0 : NULL,
+			   interp, argv, alen, cap, script, sizeof(script));
+	if (n) {
+		memcpy(exe, script, n);
+		*elen = n;
+	}
+}
+
 /* IOACCT_EXEC: REC_EXEC, then REC_FDSET of the fds open after it. */
 static void exec_records(struct ebpf_ioacct *io, const struct ioacct_exec *e, size_t size)
 {
-	const char *exe = (const char *)(e + 1);
+	static char exe[4097], argv[IOACCT_ARGV_MAX + IOACCT_ARGV0_MAX];
+	const char *blob = (const char *)(e + 1);
 	size_t have = size - sizeof(*e);
-	uint32_t elen = e->exe_len <= have ? e->exe_len : (uint32_t)have;
-	uint32_t alen = e->argv_len <= have - elen ? e->argv_len : (uint32_t)(have - elen);
+	size_t eoff = e->exe_len <= have ? e->exe_len : have, elen = eoff < 4096 ? eoff : 4096;
+	size_t alen = e->argv_len <= have - eoff ? e->argv_len : have - eoff;
 	struct rec_exec *r = rec_begin(&io->rec, REC_EXEC, e->ts, e->tid, e->tgid, sizeof(*r));
 	int32_t fds[IOACCT_FDSET_WORDS * 64 + 1];
 	size_t n = 0;
 
+	memcpy(exe, blob, elen);
+	memcpy(argv, blob + eoff, alen);
+	if (io->next_exec.script && io->next_exec.tid == e->tid && io->next_exec.ts == e->ts)
+		script_exec(io, exe, &elen, argv, &alen, sizeof(argv));
+	io->next_exec.tid = 0;
+	io->next_exec.script = false;
 	r->old_tid = e->old_tid;
-	r->exe_len = (uint16_t)rec_blob(&io->rec, exe, elen < 4096 ? elen : 4096);
-	r->argv_len = (uint32_t)rec_blob(&io->rec, exe + elen, alen);
+	r->exe_len = (uint16_t)rec_blob(&io->rec, exe, elen);
+	r->argv_len = (uint32_t)rec_blob(&io->rec, argv, alen);
 	r->truncated = (uint16_t)e->truncated;
 	io_put(io);
 	for (int i = 0; i < IOACCT_FDSET_WORDS * 64; i++)
@@ -408,6 +474,8 @@ static bool engine_sample(struct ebpf_ioacct *io, __u32 kind, const void *data, 
 		exec_records(io, data, size);
 	else if (kind == IOACCT_EXECENV && size >= sizeof(struct ioacct_execenv))
 		execenv_record(io, data, size);
+	else if (kind == IOACCT_SCRIPT && size >= sizeof(struct ioacct_script))
+		script_sample(io, data, size);
 	else if (kind == IOACCT_EXIT && size >= sizeof(struct ioacct_exit))
 		exit_records(io, data);
 	else if (kind == IOACCT_SIGNAL && size >= sizeof(struct ioacct_signal))

@@ -91,6 +91,8 @@ struct tracee {
 	uint64_t entry_ts;
 	uint64_t aux;
 	int parked_sig;
+	char *exec_call;     /* from an exec's entry to its event: the path it was given, */
+	size_t exec_len;     /* that path made absolute and its argv[0] (NUL-separated) */
 };
 
 struct tracer {
@@ -201,6 +203,8 @@ static void tracee_del(struct tracer *t, struct tracee *tk)
 {
 	size_t i = (size_t)(tk - t->tracees), j = i;
 
+	free(tk->exec_call);
+	tk->exec_call = NULL;
 	t->tracees[i].tid = 0;
 	t->ntracees--;
 	for (;;) {
@@ -485,13 +489,13 @@ static bool returns_fd(long nr)
 /* Syscalls the filter lets run without a stop although the model reads
  * them when they do stop (--no-seccomp, -v): close is implied by the next
  * fd-creating call that reuses the number, fcntl matters only for its
- * F_DUPFD commands, which the filter checks by argument, and a successful
- * execve or execveat stops anyway for its exec event (with the filter, a
- * failed one is not shown: gcc or a shell trying each directory of PATH
- * would stop once per directory). */
+ * F_DUPFD commands, which the filter checks by argument.  (execve and
+ * execveat stop at their entry, where the path and argv[0] they were given
+ * are read: a script's exec event shows only its interpreter's; with the
+ * filter a failed one is not shown, its exit not waited for.) */
 static bool stop_free(long nr)
 {
-	return nr == SYS_close || nr == SYS_fcntl || nr == SYS_execve || nr == SYS_execveat;
+	return nr == SYS_close || nr == SYS_fcntl;
 }
 
 /* Calls the kernel captures instead under --ebpf (bpf/ioacct.bpf.c's set;
@@ -512,12 +516,9 @@ static bool io_free(long nr)
 	}
 }
 
-/* Does the filter let nr run without a stop?  (execs stop at their entry
- * when their stack is taken there: exec_stops.) */
-static bool filter_free(long nr, bool io, bool exec_stops)
+/* Does the filter let nr run without a stop? */
+static bool filter_free(long nr, bool io)
 {
-	if (exec_stops && (nr == SYS_execve || nr == SYS_execveat))
-		return false;
 	return stop_free(nr) || (io && io_free(nr));
 }
 
@@ -543,7 +544,7 @@ static struct sock_filter load_word(size_t off)
 /* Build the seccomp program: trace the calls the model needs, allow the rest.
  * With io, the read/write, mmap and open families are the kernel's to capture:
  * they are allowed, sendto and recvfrom only when their address is NULL. */
-static struct sock_filter *build_filter(bool io, bool exec_stops, unsigned short *len)
+static struct sock_filter *build_filter(bool io, unsigned short *len)
 {
 	size_t n = sizeof(wanted_syscalls) / sizeof(wanted_syscalls[0]);
 	struct sock_filter *f = xcalloc(n + 24, sizeof(*f));
@@ -551,7 +552,7 @@ static struct sock_filter *build_filter(bool io, bool exec_stops, unsigned short
 	size_t addr4 = offsetof(struct seccomp_data, args[4]);
 
 	for (k = 0; k < n; k++)
-		listed += !filter_free(wanted_syscalls[k], io, exec_stops);
+		listed += !filter_free(wanted_syscalls[k], io);
 	/* Layout: 5 head, listed JEQs, 4 for fcntl, 6 for the addresses (io),
 	 * then ALLOW and TRACE. */
 	fcntl_at = 5 + listed;
@@ -565,7 +566,7 @@ static struct sock_filter *build_filter(bool io, bool exec_stops, unsigned short
 	bpf_add(f, &i, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT,
 						   (unsigned char)(trace - i - 1), 0));
 	for (k = 0; k < n; k++)
-		if (!filter_free(wanted_syscalls[k], io, exec_stops))
+		if (!filter_free(wanted_syscalls[k], io))
 			bpf_add(f, &i, jump_to(i, (unsigned)wanted_syscalls[k], trace, i + 1));
 	/* fcntl: only its dup commands make an fd. */
 	bpf_add(f, &i, jump_to(i, SYS_fcntl, i + 1, addr_at));
@@ -691,6 +692,43 @@ static void stack_mapping_changed(struct tracer *t, const struct tracee *tk, int
 		stack_forget(t->unw, tk->tgid);
 }
 
+static size_t arg_path(struct tracer *t, struct tracee *tk, size_t off, int dirfd, uint64_t addr,
+		       uint8_t *flags);
+
+/* At an exec's entry: the path it was given, the same made absolute, and
+ * its argv[0], for its exec event (exec_as_called).  A path relative to a
+ * dirfd is left out: the kernel names such a program /dev/fd/N/PATH. */
+static void note_exec_call(struct tracer *t, struct tracee *tk, const uint64_t *args)
+{
+	bool at = tk->nr == SYS_execveat;
+	char name[4096], argv0[4096];
+	uint64_t a0 = 0;
+	ssize_t n = peek_str(tk->tid, args[at], name, sizeof(name)), m = 0;
+	const char *first = argv0;
+	size_t p, flen;
+	uint8_t flags = 0;
+
+	free(tk->exec_call);
+	tk->exec_call = NULL;
+	if (n <= 0 || (at && name[0] != '/' && (int)args[0] != AT_FDCWD))
+		return;
+	/* (no argv: the kernel gives the program an empty argv[0]) */
+	argv0[0] = '\0';
+	if (peek(tk->tid, args[at + 1], &a0, sizeof(a0)) == sizeof(a0) && a0 &&
+	    (m = peek_str(tk->tid, a0, argv0, sizeof(argv0))) < 0)
+		first = name;   /* (unreadable: as a shell passes it) */
+	p = arg_path(t, tk, 0, AT_FDCWD, args[at], &flags);
+	if (!p || (flags & SYSF_UNREADABLE))
+		return;
+	flen = strlen(first) + 1;
+	tk->exec_len = (size_t)n + 1 + p + 1 + flen;
+	tk->exec_call = xmalloc(tk->exec_len);
+	memcpy(tk->exec_call, name, (size_t)n + 1);
+	memcpy(tk->exec_call + n + 1, t->blob, p);
+	tk->exec_call[n + 1 + p] = '\0';
+	memcpy(tk->exec_call + n + 1 + p + 1, first, flen);
+}
+
 /* Save a syscall's entry; read what the exit will need. */
 static void on_entry(struct tracer *t, struct tracee *tk, const struct __ptrace_syscall_info *si,
 		     uint64_t nr, const uint64_t *args, uint64_t ts)
@@ -718,6 +756,8 @@ static void on_entry(struct tracer *t, struct tracee *tk, const struct __ptrace_
 	/* clone3's flags and openat2's open flags live in a struct. */
 	if (tk->nr == SYS_clone3 || tk->nr == SYS_openat2)
 		peek(tk->tid, tk->nr == SYS_clone3 ? args[0] : args[2], &tk->aux, sizeof(tk->aux));
+	if ((tk->nr == SYS_execve || tk->nr == SYS_execveat) && tk->arch == ARCH_X86_64)
+		note_exec_call(t, tk, args);
 	/* An exec's stack is the old program's: only its entry has it. */
 	if (t->unw && (tk->nr == SYS_execve || tk->nr == SYS_execveat) && tk->arch == ARCH_X86_64 &&
 	    !(tk->st & T_PREEXEC) && stack_wanted(t->o.stack, tk->nr, 0, args))
@@ -1202,6 +1242,8 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 	unsigned long old = 0;
 	struct rec_exec *r;
 	ssize_t elen, alen;
+	static char script[4096];   /* (one tracer thread) */
+	size_t slen = 0, argv_len;
 	bool first = tk->st & T_PREEXEC;
 
 	ptrace(PTRACE_GETEVENTMSG, tk->tid, 0, &old);
@@ -1214,8 +1256,10 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 		if (o) {
 			struct tracee saved = *o;
 
+			o->exec_call = NULL;   /* (saved has it) */
 			tracee_del(t, o);
 			tk = tracee_find(t, pid);
+			free(tk->exec_call);
 			saved.tid = pid;
 			*tk = saved;
 		}
@@ -1227,10 +1271,19 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 	alen = procfs_cmdline(tk->tid, t->blob, sizeof(t->blob));
 	r = rec_begin(&t->rb, REC_EXEC, ts, tk->tid, tk->tgid, sizeof(*r));
 	r->old_tid = (int32_t)old;
-	r->exe_len = (uint16_t)(elen > 0 ? elen : 0);
-	r->argv_len = (uint32_t)(alen > 0 ? alen : 0);
 	r->truncated = alen == (ssize_t)sizeof(t->blob);
-	rec_blob(&t->rb, t->path, r->exe_len);
+	argv_len = alen > 0 ? (size_t)alen : 0;
+	if (tk->exec_call && elen > 0) {
+		const char *name = tk->exec_call, *abs = name + strlen(name) + 1;
+
+		slen = exec_as_called(name, abs, abs + strlen(abs) + 1, t->path, t->blob, &argv_len,
+				      sizeof(t->blob), script, sizeof(script));
+	}
+	free(tk->exec_call);
+	tk->exec_call = NULL;
+	r->exe_len = (uint16_t)(slen ? slen : elen > 0 ? (size_t)elen : 0);
+	r->argv_len = (uint32_t)argv_len;
+	rec_blob(&t->rb, slen ? script : t->path, r->exe_len);
 	rec_blob(&t->rb, t->blob, r->argv_len);
 	emit(t);
 	execinfo_record(&t->rb, ts, tk->tid, tk->tgid);   /* (held at the stop: exact) */
@@ -1674,7 +1727,7 @@ static int spawn(struct tracer *t, const sigset_t *mask)
 {
 	int sync[2], err[2];
 	unsigned short flen = 0;
-	struct sock_filter *f = t->o.trace_all ? NULL : build_filter(t->io, t->o.stack != STACK_OFF, &flen);
+	struct sock_filter *f = t->o.trace_all ? NULL : build_filter(t->io, &flen);
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		    (f ? PTRACE_O_TRACESECCOMP : 0);
@@ -1972,6 +2025,9 @@ void tracer_free(struct tracer *t)
 	sem_destroy(&t->started);
 	stack_free(t->unw);
 	free(t->stack_copy);
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->tracees[i].tid)
+			free(t->tracees[i].exec_call);
 	free(t->tracees);
 	imap_release(&t->dns_fds);
 	imap_release(&t->unbound);
