@@ -91,8 +91,8 @@ struct tracee {
 	uint64_t entry_ts;
 	uint64_t aux;
 	int parked_sig;
-	char *exec_call;     /* from an exec's entry to its event: the path it was given, */
-	size_t exec_len;     /* that path made absolute and its argv[0] (NUL-separated) */
+	char *exec_call;     /* from an exec's entry to its event: the path it was given,
+			      * the same made absolute, its argv[0] (NUL-separated) */
 };
 
 struct tracer {
@@ -721,8 +721,7 @@ static void note_exec_call(struct tracer *t, struct tracee *tk, const uint64_t *
 	if (!p || (flags & SYSF_UNREADABLE))
 		return;
 	flen = strlen(first) + 1;
-	tk->exec_len = (size_t)n + 1 + p + 1 + flen;
-	tk->exec_call = xmalloc(tk->exec_len);
+	tk->exec_call = xmalloc((size_t)n + 1 + p + 1 + flen);
 	memcpy(tk->exec_call, name, (size_t)n + 1);
 	memcpy(tk->exec_call + n + 1, t->blob, p);
 	tk->exec_call[n + 1 + p] = '\0';

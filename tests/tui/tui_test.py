@@ -30,6 +30,7 @@ DEMO = os.path.join(TRACEE_DIR, "tui_demo")
 KILLTREE = os.path.join(TRACEE_DIR, "killtree")
 SHOTS = os.environ.get("TUI_SHOTS")
 POLL = 0.03     # seconds between looks at the screen while waiting
+SETTLE = 0.02   # seconds before a screen that holds is taken again (see Pane.wait)
 # what ends an event list row whose call's duration was measured
 DUR = r"(?: \([\d.]+(?:ns|us|ms|s)\))?"
 
@@ -107,12 +108,20 @@ class Pane:
         """Wait until pattern (a regex, or a function of the screen that says
         whether it is right) holds (or, with absent, does not); returns the
         screen."""
+        def holds(s):
+            ok = pattern(s) if callable(pattern) else re.search(pattern, s, re.M)
+            return bool(ok) != absent
+
         end = time.time() + timeout
         while True:
             s = self.screen()
-            ok = pattern(s) if callable(pattern) else re.search(pattern, s, re.M)
-            if bool(ok) != absent:
-                return s
+            # (a capture can fall inside a frame's output: the rows above
+            # new, those below old; the screen is taken again once it holds)
+            if holds(s):
+                time.sleep(SETTLE)
+                s = self.screen()
+                if holds(s):
+                    return s
             if time.time() > end:
                 raise Fail("timed out waiting for %s%s; screen:\n%s" %
                            ("absence of " if absent else "",
