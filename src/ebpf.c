@@ -550,28 +550,13 @@ void ebpf_stop(struct ebpf *eb)
 
 size_t ebpf_traced_tasks(const struct ebpf *eb, pid_t *tids, pid_t *tgids, size_t cap)
 {
-	struct task_entry vals[256];
-	__u32 keys[256], batch = 0;
-	size_t n = 0;
-	bool first = true;
+	ssize_t n = ebpf_prog_tasks(eb->tasks_fd, sizeof(struct task_entry), TASK_F_TRACED, tids,
+				    tgids, cap);
 
-	while (n < cap) {
-		__u32 count = 256;
-		int err = bpf_map_lookup_batch(eb->tasks_fd, first ? NULL : &batch, &batch, keys,
-					       vals, &count, NULL);
+	_Static_assert(offsetof(struct task_entry, tgid) == 0 &&
+		       offsetof(struct task_entry, flags) == 4, "ebpf_prog_tasks reads these");
 
-		if (err && errno != ENOENT)
-			break;   /* (ENOSPC: a bucket larger than the room; not with 256) */
-		for (__u32 i = 0; i < count && n < cap; i++)
-			if (vals[i].flags & TASK_F_TRACED) {
-				tids[n] = (pid_t)keys[i];
-				tgids[n++] = (pid_t)vals[i].tgid;
-			}
-		if (err)
-			break;   /* ENOENT: those were the last */
-		first = false;
-	}
-	return n;
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* Tasks in the kernel's set that are traced (not merely followed). */

@@ -871,46 +871,20 @@ bool ebpf_ioacct_tasks_left(const struct ebpf_ioacct *io)
 	return bpf_map__get_next_key(io->skel->maps.kalive, NULL, &next, sizeof(next)) == 0;
 }
 
-/* ebpf_ioacct_tasks by batches of the map's buckets: tasks that end
- * meanwhile never send it back to the start (as a key gone does
- * bpf_map_get_next_key), so thousands of forking tasks are all seen.
- * Returns how many, or -1 when the kernel cannot (then one by one). */
-static ssize_t tasks_by_batch(int fd, pid_t *tids, pid_t *tgids, size_t cap)
-{
-	struct ioacct_task_state vals[256];
-	__u32 keys[256], batch = 0;
-	size_t n = 0;
-	bool first = true;
-
-	while (n < cap) {
-		__u32 count = cap - n < 256 ? (__u32)(cap - n) : 256;
-		int err = bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals,
-					       &count, NULL);
-
-		if (err && errno != ENOENT)
-			return -1;   /* (ENOSPC too: a bucket larger than the room) */
-		for (__u32 i = 0; i < count && n < cap; i++) {
-			tids[n] = (pid_t)keys[i];
-			tgids[n++] = (pid_t)vals[i].tgid;
-		}
-		if (err)
-			break;   /* ENOENT: those were the last */
-		first = false;
-	}
-	return (ssize_t)n;
-}
-
 size_t ebpf_ioacct_tasks(const struct ebpf_ioacct *io, pid_t *tids, pid_t *tgids, size_t cap)
 {
 	const struct bpf_map *m = io->skel->maps.kalive;
-	ssize_t got = tasks_by_batch(bpf_map__fd(m), tids, tgids, cap);
+	ssize_t got = ebpf_prog_tasks(bpf_map__fd(m), sizeof(struct ioacct_task_state), 0, tids,
+				      tgids, cap);
 	struct ioacct_task_state v;
 	__u32 key, next;
 	void *prev = NULL;
 	size_t n = 0;
 
+	_Static_assert(offsetof(struct ioacct_task_state, tgid) == 0, "ebpf_prog_tasks reads it");
 	if (got >= 0)
 		return (size_t)got;
+	/* (the kernel cannot look up in batches: one by one) */
 	while (n < cap && bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
 		key = next;
 		prev = &key;

@@ -167,6 +167,34 @@ static int storage_btf(__u32 value_size, __u32 *key_id, __u32 *value_id)
 	return fd;
 }
 
+ssize_t ebpf_prog_tasks(int fd, size_t vsize, uint32_t want, pid_t *tids, pid_t *tgids,
+			size_t cap)
+{
+	uint32_t vals[256 * 8], keys[256], batch = 0;
+	size_t n = 0, w = vsize / sizeof(uint32_t);
+	bool first = true;
+
+	if (vsize > 8 * sizeof(uint32_t) || vsize < 2 * sizeof(uint32_t))
+		return -1;
+	while (n < cap) {
+		uint32_t count = 256;
+		int err = bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals,
+					       &count, NULL);
+
+		if (err && errno != ENOENT)
+			return -1;
+		for (uint32_t i = 0; i < count && n < cap; i++)
+			if ((vals[i * w + 1] & want) == want) {
+				tids[n] = (pid_t)keys[i];
+				tgids[n++] = (pid_t)vals[i * w];
+			}
+		if (err)
+			break;   /* ENOENT: those were the last */
+		first = false;
+	}
+	return (ssize_t)n;
+}
+
 int ebpf_prog_map_like(const struct bpf_map *m)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = bpf_map__map_flags(m));

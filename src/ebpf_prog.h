@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 struct bpf_map;
 struct bpf_object;
@@ -37,6 +39,14 @@ int ebpf_prog_read_shape(const char *path, struct ebpf_shape *s, char *why, size
  * ones without s->block, and the owner of a block request from
  * block_io_start where the kernel has it, else from block_rq_insert. */
 void ebpf_prog_choose(struct bpf_object *obj, bool raw, const struct ebpf_shape *s);
+/* Up to cap (tid, process) pairs of a map of tasks: keyed by a __u32 tid,
+ * its values vsize bytes (at most 32) that start with a __u32 tgid and a
+ * __u32 of flags, only those with every flag of want.  Read in batches
+ * (one bpf_map_get_next_key walk can lose its place while tasks come and
+ * go), so thousands of forking tasks are all seen.  How many, or -1 when
+ * the kernel cannot (ENOSPC too: a bucket larger than the room). */
+ssize_t ebpf_prog_tasks(int fd, size_t vsize, uint32_t want, pid_t *tids, pid_t *tgids,
+			size_t cap);
 /* Make a map as m is defined, for two objects to share: its fd, or -errno. */
 int ebpf_prog_map_like(const struct bpf_map *m);
 /* Make every map of obj not given one yet (ebpf_prog_map_like; an

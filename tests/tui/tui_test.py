@@ -1926,7 +1926,7 @@ def held_tree_rounds(p, wrap, token):
                     if v[0] != "T" and not (v[0] == "D" and v[1] == "kernel_clone")}
         # (one look at thousands of tasks takes seconds here while the
         # forkers run: each look is kept for the check and its message)
-        end = time.time() + 10   # (a loaded machine: thousands of tasks)
+        end = time.time() + 5
         left = running()
         while left and time.time() < end:
             time.sleep(POLL)
@@ -1938,7 +1938,7 @@ def held_tree_rounds(p, wrap, token):
 
         def stopped():
             return {pid for (pid, tid), v in tree_tasks(token).items() if v[0] == "T"}
-        end = time.time() + 10   # (a loaded machine: thousands of tasks)
+        end = time.time() + 5
         still = stopped()
         while len(still) != 1 and time.time() < end:
             time.sleep(POLL)
