@@ -287,8 +287,8 @@ static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 
 /* Task tgid's x86_64 system call nr, entered at began (0: not seen),
  * returned ret: count it, with its time and its slot in the call's
- * duration histogram (i386 calls never come here: sys_exit gives them to
- * ke_compat_exit).  A global function, so the verifier checks it apart
+ * duration histogram (an i386 call as its x86_64 twin: ke_compat_exit).
+ * A global function, so the verifier checks it apart
  * from sys_exit's many paths (inline, it doubled sys_exit's
  * verification); returns 0. */
 __noinline int ke_count(long nr, long ret, __u32 tgid, __u64 began)
@@ -1360,7 +1360,7 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 
 	if (!engine || !ke_wanted(nr, regs, btf))
 		return false;
-	if ((ret <= -512 && ret >= -516) || !traced_now(&tgid) || in_compat(btf))
+	if ((ret <= -512 && ret >= -516) || !traced_now(&tgid))
 		return true;
 	a0 = REG(regs, di, btf);
 	a1 = REG(regs, si, btf);
@@ -1394,62 +1394,66 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 	return true;
 }
 
-/* ---- i386 calls (int $0x80 from a 64-bit process) ---- */
+/* ---- i386 calls (a 32-bit program's, or int $0x80 from a 64-bit one) ---- */
 
-/* The x86_64 number of the i386 call nr among those the engine follows
- * (their counts and what ends or copies fds), or -1. */
+/* The x86_64 number of each i386 call that has one with the same meaning
+ * and arguments (-1: none; set by the loader from src/sysent.c, the
+ * table the ptrace engine translates with). */
+const volatile __s16 ke_compat_nrs[IOACCT_NR_MAX];
+
+/* The x86_64 number of i386 call nr, or -1. */
 static __always_inline long ke_compat_nr(long nr)
 {
-	switch (nr) {
-	case 3: return NR_read;
-	case 4: return NR_write;
-	case 6: return NR_close;
-	case 11: return NR_execve;
-	case 41: return NR_dup;
-	case 63: return NR_dup2;
-	case 145: return NR_readv;
-	case 146: return NR_writev;
-	case 180: return NR_pread64;
-	case 181: return NR_pwrite64;
-	case 330: return NR_dup3;
-	case 358: return NR_execveat;
-	case 436: return NR_close_range;
-	default: return -1;
-	}
+	return nr >= 0 && nr < IOACCT_NR_MAX ? ke_compat_nrs[nr] : -1;
 }
 
-/* An i386 call of the current task returned: count its reads and writes,
- * send its dups (as x86_64 calls: the model reads them by that number). */
-static __always_inline void ke_compat_exit(struct pt_regs *regs, long cnr, long ret, const bool btf)
+/* An i386 call of task t returned: count it as its x86_64 twin, and take
+ * what that twin's exit would (an fd's bytes, an open, a pipe, a mapping,
+ * a dup, sent as x86_64 calls with their arguments in x86_64 order: the
+ * model reads them by that number).  i386 calls without a twin (socketcall,
+ * ipc, the old mmap) are not counted. */
+static __always_inline void ke_compat_exit(struct ioacct_task_state *t, struct pt_regs *regs,
+					   long cnr, long ret, const bool btf)
 {
-	long nr = ke_compat_nr(cnr);
+	long nr = ke_compat_nr(cnr), cmd;
 	struct ioacct_call *e;
-	__u32 tgid;
 
+	if (nr < 0)
+		return;
+	ke_exit_call(t, nr, ret);
 	if (ret <= -512 && ret >= -516)
 		return;   /* interrupted: it is restarted */
-	if (ret >= 0 && (nr == NR_read || nr == NR_pread64 || nr == NR_readv))
-		io_add((int)REG(regs, bx, btf), 1, ret);
-	else if (ret >= 0 && (nr == NR_write || nr == NR_pwrite64 || nr == NR_writev))
-		io_add((int)REG(regs, bx, btf), 2, ret);
-	if ((nr != NR_dup && nr != NR_dup2 && nr != NR_dup3) || !traced_now(&tgid))
+	switch (nr) {
+	case NR_read: case NR_pread64: case NR_readv:
+		if (ret >= 0)
+			io_add((int)REG(regs, bx, btf), 1, ret);
 		return;
-	e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
-	if (!e) {
-		drop(DROP_RINGBUF);
+	case NR_write: case NR_pwrite64: case NR_writev:
+		if (ret >= 0)
+			io_add((int)REG(regs, bx, btf), 2, ret);
+		return;
+	case NR_open: case NR_openat: case NR_creat:
+		open_call(regs, nr, ret, btf);
+		return;
+	case NR_pipe: case NR_pipe2:
+		pipe_call(regs, nr, ret, btf);
+		return;
+	case NR_mmap: case NR_munmap: case NR_mremap: case NR_brk:
+		mem_call(regs, nr, ret, btf);
+		return;
+	case NR_fcntl:
+		cmd = REG(regs, cx, btf);
+		if (cmd != 0 /* F_DUPFD */ && cmd != 1030 /* F_DUPFD_CLOEXEC */)
+			return;
+		break;
+	case NR_dup: case NR_dup2: case NR_dup3:
+		break;
+	default:
 		return;
 	}
-	e->kind = IOACCT_CALL;
-	e->tid = (__s32)bpf_get_current_pid_tgid();
-	e->tgid = (__s32)tgid;
-	e->nr = (__s32)nr;
-	e->ts = bpf_ktime_get_ns();
-	e->ret = ret;
-	e->args[0] = REG(regs, bx, btf);
-	e->args[1] = REG(regs, cx, btf);
-	e->args[2] = REG(regs, dx, btf);
-	e->args[3] = e->args[4] = e->args[5] = 0;
-	bpf_ringbuf_submit(e, io_wake());
+	e = call_sample(sizeof(*e), IOACCT_CALL, nr, ret, regs, btf);
+	if (e)
+		bpf_ringbuf_submit(e, io_wake());
 }
 
 #endif /* COMPENDIUM_ENGINE_BPF_H */

@@ -430,12 +430,21 @@ static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 t
 	e->nr = (__s32)nr;
 	e->ts = bpf_ktime_get_ns();
 	e->ret = ret;
-	e->args[0] = REG(regs, di, btf);
-	e->args[1] = REG(regs, si, btf);
-	e->args[2] = REG(regs, dx, btf);
-	e->args[3] = REG(regs, r10, btf);
-	e->args[4] = REG(regs, r8, btf);
-	e->args[5] = REG(regs, r9, btf);
+	if (in_compat(btf)) {   /* an i386 call's arguments, in its own registers */
+		e->args[0] = REG(regs, bx, btf);
+		e->args[1] = REG(regs, cx, btf);
+		e->args[2] = REG(regs, dx, btf);
+		e->args[3] = REG(regs, si, btf);
+		e->args[4] = REG(regs, di, btf);
+		e->args[5] = REG(regs, bp, btf);
+	} else {
+		e->args[0] = REG(regs, di, btf);
+		e->args[1] = REG(regs, si, btf);
+		e->args[2] = REG(regs, dx, btf);
+		e->args[3] = REG(regs, r10, btf);
+		e->args[4] = REG(regs, r8, btf);
+		e->args[5] = REG(regs, r9, btf);
+	}
 	{
 		__u32 zero = 0;
 		__u64 *began = bpf_map_lookup_elem(&call_began, &zero);
@@ -444,15 +453,16 @@ static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 t
 	}
 }
 
-/* A sample of size bytes for the call of the current task, if traced (and
- * not an i386 call), with its call part filled in; NULL if not. */
+/* A sample of size bytes for the call of the current task, if traced,
+ * with its call part filled in; NULL if not.  (nr is the x86_64 number:
+ * an i386 call comes here only from ke_compat_exit, which translated it.) */
 static __always_inline struct ioacct_call *call_sample(__u64 size, __u32 kind, long nr, long ret,
 						       struct pt_regs *regs, const bool btf)
 {
 	struct ioacct_call *e;
 	__u32 tgid;
 
-	if (!traced_now(&tgid) || in_compat(btf))
+	if (!traced_now(&tgid))
 		return 0;
 	e = bpf_ringbuf_reserve(&ioevents, size, 0);
 	if (!e) {
@@ -468,8 +478,11 @@ static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, co
 {
 	struct ioacct_call *e = call_sample(sizeof(*e), IOACCT_CALL, nr, ret, regs, btf);
 
-	if (e)
-		bpf_ringbuf_submit(e, io_wake());
+	if (!e)
+		return;
+	if (nr == NR_mmap && in_compat(btf))
+		e->args[5] <<= 12;   /* i386 mmap2: its offset counts pages */
+	bpf_ringbuf_submit(e, io_wake());
 }
 
 /* A traced task's pipe or pipe2 returned: send it, with its two fds. */
@@ -668,17 +681,19 @@ static __always_inline __u32 failed_path(struct open_scratch *sc, const char *up
  * path the tracer would have read from /proc. */
 static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, const bool btf)
 {
-	const char *upath = (const char *)(nr == NR_openat ? REG(regs, si, btf) : REG(regs, di, btf));
-	int dirfd = nr == NR_openat ? (int)REG(regs, di, btf) : AT_FDCWD_;
 	struct open_scratch *sc;
 	__u32 zero = 0, tgid, off = PATH_END, end = PATH_END, len;
+	const char *upath;
+	int dirfd;
 
-	if (!traced_now(&tgid) || in_compat(btf))
+	if (!traced_now(&tgid))
 		return;
 	sc = bpf_map_lookup_elem(&open_scratch, &zero);
 	if (!sc)
 		return;
 	call_fill(&sc->hdr.call, IOACCT_OPEN, tgid, nr, ret, regs, btf);
+	upath = (const char *)sc->hdr.call.args[nr == NR_openat ? 1 : 0];
+	dirfd = nr == NR_openat ? (int)sc->hdr.call.args[0] : AT_FDCWD_;
 	sc->hdr.ino = 0;
 	sc->hdr.dev = 0;
 	sc->hdr.fd_kind = 0;
@@ -750,10 +765,12 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 		if (began)
 			*began = t->entry_ts;   /* (for the samples this call sends) */
 		if (in_compat(btf)) {
-			ke_compat_exit(regs, nr, ret, btf);   /* an i386 call (int $0x80) */
+			ke_compat_exit(t, regs, nr, ret, btf);   /* an i386 call */
 			return 0;
 		}
 		ke_exit_call(t, nr, ret);
+	} else if (in_compat(btf)) {
+		return 0;   /* an i386 call: the ptrace engine's (its filter stops them all) */
 	}
 	stack_exit(regs, nr, ret, btf);
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
@@ -771,7 +788,7 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (!engine && nr == NR_connect)   /* (the engine's: ke_call) */
 		ke_watch_connect((int)REG(regs, di, btf), ret);
-	if (ke_call(regs, nr, ret, btf) || !dir || in_compat(btf))
+	if (ke_call(regs, nr, ret, btf) || !dir)
 		return 0;
 	io_add((int)REG(regs, di, btf), dir, ret);
 	if (dir == 1 && kwatched)

@@ -31,6 +31,7 @@
 #include "fdinfo.h"
 #include "kstack.h"
 #include "record.h"
+#include "sysent.h"
 #include "util.h"
 
 #include "../bpf/ioacct.h"
@@ -601,6 +602,8 @@ static struct ioacct_bpf *open_one(const struct ebpf_shape *s, const char *btf_p
 	skel->rodata->engine = s->engine;
 	skel->rodata->engine_keeps_tasks = s->engine && s->tasks_only;   /* no latency.bpf.c */
 	skel->rodata->stack_pick = s->stack;
+	for (long nr = 0; nr < IOACCT_NR_MAX; nr++)
+		skel->rodata->ke_compat_nrs[nr] = (__s16)sysent_native(1, nr);
 	/* (kernels before 5.11 have no task storage: the raw_tp programs,
 	 * their fallback, never use it) */
 	bpf_map__set_autocreate(skel->maps.kstate, !raw);

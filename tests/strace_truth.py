@@ -316,7 +316,10 @@ def _norm_endpoint(ep: str) -> str:
         close = ep.find("]")
         host, port = ep[1:close], ep[close + 2:]
         try:
-            host = ipaddress.IPv6Address(host.split("%")[0]).compressed
+            a = ipaddress.IPv6Address(host.split("%")[0])
+            # (an IPv4-mapped address as inet_ntop writes it, and strace:
+            # Python before 3.13 writes ::ffff:7f00:1)
+            host = f"::ffff:{a.ipv4_mapped}" if a.ipv4_mapped else a.compressed
         except ValueError:
             pass
         return f"[{host}]:{port}"

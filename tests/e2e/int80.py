@@ -1,5 +1,7 @@
-"""i386 write/dup/getpid/lseek/read through int $0x80 from a 64-bit process
-(i386 getpid 20 is x86_64 writev)."""
+"""i386 calls through int $0x80 from a 64-bit process: write/dup/getpid/
+lseek/read (i386 getpid 20 is x86_64 writev), then open, fcntl64's
+F_DUPFD, openat, mmap2, pipe and close of another file, as a 32-bit
+program makes them (ld-linux.so.2, which ldd runs, does)."""
 from e2elib import Invocation, stdout_len, want_exit, want_file, want_io
 
 
@@ -8,5 +10,6 @@ def command(ctx):
 
 
 def expect(s, ctx, res):
-    return (want_file(s, ctx.w("i386.out"), "rw", 150, 150) + want_exit(s, 0)
-            + want_io(s, ipc_written_bytes=stdout_len(res)))
+    return (want_file(s, ctx.w("i386.out"), "rw", 150, 150)
+            + want_file(s, ctx.w("i386.out.b"), "rw", 42, 42) + want_exit(s, 0)
+            + want_io(s, ipc_written_bytes=stdout_len(res) + 7, ipc_read_bytes=7))

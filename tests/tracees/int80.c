@@ -9,11 +9,17 @@
  *   - i386 getpid (nr 20, which is x86_64 writev) with the file's fd in
  *     ebx: must not count as a write of pid bytes to FILE
  *   - i386 lseek (nr 19) to 0 and i386 read (nr 3) of 150 bytes back
+ *   - i386 open (nr 5) of FILE.b to write, i386 write of 30 bytes, i386
+ *     fcntl64 (nr 221) F_DUPFD of it and i386 write of 12 bytes through
+ *     the copy, i386 close (nr 6) of both
+ *   - i386 openat (nr 295) of FILE.b to read, i386 mmap2 (nr 192) of its
+ *     first page and munmap (nr 91), i386 read of its 42 bytes, close
+ *   - i386 pipe (nr 42): 7 bytes written into it and read back
  *   - i386 write of one line to stdout
  * A forked child first checks that int $0x80 works at all (exit 77 when
  * the kernel has no IA32 emulation).
- * Expected: FILE opened_for "rw", written 150, read 150; 2 processes;
- * exit 0. */
+ * Expected: FILE opened_for "rw", written 150, read 150; FILE.b written
+ * 42 and read 42; 7 more pipe bytes each way; 2 processes; exit 0. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -24,17 +30,39 @@
 
 #include "tracee.h"
 
-enum { I386_READ = 3, I386_WRITE = 4, I386_LSEEK = 19, I386_GETPID = 20, I386_DUP = 41 };
+enum {
+    I386_READ = 3, I386_WRITE = 4, I386_OPEN = 5, I386_CLOSE = 6, I386_LSEEK = 19,
+    I386_GETPID = 20, I386_DUP = 41, I386_PIPE = 42, I386_MUNMAP = 91, I386_MMAP2 = 192,
+    I386_FCNTL64 = 221, I386_OPENAT = 295
+};
 
-static long int80(long nr, long a, long b, long c)
+static long int80_6(long nr, long a, long b, long c, long d, long e, long f)
 {
     long ret;
 
-    __asm__ volatile("int $0x80"
+    /* (ebp, the sixth, may be the frame pointer: saved and restored here,
+     * below the red zone) */
+    __asm__ volatile("sub $128, %%rsp\n\tpush %%rbp\n\tmov %7, %%rbp\n\tint $0x80\n\t"
+                     "pop %%rbp\n\tadd $128, %%rsp"
                      : "=a"(ret)
-                     : "a"(nr), "b"(a), "c"(b), "d"(c)
+                     : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e), "r"(f)
                      : "memory", "r8", "r9", "r10", "r11");
     return ret;
+}
+
+static long int80(long nr, long a, long b, long c)
+{
+    return int80_6(nr, a, b, c, 0, 0, 0);
+}
+
+/* An i386 call that must return want (or, want -1, any fd). */
+static long must(const char *what, long got, long want)
+{
+    if (want < 0 ? got < 0 : got != want) {
+        errno = got < 0 ? (int)-got : 0;
+        die("i386 %s returned %ld", what, got);
+    }
+    return got;
 }
 
 int main(int argc, char **argv)
@@ -88,6 +116,32 @@ int main(int argc, char **argv)
     if (n != 150) {
         errno = n < 0 ? (int)-n : 0;
         die("i386 read returned %ld", n);
+    }
+    /* FILE.b: open, fcntl64 F_DUPFD, openat, mmap2, pipe (buf holds its
+     * name from offset 1024, the pipe's fds from 2048) */
+    snprintf(buf + 1024, 1024, "%s.b", argv[1]);
+    fd = must("open", int80(I386_OPEN, (long)(uintptr_t)(buf + 1024), O_WRONLY | O_CREAT | O_TRUNC, 0644), -1);
+    must("write", int80(I386_WRITE, fd, (long)(uintptr_t)buf, 30), 30);
+    fd2 = must("fcntl64", int80(I386_FCNTL64, fd, F_DUPFD, 20), 20);
+    must("write", int80(I386_WRITE, fd2, (long)(uintptr_t)buf, 12), 12);
+    must("close", int80(I386_CLOSE, fd2, 0, 0), 0);
+    must("close", int80(I386_CLOSE, fd, 0, 0), 0);
+    fd = must("openat", int80(I386_OPENAT, AT_FDCWD, (long)(uintptr_t)(buf + 1024), O_RDONLY), -1);
+    n = must("mmap2", int80_6(I386_MMAP2, 0, 4096, PROT_READ, MAP_PRIVATE, fd, 0), -1);
+    if ((unsigned long)n > 0xfffff000ul)
+        die("i386 mmap2 returned %ld", n);
+    must("munmap", int80(I386_MUNMAP, n, 4096, 0), 0);
+    must("read", int80(I386_READ, fd, (long)(uintptr_t)buf, 100), 42);
+    must("close", int80(I386_CLOSE, fd, 0, 0), 0);
+    must("pipe", int80(I386_PIPE, (long)(uintptr_t)(buf + 2048), 0, 0), 0);
+    {
+        int pfd[2];
+
+        memcpy(pfd, buf + 2048, sizeof pfd);
+        must("write", int80(I386_WRITE, pfd[1], (long)(uintptr_t)buf, 7), 7);
+        must("read", int80(I386_READ, pfd[0], (long)(uintptr_t)buf, 100), 7);
+        must("close", int80(I386_CLOSE, pfd[0], 0, 0), 0);
+        must("close", int80(I386_CLOSE, pfd[1], 0, 0), 0);
     }
     memcpy(buf, line, sizeof line - 1);
     n = int80(I386_WRITE, STDOUT_FILENO, (long)(uintptr_t)buf, (long)(sizeof line - 1));
