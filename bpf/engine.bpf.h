@@ -891,7 +891,7 @@ static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct p
 		uaddr = es->peer_at;
 		addr_len = es->peer_len;
 	}
-	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
+	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf, false);
 	ke_send_addr(aux, uaddr, addr_len);
 }
 
@@ -1164,7 +1164,7 @@ static __always_inline void ke_send_paths(__u32 tgid, long nr, long ret, struct 
 
 	if (!es)
 		return;
-	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf);
+	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf, false);
 	ke_send_paths_filled(nr);
 }
 
@@ -1407,53 +1407,51 @@ static __always_inline long ke_compat_nr(long nr)
 	return nr >= 0 && nr < IOACCT_NR_MAX ? ke_compat_nrs[nr] : -1;
 }
 
-/* An i386 call of task t returned: count it as its x86_64 twin, and take
- * what that twin's exit would (an fd's bytes, an open, a pipe, a mapping,
- * a dup, sent as x86_64 calls with their arguments in x86_64 order: the
- * model reads them by that number).  i386 calls without a twin (socketcall,
- * ipc, the old mmap) are not counted. */
-static __always_inline void ke_compat_exit(struct ioacct_task_state *t, struct pt_regs *regs,
-					   long cnr, long ret, const bool btf)
+/* The current task's i386 call returned ret (sys_exit counted it as its
+ * x86_64 twin nr): take what the twin's exit would for an fd's bytes, an
+ * open, a pipe, a mapping or a dup, sent as x86_64 calls with their
+ * arguments in x86_64 order, which the model reads them by.  Not taken:
+ * sockets, deletes and renames (i386 programs are rare; the ptrace engine
+ * takes them); the i386 calls without a twin (socketcall, ipc, the old
+ * mmap) are not counted either. */
+static __always_inline void ke_compat_taken(struct pt_regs *regs, long nr, long ret,
+					    const bool btf)
 {
-	long nr = ke_compat_nr(cnr), cmd;
 	struct ioacct_call *e;
+	int dir = 0;
+	long cmd;
 
-	if (nr < 0)
-		return;
-	ke_exit_call(t, nr, ret);
 	if (ret <= -512 && ret >= -516)
 		return;   /* interrupted: it is restarted */
 	switch (nr) {
-	case NR_read: case NR_pread64: case NR_readv:
-		if (ret >= 0)
-			io_add((int)REG(regs, bx, btf), 1, ret);
-		return;
-	case NR_write: case NR_pwrite64: case NR_writev:
-		if (ret >= 0)
-			io_add((int)REG(regs, bx, btf), 2, ret);
-		return;
 	case NR_open: case NR_openat: case NR_creat:
-		open_call(regs, nr, ret, btf);
+		open_call(regs, nr, ret, btf, true);
 		return;
 	case NR_pipe: case NR_pipe2:
-		pipe_call(regs, nr, ret, btf);
+		pipe_call(regs, nr, ret, btf, true);
 		return;
 	case NR_mmap: case NR_munmap: case NR_mremap: case NR_brk:
-		mem_call(regs, nr, ret, btf);
+		mem_call(regs, nr, ret, btf, true);
 		return;
+	case NR_read: case NR_pread64: case NR_readv: case NR_preadv: case NR_preadv2:
+		dir = 1;
+		break;
+	case NR_write: case NR_pwrite64: case NR_writev: case NR_pwritev: case NR_pwritev2:
+		dir = 2;
+		break;
 	case NR_fcntl:
-		cmd = REG(regs, cx, btf);
+		cmd = sys_arg(regs, 1, btf, true);
 		if (cmd != 0 /* F_DUPFD */ && cmd != 1030 /* F_DUPFD_CLOEXEC */)
 			return;
-		break;
+		/* fall through */
 	case NR_dup: case NR_dup2: case NR_dup3:
-		break;
-	default:
+		e = call_sample(sizeof(*e), IOACCT_CALL, nr, ret, regs, btf, true);
+		if (e)
+			bpf_ringbuf_submit(e, io_wake());
 		return;
 	}
-	e = call_sample(sizeof(*e), IOACCT_CALL, nr, ret, regs, btf);
-	if (e)
-		bpf_ringbuf_submit(e, io_wake());
+	if (dir && ret >= 0)
+		io_add((int)sys_arg(regs, 0, btf, true), dir, ret);
 }
 
 #endif /* COMPENDIUM_ENGINE_BPF_H */

@@ -176,6 +176,21 @@ enum {
  * ones need a probe read (btf is a constant in every inlined copy). */
 #define REG(regs, f, btf) ((btf) ? (regs)->f : BPF_CORE_READ(regs, f))
 
+/* Argument i (0-5) of the system call; an i386 call's (compat) are in bx,
+ * cx, dx, si, di and bp.  (i, btf and, at most call sites, compat are
+ * constants: each read is one load.) */
+static __always_inline __u64 sys_arg(struct pt_regs *regs, int i, const bool btf, bool compat)
+{
+	switch (i) {
+	case 0: return compat ? REG(regs, bx, btf) : REG(regs, di, btf);
+	case 1: return compat ? REG(regs, cx, btf) : REG(regs, si, btf);
+	case 2: return REG(regs, dx, btf);
+	case 3: return compat ? REG(regs, si, btf) : REG(regs, r10, btf);
+	case 4: return compat ? REG(regs, di, btf) : REG(regs, r8, btf);
+	default: return compat ? REG(regs, bp, btf) : REG(regs, r9, btf);
+	}
+}
+
 /* Is the current task in an i386 system call (int 0x80: another table)? */
 static __always_inline bool in_compat(const bool btf)
 {
@@ -422,7 +437,8 @@ static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_ke
 
 /* Fill in the call part of a sample of the current task's call. */
 static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 tgid,
-				      long nr, long ret, struct pt_regs *regs, const bool btf)
+				      long nr, long ret, struct pt_regs *regs, const bool btf,
+				      const bool compat)
 {
 	e->kind = kind;
 	e->tid = (__s32)bpf_get_current_pid_tgid();
@@ -430,21 +446,8 @@ static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 t
 	e->nr = (__s32)nr;
 	e->ts = bpf_ktime_get_ns();
 	e->ret = ret;
-	if (in_compat(btf)) {   /* an i386 call's arguments, in its own registers */
-		e->args[0] = REG(regs, bx, btf);
-		e->args[1] = REG(regs, cx, btf);
-		e->args[2] = REG(regs, dx, btf);
-		e->args[3] = REG(regs, si, btf);
-		e->args[4] = REG(regs, di, btf);
-		e->args[5] = REG(regs, bp, btf);
-	} else {
-		e->args[0] = REG(regs, di, btf);
-		e->args[1] = REG(regs, si, btf);
-		e->args[2] = REG(regs, dx, btf);
-		e->args[3] = REG(regs, r10, btf);
-		e->args[4] = REG(regs, r8, btf);
-		e->args[5] = REG(regs, r9, btf);
-	}
+	for (int i = 0; i < 6; i++)
+		e->args[i] = sys_arg(regs, i, btf, compat);
 	{
 		__u32 zero = 0;
 		__u64 *began = bpf_map_lookup_elem(&call_began, &zero);
@@ -454,10 +457,11 @@ static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 t
 }
 
 /* A sample of size bytes for the call of the current task, if traced,
- * with its call part filled in; NULL if not.  (nr is the x86_64 number:
- * an i386 call comes here only from ke_compat_exit, which translated it.) */
+ * with its call part filled in; NULL if not.  (compat: an i386 call, nr
+ * its x86_64 twin's: ke_compat_taken.) */
 static __always_inline struct ioacct_call *call_sample(__u64 size, __u32 kind, long nr, long ret,
-						       struct pt_regs *regs, const bool btf)
+						       struct pt_regs *regs, const bool btf,
+						       const bool compat)
 {
 	struct ioacct_call *e;
 	__u32 tgid;
@@ -469,27 +473,29 @@ static __always_inline struct ioacct_call *call_sample(__u64 size, __u32 kind, l
 		drop(DROP_RINGBUF);
 		return 0;
 	}
-	call_fill(e, kind, tgid, nr, ret, regs, btf);
+	call_fill(e, kind, tgid, nr, ret, regs, btf, compat);
 	return e;
 }
 
 /* A traced task's mmap, munmap, mremap or brk returned: send it whole. */
-static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+static __always_inline void mem_call(struct pt_regs *regs, long nr, long ret, const bool btf,
+				     const bool compat)
 {
-	struct ioacct_call *e = call_sample(sizeof(*e), IOACCT_CALL, nr, ret, regs, btf);
+	struct ioacct_call *e = call_sample(sizeof(*e), IOACCT_CALL, nr, ret, regs, btf, compat);
 
 	if (!e)
 		return;
-	if (nr == NR_mmap && in_compat(btf))
+	if (nr == NR_mmap && compat)
 		e->args[5] <<= 12;   /* i386 mmap2: its offset counts pages */
 	bpf_ringbuf_submit(e, io_wake());
 }
 
 /* A traced task's pipe or pipe2 returned: send it, with its two fds. */
-static __always_inline void pipe_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+static __always_inline void pipe_call(struct pt_regs *regs, long nr, long ret, const bool btf,
+				      const bool compat)
 {
 	struct ioacct_pipe *e = (struct ioacct_pipe *)call_sample(sizeof(*e), IOACCT_PIPE, nr,
-								  ret, regs, btf);
+								  ret, regs, btf, compat);
 
 	if (!e)
 		return;
@@ -679,7 +685,8 @@ static __always_inline __u32 failed_path(struct open_scratch *sc, const char *up
 
 /* A traced task's open, openat or creat returned: send it whole, with the
  * path the tracer would have read from /proc. */
-static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, const bool btf,
+				      const bool compat)
 {
 	struct open_scratch *sc;
 	__u32 zero = 0, tgid, off = PATH_END, end = PATH_END, len;
@@ -691,7 +698,7 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	sc = bpf_map_lookup_elem(&open_scratch, &zero);
 	if (!sc)
 		return;
-	call_fill(&sc->hdr.call, IOACCT_OPEN, tgid, nr, ret, regs, btf);
+	call_fill(&sc->hdr.call, IOACCT_OPEN, tgid, nr, ret, regs, btf, compat);
 	upath = (const char *)sc->hdr.call.args[nr == NR_openat ? 1 : 0];
 	dirfd = nr == NR_openat ? (int)sc->hdr.call.args[0] : AT_FDCWD_;
 	sc->hdr.ino = 0;
@@ -764,8 +771,12 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 			return 0;   /* none of the engine's tasks: most calls on the machine */
 		if (began)
 			*began = t->entry_ts;   /* (for the samples this call sends) */
-		if (in_compat(btf)) {
-			ke_compat_exit(t, regs, nr, ret, btf);   /* an i386 call */
+		if (in_compat(btf)) {   /* an i386 call: counted and taken as its twin */
+			nr = ke_compat_nr(nr);
+			if (nr >= 0) {
+				ke_exit_call(t, nr, ret);
+				ke_compat_taken(regs, nr, ret, btf);
+			}
 			return 0;
 		}
 		ke_exit_call(t, nr, ret);
@@ -774,16 +785,16 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 	}
 	stack_exit(regs, nr, ret, btf);
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
-		mem_call(regs, nr, ret, btf);
+		mem_call(regs, nr, ret, btf, false);
 		return 0;
 	}
 	if (nr == NR_pipe || nr == NR_pipe2) {
-		pipe_call(regs, nr, ret, btf);
+		pipe_call(regs, nr, ret, btf, false);
 		return 0;
 	}
 	if (nr == NR_open || nr == NR_openat || nr == NR_creat) {
 		if (ret > -512 || ret < -516)   /* not interrupted to be restarted */
-			open_call(regs, nr, ret, btf);
+			open_call(regs, nr, ret, btf, false);
 		return 0;
 	}
 	if (!engine && nr == NR_connect)   /* (the engine's: ke_call) */
@@ -844,10 +855,7 @@ static __always_inline void flush_fds(__u32 tgid, __u64 fds, __u32 lo, __u32 hi)
 		bpf_loop(FD_BITS, flush_marked, &r, 0);
 }
 
-/* Argument i of the call (an i386 call's are in bx, cx, dx). */
-#define ARG(i) (compat ? ((i) == 0 ? REG(regs, bx, btf) : (i) == 1 ? REG(regs, cx, btf) :	\
-			  REG(regs, dx, btf)) :						\
-		 ((i) == 0 ? REG(regs, di, btf) : (i) == 1 ? REG(regs, si, btf) : REG(regs, dx, btf)))
+#define ARG(i) sys_arg(regs, i, btf, compat)
 
 /* A traced task is about to end an fd (or all close-on-exec ones). */
 TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
