@@ -683,24 +683,21 @@ static __always_inline __u32 failed_path(struct open_scratch *sc, const char *up
 	return PATH_END + 1;   /* no such dirfd: as given */
 }
 
-/* A traced task's open, openat or creat returned: send it whole, with the
- * path the tracer would have read from /proc. */
-static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, const bool btf,
-				      const bool compat)
+/* The rest of open_call, the call part of its sample filled in in this
+ * CPU's scratch space: the file's kind, device, inode and path (the path
+ * the call was given, made absolute, when it failed), sent whole.  A
+ * global function: the verifier checks it once, not once for each way
+ * sys_exit reaches it (an x86_64 open and an i386 one); returns 0. */
+__noinline int open_send(void)
 {
-	struct open_scratch *sc;
-	__u32 zero = 0, tgid, off = PATH_END, end = PATH_END, len;
-	const char *upath;
-	int dirfd;
+	struct open_scratch *sc = scratch();
+	__u32 off = PATH_END, end = PATH_END, len;
+	long nr, ret;
 
-	if (!traced_now(&tgid))
-		return;
-	sc = bpf_map_lookup_elem(&open_scratch, &zero);
 	if (!sc)
-		return;
-	call_fill(&sc->hdr.call, IOACCT_OPEN, tgid, nr, ret, regs, btf, compat);
-	upath = (const char *)sc->hdr.call.args[nr == NR_openat ? 1 : 0];
-	dirfd = nr == NR_openat ? (int)sc->hdr.call.args[0] : AT_FDCWD_;
+		return 0;
+	nr = sc->hdr.call.nr;
+	ret = sc->hdr.call.ret;
 	sc->hdr.ino = 0;
 	sc->hdr.dev = 0;
 	sc->hdr.fd_kind = 0;
@@ -713,7 +710,9 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 			off = put_path(sc, end, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
 		}
 	} else {
-		off = failed_path(sc, upath, dirfd, &end, &sc->hdr.flags);
+		off = failed_path(sc, (const char *)sc->hdr.call.args[nr == NR_openat ? 1 : 0],
+				  nr == NR_openat ? (int)sc->hdr.call.args[0] : AT_FDCWD_, &end,
+				  &sc->hdr.flags);
 	}
 	len = end - off;
 	if (len > sizeof(sc->path))
@@ -723,7 +722,23 @@ static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, c
 	if (bpf_ringbuf_output(&ioevents, sc, sizeof(sc->hdr) + len, io_wake()))
 		drop(DROP_RINGBUF);
 	if (ret >= 0)
-		ke_hosts_open(tgid, (int)ret, sc->path, len);
+		ke_hosts_open((__u32)sc->hdr.call.tgid, (int)ret, sc->path, len);
+	return 0;
+}
+
+/* A traced task's open, openat or creat returned: send it whole, with the
+ * path the tracer would have read from /proc (compat: an i386 call, nr its
+ * x86_64 twin's). */
+static __always_inline void open_call(struct pt_regs *regs, long nr, long ret, const bool btf,
+				      const bool compat)
+{
+	struct open_scratch *sc = scratch();
+	__u32 tgid;
+
+	if (!sc || !traced_now(&tgid))
+		return;
+	call_fill(&sc->hdr.call, IOACCT_OPEN, tgid, nr, ret, regs, btf, compat);
+	open_send();
 }
 
 /* A read (dir 1) or write (dir 2) of ret bytes on fd of the current
