@@ -125,8 +125,9 @@ struct engine_scratch {
 	char data[2 * IOACCT_PATH_MAX + IOACCT_ARGV_MAX];
 	/* A recvfrom's, sendmsg's or recvmsg's peer argument, as ke_peer_arg
 	 * found it (here, not on sys_exit's stack, which has no room left),
-	 * and whether ke_send_call found it a DNS server's (port 53). */
+	 * and whether ke_send_addr found it a DNS server's (port 53). */
 	__u64 peer_at, peer_len, peer_a1;
+	__u64 args[6];   /* the arguments of the call ke_call_sent sends */
 	__s32 peer_fd;
 	__u32 peer_dns;
 };
@@ -876,23 +877,13 @@ __noinline int ke_send_addr(__u64 aux, __u64 uaddr, __u64 addr_len)
 	return 0;
 }
 
-/* Send the current task's call whole, with aux and an address argument
- * (addr_len bytes at uaddr; with peer, the one ke_peer_arg found) when it
- * has one. */
-static __always_inline void ke_send_call(__u32 tgid, long nr, long ret, struct pt_regs *regs,
-					 const bool btf, __u64 aux, __u64 uaddr, __u64 addr_len,
-					 bool peer)
+/* The call part of an IOACCT_CALLX of the current task's call in this
+ * CPU's scratch space, with the arguments ke_call kept there. */
+static __always_inline void ke_callx_fill(struct engine_scratch *es, __u32 tgid, long nr, long ret)
 {
-	struct engine_scratch *es = engine_sc();
-
-	if (!es)
-		return;
-	if (peer) {
-		uaddr = es->peer_at;
-		addr_len = es->peer_len;
-	}
-	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf, false);
-	ke_send_addr(aux, uaddr, addr_len);
+	call_head(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret);
+	for (int i = 0; i < 6; i++)
+		es->h.callx.call.args[i] = es->args[i];
 }
 
 /* When the recvfrom or recvmsg (nr) ke_peer_arg looked at got ret bytes
@@ -1075,7 +1066,7 @@ static __always_inline void ke_watch_close(__u32 tgid, int fd)
 /* The peer address argument of a recvfrom (r8, with its length at r9,
  * filled in by the kernel), sendmsg or recvmsg (msg_name and msg_namelen
  * of the struct msghdr at a1) on fd a0, into the scratch space's peer_at
- * and peer_len (0: none), for ke_send_call and ke_dns_reply.  A global
+ * and peer_len (0: none), for ke_call_sent and ke_dns_reply.  A global
  * function (its own stack frame); returns 0. */
 __noinline int ke_peer_arg(long nr, __u64 a0, __u64 a1, __u64 r8, __u64 r9)
 {
@@ -1121,11 +1112,10 @@ __noinline __u32 ke_add_path(__u32 at, int dirfd, __u64 upath)
 	return at + len;
 }
 
-/* The rest of ke_send_paths, the call part of its IOACCT_CALLX filled in in
+/* A delete or rename (nr), the call part of its IOACCT_CALLX filled in in
  * this CPU's scratch space (its arguments among it): the absolute form of
  * its path arguments, two separated by a NUL, and send it.  A global
- * function: the verifier checks it once, not once for every way ke_call
- * reaches it; returns 0. */
+ * function; returns 0. */
 __noinline int ke_send_paths_filled(long nr)
 {
 	struct engine_scratch *es = engine_sc();
@@ -1155,18 +1145,6 @@ __noinline int ke_send_paths_filled(long nr)
 	return 0;
 }
 
-/* A delete or rename (nr) of the current task: the call with the absolute
- * form of its path arguments, two separated by a NUL. */
-static __always_inline void ke_send_paths(__u32 tgid, long nr, long ret, struct pt_regs *regs,
-					  const bool btf)
-{
-	struct engine_scratch *es = engine_sc();
-
-	if (!es)
-		return;
-	call_fill(&es->h.callx.call, IOACCT_CALLX, tgid, nr, ret, regs, btf, false);
-	ke_send_paths_filled(nr);
-}
 
 /* Where a recvmsg's control bytes are looked at: the scratch space's far
  * end (describing an fd uses its start), with room to spare after. */
@@ -1269,8 +1247,10 @@ static __always_inline bool ke_returns_fd(long nr)
 	}
 }
 
-/* Is nr one the engine sends at its exit (those ioacct.bpf.c takes aside)? */
-static __always_inline bool ke_wanted(long nr, struct pt_regs *regs, const bool btf)
+/* Is nr one the engine sends at its exit (those ioacct.bpf.c takes aside)?
+ * (compat: an i386 call, nr its x86_64 twin's) */
+static __always_inline bool ke_wanted(long nr, struct pt_regs *regs, const bool btf,
+				      const bool compat)
 {
 	switch (nr) {
 	case NR_dup: case NR_dup2: case NR_dup3: case NR_close_range: case NR_socket:
@@ -1281,11 +1261,11 @@ static __always_inline bool ke_wanted(long nr, struct pt_regs *regs, const bool 
 	case NR_renameat2:
 		return true;
 	case NR_fcntl: {
-		long cmd = REG(regs, si, btf);
+		long cmd = sys_arg(regs, 1, btf, compat);
 		return cmd == 0 /* F_DUPFD */ || cmd == 1030 /* F_DUPFD_CLOEXEC */;
 	}
 	case NR_sendto: case NR_recvfrom:
-		return REG(regs, r8, btf) != 0;   /* with an address (else counted) */
+		return sys_arg(regs, 4, btf, compat) != 0;   /* with an address (else counted) */
 	default:
 		return ke_returns_fd(nr);
 	}
@@ -1350,47 +1330,73 @@ static __always_inline void ke_unbound(__u32 tgid, long nr, long ret, __u64 a0, 
 	}
 }
 
-/* At the exit of one of the engine's calls by a traced task: what its fds
- * are, then the call.  False when nr is none of them. */
-static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, const bool btf)
+/* At the exit of one of the engine's calls by a traced task, its
+ * arguments kept in this CPU's scratch space (ke_call): what its fds are,
+ * then the call.  A global function: the verifier checks it once, not once
+ * for each way sys_exit reaches it; returns 0. */
+__noinline int ke_call_sent(long nr, long ret)
 {
+	struct engine_scratch *es = engine_sc();
+	__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
 	__u64 a0, a1, aux, uaddr = 0, ulen = 0;
 	bool peer;
-	__u32 tgid;
 
-	if (!engine || !ke_wanted(nr, regs, btf))
-		return false;
-	if ((ret <= -512 && ret >= -516) || !traced_now(&tgid))
-		return true;
-	a0 = REG(regs, di, btf);
-	a1 = REG(regs, si, btf);
+	if (!es)
+		return 0;
+	a0 = es->args[0];
+	a1 = es->args[1];
 	if (ret >= 0 && nr == NR_io_uring_setup) {
 		__u32 one = 1;
 		bpf_map_update_elem(&kuring, &tgid, &one, BPF_ANY);
 	}
 	ke_unbound(tgid, nr, ret, a0, a1);
-	aux = ke_call_fds(tgid, nr, ret, nr == NR_socketpair ? REG(regs, r10, btf) :
+	aux = ke_call_fds(tgid, nr, ret, nr == NR_socketpair ? es->args[3] :
 			  nr == NR_connect || nr == NR_bind ? a0 : a1);
 	if (nr == NR_unlink || nr == NR_rmdir || nr == NR_unlinkat || nr == NR_rename ||
 	    nr == NR_renameat || nr == NR_renameat2) {
-		ke_send_paths(tgid, nr, ret, regs, btf);
-		return true;
+		ke_callx_fill(es, tgid, nr, ret);
+		ke_send_paths_filled(nr);
+		return 0;
 	}
 	if (nr == NR_connect || nr == NR_bind) {
 		uaddr = a1;
-		ulen = REG(regs, dx, btf);
+		ulen = es->args[2];
 	} else if (nr == NR_sendto) {
-		uaddr = REG(regs, r8, btf);
-		ulen = REG(regs, r9, btf);
+		uaddr = es->args[4];
+		ulen = es->args[5];
 	}
 	peer = (nr == NR_recvfrom || nr == NR_sendmsg || nr == NR_recvmsg) && ret >= 0;
-	if (peer)
-		ke_peer_arg(nr, a0, a1, REG(regs, r8, btf), REG(regs, r9, btf));
-	ke_send_call(tgid, nr, ret, regs, btf, aux, uaddr, ulen, peer);
+	if (peer) {
+		ke_peer_arg(nr, a0, a1, es->args[4], es->args[5]);
+		uaddr = es->peer_at;
+		ulen = es->peer_len;
+	}
+	ke_callx_fill(es, tgid, nr, ret);
+	ke_send_addr(aux, uaddr, ulen);
 	if (ret > 0 && (nr == NR_recvfrom || nr == NR_recvmsg))
 		ke_dns_reply(nr, ret);
 	else if (nr == NR_connect)
 		ke_watch_connect((int)a0, ret);
+	return 0;
+}
+
+/* At the exit of one of the engine's calls by a traced task: keep its
+ * arguments and send it (ke_call_sent).  False when nr is none of them.
+ * (compat: an i386 call, nr its x86_64 twin's, never one of the *msg
+ * calls: an i386 struct msghdr is another.) */
+static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, const bool btf,
+				    const bool compat)
+{
+	struct engine_scratch *es;
+	__u32 tgid;
+
+	if (!engine || !ke_wanted(nr, regs, btf, compat))
+		return false;
+	if ((ret <= -512 && ret >= -516) || !traced_now(&tgid) || !(es = engine_sc()))
+		return true;
+	for (int i = 0; i < 6; i++)
+		es->args[i] = sys_arg(regs, i, btf, compat);
+	ke_call_sent(nr, ret);
 	return true;
 }
 
@@ -1408,18 +1414,15 @@ static __always_inline long ke_compat_nr(long nr)
 }
 
 /* The current task's i386 call returned ret (sys_exit counted it as its
- * x86_64 twin nr): take what the twin's exit would for an fd's bytes, an
- * open, a pipe, a mapping or a dup, sent as x86_64 calls with their
- * arguments in x86_64 order, which the model reads them by.  Not taken:
- * sockets, deletes and renames (i386 programs are rare; the ptrace engine
- * takes them); the i386 calls without a twin (socketcall, ipc, the old
- * mmap) are not counted either. */
+ * x86_64 twin nr): take what the twin's exit would (an fd's bytes, an
+ * open, a pipe, a mapping, the engine's calls), sent as x86_64 calls with
+ * their arguments in x86_64 order, which the model reads them by.  Not
+ * taken: the *msg calls (an i386 struct msghdr is another); the i386 calls
+ * without a twin (socketcall, ipc, the old mmap) are not counted either. */
 static __always_inline void ke_compat_taken(struct pt_regs *regs, long nr, long ret,
 					    const bool btf)
 {
-	struct ioacct_call *e;
 	int dir = 0;
-	long cmd;
 
 	if (ret <= -512 && ret >= -516)
 		return;   /* interrupted: it is restarted */
@@ -1433,24 +1436,18 @@ static __always_inline void ke_compat_taken(struct pt_regs *regs, long nr, long 
 	case NR_mmap: case NR_munmap: case NR_mremap: case NR_brk:
 		mem_call(regs, nr, ret, btf, true);
 		return;
+	case NR_sendmsg: case NR_recvmsg: case NR_sendmmsg: case NR_recvmmsg:
+		return;
 	case NR_read: case NR_pread64: case NR_readv: case NR_preadv: case NR_preadv2:
+	case NR_recvfrom:
 		dir = 1;
 		break;
 	case NR_write: case NR_pwrite64: case NR_writev: case NR_pwritev: case NR_pwritev2:
+	case NR_sendto:
 		dir = 2;
 		break;
-	case NR_fcntl:
-		cmd = sys_arg(regs, 1, btf, true);
-		if (cmd != 0 /* F_DUPFD */ && cmd != 1030 /* F_DUPFD_CLOEXEC */)
-			return;
-		/* fall through */
-	case NR_dup: case NR_dup2: case NR_dup3:
-		e = call_sample(sizeof(*e), IOACCT_CALL, nr, ret, regs, btf, true);
-		if (e)
-			bpf_ringbuf_submit(e, io_wake());
-		return;
 	}
-	if (dir && ret >= 0)
+	if (!ke_call(regs, nr, ret, btf, true) && dir && ret >= 0)
 		io_add((int)sys_arg(regs, 0, btf, true), dir, ret);
 }
 

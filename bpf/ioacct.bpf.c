@@ -435,25 +435,31 @@ static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_ke
 	return at ? slot_at(*at) : 0;
 }
 
-/* Fill in the call part of a sample of the current task's call. */
-static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 tgid,
-				      long nr, long ret, struct pt_regs *regs, const bool btf,
-				      const bool compat)
+/* Fill in the call part of a sample of the current task's call, all but
+ * its arguments. */
+static __always_inline void call_head(struct ioacct_call *e, __u32 kind, __u32 tgid, long nr,
+				      long ret)
 {
+	__u32 zero = 0;
+	__u64 *began = bpf_map_lookup_elem(&call_began, &zero);
+
 	e->kind = kind;
 	e->tid = (__s32)bpf_get_current_pid_tgid();
 	e->tgid = (__s32)tgid;
 	e->nr = (__s32)nr;
 	e->ts = bpf_ktime_get_ns();
 	e->ret = ret;
+	e->entry_ts = began ? *began : 0;
+}
+
+/* Fill in the call part of a sample of the current task's call. */
+static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 tgid,
+				      long nr, long ret, struct pt_regs *regs, const bool btf,
+				      const bool compat)
+{
+	call_head(e, kind, tgid, nr, ret);
 	for (int i = 0; i < 6; i++)
 		e->args[i] = sys_arg(regs, i, btf, compat);
-	{
-		__u32 zero = 0;
-		__u64 *began = bpf_map_lookup_elem(&call_began, &zero);
-
-		e->entry_ts = began ? *began : 0;
-	}
 }
 
 /* A sample of size bytes for the call of the current task, if traced,
@@ -814,7 +820,7 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (!engine && nr == NR_connect)   /* (the engine's: ke_call) */
 		ke_watch_connect((int)REG(regs, di, btf), ret);
-	if (ke_call(regs, nr, ret, btf) || !dir)
+	if (ke_call(regs, nr, ret, btf, false) || !dir)
 		return 0;
 	io_add((int)REG(regs, di, btf), dir, ret);
 	if (dir == 1 && kwatched)

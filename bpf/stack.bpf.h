@@ -37,7 +37,7 @@ static __always_inline bool stack_sent(long nr, struct pt_regs *regs, const bool
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk ||
 	    nr == NR_open || nr == NR_openat || nr == NR_creat || nr == NR_pipe || nr == NR_pipe2)
 		return true;
-	return engine && ke_wanted(nr, regs, btf);
+	return engine && ke_wanted(nr, regs, btf, false);
 }
 
 /* Does --stack take the stack of call nr that returned ret (as

@@ -15,16 +15,24 @@
  *   - i386 openat (nr 295) of FILE.b to read, i386 mmap2 (nr 192) of its
  *     first page and munmap (nr 91), i386 read of its 42 bytes, close
  *   - i386 pipe (nr 42): 7 bytes written into it and read back
+ *   - i386 rename (nr 38) of FILE.b to FILE.c, i386 unlink (nr 10) of it
+ *   - i386 socket (nr 359) and connect (nr 362) to a 64-bit listener on
+ *     127.0.0.1, i386 sendto (nr 369) of 11 bytes without an address,
+ *     the listener's accepted socket answers 5, i386 recvfrom (nr 371)
  *   - i386 write of one line to stdout
  * A forked child first checks that int $0x80 works at all (exit 77 when
  * the kernel has no IA32 emulation).
  * Expected: FILE opened_for "rw", written 150, read 150; FILE.b written
- * 42 and read 42; 7 more pipe bytes each way; 2 processes; exit 0. */
+ * 42 and read 42; 7 more pipe bytes each way; the rename and the delete;
+ * a TCP connection 11 bytes one way and 5 the other; 2 processes; exit 0. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -33,7 +41,8 @@
 enum {
     I386_READ = 3, I386_WRITE = 4, I386_OPEN = 5, I386_CLOSE = 6, I386_LSEEK = 19,
     I386_GETPID = 20, I386_DUP = 41, I386_PIPE = 42, I386_MUNMAP = 91, I386_MMAP2 = 192,
-    I386_FCNTL64 = 221, I386_OPENAT = 295
+    I386_FCNTL64 = 221, I386_OPENAT = 295, I386_RENAME = 38, I386_UNLINK = 10,
+    I386_SOCKET = 359, I386_CONNECT = 362, I386_SENDTO = 369, I386_RECVFROM = 371
 };
 
 static long int80_6(long nr, long a, long b, long c, long d, long e, long f)
@@ -142,6 +151,32 @@ int main(int argc, char **argv)
         must("read", int80(I386_READ, pfd[0], (long)(uintptr_t)buf, 100), 7);
         must("close", int80(I386_CLOSE, pfd[0], 0, 0), 0);
         must("close", int80(I386_CLOSE, pfd[1], 0, 0), 0);
+    }
+    /* rename and delete (the new name from offset 3072) */
+    snprintf(buf + 3072, 1024, "%s.c", argv[1]);
+    must("rename", int80(I386_RENAME, (long)(uintptr_t)(buf + 1024), (long)(uintptr_t)(buf + 3072), 0), 0);
+    must("unlink", int80(I386_UNLINK, (long)(uintptr_t)(buf + 3072), 0, 0), 0);
+    {
+        struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        socklen_t slen = sizeof sin;
+        int lfd = socket(AF_INET, SOCK_STREAM, 0), afd;
+        long cfd;
+        char got[16];
+
+        if (lfd < 0 || bind(lfd, (struct sockaddr *)&sin, sizeof sin) || listen(lfd, 1) ||
+            getsockname(lfd, (struct sockaddr *)&sin, &slen))
+            die("listener");
+        memcpy(buf + 2560, &sin, sizeof sin);
+        cfd = must("socket", int80_6(I386_SOCKET, AF_INET, SOCK_STREAM, 0, 0, 0, 0), -1);
+        must("connect", int80_6(I386_CONNECT, cfd, (long)(uintptr_t)(buf + 2560), sizeof sin, 0, 0, 0), 0);
+        must("sendto", int80_6(I386_SENDTO, cfd, (long)(uintptr_t)buf, 11, 0, 0, 0), 11);
+        afd = accept(lfd, NULL, NULL);
+        if (afd < 0 || read(afd, got, sizeof got) != 11 || write(afd, "hello", 5) != 5)
+            die("accepted socket");
+        must("recvfrom", int80_6(I386_RECVFROM, cfd, (long)(uintptr_t)buf, 100, 0, 0, 0), 5);
+        must("close", int80(I386_CLOSE, cfd, 0, 0), 0);
+        close(afd);
+        close(lfd);
     }
     memcpy(buf, line, sizeof line - 1);
     n = int80(I386_WRITE, STDOUT_FILENO, (long)(uintptr_t)buf, (long)(sizeof line - 1));
