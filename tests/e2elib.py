@@ -193,6 +193,14 @@ def want_io(summary, **kw) -> list[str]:
     return [f"io.{k} = {io.get(k)}, expected {v}" for k, v in kw.items() if io.get(k) != v]
 
 
+def want_conns(summary, want) -> list[str]:
+    """The connections, as sorted (proto, role, sent_bytes, received_bytes),
+    are exactly want."""
+    got = sorted((c["proto"], c["role"], c["sent_bytes"], c["received_bytes"])
+                 for c in summary.get("connections") or [])
+    return [] if got == sorted(want) else [f"connections {got}, expected {sorted(want)}"]
+
+
 def want_no_conns(summary) -> list[str]:
     c = summary.get("connections") or []
     return [] if not c else [f"unexpected connections: {c}"]

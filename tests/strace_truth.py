@@ -829,15 +829,19 @@ class TruthBuilder:
             while t is not None and t not in lineage:
                 lineage.append(t)
                 t = self.procs[t].ppid if t in self.procs else None
-            for i in range(len(self.pending_connects) - 1, -1, -1):
-                ptg, pfd, conn = self.pending_connects[i]
-                if ptg in lineage and pfd == fd.num and conn.proto == fd.proto \
-                        and conn.remote == fd.remote:
-                    if conn.local is None:
-                        conn.local = fd.local
-                    conn.keys.add(fd.text)
-                    del self.pending_connects[i]
-                    break
+            # The connect's own fd; else, when the socket was moved to another
+            # fd before its first decorated use (bash's /dev/tcp dup2s it, and
+            # dup2 is not traced), the one pending connect to that peer.
+            same = [i for i, (ptg, _, conn) in enumerate(self.pending_connects)
+                    if ptg in lineage and conn.proto == fd.proto and conn.remote == fd.remote]
+            exact = [i for i in same if self.pending_connects[i][1] == fd.num]
+            pick = exact[-1:] or (same if len(same) == 1 else [])
+            for i in pick:
+                conn = self.pending_connects[i][2]
+                if conn.local is None:
+                    conn.local = fd.local
+                conn.keys.add(fd.text)
+                del self.pending_connects[i]
 
     def move_bytes(self, fd: Fd | None, nbytes: int, direction: str) -> None:
         """direction: 'in' (bytes read from fd) or 'out' (written to fd)."""

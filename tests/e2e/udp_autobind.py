@@ -2,7 +2,7 @@
 or sendmsg with msg_name (another, non-blocking, to another) binds each to
 a port of the kernel's choice, and each flow's local address is that port
 (0.0.0.0:PORT), the one the receivers' flows name as their peer."""
-from e2elib import Invocation, want_exit, want_io
+from e2elib import Invocation, want_conns, want_exit, want_io
 
 PROGRAM = r'''
 /* udp_autobind
@@ -97,10 +97,8 @@ def command(ctx):
 
 def expect(s, ctx, res):
     conns = s.get("connections") or []
-    got = sorted((c["proto"], c["role"], c["sent_bytes"], c["received_bytes"]) for c in conns)
-    want = [("udp4", "flow", 0, 50), ("udp4", "flow", 0, 120), ("udp4", "flow", 50, 0),
-            ("udp4", "flow", 120, 0)]
-    probs = [] if got == want else [f"connections {got}, expected {want}"]
+    probs = want_conns(s, [("udp4", "flow", 0, 50), ("udp4", "flow", 0, 120),
+                           ("udp4", "flow", 50, 0), ("udp4", "flow", 120, 0)])
     senders = [c for c in conns if c["sent_bytes"]]
     receivers = {c["remote"] for c in conns if c["received_bytes"]}
     for c in senders:
