@@ -288,7 +288,7 @@ static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 
 /* Task tgid's x86_64 system call nr, entered at began (0: not seen),
  * returned ret: count it, with its time and its slot in the call's
- * duration histogram (an i386 call as its x86_64 twin: ke_compat_exit).
+ * duration histogram (an i386 call as its x86_64 twin: sys_exit).
  * A global function, so the verifier checks it apart
  * from sys_exit's many paths (inline, it doubled sys_exit's
  * verification); returns 0. */
