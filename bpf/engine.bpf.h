@@ -807,7 +807,7 @@ __noinline int ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
 	es->h.fd.ts = bpf_ktime_get_ns();
 	es->h.fd.fd_kind = kind;
 	es->h.fd.why = why;
-	es->h.fd.ino = 0;
+	es->h.fd.ino = ino;   /* (a pipe's and a socket's too: they are named by it) */
 	es->h.fd.dev = 0;
 	if (kind == IOACCT_FDK_ANON) {
 		struct qstr q = BPF_CORE_READ(f, f_path.dentry, d_name);
@@ -819,7 +819,6 @@ __noinline int ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
 		if (len > IOACCT_PATH_MAX)
 			len = 0;
 		bpf_probe_read_kernel(KE_DATA(es, fd), len, &sc->work[off & WORK_MASK]);
-		es->h.fd.ino = ino;
 		es->h.fd.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
 	} else if (addrs && kind >= IOACCT_FDK_UNIX) {
 		l = ke_sock_addr(f, false, KE_DATA(es, fd));

@@ -257,7 +257,7 @@ struct ioacct_fd {
 	__s32 tid, tgid;
 	__s32 fd;
 	__u64 ts;
-	__u64 ino;
+	__u64 ino;               /* its inode (a pipe and a socket are named by it) */
 	__u32 fd_kind;           /* enum ioacct_fd_kind */
 	__u32 why;               /* enum rec_fd_why (src/record.h) */
 	__u32 dev;
