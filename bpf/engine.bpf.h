@@ -239,15 +239,16 @@ static __always_inline struct ioacct_task_state *ke_task(const bool btf)
 	return kept ? kept : t;
 }
 
-/* A task enters a system call: if it is one of the engine's, note when;
- * false when it is not. */
-static __always_inline bool ke_enter(const bool btf)
+/* A task enters system call nr: if it is one of the engine's, note when
+ * and which; false when it is not. */
+static __always_inline bool ke_enter(long nr, const bool btf)
 {
 	struct ioacct_task_state *t = ke_task(btf);
 
 	if (!t)
 		return false;
 	t->entry_ts = bpf_ktime_get_ns();
+	t->entry_nr = nr;
 	return true;
 }
 

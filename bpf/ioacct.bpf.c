@@ -790,6 +790,8 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 
 		if (!t)
 			return 0;   /* none of the engine's tasks: most calls on the machine */
+		if (nr == -1 && t->entry_ts)
+			nr = t->entry_nr;   /* rt_sigreturn: the registers it restored have no call */
 		if (began)
 			*began = t->entry_ts;   /* (for the samples this call sends) */
 		if (in_compat(btf)) {   /* an i386 call: counted and taken as its twin */
@@ -885,7 +887,7 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	__u32 tgid;
 	bool compat;
 
-	if (engine && !ke_enter(btf))
+	if (engine && !ke_enter(nr, btf))
 		return 0;   /* none of the engine's tasks */
 	compat = engine && in_compat(btf);
 	if (!compat)
