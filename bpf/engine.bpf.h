@@ -321,13 +321,15 @@ __noinline int ke_count(long nr, long ret, __u32 tgid, __u64 began)
 	return 0;
 }
 
-/* Task t's system call nr returned ret: count it once its program runs
- * (a call interrupted to be restarted is counted when it ends). */
+/* Task t's system call nr returned ret: count it once its program runs.
+ * A call a signal interrupted (ERESTARTSYS and its kin) is counted as
+ * strace -c counts it, a call that failed: a handler may make it end in
+ * EINTR, and a call the kernel runs again is counted again. */
 static __always_inline void ke_exit_call(struct ioacct_task_state *t, long nr, long ret)
 {
 	__u64 began = t->entry_ts;
 
-	if ((t->flags & IOACCT_TASK_PREEXEC) || (ret <= -512 && ret >= -516))
+	if (t->flags & IOACCT_TASK_PREEXEC)
 		return;
 	t->entry_ts = 0;
 	ke_count(nr, ret, t->tgid, began);

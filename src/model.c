@@ -1742,7 +1742,7 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 		ev.path = path;
 		emit(m, &ev);
 	}
-	if (s->nr < 0 || (failed(s->ret) && !failure_shown(s->nr)))
+	if (s->nr < 0 || rec_interrupted(s->ret) || (failed(s->ret) && !failure_shown(s->nr)))
 		goto out;
 	if (sys_data(m, h, t, s, addr))
 		goto out;

@@ -8,6 +8,7 @@
  */
 #ifndef COMPENDIUM_RECORD_H
 #define COMPENDIUM_RECORD_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -118,6 +119,15 @@ struct rec_syscall {
 				 a rename's old and new paths with a NUL between */
 	int32_t orig_nr;      /* the number as the tracee made the call */
 };
+
+/* Did a signal interrupt the call (ret ERESTARTSYS and its kin)?  Such a
+ * call is counted as strace -c counts it, a failed call, and did nothing
+ * else: a handler may make it end in EINTR, or the kernel runs it again
+ * (and it is seen again). */
+static inline bool rec_interrupted(int64_t ret)
+{
+	return ret <= -512 && ret >= -516;
+}
 
 enum fd_kind {
 	FDK_UNKNOWN = 0,

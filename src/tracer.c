@@ -1103,11 +1103,9 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 	tk->st &= ~T_INSYS;
 	if ((tk->nr < 0 && !t->o.verbose) || (tk->st & T_PREEXEC))
 		return;
-	if (ret <= -512 && ret >= -516)
-		return;   /* interrupted; the kernel restarts it and we see it again */
 	if (!t->o.verbose && !wanted(t, nr))
 		return;
-	if (nr >= 0) {
+	if (nr >= 0 && !rec_interrupted(ret)) {
 		exit_extras(t, tk, ret, ts);
 		unbound_track(t, tk, ret, ts);
 		alen = call_addr(t, tk, ret, &flags);
@@ -1115,7 +1113,7 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 		dns_reply(t, tk, ret, ts, alen);
 		plen = path_blob(t, tk, ret, &flags);
 	}
-	if (t->unw && tk->arch == ARCH_X86_64) {
+	if (t->unw && tk->arch == ARCH_X86_64 && !rec_interrupted(ret)) {
 		if (stack_wanted(t->o.stack, nr, ret, tk->args))
 			take_stack(t, tk, ts, 0);
 		stack_mapping_changed(t, tk, ret);

@@ -575,6 +575,7 @@ def case_kernel(work: str) -> list[str]:
     probs += _setuid_kept(work)
     probs += _attach_unstopped(work)
     probs += _syscall_counts(work)
+    probs += _syscall_counts(work, ["--engine", "ptrace", "-v"])
     probs += _fork_signals(work)
     probs += _gdb_attaches(work)
     probs += _btf_read_once(work)
@@ -741,17 +742,42 @@ def _gdb_attaches(work: str) -> list[str]:
 
 SYSCALLS_C = r'''
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+static int p[2];
 static void on_usr1(int sig) { (void)sig; }
+static void on_alrm(int sig) { (void)sig; (void)!write(p[1], "x", 1); }
+/* SIGALRM in 100 ms, to handler h (sa_flags flags) */
+static void alarm_to(void (*h)(int), int flags)
+{
+    struct sigaction sa = { .sa_handler = h, .sa_flags = flags };
+    struct itimerval in100ms = { { 0, 0 }, { 0, 100000 } };
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &in100ms, NULL);
+}
 int main(void)
 {
     struct timespec ms3 = { 0, 3000000 };
     struct sigaction sa = { .sa_handler = on_usr1 };
+    char c;
     sigaction(SIGUSR1, &sa, NULL);
     for (int i = 0; i < 7; i++)   /* each handler returns through rt_sigreturn */
         kill(getpid(), SIGUSR1);
+    /* calls a signal interrupts: a read the kernel runs again (SA_RESTART;
+     * the handler writes what it then reads), a read (ERESTARTSYS), a poll
+     * (ERESTART_RESTARTBLOCK) and a pause (ERESTARTNOHAND) that end in EINTR */
+    (void)!pipe(p);
+    alarm_to(on_alrm, SA_RESTART);
+    (void)!read(p[0], &c, 1);
+    alarm_to(on_usr1, 0);
+    (void)!read(p[0], &c, 1);
+    alarm_to(on_usr1, 0);
+    poll(NULL, 0, 1000);
+    alarm_to(on_usr1, 0);
+    pause();
     for (int i = 0; i < 20; i++)
         nanosleep(&ms3, NULL);
     for (int i = 0; i < 1000; i++)
@@ -781,9 +807,12 @@ def _strace_counts(path: str) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def _syscall_counts(work: str) -> list[str]:
+def _syscall_counts(work: str, engine: list[str] = ["--engine", "kernel"]) -> list[str]:
     """Every system call of a program counted in the kernel (the s view and
-    the report's table), calls and errors equal to strace -f -c's."""
+    the report's table), calls and errors equal to strace -f -c's; those a
+    signal interrupted too (strace -c counts each as a failed call).  engine:
+    the options that choose the engine (the ptrace one counts every call
+    with -v)."""
     src, prog = os.path.join(work, "calls.c"), os.path.join(work, "calls")
     with open(src, "w", encoding="utf-8") as fh:
         fh.write(SYSCALLS_C)
@@ -795,19 +824,22 @@ def _syscall_counts(work: str) -> list[str]:
     subprocess.run([strace, "-f", "-c", "-o", os.path.join(work, "calls.strace"), prog], check=True)
     want = _strace_counts(os.path.join(work, "calls.strace"))
     report = os.path.join(work, "calls.html")
-    res = subprocess.run(compendium() + ["--engine", "kernel", "--batch", "-o", os.devnull,
-                                         "--report", report, "--", prog],
+    res = subprocess.run(compendium() + engine + ["--batch", "-o", os.devnull,
+                                                  "--report", report, "--", prog],
                          capture_output=True, text=True, timeout=60)
     if res.returncode != 0:
-        return [f"kernel engine on {prog}: exit {res.returncode}: {res.stderr.strip()}"]
+        return [f"{shlex.join(engine)} on {prog}: exit {res.returncode}: {res.stderr.strip()}"]
     html = open(report, encoding="utf-8").read()
     data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>',
                                 html, re.S).group(1))
     got = {r[1]: (r[2], r[3]) for r in data["views"]["sys"]["0"]}
-    if got != want or want.get("getppid") != (1200, 0) or want.get("rt_sigreturn") != (7, 0):
-        return [f"system calls counted by the kernel engine {sorted(got.items())}, "
+    if (got != want or want.get("getppid") != (1200, 0) or want.get("rt_sigreturn") != (11, 3)
+            or want.get("read", (0, 0))[1] != 2 or want.get("poll") != (1, 1)
+            or want.get("pause") != (1, 1)):
+        return [f"system calls counted with {shlex.join(engine)} {sorted(got.items())}, "
                 f"strace -f -c {sorted(want.items())}"]
-    print(f"system calls: {sum(c for c, _ in got.values())} counted, equal to strace -c's")
+    print(f"system calls with {shlex.join(engine)}: {sum(c for c, _ in got.values())} counted, "
+          "equal to strace -c's")
     return _call_times(data["views"]["sys"]["0"])
 
 
