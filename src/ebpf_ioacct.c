@@ -167,6 +167,17 @@ static void new_fd(struct ebpf_ioacct *io, const struct ioacct_call *c, int fd, 
 	io_put(io);
 }
 
+/* Is path what the kernel's walk up from a pipe's or a socket's dentry
+ * gives, "/" or "/ (deleted)" (it has no name and is its own parent), not
+ * a FIFO's path? */
+static bool nameless(const char *path, size_t plen)
+{
+	static const char deleted[] = "/ (deleted)";
+
+	return (plen == 1 && path[0] == '/') ||
+	       (plen == sizeof(deleted) - 1 && !memcmp(path, deleted, plen));
+}
+
 /* An IOACCT_OPEN as the tracer would have sent it: the new fd (REC_FD),
  * then the call (REC_SYSCALL, with the path it was given when it failed). */
 static void open_records(struct ebpf_ioacct *io, const struct ioacct_open *e, size_t size)
@@ -178,8 +189,9 @@ static void open_records(struct ebpf_ioacct *io, const struct ioacct_open *e, si
 	struct rec_syscall *s;
 
 	if (e->call.ret >= 0) {
-		if (plen == 1 && path[0] == '/' && kind >= FDK_PIPE && kind <= FDK_SOCK) {
-			/* a pipe or socket reopened through /proc: named as /proc names it */
+		if (kind >= FDK_PIPE && kind <= FDK_SOCK && nameless(path, plen)) {
+			/* a pipe reopened through /proc (bash's <(...) gives such
+			 * names): named as /proc names it */
 			plen = (size_t)snprintf(special, sizeof(special), "%s:[%llu]",
 						kind == FDK_PIPE ? "pipe" : "socket",
 						(unsigned long long)e->ino);
