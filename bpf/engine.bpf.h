@@ -734,7 +734,8 @@ TP_TWINS(signal_generate, ke_generate, int sig, struct kernel_siginfo *info,
 /* ---- fd calls ---- */
 
 /* Put the local (remote) address of socket file f at out; its length, or
- * 0 where getsockname (getpeername) would fail or the family is another. */
+ * 0 where getsockname (getpeername) would fail or the family is another
+ * than unix, inet, inet6 and netlink. */
 static __always_inline __u32 ke_sock_addr(struct file *f, bool remote, char *out)
 {
 	struct socket *so = BPF_CORE_READ(f, private_data);
@@ -760,6 +761,25 @@ static __always_inline __u32 ke_sock_addr(struct file *f, bool remote, char *out
 			return 2;
 		bpf_probe_read_kernel(out, n & (KE_ADDR_MAX - 1), (void *)ua->name);
 		return (__u32)n;
+	}
+	if (family == 16 /* AF_NETLINK */) {
+		/* struct sockaddr_nl: the port and groups, or the peer's */
+		struct netlink_sock *nl = (struct netlink_sock *)sk;
+		__u32 *o = (__u32 *)(out + 4);
+		unsigned long *groups, g0 = 0;
+		*(__u16 *)out = 16;
+		if (remote) {
+			__u32 g = BPF_CORE_READ(nl, dst_group);
+			o[0] = BPF_CORE_READ(nl, dst_portid);
+			o[1] = g ? 1u << ((g - 1) & 31) : 0;
+		} else {
+			o[0] = BPF_CORE_READ(nl, portid);
+			groups = BPF_CORE_READ(nl, groups);
+			if (groups)
+				bpf_probe_read_kernel(&g0, sizeof(g0), groups);
+			o[1] = (__u32)g0;
+		}
+		return 12;
 	}
 	if (family != 2 && family != 10)
 		return 0;
@@ -1295,7 +1315,7 @@ static __always_inline void ke_pair(__u32 tgid, __u64 uaddr)
 __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x)
 {
 	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket))
-		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, false);
+		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, nr == NR_socket);
 	else if (ret >= 0 && (nr == NR_accept || nr == NR_accept4))
 		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, true);
 	else if (ret == 0 && nr == NR_socketpair)

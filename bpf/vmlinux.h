@@ -247,6 +247,14 @@ struct unix_sock {
 	struct sock *peer;
 };
 
+struct netlink_sock {
+	struct sock sk;
+	u32 portid;
+	u32 dst_portid;
+	u32 dst_group;
+	unsigned long *groups;    /* the first word is getsockname's nl_groups */
+};
+
 struct socket {
 	short type;
 	struct sock *sk;
