@@ -722,11 +722,14 @@ TP_TWINS(signal_deliver, ke_deliver, int sig, struct kernel_siginfo *info, void 
 	return 0;
 }
 
-/* A signal the kernel drops at once as ignored: a tracer would see it. */
+/* A signal the kernel drops at once as ignored: a tracer would see it.
+ * (Not one dropped because its process is already dying: neither would a
+ * tracer, nor the process.) */
 TP_TWINS(signal_generate, ke_generate, int sig, struct kernel_siginfo *info,
 	 struct task_struct *task, int group, int result)
 {
-	if (result == 1 /* TRACE_SIGNAL_IGNORED */)
+	if (result == 1 /* TRACE_SIGNAL_IGNORED */ &&
+	    !(BPF_CORE_READ(task, signal, flags) & KE_SIGNAL_GROUP_EXIT))
 		ke_signal((__u32)BPF_CORE_READ(task, pid), (__u32)BPF_CORE_READ(task, tgid), sig, info);
 	return 0;
 }
