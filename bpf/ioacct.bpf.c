@@ -790,8 +790,8 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 
 		if (!t)
 			return 0;   /* none of the engine's tasks: most calls on the machine */
-		if (nr == -1 && t->entry_ts)
-			nr = t->entry_nr;   /* rt_sigreturn: the registers it restored have no call */
+		if (t->entry_ts)   /* the call it entered: at the exit of rt_sigreturn the */
+			nr = t->entry_nr;   /* registers it restored say -1, of an execveat 59 */
 		if (began)
 			*began = t->entry_ts;   /* (for the samples this call sends) */
 		if (in_compat(btf)) {   /* an i386 call: counted and taken as its twin */
