@@ -130,6 +130,8 @@ struct engine_scratch {
 	__u64 args[6];   /* the arguments of the call ke_call_sent sends */
 	__s32 peer_fd;
 	__u32 peer_dns;
+	__u32 compat;    /* that call is an i386 one (its structs' layout) */
+	__u32 pad;
 };
 
 /* Where the bytes after header h of the scratch space go (a sample is its
@@ -1238,23 +1240,40 @@ struct mmsg_sum {
 	__u64 addr, total;
 };
 
-static long mmsg_one(__u32 i, struct mmsg_sum *s)
+/* (the struct mmsghdr's size and its msg_len's offset are constants here,
+ * one callback for each layout: in the state they would take stack the
+ * raw_tp programs' deepest call chain has no room for) */
+static __always_inline long mmsg_add(__u32 i, struct mmsg_sum *s, __u64 size, __u64 at)
 {
 	__u32 len = 0;
 
-	if (bpf_probe_read_user(&len, sizeof(len), (void *)(s->addr + i * 64ull + 56)))
+	if (bpf_probe_read_user(&len, sizeof(len), (void *)(s->addr + i * size + at)))
 		return 1;
 	s->total += len;
 	return 0;
 }
 
+static long mmsg_one(__u32 i, struct mmsg_sum *s)
+{
+	return mmsg_add(i, s, 64, 56);
+}
+
+static long mmsg_one32(__u32 i, struct mmsg_sum *s)
+{
+	return mmsg_add(i, s, 32, 28);
+}
+
 /* Bytes moved by a sendmmsg/recvmmsg that handled n messages at addr
- * (struct mmsghdr: 56 bytes of msghdr, then msg_len; 64 in all). */
-static __always_inline __u64 ke_mmsg_bytes(__u64 addr, long n)
+ * (struct mmsghdr: 56 bytes of msghdr, then msg_len; 64 in all; an i386
+ * call's, compat, 28 and 32). */
+static __always_inline __u64 ke_mmsg_bytes(__u64 addr, long n, bool compat)
 {
 	struct mmsg_sum s = { addr, 0 };
 
-	bpf_loop(n > 1024 ? 1024 : (__u32)n, mmsg_one, &s, 0);
+	if (compat)
+		bpf_loop(n > 1024 ? 1024 : (__u32)n, mmsg_one32, &s, 0);
+	else
+		bpf_loop(n > 1024 ? 1024 : (__u32)n, mmsg_one, &s, 0);
 	return s.total;
 }
 
@@ -1313,9 +1332,10 @@ static __always_inline void ke_pair(__u32 tgid, __u64 uaddr)
  * and return its aux (the bytes a sendmmsg or recvmmsg moved, else 0).  x
  * is the argument the one it is needs: the address of a socketpair's fds
  * (r10), the fd of a connect or bind (di), the message(s) of a recvmsg,
- * sendmmsg or recvmmsg (si).  A global function: the verifier checks it
- * once, not once for every way ke_call goes on. */
-__noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x)
+ * sendmmsg or recvmmsg (si); compat: an i386 call's (its structs' layout).
+ * A global function: the verifier checks it once, not once for every way
+ * ke_call goes on. */
+__noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x, bool compat)
 {
 	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket))
 		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, nr == NR_socket);
@@ -1326,9 +1346,9 @@ __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x)
 	else if ((ret == 0 || ret == -KE_EINPROGRESS) && (nr == NR_connect || nr == NR_bind))
 		ke_send_fd(tgid, (int)x, KE_FDW_UPDATE, true);
 	else if (ret > 0 && (nr == NR_sendmmsg || nr == NR_recvmmsg))
-		return ke_mmsg_bytes(x, ret);
-	else if (ret > 0 && nr == NR_recvmsg)
-		ke_scm_rights(tgid, x);
+		return ke_mmsg_bytes(x, ret, compat);
+	else if (ret > 0 && nr == NR_recvmsg && !compat)
+		ke_scm_rights(tgid, x);   /* (an i386 struct msghdr is not read, as under ptrace) */
 	return 0;
 }
 
@@ -1376,7 +1396,7 @@ __noinline int ke_call_sent(long nr, long ret)
 	}
 	ke_unbound(tgid, nr, ret, a0, a1);
 	aux = ke_call_fds(tgid, nr, ret, nr == NR_socketpair ? es->args[3] :
-			  nr == NR_connect || nr == NR_bind ? a0 : a1);
+			  nr == NR_connect || nr == NR_bind ? a0 : a1, es->compat);
 	if (nr == NR_unlink || nr == NR_rmdir || nr == NR_unlinkat || nr == NR_rename ||
 	    nr == NR_renameat || nr == NR_renameat2) {
 		ke_callx_fill(es, tgid, nr, ret);
@@ -1390,7 +1410,8 @@ __noinline int ke_call_sent(long nr, long ret)
 		uaddr = es->args[4];
 		ulen = es->args[5];
 	}
-	peer = (nr == NR_recvfrom || nr == NR_sendmsg || nr == NR_recvmsg) && ret >= 0;
+	peer = ret >= 0 && (nr == NR_recvfrom ||
+			    ((nr == NR_sendmsg || nr == NR_recvmsg) && !es->compat));
 	if (peer) {
 		ke_peer_arg(nr, a0, a1, es->args[4], es->args[5]);
 		uaddr = es->peer_at;
@@ -1398,7 +1419,7 @@ __noinline int ke_call_sent(long nr, long ret)
 	}
 	ke_callx_fill(es, tgid, nr, ret);
 	ke_send_addr(aux, uaddr, ulen);
-	if (ret > 0 && (nr == NR_recvfrom || nr == NR_recvmsg))
+	if (ret > 0 && (nr == NR_recvfrom || (nr == NR_recvmsg && !es->compat)))
 		ke_dns_reply(nr, ret);
 	else if (nr == NR_connect)
 		ke_watch_connect((int)a0, ret);
@@ -1407,8 +1428,7 @@ __noinline int ke_call_sent(long nr, long ret)
 
 /* At the exit of one of the engine's calls by a traced task: keep its
  * arguments and send it (ke_call_sent).  False when nr is none of them.
- * (compat: an i386 call, nr its x86_64 twin's, never one of the *msg
- * calls: an i386 struct msghdr is another.) */
+ * (compat: an i386 call, nr its x86_64 twin's.) */
 static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, const bool btf,
 				    const bool compat)
 {
@@ -1421,6 +1441,7 @@ static __always_inline bool ke_call(struct pt_regs *regs, long nr, long ret, con
 		return true;
 	for (int i = 0; i < 6; i++)
 		es->args[i] = sys_arg(regs, i, btf, compat);
+	es->compat = compat;
 	ke_call_sent(nr, ret);
 	return true;
 }
@@ -1441,9 +1462,11 @@ static __always_inline long ke_compat_nr(long nr)
 /* The current task's i386 call returned ret (sys_exit counted it as its
  * x86_64 twin nr): take what the twin's exit would (an fd's bytes, an
  * open, a pipe, a mapping, the engine's calls), sent as x86_64 calls with
- * their arguments in x86_64 order, which the model reads them by.  Not
- * taken: the *msg calls (an i386 struct msghdr is another); the i386 calls
- * without a twin (socketcall, ipc, the old mmap) are not counted either. */
+ * their arguments in x86_64 order, which the model reads them by.  The
+ * *msg calls' i386 structs are read only for the bytes a sendmmsg or
+ * recvmmsg moved, as under ptrace (not a sendmsg's address, nor a
+ * recvmsg's fds); the i386 calls without a twin (socketcall, ipc, the old
+ * mmap) are not counted. */
 static __always_inline void ke_compat_taken(struct pt_regs *regs, long nr, long ret,
 					    const bool btf)
 {
@@ -1460,8 +1483,6 @@ static __always_inline void ke_compat_taken(struct pt_regs *regs, long nr, long 
 		return;
 	case NR_mmap: case NR_munmap: case NR_mremap: case NR_brk:
 		mem_call(regs, nr, ret, btf, true);
-		return;
-	case NR_sendmsg: case NR_recvmsg: case NR_sendmmsg: case NR_recvmmsg:
 		return;
 	case NR_read: case NR_pread64: case NR_readv: case NR_preadv: case NR_preadv2:
 	case NR_recvfrom:

@@ -809,20 +809,27 @@ static void describe_scm_rights(struct tracer *t, struct tracee *tk, uint64_t ts
 	}
 }
 
-/* Bytes moved by a sendmmsg/recvmmsg that handled n messages. */
-static uint64_t mmsg_bytes(pid_t tid, uint64_t addr, long n)
+/* Bytes moved by a sendmmsg/recvmmsg that handled n messages: the sum of
+ * each struct mmsghdr's msg_len, after its struct msghdr (56 bytes; 28 in
+ * the 32-bit layout, compat, whose struct mmsghdr is 32 bytes). */
+static uint64_t mmsg_bytes(pid_t tid, uint64_t addr, long n, bool compat)
 {
-	struct mmsghdr m[64];
+	const size_t size = compat ? 32 : sizeof(struct mmsghdr);
+	const size_t at = compat ? 28 : offsetof(struct mmsghdr, msg_len);
+	unsigned char m[64 * sizeof(struct mmsghdr)];
 	uint64_t total = 0;
 
 	while (n > 0) {
 		long c = n > 64 ? 64 : n;
-		if (peek(tid, addr, m, (size_t)c * sizeof(m[0])) != (ssize_t)((size_t)c * sizeof(m[0])))
+		if (peek(tid, addr, m, (size_t)c * size) != (ssize_t)((size_t)c * size))
 			break;
-		for (long i = 0; i < c; i++)
-			total += m[i].msg_len;
+		for (long i = 0; i < c; i++) {
+			uint32_t len;
+			memcpy(&len, m + (size_t)i * size + at, sizeof(len));
+			total += len;
+		}
 		n -= c;
-		addr += (uint64_t)c * sizeof(m[0]);
+		addr += (uint64_t)c * size;
 	}
 	return total;
 }
@@ -1083,12 +1090,12 @@ static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64
 	} else if (ret > 0 && nr == SYS_io_uring_enter) {
 		/* Operations in the ring may have opened or closed fds. */
 		describe_all_fds(t, tk, ts, true);
+	} else if (ret > 0 && (nr == SYS_sendmmsg || nr == SYS_recvmmsg)) {
+		tk->aux = mmsg_bytes(tk->tid, a[1], ret, tk->arch != ARCH_X86_64);
 	} else if (tk->arch != ARCH_X86_64) {
-		return;   /* the structs below have another layout in 32-bit calls */
+		return;   /* the struct below has another layout in 32-bit calls */
 	} else if (ret > 0 && nr == SYS_recvmsg) {
 		describe_scm_rights(t, tk, ts, a[1]);
-	} else if (ret > 0 && (nr == SYS_sendmmsg || nr == SYS_recvmmsg)) {
-		tk->aux = mmsg_bytes(tk->tid, a[1], ret);
 	}
 }
 

@@ -4,7 +4,9 @@
  * Exit 0 pass, 1 fail, 77 skipped (not root, or no usable eBPF here).
  *
  * Checks what only the loader's API can see: a missing BTF file gives
- * -ESRCH and a sentence naming BTF; and, with tp_btf and again with the
+ * -ESRCH and a sentence naming BTF; the kernel engine's programs load in
+ * each of their shapes (tp_btf or raw_tp, with or without latency and
+ * stacks); and, with tp_btf and again with the
  * raw_tp fallback, a fork/thread storm (with a non-leader exec) is
  * followed in the kernel: every task it announces gets a "woken new"
  * REC_SCHED (threshold 0), every process sends its histogram when it ends,
@@ -28,6 +30,7 @@
 #include "ebpf.h"
 #include "evq.h"
 #include "record.h"
+#include "stack.h"
 
 #define MAX_IDS 65536
 
@@ -203,6 +206,36 @@ static void storm_case(const char *storm, bool raw)
 	free(s);
 }
 
+/* The kernel engine loads in every shape the loader may give it: its
+ * tp_btf programs and the raw_tp twins of older kernels, with and
+ * without --ebpf's latency programs and --stack's copies (each changes
+ * what the verifier checks: a raw_tp program reads the registers into its
+ * stack, and a call chain over 512 bytes of stack is refused). */
+static void engine_loads_case(void)
+{
+	for (int shape = 0; shape < 8; shape++) {
+		struct ebpf_opts o = { .io = true, .engine = true, .force_raw_tp = shape & 1,
+				       .latency = shape & 2, .stack = shape & 4 ? STACK_ALL : STACK_OFF };
+		struct evq *q = evq_new(1u << 20);
+		struct ebpf *eb = NULL;
+		char why[512] = "", what[128];
+		int err = ebpf_open(&eb, &o, q, why, sizeof(why));
+
+		snprintf(what, sizeof(what), "the kernel engine (%s%s%s) does not load",
+			 o.force_raw_tp ? "raw_tp" : "tp_btf", o.latency ? ", latency" : "",
+			 o.stack ? ", stacks" : "");
+		if (!err && (err = ebpf_io_error(eb)) < 0)
+			snprintf(why, sizeof(why), "its programs: %s", strerror(-err));
+		if (err)
+			fail(what, why);
+		else
+			printf("engine: %s%s%s loads\n", o.force_raw_tp ? "raw_tp" : "tp_btf",
+			       o.latency ? ", latency" : "", o.stack ? ", stacks" : "");
+		ebpf_free(eb);
+		evq_free(q);
+	}
+}
+
 /* A missing BTF file: -ESRCH and a sentence that says BTF. */
 static void nobtf_case(void)
 {
@@ -231,6 +264,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	nobtf_case();
+	engine_loads_case();
 	storm_case(argv[1], false);
 	storm_case(argv[1], true);
 	return failures ? 1 : 0;

@@ -18,13 +18,17 @@
  *   - i386 rename (nr 38) of FILE.b to FILE.c, i386 unlink (nr 10) of it
  *   - i386 socket (nr 359) and connect (nr 362) to a 64-bit listener on
  *     127.0.0.1, i386 sendto (nr 369) of 11 bytes without an address,
- *     the listener's accepted socket answers 5, i386 recvfrom (nr 371)
+ *     the listener's accepted socket answers 5, i386 recvfrom (nr 371);
+ *     i386 sendmsg (nr 370) of 13 bytes, answered 6, i386 recvmsg (nr
+ *     372); i386 sendmmsg (nr 345) of two messages, 4 and 3 bytes,
+ *     answered 8, i386 recvmmsg (nr 337) of one (struct msghdr and struct
+ *     mmsghdr in their i386 layout: 28 and 32 bytes)
  *   - i386 write of one line to stdout
  * A forked child first checks that int $0x80 works at all (exit 77 when
  * the kernel has no IA32 emulation).
  * Expected: FILE opened_for "rw", written 150, read 150; FILE.b written
  * 42 and read 42; 7 more pipe bytes each way; the rename and the delete;
- * a TCP connection 11 bytes one way and 5 the other; 2 processes; exit 0. */
+ * a TCP connection 31 bytes one way and 19 the other; 2 processes; exit 0. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -42,8 +46,33 @@ enum {
     I386_READ = 3, I386_WRITE = 4, I386_OPEN = 5, I386_CLOSE = 6, I386_LSEEK = 19,
     I386_GETPID = 20, I386_DUP = 41, I386_PIPE = 42, I386_MUNMAP = 91, I386_MMAP2 = 192,
     I386_FCNTL64 = 221, I386_OPENAT = 295, I386_RENAME = 38, I386_UNLINK = 10,
-    I386_SOCKET = 359, I386_CONNECT = 362, I386_SENDTO = 369, I386_RECVFROM = 371
+    I386_SOCKET = 359, I386_CONNECT = 362, I386_SENDTO = 369, I386_RECVFROM = 371,
+    I386_SENDMSG = 370, I386_RECVMSG = 372, I386_SENDMMSG = 345, I386_RECVMMSG = 337
 };
+
+/* An i386 struct msghdr at m (28 bytes) of n iovecs at iov, and those
+ * iovecs (8 bytes each) of the lens[i] bytes at data[i]. */
+static void msghdr32(uint32_t *m, uint32_t *iov, int n, char *const *data, const uint32_t *lens)
+{
+    for (int i = 0; i < n; i++) {
+        iov[2 * i] = (uint32_t)(uintptr_t)data[i];
+        iov[2 * i + 1] = lens[i];
+    }
+    memset(m, 0, 28);
+    m[2] = (uint32_t)(uintptr_t)iov;
+    m[3] = (uint32_t)n;
+}
+
+/* Read exactly n bytes from fd. */
+static void read_all(int fd, char *to, size_t n)
+{
+    for (size_t got = 0; got < n;) {
+        ssize_t r = read(fd, to + got, n - got);
+        if (r <= 0)
+            die("read %zu bytes", n);
+        got += (size_t)r;
+    }
+}
 
 static long int80_6(long nr, long a, long b, long c, long d, long e, long f)
 {
@@ -171,9 +200,44 @@ int main(int argc, char **argv)
         must("connect", int80_6(I386_CONNECT, cfd, (long)(uintptr_t)(buf + 2560), sizeof sin, 0, 0, 0), 0);
         must("sendto", int80_6(I386_SENDTO, cfd, (long)(uintptr_t)buf, 11, 0, 0, 0), 11);
         afd = accept(lfd, NULL, NULL);
-        if (afd < 0 || read(afd, got, sizeof got) != 11 || write(afd, "hello", 5) != 5)
+        if (afd < 0)
+            die("accept");
+        read_all(afd, got, 11);
+        if (write(afd, "hello", 5) != 5)
             die("accepted socket");
         must("recvfrom", int80_6(I386_RECVFROM, cfd, (long)(uintptr_t)buf, 100, 0, 0, 0), 5);
+        {
+            /* (in buf from 3584 on: the data, the iovecs, the headers) */
+            char *const sent[] = { buf + 3584 }, *const two[] = { buf + 3640, buf + 3644 },
+                        *const back[] = { buf + 3728 }, *const back2[] = { buf + 3800 };
+            const uint32_t sent_len[] = { 13 }, two_len[] = { 4, 3 }, back_len[] = { 32 };
+            uint32_t *mm = (uint32_t *)(void *)(buf + 3664);
+
+            memcpy(buf + 3584, "sendmsg-data!", 13);
+            memcpy(buf + 3640, "abcdxyz", 7);
+            msghdr32((uint32_t *)(void *)(buf + 3608), (uint32_t *)(void *)(buf + 3600), 1, sent,
+                     sent_len);
+            must("sendmsg", int80(I386_SENDMSG, cfd, (long)(uintptr_t)(buf + 3608), 0), 13);
+            read_all(afd, got, 13);
+            if (write(afd, "answer", 6) != 6)
+                die("answer");
+            msghdr32((uint32_t *)(void *)(buf + 3768), (uint32_t *)(void *)(buf + 3760), 1, back,
+                     back_len);
+            must("recvmsg", int80(I386_RECVMSG, cfd, (long)(uintptr_t)(buf + 3768), 0), 6);
+            memset(mm, 0, 64);   /* two struct mmsghdr: a msghdr, then msg_len */
+            msghdr32(mm, (uint32_t *)(void *)(buf + 3648), 1, two, two_len);
+            msghdr32(mm + 8, (uint32_t *)(void *)(buf + 3656), 1, two + 1, two_len + 1);
+            must("sendmmsg", int80(I386_SENDMMSG, cfd, (long)(uintptr_t)mm, 2), 2);
+            read_all(afd, got, 7);
+            if (write(afd, "eight!!!", 8) != 8)
+                die("answer");
+            mm = (uint32_t *)(void *)(buf + 3840);
+            memset(mm, 0, 32);
+            msghdr32(mm, (uint32_t *)(void *)(buf + 3832), 1, back2, back_len);
+            must("recvmmsg", int80_6(I386_RECVMMSG, cfd, (long)(uintptr_t)mm, 1, 0, 0, 0), 1);
+            if (mm[7] != 8)
+                die("recvmmsg got %u bytes", mm[7]);
+        }
         must("close", int80(I386_CLOSE, cfd, 0, 0), 0);
         close(afd);
         close(lfd);
