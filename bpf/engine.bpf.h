@@ -1473,7 +1473,7 @@ static __always_inline void ke_compat_taken(struct pt_regs *regs, long nr, long 
 	int dir = 0;
 
 	if (ret <= -512 && ret >= -516)
-		return;   /* interrupted: it is restarted */
+		return;   /* interrupted: it did nothing (it ends in EINTR, or runs again) */
 	switch (nr) {
 	case NR_open: case NR_openat: case NR_creat:
 		open_call(regs, nr, ret, btf, true);

@@ -790,8 +790,10 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 
 		if (!t)
 			return 0;   /* none of the engine's tasks: most calls on the machine */
-		if (t->entry_ts)   /* the call it entered: at the exit of rt_sigreturn the */
-			nr = t->entry_nr;   /* registers it restored say -1, of an execveat 59 */
+		/* The call it entered: at the exit of rt_sigreturn the registers
+		 * it restored say -1, at that of an execveat that worked 59. */
+		if (t->entry_ts)
+			nr = t->entry_nr;
 		if (began)
 			*began = t->entry_ts;   /* (for the samples this call sends) */
 		if (in_compat(btf)) {   /* an i386 call: counted and taken as its twin */
@@ -816,7 +818,7 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	if (nr == NR_open || nr == NR_openat || nr == NR_creat) {
-		if (ret > -512 || ret < -516)   /* not interrupted to be restarted */
+		if (ret > -512 || ret < -516)   /* not interrupted (which opened nothing) */
 			open_call(regs, nr, ret, btf, false);
 		return 0;
 	}

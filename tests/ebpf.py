@@ -752,13 +752,14 @@ SYSCALLS_C = r'''
 static int p[2];
 static void on_usr1(int sig) { (void)sig; }
 static void on_alrm(int sig) { (void)sig; (void)!write(p[1], "x", 1); }
-/* SIGALRM in 100 ms, to handler h (sa_flags flags) */
+/* SIGALRM in 250 ms (the next call, which blocks, is entered by then),
+ * to handler h (sa_flags flags) */
 static void alarm_to(void (*h)(int), int flags)
 {
     struct sigaction sa = { .sa_handler = h, .sa_flags = flags };
-    struct itimerval in100ms = { { 0, 0 }, { 0, 100000 } };
+    struct itimerval soon = { { 0, 0 }, { 0, 250000 } };
     sigaction(SIGALRM, &sa, NULL);
-    setitimer(ITIMER_REAL, &in100ms, NULL);
+    setitimer(ITIMER_REAL, &soon, NULL);
 }
 int main(void)
 {
