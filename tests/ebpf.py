@@ -790,7 +790,8 @@ int main(void)
     for (int i = 0; i < 300; i++)
         close(-1);
     if (fork() == 0) {
-        char *argv[] = { "true", NULL }, *envp[] = { NULL };
+        static char true_[] = "true";
+        char *argv[] = { true_, NULL }, *envp[] = { NULL };
         for (int i = 0; i < 200; i++)
             getppid();
         /* (the kernel's exit of an execveat that worked says execve) */
