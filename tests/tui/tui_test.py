@@ -605,7 +605,7 @@ def case_replay():
         time.sleep(1.0)
         s = p.screen()
         check(elapsed(s) == t1 and "REPLAY paused" in s, "paused: the clock stands still", s)
-        n1 = int(re.search(r"ev(?:ents)? (\d+)", header(s)).group(1))
+        n1 = int(re.search(r"\bev(?:ents)? (\d+)", header(s)).group(1))
         check(n1 < events, "paused before the end (%d of %d events)" % (n1, events), s)
         p.keys("]")
         p.wait(r"REPLAY paused 2x")
@@ -616,7 +616,7 @@ def case_replay():
         p.keys("]", "]", "]")
         p.wait(r"Replay speed 100x|REPLAY playing 100x")   # 2 s left play in 20 ms
         s = p.wait(r"REPLAY ended: exit 0", 10)
-        check(re.search(r"ev(?:ents)? %d\b" % events, header(s)),
+        check(re.search(r"\bev(?:ents)? %d\b" % events, header(s)),
               "every event of the recording (%d)" % events, s)
         check("not recorded" in s, "output pane says output is not recorded", s)
         p.keys("p")
@@ -626,7 +626,7 @@ def case_replay():
         p.clear()
         run_cmd(p, "%s --no-mouse --replay %s" % (COMPENDIUM, rec))
         s = p.wait(r"REPLAY ended: exit 0", 10)
-        check(re.search(r"ev(?:ents)? %d\b" % events, header(s)), "default: all at once", s)
+        check(re.search(r"\bev(?:ents)? %d\b" % events, header(s)), "default: all at once", s)
         p.keys("s")
         p.wait(r"^ Syscalls")
         p.keys("C-c")
@@ -1194,7 +1194,7 @@ def view_state(screen):
         return None     # a frame being drawn, or no UI
     top = "\n".join(lines[:[i for i, l in enumerate(lines) if l.startswith(" Swimlane")][0]])
     totals = {k: m.group(1) for k, rx in TOTALS for m in [re.search(rx, top)] if m}
-    events = re.search(r"ev(?:ents)? (\d+)", header(screen))
+    events = re.search(r"\bev(?:ents)? (\d+)", header(screen))
     lanes = [l[:18].rstrip() for l in region(screen, "Swimlane")]
     titles = [re.sub(r"\s+", " ", l.strip()) for l in lines
               if re.match(r" (Swimlane \S+|Events: |Output: )", l)]
@@ -1423,7 +1423,7 @@ def case_merged(cols=100, rows=40):
         p.shot("merged-%dx%d" % (cols, rows))
         check(re.search(r"^ alpha: sh  beta: sh  ", header(s)),
               "the header names both recordings", s)
-        check(re.search(r"ev(?:ents)? %d\b" % (sa["events"] + sb["events"]), header(s)),
+        check(re.search(r"\bev(?:ents)? %d\b" % (sa["events"] + sb["events"]), header(s)),
               "every event of both (%d + %d)" % (sa["events"], sb["events"]), s)
         lanes = sorted(re.findall(r"^[>▸ ]?((?:alpha|beta):\d+) ", "\n".join(region(s, "Swimlane")), re.M))
         check(lanes == want, "a lane per process of both hosts: %r, want %r" % (lanes, want), s)
