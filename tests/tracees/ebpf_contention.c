@@ -5,9 +5,9 @@
  *   hog    SCHED_FIFO, pinned to CPU 1: when told, spins for a given time
  *   probe  SCHED_OTHER, pinned to CPU 1: blocks in a futex; when woken it
  *          notes how long ago the waker stamped the wake-up
- *   main   SCHED_FIFO below the hog, pinned to CPU 0: N rounds of "start
- *          the hog spinning for 2, 3, 4 or 5 ms; stamp; wake the probe;
- *          wait for its answer"
+ *   main   SCHED_FIFO below the hog, pinned to CPU 0: N rounds of "once
+ *          the probe sleeps, start the hog spinning for 2, 3, 4 or 5 ms;
+ *          stamp; wake the probe; wait for its answer"
  * So each round the probe is woken from another CPU and then waits on its
  * run queue until the hog stops: one delay of 2-5 ms per round, which
  * compendium-tui --ebpf must report as one sched_delay of the probe's tid
@@ -140,12 +140,38 @@ static void await_count(_Atomic int *n, int want)
         sched_yield();
 }
 
+/* Is the probe asleep (its /proc stat says S) after it said it waits?  Then
+ * it sleeps in its futex.  (A probe still on its CPU when the hog starts is
+ * preempted, not woken: a wait of another kind, and the round's would be
+ * missing.) */
+static int probe_asleep(void)
+{
+    char path[64], buf[512], *end;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/self/task/%d/stat", atomic_load(&probe_tid));
+    fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    end = strrchr(buf, ')');
+    return atomic_load(&probe_waiting) && end && end[1] == ' ' && end[2] == 'S';
+}
+
 static void one_round(int i)
 {
     uint32_t acks = atomic_load(&ack_seq);
     struct timespec settle = { 0, 1000000 };
 
-    nanosleep(&settle, NULL);              /* the probe is surely asleep now */
+    /* the probe is asleep by now; on a loaded machine, wait (up to 0.2 s) */
+    nanosleep(&settle, NULL);
+    for (int tries = 0; tries < 200 && !probe_asleep(); tries++)
+        nanosleep(&settle, NULL);
     atomic_store(&hog_spin_ns, (uint64_t)(2 + i % 4) * 1000000u);
     futex_post(&hog_seq);
     await_count(&hog_started, i + 1);      /* it spins from now on, 2-5 ms */
