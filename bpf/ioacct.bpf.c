@@ -53,8 +53,8 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* IOACCT_COUNT, IOACCT_CALL, IOACCT_OPEN and IOACCT_PIPE samples: drained
  * by the tracer thread (not latency's reader) at every stop, else every 2 ms
  * while they come and every 50 ms while they do not.  Past
- * IOACCT_HIGH_WATER a submit wakes the reader, which then holds the traced
- * program back. */
+ * IOACCT_HIGH_WATER (a quarter) a submit wakes the reader, which then holds
+ * the traced program back. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, IOACCT_RINGBUF_BYTES);

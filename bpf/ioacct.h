@@ -16,7 +16,13 @@
 #define IOACCT_MAX_FDS 16384     /* (process, fd, file) I/O counters at once */
 #define IOACCT_MAX_PROCS 8192    /* traced processes with counters at once */
 #define IOACCT_RINGBUF_BYTES (8u << 20)
-#define IOACCT_HIGH_WATER (IOACCT_RINGBUF_BYTES / 2)   /* past it, a submit wakes the reader */
+/* Past it, a submit wakes the reader, which holds the program back until
+ * the ring is down to IOACCT_LOW_WATER.  A quarter: moving a process into
+ * the frozen group waits for an RCU grace period (12 ms here, tens of ms on
+ * a loaded machine) while the program runs on, and a flood fills 1 MB in
+ * about 50 ms with a sanitized reader. */
+#define IOACCT_HIGH_WATER (IOACCT_RINGBUF_BYTES / 4)
+#define IOACCT_LOW_WATER (IOACCT_RINGBUF_BYTES / 8)
 #define IOACCT_SWEEP_MS 100      /* the counters that grew are sent this often */
 
 /* What a ring-buffer sample is; every sample starts with a __u32 kind. */

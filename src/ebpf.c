@@ -481,7 +481,9 @@ static void hold(struct ebpf *eb, enum freezer_holder who, bool *holding, bool w
 
 /* With a freezer: hold the command frozen while the reader's queue is over
  * half full (until a quarter), and while the kernel's I/O ring is past its
- * high water (until a quarter: the tracer thread empties it). */
+ * high water (until its low water: the tracer thread empties it).  While
+ * held, take in what was forked since: the tracer thread, which does that
+ * too, may be the one waiting for room. */
 static void throttle(struct ebpf *eb, bool stop)
 {
 	size_t used = evq_used(eb->q), cap = evq_capacity(eb->q);
@@ -492,6 +494,8 @@ static void throttle(struct ebpf *eb, bool stop)
 	     !stop && (eb->holding_q ? used > cap / 4 : used >= cap / 2));
 	hold(eb, FREEZER_IO_RING, &eb->holding_ring,
 	     !stop && eb->io && ebpf_ioacct_over(eb->io, eb->holding_ring));
+	if (eb->holding_q || eb->holding_ring)
+		freezer_sweep(eb->freezer);
 }
 
 /* The thread: samples to records until asked to stop, then the final ones. */

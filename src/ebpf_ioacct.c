@@ -854,7 +854,7 @@ bool ebpf_ioacct_over(const struct ebpf_ioacct *io, bool holding)
 {
 	uint64_t used = ring_used(io);
 
-	return holding ? used > IOACCT_RINGBUF_BYTES / 4 : used >= IOACCT_HIGH_WATER;
+	return holding ? used > IOACCT_LOW_WATER : used >= IOACCT_HIGH_WATER;
 }
 
 int ebpf_ioacct_wake_fd(const struct ebpf_ioacct *io)

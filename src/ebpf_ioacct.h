@@ -40,7 +40,7 @@ void ebpf_ioacct_fork(struct ebpf_ioacct *io, pid_t parent, pid_t child);
 /* Process pid now runs exe (len bytes, no NUL): for --stack's unwinding. */
 void ebpf_ioacct_exec(struct ebpf_ioacct *io, pid_t pid, const char *exe, size_t len);
 /* Should the command be held back for the ring: it is past its high
- * water, or, while held already (holding), still over a quarter full. */
+ * water, or, while held already (holding), still over its low water. */
 bool ebpf_ioacct_over(const struct ebpf_ioacct *io, bool holding);
 /* An fd that polls readable each time the ring passes its high water
  * (edge-triggered: ebpf_ioacct_woken takes the edge). */

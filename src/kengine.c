@@ -418,13 +418,17 @@ static void reap(struct kengine *k)
 }
 
 /* trace_loop's drain sink: a command (F5, q) is done before the next record,
- * not after the drain, which a full queue can make last seconds. */
+ * not after the drain, which a full queue can make last seconds; and the
+ * command is held back as soon as the queue passes its high water, not
+ * once it is full (the drain would wait, and the kernel's ring fill). */
 static void put_live(void *ctx, const struct rec_hdr *h)
 {
 	struct kengine *k = ctx;
 
 	if (atomic_load_explicit(&k->cmd, memory_order_relaxed))
 		run_commands(k);
+	if (!k->holding)
+		throttle(k);
 	put_rec(k, h);
 }
 

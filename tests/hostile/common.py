@@ -100,6 +100,26 @@ def proc_state(pid: int, tid: int | None = None) -> str | None:
     return text[text.rindex(")") + 2]
 
 
+def threads_now(pid: int) -> str:
+    """Each thread of pid as "name state wchan", for a report of where a
+    process that should have ended waits."""
+    out = []
+    try:
+        tids = sorted(os.listdir(f"/proc/{pid}/task"), key=int)
+    except OSError:
+        return "gone"
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/wchan") as f:
+                wchan = f.read().strip() or "-"
+        except OSError:
+            continue
+        out.append(f"{name} {proc_state(pid, int(tid))} {wchan}")
+    return "; ".join(out)
+
+
 def alive(pid: int) -> bool:
     """Does any task of process pid still run (a zombie leader may have live threads)?"""
     try:
