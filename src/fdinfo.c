@@ -114,10 +114,11 @@ static uint8_t link_kind(pid_t tid, int fd, const char *link, uint64_t *ino, uin
 }
 
 /* Build into rb the REC_FD of fd of task tid (process tgid), whose
- * /proc link text is path (plen bytes). */
-void fdinfo_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
-		   enum rec_fd_why why, uint8_t kind_hint, const char *path, size_t plen,
-		   uint32_t flags)
+ * /proc link text is path (plen bytes), looked at as fd at_fd of task
+ * at_tid in process at (the same open file). */
+static void record_at(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
+		      enum rec_fd_why why, uint8_t kind_hint, const char *path, size_t plen,
+		      uint32_t flags, pid_t at_tid, pid_t at, int at_fd)
 {
 	struct rec_fd *r;
 	struct sockinfo si = { 0 };
@@ -126,12 +127,12 @@ void fdinfo_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd
 	uint32_t dev = 0;
 
 	if (!kind && plen >= 7 && strncmp(path, "socket:", 7) == 0) {
-		sock_describe(tgid, fd, &si);
+		sock_describe(at, at_fd, &si);
 		kind = si.kind ? si.kind : FDK_SOCK;
 	} else if (why == FDW_UPDATE || (kind >= FDK_UNIX && kind <= FDK_SOCK && why != FDW_NEW)) {
-		sock_describe(tgid, fd, &si);
+		sock_describe(at, at_fd, &si);
 	} else if (!kind) {
-		kind = link_kind(tid, fd, plen ? path : "", &ino, &dev);
+		kind = link_kind(at_tid, at_fd, plen ? path : "", &ino, &dev);
 	}
 	r = rec_begin(rb, REC_FD, ts, tid, tgid, sizeof(*r));
 	r->fd = fd;
@@ -146,6 +147,22 @@ void fdinfo_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd
 	rec_blob(rb, path, plen);
 	rec_blob(rb, &si.local, si.llen);
 	rec_blob(rb, &si.remote, si.rlen);
+}
+
+void fdinfo_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
+		   enum rec_fd_why why, uint8_t kind_hint, const char *path, size_t plen,
+		   uint32_t flags)
+{
+	record_at(rb, ts, tid, tgid, fd, why, kind_hint, path, plen, flags, tid, tgid, fd);
+}
+
+void fdinfo_record_own(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
+		       enum rec_fd_why why, int own_fd, const char *path, size_t plen,
+		       uint32_t flags)
+{
+	pid_t self = getpid();
+
+	record_at(rb, ts, tid, tgid, fd, why, 0, path, plen, flags, self, self, own_fd);
 }
 
 bool fdinfo_hosts_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,

@@ -161,21 +161,58 @@ static void put_rec(void *ctx, const struct rec_hdr *h)
 	}
 }
 
-/* Describe the fds the waiting command will keep across its exec. */
+/* The waiting command's fds as ours: what it was forked with, 0-2 its
+ * terminal (child_exec); how many, in fds (in own: our fd each is). */
+static int own_fds(const struct kengine *k, int *fds, int *own, int cap)
+{
+	int ours[1024], n = procfs_list_fds(getpid(), ours, 1024), m = 0;
+	int tty = k->o.stdio_fd;
+
+	for (int i = 0; tty >= 0 && i < 3; i++) {
+		fds[m] = i;
+		own[m++] = tty;
+	}
+	for (int i = 0; i < n && i < 1024 && m < cap; i++)
+		if (tty < 0 || (ours[i] > 2 && ours[i] != tty)) {
+			fds[m] = ours[i];
+			own[m++] = ours[i];
+		}
+	return m;
+}
+
+/* Describe the fds the waiting command will keep across its exec.  Forked
+ * by a compendium-tui that runs with file capabilities, it is not dumpable
+ * until it execs: its /proc fd directory is closed to the user it runs as.
+ * Its fds are then read as ours, which they are (own_fds). */
 static void note_inherited(struct kengine *k, pid_t pid)
 {
-	int fds[1024];
+	int fds[1024], own[1024];
 	int n = procfs_list_fds(pid, fds, 1024);
+	bool ours = n < 0;
 
+	if (ours)
+		n = own_fds(k, fds, own, 1024);
 	for (int i = 0; i < n && i < 1024; i++) {
+		pid_t at = ours ? getpid() : pid;
+		int fd = ours ? own[i] : fds[i];
 		uint32_t flags = 0;
 		ssize_t plen;
 
-		if (procfs_fd_flags(pid, fds[i], &flags) < 0 || (flags & O_CLOEXEC))
+		if (procfs_fd_flags(at, fd, &flags) < 0)
 			continue;
-		plen = procfs_fd_link(pid, fds[i], k->path, sizeof(k->path));
-		fdinfo_record(&k->rb, util_now_ns(), pid, pid, fds[i], FDW_INHERITED, 0, k->path,
-			      plen > 0 ? (size_t)plen : 0, flags);
+		if (fd != fds[i])
+			flags &= ~(uint32_t)O_CLOEXEC;   /* (dup2 made the terminal's 0-2) */
+		if (flags & O_CLOEXEC)
+			continue;
+		plen = procfs_fd_link(at, fd, k->path, sizeof(k->path));
+		if (plen < 0)
+			plen = 0;
+		if (ours)
+			fdinfo_record_own(&k->rb, util_now_ns(), pid, pid, fds[i], FDW_INHERITED, fd,
+					  k->path, (size_t)plen, flags);
+		else
+			fdinfo_record(&k->rb, util_now_ns(), pid, pid, fds[i], FDW_INHERITED, 0,
+				      k->path, (size_t)plen, flags);
 		rec_finish(&k->rb);
 		k->inherited = xrealloc(k->inherited, k->inherited_len + k->rb.len);
 		memcpy(k->inherited + k->inherited_len, k->rb.buf, k->rb.len);

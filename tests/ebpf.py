@@ -81,6 +81,7 @@ import re
 import shlex
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -573,6 +574,7 @@ def case_kernel(work: str) -> list[str]:
     probs += _default_engine(work)
     probs += _pid_namespace(work)
     probs += _setuid_kept(work)
+    probs += _file_capabilities(work)
     probs += _attach_unstopped(work)
     probs += _syscall_counts(work)
     probs += _syscall_counts(work, ["--engine", "ptrace", "-v"])
@@ -979,6 +981,48 @@ def _setuid_kept(work: str) -> list[str]:
     if plain != "0" or out.strip() != "0":
         return [f"set-user-ID id: untraced euid {plain!r}, kernel engine {out.strip()!r}; want 0 and 0"]
     print("set-user-ID id keeps euid 0 under the kernel engine")
+    return []
+
+
+def _file_capabilities(work: str) -> list[str]:
+    """A copy of compendium-tui with the file capabilities the README names,
+    run as nobody: the kernel engine, and the fds the command inherits
+    described (its /proc fd directory is closed to nobody until it execs:
+    they were "?")."""
+    binary = compendium()[0]
+    copy = os.path.join(work, "compendium-caps")
+    shutil.copy(binary, copy)
+    os.chmod(work, 0o755)
+    os.chmod(copy, 0o755)
+    # struct vfs_cap_data, revision 2, effective: CAP_SYS_PTRACE (19) in
+    # the first word, CAP_PERFMON (38) and CAP_BPF (39) in the second
+    caps = struct.pack("<5I", 0x02000001, 1 << 19, 0, (1 << 6) | (1 << 7), 0)
+    try:
+        os.setxattr(copy, "security.capability", caps)
+    except OSError as e:
+        raise Skip(f"cannot give {copy} file capabilities: {e}") from e
+    out = os.path.join(work, "caps.jsonl")
+    with open(out, "w"):
+        pass
+    shutil.chown(out, "nobody")
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")   # (LSan's tracer, with caps)
+    # (runuser, as su or sudo -u would run it: under setpriv --reuid the
+    # command's /proc was open to nobody, and the case not met)
+    res = subprocess.run(["runuser", "-u", "nobody", "--", copy,
+                          "--json", "-o", out, "--", "sh", "-c", "echo caps"],
+                         capture_output=True, text=True, timeout=120, env=env, cwd=work)
+    lines = [json.loads(line) for line in open(out, encoding="utf-8") if line.strip()]
+    if res.returncode != 0 or not lines or lines[-1].get("type") != "summary":
+        return [f"file capabilities: exit {res.returncode}, {len(lines)} JSON lines, "
+                f"stderr {res.stderr.strip()!r}"]
+    engine = lines[-1].get("tracer", {}).get("engine")
+    writes = [e for e in lines if e.get("type") == "write" and e.get("fd") == 1]
+    kinds = [(e.get("kind"), e.get("path")) for e in writes]
+    if engine != "kernel" or res.stdout != "caps\n" or len(kinds) != 1 or \
+            kinds[0][0] != "pipe" or not str(kinds[0][1]).startswith("pipe:["):
+        return [f"file capabilities as nobody: engine {engine!r}, stdout {res.stdout!r}, "
+                f"writes to fd 1 {kinds}; want the kernel engine and one write to a pipe"]
+    print(f"file capabilities as nobody: the kernel engine, fd 1 {kinds[0][1]}")
     return []
 
 
