@@ -1092,23 +1092,27 @@ static __always_inline void ke_watch_close(__u32 tgid, int fd)
 
 /* The peer address argument of a recvfrom (r8, with its length at r9,
  * filled in by the kernel), sendmsg or recvmsg (msg_name and msg_namelen
- * of the struct msghdr at a1) on fd a0, into the scratch space's peer_at
- * and peer_len (0: none), for ke_call_sent and ke_dns_reply.  A global
+ * of the struct msghdr at a1; an i386 call's, the scratch space's compat,
+ * has 32-bit fields) on fd a0, into the scratch space's peer_at and
+ * peer_len (0: none), for ke_call_sent and ke_dns_reply.  A global
  * function (its own stack frame); returns 0. */
 __noinline int ke_peer_arg(long nr, __u64 a0, __u64 a1, __u64 r8, __u64 r9)
 {
 	struct engine_scratch *es = engine_sc();
+	bool compat;
 
 	if (!es)
 		return 0;
+	compat = es->compat;
 	es->peer_fd = (__s32)a0;
 	es->peer_a1 = a1;
-	es->peer_at = r8;
+	es->peer_at = nr == NR_recvfrom ? r8 : 0;
 	es->peer_len = 0;
 	es->peer_dns = 0;
-	if (nr != NR_recvfrom && bpf_probe_read_user(&es->peer_at, 8, (void *)a1))
+	if (nr != NR_recvfrom && bpf_probe_read_user(&es->peer_at, compat ? 4 : 8, (void *)a1))
 		es->peer_at = 0;
-	if (bpf_probe_read_user(&es->peer_len, 4, (void *)(nr == NR_recvfrom ? r9 : a1 + 8)) ||
+	if (bpf_probe_read_user(&es->peer_len, 4, (void *)(nr == NR_recvfrom ? r9 :
+							    a1 + (compat ? 4 : 8))) ||
 	    !es->peer_at)
 		es->peer_len = 0;
 	return 0;
@@ -1200,21 +1204,30 @@ static long scm_one(__u32 i, struct scm_walk *w)
 
 /* The fds a recvmsg got with SCM_RIGHTS (msg: its struct msghdr),
  * described: those in the first two control messages of the first
- * KE_CMSG_MAX bytes. */
-static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg)
+ * KE_CMSG_MAX bytes.  An i386 call's (compat) has 32-bit fields: its
+ * msghdr's control and length at 16 and 20, and control messages with
+ * 12-byte headers, 4-byte aligned (x86_64: 32 and 40, 16 and 8). */
+static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg, bool compat)
 {
 	struct engine_scratch *es = engine_sc();
-	__u64 hdr[2];   /* msg_control, msg_controllen */
+	const __u32 hdr = compat ? 12 : 16, align = compat ? 3 : 7;
+	__u64 ctl[2] = { 0, 0 };   /* msg_control, msg_controllen */
 	struct scm_walk w = { tgid, 0 };
 	unsigned char *c;
 	__u32 n, at = 0;
 
-	if (!es || bpf_probe_read_user(hdr, sizeof(hdr), (void *)(msg + 32)) || !hdr[0])
+	if (!es)
+		return;
+	if (compat ? bpf_probe_read_user(&ctl[0], 4, (void *)(msg + 16)) ||
+		     bpf_probe_read_user(&ctl[1], 4, (void *)(msg + 20)) :
+		     bpf_probe_read_user(ctl, sizeof(ctl), (void *)(msg + 32)))
+		return;
+	if (!ctl[0])
 		return;
 	c = ke_cmsg_buf(es);
-	n = hdr[1] > KE_CMSG_MAX ? KE_CMSG_MAX : (__u32)hdr[1];
+	n = ctl[1] > KE_CMSG_MAX ? KE_CMSG_MAX : (__u32)ctl[1];
 	barrier_var(n);
-	if (n > KE_CMSG_MAX || bpf_probe_read_user(c, n, (void *)hdr[0]))
+	if (n > KE_CMSG_MAX || bpf_probe_read_user(c, n, (void *)ctl[0]))
 		return;
 	for (int m = 0; m < 2; m++) {
 		__u64 len = 0;
@@ -1222,16 +1235,18 @@ static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg)
 		if (at + 16 > n || at > KE_CMSG_MAX - 16)
 			return;
 		__builtin_memcpy(&len, &c[at], 8);
-		__builtin_memcpy(&level, &c[at + 8], 4);
-		__builtin_memcpy(&type, &c[at + 12], 4);
-		if (len < 16 || at + len > n)
+		if (compat)
+			len &= 0xffffffff;
+		__builtin_memcpy(&level, &c[at + hdr - 8], 4);
+		__builtin_memcpy(&type, &c[at + hdr - 4], 4);
+		if (len < hdr || at + len > n)
 			return;
 		if (level == 1 /* SOL_SOCKET */ && type == 1 /* SCM_RIGHTS */) {
-			w.at = at + 16;
-			bpf_loop((__u32)(len - 16) / 4, scm_one, &w, 0);
+			w.at = at + hdr;
+			bpf_loop((__u32)(len - hdr) / 4, scm_one, &w, 0);
 			/* (ke_send_fd used the scratch space: c's bytes are intact) */
 		}
-		at += (__u32)((len + 7) & ~7ull);
+		at += (__u32)((len + align) & ~(__u64)align);
 	}
 }
 
@@ -1347,8 +1362,8 @@ __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x, bool compat
 		ke_send_fd(tgid, (int)x, KE_FDW_UPDATE, true);
 	else if (ret > 0 && (nr == NR_sendmmsg || nr == NR_recvmmsg))
 		return ke_mmsg_bytes(x, ret, compat);
-	else if (ret > 0 && nr == NR_recvmsg && !compat)
-		ke_scm_rights(tgid, x);   /* (an i386 struct msghdr is not read, as under ptrace) */
+	else if (ret > 0 && nr == NR_recvmsg)
+		ke_scm_rights(tgid, x, compat);
 	return 0;
 }
 
@@ -1410,8 +1425,7 @@ __noinline int ke_call_sent(long nr, long ret)
 		uaddr = es->args[4];
 		ulen = es->args[5];
 	}
-	peer = ret >= 0 && (nr == NR_recvfrom ||
-			    ((nr == NR_sendmsg || nr == NR_recvmsg) && !es->compat));
+	peer = ret >= 0 && (nr == NR_recvfrom || nr == NR_sendmsg || nr == NR_recvmsg);
 	if (peer) {
 		ke_peer_arg(nr, a0, a1, es->args[4], es->args[5]);
 		uaddr = es->peer_at;

@@ -774,38 +774,67 @@ static void describe_pair(struct tracer *t, struct tracee *tk, uint64_t ts, uint
 	describe_fd(t, tk, ts, fds[1], FDW_NEW, kind);
 }
 
-/* Describe the fds passed in with SCM_RIGHTS by a recvmsg. */
-static void describe_scm_rights(struct tracer *t, struct tracee *tk, uint64_t ts, uint64_t msgaddr)
+/* What this file reads of a struct msghdr: its address and its control
+ * bytes. */
+struct msg_parts {
+	uint64_t name, control, controllen;
+	uint32_t namelen;
+};
+
+/* Read the struct msghdr at addr in the task's layout (an i386 call's:
+ * 28 bytes of 32-bit fields); false when it cannot be read. */
+static bool read_msghdr(const struct tracee *tk, uint64_t addr, struct msg_parts *m)
 {
 	struct msghdr mh;
-	struct msghdr fake;
-	struct cmsghdr *c;
+	uint32_t h[7];
 
-	if (peek(tk->tid, msgaddr, &mh, sizeof(mh)) != sizeof(mh) || !mh.msg_control)
-		return;
-	if (mh.msg_controllen > sizeof(t->blob))
-		mh.msg_controllen = sizeof(t->blob);
-	if (peek(tk->tid, (uint64_t)(uintptr_t)mh.msg_control, t->blob, mh.msg_controllen) !=
-	    (ssize_t)mh.msg_controllen)
-		return;
-	memset(&fake, 0, sizeof(fake));
-	fake.msg_control = t->blob;
-	fake.msg_controllen = mh.msg_controllen;
-	for (c = CMSG_FIRSTHDR(&fake); c; c = CMSG_NXTHDR(&fake, c)) {
-		size_t room = fake.msg_controllen - (size_t)((char *)c - t->blob);
+	if (tk->arch == ARCH_I386) {
+		if (peek(tk->tid, addr, h, sizeof(h)) != sizeof(h))
+			return false;
+		*m = (struct msg_parts){ h[0], h[4], h[5], h[1] };
+		return true;
+	}
+	if (peek(tk->tid, addr, &mh, sizeof(mh)) != sizeof(mh))
+		return false;
+	*m = (struct msg_parts){ (uint64_t)(uintptr_t)mh.msg_name,
+				 (uint64_t)(uintptr_t)mh.msg_control, mh.msg_controllen,
+				 mh.msg_namelen };
+	return true;
+}
 
+/* Describe the fds passed in with SCM_RIGHTS by a recvmsg.  Its control
+ * messages are walked by hand: an i386 call's have 12-byte headers of
+ * 32-bit fields, 4-byte aligned (x86_64: 16 and 8). */
+static void describe_scm_rights(struct tracer *t, struct tracee *tk, uint64_t ts, uint64_t msgaddr)
+{
+	const bool i386 = tk->arch == ARCH_I386;
+	const size_t hdr = i386 ? 12 : sizeof(struct cmsghdr), align = i386 ? 4 : sizeof(size_t);
+	struct msg_parts m;
+	size_t len, at = 0;
+
+	if (!read_msghdr(tk, msgaddr, &m) || !m.control)
+		return;
+	len = m.controllen < sizeof(t->blob) ? (size_t)m.controllen : sizeof(t->blob);
+	if (peek(tk->tid, m.control, t->blob, len) != (ssize_t)len)
+		return;
+	while (at + hdr <= len) {
+		uint64_t clen = 0;
+		int level, type;
+
+		memcpy(&clen, t->blob + at, i386 ? 4 : 8);
+		memcpy(&level, t->blob + at + (i386 ? 4 : 8), sizeof(int));
+		memcpy(&type, t->blob + at + (i386 ? 8 : 12), sizeof(int));
 		/* Another tracee thread can rewrite the buffer after the kernel
 		 * filled it: trust no length that leaves the bytes we copied. */
-		if (c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > room)
+		if (clen < hdr || clen > len - at)
 			break;
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < nfd; i++) {
+		for (size_t i = 0; level == SOL_SOCKET && type == SCM_RIGHTS &&
+		     hdr + (i + 1) * sizeof(int) <= clen; i++) {
 			int fd;
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			memcpy(&fd, t->blob + at + hdr + i * sizeof(int), sizeof(int));
 			describe_fd(t, tk, ts, fd, FDW_NEW, 0);
 		}
+		at += (size_t)(clen + align - 1) & ~(align - 1);
 	}
 }
 
@@ -948,7 +977,7 @@ static size_t addr_arg(struct tracer *t, struct tracee *tk, uint64_t addr, uint6
 static size_t call_addr(struct tracer *t, struct tracee *tk, int64_t ret, uint8_t *flags)
 {
 	const uint64_t *a = tk->args;
-	struct msghdr mh;
+	struct msg_parts m;
 	socklen_t len;
 
 	switch (tk->nr) {
@@ -961,10 +990,9 @@ static size_t call_addr(struct tracer *t, struct tracee *tk, int64_t ret, uint8_
 			return 0;
 		return addr_arg(t, tk, a[4], len, flags);
 	case SYS_sendmsg: case SYS_recvmsg:
-		if (ret < 0 || tk->arch != ARCH_X86_64 ||
-		    peek(tk->tid, a[1], &mh, sizeof(mh)) != sizeof(mh) || !mh.msg_name)
+		if (ret < 0 || !read_msghdr(tk, a[1], &m) || !m.name)
 			return 0;
-		return addr_arg(t, tk, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, flags);
+		return addr_arg(t, tk, m.name, m.namelen, flags);
 	default:
 		return 0;
 	}
@@ -1092,8 +1120,6 @@ static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64
 		describe_all_fds(t, tk, ts, true);
 	} else if (ret > 0 && (nr == SYS_sendmmsg || nr == SYS_recvmmsg)) {
 		tk->aux = mmsg_bytes(tk->tid, a[1], ret, tk->arch != ARCH_X86_64);
-	} else if (tk->arch != ARCH_X86_64) {
-		return;   /* the struct below has another layout in 32-bit calls */
 	} else if (ret > 0 && nr == SYS_recvmsg) {
 		describe_scm_rights(t, tk, ts, a[1]);
 	}

@@ -23,12 +23,20 @@
  *     372); i386 sendmmsg (nr 345) of two messages, 4 and 3 bytes,
  *     answered 8, i386 recvmmsg (nr 337) of one (struct msghdr and struct
  *     mmsghdr in their i386 layout: 28 and 32 bytes)
+ *   - i386 socket of a UDP socket, i386 sendmsg of 9 bytes to a 64-bit
+ *     receiver's address (msg_name)
+ *   - FILE.d opened to write with the 64-bit open, its fd sent with
+ *     SCM_RIGHTS (and one byte) over a unix datagram socketpair, then
+ *     closed; i386 recvmsg of it (its control message in the i386 layout:
+ *     a 12-byte header), i386 write of 4 bytes through the fd it got
  *   - i386 write of one line to stdout
  * A forked child first checks that int $0x80 works at all (exit 77 when
  * the kernel has no IA32 emulation).
  * Expected: FILE opened_for "rw", written 150, read 150; FILE.b written
  * 42 and read 42; 7 more pipe bytes each way; the rename and the delete;
- * a TCP connection 31 bytes one way and 19 the other; 2 processes; exit 0. */
+ * a TCP connection 31 bytes one way and 19 the other; a UDP flow of 9
+ * bytes to 127.0.0.1 (its receiver's recv names no peer); FILE.d written
+ * 4; one byte more each way over unix sockets; 2 processes; exit 0. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -38,6 +46,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include "tracee.h"
@@ -121,7 +130,7 @@ int main(int argc, char **argv)
         printf("int80: int $0x80 does not work here (no IA32 emulation?); skipping\n");
         return 77;
     }
-    buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
     if (buf == MAP_FAILED)
         die("mmap MAP_32BIT");
     fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -241,6 +250,67 @@ int main(int argc, char **argv)
         must("close", int80(I386_CLOSE, cfd, 0, 0), 0);
         close(afd);
         close(lfd);
+    }
+    {
+        /* (in buf from 4096 on: a msghdr, its iovec, an address, the data) */
+        struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        socklen_t slen = sizeof sin;
+        uint32_t *m = (uint32_t *)(void *)(buf + 4096), *iov = m + 8, *cmsg;
+        char *const udp[] = { buf + 4160 }, *const one[] = { buf + 4176 };
+        const uint32_t udp_len[] = { 9 }, one_len[] = { 1 };
+        char name[4096], got[16];
+        int ufd = socket(AF_INET, SOCK_DGRAM, 0), sp[2], file;
+        long cfd, fd3;
+
+        if (ufd < 0 || bind(ufd, (struct sockaddr *)&sin, sizeof sin) ||
+            getsockname(ufd, (struct sockaddr *)&sin, &slen))
+            die("UDP receiver");
+        memcpy(buf + 4144, &sin, sizeof sin);
+        memcpy(buf + 4160, "udp-hello", 9);
+        cfd = must("socket", int80_6(I386_SOCKET, AF_INET, SOCK_DGRAM, 0, 0, 0, 0), -1);
+        msghdr32(m, iov, 1, udp, udp_len);
+        m[0] = (uint32_t)(uintptr_t)(buf + 4144);   /* msg_name, msg_namelen */
+        m[1] = sizeof sin;
+        must("sendmsg", int80(I386_SENDMSG, cfd, (long)(uintptr_t)m, 0), 9);
+        if (recv(ufd, got, sizeof got, 0) != 9)
+            die("UDP receive");
+        must("close", int80(I386_CLOSE, cfd, 0, 0), 0);
+        close(ufd);
+
+        snprintf(name, sizeof name, "%s.d", argv[1]);
+        file = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (file < 0 || socketpair(AF_UNIX, SOCK_DGRAM, 0, sp))
+            die("open %s, socketpair", name);
+        {
+            union { struct cmsghdr c; char b[CMSG_SPACE(sizeof(int))]; } u;
+            char s = 's';
+            struct iovec v = { .iov_base = &s, .iov_len = 1 };
+            struct msghdr mh = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = u.b,
+                                 .msg_controllen = sizeof u.b };
+
+            memset(&u, 0, sizeof u);
+            u.c.cmsg_len = CMSG_LEN(sizeof(int));
+            u.c.cmsg_level = SOL_SOCKET;
+            u.c.cmsg_type = SCM_RIGHTS;
+            memcpy(CMSG_DATA(&u.c), &file, sizeof(int));
+            if (sendmsg(sp[0], &mh, 0) != 1)
+                die("sendmsg SCM_RIGHTS");
+        }
+        close(file);
+        cmsg = (uint32_t *)(void *)(buf + 4192);   /* i386: len, level, type, the fd */
+        memset(cmsg, 0, 16);
+        msghdr32(m, iov, 1, one, one_len);
+        m[4] = (uint32_t)(uintptr_t)cmsg;   /* msg_control, msg_controllen */
+        m[5] = 16;
+        must("recvmsg", int80(I386_RECVMSG, sp[1], (long)(uintptr_t)m, 0), 1);
+        if (cmsg[0] != 16 || cmsg[1] != SOL_SOCKET || cmsg[2] != SCM_RIGHTS)
+            die("i386 recvmsg's control message: %u %u %u", cmsg[0], cmsg[1], cmsg[2]);
+        fd3 = (long)cmsg[3];
+        memcpy(buf + 4224, "scm!", 4);
+        must("write", int80(I386_WRITE, fd3, (long)(uintptr_t)(buf + 4224), 4), 4);
+        must("close", int80(I386_CLOSE, fd3, 0, 0), 0);
+        close(sp[0]);
+        close(sp[1]);
     }
     memcpy(buf, line, sizeof line - 1);
     n = int80(I386_WRITE, STDOUT_FILENO, (long)(uintptr_t)buf, (long)(sizeof line - 1));
