@@ -132,6 +132,7 @@ struct engine_scratch {
 	__u32 peer_dns;
 	__u32 compat;    /* that call is an i386 one (its structs' layout) */
 	__u32 pad;
+	__u64 ctl[2];    /* a recvmsg's msg_control and msg_controllen (ke_scm_rights) */
 };
 
 /* Where the bytes after header h of the scratch space go (a sample is its
@@ -1207,27 +1208,29 @@ static long scm_one(__u32 i, struct scm_walk *w)
  * KE_CMSG_MAX bytes.  An i386 call's (compat) has 32-bit fields: its
  * msghdr's control and length at 16 and 20, and control messages with
  * 12-byte headers, 4-byte aligned (x86_64: 32 and 40, 16 and 8). */
-static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg, bool compat)
+static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg, const bool compat)
 {
 	struct engine_scratch *es = engine_sc();
 	const __u32 hdr = compat ? 12 : 16, align = compat ? 3 : 7;
-	__u64 ctl[2] = { 0, 0 };   /* msg_control, msg_controllen */
 	struct scm_walk w = { tgid, 0 };
 	unsigned char *c;
 	__u32 n, at = 0;
 
 	if (!es)
 		return;
-	if (compat ? bpf_probe_read_user(&ctl[0], 4, (void *)(msg + 16)) ||
-		     bpf_probe_read_user(&ctl[1], 4, (void *)(msg + 20)) :
-		     bpf_probe_read_user(ctl, sizeof(ctl), (void *)(msg + 32)))
+	/* (read into the scratch space: this frame is on sys_exit's deepest
+	 * call chain, which has no room left) */
+	es->ctl[0] = es->ctl[1] = 0;
+	if (compat ? bpf_probe_read_user(&es->ctl[0], 4, (void *)(msg + 16)) ||
+		     bpf_probe_read_user(&es->ctl[1], 4, (void *)(msg + 20)) :
+		     bpf_probe_read_user(es->ctl, sizeof(es->ctl), (void *)(msg + 32)))
 		return;
-	if (!ctl[0])
+	if (!es->ctl[0])
 		return;
 	c = ke_cmsg_buf(es);
-	n = ctl[1] > KE_CMSG_MAX ? KE_CMSG_MAX : (__u32)ctl[1];
+	n = es->ctl[1] > KE_CMSG_MAX ? KE_CMSG_MAX : (__u32)es->ctl[1];
 	barrier_var(n);
-	if (n > KE_CMSG_MAX || bpf_probe_read_user(c, n, (void *)ctl[0]))
+	if (n > KE_CMSG_MAX || bpf_probe_read_user(c, n, (void *)es->ctl[0]))
 		return;
 	for (int m = 0; m < 2; m++) {
 		__u64 len = 0;
@@ -1362,8 +1365,10 @@ __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x, bool compat
 		ke_send_fd(tgid, (int)x, KE_FDW_UPDATE, true);
 	else if (ret > 0 && (nr == NR_sendmmsg || nr == NR_recvmmsg))
 		return ke_mmsg_bytes(x, ret, compat);
+	else if (ret > 0 && nr == NR_recvmsg && compat)
+		ke_scm_rights(tgid, x, true);   /* (one copy each: this frame must stay small) */
 	else if (ret > 0 && nr == NR_recvmsg)
-		ke_scm_rights(tgid, x, compat);
+		ke_scm_rights(tgid, x, false);
 	return 0;
 }
 

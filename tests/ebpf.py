@@ -1008,7 +1008,7 @@ def _file_capabilities(work: str) -> list[str]:
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")   # (LSan's tracer, with caps)
     # (runuser, as su or sudo -u would run it: under setpriv --reuid the
     # command's /proc was open to nobody, and the case not met)
-    res = subprocess.run(["runuser", "-u", "nobody", "--", copy,
+    res = subprocess.run(["runuser", "-u", "nobody", "--", copy, "--engine", "kernel",
                           "--json", "-o", out, "--", "sh", "-c", "echo caps"],
                          capture_output=True, text=True, timeout=120, env=env, cwd=work)
     lines = [json.loads(line) for line in open(out, encoding="utf-8") if line.strip()]
