@@ -8,7 +8,8 @@
 Cases (all need root and a kernel where --ebpf loads; CI runs as root):
   contention  a SCHED_FIFO hog and a probe share CPU 1; the probe is woken
               from CPU 0 N times and times each wait itself: compendium-tui
-              reports exactly N waits of the probe's tid, each within 1 ms
+              reports exactly N wake-up waits of the probe's tid, each within
+              1 ms; with a 1 ms threshold, no wait shorter
   schedstat   spinners and sleepers pinned to one CPU: per thread, the
               sched_delay events (threshold 0) add up to the kernel's
               /proc/PID/task/TID/schedstat run_delay within 3%
@@ -168,67 +169,86 @@ def _mark_time(events: list[dict], path: str) -> float:
     return marks[0]
 
 
-def _match_rounds(own_us: list[float], spread_us: list[float], got: list[dict],
-                  limit_us: float, probs: list[str]) -> float:
-    """Pair the probe's own waits with reported ones, in order; returns the worst gap.
+def _match_rounds(own_us: list[float], spread_us: list[float], got: list[list[float]],
+                  probs: list[str]) -> float:
+    """Pair the probe's own waits with reported ones, round by round; returns
+    the worst gap beyond the round's stamp spread.
 
-    A round the probe itself timed clearly over the threshold must have its
-    event, within 1 ms plus the round's stamp spread; one clearly under must
-    not; near the threshold either is right."""
-    worst, j = 0.0, 0
-    for i, d in enumerate(own_us):
-        near = abs(d - limit_us) < 250
-        gap = abs(got[j]["delay_us"] - d) if j < len(got) else 1e18
-        if (d >= limit_us or near) and gap <= 1000 + spread_us[i]:
-            worst = max(worst, gap - spread_us[i])
-            j += 1
-        elif d >= limit_us and not near:
-            probs.append(f"round {i}: the probe waited {d:.0f} us; compendium-tui reported "
-                         f"{got[j]['delay_us']:.0f} us" if j < len(got) else
-                         f"round {i}: the probe waited {d:.0f} us; compendium-tui has no more")
-            return worst
-    if j < len(got):
-        probs.append(f"{len(got) - j} reported waits match no round, first "
-                     f"{got[j]['delay_us']:.0f} us at t={got[j]['t']}")
+    A round's report is its wake-up wait followed by the times it was
+    preempted before it slept again.  The probe's own figure ends when it
+    reads its clock, so it holds the preemptions before that and not those
+    after: the report matches when the wake-up wait plus its first k
+    preemptions, for some k, is within 1 ms plus the spread."""
+    worst = 0.0
+    for i, (d, parts) in enumerate(zip(own_us, got)):
+        sums = [sum(parts[:k + 1]) for k in range(len(parts))]
+        gap = min(abs(x - d) for x in sums) - spread_us[i]
+        if gap > 1000:
+            probs.append(f"round {i}: the probe waited {d:.0f} us (stamps {spread_us[i]:.0f} us "
+                         f"apart); compendium-tui reported {[round(x) for x in parts]} us")
+        worst = max(worst, gap)
     return worst
 
 
+def _probe_rounds(events: list[dict], tid: int, t0: float, t1: float) -> list[list[float]]:
+    """The probe's waits between the marks: per wake-up, [woken, preempted...]."""
+    rounds: list[list[float]] = []
+    for e in events:
+        if e["type"] != "sched_delay" or e["tid"] != tid or not t0 < e["t"] < t1:
+            continue
+        if e["reason"] == "woken":
+            rounds.append([e["delay_us"]])
+        elif rounds and e["reason"] == "preempted":
+            rounds[-1].append(e["delay_us"])
+    return rounds
+
+
 def case_contention(work: str) -> list[str]:
-    """N waits of the probe, each within 1 ms of its own measurement."""
+    """N waits of the probe, each within 1 ms of its own measurement; a
+    threshold keeps exactly the shorter waits out."""
     need_ebpf(work)
     if (os.cpu_count() or 1) < 2:
         raise Skip("needs two CPUs")
-    rounds, limit_us = 40, 1000
-    events, summary, stdout = trace(work, ["--ebpf", "--sched-threshold-us", str(limit_us)],
+    probs: list[str] = []
+    # Every wait reported (threshold 0): the probe sleeps once a round, so
+    # it is woken once a round; after the last, its exit may wait too (a
+    # ptrace stop), which is no round.
+    rounds = 40
+    events, summary, stdout = trace(work, ["--ebpf", "--sched-threshold-us", "0"],
                                     [tracee("ebpf_contention"), str(rounds)])
     own = json.loads(stdout)
     t0, t1 = _mark_time(events, own["start_mark"]), _mark_time(events, own["end_mark"])
-    # Only main wakes the probe during the rounds.  If another busy task on
-    # its CPU preempts it before it reads its clock, the probe's figure holds
-    # that wait too, which compendium-tui reports apart ("preempted"): add it.
-    waits = [e for e in events if e["type"] == "sched_delay" and e["tid"] == own["probe_tid"]
-             and t0 < e["t"] < t1]
-    mine = []
-    for e in waits:
-        if e["reason"] == "woken":
-            mine.append(dict(e))
-        elif mine and e["reason"] == "preempted":
-            mine[-1]["delay_us"] += e["delay_us"]
+    mine = _probe_rounds(events, own["probe_tid"], t0, t1)
+    after = mine[rounds:]
+    mine = mine[:rounds]
     own_us = [d / 1e3 for d in own["delays_ns"]]
-    probs: list[str] = []
-    contended = sum(1 for d in own_us if d >= limit_us)
-    check_exact_count("wake-up waits of the probe over 1 ms", len(mine), contended,
-                      summary.get("dropped", 0), probs)
     spread_us = [s / 1e3 for s in own["spread_ns"]]
-    worst = _match_rounds(own_us, spread_us, mine, limit_us,
-                          [] if len(mine) < contended else probs)
+    check_exact_count("wake-up waits of the probe", len(mine), rounds,
+                      summary.get("dropped", 0), probs)
+    worst = _match_rounds(own_us, spread_us, mine, probs) if len(mine) == rounds else 0.0
+    contended = sum(1 for d in own_us if d >= 1000)
+    # A threshold of 1 ms: no shorter wait is reported, of any task.
+    limit_us = 1000
+    events, summary, stdout = trace(work, ["--ebpf", "--sched-threshold-us", str(limit_us)],
+                                    [tracee("ebpf_contention"), "10"])
+    short = [e for e in events if e["type"] == "sched_delay" and e["delay_us"] < limit_us]
+    if short:
+        probs.append(f"{len(short)} waits under the 1 ms threshold reported, first "
+                     f"{short[0]['delay_us']} us of tid {short[0]['tid']}")
+    own2 = json.loads(stdout)
+    long_waits = [e for e in events if e["type"] == "sched_delay"
+                  and e["tid"] == own2["probe_tid"] and e["delay_us"] >= limit_us]
+    if not long_waits:
+        probs.append("the probe's 2-5 ms waits are missing with a 1 ms threshold")
     if probs:
         print(f"probe's own waits (us): {[round(d) for d in own_us]}")
-        print(f"compendium-tui's (t, us): {[(e['t'], round(e['delay_us'])) for e in mine]}")
+        print(f"compendium-tui's (us): {[[round(x) for x in r] for r in mine]}")
     else:
-        print(f"{len(mine)} waits reported for {contended} of {rounds} rounds contended (2-5 ms); "
+        print(f"{len(mine)} wake-up waits for {rounds} rounds ({contended} contended, 2-5 ms); "
               f"worst difference {worst:.1f} us beyond the stamps' spread "
-              f"(largest spread {max(spread_us):.1f} us)")
+              f"(largest spread {max(spread_us):.1f} us), {len(after)} after them; "
+              f"with a 1 ms threshold "
+              f"{len(long_waits)} of the probe's waits and none shorter")
     return probs
 
 

@@ -140,16 +140,27 @@ static void await_count(_Atomic int *n, int want)
         sched_yield();
 }
 
-/* Is the probe asleep (its /proc stat says S) after it said it waits?  Then
- * it sleeps in its futex.  (A probe still on its CPU when the hog starts is
- * preempted, not woken: a wait of another kind, and the round's would be
- * missing.) */
+/* Is the probe asleep in its futex, off its run queue, after it said it
+ * waits?  Its /proc wchan names where it sleeps only once it is dequeued;
+ * "S" in its stat is shown already on the way there.  (A probe still queued
+ * when the hog starts is preempted, not woken: a wait of another kind, and
+ * the round's would be missing.)  Without a readable wchan, "S" must do. */
 static int probe_asleep(void)
 {
     char path[64], buf[512], *end;
     ssize_t n;
     int fd;
 
+    snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", atomic_load(&probe_tid));
+    fd = open(path, O_RDONLY);
+    if (fd >= 0) {
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n > 0 && !(n == 1 && buf[0] == '0'))
+            return atomic_load(&probe_waiting);
+        if (n > 0)
+            return 0;
+    }
     snprintf(path, sizeof(path), "/proc/self/task/%d/stat", atomic_load(&probe_tid));
     fd = open(path, O_RDONLY);
     if (fd < 0)
@@ -168,9 +179,9 @@ static void one_round(int i)
     uint32_t acks = atomic_load(&ack_seq);
     struct timespec settle = { 0, 1000000 };
 
-    /* the probe is asleep by now; on a loaded machine, wait (up to 0.2 s) */
+    /* the probe is asleep by now; on a loaded machine, wait (up to 2 s) */
     nanosleep(&settle, NULL);
-    for (int tries = 0; tries < 200 && !probe_asleep(); tries++)
+    for (int tries = 0; tries < 2000 && !probe_asleep(); tries++)
         nanosleep(&settle, NULL);
     atomic_store(&hog_spin_ns, (uint64_t)(2 + i % 4) * 1000000u);
     futex_post(&hog_seq);
