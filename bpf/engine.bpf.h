@@ -914,47 +914,6 @@ static __always_inline void ke_callx_fill(struct engine_scratch *es, __u32 tgid,
 		es->h.callx.call.args[i] = es->args[i];
 }
 
-/* When the recvfrom or recvmsg (nr) ke_peer_arg looked at got ret bytes
- * from a DNS server, send the first IOACCT_DATA_MAX of them (an
- * IOACCT_DATA), which name the addresses the program asked for.  A
- * global function (its own stack frame); returns 0. */
-__noinline int ke_dns_reply(long nr, long ret)
-{
-	struct engine_scratch *es = engine_sc();
-	__u64 *tmp;
-	__u32 n;
-
-	if (!es || !es->peer_dns)
-		return 0;
-	n = ret > IOACCT_DATA_MAX ? IOACCT_DATA_MAX : (__u32)ret;
-	tmp = (__u64 *)KE_DATA(es, data);   /* (the scratch space, not the stack) */
-	tmp[2] = es->peer_a1;
-	if (nr == NR_recvmsg) {   /* struct msghdr: msg_iov at 16; the first iovec */
-		if (bpf_probe_read_user(tmp, 8, (void *)(es->peer_a1 + 16)) ||
-		    bpf_probe_read_user(tmp, 16, (void *)tmp[0]))
-			return 0;
-		tmp[2] = tmp[0];
-		if (tmp[1] < n)
-			n = (__u32)tmp[1];
-	}
-	barrier_var(n);
-	if (n > IOACCT_DATA_MAX || !n)
-		return 0;
-	if (bpf_probe_read_user(KE_DATA(es, data), n, (void *)tmp[2]))
-		return 0;
-	es->h.data.kind = IOACCT_DATA;
-	es->h.data.tid = (__s32)bpf_get_current_pid_tgid();
-	es->h.data.tgid = (__s32)(bpf_get_current_pid_tgid() >> 32);
-	es->h.data.fd = es->peer_fd;
-	es->h.data.ts = bpf_ktime_get_ns();
-	es->h.data.len = n;
-	es->h.data.total = (__u32)ret;
-	es->h.data.what = IOACCT_DNS;
-	es->h.data.pad = 0;
-	ke_output(es, sizeof(es->h.data) + n);
-	return 0;
-}
-
 /* ---- fds whose reads name peers ---- */
 
 /* What a watched fd is: its struct file then, and what its reads are
@@ -1036,33 +995,41 @@ __noinline int ke_watch_connect(int fd, long ret)
 	return ke_watch(tgid, fd, dns ? IOACCT_DNS : 0);
 }
 
-/* A read (nr, of fd into a1: its buffer or iovec array) of the current
- * task got ret bytes: when fd is watched, send the first bytes (at most
- * IOACCT_HOSTS_MAX of the hosts file, IOACCT_DATA_MAX of a DNS stream: an
- * IOACCT_DATA).  A global function; returns 0. */
-__noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret)
+/* Send the first bytes a receiving call of the current task (nr, on fd)
+ * got, ret in all, as an IOACCT_DATA about what (IOACCT_HOSTS: at most
+ * IOACCT_HOSTS_MAX of them, IOACCT_DNS: IOACCT_DATA_MAX).  a1 is its
+ * buffer, or a readv's or preadv's iovec array (the first iovec's bytes
+ * are sent), or a recvmsg's struct msghdr; in an i386 call's (what has
+ * KE_DATA_COMPAT) structs every field is 32 bits.  A global function;
+ * returns 0. */
+#define KE_DATA_COMPAT 0x80000000u
+__noinline int ke_data_sample(long nr, int fd, __u64 a1, long ret, __u32 what)
 {
-	struct ioacct_fd_key k = { .tgid = (__u32)(bpf_get_current_pid_tgid() >> 32), .fd = fd };
 	struct engine_scratch *es = engine_sc();
-	struct ke_watched *w = bpf_map_lookup_elem(&kwatch, &k);
+	bool compat = what & KE_DATA_COMPAT;
 	__u32 n, max;
 	__u64 *tmp;
 
-	if (!w || !es)
+	if (!es || ret <= 0)
 		return 0;
-	if (w->file != (__u64)fd_file(fd)) {   /* fd is another file now */
-		if (!bpf_map_delete_elem(&kwatch, &k))
-			__sync_fetch_and_add(&kwatched, -1);
-		return 0;
-	}
-	max = w->what == IOACCT_HOSTS ? IOACCT_HOSTS_MAX : IOACCT_DATA_MAX;
+	what &= ~KE_DATA_COMPAT;
+	max = what == IOACCT_HOSTS ? IOACCT_HOSTS_MAX : IOACCT_DATA_MAX;
 	n = ret > max ? max : (__u32)ret;
-	es->h.data.what = w->what;
-	tmp = (__u64 *)KE_DATA(es, data);
+	tmp = (__u64 *)KE_DATA(es, data);   /* (the scratch space, not the stack) */
+	tmp[0] = 0;
 	tmp[2] = a1;
-	if (nr == NR_readv || nr == NR_preadv || nr == NR_preadv2) {
-		if (bpf_probe_read_user(tmp, 16, (void *)a1))
+	if (nr == NR_recvmsg) {   /* msg_iov, at 16 (i386: 8) */
+		tmp[2] = 0;
+		if (bpf_probe_read_user(&tmp[2], compat ? 4 : 8, (void *)(a1 + (compat ? 8 : 16))))
 			return 0;
+	}
+	if (nr == NR_recvmsg || nr == NR_readv || nr == NR_preadv || nr == NR_preadv2) {
+		if (bpf_probe_read_user(tmp, compat ? 8 : 16, (void *)tmp[2]))
+			return 0;
+		if (compat) {   /* (iov_base, iov_len: two 32-bit fields) */
+			tmp[1] = tmp[0] >> 32;
+			tmp[0] &= 0xffffffff;
+		}
 		tmp[2] = tmp[0];
 		if (tmp[1] < n)
 			n = (__u32)tmp[1];
@@ -1072,14 +1039,61 @@ __noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret)
 		return 0;
 	es->h.data.kind = IOACCT_DATA;
 	es->h.data.tid = (__s32)bpf_get_current_pid_tgid();
-	es->h.data.tgid = (__s32)k.tgid;
+	es->h.data.tgid = (__s32)(bpf_get_current_pid_tgid() >> 32);
 	es->h.data.fd = fd;
 	es->h.data.ts = bpf_ktime_get_ns();
 	es->h.data.len = n;
 	es->h.data.total = (__u32)ret;
+	es->h.data.what = what;
 	es->h.data.pad = 0;
 	ke_output(es, sizeof(es->h.data) + n);
 	return 0;
+}
+
+/* What fd of the current process is watched for (0: nothing; nothing
+ * either when fd is another file now, and then it is forgotten).  A
+ * global function. */
+__noinline __u32 ke_watched(int fd)
+{
+	struct ioacct_fd_key k = { .tgid = (__u32)(bpf_get_current_pid_tgid() >> 32), .fd = fd };
+	struct ke_watched *w = bpf_map_lookup_elem(&kwatch, &k);
+
+	if (!w)
+		return 0;
+	if (w->file == (__u64)fd_file(fd))
+		return w->what;
+	if (!bpf_map_delete_elem(&kwatch, &k))
+		__sync_fetch_and_add(&kwatched, -1);
+	return 0;
+}
+
+/* A receiving call (nr, on fd, a1 its buffer or struct: ke_data_sample)
+ * of the current task got ret bytes: when fd is watched, send the first
+ * of them.  A global function; returns 0. */
+__noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret, int compat)
+{
+	__u32 what = ke_watched(fd);
+
+	return what ? ke_data_sample(nr, fd, a1, ret, what | (compat ? KE_DATA_COMPAT : 0)) : 0;
+}
+
+/* The recvfrom or recvmsg (nr) ke_peer_arg looked at got ret bytes: when
+ * they came from a DNS server (its address says port 53, or the socket is
+ * one connected to it), send the first of them, which name the addresses
+ * the program asked for.  (Not through ke_watch_read: one call less deep,
+ * under ke_call_sent.)  A global function; returns 0. */
+__noinline int ke_dns_reply(long nr, long ret)
+{
+	struct engine_scratch *es = engine_sc();
+	__u32 what;
+
+	if (!es)
+		return 0;
+	what = es->peer_dns ? IOACCT_DNS : kwatched ? ke_watched(es->peer_fd) : 0;
+	if (!what)
+		return 0;
+	return ke_data_sample(nr, es->peer_fd, es->peer_a1, ret,
+			      what | (es->compat ? KE_DATA_COMPAT : 0));
 }
 
 /* A close of fd by process tgid: forget what was watched there. */
@@ -1438,7 +1452,7 @@ __noinline int ke_call_sent(long nr, long ret)
 	}
 	ke_callx_fill(es, tgid, nr, ret);
 	ke_send_addr(aux, uaddr, ulen);
-	if (ret > 0 && (nr == NR_recvfrom || (nr == NR_recvmsg && !es->compat)))
+	if (ret > 0 && (nr == NR_recvfrom || nr == NR_recvmsg))
 		ke_dns_reply(nr, ret);
 	else if (nr == NR_connect)
 		ke_watch_connect((int)a0, ret);
@@ -1481,11 +1495,10 @@ static __always_inline long ke_compat_nr(long nr)
 /* The current task's i386 call returned ret (sys_exit counted it as its
  * x86_64 twin nr): take what the twin's exit would (an fd's bytes, an
  * open, a pipe, a mapping, the engine's calls), sent as x86_64 calls with
- * their arguments in x86_64 order, which the model reads them by.  The
- * *msg calls' i386 structs are read only for the bytes a sendmmsg or
- * recvmmsg moved, as under ptrace (not a sendmsg's address, nor a
- * recvmsg's fds); the i386 calls without a twin (socketcall, ipc, the old
- * mmap) are not counted. */
+ * their arguments in x86_64 order, which the model reads them by, and
+ * their structs in the i386 layout where they are read (the *msg calls');
+ * the i386 calls without a twin (socketcall, ipc, the old mmap) are not
+ * counted. */
 static __always_inline void ke_compat_taken(struct pt_regs *regs, long nr, long ret,
 					    const bool btf)
 {
@@ -1512,8 +1525,12 @@ static __always_inline void ke_compat_taken(struct pt_regs *regs, long nr, long 
 		dir = 2;
 		break;
 	}
-	if (!ke_call(regs, nr, ret, btf, true) && dir && ret >= 0)
-		io_add((int)sys_arg(regs, 0, btf, true), dir, ret);
+	if (ke_call(regs, nr, ret, btf, true) || !dir || ret < 0)
+		return;
+	io_add((int)sys_arg(regs, 0, btf, true), dir, ret);
+	if (dir == 1 && kwatched)
+		ke_watch_read(nr, (int)sys_arg(regs, 0, btf, true), sys_arg(regs, 1, btf, true), ret,
+			      true);
 }
 
 #endif /* COMPENDIUM_ENGINE_BPF_H */

@@ -398,7 +398,7 @@ static __always_inline bool mark_fd(__u32 tgid, int fd)
 /* A new counter for fd k of the current task, if it is traced; NULL if not. */
 __noinline int ke_found_fd(__u32 tgid, int fd);   /* (engine.bpf.h) */
 __noinline int ke_hosts_open(__u32 tgid, int fd, const char *path, __u32 len);
-__noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret);
+__noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret, int compat);
 __noinline int ke_watch_connect(int fd, long ret);
 __u32 kwatched;   /* fds the kernel engine watches the reads of (engine.bpf.h) */
 
@@ -828,7 +828,7 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	io_add((int)REG(regs, di, btf), dir, ret);
 	if (dir == 1 && kwatched)
-		ke_watch_read(nr, (int)REG(regs, di, btf), REG(regs, si, btf), ret);
+		ke_watch_read(nr, (int)REG(regs, di, btf), REG(regs, si, btf), ret, false);
 	return 0;
 }
 

@@ -777,7 +777,7 @@ static void describe_pair(struct tracer *t, struct tracee *tk, uint64_t ts, uint
 /* What this file reads of a struct msghdr: its address and its control
  * bytes. */
 struct msg_parts {
-	uint64_t name, control, controllen;
+	uint64_t name, iov, iovlen, control, controllen;
 	uint32_t namelen;
 };
 
@@ -791,12 +791,13 @@ static bool read_msghdr(const struct tracee *tk, uint64_t addr, struct msg_parts
 	if (tk->arch == ARCH_I386) {
 		if (peek(tk->tid, addr, h, sizeof(h)) != sizeof(h))
 			return false;
-		*m = (struct msg_parts){ h[0], h[4], h[5], h[1] };
+		*m = (struct msg_parts){ h[0], h[2], h[3], h[4], h[5], h[1] };
 		return true;
 	}
 	if (peek(tk->tid, addr, &mh, sizeof(mh)) != sizeof(mh))
 		return false;
 	*m = (struct msg_parts){ (uint64_t)(uintptr_t)mh.msg_name,
+				 (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen,
 				 (uint64_t)(uintptr_t)mh.msg_control, mh.msg_controllen,
 				 mh.msg_namelen };
 	return true;
@@ -1003,8 +1004,9 @@ static size_t call_addr(struct tracer *t, struct tracee *tk, int64_t ret, uint8_
 static bool recv_buf(struct tracee *tk, int64_t ret, uint64_t *at, uint64_t *n)
 {
 	const uint64_t *a = tk->args;
-	struct msghdr mh;
+	struct msg_parts m;
 	struct iovec v;
+	uint32_t v32[2];
 	uint64_t iov = a[1];
 
 	*n = (uint64_t)ret;
@@ -1013,12 +1015,16 @@ static bool recv_buf(struct tracee *tk, int64_t ret, uint64_t *at, uint64_t *n)
 		*at = a[1];
 		return true;
 	case SYS_recvmsg:
-		if (peek(tk->tid, a[1], &mh, sizeof(mh)) != sizeof(mh) || !mh.msg_iovlen)
+		if (!read_msghdr(tk, a[1], &m) || !m.iovlen)
 			return false;
-		iov = (uint64_t)(uintptr_t)mh.msg_iov;
+		iov = m.iov;
 		/* fall through */
 	case SYS_readv:
-		if (peek(tk->tid, iov, &v, sizeof(v)) != sizeof(v))
+		if (tk->arch == ARCH_I386) {   /* (its struct iovec: two 32-bit fields) */
+			if (peek(tk->tid, iov, v32, sizeof(v32)) != sizeof(v32))
+				return false;
+			v = (struct iovec){ (void *)(uintptr_t)v32[0], v32[1] };
+		} else if (peek(tk->tid, iov, &v, sizeof(v)) != sizeof(v))
 			return false;
 		*at = (uint64_t)(uintptr_t)v.iov_base;
 		*n = v.iov_len < *n ? v.iov_len : *n;
@@ -1054,7 +1060,7 @@ static void dns_reply(struct tracer *t, struct tracee *tk, int64_t ret, uint64_t
 	struct rec_data *r;
 	ssize_t got;
 
-	if (ret <= 0 || tk->arch != ARCH_X86_64 ||
+	if (ret <= 0 ||
 	    !((alen && sockaddr_port(t->path, alen) == 53) ||
 	      (t->dns_fds.n && imap_get(&t->dns_fds, key))) ||
 	    !recv_buf(tk, ret, &at, &n))

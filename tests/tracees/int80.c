@@ -32,6 +32,17 @@
  *   - i386 write of one line to stdout
  * A forked child first checks that int $0x80 works at all (exit 77 when
  * the kernel has no IA32 emulation).
+ *
+ * int80 --dns NAME1 NAME2 (with a resolver on 127.0.0.1:53: tests/netns.py)
+ *   - i386 socket of a UDP socket, i386 connect to 127.0.0.1:53, i386
+ *     sendto of a query for NAME1's address (A), i386 recvfrom of the
+ *     answer without an address
+ *   - another UDP socket: i386 sendmsg of a query for NAME2 to
+ *     127.0.0.1:53 (msg_name), i386 recvmsg of the answer (i386 layout)
+ *   - i386 connect of a TCP socket to NAME1's address, at the port of a
+ *     64-bit listener on every address, and 5 bytes sent; i386 sendto of
+ *     3 bytes to NAME2's address, at a 64-bit UDP receiver's port
+ *   - prints "NAME1 ADDRESS1" and "NAME2 ADDRESS2", one a line
  * Expected: FILE opened_for "rw", written 150, read 150; FILE.b written
  * 42 and read 42; 7 more pipe bytes each way; the rename and the delete;
  * a TCP connection 31 bytes one way and 19 the other; a UDP flow of 9
@@ -112,6 +123,155 @@ static long must(const char *what, long got, long want)
     return got;
 }
 
+/* A DNS query for name's address (A) at q; returns its length. */
+static uint32_t dns_query(unsigned char *q, uint16_t id, const char *name)
+{
+    uint32_t n = 12;
+
+    memset(q, 0, 12);
+    q[0] = (unsigned char)(id >> 8);
+    q[1] = (unsigned char)id;
+    q[2] = 1;                      /* recursion desired */
+    q[5] = 1;                      /* one question */
+    for (const char *l = name; *l;) {
+        size_t len = strcspn(l, ".");
+
+        if (len == 0 || len > 63 || n + len + 6 > 512) {
+            errno = 0;
+            die("bad name %s", name);
+        }
+        q[n++] = (unsigned char)len;
+        memcpy(q + n, l, len);
+        n += (uint32_t)len;
+        l += len + (l[len] == '.');
+    }
+    q[n++] = 0;
+    q[n++] = 0;
+    q[n++] = 1;                    /* type A */
+    q[n++] = 0;
+    q[n++] = 1;                    /* class IN */
+    return n;
+}
+
+/* The first IPv4 address in the DNS answer a of n bytes (network order). */
+static uint32_t dns_answer(const unsigned char *a, long n)
+{
+    long at = 12, count;
+    uint32_t addr;
+
+    if (n < 12)
+        die("DNS answer of %ld bytes", n);
+    count = a[6] << 8 | a[7];
+    while (at < n && a[at])        /* the question's name, type, class */
+        at += a[at] + 1;
+    at += 5;
+    for (; count > 0 && at < n; count--) {
+        long rdlen;
+
+        if (a[at] >= 0xc0)
+            at += 2;
+        else {
+            while (at < n && a[at])
+                at += a[at] + 1;
+            at++;
+        }
+        if (at + 10 > n)
+            break;
+        rdlen = a[at + 8] << 8 | a[at + 9];
+        if (a[at] == 0 && a[at + 1] == 1 && rdlen == 4 && at + 14 <= n) {
+            memcpy(&addr, a + at + 10, 4);
+            return addr;
+        }
+        at += 10 + rdlen;
+    }
+    errno = 0;
+    die("no address in the DNS answer");
+}
+
+/* int80 --dns NAME1 NAME2: see the top of the file.  buf: 8 KiB of
+ * MAP_32BIT memory. */
+static int dns_names(char *buf, const char *name1, const char *name2)
+{
+    /* in buf: 0 the resolver's address, 64 a peer's, 512 a query, 1024 an
+     * answer, 2048 a msghdr, 2112 its iovec */
+    struct sockaddr_in ns = { .sin_family = AF_INET, .sin_port = htons(53),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in any = { .sin_family = AF_INET };
+    socklen_t slen = sizeof any;
+    uint32_t *m = (uint32_t *)(void *)(buf + 2048), *iov = (uint32_t *)(void *)(buf + 2112);
+    char *const query[] = { buf + 512 }, *const answer[] = { buf + 1024 };
+    uint32_t qlen[1], alen[] = { 512 }, addr1, addr2;
+    int lfd = socket(AF_INET, SOCK_STREAM, 0), ufd = socket(AF_INET, SOCK_DGRAM, 0), afd;
+    uint16_t tport, uport;
+    long s, n;
+    char text[2][INET_ADDRSTRLEN], got[8];
+
+    if (lfd < 0 || ufd < 0 || bind(lfd, (struct sockaddr *)&any, sizeof any) || listen(lfd, 1) ||
+        getsockname(lfd, (struct sockaddr *)&any, &slen))
+        die("listener");
+    tport = any.sin_port;
+    any.sin_port = 0;
+    slen = sizeof any;
+    if (bind(ufd, (struct sockaddr *)&any, sizeof any) ||
+        getsockname(ufd, (struct sockaddr *)&any, &slen))
+        die("UDP receiver");
+    uport = any.sin_port;
+    memcpy(buf, &ns, sizeof ns);
+
+    /* NAME1: a connected socket, sendto and recvfrom without addresses */
+    s = must("socket", int80_6(I386_SOCKET, AF_INET, SOCK_DGRAM, 0, 0, 0, 0), -1);
+    must("connect", int80_6(I386_CONNECT, s, (long)(uintptr_t)buf, sizeof ns, 0, 0, 0), 0);
+    qlen[0] = dns_query((unsigned char *)query[0], 0x1234, name1);
+    must("sendto", int80_6(I386_SENDTO, s, (long)(uintptr_t)query[0], qlen[0], 0, 0, 0), qlen[0]);
+    n = must("recvfrom", int80_6(I386_RECVFROM, s, (long)(uintptr_t)answer[0], 512, 0, 0, 0), -1);
+    addr1 = dns_answer((unsigned char *)answer[0], n);
+    must("close", int80(I386_CLOSE, s, 0, 0), 0);
+
+    /* NAME2: sendmsg to the resolver's address, recvmsg naming it */
+    s = must("socket", int80_6(I386_SOCKET, AF_INET, SOCK_DGRAM, 0, 0, 0, 0), -1);
+    qlen[0] = dns_query((unsigned char *)query[0], 0x5678, name2);
+    msghdr32(m, iov, 1, query, qlen);
+    m[0] = (uint32_t)(uintptr_t)buf;   /* msg_name, msg_namelen */
+    m[1] = sizeof ns;
+    must("sendmsg", int80(I386_SENDMSG, s, (long)(uintptr_t)m, 0), qlen[0]);
+    msghdr32(m, iov, 1, answer, alen);
+    m[0] = (uint32_t)(uintptr_t)(buf + 64);
+    m[1] = sizeof ns;
+    n = must("recvmsg", int80(I386_RECVMSG, s, (long)(uintptr_t)m, 0), -1);
+    addr2 = dns_answer((unsigned char *)answer[0], n);
+    must("close", int80(I386_CLOSE, s, 0, 0), 0);
+
+    /* a connection to NAME1's address, a datagram to NAME2's */
+    any.sin_addr.s_addr = addr1;
+    any.sin_port = tport;
+    memcpy(buf + 64, &any, sizeof any);
+    s = must("socket", int80_6(I386_SOCKET, AF_INET, SOCK_STREAM, 0, 0, 0, 0), -1);
+    must("connect", int80_6(I386_CONNECT, s, (long)(uintptr_t)(buf + 64), sizeof any, 0, 0, 0), 0);
+    memcpy(buf + 512, "hello", 5);
+    must("sendto", int80_6(I386_SENDTO, s, (long)(uintptr_t)(buf + 512), 5, 0, 0, 0), 5);
+    afd = accept(lfd, NULL, NULL);
+    if (afd < 0)
+        die("accept");
+    read_all(afd, got, 5);
+    must("close", int80(I386_CLOSE, s, 0, 0), 0);
+    close(afd);
+    any.sin_addr.s_addr = addr2;
+    any.sin_port = uport;
+    memcpy(buf + 64, &any, sizeof any);
+    s = must("socket", int80_6(I386_SOCKET, AF_INET, SOCK_DGRAM, 0, 0, 0, 0), -1);
+    must("sendto", int80_6(I386_SENDTO, s, (long)(uintptr_t)(buf + 512), 3, 0,
+                           (long)(uintptr_t)(buf + 64), sizeof any), 3);
+    if (recv(ufd, got, sizeof got, 0) != 3)
+        die("UDP receive");
+    must("close", int80(I386_CLOSE, s, 0, 0), 0);
+    close(ufd);
+    close(lfd);
+    inet_ntop(AF_INET, &addr1, text[0], sizeof text[0]);
+    inet_ntop(AF_INET, &addr2, text[1], sizeof text[1]);
+    printf("%s %s\n%s %s\n", name1, text[0], name2, text[1]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const char line[] = "int80: i386 write to stdout\n";
@@ -119,8 +279,10 @@ int main(int argc, char **argv)
     long fd, fd2, pid, n;
     int st;
 
-    if (argc != 2)
-        die("usage: int80 FILE");
+    if (argc != 2 && !(argc == 4 && strcmp(argv[1], "--dns") == 0)) {
+        errno = 0;
+        die("usage: int80 FILE, or int80 --dns NAME1 NAME2");
+    }
     /* Kernels without IA32 emulation kill int $0x80 users: probe in a child. */
     fflush(stdout);
     pid = fork();
@@ -133,6 +295,8 @@ int main(int argc, char **argv)
     buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
     if (buf == MAP_FAILED)
         die("mmap MAP_32BIT");
+    if (argc == 4)
+        return dns_names(buf, argv[2], argv[3]);
     fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
         die("open %s", argv[1]);
