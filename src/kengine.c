@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -180,6 +181,19 @@ static int own_fds(const struct kengine *k, int *fds, int *own, int cap)
 	return m;
 }
 
+/* Is fd of the waiting command (pid), one of those it was forked with
+ * above 0-2, the same open file as our fd of that number, and ours
+ * close-on-exec?  Then it ends at the exec.  (Two system calls, where its
+ * /proc fdinfo takes four: compendium-tui's own fds, dozens, are all
+ * close-on-exec.)  False when kcmp cannot tell. */
+static bool cloexec_here(pid_t pid, int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	return fl >= 0 && (fl & FD_CLOEXEC) &&
+	       syscall(SYS_kcmp, getpid(), pid, KCMP_FILE, fd, fd) == 0;
+}
+
 /* Describe the fds the waiting command will keep across its exec.  Forked
  * by a compendium-tui that runs with file capabilities, it is not dumpable
  * until it execs: its /proc fd directory is closed to the user it runs as.
@@ -198,6 +212,8 @@ static void note_inherited(struct kengine *k, pid_t pid)
 		uint32_t flags = 0;
 		ssize_t plen;
 
+		if (!ours && fd > 2 && cloexec_here(pid, fd))
+			continue;
 		if (procfs_fd_flags(at, fd, &flags) < 0)
 			continue;
 		if (fd != fds[i])
