@@ -1492,45 +1492,4 @@ static __always_inline long ke_compat_nr(long nr)
 	return nr >= 0 && nr < IOACCT_NR_MAX ? ke_compat_nrs[nr] : -1;
 }
 
-/* The current task's i386 call returned ret (sys_exit counted it as its
- * x86_64 twin nr): take what the twin's exit would (an fd's bytes, an
- * open, a pipe, a mapping, the engine's calls), sent as x86_64 calls with
- * their arguments in x86_64 order, which the model reads them by, and
- * their structs in the i386 layout where they are read (the *msg calls');
- * the i386 calls without a twin (socketcall, ipc, the old mmap) are not
- * counted. */
-static __always_inline void ke_compat_taken(struct pt_regs *regs, long nr, long ret,
-					    const bool btf)
-{
-	int dir = 0;
-
-	if (ret <= -512 && ret >= -516)
-		return;   /* interrupted: it did nothing (it ends in EINTR, or runs again) */
-	switch (nr) {
-	case NR_open: case NR_openat: case NR_creat:
-		open_call(regs, nr, ret, btf, true);
-		return;
-	case NR_pipe: case NR_pipe2:
-		pipe_call(regs, nr, ret, btf, true);
-		return;
-	case NR_mmap: case NR_munmap: case NR_mremap: case NR_brk:
-		mem_call(regs, nr, ret, btf, true);
-		return;
-	case NR_read: case NR_pread64: case NR_readv: case NR_preadv: case NR_preadv2:
-	case NR_recvfrom:
-		dir = 1;
-		break;
-	case NR_write: case NR_pwrite64: case NR_writev: case NR_pwritev: case NR_pwritev2:
-	case NR_sendto:
-		dir = 2;
-		break;
-	}
-	if (ke_call(regs, nr, ret, btf, true) || !dir || ret < 0)
-		return;
-	io_add((int)sys_arg(regs, 0, btf, true), dir, ret);
-	if (dir == 1 && kwatched)
-		ke_watch_read(nr, (int)sys_arg(regs, 0, btf, true), sys_arg(regs, 1, btf, true), ret,
-			      true);
-}
-
 #endif /* COMPENDIUM_ENGINE_BPF_H */

@@ -177,18 +177,34 @@ enum {
 #define REG(regs, f, btf) ((btf) ? (regs)->f : BPF_CORE_READ(regs, f))
 
 /* Argument i (0-5) of the system call; an i386 call's (compat) are in bx,
- * cx, dx, si, di and bp.  (i, btf and, at most call sites, compat are
- * constants: each read is one load.) */
+ * cx, dx, si, di and bp.  (i and btf are constants in every inlined
+ * copy; compat is one at some call sites, where each read is one load.) */
 static __always_inline __u64 sys_arg(struct pt_regs *regs, int i, const bool btf, bool compat)
 {
-	switch (i) {
-	case 0: return compat ? REG(regs, bx, btf) : REG(regs, di, btf);
-	case 1: return compat ? REG(regs, cx, btf) : REG(regs, si, btf);
-	case 2: return REG(regs, dx, btf);
-	case 3: return compat ? REG(regs, si, btf) : REG(regs, r10, btf);
-	case 4: return compat ? REG(regs, di, btf) : REG(regs, r8, btf);
-	default: return compat ? REG(regs, bp, btf) : REG(regs, r9, btf);
+	__u64 v = 0;
+	__u32 at;
+
+	if (btf) {
+		switch (i) {
+		case 0: return compat ? regs->bx : regs->di;
+		case 1: return compat ? regs->cx : regs->si;
+		case 2: return regs->dx;
+		case 3: return compat ? regs->si : regs->r10;
+		case 4: return compat ? regs->di : regs->r8;
+		default: return compat ? regs->bp : regs->r9;
+		}
 	}
+	/* (one probe read, into one stack slot, whichever register it is) */
+	switch (i) {
+	case 0: at = compat ? bpf_core_field_offset(regs->bx) : bpf_core_field_offset(regs->di); break;
+	case 1: at = compat ? bpf_core_field_offset(regs->cx) : bpf_core_field_offset(regs->si); break;
+	case 2: at = bpf_core_field_offset(regs->dx); break;
+	case 3: at = compat ? bpf_core_field_offset(regs->si) : bpf_core_field_offset(regs->r10); break;
+	case 4: at = compat ? bpf_core_field_offset(regs->di) : bpf_core_field_offset(regs->r8); break;
+	default: at = compat ? bpf_core_field_offset(regs->bp) : bpf_core_field_offset(regs->r9); break;
+	}
+	bpf_probe_read_kernel(&v, sizeof(v), (char *)regs + at);
+	return v;
 }
 
 /* Is the current task in an i386 system call (int 0x80: another table)? */
@@ -202,7 +218,7 @@ static __always_inline bool in_compat(const bool btf)
 
 /* 1 for the reads, 2 for the writes we count, 0 for anything else; the
  * same set src/tracer.c's seccomp filter lets run without a stop. */
-static __always_inline int io_dir(long nr, struct pt_regs *regs, const bool btf)
+static __always_inline int io_dir(long nr, struct pt_regs *regs, const bool btf, bool compat)
 {
 	switch (nr) {
 	case NR_read: case NR_pread64: case NR_readv: case NR_preadv: case NR_preadv2:
@@ -210,9 +226,9 @@ static __always_inline int io_dir(long nr, struct pt_regs *regs, const bool btf)
 	case NR_write: case NR_pwrite64: case NR_writev: case NR_pwritev: case NR_pwritev2:
 		return 2;
 	case NR_recvfrom:
-		return REG(regs, r8, btf) ? 0 : 1;   /* src_addr: ptrace reads it */
+		return sys_arg(regs, 4, btf, compat) ? 0 : 1;   /* src_addr: ptrace reads it */
 	case NR_sendto:
-		return REG(regs, r8, btf) ? 0 : 2;   /* dest_addr: likewise */
+		return sys_arg(regs, 4, btf, compat) ? 0 : 2;   /* dest_addr: likewise */
 	default:
 		return 0;
 	}
@@ -464,7 +480,7 @@ static __always_inline void call_fill(struct ioacct_call *e, __u32 kind, __u32 t
 
 /* A sample of size bytes for the call of the current task, if traced,
  * with its call part filled in; NULL if not.  (compat: an i386 call, nr
- * its x86_64 twin's: ke_compat_taken.) */
+ * its x86_64 twin's: sys_exit.) */
 static __always_inline struct ioacct_call *call_sample(__u64 size, __u32 kind, long nr, long ret,
 						       struct pt_regs *regs, const bool btf,
 						       const bool compat)
@@ -781,7 +797,8 @@ __noinline int io_add(int fd, int dir, long ret)
 TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = REG(regs, orig_ax, btf);
-	int dir = ret < 0 ? 0 : io_dir(nr, regs, btf);
+	bool compat = false;
+	int dir, fd;
 
 	if (engine) {
 		struct ioacct_task_state *t = ke_task(btf);
@@ -796,39 +813,43 @@ TP_TWINS(sys_exit, sys_exit, struct pt_regs *regs, long ret)
 			nr = t->entry_nr;
 		if (began)
 			*began = t->entry_ts;   /* (for the samples this call sends) */
-		if (in_compat(btf)) {   /* an i386 call: counted and taken as its twin */
-			nr = ke_compat_nr(nr);
-			if (nr >= 0) {
-				ke_exit_call(t, nr, ret);
-				ke_compat_taken(regs, nr, ret, btf);
-			}
+		/* An i386 call is counted and taken as its x86_64 twin, which the
+		 * model reads it as (its arguments read from its own registers,
+		 * sys_arg; the structs of the *msg calls in their i386 layout);
+		 * those without a twin (socketcall, ipc, the old mmap) are not. */
+		compat = in_compat(btf);
+		if (compat && (nr = ke_compat_nr(nr)) < 0)
 			return 0;
-		}
 		ke_exit_call(t, nr, ret);
+		if (compat && ret <= -512 && ret >= -516)
+			return 0;   /* interrupted: it did nothing (it ends in EINTR, or runs again) */
 	} else if (in_compat(btf)) {
 		return 0;   /* an i386 call: the ptrace engine's (its filter stops them all) */
 	}
-	stack_exit(regs, nr, ret, btf);
+	if (!compat)
+		stack_exit(regs, nr, ret, btf);
 	if (nr == NR_mmap || nr == NR_munmap || nr == NR_mremap || nr == NR_brk) {
-		mem_call(regs, nr, ret, btf, false);
+		mem_call(regs, nr, ret, btf, compat);
 		return 0;
 	}
 	if (nr == NR_pipe || nr == NR_pipe2) {
-		pipe_call(regs, nr, ret, btf, false);
+		pipe_call(regs, nr, ret, btf, compat);
 		return 0;
 	}
 	if (nr == NR_open || nr == NR_openat || nr == NR_creat) {
 		if (ret > -512 || ret < -516)   /* not interrupted (which opened nothing) */
-			open_call(regs, nr, ret, btf, false);
+			open_call(regs, nr, ret, btf, compat);
 		return 0;
 	}
+	fd = (int)sys_arg(regs, 0, btf, compat);
 	if (!engine && nr == NR_connect)   /* (the engine's: ke_call) */
-		ke_watch_connect((int)REG(regs, di, btf), ret);
-	if (ke_call(regs, nr, ret, btf, false) || !dir)
+		ke_watch_connect(fd, ret);
+	dir = ret < 0 ? 0 : io_dir(nr, regs, btf, compat);
+	if (ke_call(regs, nr, ret, btf, compat) || !dir)
 		return 0;
-	io_add((int)REG(regs, di, btf), dir, ret);
+	io_add(fd, dir, ret);
 	if (dir == 1 && kwatched)
-		ke_watch_read(nr, (int)REG(regs, di, btf), REG(regs, si, btf), ret, false);
+		ke_watch_read(nr, fd, sys_arg(regs, 1, btf, compat), ret, compat);
 	return 0;
 }
 
