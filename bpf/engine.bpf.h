@@ -1016,7 +1016,6 @@ __noinline int ke_data_sample(long nr, int fd, __u64 a1, long ret, __u32 what)
 	max = what == IOACCT_HOSTS ? IOACCT_HOSTS_MAX : IOACCT_DATA_MAX;
 	n = ret > max ? max : (__u32)ret;
 	tmp = (__u64 *)KE_DATA(es, data);   /* (the scratch space, not the stack) */
-	tmp[0] = 0;
 	tmp[2] = a1;
 	if (nr == NR_recvmsg) {   /* msg_iov, at 16 (i386: 8) */
 		tmp[2] = 0;

@@ -177,8 +177,8 @@ enum {
 #define REG(regs, f, btf) ((btf) ? (regs)->f : BPF_CORE_READ(regs, f))
 
 /* Argument i (0-5) of the system call; an i386 call's (compat) are in bx,
- * cx, dx, si, di and bp.  (i and btf are constants in every inlined
- * copy; compat is one at some call sites, where each read is one load.) */
+ * cx, dx, si, di and bp.  (i and btf are constants in every inlined copy:
+ * with btf each read is one load, else one probe read.) */
 static __always_inline __u64 sys_arg(struct pt_regs *regs, int i, const bool btf, bool compat)
 {
 	__u64 v = 0;
@@ -194,7 +194,7 @@ static __always_inline __u64 sys_arg(struct pt_regs *regs, int i, const bool btf
 		default: return compat ? regs->bp : regs->r9;
 		}
 	}
-	/* (one probe read, into one stack slot, whichever register it is) */
+	/* (at the offset of whichever register it is: one stack slot) */
 	switch (i) {
 	case 0: at = compat ? bpf_core_field_offset(regs->bx) : bpf_core_field_offset(regs->di); break;
 	case 1: at = compat ? bpf_core_field_offset(regs->cx) : bpf_core_field_offset(regs->si); break;
