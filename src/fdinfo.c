@@ -156,13 +156,11 @@ void fdinfo_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd
 	record_at(rb, ts, tid, tgid, fd, why, kind_hint, path, plen, flags, tid, tgid, fd);
 }
 
-void fdinfo_record_own(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
-		       enum rec_fd_why why, int own_fd, const char *path, size_t plen,
-		       uint32_t flags)
+void fdinfo_record_at(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
+		      enum rec_fd_why why, const char *path, size_t plen, uint32_t flags,
+		      pid_t at, int at_fd)
 {
-	pid_t self = getpid();
-
-	record_at(rb, ts, tid, tgid, fd, why, 0, path, plen, flags, self, self, own_fd);
+	record_at(rb, ts, tid, tgid, fd, why, 0, path, plen, flags, at, at, at_fd);
 }
 
 bool fdinfo_hosts_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,

@@ -20,16 +20,16 @@ void fdinfo_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd
 		   enum rec_fd_why why, uint8_t kind_hint, const char *path, size_t plen,
 		   uint32_t flags);
 
+/* The same, of an fd that is the open file process at holds as at_fd (a
+ * command forked with our fds, not exec'd yet, is described from our own
+ * /proc: at is us).  path: at_fd's link text. */
+void fdinfo_record_at(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
+		      enum rec_fd_why why, const char *path, size_t plen, uint32_t flags,
+		      pid_t at, int at_fd);
+
 /* When path (plen bytes) is the hosts file, build into rb the REC_DATA of
  * process tgid's own /etc/hosts, read through /proc/TGID/root (its mount
  * namespace's), which task tid opened as fd; true when it did. */
-/* The same, of an fd that is the open file we hold as own_fd (a command
- * forked with our fds, not exec'd yet): its kind and addresses read from
- * our own /proc.  path: own_fd's link text. */
-void fdinfo_record_own(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
-		       enum rec_fd_why why, int own_fd, const char *path, size_t plen,
-		       uint32_t flags);
-
 bool fdinfo_hosts_record(struct recbuf *rb, uint64_t ts, pid_t tid, pid_t tgid, int fd,
 			 const char *path, size_t plen);
 

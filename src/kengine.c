@@ -223,12 +223,8 @@ static void note_inherited(struct kengine *k, pid_t pid)
 		plen = procfs_fd_link(at, fd, k->path, sizeof(k->path));
 		if (plen < 0)
 			plen = 0;
-		if (ours)
-			fdinfo_record_own(&k->rb, util_now_ns(), pid, pid, fds[i], FDW_INHERITED, fd,
-					  k->path, (size_t)plen, flags);
-		else
-			fdinfo_record(&k->rb, util_now_ns(), pid, pid, fds[i], FDW_INHERITED, 0,
-				      k->path, (size_t)plen, flags);
+		fdinfo_record_at(&k->rb, util_now_ns(), pid, pid, fds[i], FDW_INHERITED, k->path,
+				 (size_t)plen, flags, at, fd);
 		rec_finish(&k->rb);
 		k->inherited = xrealloc(k->inherited, k->inherited_len + k->rb.len);
 		memcpy(k->inherited + k->inherited_len, k->rb.buf, k->rb.len);

@@ -774,8 +774,8 @@ static void describe_pair(struct tracer *t, struct tracee *tk, uint64_t ts, uint
 	describe_fd(t, tk, ts, fds[1], FDW_NEW, kind);
 }
 
-/* What this file reads of a struct msghdr: its address and its control
- * bytes. */
+/* What this file reads of a struct msghdr: its address, its iovecs and
+ * its control bytes. */
 struct msg_parts {
 	uint64_t name, iov, iovlen, control, controllen;
 	uint32_t namelen;
