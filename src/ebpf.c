@@ -309,6 +309,11 @@ bool ebpf_engine_tasks_left(const struct ebpf *eb)
 	return eb->io && ebpf_ioacct_tasks_left(eb->io);
 }
 
+bool ebpf_engine_has(const struct ebpf *eb, pid_t tid)
+{
+	return eb->io && ebpf_ioacct_has_task(eb->io, tid);
+}
+
 size_t ebpf_engine_tasks(const struct ebpf *eb, pid_t *tids, pid_t *tgids, size_t cap)
 {
 	return eb->io ? ebpf_ioacct_tasks(eb->io, tids, tgids, cap) : 0;

@@ -77,6 +77,8 @@ int ebpf_add_pid(struct ebpf *eb, pid_t pid);
 int ebpf_engine_add(struct ebpf *eb, pid_t tid, pid_t tgid, bool spawned);
 /* Is any of the kernel engine's tasks left? */
 bool ebpf_engine_tasks_left(const struct ebpf *eb);
+/* Is task tid one of the kernel engine's now? */
+bool ebpf_engine_has(const struct ebpf *eb, pid_t tid);
 /* Up to cap of the kernel engine's tasks now (tid, process); how many. */
 size_t ebpf_engine_tasks(const struct ebpf *eb, pid_t *tids, pid_t *tgids, size_t cap);
 /* Up to cap of the traced tasks in the kernel's set now (tid, process),

@@ -886,6 +886,14 @@ bool ebpf_ioacct_tasks_left(const struct ebpf_ioacct *io)
 	return bpf_map__get_next_key(io->skel->maps.kalive, NULL, &next, sizeof(next)) == 0;
 }
 
+bool ebpf_ioacct_has_task(const struct ebpf_ioacct *io, pid_t tid)
+{
+	struct ioacct_task_state v;
+	__u32 k = (__u32)tid;
+
+	return bpf_map__lookup_elem(io->skel->maps.kalive, &k, sizeof(k), &v, sizeof(v), 0) == 0;
+}
+
 size_t ebpf_ioacct_tasks(const struct ebpf_ioacct *io, pid_t *tids, pid_t *tgids, size_t cap)
 {
 	const struct bpf_map *m = io->skel->maps.kalive;

@@ -52,6 +52,8 @@ void ebpf_ioacct_woken(struct ebpf_ioacct *io);
 int ebpf_ioacct_add_task(struct ebpf_ioacct *io, pid_t tid, pid_t tgid, bool spawned);
 /* Is any task left in the kernel engine's set? */
 bool ebpf_ioacct_tasks_left(const struct ebpf_ioacct *io);
+/* Is task tid in it? */
+bool ebpf_ioacct_has_task(const struct ebpf_ioacct *io, pid_t tid);
 /* Up to cap of the engine's tasks now (tid and its process); how many. */
 size_t ebpf_ioacct_tasks(const struct ebpf_ioacct *io, pid_t *tids, pid_t *tgids, size_t cap);
 /* (process, fd, file) counters in the kernel now. */

@@ -73,6 +73,8 @@ struct kengine {
 	struct recbuf rb;
 	char *inherited;          /* REC_FDs of the fds the command inherits, */
 	size_t inherited_len;     /* sent after its first exec */
+	struct imap described;    /* processes attach_descendants described, until */
+				  /* they end: the kernel's fork of one is not sent */
 	pid_t kept[MAX_KILL];     /* processes already stopped when F5 sent SIGSTOP, */
 	size_t nkept;             /* sorted: F5 again does not continue them */
 	char path[REC_PATH_MAX + 64];
@@ -128,6 +130,18 @@ static void describe_fds(struct kengine *k, pid_t pid, uint64_t ts)
 	emit(k);
 }
 
+/* Whether to pass on record h: not the kernel's fork of a process
+ * attach_descendants described (one it forgets when that process ends). */
+static bool kernel_forks(struct kengine *k, const struct rec_hdr *h)
+{
+	const struct rec_newtask *r = rec_payload(h);
+
+	if (h->type == REC_EXIT && ((const struct rec_exit *)rec_payload(h))->leader)
+		imap_del(&k->described, (uint32_t)h->tgid);
+	return h->type != REC_NEWTASK || (r->flags & CLONE_THREAD) ||
+	       !imap_del(&k->described, (uint32_t)r->child);
+}
+
 /* Drain sink: one record the kernel captured; after the command's first
  * exec, the fds it inherited (as ptrace's exec event describes them). */
 static void put_rec(void *ctx, const struct rec_hdr *h)
@@ -138,6 +152,8 @@ static void put_rec(void *ctx, const struct rec_hdr *h)
 	    (!k->exec_seen && h->tgid == k->root && h->type != REC_EXEC &&
 	     h->type != REC_EXECINFO))
 		return;   /* our own code, before the command's exec */
+	if (k->described.n && !kernel_forks(k, h))
+		return;
 	memcpy(k->rb.buf, h, h->len);
 	k->rb.len = h->len;
 	k->got++;
@@ -512,16 +528,14 @@ static void trace_loop(struct kengine *k)
 	ebpf_io_drain(k->o.engine, put_rec, k);   /* what the last exits sent */
 }
 
-/* The attached process as if it had been seen starting: its program
+/* A process found at attach as if it had been seen starting: its program
  * (REC_EXEC flagged as found), its threads, its fds. */
-static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, int n)
+static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, int n, uint64_t ts)
 {
-	uint64_t ts = util_now_ns();
 	ssize_t alen = procfs_cmdline(pid, k->blob, sizeof(k->blob));
 	ssize_t elen = procfs_exe(pid, k->path, 4096);
 	struct rec_exec *x;
 
-	emit_start(k, pid, START_ATTACH, k->blob, alen > 0 ? (size_t)alen : 0);
 	x = rec_begin(&k->rb, REC_EXEC, ts, pid, pid, sizeof(*x));
 	((struct rec_hdr *)k->rb.buf)->flags = 1;   /* found at attach, not run */
 	x->old_tid = pid;
@@ -544,26 +558,23 @@ static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, in
 	describe_fds(k, pid, ts);
 }
 
-/* Trace a running process and what it starts, without stopping it: every
- * thread goes into the kernel's set, rescanned until a scan finds none it
- * has not put there (a thread made by one not yet in the set is in the next
- * scan; once every thread is in it, the kernel takes in the threads they
- * make; the same count of threads is not the same threads). */
-static int attach(struct kengine *k)
+/* Put every thread of process pid into the kernel's set, rescanned until a
+ * scan finds none it has not put there (a thread made by one not yet in
+ * the set is in the next scan; once every thread is in it, the kernel
+ * takes in the threads they make; the same count of threads is not the
+ * same threads).  tids: what the last scan found; returns its count. */
+static int take_threads(struct kengine *k, pid_t pid, pid_t *tids, int *n)
 {
-	pid_t pid = k->o.attach_pid, *tids = xcalloc(MAX_KILL, sizeof(*tids));
 	struct imap added = { 0 };
-	int n = 0, fresh = 1, err = 0;
+	int fresh = 1, err = 0;
 
-	k->root = pid;
-	k->reaped = k->exec_seen = true;   /* not our child: nothing to reap or wait for */
-	atomic_store(&k->root_live, pid);
+	*n = 0;
 	for (int round = 0; round < 100 && fresh && !err; round++) {
 		fresh = 0;
-		n = procfs_list_tasks(pid, tids, MAX_KILL);
-		if (n < 0)
-			err = n;
-		for (int i = 0; i < n && i < MAX_KILL && !err; i++) {
+		*n = procfs_list_tasks(pid, tids, MAX_KILL);
+		if (*n < 0)
+			err = *n;
+		for (int i = 0; i < *n && i < MAX_KILL && !err; i++) {
 			if (imap_get(&added, (uint32_t)tids[i]))
 				continue;
 			imap_put(&added, (uint32_t)tids[i], &added);
@@ -572,8 +583,72 @@ static int attach(struct kengine *k)
 		}
 	}
 	imap_release(&added);
-	if (!err)
-		describe_process(k, pid, tids, n < MAX_KILL ? n : MAX_KILL);
+	if (*n > MAX_KILL)
+		*n = MAX_KILL;
+	return err;
+}
+
+/* Take in the processes the attached one started that still run, and
+ * theirs (not this one), each reported as forked by its parent, parents
+ * first, rescanned until a scan finds none new.  One the kernel took in
+ * by itself (its parent, already in the set, forked it meanwhile) is left
+ * to the fork it reports; kernel_forks drops that report for one described
+ * here all the same (seen in /proc a moment before the kernel took it). */
+static void attach_descendants(struct kengine *k, pid_t *tids)
+{
+	pid_t *pids = xcalloc(MAX_KILL, sizeof(*pids)), *ppids = xcalloc(MAX_KILL, sizeof(*ppids));
+	struct imap seen = { 0 };
+	int fresh = 1;
+
+	imap_put(&seen, (uint32_t)k->root, &seen);
+	for (int round = 0; round < 100 && fresh; round++) {
+		int n = procfs_descendants(k->root, getpid(), pids, ppids, MAX_KILL), nt;
+		uint64_t ts = util_now_ns();
+
+		fresh = 0;
+		for (int i = 0; i < n; i++) {
+			struct rec_newtask *r;
+
+			if (imap_get(&seen, (uint32_t)pids[i]) || !imap_get(&seen, (uint32_t)ppids[i]))
+				continue;   /* done, or its parent went before it was taken */
+			imap_put(&seen, (uint32_t)pids[i], &seen);
+			fresh++;
+			if (ebpf_engine_has(k->o.engine, pids[i]) ||
+			    take_threads(k, pids[i], tids, &nt) || nt <= 0)
+				continue;
+			imap_put(&k->described, (uint32_t)pids[i], &k->described);
+			r = rec_begin(&k->rb, REC_NEWTASK, ts, ppids[i], ppids[i], sizeof(*r));
+			((struct rec_hdr *)k->rb.buf)->flags = NEWTASK_ATTACHED;
+			r->child = pids[i];
+			r->kind = NT_FORK;
+			r->flags = SIGCHLD;
+			emit(k);
+			describe_process(k, pids[i], tids, nt, ts);
+		}
+	}
+	imap_release(&seen);
+	free(pids);
+	free(ppids);
+}
+
+/* Trace a running process, what it started and what they all start,
+ * without stopping any of them. */
+static int attach(struct kengine *k)
+{
+	pid_t pid = k->o.attach_pid, *tids = xcalloc(MAX_KILL, sizeof(*tids));
+	ssize_t alen;
+	int n, err;
+
+	k->root = pid;
+	k->reaped = k->exec_seen = true;   /* not our child: nothing to reap or wait for */
+	atomic_store(&k->root_live, pid);
+	err = take_threads(k, pid, tids, &n);
+	if (!err) {
+		alen = procfs_cmdline(pid, k->blob, sizeof(k->blob));
+		emit_start(k, pid, START_ATTACH, k->blob, alen > 0 ? (size_t)alen : 0);
+		describe_process(k, pid, tids, n, util_now_ns());
+		attach_descendants(k, tids);
+	}
 	free(tids);
 	return err;
 }
@@ -678,5 +753,6 @@ void kengine_free(struct kengine *k)
 		close(k->root_fd);
 	sem_destroy(&k->started);
 	free(k->inherited);
+	imap_release(&k->described);
 	free(k);
 }

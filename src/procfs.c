@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,56 @@ static const char *stat_field(pid_t pid, int n, char *buf, size_t cap)
 	for (field = 2; p && field < n; field++)
 		p = strchr(p + 1, ' ');
 	return p ? p + 1 : NULL;
+}
+
+/* The parent of pid (0 when unknown), and its state letter in *state. */
+static pid_t stat_parent(pid_t pid, int *state)
+{
+	char buf[1024];
+	const char *f = stat_field(pid, 3, buf, sizeof(buf));   /* state, ppid */
+
+	*state = f ? *f : 0;
+	return f && f[1] ? (pid_t)atoi(f + 2) : 0;
+}
+
+int procfs_descendants(pid_t root, pid_t skip, pid_t *pids, pid_t *ppids, int cap)
+{
+	int n = list_numeric("/proc", pids, cap), m = 0, out = 0, nup = 0, state;
+	pid_t up[64];
+
+	if (n < 0)
+		return n;
+	if (n > cap)
+		n = cap;
+	for (pid_t a = skip; a > 1 && a != root && nup < 64; a = stat_parent(a, &state))
+		up[nup++] = a;   /* skip and its ancestors */
+	for (int i = 0; i < n; i++) {   /* live processes, with their parents */
+		pid_t parent = stat_parent(pids[i], &state);
+		bool mine = false;
+
+		for (int j = 0; j < nup && !mine; j++)
+			mine = pids[i] == up[j];
+		if (!parent || state == 'Z' || state == 'X' || pids[i] == root || mine)
+			continue;
+		ppids[m] = parent;
+		pids[m++] = pids[i];
+	}
+	/* Parents first: the children of root, then those of each one moved. */
+	for (int q = -1; q < out; q++) {
+		pid_t parent = q < 0 ? root : pids[q];
+
+		for (int i = out; i < m; i++) {
+			pid_t c = pids[i], cp = ppids[i];
+
+			if (cp != parent)
+				continue;
+			pids[i] = pids[out];
+			ppids[i] = ppids[out];
+			pids[out] = c;
+			ppids[out++] = cp;
+		}
+	}
+	return out;
 }
 
 int procfs_is_kthread(pid_t pid)

@@ -30,6 +30,11 @@ int procfs_status_field(pid_t pid, const char *name, long *value);
 int procfs_state(pid_t pid);
 /* The CPU task TID runs or last ran on (/proc/TID/stat), -1 if unknown. */
 int procfs_cpu(pid_t tid);
+/* The live processes descending from root, parents before their children,
+ * each with its parent in ppids; left out: skip, its ancestors below root,
+ * and what descends from them.  Both arrays (cap entries) are the scan's
+ * scratch too; returns the count. */
+int procfs_descendants(pid_t root, pid_t skip, pid_t *pids, pid_t *ppids, int cap);
 /* 1 when PID is a kernel thread, 0 when not. */
 int procfs_is_kthread(pid_t pid);
 #endif

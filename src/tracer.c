@@ -1835,21 +1835,15 @@ static int seize_one(struct tracer *t, pid_t pid, pid_t tid)
 	return 0;
 }
 
-/* Attach every thread of a running process, rescanning until stable. */
-static int attach(struct tracer *t)
+/* Seize every thread of process pid (the leader first), rescanning until
+ * a scan finds none new. */
+static int seize_threads(struct tracer *t, pid_t pid)
 {
-	pid_t pid = t->o.attach_pid, tids[4096];
+	pid_t tids[4096];
 	bool added = true;
-	ssize_t alen;
-	struct tracee *leader;
-	int err;
+	int err = seize_one(t, pid, pid);
 
-	err = seize_one(t, pid, pid);
-	if (err)
-		return err;
-	t->root = pid;
-	atomic_store(&t->root_live, pid);
-	while (added) {
+	while (!err && added) {
 		int n = procfs_list_tasks(pid, tids, 4096);
 		added = false;
 		for (int i = 0; i < n && i < 4096; i++) {
@@ -1859,36 +1853,95 @@ static int attach(struct tracer *t)
 				added = true;
 		}
 	}
-	alen = procfs_cmdline(pid, t->blob, sizeof(t->blob));
-	emit_start(t, pid, START_ATTACH, t->blob, alen > 0 ? (size_t)alen : 0);
-	leader = tracee_find(t, pid);
-	/* Describe the image and the threads as if we had seen them begin. */
-	{
-		struct rec_exec *r;
-		ssize_t elen = procfs_exe(pid, t->path, 4096);
-		r = rec_begin(&t->rb, REC_EXEC, util_now_ns(), pid, pid, sizeof(*r));
-		((struct rec_hdr *)t->rb.buf)->flags = 1;
-		r->old_tid = pid;
-		r->exe_len = (uint16_t)(elen > 0 ? elen : 0);
-		r->argv_len = (uint32_t)(alen > 0 ? alen : 0);
-		rec_blob(&t->rb, t->path, r->exe_len);
-		rec_blob(&t->rb, t->blob, r->argv_len);
-		emit(t);
-	}
+	return err;
+}
+
+/* A process found at attach as if it had been seen starting: its program
+ * (REC_EXEC flagged as found), its threads, its fds. */
+static void describe_process(struct tracer *t, pid_t pid, uint64_t ts)
+{
+	ssize_t alen = procfs_cmdline(pid, t->blob, sizeof(t->blob));
+	ssize_t elen = procfs_exe(pid, t->path, 4096);
+	struct tracee *leader = tracee_find(t, pid);
+	struct rec_exec *x = rec_begin(&t->rb, REC_EXEC, ts, pid, pid, sizeof(*x));
+
+	((struct rec_hdr *)t->rb.buf)->flags = 1;   /* found at attach, not run */
+	x->old_tid = pid;
+	x->exe_len = (uint16_t)(elen > 0 ? elen : 0);
+	x->argv_len = (uint32_t)(alen > 0 ? alen : 0);
+	rec_blob(&t->rb, t->path, x->exe_len);
+	rec_blob(&t->rb, t->blob, x->argv_len);
+	emit(t);
 	if (t->o.maps)
-		emit_maps(t, leader, util_now_ns());
+		emit_maps(t, leader, ts);
 	for (size_t i = 0; i < t->cap; i++) {
 		struct rec_newtask *r;
-		if (!t->tracees[i].tid || t->tracees[i].tid == pid)
+		if (!t->tracees[i].tid || t->tracees[i].tid == pid || t->tracees[i].tgid != pid)
 			continue;
-		r = rec_begin(&t->rb, REC_NEWTASK, util_now_ns(), pid, pid, sizeof(*r));
+		r = rec_begin(&t->rb, REC_NEWTASK, ts, pid, pid, sizeof(*r));
 		((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ATTACHED;
 		r->child = t->tracees[i].tid;
 		r->kind = NT_CLONE;
 		r->flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
 		emit(t);
 	}
-	describe_all_fds(t, leader, util_now_ns(), true);
+	describe_all_fds(t, leader, ts, true);
+}
+
+/* Seize the processes the attached one started that still run, and
+ * theirs (not this one), each reported as forked by its parent, parents
+ * first, rescanned until a scan finds none new.  One a seized parent forked
+ * meanwhile is ours already (the seize fails) and reports its own fork. */
+static void attach_descendants(struct tracer *t)
+{
+	pid_t *pids = xcalloc(4096, sizeof(*pids)), *ppids = xcalloc(4096, sizeof(*ppids));
+	struct imap seen = { 0 };
+	int fresh = 1;
+
+	imap_put(&seen, (uint32_t)t->root, &seen);
+	for (int round = 0; round < 100 && fresh; round++) {
+		int n = procfs_descendants(t->root, getpid(), pids, ppids, 4096);
+		uint64_t ts = util_now_ns();
+
+		fresh = 0;
+		for (int i = 0; i < n; i++) {
+			struct rec_newtask *r;
+
+			if (imap_get(&seen, (uint32_t)pids[i]) || !imap_get(&seen, (uint32_t)ppids[i]))
+				continue;   /* done, or its parent went before it was seized */
+			imap_put(&seen, (uint32_t)pids[i], &seen);
+			fresh++;
+			if (tracee_find(t, pids[i]) || seize_threads(t, pids[i]))
+				continue;
+			r = rec_begin(&t->rb, REC_NEWTASK, ts, ppids[i], ppids[i], sizeof(*r));
+			((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ATTACHED;
+			r->child = pids[i];
+			r->kind = NT_FORK;
+			r->flags = SIGCHLD;
+			emit(t);
+			describe_process(t, pids[i], ts);
+		}
+	}
+	imap_release(&seen);
+	free(pids);
+	free(ppids);
+}
+
+/* Attach every thread of a running process, then what it started. */
+static int attach(struct tracer *t)
+{
+	pid_t pid = t->o.attach_pid;
+	ssize_t alen;
+	int err = seize_threads(t, pid);
+
+	if (err)
+		return err;
+	t->root = pid;
+	atomic_store(&t->root_live, pid);
+	alen = procfs_cmdline(pid, t->blob, sizeof(t->blob));
+	emit_start(t, pid, START_ATTACH, t->blob, alen > 0 ? (size_t)alen : 0);
+	describe_process(t, pid, util_now_ns());
+	attach_descendants(t);
 	return 0;
 }
 
