@@ -795,8 +795,8 @@ static __always_inline __u32 ke_sock_addr(struct file *f, bool remote, char *out
 		if (!port || st == 2 /* SYN_SENT */ || st == 7 /* CLOSE */)
 			return 0;
 	} else {
-		port = BPF_CORE_READ(sk, __sk_common.skc_num);
-		port = (__u16)((port >> 8) | (port << 8));
+		/* getsockname's: a connection reset keeps it (skc_num is 0 then) */
+		port = BPF_CORE_READ((struct inet_sock *)sk, inet_sport);
 	}
 	*(__u16 *)out = (__u16)family;
 	*(__u16 *)(out + 2) = port;

@@ -231,6 +231,11 @@ struct sock {
 	struct sock_common __sk_common;
 };
 
+struct inet_sock {
+	struct sock sk;
+	__be16 inet_sport;        /* the local port getsockname gives (network order) */
+};
+
 struct sockaddr_un {
 	unsigned short sun_family;
 	char sun_path[108];

@@ -90,7 +90,7 @@ TRACED_SYSCALLS = (
     # byte movers
     "read", "pread64", "readv", "preadv", "preadv2",
     "write", "pwrite64", "writev", "pwritev", "pwritev2",
-    "sendfile", "copy_file_range", "splice",
+    "sendfile", "copy_file_range", "splice", "tee",
     "sendto", "sendmsg", "sendmmsg", "recvfrom", "recvmsg", "recvmmsg",
     # connections
     "connect", "accept", "accept4", "close",
@@ -1009,7 +1009,9 @@ class TruthBuilder:
         tg = self.tgid(sc.tid)
         fds = [parse_fd(a) for a in sc.args]
         # where a byte mover or openat names its fds, a bare one may be known
-        for i in (0, 1, 2) if sc.name in ("sendfile", "copy_file_range", "splice") else (0,):
+        movers = {"sendfile": (0, 1, 2), "copy_file_range": (0, 1, 2), "splice": (0, 1, 2),
+                  "tee": (0, 1)}
+        for i in movers.get(sc.name, (0,)):
             if i < len(fds) and fds[i] is None:
                 fds[i] = self._bare_fd(tg, sc.args[i])
         for fd in fds:
@@ -1050,10 +1052,13 @@ class TruthBuilder:
                 if len(lens) < ret.value:
                     self.warnings.append(f"{name}: only {len(lens)} msg_len of {ret.value} visible")
                 self.move_bytes(fds[0], sum(lens), "in" if name == "recvmmsg" else "out")
-        elif name in ("sendfile", "copy_file_range", "splice"):
+        elif name in ("sendfile", "copy_file_range", "splice", "tee"):
+            # (tee copies a pipe's bytes without taking them: in and out too)
             if ok and ret.value > 0:
                 if name == "sendfile":
                     out_fd, in_fd = fds[0], fds[1]
+                elif name == "tee":
+                    in_fd, out_fd = fds[0], fds[1]
                 else:
                     in_fd, out_fd = fds[0], fds[2]
                 self.move_bytes(in_fd, ret.value, "in")
