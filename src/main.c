@@ -897,18 +897,38 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 #endif
 }
 
-/* --pid with --ebpf: put the attached process in the kernel's traced set. */
+/* --pid: the processes under the attached one, as the tracer took them in
+ * (a fresh scan: those forked since by one already followed are followed
+ * by the kernel); how many, in *out (freed by the caller). */
+static int attached_tree(const struct run *r, pid_t **out)
+{
+	pid_t *ppids = xcalloc(4096, sizeof(*ppids));
+	int n;
+
+	*out = xcalloc(4096, sizeof(**out));
+	n = procfs_descendants(r->o.pid, getpid(), *out, ppids, 4096);
+	free(ppids);
+	return n > 0 ? n : 0;
+}
+
+/* --pid with --ebpf: put the attached process, and those under it, in the
+ * kernel's traced set. */
 static void ebpf_follow_pid(struct run *r)
 {
 #ifdef HAVE_EBPF
-	int err;
+	pid_t *tree;
+	int err, n;
 
 	if (!r->ebpf || !r->o.pid || r->kernel)
-		return;   /* (the kernel engine took it in itself) */
+		return;   /* (the kernel engine took them in itself) */
 	err = ebpf_add_pid(r->ebpf, r->o.pid);
 	if (err)
 		fprintf(stderr, "compendium-tui: --ebpf cannot follow pid %d (%s); latency will be "
 			"missing for it.\n", (int)r->o.pid, strerror(-err));
+	n = attached_tree(r, &tree);
+	for (int i = 0; i < n; i++)
+		ebpf_add_pid(r->ebpf, tree[i]);   /* (one gone meanwhile: nothing to follow) */
+	free(tree);
 #else
 	(void)r;
 #endif
@@ -920,10 +940,16 @@ static void ebpf_follow_pid(struct run *r)
 static void start_faults(struct run *r)
 {
 	char why[320];
-	int err;
+	pid_t *tree;
+	int err, n;
 
-	if (r->o.pid)
+	if (r->o.pid) {
 		faults_open_attach(r->faults, r->o.pid);
+		n = attached_tree(r, &tree);
+		for (int i = 0; i < n; i++)
+			faults_open_attach(r->faults, tree[i]);
+		free(tree);
+	}
 	err = faults_start(r->faults);
 	if (err)
 		fprintf(stderr, "compendium-tui: --faults is off: %s.\n",
