@@ -175,6 +175,7 @@ enum {
 #define KE_THREAD_SIZE 16384      /* x86_64 kernel stacks; the user registers end it */
 #define KE_SIGNAL_GROUP_EXIT 4
 #define KE_EINPROGRESS 115
+#define KE_MSG_FASTOPEN 0x20000000   /* a send that connects (TCP Fast Open) */
 #define KE_ADDR_MAX 128
 #define KE_CMSG_MAX 256         /* control bytes of a recvmsg looked at */
 
@@ -1359,7 +1360,8 @@ static __always_inline void ke_pair(__u32 tgid, __u64 uaddr)
 
 /* At the exit of one of the engine's calls (nr, returning ret) by a traced
  * task of process tgid: send what it did to fds (the new ones described, a
- * socketpair's two, the fd a connect or bind updated, those a recvmsg got)
+ * socketpair's two, the fd a connect, bind or Fast Open send (its flags in
+ * the scratch's arguments) updated, those a recvmsg got)
  * and return its aux (the bytes a sendmmsg or recvmmsg moved, else 0).  x
  * is the argument the one it is needs: the address of a socketpair's fds
  * (r10), the fd of a connect or bind (di), the message(s) of a recvmsg,
@@ -1368,6 +1370,8 @@ static __always_inline void ke_pair(__u32 tgid, __u64 uaddr)
  * ke_call goes on. */
 __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x, bool compat)
 {
+	struct engine_scratch *es;
+
 	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket))
 		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, nr == NR_socket);
 	else if (ret >= 0 && (nr == NR_accept || nr == NR_accept4))
@@ -1376,6 +1380,9 @@ __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x, bool compat
 		ke_pair(tgid, x);
 	else if ((ret == 0 || ret == -KE_EINPROGRESS) && (nr == NR_connect || nr == NR_bind))
 		ke_send_fd(tgid, (int)x, KE_FDW_UPDATE, true);
+	else if ((ret >= 0 || ret == -KE_EINPROGRESS) && (nr == NR_sendto || nr == NR_sendmsg) &&
+		 (es = engine_sc()) && (es->args[nr == NR_sendto ? 3 : 2] & KE_MSG_FASTOPEN))
+		ke_send_fd(tgid, (int)es->args[0], KE_FDW_UPDATE, true);   /* TCP Fast Open */
 	else if (ret > 0 && (nr == NR_sendmmsg || nr == NR_recvmmsg))
 		return ke_mmsg_bytes(x, ret, compat);
 	else if (ret > 0 && nr == NR_recvmsg && compat)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1517,6 +1518,17 @@ static void sys_conn(struct model *m, const struct rec_hdr *h, struct thread *t,
 	emit(m, &ev);
 }
 
+/* A sendto or sendmsg with MSG_FASTOPEN and an address on a TCP socket not
+ * yet connected: TCP Fast Open, which connects as it sends. */
+static bool fast_open(const struct thread *t, const struct rec_syscall *s, const char *addr)
+{
+	uint64_t flags = s->nr == SYS_sendto ? s->args[3] : s->nr == SYS_sendmsg ? s->args[2] : 0;
+	struct fobj *o = addr && (flags & MSG_FASTOPEN) ? fdtable_get(t->fdt, (int)s->args[0]) : NULL;
+
+	return o && (o->kind == FDK_TCP4 || o->kind == FDK_TCP6) && !o->conn &&
+	       (!failed(s->ret) || s->ret == -115 /* EINPROGRESS */);
+}
+
 /* mmap, munmap, mremap, brk. */
 static void sys_mem(struct model *m, const struct rec_hdr *h, struct thread *t,
 		    const struct rec_syscall *s)
@@ -1742,6 +1754,8 @@ static void on_syscall(struct model *m, const struct rec_hdr *h)
 		ev.path = path;
 		emit(m, &ev);
 	}
+	if (s->nr >= 0 && fast_open(t, s, addr))
+		sys_conn(m, h, t, s, (int)s->args[0], false, addr);   /* then its bytes, if sent */
 	if (s->nr < 0 || rec_interrupted(s->ret) || (failed(s->ret) && !failure_shown(s->nr)))
 		goto out;
 	if (sys_data(m, h, t, s, addr))

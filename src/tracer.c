@@ -1121,6 +1121,10 @@ static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64
 		describe_pair(t, tk, ts, a[3], fdinfo_sock_kind((int)a[0], (int)a[1]));
 	} else if ((ret == 0 || ret == -EINPROGRESS) && (nr == SYS_connect || nr == SYS_bind)) {
 		describe_fd(t, tk, ts, (int)a[0], FDW_UPDATE, 0);
+	} else if ((ret >= 0 || ret == -EINPROGRESS) &&
+		   ((nr == SYS_sendto && (a[3] & MSG_FASTOPEN)) ||
+		    (nr == SYS_sendmsg && (a[2] & MSG_FASTOPEN)))) {
+		describe_fd(t, tk, ts, (int)a[0], FDW_UPDATE, 0);   /* TCP Fast Open: connected */
 	} else if (ret > 0 && nr == SYS_io_uring_enter) {
 		/* Operations in the ring may have opened or closed fds. */
 		describe_all_fds(t, tk, ts, true);

@@ -907,6 +907,25 @@ class TruthBuilder:
             conn.received += max(nbytes, 0)
         return True
 
+    def fast_open(self, sc: Syscall, tg: int, fd: Fd | None) -> None:
+        """sendto or sendmsg with MSG_FASTOPEN and an address on a TCP socket:
+        TCP Fast Open connects as it sends, a connection as connect makes."""
+        flags_at, addr_at = (3, 4) if sc.name == "sendto" else (2, 1)
+        ret = sc.ret
+        if fd is None or fd.kind != "inet" or not (fd.proto or "").startswith("tcp") or \
+                len(sc.args) <= max(flags_at, addr_at) or "MSG_FASTOPEN" not in sc.args[flags_at] \
+                or ret is None or not (ret.ok or ret.error == "EINPROGRESS"):
+            return
+        arg = sc.args[addr_at]
+        if sc.name == "sendmsg":
+            m = re.search(r"msg_name=(\{[^}]*\})", arg)
+            arg = m.group(1) if m else ""
+        remote = _sockaddr_endpoint(arg)
+        if remote is not None:
+            conn = Conn(fd.proto, "connect", None, remote, seq=sc.seq, keys={fd.text})
+            self.conns.append(conn)
+            self.pending_connects.append((tg, fd.num, conn))
+
     def _find_conn(self, fd: Fd) -> Conn | None:
         """The current connection of the socket behind fd.
 
@@ -1044,6 +1063,8 @@ class TruthBuilder:
                         self._path(ret.fd.path).hint = "dir"
                 self._path(ret.fd.path).modes.add(mode)
         elif name in _READ_CALLS or name in _WRITE_CALLS:
+            if name in ("sendto", "sendmsg") and fds:
+                self.fast_open(sc, tg, fds[0])
             if ok and fds and not self.udp_flow(sc, tg, fds[0], ret.value):
                 self.move_bytes(fds[0], ret.value, "in" if name in _READ_CALLS else "out")
         elif name in ("sendmmsg", "recvmmsg"):
