@@ -1392,6 +1392,16 @@ __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x, bool compat
 	return 0;
 }
 
+/* Does the user's struct sockaddr at uaddr say AF_UNSPEC (a connect that
+ * dissolves a datagram socket's association, and its binding)? */
+static __always_inline bool ke_unspec(__u64 uaddr)
+{
+	__u16 family = 1;
+
+	bpf_probe_read_user(&family, sizeof(family), (void *)uaddr);
+	return family == 0;
+}
+
 /* Keep kunbound at the exit of call nr (returning ret, first arguments a0
  * and a1): a UDP socket made joins it; bound or connected, it leaves; at
  * its first send to an address, which bound it, it is described again
@@ -1406,6 +1416,8 @@ static __always_inline void ke_unbound(__u32 tgid, long nr, long ret, __u64 a0, 
 	if (nr == NR_socket) {
 		if ((a0 == 2 || a0 == 10) && (a1 & 0xf) == 2)   /* AF_INET(6), SOCK_DGRAM */
 			bpf_map_update_elem(&kunbound, &key, &one, BPF_ANY);
+	} else if (nr == NR_connect && ke_unspec(a1)) {
+		bpf_map_update_elem(&kunbound, &key, &one, BPF_ANY);   /* dissolved: unbound again */
 	} else if (nr == NR_bind || nr == NR_connect) {
 		bpf_map_delete_elem(&kunbound, &key);
 	} else if ((nr == NR_sendto || nr == NR_sendmsg || nr == NR_sendmmsg) &&

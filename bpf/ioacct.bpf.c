@@ -903,7 +903,8 @@ static __always_inline void flush_fds(__u32 tgid, __u64 fds, __u32 lo, __u32 hi)
 
 #define ARG(i) sys_arg(regs, i, btf, compat)
 
-/* A traced task is about to end an fd (or all close-on-exec ones). */
+/* A traced task is about to end an fd (or all close-on-exec ones), or to
+ * connect a socket elsewhere (its bytes so far are the old peer's). */
 TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 {
 	__u64 *fds;
@@ -918,7 +919,7 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	if (compat)
 		nr = ke_compat_nr(nr);   /* an i386 call: its own table, its own registers */
 	if (nr != NR_close && nr != NR_dup2 && nr != NR_dup3 && nr != NR_close_range &&
-	    nr != NR_execve && nr != NR_execveat)
+	    nr != NR_execve && nr != NR_execveat && nr != NR_connect)
 		return 0;
 	if (engine && !compat && (nr == NR_execve || nr == NR_execveat))
 		ke_note_argv0((__u32)bpf_get_current_pid_tgid(), nr == NR_execve ? ARG(1) : ARG(2));
@@ -929,7 +930,7 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 	if (!fds)
 		return 0;   /* no counters: nothing to send */
 	switch (nr) {
-	case NR_close:
+	case NR_close: case NR_connect:
 		flush_fd(tgid, (int)ARG(0));
 		break;
 	case NR_dup2: case NR_dup3:

@@ -1077,6 +1077,15 @@ static void dns_reply(struct tracer *t, struct tracee *tk, int64_t ret, uint64_t
 	emit(t);
 }
 
+/* Does the tracee's struct sockaddr at addr say AF_UNSPEC (a connect that
+ * dissolves a datagram socket's association, and its binding)? */
+static bool unspec(struct tracee *tk, uint64_t addr)
+{
+	sa_family_t family;
+
+	return peek(tk->tid, addr, &family, sizeof(family)) == sizeof(family) && family == AF_UNSPEC;
+}
+
 /* Follow the UDP sockets not bound yet: the first send to an address binds
  * one to a port of the kernel's choice, and it is described again after it
  * (its local address, before the call's record).  A stale entry (the fd
@@ -1094,6 +1103,8 @@ static void unbound_track(struct tracer *t, struct tracee *tk, int64_t ret, uint
 		kind = fdinfo_sock_kind((int)tk->args[0], (int)tk->args[1]);
 		if (kind == FDK_UDP4 || kind == FDK_UDP6)
 			imap_put(&t->unbound, key, (void *)1);
+	} else if (nr == SYS_connect && unspec(tk, tk->args[1])) {
+		imap_put(&t->unbound, key, (void *)1);   /* dissolved: unbound again */
 	} else if (t->unbound.n && (nr == SYS_bind || nr == SYS_connect)) {
 		imap_del(&t->unbound, key);
 	} else if (t->unbound.n && (nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg) &&
