@@ -903,8 +903,12 @@ static __always_inline void flush_fds(__u32 tgid, __u64 fds, __u32 lo, __u32 hi)
 
 #define ARG(i) sys_arg(regs, i, btf, compat)
 
-/* A traced task is about to end an fd (or all close-on-exec ones), or to
- * connect a socket elsewhere (its bytes so far are the old peer's). */
+static long sweep_slot(__u32 i, void *unused);
+
+/* A traced task is about to end an fd (or all close-on-exec ones), to
+ * connect a socket elsewhere (its bytes so far are the old peer's), or to
+ * rename a file (every counter that grew is sent first, as a sweep does:
+ * the bytes so far count under the old name, whoever wrote them). */
 TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 {
 	__u64 *fds;
@@ -918,6 +922,12 @@ TP_TWINS(sys_enter, sys_enter, struct pt_regs *regs, long nr)
 		stack_enter(regs, nr, btf);
 	if (compat)
 		nr = ke_compat_nr(nr);   /* an i386 call: its own table, its own registers */
+	if (nr == NR_rename || nr == NR_renameat || nr == NR_renameat2) {
+		__u32 n = slots_used;
+		if (traced_now(&tgid))
+			bpf_loop(n < IOACCT_MAX_FDS ? n : IOACCT_MAX_FDS, sweep_slot, NULL, 0);
+		return 0;
+	}
 	if (nr != NR_close && nr != NR_dup2 && nr != NR_dup3 && nr != NR_close_range &&
 	    nr != NR_execve && nr != NR_execveat && nr != NR_connect)
 		return 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fdtable.h"
+#include "record.h"
 #include "util.h"
 
 /* Drop one reference to o. */
@@ -233,6 +234,33 @@ void fdtable_keep(struct fdtable *t, const int32_t *fds, int n)
 			fdtable_close(t, big[i]);
 	free(big);
 	free(sorted);
+}
+
+/* fdtable_rename for one object. */
+static void rename_one(struct fobj *o, const char *from, size_t flen, const char *to)
+{
+	char *path;
+
+	if (!o || (o->kind != FDK_FILE && o->kind != FDK_DIR) || strncmp(o->path, from, flen) != 0 ||
+	    (o->path[flen] != '\0' && o->path[flen] != '/'))
+		return;
+	path = xmalloc(strlen(to) + strlen(o->path + flen) + 1);
+	strcpy(stpcpy(path, to), o->path + flen);
+	free(o->path);
+	o->path = path;
+	o->agg = NULL;
+}
+
+void fdtable_rename(struct fdtable *t, const char *from, const char *to)
+{
+	size_t flen = strlen(from), nbig;
+	int *big = big_fds(t, &nbig);
+
+	for (int i = 0; i < t->cap; i++)
+		rename_one(t->fd[i], from, flen, to);
+	for (size_t i = 0; i < nbig; i++)
+		rename_one(fdtable_get(t, big[i]), from, flen, to);
+	free(big);
 }
 
 const char *fdtable_path(const struct fdtable *t, int fd)

@@ -70,6 +70,10 @@ void fdtable_close_range(struct fdtable *t, unsigned first, unsigned last);
 bool fdtable_dup(struct fdtable *t, int oldfd, int newfd);
 /* Keep only the fds listed (sorted or not); close the rest. */
 void fdtable_keep(struct fdtable *t, const int32_t *fds, int n);
+/* A rename of from to to: the files and directories open in t at from, or
+ * under it, take the new name (their per-path totals, agg, start again
+ * under it). */
+void fdtable_rename(struct fdtable *t, const char *from, const char *to);
 /* Path of the object at fd, or NULL. */
 const char *fdtable_path(const struct fdtable *t, int fd);
 /* Number of open fds. */

@@ -1436,6 +1436,18 @@ static void sys_open(struct model *m, const struct rec_hdr *h, struct thread *t,
 	emit(m, &ev);
 }
 
+/* A file or directory renamed from to to: what the traced processes have
+ * open there takes the new name, as /proc (and strace -y) names it from
+ * then on; its bytes from then on count under it. */
+static void rename_open(struct model *m, const char *from, const char *to)
+{
+	for (size_t i = 0; i < m->threads.cap; i++) {
+		struct thread *t = m->threads.vals[i];
+		if (t && t->fdt)
+			fdtable_rename(t->fdt, from, to);
+	}
+}
+
 /* unlink, unlinkat and rmdir delete a name; rename, renameat and
  * renameat2 move one.  The tracer sends the paths made absolute, failed
  * calls' too, a rename's new path after the old one's NUL (path is the
@@ -1463,6 +1475,9 @@ static void sys_names(struct model *m, const struct rec_hdr *h, struct thread *t
 		ev.path2 = path2 && (*path2 || !ev.unreadable) ? path2 : NULL;
 	}
 	emit(m, &ev);
+	if (ev.type == EV_RENAME && s->ret == 0 && path && *path && ev.path2 && *ev.path2 &&
+	    !(s->nr == SYS_renameat2 && (s->args[4] & RENAME_EXCHANGE)))
+		rename_open(m, path, ev.path2);
 	free(path2);
 }
 

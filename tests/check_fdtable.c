@@ -5,7 +5,7 @@
  * identity that outlives the original fd, dup onto itself, dup of an unknown
  * fd); fork-style copies that share objects but not fd slots; CLONE_FILES
  * style references that share the whole table; close_range; the exec-time
- * fdtable_keep; hostile fd numbers (negative, huge) that must be refused
+ * fdtable_keep; renames of open files and directories; hostile fd numbers (negative, huge) that must be refused
  * without crashing; and fdtable_mode.  Reference counts are asserted
  * directly, and the suite is meant to be run under ASan as well, where a
  * double free or a leaked object would fail it.
@@ -616,6 +616,28 @@ START_TEST(many_large_fds_grow_and_shrink_the_map)
 }
 END_TEST
 
+START_TEST(rename_renames_the_file_and_what_is_under_a_directory)
+{
+	struct fdtable *t = fdtable_new();
+	struct fobj *f = fdtable_open(t, 3, FDK_FILE, "/w/a.txt", O_WRONLY);
+	struct fobj *g = fdtable_open(t, 4, FDK_FILE, "/w/a.txt.bak", O_RDONLY);
+	struct fobj *d = fdtable_open(t, 5, FDK_DIR, "/w/d", O_RDONLY);
+	struct fobj *u = fdtable_open(t, 100000, FDK_FILE, "/w/d/sub/f", O_RDONLY);
+	struct fobj *p = fdtable_open(t, 6, FDK_PIPE, "/w/a.txt", O_RDONLY);
+
+	f->agg = (struct fileagg *)f;   /* any cached total is let go */
+	fdtable_rename(t, "/w/a.txt", "/w/b.txt");
+	fdtable_rename(t, "/w/d", "/w/e");
+	ck_assert_str_eq(f->path, "/w/b.txt");
+	ck_assert_ptr_null(f->agg);
+	ck_assert_str_eq(g->path, "/w/a.txt.bak");   /* a longer name is another file */
+	ck_assert_str_eq(d->path, "/w/e");
+	ck_assert_str_eq(u->path, "/w/e/sub/f");
+	ck_assert_str_eq(p->path, "/w/a.txt");       /* not a file: its link text stays */
+	fdtable_unref(t);
+}
+END_TEST
+
 START_TEST(mode_follows_the_access_mode)
 {
 	struct fdtable *t = fdtable_new();
@@ -643,6 +665,7 @@ static Suite *fdtable_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, open_then_get_and_path_return_the_object);
+	tcase_add_test(tc, rename_renames_the_file_and_what_is_under_a_directory);
 	tcase_add_test(tc, open_with_null_path_gives_empty_path);
 	tcase_add_test(tc, open_on_a_busy_fd_replaces_it);
 	tcase_add_test(tc, table_grows_without_losing_fds);
