@@ -73,7 +73,8 @@ struct kengine {
 	struct recbuf rb;
 	char *inherited;          /* REC_FDs of the fds the command inherits, */
 	size_t inherited_len;     /* sent after its first exec */
-	struct imap described;    /* processes attach_descendants described, until */
+	pid_t *tids;              /* attach's scratch: the threads of one process */
+	struct imap described;    /* processes take_descendant described, until */
 				  /* they end: the kernel's fork of one is not sent */
 	pid_t kept[MAX_KILL];     /* processes already stopped when F5 sent SIGSTOP, */
 	size_t nkept;             /* sorted: F5 again does not continue them */
@@ -131,7 +132,7 @@ static void describe_fds(struct kengine *k, pid_t pid, uint64_t ts)
 }
 
 /* Whether to pass on record h: not the kernel's fork of a process
- * attach_descendants described (one it forgets when that process ends). */
+ * take_descendant described (one it forgets when that process ends). */
 static bool kernel_forks(struct kengine *k, const struct rec_hdr *h)
 {
 	const struct rec_newtask *r = rec_payload(h);
@@ -588,68 +589,52 @@ static int take_threads(struct kengine *k, pid_t pid, pid_t *tids, int *n)
 	return err;
 }
 
-/* Take in the processes the attached one started that still run, and
- * theirs (not this one), each reported as forked by its parent, parents
- * first, rescanned until a scan finds none new.  One the kernel took in
- * by itself (its parent, already in the set, forked it meanwhile) is left
- * to the fork it reports; kernel_forks drops that report for one described
- * here all the same (seen in /proc a moment before the kernel took it). */
-static void attach_descendants(struct kengine *k, pid_t *tids)
+/* procfs_take_fn of attach: process pid, child of ppid, into
+ * the kernel's set and described as forked by its parent.  One the kernel
+ * took in by itself (its parent, already in the set, forked it meanwhile)
+ * is left to the fork it reports; kernel_forks drops that report for one
+ * described here all the same (seen in /proc a moment before the kernel
+ * took it). */
+static void take_descendant(void *ctx, pid_t pid, pid_t ppid)
 {
-	pid_t *pids = xcalloc(MAX_KILL, sizeof(*pids)), *ppids = xcalloc(MAX_KILL, sizeof(*ppids));
-	struct imap seen = { 0 };
-	int fresh = 1;
+	struct kengine *k = ctx;
+	uint64_t ts = util_now_ns();
+	struct rec_newtask *r;
+	int nt;
 
-	imap_put(&seen, (uint32_t)k->root, &seen);
-	for (int round = 0; round < 100 && fresh; round++) {
-		int n = procfs_descendants(k->root, getpid(), pids, ppids, MAX_KILL), nt;
-		uint64_t ts = util_now_ns();
-
-		fresh = 0;
-		for (int i = 0; i < n; i++) {
-			struct rec_newtask *r;
-
-			if (imap_get(&seen, (uint32_t)pids[i]) || !imap_get(&seen, (uint32_t)ppids[i]))
-				continue;   /* done, or its parent went before it was taken */
-			imap_put(&seen, (uint32_t)pids[i], &seen);
-			fresh++;
-			if (ebpf_engine_has(k->o.engine, pids[i]) ||
-			    take_threads(k, pids[i], tids, &nt) || nt <= 0)
-				continue;
-			imap_put(&k->described, (uint32_t)pids[i], &k->described);
-			r = rec_begin(&k->rb, REC_NEWTASK, ts, ppids[i], ppids[i], sizeof(*r));
-			((struct rec_hdr *)k->rb.buf)->flags = NEWTASK_ATTACHED;
-			r->child = pids[i];
-			r->kind = NT_FORK;
-			r->flags = SIGCHLD;
-			emit(k);
-			describe_process(k, pids[i], tids, nt, ts);
-		}
-	}
-	imap_release(&seen);
-	free(pids);
-	free(ppids);
+	if (ebpf_engine_has(k->o.engine, pid) || take_threads(k, pid, k->tids, &nt) || nt <= 0)
+		return;
+	imap_put(&k->described, (uint32_t)pid, &k->described);
+	r = rec_begin(&k->rb, REC_NEWTASK, ts, ppid, ppid, sizeof(*r));
+	((struct rec_hdr *)k->rb.buf)->flags = NEWTASK_ATTACHED;
+	r->child = pid;
+	r->kind = NT_FORK;
+	r->flags = SIGCHLD;
+	emit(k);
+	describe_process(k, pid, k->tids, nt, ts);
 }
 
 /* Trace a running process, what it started and what they all start,
  * without stopping any of them. */
 static int attach(struct kengine *k)
 {
-	pid_t pid = k->o.attach_pid, *tids = xcalloc(MAX_KILL, sizeof(*tids));
+	pid_t pid = k->o.attach_pid;
 	ssize_t alen;
 	int n, err;
 
 	k->root = pid;
 	k->reaped = k->exec_seen = true;   /* not our child: nothing to reap or wait for */
 	atomic_store(&k->root_live, pid);
-	err = take_threads(k, pid, tids, &n);
+	k->tids = xcalloc(MAX_KILL, sizeof(*k->tids));
+	err = take_threads(k, pid, k->tids, &n);
 	if (!err) {
 		alen = procfs_cmdline(pid, k->blob, sizeof(k->blob));
 		emit_start(k, pid, START_ATTACH, k->blob, alen > 0 ? (size_t)alen : 0);
-		describe_process(k, pid, tids, n, util_now_ns());
-		attach_descendants(k, tids);
+		describe_process(k, pid, k->tids, n, util_now_ns());
+		procfs_each_descendant(pid, getpid(), take_descendant, k);
 	}
-	free(tids);
+	free(k->tids);
+	k->tids = NULL;
 	return err;
 }
 

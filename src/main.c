@@ -897,27 +897,22 @@ static void open_ebpf(struct run *r, struct tracer_opts *to)
 #endif
 }
 
-/* --pid: the processes under the attached one, as the tracer took them in
- * (a fresh scan: those forked since by one already followed are followed
- * by the kernel); how many, in *out (freed by the caller). */
-static int attached_tree(const struct run *r, pid_t **out)
+#ifdef HAVE_EBPF
+/* procfs_take_fn: a process under the attached one into the kernel's
+ * traced set (one gone meanwhile has nothing to follow). */
+static void ebpf_take(void *ctx, pid_t pid, pid_t ppid)
 {
-	pid_t *ppids = xcalloc(4096, sizeof(*ppids));
-	int n;
-
-	*out = xcalloc(4096, sizeof(**out));
-	n = procfs_descendants(r->o.pid, getpid(), *out, ppids, 4096);
-	free(ppids);
-	return n > 0 ? n : 0;
+	(void)ppid;
+	ebpf_add_pid(ctx, pid);
 }
+#endif
 
-/* --pid with --ebpf: put the attached process, and those under it, in the
- * kernel's traced set. */
+/* --pid with --ebpf: put the attached process, and those under it (as the
+ * tracer took them in), in the kernel's traced set. */
 static void ebpf_follow_pid(struct run *r)
 {
 #ifdef HAVE_EBPF
-	pid_t *tree;
-	int err, n;
+	int err;
 
 	if (!r->ebpf || !r->o.pid || r->kernel)
 		return;   /* (the kernel engine took them in itself) */
@@ -925,13 +920,17 @@ static void ebpf_follow_pid(struct run *r)
 	if (err)
 		fprintf(stderr, "compendium-tui: --ebpf cannot follow pid %d (%s); latency will be "
 			"missing for it.\n", (int)r->o.pid, strerror(-err));
-	n = attached_tree(r, &tree);
-	for (int i = 0; i < n; i++)
-		ebpf_add_pid(r->ebpf, tree[i]);   /* (one gone meanwhile: nothing to follow) */
-	free(tree);
+	procfs_each_descendant(r->o.pid, getpid(), ebpf_take, r->ebpf);
 #else
 	(void)r;
 #endif
+}
+
+/* procfs_take_fn: a process under the attached one sampled too. */
+static void faults_take(void *ctx, pid_t pid, pid_t ppid)
+{
+	(void)ppid;
+	faults_open_attach(ctx, pid);
 }
 
 /* --faults: the sampler, opened by the tracer's spawn hook before the exec
@@ -940,15 +939,11 @@ static void ebpf_follow_pid(struct run *r)
 static void start_faults(struct run *r)
 {
 	char why[320];
-	pid_t *tree;
-	int err, n;
+	int err;
 
 	if (r->o.pid) {
 		faults_open_attach(r->faults, r->o.pid);
-		n = attached_tree(r, &tree);
-		for (int i = 0; i < n; i++)
-			faults_open_attach(r->faults, tree[i]);
-		free(tree);
+		procfs_each_descendant(r->o.pid, getpid(), faults_take, r->faults);
 	}
 	err = faults_start(r->faults);
 	if (err)

@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hmap.h"
 #include "procfs.h"
+#include "util.h"
 
 /* Read up to cap bytes of a /proc file into buf; returns length. */
 static ssize_t read_file(const char *path, char *buf, size_t cap)
@@ -231,7 +233,10 @@ static pid_t stat_parent(pid_t pid, int *state)
 	return f && f[1] ? (pid_t)atoi(f + 2) : 0;
 }
 
-int procfs_descendants(pid_t root, pid_t skip, pid_t *pids, pid_t *ppids, int cap)
+/* The live processes descending from root, parents before their children,
+ * each with its parent in ppids, as procfs_each_descendant takes them.
+ * Both arrays (cap entries) are the scan's scratch too; returns the count. */
+static int descendants(pid_t root, pid_t skip, pid_t *pids, pid_t *ppids, int cap)
 {
 	int n = list_numeric("/proc", pids, cap), m = 0, out = 0, nup = 0, state;
 	pid_t up[64];
@@ -269,6 +274,31 @@ int procfs_descendants(pid_t root, pid_t skip, pid_t *pids, pid_t *ppids, int ca
 		}
 	}
 	return out;
+}
+
+void procfs_each_descendant(pid_t root, pid_t skip, procfs_take_fn *take, void *ctx)
+{
+	pid_t *pids = xcalloc(PROCFS_TREE_MAX, sizeof(*pids));
+	pid_t *ppids = xcalloc(PROCFS_TREE_MAX, sizeof(*ppids));
+	struct imap seen = { 0 };
+	int fresh = 1;
+
+	imap_put(&seen, (uint32_t)root, &seen);
+	for (int round = 0; round < 100 && fresh; round++) {
+		int n = descendants(root, skip, pids, ppids, PROCFS_TREE_MAX);
+
+		fresh = 0;
+		for (int i = 0; i < n; i++) {
+			if (imap_get(&seen, (uint32_t)pids[i]) || !imap_get(&seen, (uint32_t)ppids[i]))
+				continue;   /* done, or its parent went before it was taken */
+			imap_put(&seen, (uint32_t)pids[i], &seen);
+			fresh++;
+			take(ctx, pids[i], ppids[i]);
+		}
+	}
+	imap_release(&seen);
+	free(pids);
+	free(ppids);
 }
 
 int procfs_is_kthread(pid_t pid)

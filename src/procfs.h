@@ -1,5 +1,6 @@
 /* procfs.h - small readers of /proc for the tracer and the attach checks.
- * Each returns 0 or a negative errno; none allocates on the hot path. */
+ * Each returns 0 or a negative errno; none allocates on the hot path (the
+ * walk of an attached process's descendants, once, does). */
 #ifndef COMPENDIUM_PROCFS_H
 #define COMPENDIUM_PROCFS_H
 #include <stddef.h>
@@ -30,11 +31,13 @@ int procfs_status_field(pid_t pid, const char *name, long *value);
 int procfs_state(pid_t pid);
 /* The CPU task TID runs or last ran on (/proc/TID/stat), -1 if unknown. */
 int procfs_cpu(pid_t tid);
-/* The live processes descending from root, parents before their children,
- * each with its parent in ppids; left out: skip, its ancestors below root,
- * and what descends from them.  Both arrays (cap entries) are the scan's
- * scratch too; returns the count. */
-int procfs_descendants(pid_t root, pid_t skip, pid_t *pids, pid_t *ppids, int cap);
+/* Call take for each live process descending from root, parents first,
+ * once each, scanning /proc again until a scan finds none new (a process
+ * started meanwhile by one taken is in the next scan).  Left out: skip,
+ * its ancestors below root, and what descends from them. */
+#define PROCFS_TREE_MAX 16384
+typedef void procfs_take_fn(void *ctx, pid_t pid, pid_t ppid);
+void procfs_each_descendant(pid_t root, pid_t skip, procfs_take_fn *take, void *ctx);
 /* 1 when PID is a kernel thread, 0 when not. */
 int procfs_is_kthread(pid_t pid);
 #endif

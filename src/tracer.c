@@ -1903,43 +1903,24 @@ static void describe_process(struct tracer *t, pid_t pid, uint64_t ts)
 	describe_all_fds(t, leader, ts, true);
 }
 
-/* Seize the processes the attached one started that still run, and
- * theirs (not this one), each reported as forked by its parent, parents
- * first, rescanned until a scan finds none new.  One a seized parent forked
+/* procfs_take_fn of attach: seize process pid, child of ppid, and
+ * describe it as forked by its parent.  One a seized parent forked
  * meanwhile is ours already (the seize fails) and reports its own fork. */
-static void attach_descendants(struct tracer *t)
+static void take_descendant(void *ctx, pid_t pid, pid_t ppid)
 {
-	pid_t *pids = xcalloc(4096, sizeof(*pids)), *ppids = xcalloc(4096, sizeof(*ppids));
-	struct imap seen = { 0 };
-	int fresh = 1;
+	struct tracer *t = ctx;
+	uint64_t ts = util_now_ns();
+	struct rec_newtask *r;
 
-	imap_put(&seen, (uint32_t)t->root, &seen);
-	for (int round = 0; round < 100 && fresh; round++) {
-		int n = procfs_descendants(t->root, getpid(), pids, ppids, 4096);
-		uint64_t ts = util_now_ns();
-
-		fresh = 0;
-		for (int i = 0; i < n; i++) {
-			struct rec_newtask *r;
-
-			if (imap_get(&seen, (uint32_t)pids[i]) || !imap_get(&seen, (uint32_t)ppids[i]))
-				continue;   /* done, or its parent went before it was seized */
-			imap_put(&seen, (uint32_t)pids[i], &seen);
-			fresh++;
-			if (tracee_find(t, pids[i]) || seize_threads(t, pids[i]))
-				continue;
-			r = rec_begin(&t->rb, REC_NEWTASK, ts, ppids[i], ppids[i], sizeof(*r));
-			((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ATTACHED;
-			r->child = pids[i];
-			r->kind = NT_FORK;
-			r->flags = SIGCHLD;
-			emit(t);
-			describe_process(t, pids[i], ts);
-		}
-	}
-	imap_release(&seen);
-	free(pids);
-	free(ppids);
+	if (tracee_find(t, pid) || seize_threads(t, pid))
+		return;
+	r = rec_begin(&t->rb, REC_NEWTASK, ts, ppid, ppid, sizeof(*r));
+	((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ATTACHED;
+	r->child = pid;
+	r->kind = NT_FORK;
+	r->flags = SIGCHLD;
+	emit(t);
+	describe_process(t, pid, ts);
 }
 
 /* Attach every thread of a running process, then what it started. */
@@ -1956,7 +1937,7 @@ static int attach(struct tracer *t)
 	alen = procfs_cmdline(pid, t->blob, sizeof(t->blob));
 	emit_start(t, pid, START_ATTACH, t->blob, alen > 0 ? (size_t)alen : 0);
 	describe_process(t, pid, util_now_ns());
-	attach_descendants(t);
+	procfs_each_descendant(pid, getpid(), take_descendant, t);
 	return 0;
 }
 
