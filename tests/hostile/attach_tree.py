@@ -97,18 +97,39 @@ def named(out: str, pid: int) -> bool:
         return False
 
 
-def traced_run(tmp: str) -> list[str]:
+def attached(tmp: str, name: str):
+    """The tree started and compendium-tui -p R --json -o tmp/NAME attached
+    to it (the grandchild in its output): (root, pids, comp, out), or a
+    problem (everything stopped again)."""
     root, pids = start_tree(tmp)
     if not pids:
-        return ["the target's tree did not start within 10 s"]
-    out = os.path.join(tmp, "run.jsonl")
+        return None, "the target's tree did not start within 10 s"
+    out = os.path.join(tmp, name)
     comp = subprocess.Popen([*common.compendium(), "-p", str(root.pid), "--json", "-o", out],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
+    if not common.wait_until(lambda: named(out, pids["G"]), 10):
+        stop(root, pids, comp)
+        return None, f"{name}: the grandchild (pid {pids['G']}) is not in the output 10 s after -p"
+    return (root, pids, comp, out), None
+
+
+def stop(root: subprocess.Popen, pids: dict[str, int], comp: subprocess.Popen) -> None:
+    """Kill what is left of the tree and of compendium-tui."""
+    common.kill_quietly([root.pid, *pids.values()])
+    root.wait()
+    if comp.poll() is None:
+        os.killpg(comp.pid, signal.SIGKILL)
+        comp.wait()
+
+
+def traced_run(tmp: str) -> list[str]:
+    run, problem = attached(tmp, "run.jsonl")
+    if problem:
+        return [problem]
+    root, pids, comp, out = run
     problems, tracer_pids = [], set()
     try:
-        if not common.wait_until(lambda: named(out, pids["G"]), 10):
-            return [f"the grandchild (pid {pids['G']}) is not in the output 10 s after -p"]
         tracer_pids.add(common.proc_field(pids["G"], "TracerPid"))
         with open(os.path.join(tmp, "fifo"), "wb") as fh:
             fh.write(b"go\n")
@@ -118,10 +139,7 @@ def traced_run(tmp: str) -> list[str]:
         root.wait(timeout=10)
         _, err = comp.communicate(timeout=20)
     finally:
-        common.kill_quietly([root.pid, *pids.values()])
-        if comp.poll() is None:
-            os.killpg(comp.pid, signal.SIGKILL)
-            comp.wait()
+        stop(root, pids, comp)
     if comp.returncode != 0:
         return [f"compendium-tui -p exited {comp.returncode}: {err.decode(errors='replace')}"]
     with open(out) as fh:
@@ -155,17 +173,12 @@ def traced_run(tmp: str) -> list[str]:
 
 
 def detach_run(tmp: str) -> list[str]:
-    root, pids = start_tree(tmp)
-    if not pids:
-        return ["the target's tree did not start within 10 s (detach)"]
-    out = os.path.join(tmp, "detach.jsonl")
-    comp = subprocess.Popen([*common.compendium(), "-p", str(root.pid), "--json", "-o", out],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    run, problem = attached(tmp, "detach.jsonl")
+    if problem:
+        return [problem]
+    root, pids, comp, _ = run
     problems = []
     try:
-        if not common.wait_until(lambda: named(out, pids["G"]), 10):
-            return [f"detach: the grandchild (pid {pids['G']}) is not in the output after 10 s"]
         time.sleep(0.3)
         comp.send_signal(signal.SIGINT)
         try:
@@ -183,11 +196,7 @@ def detach_run(tmp: str) -> list[str]:
                 problems.append(f"detach: {who} (pid {pid}) left in state {state}, "
                                 f"TracerPid {tracer}")
     finally:
-        common.kill_quietly([root.pid, *pids.values()])
-        root.wait()
-        if comp.poll() is None:
-            os.killpg(comp.pid, signal.SIGKILL)
-            comp.wait()
+        stop(root, pids, comp)
     return problems
 
 
