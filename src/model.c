@@ -1475,9 +1475,15 @@ static void sys_names(struct model *m, const struct rec_hdr *h, struct thread *t
 		ev.path2 = path2 && (*path2 || !ev.unreadable) ? path2 : NULL;
 	}
 	emit(m, &ev);
-	if (ev.type == EV_RENAME && s->ret == 0 && path && *path && ev.path2 && *ev.path2 &&
-	    !(s->nr == SYS_renameat2 && (s->args[4] & RENAME_EXCHANGE)))
-		rename_open(m, path, ev.path2);
+	if (ev.type == EV_RENAME && s->ret == 0 && path && *path && ev.path2 && *ev.path2) {
+		if (s->nr == SYS_renameat2 && (s->args[4] & RENAME_EXCHANGE)) {
+			rename_open(m, path, "\n");   /* (no path: a place to swap through) */
+			rename_open(m, ev.path2, path);
+			rename_open(m, "\n", ev.path2);
+		} else {
+			rename_open(m, path, ev.path2);
+		}
+	}
 	free(path2);
 }
 

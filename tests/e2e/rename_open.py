@@ -2,12 +2,16 @@
 old name, those after under the new one, as /proc (and strace -y) names
 the fd at each call.  a.txt: 10 bytes, renamed b.txt: 5, unlinked: 3 more
 (still b.txt, deleted); d/f: 3 bytes, its directory renamed e: 4 more as
-e/f; and c.txt renamed in a child process while the parent writes to it:
-6 before, 7 after."""
+e/f; c.txt renamed in a child process while the parent writes to it: 6
+before, 7 after; x and y swapped by renameat2(RENAME_EXCHANGE) between
+writes to each."""
 from e2elib import Invocation, want_exit
 
 PROGRAM = r'''
 /* rename_open: see the docstring. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -24,7 +28,7 @@ static void put(int fd, const char *s, int n)
 
 int main(void)
 {
-    int a = open("a.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644), f, c;
+    int a = open("a.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644), f, c, x, y;
     pid_t kid;
 
     put(a, "aaaaaaaaaa", 10);
@@ -47,7 +51,15 @@ int main(void)
         _exit(rename("c.txt", "c2.txt") ? 1 : 0);
     waitpid(kid, NULL, 0);
     put(c, "ccccccc", 7);
-    return close(a) || close(f) || close(c);
+    x = open("x", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    y = open("y", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    put(x, "x", 1);
+    put(y, "yy", 2);
+    if (renameat2(AT_FDCWD, "x", AT_FDCWD, "y", RENAME_EXCHANGE))
+        die("exchange");
+    put(x, "xxx", 3);
+    put(y, "yyyy", 4);
+    return close(a) || close(f) || close(c) || close(x) || close(y);
 }
 '''
 
