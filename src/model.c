@@ -1441,11 +1441,16 @@ static void sys_open(struct model *m, const struct rec_hdr *h, struct thread *t,
  * then on; its bytes from then on count under it. */
 static void rename_open(struct model *m, const char *from, const char *to)
 {
+	struct imap done = { 0 };   /* tables looked at: threads share theirs */
+
 	for (size_t i = 0; i < m->threads.cap; i++) {
 		struct thread *t = m->threads.vals[i];
-		if (t && t->fdt)
+		if (t && t->fdt && !imap_get(&done, (uint64_t)(uintptr_t)t->fdt)) {
+			imap_put(&done, (uint64_t)(uintptr_t)t->fdt, t);
 			fdtable_rename(t->fdt, from, to);
+		}
 	}
+	imap_release(&done);
 }
 
 /* unlink, unlinkat and rmdir delete a name; rename, renameat and
