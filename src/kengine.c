@@ -546,14 +546,9 @@ static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, in
 	if (k->o.maps)
 		maps_records(pid, pid, ts, put_own, k);
 	for (int i = 0; i < n; i++) {
-		struct rec_newtask *r;
 		if (tids[i] == pid)
 			continue;
-		r = rec_begin(&k->rb, REC_NEWTASK, ts, pid, pid, sizeof(*r));
-		((struct rec_hdr *)k->rb.buf)->flags = NEWTASK_ATTACHED;
-		r->child = tids[i];
-		r->kind = NT_CLONE;
-		r->flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+		rec_found_task(&k->rb, ts, pid, tids[i], true);
 		emit(k);
 	}
 	describe_fds(k, pid, ts);
@@ -599,17 +594,12 @@ static void take_descendant(void *ctx, pid_t pid, pid_t ppid)
 {
 	struct kengine *k = ctx;
 	uint64_t ts = util_now_ns();
-	struct rec_newtask *r;
 	int nt;
 
 	if (ebpf_engine_has(k->o.engine, pid) || take_threads(k, pid, k->tids, &nt) || nt <= 0)
 		return;
 	imap_put(&k->described, (uint32_t)pid, &k->described);
-	r = rec_begin(&k->rb, REC_NEWTASK, ts, ppid, ppid, sizeof(*r));
-	((struct rec_hdr *)k->rb.buf)->flags = NEWTASK_ATTACHED;
-	r->child = pid;
-	r->kind = NT_FORK;
-	r->flags = SIGCHLD;
+	rec_found_task(&k->rb, ts, ppid, pid, false);
 	emit(k);
 	describe_process(k, pid, k->tids, nt, ts);
 }

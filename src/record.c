@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <string.h>
 
 #include "record.h"
@@ -189,4 +191,15 @@ size_t rec_path_cut(char *p, size_t len)
 	memmove(p + REC_PATH_CUT_LEN, p + from, len - from);
 	memcpy(p, REC_PATH_CUT, REC_PATH_CUT_LEN);
 	return REC_PATH_CUT_LEN + len - from;
+}
+
+void rec_found_task(struct recbuf *b, uint64_t ts, int parent, int child, bool thread)
+{
+	struct rec_newtask *r = rec_begin(b, REC_NEWTASK, ts, parent, parent, sizeof(*r));
+
+	((struct rec_hdr *)b->buf)->flags = NEWTASK_ATTACHED;
+	r->child = child;
+	r->kind = thread ? NT_CLONE : NT_FORK;
+	r->flags = thread ? CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD :
+			    SIGCHLD;
 }

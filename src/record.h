@@ -420,6 +420,10 @@ size_t rec_blob(struct recbuf *b, const void *p, size_t n);
 /* Pad and seal the record; returns its total length. */
 size_t rec_finish(struct recbuf *b);
 
+/* Build the REC_NEWTASK of a task an attach found already running: child,
+ * a thread of process parent, or (thread false) a process parent forked. */
+void rec_found_task(struct recbuf *b, uint64_t ts, int parent, int child, bool thread);
+
 /* Cut the path p[0..len) to REC_PATH_MAX as records carry it (REC_PATH_CUT
  * and its last whole components), in place; p has room for
  * REC_PATH_CUT_LEN more bytes.  Returns the new length (len when it fits). */

@@ -1890,14 +1890,9 @@ static void describe_process(struct tracer *t, pid_t pid, uint64_t ts)
 	if (t->o.maps)
 		emit_maps(t, leader, ts);
 	for (size_t i = 0; i < t->cap; i++) {
-		struct rec_newtask *r;
 		if (!t->tracees[i].tid || t->tracees[i].tid == pid || t->tracees[i].tgid != pid)
 			continue;
-		r = rec_begin(&t->rb, REC_NEWTASK, ts, pid, pid, sizeof(*r));
-		((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ATTACHED;
-		r->child = t->tracees[i].tid;
-		r->kind = NT_CLONE;
-		r->flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+		rec_found_task(&t->rb, ts, pid, t->tracees[i].tid, true);
 		emit(t);
 	}
 	describe_all_fds(t, leader, ts, true);
@@ -1910,15 +1905,10 @@ static void take_descendant(void *ctx, pid_t pid, pid_t ppid)
 {
 	struct tracer *t = ctx;
 	uint64_t ts = util_now_ns();
-	struct rec_newtask *r;
 
 	if (tracee_find(t, pid) || seize_threads(t, pid))
 		return;
-	r = rec_begin(&t->rb, REC_NEWTASK, ts, ppid, ppid, sizeof(*r));
-	((struct rec_hdr *)t->rb.buf)->flags = NEWTASK_ATTACHED;
-	r->child = pid;
-	r->kind = NT_FORK;
-	r->flags = SIGCHLD;
+	rec_found_task(&t->rb, ts, ppid, pid, false);
 	emit(t);
 	describe_process(t, pid, ts);
 }

@@ -21,6 +21,8 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -296,6 +298,27 @@ START_TEST(begin_zeroes_header_and_fixed_payload)
 	ck_assert_uint_eq(hdr_of(&b)->flags, 0);
 	ck_assert_uint_eq(hdr_of(&b)->type, REC_SYSCALL);
 	ck_assert_int_eq(hdr_of(&b)->tgid, 2);
+}
+END_TEST
+
+START_TEST(found_task_is_a_thread_or_a_forked_process)
+{
+	static struct recbuf b;
+	const struct rec_newtask *r = (const void *)((const char *)b.buf + HDR);
+
+	rec_found_task(&b, 5, 10, 11, true);
+	ck_assert_uint_eq(hdr_of(&b)->type, REC_NEWTASK);
+	ck_assert_uint_eq(hdr_of(&b)->flags, NEWTASK_ATTACHED);
+	ck_assert_int_eq(hdr_of(&b)->tid, 10);
+	ck_assert_int_eq(hdr_of(&b)->tgid, 10);
+	ck_assert_int_eq(r->child, 11);
+	ck_assert_uint_eq(r->kind, NT_CLONE);
+	ck_assert(r->flags & CLONE_THREAD);
+	rec_found_task(&b, 6, 10, 12, false);
+	ck_assert_int_eq(r->child, 12);
+	ck_assert_uint_eq(r->kind, NT_FORK);
+	ck_assert_uint_eq(r->flags, SIGCHLD);
+	ck_assert_uint_eq(rec_finish(&b), b.len);
 }
 END_TEST
 
@@ -944,6 +967,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, every_type_builds_aligned_and_validates);
 	tcase_add_test(tc, a_version_3_recording_reads_its_call_counts_with_no_histogram);
 	tcase_add_test(tc, begin_zeroes_header_and_fixed_payload);
+	tcase_add_test(tc, found_task_is_a_thread_or_a_forked_process);
 	tcase_add_test(tc, finish_pads_with_zeroes_to_the_alignment);
 	tcase_add_test(tc, blob_is_capped_at_rec_max);
 	tcase_add_test(tc, rejects_buffer_shorter_than_a_header);
