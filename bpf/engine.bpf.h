@@ -610,7 +610,7 @@ static __always_inline void ke_exec(struct task_struct *p, __u32 old_tid, struct
 	a0 = BPF_CORE_READ(p, mm, arg_start);
 	a1 = BPF_CORE_READ(p, mm, arg_end);
 	alen = a1 > a0 ? (__u32)(a1 - a0) : 0;
-	es->h.exec.truncated = alen >= IOACCT_ARGV_MAX;
+	es->h.exec.truncated = alen > IOACCT_ARGV_MAX;
 	if (alen > IOACCT_ARGV_MAX)
 		alen = IOACCT_ARGV_MAX;
 	if (bpf_probe_read_user(KE_DATA(es, exec) + (len & (2 * IOACCT_PATH_MAX - 1)), alen, (void *)a0))

@@ -111,6 +111,8 @@ static const char *argv_line(struct strbuf *sb, const struct proc *p)
 			strbuf_addch(sb, ' ');
 		strbuf_addstr(sb, *a);
 	}
+	if (p && p->argv_cut)
+		strbuf_addstr(sb, " ...");
 	return sb->buf;
 }
 

@@ -63,6 +63,8 @@ static void argv_text(struct strbuf *sb, const struct evacc *a)
 			strbuf_addch(sb, ' ');
 			visible_addstr(sb, *v);
 		}
+		if (a->ev->proc && a->ev->proc->argv_cut)
+			strbuf_addstr(sb, " ...");
 		return;
 	}
 	line = evacc_str(a, EVF_ARGV);
@@ -266,6 +268,8 @@ static void member(struct strbuf *sb, const struct evacc *a, const struct evjson
 	case EVK_ARGV:
 		put_key(sb, m->key);
 		str_array(sb, a->ev->proc ? a->ev->proc->argv : NULL);
+		if (a->ev->proc && a->ev->proc->argv_cut)
+			strbuf_addstr(sb, ",\"argv_cut\":true");
 		return;
 	case EVK_NAME: case EVK_STR:
 		s = fd->kind == EVK_NAME ? fd->name(a, b) : evacc_str(a, m->f);

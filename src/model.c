@@ -868,6 +868,7 @@ static void on_newtask(struct model *m, const struct rec_hdr *h)
 		p->exe = xstrdup(pp->exe);
 		free_argv(p->argv);
 		p->argv = dup_argv(pp->argv);
+		p->argv_cut = pp->argv_cut;
 		p->env = procenv_env_ref(pp->env);
 		if (pp->mem) {
 			regions_free(p->mem);
@@ -920,6 +921,7 @@ static void on_exec(struct model *m, const struct rec_hdr *h)
 	t->p->exe = xstrndup(exe, r->exe_len);
 	free_argv(t->p->argv);
 	t->p->argv = split_argv(exe + r->exe_len, r->argv_len);
+	t->p->argv_cut = r->truncated != 0;
 	if (!(h->flags & 1)) {
 		t->p->execs++;
 		t->p->brk_start = t->p->brk_max = 0;

@@ -63,6 +63,7 @@ struct proc {
 				  (model_set_runs), else NULL */
 	char *exe;
 	char **argv;           /* NULL-terminated */
+	bool argv_cut;         /* argv was longer than the engine takes: cut */
 	int threads;           /* tasks ever in the group, leader included */
 	int live;              /* tasks alive now */
 	bool exited;

@@ -132,6 +132,8 @@ static void procs(struct sw *w)
 		kv_str(w, "exe", p[i]->exe);
 		strbuf_addstr(w->sb, ",\"argv\":");
 		put_strs(w, p[i]->argv);
+		if (p[i]->argv_cut)
+			strbuf_addstr(w->sb, ",\"argv_cut\":true");
 		strbuf_addf(w->sb, ",\"threads\":%d,\"exit\":", p[i]->threads);
 		evform_exit_json(w->sb, p[i]->exited ? p[i]->status : -1);
 		if (w->o->flags & SUMMARY_PROC_LATENCY)

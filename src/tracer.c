@@ -62,6 +62,7 @@
 #define __X32_SYSCALL_BIT 0x40000000
 #endif
 
+#define ARGV_KEPT 32768     /* argv bytes an exec's record holds, as in the kernel engine */
 #define FLUSH_NS 10000000   /* records wait at most this long for the consumer */
 #define IO_TICK_NS 50000000 /* and the kernel's captures, while nothing stops, */
 #define IO_BUSY_NS 2000000  /* or this long while they come (less to drain at a stop) */
@@ -133,7 +134,7 @@ struct tracer {
 	struct imap unbound;     /* tgid << 32 | fd -> 1: a UDP socket not bound yet */
 	struct recbuf rb;
 	char path[REC_PATH_MAX + 64];   /* (at least PATHWALK_MIN) */
-	char blob[32768];
+	char blob[ARGV_KEPT + 1];   /* (an exec's argv and one byte to see it was longer) */
 };
 
 /* ---- tracee table ---- */
@@ -1322,13 +1323,15 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 	alen = procfs_cmdline(tk->tid, t->blob, sizeof(t->blob));
 	r = rec_begin(&t->rb, REC_EXEC, ts, tk->tid, tk->tgid, sizeof(*r));
 	r->old_tid = (int32_t)old;
-	r->truncated = alen == (ssize_t)sizeof(t->blob);
+	r->truncated = alen > ARGV_KEPT;
+	if (alen > ARGV_KEPT)
+		alen = ARGV_KEPT;
 	argv_len = alen > 0 ? (size_t)alen : 0;
 	if (tk->exec_call && elen > 0) {
 		const char *name = tk->exec_call, *abs = name + strlen(name) + 1;
 
 		slen = exec_as_called(name, abs, abs + strlen(abs) + 1, t->path, t->blob, &argv_len,
-				      sizeof(t->blob), script, sizeof(script));
+				      ARGV_KEPT, script, sizeof(script));
 	}
 	free(tk->exec_call);
 	tk->exec_call = NULL;
