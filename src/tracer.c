@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/nsfs.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <pthread.h>
@@ -447,7 +448,7 @@ static const int wanted_syscalls[] = {
 	SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev,
 	SYS_preadv, SYS_pwritev, SYS_preadv2, SYS_pwritev2,
 	SYS_open, SYS_openat, SYS_openat2, SYS_creat, SYS_open_by_handle_at,
-	SYS_close, SYS_close_range, SYS_dup, SYS_dup2, SYS_dup3, SYS_fcntl,
+	SYS_close, SYS_close_range, SYS_dup, SYS_dup2, SYS_dup3, SYS_fcntl, SYS_ioctl,
 	SYS_socket, SYS_socketpair, SYS_connect, SYS_bind, SYS_accept, SYS_accept4,
 	SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg, SYS_sendmmsg, SYS_recvmmsg,
 	SYS_sendfile, SYS_copy_file_range, SYS_splice, SYS_tee,
@@ -487,16 +488,29 @@ static bool returns_fd(long nr)
 	}
 }
 
+/* The ioctl commands that return a new fd: a pseudo-terminal's other end
+ * (script, tmux and expect open theirs so), a namespace's owner or parent. */
+static const unsigned fd_ioctls[] = { TIOCGPTPEER, NS_GET_USERNS, NS_GET_PARENT };
+
+static bool ioctl_returns_fd(uint64_t cmd)
+{
+	for (size_t i = 0; i < sizeof(fd_ioctls) / sizeof(fd_ioctls[0]); i++)
+		if ((unsigned)cmd == fd_ioctls[i])
+			return true;
+	return false;
+}
+
 /* Syscalls the filter lets run without a stop although the model reads
  * them when they do stop (--no-seccomp, -v): close is implied by the next
  * fd-creating call that reuses the number, fcntl matters only for its
- * F_DUPFD commands, which the filter checks by argument.  (execve and
+ * F_DUPFD commands and ioctl for those above, which the filter checks by
+ * argument.  (execve and
  * execveat stop at their entry, where the path and argv[0] they were given
  * are read: a script's exec event shows only its interpreter's; with the
  * filter a failed one is not shown, its exit not waited for.) */
 static bool stop_free(long nr)
 {
-	return nr == SYS_close || nr == SYS_fcntl;
+	return nr == SYS_close || nr == SYS_fcntl || nr == SYS_ioctl;
 }
 
 /* Calls the kernel captures instead under --ebpf (bpf/ioacct.bpf.c's set;
@@ -548,16 +562,18 @@ static struct sock_filter load_word(size_t off)
 static struct sock_filter *build_filter(bool io, unsigned short *len)
 {
 	size_t n = sizeof(wanted_syscalls) / sizeof(wanted_syscalls[0]);
-	struct sock_filter *f = xcalloc(n + 24, sizeof(*f));
-	size_t i = 0, k, listed = 0, fcntl_at, addr_at, allow, trace;
+	struct sock_filter *f = xcalloc(n + 26 + sizeof(fd_ioctls) / sizeof(fd_ioctls[0]), sizeof(*f));
+	size_t i = 0, k, listed = 0, fcntl_at, ioctl_at, addr_at, allow, trace;
+	size_t nioctl = sizeof(fd_ioctls) / sizeof(fd_ioctls[0]);
 	size_t addr4 = offsetof(struct seccomp_data, args[4]);
 
 	for (k = 0; k < n; k++)
 		listed += !filter_free(wanted_syscalls[k], io);
-	/* Layout: 5 head, listed JEQs, 4 for fcntl, 6 for the addresses (io),
-	 * then ALLOW and TRACE. */
+	/* Layout: 5 head, listed JEQs, 4 for fcntl, 2 + nioctl for ioctl, 6
+	 * for the addresses (io), then ALLOW and TRACE. */
 	fcntl_at = 5 + listed;
-	addr_at = fcntl_at + 4;
+	ioctl_at = fcntl_at + 4;
+	addr_at = ioctl_at + 2 + nioctl;
 	allow = addr_at + (io ? 6 : 0);
 	trace = allow + 1;
 	bpf_add(f, &i, load_word(offsetof(struct seccomp_data, arch)));
@@ -570,10 +586,15 @@ static struct sock_filter *build_filter(bool io, unsigned short *len)
 		if (!filter_free(wanted_syscalls[k], io))
 			bpf_add(f, &i, jump_to(i, (unsigned)wanted_syscalls[k], trace, i + 1));
 	/* fcntl: only its dup commands make an fd. */
-	bpf_add(f, &i, jump_to(i, SYS_fcntl, i + 1, addr_at));
+	bpf_add(f, &i, jump_to(i, SYS_fcntl, i + 1, ioctl_at));
 	bpf_add(f, &i, load_word(offsetof(struct seccomp_data, args[1])));
 	bpf_add(f, &i, jump_to(i, F_DUPFD, trace, i + 1));
 	bpf_add(f, &i, jump_to(i, F_DUPFD_CLOEXEC, trace, allow));
+	/* ioctl: only the commands that make an fd. */
+	bpf_add(f, &i, jump_to(i, SYS_ioctl, i + 1, addr_at));
+	bpf_add(f, &i, load_word(offsetof(struct seccomp_data, args[1])));
+	for (k = 0; k < nioctl; k++)
+		bpf_add(f, &i, jump_to(i, fd_ioctls[k], trace, k + 1 < nioctl ? i + 1 : allow));
 	if (io) {
 		/* sendto/recvfrom: stop when args[4] (the address) is not NULL. */
 		bpf_add(f, &i, jump_to(i, SYS_sendto, i + 2, i + 1));
@@ -1121,7 +1142,7 @@ static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64
 	long nr = tk->nr;
 	const uint64_t *a = tk->args;
 
-	if (ret >= 0 && returns_fd(nr)) {
+	if (ret >= 0 && (returns_fd(nr) || (nr == SYS_ioctl && ioctl_returns_fd(a[1])))) {
 		describe_fd(t, tk, ts, (int)ret, FDW_NEW, 0);
 	} else if (ret >= 0 && nr == SYS_socket) {
 		describe_fd(t, tk, ts, (int)ret, FDW_NEW, fdinfo_sock_kind((int)a[0], (int)a[1]));

@@ -520,7 +520,8 @@ E2E_WITH_EBPF = ("readfile", "weird_path", "dupwrite", "redirect", "netpair", "n
                  "signals", "int80", "uring_openat", "scmfd", "deep_path", "deep_path_cut",
                  "root_relative", "deletes_renames", "unreadable", "udpflows", "udp_autobind", "deleted_names",
                  "scripts", "hostsname", "v4mapped", "devtcp", "unixpair", "procsubst", "netlink", "killdying",
-                 "dnsname", "dnsname_tcp", "int80_dns", "oddcalls", "clonefiles", "refused", "fastopen", "udp_reconnect", "rename_open")
+                 "dnsname", "dnsname_tcp", "int80_dns", "oddcalls", "clonefiles", "refused", "fastopen", "udp_reconnect", "rename_open",
+                 "ptypeer")
 
 
 def case_e2e(work: str) -> list[str]:
