@@ -70,7 +70,8 @@ struct {
 } kstat_nrs SEC(".maps");
 
 /* Processes that made an io_uring (tgid -> 1): its operations may open
- * fds without a system call the engine sees. */
+ * fds without a system call the engine sees; or that received fds in more
+ * than one message of a recvmmsg (the first message's are described). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -149,7 +150,7 @@ struct {
 } engine_scratch SEC(".maps");
 
 enum {
-	NR_socket = 41, NR_connect = 42, NR_accept = 43, NR_sendmsg = 46, NR_recvmsg = 47,
+	NR_ioctl = 16, NR_socket = 41, NR_connect = 42, NR_accept = 43, NR_sendmsg = 46, NR_recvmsg = 47,
 	NR_bind = 49, NR_socketpair = 53, NR_clone = 56, NR_fork = 57, NR_vfork = 58,
 	NR_dup = 32, NR_fcntl = 72, NR_sendfile = 40, NR_accept4 = 288, NR_splice = 275,
 	NR_tee = 276, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_copy_file_range = 326,
@@ -864,7 +865,8 @@ __noinline int ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
 
 /* The first read or write on fd of process tgid was counted: when the
  * process has an io_uring, whose operations open fds unseen (an
- * IORING_OP_OPENAT or ACCEPT), say what the fd is.  A global function
+ * IORING_OP_OPENAT or ACCEPT), or got fds from later messages of a
+ * recvmmsg, say what the fd is.  A global function
  * (ioacct.bpf.c calls it); returns 0. */
 __noinline int ke_found_fd(__u32 tgid, int fd)
 {
@@ -1340,6 +1342,11 @@ static __always_inline bool ke_wanted(long nr, struct pt_regs *regs, const bool 
 		long cmd = sys_arg(regs, 1, btf, compat);
 		return cmd == 0 /* F_DUPFD */ || cmd == 1030 /* F_DUPFD_CLOEXEC */;
 	}
+	case NR_ioctl: {   /* the commands that return an fd, as the tracer's fd_ioctls */
+		__u32 cmd = (__u32)sys_arg(regs, 1, btf, compat);
+		return cmd == 0x5441 /* TIOCGPTPEER */ || cmd == 0xb701 /* NS_GET_USERNS */ ||
+		       cmd == 0xb702 /* NS_GET_PARENT */;
+	}
 	case NR_sendto: case NR_recvfrom:
 		return sys_arg(regs, 4, btf, compat) != 0;   /* with an address (else counted) */
 	default:
@@ -1372,7 +1379,7 @@ __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x, bool compat
 {
 	struct engine_scratch *es;
 
-	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket))
+	if (ret >= 0 && (ke_returns_fd(nr) || nr == NR_socket || nr == NR_ioctl))
 		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, nr == NR_socket);
 	else if (ret >= 0 && (nr == NR_accept || nr == NR_accept4))
 		ke_send_fd(tgid, (int)ret, KE_FDW_NEW, true);
@@ -1383,11 +1390,13 @@ __noinline __u64 ke_call_fds(__u32 tgid, long nr, long ret, __u64 x, bool compat
 	else if ((ret >= 0 || ret == -KE_EINPROGRESS) && (nr == NR_sendto || nr == NR_sendmsg) &&
 		 (es = engine_sc()) && (es->args[nr == NR_sendto ? 3 : 2] & KE_MSG_FASTOPEN))
 		ke_send_fd(tgid, (int)es->args[0], KE_FDW_UPDATE, true);   /* TCP Fast Open */
-	else if (ret > 0 && (nr == NR_sendmmsg || nr == NR_recvmmsg))
+	else if (ret > 0 && nr == NR_sendmmsg)
 		return ke_mmsg_bytes(x, ret, compat);
-	else if (ret > 0 && nr == NR_recvmsg && compat)
+	/* (of a recvmmsg, the fds of its first message, the others' at their
+	 * first read or write (kuring); ke_call_sent counts its bytes) */
+	else if (ret > 0 && (nr == NR_recvmsg || nr == NR_recvmmsg) && compat)
 		ke_scm_rights(tgid, x, true);   /* (one copy each: this frame must stay small) */
-	else if (ret > 0 && nr == NR_recvmsg)
+	else if (ret > 0 && (nr == NR_recvmsg || nr == NR_recvmmsg))
 		ke_scm_rights(tgid, x, false);
 	return 0;
 }
@@ -1442,13 +1451,15 @@ __noinline int ke_call_sent(long nr, long ret)
 		return 0;
 	a0 = es->args[0];
 	a1 = es->args[1];
-	if (ret >= 0 && nr == NR_io_uring_setup) {
+	if ((ret >= 0 && nr == NR_io_uring_setup) || (ret > 1 && nr == NR_recvmmsg)) {
 		__u32 one = 1;
 		bpf_map_update_elem(&kuring, &tgid, &one, BPF_ANY);
 	}
 	ke_unbound(tgid, nr, ret, a0, a1);
 	aux = ke_call_fds(tgid, nr, ret, nr == NR_socketpair ? es->args[3] :
 			  nr == NR_connect || nr == NR_bind ? a0 : a1, es->compat);
+	if (ret > 0 && nr == NR_recvmmsg)
+		aux = ke_mmsg_bytes(a1, ret, es->compat);
 	if (nr == NR_unlink || nr == NR_rmdir || nr == NR_unlinkat || nr == NR_rename ||
 	    nr == NR_renameat || nr == NR_renameat2) {
 		ke_callx_fill(es, tgid, nr, ret);

@@ -1163,6 +1163,9 @@ static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64
 		describe_all_fds(t, tk, ts, true);
 	} else if (ret > 0 && (nr == SYS_sendmmsg || nr == SYS_recvmmsg)) {
 		tk->aux = mmsg_bytes(tk->tid, a[1], ret, tk->arch != ARCH_X86_64);
+		for (int64_t i = 0; nr == SYS_recvmmsg && i < ret; i++)
+			describe_scm_rights(t, tk, ts, a[1] + (uint64_t)i *
+					    (tk->arch == ARCH_I386 ? 32 : sizeof(struct mmsghdr)));
 	} else if (ret > 0 && nr == SYS_recvmsg) {
 		describe_scm_rights(t, tk, ts, a[1]);
 	}

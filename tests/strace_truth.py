@@ -1069,7 +1069,7 @@ class TruthBuilder:
                 self.move_bytes(fds[0], ret.value, "in" if name in _READ_CALLS else "out")
         elif name in ("sendmmsg", "recvmmsg"):
             if ok and fds and len(sc.args) > 1:
-                lens = [int(x) for x in re.findall(r"msg_len=(\d+)", sc.args[1])][: ret.value]
+                lens = [int(x) for x in re.findall(r"(?<![a-z_])msg_len=(\d+)", sc.args[1])][: ret.value]
                 if len(lens) < ret.value:
                     self.warnings.append(f"{name}: only {len(lens)} msg_len of {ret.value} visible")
                 self.move_bytes(fds[0], sum(lens), "in" if name == "recvmmsg" else "out")
