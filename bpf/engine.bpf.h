@@ -155,7 +155,7 @@ enum {
 	NR_dup = 32, NR_fcntl = 72, NR_sendfile = 40, NR_accept4 = 288, NR_splice = 275,
 	NR_tee = 276, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_copy_file_range = 326,
 	NR_clone3 = 435, NR_io_uring_enter = 426, NR_io_uring_setup = 425, NR_rename = 82, NR_rmdir = 84,
-	NR_unlink = 87, NR_unlinkat = 263, NR_renameat = 264, NR_renameat2 = 316,
+	NR_unlink = 87, NR_unlinkat = 263, NR_renameat = 264, NR_renameat2 = 316, NR_unshare = 272,
 };
 
 #define KE_SIGKILL 9
@@ -1342,6 +1342,8 @@ static __always_inline bool ke_wanted(long nr, struct pt_regs *regs, const bool 
 		long cmd = sys_arg(regs, 1, btf, compat);
 		return cmd == 0 /* F_DUPFD */ || cmd == 1030 /* F_DUPFD_CLOEXEC */;
 	}
+	case NR_unshare:   /* of the fd table: the model splits its copy */
+		return (sys_arg(regs, 0, btf, compat) & 0x400 /* CLONE_FILES */) != 0;
 	case NR_ioctl: {   /* the commands that return an fd, as the tracer's fd_ioctls */
 		__u32 cmd = (__u32)sys_arg(regs, 1, btf, compat);
 		return cmd == 0x5441 /* TIOCGPTPEER */ || cmd == 0xb701 /* NS_GET_USERNS */ ||

@@ -1610,7 +1610,7 @@ static void sys_mem(struct model *m, const struct rec_hdr *h, struct thread *t,
 	emit(m, &ev);
 }
 
-/* close, close_range, dup family, fcntl dups. */
+/* close, close_range, dup family, fcntl dups, unshare. */
 static void sys_fdops(struct model *m, const struct rec_hdr *h, struct thread *t,
 		      const struct rec_syscall *s)
 {
@@ -1647,6 +1647,13 @@ static void sys_fdops(struct model *m, const struct rec_hdr *h, struct thread *t
 	case SYS_fcntl:
 		if (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC)
 			fdtable_dup(t->fdt, (int)a[0], (int)s->ret);
+		break;
+	case SYS_unshare:   /* CLONE_FILES: the caller's fds become its own copy */
+		if ((a[0] & CLONE_FILES) && t->fdt->refs > 1) {
+			struct fdtable *c = fdtable_copy(t->fdt);
+			fdtable_unref(t->fdt);
+			t->fdt = c;
+		}
 		break;
 	default:
 		break;

@@ -461,6 +461,7 @@ static const int wanted_syscalls[] = {
 	SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk,
 	SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_execve, SYS_execveat,
 	SYS_unlink, SYS_unlinkat, SYS_rmdir, SYS_rename, SYS_renameat, SYS_renameat2,
+	SYS_unshare,
 };
 
 /* Is nr one the model needs? */
