@@ -492,10 +492,11 @@ static bool returns_fd(long nr)
 /* The ioctl commands that return a new fd: a pseudo-terminal's other end
  * (script, tmux and expect open theirs so), a namespace's owner or parent. */
 static const unsigned fd_ioctls[] = { TIOCGPTPEER, NS_GET_USERNS, NS_GET_PARENT };
+#define N_FD_IOCTLS (sizeof(fd_ioctls) / sizeof(fd_ioctls[0]))
 
 static bool ioctl_returns_fd(uint64_t cmd)
 {
-	for (size_t i = 0; i < sizeof(fd_ioctls) / sizeof(fd_ioctls[0]); i++)
+	for (size_t i = 0; i < N_FD_IOCTLS; i++)
 		if ((unsigned)cmd == fd_ioctls[i])
 			return true;
 	return false;
@@ -563,18 +564,17 @@ static struct sock_filter load_word(size_t off)
 static struct sock_filter *build_filter(bool io, unsigned short *len)
 {
 	size_t n = sizeof(wanted_syscalls) / sizeof(wanted_syscalls[0]);
-	struct sock_filter *f = xcalloc(n + 26 + sizeof(fd_ioctls) / sizeof(fd_ioctls[0]), sizeof(*f));
+	struct sock_filter *f = xcalloc(n + 24 + N_FD_IOCTLS, sizeof(*f));
 	size_t i = 0, k, listed = 0, fcntl_at, ioctl_at, addr_at, allow, trace;
-	size_t nioctl = sizeof(fd_ioctls) / sizeof(fd_ioctls[0]);
 	size_t addr4 = offsetof(struct seccomp_data, args[4]);
 
 	for (k = 0; k < n; k++)
 		listed += !filter_free(wanted_syscalls[k], io);
-	/* Layout: 5 head, listed JEQs, 4 for fcntl, 2 + nioctl for ioctl, 6
+	/* Layout: 5 head, listed JEQs, 4 for fcntl, 2 + N_FD_IOCTLS for ioctl, 6
 	 * for the addresses (io), then ALLOW and TRACE. */
 	fcntl_at = 5 + listed;
 	ioctl_at = fcntl_at + 4;
-	addr_at = ioctl_at + 2 + nioctl;
+	addr_at = ioctl_at + 2 + N_FD_IOCTLS;
 	allow = addr_at + (io ? 6 : 0);
 	trace = allow + 1;
 	bpf_add(f, &i, load_word(offsetof(struct seccomp_data, arch)));
@@ -594,8 +594,8 @@ static struct sock_filter *build_filter(bool io, unsigned short *len)
 	/* ioctl: only the commands that make an fd. */
 	bpf_add(f, &i, jump_to(i, SYS_ioctl, i + 1, addr_at));
 	bpf_add(f, &i, load_word(offsetof(struct seccomp_data, args[1])));
-	for (k = 0; k < nioctl; k++)
-		bpf_add(f, &i, jump_to(i, fd_ioctls[k], trace, k + 1 < nioctl ? i + 1 : allow));
+	for (k = 0; k < N_FD_IOCTLS; k++)
+		bpf_add(f, &i, jump_to(i, fd_ioctls[k], trace, k + 1 < N_FD_IOCTLS ? i + 1 : allow));
 	if (io) {
 		/* sendto/recvfrom: stop when args[4] (the address) is not NULL. */
 		bpf_add(f, &i, jump_to(i, SYS_sendto, i + 2, i + 1));
