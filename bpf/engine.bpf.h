@@ -70,8 +70,9 @@ struct {
 } kstat_nrs SEC(".maps");
 
 /* Processes that made an io_uring (tgid -> 1): its operations may open
- * fds without a system call the engine sees; or that received fds in more
- * than one message of a recvmmsg (the first message's are described). */
+ * fds without a system call the engine sees; or that received fds the
+ * engine did not describe (more than ke_scm_rights looks at, or in a
+ * recvmmsg's later messages): they are described at their first use. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -865,8 +866,8 @@ __noinline int ke_send_fd(__u32 tgid, int fd, __u32 why, bool addrs)
 
 /* The first read or write on fd of process tgid was counted: when the
  * process has an io_uring, whose operations open fds unseen (an
- * IORING_OP_OPENAT or ACCEPT), or got fds from later messages of a
- * recvmmsg, say what the fd is.  A global function
+ * IORING_OP_OPENAT or ACCEPT), or got fds the engine did not describe
+ * (kuring), say what the fd is.  A global function
  * (ioacct.bpf.c calls it); returns 0. */
 __noinline int ke_found_fd(__u32 tgid, int fd)
 {
@@ -1219,9 +1220,14 @@ static long scm_one(__u32 i, struct scm_walk *w)
 	return 0;
 }
 
+/* A process's mark in kuring (a global: no room on the stack where it is
+ * set). */
+static const __u32 ke_lazy_fds = 1;
+
 /* The fds a recvmsg got with SCM_RIGHTS (msg: its struct msghdr),
  * described: those in the first two control messages of the first
- * KE_CMSG_MAX bytes.  An i386 call's (compat) has 32-bit fields: its
+ * KE_CMSG_MAX bytes; when there were more, the process is marked in
+ * kuring, and the others are described at their first read or write.  An i386 call's (compat) has 32-bit fields: its
  * msghdr's control and length at 16 and 20, and control messages with
  * 12-byte headers, 4-byte aligned (x86_64: 32 and 40, 16 and 8). */
 static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg, const bool compat)
@@ -1243,6 +1249,8 @@ static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg, const bool comp
 		return;
 	if (!es->ctl[0])
 		return;
+	if (es->ctl[1] > KE_CMSG_MAX)   /* (the kernel set it to what it filled in) */
+		bpf_map_update_elem(&kuring, &w.tgid, &ke_lazy_fds, BPF_ANY);
 	c = ke_cmsg_buf(es);
 	n = es->ctl[1] > KE_CMSG_MAX ? KE_CMSG_MAX : (__u32)es->ctl[1];
 	barrier_var(n);
@@ -1258,15 +1266,19 @@ static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg, const bool comp
 			len &= 0xffffffff;
 		__builtin_memcpy(&level, &c[at + hdr - 8], 4);
 		__builtin_memcpy(&type, &c[at + hdr - 4], 4);
-		if (len < hdr || at + len > n)
+		if (len < hdr)
 			return;
 		if (level == 1 /* SOL_SOCKET */ && type == 1 /* SCM_RIGHTS */) {
-			w.at = at + hdr;
-			bpf_loop((__u32)(len - hdr) / 4, scm_one, &w, 0);
+			w.at = at + hdr;   /* (those of its fds that were read) */
+			bpf_loop((__u32)((at + len > n ? n - at : len) - hdr) / 4, scm_one, &w, 0);
 			/* (ke_send_fd used the scratch space: c's bytes are intact) */
 		}
+		if (at + len > n)
+			return;
 		at += (__u32)((len + align) & ~(__u64)align);
 	}
+	if (at < es->ctl[1])   /* a third control message */
+		bpf_map_update_elem(&kuring, &w.tgid, &ke_lazy_fds, BPF_ANY);
 }
 
 /* bpf_loop state of ke_mmsg_bytes. */
@@ -1453,10 +1465,8 @@ __noinline int ke_call_sent(long nr, long ret)
 		return 0;
 	a0 = es->args[0];
 	a1 = es->args[1];
-	if ((ret >= 0 && nr == NR_io_uring_setup) || (ret > 1 && nr == NR_recvmmsg)) {
-		__u32 one = 1;
-		bpf_map_update_elem(&kuring, &tgid, &one, BPF_ANY);
-	}
+	if ((ret >= 0 && nr == NR_io_uring_setup) || (ret > 1 && nr == NR_recvmmsg))
+		bpf_map_update_elem(&kuring, &tgid, &ke_lazy_fds, BPF_ANY);
 	ke_unbound(tgid, nr, ret, a0, a1);
 	aux = ke_call_fds(tgid, nr, ret, nr == NR_socketpair ? es->args[3] :
 			  nr == NR_connect || nr == NR_bind ? a0 : a1, es->compat);
