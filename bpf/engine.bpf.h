@@ -1227,9 +1227,10 @@ static const __u32 ke_lazy_fds = 1;
 /* The fds a recvmsg got with SCM_RIGHTS (msg: its struct msghdr),
  * described: those in the first two control messages of the first
  * KE_CMSG_MAX bytes; when there were more, the process is marked in
- * kuring, and the others are described at their first read or write.  An i386 call's (compat) has 32-bit fields: its
- * msghdr's control and length at 16 and 20, and control messages with
- * 12-byte headers, 4-byte aligned (x86_64: 32 and 40, 16 and 8). */
+ * kuring, and the others are described at their first read or write.
+ * An i386 call's (compat) has 32-bit fields: its msghdr's control and
+ * length at 16 and 20, and control messages with 12-byte headers,
+ * 4-byte aligned (x86_64: 32 and 40, 16 and 8). */
 static __always_inline void ke_scm_rights(__u32 tgid, __u64 msg, const bool compat)
 {
 	struct engine_scratch *es = engine_sc();
