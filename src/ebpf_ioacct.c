@@ -47,6 +47,7 @@ _Static_assert((int)IOACCT_FDK_FILE == (int)FDK_FILE && (int)IOACCT_FDK_PIPE == 
 	       (int)IOACCT_FDK_UDP6 == (int)FDK_UDP6 && (int)IOACCT_FDK_ANON == (int)FDK_ANON,
 	       "bpf/ioacct.h fd kinds must be record.h's");
 _Static_assert(IOACCT_HIST_SLOTS == REC_SYSSTAT_SLOTS, "one call-duration histogram layout");
+_Static_assert(IOACCT_ARGV_MAX == REC_ARGV_MAX, "both engines keep as much of an exec's argv");
 _Static_assert(IOACCT_PATH_MAX == REC_PATH_MAX && IOACCT_PATH_CUT_LEN == REC_PATH_CUT_LEN,
 	       "the kernel cuts long paths as records do");
 

@@ -79,7 +79,7 @@ struct kengine {
 	pid_t kept[MAX_KILL];     /* processes already stopped when F5 sent SIGSTOP, */
 	size_t nkept;             /* sorted: F5 again does not continue them */
 	char path[REC_PATH_MAX + 64];
-	char blob[32768];
+	char blob[REC_ARGV_MAX + 1];   /* (procfs_argv's room) */
 };
 
 /* Queue the record in k->rb, never before one already queued. */
@@ -262,7 +262,7 @@ static void emit_start(struct kengine *k, pid_t pid, uint32_t mode, const char *
 	s->tracer_pid = getpid();
 	s->mode = mode;
 	s->realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
-	s->argv_len = (uint32_t)rec_blob(&k->rb, argv, alen < 32768 ? alen : 32768);
+	s->argv_len = (uint32_t)rec_blob(&k->rb, argv, alen < REC_ARGV_MAX ? alen : REC_ARGV_MAX);
 	emit(k);
 }
 
@@ -533,15 +533,17 @@ static void trace_loop(struct kengine *k)
  * (REC_EXEC flagged as found), its threads, its fds. */
 static void describe_process(struct kengine *k, pid_t pid, const pid_t *tids, int n, uint64_t ts)
 {
-	ssize_t alen = procfs_cmdline(pid, k->blob, sizeof(k->blob));
+	bool cut;
+	size_t alen = procfs_argv(pid, k->blob, &cut);
 	ssize_t elen = procfs_exe(pid, k->path, 4096);
 	struct rec_exec *x;
 
 	x = rec_begin(&k->rb, REC_EXEC, ts, pid, pid, sizeof(*x));
 	((struct rec_hdr *)k->rb.buf)->flags = 1;   /* found at attach, not run */
 	x->old_tid = pid;
+	x->truncated = cut;
 	x->exe_len = (uint16_t)rec_blob(&k->rb, k->path, elen > 0 ? (size_t)elen : 0);
-	x->argv_len = (uint32_t)rec_blob(&k->rb, k->blob, alen > 0 ? (size_t)alen : 0);
+	x->argv_len = (uint32_t)rec_blob(&k->rb, k->blob, alen);
 	emit(k);
 	if (k->o.maps)
 		maps_records(pid, pid, ts, put_own, k);
@@ -609,7 +611,7 @@ static void take_descendant(void *ctx, pid_t pid, pid_t ppid)
 static int attach(struct kengine *k)
 {
 	pid_t pid = k->o.attach_pid;
-	ssize_t alen;
+	bool cut;
 	int n, err;
 
 	k->root = pid;
@@ -618,8 +620,7 @@ static int attach(struct kengine *k)
 	k->tids = xcalloc(MAX_KILL, sizeof(*k->tids));
 	err = take_threads(k, pid, k->tids, &n);
 	if (!err) {
-		alen = procfs_cmdline(pid, k->blob, sizeof(k->blob));
-		emit_start(k, pid, START_ATTACH, k->blob, alen > 0 ? (size_t)alen : 0);
+		emit_start(k, pid, START_ATTACH, k->blob, procfs_argv(pid, k->blob, &cut));
 		describe_process(k, pid, k->tids, n, util_now_ns());
 		procfs_each_descendant(pid, getpid(), take_descendant, k);
 	}

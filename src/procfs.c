@@ -16,6 +16,7 @@
 
 #include "hmap.h"
 #include "procfs.h"
+#include "record.h"
 #include "util.h"
 
 /* Read up to cap bytes of a /proc file into buf; returns length. */
@@ -139,6 +140,14 @@ ssize_t procfs_cmdline(pid_t pid, char *buf, size_t cap)
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	return read_file(path, buf, cap);
+}
+
+size_t procfs_argv(pid_t pid, char *buf, bool *cut)
+{
+	ssize_t n = procfs_cmdline(pid, buf, REC_ARGV_MAX + 1);
+
+	*cut = n > REC_ARGV_MAX;
+	return n <= 0 ? 0 : *cut ? REC_ARGV_MAX : (size_t)n;
 }
 
 ssize_t procfs_environ(pid_t pid, char *buf, size_t cap)

@@ -3,6 +3,7 @@
  * walk of an attached process's descendants, once, does). */
 #ifndef COMPENDIUM_PROCFS_H
 #define COMPENDIUM_PROCFS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -17,6 +18,10 @@ int procfs_list_fds(pid_t tid, int *fds, int cap);
 int procfs_list_tasks(pid_t pid, pid_t *tids, int cap);
 /* Read up to cap bytes of /proc/PID/cmdline; returns bytes read. */
 ssize_t procfs_cmdline(pid_t pid, char *buf, size_t cap);
+/* Its first REC_ARGV_MAX bytes into buf (room for REC_ARGV_MAX + 1);
+ * returns their length (0 when it cannot be read), *cut whether there
+ * were more. */
+size_t procfs_argv(pid_t pid, char *buf, bool *cut);
 /* Read up to cap bytes of /proc/PID/environ; returns bytes read. */
 ssize_t procfs_environ(pid_t pid, char *buf, size_t cap);
 /* readlink /proc/PID/exe; returns length. */

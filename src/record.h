@@ -177,6 +177,10 @@ struct rec_newtask {
 	uint64_t flags;       /* clone flags (SIGCHLD for fork, CLONE_VM|CLONE_VFORK for vfork) */
 };
 
+/* argv bytes a REC_EXEC or REC_START holds at most (NUL-separated, as
+ * /proc/PID/cmdline has them); longer ones are cut and marked so. */
+#define REC_ARGV_MAX 32768
+
 struct rec_exec {
 	int32_t old_tid;      /* tid that called execve (differs from tgid for a non-leader) */
 	uint16_t exe_len;     /* bytes of /proc/PID/exe that follow */

@@ -63,7 +63,6 @@
 #define __X32_SYSCALL_BIT 0x40000000
 #endif
 
-#define ARGV_KEPT 32768     /* argv bytes an exec's record holds, as in the kernel engine */
 #define FLUSH_NS 10000000   /* records wait at most this long for the consumer */
 #define IO_TICK_NS 50000000 /* and the kernel's captures, while nothing stops, */
 #define IO_BUSY_NS 2000000  /* or this long while they come (less to drain at a stop) */
@@ -135,7 +134,7 @@ struct tracer {
 	struct imap unbound;     /* tgid << 32 | fd -> 1: a UDP socket not bound yet */
 	struct recbuf rb;
 	char path[REC_PATH_MAX + 64];   /* (at least PATHWALK_MIN) */
-	char blob[ARGV_KEPT + 1];   /* (an exec's argv and one byte to see it was longer) */
+	char blob[REC_ARGV_MAX + 1];   /* (procfs_argv's room) */
 };
 
 /* ---- tracee table ---- */
@@ -862,12 +861,18 @@ static void describe_scm_rights(struct tracer *t, struct tracee *tk, uint64_t ts
 	}
 }
 
+/* The size of a struct mmsghdr in the task's layout (an i386 call's: 32). */
+static size_t mmsghdr_size(bool compat)
+{
+	return compat ? 32 : sizeof(struct mmsghdr);
+}
+
 /* Bytes moved by a sendmmsg/recvmmsg that handled n messages: the sum of
  * each struct mmsghdr's msg_len, after its struct msghdr (56 bytes; 28 in
  * the 32-bit layout, compat, whose struct mmsghdr is 32 bytes). */
 static uint64_t mmsg_bytes(pid_t tid, uint64_t addr, long n, bool compat)
 {
-	const size_t size = compat ? 32 : sizeof(struct mmsghdr);
+	const size_t size = mmsghdr_size(compat);
 	const size_t at = compat ? 28 : offsetof(struct mmsghdr, msg_len);
 	unsigned char m[64 * sizeof(struct mmsghdr)];
 	uint64_t total = 0;
@@ -1164,9 +1169,9 @@ static void exit_extras(struct tracer *t, struct tracee *tk, int64_t ret, uint64
 		describe_all_fds(t, tk, ts, true);
 	} else if (ret > 0 && (nr == SYS_sendmmsg || nr == SYS_recvmmsg)) {
 		tk->aux = mmsg_bytes(tk->tid, a[1], ret, tk->arch != ARCH_X86_64);
-		for (int64_t i = 0; nr == SYS_recvmmsg && i < ret; i++)
+		for (int64_t i = 0; nr == SYS_recvmmsg && i < ret; i++)   /* each one's fds */
 			describe_scm_rights(t, tk, ts, a[1] + (uint64_t)i *
-					    (tk->arch == ARCH_I386 ? 32 : sizeof(struct mmsghdr)));
+					    mmsghdr_size(tk->arch != ARCH_X86_64));
 	} else if (ret > 0 && nr == SYS_recvmsg) {
 		describe_scm_rights(t, tk, ts, a[1]);
 	}
@@ -1318,10 +1323,10 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 {
 	unsigned long old = 0;
 	struct rec_exec *r;
-	ssize_t elen, alen;
+	ssize_t elen;
 	static char script[4096];   /* (one tracer thread) */
 	size_t slen = 0, argv_len;
-	bool first = tk->st & T_PREEXEC;
+	bool first = tk->st & T_PREEXEC, cut;
 
 	ptrace(PTRACE_GETEVENTMSG, tk->tid, 0, &old);
 	if ((pid_t)old != tk->tid) {
@@ -1345,18 +1350,15 @@ static void on_exec(struct tracer *t, struct tracee *tk, uint64_t ts)
 	if (t->unw)
 		stack_forget(t->unw, tk->tgid);
 	elen = procfs_exe(tk->tid, t->path, 4096);
-	alen = procfs_cmdline(tk->tid, t->blob, sizeof(t->blob));
+	argv_len = procfs_argv(tk->tid, t->blob, &cut);
 	r = rec_begin(&t->rb, REC_EXEC, ts, tk->tid, tk->tgid, sizeof(*r));
 	r->old_tid = (int32_t)old;
-	r->truncated = alen > ARGV_KEPT;
-	if (alen > ARGV_KEPT)
-		alen = ARGV_KEPT;
-	argv_len = alen > 0 ? (size_t)alen : 0;
+	r->truncated = cut;
 	if (tk->exec_call && elen > 0) {
 		const char *name = tk->exec_call, *abs = name + strlen(name) + 1;
 
 		slen = exec_as_called(name, abs, abs + strlen(abs) + 1, t->path, t->blob, &argv_len,
-				      ARGV_KEPT, script, sizeof(script));
+				      REC_ARGV_MAX, script, sizeof(script));
 	}
 	free(tk->exec_call);
 	tk->exec_call = NULL;
@@ -1765,8 +1767,8 @@ static void emit_start(struct tracer *t, pid_t pid, uint32_t mode, const char *a
 	s->tracer_pid = getpid();
 	s->mode = mode;
 	s->realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
-	if (alen > 32768)
-		alen = 32768;
+	if (alen > REC_ARGV_MAX)
+		alen = REC_ARGV_MAX;
 	s->argv_len = (uint32_t)alen;
 	rec_blob(&t->rb, argv, alen);
 	emit(t);
@@ -1903,15 +1905,17 @@ static int seize_threads(struct tracer *t, pid_t pid)
  * (REC_EXEC flagged as found), its threads, its fds. */
 static void describe_process(struct tracer *t, pid_t pid, uint64_t ts)
 {
-	ssize_t alen = procfs_cmdline(pid, t->blob, sizeof(t->blob));
+	bool cut;
+	size_t alen = procfs_argv(pid, t->blob, &cut);
 	ssize_t elen = procfs_exe(pid, t->path, 4096);
 	struct tracee *leader = tracee_find(t, pid);
 	struct rec_exec *x = rec_begin(&t->rb, REC_EXEC, ts, pid, pid, sizeof(*x));
 
 	((struct rec_hdr *)t->rb.buf)->flags = 1;   /* found at attach, not run */
 	x->old_tid = pid;
+	x->truncated = cut;
 	x->exe_len = (uint16_t)(elen > 0 ? elen : 0);
-	x->argv_len = (uint32_t)(alen > 0 ? alen : 0);
+	x->argv_len = (uint32_t)alen;
 	rec_blob(&t->rb, t->path, x->exe_len);
 	rec_blob(&t->rb, t->blob, x->argv_len);
 	emit(t);
@@ -1945,15 +1949,14 @@ static void take_descendant(void *ctx, pid_t pid, pid_t ppid)
 static int attach(struct tracer *t)
 {
 	pid_t pid = t->o.attach_pid;
-	ssize_t alen;
+	bool cut;
 	int err = seize_threads(t, pid);
 
 	if (err)
 		return err;
 	t->root = pid;
 	atomic_store(&t->root_live, pid);
-	alen = procfs_cmdline(pid, t->blob, sizeof(t->blob));
-	emit_start(t, pid, START_ATTACH, t->blob, alen > 0 ? (size_t)alen : 0);
+	emit_start(t, pid, START_ATTACH, t->blob, procfs_argv(pid, t->blob, &cut));
 	describe_process(t, pid, util_now_ns());
 	procfs_each_descendant(pid, getpid(), take_descendant, t);
 	return 0;

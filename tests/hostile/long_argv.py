@@ -9,7 +9,9 @@ arguments of exactly that size, then with one byte more, then with
     arguments that fit, in order, the last one possibly cut, and
     "argv_cut":true exactly where the arguments were longer than 32 KiB
     (not at exactly 32 KiB);
-  - --batch: the exec line of a cut argv ends with " ...", the others not.
+  - --batch: the exec line of a cut argv ends with " ...", the others not;
+  - -p on a running sh whose arguments are longer than 32 KiB: the summary
+    has it with the arguments that fit and "argv_cut":true, as found.
 """
 
 import json
@@ -17,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -96,6 +99,34 @@ def check_lines(text: str) -> list[str]:
             for i, w in enumerate(want) if lines[i].endswith(" ...") is not w]
 
 
+def check_attach(base: str) -> list[str]:
+    """-p on an sh already running with the long argv."""
+    argv = ["sh", "-c", "sleep 2; exit 0", "x"] + argvs()[2][4:]
+    want, _ = kept(argv)
+    out = os.path.join(base, "attach")
+    target = subprocess.Popen(argv, executable="/bin/sh", stdin=subprocess.DEVNULL)
+    try:
+        time.sleep(0.3)
+        r = subprocess.run([*common.compendium(), "--json", "-o", out, "-p", str(target.pid)],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    finally:
+        target.kill()
+        target.wait()
+    if r.returncode != 0:
+        return [f"-p exited {r.returncode}: {r.stderr[-500:]!r}"]
+    with open(out, encoding="utf-8") as fh:
+        summary = next((o for o in map(json.loads, fh) if o.get("type") == "summary"), {})
+    proc = next((p for p in summary.get("processes", []) if p.get("pid") == target.pid), None)
+    if proc is None:
+        return [f"-p: no process {target.pid} in the summary"]
+    probs = []
+    if proc.get("argv") != want:
+        probs.append(f"-p: {len(proc.get('argv') or [])} arguments, expected {len(want)}")
+    if proc.get("argv_cut") is not True:
+        probs.append(f"-p: argv_cut {proc.get('argv_cut')!r}, expected True")
+    return probs
+
+
 def main() -> int:
     common.require_tracing()
     probs = []
@@ -113,6 +144,7 @@ def main() -> int:
         else:
             with open(out, encoding="utf-8") as fh:
                 probs += check_lines(fh.read())
+        probs += check_attach(base)
     return common.finish(probs, "arguments past 32 KiB are kept cut and marked so")
 
 
