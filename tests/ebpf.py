@@ -9,7 +9,8 @@ Cases (all need root and a kernel where --ebpf loads; CI runs as root):
   contention  a SCHED_FIFO hog and a probe share CPU 1; the probe is woken
               from CPU 0 N times and times each wait itself: compendium-tui
               reports exactly N wake-up waits of the probe's tid, each within
-              1 ms; with a 1 ms threshold, no wait shorter
+              1 ms (plus any stall of CPU 1's vCPU the hog measured); with a
+              1 ms threshold, no wait shorter
   schedstat   spinners and sleepers pinned to one CPU: per thread, the
               sched_delay events (threshold 0) add up to the kernel's
               /proc/PID/task/TID/schedstat run_delay within 3%
@@ -169,8 +170,8 @@ def _mark_time(events: list[dict], path: str) -> float:
     return marks[0]
 
 
-def _match_rounds(own_us: list[float], spread_us: list[float], got: list[list[float]],
-                  probs: list[str]) -> float:
+def _match_rounds(own_us: list[float], spread_us: list[float], stall_us: list[float],
+                  got: list[list[float]], probs: list[str]) -> float:
     """Pair the probe's own waits with reported ones, round by round; returns
     the worst gap beyond the round's stamp spread.
 
@@ -178,14 +179,18 @@ def _match_rounds(own_us: list[float], spread_us: list[float], got: list[list[fl
     preempted before it slept again.  The probe's own figure ends when it
     reads its clock, so it holds the preemptions before that and not those
     after: the report matches when the wake-up wait plus its first k
-    preemptions, for some k, is within 1 ms plus the spread."""
+    preemptions, for some k, is within 1 ms plus the spread, plus the
+    longest stall of CPU 1's vCPU the hog saw that round (a wake-up
+    interrupt that lands late is no wait to the kernel, whose run queue
+    the task joins only then)."""
     worst = 0.0
     for i, (d, parts) in enumerate(zip(own_us, got)):
         sums = [sum(parts[:k + 1]) for k in range(len(parts))]
         gap = min(abs(x - d) for x in sums) - spread_us[i]
-        if gap > 1000:
+        if gap > 1000 + stall_us[i]:
             probs.append(f"round {i}: the probe waited {d:.0f} us (stamps {spread_us[i]:.0f} us "
-                         f"apart); compendium-tui reported {[round(x) for x in parts]} us")
+                         f"apart, CPU 1 stalled {stall_us[i]:.0f} us at most); compendium-tui "
+                         f"reported {[round(x) for x in parts]} us")
         worst = max(worst, gap)
     return worst
 
@@ -223,9 +228,10 @@ def case_contention(work: str) -> list[str]:
     mine = mine[:rounds]
     own_us = [d / 1e3 for d in own["delays_ns"]]
     spread_us = [s / 1e3 for s in own["spread_ns"]]
+    stall_us = [s / 1e3 for s in own["stall_ns"]]
     check_exact_count("wake-up waits of the probe", len(mine), rounds,
                       summary.get("dropped", 0), probs)
-    worst = _match_rounds(own_us, spread_us, mine, probs) if len(mine) == rounds else 0.0
+    worst = _match_rounds(own_us, spread_us, stall_us, mine, probs) if len(mine) == rounds else 0.0
     contended = sum(1 for d in own_us if d >= 1000)
     # A threshold of 1 ms: no shorter wait is reported, of any task.
     limit_us = 1000
@@ -246,7 +252,8 @@ def case_contention(work: str) -> list[str]:
     else:
         print(f"{len(mine)} wake-up waits for {rounds} rounds ({contended} contended, 2-5 ms); "
               f"worst difference {worst:.1f} us beyond the stamps' spread "
-              f"(largest spread {max(spread_us):.1f} us), {len(after)} after them; "
+              f"(largest spread {max(spread_us):.1f} us, longest vCPU stall "
+              f"{max(stall_us):.1f} us), {len(after)} after them; "
               f"with a 1 ms threshold "
               f"{len(long_waits)} of the probe's waits and none shorter")
     return probs

@@ -15,10 +15,16 @@
  * are used between the stamps, so no ptrace stop falls inside a measured
  * delay; the wake-up itself happens between two stamps, and their spread
  * (normally microseconds, more when the host stalls this vCPU) bounds how
- * far the probe's figure can be from the truth.  Failed opens of START_MARK and END_MARK bracket the rounds in the
+ * far the probe's figure can be from the truth.  One thing neither
+ * bounds: when the host deschedules CPU 1's vCPU, the wake-up interrupt
+ * lands late and the kernel, like schedstat's run_delay, counts the wait
+ * from its arrival; the probe counts from the stamp.  The hog, spinning on
+ * CPU 1 meanwhile, sees such a stall as a jump of its clock, and notes
+ * the longest one per round.  Failed opens of START_MARK and END_MARK bracket the rounds in the
  * trace (the probe's earlier waits, such as its start under ptrace, are not
  * rounds).  Output on stdout, one JSON object:
- *   {"probe_tid":T,"start_mark":P,"end_mark":P,"delays_ns":[d1,...],"spread_ns":[s1,...]}
+ *   {"probe_tid":T,"start_mark":P,"end_mark":P,"delays_ns":[d1,...],"spread_ns":[s1,...],
+ *    "stall_ns":[h1,...]}
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -42,7 +48,7 @@ static _Atomic uint32_t hog_seq, probe_seq, ack_seq;
 static _Atomic int hog_started, hog_spinning, probe_waiting;
 static _Atomic int probe_tid;
 static _Atomic uint64_t hog_spin_ns, wake_stamp;
-static uint64_t delays[MAX_ROUNDS], spreads[MAX_ROUNDS];
+static uint64_t delays[MAX_ROUNDS], spreads[MAX_ROUNDS], stalls[MAX_ROUNDS];
 static int rounds;
 
 static uint64_t now_ns(void)
@@ -104,13 +110,16 @@ static void *hog(void *arg)
     fifo(10);
     for (int i = 0; i < rounds; i++) {
         futex_wait(&hog_seq, seen);
-        uint64_t until = now_ns() + atomic_load(&hog_spin_ns);
+        uint64_t last = now_ns(), until = last + atomic_load(&hog_spin_ns), t;
 
         seen = atomic_load(&hog_seq);
         atomic_store(&hog_spinning, 1);
         atomic_fetch_add(&hog_started, 1);
-        while (now_ns() < until)
-            ;
+        while ((t = now_ns()) < until) {
+            if (t - last > stalls[i])
+                stalls[i] = t - last;
+            last = t;
+        }
         atomic_store(&hog_spinning, 0);
     }
     return NULL;
@@ -226,6 +235,9 @@ int main(int argc, char **argv)
     printf("],\"spread_ns\":[");
     for (int i = 0; i < rounds; i++)
         printf("%s%llu", i ? "," : "", (unsigned long long)spreads[i]);
+    printf("],\"stall_ns\":[");
+    for (int i = 0; i < rounds; i++)
+        printf("%s%llu", i ? "," : "", (unsigned long long)stalls[i]);
     printf("]}\n");
     return 0;
 }
