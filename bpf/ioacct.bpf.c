@@ -35,7 +35,8 @@
  * reader sends on only the growth since the figures it saw last, so a
  * sweep that races with the end of an fd can neither lose nor double a
  * count.  Counters are freed when their fd ends, so the maps hold only
- * open fds.  Like the tracer it counts only successful x86_64 calls, never
+ * open fds; with all IOACCT_MAX_FDS of them in use, each read and write of
+ * a further fd is sent alone (IOACCT_SLOT_NONE).  Like the tracer it counts only successful x86_64 calls, never
  * i386 ones.  Every traced system call pays for one lookup; every other one
  * on the machine for the tracepoint itself (about 90 ns).  Each handler is
  * written once (TP_TWINS) as a tp_btf program and its raw_tp twin.
@@ -418,7 +419,38 @@ __noinline int ke_watch_read(long nr, int fd, __u64 a1, long ret, int compat);
 __noinline int ke_watch_connect(int fd, long ret);
 __u32 kwatched;   /* fds the kernel engine watches the reads of (engine.bpf.h) */
 
-static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_key *k)
+/* Send one read (dir 1) or write (dir 2) of ret bytes on fd k->fd, a file
+ * of kind and ino, alone (IOACCT_SLOT_NONE): its fd has no counter. */
+static __always_inline void io_alone(const struct ioacct_fd_key *k, __u32 kind, __u64 ino,
+				     int dir, long ret)
+{
+	struct ioacct_count *e = bpf_ringbuf_reserve(&ioevents, sizeof(*e), 0);
+
+	if (!e) {
+		drop(DROP_RINGBUF);
+		return;
+	}
+	e->kind = IOACCT_COUNT;
+	e->pid = (__s32)k->tgid;
+	e->fd = k->fd;
+	e->fd_kind = kind;
+	e->ts = bpf_ktime_get_ns();
+	e->ino = ino;
+	e->rd = dir == 1 ? (__u64)ret : 0;
+	e->wr = dir == 1 ? 0 : (__u64)ret;
+	e->rd_calls = dir == 1;
+	e->wr_calls = dir != 1;
+	e->seq = 0;
+	e->slot = IOACCT_SLOT_NONE;
+	e->final = 0;
+	bpf_ringbuf_submit(e, io_wake());
+}
+
+/* A new counter for fd k of the current task, if it is traced; NULL if not.
+ * With every slot in use, the call (dir, ret) is sent alone instead, and
+ * NULL returned too. */
+static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_key *k, int dir,
+							     long ret)
 {
 	struct ioacct_fd_slot *s;
 	struct file *f;
@@ -435,7 +467,7 @@ static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_ke
 	i = mark_fd(k->tgid, k->fd) ? slot_take() : -1;
 	s = i < 0 ? 0 : slot_at((__u32)i);
 	if (!s) {
-		drop(DROP_MAPFULL);
+		io_alone(k, kind, ino, dir, ret);
 		return 0;
 	}
 	slot_init(s, k, kind, ino);
@@ -447,7 +479,7 @@ static __always_inline struct ioacct_fd_slot *io_counter_new(struct ioacct_fd_ke
 	slot_give((__u32)i, s);
 	at = bpf_map_lookup_elem(&fdio, k);
 	if (!at)
-		drop(DROP_MAPFULL);
+		io_alone(k, kind, ino, dir, ret);
 	return at ? slot_at(*at) : 0;
 }
 
@@ -771,7 +803,7 @@ __noinline int io_add(int fd, int dir, long ret)
 {
 	struct ioacct_fd_key k = { .tgid = (__u32)(bpf_get_current_pid_tgid() >> 32), .fd = fd };
 	__u32 *at = bpf_map_lookup_elem(&fdio, &k);
-	struct ioacct_fd_slot *v = at ? slot_at(*at) : io_counter_new(&k);
+	struct ioacct_fd_slot *v = at ? slot_at(*at) : io_counter_new(&k, dir, ret);
 
 	if (!v)
 		return 0;

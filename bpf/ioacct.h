@@ -99,9 +99,14 @@ struct ioacct_count {
 	__u64 rd, wr;
 	__u64 rd_calls, wr_calls;
 	__u64 seq;               /* the slot's use */
-	__u32 slot;
+	__u32 slot;              /* IOACCT_SLOT_NONE: one call's own counts */
 	__u32 final;             /* 1: the fd ended, nothing more comes from this use */
 };
+
+/* The slot of an IOACCT_COUNT that carries one call's bytes alone: when
+ * every slot is in use (more than IOACCT_MAX_FDS fds counting at once),
+ * each read or write of a further fd is sent this way instead. */
+#define IOACCT_SLOT_NONE 0xffffffffu
 
 /* IOACCT_CALL: mmap, munmap, mremap or brk of a traced task, which then
  * runs without a ptrace stop (everything the model needs is in registers);

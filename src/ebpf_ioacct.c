@@ -95,7 +95,7 @@ static uint64_t grown(uint64_t now, uint64_t seen)
 }
 
 /* REC_IO from an IOACCT_COUNT sample: what the counter grew since the
- * figures of its use last passed on.  False when there is nothing new: a
+ * figures of its use last passed on, or a lone call's counts.  False when there is nothing new: a
  * sample of an older use, or of one whose final figures came already, or
  * one that adds no call (bytes wait for their calls, except in a final one). */
 static bool io_record(struct ebpf_ioacct *io, const struct ioacct_count *e)
@@ -104,21 +104,28 @@ static bool io_record(struct ebpf_ioacct *io, const struct ioacct_count *e)
 	uint64_t rc, wc, rd, wr;
 	struct rec_io *r;
 
-	if (!s || e->seq < s->seq || (e->seq == s->seq && s->done))
-		return false;
-	if (e->seq > s->seq)
-		*s = (struct io_seen){ .seq = e->seq };
-	rc = grown(e->rd_calls, s->rd_calls);
-	wc = grown(e->wr_calls, s->wr_calls);
-	rd = grown(e->rd, s->rd);
-	wr = grown(e->wr, s->wr);
-	s->done = e->final;
-	if (!(rc | wc) && !(e->final && (rd | wr)))
-		return false;
-	s->rd_calls += rc;
-	s->wr_calls += wc;
-	s->rd += rd;
-	s->wr += wr;
+	if (e->slot == IOACCT_SLOT_NONE) {   /* one call's own counts */
+		rc = e->rd_calls;
+		wc = e->wr_calls;
+		rd = e->rd;
+		wr = e->wr;
+	} else {
+		if (!s || e->seq < s->seq || (e->seq == s->seq && s->done))
+			return false;
+		if (e->seq > s->seq)
+			*s = (struct io_seen){ .seq = e->seq };
+		rc = grown(e->rd_calls, s->rd_calls);
+		wc = grown(e->wr_calls, s->wr_calls);
+		rd = grown(e->rd, s->rd);
+		wr = grown(e->wr, s->wr);
+		s->done = e->final;
+		if (!(rc | wc) && !(e->final && (rd | wr)))
+			return false;
+		s->rd_calls += rc;
+		s->wr_calls += wc;
+		s->rd += rd;
+		s->wr += wr;
+	}
 	r = rec_begin(&io->rec, REC_IO, e->ts, e->pid, e->pid, sizeof(*r));
 	r->fd = e->fd;
 	r->kind = e->fd_kind < FDK_MAX ? (uint8_t)e->fd_kind : FDK_UNKNOWN;

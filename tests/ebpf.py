@@ -528,7 +528,7 @@ E2E_WITH_EBPF = ("readfile", "weird_path", "dupwrite", "redirect", "netpair", "n
                  "root_relative", "deletes_renames", "unreadable", "udpflows", "udp_autobind", "deleted_names",
                  "scripts", "hostsname", "v4mapped", "devtcp", "unixpair", "procsubst", "netlink", "killdying",
                  "dnsname", "dnsname_tcp", "int80_dns", "oddcalls", "clonefiles", "refused", "fastopen", "udp_reconnect", "rename_open",
-                 "ptypeer", "scmmmsg", "unshare_files")
+                 "ptypeer", "scmmmsg", "unshare_files", "manyfds")
 
 
 def case_e2e(work: str) -> list[str]:
