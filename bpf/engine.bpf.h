@@ -55,18 +55,13 @@ struct {
 	__type(value, struct ioacct_task_state);
 } kstate SEC(".maps");
 
-/* Which call numbers each process has counters for (tgid -> bits), so its
- * end sends and forgets just those. */
-struct nr_bits {
-	__u64 w[IOACCT_NR_MAX / 64];
-};
-
+/* Which call numbers each process has counters for (tgid -> bits). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, TASKS_MAX);
 	__type(key, __u32);
-	__type(value, struct nr_bits);
+	__type(value, struct ioacct_nr_bits);
 } kstat_nrs SEC(".maps");
 
 /* Processes that made an io_uring (tgid -> 1): its operations may open
@@ -269,14 +264,14 @@ static __always_inline __u32 ke_hist_slot(__u64 ns)
 /* Zeros a new counter and a new process's bits start from (globals, not
  * on ke_count's stack: with sys_exit's frame, the two must fit in 512 bytes). */
 static const struct ioacct_stat ke_stat_zero = { 0 };
-static const struct nr_bits ke_bits_none = { 0 };
+static const struct ioacct_nr_bits ke_bits_none = { 0 };
 
 /* The counter of (tgid, nr), made (and noted in its process's bits) if new. */
 static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 {
 	struct ioacct_stat_key k = { tgid, nr };
 	struct ioacct_stat *s = bpf_map_lookup_elem(&kstats, &k);
-	struct nr_bits *b;
+	struct ioacct_nr_bits *b;
 
 	if (s)
 		return s;
@@ -291,6 +286,29 @@ static __always_inline struct ioacct_stat *ke_stat(__u32 tgid, __s32 nr)
 	__sync_fetch_and_or(&b->w[((__u32)nr / 64) & (IOACCT_NR_MAX / 64 - 1)], 1ull << ((__u32)nr % 64));
 	bpf_map_update_elem(&kstats, &k, &ke_stat_zero, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&kstats, &k);
+}
+
+/* Send the figures of one call (ke_count's arguments) alone: the map of
+ * counters is full. */
+static __always_inline void ke_count_alone(long nr, long ret, __u32 tgid, __u64 began)
+{
+	struct ioacct_callstat *out = bpf_ringbuf_reserve(&ioevents, sizeof(*out), 0);
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!out) {
+		drop(DROP_RINGBUF);
+		return;
+	}
+	out->kind = IOACCT_CALLSTAT;
+	out->tgid = tgid;
+	out->nr = (__s32)nr;
+	out->failed = ret < 0 && ret >= -4095;
+	out->timed = began != 0;
+	out->dur = began ? now - began : 0;
+	out->slot = (__u8)ke_hist_slot(out->dur);
+	out->pad = 0;
+	out->ts = now;
+	bpf_ringbuf_submit(out, io_wake());
 }
 
 /* Task tgid's x86_64 system call nr, entered at began (0: not seen),
@@ -310,7 +328,7 @@ __noinline int ke_count(long nr, long ret, __u32 tgid, __u64 began)
 		return 0;   /* the new task's own return from the call its parent made */
 	s = ke_stat(tgid, (__s32)nr);
 	if (!s) {
-		drop(DROP_MAPFULL);
+		ke_count_alone(nr, ret, tgid, began);
 		return 0;
 	}
 	__sync_fetch_and_add(&s->calls, 1);
@@ -327,10 +345,30 @@ __noinline int ke_count(long nr, long ret, __u32 tgid, __u64 began)
 	return 0;
 }
 
+#define KE_JOBCTL_TRAP_FREEZE (1ul << 23)
+
+/* Did the call that stopped with an ERESTART* code stop only because a
+ * cgroup freezes its task (compendium-tui holding the program back), with
+ * no signal to deliver?  The kernel then runs it again once thawed, unseen
+ * by the program: one call, not a failed one and another.  A global
+ * function (its reads would grow sys_exit's frame); returns 1 if so. */
+__noinline int ke_freezer_restart(void)
+{
+	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
+	unsigned long pending;
+
+	if (!(BPF_CORE_READ(cur, jobctl) & KE_JOBCTL_TRAP_FREEZE))
+		return 0;
+	pending = BPF_CORE_READ(cur, pending.signal.sig[0]) |
+		  BPF_CORE_READ(cur, signal, shared_pending.signal.sig[0]);
+	return !(pending & ~BPF_CORE_READ(cur, blocked.sig[0]));
+}
+
 /* Task t's system call nr returned ret: count it once its program runs.
  * A call a signal interrupted (ERESTARTSYS and its kin) is counted as
  * strace -c counts it, a call that failed: a handler may make it end in
- * EINTR, and a call the kernel runs again is counted again. */
+ * EINTR, and a call the kernel runs again is counted again.  One the
+ * freezer interrupted is not (it runs again, as if never cut). */
 static __always_inline void ke_exit_call(struct ioacct_task_state *t, long nr, long ret)
 {
 	__u64 began = t->entry_ts;
@@ -338,14 +376,15 @@ static __always_inline void ke_exit_call(struct ioacct_task_state *t, long nr, l
 	if (t->flags & IOACCT_TASK_PREEXEC)
 		return;
 	t->entry_ts = 0;
-	ke_count(nr, ret, t->tgid, began);
+	if (ret > -512 || ret < -516 || !ke_freezer_restart())
+		ke_count(nr, ret, t->tgid, began);
 }
 
 /* bpf_loop state of ke_stats_final. */
 struct stats_end {
 	__u32 tgid;
 	__u32 pad;
-	struct nr_bits bits;
+	struct ioacct_nr_bits bits;
 };
 
 /* bpf_loop callback: send and forget counter nr of the process, if it has one. */
@@ -376,19 +415,32 @@ static long stat_final(__u32 nr, struct stats_end *e)
 	return 0;
 }
 
-/* Process tgid ended: send its counters' last figures and forget them
- * (and its io_uring mark). */
-static __always_inline void ke_stats_final(__u32 tgid)
+/* Send the last figures of process tgid's counters and forget them. */
+static __always_inline void ke_stats_send(__u32 tgid)
 {
-	struct nr_bits *b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
+	struct ioacct_nr_bits *b = bpf_map_lookup_elem(&kstat_nrs, &tgid);
 	struct stats_end e = { .tgid = tgid };
 
-	bpf_map_delete_elem(&kuring, &tgid);
 	if (!b)
 		return;
 	e.bits = *b;
 	bpf_map_delete_elem(&kstat_nrs, &tgid);
 	bpf_loop(IOACCT_NR_MAX, stat_final, &e, 0);
+}
+
+/* Process tgid ended: send its counters' last figures and forget them
+ * (and its io_uring mark); true when they are left in the map instead.
+ * With the ring past its high water they are: thousands of processes
+ * ending at once, tens of counters each, would overflow it, and the
+ * reader takes them from the map when it comes to the process's end.
+ * (Should its pid be taken again before that, its next fork sends them.) */
+static __always_inline bool ke_stats_final(__u32 tgid)
+{
+	bpf_map_delete_elem(&kuring, &tgid);
+	if (bpf_ringbuf_query(&ioevents, BPF_RB_AVAIL_DATA) >= IOACCT_HIGH_WATER)
+		return bpf_map_lookup_elem(&kstat_nrs, &tgid) != 0;
+	ke_stats_send(tgid);
+	return false;
 }
 
 /* The user registers of task t (its system call's number and arguments). */
@@ -431,6 +483,10 @@ static __always_inline void ke_fork(struct task_struct *parent, struct task_stru
 		return;
 	ctid = (__u32)BPF_CORE_READ(child, pid);
 	ctgid = (__u32)BPF_CORE_READ(child, tgid);
+	/* A process of this pid ended and left its counters, not taken yet:
+	 * they go now, ahead of the new process. */
+	if (ctgid == ctid && bpf_map_lookup_elem(&kstat_nrs, &ctgid))
+		ke_stats_send(ctgid);
 	/* The record's place in the ring is taken before the child is in the
 	 * set: from then on another CPU may send a record about the child (a
 	 * signal to its process group, say a terminal's SIGWINCH), and that
@@ -644,13 +700,13 @@ static __always_inline void ke_exit(unsigned long long *ctx, struct task_struct 
 	__u32 tid = (__u32)BPF_CORE_READ(p, pid), tgid = (__u32)BPF_CORE_READ(p, tgid);
 	struct ioacct_exit *e;
 	struct signal_struct *sig;
-	bool dead;
+	bool dead, left = false;
 
 	if (!ke_alive(tid))
 		return;
 	dead = group_dead(ctx, p);
 	if (dead)
-		ke_stats_final(tgid);   /* (its last call has returned: nothing more to count) */
+		left = ke_stats_final(tgid);   /* (its last call has returned: nothing more to count) */
 	/* A leader before its threads is reported with the last; one an exec
 	 * killed, never.  (Forgotten only once sent: user space ends when the
 	 * set is empty.) */
@@ -672,7 +728,7 @@ static __always_inline void ke_exit(unsigned long long *ctx, struct task_struct 
 	e->report_tid = 1;
 	if (dead)
 		bpf_map_delete_elem(&kfatal, &tgid);
-	e->pad = 0;
+	e->stats_left = left;
 	e->ts = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(e, io_wake());
 	ke_forget(tid);

@@ -43,6 +43,7 @@ enum ioacct_kind {
 	IOACCT_EXECENV = 13,     /* struct ioacct_execenv + cwd + environment: what a program starts with */
 	IOACCT_DATA = 14,        /* struct ioacct_data + bytes: a DNS server's reply (a REC_DATA) */
 	IOACCT_SCRIPT = 15,      /* struct ioacct_script + path + argv[0]: an exec of a script */
+	IOACCT_CALLSTAT = 16,    /* struct ioacct_callstat: one call a counter could not take */
 };
 
 /* What an fd refers to, as enum fd_kind in src/record.h (checked there). */
@@ -245,7 +246,8 @@ struct ioacct_exit {
 	__u32 group_dead;
 	__s32 group_status;      /* the process's wait status (group_dead) */
 	__u32 report_tid;        /* 0: the task itself is not reported (its leader record is) */
-	__u32 pad;
+	__u32 stats_left;        /* 1: the process's call counters were not sent (the ring
+				    was past its high water): the reader takes them */
 	__u64 ts;
 };
 
@@ -337,6 +339,12 @@ struct ioacct_stat {
 	__u32 hist[IOACCT_HIST_SLOTS];
 };
 
+/* Which call numbers a process has counters for (the engine's kstat_nrs:
+ * tgid -> bits), so its end sends and forgets just those. */
+struct ioacct_nr_bits {
+	__u64 w[IOACCT_NR_MAX / 64];
+};
+
 /* IOACCT_SYSSTAT: the figures of (tgid, nr) when its process ended; the
  * counter is gone after it. */
 struct ioacct_sysstat {
@@ -346,6 +354,20 @@ struct ioacct_sysstat {
 	__u32 pad;
 	__u64 ts;
 	struct ioacct_stat st;
+};
+
+/* IOACCT_CALLSTAT: one call of (tgid, nr), sent alone because the map of
+ * counters was full (IOACCT_STATS_MAX). */
+struct ioacct_callstat {
+	__u32 kind;              /* IOACCT_CALLSTAT */
+	__u32 tgid;
+	__s32 nr;
+	__u8 failed;             /* it returned an error */
+	__u8 timed;              /* its entry was seen: dur and slot hold */
+	__u8 slot;               /* dur's slot of the histogram */
+	__u8 pad;
+	__u64 ts;
+	__u64 dur;
 };
 
 #endif /* COMPENDIUM_IOACCT_H */

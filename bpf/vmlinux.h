@@ -80,7 +80,16 @@ typedef struct {
 	int counter;
 } atomic_t;
 
+typedef struct {
+	unsigned long sig[1];     /* x86_64: 64 signals in one word */
+} sigset_t;
+
+struct sigpending {
+	sigset_t signal;
+};
+
 struct signal_struct {
+	struct sigpending shared_pending;   /* signals sent to the whole process */
 	atomic_t live;            /* threads not yet past do_exit's accounting */
 	int group_exit_code;      /* the process's wait status once SIGNAL_GROUP_EXIT */
 	unsigned int flags;       /* SIGNAL_GROUP_EXIT (4): exit_group or a fatal signal */
@@ -162,6 +171,9 @@ struct task_struct {
 	struct task_struct *group_leader;
 	struct mm_struct *mm;
 	void *stack;              /* its kernel stack: the user registers sit at the top */
+	unsigned long jobctl;     /* JOBCTL_TRAP_FREEZE: its cgroup is freezing it */
+	sigset_t blocked;
+	struct sigpending pending;   /* signals sent to this thread */
 };
 
 /* task_struct before 5.14 named its state "state" and made it a long. */

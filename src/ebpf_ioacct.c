@@ -358,10 +358,15 @@ static void exit_record(struct ebpf_ioacct *io, uint64_t ts, int tid, int tgid, 
 	io_put(io);
 }
 
+static void stats_take(struct ebpf_ioacct *io, uint32_t tgid, uint64_t ts);
+
 /* IOACCT_EXIT: the task's REC_EXIT, then its process's when it was the
- * last (reported as its leader, as wait reports a process). */
+ * last (reported as its leader, as wait reports a process); before them,
+ * the last figures of its call counters if the kernel left them. */
 static void exit_records(struct ebpf_ioacct *io, const struct ioacct_exit *e)
 {
+	if (e->group_dead && e->stats_left)
+		stats_take(io, (uint32_t)e->tgid, e->ts);
 	if (e->tid != e->tgid)
 		exit_record(io, e->ts, e->tid, e->tgid, e->status, false);
 	if (e->group_dead)
@@ -435,6 +440,36 @@ static void data_record(struct ebpf_ioacct *io, const struct ioacct_data *e, siz
 	io_put(io);
 }
 
+/* REC_SYSSTAT for what the figures of (tgid, nr) grew from seen to st. */
+static void stat_growth(struct ebpf_ioacct *io, uint64_t ts, uint32_t tgid, int32_t nr,
+			const struct ioacct_stat *st, const struct ioacct_stat *seen)
+{
+	struct rec_sysstat *r = rec_begin(&io->rec, REC_SYSSTAT, ts, (int)tgid, (int)tgid,
+					  sizeof(*r));
+
+	r->nr = nr;
+	r->calls = st->calls - seen->calls;
+	r->errors = grown(st->errors, seen->errors);
+	r->timed = grown(st->timed, seen->timed);
+	r->total_ns = grown(st->total_ns, seen->total_ns);
+	r->max_ns = st->max_ns;
+	for (int i = 0; i < REC_SYSSTAT_SLOTS; i++)
+		r->hist[i] = st->hist[i] - seen->hist[i];   /* (wraps as the kernel's do) */
+	io_put(io);
+}
+
+/* REC_SYSSTAT of one call the kernel sent alone (IOACCT_CALLSTAT). */
+static void callstat_record(struct ebpf_ioacct *io, const struct ioacct_callstat *e)
+{
+	static const struct ioacct_stat none;
+	struct ioacct_stat one = { .calls = 1, .errors = e->failed, .timed = e->timed,
+				   .total_ns = e->dur, .max_ns = e->dur };
+
+	if (e->timed)
+		one.hist[e->slot % IOACCT_HIST_SLOTS] = 1;
+	stat_growth(io, e->ts, e->tgid, e->nr, &one, &none);
+}
+
 /* REC_SYSSTAT for what counter (tgid, nr) grew since it was last passed
  * on (its figures now: st); final: the process ended, forget it. */
 static void stat_record(struct ebpf_ioacct *io, uint64_t ts, uint32_t tgid, int32_t nr,
@@ -442,42 +477,69 @@ static void stat_record(struct ebpf_ioacct *io, uint64_t ts, uint32_t tgid, int3
 {
 	uint64_t key = (uint64_t)tgid << 32 | (uint32_t)nr;
 	struct ioacct_stat *seen = imap_get(&io->stats_seen, key);
-	struct rec_sysstat *r;
 
 	if (!seen) {
 		seen = xcalloc(1, sizeof(*seen));
 		imap_put(&io->stats_seen, key, seen);
 	}
 	if (st->calls > seen->calls) {
-		r = rec_begin(&io->rec, REC_SYSSTAT, ts, (int)tgid, (int)tgid, sizeof(*r));
-		r->nr = nr;
-		r->calls = st->calls - seen->calls;
-		r->errors = grown(st->errors, seen->errors);
-		r->timed = grown(st->timed, seen->timed);
-		r->total_ns = grown(st->total_ns, seen->total_ns);
-		r->max_ns = st->max_ns;
-		for (int i = 0; i < REC_SYSSTAT_SLOTS; i++)
-			r->hist[i] = st->hist[i] - seen->hist[i];   /* (wraps as the kernel's do) */
-		io_put(io);
+		stat_growth(io, ts, tgid, nr, st, seen);
 		*seen = *st;
 	}
 	if (final)
 		free(imap_del(&io->stats_seen, key));
 }
 
+/* Process tgid ended and the kernel left its call counters in the map
+ * (IOACCT_EXIT's stats_left): pass on their last figures and take them
+ * out, with its bits. */
+static void stats_take(struct ebpf_ioacct *io, uint32_t tgid, uint64_t ts)
+{
+	int nrs = bpf_map__fd(io->skel->maps.kstat_nrs), stats = bpf_map__fd(io->skel->maps.kstats);
+	struct ioacct_nr_bits bits;
+	struct ioacct_stat st;
+
+	if (bpf_map_lookup_and_delete_elem(nrs, &tgid, &bits) != 0)
+		return;   /* (a fork of the same pid sent them already) */
+	for (uint32_t w = 0; w < IOACCT_NR_MAX / 64; w++)
+		for (uint64_t left = bits.w[w]; left; left &= left - 1) {
+			struct ioacct_stat_key key = { tgid, (int32_t)(w * 64 + (uint32_t)__builtin_ctzll(left)) };
+
+			if (bpf_map_lookup_and_delete_elem(stats, &key, &st) == 0)
+				stat_record(io, ts, tgid, key.nr, &st, true);
+		}
+}
+
 /* Pass on what every counter of the kernel engine grew, if a while passed
- * since the last look (a process's last figures come in the ring). */
+ * since the last look (a process's last figures come in the ring).  The
+ * map is read STATS_BATCH counters a call: thousands of processes have
+ * tens of thousands of counters, which read one by one (two calls each)
+ * took longer than the sweeps' period. */
 static void stats_sweep(struct ebpf_ioacct *io)
 {
+	enum { STATS_BATCH = 256 };
 	const struct bpf_map *m = io->skel->maps.kstats;
-	struct ioacct_stat_key key, next;
-	struct ioacct_stat st;
-	uint64_t now = util_now_ns();
+	struct ioacct_stat_key key, next, keys[STATS_BATCH];
+	struct ioacct_stat st, vals[STATS_BATCH];
+	uint64_t now = util_now_ns(), batch = 0;
 	void *prev = NULL;
+	int fd = bpf_map__fd(m);
 
 	if (now - io->stats_at < STATS_SWEEP_NS)
 		return;
 	io->stats_at = now;
+	for (bool first = true;; first = false) {
+		__u32 count = STATS_BATCH;
+		int err = bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals,
+					       &count, NULL);
+
+		if (err && errno != ENOENT)
+			break;   /* (ENOSPC: a bucket holds more than a batch) */
+		for (__u32 i = 0; i < count; i++)
+			stat_record(io, now, keys[i].tgid, keys[i].nr, &vals[i], false);
+		if (err)
+			return;   /* ENOENT: those were the last */
+	}
 	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
 		key = next;
 		prev = &key;
@@ -510,7 +572,8 @@ static bool engine_sample(struct ebpf_ioacct *io, __u32 kind, const void *data, 
 	else if (kind == IOACCT_SYSSTAT && size >= sizeof(struct ioacct_sysstat)) {
 		const struct ioacct_sysstat *e = data;
 		stat_record(io, e->ts, e->tgid, e->nr, &e->st, true);
-	}
+	} else if (kind == IOACCT_CALLSTAT && size >= sizeof(struct ioacct_callstat))
+		callstat_record(io, data);
 	else
 		return false;
 	return true;

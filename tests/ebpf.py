@@ -606,6 +606,7 @@ def case_kernel(work: str) -> list[str]:
     probs += _attach_unstopped(work)
     probs += _syscall_counts(work)
     probs += _syscall_counts(work, ["--engine", "ptrace", "-v"])
+    probs += _many_counters(work)
     probs += _fork_signals(work)
     probs += _gdb_attaches(work)
     probs += _btf_read_once(work)
@@ -833,6 +834,76 @@ int main(void)
 '''
 
 
+# 2,000 processes alive at once, each making 40 different system calls:
+# 80,000 (process, call) counters, more than the kernel engine keeps
+# (IOACCT_STATS_MAX, 65,536).
+MANYCALLS_C = r'''
+#define _GNU_SOURCE
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void calls(void)
+{
+    char buf[256];
+    long v[64];
+    unsigned a, b;
+
+    syscall(SYS_getpid); syscall(SYS_getppid); syscall(SYS_getuid); syscall(SYS_geteuid);
+    syscall(SYS_getgid); syscall(SYS_getegid); syscall(SYS_gettid); syscall(SYS_getpgrp);
+    syscall(SYS_getsid, 0); syscall(SYS_getpgid, 0); syscall(SYS_getpriority, PRIO_PROCESS, 0);
+    syscall(SYS_sched_yield); syscall(SYS_umask, 022); syscall(SYS_getcwd, buf, sizeof(buf));
+    syscall(SYS_uname, v); syscall(SYS_sysinfo, v); syscall(SYS_times, v);
+    syscall(SYS_getrusage, RUSAGE_SELF, v); syscall(SYS_getrlimit, RLIMIT_NOFILE, v);
+    syscall(SYS_sched_getscheduler, 0); syscall(SYS_sched_getparam, 0, v);
+    syscall(SYS_getitimer, 0, v); syscall(SYS_getresuid, &a, &b, &a);
+    syscall(SYS_getresgid, &a, &b, &a); syscall(SYS_getgroups, 0, NULL);
+    syscall(SYS_time, NULL); syscall(SYS_gettimeofday, v, NULL);
+    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, v); syscall(SYS_clock_getres, CLOCK_MONOTONIC, v);
+    syscall(SYS_sched_getaffinity, 0, sizeof(v), v); syscall(SYS_sigaltstack, NULL, v);
+    syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, v, 8); syscall(SYS_rt_sigpending, v, 8);
+    syscall(SYS_getcpu, &a, &b, NULL); syscall(SYS_sched_get_priority_max, SCHED_OTHER);
+    syscall(SYS_sched_get_priority_min, SCHED_OTHER); syscall(SYS_ioprio_get, 1, 0);
+    syscall(SYS_personality, 0xffffffffUL); syscall(SYS_access, "/", F_OK);
+    syscall(SYS_close, -1);
+}
+
+int main(void)
+{
+    int go[2], done[2];
+    char c;
+
+    if (pipe(go) || pipe(done))
+        return 1;
+    for (int i = 0; i < 2000; i++) {
+        pid_t p = fork();
+        if (p < 0)
+            return 2;
+        if (p == 0) {
+            close(go[1]);
+            for (int k = 0; k < 3; k++)
+                calls();
+            (void)!write(done[1], "x", 1);
+            (void)!read(go[0], &c, 1);   /* all alive until the last is done */
+            _exit(0);
+        }
+    }
+    for (int i = 0; i < 2000; i++)
+        if (read(done[0], &c, 1) != 1)
+            return 3;
+    close(go[1]);
+    while (wait(NULL) > 0)
+        ;
+    return 0;
+}
+'''
+
+
 def _strace_counts(path: str) -> dict[str, tuple[int, int]]:
     """name -> (calls, errors) from strace -c's table."""
     counts = {}
@@ -844,32 +915,61 @@ def _strace_counts(path: str) -> dict[str, tuple[int, int]]:
     return counts
 
 
+def _counted_calls(work: str, name: str, source: str, engine: list[str]
+                   ) -> tuple[dict, dict, dict] | str:
+    """Build source as work/name and run it under strace -f -c and under
+    compendium-tui (engine) with --report: strace's counts, the report's
+    system call table (name -> (calls, errors)) and its data; or what
+    went wrong."""
+    src, prog = os.path.join(work, name + ".c"), os.path.join(work, name)
+    with open(src, "w", encoding="utf-8") as fh:
+        fh.write(source)
+    cc = shlex.split(os.environ.get("E2E_CC") or "cc")
+    subprocess.run(cc + ["-O2", "-o", prog, src], check=True)
+    strace = shutil.which(os.environ.get("STRACE") or "strace")
+    if not strace:
+        raise HarnessError("strace not found")
+    subprocess.run([strace, "-f", "-c", "-o", prog + ".strace", prog], check=True)
+    want = _strace_counts(prog + ".strace")
+    report = prog + ".html"
+    res = subprocess.run(compendium() + engine + ["--batch", "-o", os.devnull,
+                                                  "--report", report, "--", prog],
+                         capture_output=True, text=True, timeout=120)
+    if res.returncode != 0:
+        return f"{shlex.join(engine)} on {prog}: exit {res.returncode}: {res.stderr.strip()}"
+    html = open(report, encoding="utf-8").read()
+    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>',
+                                html, re.S).group(1))
+    return want, {r[1]: (r[2], r[3]) for r in data["views"]["sys"]["0"]}, data
+
+
+def _many_counters(work: str) -> list[str]:
+    """More (process, call) counters at once than the kernel keeps: the
+    calls past them are sent one by one, and the table still equals
+    strace -f -c's."""
+    got = _counted_calls(work, "manycalls", MANYCALLS_C, ["--engine", "kernel"])
+    if isinstance(got, str):
+        return [got]
+    want, got, _ = got
+    if got != want or want.get("getcpu") != (6000, 0):
+        diff = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+        return [f"2,000 processes' calls with the kernel engine: "
+                f"{[(k, got.get(k), want.get(k)) for k in diff]} (counted, strace -f -c)"]
+    print(f"2,000 processes of 40 calls each at once: {sum(c for c, _ in got.values())} "
+          "calls counted, equal to strace -c's")
+    return []
+
+
 def _syscall_counts(work: str, engine: list[str] = ["--engine", "kernel"]) -> list[str]:
     """Every system call of a program counted in the kernel (the s view and
     the report's table), calls and errors equal to strace -f -c's; those a
     signal interrupted too (strace -c counts each as a failed call).  engine:
     the options that choose the engine (the ptrace one counts every call
     with -v)."""
-    src, prog = os.path.join(work, "calls.c"), os.path.join(work, "calls")
-    with open(src, "w", encoding="utf-8") as fh:
-        fh.write(SYSCALLS_C)
-    cc = shlex.split(os.environ.get("E2E_CC") or "cc")
-    subprocess.run(cc + ["-O2", "-o", prog, src], check=True)
-    strace = shutil.which(os.environ.get("STRACE") or "strace")
-    if not strace:
-        raise HarnessError("strace not found")
-    subprocess.run([strace, "-f", "-c", "-o", os.path.join(work, "calls.strace"), prog], check=True)
-    want = _strace_counts(os.path.join(work, "calls.strace"))
-    report = os.path.join(work, "calls.html")
-    res = subprocess.run(compendium() + engine + ["--batch", "-o", os.devnull,
-                                                  "--report", report, "--", prog],
-                         capture_output=True, text=True, timeout=60)
-    if res.returncode != 0:
-        return [f"{shlex.join(engine)} on {prog}: exit {res.returncode}: {res.stderr.strip()}"]
-    html = open(report, encoding="utf-8").read()
-    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>',
-                                html, re.S).group(1))
-    got = {r[1]: (r[2], r[3]) for r in data["views"]["sys"]["0"]}
+    got = _counted_calls(work, "calls", SYSCALLS_C, engine)
+    if isinstance(got, str):
+        return [got]
+    want, got, data = got
     if (got != want or want.get("getppid") != (1200, 0) or want.get("rt_sigreturn") != (11, 3)
             or want.get("read", (0, 0))[1] != 2 or want.get("poll") != (1, 1)
             or want.get("pause") != (1, 1) or want.get("execveat") != (1, 0)):
