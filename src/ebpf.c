@@ -454,9 +454,11 @@ static void send_held_note(struct ebpf *eb)
 	if (!st.freezes)
 		return;
 	snprintf(text, sizeof(text), "the program was held back %llu time%s, %s in all, while "
-		 "compendium-tui caught up with the kernel's records (nothing was dropped for it)",
+		 "compendium-tui caught up with the kernel's records (%s)",
 		 (unsigned long long)st.freezes, st.freezes == 1 ? "" : "s",
-		 fmt_duration(st.frozen_ns, d));
+		 fmt_duration(st.frozen_ns, d), eb->lost_sent ?
+		 "some were dropped all the same: it could not be held fast enough" :
+		 "nothing was dropped for it");
 	note(eb, text);
 }
 
