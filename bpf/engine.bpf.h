@@ -152,6 +152,7 @@ enum {
 	NR_tee = 276, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_copy_file_range = 326,
 	NR_clone3 = 435, NR_io_uring_enter = 426, NR_io_uring_setup = 425, NR_rename = 82, NR_rmdir = 84,
 	NR_unlink = 87, NR_unlinkat = 263, NR_renameat = 264, NR_renameat2 = 316, NR_unshare = 272,
+	NR_restart_syscall = 219,
 };
 
 #define KE_SIGKILL 9
@@ -368,7 +369,9 @@ __noinline int ke_freezer_restart(void)
  * A call a signal interrupted (ERESTARTSYS and its kin) is counted as
  * strace -c counts it, a call that failed: a handler may make it end in
  * EINTR, and a call the kernel runs again is counted again.  One the
- * freezer interrupted is not (it runs again, as if never cut). */
+ * freezer interrupted is not: it runs again, as if never cut, or, cut
+ * with ERESTART_RESTARTBLOCK (a sleep, a poll), goes on in
+ * restart_syscall, which is counted as the call it goes on with. */
 static __always_inline void ke_exit_call(struct ioacct_task_state *t, long nr, long ret)
 {
 	__u64 began = t->entry_ts;
@@ -376,8 +379,16 @@ static __always_inline void ke_exit_call(struct ioacct_task_state *t, long nr, l
 	if (t->flags & IOACCT_TASK_PREEXEC)
 		return;
 	t->entry_ts = 0;
-	if (ret > -512 || ret < -516 || !ke_freezer_restart())
-		ke_count(nr, ret, t->tgid, began);
+	if (ret <= -512 && ret >= -516 && ke_freezer_restart()) {
+		if (ret == -516)
+			t->restart_nr = nr + 1;
+		return;
+	}
+	if (nr == NR_restart_syscall && t->restart_nr) {
+		nr = t->restart_nr - 1;
+		t->restart_nr = 0;
+	}
+	ke_count(nr, ret, t->tgid, began);
 }
 
 /* bpf_loop state of ke_stats_final. */

@@ -312,6 +312,8 @@ struct ioacct_task_state {
 	__u32 flags;             /* IOACCT_TASK_PREEXEC: the command before its exec */
 	__u64 entry_ts;          /* when its system call now running began (0: none) */
 	__s64 entry_nr;          /* that call's number, as it entered (with entry_ts) */
+	__s64 restart_nr;        /* 1 + the call the freezer cut short, which the kernel
+				    goes on with in restart_syscall (0: none) */
 };
 
 /* The spawned command until it execs is compendium-tui's own code: its

@@ -1966,7 +1966,35 @@ def case_kernel_pause_sigstop():
     kernel_pause("SIGSTOP")
 
 
-CASES.update({"kernel_pause": case_kernel_pause, "kernel_pause_sigstop": case_kernel_pause_sigstop})
+def case_pause_calls():
+    """A sleep cut short by p and F5 is still one clock_nanosleep, no error, and
+    no restart_syscall: the program never saw the hold (the kernel engine
+    counts every call; ptrace with -v)."""
+    p = Pane("pausecalls", 100, 50)
+    try:
+        run_cmd(p, "%s --no-mouse %s -- sleep 2" % (COMPENDIUM, "" if KERNEL else "-v"))
+        p.wait(r"\A[^\n]* running ")
+        time.sleep(0.5)     # (sleep is asleep by now)
+        p.keys("p", until=HELD)
+        time.sleep(0.5)
+        p.keys("F5", gone=HELD)
+        p.wait(r"\A[^\n]*  exit 0  ", 15)
+        p.keys("s")
+        s = p.wait(r"^ Syscalls .* all processes")
+        rows = table(s)
+        sleeps = [r for r in rows if r.startswith("clock_nanosleep ")]
+        check(len(sleeps) == 1 and re.match(r"clock_nanosleep\s+1\s+0\s", sleeps[0]),
+              "the sleep cut short is one clock_nanosleep, no error", s)
+        check(not any(r.startswith("restart_syscall ") for r in rows),
+              "no restart_syscall row", s)
+        p.keys("q")
+        p.wait(r"EXIT=0", 10)
+    finally:
+        p.close()
+
+
+CASES.update({"kernel_pause": case_kernel_pause, "kernel_pause_sigstop": case_kernel_pause_sigstop,
+              "pause_calls": case_pause_calls})
 
 
 
