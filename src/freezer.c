@@ -341,6 +341,16 @@ int freezer_kill(struct freezer *f)
 	return write_file(f->dir, "cgroup.kill", "1");
 }
 
+bool freezer_held(struct freezer *f)
+{
+	bool held;
+
+	pthread_mutex_lock(&f->lock);
+	held = f->held != 0;
+	pthread_mutex_unlock(&f->lock);
+	return held;
+}
+
 void freezer_read_stats(struct freezer *f, struct freezer_stats *st)
 {
 	pthread_mutex_lock(&f->lock);

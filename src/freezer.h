@@ -20,6 +20,7 @@
  */
 #ifndef COMPENDIUM_FREEZER_H
 #define COMPENDIUM_FREEZER_H
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -64,6 +65,8 @@ void freezer_release(struct freezer *f, enum freezer_holder who);
  * what a hold took in):
  * 0, or -errno (ENOENT: a kernel before 5.14). */
 int freezer_kill(struct freezer *f);
+/* Whether someone holds the group frozen now. */
+bool freezer_held(struct freezer *f);
 /* How often and how long the group was frozen. */
 void freezer_read_stats(struct freezer *f, struct freezer_stats *st);
 /* Thaw, move anything left to the parent group, remove the group, free.

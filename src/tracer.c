@@ -1189,7 +1189,7 @@ static void on_exit_stop(struct tracer *t, struct tracee *tk, int64_t ret, uint6
 	 * PTRACE_INTERRUPT; a flood's hold freezes its cgroup) runs again once
 	 * the program goes on, as if never cut: no call yet, and a
 	 * restart_syscall after it is this call going on (on_entry). */
-	if (rec_interrupted(ret) && (t->frozen || t->holding))
+	if (rec_interrupted(ret) && (t->frozen || (t->o.freezer && freezer_held(t->o.freezer))))
 		return;
 	tk->st &= ~T_INSYS;
 	if ((tk->nr < 0 && !t->o.verbose) || (tk->st & T_PREEXEC))
