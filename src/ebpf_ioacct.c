@@ -95,9 +95,10 @@ static uint64_t grown(uint64_t now, uint64_t seen)
 }
 
 /* REC_IO from an IOACCT_COUNT sample: what the counter grew since the
- * figures of its use last passed on, or a lone call's counts.  False when there is nothing new: a
- * sample of an older use, or of one whose final figures came already, or
- * one that adds no call (bytes wait for their calls, except in a final one). */
+ * figures of its use last passed on, or a lone call's counts.  False when
+ * there is nothing new: a sample of an older use, or of one whose final
+ * figures came already, or one that adds no call (bytes wait for their
+ * calls, except in a final one). */
 static bool io_record(struct ebpf_ioacct *io, const struct ioacct_count *e)
 {
 	struct io_seen *s = e->slot < IOACCT_MAX_FDS ? &io->seen[e->slot] : NULL;
