@@ -53,6 +53,7 @@ static void *watchdog(void *arg)
 	struct timespec at;
 	bool ok;
 
+	util_name_thread("ct-colocate");
 	ok = sched_setscheduler(0, SCHED_IDLE, &idle) == 0 &&
 	     sched_setscheduler(0, c->policy, &c->prm) == 0;
 	pthread_mutex_lock(&c->mu);

@@ -169,6 +169,7 @@ static void *io_job_main(void *arg)
 {
 	struct io_job *j = arg;
 
+	util_name_thread("ct-bpf-load");
 	j->err = ebpf_ioacct_load(&j->io, &j->s, j->btf_path, j->raw, j->tasks_fd, j->drops_fd,
 				  j->core);
 	return NULL;
@@ -511,6 +512,7 @@ static void *reader_main(void *arg)
 	struct ebpf *eb = arg;
 	bool stop = false;
 
+	util_name_thread("ct-ebpf");
 	while (!stop && !eb->closed) {
 		stop = wait_samples(eb);
 		throttle(eb, false);

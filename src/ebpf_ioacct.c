@@ -766,6 +766,7 @@ static void *exit_main(void *arg)
 {
 	struct exit_job *j = arg;
 
+	util_name_thread("ct-bpf-load");
 	j->err = open_exit(j);
 	if (ebpf_prog_core_wait(j->core) < 0 && !j->err)
 		j->err = -ESRCH;

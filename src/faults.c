@@ -593,6 +593,7 @@ static void *reader_main(void *arg)
 	struct faults *f = arg;
 	bool stop = false;
 
+	util_name_thread("ct-faults");
 	for (;;) {
 		read_rings(f);
 		if (stop)

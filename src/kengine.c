@@ -636,6 +636,7 @@ static void *engine_main(void *arg)
 	struct rec_end *e;
 	int err = k->o.attach_pid > 0 ? attach(k) : spawn(k);
 
+	util_name_thread("ct-kengine");   /* (after the fork: the command keeps our name) */
 	k->start_err = err;
 	sem_post(&k->started);
 	if (!err)

@@ -91,6 +91,7 @@ static void *writer_main(void *arg)
 	struct strbuf busy = STRBUF_INIT, t;
 	int err;
 
+	util_name_thread("ct-output");
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
 		while (!o->fill.len && !o->closing) {

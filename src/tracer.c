@@ -1989,6 +1989,7 @@ static void *tracer_main(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
 	t->spin_ns = t->o.spin_us * 1000ull;
 	err = t->o.attach_pid > 0 ? attach(t) : spawn(t, &t->o.child_mask);
+	util_name_thread("ct-tracer");   /* (after the fork: the command keeps our name) */
 	if (err || t->o.attach_pid > 0) {
 		t->start_err = err;
 		sem_post(&t->started);

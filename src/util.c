@@ -9,6 +9,7 @@
 
 #include "util.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,11 @@ uint64_t util_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void util_name_thread(const char *name)
+{
+	pthread_setname_np(pthread_self(), name);
 }
 
 void util_take_terminal(int fd)

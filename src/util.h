@@ -34,6 +34,8 @@ void util_abort_oom(void) __attribute__((noreturn));
 
 /* CLOCK_MONOTONIC time in nanoseconds. */
 uint64_t util_now_ns(void);
+/* Name the calling thread (at most 15 bytes), as ps -L and htop show it. */
+void util_name_thread(const char *name);
 /* In a forked command: a new session whose controlling terminal is fd
  * (a pty slave), which becomes its stdin, stdout and stderr. */
 void util_take_terminal(int fd);

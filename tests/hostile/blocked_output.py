@@ -154,6 +154,7 @@ def one(comp: list[str], tmp: str, name: str, sigs: list[int], attach: bool,
         except subprocess.TimeoutExpired:
             # where it waits, and whether it ends at all, for the report
             threads = common.threads_now(comp_p.pid)
+            stacks = common.backtrace(comp_p.pid)
             try:
                 comp_p.communicate(timeout=25)
                 ended = f"it ended {time.monotonic() - t0:.1f} s after"
@@ -161,7 +162,8 @@ def one(comp: list[str], tmp: str, name: str, sigs: list[int], attach: bool,
                 ended = "it still ran 30 s after"
             return [f"{name}: compendium-tui still runs 5 s after {signal.Signals(sigs[-1]).name} "
                     f"({ended}; its threads at 5 s: {threads}; the traced program: "
-                    f"{common.proc_state(pid)}, TracerPid {common.proc_field(pid, 'TracerPid')})"]
+                    f"{common.proc_state(pid)}, TracerPid {common.proc_field(pid, 'TracerPid')})"
+                    f"\n{stacks}"]
         took = time.monotonic() - t0
         err = err.decode(errors="replace")
         if ebpf and ("--ebpf is off" in err or "--ebpf cannot" in err):

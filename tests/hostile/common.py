@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -101,9 +102,10 @@ def proc_state(pid: int, tid: int | None = None) -> str | None:
 
 
 def threads_now(pid: int) -> str:
-    """Each thread of pid as "name state wchan", for a report of where a
-    process that should have ended waits."""
+    """Each thread of pid as "name state wchan cpu-seconds", for a report
+    of where a process that should have ended waits (or spins)."""
     out = []
+    tick = os.sysconf("SC_CLK_TCK")
     try:
         tids = sorted(os.listdir(f"/proc/{pid}/task"), key=int)
     except OSError:
@@ -114,10 +116,28 @@ def threads_now(pid: int) -> str:
                 name = f.read().strip()
             with open(f"/proc/{pid}/task/{tid}/wchan") as f:
                 wchan = f.read().strip() or "-"
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        out.append(f"{name} {proc_state(pid, int(tid))} {wchan}")
+        cpu = (int(fields[11]) + int(fields[12])) / tick   # utime + stime
+        out.append(f"{name} {fields[0]} {wchan} {cpu:.2f}s")
     return "; ".join(out)
+
+
+def backtrace(pid: int) -> str:
+    """Every thread's stack of a process that should have ended, from gdb
+    (empty where there is no gdb); for the report."""
+    gdb = shutil.which("gdb")
+    if not gdb:
+        return ""
+    try:
+        res = subprocess.run([gdb, "-p", str(pid), "-batch", "-nx", "-ex", "thread apply all bt 12"],
+                             capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        return "(gdb took more than 30 s)"
+    keep = [line for line in res.stdout.splitlines() if line.startswith(("Thread ", "#"))]
+    return "\n".join(keep[:80])
 
 
 def alive(pid: int) -> bool:
