@@ -208,6 +208,7 @@ def one(comp: list[str], tmp: str, name: str, sigs: list[int], attach: bool,
 def main() -> int:
     common.require_tracing()
     comp = common.compendium()
+    lock = common.quiet_machine()   # noqa: F841 (held until the end)
     tmp = tempfile.mkdtemp(prefix="compendium-blocked-out-")
     problems: list[str] = []
     try:

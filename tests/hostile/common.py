@@ -125,6 +125,18 @@ def threads_now(pid: int) -> str:
     return "; ".join(out)
 
 
+def quiet_machine():
+    """Wait for, and hold until the process ends, the lock tests/ebpf.py's
+    cases take one at a time: they pin threads to CPUs and spin
+    (SCHED_FIFO), which a test that times how fast compendium-tui reacts
+    must not run beside.  Returns the lock's file (keep it open)."""
+    import fcntl
+    import tempfile
+    lock = open(os.path.join(tempfile.gettempdir(), "compendium-ebpf-tests.lock"), "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
 def backtrace(pid: int) -> str:
     """Every thread's stack of a process that should have ended, from gdb
     (empty where there is no gdb); for the report."""
