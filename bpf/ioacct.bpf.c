@@ -36,10 +36,11 @@
  * sweep that races with the end of an fd can neither lose nor double a
  * count.  Counters are freed when their fd ends, so the maps hold only
  * open fds; with all IOACCT_MAX_FDS of them in use, each read and write of
- * a further fd is sent alone (IOACCT_SLOT_NONE).  Like the tracer it counts only successful x86_64 calls, never
- * i386 ones.  Every traced system call pays for one lookup; every other one
- * on the machine for the tracepoint itself (about 90 ns).  Each handler is
- * written once (TP_TWINS) as a tp_btf program and its raw_tp twin.
+ * a further fd is sent alone (IOACCT_SLOT_NONE).  Like the tracer it counts
+ * only successful x86_64 calls, never i386 ones.  Every traced system call
+ * pays for one lookup; every other one on the machine for the tracepoint
+ * itself (about 90 ns).  Each handler is written once (TP_TWINS) as a
+ * tp_btf program and its raw_tp twin.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
