@@ -438,14 +438,27 @@ static void note(struct ebpf *eb, const char *text)
 }
 
 /* At the end: a note saying how long the command was held back, if it
- * was, or that it could not be when records were dropped. */
+ * was, or that it could not be when the kernel's rings overflowed; and
+ * one saying which tables were full when that lost measurements. */
 static void send_held_note(struct ebpf *eb)
 {
 	struct freezer_stats st;
-	char text[200], d[24];
+	char text[300], d[24];
+	uint64_t sums[DROP_MAX];
 
+	read_drops(eb, sums);
+	if (sums[DROP_MAPFULL]) {
+		snprintf(text, sizeof(text), "%llu measurement%s lost because a table of the "
+			 "kernel's was full: it follows at most %d tasks at once, keeps %d "
+			 "processes' latency histograms and %d block requests in flight "
+			 "(--engine ptrace without --ebpf has no such limit)",
+			 (unsigned long long)sums[DROP_MAPFULL],
+			 sums[DROP_MAPFULL] == 1 ? " was" : "s were", TASKS_MAX, LAT_MAX_PROCS,
+			 LAT_MAX_REQS);
+		note(eb, text);
+	}
 	if (!eb->freezer) {
-		if (eb->lost_sent)
+		if (sums[DROP_RINGBUF])
 			note(eb, "records were dropped: compendium-tui could not hold the program back "
 			     "while it caught up (that needs a cgroup2 mount and a command it starts "
 			     "itself, not --pid)");
@@ -457,7 +470,7 @@ static void send_held_note(struct ebpf *eb)
 	snprintf(text, sizeof(text), "the program was held back %llu time%s, %s in all, while "
 		 "compendium-tui caught up with the kernel's records (%s)",
 		 (unsigned long long)st.freezes, st.freezes == 1 ? "" : "s",
-		 fmt_duration(st.frozen_ns, d), eb->lost_sent ?
+		 fmt_duration(st.frozen_ns, d), sums[DROP_RINGBUF] ?
 		 "some were dropped all the same: it could not be held fast enough" :
 		 "nothing was dropped for it");
 	note(eb, text);

@@ -607,6 +607,7 @@ def case_kernel(work: str) -> list[str]:
     probs += _syscall_counts(work)
     probs += _syscall_counts(work, ["--engine", "ptrace", "-v"])
     probs += _many_counters(work)
+    probs += _tasks_full(work)
     probs += _fork_signals(work)
     probs += _gdb_attaches(work)
     probs += _btf_read_once(work)
@@ -902,6 +903,72 @@ int main(void)
     return 0;
 }
 '''
+
+
+# 17,000 threads at once, each writing one byte: more tasks than the kernel
+# engine follows (TASKS_MAX, 16,384).
+THREADS_C = r'''
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int fd;
+static pthread_barrier_t all;
+
+static void *one(void *arg)
+{
+    (void)arg;
+    if (write(fd, "x", 1) != 1)
+        abort();
+    pthread_barrier_wait(&all);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    int n = atoi(argv[2]);
+    pthread_attr_t at;
+    pthread_t *th = calloc((size_t)n, sizeof(*th));
+
+    fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || !th)
+        return 1;
+    pthread_barrier_init(&all, NULL, (unsigned)n + 1);
+    pthread_attr_init(&at);
+    pthread_attr_setstacksize(&at, 65536);
+    for (int i = 0; i < n; i++)
+        if (pthread_create(&th[i], &at, one, NULL))
+            return 2;
+    pthread_barrier_wait(&all);
+    for (int i = 0; i < n; i++)
+        pthread_join(th[i], NULL);
+    return 0;
+}
+'''
+
+
+def _tasks_full(work: str) -> list[str]:
+    """More tasks at once than the kernel engine follows: the ones it could
+    not take are counted as dropped (one each: their byte is missing), the
+    summary says it is incomplete, and a note says which table was full."""
+    src, prog, out = (os.path.join(work, n) for n in ("threads.c", "threads", "threads.out"))
+    with open(src, "w", encoding="utf-8") as fh:
+        fh.write(THREADS_C)
+    cc = shlex.split(os.environ.get("E2E_CC") or "cc")
+    subprocess.run(cc + ["-O2", "-pthread", "-o", prog, src], check=True)
+    n = 17000
+    _, summary, _ = trace(work, ["--engine", "kernel"], [prog, out, str(n)])
+    wrote = sum(f["written_bytes"] for f in summary.get("files", []) if f["path"] == out)
+    dropped = summary.get("dropped", 0)
+    notes = [x for x in summary.get("notes") or [] if "a table of the kernel's was full" in x]
+    if wrote + dropped != n or not dropped or summary.get("complete") or len(notes) != 1 \
+            or not notes[0].startswith(f"{dropped} measurements were lost"):
+        return [f"{n} threads at once: {wrote} B counted, {dropped} dropped, complete "
+                f"{summary.get('complete')}, notes {summary.get('notes')}"]
+    print(f"{n} threads at once: {wrote} B counted, the {dropped} tasks past the table "
+          f"dropped and said so")
+    return []
 
 
 def _strace_counts(path: str) -> dict[str, tuple[int, int]]:
