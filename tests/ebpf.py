@@ -927,12 +927,11 @@ static void *one(void *arg)
 
 int main(int argc, char **argv)
 {
-    int n = atoi(argv[2]);
+    int n = argc == 3 ? atoi(argv[2]) : 0;
     pthread_attr_t at;
     pthread_t *th = calloc((size_t)n, sizeof(*th));
 
-    fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0 || !th)
+    if (n <= 0 || !th || (fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
         return 1;
     pthread_barrier_init(&all, NULL, (unsigned)n + 1);
     pthread_attr_init(&at);
