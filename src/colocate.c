@@ -187,13 +187,17 @@ void colocate_free(struct colocate *c)
 {
 	if (!c)
 		return;
+	/* Policy and CPUs back first: a task detached on the CPU the tracer is
+	 * bound to runs on there, and the watchdog that would lift the tracer
+	 * out from under it is about to go. */
+	c->lent = false;
+	sched_setscheduler(0, c->policy, &c->prm);
+	sched_setaffinity(0, sizeof(c->home), &c->home);
 	pthread_mutex_lock(&c->mu);
 	c->quit = true;
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 	pthread_join(c->dog, NULL);
-	colocate_return(c);
-	sched_setaffinity(0, sizeof(c->home), &c->home);
 	pthread_cond_destroy(&c->cv);
 	pthread_mutex_destroy(&c->mu);
 	free(c);

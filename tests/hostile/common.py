@@ -102,8 +102,8 @@ def proc_state(pid: int, tid: int | None = None) -> str | None:
 
 
 def threads_now(pid: int) -> str:
-    """Each thread of pid as "name state wchan cpu-seconds", for a report
-    of where a process that should have ended waits (or spins)."""
+    """Each thread of pid as "name state wchan cpu-seconds policy cpus", for a
+    report of where a process that should have ended waits (or starves)."""
     out = []
     tick = os.sysconf("SC_CLK_TCK")
     try:
@@ -121,7 +121,13 @@ def threads_now(pid: int) -> str:
         except OSError:
             continue
         cpu = (int(fields[11]) + int(fields[12])) / tick   # utime + stime
-        out.append(f"{name} {fields[0]} {wchan} {cpu:.2f}s")
+        try:
+            policy = {os.SCHED_OTHER: "other", os.SCHED_IDLE: "idle", os.SCHED_FIFO: "fifo",
+                      os.SCHED_BATCH: "batch"}.get(os.sched_getscheduler(int(tid)), "?")
+            cpus = ",".join(map(str, sorted(os.sched_getaffinity(int(tid)))))
+        except OSError:
+            policy, cpus = "?", "?"
+        out.append(f"{name} {fields[0]} {wchan} {cpu:.2f}s {policy} cpus {cpus}")
     return "; ".join(out)
 
 
